@@ -1,0 +1,151 @@
+# aicr-evidence -- one Makefile for the tool, its tests, fuzzers and benches.
+#
+#   make              build ./aicr-evidence
+#   make deps         install every build and test dependency (Debian, root)
+#   make test         unit + end-to-end tests, ends with "N passed, N failed"
+#   make asan         the same suite under AddressSanitizer + UBSan (+LSan)
+#   make valgrind     the end-to-end suite under valgrind (leaks are errors)
+#   make interop      tests against ../shared (conformance, sigstore-js)
+#   make fuzz         every libFuzzer target for FUZZ_SECONDS each
+#   make lint         banned calls and clang-format drift
+#   make headertest   each public header compiles alone
+#   make install PREFIX=/usr/local
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+SHARED ?= $(abspath ../shared)
+FUZZ_SECONDS ?= 60
+VERSION := 0.1.0
+
+PKGS := libgit2 openssl yaml-0.1 jansson libcurl zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DAE_VERSION='"$(VERSION)"' $(WARN) \
+	-I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
+LIBS := $(PKG_LIBS) -lpthread
+
+LIB_SRC := $(sort $(shell find evidence allowlist ledger oci -name '*.c' 2>/dev/null))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/*_fuzz.c))
+HEADERS := $(shell find evidence allowlist ledger oci cmd -name '*.h' 2>/dev/null)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
+
+.PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
+	format headertest install clean bench demo
+.DELETE_ON_ERROR:
+
+all: aicr-evidence
+
+aicr-evidence: $(BUILD)/aicr-evidence
+	cp $< $@
+
+$(BUILD)/libaicr.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/aicr-evidence: $(CMD_OBJ) $(BUILD)/libaicr.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Unit tests: the runner's case table is generated from the test files.
+$(BUILD)/tests/unit/cases.h: $(UNIT_SRC) tests/unit/gen-cases.sh
+	@mkdir -p $(@D)
+	sh tests/unit/gen-cases.sh $(UNIT_SRC) > $@
+
+$(BUILD)/tests/unit/runner.o: tests/unit/runner.c $(BUILD)/tests/unit/cases.h tests/unit/t.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -I$(BUILD)/tests/unit -c -o $@ $<
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libaicr.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+
+deps:
+	sh tests/deps.sh
+
+test: $(BUILD)/aicr-evidence $(BUILD)/unit-tests
+	AE_BIN=$(abspath $(BUILD)/aicr-evidence) AE_UNIT=$(abspath $(BUILD)/unit-tests) \
+		bash tests/run.sh
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests $(CASE)
+
+e2e: $(BUILD)/aicr-evidence
+	AE_BIN=$(abspath $(BUILD)/aicr-evidence) AE_UNIT= bash tests/run.sh $(E2E)
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -DAE_DEBUG_ASSERT
+asan:
+	$(MAKE) BUILD=build-asan CC=clang EXTRA_CFLAGS="$(ASAN_FLAGS)" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+valgrind: $(BUILD)/aicr-evidence
+	AE_BIN=$(abspath $(BUILD)/aicr-evidence) AE_UNIT= \
+		AE_WRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
+		bash tests/run.sh
+
+interop: $(BUILD)/aicr-evidence
+	AE_BIN=$(abspath $(BUILD)/aicr-evidence) SHARED=$(SHARED) \
+		bash tests/run.sh --interop
+
+conformance: interop
+
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -DAE_FUZZING
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang EXTRA_CFLAGS="$(FUZZ_CFLAGS)" build-fuzz/libaicr.a
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		echo "  FUZZ-CC $$n"; \
+		clang -std=c11 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -O1 -g \
+			-fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f \
+			build-fuzz/libaicr.a $(PKG_LIBS) -lpthread || exit 1; \
+	done
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_SRC)
+
+lint:
+	bash tests/lint.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CMD_SRC) $(HEADERS)
+
+headertest:
+	@for h in evidence/core/ae.h $(wildcard evidence/evidence.h allowlist/allowlist.h ledger/ledger.h oci/oci.h); do \
+		echo "  HEADER $$h"; \
+		printf '#include "%s"\nint headertest_dummy;\n' $$h | \
+		$(CC) -std=c11 -Wall -Wextra -pedantic -Werror -I. $(PKG_CFLAGS) \
+			-x c -fsyntax-only - || exit 1; \
+	done
+
+install: aicr-evidence
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 aicr-evidence $(DESTDIR)$(PREFIX)/bin/aicr-evidence
+	@if [ -f docs/aicr-evidence.1 ]; then \
+		install -d $(DESTDIR)$(PREFIX)/share/man/man1; \
+		install -m 0644 docs/aicr-evidence.1 $(DESTDIR)$(PREFIX)/share/man/man1/; \
+	fi
+
+bench: aicr-evidence
+	bash tests/bench/run-all
+
+clean:
+	rm -rf build build-asan build-fuzz aicr-evidence

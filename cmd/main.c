@@ -1,0 +1,74 @@
+/* cmd/main.c -- the command table and dispatch
+ *
+ * Exactly one verb per invocation (signify main): the first argument names
+ * the command, the rest is that command's. Each command lives in
+ * cmd/<name>.c and returns its exit status.
+ */
+#include "cmd/cmd.h"
+
+#include <string.h>
+
+#ifndef AE_VERSION
+#define AE_VERSION "0.0.0-dev"
+#endif
+
+typedef struct cmd_entry {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} cmd_entry;
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const cmd_entry commands[] = {
+	{"help", cmd_help, "show the commands and what they do"},
+	{"version", cmd_version, "print the version"},
+};
+
+static void main_usage(FILE *f)
+{
+	fputs("usage: aicr-evidence <command> [options]\n\n"
+	      "Signed validation evidence: emit, sign, push, verify and check\n"
+	      "pointers in an add-only ledger.\n\ncommands:\n",
+	      f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\n'aicr-evidence <command> --help' shows a command's options.\n",
+	      f);
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cmd_usage_error("version", "version takes no arguments");
+	printf("aicr-evidence %s\n", AE_VERSION);
+	return cmd_exit_code(CMD_OK);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	main_usage(stdout);
+	return cmd_exit_code(CMD_OK);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_usage(stderr);
+		return cmd_exit_code(CMD_USAGE);
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	}
+	return cmd_usage_error("", "unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,140 @@
+/* cmd/util.c -- exit codes, error lines, report output */
+#include "cmd/cmd.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CMD_OUTPUT_MAX (256u << 20) /* a report bigger than this is a bug */
+
+int cmd_exit_code(cmd_outcome outcome)
+{
+	switch (outcome) {
+	case CMD_OK:
+		return 0;
+	case CMD_FINDINGS:
+		return 1;
+	case CMD_INVALID:
+	case CMD_ERROR:
+		return 2;
+	case CMD_TRANSIENT:
+		return 3;
+	case CMD_USAGE:
+		return 64;
+	}
+	return 2;
+}
+
+cmd_outcome cmd_outcome_from_rc(int rc)
+{
+	return rc == AE_ETRANSIENT ? CMD_TRANSIENT : CMD_ERROR;
+}
+
+void cmd_error(const char *what, const ae_err *err)
+{
+	const char *why = err && err->msg[0]
+				  ? err->msg
+				  : ae_err_name(err ? err->code : AE_ERR);
+
+	if (what != NULL && *what != '\0')
+		fprintf(stderr, "aicr-evidence: %s: %s\n", what, why);
+	else
+		fprintf(stderr, "aicr-evidence: %s\n", why);
+}
+
+int cmd_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("aicr-evidence: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fprintf(stderr, "hint: see 'aicr-evidence %s --help'\n",
+		command ? command : "");
+	return cmd_exit_code(CMD_USAGE);
+}
+
+void cmd_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hint: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cmd_output_init(cmd_output *o, const char *path)
+{
+	o->path = path;
+	ae_buf_init(&o->buf, CMD_OUTPUT_MAX);
+}
+
+int cmd_output_write(cmd_output *o, const void *data, size_t len)
+{
+	return ae_buf_put(&o->buf, data, len, NULL);
+}
+
+int cmd_output_printf(cmd_output *o, const char *fmt, ...)
+{
+	char small[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return AE_ERR;
+	if ((size_t)n < sizeof(small))
+		return ae_buf_put(&o->buf, small, (size_t)n, NULL);
+	{
+		char *big = malloc((size_t)n + 1);
+		int rc;
+		if (big == NULL)
+			return AE_ERR;
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		rc = ae_buf_put(&o->buf, big, (size_t)n, NULL);
+		free(big);
+		return rc;
+	}
+}
+
+int cmd_output_close(cmd_output *o, ae_err *err)
+{
+	int rc = 0;
+
+	if (o->path == NULL || strcmp(o->path, "-") == 0) {
+		if (o->buf.len > 0 &&
+		    fwrite(o->buf.data, 1, o->buf.len, stdout) != o->buf.len)
+			rc = ae_fail(err, AE_EIO, "write to stdout failed");
+		if (fflush(stdout) != 0 && rc == 0)
+			rc = ae_fail(err, AE_EIO, "write to stdout failed");
+	} else {
+		rc = ae_write_atomic(AT_FDCWD, o->path,
+				     o->buf.data ? (const void *)o->buf.data
+						 : "",
+				     o->buf.len, 0644, err);
+	}
+	ae_buf_dispose(&o->buf);
+	return rc;
+}
+
+int cmd_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,242 @@
+/* evidence/core/ae.h -- the shared base: errors, capped buffers, bounded I/O,
+ * hashing, encodings.
+ *
+ * Every module of aicr-evidence stands on this header and nothing else of the
+ * project: it holds no evidence logic, only the habits every module shares
+ * (STYLE §3.5, §3.7). Nothing here prints or exits. Functions return 0 or a
+ * negative AE_E* code and leave a one-line reason in the caller's ae_err.
+ */
+#ifndef AE_CORE_H
+#define AE_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Error codes: negative, append-only (curl: never remove one). */
+enum {
+	AE_OK = 0,
+	AE_ERR = -1,	    /* internal: bug, out of memory */
+	AE_EINVAL = -2,	    /* input breaks a format rule */
+	AE_ETOOBIG = -3,    /* a cap was hit */
+	AE_ENOTFOUND = -4,  /* the thing asked for does not exist */
+	AE_EVERIFY = -5,    /* a cryptographic or policy check failed */
+	AE_EAUTH = -6,	    /* credentials refused */
+	AE_ETRANSIENT = -7, /* may pass on retry: no verdict */
+	AE_EIO = -8,	    /* the operating system refused an operation */
+	AE_EEXISTS = -9,    /* the destination already exists and differs */
+};
+
+#define AE_ERR_MSG_MAX 256
+
+/* The error slot each operation carries, last argument of every call. The
+ * first failure recorded wins: later ae_fail calls keep its message. */
+typedef struct ae_err {
+	int code;
+	char msg[AE_ERR_MSG_MAX];
+} ae_err;
+
+/* Records `code` and the formatted one-line reason in `err` unless a reason
+ * is already set; returns `code` so callers write `return ae_fail(...)`.
+ * `err` may be NULL. */
+int ae_fail(ae_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ae_failv(ae_err *err, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+/* Forgets a recorded failure so the slot can be reused. Cannot fail. */
+void ae_err_clear(ae_err *err);
+
+/* Name of an AE_E* code ("invalid input", ...). Cannot fail. */
+const char *ae_err_name(int code);
+
+/* Escapes untrusted bytes for a message, like Redis sdscatrepr: printable
+ * ASCII kept, quotes, backslash and everything else escaped, cut at
+ * AE_REPR_MAX input bytes with a trailing "...". Writes into `out` (size
+ * `outsz`, at least 8) and returns it. Cannot fail. */
+#define AE_REPR_MAX 64
+#define AE_REPR_BUF (AE_REPR_MAX * 4 + 8)
+const char *ae_repr(char *out, size_t outsz, const void *data, size_t len);
+
+/* Fails closed on a programming error: aborts under the sanitizer build,
+ * returns AE_ERR naming the expression otherwise (libgit2 assert_safe.h). */
+#ifdef AE_DEBUG_ASSERT
+#include <stdlib.h>
+#define AE_ASSERT_ARG(expr, err)                                               \
+	do {                                                                   \
+		if (!(expr))                                                   \
+			abort();                                               \
+	} while (0)
+#else
+#define AE_ASSERT_ARG(expr, err)                                               \
+	do {                                                                   \
+		if (!(expr))                                                   \
+			return ae_fail((err), AE_ERR,                          \
+				       "invalid argument: '%s'", #expr);       \
+	} while (0)
+#endif
+
+/* ---- capped growable buffer (curl dynbuf) ---- */
+
+/* A byte buffer born with a maximum. `data` is always NUL-terminated after a
+ * successful append (the NUL is not counted in `len`), so text can be used as
+ * a C string once checked for embedded NULs. */
+typedef struct ae_buf {
+	unsigned char *data;
+	size_t len;
+	size_t alloc;
+	size_t max;
+} ae_buf;
+
+#define AE_BUF_INIT(cap)                                                       \
+	{                                                                      \
+		NULL, 0, 0, (cap)                                              \
+	}
+
+/* Prepares an empty buffer that may grow to `max` bytes. Cannot fail. */
+void ae_buf_init(ae_buf *b, size_t max);
+/* Frees the inside of `b` and leaves it empty, ready for reuse. */
+void ae_buf_dispose(ae_buf *b);
+/* Appends `len` bytes. Past `max`: AE_ETOOBIG and the buffer is emptied
+ * (curl dynbuf). Out of memory: AE_ERR, buffer emptied. */
+int ae_buf_put(ae_buf *b, const void *data, size_t len, ae_err *err);
+int ae_buf_puts(ae_buf *b, const char *s, ae_err *err);
+int ae_buf_printf(ae_buf *b, ae_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Hands the bytes to the caller (free with free()) and empties `b`. Returns
+ * NULL for an empty buffer. */
+unsigned char *ae_buf_detach(ae_buf *b, size_t *len_out);
+
+/* ---- bounded file I/O (signify readmsg, reference §9.4) ---- */
+
+/* Reads the regular file `name` (relative to `dirfd`, or AT_FDCWD) into `out`
+ * (initialised by this call), refusing symlinks (O_NOFOLLOW), directories,
+ * FIFOs and devices, and anything over `cap` bytes at fstat or while reading.
+ * Returns AE_ENOTFOUND (missing), AE_ETOOBIG (over cap), AE_EINVAL (not a
+ * regular file, symlink), AE_EIO (other errno), AE_ETRANSIENT (EIO, ESTALE,
+ * ETIMEDOUT). On failure `out` is empty. */
+int ae_read_file(ae_buf *out, int dirfd, const char *name, size_t cap,
+		 ae_err *err);
+
+/* Opens a regular file for reading with the same refusals as ae_read_file;
+ * stores the fd and its size. The caller closes the fd. */
+int ae_open_regular(int *fd_out, uint64_t *size_out, int dirfd,
+		    const char *name, ae_err *err);
+
+/* Writes `len` bytes to `name` in `dirfd` atomically: a temp file created
+ * O_EXCL in the same directory, write all, fsync, rename. On failure nothing
+ * is left behind and the old file (if any) is unchanged. */
+int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
+		    mode_t mode, ae_err *err);
+
+/* Creates `path` and its parents as directories (mode 0755); existing
+ * directories are fine, a symlink or file in the way is AE_EINVAL. */
+int ae_mkdir_p(const char *path, ae_err *err);
+
+/* ---- hashing ---- */
+
+#define AE_SHA256_LEN	  32
+#define AE_SHA256_HEX_LEN 64
+/* "sha256:" + 64 hex + NUL */
+#define AE_DIGEST_STR_LEN (7 + AE_SHA256_HEX_LEN + 1)
+
+/* One-shot SHA-256. Cannot fail (aborts never; OpenSSL one-shot). */
+void ae_sha256(unsigned char out[AE_SHA256_LEN], const void *data, size_t len);
+
+/* Streaming SHA-256 over an opaque OpenSSL context. */
+typedef struct ae_sha256_ctx ae_sha256_ctx;
+int ae_sha256_new(ae_sha256_ctx **out, ae_err *err);
+void ae_sha256_update(ae_sha256_ctx *ctx, const void *data, size_t len);
+void ae_sha256_final(ae_sha256_ctx *ctx, unsigned char out[AE_SHA256_LEN]);
+void ae_sha256_free(ae_sha256_ctx *ctx);
+
+/* Hashes an open fd from its current offset to EOF with a large buffer;
+ * stores the byte count. AE_EIO on a read error. */
+int ae_sha256_fd(unsigned char out[AE_SHA256_LEN], uint64_t *size_out, int fd,
+		 ae_err *err);
+
+/* Lowercase hex of `len` bytes into `out` (2*len+1 bytes). Cannot fail. */
+void ae_hex_encode(char *out, const unsigned char *data, size_t len);
+/* Formats "sha256:<hex>" into out[AE_DIGEST_STR_LEN]. Cannot fail. */
+void ae_digest_format(char out[AE_DIGEST_STR_LEN],
+		      const unsigned char sha[AE_SHA256_LEN]);
+/* True iff `s` is exactly "sha256:" + 64 lowercase hex. Cannot fail. */
+bool ae_digest_is_valid(const char *s);
+/* True iff `s` is exactly `n` lowercase hex characters. Cannot fail. */
+bool ae_is_lower_hex(const char *s, size_t n);
+
+/* ---- base64 (RFC 4648 §4, strict: padding required, no whitespace) ---- */
+
+/* Decodes standard base64 into a new buffer (free()); AE_EINVAL on any
+ * non-canonical input. `*out` is NULL on failure. */
+int ae_base64_decode(unsigned char **out, size_t *out_len, const char *in,
+		     size_t in_len, ae_err *err);
+/* Encodes into a new NUL-terminated string (free()). AE_ERR on OOM. */
+int ae_base64_encode(char **out, const void *data, size_t len, ae_err *err);
+
+/* ---- small text helpers ---- */
+
+/* True iff `s` is one plain ASCII path element: non-empty, at most 255 bytes,
+ * printable ASCII without '/', '\\', not starting with '.', no control bytes.
+ * Cannot fail. */
+bool ae_path_element_is_plain(const char *s);
+
+/* True iff the `len` bytes contain a NUL. Cannot fail. */
+bool ae_has_nul(const void *data, size_t len);
+
+/* ---- strict YAML (libyaml events into a small tree) ---- */
+
+/* A parsed YAML node. Plain result data, so the struct is transparent; the
+ * tree is owned by its root and freed with ae_yaml_free. */
+typedef enum ae_yaml_kind {
+	AE_YAML_SCALAR,
+	AE_YAML_MAP,
+	AE_YAML_SEQ,
+} ae_yaml_kind;
+
+typedef struct ae_yaml_node {
+	ae_yaml_kind kind;
+	size_t line;  /* 1-based line where the node starts */
+	char *scalar; /* AE_YAML_SCALAR: NUL-terminated text */
+	size_t scalar_len;
+	bool plain;  /* scalar written without quotes (null, 1, true) */
+	size_t n;    /* map: pairs; seq: items */
+	char **keys; /* map: n scalar keys, in document order */
+	struct ae_yaml_node **items; /* map: n values; seq: n items */
+} ae_yaml_node;
+
+#define AE_YAML_MAX_DEPTH 64	 /* nesting cap: an alias-free bomb guard */
+#define AE_YAML_MAX_NODES 200000 /* node cap per document */
+
+/* Parses exactly one YAML document from (buf, len). Rejected with AE_EINVAL:
+ * anchors and aliases, explicit tags, duplicate or non-scalar mapping keys,
+ * several documents, embedded NUL, nesting deeper than AE_YAML_MAX_DEPTH;
+ * AE_ETOOBIG past AE_YAML_MAX_NODES. An empty stream gives rc 0 and *out
+ * NULL. The message carries the line. The caller frees *out. */
+int ae_yaml_parse(ae_yaml_node **out, const unsigned char *buf, size_t len,
+		  ae_err *err);
+void ae_yaml_free(ae_yaml_node *node);
+
+/* Borrowed value of `key` in a map, NULL if absent or `map` is not a map.
+ * Cannot fail. */
+const ae_yaml_node *ae_yaml_map_get(const ae_yaml_node *map, const char *key);
+
+/* True iff the node is a scalar that YAML would read as null (absent value,
+ * plain `null`, `~`, `Null`, `NULL`). Cannot fail. */
+bool ae_yaml_is_null(const ae_yaml_node *node);
+
+/* ---- strict JSON ---- */
+
+/* Deeper documents are refused before jansson recurses into them. */
+#define AE_JSON_MAX_DEPTH 128
+
+/* Parses JSON with duplicate keys rejected (jansson JSON_REJECT_DUPLICATES),
+ * after a pre-scan that refuses nesting deeper than AE_JSON_MAX_DEPTH and
+ * embedded NULs. Returns a new reference in *out (json_t *, typed void * so
+ * this header does not need jansson). AE_EINVAL with the line on failure. */
+int ae_json_parse(void **out, const unsigned char *buf, size_t len,
+		  ae_err *err);
+
+#endif /* AE_CORE_H */

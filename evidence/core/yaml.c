@@ -1,0 +1,283 @@
+/* evidence/core/yaml.c -- strict YAML into a small tree
+ *
+ * Pointers and allowlists are written by people and arrive in pull requests,
+ * so the YAML reader is strict where YAML itself is generous: no anchors or
+ * aliases (the "billion laughs" bomb needs them), no tags, no duplicate keys
+ * (two readers could see two different values), one document only, bounded
+ * depth and node count. libyaml's event API is used so that every one of
+ * these is seen before any value is built.
+ */
+#include "evidence/core/ae.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct yaml_builder {
+	ae_yaml_node *stack[AE_YAML_MAX_DEPTH + 1];
+	char *pending_key[AE_YAML_MAX_DEPTH + 1]; /* map awaiting its value */
+	size_t depth;
+	size_t nodes;
+	ae_yaml_node *root;
+	int documents;
+} yaml_builder;
+
+void ae_yaml_free(ae_yaml_node *node)
+{
+	if (node == NULL)
+		return;
+	for (size_t i = node->n; i-- > 0;) {
+		if (node->keys != NULL)
+			free(node->keys[i]);
+		if (node->items != NULL)
+			ae_yaml_free(node->items[i]);
+	}
+	free(node->keys);
+	free(node->items);
+	free(node->scalar);
+	free(node);
+}
+
+const ae_yaml_node *ae_yaml_map_get(const ae_yaml_node *map, const char *key)
+{
+	if (map == NULL || map->kind != AE_YAML_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++) {
+		if (strcmp(map->keys[i], key) == 0)
+			return map->items[i];
+	}
+	return NULL;
+}
+
+bool ae_yaml_is_null(const ae_yaml_node *node)
+{
+	if (node == NULL)
+		return true;
+	if (node->kind != AE_YAML_SCALAR || !node->plain)
+		return false;
+	return node->scalar_len == 0 || strcmp(node->scalar, "~") == 0 ||
+	       strcmp(node->scalar, "null") == 0 ||
+	       strcmp(node->scalar, "Null") == 0 ||
+	       strcmp(node->scalar, "NULL") == 0;
+}
+
+/* Appends `child` (and its key, for maps) to `parent`; takes both. */
+static int yaml_attach(ae_yaml_node *parent, char *key, ae_yaml_node *child,
+		       ae_err *err)
+{
+	ae_yaml_node **items;
+	char **keys;
+
+	items = realloc(parent->items, (parent->n + 1) * sizeof(*items));
+	if (items == NULL)
+		goto oom;
+	parent->items = items;
+	if (parent->kind == AE_YAML_MAP) {
+		keys = realloc(parent->keys, (parent->n + 1) * sizeof(*keys));
+		if (keys == NULL)
+			goto oom;
+		parent->keys = keys;
+		parent->keys[parent->n] = key;
+	}
+	parent->items[parent->n++] = child;
+	return 0;
+oom:
+	free(key);
+	ae_yaml_free(child);
+	return ae_fail(err, AE_ERR, "out of memory");
+}
+
+static ae_yaml_node *yaml_node_new(ae_yaml_kind kind, size_t line)
+{
+	ae_yaml_node *n = calloc(1, sizeof(*n));
+
+	if (n != NULL) {
+		n->kind = kind;
+		n->line = line;
+	}
+	return n;
+}
+
+/* Places a finished node: as the root, as a map key or value, or as a
+ * sequence item. Takes `node`. */
+static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
+{
+	ae_yaml_node *parent;
+	char *key;
+
+	if (b->depth == 0) {
+		b->root = node;
+		return 0;
+	}
+	parent = b->stack[b->depth - 1];
+	if (parent->kind == AE_YAML_SEQ)
+		return yaml_attach(parent, NULL, node, err);
+	if (b->pending_key[b->depth - 1] == NULL) {
+		if (node->kind != AE_YAML_SCALAR) {
+			size_t line = node->line;
+			ae_yaml_free(node);
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: mapping keys must be scalars",
+				       line);
+		}
+		if (ae_yaml_map_get(parent, node->scalar) != NULL) {
+			char r[AE_REPR_BUF];
+			int rc = ae_fail(err, AE_EINVAL,
+					 "line %zu: duplicate key %s",
+					 node->line,
+					 ae_repr(r, sizeof(r), node->scalar,
+						 node->scalar_len));
+			ae_yaml_free(node);
+			return rc;
+		}
+		b->pending_key[b->depth - 1] = node->scalar;
+		node->scalar = NULL;
+		ae_yaml_free(node);
+		return 0;
+	}
+	key = b->pending_key[b->depth - 1];
+	b->pending_key[b->depth - 1] = NULL;
+	return yaml_attach(parent, key, node, err);
+}
+
+/* Handles one parser event; returns 1 when the stream ended. */
+static int yaml_event(yaml_builder *b, const yaml_event_t *ev, ae_err *err)
+{
+	size_t line = ev->start_mark.line + 1;
+	ae_yaml_node *n;
+
+	switch (ev->type) {
+	case YAML_STREAM_START_EVENT:
+	case YAML_DOCUMENT_END_EVENT:
+		return 0;
+	case YAML_STREAM_END_EVENT:
+		return 1;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++b->documents > 1)
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: more than one YAML document",
+				       line);
+		return 0;
+	case YAML_ALIAS_EVENT:
+		return ae_fail(err, AE_EINVAL,
+			       "line %zu: YAML aliases are not allowed", line);
+	case YAML_SCALAR_EVENT:
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		n = b->stack[--b->depth];
+		b->stack[b->depth] = NULL;
+		return yaml_place(b, n, err);
+	default:
+		return ae_fail(err, AE_EINVAL,
+			       "line %zu: unexpected YAML event", line);
+	}
+	/* Node-starting events share the anchor/tag/cap checks. */
+	{
+		const yaml_char_t *anchor =
+			ev->type == YAML_SCALAR_EVENT ? ev->data.scalar.anchor
+			: ev->type == YAML_MAPPING_START_EVENT
+				? ev->data.mapping_start.anchor
+				: ev->data.sequence_start.anchor;
+		const yaml_char_t *tag = ev->type == YAML_SCALAR_EVENT
+						 ? ev->data.scalar.tag
+					 : ev->type == YAML_MAPPING_START_EVENT
+						 ? ev->data.mapping_start.tag
+						 : ev->data.sequence_start.tag;
+		if (anchor != NULL)
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: YAML anchors are not allowed",
+				       line);
+		if (tag != NULL)
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: YAML tags are not allowed",
+				       line);
+	}
+	if (++b->nodes > AE_YAML_MAX_NODES)
+		return ae_fail(err, AE_ETOOBIG, "more than %d YAML nodes",
+			       AE_YAML_MAX_NODES);
+	if (ev->type == YAML_SCALAR_EVENT) {
+		n = yaml_node_new(AE_YAML_SCALAR, line);
+		if (n == NULL)
+			return ae_fail(err, AE_ERR, "out of memory");
+		n->scalar_len = ev->data.scalar.length;
+		n->scalar = malloc(n->scalar_len + 1);
+		if (n->scalar == NULL) {
+			ae_yaml_free(n);
+			return ae_fail(err, AE_ERR, "out of memory");
+		}
+		memcpy(n->scalar, ev->data.scalar.value, n->scalar_len);
+		n->scalar[n->scalar_len] = '\0';
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (ae_has_nul(n->scalar, n->scalar_len)) {
+			ae_yaml_free(n);
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: NUL in a scalar", line);
+		}
+		return yaml_place(b, n, err);
+	}
+	if (b->depth >= AE_YAML_MAX_DEPTH)
+		return ae_fail(err, AE_EINVAL,
+			       "line %zu: nesting deeper than %d", line,
+			       AE_YAML_MAX_DEPTH);
+	n = yaml_node_new(ev->type == YAML_MAPPING_START_EVENT ? AE_YAML_MAP
+							       : AE_YAML_SEQ,
+			  line);
+	if (n == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	b->pending_key[b->depth] = NULL;
+	b->stack[b->depth++] = n;
+	return 0;
+}
+
+static void yaml_builder_dispose(yaml_builder *b)
+{
+	while (b->depth > 0) {
+		b->depth--;
+		free(b->pending_key[b->depth]);
+		ae_yaml_free(b->stack[b->depth]);
+	}
+	ae_yaml_free(b->root);
+	b->root = NULL;
+}
+
+int ae_yaml_parse(ae_yaml_node **out, const unsigned char *buf, size_t len,
+		  ae_err *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	yaml_builder b;
+	int rc = 0, done = 0;
+
+	*out = NULL;
+	if (ae_has_nul(buf, len))
+		return ae_fail(err, AE_EINVAL, "YAML contains a NUL byte");
+	memset(&b, 0, sizeof(b));
+	if (!yaml_parser_initialize(&parser))
+		return ae_fail(err, AE_ERR, "out of memory");
+	yaml_parser_set_input_string(&parser, buf, len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = ae_fail(err, AE_EINVAL, "line %zu: %s",
+				     parser.problem_mark.line + 1,
+				     parser.problem ? parser.problem
+						    : "malformed YAML");
+			break;
+		}
+		rc = yaml_event(&b, &ev, err);
+		yaml_event_delete(&ev);
+		if (rc < 0)
+			break;
+		done = rc == 1;
+		rc = 0;
+	}
+	yaml_parser_delete(&parser);
+	if (rc < 0) {
+		yaml_builder_dispose(&b);
+		return rc;
+	}
+	*out = b.root;
+	return 0;
+}

@@ -1,0 +1,78 @@
+# tests/e2e/lib.sh -- shared helpers for end-to-end scripts (sourced)
+#
+# A script sources this, calls `t_begin`, runs checks, and ends with
+# `t_end`, which prints "<name>: N passed, N failed" and sets the exit code.
+#
+#   ae ARGS...                run the binary (under $AE_WRAP if set)
+#   run ARGS...               run the binary, capture $T_OUT $T_ERR $T_RC
+#   expect_rc N "what"        last run exited N
+#   expect_err "re" "what"    last run's stderr matches the ERE
+#   expect_out "re" "what"    last run's stdout matches the ERE
+#   ok "what" / bad "what" "why"
+#   free_port                 prints a free TCP port on 127.0.0.1
+set -u
+T_NAME=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
+T_PASS=0
+T_FAIL=0
+T_RC=0
+: "${AE_BIN:?AE_BIN must point at the aicr-evidence binary}"
+T_WORK=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-$T_NAME-XXXXXX")
+T_OUT=$T_WORK/.stdout
+T_ERR=$T_WORK/.stderr
+T_CLEANUP=()
+
+t_begin() { :; }
+
+t_on_exit() {
+	local c
+	for c in "${T_CLEANUP[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+	rm -rf "$T_WORK"
+}
+trap t_on_exit EXIT
+
+# Registers a shell command to run when the script ends (stop servers).
+t_cleanup() { T_CLEANUP+=("$1"); }
+
+ok() { T_PASS=$((T_PASS + 1)); echo "ok - $1"; }
+bad() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "FAIL - $1${2:+: $2}"
+	if [ -s "$T_ERR" ]; then sed 's/^/    stderr: /' "$T_ERR" | head -5; fi
+}
+
+ae() {
+	# shellcheck disable=SC2086
+	${AE_WRAP:-} "$AE_BIN" "$@"
+}
+
+run() {
+	ae "$@" >"$T_OUT" 2>"$T_ERR" </dev/null
+	T_RC=$?
+	if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|==[0-9]+== (Invalid|Conditional|[0-9,]+ bytes in)' "$T_ERR"; then
+		bad "sanitizer or valgrind report for: $*"
+	fi
+	return 0
+}
+
+expect_rc() {
+	if [ "$T_RC" -eq "$1" ]; then ok "$2"; else bad "$2" "exit $T_RC, want $1"; fi
+}
+expect_err() {
+	if grep -qE -- "$1" "$T_ERR"; then ok "$2"; else bad "$2" "stderr lacks /$1/"; fi
+}
+expect_out() {
+	if grep -qE -- "$1" "$T_OUT"; then ok "$2"; else bad "$2" "stdout lacks /$1/"; fi
+}
+expect_out_eq() { # EXACT "what"
+	if [ "$(cat "$T_OUT")" = "$1" ]; then ok "$2"; else bad "$2" "stdout is '$(head -c 200 "$T_OUT")', want '$1'"; fi
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+t_end() {
+	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+	exit $?
+}

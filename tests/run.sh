@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# tests/run.sh -- runs the unit cases and the end-to-end scripts and sums
+# their counts into one closing line "N passed, N failed".
+#
+#   AE_BIN=path AE_UNIT=path bash tests/run.sh [SCRIPT-SUBSTRING...]
+#   bash tests/run.sh --interop     the stage that needs ../shared
+#
+# Each e2e script prints its own "<name>: N passed, N failed" line; a script
+# that dies without one counts as one failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+passed=0 failed=0
+stage=e2e
+if [ "${1:-}" = "--interop" ]; then
+	stage=interop
+	shift
+	if [ ! -d "${SHARED:-}" ]; then
+		echo "interop: SKIPPED -- ${SHARED:-../shared} is absent, so conformance and"
+		echo "interop: sigstore-js cross-verification did NOT run"
+		echo "0 passed, 0 failed, 1 skipped"
+		exit 0
+	fi
+fi
+
+add_counts() { # LINE
+	local p f
+	p=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1/p' <<<"$1" | tail -1)
+	f=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\2/p' <<<"$1" | tail -1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+}
+
+if [ "$stage" = e2e ] && [ -n "${AE_UNIT:-}" ]; then
+	out=$("$AE_UNIT" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -v '^ok - '
+	line=$(printf '%s\n' "$out" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -1)
+	if [ -z "$line" ]; then
+		echo "unit: runner died (exit $rc) -- counted as 1 failure"
+		failed=$((failed + 1))
+	else
+		add_counts " $line"
+	fi
+fi
+
+for script in "$here/$stage"/test_*.sh; do
+	[ -e "$script" ] || continue
+	name=$(basename "$script" .sh)
+	if [ $# -gt 0 ]; then
+		match=0
+		for f in "$@"; do case "$name" in *"$f"*) match=1 ;; esac; done
+		[ $match = 1 ] || continue
+	fi
+	out=$(bash "$script" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -v '^ok - '
+	line=$(printf '%s\n' "$out" | grep -E '^[a-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
+	if [ -z "$line" ]; then
+		echo "$name: died (exit $rc) without a summary -- counted as 1 failure"
+		failed=$((failed + 1))
+	else
+		add_counts " $line"
+		if [ $rc -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' <<<"$line"; then
+			echo "$name: exit $rc with no failure counted -- counted as 1 failure"
+			failed=$((failed + 1))
+		fi
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && { [ "$passed" -gt 0 ] || [ "$stage" = interop ]; }

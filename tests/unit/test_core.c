@@ -1,0 +1,332 @@
+/* tests/unit/test_core.c -- evidence/core: errors, buffers, bounded I/O,
+ * hashing, base64, strict YAML and JSON */
+#include "t.h"
+#include "evidence/core/ae.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void test_core__the_first_failure_is_the_one_kept(void)
+{
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_fail(&err, AE_EINVAL, "first %d", 1), AE_EINVAL);
+	T_ASSERT_INT(ae_fail(&err, AE_EIO, "second"), AE_EIO);
+	T_ASSERT_INT(err.code, AE_EINVAL);
+	T_ASSERT_STR(err.msg, "first 1");
+	ae_err_clear(&err);
+	T_ASSERT_STR(err.msg, "");
+}
+
+void test_core__messages_stay_on_one_line(void)
+{
+	ae_err err = {0};
+
+	ae_fail(&err, AE_EINVAL, "a\nb\rc");
+	T_ASSERT_STR(err.msg, "a b c");
+}
+
+void test_core__repr_escapes_and_cuts_untrusted_text(void)
+{
+	char r[AE_REPR_BUF];
+	char longer[100];
+
+	T_ASSERT_STR(ae_repr(r, sizeof(r), "a\"b\n\x01", 5), "\"a\\\"b\\x0a\\x01\"");
+	memset(longer, 'x', sizeof(longer));
+	ae_repr(r, sizeof(r), longer, sizeof(longer));
+	T_ASSERT_INT(strlen(r), AE_REPR_MAX + 2 + 3);
+	T_ASSERT(strstr(r, "...") != NULL);
+}
+
+void test_core__a_buffer_past_its_cap_is_emptied(void)
+{
+	ae_buf b = AE_BUF_INIT(8);
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_buf_put(&b, "12345678", 8, &err), 0);
+	T_ASSERT_INT(b.len, 8);
+	T_ASSERT_INT(ae_buf_put(&b, "9", 1, &err), AE_ETOOBIG);
+	T_ASSERT_INT(b.len, 0);
+	T_ASSERT(b.data == NULL);
+	ae_buf_dispose(&b);
+}
+
+void test_core__buffer_printf_grows_past_small_formats(void)
+{
+	ae_buf b = AE_BUF_INIT(1 << 20);
+	ae_err err = {0};
+	char big[2000];
+
+	memset(big, 'q', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	T_ASSERT_INT(ae_buf_printf(&b, &err, "<%s>", big), 0);
+	T_ASSERT_INT(b.len, sizeof(big) + 1);
+	T_ASSERT(b.data[0] == '<' && b.data[b.len - 1] == '>');
+	ae_buf_dispose(&b);
+}
+
+void test_core__read_file_at_cap_passes_and_cap_plus_one_fails(void)
+{
+	ae_buf b;
+	ae_err err = {0};
+
+	t_write_file(t_path("f"), "0123456789abcdef", 16);
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, t_path("f"), 16, &err), 0);
+	T_ASSERT_INT(b.len, 16);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, t_path("f"), 15, &err), AE_ETOOBIG);
+	T_ASSERT(b.data == NULL);
+	T_ASSERT_MSG(err, "cap 15");
+}
+
+void test_core__read_file_refuses_symlinks_directories_and_missing(void)
+{
+	ae_buf b;
+	ae_err err = {0};
+
+	t_write_file(t_path("real"), "x", 1);
+	T_ASSERT(symlink("real", t_path("link")) == 0);
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, t_path("link"), 16, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "symlink");
+	ae_err_clear(&err);
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, t_tmpdir(), 16, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "not a regular file");
+	ae_err_clear(&err);
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, t_path("none"), 16, &err),
+		     AE_ENOTFOUND);
+	ae_err_clear(&err);
+	T_ASSERT(mkfifo(t_path("fifo"), 0600) == 0);
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, t_path("fifo"), 16, &err), AE_EINVAL);
+}
+
+void test_core__empty_file_reads_as_empty_text(void)
+{
+	ae_buf b;
+	ae_err err = {0};
+
+	t_write_file(t_path("e"), "", 0);
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, t_path("e"), 16, &err), 0);
+	T_ASSERT_INT(b.len, 0);
+	T_ASSERT(b.data != NULL && b.data[0] == '\0');
+	ae_buf_dispose(&b);
+}
+
+void test_core__atomic_write_replaces_and_leaves_no_temp(void)
+{
+	ae_buf b;
+	ae_err err = {0};
+	int dfd = open(t_tmpdir(), O_RDONLY | O_DIRECTORY);
+	DIR *d;
+	struct dirent *e;
+	int entries = 0;
+
+	T_ASSERT(dfd >= 0);
+	T_ASSERT_INT(ae_write_atomic(dfd, "out.yaml", "one", 3, 0644, &err), 0);
+	T_ASSERT_INT(ae_write_atomic(dfd, "out.yaml", "two!", 4, 0644, &err), 0);
+	T_ASSERT_INT(ae_read_file(&b, dfd, "out.yaml", 100, &err), 0);
+	T_ASSERT_STR((char *)b.data, "two!");
+	ae_buf_dispose(&b);
+	d = fdopendir(dfd);
+	while ((e = readdir(d)) != NULL)
+		entries += e->d_name[0] != '.';
+	closedir(d);
+	T_ASSERT_INT(entries, 1);
+}
+
+void test_core__atomic_write_into_a_missing_directory_fails_cleanly(void)
+{
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_write_atomic(AT_FDCWD, t_path("no/such/x"), "a", 1, 0644,
+				     &err),
+		     AE_EIO);
+	T_ASSERT(access(t_path("no"), F_OK) != 0);
+}
+
+void test_core__sha256_matches_the_known_answer(void)
+{
+	unsigned char d[AE_SHA256_LEN];
+	char s[AE_DIGEST_STR_LEN];
+
+	ae_sha256(d, "abc", 3);
+	ae_digest_format(s, d);
+	T_ASSERT_STR(s, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+void test_core__streaming_hash_equals_one_shot(void)
+{
+	unsigned char a[AE_SHA256_LEN], b2[AE_SHA256_LEN];
+	uint64_t size = 0;
+	ae_err err = {0};
+	char *data = malloc(3 << 20);
+	int fd;
+
+	T_ASSERT(data != NULL);
+	for (size_t i = 0; i < (3u << 20); i++)
+		data[i] = (char)(i * 7);
+	t_write_file(t_path("big"), data, 3 << 20);
+	ae_sha256(a, data, 3 << 20);
+	fd = open(t_path("big"), O_RDONLY);
+	T_ASSERT_INT(ae_sha256_fd(b2, &size, fd, &err), 0);
+	close(fd);
+	T_ASSERT_INT(size, 3 << 20);
+	T_ASSERT(memcmp(a, b2, sizeof(a)) == 0);
+	free(data);
+}
+
+void test_core__digest_form_is_exact(void)
+{
+	const char *good = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+	T_ASSERT(ae_digest_is_valid(good));
+	T_ASSERT(!ae_digest_is_valid("sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"));
+	T_ASSERT(!ae_digest_is_valid("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"));
+	T_ASSERT(!ae_digest_is_valid("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"));
+	T_ASSERT(!ae_digest_is_valid("md5:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+	T_ASSERT(!ae_digest_is_valid("sha256:../../etc/evil"));
+	T_ASSERT(!ae_digest_is_valid(NULL));
+}
+
+void test_core__base64_round_trips_and_rejects_non_canonical(void)
+{
+	unsigned char *out = NULL;
+	size_t n = 0;
+	char *enc = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_base64_encode(&enc, "hello!?", 7, &err), 0);
+	T_ASSERT_STR(enc, "aGVsbG8hPw==");
+	T_ASSERT_INT(ae_base64_decode(&out, &n, enc, strlen(enc), &err), 0);
+	T_ASSERT_INT(n, 7);
+	T_ASSERT(memcmp(out, "hello!?", 7) == 0);
+	free(out);
+	free(enc);
+	T_ASSERT_INT(ae_base64_decode(&out, &n, "aGVsbG8hPx==", 12, &err), AE_EINVAL);
+	T_ASSERT(out == NULL);
+	T_ASSERT_INT(ae_base64_decode(&out, &n, "aGVs bG8=", 9, &err), AE_EINVAL);
+	T_ASSERT_INT(ae_base64_decode(&out, &n, "aGVsbG8", 7, &err), AE_EINVAL);
+	T_ASSERT_INT(ae_base64_decode(&out, &n, "", 0, &err), 0);
+	T_ASSERT_INT(n, 0);
+	free(out);
+}
+
+void test_core__plain_path_elements_only(void)
+{
+	T_ASSERT(ae_path_element_is_plain("h100-eks-ubuntu-training"));
+	T_ASSERT(!ae_path_element_is_plain(".."));
+	T_ASSERT(!ae_path_element_is_plain(".hidden"));
+	T_ASSERT(!ae_path_element_is_plain("a/b"));
+	T_ASSERT(!ae_path_element_is_plain("/abs"));
+	T_ASSERT(!ae_path_element_is_plain(""));
+	T_ASSERT(!ae_path_element_is_plain("sp ace"));
+	T_ASSERT(!ae_path_element_is_plain("caf\xc3\xa9"));
+}
+
+static int parse(ae_yaml_node **n, const char *s, ae_err *err)
+{
+	return ae_yaml_parse(n, (const unsigned char *)s, strlen(s), err);
+}
+
+void test_core__yaml_builds_a_tree_with_lines(void)
+{
+	ae_yaml_node *n = NULL;
+	ae_err err = {0};
+	const ae_yaml_node *list;
+
+	T_ASSERT_INT(parse(&n, "a: 1\nlist:\n  - x\n  - \"y\"\n", &err), 0);
+	T_ASSERT(n && n->kind == AE_YAML_MAP && n->n == 2);
+	T_ASSERT_STR(ae_yaml_map_get(n, "a")->scalar, "1");
+	list = ae_yaml_map_get(n, "list");
+	T_ASSERT(list && list->kind == AE_YAML_SEQ && list->n == 2);
+	T_ASSERT(list->items[0]->plain && !list->items[1]->plain);
+	T_ASSERT_INT(list->items[1]->line, 4);
+	ae_yaml_free(n);
+}
+
+void test_core__yaml_rejects_aliases_anchors_tags_and_duplicates(void)
+{
+	ae_yaml_node *n = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(parse(&n, "a: &x 1\nb: *x\n", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "anchors");
+	T_ASSERT(n == NULL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&n, "a: 1\nb: 2\na: 3\n", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "line 3: duplicate key \"a\"");
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&n, "a: !!binary aGk=\n", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "tags");
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&n, "a: 1\n---\nb: 2\n", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "more than one");
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&n, "? [a]\n: 1\n", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "keys must be scalars");
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&n, "a: [1, 2\n", &err), AE_EINVAL);
+}
+
+void test_core__yaml_nesting_is_capped(void)
+{
+	ae_yaml_node *n = NULL;
+	ae_err err = {0};
+	char deep[4 * AE_YAML_MAX_DEPTH + 8];
+	size_t i, o = 0;
+
+	for (i = 0; i < AE_YAML_MAX_DEPTH; i++)
+		deep[o++] = '[';
+	for (i = 0; i < AE_YAML_MAX_DEPTH; i++)
+		deep[o++] = ']';
+	deep[o] = '\0';
+	T_ASSERT_INT(parse(&n, deep, &err), 0);
+	ae_yaml_free(n);
+	n = NULL;
+	o = 0;
+	for (i = 0; i <= AE_YAML_MAX_DEPTH; i++)
+		deep[o++] = '[';
+	for (i = 0; i <= AE_YAML_MAX_DEPTH; i++)
+		deep[o++] = ']';
+	deep[o] = '\0';
+	T_ASSERT_INT(parse(&n, deep, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "nesting");
+}
+
+void test_core__yaml_empty_stream_is_no_document(void)
+{
+	ae_yaml_node *n = (ae_yaml_node *)1;
+	ae_err err = {0};
+
+	T_ASSERT_INT(parse(&n, "", &err), 0);
+	T_ASSERT(n == NULL);
+	T_ASSERT_INT(parse(&n, "# only a comment\n", &err), 0);
+	T_ASSERT(n == NULL);
+}
+
+void test_core__json_rejects_duplicates_depth_and_nul(void)
+{
+	void *j = NULL;
+	ae_err err = {0};
+	char deep[2 * AE_JSON_MAX_DEPTH + 4];
+	size_t o = 0;
+
+	T_ASSERT_INT(ae_json_parse(&j, (const unsigned char *)"{\"a\":1}", 7, &err), 0);
+	json_decref(j);
+	T_ASSERT_INT(ae_json_parse(&j, (const unsigned char *)"{\"a\":1,\"a\":2}", 13, &err),
+		     AE_EINVAL);
+	T_ASSERT(j == NULL);
+	ae_err_clear(&err);
+	for (int i = 0; i <= AE_JSON_MAX_DEPTH; i++)
+		deep[o++] = '[';
+	for (int i = 0; i <= AE_JSON_MAX_DEPTH; i++)
+		deep[o++] = ']';
+	T_ASSERT_INT(ae_json_parse(&j, (const unsigned char *)deep, o, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "deeper");
+	ae_err_clear(&err);
+	T_ASSERT_INT(ae_json_parse(&j, (const unsigned char *)"{\"a\":\"\0\"}", 9, &err),
+		     AE_EINVAL);
+}
