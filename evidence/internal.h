@@ -1,8 +1,8 @@
 /* evidence/internal.h -- what the files of evidence/ share, nobody else
  *
  * Names here use the double underscore (ev__) of libgit2's semi-private
- * functions: callable across evidence/*.c, never from another folder, which
- * goes through evidence/evidence.h.
+ * functions: callable across the .c files of evidence/, never from another
+ * folder, which goes through evidence/evidence.h.
  */
 #ifndef AE_EVIDENCE_INTERNAL_H
 #define AE_EVIDENCE_INTERNAL_H
@@ -34,7 +34,7 @@ bool ev__window_contains(const ev__window *w, int64_t t);
 /* A certificate authority of the trusted root: a Fulcio CA
  * (certificateAuthorities[]) or a TSA (timestampAuthorities[]). */
 typedef struct ev__ca {
-	STACK_OF(X509) *chain; /* issuing certificate first, anchor last */
+	STACK_OF(X509) * chain; /* issuing certificate first, anchor last */
 	ev__window valid;
 	char *uri;
 } ev__ca;
@@ -56,7 +56,7 @@ typedef struct ev__log {
  * the certificate that issued the leaf (X509_free it), needed for the SCT
  * issuer key hash. AE_EVERIFY when no CA validates the leaf at `at`. */
 int ev__cert_chain_verify(X509 **issuer_out, X509 *leaf,
-			  STACK_OF(X509) *untrusted, const ev__ca *cas,
+			  STACK_OF(X509) * untrusted, const ev__ca *cas,
 			  size_t ncas, int64_t at, ae_err *err);
 
 /* Fulcio leaf profile: not a CA, keyUsage digitalSignature, extendedKeyUsage
@@ -82,6 +82,10 @@ int ev__cert_identity(char ***sans_out, size_t *nsans_out, char **issuer_out,
 int ev__sct_verify(X509 *leaf, X509 *issuer, const ev__log *ctlogs,
 		   size_t nctlogs, ae_err *err);
 
+/* Cap on one DER timestamp: Sigstore's are about 1-3 KiB with embedded
+ * certificates; more is not a timestamp. Past it: AE_ETOOBIG. */
+#define EV__TSA_MAX_BYTES (64u * 1024)
+
 /* Verifies one RFC 3161 timestamp of a bundle (sigstore.md §7.4): `der` is
  * the decoded `signedTimestamp` (a TimeStampResp, or a bare TimeStampToken
  * ContentInfo), `signed_bytes` the signature it must cover (the message
@@ -89,7 +93,8 @@ int ev__sct_verify(X509 *leaf, X509 *issuer, const ev__log *ctlogs,
  * `tsas` whose window contains genTime, with the chain valid at genTime, and
  * the message imprint must equal the hash of `signed_bytes`. On success
  * *gen_time_out is genTime (fractions truncated). AE_EINVAL for an
- * unparsable token, AE_EVERIFY for a failed check. */
+ * unparsable token, AE_ETOOBIG past EV__TSA_MAX_BYTES, AE_EVERIFY for a
+ * failed check. */
 int ev__tsa_verify(int64_t *gen_time_out, const unsigned char *der,
 		   size_t der_len, const unsigned char *signed_bytes,
 		   size_t signed_len, const ev__ca *tsas, size_t ntsas,
