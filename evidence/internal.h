@@ -82,6 +82,12 @@ int ev__cert_identity(char ***sans_out, size_t *nsans_out, char **issuer_out,
 int ev__sct_verify(X509 *leaf, X509 *issuer, const ev__log *ctlogs,
 		   size_t nctlogs, ae_err *err);
 
+/* An X509_STORE verify callback that makes notAfter inclusive, as RFC 5280
+ * §4.1.2.5 and the reference verifiers have it: OpenSSL reports "expired"
+ * when the check time equals notAfter; this forgives exactly that case and
+ * passes every other verdict through. Cannot fail. */
+int ev__x509_verify_cb(int ok, X509_STORE_CTX *ctx);
+
 /* Cap on one DER timestamp: Sigstore's are about 1-3 KiB with embedded
  * certificates; more is not a timestamp. Past it: AE_ETOOBIG. */
 #define EV__TSA_MAX_BYTES (64u * 1024)

@@ -84,6 +84,7 @@ static int cert_chain_try(X509 **issuer_out, X509 *leaf,
 		goto done;
 	}
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_STORE_CTX_set_verify_cb(ctx, ev__x509_verify_cb);
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)at);
 	if (X509_verify_cert(ctx) != 1) {
 		rc = ae_fail(err, AE_EVERIFY,
@@ -151,7 +152,9 @@ int ev__cert_leaf_check(X509 *leaf, ae_err *err)
 	if (flags & EXFLAG_INVALID)
 		return ae_fail(err, AE_EVERIFY,
 			       "leaf certificate has invalid extensions");
-	if (X509_check_ca(leaf) != 0)
+	/* basicConstraints cA alone decides: X509_check_ca also wants
+	 * keyCertSign, which a CA-flagged leaf need not carry. */
+	if ((flags & EXFLAG_CA) || X509_check_ca(leaf) != 0)
 		return ae_fail(err, AE_EVERIFY,
 			       "leaf certificate is a certificate authority");
 	if (!(flags & EXFLAG_KUSAGE) ||
@@ -226,10 +229,13 @@ static int cert_san_value(char **out, const GENERAL_NAME *gn, ae_err *err)
 			   "subject alternative name", err);
 }
 
+/* Frees `n` strings and the array; NULL is a no-op. Cannot fail. */
 static void cert_sans_free(char **sans, size_t n)
 {
 	size_t i;
 
+	if (sans == NULL)
+		return;
 	for (i = 0; i < n; i++)
 		free(sans[i]);
 	free(sans);

@@ -161,7 +161,8 @@ static int tsa_verify_with(PKCS7 *token, const ev__ca *tsa, int64_t gen_time,
 	TS_VERIFY_CTX *ctx = NULL;
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *certs = NULL;
-	int n = sk_X509_num(tsa->chain), i, rc = 0;
+	int n = sk_X509_num(tsa->chain), i, rc = 0, eflags = 0;
+	const char *data = NULL;
 	unsigned long e;
 
 	ctx = TS_VERIFY_CTX_new();
@@ -183,6 +184,7 @@ static int tsa_verify_with(PKCS7 *token, const ev__ca *tsa, int64_t gen_time,
 	 * judged at genTime, never now (§7.4). The context copies the store's
 	 * parameters when TS verification starts. */
 	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_STORE_set_verify_cb(store, ev__x509_verify_cb);
 	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store),
 				   (time_t)gen_time);
 	TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE);
@@ -192,10 +194,13 @@ static int tsa_verify_with(PKCS7 *token, const ev__ca *tsa, int64_t gen_time,
 	TS_VERIFY_CTX_set_certs(ctx, certs);
 	certs = NULL;
 	if (TS_RESP_verify_token(ctx, token) != 1) {
-		e = ERR_peek_last_error();
+		/* The TS layer puts the X509 reason in the error's data. */
+		e = ERR_peek_last_error_data(&data, &eflags);
 		rc = ae_fail(err, AE_EVERIFY,
-			     "timestamp signature does not verify: %s",
-			     e ? ERR_reason_error_string(e) : "unknown reason");
+			     "timestamp signature does not verify: %s%s%s",
+			     e ? ERR_reason_error_string(e) : "unknown reason",
+			     (eflags & ERR_TXT_STRING) && data ? ": " : "",
+			     (eflags & ERR_TXT_STRING) && data ? data : "");
 	}
 done:
 	ERR_clear_error();

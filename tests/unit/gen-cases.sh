@@ -2,7 +2,7 @@
 # tests/unit/gen-cases.sh -- emits the case table for runner.c from the
 # `void test_<module>__<case>(void)` definitions in the given files.
 set -eu
-grep -ho '^void test_[a-z0-9_]*__[a-z0-9_]*(void)' "$@" | sed 's/^void //; s/(void)$//' > /tmp/ae-cases.$$ || true
+grep -ho '^void test_[a-z0-9_]*__[a-z0-9_]*(' "$@" | sed 's/^void //; s/($//' > /tmp/ae-cases.$$ || true
 hooks=$(grep -E '__(initialize|cleanup)$' /tmp/ae-cases.$$ || true)
 cases=$(grep -vE '__(initialize|cleanup)$' /tmp/ae-cases.$$ || true)
 rm -f /tmp/ae-cases.$$
