@@ -36,6 +36,7 @@ static const char html_head[] =
 	".signer .cls{display:block;font-size:11px;text-transform:uppercase;"
 	"color:#57606a}\n"
 	".signer .who{display:block;font-weight:600}\n"
+	".signer{max-width:240px}.identity{word-break:break-all}\n"
 	".class-reported{opacity:.75;font-style:italic}\n"
 	".vote-unverifiable,.vote-claimed{background:#fafafa}\n"
 	".state{font-weight:700;border-radius:4px;padding:1px 6px;"

@@ -363,17 +363,21 @@ static int json_cells(json_t *ro, const ld_recipe *r, ae_err *err)
  * pointers. */
 static int json_recipe(json_t *arr, const ld_recipe *r, ae_err *err)
 {
-	json_t *o = json_push_obj(arr), *ph = json_object(),
-	       *cnt = json_object();
+	json_t *o = json_push_obj(arr), *ph = NULL, *cnt = NULL;
 	int rc;
 
-	if (o == NULL || ph == NULL || cnt == NULL ||
-	    json_object_set_new(o, "phases", ph) != 0 ||
-	    json_object_set_new(o, "stateCounts", cnt) != 0)
+	if (o == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	rc = json_put_str(o, "name", r->name, err);
 	if (rc == 0)
 		rc = json_put_str(o, "state", ld_state_name(r->state), err);
+	if (rc < 0)
+		return rc;
+	ph = json_object();
+	cnt = json_object();
+	if (json_object_set_new(o, "phases", ph) != 0 ||
+	    json_object_set_new(o, "stateCounts", cnt) != 0)
+		return ae_fail(err, AE_ERR, "out of memory");
 	for (int p = 0; rc == 0 && p < LD_PHASE_COUNT; p++)
 		rc = json_put_str(ph, ld_phase_name(p),
 				  ld_state_name(r->phase_state[p]), err);

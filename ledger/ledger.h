@@ -227,6 +227,25 @@ void ld_ctrf_free(ld_ctrf *c);
 /* Borrowed checks, valid until ld_ctrf_free. Cannot fail. */
 const ld_check_input *ld_ctrf_checks(const ld_ctrf *c, size_t *n_out);
 
+/* The pointer files under an evidence root, as "<recipe>/<src>/<name>.yaml"
+ * relative to it, sorted bytewise. Caller-allocated; ld_pointer_paths_dispose
+ * frees the inside. */
+typedef struct ld_pointer_paths {
+	char **v;
+	size_t n;
+} ld_pointer_paths;
+
+/* Lists `<root>/<recipe>/<src>/<name>.yaml` for every recipe directory, or
+ * only `recipes` when n_recipes > 0 (a named recipe without a directory
+ * lists nothing). Symlinks, names that are not plain path elements and
+ * anything that is not a regular .yaml file at depth 3 are skipped, never
+ * followed. AE_ENOTFOUND: no root; AE_EINVAL: root not a directory or a
+ * recipe name not plain; AE_ETOOBIG past LD_CORROB_MAX_RUNS. `out` is empty
+ * on failure. */
+int ld_tree_list(ld_pointer_paths *out, const char *root,
+		 const char *const *recipes, size_t n_recipes, ae_err *err);
+void ld_pointer_paths_dispose(ld_pointer_paths *p);
+
 /* How a report is rendered. `generated_at` (RFC 3339) is printed as is;
  * identities appear only for verified first-party signers, or for every
  * verified signer with `show_identities` (the certificate made them public);
