@@ -34,8 +34,9 @@ static void tsa_token_dispose(tsa_token *t)
 }
 
 /* Parses a DER TimeStampResp whose status is granted (or grantedWithMods)
- * into `t`. AE_EINVAL when the bytes are not one, AE_EVERIFY when the TSA
- * refused. */
+ * into `t`. Returns 1, with no message, when the bytes are not exactly one
+ * TimeStampResp (the caller then tries a bare token); AE_EINVAL for a
+ * response without token, AE_EVERIFY when the TSA refused. */
 static int tsa_parse_resp(tsa_token *t, const unsigned char *der, size_t len,
 			  ae_err *err)
 {
@@ -47,7 +48,7 @@ static int tsa_parse_resp(tsa_token *t, const unsigned char *der, size_t len,
 	resp = d2i_TS_RESP(NULL, &p, (long)len);
 	if (resp == NULL || p != der + len) {
 		TS_RESP_free(resp);
-		return AE_EINVAL; /* no message: the caller tries a token */
+		return 1;
 	}
 	status = ASN1_INTEGER_get(
 		TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp)));
@@ -93,13 +94,15 @@ bad:
 		       "timestamp is neither a TimeStampResp nor a token");
 }
 
+/* Parses `der` as a TimeStampResp, else as a bare token (sigstore.md §1.4
+ * says a response; @sigstore/mock and old bundles hold tokens). */
 static int tsa_parse(tsa_token *t, const unsigned char *der, size_t len,
 		     ae_err *err)
 {
 	int rc;
 
 	rc = tsa_parse_resp(t, der, len, err);
-	if (rc == AE_EINVAL && t->token == NULL && err->code == 0)
+	if (rc == 1)
 		rc = tsa_parse_token(t, der, len, err);
 	ERR_clear_error();
 	return rc;

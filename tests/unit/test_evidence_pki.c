@@ -171,6 +171,48 @@ void test_evidence_pki__bundle_certificates_may_serve_as_intermediates(void)
 	sk_X509_pop_free(root_only.chain, X509_free);
 }
 
+void test_evidence_pki__a_non_ca_bundle_certificate_cannot_issue_the_leaf(void)
+{
+	EVP_PKEY *k = pki_key_new();
+	pki_cert_spec s = {0};
+	X509 *fake, *leaf, *issuer = NULL;
+	STACK_OF(X509) *bundle;
+	ae_err err = {0};
+
+	/* A certificate the trusted intermediate issued, but not as a CA. */
+	s.cn = "not a ca";
+	s.key = k;
+	s.issuer = P.inter;
+	s.issuer_key = P.inter_key;
+	s.not_before = PKI_T0 - 86400;
+	s.not_after = PKI_T0 + 86400;
+	s.ku = "critical,digitalSignature,keyCertSign";
+	fake = pki_cert_new(&s);
+	s = pki_leaf_spec(&P);
+	s.issuer = fake;
+	s.issuer_key = k;
+	leaf = pki_cert_new(&s);
+	bundle = pki_chain(fake, NULL, NULL);
+	T_ASSERT_INT(ev__cert_chain_verify(&issuer, leaf, bundle, &P.ca, 1,
+					   PKI_T0 + 1, &err),
+		     AE_EVERIFY);
+	T_ASSERT(issuer == NULL);
+	sk_X509_pop_free(bundle, X509_free);
+	X509_free(leaf);
+	X509_free(fake);
+	EVP_PKEY_free(k);
+}
+
+void test_evidence_pki__a_null_error_slot_is_allowed(void)
+{
+	static const unsigned char junk[] = {0x30, 0x00};
+	int64_t t = 0;
+
+	T_ASSERT_INT(ev__tsa_verify(&t, junk, sizeof(junk), SIG, sizeof(SIG),
+				    &P.tsa, 1, NULL),
+		     AE_EINVAL);
+}
+
 void test_evidence_pki__an_intermediate_anchor_suffices(void)
 {
 	ev__ca inter_only = {0};
