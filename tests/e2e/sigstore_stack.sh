@@ -1,0 +1,68 @@
+# tests/e2e/sigstore_stack.sh -- start/stop the project's local Sigstore stack
+# (tests/sigstore-stack/stack.mjs) from an e2e script; sourced after lib.sh.
+#
+#   stack_start DIR           starts Fulcio+CT+Rekor v1/v2+TSA on 127.0.0.1,
+#                             sets STACK_URL, STACK_DIR (trusted_root.json,
+#                             signing_config*.json), STACK_GHA_SECRET;
+#                             returns 1 (after `bad`) if it cannot start
+#   stack_fault SERVICE FAULT [COUNT]
+#                             next COUNT requests to SERVICE (fulcio, rekor1,
+#                             rekor2, tsa, gha) get FAULT (an HTTP status,
+#                             badchain, noleaf, otherkey, detached, badproof,
+#                             badbody)
+#   stack_stop                stops it (also registered with t_cleanup)
+#   jwt_unsigned JSON         prints an unsigned (alg none) JWT with JSON claims
+STACK_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../sigstore-stack" && pwd)
+STACK_PID=""
+
+stack_start() {
+	STACK_DIR=$1
+	mkdir -p "$STACK_DIR"
+	if [ ! -d "$STACK_HOME/node_modules" ]; then
+		bad "sigstore stack" "$STACK_HOME/node_modules missing: run 'make deps'"
+		return 1
+	fi
+	STACK_GHA_SECRET=gha-$RANDOM$RANDOM
+	local port i
+	for i in 1 2 3; do
+		port=$(free_port)
+		node "$STACK_HOME/stack.mjs" --port "$port" --out-dir "$STACK_DIR" \
+			--gha-request-token "$STACK_GHA_SECRET" \
+			>"$STACK_DIR/stack.out" 2>"$STACK_DIR/stack.err" &
+		STACK_PID=$!
+		t_cleanup "stack_stop"
+		local n=0
+		while [ $n -lt 100 ]; do
+			if grep -q '^READY ' "$STACK_DIR/stack.out" 2>/dev/null; then
+				STACK_URL=$(sed -n 's/^READY //p' "$STACK_DIR/stack.out")
+				return 0
+			fi
+			kill -0 "$STACK_PID" 2>/dev/null || break
+			sleep 0.1
+			n=$((n + 1))
+		done
+		stack_stop
+	done
+	bad "sigstore stack" "did not start: $(head -c 300 "$STACK_DIR/stack.err")"
+	return 1
+}
+
+stack_stop() {
+	if [ -n "$STACK_PID" ]; then
+		kill "$STACK_PID" 2>/dev/null
+		wait "$STACK_PID" 2>/dev/null
+		STACK_PID=""
+	fi
+}
+
+stack_fault() {
+	curl -sf -X POST "$STACK_URL/__fault" \
+		-d "{\"service\":\"$1\",\"fault\":\"$2\",\"count\":${3:-1}}" >/dev/null
+}
+
+jwt_unsigned() {
+	local h p
+	h=$(printf '{"alg":"none","typ":"JWT"}' | base64 -w0 | tr '+/' '-_' | tr -d '=')
+	p=$(printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+	printf '%s.%s.' "$h" "$p"
+}
