@@ -61,4 +61,62 @@ int cmd_wants_help(int argc, char **argv);
 
 /* ---- the commands (cmd/<name>.c), listed in cmd/main.c ---- */
 
+/* ---- signing flags shared by the signing commands (cmd/sign_common.c) ---- */
+
+#include "evidence/evidence.h"
+
+/* The signing flags of SPEC §4 as given on the command line (borrowed
+ * argv strings, NULL when absent). */
+typedef struct cmd_sign_flags {
+	const char *identity_token;
+	const char *fulcio_url;
+	const char *rekor_url;
+	const char *rekor_version;
+	const char *tsa_url;
+	const char *signing_config;
+	const char *trusted_root;
+	bool yes;
+} cmd_sign_flags;
+
+/* Zeroes the flags. Cannot fail. */
+void cmd_sign_flags_init(cmd_sign_flags *f);
+
+/* Consumes argv[*i] if it is a signing flag (advancing *i past its value):
+ * 1 consumed, 0 not a signing flag, -1 the flag lacks its value (the
+ * caller reports a usage error). */
+int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
+
+/* The --help paragraph describing the signing flags. */
+const char *cmd_sign_flags_help(void);
+
+/* Gets the OIDC token: --identity-token, SIGSTORE_ID_TOKEN, then GitHub
+ * Actions ambient credentials (ACTIONS_ID_TOKEN_REQUEST_URL +
+ * ACTIONS_ID_TOKEN_REQUEST_TOKEN, audience sigstore). Codes of
+ * ev_token_acquire. */
+int cmd_sign_token(ev_token **out, const cmd_sign_flags *f, ae_err *err);
+
+/* On a terminal and without --yes, says that the token's identity will be
+ * published in the transparency log and asks once; 0 to go on, -1 when the
+ * user declined (already told). Off a terminal it goes on: CI has no one
+ * to ask. */
+int cmd_sign_confirm(const ev_token *tok, bool yes);
+
+/* File contents the options point into; dispose after signing. */
+typedef struct cmd_sign_files {
+	ae_buf signing_config;
+	ae_buf trusted_root;
+} cmd_sign_files;
+
+/* Fills `opts` from the flags and `tok`, reading --signing-config and
+ * --trusted-root (capped) into `files`. AE_EINVAL for a bad
+ * --rekor-version; ae_read_file codes. Dispose `files` in every case. */
+int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
+		  const cmd_sign_flags *f, const ev_token *tok, ae_err *err);
+void cmd_sign_files_dispose(cmd_sign_files *files);
+
+/* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */
+int cmd_sigstore_sign_bundle(int argc, char **argv);
+/* `sigstore` (cmd/sigstore.c): the sigstore-conformance client protocol */
+int cmd_sigstore(int argc, char **argv);
+
 #endif /* AE_CMD_H */

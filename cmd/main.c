@@ -23,6 +23,8 @@ static int cmd_help(int argc, char **argv);
 
 static const cmd_entry commands[] = {
 	{"help", cmd_help, "show the commands and what they do"},
+	{"sigstore", cmd_sigstore,
+	 "sigstore-conformance client: sign-bundle, verify-bundle"},
 	{"version", cmd_version, "print the version"},
 };
 

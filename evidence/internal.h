@@ -109,4 +109,98 @@ int ev__tsa_verify(int64_t *gen_time_out, const unsigned char *der,
 /* Converts an ASN1_TIME / GeneralizedTime to seconds since the epoch. */
 int ev__asn1_time_to_unix(int64_t *out, const ASN1_TIME *t, ae_err *err);
 
+/* ---- keyless signing internals (evidence/sign*.c) ----
+ *
+ * Only the signing files use these; the verifier never links them.
+ */
+#include "evidence/evidence.h"
+
+#include <jansson.h>
+
+/* True iff `url` may be used for a Sigstore service: https, or plain http
+ * to a loopback host (127.0.0.1, localhost, [::1]) for local stacks.
+ * Cannot fail. */
+bool ev__sign_url_allowed(const char *url);
+
+/* One HTTP exchange with a Sigstore service: POST `req` (when non-NULL,
+ * with `content_type`) or GET, optional "Authorization: bearer" header,
+ * no redirects, body capped at EV_SIGN_RESPONSE_MAX_BYTES. Transient
+ * failures (connection, timeout, 408, 429, 5xx) are retried up to
+ * EV_SIGN_HTTP_ATTEMPTS with doubling backoff; the last one gives
+ * AE_ETRANSIENT "<what> answered HTTP 503 after 3 attempts". Any other
+ * status is returned in *status_out with the body in `body_out`
+ * (initialised here) for the caller to switch on. `what` names the
+ * service in messages ("fulcio"). */
+int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
+		  const char *url, const char *content_type, const void *req,
+		  size_t req_len, const char *bearer, ae_err *err);
+
+/* The JWT text of a token (a secret: never in messages). Cannot fail. */
+const char *ev__token_jwt(const ev_token *tok);
+/* The claim Fulcio's proof of possession signs: email for the e-mail
+ * issuers, else sub (sigstore-js extractJWTSubject). NULL when absent. */
+const char *ev__token_pop_subject(const ev_token *tok);
+
+/* A Fulcio leaf certificate for the signing key, with what it certifies. */
+typedef struct ev__cert {
+	X509 *leaf;
+	unsigned char *der;
+	size_t der_len;
+	char *pem;	/* leaf PEM, for Rekor v1 verifiers */
+	char *identity; /* first SAN: URI, email or otherName username */
+	char *issuer;	/* OIDC issuer extension (.1.8, else .1.1) */
+} ev__cert;
+
+/* Requests a certificate for `key` from Fulcio v2 (sigstore.md §11.2) with
+ * proof of possession over the token subject. AE_EINVAL for a malformed
+ * answer (no leaf, bad PEM, a CA leaf, a leaf for another key, a detached
+ * SCT), AE_EAUTH for 401/403, other codes from ev__sign_http. On failure
+ * `out` is zeroed. */
+int ev__fulcio_cert_request(ev__cert *out, const char *url, const ev_token *tok,
+			    EVP_PKEY *key, ae_err *err);
+void ev__cert_dispose(ev__cert *cert);
+
+/* What a transparency-log entry records about one signature. */
+typedef struct ev__tlog_req {
+	bool dsse;
+	const unsigned char *sig; /* raw DER ECDSA signature */
+	size_t sig_len;
+	/* hashedrekord: the digest that was signed (artifact, or PAE for a
+	 * DSSE bundle on Rekor v2) */
+	unsigned char digest[AE_SHA256_LEN];
+	const char *envelope_json; /* dsse: the envelope as submitted */
+	const char *payload_b64;   /* dsse: base64 payload */
+	const char *payload_type;  /* dsse */
+	const ev__cert *cert;
+} ev__tlog_req;
+
+/* Uploads to Rekor v1 (`hashedrekord` or `dsse` 0.0.1) or v2
+ * (`hashedrekord` / `dsse` 0.0.2), checks that the logged body carries our
+ * signature and that the inclusion proof reproduces the root and the
+ * checkpoint, and returns the bundle's TransparencyLogEntry (a new
+ * reference) and its logIndex. AE_EEXISTS for 409, AE_EVERIFY for a proof
+ * or body that does not check, AE_EINVAL for a malformed answer. */
+int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
+		     const char *url, int version, const ev__tlog_req *req,
+		     ae_err *err);
+
+/* RFC 9162 §2.1.3.2 inclusion check of `leaf` (32-byte leaf hash) at
+ * `index` in a tree of `size` with `hashes` (n x 32 bytes, leaf to root)
+ * against `root`. AE_EVERIFY when it does not reproduce the root. */
+int ev__merkle_check(const unsigned char leaf[32], uint64_t index,
+		     uint64_t size, const unsigned char *hashes, size_t n,
+		     const unsigned char root[32], ae_err *err);
+
+/* Asks a TSA for an RFC 3161 timestamp over `sig` (sigstore.md §11.6) and
+ * checks the answer is a granted TimeStampResp whose imprint is
+ * SHA-256(sig). *der_out (free()) is the DER TimeStampResp. AE_EINVAL for a
+ * malformed or refused answer. */
+int ev__tsa_request(unsigned char **der_out, size_t *der_len_out,
+		    const char *url, const unsigned char *sig, size_t sig_len,
+		    ae_err *err);
+
+/* Decodes base64url without padding (JWT segments) into a new buffer. */
+int ev__b64url_decode(unsigned char **out, size_t *out_len, const char *in,
+		      size_t in_len, ae_err *err);
+
 #endif /* AE_EVIDENCE_INTERNAL_H */

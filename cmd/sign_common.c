@@ -1,0 +1,145 @@
+/* cmd/sign_common.c -- the signing flags every signing command shares
+ *
+ * `sigstore sign-bundle`, `emit --sign` and `sign` take the same signing
+ * flags (SPEC §4 "Signing flags"). This file parses them, gathers the OIDC
+ * token from the flag, the environment or GitHub Actions (the library reads
+ * no environment), asks once on a terminal before an identity is published
+ * in the transparency log, and loads the SigningConfig and trusted root
+ * files into the library's options.
+ */
+#include "cmd/cmd.h"
+#include "evidence/evidence.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* trusted_root.json cap, matching the verifier's (sigstore.md §2). */
+#define CMD_SIGN_TRUSTED_ROOT_MAX (1u << 20)
+
+void cmd_sign_flags_init(cmd_sign_flags *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
+{
+	static const char *const valued[] = {
+		"--identity-token", "--fulcio-url", "--rekor-url",
+		"--rekor-version",  "--tsa-url",    "--signing-config",
+		"--trusted-root",
+	};
+	const char *a = argv[*i];
+	const char **slots[] = {&f->identity_token, &f->fulcio_url,
+				&f->rekor_url,	    &f->rekor_version,
+				&f->tsa_url,	    &f->signing_config,
+				&f->trusted_root};
+
+	if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) {
+		f->yes = true;
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
+		if (strcmp(a, valued[k]) != 0)
+			continue;
+		if (*i + 1 >= argc)
+			return -1;
+		*slots[k] = argv[++*i];
+		return 1;
+	}
+	return 0;
+}
+
+const char *cmd_sign_flags_help(void)
+{
+	return "signing flags:\n"
+	       "  --identity-token T    OIDC token (else SIGSTORE_ID_TOKEN, "
+	       "else GitHub Actions)\n"
+	       "  --fulcio-url U        Fulcio (default "
+	       "https://fulcio.sigstore.dev)\n"
+	       "  --rekor-url U         Rekor (default "
+	       "https://rekor.sigstore.dev)\n"
+	       "  --rekor-version 1|2   Rekor API of --rekor-url (default 1; 2 "
+	       "needs --tsa-url)\n"
+	       "  --tsa-url U           RFC 3161 timestamp authority (full "
+	       "URL)\n"
+	       "  --signing-config F    SigningConfig v0.2 naming the "
+	       "services\n"
+	       "  --trusted-root F      trusted_root.json for the self-check\n"
+	       "  --yes                 do not ask before publishing the "
+	       "identity\n";
+}
+
+int cmd_sign_token(ev_token **out, const cmd_sign_flags *f, ae_err *err)
+{
+	ev_token_sources src = EV_TOKEN_SOURCES_INIT;
+
+	src.explicit_token = f->identity_token;
+	src.env_token = getenv("SIGSTORE_ID_TOKEN");
+	src.gha_url = getenv("ACTIONS_ID_TOKEN_REQUEST_URL");
+	src.gha_request_token = getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+	return ev_token_acquire(out, &src, err);
+}
+
+int cmd_sign_confirm(const ev_token *tok, bool yes)
+{
+	char line[16];
+
+	if (yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return 0;
+	fprintf(stderr,
+		"The identity '%s' (issuer %s) will be recorded in a public "
+		"transparency log\nand cannot be removed. Continue? [y/N] ",
+		ev_token_identity_hint(tok), ev_token_issuer(tok));
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL ||
+	    (line[0] != 'y' && line[0] != 'Y')) {
+		fputs("aicr-evidence: not signing\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
+		  const cmd_sign_flags *f, const ev_token *tok, ae_err *err)
+{
+	int rc = 0;
+
+	ae_buf_init(&files->signing_config, 0);
+	ae_buf_init(&files->trusted_root, 0);
+	opts->token = tok;
+	opts->fulcio_url = f->fulcio_url;
+	opts->rekor_url = f->rekor_url;
+	opts->tsa_url = f->tsa_url;
+	if (f->rekor_version != NULL) {
+		if (strcmp(f->rekor_version, "1") == 0)
+			opts->rekor_version = 1;
+		else if (strcmp(f->rekor_version, "2") == 0)
+			opts->rekor_version = 2;
+		else
+			return ae_fail(err, AE_EINVAL,
+				       "--rekor-version must be 1 or 2");
+	}
+	if (f->signing_config != NULL) {
+		rc = ae_read_file(&files->signing_config, AT_FDCWD,
+				  f->signing_config,
+				  EV_SIGNING_CONFIG_MAX_BYTES, err);
+		opts->signing_config = files->signing_config.data;
+		opts->signing_config_len = files->signing_config.len;
+	}
+	if (rc == 0 && f->trusted_root != NULL) {
+		rc = ae_read_file(&files->trusted_root, AT_FDCWD,
+				  f->trusted_root, CMD_SIGN_TRUSTED_ROOT_MAX,
+				  err);
+		opts->trusted_root = files->trusted_root.data;
+		opts->trusted_root_len = files->trusted_root.len;
+	}
+	return rc;
+}
+
+void cmd_sign_files_dispose(cmd_sign_files *files)
+{
+	ae_buf_dispose(&files->signing_config);
+	ae_buf_dispose(&files->trusted_root);
+}

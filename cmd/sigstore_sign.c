@@ -1,0 +1,133 @@
+/* cmd/sigstore_sign.c -- `sigstore sign-bundle`: the conformance signer
+ *
+ *   sigstore sign-bundle [--in-toto] --identity-token T --bundle F
+ *       [--trusted-root F] [--signing-config F] [signing flags] FILE
+ *
+ * The sigstore-conformance client protocol (sigstore-conformance.md §1):
+ * sign FILE (a message signature) or, with --in-toto, the in-toto statement
+ * in FILE (a DSSE bundle whose payload is exactly the file bytes), and
+ * write the v0.3 bundle to F atomically. Exit 0 on success, anything else
+ * on failure, and no bundle is written then. No prompt: the harness has no
+ * terminal and passes its token explicitly.
+ */
+#include "cmd/cmd.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SIGN_BUNDLE_PAYLOAD_TYPE "application/vnd.in-toto+json"
+
+static void sign_bundle_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: aicr-evidence sigstore sign-bundle [--in-toto] "
+		"--identity-token T --bundle F\n"
+		"       [--trusted-root F] [--signing-config F] [signing "
+		"flags] FILE\n\n%s",
+		cmd_sign_flags_help());
+}
+
+/* Signs the file: the statement bytes (DSSE) or the file's digest. */
+static int sign_bundle_do(ev_sign_result **out, const ev_sign_opts *opts,
+			  bool in_toto, const char *file, ae_err *err)
+{
+	ae_buf stmt = AE_BUF_INIT(0);
+	unsigned char sha[AE_SHA256_LEN];
+	uint64_t size = 0;
+	int fd = -1, rc;
+
+	if (in_toto) {
+		rc = ae_read_file(&stmt, AT_FDCWD, file,
+				  EV_SIGN_PAYLOAD_MAX_BYTES, err);
+		if (rc == 0)
+			rc = ev_sign_dsse(out, opts, SIGN_BUNDLE_PAYLOAD_TYPE,
+					  stmt.data ? stmt.data
+						    : (const unsigned char *)"",
+					  stmt.len, err);
+		ae_buf_dispose(&stmt);
+		return rc;
+	}
+	rc = ae_open_regular(&fd, &size, AT_FDCWD, file, err);
+	if (rc == 0)
+		rc = ae_sha256_fd(sha, &size, fd, err);
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		rc = ev_sign_message(out, opts, sha, err);
+	return rc;
+}
+
+int cmd_sigstore_sign_bundle(int argc, char **argv)
+{
+	cmd_sign_flags flags;
+	cmd_sign_files files;
+	ev_sign_opts opts = EV_SIGN_OPTS_INIT;
+	ev_sign_result *res = NULL;
+	ev_token *tok = NULL;
+	ae_err err = {0};
+	const char *bundle = NULL, *file = NULL;
+	bool in_toto = false;
+	int rc, i;
+
+	cmd_sign_flags_init(&flags);
+	memset(&files, 0, sizeof(files));
+	if (cmd_wants_help(argc, argv)) {
+		sign_bundle_usage(stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	for (i = 1; i < argc; i++) {
+		int k = cmd_sign_flag(&flags, argc, argv, &i);
+
+		if (k < 0)
+			return cmd_usage_error("sigstore sign-bundle",
+					       "%s needs a value", argv[i]);
+		if (k > 0)
+			continue;
+		if (strcmp(argv[i], "--in-toto") == 0)
+			in_toto = true;
+		else if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc)
+			bundle = argv[++i];
+		else if (strcmp(argv[i], "--staging") == 0)
+			return cmd_usage_error(
+				"sigstore sign-bundle",
+				"--staging is not supported: pass "
+				"--signing-config and --trusted-root");
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cmd_usage_error(
+				"sigstore sign-bundle",
+				"unknown or incomplete option '%s'", argv[i]);
+		else if (file == NULL)
+			file = argv[i];
+		else
+			return cmd_usage_error("sigstore sign-bundle",
+					       "one FILE only");
+	}
+	if (bundle == NULL || file == NULL)
+		return cmd_usage_error("sigstore sign-bundle",
+				       "--bundle F and FILE are required");
+	rc = cmd_sign_token(&tok, &flags, &err);
+	if (rc == 0)
+		rc = cmd_sign_load(&opts, &files, &flags, tok, &err);
+	if (rc == 0)
+		rc = sign_bundle_do(&res, &opts, in_toto, file, &err);
+	if (rc == 0)
+		rc = ae_write_atomic(AT_FDCWD, bundle, res->bundle,
+				     res->bundle_len, 0644, &err);
+	if (rc < 0)
+		cmd_error("sign-bundle", &err);
+	else
+		fprintf(stderr,
+			"aicr-evidence: signed as %s (issuer %s), rekor v%d "
+			"log "
+			"index %lld%s\n",
+			res->identity, res->issuer, res->rekor_version,
+			(long long)res->log_index,
+			res->has_timestamp ? ", timestamped" : "");
+	ev_sign_result_free(res);
+	cmd_sign_files_dispose(&files);
+	ev_token_free(tok);
+	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))
+		      : cmd_exit_code(CMD_OK);
+}

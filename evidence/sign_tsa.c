@@ -1,0 +1,105 @@
+/* evidence/sign_tsa.c -- an RFC 3161 timestamp over the signature
+ *
+ * Rekor v2 entries carry no integrated time, so a bundle logged there needs
+ * a timestamp authority to prove when the short-lived certificate was used
+ * (sigstore.md §4, §11.6). We ask with the JSON form the Sigstore TSA
+ * accepts and keep the answer only if it is a granted TimeStampResp over
+ * exactly our signature; its CMS signature and chain are checked by the
+ * verifier's self-check against the trusted root.
+ */
+#include "evidence/internal.h"
+
+#include <openssl/ts.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Checks the DER answer: a granted TimeStampResp whose SHA-256 imprint is
+ * `want`. */
+static int tsa_check(const unsigned char *der, size_t len,
+		     const unsigned char want[32], ae_err *err)
+{
+	const unsigned char *p = der;
+	TS_RESP *resp = d2i_TS_RESP(NULL, &p, (long)len);
+	TS_TST_INFO *info;
+	TS_MSG_IMPRINT *mi;
+	ASN1_OCTET_STRING *imprint;
+	X509_ALGOR *alg;
+	const ASN1_OBJECT *obj = NULL;
+	long status;
+	int rc = 0;
+
+	if (resp == NULL || p != der + len) {
+		rc = ae_fail(err, AE_EINVAL,
+			     "timestamp answer is not a DER TimeStampResp");
+		goto done;
+	}
+	status = ASN1_INTEGER_get(
+		TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp)));
+	info = TS_RESP_get_tst_info(resp);
+	if ((status != 0 && status != 1) || info == NULL) {
+		rc = ae_fail(err, AE_EINVAL,
+			     "timestamp authority refused (status %ld)",
+			     status);
+		goto done;
+	}
+	mi = TS_TST_INFO_get_msg_imprint(info);
+	alg = TS_MSG_IMPRINT_get_algo(mi);
+	imprint = TS_MSG_IMPRINT_get_msg(mi);
+	X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	if (OBJ_obj2nid(obj) != NID_sha256 ||
+	    ASN1_STRING_length(imprint) != 32 ||
+	    memcmp(ASN1_STRING_get0_data(imprint), want, 32) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "timestamp does not cover our signature");
+done:
+	TS_RESP_free(resp);
+	return rc;
+}
+
+int ev__tsa_request(unsigned char **der_out, size_t *der_len_out,
+		    const char *url, const unsigned char *sig, size_t sig_len,
+		    ae_err *err)
+{
+	unsigned char h[32];
+	char *h_b64 = NULL, *req = NULL;
+	char rbuf[AE_REPR_BUF];
+	ae_buf body = AE_BUF_INIT(0);
+	json_t *rq = NULL;
+	long status = 0;
+	int rc;
+
+	*der_out = NULL;
+	*der_len_out = 0;
+	ae_sha256(h, sig, sig_len);
+	rc = ae_base64_encode(&h_b64, h, sizeof(h), err);
+	if (rc < 0)
+		goto done;
+	rq = json_pack("{s:s,s:s}", "artifactHash", h_b64, "hashAlgorithm",
+		       "sha256");
+	req = rq ? json_dumps(rq, JSON_COMPACT) : NULL;
+	if (req == NULL) {
+		rc = ae_fail(err, AE_ERR, "out of memory");
+		goto done;
+	}
+	rc = ev__sign_http(&body, &status, "timestamp authority", url,
+			   "application/json", req, strlen(req), NULL, err);
+	if (rc == 0 && status != 200 && status != 201)
+		rc = ae_fail(
+			err, AE_EINVAL,
+			"unexpected HTTP %ld from the timestamp authority: "
+			"%s",
+			status,
+			ae_repr(rbuf, sizeof(rbuf), body.data, body.len));
+	if (rc == 0)
+		rc = tsa_check(body.data, body.len, h, err);
+	if (rc == 0) {
+		*der_len_out = body.len;
+		*der_out = ae_buf_detach(&body, NULL);
+	}
+done:
+	ae_buf_dispose(&body);
+	json_decref(rq);
+	free(req);
+	free(h_b64);
+	return rc;
+}
