@@ -205,7 +205,13 @@ function rekorV1(log) {
       return { statusCode: 400, response: 'want hashedrekord or dsse 0.0.1\n' };
     }
     let canon = canonicalV1(e);
-    if (f === 'badbody') canon = { ...canon, spec: { ...canon.spec, tampered: true } };
+    if (f === 'badbody') {
+      // Log a different artifact's entry: the digest no longer matches ours.
+      const zero = '0'.repeat(64);
+      canon = canon.kind === 'dsse'
+        ? { ...canon, spec: { ...canon.spec, payloadHash: { algorithm: 'sha256', value: zero } } }
+        : { ...canon, spec: { ...canon.spec, data: { hash: { algorithm: 'sha256', value: zero } } } };
+    }
     const body = Buffer.from(jcs(canon), 'utf8');
     const uuid = leafHash(body).toString('hex');
     if (seen.has(uuid)) return { statusCode: 409, response: '{"code":409,"message":"an equivalent entry already exists"}' };

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tests/interop/test_sign_interop.sh -- bundles we sign against our own
+# Sigstore stack verify with sigstore-js (../shared/tools/sigstore-js/
+# verify.mjs), and the sigstore-conformance signing tests pass
+# (../shared/tools/conformance-offline --sign-mock --sign-only).
+. "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/../e2e/sigstore_stack.sh"
+t_begin
+
+if [ ! -d "${SHARED:-}/tools/sigstore-js" ]; then
+	echo "test_sign_interop: SKIPPED -- ${SHARED:-../shared}/tools is absent"
+	t_end
+fi
+JS=$SHARED/tools/sigstore-js
+if [ ! -d "$JS/node_modules" ]; then
+	(cd "$JS" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null 2>&1 ||
+		{ bad "npm ci in $JS"; t_end; }
+fi
+stack_start "$T_WORK/stack" || t_end
+cd "$T_WORK" || exit 1
+TR=$STACK_DIR/trusted_root.json
+now=$(date +%s)
+EMAIL_TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")
+GHA_ID='https://github.com/acme/validate/.github/workflows/evidence.yml@refs/heads/main'
+GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"exp\":$((now + 600))}")
+echo "interop $RANDOM" >a.txt
+DIGEST=$(sha256sum a.txt | cut -d' ' -f1)
+printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a.txt","digest":{"sha256":"%s"}}],"predicateType":"https://aicr.dev/validation/v1","predicate":{}}' \
+	"$DIGEST" >statement.json
+
+# cross NAME TOKEN IDENTITY ISSUER CONFIG [--in-toto]
+cross() {
+	local name=$1 tok=$2 id=$3 iss=$4 sc=$5 intoto=${6:-} src=a.txt
+	[ -n "$intoto" ] && src=statement.json
+	run sigstore sign-bundle $intoto --identity-token "$tok" --bundle "$name.json" \
+		--trusted-root "$TR" --signing-config "$STACK_DIR/$sc" "$src"
+	expect_rc 0 "$name: signed"
+	for mode in a.txt "sha256:$DIGEST"; do
+		if node "$JS/verify.mjs" --bundle "$name.json" --trusted-root "$TR" \
+			--certificate-identity "$id" --certificate-oidc-issuer "$iss" "$mode" \
+			>"$T_OUT" 2>"$T_ERR"; then
+			ok "$name: sigstore-js verifies (${mode%%:*})"
+		else
+			bad "$name: sigstore-js verifies (${mode%%:*})" "$(head -c 300 "$T_ERR")"
+		fi
+	done
+	if node "$JS/verify.mjs" --bundle "$name.json" --trusted-root "$TR" \
+		--certificate-identity "someone-else@example.test" --certificate-oidc-issuer "$iss" a.txt \
+		>/dev/null 2>&1; then
+		bad "$name: sigstore-js rejects another identity"
+	else
+		ok "$name: sigstore-js rejects another identity"
+	fi
+}
+
+cross email-msg-rekor1 "$EMAIL_TOKEN" alice@example.test https://accounts.example.test signing_config.json
+cross email-dsse-rekor1 "$EMAIL_TOKEN" alice@example.test https://accounts.example.test signing_config_notsa.json --in-toto
+cross gha-msg-rekor2 "$GHA_TOKEN" "$GHA_ID" https://token.actions.githubusercontent.com signing_config_rekor2.json
+cross gha-dsse-rekor2 "$GHA_TOKEN" "$GHA_ID" https://token.actions.githubusercontent.com signing_config_rekor2.json --in-toto
+cross gha-dsse-rekor1-tsa "$GHA_TOKEN" "$GHA_ID" https://token.actions.githubusercontent.com signing_config.json --in-toto
+stack_stop
+
+# The conformance signing tests. The shared assets hold only bundle-verify/;
+# the signing tests sign a.txt and an in-toto statement whose subject is
+# a.txt (the harness verifies the DSSE bundle against a.txt), so add both.
+assets=$T_WORK/conf-assets
+cp -r "$SHARED/conformance/assets" "$assets"
+cp "$assets/bundle-verify/a.txt" "$assets/a.txt"
+printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a.txt","digest":{"sha256":"%s"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{}}\n' \
+	"$(sha256sum "$assets/a.txt" | cut -d' ' -f1)" >"$assets/statement.json"
+"$SHARED/tools/conformance-offline" --assets "$assets" --sign-mock --sign-only \
+	"$AE_BIN" sigstore >"$T_OUT" 2>"$T_ERR"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T_OUT" | tail -1)
+np=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+nf=$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+echo "conformance --sign-mock --sign-only: ${line:-no summary}"
+grep -E '^(FAIL|XPASS) ' "$T_OUT" | sed 's/^/    /'
+if [ -n "$line" ] && [ "${nf:-1}" -eq 0 ] && [ "${np:-0}" -eq 3 ]; then
+	ok "conformance signing tests: 3 of 3 pass"
+else
+	bad "conformance signing tests: 3 of 3 pass" "${line:-no summary}"
+fi
+
+t_end
