@@ -59,6 +59,22 @@ int cmd_output_close(cmd_output *o, ae_err *err);
 /* True iff argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
 
+/* A flag that takes a value, "--name VALUE" or "--name=VALUE"; a NULL
+ * `name` ends a table. A flag given twice keeps the last value. */
+typedef struct cmd_flag {
+	const char *name;
+	const char **value;
+} cmd_flag;
+
+/* Parses argv[1..] into the flags of `flags` and up to `max_pos`
+ * positional arguments (stored in `pos`, count in `*npos_out`); "--" ends
+ * the flags. Returns 0, or prints the problem and returns the usage exit
+ * status (64) for an unknown flag, a missing value or too many
+ * positionals. `command` names the command in messages ("pointer show"). */
+int cmd_args_parse(const char *command, int argc, char **argv,
+		   const cmd_flag *flags, const char **pos, int max_pos,
+		   int *npos_out);
+
 /* ---- the commands (cmd/<name>.c), listed in cmd/main.c ---- */
 
 /* ---- signing flags shared by the signing commands (cmd/sign_common.c) ---- */
@@ -118,5 +134,9 @@ void cmd_sign_files_dispose(cmd_sign_files *files);
 int cmd_sigstore_sign_bundle(int argc, char **argv);
 /* `sigstore` (cmd/sigstore.c): the sigstore-conformance client protocol */
 int cmd_sigstore(int argc, char **argv);
+
+/* `slug` (cmd/slug.c), `pointer show|path` (cmd/pointer.c) */
+int cmd_slug(int argc, char **argv);
+int cmd_pointer(int argc, char **argv);
 
 #endif /* AE_CMD_H */

@@ -26,6 +26,8 @@ static const cmd_entry commands[] = {
 	{"sigstore", cmd_sigstore,
 	 "sigstore-conformance client: sign-bundle, verify-bundle"},
 	{"version", cmd_version, "print the version"},
+	{"slug", cmd_slug, "print a signer's source slug (directory name)"},
+	{"pointer", cmd_pointer, "show a pointer file or its canonical path"},
 };
 
 static void main_usage(FILE *f)

@@ -138,3 +138,63 @@ int cmd_wants_help(int argc, char **argv)
 	}
 	return 0;
 }
+
+/* Finds the flag table entry argv[*i] names and stores its value; 1 when
+ * done, 0 when argv[*i] is no flag of the table, -1 when the value is
+ * missing. */
+static int args_flag(const cmd_flag *flags, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	for (const cmd_flag *f = flags; f != NULL && f->name != NULL; f++) {
+		size_t n = strlen(f->name);
+		if (strncmp(a, f->name, n) != 0)
+			continue;
+		if (a[n] == '=') {
+			*f->value = a + n + 1;
+			return 1;
+		}
+		if (a[n] != '\0')
+			continue;
+		if (*i + 1 >= argc)
+			return -1;
+		*f->value = argv[++*i];
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_args_parse(const char *command, int argc, char **argv,
+		   const cmd_flag *flags, const char **pos, int max_pos,
+		   int *npos_out)
+{
+	bool only_pos = false;
+	int npos = 0, k;
+
+	*npos_out = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!only_pos && strcmp(argv[i], "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (!only_pos && argv[i][0] == '-' && argv[i][1] != '\0') {
+			k = args_flag(flags, argc, argv, &i);
+			if (k == 0)
+				return cmd_usage_error(
+					command, "%s: unknown option '%s'",
+					command, argv[i]);
+			if (k < 0)
+				return cmd_usage_error(command,
+						       "%s: %s needs a value",
+						       command, argv[i]);
+			continue;
+		}
+		if (npos >= max_pos)
+			return cmd_usage_error(command,
+					       "%s: unexpected argument '%s'",
+					       command, argv[i]);
+		pos[npos++] = argv[i];
+	}
+	*npos_out = npos;
+	return 0;
+}

@@ -1,9 +1,14 @@
 /* ledger/ledger.h -- the ledger: pointers, slugs, tree walk, contract check,
  * corroboration
  *
- * ledger/ reads the add-only evidence ledger (SPEC §3, §5, §6). It never
- * prints or exits and never touches the network itself: bundles reach it as
- * plain data gathered by cmd/.
+ * ledger/ reads the add-only evidence ledger (SPEC §3, §5, §6): the pointer
+ * V1 file (reference §1), the per-signer source slug (reference §2) and the
+ * canonical path a pointer must be committed at (reference §1.4), the tree
+ * walk, the contract check and corroboration. It never prints or exits and
+ * never touches the network itself: bundles reach it as plain data gathered
+ * by cmd/. It never decides trust itself: the allowlist is allowlist/'s
+ * (al_list_classify), signatures are evidence/'s; a pointer's `signer` is a
+ * *claim* until evidence/ has verified it.
  */
 #ifndef AE_LEDGER_H
 #define AE_LEDGER_H
@@ -12,6 +17,174 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* ---- source slug (reference §2, SPEC §3) ---- */
+
+/* Hex characters in a slug: the first 128 bits of SHA-256(issuer "\n"
+ * identity). */
+#define LD_SLUG_LEN 32
+
+/* Writes the slug of (issuer, identity) into `out` (NUL-terminated). The
+ * strings are hashed exactly as given: no case folding, trimming or URL
+ * normalisation (reference §2). AE_EINVAL when either is NULL or empty;
+ * `out` is then the empty string. */
+int ld_slug_from_signer(char out[LD_SLUG_LEN + 1], const char *issuer,
+			const char *identity, ae_err *err);
+
+/* ---- problems: every broken rule, not only the first (SPEC §5) ---- */
+
+/* One broken rule. `msg` is one line, "line N: <field>: <why>" when the
+ * problem has a line (the line prefix omitted otherwise), input text escaped
+ * with ae_repr. Callers prefix the file path to get `path: message`. */
+typedef struct ld_problem {
+	int code;    /* AE_EINVAL, or AE_ETOOBIG for a cap */
+	size_t line; /* 1-based line in the file, 0 when not tied to one */
+	char *msg;
+} ld_problem;
+
+/* A list of problems, owned by the caller; starts as LD_PROBLEMS_INIT. */
+typedef struct ld_problems {
+	ld_problem *v;
+	size_t n;
+} ld_problems;
+
+#define LD_PROBLEMS_INIT                                                       \
+	{                                                                      \
+		NULL, 0                                                        \
+	}
+
+/* Frees every message and leaves the list empty. Cannot fail. */
+void ld_problems_dispose(ld_problems *p);
+
+/* ---- pointer V1 (reference §1, SPEC §3) ---- */
+
+/* Read cap for a pointer file (reference §0 read cap). */
+#define LD_POINTER_MAX_BYTES (1u << 20)
+/* Where pointers live in a repository (SPEC §3 canonical path). */
+#define LD_EVIDENCE_ROOT "recipes/evidence"
+/* What the writer puts in `schemaVersion` (reference §1.1). */
+#define LD_POINTER_SCHEMA_VERSION "1.0.0"
+/* Predicate types a pointer may name (reference §0). V1 and V2 are accepted
+ * to read old evidence; new evidence is V3. */
+#define LD_PREDICATE_V1 "https://aicr.run/recipe-evidence/v1"
+#define LD_PREDICATE_V2 "https://aicr.run/recipe-evidence/v2"
+#define LD_PREDICATE_V3 "https://aicr.run/recipe-evidence/v3"
+
+/* A validated-or-not pointer: the fields as read, each an owned copy. */
+typedef struct ld_pointer ld_pointer;
+
+/* The fields of a pointer, to build one (ld_pointer_new) or to copy one out
+ * (ld_pointer_fields_get). Strings are borrowed. NULL `profile` and NULL
+ * `signer_identity`/`signer_issuer` mean absent; NULL `bundle_oci` or
+ * `bundle_digest` mean "" (before push, reference §1.1). A
+ * `rekor_log_index` of 0 means absent: the reference maps Rekor index 0 to
+ * nil (§1.1, TestPointerSignerFromSignature). */
+typedef struct ld_pointer_fields {
+	const char *schema_version; /* NULL: LD_POINTER_SCHEMA_VERSION */
+	const char *recipe;
+	const char *profile;
+	const char *bundle_oci;
+	const char *bundle_digest;
+	const char *predicate_type;
+	const char *signer_identity;
+	const char *signer_issuer;
+	int64_t rekor_log_index;
+	const char *attested_at; /* RFC 3339 UTC, whole seconds, "Z" */
+} ld_pointer_fields;
+
+#define LD_POINTER_FIELDS_INIT                                                 \
+	{                                                                      \
+		NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL        \
+	}
+
+/* Reads and validates a pointer from (buf, len) and appends every broken
+ * rule to `problems` (docs/formats.md lists them). Returns 0 when it could
+ * decide, whatever it found; AE_ERR only for out of memory. `*out` is the
+ * pointer as far as it could be read -- fields of the wrong YAML type are
+ * NULL, fields that break a value rule keep their text -- so a checker can
+ * go on to placement rules; it is NULL when the document is not a mapping
+ * (malformed YAML, aliases, over the cap, ...). Caller frees `*out`. A
+ * pointer with problems must never be written or trusted. */
+int ld_pointer_check(ld_pointer **out, ld_problems *problems,
+		     const unsigned char *buf, size_t len, ae_err *err);
+
+/* Like ld_pointer_check but strict: any problem is an error. AE_EINVAL (or
+ * AE_ETOOBIG over LD_POINTER_MAX_BYTES) with the first problem as the
+ * message, "(+N more)" appended when there are more; `*out` NULL then. */
+int ld_pointer_parse(ld_pointer **out, const unsigned char *buf, size_t len,
+		     ae_err *err);
+
+/* Reads `name` (relative to `dirfd` or AT_FDCWD) with ae_read_file
+ * (O_NOFOLLOW, regular files only, LD_POINTER_MAX_BYTES) and parses it
+ * strictly. Codes of ae_read_file and ld_pointer_parse. */
+int ld_pointer_read(ld_pointer **out, int dirfd, const char *name, ae_err *err);
+
+/* Builds a pointer from `fields` (copied) and validates it with the same
+ * rules as ld_pointer_check. AE_EINVAL with the first problem; `*out` NULL
+ * on failure. Caller frees. */
+int ld_pointer_new(ld_pointer **out, const ld_pointer_fields *fields,
+		   ae_err *err);
+
+/* Frees a pointer; NULL is a no-op. */
+void ld_pointer_free(ld_pointer *p);
+
+/* Serialises a valid pointer (SPEC §3, reference §1.2): keys sorted at every
+ * level, 2-space indent, `attestations:\n  - ` form, strings plain where
+ * YAML reads them back as the same string and double-quoted (ASCII, \uXXXX
+ * escapes) otherwise, trailing newline; unknown keys read from a file are
+ * never written. The output parses back to the same fields and serialises to
+ * the same bytes. Appends to `out` (an ae_buf the caller initialised);
+ * AE_EINVAL if the pointer has problems, AE_ETOOBIG past the buffer's cap
+ * (the buffer is then emptied). */
+int ld_pointer_format(ae_buf *out, const ld_pointer *p, ae_err *err);
+
+/* Writes the serialised pointer to `name` (relative to `dirfd`)
+ * atomically (ae_write_atomic, mode 0644). Codes of ld_pointer_format and
+ * ae_write_atomic; on failure the old file, if any, is unchanged. */
+int ld_pointer_write(int dirfd, const char *name, const ld_pointer *p,
+		     ae_err *err);
+
+/* The pointer's place in the ledger, SPEC §3 / reference §1.4:
+ * `<root>/<recipe>/<slug of the claimed signer>/sha256-<hex>.yaml`, or
+ * without the `<root>/` prefix when `root` is NULL (a path relative to the
+ * evidence root, as the checker compares it). Needs a valid, signed pointer
+ * with a digest: AE_EINVAL otherwise. Caller frees `*out` (free()). */
+int ld_pointer_path(char **out, const ld_pointer *p, const char *root,
+		    ae_err *err);
+
+/* The copy-to hint printed after emit or sign (reference §1.4,
+ * TestPointerCopyToHint): the canonical path under LD_EVIDENCE_ROOT for a
+ * signed, pushed pointer (`*is_path_out` true); for an unsigned or unpushed
+ * one, a sentence saying what is missing (`*is_path_out` false). AE_EINVAL
+ * for a pointer with problems. Caller frees `*hint_out`. */
+int ld_pointer_copy_to_hint(char **hint_out, bool *is_path_out,
+			    const ld_pointer *p, ae_err *err);
+
+/* Fills `out` with borrowed views of the pointer's fields (valid until the
+ * pointer is freed). Cannot fail. */
+void ld_pointer_fields_get(ld_pointer_fields *out, const ld_pointer *p);
+
+/* Getters: borrowed, valid until the pointer is freed; NULL when the field
+ * is absent or was of the wrong type. Cannot fail. */
+const char *ld_pointer_schema_version(const ld_pointer *p);
+const char *ld_pointer_recipe(const ld_pointer *p);
+const char *ld_pointer_profile(const ld_pointer *p);
+const char *ld_pointer_bundle_oci(const ld_pointer *p);	   /* "" unpushed */
+const char *ld_pointer_bundle_digest(const ld_pointer *p); /* "" unpushed */
+const char *ld_pointer_predicate_type(const ld_pointer *p);
+const char *ld_pointer_attested_at(const ld_pointer *p);
+/* The *claimed* signer: NULL for an unsigned pointer. Not verified. */
+const char *ld_pointer_signer_identity(const ld_pointer *p);
+const char *ld_pointer_signer_issuer(const ld_pointer *p);
+/* True iff no rule was broken: only such a pointer may be formatted,
+ * written or placed. Cannot fail. */
+bool ld_pointer_is_valid(const ld_pointer *p);
+/* True iff the pointer has a `signer` mapping. Cannot fail. */
+bool ld_pointer_is_signed(const ld_pointer *p);
+/* The claimed Rekor log index; 0 when absent (index 0 is written absent,
+ * reference §1.1). Cannot fail. */
+int64_t ld_pointer_rekor_log_index(const ld_pointer *p);
 
 /* ---- corroboration (SPEC §6, reference §4.4) ----
  *

@@ -1,0 +1,265 @@
+/* cmd/pointer.c -- `aicr-evidence pointer show|path`: read one pointer
+ *
+ * `show` validates a pointer file and prints its fields (text, JSON, or
+ * the canonical YAML the writer produces, which round-trips
+ * byte-identically); `path` prints where the pointer must be committed.
+ * The signer a pointer names is a claim: the output says so, and only
+ * `verify` can check it against the signature (STYLE §3.6, minisign's
+ * trusted/untrusted comments).
+ */
+#include "cmd/cmd.h"
+#include "ledger/ledger.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char pointer_usage[] =
+	"usage: aicr-evidence pointer show FILE [--format text|json|yaml] "
+	"[-o OUT]\n"
+	"       aicr-evidence pointer path FILE [--root DIR]\n"
+	"\n"
+	"show  validates the pointer V1 file FILE and prints its fields; the\n"
+	"      signer is the pointer's *claim* (run 'aicr-evidence verify' to\n"
+	"      check it). --format yaml prints the canonical serialisation\n"
+	"      (keys sorted, 2-space indent) that the tool writes.\n"
+	"path  prints the path the pointer must be committed at:\n"
+	"      DIR/<recipe>/<signer slug>/sha256-<hex>.yaml, DIR defaulting "
+	"to\n"
+	"      recipes/evidence (--root '' prints it relative to the root).\n"
+	"\n"
+	"exit: 0 ok; 1 the pointer breaks a rule (each problem printed as\n"
+	"      'FILE: message') or has no place yet (unsigned, unpushed);\n"
+	"      2 the file cannot be read; 64 usage error\n";
+
+/* Reads and checks FILE. Returns CMD_OK with `*out` valid, CMD_FINDINGS
+ * after printing every problem as "aicr-evidence: FILE: message", or
+ * CMD_ERROR after printing why the file could not be read. */
+static cmd_outcome pointer_load(ld_pointer **out, const char *path)
+{
+	ld_problems pr = LD_PROBLEMS_INIT;
+	ld_pointer *p = NULL;
+	ae_err err = {0};
+	ae_buf b;
+	cmd_outcome oc = CMD_OK;
+
+	*out = NULL;
+	if (ae_read_file(&b, AT_FDCWD, path, LD_POINTER_MAX_BYTES, &err) < 0) {
+		cmd_error(path, &err);
+		return cmd_outcome_from_rc(err.code);
+	}
+	if (ld_pointer_check(&p, &pr, b.data, b.len, &err) < 0) {
+		cmd_error(path, &err);
+		oc = CMD_ERROR;
+	} else if (pr.n > 0) {
+		for (size_t i = 0; i < pr.n; i++)
+			fprintf(stderr, "aicr-evidence: %s: %s\n", path,
+				pr.v[i].msg);
+		oc = CMD_FINDINGS;
+	}
+	ae_buf_dispose(&b);
+	ld_problems_dispose(&pr);
+	if (oc != CMD_OK)
+		ld_pointer_free(p);
+	else
+		*out = p;
+	return oc;
+}
+
+/* The text form: one "key value" line per field, the signer marked as
+ * claimed. */
+static void pointer_text(cmd_output *o, const char *path, const ld_pointer *p,
+			 const char *slug, const char *place)
+{
+	const char *prof = ld_pointer_profile(p);
+
+	cmd_output_printf(o, "pointer        %s\n", path);
+	cmd_output_printf(o, "schemaVersion  %s\n",
+			  ld_pointer_schema_version(p));
+	cmd_output_printf(o, "recipe         %s\n", ld_pointer_recipe(p));
+	cmd_output_printf(o, "profile        %s\n", prof ? prof : "-");
+	cmd_output_printf(o, "predicateType  %s\n",
+			  ld_pointer_predicate_type(p));
+	cmd_output_printf(o, "bundle.oci     %s\n",
+			  ld_pointer_bundle_oci(p)[0] ? ld_pointer_bundle_oci(p)
+						      : "- (not pushed)");
+	cmd_output_printf(o, "bundle.digest  %s\n",
+			  ld_pointer_bundle_digest(p)[0]
+				  ? ld_pointer_bundle_digest(p)
+				  : "- (not pushed)");
+	cmd_output_printf(o, "attestedAt     %s\n", ld_pointer_attested_at(p));
+	if (!ld_pointer_is_signed(p)) {
+		cmd_output_printf(o, "signer         - (unsigned: pending "
+				     "signature)\n");
+	} else {
+		cmd_output_printf(o,
+				  "claimed signer (not verified: run "
+				  "'aicr-evidence verify %s')\n",
+				  path);
+		cmd_output_printf(o, "  issuer       %s\n",
+				  ld_pointer_signer_issuer(p));
+		cmd_output_printf(o, "  identity     %s\n",
+				  ld_pointer_signer_identity(p));
+		cmd_output_printf(o, "  slug         %s\n", slug);
+		if (ld_pointer_rekor_log_index(p) > 0)
+			cmd_output_printf(
+				o, "  rekorLogIndex %lld\n",
+				(long long)ld_pointer_rekor_log_index(p));
+	}
+	cmd_output_printf(o, "canonicalPath  %s\n", place ? place : "-");
+}
+
+/* The JSON form (docs/cli.md): the claimed signer under "claimedSigner"
+ * with "verified": false, never under a name a reader could take for a
+ * verified result. */
+static int pointer_json(cmd_output *o, const char *path, const ld_pointer *p,
+			const char *slug, const char *place)
+{
+	json_t *j = NULL, *s = NULL;
+	char *text = NULL;
+	int rc = AE_ERR;
+
+	j = json_pack(
+		"{s:s, s:b, s:s, s:s, s:{s:s, s:s, s:s}, s:s}", "file", path,
+		"valid", 1, "schemaVersion", ld_pointer_schema_version(p),
+		"recipe", ld_pointer_recipe(p), "bundle", "oci",
+		ld_pointer_bundle_oci(p), "digest", ld_pointer_bundle_digest(p),
+		"predicateType", ld_pointer_predicate_type(p), "attestedAt",
+		ld_pointer_attested_at(p));
+	if (j == NULL)
+		goto done;
+	if (ld_pointer_profile(p) != NULL)
+		json_object_set_new(j, "profile",
+				    json_string(ld_pointer_profile(p)));
+	if (ld_pointer_is_signed(p)) {
+		s = json_pack("{s:s, s:s, s:s, s:b}", "issuer",
+			      ld_pointer_signer_issuer(p), "identity",
+			      ld_pointer_signer_identity(p), "slug", slug,
+			      "verified", 0);
+		if (s == NULL)
+			goto done;
+		if (ld_pointer_rekor_log_index(p) > 0)
+			json_object_set_new(
+				s, "rekorLogIndex",
+				json_integer(ld_pointer_rekor_log_index(p)));
+	}
+	json_object_set_new(j, "claimedSigner", s ? s : json_null());
+	s = NULL;
+	json_object_set_new(j, "canonicalPath",
+			    place ? json_string(place) : json_null());
+	text = json_dumps(j, JSON_INDENT(2));
+	if (text != NULL)
+		rc = cmd_output_printf(o, "%s\n", text);
+done:
+	free(text);
+	json_decref(s);
+	json_decref(j);
+	return rc;
+}
+
+/* `pointer show FILE`. */
+static int pointer_show(int argc, char **argv)
+{
+	const char *format = "text", *outpath = NULL, *file = NULL;
+	const cmd_flag flags[] = {
+		{"--format", &format}, {"-o", &outpath}, {NULL, NULL}};
+	char slug[LD_SLUG_LEN + 1] = "";
+	ld_pointer *p = NULL;
+	char *place = NULL;
+	ae_err err = {0};
+	cmd_output o;
+	cmd_outcome oc;
+	int npos = 0, rc;
+
+	rc = cmd_args_parse("pointer show", argc, argv, flags, &file, 1, &npos);
+	if (rc != 0)
+		return rc;
+	if (npos != 1)
+		return cmd_usage_error("pointer", "pointer show: FILE is "
+						  "required");
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "yaml") != 0)
+		return cmd_usage_error("pointer", "pointer show: --format must "
+						  "be text, json or yaml");
+	oc = pointer_load(&p, file);
+	if (oc != CMD_OK)
+		return cmd_exit_code(oc);
+	if (ld_pointer_is_signed(p))
+		ld_slug_from_signer(slug, ld_pointer_signer_issuer(p),
+				    ld_pointer_signer_identity(p), NULL);
+	if (ld_pointer_is_signed(p) && ld_pointer_bundle_digest(p)[0])
+		ld_pointer_path(&place, p, LD_EVIDENCE_ROOT, NULL);
+	cmd_output_init(&o, outpath);
+	if (strcmp(format, "yaml") == 0)
+		rc = ld_pointer_format(&o.buf, p, &err);
+	else if (strcmp(format, "json") == 0)
+		rc = pointer_json(&o, file, p, slug, place);
+	else
+		pointer_text(&o, file, p, slug, place);
+	if (rc < 0) {
+		cmd_output_close(&o, NULL);
+		cmd_error(file, &err);
+		oc = CMD_ERROR;
+	} else if (cmd_output_close(&o, &err) < 0) {
+		cmd_error(outpath ? outpath : "stdout", &err);
+		oc = cmd_outcome_from_rc(err.code);
+	}
+	free(place);
+	ld_pointer_free(p);
+	return cmd_exit_code(oc);
+}
+
+/* `pointer path FILE [--root DIR]`. */
+static int pointer_path(int argc, char **argv)
+{
+	const char *root = LD_EVIDENCE_ROOT, *file = NULL;
+	const cmd_flag flags[] = {{"--root", &root}, {NULL, NULL}};
+	ld_pointer *p = NULL;
+	char *place = NULL;
+	ae_err err = {0};
+	cmd_outcome oc;
+	int npos = 0, rc;
+
+	rc = cmd_args_parse("pointer path", argc, argv, flags, &file, 1, &npos);
+	if (rc != 0)
+		return rc;
+	if (npos != 1)
+		return cmd_usage_error("pointer", "pointer path: FILE is "
+						  "required");
+	oc = pointer_load(&p, file);
+	if (oc != CMD_OK)
+		return cmd_exit_code(oc);
+	if (ld_pointer_path(&place, p, root[0] ? root : NULL, &err) < 0) {
+		/* Unsigned or unpushed: the pointer has no place yet. */
+		cmd_error(file, &err);
+		cmd_hint("sign the pushed bundle first ('aicr-evidence sign')");
+		oc = err.code == AE_EINVAL ? CMD_FINDINGS : CMD_ERROR;
+	} else {
+		printf("%s\n", place);
+		if (fflush(stdout) != 0)
+			oc = CMD_ERROR;
+	}
+	free(place);
+	ld_pointer_free(p);
+	return cmd_exit_code(oc);
+}
+
+int cmd_pointer(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(pointer_usage, stderr);
+		return cmd_exit_code(CMD_USAGE);
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    cmd_wants_help(argc, argv)) {
+		fputs(pointer_usage, stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	if (strcmp(argv[1], "show") == 0)
+		return pointer_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "path") == 0)
+		return pointer_path(argc - 1, argv + 1);
+	return cmd_usage_error("pointer", "pointer: unknown subcommand '%s'",
+			       argv[1]);
+}
