@@ -132,6 +132,9 @@ void cmd_sign_files_dispose(cmd_sign_files *files);
 
 /* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */
 int cmd_sigstore_sign_bundle(int argc, char **argv);
+/* `sigstore verify-bundle` (cmd/sigstore_verify.c), dispatched by
+ * cmd/sigstore.c */
+int cmd_sigstore_verify_bundle(int argc, char **argv);
 /* `sigstore` (cmd/sigstore.c): the sigstore-conformance client protocol */
 int cmd_sigstore(int argc, char **argv);
 

@@ -15,6 +15,7 @@ typedef struct sigstore_verb {
 
 static const sigstore_verb sigstore_verbs[] = {
 	{"sign-bundle", cmd_sigstore_sign_bundle},
+	{"verify-bundle", cmd_sigstore_verify_bundle},
 };
 
 int cmd_sigstore(int argc, char **argv)

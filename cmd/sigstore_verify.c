@@ -1,0 +1,232 @@
+/* cmd/sigstore_verify.c -- `aicr-evidence sigstore verify-bundle`: the
+ * sigstore-conformance client protocol (sigstore-conformance.md §1)
+ *
+ *   sigstore verify-bundle [--staging] --bundle FILE
+ *       (--certificate-identity ID | --certificate-identity-regexp RE)
+ *       --certificate-oidc-issuer URL | --key KEY.pub
+ *       [--trusted-root FILE] FILE_OR_DIGEST
+ *
+ * Exit 0 only when the bundle verifies; otherwise one line on stderr with
+ * the reason. cmd/sigstore.c dispatches here.
+ */
+#include "cmd/cmd.h"
+#include "evidence/evidence.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct vb_opts {
+	const char *bundle;
+	const char *identity;
+	const char *identity_re;
+	const char *issuer;
+	const char *key;
+	const char *trusted_root;
+	const char *artifact;
+	bool staging;
+} vb_opts;
+
+static void vb_usage(FILE *f)
+{
+	fputs("usage: aicr-evidence sigstore verify-bundle [--staging] "
+	      "--bundle FILE\n"
+	      "         (--certificate-identity ID | "
+	      "--certificate-identity-regexp RE)\n"
+	      "         --certificate-oidc-issuer URL | --key KEY.pub\n"
+	      "         [--trusted-root FILE] FILE_OR_DIGEST\n\n"
+	      "Verifies a Sigstore bundle offline against the embedded "
+	      "public-good\n"
+	      "trusted root (plus --trusted-root). FILE_OR_DIGEST is the "
+	      "artifact, or\n"
+	      "sha256:<64 hex> when no such file exists. Exit 0 only on "
+	      "success.\n",
+	      f);
+}
+
+/* Reads argv into `o`; returns -1 when done, else an exit status. */
+static int vb_parse(vb_opts *o, int argc, char **argv)
+{
+	static const struct {
+		const char *flag;
+		size_t off;
+	} flags[] = {
+		{"--bundle", offsetof(vb_opts, bundle)},
+		{"--certificate-identity", offsetof(vb_opts, identity)},
+		{"--certificate-identity-regexp",
+		 offsetof(vb_opts, identity_re)},
+		{"--certificate-oidc-issuer", offsetof(vb_opts, issuer)},
+		{"--key", offsetof(vb_opts, key)},
+		{"--trusted-root", offsetof(vb_opts, trusted_root)},
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		bool hit = false;
+		if (strcmp(argv[i], "--staging") == 0) {
+			o->staging = true;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
+			const char **slot;
+			if (strcmp(argv[i], flags[k].flag) != 0)
+				continue;
+			if (i + 1 >= argc)
+				return cmd_usage_error("sigstore verify-bundle",
+						       "%s needs a value",
+						       argv[i]);
+			slot = (const char **)((char *)o + flags[k].off);
+			if (*slot != NULL)
+				return cmd_usage_error("sigstore verify-bundle",
+						       "%s given twice",
+						       argv[i]);
+			*slot = argv[++i];
+			hit = true;
+		}
+		if (hit)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cmd_usage_error("sigstore verify-bundle",
+					       "unknown option '%s'", argv[i]);
+		if (o->artifact != NULL)
+			return cmd_usage_error("sigstore verify-bundle",
+					       "one FILE_OR_DIGEST only");
+		o->artifact = argv[i];
+	}
+	if (o->bundle == NULL || o->artifact == NULL)
+		return cmd_usage_error("sigstore verify-bundle",
+				       "--bundle and FILE_OR_DIGEST are "
+				       "required");
+	if (o->key != NULL && (o->identity || o->identity_re || o->issuer))
+		return cmd_usage_error("sigstore verify-bundle",
+				       "--key excludes the certificate flags");
+	if (o->key == NULL &&
+	    (o->issuer == NULL ||
+	     (o->identity == NULL) == (o->identity_re == NULL)))
+		return cmd_usage_error("sigstore verify-bundle",
+				       "give --certificate-oidc-issuer and one "
+				       "--certificate-identity[-regexp], or "
+				       "--key");
+	return -1;
+}
+
+/* Protocol rule: a digest only if "sha256:" + 64 hex and no such path. */
+static bool artifact_is_digest(const char *a, unsigned char out[32])
+{
+	struct stat st;
+
+	if (strncmp(a, "sha256:", 7) != 0 || strlen(a) != 71 ||
+	    lstat(a, &st) == 0)
+		return false;
+	for (size_t i = 0; i < 32; i++) {
+		unsigned v = 0;
+		for (size_t k = 0; k < 2; k++) {
+			char c = a[7 + 2 * i + k];
+			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+				     : c >= 'a' && c <= 'f'
+					     ? (unsigned)(c - 'a' + 10)
+				     : c >= 'A' && c <= 'F'
+					     ? (unsigned)(c - 'A' + 10)
+					     : 16u;
+			if (d > 15)
+				return false;
+			v = v * 16 + d;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return true;
+}
+
+/* Loads the trust set: embedded public-good root + --trusted-root. */
+static int vb_trust(ev_trust **out, const vb_opts *o, ae_err *err)
+{
+	ae_buf buf = AE_BUF_INIT(0);
+	int rc = ev_trust_new_default(out, err);
+
+	if (rc < 0 || o->trusted_root == NULL)
+		return rc;
+	rc = ae_read_file(&buf, AT_FDCWD, o->trusted_root,
+			  EV_TRUSTED_ROOT_MAX_BYTES, err);
+	if (rc == 0)
+		rc = ev_trust_add_json(*out, buf.data, buf.len, err);
+	ae_buf_dispose(&buf);
+	return rc;
+}
+
+int cmd_sigstore_verify_bundle(int argc, char **argv)
+{
+	vb_opts o = {0};
+	ae_err err = {0};
+	ae_buf bbuf = AE_BUF_INIT(0), kbuf = AE_BUF_INIT(0),
+	       abuf = AE_BUF_INIT(0);
+	ev_trust *trust = NULL;
+	ev_bundle *bundle = NULL;
+	ev_signer *signer = NULL;
+	ev_policy pol = EV_POLICY_INIT;
+	ev_artifact art = {0};
+	const char *what = NULL;
+	int rc, status;
+
+	if (cmd_wants_help(argc, argv)) {
+		vb_usage(stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	status = vb_parse(&o, argc, argv);
+	if (status >= 0)
+		return status;
+	if (o.staging) {
+		ae_fail(&err, AE_EINVAL,
+			"no staging trust root is embedded; pass "
+			"--trusted-root");
+		what = "--staging";
+		rc = AE_EINVAL;
+		goto done;
+	}
+	what = o.trusted_root;
+	rc = vb_trust(&trust, &o, &err);
+	if (rc < 0)
+		goto done;
+	what = o.bundle;
+	rc = ae_read_file(&bbuf, AT_FDCWD, o.bundle, EV_BUNDLE_MAX_BYTES, &err);
+	if (rc == 0)
+		rc = ev_bundle_parse(&bundle, bbuf.data, bbuf.len, &err);
+	if (rc < 0)
+		goto done;
+	if (o.key != NULL) {
+		what = o.key;
+		rc = ae_read_file(&kbuf, AT_FDCWD, o.key, EV_KEY_MAX_BYTES,
+				  &err);
+		if (rc < 0)
+			goto done;
+		pol.key_pem = kbuf.data;
+		pol.key_pem_len = kbuf.len;
+	}
+	pol.issuer = o.issuer;
+	pol.identity = o.identity;
+	pol.identity_regex = o.identity_re;
+	what = o.artifact;
+	if (!artifact_is_digest(o.artifact, art.sha256)) {
+		rc = ae_read_file(&abuf, AT_FDCWD, o.artifact,
+				  EV_ARTIFACT_MAX_BYTES, &err);
+		if (rc < 0)
+			goto done;
+		art.data = abuf.data ? abuf.data : (const unsigned char *)"";
+		art.len = abuf.len;
+	}
+	what = o.bundle;
+	rc = ev_bundle_verify(&signer, bundle, trust, &pol, &art, &err);
+done:
+	if (rc < 0)
+		cmd_error(what, &err);
+	ev_signer_free(signer);
+	ev_bundle_free(bundle);
+	ev_trust_free(trust);
+	ae_buf_dispose(&abuf);
+	ae_buf_dispose(&kbuf);
+	ae_buf_dispose(&bbuf);
+	if (rc == AE_EVERIFY)
+		return cmd_exit_code(CMD_INVALID);
+	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))
+		      : cmd_exit_code(CMD_OK);
+}

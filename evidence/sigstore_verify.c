@@ -1,0 +1,517 @@
+/* evidence/sigstore_verify.c -- the Sigstore bundle verification pipeline
+ *
+ * ev_bundle_verify runs the checks of sigstore.md §3 in the reference's
+ * order, each a hard failure: verified times (Rekor v1 SETs, RFC 3161
+ * timestamps), every transparency log entry (SET, inclusion proof under a
+ * verified checkpoint, body cross-check), the signing key (the Fulcio leaf
+ * chained to the trusted root at *every* verified time, its SCT, its
+ * profile; or the managed key given out of band), the artifact signature,
+ * then the policy (exact issuer, SAN equality or anchored regex; for DSSE
+ * the in-toto type and the artifact among the statement subjects).
+ * Certificate, SCT and TSA internals are the ev__cert_..., ev__sct and ev__tsa
+ * functions of evidence/internal.h.
+ */
+#include "evidence/internal.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define INTOTO_TYPE "application/vnd.in-toto+json"
+/* SET times later than now by more than this are forged or a broken
+ * clock (sigstore.md §4, integrated-time-in-future_fail). */
+#define FUTURE_SKEW_SECONDS 300
+
+/* Everything one verification computes; freed in one place. */
+typedef struct vstate {
+	const ev_bundle *b;
+	const ev_trust *t;
+	const ev_policy *p;
+	const ev_artifact *a;
+	EVP_PKEY *key; /* borrowed from the leaf, or owned (managed key) */
+	bool key_owned;
+	unsigned char *leaf_der, *key_der;
+	int leaf_len, key_len;
+	unsigned char art[32];	   /* artifact SHA-256 */
+	unsigned char signed_[32]; /* what a hashedrekord records */
+	int64_t times[EV__MAX_TLOG_ENTRIES + EV__MAX_TIMESTAMPS];
+	size_t ntimes;
+	int64_t integrated, tsa_time;
+	char **sans;
+	size_t nsans;
+	char *issuer;
+	const char *matched;
+} vstate;
+
+void ev_signer_free(ev_signer *s)
+{
+	if (s == NULL)
+		return;
+	free(s->issuer);
+	free(s->identity);
+	free(s->payload_type);
+	free(s->payload);
+	free(s);
+}
+
+/* DSSE pre-authentication encoding: "DSSEv1" SP LEN(type) SP type SP
+ * LEN(payload) SP payload (sigstore.md §8.3). */
+static int pae_build(ae_buf *out, const ev_bundle *b, ae_err *err)
+{
+	int rc = ae_buf_printf(out, err, "DSSEv1 %zu %s %zu ",
+			       strlen(b->payload_type), b->payload_type,
+			       b->payload_len);
+
+	if (rc == 0)
+		rc = ae_buf_put(out, b->payload, b->payload_len, err);
+	return rc;
+}
+
+/* Checks the policy's shape and resolves the verifying key. */
+static int key_resolve(vstate *s, ae_err *err)
+{
+	const ev_policy *p = s->p;
+	BIO *bio = NULL;
+
+	if (s->b->material == EV__MAT_PUBKEY) {
+		if (p->key_pem == NULL)
+			return ae_fail(err, AE_EVERIFY,
+				       "bundle is signed by a managed key and "
+				       "no key was given");
+		if (p->key_pem_len > EV_KEY_MAX_BYTES)
+			return ae_fail(err, AE_EINVAL, "key is over %u bytes",
+				       EV_KEY_MAX_BYTES);
+		bio = BIO_new_mem_buf(p->key_pem, (int)p->key_pem_len);
+		s->key =
+			bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+		BIO_free(bio);
+		ERR_clear_error();
+		if (s->key == NULL)
+			return ae_fail(err, AE_EINVAL,
+				       "key is not a PEM public key");
+		s->key_owned = true;
+	} else {
+		if (p->key_pem != NULL)
+			return ae_fail(err, AE_EVERIFY,
+				       "a key was given but the bundle is "
+				       "signed by a certificate");
+		if (p->issuer == NULL ||
+		    (p->identity == NULL) == (p->identity_regex == NULL))
+			return ae_fail(err, AE_EINVAL,
+				       "policy needs an issuer and exactly one "
+				       "of identity and identity regex");
+		if (strlen(p->issuer) > EV_POLICY_MAX_BYTES ||
+		    strlen(p->identity ? p->identity : p->identity_regex) >
+			    EV_POLICY_MAX_BYTES)
+			return ae_fail(err, AE_ETOOBIG,
+				       "policy string over %d bytes",
+				       EV_POLICY_MAX_BYTES);
+		s->key = X509_get0_pubkey(s->b->leaf);
+		if (s->key == NULL)
+			return ae_fail(err, AE_EVERIFY,
+				       "certificate key is unreadable");
+		s->leaf_len = i2d_X509(s->b->leaf, &s->leaf_der);
+		if (s->leaf_len <= 0)
+			return ae_fail(err, AE_ERR, "cannot encode the leaf");
+	}
+	s->key_len = i2d_PUBKEY(s->key, &s->key_der);
+	if (s->key_len <= 0)
+		return ae_fail(err, AE_ERR, "cannot encode the key");
+	return 0;
+}
+
+/* Fixes the artifact digest and the digest a hashedrekord must record. */
+static int digests_compute(vstate *s, ae_err *err)
+{
+	ae_buf pae = AE_BUF_INIT(EV_BUNDLE_MAX_BYTES + 256);
+	int rc = 0;
+
+	if (s->a != NULL && s->a->data != NULL)
+		ae_sha256(s->art, s->a->data, s->a->len);
+	else if (s->a != NULL)
+		memcpy(s->art, s->a->sha256, 32);
+	if (!s->b->dsse) {
+		if (s->a == NULL)
+			return ae_fail(
+				err, AE_EINVAL,
+				"a message signature needs the artifact");
+		if (s->b->has_digest && memcmp(s->b->digest, s->art, 32) != 0)
+			return ae_fail(err, AE_EVERIFY,
+				       "bundle message digest differs from the "
+				       "artifact's");
+		memcpy(s->signed_, s->art, 32);
+		return 0;
+	}
+	rc = pae_build(&pae, s->b, err);
+	if (rc == 0)
+		ae_sha256(s->signed_, pae.data, pae.len);
+	ae_buf_dispose(&pae);
+	return rc;
+}
+
+/* Collects verified times: each SET (after verifying it) and each RFC 3161
+ * timestamp over the signature (sigstore.md §4). At least one. */
+static int times_collect(vstate *s, ae_err *err)
+{
+	const ev_bundle *b = s->b;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	for (size_t i = 0; i < b->nentries; i++) {
+		const ev__tlog_entry *e = &b->entries[i];
+		const ev__log *log =
+			ev__log_find(s->t->tlogs, s->t->ntlogs, e->log_id);
+		if (log == NULL)
+			return ae_fail(err, AE_EVERIFY,
+				       "tlog entry's log is not in the trusted "
+				       "root");
+		if (e->set == NULL)
+			continue;
+		rc = ev__set_verify(e, log, err);
+		if (rc < 0)
+			return rc;
+		if (e->integrated_time > now + FUTURE_SKEW_SECONDS)
+			return ae_fail(err, AE_EVERIFY,
+				       "integrated time is in the future");
+		if (s->integrated == 0)
+			s->integrated = e->integrated_time;
+		s->times[s->ntimes++] = e->integrated_time;
+	}
+	for (size_t i = 0; i < b->ntsr; i++) {
+		int64_t gen = 0;
+		rc = ev__tsa_verify(&gen, b->tsr[i], b->tsr_len[i], b->sig,
+				    b->sig_len, s->t->tsas, s->t->ntsas, err);
+		if (rc < 0)
+			return rc;
+		if (s->tsa_time == 0)
+			s->tsa_time = gen;
+		s->times[s->ntimes++] = gen;
+	}
+	if (s->ntimes == 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "no verified time: no SET and no RFC 3161 "
+			       "timestamp");
+	return 0;
+}
+
+/* Inclusion proof under a verified checkpoint (sigstore.md §5.2, §5.3). */
+static int proof_check(const ev__tlog_entry *e, const ev__log *log, ae_err *err)
+{
+	ev__checkpoint *cp = NULL;
+	int rc;
+
+	rc = ev__merkle_verify(e->body, e->body_len, e->proof_index,
+			       e->tree_size,
+			       (const unsigned char(*)[32])e->hashes,
+			       e->nhashes, e->root_hash, err);
+	if (rc == 0)
+		rc = ev__checkpoint_parse(&cp, e->checkpoint, e->checkpoint_len,
+					  err);
+	if (rc == 0)
+		rc = ev__checkpoint_verify(cp, log, err);
+	if (rc == 0 && (cp->size != e->tree_size ||
+			memcmp(cp->root, e->root_hash, 32) != 0))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "checkpoint size or root hash differs from the "
+			     "inclusion proof");
+	ev__checkpoint_free(cp);
+	if (rc == AE_EINVAL || rc == AE_ETOOBIG) {
+		/* a malformed checkpoint is a failed proof, not bad input */
+		if (err != NULL)
+			err->code = AE_EVERIFY;
+		rc = AE_EVERIFY;
+	}
+	return rc;
+}
+
+/* Every tlog entry: proof (or a v0.1 SET alone), log window, body. */
+static int entries_verify(vstate *s, ae_err *err)
+{
+	const ev_bundle *b = s->b;
+	int rc;
+
+	for (size_t i = 0; i < b->nentries; i++) {
+		const ev__tlog_entry *e = &b->entries[i];
+		const ev__log *log =
+			ev__log_find(s->t->tlogs, s->t->ntlogs, e->log_id);
+		if (e->set == NULL && !e->has_proof)
+			return ae_fail(err, AE_EVERIFY,
+				       "tlog entry has neither SET nor proof");
+		if (e->has_proof && e->checkpoint == NULL &&
+		    !(b->minor == 1 && e->set != NULL))
+			return ae_fail(err, AE_EVERIFY,
+				       "inclusion proof has no checkpoint");
+		if (e->has_proof && e->checkpoint != NULL) {
+			rc = proof_check(e, log, err);
+			if (rc < 0)
+				return rc;
+		}
+		/* Rekor v2 has no integrated time: its key must be valid at
+		 * every verified time instead. */
+		for (size_t k = 0; e->set == NULL && k < s->ntimes; k++)
+			if (!ev__window_contains(&log->valid, s->times[k]))
+				return ae_fail(err, AE_EVERIFY,
+					       "log key is not valid at the "
+					       "signing time");
+		rc = ev__body_check(e, b, s->signed_, s->leaf_der,
+				    (size_t)(s->leaf_der ? s->leaf_len : 0),
+				    s->key_der, (size_t)s->key_len, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The Fulcio leaf: chain at every verified time, profile, SCT. */
+static int cert_verify(vstate *s, ae_err *err)
+{
+	X509 *issuer = NULL, *other = NULL;
+	int rc = ev__cert_leaf_check(s->b->leaf, err);
+
+	for (size_t i = 0; rc == 0 && i < s->ntimes; i++) {
+		rc = ev__cert_chain_verify(i == 0 ? &issuer : &other,
+					   s->b->leaf, NULL, s->t->cas,
+					   s->t->ncas, s->times[i], err);
+		X509_free(other);
+		other = NULL;
+	}
+	if (rc == 0)
+		rc = ev__sct_verify(s->b->leaf, issuer, s->t->ctlogs,
+				    s->t->nctlogs, err);
+	if (rc == 0)
+		rc = ev__cert_identity(&s->sans, &s->nsans, &s->issuer,
+				       s->b->leaf, err);
+	X509_free(issuer);
+	return rc;
+}
+
+/* Verifies a signature over a SHA-256 digest (sigstore.md §8.2). */
+static bool prehash_verify(EVP_PKEY *key, const unsigned char d[32],
+			   const unsigned char *sig, size_t sig_len)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(key, NULL);
+	bool ok = c != NULL && EVP_PKEY_verify_init(c) == 1 &&
+		  EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) == 1 &&
+		  EVP_PKEY_verify(c, sig, sig_len, d, 32) == 1;
+
+	EVP_PKEY_CTX_free(c);
+	ERR_clear_error();
+	return ok;
+}
+
+/* The artifact signature: message over the bytes (or digest), DSSE over
+ * PAE (sigstore.md §8). */
+static int signature_verify(vstate *s, ae_err *err)
+{
+	const ev_bundle *b = s->b;
+	ae_buf pae = AE_BUF_INIT(EV_BUNDLE_MAX_BYTES + 256);
+	bool ok;
+	int rc = 0;
+
+	if (b->dsse) {
+		rc = pae_build(&pae, b, err);
+		if (rc < 0)
+			return rc;
+		ok = ev__pkey_verify(s->key, pae.data, pae.len, b->sig,
+				     b->sig_len);
+		ae_buf_dispose(&pae);
+	} else if (s->a->data != NULL) {
+		ok = ev__pkey_verify(s->key, s->a->data, s->a->len, b->sig,
+				     b->sig_len);
+	} else {
+		ok = prehash_verify(s->key, s->art, b->sig, b->sig_len);
+	}
+	if (!ok)
+		return ae_fail(err, AE_EVERIFY,
+			       "artifact signature does not verify");
+	return 0;
+}
+
+/* True iff `san` satisfies the policy: exact, or the whole string matches
+ * the regex (anchored here, so "a.com" cannot match "evil-a.com.x"). */
+static int san_matches(bool *match, const ev_policy *p, const char *san,
+		       ae_err *err)
+{
+	ae_buf re = AE_BUF_INIT(EV_POLICY_MAX_BYTES + 8);
+	regex_t rx;
+	int rc;
+
+	*match = false;
+	if (p->identity != NULL) {
+		*match = strcmp(san, p->identity) == 0;
+		return 0;
+	}
+	rc = ae_buf_printf(&re, err, "^(%s)$", p->identity_regex);
+	if (rc < 0)
+		return rc;
+	if (regcomp(&rx, (const char *)re.data, REG_EXTENDED | REG_NOSUB)) {
+		ae_buf_dispose(&re);
+		return ae_fail(err, AE_EINVAL,
+			       "identity regex does not compile");
+	}
+	*match = regexec(&rx, san, 0, NULL, 0) == 0;
+	regfree(&rx);
+	ae_buf_dispose(&re);
+	return 0;
+}
+
+/* Identity policy: exact issuer, one SAN matching (sigstore.md §9). */
+static int identity_check(vstate *s, ae_err *err)
+{
+	char rb[AE_REPR_BUF];
+	bool m = false;
+	int rc;
+
+	if (strcmp(s->issuer, s->p->issuer) != 0)
+		return ae_fail(
+			err, AE_EVERIFY,
+			"certificate issuer %s is not the expected "
+			"issuer",
+			ae_repr(rb, sizeof(rb), s->issuer, strlen(s->issuer)));
+	for (size_t i = 0; i < s->nsans; i++) {
+		rc = san_matches(&m, s->p, s->sans[i], err);
+		if (rc < 0)
+			return rc;
+		if (m) {
+			s->matched = s->sans[i];
+			return 0;
+		}
+	}
+	return ae_fail(err, AE_EVERIFY,
+		       "certificate identity %s does not match the policy",
+		       s->nsans ? ae_repr(rb, sizeof(rb), s->sans[0],
+					  strlen(s->sans[0]))
+				: "(none)");
+}
+
+/* True iff some subject[].digest.sha256 equals `hex` (case-insensitive:
+ * producers differ on hex case, the value is the same). */
+static bool subject_has(json_t *subj, const char *hex)
+{
+	for (size_t i = 0; i < json_array_size(subj); i++) {
+		json_t *d = json_object_get(
+			json_object_get(json_array_get(subj, i), "digest"),
+			"sha256");
+		if (json_is_string(d) &&
+		    strcasecmp(json_string_value(d), hex) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* DSSE policy: an in-toto statement whose subjects include the artifact
+ * (sigstore.md §8.3; sigstore-js skips this, §10 item 5). */
+static int statement_check(vstate *s, ae_err *err)
+{
+	json_t *st = NULL, *subj, *type;
+	const char *ts;
+	char hex[65];
+	int rc = 0;
+
+	if (strcmp(s->b->payload_type, INTOTO_TYPE) != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "DSSE payload type is not " INTOTO_TYPE);
+	if (ae_json_parse((void **)&st, s->b->payload, s->b->payload_len,
+			  NULL) < 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "DSSE payload is not a JSON statement");
+	type = json_object_get(st, "_type");
+	subj = json_object_get(st, "subject");
+	ts = json_is_string(type) ? json_string_value(type) : "";
+	ae_hex_encode(hex, s->art, 32);
+	if ((strcmp(ts, "https://in-toto.io/Statement/v1") != 0 &&
+	     strcmp(ts, "https://in-toto.io/Statement/v0.1") != 0) ||
+	    !json_is_array(subj))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "DSSE payload is not an in-toto statement");
+	else if (s->a != NULL && !subject_has(subj, hex))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "statement subjects do not include the artifact "
+			     "digest");
+	json_decref(st);
+	return rc;
+}
+
+/* Builds the result from verified fields only. */
+static int signer_build(ev_signer **out, const vstate *s, ae_err *err)
+{
+	ev_signer *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (r == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	r->log_index = s->b->entries[0].log_index;
+	r->integrated_time = s->integrated;
+	r->timestamp_time = s->tsa_time;
+	if (s->issuer != NULL) {
+		r->issuer = strdup(s->issuer);
+		r->identity = strdup(s->matched);
+		if (r->issuer == NULL || r->identity == NULL)
+			goto oom;
+	}
+	if (s->b->dsse) {
+		r->payload_type = strdup(s->b->payload_type);
+		r->payload = malloc(s->b->payload_len ? s->b->payload_len : 1);
+		if (r->payload_type == NULL || r->payload == NULL)
+			goto oom;
+		memcpy(r->payload, s->b->payload, s->b->payload_len);
+		r->payload_len = s->b->payload_len;
+	}
+	*out = r;
+	return 0;
+oom:
+	ev_signer_free(r);
+	return ae_fail(err, AE_ERR, "out of memory");
+}
+
+static void vstate_dispose(vstate *s)
+{
+	if (s->key_owned)
+		EVP_PKEY_free(s->key);
+	OPENSSL_free(s->leaf_der);
+	OPENSSL_free(s->key_der);
+	for (size_t i = 0; i < s->nsans; i++)
+		free(s->sans[i]);
+	free(s->sans);
+	free(s->issuer);
+}
+
+int ev_bundle_verify(ev_signer **out, const ev_bundle *bundle,
+		     const ev_trust *trust, const ev_policy *policy,
+		     const ev_artifact *artifact, ae_err *err)
+{
+	vstate s = {0};
+	int rc;
+
+	AE_ASSERT_ARG(out != NULL && bundle != NULL && trust != NULL &&
+			      policy != NULL,
+		      err);
+	*out = NULL;
+	s.b = bundle;
+	s.t = trust;
+	s.p = policy;
+	s.a = artifact;
+	rc = key_resolve(&s, err);
+	if (rc == 0)
+		rc = digests_compute(&s, err);
+	if (rc == 0)
+		rc = times_collect(&s, err);
+	if (rc == 0 && bundle->material == EV__MAT_CERT)
+		rc = cert_verify(&s, err);
+	if (rc == 0)
+		rc = entries_verify(&s, err);
+	if (rc == 0)
+		rc = signature_verify(&s, err);
+	if (rc == 0 && bundle->material == EV__MAT_CERT)
+		rc = identity_check(&s, err);
+	if (rc == 0 && bundle->dsse)
+		rc = statement_check(&s, err);
+	if (rc == 0)
+		rc = signer_build(out, &s, err);
+	vstate_dispose(&s);
+	return rc;
+}
