@@ -1,0 +1,1438 @@
+/* tests/unit/test_evidence_sigstore.c -- the Sigstore bundle verifier:
+ * parsers, SET, Merkle, checkpoints, body cross-check, policy, pipeline
+ *
+ * Every input is generated here: the Fulcio-like CA, leaf, SCT and TSA come
+ * from pki_fixture (OpenSSL), the Rekor log key, SET, Merkle tree and
+ * checkpoint from the helpers below. Each failing case changes exactly one
+ * thing of a bundle that otherwise verifies (bspec fields), so each check
+ * is shown to exist on its own.
+ */
+#include "t.h"
+#include "pki_fixture.h"
+
+#include "evidence/evidence.h"
+#include "evidence/internal.h"
+
+#include <fcntl.h>
+#include <openssl/pem.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDENTITY "https://github.com/o/r/.github/workflows/w.yml@refs/heads/main"
+#define ISSUER	 "https://v2.example"
+#define LOG_NAME "rekor.test"
+#define ARTIFACT "hello, artifact\n"
+#define TREE	 5 /* leaves in the generated log; ours is LEAF_AT */
+#define LEAF_AT	 3
+
+static pki P;
+static EVP_PKEY *LOGKEY;	/* the Rekor v1 log (P-256) */
+static ev__log LOG;
+static ev__log CTLOG_OTHER; /* a CT log the leaf's SCT is not from */
+static ev_trust TRUST;
+
+/* ---- small generators ---- */
+
+static char *b64(const void *d, size_t n)
+{
+	char *s = NULL;
+
+	T_ASSERT(ae_base64_encode(&s, d, n, NULL) == 0);
+	return s;
+}
+
+static unsigned char *sign(size_t *len, EVP_PKEY *k, const void *d, size_t n)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	const EVP_MD *md =
+		EVP_PKEY_id(k) == EVP_PKEY_ED25519 ? NULL : EVP_sha256();
+	unsigned char *sig;
+
+	*len = 0;
+	T_ASSERT(EVP_DigestSignInit(c, NULL, md, NULL, k) == 1);
+	T_ASSERT(EVP_DigestSign(c, NULL, len, d, n) == 1);
+	sig = malloc(*len);
+	T_ASSERT(EVP_DigestSign(c, sig, len, d, n) == 1);
+	EVP_MD_CTX_free(c);
+	return sig;
+}
+
+static char *pem_of_leaf(void)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p, *out;
+	long n;
+
+	T_ASSERT(PEM_write_bio_X509(b, P.leaf) == 1);
+	n = BIO_get_mem_data(b, &p);
+	out = b64(p, (size_t)n);
+	BIO_free(b);
+	return out;
+}
+
+static char *pem_of_key(EVP_PKEY *k)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p, *out;
+	long n;
+
+	T_ASSERT(PEM_write_bio_PUBKEY(b, k) == 1);
+	n = BIO_get_mem_data(b, &p);
+	out = strndup(p, (size_t)n);
+	BIO_free(b);
+	return out;
+}
+
+static void spki_id(unsigned char out[32], EVP_PKEY *k)
+{
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(k, &der);
+
+	ae_sha256(out, der, (size_t)n);
+	OPENSSL_free(der);
+}
+
+/* ---- RFC 6962 Merkle tree over leaf hashes ---- */
+
+static void leaf_hash(unsigned char out[32], const void *d, size_t n)
+{
+	unsigned char *buf = malloc(n + 1);
+
+	buf[0] = 0;
+	memcpy(buf + 1, d, n);
+	ae_sha256(out, buf, n + 1);
+	free(buf);
+}
+
+static size_t split(size_t n)
+{
+	size_t k = 1;
+
+	while (k * 2 < n)
+		k *= 2;
+	return k;
+}
+
+static void mth(unsigned char out[32], unsigned char (*l)[32], size_t n)
+{
+	unsigned char buf[65], a[32], b[32];
+	size_t k;
+
+	if (n == 1) {
+		memcpy(out, l[0], 32);
+		return;
+	}
+	k = split(n);
+	mth(a, l, k);
+	mth(b, l + k, n - k);
+	buf[0] = 1;
+	memcpy(buf + 1, a, 32);
+	memcpy(buf + 33, b, 32);
+	ae_sha256(out, buf, 65);
+}
+
+/* PATH(m, D[n]) of RFC 6962 §2.1.1, leaf to root; returns the count. */
+static size_t path(unsigned char (*out)[32], size_t m, unsigned char (*l)[32],
+		   size_t n)
+{
+	size_t k, c;
+
+	if (n == 1)
+		return 0;
+	k = split(n);
+	if (m < k) {
+		c = path(out, m, l, k);
+		mth(out[c], l + k, n - k);
+	} else {
+		c = path(out, m - k, l + k, n - k);
+		mth(out[c], l, k);
+	}
+	return c + 1;
+}
+
+/* ---- bundles: one valid recipe, one knob per defect ---- */
+
+typedef struct bspec {
+	bool dsse;
+	bool key_mode;	      /* publicKey material, signed by P.leaf_key */
+	bool no_set;	      /* Rekor v2 style: proof only */
+	bool set_wrong_bytes; /* SET signed over another logIndex */
+	bool flip_proof;      /* one proof hash bit flipped */
+	bool wrong_hint;      /* checkpoint key hint differs */
+	const char *origin;   /* checkpoint origin, default LOG_NAME " - 1" */
+	int64_t itime;	      /* integratedTime, default T0 + 60 */
+	const char *subject;  /* DSSE subject hex, default sha256(ARTIFACT) */
+	bool body_other_sig;  /* the log body records another signature */
+	bool tsa;	      /* attach an RFC 3161 timestamp of the sig */
+	bool tsa_other;	      /* ... over other bytes than the sig */
+} bspec;
+
+static char *statement(const char *subject_hex)
+{
+	ae_buf b = AE_BUF_INIT(1 << 16);
+
+	T_ASSERT(ae_buf_printf(&b, NULL,
+			       "{\"_type\":\"https://in-toto.io/Statement/v1\","
+			       "\"subject\":[{\"name\":\"a\",\"digest\":"
+			       "{\"sha256\":\"%s\"}}],\"predicateType\":"
+			       "\"https://example/p\",\"predicate\":{}}",
+			       subject_hex) == 0);
+	return (char *)ae_buf_detach(&b, NULL);
+}
+
+static void art_hex(char hex[65])
+{
+	unsigned char d[32];
+
+	ae_sha256(d, ARTIFACT, strlen(ARTIFACT));
+	ae_hex_encode(hex, d, 32);
+}
+
+/* The signature over the artifact or PAE, and the body recording it. */
+static char *make_body(ae_buf *body, unsigned char **sig, size_t *sig_len,
+		       const bspec *s, const char *payload)
+{
+	char hex[65], *verifier, *sig64;
+	unsigned char ph[32];
+	ae_buf pae = AE_BUF_INIT(1 << 16);
+
+	if (s->dsse) {
+		T_ASSERT(ae_buf_printf(&pae, NULL,
+				       "DSSEv1 28 application/vnd.in-toto+json "
+				       "%zu %s",
+				       strlen(payload), payload) == 0);
+		*sig = sign(sig_len, P.leaf_key, pae.data, pae.len);
+		ae_buf_dispose(&pae);
+	} else {
+		*sig = sign(sig_len, P.leaf_key, ARTIFACT, strlen(ARTIFACT));
+	}
+	if (s->key_mode) {
+		char *pem = pem_of_key(P.leaf_key);
+		verifier = b64(pem, strlen(pem));
+		free(pem);
+	} else {
+		verifier = pem_of_leaf();
+	}
+	if (s->body_other_sig) {
+		size_t n;
+		unsigned char *o = sign(&n, P.leaf_key, "other", 5);
+		sig64 = b64(o, n);
+		free(o);
+	} else {
+		sig64 = b64(*sig, *sig_len);
+	}
+	if (s->dsse) {
+		ae_sha256(ph, payload, strlen(payload));
+		ae_hex_encode(hex, ph, 32);
+		T_ASSERT(ae_buf_printf(
+				 body, NULL,
+				 "{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\","
+				 "\"spec\":{\"payloadHash\":{\"algorithm\":"
+				 "\"sha256\",\"value\":\"%s\"},\"signatures\":"
+				 "[{\"signature\":\"%s\",\"verifier\":\"%s\"}]}}",
+				 hex, sig64, verifier) == 0);
+	} else {
+		art_hex(hex);
+		T_ASSERT(ae_buf_printf(
+				 body, NULL,
+				 "{\"apiVersion\":\"0.0.1\",\"kind\":"
+				 "\"hashedrekord\",\"spec\":{\"data\":{\"hash\":"
+				 "{\"algorithm\":\"sha256\",\"value\":\"%s\"}},"
+				 "\"signature\":{\"content\":\"%s\","
+				 "\"publicKey\":{\"content\":\"%s\"}}}}",
+				 hex, sig64, verifier) == 0);
+	}
+	free(sig64);
+	free(verifier);
+	return s->dsse ? "dsse" : "hashedrekord";
+}
+
+/* Proof hashes as a JSON array body and the root, for our body. */
+static void make_proof(ae_buf *hashes, unsigned char root[32],
+		       const ae_buf *body, bool flip)
+{
+	unsigned char leaves[TREE][32], proof[8][32];
+	size_t n;
+
+	for (int i = 0; i < TREE; i++) {
+		char other[16];
+		int k = snprintf(other, sizeof(other), "entry %d", i);
+		leaf_hash(leaves[i], other, (size_t)k);
+	}
+	leaf_hash(leaves[LEAF_AT], body->data, body->len);
+	mth(root, leaves, TREE);
+	n = path(proof, LEAF_AT, leaves, TREE);
+	if (flip)
+		proof[0][5] ^= 0x01;
+	for (size_t i = 0; i < n; i++) {
+		char *h = b64(proof[i], 32);
+		T_ASSERT(ae_buf_printf(hashes, NULL, "%s\"%s\"", i ? "," : "",
+				       h) == 0);
+		free(h);
+	}
+}
+
+static char *make_checkpoint(const unsigned char root[32], const bspec *s)
+{
+	ae_buf note = AE_BUF_INIT(1 << 16), out = AE_BUF_INIT(1 << 16);
+	unsigned char *sig, blob[256];
+	size_t sl;
+	char *r64 = b64(root, 32), *blob64;
+
+	T_ASSERT(ae_buf_printf(&note, NULL, "%s\n%d\n%s\n",
+			       s->origin ? s->origin : LOG_NAME " - 1", TREE,
+			       r64) == 0);
+	sig = sign(&sl, LOGKEY, note.data, note.len);
+	memcpy(blob, LOG.log_id, 4);
+	if (s->wrong_hint)
+		blob[0] ^= 0xff;
+	memcpy(blob + 4, sig, sl);
+	blob64 = b64(blob, sl + 4);
+	T_ASSERT(ae_buf_printf(&out, NULL, "%s\n\xe2\x80\x94 %s %s\n",
+			       (char *)note.data, LOG_NAME, blob64) == 0);
+	free(sig);
+	free(blob64);
+	free(r64);
+	ae_buf_dispose(&note);
+	return (char *)ae_buf_detach(&out, NULL);
+}
+
+/* JSON-escapes a checkpoint note (newlines only need escaping). */
+static char *json_escape_note(const char *note)
+{
+	ae_buf o = AE_BUF_INIT(1 << 16);
+
+	for (const char *p = note; *p; p++)
+		T_ASSERT(ae_buf_puts(&o, *p == '\n' ? "\\n" : (char[]){*p, 0},
+				     NULL) == 0);
+	return (char *)ae_buf_detach(&o, NULL);
+}
+
+static char *make_set(const ae_buf *body, int64_t itime, int64_t index)
+{
+	ae_buf c = AE_BUF_INIT(1 << 16);
+	char *body64 = b64(body->data, body->len), logid[65], *out;
+	unsigned char *sig;
+	size_t sl;
+
+	ae_hex_encode(logid, LOG.log_id, 32);
+	T_ASSERT(ae_buf_printf(&c, NULL,
+			       "{\"body\":\"%s\",\"integratedTime\":%lld,"
+			       "\"logID\":\"%s\",\"logIndex\":%lld}",
+			       body64, (long long)itime, logid,
+			       (long long)index) == 0);
+	sig = sign(&sl, LOGKEY, c.data, c.len);
+	out = b64(sig, sl);
+	free(sig);
+	free(body64);
+	ae_buf_dispose(&c);
+	return out;
+}
+
+/* The whole bundle JSON for `s` (caller frees). */
+static char *bundle_json(const bspec *s)
+{
+	ae_buf body = AE_BUF_INIT(1 << 20), hashes = AE_BUF_INIT(1 << 16);
+	ae_buf j = AE_BUF_INIT(1 << 20), mat = AE_BUF_INIT(1 << 20);
+	ae_buf content = AE_BUF_INIT(1 << 20), extra = AE_BUF_INIT(1 << 16);
+	unsigned char root[32], *sig = NULL, *der = NULL;
+	char hex[65], *payload = NULL, *cp, *cpj, *r64, *id64, *body64, *s64;
+	int64_t itime = s->itime ? s->itime : PKI_T0 + 60;
+	const char *kind;
+	size_t sl = 0;
+	int dl;
+
+	art_hex(hex);
+	if (s->dsse)
+		payload = statement(s->subject ? s->subject : hex);
+	kind = make_body(&body, &sig, &sl, s, payload);
+	make_proof(&hashes, root, &body, s->flip_proof);
+	cp = make_checkpoint(root, s);
+	cpj = json_escape_note(cp);
+	r64 = b64(root, 32);
+	id64 = b64(LOG.log_id, 32);
+	body64 = b64(body.data, body.len);
+	s64 = b64(sig, sl);
+	if (s->key_mode) {
+		T_ASSERT(ae_buf_puts(&mat, "\"publicKey\":{\"hint\":\"k\"}",
+				     NULL) == 0);
+	} else {
+		char *l64;
+		dl = i2d_X509(P.leaf, &der);
+		l64 = b64(der, (size_t)dl);
+		T_ASSERT(ae_buf_printf(&mat, NULL,
+				       "\"certificate\":{\"rawBytes\":\"%s\"}",
+				       l64) == 0);
+		free(l64);
+		OPENSSL_free(der);
+	}
+	if (!s->no_set) {
+		char *set = make_set(&body, itime,
+				     s->set_wrong_bytes ? 43 : 42);
+		T_ASSERT(ae_buf_printf(&extra, NULL,
+				       "\"integratedTime\":\"%lld\","
+				       "\"inclusionPromise\":{"
+				       "\"signedEntryTimestamp\":\"%s\"},",
+				       (long long)itime, set) == 0);
+		free(set);
+	}
+	if (s->tsa) {
+		pki_tsa_spec ts = s->tsa_other
+					  ? pki_tsa_spec_default(&P, "other", 5)
+					  : pki_tsa_spec_default(&P, sig, sl);
+		size_t tl = 0;
+		unsigned char *tsr = pki_tsa_make(&tl, &ts);
+		char *t64;
+		T_ASSERT(tsr != NULL);
+		t64 = b64(tsr, tl);
+		free(tsr);
+		T_ASSERT(ae_buf_printf(&mat, NULL,
+				       ",\"timestampVerificationData\":{"
+				       "\"rfc3161Timestamps\":[{"
+				       "\"signedTimestamp\":\"%s\"}]}",
+				       t64) == 0);
+		free(t64);
+	}
+	if (s->dsse) {
+		char *p64 = b64(payload, strlen(payload));
+		T_ASSERT(ae_buf_printf(&content, NULL,
+				       "\"dsseEnvelope\":{\"payload\":\"%s\","
+				       "\"payloadType\":"
+				       "\"application/vnd.in-toto+json\","
+				       "\"signatures\":[{\"sig\":\"%s\"}]}",
+				       p64, s64) == 0);
+		free(p64);
+	} else {
+		unsigned char d[32];
+		char *d64;
+		ae_sha256(d, ARTIFACT, strlen(ARTIFACT));
+		d64 = b64(d, 32);
+		T_ASSERT(ae_buf_printf(&content, NULL,
+				       "\"messageSignature\":{\"messageDigest\":"
+				       "{\"algorithm\":\"SHA2_256\",\"digest\":"
+				       "\"%s\"},\"signature\":\"%s\"}",
+				       d64, s64) == 0);
+		free(d64);
+	}
+	T_ASSERT(ae_buf_printf(
+			 &j, NULL,
+			 "{\"mediaType\":"
+			 "\"application/vnd.dev.sigstore.bundle.v0.3+json\","
+			 "\"verificationMaterial\":{%s,\"tlogEntries\":[{"
+			 "\"logIndex\":\"42\",\"logId\":{\"keyId\":\"%s\"},"
+			 "\"kindVersion\":{\"kind\":\"%s\",\"version\":"
+			 "\"0.0.1\"},%s\"inclusionProof\":{\"logIndex\":\"%d\","
+			 "\"rootHash\":\"%s\",\"treeSize\":\"%d\",\"hashes\":"
+			 "[%s],\"checkpoint\":{\"envelope\":\"%s\"}},"
+			 "\"canonicalizedBody\":\"%s\"}]},%s}",
+			 (char *)mat.data, id64, kind,
+			 extra.data ? (char *)extra.data : "", LEAF_AT, r64,
+			 TREE, (char *)hashes.data, cpj, body64,
+			 (char *)content.data) == 0);
+	free(payload);
+	free(sig);
+	free(cp);
+	free(cpj);
+	free(r64);
+	free(id64);
+	free(body64);
+	free(s64);
+	ae_buf_dispose(&body);
+	ae_buf_dispose(&hashes);
+	ae_buf_dispose(&mat);
+	ae_buf_dispose(&content);
+	ae_buf_dispose(&extra);
+	return (char *)ae_buf_detach(&j, NULL);
+}
+
+/* Replaces the first `from` in *json by `to`; the case fails if absent. */
+static void mutate(char **json, const char *from, const char *to)
+{
+	char *at = strstr(*json, from), *o;
+	size_t a, fl = strlen(from), tl = strlen(to), n = strlen(*json);
+
+	T_ASSERT(at != NULL);
+	a = (size_t)(at - *json);
+	o = malloc(n - fl + tl + 1);
+	memcpy(o, *json, a);
+	memcpy(o + a, to, tl);
+	memcpy(o + a + tl, at + fl, n - a - fl + 1);
+	free(*json);
+	*json = o;
+}
+
+static int parse(ev_bundle **b, const char *json, ae_err *err)
+{
+	return ev_bundle_parse(b, (const unsigned char *)json, strlen(json),
+			       err);
+}
+
+/* Parses and verifies `json` against TRUST and a policy; returns rc. */
+static int verify_with(const char *json, const ev_policy *pol,
+		       const ev_artifact *art, ev_signer **signer, ae_err *err)
+{
+	ev_bundle *b = NULL;
+	int rc = parse(&b, json, err);
+
+	if (rc == 0)
+		rc = ev_bundle_verify(signer, b, &TRUST, pol, art, err);
+	ev_bundle_free(b);
+	return rc;
+}
+
+static int verify_spec(const bspec *s, ae_err *err)
+{
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	char *json = bundle_json(s), *pem = NULL;
+	int rc;
+
+	if (s->key_mode) {
+		pem = pem_of_key(P.leaf_key);
+		pol = (ev_policy){NULL, NULL, NULL, (unsigned char *)pem,
+				  strlen(pem)};
+	}
+	rc = verify_with(json, &pol, &art, &signer, err);
+	T_ASSERT(rc == 0 ? signer != NULL : signer == NULL);
+	ev_signer_free(signer);
+	free(json);
+	free(pem);
+	return rc;
+}
+
+void test_evidence_sigstore__initialize(void)
+{
+	T_ASSERT(pki_init(&P) == 0);
+	LOGKEY = pki_key_new();
+	spki_id(LOG.log_id, LOGKEY);
+	LOG.key = LOGKEY;
+	LOG.valid.start = PKI_T0 - 86400;
+	LOG.base_url = "https://" LOG_NAME;
+	LOG.origin = LOG_NAME;
+	CTLOG_OTHER = P.ctlog;
+	CTLOG_OTHER.key = pki_key_new();
+	spki_id(CTLOG_OTHER.log_id, CTLOG_OTHER.key);
+	TRUST.cas = &P.ca;
+	TRUST.ncas = 1;
+	TRUST.tsas = &P.tsa;
+	TRUST.ntsas = 1;
+	TRUST.tlogs = &LOG;
+	TRUST.ntlogs = 1;
+	TRUST.ctlogs = &P.ctlog;
+	TRUST.nctlogs = 1;
+}
+
+void test_evidence_sigstore__cleanup(void)
+{
+	EVP_PKEY_free(LOGKEY);
+	EVP_PKEY_free(CTLOG_OTHER.key);
+	pki_dispose(&P);
+}
+
+/* ---- the whole pipeline ---- */
+
+void test_evidence_sigstore__a_message_bundle_verifies_and_names_its_signer(void)
+{
+	bspec s = {0};
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
+	T_ASSERT_STR(signer->issuer, ISSUER);
+	T_ASSERT_STR(signer->identity, IDENTITY);
+	T_ASSERT_INT(signer->log_index, 42);
+	T_ASSERT_INT(signer->integrated_time, PKI_T0 + 60);
+	T_ASSERT(signer->payload == NULL);
+	ev_signer_free(signer);
+	free(json);
+}
+
+void test_evidence_sigstore__a_digest_only_artifact_verifies(void)
+{
+	bspec s = {0};
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {NULL, 0, {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	ae_sha256(art.sha256, ARTIFACT, strlen(ARTIFACT));
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
+	ev_signer_free(signer);
+	art.sha256[0] ^= 1;
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "message digest differs");
+	free(json);
+}
+
+void test_evidence_sigstore__a_dsse_bundle_verifies_and_returns_its_payload(void)
+{
+	bspec s = {.dsse = true};
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
+	T_ASSERT_STR(signer->payload_type, "application/vnd.in-toto+json");
+	T_ASSERT(signer->payload_len > 0 &&
+		 memcmp(signer->payload, "{\"_type\"", 8) == 0);
+	ev_signer_free(signer);
+	free(json);
+}
+
+void test_evidence_sigstore__a_dsse_subject_digest_that_differs_fails(void)
+{
+	bspec s = {.dsse = true, .subject = "00000000000000000000000000000000"
+					    "00000000000000000000000000000000"};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "subjects do not include the artifact");
+}
+
+void test_evidence_sigstore__an_identity_mismatch_fails(void)
+{
+	bspec s = {0};
+	ev_policy pol = {ISSUER, IDENTITY "x", NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "identity");
+	T_ASSERT(signer == NULL);
+	free(json);
+}
+
+void test_evidence_sigstore__an_issuer_mismatch_fails(void)
+{
+	bspec s = {0};
+	ev_policy pol = {"https://v1.example", IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "issuer");
+	free(json);
+}
+
+void test_evidence_sigstore__an_identity_regex_is_anchored(void)
+{
+	bspec s = {0};
+	ev_policy pol = {ISSUER, NULL, "https://github\\.com/o/r/.*", NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
+	T_ASSERT_STR(signer->identity, IDENTITY);
+	ev_signer_free(signer);
+	signer = NULL;
+	pol.identity_regex = "github\\.com/o/r";
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
+	free(json);
+}
+
+void test_evidence_sigstore__a_set_over_wrong_bytes_fails(void)
+{
+	bspec s = {.set_wrong_bytes = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "signed entry timestamp does not verify");
+}
+
+void test_evidence_sigstore__an_inclusion_proof_with_a_flipped_hash_fails(void)
+{
+	bspec s = {.flip_proof = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "inclusion proof does not reproduce the root");
+}
+
+void test_evidence_sigstore__a_checkpoint_with_a_wrong_key_hint_fails(void)
+{
+	bspec s = {.wrong_hint = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "no signature from the log's key");
+}
+
+void test_evidence_sigstore__a_checkpoint_whose_origin_differs_fails(void)
+{
+	bspec s = {.origin = "rekor.other - 1"};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "checkpoint origin");
+}
+
+void test_evidence_sigstore__a_certificate_expired_at_the_integrated_time_fails(void)
+{
+	bspec s = {.itime = PKI_T0 + 601};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "expired");
+}
+
+void test_evidence_sigstore__an_sct_from_an_unknown_log_fails(void)
+{
+	bspec s = {0};
+	ae_err err = {0};
+
+	TRUST.ctlogs = &CTLOG_OTHER;
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT(strstr(err.msg, "SCT") != NULL ||
+		 strstr(err.msg, "sct") != NULL);
+}
+
+void test_evidence_sigstore__a_log_body_for_another_signature_fails(void)
+{
+	bspec s = {.body_other_sig = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "tlog body signature differs");
+}
+
+void test_evidence_sigstore__an_entry_from_a_log_not_in_the_root_fails(void)
+{
+	bspec s = {0};
+	ae_err err = {0};
+
+	TRUST.ntlogs = 0;
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "not in the trusted root");
+}
+
+void test_evidence_sigstore__a_proof_only_entry_needs_a_timestamp(void)
+{
+	bspec s = {.no_set = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "no verified time");
+}
+
+void test_evidence_sigstore__a_proof_only_entry_verifies_with_a_tsa_time(void)
+{
+	bspec s = {.no_set = true, .tsa = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), 0);
+}
+
+void test_evidence_sigstore__a_timestamp_over_other_bytes_fails(void)
+{
+	bspec s = {.tsa = true, .tsa_other = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+}
+
+void test_evidence_sigstore__managed_key_mode_verifies_with_the_key(void)
+{
+	bspec s = {.key_mode = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), 0);
+}
+
+void test_evidence_sigstore__a_key_bundle_without_a_key_fails(void)
+{
+	bspec s = {.key_mode = true};
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "no key was given");
+	free(json);
+}
+
+void test_evidence_sigstore__a_certificate_bundle_given_a_key_fails(void)
+{
+	bspec s = {0};
+	char *pem = pem_of_key(P.leaf_key);
+	ev_policy pol = {NULL, NULL, NULL, (unsigned char *)pem, strlen(pem)};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "signed by a certificate");
+	free(json);
+	free(pem);
+}
+
+void test_evidence_sigstore__a_wrong_artifact_fails(void)
+{
+	bspec s = {0};
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)"other", 5, {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
+	free(json);
+}
+
+/* ---- bundle parsing: one defect each, on a bundle that parses ---- */
+
+static void parse_fails(const char *from, const char *to, int code,
+			const char *why)
+{
+	bspec s = {0};
+	char *json = bundle_json(&s);
+	ev_bundle *b = (ev_bundle *)1;
+	ae_err err = {0};
+
+	mutate(&json, from, to);
+	T_ASSERT_INT(parse(&b, json, &err), code);
+	T_ASSERT(b == NULL);
+	T_ASSERT_MSG(err, why);
+	free(json);
+}
+
+void test_evidence_sigstore__the_generated_bundle_parses(void)
+{
+	bspec s = {.dsse = true};
+	char *json = bundle_json(&s);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(parse(&b, json, &err), 0);
+	T_ASSERT(ev_bundle_is_dsse(b));
+	T_ASSERT_INT(b->minor, 3);
+	T_ASSERT_INT(b->entries[0].log_index, 42);
+	T_ASSERT_INT(b->entries[0].nhashes, 3);
+	ev_bundle_free(b);
+	free(json);
+}
+
+void test_evidence_sigstore__all_four_media_types_parse(void)
+{
+	static const char *const types[] = {
+		"application/vnd.dev.sigstore.bundle+json;version=0.1",
+		"application/vnd.dev.sigstore.bundle+json;version=0.2",
+		"application/vnd.dev.sigstore.bundle+json;version=0.3",
+		"application/vnd.dev.sigstore.bundle.v0.3+json",
+	};
+	for (size_t i = 0; i < 4; i++) {
+		bspec s = {0};
+		char *json = bundle_json(&s);
+		ev_bundle *b = NULL;
+		ae_err err = {0};
+		mutate(&json, "application/vnd.dev.sigstore.bundle.v0.3+json",
+		       types[i]);
+		T_ASSERT_INT(parse(&b, json, &err), 0);
+		T_ASSERT_INT(b->minor, i == 3 ? 3 : (int)i + 1);
+		ev_bundle_free(b);
+		free(json);
+	}
+}
+
+void test_evidence_sigstore__an_unknown_media_type_is_rejected(void)
+{
+	parse_fails("bundle.v0.3+json", "bundle.v9.9+json", AE_EINVAL,
+		    "unknown bundle media type");
+}
+
+void test_evidence_sigstore__bad_base64_is_rejected(void)
+{
+	parse_fails("\"signature\":\"", "\"signature\":\"!!!", AE_EINVAL,
+		    "messageSignature.signature is not valid base64");
+}
+
+void test_evidence_sigstore__a_negative_log_index_is_rejected(void)
+{
+	parse_fails("\"logIndex\":\"42\"", "\"logIndex\":\"-1\"", AE_EINVAL,
+		    "logIndex is negative");
+}
+
+void test_evidence_sigstore__a_non_numeric_log_index_is_rejected(void)
+{
+	parse_fails("\"logIndex\":\"42\"", "\"logIndex\":\"4x\"", AE_EINVAL,
+		    "not a non-negative integer");
+}
+
+void test_evidence_sigstore__a_missing_log_index_means_zero(void)
+{
+	bspec s = {0};
+	char *json = bundle_json(&s);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	mutate(&json, "\"logIndex\":\"42\",", "");
+	T_ASSERT_INT(parse(&b, json, &err), 0);
+	T_ASSERT_INT(b->entries[0].log_index, 0);
+	ev_bundle_free(b);
+	free(json);
+}
+
+void test_evidence_sigstore__a_bundle_needs_exactly_one_content(void)
+{
+	parse_fails("\"messageSignature\":",
+		    "\"dsseEnvelope\":{},\"messageSignature\":", AE_EINVAL,
+		    "exactly one of messageSignature and dsseEnvelope");
+}
+
+void test_evidence_sigstore__a_dsse_envelope_needs_exactly_one_signature(void)
+{
+	bspec s = {.dsse = true};
+	char *json = bundle_json(&s);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	mutate(&json, "\"signatures\":[{", "\"signatures\":[{\"sig\":\"\"},{");
+	T_ASSERT_INT(parse(&b, json, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "exactly one signature");
+	free(json);
+}
+
+/* Replaces the bundle's "certificate" by an x509CertificateChain holding
+ * `n` copies of the leaf (0: an empty chain). */
+static void to_chain(char **json, int n)
+{
+	char *at = strstr(*json, "\"certificate\":{"), *end, *obj;
+	ae_buf c = AE_BUF_INIT(1 << 20);
+
+	T_ASSERT(at != NULL);
+	end = strchr(at, '}');
+	obj = strndup(at + 14, (size_t)(end - at - 13));
+	T_ASSERT(ae_buf_puts(&c, "\"x509CertificateChain\":{\"certificates\":[",
+			     NULL) == 0);
+	for (int i = 0; i < n; i++)
+		T_ASSERT(ae_buf_printf(&c, NULL, "%s%s", i ? "," : "", obj) ==
+			 0);
+	T_ASSERT(ae_buf_puts(&c, "]}", NULL) == 0);
+	*end = '\0';
+	{
+		char *from = strdup(at);
+		*end = '}';
+		strcat(from, "}");
+		mutate(json, from, (char *)c.data);
+		free(from);
+	}
+	free(obj);
+	ae_buf_dispose(&c);
+}
+
+void test_evidence_sigstore__a_v03_bundle_must_not_carry_a_chain(void)
+{
+	bspec s = {0};
+	char *json = bundle_json(&s);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	to_chain(&json, 1);
+	T_ASSERT_INT(parse(&b, json, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "must not use");
+	mutate(&json, "bundle.v0.3+json", "bundle+json;version=0.2");
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&b, json, &err), 0);
+	T_ASSERT(b->leaf != NULL);
+	ev_bundle_free(b);
+	free(json);
+}
+
+void test_evidence_sigstore__an_empty_certificate_chain_is_rejected(void)
+{
+	bspec s = {0};
+	char *json = bundle_json(&s);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	mutate(&json, "bundle.v0.3+json", "bundle+json;version=0.2");
+	to_chain(&json, 0);
+	T_ASSERT_INT(parse(&b, json, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "certificate chain is empty");
+	free(json);
+}
+
+void test_evidence_sigstore__a_root_inside_the_bundle_chain_is_rejected(void)
+{
+	bspec s = {0};
+	char *json = bundle_json(&s), *r64, *extra;
+	unsigned char *der = NULL;
+	int dl = i2d_X509(P.root, &der);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	mutate(&json, "bundle.v0.3+json", "bundle+json;version=0.2");
+	to_chain(&json, 1);
+	r64 = b64(der, (size_t)dl);
+	extra = malloc(strlen(r64) + 32);
+	snprintf(extra, strlen(r64) + 32, "},{\"rawBytes\":\"%s\"}]}", r64);
+	mutate(&json, "}]}", extra);
+	T_ASSERT_INT(parse(&b, json, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "self-signed");
+	OPENSSL_free(der);
+	free(r64);
+	free(extra);
+	free(json);
+}
+
+void test_evidence_sigstore__a_v02_proof_without_checkpoint_is_rejected(void)
+{
+	bspec s = {0};
+	char *json = bundle_json(&s);
+	char *at, *end;
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	mutate(&json, "bundle.v0.3+json", "bundle+json;version=0.2");
+	at = strstr(json, ",\"checkpoint\":{");
+	end = strchr(at + 2, '}');
+	memmove(at, end + 1, strlen(end + 1) + 1);
+	T_ASSERT_INT(parse(&b, json, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "inclusion proof has no checkpoint");
+	free(json);
+}
+
+void test_evidence_sigstore__a_v01_entry_needs_a_set(void)
+{
+	bspec s = {.no_set = true};
+	char *json = bundle_json(&s);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	mutate(&json, "bundle.v0.3+json", "bundle+json;version=0.1");
+	T_ASSERT_INT(parse(&b, json, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "no inclusion promise");
+	free(json);
+}
+
+void test_evidence_sigstore__a_bundle_without_tlog_entries_is_rejected(void)
+{
+	const char *j = "{\"mediaType\":"
+			"\"application/vnd.dev.sigstore.bundle.v0.3+json\","
+			"\"verificationMaterial\":{\"publicKey\":{},"
+			"\"tlogEntries\":[]},\"messageSignature\":"
+			"{\"signature\":\"AA==\"}}";
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(parse(&b, j, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "no tlog entries");
+}
+
+void test_evidence_sigstore__a_bundle_at_the_cap_is_read_past_it_refused(void)
+{
+	size_t n = EV_BUNDLE_MAX_BYTES + 1;
+	unsigned char *big = malloc(n);
+	ev_bundle *b = NULL;
+	ae_err err = {0};
+
+	memset(big, ' ', n);
+	big[0] = '{';
+	big[n - 2] = '}';
+	/* at the cap: parsed (and refused for content, not size) */
+	T_ASSERT_INT(ev_bundle_parse(&b, big, n - 1, &err), AE_EINVAL);
+	T_ASSERT(strstr(err.msg, "cap") == NULL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev_bundle_parse(&b, big, n, &err), AE_ETOOBIG);
+	T_ASSERT(b == NULL);
+	free(big);
+}
+
+/* ---- trusted roots ---- */
+
+static int add_root(ev_trust *t, const char *json, ae_err *err)
+{
+	return ev_trust_add_json(t, (const unsigned char *)json, strlen(json),
+				 err);
+}
+
+static char *public_good(void)
+{
+	return strndup(ev__public_good_root, ev__public_good_root_len);
+}
+
+void test_evidence_sigstore__the_embedded_root_is_the_committed_file(void)
+{
+	ae_buf f = AE_BUF_INIT(0);
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_read_file(&f, AT_FDCWD,
+				  "evidence/data/public-good-trusted_root.json",
+				  EV_TRUSTED_ROOT_MAX_BYTES, &err),
+		     0);
+	T_ASSERT_INT(f.len, ev__public_good_root_len);
+	T_ASSERT(memcmp(f.data, ev__public_good_root, f.len) == 0);
+	ae_buf_dispose(&f);
+}
+
+void test_evidence_sigstore__the_default_root_holds_the_public_good_instance(void)
+{
+	ev_trust *t = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_trust_new_default(&t, &err), 0);
+	T_ASSERT_INT(t->ntlogs, 2);
+	T_ASSERT_INT(t->nctlogs, 2);
+	T_ASSERT_INT(t->ncas, 2);
+	T_ASSERT_INT(t->ntsas, 1);
+	T_ASSERT_STR(t->tlogs[0].origin, "rekor.sigstore.dev");
+	T_ASSERT_STR(t->tlogs[1].origin, "log2025-1.rekor.sigstore.dev");
+	T_ASSERT_INT(t->tlogs[0].valid.start, 1610452407); /* 2021-01-12T11:53:27Z */
+	T_ASSERT(!t->tlogs[0].valid.has_end);
+	T_ASSERT(t->ctlogs[0].valid.has_end);
+	T_ASSERT_INT(t->ctlogs[0].valid.end, 1667260799); /* ...59.999Z */
+	ev_trust_free(t);
+}
+
+void test_evidence_sigstore__a_second_root_is_a_union(void)
+{
+	ev_trust *t = NULL;
+	char *root = public_good();
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_trust_new_default(&t, &err), 0);
+	T_ASSERT_INT(add_root(t, root, &err), 0);
+	T_ASSERT_INT(t->ntlogs, 4);
+	T_ASSERT_INT(t->ncas, 4);
+	ev_trust_free(t);
+	free(root);
+}
+
+void test_evidence_sigstore__a_validity_without_start_rejects_the_root(void)
+{
+	ev_trust *t = NULL;
+	char *root = public_good();
+	ae_err err = {0};
+
+	mutate(&root, "\"start\": \"2021-01-12T11:53:27Z\"",
+	       "\"begin\": \"2021-01-12T11:53:27Z\"");
+	T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
+	T_ASSERT_INT(add_root(t, root, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "validFor has no start");
+	T_ASSERT_INT(t->ntlogs + t->ncas + t->nctlogs + t->ntsas, 0);
+	ev_trust_free(t);
+	free(root);
+}
+
+void test_evidence_sigstore__a_null_validity_end_is_open(void)
+{
+	ev_trust *t = NULL;
+	char *root = public_good();
+	ae_err err = {0};
+
+	mutate(&root, "\"start\": \"2021-01-12T11:53:27Z\"",
+	       "\"start\": \"2021-01-12T11:53:27Z\", \"end\": null");
+	T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
+	T_ASSERT_INT(add_root(t, root, &err), 0);
+	T_ASSERT(!t->tlogs[0].valid.has_end);
+	ev_trust_free(t);
+	free(root);
+}
+
+void test_evidence_sigstore__an_unknown_root_media_type_is_rejected(void)
+{
+	ev_trust *t = NULL;
+	char *root = public_good();
+	ae_err err = {0};
+
+	mutate(&root, "trustedroot+json;version=0.1",
+	       "trustedroot+json;version=9");
+	T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
+	T_ASSERT_INT(add_root(t, root, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "unknown trusted root media type");
+	ev_trust_free(t);
+	free(root);
+}
+
+void test_evidence_sigstore__a_root_past_the_cap_is_refused(void)
+{
+	ev_trust *t = NULL;
+	unsigned char *big = calloc(1, EV_TRUSTED_ROOT_MAX_BYTES + 1);
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
+	T_ASSERT_INT(ev_trust_add_json(t, big, EV_TRUSTED_ROOT_MAX_BYTES + 1,
+				       &err),
+		     AE_ETOOBIG);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev_trust_add_json(t, big, EV_TRUSTED_ROOT_MAX_BYTES,
+				       &err),
+		     AE_EINVAL);
+	ev_trust_free(t);
+	free(big);
+}
+
+void test_evidence_sigstore__rfc3339_times_parse_with_fractions(void)
+{
+	int64_t t = 0;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev__rfc3339_parse(&t, "1970-01-01T00:00:00Z", &err), 0);
+	T_ASSERT_INT(t, 0);
+	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59.999Z", &err),
+		     0);
+	T_ASSERT_INT(t, 1672531199);
+	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59.999000Z",
+				       &err),
+		     0);
+	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59+01:00", &err),
+		     AE_EINVAL);
+	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59.Z", &err),
+		     AE_EINVAL);
+}
+
+/* ---- the low-level proofs on their own ---- */
+
+void test_evidence_sigstore__merkle_proofs_verify_for_every_leaf_and_size(void)
+{
+	unsigned char leaves[9][32], proof[8][32], root[32];
+	ae_err err = {0};
+
+	for (int i = 0; i < 9; i++)
+		leaf_hash(leaves[i], &i, sizeof(i));
+	for (size_t n = 1; n <= 9; n++) {
+		mth(root, leaves, n);
+		for (size_t m = 0; m < n; m++) {
+			int v = (int)m;
+			size_t c = path(proof, m, leaves, n);
+			T_ASSERT_INT(ev__merkle_verify(
+					     (unsigned char *)&v, sizeof(v),
+					     (int64_t)m, (int64_t)n,
+					     (const unsigned char(*)[32])proof,
+					     c, root, &err),
+				     0);
+			if (c > 0) /* one hash fewer never verifies */
+				T_ASSERT_INT(ev__merkle_verify(
+						     (unsigned char *)&v,
+						     sizeof(v), (int64_t)m,
+						     (int64_t)n,
+						     (const unsigned char(*)[32])
+							     proof,
+						     c - 1, root, &err),
+					     AE_EVERIFY);
+		}
+	}
+}
+
+void test_evidence_sigstore__a_merkle_index_outside_the_tree_fails(void)
+{
+	unsigned char root[32] = {0};
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev__merkle_verify((unsigned char *)"x", 1, 5, 5, NULL, 0,
+				       root, &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "not inside tree size");
+}
+
+void test_evidence_sigstore__a_set_over_wrong_bytes_fails_on_its_own(void)
+{
+	ae_buf body = AE_BUF_INIT(64);
+	ev__tlog_entry e = {0};
+	char *set;
+	ae_err err = {0};
+
+	T_ASSERT(ae_buf_puts(&body, "{\"kind\":\"x\"}", NULL) == 0);
+	e.body = body.data;
+	e.body_len = body.len;
+	e.integrated_time = PKI_T0;
+	e.log_index = 7;
+	memcpy(e.log_id, LOG.log_id, 32);
+	set = make_set(&body, PKI_T0, 7);
+	T_ASSERT(ae_base64_decode(&e.set, &e.set_len, set, strlen(set),
+				  NULL) == 0);
+	T_ASSERT_INT(ev__set_verify(&e, &LOG, &err), 0);
+	e.log_index = 8; /* the SET now covers other bytes */
+	T_ASSERT_INT(ev__set_verify(&e, &LOG, &err), AE_EVERIFY);
+	e.log_index = 7;
+	e.integrated_time = PKI_T0 - 2 * 86400; /* before the log's key */
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev__set_verify(&e, &LOG, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "outside the log key's validity");
+	free(e.set);
+	free(set);
+	ae_buf_dispose(&body);
+}
+
+/* A Rekor v2 style log: Ed25519, key ID = SHA-256(name \n 0x01 key). */
+static EVP_PKEY *ed_log(ev__log *log, const char *name)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	unsigned char raw[32], buf[300];
+	size_t rl = sizeof(raw), n = strlen(name);
+
+	T_ASSERT(EVP_PKEY_get_raw_public_key(k, raw, &rl) == 1);
+	memcpy(buf, name, n);
+	buf[n] = '\n';
+	buf[n + 1] = 0x01;
+	memcpy(buf + n + 2, raw, 32);
+	memset(log, 0, sizeof(*log));
+	ae_sha256(log->log_id, buf, n + 34);
+	log->key = k;
+	log->origin = (char *)name;
+	return k;
+}
+
+/* A note with body `body` and one line "— name hint||sig(key)". */
+static char *note(const char *body, const char *name, const unsigned char *hint,
+		  EVP_PKEY *key, const char *extra_lines)
+{
+	ae_buf o = AE_BUF_INIT(1 << 16);
+	unsigned char *sig, blob[128];
+	size_t sl;
+	char *b;
+
+	sig = sign(&sl, key, body, strlen(body));
+	memcpy(blob, hint, 4);
+	memcpy(blob + 4, sig, sl);
+	b = b64(blob, sl + 4);
+	T_ASSERT(ae_buf_printf(&o, NULL, "%s\n%s\xe2\x80\x94 %s %s\n", body,
+			       extra_lines, name, b) == 0);
+	free(b);
+	free(sig);
+	return (char *)ae_buf_detach(&o, NULL);
+}
+
+static int cp_check(const char *text, const ev__log *log, ae_err *err)
+{
+	ev__checkpoint *cp = NULL;
+	int rc = ev__checkpoint_parse(&cp, text, strlen(text), err);
+
+	if (rc == 0)
+		rc = ev__checkpoint_verify(cp, log, err);
+	ev__checkpoint_free(cp);
+	return rc;
+}
+
+#define V2BODY "log2.test\n12\n" ROOT64 "\n"
+#define ROOT64 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+void test_evidence_sigstore__an_ed25519_checkpoint_verifies(void)
+{
+	ev__log log;
+	EVP_PKEY *k = ed_log(&log, "log2.test");
+	char *n = note(V2BODY, "log2.test", log.log_id, k, "");
+	ae_err err = {0};
+
+	T_ASSERT_INT(cp_check(n, &log, &err), 0);
+	free(n);
+	EVP_PKEY_free(k);
+}
+
+void test_evidence_sigstore__witness_cosignatures_are_ignored(void)
+{
+	ev__log log;
+	EVP_PKEY *k = ed_log(&log, "log2.test");
+	char *n = note(V2BODY, "log2.test", log.log_id, k,
+		       "\xe2\x80\x94 witness.example AAAAAAAAAAAAAAA=\n");
+	ae_err err = {0};
+
+	T_ASSERT_INT(cp_check(n, &log, &err), 0);
+	free(n);
+	EVP_PKEY_free(k);
+}
+
+void test_evidence_sigstore__a_checkpoint_key_hint_mismatch_fails_on_its_own(void)
+{
+	ev__log log;
+	EVP_PKEY *k = ed_log(&log, "log2.test");
+	unsigned char hint[4] = {0xde, 0xad, 0xbe, 0xef};
+	char *n = note(V2BODY, "log2.test", hint, k, "");
+	ae_err err = {0};
+
+	T_ASSERT_INT(cp_check(n, &log, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "no signature from the log's key");
+	free(n);
+	EVP_PKEY_free(k);
+}
+
+void test_evidence_sigstore__a_checkpoint_origin_mismatch_fails_on_its_own(void)
+{
+	ev__log log;
+	EVP_PKEY *k = ed_log(&log, "log2.test");
+	char *n = note("log3.test\n12\n" ROOT64 "\n", "log2.test", log.log_id,
+		       k, "");
+	ae_err err = {0};
+
+	T_ASSERT_INT(cp_check(n, &log, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "checkpoint origin");
+	free(n);
+	EVP_PKEY_free(k);
+}
+
+void test_evidence_sigstore__a_bad_signature_from_the_log_key_fails(void)
+{
+	ev__log log;
+	EVP_PKEY *k = ed_log(&log, "log2.test");
+	EVP_PKEY *other = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	char *n = note(V2BODY, "log2.test", log.log_id, other, "");
+	ae_err err = {0};
+
+	T_ASSERT_INT(cp_check(n, &log, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "does not verify");
+	free(n);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(other);
+}
+
+void test_evidence_sigstore__malformed_checkpoints_say_what_is_missing(void)
+{
+	static const struct {
+		const char *text, *why;
+	} cases[] = {
+		{"12\n" ROOT64 "\n\n\xe2\x80\x94 a AAAAAAAA\n", "tree size"},
+		{"o\n" ROOT64 "\n\n\xe2\x80\x94 a AAAAAAAA\n", "tree size"},
+		{"o\n12\n\n\xe2\x80\x94 a AAAAAAAA\n", "root hash"},
+		{"o\n12\n" ROOT64 "\n\n", "no signature"},
+		{"o\n12\n" ROOT64 "\n\n- a AAAAAAAA\n", "em dash"},
+		{"o\n12\n" ROOT64 "\n\xe2\x80\x94 a AAAAAAAA\n", "blank line"},
+		{"o\n12\n" ROOT64 "\n\n\xe2\x80\x94 a AAAA\n", "key id"},
+		{"o\n-1\n" ROOT64 "\n\n\xe2\x80\x94 a AAAAAAAA\n", "tree size"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ev__checkpoint *cp = NULL;
+		ae_err err = {0};
+		T_ASSERT_INT(ev__checkpoint_parse(&cp, cases[i].text,
+						  strlen(cases[i].text), &err),
+			     AE_EINVAL);
+		T_ASSERT(cp == NULL);
+		T_ASSERT_MSG(err, cases[i].why);
+	}
+}
+
+void test_evidence_sigstore__a_checkpoint_past_the_cap_is_refused(void)
+{
+	size_t n = EV__CHECKPOINT_MAX_BYTES + 1;
+	char *big = malloc(n);
+	ev__checkpoint *cp = NULL;
+	ae_err err = {0};
+
+	memset(big, 'a', n);
+	T_ASSERT_INT(ev__checkpoint_parse(&cp, big, n, &err), AE_ETOOBIG);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev__checkpoint_parse(&cp, big, n - 1, &err), AE_EINVAL);
+	free(big);
+}
