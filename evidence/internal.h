@@ -63,6 +63,10 @@ int ev__cert_chain_verify(X509 **issuer_out, X509 *leaf,
  * codeSigning. AE_EVERIFY otherwise. */
 int ev__cert_leaf_check(X509 *leaf, ae_err *err);
 
+/* Cap on the SAN entries of one leaf (Fulcio issues exactly one); a leaf
+ * with more has no identity (AE_EVERIFY). */
+#define EV__CERT_MAX_SANS 64
+
 /* The signer identity of a Fulcio leaf (sigstore.md §7.2): every SAN value
  * (URI, rfc822Name, otherName 1.3.6.1.4.1.57264.1.7 UTF8String) as a
  * NUL-terminated string array, and the OIDC issuer from extension .1.8 (DER

@@ -21,9 +21,6 @@
 #define CERT_OID_USERNAME  "1.3.6.1.4.1.57264.1.7" /* otherName type-id */
 #define CERT_OID_ISSUER_V2 "1.3.6.1.4.1.57264.1.8" /* DER UTF8String */
 
-/* Cap on SAN entries collected from one leaf: Fulcio issues one. */
-#define CERT_MAX_SANS 64
-
 /* Pushes copies of every certificate of `from` onto `to`. AE_ERR on OOM, `to`
  * then holds a prefix (the caller frees the whole stack). */
 static int cert_stack_add(STACK_OF(X509) * to, STACK_OF(X509) * from, int count,
@@ -259,9 +256,9 @@ static int cert_sans(char ***out, size_t *n_out, X509 *leaf, ae_err *err)
 					  : "leaf has no subject alternative "
 					    "name");
 	}
-	if (sk_GENERAL_NAME_num(names) > CERT_MAX_SANS) {
+	if (sk_GENERAL_NAME_num(names) > EV__CERT_MAX_SANS) {
 		rc = ae_fail(err, AE_EVERIFY, "leaf has %d SAN entries, cap %d",
-			     sk_GENERAL_NAME_num(names), CERT_MAX_SANS);
+			     sk_GENERAL_NAME_num(names), EV__CERT_MAX_SANS);
 		goto done;
 	}
 	sans = calloc((size_t)sk_GENERAL_NAME_num(names) + 1, sizeof(*sans));

@@ -7,6 +7,7 @@
 #include "t.h"
 #include "tests/unit/pki_fixture.c"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static pki P;
@@ -437,6 +438,44 @@ void test_evidence_pki__a_leaf_with_only_a_dns_san_has_no_identity(void)
 		     AE_EVERIFY);
 	T_ASSERT(sans == NULL && issuer == NULL);
 	X509_free(x);
+}
+
+/* A standard leaf whose SAN holds `n` URIs. */
+static X509 *leaf_sans(size_t n)
+{
+	pki_cert_spec s = pki_leaf_spec(&P);
+	char *conf = calloc(n, 32);
+	size_t i, at = 0;
+	X509 *x;
+
+	for (i = 0; i < n; i++)
+		at += (size_t)snprintf(conf + at, 32, "%sURI:https://e/%zu",
+				       i ? "," : "", i);
+	s.san = conf;
+	x = pki_cert_new(&s);
+	free(conf);
+	T_ASSERT(x != NULL);
+	return x;
+}
+
+void test_evidence_pki__sans_at_the_cap_are_read_and_past_it_refused(void)
+{
+	X509 *at = leaf_sans(EV__CERT_MAX_SANS);
+	X509 *past = leaf_sans(EV__CERT_MAX_SANS + 1);
+	char **sans = NULL, *issuer = NULL;
+	size_t n = 0;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, at, &err), 0);
+	T_ASSERT_INT(n, EV__CERT_MAX_SANS);
+	T_ASSERT_STR(sans[EV__CERT_MAX_SANS - 1], "https://e/63");
+	identity_free(sans, n, issuer);
+	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, past, &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "cap 64");
+	T_ASSERT(sans == NULL && issuer == NULL && n == 0);
+	X509_free(at);
+	X509_free(past);
 }
 
 static void edit_nul_v1(pki_cert_spec *s)
