@@ -110,7 +110,8 @@ typedef struct ev_sign_opts {
 	/* SigningConfig v0.2 JSON bytes, or NULL */
 	const unsigned char *signing_config;
 	size_t signing_config_len;
-	/* trusted_root.json for the self-check, or NULL: the embedded root */
+	/* trusted_root.json added to the embedded public-good root for the
+	 * self-check (a private stack), or NULL */
 	const unsigned char *trusted_root;
 	size_t trusted_root_len;
 	int64_t now; /* 0 = time(NULL); for validity windows and token exp */
@@ -122,8 +123,8 @@ typedef struct ev_sign_opts {
 	}
 
 /* What signing produced: plain result data owned by the caller. The
- * signer fields come from the Fulcio certificate and the Rekor entry, not
- * from the token's claims. */
+ * signer fields are those our verifier confirmed in the self-check (the
+ * certificate's SAN and issuer, the Rekor entry), not the token's claims. */
 typedef struct ev_sign_result {
 	unsigned char *bundle; /* v0.3 bundle JSON */
 	size_t bundle_len;
@@ -139,9 +140,9 @@ typedef struct ev_sign_result {
  * the token has expired (AE_EAUTH). Service failures: AE_ETRANSIENT after
  * EV_SIGN_HTTP_ATTEMPTS (5xx, 429, unreachable), AE_EAUTH (token refused),
  * AE_EEXISTS (Rekor 409), AE_EINVAL (a malformed answer: certificate
- * chain, entry, timestamp), AE_EVERIFY (an inclusion proof or the bundle
- * self-check failed). *out NULL on failure; free with
- * ev_sign_result_free. */
+ * chain, entry, timestamp), AE_EVERIFY (an inclusion proof or the
+ * self-check by ev_bundle_verify failed: nothing is returned). *out NULL on
+ * failure; free with ev_sign_result_free. */
 int ev_sign_dsse(ev_sign_result **out, const ev_sign_opts *opts,
 		 const char *payload_type, const unsigned char *payload,
 		 size_t payload_len, ae_err *err);

@@ -5,11 +5,12 @@
  * the services (flags over SigningConfig over public good), make an
  * ephemeral P-256 key, get a Fulcio certificate for it, sign (DSSE PAE or
  * the artifact digest), log the signature in every selected Rekor, add RFC
- * 3161 timestamps, and assemble the bundle in protobuf JSON (sigstore.md
- * §1.1: camelCase, base64 bytes, int64 as strings, zero values omitted).
+ * 3161 timestamps, assemble the bundle in protobuf JSON (sigstore.md §1.1:
+ * camelCase, base64 bytes, int64 as strings, zero values omitted), and run
+ * our own verifier over it before handing it out (STYLE §3.9).
  * The private key lives only inside one call and is freed (OpenSSL clears
  * key material) before returning. The result carries the signer as the
- * certificate states it, never as the token claims it.
+ * verifier found it, never as the token claims it.
  */
 #include "evidence/internal.h"
 
@@ -41,7 +42,6 @@ typedef struct sign_state {
 	char *envelope_json;
 	json_t *tlog_entries;
 	json_t *timestamps;
-	int64_t log_index;
 } sign_state;
 
 void ev_sign_result_free(ev_sign_result *res)
@@ -231,8 +231,6 @@ static int sign_log_and_stamp(sign_state *st, const sign_input *in, ae_err *err)
 	for (size_t i = 0; i < st->svc.nrekor && rc == 0; i++) {
 		rc = ev__rekor_upload(&entry, &idx, st->svc.rekor_url[i],
 				      st->svc.rekor_version, &req, err);
-		if (rc == 0 && i == 0)
-			st->log_index = idx;
 		if (rc == 0)
 			rc = json_array_append_new(st->tlog_entries, entry)
 				     ? ae_fail(err, AE_ERR, "out of memory")
@@ -306,9 +304,71 @@ done:
 	return rc;
 }
 
+/* The trust the self-check uses: the embedded public-good root plus the
+ * caller's trusted_root.json, as `sigstore verify-bundle` and `verify`
+ * load it, so a bundle we write is one our consumers accept. */
+static int sign_trust(ev_trust **out, const ev_sign_opts *o, ae_err *err)
+{
+	int rc = ev_trust_new_default(out, err);
+
+	if (rc == 0 && o->trusted_root != NULL)
+		rc = ev_trust_add_json(*out, o->trusted_root,
+				       o->trusted_root_len, err);
+	if (rc < 0) {
+		ev_trust_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Runs our own verifier over the new bundle (STYLE §3.9, minisign `sign`:
+ * check your own output) with the certificate's identity as policy and,
+ * for a message, the signed digest as artifact; for DSSE the returned
+ * payload must be exactly ours. On success *signer_out holds the verified
+ * signer, whose fields the result reports. AE_EVERIFY when it fails. */
+static int sign_self_check(ev_signer **signer_out, const char *bundle,
+			   const ev_sign_opts *o, const sign_input *in,
+			   const ev__cert *cert, ae_err *err)
+{
+	ev_policy pol = EV_POLICY_INIT;
+	ev_artifact art = {0};
+	ev_trust *trust = NULL;
+	ev_bundle *b = NULL;
+	ae_err why = {0};
+	int rc;
+
+	*signer_out = NULL;
+	pol.issuer = cert->issuer;
+	pol.identity = cert->identity;
+	memcpy(art.sha256, in->digest, AE_SHA256_LEN);
+	rc = sign_trust(&trust, o, err);
+	if (rc < 0)
+		return rc;
+	rc = ev_bundle_parse(&b, (const unsigned char *)bundle, strlen(bundle),
+			     &why);
+	if (rc == 0)
+		rc = ev_bundle_verify(signer_out, b, trust, &pol,
+				      in->dsse ? NULL : &art, &why);
+	if (rc == 0 && in->dsse &&
+	    ((*signer_out)->payload_len != in->payload_len ||
+	     memcmp((*signer_out)->payload, in->payload, in->payload_len) != 0))
+		rc = ae_fail(&why, AE_EVERIFY, "payload differs");
+	if (rc < 0) {
+		ev_signer_free(*signer_out);
+		*signer_out = NULL;
+		rc = ae_fail(err, AE_EVERIFY,
+			     "self-check: our verifier rejects the new bundle "
+			     "(%s)",
+			     why.msg[0] ? why.msg : ae_err_name(rc));
+	}
+	ev_bundle_free(b);
+	ev_trust_free(trust);
+	return rc;
+}
+
 /* Moves what the caller needs into a new result. */
 static int sign_result(ev_sign_result **out, char *bundle, sign_state *st,
-		       ae_err *err)
+		       ev_signer *signer, ae_err *err)
 {
 	ev_sign_result *r = calloc(1, sizeof(*r));
 
@@ -316,11 +376,11 @@ static int sign_result(ev_sign_result **out, char *bundle, sign_state *st,
 		return ae_fail(err, AE_ERR, "out of memory");
 	r->bundle = (unsigned char *)bundle;
 	r->bundle_len = strlen(bundle);
-	r->issuer = st->cert.issuer;
-	r->identity = st->cert.identity;
-	st->cert.issuer = NULL;
-	st->cert.identity = NULL;
-	r->log_index = st->log_index;
+	r->issuer = signer->issuer;
+	r->identity = signer->identity;
+	signer->issuer = NULL;
+	signer->identity = NULL;
+	r->log_index = signer->log_index;
 	r->rekor_version = st->svc.rekor_version;
 	r->has_timestamp = json_array_size(st->timestamps) > 0;
 	*out = r;
@@ -331,6 +391,7 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 		    const sign_input *in, ae_err *err)
 {
 	sign_state st;
+	ev_signer *signer = NULL;
 	int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
 	char *bundle = NULL;
 	int rc;
@@ -355,9 +416,12 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 	if (rc == 0)
 		rc = sign_bundle_json(&bundle, &st, in, err);
 	if (rc == 0)
-		rc = sign_result(out, bundle, &st, err);
+		rc = sign_self_check(&signer, bundle, opts, in, &st.cert, err);
+	if (rc == 0)
+		rc = sign_result(out, bundle, &st, signer, err);
 	if (rc < 0)
 		free(bundle);
+	ev_signer_free(signer);
 	OPENSSL_cleanse(st.sig, sizeof(st.sig));
 	EVP_PKEY_free(st.key);
 	ev__cert_dispose(&st.cert);

@@ -93,11 +93,11 @@ no_bundle x.json "no bundle after the Rekor v2 refusal"
 
 # ---- token sources ----
 rm -f e.json
-SIGSTORE_ID_TOKEN=$EMAIL_TOKEN run sigstore sign-bundle --bundle e.json --signing-config "$SC1_NOTSA" a.txt
+SIGSTORE_ID_TOKEN=$EMAIL_TOKEN run sigstore sign-bundle --bundle e.json --trusted-root "$TR" --signing-config "$SC1_NOTSA" a.txt
 expect_rc 0 "SIGSTORE_ID_TOKEN is a token source"
 rm -f g.json
 ACTIONS_ID_TOKEN_REQUEST_URL="$STACK_URL/gha/token?api-version=2.0" ACTIONS_ID_TOKEN_REQUEST_TOKEN=$STACK_GHA_SECRET \
-	run sigstore sign-bundle --bundle g.json --signing-config "$SC1_NOTSA" a.txt
+	run sigstore sign-bundle --bundle g.json --trusted-root "$TR" --signing-config "$SC1_NOTSA" a.txt
 expect_rc 0 "GitHub Actions ambient credentials are a token source"
 expect_err 'signed as https://github.com/aicr-test/evidence/.github/workflows/evidence.yml@refs/heads/main \(issuer https://token.actions.githubusercontent.com\)' \
 	"the ambient token's workflow identity is certified"
@@ -182,6 +182,14 @@ echo keep >f.json
 stack_fault fulcio badchain 1
 run sigstore sign-bundle --bundle f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
 if [ "$(cat f.json)" = keep ]; then ok "a failed signing leaves an existing file unchanged"; else bad "a failed signing leaves an existing file unchanged"; fi
+
+# The self-check: without the stack's trusted root our verifier cannot
+# accept the bundle, so nothing is written.
+rm -f f.json
+run sigstore sign-bundle --bundle f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
+expect_rc 2 "a bundle our verifier rejects fails the self-check"
+expect_err 'self-check: our verifier rejects the new bundle' "self-check failure explained"
+no_bundle f.json "no bundle after a failed self-check"
 
 # ---- refusals before any network I/O ----
 sign f.json --identity-token "$EMAIL_TOKEN" --fulcio-url http://fulcio.example.test --rekor-url "$STACK_URL" a.txt
