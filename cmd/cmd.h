@@ -141,5 +141,7 @@ int cmd_sigstore(int argc, char **argv);
 /* `slug` (cmd/slug.c), `pointer show|path` (cmd/pointer.c) */
 int cmd_slug(int argc, char **argv);
 int cmd_pointer(int argc, char **argv);
+/* `allowlist check|classify` (cmd/allowlist.c) */
+int cmd_allowlist(int argc, char **argv);
 
 #endif /* AE_CMD_H */

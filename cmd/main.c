@@ -28,6 +28,8 @@ static const cmd_entry commands[] = {
 	{"version", cmd_version, "print the version"},
 	{"slug", cmd_slug, "print a signer's source slug (directory name)"},
 	{"pointer", cmd_pointer, "show a pointer file or its canonical path"},
+	{"allowlist", cmd_allowlist,
+	 "validate the allowlist or classify a signer"},
 };
 
 static void main_usage(FILE *f)

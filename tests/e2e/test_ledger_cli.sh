@@ -156,4 +156,93 @@ expect_rc 0 "pointer --help exits 0"
 run pointer show --help
 expect_rc 0 "pointer show --help exits 0"
 
+# ---- allowlist ----
+run allowlist check "$REPO/recipes/evidence/allowlist.yaml"
+expect_rc 0 "the example allowlist is valid"
+expect_out 'valid allowlist: 2 first-party, 2 community, 1 partner' "check summarises the classes"
+
+(cd "$REPO" && ae allowlist check >"$T_OUT" 2>"$T_ERR"); T_RC=$?
+expect_rc 0 "allowlist check defaults to recipes/evidence/allowlist.yaml"
+
+# Every example pointer's claimed signer is listed as community or partner.
+listed=0
+while IFS= read -r f; do
+	ae pointer show "$f" --format json >"$W/p.json" 2>/dev/null
+	iss=$(jq -r .claimedSigner.issuer "$W/p.json")
+	idn=$(jq -r .claimedSigner.identity "$W/p.json")
+	c=$(cd "$REPO" && ae allowlist classify --issuer "$iss" --identity "$idn" 2>/dev/null)
+	case "$c" in community*|partner*) listed=$((listed + 1)) ;; esac
+done < <(find "$REPO/recipes/evidence" -name 'sha256-*.yaml')
+if [ "$listed" -ge 3 ]; then ok "every example pointer's signer is allowlisted ($listed)"; else bad "every example pointer's signer is allowlisted" "$listed"; fi
+
+cat >"$W/bad-al.yaml" <<'EOF'
+schemaVersion: "9.9.9"
+firstParty:
+  - label: wild
+    issuer: https://token.actions.githubusercontent.com
+    identityPattern: ^https://github\.com/.+/attest\.yaml@refs/heads/main$
+  - issuer: https://token.actions.githubusercontent.com
+    identityPattern: ^https://github\.com/o/r/\.github/workflows/w\.yaml@\d+$
+community:
+  - label: wild
+    issuer: https://github.com/login/oauth
+    identity: someone@example.com
+  - issuer: https://github.com/login/oauth
+    source: NOT-A-SLUG
+EOF
+run allowlist check "$W/bad-al.yaml"
+expect_rc 1 "an invalid allowlist exits 1"
+expect_out "^$W/bad-al.yaml: line 1: schemaVersion: unsupported" "schemaVersion problem as path: message"
+expect_out "^$W/bad-al.yaml: line 3: firstParty\[0\]\.identityPattern: .*left of the '@'" "wildcard left of @ is named"
+expect_out "^$W/bad-al.yaml: line 6: firstParty\[1\]\.identityPattern: .*RE2" "RE2-only \\d is named"
+expect_out "^$W/bad-al.yaml: line 11: community\[0\]: cleartext 'identity' is not allowed" "cleartext identity is named"
+expect_out "^$W/bad-al.yaml: line 12: community\[1\]: source must be 32 lowercase hex" "bad slug is named"
+expect_out "duplicate label \"wild\"" "duplicate label is named"
+if [ "$(grep -c "^$W/bad-al.yaml: " "$T_OUT")" -eq 6 ]; then ok "all 6 problems are listed"; else bad "all 6 problems are listed" "$(grep -c . "$T_OUT")"; fi
+
+run allowlist check "$W/bad-al.yaml" --format json
+expect_rc 1 "allowlist check --format json exits 1 on problems"
+if [ "$(jq 'length' "$T_OUT")" = 6 ] && jq -e '.[0].path and .[0].line and .[0].message' "$T_OUT" >/dev/null; then
+	ok "JSON lists the problems as an array of {path, line, message}"
+else bad "JSON lists the problems as an array of {path, line, message}"; fi
+
+run allowlist check "$W/none.yaml"
+expect_rc 2 "a missing allowlist exits 2"
+ln -s "$REPO/recipes/evidence/allowlist.yaml" "$W/al-link.yaml"
+run allowlist check "$W/al-link.yaml"
+expect_rc 2 "a symlinked allowlist is not followed (exit 2)"
+head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >"$W/al-big.yaml"
+run allowlist check "$W/al-big.yaml"
+expect_rc 2 "an allowlist over the 1 MiB cap exits 2"
+
+AL="$REPO/recipes/evidence/allowlist.yaml"
+run allowlist classify --allowlist "$AL" --issuer "$GHA" --identity "$UAT_AWS"
+expect_rc 0 "classify: uat-aws on main is listed"
+expect_out_eq "first-party aicr-uat-aws" "classify: uat-aws is first-party"
+run allowlist classify --allowlist "$AL" --issuer "$GHA" \
+	--identity https://github.com/NVIDIA/aicr/.github/workflows/uat-aws.yaml.evil@refs/heads/main
+expect_rc 1 "classify: a look-alike identity is not listed (exit 1)"
+expect_out '^not listed' "classify: the look-alike is reported only"
+run allowlist classify --allowlist "$AL" --issuer https://github.com/login/oauth --identity alice@example.com --format json
+expect_rc 0 "classify --format json exits 0 for a listed signer"
+if jq -e '.class == "community" and .listed == true and .label == "alice-example"' "$T_OUT" >/dev/null; then
+	ok "classify JSON: community, listed, label"
+else bad "classify JSON: community, listed, label"; fi
+run allowlist classify --allowlist "$AL" --issuer https://accounts.google.com --identity alice@example.com
+expect_rc 1 "classify: right identity under a wrong issuer is not listed"
+run allowlist classify --allowlist "$W/bad-al.yaml" --issuer a --identity b
+expect_rc 2 "classify against an invalid allowlist exits 2"
+expect_err "^aicr-evidence: $W/bad-al.yaml: line 1: schemaVersion" "the allowlist problem is named"
+run allowlist classify --issuer a
+expect_rc 64 "classify without --identity is a usage error"
+run allowlist frob
+expect_rc 64 "an unknown allowlist subcommand is a usage error"
+run allowlist
+expect_rc 64 "allowlist without a subcommand is a usage error"
+run allowlist check a b
+expect_rc 64 "allowlist check with two files is a usage error"
+run allowlist --help
+expect_rc 0 "allowlist --help exits 0"
+expect_out 'allowlist classify' "allowlist --help shows classify"
+
 t_end

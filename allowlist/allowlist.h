@@ -1,0 +1,130 @@
+/* allowlist/allowlist.h -- the trust root: load, validate, classify
+ *
+ * The allowlist (`recipes/evidence/allowlist.yaml`, SPEC §3, reference §3)
+ * names the signers whose evidence counts: first-party CI workflows by an
+ * anchored identityPattern, community and partner signers by their 32-hex
+ * source slug, never by a cleartext identity. This module loads it
+ * strictly (unknown keys, above all `identity:`, are errors), checks every
+ * rule of reference §3 and reports all broken rules at once, and classifies
+ * a signer. It never reads pointers or verifies signatures: callers pass
+ * the (verified or claimed) issuer and identity. It never includes ledger/.
+ *
+ * identityPattern dialect: POSIX extended regular expressions (regex.h,
+ * REG_EXTENDED), matched against the whole identity; RE2/Perl-only
+ * constructs (\d \w \s \b, (?:...), (?i), lazy quantifiers, backslashes
+ * inside [...]) are refused with a message instead of silently meaning
+ * something else (docs/formats.md).
+ */
+#ifndef AE_ALLOWLIST_H
+#define AE_ALLOWLIST_H
+
+#include "evidence/core/ae.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Read cap for the allowlist file (reference §0). */
+#define AL_MAX_BYTES (1u << 20)
+/* Entries across all classes: a trust root is reviewed by people; more
+ * than this is a mistake or an attack on the checker's time. */
+#define AL_MAX_ENTRIES 4096
+/* Bytes of one identityPattern: bounds regcomp's time and memory. */
+#define AL_PATTERN_MAX 1024
+/* Largest {m,n} bound in a pattern (POSIX RE_DUP_MAX minimum). */
+#define AL_PATTERN_MAX_BOUND 255
+/* Where the allowlist lives in a repository (reference §0). */
+#define AL_DEFAULT_PATH "recipes/evidence/allowlist.yaml"
+
+/* Classes, as classify returns them. AL_CLASS_NONE: not listed -- the
+ * signer's evidence is *reported*, never corroborates (SPEC §3). */
+typedef enum al_class {
+	AL_CLASS_NONE = 0,
+	AL_CLASS_FIRST_PARTY,
+	AL_CLASS_COMMUNITY,
+	AL_CLASS_PARTNER,
+} al_class;
+
+/* "first-party", "community", "partner" (reference §3.1) or "not listed".
+ * Cannot fail. */
+const char *al_class_name(al_class c);
+
+/* One entry, as plain data owned by its list. Exactly one of `source` and
+ * `identity_pattern` is set; `label` may be NULL. */
+typedef struct al_entry {
+	al_class cls;
+	size_t index; /* position within its class's list */
+	size_t line;  /* 1-based line of the entry in the file */
+	const char *label;
+	const char *issuer;
+	const char *source;	      /* community, partner: 32 lowercase hex */
+	const char *identity_pattern; /* first-party: anchored ERE */
+} al_entry;
+
+/* One broken rule: `msg` is one line, "line N: <class>[i].<field>: <why>"
+ * (the line prefix omitted when there is no line), input text escaped with
+ * ae_repr. Callers prefix the file path to get `path: message`. */
+typedef struct al_problem {
+	int code;    /* AE_EINVAL, or AE_ETOOBIG for a cap */
+	size_t line; /* 0 when not tied to a line */
+	char *msg;
+} al_problem;
+
+/* A list of problems owned by the caller; starts as AL_PROBLEMS_INIT. */
+typedef struct al_problems {
+	al_problem *v;
+	size_t n;
+} al_problems;
+
+#define AL_PROBLEMS_INIT                                                       \
+	{                                                                      \
+		NULL, 0                                                        \
+	}
+
+/* Frees every message and empties the list. Cannot fail. */
+void al_problems_dispose(al_problems *p);
+
+/* A loaded, valid allowlist with its patterns compiled. */
+typedef struct al_list al_list;
+
+/* Loads and validates an allowlist from (buf, len), appending every broken
+ * rule to `problems` (docs/formats.md lists them). Returns 0 when it could
+ * decide; AE_ERR only for out of memory. `*out` is the list when no
+ * problem was found, NULL otherwise: an invalid trust root is never used.
+ * An empty document is a valid, empty allowlist (reference §3.1). */
+int al_list_check(al_list **out, al_problems *problems,
+		  const unsigned char *buf, size_t len, ae_err *err);
+
+/* Like al_list_check but any problem is an error: AE_EINVAL (AE_ETOOBIG
+ * for a cap) with the first problem, "(+N more)" when there are more;
+ * `*out` NULL then. */
+int al_list_parse(al_list **out, const unsigned char *buf, size_t len,
+		  ae_err *err);
+
+/* Reads `name` (relative to `dirfd` or AT_FDCWD) with ae_read_file
+ * (O_NOFOLLOW, regular file, AL_MAX_BYTES) and parses it strictly. Codes of
+ * ae_read_file and al_list_parse. */
+int al_list_load(al_list **out, int dirfd, const char *name, ae_err *err);
+
+/* Frees a list; NULL is a no-op. */
+void al_list_free(al_list *l);
+
+/* Number of entries, all classes, in file order. Cannot fail. */
+size_t al_list_count(const al_list *l);
+
+/* Entry `i` (< al_list_count), borrowed until the list is freed; NULL past
+ * the end. Cannot fail. */
+const al_entry *al_list_entry(const al_list *l, size_t i);
+
+/* Classifies a signer (reference §4.1): a community or partner entry
+ * matches when its source equals the signer's slug and its issuer equals
+ * `issuer` exactly; a first-party entry when its issuer equals `issuer` and
+ * its pattern matches the *whole* identity. `*class_out` is AL_CLASS_NONE
+ * and `*label_out` NULL when nothing matches; otherwise `*label_out` is
+ * the entry's label (borrowed; may be NULL). An identity holding control
+ * characters never matches a pattern (POSIX '.' would match a newline that
+ * RE2 does not). AE_EINVAL when issuer or identity is empty. */
+int al_list_classify(al_class *class_out, const char **label_out,
+		     const al_list *l, const char *issuer, const char *identity,
+		     ae_err *err);
+
+#endif /* AE_ALLOWLIST_H */

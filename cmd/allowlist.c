@@ -1,0 +1,231 @@
+/* cmd/allowlist.c -- `aicr-evidence allowlist check|classify`
+ *
+ * `check` validates the trust root and lists every problem as
+ * `path: message` (SPEC §4, §5); `classify` says which class a signer
+ * falls in. Only the allowlist file given (or the ledger's default) is
+ * trusted -- never anything from the evidence under review (STYLE §3.9).
+ */
+#include "allowlist/allowlist.h"
+#include "cmd/cmd.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char allowlist_usage[] =
+	"usage: aicr-evidence allowlist check [FILE] [--format text|json] "
+	"[-o OUT]\n"
+	"       aicr-evidence allowlist classify --issuer ISSUER --identity "
+	"IDENTITY\n"
+	"                     [--allowlist FILE] [--format text|json]\n"
+	"\n"
+	"check     validates the allowlist FILE (default " AL_DEFAULT_PATH ")\n"
+	"          and lists every problem as 'FILE: message'.\n"
+	"classify  prints the class of a signer: first-party, community,\n"
+	"          partner, or 'not listed' (its evidence is reported only,\n"
+	"          never corroborates). Matching is exact and whole-string.\n"
+	"\n"
+	"exit: check    0 valid, 1 invalid, 2 file unreadable, 64 usage\n"
+	"      classify 0 listed, 1 not listed, 2 allowlist unreadable or\n"
+	"               invalid, 64 usage\n";
+
+/* Reads the allowlist file; CMD_ERROR after printing why when it cannot
+ * be read. */
+static cmd_outcome allowlist_read(ae_buf *b, const char *path)
+{
+	ae_err err = {0};
+
+	if (ae_read_file(b, AT_FDCWD, path, AL_MAX_BYTES, &err) < 0) {
+		cmd_error(path, &err);
+		return cmd_outcome_from_rc(err.code);
+	}
+	return CMD_OK;
+}
+
+/* Prints the problems (text: one `path: message` line each; JSON: an
+ * array of {path, line, message}) or the summary of a valid list. */
+static int allowlist_report(cmd_output *o, const char *path,
+			    const al_problems *pr, const al_list *l, bool json)
+{
+	size_t counts[4] = {0};
+	json_t *arr = NULL;
+	char *text = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < al_list_count(l); i++)
+		counts[al_list_entry(l, i)->cls]++;
+	if (!json) {
+		for (size_t i = 0; i < pr->n; i++)
+			cmd_output_printf(o, "%s: %s\n", path, pr->v[i].msg);
+		if (pr->n == 0)
+			cmd_output_printf(
+				o,
+				"%s: valid allowlist: %zu first-party, "
+				"%zu community, %zu partner\n",
+				path, counts[AL_CLASS_FIRST_PARTY],
+				counts[AL_CLASS_COMMUNITY],
+				counts[AL_CLASS_PARTNER]);
+		return 0;
+	}
+	arr = json_array();
+	for (size_t i = 0; arr != NULL && i < pr->n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s}", "path",
+						     path, "line",
+						     (json_int_t)pr->v[i].line,
+						     "message", pr->v[i].msg));
+	text = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
+	if (text == NULL)
+		rc = AE_ERR;
+	else
+		rc = cmd_output_printf(o, "%s\n", text);
+	free(text);
+	json_decref(arr);
+	return rc;
+}
+
+/* `allowlist check [FILE]`. */
+static int allowlist_check(int argc, char **argv)
+{
+	const char *format = "text", *outpath = NULL, *file = AL_DEFAULT_PATH;
+	const cmd_flag flags[] = {
+		{"--format", &format}, {"-o", &outpath}, {NULL, NULL}};
+	al_problems pr = AL_PROBLEMS_INIT;
+	al_list *l = NULL;
+	ae_err err = {0};
+	cmd_output o;
+	cmd_outcome oc;
+	ae_buf b;
+	int npos = 0, rc;
+
+	rc = cmd_args_parse("allowlist check", argc, argv, flags, &file, 1,
+			    &npos);
+	if (rc != 0)
+		return rc;
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return cmd_usage_error("allowlist", "allowlist check: --format "
+						    "must be text or json");
+	oc = allowlist_read(&b, file);
+	if (oc != CMD_OK)
+		return cmd_exit_code(oc);
+	rc = al_list_check(&l, &pr, b.data, b.len, &err);
+	ae_buf_dispose(&b);
+	if (rc < 0) {
+		cmd_error(file, &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	cmd_output_init(&o, outpath);
+	rc = allowlist_report(&o, file, &pr, l, strcmp(format, "json") == 0);
+	oc = pr.n > 0 ? CMD_FINDINGS : CMD_OK;
+	if (rc < 0) {
+		cmd_output_close(&o, NULL);
+		ae_fail(&err, AE_ERR, "out of memory");
+		cmd_error(file, &err);
+		oc = CMD_ERROR;
+	} else if (cmd_output_close(&o, &err) < 0) {
+		cmd_error(outpath ? outpath : "stdout", &err);
+		oc = cmd_outcome_from_rc(err.code);
+	}
+	al_problems_dispose(&pr);
+	al_list_free(l);
+	return cmd_exit_code(oc);
+}
+
+/* Prints the classification; JSON carries the inputs and the slug so a
+ * maintainer can add a `source:` entry without retyping. */
+static int allowlist_print_class(const char *issuer, const char *identity,
+				 al_class cls, const char *label, bool json)
+{
+	json_t *j;
+	char *text;
+
+	if (!json) {
+		if (cls == AL_CLASS_NONE)
+			printf("not listed (reported only: never "
+			       "corroborates)\n");
+		else
+			printf("%s%s%s\n", al_class_name(cls), label ? " " : "",
+			       label ? label : "");
+		return 0;
+	}
+	j = json_pack("{s:s, s:s, s:b, s:o, s:o}", "issuer", issuer, "identity",
+		      identity, "listed", cls != AL_CLASS_NONE, "class",
+		      cls == AL_CLASS_NONE ? json_null()
+					   : json_string(al_class_name(cls)),
+		      "label", label ? json_string(label) : json_null());
+	text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+	json_decref(j);
+	if (text == NULL)
+		return AE_ERR;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* `allowlist classify --issuer I --identity ID [--allowlist FILE]`. */
+static int allowlist_classify(int argc, char **argv)
+{
+	const char *issuer = NULL, *identity = NULL, *format = "text";
+	const char *file = AL_DEFAULT_PATH;
+	const cmd_flag flags[] = {{"--issuer", &issuer},
+				  {"--identity", &identity},
+				  {"--allowlist", &file},
+				  {"--format", &format},
+				  {NULL, NULL}};
+	const char *label = NULL;
+	al_class cls = AL_CLASS_NONE;
+	al_list *l = NULL;
+	ae_err err = {0};
+	cmd_outcome oc = CMD_OK;
+	int npos = 0, rc;
+
+	rc = cmd_args_parse("allowlist classify", argc, argv, flags, NULL, 0,
+			    &npos);
+	if (rc != 0)
+		return rc;
+	if (issuer == NULL || identity == NULL || !issuer[0] || !identity[0])
+		return cmd_usage_error("allowlist",
+				       "allowlist classify: --issuer and "
+				       "--identity are required and non-empty");
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return cmd_usage_error("allowlist", "allowlist classify: "
+						    "--format must be text or "
+						    "json");
+	if (al_list_load(&l, AT_FDCWD, file, &err) < 0) {
+		cmd_error(file, &err);
+		cmd_hint("run 'aicr-evidence allowlist check %s'", file);
+		return cmd_exit_code(cmd_outcome_from_rc(err.code));
+	}
+	rc = al_list_classify(&cls, &label, l, issuer, identity, &err);
+	if (rc == 0)
+		rc = allowlist_print_class(issuer, identity, cls, label,
+					   strcmp(format, "json") == 0);
+	if (rc < 0) {
+		cmd_error("allowlist classify", &err);
+		oc = CMD_ERROR;
+	} else if (cls == AL_CLASS_NONE) {
+		oc = CMD_FINDINGS;
+	}
+	if (fflush(stdout) != 0 && oc != CMD_ERROR)
+		oc = CMD_ERROR;
+	al_list_free(l);
+	return cmd_exit_code(oc);
+}
+
+int cmd_allowlist(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(allowlist_usage, stderr);
+		return cmd_exit_code(CMD_USAGE);
+	}
+	if (cmd_wants_help(argc, argv)) {
+		fputs(allowlist_usage, stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return allowlist_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "classify") == 0)
+		return allowlist_classify(argc - 1, argv + 1);
+	return cmd_usage_error("allowlist",
+			       "allowlist: unknown subcommand '%s'", argv[1]);
+}
