@@ -40,6 +40,8 @@
  * backoff, doubled after each attempt. */
 #define EV_SIGN_HTTP_ATTEMPTS	3
 #define EV_SIGN_HTTP_BACKOFF_MS 200
+/* Longest Retry-After we wait for; a longer one ends the attempts. */
+#define EV_SIGN_HTTP_RETRY_AFTER_MAX_S 10
 /* Per-request time limit. */
 #define EV_SIGN_HTTP_TIMEOUT_S 30
 

@@ -130,8 +130,10 @@ bool ev__sign_url_allowed(const char *url);
  * with `content_type`) or GET, optional "Authorization: bearer" header,
  * no redirects, body capped at EV_SIGN_RESPONSE_MAX_BYTES. Transient
  * failures (connection, timeout, 408, 429, 5xx) are retried up to
- * EV_SIGN_HTTP_ATTEMPTS with doubling backoff; the last one gives
- * AE_ETRANSIENT "<what> answered HTTP 503 after 3 attempts". Any other
+ * EV_SIGN_HTTP_ATTEMPTS with doubling backoff (a Retry-After up to
+ * EV_SIGN_HTTP_RETRY_AFTER_MAX_S is obeyed, a longer one stops at once);
+ * the last one gives AE_ETRANSIENT "<what> answered HTTP 503 after 3
+ * attempts". Any other
  * status is returned in *status_out with the body in `body_out`
  * (initialised here) for the caller to switch on. `what` names the
  * service in messages ("fulcio"). */

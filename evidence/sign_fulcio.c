@@ -144,13 +144,17 @@ static int fulcio_pubkey_pem(char **out, EVP_PKEY *key, ae_err *err)
 	return *out ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
-/* The JSON request of sigstore.md §11.2 (free()). */
+/* The JSON request of sigstore.md §11.2 (free() after wiping: it holds the
+ * token). Built as text rather than with jansson so that no copy of the
+ * token outlives the request: the token is JWT-alphabet only (checked by
+ * ev_token_parse), the PEM and base64 need no escaping but newlines. */
 static int fulcio_request_json(char **out, const ev_token *tok, EVP_PKEY *key,
 			       ae_err *err)
 {
 	const char *subject = ev__token_pop_subject(tok);
-	char *pem = NULL, *pop = NULL;
-	json_t *req = NULL;
+	char *pem = NULL, *pop = NULL, *pem_json = NULL;
+	ae_buf req = AE_BUF_INIT(EV_TOKEN_MAX_BYTES + 4096);
+	json_t *js;
 	int rc;
 
 	*out = NULL;
@@ -163,15 +167,26 @@ static int fulcio_request_json(char **out, const ev_token *tok, EVP_PKEY *key,
 		rc = fulcio_pop(&pop, key, subject, err);
 	if (rc < 0)
 		goto done;
-	req = json_pack("{s:{s:s},s:{s:{s:s,s:s},s:s}}", "credentials",
-			"oidcIdentityToken", ev__token_jwt(tok),
-			"publicKeyRequest", "publicKey", "algorithm", "ECDSA",
-			"content", pem, "proofOfPossession", pop);
-	*out = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	if (*out == NULL)
+	js = json_string(pem);
+	pem_json = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+	json_decref(js);
+	if (pem_json == NULL) {
 		rc = ae_fail(err, AE_ERR, "out of memory");
+		goto done;
+	}
+	rc = ae_buf_printf(&req, err,
+			   "{\"credentials\":{\"oidcIdentityToken\":\"%s\"},"
+			   "\"publicKeyRequest\":{\"publicKey\":{\"algorithm\":"
+			   "\"ECDSA\",\"content\":%s},\"proofOfPossession\":"
+			   "\"%s\"}}",
+			   ev__token_jwt(tok), pem_json, pop);
+	if (rc == 0)
+		*out = (char *)ae_buf_detach(&req, NULL);
 done:
-	json_decref(req);
+	if (req.data != NULL)
+		OPENSSL_cleanse(req.data, req.len);
+	ae_buf_dispose(&req);
+	free(pem_json);
 	free(pem);
 	free(pop);
 	return rc;

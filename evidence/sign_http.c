@@ -87,8 +87,10 @@ static void http_sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* One attempt. Returns the CURLcode; the status and body on CURLE_OK. */
-static CURLcode http_once_attempt(ae_buf *body, long *status, char *errbuf,
+/* One attempt. Returns the CURLcode; the status, body and Retry-After
+ * seconds (0 when absent) on CURLE_OK. */
+static CURLcode http_once_attempt(ae_buf *body, long *status,
+				  curl_off_t *retry_after, char *errbuf,
 				  const char *url, struct curl_slist *hdrs,
 				  const void *req, size_t req_len)
 {
@@ -119,8 +121,11 @@ static CURLcode http_once_attempt(ae_buf *body, long *status, char *errbuf,
 				 (curl_off_t)req_len);
 	}
 	cc = curl_easy_perform(h);
-	if (cc == CURLE_OK)
+	*retry_after = 0;
+	if (cc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+		curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, retry_after);
+	}
 	curl_easy_cleanup(h);
 	return cc;
 }
@@ -179,6 +184,7 @@ int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
 	char rbuf[AE_REPR_BUF];
 	struct curl_slist *hdrs = NULL;
 	long status = 0, backoff = EV_SIGN_HTTP_BACKOFF_MS;
+	curl_off_t retry_after = 0;
 	CURLcode cc = CURLE_OK;
 	int rc = 0;
 
@@ -198,14 +204,20 @@ int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
 	for (int attempt = 1; attempt <= EV_SIGN_HTTP_ATTEMPTS; attempt++) {
 		ae_buf_dispose(body_out);
 		status = 0;
-		cc = http_once_attempt(body_out, &status, errbuf, url, hdrs,
-				       req, req_len);
+		cc = http_once_attempt(body_out, &status, &retry_after, errbuf,
+				       url, hdrs, req, req_len);
 		if (cc == CURLE_OK && !http_status_transient(status))
 			break;
 		if (cc != CURLE_OK && !http_curl_transient(cc))
 			break;
+		/* Retry-After is obeyed only inside our budget (curl
+		 * retrycheck): a longer wait ends the attempts now. */
+		if (retry_after > EV_SIGN_HTTP_RETRY_AFTER_MAX_S)
+			break;
 		if (attempt < EV_SIGN_HTTP_ATTEMPTS) {
-			http_sleep_ms(backoff);
+			http_sleep_ms(retry_after * 1000 > backoff
+					      ? (long)retry_after * 1000
+					      : backoff);
 			backoff *= 2;
 		}
 	}
@@ -218,6 +230,13 @@ int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
 			     "%s unreachable after %d attempts: %s", what,
 			     EV_SIGN_HTTP_ATTEMPTS,
 			     errbuf[0] ? errbuf : curl_easy_strerror(cc));
+	else if (http_status_transient(status) &&
+		 retry_after > EV_SIGN_HTTP_RETRY_AFTER_MAX_S)
+		rc = ae_fail(err, AE_ETRANSIENT,
+			     "%s answered HTTP %ld with Retry-After %lld s, "
+			     "beyond the %d s budget",
+			     what, status, (long long)retry_after,
+			     EV_SIGN_HTTP_RETRY_AFTER_MAX_S);
 	else if (http_status_transient(status))
 		rc = ae_fail(err, AE_ETRANSIENT,
 			     "%s answered HTTP %ld after %d attempts", what,

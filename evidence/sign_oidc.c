@@ -149,6 +149,13 @@ static int token_hint(ev_token *tok, ae_err *err)
 	return tok->identity_hint ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
+/* base64url alphabet plus the segment separator. */
+static bool jwt_char_ok(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
 int ev_token_parse(ev_token **out, const char *jwt, size_t len, ae_err *err)
 {
 	ev_token *tok = NULL;
@@ -165,6 +172,15 @@ int ev_token_parse(ev_token **out, const char *jwt, size_t len, ae_err *err)
 	while (len > 0 && (jwt[len - 1] == '\n' || jwt[len - 1] == '\r' ||
 			   jwt[len - 1] == ' '))
 		len--;
+	/* A compact JWS is base64url segments and dots only (RFC 7515 §7.1);
+	 * refusing anything else also keeps the token safe to place in JSON
+	 * and HTTP headers without escaping. */
+	for (size_t i = 0; i < len; i++)
+		if (!jwt_char_ok(jwt[i]))
+			return ae_fail(err, AE_EINVAL,
+				       "identity token has a byte outside the "
+				       "JWT alphabet at offset %zu",
+				       i);
 	dot1 = memchr(jwt, '.', len);
 	dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - jwt))
 		    : NULL;
@@ -253,6 +269,9 @@ static int token_from_gha(ev_token **out, const char *url,
 	}
 	rc = ev_token_parse(out, json_string_value(value),
 			    json_string_length(value), err);
+	/* jansson owns the copy; wipe it before it is freed */
+	OPENSSL_cleanse((char *)json_string_value(value),
+			json_string_length(value));
 done:
 	if (body.data != NULL)
 		OPENSSL_cleanse(body.data, body.len);

@@ -132,6 +132,22 @@ stack_fault fulcio 503 1
 sign f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
 expect_rc 0 "one Fulcio 503 is retried and signing succeeds"
 
+stack_fault fulcio 503ra1 1
+t0=$(date +%s%N)
+sign f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
+t1=$(date +%s%N)
+expect_rc 0 "a Fulcio 503 with Retry-After 1 is retried and succeeds"
+if [ $(((t1 - t0) / 1000000)) -ge 1000 ]; then ok "Retry-After: 1 is obeyed"; else bad "Retry-After: 1 is obeyed" "took $(((t1 - t0) / 1000000)) ms"; fi
+
+stack_fault rekor1 429ra600 1
+t0=$(date +%s%N)
+sign f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
+t1=$(date +%s%N)
+expect_rc 3 "a Retry-After beyond the budget ends the attempts (exit 3)"
+expect_err 'rekor answered HTTP 429 with Retry-After 600 s, beyond the 10 s budget' "the long Retry-After is explained"
+if [ $(((t1 - t0) / 1000000)) -lt 5000 ]; then ok "no waiting for a Retry-After beyond the budget"; else bad "no waiting for a Retry-After beyond the budget"; fi
+no_bundle f.json "no bundle after the long Retry-After"
+
 for fault in badchain:'fulcio chain certificate 0 is not a PEM certificate' \
 	noleaf:'fulcio answer has no certificate chain' \
 	otherkey:'fulcio leaf is a CA certificate' \

@@ -28,8 +28,8 @@
 //                              claims and aud=A.
 //   POST /__fault              fault injection for the next requests, JSON
 //                              {"service":"fulcio|rekor1|rekor2|tsa|gha",
-//                               "fault":"<status>|badchain|noleaf|badproof|
-//                               badbody|detached","count":N}
+//                               "fault":"<status>[ra<seconds>]|badchain|noleaf|
+//                               otherkey|detached|badproof|badbody","count":N}
 //   GET  /healthz
 //
 // Writes into --out-dir: trusted_root.json, signing_config.json (Rekor v1 +
@@ -158,7 +158,13 @@ function takeFault(service) {
   if (--f.count <= 0) q.shift();
   return f.fault;
 }
-const statusFault = (f) => (f && /^[0-9]{3}$/.test(f) ? Number(f) : 0);
+// "503" answers 503; "503ra2" also sends "Retry-After: 2".
+const statusFault = (f) => (f && /^[0-9]{3}(ra[0-9]+)?$/.test(f) ? Number(f.slice(0, 3)) : 0);
+const faultReply = (f) => ({
+  statusCode: statusFault(f),
+  response: `injected ${f}\n`,
+  headers: f.includes('ra') ? { 'Retry-After': f.split('ra')[1] } : {},
+});
 // A proof that does not reproduce the root: flip a bit of the first hash, or
 // of the root when the tree has a single leaf.
 function corruptProof(p) {
@@ -199,7 +205,7 @@ function rekorV1(log) {
   const seen = new Set();
   return async (reqBody) => {
     const f = takeFault('rekor1');
-    if (statusFault(f)) return { statusCode: statusFault(f), response: `injected ${f}\n` };
+    if (statusFault(f)) return faultReply(f);
     const e = JSON.parse(reqBody);
     if (!e || !['hashedrekord', 'dsse'].includes(e.kind) || e.apiVersion !== '0.0.1' || !e.spec) {
       return { statusCode: 400, response: 'want hashedrekord or dsse 0.0.1\n' };
@@ -244,7 +250,7 @@ function rekorV1(log) {
 function rekorV2(log) {
   return async (reqBody) => {
     const f = takeFault('rekor2');
-    if (statusFault(f)) return { statusCode: statusFault(f), response: `injected ${f}\n` };
+    if (statusFault(f)) return faultReply(f);
     const req = JSON.parse(reqBody);
     let kind;
     let spec;
@@ -301,7 +307,7 @@ function fulcio(ca) {
   const inner = fulcioHandler(ca, { strict: true, subjectClaim: '__identity' }).fn;
   return async (reqBody) => {
     const f = takeFault('fulcio');
-    if (statusFault(f)) return { statusCode: statusFault(f), response: `injected ${f}\n` };
+    if (statusFault(f)) return faultReply(f);
     const req = JSON.parse(reqBody);
     const jwt = req.credentials.oidcIdentityToken.split('.');
     const claims = JSON.parse(Buffer.from(jwt[1], 'base64url').toString('utf8'));
@@ -377,7 +383,7 @@ async function main() {
     'POST /api/v2/log/entries': rekorV2(v2),
     'POST /api/v1/timestamp': async (body) => {
       const f = takeFault('tsa');
-      if (statusFault(f)) return { statusCode: statusFault(f), response: `injected ${f}\n` };
+      if (statusFault(f)) return faultReply(f);
       return tsaInner(body);
     },
     'POST /__fault': async (body) => {
@@ -435,12 +441,14 @@ async function main() {
       let status = 404;
       let type = 'text/plain';
       let out = `no route for ${key}\n`;
+      let extra = {};
       try {
         if (routes[key]) {
           const r = await routes[key](Buffer.concat(chunks).toString('utf8'));
           status = r.statusCode;
           type = r.contentType || 'text/plain';
           out = r.response;
+          extra = r.headers || {};
         } else if (key === 'GET /gha/token') {
           [status, type, out] = ghaToken(opts, req, url);
         } else if (key === 'GET /healthz') {
@@ -450,7 +458,7 @@ async function main() {
         status = 400;
         out = `bad request: ${e && e.message}\n`;
       }
-      res.writeHead(status, { 'Content-Type': type });
+      res.writeHead(status, { ...extra, 'Content-Type': type });
       res.end(out);
       if (process.env.STACK_LOG) process.stderr.write(`${key} -> ${status}\n`);
     });

@@ -90,7 +90,8 @@ void test_evidence_sign__a_token_without_issuer_is_refused(void)
 void test_evidence_sign__malformed_tokens_are_refused_without_echo(void)
 {
 	const char *bad[] = {"", "abc", "a.b", "a.b.c.d", "x.+++.y",
-			     "eyJhbGciOiJub25lIn0.bm90IGpzb24.", "a.e30.b"};
+			     "eyJhbGciOiJub25lIn0.bm90IGpzb24.", "a.e30.b",
+			     "a.e30\".b", "a.e30 .b"};
 	ae_err err = {0};
 	ev_token *tok = NULL;
 
