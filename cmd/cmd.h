@@ -8,6 +8,7 @@
 #define AE_CMD_H
 
 #include "evidence/core/ae.h"
+#include "oci/oci.h"
 
 #include <stdio.h>
 
@@ -143,5 +144,33 @@ int cmd_slug(int argc, char **argv);
 int cmd_pointer(int argc, char **argv);
 /* `allowlist check|classify` (cmd/allowlist.c) */
 int cmd_allowlist(int argc, char **argv);
+
+/* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
+
+typedef struct cmd_registry_flags {
+	const char *username;
+	bool password_stdin;
+	const char *docker_config;
+	const char *ca_file;
+	bool insecure_tls;
+	bool plain_http;
+} cmd_registry_flags;
+
+/* Consumes argv[*i] (and its value) when it is a registry flag: returns 1
+ * (advancing *i past a value), 0 when not a registry flag, -1 when the
+ * flag's value is missing. */
+int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
+/* Refuses conflicting registry flags: 0, or the usage exit status (64). */
+int cmd_registry_check(const cmd_registry_flags *f, const char *command);
+/* Builds the client (reads the password from stdin when asked; progress
+ * bar on a TTY). `push` asks tokens for pull,push. */
+int cmd_registry_client(oci_client **out, const oci_ref *ref,
+			const cmd_registry_flags *f, bool push, ae_err *err);
+/* Prints the registry flags' help block. */
+void cmd_registry_help(FILE *f);
+
+/* `push` (cmd/push.c), `pull` (cmd/pull.c) */
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 
 #endif /* AE_CMD_H */

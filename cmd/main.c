@@ -30,6 +30,8 @@ static const cmd_entry commands[] = {
 	{"pointer", cmd_pointer, "show a pointer file or its canonical path"},
 	{"allowlist", cmd_allowlist,
 	 "validate the allowlist or classify a signer"},
+	{"push", cmd_push, "push an emitted bundle to an OCI registry"},
+	{"pull", cmd_pull, "pull a bundle by digest from an OCI registry"},
 };
 
 static void main_usage(FILE *f)

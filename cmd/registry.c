@@ -1,0 +1,157 @@
+/* cmd/registry.c -- the registry flags every OCI-speaking command shares,
+ * and the progress bar
+ *
+ * push, pull (and emit --push, verify OCI-REF, check --verify-signatures)
+ * take the same connection flags (SPEC §4, docs/cli.md "Registry flags"):
+ * they are parsed here so each command refuses conflicts the same way,
+ * before any I/O, and builds its oci_client the same way.
+ */
+#include "cmd/cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CMD_PASSWORD_MAX 4096 /* --registry-password-stdin */
+
+int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	const char **slot = NULL;
+
+	if (strcmp(a, "--registry-plain-http") == 0) {
+		f->plain_http = true;
+		return 1;
+	}
+	if (strcmp(a, "--registry-insecure-tls") == 0) {
+		f->insecure_tls = true;
+		return 1;
+	}
+	if (strcmp(a, "--registry-password-stdin") == 0) {
+		f->password_stdin = true;
+		return 1;
+	}
+	if (strcmp(a, "--registry-username") == 0)
+		slot = &f->username;
+	else if (strcmp(a, "--registry-ca") == 0)
+		slot = &f->ca_file;
+	else if (strcmp(a, "--docker-config") == 0)
+		slot = &f->docker_config;
+	else
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*slot = argv[++*i];
+	return 1;
+}
+
+int cmd_registry_check(const cmd_registry_flags *f, const char *command)
+{
+	if (f->password_stdin && f->username == NULL)
+		return cmd_usage_error(command, "--registry-password-stdin "
+						"needs --registry-username");
+	if (f->username != NULL && !f->password_stdin)
+		return cmd_usage_error(command, "--registry-username needs "
+						"--registry-password-stdin");
+	if (f->plain_http && (f->insecure_tls || f->ca_file != NULL))
+		return cmd_usage_error(command,
+				       "--registry-plain-http conflicts with "
+				       "the TLS flags");
+	return 0;
+}
+
+/* Reads the password from stdin: one line, at most CMD_PASSWORD_MAX. */
+static int cmd_read_password(char **out, ae_err *err)
+{
+	char *buf = calloc(1, CMD_PASSWORD_MAX + 1);
+	size_t n = 0;
+
+	*out = NULL;
+	if (buf == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	while (n < CMD_PASSWORD_MAX) {
+		ssize_t got = read(0, buf + n, CMD_PASSWORD_MAX - n);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (n == 0 || n >= CMD_PASSWORD_MAX || ae_has_nul(buf, n)) {
+		free(buf);
+		return ae_fail(err, AE_EINVAL,
+			       "--registry-password-stdin: want one line of "
+			       "1..%d bytes on stdin",
+			       CMD_PASSWORD_MAX - 1);
+	}
+	*out = buf;
+	return 0;
+}
+
+/* Draws "what [#####     ] 42% 12.0/28.5 MiB" on a TTY for > 1 MiB. */
+static void cmd_progress(void *ctx, const char *what, uint64_t done,
+			 uint64_t total)
+{
+	int *last = ctx;
+	int pct, bars;
+
+	if (total <= (1u << 20) || done > total)
+		return;
+	pct = (int)(done * 100 / total);
+	if (pct == *last)
+		return;
+	*last = pct;
+	bars = pct / 4;
+	fprintf(stderr, "\r%.19s [%.*s%*s] %3d%% %.1f/%.1f MiB", what, bars,
+		"#########################", 25 - bars, "", pct,
+		(double)done / 1048576.0, (double)total / 1048576.0);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+int cmd_registry_client(oci_client **out, const oci_ref *ref,
+			const cmd_registry_flags *f, bool push, ae_err *err)
+{
+	static int last = -1;
+	oci_client_opts o = OCI_CLIENT_OPTS_INIT;
+	char *password = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (f->password_stdin) {
+		rc = cmd_read_password(&password, err);
+		if (rc < 0)
+			return rc;
+	}
+	o.username = f->username;
+	o.password = password;
+	o.docker_config = f->docker_config;
+	o.ca_file = f->ca_file;
+	o.insecure_tls = f->insecure_tls;
+	o.plain_http = f->plain_http;
+	o.push = push;
+	if (isatty(2)) {
+		o.progress = cmd_progress;
+		o.progress_ctx = &last;
+	}
+	rc = oci_client_new(out, ref, &o, err);
+	if (password != NULL) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	return rc;
+}
+
+void cmd_registry_help(FILE *f)
+{
+	fputs("registry flags:\n"
+	      "  --registry-username U      basic auth user (password from\n"
+	      "  --registry-password-stdin  stdin); else docker config.json\n"
+	      "  --docker-config FILE       config.json to read auths from\n"
+	      "  --registry-ca FILE         trust this CA bundle for TLS\n"
+	      "  --registry-insecure-tls    do not verify the TLS certificate\n"
+	      "  --registry-plain-http      plain HTTP (loopback registries "
+	      "only)\n",
+	      f);
+}

@@ -1,0 +1,807 @@
+/* oci/http.c -- the request engine: one libcurl handle per client, exact
+ * statuses, authentication rounds and bounded retries
+ *
+ * Every request goes through oci__send (STYLE §3.8): it performs the
+ * exchange, turns a 401 into one authentication round (Basic: send the
+ * configured credentials; Bearer: fetch a token from the challenge's realm,
+ * oci.md §4.2) and, for idempotent steps, retries transient failures
+ * (connection faults, cut bodies, 408/429/500/502/503/504) with exponential
+ * backoff and jitter, honouring Retry-After inside the time budget. The
+ * callers switch on the exact status they expect. Response bodies are
+ * counted in the write callback against a cap, because Content-Length can
+ * lie or be absent.
+ */
+#include "oci/internal.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HTTP_TOKEN_MAX (64u * 1024u) /* a bearer token */
+#define HTTP_UA	       "aicr-evidence-oci/1"
+
+/* Loopback hosts: the only ones plain HTTP may reach (STYLE §3.8). */
+static bool http_host_is_loopback(const char *hostport)
+{
+	static const char *names[] = {"127.0.0.1", "localhost", "[::1]"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(hostport, names[i], n) == 0 &&
+		    (hostport[n] == '\0' || hostport[n] == ':' ||
+		     hostport[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+int oci_client_new(oci_client **out, const oci_ref *ref,
+		   const oci_client_opts *opts, ae_err *err)
+{
+	static const oci_client_opts none = OCI_CLIENT_OPTS_INIT;
+	oci_client *c = NULL;
+	const char *host;
+	int rc = 0;
+
+	*out = NULL;
+	if (opts == NULL)
+		opts = &none;
+	host = strcmp(ref->registry, "docker.io") == 0 ? "registry-1.docker.io"
+						       : ref->registry;
+	if (opts->plain_http && !http_host_is_loopback(host))
+		return ae_fail(err, AE_EINVAL,
+			       "--registry-plain-http is only allowed for a "
+			       "loopback registry (127.0.0.1, localhost, ::1)");
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	c->curl = curl_easy_init();
+	if (c->curl == NULL) {
+		rc = ae_fail(err, AE_ERR, "curl_easy_init failed");
+		goto done;
+	}
+	snprintf(c->base, sizeof(c->base), "%s://%s",
+		 opts->plain_http ? "http" : "https", host);
+	snprintf(c->host, sizeof(c->host), "%s", ref->registry);
+	snprintf(c->repo, sizeof(c->repo), "%s", ref->repo);
+	c->plain_http = opts->plain_http;
+	c->insecure_tls = opts->insecure_tls;
+	c->push = opts->push;
+	c->attempts = opts->attempts ? opts->attempts : OCI_RETRY_ATTEMPTS;
+	c->base_ms = opts->base_ms ? opts->base_ms : OCI_RETRY_BASE_MS;
+	c->budget_ms = opts->budget_ms ? opts->budget_ms : OCI_RETRY_BUDGET_MS;
+	c->chunk_min = opts->chunk_min ? opts->chunk_min : OCI_CHUNK_MIN;
+	c->progress = opts->progress;
+	c->progress_ctx = opts->progress_ctx;
+	if (opts->ca_file != NULL) {
+		c->ca_file = strdup(opts->ca_file);
+		if (c->ca_file == NULL) {
+			rc = ae_fail(err, AE_ERR, "out of memory");
+			goto done;
+		}
+	}
+	if (opts->username != NULL) {
+		c->creds.user = strdup(opts->username);
+		c->creds.pass = strdup(opts->password ? opts->password : "");
+		if (c->creds.user == NULL || c->creds.pass == NULL)
+			rc = ae_fail(err, AE_ERR, "out of memory");
+	} else {
+		rc = oci__creds_from_docker_config(
+			&c->creds, opts->docker_config, ref->registry, err);
+	}
+done:
+	if (rc < 0) {
+		oci_client_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void oci_client_free(oci_client *c)
+{
+	if (c == NULL)
+		return;
+	if (c->curl != NULL)
+		curl_easy_cleanup(c->curl);
+	oci__creds_dispose(&c->creds);
+	if (c->bearer != NULL) {
+		memset(c->bearer, 0, strlen(c->bearer));
+		free(c->bearer);
+	}
+	free(c->ca_file);
+	free(c);
+}
+
+int oci__req_init(oci_req *r, oci_client *c, const char *method,
+		  const char *path, ae_err *err)
+{
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	r->client = c;
+	r->method = method;
+	r->body_fd = -1;
+	r->resp_fd = -1;
+	if (strncmp(path, "http://", 7) == 0 ||
+	    strncmp(path, "https://", 8) == 0)
+		n = snprintf(r->url, sizeof(r->url), "%s", path);
+	else
+		n = snprintf(r->url, sizeof(r->url), "%s%s", c->base, path);
+	if (n < 0 || (size_t)n >= sizeof(r->url))
+		return ae_fail(err, AE_ETOOBIG, "request URL too long");
+	return 0;
+}
+
+bool oci__status_transient(long status)
+{
+	switch (status) {
+	case 408:
+	case 429:
+	case 500:
+	case 502:
+	case 503:
+	case 504:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Copies a header value (after "name:") without surrounding blanks. */
+static void http_hdr_value(char *out, size_t outsz, const char *v, size_t n,
+			   bool *too_big)
+{
+	while (n > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		n--;
+	}
+	while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' ||
+			 v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= outsz) {
+		if (too_big != NULL)
+			*too_big = true;
+		n = outsz - 1;
+	}
+	memcpy(out, v, n);
+	out[n] = '\0';
+}
+
+static bool http_hdr_is(const char *line, size_t n, const char *name)
+{
+	size_t k = strlen(name);
+
+	return n > k && line[k] == ':' && strncasecmp(line, name, k) == 0;
+}
+
+static size_t http_on_header(char *line, size_t size, size_t nitems, void *ud)
+{
+	oci_req *r = ud;
+	size_t n = size * nitems;
+
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		/* a new response (after 100 Continue or a redirect) */
+		const char *sp = memchr(line, ' ', n);
+		r->status = 0;
+		for (const char *p = sp ? sp + 1 : line + n;
+		     p < line + n && *p >= '0' && *p <= '9'; p++)
+			r->status = r->status * 10 + (*p - '0');
+		r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
+		r->retry_after[0] = '\0';
+		r->oci_subject = false;
+	} else if (http_hdr_is(line, n, "location")) {
+		http_hdr_value(r->location, sizeof(r->location), line + 9,
+			       n - 9, NULL);
+	} else if (http_hdr_is(line, n, "docker-content-digest")) {
+		http_hdr_value(r->digest, sizeof(r->digest), line + 22, n - 22,
+			       NULL);
+	} else if (http_hdr_is(line, n, "www-authenticate")) {
+		http_hdr_value(r->www_auth, sizeof(r->www_auth), line + 17,
+			       n - 17, &r->www_auth_big);
+	} else if (http_hdr_is(line, n, "retry-after")) {
+		http_hdr_value(r->retry_after, sizeof(r->retry_after),
+			       line + 12, n - 12, NULL);
+	} else if (http_hdr_is(line, n, "oci-subject")) {
+		r->oci_subject = true;
+	}
+	return n;
+}
+
+/* Bodies are written to the file only for a success status; error bodies
+ * go to a small discard counter (the caller reads the status). */
+static size_t http_on_body(char *data, size_t size, size_t nitems, void *ud)
+{
+	oci_req *r = ud;
+	size_t n = size * nitems;
+
+	if (r->status < 200 || r->status > 299)
+		return n;
+	if (r->resp_fd >= 0) {
+		if (r->got + n > r->resp_max) {
+			r->resp_over = true;
+			return 0;
+		}
+		for (size_t off = 0; off < n;) {
+			ssize_t w = write(r->resp_fd, data + off, n - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				r->io_errno = errno;
+				return 0;
+			}
+			off += (size_t)w;
+		}
+		if (r->resp_hash != NULL)
+			ae_sha256_update(r->resp_hash, data, n);
+	} else if (r->resp != NULL) {
+		if (ae_buf_put(r->resp, data, n, NULL) < 0) {
+			r->resp_over = true;
+			return 0;
+		}
+	}
+	r->got += n;
+	return n;
+}
+
+static size_t http_on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+	oci_req *r = ud;
+	size_t want = size * nitems;
+	uint64_t left = r->body_len - r->body_off;
+	ssize_t got;
+
+	if (left == 0)
+		return 0;
+	if (want > left)
+		want = (size_t)left;
+	if (r->body != NULL) {
+		memcpy(buf, r->body + r->body_off, want);
+		got = (ssize_t)want;
+	} else {
+		got = pread(r->body_fd, buf, want, (off_t)r->body_off);
+		if (got <= 0) {
+			r->io_errno = got < 0 ? errno : EIO;
+			return CURL_READFUNC_ABORT;
+		}
+	}
+	if (r->body_hash != NULL)
+		ae_sha256_update(r->body_hash, buf, (size_t)got);
+	r->body_off += (uint64_t)got;
+	return (size_t)got;
+}
+
+static int http_on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+			    curl_off_t ultotal, curl_off_t ulnow)
+{
+	oci_req *r = ud;
+	oci_client *c = r->client;
+
+	if (c->progress == NULL || r->what == NULL)
+		return 0;
+	if (ultotal > 0)
+		c->progress(c->progress_ctx, r->what,
+			    r->progress_base + (uint64_t)ulnow,
+			    r->progress_total);
+	else if (dltotal > 0)
+		c->progress(c->progress_ctx, r->what, (uint64_t)dlnow,
+			    (uint64_t)dltotal);
+	return 0;
+}
+
+/* Sets the options every request shares: protocols, TLS, timeouts. */
+static int http_setup_common(oci_client *c, const oci_req *r, CURL *h,
+			     ae_err *err)
+{
+	const char *protos =
+		(c->plain_http || r->token_req) ? "http,https" : "https";
+	CURLcode cc = CURLE_OK;
+
+	c->errbuf[0] = '\0';
+	cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
+	cc |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
+	cc |= curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	cc |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cc |= curl_easy_setopt(h, CURLOPT_USERAGENT, HTTP_UA);
+	cc |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+			       (long)OCI_CONNECT_TIMEOUT);
+	cc |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	cc |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+			       (long)OCI_STALL_SECONDS);
+	if (c->ca_file != NULL)
+		cc |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	if (c->insecure_tls) {
+		cc |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		cc |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (cc != CURLE_OK)
+		return ae_fail(err, AE_ERR, "curl option refused");
+	return 0;
+}
+
+/* Sets the method and the body source of `r`. */
+static CURLcode http_setup_method(CURL *h, oci_req *r)
+{
+	CURLcode cc = CURLE_OK;
+
+	if (strcmp(r->method, "HEAD") == 0)
+		return curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	if (strcmp(r->method, "GET") == 0)
+		return curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	if (r->has_body) {
+		/* CURLOPT_UPLOAD streams from the read callback with a known
+		 * length; never POSTFIELDS, whose form Content-Type makes
+		 * the registry drop the body (oci.md §3.4). */
+		cc |= curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+		cc |= curl_easy_setopt(h, CURLOPT_READFUNCTION, http_on_read);
+		cc |= curl_easy_setopt(h, CURLOPT_READDATA, r);
+		cc |= curl_easy_setopt(
+			h, CURLOPT_INFILESIZE_LARGE,
+			(curl_off_t)(r->body_len - r->body_start));
+	}
+	cc |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+	return cc;
+}
+
+static int http_headers(struct curl_slist **out, oci_client *c, oci_req *r,
+			ae_err *err)
+{
+	struct curl_slist *l = NULL, *n;
+	char line[HTTP_TOKEN_MAX + 64];
+	const char *fixed[4] = {"Expect:", NULL, NULL, NULL};
+
+	*out = NULL;
+	if (strcmp(r->method, "POST") == 0 && !r->has_body)
+		fixed[1] = "Content-Length: 0";
+	if (!r->has_body && strcmp(r->method, "POST") == 0)
+		fixed[2] = "Content-Type:";
+	for (int i = 0; i < 4 && fixed[i] != NULL; i++) {
+		n = curl_slist_append(l, fixed[i]);
+		if (n == NULL)
+			goto oom;
+		l = n;
+	}
+	if (r->accept != NULL) {
+		snprintf(line, sizeof(line), "Accept: %s", r->accept);
+		n = curl_slist_append(l, line);
+		if (n == NULL)
+			goto oom;
+		l = n;
+	}
+	if (r->content_type != NULL) {
+		snprintf(line, sizeof(line), "Content-Type: %s",
+			 r->content_type);
+		n = curl_slist_append(l, line);
+		if (n == NULL)
+			goto oom;
+		l = n;
+	}
+	if (r->content_range[0] != '\0') {
+		snprintf(line, sizeof(line), "Content-Range: %s",
+			 r->content_range);
+		n = curl_slist_append(l, line);
+		if (n == NULL)
+			goto oom;
+		l = n;
+	}
+	if (c->bearer != NULL && !r->foreign && !r->token_req) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s",
+			 c->bearer);
+		n = curl_slist_append(l, line);
+		OPENSSL_cleanse(line, sizeof(line));
+		if (n == NULL)
+			goto oom;
+		l = n;
+	}
+	*out = l;
+	return 0;
+oom:
+	curl_slist_free_all(l);
+	return ae_fail(err, AE_ERR, "out of memory");
+}
+
+/* Maps a libcurl failure: transport faults are transient, the rest (TLS
+ * verification, protocol refusals) are not. */
+static int http_curl_fail(oci_client *c, oci_req *r, CURLcode cc, ae_err *err)
+{
+	const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc);
+
+	if (r->resp_over)
+		return ae_fail(err, AE_ETOOBIG,
+			       "response body over its cap of %llu bytes",
+			       (unsigned long long)(r->resp_fd >= 0
+							    ? r->resp_max
+							    : r->resp->max));
+	if (r->io_errno != 0)
+		return ae_fail(err, AE_EIO, "local I/O during transfer: %s",
+			       strerror(r->io_errno));
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return ae_fail(err, AE_ETRANSIENT, "%s", why);
+	default:
+		return ae_fail(err, AE_EINVAL, "%s", why);
+	}
+}
+
+/* Performs one exchange; 0 with r->status, or a failure code. */
+static int http_once(oci_client *c, oci_req *r, ae_err *err)
+{
+	struct curl_slist *hdrs = NULL;
+	CURL *h = c->curl;
+	CURLcode cc = CURLE_OK;
+	int rc;
+
+	curl_easy_reset(h);
+	rc = http_setup_common(c, r, h, err);
+	if (rc == 0)
+		rc = http_headers(&hdrs, c, r, err);
+	if (rc < 0)
+		return rc;
+	cc |= curl_easy_setopt(h, CURLOPT_URL, r->url);
+	cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	cc |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header);
+	cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	cc |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body);
+	cc |= curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	cc |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	cc |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress);
+	cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, r);
+	if (r->follow) /* curl keeps credentials to the first host only */
+		cc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	if (r->resp_fd >= 0)
+		cc |= curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+				       (curl_off_t)r->resp_max);
+	if ((c->send_basic || r->token_req) && c->creds.user != NULL &&
+	    !r->foreign) {
+		cc |= curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		cc |= curl_easy_setopt(h, CURLOPT_USERNAME, c->creds.user);
+		cc |= curl_easy_setopt(h, CURLOPT_PASSWORD, c->creds.pass);
+	}
+	cc |= http_setup_method(h, r);
+	if (cc != CURLE_OK) {
+		curl_slist_free_all(hdrs);
+		return ae_fail(err, AE_ERR, "curl option refused");
+	}
+	cc = curl_easy_perform(h);
+	curl_slist_free_all(hdrs);
+	curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+			  &r->content_length);
+	if (cc == CURLE_FILESIZE_EXCEEDED)
+		r->resp_over = true;
+	if (cc != CURLE_OK)
+		return http_curl_fail(c, r, cc, err);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	return 0;
+}
+
+/* Appends "&scope=<escaped>" for each space-separated scope in `scopes`. */
+static int http_add_scopes(ae_buf *url, CURL *h, const char *scopes,
+			   ae_err *err)
+{
+	const char *p = scopes;
+	int rc = 0;
+
+	while (*p != '\0' && rc == 0) {
+		const char *sp = strchr(p, ' ');
+		size_t n = sp ? (size_t)(sp - p) : strlen(p);
+		if (n > 0) {
+			char *e = curl_easy_escape(h, p, (int)n);
+			if (e == NULL)
+				return ae_fail(err, AE_ERR, "out of memory");
+			rc = ae_buf_printf(url, err, "&scope=%s", e);
+			curl_free(e);
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return rc;
+}
+
+/* The scope to ask for: the challenge's, widened to pull,push for our own
+ * repository when pushing (saves a second round), or ours when absent. */
+static void http_scope(char *out, size_t outsz, const oci_client *c,
+		       const char *challenged)
+{
+	char pull[300];
+
+	snprintf(pull, sizeof(pull), "repository:%s:pull", c->repo);
+	if (challenged[0] == '\0' || (c->push && strcmp(challenged, pull) == 0))
+		snprintf(out, outsz, "repository:%s:%s", c->repo,
+			 c->push ? "pull,push" : "pull");
+	else
+		snprintf(out, outsz, "%s", challenged);
+}
+
+/* Reads the token out of the token server's JSON (`token` or
+ * `access_token`, oci.md §4.2) into c->bearer. */
+static int http_token_take(oci_client *c, const ae_buf *body, ae_err *err)
+{
+	json_t *root = NULL;
+	const char *tok;
+	int rc;
+
+	rc = ae_json_parse((void **)&root, body->data, body->len, err);
+	if (rc < 0)
+		return ae_fail(err, AE_EAUTH, "token response is not JSON");
+	tok = json_string_value(json_object_get(root, "token"));
+	if (tok == NULL || *tok == '\0')
+		tok = json_string_value(json_object_get(root, "access_token"));
+	if (tok == NULL || *tok == '\0' || strlen(tok) > HTTP_TOKEN_MAX) {
+		json_decref(root);
+		return ae_fail(err, AE_EAUTH, "token response has no token");
+	}
+	for (const char *p = tok; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f) {
+			json_decref(root);
+			return ae_fail(err, AE_EAUTH,
+				       "token holds a byte not allowed in a "
+				       "header");
+		}
+	if (c->bearer != NULL) {
+		OPENSSL_cleanse(c->bearer, strlen(c->bearer));
+		free(c->bearer);
+	}
+	c->bearer = strdup(tok);
+	json_decref(root);
+	return c->bearer ? 0 : ae_fail(err, AE_ERR, "out of memory");
+}
+
+/* Builds the token URL: realm?service=..&scope=.. (oci.md §4.2). A plain
+ * HTTP realm is accepted only on loopback: credentials go to it. */
+static int http_token_url(ae_buf *url, oci_client *c, const oci_challenge *ch,
+			  ae_err *err)
+{
+	char scope[1400];
+	char *svc = NULL;
+	int rc;
+
+	if (strncmp(ch->realm, "https://", 8) != 0 &&
+	    !(strncmp(ch->realm, "http://", 7) == 0 &&
+	      http_host_is_loopback(ch->realm + 7)))
+		return ae_fail(err, AE_EAUTH,
+			       "token realm must be https (plain http only "
+			       "on loopback)");
+	http_scope(scope, sizeof(scope), c, ch->scope);
+	rc = ae_buf_printf(url, err, "%s%s", ch->realm,
+			   strchr(ch->realm, '?') ? "&" : "?");
+	if (rc == 0 && ch->service[0] != '\0') {
+		svc = curl_easy_escape(c->curl, ch->service, 0);
+		rc = svc ? ae_buf_printf(url, err, "service=%s", svc)
+			 : ae_fail(err, AE_ERR, "out of memory");
+		curl_free(svc);
+	}
+	if (rc == 0)
+		rc = http_add_scopes(url, c->curl, scope, err);
+	return rc;
+}
+
+/* One bearer round: GET the realm (Basic credentials if configured),
+ * retried like any idempotent GET. */
+static int http_token_fetch(oci_client *c, const oci_challenge *ch, ae_err *err)
+{
+	ae_buf url = AE_BUF_INIT(8192);
+	ae_buf body = AE_BUF_INIT(OCI_TOKEN_RESPONSE_MAX);
+	oci_req *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (r == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	rc = http_token_url(&url, c, ch, err);
+	if (rc == 0)
+		rc = oci__req_init(r, c, "GET", (const char *)url.data, err);
+	if (rc < 0)
+		goto done;
+	r->resp = &body;
+	/* the token server gets the registry credentials (that is the
+	 * protocol), never the previous token */
+	r->token_req = true;
+	rc = oci__send(c, r, true, err);
+	if (rc < 0)
+		goto done;
+	switch (r->status) {
+	case 200:
+		rc = http_token_take(c, &body, err);
+		break;
+	case 401:
+	case 403:
+		rc = ae_fail(err, AE_EAUTH,
+			     "token server refused the credentials (HTTP %ld)",
+			     r->status);
+		break;
+	default:
+		rc = oci__status_fail(r, "token server", err);
+	}
+done:
+	ae_buf_dispose(&url);
+	ae_buf_dispose(&body);
+	free(r);
+	return rc;
+}
+
+/* Answers a 401 once: Basic → send credentials; Bearer → fetch a token. */
+static int http_auth_round(oci_client *c, oci_req *r, ae_err *err)
+{
+	oci_challenge ch;
+	int rc;
+
+	if (r->www_auth[0] == '\0' || r->www_auth_big)
+		return ae_fail(err, AE_EAUTH,
+			       "registry answered 401 without a usable "
+			       "WWW-Authenticate challenge");
+	rc = oci_challenge_parse(&ch, r->www_auth, strlen(r->www_auth), err);
+	if (rc < 0)
+		return ae_fail(err, AE_EAUTH, "bad WWW-Authenticate challenge");
+	if (ch.scheme == OCI_AUTH_BASIC) {
+		if (c->creds.user == NULL)
+			return ae_fail(err, AE_EAUTH,
+				       "registry requires credentials: use "
+				       "--registry-username with "
+				       "--registry-password-stdin or docker "
+				       "login");
+		if (c->send_basic)
+			return ae_fail(err, AE_EAUTH,
+				       "registry refused the credentials");
+		c->send_basic = true;
+		return 0;
+	}
+	return http_token_fetch(c, &ch, err);
+}
+
+/* Parses Retry-After delta-seconds; -1 when absent or an HTTP-date. */
+static long http_retry_after_ms(const char *v)
+{
+	long s = 0;
+
+	if (v == NULL || *v == '\0' || strlen(v) > 7)
+		return -1;
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		s = s * 10 + (*p - '0');
+	}
+	return s * 1000;
+}
+
+static void http_sleep_ms(uint64_t ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000),
+			      (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
+		    uint64_t *waited_ms, const char *why, ae_err *err)
+{
+	long ra = http_retry_after_ms(retry_after);
+	uint64_t wait;
+	unsigned char rnd[2] = {0, 0};
+	char cause[AE_ERR_MSG_MAX];
+
+	snprintf(cause, sizeof(cause), "%s", why);
+	if (attempt >= c->attempts) {
+		ae_err_clear(err);
+		return ae_fail(err, AE_ETRANSIENT,
+			       "%s after %u attempts (transient: retry later)",
+			       cause, attempt);
+	}
+	if (ra >= 0) {
+		wait = (uint64_t)ra;
+	} else {
+		unsigned shift = attempt - 1 > 16 ? 16 : attempt - 1;
+		wait = (uint64_t)c->base_ms << shift;
+		if (wait > OCI_RETRY_CAP_MS)
+			wait = OCI_RETRY_CAP_MS;
+		/* ±25 % jitter so clients do not retry in lockstep */
+		RAND_bytes(rnd, sizeof(rnd));
+		wait = wait * 3 / 4 +
+		       (wait / 2) * (uint64_t)((rnd[0] << 8) | rnd[1]) / 65535;
+	}
+	if (*waited_ms + wait > c->budget_ms) {
+		ae_err_clear(err);
+		return ae_fail(err, AE_ETRANSIENT,
+			       "%s; retry budget of %u ms spent after %u "
+			       "attempts (transient: retry later)",
+			       cause, c->budget_ms, attempt);
+	}
+	http_sleep_ms(wait);
+	*waited_ms += wait;
+	ae_err_clear(err);
+	return 0;
+}
+
+/* Resets the response half before an attempt; rewinds bodies and output. */
+static int http_rewind(oci_req *r, ae_err *err)
+{
+	r->status = 0;
+	r->got = 0;
+	r->resp_over = false;
+	r->io_errno = 0;
+	r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
+	r->retry_after[0] = '\0';
+	r->www_auth_big = false;
+	r->body_off = r->body_start;
+	if (r->resp != NULL)
+		ae_buf_dispose(r->resp);
+	if (r->resp_fd >= 0 && (ftruncate(r->resp_fd, 0) != 0 ||
+				lseek(r->resp_fd, 0, SEEK_SET) != 0))
+		return ae_fail(err, AE_EIO, "truncate download: %s",
+			       strerror(errno));
+	return 0;
+}
+
+int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
+{
+	bool authed = false;
+	unsigned attempt = 0;
+	uint64_t waited = 0;
+	char why[AE_ERR_MSG_MAX + 32];
+	int rc;
+
+	for (;;) {
+		rc = http_rewind(r, err);
+		if (rc == 0)
+			rc = http_once(c, r, err);
+		if (rc == 0 && r->status == 401 && !authed && !r->foreign &&
+		    !r->token_req) {
+			authed = true;
+			rc = http_auth_round(c, r, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (rc == 0 && r->status == 401 && !r->foreign && !r->token_req)
+			return ae_fail(err, AE_EAUTH,
+				       "registry refused the credentials "
+				       "(HTTP 401 after authenticating)");
+		if (rc != AE_ETRANSIENT &&
+		    !(rc == 0 && oci__status_transient(r->status)))
+			return rc;
+		if (!retry)
+			return rc;
+		if (rc == 0)
+			snprintf(why, sizeof(why), "registry answered HTTP %ld",
+				 r->status);
+		else
+			snprintf(why, sizeof(why), "%s", err ? err->msg : "");
+		attempt++;
+		rc = oci__retry_wait(c, attempt, r->retry_after, &waited, why,
+				     err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+int oci__status_fail(const oci_req *r, const char *what, ae_err *err)
+{
+	switch (r->status) {
+	case 401:
+	case 403:
+		return ae_fail(err, AE_EAUTH, "%s: HTTP %ld (access denied)",
+			       what, r->status);
+	case 404:
+		return ae_fail(err, AE_ENOTFOUND, "%s: HTTP 404 (not found)",
+			       what);
+	default:
+		if (oci__status_transient(r->status))
+			return ae_fail(err, AE_ETRANSIENT,
+				       "%s: HTTP %ld (transient)", what,
+				       r->status);
+		return ae_fail(err, AE_EINVAL, "unexpected HTTP %ld from %s",
+			       r->status, what);
+	}
+}

@@ -1,0 +1,141 @@
+/* oci/internal.h -- what the files of oci/ share: credentials, the client
+ * struct, the request engine and the tar writer. Used only inside oci/. */
+#ifndef AE_OCI_INTERNAL_H
+#define AE_OCI_INTERNAL_H
+
+#include "oci/oci.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <stdio.h>
+
+/* Registry credentials; wiped and freed by oci__creds_dispose. */
+typedef struct oci_creds {
+	char *user;
+	char *pass;
+} oci_creds;
+
+/* Looks `host` up in a docker config.json (`auths.<host>.auth`). A missing
+ * file or entry leaves `out` empty and returns 0. */
+int oci__creds_from_docker_config(oci_creds *out, const char *path,
+				  const char *host, ae_err *err);
+void oci__creds_dispose(oci_creds *c);
+
+struct oci_client {
+	CURL *curl;
+	char base[512]; /* scheme://host:port */
+	char host[256]; /* registry host[:port] as in the reference */
+	char repo[256];
+	bool plain_http;
+	bool insecure_tls;
+	bool push;
+	char *ca_file;
+	oci_creds creds;
+	bool send_basic; /* the registry asked for Basic */
+	char *bearer;	 /* current token (wiped on free) */
+	unsigned attempts;
+	unsigned base_ms;
+	unsigned budget_ms;
+	uint64_t chunk_min;
+	oci_progress_fn progress;
+	void *progress_ctx;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* One HTTP exchange. The caller fills the request half; the engine the
+ * response half. Bodies: from memory (`body`) or from `body_fd` starting
+ * at offset `body_off` for `body_len` bytes (hashed into `body_hash` when
+ * set). Responses: into `resp` (capped by its max) or `resp_fd` (capped by
+ * `resp_max`, hashed into `resp_hash`). */
+typedef struct oci_req {
+	oci_client *client;
+	const char *method;
+	char url[4096];
+	const char *accept;
+	const char *content_type;
+	char content_range[48]; /* chunked PATCH: "start-end" */
+	const unsigned char *body;
+	uint64_t body_len;
+	int body_fd;
+	uint64_t body_off;
+	ae_sha256_ctx *body_hash;
+	bool has_body;
+	ae_buf *resp;
+	int resp_fd;
+	uint64_t resp_max;
+	ae_sha256_ctx *resp_hash;
+	bool follow;		 /* follow redirects (blob GET only) */
+	const char *what;	 /* for progress, e.g. a digest */
+	uint64_t progress_base;	 /* bytes of `what` sent before this request */
+	uint64_t progress_total; /* all bytes of `what` */
+	bool foreign;		 /* URL on another origin: no credentials */
+	bool token_req;		 /* to the token realm: Basic only, no rounds */
+	uint64_t body_start;	 /* body_off at the start of an attempt */
+	/* response */
+	long status;
+	curl_off_t content_length;
+	char location[4096];
+	char digest[AE_DIGEST_STR_LEN + 8];
+	char www_auth[OCI_AUTH_HEADER_MAX + 1];
+	bool www_auth_big;
+	char retry_after[32];
+	bool oci_subject;
+	uint64_t got;	/* response body bytes received */
+	bool resp_over; /* the body passed its cap */
+	int io_errno;	/* a local write failed */
+} oci_req;
+
+/* Prepares a request: method, url = base + path (path starting with '/')
+ * or an absolute URL when `path` has a scheme. */
+int oci__req_init(oci_req *r, oci_client *c, const char *method,
+		  const char *path, ae_err *err);
+
+/* Performs the request with authentication (one bearer round per 401) and,
+ * when `retry` is set, the bounded retries of transient failures. Returns 0
+ * with r->status set for any HTTP answer not retried away; AE_ETRANSIENT
+ * when the budget is spent; AE_EAUTH on a second 401; AE_EINVAL on TLS or
+ * protocol failures. */
+int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err);
+
+/* True iff an HTTP status is transient (STYLE §3.8). Cannot fail. */
+bool oci__status_transient(long status);
+
+/* Sleeps before attempt `attempt` (1-based count of failures so far):
+ * Retry-After when given, else base doubling to OCI_RETRY_CAP_MS with
+ * ±25 % jitter. Returns AE_ETRANSIENT (message names `why` and the count)
+ * when attempts or the time budget are spent; `*waited_ms` accumulates. */
+int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
+		    uint64_t *waited_ms, const char *why, ae_err *err);
+
+/* Unexpected status → AE_EINVAL (or AE_ENOTFOUND for 404, AE_EAUTH for
+ * 401/403) with a one-line message. */
+int oci__status_fail(const oci_req *r, const char *what, ae_err *err);
+
+/* Uploads `len` bytes (fd from offset 0, or memory) as blob `digest`
+ * unless the registry already has it. */
+int oci__blob_push_fd(oci_client *c, int fd, uint64_t len, const char *digest,
+		      ae_err *err);
+int oci__blob_push_mem(oci_client *c, const unsigned char *data, size_t len,
+		       const char *digest, ae_err *err);
+
+/* PUTs manifest bytes under `ref` (a tag or a digest) with `media_type`;
+ * the returned Docker-Content-Digest must equal sha256(body). Sets
+ * *subject_out when the registry answered OCI-Subject. */
+int oci__manifest_put(oci_client *c, const unsigned char *body, size_t len,
+		      const char *media_type, const char *ref,
+		      bool *subject_out, ae_err *err);
+
+/* GETs the fallback referrers index of `subject_digest` into `out` (empty
+ * on 404). */
+int oci__index_get(ae_buf *out, oci_client *c, const char *subject_digest,
+		   ae_err *err);
+
+/* ---- tar writer (oci/tar.c) ---- */
+
+/* Writes the deterministic tar+gzip of `dir` to `fd`; stores the digests
+ * of the tar and of the gzip stream, the gzip size and the entry count. */
+int oci__tar_write_dir(int fd, const char *dir, char tar_digest[],
+		       char gz_digest[], uint64_t *gz_size_out,
+		       size_t *entries_out, ae_err *err);
+
+#endif /* AE_OCI_INTERNAL_H */

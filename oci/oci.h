@@ -1,0 +1,318 @@
+/* oci/oci.h -- the OCI registry client: references, the deterministic
+ * evidence artifact, push and pull by digest.
+ *
+ * oci/ moves bytes between a bundle directory, a content-addressed cache and
+ * an OCI distribution registry (SPEC §3 "OCI artifact", reference oci.md).
+ * It never interprets bundle contents: it packs a directory tree, pushes a
+ * Sigstore bundle as opaque bytes, and on pull returns a directory whose
+ * every byte was verified against the digest the caller asked for. Nothing
+ * here prints or exits; progress goes through a callback.
+ *
+ * How the other commands use it:
+ *
+ *   emit --push / push (sign offline first, then push):
+ *     oci_ref_parse(&ref, "reg/repo:tag", &err);
+ *     oci_artifact_build(&art, "OUT/summary-bundle", NULL, &err);
+ *     art->manifest_digest  -- known before any network I/O: sign a statement
+ *                              whose subject is ref.repo + this digest
+ *     oci_client_new(&c, &ref, &opts, &err);
+ *     oci_artifact_push(c, art, tag, &err);
+ *     oci_referrer_push(digest_out, c, art->manifest_digest,
+ *                       art->manifest_len, bundle, bundle_len, &err);
+ *
+ *   verify / check --verify-signatures (pull by bundle.digest):
+ *     oci_ref_require_pinned(&ref, allow_unpinned, &err)  -- before network
+ *     oci_client_new(&c, &ref, &opts, &err);   (NULL client = --offline)
+ *     oci_pull(&res, c, &ref, digest, cache_dir, dest_dir, &err);
+ *     dest_dir now holds the bundle tree plus attestation.intoto.jsonl when
+ *     a signature referrer exists (res.signed).
+ */
+#ifndef AE_OCI_H
+#define AE_OCI_H
+
+#include "evidence/core/ae.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- media types and fixed values (SPEC §3, reference §8) ---- */
+
+#define OCI_MT_MANIFEST	  "application/vnd.oci.image.manifest.v1+json"
+#define OCI_MT_INDEX	  "application/vnd.oci.image.index.v1+json"
+#define OCI_MT_EMPTY	  "application/vnd.oci.empty.v1+json"
+#define OCI_MT_LAYER_TGZ  "application/vnd.oci.image.layer.v1.tar+gzip"
+#define OCI_ARTIFACT_TYPE "application/vnd.nvidia.aicr.artifact"
+#define OCI_SIGSTORE_TYPE "application/vnd.dev.sigstore.bundle.v0.3+json"
+/* The 2-byte empty config "{}" (oci.md §2). */
+#define OCI_EMPTY_DIGEST                                                       \
+	"sha256:"                                                              \
+	"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+/* The file a pulled signature referrer's layer is written to. */
+#define OCI_ATTESTATION_FILE "attestation.intoto.jsonl"
+
+/* ---- caps (reference §0, oci.md §2) ---- */
+
+#define OCI_REF_MAX		  1024 /* a reference string */
+#define OCI_MANIFEST_MAX	  (4u << 20) /* registry rejects larger (oci.md §2) */
+#define OCI_REFERRER_MANIFEST_MAX (1u << 20)   /* reference §0 */
+#define OCI_REFERRER_LAYER_MAX	  (10u << 20)  /* reference §0 */
+#define OCI_INDEX_MAX		  (4u << 20)   /* fallback-tag index */
+#define OCI_LAYER_MAX		  (1ull << 30) /* one evidence layer, 1 GiB */
+#define OCI_TAR_ENTRIES_MAX	  10000	       /* entries in one layer */
+#define OCI_TAR_DEPTH_MAX	  16 /* directory nesting in a layer */
+#define OCI_UNPACKED_MAX	  (2ull << 30) /* bytes written by extraction */
+#define OCI_AUTH_HEADER_MAX	  4096	       /* one WWW-Authenticate value */
+#define OCI_TOKEN_RESPONSE_MAX	  (1u << 20)   /* bearer token JSON */
+#define OCI_DOCKER_CONFIG_MAX	  (1u << 20)   /* ~/.docker/config.json */
+
+/* ---- retries (STYLE §3.8; reference §8.1: 1 s doubling, ±25 % jitter) ---- */
+
+#define OCI_RETRY_ATTEMPTS  5		/* tries per step, first included */
+#define OCI_RETRY_BASE_MS   250		/* first backoff */
+#define OCI_RETRY_CAP_MS    4000	/* backoff ceiling */
+#define OCI_RETRY_BUDGET_MS 120000	/* all waiting of one step */
+#define OCI_CONNECT_TIMEOUT 10		/* seconds */
+#define OCI_STALL_SECONDS   30		/* < 1 byte/s for this long = cut */
+#define OCI_CHUNK_MIN	    (32u << 20) /* blobs above: chunked PATCHes */
+
+/* ---- references ---- */
+
+/* A parsed `[oci://]registry[:port]/repo[:tag][@sha256:hex]`. Plain data.
+ * `registry` is "docker.io" for Docker Hub names (`ubuntu` →
+ * docker.io/library/ubuntu); `tag` and `digest` are "" when absent. */
+typedef struct oci_ref {
+	char registry[256];
+	char repo[256];
+	char tag[129];
+	char digest[AE_DIGEST_STR_LEN];
+} oci_ref;
+
+/* Parses and validates a reference (distribution grammar: lowercase path
+ * components, tag `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`, sha256 digests only).
+ * AE_EINVAL on any violation; `out` is zeroed on failure. */
+int oci_ref_parse(oci_ref *out, const char *s, ae_err *err);
+
+/* True iff the reference carries a digest. Cannot fail. */
+bool oci_ref_is_pinned(const oci_ref *ref);
+
+/* Refuses a tag-only reference before any network I/O (reference §8.3)
+ * unless `allow_unpinned`: AE_EINVAL "tag-only reference ...". */
+int oci_ref_require_pinned(const oci_ref *ref, bool allow_unpinned,
+			   ae_err *err);
+
+/* Formats `registry/repo[:tag][@digest]` (no scheme) into `out`. Returns 0
+ * or AE_ETOOBIG when `outsz` is too small. */
+int oci_ref_format(char *out, size_t outsz, const oci_ref *ref, ae_err *err);
+
+/* True iff `tag` is a valid tag. Cannot fail. */
+bool oci_tag_is_valid(const char *tag);
+
+/* ---- the deterministic artifact (SPEC §3) ---- */
+
+/* What oci_artifact_build produced. Plain data owned by the struct; free
+ * with oci_artifact_free (which also deletes the layer file). */
+typedef struct oci_artifact {
+	char *layer_path; /* temp file holding the layer */
+	uint64_t layer_size;
+	char layer_digest[AE_DIGEST_STR_LEN]; /* sha256 of the .tar.gz */
+	char tar_digest[AE_DIGEST_STR_LEN];   /* sha256 of the plain tar */
+	unsigned char *manifest;	      /* exact bytes to PUT */
+	size_t manifest_len;
+	char manifest_digest[AE_DIGEST_STR_LEN];
+	size_t entries; /* tar entries written */
+} oci_artifact;
+
+/* Packs `bundle_dir` (e.g. OUT/summary-bundle) into a layer file in
+ * `work_dir` (NULL: $TMPDIR or /tmp) and builds the manifest bytes. The
+ * tar holds every file and directory of the tree, sorted bytewise, modes
+ * 0644/0755, uid/gid 0, mtime 0, no user names; the top-level
+ * attestation.intoto.jsonl is left out (it signs this digest and travels as
+ * the referrer). gzip: level 9, mtime 0, OS byte 255. Same tree → same
+ * bytes → same digest, on any machine. Symlinks, devices, FIFOs, names that
+ * are not plain ASCII path elements: AE_EINVAL. Over OCI_TAR_ENTRIES_MAX or
+ * OCI_TAR_DEPTH_MAX: AE_ETOOBIG. `*out` NULL on failure, nothing left on
+ * disk. */
+int oci_artifact_build(oci_artifact **out, const char *bundle_dir,
+		       const char *work_dir, ae_err *err);
+void oci_artifact_free(oci_artifact *a);
+
+/* Builds the manifest bytes for a layer descriptor (exposed for tests and
+ * the fuzzer's round trip). Caller frees *out. */
+int oci_manifest_build(unsigned char **out, size_t *len_out,
+		       const char *layer_digest, uint64_t layer_size,
+		       const char *tar_digest, ae_err *err);
+
+/* Builds the signature referrer manifest: artifactType
+ * OCI_SIGSTORE_TYPE, empty config, one layer (the Sigstore bundle JSON),
+ * subject = the artifact manifest descriptor. Caller frees *out. */
+int oci_referrer_manifest_build(unsigned char **out, size_t *len_out,
+				const char *subject_digest,
+				uint64_t subject_size,
+				const char *bundle_digest, uint64_t bundle_size,
+				ae_err *err);
+
+/* Adds a descriptor to a fallback-tag index (OCI 1.1 referrers tag
+ * schema), keeping every other entry. `old` NULL or len 0 starts an empty
+ * index. An entry with the same digest is not duplicated (*changed_out
+ * false). Caller frees *out. AE_EINVAL when `old` is not an OCI index. */
+int oci_index_add(unsigned char **out, size_t *len_out, bool *changed_out,
+		  const unsigned char *old, size_t old_len, const char *digest,
+		  uint64_t size, const char *artifact_type, ae_err *err);
+
+/* A manifest as the puller sees it: a validated OCI image manifest. */
+typedef struct oci_desc {
+	char media_type[256];
+	char artifact_type[256];
+	char digest[AE_DIGEST_STR_LEN];
+	uint64_t size;
+} oci_desc;
+
+#define OCI_MANIFEST_LAYERS_MAX 16
+
+typedef struct oci_manifest {
+	char artifact_type[256];
+	oci_desc config;
+	oci_desc layers[OCI_MANIFEST_LAYERS_MAX];
+	size_t nlayers;
+	bool has_subject;
+	oci_desc subject;
+} oci_manifest;
+
+/* Parses untrusted manifest bytes strictly: JSON object, schemaVersion 2,
+ * mediaType absent or OCI_MT_MANIFEST, descriptors with sha256 digests and
+ * sizes, at most OCI_MANIFEST_LAYERS_MAX layers. AE_EINVAL otherwise. */
+int oci_manifest_parse(oci_manifest *out, const unsigned char *buf, size_t len,
+		       ae_err *err);
+
+/* Lists the descriptors of an OCI index whose artifactType equals
+ * `artifact_type`, in index order, up to `max`. AE_EINVAL when `buf` is
+ * not an index. */
+int oci_index_find(oci_desc *out, size_t max, size_t *n_out,
+		   const unsigned char *buf, size_t len,
+		   const char *artifact_type, ae_err *err);
+
+/* ---- tar (exposed for tests and fuzzing) ---- */
+
+/* Extracts a plain tar held in memory into the existing empty directory
+ * `dest` (see oci_tar_extract_fd for the rules). */
+int oci_tar_extract_mem(const unsigned char *buf, size_t len, const char *dest,
+			ae_err *err);
+
+/* Extracts a tar+gzip stream read from `fd` into the existing empty
+ * directory `dest`, refusing (AE_EINVAL) absolute paths, `..`, links,
+ * devices, FIFOs, duplicate entries, non-plain names; AE_ETOOBIG past
+ * OCI_TAR_ENTRIES_MAX or OCI_UNPACKED_MAX. PAX path/size records and
+ * `./` prefixes (Go archive/tar, ORAS) are understood. On failure `dest`
+ * may hold partial content: extract into a temp dir and rename. */
+int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err);
+
+/* ---- WWW-Authenticate (RFC 7235 challenges; oci.md §4) ---- */
+
+typedef enum oci_auth_scheme {
+	OCI_AUTH_NONE,
+	OCI_AUTH_BASIC,
+	OCI_AUTH_BEARER,
+} oci_auth_scheme;
+
+typedef struct oci_challenge {
+	oci_auth_scheme scheme;
+	char realm[1024];
+	char service[256];
+	char scope[1024];
+	char error[64];
+} oci_challenge;
+
+/* Parses one WWW-Authenticate value strictly: a Basic or Bearer scheme,
+ * comma-separated auth-params with token or quoted-string values (escapes
+ * understood), no duplicates among realm/service/scope/error. Unknown
+ * parameters are skipped; unknown schemes are AE_EINVAL; over
+ * OCI_AUTH_HEADER_MAX or a field cap: AE_ETOOBIG. */
+int oci_challenge_parse(oci_challenge *out, const char *value, size_t len,
+			ae_err *err);
+
+/* ---- the client ---- */
+
+/* Transfer progress: `done` of `total` bytes of `what` (a digest). Called
+ * from inside the transfer; must not call back into oci. */
+typedef void (*oci_progress_fn)(void *ctx, const char *what, uint64_t done,
+				uint64_t total);
+
+typedef struct oci_client_opts {
+	const char *username; /* basic credentials; NULL: config.json */
+	const char *password;
+	const char *docker_config; /* NULL: $DOCKER_CONFIG/config.json or
+				      ~/.docker/config.json */
+	const char *ca_file;	   /* extra trust for TLS, else system CAs */
+	bool insecure_tls;	   /* --registry-insecure-tls */
+	bool plain_http;	   /* --registry-plain-http: loopback only */
+	bool push;		   /* ask tokens for pull,push */
+	unsigned attempts;	   /* 0: OCI_RETRY_ATTEMPTS */
+	unsigned base_ms;	   /* 0: OCI_RETRY_BASE_MS */
+	unsigned budget_ms;	   /* 0: OCI_RETRY_BUDGET_MS */
+	uint64_t chunk_min;	   /* 0: OCI_CHUNK_MIN */
+	oci_progress_fn progress;
+	void *progress_ctx;
+} oci_client_opts;
+
+#define OCI_CLIENT_OPTS_INIT                                                   \
+	{                                                                      \
+		0                                                              \
+	}
+
+typedef struct oci_client oci_client;
+
+/* Creates a client for `ref`'s registry and repository. No network I/O
+ * happens here. AE_EINVAL: plain HTTP asked for a non-loopback host, an
+ * unreadable docker config. The password is copied and wiped on free. */
+int oci_client_new(oci_client **out, const oci_ref *ref,
+		   const oci_client_opts *opts, ae_err *err);
+void oci_client_free(oci_client *c);
+
+/* Pushes the artifact's blobs (HEAD to skip present ones, monolithic or
+ * chunked upload streamed from disk, hashed on the fly) and its manifest
+ * under `tag` (NULL or "": by digest only). The registry's
+ * Docker-Content-Digest must equal art->manifest_digest (else AE_EVERIFY).
+ * AE_ETRANSIENT after the retry budget, AE_EAUTH when credentials are
+ * refused. */
+int oci_artifact_push(oci_client *c, const oci_artifact *art, const char *tag,
+		      ae_err *err);
+
+/* Pushes a Sigstore bundle as a referrer of `subject_digest` (a manifest of
+ * `subject_size` bytes) and, when the registry does not answer OCI-Subject,
+ * records it in the `sha256-<hex>` fallback index (keeping other entries).
+ * Writes the referrer manifest digest to `digest_out`. */
+int oci_referrer_push(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
+		      const char *subject_digest, uint64_t subject_size,
+		      const unsigned char *bundle, size_t bundle_len,
+		      ae_err *err);
+
+typedef struct oci_pull_result {
+	bool signed_; /* a Sigstore referrer was found */
+	char referrer_digest[AE_DIGEST_STR_LEN];
+	char artifact_type[256];
+	uint64_t files; /* regular files extracted */
+} oci_pull_result;
+
+/* Pulls manifest `digest` of `ref`'s repository into the cache `cache_dir`
+ * (content-addressed: blobs/sha256/<hex>; each blob and manifest verified
+ * for digest and size before it is kept) and extracts the single tar+gzip
+ * layer into `dest_dir`, which must not exist (AE_EEXISTS); it is created
+ * atomically by rename. Then the signature referrer (referrers API, then
+ * the fallback tag) is written as dest_dir/attestation.intoto.jsonl. `c`
+ * NULL = offline: only the cache is read (AE_ENOTFOUND when absent). A
+ * digest or size mismatch is AE_EVERIFY and nothing is cached. */
+int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
+	     const char *cache_dir, const char *dest_dir, ae_err *err);
+
+/* Resolves `tag` to the manifest digest the registry names for it (HEAD,
+ * Docker-Content-Digest). Only for --allow-unpinned-tag: the answer is the
+ * registry's word, which the pulled bytes are then verified against. */
+int oci_tag_resolve(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
+		    const char *tag, ae_err *err);
+
+/* The default cache: $XDG_CACHE_HOME/aicr-evidence, else
+ * $HOME/.cache/aicr-evidence. AE_ETOOBIG when it does not fit. */
+int oci_cache_default(char *out, size_t outsz, ae_err *err);
+
+#endif /* AE_OCI_H */

@@ -1,0 +1,510 @@
+/* oci/pull.c -- pull by digest into a content-addressed cache, then
+ * extract
+ *
+ * Nothing a registry sends is trusted (oci.md §2: it checks neither sizes
+ * nor media types). Every manifest and blob is fetched by digest, capped
+ * (declared size for blobs, counted in the write callback; reference §0
+ * caps for manifests), hashed while streaming to a temp file in the cache
+ * and renamed into `blobs/sha256/<hex>` only when size and digest match; a
+ * mismatch deletes the temp file, so the cache only ever holds verified
+ * bytes. Cached blobs are re-hashed before use (a cache directory is just
+ * files on disk). The signature referrer is looked up through the
+ * referrers API, then the `sha256-<hex>` fallback tag (oci.md §7); its
+ * digest is remembered in `referrers/sha256/<subject hex>` so an offline
+ * pull (no client) finds it too. The bundle tree is extracted into a temp
+ * directory beside the destination and renamed into place last.
+ */
+#define _XOPEN_SOURCE 700
+#include "oci/internal.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PULL_CONFIG_MAX (1u << 20) /* the config blob: "{}" in practice */
+#define PULL_PATH_MAX	4096
+
+typedef struct pull_ctx {
+	oci_client *c; /* NULL: offline */
+	char cache[PULL_PATH_MAX];
+} pull_ctx;
+
+static int pull_path(char *out, const pull_ctx *p, const char *kind,
+		     const char *digest, ae_err *err)
+{
+	int n = snprintf(out, PULL_PATH_MAX, "%s/%s/sha256/%s", p->cache, kind,
+			 digest ? digest + 7 : "");
+
+	if (n < 0 || n >= PULL_PATH_MAX)
+		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+	return 0;
+}
+
+/* Hashes a cached file; 0 and *ok when size and digest match. */
+static int pull_cached_ok(bool *ok, const char *path, const char *digest,
+			  uint64_t size, bool size_known, ae_err *err)
+{
+	unsigned char sha[AE_SHA256_LEN];
+	char got[AE_DIGEST_STR_LEN];
+	uint64_t n = 0, st = 0;
+	int fd = -1, rc;
+
+	*ok = false;
+	rc = ae_open_regular(&fd, &st, AT_FDCWD, path, err);
+	if (rc == AE_ENOTFOUND) {
+		ae_err_clear(err);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	rc = ae_sha256_fd(sha, &n, fd, err);
+	close(fd);
+	if (rc < 0)
+		return rc;
+	ae_digest_format(got, sha);
+	*ok = strcmp(got, digest) == 0 && (!size_known || n == size);
+	if (!*ok)
+		unlink(path); /* a damaged cache entry is refetched */
+	return 0;
+}
+
+/* Downloads blob or manifest `digest` into the cache at `path`. */
+static int pull_fetch(const pull_ctx *p, const char *path, const char *kind,
+		      const char *digest, uint64_t cap, const char *accept,
+		      ae_err *err)
+{
+	char tmp[PULL_PATH_MAX + 16], url[700];
+	unsigned char sha[AE_SHA256_LEN];
+	char got[AE_DIGEST_STR_LEN];
+	oci_req *r = calloc(1, sizeof(*r));
+	int fd = -1, rc;
+
+	if (r == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(r);
+		return ae_fail(err, AE_EIO, "create cache file: %s",
+			       strerror(errno));
+	}
+	snprintf(url, sizeof(url), "/v2/%s/%s/%s", p->c->repo, kind, digest);
+	rc = oci__req_init(r, p->c, "GET", url, err);
+	if (rc == 0)
+		rc = ae_sha256_new(&r->resp_hash, err);
+	if (rc < 0)
+		goto done;
+	r->accept = accept;
+	r->resp_fd = fd;
+	r->resp_max = cap;
+	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
+	r->what = digest;
+	rc = oci__send(p->c, r, true, err);
+	if (rc == AE_ETOOBIG)
+		rc = ae_fail(err, AE_EVERIFY,
+			     "%s is larger than its declared size %llu: "
+			     "rejected, not cached",
+			     digest, (unsigned long long)cap);
+	if (rc < 0)
+		goto done;
+	if (r->status != 200) {
+		rc = oci__status_fail(r, digest, err);
+		goto done;
+	}
+	ae_sha256_final(r->resp_hash, sha);
+	ae_digest_format(got, sha);
+	if (strcmp(got, digest) != 0) {
+		rc = ae_fail(err, AE_EVERIFY,
+			     "registry sent bytes with digest %s for %s: "
+			     "rejected, not cached",
+			     got, digest);
+		goto done;
+	}
+	if (fsync(fd) != 0 || rename(tmp, path) != 0)
+		rc = ae_fail(err, AE_EIO, "store %s in cache: %s", digest,
+			     strerror(errno));
+done:
+	ae_sha256_free(r->resp_hash);
+	close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	free(r);
+	return rc;
+}
+
+/* Ensures `digest` is in the cache, verified; `size` 0 with !size_known
+ * means "cap only" (manifests fetched by digest alone). */
+static int pull_blob(const pull_ctx *p, const char *kind, const char *digest,
+		     uint64_t size, bool size_known, uint64_t cap,
+		     const char *accept, char path[PULL_PATH_MAX], ae_err *err)
+{
+	bool ok = false;
+	int rc;
+
+	if (size_known && size > cap)
+		return ae_fail(err, AE_ETOOBIG,
+			       "%s declares %llu bytes, cap %llu", digest,
+			       (unsigned long long)size,
+			       (unsigned long long)cap);
+	rc = pull_path(path, p, "blobs", digest, err);
+	if (rc == 0)
+		rc = pull_cached_ok(&ok, path, digest, size, size_known, err);
+	if (rc < 0 || ok)
+		return rc;
+	if (p->c == NULL)
+		return ae_fail(err, AE_ENOTFOUND,
+			       "%s is not in the cache (offline)", digest);
+	rc = pull_fetch(p, path, kind, digest, size_known ? size : cap, accept,
+			err);
+	if (rc == 0 && size_known) {
+		rc = pull_cached_ok(&ok, path, digest, size, true, err);
+		if (rc == 0 && !ok)
+			rc = ae_fail(err, AE_EVERIFY,
+				     "%s: size differs from the descriptor",
+				     digest);
+	}
+	return rc;
+}
+
+/* Reads a verified cached manifest into `out`. */
+static int pull_manifest(ae_buf *out, const pull_ctx *p, const char *digest,
+			 uint64_t cap, const char *accept, ae_err *err)
+{
+	char path[PULL_PATH_MAX];
+	int rc = pull_blob(p, "manifests", digest, 0, false, cap, accept, path,
+			   err);
+
+	if (rc == 0)
+		rc = ae_read_file(out, AT_FDCWD, path, cap, err);
+	return rc;
+}
+
+static int pull_rm_one(const char *path, const struct stat *sb, int flag,
+		       struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+/* Removes a temp tree we created. Best effort. */
+static void pull_rmtree(const char *dir)
+{
+	(void)nftw(dir, pull_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Asks the referrers API; *answered false on 404 (no API: 2.8). */
+static int pull_referrers_api(ae_buf *out, bool *answered, const pull_ctx *p,
+			      const char *digest, ae_err *err)
+{
+	oci_req *r = calloc(1, sizeof(*r));
+	char path[700];
+	int rc;
+
+	*answered = false;
+	if (r == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	snprintf(path, sizeof(path), "/v2/%s/referrers/%s", p->c->repo, digest);
+	rc = oci__req_init(r, p->c, "GET", path, err);
+	if (rc < 0)
+		goto done;
+	r->accept = OCI_MT_INDEX;
+	r->resp = out;
+	rc = oci__send(p->c, r, true, err);
+	if (rc < 0)
+		goto done;
+	switch (r->status) {
+	case 200:
+		*answered = true;
+		break;
+	case 404: /* unrouted on 2.8 (oci.md §2): use the tag schema */
+	case 400:
+		ae_buf_dispose(out);
+		break;
+	default:
+		rc = oci__status_fail(r, "referrers API", err);
+	}
+done:
+	free(r);
+	return rc;
+}
+
+/* Finds the first Sigstore referrer of `digest` online; "" if none. */
+static int pull_find_referrer_online(char found[AE_DIGEST_STR_LEN],
+				     const pull_ctx *p, const char *digest,
+				     ae_err *err)
+{
+	ae_buf idx = AE_BUF_INIT(OCI_INDEX_MAX);
+	oci_desc d[8];
+	size_t n = 0;
+	bool answered = false;
+	int rc;
+
+	found[0] = '\0';
+	rc = pull_referrers_api(&idx, &answered, p, digest, err);
+	if (rc == 0 && !answered)
+		rc = oci__index_get(&idx, p->c, digest, err);
+	if (rc == 0 && idx.len > 0)
+		rc = oci_index_find(d, 8, &n, idx.data, idx.len,
+				    OCI_SIGSTORE_TYPE, err);
+	if (rc == 0 && n > 0)
+		memcpy(found, d[0].digest, AE_DIGEST_STR_LEN);
+	ae_buf_dispose(&idx);
+	return rc;
+}
+
+/* The referrer of `digest`: online lookup (remembered in the cache) or,
+ * offline, the remembered one. "" when unsigned. */
+static int pull_find_referrer(char found[AE_DIGEST_STR_LEN], const pull_ctx *p,
+			      const char *digest, ae_err *err)
+{
+	char path[PULL_PATH_MAX];
+	ae_buf b = AE_BUF_INIT(AE_DIGEST_STR_LEN + 8);
+	int rc;
+
+	found[0] = '\0';
+	rc = pull_path(path, p, "referrers", digest, err);
+	if (rc < 0)
+		return rc;
+	if (p->c != NULL) {
+		rc = pull_find_referrer_online(found, p, digest, err);
+		if (rc == 0 && found[0] != '\0')
+			rc = ae_write_atomic(AT_FDCWD, path, found,
+					     strlen(found), 0644, err);
+		return rc;
+	}
+	rc = ae_read_file(&b, AT_FDCWD, path, AE_DIGEST_STR_LEN + 8, err);
+	if (rc == AE_ENOTFOUND) {
+		ae_err_clear(err);
+		return 0;
+	}
+	if (rc == 0 && b.len == AE_DIGEST_STR_LEN - 1 &&
+	    ae_digest_is_valid((const char *)b.data))
+		memcpy(found, b.data, AE_DIGEST_STR_LEN);
+	else if (rc == 0)
+		rc = ae_fail(err, AE_EINVAL, "cache referrer record corrupt");
+	ae_buf_dispose(&b);
+	return rc;
+}
+
+/* Fetches and checks the referrer manifest and writes its layer into
+ * `dir` as the attestation (reference §8.3 rules). */
+static int pull_referrer(const pull_ctx *p, const char *subject,
+			 const char *rdigest, const char *dir, ae_err *err)
+{
+	ae_buf m = AE_BUF_INIT(OCI_REFERRER_MANIFEST_MAX);
+	ae_buf layer = AE_BUF_INIT(OCI_REFERRER_LAYER_MAX);
+	oci_manifest man;
+	char path[PULL_PATH_MAX];
+	int dfd = -1, rc;
+
+	rc = pull_manifest(&m, p, rdigest, OCI_REFERRER_MANIFEST_MAX,
+			   OCI_MT_MANIFEST, err);
+	if (rc == 0)
+		rc = oci_manifest_parse(&man, m.data, m.len, err);
+	if (rc < 0)
+		goto done;
+	if (!man.has_subject || strcmp(man.subject.digest, subject) != 0 ||
+	    strcmp(man.artifact_type, OCI_SIGSTORE_TYPE) != 0 ||
+	    man.nlayers != 1) {
+		rc = ae_fail(err, AE_EVERIFY,
+			     "referrer %s is not a Sigstore bundle for this "
+			     "artifact (subject, artifactType, one layer)",
+			     rdigest);
+		goto done;
+	}
+	rc = pull_blob(p, "blobs", man.layers[0].digest, man.layers[0].size,
+		       true, OCI_REFERRER_LAYER_MAX, NULL, path, err);
+	if (rc == 0)
+		rc = ae_read_file(&layer, AT_FDCWD, path,
+				  OCI_REFERRER_LAYER_MAX, err);
+	if (rc < 0)
+		goto done;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		rc = ae_fail(err, AE_EIO, "open %s: %s", dir, strerror(errno));
+		goto done;
+	}
+	rc = ae_write_atomic(dfd, OCI_ATTESTATION_FILE,
+			     layer.data ? (const void *)layer.data : "",
+			     layer.len, 0644, err);
+done:
+	if (dfd >= 0)
+		close(dfd);
+	ae_buf_dispose(&m);
+	ae_buf_dispose(&layer);
+	return rc;
+}
+
+/* Checks the artifact manifest: one tar(+gzip) layer within the cap. */
+static int pull_check_artifact(const oci_manifest *man, bool *gzip, ae_err *err)
+{
+	if (man->nlayers != 1)
+		return ae_fail(err, AE_EINVAL,
+			       "artifact has %zu layers, want exactly 1",
+			       man->nlayers);
+	if (strcmp(man->layers[0].media_type, OCI_MT_LAYER_TGZ) == 0)
+		*gzip = true;
+	else if (strcmp(man->layers[0].media_type,
+			"application/vnd.oci.image.layer.v1.tar") == 0)
+		*gzip = false;
+	else
+		return ae_fail(err, AE_EINVAL,
+			       "artifact layer is not a tar or tar+gzip");
+	if (man->layers[0].size > OCI_LAYER_MAX)
+		return ae_fail(err, AE_ETOOBIG,
+			       "layer declares %llu bytes, cap %llu",
+			       (unsigned long long)man->layers[0].size,
+			       (unsigned long long)OCI_LAYER_MAX);
+	return 0;
+}
+
+/* Fetches the artifact's blobs and extracts the layer into `tmpdir`. */
+static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
+			 const char *digest, const char *tmpdir, ae_err *err)
+{
+	ae_buf m = AE_BUF_INIT(OCI_MANIFEST_MAX);
+	oci_manifest man;
+	char path[PULL_PATH_MAX];
+	bool gzip = true;
+	int fd = -1, rc;
+
+	rc = pull_manifest(&m, p, digest, OCI_MANIFEST_MAX,
+			   OCI_MT_MANIFEST ", " OCI_MT_INDEX, err);
+	if (rc == 0)
+		rc = oci_manifest_parse(&man, m.data, m.len, err);
+	if (rc == 0)
+		rc = pull_check_artifact(&man, &gzip, err);
+	if (rc == 0)
+		rc = pull_blob(p, "blobs", man.config.digest, man.config.size,
+			       true, PULL_CONFIG_MAX, NULL, path, err);
+	if (rc == 0)
+		rc = pull_blob(p, "blobs", man.layers[0].digest,
+			       man.layers[0].size, true, OCI_LAYER_MAX, NULL,
+			       path, err);
+	if (rc == 0)
+		rc = ae_open_regular(&fd, NULL, AT_FDCWD, path, err);
+	if (rc == 0)
+		rc = oci_tar_extract_fd(fd, gzip, tmpdir, err);
+	if (rc == 0)
+		snprintf(out->artifact_type, sizeof(out->artifact_type), "%s",
+			 man.artifact_type);
+	if (fd >= 0)
+		close(fd);
+	ae_buf_dispose(&m);
+	return rc;
+}
+
+static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
+			ae_err *err)
+{
+	char path[PULL_PATH_MAX];
+	int rc;
+
+	p->c = c;
+	if (snprintf(p->cache, sizeof(p->cache), "%s", cache) >=
+	    (int)sizeof(p->cache))
+		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+	rc = pull_path(path, p, "blobs", NULL, err);
+	if (rc == 0)
+		rc = ae_mkdir_p(path, err);
+	if (rc == 0)
+		rc = pull_path(path, p, "referrers", NULL, err);
+	if (rc == 0)
+		rc = ae_mkdir_p(path, err);
+	return rc;
+}
+
+int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
+	     const char *cache_dir, const char *dest_dir, ae_err *err)
+{
+	pull_ctx p;
+	char tmpdir[PULL_PATH_MAX];
+	struct stat st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (digest == NULL || !ae_digest_is_valid(digest))
+		return ae_fail(err, AE_EINVAL,
+			       "pull needs a sha256 digest (64 lowercase hex)");
+	if (lstat(dest_dir, &st) == 0)
+		return ae_fail(err, AE_EEXISTS, "destination already exists");
+	rc = pull_prepare(&p, c, cache_dir, err);
+	if (rc < 0)
+		return rc;
+	if (snprintf(tmpdir, sizeof(tmpdir), "%s.tmp-XXXXXX", dest_dir) >=
+	    (int)sizeof(tmpdir))
+		return ae_fail(err, AE_ETOOBIG, "destination path too long");
+	if (mkdtemp(tmpdir) == NULL)
+		return ae_fail(err, AE_EIO, "create %s: %s", tmpdir,
+			       strerror(errno));
+	rc = pull_artifact(out, &p, digest, tmpdir, err);
+	if (rc == 0)
+		rc = pull_find_referrer(out->referrer_digest, &p, digest, err);
+	if (rc == 0 && out->referrer_digest[0] != '\0') {
+		rc = pull_referrer(&p, digest, out->referrer_digest, tmpdir,
+				   err);
+		out->signed_ = rc == 0;
+	}
+	if (rc == 0 && rename(tmpdir, dest_dir) != 0)
+		rc = ae_fail(err, AE_EIO, "rename into %s: %s", dest_dir,
+			     strerror(errno));
+	if (rc < 0) {
+		pull_rmtree(tmpdir);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
+int oci_cache_default(char *out, size_t outsz, ae_err *err)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(out, outsz, "%s/aicr-evidence", xdg);
+	else if (home != NULL && *home != '\0')
+		n = snprintf(out, outsz, "%s/.cache/aicr-evidence", home);
+	else
+		return ae_fail(err, AE_EINVAL,
+			       "no cache directory: set XDG_CACHE_HOME or "
+			       "HOME, or pass --cache");
+	if (n < 0 || (size_t)n >= outsz)
+		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+	return 0;
+}
+
+int oci_tag_resolve(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
+		    const char *tag, ae_err *err)
+{
+	oci_req *r = calloc(1, sizeof(*r));
+	char path[700];
+	int rc;
+
+	digest_out[0] = '\0';
+	if (r == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", c->repo, tag);
+	rc = oci__req_init(r, c, "HEAD", path, err);
+	if (rc < 0)
+		goto done;
+	r->accept = OCI_MT_MANIFEST ", " OCI_MT_INDEX;
+	rc = oci__send(c, r, true, err);
+	if (rc == 0 && r->status != 200)
+		rc = oci__status_fail(r, "manifest HEAD", err);
+	if (rc == 0 && !ae_digest_is_valid(r->digest))
+		rc = ae_fail(err, AE_EINVAL,
+			     "registry gave no sha256 Docker-Content-Digest "
+			     "for the tag");
+	if (rc == 0)
+		memcpy(digest_out, r->digest, AE_DIGEST_STR_LEN);
+done:
+	free(r);
+	return rc;
+}

@@ -1,0 +1,348 @@
+/* oci/push.c -- pushing blobs, manifests and the signature referrer
+ *
+ * The upload protocol as Debian's docker-registry 2.8 answers it (oci.md
+ * §3.3-3.7, §5): HEAD the blob and skip it when present with the right
+ * size; else POST a session, then either one PUT with the whole body
+ * (small blobs) or PATCHes of OCI_CHUNK_MIN bytes each followed by an
+ * empty PUT (large ones), always with `Content-Type:
+ * application/octet-stream` and the digest appended to the Location with
+ * `&` (the Location already carries `?_state=`). Bodies stream from the
+ * file and are hashed on the way, so memory does not grow with the blob
+ * and a file that changed since it was packed is caught. A session that
+ * breaks cannot be resumed (offsets are HMAC-pinned in `_state`): the
+ * upload is abandoned with a best-effort DELETE and restarted from a new
+ * POST, within the retry budget. Manifests go last; the registry's
+ * Docker-Content-Digest must equal ours.
+ */
+#include "oci/internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The bytes of one blob: an open file or memory. */
+typedef struct push_src {
+	int fd;
+	const unsigned char *mem;
+	uint64_t len;
+	const char *digest;
+} push_src;
+
+/* 0 with *present_out when the registry already holds the blob. */
+static int push_blob_exists(bool *present_out, oci_client *c, const push_src *s,
+			    ae_err *err)
+{
+	oci_req r;
+	char path[600];
+	int rc;
+
+	*present_out = false;
+	snprintf(path, sizeof(path), "/v2/%s/blobs/%s", c->repo, s->digest);
+	rc = oci__req_init(&r, c, "HEAD", path, err);
+	if (rc == 0)
+		rc = oci__send(c, &r, true, err);
+	if (rc < 0)
+		return rc;
+	switch (r.status) {
+	case 200:
+		*present_out = r.content_length < 0 ||
+			       (uint64_t)r.content_length == s->len;
+		return 0;
+	case 404:
+		return 0;
+	default:
+		return oci__status_fail(&r, "blob HEAD", err);
+	}
+}
+
+/* Turns a Location header into an absolute URL on our registry. A
+ * Location on another origin is used without credentials. */
+static int push_location(char *out, size_t outsz, bool *foreign_out,
+			 const oci_client *c, const char *loc, ae_err *err)
+{
+	int n;
+	size_t bl = strlen(c->base);
+
+	*foreign_out = false;
+	if (loc[0] == '/') {
+		n = snprintf(out, outsz, "%s%s", c->base, loc);
+	} else if (strncmp(loc, "https://", 8) == 0 ||
+		   strncmp(loc, "http://", 7) == 0) {
+		*foreign_out = strncmp(loc, c->base, bl) != 0 ||
+			       (loc[bl] != '/' && loc[bl] != '\0');
+		n = snprintf(out, outsz, "%s", loc);
+	} else {
+		return ae_fail(err, AE_EINVAL,
+			       "registry sent an upload Location that is not "
+			       "a URL");
+	}
+	if (n < 0 || (size_t)n >= outsz)
+		return ae_fail(err, AE_ETOOBIG, "upload Location too long");
+	return 0;
+}
+
+/* POST a new upload session; stores its Location. */
+static int push_session(char *loc, size_t locsz, bool *foreign, oci_client *c,
+			ae_err *err)
+{
+	oci_req r;
+	char path[600];
+	int rc;
+
+	snprintf(path, sizeof(path), "/v2/%s/blobs/uploads/", c->repo);
+	rc = oci__req_init(&r, c, "POST", path, err);
+	if (rc == 0)
+		rc = oci__send(c, &r, false, err);
+	if (rc < 0)
+		return rc;
+	if (r.status != 202)
+		return oci__status_fail(&r, "upload POST", err);
+	if (r.location[0] == '\0')
+		return ae_fail(err, AE_EINVAL,
+			       "upload POST answered 202 without Location");
+	return push_location(loc, locsz, foreign, c, r.location, err);
+}
+
+/* Sends [off, end) of the blob with `method` to `url`; the hash runs
+ * over every byte sent. */
+static int push_send(oci_req *r, oci_client *c, const char *method,
+		     const char *url, bool foreign, const push_src *s,
+		     uint64_t off, uint64_t end, ae_sha256_ctx *hash,
+		     ae_err *err)
+{
+	int rc = oci__req_init(r, c, method, url, err);
+
+	if (rc < 0)
+		return rc;
+	r->foreign = foreign;
+	r->content_type = "application/octet-stream";
+	r->has_body = true;
+	r->body = s->mem;
+	r->body_fd = s->fd;
+	r->body_start = off;
+	r->body_len = end;
+	r->body_hash = hash;
+	r->what = s->digest;
+	r->progress_base = off;
+	r->progress_total = s->len;
+	if (strcmp(method, "PATCH") == 0 && end > off)
+		snprintf(r->content_range, sizeof(r->content_range),
+			 "%llu-%llu", (unsigned long long)off,
+			 (unsigned long long)(end - 1));
+	return oci__send(c, r, false, err);
+}
+
+/* Appends "digest=" to an upload URL with '&' or '?' (oci.md §3.3). */
+static int push_digest_url(char *out, size_t outsz, const char *loc,
+			   const char *digest, ae_err *err)
+{
+	int n = snprintf(out, outsz, "%s%sdigest=%s", loc,
+			 strchr(loc, '?') ? "&" : "?", digest);
+
+	if (n < 0 || (size_t)n >= outsz)
+		return ae_fail(err, AE_ETOOBIG, "upload URL too long");
+	return 0;
+}
+
+/* Checks the final 201 and what was hashed on the way. */
+static int push_finish_check(const oci_req *r, const push_src *s,
+			     ae_sha256_ctx *hash, ae_err *err)
+{
+	unsigned char sha[AE_SHA256_LEN];
+	char got[AE_DIGEST_STR_LEN];
+
+	if (r->status != 201)
+		return oci__status_fail(r, "blob upload PUT", err);
+	ae_sha256_final(hash, sha);
+	ae_digest_format(got, sha);
+	if (strcmp(got, s->digest) != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "blob bytes changed since packing: sent %s, "
+			       "expected %s",
+			       got, s->digest);
+	if (r->digest[0] != '\0' && strcmp(r->digest, s->digest) != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "registry stored the blob as %.80s, expected %s",
+			       r->digest, s->digest);
+	return 0;
+}
+
+/* One upload attempt from a fresh session; `loc` keeps the latest
+ * session URL so a failed attempt can be cancelled. */
+static int push_upload_once(char *loc, size_t locsz, oci_client *c,
+			    const push_src *s, ae_err *err)
+{
+	oci_req *r = calloc(1, sizeof(*r));
+	ae_sha256_ctx *hash = NULL;
+	char url[4200];
+	bool foreign = false;
+	uint64_t off = 0;
+	int rc;
+
+	if (r == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	rc = ae_sha256_new(&hash, err);
+	if (rc == 0)
+		rc = push_session(loc, locsz, &foreign, c, err);
+	if (rc < 0)
+		goto done;
+	/* large blobs: PATCH chunks, each answer carrying the next URL */
+	while (s->len > c->chunk_min && off < s->len) {
+		uint64_t end = s->len - off > c->chunk_min ? off + c->chunk_min
+							   : s->len;
+		rc = push_send(r, c, "PATCH", loc, foreign, s, off, end, hash,
+			       err);
+		if (rc == 0 && r->status != 202)
+			rc = oci__status_fail(r, "upload PATCH", err);
+		if (rc == 0)
+			rc = push_location(loc, locsz, &foreign, c, r->location,
+					   err);
+		if (rc < 0)
+			goto done;
+		off = end;
+	}
+	rc = push_digest_url(url, sizeof(url), loc, s->digest, err);
+	if (rc == 0)
+		rc = push_send(r, c, "PUT", url, foreign, s, off, s->len, hash,
+			       err);
+	if (rc == 0)
+		rc = push_finish_check(r, s, hash, err);
+done:
+	ae_sha256_free(hash);
+	free(r);
+	return rc;
+}
+
+/* Best-effort cancel of a broken session (oci.md §5 step 4). */
+static void push_cancel(oci_client *c, const char *loc)
+{
+	oci_req *r = calloc(1, sizeof(*r));
+	ae_err ignored = {0};
+	bool foreign = false;
+	char url[4200];
+
+	if (r == NULL || loc[0] == '\0')
+		goto done;
+	if (push_location(url, sizeof(url), &foreign, c, loc, &ignored) < 0 ||
+	    oci__req_init(r, c, "DELETE", url, &ignored) < 0)
+		goto done;
+	r->foreign = foreign;
+	(void)oci__send(c, r, false, &ignored);
+done:
+	free(r);
+}
+
+static int push_blob(oci_client *c, const push_src *s, ae_err *err)
+{
+	char loc[4096];
+	bool present = false;
+	unsigned attempt = 0;
+	uint64_t waited = 0;
+	char why[AE_ERR_MSG_MAX + 32];
+	int rc;
+
+	rc = push_blob_exists(&present, c, s, err);
+	if (rc < 0 || present)
+		return rc;
+	for (;;) {
+		loc[0] = '\0';
+		rc = push_upload_once(loc, sizeof(loc), c, s, err);
+		if (rc != AE_ETRANSIENT)
+			return rc;
+		snprintf(why, sizeof(why), "blob upload: %s",
+			 err ? err->msg : "");
+		push_cancel(c, loc);
+		attempt++;
+		rc = oci__retry_wait(c, attempt, NULL, &waited, why, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+int oci__blob_push_fd(oci_client *c, int fd, uint64_t len, const char *digest,
+		      ae_err *err)
+{
+	push_src s = {fd, NULL, len, digest};
+
+	return push_blob(c, &s, err);
+}
+
+int oci__blob_push_mem(oci_client *c, const unsigned char *data, size_t len,
+		       const char *digest, ae_err *err)
+{
+	push_src s = {-1, data ? data : (const unsigned char *)"", len, digest};
+
+	return push_blob(c, &s, err);
+}
+
+int oci__manifest_put(oci_client *c, const unsigned char *body, size_t len,
+		      const char *media_type, const char *ref,
+		      bool *subject_out, ae_err *err)
+{
+	oci_req *r = calloc(1, sizeof(*r));
+	unsigned char sha[AE_SHA256_LEN];
+	char want[AE_DIGEST_STR_LEN], path[700];
+	int rc;
+
+	if (r == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	ae_sha256(sha, body, len);
+	ae_digest_format(want, sha);
+	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", c->repo, ref);
+	rc = oci__req_init(r, c, "PUT", path, err);
+	if (rc < 0)
+		goto done;
+	r->content_type = media_type;
+	r->has_body = true;
+	r->body = body;
+	r->body_len = len;
+	rc = oci__send(c, r, true, err); /* PUT by content: idempotent */
+	if (rc < 0)
+		goto done;
+	if (r->status != 201) {
+		rc = oci__status_fail(r, "manifest PUT", err);
+		goto done;
+	}
+	if (strcmp(r->digest, want) != 0) {
+		rc = ae_fail(err, AE_EVERIFY,
+			     "registry answered digest %.80s for the manifest, "
+			     "expected %s",
+			     r->digest[0] ? r->digest : "(none)", want);
+		goto done;
+	}
+	if (subject_out != NULL)
+		*subject_out = r->oci_subject;
+done:
+	free(r);
+	return rc;
+}
+
+int oci_artifact_push(oci_client *c, const oci_artifact *art, const char *tag,
+		      ae_err *err)
+{
+	uint64_t size = 0;
+	int fd = -1, rc;
+
+	if (tag != NULL && *tag != '\0' && !oci_tag_is_valid(tag))
+		return ae_fail(err, AE_EINVAL, "invalid tag");
+	rc = ae_open_regular(&fd, &size, AT_FDCWD, art->layer_path, err);
+	if (rc < 0)
+		return rc;
+	if (size != art->layer_size) {
+		rc = ae_fail(err, AE_EVERIFY,
+			     "layer file changed since packing");
+		goto done;
+	}
+	rc = oci__blob_push_mem(c, (const unsigned char *)"{}", 2,
+				OCI_EMPTY_DIGEST, err);
+	if (rc == 0)
+		rc = oci__blob_push_fd(c, fd, size, art->layer_digest, err);
+	if (rc == 0)
+		rc = oci__manifest_put(
+			c, art->manifest, art->manifest_len, OCI_MT_MANIFEST,
+			(tag && *tag) ? tag : art->manifest_digest, NULL, err);
+done:
+	close(fd);
+	return rc;
+}
