@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# tests/e2e/test_oci_push_pull.sh -- push and pull against Debian's
+# docker-registry started here on loopback: anonymous, basic auth, bearer
+# token, TLS; cross-checked with skopeo; an artifact in the reference
+# system's layout pushed by skopeo and pulled by us; tag-only refusal;
+# offline pull from the cache; registry down → exit 3.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/registry.sh"
+t_begin
+
+if ! command -v docker-registry >/dev/null || ! command -v skopeo >/dev/null; then
+	bad "docker-registry and skopeo are required (make deps)"
+	t_end
+fi
+
+W=$T_WORK
+mkbundle() { # OUT [extra-bytes]
+	mkdir -p "$1/summary-bundle/ctrf"
+	printf 'kind: RecipeResult\nmetadata: {name: h100-eks}\n' >"$1/summary-bundle/recipe.yaml"
+	printf '{"schemaVersion":"1.0.0","files":[]}\n' >"$1/summary-bundle/manifest.json"
+	printf '{"results":{}}\n' >"$1/summary-bundle/ctrf/deployment.json"
+	[ -n "${2:-}" ] && head -c "$2" /dev/urandom >"$1/summary-bundle/bom.cdx.json"
+	return 0
+}
+mkbundle "$W/out"
+printf '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","n":1}\n' \
+	>"$W/out/summary-bundle/attestation.intoto.jsonl"
+
+# ---- anonymous ----
+if ! reg_start "$W/anon"; then bad "registry starts"; t_end; fi
+t_cleanup "reg_stop $W/anon"
+R=$REG_HOST
+
+run push "$W/out" --to "$R/ev/art" --registry-plain-http --format json
+expect_rc 0 "push to an anonymous registry"
+D=$(jq -r .digest "$T_OUT" 2>/dev/null)
+TAG=$(jq -r .tag "$T_OUT" 2>/dev/null)
+[[ $TAG =~ ^h100-eks-[0-9a-f]{12}$ ]] && ok "the tag is derived as <recipe>-<12 hex>" || bad "derived tag" "$TAG"
+[ "$(jq -r .referrer "$T_OUT")" != null ] && ok "the attestation is pushed as a referrer" || bad "referrer pushed"
+
+raw=$(skopeo inspect --tls-verify=false --raw "docker://$R/ev/art@$D" 2>/dev/null)
+[ "$(jq -r .artifactType <<<"$raw")" = application/vnd.nvidia.aicr.artifact ] &&
+	ok "skopeo inspect --raw shows our artifactType" || bad "skopeo inspect artifactType" "$raw"
+[ "sha256:$(printf '%s' "$raw" | sha256sum | cut -c1-64)" = "$D" ] &&
+	ok "the registry stores the exact manifest bytes" || bad "manifest bytes"
+if skopeo copy --src-tls-verify=false "docker://$R/ev/art@$D" "oci:$W/sk:x" >/dev/null 2>&1; then
+	ok "skopeo copy pulls our artifact"
+else
+	bad "skopeo copy pulls our artifact"
+fi
+
+run push "$W/out" --to "$R/ev/art2:v1" --registry-plain-http --format json
+[ "$(jq -r .digest "$T_OUT")" = "$D" ] && ok "the same bundle pushes to the same digest" || bad "deterministic digest"
+run push "$W/out" --to "$R/ev/art@sha256:0000000000000000000000000000000000000000000000000000000000000000" --registry-plain-http
+expect_rc 2 "a reference pinned to another digest is refused"
+
+# a second, different referrer keeps the first in the fallback index
+cp -r "$W/out" "$W/out2"
+printf '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","n":2}\n' \
+	>"$W/out2/summary-bundle/attestation.intoto.jsonl"
+run push "$W/out2" --to "$R/ev/art" --registry-plain-http
+expect_rc 0 "a second signature pushes"
+idx=$(curl -s -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$R/v2/ev/art/manifests/sha256-${D#sha256:}")
+[ "$(jq '.manifests | length' <<<"$idx")" = 2 ] && ok "the fallback index keeps both referrers" || bad "fallback index" "$idx"
+
+run pull "$R/ev/art@$D" --to "$W/p1" --cache "$W/cache" --registry-plain-http
+expect_rc 0 "pull by digest"
+cmp -s "$W/p1/ctrf/deployment.json" "$W/out/summary-bundle/ctrf/deployment.json" &&
+	ok "pulled files equal the pushed ones" || bad "pulled files"
+[ -s "$W/p1/attestation.intoto.jsonl" ] && ok "the referrer is written as attestation.intoto.jsonl" || bad "attestation pulled"
+[ -s "$W/cache/blobs/sha256/${D#sha256:}" ] && ok "the manifest is cached by digest" || bad "cache layout"
+
+run pull "$R/ev/art:v1" --to "$W/p2" --cache "$W/cache" --registry-plain-http
+expect_rc 64 "a tag-only reference is refused"
+expect_err "tag-only" "the refusal says tag-only"
+run pull "$R/ev/art2:v1" --to "$W/p2" --cache "$W/cache" --registry-plain-http --allow-unpinned-tag
+expect_rc 0 "--allow-unpinned-tag pulls by the resolved digest"
+run pull "$R/ev/art@$D" --to "$W/p1" --cache "$W/cache" --registry-plain-http
+expect_rc 2 "pull refuses an existing destination"
+
+# offline: the cache alone, with the registry unreachable
+run pull "127.0.0.1:1/ev/art@$D" --to "$W/p3" --cache "$W/cache" --offline
+expect_rc 0 "--offline pulls from the cache"
+[ -s "$W/p3/attestation.intoto.jsonl" ] && ok "--offline finds the remembered referrer" || bad "offline referrer"
+# a damaged cache entry is detected and refetched
+layer=$(jq -r '.layers[0].digest' <<<"$raw")
+printf 'garbage' >"$W/cache/blobs/sha256/${layer#sha256:}"
+run pull "127.0.0.1:1/ev/art@$D" --to "$W/p4" --cache "$W/cache" --offline
+expect_rc 2 "a damaged cache entry is not used offline"
+run pull "$R/ev/art@$D" --to "$W/p4" --cache "$W/cache" --registry-plain-http
+expect_rc 0 "a damaged cache entry is refetched online"
+
+run pull "127.0.0.1:1/ev/art@$D" --to "$W/p5" --cache "$W/empty" --registry-plain-http
+expect_rc 3 "registry down exits 3"
+expect_err "transient" "the message says the failure is transient"
+
+run push "$W/out" --to "reg.example/ev/art" --registry-plain-http
+expect_rc 2 "plain HTTP to a non-loopback registry is refused"
+
+# ---- an artifact in the reference system's layout, pushed by skopeo ----
+L=$W/layout
+mkdir -p "$L/blobs/sha256" "$W/ref/b/ctrf"
+printf 'kind: RecipeResult\n' >"$W/ref/b/recipe.yaml"
+printf '{}\n' >"$W/ref/b/manifest.json"
+printf '{}\n' >"$W/ref/b/ctrf/conformance.json"
+# GNU tar with ./ prefixes, real mtimes, user names and PAX headers, like ORAS
+(cd "$W/ref/b" && tar --format=pax -czf "$W/ref/layer.tgz" .)
+put_blob() { local h; h=$(sha256sum "$1" | cut -c1-64); cp "$1" "$L/blobs/sha256/$h"; echo "$h"; }
+printf '{}' >"$W/ref/config"
+ch=$(put_blob "$W/ref/config")
+lh=$(put_blob "$W/ref/layer.tgz")
+ls=$(stat -c %s "$W/ref/layer.tgz")
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.nvidia.aicr.artifact","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:%s","size":2},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s,"annotations":{"io.deis.oras.content.unpack":"true","org.opencontainers.image.title":"."}}],"annotations":{"org.opencontainers.image.created":"1970-01-01T00:00:00Z","org.opencontainers.image.vendor":"NVIDIA"}}' \
+	"$ch" "$lh" "$ls" >"$W/ref/manifest"
+mh=$(put_blob "$W/ref/manifest")
+ms=$(stat -c %s "$W/ref/manifest")
+printf '{"imageLayoutVersion":"1.0.0"}' >"$L/oci-layout"
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
+	"$mh" "$ms" >"$L/index.json"
+if skopeo copy --dest-tls-verify=false "oci:$L:v1" "docker://$R/ev/ref:v1" >/dev/null 2>"$W/sk.err"; then
+	ok "skopeo pushes the reference-layout artifact"
+else
+	bad "skopeo pushes the reference-layout artifact" "$(head -2 "$W/sk.err")"
+fi
+run pull "$R/ev/ref@sha256:$mh" --to "$W/refpull" --cache "$W/cache" --registry-plain-http --format json
+expect_rc 0 "we pull the artifact skopeo pushed"
+[ -s "$W/refpull/ctrf/conformance.json" ] && ok "its ./-prefixed PAX tar extracts" || bad "reference layer extracted"
+expect_out '"signed":false' "no referrer reads as unsigned"
+
+# ---- basic auth ----
+if reg_start "$W/basic" --auth; then
+	t_cleanup "reg_stop $W/basic"
+	run push "$W/out" --to "$REG_HOST/ev/a:v1" --registry-plain-http
+	expect_rc 2 "basic auth without credentials fails"
+	expect_err "requires credentials" "the message asks for credentials"
+	printf '%s\n' "$REG_PASS" >"$W/pw"
+	ae push "$W/out" --to "$REG_HOST/ev/a:v1" --registry-plain-http \
+		--registry-username "$REG_USER" --registry-password-stdin <"$W/pw" >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "basic auth with --registry-password-stdin"
+	printf 'nope\n' | ae push "$W/out" --to "$REG_HOST/ev/a:v1" --registry-plain-http \
+		--registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 2 "a wrong password is refused"
+	expect_err "refused the credentials" "the message says the credentials were refused"
+	auth=$(printf '%s:%s' "$REG_USER" "$REG_PASS" | base64 -w0)
+	printf '{"auths":{"%s":{"auth":"%s"}}}' "$REG_HOST" "$auth" >"$W/config.json"
+	run pull "$REG_HOST/ev/a@$D" --to "$W/bp" --cache "$W/cb" --registry-plain-http --docker-config "$W/config.json"
+	expect_rc 0 "basic auth from a docker config.json"
+else
+	bad "registry with basic auth starts"
+fi
+
+# ---- bearer token ----
+if reg_start "$W/token" --token; then
+	t_cleanup "reg_stop $W/token"
+	run push "$W/out" --to "$REG_HOST/ev/t:v1" --registry-plain-http
+	expect_rc 2 "bearer without credentials is refused by the token server"
+	printf '%s\n' "$REG_PASS" | ae push "$W/out" --to "$REG_HOST/ev/t:v1" --registry-plain-http \
+		--registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "push through the bearer token flow"
+	printf '%s\n' "$REG_PASS" | ae pull "$REG_HOST/ev/t@$D" --to "$W/tp" --cache "$W/ct" \
+		--registry-plain-http --registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "pull through the bearer token flow"
+	[ -s "$W/tp/attestation.intoto.jsonl" ] && ok "the referrer is found with a token" || bad "bearer referrer"
+else
+	bad "registry with token auth starts"
+fi
+
+# ---- TLS ----
+if reg_start "$W/tls" --tls --auth; then
+	t_cleanup "reg_stop $W/tls"
+	printf '%s\n' "$REG_PASS" | ae push "$W/out" --to "$REG_HOST/ev/s:v1" --registry-ca "$REG_CA" \
+		--registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "push over TLS with --registry-ca"
+	run pull "$REG_HOST/ev/s@$D" --to "$W/sp" --cache "$W/cs"
+	expect_rc 2 "an unknown CA is refused"
+	printf '%s\n' "$REG_PASS" | ae pull "$REG_HOST/ev/s@$D" --to "$W/sp" --cache "$W/cs" \
+		--registry-insecure-tls --registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "--registry-insecure-tls skips verification"
+	if skopeo inspect --cert-dir "$W/tls/tls/certdir" --creds "$REG_USER:$REG_PASS" --raw \
+		"docker://$REG_HOST/ev/s@$D" 2>/dev/null | grep -q aicr.artifact; then
+		ok "skopeo reads our TLS push"
+	else
+		bad "skopeo reads our TLS push"
+	fi
+else
+	bad "registry with TLS starts"
+fi
+
+t_end
