@@ -144,6 +144,9 @@ int cmd_slug(int argc, char **argv);
 int cmd_pointer(int argc, char **argv);
 /* `allowlist check|classify` (cmd/allowlist.c) */
 int cmd_allowlist(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
+int cmd_emit(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
 

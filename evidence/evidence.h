@@ -4,6 +4,12 @@
  * Other engineers add the evidence bundle and predicate parts to this
  * header. The signing part (evidence/sign*.c) talks to Fulcio,
  * Rekor and a TSA over HTTP; the verifier links without it (STYLE §3.1).
+ *
+ * The bundle part (evidence/emit.c, verify.c and their helpers) turns a
+ * validation run (recipe, cluster snapshot, CTRF reports) into a minimized
+ * bundle directory with a deterministic manifest and an in-toto statement,
+ * and tells whether such a bundle is intact. It never reads pointers (that
+ * is ledger/) and never talks to a registry (oci/).
  */
 #ifndef AE_EVIDENCE_H
 #define AE_EVIDENCE_H
@@ -301,5 +307,186 @@ int ev_bundle_verify(ev_signer **out, const ev_bundle *bundle,
 
 /* Frees a signer. NULL is a no-op. */
 void ev_signer_free(ev_signer *signer);
+
+/* ==== bundles: emit and verify (issue 5) ==== */
+
+/* Predicate types (reference §0). New bundles are always v3; v1/v2 are
+ * accepted on verify only (STYLE §3.9). */
+#define EV_PREDICATE_V1	  "https://aicr.run/recipe-evidence/v1"
+#define EV_PREDICATE_V2	  "https://aicr.run/recipe-evidence/v2"
+#define EV_PREDICATE_V3	  "https://aicr.run/recipe-evidence/v3"
+#define EV_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
+
+/* Read caps (reference §0 unless noted). */
+#define EV_RECIPE_MAX_BYTES    (1u << 20)  /* recipe.yaml */
+#define EV_MANIFEST_MAX_BYTES  (1u << 20)  /* manifest.json */
+#define EV_STATEMENT_MAX_BYTES (10u << 20) /* statement.intoto.json */
+#define EV_CTRF_MAX_BYTES      (10u << 20) /* one CTRF report read to parse */
+#define EV_BOM_MAX_BYTES       (8u << 20)  /* operator-supplied --bom */
+/* A snapshot is not capped by the reference; 16 MiB is ~40x a large real
+ * one and keeps the YAML tree well under AE_YAML_MAX_NODES. */
+#define EV_SNAPSHOT_MAX_BYTES (16u << 20)
+/* Files listed in one manifest: a bundle has at most 7 fixed files plus
+ * three CTRF reports; 4096 leaves room for legacy layouts. */
+#define EV_MANIFEST_MAX_FILES 4096
+/* CTRF inputs given to one emit (files, or files found in directories). */
+#define EV_CTRF_MAX_INPUTS 256
+
+/* The three phases, in canonical order (reference §0). */
+#define EV_PHASE_COUNT 3
+extern const char *const ev_phase_names[EV_PHASE_COUNT];
+
+/* ---- recipe identity (reference §5.6, docs/formats.md) ---- */
+
+/* Re-emits the recipe YAML canonically into `out` (initialised here):
+ * comments dropped, mapping keys sorted bytewise at every level, and with
+ * `drop_version` the top-level metadata.version removed (v3). AE_EINVAL for
+ * malformed or empty YAML. On failure `out` is empty. */
+int ev_recipe_canonical(ae_buf *out, const unsigned char *buf, size_t len,
+			bool drop_version, ae_err *err);
+
+/* SHA-256 hex (64 lowercase + NUL) of the canonical recipe for
+ * `predicate_type` (v3 drops metadata.version, v1/v2 keep it). AE_EINVAL for
+ * an unknown predicate type or bad YAML. */
+int ev_recipe_digest(char out[AE_SHA256_HEX_LEN + 1], const unsigned char *buf,
+		     size_t len, const char *predicate_type, ae_err *err);
+
+/* The recipe name (reference §5.6 RecipeNameFor): the non-empty, non-`any`
+ * criteria values accelerator, service, os, intent, platform joined by `-`,
+ * or "recipe". New string in *out (free()). AE_EINVAL when a part is not a
+ * plain path element or the recipe selects a profile (not supported). */
+int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
+		   ae_err *err);
+
+/* ---- minimization, policy `minimal` v4 (reference §6) ---- */
+
+#define EV_REDACTION_POLICY  "minimal"
+#define EV_REDACTION_VERSION "v4"
+
+/* Snapshot allowlist (§6.2): writes the redacted snapshot YAML into `out`
+ * (initialised here). On failure `out` is empty. */
+int ev_snapshot_redact(ae_buf *out, const unsigned char *buf, size_t len,
+		       ae_err *err);
+
+/* CTRF scrub (§6.4) of one report: writes the scrubbed JSON into `out`
+ * (initialised here). AE_EINVAL for a report that is not CTRF. */
+int ev_ctrf_redact(ae_buf *out, const unsigned char *buf, size_t len,
+		   ae_err *err);
+
+/* ---- emit ---- */
+
+typedef struct ev_emit_opts {
+	const char *recipe_path;
+	const char *snapshot_path;
+	const char *const *ctrf_paths; /* files or directories */
+	size_t nctrf;
+	const char *bom_path; /* NULL: generate CycloneDX 1.6 */
+	const char *out_dir;  /* summary-bundle/ is created inside */
+	bool full;	      /* ship raw files, no redaction block */
+	bool allow_mutable_validator_tags;
+	int64_t attested_at;	  /* seconds since the epoch, UTC */
+	const char *tool_version; /* predicate aicrVersion */
+} ev_emit_opts;
+
+#define EV_EMIT_OPTS_INIT                                                      \
+	{                                                                      \
+		NULL, NULL, NULL, 0, NULL, NULL, false, false, 0, NULL         \
+	}
+
+/* What emit produced: plain result data. */
+typedef struct ev_emit_result {
+	char recipe_name[256];
+	char recipe_digest[AE_SHA256_HEX_LEN + 1];
+	char manifest_digest[AE_DIGEST_STR_LEN];
+	char attested_at[32]; /* RFC 3339, whole seconds, Z */
+	size_t file_count;
+	int phase_failed; /* sum of failed counts over the phases */
+} ev_emit_result;
+
+/* Builds OUT/summary-bundle (reference §5.2) from the inputs: redacted (or
+ * raw with opts->full) recipe, snapshot, BOM, CTRF per phase, manifest.json
+ * and the unsigned statement.intoto.json. The bundle is assembled in a
+ * temporary directory inside OUT and renamed into place last, so a failure
+ * leaves no summary-bundle behind. Validator images with mutable tags are
+ * refused (AE_EINVAL naming the image) before anything is written. An
+ * existing OUT/summary-bundle is AE_EEXISTS. Streams CTRF copies and hashes:
+ * memory is bounded by one CTRF report, not by their total. */
+int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts,
+		     ae_err *err);
+
+/* ---- verify (reference §9) ---- */
+
+/* What the caller knows from a pointer (parsed by ledger/ or cmd/): claims,
+ * never trusted (STYLE §3.6). Transparent plain data. */
+typedef struct ev_pointer_claim {
+	const char *path;	    /* the pointer file, for the report */
+	const char *recipe;	    /* required */
+	const char *profile;	    /* NULL when absent */
+	const char *oci;	    /* "" before push */
+	const char *digest;	    /* "" before push */
+	const char *predicate_type; /* required */
+	const char *attested_at;    /* may be NULL */
+	bool has_signer;
+	const char *signer_identity;
+	const char *signer_issuer;
+	bool has_rekor_index;
+	int64_t rekor_index;
+} ev_pointer_claim;
+
+typedef enum ev_input_kind {
+	EV_INPUT_DIR,
+	EV_INPUT_POINTER,
+	EV_INPUT_OCI,
+} ev_input_kind;
+
+/* Input detection (reference §9.1). AE_EINVAL for an empty input, an
+ * http(s) URL, a file that is neither a directory nor a .yaml/.yml pointer,
+ * or a string that looks like nothing. */
+int ev_input_detect(ev_input_kind *out, const char *input, ae_err *err);
+
+typedef struct ev_verify_opts {
+	const char *dir; /* the bundle directory (parent or summary-bundle) */
+	ev_input_kind input_kind;
+	const ev_pointer_claim *pointer; /* NULL for a directory input */
+	const char *expected_issuer;	 /* NULL: any */
+	const char *expected_identity_re;
+	const char *trusted_root;
+} ev_verify_opts;
+
+#define EV_VERIFY_OPTS_INIT                                                    \
+	{                                                                      \
+		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL                     \
+	}
+
+/* Verdicts (reference §9.3): the process exit of `verify`. */
+enum {
+	EV_VERDICT_VALID = 0,
+	EV_VERDICT_PHASE_FAILED = 1,
+	EV_VERDICT_INVALID = 2,
+	EV_VERDICT_NONE = 3,
+};
+
+typedef struct ev_verdict ev_verdict;
+
+/* Runs materialize → signature → predicate → inventory → summary on the
+ * bundle and records every step. Findings (tampering, stray files, a signer
+ * claim that differs) are results in *out with rc 0; rc < 0 only when no
+ * report could be built at all (out of memory). Caller frees *out. */
+int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
+		       ae_err *err);
+void ev_verdict_free(ev_verdict *v);
+
+/* The verdict (EV_VERDICT_*). Cannot fail. */
+int ev_verdict_exit(const ev_verdict *v);
+/* True iff exit is 0 and the bundle is unsigned with no signer claim. */
+bool ev_verdict_pending(const ev_verdict *v);
+/* Status of the step named `name` ("passed", "failed", "skipped", "error"),
+ * NULL if it never ran. Borrowed. Cannot fail. */
+const char *ev_verdict_step_status(const ev_verdict *v, const char *name);
+
+/* Renders the JSON report (reference §9.3 key order, 2-space indent,
+ * trailing newline) or the text report into `out` (initialised here). */
+int ev_verdict_json(ae_buf *out, const ev_verdict *v, ae_err *err);
+int ev_verdict_text(ae_buf *out, const ev_verdict *v, ae_err *err);
 
 #endif /* AE_EVIDENCE_H */

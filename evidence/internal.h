@@ -381,4 +381,134 @@ int ev__body_check(const ev__tlog_entry *e, const ev_bundle *b,
 		   const unsigned char *key_der, size_t key_der_len,
 		   ae_err *err);
 
+/* ---- bundles: shared by the emit and verify files (issue 5) ---- */
+
+/* The one YAML emitter of the project's bundle formats (docs/formats.md):
+ * libyaml, block style, 2-space indent, unbounded width, UTF-8, LF, no
+ * document markers; scalars plain when the input was plain (libyaml falls
+ * back to quoting when plain is not allowed), else double-quoted; keys
+ * requested plain. With `sort_keys` every mapping is emitted in bytewise key
+ * order. Appends to `out` (which must be initialised). */
+int ev__yaml_emit(ae_buf *out, const ae_yaml_node *root, bool sort_keys,
+		  ae_err *err);
+
+/* Dumps a json_t (passed as void *) with 2-space indent and a trailing
+ * newline, keys in insertion order. Appends to `out`. */
+int ev__json_dump(ae_buf *out, const void *json, ae_err *err);
+
+/* Media type of a bundle file by suffix (reference §0); "" for none. */
+const char *ev__media_type(const char *path);
+
+/* The phase index of `name`, -1 if it is not one of ev_phase_names. */
+int ev__phase_index(const char *name);
+
+/* Writes (data, len) to a new file `name` under `dirfd` (O_EXCL,
+ * O_NOFOLLOW, 0644). AE_EIO on failure, the partial file removed. */
+int ev__write_new(int dirfd, const char *name, const void *data, size_t len,
+		  ae_err *err);
+
+/* One manifest entry (reference §5.3). */
+typedef struct ev__mfile {
+	char *path;
+	uint64_t size;
+	char sha256[AE_DIGEST_STR_LEN];
+} ev__mfile;
+
+/* Walks every regular file under `dirfd` (a summary-bundle), skipping
+ * manifest.json, statement.intoto.json and attestation.intoto.jsonl at the
+ * top, hashing each by streaming; symlinks and special files are AE_EINVAL.
+ * Sorted by path bytewise. With !hash only paths are listed (sha256 "",
+ * size 0). Caller frees with ev__mfiles_free. */
+int ev__manifest_walk(ev__mfile **files_out, size_t *n_out, int dirfd,
+		      bool hash, ae_err *err);
+void ev__mfiles_free(ev__mfile *files, size_t n);
+
+/* Serialises the manifest (schemaVersion 1.0.0, files sorted, 2-space
+ * indent, trailing newline) into `out` (appended). */
+int ev__manifest_render(ae_buf *out, const ev__mfile *files, size_t n,
+			ae_err *err);
+
+/* Parses manifest.json bytes: schemaVersion 1.0.x, each entry a local
+ * relative path ("not a local path"), size, "sha256:<hex>". Entries in file
+ * order. AE_EINVAL on any rule broken. */
+int ev__manifest_parse(ev__mfile **files_out, size_t *n_out,
+		       const unsigned char *buf, size_t len, ae_err *err);
+
+/* True iff `path` is a relative slash path whose every element is plain
+ * (ae_path_element_is_plain): no "..", no leading "/", no empty element. */
+bool ev__path_is_local(const char *path);
+
+/* Counts of one phase (reference §5.5). */
+typedef struct ev__phase {
+	bool present;
+	int64_t passed, failed, skipped;
+	char ctrf_digest[AE_DIGEST_STR_LEN];
+} ev__phase;
+
+/* Validates a parsed CTRF report (json_t as void *) and adds its summary
+ * counts to `ph` (the summary block when present, else the tests' statuses).
+ * AE_EINVAL when it is not CTRF. */
+int ev__ctrf_count(ev__phase *ph, const void *report, ae_err *err);
+
+/* Scrubs one CTRF test object in place (reference §6.4); `applied` gets the
+ * bit of each rule that fired (EV__RULE_*). */
+enum {
+	EV__RULE_SNAPSHOT_HEADER = 1 << 0,
+	EV__RULE_SNAPSHOT_MEAS = 1 << 1,
+	EV__RULE_CTRF_EXTRA = 1 << 2,
+	EV__RULE_CTRF_MESSAGE = 1 << 3,
+	EV__RULE_CTRF_STDOUT = 1 << 4,
+	EV__RULE_CTRF_PROVENANCE = 1 << 5,
+};
+int ev__ctrf_scrub_test(void *test, unsigned *applied, ae_err *err);
+
+/* The ids of the rules in `applied`, sorted (reference §6.5). Returns a new
+ * json array (void *) or NULL on OOM. */
+void *ev__redaction_applied(unsigned applied);
+
+/* From the raw snapshot tree: the predicate fingerprint object and the
+ * observed container images (registry-stripped name:tag, sorted, unique),
+ * both new json_t (void *). */
+int ev__snapshot_fingerprint(void **out, const ae_yaml_node *snap, ae_err *err);
+int ev__snapshot_images(void **out, const ae_yaml_node *snap, ae_err *err);
+
+/* criteriaMatch (reference §5.5) of the recipe criteria against the
+ * fingerprint. New json_t in *out. */
+int ev__criteria_match(void **out, const ae_yaml_node *recipe,
+		       const void *fingerprint, ae_err *err);
+
+/* Generates the CycloneDX 1.6 BOM for the recipe's enabled componentRefs
+ * and the observed images. New json_t in *out. */
+int ev__bom_generate(void **out, const ae_yaml_node *recipe, const void *images,
+		     ae_err *err);
+
+/* A CTRF input of emit: a file and the phase it belongs to. */
+typedef struct ev__ctrf_input {
+	char *path;
+	int phase;
+} ev__ctrf_input;
+
+/* Expands files and directories into CTRF inputs (reference §6.3): a
+ * directory contributes its *.json files and those of its sub-directories
+ * named after a phase, sorted by name. The phase of a file is its name
+ * (`conformance.json`), the part of it before the first `-`, `_` or `.`,
+ * or its directory's name. AE_EINVAL when a file has no phase,
+ * AE_ETOOBIG past EV_CTRF_MAX_INPUTS. Free with ev__ctrf_inputs_free. */
+int ev__ctrf_collect(ev__ctrf_input **out, size_t *n_out,
+		     const char *const *paths, size_t npaths, ae_err *err);
+void ev__ctrf_inputs_free(ev__ctrf_input *in, size_t n);
+
+/* Reads and checks one CTRF input (capped at EV_CTRF_MAX_BYTES), adds its
+ * counts to `ph` and appends the validator images it names
+ * (results.tool.image) to the json array `images`. */
+int ev__ctrf_scan(ev__phase *ph, void *images, const char *path, ae_err *err);
+
+/* Writes `name` under `dirfd`: the phase file merged from the `n` inputs
+ * of one phase, scrubbed unless `full`. One input with `full` is copied
+ * byte for byte. Streams: one report is held in memory at a time. Sets
+ * *applied bits of the rules used. */
+int ev__ctrf_write_phase(unsigned *applied, int dirfd, const char *name,
+			 const ev__ctrf_input *in, size_t n, bool full,
+			 ae_err *err);
+
 #endif /* AE_EVIDENCE_INTERNAL_H */

@@ -1,0 +1,529 @@
+/* evidence/emit.c -- build a bundle directory from a validation run
+ *
+ * emit reads the recipe, the snapshot and the CTRF reports, decides
+ * everything that can fail (parsing, phases, the mutable-tag gate, the BOM)
+ * before it writes a byte, then assembles summary-bundle/ in a temporary
+ * directory next to it and renames it into place last (reference §5, §7;
+ * SPEC §7 "never half-writes"). The predicate is computed from the raw
+ * inputs; what is shipped is minimized unless --full (reference §6).
+ */
+#include "evidence/internal.h"
+#include "evidence/evidence.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Everything emit has read and worked out, before writing. */
+typedef struct emit_ctx {
+	const ev_emit_opts *o;
+	ae_buf recipe, snapshot;
+	ae_yaml_node *recipe_tree, *snap_tree;
+	char *name;
+	char digest[AE_SHA256_HEX_LEN + 1];
+	ev__ctrf_input *inputs;
+	size_t ninputs;
+	ev__phase phases[EV_PHASE_COUNT];
+	json_t *images;	   /* validator images, raw strings */
+	json_t *fp;	   /* fingerprint */
+	json_t *match;	   /* criteriaMatch */
+	json_t *observed;  /* images seen by the snapshot */
+	ae_buf bom;	   /* bom.cdx.json bytes */
+	int64_t bom_count; /* components */
+	unsigned applied;  /* redaction rules used */
+	char at[32];
+} emit_ctx;
+
+static void emit_ctx_dispose(emit_ctx *c)
+{
+	ae_buf_dispose(&c->recipe);
+	ae_buf_dispose(&c->snapshot);
+	ae_buf_dispose(&c->bom);
+	ae_yaml_free(c->recipe_tree);
+	ae_yaml_free(c->snap_tree);
+	free(c->name);
+	ev__ctrf_inputs_free(c->inputs, c->ninputs);
+	json_decref(c->images);
+	json_decref(c->fp);
+	json_decref(c->match);
+	json_decref(c->observed);
+}
+
+/* True iff the image's tag is one that moves (reference §7, #2873). */
+static bool emit_tag_is_mutable(const char *image)
+{
+	const char *slash = strrchr(image, '/');
+	const char *colon = strrchr(slash ? slash : image, ':');
+	size_t n;
+
+	if (colon == NULL)
+		return false;
+	n = strcspn(colon + 1, "@");
+	return (n == 6 && strncmp(colon + 1, "latest", 6) == 0) ||
+	       (n == 4 && strncmp(colon + 1, "edge", 4) == 0);
+}
+
+/* Reads recipe and snapshot, derives name, digest, fingerprint, match. */
+static int emit_read_inputs(emit_ctx *c, ae_err *err)
+{
+	int rc;
+
+	rc = ae_read_file(&c->recipe, AT_FDCWD, c->o->recipe_path,
+			  EV_RECIPE_MAX_BYTES, err);
+	if (rc == 0)
+		rc = ae_yaml_parse(&c->recipe_tree, c->recipe.data,
+				   c->recipe.len, err);
+	if (rc == 0 && c->recipe_tree == NULL)
+		rc = ae_fail(err, AE_EINVAL, "recipe is empty");
+	if (rc == 0)
+		rc = ev_recipe_name(&c->name, c->recipe.data, c->recipe.len,
+				    err);
+	if (rc == 0)
+		rc = ev_recipe_digest(c->digest, c->recipe.data, c->recipe.len,
+				      EV_PREDICATE_V3, err);
+	if (rc == 0)
+		rc = ae_read_file(&c->snapshot, AT_FDCWD, c->o->snapshot_path,
+				  EV_SNAPSHOT_MAX_BYTES, err);
+	if (rc == 0)
+		rc = ae_yaml_parse(&c->snap_tree, c->snapshot.data,
+				   c->snapshot.len, err);
+	if (rc == 0 &&
+	    (c->snap_tree == NULL || c->snap_tree->kind != AE_YAML_MAP))
+		rc = ae_fail(err, AE_EINVAL, "snapshot is not a YAML mapping");
+	if (rc == 0)
+		rc = ev__snapshot_fingerprint((void **)&c->fp, c->snap_tree,
+					      err);
+	if (rc == 0)
+		rc = ev__criteria_match((void **)&c->match, c->recipe_tree,
+					c->fp, err);
+	if (rc == 0)
+		rc = ev__snapshot_images((void **)&c->observed, c->snap_tree,
+					 err);
+	return rc;
+}
+
+/* Finds and scans the CTRF reports, then applies the mutable-tag gate. */
+static int emit_scan_ctrf(emit_ctx *c, ae_err *err)
+{
+	int rc;
+
+	c->images = json_array();
+	if (c->images == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	rc = ev__ctrf_collect(&c->inputs, &c->ninputs, c->o->ctrf_paths,
+			      c->o->nctrf, err);
+	for (size_t i = 0; rc == 0 && i < c->ninputs; i++) {
+		rc = ev__ctrf_scan(&c->phases[c->inputs[i].phase], c->images,
+				   c->inputs[i].path, err);
+		if (rc < 0) {
+			char r[AE_REPR_BUF];
+			ae_err inner = *err;
+			ae_err_clear(err);
+			rc = ae_fail(err, rc, "%s: %s",
+				     ae_repr(r, sizeof(r), c->inputs[i].path,
+					     strlen(c->inputs[i].path)),
+				     inner.msg);
+		}
+	}
+	for (size_t i = 0; rc == 0 && !c->o->allow_mutable_validator_tags &&
+			   i < json_array_size(c->images);
+	     i++) {
+		const char *img =
+			json_string_value(json_array_get(c->images, i));
+		char r[AE_REPR_BUF];
+		if (emit_tag_is_mutable(img))
+			rc = ae_fail(err, AE_EINVAL,
+				     "validator image %s has a mutable tag "
+				     "(pass --allow-mutable-validator-tags to "
+				     "record it anyway)",
+				     ae_repr(r, sizeof(r), img, strlen(img)));
+	}
+	return rc;
+}
+
+/* The operator's BOM verbatim, or a generated CycloneDX 1.6 document. */
+static int emit_bom(emit_ctx *c, ae_err *err)
+{
+	json_t *doc = NULL;
+	int rc;
+
+	if (c->o->bom_path != NULL) {
+		rc = ae_read_file(&c->bom, AT_FDCWD, c->o->bom_path,
+				  EV_BOM_MAX_BYTES, err);
+		if (rc == 0)
+			rc = ae_json_parse((void **)&doc, c->bom.data,
+					   c->bom.len, err);
+		if (rc == 0 && !json_is_object(doc))
+			rc = ae_fail(err, AE_EINVAL,
+				     "BOM is not a JSON object");
+	} else {
+		ae_buf_init(&c->bom, EV_BOM_MAX_BYTES);
+		rc = ev__bom_generate((void **)&doc, c->recipe_tree,
+				      c->observed, err);
+		if (rc == 0)
+			rc = ev__json_dump(&c->bom, doc, err);
+	}
+	if (rc == 0) {
+		const json_t *comps = json_object_get(doc, "components");
+		c->bom_count = json_is_array(comps)
+				       ? (int64_t)json_array_size(comps)
+				       : 0;
+	}
+	json_decref(doc);
+	return rc;
+}
+
+/* validatorImages: {image, digest} deduped by image, sorted (§5.5). */
+static json_t *emit_validator_images(const json_t *raw)
+{
+	json_t *out = json_array();
+	char **v = calloc(json_array_size(raw) + 1, sizeof(*v));
+	size_t n = json_array_size(raw);
+
+	for (size_t i = 0; v != NULL && i < n; i++)
+		v[i] = (char *)json_string_value(json_array_get(raw, i));
+	if (out == NULL || v == NULL) {
+		free(v);
+		json_decref(out);
+		return NULL;
+	}
+	for (size_t i = 1; i < n; i++) { /* insertion sort: a handful */
+		char *x = v[i];
+		size_t j = i;
+		for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *at = strchr(v[i], '@');
+		size_t il = at ? (size_t)(at - v[i]) : strlen(v[i]);
+		json_t *e;
+		if (i > 0 && strcmp(v[i], v[i - 1]) == 0)
+			continue;
+		e = json_pack("{s:s%,s:s}", "image", v[i], il, "digest",
+			      at ? at + 1 : "");
+		if (e == NULL || json_array_append_new(out, e)) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+	}
+	free(v);
+	return out;
+}
+
+/* phases: only phases that ran, with counts and ctrfDigest (§5.5). */
+static json_t *emit_phases(const emit_ctx *c)
+{
+	json_t *ph = json_object();
+
+	for (int i = 0; ph != NULL && i < EV_PHASE_COUNT; i++) {
+		const ev__phase *p = &c->phases[i];
+		json_t *o;
+		if (!p->present)
+			continue;
+		o = json_pack("{sIsIsIss}", "passed", (json_int_t)p->passed,
+			      "failed", (json_int_t)p->failed, "skipped",
+			      (json_int_t)p->skipped, "ctrfDigest",
+			      p->ctrf_digest);
+		if (o == NULL ||
+		    json_object_set_new(ph, ev_phase_names[i], o)) {
+			json_decref(ph);
+			return NULL;
+		}
+	}
+	return ph;
+}
+
+/* The v3 predicate (reference §5.5), keys in the reference's order. */
+static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
+			      size_t file_count)
+{
+	unsigned char sha[AE_SHA256_LEN];
+	char bom_digest[AE_DIGEST_STR_LEN];
+	json_t *p;
+
+	ae_sha256(sha, c->bom.data, c->bom.len);
+	ae_digest_format(bom_digest, sha);
+	p = json_pack(
+		"{sssssssssos{ssss}sOsOsos{sssssssI}s{sssI}}", "schemaVersion",
+		"1.0.0", "attestedAt", c->at, "aicrVersion",
+		c->o->tool_version ? c->o->tool_version : "",
+		"validatorCatalogVersion", "", "validatorImages",
+		emit_validator_images(c->images), "recipe", "name", c->name,
+		"digest", c->digest, "fingerprint", c->fp, "criteriaMatch",
+		c->match, "phases", emit_phases(c), "bom", "format",
+		"CycloneDX", "version", "1.6", "digest", bom_digest,
+		"imageCount", (json_int_t)c->bom_count, "manifest", "digest",
+		manifest_digest, "fileCount", (json_int_t)file_count);
+	if (p != NULL && !c->o->full) {
+		json_t *r =
+			json_pack("{ssssso}", "policy", EV_REDACTION_POLICY,
+				  "version", EV_REDACTION_VERSION, "applied",
+				  ev__redaction_applied(c->applied));
+		if (r == NULL || json_object_set_new(p, "redaction", r)) {
+			json_decref(p);
+			p = NULL;
+		}
+	}
+	return p;
+}
+
+/* Writes statement.intoto.json: the local, unsigned statement (§5.4). */
+static int emit_statement(int dirfd, const emit_ctx *c, json_t *predicate,
+			  ae_err *err)
+{
+	char subject[300];
+	ae_buf b = AE_BUF_INIT(EV_STATEMENT_MAX_BYTES);
+	json_t *st;
+	int rc;
+
+	snprintf(subject, sizeof(subject), "recipe:%s", c->name);
+	st = json_pack("{sss[{sss{ss}}]sssO}", "_type", EV_STATEMENT_TYPE,
+		       "subject", "name", subject, "digest", "sha256",
+		       c->digest, "predicateType", EV_PREDICATE_V3, "predicate",
+		       predicate);
+	if (st == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	rc = ev__json_dump(&b, st, err);
+	if (rc == 0)
+		rc = ev__write_new(dirfd, "statement.intoto.json", b.data,
+				   b.len, err);
+	json_decref(st);
+	ae_buf_dispose(&b);
+	return rc;
+}
+
+/* Writes recipe.yaml, snapshot.yaml, bom.cdx.json and ctrf/. */
+static int emit_write_files(int dirfd, emit_ctx *c, ae_err *err)
+{
+	ae_buf b = AE_BUF_INIT(1);
+	int ctrf = -1, rc;
+
+	/* Minimized: the recipe canonical (comments gone) but with its
+	 * metadata.version, so the digest recomputes from the shipped bytes. */
+	if (c->o->full)
+		rc = ev__write_new(dirfd, "recipe.yaml", c->recipe.data,
+				   c->recipe.len, err);
+	else
+		rc = ev_recipe_canonical(&b, c->recipe.data, c->recipe.len,
+					 false, err);
+	if (rc == 0 && !c->o->full)
+		rc = ev__write_new(dirfd, "recipe.yaml", b.data, b.len, err);
+	ae_buf_dispose(&b);
+	if (rc == 0 && c->o->full) {
+		rc = ev__write_new(dirfd, "snapshot.yaml", c->snapshot.data,
+				   c->snapshot.len, err);
+	} else if (rc == 0) {
+		rc = ev_snapshot_redact(&b, c->snapshot.data, c->snapshot.len,
+					err);
+		if (rc == 0)
+			rc = ev__write_new(dirfd, "snapshot.yaml", b.data,
+					   b.len, err);
+		c->applied |= EV__RULE_SNAPSHOT_HEADER | EV__RULE_SNAPSHOT_MEAS;
+		ae_buf_dispose(&b);
+	}
+	if (rc == 0)
+		rc = ev__write_new(dirfd, "bom.cdx.json", c->bom.data,
+				   c->bom.len, err);
+	if (rc == 0 && mkdirat(dirfd, "ctrf", 0755) != 0)
+		rc = ae_fail(err, AE_EIO, "mkdir ctrf: %s", strerror(errno));
+	if (rc == 0) {
+		ctrf = openat(dirfd, "ctrf",
+			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (ctrf < 0)
+			rc = ae_fail(err, AE_EIO, "open ctrf: %s",
+				     strerror(errno));
+	}
+	for (int ph = 0; rc == 0 && ph < EV_PHASE_COUNT; ph++) {
+		ev__ctrf_input sel[EV_CTRF_MAX_INPUTS];
+		char name[64];
+		size_t n = 0;
+		for (size_t i = 0; i < c->ninputs; i++) {
+			if (c->inputs[i].phase == ph)
+				sel[n++] = c->inputs[i];
+		}
+		if (n == 0)
+			continue;
+		snprintf(name, sizeof(name), "%s.json", ev_phase_names[ph]);
+		rc = ev__ctrf_write_phase(&c->applied, ctrf, name, sel, n,
+					  c->o->full, err);
+	}
+	if (ctrf >= 0)
+		close(ctrf);
+	return rc;
+}
+
+/* manifest.json, then the predicate and the statement that pin it. */
+static int emit_seal(int dirfd, emit_ctx *c, ev_emit_result *res, ae_err *err)
+{
+	unsigned char sha[AE_SHA256_LEN];
+	ae_buf b = AE_BUF_INIT(EV_MANIFEST_MAX_BYTES);
+	ev__mfile *files = NULL;
+	json_t *pred = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = ev__manifest_walk(&files, &n, dirfd, true, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int ph;
+		char name[64];
+		if (strncmp(files[i].path, "ctrf/", 5) != 0)
+			continue;
+		snprintf(name, sizeof(name), "%s", files[i].path + 5);
+		name[strcspn(name, ".")] = '\0';
+		ph = ev__phase_index(name);
+		if (ph >= 0)
+			memcpy(c->phases[ph].ctrf_digest, files[i].sha256,
+			       AE_DIGEST_STR_LEN);
+	}
+	if (rc == 0)
+		rc = ev__manifest_render(&b, files, n, err);
+	if (rc == 0)
+		rc = ev__write_new(dirfd, "manifest.json", b.data, b.len, err);
+	if (rc == 0) {
+		ae_sha256(sha, b.data, b.len);
+		ae_digest_format(res->manifest_digest, sha);
+		res->file_count = n;
+		pred = emit_predicate(c, res->manifest_digest, n);
+		if (pred == NULL)
+			rc = ae_fail(err, AE_ERR, "out of memory");
+	}
+	if (rc == 0)
+		rc = emit_statement(dirfd, c, pred, err);
+	json_decref(pred);
+	ev__mfiles_free(files, n);
+	ae_buf_dispose(&b);
+	return rc;
+}
+
+/* Removes the staging directory (two levels: files and ctrf/). Best
+ * effort: it is ours and under OUT. */
+static void emit_remove_tree(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		unlinkat(parent, name, AT_REMOVEDIR);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, e->d_name, 0) != 0)
+			emit_remove_tree(fd, e->d_name);
+	}
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* Checks the options and formats attestedAt. */
+static int emit_check_opts(emit_ctx *c, ae_err *err)
+{
+	const ev_emit_opts *o = c->o;
+	time_t t = (time_t)o->attested_at;
+	struct tm tm;
+
+	if (o->recipe_path == NULL || o->snapshot_path == NULL ||
+	    o->out_dir == NULL || o->nctrf == 0)
+		return ae_fail(
+			err, AE_EINVAL,
+			"recipe, snapshot, CTRF and output are required");
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(c->at, sizeof(c->at), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return ae_fail(err, AE_EINVAL, "attestedAt out of range");
+	return 0;
+}
+
+int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
+{
+	char stage[] = ".summary-bundle.XXXXXX";
+	emit_ctx c;
+	struct stat st;
+	int outfd = -1, dirfd = -1, rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.o = opts;
+	rc = emit_check_opts(&c, err);
+	if (rc == 0)
+		rc = emit_read_inputs(&c, err);
+	if (rc == 0)
+		rc = emit_scan_ctrf(&c, err);
+	if (rc == 0)
+		rc = emit_bom(&c, err);
+	if (rc < 0)
+		goto done;
+	/* Nothing has been written up to here. */
+	rc = ae_mkdir_p(opts->out_dir, err);
+	if (rc < 0)
+		goto done;
+	outfd = open(opts->out_dir,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (outfd < 0) {
+		rc = ae_fail(err, AE_EIO, "open output: %s", strerror(errno));
+		goto done;
+	}
+	if (fstatat(outfd, "summary-bundle", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		rc = ae_fail(err, AE_EEXISTS,
+			     "summary-bundle already exists in the output");
+		goto done;
+	}
+	for (int tries = 0; tries < 16; tries++) {
+		snprintf(stage, sizeof(stage), ".summary-bundle.%06x",
+			 (unsigned)(getpid() * 31 + tries) & 0xffffff);
+		if (mkdirat(outfd, stage, 0755) == 0)
+			break;
+		if (errno != EEXIST || tries == 15) {
+			rc = ae_fail(err, AE_EIO, "mkdir staging: %s",
+				     strerror(errno));
+			goto done;
+		}
+	}
+	dirfd = openat(outfd, stage,
+		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0) {
+		rc = ae_fail(err, AE_EIO, "open staging: %s", strerror(errno));
+		goto cleanup;
+	}
+	rc = emit_write_files(dirfd, &c, err);
+	if (rc == 0)
+		rc = emit_seal(dirfd, &c, out, err);
+	if (rc == 0 && fsync(dirfd) != 0)
+		rc = ae_fail(err, AE_EIO, "fsync: %s", strerror(errno));
+	if (rc == 0 &&
+	    renameat2(outfd, stage, outfd, "summary-bundle", RENAME_NOREPLACE))
+		rc = ae_fail(err, errno == EEXIST ? AE_EEXISTS : AE_EIO,
+			     "rename into summary-bundle: %s", strerror(errno));
+cleanup:
+	if (rc < 0)
+		emit_remove_tree(outfd, stage);
+done:
+	if (rc == 0) {
+		snprintf(out->recipe_name, sizeof(out->recipe_name), "%s",
+			 c.name);
+		memcpy(out->recipe_digest, c.digest, sizeof(c.digest));
+		memcpy(out->attested_at, c.at, sizeof(c.at));
+		for (int i = 0; i < EV_PHASE_COUNT; i++)
+			out->phase_failed += (int)c.phases[i].failed;
+	} else {
+		memset(out, 0, sizeof(*out));
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	if (outfd >= 0)
+		close(outfd);
+	emit_ctx_dispose(&c);
+	return rc;
+}

@@ -1,0 +1,173 @@
+/* evidence/recipe.c -- recipe identity: canonical form, digest, name
+ *
+ * The predicate names the recipe by a digest of its canonical form (SPEC §3,
+ * reference §5.6): comments dropped, mapping keys sorted bytewise at every
+ * level, and for v3 the top-level metadata.version (the version of the tool
+ * that generated the recipe) removed so that two builds agree. The reference
+ * hashes yaml.v3's emitter output; we hash our own emitter's (ev__yaml_emit,
+ * docs/formats.md), which the verifier recomputes the same way.
+ */
+#include "evidence/internal.h"
+#include "evidence/evidence.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Removes metadata.version from the root map, if present. Cannot fail. */
+static void recipe_drop_version(ae_yaml_node *root)
+{
+	ae_yaml_node *meta = NULL;
+
+	for (size_t i = 0; i < root->n; i++) {
+		if (strcmp(root->keys[i], "metadata") == 0)
+			meta = root->items[i];
+	}
+	if (meta == NULL || meta->kind != AE_YAML_MAP)
+		return;
+	for (size_t i = 0; i < meta->n; i++) {
+		if (strcmp(meta->keys[i], "version") != 0)
+			continue;
+		free(meta->keys[i]);
+		ae_yaml_free(meta->items[i]);
+		memmove(&meta->keys[i], &meta->keys[i + 1],
+			(meta->n - i - 1) * sizeof(*meta->keys));
+		memmove(&meta->items[i], &meta->items[i + 1],
+			(meta->n - i - 1) * sizeof(*meta->items));
+		meta->n--;
+		return;
+	}
+}
+
+int ev_recipe_canonical(ae_buf *out, const unsigned char *buf, size_t len,
+			bool drop_version, ae_err *err)
+{
+	ae_yaml_node *root = NULL;
+	int rc;
+
+	ae_buf_init(out, EV_RECIPE_MAX_BYTES * 4);
+	if (len > EV_RECIPE_MAX_BYTES)
+		return ae_fail(err, AE_ETOOBIG, "recipe is %zu bytes, cap %u",
+			       len, EV_RECIPE_MAX_BYTES);
+	rc = ae_yaml_parse(&root, buf, len, err);
+	if (rc < 0)
+		return rc;
+	if (root == NULL)
+		return ae_fail(err, AE_EINVAL, "recipe is empty");
+	if (root->kind != AE_YAML_MAP) {
+		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
+		goto done;
+	}
+	if (drop_version)
+		recipe_drop_version(root);
+	rc = ev__yaml_emit(out, root, true, err);
+done:
+	ae_yaml_free(root);
+	if (rc < 0)
+		ae_buf_dispose(out);
+	return rc;
+}
+
+int ev_recipe_digest(char out[AE_SHA256_HEX_LEN + 1], const unsigned char *buf,
+		     size_t len, const char *predicate_type, ae_err *err)
+{
+	unsigned char sha[AE_SHA256_LEN];
+	ae_buf canon;
+	bool drop;
+	int rc;
+
+	out[0] = '\0';
+	if (predicate_type == NULL ||
+	    strcmp(predicate_type, EV_PREDICATE_V3) == 0) {
+		drop = true;
+	} else if (strcmp(predicate_type, EV_PREDICATE_V1) == 0 ||
+		   strcmp(predicate_type, EV_PREDICATE_V2) == 0) {
+		drop = false;
+	} else {
+		char r[AE_REPR_BUF];
+		return ae_fail(err, AE_EINVAL, "unexpected predicateType %s",
+			       ae_repr(r, sizeof(r), predicate_type,
+				       strlen(predicate_type)));
+	}
+	rc = ev_recipe_canonical(&canon, buf, len, drop, err);
+	if (rc < 0)
+		return rc;
+	ae_sha256(sha, canon.data, canon.len);
+	ae_hex_encode(out, sha, sizeof(sha));
+	ae_buf_dispose(&canon);
+	return 0;
+}
+
+/* Appends one criteria value to the name unless empty or `any`. */
+static int recipe_name_part(ae_buf *name, const ae_yaml_node *criteria,
+			    const char *key, ae_err *err)
+{
+	const ae_yaml_node *v = ae_yaml_map_get(criteria, key);
+	char r[AE_REPR_BUF];
+
+	if (v == NULL || ae_yaml_is_null(v))
+		return 0;
+	if (v->kind != AE_YAML_SCALAR)
+		return ae_fail(err, AE_EINVAL, "criteria.%s is not a scalar",
+			       key);
+	if (v->scalar_len == 0 || strcmp(v->scalar, "any") == 0)
+		return 0;
+	if (!ae_path_element_is_plain(v->scalar) ||
+	    strchr(v->scalar, ' ') != NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "criteria.%s %s is not a plain name", key,
+			       ae_repr(r, sizeof(r), v->scalar, v->scalar_len));
+	if (name->len > 0 && ae_buf_put(name, "-", 1, err) < 0)
+		return AE_ETOOBIG;
+	return ae_buf_put(name, v->scalar, v->scalar_len, err);
+}
+
+int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
+		   ae_err *err)
+{
+	static const char *const parts[] = {"accelerator", "service", "os",
+					    "intent", "platform"};
+	ae_yaml_node *root = NULL;
+	const ae_yaml_node *criteria, *meta;
+	ae_buf name = AE_BUF_INIT(255);
+	int rc;
+
+	*out = NULL;
+	rc = ae_yaml_parse(&root, buf, len, err);
+	if (rc < 0)
+		return rc;
+	if (root == NULL || root->kind != AE_YAML_MAP) {
+		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
+		goto done;
+	}
+	meta = ae_yaml_map_get(root, "metadata");
+	if (ae_yaml_map_get(meta, "selectedProfile") != NULL) {
+		/* Profiles bind a policy descriptor identity we cannot
+		 * recompute yet; refusing beats a wrong name (fail closed,
+		 * reference §5.6). */
+		rc = ae_fail(err, AE_EINVAL,
+			     "recipes with metadata.selectedProfile are not "
+			     "supported yet");
+		goto done;
+	}
+	criteria = ae_yaml_map_get(root, "criteria");
+	if (criteria != NULL && criteria->kind != AE_YAML_MAP &&
+	    !ae_yaml_is_null(criteria)) {
+		rc = ae_fail(err, AE_EINVAL, "criteria is not a mapping");
+		goto done;
+	}
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		rc = recipe_name_part(&name, criteria, parts[i], err);
+		if (rc < 0)
+			goto done;
+	}
+	if (name.len == 0)
+		rc = ae_buf_puts(&name, "recipe", err);
+	if (rc < 0)
+		goto done;
+	*out = (char *)ae_buf_detach(&name, NULL);
+	rc = 0;
+done:
+	ae_buf_dispose(&name);
+	ae_yaml_free(root);
+	return rc;
+}

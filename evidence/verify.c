@@ -1,0 +1,624 @@
+/* evidence/verify.c -- is this bundle intact, and what does it claim?
+ *
+ * The steps of reference §9.2 on a bundle directory: materialize (find the
+ * summary root), signature, predicate, inventory (manifest digest against
+ * the predicate, every file's size and sha256, no stray files, no path
+ * outside the bundle, phase digests, recipe identity from bytes read once),
+ * summary. Each step records its findings and the next runs anyway, so the
+ * report lists every problem; the verdict rules are in verdict.c. Every
+ * file is opened relative to the bundle's directory fd, one path element
+ * at a time, refusing symlinks (reference §9.4).
+ */
+#include "evidence/internal.h"
+#include "evidence/verdict.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Everything the steps share. */
+typedef struct verify_run {
+	const ev_verify_opts *o;
+	ev_verdict *v;
+	int dirfd;	       /* the summary root */
+	json_t *statement;     /* parsed statement */
+	const json_t *pred;    /* borrowed from statement */
+	const char *pred_type; /* borrowed from statement */
+	ae_buf recipe;	       /* recipe.yaml bytes, read once */
+	bool recipe_captured;
+} verify_run;
+
+int ev_input_detect(ev_input_kind *out, const char *input, ae_err *err)
+{
+	struct stat st;
+	size_t n, first;
+
+	*out = EV_INPUT_DIR;
+	if (input == NULL || *input == '\0')
+		return ae_fail(err, AE_EINVAL, "empty input");
+	if (strncmp(input, "oci://", 6) == 0) {
+		*out = EV_INPUT_OCI;
+		return 0;
+	}
+	if (strncmp(input, "http://", 7) == 0 ||
+	    strncmp(input, "https://", 8) == 0)
+		return ae_fail(err, AE_EINVAL,
+			       "http(s) URLs are not inputs: give a pointer, "
+			       "a bundle directory or an OCI reference");
+	if (stat(input, &st) == 0) {
+		n = strlen(input);
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		if (S_ISREG(st.st_mode) &&
+		    ((n > 5 && strcmp(input + n - 5, ".yaml") == 0) ||
+		     (n > 4 && strcmp(input + n - 4, ".yml") == 0))) {
+			*out = EV_INPUT_POINTER;
+			return 0;
+		}
+		return ae_fail(err, AE_EINVAL,
+			       "not a directory or a .yaml pointer");
+	}
+	/* A bare reference: the first segment looks like a registry. */
+	first = strcspn(input, "/");
+	if (strpbrk(input, " \t\n") == NULL && input[first] == '/' &&
+	    (memchr(input, '.', first) || memchr(input, ':', first) ||
+	     (first == 9 && strncmp(input, "localhost", 9) == 0))) {
+		*out = EV_INPUT_OCI;
+		return 0;
+	}
+	return ae_fail(err, AE_EINVAL,
+		       "not-an-input: no such file, and not an OCI reference");
+}
+
+/* Opens `rel` (slash path, already ev__path_is_local) under `dirfd`, one
+ * element at a time with O_NOFOLLOW, so no symlink anywhere is followed. */
+static int verify_open(int *fd_out, int dirfd, const char *rel, ae_err *err)
+{
+	char elem[256];
+	int cur = dirfd, rc = 0;
+	const char *p = rel;
+
+	*fd_out = -1;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n >= sizeof(elem)) {
+			rc = ae_fail(err, AE_EINVAL, "path element too long");
+			break;
+		}
+		memcpy(elem, p, n);
+		elem[n] = '\0';
+		if (slash == NULL) {
+			rc = ae_open_regular(fd_out, NULL, cur, elem, err);
+			break;
+		}
+		{
+			int next = openat(cur, elem,
+					  O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						  O_CLOEXEC);
+			if (cur != dirfd)
+				close(cur);
+			cur = next;
+		}
+		if (cur < 0) {
+			rc = ae_fail(err,
+				     errno == ENOENT ? AE_ENOTFOUND : AE_EINVAL,
+				     "missing or not a directory");
+			cur = dirfd;
+			break;
+		}
+		p = slash + 1;
+	}
+	if (cur != dirfd)
+		close(cur);
+	return rc;
+}
+
+/* True iff `name` is a regular file (not a symlink) in `fd`. */
+static bool verify_is_file(int fd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+/* Step 1: the summary root is the directory itself or its summary-bundle/
+ * (markers recipe.yaml and manifest.json, reference §5.2). */
+static void verify_materialize(verify_run *r)
+{
+	ev__step *s = ev__step_begin(r->v, "materialize-bundle");
+	int top, sub;
+
+	top = open(r->o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0) {
+		ev__step_status(s, "failed",
+				"cannot open the bundle directory");
+		ev__verdict_record(r->v,
+				   errno == ENOENT ? EV_VERDICT_INVALID
+						   : EV_VERDICT_NONE,
+				   errno == ENOENT ? "not-found" : "transient",
+				   strerror(errno), NULL);
+		return;
+	}
+	if (verify_is_file(top, "recipe.yaml") &&
+	    verify_is_file(top, "manifest.json")) {
+		r->dirfd = top;
+		return;
+	}
+	sub = openat(top, "summary-bundle",
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(top);
+	if (sub >= 0 && verify_is_file(sub, "recipe.yaml") &&
+	    verify_is_file(sub, "manifest.json")) {
+		r->dirfd = sub;
+		return;
+	}
+	if (sub >= 0)
+		close(sub);
+	ev__step_status(s, "failed",
+			"not a bundle: no recipe.yaml and manifest.json");
+	ev__verdict_record(r->v, EV_VERDICT_INVALID, "unknown",
+			   "not a bundle directory", NULL);
+}
+
+/* Step 2: until the Sigstore verifier is wired, a present signature gives
+ * no verdict (never "valid": STYLE §3.9), and a claimed signer on an
+ * unsigned bundle is invalid (reference §9.2 "no signature"). */
+static void verify_signature(verify_run *r)
+{
+	ev__step *s = ev__step_begin(r->v, "signature-verify");
+	const ev_pointer_claim *p = r->o->pointer;
+
+	if (r->dirfd < 0) {
+		ev__step_status(s, "skipped", "no bundle");
+		return;
+	}
+	if (!verify_is_file(r->dirfd, "attestation.intoto.jsonl")) {
+		r->v->is_unsigned = true;
+		if (p != NULL && p->has_signer) {
+			ev__step_status(s, "failed",
+					"the pointer claims a signer but the "
+					"bundle has no signature");
+			ev__step_row(s, "signer", "no signature");
+			ev__verdict_record(r->v, EV_VERDICT_INVALID,
+					   "signature",
+					   "no signature for the claimed "
+					   "signer",
+					   NULL);
+			return;
+		}
+		ev__step_status(s, "skipped", "unsigned bundle");
+		return;
+	}
+	ev__step_status(s, "error",
+			"signature verification is not in this build yet");
+	ev__verdict_record(r->v, EV_VERDICT_NONE, "unknown",
+			   "signature verification is not in this build yet",
+			   NULL);
+}
+
+/* Reads the statement and checks its shape (reference §5.4). */
+static int verify_statement(verify_run *r, ae_err *err)
+{
+	ae_buf b;
+	const json_t *subj, *pred, *rec, *man;
+	const char *type;
+	int rc;
+
+	rc = ae_read_file(&b, r->dirfd, "statement.intoto.json",
+			  EV_STATEMENT_MAX_BYTES, err);
+	if (rc < 0)
+		return rc;
+	rc = ae_json_parse((void **)&r->statement, b.data, b.len, err);
+	ae_buf_dispose(&b);
+	if (rc < 0)
+		return rc;
+	type = json_string_value(
+		json_object_get(r->statement, "predicateType"));
+	subj = json_array_get(json_object_get(r->statement, "subject"), 0);
+	pred = json_object_get(r->statement, "predicate");
+	rec = json_object_get(pred, "recipe");
+	man = json_object_get(pred, "manifest");
+	if (!json_is_string(json_object_get(r->statement, "_type")) ||
+	    strcmp(json_string_value(json_object_get(r->statement, "_type")),
+		   EV_STATEMENT_TYPE) != 0)
+		return ae_fail(err, AE_EINVAL, "not an in-toto Statement v1");
+	if (type == NULL || (strcmp(type, EV_PREDICATE_V1) != 0 &&
+			     strcmp(type, EV_PREDICATE_V2) != 0 &&
+			     strcmp(type, EV_PREDICATE_V3) != 0))
+		return ae_fail(err, AE_EINVAL, "unexpected predicateType");
+	if (!json_is_string(
+		    json_object_get(json_object_get(subj, "digest"), "sha256")))
+		return ae_fail(err, AE_EINVAL,
+			       "statement has no subject "
+			       "sha256 digest");
+	if (!json_is_object(pred) ||
+	    !json_is_string(json_object_get(rec, "name")) ||
+	    !ae_is_lower_hex(json_string_value(json_object_get(rec, "digest")),
+			     AE_SHA256_HEX_LEN))
+		return ae_fail(err, AE_EINVAL,
+			       "predicate.recipe.{name,digest} missing");
+	if (!ae_digest_is_valid(
+		    json_string_value(json_object_get(man, "digest"))))
+		return ae_fail(err, AE_EINVAL,
+			       "predicate.manifest.digest "
+			       "missing");
+	if (strcmp(type, EV_PREDICATE_V1) == 0 &&
+	    json_object_get(pred, "profile") != NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "a v1 predicate cannot carry a profile block");
+	if (strcmp(type, EV_PREDICATE_V2) == 0 &&
+	    json_object_get(pred, "profile") == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "a v2 predicate requires the profile block");
+	r->pred = pred;
+	r->pred_type = type;
+	return 0;
+}
+
+/* Step 3: the predicate, and the pointer's recipe against it. */
+static void verify_predicate(verify_run *r)
+{
+	ev__step *s = ev__step_begin(r->v, "predicate-parse");
+	const ev_pointer_claim *p = r->o->pointer;
+	ae_err err = {0};
+	const char *name;
+
+	if (r->dirfd < 0) {
+		ev__step_status(s, "skipped", "no bundle");
+		return;
+	}
+	if (verify_statement(r, &err) < 0) {
+		ev__step_status(s, "failed", err.msg);
+		ev__verdict_record(
+			r->v,
+			err.code == AE_ETRANSIENT ? EV_VERDICT_NONE
+						  : EV_VERDICT_INVALID,
+			err.code == AE_ETRANSIENT ? "transient" : "schema",
+			err.msg, NULL);
+		r->pred = NULL;
+		return;
+	}
+	r->v->predicate = json_incref((json_t *)r->pred);
+	name = json_string_value(
+		json_object_get(json_object_get(r->pred, "recipe"), "name"));
+	free(r->v->recipe_name);
+	r->v->recipe_name = strdup(name);
+	if (p != NULL && p->recipe != NULL && strcmp(p->recipe, name) != 0) {
+		ev__step_status(s, "failed",
+				"pointer recipe differs from predicate recipe");
+		ev__step_row(s, "recipe", p->recipe);
+		ev__verdict_record(r->v, EV_VERDICT_INVALID, "schema",
+				   "pointer recipe differs from the predicate",
+				   NULL);
+	}
+	if (p != NULL && p->predicate_type != NULL &&
+	    strcmp(p->predicate_type, r->pred_type) != 0) {
+		ev__step_status(s, "failed",
+				"pointer predicateType differs from the "
+				"statement");
+		ev__step_row(s, "predicateType", p->predicate_type);
+		ev__verdict_record(r->v, EV_VERDICT_INVALID, "schema",
+				   "pointer predicateType differs", NULL);
+	}
+}
+
+/* Records an integrity finding on the inventory step. */
+static void verify_bad(verify_run *r, ev__step *s, const char *key,
+		       const char *value, int code)
+{
+	bool transient = code == AE_ETRANSIENT;
+
+	ev__step_status(s, "failed", transient ? "storage fault" : value);
+	ev__step_row(s, key, value);
+	ev__verdict_record(r->v,
+			   transient ? EV_VERDICT_NONE : EV_VERDICT_INVALID,
+			   transient ? "transient" : "integrity", value, NULL);
+}
+
+/* manifest.json bytes against predicate.manifest.digest, then parsed. */
+static int verify_manifest(verify_run *r, ev__step *s, ev__mfile **files,
+			   size_t *n)
+{
+	const json_t *man = json_object_get(r->pred, "manifest");
+	const char *want = json_string_value(json_object_get(man, "digest"));
+	const json_t *count = json_object_get(man, "fileCount");
+	unsigned char sha[AE_SHA256_LEN];
+	char got[AE_DIGEST_STR_LEN];
+	ae_err err = {0};
+	ae_buf b;
+	int rc;
+
+	rc = ae_read_file(&b, r->dirfd, "manifest.json", EV_MANIFEST_MAX_BYTES,
+			  &err);
+	if (rc < 0) {
+		verify_bad(r, s, "manifest.json", err.msg, rc);
+		return rc;
+	}
+	ae_sha256(sha, b.data, b.len);
+	ae_digest_format(got, sha);
+	if (strcmp(got, want) != 0)
+		verify_bad(r, s, "manifest.json", "sha256 mismatch",
+			   AE_EVERIFY);
+	rc = ev__manifest_parse(files, n, b.data, b.len, &err);
+	ae_buf_dispose(&b);
+	if (rc < 0) {
+		verify_bad(r, s, "manifest.json", err.msg, rc);
+		return rc;
+	}
+	if (json_is_integer(count) && (size_t)json_integer_value(count) != *n)
+		verify_bad(r, s, "manifest.json", "fileCount mismatch",
+			   AE_EVERIFY);
+	return 0;
+}
+
+/* One manifest entry: size and sha256 of the file on disk. recipe.yaml is
+ * read into r->recipe here, and those same bytes are hashed and later
+ * checked for identity (TOCTOU guard, reference §9.2). */
+static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
+{
+	unsigned char sha[AE_SHA256_LEN];
+	char got[AE_DIGEST_STR_LEN];
+	ae_err err = {0};
+	uint64_t size = 0;
+	int fd = -1, rc;
+
+	if (strcmp(f->path, "recipe.yaml") == 0) {
+		rc = ae_read_file(&r->recipe, r->dirfd, "recipe.yaml",
+				  EV_RECIPE_MAX_BYTES, &err);
+		if (rc == 0) {
+			ae_sha256(sha, r->recipe.data, r->recipe.len);
+			size = r->recipe.len;
+			r->recipe_captured = true;
+		}
+	} else {
+		rc = verify_open(&fd, r->dirfd, f->path, &err);
+		if (rc == 0)
+			rc = ae_sha256_fd(sha, &size, fd, &err);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (rc < 0) {
+		verify_bad(r, s, f->path,
+			   rc == AE_ENOTFOUND ? "missing" : err.msg, rc);
+		return;
+	}
+	ae_digest_format(got, sha);
+	if (size != f->size)
+		verify_bad(r, s, f->path, "size mismatch", AE_EVERIFY);
+	else if (strcmp(got, f->sha256) != 0)
+		verify_bad(r, s, f->path, "sha256 mismatch", AE_EVERIFY);
+}
+
+/* True iff `path` is listed in the manifest. */
+static bool verify_listed(const ev__mfile *files, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(files[i].path, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Every file on disk must be listed (except the three excluded ones). */
+static void verify_strays(verify_run *r, ev__step *s, const ev__mfile *files,
+			  size_t n)
+{
+	ev__mfile *disk = NULL;
+	size_t nd = 0;
+	ae_err err = {0};
+	int rc;
+
+	rc = ev__manifest_walk(&disk, &nd, r->dirfd, false, &err);
+	if (rc < 0) {
+		verify_bad(r, s, "bundle", err.msg, rc);
+		return;
+	}
+	for (size_t i = 0; i < nd; i++) {
+		if (!verify_listed(files, n, disk[i].path))
+			verify_bad(r, s, disk[i].path,
+				   "file not in manifest.json (unsigned)",
+				   AE_EVERIFY);
+	}
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(files[i].path, files[j].path) == 0)
+				verify_bad(r, s, files[i].path,
+					   "listed twice in manifest.json",
+					   AE_EVERIFY);
+		}
+	}
+	ev__mfiles_free(disk, nd);
+}
+
+/* predicate.phases: known phases whose ctrfDigest matches the file. */
+static void verify_phases(verify_run *r, ev__step *s)
+{
+	const json_t *phases = json_object_get(r->pred, "phases");
+	const char *k;
+	json_t *ph;
+
+	json_object_foreach((json_t *)phases, k, ph)
+	{
+		const char *want =
+			json_string_value(json_object_get(ph, "ctrfDigest"));
+		unsigned char sha[AE_SHA256_LEN];
+		char path[64], got[AE_DIGEST_STR_LEN];
+		ae_err err = {0};
+		uint64_t size;
+		int fd = -1, rc;
+
+		if (ev__phase_index(k) < 0) {
+			verify_bad(r, s, k, "unknown phase", AE_EVERIFY);
+			continue;
+		}
+		snprintf(path, sizeof(path), "ctrf/%s.json", k);
+		if (want == NULL || want[0] == '\0') {
+			verify_bad(r, s, path, "no ctrfDigest", AE_EVERIFY);
+			continue;
+		}
+		rc = verify_open(&fd, r->dirfd, path, &err);
+		if (rc == 0)
+			rc = ae_sha256_fd(sha, &size, fd, &err);
+		if (fd >= 0)
+			close(fd);
+		if (rc < 0) {
+			verify_bad(r, s, path,
+				   rc == AE_ENOTFOUND ? "missing" : err.msg,
+				   rc);
+			continue;
+		}
+		ae_digest_format(got, sha);
+		if (strcmp(got, want) != 0)
+			verify_bad(r, s, path, "ctrfDigest mismatch",
+				   AE_EVERIFY);
+	}
+}
+
+/* predicate.recipe against the recipe bytes captured by verify_entry. */
+static void verify_recipe(verify_run *r, ev__step *s)
+{
+	const json_t *rec = json_object_get(r->pred, "recipe");
+	char hex[AE_SHA256_HEX_LEN + 1];
+	char *name = NULL;
+	ae_err err = {0};
+
+	if (!r->recipe_captured) {
+		/* Fail closed: identity is never checked on bytes read
+		 * outside the manifest pass. */
+		verify_bad(r, s, "recipe.yaml", "not in manifest.json",
+			   AE_EVERIFY);
+		return;
+	}
+	if (ev_recipe_name(&name, r->recipe.data, r->recipe.len, &err) < 0) {
+		verify_bad(r, s, "recipe.yaml", err.msg, AE_EVERIFY);
+		return;
+	}
+	if (strcmp(name, json_string_value(json_object_get(rec, "name"))) != 0)
+		verify_bad(r, s, "recipe.yaml", "recipe name mismatch",
+			   AE_EVERIFY);
+	free(name);
+	if (ev_recipe_digest(hex, r->recipe.data, r->recipe.len, r->pred_type,
+			     &err) < 0)
+		verify_bad(r, s, "recipe.yaml", err.msg, AE_EVERIFY);
+	else if (strcmp(hex,
+			json_string_value(json_object_get(rec, "digest"))) != 0)
+		verify_bad(r, s, "recipe.yaml", "recipe digest mismatch",
+			   AE_EVERIFY);
+}
+
+/* Step 4: the inventory (reference §9.2 manifest-hash-check). */
+static void verify_inventory(verify_run *r)
+{
+	ev__step *s = ev__step_begin(r->v, "manifest-hash-check");
+	ev__mfile *files = NULL;
+	size_t n = 0;
+
+	if (r->dirfd < 0 || r->pred == NULL) {
+		ev__step_status(s, "skipped", "no predicate to check against");
+		return;
+	}
+	if (verify_manifest(r, s, &files, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		verify_entry(r, s, &files[i]);
+	verify_strays(r, s, files, n);
+	verify_phases(r, s);
+	verify_recipe(r, s);
+	ev__mfiles_free(files, n);
+}
+
+/* Step 5: informational (reference §9.2). */
+static void verify_summary(verify_run *r)
+{
+	ev__step *s = ev__step_begin(r->v, "render-summary");
+	const json_t *phases = json_object_get(r->pred, "phases");
+	const char *k;
+	json_t *ph;
+
+	json_object_foreach((json_t *)phases, k, ph)
+	{
+		if (json_integer_value(json_object_get(ph, "failed")) > 0 &&
+		    r->v->exit == EV_VERDICT_VALID) {
+			r->v->exit = EV_VERDICT_PHASE_FAILED;
+			ev__step_status(s, "passed",
+					"a phase recorded failures");
+			ev__step_row(s, k, "failed > 0");
+		}
+	}
+}
+
+/* Copies the pointer's claims into the report (claimed, never verified). */
+static int verify_pointer_json(ev_verdict *v, const ev_pointer_claim *p)
+{
+	json_t *att, *o;
+
+	att = json_pack("{s{ssssss}}", "bundle", "oci", p->oci ? p->oci : "",
+			"digest", p->digest ? p->digest : "", "predicateType",
+			p->predicate_type ? p->predicate_type : "");
+	if (att != NULL && p->attested_at)
+		json_object_set_new(att, "attestedAt",
+				    json_string(p->attested_at));
+	if (att != NULL && p->has_signer) {
+		json_t *sg = json_pack("{ssss}", "identity", p->signer_identity,
+				       "issuer", p->signer_issuer);
+		if (sg != NULL && p->has_rekor_index)
+			json_object_set_new(sg, "rekorLogIndex",
+					    json_integer(p->rekor_index));
+		json_object_set_new(att, "signer", sg);
+	}
+	o = json_pack("{ssssso}", "schemaVersion", "1.0.0", "recipe",
+		      p->recipe ? p->recipe : "", "attestations",
+		      json_pack("[o]", att));
+	if (o != NULL && p->profile)
+		json_object_set_new(o, "profile", json_string(p->profile));
+	v->pointer = o;
+	v->signer_claimed = p->has_signer;
+	v->claimed_identity = p->signer_identity;
+	v->claimed_issuer = p->signer_issuer;
+	if (p->digest != NULL && p->digest[0] != '\0')
+		v->bundle_digest = strdup(p->digest);
+	return o == NULL ? AE_ERR : 0;
+}
+
+int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
+		       ae_err *err)
+{
+	static const char *const inputs[] = {"dir", "pointer", "oci"};
+	verify_run r;
+	ev_verdict *v;
+
+	*out = NULL;
+	AE_ASSERT_ARG(opts != NULL && opts->dir != NULL, err);
+	v = calloc(1, sizeof(*v));
+	if (v == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	ev__verdict_init(v);
+	memset(&r, 0, sizeof(r));
+	r.o = opts;
+	r.v = v;
+	r.dirfd = -1;
+	ae_buf_init(&r.recipe, EV_RECIPE_MAX_BYTES);
+	v->input = strdup(inputs[opts->input_kind]);
+	if (v->input == NULL ||
+	    (opts->pointer && verify_pointer_json(v, opts->pointer) < 0)) {
+		ev_verdict_free(v);
+		return ae_fail(err, AE_ERR, "out of memory");
+	}
+	verify_materialize(&r);
+	verify_signature(&r);
+	verify_predicate(&r);
+	verify_inventory(&r);
+	verify_summary(&r);
+	if (r.dirfd >= 0)
+		close(r.dirfd);
+	json_decref(r.statement);
+	ae_buf_dispose(&r.recipe);
+	*out = v;
+	return 0;
+}
