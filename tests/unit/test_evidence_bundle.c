@@ -1,0 +1,497 @@
+/* tests/unit/test_evidence_bundle.c -- evidence bundles: canonical recipe
+ * digest, redaction, manifest, predicate, verdict rules */
+#include "t.h"
+#include "evidence/evidence.h"
+#include "evidence/internal.h"
+#include "evidence/verdict.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define S(x) (const unsigned char *)(x), strlen(x)
+
+static const char *recipe_a = "# comment\n"
+			      "kind: RecipeResult\n"
+			      "metadata:\n  version: v1.0.0\n  b: 2\n  a: 1\n"
+			      "criteria:\n  service: eks\n  accelerator: h100\n"
+			      "  os: ubuntu\n  intent: training\n  platform: any\n";
+static const char *recipe_b = "criteria: {platform: any, intent: training, "
+			      "os: ubuntu, accelerator: h100, service: eks}\n"
+			      "metadata:\n  a: 1   # trailing\n  b: 2\n"
+			      "  version: v2.0.0\n"
+			      "kind: RecipeResult\n";
+
+void test_evidence_bundle__canonical_digest_ignores_comments_order_and_version(
+	void)
+{
+	char a[65], b[65];
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_recipe_digest(a, S(recipe_a), EV_PREDICATE_V3, &err),
+		     0);
+	T_ASSERT_INT(ev_recipe_digest(b, S(recipe_b), EV_PREDICATE_V3, &err),
+		     0);
+	T_ASSERT_STR(a, b);
+	T_ASSERT(ae_is_lower_hex(a, 64));
+	/* v1 keeps metadata.version, so the two differ there. */
+	T_ASSERT_INT(ev_recipe_digest(a, S(recipe_a), EV_PREDICATE_V1, &err),
+		     0);
+	T_ASSERT_INT(ev_recipe_digest(b, S(recipe_b), EV_PREDICATE_V1, &err),
+		     0);
+	T_ASSERT(strcmp(a, b) != 0);
+}
+
+void test_evidence_bundle__canonical_digest_is_sensitive_to_values_and_quoting(
+	void)
+{
+	char a[65], b[65], c[65];
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_recipe_digest(a, S("x: 1\ny: a\n"), NULL, &err), 0);
+	T_ASSERT_INT(ev_recipe_digest(b, S("x: 2\ny: a\n"), NULL, &err), 0);
+	/* "1" the string and 1 the number are different recipes. */
+	T_ASSERT_INT(ev_recipe_digest(c, S("x: \"1\"\ny: a\n"), NULL, &err),
+		     0);
+	T_ASSERT(strcmp(a, b) != 0);
+	T_ASSERT(strcmp(a, c) != 0);
+	/* Single and double quotes are the same string. */
+	T_ASSERT_INT(ev_recipe_digest(b, S("x: '1'\ny: a\n"), NULL, &err), 0);
+	T_ASSERT_STR(b, c);
+}
+
+void test_evidence_bundle__canonical_form_sorts_keys_at_every_level(void)
+{
+	ae_buf out;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_recipe_canonical(&out, S("b: 1\na:\n  z: [2, 1]\n  "
+						 "y: x # c\n"),
+					 false, &err),
+		     0);
+	T_ASSERT_STR((const char *)out.data, "a:\n  y: x\n  z:\n  - 2\n  - 1\n"
+					     "b: 1\n");
+	ae_buf_dispose(&out);
+}
+
+void test_evidence_bundle__an_empty_or_malformed_recipe_has_no_digest(void)
+{
+	char d[65];
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_recipe_digest(d, S(""), NULL, &err), AE_EINVAL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev_recipe_digest(d, S("a: [\n"), NULL, &err), AE_EINVAL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev_recipe_digest(d, S("a: 1\n"), "https://x/v9", &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "unexpected predicateType");
+}
+
+void test_evidence_bundle__recipe_cap_is_tested_at_cap_and_cap_plus_one(void)
+{
+	size_t cap = EV_RECIPE_MAX_BYTES;
+	char *big = malloc(cap + 2);
+	ae_buf out;
+	ae_err err = {0};
+
+	T_ASSERT(big != NULL);
+	memcpy(big, "k: ", 3);
+	memset(big + 3, 'x', cap - 4);
+	big[cap - 1] = '\n';
+	T_ASSERT_INT(ev_recipe_canonical(&out, (unsigned char *)big, cap, true,
+					 &err),
+		     0);
+	ae_buf_dispose(&out);
+	big[cap - 1] = 'x';
+	big[cap] = '\n';
+	T_ASSERT_INT(ev_recipe_canonical(&out, (unsigned char *)big, cap + 1,
+					 true, &err),
+		     AE_ETOOBIG);
+	T_ASSERT(out.data == NULL);
+	free(big);
+}
+
+void test_evidence_bundle__recipe_name_joins_criteria_or_fails_closed(void)
+{
+	char *name = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_recipe_name(&name, S(recipe_a), &err), 0);
+	T_ASSERT_STR(name, "h100-eks-ubuntu-training");
+	free(name);
+	T_ASSERT_INT(ev_recipe_name(&name, S("criteria: {service: any}\n"),
+				    &err),
+		     0);
+	T_ASSERT_STR(name, "recipe");
+	free(name);
+	T_ASSERT_INT(ev_recipe_name(&name, S("criteria: {service: ../x}\n"),
+				    &err),
+		     AE_EINVAL);
+	T_ASSERT(name == NULL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev_recipe_name(&name,
+				    S("metadata: {selectedProfile: {a: b}}\n"),
+				    &err),
+		     AE_EINVAL);
+	T_ASSERT(name == NULL);
+}
+
+static const char *snap =
+	"kind: Snapshot\napiVersion: v1\n"
+	"metadata: {timestamp: t, version: v, source-node: node-1}\n"
+	"clusterSecret: s3cr3t\n"
+	"fingerprint: {k8sVersion: {value: v1.33.1}}\n"
+	"measurements:\n"
+	"  - type: K8s\n    subtypes:\n"
+	"      - subtype: server\n        data: {version: v1.33.1, "
+	"gitCommit: abc}\n"
+	"      - subtype: node\n        context: {node: node-1}\n"
+	"        data: {provider: aws, provider-id: 'aws:///i-1', "
+	"source-node: node-1}\n"
+	"      - subtype: image\n        data: {a: reg.io/x/slinky-slurm:1}\n"
+	"  - type: GPU\n    subtypes:\n"
+	"      - subtype: hardware\n        data: {model: NVIDIA H100, "
+	"serial-number: '42'}\n"
+	"        items: [{data: {x: 1}}]\n"
+	"  - type: SystemD\n    subtypes:\n"
+	"      - subtype: containerd.service\n        data: {ActiveState: a}\n"
+	"  - type: NodeTopology\n    subtypes:\n"
+	"      - subtype: label\n        data: {topology.kubernetes.io/region: "
+	"us-west-2}\n"
+	"      - subtype: summary\n        data: {internal-detail: rack}\n";
+
+void test_evidence_bundle__snapshot_redaction_drops_every_unlisted_field(void)
+{
+	static const char *const gone[] = {
+		"source-node",	 "clusterSecret", "s3cr3t",	"gitCommit",
+		"provider-id",	 "aws:///",	  "slinky-slurm", "serial-number",
+		"items",	 "context",	  "SystemD",	"us-west-2",
+		"internal-detail", "NodeTopology", NULL};
+	ae_buf out;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_snapshot_redact(&out, S(snap), &err), 0);
+	for (size_t i = 0; gone[i] != NULL; i++) {
+		if (strstr((char *)out.data, gone[i]) != NULL)
+			t_fail_at(__FILE__, __LINE__, "%s survived:\n%s",
+				  gone[i], (char *)out.data);
+	}
+	/* The fingerprint signal and the allowlisted keys stay. */
+	T_ASSERT(strstr((char *)out.data, "version: v1.33.1") != NULL);
+	T_ASSERT(strstr((char *)out.data, "provider: aws") != NULL);
+	T_ASSERT(strstr((char *)out.data, "model: NVIDIA H100") != NULL);
+	T_ASSERT(strstr((char *)out.data, "fingerprint:") != NULL);
+	T_ASSERT(strstr((char *)out.data, "timestamp: t") != NULL);
+	ae_buf_dispose(&out);
+}
+
+void test_evidence_bundle__fingerprint_comes_from_the_raw_snapshot(void)
+{
+	ae_yaml_node *tree = NULL;
+	json_t *fp = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_yaml_parse(&tree, S(snap), &err), 0);
+	T_ASSERT_INT(ev__snapshot_fingerprint((void **)&fp, tree, &err), 0);
+	T_ASSERT_STR(json_string_value(json_object_get(
+			     json_object_get(fp, "region"), "value")),
+		     "us-west-2");
+	T_ASSERT_STR(json_string_value(json_object_get(
+			     json_object_get(fp, "accelerator"), "value")),
+		     "h100");
+	T_ASSERT_STR(json_string_value(json_object_get(
+			     json_object_get(fp, "service"), "value")),
+		     "eks");
+	json_decref(fp);
+	ae_yaml_free(tree);
+}
+
+#define CTRF_FMT \
+	"{\"reportFormat\":\"CTRF\",\"results\":{\"tool\":{\"name\":\"v\"}," \
+	"\"summary\":{\"tests\":1,\"passed\":1,\"failed\":0,\"skipped\":0}," \
+	"\"tests\":[{\"name\":\"t\",\"status\":\"passed\",\"duration\":1," \
+	"\"suite\":[\"s\"],\"message\":\"on node-1\",\"stdout\":[\"10.0.0.1\"]," \
+	"\"extra\":{\"nodesValidated\":\"12345\",\"nodesTotal\":\"123456\"," \
+	"\"podName\":\"p\",\"skipReason\":\"nodes-busy\"," \
+	"\"runtimeSource\":\"hostname-1\"}," \
+	"\"runtimeProvenance\":{\"shippedDigest\":\"%s\",\"derivedDigest\":" \
+	"\"%s\",\"overriddenPaths\":[\"b/c[x]\",\"b/c[y]\",\"a\",\"bad " \
+	"path\"]}}]}}"
+
+static json_t *ctrf_scrubbed(const char *shipped)
+{
+	char hex[65], doc[2048];
+	ae_buf out;
+	ae_err err = {0};
+	json_t *j;
+
+	memset(hex, 'a', 64);
+	hex[64] = '\0';
+	snprintf(doc, sizeof(doc), CTRF_FMT, shipped ? shipped : hex, hex);
+	if (ev_ctrf_redact(&out, S(doc), &err) != 0)
+		t_fail_at(__FILE__, __LINE__, "redact: %s", err.msg);
+	j = json_loadb((char *)out.data, out.len, 0, NULL);
+	ae_buf_dispose(&out);
+	return j;
+}
+
+void test_evidence_bundle__ctrf_scrub_drops_stdout_message_and_unlisted_extra(
+	void)
+{
+	json_t *j = ctrf_scrubbed(NULL);
+	json_t *t = json_array_get(
+		json_object_get(json_object_get(j, "results"), "tests"), 0);
+	json_t *extra = json_object_get(t, "extra");
+	json_t *paths = json_object_get(json_object_get(t, "runtimeProvenance"),
+					"overriddenPaths");
+
+	T_ASSERT(json_object_get(t, "stdout") == NULL);
+	T_ASSERT_STR(json_string_value(json_object_get(t, "message")), "");
+	T_ASSERT_STR(json_string_value(json_object_get(t, "name")), "t");
+	T_ASSERT(json_object_get(t, "suite") != NULL);
+	T_ASSERT_STR(json_string_value(json_object_get(extra, "nodesValidated")),
+		     "12345");
+	T_ASSERT(json_object_get(extra, "nodesTotal") == NULL); /* 6 digits */
+	T_ASSERT(json_object_get(extra, "podName") == NULL);
+	T_ASSERT(json_object_get(extra, "runtimeSource") == NULL);
+	T_ASSERT_STR(json_string_value(json_object_get(extra, "skipReason")),
+		     "nodes-busy");
+	/* Paths: charset-checked, [name] collapsed, deduped, sorted. */
+	T_ASSERT_INT(json_array_size(paths), 2);
+	T_ASSERT_STR(json_string_value(json_array_get(paths, 0)), "a");
+	T_ASSERT_STR(json_string_value(json_array_get(paths, 1)), "b/c[*]");
+	json_decref(j);
+}
+
+void test_evidence_bundle__ctrf_provenance_without_bare_digests_is_dropped(
+	void)
+{
+	json_t *j = ctrf_scrubbed("sha256:abc");
+	json_t *t = json_array_get(
+		json_object_get(json_object_get(j, "results"), "tests"), 0);
+
+	T_ASSERT(json_object_get(t, "runtimeProvenance") == NULL);
+	json_decref(j);
+}
+
+void test_evidence_bundle__a_report_without_tests_is_not_ctrf(void)
+{
+	ae_buf out;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_ctrf_redact(&out, S("{\"results\":{}}"), &err),
+		     AE_EINVAL);
+	T_ASSERT(out.data == NULL);
+	T_ASSERT_MSG(err, "not a CTRF report");
+}
+
+void test_evidence_bundle__redaction_rule_ids_are_sorted(void)
+{
+	json_t *a = ev__redaction_applied(~0u);
+
+	T_ASSERT_INT(json_array_size(a), 6);
+	for (size_t i = 1; i < json_array_size(a); i++)
+		T_ASSERT(strcmp(json_string_value(json_array_get(a, i - 1)),
+				json_string_value(json_array_get(a, i))) < 0);
+	json_decref(a);
+}
+
+static void put(const char *rel, const char *text)
+{
+	t_write_file(t_path(rel), text, strlen(text));
+}
+
+void test_evidence_bundle__manifest_is_sorted_hashed_and_excludes_itself(void)
+{
+	ev__mfile *f = NULL;
+	size_t n = 0;
+	ae_buf out = AE_BUF_INIT(1 << 20);
+	ae_err err = {0};
+	int fd;
+
+	put("z.txt", "z");
+	mkdir(t_path("sub"), 0755);
+	put("sub/b.txt", "b");
+	put("a.txt", "");
+	put("manifest.json", "{}");
+	put("statement.intoto.json", "{}");
+	put("attestation.intoto.jsonl", "{}");
+	fd = open(t_tmpdir(), O_RDONLY | O_DIRECTORY);
+	T_ASSERT_INT(ev__manifest_walk(&f, &n, fd, true, &err), 0);
+	close(fd);
+	T_ASSERT_INT(n, 3);
+	T_ASSERT_STR(f[0].path, "a.txt");
+	T_ASSERT_STR(f[1].path, "sub/b.txt");
+	T_ASSERT_STR(f[2].path, "z.txt");
+	T_ASSERT_STR(f[0].sha256, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae"
+				  "41e4649b934ca495991b7852b855");
+	T_ASSERT_INT(f[2].size, 1);
+	T_ASSERT_INT(ev__manifest_render(&out, f, n, &err), 0);
+	T_ASSERT(out.data[out.len - 1] == '\n');
+	T_ASSERT(strstr((char *)out.data, "\"mediaType\"") == NULL);
+	ev__mfiles_free(f, n);
+	ae_buf_dispose(&out);
+}
+
+void test_evidence_bundle__manifest_parse_rejects_traversal_and_schema(void)
+{
+	ev__mfile *f = NULL;
+	size_t n = 0;
+	ae_err err = {0};
+	const char *d = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934"
+			"ca495991b7852b855";
+	char doc[512];
+
+	snprintf(doc, sizeof(doc),
+		 "{\"schemaVersion\":\"1.0.0\",\"files\":[{\"path\":"
+		 "\"../../../etc/passwd\",\"size\":0,\"sha256\":\"%s\"}]}",
+		 d);
+	T_ASSERT_INT(ev__manifest_parse(&f, &n, S(doc), &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "not a local path");
+	T_ASSERT(f == NULL);
+	ae_err_clear(&err);
+	snprintf(doc, sizeof(doc),
+		 "{\"schemaVersion\":\"2.0.0\",\"files\":[{\"path\":\"a\","
+		 "\"size\":0,\"sha256\":\"%s\"}]}",
+		 d);
+	T_ASSERT_INT(ev__manifest_parse(&f, &n, S(doc), &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "schemaVersion");
+	T_ASSERT(!ev__path_is_local("/abs"));
+	T_ASSERT(!ev__path_is_local("a//b"));
+	T_ASSERT(!ev__path_is_local("a/../b"));
+	T_ASSERT(ev__path_is_local("ctrf/deployment.json"));
+}
+
+void test_evidence_bundle__media_types_follow_the_reference_table(void)
+{
+	T_ASSERT_STR(ev__media_type("bom.cdx.json"),
+		     "application/vnd.cyclonedx+json");
+	T_ASSERT_STR(ev__media_type("a.intoto.jsonl"),
+		     "application/vnd.in-toto+jsonl");
+	T_ASSERT_STR(ev__media_type("ctrf/x.json"), "application/json");
+	T_ASSERT_STR(ev__media_type("r.yml"), "application/yaml");
+	T_ASSERT_STR(ev__media_type("x.log"), "text/plain");
+	T_ASSERT_STR(ev__media_type("x.bin"), "");
+}
+
+/* Emits the example inputs into the case's directory; returns the parsed
+ * statement. */
+static json_t *emit_example(bool full)
+{
+	const char *ctrf_dir[] = {"recipes/examples/ctrf"};
+	ev_emit_opts o = EV_EMIT_OPTS_INIT;
+	ev_emit_result r;
+	ae_err err = {0};
+	char path[1024];
+
+	o.recipe_path = "recipes/examples/recipe.yaml";
+	o.snapshot_path = "recipes/examples/snapshot.yaml";
+	o.ctrf_paths = ctrf_dir;
+	o.nctrf = 1;
+	o.out_dir = t_tmpdir();
+	o.full = full;
+	o.attested_at = 1763650000;
+	o.tool_version = "1.2.3";
+	if (ev_bundle_emit(&r, &o, &err) != 0)
+		t_fail_at(__FILE__, __LINE__, "emit: %s", err.msg);
+	snprintf(path, sizeof(path), "%s/summary-bundle/statement.intoto.json",
+		 t_tmpdir());
+	return json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+}
+
+void test_evidence_bundle__predicate_carries_the_reference_fields(void)
+{
+	static const char *const keys[] = {
+		"schemaVersion", "attestedAt",	  "aicrVersion",
+		"validatorCatalogVersion",	  "validatorImages",
+		"recipe",	 "fingerprint",	  "criteriaMatch",
+		"phases",	 "bom",		  "manifest",
+		"redaction",	 NULL};
+	json_t *st = emit_example(false);
+	json_t *p = json_object_get(st, "predicate");
+	json_t *imgs = json_object_get(p, "validatorImages");
+
+	T_ASSERT(st != NULL);
+	for (size_t i = 0; keys[i] != NULL; i++) {
+		if (json_object_get(p, keys[i]) == NULL)
+			t_fail_at(__FILE__, __LINE__, "predicate lacks %s",
+				  keys[i]);
+	}
+	T_ASSERT_STR(json_string_value(json_object_get(st, "predicateType")),
+		     EV_PREDICATE_V3);
+	T_ASSERT_STR(json_string_value(json_object_get(p, "attestedAt")),
+		     "2025-11-20T14:46:40Z");
+	T_ASSERT_STR(json_string_value(json_object_get(p, "aicrVersion")),
+		     "1.2.3");
+	T_ASSERT_INT(json_array_size(imgs), 3);
+	for (size_t i = 1; i < json_array_size(imgs); i++)
+		T_ASSERT(strcmp(json_string_value(json_object_get(
+					json_array_get(imgs, i - 1), "image")),
+				json_string_value(json_object_get(
+					json_array_get(imgs, i), "image"))) <
+			 0);
+	T_ASSERT_INT(json_integer_value(json_object_get(
+			     json_object_get(p, "manifest"), "fileCount")),
+		     6);
+	T_ASSERT(json_is_true(json_object_get(
+		json_object_get(p, "criteriaMatch"), "matched")));
+	T_ASSERT_STR(json_string_value(json_object_get(
+			     json_object_get(p, "redaction"), "policy")),
+		     "minimal");
+	json_decref(st);
+}
+
+void test_evidence_bundle__full_predicate_has_no_redaction_key(void)
+{
+	json_t *st = emit_example(true);
+
+	T_ASSERT(st != NULL);
+	T_ASSERT(json_object_get(json_object_get(st, "predicate"),
+				 "redaction") == NULL);
+	json_decref(st);
+}
+
+void test_evidence_bundle__first_hard_verdict_wins_and_transient_never_masks(
+	void)
+{
+	ev_verdict v;
+
+	ev__verdict_init(&v);
+	ev__verdict_record(&v, EV_VERDICT_NONE, "transient", "eio", NULL);
+	T_ASSERT_INT(v.exit, EV_VERDICT_NONE);
+	ev__verdict_record(&v, EV_VERDICT_INVALID, "integrity", "first", NULL);
+	ev__verdict_record(&v, EV_VERDICT_INVALID, "schema", "second", NULL);
+	ev__verdict_record(&v, EV_VERDICT_NONE, "transient", "late", NULL);
+	T_ASSERT_INT(v.exit, EV_VERDICT_INVALID);
+	T_ASSERT_STR(v.cause_class, "integrity");
+	T_ASSERT_STR(v.cause_detail, "first");
+	free(v.cause_class);
+	free(v.cause_detail);
+	free(v.cause_hint);
+}
+
+void test_evidence_bundle__input_detection_follows_the_reference_order(void)
+{
+	ev_input_kind k;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_input_detect(&k, "", &err), AE_EINVAL);
+	T_ASSERT_INT(ev_input_detect(&k, "oci://r.io/a:b", &err), 0);
+	T_ASSERT_INT(k, EV_INPUT_OCI);
+	T_ASSERT_INT(ev_input_detect(&k, "https://x/y", &err), AE_EINVAL);
+	T_ASSERT_INT(ev_input_detect(&k, t_tmpdir(), &err), 0);
+	T_ASSERT_INT(k, EV_INPUT_DIR);
+	put("p.yaml", "a: 1\n");
+	T_ASSERT_INT(ev_input_detect(&k, t_path("p.yaml"), &err), 0);
+	T_ASSERT_INT(k, EV_INPUT_POINTER);
+	T_ASSERT_INT(ev_input_detect(&k, "localhost:5000/repo:v1", &err), 0);
+	T_ASSERT_INT(k, EV_INPUT_OCI);
+	T_ASSERT_INT(ev_input_detect(&k, "ghcr.io/o/r@sha256:00", &err), 0);
+	T_ASSERT_INT(k, EV_INPUT_OCI);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev_input_detect(&k, "no-such-thing", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "not-an-input");
+}
