@@ -395,7 +395,7 @@ static json_t *emit_example(bool full)
 	o.full = full;
 	o.attested_at = 1763650000;
 	o.tool_version = "1.2.3";
-	if (ev_bundle_emit(&r, &o, &err) != 0)
+	if (ev_evidence_emit(&r, &o, &err) != 0)
 		t_fail_at(__FILE__, __LINE__, "emit: %s", err.msg);
 	snprintf(path, sizeof(path), "%s/summary-bundle/statement.intoto.json",
 		 t_tmpdir());
