@@ -35,6 +35,8 @@ static const cmd_entry commands[] = {
 	{"digest", cmd_digest, "print a recipe's canonical digest"},
 	{"emit", cmd_emit, "turn a validation run into an evidence bundle"},
 	{"verify", cmd_verify, "verify a bundle directory or a pointer"},
+	{"ledger", cmd_ledger,
+	 "corroboration: who verified ran each recipe, do they agree"},
 };
 
 static void main_usage(FILE *f)

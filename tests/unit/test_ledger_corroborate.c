@@ -7,6 +7,8 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define ISS_GH	  "https://github.com/login/oauth"
 #define ISS_GHA	  "https://token.actions.githubusercontent.com"
@@ -572,4 +574,67 @@ void test_ledger_corroborate__html_is_escaped_and_self_contained(void)
 	T_ASSERT(strstr(s, "datetime=\"2026-11-22T08:00:00Z\"") != NULL);
 	T_ASSERT(strstr(s, "alice@example.com") == NULL);
 	free(s);
+}
+
+/* ---- tree walk ---- */
+
+static void mk(const char *rel, bool dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", t_tmpdir(), rel);
+	if (dir)
+		T_ASSERT_INT(mkdir(path, 0755), 0);
+	else
+		t_write_file(path, "x: 1\n", 5);
+}
+
+void test_ledger_corroborate__the_walk_lists_pointers_sorted(void)
+{
+	ld_pointer_paths p = {NULL, 0};
+	char target[4096], link[4096];
+	ae_err err = {0};
+
+	mk("r2", true);
+	mk("r2/" SLUG_B, true);
+	mk("r2/" SLUG_B "/sha256-b.yaml", false);
+	mk("r1", true);
+	mk("r1/" SLUG_A, true);
+	mk("r1/" SLUG_A "/sha256-a.yaml", false);
+	mk("r1/" SLUG_A "/notes.txt", false);	      /* not .yaml */
+	mk("r1/" SLUG_A "/.hidden.yaml", false);      /* not plain */
+	mk("r1/stray.yaml", false);		      /* wrong depth */
+	mk("allowlist.yaml", false);		      /* not a recipe */
+	snprintf(target, sizeof(target), "%s/r2/" SLUG_B, t_tmpdir());
+	snprintf(link, sizeof(link), "%s/r1/linked", t_tmpdir());
+	T_ASSERT_INT(symlink(target, link), 0); /* never followed */
+	T_ASSERT_INT(ld_tree_list(&p, t_tmpdir(), NULL, 0, &err), 0);
+	T_ASSERT_INT(p.n, 2);
+	T_ASSERT_STR(p.v[0], "r1/" SLUG_A "/sha256-a.yaml");
+	T_ASSERT_STR(p.v[1], "r2/" SLUG_B "/sha256-b.yaml");
+	ld_pointer_paths_dispose(&p);
+}
+
+void test_ledger_corroborate__the_walk_takes_named_recipes_only(void)
+{
+	const char *named[] = {"r2", "absent"};
+	const char *evil[] = {".."};
+	ld_pointer_paths p = {NULL, 0};
+	ae_err err = {0};
+
+	mk("r1", true);
+	mk("r1/" SLUG_A, true);
+	mk("r1/" SLUG_A "/sha256-a.yaml", false);
+	mk("r2", true);
+	mk("r2/" SLUG_B, true);
+	mk("r2/" SLUG_B "/sha256-b.yaml", false);
+	T_ASSERT_INT(ld_tree_list(&p, t_tmpdir(), named, 2, &err), 0);
+	T_ASSERT_INT(p.n, 1);
+	T_ASSERT_STR(p.v[0], "r2/" SLUG_B "/sha256-b.yaml");
+	ld_pointer_paths_dispose(&p);
+	T_ASSERT_INT(ld_tree_list(&p, t_tmpdir(), evil, 1, &err), AE_EINVAL);
+	T_ASSERT_INT(p.n, 0);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld_tree_list(&p, t_path("missing"), NULL, 0, &err),
+		     AE_ENOTFOUND);
 }

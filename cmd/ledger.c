@@ -1,0 +1,692 @@
+/* cmd/ledger.c -- `aicr-evidence ledger`: the corroboration report
+ *
+ * Finds the pointers of the evidence root (ld_tree_list), reads each claim
+ * (ld_pointer_read), classifies the claimed signer (allowlist), and with
+ * --verify fetches and verifies every bundle (ledger_verify.c, concurrent,
+ * cached by digest) so that only certificate-verified signers vote. Then the
+ * pure model (ld_corroboration_compute) and a renderer. Flags are checked
+ * before any file or network I/O (STYLE §3.6). docs/ledger.md is the
+ * user's page.
+ */
+#include "cmd/cmd.h"
+#include "allowlist/allowlist.h"
+#include "evidence/evidence.h"
+#include "ledger/ledger.h"
+#include "oci/oci.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char ledger_usage[] =
+	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--verify]\n"
+	"         [--trusted-root F] [--cache DIR] [--offline] [--jobs N]\n"
+	"         [--registry-plain-http]\n"
+	"         [--format text|json|html] [-o FILE] [--show-identities]\n"
+	"\n"
+	"Corroboration: per recipe, which independent, allowlisted, verified\n"
+	"signers ran it and whether they agree (SPEC §6, docs/ledger.md).\n"
+	"\n"
+	"  --root DIR          evidence root (default recipes/evidence)\n"
+	"  --verify            fetch and verify every bundle; only verified\n"
+	"                      allowlisted signers vote. Without it nothing is\n"
+	"                      verified, so nothing is corroborated.\n"
+	"  --trusted-root F    extra Sigstore trusted root (with --verify)\n"
+	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
+	"  --offline           no network: bundles from --cache only\n"
+	"  --jobs N            bundles verified at once (default 2, max 64)\n"
+	"  --registry-plain-http  HTTP to a loopback registry (tests, demo)\n"
+	"  --format F          text (default), json or html\n"
+	"  -o FILE             write the report to FILE (atomically)\n"
+	"  --show-identities   print verified certificate identities of\n"
+	"                      community and partner signers\n"
+	"\n"
+	"exit: 0 report written, 2 error, 3 transient fault (report written\n"
+	"      but some bundle could not be fetched), 64 usage\n";
+
+typedef enum fmt { FMT_TEXT, FMT_JSON, FMT_HTML } fmt;
+
+/* What --verify needs. */
+typedef struct ledger_verify_opts {
+	bool verify;
+	bool offline;
+	bool plain_http;
+	const char *trusted_root;
+	const char *cache;
+	unsigned jobs;
+} ledger_verify_opts;
+
+/* One pointer as gathered: the claim, then what verification made of it.
+ * Strings are owned by the item (or borrowed from its pointer). */
+typedef struct ledger_item {
+	char *path;   /* relative to the root */
+	char *recipe; /* the recipe directory it sits in */
+	char *src;    /* the source directory it sits in */
+	ld_pointer *ptr;
+	const char *label;
+	char slug[LD_SLUG_LEN + 1];
+	ld_class cls;
+	ld_vote vote;
+	char reason[AE_ERR_MSG_MAX];
+	bool transient;
+	ld_ctrf *ctrf[LD_PHASE_COUNT];
+	ld_check_input *checks;
+	size_t n_checks;
+} ledger_item;
+
+typedef struct ledger_items {
+	ledger_item *v;
+	size_t n;
+	bool transient; /* some bundle gave no verdict */
+} ledger_items;
+
+typedef struct ledger_args {
+	const char **recipes;
+	size_t n_recipes;
+	const char *root;
+	const char *out;
+	fmt format;
+	bool show_identities;
+	ledger_verify_opts v;
+} ledger_args;
+
+static const char *str_or(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Marks the item unverifiable with a reason; findings, not errors. */
+static void item_void(ledger_item *it, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void item_void(ledger_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	it->vote = LD_VOTE_UNVERIFIABLE;
+	va_start(ap, fmt);
+	vsnprintf(it->reason, sizeof(it->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Reads the value of option argv[*i]; 64 when it is missing. */
+static int opt_value(const char **out, int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		return cmd_usage_error("ledger", "%s needs a value", argv[*i]);
+	*out = argv[++*i];
+	return 0;
+}
+
+/* Parses argv into `a`; returns 0 or the usage exit status. */
+static int args_parse(ledger_args *a, int argc, char **argv)
+{
+	const char *f = NULL, *jobs = NULL;
+	bool dashdash = false;
+	int rc = 0;
+
+	a->root = "recipes/evidence";
+	a->v.jobs = 2;
+	a->recipes = calloc((size_t)argc, sizeof(*a->recipes));
+	if (a->recipes == NULL)
+		return cmd_usage_error("ledger", "out of memory");
+	for (int i = 1; rc == 0 && i < argc; i++) {
+		const char *s = argv[i];
+		if (dashdash || s[0] != '-')
+			a->recipes[a->n_recipes++] = s;
+		else if (strcmp(s, "--") == 0)
+			dashdash = true;
+		else if (strcmp(s, "--root") == 0)
+			rc = opt_value(&a->root, argc, argv, &i);
+		else if (strcmp(s, "--verify") == 0)
+			a->v.verify = true;
+		else if (strcmp(s, "--trusted-root") == 0)
+			rc = opt_value(&a->v.trusted_root, argc, argv, &i);
+		else if (strcmp(s, "--cache") == 0)
+			rc = opt_value(&a->v.cache, argc, argv, &i);
+		else if (strcmp(s, "--offline") == 0)
+			a->v.offline = true;
+		else if (strcmp(s, "--jobs") == 0)
+			rc = opt_value(&jobs, argc, argv, &i);
+		else if (strcmp(s, "--format") == 0)
+			rc = opt_value(&f, argc, argv, &i);
+		else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0)
+			rc = opt_value(&a->out, argc, argv, &i);
+		else if (strcmp(s, "--show-identities") == 0)
+			a->show_identities = true;
+		else if (strcmp(s, "--registry-plain-http") == 0)
+			a->v.plain_http = true;
+		else
+			rc = cmd_usage_error("ledger", "unknown option '%s'", s);
+	}
+	if (rc != 0)
+		return rc;
+	if (f == NULL || strcmp(f, "text") == 0)
+		a->format = FMT_TEXT;
+	else if (strcmp(f, "json") == 0)
+		a->format = FMT_JSON;
+	else if (strcmp(f, "html") == 0)
+		a->format = FMT_HTML;
+	else
+		return cmd_usage_error("ledger",
+				       "--format must be text, json or html");
+	if (jobs != NULL) {
+		char *end = NULL;
+		long n = strtol(jobs, &end, 10);
+		if (end == jobs || *end != '\0' || n < 1 || n > 64)
+			return cmd_usage_error("ledger",
+					       "--jobs must be 1 to 64");
+		a->v.jobs = (unsigned)n;
+	}
+	if (!a->v.verify && (a->v.trusted_root || a->v.cache ||
+			     a->v.offline || a->v.plain_http))
+		return cmd_usage_error("ledger",
+				       "--trusted-root, --cache, --offline and "
+				       "--registry-plain-http need --verify");
+	if (a->v.offline && a->v.cache == NULL)
+		return cmd_usage_error("ledger", "--offline needs --cache DIR");
+	return 0;
+}
+
+/* ---- allowlist (the trust root; never from the bundles under check) ---- */
+
+/* Loads <root>/allowlist.yaml; a ledger without one has no allowlisted
+ * signer, so nothing can be corroborated, which is what the report says. */
+static int allowlist_load(al_list **out, const char *root, ae_err *err)
+{
+	char path[4096];
+
+	*out = NULL;
+	if ((size_t)snprintf(path, sizeof(path), "%s/allowlist.yaml", root) >=
+	    sizeof(path))
+		return ae_fail(err, AE_ETOOBIG, "root path too long");
+	return al_list_load(out, AT_FDCWD, path, err);
+}
+
+/* The class of a (claimed or verified) signer and its label. */
+static ld_class item_class(const al_list *al, const char *issuer,
+			   const char *identity, const char **label_out)
+{
+	al_class cls = AL_CLASS_NONE;
+
+	*label_out = NULL;
+	if (al == NULL ||
+	    al_list_classify(&cls, label_out, al, issuer, identity) < 0)
+		return LD_CLASS_REPORTED;
+	switch (cls) {
+	case AL_CLASS_FIRST_PARTY:
+		return LD_CLASS_FIRST_PARTY;
+	case AL_CLASS_PARTNER:
+		return LD_CLASS_PARTNER;
+	case AL_CLASS_COMMUNITY:
+		return LD_CLASS_COMMUNITY;
+	default:
+		*label_out = NULL;
+		return LD_CLASS_REPORTED;
+	}
+}
+
+/* ---- --verify: fetch, verify, read CTRF; concurrent, cached by digest ---- */
+
+typedef struct verify_pool {
+	ledger_items *items;
+	const ledger_verify_opts *o;
+	const char *cache;
+	char tmp[4096]; /* scratch for pulled bundles, removed at the end */
+	size_t next;
+	pthread_mutex_t mu;
+} verify_pool;
+
+/* Reads ctrf/<phase>.json of every phase from the verified bundle `dir`
+ * into the item's checks. A missing phase is fine; a report that does not
+ * parse makes the item unverifiable (its results cannot be read). */
+static int item_read_ctrf(ledger_item *it, const char *dir, ae_err *err)
+{
+	size_t total = 0, k = 0;
+
+	for (int p = 0; p < LD_PHASE_COUNT; p++) {
+		char name[4096];
+		ae_buf b = AE_BUF_INIT(LD_CTRF_MAX_BYTES);
+		ae_err e = {0};
+		int rc;
+		snprintf(name, sizeof(name), "%s/ctrf/%s.json", dir,
+			 ld_phase_name(p));
+		rc = ae_read_file(&b, AT_FDCWD, name, LD_CTRF_MAX_BYTES, &e);
+		if (rc == AE_ENOTFOUND)
+			continue;
+		if (rc == 0)
+			rc = ld_ctrf_parse(&it->ctrf[p], ld_phase_name(p),
+					   b.data, b.len, &e);
+		ae_buf_dispose(&b);
+		if (rc == AE_ERR)
+			return ae_fail(err, rc, "%s", e.msg);
+		if (rc < 0) {
+			item_void(it, "ctrf/%s.json: %s", ld_phase_name(p),
+				  e.msg);
+			return 0;
+		}
+		ld_ctrf_checks(it->ctrf[p], &k);
+		total += k;
+	}
+	it->checks = calloc(total ? total : 1, sizeof(*it->checks));
+	if (it->checks == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	for (int p = 0; p < LD_PHASE_COUNT; p++) {
+		const ld_check_input *c = ld_ctrf_checks(it->ctrf[p], &k);
+		for (size_t j = 0; j < k; j++)
+			it->checks[it->n_checks++] = c[j];
+	}
+	return 0;
+}
+
+/* The first verification step that did not pass, for the reason. */
+static const char *verdict_failed_step(const ev_verdict *v)
+{
+	static const char *const steps[] = {"materialize", "signature",
+					    "predicate", "inventory",
+					    "summary"};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		const char *st = ev_verdict_step_status(v, steps[i]);
+		if (st && strcmp(st, "passed") != 0 &&
+		    strcmp(st, "skipped") != 0)
+			return steps[i];
+	}
+	return "verification";
+}
+
+/* Verifies the pulled bundle `dir` against the pointer's claim (SPEC §5
+ * rule 4: the certificate's issuer and identity must equal the claim). */
+static int item_check_bundle(ledger_item *it, const char *dir,
+			     const char *trusted_root, ae_err *err)
+{
+	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
+	ev_pointer_claim claim = {0};
+	ev_verdict *v = NULL;
+	int rc, verdict;
+
+	claim.path = it->path;
+	claim.recipe = ld_pointer_recipe(it->ptr);
+	claim.profile = ld_pointer_profile(it->ptr);
+	claim.oci = str_or(ld_pointer_bundle_oci(it->ptr));
+	claim.digest = str_or(ld_pointer_bundle_digest(it->ptr));
+	claim.predicate_type = ld_pointer_predicate_type(it->ptr);
+	claim.attested_at = ld_pointer_attested_at(it->ptr);
+	claim.has_signer = true;
+	claim.signer_identity = ld_pointer_signer_identity(it->ptr);
+	claim.signer_issuer = ld_pointer_signer_issuer(it->ptr);
+	claim.rekor_index = ld_pointer_rekor_log_index(it->ptr);
+	claim.has_rekor_index = claim.rekor_index != 0;
+	vo.dir = dir;
+	vo.input_kind = EV_INPUT_POINTER;
+	vo.pointer = &claim;
+	vo.trusted_root = trusted_root;
+	rc = ev_bundle_verify(&v, &vo, err);
+	if (rc < 0)
+		return rc;
+	verdict = ev_verdict_exit(v);
+	if (verdict == EV_VERDICT_NONE) {
+		it->transient = true;
+		item_void(it, "no verdict: %s did not complete",
+			  verdict_failed_step(v));
+	} else if (verdict != EV_VERDICT_VALID &&
+		   verdict != EV_VERDICT_PHASE_FAILED) {
+		item_void(it, "bundle invalid: %s failed",
+			  verdict_failed_step(v));
+	}
+	ev_verdict_free(v);
+	return 0;
+}
+
+/* Pulls, verifies and reads one item. Findings go into the item; only
+ * out-of-memory comes back as an error. */
+static int item_verify(verify_pool *pool, ledger_item *it, size_t idx,
+		       ae_err *err)
+{
+	oci_client_opts co = OCI_CLIENT_OPTS_INIT;
+	oci_pull_result res;
+	oci_client *client = NULL;
+	oci_ref ref;
+	ae_err e = {0};
+	char dest[4200], dir[4300];
+	int rc;
+
+	if (it->vote != LD_VOTE_CLAIMED)
+		return 0;
+	snprintf(dest, sizeof(dest), "%s/%zu", pool->tmp, idx);
+	co.plain_http = pool->o->plain_http;
+	rc = oci_ref_parse(&ref, str_or(ld_pointer_bundle_oci(it->ptr)), &e);
+	if (rc == 0 && !pool->o->offline)
+		rc = oci_client_new(&client, &ref, &co, &e);
+	if (rc == 0)
+		rc = oci_pull(&res, client, str_or(ld_pointer_bundle_digest(
+						    it->ptr)),
+			      pool->cache, dest, &e);
+	oci_client_free(client);
+	if (rc == AE_ERR)
+		return ae_fail(err, rc, "%s", e.msg);
+	if (rc < 0) {
+		it->transient = rc == AE_ETRANSIENT;
+		item_void(it, "bundle fetch: %s", e.msg);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s/summary-bundle", dest);
+	if (access(dir, F_OK) != 0)
+		snprintf(dir, sizeof(dir), "%s", dest);
+	rc = item_check_bundle(it, dir, pool->o->trusted_root, err);
+	if (rc == 0 && it->vote == LD_VOTE_CLAIMED) {
+		it->vote = LD_VOTE_VERIFIED;
+		rc = item_read_ctrf(it, dir, err);
+	}
+	return rc;
+}
+
+static void *verify_worker(void *arg)
+{
+	verify_pool *pool = arg;
+	ae_err err = {0};
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&pool->mu);
+		i = pool->next++;
+		pthread_mutex_unlock(&pool->mu);
+		if (i >= pool->items->n)
+			break;
+		if (item_verify(pool, &pool->items->v[i], i, &err) < 0)
+			item_void(&pool->items->v[i], "%s", err.msg);
+	}
+	return NULL;
+}
+
+/* Removes the scratch tree of pulled bundles. */
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* Verifies every claimed item with `o->jobs` threads. */
+static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
+			       ae_err *err)
+{
+	verify_pool pool = {items, o, o->cache, "", 0,
+			    PTHREAD_MUTEX_INITIALIZER};
+	char cache[4096];
+	pthread_t th[64];
+	unsigned n = o->jobs, started = 0;
+	const char *tmp = getenv("TMPDIR");
+	int rc = 0;
+
+	if (pool.cache == NULL) {
+		rc = oci_cache_default(cache, sizeof(cache), err);
+		if (rc < 0)
+			return rc;
+		pool.cache = cache;
+	}
+	snprintf(pool.tmp, sizeof(pool.tmp), "%s/aicr-ledger-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(pool.tmp) == NULL)
+		return ae_fail(err, AE_EIO, "cannot create a scratch directory");
+	if (n > items->n)
+		n = items->n ? (unsigned)items->n : 1;
+	for (; started < n; started++) {
+		if (pthread_create(&th[started], NULL, verify_worker, &pool))
+			break;
+	}
+	if (started == 0)
+		verify_worker(&pool);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < items->n; i++)
+		items->transient |= items->v[i].transient;
+	nftw(pool.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
+/* Reads one pointer's claim and classifies the claimed signer. A pointer
+ * that cannot be read, is unsigned or misplaced is kept as unverifiable:
+ * the report lists it with the reason (SPEC §6), it never votes. */
+static int item_claim(ledger_item *it, int rootfd, const al_list *al,
+		      ae_err *err)
+{
+	const char *iss, *id;
+	ae_err perr = {0};
+	int rc;
+
+	it->vote = LD_VOTE_CLAIMED;
+	it->cls = LD_CLASS_REPORTED;
+	snprintf(it->slug, sizeof(it->slug), "%s", it->src);
+	rc = ld_pointer_read(&it->ptr, rootfd, it->path, &perr);
+	if (rc == AE_ERR)
+		return ae_fail(err, rc, "%s", perr.msg);
+	if (rc < 0) {
+		item_void(it, "pointer unreadable: %s", perr.msg);
+		return 0;
+	}
+	iss = ld_pointer_signer_issuer(it->ptr);
+	id = ld_pointer_signer_identity(it->ptr);
+	if (!ld_pointer_is_signed(it->ptr) || iss == NULL || id == NULL) {
+		item_void(it, "pointer is not signed");
+		return 0;
+	}
+	rc = ld_slug_from_signer(it->slug, iss, id, &perr);
+	if (rc < 0) {
+		item_void(it, "claimed signer: %s", perr.msg);
+		return 0;
+	}
+	it->cls = item_class(al, iss, id, &it->label);
+	if (strcmp(it->slug, it->src) != 0)
+		item_void(it, "placed under %s but the claimed signer's slug "
+			  "is %s", it->src, it->slug);
+	else if (strcmp(str_or(ld_pointer_recipe(it->ptr)), it->recipe) != 0)
+		item_void(it, "placed under recipe %s but claims another "
+			  "recipe", it->recipe);
+	return 0;
+}
+
+/* Splits "recipe/src/name.yaml" into the item's recipe and src. */
+static int item_init(ledger_item *it, const char *path, ae_err *err)
+{
+	const char *a = strchr(path, '/'), *b = a ? strchr(a + 1, '/') : NULL;
+
+	it->path = strdup(path);
+	it->recipe = a ? strndup(path, (size_t)(a - path)) : NULL;
+	it->src = b ? strndup(a + 1, (size_t)(b - a - 1)) : NULL;
+	if (!it->path || !it->recipe || !it->src)
+		return ae_fail(err, AE_ERR, "out of memory");
+	return 0;
+}
+
+/* Finds the pointers under `root` and reads every claim. */
+static int ledger_items_gather(ledger_items *items, const char *root,
+			       const char *const *recipes, size_t n_recipes,
+			       ae_err *err)
+{
+	ld_pointer_paths paths = {NULL, 0};
+	al_list *al = NULL;
+	int rootfd = -1, rc;
+
+	rc = ld_tree_list(&paths, root, recipes, n_recipes, err);
+	if (rc == 0)
+		rc = allowlist_load(&al, root, err);
+	if (rc < 0)
+		goto done;
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	items->v = calloc(paths.n ? paths.n : 1, sizeof(*items->v));
+	if (rootfd < 0 || items->v == NULL) {
+		rc = ae_fail(err, rootfd < 0 ? AE_EIO : AE_ERR,
+			     "cannot open the evidence root");
+		goto done;
+	}
+	for (size_t i = 0; rc == 0 && i < paths.n; i++) {
+		ledger_item *it = &items->v[items->n++];
+		rc = item_init(it, paths.v[i], err);
+		if (rc == 0)
+			rc = item_claim(it, rootfd, al, err);
+	}
+done:
+	if (rootfd >= 0)
+		close(rootfd);
+	al_list_free(al);
+	ld_pointer_paths_dispose(&paths);
+	return rc;
+}
+
+static void ledger_items_dispose(ledger_items *items)
+{
+	for (size_t i = 0; i < items->n; i++) {
+		ledger_item *it = &items->v[i];
+		for (int p = 0; p < LD_PHASE_COUNT; p++)
+			ld_ctrf_free(it->ctrf[p]);
+		free(it->checks);
+		ld_pointer_free(it->ptr);
+		free(it->src);
+		free(it->recipe);
+		free(it->path);
+	}
+	free(items->v);
+	items->v = NULL;
+	items->n = 0;
+}
+
+/* The current time as RFC 3339 UTC, whole seconds. */
+static void now_rfc3339(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Turns the gathered items into model runs (borrowing their strings). */
+static int runs_from_items(ld_run **out, const ledger_item *items, size_t n)
+{
+	ld_run *runs = calloc(n ? n : 1, sizeof(*runs));
+
+	*out = runs;
+	if (runs == NULL)
+		return AE_ERR;
+	for (size_t i = 0; i < n; i++) {
+		const ledger_item *it = &items[i];
+		ld_run *r = &runs[i];
+		r->recipe = it->recipe;
+		r->path = it->path;
+		r->digest = it->ptr ? ld_pointer_bundle_digest(it->ptr) : NULL;
+		r->attested_at = it->ptr ? ld_pointer_attested_at(it->ptr)
+					 : NULL;
+		r->issuer = str_or(it->ptr ? ld_pointer_signer_issuer(it->ptr)
+					   : NULL);
+		r->identity = str_or(
+			it->ptr ? ld_pointer_signer_identity(it->ptr) : NULL);
+		r->slug = it->slug;
+		r->label = it->label;
+		r->cls = it->cls;
+		r->vote = it->vote;
+		r->reason = it->reason[0] ? it->reason : NULL;
+		r->checks = it->checks;
+		r->n_checks = it->n_checks;
+	}
+	return 0;
+}
+
+/* Renders `c` in the chosen format and writes it out. */
+static int report_write(const ld_corroboration *c, const ledger_args *a,
+			ae_err *err)
+{
+	ld_render_opts ro = LD_RENDER_OPTS_INIT;
+	ae_buf b = AE_BUF_INIT(256u << 20);
+	cmd_output o;
+	char now[32];
+	int rc;
+
+	now_rfc3339(now);
+	ro.generated_at = now;
+	ro.show_identities = a->show_identities;
+	if (a->format == FMT_JSON)
+		rc = ld_corroboration_render_json(&b, c, &ro, err);
+	else if (a->format == FMT_HTML)
+		rc = ld_corroboration_render_html(&b, c, &ro, err);
+	else
+		rc = ld_corroboration_render_text(&b, c, &ro, err);
+	if (rc < 0)
+		return rc;
+	cmd_output_init(&o, a->out);
+	rc = cmd_output_write(&o, b.data, b.len);
+	ae_buf_dispose(&b);
+	if (rc < 0) {
+		ae_buf_dispose(&o.buf);
+		return ae_fail(err, AE_ETOOBIG, "report too large");
+	}
+	return cmd_output_close(&o, err);
+}
+
+int cmd_ledger(int argc, char **argv)
+{
+	ledger_args a = {0};
+	ledger_items items = {NULL, 0, false};
+	ld_corroboration_input in = LD_CORROBORATION_INPUT_INIT;
+	ld_corroboration *c = NULL;
+	ld_run *runs = NULL;
+	ae_err err = {0};
+	const char *what = NULL;
+	int rc, status;
+
+	if (cmd_wants_help(argc, argv)) {
+		fputs(ledger_usage, stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	status = args_parse(&a, argc, argv);
+	if (status != 0)
+		goto out;
+	what = a.root;
+	rc = ledger_items_gather(&items, a.root, a.recipes, a.n_recipes, &err);
+	if (rc == 0 && a.v.verify) {
+		what = "--verify";
+		rc = ledger_items_verify(&items, &a.v, &err);
+	}
+	if (rc == 0 && runs_from_items(&runs, items.v, items.n) < 0)
+		rc = ae_fail(&err, AE_ERR, "out of memory");
+	if (rc == 0) {
+		what = "ledger";
+		in.runs = runs;
+		in.n_runs = items.n;
+		in.recipes = a.recipes;
+		in.n_recipes = a.n_recipes;
+		in.verified = a.v.verify;
+		rc = ld_corroboration_compute(&c, &in, &err);
+	}
+	if (rc == 0) {
+		what = a.out ? a.out : "stdout";
+		rc = report_write(c, &a, &err);
+	}
+	if (rc < 0) {
+		cmd_error(what, &err);
+		status = cmd_exit_code(cmd_outcome_from_rc(rc));
+	} else if (items.transient) {
+		fputs("aicr-evidence: ledger: some bundles could not be "
+		      "fetched (transient); they are listed as unverifiable\n",
+		      stderr);
+		status = cmd_exit_code(CMD_TRANSIENT);
+	} else {
+		status = cmd_exit_code(CMD_OK);
+	}
+out:
+	ld_corroboration_free(c);
+	free(runs);
+	ledger_items_dispose(&items);
+	free(a.recipes);
+	return status;
+}
