@@ -10,13 +10,9 @@
  */
 #include "cmd/cmd.h"
 #include "allowlist/allowlist.h"
-#include "evidence/evidence.h"
 #include "ledger/ledger.h"
-#include "oci/oci.h"
 
 #include <fcntl.h>
-#include <ftw.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +31,8 @@ static const char ledger_usage[] =
 	"\n"
 	"  --root DIR          evidence root (default recipes/evidence)\n"
 	"  --verify            fetch and verify every bundle; only verified\n"
-	"                      allowlisted signers vote. Without it nothing is\n"
+	"                      allowlisted signers vote. Without it nothing "
+	"is\n"
 	"                      verified, so nothing is corroborated.\n"
 	"  --trusted-root F    extra Sigstore trusted root (with --verify)\n"
 	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
@@ -50,7 +47,7 @@ static const char ledger_usage[] =
 	"exit: 0 report written, 2 error, 3 transient fault (report written\n"
 	"      but some bundle could not be fetched), 64 usage\n";
 
-typedef enum fmt { FMT_TEXT, FMT_JSON, FMT_HTML } fmt;
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_HTML } out_format;
 
 /* What --verify needs. */
 typedef struct ledger_verify_opts {
@@ -69,7 +66,7 @@ typedef struct ledger_item {
 	char *recipe; /* the recipe directory it sits in */
 	char *src;    /* the source directory it sits in */
 	ld_pointer *ptr;
-	const char *label;
+	char *label; /* copied: the allowlist is freed after gathering */
 	char slug[LD_SLUG_LEN + 1];
 	ld_class cls;
 	ld_vote vote;
@@ -91,7 +88,7 @@ typedef struct ledger_args {
 	size_t n_recipes;
 	const char *root;
 	const char *out;
-	fmt format;
+	out_format format;
 	bool show_identities;
 	ledger_verify_opts v;
 } ledger_args;
@@ -162,7 +159,8 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 		else if (strcmp(s, "--registry-plain-http") == 0)
 			a->v.plain_http = true;
 		else
-			rc = cmd_usage_error("ledger", "unknown option '%s'", s);
+			rc = cmd_usage_error("ledger", "unknown option '%s'",
+					     s);
 	}
 	if (rc != 0)
 		return rc;
@@ -183,8 +181,8 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 					       "--jobs must be 1 to 64");
 		a->v.jobs = (unsigned)n;
 	}
-	if (!a->v.verify && (a->v.trusted_root || a->v.cache ||
-			     a->v.offline || a->v.plain_http))
+	if (!a->v.verify && (a->v.trusted_root || a->v.cache || a->v.offline ||
+			     a->v.plain_http))
 		return cmd_usage_error("ledger",
 				       "--trusted-root, --cache, --offline and "
 				       "--registry-plain-http need --verify");
@@ -200,12 +198,18 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 static int allowlist_load(al_list **out, const char *root, ae_err *err)
 {
 	char path[4096];
+	int rc;
 
 	*out = NULL;
 	if ((size_t)snprintf(path, sizeof(path), "%s/allowlist.yaml", root) >=
 	    sizeof(path))
 		return ae_fail(err, AE_ETOOBIG, "root path too long");
-	return al_list_load(out, AT_FDCWD, path, err);
+	rc = al_list_load(out, AT_FDCWD, path, err);
+	if (rc == AE_ENOTFOUND) {
+		ae_err_clear(err);
+		rc = 0;
+	}
+	return rc;
 }
 
 /* The class of a (claimed or verified) signer and its label. */
@@ -216,7 +220,7 @@ static ld_class item_class(const al_list *al, const char *issuer,
 
 	*label_out = NULL;
 	if (al == NULL ||
-	    al_list_classify(&cls, label_out, al, issuer, identity) < 0)
+	    al_list_classify(&cls, label_out, al, issuer, identity, NULL) < 0)
 		return LD_CLASS_REPORTED;
 	switch (cls) {
 	case AL_CLASS_FIRST_PARTY:
@@ -231,228 +235,14 @@ static ld_class item_class(const al_list *al, const char *issuer,
 	}
 }
 
-/* ---- --verify: fetch, verify, read CTRF; concurrent, cached by digest ---- */
-
-typedef struct verify_pool {
-	ledger_items *items;
-	const ledger_verify_opts *o;
-	const char *cache;
-	char tmp[4096]; /* scratch for pulled bundles, removed at the end */
-	size_t next;
-	pthread_mutex_t mu;
-} verify_pool;
-
-/* Reads ctrf/<phase>.json of every phase from the verified bundle `dir`
- * into the item's checks. A missing phase is fine; a report that does not
- * parse makes the item unverifiable (its results cannot be read). */
-static int item_read_ctrf(ledger_item *it, const char *dir, ae_err *err)
-{
-	size_t total = 0, k = 0;
-
-	for (int p = 0; p < LD_PHASE_COUNT; p++) {
-		char name[4096];
-		ae_buf b = AE_BUF_INIT(LD_CTRF_MAX_BYTES);
-		ae_err e = {0};
-		int rc;
-		snprintf(name, sizeof(name), "%s/ctrf/%s.json", dir,
-			 ld_phase_name(p));
-		rc = ae_read_file(&b, AT_FDCWD, name, LD_CTRF_MAX_BYTES, &e);
-		if (rc == AE_ENOTFOUND)
-			continue;
-		if (rc == 0)
-			rc = ld_ctrf_parse(&it->ctrf[p], ld_phase_name(p),
-					   b.data, b.len, &e);
-		ae_buf_dispose(&b);
-		if (rc == AE_ERR)
-			return ae_fail(err, rc, "%s", e.msg);
-		if (rc < 0) {
-			item_void(it, "ctrf/%s.json: %s", ld_phase_name(p),
-				  e.msg);
-			return 0;
-		}
-		ld_ctrf_checks(it->ctrf[p], &k);
-		total += k;
-	}
-	it->checks = calloc(total ? total : 1, sizeof(*it->checks));
-	if (it->checks == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	for (int p = 0; p < LD_PHASE_COUNT; p++) {
-		const ld_check_input *c = ld_ctrf_checks(it->ctrf[p], &k);
-		for (size_t j = 0; j < k; j++)
-			it->checks[it->n_checks++] = c[j];
-	}
-	return 0;
-}
-
-/* The first verification step that did not pass, for the reason. */
-static const char *verdict_failed_step(const ev_verdict *v)
-{
-	static const char *const steps[] = {"materialize", "signature",
-					    "predicate", "inventory",
-					    "summary"};
-
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		const char *st = ev_verdict_step_status(v, steps[i]);
-		if (st && strcmp(st, "passed") != 0 &&
-		    strcmp(st, "skipped") != 0)
-			return steps[i];
-	}
-	return "verification";
-}
-
-/* Verifies the pulled bundle `dir` against the pointer's claim (SPEC §5
- * rule 4: the certificate's issuer and identity must equal the claim). */
-static int item_check_bundle(ledger_item *it, const char *dir,
-			     const char *trusted_root, ae_err *err)
-{
-	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
-	ev_pointer_claim claim = {0};
-	ev_verdict *v = NULL;
-	int rc, verdict;
-
-	claim.path = it->path;
-	claim.recipe = ld_pointer_recipe(it->ptr);
-	claim.profile = ld_pointer_profile(it->ptr);
-	claim.oci = str_or(ld_pointer_bundle_oci(it->ptr));
-	claim.digest = str_or(ld_pointer_bundle_digest(it->ptr));
-	claim.predicate_type = ld_pointer_predicate_type(it->ptr);
-	claim.attested_at = ld_pointer_attested_at(it->ptr);
-	claim.has_signer = true;
-	claim.signer_identity = ld_pointer_signer_identity(it->ptr);
-	claim.signer_issuer = ld_pointer_signer_issuer(it->ptr);
-	claim.rekor_index = ld_pointer_rekor_log_index(it->ptr);
-	claim.has_rekor_index = claim.rekor_index != 0;
-	vo.dir = dir;
-	vo.input_kind = EV_INPUT_POINTER;
-	vo.pointer = &claim;
-	vo.trusted_root = trusted_root;
-	rc = ev_bundle_verify(&v, &vo, err);
-	if (rc < 0)
-		return rc;
-	verdict = ev_verdict_exit(v);
-	if (verdict == EV_VERDICT_NONE) {
-		it->transient = true;
-		item_void(it, "no verdict: %s did not complete",
-			  verdict_failed_step(v));
-	} else if (verdict != EV_VERDICT_VALID &&
-		   verdict != EV_VERDICT_PHASE_FAILED) {
-		item_void(it, "bundle invalid: %s failed",
-			  verdict_failed_step(v));
-	}
-	ev_verdict_free(v);
-	return 0;
-}
-
-/* Pulls, verifies and reads one item. Findings go into the item; only
- * out-of-memory comes back as an error. */
-static int item_verify(verify_pool *pool, ledger_item *it, size_t idx,
-		       ae_err *err)
-{
-	oci_client_opts co = OCI_CLIENT_OPTS_INIT;
-	oci_pull_result res;
-	oci_client *client = NULL;
-	oci_ref ref;
-	ae_err e = {0};
-	char dest[4200], dir[4300];
-	int rc;
-
-	if (it->vote != LD_VOTE_CLAIMED)
-		return 0;
-	snprintf(dest, sizeof(dest), "%s/%zu", pool->tmp, idx);
-	co.plain_http = pool->o->plain_http;
-	rc = oci_ref_parse(&ref, str_or(ld_pointer_bundle_oci(it->ptr)), &e);
-	if (rc == 0 && !pool->o->offline)
-		rc = oci_client_new(&client, &ref, &co, &e);
-	if (rc == 0)
-		rc = oci_pull(&res, client, str_or(ld_pointer_bundle_digest(
-						    it->ptr)),
-			      pool->cache, dest, &e);
-	oci_client_free(client);
-	if (rc == AE_ERR)
-		return ae_fail(err, rc, "%s", e.msg);
-	if (rc < 0) {
-		it->transient = rc == AE_ETRANSIENT;
-		item_void(it, "bundle fetch: %s", e.msg);
-		return 0;
-	}
-	snprintf(dir, sizeof(dir), "%s/summary-bundle", dest);
-	if (access(dir, F_OK) != 0)
-		snprintf(dir, sizeof(dir), "%s", dest);
-	rc = item_check_bundle(it, dir, pool->o->trusted_root, err);
-	if (rc == 0 && it->vote == LD_VOTE_CLAIMED) {
-		it->vote = LD_VOTE_VERIFIED;
-		rc = item_read_ctrf(it, dir, err);
-	}
-	return rc;
-}
-
-static void *verify_worker(void *arg)
-{
-	verify_pool *pool = arg;
-	ae_err err = {0};
-
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&pool->mu);
-		i = pool->next++;
-		pthread_mutex_unlock(&pool->mu);
-		if (i >= pool->items->n)
-			break;
-		if (item_verify(pool, &pool->items->v[i], i, &err) < 0)
-			item_void(&pool->items->v[i], "%s", err.msg);
-	}
-	return NULL;
-}
-
-/* Removes the scratch tree of pulled bundles. */
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-/* Verifies every claimed item with `o->jobs` threads. */
+/* --verify needs the OCI client and the evidence verifier. */
 static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 			       ae_err *err)
 {
-	verify_pool pool = {items, o, o->cache, "", 0,
-			    PTHREAD_MUTEX_INITIALIZER};
-	char cache[4096];
-	pthread_t th[64];
-	unsigned n = o->jobs, started = 0;
-	const char *tmp = getenv("TMPDIR");
-	int rc = 0;
-
-	if (pool.cache == NULL) {
-		rc = oci_cache_default(cache, sizeof(cache), err);
-		if (rc < 0)
-			return rc;
-		pool.cache = cache;
-	}
-	snprintf(pool.tmp, sizeof(pool.tmp), "%s/aicr-ledger-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(pool.tmp) == NULL)
-		return ae_fail(err, AE_EIO, "cannot create a scratch directory");
-	if (n > items->n)
-		n = items->n ? (unsigned)items->n : 1;
-	for (; started < n; started++) {
-		if (pthread_create(&th[started], NULL, verify_worker, &pool))
-			break;
-	}
-	if (started == 0)
-		verify_worker(&pool);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	for (size_t i = 0; i < items->n; i++)
-		items->transient |= items->v[i].transient;
-	nftw(pool.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return rc;
+	(void)items;
+	(void)o;
+	return ae_fail(err, AE_ERR,
+		       "bundle verification is not in this build yet");
 }
 
 /* Reads one pointer's claim and classifies the claimed signer. A pointer
@@ -461,7 +251,7 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 static int item_claim(ledger_item *it, int rootfd, const al_list *al,
 		      ae_err *err)
 {
-	const char *iss, *id;
+	const char *iss, *id, *label = NULL;
 	ae_err perr = {0};
 	int rc;
 
@@ -486,13 +276,22 @@ static int item_claim(ledger_item *it, int rootfd, const al_list *al,
 		item_void(it, "claimed signer: %s", perr.msg);
 		return 0;
 	}
-	it->cls = item_class(al, iss, id, &it->label);
+	it->cls = item_class(al, iss, id, &label);
+	if (label != NULL) {
+		it->label = strdup(label);
+		if (it->label == NULL)
+			return ae_fail(err, AE_ERR, "out of memory");
+	}
 	if (strcmp(it->slug, it->src) != 0)
-		item_void(it, "placed under %s but the claimed signer's slug "
-			  "is %s", it->src, it->slug);
+		item_void(it,
+			  "placed under %s but the claimed signer's slug "
+			  "is %s",
+			  it->src, it->slug);
 	else if (strcmp(str_or(ld_pointer_recipe(it->ptr)), it->recipe) != 0)
-		item_void(it, "placed under recipe %s but claims another "
-			  "recipe", it->recipe);
+		item_void(it,
+			  "placed under recipe %s but claims another "
+			  "recipe",
+			  it->recipe);
 	return 0;
 }
 
@@ -552,6 +351,7 @@ static void ledger_items_dispose(ledger_items *items)
 			ld_ctrf_free(it->ctrf[p]);
 		free(it->checks);
 		ld_pointer_free(it->ptr);
+		free(it->label);
 		free(it->src);
 		free(it->recipe);
 		free(it->path);
@@ -585,8 +385,8 @@ static int runs_from_items(ld_run **out, const ledger_item *items, size_t n)
 		r->recipe = it->recipe;
 		r->path = it->path;
 		r->digest = it->ptr ? ld_pointer_bundle_digest(it->ptr) : NULL;
-		r->attested_at = it->ptr ? ld_pointer_attested_at(it->ptr)
-					 : NULL;
+		r->attested_at =
+			it->ptr ? ld_pointer_attested_at(it->ptr) : NULL;
 		r->issuer = str_or(it->ptr ? ld_pointer_signer_issuer(it->ptr)
 					   : NULL);
 		r->identity = str_or(

@@ -25,18 +25,18 @@ pointer() {
 	mkdir -p "$dir"
 	{
 		echo "attestations:"
-		echo "  - bundle:"
+		echo "  - attestedAt: $at"
+		echo "    bundle:"
 		echo "      digest: $dg"
 		echo "      oci: localhost:5000/evidence/$recipe:v1"
 		echo "      predicateType: https://aicr.run/recipe-evidence/v3"
-		echo "attestedAt: \"$at\""
+		if [ "${7:-}" != unsigned ]; then
+			echo "    signer:"
+			echo "      identity: $id"
+			echo "      issuer: $iss"
+		fi
 		echo "recipe: $recipe"
 		echo "schemaVersion: 1.0.0"
-		if [ "${7:-}" != unsigned ]; then
-			echo "signer:"
-			echo "  identity: $id"
-			echo "  issuer: $iss"
-		fi
 	} >"$f"
 }
 
