@@ -80,4 +80,21 @@ else
 	bad "-o writes the file and nothing to stdout"
 fi
 
+# --verify --offline with an empty cache: every signed pointer is listed as
+# unverifiable with the fetch failure, nothing votes, no network is used
+# (the proxy points at a closed port: a connection attempt would hang or
+# fail differently).
+mkdir -p "$T_WORK/cache"
+HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+	run ledger --root "$root" --verify --offline --cache "$T_WORK/cache" --format json
+expect_rc 0 "--verify --offline with an empty cache still writes the report"
+if jq -e '.basis == "verified"
+	and ([.recipes[].pointers[] | select(.reason | test("^bundle fetch: "))] | length) == 4
+	and ([.signers[] | select(.vote == "verified")] | length) == 0
+	and ([.recipes[].state] | unique) == ["UNTESTED"]' "$T_OUT" >/dev/null; then
+	ok "unfetchable bundles are unverifiable, with the reason, and never vote"
+else
+	bad "unfetchable bundles are unverifiable, with the reason, and never vote" "$(jq -c '[.recipes[].pointers[].reason]' "$T_OUT" 2>&1 | head -c 400)"
+fi
+
 t_end
