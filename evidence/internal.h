@@ -190,6 +190,13 @@ int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 		     const char *url, int version, const ev__tlog_req *req,
 		     ae_err *err);
 
+/* The answer-checking half of ev__rekor_upload, on its own so it can be
+ * fuzzed (tests/fuzz/rekor_answer_fuzz.c): `body` is what the log answered
+ * to a 2xx. Same outputs and codes; *entry_out NULL on failure. */
+int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
+			   const unsigned char *body, size_t len, int version,
+			   const ev__tlog_req *req, ae_err *err);
+
 /* RFC 9162 §2.1.3.2 inclusion check of `leaf` (32-byte leaf hash) at
  * `index` in a tree of `size` with `hashes` (n x 32 bytes, leaf to root)
  * against `root`. AE_EVERIFY when it does not reproduce the root. */

@@ -570,6 +570,29 @@ static int rekor_status(long status, const ae_buf *body, ae_err *err)
 	}
 }
 
+int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
+			   const unsigned char *body, size_t len, int version,
+			   const ev__tlog_req *req, ae_err *err)
+{
+	json_t *doc = NULL;
+	char *sig_b64 = NULL;
+	int rc;
+
+	*entry_out = NULL;
+	*log_index_out = 0;
+	rc = ae_base64_encode(&sig_b64, req->sig, req->sig_len, err);
+	if (rc == 0 && ae_json_parse((void **)&doc, body, len, NULL) < 0)
+		rc = ae_fail(err, AE_EINVAL, "rekor answer is not JSON");
+	if (rc == 0)
+		rc = version == 1 ? rekor_v1_answer(entry_out, log_index_out,
+						    doc, req, sig_b64, err)
+				  : rekor_v2_answer(entry_out, log_index_out,
+						    doc, req, sig_b64, err);
+	json_decref(doc);
+	free(sig_b64);
+	return rc;
+}
+
 int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 		     const char *url, int version, const ev__tlog_req *req,
 		     ae_err *err)
@@ -578,7 +601,7 @@ int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 	char *digest = NULL, *reqs = NULL;
 	ae_buf full = AE_BUF_INIT(EV_SIGN_URL_MAX_BYTES + 32);
 	ae_buf body = AE_BUF_INIT(0);
-	json_t *rq = NULL, *doc = NULL;
+	json_t *rq = NULL;
 	long status = 0;
 	int rc;
 
@@ -601,16 +624,10 @@ int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 				   reqs, strlen(reqs), NULL, err);
 	if (rc == 0)
 		rc = rekor_status(status, &body, err);
-	if (rc == 0 &&
-	    ae_json_parse((void **)&doc, body.data, body.len, NULL) < 0)
-		rc = ae_fail(err, AE_EINVAL, "rekor answer is not JSON");
 	if (rc == 0)
-		rc = version == 1 ? rekor_v1_answer(entry_out, log_index_out,
-						    doc, req, sig_b64, err)
-				  : rekor_v2_answer(entry_out, log_index_out,
-						    doc, req, sig_b64, err);
+		rc = ev__rekor_answer_parse(entry_out, log_index_out, body.data,
+					    body.len, version, req, err);
 done:
-	json_decref(doc);
 	json_decref(rq);
 	ae_buf_dispose(&body);
 	ae_buf_dispose(&full);
