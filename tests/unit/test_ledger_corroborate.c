@@ -386,8 +386,8 @@ void test_ledger_corroborate__malformed_ctrf_is_refused(void)
 		"{\"results\":{\"tests\":[1]}}",
 		"{\"results\":{\"tests\":[{\"name\":\"a\"}]}}",
 		"{\"results\":{\"tests\":[{\"name\":\"\",\"status\":\"passed\"}]}}",
-		"{\"results\":{\"tests\":[{\"name\":\"a\\u0000b\",\"status\":"
-		"\"passed\"}]}}",
+		("{\"results\":{\"tests\":[{\"name\":\"a\\u0000b\",\"status\":"
+		 "\"passed\"}]}}"),
 		"{\"results\":{\"tests\":[],\"tests\":[]}}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
