@@ -646,6 +646,138 @@ void test_evidence_pki__a_leaf_changed_after_its_sct_fails(void)
 	X509_free(x);
 }
 
+/* The TLS SCT list of the fixture leaf (RFC 6962 §3.3 layout: u16 list
+ * length, u16 SCT length, u8 version at [4], log id, u64 time, u16 ext
+ * length at [45], u8 hash at [47], u8 signature at [48], ...). */
+static size_t leaf_sct_list(unsigned char *out, size_t cap)
+{
+	int at = X509_get_ext_by_NID(P.leaf, NID_ct_precert_scts, -1);
+	const ASN1_OCTET_STRING *v;
+	const unsigned char *p;
+	ASN1_OCTET_STRING *inner;
+	size_t n;
+
+	T_ASSERT(at >= 0);
+	v = X509_EXTENSION_get_data(X509_get_ext(P.leaf, at));
+	p = ASN1_STRING_get0_data(v);
+	inner = d2i_ASN1_OCTET_STRING(NULL, &p, ASN1_STRING_length(v));
+	T_ASSERT(inner != NULL);
+	n = (size_t)ASN1_STRING_length(inner);
+	T_ASSERT(n <= cap);
+	memcpy(out, ASN1_STRING_get0_data(inner), n);
+	ASN1_OCTET_STRING_free(inner);
+	return n;
+}
+
+/* The fixture leaf with its SCT list replaced by `list`, re-signed by the
+ * intermediate: the precert TBS, hence the SCT signature, is unchanged. */
+static X509 *leaf_sct_bytes(const unsigned char *list, size_t len)
+{
+	X509 *x = X509_dup(P.leaf);
+	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
+	unsigned char *der = NULL;
+	int at, n;
+
+	at = X509_get_ext_by_NID(x, NID_ct_precert_scts, -1);
+	X509_EXTENSION_free(X509_delete_ext(x, at));
+	T_ASSERT(ASN1_OCTET_STRING_set(os, list, (int)len));
+	n = i2d_ASN1_OCTET_STRING(os, &der);
+	T_ASSERT(pki_ext_raw(x, "1.3.6.1.4.1.11129.2.4.2", der, (size_t)n) ==
+		 0);
+	T_ASSERT(X509_sign(x, P.inter_key, EVP_sha256()) > 0);
+	T_ASSERT(pki_reparse(&x) == 0);
+	OPENSSL_free(der);
+	ASN1_OCTET_STRING_free(os);
+	return x;
+}
+
+static int sct_bytes_verify(const unsigned char *list, size_t len,
+			    ae_err *err)
+{
+	X509 *x = leaf_sct_bytes(list, len);
+	int rc = ev__sct_verify(x, P.inter, &P.ctlog, 1, err);
+
+	X509_free(x);
+	return rc;
+}
+
+void test_evidence_pki__a_re_embedded_sct_list_still_verifies(void)
+{
+	unsigned char l[1024];
+	size_t n = leaf_sct_list(l, sizeof(l));
+	ae_err err = {0};
+
+	T_ASSERT_INT(sct_bytes_verify(l, n, &err), 0);
+}
+
+void test_evidence_pki__an_sct_list_with_a_wrong_length_is_rejected(void)
+{
+	unsigned char l[1024];
+	size_t n = leaf_sct_list(l, sizeof(l));
+	ae_err err = {0};
+
+	l[1]++;
+	T_ASSERT_INT(sct_bytes_verify(l, n, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "length");
+}
+
+void test_evidence_pki__an_empty_sct_list_is_rejected(void)
+{
+	static const unsigned char l[] = {0, 0};
+	ae_err err = {0};
+
+	T_ASSERT_INT(sct_bytes_verify(l, sizeof(l), &err), AE_EVERIFY);
+}
+
+void test_evidence_pki__an_sct_of_another_version_is_rejected(void)
+{
+	unsigned char l[1024];
+	size_t n = leaf_sct_list(l, sizeof(l));
+	ae_err err = {0};
+
+	l[4] = 1;
+	T_ASSERT_INT(sct_bytes_verify(l, n, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "not v1");
+}
+
+void test_evidence_pki__an_sct_with_another_hash_is_rejected(void)
+{
+	unsigned char l[1024];
+	size_t n = leaf_sct_list(l, sizeof(l));
+	ae_err err = {0};
+
+	l[47] = 5; /* sha384 */
+	T_ASSERT_INT(sct_bytes_verify(l, n, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "algorithm");
+}
+
+void test_evidence_pki__an_sct_with_trailing_bytes_is_rejected(void)
+{
+	unsigned char l[1024];
+	size_t n = leaf_sct_list(l, sizeof(l));
+	ae_err err = {0};
+
+	/* One more byte inside the SCT, both lengths grown to cover it. */
+	l[n] = 0;
+	l[1]++;
+	l[3]++;
+	T_ASSERT_INT(sct_bytes_verify(l, n + 1, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "trailing");
+}
+
+void test_evidence_pki__a_truncated_sct_is_rejected(void)
+{
+	unsigned char l[1024];
+	size_t n = leaf_sct_list(l, sizeof(l));
+	ae_err err = {0};
+
+	/* Cut the signature short and shrink both lengths to match. */
+	l[1] -= 4;
+	l[3] -= 4;
+	T_ASSERT_INT(sct_bytes_verify(l, n - 4, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "truncated");
+}
+
 /* ---- RFC 3161 ---- */
 
 static int tsa_check(const pki_tsa_spec *s, int64_t *t, ae_err *err)
