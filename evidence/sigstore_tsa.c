@@ -19,60 +19,55 @@
 #include <openssl/ts.h>
 #include <string.h>
 
-/* A parsed timestamp: the token and its TSTInfo, both owned. */
+/* A parsed timestamp: the token and its TSTInfo. When it came as a
+ * TimeStampResp, `resp` owns both and they are borrowed from it (copying
+ * them would re-decode the embedded certificates, which OpenSSL 3.0 makes
+ * slow); a bare token owns `token` and `info` itself. */
 typedef struct tsa_token {
+	TS_RESP *resp;
 	PKCS7 *token;
 	TS_TST_INFO *info;
 } tsa_token;
 
 static void tsa_token_dispose(tsa_token *t)
 {
-	TS_TST_INFO_free(t->info);
-	PKCS7_free(t->token);
+	if (t->resp != NULL) {
+		TS_RESP_free(t->resp);
+	} else {
+		TS_TST_INFO_free(t->info);
+		PKCS7_free(t->token);
+	}
+	t->resp = NULL;
 	t->info = NULL;
 	t->token = NULL;
 }
 
 /* Parses a DER TimeStampResp whose status is granted (or grantedWithMods)
- * into `t`. Returns 1, with no message, when the bytes are not exactly one
- * TimeStampResp (the caller then tries a bare token); AE_EINVAL for a
- * response without token, AE_EVERIFY when the TSA refused. */
+ * into `t`. Returns 1, with no message and `t` empty, when the bytes are not
+ * exactly one TimeStampResp (the caller then tries a bare token); AE_EINVAL
+ * for a response without token, AE_EVERIFY when the TSA refused. */
 static int tsa_parse_resp(tsa_token *t, const unsigned char *der, size_t len,
 			  ae_err *err)
 {
 	const unsigned char *p = der;
-	TS_RESP *resp;
 	long status;
-	int rc = 0;
 
-	resp = d2i_TS_RESP(NULL, &p, (long)len);
-	if (resp == NULL || p != der + len) {
-		TS_RESP_free(resp);
+	t->resp = d2i_TS_RESP(NULL, &p, (long)len);
+	if (t->resp == NULL || p != der + len) {
+		tsa_token_dispose(t);
 		return 1;
 	}
 	status = ASN1_INTEGER_get(
-		TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp)));
-	if (status != 0 && status != 1) {
-		rc = ae_fail(err, AE_EVERIFY,
-			     "timestamp status is %ld, not "
-			     "granted",
-			     status);
-		goto done;
-	}
-	if (TS_RESP_get_token(resp) == NULL ||
-	    TS_RESP_get_tst_info(resp) == NULL) {
-		rc = ae_fail(err, AE_EINVAL, "timestamp response has no token");
-		goto done;
-	}
-	t->token = PKCS7_dup(TS_RESP_get_token(resp));
-	t->info = TS_TST_INFO_dup(TS_RESP_get_tst_info(resp));
-	if (t->token == NULL || t->info == NULL) {
-		tsa_token_dispose(t);
-		rc = ae_fail(err, AE_ERR, "out of memory");
-	}
-done:
-	TS_RESP_free(resp);
-	return rc;
+		TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(t->resp)));
+	if (status != 0 && status != 1)
+		return ae_fail(err, AE_EVERIFY,
+			       "timestamp status is %ld, not granted", status);
+	t->token = TS_RESP_get_token(t->resp);
+	t->info = TS_RESP_get_tst_info(t->resp);
+	if (t->token == NULL || t->info == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "timestamp response has no token");
+	return 0;
 }
 
 /* Parses a bare TimeStampToken (a CMS ContentInfo) into `t`. */
@@ -254,7 +249,7 @@ int ev__tsa_verify(int64_t *gen_time_out, const unsigned char *der,
 		   size_t signed_len, const ev__ca *tsas, size_t ntsas,
 		   ae_err *err)
 {
-	tsa_token t = {NULL, NULL};
+	tsa_token t = {NULL, NULL, NULL};
 	int64_t gen_time = 0;
 	int rc;
 
