@@ -213,6 +213,8 @@ static int sct_check(const sct *s, const unsigned char key_hash[AE_SHA256_LEN],
 	if (log == NULL)
 		return ae_fail(err, AE_EVERIFY,
 			       "SCT is from an unknown CT log");
+	if (log->key == NULL)
+		return ae_fail(err, AE_EVERIFY, "CT log has no key");
 	if (s->timestamp_ms > (uint64_t)INT64_MAX ||
 	    !ev__window_contains(&log->valid,
 				 (int64_t)(s->timestamp_ms / 1000)))

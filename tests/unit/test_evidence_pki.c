@@ -580,6 +580,17 @@ void test_evidence_pki__an_sct_outside_the_log_window_is_rejected(void)
 	T_ASSERT_INT(ev__sct_verify(P.leaf, P.inter, &P.ctlog, 1, &err), 0);
 }
 
+void test_evidence_pki__a_ct_log_without_key_fails_closed(void)
+{
+	ev__log keyless = P.ctlog;
+	ae_err err = {0};
+
+	keyless.key = NULL;
+	T_ASSERT_INT(ev__sct_verify(P.leaf, P.inter, &keyless, 1, &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "no key");
+}
+
 void test_evidence_pki__an_sct_with_extensions_verifies(void)
 {
 	static const unsigned char ext[] = {0, 5, 0, 0, 0, 0, 0, 0, 42, 1};
