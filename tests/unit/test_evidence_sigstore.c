@@ -919,7 +919,7 @@ void test_evidence_sigstore__a_dsse_envelope_needs_exactly_one_signature(void)
  * `n` copies of the leaf (0: an empty chain). */
 static void to_chain(char **json, int n)
 {
-	char *at = strstr(*json, "\"certificate\":{"), *end, *obj;
+	char *at = strstr(*json, "\"certificate\":{"), *end, *obj, *from;
 	ae_buf c = AE_BUF_INIT(1 << 20);
 
 	T_ASSERT(at != NULL);
@@ -931,14 +931,9 @@ static void to_chain(char **json, int n)
 		T_ASSERT(ae_buf_printf(&c, NULL, "%s%s", i ? "," : "", obj) ==
 			 0);
 	T_ASSERT(ae_buf_puts(&c, "]}", NULL) == 0);
-	*end = '\0';
-	{
-		char *from = strdup(at);
-		*end = '}';
-		strcat(from, "}");
-		mutate(json, from, (char *)c.data);
-		free(from);
-	}
+	from = strndup(at, (size_t)(end - at) + 1);
+	mutate(json, from, (char *)c.data);
+	free(from);
 	free(obj);
 	ae_buf_dispose(&c);
 }
