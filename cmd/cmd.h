@@ -149,6 +149,7 @@ int cmd_emit(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 /* `ledger` (cmd/ledger.c): the corroboration report */
 int cmd_ledger(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
 

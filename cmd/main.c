@@ -25,6 +25,9 @@ static const cmd_entry commands[] = {
 	{"help", cmd_help, "show the commands and what they do"},
 	{"sigstore", cmd_sigstore,
 	 "sigstore-conformance client: sign-bundle, verify-bundle"},
+	{"check", cmd_check,
+	 "the Evidence Pointer Contract: add-only, placement, allowlist, "
+	 "signatures"},
 	{"version", cmd_version, "print the version"},
 	{"slug", cmd_slug, "print a signer's source slug (directory name)"},
 	{"pointer", cmd_pointer, "show a pointer file or its canonical path"},

@@ -445,4 +445,128 @@ int ld_corroboration_render_html(ae_buf *out, const ld_corroboration *c,
 /* True iff the signer's identity may be printed under `opts`. */
 bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
 
+/* ---- the Evidence Pointer Contract checker (SPEC §5, issue 7) ----
+ *
+ * ld_contract_run reads the ledger from git's object database (never the work
+ * tree) and lists every broken rule: with a base revision, what changed from
+ * merge-base(base, head) to head under the evidence root (rule 1 add-only,
+ * then rules 2-4 on each added pointer); without one, the whole tree at head
+ * (rules 2-4 on every pointer). The allowlist is read from the head tree
+ * unless a file is named; an invalid or missing allowlist is an error, not a
+ * finding (the check cannot decide without it).
+ */
+
+#define LD_CONTRACT_ROOT_DEFAULT   "recipes/evidence"
+#define LD_CONTRACT_ALLOWLIST_NAME "allowlist.yaml"
+/* Files under the root a check will list; a bigger ledger is refused with
+ * AE_ETOOBIG rather than exhausting memory (40x the 100k bench ledger). */
+#define LD_CONTRACT_MAX_ENTRIES 4000000u
+/* Problems one report holds; past it ld_report_add fails AE_ETOOBIG. */
+#define LD_REPORT_MAX_PROBLEMS 1000000u
+/* Threads that read pointers and verify signatures (rule 4 waits on the
+ * network, so more than the 2 cores of CI). */
+#define LD_CONTRACT_WORKERS_DEFAULT 4u
+#define LD_CONTRACT_WORKERS_MAX	    64u
+/* A pointer blob larger than this is a finding, never loaded (reference §0
+ * read cap 1 MiB). */
+#define LD_CONTRACT_POINTER_MAX_BYTES (1u << 20)
+/* Cap for the allowlist blob or file (reference §0). */
+#define LD_CONTRACT_ALLOWLIST_MAX_BYTES (1u << 20)
+
+/* Rule names carried by each problem (SPEC §5 numbering). */
+#define LD_RULE_ADD_ONLY  "add-only"  /* 1 */
+#define LD_RULE_PLACEMENT "placement" /* 2 */
+#define LD_RULE_SCHEMA	  "schema"    /* 3: pointer V1 and signed */
+#define LD_RULE_ALLOWLIST "allowlist" /* 3: claimed signer's class */
+#define LD_RULE_SIGNATURE "signature" /* 4 */
+/* Not a problem: an allowlist entry added or removed, for the reviewer. */
+#define LD_NOTE_ALLOWLIST "allowlist-change"
+/* Not a problem: rule 4 could not decide (registry unreachable). */
+#define LD_NOTE_UNVERIFIED "unverified"
+
+/* One finding. Plain result data; strings owned by the report. */
+typedef struct ld_finding {
+	const char *path;    /* relative to the repository root */
+	const char *rule;    /* LD_RULE_* or LD_NOTE_* */
+	const char *message; /* one line, untrusted text escaped */
+} ld_finding;
+
+/* Every problem of one check, plus notes and counts. */
+typedef struct ld_report ld_report;
+
+/* Creates an empty report; the caller frees it with ld_report_free. */
+int ld_report_new(ld_report **out, ae_err *err);
+/* Frees the report and every string it holds. NULL is a no-op. */
+void ld_report_free(ld_report *r);
+/* Appends a problem. AE_ETOOBIG past LD_REPORT_MAX_PROBLEMS, AE_ERR on OOM;
+ * on failure the report is unchanged. */
+int ld_report_add(ld_report *r, const char *path, const char *rule, ae_err *err,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Appends a note (not a problem): same failures as ld_report_add. */
+int ld_report_note(ld_report *r, const char *path, const char *rule,
+		   ae_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Getters: borrowed, valid until the report is freed. Cannot fail. */
+size_t ld_report_count(const ld_report *r);
+const ld_finding *ld_report_get(const ld_report *r, size_t i);
+size_t ld_report_note_count(const ld_report *r);
+const ld_finding *ld_report_note_get(const ld_report *r, size_t i);
+/* Paths under the root that changed (diff) or exist (audit). */
+size_t ld_report_changes(const ld_report *r);
+/* Pointers whose contents were checked (rules 3-4). */
+size_t ld_report_pointers(const ld_report *r);
+/* True iff rule 4 could not decide for some pointer (exit 3 when no
+ * problem was found). */
+bool ld_report_transient(const ld_report *r);
+/* The commits compared: base is the merge base actually used, "" for an
+ * audit; 40-hex object ids. */
+const char *ld_report_base(const ld_report *r);
+const char *ld_report_head(const ld_report *r);
+
+/* What rule 4 gets for one pointer that passed the schema: its claimed
+ * fields, all borrowed for the duration of the call. */
+typedef struct ld_contract_item {
+	const char *path;	    /* repository-relative */
+	const char *recipe;	    /* pointer recipe == its directory */
+	const char *digest;	    /* "sha256:<64 hex>" */
+	const char *oci;	    /* bundle.oci, may be "" */
+	const char *predicate_type; /* bundle.predicateType */
+	const char *issuer;	    /* claimed signer */
+	const char *identity;
+	int64_t rekor_index; /* -1 when the pointer carries none */
+} ld_contract_item;
+
+/* Rule 4 for one pointer (SPEC §5.4). Returns 0 when the bundle verifies
+ * and binds to every claimed field, AE_EVERIFY with the reason in `err`
+ * (a finding), AE_ETRANSIENT when it cannot decide (registry unreachable),
+ * anything else for an error that stops the check. Called from several
+ * threads at once: it must be thread-safe. */
+typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
+				     ae_err *err);
+
+typedef struct ld_contract_opts {
+	const char *repo;      /* NULL: discover from the current directory */
+	const char *root;      /* NULL: LD_CONTRACT_ROOT_DEFAULT */
+	const char *allowlist; /* a file; NULL: <root>/allowlist.yaml at head */
+	const char *base;      /* NULL: audit the whole tree at head */
+	const char *head;      /* NULL: HEAD */
+	unsigned workers;      /* 0: LD_CONTRACT_WORKERS_DEFAULT */
+	size_t max_entries;    /* 0: LD_CONTRACT_MAX_ENTRIES */
+	ld_contract_verify_fn verify; /* rule 4; NULL: rules 1-3 only */
+	void *verify_ctx;
+} ld_contract_opts;
+
+#define LD_CONTRACT_OPTS_INIT                                                  \
+	{                                                                      \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL                 \
+	}
+
+/* Runs the contract check and stores a new report in *out (findings are in
+ * the report, rc 0). Errors (*out NULL): AE_ENOTFOUND (no repository, an
+ * unknown revision, no evidence root, no allowlist), AE_EINVAL (a bad
+ * option, an invalid allowlist, unrelated histories), AE_ETOOBIG (a cap),
+ * AE_EIO (an unreadable repository). */
+int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err);
+
 #endif /* AE_LEDGER_H */

@@ -1,0 +1,292 @@
+/* cmd/check.c -- `aicr-evidence check`: the Evidence Pointer Contract gate
+ *
+ * Parses the flags (conflicts refused with 64 before any I/O), runs
+ * ld_contract_run, and prints the report: one `path: message` line per problem
+ * (SPEC §5), notes as `note: path: message`, or JSON with --format json.
+ * Exit (SPEC §4): 0 clean, 1 violations, 2 could not decide, 3 transient.
+ */
+#include "cmd/cmd.h"
+#include "ledger/ledger.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK_WORKERS_FLAG_MAX 64
+
+typedef struct check_args {
+	ld_contract_opts opts;
+	const char *format;
+	const char *output;
+	const char *trusted_root;
+	const char *cache;
+	bool verify;
+	bool offline;
+} check_args;
+
+static void check_usage(FILE *f)
+{
+	fputs("usage: aicr-evidence check [--root DIR] [--allowlist FILE]\n"
+	      "         [--base REV [--head REV]] [--repo DIR]\n"
+	      "         [--verify-signatures [--trusted-root FILE] "
+	      "[--cache DIR] [--offline]]\n"
+	      "         [--workers N] [--format text|json] [-o FILE]\n\n"
+	      "Checks the evidence ledger as git holds it (never the work "
+	      "tree).\n"
+	      "With --base: every change from merge-base(BASE, HEAD) to HEAD "
+	      "under\n"
+	      "the root must add a well-placed pointer of an allowlisted "
+	      "signer.\n"
+	      "Without: audits every pointer of the tree at HEAD.\n\n"
+	      "  --root DIR           evidence root (default "
+	      "recipes/evidence)\n"
+	      "  --allowlist FILE     allowlist file (default: "
+	      "<root>/allowlist.yaml at HEAD)\n"
+	      "  --base REV           the PR's base; the diff starts at the "
+	      "merge base\n"
+	      "  --head REV           the PR's head (default HEAD)\n"
+	      "  --repo DIR           repository (default: found from the "
+	      "current directory)\n"
+	      "  --verify-signatures  rule 4: verify each pointer's Sigstore "
+	      "bundle\n"
+	      "  --format text|json   report format (default text)\n"
+	      "  -o FILE              write the report to FILE\n\n"
+	      "exit: 0 clean, 1 violations, 2 operational error, 3 transient, "
+	      "64 usage\n",
+	      f);
+}
+
+/* Stores the value of a flag that takes one; returns -1 when absent. */
+static int check_take(const char **dst, int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		return -1;
+	*dst = argv[++*i];
+	return 0;
+}
+
+static int check_parse_workers(unsigned *out, const char *s)
+{
+	unsigned v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > CHECK_WORKERS_FLAG_MAX)
+			return -1;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	if (v == 0 || v > CHECK_WORKERS_FLAG_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parses argv; returns 0 or the usage exit status. */
+static int check_parse(check_args *a, int argc, char **argv)
+{
+	static const char *const valued[] = {
+		"--root",   "--allowlist",    "--base",	 "--head", "--repo",
+		"--format", "--trusted-root", "--cache", "-o",	   "--workers"};
+	const char *workers = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *f = argv[i];
+		const char **dst[] = {&a->opts.root,	&a->opts.allowlist,
+				      &a->opts.base,	&a->opts.head,
+				      &a->opts.repo,	&a->format,
+				      &a->trusted_root, &a->cache,
+				      &a->output,	&workers};
+		size_t k;
+
+		if (strcmp(f, "--verify-signatures") == 0) {
+			a->verify = true;
+			continue;
+		}
+		if (strcmp(f, "--offline") == 0) {
+			a->offline = true;
+			continue;
+		}
+		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
+			if (strcmp(f, valued[k]) == 0)
+				break;
+		if (k == sizeof(valued) / sizeof(valued[0]))
+			return cmd_usage_error("check", "unknown option '%s'",
+					       f);
+		if (check_take(dst[k], argc, argv, &i) < 0)
+			return cmd_usage_error("check", "%s needs a value", f);
+	}
+	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
+		return cmd_usage_error("check", "--format is text or json");
+	if (a->opts.head != NULL && a->opts.base == NULL)
+		return cmd_usage_error("check", "--head needs --base");
+	if (!a->verify && (a->trusted_root || a->cache || a->offline))
+		return cmd_usage_error("check",
+				       "--trusted-root, --cache and --offline "
+				       "need --verify-signatures");
+	if (a->offline && a->cache == NULL)
+		return cmd_usage_error("check", "--offline needs --cache DIR");
+	if (workers != NULL &&
+	    check_parse_workers(&a->opts.workers, workers) < 0)
+		return cmd_usage_error("check", "--workers is 1..%d",
+				       CHECK_WORKERS_FLAG_MAX);
+	return 0;
+}
+
+/* Escapes untrusted text for one output line: printable ASCII kept,
+ * backslash and everything else as \xNN, so a file name cannot forge a
+ * line of the report (or break JSON's UTF-8). Caller frees. */
+static char *check_escape(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n * 4 + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+			*o++ = (char)*p;
+			continue;
+		}
+		snprintf(o, 5, "\\x%02x", *p);
+		o += 4;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int check_text_line(cmd_output *o, const char *prefix,
+			   const ld_finding *p)
+{
+	char *path = check_escape(p->path), *msg = check_escape(p->message);
+	int rc = AE_ERR;
+
+	if (path && msg)
+		rc = cmd_output_printf(o, "%s%s: %s\n", prefix, path, msg);
+	free(path);
+	free(msg);
+	return rc;
+}
+
+static int check_text(cmd_output *o, const ld_report *r)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < ld_report_count(r) && rc == 0; i++)
+		rc = check_text_line(o, "", ld_report_get(r, i));
+	for (size_t i = 0; i < ld_report_note_count(r) && rc == 0; i++)
+		rc = check_text_line(o, "note: ", ld_report_note_get(r, i));
+	return rc;
+}
+
+static json_t *check_json_item(const ld_finding *p)
+{
+	char *path = check_escape(p->path), *msg = check_escape(p->message);
+	json_t *o = NULL;
+
+	if (path && msg)
+		o = json_pack("{s:s, s:s, s:s}", "path", path, "rule", p->rule,
+			      "message", msg);
+	free(path);
+	free(msg);
+	return o;
+}
+
+static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
+{
+	json_t *root, *probs = json_array(), *notes = json_array();
+	char *text;
+	int rc = 0;
+
+	for (size_t i = 0; i < ld_report_count(r); i++)
+		if (json_array_append_new(probs,
+					  check_json_item(ld_report_get(r, i))))
+			rc = AE_ERR;
+	for (size_t i = 0; i < ld_report_note_count(r); i++)
+		if (json_array_append_new(
+			    notes, check_json_item(ld_report_note_get(r, i))))
+			rc = AE_ERR;
+	root = json_pack(
+		"{s:o, s:o, s:{s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}}",
+		"problems", probs, "notes", notes, "summary", "mode",
+		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
+		"head", ld_report_head(r), "changes",
+		(json_int_t)ld_report_changes(r), "pointers",
+		(json_int_t)ld_report_pointers(r), "problems",
+		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,
+		"transient", ld_report_transient(r));
+	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+		    : NULL;
+	if (text == NULL || rc < 0)
+		rc = AE_ERR;
+	else
+		rc = cmd_output_printf(o, "%s\n", text);
+	free(text);
+	json_decref(root);
+	return rc;
+}
+
+/* Prints the report and chooses the outcome. */
+static int check_print(const ld_report *r, const check_args *a)
+{
+	cmd_output o;
+	ae_err err = {0};
+	int rc;
+
+	cmd_output_init(&o, a->output);
+	rc = strcmp(a->format, "json") == 0 ? check_json(&o, r, a)
+					    : check_text(&o, r);
+	if (rc < 0) {
+		ae_fail(&err, rc, "cannot format the report");
+		ae_buf_dispose(&o.buf);
+	} else {
+		rc = cmd_output_close(&o, &err);
+	}
+	if (rc < 0) {
+		cmd_error("check", &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	fprintf(stderr, "check: %zu problem%s in %zu %s, %zu pointer%s read\n",
+		ld_report_count(r), ld_report_count(r) == 1 ? "" : "s",
+		ld_report_changes(r), a->opts.base ? "changed files" : "files",
+		ld_report_pointers(r), ld_report_pointers(r) == 1 ? "" : "s");
+	if (ld_report_count(r) > 0)
+		return cmd_exit_code(CMD_FINDINGS);
+	if (ld_report_transient(r))
+		return cmd_exit_code(CMD_TRANSIENT);
+	return cmd_exit_code(CMD_OK);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	check_args a;
+	ld_contract_opts init = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+	int rc;
+
+	if (cmd_wants_help(argc, argv)) {
+		check_usage(stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	memset(&a, 0, sizeof(a));
+	a.opts = init;
+	a.format = "text";
+	rc = check_parse(&a, argc, argv);
+	if (rc != 0)
+		return rc;
+	if (a.verify) {
+		ae_fail(&err, AE_EINVAL,
+			"--verify-signatures is not available in this build");
+		cmd_error("check", &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	rc = ld_contract_run(&r, &a.opts, &err);
+	if (rc < 0) {
+		cmd_error("check", &err);
+		return cmd_exit_code(cmd_outcome_from_rc(rc));
+	}
+	rc = check_print(r, &a);
+	ld_report_free(r);
+	return rc;
+}

@@ -1,0 +1,206 @@
+/* ledger/check_pool.c -- reading and judging pointers in parallel
+ *
+ * Rules 3-4 cost per pointer: a blob read and inflate, a YAML parse, a
+ * slug, and for rule 4 a registry round trip and a signature check. An
+ * audit of a large ledger is CPU-bound and a verified PR is network-bound,
+ * so both run in a small pool of threads that take pointers by index from
+ * a shared counter. A git_repository is not to be shared between threads
+ * (libgit2 docs/threading.md), so each extra worker opens its own handle on
+ * the same repository; the calling thread works too, on the caller's
+ * handle. Each worker writes to a report of its own; the checker merges
+ * them and sorts by path, so the output does not depend on scheduling.
+ */
+#include "ledger/internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pool_shared {
+	ld__state *st;
+	const ld_contract_opts *opts;
+	atomic_size_t next;
+	atomic_bool stop;
+	pthread_mutex_t mu;
+	int rc; /* first error of any worker */
+	ae_err err;
+} pool_shared;
+
+typedef struct pool_worker {
+	pool_shared *sh;
+	git_repository *repo; /* own handle; NULL for the calling thread */
+	ld_report *report;
+	pthread_t thread;
+	bool started;
+} pool_worker;
+
+int ld__jobs_add(ld__jobs *jobs, size_t order, const ld__entry *e,
+		 const ld__loc *loc, char *shown, ae_err *err)
+{
+	ld__job *j;
+
+	if (jobs->n == jobs->alloc) {
+		size_t alloc = jobs->alloc ? jobs->alloc * 2 : 64;
+		ld__job *v = realloc(jobs->v, alloc * sizeof(*v));
+		if (v == NULL) {
+			free(shown);
+			return ae_fail(err, AE_ERR, "out of memory");
+		}
+		jobs->v = v;
+		jobs->alloc = alloc;
+	}
+	j = &jobs->v[jobs->n++];
+	j->order = order;
+	j->entry = e;
+	j->loc = *loc;
+	j->shown = shown;
+	return 0;
+}
+
+void ld__jobs_dispose(ld__jobs *jobs)
+{
+	for (size_t i = 0; i < jobs->n; i++)
+		free(jobs->v[i].shown);
+	free(jobs->v);
+	memset(jobs, 0, sizeof(*jobs));
+}
+
+/* Reads one pointer blob, refusing it unread past the cap (the size is in
+ * the object header, reference §0). */
+static int pool_check_one(git_odb *odb, ld_report *r, const ld__job *job,
+			  const pool_shared *sh, ae_err *err)
+{
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size = 0;
+	int rc;
+
+	if (git_odb_read_header(&size, &type, odb, &job->entry->oid) < 0)
+		return ld__git_fail(err, AE_EIO, "cannot read a pointer blob");
+	if (type != GIT_OBJECT_BLOB)
+		return ae_fail(err, AE_EIO, "%s is not a blob", job->shown);
+	if (size > LD_CONTRACT_POINTER_MAX_BYTES)
+		return ld__report_add_at(r, job->order, job->shown,
+					 LD_RULE_SCHEMA, err,
+					 "invalid pointer: %zu bytes, cap %u",
+					 size, LD_CONTRACT_POINTER_MAX_BYTES);
+	if (git_odb_read(&obj, odb, &job->entry->oid) < 0)
+		return ld__git_fail(err, AE_EIO, "cannot read a pointer blob");
+	rc = ld__pointer_check(r, job, &sh->st->allow, git_odb_object_data(obj),
+			       git_odb_object_size(obj), sh->opts->verify,
+			       sh->opts->verify_ctx, err);
+	git_odb_object_free(obj);
+	return rc;
+}
+
+/* Records the first error and tells every worker to stop. */
+static void pool_fail(pool_shared *sh, int rc, const ae_err *err)
+{
+	pthread_mutex_lock(&sh->mu);
+	if (sh->rc == 0) {
+		sh->rc = rc;
+		sh->err = *err;
+	}
+	pthread_mutex_unlock(&sh->mu);
+	atomic_store(&sh->stop, true);
+}
+
+static void *pool_work(void *arg)
+{
+	pool_worker *w = arg;
+	pool_shared *sh = w->sh;
+	git_repository *repo = w->repo ? w->repo : sh->st->repo;
+	git_odb *odb = NULL;
+	ae_err err = {0};
+	int rc = 0;
+
+	if (git_repository_odb(&odb, repo) < 0)
+		rc = ld__git_fail(&err, AE_EIO, "cannot open the object store");
+	while (rc == 0 && !atomic_load(&sh->stop)) {
+		size_t i = atomic_fetch_add(&sh->next, 1);
+		if (i >= sh->st->jobs.n)
+			break;
+		rc = pool_check_one(odb, w->report, &sh->st->jobs.v[i], sh,
+				    &err);
+	}
+	if (rc < 0)
+		pool_fail(sh, rc, &err);
+	git_odb_free(odb);
+	return NULL;
+}
+
+/* How many threads in all, the calling one included. */
+static size_t pool_size(const ld__state *st, const ld_contract_opts *opts)
+{
+	size_t n = opts->workers ? opts->workers : LD_CONTRACT_WORKERS_DEFAULT;
+
+	if (n > st->jobs.n)
+		n = st->jobs.n;
+	return n ? n : 1;
+}
+
+/* Opens the extra workers' repositories and reports, then starts them. */
+static int pool_start(pool_worker *w, size_t n, pool_shared *sh, ae_err *err)
+{
+	const char *gitdir = git_repository_path(sh->st->repo);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		w[i].sh = sh;
+		rc = ld_report_new(&w[i].report, err);
+		if (rc == 0 && i > 0 &&
+		    git_repository_open(&w[i].repo, gitdir) < 0)
+			rc = ld__git_fail(err, AE_EIO,
+					  "cannot reopen the repository");
+	}
+	for (size_t i = 1; i < n && rc == 0; i++) {
+		if (pthread_create(&w[i].thread, NULL, pool_work, &w[i]) != 0)
+			rc = ae_fail(err, AE_ERR, "cannot start a worker");
+		else
+			w[i].started = true;
+	}
+	return rc;
+}
+
+int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
+{
+	pool_shared sh;
+	pool_worker *w = NULL;
+	size_t n = pool_size(st, opts);
+	int rc;
+
+	if (st->jobs.n == 0)
+		return 0;
+	memset(&sh, 0, sizeof(sh));
+	sh.st = st;
+	sh.opts = opts;
+	atomic_init(&sh.next, 0);
+	atomic_init(&sh.stop, false);
+	pthread_mutex_init(&sh.mu, NULL);
+	w = calloc(n, sizeof(*w));
+	if (w == NULL) {
+		rc = ae_fail(err, AE_ERR, "out of memory");
+		goto done;
+	}
+	rc = pool_start(w, n, &sh, err);
+	if (rc < 0)
+		atomic_store(&sh.stop, true);
+	else
+		pool_work(&w[0]);
+	for (size_t i = 0; i < n; i++)
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
+	if (rc == 0 && sh.rc < 0)
+		rc = ae_fail(err, sh.rc, "%s", sh.err.msg);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = ld__report_merge(st->report, w[i].report, err);
+done:
+	for (size_t i = 0; w != NULL && i < n; i++) {
+		ld_report_free(w[i].report);
+		git_repository_free(w[i].repo);
+	}
+	free(w);
+	pthread_mutex_destroy(&sh.mu);
+	return rc;
+}

@@ -1,0 +1,249 @@
+/* ledger/internal.h -- what the files of ledger/ share, nobody else
+ *
+ * Names here use the double underscore (ld__) of libgit2's semi-private
+ * functions: callable across the ledger/ files, never from another folder,
+ * which goes through ledger/ledger.h.
+ */
+#ifndef AE_LEDGER_INTERNAL_H
+#define AE_LEDGER_INTERNAL_H
+
+#include "ledger/ledger.h"
+
+#include <git2.h>
+
+/* ---- the contract checker (ledger/check*.c, SPEC §5) ---- */
+
+/* Git file modes as stored in tree objects (git's object format). */
+#define LD__MODE_BLOB	 0100644
+#define LD__MODE_EXEC	 0100755
+#define LD__MODE_LINK	 0120000
+#define LD__MODE_TREE	 0040000
+#define LD__MODE_GITLINK 0160000
+
+/* One file under the evidence root: a path relative to the root, its mode
+ * and the object it names. Leaves only: trees are walked, never listed. */
+typedef struct ld__entry {
+	char *path;	   /* relative to the evidence root, '/'-separated */
+	uint32_t mode;	   /* head mode (old mode for a deletion) */
+	uint32_t mode_old; /* base mode; 0 when the path is new */
+	git_oid oid;	   /* head blob (base blob for a deletion) */
+	int status;	   /* LD__CHANGE_* */
+} ld__entry;
+
+/* What happened to a path between base and head. An audit lists every file
+ * as added: a whole-tree check is a diff against the empty tree. */
+enum {
+	LD__CHANGE_ADDED,
+	LD__CHANGE_MODIFIED, /* content or mode */
+	LD__CHANGE_DELETED,
+	LD__CHANGE_TYPECHANGE, /* blob <-> symlink <-> submodule */
+};
+
+/* A growable list of entries, capped at `max`. */
+typedef struct ld__entries {
+	ld__entry *v;
+	size_t n;
+	size_t alloc;
+	size_t max;
+} ld__entries;
+
+/* Appends a copy of `path`; AE_ETOOBIG past `max`, AE_ERR on OOM (the list
+ * is left as it was). */
+int ld__entries_add(ld__entries *list, const char *path, uint32_t mode,
+		    uint32_t mode_old, const git_oid *oid, int status,
+		    ae_err *err);
+/* Frees the paths and the array; the list is left empty. */
+void ld__entries_dispose(ld__entries *list);
+
+/* Longest path listed; git allows more, a ledger never needs it. */
+#define LD__PATH_MAX 4096
+/* Deeper trees are listed as one entry each instead of being walked: any
+ * path more than 3 levels down already breaks the placement rule, and a
+ * hostile tree thousands of levels deep must not exhaust the stack. */
+#define LD__TREE_MAX_DEPTH 16
+
+/* Appends "/" + name (no "/" when plen is 0) to path[LD__PATH_MAX] and
+ * stores the new length. AE_ETOOBIG past LD__PATH_MAX (path unchanged). */
+int ld__path_push(size_t *len_out, char *path, size_t plen, const char *name,
+		  ae_err *err);
+
+/* Lists every leaf (blob, symlink, submodule) below `tree`, depth first in
+ * git's tree order, as added. AE_ETOOBIG past the list's cap; AE_ENOTFOUND
+ * for a missing object (a damaged repository). */
+int ld__tree_list(ld__entries *out, git_repository *repo, const git_tree *tree,
+		  ae_err *err);
+
+/* The walk behind ld__tree_list: leaves below `tree`, named under
+ * path[0..plen), recorded with `status` (LD__CHANGE_ADDED or _DELETED).
+ * `path` is a scratch buffer of LD__PATH_MAX, restored on return. */
+int ld__tree_walk(ld__entries *out, git_repository *repo, const git_tree *tree,
+		  char *path, size_t plen, int depth, int status, ae_err *err);
+
+/* Lists what changed from `base` (NULL: the empty tree) to `head`, both the
+ * evidence root's tree. There is no rename or copy detection, so a rename
+ * is a deletion plus an addition and never hides a modification; subtrees
+ * with equal ids are skipped unread, so the cost follows the change. */
+int ld__diff_list(ld__entries *out, git_repository *repo, const git_tree *base,
+		  const git_tree *head, ae_err *err);
+
+/* Where an added path sits in the ledger layout (SPEC §5 rule 2). */
+typedef enum ld__place {
+	LD__PLACE_VIOLATION, /* problems recorded; nothing more to check */
+	LD__PLACE_POINTER,   /* <recipe>/<src>/<name>.yaml blob: read it */
+	LD__PLACE_ALLOWLIST, /* allowlist.yaml at the root */
+} ld__place;
+
+/* The three path elements of a pointer, borrowed from the path given to
+ * ld__place_check (valid while that string lives). */
+typedef struct ld__loc {
+	const char *recipe;
+	size_t recipe_len;
+	const char *src;
+	size_t src_len;
+	const char *name;
+} ld__loc;
+
+/* Applies the placement rule to one added path (`rel`: relative to the
+ * root; `shown`: the repository-relative path for the report). Records
+ * every placement problem in `r` and stores where the path sits; `loc` is
+ * filled for LD__PLACE_POINTER. Errors only on OOM or a full report. */
+int ld__place_check(ld__place *out, ld__loc *loc, ld_report *r,
+		    const char *shown, const char *rel, uint32_t mode,
+		    size_t order, ae_err *err);
+
+/* Records a problem tagged with `order` (the entry's index) so that
+ * problems found by several workers can be merged back in path order. */
+int ld__report_add_at(ld_report *r, size_t order, const char *path,
+		      const char *rule, ae_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* The same for a note. */
+int ld__report_note_at(ld_report *r, size_t order, const char *path,
+		       const char *rule, ae_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Moves every problem and note of `from` into `into` (emptying `from`). */
+int ld__report_merge(ld_report *into, ld_report *from, ae_err *err);
+/* Sorts problems by order, then by insertion: path order, each file's
+ * problems in the order its rules ran. Cannot fail. */
+void ld__report_sort(ld_report *r);
+void ld__report_set_counts(ld_report *r, size_t changes, size_t pointers);
+void ld__report_set_transient(ld_report *r);
+int ld__report_set_revs(ld_report *r, const char *base, const char *head,
+			ae_err *err);
+
+/* Converts the last libgit2 error into `err` with `code`, prefixed by
+ * `what` ("cannot open repository"). Returns `code`. */
+int ld__git_fail(ae_err *err, int code, const char *what);
+
+/* ---- the checker's view of a pointer and of the allowlist ----
+ *
+ * check_claim.c is the one file that calls the pointer and allowlist APIs
+ * (ledger/pointer.c, allowlist/): the rules in check_pointer.c see only
+ * these few fields.
+ */
+
+/* A pointer as far as it could be read (ld_pointer_check): the fields are
+ * borrowed from `owner` and NULL when absent or of the wrong type; they
+ * may break value rules when `problems` is non-empty. */
+typedef struct ld__claim {
+	ld_pointer *owner;
+	ld_problems problems; /* every schema problem (reference §1.3) */
+	const char *recipe;
+	const char *digest;
+	const char *oci;
+	const char *predicate_type;
+	const char *issuer;   /* NULL when unsigned */
+	const char *identity; /* NULL when unsigned */
+	int64_t rekor_index;  /* -1 when absent */
+	bool is_signed;	      /* has a `signer` mapping */
+} ld__claim;
+
+/* Reads pointer V1 bytes, listing every schema problem in out->problems.
+ * Returns an error only for out of memory. */
+int ld__claim_parse(ld__claim *out, const unsigned char *buf, size_t len,
+		    ae_err *err);
+void ld__claim_dispose(ld__claim *c);
+
+/* The first 32 hex of SHA-256(issuer "\n" identity) (SPEC §3). */
+int ld__claim_slug(char out[33], const char *issuer, const char *identity,
+		   ae_err *err);
+
+typedef enum ld__class {
+	LD__CLASS_UNLISTED,
+	LD__CLASS_FIRST_PARTY,
+	LD__CLASS_COMMUNITY,
+	LD__CLASS_PARTNER,
+} ld__class;
+
+/* A loaded, valid allowlist. */
+typedef struct ld__allow {
+	void *list;
+} ld__allow;
+
+/* Loads and validates allowlist bytes; AE_EINVAL with the first problem.
+ * `a` is empty on failure. */
+int ld__allow_parse(ld__allow *a, const unsigned char *buf, size_t len,
+		    ae_err *err);
+/* Classifies a claimed signer; safe to call from several threads. Cannot
+ * fail. */
+ld__class ld__allow_classify(const ld__allow *a, const char *issuer,
+			     const char *identity);
+void ld__allow_dispose(ld__allow *a);
+
+/* ---- the checker's run state (check.c, check_allowlist.c, check_pool.c) */
+
+#define LD__ROOT_MAX 1024 /* longest --root accepted */
+
+/* One pointer whose contents are to be read. */
+typedef struct ld__job {
+	size_t order;		/* index of its entry: report order */
+	const ld__entry *entry; /* borrowed from the entry list */
+	ld__loc loc;		/* borrowed from entry->path */
+	char *shown;		/* repository-relative path, owned */
+} ld__job;
+
+typedef struct ld__jobs {
+	ld__job *v;
+	size_t n;
+	size_t alloc;
+} ld__jobs;
+
+/* Appends a job that takes ownership of `shown` (freed even on failure). */
+int ld__jobs_add(ld__jobs *jobs, size_t order, const ld__entry *e,
+		 const ld__loc *loc, char *shown, ae_err *err);
+void ld__jobs_dispose(ld__jobs *jobs);
+
+typedef struct ld__state {
+	char root[LD__ROOT_MAX];
+	git_repository *repo;
+	git_tree *base_tree; /* NULL: audit, or no root at the merge base */
+	git_tree *head_tree;
+	ld_report *report;
+	ld__entries entries;
+	ld__jobs jobs;
+	ld__allow allow;
+	bool allowlist_changed;
+} ld__state;
+
+/* Loads the allowlist: the file `path` when given, else allowlist.yaml in
+ * the head root tree (regular file, capped). AE_ENOTFOUND when missing,
+ * AE_EINVAL when invalid, AE_ETOOBIG past the cap. */
+int ld__allow_load(ld__allow *out, git_repository *repo,
+		   const git_tree *head_root, const char *path, ae_err *err);
+
+/* Notes, for the reviewer, each allowlist entry the change adds or
+ * removes (SPEC §5.1). */
+int ld__allow_diff(ld__state *st, ae_err *err);
+
+/* Rules 3 and 4 on every queued pointer, in opts->workers threads. */
+int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
+
+/* Rules 2 (name == digest, dirs == claims) and 3 on one pointer's bytes,
+ * then rule 4 through `verify` when given; problems go to `r`. Returns an
+ * error only when the check must stop (OOM, a full report, a verifier
+ * error other than a finding or a transient fault). */
+int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
+		      const unsigned char *buf, size_t len,
+		      ld_contract_verify_fn verify, void *verify_ctx,
+		      ae_err *err);
+
+#endif /* AE_LEDGER_INTERNAL_H */

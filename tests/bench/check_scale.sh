@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# tests/bench/check_scale.sh -- the contract checker on a ledger of 100,000
+# pointers (issue 7, "Done when"):
+#
+#   - a PR adding one pointer, checked with rules 1-3 (`check --base`):
+#     must take < 100 ms -- proportional to the change, not the ledger;
+#   - the whole-tree audit of every pointer (`check`): must take < 2 s;
+#   - each compared with `git diff --name-status` over the same range, the
+#     floor (git listing names without reading a single blob).
+#
+#   AE_BIN=./aicr-evidence bash tests/bench/check_scale.sh [N]
+#
+# The ledger is generated with `git fast-import` (one commit, N inline
+# blobs): 100 recipes x 20 allowlisted community signers x N/2000 pointers.
+# Prints the median of RUNS timings and the ratios; exits 1 if a target is
+# missed.
+set -u
+N=${1:-100000}
+RUNS=${RUNS:-5}
+AE_BIN=${AE_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/aicr-evidence}
+work=$(mktemp -d "${TMPDIR:-/tmp}/ae-bench-check-XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+repo=$work/ledger
+
+git init -q -b main "$repo"
+start=$(date +%s%N)
+python3 - "$N" <<'EOF' | git -C "$repo" fast-import --quiet
+import hashlib, sys
+n = int(sys.argv[1])
+iss = "https://github.com/login/oauth"
+signers = ["signer%02d@example.com" % i for i in range(20)]
+slug = {s: hashlib.sha256(("%s\n%s" % (iss, s)).encode()).hexdigest()[:32] for s in signers}
+out = sys.stdout.buffer
+def data(b):
+    out.write(b"data %d\n" % len(b)); out.write(b); out.write(b"\n")
+al = ['schemaVersion: "1.0.0"', "firstParty: []", "community:"]
+for s in signers:
+    al += ["  - label: %s" % s.split("@")[0], "    issuer: " + iss, "    source: " + slug[s]]
+al += ["partner: []", ""]
+out.write(b"commit refs/heads/main\ncommitter bench <b@example.com> 1700000000 +0000\n")
+data(b"ledger of %d pointers" % n)
+out.write(b"M 100644 inline recipes/evidence/allowlist.yaml\n")
+data("\n".join(al).encode())
+for i in range(n):
+    recipe = "recipe-%03d" % (i % 100)
+    s = signers[(i // 100) % 20]
+    h = hashlib.sha256(b"bench-%d" % i).hexdigest()
+    body = ("attestations:\n  - attestedAt: 2026-06-25T05:57:00Z\n    bundle:\n"
+            "      digest: sha256:%s\n      oci: ghcr.io/acme/aicr-evidence:%s-%s\n"
+            "      predicateType: https://aicr.run/recipe-evidence/v3\n    signer:\n"
+            "      identity: %s\n      issuer: %s\n      rekorLogIndex: %d\n"
+            "recipe: %s\nschemaVersion: 1.0.0\n") % (h, recipe, h[:12], s, iss, 1000 + i, recipe)
+    out.write(("M 100644 inline recipes/evidence/%s/%s/sha256-%s.yaml\n" % (recipe, slug[s], h)).encode())
+    data(body.encode())
+out.write(b"\n")
+EOF
+gen_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+git -C "$repo" repack -adq
+# The PR: one more pointer by signer00 under recipe-000, committed without a
+# work tree (the checker reads only the object database).
+h=$(printf 'bench-pr' | sha256sum | cut -c1-64)
+s0=$(printf '%s\n%s' https://github.com/login/oauth signer00@example.com | sha256sum | cut -c1-32)
+python3 - "$h" <<'EOF' >"$work/ptr.yaml"
+import sys
+h = sys.argv[1]
+print("attestations:\n  - attestedAt: 2026-06-25T05:57:00Z\n    bundle:\n"
+      "      digest: sha256:%s\n      oci: ghcr.io/acme/aicr-evidence:recipe-000-%s\n"
+      "      predicateType: https://aicr.run/recipe-evidence/v3\n    signer:\n"
+      "      identity: signer00@example.com\n      issuer: https://github.com/login/oauth\n"
+      "      rekorLogIndex: 99\nrecipe: recipe-000\nschemaVersion: 1.0.0" % (h, h[:12]))
+EOF
+blob=$(git -C "$repo" hash-object -w "$work/ptr.yaml")
+export GIT_INDEX_FILE=$work/index
+git -C "$repo" read-tree main
+git -C "$repo" update-index --add --cacheinfo "100644,$blob,recipes/evidence/recipe-000/$s0/sha256-$h.yaml"
+tree=$(git -C "$repo" write-tree)
+unset GIT_INDEX_FILE
+pr=$(GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@example.com GIT_COMMITTER_NAME=b \
+	GIT_COMMITTER_EMAIL=b@example.com git -C "$repo" commit-tree "$tree" -p main -m "add one")
+git -C "$repo" update-ref refs/heads/pr "$pr"
+
+# median_ms CMD...: median wall time of RUNS runs, in milliseconds (float).
+median_ms() {
+	local t=() i s e
+	for ((i = 0; i < RUNS; i++)); do
+		s=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		e=$(date +%s%N)
+		t+=($(( (e - s) / 1000 )))
+	done
+	printf '%s\n' "${t[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p" |
+		awk '{printf "%.1f", $1 / 1000}'
+}
+
+# Sanity: both runs must be clean, or the timings mean nothing.
+"$AE_BIN" check --repo "$repo" --base main --head pr >/dev/null 2>"$work/err"
+rc_pr=$?
+audit_out=$("$AE_BIN" check --repo "$repo" 2>&1 >/dev/null)
+rc_audit=$?
+echo "ledger: $N pointers generated in ${gen_ms} ms; PR check exit $rc_pr; audit exit $rc_audit ($audit_out)"
+[ $rc_pr -eq 0 ] && [ $rc_audit -eq 0 ] || { cat "$work/err"; exit 1; }
+
+empty=$(git -C "$repo" hash-object -t tree /dev/null)
+pr_ms=$(median_ms "$AE_BIN" check --repo "$repo" --base main --head pr)
+pr_floor=$(median_ms git -C "$repo" diff --name-status main pr -- recipes/evidence)
+audit_ms=$(median_ms "$AE_BIN" check --repo "$repo")
+audit_floor=$(median_ms git -C "$repo" diff --name-status "$empty" main -- recipes/evidence)
+
+fail=0
+report() { # NAME MS FLOOR TARGET
+	local ratio verdict
+	ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+	verdict=$(awk -v a="$2" -v t="$4" 'BEGIN { print (a < t ? "ok" : "MISSED") }')
+	[ "$verdict" = ok ] || fail=1
+	printf '%-34s %8s ms  (git diff --name-status %7s ms, ratio %5sx)  target < %s ms: %s\n' \
+		"$1" "$2" "$3" "$ratio" "$4" "$verdict"
+}
+report "PR adding 1 pointer (rules 1-3)" "$pr_ms" "$pr_floor" 100
+report "whole-tree audit ($N pointers)" "$audit_ms" "$audit_floor" 2000
+exit $fail

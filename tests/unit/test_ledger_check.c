@@ -1,0 +1,461 @@
+/* tests/unit/test_ledger_check.c -- the contract checker: report, placement
+ * classification, and whole runs over repositories built with libgit2 */
+#include "t.h"
+#include "ledger/internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define ISS "https://github.com/login/oauth"
+#define ALICE "alice@example.com"
+#define MALLORY "mallory@example.com"
+#define R "h100-eks-ubuntu-training"
+
+/* ---- report ---- */
+
+void test_ledger_check__a_report_holds_problems_up_to_its_cap(void)
+{
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ld_report_new(&r, &err), 0);
+	for (size_t i = 0; i < LD_REPORT_MAX_PROBLEMS; i++)
+		if (ld_report_add(r, "p", LD_RULE_PLACEMENT, &err, "m") != 0)
+			t_fail_at(__FILE__, __LINE__, "add %zu failed", i);
+	T_ASSERT_INT(ld_report_count(r), LD_REPORT_MAX_PROBLEMS);
+	T_ASSERT_INT(ld_report_add(r, "p", LD_RULE_PLACEMENT, &err, "m"),
+		     AE_ETOOBIG);
+	T_ASSERT_MSG(err, "cap");
+	T_ASSERT_INT(ld_report_count(r), LD_REPORT_MAX_PROBLEMS);
+	ld_report_free(r);
+}
+
+void test_ledger_check__a_problem_message_never_spans_lines(void)
+{
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ld_report_new(&r, &err), 0);
+	T_ASSERT_INT(ld_report_add(r, "a", LD_RULE_SCHEMA, &err, "x\ny\rz"),
+		     0);
+	T_ASSERT_STR(ld_report_get(r, 0)->message, "x y z");
+	T_ASSERT_STR(ld_report_get(r, 0)->rule, LD_RULE_SCHEMA);
+	T_ASSERT(ld_report_get(r, 1) == NULL);
+	ld_report_free(r);
+}
+
+void test_ledger_check__merged_reports_sort_by_entry_then_insertion(void)
+{
+	ld_report *a = NULL, *b = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ld_report_new(&a, &err), 0);
+	T_ASSERT_INT(ld_report_new(&b, &err), 0);
+	ld__report_add_at(a, 5, "e5", "r", &err, "first");
+	ld__report_add_at(b, 2, "e2", "r", &err, "only");
+	ld__report_add_at(a, 5, "e5", "r", &err, "second");
+	ld__report_add_at(b, 9, "e9", "r", &err, "last");
+	ld__report_set_transient(b);
+	T_ASSERT_INT(ld__report_merge(a, b, &err), 0);
+	ld__report_sort(a);
+	T_ASSERT_INT(ld_report_count(a), 4);
+	T_ASSERT_INT(ld_report_count(b), 0);
+	T_ASSERT_STR(ld_report_get(a, 0)->path, "e2");
+	T_ASSERT_STR(ld_report_get(a, 1)->message, "first");
+	T_ASSERT_STR(ld_report_get(a, 2)->message, "second");
+	T_ASSERT_STR(ld_report_get(a, 3)->path, "e9");
+	T_ASSERT(ld_report_transient(a));
+	ld_report_free(a);
+	ld_report_free(b);
+}
+
+/* ---- placement (rule 2) ---- */
+
+/* Classifies `rel` with `mode`; returns the place and the first message
+ * (or "" when there is none) in msg[512]. */
+static ld__place place(const char *rel, uint32_t mode, char *msg)
+{
+	ld_report *r = NULL;
+	ae_err err = {0};
+	ld__place p = LD__PLACE_VIOLATION;
+	ld__loc loc;
+
+	T_ASSERT_INT(ld_report_new(&r, &err), 0);
+	T_ASSERT_INT(ld__place_check(&p, &loc, r, rel, rel, mode, 0, &err), 0);
+	snprintf(msg, 512, "%s",
+		 ld_report_count(r) ? ld_report_get(r, 0)->message : "");
+	ld_report_free(r);
+	return p;
+}
+
+#define SLUG "7c4c0edc8c765a95a0f3afdb3bbb8e91"
+#define HEX64 "33d4cf36622ead990c43a596f6f53c62b87d9fa4708f59b7e3f356f215e54317"
+#define PTR R "/" SLUG "/sha256-" HEX64 ".yaml"
+
+void test_ledger_check__a_canonical_pointer_path_is_read(void)
+{
+	char msg[512];
+	ld_report *r = NULL;
+	ae_err err = {0};
+	ld__place p;
+	ld__loc loc;
+
+	T_ASSERT_INT(place(PTR, LD__MODE_BLOB, msg), LD__PLACE_POINTER);
+	T_ASSERT_STR(msg, "");
+	T_ASSERT_INT(ld_report_new(&r, &err), 0);
+	T_ASSERT_INT(ld__place_check(&p, &loc, r, "x", PTR, LD__MODE_BLOB, 0,
+				     &err),
+		     0);
+	T_ASSERT_INT(loc.recipe_len, strlen(R));
+	T_ASSERT(strncmp(loc.src, SLUG, loc.src_len) == 0);
+	T_ASSERT_STR(loc.name, "sha256-" HEX64 ".yaml");
+	ld_report_free(r);
+}
+
+void test_ledger_check__the_allowlist_is_the_only_file_at_the_root(void)
+{
+	char msg[512];
+
+	T_ASSERT_INT(place("allowlist.yaml", LD__MODE_BLOB, msg),
+		     LD__PLACE_ALLOWLIST);
+	T_ASSERT_INT(place("allowlist.yml", LD__MODE_BLOB, msg),
+		     LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "unexpected file at the evidence root"));
+	T_ASSERT_INT(place("allowlist.yaml", LD__MODE_EXEC, msg),
+		     LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "allowlist.yaml must be a regular file"));
+}
+
+void test_ledger_check__files_outside_recipe_src_are_violations(void)
+{
+	char msg[512];
+
+	T_ASSERT_INT(place(R "/loose.yaml", LD__MODE_BLOB, msg),
+		     LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "not directly in the recipe directory"));
+	T_ASSERT_INT(place(R "/" SLUG "/sub/sha256-" HEX64 ".yaml",
+			   LD__MODE_BLOB, msg),
+		     LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "unexpected sub-directory"));
+}
+
+void test_ledger_check__only_lowercase_sha256_yaml_names_are_pointers(void)
+{
+	char msg[512];
+
+	T_ASSERT_INT(place(R "/" SLUG "/sha256-" HEX64 ".yml", LD__MODE_BLOB,
+			   msg),
+		     LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "only sha256-<64 lowercase hex>.yaml"));
+	T_ASSERT_INT(place(R "/" SLUG "/README", LD__MODE_BLOB, msg),
+		     LD__PLACE_VIOLATION);
+	/* Misnamed .yaml files are still read, so their contents are judged
+	 * too; the name problem is recorded. */
+	T_ASSERT_INT(place(R "/" SLUG "/sha256-ABCDEF.yaml", LD__MODE_BLOB,
+			   msg),
+		     LD__PLACE_POINTER);
+	T_ASSERT(strstr(msg, "pointer filename must be sha256-"));
+}
+
+void test_ledger_check__links_submodules_and_executables_are_refused(void)
+{
+	char msg[512];
+
+	T_ASSERT_INT(place(PTR, LD__MODE_LINK, msg), LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "symlinks are not allowed"));
+	T_ASSERT_INT(place(PTR, LD__MODE_GITLINK, msg), LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "submodules are not allowed"));
+	T_ASSERT_INT(place(PTR, LD__MODE_EXEC, msg), LD__PLACE_POINTER);
+	T_ASSERT(strstr(msg, "mode 100644, not 100755"));
+}
+
+void test_ledger_check__source_dirs_must_be_slugs_and_names_plain(void)
+{
+	char msg[512];
+
+	T_ASSERT_INT(place(R "/alice/sha256-" HEX64 ".yaml", LD__MODE_BLOB,
+			   msg),
+		     LD__PLACE_POINTER);
+	T_ASSERT(strstr(msg, "is not a 32-hex signer slug"));
+	T_ASSERT_INT(place(".git/" SLUG "/sha256-" HEX64 ".yaml",
+			   LD__MODE_BLOB, msg),
+		     LD__PLACE_VIOLATION);
+	T_ASSERT(strstr(msg, "not a plain ASCII name"));
+}
+
+/* ---- whole runs over a repository built with libgit2 ---- */
+
+static char slug_alice[33], slug_mallory[33];
+
+void test_ledger_check__initialize(void)
+{
+	ld__claim_slug(slug_alice, ISS, ALICE, NULL);
+	ld__claim_slug(slug_mallory, ISS, MALLORY, NULL);
+	git_libgit2_init();
+}
+
+void test_ledger_check__cleanup(void)
+{
+	git_libgit2_shutdown();
+}
+
+static char *pointer_text(const char *id, const char *hex)
+{
+	char *s = NULL;
+
+	T_ASSERT(asprintf(&s,
+			  "attestations:\n  - attestedAt: 2026-06-25T05:57:00Z\n"
+			  "    bundle:\n      digest: sha256:%s\n"
+			  "      oci: ghcr.io/acme/e:%.12s\n"
+			  "      predicateType: "
+			  "https://aicr.run/recipe-evidence/v3\n"
+			  "    signer:\n      identity: %s\n      issuer: " ISS
+			  "\n      rekorLogIndex: 7\nrecipe: " R
+			  "\nschemaVersion: 1.0.0\n",
+			  hex, hex, id) > 0);
+	return s;
+}
+
+/* Stages `data` at `path` with `mode` in the repo's index. */
+static void stage(git_repository *repo, const char *path, const char *data,
+		  uint32_t mode)
+{
+	git_index *idx = NULL;
+	git_index_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.mode = mode;
+	T_ASSERT_INT(git_repository_index(&idx, repo), 0);
+	T_ASSERT_INT(git_index_add_from_buffer(idx, &e, data, strlen(data)),
+		     0);
+	T_ASSERT_INT(git_index_write(idx), 0);
+	git_index_free(idx);
+}
+
+/* Commits the index on HEAD. */
+static void commit(git_repository *repo, const char *msg)
+{
+	git_index *idx = NULL;
+	git_oid tree_id, id, parent_id;
+	git_tree *tree = NULL;
+	git_commit *parent = NULL;
+	git_signature *sig = NULL;
+	int n = 0;
+
+	T_ASSERT_INT(git_repository_index(&idx, repo), 0);
+	T_ASSERT_INT(git_index_write_tree(&tree_id, idx), 0);
+	T_ASSERT_INT(git_tree_lookup(&tree, repo, &tree_id), 0);
+	T_ASSERT_INT(git_signature_new(&sig, "t", "t@example.com", 1, 0), 0);
+	if (git_reference_name_to_id(&parent_id, repo, "HEAD") == 0) {
+		T_ASSERT_INT(git_commit_lookup(&parent, repo, &parent_id), 0);
+		n = 1;
+	}
+	T_ASSERT_INT(git_commit_create_v(&id, repo, "HEAD", sig, sig, NULL,
+					 msg, tree, n, parent),
+		     0);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_index_free(idx);
+}
+
+static char *ptr_path(const char *slug, const char *hex)
+{
+	char *s = NULL;
+
+	T_ASSERT(asprintf(&s, "recipes/evidence/" R "/%s/sha256-%s.yaml", slug,
+			  hex) > 0);
+	return s;
+}
+
+static const char *hexn(int n)
+{
+	static char hex[65];
+	unsigned char sha[32];
+	char in[16];
+
+	snprintf(in, sizeof(in), "%d", n);
+	ae_sha256(sha, in, strlen(in));
+	ae_hex_encode(hex, sha, 32);
+	return hex;
+}
+
+/* A repository whose first commit holds an allowlist with alice as a
+ * community signer and `n` of her pointers. */
+static git_repository *ledger_repo(int n)
+{
+	git_repository *repo = NULL;
+	char *al = NULL;
+
+	T_ASSERT_INT(git_repository_init(&repo, t_path("repo"), 0), 0);
+	T_ASSERT(asprintf(&al,
+			  "schemaVersion: \"1.0.0\"\ncommunity:\n"
+			  "  - label: alice\n    issuer: " ISS
+			  "\n    source: %s\n",
+			  slug_alice) > 0);
+	stage(repo, "recipes/evidence/allowlist.yaml", al, LD__MODE_BLOB);
+	for (int i = 0; i < n; i++) {
+		char *p = ptr_path(slug_alice, hexn(i));
+		char *t = pointer_text(ALICE, hexn(i));
+		stage(repo, p, t, LD__MODE_BLOB);
+		free(p);
+		free(t);
+	}
+	commit(repo, "base");
+	free(al);
+	return repo;
+}
+
+void test_ledger_check__an_audit_of_a_clean_ledger_finds_nothing(void)
+{
+	git_repository *repo = ledger_repo(20);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	o.repo = t_path("repo");
+	o.workers = 3;
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_INT(ld_report_count(r), 0);
+	T_ASSERT_INT(ld_report_pointers(r), 20);
+	T_ASSERT_INT(ld_report_changes(r), 21);
+	T_ASSERT_STR(ld_report_base(r), "");
+	T_ASSERT_INT(strlen(ld_report_head(r)), 40);
+	ld_report_free(r);
+	git_repository_free(repo);
+}
+
+void test_ledger_check__a_diff_flags_modification_and_checks_additions(void)
+{
+	git_repository *repo = ledger_repo(3);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+	char *p0 = ptr_path(slug_alice, hexn(0));
+	char *pm = ptr_path(slug_mallory, hexn(50));
+	char *tm = pointer_text(MALLORY, hexn(50));
+
+	stage(repo, p0, "tampered\n", LD__MODE_BLOB);
+	stage(repo, pm, tm, LD__MODE_BLOB);
+	commit(repo, "pr");
+	o.repo = t_path("repo");
+	o.base = "HEAD~1";
+	o.head = "HEAD";
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_INT(ld_report_count(r), 2);
+	/* git's path order: mallory's slug 60ff... sorts before 9dca... */
+	T_ASSERT_STR(ld_report_get(r, 0)->path, pm);
+	T_ASSERT_STR(ld_report_get(r, 0)->rule, LD_RULE_ALLOWLIST);
+	T_ASSERT_STR(ld_report_get(r, 1)->path, p0);
+	T_ASSERT_STR(ld_report_get(r, 1)->rule, LD_RULE_ADD_ONLY);
+	T_ASSERT_INT(ld_report_changes(r), 2);
+	T_ASSERT_INT(ld_report_pointers(r), 1);
+	ld_report_free(r);
+	free(p0);
+	free(pm);
+	free(tm);
+	git_repository_free(repo);
+}
+
+void test_ledger_check__the_entry_cap_holds_at_cap_and_fails_past_it(void)
+{
+	git_repository *repo = ledger_repo(4);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	o.repo = t_path("repo");
+	o.max_entries = 5; /* allowlist + 4 pointers */
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	ld_report_free(r);
+	r = NULL;
+	o.max_entries = 4;
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), AE_ETOOBIG);
+	T_ASSERT(r == NULL);
+	T_ASSERT_MSG(err, "more than 4 files");
+	git_repository_free(repo);
+}
+
+void test_ledger_check__a_missing_repository_or_revision_is_an_error(void)
+{
+	git_repository *repo = ledger_repo(1);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	o.repo = "/nonexistent/repo";
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), AE_ENOTFOUND);
+	T_ASSERT(r == NULL);
+	ae_err_clear(&err);
+	o.repo = t_path("repo");
+	o.base = "no-such-rev";
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), AE_ENOTFOUND);
+	T_ASSERT(r == NULL);
+	ae_err_clear(&err);
+	o.base = NULL;
+	o.root = "../escape";
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), AE_EINVAL);
+	T_ASSERT(r == NULL);
+	git_repository_free(repo);
+}
+
+/* ---- rule 4 through the verifier hook ---- */
+
+typedef struct fake_verifier {
+	atomic_int calls;
+	const char *bad_digest;	 /* this one fails verification */
+	const char *slow_digest; /* this one cannot be decided */
+} fake_verifier;
+
+static int fake_verify(const ld_contract_item *item, void *ctx, ae_err *err)
+{
+	fake_verifier *f = ctx;
+
+	atomic_fetch_add(&f->calls, 1);
+	if (f->bad_digest && strcmp(item->digest + 7, f->bad_digest) == 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "certificate identity %s is not the claimed "
+			       "signer",
+			       "mallory@example.com");
+	if (f->slow_digest && strcmp(item->digest + 7, f->slow_digest) == 0)
+		return ae_fail(err, AE_ETRANSIENT,
+			       "registry answered 503 after 5 attempts");
+	T_ASSERT_STR(item->issuer, ISS);
+	T_ASSERT_INT(item->rekor_index, 7);
+	return 0;
+}
+
+void test_ledger_check__every_pointer_goes_through_the_verifier(void)
+{
+	git_repository *repo = ledger_repo(12);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	fake_verifier f;
+	ld_report *r = NULL;
+	ae_err err = {0};
+	char bad[65], slow[65];
+
+	memset(&f, 0, sizeof(f));
+	snprintf(bad, sizeof(bad), "%s", hexn(3));
+	snprintf(slow, sizeof(slow), "%s", hexn(7));
+	f.bad_digest = bad;
+	f.slow_digest = slow;
+	o.repo = t_path("repo");
+	o.workers = 4;
+	o.verify = fake_verify;
+	o.verify_ctx = &f;
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_INT(atomic_load(&f.calls), 12);
+	T_ASSERT_INT(ld_report_count(r), 1);
+	T_ASSERT_STR(ld_report_get(r, 0)->rule, LD_RULE_SIGNATURE);
+	T_ASSERT(strstr(ld_report_get(r, 0)->message,
+			"not the claimed signer") != NULL);
+	T_ASSERT(strstr(ld_report_get(r, 0)->path, bad) != NULL);
+	T_ASSERT(ld_report_transient(r));
+	T_ASSERT_INT(ld_report_note_count(r), 1);
+	T_ASSERT_STR(ld_report_note_get(r, 0)->rule, LD_NOTE_UNVERIFIED);
+	ld_report_free(r);
+	git_repository_free(repo);
+}
