@@ -284,6 +284,9 @@ int cmd_check(int argc, char **argv)
 	rc = ld_contract_run(&r, &a.opts, &err);
 	if (rc < 0) {
 		cmd_error("check", &err);
+		if (strncmp(err.msg, "invalid allowlist", 17) == 0)
+			cmd_hint("'aicr-evidence allowlist check FILE' lists "
+				 "every problem of the allowlist");
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
 	}
 	rc = check_print(r, &a);

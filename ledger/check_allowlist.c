@@ -76,8 +76,14 @@ int ld__allow_load(ld__allow *out, git_repository *repo,
 	if (rc == 0 && !found)
 		rc = ae_fail(err, AE_ENOTFOUND,
 			     "no allowlist.yaml at the evidence root");
-	if (rc == 0)
-		rc = ld__allow_parse(out, buf.data, buf.len, err);
+	if (rc == 0) {
+		ae_err aerr = {0};
+		rc = ld__allow_parse(out, buf.data, buf.len, &aerr);
+		if (rc < 0)
+			ae_fail(err, rc, "invalid allowlist %s: %s",
+				path ? path : LD_CONTRACT_ALLOWLIST_NAME,
+				aerr.msg);
+	}
 	ae_buf_dispose(&buf);
 	return rc;
 }

@@ -1,8 +1,16 @@
-/* ledger/check_claim.c -- TEMPORARY adapter until ledger/pointer.c and
- * allowlist/ land (issue 2); replaced by calls to their APIs. */
+/* ledger/check_claim.c -- the checker's one door to the pointer reader
+ * (ledger/pointer.c) and the allowlist (allowlist/)
+ *
+ * The contract rules in check_pointer.c see a pointer as a handful of
+ * claimed fields and the allowlist as one classify call; this file maps
+ * those onto ld_pointer_check (every schema problem, reference §1.3) and
+ * al_list_parse / al_list_classify (reference §3, §4.1), so that the rules
+ * read the same whatever those APIs grow.
+ */
 #include "ledger/internal.h"
 
-#include <regex.h>
+#include "allowlist/allowlist.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,72 +50,44 @@ int ld__claim_slug(char out[33], const char *issuer, const char *identity,
 	return ld_slug_from_signer(out, issuer, identity, err);
 }
 
-static const char *claim_str(const ae_yaml_node *m, const char *k)
-{
-	const ae_yaml_node *v = ae_yaml_map_get(m, k);
-
-	return v && v->kind == AE_YAML_SCALAR && !ae_yaml_is_null(v)
-		       ? v->scalar
-		       : NULL;
-}
-
 int ld__allow_parse(ld__allow *a, const unsigned char *buf, size_t len,
 		    ae_err *err)
 {
-	ae_yaml_node *root = NULL;
-	int rc = ae_yaml_parse(&root, buf, len, err);
+	al_list *l = NULL;
+	int rc;
 
+	a->list = NULL;
+	rc = al_list_parse(&l, buf, len, err);
 	if (rc < 0)
-		return ae_fail(err, rc, "invalid allowlist");
-	a->list = root;
+		return rc;
+	a->list = l;
 	return 0;
-}
-
-static bool allow_in(const ae_yaml_node *seq, const char *issuer,
-		     const char *slug, const char *identity)
-{
-	for (size_t i = 0; seq && seq->kind == AE_YAML_SEQ && i < seq->n; i++) {
-		const char *is = claim_str(seq->items[i], "issuer");
-		const char *src = claim_str(seq->items[i], "source");
-		const char *pat = claim_str(seq->items[i], "identityPattern");
-		if (!is || strcmp(is, issuer))
-			continue;
-		if (src && slug && strcmp(src, slug) == 0)
-			return true;
-		if (pat && identity) {
-			regex_t re;
-			bool m = false;
-			if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB) == 0) {
-				m = regexec(&re, identity, 0, NULL, 0) == 0;
-				regfree(&re);
-			}
-			if (m)
-				return true;
-		}
-	}
-	return false;
 }
 
 ld__class ld__allow_classify(const ld__allow *a, const char *issuer,
 			     const char *identity)
 {
-	char slug[33];
-	const ae_yaml_node *root = a->list;
+	al_class cls = AL_CLASS_NONE;
+	const char *label = NULL;
 
-	if (ld__claim_slug(slug, issuer, identity, NULL) < 0)
+	/* Empty fields are schema problems reported elsewhere; they match
+	 * nothing here. */
+	if (al_list_classify(&cls, &label, a->list, issuer, identity, NULL) < 0)
 		return LD__CLASS_UNLISTED;
-	if (allow_in(ae_yaml_map_get(root, "firstParty"), issuer, NULL,
-		     identity))
+	switch (cls) {
+	case AL_CLASS_FIRST_PARTY:
 		return LD__CLASS_FIRST_PARTY;
-	if (allow_in(ae_yaml_map_get(root, "community"), issuer, slug, NULL))
+	case AL_CLASS_COMMUNITY:
 		return LD__CLASS_COMMUNITY;
-	if (allow_in(ae_yaml_map_get(root, "partner"), issuer, slug, NULL))
+	case AL_CLASS_PARTNER:
 		return LD__CLASS_PARTNER;
-	return LD__CLASS_UNLISTED;
+	default:
+		return LD__CLASS_UNLISTED;
+	}
 }
 
 void ld__allow_dispose(ld__allow *a)
 {
-	ae_yaml_free(a->list);
+	al_list_free(a->list);
 	a->list = NULL;
 }

@@ -129,10 +129,9 @@ static int pointer_report_schema(ld_report *r, const ld__job *job,
 	int rc = 0;
 
 	for (size_t i = 0; i < c->problems.n && rc == 0; i++)
-		rc = ld__report_add_at(r, job->order, job->shown,
-				       LD_RULE_SCHEMA, err,
-				       "invalid pointer: %s",
-				       c->problems.v[i].msg);
+		rc = ld__report_add_at(
+			r, job->order, job->shown, LD_RULE_SCHEMA, err,
+			"invalid pointer: %s", c->problems.v[i].msg);
 	return rc;
 }
 

@@ -176,7 +176,7 @@ typedef enum ld__class {
 
 /* A loaded, valid allowlist. */
 typedef struct ld__allow {
-	void *list;
+	struct al_list *list;
 } ld__allow;
 
 /* Loads and validates allowlist bytes; AE_EINVAL with the first problem.

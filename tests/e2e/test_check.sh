@@ -351,7 +351,8 @@ sed -i "s/^  - label: alice/  - label: alice\n    identity: $ID_ALICE/" "$R/$EV/
 lf_commit "$R" "cleartext"
 check_pr
 expect_rc 2 "an allowlist with a cleartext identity: stops the check"
-expect_err 'identity' "the error names the identity key"
+expect_err 'aicr-evidence: check: invalid allowlist allowlist.yaml: .*identity' "the error names the identity key"
+expect_err '^hint: .*allowlist check' "a hint points at allowlist check"
 
 scenario al-overlap
 cat >>"$R/$EV/allowlist.yaml.tmp" <<EOF
