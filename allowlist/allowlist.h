@@ -32,6 +32,10 @@
 #define AL_PATTERN_MAX 1024
 /* Largest {m,n} bound in a pattern (POSIX RE_DUP_MAX minimum). */
 #define AL_PATTERN_MAX_BOUND 255
+/* Positions a pattern may expand to once bounds are multiplied out
+ * (`(x{100}){100}` is 10000): glibc's regcomp builds them all, and three
+ * nested {255} bounds take it minutes. */
+#define AL_PATTERN_MAX_SIZE 10000
 /* Where the allowlist lives in a repository (reference §0). */
 #define AL_DEFAULT_PATH "recipes/evidence/allowlist.yaml"
 

@@ -86,8 +86,10 @@ static size_t pattern_bracket(const char *pat, size_t i, char *why,
 }
 
 /* Scans a bound "{m}", "{m,}" or "{m,n}" at pat[i] == '{'. Returns the
- * index of '}', or 0 with `why` set. */
-static size_t pattern_bound(const char *pat, size_t i, char *why, size_t whysz)
+ * index of '}' and the most copies regcomp makes of the atom in `*mult`
+ * ("{m,}" is m copies and a star), or 0 with `why` set. */
+static size_t pattern_bound(unsigned long *mult, const char *pat, size_t i,
+			    char *why, size_t whysz)
 {
 	size_t j = i + 1;
 	long m = -1, n = -1, *cur = &m;
@@ -104,6 +106,7 @@ static size_t pattern_bound(const char *pat, size_t i, char *why, size_t whysz)
 		} else if (c == '}' && m >= 0) {
 			if (n >= 0 && n < m)
 				break;
+			*mult = (unsigned long)(n >= 0 ? n : m + (n == -2));
 			return j;
 		} else {
 			break;
@@ -118,9 +121,13 @@ static size_t pattern_bound(const char *pat, size_t i, char *why, size_t whysz)
 
 /* The scanner's state across one pattern. */
 typedef struct pattern_scan {
-	size_t at;	    /* offset of the first unescaped '@', 0: none */
-	int depth;	    /* open groups */
-	bool after_quant;   /* the previous token was a quantifier */
+	size_t at;	  /* offset of the first unescaped '@', 0: none */
+	int depth;	  /* open groups */
+	bool after_quant; /* the previous token was a quantifier */
+	/* Expanded size, the positions regcomp builds: per open group level
+	 * the size so far, and the size of the last atom (bounds copy it). */
+	unsigned long size[AL_PATTERN_MAX / 2 + 2];
+	unsigned long last;
 	bool ends_with_eol; /* the last token is an unescaped '$' */
 } pattern_scan;
 
@@ -166,10 +173,62 @@ static bool pattern_operator(pattern_scan *s, const char *pat, size_t i,
 	return true;
 }
 
+/* Adds `v` to `*x`, saturating past AL_PATTERN_MAX_SIZE. */
+static void size_add(unsigned long *x, unsigned long v)
+{
+	*x = *x + v > AL_PATTERN_MAX_SIZE ? AL_PATTERN_MAX_SIZE + 1 : *x + v;
+}
+
+/* Accounts token `c` (after its checks passed) in the expanded size:
+ * nested bounds multiply, and glibc's regcomp expands `(x{255}){255}`
+ * into 65025 copies -- three levels took minutes, a denial of service by
+ * pull request on the allowlist. `mult` is the bound's copies for '{'. */
+static void pattern_size(pattern_scan *s, char c, unsigned long mult)
+{
+	unsigned long *cur = &s->size[s->depth];
+
+	switch (c) {
+	case '(':
+		*cur = 0;
+		s->last = 0;
+		break;
+	case ')':
+		s->last = s->size[s->depth + 1];
+		size_add(cur, s->last);
+		break;
+	case '+': /* x+ is built as x x* */
+		size_add(cur, s->last);
+		break;
+	case '{':
+		if (mult > 1)
+			size_add(cur, s->last > AL_PATTERN_MAX_SIZE / mult
+					      ? AL_PATTERN_MAX_SIZE + 1
+					      : s->last * (mult - 1));
+		break;
+	case '*':
+	case '?':
+		break;
+	case '|':
+	case '^':
+	case '$':
+		s->last = 0;
+		break;
+	default: /* an atom: literal, escape, bracket expression, '.' */
+		s->last = 1;
+		size_add(cur, 1);
+	}
+}
+
 bool al__pattern_check(char *why, size_t whysz, const char *pat)
 {
 	pattern_scan s = {0};
 	size_t n = strlen(pat), i, j;
+	unsigned long mult = 0;
+
+	if (n > AL_PATTERN_MAX) {
+		snprintf(why, whysz, "%zu bytes, cap %d", n, AL_PATTERN_MAX);
+		return false;
+	}
 
 	for (i = 0; i < n; i++) {
 		if (pat[i] < 0x20 || pat[i] > 0x7e) {
@@ -220,28 +279,42 @@ bool al__pattern_check(char *why, size_t whysz, const char *pat)
 				return false;
 			}
 			i++;
+			pattern_size(&s, 'a', 0);
 		} else if (c == '[' && s.at != 0) {
 			j = pattern_bracket(pat, i, why, whysz);
 			if (j == 0)
 				return false;
 			i = j;
+			pattern_size(&s, 'a', 0);
 		} else if (c == '{' && s.at != 0) {
 			if (!pattern_operator(&s, pat, i, why, whysz))
 				return false;
-			j = pattern_bound(pat, i, why, whysz);
+			j = pattern_bound(&mult, pat, i, why, whysz);
 			if (j == 0)
 				return false;
 			i = j;
 			quant = true;
+			pattern_size(&s, '{', mult);
 		} else if (c == '@' && s.at == 0) {
 			s.at = i;
+			pattern_size(&s, 'a', 0);
 		} else if (strchr(pattern_meta, c) != NULL) {
 			if (!pattern_operator(&s, pat, i, why, whysz))
 				return false;
 			quant = c == '*' || c == '+' || c == '?';
 			s.ends_with_eol = c == '$';
+			pattern_size(&s, c, 0);
+		} else {
+			pattern_size(&s, 'a', 0);
 		}
 		s.after_quant = quant;
+	}
+	if (s.size[0] > AL_PATTERN_MAX_SIZE) {
+		snprintf(why, whysz,
+			 "expands to more than %d positions (nested bounds "
+			 "multiply); simplify it",
+			 AL_PATTERN_MAX_SIZE);
+		return false;
 	}
 	if (s.at == 0) {
 		snprintf(why, whysz,

@@ -601,3 +601,20 @@ void test_allowlist__class_names_are_the_references(void)
 	T_ASSERT_STR(al_class_name(AL_CLASS_PARTNER), "partner");
 	T_ASSERT_STR(al_class_name(AL_CLASS_NONE), "not listed");
 }
+
+void test_allowlist__pattern_size_at_cap_passes_and_cap_plus_one_fails(void)
+{
+	/* a, @, 100 x 99 copies of x, 98 copies of y: exactly the cap. */
+	accepts(fp("'^a@(x{100}){99}y{98}$'"));
+	T_ASSERT_INT(2 + 100 * 99 + 98, AL_PATTERN_MAX_SIZE);
+	rejects(fp("'^a@(x{100}){99}y{99}$'"), "expands to more than 10000");
+	rejects(fp("'^a@(x+){100}(y{100}){100}$'"), "expands to more than");
+}
+
+void test_allowlist__nested_bounds_are_refused_before_regcomp(void)
+{
+	/* glibc's regcomp takes minutes on this one (a denial of service by
+	 * pull request); the size rule refuses it at once. */
+	rejects(fp("'^a@(((x{255}){255}){255})$'"), "expands to more than");
+	rejects(fp("'^a@((((x{50}){50}){50}){50})$'"), "expands to more than");
+}
