@@ -149,3 +149,8 @@ bench: aicr-evidence
 
 clean:
 	rm -rf build build-asan build-fuzz aicr-evidence
+
+# The README's main job: registry + Sigstore stack, three signers, check,
+# the corroboration dashboard (tests/demo.sh); stops all it started.
+demo: aicr-evidence
+	AE_BIN=$(abspath aicr-evidence) bash tests/demo.sh

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# tests/bench/ledger_verify.sh -- `ledger --verify` over N pointers (default
+# 1,000) whose bundles are already in the cache: bundles verified per
+# second with --jobs 1 and --jobs 2 (the machine's 2 cores), offline.
+#
+#   bash tests/bench/ledger_verify.sh [-n N] [-r RUNS] [-d DATA_DIR]
+#
+# Setup (once per DATA_DIR, reused when it already holds N pointers): a
+# loopback docker-registry and the local Sigstore stack; N bundles emitted
+# from recipes/examples, each signed keyless by one of 10 signers and
+# pushed; the pointers form a ledger whose allowlist lists the 10 signers;
+# one `ledger --verify` pulls everything into DATA_DIR/cache (reported as
+# the cold run). Then the registry and stack are stopped and the timed runs
+# are offline: fetch from the content-addressed cache, full Sigstore and
+# bundle verification, CTRF reading, consensus, JSON rendering.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$here/.." && pwd)
+export AE_BIN=${AE_BIN:-$repo/aicr-evidence}
+n=1000 runs=3 data=""
+while getopts 'n:r:d:' o; do
+	case $o in n) n=$OPTARG ;; r) runs=$OPTARG ;; d) data=$OPTARG ;; *) sed -n '2,16p' "$0"; exit 2 ;; esac
+done
+data=${data:-$repo/build/bench-ledger-$n}
+. "$here/e2e/lib.sh"
+. "$here/e2e/registry.sh"
+. "$here/e2e/sigstore_stack.sh"
+. "$here/e2e/ledger_signed.sh"
+[ -x "$AE_BIN" ] || { echo "bench: build first (make)"; exit 1; }
+root=$data/ledger/recipes/evidence
+cache=$data/cache
+
+# emit_one I: bundle I signed by signer I % 10, pushed, pointer placed.
+emit_one() {
+	local i=$1 who=s$(($1 % 10)) out=$data/work/$1 now tok ref rel
+	now=$(date +%s)
+	tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"sub\":\"$who\",\"email\":\"$who@example.test\",\"exp\":$((now + 3600))}")
+	signed_ctrf "$SE_EX/ctrf" "$out.ctrf" "$i" || return 1
+	SOURCE_DATE_EPOCH=$((1763650000 + i)) "$AE_BIN" emit --recipe "$SE_EX/recipe.yaml" \
+		--snapshot "$SE_EX/snapshot.yaml" --ctrf "$out.ctrf" -o "$out" --sign \
+		--ref "$REG_HOST/bench/$who" --identity-token "$tok" --signing-config "$SC" \
+		--trusted-root "$TR" --yes >/dev/null 2>"$out.err" || return 1
+	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$out/pointer.yaml")
+	"$AE_BIN" push "$out" --to "$ref" --registry-plain-http >/dev/null 2>>"$out.err" || return 1
+	rel=$("$AE_BIN" pointer path "$out/pointer.yaml" --root "") || return 1
+	mkdir -p "$root/$(dirname "$rel")"
+	cp "$out/pointer.yaml" "$root/$rel"
+	rm -rf "$out" "$out.ctrf" "$out.err"
+}
+
+have=$(find "$root" -name 'sha256-*.yaml' 2>/dev/null | wc -l)
+if [ "$have" -ne "$n" ] || [ ! -d "$cache" ]; then
+	rm -rf "$data"
+	mkdir -p "$root" "$data/work"
+	signed_start "$T_WORK/svc" || { echo "bench: registry or Sigstore stack did not start"; exit 1; }
+	t0=$(date +%s)
+	for ((i = 0; i < n; i += 2)); do # two at a time: 2 cores
+		emit_one "$i" &
+		a=$!
+		if [ $((i + 1)) -lt "$n" ]; then emit_one $((i + 1)) || { echo "bench: emit $((i + 1)) failed: $(cat "$data/work/$((i + 1)).err")"; exit 1; }; fi
+		wait "$a" || { echo "bench: emit $i failed: $(cat "$data/work/$i.err")"; exit 1; }
+	done
+	entries=()
+	for ((s = 0; s < 10; s++)); do entries+=("s$s s$s@example.test community"); done
+	signed_allowlist "$root" "${entries[@]}"
+	echo "setup: $n bundles emitted, signed and pushed in $(($(date +%s) - t0)) s"
+	t0=$(date +%s%N)
+	"$AE_BIN" ledger --root "$root" --verify --trusted-root "$TR" --registry-plain-http \
+		--cache "$cache" --jobs 2 --format json -o "$data/cold.json" || { echo "bench: cold run failed"; exit 1; }
+	t1=$(date +%s%N)
+	echo "cold (pull from the registry + verify, --jobs 2): $(((t1 - t0) / 1000000)) ms"
+	cp "$TR" "$data/trusted_root.json"
+	reg_stop "$T_WORK/svc/registry"
+	stack_stop
+fi
+
+verified=$(jq '[.recipes[].pointers[] | select(.reason == null)] | length' "$data/cold.json")
+[ "$verified" -eq "$n" ] || { echo "bench: only $verified of $n pointers verified in the cold run"; exit 1; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# timed JOBS -> "WALL_MS CPU_MS" medians over $runs (CPU = user + sys of the
+# process: the machine is shared, so wall time alone would measure the
+# neighbours too).
+timed() {
+	local j=$1 k out walls=() cpus=() w u s
+	for ((k = 0; k < runs; k++)); do
+		out=$T_WORK/warm-$j-$k.json
+		read -r w u s < <(/usr/bin/time -f '%e %U %S' "$AE_BIN" ledger --root "$root" \
+			--verify --trusted-root "$data/trusted_root.json" --offline --cache "$cache" \
+			--jobs "$j" --format json -o "$out" 2>&1 >/dev/null | tail -1)
+		[ "$(jq '[.recipes[].pointers[] | select(.reason == null)] | length' "$out")" -eq "$n" ] ||
+			{ echo "bench: a warm run did not verify all $n" >&2; exit 1; }
+		walls+=("$(awk -v x="$w" 'BEGIN {print int(x * 1000)}')")
+		cpus+=("$(awk -v x="$u" -v y="$s" 'BEGIN {print int((x + y) * 1000)}')")
+	done
+	echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
+}
+read -r w1 c1 < <(timed 1)
+read -r w2 c2 < <(timed 2)
+awk -v n="$n" -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" -v r="$runs" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+	printf "bench ledger --verify: %d pointers, bundles cached, offline, median of %d (load %s)\n", n, r, l
+	printf "  --jobs 1  wall %6.0f ms  %7.1f bundles/s   cpu %6.0f ms  %7.1f bundles/cpu-s\n", w1, n * 1000 / w1, c1, n * 1000 / c1
+	printf "  --jobs 2  wall %6.0f ms  %7.1f bundles/s   cpu %6.0f ms  (wall speed-up %.2fx on 2 cores)\n", w2, n * 1000 / w2, c2, w1 / w2
+}'
