@@ -429,6 +429,8 @@ static int http_curl_fail(oci_client *c, oci_req *r, CURLcode cc, ae_err *err)
 	case CURLE_GOT_NOTHING:
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
+	case CURLE_SEND_FAIL_REWIND: /* the connection died mid-body: the
+					upload restarts from a new session */
 		return ae_fail(err, AE_ETRANSIENT, "%s", why);
 	default:
 		return ae_fail(err, AE_EINVAL, "%s", why);
@@ -737,6 +739,13 @@ static int http_rewind(oci_req *r, ae_err *err)
 	r->body_off = r->body_start;
 	if (r->resp != NULL)
 		ae_buf_dispose(r->resp);
+	if (r->resp_hash != NULL) {
+		/* the partial body of a failed attempt is not hashed twice */
+		ae_sha256_free(r->resp_hash);
+		r->resp_hash = NULL;
+		if (ae_sha256_new(&r->resp_hash, err) < 0)
+			return AE_ERR;
+	}
 	if (r->resp_fd >= 0 && (ftruncate(r->resp_fd, 0) != 0 ||
 				lseek(r->resp_fd, 0, SEEK_SET) != 0))
 		return ae_fail(err, AE_EIO, "truncate download: %s",
@@ -756,6 +765,11 @@ int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 		rc = http_rewind(r, err);
 		if (rc == 0)
 			rc = http_once(c, r, err);
+		if (rc == 0 && r->status == 401 && r->body_hash != NULL)
+			/* the hash already holds the body: restart the upload
+			 * (its POST will authenticate) rather than re-send */
+			return ae_fail(err, AE_ETRANSIENT,
+				       "upload answered 401 mid-session");
 		if (rc == 0 && r->status == 401 && !authed && !r->foreign &&
 		    !r->token_req) {
 			authed = true;

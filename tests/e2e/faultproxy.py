@@ -101,7 +101,8 @@ def main():
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if self.command != "HEAD":
+                    self.wfile.write(body)
                 return self.record(st, "status")
             if act == "reset":
                 self.rfile.read(min(n, 65536))
