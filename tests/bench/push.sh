@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# tests/bench/push.sh -- cost of pushing a bundle: our `push` against
+# `skopeo copy` of the same artifact (same manifest, config and layer bytes)
+# to a loopback docker-registry started here, for a 100 MiB and a 10 KiB
+# bundle, N runs each, interleaved; prints medians, the ratio ours/skopeo
+# (issue 6 target: <= 1.0) and our peak RSS (target: < 32 MiB for 100 MiB).
+#
+#   bash tests/bench/push.sh [-n RUNS]
+#
+# Every run pushes to a fresh repository, so no blob is skipped by HEAD, and
+# skopeo's blob-info cache is removed before each of its runs so it cannot
+# mount blobs across repositories (oci.md §1.1).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=5
+while getopts 'n:' o; do
+	case $o in n) runs=$OPTARG ;; *) sed -n '2,12p' "$0"; exit 2 ;; esac
+done
+bin=${AE_BIN:-$PWD/aicr-evidence}
+[ -x "$bin" ] || { echo "bench: build first (make)"; exit 1; }
+for t in docker-registry skopeo /usr/bin/time; do
+	command -v "$t" >/dev/null || { echo "bench: SKIPPED -- $t missing (make deps)"; exit 0; }
+done
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. tests/e2e/registry.sh
+W=$(mktemp -d "${TMPDIR:-/tmp}/ae-bench-push-XXXXXX")
+trap 'reg_stop "$W/reg"; rm -rf "$W"' EXIT
+reg_start "$W/reg" || { echo "bench: registry did not start"; exit 1; }
+R=$REG_HOST
+skcache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+bench_size() { # LABEL BYTES
+	local label=$1 bytes=$2 out=$W/$1 i t0 t1 ours=() sk=() rss=() d
+	mkdir -p "$out/summary-bundle"
+	printf 'kind: RecipeResult\n' >"$out/summary-bundle/recipe.yaml"
+	head -c "$bytes" /dev/urandom >"$out/summary-bundle/bom.cdx.json"
+	# the same artifact as an OCI layout, for skopeo
+	d=$("$bin" push "$out" --to "$R/bench/seed-$label:v1" --registry-plain-http --format json | jq -r .digest)
+	rm -f "$skcache"
+	skopeo copy -q --src-tls-verify=false "docker://$R/bench/seed-$label@$d" "oci:$W/layout-$label:v1" >/dev/null
+	for i in $(seq 1 "$runs"); do
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$W/rss" "$bin" push "$out" --to "$R/bench/ours-$label-$i:v1" \
+			--registry-plain-http >/dev/null
+		t1=$(date +%s%N)
+		ours+=($(((t1 - t0) / 1000000)))
+		rss+=("$(tail -1 "$W/rss")")
+		rm -f "$skcache"
+		t0=$(date +%s%N)
+		skopeo copy -q --dest-tls-verify=false "oci:$W/layout-$label:v1" \
+			"docker://$R/bench/sk-$label-$i:v1" >/dev/null
+		t1=$(date +%s%N)
+		sk+=($(((t1 - t0) / 1000000)))
+	done
+	local mo ms mr
+	mo=$(printf '%s\n' "${ours[@]}" | median)
+	ms=$(printf '%s\n' "${sk[@]}" | median)
+	mr=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+	echo "bench: push $label: ours median ${mo} ms, skopeo median ${ms} ms," \
+		"ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN{printf "%.2f", a/b}')," \
+		"our peak RSS $((mr / 1024)) MiB ($runs runs)"
+}
+
+bench_size 100MiB $((100 * 1024 * 1024))
+bench_size 10KiB 10240
