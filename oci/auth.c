@@ -207,6 +207,10 @@ static bool auth_key_matches(const char *key, const char *host)
 {
 	size_t hn = strlen(host);
 
+	/* docker login records Docker Hub as https://index.docker.io/v1/ */
+	if (strcmp(host, "docker.io") == 0 &&
+	    strstr(key, "index.docker.io") != NULL)
+		return true;
 	if (strncmp(key, "https://", 8) == 0)
 		key += 8;
 	else if (strncmp(key, "http://", 7) == 0)

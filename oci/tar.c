@@ -5,10 +5,16 @@
  * Everything a tar header could leak from the host is fixed: entries sorted
  * bytewise by their tar name, explicit directory entries ("ctrf/"), modes
  * 0644/0755, uid/gid 0, empty user/group names, mtime 0, POSIX ustar magic.
- * The gzip wrapper is zlib's at level 9 with a fixed header: mtime 0, no
- * name, OS byte 255 ("unknown", as Go's compress/gzip writes it; reference
- * §8.1). Data is streamed: a file is read in blocks, fed to the tar hash,
- * deflated and written, so memory does not grow with the bundle.
+ * The gzip member is written here, not by zlib's deflate: a fixed header
+ * (mtime 0, no name, XFL 0, OS byte 255 as Go's compress/gzip writes it,
+ * reference §8.1) and *stored* deflate blocks of 65535 bytes (RFC 1951
+ * §3.2.4). Compressed output would depend on the deflate implementation
+ * and version (zlib, zlib-ng, Go's), so a bundle signed on one machine
+ * could get another digest when pushed from another; stored blocks are
+ * fully specified by this file. It also keeps packing at memory speed
+ * (bundles are small text; the registry stores them either way). zlib
+ * provides only crc32. Data is streamed: a file is read in blocks, hashed
+ * and written, so memory does not grow with the bundle.
  */
 #include "oci/internal.h"
 
@@ -20,8 +26,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define TAR_BLOCK 512
-#define TAR_IO	  (256u * 1024u)
+#define TAR_BLOCK      512
+#define TAR_IO	       (256u * 1024u)
+#define TAR_STORED_MAX 65535u /* one stored deflate block (RFC 1951) */
 
 typedef struct tar_entry {
 	char *name; /* tar name: "a/b" or "a/" for a directory */
@@ -34,15 +41,18 @@ typedef struct tar_list {
 	size_t n, alloc;
 } tar_list;
 
-/* The output side: tar bytes → tar hash → deflate → fd + gz hash. */
+/* The output side: tar bytes → tar hash → stored deflate blocks → fd + gz
+ * hash. `blk` holds one stored block being filled (5 header bytes, then up
+ * to 65535 data bytes). */
 typedef struct tar_out {
 	int fd;
-	z_stream z;
-	bool z_ready;
 	ae_sha256_ctx *tar_hash;
 	ae_sha256_ctx *gz_hash;
 	uint64_t gz_size;
-	unsigned char zbuf[TAR_IO];
+	uLong crc;
+	uint32_t isize; /* input size mod 2^32 (RFC 1952 ISIZE) */
+	size_t blk_len;
+	unsigned char blk[5 + TAR_STORED_MAX];
 } tar_out;
 
 static void tar_list_dispose(tar_list *l)
@@ -178,37 +188,74 @@ static int tar_cmp(const void *a, const void *b)
 		      ((const tar_entry *)b)->name);
 }
 
-/* Deflates `len` bytes of tar stream (flush at the end) into the file. */
-static int tar_emit(tar_out *o, const void *data, size_t len, int flush,
+/* Writes gzip bytes to the layer file and its hash. */
+static int tar_out_write(tar_out *o, const unsigned char *p, size_t n,
+			 ae_err *err)
+{
+	ae_sha256_update(o->gz_hash, p, n);
+	o->gz_size += n;
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(o->fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ae_fail(err, AE_EIO, "write layer: %s",
+				       strerror(errno));
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* Emits the filled stored block (RFC 1951 §3.2.4: BFINAL, BTYPE 00, then
+ * byte-aligned LEN and its one's complement NLEN, little-endian). */
+static int tar_flush_block(tar_out *o, bool final, ae_err *err)
+{
+	uint16_t n = (uint16_t)o->blk_len;
+
+	o->blk[0] = final ? 1 : 0;
+	o->blk[1] = (unsigned char)(n & 0xff);
+	o->blk[2] = (unsigned char)(n >> 8);
+	o->blk[3] = (unsigned char)(~n & 0xff);
+	o->blk[4] = (unsigned char)((uint16_t)~n >> 8);
+	o->blk_len = 0;
+	return tar_out_write(o, o->blk, 5 + (size_t)n, err);
+}
+
+/* Feeds `len` bytes of tar stream; `final` closes the gzip member with
+ * the CRC-32 and ISIZE trailer (RFC 1952 §2.3). */
+static int tar_emit(tar_out *o, const void *data, size_t len, bool final,
 		    ae_err *err)
 {
-	if (len > 0)
+	const unsigned char *p = data;
+	int rc = 0;
+
+	if (len > 0) {
 		ae_sha256_update(o->tar_hash, data, len);
-	o->z.next_in = (Bytef *)(uintptr_t)data;
-	o->z.avail_in = (uInt)len;
-	do {
-		size_t have;
-		int zrc;
-		o->z.next_out = o->zbuf;
-		o->z.avail_out = sizeof(o->zbuf);
-		zrc = deflate(&o->z, flush);
-		if (zrc == Z_STREAM_ERROR)
-			return ae_fail(err, AE_ERR, "deflate failed");
-		have = sizeof(o->zbuf) - o->z.avail_out;
-		for (size_t off = 0; off < have;) {
-			ssize_t w = write(o->fd, o->zbuf + off, have - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				return ae_fail(err, AE_EIO, "write layer: %s",
-					       strerror(errno));
-			off += (size_t)w;
+		o->crc = crc32(o->crc, p, (uInt)len);
+		o->isize += (uint32_t)len;
+	}
+	while (len > 0 && rc == 0) {
+		size_t k = TAR_STORED_MAX - o->blk_len;
+		if (k > len)
+			k = len;
+		memcpy(o->blk + 5 + o->blk_len, p, k);
+		o->blk_len += k;
+		p += k;
+		len -= k;
+		if (o->blk_len == TAR_STORED_MAX)
+			rc = tar_flush_block(o, false, err);
+	}
+	if (rc == 0 && final) {
+		unsigned char t[8];
+		for (int i = 0; i < 4; i++) {
+			t[i] = (unsigned char)(o->crc >> (8 * i));
+			t[4 + i] = (unsigned char)(o->isize >> (8 * i));
 		}
-		ae_sha256_update(o->gz_hash, o->zbuf, have);
-		o->gz_size += have;
-	} while (o->z.avail_out == 0 ||
-		 (flush == Z_FINISH && o->z.avail_in > 0));
-	return 0;
+		rc = tar_flush_block(o, true, err);
+		if (rc == 0)
+			rc = tar_out_write(o, t, sizeof(t), err);
+	}
+	return rc;
 }
 
 static void tar_octal(char *field, size_t width, uint64_t v)
@@ -290,12 +337,12 @@ static int tar_copy_file(tar_out *o, const char *root, const tar_entry *e,
 				     got < 0 ? strerror(errno) : "short");
 			break;
 		}
-		rc = tar_emit(o, buf, (size_t)got, Z_NO_FLUSH, err);
+		rc = tar_emit(o, buf, (size_t)got, false, err);
 		left -= (uint64_t)got;
 	}
 	if (rc == 0 && size % TAR_BLOCK != 0) {
 		static const unsigned char zero[TAR_BLOCK];
-		rc = tar_emit(o, zero, TAR_BLOCK - size % TAR_BLOCK, Z_NO_FLUSH,
+		rc = tar_emit(o, zero, TAR_BLOCK - size % TAR_BLOCK, false,
 			      err);
 	}
 done:
@@ -307,30 +354,23 @@ done:
 
 static int tar_out_open(tar_out *o, int fd, ae_err *err)
 {
-	static gz_header gzh; /* zeroed: mtime 0, no name/comment/extra */
+	/* RFC 1952 header: deflate, no flags, mtime 0, XFL 0, OS 255 */
+	static const unsigned char hdr[10] = {0x1f, 0x8b, 8, 0, 0,
+					      0,    0,	  0, 0, 255};
 	int rc;
 
 	o->fd = fd;
+	o->crc = crc32(0L, Z_NULL, 0);
 	rc = ae_sha256_new(&o->tar_hash, err);
 	if (rc == 0)
 		rc = ae_sha256_new(&o->gz_hash, err);
-	if (rc < 0)
-		return rc;
-	/* 15 + 16: a gzip wrapper; memLevel 8 is zlib's default */
-	if (deflateInit2(&o->z, 9, Z_DEFLATED, 15 + 16, 8,
-			 Z_DEFAULT_STRATEGY) != Z_OK)
-		return ae_fail(err, AE_ERR, "deflateInit2 failed");
-	o->z_ready = true;
-	gzh.os = 255;
-	if (deflateSetHeader(&o->z, &gzh) != Z_OK)
-		return ae_fail(err, AE_ERR, "deflateSetHeader failed");
-	return 0;
+	if (rc == 0)
+		rc = tar_out_write(o, hdr, sizeof(hdr), err);
+	return rc;
 }
 
 static void tar_out_dispose(tar_out *o)
 {
-	if (o->z_ready)
-		deflateEnd(&o->z);
 	ae_sha256_free(o->tar_hash);
 	ae_sha256_free(o->gz_hash);
 }
@@ -348,12 +388,12 @@ static int tar_write_entries(tar_out *o, const char *dir, const tar_list *l,
 	for (size_t i = 0; i < l->n && rc == 0; i++) {
 		rc = tar_header(h, &l->v[i], err);
 		if (rc == 0)
-			rc = tar_emit(o, h, TAR_BLOCK, Z_NO_FLUSH, err);
+			rc = tar_emit(o, h, TAR_BLOCK, false, err);
 		if (rc == 0 && !l->v[i].dir)
 			rc = tar_copy_file(o, dir, &l->v[i], buf, err);
 	}
 	if (rc == 0)
-		rc = tar_emit(o, zero, sizeof(zero), Z_FINISH, err);
+		rc = tar_emit(o, zero, sizeof(zero), true, err);
 	free(buf);
 	return rc;
 }

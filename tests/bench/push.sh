@@ -63,5 +63,5 @@ bench_size() { # LABEL BYTES
 		"our peak RSS $((mr / 1024)) MiB ($runs runs)"
 }
 
-bench_size 100MiB $((100 * 1024 * 1024))
-bench_size 10KiB 10240
+bench_size 100mib $((100 * 1024 * 1024))
+bench_size 10kib 10240

@@ -197,6 +197,8 @@ void test_oci__a_challenge_is_capped_at_its_limit(void)
 
 /* ---- the deterministic artifact ---- */
 
+#define LAYER_GOLDEN                                                           \
+	"sha256:dc9cab8f020b2ecc109bc6ecd40400c40ce5a63e239702043effa745218aaf67"
 #define TAR_GOLDEN                                                             \
 	"sha256:b1142a589f8721a344b56ecd60d6470a3f83906508b1bc81be5af7478133c039"
 
@@ -234,8 +236,10 @@ void test_oci__equal_trees_pack_to_equal_digests(void)
 	T_ASSERT_STR(a->manifest_digest, b->manifest_digest);
 	T_ASSERT_STR(a->layer_digest, b->layer_digest);
 	T_ASSERT_INT(a->entries, 6);
-	/* the plain tar does not depend on zlib: a golden for the layout */
+	/* tar and stored-block gzip are written by us, not a deflate
+	 * implementation: goldens hold on any machine */
 	T_ASSERT_STR(a->tar_digest, TAR_GOLDEN);
+	T_ASSERT_STR(a->layer_digest, LAYER_GOLDEN);
 	T_ASSERT(ae_digest_is_valid(a->manifest_digest));
 	oci_artifact_free(a);
 	oci_artifact_free(b);
@@ -257,7 +261,7 @@ void test_oci__the_gzip_header_is_fixed(void)
 	T_ASSERT_INT(h[0], 0x1f);
 	T_ASSERT_INT(h[1], 0x8b);
 	T_ASSERT_INT(h[4] | h[5] | h[6] | h[7], 0); /* mtime 0 */
-	T_ASSERT_INT(h[8], 2);			   /* level 9 */
+	T_ASSERT_INT(h[8], 0);			   /* XFL: stored */
 	T_ASSERT_INT(h[9], 255);		   /* OS unknown */
 	oci_artifact_free(a);
 }
