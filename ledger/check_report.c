@@ -95,6 +95,11 @@ static int list_grow(report_list *l, ae_err *err)
 static int list_addv(ld_report *r, report_list *l, size_t order,
 		     const char *path, const char *rule, ae_err *err,
 		     const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+
+static int list_addv(ld_report *r, report_list *l, size_t order,
+		     const char *path, const char *rule, ae_err *err,
+		     const char *fmt, va_list ap)
 {
 	char msg[1024];
 	size_t plen, rlen, mlen;
