@@ -20,6 +20,7 @@ typedef struct check_args {
 	const char *output;
 	const char *trusted_root;
 	const char *cache;
+	cmd_registry_flags reg;
 	bool verify;
 	bool offline;
 } check_args;
@@ -47,13 +48,21 @@ static void check_usage(FILE *f)
 	      "  --head REV           the PR's head (default HEAD)\n"
 	      "  --repo DIR           repository (default: found from the "
 	      "current directory)\n"
-	      "  --verify-signatures  rule 4: verify each pointer's Sigstore "
-	      "bundle\n"
+	      "  --verify-signatures  rule 4: fetch each pointer's bundle by "
+	      "digest and\n"
+	      "                       verify it against the claimed signer\n"
+	      "  --trusted-root FILE  Sigstore trusted root, added to the "
+	      "embedded one\n"
+	      "  --cache DIR          content-addressed bundle cache\n"
+	      "  --offline            no network: bundles from --cache only\n"
+	      "  --workers N          threads reading and verifying pointers "
+	      "(default 4)\n"
 	      "  --format text|json   report format (default text)\n"
 	      "  -o FILE              write the report to FILE\n\n"
 	      "exit: 0 clean, 1 violations, 2 operational error, 3 transient, "
-	      "64 usage\n",
+	      "64 usage\n\n",
 	      f);
+	cmd_registry_help(f);
 }
 
 /* Stores the value of a flag that takes one; returns -1 when absent. */
@@ -107,6 +116,14 @@ static int check_parse(check_args *a, int argc, char **argv)
 			a->offline = true;
 			continue;
 		}
+		switch (cmd_registry_flag(&a->reg, argc, argv, &i)) {
+		case 1:
+			continue;
+		case -1:
+			return cmd_usage_error("check", "%s needs a value", f);
+		default:
+			break;
+		}
 		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
 			if (strcmp(f, valued[k]) == 0)
 				break;
@@ -126,6 +143,12 @@ static int check_parse(check_args *a, int argc, char **argv)
 				       "need --verify-signatures");
 	if (a->offline && a->cache == NULL)
 		return cmd_usage_error("check", "--offline needs --cache DIR");
+	if (a->reg.password_stdin || a->reg.username)
+		return cmd_usage_error("check",
+				       "check reads anonymously or with "
+				       "--docker-config; no password on stdin");
+	if (cmd_registry_check(&a->reg, "check") != 0)
+		return cmd_exit_code(CMD_USAGE);
 	if (workers != NULL &&
 	    check_parse_workers(&a->opts.workers, workers) < 0)
 		return cmd_usage_error("check", "--workers is 1..%d",
@@ -262,9 +285,11 @@ int cmd_check(int argc, char **argv)
 	check_args a;
 	ld_contract_opts init = LD_CONTRACT_OPTS_INIT;
 	ld_report *r = NULL;
+	check_verifier verifier;
 	ae_err err = {0};
 	int rc;
 
+	memset(&verifier, 0, sizeof(verifier));
 	if (cmd_wants_help(argc, argv)) {
 		check_usage(stdout);
 		return cmd_exit_code(CMD_OK);
@@ -276,12 +301,18 @@ int cmd_check(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (a.verify) {
-		ae_fail(&err, AE_EINVAL,
-			"--verify-signatures is not available in this build");
-		cmd_error("check", &err);
-		return cmd_exit_code(CMD_ERROR);
+		rc = check_verifier_init(&verifier, a.cache, a.trusted_root,
+					 a.offline, &a.reg, &err);
+		if (rc < 0) {
+			cmd_error("check", &err);
+			check_verifier_dispose(&verifier);
+			return cmd_exit_code(cmd_outcome_from_rc(rc));
+		}
+		a.opts.verify = check_verify_item;
+		a.opts.verify_ctx = &verifier;
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
+	check_verifier_dispose(&verifier);
 	if (rc < 0) {
 		cmd_error("check", &err);
 		if (strncmp(err.msg, "invalid allowlist", 17) == 0)

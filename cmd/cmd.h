@@ -179,4 +179,34 @@ void cmd_registry_help(FILE *f);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 
+/* ---- check's rule 4: fetch and verify each pointer's bundle
+ * (cmd/check_verify.c) ---- */
+
+#include "ledger/ledger.h"
+
+#include <stdatomic.h>
+
+/* Shared by the checker's worker threads; read-only after init except the
+ * atomic counter naming each pointer's scratch directory. */
+typedef struct check_verifier {
+	char cache[4096];	  /* content-addressed bundle cache */
+	char tmp[4096];		  /* scratch for pulled bundles */
+	const char *trusted_root; /* additive to the embedded root */
+	bool offline;		  /* --offline: the cache only */
+	oci_client_opts co;
+	atomic_size_t seq;
+} check_verifier;
+
+/* Prepares the verifier: `cache` (NULL: oci_cache_default) and a fresh
+ * scratch directory. AE_EIO when the scratch cannot be made. */
+int check_verifier_init(check_verifier *v, const char *cache,
+			const char *trusted_root, bool offline,
+			const cmd_registry_flags *f, ae_err *err);
+/* Removes the scratch directory. Cannot fail. */
+void check_verifier_dispose(check_verifier *v);
+/* The ld_contract_verify_fn of `check --verify-signatures` (SPEC §5.4):
+ * 0 verified and bound to the claim, AE_EVERIFY a finding, AE_ETRANSIENT
+ * no verdict. Thread-safe. */
+int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err);
+
 #endif /* AE_CMD_H */

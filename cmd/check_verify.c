@@ -1,0 +1,194 @@
+/* cmd/check_verify.c -- rule 4 of `check`: each pointer's bundle fetched by
+ * digest and verified against the signer the pointer claims
+ *
+ * The contract checker (ledger/) calls this from its worker threads, one
+ * pointer at a time (ld_contract_verify_fn). The bundle is pulled by the
+ * pointer's digest -- from the registry named in bundle.oci, or only from
+ * the cache with --offline -- so the bytes are the ones the pointer names
+ * whatever the tag says (oci_pull rejects a digest mismatch). The bundle is
+ * then verified by ev_evidence_verify with the pointer as the claim: the
+ * Sigstore bundle against the trusted root, the certificate's issuer and
+ * identity against the claimed signer, the Rekor index, the statement
+ * subject against the pointer's digest, the predicate recipe against the
+ * pointer's recipe, and the manifest against every file (SPEC §5.4). The
+ * verified signer is compared with the claim once more here, because that
+ * comparison is the whole point of rule 4 (a squat passes rules 1-3).
+ * Only cmd/ may reach both evidence/ and oci/, so this lives here and the
+ * checker stays free of network code.
+ */
+#include "cmd/cmd.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int check_verifier_init(check_verifier *v, const char *cache,
+			const char *trusted_root, bool offline,
+			const cmd_registry_flags *f, ae_err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->trusted_root = trusted_root;
+	v->offline = offline;
+	v->co.docker_config = f->docker_config;
+	v->co.ca_file = f->ca_file;
+	v->co.insecure_tls = f->insecure_tls;
+	v->co.plain_http = f->plain_http;
+	atomic_init(&v->seq, 0);
+	if (cache != NULL) {
+		snprintf(v->cache, sizeof(v->cache), "%s", cache);
+	} else {
+		rc = oci_cache_default(v->cache, sizeof(v->cache), err);
+		if (rc < 0)
+			return rc;
+	}
+	snprintf(v->tmp, sizeof(v->tmp), "%s/aicr-check-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(v->tmp) == NULL) {
+		v->tmp[0] = '\0';
+		return ae_fail(err, AE_EIO,
+			       "cannot create a scratch directory");
+	}
+	return 0;
+}
+
+/* Removes one entry of a scratch tree (nftw, depth first, no symlinks
+ * followed). */
+static int verify_rm(const char *path, const struct stat *st, int flag,
+		     struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void check_verifier_dispose(check_verifier *v)
+{
+	if (v->tmp[0] != '\0')
+		nftw(v->tmp, verify_rm, 16, FTW_DEPTH | FTW_PHYS);
+	v->tmp[0] = '\0';
+}
+
+/* Fetches the bundle into `dest`. A transient fault stays transient (no
+ * verdict); anything else about the fetch -- no such manifest, a digest
+ * mismatch, a refused login -- is a finding: the pointer does not lead to
+ * a bundle this check can prove. */
+static int verify_fetch(check_verifier *v, const ld_contract_item *item,
+			const char *dest, ae_err *err)
+{
+	oci_client *client = NULL;
+	oci_pull_result res;
+	oci_ref ref;
+	ae_err e = {0};
+	char repr[AE_REPR_BUF];
+	int rc;
+
+	rc = oci_ref_parse(&ref, item->oci, &e);
+	if (rc < 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "bundle.oci %s is not a registry reference: %s",
+			       ae_repr(repr, sizeof(repr), item->oci,
+				       strlen(item->oci)),
+			       e.msg);
+	if (!v->offline)
+		rc = oci_client_new(&client, &ref, &v->co, &e);
+	if (rc == 0)
+		rc = oci_pull(&res, client, item->digest, v->cache, dest, &e);
+	oci_client_free(client);
+	if (rc == AE_ETRANSIENT || rc == AE_ERR)
+		return ae_fail(err, rc, "bundle fetch: %s", e.msg);
+	if (rc < 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "bundle %s cannot be fetched: %s", item->digest,
+			       e.msg);
+	return 0;
+}
+
+/* Reads the verdict: valid (phase failures do not matter here: the
+ * contract is about who signed, not what passed) with the claimed signer
+ * verified, or a finding with the verifier's own reason. */
+static int verify_verdict(const ev_verdict *vd, const ld_contract_item *item,
+			  ae_err *err)
+{
+	ae_buf j = AE_BUF_INIT(64u << 20);
+	json_t *root = NULL, *sg, *fc;
+	const char *iss, *id, *cls, *detail;
+	int rc, verdict = ev_verdict_exit(vd);
+
+	rc = ev_verdict_json(&j, vd, err);
+	if (rc == 0)
+		rc = ae_json_parse((void **)&root, j.data, j.len, err);
+	ae_buf_dispose(&j);
+	if (rc < 0)
+		return rc;
+	sg = json_object_get(root, "signer");
+	fc = json_object_get(root, "failureCause");
+	iss = json_string_value(json_object_get(sg, "issuer"));
+	id = json_string_value(json_object_get(sg, "identity"));
+	cls = json_string_value(json_object_get(fc, "class"));
+	detail = json_string_value(json_object_get(fc, "detail"));
+	if (verdict == EV_VERDICT_NONE)
+		rc = ae_fail(err, AE_ETRANSIENT, "no verdict (%s): %s",
+			     cls ? cls : "transient", detail ? detail : "-");
+	else if (verdict != EV_VERDICT_VALID &&
+		 verdict != EV_VERDICT_PHASE_FAILED)
+		rc = ae_fail(err, AE_EVERIFY, "bundle invalid (%s): %s",
+			     cls ? cls : "unknown", detail ? detail : "-");
+	else if (iss == NULL || id == NULL || strcmp(iss, item->issuer) != 0 ||
+		 strcmp(id, item->identity) != 0)
+		rc = ae_fail(err, AE_EVERIFY,
+			     "the verified signer is not the claimed signer");
+	json_decref(root);
+	return rc;
+}
+
+int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
+{
+	check_verifier *v = ctx;
+	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
+	ev_pointer_claim claim;
+	ev_verdict *vd = NULL;
+	char dest[4200], dir[4300];
+	int rc;
+
+	snprintf(dest, sizeof(dest), "%s/%zu", v->tmp,
+		 atomic_fetch_add(&v->seq, 1));
+	rc = verify_fetch(v, item, dest, err);
+	if (rc < 0)
+		goto done;
+	snprintf(dir, sizeof(dir), "%s/summary-bundle", dest);
+	if (access(dir, F_OK) != 0)
+		snprintf(dir, sizeof(dir), "%s", dest);
+	memset(&claim, 0, sizeof(claim));
+	claim.path = item->path;
+	claim.recipe = item->recipe;
+	claim.oci = item->oci;
+	claim.digest = item->digest;
+	claim.predicate_type = item->predicate_type;
+	claim.has_signer = true;
+	claim.signer_issuer = item->issuer;
+	claim.signer_identity = item->identity;
+	claim.has_rekor_index = item->rekor_index >= 0;
+	claim.rekor_index = item->rekor_index;
+	vo.dir = dir;
+	vo.input_kind = EV_INPUT_POINTER;
+	vo.pointer = &claim;
+	vo.trusted_root = v->trusted_root;
+	rc = ev_evidence_verify(&vd, &vo, err);
+	if (rc == 0)
+		rc = verify_verdict(vd, item, err);
+	ev_verdict_free(vd);
+done:
+	nftw(dest, verify_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
