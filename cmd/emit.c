@@ -7,6 +7,8 @@
  */
 #include "cmd/cmd.h"
 #include "evidence/evidence.h"
+#include "ledger/ledger.h"
+#include "oci/oci.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -17,13 +19,21 @@ static void emit_usage(FILE *f)
 {
 	fputs("usage: aicr-evidence emit --recipe R.yaml --snapshot S.yaml\n"
 	      "         --ctrf FILE|DIR... [--bom F] [--full] -o OUT\n"
-	      "         [--allow-mutable-validator-tags] [--no-sign]\n"
+	      "         [--allow-mutable-validator-tags]\n"
+	      "         [--sign --ref REF | --push REF] [signing flags]\n"
 	      "\n"
 	      "Builds OUT/summary-bundle (minimized unless --full) and\n"
 	      "OUT/pointer.yaml. CTRF inputs are files named <phase>*.json or\n"
 	      "directories holding them (phases: deployment, performance,\n"
-	      "conformance). SOURCE_DATE_EPOCH fixes attestedAt.\n",
+	      "conformance). SOURCE_DATE_EPOCH fixes attestedAt.\n"
+	      "\n"
+	      "--sign signs the statement whose subject is REF's repository "
+	      "and\n"
+	      "the bundle's deterministic artifact digest, offline; --push "
+	      "REF\n"
+	      "also pushes (REF names the subject). Unsigned by default.\n\n",
 	      f);
+	fputs(cmd_sign_flags_help(), f);
 }
 
 typedef struct emit_args {
@@ -31,6 +41,8 @@ typedef struct emit_args {
 	const char **ctrf;
 	bool sign;
 	const char *push;
+	const char *ref; /* --ref, or --push */
+	cmd_sign_flags sf;
 } emit_args;
 
 /* Collects the CTRF arguments that follow --ctrf up to the next flag. */
@@ -58,6 +70,11 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
 		bool has = i + 1 < argc;
+		int k = cmd_sign_flag(&a->sf, argc, argv, &i);
+		if (k < 0)
+			return cmd_usage_error("emit", "%s needs a value", f);
+		if (k > 0)
+			continue;
 		if (strcmp(f, "--recipe") == 0 && has)
 			a->o.recipe_path = argv[++i];
 		else if (strcmp(f, "--snapshot") == 0 && has)
@@ -82,6 +99,8 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 			a->sign = true;
 		else if (strcmp(f, "--push") == 0 && has)
 			a->push = argv[++i];
+		else if (strcmp(f, "--ref") == 0 && has)
+			a->ref = argv[++i];
 		else
 			return cmd_usage_error("emit",
 					       "unknown or incomplete "
@@ -92,6 +111,14 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	    a->o.nctrf == 0 || a->o.out_dir == NULL)
 		return cmd_usage_error("emit", "emit needs --recipe, "
 					       "--snapshot, --ctrf and -o");
+	if (a->ref == NULL)
+		a->ref = a->push;
+	if (a->push != NULL && a->ref != a->push && strcmp(a->ref, a->push))
+		return cmd_usage_error("emit", "--ref and --push disagree");
+	if (a->sign && a->ref == NULL)
+		return cmd_usage_error("emit",
+				       "--sign needs the reference the bundle "
+				       "goes to: --ref REF or --push REF");
 	a->o.ctrf_paths = a->ctrf;
 	return 0;
 }
@@ -114,56 +141,178 @@ static int emit_now(int64_t *out)
 	return 0;
 }
 
-/* Writes OUT/pointer.yaml: pointer V1, keys sorted, 2-space indent
- * (SPEC §3), unsigned and not yet pushed. */
-static int emit_pointer(const char *out_dir, const ev_emit_result *r,
-			ae_err *err)
+/* What signing and pushing add to the pointer. */
+typedef struct emit_outcome {
+	char oci[OCI_REF_MAX + 1];	/* "" unpushed and unsigned */
+	char digest[AE_DIGEST_STR_LEN]; /* "" likewise */
+	ev_sign_result *signed_by;	/* NULL unsigned */
+} emit_outcome;
+
+/* REF with its tag: given, or `<recipe>-<12 hex of manifest.json digest>`
+ * as push derives it (reference §8.1); scheme and digest dropped. */
+static int emit_tagged_ref(char *out, size_t outsz, const char *ref_s,
+			   const ev_emit_result *r, ae_err *err)
 {
-	char path[4096];
-	ae_buf b = AE_BUF_INIT(1u << 20);
+	oci_ref ref;
+	char tag[129];
+	size_t k = 0;
+	int rc = oci_ref_parse(&ref, ref_s, err);
+
+	if (rc < 0)
+		return rc;
+	if (ref.tag[0] != '\0') {
+		snprintf(tag, sizeof(tag), "%s", ref.tag);
+	} else {
+		for (size_t i = 0; r->recipe_name[i] && k < 80; i++)
+			tag[k++] = r->recipe_name[i];
+		snprintf(tag + k, sizeof(tag) - k, "-%.12s",
+			 r->manifest_digest + 7);
+	}
+	if ((size_t)snprintf(out, outsz, "%s/%s:%s", ref.registry, ref.repo,
+			     tag) >= outsz)
+		return ae_fail(err, AE_EINVAL, "reference too long");
+	return 0;
+}
+
+/* Signs OUT/summary-bundle offline: the statement names REF's repository
+ * and the deterministic artifact digest (SPEC §3); the Sigstore bundle is
+ * written as attestation.intoto.jsonl. */
+static int emit_sign(emit_outcome *oc, emit_args *a, const char *sbdir,
+		     ae_err *err)
+{
+	char path[4300], repo[600];
+	cmd_sign_files files;
+	ev_sign_opts so = EV_SIGN_OPTS_INIT;
+	ev_token *tok = NULL;
+	oci_artifact *art = NULL;
+	oci_ref ref;
+	ae_buf st = AE_BUF_INIT(1), payload = AE_BUF_INIT(1);
 	int rc;
 
-	rc = ae_buf_printf(&b, err,
-			   "attestations:\n"
-			   "  - attestedAt: \"%s\"\n"
-			   "    bundle:\n"
-			   "      digest: \"\"\n"
-			   "      oci: \"\"\n"
-			   "      predicateType: %s\n"
-			   "recipe: %s\n"
-			   "schemaVersion: 1.0.0\n",
-			   r->attested_at, EV_PREDICATE_V3, r->recipe_name);
-	if (rc == 0 && (size_t)snprintf(path, sizeof(path), "%s/pointer.yaml",
-					out_dir) >= sizeof(path))
-		rc = ae_fail(err, AE_EINVAL, "output path too long");
+	memset(&files, 0, sizeof(files));
+	rc = oci_ref_parse(&ref, a->ref, err);
 	if (rc == 0)
-		rc = ae_write_atomic(AT_FDCWD, path, b.data, b.len, 0644, err);
-	ae_buf_dispose(&b);
+		rc = oci_artifact_build(&art, sbdir, NULL, err);
+	if (rc == 0 && ref.digest[0] &&
+	    strcmp(ref.digest, art->manifest_digest))
+		rc = ae_fail(err, AE_EINVAL, "REF pins %s but the bundle is %s",
+			     ref.digest, art->manifest_digest);
+	if (rc == 0) {
+		snprintf(oc->digest, sizeof(oc->digest), "%s",
+			 art->manifest_digest);
+		snprintf(repo, sizeof(repo), "%s/%s", ref.registry, ref.repo);
+		snprintf(path, sizeof(path), "%s/statement.intoto.json", sbdir);
+		rc = ae_read_file(&st, AT_FDCWD, path, EV_STATEMENT_MAX_BYTES,
+				  err);
+	}
+	if (rc == 0)
+		rc = ev_statement_for_artifact(&payload, st.data, st.len, repo,
+					       oc->digest, err);
+	if (rc == 0)
+		rc = cmd_sign_token(&tok, &a->sf, err);
+	if (rc == 0 && cmd_sign_confirm(tok, a->sf.yes) < 0)
+		rc = ae_fail(err, AE_EAUTH, "signing declined");
+	if (rc == 0)
+		rc = cmd_sign_load(&so, &files, &a->sf, tok, err);
+	if (rc == 0)
+		rc = ev_sign_dsse(&oc->signed_by, &so,
+				  "application/vnd.in-toto+json", payload.data,
+				  payload.len, err);
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s/attestation.intoto.jsonl",
+			 sbdir);
+		rc = ae_write_atomic(AT_FDCWD, path, oc->signed_by->bundle,
+				     oc->signed_by->bundle_len, 0644, err);
+	}
+	cmd_sign_files_dispose(&files);
+	ev_token_free(tok);
+	oci_artifact_free(art);
+	ae_buf_dispose(&st);
+	ae_buf_dispose(&payload);
 	return rc;
+}
+
+/* Writes OUT/pointer.yaml through ledger/ (pointer V1, SPEC §3), last. */
+static int emit_pointer(const char *out_dir, const ev_emit_result *r,
+			const emit_outcome *oc, ld_pointer **p_out, ae_err *err)
+{
+	ld_pointer_fields f = LD_POINTER_FIELDS_INIT;
+	char path[4096];
+	int rc;
+
+	f.recipe = r->recipe_name;
+	f.bundle_oci = oc->oci;
+	f.bundle_digest = oc->digest;
+	f.predicate_type = EV_PREDICATE_V3;
+	f.attested_at = r->attested_at;
+	if (oc->signed_by != NULL) {
+		f.signer_identity = oc->signed_by->identity;
+		f.signer_issuer = oc->signed_by->issuer;
+		f.rekor_log_index = oc->signed_by->log_index; /* 0: absent */
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/pointer.yaml", out_dir) >=
+	    sizeof(path))
+		return ae_fail(err, AE_EINVAL, "output path too long");
+	rc = ld_pointer_new(p_out, &f, err);
+	if (rc == 0)
+		rc = ld_pointer_write(AT_FDCWD, path, *p_out, err);
+	return rc;
+}
+
+/* The push leg, as `push OUT --to REF` runs it (cmd/push.c). */
+static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
+{
+	char *argv[] = {"push", (char *)a->o.out_dir, "--to", (char *)tagged,
+			NULL};
+
+	if (cmd_push(4, argv) != 0)
+		return ae_fail(err, AE_EIO, "push to %s failed", tagged);
+	return 0;
+}
+
+/* Prints what was built and where the pointer goes (reference §1.4). */
+static void emit_report(const emit_args *a, const ev_emit_result *r,
+			const emit_outcome *oc, const ld_pointer *p)
+{
+	char *hint = NULL;
+	bool is_path = false;
+	ae_err err = {0};
+
+	printf("bundle:   %s/summary-bundle (%zu files, manifest %s)\n",
+	       a->o.out_dir, r->file_count, r->manifest_digest);
+	printf("recipe:   %s (digest %s)\n", r->recipe_name, r->recipe_digest);
+	if (oc->signed_by != NULL)
+		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
+		       oc->signed_by->identity, oc->signed_by->issuer,
+		       (long long)oc->signed_by->log_index);
+	if (oc->digest[0] != '\0')
+		printf("artifact: %s %s\n", oc->oci, oc->digest);
+	printf("pointer:  %s/pointer.yaml%s\n", a->o.out_dir,
+	       oc->signed_by ? "" : " (unsigned: pending signature)");
+	if (ld_pointer_copy_to_hint(&hint, &is_path, p, &err) == 0)
+		printf("%s  %s\n", is_path ? "copy to:" : "next:   ", hint);
+	free(hint);
 }
 
 int cmd_emit(int argc, char **argv)
 {
 	emit_args a;
+	emit_outcome oc;
 	ev_emit_result r;
+	ld_pointer *p = NULL;
+	char sbdir[4200];
 	ae_err err = {0};
 	int rc, status;
 
 	memset(&a, 0, sizeof(a));
+	memset(&oc, 0, sizeof(oc));
 	a.o = (ev_emit_opts)EV_EMIT_OPTS_INIT;
+	cmd_sign_flags_init(&a.sf);
 	if (cmd_wants_help(argc, argv)) {
 		emit_usage(stdout);
 		return cmd_exit_code(CMD_OK);
 	}
 	status = emit_parse(&a, argc, argv);
-	if (status == 0 && a.sign)
-		status = cmd_usage_error("emit",
-					 "--sign: keyless signing is not in "
-					 "this build yet; use --no-sign");
-	if (status == 0 && a.push != NULL)
-		status = cmd_usage_error("emit",
-					 "--push: the registry client is not "
-					 "in this build yet");
 	if (status == 0 && emit_now(&a.o.attested_at) < 0)
 		status = cmd_usage_error("emit", "SOURCE_DATE_EPOCH is not a "
 						 "number of seconds");
@@ -173,23 +322,38 @@ int cmd_emit(int argc, char **argv)
 	}
 	a.o.tool_version = AE_VERSION;
 	rc = ev_evidence_emit(&r, &a.o, &err);
+	snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", a.o.out_dir);
+	if (rc == 0 && a.ref != NULL && (a.sign || a.push))
+		rc = emit_tagged_ref(oc.oci, sizeof(oc.oci), a.ref, &r, &err);
+	if (rc == 0 && a.sign)
+		rc = emit_sign(&oc, &a, sbdir, &err);
+	if (rc == 0 && a.push != NULL)
+		rc = emit_push(&a, oc.oci, &err);
+	if (rc == 0 && a.push == NULL && !a.sign)
+		oc.oci[0] = '\0';
+	/* Unpushed: the digest is still known (SPEC §3), but a pointer names
+	 * it only once signed or pushed. */
+	if (rc == 0 && a.push != NULL && oc.digest[0] == '\0') {
+		oci_artifact *art = NULL;
+		rc = oci_artifact_build(&art, sbdir, NULL, &err);
+		if (rc == 0)
+			snprintf(oc.digest, sizeof(oc.digest), "%s",
+				 art->manifest_digest);
+		oci_artifact_free(art);
+	}
 	if (rc == 0)
-		rc = emit_pointer(a.o.out_dir, &r, &err);
-	free(a.ctrf);
+		rc = emit_pointer(a.o.out_dir, &r, &oc, &p, &err);
 	if (rc < 0) {
 		cmd_error("emit", &err);
 		if (rc == AE_EEXISTS)
 			cmd_hint("choose an empty output directory");
-		return cmd_exit_code(cmd_outcome_from_rc(rc));
+		status = cmd_exit_code(cmd_outcome_from_rc(rc));
+	} else {
+		emit_report(&a, &r, &oc, p);
+		status = cmd_exit_code(CMD_OK);
 	}
-	printf("bundle:   %s/summary-bundle (%zu files, manifest %s)\n",
-	       a.o.out_dir, r.file_count, r.manifest_digest);
-	printf("recipe:   %s (digest %s)\n", r.recipe_name, r.recipe_digest);
-	printf("pointer:  %s/pointer.yaml (unsigned: pending signature)\n",
-	       a.o.out_dir);
-	printf("next:     verify with 'aicr-evidence verify %s', then push and "
-	       "sign the bundle;\n          a signed pointer belongs under "
-	       "recipes/evidence/%s/<src>/\n",
-	       a.o.out_dir, r.recipe_name);
-	return cmd_exit_code(CMD_OK);
+	ld_pointer_free(p);
+	ev_sign_result_free(oc.signed_by);
+	free(a.ctrf);
+	return status;
 }

@@ -6,13 +6,14 @@
  */
 #include "cmd/cmd.h"
 #include "evidence/evidence.h"
+#include "ledger/ledger.h"
+#include "oci/oci.h"
 
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define VERIFY_POINTER_MAX_BYTES (1u << 20) /* reference §0 pointer cap */
+#include <sys/stat.h>
 
 static void verify_usage(FILE *f)
 {
@@ -66,66 +67,53 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* The scalar text of map[key], NULL when absent or not a scalar. */
-static const char *verify_scalar(const ae_yaml_node *map, const char *key)
+/* Reads a pointer (ledger/ parser, strict) and copies its claims into
+ * `c`; the strings stay owned by *p. */
+static int verify_pointer(ev_pointer_claim *c, ld_pointer **p, const char *path,
+			  ae_err *err)
 {
-	const ae_yaml_node *v = ae_yaml_map_get(map, key);
+	int rc = ld_pointer_read(p, AT_FDCWD, path, err);
 
-	return v != NULL && v->kind == AE_YAML_SCALAR ? v->scalar : NULL;
+	if (rc < 0)
+		return rc;
+	c->path = path;
+	c->recipe = ld_pointer_recipe(*p);
+	c->profile = ld_pointer_profile(*p);
+	c->oci = ld_pointer_bundle_oci(*p);
+	c->digest = ld_pointer_bundle_digest(*p);
+	c->predicate_type = ld_pointer_predicate_type(*p);
+	c->attested_at = ld_pointer_attested_at(*p);
+	c->has_signer = ld_pointer_is_signed(*p);
+	c->signer_identity = ld_pointer_signer_identity(*p);
+	c->signer_issuer = ld_pointer_signer_issuer(*p);
+	/* Index 0 is written absent (reference §1.1). */
+	c->rekor_index = ld_pointer_rekor_log_index(*p);
+	c->has_rekor_index = c->rekor_index != 0;
+	return 0;
 }
 
-/* Reads a pointer's claims (reference §1.3 rules). The pointer module's
- * parser replaces this when ledger/ lands it. `tree` keeps the strings. */
-static int verify_pointer(ev_pointer_claim *c, ae_yaml_node **tree,
-			  const char *path, ae_err *err)
+/* The deterministic artifact digest of a signed bundle in `dir` (or its
+ * summary-bundle/), which the signed statement's subject must name (SPEC
+ * §3). NULL when unsigned or when the tree cannot be packed (the
+ * inventory step reports why). Caller frees. */
+static char *verify_artifact_digest(const char *dir)
 {
-	const ae_yaml_node *att, *a0, *b, *sg;
-	const char *sv;
-	ae_buf buf;
-	int rc;
+	char sb[4096], att[4200];
+	oci_artifact *a = NULL;
+	ae_err err = {0};
+	char *d = NULL;
+	struct stat st;
 
-	rc = ae_read_file(&buf, AT_FDCWD, path, VERIFY_POINTER_MAX_BYTES, err);
-	if (rc < 0)
-		return rc;
-	rc = ae_yaml_parse(tree, buf.data, buf.len, err);
-	ae_buf_dispose(&buf);
-	if (rc < 0)
-		return rc;
-	sv = verify_scalar(*tree, "schemaVersion");
-	if (sv == NULL || (strcmp(sv, "1.0") != 0 && strncmp(sv, "1.0.", 4)))
-		return ae_fail(err, AE_EINVAL, "schemaVersion is not 1.0.x");
-	att = ae_yaml_map_get(*tree, "attestations");
-	if (att == NULL || att->kind != AE_YAML_SEQ || att->n != 1)
-		return ae_fail(err, AE_EINVAL,
-			       "a pointer has exactly one attestation");
-	a0 = att->items[0];
-	b = ae_yaml_map_get(a0, "bundle");
-	sg = ae_yaml_map_get(a0, "signer");
-	c->path = path;
-	c->recipe = verify_scalar(*tree, "recipe");
-	c->profile = verify_scalar(*tree, "profile");
-	c->oci = verify_scalar(b, "oci");
-	c->digest = verify_scalar(b, "digest");
-	c->predicate_type = verify_scalar(b, "predicateType");
-	c->attested_at = verify_scalar(a0, "attestedAt");
-	if (c->recipe == NULL || c->recipe[0] == '\0' ||
-	    c->predicate_type == NULL)
-		return ae_fail(err, AE_EINVAL,
-			       "pointer lacks recipe or predicateType");
-	if (sg != NULL) {
-		const char *idx = verify_scalar(sg, "rekorLogIndex");
-		c->has_signer = true;
-		c->signer_identity = verify_scalar(sg, "identity");
-		c->signer_issuer = verify_scalar(sg, "issuer");
-		if (c->signer_identity == NULL || c->signer_issuer == NULL)
-			return ae_fail(err, AE_EINVAL,
-				       "signer needs identity and issuer");
-		if (idx != NULL) {
-			c->has_rekor_index = true;
-			c->rekor_index = strtoll(idx, NULL, 10);
-		}
-	}
-	return 0;
+	snprintf(sb, sizeof(sb), "%s/summary-bundle", dir);
+	if (stat(sb, &st) != 0 || !S_ISDIR(st.st_mode))
+		snprintf(sb, sizeof(sb), "%s", dir);
+	snprintf(att, sizeof(att), "%s/attestation.intoto.jsonl", sb);
+	if (lstat(att, &st) != 0)
+		return NULL;
+	if (oci_artifact_build(&a, sb, NULL, &err) == 0)
+		d = strdup(a->manifest_digest);
+	oci_artifact_free(a);
+	return d;
 }
 
 /* Maps the verdict to SPEC §4 exit numbers through cmd_exit_code. */
@@ -147,9 +135,9 @@ int cmd_verify(int argc, char **argv)
 {
 	verify_args a = {NULL, "text", NULL, EV_VERIFY_OPTS_INIT};
 	ev_pointer_claim claim;
-	ae_yaml_node *tree = NULL;
+	ld_pointer *ptr = NULL;
 	ev_verdict *v = NULL;
-	char *dir = NULL;
+	char *dir = NULL, *artifact = NULL;
 	cmd_output out;
 	ae_err err = {0};
 	ae_buf rep;
@@ -169,7 +157,7 @@ int cmd_verify(int argc, char **argv)
 			     "OCI inputs need the registry client, not in "
 			     "this build yet");
 	if (rc == 0 && a.o.input_kind == EV_INPUT_POINTER) {
-		rc = verify_pointer(&claim, &tree, a.input, &err);
+		rc = verify_pointer(&claim, &ptr, a.input, &err);
 		/* Until the registry client lands, a pointer is verified
 		 * against the bundle emitted next to it (OUT/pointer.yaml
 		 * beside OUT/summary-bundle). */
@@ -181,8 +169,11 @@ int cmd_verify(int argc, char **argv)
 	} else {
 		a.o.dir = a.input;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		artifact = verify_artifact_digest(a.o.dir);
+		a.o.artifact_digest = artifact;
 		rc = ev_evidence_verify(&v, &a.o, &err);
+	}
 	if (rc < 0) {
 		cmd_error(a.input, &err);
 		status = cmd_exit_code(cmd_outcome_from_rc(rc));
@@ -204,7 +195,8 @@ int cmd_verify(int argc, char **argv)
 		cmd_error("report", &err);
 done:
 	ev_verdict_free(v);
-	ae_yaml_free(tree);
+	ld_pointer_free(ptr);
+	free(artifact);
 	free(dir);
 	return status;
 }

@@ -527,3 +527,42 @@ done:
 	emit_ctx_dispose(&c);
 	return rc;
 }
+
+int ev_statement_for_artifact(ae_buf *out, const unsigned char *stmt,
+			      size_t len, const char *name, const char *digest,
+			      ae_err *err)
+{
+	json_t *st = NULL, *subj = NULL;
+	const json_t *rec;
+	int rc;
+
+	ae_buf_init(out, EV_STATEMENT_MAX_BYTES);
+	if (name == NULL || name[0] == '\0')
+		return ae_fail(err, AE_EINVAL, "OCI reference is required");
+	if (digest == NULL || !ae_digest_is_valid(digest))
+		return ae_fail(err, AE_EINVAL,
+			       "artifact digest must be sha256:<64 hex>");
+	rc = ae_json_parse((void **)&st, stmt, len, err);
+	if (rc < 0)
+		return rc;
+	rec = json_object_get(json_object_get(st, "predicate"), "recipe");
+	if (!json_is_string(json_object_get(rec, "name")) ||
+	    !json_is_string(json_object_get(rec, "digest"))) {
+		rc = ae_fail(
+			err, AE_EINVAL,
+			"predicate.recipe.{name,digest} must be populated");
+		goto done;
+	}
+	subj = json_pack("[{sss{ss}}]", "name", name, "digest", "sha256",
+			 digest + 7);
+	if (subj == NULL || json_object_set_new(st, "subject", subj) != 0) {
+		rc = ae_fail(err, AE_ERR, "out of memory");
+		goto done;
+	}
+	rc = ev__json_dump(out, st, err);
+done:
+	json_decref(st);
+	if (rc < 0)
+		ae_buf_dispose(out);
+	return rc;
+}

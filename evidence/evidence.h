@@ -414,6 +414,17 @@ typedef struct ev_emit_result {
 int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts,
 		     ae_err *err);
 
+/* The statement to sign (reference §5.4, SPEC §3): the local statement
+ * `stmt` with its subject replaced by {name, digest: {sha256: hex}}, where
+ * `name` is the OCI repository the bundle goes to and `digest`
+ * ("sha256:<hex>") its deterministic artifact manifest digest (oci/), so
+ * signing needs no registry. Writes JSON into `out` (initialised here).
+ * AE_EINVAL for an empty name, a malformed digest, or a statement without
+ * predicate.recipe. */
+int ev_statement_for_artifact(ae_buf *out, const unsigned char *stmt,
+			      size_t len, const char *name, const char *digest,
+			      ae_err *err);
+
 /* ---- verify (reference §9) ---- */
 
 /* What the caller knows from a pointer (parsed by ledger/ or cmd/): claims,
@@ -450,12 +461,16 @@ typedef struct ev_verify_opts {
 	const ev_pointer_claim *pointer; /* NULL for a directory input */
 	const char *expected_issuer;	 /* NULL: any */
 	const char *expected_identity_re;
-	const char *trusted_root;
+	const char *trusted_root; /* path, added to the embedded root */
+	/* "sha256:<hex>" of the bundle's deterministic OCI artifact manifest
+	 * (computed by cmd/ with oci/), which a signed statement's subject
+	 * must name; NULL: not checked. */
+	const char *artifact_digest;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
-		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL                     \
+		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL               \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */

@@ -30,6 +30,9 @@ typedef struct verify_run {
 	const char *pred_type; /* borrowed from statement */
 	ae_buf recipe;	       /* recipe.yaml bytes, read once */
 	bool recipe_captured;
+	ev_trust *trust;	/* embedded root + --trusted-root */
+	unsigned char *payload; /* the verified DSSE payload, or NULL */
+	size_t payload_len;
 } verify_run;
 
 int ev_input_detect(ev_input_kind *out, const char *input, ae_err *err)
@@ -166,13 +169,165 @@ static void verify_materialize(verify_run *r)
 			   "not a bundle directory", NULL);
 }
 
-/* Step 2: until the Sigstore verifier is wired, a present signature gives
- * no verdict (never "valid": STYLE §3.9), and a claimed signer on an
- * unsigned bundle is invalid (reference §9.2 "no signature"). */
+/* The identity policy: the operator's pins when given; otherwise the
+ * certificate's own issuer and first SAN, so that everything but the
+ * identity is still verified (the reference's ".+" default, reported as
+ * "identity not pinned"). Sets *pinned. Strings borrowed from `own`. */
+static int verify_policy(ev_policy *pol, bool *pinned, const ev_verify_opts *o,
+			 char **own_issuer, char ***own_sans, size_t *nsans,
+			 const ev_bundle *b, ae_err *err)
+{
+	int rc;
+
+	*pol = (ev_policy)EV_POLICY_INIT;
+	*pinned = o->expected_issuer != NULL && o->expected_identity_re != NULL;
+	rc = ev__cert_identity(own_sans, nsans, own_issuer, b->leaf, err);
+	if (rc < 0)
+		return rc;
+	if (*nsans == 0 || *own_issuer == NULL)
+		return ae_fail(err, AE_EVERIFY,
+			       "certificate names no identity or issuer");
+	pol->issuer = o->expected_issuer ? o->expected_issuer : *own_issuer;
+	if (o->expected_identity_re != NULL)
+		pol->identity_regex = o->expected_identity_re;
+	else
+		pol->identity = (*own_sans)[0];
+	return 0;
+}
+
+/* The pointer's claimed signer against the verified one (reference §9.2
+ * CrossCheckPointerSigner): identity, issuer, Rekor index. */
+static void verify_cross_check(verify_run *r, ev__step *s, const ev_signer *sg)
+{
+	const ev_pointer_claim *p = r->o->pointer;
+	const char *why = NULL;
+
+	if (p == NULL || !p->has_signer)
+		return;
+	if (strcmp(p->signer_identity, sg->identity) != 0) {
+		ev__step_row(s, "identity", "identity mismatch");
+		why = "pointer signer identity differs from the certificate";
+	}
+	if (p->signer_issuer[0] != '\0' &&
+	    strcmp(p->signer_issuer, sg->issuer) != 0) {
+		ev__step_row(s, "issuer", "issuer mismatch");
+		why = why ? why
+			  : "pointer signer issuer differs from the "
+			    "certificate";
+	}
+	if (p->has_rekor_index && p->rekor_index != sg->log_index) {
+		ev__step_row(s, "rekorLogIndex", "Rekor log index mismatch");
+		why = why ? why : "pointer Rekor log index differs";
+	}
+	if (why != NULL) {
+		ev__step_status(s, "failed", why);
+		ev__verdict_record(r->v, EV_VERDICT_INVALID, "signature", why,
+				   NULL);
+	}
+}
+
+/* The signed statement's subject must be the bundle's artifact digest
+ * (SPEC §3): the one cmd/ computed from the tree, and the pointer's. */
+static void verify_subject(verify_run *r, ev__step *s)
+{
+	const char *want[2] = {r->o->artifact_digest,
+			       r->o->pointer ? r->o->pointer->digest : NULL};
+	json_t *st =
+		json_loadb((const char *)r->payload, r->payload_len, 0, NULL);
+	const char *got = json_string_value(json_object_get(
+		json_object_get(
+			json_array_get(json_object_get(st, "subject"), 0),
+			"digest"),
+		"sha256"));
+
+	for (int i = 0; i < 2; i++) {
+		if (want[i] == NULL || want[i][0] == '\0')
+			continue;
+		if (got == NULL || strncmp(want[i], "sha256:", 7) != 0 ||
+		    strcmp(want[i] + 7, got) != 0) {
+			ev__step_status(s, "failed",
+					"statement subject is not the bundle's "
+					"artifact digest");
+			ev__step_row(s, "subject",
+				     i == 0 ? "artifact digest mismatch"
+					    : "pointer digest mismatch");
+			ev__verdict_record(r->v, EV_VERDICT_INVALID,
+					   "signature",
+					   "statement subject differs", NULL);
+		}
+	}
+	json_decref(st);
+}
+
+/* Records the verified signer, verified fields only (STYLE §3.6). */
+static void verify_signer_json(verify_run *r, const ev_signer *sg)
+{
+	json_t *o = json_pack("{ssss}", "identity", sg->identity, "issuer",
+			      sg->issuer);
+
+	if (o != NULL && sg->log_index > 0)
+		json_object_set_new(o, "rekorLogIndex",
+				    json_integer(sg->log_index));
+	r->v->signer = o;
+}
+
+/* Parses and verifies attestation.intoto.jsonl; on success keeps the
+ * signer and the verified payload. */
+static int verify_sigstore(verify_run *r, ev__step *s, ae_err *err)
+{
+	ev_bundle *b = NULL;
+	ev_signer *sg = NULL;
+	ev_policy pol;
+	char *own_iss = NULL, **sans = NULL;
+	size_t nsans = 0;
+	bool pinned = false;
+	ae_buf buf;
+	int rc;
+
+	rc = ae_read_file(&buf, r->dirfd, "attestation.intoto.jsonl",
+			  EV_BUNDLE_MAX_BYTES, err);
+	if (rc == 0) {
+		rc = ev_bundle_parse(&b, buf.data, buf.len, err);
+		ae_buf_dispose(&buf);
+	}
+	if (rc == 0 && (!ev_bundle_is_dsse(b) || b->leaf == NULL))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "not a DSSE bundle signed by a certificate");
+	if (rc == 0)
+		rc = verify_policy(&pol, &pinned, r->o, &own_iss, &sans, &nsans,
+				   b, err);
+	if (rc == 0)
+		rc = ev_bundle_verify(&sg, b, r->trust, &pol, NULL, err);
+	if (rc == 0) {
+		verify_signer_json(r, sg);
+		r->payload = sg->payload;
+		r->payload_len = sg->payload_len;
+		sg->payload = NULL;
+		verify_subject(r, s);
+		verify_cross_check(r, s, sg);
+		if (!pinned)
+			ev__step_status(s, "passed",
+					"identity not pinned: pass "
+					"--expected-issuer and "
+					"--expected-identity-regexp");
+	}
+	ev_signer_free(sg);
+	ev_bundle_free(b);
+	for (size_t i = 0; i < nsans; i++)
+		free(sans[i]);
+	free(sans);
+	free(own_iss);
+	return rc;
+}
+
+/* Step 2 (reference §9.2): no attestation is "unsigned" (skipped), unless
+ * the pointer claims a signer ("no signature": invalid). */
 static void verify_signature(verify_run *r)
 {
 	ev__step *s = ev__step_begin(r->v, "signature-verify");
 	const ev_pointer_claim *p = r->o->pointer;
+	ae_err err = {0};
+	int rc;
 
 	if (r->dirfd < 0) {
 		ev__step_status(s, "skipped", "no bundle");
@@ -195,26 +350,41 @@ static void verify_signature(verify_run *r)
 		ev__step_status(s, "skipped", "unsigned bundle");
 		return;
 	}
-	ev__step_status(s, "error",
-			"signature verification is not in this build yet");
-	ev__verdict_record(r->v, EV_VERDICT_NONE, "unknown",
-			   "signature verification is not in this build yet",
-			   NULL);
+	rc = verify_sigstore(r, s, &err);
+	if (rc < 0) {
+		bool transient = rc == AE_ETRANSIENT;
+		ev__step_status(s, "failed", err.msg);
+		ev__step_row(s, "attestation.intoto.jsonl", err.msg);
+		ev__verdict_record(
+			r->v, transient ? EV_VERDICT_NONE : EV_VERDICT_INVALID,
+			transient ? "transient" : "signature", err.msg,
+			strstr(err.msg, "chain") || strstr(err.msg, "root")
+				? "a private Sigstore stack needs "
+				  "--trusted-root"
+				: NULL);
+	}
 }
 
 /* Reads the statement and checks its shape (reference §5.4). */
 static int verify_statement(verify_run *r, ae_err *err)
 {
-	ae_buf b;
+	ae_buf b = AE_BUF_INIT(1);
 	const json_t *subj, *pred, *rec, *man;
 	const char *type;
 	int rc;
 
-	rc = ae_read_file(&b, r->dirfd, "statement.intoto.json",
-			  EV_STATEMENT_MAX_BYTES, err);
-	if (rc < 0)
-		return rc;
-	rc = ae_json_parse((void **)&r->statement, b.data, b.len, err);
+	/* A verified DSSE payload wins over the unsigned local statement
+	 * (reference §9.2 predicate-parse). */
+	if (r->payload != NULL) {
+		rc = ae_json_parse((void **)&r->statement, r->payload,
+				   r->payload_len, err);
+	} else {
+		rc = ae_read_file(&b, r->dirfd, "statement.intoto.json",
+				  EV_STATEMENT_MAX_BYTES, err);
+		if (rc == 0)
+			rc = ae_json_parse((void **)&r->statement, b.data,
+					   b.len, err);
+	}
 	ae_buf_dispose(&b);
 	if (rc < 0)
 		return rc;
@@ -553,6 +723,29 @@ static void verify_summary(verify_run *r)
 	}
 }
 
+/* The trust set: the embedded public-good root plus --trusted-root
+ * (additive, SPEC §4). An unreadable root is an operator error. */
+static int verify_trust(ev_trust **out, const ev_verify_opts *o, ae_err *err)
+{
+	ae_buf b;
+	int rc;
+
+	rc = ev_trust_new_default(out, err);
+	if (rc < 0 || o->trusted_root == NULL)
+		return rc;
+	rc = ae_read_file(&b, AT_FDCWD, o->trusted_root,
+			  EV_TRUSTED_ROOT_MAX_BYTES, err);
+	if (rc == 0) {
+		rc = ev_trust_add_json(*out, b.data, b.len, err);
+		ae_buf_dispose(&b);
+	}
+	if (rc < 0) {
+		ev_trust_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Copies the pointer's claims into the report (claimed, never verified). */
 static int verify_pointer_json(ev_verdict *v, const ev_pointer_claim *p)
 {
@@ -592,6 +785,7 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	static const char *const inputs[] = {"dir", "pointer", "oci"};
 	verify_run r;
 	ev_verdict *v;
+	int rc;
 
 	*out = NULL;
 	AE_ASSERT_ARG(opts != NULL && opts->dir != NULL, err);
@@ -610,6 +804,12 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 		ev_verdict_free(v);
 		return ae_fail(err, AE_ERR, "out of memory");
 	}
+	rc = verify_trust(&r.trust, opts, err);
+	if (rc < 0) {
+		ev_verdict_free(v);
+		ae_buf_dispose(&r.recipe);
+		return rc;
+	}
 	verify_materialize(&r);
 	verify_signature(&r);
 	verify_predicate(&r);
@@ -619,6 +819,8 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 		close(r.dirfd);
 	json_decref(r.statement);
 	ae_buf_dispose(&r.recipe);
+	ev_trust_free(r.trust);
+	free(r.payload);
 	*out = v;
 	return 0;
 }

@@ -182,7 +182,8 @@ expect_step predicate-parse failed "an unparsable statement fails predicate-pars
 fresh claim
 cat >>"$W/claim/pointer.yaml" <<'P'
 P
-sed -i 's/^  - attestedAt:/  - signer:\n      identity: someone@example.com\n      issuer: https:\/\/github.com\/login\/oauth\n    attestedAt:/' "$W/claim/pointer.yaml"
+sed -i -e 's/^  - attestedAt:/  - signer:\n      identity: someone@example.com\n      issuer: https:\/\/github.com\/login\/oauth\n    attestedAt:/' \
+	-e "s/digest: \"\"/digest: sha256:$(printf 'a%.0s' $(seq 64))/" -e 's/oci: ""/oci: ghcr.io\/o\/r:t/' "$W/claim/pointer.yaml"
 run verify "$W/claim/pointer.yaml" --format json
 expect_rc 2 "a pointer claiming a signer on an unsigned bundle: exit 2"
 expect_step signature-verify failed "claimed signer without signature fails the signature step"

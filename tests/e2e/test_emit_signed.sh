@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# tests/e2e/test_emit_signed.sh -- emit --sign against the project's own
+# Sigstore stack, then verify: the signer comes from the certificate, the
+# pointer's claimed signer is cross-checked (identity, issuer, Rekor index),
+# and the predicate is read from the signed payload (issue 5).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sigstore_stack.sh"
+t_begin
+EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
+W=$T_WORK
+export SOURCE_DATE_EPOCH=1763650000
+
+stack_start "$W/stack" || t_end
+TR=$STACK_DIR/trusted_root.json
+SC=$STACK_DIR/signing_config.json
+now=$(date +%s)
+TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")
+rep() { jq -r "$1" "$T_OUT"; }
+row() { # STEP KEY VALUE-RE what
+	if jq -e --arg n "$1" --arg k "$2" --arg v "$3" \
+		'.steps[] | select(.name==$n) | .subRows[]? | select(.key==$k and (.value|test($v)))' \
+		"$T_OUT" >/dev/null; then ok "$4"; else bad "$4" "no sub-row $2 ~ /$3/ in $1"; fi
+}
+
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+	-o "$W/out" --sign
+expect_rc 64 "--sign without a reference is a usage error"
+
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+	-o "$W/out" --sign --ref localhost:5000/acme/evidence --identity-token "$TOKEN" \
+	--signing-config "$SC" --trusted-root "$TR" --yes
+expect_rc 0 "emit --sign exits 0"
+expect_out 'signed: +alice@example.test \(https://accounts.example.test\)' "emit reports the verified signer"
+expect_out 'copy to: +recipes/evidence/h100-eks-ubuntu-training/[0-9a-f]{32}/sha256-[0-9a-f]{64}\.yaml' "emit prints the canonical pointer path"
+SB=$W/out/summary-bundle
+[ -s "$SB/attestation.intoto.jsonl" ] && ok "the Sigstore bundle is written" || bad "the Sigstore bundle is written"
+grep -q 'identity: alice@example.test' "$W/out/pointer.yaml" && ok "the pointer names the signer" || bad "the pointer names the signer"
+grep -q 'oci: localhost:5000/acme/evidence:h100-eks-ubuntu-training-[0-9a-f]\{12\}' "$W/out/pointer.yaml" && ok "the pointer names the tagged reference" || bad "the pointer names the tagged reference"
+subj=$(jq -r '.dsseEnvelope.payload' "$SB/attestation.intoto.jsonl" | base64 -d | jq -r '.subject[0].name + " " + .subject[0].digest.sha256')
+pd=$(sed -n 's/.*digest: sha256:\([0-9a-f]*\).*/\1/p' "$W/out/pointer.yaml")
+[ "$subj" = "localhost:5000/acme/evidence $pd" ] && ok "signed subject = repository + artifact digest = pointer digest" || bad "signed subject = repository + artifact digest" "$subj vs $pd"
+
+run verify "$W/out" --trusted-root "$TR" --format json
+expect_rc 0 "a signed bundle verifies"
+[ "$(rep .signer.identity)" = alice@example.test ] && ok "report signer from the certificate" || bad "report signer from the certificate"
+[ "$(rep '.steps[]|select(.name=="signature-verify")|.status')" = passed ] && ok "signature step passed" || bad "signature step passed"
+[ "$(rep 'has("pending")')" = false ] && ok "a signed bundle is not pending" || bad "a signed bundle is not pending"
+
+run verify "$W/out/pointer.yaml" --trusted-root "$TR" --format json
+expect_rc 0 "the signed pointer verifies (claims match the certificate)"
+
+run verify "$W/out" --trusted-root "$TR" --expected-issuer https://accounts.example.test \
+	--expected-identity-regexp 'alice@example\.test'
+expect_rc 0 "pinned identity and issuer match"
+run verify "$W/out" --trusted-root "$TR" --expected-issuer https://accounts.example.test \
+	--expected-identity-regexp 'bob@example\.test' --format json
+expect_rc 2 "a pinned identity that differs: exit 2"
+[ "$(rep .failureCause.class)" = signature ] && ok "wrong identity: class signature" || bad "wrong identity: class signature"
+
+run verify "$W/out" --format json
+expect_rc 2 "without the stack's trusted root the chain does not verify"
+[ "$(rep .failureCause.hint)" != null ] && ok "the failure hints at --trusted-root" || bad "the failure hints at --trusted-root"
+
+claim() { # NAME SED
+	rm -rf "$W/$1"
+	cp -r "$W/out" "$W/$1"
+	sed -i "$2" "$W/$1/pointer.yaml"
+	run verify "$W/$1/pointer.yaml" --trusted-root "$TR" --format json
+}
+claim idm 's/alice@example.test/bob@example.test/'
+expect_rc 2 "a claimed identity that differs from the certificate: exit 2"
+row signature-verify identity 'identity mismatch' "sub-row identity mismatch"
+claim ism 's#issuer: https://accounts.example.test#issuer: https://github.com/login/oauth#'
+expect_rc 2 "a claimed issuer that differs: exit 2"
+row signature-verify issuer 'issuer mismatch' "sub-row issuer mismatch"
+claim rkm 's/rekorLogIndex: [0-9]*/rekorLogIndex: 999999/'
+expect_rc 2 "a claimed Rekor index that differs: exit 2"
+row signature-verify rekorLogIndex 'Rekor log index mismatch' "sub-row Rekor log index mismatch"
+
+rm -rf "$W/t1" && cp -r "$W/out" "$W/t1"
+printf 'x' >>"$W/t1/summary-bundle/snapshot.yaml"
+run verify "$W/t1" --trusted-root "$TR" --format json
+expect_rc 2 "tampering with a signed bundle: exit 2"
+row manifest-hash-check snapshot.yaml 'mismatch' "tampered signed bundle: sub-row"
+[ "$(rep '.steps[]|select(.name=="signature-verify")|.status')" = failed ] && ok "tampered tree no longer matches the signed artifact digest" || bad "tampered tree no longer matches the signed artifact digest"
+
+rm -rf "$W/t2" && cp -r "$W/out" "$W/t2"
+jq '.predicate.phases.conformance.failed=0 | .predicate.recipe.name="forged"' "$W/t2/summary-bundle/statement.intoto.json" >"$W/s.json" &&
+	mv "$W/s.json" "$W/t2/summary-bundle/statement.intoto.json"
+run verify "$W/t2" --trusted-root "$TR" --format json
+expect_rc 2 "an edited local statement changes the signed artifact: exit 2"
+row signature-verify subject 'artifact digest mismatch' "edited statement: subject sub-row"
+[ "$(rep .predicate.recipe.name)" = h100-eks-ubuntu-training ] && ok "the predicate comes from the signed payload, not the edited file" || bad "the predicate comes from the signed payload, not the edited file"
+
+t_end
