@@ -144,7 +144,29 @@ int cmd_slug(int argc, char **argv);
 int cmd_pointer(int argc, char **argv);
 /* `allowlist check|classify` (cmd/allowlist.c) */
 int cmd_allowlist(int argc, char **argv);
+/* ---- evidence signing shared by emit and sign (cmd/evidence_sign.c) ---- */
+
+/* What signing (and pushing) add to a pointer. */
+typedef struct cmd_evidence_signed {
+	char oci[1025];			/* tagged reference, "" if none */
+	char digest[AE_DIGEST_STR_LEN]; /* artifact digest, "" if unknown */
+	ev_sign_result *signed_by;	/* NULL unsigned; caller frees */
+} cmd_evidence_signed;
+
+/* REF with its tag, or `<recipe>-<12 hex of manifest_digest>` when it has
+ * none (reference §8.1), scheme and digest dropped. AE_EINVAL bad REF. */
+int cmd_evidence_tagged_ref(char *out, size_t outsz, const char *ref,
+			    const char *recipe, const char *manifest_digest,
+			    ae_err *err);
+
+/* Signs the bundle in `sbdir` for REF's repository and its artifact digest
+ * (set in out->digest), writing attestation.intoto.jsonl. A REF pinning
+ * another digest is AE_EINVAL. Codes of the signer and oci/. */
+int cmd_evidence_sign(cmd_evidence_signed *out, const char *ref,
+		      const char *sbdir, const cmd_sign_flags *sf, ae_err *err);
+
 int cmd_digest(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
 int cmd_emit(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 /* `ledger` (cmd/ledger.c): the corroboration report */

@@ -141,100 +141,10 @@ static int emit_now(int64_t *out)
 	return 0;
 }
 
-/* What signing and pushing add to the pointer. */
-typedef struct emit_outcome {
-	char oci[OCI_REF_MAX + 1];	/* "" unpushed and unsigned */
-	char digest[AE_DIGEST_STR_LEN]; /* "" likewise */
-	ev_sign_result *signed_by;	/* NULL unsigned */
-} emit_outcome;
-
-/* REF with its tag: given, or `<recipe>-<12 hex of manifest.json digest>`
- * as push derives it (reference §8.1); scheme and digest dropped. */
-static int emit_tagged_ref(char *out, size_t outsz, const char *ref_s,
-			   const ev_emit_result *r, ae_err *err)
-{
-	oci_ref ref;
-	char tag[129];
-	size_t k = 0;
-	int rc = oci_ref_parse(&ref, ref_s, err);
-
-	if (rc < 0)
-		return rc;
-	if (ref.tag[0] != '\0') {
-		snprintf(tag, sizeof(tag), "%s", ref.tag);
-	} else {
-		for (size_t i = 0; r->recipe_name[i] && k < 80; i++)
-			tag[k++] = r->recipe_name[i];
-		snprintf(tag + k, sizeof(tag) - k, "-%.12s",
-			 r->manifest_digest + 7);
-	}
-	if ((size_t)snprintf(out, outsz, "%s/%s:%s", ref.registry, ref.repo,
-			     tag) >= outsz)
-		return ae_fail(err, AE_EINVAL, "reference too long");
-	return 0;
-}
-
-/* Signs OUT/summary-bundle offline: the statement names REF's repository
- * and the deterministic artifact digest (SPEC §3); the Sigstore bundle is
- * written as attestation.intoto.jsonl. */
-static int emit_sign(emit_outcome *oc, emit_args *a, const char *sbdir,
-		     ae_err *err)
-{
-	char path[4300], repo[600];
-	cmd_sign_files files;
-	ev_sign_opts so = EV_SIGN_OPTS_INIT;
-	ev_token *tok = NULL;
-	oci_artifact *art = NULL;
-	oci_ref ref;
-	ae_buf st = AE_BUF_INIT(1), payload = AE_BUF_INIT(1);
-	int rc;
-
-	memset(&files, 0, sizeof(files));
-	rc = oci_ref_parse(&ref, a->ref, err);
-	if (rc == 0)
-		rc = oci_artifact_build(&art, sbdir, NULL, err);
-	if (rc == 0 && ref.digest[0] &&
-	    strcmp(ref.digest, art->manifest_digest))
-		rc = ae_fail(err, AE_EINVAL, "REF pins %s but the bundle is %s",
-			     ref.digest, art->manifest_digest);
-	if (rc == 0) {
-		snprintf(oc->digest, sizeof(oc->digest), "%s",
-			 art->manifest_digest);
-		snprintf(repo, sizeof(repo), "%s/%s", ref.registry, ref.repo);
-		snprintf(path, sizeof(path), "%s/statement.intoto.json", sbdir);
-		rc = ae_read_file(&st, AT_FDCWD, path, EV_STATEMENT_MAX_BYTES,
-				  err);
-	}
-	if (rc == 0)
-		rc = ev_statement_for_artifact(&payload, st.data, st.len, repo,
-					       oc->digest, err);
-	if (rc == 0)
-		rc = cmd_sign_token(&tok, &a->sf, err);
-	if (rc == 0 && cmd_sign_confirm(tok, a->sf.yes) < 0)
-		rc = ae_fail(err, AE_EAUTH, "signing declined");
-	if (rc == 0)
-		rc = cmd_sign_load(&so, &files, &a->sf, tok, err);
-	if (rc == 0)
-		rc = ev_sign_dsse(&oc->signed_by, &so,
-				  "application/vnd.in-toto+json", payload.data,
-				  payload.len, err);
-	if (rc == 0) {
-		snprintf(path, sizeof(path), "%s/attestation.intoto.jsonl",
-			 sbdir);
-		rc = ae_write_atomic(AT_FDCWD, path, oc->signed_by->bundle,
-				     oc->signed_by->bundle_len, 0644, err);
-	}
-	cmd_sign_files_dispose(&files);
-	ev_token_free(tok);
-	oci_artifact_free(art);
-	ae_buf_dispose(&st);
-	ae_buf_dispose(&payload);
-	return rc;
-}
-
 /* Writes OUT/pointer.yaml through ledger/ (pointer V1, SPEC §3), last. */
 static int emit_pointer(const char *out_dir, const ev_emit_result *r,
-			const emit_outcome *oc, ld_pointer **p_out, ae_err *err)
+			const cmd_evidence_signed *oc, ld_pointer **p_out,
+			ae_err *err)
 {
 	ld_pointer_fields f = LD_POINTER_FIELDS_INIT;
 	char path[4096];
@@ -272,7 +182,7 @@ static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 
 /* Prints what was built and where the pointer goes (reference §1.4). */
 static void emit_report(const emit_args *a, const ev_emit_result *r,
-			const emit_outcome *oc, const ld_pointer *p)
+			const cmd_evidence_signed *oc, const ld_pointer *p)
 {
 	char *hint = NULL;
 	bool is_path = false;
@@ -297,7 +207,7 @@ static void emit_report(const emit_args *a, const ev_emit_result *r,
 int cmd_emit(int argc, char **argv)
 {
 	emit_args a;
-	emit_outcome oc;
+	cmd_evidence_signed oc;
 	ev_emit_result r;
 	ld_pointer *p = NULL;
 	char sbdir[4200];
@@ -324,9 +234,11 @@ int cmd_emit(int argc, char **argv)
 	rc = ev_evidence_emit(&r, &a.o, &err);
 	snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", a.o.out_dir);
 	if (rc == 0 && a.ref != NULL && (a.sign || a.push))
-		rc = emit_tagged_ref(oc.oci, sizeof(oc.oci), a.ref, &r, &err);
+		rc = cmd_evidence_tagged_ref(oc.oci, sizeof(oc.oci), a.ref,
+					     r.recipe_name, r.manifest_digest,
+					     &err);
 	if (rc == 0 && a.sign)
-		rc = emit_sign(&oc, &a, sbdir, &err);
+		rc = cmd_evidence_sign(&oc, a.ref, sbdir, &a.sf, &err);
 	if (rc == 0 && a.push != NULL)
 		rc = emit_push(&a, oc.oci, &err);
 	if (rc == 0 && a.push == NULL && !a.sign)

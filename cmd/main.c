@@ -38,6 +38,7 @@ static const cmd_entry commands[] = {
 	{"digest", cmd_digest, "print a recipe's canonical digest"},
 	{"emit", cmd_emit, "turn a validation run into an evidence bundle"},
 	{"verify", cmd_verify, "verify a bundle directory or a pointer"},
+	{"sign", cmd_sign, "sign an emitted bundle; --relocate its pointer"},
 	{"ledger", cmd_ledger,
 	 "corroboration: who verified ran each recipe, do they agree"},
 };

@@ -71,10 +71,42 @@ static int fmt_emit(yaml_emitter_t *em, yaml_event_t *ev, ae_err *err)
 	return 0;
 }
 
+/* True iff `s` can be written plain and reads back as the same plain
+ * text in block context, so the choice never depends on libyaml's own
+ * analysis (which would fall back to single quotes with folding and make
+ * the canonical form drift, found by recipe_fuzz). Conservative: one line,
+ * no leading or trailing space, no indicator first, no ": " or " #". */
+static bool fmt_plain_safe(const char *s, size_t len)
+{
+	if (len == 0 || s[0] == ' ' || s[len - 1] == ' ' || s[len - 1] == ':')
+		return false;
+	if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') ||
+	      (s[0] >= '0' && s[0] <= '9') || s[0] == '.' || s[0] == '/' ||
+	      s[0] == '_' ||
+	      (s[0] == '-' && len > 1 && s[1] != ' ' && s[1] != '-')))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e || strchr("#'\"{}[]|>&*!%`,?", c))
+			return false;
+		if (c == ':' && i + 1 < len && s[i + 1] == ' ')
+			return false;
+	}
+	return true;
+}
+
 static int fmt_scalar(yaml_emitter_t *em, const char *s, size_t len, bool plain,
 		      ae_err *err)
 {
 	yaml_event_t ev;
+
+	/* An empty plain scalar is YAML null: written as `null`, which reads
+	 * back as the same value and keeps the form a fixed point. */
+	if (plain && len == 0) {
+		s = "null";
+		len = 4;
+	}
+	plain = plain && fmt_plain_safe(s, len);
 
 	if (!yaml_scalar_event_initialize(
 		    &ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1,

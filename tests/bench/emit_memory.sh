@@ -28,7 +28,7 @@ for phase in ("deployment", "performance", "conformance"):
         for t in range(64):
             tests.append({"name": f"{phase}-{k}-{t}", "status": "passed",
                           "duration": 1000 + t, "message": "node ip-10-0-0-1",
-                          "stdout": [f"{i:06d} {line}" for i in range(1040)],
+                          "stdout": [f"{i:06d} {line}" for i in range(1060)],
                           "extra": {"nodesValidated": "4", "podName": "p"}})
         doc = {"reportFormat": "CTRF", "specVersion": "0.0.1",
                "results": {"tool": {"name": f"aicr-validators/{phase}"},

@@ -92,4 +92,27 @@ expect_rc 2 "an edited local statement changes the signed artifact: exit 2"
 row signature-verify subject 'artifact digest mismatch' "edited statement: subject sub-row"
 [ "$(rep .predicate.recipe.name)" = h100-eks-ubuntu-training ] && ok "the predicate comes from the signed payload, not the edited file" || bad "the predicate comes from the signed payload, not the edited file"
 
+# ---- the split leg: emit unsigned, sign later, relocate ----
+mkdir -p "$W/repo" && cd "$W/repo" || exit 1
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o u
+expect_rc 0 "emit unsigned for the split leg"
+run sign u --identity-token "$TOKEN" --signing-config "$SC" --trusted-root "$TR" --yes
+expect_rc 2 "sign without a reference for an unpushed pointer: exit 2"
+expect_err 'pass --ref' "the error asks for --ref"
+run sign u --ref localhost:5000/acme/evidence --relocate --identity-token "$TOKEN" \
+	--signing-config "$SC" --trusted-root "$TR" --yes
+expect_rc 0 "sign OUT --relocate exits 0"
+dest=$(sed -n 's/^pointer: *//p' "$T_OUT")
+case "$dest" in recipes/evidence/h100-eks-ubuntu-training/[0-9a-f]*/sha256-*.yaml) ok "relocated to the canonical path" ;; *) bad "relocated to the canonical path" "$dest" ;; esac
+[ -f "$dest" ] && [ ! -e u/pointer.yaml ] && ok "the flat pointer moved" || bad "the flat pointer moved"
+grep -q 'identity: alice@example.test' "$dest" && ok "the relocated pointer is signed" || bad "the relocated pointer is signed"
+cp "$dest" u/pointer.yaml
+run verify u/pointer.yaml --trusted-root "$TR" --format json
+expect_rc 0 "the bundle signed later verifies with its pointer"
+run sign u --ref localhost:5000/acme/evidence --identity-token "$TOKEN" \
+	--signing-config "$SC" --trusted-root "$TR" --yes
+expect_rc 2 "signing an already signed pointer is refused"
+expect_err 'already signed' "the refusal says already signed"
+cd "$W" || exit 1
+
 t_end

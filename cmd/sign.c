@@ -1,0 +1,225 @@
+/* cmd/sign.c -- `aicr-evidence sign OUT|POINTER [--relocate]`: the signing
+ * leg for a bundle emitted unsigned
+ *
+ * A contributor emits (and maybe pushes) with --no-sign; a CI job with an
+ * identity signs later (reference §1.3 ValidateSignablePointer, §10.3). The
+ * bundle must sit beside the pointer (OUT/summary-bundle); the pointer is
+ * rewritten with the verified signer, and --relocate then moves it to its
+ * canonical ledger path under recipes/evidence/ (no clobber; identical
+ * content is idempotent; different content is a conflict and leaves the
+ * flat file, reference §1.4).
+ */
+#include "cmd/cmd.h"
+#include "evidence/evidence.h"
+#include "ledger/ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void sign_usage(FILE *f)
+{
+	fputs("usage: aicr-evidence sign OUT|POINTER [--ref REF] [--relocate]\n"
+	      "         [signing flags]\n"
+	      "\n"
+	      "Signs the unsigned bundle OUT/summary-bundle for REF (default:\n"
+	      "the pointer's bundle.oci) and rewrites OUT/pointer.yaml with "
+	      "the\n"
+	      "verified signer. --relocate then moves the pointer to\n"
+	      "recipes/evidence/<recipe>/<src>/sha256-<hex>.yaml under the\n"
+	      "current directory.\n\n",
+	      f);
+	fputs(cmd_sign_flags_help(), f);
+}
+
+/* Moves `flat` to the pointer's canonical path (relative to the working
+ * directory): a hard link, so an existing file is never clobbered. */
+static int sign_relocate(char **dest_out, const char *flat, const ld_pointer *p,
+			 ae_err *err)
+{
+	ae_buf a = AE_BUF_INIT(1), b = AE_BUF_INIT(1);
+	char *dest = NULL, *dir = NULL;
+	int rc;
+
+	*dest_out = NULL;
+	rc = ld_pointer_path(&dest, p, LD_EVIDENCE_ROOT, err);
+	if (rc == 0 && strcmp(dest, flat) == 0)
+		goto done; /* already canonical */
+	if (rc == 0) {
+		dir = strdup(dest);
+		rc = dir ? ae_mkdir_p(dirname(dir), err)
+			 : ae_fail(err, AE_ERR, "out of memory");
+	}
+	if (rc == 0 && link(flat, dest) != 0) {
+		if (errno != EEXIST) {
+			rc = ae_fail(err, AE_EIO, "link: %s", strerror(errno));
+		} else {
+			rc = ae_read_file(&a, AT_FDCWD, flat,
+					  LD_POINTER_MAX_BYTES, err);
+			if (rc == 0)
+				rc = ae_read_file(&b, AT_FDCWD, dest,
+						  LD_POINTER_MAX_BYTES, err);
+			if (rc == 0 && (a.len != b.len ||
+					memcmp(a.data, b.data, a.len) != 0))
+				rc = ae_fail(err, AE_EEXISTS,
+					     "a different pointer is already "
+					     "at the canonical path");
+		}
+	}
+	if (rc == 0 && unlink(flat) != 0)
+		rc = ae_fail(err, AE_EIO, "unlink: %s", strerror(errno));
+done:
+	ae_buf_dispose(&a);
+	ae_buf_dispose(&b);
+	free(dir);
+	if (rc == 0)
+		*dest_out = dest;
+	else
+		free(dest);
+	return rc;
+}
+
+/* The manifest.json digest, for the derived tag. */
+static void sign_manifest_digest(char out[AE_DIGEST_STR_LEN], const char *sbdir)
+{
+	char path[4300];
+	unsigned char sha[AE_SHA256_LEN];
+	ae_buf b;
+	ae_err err = {0};
+
+	snprintf(path, sizeof(path), "%s/manifest.json", sbdir);
+	memset(sha, 0, sizeof(sha));
+	if (ae_read_file(&b, AT_FDCWD, path, EV_MANIFEST_MAX_BYTES, &err) ==
+	    0) {
+		ae_sha256(sha, b.data, b.len);
+		ae_buf_dispose(&b);
+	}
+	ae_digest_format(out, sha);
+}
+
+/* Signs and rewrites the pointer; *p_out is the signed pointer. */
+static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
+		    const char *ptr_path, const char *sbdir, const char *ref,
+		    const cmd_sign_flags *sf, ae_err *err)
+{
+	ld_pointer *old = NULL;
+	ld_pointer_fields f;
+	char md[AE_DIGEST_STR_LEN];
+	int rc;
+
+	rc = ld_pointer_read(&old, AT_FDCWD, ptr_path, err);
+	if (rc == 0 && ld_pointer_is_signed(old))
+		rc = ae_fail(err, AE_EEXISTS, "the pointer is already signed");
+	if (rc == 0 &&
+	    strcmp(ld_pointer_predicate_type(old), EV_PREDICATE_V3) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "only v3 bundles are signed by this tool");
+	if (rc == 0 && ref == NULL)
+		ref = ld_pointer_bundle_oci(old);
+	if (rc == 0 && (ref == NULL || ref[0] == '\0'))
+		rc = ae_fail(err, AE_EINVAL,
+			     "the pointer names no OCI reference: pass --ref");
+	if (rc == 0) {
+		sign_manifest_digest(md, sbdir);
+		rc = cmd_evidence_tagged_ref(oc->oci, sizeof(oc->oci), ref,
+					     ld_pointer_recipe(old), md, err);
+	}
+	if (rc == 0)
+		rc = cmd_evidence_sign(oc, ref, sbdir, sf, err);
+	if (rc == 0 && ld_pointer_bundle_digest(old)[0] != '\0' &&
+	    strcmp(ld_pointer_bundle_digest(old), oc->digest) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "the pointer's digest is not this bundle's");
+	if (rc == 0) {
+		ld_pointer_fields_get(&f, old);
+		f.bundle_oci = oc->oci;
+		f.bundle_digest = oc->digest;
+		f.signer_identity = oc->signed_by->identity;
+		f.signer_issuer = oc->signed_by->issuer;
+		f.rekor_log_index = oc->signed_by->log_index;
+		rc = ld_pointer_new(p_out, &f, err);
+	}
+	if (rc == 0)
+		rc = ld_pointer_write(AT_FDCWD, ptr_path, *p_out, err);
+	ld_pointer_free(old);
+	return rc;
+}
+
+int cmd_sign(int argc, char **argv)
+{
+	cmd_sign_flags sf;
+	cmd_evidence_signed oc;
+	const char *input = NULL, *ref = NULL;
+	char ptr_path[4096], sbdir[4200], *dest = NULL, *tmp = NULL;
+	ld_pointer *p = NULL;
+	bool relocate = false;
+	struct stat st;
+	ae_err err = {0};
+	int rc;
+
+	cmd_sign_flags_init(&sf);
+	memset(&oc, 0, sizeof(oc));
+	if (cmd_wants_help(argc, argv)) {
+		sign_usage(stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	for (int i = 1; i < argc; i++) {
+		int k = cmd_sign_flag(&sf, argc, argv, &i);
+		if (k < 0)
+			return cmd_usage_error("sign", "%s needs a value",
+					       argv[i]);
+		if (k > 0)
+			continue;
+		if (strcmp(argv[i], "--relocate") == 0)
+			relocate = true;
+		else if (strcmp(argv[i], "--ref") == 0 && i + 1 < argc)
+			ref = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cmd_usage_error("sign", "unknown option '%s'",
+					       argv[i]);
+		else if (input == NULL)
+			input = argv[i];
+		else
+			return cmd_usage_error("sign", "one OUT or POINTER");
+	}
+	if (input == NULL)
+		return cmd_usage_error("sign", "sign needs OUT or a pointer");
+	if (stat(input, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(ptr_path, sizeof(ptr_path), "%s/pointer.yaml", input);
+		snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", input);
+	} else {
+		snprintf(ptr_path, sizeof(ptr_path), "%s", input);
+		tmp = strdup(input);
+		snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle",
+			 tmp ? dirname(tmp) : ".");
+		free(tmp);
+	}
+	rc = stat(sbdir, &st) == 0 && S_ISDIR(st.st_mode)
+		     ? 0
+		     : ae_fail(&err, AE_ENOTFOUND,
+			       "no summary-bundle beside the pointer: pull "
+			       "the bundle next to it first");
+	if (rc == 0)
+		rc = sign_run(&p, &oc, ptr_path, sbdir, ref, &sf, &err);
+	if (rc == 0 && relocate)
+		rc = sign_relocate(&dest, ptr_path, p, &err);
+	if (rc < 0) {
+		cmd_error(input, &err);
+		if (rc == AE_EEXISTS)
+			cmd_hint("the flat pointer was left in place");
+	} else {
+		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
+		       oc.signed_by->identity, oc.signed_by->issuer,
+		       (long long)oc.signed_by->log_index);
+		printf("pointer:  %s\n", dest ? dest : ptr_path);
+	}
+	free(dest);
+	ld_pointer_free(p);
+	ev_sign_result_free(oc.signed_by);
+	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))
+		      : cmd_exit_code(CMD_OK);
+}
