@@ -495,3 +495,25 @@ void test_evidence_bundle__input_detection_follows_the_reference_order(void)
 	T_ASSERT_INT(ev_input_detect(&k, "no-such-thing", &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "not-an-input");
 }
+
+/* recipe_fuzz found a multi-line plain scalar that libyaml re-quoted, so
+ * the canonical form was not a fixed point. */
+void test_evidence_bundle__canonical_form_is_a_fixed_point(void)
+{
+	static const char *const docs[] = {"b: 2\n \n  z:a\n  z v1}\n",
+					   "a:\nb: ~\nc: -x\n", "k: 'a: b'\n",
+					   NULL};
+	ae_buf a, b;
+	ae_err err = {0};
+
+	for (size_t i = 0; docs[i] != NULL; i++) {
+		T_ASSERT_INT(ev_recipe_canonical(&a, S(docs[i]), true, &err),
+			     0);
+		T_ASSERT_INT(ev_recipe_canonical(&b, a.data, a.len, true, &err),
+			     0);
+		T_ASSERT_INT(a.len, b.len);
+		T_ASSERT(memcmp(a.data, b.data, a.len) == 0);
+		ae_buf_dispose(&a);
+		ae_buf_dispose(&b);
+	}
+}
