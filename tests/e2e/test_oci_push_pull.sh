@@ -94,6 +94,15 @@ run pull "127.0.0.1:1/ev/art@$D" --to "$W/p5" --cache "$W/empty" --registry-plai
 expect_rc 3 "registry down exits 3"
 expect_err "transient" "the message says the failure is transient"
 
+# a progress bar on a terminal for a transfer over 1 MiB, none off one
+mkbundle "$W/big" 3000000
+if command -v script >/dev/null; then
+	script -qec "$AE_BIN push $W/big --to $R/ev/big:v1 --registry-plain-http" /dev/null >"$W/tty.out" 2>&1
+	grep -q '100%' "$W/tty.out" && ok "a progress bar is drawn on a terminal" || bad "progress bar on a TTY" "$(tr '\r' '\n' <"$W/tty.out" | tail -2)"
+fi
+run push "$W/big" --to "$R/ev/big2:v1" --registry-plain-http
+grep -q '%' "$T_ERR" && bad "no progress bar off a terminal" || ok "no progress bar off a terminal"
+
 run push "$W/out" --to "reg.example/ev/art" --registry-plain-http
 expect_rc 2 "plain HTTP to a non-loopback registry is refused"
 

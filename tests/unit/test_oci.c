@@ -614,3 +614,86 @@ void test_oci__plain_http_is_refused_for_a_remote_registry(void)
 	T_ASSERT_INT(oci_client_new(&c, &r, &o, &err), 0);
 	oci_client_free(c);
 }
+
+/* ---- caps at cap and cap + 1 ---- */
+
+static void make_flat(const char *dir, int n)
+{
+	char p[4096];
+
+	mkdir(dir, 0700);
+	for (int i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/f%05d", dir, i);
+		t_write_file(p, "", 0);
+	}
+}
+
+void test_oci__a_bundle_at_the_entry_cap_packs_and_one_more_does_not(void)
+{
+	oci_artifact *a = NULL;
+	ae_err err = {0};
+
+	make_flat(t_path("full"), OCI_TAR_ENTRIES_MAX);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("full"), t_tmpdir(), &err),
+		     0);
+	T_ASSERT_INT(a->entries, OCI_TAR_ENTRIES_MAX);
+	oci_artifact_free(a);
+	a = NULL;
+	make_flat(t_path("over"), OCI_TAR_ENTRIES_MAX + 1);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("over"), t_tmpdir(), &err),
+		     AE_ETOOBIG);
+	T_ASSERT(a == NULL);
+}
+
+void test_oci__a_manifest_over_its_cap_is_refused_before_parsing(void)
+{
+	unsigned char *big = calloc(1, OCI_MANIFEST_MAX + 1);
+	oci_manifest m;
+	ae_err err = {0};
+
+	T_ASSERT(big != NULL);
+	memset(big, ' ', OCI_MANIFEST_MAX + 1);
+	big[0] = '{';
+	big[OCI_MANIFEST_MAX - 1] = '}';
+	/* at the cap: parsed (and refused for content, not size) */
+	T_ASSERT_INT(oci_manifest_parse(&m, big, OCI_MANIFEST_MAX, &err),
+		     AE_EINVAL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(oci_manifest_parse(&m, big, OCI_MANIFEST_MAX + 1, &err),
+		     AE_ETOOBIG);
+	free(big);
+}
+
+void test_oci__a_referrer_bundle_over_its_cap_is_refused_offline(void)
+{
+	oci_client *c = NULL;
+	oci_client_opts o = OCI_CLIENT_OPTS_INIT;
+	oci_ref r;
+	ae_err err = {0};
+	char d[AE_DIGEST_STR_LEN];
+	unsigned char *big = calloc(1, OCI_REFERRER_LAYER_MAX + 1);
+
+	o.plain_http = true;
+	o.docker_config = t_path("none.json");
+	T_ASSERT(big != NULL);
+	T_ASSERT_INT(oci_ref_parse(&r, "127.0.0.1:1/ev/a", &err), 0);
+	T_ASSERT_INT(oci_client_new(&c, &r, &o, &err), 0);
+	T_ASSERT_INT(oci_referrer_push(d, c, OCI_EMPTY_DIGEST, 2, big,
+				       OCI_REFERRER_LAYER_MAX + 1, &err),
+		     AE_ETOOBIG);
+	T_ASSERT_STR(d, "");
+	oci_client_free(c);
+	free(big);
+}
+
+void test_oci__an_offline_pull_of_an_uncached_digest_is_not_found(void)
+{
+	oci_pull_result res;
+	ae_err err = {0};
+
+	T_ASSERT_INT(oci_pull(&res, NULL, OCI_EMPTY_DIGEST, t_path("cache"),
+			      t_path("dest"), &err),
+		     AE_ENOTFOUND);
+	T_ASSERT_MSG(err, "offline");
+	T_ASSERT(access(t_path("dest"), F_OK) != 0);
+}
