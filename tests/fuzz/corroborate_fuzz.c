@@ -1,4 +1,4 @@
-/* tests/fuzz/ctrf_fuzz.c -- libFuzzer target for the CTRF reader and the
+/* tests/fuzz/corroborate_fuzz.c -- libFuzzer target for the CTRF reader and the
  * corroboration pipeline behind it (ledger/corroborate*.c)
  *
  * A CTRF report is untrusted bytes from a bundle. Any input goes through
@@ -7,7 +7,7 @@
  * computes the report, and all three renderers must produce it: the text
  * form with no control byte, the JSON form parsing back strictly, the HTML
  * form with no raw '<' from the input (no "<script"). Seeds in
- * tests/fuzz/corpus/ctrf/.
+ * tests/fuzz/corpus/corroborate/.
  */
 #include "ledger/ledger.h"
 
