@@ -367,6 +367,9 @@ static int item_check_bundle(ledger_item *it, const char *dir,
 	vo.input_kind = EV_INPUT_POINTER;
 	vo.pointer = &claim;
 	vo.trusted_root = trusted_root;
+	/* The pointer's digest is the artifact oci_pull just checked every
+	 * byte of: the signed statement's subject must name it. */
+	vo.artifact_digest = claim.digest;
 	rc = ev_evidence_verify(&v, &vo, err);
 	if (rc == 0)
 		rc = item_take_verdict(it, v, err);

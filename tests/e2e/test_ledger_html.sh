@@ -5,13 +5,52 @@
 # printed). Without chromium this test FAILS: `make deps` installs it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ledger_fixture.sh"
+. "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/sigstore_stack.sh"
+. "$(dirname "$0")/ledger_signed.sh"
 t_begin
 
 shot_dir=${AE_SCREENSHOT_DIR:-$(dirname "$AE_BIN")}
 chromium_bin=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium_bin" ]; then
 	bad "chromium is installed" "no chromium on PATH: run 'make deps' (Debian package chromium)"
-	t_end
+	# The verified dashboard: signed bundles from the local Sigstore stack in a
+# loopback registry; alice (community) and bob (partner, one failing check)
+# vote, carol (not listed) is reported. 1 recipe x 3 signers.
+if signed_start "$T_WORK/svc"; then
+	sroot=$T_WORK/signed/recipes/evidence
+	mkdir -p "$sroot"
+	signed_ctrf "$SE_EX/ctrf" "$T_WORK/ctrf-a" 1
+	signed_ctrf "$SE_EX/ctrf" "$T_WORK/ctrf-b" 2 k8s-version-constraint
+	signed_ctrf "$SE_EX/ctrf" "$T_WORK/ctrf-c" 3
+	if signed_emit alice alice@example.test "$T_WORK/ctrf-a" "$sroot" &&
+		signed_emit bob bob@example.test "$T_WORK/ctrf-b" "$sroot" &&
+		signed_emit carol carol@example.test "$T_WORK/ctrf-c" "$sroot"; then
+		signed_allowlist "$sroot" "alice alice@example.test community" "bob bob@example.test partner"
+		run ledger --root "$sroot" --verify --trusted-root "$TR" --registry-plain-http \
+			--cache "$T_WORK/cache" --format html -o "$T_WORK/verified.html"
+		expect_rc 0 "the verified dashboard is written"
+		check_dashboard verified "$T_WORK/verified.html" 1 3 state-CONTESTED cell-fail
+		dom=$T_WORK/verified.dom
+		for want in 'class="state state-CONFIRMED"' 'class="cell cell-pass"' \
+			'class="signer class-reported vote-verified"' \
+			'class="signer class-partner vote-verified"' 'class="basis basis-verified"' \
+			'<tr class="check">'; do
+			if grep -qF "$want" "$dom"; then
+				ok "verified: the DOM has $want"
+			else
+				bad "verified: the DOM has $want"
+			fi
+		done
+		if grep -q '@example.test' "$T_WORK/verified.html"; then
+			bad "verified: no community/partner identity without --show-identities"
+		else
+			ok "verified: no community/partner identity without --show-identities"
+		fi
+	fi
+fi
+
+t_end
 fi
 ok "chromium is installed ($chromium_bin)"
 
@@ -100,6 +139,42 @@ if grep -q 'example.com' "$T_WORK/claimed.html"; then
 	bad "claimed: no claimed identity on the page"
 else
 	ok "claimed: no claimed identity on the page"
+fi
+
+# The verified dashboard: signed bundles from the local Sigstore stack in a
+# loopback registry; alice (community) and bob (partner, one failing check)
+# vote, carol (not listed) is reported. 1 recipe x 3 signers.
+if signed_start "$T_WORK/svc"; then
+	sroot=$T_WORK/signed/recipes/evidence
+	mkdir -p "$sroot"
+	signed_ctrf "$SE_EX/ctrf" "$T_WORK/ctrf-a" 1
+	signed_ctrf "$SE_EX/ctrf" "$T_WORK/ctrf-b" 2 k8s-version-constraint
+	signed_ctrf "$SE_EX/ctrf" "$T_WORK/ctrf-c" 3
+	if signed_emit alice alice@example.test "$T_WORK/ctrf-a" "$sroot" &&
+		signed_emit bob bob@example.test "$T_WORK/ctrf-b" "$sroot" &&
+		signed_emit carol carol@example.test "$T_WORK/ctrf-c" "$sroot"; then
+		signed_allowlist "$sroot" "alice alice@example.test community" "bob bob@example.test partner"
+		run ledger --root "$sroot" --verify --trusted-root "$TR" --registry-plain-http \
+			--cache "$T_WORK/cache" --format html -o "$T_WORK/verified.html"
+		expect_rc 0 "the verified dashboard is written"
+		check_dashboard verified "$T_WORK/verified.html" 1 3 state-CONTESTED cell-fail
+		dom=$T_WORK/verified.dom
+		for want in 'class="state state-CONFIRMED"' 'class="cell cell-pass"' \
+			'class="signer class-reported vote-verified"' \
+			'class="signer class-partner vote-verified"' 'class="basis basis-verified"' \
+			'<tr class="check">'; do
+			if grep -qF "$want" "$dom"; then
+				ok "verified: the DOM has $want"
+			else
+				bad "verified: the DOM has $want"
+			fi
+		done
+		if grep -q '@example.test' "$T_WORK/verified.html"; then
+			bad "verified: no community/partner identity without --show-identities"
+		else
+			ok "verified: no community/partner identity without --show-identities"
+		fi
+	fi
 fi
 
 t_end
