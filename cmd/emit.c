@@ -42,6 +42,7 @@ typedef struct emit_args {
 	bool sign;
 	const char *push;
 	const char *ref; /* --ref, or --push */
+	bool plain_http; /* forwarded to push (loopback registries only) */
 	cmd_sign_flags sf;
 } emit_args;
 
@@ -101,6 +102,8 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 			a->push = argv[++i];
 		else if (strcmp(f, "--ref") == 0 && has)
 			a->ref = argv[++i];
+		else if (strcmp(f, "--registry-plain-http") == 0)
+			a->plain_http = true;
 		else
 			return cmd_usage_error("emit",
 					       "unknown or incomplete "
@@ -172,10 +175,10 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 /* The push leg, as `push OUT --to REF` runs it (cmd/push.c). */
 static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 {
-	char *argv[] = {"push", (char *)a->o.out_dir, "--to", (char *)tagged,
-			NULL};
+	char *argv[] = {"push",		(char *)a->o.out_dir,	 "--to",
+			(char *)tagged, "--registry-plain-http", NULL};
 
-	if (cmd_push(4, argv) != 0)
+	if (cmd_push(a->plain_http ? 5 : 4, argv) != 0)
 		return ae_fail(err, AE_EIO, "push to %s failed", tagged);
 	return 0;
 }

@@ -5,6 +5,7 @@
 # and the predicate is read from the signed payload (issue 5).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
+. "$(dirname "$0")/registry.sh"
 t_begin
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
@@ -91,6 +92,25 @@ run verify "$W/t2" --trusted-root "$TR" --format json
 expect_rc 2 "an edited local statement changes the signed artifact: exit 2"
 row signature-verify subject 'artifact digest mismatch' "edited statement: subject sub-row"
 [ "$(rep .predicate.recipe.name)" = h100-eks-ubuntu-training ] && ok "the predicate comes from the signed payload, not the edited file" || bad "the predicate comes from the signed payload, not the edited file"
+
+# ---- emit --sign --push: pushed, then pulled by digest and verified ----
+if reg_start "$W/reg"; then
+	t_cleanup "reg_stop $W/reg"
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+		-o "$W/pushed" --sign --push "$REG_HOST/acme/evidence" --registry-plain-http \
+		--identity-token "$TOKEN" --signing-config "$SC" --trusted-root "$TR" --yes
+	expect_rc 0 "emit --sign --push exits 0"
+	pd=$(sed -n 's/.*digest: \(sha256:[0-9a-f]*\).*/\1/p' "$W/pushed/pointer.yaml")
+	mkdir -p "$W/pulled"
+	run pull "$REG_HOST/acme/evidence@$pd" --to "$W/pulled/summary-bundle" --registry-plain-http
+	expect_rc 0 "the pushed bundle pulls by the pointer's digest"
+	cp "$W/pushed/pointer.yaml" "$W/pulled/pointer.yaml"
+	run verify "$W/pulled/pointer.yaml" --trusted-root "$TR" --format json
+	expect_rc 0 "the pulled bundle verifies with its pointer"
+	[ "$(rep .signer.identity)" = alice@example.test ] && ok "pulled bundle: signer from the certificate" || bad "pulled bundle: signer from the certificate"
+else
+	bad "registry starts"
+fi
 
 # ---- the split leg: emit unsigned, sign later, relocate ----
 mkdir -p "$W/repo" && cd "$W/repo" || exit 1
