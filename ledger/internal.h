@@ -11,6 +11,62 @@
 
 #include <git2.h>
 
+/* ---- the pointer V1 model (pointer.c reads, pointer_rules.c judges) ---- */
+
+/* The fields of a pointer, by position; strings in `s[]`. */
+enum {
+	PF_ROOT,
+	PF_SCHEMA,
+	PF_RECIPE,
+	PF_PROFILE,
+	PF_ATTS,
+	PF_ENTRY,
+	PF_BUNDLE,
+	PF_OCI,
+	PF_DIGEST,
+	PF_PTYPE,
+	PF_SIGNER,
+	PF_IDENTITY,
+	PF_ISSUER,
+	PF_REKOR,
+	PF_ATTESTED,
+	PF_COUNT
+};
+
+struct ld_pointer {
+	char *s[PF_COUNT];     /* string fields; NULL: absent or wrong type */
+	size_t line[PF_COUNT]; /* where each field was read; 0 when built */
+	bool has_signer;       /* a `signer` mapping is present */
+	int64_t rekor;	       /* 0: absent */
+	bool valid;	       /* no problem found: may be written */
+};
+
+/* Field names for messages ("attestations[0].bundle.digest"), by PF_*. */
+extern const char *const ld__pointer_field_names[PF_COUNT];
+
+/* State of one read: the pointer being filled, where problems go, and which
+ * fields already have a type problem (so the value pass stays quiet about
+ * them instead of adding a second "missing"). */
+typedef struct ld__pointer_reader {
+	ld_pointer *p;
+	ld_problems *pr;
+	bool bad[PF_COUNT];
+} ld__pointer_reader;
+
+/* Appends "line N: <field>: <why>" to `pr` (no line prefix when `line` is
+ * 0). 0, or AE_ERR on out of memory (the list is unchanged then). */
+int ld__problem_add(ld_problems *pr, int code, size_t line, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Records a problem about field `f` at its recorded line. */
+#define LD__PROBLEM(rd, f, ...)                                                \
+	ld__problem_add((rd)->pr, AE_EINVAL, (rd)->p->line[(f)],               \
+			ld__pointer_field_names[(f)], __VA_ARGS__)
+
+/* Second pass: every value rule on the fields read or built
+ * (docs/formats.md); sets `rd->p->valid`. 0, or AE_ERR on out of memory. */
+int ld__pointer_judge(ld__pointer_reader *rd);
+
 /* ---- the contract checker (ledger/check*.c, SPEC §5) ---- */
 
 /* Git file modes as stored in tree objects (git's object format). */
