@@ -25,7 +25,10 @@ struct t_case {
 #include "cases.h"
 
 static char t_dir[4096];
-static char t_joined[8192];
+/* A ring, so several t_path() results can be arguments of one call (the
+ * order C evaluates them in is unspecified: gcc and clang differ). */
+static char t_joined[8][8192];
+static unsigned t_joined_next;
 
 void t_fail_at(const char *file, int line, const char *fmt, ...)
 {
@@ -47,8 +50,10 @@ const char *t_tmpdir(void)
 
 const char *t_path(const char *name)
 {
-	snprintf(t_joined, sizeof(t_joined), "%s/%s", t_dir, name);
-	return t_joined;
+	char *out = t_joined[t_joined_next++ % 8];
+
+	snprintf(out, sizeof(t_joined[0]), "%s/%s", t_dir, name);
+	return out;
 }
 
 void t_write_file(const char *path, const void *data, size_t len)

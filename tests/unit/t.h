@@ -18,7 +18,8 @@ void t_fail_at(const char *file, int line, const char *fmt, ...)
 
 /* A fresh directory for this case, removed after it. */
 const char *t_tmpdir(void);
-/* Joins t_tmpdir() and `name` into a static buffer (valid until next call). */
+/* Joins t_tmpdir() and `name` into one of 8 rotating static buffers (valid
+ * for the next 7 calls). */
 const char *t_path(const char *name);
 /* Writes `len` bytes to `path` (plain write, for fixtures). */
 void t_write_file(const char *path, const void *data, size_t len);
