@@ -41,10 +41,31 @@ static bool text_is_version(const char *s)
 	return digit && dots >= 2;
 }
 
+/* True iff `s`, which starts with a digit, holds a character that no YAML
+ * 1.1 or 1.2 int, float, sexagesimal or timestamp form can hold ('@', '/',
+ * '=', '~', '%' or a letter outside the digits, exponents, radix prefixes,
+ * .inf/.nan and the timestamp's T/Z) and no ':'. Such a string is read as
+ * a string by every schema, and yaml.v3 writes it plain: the GitHub
+ * no-reply e-mail identities ("10677309+user@users.noreply.github.com")
+ * of the published ledger are the case that matters. */
+static bool text_is_digit_led_string(const char *s)
+{
+	bool marked = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == ':')
+			return false;
+		if (strchr("@/=~%ghjklmpqrsuvwyGHJKLMPQRSUVWY", *s) != NULL)
+			marked = true;
+	}
+	return marked;
+}
+
 /* True iff `s` may be written as a plain scalar: it starts with a letter
- * (or is a version), holds only [A-Za-z0-9._/:@=+~%-], does not end in ':'
- * and is none of YAML 1.1's null/boolean words. Conservative by design:
- * anything else is quoted. Cannot fail. */
+ * (or is a version, or a digit-led string no schema reads as a number),
+ * holds only [A-Za-z0-9._/:@=+~%-], does not end in ':' and is none of
+ * YAML 1.1's null/boolean words. Conservative by design: anything else is
+ * quoted. Cannot fail. */
 static bool text_is_plain_safe(const char *s)
 {
 	static const char *const words[] = {"y",   "n",	   "yes",   "no",  "on",
@@ -55,8 +76,13 @@ static bool text_is_plain_safe(const char *s)
 		return false;
 	if (text_is_version(s))
 		return true;
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+	if (s[0] >= '0' && s[0] <= '9') {
+		if (!text_is_digit_led_string(s))
+			return false;
+	} else if (!((s[0] >= 'a' && s[0] <= 'z') ||
+		     (s[0] >= 'A' && s[0] <= 'Z'))) {
 		return false;
+	}
 	if (s[n - 1] == ':')
 		return false;
 	for (size_t i = 0; i < n; i++) {

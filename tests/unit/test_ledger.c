@@ -680,6 +680,48 @@ void test_ledger__strings_yaml_would_misread_are_quoted(void)
 	ld_pointer_free(q);
 }
 
+/* The identity as yaml.v3 writes it: plain when it starts with a digit
+ * but no schema can read it as a number or a time; quoted otherwise. */
+static void expect_identity_written(const char *identity, const char *line)
+{
+	ld_pointer_fields f = LD_POINTER_FIELDS_INIT;
+	ld_pointer *p = NULL, *q = NULL;
+	ae_err err = {0};
+	char *a;
+
+	f.recipe = "r";
+	f.predicate_type = LD_PREDICATE_V3;
+	f.bundle_oci = "ghcr.io/o/r:t";
+	f.bundle_digest = "sha256:" DIGEST_HEX;
+	f.signer_issuer = "https://github.com/login/oauth";
+	f.signer_identity = identity;
+	f.attested_at = "2026-06-25T05:57:00Z";
+	T_ASSERT_INT(ld_pointer_new(&p, &f, &err), 0);
+	a = format(p);
+	if (strstr(a, line) == NULL)
+		t_fail_at(__FILE__, __LINE__, "want %s in:\n%s", line, a);
+	q = parse_ok(a);
+	T_ASSERT_STR(ld_pointer_signer_identity(q), identity);
+	free(a);
+	ld_pointer_free(p);
+	ld_pointer_free(q);
+}
+
+void test_ledger__digit_led_strings_are_plain_only_when_no_schema_misreads(void)
+{
+	expect_identity_written("10677309+atif1996@users.noreply.github.com",
+				"identity: 10677309+atif1996@users.noreply."
+				"github.com\n");
+	expect_identity_written("4xh100-run", "identity: 4xh100-run\n");
+	expect_identity_written("12345", "identity: \"12345\"\n");
+	expect_identity_written("1e3", "identity: \"1e3\"\n");
+	expect_identity_written("0x1F", "identity: \"0x1F\"\n");
+	expect_identity_written("2026-06-25", "identity: \"2026-06-25\"\n");
+	expect_identity_written("1:30", "identity: \"1:30\"\n");
+	expect_identity_written("1:30@h", "identity: \"1:30@h\"\n");
+	expect_identity_written("1.5e+3", "identity: \"1.5e+3\"\n");
+}
+
 void test_ledger__writer_omits_absent_signer_profile_and_index_zero(void)
 {
 	ld_pointer_fields f = LD_POINTER_FIELDS_INIT;
