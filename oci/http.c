@@ -102,6 +102,11 @@ done:
 	return 0;
 }
 
+long oci_client_last_status(const oci_client *c)
+{
+	return c == NULL ? 0 : c->last_status;
+}
+
 void oci_client_free(oci_client *c)
 {
 	if (c == NULL)
@@ -482,9 +487,11 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 			  &r->content_length);
 	if (cc == CURLE_FILESIZE_EXCEEDED)
 		r->resp_over = true;
+	c->last_status = 0;
 	if (cc != CURLE_OK)
 		return http_curl_fail(c, r, cc, err);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	c->last_status = r->status;
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct oci_client {
 	oci_progress_fn progress;
 	void *progress_ctx;
 	char errbuf[CURL_ERROR_SIZE];
+	long last_status; /* of the last exchange, 0 when none answered */
 };
 
 /* One HTTP exchange. The caller fills the request half; the engine the

@@ -269,6 +269,12 @@ int oci_client_new(oci_client **out, const oci_ref *ref,
 		   const oci_client_opts *opts, ae_err *err);
 void oci_client_free(oci_client *c);
 
+/* The HTTP status of the last exchange `c` made: what the registry last
+ * answered when an operation failed (a caller reports it, reference §9.3
+ * failureCause.httpStatus); 0 when no response came (connection refused,
+ * reset, timeout) or `c` is NULL. Cannot fail. */
+long oci_client_last_status(const oci_client *c);
+
 /* Pushes the artifact's blobs (HEAD to skip present ones, monolithic or
  * chunked upload streamed from disk, hashed on the fly) and its manifest
  * under `tag` (NULL or "": by digest only). The registry's
