@@ -466,11 +466,27 @@ typedef struct ev_verify_opts {
 	 * (computed by cmd/ with oci/), which a signed statement's subject
 	 * must name; NULL: not checked. */
 	const char *artifact_digest;
+	/* How the caller materialized the bundle (reference §9.2 step 1:
+	 * "pulled reg/repo@sha256:..."), the step's detail; NULL for a
+	 * directory given as the input. */
+	const char *source;
+	/* The caller could not materialize it (a failed pull): the AE_E*
+	 * code, its reason, a hint, and the registry's HTTP status when one
+	 * answered (0: none). materialize-bundle fails with the class the
+	 * code maps to (reference §9.3: AE_ETRANSIENT/AE_EIO transient → no
+	 * verdict; AE_EAUTH registry-forbidden, AE_ENOTFOUND not-found,
+	 * AE_EVERIFY integrity, others registry → invalid) and the other
+	 * steps are skipped; `dir` may be NULL. 0: materialized. */
+	int fetch_rc;
+	const char *fetch_detail;
+	const char *fetch_hint;
+	long fetch_http_status;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
-		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL               \
+		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, NULL, 0,     \
+			NULL, NULL, 0                                          \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */

@@ -114,8 +114,15 @@ void ev__verdict_record(ev_verdict *v, int verdict, const char *cls,
 	if (verdict == EV_VERDICT_INVALID ||
 	    (verdict == EV_VERDICT_NONE && v->exit != EV_VERDICT_NONE)) {
 		v->exit = verdict;
+		v->cause_http_status = 0;
 		verdict_set_cause(v, cls, detail, hint);
 	}
+}
+
+void ev__verdict_http_status(ev_verdict *v, long status)
+{
+	if (v->cause_class != NULL)
+		v->cause_http_status = status;
 }
 
 int ev_verdict_exit(const ev_verdict *v)
@@ -199,6 +206,9 @@ int ev_verdict_json(ae_buf *out, const ev_verdict *v, ae_err *err)
 	if (!bad && v->exit >= EV_VERDICT_INVALID && v->cause_class) {
 		json_t *c = json_pack("{ssss}", "class", v->cause_class,
 				      "detail", v->cause_detail);
+		if (c != NULL && v->cause_http_status > 0)
+			json_object_set_new(c, "httpStatus",
+					    json_integer(v->cause_http_status));
 		if (c != NULL && v->cause_hint)
 			json_object_set_new(c, "hint",
 					    json_string(v->cause_hint));
@@ -245,6 +255,9 @@ static int verdict_text_signer(ae_buf *b, const ev_verdict *v, ae_err *err)
 				   id, iss ? iss : "");
 	else if (v->is_unsigned)
 		rc = ae_buf_puts(b, "  signer:   none: unsigned bundle\n", err);
+	else if (v->nsteps > 1 && strcmp(v->steps[1].status, "skipped") == 0)
+		rc = ae_buf_puts(b, "  signer:   not checked: no bundle\n",
+				 err);
 	else
 		rc = ae_buf_puts(b,
 				 "  signer:   signature verification "
@@ -294,7 +307,12 @@ int ev_verdict_text(ae_buf *out, const ev_verdict *v, ae_err *err)
 			rc = ae_buf_printf(out, err, "  %s: %s: %s\n", s->name,
 					   s->rows[j].key, s->rows[j].value);
 	}
-	if (rc == 0 && v->exit >= EV_VERDICT_INVALID && v->cause_class)
+	if (rc == 0 && v->exit >= EV_VERDICT_INVALID && v->cause_class &&
+	    v->cause_http_status > 0)
+		rc = ae_buf_printf(out, err, "\nCause: %s (HTTP %ld): %s\n",
+				   v->cause_class, v->cause_http_status,
+				   v->cause_detail);
+	else if (rc == 0 && v->exit >= EV_VERDICT_INVALID && v->cause_class)
 		rc = ae_buf_printf(out, err, "\nCause: %s: %s\n",
 				   v->cause_class, v->cause_detail);
 	if (rc == 0 && v->exit >= EV_VERDICT_INVALID && v->cause_hint)

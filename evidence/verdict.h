@@ -43,6 +43,7 @@ struct ev_verdict {
 	char *cause_class;
 	char *cause_detail;
 	char *cause_hint;
+	long cause_http_status; /* 0: none */
 };
 
 void ev__verdict_init(ev_verdict *v);
@@ -56,5 +57,7 @@ int ev__step_row(ev__step *s, const char *key, const char *value);
 /* Folds a finding into the verdict (first hard verdict wins). */
 void ev__verdict_record(ev_verdict *v, int verdict, const char *cls,
 			const char *detail, const char *hint);
+/* Attaches the registry's HTTP status to the cause just recorded. */
+void ev__verdict_http_status(ev_verdict *v, long status);
 
 #endif

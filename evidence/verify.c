@@ -130,13 +130,57 @@ static bool verify_is_file(int fd, const char *name)
 	       S_ISREG(st.st_mode);
 }
 
+/* The verdict class of a failed fetch (reference §9.3 failureCause). */
+static const char *verify_fetch_class(int code)
+{
+	switch (code) {
+	case AE_ETRANSIENT:
+	case AE_EIO:
+		return "transient";
+	case AE_EAUTH:
+		return "registry-forbidden";
+	case AE_ENOTFOUND:
+		return "not-found";
+	case AE_EVERIFY:
+	case AE_ETOOBIG:
+		return "integrity";
+	default:
+		return "registry";
+	}
+}
+
+/* Step 1 when the caller could not fetch the bundle: a transient fault is
+ * no verdict (exit 3), anything else invalid (exit 2), with the registry's
+ * HTTP status and the caller's hint. */
+static void verify_fetch_failed(verify_run *r, ev__step *s)
+{
+	const ev_verify_opts *o = r->o;
+	const char *cls = verify_fetch_class(o->fetch_rc);
+	bool transient = strcmp(cls, "transient") == 0;
+	const char *why = o->fetch_detail ? o->fetch_detail : "fetch failed";
+
+	ev__step_status(s, "failed", why);
+	ev__verdict_record(r->v,
+			   transient ? EV_VERDICT_NONE : EV_VERDICT_INVALID,
+			   cls, why, o->fetch_hint);
+	if (o->fetch_http_status >= 400)
+		ev__verdict_http_status(r->v, o->fetch_http_status);
+}
+
 /* Step 1: the summary root is the directory itself or its summary-bundle/
- * (markers recipe.yaml and manifest.json, reference §5.2). */
+ * (markers recipe.yaml and manifest.json, reference §5.2); the caller
+ * fetched it first for OCI and pointer inputs (opts.source). */
 static void verify_materialize(verify_run *r)
 {
 	ev__step *s = ev__step_begin(r->v, "materialize-bundle");
 	int top, sub;
 
+	if (r->o->fetch_rc < 0) {
+		verify_fetch_failed(r, s);
+		return;
+	}
+	if (r->o->source != NULL)
+		ev__step_status(s, "passed", r->o->source);
 	top = open(r->o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0) {
 		ev__step_status(s, "failed",
@@ -682,6 +726,24 @@ static void verify_recipe(verify_run *r, ev__step *s)
 			   AE_EVERIFY);
 }
 
+/* The tree must be the artifact the pointer pins: its artifact digest
+ * (pulled by that digest, or packed by the caller from a local copy)
+ * equals bundle.digest. A signed bundle is also held to it through the
+ * statement subject; this catches an unsigned one. */
+static void verify_pointer_digest(verify_run *r, ev__step *s)
+{
+	const ev_pointer_claim *p = r->o->pointer;
+	const char *have = r->o->artifact_digest;
+
+	if (p == NULL || p->digest == NULL || p->digest[0] == '\0' ||
+	    have == NULL || have[0] == '\0' || strcmp(p->digest, have) == 0)
+		return;
+	verify_bad(r, s, "bundle.digest",
+		   "artifact digest mismatch: the bundle is not the artifact "
+		   "the pointer names",
+		   AE_EVERIFY);
+}
+
 /* Step 4: the inventory (reference §9.2 manifest-hash-check). */
 static void verify_inventory(verify_run *r)
 {
@@ -693,6 +755,7 @@ static void verify_inventory(verify_run *r)
 		ev__step_status(s, "skipped", "no predicate to check against");
 		return;
 	}
+	verify_pointer_digest(r, s);
 	if (verify_manifest(r, s, &files, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++)
@@ -788,7 +851,8 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	int rc;
 
 	*out = NULL;
-	AE_ASSERT_ARG(opts != NULL && opts->dir != NULL, err);
+	AE_ASSERT_ARG(opts != NULL && (opts->dir != NULL || opts->fetch_rc < 0),
+		      err);
 	v = calloc(1, sizeof(*v));
 	if (v == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
@@ -799,6 +863,15 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	r.dirfd = -1;
 	ae_buf_init(&r.recipe, EV_RECIPE_MAX_BYTES);
 	v->input = strdup(inputs[opts->input_kind]);
+	/* An OCI input's bundle is the artifact pulled by digest. */
+	if (opts->pointer == NULL && opts->input_kind == EV_INPUT_OCI &&
+	    opts->artifact_digest != NULL && v->input != NULL) {
+		v->bundle_digest = strdup(opts->artifact_digest);
+		if (v->bundle_digest == NULL) {
+			free(v->input);
+			v->input = NULL;
+		}
+	}
 	if (v->input == NULL ||
 	    (opts->pointer && verify_pointer_json(v, opts->pointer) < 0)) {
 		ev_verdict_free(v);
