@@ -18,8 +18,6 @@
  */
 #include "cmd/cmd.h"
 
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,64 +28,33 @@ int check_verifier_init(check_verifier *v, const char *cache,
 			const char *trusted_root, bool offline,
 			const cmd_registry_flags *f, ae_err *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	int rc;
 
 	memset(v, 0, sizeof(*v));
 	v->trusted_root = trusted_root;
-	v->offline = offline;
-	v->co.docker_config = f->docker_config;
-	v->co.ca_file = f->ca_file;
-	v->co.insecure_tls = f->insecure_tls;
-	v->co.plain_http = f->plain_http;
-	atomic_init(&v->seq, 0);
-	if (cache != NULL) {
-		snprintf(v->cache, sizeof(v->cache), "%s", cache);
-	} else {
-		rc = oci_cache_default(v->cache, sizeof(v->cache), err);
-		if (rc < 0)
-			return rc;
-	}
-	snprintf(v->tmp, sizeof(v->tmp), "%s/aicr-check-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(v->tmp) == NULL) {
-		v->tmp[0] = '\0';
-		return ae_fail(err, AE_EIO,
-			       "cannot create a scratch directory");
-	}
-	return 0;
-}
-
-/* Removes one entry of a scratch tree (nftw, depth first, no symlinks
- * followed). */
-static int verify_rm(const char *path, const struct stat *st, int flag,
-		     struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
+	rc = cmd_fetcher_init(&v->fetch, cache, offline, "check", err);
+	if (rc == 0)
+		rc = cmd_registry_opts(&v->fetch.co, &v->password, f, false,
+				       err);
+	/* worker threads: no shared progress bar */
+	v->fetch.co.progress = NULL;
+	return rc;
 }
 
 void check_verifier_dispose(check_verifier *v)
 {
-	if (v->tmp[0] != '\0')
-		nftw(v->tmp, verify_rm, 16, FTW_DEPTH | FTW_PHYS);
-	v->tmp[0] = '\0';
+	cmd_fetcher_dispose(&v->fetch);
+	cmd_password_free(v->password);
+	v->password = NULL;
 }
 
-/* Fetches the bundle into `dest`. A transient fault stays transient (no
- * verdict); anything else about the fetch -- no such manifest, a digest
- * mismatch, a refused login -- is a finding: the pointer does not lead to
- * a bundle this check can prove. */
-static int verify_fetch(check_verifier *v, const ld_contract_item *item,
-			const char *dest, ae_err *err)
+/* Fetches the bundle. A transient fault stays transient (no verdict);
+ * anything else about the fetch -- no such manifest, a digest mismatch, a
+ * refused login -- is a finding: the pointer does not lead to a bundle
+ * this check can prove. */
+static int verify_fetch(cmd_fetched *x, check_verifier *v,
+			const ld_contract_item *item, ae_err *err)
 {
-	oci_client *client = NULL;
-	oci_pull_result res;
 	oci_ref ref;
 	ae_err e = {0};
 	char repr[AE_REPR_BUF];
@@ -100,11 +67,7 @@ static int verify_fetch(check_verifier *v, const ld_contract_item *item,
 			       ae_repr(repr, sizeof(repr), item->oci,
 				       strlen(item->oci)),
 			       e.msg);
-	if (!v->offline)
-		rc = oci_client_new(&client, &ref, &v->co, &e);
-	if (rc == 0)
-		rc = oci_pull(&res, client, item->digest, v->cache, dest, &e);
-	oci_client_free(client);
+	rc = cmd_fetch(x, &v->fetch, &ref, item->digest, &e);
 	if (rc == AE_ETRANSIENT || rc == AE_ERR)
 		return ae_fail(err, rc, "bundle fetch: %s", e.msg);
 	if (rc < 0)
@@ -158,17 +121,12 @@ int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
 	ev_pointer_claim claim;
 	ev_verdict *vd = NULL;
-	char dest[4200], dir[4300];
+	cmd_fetched x;
 	int rc;
 
-	snprintf(dest, sizeof(dest), "%s/%zu", v->tmp,
-		 atomic_fetch_add(&v->seq, 1));
-	rc = verify_fetch(v, item, dest, err);
+	rc = verify_fetch(&x, v, item, err);
 	if (rc < 0)
-		goto done;
-	snprintf(dir, sizeof(dir), "%s/summary-bundle", dest);
-	if (access(dir, F_OK) != 0)
-		snprintf(dir, sizeof(dir), "%s", dest);
+		return rc;
 	memset(&claim, 0, sizeof(claim));
 	claim.path = item->path;
 	claim.recipe = item->recipe;
@@ -180,15 +138,18 @@ int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
 	claim.signer_identity = item->identity;
 	claim.has_rekor_index = item->rekor_index >= 0;
 	claim.rekor_index = item->rekor_index;
-	vo.dir = dir;
+	vo.dir = x.root;
 	vo.input_kind = EV_INPUT_POINTER;
 	vo.pointer = &claim;
 	vo.trusted_root = v->trusted_root;
+	/* oci_pull checked every byte against the pointer's digest: the
+	 * signed statement's subject must name it. */
+	vo.artifact_digest = x.digest;
+	vo.source = x.source;
 	rc = ev_evidence_verify(&vd, &vo, err);
 	if (rc == 0)
 		rc = verify_verdict(vd, item, err);
 	ev_verdict_free(vd);
-done:
-	nftw(dest, verify_rm, 16, FTW_DEPTH | FTW_PHYS);
+	cmd_fetched_remove(&x);
 	return rc;
 }

@@ -201,22 +201,78 @@ void cmd_registry_help(FILE *f);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 
-/* ---- check's rule 4: fetch and verify each pointer's bundle
- * (cmd/check_verify.c) ---- */
+/* Fills client options from the flags (the password read from stdin when
+ * asked: *password_out, which `o` points into, is freed with
+ * cmd_password_free after the last client is made). `push` asks tokens
+ * for pull,push; a progress bar on a TTY. Codes of the password read. */
+int cmd_registry_opts(oci_client_opts *o, char **password_out,
+		      const cmd_registry_flags *f, bool push, ae_err *err);
+/* Wipes and frees a password. NULL is fine. Cannot fail. */
+void cmd_password_free(char *password);
+
+/* ---- fetching bundles by digest for verification (cmd/fetch.c): verify,
+ * check --verify-signatures and ledger --verify ---- */
 
 #include "ledger/ledger.h"
 
 #include <stdatomic.h>
 
-/* Shared by the checker's worker threads; read-only after init except the
- * atomic counter naming each pointer's scratch directory. */
-typedef struct check_verifier {
-	char cache[4096];	  /* content-addressed bundle cache */
-	char tmp[4096];		  /* scratch for pulled bundles */
-	const char *trusted_root; /* additive to the embedded root */
-	bool offline;		  /* --offline: the cache only */
-	oci_client_opts co;
+/* What the fetches of one run share; read-only after init (worker threads
+ * share it) except the atomic counter naming each fetch's directory. */
+typedef struct cmd_fetcher {
+	char cache[4096];   /* content-addressed bundle cache */
+	char tmp[4096];	    /* scratch for pulled trees */
+	bool offline;	    /* --offline: the cache only, no client */
+	oci_client_opts co; /* strings borrowed from the caller */
 	atomic_size_t seq;
+} cmd_fetcher;
+
+/* Prepares a fetcher: `cache` (NULL: oci_cache_default) and a fresh
+ * scratch directory named after `what`; set `co` afterwards. AE_EIO when
+ * the scratch cannot be made, AE_ETOOBIG for an over-long cache path. */
+int cmd_fetcher_init(cmd_fetcher *f, const char *cache, bool offline,
+		     const char *what, ae_err *err);
+/* Removes the scratch directory and everything fetched into it. Cannot
+ * fail. */
+void cmd_fetcher_dispose(cmd_fetcher *f);
+/* Removes a directory tree (no symlink followed). Cannot fail. */
+void cmd_scratch_remove(const char *path);
+
+/* One fetched bundle. */
+typedef struct cmd_fetched {
+	char dest[4200];		/* the pulled tree, "" on failure */
+	char root[4300];		/* its summary root */
+	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
+	char source[2048];		/* how, for the materialize step */
+	long http_status; /* the registry's last answer, 0: none */
+	oci_pull_result res;
+} cmd_fetched;
+
+/* Pulls `digest` (NULL or "": ref's own digest, else its tag resolved --
+ * the caller has applied the tag-only rule) of ref's repository through
+ * the cache into a fresh directory under the scratch. On failure the
+ * codes of oci_pull (AE_ETRANSIENT, AE_EAUTH, AE_ENOTFOUND, AE_EVERIFY...)
+ * with out->http_status set and nothing left on disk. Thread-safe. */
+int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
+	      const char *digest, ae_err *err);
+/* Removes a fetched tree before the fetcher goes (long runs). Cannot
+ * fail. */
+void cmd_fetched_remove(cmd_fetched *x);
+
+/* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
+ * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
+ * fail. */
+void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
+		       const char *path);
+
+/* ---- check's rule 4: fetch and verify each pointer's bundle
+ * (cmd/check_verify.c) ---- */
+
+/* Shared by the checker's worker threads; read-only after init. */
+typedef struct check_verifier {
+	cmd_fetcher fetch;
+	const char *trusted_root; /* additive to the embedded root */
+	char *password;		  /* --registry-password-stdin, wiped */
 } check_verifier;
 
 /* Prepares the verifier: `cache` (NULL: oci_cache_default) and a fresh
@@ -224,7 +280,7 @@ typedef struct check_verifier {
 int check_verifier_init(check_verifier *v, const char *cache,
 			const char *trusted_root, bool offline,
 			const cmd_registry_flags *f, ae_err *err);
-/* Removes the scratch directory. Cannot fail. */
+/* Removes the scratch directory, wipes the password. Cannot fail. */
 void check_verifier_dispose(check_verifier *v);
 /* The ld_contract_verify_fn of `check --verify-signatures` (SPEC §5.4):
  * 0 verified and bound to the claim, AE_EVERIFY a finding, AE_ETRANSIENT

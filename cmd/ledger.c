@@ -16,7 +16,6 @@
 
 #include <fcntl.h>
 #include <jansson.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -245,8 +244,7 @@ static ld_class item_class(const al_list *al, const char *issuer,
 typedef struct verify_pool {
 	ledger_items *items;
 	const ledger_verify_opts *o;
-	const char *cache;
-	char tmp[4096]; /* scratch for pulled bundles, removed at the end */
+	cmd_fetcher fetch; /* cache, --offline, scratch for pulled bundles */
 	size_t next;
 	pthread_mutex_t mu;
 } verify_pool;
@@ -340,36 +338,27 @@ static int item_take_verdict(ledger_item *it, const ev_verdict *v, ae_err *err)
 	return 0;
 }
 
-/* Verifies the pulled bundle `dir` against the pointer's claim (SPEC §5
- * rule 4: the certificate's issuer and identity must equal the claim, the
- * Rekor index must match, the predicate recipe must be the pointer's). */
-static int item_check_bundle(ledger_item *it, const char *dir,
+/* Verifies the pulled bundle against the pointer's claim (SPEC §5 rule 4:
+ * the certificate's issuer and identity must equal the claim, the Rekor
+ * index must match, the predicate recipe must be the pointer's). */
+static int item_check_bundle(ledger_item *it, const cmd_fetched *x,
 			     const char *trusted_root, ae_err *err)
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
-	ev_pointer_claim claim = {0};
+	ev_pointer_claim claim;
 	ev_verdict *v = NULL;
 	int rc;
 
-	claim.path = it->path;
-	claim.recipe = ld_pointer_recipe(it->ptr);
-	claim.profile = ld_pointer_profile(it->ptr);
-	claim.oci = str_or(ld_pointer_bundle_oci(it->ptr));
-	claim.digest = str_or(ld_pointer_bundle_digest(it->ptr));
-	claim.predicate_type = ld_pointer_predicate_type(it->ptr);
-	claim.attested_at = ld_pointer_attested_at(it->ptr);
+	cmd_pointer_claim(&claim, it->ptr, it->path);
 	claim.has_signer = true;
-	claim.signer_identity = ld_pointer_signer_identity(it->ptr);
-	claim.signer_issuer = ld_pointer_signer_issuer(it->ptr);
-	claim.rekor_index = ld_pointer_rekor_log_index(it->ptr);
-	claim.has_rekor_index = claim.rekor_index != 0;
-	vo.dir = dir;
+	vo.dir = x->root;
 	vo.input_kind = EV_INPUT_POINTER;
 	vo.pointer = &claim;
 	vo.trusted_root = trusted_root;
 	/* The pointer's digest is the artifact oci_pull just checked every
 	 * byte of: the signed statement's subject must name it. */
-	vo.artifact_digest = claim.digest;
+	vo.artifact_digest = x->digest;
+	vo.source = x->source;
 	rc = ev_evidence_verify(&v, &vo, err);
 	if (rc == 0)
 		rc = item_take_verdict(it, v, err);
@@ -379,29 +368,19 @@ static int item_check_bundle(ledger_item *it, const char *dir,
 
 /* Pulls, verifies and reads one item. Findings go into the item; only
  * out-of-memory comes back as an error. */
-static int item_verify(verify_pool *pool, ledger_item *it, size_t idx,
-		       ae_err *err)
+static int item_verify(verify_pool *pool, ledger_item *it, ae_err *err)
 {
-	oci_client_opts co = OCI_CLIENT_OPTS_INIT;
-	oci_pull_result res;
-	oci_client *client = NULL;
+	cmd_fetched x;
 	oci_ref ref;
 	ae_err e = {0};
-	char dest[4200], dir[4300];
 	int rc;
 
 	if (it->vote != LD_VOTE_CLAIMED)
 		return 0;
-	snprintf(dest, sizeof(dest), "%s/%zu", pool->tmp, idx);
-	co.plain_http = pool->o->plain_http;
 	rc = oci_ref_parse(&ref, str_or(ld_pointer_bundle_oci(it->ptr)), &e);
-	if (rc == 0 && !pool->o->offline)
-		rc = oci_client_new(&client, &ref, &co, &e);
 	if (rc == 0)
-		rc = oci_pull(&res, client,
-			      str_or(ld_pointer_bundle_digest(it->ptr)),
-			      pool->cache, dest, &e);
-	oci_client_free(client);
+		rc = cmd_fetch(&x, &pool->fetch, &ref,
+			       str_or(ld_pointer_bundle_digest(it->ptr)), &e);
 	if (rc == AE_ERR)
 		return ae_fail(err, rc, "%s", e.msg);
 	if (rc < 0) {
@@ -409,12 +388,10 @@ static int item_verify(verify_pool *pool, ledger_item *it, size_t idx,
 		item_void(it, "bundle fetch: %s", e.msg);
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%s/summary-bundle", dest);
-	if (access(dir, F_OK) != 0)
-		snprintf(dir, sizeof(dir), "%s", dest);
-	rc = item_check_bundle(it, dir, pool->o->trusted_root, err);
+	rc = item_check_bundle(it, &x, pool->o->trusted_root, err);
 	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
-		rc = item_read_ctrf(it, dir, err);
+		rc = item_read_ctrf(it, x.root, err);
+	cmd_fetched_remove(&x);
 	return rc;
 }
 
@@ -430,48 +407,31 @@ static void *verify_worker(void *arg)
 		pthread_mutex_unlock(&pool->mu);
 		if (i >= pool->items->n)
 			break;
-		if (item_verify(pool, &pool->items->v[i], i, &err) < 0)
+		if (item_verify(pool, &pool->items->v[i], &err) < 0)
 			item_void(&pool->items->v[i], "%s", err.msg);
 	}
 	return NULL;
-}
-
-/* Removes the scratch tree of pulled bundles. */
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
 }
 
 /* Verifies every claimed item with `o->jobs` threads. */
 static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 			       ae_err *err)
 {
-	verify_pool pool = {items, o, o->cache,
-			    "",	   0, PTHREAD_MUTEX_INITIALIZER};
-	char cache[4096];
+	verify_pool pool;
 	pthread_t th[64];
 	unsigned n = o->jobs, started = 0;
-	const char *tmp = getenv("TMPDIR");
-	int rc = 0;
+	int rc;
 
-	if (pool.cache == NULL) {
-		rc = oci_cache_default(cache, sizeof(cache), err);
-		if (rc < 0)
-			return rc;
-		pool.cache = cache;
+	memset(&pool, 0, sizeof(pool));
+	pool.items = items;
+	pool.o = o;
+	pthread_mutex_init(&pool.mu, NULL);
+	rc = cmd_fetcher_init(&pool.fetch, o->cache, o->offline, "ledger", err);
+	if (rc < 0) {
+		pthread_mutex_destroy(&pool.mu);
+		return rc;
 	}
-	snprintf(pool.tmp, sizeof(pool.tmp), "%s/aicr-ledger-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(pool.tmp) == NULL)
-		return ae_fail(err, AE_EIO,
-			       "cannot create a scratch directory");
+	pool.fetch.co.plain_http = o->plain_http;
 	if (n > items->n)
 		n = items->n ? (unsigned)items->n : 1;
 	for (; started < n; started++) {
@@ -484,8 +444,9 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 		pthread_join(th[i], NULL);
 	for (size_t i = 0; i < items->n; i++)
 		items->transient |= items->v[i].transient;
-	nftw(pool.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return rc;
+	cmd_fetcher_dispose(&pool.fetch);
+	pthread_mutex_destroy(&pool.mu);
+	return 0;
 }
 
 /* Reads one pointer's claim and classifies the claimed signer. A pointer

@@ -8,6 +8,7 @@
  */
 #include "cmd/cmd.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,36 +111,53 @@ static void cmd_progress(void *ctx, const char *what, uint64_t done,
 	fflush(stderr);
 }
 
-int cmd_registry_client(oci_client **out, const oci_ref *ref,
-			const cmd_registry_flags *f, bool push, ae_err *err)
+void cmd_password_free(char *password)
+{
+	if (password == NULL)
+		return;
+	OPENSSL_cleanse(password, strlen(password));
+	free(password);
+}
+
+int cmd_registry_opts(oci_client_opts *o, char **password_out,
+		      const cmd_registry_flags *f, bool push, ae_err *err)
 {
 	static int last = -1;
-	oci_client_opts o = OCI_CLIENT_OPTS_INIT;
-	char *password = NULL;
-	int rc = 0;
+	int rc;
 
-	*out = NULL;
+	*o = (oci_client_opts)OCI_CLIENT_OPTS_INIT;
+	*password_out = NULL;
 	if (f->password_stdin) {
-		rc = cmd_read_password(&password, err);
+		rc = cmd_read_password(password_out, err);
 		if (rc < 0)
 			return rc;
 	}
-	o.username = f->username;
-	o.password = password;
-	o.docker_config = f->docker_config;
-	o.ca_file = f->ca_file;
-	o.insecure_tls = f->insecure_tls;
-	o.plain_http = f->plain_http;
-	o.push = push;
+	o->username = f->username;
+	o->password = *password_out;
+	o->docker_config = f->docker_config;
+	o->ca_file = f->ca_file;
+	o->insecure_tls = f->insecure_tls;
+	o->plain_http = f->plain_http;
+	o->push = push;
 	if (isatty(2)) {
-		o.progress = cmd_progress;
-		o.progress_ctx = &last;
+		o->progress = cmd_progress;
+		o->progress_ctx = &last;
 	}
-	rc = oci_client_new(out, ref, &o, err);
-	if (password != NULL) {
-		memset(password, 0, strlen(password));
-		free(password);
-	}
+	return 0;
+}
+
+int cmd_registry_client(oci_client **out, const oci_ref *ref,
+			const cmd_registry_flags *f, bool push, ae_err *err)
+{
+	oci_client_opts o;
+	char *password = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = cmd_registry_opts(&o, &password, f, push, err);
+	if (rc == 0)
+		rc = oci_client_new(out, ref, &o, err);
+	cmd_password_free(password);
 	return rc;
 }
 

@@ -1,8 +1,20 @@
 /* cmd/verify.c -- `aicr-evidence verify INPUT`: is it intact, who signed it
  *
- * Detects the input form (reference §9.1), reads a pointer's claims, runs
- * ev_evidence_verify and prints the report; the process exit is the verdict
- * (SPEC §4: 0 valid, 1 a phase failed, 2 invalid, 3 no verdict, 64 usage).
+ * Detects the input form (reference §9.1) and materializes the bundle
+ * (§9.2 step 1): a directory is used as it is; an OCI reference is pulled
+ * by digest; a pointer is pulled by its bundle.digest from the repository
+ * of its bundle.oci (the tag is ignored: the digest is the pin, §8.3).
+ * Where the bundle comes from is decided before any network I/O, so a
+ * tag-only reference is refused without touching the registry. Pulls go
+ * through the content-addressed cache (cmd/fetch.c, shared with check and
+ * ledger); --offline reads only the cache. A pointer that names no digest
+ * (emitted, not pushed) is verified against the bundle beside it, and
+ * --bundle DIR names a local copy explicitly: its deterministic artifact
+ * digest must then equal the pointer's. Then ev_evidence_verify runs the
+ * steps and the process exit is the verdict (SPEC §4: 0 valid, 1 a phase
+ * failed, 2 invalid, 3 no verdict, 64 usage). A pull that fails is
+ * recorded on the materialize step: transient faults (5xx, 429, no
+ * answer) are no verdict, 401/403/404 and digest mismatches invalid.
  */
 #include "cmd/cmd.h"
 #include "evidence/evidence.h"
@@ -19,35 +31,82 @@ static void verify_usage(FILE *f)
 {
 	fputs("usage: aicr-evidence verify INPUT [--format text|json] [-o F]\n"
 	      "         [--expected-issuer I] [--expected-identity-regexp RE]\n"
-	      "         [--trusted-root F]\n"
+	      "         [--trusted-root F] [--cache DIR] [--offline]\n"
+	      "         [--allow-unpinned-tag] [--bundle DIR|REF] "
+	      "[registry flags]\n"
 	      "\n"
-	      "INPUT is a bundle directory (OUT or OUT/summary-bundle) or a\n"
-	      "pointer file. Exit: 0 valid, 1 valid but a phase recorded\n"
-	      "failures, 2 invalid, 3 no verdict, 64 usage.\n",
+	      "INPUT is a bundle directory (OUT or OUT/summary-bundle), a\n"
+	      "pointer file, or an OCI reference "
+	      "([oci://]reg/repo@sha256:...).\n"
+	      "OCI inputs and pointers are pulled by digest through the cache\n"
+	      "(--cache, default $XDG_CACHE_HOME/aicr-evidence); --offline\n"
+	      "reads only the cache. A tag-only reference is refused unless\n"
+	      "--allow-unpinned-tag. A pointer without bundle.digest (not\n"
+	      "pushed) is verified against the bundle beside it; --bundle DIR\n"
+	      "verifies a pointer against a local copy instead of pulling,\n"
+	      "--bundle REF pulls from another repository.\n"
+	      "Exit: 0 valid, 1 valid but a phase recorded failures, 2\n"
+	      "invalid, 3 no verdict (e.g. registry down), 64 usage.\n\n",
 	      f);
+	cmd_registry_help(f);
 }
 
 typedef struct verify_args {
-	const char *input, *format, *output;
+	const char *input, *format, *output, *cache, *bundle;
+	bool offline, allow_unpinned;
+	cmd_registry_flags reg;
 	ev_verify_opts o;
 } verify_args;
+
+/* Consumes a flag that takes a value: 1 consumed, 0 not one of these, -1
+ * the value is missing. */
+static int verify_value_flag(verify_args *a, int argc, char **argv, int *i)
+{
+	static const char *names[] = {"--format",
+				      "-t",
+				      "-o",
+				      "--output",
+				      "--expected-issuer",
+				      "--expected-identity-regexp",
+				      "--trusted-root",
+				      "--cache",
+				      "--bundle"};
+	const char **slots[] = {&a->format,
+				&a->format,
+				&a->output,
+				&a->output,
+				&a->o.expected_issuer,
+				&a->o.expected_identity_re,
+				&a->o.trusted_root,
+				&a->cache,
+				&a->bundle};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (strcmp(argv[*i], names[k]) != 0)
+			continue;
+		if (*i + 1 >= argc)
+			return -1;
+		*slots[k] = argv[++*i];
+		return 1;
+	}
+	return 0;
+}
 
 static int verify_parse(verify_args *a, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
-		bool has = i + 1 < argc;
-		if ((strcmp(f, "--format") == 0 || strcmp(f, "-t") == 0) && has)
-			a->format = argv[++i];
-		else if ((strcmp(f, "-o") == 0 || strcmp(f, "--output") == 0) &&
-			 has)
-			a->output = argv[++i];
-		else if (strcmp(f, "--expected-issuer") == 0 && has)
-			a->o.expected_issuer = argv[++i];
-		else if (strcmp(f, "--expected-identity-regexp") == 0 && has)
-			a->o.expected_identity_re = argv[++i];
-		else if (strcmp(f, "--trusted-root") == 0 && has)
-			a->o.trusted_root = argv[++i];
+		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
+		if (r == 0)
+			r = verify_value_flag(a, argc, argv, &i);
+		if (r < 0)
+			return cmd_usage_error("verify", "%s needs a value", f);
+		if (r > 0)
+			continue;
+		if (strcmp(f, "--offline") == 0)
+			a->offline = true;
+		else if (strcmp(f, "--allow-unpinned-tag") == 0)
+			a->allow_unpinned = true;
 		else if (f[0] == '-' && f[1] != '\0')
 			return cmd_usage_error("verify",
 					       "unknown or incomplete option "
@@ -64,42 +123,123 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
 		return cmd_usage_error("verify",
 				       "--format must be text or json");
+	return cmd_registry_check(&a->reg, "verify");
+}
+
+/* Where the bundle comes from, decided before any network I/O. */
+typedef struct verify_plan {
+	bool pull;			/* else the local directory `dir` */
+	oci_ref ref;			/* pull: the repository */
+	char digest[AE_DIGEST_STR_LEN]; /* pull: the pin, "" = resolve tag */
+	char dir[4096];			/* local */
+	const char *why;		/* local: the materialize detail */
+} verify_plan;
+
+/* The tag-only rule (reference §8.3) on what is about to be pulled: a pin
+ * is required unless --allow-unpinned-tag, and --offline cannot resolve a
+ * tag (the cache is content-addressed). 0 or the usage exit status. */
+static int verify_pin_rule(verify_plan *pl, const verify_args *a)
+{
+	ae_err err = {0};
+
+	pl->pull = true;
+	if (pl->digest[0] == '\0')
+		snprintf(pl->digest, sizeof(pl->digest), "%s", pl->ref.digest);
+	if (pl->digest[0] != '\0')
+		return 0;
+	if (oci_ref_require_pinned(&pl->ref, a->allow_unpinned, &err) < 0)
+		return cmd_usage_error("verify", "%s", err.msg);
+	if (a->offline)
+		return cmd_usage_error("verify",
+				       "--offline needs a digest: a tag-only "
+				       "reference names nothing in the cache");
 	return 0;
 }
 
-/* Reads a pointer (ledger/ parser, strict) and copies its claims into
- * `c`; the strings stay owned by *p. */
-static int verify_pointer(ev_pointer_claim *c, ld_pointer **p, const char *path,
-			  ae_err *err)
+/* Parses a reference given on the command line; the usage exit status
+ * when it is not one. */
+static int verify_ref_arg(oci_ref *ref, const char *s, const char *what)
 {
-	int rc = ld_pointer_read(p, AT_FDCWD, path, err);
+	ae_err err = {0};
 
-	if (rc < 0)
-		return rc;
-	c->path = path;
-	c->recipe = ld_pointer_recipe(*p);
-	c->profile = ld_pointer_profile(*p);
-	c->oci = ld_pointer_bundle_oci(*p);
-	c->digest = ld_pointer_bundle_digest(*p);
-	c->predicate_type = ld_pointer_predicate_type(*p);
-	c->attested_at = ld_pointer_attested_at(*p);
-	c->has_signer = ld_pointer_is_signed(*p);
-	c->signer_identity = ld_pointer_signer_identity(*p);
-	c->signer_issuer = ld_pointer_signer_issuer(*p);
-	/* Index 0 is written absent (reference §1.1). */
-	c->rekor_index = ld_pointer_rekor_log_index(*p);
-	c->has_rekor_index = c->rekor_index != 0;
+	if (oci_ref_parse(ref, s, &err) < 0)
+		return cmd_usage_error("verify", "%s: %s", what, err.msg);
 	return 0;
 }
 
-/* The deterministic artifact digest of a signed bundle in `dir` (or its
- * summary-bundle/), which the signed statement's subject must name (SPEC
- * §3). NULL when unsigned or when the tree cannot be packed (the
- * inventory step reports why). Caller frees. */
-static char *verify_artifact_digest(const char *dir)
+/* A directory given with --bundle, or the one holding the pointer. */
+static void verify_plan_local(verify_plan *pl, const char *dir, const char *why)
 {
-	char sb[4096], att[4200];
-	oci_artifact *a = NULL;
+	pl->pull = false;
+	snprintf(pl->dir, sizeof(pl->dir), "%s", dir);
+	pl->why = why;
+}
+
+/* --bundle for a pointer: a directory is a local copy; anything else is a
+ * reference whose repository replaces bundle.oci's (the pointer's digest
+ * stays the pin and must not be contradicted). */
+static int verify_plan_bundle(verify_plan *pl, const verify_args *a,
+			      const ev_pointer_claim *c)
+{
+	struct stat st;
+	int status;
+
+	if (stat(a->bundle, &st) == 0 && S_ISDIR(st.st_mode)) {
+		verify_plan_local(pl, a->bundle,
+				  "local bundle given with --bundle");
+		return 0;
+	}
+	status = verify_ref_arg(&pl->ref, a->bundle, "--bundle");
+	if (status != 0)
+		return status;
+	if (c->digest[0] != '\0' && pl->ref.digest[0] != '\0' &&
+	    strcmp(c->digest, pl->ref.digest) != 0)
+		return cmd_usage_error("verify",
+				       "--bundle pins %s but the pointer pins "
+				       "%s",
+				       pl->ref.digest, c->digest);
+	snprintf(pl->digest, sizeof(pl->digest), "%s", c->digest);
+	return verify_pin_rule(pl, a);
+}
+
+/* A pointer: pull bundle.oci's repository at bundle.digest; no digest
+ * (emitted, not pushed: the pointer rules then forbid bundle.oci too)
+ * means the bundle beside the pointer. `pdir` is a copy of the pointer
+ * path that dirname may edit. */
+static int verify_plan_pointer(verify_plan *pl, const verify_args *a,
+			       const ev_pointer_claim *c, char *pdir)
+{
+	ae_err err = {0};
+
+	if (a->bundle != NULL)
+		return verify_plan_bundle(pl, a, c);
+	if (c->digest[0] == '\0') {
+		verify_plan_local(pl, dirname(pdir),
+				  "pointer not pushed (no bundle.digest): "
+				  "the bundle beside it");
+		return 0;
+	}
+	if (c->oci[0] == '\0' || oci_ref_parse(&pl->ref, c->oci, &err) < 0) {
+		fprintf(stderr,
+			"aicr-evidence: %s: bundle.oci is not a registry "
+			"reference%s%s\n",
+			a->input, err.msg[0] ? ": " : "", err.msg);
+		cmd_hint("name the bundle with --bundle REF or --bundle DIR");
+		return cmd_exit_code(CMD_ERROR);
+	}
+	snprintf(pl->digest, sizeof(pl->digest), "%s", c->digest);
+	return verify_pin_rule(pl, a);
+}
+
+/* The deterministic artifact digest of the bundle tree in `dir` (or its
+ * summary-bundle/), which the signed statement's subject and a pointer's
+ * bundle.digest must name (SPEC §3). Computed when the bundle is signed or
+ * `always`; NULL when it cannot be packed (the inventory step reports
+ * why). Caller frees. */
+static char *verify_artifact_digest(const char *dir, bool always)
+{
+	char sb[4200], att[4300];
+	oci_artifact *art = NULL;
 	ae_err err = {0};
 	char *d = NULL;
 	struct stat st;
@@ -108,12 +248,66 @@ static char *verify_artifact_digest(const char *dir)
 	if (stat(sb, &st) != 0 || !S_ISDIR(st.st_mode))
 		snprintf(sb, sizeof(sb), "%s", dir);
 	snprintf(att, sizeof(att), "%s/attestation.intoto.jsonl", sb);
-	if (lstat(att, &st) != 0)
+	if (!always && lstat(att, &st) != 0)
 		return NULL;
-	if (oci_artifact_build(&a, sb, NULL, &err) == 0)
-		d = strdup(a->manifest_digest);
-	oci_artifact_free(a);
+	if (oci_artifact_build(&art, sb, NULL, &err) == 0)
+		d = strdup(art->manifest_digest);
+	oci_artifact_free(art);
 	return d;
+}
+
+/* What a failed pull tells the operator to try. */
+static const char *verify_fetch_hint(int rc, bool offline)
+{
+	switch (rc) {
+	case AE_EAUTH:
+		return "the registry refused access: pass --registry-username "
+		       "with --registry-password-stdin, or log in (docker "
+		       "config.json)";
+	case AE_ENOTFOUND:
+		return offline ? "--offline reads only the cache: verify once "
+				 "without --offline to fill it"
+			       : "the registry has no such artifact: was it "
+				 "pushed (aicr-evidence push OUT --to REF)? a "
+				 "local copy verifies with --bundle DIR";
+	case AE_ETRANSIENT:
+	case AE_EIO:
+		return "the registry or the cache did not answer: retry later";
+	default:
+		return NULL;
+	}
+}
+
+/* Pulls the planned bundle; a failure goes into the options for the
+ * materialize step to record (reference §9.3), and is said on stderr. */
+static int verify_pull(cmd_fetched *x, cmd_fetcher *f, verify_args *a,
+		       const verify_plan *pl, ae_err *ferr)
+{
+	char *password = NULL;
+	int rc;
+
+	rc = cmd_fetcher_init(f, a->cache, a->offline, "verify", ferr);
+	if (rc == 0)
+		rc = cmd_registry_opts(&f->co, &password, &a->reg, false, ferr);
+	if (rc == 0)
+		rc = cmd_fetch(x, f, &pl->ref, pl->digest, ferr);
+	cmd_password_free(password);
+	if (rc == AE_ERR)
+		return rc;
+	if (rc < 0) {
+		a->o.fetch_rc = rc;
+		a->o.fetch_detail = ferr->msg;
+		a->o.fetch_hint = verify_fetch_hint(rc, a->offline);
+		a->o.fetch_http_status = x->http_status;
+		cmd_error(a->input, ferr);
+		if (a->o.fetch_hint != NULL)
+			cmd_hint("%s", a->o.fetch_hint);
+		return 0;
+	}
+	a->o.dir = x->root;
+	a->o.artifact_digest = x->digest;
+	a->o.source = x->source;
+	return 0;
 }
 
 /* Maps the verdict to SPEC §4 exit numbers through cmd_exit_code. */
@@ -131,57 +325,17 @@ static int verify_exit(int verdict)
 	}
 }
 
-int cmd_verify(int argc, char **argv)
+/* Writes the report; the exit status is the verdict's. */
+static int verify_report(const verify_args *a, const ev_verdict *v)
 {
-	verify_args a = {NULL, "text", NULL, EV_VERIFY_OPTS_INIT};
-	ev_pointer_claim claim;
-	ld_pointer *ptr = NULL;
-	ev_verdict *v = NULL;
-	char *dir = NULL, *artifact = NULL;
 	cmd_output out;
 	ae_err err = {0};
 	ae_buf rep;
-	int rc, status;
+	int rc;
 
-	memset(&claim, 0, sizeof(claim));
-	if (cmd_wants_help(argc, argv)) {
-		verify_usage(stdout);
-		return cmd_exit_code(CMD_OK);
-	}
-	status = verify_parse(&a, argc, argv);
-	if (status != 0)
-		return status;
-	rc = ev_input_detect(&a.o.input_kind, a.input, &err);
-	if (rc == 0 && a.o.input_kind == EV_INPUT_OCI)
-		rc = ae_fail(&err, AE_EINVAL,
-			     "OCI inputs need the registry client, not in "
-			     "this build yet");
-	if (rc == 0 && a.o.input_kind == EV_INPUT_POINTER) {
-		rc = verify_pointer(&claim, &ptr, a.input, &err);
-		/* Until the registry client lands, a pointer is verified
-		 * against the bundle emitted next to it (OUT/pointer.yaml
-		 * beside OUT/summary-bundle). */
-		dir = strdup(a.input);
-		if (rc == 0 && dir == NULL)
-			rc = ae_fail(&err, AE_ERR, "out of memory");
-		a.o.pointer = &claim;
-		a.o.dir = dir ? dirname(dir) : NULL;
-	} else {
-		a.o.dir = a.input;
-	}
-	if (rc == 0) {
-		artifact = verify_artifact_digest(a.o.dir);
-		a.o.artifact_digest = artifact;
-		rc = ev_evidence_verify(&v, &a.o, &err);
-	}
-	if (rc < 0) {
-		cmd_error(a.input, &err);
-		status = cmd_exit_code(cmd_outcome_from_rc(rc));
-		goto done;
-	}
-	rc = strcmp(a.format, "json") == 0 ? ev_verdict_json(&rep, v, &err)
-					   : ev_verdict_text(&rep, v, &err);
-	cmd_output_init(&out, a.output);
+	rc = strcmp(a->format, "json") == 0 ? ev_verdict_json(&rep, v, &err)
+					    : ev_verdict_text(&rep, v, &err);
+	cmd_output_init(&out, a->output);
 	if (rc == 0)
 		rc = cmd_output_write(&out, rep.data, rep.len);
 	ae_buf_dispose(&rep);
@@ -189,14 +343,100 @@ int cmd_verify(int argc, char **argv)
 		rc = cmd_output_close(&out, &err);
 	else
 		ae_buf_dispose(&out.buf);
-	status = rc < 0 ? cmd_exit_code(CMD_ERROR)
-			: verify_exit(ev_verdict_exit(v));
-	if (rc < 0)
+	if (rc < 0) {
 		cmd_error("report", &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	return verify_exit(ev_verdict_exit(v));
+}
+
+/* Decides where the bundle comes from: 0, or an exit status. */
+static int verify_plan_input(verify_plan *pl, verify_args *a,
+			     ev_pointer_claim *claim, ld_pointer **ptr,
+			     char **pdir)
+{
+	ae_err err = {0};
+	int status;
+
+	if (ev_input_detect(&a->o.input_kind, a->input, &err) < 0) {
+		cmd_error(a->input, &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	if (a->bundle != NULL && a->o.input_kind != EV_INPUT_POINTER)
+		return cmd_usage_error("verify",
+				       "--bundle applies to pointer inputs");
+	switch (a->o.input_kind) {
+	case EV_INPUT_OCI:
+		status = verify_ref_arg(&pl->ref, a->input, "reference");
+		return status != 0 ? status : verify_pin_rule(pl, a);
+	case EV_INPUT_POINTER:
+		if (ld_pointer_read(ptr, AT_FDCWD, a->input, &err) < 0) {
+			cmd_error(a->input, &err);
+			return cmd_exit_code(cmd_outcome_from_rc(err.code));
+		}
+		cmd_pointer_claim(claim, *ptr, a->input);
+		a->o.pointer = claim;
+		*pdir = strdup(a->input);
+		if (*pdir == NULL)
+			return cmd_exit_code(CMD_ERROR);
+		return verify_plan_pointer(pl, a, claim, *pdir);
+	default:
+		verify_plan_local(pl, a->input, NULL);
+		return 0;
+	}
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	verify_args a = {NULL,	"text", NULL,
+			 NULL,	NULL,	false,
+			 false, {0},	EV_VERIFY_OPTS_INIT};
+	verify_plan pl;
+	ev_pointer_claim claim;
+	ld_pointer *ptr = NULL;
+	ev_verdict *v = NULL;
+	cmd_fetcher f;
+	cmd_fetched x;
+	char *pdir = NULL, *artifact = NULL;
+	ae_err err = {0}, ferr = {0};
+	int rc, status;
+
+	memset(&claim, 0, sizeof(claim));
+	memset(&pl, 0, sizeof(pl));
+	memset(&f, 0, sizeof(f));
+	memset(&x, 0, sizeof(x));
+	if (cmd_wants_help(argc, argv)) {
+		verify_usage(stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	status = verify_parse(&a, argc, argv);
+	if (status == 0)
+		status = verify_plan_input(&pl, &a, &claim, &ptr, &pdir);
+	if (status != 0)
+		goto done;
+	if (pl.pull) {
+		rc = verify_pull(&x, &f, &a, &pl, &ferr);
+	} else {
+		a.o.dir = pl.dir;
+		a.o.source = pl.why;
+		artifact = verify_artifact_digest(
+			pl.dir, a.o.pointer != NULL && claim.digest[0] != '\0');
+		a.o.artifact_digest = artifact;
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = ev_evidence_verify(&v, &a.o, &err);
+	if (rc < 0) {
+		cmd_error(a.input, err.msg[0] ? &err : &ferr);
+		status = cmd_exit_code(cmd_outcome_from_rc(rc));
+		goto done;
+	}
+	status = verify_report(&a, v);
 done:
 	ev_verdict_free(v);
 	ld_pointer_free(ptr);
+	cmd_fetcher_dispose(&f);
 	free(artifact);
-	free(dir);
+	free(pdir);
 	return status;
 }

@@ -47,8 +47,13 @@ expect_rc 0 "a signed bundle verifies"
 [ "$(rep '.steps[]|select(.name=="signature-verify")|.status')" = passed ] && ok "signature step passed" || bad "signature step passed"
 [ "$(rep 'has("pending")')" = false ] && ok "a signed bundle is not pending" || bad "a signed bundle is not pending"
 
-run verify "$W/out/pointer.yaml" --trusted-root "$TR" --format json
+# signed, not pushed: the pointer pins a digest no registry holds yet, so
+# the local copy is named with --bundle (its artifact digest must match)
+run verify "$W/out/pointer.yaml" --bundle "$W/out" --trusted-root "$TR" --format json
 expect_rc 0 "the signed pointer verifies (claims match the certificate)"
+run verify "$W/out/pointer.yaml" --trusted-root "$TR" --format json --cache "$W/nocache" --offline
+expect_rc 2 "without --bundle the pointer is pulled: not in the cache, exit 2"
+[ "$(rep .failureCause.class)" = not-found ] && ok "not pushed: class not-found" || bad "not pushed: class not-found"
 
 run verify "$W/out" --trusted-root "$TR" --expected-issuer https://accounts.example.test \
 	--expected-identity-regexp 'alice@example\.test'
@@ -66,7 +71,7 @@ claim() { # NAME SED
 	rm -rf "$W/$1"
 	cp -r "$W/out" "$W/$1"
 	sed -i "$2" "$W/$1/pointer.yaml"
-	run verify "$W/$1/pointer.yaml" --trusted-root "$TR" --format json
+	run verify "$W/$1/pointer.yaml" --bundle "$W/$1" --trusted-root "$TR" --format json
 }
 claim idm 's/alice@example.test/bob@example.test/'
 expect_rc 2 "a claimed identity that differs from the certificate: exit 2"
@@ -105,7 +110,7 @@ if reg_start "$W/reg"; then
 	run pull "$REG_HOST/acme/evidence@$pd" --to "$W/pulled/summary-bundle" --registry-plain-http
 	expect_rc 0 "the pushed bundle pulls by the pointer's digest"
 	cp "$W/pushed/pointer.yaml" "$W/pulled/pointer.yaml"
-	run verify "$W/pulled/pointer.yaml" --trusted-root "$TR" --format json
+	run verify "$W/pulled/pointer.yaml" --bundle "$W/pulled" --trusted-root "$TR" --format json
 	expect_rc 0 "the pulled bundle verifies with its pointer"
 	[ "$(rep .signer.identity)" = alice@example.test ] && ok "pulled bundle: signer from the certificate" || bad "pulled bundle: signer from the certificate"
 else
@@ -127,7 +132,7 @@ case "$dest" in recipes/evidence/h100-eks-ubuntu-training/[0-9a-f]*/sha256-*.yam
 [ -f "$dest" ] && [ ! -e u/pointer.yaml ] && ok "the flat pointer moved" || bad "the flat pointer moved"
 grep -q 'identity: alice@example.test' "$dest" && ok "the relocated pointer is signed" || bad "the relocated pointer is signed"
 cp "$dest" u/pointer.yaml
-run verify u/pointer.yaml --trusted-root "$TR" --format json
+run verify u/pointer.yaml --bundle u --trusted-root "$TR" --format json
 expect_rc 0 "the bundle signed later verifies with its pointer"
 run sign u --ref localhost:5000/acme/evidence --identity-token "$TOKEN" \
 	--signing-config "$SC" --trusted-root "$TR" --yes

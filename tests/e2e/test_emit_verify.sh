@@ -184,10 +184,12 @@ cat >>"$W/claim/pointer.yaml" <<'P'
 P
 sed -i -e 's/^  - attestedAt:/  - signer:\n      identity: someone@example.com\n      issuer: https:\/\/github.com\/login\/oauth\n    attestedAt:/' \
 	-e "s/digest: \"\"/digest: sha256:$(printf 'a%.0s' $(seq 64))/" -e 's/oci: ""/oci: ghcr.io\/o\/r:t/' "$W/claim/pointer.yaml"
-run verify "$W/claim/pointer.yaml" --format json
+# the pointer names a pushed artifact; --bundle verifies the local copy
+run verify "$W/claim/pointer.yaml" --bundle "$W/claim" --format json
 expect_rc 2 "a pointer claiming a signer on an unsigned bundle: exit 2"
 expect_step signature-verify failed "claimed signer without signature fails the signature step"
 [ "$(rep .failureCause.class)" = signature ] && ok "claimed signer without signature: class signature" || bad "claimed signer without signature: class signature"
+expect_row manifest-hash-check bundle.digest 'artifact digest mismatch' "the local copy is not the artifact the pointer pins: sub-row"
 
 mkdir -p "$W/notabundle"
 run verify "$W/notabundle" --format json

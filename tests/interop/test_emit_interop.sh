@@ -46,7 +46,7 @@ for sc in signing_config.json signing_config_rekor2.json; do
 	else
 		ok "$sc: sigstore-js rejects another identity"
 	fi
-	run verify "$out/pointer.yaml" --trusted-root "$TR" \
+	run verify "$out/pointer.yaml" --bundle "$out" --trusted-root "$TR" \
 		--expected-issuer https://accounts.example.test \
 		--expected-identity-regexp 'alice@example\.test'
 	expect_rc 0 "$sc: aicr-evidence verify accepts the pointer"

@@ -1,0 +1,164 @@
+/* cmd/fetch.c -- fetching a bundle by digest for verification: shared by
+ * `verify` (OCI and pointer inputs), `check --verify-signatures` and
+ * `ledger --verify`
+ *
+ * A fetcher holds what every fetch of one command run shares: the
+ * content-addressed cache, --offline, the registry options, and a scratch
+ * directory that receives each pulled tree under a fresh name (so worker
+ * threads never collide) and is removed with everything in it at the end.
+ * A fetch pulls `registry/repo@digest` through oci_pull, which verifies
+ * every manifest and blob against the digest before keeping or extracting
+ * it, so the tree handed to ev_evidence_verify is the artifact the digest
+ * names whatever a tag says. --offline never creates a client (STYLE
+ * §3.9): the cache alone answers.
+ */
+#include "cmd/cmd.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_fetcher_init(cmd_fetcher *f, const char *cache, bool offline,
+		     const char *what, ae_err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->offline = offline;
+	atomic_init(&f->seq, 0);
+	if (cache != NULL) {
+		if (strlen(cache) >= sizeof(f->cache))
+			return ae_fail(err, AE_ETOOBIG,
+				       "--cache path too long");
+		snprintf(f->cache, sizeof(f->cache), "%s", cache);
+	} else {
+		rc = oci_cache_default(f->cache, sizeof(f->cache), err);
+		if (rc < 0)
+			return rc;
+	}
+	snprintf(f->tmp, sizeof(f->tmp), "%s/aicr-%s-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp", what);
+	if (mkdtemp(f->tmp) == NULL) {
+		f->tmp[0] = '\0';
+		return ae_fail(err, AE_EIO,
+			       "cannot create a scratch directory");
+	}
+	return 0;
+}
+
+/* Removes one entry of a scratch tree (nftw, depth first, no symlinks
+ * followed: the tree was extracted by oci/, which creates none). */
+static int fetch_rm(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void cmd_scratch_remove(const char *path)
+{
+	if (path != NULL && path[0] != '\0')
+		nftw(path, fetch_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void cmd_fetcher_dispose(cmd_fetcher *f)
+{
+	cmd_scratch_remove(f->tmp);
+	f->tmp[0] = '\0';
+}
+
+/* "pulled reg/repo@sha256:… (signed: referrer sha256:…)" and friends, the
+ * materialize step's detail. */
+static void fetch_describe(cmd_fetched *x, const cmd_fetcher *f,
+			   const oci_ref *ref)
+{
+	char sig[AE_DIGEST_STR_LEN + 32];
+
+	if (x->res.signed_)
+		snprintf(sig, sizeof(sig), "signature referrer %s",
+			 x->res.referrer_digest);
+	else
+		snprintf(sig, sizeof(sig), "no signature referrer");
+	snprintf(x->source, sizeof(x->source), "%s %s/%s@%s (%s)",
+		 f->offline ? "from the cache (offline):" : "pulled",
+		 ref->registry, ref->repo, x->digest, sig);
+}
+
+/* The scratch name of the next fetch, and its summary root once pulled. */
+static void fetch_paths(cmd_fetched *x, cmd_fetcher *f)
+{
+	snprintf(x->dest, sizeof(x->dest), "%s/%zu", f->tmp,
+		 atomic_fetch_add(&f->seq, 1));
+	snprintf(x->root, sizeof(x->root), "%s/summary-bundle", x->dest);
+}
+
+int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
+	      const char *digest, ae_err *err)
+{
+	oci_client *c = NULL;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	fetch_paths(out, f);
+	snprintf(out->digest, sizeof(out->digest), "%s",
+		 digest && *digest ? digest : ref->digest);
+	if (!f->offline)
+		rc = oci_client_new(&c, ref, &f->co, err);
+	if (rc == 0 && out->digest[0] == '\0' && c == NULL)
+		rc = ae_fail(err, AE_EINVAL,
+			     "--offline needs a digest: the cache is "
+			     "content-addressed and a tag names nothing in "
+			     "it");
+	else if (rc == 0 && out->digest[0] == '\0')
+		rc = oci_tag_resolve(out->digest, c,
+				     ref->tag[0] ? ref->tag : "latest", err);
+	if (rc == 0)
+		rc = oci_pull(&out->res, c, out->digest, f->cache, out->dest,
+			      err);
+	out->http_status = oci_client_last_status(c);
+	oci_client_free(c);
+	if (rc < 0) {
+		out->dest[0] = out->root[0] = '\0';
+		return rc;
+	}
+	if (access(out->root, F_OK) != 0)
+		snprintf(out->root, sizeof(out->root), "%s", out->dest);
+	fetch_describe(out, f, ref);
+	return 0;
+}
+
+void cmd_fetched_remove(cmd_fetched *x)
+{
+	cmd_scratch_remove(x->dest);
+	x->dest[0] = x->root[0] = '\0';
+}
+
+void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
+		       const char *path)
+{
+	const char *oci = ld_pointer_bundle_oci(p);
+	const char *digest = ld_pointer_bundle_digest(p);
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	c->recipe = ld_pointer_recipe(p);
+	c->profile = ld_pointer_profile(p);
+	c->oci = oci ? oci : "";
+	c->digest = digest ? digest : "";
+	c->predicate_type = ld_pointer_predicate_type(p);
+	c->attested_at = ld_pointer_attested_at(p);
+	c->has_signer = ld_pointer_is_signed(p);
+	c->signer_identity = ld_pointer_signer_identity(p);
+	c->signer_issuer = ld_pointer_signer_issuer(p);
+	/* Index 0 is written absent (reference §1.1). */
+	c->rekor_index = ld_pointer_rekor_log_index(p);
+	c->has_rekor_index = c->rekor_index != 0;
+}
