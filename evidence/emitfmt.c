@@ -75,10 +75,15 @@ static int fmt_emit(yaml_emitter_t *em, yaml_event_t *ev, ae_err *err)
  * text in block context, so the choice never depends on libyaml's own
  * analysis (which would fall back to single quotes with folding and make
  * the canonical form drift, found by recipe_fuzz). Conservative: one line,
- * no leading or trailing space, no indicator first, no ": " or " #". */
+ * no leading or trailing space, no indicator or document marker first,
+ * no ": " or " #". */
 static bool fmt_plain_safe(const char *s, size_t len)
 {
 	if (len == 0 || s[0] == ' ' || s[len - 1] == ' ' || s[len - 1] == ':')
+		return false;
+	/* "..." (like "---") opens a document marker, which libyaml never
+	 * writes plain (recipe_fuzz). */
+	if (len >= 3 && memcmp(s, "...", 3) == 0)
 		return false;
 	if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') ||
 	      (s[0] >= '0' && s[0] <= '9') || s[0] == '.' || s[0] == '/' ||

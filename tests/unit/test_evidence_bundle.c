@@ -502,7 +502,10 @@ void test_evidence_bundle__canonical_form_is_a_fixed_point(void)
 {
 	static const char *const docs[] = {"b: 2\n \n  z:a\n  z v1}\n",
 					   "a:\nb: ~\nc: -x\n", "k: 'a: b'\n",
-					   NULL};
+					   /* a plain value opening with the
+					    * document end marker */
+					   "s: ...eks\n", "l:\n- ...\n",
+					   "k: --x\n", NULL};
 	ae_buf a, b;
 	ae_err err = {0};
 
