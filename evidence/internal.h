@@ -468,6 +468,13 @@ enum {
 	EV__RULE_CTRF_PROVENANCE = 1 << 5,
 };
 int ev__ctrf_scrub_test(void *test, unsigned *applied, ae_err *err);
+/* One runtimeProvenance path under the §6.4 bound (evidence/redact_paths.c):
+ * *out is the path with selectors and operator keys collapsed (caller
+ * frees), or NULL when the path is dropped (charset, unbalanced selector,
+ * a segment that is no PodTemplateSpec field). AE_ERR on OOM only. */
+int ev__provenance_path(char **out, const char *path, ae_err *err);
+/* True iff the path tables are strictly sorted (bsearch). For tests. */
+bool ev__provenance_tables_sorted(void);
 
 /* The ids of the rules in `applied`, sorted (reference §6.5). Returns a new
  * json array (void *) or NULL on OOM. */

@@ -295,47 +295,6 @@ static int redact_extra(json_t *test, ae_err *err)
 	return 0;
 }
 
-/* §6.4 provenance path charset and length. */
-static bool redact_path_ok(const char *p)
-{
-	size_t n = strlen(p);
-
-	if (n < 1 || n > 256)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || strchr("._/*-[]", c) != NULL))
-			return false;
-	}
-	return true;
-}
-
-/* Collapses every `[name]` list selector to `[*]` into a new string. */
-static char *redact_collapse(const char *p)
-{
-	size_t n = strlen(p);
-	char *o = malloc(n + 1);
-	size_t j = 0;
-
-	if (o == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		o[j++] = p[i];
-		if (p[i] != '[')
-			continue;
-		{
-			const char *close = strchr(p + i + 1, ']');
-			if (close == NULL)
-				continue;
-			o[j++] = '*';
-			i = (size_t)(close - p) - 1;
-		}
-	}
-	o[j] = '\0';
-	return o;
-}
-
 static int redact_strcmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -343,12 +302,15 @@ static int redact_strcmp(const void *a, const void *b)
 
 #define REDACT_MAX_PATHS 1024 /* §6.4: paths kept per provenance list */
 
-/* Bounds one provenance path list: charset, collapse, dedupe, sort, cap. */
+/* Bounds one provenance path list: each path through ev__provenance_path
+ * (charset, selectors, operator keys, schema fields), then deduped, sorted
+ * and capped. */
 static json_t *redact_paths(const json_t *list)
 {
 	char **v = NULL;
 	size_t n = 0, cap = json_array_size(list);
 	json_t *out = json_array();
+	ae_err err = {0};
 
 	if (out == NULL)
 		return NULL;
@@ -357,12 +319,12 @@ static json_t *redact_paths(const json_t *list)
 		goto fail;
 	for (size_t i = 0; i < cap; i++) {
 		const json_t *s = json_array_get(list, i);
-		if (!json_is_string(s) || !redact_path_ok(json_string_value(s)))
+		if (!json_is_string(s))
 			continue;
-		v[n] = redact_collapse(json_string_value(s));
-		if (v[n] == NULL)
+		if (ev__provenance_path(&v[n], json_string_value(s), &err) < 0)
 			goto fail;
-		n++;
+		if (v[n] != NULL)
+			n++;
 	}
 	qsort(v, n, sizeof(*v), redact_strcmp);
 	for (size_t i = 0; i < n; i++) {

@@ -100,6 +100,12 @@ grep -q 'v1.33.1' "$SB/snapshot.yaml" && grep -q 'NVIDIA H100' "$SB/snapshot.yam
 if grep -qE 'stdout|podName|internalIP|10\.0\.12|hostname' "$SB"/ctrf/*.json; then bad "CTRF scrub drops stdout and unlisted extra"; else ok "CTRF scrub drops stdout and unlisted extra"; fi
 [ "$(jq -r '[.results.tests[]|select(.message!=null and .message!="")]|length' "$SB/ctrf/deployment.json")" = 0 ] && ok "CTRF messages emptied" || bad "CTRF messages emptied"
 [ "$(jq -r '.results.tests[0].extra.nodesValidated' "$SB/ctrf/deployment.json")" = 4 ] && ok "allowlisted extra kept" || bad "allowlisted extra kept"
+# runtimeProvenance paths (reference §6.4): schema fields only, operator keys
+# and names collapsed, fabric env names and vendor keys kept
+prov=$(jq -c '.results.tests[0].runtimeProvenance | [.overriddenPaths, .inheritedPaths]' "$SB/ctrf/performance.json")
+[ "$prov" = '[["spec.containers[*].env[*].value","spec.containers[*].env[NCCL_DEBUG].value","spec.containers[*].image","spec.nodeSelector","spec.nodeSelector.cloud.google.com/gke-accelerator"],["metadata.annotations.networking.gke.io/interfaces","metadata.labels","spec.tolerations"]]' ] &&
+	ok "provenance paths bounded: schema fields, free-key maps collapsed, fabric env kept" || bad "provenance paths bounded" "$prov"
+if grep -qE 'acmeTenant|ACME_DB_PASSWORD|cost-center|hostname|launcher|worker' "$SB/ctrf/performance.json"; then bad "no operator names in provenance paths"; else ok "no operator names in provenance paths"; fi
 
 # emit twice into the same output: refused, the bundle untouched
 before=$(cat "$SB/manifest.json")

@@ -13,11 +13,12 @@
 
 #define S(x) (const unsigned char *)(x), strlen(x)
 
-static const char *recipe_a = "# comment\n"
-			      "kind: RecipeResult\n"
-			      "metadata:\n  version: v1.0.0\n  b: 2\n  a: 1\n"
-			      "criteria:\n  service: eks\n  accelerator: h100\n"
-			      "  os: ubuntu\n  intent: training\n  platform: any\n";
+static const char *recipe_a =
+	"# comment\n"
+	"kind: RecipeResult\n"
+	"metadata:\n  version: v1.0.0\n  b: 2\n  a: 1\n"
+	"criteria:\n  service: eks\n  accelerator: h100\n"
+	"  os: ubuntu\n  intent: training\n  platform: any\n";
 static const char *recipe_b = "criteria: {platform: any, intent: training, "
 			      "os: ubuntu, accelerator: h100, service: eks}\n"
 			      "metadata:\n  a: 1   # trailing\n  b: 2\n"
@@ -53,8 +54,7 @@ void test_evidence_bundle__canonical_digest_is_sensitive_to_values_and_quoting(
 	T_ASSERT_INT(ev_recipe_digest(a, S("x: 1\ny: a\n"), NULL, &err), 0);
 	T_ASSERT_INT(ev_recipe_digest(b, S("x: 2\ny: a\n"), NULL, &err), 0);
 	/* "1" the string and 1 the number are different recipes. */
-	T_ASSERT_INT(ev_recipe_digest(c, S("x: \"1\"\ny: a\n"), NULL, &err),
-		     0);
+	T_ASSERT_INT(ev_recipe_digest(c, S("x: \"1\"\ny: a\n"), NULL, &err), 0);
 	T_ASSERT(strcmp(a, b) != 0);
 	T_ASSERT(strcmp(a, c) != 0);
 	/* Single and double quotes are the same string. */
@@ -67,8 +67,9 @@ void test_evidence_bundle__canonical_form_sorts_keys_at_every_level(void)
 	ae_buf out;
 	ae_err err = {0};
 
-	T_ASSERT_INT(ev_recipe_canonical(&out, S("b: 1\na:\n  z: [2, 1]\n  "
-						 "y: x # c\n"),
+	T_ASSERT_INT(ev_recipe_canonical(&out,
+					 S("b: 1\na:\n  z: [2, 1]\n  "
+					   "y: x # c\n"),
 					 false, &err),
 		     0);
 	T_ASSERT_STR((const char *)out.data, "a:\n  y: x\n  z:\n  - 2\n  - 1\n"
@@ -122,14 +123,14 @@ void test_evidence_bundle__recipe_name_joins_criteria_or_fails_closed(void)
 	T_ASSERT_INT(ev_recipe_name(&name, S(recipe_a), &err), 0);
 	T_ASSERT_STR(name, "h100-eks-ubuntu-training");
 	free(name);
-	T_ASSERT_INT(ev_recipe_name(&name, S("criteria: {service: any}\n"),
-				    &err),
-		     0);
+	T_ASSERT_INT(
+		ev_recipe_name(&name, S("criteria: {service: any}\n"), &err),
+		0);
 	T_ASSERT_STR(name, "recipe");
 	free(name);
-	T_ASSERT_INT(ev_recipe_name(&name, S("criteria: {service: ../x}\n"),
-				    &err),
-		     AE_EINVAL);
+	T_ASSERT_INT(
+		ev_recipe_name(&name, S("criteria: {service: ../x}\n"), &err),
+		AE_EINVAL);
 	T_ASSERT(name == NULL);
 	ae_err_clear(&err);
 	T_ASSERT_INT(ev_recipe_name(&name,
@@ -166,10 +167,11 @@ static const char *snap =
 void test_evidence_bundle__snapshot_redaction_drops_every_unlisted_field(void)
 {
 	static const char *const gone[] = {
-		"source-node",	 "clusterSecret", "s3cr3t",	"gitCommit",
-		"provider-id",	 "aws:///",	  "slinky-slurm", "serial-number",
-		"items",	 "context",	  "SystemD",	"us-west-2",
-		"internal-detail", "NodeTopology", NULL};
+		"source-node",	   "clusterSecret", "s3cr3t",
+		"gitCommit",	   "provider-id",   "aws:///",
+		"slinky-slurm",	   "serial-number", "items",
+		"context",	   "SystemD",	    "us-west-2",
+		"internal-detail", "NodeTopology",  NULL};
 	ae_buf out;
 	ae_err err = {0};
 
@@ -209,16 +211,18 @@ void test_evidence_bundle__fingerprint_comes_from_the_raw_snapshot(void)
 	ae_yaml_free(tree);
 }
 
-#define CTRF_FMT \
-	"{\"reportFormat\":\"CTRF\",\"results\":{\"tool\":{\"name\":\"v\"}," \
-	"\"summary\":{\"tests\":1,\"passed\":1,\"failed\":0,\"skipped\":0}," \
-	"\"tests\":[{\"name\":\"t\",\"status\":\"passed\",\"duration\":1," \
-	"\"suite\":[\"s\"],\"message\":\"on node-1\",\"stdout\":[\"10.0.0.1\"]," \
-	"\"extra\":{\"nodesValidated\":\"12345\",\"nodesTotal\":\"123456\"," \
-	"\"podName\":\"p\",\"skipReason\":\"nodes-busy\"," \
-	"\"runtimeSource\":\"hostname-1\"}," \
-	"\"runtimeProvenance\":{\"shippedDigest\":\"%s\",\"derivedDigest\":" \
-	"\"%s\",\"overriddenPaths\":[\"b/c[x]\",\"b/c[y]\",\"a\",\"bad " \
+#define CTRF_FMT                                                               \
+	"{\"reportFormat\":\"CTRF\",\"results\":{\"tool\":{\"name\":\"v\"},"   \
+	"\"summary\":{\"tests\":1,\"passed\":1,\"failed\":0,\"skipped\":0},"   \
+	"\"tests\":[{\"name\":\"t\",\"status\":\"passed\",\"duration\":1,"     \
+	"\"suite\":[\"s\"],\"message\":\"on "                                  \
+	"node-1\",\"stdout\":[\"10.0.0.1\"],"                                  \
+	"\"extra\":{\"nodesValidated\":\"12345\",\"nodesTotal\":\"123456\","   \
+	"\"podName\":\"p\",\"skipReason\":\"nodes-busy\","                     \
+	"\"runtimeSource\":\"hostname-1\"},"                                   \
+	"\"runtimeProvenance\":{\"shippedDigest\":\"%s\",\"derivedDigest\":"   \
+	"\"%s\",\"overriddenPaths\":[\"spec.containers[x].image\","            \
+	"\"spec.containers[y].image\",\"spec.nodeSelector\",\"bad "            \
 	"path\"]}}]}}"
 
 static json_t *ctrf_scrubbed(const char *shipped)
@@ -252,8 +256,9 @@ void test_evidence_bundle__ctrf_scrub_drops_stdout_message_and_unlisted_extra(
 	T_ASSERT_STR(json_string_value(json_object_get(t, "message")), "");
 	T_ASSERT_STR(json_string_value(json_object_get(t, "name")), "t");
 	T_ASSERT(json_object_get(t, "suite") != NULL);
-	T_ASSERT_STR(json_string_value(json_object_get(extra, "nodesValidated")),
-		     "12345");
+	T_ASSERT_STR(
+		json_string_value(json_object_get(extra, "nodesValidated")),
+		"12345");
 	T_ASSERT(json_object_get(extra, "nodesTotal") == NULL); /* 6 digits */
 	T_ASSERT(json_object_get(extra, "podName") == NULL);
 	T_ASSERT(json_object_get(extra, "runtimeSource") == NULL);
@@ -261,13 +266,95 @@ void test_evidence_bundle__ctrf_scrub_drops_stdout_message_and_unlisted_extra(
 		     "nodes-busy");
 	/* Paths: charset-checked, [name] collapsed, deduped, sorted. */
 	T_ASSERT_INT(json_array_size(paths), 2);
-	T_ASSERT_STR(json_string_value(json_array_get(paths, 0)), "a");
-	T_ASSERT_STR(json_string_value(json_array_get(paths, 1)), "b/c[*]");
+	T_ASSERT_STR(json_string_value(json_array_get(paths, 0)),
+		     "spec.containers[*].image");
+	T_ASSERT_STR(json_string_value(json_array_get(paths, 1)),
+		     "spec.nodeSelector");
 	json_decref(j);
 }
 
-void test_evidence_bundle__ctrf_provenance_without_bare_digests_is_dropped(
-	void)
+/* ev__provenance_path(in) == want (NULL: dropped). */
+static void provenance_is(const char *in, const char *want, int line)
+{
+	char *got = NULL;
+	ae_err err = {0};
+
+	if (ev__provenance_path(&got, in, &err) != 0)
+		t_fail_at(__FILE__, line, "%s: %s", in, err.msg);
+	if (want == NULL && got != NULL)
+		t_fail_at(__FILE__, line, "%s: kept as %s, want dropped", in,
+			  got);
+	if (want != NULL && (got == NULL || strcmp(got, want) != 0))
+		t_fail_at(__FILE__, line, "%s: got %s, want %s", in,
+			  got ? got : "(dropped)", want);
+	free(got);
+}
+#define PROVENANCE_IS(in, want) provenance_is(in, want, __LINE__)
+
+void test_evidence_bundle__provenance_tables_are_sorted_for_bsearch(void)
+{
+	T_ASSERT(ev__provenance_tables_sorted());
+}
+
+void test_evidence_bundle__provenance_segments_must_be_pod_template_fields(void)
+{
+	PROVENANCE_IS("spec.containers[worker].image",
+		      "spec.containers[*].image");
+	PROVENANCE_IS("spec.tolerations", "spec.tolerations");
+	PROVENANCE_IS("metadata.annotations", "metadata.annotations");
+	/* not schema: a slash path, an invented field, status, a bare star */
+	PROVENANCE_IS("spec/containers[launcher]/env[NCCL_DEBUG]", NULL);
+	PROVENANCE_IS("spec.containers[w].acmeCostCenter", NULL);
+	PROVENANCE_IS("status.podIP", NULL);
+	PROVENANCE_IS("spec.*", NULL);
+	PROVENANCE_IS("spec..containers", NULL);
+	/* a name smuggled beside a selector, or an unbalanced one */
+	PROVENANCE_IS("spec.containers[w]prod-db.image", NULL);
+	PROVENANCE_IS("spec.containers[w.image", NULL);
+	PROVENANCE_IS("spec.containersw].image", NULL);
+	PROVENANCE_IS("spec.containers[a[b]].image", NULL);
+}
+
+void test_evidence_bundle__provenance_keys_of_free_key_maps_collapse(void)
+{
+	PROVENANCE_IS("metadata.annotations.acme.example/cost-center",
+		      "metadata.annotations");
+	/* no domain rule: a vendor domain with an operator's local part */
+	PROVENANCE_IS("metadata.labels.networking.gke.io/customer-prod",
+		      "metadata.labels");
+	PROVENANCE_IS(
+		"spec.containers[w].resources.requests.acme.internal/fpga",
+		"spec.containers[*].resources.requests");
+	PROVENANCE_IS("spec.nodeSelector.kubernetes.io/hostname",
+		      "spec.nodeSelector");
+	/* whole vendor keys stay */
+	PROVENANCE_IS("metadata.annotations.networking.gke.io/interfaces",
+		      "metadata.annotations.networking.gke.io/interfaces");
+	PROVENANCE_IS("spec.containers[w].resources.limits.nvidia.com/gpu",
+		      "spec.containers[*].resources.limits.nvidia.com/gpu");
+	PROVENANCE_IS("spec.nodeSelector.cloud.google.com/gke-accelerator",
+		      "spec.nodeSelector.cloud.google.com/gke-accelerator");
+	/* the first free-key map ends the structure, the rest is its key */
+	PROVENANCE_IS("metadata.labels.labels.x", "metadata.labels");
+}
+
+void test_evidence_bundle__provenance_env_selectors_keep_only_fabric_names(void)
+{
+	PROVENANCE_IS("spec.containers[worker].env[NCCL_DEBUG].value",
+		      "spec.containers[*].env[NCCL_DEBUG].value");
+	PROVENANCE_IS("spec.initContainers[x].env[LD_LIBRARY_PATH]",
+		      "spec.initContainers[*].env[LD_LIBRARY_PATH]");
+	/* no prefix rule, and only under env */
+	PROVENANCE_IS("spec.containers[w].env[NCCL_ACME_PROD].value",
+		      "spec.containers[*].env[*].value");
+	PROVENANCE_IS("spec.containers[NCCL_DEBUG].image",
+		      "spec.containers[*].image");
+	PROVENANCE_IS("spec.volumes[NCCL_DEBUG].name", "spec.volumes[*].name");
+	PROVENANCE_IS("spec.containers[w].envFrom[NCCL_DEBUG].prefix",
+		      "spec.containers[*].envFrom[*].prefix");
+}
+
+void test_evidence_bundle__ctrf_provenance_without_bare_digests_is_dropped(void)
 {
 	json_t *j = ctrf_scrubbed("sha256:abc");
 	json_t *t = json_array_get(
@@ -404,12 +491,19 @@ static json_t *emit_example(bool full)
 
 void test_evidence_bundle__predicate_carries_the_reference_fields(void)
 {
-	static const char *const keys[] = {
-		"schemaVersion", "attestedAt",	  "aicrVersion",
-		"validatorCatalogVersion",	  "validatorImages",
-		"recipe",	 "fingerprint",	  "criteriaMatch",
-		"phases",	 "bom",		  "manifest",
-		"redaction",	 NULL};
+	static const char *const keys[] = {"schemaVersion",
+					   "attestedAt",
+					   "aicrVersion",
+					   "validatorCatalogVersion",
+					   "validatorImages",
+					   "recipe",
+					   "fingerprint",
+					   "criteriaMatch",
+					   "phases",
+					   "bom",
+					   "manifest",
+					   "redaction",
+					   NULL};
 	json_t *st = emit_example(false);
 	json_t *p = json_object_get(st, "predicate");
 	json_t *imgs = json_object_get(p, "validatorImages");
