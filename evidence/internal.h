@@ -32,21 +32,43 @@ typedef struct ev__window {
 bool ev__window_contains(const ev__window *w, int64_t t);
 
 /* A certificate authority of the trusted root: a Fulcio CA
- * (certificateAuthorities[]) or a TSA (timestampAuthorities[]). */
+ * (certificateAuthorities[]) or a TSA (timestampAuthorities[]).
+ *
+ * The root parser keeps the certificates as DER and decodes them on first
+ * use (ev__ca_chain): decoding one certificate costs OpenSSL 3 about as much
+ * as an ECDSA verification, and a verification needs one CA of the root, not
+ * all of them. `chain` is that decoded cache, or set directly by a caller
+ * that builds a CA in memory (then `der` is NULL). */
 typedef struct ev__ca {
 	STACK_OF(X509) * chain; /* issuing certificate first, anchor last */
+	unsigned char *der;	/* the chain's certificates, concatenated */
+	size_t der_len;
 	ev__window valid;
 	char *uri;
 } ev__ca;
 
-/* A log of the trusted root: a Rekor log (tlogs[]) or a CT log (ctlogs[]). */
+/* A log of the trusted root: a Rekor log (tlogs[]) or a CT log (ctlogs[]).
+ * `key` is decoded from `key_der` on first use (ev__log_key), as for CAs. */
 typedef struct ev__log {
 	unsigned char log_id[32]; /* logId.keyId, exactly 32 bytes */
 	EVP_PKEY *key;
+	unsigned char *key_der; /* publicKey.rawBytes */
+	size_t key_der_len;
+	bool key_pkcs1; /* keyDetails PKCS1_RSA_*: bare RSAPublicKey */
 	ev__window valid;
 	char *base_url;
 	char *origin; /* host of base_url: the checkpoint key name (v2) */
 } ev__log;
+
+/* The CA's chain, decoded from the root's DER on first use and kept in the
+ * CA (borrowed: valid until the CA is disposed). Safe to call from several
+ * threads at once: a decode that loses the race is freed. AE_EINVAL when
+ * the DER does not decode into certificates, AE_ERR on OOM. */
+int ev__ca_chain(STACK_OF(X509) * *out, const ev__ca *ca, ae_err *err);
+
+/* The log's public key, decoded on first use as ev__ca_chain. Borrowed.
+ * AE_EINVAL when the DER is no public key, AE_ERR on OOM. */
+int ev__log_key(EVP_PKEY **out, const ev__log *log, ae_err *err);
 
 /* Verifies that `leaf` chains to one of the `cas` whose validity window
  * contains `at`, with every certificate of the path valid at `at`

@@ -71,8 +71,9 @@ static bool pem_signer_equals(json_t *s, const body_ref *r)
 	unsigned char *pem = NULL, *der = NULL;
 	size_t pl = 0;
 	BIO *bio = NULL;
-	X509 *c = NULL;
 	EVP_PKEY *k = NULL;
+	char *name = NULL, *header = NULL;
+	long n = 0;
 	int dl = -1;
 	bool eq = false;
 
@@ -82,9 +83,12 @@ static bool pem_signer_equals(json_t *s, const body_ref *r)
 		return false;
 	bio = BIO_new_mem_buf(pem, (int)pl);
 	if (bio != NULL && r->leaf_der != NULL) {
-		c = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-		dl = c ? i2d_X509(c, &der) : -1;
-		eq = dl > 0 && (size_t)dl == r->leaf_len &&
+		/* The certificate's bytes, compared as they are: decoding
+		 * them into an X509 would only re-encode the same DER. */
+		eq = PEM_read_bio(bio, &name, &header, &der, &n) == 1 &&
+		     (strcmp(name, PEM_STRING_X509) == 0 ||
+		      strcmp(name, PEM_STRING_X509_OLD) == 0) &&
+		     header[0] == '\0' && n > 0 && (size_t)n == r->leaf_len &&
 		     memcmp(der, r->leaf_der, r->leaf_len) == 0;
 	} else if (bio != NULL) {
 		k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
@@ -93,7 +97,8 @@ static bool pem_signer_equals(json_t *s, const body_ref *r)
 		     memcmp(der, r->key_der, r->key_len) == 0;
 	}
 	OPENSSL_free(der);
-	X509_free(c);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
 	EVP_PKEY_free(k);
 	BIO_free(bio);
 	free(pem);

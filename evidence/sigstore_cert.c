@@ -48,10 +48,14 @@ static int cert_chain_try(X509 **issuer_out, X509 *leaf,
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *inter = NULL;
-	STACK_OF(X509) * path;
-	int n = sk_X509_num(ca->chain), rc;
+	STACK_OF(X509) * path, *chain = NULL;
+	int n, rc;
 
 	*issuer_out = NULL;
+	rc = ev__ca_chain(&chain, ca, err);
+	if (rc < 0)
+		return rc;
+	n = sk_X509_num(chain);
 	if (n < 1)
 		return ae_fail(err, AE_EVERIFY,
 			       "certificate authority has "
@@ -66,11 +70,11 @@ static int cert_chain_try(X509 **issuer_out, X509 *leaf,
 	/* Anchor: the last certificate, even when it is not self-signed
 	 * (custom roots, TSA chains), hence PARTIAL_CHAIN; the store holds
 	 * nothing else, so partial chains cannot end anywhere but here. */
-	if (!X509_STORE_add_cert(store, sk_X509_value(ca->chain, n - 1))) {
+	if (!X509_STORE_add_cert(store, sk_X509_value(chain, n - 1))) {
 		rc = ae_fail(err, AE_ERR, "cannot add trust anchor");
 		goto done;
 	}
-	rc = cert_stack_add(inter, ca->chain, n - 1, err);
+	rc = cert_stack_add(inter, chain, n - 1, err);
 	if (rc == 0 && untrusted != NULL)
 		rc = cert_stack_add(inter, untrusted, sk_X509_num(untrusted),
 				    err);

@@ -216,7 +216,9 @@ int ev__checkpoint_verify(const ev__checkpoint *cp, const ev__log *log,
 			  ae_err *err)
 {
 	char rb[AE_REPR_BUF];
+	EVP_PKEY *key = NULL;
 	size_t tried = 0;
+	int rc;
 
 	if (!origin_matches(cp->origin, log))
 		return ae_fail(
@@ -230,7 +232,10 @@ int ev__checkpoint_verify(const ev__checkpoint *cp, const ev__log *log,
 		    memcmp(s->key_id, log->log_id, 4) != 0)
 			continue; /* a witness or another key: not ours */
 		tried++;
-		if (!ev__pkey_verify(log->key, (const unsigned char *)cp->text,
+		rc = ev__log_key(&key, log, err);
+		if (rc < 0)
+			return rc;
+		if (!ev__pkey_verify(key, (const unsigned char *)cp->text,
 				     cp->text_len, s->sig, s->sig_len))
 			return ae_fail(err, AE_EVERIFY,
 				       "checkpoint signature by the log does "

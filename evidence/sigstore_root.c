@@ -6,6 +6,13 @@
  * parsed in full into a scratch set and appended only when every part of it
  * is valid, so a bad root never half-applies. A validFor without start
  * rejects the whole root (sigstore.md §2.1, §10 item 1).
+ *
+ * Keys and certificates are checked to be well-formed DER when the root is
+ * loaded but decoded into OpenSSL objects only when a verification first
+ * needs them (ev__log_key, ev__ca_chain): OpenSSL 3 builds a decoder
+ * context for every public key it parses (about the cost of an ECDSA
+ * verification), the public-good root holds nine keys and certificates,
+ * and one bundle uses three or four of them.
  */
 #include "evidence/internal.h"
 
@@ -23,6 +30,7 @@ static const char *const root_media_types[] = {
 void ev__ca_dispose(ev__ca *ca)
 {
 	sk_X509_pop_free(ca->chain, X509_free);
+	free(ca->der);
 	free(ca->uri);
 	memset(ca, 0, sizeof(*ca));
 }
@@ -30,6 +38,7 @@ void ev__ca_dispose(ev__ca *ca)
 void ev__log_dispose(ev__log *log)
 {
 	EVP_PKEY_free(log->key);
+	free(log->key_der);
 	free(log->base_url);
 	free(log->origin);
 	memset(log, 0, sizeof(*log));
@@ -42,6 +51,153 @@ const ev__log *ev__log_find(const ev__log *logs, size_t n,
 		if (memcmp(logs[i].log_id, id, 32) == 0)
 			return &logs[i];
 	return NULL;
+}
+
+/* Reads the header of the DER TLV at p[0..n): *hdr_out its length, *body_out
+ * the length of its contents. False unless the length is definite (X.690
+ * §10.1) and the contents fit in n. */
+static bool der_header(size_t *hdr_out, size_t *body_out,
+		       const unsigned char *p, size_t n)
+{
+	size_t k, len = 0, i;
+
+	if (n < 2 || (p[0] & 0x1f) == 0x1f)
+		return false; /* high tag numbers occur in no key or cert */
+	if (p[1] < 0x80) {
+		*hdr_out = 2;
+		len = p[1];
+	} else {
+		k = p[1] & 0x7fu;
+		if (k == 0 || k > 4 || n < 2 + k)
+			return false; /* indefinite, or over 4 GiB */
+		for (i = 0; i < k; i++)
+			len = len << 8 | p[2 + i];
+		*hdr_out = 2 + k;
+	}
+	if (len > n - *hdr_out)
+		return false;
+	*body_out = len;
+	return true;
+}
+
+/* True iff p[0..n) is a sequence of TLVs, each constructed one's contents
+ * again such a sequence, at most DER_MAX_DEPTH deep. */
+#define DER_MAX_DEPTH 32 /* certificates nest about 10 deep */
+static bool der_walk(const unsigned char *p, size_t n, int depth)
+{
+	size_t hdr = 0, body = 0;
+
+	while (n > 0) {
+		if (!der_header(&hdr, &body, p, n))
+			return false;
+		if ((p[0] & 0x20) != 0 && (depth >= DER_MAX_DEPTH ||
+					   !der_walk(p + hdr, body, depth + 1)))
+			return false;
+		p += hdr + body;
+		n -= hdr + body;
+	}
+	return true;
+}
+
+/* True iff p[0..n) is exactly one well-formed DER SEQUENCE: the shape of
+ * an SPKI, an RSAPublicKey and a certificate. */
+static bool der_sequence(const unsigned char *p, size_t n)
+{
+	size_t hdr = 0, body = 0;
+
+	return der_header(&hdr, &body, p, n) && p[0] == 0x30 &&
+	       hdr + body == n && der_walk(p, n, 0);
+}
+
+/* Publishes a decoded object in *slot unless another thread did first;
+ * returns the one that stays there (the caller frees the other). */
+static void *cache_publish(void *const *slot, void *mine)
+{
+	void *expected = NULL;
+
+	if (__atomic_compare_exchange_n((void **)slot, &expected, mine, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return mine;
+	return expected;
+}
+
+int ev__log_key(EVP_PKEY **out, const ev__log *log, ae_err *err)
+{
+	EVP_PKEY *k = __atomic_load_n(&log->key, __ATOMIC_ACQUIRE), *won;
+	const unsigned char *p = log->key_der;
+
+	*out = k;
+	if (k != NULL)
+		return 0;
+	if (p == NULL)
+		return ae_fail(err, AE_EVERIFY, "log has no key");
+	k = d2i_PUBKEY(NULL, &p, (long)log->key_der_len);
+	if (k == NULL && log->key_pkcs1) {
+		/* PKCS1_RSA_* keys are a bare RSAPublicKey, not SPKI */
+		p = log->key_der;
+		k = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p,
+				  (long)log->key_der_len);
+	}
+	ERR_clear_error();
+	if (k == NULL || p != log->key_der + log->key_der_len) {
+		EVP_PKEY_free(k);
+		return ae_fail(err, AE_EINVAL,
+			       "trusted root key of log %s is not a public key",
+			       log->base_url ? log->base_url : "(unnamed)");
+	}
+	won = cache_publish((void *const *)&log->key, k);
+	if (won != k)
+		EVP_PKEY_free(k);
+	*out = won;
+	return 0;
+}
+
+/* Decodes the concatenated certificates of `ca` into a new stack. */
+static int ca_decode(STACK_OF(X509) * *out, const ev__ca *ca, ae_err *err)
+{
+	const unsigned char *p = ca->der, *end = ca->der + ca->der_len;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	X509 *c = NULL;
+
+	*out = NULL;
+	if (chain == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	while (p < end) {
+		c = d2i_X509(NULL, &p, (long)(end - p));
+		if (c == NULL || !sk_X509_push(chain, c)) {
+			X509_free(c);
+			sk_X509_pop_free(chain, X509_free);
+			ERR_clear_error();
+			return ae_fail(err, AE_EINVAL,
+				       "trusted root certificate of %s does "
+				       "not decode",
+				       ca->uri ? ca->uri : "(unnamed)");
+		}
+	}
+	*out = chain;
+	return 0;
+}
+
+int ev__ca_chain(STACK_OF(X509) * *out, const ev__ca *ca, ae_err *err)
+{
+	STACK_OF(X509) *chain = __atomic_load_n(&ca->chain, __ATOMIC_ACQUIRE);
+	STACK_OF(X509) * won;
+	int rc;
+
+	*out = chain;
+	if (chain != NULL)
+		return 0;
+	if (ca->der == NULL)
+		return ae_fail(err, AE_EVERIFY,
+			       "certificate authority has no certificates");
+	rc = ca_decode(&chain, ca, err);
+	if (rc < 0)
+		return rc;
+	won = cache_publish((void *const *)&ca->chain, chain);
+	if (won != chain)
+		sk_X509_pop_free(chain, X509_free);
+	*out = won;
+	return 0;
 }
 
 /* Frees the insides of a set (the lists), leaving it empty. */
@@ -141,7 +297,6 @@ static int log_parse(ev__log *log, json_t *j, const char *what, ae_err *err)
 	json_t *lid = json_object_get(j, "logId");
 	json_t *kd = json_object_get(pk, "keyDetails");
 	unsigned char *der = NULL, *id = NULL;
-	const unsigned char *p;
 	const char *url = NULL;
 	size_t dl = 0, il = 0;
 	int rc;
@@ -166,21 +321,16 @@ static int log_parse(ev__log *log, json_t *j, const char *what, ae_err *err)
 		goto done;
 	}
 	memcpy(log->log_id, id, 32);
-	p = der;
-	log->key = d2i_PUBKEY(NULL, &p, (long)dl);
-	if (log->key == NULL && json_is_string(kd) &&
-	    strncmp(json_string_value(kd), "PKCS1_RSA", 9) == 0) {
-		/* PKCS1_RSA_* keys are a bare RSAPublicKey, not SPKI */
-		EVP_PKEY_free(log->key);
-		ERR_clear_error();
-		p = der;
-		log->key = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)dl);
-	}
-	if (log->key == NULL || p != der + dl) {
+	if (!der_sequence(der, dl)) {
 		rc = ae_fail(err, AE_EINVAL, "%s public key is not DER SPKI",
 			     what);
 		goto done;
 	}
+	log->key_pkcs1 = json_is_string(kd) &&
+			 strncmp(json_string_value(kd), "PKCS1_RSA", 9) == 0;
+	log->key_der = der;
+	log->key_der_len = dl;
+	der = NULL;
 	log->base_url = strdup(url);
 	log->origin = url_host(url);
 	if (log->base_url == NULL || log->origin == NULL)
@@ -189,6 +339,36 @@ done:
 	free(der);
 	free(id);
 	return rc;
+}
+
+/* Appends certificate `i` of a certChain, checked to be one DER SEQUENCE,
+ * to ca->der. On failure ca->der is unchanged or grown by whole certs. */
+static int ca_cert_append(ev__ca *ca, json_t *cert, const char *what, size_t i,
+			  ae_err *err)
+{
+	unsigned char *der = NULL, *grown;
+	size_t dl = 0;
+	int rc;
+
+	rc = ev__json_b64(&der, &dl, cert, "rawBytes", true,
+			  "certChain rawBytes", err);
+	if (rc < 0)
+		return rc;
+	if (!der_sequence(der, dl)) {
+		free(der);
+		return ae_fail(err, AE_EINVAL, "%s certificate %zu is not DER",
+			       what, i);
+	}
+	grown = realloc(ca->der, ca->der_len + dl);
+	if (grown == NULL) {
+		free(der);
+		return ae_fail(err, AE_ERR, "out of memory");
+	}
+	memcpy(grown + ca->der_len, der, dl);
+	ca->der = grown;
+	ca->der_len += dl;
+	free(der);
+	return 0;
 }
 
 /* Reads one CertificateAuthority (Fulcio or TSA). */
@@ -212,29 +392,12 @@ static int ca_parse(ev__ca *ca, json_t *j, const char *what, ae_err *err)
 	if (rc < 0)
 		return rc;
 	ca->uri = strdup(uri ? uri : "");
-	ca->chain = sk_X509_new_null();
-	if (ca->uri == NULL || ca->chain == NULL)
+	if (ca->uri == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	for (size_t i = 0; i < json_array_size(certs); i++) {
-		unsigned char *der = NULL;
-		const unsigned char *p;
-		size_t dl = 0;
-		X509 *c;
-
-		rc = ev__json_b64(&der, &dl, json_array_get(certs, i),
-				  "rawBytes", true, "certChain rawBytes", err);
+		rc = ca_cert_append(ca, json_array_get(certs, i), what, i, err);
 		if (rc < 0)
 			return rc;
-		p = der;
-		c = d2i_X509(NULL, &p, (long)dl);
-		if (c == NULL || p != der + dl || !sk_X509_push(ca->chain, c)) {
-			X509_free(c);
-			free(der);
-			return ae_fail(err, AE_EINVAL,
-				       "%s certificate %zu is not DER", what,
-				       i);
-		}
-		free(der);
 	}
 	return 0;
 }

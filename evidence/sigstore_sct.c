@@ -204,6 +204,7 @@ static int sct_check(const sct *s, const unsigned char key_hash[AE_SHA256_LEN],
 	const ev__log *log = NULL;
 	ae_buf msg = AE_BUF_INIT((size_t)1 << 25);
 	EVP_MD_CTX *md = NULL;
+	EVP_PKEY *key = NULL;
 	size_t i;
 	int rc;
 
@@ -213,8 +214,9 @@ static int sct_check(const sct *s, const unsigned char key_hash[AE_SHA256_LEN],
 	if (log == NULL)
 		return ae_fail(err, AE_EVERIFY,
 			       "SCT is from an unknown CT log");
-	if (log->key == NULL)
-		return ae_fail(err, AE_EVERIFY, "CT log has no key");
+	rc = ev__log_key(&key, log, err);
+	if (rc < 0)
+		return rc;
 	if (s->timestamp_ms > (uint64_t)INT64_MAX ||
 	    !ev__window_contains(&log->valid,
 				 (int64_t)(s->timestamp_ms / 1000)))
@@ -223,8 +225,8 @@ static int sct_check(const sct *s, const unsigned char key_hash[AE_SHA256_LEN],
 			       "validity",
 			       (unsigned long long)s->timestamp_ms);
 	if (s->hash_alg != SCT_HASH_SHA256 ||
-	    !((s->sig_alg == SCT_SIG_ECDSA && EVP_PKEY_is_a(log->key, "EC")) ||
-	      (s->sig_alg == SCT_SIG_RSA && EVP_PKEY_is_a(log->key, "RSA"))))
+	    !((s->sig_alg == SCT_SIG_ECDSA && EVP_PKEY_is_a(key, "EC")) ||
+	      (s->sig_alg == SCT_SIG_RSA && EVP_PKEY_is_a(key, "RSA"))))
 		return ae_fail(err, AE_EVERIFY,
 			       "SCT algorithm %d/%d does not fit the log key",
 			       s->hash_alg, s->sig_alg);
@@ -233,7 +235,7 @@ static int sct_check(const sct *s, const unsigned char key_hash[AE_SHA256_LEN],
 		goto done;
 	md = EVP_MD_CTX_new();
 	if (md == NULL ||
-	    EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, log->key) != 1) {
+	    EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) != 1) {
 		rc = ae_fail(err, AE_ERR, "cannot set up SCT verification");
 		goto done;
 	}

@@ -44,6 +44,7 @@ int ev__set_verify(const ev__tlog_entry *e, const ev__log *log, ae_err *err)
 	char *body64 = NULL;
 	char logid[65];
 	ae_buf canon = AE_BUF_INIT(EV_BUNDLE_MAX_BYTES * 2);
+	EVP_PKEY *key = NULL;
 	int rc;
 
 	if (e->set == NULL)
@@ -53,7 +54,9 @@ int ev__set_verify(const ev__tlog_entry *e, const ev__log *log, ae_err *err)
 			       "integrated time %lld is outside the log key's "
 			       "validity",
 			       (long long)e->integrated_time);
-	rc = ae_base64_encode(&body64, e->body, e->body_len, err);
+	rc = ev__log_key(&key, log, err);
+	if (rc == 0)
+		rc = ae_base64_encode(&body64, e->body, e->body_len, err);
 	if (rc < 0)
 		return rc;
 	ae_hex_encode(logid, e->log_id, 32);
@@ -66,8 +69,7 @@ int ev__set_verify(const ev__tlog_entry *e, const ev__log *log, ae_err *err)
 			   (long long)e->log_index);
 	if (rc < 0)
 		goto done;
-	if (!ev__pkey_verify(log->key, canon.data, canon.len, e->set,
-			     e->set_len))
+	if (!ev__pkey_verify(key, canon.data, canon.len, e->set, e->set_len))
 		rc = ae_fail(err, AE_EVERIFY,
 			     "signed entry timestamp does not verify");
 done:

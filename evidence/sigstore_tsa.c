@@ -153,13 +153,13 @@ static bool tsa_signer_is(PKCS7 *token, X509 *cert)
 
 /* Verifies the token's CMS signature, ESS signing-certificate and chain at
  * `gen_time` against one TSA. AE_EVERIFY with OpenSSL's reason. */
-static int tsa_verify_with(PKCS7 *token, const ev__ca *tsa, int64_t gen_time,
-			   ae_err *err)
+static int tsa_verify_with(PKCS7 *token, STACK_OF(X509) * chain,
+			   int64_t gen_time, ae_err *err)
 {
 	TS_VERIFY_CTX *ctx = NULL;
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *certs = NULL;
-	int n = sk_X509_num(tsa->chain), i, rc = 0, eflags = 0;
+	int n = sk_X509_num(chain), i, rc = 0, eflags = 0;
 	const char *data = NULL;
 	unsigned long e;
 
@@ -167,12 +167,12 @@ static int tsa_verify_with(PKCS7 *token, const ev__ca *tsa, int64_t gen_time,
 	store = X509_STORE_new();
 	certs = sk_X509_new_null();
 	if (ctx == NULL || store == NULL || certs == NULL ||
-	    !X509_STORE_add_cert(store, sk_X509_value(tsa->chain, n - 1))) {
+	    !X509_STORE_add_cert(store, sk_X509_value(chain, n - 1))) {
 		rc = ae_fail(err, AE_ERR, "cannot set up timestamp check");
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
-		if (!X509_add_cert(certs, sk_X509_value(tsa->chain, i),
+		if (!X509_add_cert(certs, sk_X509_value(chain, i),
 				   X509_ADD_FLAG_UP_REF)) {
 			rc = ae_fail(err, AE_ERR, "out of memory");
 			goto done;
@@ -215,19 +215,25 @@ static int tsa_verify_trusted(PKCS7 *token, int64_t gen_time,
 {
 	ae_err why = {0};
 	bool in_window = false, tried = false;
+	STACK_OF(X509) *chain = NULL;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < ntsas; i++) {
-		if (sk_X509_num(tsas[i].chain) < 1 ||
-		    !ev__window_contains(&tsas[i].valid, gen_time))
+		if (!ev__window_contains(&tsas[i].valid, gen_time))
 			continue;
+		ae_err_clear(&why);
+		rc = ev__ca_chain(&chain, &tsas[i], &why);
+		if (rc == AE_EVERIFY || (rc == 0 && sk_X509_num(chain) < 1))
+			continue; /* a TSA without certificates */
+		if (rc < 0)
+			return ae_fail(err, rc, "%s", why.msg);
 		in_window = true;
-		if (!tsa_signer_is(token, sk_X509_value(tsas[i].chain, 0)))
+		if (!tsa_signer_is(token, sk_X509_value(chain, 0)))
 			continue;
 		tried = true;
 		ae_err_clear(&why);
-		rc = tsa_verify_with(token, &tsas[i], gen_time, &why);
+		rc = tsa_verify_with(token, chain, gen_time, &why);
 		if (rc == 0)
 			return 0;
 		if (rc != AE_EVERIFY)

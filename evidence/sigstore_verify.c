@@ -118,7 +118,13 @@ static int key_resolve(vstate *s, ae_err *err)
 		if (s->leaf_len <= 0)
 			return ae_fail(err, AE_ERR, "cannot encode the leaf");
 	}
-	s->key_len = i2d_PUBKEY(s->key, &s->key_der);
+	/* The certificate's SubjectPublicKeyInfo re-encoded as parsed: the
+	 * same bytes as i2d_PUBKEY without OpenSSL 3's encoder lookup. */
+	if (s->b->material == EV__MAT_PUBKEY)
+		s->key_len = i2d_PUBKEY(s->key, &s->key_der);
+	else
+		s->key_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(s->b->leaf),
+					     &s->key_der);
 	if (s->key_len <= 0)
 		return ae_fail(err, AE_ERR, "cannot encode the key");
 	return 0;

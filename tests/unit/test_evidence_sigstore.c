@@ -1180,6 +1180,105 @@ void test_evidence_sigstore__a_root_past_the_cap_is_refused(void)
 	free(big);
 }
 
+/* A root with one tlog whose key is `key64` and one CA whose only
+ * certificate is `cert64` (both base64 rawBytes). */
+static char *small_root(const char *key64, const char *cert64)
+{
+	static const char fmt[] =
+		"{\"mediaType\": "
+		"\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\","
+		"\"tlogs\": [{\"baseUrl\": \"https://log.test\","
+		"\"publicKey\": {\"rawBytes\": \"%s\", \"validFor\": "
+		"{\"start\": \"2021-01-01T00:00:00Z\"}},"
+		"\"logId\": {\"keyId\": "
+		"\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}}],"
+		"\"certificateAuthorities\": [{\"uri\": \"https://ca.test\","
+		"\"certChain\": {\"certificates\": [{\"rawBytes\": \"%s\"}]},"
+		"\"validFor\": {\"start\": \"2021-01-01T00:00:00Z\"}}]}";
+	size_t n = sizeof(fmt) + strlen(key64) + strlen(cert64);
+	char *s = malloc(n);
+
+	T_ASSERT(s != NULL);
+	snprintf(s, n, fmt, key64, cert64);
+	return s;
+}
+
+#define DER_NOT_A_KEY "MAMCAQA=" /* 30 03 02 01 00: SEQUENCE { 0 } */
+#define DER_BROKEN    "MAU="	 /* 30 05 and no contents */
+#define NOT_DER	      "AAEC"	 /* 00 01 02 */
+
+void test_evidence_sigstore__root_keys_and_certs_decode_on_first_use_once(void)
+{
+	ev_trust *t = NULL;
+	EVP_PKEY *k1 = NULL, *k2 = NULL;
+	STACK_OF(X509) *c1 = NULL, *c2 = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_trust_new_default(&t, &err), 0);
+	for (size_t i = 0; i < t->ntlogs; i++)
+		T_ASSERT(t->tlogs[i].key == NULL && t->tlogs[i].key_der);
+	for (size_t i = 0; i < t->ncas; i++)
+		T_ASSERT(t->cas[i].chain == NULL && t->cas[i].der);
+	T_ASSERT_INT(ev__log_key(&k1, &t->tlogs[0], &err), 0);
+	T_ASSERT_INT(ev__log_key(&k2, &t->tlogs[0], &err), 0);
+	T_ASSERT(k1 != NULL && k1 == k2 && t->tlogs[0].key == k1);
+	T_ASSERT(EVP_PKEY_is_a(k1, "EC"));
+	T_ASSERT(t->tlogs[1].key == NULL);
+	T_ASSERT_INT(ev__ca_chain(&c1, &t->cas[1], &err), 0);
+	T_ASSERT_INT(ev__ca_chain(&c2, &t->cas[1], &err), 0);
+	T_ASSERT(c1 != NULL && c1 == c2 && sk_X509_num(c1) == 2);
+	T_ASSERT(t->cas[0].chain == NULL);
+	ev_trust_free(t);
+}
+
+void test_evidence_sigstore__a_root_key_or_cert_that_is_not_der_is_rejected(void)
+{
+	const char *bad[][2] = {{NOT_DER, DER_NOT_A_KEY},
+				{DER_BROKEN, DER_NOT_A_KEY},
+				{DER_NOT_A_KEY, NOT_DER},
+				{DER_NOT_A_KEY, DER_BROKEN}};
+	ev_trust *t = NULL;
+	char *root;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < 4; i++) {
+		root = small_root(bad[i][0], bad[i][1]);
+		T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
+		T_ASSERT_INT(add_root(t, root, &err), AE_EINVAL);
+		T_ASSERT_MSG(err, i < 2 ? "public key is not DER SPKI"
+					: "certificate 0 is not DER");
+		T_ASSERT_INT(t->ntlogs + t->ncas, 0);
+		ev_trust_free(t);
+		free(root);
+		ae_err_clear(&err);
+	}
+}
+
+void test_evidence_sigstore__root_der_that_is_no_key_or_cert_fails_at_use(void)
+{
+	ev_trust *t = NULL;
+	EVP_PKEY *k = NULL;
+	STACK_OF(X509) *c = NULL;
+	char *root = small_root(DER_NOT_A_KEY, DER_NOT_A_KEY);
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
+	T_ASSERT_INT(add_root(t, root, &err), 0);
+	T_ASSERT_INT(ev__log_key(&k, &t->tlogs[0], &err), AE_EINVAL);
+	T_ASSERT(k == NULL);
+	T_ASSERT_MSG(err, "is not a public key");
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev__ca_chain(&c, &t->cas[0], &err), AE_EINVAL);
+	T_ASSERT(c == NULL);
+	T_ASSERT_MSG(err, "does not decode");
+	/* failing twice: nothing half-decoded was kept */
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev__log_key(&k, &t->tlogs[0], &err), AE_EINVAL);
+	T_ASSERT(t->tlogs[0].key == NULL && t->cas[0].chain == NULL);
+	ev_trust_free(t);
+	free(root);
+}
+
 void test_evidence_sigstore__rfc3339_times_parse_with_fractions(void)
 {
 	int64_t t = 0;
