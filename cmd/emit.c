@@ -250,7 +250,7 @@ int cmd_emit(int argc, char **argv)
 	 * it only once signed or pushed. */
 	if (rc == 0 && a.push != NULL && oc.digest[0] == '\0') {
 		oci_artifact *art = NULL;
-		rc = oci_artifact_build(&art, sbdir, NULL, &err);
+		rc = oci_artifact_build(&art, sbdir, &err);
 		if (rc == 0)
 			snprintf(oc.digest, sizeof(oc.digest), "%s",
 				 art->manifest_digest);

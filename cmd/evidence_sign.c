@@ -67,7 +67,7 @@ int cmd_evidence_sign(cmd_evidence_signed *oc, const char *ref_s,
 	memset(&files, 0, sizeof(files));
 	rc = oci_ref_parse(&ref, ref_s, err);
 	if (rc == 0)
-		rc = oci_artifact_build(&art, sbdir, NULL, err);
+		rc = oci_artifact_build(&art, sbdir, err);
 	if (rc == 0 && ref.digest[0] &&
 	    strcmp(ref.digest, art->manifest_digest))
 		rc = ae_fail(err, AE_EINVAL, "REF pins %s but the bundle is %s",

@@ -221,7 +221,7 @@ int cmd_push(int argc, char **argv)
 		return cmd_usage_error("push", "--to: %s", err.msg);
 	push_bundle_dir(bundle, sizeof(bundle), a.out);
 	what = bundle;
-	rc = oci_artifact_build(&art, bundle, NULL, &err);
+	rc = oci_artifact_build(&art, bundle, &err);
 	if (rc < 0)
 		goto done;
 	what = a.to;

@@ -250,7 +250,7 @@ static char *verify_artifact_digest(const char *dir, bool always)
 	snprintf(att, sizeof(att), "%s/attestation.intoto.jsonl", sb);
 	if (!always && lstat(att, &st) != 0)
 		return NULL;
-	if (oci_artifact_build(&art, sb, NULL, &err) == 0)
+	if (oci_artifact_build(&art, sb, &err) == 0)
 		d = strdup(art->manifest_digest);
 	oci_artifact_free(art);
 	return d;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define ART_CREATED "1970-01-01T00:00:00Z"
+#define ART_IO	    (256u * 1024u) /* layer_write buffer */
 
 int oci_manifest_build(unsigned char **out, size_t *len_out,
 		       const char *layer_digest, uint64_t layer_size,
@@ -304,55 +305,20 @@ int oci_index_add(unsigned char **out, size_t *len_out, bool *changed_out,
 	return rc;
 }
 
-/* Creates the layer temp file in `work_dir`; stores its path. */
-static int art_tempfile(int *fd_out, char **path_out, const char *work_dir,
-			ae_err *err)
-{
-	const char *dir = work_dir;
-	size_t n;
-	char *path;
-	int fd;
-
-	if (dir == NULL)
-		dir = getenv("TMPDIR");
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	n = strlen(dir) + sizeof("/aicr-layer-XXXXXX");
-	path = malloc(n);
-	if (path == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	snprintf(path, n, "%s/aicr-layer-XXXXXX", dir);
-	fd = mkstemp(path);
-	if (fd < 0) {
-		int e = errno;
-		free(path);
-		return ae_fail(err, AE_EIO, "create layer file: %s",
-			       strerror(e));
-	}
-	*fd_out = fd;
-	*path_out = path;
-	return 0;
-}
-
-int oci_artifact_build(oci_artifact **out, const char *bundle_dir,
-		       const char *work_dir, ae_err *err)
+int oci_artifact_build(oci_artifact **out, const char *bundle_dir, ae_err *err)
 {
 	oci_artifact *a = calloc(1, sizeof(*a));
 	unsigned char sha[AE_SHA256_LEN];
-	int fd = -1, rc;
+	int rc;
 
 	*out = NULL;
 	if (a == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	rc = art_tempfile(&fd, &a->layer_path, work_dir, err);
+	rc = oci__layer_open(&a->layer, bundle_dir, err);
 	if (rc < 0)
 		goto done;
-	rc = oci__tar_write_dir(fd, bundle_dir, a->tar_digest, a->layer_digest,
-				&a->layer_size, &a->entries, err);
-	if (rc == 0 && fsync(fd) != 0)
-		rc = ae_fail(err, AE_EIO, "fsync layer: %s", strerror(errno));
-	if (rc < 0)
-		goto done;
+	oci__layer_describe(a->layer, a->tar_digest, a->layer_digest,
+			    &a->layer_size, &a->entries);
 	rc = oci_manifest_build(&a->manifest, &a->manifest_len, a->layer_digest,
 				a->layer_size, a->tar_digest, err);
 	if (rc < 0)
@@ -362,9 +328,56 @@ int oci_artifact_build(oci_artifact **out, const char *bundle_dir,
 	*out = a;
 	a = NULL;
 done:
-	if (fd >= 0)
-		close(fd);
 	oci_artifact_free(a);
+	return rc;
+}
+
+/* Writes all of buf to fd. */
+static int art_write_all(int fd, const unsigned char *buf, size_t n,
+			 ae_err *err)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ae_fail(err, AE_EIO, "write layer: %s",
+				       strerror(errno));
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+int oci_artifact_layer_write(const oci_artifact *a, int fd, ae_err *err)
+{
+	unsigned char *buf = malloc(ART_IO), sha[AE_SHA256_LEN];
+	char got_digest[AE_DIGEST_STR_LEN];
+	ae_sha256_ctx *h = NULL;
+	uint64_t off = 0;
+	ssize_t got;
+	int rc;
+
+	rc = buf ? ae_sha256_new(&h, err) : ae_fail(err, AE_ERR, "no memory");
+	while (rc == 0 && off < a->layer_size) {
+		got = oci__layer_pread(a->layer, buf, ART_IO, off);
+		if (got <= 0) {
+			rc = ae_fail(err, AE_EIO, "%s",
+				     oci__layer_error(a->layer));
+			break;
+		}
+		ae_sha256_update(h, buf, (size_t)got);
+		rc = art_write_all(fd, buf, (size_t)got, err);
+		off += (uint64_t)got;
+	}
+	if (rc == 0) {
+		ae_sha256_final(h, sha);
+		ae_digest_format(got_digest, sha);
+		if (strcmp(got_digest, a->layer_digest) != 0)
+			rc = ae_fail(err, AE_EVERIFY,
+				     "bundle changed since packing");
+	}
+	ae_sha256_free(h);
+	free(buf);
 	return rc;
 }
 
@@ -372,10 +385,7 @@ void oci_artifact_free(oci_artifact *a)
 {
 	if (a == NULL)
 		return;
-	if (a->layer_path != NULL) {
-		unlink(a->layer_path);
-		free(a->layer_path);
-	}
+	oci__layer_free(a->layer);
 	free(a->manifest);
 	free(a);
 }

@@ -130,7 +130,6 @@ int oci__req_init(oci_req *r, oci_client *c, const char *method,
 	memset(r, 0, sizeof(*r));
 	r->client = c;
 	r->method = method;
-	r->body_fd = -1;
 	r->resp_fd = -1;
 	if (strncmp(path, "http://", 7) == 0 ||
 	    strncmp(path, "https://", 8) == 0)
@@ -268,7 +267,10 @@ static size_t http_on_read(char *buf, size_t size, size_t nitems, void *ud)
 		memcpy(buf, r->body + r->body_off, want);
 		got = (ssize_t)want;
 	} else {
-		got = pread(r->body_fd, buf, want, (off_t)r->body_off);
+		got = r->body_layer != NULL
+			      ? oci__layer_pread(r->body_layer, buf, want,
+						 r->body_off)
+			      : -1;
 		if (got <= 0) {
 			r->io_errno = got < 0 ? errno : EIO;
 			return CURL_READFUNC_ABORT;
@@ -421,6 +423,10 @@ static int http_curl_fail(oci_client *c, oci_req *r, CURLcode cc, ae_err *err)
 			       (unsigned long long)(r->resp_fd >= 0
 							    ? r->resp_max
 							    : r->resp->max));
+	if (r->io_errno != 0 && r->body_layer != NULL &&
+	    oci__layer_error(r->body_layer)[0] != '\0')
+		return ae_fail(err, AE_EIO, "reading the bundle: %s",
+			       oci__layer_error(r->body_layer));
 	if (r->io_errno != 0)
 		return ae_fail(err, AE_EIO, "local I/O during transfer: %s",
 			       strerror(r->io_errno));

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Registry credentials; wiped and freed by oci__creds_dispose. */
 typedef struct oci_creds {
@@ -44,10 +45,10 @@ struct oci_client {
 };
 
 /* One HTTP exchange. The caller fills the request half; the engine the
- * response half. Bodies: from memory (`body`) or from `body_fd` starting
- * at offset `body_off` for `body_len` bytes (hashed into `body_hash` when
- * set). Responses: into `resp` (capped by its max) or `resp_fd` (capped by
- * `resp_max`, hashed into `resp_hash`). */
+ * response half. Bodies: from memory (`body`) or from the layer
+ * `body_layer`, from offset `body_off` to `body_len` (hashed into
+ * `body_hash` when set). Responses: into `resp` (capped by its max) or
+ * `resp_fd` (capped by `resp_max`, hashed into `resp_hash`). */
 typedef struct oci_req {
 	oci_client *client;
 	const char *method;
@@ -57,7 +58,7 @@ typedef struct oci_req {
 	char content_range[48]; /* chunked PATCH: "start-end" */
 	const unsigned char *body;
 	uint64_t body_len;
-	int body_fd;
+	oci_layer *body_layer;
 	uint64_t body_off;
 	ae_sha256_ctx *body_hash;
 	bool has_body;
@@ -112,10 +113,8 @@ int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
  * 401/403) with a one-line message. */
 int oci__status_fail(const oci_req *r, const char *what, ae_err *err);
 
-/* Uploads `len` bytes (fd from offset 0, or memory) as blob `digest`
- * unless the registry already has it. */
-int oci__blob_push_fd(oci_client *c, int fd, uint64_t len, const char *digest,
-		      ae_err *err);
+/* Uploads `len` bytes of memory as blob `digest` unless the registry
+ * already has it. */
 int oci__blob_push_mem(oci_client *c, const unsigned char *data, size_t len,
 		       const char *digest, ae_err *err);
 
@@ -131,12 +130,28 @@ int oci__manifest_put(oci_client *c, const unsigned char *body, size_t len,
 int oci__index_get(ae_buf *out, oci_client *c, const char *subject_digest,
 		   ae_err *err);
 
-/* ---- tar writer (oci/tar.c) ---- */
+/* ---- the layer (oci/tar.c) ---- */
 
-/* Writes the deterministic tar+gzip of `dir` to `fd`; stores the digests
- * of the tar and of the gzip stream, the gzip size and the entry count. */
-int oci__tar_write_dir(int fd, const char *dir, char tar_digest[],
-		       char gz_digest[], uint64_t *gz_size_out,
-		       size_t *entries_out, ae_err *err);
+/* Lists `dir` and hashes its deterministic tar+gzip layer (one read of
+ * every file); nothing is written. AE_EINVAL for what cannot be packed
+ * (symlinks, devices, names that are not plain), AE_ETOOBIG past
+ * OCI_TAR_ENTRIES_MAX, OCI_TAR_DEPTH_MAX or OCI_LAYER_MAX. `*out` NULL on
+ * failure; free with oci__layer_free. */
+int oci__layer_open(oci_layer **out, const char *dir, ae_err *err);
+
+/* The tar digest, the layer (gzip) digest and size, the entry count. */
+void oci__layer_describe(const oci_layer *l, char tar_digest[],
+			 char gz_digest[], uint64_t *size_out,
+			 size_t *entries_out);
+
+/* Reads up to n layer bytes at `off` from the bundle's files, as pread(2):
+ * the count (short only at the end), or -1 with errno set and the reason
+ * in oci__layer_error (a file gone or resized since oci__layer_open). */
+ssize_t oci__layer_pread(oci_layer *l, void *buf, size_t n, uint64_t off);
+
+/* Why the last oci__layer_pread failed (borrowed; "" if it did not). */
+const char *oci__layer_error(const oci_layer *l);
+
+void oci__layer_free(oci_layer *l);
 
 #endif /* AE_OCI_INTERNAL_H */

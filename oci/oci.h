@@ -12,7 +12,7 @@
  *
  *   emit --push / push (sign offline first, then push):
  *     oci_ref_parse(&ref, "reg/repo:tag", &err);
- *     oci_artifact_build(&art, "OUT/summary-bundle", NULL, &err);
+ *     oci_artifact_build(&art, "OUT/summary-bundle", &err);
  *     art->manifest_digest  -- known before any network I/O: sign a statement
  *                              whose subject is ref.repo + this digest
  *     oci_client_new(&c, &ref, &opts, &err);
@@ -110,10 +110,14 @@ bool oci_tag_is_valid(const char *tag);
 
 /* ---- the deterministic artifact (SPEC §3) ---- */
 
+/* The packed layer of a bundle tree, read back from the tree's files on
+ * push (oci/tar.c); opaque. */
+typedef struct oci_layer oci_layer;
+
 /* What oci_artifact_build produced. Plain data owned by the struct; free
- * with oci_artifact_free (which also deletes the layer file). */
+ * with oci_artifact_free. */
 typedef struct oci_artifact {
-	char *layer_path; /* temp file holding the layer */
+	oci_layer *layer; /* the bundle tree, open for reading the layer */
 	uint64_t layer_size;
 	char layer_digest[AE_DIGEST_STR_LEN]; /* sha256 of the .tar.gz */
 	char tar_digest[AE_DIGEST_STR_LEN];   /* sha256 of the plain tar */
@@ -123,19 +127,24 @@ typedef struct oci_artifact {
 	size_t entries; /* tar entries written */
 } oci_artifact;
 
-/* Packs `bundle_dir` (e.g. OUT/summary-bundle) into a layer file in
- * `work_dir` (NULL: $TMPDIR or /tmp) and builds the manifest bytes. The
+/* Packs `bundle_dir` (e.g. OUT/summary-bundle) as a layer and builds the
+ * manifest bytes: one read of every file computes the layer's digests;
+ * nothing is written (the layer is read back from the files on push). The
  * tar holds every file and directory of the tree, sorted bytewise, modes
  * 0644/0755, uid/gid 0, mtime 0, no user names; the top-level
  * attestation.intoto.jsonl is left out (it signs this digest and travels as
- * the referrer). gzip: level 9, mtime 0, OS byte 255. Same tree → same
- * bytes → same digest, on any machine. Symlinks, devices, FIFOs, names that
- * are not plain ASCII path elements: AE_EINVAL. Over OCI_TAR_ENTRIES_MAX or
- * OCI_TAR_DEPTH_MAX: AE_ETOOBIG. `*out` NULL on failure, nothing left on
- * disk. */
-int oci_artifact_build(oci_artifact **out, const char *bundle_dir,
-		       const char *work_dir, ae_err *err);
+ * the referrer). gzip: stored blocks, mtime 0, OS byte 255. Same tree →
+ * same bytes → same digest, on any machine. Symlinks, devices, FIFOs,
+ * names that are not plain ASCII path elements: AE_EINVAL. Over
+ * OCI_TAR_ENTRIES_MAX, OCI_TAR_DEPTH_MAX or OCI_LAYER_MAX: AE_ETOOBIG.
+ * `*out` NULL on failure. */
+int oci_artifact_build(oci_artifact **out, const char *bundle_dir, ae_err *err);
 void oci_artifact_free(oci_artifact *a);
+
+/* Writes the layer bytes (the .tar.gz) to `fd`, read again from the
+ * bundle's files; AE_EVERIFY when they no longer hash to layer_digest,
+ * AE_EIO when a write fails. */
+int oci_artifact_layer_write(const oci_artifact *a, int fd, ae_err *err);
 
 /* Builds the manifest bytes for a layer descriptor (exposed for tests and
  * the fuzzer's round trip). Caller frees *out. */
@@ -276,7 +285,8 @@ void oci_client_free(oci_client *c);
 long oci_client_last_status(const oci_client *c);
 
 /* Pushes the artifact's blobs (HEAD to skip present ones, monolithic or
- * chunked upload streamed from disk, hashed on the fly) and its manifest
+ * chunked upload read from the bundle's files as it goes, hashed on the
+ * fly) and its manifest
  * under `tag` (NULL or "": by digest only). The registry's
  * Docker-Content-Digest must equal art->manifest_digest (else AE_EVERIFY).
  * AE_ETRANSIENT after the retry budget, AE_EAUTH when credentials are

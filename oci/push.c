@@ -6,9 +6,11 @@
  * (small blobs) or PATCHes of OCI_CHUNK_MIN bytes each followed by an
  * empty PUT (large ones), always with `Content-Type:
  * application/octet-stream` and the digest appended to the Location with
- * `&` (the Location already carries `?_state=`). Bodies stream from the
- * file and are hashed on the way, so memory does not grow with the blob
- * and a file that changed since it was packed is caught. A session that
+ * `&` (the Location already carries `?_state=`). Bodies come from memory,
+ * or for the evidence layer straight from the bundle's files
+ * (oci__layer_pread: packing and uploading are one pass), and are hashed
+ * on the way, so memory does not grow with the blob and a bundle that
+ * changed since it was packed is caught. A session that
  * breaks cannot be resumed (offsets are HMAC-pinned in `_state`): the
  * upload is abandoned with a best-effort DELETE and restarted from a new
  * POST, within the retry budget. Manifests go last; the registry's
@@ -21,9 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The bytes of one blob: an open file or memory. */
+/* The bytes of one blob: memory or a packed layer. */
 typedef struct push_src {
-	int fd;
+	oci_layer *layer;
 	const unsigned char *mem;
 	uint64_t len;
 	const char *digest;
@@ -119,7 +121,7 @@ static int push_send(oci_req *r, oci_client *c, const char *method,
 	r->content_type = "application/octet-stream";
 	r->has_body = true;
 	r->body = s->mem;
-	r->body_fd = s->fd;
+	r->body_layer = s->layer;
 	r->body_start = off;
 	r->body_len = end;
 	r->body_hash = hash;
@@ -260,18 +262,11 @@ static int push_blob(oci_client *c, const push_src *s, ae_err *err)
 	}
 }
 
-int oci__blob_push_fd(oci_client *c, int fd, uint64_t len, const char *digest,
-		      ae_err *err)
-{
-	push_src s = {fd, NULL, len, digest};
-
-	return push_blob(c, &s, err);
-}
-
 int oci__blob_push_mem(oci_client *c, const unsigned char *data, size_t len,
 		       const char *digest, ae_err *err)
 {
-	push_src s = {-1, data ? data : (const unsigned char *)"", len, digest};
+	push_src s = {NULL, data ? data : (const unsigned char *)"", len,
+		      digest};
 
 	return push_blob(c, &s, err);
 }
@@ -321,28 +316,18 @@ done:
 int oci_artifact_push(oci_client *c, const oci_artifact *art, const char *tag,
 		      ae_err *err)
 {
-	uint64_t size = 0;
-	int fd = -1, rc;
+	push_src layer = {art->layer, NULL, art->layer_size, art->layer_digest};
+	int rc;
 
 	if (tag != NULL && *tag != '\0' && !oci_tag_is_valid(tag))
 		return ae_fail(err, AE_EINVAL, "invalid tag");
-	rc = ae_open_regular(&fd, &size, AT_FDCWD, art->layer_path, err);
-	if (rc < 0)
-		return rc;
-	if (size != art->layer_size) {
-		rc = ae_fail(err, AE_EVERIFY,
-			     "layer file changed since packing");
-		goto done;
-	}
 	rc = oci__blob_push_mem(c, (const unsigned char *)"{}", 2,
 				OCI_EMPTY_DIGEST, err);
 	if (rc == 0)
-		rc = oci__blob_push_fd(c, fd, size, art->layer_digest, err);
+		rc = push_blob(c, &layer, err);
 	if (rc == 0)
 		rc = oci__manifest_put(
 			c, art->manifest, art->manifest_len, OCI_MT_MANIFEST,
 			(tag && *tag) ? tag : art->manifest_digest, NULL, err);
-done:
-	close(fd);
 	return rc;
 }

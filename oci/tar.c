@@ -1,4 +1,4 @@
-/* oci/tar.c -- the deterministic tar+gzip writer for a bundle tree
+/* oci/tar.c -- the deterministic tar+gzip layer of a bundle tree
  *
  * The layer must be byte-identical for an identical tree on any machine,
  * so the manifest digest can be signed before anything is pushed (SPEC §3).
@@ -11,10 +11,18 @@
  * §3.2.4). Compressed output would depend on the deflate implementation
  * and version (zlib, zlib-ng, Go's), so a bundle signed on one machine
  * could get another digest when pushed from another; stored blocks are
- * fully specified by this file. It also keeps packing at memory speed
- * (bundles are small text; the registry stores them either way). zlib
- * provides only crc32. Data is streamed: a file is read in blocks, hashed
- * and written, so memory does not grow with the bundle.
+ * fully specified by this file. zlib provides only crc32.
+ *
+ * Stored blocks also make the layer a pure function of the file list: the
+ * byte at any offset is a gzip or block header, a tar header, file bytes
+ * or padding, found by arithmetic. So the layer is never written out:
+ * oci__layer_open lists the tree and hashes the stream once (the digests
+ * the manifest needs before any network I/O), and oci__layer_pread reads
+ * any range of it back from the files, which is how push uploads it --
+ * packing and uploading are one pass over the files, no temp file, memory
+ * independent of the bundle, and a retried upload simply reads again. A
+ * file whose size changed since the listing fails the read; one whose
+ * bytes changed is caught by the upload's digest check (oci/push.c).
  */
 #include "oci/internal.h"
 
@@ -27,8 +35,13 @@
 #include <zlib.h>
 
 #define TAR_BLOCK      512
-#define TAR_IO	       (256u * 1024u)
-#define TAR_STORED_MAX 65535u /* one stored deflate block (RFC 1951) */
+#define TAR_END	       (2 * TAR_BLOCK) /* two zero blocks close a tar */
+#define TAR_STORED_MAX 65535u	       /* one stored deflate block (RFC 1951) */
+#define GZ_HEADER      10	       /* RFC 1952 member header */
+#define GZ_TRAILER     8	       /* CRC-32, ISIZE */
+#define BLK_HEADER     5	       /* BFINAL/BTYPE byte, LEN, NLEN */
+#define BLK_SPAN       (BLK_HEADER + TAR_STORED_MAX)
+#define LAYER_IO       (256u * 1024u) /* read size of the hashing pass */
 
 typedef struct tar_entry {
 	char *name; /* tar name: "a/b" or "a/" for a directory */
@@ -41,19 +54,27 @@ typedef struct tar_list {
 	size_t n, alloc;
 } tar_list;
 
-/* The output side: tar bytes → tar hash → stored deflate blocks → fd + gz
- * hash. `blk` holds one stored block being filled (5 header bytes, then up
- * to 65535 data bytes). */
-typedef struct tar_out {
-	int fd;
-	ae_sha256_ctx *tar_hash;
-	ae_sha256_ctx *gz_hash;
-	uint64_t gz_size;
-	uLong crc;
-	uint32_t isize; /* input size mod 2^32 (RFC 1952 ISIZE) */
-	size_t blk_len;
-	unsigned char blk[5 + TAR_STORED_MAX];
-} tar_out;
+/* The tar stream is entries, each a header block then (files) the bytes
+ * padded to a block, then TAR_END zero bytes; off[i] is where entry i's
+ * header starts, off[n] where the end blocks start. The gzip stream is
+ * GZ_HEADER bytes, nblocks stored blocks holding the tar in order (all
+ * full but the last, which may be empty), then the trailer. */
+struct oci_layer {
+	int dirfd; /* the bundle directory */
+	tar_list l;
+	uint64_t *off;
+	uint64_t tar_len;
+	uint64_t nblocks;
+	uint64_t size; /* of the gzip stream */
+	uLong crc;     /* CRC-32 of the tar, known after the hashing pass */
+	char tar_digest[AE_DIGEST_STR_LEN];
+	char gz_digest[AE_DIGEST_STR_LEN];
+	size_t hdr_at; /* entry whose header is in hdr, or SIZE_MAX */
+	unsigned char hdr[TAR_BLOCK];
+	size_t file_at; /* entry whose file is open as file_fd */
+	int file_fd;
+	ae_err fail; /* why the last read failed */
+};
 
 static void tar_list_dispose(tar_list *l)
 {
@@ -188,76 +209,6 @@ static int tar_cmp(const void *a, const void *b)
 		      ((const tar_entry *)b)->name);
 }
 
-/* Writes gzip bytes to the layer file and its hash. */
-static int tar_out_write(tar_out *o, const unsigned char *p, size_t n,
-			 ae_err *err)
-{
-	ae_sha256_update(o->gz_hash, p, n);
-	o->gz_size += n;
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(o->fd, p + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return ae_fail(err, AE_EIO, "write layer: %s",
-				       strerror(errno));
-		off += (size_t)w;
-	}
-	return 0;
-}
-
-/* Emits the filled stored block (RFC 1951 §3.2.4: BFINAL, BTYPE 00, then
- * byte-aligned LEN and its one's complement NLEN, little-endian). */
-static int tar_flush_block(tar_out *o, bool final, ae_err *err)
-{
-	uint16_t n = (uint16_t)o->blk_len;
-
-	o->blk[0] = final ? 1 : 0;
-	o->blk[1] = (unsigned char)(n & 0xff);
-	o->blk[2] = (unsigned char)(n >> 8);
-	o->blk[3] = (unsigned char)(~n & 0xff);
-	o->blk[4] = (unsigned char)((uint16_t)~n >> 8);
-	o->blk_len = 0;
-	return tar_out_write(o, o->blk, 5 + (size_t)n, err);
-}
-
-/* Feeds `len` bytes of tar stream; `final` closes the gzip member with
- * the CRC-32 and ISIZE trailer (RFC 1952 §2.3). */
-static int tar_emit(tar_out *o, const void *data, size_t len, bool final,
-		    ae_err *err)
-{
-	const unsigned char *p = data;
-	int rc = 0;
-
-	if (len > 0) {
-		ae_sha256_update(o->tar_hash, data, len);
-		o->crc = crc32(o->crc, p, (uInt)len);
-		o->isize += (uint32_t)len;
-	}
-	while (len > 0 && rc == 0) {
-		size_t k = TAR_STORED_MAX - o->blk_len;
-		if (k > len)
-			k = len;
-		memcpy(o->blk + 5 + o->blk_len, p, k);
-		o->blk_len += k;
-		p += k;
-		len -= k;
-		if (o->blk_len == TAR_STORED_MAX)
-			rc = tar_flush_block(o, false, err);
-	}
-	if (rc == 0 && final) {
-		unsigned char t[8];
-		for (int i = 0; i < 4; i++) {
-			t[i] = (unsigned char)(o->crc >> (8 * i));
-			t[4 + i] = (unsigned char)(o->isize >> (8 * i));
-		}
-		rc = tar_flush_block(o, true, err);
-		if (rc == 0)
-			rc = tar_out_write(o, t, sizeof(t), err);
-	}
-	return rc;
-}
-
 static void tar_octal(char *field, size_t width, uint64_t v)
 {
 	/* width-1 octal digits, then NUL (ustar numeric field) */
@@ -308,131 +259,340 @@ static int tar_header(unsigned char h[TAR_BLOCK], const tar_entry *e,
 	return 0;
 }
 
-/* Streams one regular file's bytes; its size must not have changed since
- * the walk (the header already carries it). */
-static int tar_copy_file(tar_out *o, const char *root, const tar_entry *e,
-			 unsigned char *buf, ae_err *err)
-{
-	int fd = -1, rootfd = -1, rc = 0;
-	uint64_t size = 0, left;
+/* The 10-byte gzip member header: deflate, no flags, mtime 0, XFL 0, OS
+ * 255 (RFC 1952 §2.3). */
+static const unsigned char layer_gz_header[GZ_HEADER] = {0x1f, 0x8b, 8, 0, 0,
+							 0,    0,    0, 0, 255};
 
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return ae_fail(err, AE_EIO, "open %s: %s", root,
-			       strerror(errno));
-	rc = ae_open_regular(&fd, &size, rootfd, e->name, err);
-	if (rc < 0)
-		goto done;
-	if (size != e->size) {
-		rc = ae_fail(err, AE_EINVAL, "%s changed while packing",
-			     e->name);
-		goto done;
-	}
-	for (left = size; left > 0 && rc == 0;) {
-		ssize_t got = read(fd, buf, left < TAR_IO ? left : TAR_IO);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			rc = ae_fail(err, AE_EIO, "read %s: %s", e->name,
-				     got < 0 ? strerror(errno) : "short");
-			break;
-		}
-		rc = tar_emit(o, buf, (size_t)got, false, err);
-		left -= (uint64_t)got;
-	}
-	if (rc == 0 && size % TAR_BLOCK != 0) {
-		static const unsigned char zero[TAR_BLOCK];
-		rc = tar_emit(o, zero, TAR_BLOCK - size % TAR_BLOCK, false,
-			      err);
-	}
-done:
-	if (fd >= 0)
-		close(fd);
-	close(rootfd);
-	return rc;
+/* Fails a read: the reason goes to l->fail, errno to `e` (for the HTTP
+ * body callback, which reports local I/O by errno). Returns -1. */
+static ssize_t layer_fail(oci_layer *l, int code, int e, const char *what,
+			  const char *why)
+{
+	char r[AE_REPR_BUF];
+
+	ae_err_clear(&l->fail);
+	ae_fail(&l->fail, code, "%s: %s",
+		ae_repr(r, sizeof(r), what, strlen(what)), why);
+	errno = e;
+	return -1;
 }
 
-static int tar_out_open(tar_out *o, int fd, ae_err *err)
+/* Copies min(n, avail) bytes of `src`; returns the count. */
+static ssize_t layer_copy(unsigned char *buf, size_t n, const void *src,
+			  uint64_t avail)
 {
-	/* RFC 1952 header: deflate, no flags, mtime 0, XFL 0, OS 255 */
-	static const unsigned char hdr[10] = {0x1f, 0x8b, 8, 0, 0,
-					      0,    0,	  0, 0, 255};
+	if (n > avail)
+		n = (size_t)avail;
+	memcpy(buf, src, n);
+	return (ssize_t)n;
+}
+
+/* Length of stored block k: full but the last, which holds the rest. */
+static uint64_t layer_block_len(const oci_layer *l, uint64_t k)
+{
+	return k + 1 < l->nblocks ? TAR_STORED_MAX
+				  : l->tar_len - k * TAR_STORED_MAX;
+}
+
+/* Stored block k's header (RFC 1951 §3.2.4: BFINAL, BTYPE 00, then
+ * byte-aligned LEN and its one's complement NLEN, little-endian). */
+static void layer_block_header(unsigned char h[BLK_HEADER], const oci_layer *l,
+			       uint64_t k)
+{
+	uint16_t n = (uint16_t)layer_block_len(l, k);
+
+	h[0] = k + 1 == l->nblocks ? 1 : 0;
+	h[1] = (unsigned char)(n & 0xff);
+	h[2] = (unsigned char)(n >> 8);
+	h[3] = (unsigned char)(~n & 0xff);
+	h[4] = (unsigned char)((uint16_t)~n >> 8);
+}
+
+/* CRC-32 and ISIZE (input size mod 2^32), little-endian. */
+static void layer_trailer(unsigned char t[GZ_TRAILER], const oci_layer *l)
+{
+	for (int i = 0; i < 4; i++) {
+		t[i] = (unsigned char)(l->crc >> (8 * i));
+		t[4 + i] = (unsigned char)(l->tar_len >> (8 * i));
+	}
+}
+
+/* The open file of entry i; its size must not have changed since the
+ * walk (the header already carries it). */
+static int layer_file(oci_layer *l, size_t i)
+{
+	ae_err why = {0};
+	uint64_t size = 0;
+	int fd = -1;
+
+	if (l->file_at == i)
+		return l->file_fd;
+	if (l->file_fd >= 0)
+		close(l->file_fd);
+	l->file_fd = -1;
+	l->file_at = SIZE_MAX;
+	if (ae_open_regular(&fd, &size, l->dirfd, l->l.v[i].name, &why) < 0)
+		return (int)layer_fail(l, why.code, EIO, l->l.v[i].name,
+				       why.msg);
+	if (size != l->l.v[i].size) {
+		close(fd);
+		return (int)layer_fail(l, AE_EINVAL, EIO, l->l.v[i].name,
+				       "changed while packing");
+	}
+	l->file_fd = fd;
+	l->file_at = i;
+	return fd;
+}
+
+/* Reads entry i's bytes at offset d (file data, then block padding). */
+static ssize_t layer_entry_data(oci_layer *l, unsigned char *buf, size_t n,
+				size_t i, uint64_t d)
+{
+	uint64_t size = l->l.v[i].size;
+	uint64_t padded = (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+	ssize_t got;
+	int fd;
+
+	if (d >= size) {
+		if (n > padded - d)
+			n = (size_t)(padded - d);
+		memset(buf, 0, n);
+		return (ssize_t)n;
+	}
+	fd = layer_file(l, i);
+	if (fd < 0)
+		return -1;
+	if (n > size - d)
+		n = (size_t)(size - d);
+	do
+		got = pread(fd, buf, n, (off_t)d);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return layer_fail(l, AE_EIO, errno, l->l.v[i].name,
+				  strerror(errno));
+	if (got == 0)
+		return layer_fail(l, AE_EINVAL, EIO, l->l.v[i].name,
+				  "changed while packing");
+	return got;
+}
+
+/* Reads tar bytes at tar offset t (t < tar_len): > 0 bytes, or -1. */
+static ssize_t layer_tar_piece(oci_layer *l, unsigned char *buf, size_t n,
+			       uint64_t t)
+{
+	size_t lo = 0, hi = l->l.n, mid;
+	ae_err why = {0};
+
+	if (t >= l->off[l->l.n]) {
+		if (n > l->tar_len - t)
+			n = (size_t)(l->tar_len - t);
+		memset(buf, 0, n);
+		return (ssize_t)n;
+	}
+	while (hi - lo > 1) { /* the last entry whose header is <= t */
+		mid = lo + (hi - lo) / 2;
+		if (l->off[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	t -= l->off[lo];
+	if (t >= TAR_BLOCK)
+		return layer_entry_data(l, buf, n, lo, t - TAR_BLOCK);
+	if (l->hdr_at != lo && tar_header(l->hdr, &l->l.v[lo], &why) < 0)
+		return layer_fail(l, why.code, EINVAL, l->l.v[lo].name,
+				  why.msg);
+	l->hdr_at = lo;
+	return layer_copy(buf, n, l->hdr + t, TAR_BLOCK - t);
+}
+
+/* Reads gzip bytes at `off` (< size) up to the next boundary between
+ * headers, tar bytes and the trailer: > 0 bytes, or -1. */
+static ssize_t layer_piece(oci_layer *l, unsigned char *buf, size_t n,
+			   uint64_t off)
+{
+	uint64_t body_end = GZ_HEADER + l->nblocks * BLK_HEADER + l->tar_len;
+	uint64_t g, k, r, blen;
+	unsigned char h[GZ_TRAILER];
+
+	if (off < GZ_HEADER)
+		return layer_copy(buf, n, layer_gz_header + off,
+				  GZ_HEADER - off);
+	if (off >= body_end) {
+		layer_trailer(h, l);
+		return layer_copy(buf, n, h + (off - body_end),
+				  GZ_TRAILER - (off - body_end));
+	}
+	g = off - GZ_HEADER;
+	k = g / BLK_SPAN;
+	r = g % BLK_SPAN;
+	if (r < BLK_HEADER) {
+		layer_block_header(h, l, k);
+		return layer_copy(buf, n, h + r, BLK_HEADER - r);
+	}
+	blen = layer_block_len(l, k);
+	r -= BLK_HEADER;
+	if (n > blen - r)
+		n = (size_t)(blen - r);
+	return layer_tar_piece(l, buf, n, k * TAR_STORED_MAX + r);
+}
+
+ssize_t oci__layer_pread(oci_layer *l, void *buf, size_t n, uint64_t off)
+{
+	unsigned char *p = buf;
+	size_t done = 0;
+	ssize_t got;
+
+	while (done < n && off + done < l->size) {
+		got = layer_piece(l, p + done, n - done, off + done);
+		if (got < 0)
+			return done > 0 ? (ssize_t)done : -1;
+		done += (size_t)got;
+	}
+	return (ssize_t)done;
+}
+
+/* Lays the entries out: header offsets, tar and gzip lengths. */
+static int layer_place(oci_layer *l, ae_err *err)
+{
+	uint64_t t = 0;
+
+	l->off = calloc(l->l.n + 1, sizeof(*l->off));
+	if (l->off == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	for (size_t i = 0; i < l->l.n; i++) {
+		uint64_t size = l->l.v[i].size;
+		l->off[i] = t;
+		t += TAR_BLOCK + (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+		if (t > OCI_LAYER_MAX)
+			return ae_fail(err, AE_ETOOBIG,
+				       "bundle is over %llu bytes",
+				       (unsigned long long)OCI_LAYER_MAX);
+	}
+	l->off[l->l.n] = t;
+	l->tar_len = t + TAR_END;
+	l->nblocks = l->tar_len / TAR_STORED_MAX + 1;
+	l->size = GZ_HEADER + l->nblocks * BLK_HEADER + l->tar_len + GZ_TRAILER;
+	return 0;
+}
+
+/* The hashing pass: reads the tar once, block by block, into the tar
+ * digest, the CRC-32 and the gzip digest. */
+static int layer_hash(oci_layer *l, ae_sha256_ctx *th, ae_sha256_ctx *gh,
+		      unsigned char *buf, ae_err *err)
+{
+	unsigned char h[GZ_TRAILER], sha[AE_SHA256_LEN];
+	uint64_t t = 0, end;
+	ssize_t got;
+
+	l->crc = crc32(0L, Z_NULL, 0);
+	ae_sha256_update(gh, layer_gz_header, GZ_HEADER);
+	for (uint64_t k = 0; k < l->nblocks; k++) {
+		layer_block_header(h, l, k);
+		ae_sha256_update(gh, h, BLK_HEADER);
+		for (end = t + layer_block_len(l, k); t < end;) {
+			got = layer_tar_piece(
+				l, buf, end - t < LAYER_IO ? end - t : LAYER_IO,
+				t);
+			if (got < 0)
+				return ae_fail(err, l->fail.code, "%s",
+					       l->fail.msg);
+			ae_sha256_update(th, buf, (size_t)got);
+			ae_sha256_update(gh, buf, (size_t)got);
+			l->crc = crc32(l->crc, buf, (uInt)got);
+			t += (uint64_t)got;
+		}
+	}
+	layer_trailer(h, l);
+	ae_sha256_update(gh, h, GZ_TRAILER);
+	ae_sha256_final(th, sha);
+	ae_digest_format(l->tar_digest, sha);
+	ae_sha256_final(gh, sha);
+	ae_digest_format(l->gz_digest, sha);
+	return 0;
+}
+
+/* Lists `dir` (open at l->dirfd) into l->l, sorted by tar name. */
+static int layer_list(oci_layer *l, ae_err *err)
+{
+	int wfd = openat(l->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc;
 
-	o->fd = fd;
-	o->crc = crc32(0L, Z_NULL, 0);
-	rc = ae_sha256_new(&o->tar_hash, err);
+	if (wfd < 0)
+		return ae_fail(err, AE_EIO, "open bundle directory: %s",
+			       strerror(errno));
+	rc = tar_walk(&l->l, wfd, "", 0, err);
 	if (rc == 0)
-		rc = ae_sha256_new(&o->gz_hash, err);
-	if (rc == 0)
-		rc = tar_out_write(o, hdr, sizeof(hdr), err);
+		qsort(l->l.v, l->l.n, sizeof(*l->l.v), tar_cmp);
 	return rc;
 }
 
-static void tar_out_dispose(tar_out *o)
+int oci__layer_open(oci_layer **out, const char *dir, ae_err *err)
 {
-	ae_sha256_free(o->tar_hash);
-	ae_sha256_free(o->gz_hash);
-}
+	oci_layer *l = calloc(1, sizeof(*l));
+	ae_sha256_ctx *th = NULL, *gh = NULL;
+	unsigned char *buf = malloc(LAYER_IO);
+	int rc;
 
-static int tar_write_entries(tar_out *o, const char *dir, const tar_list *l,
-			     ae_err *err)
-{
-	static const unsigned char zero[2 * TAR_BLOCK];
-	unsigned char h[TAR_BLOCK];
-	unsigned char *buf = malloc(TAR_IO);
-	int rc = 0;
-
-	if (buf == NULL)
+	*out = NULL;
+	if (l == NULL || buf == NULL) {
+		free(l);
+		free(buf);
 		return ae_fail(err, AE_ERR, "out of memory");
-	for (size_t i = 0; i < l->n && rc == 0; i++) {
-		rc = tar_header(h, &l->v[i], err);
-		if (rc == 0)
-			rc = tar_emit(o, h, TAR_BLOCK, false, err);
-		if (rc == 0 && !l->v[i].dir)
-			rc = tar_copy_file(o, dir, &l->v[i], buf, err);
 	}
-	if (rc == 0)
-		rc = tar_emit(o, zero, sizeof(zero), true, err);
-	free(buf);
-	return rc;
-}
-
-int oci__tar_write_dir(int fd, const char *dir, char tar_digest[],
-		       char gz_digest[], uint64_t *gz_size_out,
-		       size_t *entries_out, ae_err *err)
-{
-	tar_list l = {0};
-	tar_out *o = calloc(1, sizeof(*o));
-	unsigned char sha[AE_SHA256_LEN];
-	int dirfd, rc;
-
-	if (o == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dirfd < 0) {
-		free(o);
-		return ae_fail(err, errno == ENOENT ? AE_ENOTFOUND : AE_EIO,
-			       "open bundle directory: %s", strerror(errno));
+	l->file_fd = -1;
+	l->file_at = l->hdr_at = SIZE_MAX;
+	l->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (l->dirfd < 0) {
+		rc = ae_fail(err, errno == ENOENT ? AE_ENOTFOUND : AE_EIO,
+			     "open bundle directory: %s", strerror(errno));
+		goto done;
 	}
-	rc = tar_walk(&l, dirfd, "", 0, err);
-	if (rc < 0)
-		goto done;
-	qsort(l.v, l.n, sizeof(*l.v), tar_cmp);
-	rc = tar_out_open(o, fd, err);
+	rc = layer_list(l, err);
 	if (rc == 0)
-		rc = tar_write_entries(o, dir, &l, err);
-	if (rc < 0)
-		goto done;
-	ae_sha256_final(o->tar_hash, sha);
-	ae_digest_format(tar_digest, sha);
-	ae_sha256_final(o->gz_hash, sha);
-	ae_digest_format(gz_digest, sha);
-	*gz_size_out = o->gz_size;
-	*entries_out = l.n;
+		rc = layer_place(l, err);
+	if (rc == 0)
+		rc = ae_sha256_new(&th, err);
+	if (rc == 0)
+		rc = ae_sha256_new(&gh, err);
+	if (rc == 0)
+		rc = layer_hash(l, th, gh, buf, err);
 done:
-	tar_out_dispose(o);
-	free(o);
-	tar_list_dispose(&l);
+	ae_sha256_free(th);
+	ae_sha256_free(gh);
+	free(buf);
+	if (rc < 0)
+		oci__layer_free(l);
+	else
+		*out = l;
 	return rc;
+}
+
+void oci__layer_describe(const oci_layer *l, char tar_digest[],
+			 char gz_digest[], uint64_t *size_out,
+			 size_t *entries_out)
+{
+	memcpy(tar_digest, l->tar_digest, AE_DIGEST_STR_LEN);
+	memcpy(gz_digest, l->gz_digest, AE_DIGEST_STR_LEN);
+	*size_out = l->size;
+	*entries_out = l->l.n;
+}
+
+const char *oci__layer_error(const oci_layer *l)
+{
+	return l->fail.msg;
+}
+
+void oci__layer_free(oci_layer *l)
+{
+	if (l == NULL)
+		return;
+	if (l->file_fd >= 0)
+		close(l->file_fd);
+	if (l->dirfd >= 0)
+		close(l->dirfd);
+	free(l->off);
+	tar_list_dispose(&l->l);
+	free(l);
 }

@@ -2,6 +2,7 @@
  * deterministic artifact, safe extraction, manifests and indexes */
 #include "t.h"
 #include "oci/oci.h"
+#include "oci/internal.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -231,8 +232,8 @@ void test_oci__equal_trees_pack_to_equal_digests(void)
 	snprintf(d2, sizeof(d2), "%s", t_path("two"));
 	make_bundle(d1, 0600, 1000);
 	make_bundle(d2, 0755, 1700000000);
-	T_ASSERT_INT(oci_artifact_build(&a, d1, t_tmpdir(), &err), 0);
-	T_ASSERT_INT(oci_artifact_build(&b, d2, t_tmpdir(), &err), 0);
+	T_ASSERT_INT(oci_artifact_build(&a, d1, &err), 0);
+	T_ASSERT_INT(oci_artifact_build(&b, d2, &err), 0);
 	T_ASSERT_STR(a->manifest_digest, b->manifest_digest);
 	T_ASSERT_STR(a->layer_digest, b->layer_digest);
 	T_ASSERT_INT(a->entries, 6);
@@ -245,6 +246,103 @@ void test_oci__equal_trees_pack_to_equal_digests(void)
 	oci_artifact_free(b);
 }
 
+/* The artifact's layer written to a new temp file, rewound: an fd. */
+static int layer_file(const oci_artifact *a)
+{
+	ae_err err = {0};
+	char p[4096];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/layer-XXXXXX", t_tmpdir());
+	fd = mkstemp(p);
+	T_ASSERT(fd >= 0);
+	unlink(p);
+	T_ASSERT_INT(oci_artifact_layer_write(a, fd, &err), 0);
+	T_ASSERT(lseek(fd, 0, SEEK_SET) == 0);
+	return fd;
+}
+
+/* A bundle whose tar spans several stored blocks: files of `n` sizes. */
+static void make_big_bundle(const char *dir, const size_t *sizes, size_t n)
+{
+	char p[4096];
+	unsigned char *data = malloc(300000);
+
+	T_ASSERT(data != NULL);
+	for (size_t i = 0; i < 300000; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	mkdir(dir, 0700);
+	for (size_t i = 0; i < n; i++) {
+		T_ASSERT(sizes[i] <= 300000);
+		snprintf(p, sizeof(p), "%s/f%zu.bin", dir, i);
+		t_write_file(p, (const char *)data + i, sizes[i]);
+	}
+	free(data);
+}
+
+void test_oci__the_layer_reads_back_the_same_at_any_offset(void)
+{
+	static const size_t sizes[] = {0, 1, 511, 512, 65535, 70000, 299999};
+	oci_artifact *a = NULL;
+	ae_err err = {0};
+	unsigned char *whole, *part;
+	uint64_t off;
+	size_t n;
+	int fd;
+
+	make_big_bundle(t_path("big"), sizes, 7);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("big"), &err), 0);
+	T_ASSERT(a->layer_size > 6 * 65540u); /* 7 stored blocks */
+	whole = malloc(a->layer_size);
+	part = malloc(a->layer_size);
+	fd = layer_file(a); /* sequential, digest-checked */
+	T_ASSERT_INT(read(fd, whole, a->layer_size), a->layer_size);
+	close(fd);
+	/* ranges that start and end inside gzip, block and tar headers,
+	 * file bytes, padding and the trailer */
+	for (off = 0; off < a->layer_size; off += n) {
+		n = (size_t)(off * 7919 % 70001) + 1;
+		T_ASSERT(oci__layer_pread(a->layer, part, n, off) ==
+			 (ssize_t)(off + n <= a->layer_size ? n
+							    : a->layer_size - off));
+		T_ASSERT(memcmp(part, whole + off,
+				off + n <= a->layer_size ? n
+							 : a->layer_size - off) ==
+			 0);
+	}
+	T_ASSERT(oci__layer_pread(a->layer, part, 10, a->layer_size) == 0);
+	free(whole);
+	free(part);
+	oci_artifact_free(a);
+}
+
+void test_oci__a_bundle_changed_after_packing_is_not_pushed_as_packed(void)
+{
+	static const size_t sizes[] = {100, 70000};
+	oci_artifact *a = NULL;
+	ae_err err = {0};
+	char p[4096];
+	int fd;
+
+	make_big_bundle(t_path("chg"), sizes, 2);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("chg"), &err), 0);
+	/* same size, other bytes: only the digest can tell */
+	snprintf(p, sizeof(p), "%s/f1.bin", t_path("chg"));
+	fd = open(p, O_WRONLY);
+	T_ASSERT(fd >= 0 && pwrite(fd, "x", 1, 5000) == 1);
+	close(fd);
+	fd = open("/dev/null", O_WRONLY);
+	T_ASSERT_INT(oci_artifact_layer_write(a, fd, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "changed since packing");
+	/* another size: the read itself fails */
+	ae_err_clear(&err);
+	t_write_file(p, "short", 5);
+	T_ASSERT_INT(oci_artifact_layer_write(a, fd, &err), AE_EIO);
+	T_ASSERT_MSG(err, "changed while packing");
+	close(fd);
+	oci_artifact_free(a);
+}
+
 void test_oci__the_gzip_header_is_fixed(void)
 {
 	oci_artifact *a = NULL;
@@ -253,9 +351,8 @@ void test_oci__the_gzip_header_is_fixed(void)
 	int fd;
 
 	make_bundle(t_path("b"), 0644, 5);
-	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), t_tmpdir(), &err), 0);
-	fd = open(a->layer_path, O_RDONLY);
-	T_ASSERT(fd >= 0);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), &err), 0);
+	fd = layer_file(a);
 	T_ASSERT_INT(read(fd, h, sizeof(h)), 10);
 	close(fd);
 	T_ASSERT_INT(h[0], 0x1f);
@@ -273,10 +370,10 @@ void test_oci__the_attestation_is_not_packed_into_the_layer(void)
 	char p[4096];
 
 	make_bundle(t_path("b"), 0644, 5);
-	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), t_tmpdir(), &err), 0);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), &err), 0);
 	snprintf(p, sizeof(p), "%s/%s", t_path("b"), OCI_ATTESTATION_FILE);
 	t_write_file(p, "{}", 2);
-	T_ASSERT_INT(oci_artifact_build(&b, t_path("b"), t_tmpdir(), &err), 0);
+	T_ASSERT_INT(oci_artifact_build(&b, t_path("b"), &err), 0);
 	T_ASSERT_STR(a->manifest_digest, b->manifest_digest);
 	oci_artifact_free(a);
 	oci_artifact_free(b);
@@ -291,7 +388,7 @@ void test_oci__a_symlink_in_the_bundle_is_refused(void)
 	make_bundle(t_path("b"), 0644, 5);
 	snprintf(p, sizeof(p), "%s/link", t_path("b"));
 	T_ASSERT_INT(symlink("/etc/passwd", p), 0);
-	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), t_tmpdir(), &err),
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), &err),
 		     AE_EINVAL);
 	T_ASSERT(a == NULL);
 	T_ASSERT_MSG(err, "only regular files");
@@ -306,9 +403,9 @@ void test_oci__a_packed_bundle_extracts_to_the_same_files(void)
 	int fd;
 
 	make_bundle(t_path("b"), 0644, 5);
-	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), t_tmpdir(), &err), 0);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("b"), &err), 0);
 	T_ASSERT_INT(mkdir(t_path("x"), 0700), 0);
-	fd = open(a->layer_path, O_RDONLY);
+	fd = layer_file(a);
 	T_ASSERT_INT(oci_tar_extract_fd(fd, true, t_path("x"), &err), 0);
 	close(fd);
 	snprintf(p, sizeof(p), "%s/ctrf/deployment.json", t_path("x"));
@@ -634,13 +731,13 @@ void test_oci__a_bundle_at_the_entry_cap_packs_and_one_more_does_not(void)
 	ae_err err = {0};
 
 	make_flat(t_path("full"), OCI_TAR_ENTRIES_MAX);
-	T_ASSERT_INT(oci_artifact_build(&a, t_path("full"), t_tmpdir(), &err),
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("full"), &err),
 		     0);
 	T_ASSERT_INT(a->entries, OCI_TAR_ENTRIES_MAX);
 	oci_artifact_free(a);
 	a = NULL;
 	make_flat(t_path("over"), OCI_TAR_ENTRIES_MAX + 1);
-	T_ASSERT_INT(oci_artifact_build(&a, t_path("over"), t_tmpdir(), &err),
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("over"), &err),
 		     AE_ETOOBIG);
 	T_ASSERT(a == NULL);
 }
