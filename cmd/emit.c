@@ -19,13 +19,17 @@ static void emit_usage(FILE *f)
 {
 	fputs("usage: aicr-evidence emit --recipe R.yaml --snapshot S.yaml\n"
 	      "         --ctrf FILE|DIR... [--bom F] [--full] -o OUT\n"
-	      "         [--allow-mutable-validator-tags]\n"
+	      "         [--allow-mutable-validator-tags] [--validator-catalog "
+	      "F]\n"
 	      "         [--sign --ref REF | --push REF] [signing flags]\n"
 	      "\n"
 	      "Builds OUT/summary-bundle (minimized unless --full) and\n"
 	      "OUT/pointer.yaml. CTRF inputs are files named <phase>*.json or\n"
 	      "directories holding them (phases: deployment, performance,\n"
 	      "conformance). SOURCE_DATE_EPOCH fixes attestedAt.\n"
+	      "--validator-catalog names the validator catalog the run used;\n"
+	      "its metadata.version becomes validatorCatalogVersion (else "
+	      "\"\").\n"
 	      "\n"
 	      "--sign signs the statement whose subject is REF's repository "
 	      "and\n"
@@ -87,6 +91,8 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 						       "directory");
 		} else if (strcmp(f, "--bom") == 0 && has)
 			a->o.bom_path = argv[++i];
+		else if (strcmp(f, "--validator-catalog") == 0 && has)
+			a->o.catalog_path = argv[++i];
 		else if ((strcmp(f, "-o") == 0 || strcmp(f, "--output") == 0) &&
 			 has)
 			a->o.out_dir = argv[++i];

@@ -39,6 +39,7 @@ typedef struct emit_ctx {
 	int64_t bom_count; /* components */
 	unsigned applied;  /* redaction rules used */
 	char at[32];
+	char catalog_version[EV_CATALOG_VERSION_MAX + 1];
 } emit_ctx;
 
 static void emit_ctx_dispose(emit_ctx *c)
@@ -71,6 +72,21 @@ static bool emit_tag_is_mutable(const char *image)
 }
 
 /* Reads recipe and snapshot, derives name, digest, fingerprint, match. */
+/* validatorCatalogVersion from --validator-catalog (reference §5.5). */
+static int emit_catalog(emit_ctx *c, ae_err *err)
+{
+	ae_buf b;
+	int rc;
+
+	rc = ae_read_file(&b, AT_FDCWD, c->o->catalog_path,
+			  EV_CATALOG_MAX_BYTES, err);
+	if (rc < 0)
+		return rc;
+	rc = ev_catalog_version(c->catalog_version, b.data, b.len, err);
+	ae_buf_dispose(&b);
+	return rc;
+}
+
 static int emit_read_inputs(emit_ctx *c, ae_err *err)
 {
 	int rc;
@@ -106,6 +122,8 @@ static int emit_read_inputs(emit_ctx *c, ae_err *err)
 	if (rc == 0)
 		rc = ev__snapshot_images((void **)&c->observed, c->snap_tree,
 					 err);
+	if (rc == 0 && c->o->catalog_path != NULL)
+		rc = emit_catalog(c, err);
 	return rc;
 }
 
@@ -256,11 +274,11 @@ static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 		"{sssssssssos{ssss}sOsOsos{sssssssI}s{sssI}}", "schemaVersion",
 		"1.0.0", "attestedAt", c->at, "aicrVersion",
 		c->o->tool_version ? c->o->tool_version : "",
-		"validatorCatalogVersion", "", "validatorImages",
-		emit_validator_images(c->images), "recipe", "name", c->name,
-		"digest", c->digest, "fingerprint", c->fp, "criteriaMatch",
-		c->match, "phases", emit_phases(c), "bom", "format",
-		"CycloneDX", "version", "1.6", "digest", bom_digest,
+		"validatorCatalogVersion", c->catalog_version,
+		"validatorImages", emit_validator_images(c->images), "recipe",
+		"name", c->name, "digest", c->digest, "fingerprint", c->fp,
+		"criteriaMatch", c->match, "phases", emit_phases(c), "bom",
+		"format", "CycloneDX", "version", "1.6", "digest", bom_digest,
 		"imageCount", (json_int_t)c->bom_count, "manifest", "digest",
 		manifest_digest, "fileCount", (json_int_t)file_count);
 	if (p != NULL && !c->o->full) {

@@ -373,6 +373,20 @@ int ev_snapshot_redact(ae_buf *out, const unsigned char *buf, size_t len,
 int ev_ctrf_redact(ae_buf *out, const unsigned char *buf, size_t len,
 		   ae_err *err);
 
+/* ---- the validator catalog (reference §5.5 validatorCatalogVersion) ---- */
+
+#define EV_CATALOG_MAX_BYTES   (1u << 20) /* --validator-catalog file */
+#define EV_CATALOG_VERSION_MAX 64	  /* metadata.version, SemVer text */
+#define EV_CATALOG_API_VERSION "aicr.nvidia.com/v1"
+
+/* Reads a validator catalog (`kind: ValidatorCatalog`, apiVersion
+ * EV_CATALOG_API_VERSION; strict YAML) for its metadata.version into `out`:
+ * "" when the catalog has none (legacy). AE_EINVAL for another document,
+ * a version that is not [0-9A-Za-z.+-]{1,64}; codes of ae_yaml_parse.
+ * `out` is "" on failure. */
+int ev_catalog_version(char out[EV_CATALOG_VERSION_MAX + 1],
+		       const unsigned char *buf, size_t len, ae_err *err);
+
 /* ---- emit ---- */
 
 typedef struct ev_emit_opts {
@@ -386,11 +400,14 @@ typedef struct ev_emit_opts {
 	bool allow_mutable_validator_tags;
 	int64_t attested_at;	  /* seconds since the epoch, UTC */
 	const char *tool_version; /* predicate aicrVersion */
+	/* the validator catalog the run used, for validatorCatalogVersion;
+	 * NULL: "" (the version is not known) */
+	const char *catalog_path;
 } ev_emit_opts;
 
 #define EV_EMIT_OPTS_INIT                                                      \
 	{                                                                      \
-		NULL, NULL, NULL, 0, NULL, NULL, false, false, 0, NULL         \
+		NULL, NULL, NULL, 0, NULL, NULL, false, false, 0, NULL, NULL   \
 	}
 
 /* What emit produced: plain result data. */

@@ -88,6 +88,20 @@ st=$SB/statement.intoto.json
 [ "$(jq -r '.predicate.phases.deployment.ctrfDigest' "$st")" = "sha256:$(sha256sum "$SB/ctrf/deployment.json" | cut -d' ' -f1)" ] && ok "phase ctrfDigest pins its file" || bad "phase ctrfDigest pins its file"
 [ "$(jq -r '.predicate.phases.performance|"\(.passed)/\(.failed)/\(.skipped)"' "$st")" = 1/0/1 ] && ok "phase counts from CTRF" || bad "phase counts from CTRF"
 [ "$(jq -r '.predicate.redaction|"\(.policy) \(.version) \(.applied|length)"' "$st")" = "minimal v4 6" ] && ok "redaction block minimal v4 with six rules" || bad "redaction block minimal v4 with six rules"
+[ "$(jq -r '.predicate.validatorCatalogVersion' "$st")" = "" ] && ok "no catalog given: validatorCatalogVersion is empty" || bad "no catalog: validatorCatalogVersion empty"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+	--validator-catalog "$EX/validator-catalog.yaml" -o "$W/cat"
+expect_rc 0 "emit --validator-catalog exits 0"
+[ "$(jq -r '.predicate.validatorCatalogVersion' "$W/cat/summary-bundle/statement.intoto.json")" = 1.0.0 ] &&
+	ok "validatorCatalogVersion is the catalog's metadata.version" || bad "validatorCatalogVersion from the catalog"
+run verify "$W/cat"
+expect_rc 0 "the bundle with a catalog version verifies"
+printf 'apiVersion: v1\nkind: ConfigMap\n' >"$W/notcat.yaml"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+	--validator-catalog "$W/notcat.yaml" -o "$W/notcat"
+expect_rc 2 "a file that is no validator catalog: exit 2"
+expect_err 'validator catalog' "the error names the catalog"
+[ ! -e "$W/notcat/summary-bundle" ] && [ ! -e "$W/notcat/pointer.yaml" ] && ok "nothing written for a bad catalog" || bad "nothing written for a bad catalog"
 [ "$(jq -r '.predicate.fingerprint.region.value' "$st")" = us-west-2 ] && ok "fingerprint region comes from the raw snapshot" || bad "fingerprint region comes from the raw snapshot"
 [ "$(jq -r '.predicate.bom.imageCount' "$st")" = "$(jq '.components|length' "$SB/bom.cdx.json")" ] && ok "bom imageCount = components" || bad "bom imageCount = components"
 jq -e '.specVersion=="1.6" and (.components|map(.name)|index("nvidia/gpu-operator"))' "$SB/bom.cdx.json" >/dev/null && ok "generated BOM is CycloneDX 1.6 with observed images" || bad "generated BOM is CycloneDX 1.6 with observed images"

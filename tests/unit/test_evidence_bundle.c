@@ -594,12 +594,11 @@ void test_evidence_bundle__input_detection_follows_the_reference_order(void)
  * the canonical form was not a fixed point. */
 void test_evidence_bundle__canonical_form_is_a_fixed_point(void)
 {
-	static const char *const docs[] = {"b: 2\n \n  z:a\n  z v1}\n",
-					   "a:\nb: ~\nc: -x\n", "k: 'a: b'\n",
-					   /* a plain value opening with the
-					    * document end marker */
-					   "s: ...eks\n", "l:\n- ...\n",
-					   "k: --x\n", NULL};
+	static const char *const docs[] = {
+		"b: 2\n \n  z:a\n  z v1}\n", "a:\nb: ~\nc: -x\n", "k: 'a: b'\n",
+		/* a plain value opening with the
+		 * document end marker */
+		"s: ...eks\n", "l:\n- ...\n", "k: --x\n", NULL};
 	ae_buf a, b;
 	ae_err err = {0};
 
@@ -613,4 +612,69 @@ void test_evidence_bundle__canonical_form_is_a_fixed_point(void)
 		ae_buf_dispose(&a);
 		ae_buf_dispose(&b);
 	}
+}
+
+/* ev_catalog_version on `doc`: the code, and the version in `v`. */
+static int catalog_version(char *v, const char *doc)
+{
+	ae_err err = {0};
+
+	return ev_catalog_version(v, S(doc), &err);
+}
+
+void test_evidence_bundle__catalog_version_is_metadata_version(void)
+{
+	char v[EV_CATALOG_VERSION_MAX + 1];
+
+	T_ASSERT_INT(
+		catalog_version(v, "apiVersion: aicr.nvidia.com/v1\n"
+				   "kind: ValidatorCatalog\n"
+				   "metadata: {name: c, version: 1.4.0-rc.1}\n"
+				   "validators: []\n"),
+		0);
+	T_ASSERT_STR(v, "1.4.0-rc.1");
+	/* a legacy catalog without the field records "" (reference §5.5) */
+	T_ASSERT_INT(catalog_version(v, "apiVersion: aicr.nvidia.com/v1\n"
+					"kind: ValidatorCatalog\n"
+					"validators: []\n"),
+		     0);
+	T_ASSERT_STR(v, "");
+}
+
+void test_evidence_bundle__catalog_that_is_not_one_is_refused(void)
+{
+	char v[EV_CATALOG_VERSION_MAX + 1];
+	char big[200];
+
+	T_ASSERT_INT(catalog_version(v, "apiVersion: v1\nkind: ConfigMap\n"),
+		     AE_EINVAL);
+	T_ASSERT_STR(v, "");
+	T_ASSERT_INT(catalog_version(v, "apiVersion: aicr.nvidia.com/v1\n"
+					"kind: ValidatorCatalog\n"
+					"metadata: {version: 'v1 ; rm -rf'}\n"),
+		     AE_EINVAL);
+	T_ASSERT_STR(v, "");
+	T_ASSERT_INT(catalog_version(v, "apiVersion: aicr.nvidia.com/v1\n"
+					"kind: ValidatorCatalog\n"
+					"metadata: {version: [1]}\n"),
+		     AE_EINVAL);
+	T_ASSERT_INT(catalog_version(v, "apiVersion: aicr.nvidia.com/v1\n"
+					"kind: ValidatorCatalog\n"
+					"metadata: [x]\n"),
+		     AE_EINVAL);
+	/* at the 64-byte cap and one past it */
+	snprintf(big, sizeof(big),
+		 "apiVersion: aicr.nvidia.com/v1\nkind: ValidatorCatalog\n"
+		 "metadata: {version: %.64s}\n",
+		 "1234567890123456789012345678901234567890123456789012345678901"
+		 "234");
+	T_ASSERT_INT(catalog_version(v, big), 0);
+	T_ASSERT_INT((int)strlen(v), 64);
+	snprintf(big, sizeof(big),
+		 "apiVersion: aicr.nvidia.com/v1\nkind: ValidatorCatalog\n"
+		 "metadata: {version: %.65s}\n",
+		 "1234567890123456789012345678901234567890123456789012345678901"
+		 "2345");
+	T_ASSERT_INT(catalog_version(v, big), AE_EINVAL);
+	T_ASSERT_STR(v, "");
 }
