@@ -6,7 +6,8 @@
  * valid log entry of another signature could vouch for this one
  * (`dsse-mismatch-sig_fail` is a valid second signature caught only here).
  * Supported kinds: hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2 (Rekor v1),
- * hashedrekord 0.0.2 and dsse 0.0.2 (Rekor v2).
+ * hashedrekord 0.0.2 and dsse 0.0.2 (Rekor v2); a hashedrekord of either
+ * version may log a DSSE envelope, recording SHA-256(PAE).
  */
 #include "evidence/internal.h"
 
@@ -116,11 +117,12 @@ static bool v2_signer_equals(json_t *v, const body_ref *r)
 			  r->key_len);
 }
 
+/* hashedrekord 0.0.1. For DSSE content ("hashedrekord over DSSE", client
+ * spec "Bundle content vs. Rekor entry kind") the entry records the
+ * envelope signature and SHA-256(PAE), the bytes that signature covers:
+ * `r->digest` is that signed digest for both contents. */
 static int hashedrekord_v1(json_t *spec, const body_ref *r, ae_err *err)
 {
-	if (r->b->dsse)
-		return ae_fail(err, AE_EVERIFY,
-			       "hashedrekord entry for a DSSE bundle");
 	if (!b64_equals(PATH(spec, "signature", "content"), r->b->sig,
 			r->b->sig_len))
 		return ae_fail(err, AE_EVERIFY,
@@ -128,7 +130,8 @@ static int hashedrekord_v1(json_t *spec, const body_ref *r, ae_err *err)
 	if (!hex_digest_equals(PATH(spec, "data", "hash", "algorithm"),
 			       PATH(spec, "data", "hash", "value"), r->digest))
 		return ae_fail(err, AE_EVERIFY,
-			       "tlog body digest differs from the artifact's");
+			       "tlog body digest differs from the signed "
+			       "digest");
 	if (!pem_signer_equals(PATH(spec, "signature", "publicKey", "content"),
 			       r))
 		return ae_fail(err, AE_EVERIFY,

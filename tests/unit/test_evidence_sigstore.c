@@ -165,19 +165,43 @@ typedef struct bspec {
 	bool body_other_sig;  /* the log body records another signature */
 	bool tsa;	      /* attach an RFC 3161 timestamp of the sig */
 	bool tsa_other;	      /* ... over other bytes than the sig */
+	bool dsse_hr;	      /* DSSE logged as hashedrekord 0.0.1 (PAE) */
+	bool hr_other_pae;    /* ... recording the PAE of another payload */
+	const char *stmt_type; /* statement _type, default Statement/v1;
+				  "" leaves the field out */
 } bspec;
 
-static char *statement(const char *subject_hex)
+static char *statement(const char *subject_hex, const char *type)
 {
 	ae_buf b = AE_BUF_INIT(1 << 16);
 
+	if (type == NULL)
+		type = "https://in-toto.io/Statement/v1";
+	if (*type != '\0')
+		T_ASSERT(ae_buf_printf(&b, NULL, "{\"_type\":\"%s\",", type) ==
+			 0);
+	else
+		T_ASSERT(ae_buf_puts(&b, "{", NULL) == 0);
 	T_ASSERT(ae_buf_printf(&b, NULL,
-			       "{\"_type\":\"https://in-toto.io/Statement/v1\","
 			       "\"subject\":[{\"name\":\"a\",\"digest\":"
 			       "{\"sha256\":\"%s\"}}],\"predicateType\":"
 			       "\"https://example/p\",\"predicate\":{}}",
 			       subject_hex) == 0);
 	return (char *)ae_buf_detach(&b, NULL);
+}
+
+/* Hex SHA-256 of the DSSE PAE of an in-toto `payload`. */
+static void pae_hex(char hex[65], const char *payload)
+{
+	ae_buf pae = AE_BUF_INIT(1 << 16);
+	unsigned char d[32];
+
+	T_ASSERT(ae_buf_printf(&pae, NULL,
+			       "DSSEv1 28 application/vnd.in-toto+json %zu %s",
+			       strlen(payload), payload) == 0);
+	ae_sha256(d, pae.data, pae.len);
+	ae_hex_encode(hex, d, 32);
+	ae_buf_dispose(&pae);
 }
 
 static void art_hex(char hex[65])
@@ -221,7 +245,9 @@ static char *make_body(ae_buf *body, unsigned char **sig, size_t *sig_len,
 	} else {
 		sig64 = b64(*sig, *sig_len);
 	}
-	if (s->dsse) {
+	if (s->dsse && s->dsse_hr)
+		pae_hex(hex, s->hr_other_pae ? "{\"other\":1}" : payload);
+	if (s->dsse && !s->dsse_hr) {
 		ae_sha256(ph, payload, strlen(payload));
 		ae_hex_encode(hex, ph, 32);
 		T_ASSERT(ae_buf_printf(
@@ -232,7 +258,8 @@ static char *make_body(ae_buf *body, unsigned char **sig, size_t *sig_len,
 				 "[{\"signature\":\"%s\",\"verifier\":\"%s\"}]}}",
 				 hex, sig64, verifier) == 0);
 	} else {
-		art_hex(hex);
+		if (!s->dsse)
+			art_hex(hex);
 		T_ASSERT(ae_buf_printf(
 				 body, NULL,
 				 "{\"apiVersion\":\"0.0.1\",\"kind\":"
@@ -244,7 +271,7 @@ static char *make_body(ae_buf *body, unsigned char **sig, size_t *sig_len,
 	}
 	free(sig64);
 	free(verifier);
-	return s->dsse ? "dsse" : "hashedrekord";
+	return s->dsse && !s->dsse_hr ? "dsse" : "hashedrekord";
 }
 
 /* Proof hashes as a JSON array body and the root, for our body. */
@@ -344,7 +371,8 @@ static char *bundle_json(const bspec *s)
 
 	art_hex(hex);
 	if (s->dsse)
-		payload = statement(s->subject ? s->subject : hex);
+		payload = statement(s->subject ? s->subject : hex,
+				    s->stmt_type);
 	kind = make_body(&body, &sig, &sl, s, payload);
 	make_proof(&hashes, root, &body, s->flip_proof);
 	cp = make_checkpoint(root, s);
@@ -597,6 +625,55 @@ void test_evidence_sigstore__a_dsse_subject_digest_that_differs_fails(void)
 
 	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
 	T_ASSERT_MSG(err, "subjects do not include the artifact");
+}
+
+/* "hashedrekord over DSSE" (client spec, upstream
+ * dsse-with-hashedrekord-happy-path): the entry records the envelope
+ * signature and SHA-256(PAE). */
+void test_evidence_sigstore__a_dsse_envelope_logged_as_hashedrekord_verifies(void)
+{
+	bspec s = {.dsse = true, .dsse_hr = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), 0);
+}
+
+void test_evidence_sigstore__a_hashedrekord_of_another_envelope_fails(void)
+{
+	bspec s = {.dsse = true, .dsse_hr = true, .hr_other_pae = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "digest differs from the signed digest");
+}
+
+void test_evidence_sigstore__a_hashedrekord_of_another_envelope_signature_fails(void)
+{
+	bspec s = {.dsse = true, .dsse_hr = true, .body_other_sig = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "signature differs");
+}
+
+/* in-toto statements: only the known _type values mean a statement
+ * (upstream dsse-statement-unknown-type_fail, -missing-type_fail). */
+void test_evidence_sigstore__an_unknown_statement_type_fails(void)
+{
+	bspec s = {.dsse = true, .stmt_type = "https://in-toto.io/Statement/v2"};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "not an in-toto statement");
+}
+
+void test_evidence_sigstore__a_statement_without_a_type_fails(void)
+{
+	bspec s = {.dsse = true, .stmt_type = ""};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "not an in-toto statement");
 }
 
 void test_evidence_sigstore__an_identity_mismatch_fails(void)
