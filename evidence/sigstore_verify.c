@@ -160,7 +160,11 @@ static int digests_compute(vstate *s, ae_err *err)
 }
 
 /* Collects verified times: each SET (after verifying it) and each RFC 3161
- * timestamp over the signature (sigstore.md §4). At least one. */
+ * timestamp over the signature (sigstore.md §4). A certificate needs at
+ * least one: the time is what its chain is validated at (client spec §4.2,
+ * §4.3). A managed key has no validity window to place the signature in,
+ * so it needs none (upstream `intoto-canonical-log-entry`: a key, a proof,
+ * no SET, no TSA); its log entries must still verify. */
 static int times_collect(vstate *s, ae_err *err)
 {
 	const ev_bundle *b = s->b;
@@ -197,11 +201,28 @@ static int times_collect(vstate *s, ae_err *err)
 			s->tsa_time = gen;
 		s->times[s->ntimes++] = gen;
 	}
-	if (s->ntimes == 0)
+	if (s->ntimes == 0 && b->material == EV__MAT_CERT)
 		return ae_fail(err, AE_EVERIFY,
 			       "no verified time: no SET and no RFC 3161 "
 			       "timestamp");
 	return 0;
+}
+
+/* True iff the key of `log` was valid when entry `e` was logged: at its
+ * verified integrated time (the SET carries it), else at every verified
+ * time; with none (managed key, no SET, no TSA) nothing places the entry
+ * in the past, so the key must be valid now. */
+static bool log_window_ok(const vstate *s, const ev__tlog_entry *e,
+			  const ev__log *log)
+{
+	if (e->set != NULL)
+		return true; /* ev__set_verify checked the window */
+	if (s->ntimes == 0)
+		return ev__window_contains(&log->valid, (int64_t)time(NULL));
+	for (size_t k = 0; k < s->ntimes; k++)
+		if (!ev__window_contains(&log->valid, s->times[k]))
+			return false;
+	return true;
 }
 
 /* Inclusion proof under a verified checkpoint (sigstore.md §5.2, §5.3). */
@@ -256,13 +277,10 @@ static int entries_verify(vstate *s, ae_err *err)
 			if (rc < 0)
 				return rc;
 		}
-		/* Rekor v2 has no integrated time: its key must be valid at
-		 * every verified time instead. */
-		for (size_t k = 0; e->set == NULL && k < s->ntimes; k++)
-			if (!ev__window_contains(&log->valid, s->times[k]))
-				return ae_fail(err, AE_EVERIFY,
-					       "log key is not valid at the "
-					       "signing time");
+		if (!log_window_ok(s, e, log))
+			return ae_fail(err, AE_EVERIFY,
+				       "log key is not valid at the signing "
+				       "time");
 		rc = ev__body_check(e, b, s->signed_, s->leaf_der,
 				    (size_t)(s->leaf_der ? s->leaf_len : 0),
 				    s->key_der, (size_t)s->key_len, err);

@@ -834,6 +834,37 @@ void test_evidence_sigstore__managed_key_mode_verifies_with_the_key(void)
 	T_ASSERT_INT(verify_spec(&s, &err), 0);
 }
 
+/* A managed key has no validity window, so no verified time is needed;
+ * the entry's proof still is (upstream intoto-canonical-log-entry). */
+void test_evidence_sigstore__a_managed_key_entry_with_only_a_proof_verifies(void)
+{
+	bspec s = {.key_mode = true, .no_set = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), 0);
+}
+
+void test_evidence_sigstore__a_managed_key_proof_needs_a_verified_checkpoint(void)
+{
+	bspec s = {.key_mode = true, .no_set = true, .wrong_hint = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+}
+
+/* With no verified time nothing dates the entry: the log key must be
+ * valid now. */
+void test_evidence_sigstore__a_timeless_entry_of_an_expired_log_key_fails(void)
+{
+	bspec s = {.key_mode = true, .no_set = true};
+	ae_err err = {0};
+
+	LOG.valid.has_end = true;
+	LOG.valid.end = PKI_T0 + 3600;
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "log key is not valid");
+}
+
 void test_evidence_sigstore__a_key_bundle_without_a_key_fails(void)
 {
 	bspec s = {.key_mode = true};
