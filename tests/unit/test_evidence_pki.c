@@ -915,6 +915,40 @@ void test_evidence_pki__a_tsa_whose_window_excludes_gen_time_is_rejected(void)
 	T_ASSERT_INT(tsa_check(&s, &t, &err), 0);
 }
 
+/* A TSA's window vouches only for timestamps that TSA signed: another
+ * trusted authority whose window covers genTime lends it nothing
+ * (upstream rekor2-timestamp-wrong-tsa-validity-borrow_fail). */
+void test_evidence_pki__a_tsa_window_is_not_borrowed_from_another_authority(void)
+{
+	pki_tsa_spec s = pki_tsa_spec_default(&P, SIG, sizeof(SIG));
+	ev__ca tsas[2];
+	unsigned char *der;
+	size_t len = 0;
+	int64_t t = 0;
+	ae_err err = {0};
+
+	tsas[0] = P.tsa;
+	tsas[0].valid.has_end = true;
+	tsas[0].valid.end = PKI_T0 + 59;
+	tsas[1] = P.ca; /* trusted, other certificates, window covers T0+60 */
+	tsas[1].valid.start = PKI_T0;
+	tsas[1].valid.has_end = false;
+	der = pki_tsa_make(&len, &s);
+	T_ASSERT(der != NULL);
+	T_ASSERT_INT(ev__tsa_verify(&t, der, len, SIG, sizeof(SIG), tsas, 2,
+				    &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "not signed by a trusted authority");
+	T_ASSERT_INT(t, 0);
+	/* With its own window reopened, the signing TSA verifies. */
+	tsas[0].valid.has_end = false;
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev__tsa_verify(&t, der, len, SIG, sizeof(SIG), tsas, 2,
+				    &err),
+		     0);
+	free(der);
+}
+
 void test_evidence_pki__fractional_gen_times_of_any_length_parse(void)
 {
 	pki_tsa_spec s = pki_tsa_spec_default(&P, SIG, sizeof(SIG));

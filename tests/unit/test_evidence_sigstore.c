@@ -1240,6 +1240,27 @@ void test_evidence_sigstore__a_validity_without_start_rejects_the_root(void)
 	free(root);
 }
 
+/* X509CertificateChain holds "one or more" certificates (protobuf-specs):
+ * an authority without any is a malformed root, not one to skip
+ * (upstream rekor2-timestamp-wrong-tsa-validity-borrow_fail adds one). */
+void test_evidence_sigstore__an_authority_without_certificates_rejects_the_root(void)
+{
+	ev_trust *t = NULL;
+	char *root = public_good();
+	ae_err err = {0};
+
+	mutate(&root, "\"timestampAuthorities\": [",
+	       "\"timestampAuthorities\": [{\"uri\":\"https://u.invalid\","
+	       "\"certChain\":{\"certificates\":[]},\"validFor\":{"
+	       "\"start\":\"2025-06-01T00:00:00Z\"}},");
+	T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
+	T_ASSERT_INT(add_root(t, root, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "has no certificates");
+	T_ASSERT_INT(t->ntlogs + t->ncas + t->nctlogs + t->ntsas, 0);
+	ev_trust_free(t);
+	free(root);
+}
+
 void test_evidence_sigstore__a_null_validity_end_is_open(void)
 {
 	ev_trust *t = NULL;
