@@ -28,7 +28,8 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DAE_VERSION='"$(VERSION)"' $(WARN) \
 	-I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
-LIBS := $(PKG_LIBS) -lpthread
+# libcurl is not linked: evidence/core/curl.c loads it on the first request.
+LIBS := $(filter-out -lcurl,$(PKG_LIBS)) -ldl -lpthread
 
 LIB_SRC := $(sort $(shell find evidence allowlist ledger oci -name '*.c' 2>/dev/null))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
@@ -116,7 +117,7 @@ fuzz-build:
 		echo "  FUZZ-CC $$n"; \
 		clang -std=c11 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -O1 -g \
 			-fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f \
-			build-fuzz/libaicr.a $(PKG_LIBS) -lpthread || exit 1; \
+			build-fuzz/libaicr.a $(LIBS) || exit 1; \
 	done
 
 fuzz: fuzz-build
