@@ -145,8 +145,15 @@ install: aicr-evidence
 		install -m 0644 docs/aicr-evidence.1 $(DESTDIR)$(PREFIX)/share/man/man1/; \
 	fi
 
-bench: aicr-evidence
-	bash tests/bench/run-all
+# The tool's own SHA-256 of a file, timed against `openssl dgst` by run-all.
+$(BUILD)/bench/sha256-file: tests/bench/sha256_file.c $(BUILD)/libaicr.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+
+bench: aicr-evidence $(BUILD)/bench/sha256-file
+	AE_BIN=$(abspath aicr-evidence) \
+		AE_SHA256_BIN=$(abspath $(BUILD)/bench/sha256-file) \
+		bash tests/bench/run-all
 
 clean:
 	rm -rf build build-asan build-fuzz aicr-evidence

@@ -5,7 +5,9 @@
 # Generates 12 CTRF reports of ~8.4 MiB each (under the 10 MiB per-report
 # read cap), 4 per phase, most of their bytes in test stdout as real
 # validators produce; runs emit minimized and --full under /usr/bin/time and
-# prints the peak RSS of each. Exit 1 if either reaches the limit.
+# prints the peak RSS of each. Exit 1 if either reaches the limit. The
+# floor, measured the same way in the same run: `cp -r` of the CTRF inputs
+# (emit reads, hashes and copies the same bytes).
 #
 #   AE_BIN=./aicr-evidence bash tests/bench/emit_memory.sh
 set -u
@@ -40,6 +42,11 @@ for phase in ("deployment", "performance", "conformance"):
 PY
 total=$(du -cb "$work"/ctrf/*/*.json | tail -1 | cut -f1)
 echo "bench: emit_memory: $(ls "$work"/ctrf/*/*.json | wc -l) CTRF reports, $((total / 1048576)) MiB"
+
+/usr/bin/time -f '%M %e' -o "$work/time.floor" cp -r "$work/ctrf" "$work/cp-floor"
+read -r rss secs <"$work/time.floor"
+echo "bench: emit_memory: floor: cp -r of the inputs ${secs}s, peak RSS $((rss / 1024)) MiB"
+rm -rf "$work/cp-floor"
 
 fail=0
 for mode in minimal full; do

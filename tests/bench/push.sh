@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# tests/bench/push.sh -- cost of pushing a bundle: our `push` against
-# `skopeo copy` of the same artifact (same manifest, config and layer bytes)
-# to a loopback docker-registry started here, for a 100 MiB and a 10 KiB
-# bundle, N runs each, interleaved; prints medians, the ratio ours/skopeo
-# (issue 6 target: <= 1.0) and our peak RSS (target: < 32 MiB for 100 MiB).
+# tests/bench/push.sh -- cost of pushing and pulling a bundle: our `push`
+# against `skopeo copy` of the same artifact (same manifest, config and
+# layer bytes) to a loopback docker-registry started here, and our `pull`
+# (by digest, every blob verified, extracted) against `skopeo copy` from
+# the registry into an OCI layout, for a 100 MiB and a 10 KiB bundle, N
+# runs each, interleaved; prints medians, the ratio ours/skopeo (issue 6
+# target for push: <= 1.0) and the peak RSS of both (target: ours < 32 MiB
+# for 100 MiB).
 #
 #   bash tests/bench/push.sh [-n RUNS]
 #
 # Every run pushes to a fresh repository, so no blob is skipped by HEAD, and
 # skopeo's blob-info cache is removed before each of its runs so it cannot
-# mount blobs across repositories (oci.md §1.1).
+# mount blobs across repositories (oci.md §1.1); every pull starts from an
+# empty cache and an empty destination.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=5
@@ -33,6 +37,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 bench_size() { # LABEL BYTES
 	local label=$1 bytes=$2 out=$W/$1 i t0 t1 ours=() sk=() rss=() pack=() d
+	local skrss=() pl=() skpl=() plrss=() skplrss=()
 	mkdir -p "$out/summary-bundle"
 	printf 'kind: RecipeResult\n' >"$out/summary-bundle/recipe.yaml"
 	head -c "$bytes" /dev/urandom >"$out/summary-bundle/bom.cdx.json"
@@ -55,19 +60,44 @@ bench_size() { # LABEL BYTES
 		pack+=($(((t1 - t0) / 1000000)))
 		rm -f "$skcache"
 		t0=$(date +%s%N)
-		skopeo copy -q --dest-tls-verify=false "oci:$W/layout-$label:v1" \
-			"docker://$R/bench/sk-$label-$i:v1" >/dev/null
+		/usr/bin/time -f '%M' -o "$W/rss" skopeo copy -q --dest-tls-verify=false \
+			"oci:$W/layout-$label:v1" "docker://$R/bench/sk-$label-$i:v1" >/dev/null
 		t1=$(date +%s%N)
 		sk+=($(((t1 - t0) / 1000000)))
+		skrss+=("$(tail -1 "$W/rss")")
+		# pull: ours by digest into an empty cache, skopeo into a layout
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$W/rss" "$bin" pull "$R/bench/ours-$label-$i@$d" \
+			--to "$W/pull-$i" --cache "$W/cache-$i" --registry-plain-http >/dev/null
+		t1=$(date +%s%N)
+		pl+=($(((t1 - t0) / 1000000)))
+		plrss+=("$(tail -1 "$W/rss")")
+		rm -f "$skcache"
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$W/rss" skopeo copy -q --src-tls-verify=false \
+			"docker://$R/bench/sk-$label-$i@$d" "oci:$W/skpull-$i:v1" >/dev/null
+		t1=$(date +%s%N)
+		skpl+=($(((t1 - t0) / 1000000)))
+		skplrss+=("$(tail -1 "$W/rss")")
+		rm -rf "$W/pull-$i" "$W/cache-$i" "$W/skpull-$i"
 	done
-	local mo ms mr mp
+	local mo ms mr mp msr
 	mo=$(printf '%s\n' "${ours[@]}" | median)
 	ms=$(printf '%s\n' "${sk[@]}" | median)
 	mr=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+	msr=$(printf '%s\n' "${skrss[@]}" | sort -n | tail -1)
 	mp=$(printf '%s\n' "${pack[@]}" | median)
 	echo "bench: push $label: ours median ${mo} ms, skopeo median ${ms} ms," \
 		"ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN{printf "%.2f", a/b}')," \
-		"our peak RSS $((mr / 1024)) MiB; packing alone (re-push, blobs present) ${mp} ms ($runs runs)"
+		"our peak RSS $((mr / 1024)) MiB, skopeo peak RSS $((msr / 1024)) MiB;" \
+		"packing alone (re-push, blobs present) ${mp} ms ($runs runs)"
+	mo=$(printf '%s\n' "${pl[@]}" | median)
+	ms=$(printf '%s\n' "${skpl[@]}" | median)
+	mr=$(printf '%s\n' "${plrss[@]}" | sort -n | tail -1)
+	msr=$(printf '%s\n' "${skplrss[@]}" | sort -n | tail -1)
+	echo "bench: pull $label: ours median ${mo} ms, skopeo median ${ms} ms," \
+		"ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN{printf "%.2f", a/b}')," \
+		"our peak RSS $((mr / 1024)) MiB, skopeo peak RSS $((msr / 1024)) MiB ($runs runs)"
 }
 
 bench_size 100mib $((100 * 1024 * 1024))
