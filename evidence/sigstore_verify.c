@@ -225,7 +225,11 @@ static bool log_window_ok(const vstate *s, const ev__tlog_entry *e,
 	return true;
 }
 
-/* Inclusion proof under a verified checkpoint (sigstore.md §5.2, §5.3). */
+/* Inclusion proof under a verified checkpoint (sigstore.md §5.2, §5.3).
+ * The path must reproduce the proof's root hash even when no checkpoint is
+ * there to vouch for that root (a v0.1 entry with a SET): a proof carried
+ * is a claim, and a broken one fails the bundle (upstream
+ * inclusion-proof-corrupted-hash_fail). */
 static int proof_check(const ev__tlog_entry *e, const ev__log *log, ae_err *err)
 {
 	ev__checkpoint *cp = NULL;
@@ -235,6 +239,8 @@ static int proof_check(const ev__tlog_entry *e, const ev__log *log, ae_err *err)
 			       e->tree_size,
 			       (const unsigned char(*)[32])e->hashes,
 			       e->nhashes, e->root_hash, err);
+	if (rc < 0 || e->checkpoint == NULL)
+		return rc;
 	if (rc == 0)
 		rc = ev__checkpoint_parse(&cp, e->checkpoint, e->checkpoint_len,
 					  err);
@@ -272,7 +278,7 @@ static int entries_verify(vstate *s, ae_err *err)
 		    !(b->minor == 1 && e->set != NULL))
 			return ae_fail(err, AE_EVERIFY,
 				       "inclusion proof has no checkpoint");
-		if (e->has_proof && e->checkpoint != NULL) {
+		if (e->has_proof) {
 			rc = proof_check(e, log, err);
 			if (rc < 0)
 				return rc;

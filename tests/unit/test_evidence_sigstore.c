@@ -1118,6 +1118,39 @@ void test_evidence_sigstore__a_v02_proof_without_checkpoint_is_rejected(void)
 	free(json);
 }
 
+/* A v0.1 bundle with a SET need not carry a checkpoint, but a proof it
+ * does carry must still hold against its own root hash (upstream
+ * inclusion-proof-corrupted-hash_fail: one proof hash bit-flipped). */
+static int v01_no_checkpoint(bool flip, ae_err *err)
+{
+	bspec s = {.flip_proof = flip};
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	char *json = bundle_json(&s), *at, *end;
+	int rc;
+
+	mutate(&json, "bundle.v0.3+json", "bundle+json;version=0.1");
+	to_chain(&json, 1);
+	at = strstr(json, ",\"checkpoint\":{");
+	end = strchr(at + 2, '}');
+	memmove(at, end + 1, strlen(end + 1) + 1);
+	rc = verify_with(json, &pol, &art, &signer, err);
+	ev_signer_free(signer);
+	free(json);
+	return rc;
+}
+
+void test_evidence_sigstore__a_v01_proof_without_checkpoint_must_still_hold(void)
+{
+	ae_err err = {0};
+
+	T_ASSERT_INT(v01_no_checkpoint(false, &err), 0);
+	T_ASSERT_INT(v01_no_checkpoint(true, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "inclusion proof");
+}
+
 void test_evidence_sigstore__a_v01_entry_needs_a_set(void)
 {
 	bspec s = {.no_set = true};
