@@ -178,13 +178,19 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 	return rc;
 }
 
-/* The push leg, as `push OUT --to REF` runs it (cmd/push.c). */
+/* The push leg, as `push OUT --to REF` runs it (cmd/push.c). A transient
+ * failure stays transient (exit 3: retry later), as push itself says. */
 static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 {
 	char *argv[] = {"push",		(char *)a->o.out_dir,	 "--to",
 			(char *)tagged, "--registry-plain-http", NULL};
+	int status = cmd_push(a->plain_http ? 5 : 4, argv);
 
-	if (cmd_push(a->plain_http ? 5 : 4, argv) != 0)
+	if (status == cmd_exit_code(CMD_TRANSIENT))
+		return ae_fail(err, AE_ETRANSIENT,
+			       "push to %s failed (transient: retry later)",
+			       tagged);
+	if (status != 0)
 		return ae_fail(err, AE_EIO, "push to %s failed", tagged);
 	return 0;
 }

@@ -97,6 +97,12 @@ run push "$W/b" --to "$P/ev/d:v1" --registry-plain-http
 expect_rc 3 "a registry that keeps failing exits 3"
 expect_err "after [0-9]+ attempts" "the message gives the attempt count"
 expect_err "transient" "the message says it is transient"
+# emit --push through the same failing registry: exit 3 too, no pointer
+EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+	-o "$W/emitted" --push "$P/ev/emitted" --registry-plain-http
+expect_rc 3 "emit --push against a registry that keeps failing exits 3"
+[ ! -e "$W/emitted/pointer.yaml" ] && ok "emit --push leaves no pointer when the push fails" || bad "no pointer after a failed push"
 rules '[]'
 
 t_end
