@@ -21,7 +21,8 @@ static void emit_usage(FILE *f)
 	      "         --ctrf FILE|DIR... [--bom F] [--full] -o OUT\n"
 	      "         [--allow-mutable-validator-tags] [--validator-catalog "
 	      "F]\n"
-	      "         [--sign --ref REF | --push REF] [signing flags]\n"
+	      "         [--sign --ref REF | --push REF [registry flags]]\n"
+	      "         [signing flags]\n"
 	      "\n"
 	      "Builds OUT/summary-bundle (minimized unless --full) and\n"
 	      "OUT/pointer.yaml. CTRF inputs are files named <phase>*.json or\n"
@@ -38,6 +39,7 @@ static void emit_usage(FILE *f)
 	      "also pushes (REF names the subject). Unsigned by default.\n\n",
 	      f);
 	fputs(cmd_sign_flags_help(), f);
+	cmd_registry_help(f);
 }
 
 typedef struct emit_args {
@@ -45,8 +47,8 @@ typedef struct emit_args {
 	const char **ctrf;
 	bool sign;
 	const char *push;
-	const char *ref; /* --ref, or --push */
-	bool plain_http; /* forwarded to push (loopback registries only) */
+	const char *ref;	/* --ref, or --push */
+	cmd_registry_flags reg; /* forwarded to the push leg */
 	cmd_sign_flags sf;
 } emit_args;
 
@@ -76,6 +78,10 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		const char *f = argv[i];
 		bool has = i + 1 < argc;
 		int k = cmd_sign_flag(&a->sf, argc, argv, &i);
+		if (k < 0)
+			return cmd_usage_error("emit", "%s needs a value", f);
+		if (k == 0)
+			k = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (k < 0)
 			return cmd_usage_error("emit", "%s needs a value", f);
 		if (k > 0)
@@ -108,8 +114,6 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 			a->push = argv[++i];
 		else if (strcmp(f, "--ref") == 0 && has)
 			a->ref = argv[++i];
-		else if (strcmp(f, "--registry-plain-http") == 0)
-			a->plain_http = true;
 		else
 			return cmd_usage_error("emit",
 					       "unknown or incomplete "
@@ -128,6 +132,13 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		return cmd_usage_error("emit",
 				       "--sign needs the reference the bundle "
 				       "goes to: --ref REF or --push REF");
+	if (a->push == NULL &&
+	    (a->reg.plain_http || a->reg.insecure_tls || a->reg.ca_file ||
+	     a->reg.username || a->reg.password_stdin || a->reg.docker_config))
+		return cmd_usage_error("emit",
+				       "registry flags need --push REF");
+	if (cmd_registry_check(&a->reg, "emit") != 0)
+		return cmd_exit_code(CMD_USAGE);
 	a->o.ctrf_paths = a->ctrf;
 	return 0;
 }
@@ -178,14 +189,39 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 	return rc;
 }
 
-/* The push leg, as `push OUT --to REF` runs it (cmd/push.c). A transient
- * failure stays transient (exit 3: retry later), as push itself says. */
+/* The push leg, as `push OUT --to REF [registry flags]` runs it
+ * (cmd/push.c), with emit's registry flags (a password comes from stdin,
+ * read once by push). A transient failure stays transient (exit 3: retry
+ * later), as push itself says. */
 static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 {
-	char *argv[] = {"push",		(char *)a->o.out_dir,	 "--to",
-			(char *)tagged, "--registry-plain-http", NULL};
-	int status = cmd_push(a->plain_http ? 5 : 4, argv);
+	const cmd_registry_flags *r = &a->reg;
+	char *argv[16];
+	int n = 0, status;
 
+	argv[n++] = "push";
+	argv[n++] = (char *)a->o.out_dir;
+	argv[n++] = "--to";
+	argv[n++] = (char *)tagged;
+	if (r->plain_http)
+		argv[n++] = "--registry-plain-http";
+	if (r->insecure_tls)
+		argv[n++] = "--registry-insecure-tls";
+	if (r->ca_file != NULL) {
+		argv[n++] = "--registry-ca";
+		argv[n++] = (char *)r->ca_file;
+	}
+	if (r->docker_config != NULL) {
+		argv[n++] = "--docker-config";
+		argv[n++] = (char *)r->docker_config;
+	}
+	if (r->username != NULL) {
+		argv[n++] = "--registry-username";
+		argv[n++] = (char *)r->username;
+		argv[n++] = "--registry-password-stdin";
+	}
+	argv[n] = NULL;
+	status = cmd_push(n, argv);
 	if (status == cmd_exit_code(CMD_TRANSIENT))
 		return ae_fail(err, AE_ETRANSIENT,
 			       "push to %s failed (transient: retry later)",

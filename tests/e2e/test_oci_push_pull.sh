@@ -156,6 +156,21 @@ if reg_start "$W/basic" --auth; then
 	printf '{"auths":{"%s":{"auth":"%s"}}}' "$REG_HOST" "$auth" >"$W/config.json"
 	run pull "$REG_HOST/ev/a@$D" --to "$W/bp" --cache "$W/cb" --registry-plain-http --docker-config "$W/config.json"
 	expect_rc 0 "basic auth from a docker config.json"
+	# emit --push takes the same registry flags as push
+	EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+		-o "$W/em1" --push "$REG_HOST/ev/emitted" --registry-plain-http
+	expect_rc 2 "emit --push without credentials is refused"
+	[ ! -e "$W/em1/pointer.yaml" ] && ok "no pointer when the push is refused" || bad "no pointer when the push is refused"
+	ae emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+		-o "$W/em2" --push "$REG_HOST/ev/emitted" --registry-plain-http \
+		--registry-username "$REG_USER" --registry-password-stdin <"$W/pw" >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "emit --push with --registry-username/--registry-password-stdin"
+	grep -q "digest: sha256:" "$W/em2/pointer.yaml" && ok "the pointer names the pushed digest" || bad "pointer after authenticated emit --push"
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+		-o "$W/em3" --registry-plain-http
+	expect_rc 64 "registry flags without --push are a usage error"
 else
 	bad "registry with basic auth starts"
 fi
