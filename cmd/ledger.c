@@ -27,7 +27,7 @@
 static const char ledger_usage[] =
 	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--verify]\n"
 	"         [--trusted-root F] [--cache DIR] [--offline] [--jobs N]\n"
-	"         [--registry-plain-http]\n"
+	"         [registry flags]\n"
 	"         [--format text|json|html] [-o FILE] [--show-identities]\n"
 	"\n"
 	"Corroboration: per recipe, which independent, allowlisted, verified\n"
@@ -42,7 +42,6 @@ static const char ledger_usage[] =
 	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
 	"  --offline           no network: bundles from --cache only\n"
 	"  --jobs N            bundles verified at once (default 2, max 64)\n"
-	"  --registry-plain-http  HTTP to a loopback registry (tests, demo)\n"
 	"  --format F          text (default), json or html\n"
 	"  -o FILE             write the report to FILE (atomically)\n"
 	"  --show-identities   print verified certificate identities of\n"
@@ -57,7 +56,8 @@ typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_HTML } out_format;
 typedef struct ledger_verify_opts {
 	bool verify;
 	bool offline;
-	bool plain_http;
+	cmd_registry_flags reg; /* how bundles are fetched */
+	bool any_reg;		/* a registry flag was given */
 	const char *trusted_root;
 	const char *cache;
 	unsigned jobs;
@@ -138,6 +138,15 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 		return cmd_usage_error("ledger", "out of memory");
 	for (int i = 1; rc == 0 && i < argc; i++) {
 		const char *s = argv[i];
+		int k = dashdash ? 0
+				 : cmd_registry_flag(&a->v.reg, argc, argv, &i);
+		if (k != 0) {
+			rc = k < 0 ? cmd_usage_error("ledger",
+						     "%s needs a value", s)
+				   : 0;
+			a->v.any_reg = true;
+			continue;
+		}
 		if (dashdash || s[0] != '-')
 			a->recipes[a->n_recipes++] = s;
 		else if (strcmp(s, "--") == 0)
@@ -160,8 +169,6 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 			rc = opt_value(&a->out, argc, argv, &i);
 		else if (strcmp(s, "--show-identities") == 0)
 			a->show_identities = true;
-		else if (strcmp(s, "--registry-plain-http") == 0)
-			a->v.plain_http = true;
 		else
 			rc = cmd_usage_error("ledger", "unknown option '%s'",
 					     s);
@@ -185,11 +192,13 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 					       "--jobs must be 1 to 64");
 		a->v.jobs = (unsigned)n;
 	}
-	if (!a->v.verify && (a->v.trusted_root || a->v.cache || a->v.offline ||
-			     a->v.plain_http))
+	if (!a->v.verify &&
+	    (a->v.trusted_root || a->v.cache || a->v.offline || a->v.any_reg))
 		return cmd_usage_error("ledger",
 				       "--trusted-root, --cache, --offline and "
-				       "--registry-plain-http need --verify");
+				       "the registry flags need --verify");
+	if (cmd_registry_check(&a->v.reg, "ledger") != 0)
+		return cmd_exit_code(CMD_USAGE);
 	if (a->v.offline && a->v.cache == NULL)
 		return cmd_usage_error("ledger", "--offline needs --cache DIR");
 	return 0;
@@ -420,6 +429,7 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 	verify_pool pool;
 	pthread_t th[64];
 	unsigned n = o->jobs, started = 0;
+	char *password = NULL;
 	int rc;
 
 	memset(&pool, 0, sizeof(pool));
@@ -431,7 +441,13 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 		pthread_mutex_destroy(&pool.mu);
 		return rc;
 	}
-	pool.fetch.co.plain_http = o->plain_http;
+	rc = cmd_registry_opts(&pool.fetch.co, &password, &o->reg, false, err);
+	pool.fetch.co.progress = NULL; /* worker threads: no shared bar */
+	if (rc < 0) {
+		cmd_fetcher_dispose(&pool.fetch);
+		pthread_mutex_destroy(&pool.mu);
+		return rc;
+	}
 	if (n > items->n)
 		n = items->n ? (unsigned)items->n : 1;
 	for (; started < n; started++) {
@@ -445,6 +461,7 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 	for (size_t i = 0; i < items->n; i++)
 		items->transient |= items->v[i].transient;
 	cmd_fetcher_dispose(&pool.fetch);
+	cmd_password_free(password);
 	pthread_mutex_destroy(&pool.mu);
 	return 0;
 }
@@ -650,6 +667,7 @@ int cmd_ledger(int argc, char **argv)
 
 	if (cmd_wants_help(argc, argv)) {
 		fputs(ledger_usage, stdout);
+		cmd_registry_help(stdout);
 		return cmd_exit_code(CMD_OK);
 	}
 	status = args_parse(&a, argc, argv);

@@ -19,6 +19,12 @@ run ledger --root "$root" --offline
 expect_rc 64 "--offline without --verify is a usage error"
 run ledger --root "$root" --verify --offline
 expect_rc 64 "--offline without --cache is a usage error"
+run ledger --root "$root" --registry-ca /nonexistent
+expect_rc 64 "a registry flag without --verify is a usage error"
+run ledger --root "$root" --verify --registry-username u
+expect_rc 64 "--registry-username without --registry-password-stdin is a usage error"
+run ledger --root "$root" --verify --registry-plain-http --registry-insecure-tls
+expect_rc 64 "conflicting registry flags are a usage error"
 run ledger --root "$root" --jobs 0
 expect_rc 64 "--jobs 0 is a usage error"
 run ledger --root "$root" --bogus
