@@ -316,6 +316,34 @@ void test_oci__the_layer_reads_back_the_same_at_any_offset(void)
 	oci_artifact_free(a);
 }
 
+void test_oci__a_tar_of_whole_stored_blocks_ends_with_an_empty_final_one(void)
+{
+	/* header + 65532 blocks + 2 end blocks = 65535 * 512 bytes of tar:
+	 * every stored block full, so the final block is empty */
+	const off_t size = (off_t)512 * 65532;
+	oci_artifact *a = NULL;
+	ae_err err = {0};
+	struct stat st;
+	char p[4096];
+	int fd;
+
+	mkdir(t_path("whole"), 0700);
+	snprintf(p, sizeof(p), "%s/f", t_path("whole"));
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	T_ASSERT(fd >= 0 && ftruncate(fd, size) == 0 &&
+		 pwrite(fd, "end", 3, size - 3) == 3);
+	close(fd);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("whole"), &err), 0);
+	T_ASSERT_INT(a->layer_size, 10 + 513 * 5 + 65535 * 512 + 8);
+	fd = layer_file(a); /* the stream hashes to layer_digest */
+	T_ASSERT_INT(mkdir(t_path("out"), 0700), 0);
+	T_ASSERT_INT(oci_tar_extract_fd(fd, true, t_path("out"), &err), 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/f", t_path("out"));
+	T_ASSERT(stat(p, &st) == 0 && st.st_size == size);
+	oci_artifact_free(a);
+}
+
 void test_oci__a_bundle_changed_after_packing_is_not_pushed_as_packed(void)
 {
 	static const size_t sizes[] = {100, 70000};
