@@ -16,6 +16,7 @@
  */
 #include "evidence/internal.h"
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
@@ -121,6 +122,64 @@ static void *cache_publish(void *const *slot, void *mine)
 	return expected;
 }
 
+/* The exact SPKI encodings of the keys Sigstore logs use: an uncompressed
+ * P-256 or P-384 point (RFC 5480) and Ed25519 (RFC 8410); the key bytes
+ * follow the prefix. */
+static const struct spki_form {
+	const char *group; /* NULL: Ed25519 */
+	size_t len;	   /* whole SPKI */
+	size_t prefix_len;
+	unsigned char prefix[26];
+} spki_forms[] = {
+	{"P-256", 91, 26, {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+			   0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+			   0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00}},
+	{"P-384", 120, 23, {0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86,
+			    0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+			    0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00}},
+	{NULL,
+	 44,
+	 12,
+	 {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21,
+	  0x00}},
+};
+
+/* A key in one of spki_forms built from its parameters, or NULL (any
+ * other form, or a point not on the curve). d2i_PUBKEY would give the
+ * same key, but OpenSSL 3.0 builds a decoder context for each call, six
+ * times the cost of importing the parameters. */
+static EVP_PKEY *spki_fixed_key(const unsigned char *der, size_t len)
+{
+	const struct spki_form *f = NULL;
+	const unsigned char *key;
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *k = NULL;
+	OSSL_PARAM ps[3];
+
+	for (size_t i = 0; i < sizeof(spki_forms) / sizeof(*spki_forms); i++)
+		if (len == spki_forms[i].len &&
+		    memcmp(der, spki_forms[i].prefix,
+			   spki_forms[i].prefix_len) == 0)
+			f = &spki_forms[i];
+	if (f == NULL)
+		return NULL;
+	key = der + f->prefix_len;
+	if (f->group == NULL)
+		return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key,
+						   len - f->prefix_len);
+	ps[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+						 (char *)f->group, 0);
+	ps[1] = OSSL_PARAM_construct_octet_string(
+		OSSL_PKEY_PARAM_PUB_KEY, (void *)key, len - f->prefix_len);
+	ps[2] = OSSL_PARAM_construct_end();
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, ps) != 1)
+		k = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	return k;
+}
+
 int ev__log_key(EVP_PKEY **out, const ev__log *log, ae_err *err)
 {
 	EVP_PKEY *k = __atomic_load_n(&log->key, __ATOMIC_ACQUIRE), *won;
@@ -131,7 +190,11 @@ int ev__log_key(EVP_PKEY **out, const ev__log *log, ae_err *err)
 		return 0;
 	if (p == NULL)
 		return ae_fail(err, AE_EVERIFY, "log has no key");
-	k = d2i_PUBKEY(NULL, &p, (long)log->key_der_len);
+	k = spki_fixed_key(p, log->key_der_len);
+	if (k != NULL)
+		p += log->key_der_len;
+	else
+		k = d2i_PUBKEY(NULL, &p, (long)log->key_der_len);
 	if (k == NULL && log->key_pkcs1) {
 		/* PKCS1_RSA_* keys are a bare RSAPublicKey, not SPKI */
 		p = log->key_der;

@@ -1393,6 +1393,66 @@ void test_evidence_sigstore__root_keys_and_certs_decode_on_first_use_once(void)
 	ev_trust_free(t);
 }
 
+/* ev__log_key on a log holding `der` (copied); the log is disposed. */
+static int log_key_of(EVP_PKEY **dup_out, const unsigned char *der, size_t n,
+		      ae_err *err)
+{
+	ev__log l = {0};
+	EVP_PKEY *k = NULL;
+	int rc;
+
+	l.key_der = malloc(n);
+	memcpy(l.key_der, der, n);
+	l.key_der_len = n;
+	rc = ev__log_key(&k, &l, err);
+	*dup_out = NULL;
+	if (rc == 0 && EVP_PKEY_up_ref(k) == 1)
+		*dup_out = k;
+	ev__log_dispose(&l);
+	return rc;
+}
+
+void test_evidence_sigstore__root_keys_decode_as_d2i_pubkey_would(void)
+{
+	const char *groups[] = {"P-256", "P-384"};
+	ev_trust *t = NULL;
+	EVP_PKEY *k = NULL, *want = NULL, *gen;
+	const unsigned char *p;
+	unsigned char *der;
+	ae_err err = {0};
+	int n;
+
+	/* every key of the public-good root (ECDSA P-256, Ed25519) */
+	T_ASSERT_INT(ev_trust_new_default(&t, &err), 0);
+	for (size_t i = 0; i < t->ntlogs + t->nctlogs; i++) {
+		ev__log *l = i < t->ntlogs ? &t->tlogs[i]
+					   : &t->ctlogs[i - t->ntlogs];
+		p = l->key_der;
+		want = d2i_PUBKEY(NULL, &p, (long)l->key_der_len);
+		T_ASSERT(want != NULL);
+		T_ASSERT_INT(ev__log_key(&k, l, &err), 0);
+		T_ASSERT_INT(EVP_PKEY_eq(k, want), 1);
+		EVP_PKEY_free(want);
+	}
+	ev_trust_free(t);
+	/* P-384 too; a point off the curve is no key */
+	for (size_t i = 0; i < 2; i++) {
+		gen = EVP_EC_gen(groups[i]);
+		der = NULL;
+		n = i2d_PUBKEY(gen, &der);
+		T_ASSERT(n > 0);
+		T_ASSERT_INT(log_key_of(&k, der, (size_t)n, &err), 0);
+		T_ASSERT_INT(EVP_PKEY_eq(k, gen), 1);
+		EVP_PKEY_free(k);
+		der[n - 1] ^= 1;
+		T_ASSERT_INT(log_key_of(&k, der, (size_t)n, &err), AE_EINVAL);
+		T_ASSERT(k == NULL);
+		ae_err_clear(&err);
+		OPENSSL_free(der);
+		EVP_PKEY_free(gen);
+	}
+}
+
 void test_evidence_sigstore__a_root_key_or_cert_that_is_not_der_is_rejected(void)
 {
 	const char *bad[][2] = {{NOT_DER, DER_NOT_A_KEY},
