@@ -7,6 +7,7 @@
 #   make valgrind     the end-to-end suite under valgrind (leaks are errors)
 #   make interop      tests against ../shared (conformance, sigstore-js)
 #   make fuzz         every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz-smoke   every target for FUZZ_SMOKE_SECONDS (CI: seeds + a bit)
 #   make lint         banned calls and clang-format drift
 #   make headertest   each public header compiles alone
 #   make install PREFIX=/usr/local
@@ -16,6 +17,7 @@ BUILD ?= build
 CC ?= cc
 SHARED ?= $(abspath ../shared)
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 4
 VERSION := 0.1.0
 
 PKGS := libgit2 openssl yaml-0.1 jansson libcurl zlib
@@ -42,7 +44,7 @@ CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
 .PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
-	format headertest install clean bench demo
+	fuzz-build fuzz-smoke format headertest install clean bench demo
 .DELETE_ON_ERROR:
 
 all: aicr-evidence
@@ -122,6 +124,11 @@ fuzz-build:
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_SRC)
+
+# CI's short run: every seed is replayed first (a crash on one fails), then
+# a few seconds of mutation per target; new inputs are not kept.
+fuzz-smoke: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_KEEP=0 bash tests/fuzz/run.sh $(FUZZ_SRC)
 
 lint:
 	bash tests/lint.sh
