@@ -6,6 +6,9 @@
  */
 #include "cmd/cmd.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifndef AE_VERSION
@@ -73,19 +76,40 @@ static int cmd_help(int argc, char **argv)
 	return cmd_exit_code(CMD_OK);
 }
 
+/* A verdict or report that did not reach stdout (a full disk, a closed
+ * pipe's EPIPE) is not a success: 0 and 1 become 2, with one line. Codes
+ * that already say "could not decide" are kept. */
+static int main_finish(int status)
+{
+	int e = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		e = errno ? errno : EIO;
+	if (e == 0 || status >= cmd_exit_code(CMD_ERROR))
+		return status;
+	fprintf(stderr, "aicr-evidence: stdout: write failed: %s\n",
+		strerror(e));
+	return cmd_exit_code(CMD_ERROR);
+}
+
 int main(int argc, char **argv)
 {
+	/* Past `ulimit -f` a write must fail with EFBIG, so the atomic
+	 * writers remove their temp files and report it; the default action
+	 * of SIGXFSZ would kill the process and leave them behind. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		main_usage(stderr);
 		return cmd_exit_code(CMD_USAGE);
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		return cmd_help(argc - 1, argv + 1);
+		return main_finish(cmd_help(argc - 1, argv + 1));
 	if (strcmp(argv[1], "--version") == 0)
-		return cmd_version(1, argv + 1);
+		return main_finish(cmd_version(1, argv + 1));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+			return main_finish(commands[i].fn(argc - 1, argv + 1));
 	}
 	return cmd_usage_error("", "unknown command '%s'", argv[1]);
 }
