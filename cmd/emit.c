@@ -263,6 +263,7 @@ int cmd_emit(int argc, char **argv)
 	ld_pointer *p = NULL;
 	char sbdir[4200];
 	ae_err err = {0};
+	bool emitted;
 	int rc, status;
 
 	memset(&a, 0, sizeof(a));
@@ -283,6 +284,7 @@ int cmd_emit(int argc, char **argv)
 	}
 	a.o.tool_version = AE_VERSION;
 	rc = ev_evidence_emit(&r, &a.o, &err);
+	emitted = rc == 0;
 	snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", a.o.out_dir);
 	if (rc == 0 && a.ref != NULL && (a.sign || a.push))
 		rc = cmd_evidence_tagged_ref(oc.oci, sizeof(oc.oci), a.ref,
@@ -306,6 +308,8 @@ int cmd_emit(int argc, char **argv)
 	}
 	if (rc == 0)
 		rc = emit_pointer(a.o.out_dir, &r, &oc, &p, &err);
+	if (rc < 0 && emitted) /* nothing half-written: no bundle either */
+		ev_evidence_emit_discard(a.o.out_dir, r.created_out);
 	if (rc < 0) {
 		cmd_error("emit", &err);
 		if (rc == AE_EEXISTS)

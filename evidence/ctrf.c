@@ -159,6 +159,16 @@ static int ctrf_walk(ev__ctrf_input **v, size_t *n, const char *dir,
 				       err);
 		else if (S_ISREG(st.st_mode) && ctrf_is_json(names[i]))
 			rc = ctrf_add(v, n, path, names[i], dir_phase, err);
+		else if (ctrf_is_json(names[i])) {
+			/* A report that is a symlink or a FIFO is refused, not
+			 * skipped: its phase would go missing silently. */
+			char r[AE_REPR_BUF];
+			rc = ae_fail(err, AE_EINVAL, "%s: not a regular file%s",
+				     ae_repr(r, sizeof(r), path, strlen(path)),
+				     S_ISLNK(st.st_mode)
+					     ? " (a symlink, not followed)"
+					     : "");
+		}
 	}
 	for (size_t i = 0; i < nn; i++)
 		free(names[i]);
@@ -191,8 +201,13 @@ int ev__ctrf_collect(ev__ctrf_input **out, size_t *n_out,
 		else
 			rc = ctrf_add(&v, &n, paths[i], base, -1, err);
 	}
-	if (rc == 0 && n == 0)
-		rc = ae_fail(err, AE_EINVAL, "no CTRF report found");
+	if (rc == 0 && n == 0) {
+		char r[AE_REPR_BUF];
+		rc = ae_fail(err, AE_EINVAL,
+			     "no CTRF report (<phase>*.json) found in %s%s",
+			     ae_repr(r, sizeof(r), paths[0], strlen(paths[0])),
+			     npaths > 1 ? " and the other --ctrf paths" : "");
+	}
 	if (rc < 0) {
 		ev__ctrf_inputs_free(v, n);
 		return rc;

@@ -71,7 +71,6 @@ static bool emit_tag_is_mutable(const char *image)
 	       (n == 4 && strncmp(colon + 1, "edge", 4) == 0);
 }
 
-/* Reads recipe and snapshot, derives name, digest, fingerprint, match. */
 /* validatorCatalogVersion from --validator-catalog (reference §5.5). */
 static int emit_catalog(emit_ctx *c, ae_err *err)
 {
@@ -87,7 +86,25 @@ static int emit_catalog(emit_ctx *c, ae_err *err)
 	return rc;
 }
 
-static int emit_read_inputs(emit_ctx *c, ae_err *err)
+/* Names the input file in a failure about it: "<path>: <why>", unless the
+ * reason already quotes the path (the bounded reader's messages do). */
+static int emit_named(int rc, const char *path, ae_err *err)
+{
+	char r[AE_REPR_BUF];
+	ae_err inner;
+
+	if (rc >= 0 || err == NULL)
+		return rc;
+	ae_repr(r, sizeof(r), path, strlen(path));
+	if (strstr(err->msg, r) != NULL)
+		return rc;
+	inner = *err;
+	ae_err_clear(err);
+	return ae_fail(err, rc, "%s: %s", r, inner.msg);
+}
+
+/* Reads the recipe: name, canonical digest. */
+static int emit_read_recipe(emit_ctx *c, ae_err *err)
 {
 	int rc;
 
@@ -104,9 +121,16 @@ static int emit_read_inputs(emit_ctx *c, ae_err *err)
 	if (rc == 0)
 		rc = ev_recipe_digest(c->digest, c->recipe.data, c->recipe.len,
 				      EV_PREDICATE_V3, err);
-	if (rc == 0)
-		rc = ae_read_file(&c->snapshot, AT_FDCWD, c->o->snapshot_path,
-				  EV_SNAPSHOT_MAX_BYTES, err);
+	return emit_named(rc, c->o->recipe_path, err);
+}
+
+/* Reads the snapshot: fingerprint, criteria match, observed images. */
+static int emit_read_snapshot(emit_ctx *c, ae_err *err)
+{
+	int rc;
+
+	rc = ae_read_file(&c->snapshot, AT_FDCWD, c->o->snapshot_path,
+			  EV_SNAPSHOT_MAX_BYTES, err);
 	if (rc == 0)
 		rc = ae_yaml_parse(&c->snap_tree, c->snapshot.data,
 				   c->snapshot.len, err);
@@ -122,8 +146,19 @@ static int emit_read_inputs(emit_ctx *c, ae_err *err)
 	if (rc == 0)
 		rc = ev__snapshot_images((void **)&c->observed, c->snap_tree,
 					 err);
+	return emit_named(rc, c->o->snapshot_path, err);
+}
+
+/* Reads recipe, snapshot and the validator catalog: name, digest,
+ * fingerprint, match, catalog version. */
+static int emit_read_inputs(emit_ctx *c, ae_err *err)
+{
+	int rc = emit_read_recipe(c, err);
+
+	if (rc == 0)
+		rc = emit_read_snapshot(c, err);
 	if (rc == 0 && c->o->catalog_path != NULL)
-		rc = emit_catalog(c, err);
+		rc = emit_named(emit_catalog(c, err), c->o->catalog_path, err);
 	return rc;
 }
 
@@ -140,15 +175,7 @@ static int emit_scan_ctrf(emit_ctx *c, ae_err *err)
 	for (size_t i = 0; rc == 0 && i < c->ninputs; i++) {
 		rc = ev__ctrf_scan(&c->phases[c->inputs[i].phase], c->images,
 				   c->inputs[i].path, err);
-		if (rc < 0) {
-			char r[AE_REPR_BUF];
-			ae_err inner = *err;
-			ae_err_clear(err);
-			rc = ae_fail(err, rc, "%s: %s",
-				     ae_repr(r, sizeof(r), c->inputs[i].path,
-					     strlen(c->inputs[i].path)),
-				     inner.msg);
-		}
+		rc = emit_named(rc, c->inputs[i].path, err);
 	}
 	for (size_t i = 0; rc == 0 && !c->o->allow_mutable_validator_tags &&
 			   i < json_array_size(c->images);
@@ -181,6 +208,7 @@ static int emit_bom(emit_ctx *c, ae_err *err)
 		if (rc == 0 && !json_is_object(doc))
 			rc = ae_fail(err, AE_EINVAL,
 				     "BOM is not a JSON object");
+		rc = emit_named(rc, c->o->bom_path, err);
 	} else {
 		ae_buf_init(&c->bom, EV_BOM_MAX_BYTES);
 		rc = ev__bom_generate((void **)&doc, c->recipe_tree,
@@ -446,6 +474,18 @@ static void emit_remove_tree(int parent, const char *name)
 	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
+void ev_evidence_emit_discard(const char *out_dir, bool remove_out)
+{
+	int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	emit_remove_tree(fd, "summary-bundle");
+	close(fd);
+	if (remove_out)
+		rmdir(out_dir);
+}
+
 /* Checks the options and formats attestedAt. */
 static int emit_check_opts(emit_ctx *c, ae_err *err)
 {
@@ -469,6 +509,7 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	char stage[] = ".summary-bundle.XXXXXX";
 	emit_ctx c;
 	struct stat st;
+	bool created_out = false;
 	int outfd = -1, dirfd = -1, rc;
 
 	memset(out, 0, sizeof(*out));
@@ -484,6 +525,7 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	if (rc < 0)
 		goto done;
 	/* Nothing has been written up to here. */
+	created_out = lstat(opts->out_dir, &st) != 0 && errno == ENOENT;
 	rc = ae_mkdir_p(opts->out_dir, err);
 	if (rc < 0)
 		goto done;
@@ -528,7 +570,11 @@ cleanup:
 	if (rc < 0)
 		emit_remove_tree(outfd, stage);
 done:
+	/* A failed emit leaves no output: not even the OUT it created. */
+	if (rc < 0 && created_out)
+		rmdir(opts->out_dir);
 	if (rc == 0) {
+		out->created_out = created_out;
 		snprintf(out->recipe_name, sizeof(out->recipe_name), "%s",
 			 c.name);
 		memcpy(out->recipe_digest, c.digest, sizeof(c.digest));

@@ -418,6 +418,7 @@ typedef struct ev_emit_result {
 	char attested_at[32]; /* RFC 3339, whole seconds, Z */
 	size_t file_count;
 	int phase_failed; /* sum of failed counts over the phases */
+	bool created_out; /* OUT did not exist before: emit made it */
 } ev_emit_result;
 
 /* Builds OUT/summary-bundle (reference §5.2) from the inputs: redacted (or
@@ -430,6 +431,12 @@ typedef struct ev_emit_result {
  * memory is bounded by one CTRF report, not by their total. */
 int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts,
 		     ae_err *err);
+
+/* Undoes a successful ev_evidence_emit whose later steps (signing, push,
+ * the pointer) failed: removes OUT/summary-bundle and, when `remove_out`,
+ * OUT itself if it is then empty. Best effort, cannot fail: it removes only
+ * what emit made. */
+void ev_evidence_emit_discard(const char *out_dir, bool remove_out);
 
 /* The statement to sign (reference §5.4, SPEC §3): the local statement
  * `stmt` with its subject replaced by {name, digest: {sha256: hex}}, where
