@@ -167,6 +167,16 @@ static void verify_fetch_failed(verify_run *r, ev__step *s)
 		ev__verdict_http_status(r->v, o->fetch_http_status);
 }
 
+/* True iff `name` exists in `fd` in any form (a symlink or a FIFO there is
+ * a broken signature, not an unsigned bundle). */
+static bool verify_exists(int fd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	       errno != ENOENT;
+}
+
 /* Step 1: the summary root is the directory itself or its summary-bundle/
  * (markers recipe.yaml and manifest.json, reference §5.2); the caller
  * fetched it first for OCI and pointer inputs (opts.source). */
@@ -377,7 +387,7 @@ static void verify_signature(verify_run *r)
 		ev__step_status(s, "skipped", "no bundle");
 		return;
 	}
-	if (!verify_is_file(r->dirfd, "attestation.intoto.jsonl")) {
+	if (!verify_exists(r->dirfd, "attestation.intoto.jsonl")) {
 		r->v->is_unsigned = true;
 		if (p != NULL && p->has_signer) {
 			ev__step_status(s, "failed",
