@@ -5,7 +5,10 @@
  * anywhere under the root is skipped rather than followed out of the
  * ledger, and it takes only plain path elements (no leading '.', no
  * control bytes). It does not judge placement: that is the contract
- * checker's job (SPEC §5); here a stray file is simply not a pointer.
+ * checker's job (SPEC §5); here a stray file is simply not a pointer. A
+ * `*.yaml` entry in a source directory that is not a regular file (a
+ * symlink, a FIFO, a directory) is listed all the same, so the reader
+ * reports it as not counted instead of it vanishing from the report.
  */
 #include "ledger/ledger.h"
 
@@ -42,14 +45,15 @@ static int dir_open(int *fd_out, int dirfd, const char *name, ae_err *err)
 }
 
 /* True iff `name` in `dirfd` is a directory (symlinks are not) or, with
- * `want_dir` false, a regular file. */
+ * `want_dir` false, exists at all (the reader refuses what is not a
+ * regular file, with the reason). */
 static bool entry_is(int dirfd, const char *name, bool want_dir)
 {
 	struct stat st;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return false;
-	return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+	return !want_dir || S_ISDIR(st.st_mode);
 }
 
 static bool name_is_pointer(const char *name)

@@ -638,3 +638,27 @@ void test_ledger_corroborate__the_walk_takes_named_recipes_only(void)
 	T_ASSERT_INT(ld_tree_list(&p, t_path("missing"), NULL, 0, &err),
 		     AE_ENOTFOUND);
 }
+
+void test_ledger_corroborate__the_walk_lists_a_pointer_that_is_no_file(void)
+{
+	ld_pointer_paths p = {NULL, 0};
+	char target[4096], link[4096];
+	ae_err err = {0};
+
+	mk("r1", true);
+	mk("r1/" SLUG_A, true);
+	mk("r1/" SLUG_A "/sha256-a.yaml", false);
+	mk("r1/" SLUG_A "/sha256-d.yaml", true); /* a directory */
+	snprintf(target, sizeof(target), "%s/r1/" SLUG_A "/sha256-a.yaml",
+		 t_tmpdir());
+	snprintf(link, sizeof(link), "%s/r1/" SLUG_A "/sha256-l.yaml",
+		 t_tmpdir());
+	T_ASSERT_INT(symlink(target, link), 0);
+	/* listed, so the reader reports them as not counted (never read) */
+	T_ASSERT_INT(ld_tree_list(&p, t_tmpdir(), NULL, 0, &err), 0);
+	T_ASSERT_INT(p.n, 3);
+	T_ASSERT_STR(p.v[0], "r1/" SLUG_A "/sha256-a.yaml");
+	T_ASSERT_STR(p.v[1], "r1/" SLUG_A "/sha256-d.yaml");
+	T_ASSERT_STR(p.v[2], "r1/" SLUG_A "/sha256-l.yaml");
+	ld_pointer_paths_dispose(&p);
+}
