@@ -43,18 +43,32 @@ static int push_bundle_dir(char *out, size_t outsz, const char *dir)
 	return 0;
 }
 
-/* Reads a scalar at `key` (or `a.b`) of a YAML file; "" if absent. */
-static void push_yaml_get(char *out, size_t outsz, const char *path,
-			  const char *k1, const char *k2)
+/* Reads a scalar at `key` (or `a.b`) of a YAML file; "" if the file or the
+ * key is absent. A file that is there but cannot be read (a symlink, a
+ * FIFO, over the cap) or parsed fails: it is not silently skipped. */
+static int push_yaml_get(char *out, size_t outsz, const char *path,
+			 const char *k1, const char *k2, ae_err *err)
 {
 	ae_buf b = AE_BUF_INIT(PUSH_YAML_MAX);
 	ae_yaml_node *root = NULL;
 	const ae_yaml_node *n;
-	ae_err err = {0};
+	int rc;
 
 	out[0] = '\0';
-	if (ae_read_file(&b, AT_FDCWD, path, PUSH_YAML_MAX, &err) < 0 ||
-	    ae_yaml_parse(&root, b.data, b.len, &err) < 0)
+	rc = ae_read_file(&b, AT_FDCWD, path, PUSH_YAML_MAX, err);
+	if (rc == AE_ENOTFOUND) {
+		ae_err_clear(err);
+		return 0;
+	}
+	if (rc == 0 && ae_yaml_parse(&root, b.data, b.len, err) < 0) {
+		char r[AE_REPR_BUF];
+		ae_err inner = *err;
+		ae_err_clear(err);
+		rc = ae_fail(err, inner.code, "%s: %s",
+			     ae_repr(r, sizeof(r), path, strlen(path)),
+			     inner.msg);
+	}
+	if (rc < 0)
 		goto done;
 	n = ae_yaml_map_get(root, k1);
 	if (k2 != NULL)
@@ -64,24 +78,29 @@ static void push_yaml_get(char *out, size_t outsz, const char *path,
 done:
 	ae_yaml_free(root);
 	ae_buf_dispose(&b);
+	return rc;
 }
 
-/* Derives `<recipe>-<12 hex>`: recipe cut to the tag alphabet. */
-static void push_derive_tag(char out[129], const char *outdir,
-			    const char *bundle)
+/* Derives `<recipe>-<12 hex>`: recipe cut to the tag alphabet. Fails only
+ * when pointer.yaml or recipe.yaml is there but unreadable. */
+static int push_derive_tag(char out[129], const char *outdir,
+			   const char *bundle, ae_err *err)
 {
 	char path[4200], recipe[256], hex[AE_SHA256_HEX_LEN + 1];
 	unsigned char sha[AE_SHA256_LEN];
 	ae_buf b = AE_BUF_INIT(PUSH_YAML_MAX);
-	ae_err err = {0};
 	size_t k = 0;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/pointer.yaml", outdir);
-	push_yaml_get(recipe, sizeof(recipe), path, "recipe", NULL);
-	if (recipe[0] == '\0') {
+	rc = push_yaml_get(recipe, sizeof(recipe), path, "recipe", NULL, err);
+	if (rc == 0 && recipe[0] == '\0') {
 		snprintf(path, sizeof(path), "%s/recipe.yaml", bundle);
-		push_yaml_get(recipe, sizeof(recipe), path, "metadata", "name");
+		rc = push_yaml_get(recipe, sizeof(recipe), path, "metadata",
+				   "name", err);
 	}
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; recipe[i] && k < PUSH_TAG_RECIPE_MAX; i++) {
 		char ch = recipe[i];
 		bool ok = (ch >= 'a' && ch <= 'z') ||
@@ -96,12 +115,18 @@ static void push_derive_tag(char out[129], const char *outdir,
 	}
 	snprintf(path, sizeof(path), "%s/manifest.json", bundle);
 	memset(sha, 0, sizeof(sha));
-	if (ae_read_file(&b, AT_FDCWD, path, PUSH_YAML_MAX, &err) == 0)
+	rc = ae_read_file(&b, AT_FDCWD, path, PUSH_YAML_MAX, err);
+	if (rc == 0)
 		ae_sha256(sha, b.data ? b.data : (const unsigned char *)"",
 			  b.len);
+	if (rc == AE_ENOTFOUND) { /* no manifest: the hex of nothing */
+		ae_err_clear(err);
+		rc = 0;
+	}
 	ae_hex_encode(hex, sha, sizeof(sha));
 	snprintf(out + k, 129 - k, "-%.12s", hex);
 	ae_buf_dispose(&b);
+	return rc;
 }
 
 typedef struct push_args {
@@ -235,8 +260,9 @@ int cmd_push(int argc, char **argv)
 	if (ref.tag[0])
 		snprintf(tag, sizeof(tag), "%s", ref.tag);
 	else
-		push_derive_tag(tag, a.out, bundle);
-	rc = cmd_registry_client(&c, &ref, &a.reg, true, &err);
+		rc = push_derive_tag(tag, a.out, bundle, &err);
+	if (rc == 0)
+		rc = cmd_registry_client(&c, &ref, &a.reg, true, &err);
 	if (rc == 0)
 		rc = oci_artifact_push(c, art, tag, &err);
 	if (rc == 0)
