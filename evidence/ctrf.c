@@ -127,7 +127,8 @@ static int ctrf_list_dir(char ***names_out, size_t *n_out, const char *dir,
 		free(names);
 		return rc;
 	}
-	qsort(names, n, sizeof(*names), ctrf_name_cmp);
+	if (n > 1) /* names is NULL for an empty directory */
+		qsort(names, n, sizeof(*names), ctrf_name_cmp);
 	*names_out = names;
 	*n_out = n;
 	return 0;

@@ -678,3 +678,33 @@ void test_evidence_bundle__catalog_that_is_not_one_is_refused(void)
 	T_ASSERT_INT(catalog_version(v, big), AE_EINVAL);
 	T_ASSERT_STR(v, "");
 }
+
+void test_evidence_bundle__ctrf_collect_refuses_an_empty_directory_and_links(
+	void)
+{
+	const char *paths[1];
+	ev__ctrf_input *v = NULL;
+	size_t n = 9;
+	ae_err err = {0};
+
+	/* an empty directory: no report, named in the reason (UBSan saw
+	 * qsort(NULL, 0) here) */
+	T_ASSERT_INT(mkdir(t_path("empty"), 0755), 0);
+	paths[0] = t_path("empty");
+	T_ASSERT_INT(ev__ctrf_collect(&v, &n, paths, 1, &err), AE_EINVAL);
+	T_ASSERT(v == NULL && n == 0);
+	T_ASSERT(strstr(err.msg, "no CTRF report") != NULL);
+	T_ASSERT(strstr(err.msg, "empty") != NULL);
+	/* a report that is a symlink is refused, not skipped */
+	ae_err_clear(&err);
+	T_ASSERT_INT(mkdir(t_path("d"), 0755), 0);
+	t_write_file(t_path("d/conformance.json"), "{}", 2);
+	T_ASSERT_INT(symlink(t_path("d/conformance.json"),
+			     t_path("d/deployment.json")),
+		     0);
+	paths[0] = t_path("d");
+	T_ASSERT_INT(ev__ctrf_collect(&v, &n, paths, 1, &err), AE_EINVAL);
+	T_ASSERT(v == NULL && n == 0);
+	T_ASSERT(strstr(err.msg, "deployment.json") != NULL);
+	T_ASSERT(strstr(err.msg, "symlink") != NULL);
+}
