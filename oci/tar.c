@@ -646,6 +646,9 @@ static int layer_list(oci_layer *l, ae_err *err)
 		return ae_fail(err, AE_EIO, "open bundle directory: %s",
 			       strerror(errno));
 	rc = tar_walk(&l->l, wfd, "", 0, err);
+	if (rc == 0 && l->l.n == 0) /* and l->l.v is NULL: no qsort */
+		rc = ae_fail(err, AE_EINVAL,
+			     "the bundle directory is empty: nothing to pack");
 	if (rc == 0)
 		qsort(l->l.v, l->l.n, sizeof(*l->l.v), tar_cmp);
 	return rc;

@@ -822,3 +822,16 @@ void test_oci__an_offline_pull_of_an_uncached_digest_is_not_found(void)
 	T_ASSERT_MSG(err, "offline");
 	T_ASSERT(access(t_path("dest"), F_OK) != 0);
 }
+
+void test_oci__an_empty_bundle_directory_is_refused(void)
+{
+	oci_artifact *art = NULL;
+	ae_err err = {0};
+
+	/* UBSan saw qsort(NULL, 0) here before the refusal */
+	T_ASSERT_INT(mkdir(t_path("empty"), 0755), 0);
+	T_ASSERT_INT(oci_artifact_build(&art, t_path("empty"), &err),
+		     AE_EINVAL);
+	T_ASSERT(art == NULL);
+	T_ASSERT(strstr(err.msg, "empty") != NULL);
+}
