@@ -1,0 +1,492 @@
+#!/usr/bin/env bash
+# tests/e2e/test_bad_input.sh -- the bad-input matrix (issue 9)
+#
+# Every command that reads a file gets: an empty file, binary garbage, twice
+# its size cap, 10,000 levels of nesting (JSON arrays and objects, YAML flow
+# and block), invalid UTF-8, NUL bytes in names taken from content, a
+# directory, a FIFO and a symlink where a file is expected. Each run must
+# end in time (a FIFO must not block), without a crash or a sanitizer
+# report (exit < 128), with the documented exit code and one clear line on
+# stderr ("aicr-evidence: ..." naming the input, printable ASCII only), and
+# must leave no output file behind. Then the outputs: a read-only output
+# directory and a full disk (a 16 KiB tmpfs when mount works, else
+# `ulimit -f`). A file vanishing mid-read is simulated by a background loop
+# that deletes, recreates and replaces the input (by a directory, a FIFO)
+# while the command runs again and again: every run must end cleanly,
+# whichever state it saw.
+. "$(dirname "$0")/lib.sh"
+t_begin
+EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
+W=$T_WORK
+IN=$W/in
+export SOURCE_DATE_EPOCH=1763650000
+# Under valgrind every run is ~30x slower; the limit only catches hangs.
+TO=20
+[ -n "${AE_WRAP:-}" ] && TO=300
+
+# ---- the bad inputs ----
+mkdir -p "$IN"
+: >"$IN/empty"
+python3 - "$IN" <<'PY'
+import random, sys
+d = sys.argv[1]
+random.seed(9)
+open(f"{d}/garbage", "wb").write(bytes(random.randrange(256) for _ in range(4096)))
+n = 10000
+open(f"{d}/deep-array.json", "w").write("[" * n + "]" * n + "\n")
+open(f"{d}/deep-object.json", "w").write('{"a":' * n + "1" + "}" * n + "\n")
+open(f"{d}/deep-flow.yaml", "w").write("a: " + "[" * n + "]" * n + "\n")
+open(f"{d}/deep-block.yaml", "w").write("- " * n + "x\n")
+open(f"{d}/bad-utf8.yaml", "wb").write(b"kind: \xff\xfe\x80\nrecipe: \xc3\x28\n")
+open(f"{d}/bad-utf8.json", "wb").write(b'{"kind": "\xff\xfe\x80", "recipe": "\xc3\x28"}\n')
+PY
+mkdir "$IN/dir"
+mkfifo "$IN/fifo"
+ln -s "$EX/recipe.yaml" "$IN/symlink"
+KINDS="empty garbage deep-array.json deep-object.json deep-flow.yaml deep-block.yaml bad-utf8.yaml bad-utf8.json dir fifo symlink"
+
+# A file of twice `cap` bytes (sparse: the cap is checked at fstat).
+big() { # CAP -> path
+	local f=$IN/big-$1
+	[ -e "$f" ] || truncate -s $(($1 * 2)) "$f"
+	echo "$f"
+}
+MiB=$((1 << 20))
+
+# Runs the binary under a time limit; $T_RC, $T_OUT, $T_ERR as run().
+brun() {
+	# shellcheck disable=SC2086
+	timeout -k 5 "$TO" ${AE_WRAP:-} "$AE_BIN" "$@" >"$T_OUT" 2>"$T_ERR" </dev/null
+	T_RC=$?
+}
+
+# The verdict on the last brun: WHAT WANT-RC-ERE [stdout|stderr]
+# (where the one-line reason is expected; stderr by default).
+judge() {
+	local what=$1 want=$2 where=${3:-stderr} f=$T_ERR lines why=""
+	[ "$where" = stdout ] && f=$T_OUT
+	if [ "$T_RC" -eq 124 ] || [ "$T_RC" -eq 137 ]; then
+		why="hung (killed after ${TO}s)"
+	elif [ "$T_RC" -ge 128 ]; then
+		why="crashed (exit $T_RC)"
+	elif grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|==[0-9]+== (Invalid|Conditional|[0-9,]+ bytes in)' "$T_ERR"; then
+		why="sanitizer or valgrind report"
+	elif ! [[ $T_RC =~ ^($want)$ ]]; then
+		why="exit $T_RC, want $want"
+	elif [ "$where" = stderr ] && ! head -1 "$T_ERR" | grep -q '^aicr-evidence: .*[^ ]'; then
+		why="stderr does not start with 'aicr-evidence: <reason>'"
+	elif [ "$where" = stdout ] && [ ! -s "$T_OUT" ]; then
+		why="no reason on stdout"
+	elif LC_ALL=C grep -q '[^[:print:][:space:]]' "$T_ERR"; then
+		why="raw control or non-ASCII bytes on stderr"
+	else
+		lines=$(grep -vc '^hint: ' "$f")
+		[ "$where" = stderr ] && [ "$lines" -ne 1 ] && why="$lines lines on stderr, want one"
+	fi
+	if [ -z "$why" ]; then ok "$what"; else bad "$what" "$why"; fi
+}
+
+# Places bad input KIND at PATH (replacing what is there).
+place() { # KIND PATH
+	rm -rf "$2"
+	case $1 in
+	dir) mkdir "$2" ;;
+	fifo) mkfifo "$2" ;;
+	symlink) ln -s "$EX/recipe.yaml" "$2" ;;
+	big-*) truncate -s "$(stat -c %s "$IN/$1")" "$2" ;;
+	-) : ;;
+	*) cp "$IN/$1" "$2" ;;
+	esac
+}
+
+# ---- single-file readers: pointer, allowlist, digest ----
+for k in $KINDS $(big $MiB | xargs basename); do
+	f=$IN/$k
+	# pointer: a broken rule is 1, unreadable 2 (docs/cli.md)
+	brun pointer show "$f" -o "$W/o.txt"
+	judge "pointer show $k" '1|2'
+	[ ! -e "$W/o.txt" ] || bad "pointer show $k leaves no output" "$W/o.txt exists"
+	brun pointer path "$f"
+	judge "pointer path $k" '1|2'
+	brun digest "$f"
+	judge "digest $k" 2
+	brun allowlist classify --issuer i --identity x --allowlist "$f"
+	if [ "$k" = empty ]; then
+		# valid and empty: nobody is listed (1), on stdout
+		judge "allowlist classify with an empty allowlist" 1 stdout
+	else
+		judge "allowlist classify $k" 2
+	fi
+	# allowlist check lists problems on stdout (exit 1), errors on stderr
+	brun allowlist check "$f"
+	case $k in
+	empty) judge "allowlist check: an empty allowlist is valid" 0 stdout ;;
+	garbage | deep-* | bad-utf8*) judge "allowlist check $k" 1 stdout ;;
+	*) judge "allowlist check $k" 2 ;;
+	esac
+done
+
+# ---- emit: --recipe, --snapshot, --bom, --ctrf file, --ctrf dir ----
+EMIT_BASE=(--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf")
+emit_bad() { # WHICH PATH KIND-LABEL
+	local args=("${EMIT_BASE[@]}")
+	case $1 in
+	recipe) args[1]=$2 ;;
+	snapshot) args[3]=$2 ;;
+	ctrf) args[5]=$2 ;;
+	bom) args+=(--bom "$2") ;;
+	esac
+	rm -rf "$W/eo"
+	brun emit "${args[@]}" -o "$W/eo"
+	judge "emit --$1 $3" 2
+	if [ -e "$W/eo" ]; then bad "emit --$1 $3 leaves no output" "$(find "$W/eo" | head -3 | tr '\n' ' ')"; fi
+	grep -qF "$(basename "$2")" "$T_ERR" && ok "emit --$1 $3 names the file" ||
+		bad "emit --$1 $3 names the file" "$(head -1 "$T_ERR")"
+}
+mkdir -p "$W/ctrfd"
+for k in $KINDS; do
+	for which in recipe snapshot bom; do emit_bad "$which" "$IN/$k" "$k"; done
+	# a CTRF report must be named for its phase
+	place "$k" "$W/ctrfd/deployment.json"
+	emit_bad ctrf "$W/ctrfd/deployment.json" "$k"
+	emit_bad ctrf "$W/ctrfd" "$k (in a directory)"
+done
+emit_bad recipe "$(big $MiB)" "2x cap"
+emit_bad snapshot "$(big $((16 * MiB)))" "2x cap"
+emit_bad bom "$(big $((8 * MiB)))" "2x cap"
+rm -rf "$W/ctrfd/deployment.json"
+truncate -s $((20 * MiB)) "$W/ctrfd/deployment.json"
+emit_bad ctrf "$W/ctrfd/deployment.json" "2x cap"
+rm -rf "$W/ctrfd"
+
+# NUL bytes in names taken from content: YAML "\0" and JSON "\u0000"
+sed 's/^kind: RecipeResult$/kind: "Recipe\\0Result"/' "$EX/recipe.yaml" >"$IN/nul-recipe.yaml"
+emit_bad recipe "$IN/nul-recipe.yaml" "NUL in a field"
+brun digest "$IN/nul-recipe.yaml"
+judge "digest: NUL in a field" 2
+mkdir -p "$W/nulctrf"
+sed '0,/"name": "/s//"name": "nul\\u0000/' "$EX/ctrf/deployment.json" >"$W/nulctrf/deployment.json"
+emit_bad ctrf "$W/nulctrf" "NUL in a test name"
+
+# ---- verify: each file of a bundle replaced ----
+brun emit "${EMIT_BASE[@]}" -o "$W/clean"
+[ "$T_RC" -eq 0 ] && ok "emit the clean bundle" || bad "emit the clean bundle" "exit $T_RC"
+for k in $KINDS; do
+	for f in manifest.json statement.intoto.json recipe.yaml attestation.intoto.jsonl; do
+		rm -rf "$W/v"
+		cp -r "$W/clean" "$W/v"
+		place "$k" "$W/v/summary-bundle/$f"
+		brun verify "$W/v" -o "$W/o.txt"
+		# the verdict report is the output: invalid (2), stdout empty
+		# because -o was given, and the report written all the same
+		if [ "$T_RC" -ne 2 ] || [ "$T_RC" -ge 128 ]; then
+			bad "verify with $f as $k is invalid" "exit $T_RC"
+		elif grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T_ERR"; then
+			bad "verify with $f as $k is invalid" "sanitizer report"
+		else
+			ok "verify with $f as $k is invalid"
+		fi
+		rm -f "$W/o.txt"
+	done
+done
+brun verify "$W/clean" --trusted-root "$IN/garbage" -o "$W/o.txt"
+judge "verify --trusted-root garbage" 2
+[ ! -e "$W/o.txt" ] || bad "verify with a bad trusted root writes no report"
+
+# ---- sigstore verify-bundle: --bundle, --trusted-root, --key, FILE ----
+C=$(cd "$(dirname "$0")/../fuzz/corpus/bundle" && pwd)
+for k in $KINDS $(big $MiB | xargs basename); do
+	f=$IN/$k
+	brun sigstore verify-bundle --bundle "$f" --certificate-identity x \
+		--certificate-oidc-issuer y "$EX/recipe.yaml"
+	judge "sigstore verify-bundle --bundle $k" 2
+	brun sigstore verify-bundle --bundle "$C/happy-path-v0.3.json" \
+		--certificate-identity x --certificate-oidc-issuer y \
+		--trusted-root "$f" "$EX/recipe.yaml"
+	judge "sigstore verify-bundle --trusted-root $k" 2
+	brun sigstore verify-bundle --bundle "$C/managed-key-happy-path.json" \
+		--key "$f" "$EX/recipe.yaml"
+	judge "sigstore verify-bundle --key $k" 2
+	brun sigstore verify-bundle --bundle "$C/happy-path-v0.3.json" \
+		--certificate-identity x --certificate-oidc-issuer y "$f"
+	judge "sigstore verify-bundle FILE=$k" 2
+done
+brun sigstore verify-bundle --bundle "$C/happy-path-v0.3.json" \
+	--certificate-identity x --certificate-oidc-issuer y "$(big $((1 << 30)))"
+judge "sigstore verify-bundle FILE=2x cap (2 GiB)" 2
+rm -f "$IN/big-$((1 << 30))"
+
+# ---- sign-bundle and sign: files read before any network I/O ----
+for k in $KINDS; do
+	brun sigstore sign-bundle --identity-token t --bundle "$W/sb.json" \
+		--signing-config "$IN/$k" "$EX/recipe.yaml"
+	judge "sigstore sign-bundle --signing-config $k" 2
+	[ ! -e "$W/sb.json" ] || bad "sign-bundle --signing-config $k writes no bundle"
+	brun sigstore sign-bundle --identity-token t --bundle "$W/sb.json" \
+		--fulcio-url http://127.0.0.1:9 --rekor-url http://127.0.0.1:9 \
+		--trusted-root "$IN/$k" "$EX/recipe.yaml"
+	judge "sigstore sign-bundle --trusted-root $k" 2
+	[ ! -e "$W/sb.json" ] || bad "sign-bundle --trusted-root $k writes no bundle"
+	case $k in fifo | dir | symlink | empty | garbage)
+		brun sigstore sign-bundle --identity-token t --bundle "$W/sb.json" \
+			--fulcio-url http://127.0.0.1:9 --rekor-url http://127.0.0.1:9 "$IN/$k"
+		judge "sigstore sign-bundle FILE=$k" '2|3'
+		[ ! -e "$W/sb.json" ] || bad "sign-bundle FILE=$k writes no bundle"
+		;;
+	esac
+	rm -rf "$W/s"
+	cp -r "$W/clean" "$W/s"
+	place "$k" "$W/s/pointer.yaml"
+	brun sign "$W/s" --identity-token t --fulcio-url http://127.0.0.1:9 \
+		--rekor-url http://127.0.0.1:9 --yes
+	judge "sign with pointer.yaml as $k" '1|2'
+	[ ! -e "$W/s/summary-bundle/attestation.intoto.jsonl" ] || bad "sign with a bad pointer writes no attestation"
+done
+
+# ---- push: the bundle is packed (and refused) before any network I/O ----
+# push packs the bundle's bytes as they are (verify judges them): only what
+# is not a regular file is refused before the network; content reaches the
+# dead registry at 127.0.0.1:9 (exit 3 after the retries, ~4 s).
+for k in fifo symlink; do
+	for f in recipe.yaml manifest.json pointer.yaml; do
+		rm -rf "$W/p"
+		cp -r "$W/clean" "$W/p"
+		if [ $f = pointer.yaml ]; then place "$k" "$W/p/$f"; else place "$k" "$W/p/summary-bundle/$f"; fi
+		brun push "$W/p" --to 127.0.0.1:9/ev/x --registry-plain-http -o "$W/o.txt"
+		judge "push with $f as $k" 2
+		[ ! -e "$W/o.txt" ] || bad "push with $f as $k writes no report"
+	done
+done
+rm -rf "$W/p"
+cp -r "$W/clean" "$W/p"
+place garbage "$W/p/summary-bundle/recipe.yaml"
+brun push "$W/p" --to 127.0.0.1:9/ev/x --registry-plain-http -o "$W/o.txt"
+judge "push of a garbage recipe.yaml reaches the (dead) registry" 3
+[ ! -e "$W/o.txt" ] || bad "a failed push writes no report"
+rm -rf "$W/p"
+mkdir -p "$W/p/summary-bundle"
+brun push "$W/p" --to 127.0.0.1:9/ev/x --registry-plain-http
+judge "push of an empty bundle directory" 2
+
+# ---- pull --offline: the cached manifest is whatever the cache holds ----
+for k in empty garbage deep-array.json deep-object.json bad-utf8.json; do
+	hex=$(sha256sum "$IN/$k" | cut -c1-64)
+	mkdir -p "$W/cache/blobs/sha256"
+	cp "$IN/$k" "$W/cache/blobs/sha256/$hex"
+	brun pull "127.0.0.1:9/ev/x@sha256:$hex" --offline --cache "$W/cache" --to "$W/pulled"
+	judge "pull --offline, cached manifest $k" 2
+	[ ! -e "$W/pulled" ] || bad "pull of a bad manifest extracts nothing"
+done
+hex=$(printf 'x' | sha256sum | cut -c1-64)
+for k in dir fifo symlink; do
+	place "$k" "$W/cache/blobs/sha256/$hex"
+	brun pull "127.0.0.1:9/ev/x@sha256:$hex" --offline --cache "$W/cache" --to "$W/pulled"
+	judge "pull --offline, cached manifest is a $k" 2
+	[ ! -e "$W/pulled" ] || bad "pull --offline of a $k extracts nothing"
+done
+rm -rf "$W/cache"
+
+# ---- ledger: a pointer file or the allowlist replaced ----
+cp -r "$(cd "$(dirname "$0")/../../recipes/evidence" && pwd)" "$W/L"
+P=$(cd "$W/L" && find . -name 'sha256-*.yaml' | sort | head -1)
+for k in $KINDS $(big $MiB | xargs basename); do
+	rm -rf "$W/L2"
+	cp -r "$W/L" "$W/L2"
+	place "$k" "$W/L2/$P"
+	brun ledger --root "$W/L2" --format json -o "$W/o.json"
+	if [ "$T_RC" -eq 0 ] && jq -e '[.. | objects | select(has("reason")) | .reason] | map(select(test("unreadable|invalid"))) | length > 0' "$W/o.json" >/dev/null 2>&1; then
+		ok "ledger with a pointer as $k: reported as not counted"
+	else
+		bad "ledger with a pointer as $k: reported as not counted" "exit $T_RC"
+	fi
+	rm -f "$W/o.json"
+	rm -rf "$W/L2"
+	cp -r "$W/L" "$W/L2"
+	place "$k" "$W/L2/allowlist.yaml"
+	brun ledger --root "$W/L2" -o "$W/o.txt"
+	if [ "$k" = empty ]; then
+		# an empty allowlist is valid: nobody is listed
+		[ "$T_RC" -eq 0 ] && [ -s "$W/o.txt" ] && ok "ledger with an empty allowlist" ||
+			bad "ledger with an empty allowlist" "exit $T_RC"
+	else
+		judge "ledger with the allowlist as $k" 2
+		[ ! -e "$W/o.txt" ] || bad "ledger with a bad allowlist writes no report"
+	fi
+	rm -f "$W/o.txt"
+done
+# names from directory entries: control bytes and newlines never reach
+# the report raw
+rm -rf "$W/L2"
+cp -r "$W/L" "$W/L2"
+mkdir -p "$W/L2/$(printf 'evil\001\nrecipe')/$(printf 'src\033[31m')"
+cp "$W/L/$P" "$W/L2/$(printf 'evil\001\nrecipe')/$(printf 'src\033[31m')/sha256-x.yaml"
+brun ledger --root "$W/L2"
+if [ "$T_RC" -eq 0 ] && ! LC_ALL=C grep -q $'[\001\033]' "$T_OUT"; then
+	ok "ledger: control bytes in directory names are not echoed"
+else
+	bad "ledger: control bytes in directory names are not echoed" "exit $T_RC"
+fi
+
+# ---- check: --allowlist, a pointer blob, a repository ----
+. "$(dirname "$0")/check_fixture.sh"
+R=$(lf_repo repo)
+for k in $KINDS; do
+	brun check --repo "$R" --allowlist "$IN/$k" -o "$W/o.txt"
+	case $k in
+	empty) ;; # valid and empty: nobody is listed, judged below
+	*) judge "check --allowlist $k" 2
+		[ ! -e "$W/o.txt" ] || bad "check with a bad allowlist writes no report" ;;
+	esac
+	rm -f "$W/o.txt"
+done
+brun check --repo "$R" --allowlist "$(big $MiB)"
+judge "check --allowlist 2x cap" 2
+git -C "$R" checkout -q -b pr
+for k in empty garbage deep-array.json deep-block.yaml bad-utf8.yaml $(big $MiB | xargs basename); do
+	rel=$(lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex "$k")")
+	cp "$IN/$k" "$R/$rel"
+done
+lf_commit "$R" "bad pointers"
+brun check --repo "$R" --base main --format json -o "$W/o.json"
+n=$(jq '[.problems[] | select(.rule == "schema")] | length' "$W/o.json" 2>/dev/null)
+if [ "$T_RC" -eq 1 ] && [ "${n:-0}" -eq 6 ]; then
+	ok "check: six bad pointer blobs, six schema problems"
+else
+	bad "check: six bad pointer blobs, six schema problems" "exit $T_RC, $n problems"
+fi
+brun check --repo "$IN/garbage"
+judge "check --repo on a file" 2
+brun check --repo "$IN/dir"
+judge "check --repo on a directory that is no repository" 2
+
+# ---- outputs: a read-only directory, a full disk ----
+RO=$W/ro FULL=$W/full
+mkdir -p "$RO" "$FULL"
+ro_ok=0 full_ok=0
+if mount -t tmpfs -o size=64k,ro tmpfs "$RO" 2>/dev/null; then
+	ro_ok=1
+	t_cleanup "umount $RO"
+elif [ "$(id -u)" -ne 0 ]; then
+	chmod 555 "$RO" && ro_ok=1
+fi
+if mount -t tmpfs -o size=16k tmpfs "$FULL" 2>/dev/null; then
+	full_ok=1
+	t_cleanup "umount $FULL"
+	cat /dev/zero >"$FULL/filler" 2>/dev/null || true
+fi
+# The outputs, one per command that writes a file: DIR -> runs each.
+out_runs() { # DIR LABEL
+	local d=$1 l=$2
+	brun slug --issuer i --identity x -o "$d/slug.txt"
+	judge "slug -o into $l" 2
+	[ ! -e "$d/slug.txt" ] || bad "slug leaves nothing in $l"
+	brun pointer show "$W/clean/pointer.yaml" --format json -o "$d/p.json"
+	judge "pointer show -o into $l" 2
+	[ ! -e "$d/p.json" ] || bad "pointer show leaves nothing in $l"
+	brun allowlist check "$EX/../evidence/allowlist.yaml" -o "$d/a.txt"
+	judge "allowlist check -o into $l" 2
+	[ ! -e "$d/a.txt" ] || bad "allowlist check leaves nothing in $l"
+	brun verify "$W/clean" --format json -o "$d/v.json"
+	judge "verify -o into $l" 2
+	[ ! -e "$d/v.json" ] || bad "verify leaves nothing in $l"
+	brun ledger --root "$W/L" --format html -o "$d/l.html"
+	judge "ledger --format html -o into $l" 2
+	[ ! -e "$d/l.html" ] || bad "ledger leaves nothing in $l"
+	brun check --repo "$R" -o "$d/c.txt"
+	judge "check -o into $l" 2
+	[ ! -e "$d/c.txt" ] || bad "check leaves nothing in $l"
+	brun emit "${EMIT_BASE[@]}" --full -o "$d/e"
+	judge "emit -o into $l" 2
+	[ ! -e "$d/e" ] || bad "emit leaves nothing in $l" "$(find "$d/e" | head -3 | tr '\n' ' ')"
+	brun sigstore sign-bundle --identity-token t --bundle "$d/sb.json" \
+		--fulcio-url http://127.0.0.1:9 --rekor-url http://127.0.0.1:9 "$EX/recipe.yaml"
+	[ ! -e "$d/sb.json" ] && ok "sign-bundle leaves nothing in $l" || bad "sign-bundle leaves nothing in $l"
+	if [ -n "$(find "$d" -name '.*' ! -name . | head -1)" ]; then
+		bad "no temp files left in $l" "$(find "$d" -name '.*' ! -name . | head -3 | tr '\n' ' ')"
+	else
+		ok "no temp files left in $l"
+	fi
+}
+if [ $ro_ok = 1 ]; then
+	out_runs "$RO" "a read-only directory"
+else
+	echo "bad-input: SKIPPED the read-only output directory (no tmpfs mount as root)"
+fi
+if [ $full_ok = 1 ]; then
+	out_runs "$FULL" "a full disk"
+	rm -f "$FULL/filler"
+else
+	echo "bad-input: no tmpfs mount: the full disk is simulated by ulimit -f"
+fi
+# ulimit -f: a write past the limit fails with EFBIG (SIGXFSZ ignored), the
+# temp file is removed, nothing is left.
+mkdir -p "$W/ul"
+(
+	ulimit -f 2
+	brun ledger --root "$W/L" --format html -o "$W/ul/l.html"
+	judge "ledger -o past ulimit -f" 2
+	brun emit "${EMIT_BASE[@]}" --full -o "$W/ul/e"
+	judge "emit past ulimit -f" 2
+	echo "$T_PASS $T_FAIL" >"$W/ul.counts"
+)
+read -r p f <"$W/ul.counts"
+T_PASS=$p T_FAIL=$f
+if [ -z "$(ls -A "$W/ul")" ]; then ok "nothing left past ulimit -f"; else bad "nothing left past ulimit -f" "$(ls -A "$W/ul" | tr '\n' ' ')"; fi
+# stdout on a full device: a report that was not written is not a success
+for cmd in "digest $EX/recipe.yaml" "slug --issuer i --identity x" \
+	"check --repo $R" "pointer show $W/clean/pointer.yaml"; do
+	# shellcheck disable=SC2086
+	timeout -k 5 "$TO" ${AE_WRAP:-} "$AE_BIN" $cmd >/dev/full 2>"$T_ERR"
+	T_RC=$?
+	judge "${cmd%% *} with stdout on /dev/full" 2
+done
+
+# ---- a file that vanishes mid-read ----
+# A background loop keeps swapping the input between a file, nothing, a
+# directory and a FIFO while the command runs 40 times: whatever state a
+# run sees, it must end in time with 0 or a clean error.
+vanish() { # PATH SOURCE
+	local i=0
+	while [ -e "$W/vanish.on" ]; do
+		case $((i % 4)) in
+		0) rm -rf "$1" && cp "$2" "$1.t" && mv "$1.t" "$1" ;;
+		1) rm -rf "$1" ;;
+		2) mkdir "$1" ;;
+		3) rmdir "$1" && mkfifo "$1" ;;
+		esac
+		i=$((i + 1))
+	done
+	rm -rf "$1"
+}
+vanish_runs() { # LABEL OK-ERE CMD...   ($VCLEAN: removed before each run)
+	local label=$1 want=$2 n bad_runs=0 why=""
+	shift 2
+	for n in $(seq 40); do
+		[ -z "${VCLEAN:-}" ] || rm -rf "$VCLEAN"
+		brun "$@"
+		if [ "$T_RC" -ge 124 ] || ! [[ $T_RC =~ ^($want)$ ]] ||
+			grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T_ERR"; then
+			bad_runs=$((bad_runs + 1))
+			why="run $n: exit $T_RC $(head -1 "$T_ERR")"
+		fi
+	done
+	[ $bad_runs -eq 0 ] && ok "$label" || bad "$label" "$bad_runs of 40 runs: $why"
+}
+touch "$W/vanish.on"
+vanish "$W/vp.yaml" "$W/clean/pointer.yaml" &
+vpid=$!
+vanish_runs "pointer show on a vanishing file" '0|2' pointer show "$W/vp.yaml"
+rm -rf "$W/L2"
+cp -r "$W/L" "$W/L2"
+vanish "$W/L2/$P.v" "$W/L/$P" &
+vpid2=$!
+vanish_runs "ledger while a pointer vanishes" 0 ledger --root "$W/L2"
+rm -rf "$W/vctrf"
+mkdir -p "$W/vctrf"
+vanish "$W/vctrf/deployment.json" "$EX/ctrf/deployment.json" &
+vpid3=$!
+VCLEAN=$W/ve vanish_runs "emit while a CTRF report vanishes" '0|2' \
+	emit "${EMIT_BASE[@]:0:4}" --ctrf "$W/vctrf" -o "$W/ve"
+rm -f "$W/vanish.on"
+wait $vpid $vpid2 $vpid3 2>/dev/null
+t_end
