@@ -4,7 +4,7 @@
 #   make deps         install every build and test dependency (Debian, root)
 #   make test         unit + end-to-end tests, ends with "N passed, N failed"
 #   make asan         the same suite under AddressSanitizer + UBSan (+LSan)
-#   make valgrind     the end-to-end suite under valgrind (leaks are errors)
+#   make valgrind     unit + end-to-end suites under valgrind (leaks are errors)
 #   make interop      tests against ../shared (conformance, sigstore-js)
 #   make fuzz         every libFuzzer target for FUZZ_SECONDS each
 #   make fuzz-smoke   every target for FUZZ_SMOKE_SECONDS (CI: seeds + a bit)
@@ -99,8 +99,11 @@ asan:
 	$(MAKE) BUILD=build-asan CC=clang EXTRA_CFLAGS="$(ASAN_FLAGS)" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
-valgrind: $(BUILD)/aicr-evidence
-	AE_BIN=$(abspath $(BUILD)/aicr-evidence) AE_UNIT= \
+# Each unit case runs in a forked child, which valgrind follows: a leak or
+# an invalid access in a case exits 99 and fails that case.
+valgrind: $(BUILD)/aicr-evidence $(BUILD)/unit-tests
+	AE_BIN=$(abspath $(BUILD)/aicr-evidence) \
+		AE_UNIT=$(abspath $(BUILD)/unit-tests) \
 		AE_WRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
 		bash tests/run.sh
 

@@ -31,7 +31,8 @@ add_counts() { # LINE
 }
 
 if [ "$stage" = e2e ] && [ -n "${AE_UNIT:-}" ]; then
-	out=$("$AE_UNIT" 2>&1)
+	# shellcheck disable=SC2086 # AE_WRAP is a command line (valgrind ...)
+	out=$(${AE_WRAP:-} "$AE_UNIT" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | grep -v '^ok - '
 	line=$(printf '%s\n' "$out" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -1)
@@ -40,6 +41,10 @@ if [ "$stage" = e2e ] && [ -n "${AE_UNIT:-}" ]; then
 		failed=$((failed + 1))
 	else
 		add_counts " $line"
+		if [ $rc -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' <<<"$line"; then
+			echo "unit: exit $rc with no failure counted -- counted as 1 failure"
+			failed=$((failed + 1))
+		fi
 	fi
 fi
 
