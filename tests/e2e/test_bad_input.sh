@@ -407,13 +407,47 @@ out_runs() { # DIR LABEL
 		ok "no temp files left in $l"
 	fi
 }
+# pull's DIR and cache on a read-only or full file system, from a local
+# registry (the other commands above need none).
+pull_runs() { # DIR LABEL
+	[ -n "${PULL_REF:-}" ] || return 0
+	rm -rf "$W/pc"
+	brun pull "$PULL_REF" --to "$1/x" --cache "$W/pc" --registry-plain-http
+	judge "pull --to into $2" 2
+	[ -z "$(ls -A "$1" | grep -v '^filler$')" ] && ok "pull leaves nothing in $2" ||
+		bad "pull leaves nothing in $2" "$(ls -A "$1" | tr '\n' ' ')"
+	rm -rf "$W/px"
+	brun pull "$PULL_REF" --to "$W/px" --cache "$1/c" --registry-plain-http
+	judge "pull --cache in $2" 2
+	[ ! -e "$W/px" ] && ok "pull with its cache in $2 extracts nothing" ||
+		bad "pull with its cache in $2 extracts nothing"
+	[ -z "$(find "$1" -name '*.tmp*' -o -name '.*' ! -name . 2>/dev/null | head -1)" ] &&
+		ok "pull leaves no temp file in $2" || bad "pull leaves no temp file in $2"
+}
+PULL_REF=
+if command -v docker-registry >/dev/null; then
+	. "$(dirname "$0")/registry.sh"
+	if reg_start "$W/reg"; then
+		t_cleanup "reg_stop $W/reg"
+		brun push "$W/clean" --to "$REG_HOST/ev/bad" --registry-plain-http --format json
+		PULL_REF="$REG_HOST/ev/bad@$(jq -r .digest "$T_OUT" 2>/dev/null)"
+		[ "$T_RC" -eq 0 ] && ok "push the clean bundle to a local registry" ||
+			bad "push the clean bundle to a local registry" "exit $T_RC"
+	else
+		bad "a local registry starts"
+	fi
+else
+	echo "bad-input: SKIPPED pull into a read-only/full file system (no docker-registry: make deps)"
+fi
 if [ $ro_ok = 1 ]; then
 	out_runs "$RO" "a read-only directory"
+	pull_runs "$RO" "a read-only directory"
 else
 	echo "bad-input: SKIPPED the read-only output directory (no tmpfs mount as root)"
 fi
 if [ $full_ok = 1 ]; then
 	out_runs "$FULL" "a full disk"
+	pull_runs "$FULL" "a full disk"
 	rm -f "$FULL/filler"
 else
 	echo "bad-input: no tmpfs mount: the full disk is simulated by ulimit -f"
