@@ -167,6 +167,16 @@ judge "digest: NUL in a field" 2
 mkdir -p "$W/nulctrf"
 sed '0,/"name": "/s//"name": "nul\\u0000/' "$EX/ctrf/deployment.json" >"$W/nulctrf/deployment.json"
 emit_bad ctrf "$W/nulctrf" "NUL in a test name"
+# control bytes in a directory entry's name: refused, and escaped
+rm -rf "$W/nulctrf"
+mkdir -p "$W/nulctrf"
+cp "$EX/ctrf/deployment.json" "$W/nulctrf/$(printf 'deployment\033[31m\n.json')"
+rm -rf "$W/eo"
+brun emit "${EMIT_BASE[@]:0:4}" --ctrf "$W/nulctrf" -o "$W/eo"
+judge "emit: control bytes in a CTRF file name" 2
+grep -qF 'deployment\x1b[31m\x0a.json' "$T_ERR" && ok "the name is escaped in the message" ||
+	bad "the name is escaped in the message" "$(head -1 "$T_ERR")"
+[ ! -e "$W/eo" ] || bad "emit with a control-byte CTRF name leaves no output"
 
 # ---- verify: each file of a bundle replaced ----
 brun emit "${EMIT_BASE[@]}" -o "$W/clean"
