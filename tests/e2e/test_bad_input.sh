@@ -364,6 +364,20 @@ if [ "$T_RC" -eq 1 ] && [ "${n:-0}" -eq 6 ]; then
 else
 	bad "check: six bad pointer blobs, six schema problems" "exit $T_RC, $n problems"
 fi
+# a tree entry whose name carries control bytes and a newline: a placement
+# problem, escaped in the report
+git -C "$R" checkout -q -b pr2 main
+evil="$R/$EV/$(printf 'evil\033[31m\nrecipe')/$(lf_slug "$ISS_OAUTH" "$ID_ALICE")"
+mkdir -p "$evil"
+lf_pointer "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex evil)" >"$evil/sha256-$(lf_hex evil).yaml"
+lf_commit "$R" "an evil name"
+brun check --repo "$R" --base main
+if [ "$T_RC" -eq 1 ] && grep -qF 'evil\x1b[31m\x0arecipe' "$T_OUT" &&
+	! LC_ALL=C grep -q $'\033' "$T_OUT"; then
+	ok "check: control bytes in a tree entry name are escaped"
+else
+	bad "check: control bytes in a tree entry name are escaped" "exit $T_RC: $(head -c 200 "$T_OUT")"
+fi
 brun check --repo "$IN/garbage"
 judge "check --repo on a file" 2
 brun check --repo "$IN/dir"
