@@ -217,6 +217,22 @@ typedef struct ae_yaml_node {
  * NULL. The message carries the line. The caller frees *out. */
 int ae_yaml_parse(ae_yaml_node **out, const unsigned char *buf, size_t len,
 		  ae_err *err);
+
+/* The two readers behind ae_yaml_parse, public for the differential fuzz
+ * target (tests/fuzz/yaml_fuzz.c) and tests. ae_yaml_parse_libyaml is the
+ * full strict reader described above. ae_yaml_parse_simple is the fast one
+ * for the plainest block YAML (evidence/core/yaml_simple.c lists the
+ * subset): it sets *handled and builds the tree ae_yaml_parse_libyaml would
+ * build, or leaves *handled false and *out NULL for anything else, errors
+ * included. It fails only on out of memory (AE_ERR). */
+int ae_yaml_parse_libyaml(ae_yaml_node **out, const unsigned char *buf,
+			  size_t len, ae_err *err);
+int ae_yaml_parse_simple(ae_yaml_node **out, bool *handled,
+			 const unsigned char *buf, size_t len, ae_err *err);
+
+/* True iff two trees are the same: kinds, text, plain flags, lines, keys
+ * and their order. NULL equals only NULL. Cannot fail. */
+bool ae_yaml_equal(const ae_yaml_node *a, const ae_yaml_node *b);
 void ae_yaml_free(ae_yaml_node *node);
 
 /* Borrowed value of `key` in a map, NULL if absent or `map` is not a map.

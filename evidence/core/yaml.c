@@ -6,6 +6,11 @@
  * (two readers could see two different values), one document only, bounded
  * depth and node count. libyaml's event API is used so that every one of
  * these is seen before any value is built.
+ *
+ * ae_yaml_parse first offers the document to the fast reader of
+ * yaml_simple.c, which builds the same tree for the plainest block YAML
+ * (most pointers) and declines everything else, errors included: what is
+ * accepted, and every message, stay libyaml's.
  */
 #include "evidence/core/ae.h"
 
@@ -243,8 +248,8 @@ static void yaml_builder_dispose(yaml_builder *b)
 	b->root = NULL;
 }
 
-int ae_yaml_parse(ae_yaml_node **out, const unsigned char *buf, size_t len,
-		  ae_err *err)
+int ae_yaml_parse_libyaml(ae_yaml_node **out, const unsigned char *buf,
+			  size_t len, ae_err *err)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
@@ -280,4 +285,40 @@ int ae_yaml_parse(ae_yaml_node **out, const unsigned char *buf, size_t len,
 	}
 	*out = b.root;
 	return 0;
+}
+
+/* The plainest documents (most pointers) take the fast reader, which builds
+ * the same tree or declines; the rest, and every error, are libyaml's. */
+int ae_yaml_parse(ae_yaml_node **out, const unsigned char *buf, size_t len,
+		  ae_err *err)
+{
+	bool handled = false;
+	int rc;
+
+	*out = NULL;
+	if (ae_has_nul(buf, len))
+		return ae_fail(err, AE_EINVAL, "YAML contains a NUL byte");
+	rc = ae_yaml_parse_simple(out, &handled, buf, len, err);
+	if (rc < 0 || handled)
+		return rc;
+	return ae_yaml_parse_libyaml(out, buf, len, err);
+}
+
+bool ae_yaml_equal(const ae_yaml_node *a, const ae_yaml_node *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->n != b->n)
+		return false;
+	if (a->kind == AE_YAML_SCALAR)
+		return a->plain == b->plain && a->scalar_len == b->scalar_len &&
+		       memcmp(a->scalar, b->scalar, a->scalar_len) == 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->kind == AE_YAML_MAP &&
+		    strcmp(a->keys[i], b->keys[i]) != 0)
+			return false;
+		if (!ae_yaml_equal(a->items[i], b->items[i]))
+			return false;
+	}
+	return true;
 }

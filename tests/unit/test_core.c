@@ -307,6 +307,76 @@ void test_core__yaml_empty_stream_is_no_document(void)
 	T_ASSERT(n == NULL);
 }
 
+/* Documents inside the fast reader's subset: it must take each and build
+ * the very tree libyaml builds, lines included. */
+void test_core__yaml_simple_reader_builds_the_libyaml_tree(void)
+{
+	static const char *const docs[] = {
+		"attestations:\n  - attestedAt: 2026-06-25T05:57:00Z\n"
+		"    bundle:\n      digest: sha256:ab\n"
+		"      oci: ghcr.io/acme/x:r-ab\n"
+		"      predicateType: https://aicr.run/recipe-evidence/v3\n"
+		"    signer:\n      identity: a@example.com\n"
+		"      rekorLogIndex: 99\nrecipe: r\nschemaVersion: 1.0.0\n",
+		"a:\n- x: 1\n  y: 2\n- z\nb: 3\n",
+		"a:\n    b:\n    - p\n    c: d::e\nf: null",
+		"k: v\nseq:\n  - a\n  - b: c\n    d:\n      - e\n",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		ae_yaml_node *fast = NULL, *full = NULL;
+		bool handled = false;
+		ae_err err = {0};
+		const unsigned char *d = (const unsigned char *)docs[i];
+
+		T_ASSERT_INT(ae_yaml_parse_simple(&fast, &handled, d,
+						  strlen(docs[i]), &err),
+			     0);
+		T_ASSERT(handled && fast != NULL);
+		T_ASSERT_INT(ae_yaml_parse_libyaml(&full, d, strlen(docs[i]),
+						   &err),
+			     0);
+		T_ASSERT(ae_yaml_equal(fast, full));
+		ae_yaml_free(fast);
+		ae_yaml_free(full);
+	}
+}
+
+/* Outside the subset -- every error included -- the fast reader declines,
+ * and ae_yaml_parse gives libyaml's verdict and tree. */
+void test_core__yaml_simple_reader_declines_the_rest(void)
+{
+	static const char *const docs[] = {
+		"a: \"q\"\n",	  "a: 1 # c\n",     "a: 1\n\nb: 2\n",
+		"a: b\n  c\n",	  "a:\nb: 1\n",    "a: 1\na: 2\n",
+		"a: &x 1\nb: *x\n", "a: !!str 1\n",   "a:\tb\n",
+		"a: 1\r\n",	  "a: [1]\n",	     "- a\n",
+		"a: 1 \n",	  "a:  1\n",	     "a: x:\n",
+		"",		  "# c\n",	     "a:\n  - x\n  y: 1\n",
+		"a: 1\n---\nb: 2\n", "a: caf\xc3\xa9\n", " a: 1\n",
+		"a:\n  b: 1\n c: 2\n",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		ae_yaml_node *fast = (ae_yaml_node *)1, *full = NULL;
+		ae_yaml_node *both = NULL;
+		bool handled = true;
+		ae_err e1 = {0}, e2 = {0};
+		const unsigned char *d = (const unsigned char *)docs[i];
+		size_t n = strlen(docs[i]);
+		int rc_full, rc_both;
+
+		T_ASSERT_INT(ae_yaml_parse_simple(&fast, &handled, d, n, &e1),
+			     0);
+		T_ASSERT(!handled && fast == NULL);
+		rc_full = ae_yaml_parse_libyaml(&full, d, n, &e1);
+		rc_both = ae_yaml_parse(&both, d, n, &e2);
+		T_ASSERT_INT(rc_both, rc_full);
+		T_ASSERT_STR(e2.msg, e1.msg);
+		T_ASSERT(ae_yaml_equal(both, full));
+		ae_yaml_free(full);
+		ae_yaml_free(both);
+	}
+}
+
 void test_core__json_rejects_duplicates_depth_and_nul(void)
 {
 	void *j = NULL;
