@@ -11,6 +11,7 @@
 
 #include "allowlist/allowlist.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,4 +91,71 @@ void ld__allow_dispose(ld__allow *a)
 {
 	al_list_free(a->list);
 	a->list = NULL;
+}
+
+/* FNV-1a over issuer "\n" identity: the slot the probe starts at. Cannot
+ * fail. */
+static size_t signer_hash(const char *issuer, const char *identity)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	const char *parts[3] = {issuer, "\n", identity};
+
+	for (size_t i = 0; i < 3; i++) {
+		for (const char *p = parts[i]; *p != '\0'; p++) {
+			h ^= (unsigned char)*p;
+			h *= 0x100000001b3u;
+		}
+	}
+	return (size_t)(h % LD__SIGNERS_MAX);
+}
+
+/* True iff `key` is issuer "\n" identity. Cannot fail. */
+static bool signer_is(const char *key, const char *issuer, const char *identity)
+{
+	size_t ni = strlen(issuer);
+
+	return strncmp(key, issuer, ni) == 0 && key[ni] == '\n' &&
+	       strcmp(key + ni + 1, identity) == 0;
+}
+
+int ld__signer_judge(char slug_out[33], ld__class *cls_out, ld__signers *memo,
+		     const ld__allow *a, const char *issuer,
+		     const char *identity, ae_err *err)
+{
+	ld__signer *s;
+	size_t i;
+	int rc;
+
+	for (i = signer_hash(issuer, identity); memo->v[i].key != NULL;
+	     i = (i + 1) % LD__SIGNERS_MAX) {
+		if (signer_is(memo->v[i].key, issuer, identity)) {
+			memcpy(slug_out, memo->v[i].slug, 33);
+			*cls_out = memo->v[i].cls;
+			return 0;
+		}
+	}
+	rc = ld__claim_slug(slug_out, issuer, identity, err);
+	if (rc < 0)
+		return rc;
+	*cls_out = ld__allow_classify(a, issuer, identity);
+	/* The probe stopped at a free slot; the table stays 1/4 empty so
+	 * that every probe ends. A failed copy only skips remembering. */
+	if (memo->n >= LD__SIGNERS_MAX / 4 * 3)
+		return 0;
+	s = &memo->v[i];
+	if (asprintf(&s->key, "%s\n%s", issuer, identity) < 0) {
+		s->key = NULL;
+		return 0;
+	}
+	memcpy(s->slug, slug_out, 33);
+	s->cls = *cls_out;
+	memo->n++;
+	return 0;
+}
+
+void ld__signers_dispose(ld__signers *memo)
+{
+	for (size_t i = 0; i < LD__SIGNERS_MAX; i++)
+		free(memo->v[i].key);
+	memset(memo, 0, sizeof(*memo));
 }

@@ -45,14 +45,16 @@ static int pointer_check_names(ld_report *r, const ld__job *job,
 /* Rules 2 (src == slug of the claimed signer) and 3 (allowlist class). */
 static int pointer_check_signer(ld_report *r, const ld__job *job,
 				const ld__claim *c, const ld__allow *a,
-				ae_err *err)
+				ld__signers *memo, ae_err *err)
 {
 	char slug[33], repr[AE_REPR_BUF], repr2[AE_REPR_BUF];
 	const ld__loc *loc = &job->loc;
+	ld__class cls = LD__CLASS_UNLISTED;
 	ae_err serr = {0};
 	int rc;
 
-	rc = ld__claim_slug(slug, c->issuer, c->identity, &serr);
+	rc = ld__signer_judge(slug, &cls, memo, a, c->issuer, c->identity,
+			      &serr);
 	if (rc < 0)
 		return ld__report_add_at(r, job->order, job->shown,
 					 LD_RULE_SCHEMA, err,
@@ -66,7 +68,7 @@ static int pointer_check_signer(ld_report *r, const ld__job *job,
 			ae_repr(repr, sizeof(repr), loc->src, loc->src_len));
 	if (rc < 0)
 		return rc;
-	switch (ld__allow_classify(a, c->issuer, c->identity)) {
+	switch (cls) {
 	case LD__CLASS_COMMUNITY:
 	case LD__CLASS_PARTNER:
 		return 0;
@@ -141,14 +143,14 @@ static bool pointer_has_signer(const ld__claim *c)
 }
 
 int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
-		      const unsigned char *buf, size_t len,
+		      ld__signers *memo, const unsigned char *buf, size_t len,
 		      ld_contract_verify_fn verify, void *verify_ctx,
 		      ae_err *err)
 {
 	ld__claim c;
 	int rc;
 
-	AE_ASSERT_ARG(r && job && a && (buf || len == 0), err);
+	AE_ASSERT_ARG(r && job && a && memo && (buf || len == 0), err);
 	rc = ld__claim_parse(&c, buf, len, err);
 	if (rc == 0)
 		rc = pointer_report_schema(r, job, &c, err);
@@ -164,7 +166,7 @@ int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
 				       "committed pointer must be signed (it "
 				       "has no signer)");
 	else if (rc == 0 && pointer_has_signer(&c))
-		rc = pointer_check_signer(r, job, &c, a, err);
+		rc = pointer_check_signer(r, job, &c, a, memo, err);
 	/* Rule 4 needs a complete claim to bind the bundle to. */
 	if (rc == 0 && verify != NULL && c.problems.n == 0 && c.is_signed &&
 	    pointer_has_signer(&c))

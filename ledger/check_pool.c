@@ -31,6 +31,7 @@ typedef struct pool_worker {
 	pool_shared *sh;
 	git_repository *repo; /* own handle; NULL for the calling thread */
 	ld_report *report;
+	ld__signers memo; /* this worker's signers (internal.h) */
 	pthread_t thread;
 	bool started;
 } pool_worker;
@@ -68,9 +69,11 @@ void ld__jobs_dispose(ld__jobs *jobs)
 
 /* Reads one pointer blob, refusing it unread past the cap (the size is in
  * the object header, reference §0). */
-static int pool_check_one(git_odb *odb, ld_report *r, const ld__job *job,
-			  const pool_shared *sh, ae_err *err)
+static int pool_check_one(git_odb *odb, pool_worker *w, const ld__job *job,
+			  ae_err *err)
 {
+	const pool_shared *sh = w->sh;
+	ld_report *r = w->report;
 	git_odb_object *obj = NULL;
 	git_object_t type;
 	size_t size = 0;
@@ -87,7 +90,8 @@ static int pool_check_one(git_odb *odb, ld_report *r, const ld__job *job,
 					 size, LD_CONTRACT_POINTER_MAX_BYTES);
 	if (git_odb_read(&obj, odb, &job->entry->oid) < 0)
 		return ld__git_fail(err, AE_EIO, "cannot read a pointer blob");
-	rc = ld__pointer_check(r, job, &sh->st->allow, git_odb_object_data(obj),
+	rc = ld__pointer_check(r, job, &sh->st->allow, &w->memo,
+			       git_odb_object_data(obj),
 			       git_odb_object_size(obj), sh->opts->verify,
 			       sh->opts->verify_ctx, err);
 	git_odb_object_free(obj);
@@ -121,8 +125,7 @@ static void *pool_work(void *arg)
 		size_t i = atomic_fetch_add(&sh->next, 1);
 		if (i >= sh->st->jobs.n)
 			break;
-		rc = pool_check_one(odb, w->report, &sh->st->jobs.v[i], sh,
-				    &err);
+		rc = pool_check_one(odb, w, &sh->st->jobs.v[i], &err);
 	}
 	if (rc < 0)
 		pool_fail(sh, rc, &err);
@@ -198,6 +201,7 @@ int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 done:
 	for (size_t i = 0; w != NULL && i < n; i++) {
 		ld_report_free(w[i].report);
+		ld__signers_dispose(&w[i].memo);
 		git_repository_free(w[i].repo);
 	}
 	free(w);

@@ -245,6 +245,33 @@ ld__class ld__allow_classify(const ld__allow *a, const char *issuer,
 			     const char *identity);
 void ld__allow_dispose(ld__allow *a);
 
+/* What rules 2 and 3 need about one claimed signer: its slug and its
+ * allowlist class. Both depend on (issuer, identity) and the allowlist
+ * alone, and a ledger holds many pointers per signer, so each worker keeps
+ * them in a small open-addressed table instead of hashing and classifying
+ * every pointer afresh (issue 7: two SHA-256 and a pattern scan per
+ * pointer were an eighth of an audit). Past LD__SIGNERS_MAX signers the
+ * rest are judged afresh each time: slower, never different. */
+#define LD__SIGNERS_MAX 256 /* table slots; filled to 3/4 at most */
+typedef struct ld__signer {
+	char *key; /* issuer "\n" identity, owned; NULL: free slot */
+	char slug[33];
+	ld__class cls;
+} ld__signer;
+typedef struct ld__signers {
+	ld__signer v[LD__SIGNERS_MAX];
+	size_t n;
+} ld__signers;
+
+/* The slug (into slug_out) and class of a claimed signer with non-empty
+ * issuer and identity, from `memo` when seen before. Errors are the
+ * slug's (AE_EINVAL, AE_ERR), with nothing remembered. */
+int ld__signer_judge(char slug_out[33], ld__class *cls_out, ld__signers *memo,
+		     const ld__allow *a, const char *issuer,
+		     const char *identity, ae_err *err);
+/* Frees the remembered keys; the table is left empty. */
+void ld__signers_dispose(ld__signers *memo);
+
 /* ---- the checker's run state (check.c, check_allowlist.c, check_pool.c) */
 
 #define LD__ROOT_MAX 1024 /* longest --root accepted */
@@ -293,12 +320,13 @@ int ld__allow_diff(ld__state *st, ae_err *err);
 /* Rules 3 and 4 on every queued pointer, in opts->workers threads. */
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
 
-/* Rules 2 (name == digest, dirs == claims) and 3 on one pointer's bytes,
- * then rule 4 through `verify` when given; problems go to `r`. Returns an
- * error only when the check must stop (OOM, a full report, a verifier
- * error other than a finding or a transient fault). */
+/* Rules 2 (name == digest, dirs == claims) and 3 on one pointer's bytes
+ * (signers judged through the worker's `memo`), then rule 4 through `verify`
+ * when given; problems go to `r`. Returns an error only when the check must
+ * stop (OOM, a full report, a verifier error other than a finding or a
+ * transient fault). */
 int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
-		      const unsigned char *buf, size_t len,
+		      ld__signers *memo, const unsigned char *buf, size_t len,
 		      ld_contract_verify_fn verify, void *verify_ctx,
 		      ae_err *err);
 

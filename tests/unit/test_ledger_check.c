@@ -459,3 +459,52 @@ void test_ledger_check__every_pointer_goes_through_the_verifier(void)
 	ld_report_free(r);
 	git_repository_free(repo);
 }
+
+/* The per-worker signer table gives what slug and classify give, for a
+ * remembered signer as for a fresh one, and keeps answering correctly
+ * once it is full (past LD__SIGNERS_MAX / 4 * 3 signers). */
+void test_ledger_check__the_signer_memo_answers_as_slug_and_classify(void)
+{
+	ld__signers *memo = calloc(1, sizeof(*memo));
+	ld__allow a = {0};
+	char *al = NULL, slug[33], want[33], id[64];
+	ld__class cls;
+	ae_err err = {0};
+
+	T_ASSERT(memo != NULL);
+	T_ASSERT(asprintf(&al,
+			  "schemaVersion: \"1.0.0\"\ncommunity:\n"
+			  "  - label: alice\n    issuer: " ISS
+			  "\n    source: %s\n",
+			  slug_alice) > 0);
+	T_ASSERT_INT(ld__allow_parse(&a, (const unsigned char *)al, strlen(al),
+				     &err),
+		     0);
+	for (int round = 0; round < 2; round++) {
+		T_ASSERT_INT(ld__signer_judge(slug, &cls, memo, &a, ISS, ALICE,
+					      &err),
+			     0);
+		T_ASSERT_STR(slug, slug_alice);
+		T_ASSERT_INT(cls, LD__CLASS_COMMUNITY);
+		T_ASSERT_INT(memo->n, 1);
+	}
+	for (int i = 0; i < LD__SIGNERS_MAX; i++) {
+		snprintf(id, sizeof(id), "s%d@example.com", i);
+		for (int round = 0; round < 2; round++) {
+			T_ASSERT_INT(ld__signer_judge(slug, &cls, memo, &a, ISS,
+						      id, &err),
+				     0);
+			T_ASSERT_INT(ld__claim_slug(want, ISS, id, &err), 0);
+			T_ASSERT_STR(slug, want);
+			T_ASSERT_INT(cls, LD__CLASS_UNLISTED);
+		}
+	}
+	T_ASSERT_INT(memo->n, LD__SIGNERS_MAX / 4 * 3);
+	T_ASSERT_INT(ld__signer_judge(slug, &cls, memo, &a, ISS, ALICE, &err),
+		     0);
+	T_ASSERT_INT(cls, LD__CLASS_COMMUNITY);
+	ld__signers_dispose(memo);
+	ld__allow_dispose(&a);
+	free(memo);
+	free(al);
+}
