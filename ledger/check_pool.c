@@ -67,34 +67,27 @@ void ld__jobs_dispose(ld__jobs *jobs)
 	memset(jobs, 0, sizeof(*jobs));
 }
 
-/* Reads one pointer blob, refusing it unread past the cap (the size is in
- * the object header, reference §0). */
+/* Judges one pointer; a blob past the cap is a finding, left unread. */
 static int pool_check_one(git_odb *odb, pool_worker *w, const ld__job *job,
 			  ae_err *err)
 {
 	const pool_shared *sh = w->sh;
 	ld_report *r = w->report;
-	git_odb_object *obj = NULL;
-	git_object_t type;
-	size_t size = 0;
+	ld__blob blob;
 	int rc;
 
-	if (git_odb_read_header(&size, &type, odb, &job->entry->oid) < 0)
-		return ld__git_fail(err, AE_EIO, "cannot read a pointer blob");
-	if (type != GIT_OBJECT_BLOB)
-		return ae_fail(err, AE_EIO, "%s is not a blob", job->shown);
-	if (size > LD_CONTRACT_POINTER_MAX_BYTES)
-		return ld__report_add_at(r, job->order, job->shown,
-					 LD_RULE_SCHEMA, err,
-					 "invalid pointer: %zu bytes, cap %u",
-					 size, LD_CONTRACT_POINTER_MAX_BYTES);
-	if (git_odb_read(&obj, odb, &job->entry->oid) < 0)
-		return ld__git_fail(err, AE_EIO, "cannot read a pointer blob");
-	rc = ld__pointer_check(r, job, &sh->st->allow, &w->memo,
-			       git_odb_object_data(obj),
-			       git_odb_object_size(obj), sh->opts->verify,
-			       sh->opts->verify_ctx, err);
-	git_odb_object_free(obj);
+	rc = ld__blob_read(&blob, odb, &job->entry->oid,
+			   LD_CONTRACT_POINTER_MAX_BYTES, job->shown, err);
+	if (rc == 0 && blob.size > LD_CONTRACT_POINTER_MAX_BYTES)
+		rc = ld__report_add_at(
+			r, job->order, job->shown, LD_RULE_SCHEMA, err,
+			"invalid pointer: %zu bytes, cap %u", blob.size,
+			LD_CONTRACT_POINTER_MAX_BYTES);
+	else if (rc == 0)
+		rc = ld__pointer_check(r, job, &sh->st->allow, &w->memo,
+				       blob.data, blob.size, sh->opts->verify,
+				       sh->opts->verify_ctx, err);
+	ld__blob_dispose(&blob);
 	return rc;
 }
 

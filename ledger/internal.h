@@ -317,6 +317,23 @@ int ld__allow_load(ld__allow *out, git_repository *repo,
  * removes (SPEC §5.1). */
 int ld__allow_diff(ld__state *st, ae_err *err);
 
+/* One pointer blob's bytes (check_blob.c). */
+typedef struct ld__blob {
+	void *data;		  /* unread (NULL) when size is past the cap */
+	size_t size;		  /* the blob's size, read or not */
+	git_odb_backend *backend; /* owner of data when read from a backend */
+	git_odb_object *obj;	  /* owner of data otherwise */
+} ld__blob;
+
+/* Reads blob `id` unless its header says it is larger than `cap`: then
+ * out->data is NULL and out->size its size (rc 0). AE_EIO when it is
+ * missing, unreadable or not a blob (`shown` names it). Thread-safe with
+ * one `odb` per thread. */
+int ld__blob_read(ld__blob *out, git_odb *odb, const git_oid *id, size_t cap,
+		  const char *shown, ae_err *err);
+/* Frees the bytes; `b` is left empty. */
+void ld__blob_dispose(ld__blob *b);
+
 /* Rules 3 and 4 on every queued pointer, in opts->workers threads. */
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
 

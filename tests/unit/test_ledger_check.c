@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define ISS "https://github.com/login/oauth"
 #define ALICE "alice@example.com"
@@ -507,4 +508,67 @@ void test_ledger_check__the_signer_memo_answers_as_slug_and_classify(void)
 	ld__allow_dispose(&a);
 	free(memo);
 	free(al);
+}
+
+/* Removes the loose copy of `id` from `repo`, so it is read from a pack. */
+static void drop_loose(git_repository *repo, const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1], path[4096];
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	snprintf(path, sizeof(path), "%sobjects/%.2s/%s",
+		 git_repository_path(repo), hex, hex + 2);
+	T_ASSERT_INT(unlink(path), 0);
+}
+
+/* Pointer blobs are read from loose objects and packs alike, refused
+ * unread past the cap, and a missing object or a tree is an error. */
+void test_ledger_check__blobs_are_read_from_backends_and_capped(void)
+{
+	git_repository *repo = ledger_repo(1);
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	git_oid loose, packed, tree, missing;
+	git_object *obj = NULL;
+	ld__blob b;
+	ae_err err = {0};
+	char objdir[4096];
+
+	T_ASSERT_INT(git_repository_odb(&odb, repo), 0);
+	T_ASSERT_INT(git_blob_create_from_buffer(&loose, repo, "loose", 5), 0);
+	T_ASSERT_INT(git_blob_create_from_buffer(&packed, repo, "packed!", 7),
+		     0);
+	T_ASSERT_INT(git_packbuilder_new(&pb, repo), 0);
+	T_ASSERT_INT(git_packbuilder_insert(pb, &packed, NULL), 0);
+	snprintf(objdir, sizeof(objdir), "%sobjects/pack",
+		 git_repository_path(repo));
+	T_ASSERT_INT(git_packbuilder_write(pb, objdir, 0, NULL, NULL), 0);
+	git_packbuilder_free(pb);
+	drop_loose(repo, &packed);
+	T_ASSERT_INT(git_odb_refresh(odb), 0);
+
+	T_ASSERT_INT(ld__blob_read(&b, odb, &loose, 16, "l", &err), 0);
+	T_ASSERT(b.size == 5 && memcmp(b.data, "loose", 5) == 0);
+	ld__blob_dispose(&b);
+	T_ASSERT_INT(ld__blob_read(&b, odb, &packed, 16, "p", &err), 0);
+	T_ASSERT(b.size == 7 && memcmp(b.data, "packed!", 7) == 0);
+	ld__blob_dispose(&b);
+	T_ASSERT_INT(ld__blob_read(&b, odb, &packed, 6, "p", &err), 0);
+	T_ASSERT(b.size == 7 && b.data == NULL);
+	ld__blob_dispose(&b);
+
+	T_ASSERT_INT(git_oid_fromstr(&missing, "0123456789012345678901234567"
+					       "890123456789"),
+		     0);
+	T_ASSERT_INT(ld__blob_read(&b, odb, &missing, 16, "m", &err), AE_EIO);
+	T_ASSERT_MSG(err, "cannot read a pointer blob");
+	T_ASSERT(b.data == NULL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(git_revparse_single(&obj, repo, "HEAD^{tree}"), 0);
+	git_oid_cpy(&tree, git_object_id(obj));
+	git_object_free(obj);
+	T_ASSERT_INT(ld__blob_read(&b, odb, &tree, 1 << 20, "t", &err), AE_EIO);
+	T_ASSERT_MSG(err, "t is not a blob");
+	git_odb_free(odb);
+	git_repository_free(repo);
 }
