@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct pool_shared {
 	ld__state *st;
@@ -130,6 +131,11 @@ static void *pool_work(void *arg)
 static size_t pool_size(const ld__state *st, const ld_contract_opts *opts)
 {
 	size_t n = opts->workers ? opts->workers : LD_CONTRACT_WORKERS_DEFAULT;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (opts->workers == 0 && opts->verify == NULL && cores > 0 &&
+	    (size_t)cores < n)
+		n = (size_t)cores;
 
 	if (n > st->jobs.n)
 		n = st->jobs.n;

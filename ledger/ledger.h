@@ -464,7 +464,9 @@ bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
 /* Problems one report holds; past it ld_report_add fails AE_ETOOBIG. */
 #define LD_REPORT_MAX_PROBLEMS 1000000u
 /* Threads that read pointers and verify signatures (rule 4 waits on the
- * network, so more than the 2 cores of CI). */
+ * network, so more than the 2 cores of CI). Without rule 4 the work is
+ * CPU-bound and the default is capped at the online cores: more threads
+ * would only hand libgit2's pack locks back and forth. */
 #define LD_CONTRACT_WORKERS_DEFAULT 4u
 #define LD_CONTRACT_WORKERS_MAX	    64u
 /* A pointer blob larger than this is a finding, never loaded (reference §0
@@ -551,7 +553,7 @@ typedef struct ld_contract_opts {
 	const char *allowlist; /* a file; NULL: <root>/allowlist.yaml at head */
 	const char *base;      /* NULL: audit the whole tree at head */
 	const char *head;      /* NULL: HEAD */
-	unsigned workers;      /* 0: LD_CONTRACT_WORKERS_DEFAULT */
+	unsigned workers;      /* 0: LD_CONTRACT_WORKERS_DEFAULT (see there) */
 	size_t max_entries;    /* 0: LD_CONTRACT_MAX_ENTRIES */
 	ld_contract_verify_fn verify; /* rule 4; NULL: rules 1-3 only */
 	void *verify_ctx;
