@@ -17,13 +17,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char fuzz_dir[64];
 
+/* Plain write, no fsync: the file is rewritten for every input, and an
+ * fsync per execution made this target run at ~70 inputs a second. */
 static void statement_put(const char *name, const void *d, size_t n)
 {
 	char path[128];
-	ae_err err = {0};
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", fuzz_dir, name);
-	ae_write_atomic(AT_FDCWD, path, d, n, 0644, &err);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		abort();
+	if (n > 0 && write(fd, d, n) != (ssize_t)n)
+		abort();
+	close(fd);
 }
 
 /* A minimal bundle: recipe.yaml and a manifest listing it. */
