@@ -199,6 +199,16 @@ for k in $KINDS; do
 		rm -f "$W/o.txt"
 	done
 done
+# INPUT as a pointer file of every kind (a directory is a bundle input)
+for k in ${KINDS/dir /} $(big $MiB | xargs basename); do
+	place "$k" "$W/vin.yaml"
+	[ "${k#big-}" = "$k" ] || truncate -s $((2 * MiB)) "$W/vin.yaml"
+	brun verify "$W/vin.yaml" -o "$W/o.txt"
+	judge "verify INPUT=$k (a pointer)" 2
+	[ ! -e "$W/o.txt" ] || bad "verify of a bad pointer writes no report"
+	rm -f "$W/o.txt"
+done
+rm -rf "$W/vin.yaml"
 brun verify "$W/clean" --trusted-root "$IN/garbage" -o "$W/o.txt"
 judge "verify --trusted-root garbage" 2
 [ ! -e "$W/o.txt" ] || bad "verify with a bad trusted root writes no report"
