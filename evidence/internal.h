@@ -60,6 +60,12 @@ typedef struct ev__log {
 	char *origin; /* host of base_url: the checkpoint key name (v2) */
 } ev__log;
 
+/* Reads the header of the DER TLV at p[0..n): *hdr_out its length, *body_out
+ * the length of its contents. False unless the tag number is low, the
+ * length definite (X.690 §10.1) and the contents fit in n. Cannot fail. */
+bool ev__der_header(size_t *hdr_out, size_t *body_out, const unsigned char *p,
+		    size_t n);
+
 /* The CA's chain, decoded from the root's DER on first use and kept in the
  * CA (borrowed: valid until the CA is disposed). Safe to call from several
  * threads at once: a decode that loses the race is freed. AE_EINVAL when

@@ -54,11 +54,8 @@ const ev__log *ev__log_find(const ev__log *logs, size_t n,
 	return NULL;
 }
 
-/* Reads the header of the DER TLV at p[0..n): *hdr_out its length, *body_out
- * the length of its contents. False unless the length is definite (X.690
- * §10.1) and the contents fit in n. */
-static bool der_header(size_t *hdr_out, size_t *body_out,
-		       const unsigned char *p, size_t n)
+bool ev__der_header(size_t *hdr_out, size_t *body_out, const unsigned char *p,
+		    size_t n)
 {
 	size_t k, len = 0, i;
 
@@ -89,7 +86,7 @@ static bool der_walk(const unsigned char *p, size_t n, int depth)
 	size_t hdr = 0, body = 0;
 
 	while (n > 0) {
-		if (!der_header(&hdr, &body, p, n))
+		if (!ev__der_header(&hdr, &body, p, n))
 			return false;
 		if ((p[0] & 0x20) != 0 && (depth >= DER_MAX_DEPTH ||
 					   !der_walk(p + hdr, body, depth + 1)))
@@ -106,7 +103,7 @@ static bool der_sequence(const unsigned char *p, size_t n)
 {
 	size_t hdr = 0, body = 0;
 
-	return der_header(&hdr, &body, p, n) && p[0] == 0x30 &&
+	return ev__der_header(&hdr, &body, p, n) && p[0] == 0x30 &&
 	       hdr + body == n && der_walk(p, n, 0);
 }
 

@@ -122,38 +122,133 @@ static int sct_list_get(ASN1_OCTET_STRING **out, X509 *leaf, ae_err *err)
 	return 0;
 }
 
+/* The DER of the SCT list extension's OID, 1.3.6.1.4.1.11129.2.4.2. */
+static const unsigned char sct_oid[] = {0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04,
+					0x01, 0xd6, 0x79, 0x02, 0x04, 0x02};
+
+/* Writes a DER length; returns its size. */
+static size_t sct_der_len(unsigned char *out, size_t n)
+{
+	size_t k = 0;
+
+	if (n < 0x80) {
+		out[0] = (unsigned char)n;
+		return 1;
+	}
+	for (size_t m = n; m > 0; m >>= 8)
+		k++;
+	out[0] = (unsigned char)(0x80 | k);
+	for (size_t i = 0; i < k; i++)
+		out[1 + i] = (unsigned char)(n >> (8 * (k - 1 - i)));
+	return 1 + k;
+}
+
+/* Finds, in the DER certificate c[0..n), the TBSCertificate, its [3]
+ * extensions field and the SCT list extension inside (whole TLVs); false
+ * when the certificate has another shape. */
+typedef struct sct_cut {
+	const unsigned char *tbs, *a3, *sct;
+	size_t tbs_hdr, tbs_len, a3_hdr, a3_len, seq_hdr, seq_len, sct_len;
+} sct_cut;
+
+static bool sct_cut_find(sct_cut *x, const unsigned char *c, size_t n)
+{
+	const unsigned char *p, *end;
+	size_t h = 0, b = 0;
+
+	memset(x, 0, sizeof(*x));
+	if (!ev__der_header(&h, &b, c, n) || c[0] != 0x30)
+		return false;
+	x->tbs = c + h;
+	if (!ev__der_header(&x->tbs_hdr, &x->tbs_len, x->tbs, b) ||
+	    x->tbs[0] != 0x30)
+		return false;
+	end = x->tbs + x->tbs_hdr + x->tbs_len;
+	for (p = x->tbs + x->tbs_hdr; p < end && x->a3 == NULL; p += h + b) {
+		if (!ev__der_header(&h, &b, p, (size_t)(end - p)))
+			return false;
+		if (p[0] == 0xa3) {
+			x->a3 = p;
+			x->a3_hdr = h;
+			x->a3_len = b;
+		}
+	}
+	if (x->a3 == NULL ||
+	    !ev__der_header(&x->seq_hdr, &x->seq_len, x->a3 + x->a3_hdr,
+			    x->a3_len) ||
+	    x->a3[x->a3_hdr] != 0x30 || x->seq_hdr + x->seq_len != x->a3_len)
+		return false;
+	p = x->a3 + x->a3_hdr + x->seq_hdr;
+	for (end = p + x->seq_len; p < end && x->sct == NULL; p += h + b) {
+		if (!ev__der_header(&h, &b, p, (size_t)(end - p)) ||
+		    p[0] != 0x30)
+			return false;
+		if (b >= sizeof(sct_oid) &&
+		    memcmp(p + h, sct_oid, sizeof(sct_oid)) == 0) {
+			x->sct = p;
+			x->sct_len = h + b;
+		}
+	}
+	return x->sct != NULL;
+}
+
 /* DER of the leaf's TBSCertificate without the SCT list extension, the
- * precert TBS the log signed (RFC 6962 §3.2). *out is OPENSSL_malloc'd. */
+ * precert TBS the log signed (RFC 6962 §3.2). *out is OPENSSL_malloc'd.
+ * Cut from the certificate's own bytes: decoding a copy of the leaf to
+ * delete the extension costs OpenSSL 3.0 a public-key decode. */
 static int sct_precert_tbs(unsigned char **out, size_t *len_out, X509 *leaf,
 			   ae_err *err)
 {
-	X509 *copy = NULL;
-	X509_EXTENSION *ext;
-	unsigned char *der = NULL;
-	int at, n, rc = 0;
+	unsigned char *c = NULL, *o = NULL, l1[9], l2[9], l3[9];
+	size_t seq, a3, tbs, n1, n2, n3, at = 0;
+	sct_cut x;
+	int n;
 
 	*out = NULL;
 	*len_out = 0;
-	copy = X509_dup(leaf);
-	if (copy == NULL) {
-		rc = ae_fail(err, AE_ERR, "cannot copy leaf certificate");
-		goto done;
+	n = i2d_X509(leaf, &c);
+	if (n <= 0 || !sct_cut_find(&x, c, (size_t)n)) {
+		OPENSSL_free(c);
+		ERR_clear_error();
+		return ae_fail(err, AE_EVERIFY,
+			       "leaf certificate has no extensions to cut the "
+			       "SCT list from");
 	}
-	at = X509_get_ext_by_NID(copy, NID_ct_precert_scts, -1);
-	ext = at >= 0 ? X509_delete_ext(copy, at) : NULL;
-	X509_EXTENSION_free(ext);
-	/* i2d_re_X509_tbs re-encodes instead of reusing the cached bytes. */
-	n = i2d_re_X509_tbs(copy, &der);
-	if (n <= 0) {
-		rc = ae_fail(err, AE_ERR, "cannot encode precert TBS");
-		goto done;
+	seq = x.seq_len - x.sct_len;
+	n1 = sct_der_len(l1, seq);
+	a3 = 1 + n1 + seq;
+	n2 = sct_der_len(l2, a3);
+	tbs = x.tbs_len - (x.a3_hdr + x.a3_len) + 1 + n2 + a3;
+	n3 = sct_der_len(l3, tbs);
+	o = OPENSSL_malloc(1 + n3 + tbs);
+	if (o == NULL) {
+		OPENSSL_free(c);
+		return ae_fail(err, AE_ERR, "out of memory");
 	}
-	*out = der;
-	*len_out = (size_t)n;
-done:
-	ERR_clear_error();
-	X509_free(copy);
-	return rc;
+#define SCT_PUT(src, len)                                                      \
+	do {                                                                   \
+		memcpy(o + at, (src), (len));                                  \
+		at += (len);                                                   \
+	} while (0)
+	SCT_PUT("\x30", 1);
+	SCT_PUT(l3, n3);
+	SCT_PUT(x.tbs + x.tbs_hdr, (size_t)(x.a3 - (x.tbs + x.tbs_hdr)));
+	SCT_PUT("\xa3", 1);
+	SCT_PUT(l2, n2);
+	SCT_PUT("\x30", 1);
+	SCT_PUT(l1, n1);
+	SCT_PUT(x.a3 + x.a3_hdr + x.seq_hdr,
+		(size_t)(x.sct - (x.a3 + x.a3_hdr + x.seq_hdr)));
+	SCT_PUT(x.sct + x.sct_len,
+		(size_t)(x.a3 + x.a3_hdr + x.a3_len - (x.sct + x.sct_len)));
+	SCT_PUT(x.a3 + x.a3_hdr + x.a3_len,
+		(size_t)(x.tbs + x.tbs_hdr + x.tbs_len -
+			 (x.a3 + x.a3_hdr + x.a3_len)));
+#undef SCT_PUT
+	OPENSSL_free(c);
+	*out = o;
+	*len_out = at;
+	return 0;
 }
 
 /* The digitally-signed struct of RFC 6962 §3.2 for a precert entry. */
