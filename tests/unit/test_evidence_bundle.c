@@ -708,3 +708,69 @@ void test_evidence_bundle__ctrf_collect_refuses_an_empty_directory_and_links(
 	T_ASSERT(strstr(err.msg, "deployment.json") != NULL);
 	T_ASSERT(strstr(err.msg, "symlink") != NULL);
 }
+
+/* ev_evidence_verify of a bundle the caller could not fetch (`code`,
+ * `status`): the verdict, failureCause class and httpStatus in JSON. */
+static json_t *verify_unfetched(int code, long status)
+{
+	ev_verify_opts o = EV_VERIFY_OPTS_INIT;
+	ev_verdict *v = NULL;
+	ae_err err = {0};
+	ae_buf b;
+	json_t *j;
+
+	o.input_kind = EV_INPUT_OCI;
+	o.fetch_rc = code;
+	o.fetch_detail = "fetch failed here";
+	o.fetch_hint = "try this";
+	o.fetch_http_status = status;
+	if (ev_evidence_verify(&v, &o, &err) != 0)
+		t_fail_at(__FILE__, __LINE__, "verify: %s", err.msg);
+	if (ev_verdict_json(&b, v, &err) != 0)
+		t_fail_at(__FILE__, __LINE__, "json: %s", err.msg);
+	j = json_loadb((const char *)b.data, b.len, 0, NULL);
+	ae_buf_dispose(&b);
+	ev_verdict_free(v);
+	return j;
+}
+
+void test_evidence_bundle__an_unfetched_bundle_is_classified_by_its_fault(void)
+{
+	static const struct {
+		int code;
+		long status;
+		int exit;
+		const char *cls;
+	} cases[] = {
+		{AE_ETRANSIENT, 503, 3, "transient"},
+		{AE_ETRANSIENT, 0, 3, "transient"},
+		{AE_EIO, 0, 3, "transient"},
+		{AE_EAUTH, 401, 2, "registry-forbidden"},
+		{AE_ENOTFOUND, 404, 2, "not-found"},
+		{AE_EVERIFY, 200, 2, "integrity"},
+		{AE_EINVAL, 400, 2, "registry"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = verify_unfetched(cases[i].code, cases[i].status);
+		json_t *fc = json_object_get(j, "failureCause");
+		json_t *st = json_object_get(j, "steps");
+		T_ASSERT_INT(json_integer_value(json_object_get(j, "exit")),
+			     cases[i].exit);
+		T_ASSERT_STR(json_string_value(json_object_get(fc, "class")),
+			     cases[i].cls);
+		T_ASSERT_STR(json_string_value(json_object_get(fc, "hint")),
+			     "try this");
+		/* httpStatus only for an error status the registry gave */
+		T_ASSERT_INT(
+			json_integer_value(json_object_get(fc, "httpStatus")),
+			cases[i].status >= 400 ? cases[i].status : 0);
+		T_ASSERT_STR(json_string_value(json_object_get(
+				     json_array_get(st, 0), "status")),
+			     "failed");
+		T_ASSERT_STR(json_string_value(json_object_get(
+				     json_array_get(st, 1), "status")),
+			     "skipped");
+		json_decref(j);
+	}
+}
