@@ -5,7 +5,8 @@
 # alone (pulled by bundle.digest), --offline from a warm and from a cold
 # cache, tag-only refused before any network I/O and accepted with
 # --allow-unpinned-tag, a statement whose subject is not the pulled
-# artifact, basic auth (401 → exit 2 with a hint), a missing manifest
+# artifact, basic auth (401 → exit 2 with a hint), TLS with and without
+# the registry's CA, a missing manifest
 # (404), a persistent 503 through the fault proxy and a registry that is
 # down (exit 3), and a blob tampered with inside the registry (exit 2,
 # nothing cached).
@@ -150,6 +151,25 @@ if reg_start "$W/basic" --auth; then
 	expect_rc 0 "with --registry-username/--registry-password-stdin: verified"
 else
 	bad "basic-auth registry starts"
+fi
+
+# ---- TLS: the registry's CA given, skipped, or missing ----
+if reg_start "$W/tls" --tls; then
+	t_cleanup "reg_stop $W/tls"
+	RT=$REG_HOST
+	run push "$W/out" --to "$RT/acme/evidence" --registry-ca "$REG_CA"
+	expect_rc 0 "push to the TLS registry with --registry-ca"
+	run verify "$RT/acme/evidence@$D" --cache "$W/cache-tls" --trusted-root "$TR" --format json
+	expect_rc 2 "an untrusted registry certificate: exit 2, not a transient fault"
+	is "$(rep .failureCause.class)" registry "untrusted certificate: class registry"
+	run verify "$RT/acme/evidence@$D" --registry-ca "$REG_CA" --cache "$W/cache-tls" --trusted-root "$TR"
+	expect_rc 0 "verify over TLS with --registry-ca"
+	run verify "$RT/acme/evidence@$D" --registry-insecure-tls --cache "$W/cache-tls2" --trusted-root "$TR"
+	expect_rc 0 "verify over TLS with --registry-insecure-tls"
+	run verify "$RT/acme/evidence@$D" --registry-ca "$REG_CA" --registry-plain-http --cache "$W/cache-tls"
+	expect_rc 64 "--registry-plain-http with a TLS flag is a usage error"
+else
+	bad "TLS registry starts"
 fi
 
 # ---- 503 from the registry, persistently: no verdict ----
