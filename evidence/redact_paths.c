@@ -449,7 +449,8 @@ static bool path_charset_ok(const char *p)
 	return true;
 }
 
-/* Rule 2 into `o` (room for strlen(p) + 1): `[name]` → `[*]` unless the
+/* Rule 2 into `o` (room for 2 * strlen(p) + 1: an empty `[]` grows to
+ * `[*]`): `[name]` → `[*]` unless the
  * selector follows an `env` segment and names a fabric variable. A `[`
  * without its `]`, or a nested `[`, fails (false): such a path has no
  * selector grammar and is dropped. */
@@ -561,7 +562,9 @@ int ev__provenance_path(char **out, const char *path, ae_err *err)
 	*out = NULL;
 	if (!path_charset_ok(path))
 		return 0;
-	o = malloc(strlen(path) + 1);
+	/* `[]` becomes `[*]`: the output can grow by one byte per two input
+	 * bytes (the charset check bounds the path at 256 bytes) */
+	o = malloc(2 * strlen(path) + 1);
 	if (o == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	if (!path_collapse_selectors(o, path)) {
