@@ -181,22 +181,33 @@ static ae_yaml_node *simple_scalar(const char *s, size_t n, size_t line)
 	return node;
 }
 
+/* True iff the arrays of a collection with `n` children are full: they
+ * grow 4, 8, 16, ... so that building a mapping is not a realloc per key.
+ * Cannot fail. */
+static bool simple_full(size_t n)
+{
+	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
 /* Appends `child` (and `key` for a map) to `parent`; takes both, frees
  * both on failure. AE_ERR on out of memory. */
 static int simple_attach(ae_yaml_node *parent, char *key, ae_yaml_node *child)
 {
-	ae_yaml_node **items;
-	char **keys;
+	size_t want = parent->n < 4 ? 4 : parent->n * 2;
+	ae_yaml_node **items = parent->items;
+	char **keys = parent->keys;
 
-	items = realloc(parent->items, (parent->n + 1) * sizeof(*items));
-	if (items != NULL)
-		parent->items = items;
-	if (items != NULL && parent->kind == AE_YAML_MAP) {
-		keys = realloc(parent->keys, (parent->n + 1) * sizeof(*keys));
-		if (keys != NULL)
-			parent->keys = keys;
-		else
-			items = NULL;
+	if (simple_full(parent->n)) {
+		items = realloc(parent->items, want * sizeof(*items));
+		if (items != NULL)
+			parent->items = items;
+		if (items != NULL && parent->kind == AE_YAML_MAP) {
+			keys = realloc(parent->keys, want * sizeof(*keys));
+			if (keys != NULL)
+				parent->keys = keys;
+			else
+				items = NULL;
+		}
 	}
 	if (items == NULL) {
 		free(key);
