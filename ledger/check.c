@@ -287,8 +287,10 @@ int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err)
 		rc = check_entries(&st, err);
 	if (rc == 0 && opts->base != NULL && st.allowlist_changed)
 		rc = ld__allow_diff(&st, err);
-	if (rc == 0)
+	if (rc == 0) {
+		ld__jobs_pack_order(&st.jobs, st.repo);
 		rc = ld__pool_run(&st, opts, err);
+	}
 	if (rc == 0) {
 		ld__report_sort(st.report);
 		ld__report_set_counts(st.report, st.entries.n, st.jobs.n);

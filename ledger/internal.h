@@ -334,6 +334,32 @@ int ld__blob_read(ld__blob *out, git_odb *odb, const git_oid *id, size_t cap,
 /* Frees the bytes; `b` is left empty. */
 void ld__blob_dispose(ld__blob *b);
 
+/* A git pack index (.idx version 2) checked by ld__pack_idx_open; the
+ * bytes are borrowed. */
+typedef struct ld__pack_idx {
+	const unsigned char *data;
+	uint32_t n;   /* objects */
+	size_t large; /* entries of the 64-bit offset table */
+} ld__pack_idx;
+
+#define LD__PACK_IDX_MAX   (64u << 20) /* index bytes read: 2.4M objects */
+#define LD__PACK_IDX_FILES 64	       /* pack indexes read */
+#define LD__PACK_ORDER_MIN 64	       /* fewer jobs are not reordered */
+
+/* Checks an index image: magic and version 2, a fanout that never
+ * decreases, a size that fits its object count. AE_EINVAL otherwise. */
+int ld__pack_idx_open(ld__pack_idx *out, const unsigned char *data, size_t len,
+		      ae_err *err);
+/* The pack offset the index gives for object `id`, -1 when it has none.
+ * Cannot fail. */
+int64_t ld__pack_idx_offset(const ld__pack_idx *idx,
+			    const unsigned char id[20]);
+/* Sorts the jobs by where their blobs sit in the repository's packs, so
+ * that delta chains are rebuilt from cached bases (check_order.c); jobs
+ * in no pack keep their order after the rest. A hint only: cannot fail,
+ * and leaves the order as it was when indexes or memory are lacking. */
+void ld__jobs_pack_order(ld__jobs *jobs, git_repository *repo);
+
 /* Rules 3 and 4 on every queued pointer, in opts->workers threads. */
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
 

@@ -3,6 +3,7 @@
 #include "t.h"
 #include "ledger/internal.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -570,5 +571,115 @@ void test_ledger_check__blobs_are_read_from_backends_and_capped(void)
 	T_ASSERT_INT(ld__blob_read(&b, odb, &tree, 1 << 20, "t", &err), AE_EIO);
 	T_ASSERT_MSG(err, "t is not a blob");
 	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
+/* Big-endian helpers for hand-made pack indexes. */
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* A version 2 index of one object whose offset sits in the 64-bit table,
+ * and the refusals: bad magic, a decreasing fanout, a short table. */
+void test_ledger_check__pack_indexes_give_offsets_or_nothing(void)
+{
+	unsigned char img[8 + 1024 + 28 + 8 + 40], id[20];
+	ld__pack_idx idx;
+	ae_err err = {0};
+
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\377tOc\0\0\0\2", 8);
+	memset(id, 0x42, sizeof(id));
+	for (int b = 0x42; b < 256; b++)
+		put_be32(img + 8 + 4 * b, 1);
+	memcpy(img + 1032, id, 20);
+	put_be32(img + 1032 + 24, 0x80000000u); /* 64-bit entry 0 */
+	put_be32(img + 1032 + 28, 0x1);
+	put_be32(img + 1032 + 32, 0x10);
+	T_ASSERT_INT(ld__pack_idx_open(&idx, img, sizeof(img), &err), 0);
+	T_ASSERT_INT(idx.n, 1);
+	T_ASSERT(ld__pack_idx_offset(&idx, id) == 0x100000010LL);
+	id[19] = 0x43;
+	T_ASSERT(ld__pack_idx_offset(&idx, id) == -1);
+	id[19] = 0x42;
+	/* Without its 64-bit table the entry names nothing. */
+	T_ASSERT_INT(ld__pack_idx_open(&idx, img, sizeof(img) - 8 - 40, &err),
+		     AE_EINVAL);
+	memmove(img + 1032 + 28, img + 1032 + 36, 40);
+	T_ASSERT_INT(ld__pack_idx_open(&idx, img, sizeof(img) - 8, &err), 0);
+	T_ASSERT(ld__pack_idx_offset(&idx, id) == -1);
+	ae_err_clear(&err);
+	put_be32(img + 8 + 4 * 0x50, 0);
+	T_ASSERT_INT(ld__pack_idx_open(&idx, img, sizeof(img) - 8, &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "fanout decreases");
+	ae_err_clear(&err);
+	img[1] = 'x';
+	T_ASSERT_INT(ld__pack_idx_open(&idx, img, sizeof(img) - 8, &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "not a version 2 pack index");
+}
+
+/* Jobs are sorted by their blobs' places in the pack; a blob in no pack
+ * keeps its order after the packed ones. */
+void test_ledger_check__jobs_are_sorted_in_pack_order(void)
+{
+	enum { N = LD__PACK_ORDER_MIN + 6 };
+	git_repository *repo = ledger_repo(0);
+	git_packbuilder *pb = NULL;
+	ld__entry entries[N];
+	ld__jobs jobs = {0};
+	ld__loc loc = {0};
+	ae_buf buf = AE_BUF_INIT(LD__PACK_IDX_MAX);
+	ld__pack_idx idx;
+	char objdir[4096], text[32], name[128];
+	int64_t prev = -1;
+	ae_err err = {0};
+
+	memset(entries, 0, sizeof(entries));
+	T_ASSERT_INT(git_packbuilder_new(&pb, repo), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(text, sizeof(text), "pointer %d", i);
+		T_ASSERT_INT(git_blob_create_from_buffer(&entries[i].oid, repo,
+							 text, strlen(text)),
+			     0);
+		if (i != 3) /* blob 3 stays loose */
+			T_ASSERT_INT(git_packbuilder_insert(pb, &entries[i].oid,
+							    NULL),
+				     0);
+		T_ASSERT_INT(ld__jobs_add(&jobs, (size_t)i, &entries[i], &loc,
+					  NULL, &err),
+			     0);
+	}
+	snprintf(objdir, sizeof(objdir), "%sobjects/pack",
+		 git_repository_path(repo));
+	T_ASSERT_INT(git_packbuilder_write(pb, objdir, 0, NULL, NULL), 0);
+	snprintf(name, sizeof(name), "pack-%s.idx",
+		 git_oid_tostr_s(git_packbuilder_hash(pb)));
+	git_packbuilder_free(pb);
+
+	ld__jobs_pack_order(&jobs, repo);
+	T_ASSERT_INT(jobs.n, N);
+	T_ASSERT_INT(jobs.v[N - 1].order, 3);
+	{
+		char path[4096 + 128 + 2];
+		snprintf(path, sizeof(path), "%s/%s", objdir, name);
+		T_ASSERT_INT(ae_read_file(&buf, AT_FDCWD, path,
+					  LD__PACK_IDX_MAX, &err),
+			     0);
+	}
+	T_ASSERT_INT(ld__pack_idx_open(&idx, buf.data, buf.len, &err), 0);
+	for (int i = 0; i < N - 1; i++) {
+		int64_t off =
+			ld__pack_idx_offset(&idx, jobs.v[i].entry->oid.id);
+		T_ASSERT(off > prev);
+		prev = off;
+	}
+	ae_buf_dispose(&buf);
+	ld__jobs_dispose(&jobs);
 	git_repository_free(repo);
 }
