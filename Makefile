@@ -17,7 +17,7 @@ BUILD ?= build
 CC ?= cc
 SHARED ?= $(abspath ../shared)
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 4
+FUZZ_SMOKE_SECONDS ?= 3
 VERSION := 0.1.0
 
 PKGS := libgit2 openssl yaml-0.1 jansson libcurl zlib
