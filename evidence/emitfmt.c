@@ -164,7 +164,9 @@ static int fmt_map(yaml_emitter_t *em, const ae_yaml_node *n, bool sort,
 	rc = fmt_emit(em, &ev, err);
 	for (size_t i = 0; rc == 0 && i < n->n; i++) {
 		const char *k = n->keys[order[i]];
-		rc = fmt_scalar(em, k, strlen(k), true, err);
+		/* A key is text (the parser refuses a null one): "" must
+		 * stay "", not become the plain null `null`. */
+		rc = fmt_scalar(em, k, strlen(k), k[0] != '\0', err);
 		if (rc == 0)
 			rc = fmt_node(em, n->items[order[i]], sort, err);
 	}

@@ -125,6 +125,16 @@ static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
 				       "line %zu: mapping keys must be scalars",
 				       line);
 		}
+		/* `? ` with nothing after it is a null key: no format of ours
+		 * has one, and the canonical emitter would write it as the
+		 * key "null", which sorts elsewhere (recipe_fuzz). */
+		if (node->plain && node->scalar_len == 0) {
+			size_t line = node->line;
+			ae_yaml_free(node);
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: empty (null) mapping key",
+				       line);
+		}
 		if (ae_yaml_map_get(parent, node->scalar) != NULL) {
 			char r[AE_REPR_BUF];
 			int rc = ae_fail(err, AE_EINVAL,

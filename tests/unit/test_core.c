@@ -269,6 +269,16 @@ void test_core__yaml_rejects_aliases_anchors_tags_and_duplicates(void)
 	T_ASSERT_MSG(err, "keys must be scalars");
 	ae_err_clear(&err);
 	T_ASSERT_INT(parse(&n, "a: [1, 2\n", &err), AE_EINVAL);
+	ae_err_clear(&err);
+	/* a null key (recipe_fuzz: emitted as "null", it sorted elsewhere) */
+	T_ASSERT_INT(parse(&n, "a: 1\n? \n", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "line 2: empty (null) mapping key");
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&n, "? \n: 1\n", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "empty (null) mapping key");
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&n, "\"\": 1\n", &err), 0);
+	ae_yaml_free(n);
 }
 
 void test_core__yaml_nesting_is_capped(void)

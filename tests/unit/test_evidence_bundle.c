@@ -602,7 +602,9 @@ void test_evidence_bundle__canonical_form_is_a_fixed_point(void)
 		"b: 2\n \n  z:a\n  z v1}\n", "a:\nb: ~\nc: -x\n", "k: 'a: b'\n",
 		/* a plain value opening with the
 		 * document end marker */
-		"s: ...eks\n", "l:\n- ...\n", "k: --x\n", NULL};
+		"s: ...eks\n", "l:\n- ...\n", "k: --x\n",
+		/* a quoted empty key is a string, kept */
+		"\"\": 1\nb: 2\n", NULL};
 	ae_buf a, b;
 	ae_err err = {0};
 
