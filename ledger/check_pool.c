@@ -16,7 +16,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct pool_shared {
 	ld__state *st;
@@ -131,11 +130,10 @@ static void *pool_work(void *arg)
 static size_t pool_size(const ld__state *st, const ld_contract_opts *opts)
 {
 	size_t n = opts->workers ? opts->workers : LD_CONTRACT_WORKERS_DEFAULT;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (opts->workers == 0 && opts->verify == NULL && cores > 0 &&
-	    (size_t)cores < n)
-		n = (size_t)cores;
+	/* A CPU-bound audit: one thread (see LD_CONTRACT_WORKERS_DEFAULT). */
+	if (opts->workers == 0 && opts->verify == NULL)
+		n = 1;
 
 	if (n > st->jobs.n)
 		n = st->jobs.n;
