@@ -233,6 +233,9 @@ int ae_yaml_parse_simple(ae_yaml_node **out, bool *handled,
 /* True iff two trees are the same: kinds, text, plain flags, lines, keys
  * and their order. NULL equals only NULL. Cannot fail. */
 bool ae_yaml_equal(const ae_yaml_node *a, const ae_yaml_node *b);
+/* An empty node of `kind` at `line` (both readers build with it); NULL on
+ * out of memory. Freed with ae_yaml_free. */
+ae_yaml_node *ae_yaml_node_new(ae_yaml_kind kind, size_t line);
 void ae_yaml_free(ae_yaml_node *node);
 
 /* Borrowed value of `key` in a map, NULL if absent or `map` is not a map.

@@ -92,7 +92,7 @@ oom:
 	return ae_fail(err, AE_ERR, "out of memory");
 }
 
-static ae_yaml_node *yaml_node_new(ae_yaml_kind kind, size_t line)
+ae_yaml_node *ae_yaml_node_new(ae_yaml_kind kind, size_t line)
 {
 	ae_yaml_node *n = calloc(1, sizeof(*n));
 
@@ -214,7 +214,7 @@ static int yaml_event(yaml_builder *b, const yaml_event_t *ev, ae_err *err)
 		return ae_fail(err, AE_ETOOBIG, "more than %d YAML nodes",
 			       AE_YAML_MAX_NODES);
 	if (ev->type == YAML_SCALAR_EVENT) {
-		n = yaml_node_new(AE_YAML_SCALAR, line);
+		n = ae_yaml_node_new(AE_YAML_SCALAR, line);
 		if (n == NULL)
 			return ae_fail(err, AE_ERR, "out of memory");
 		n->scalar_len = ev->data.scalar.length;
@@ -237,9 +237,9 @@ static int yaml_event(yaml_builder *b, const yaml_event_t *ev, ae_err *err)
 		return ae_fail(err, AE_EINVAL,
 			       "line %zu: nesting deeper than %d", line,
 			       AE_YAML_MAX_DEPTH);
-	n = yaml_node_new(ev->type == YAML_MAPPING_START_EVENT ? AE_YAML_MAP
-							       : AE_YAML_SEQ,
-			  line);
+	n = ae_yaml_node_new(ev->type == YAML_MAPPING_START_EVENT ? AE_YAML_MAP
+								  : AE_YAML_SEQ,
+			     line);
 	if (n == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	b->pending_key[b->depth] = NULL;

@@ -151,21 +151,10 @@ static bool simple_is_item(const simple *y)
 	return !y->eof && y->len >= 2 && y->text[0] == '-' && y->text[1] == ' ';
 }
 
-static ae_yaml_node *simple_node(ae_yaml_kind kind, size_t line)
-{
-	ae_yaml_node *n = calloc(1, sizeof(*n));
-
-	if (n != NULL) {
-		n->kind = kind;
-		n->line = line;
-	}
-	return n;
-}
-
 /* A plain scalar node for (s, n); NULL on out of memory. */
 static ae_yaml_node *simple_scalar(const char *s, size_t n, size_t line)
 {
-	ae_yaml_node *node = simple_node(AE_YAML_SCALAR, line);
+	ae_yaml_node *node = ae_yaml_node_new(AE_YAML_SCALAR, line);
 
 	if (node == NULL)
 		return NULL;
@@ -286,7 +275,7 @@ static int simple_map(ae_yaml_node **out, simple *y, size_t col, int depth)
 	*out = NULL;
 	if (depth > SIMPLE_MAX_DEPTH)
 		return DECLINE;
-	map = simple_node(AE_YAML_MAP, y->line);
+	map = ae_yaml_node_new(AE_YAML_MAP, y->line);
 	if (map == NULL)
 		return AE_ERR;
 	y->nodes++;
@@ -341,7 +330,7 @@ static int simple_seq(ae_yaml_node **out, simple *y, size_t col, int depth)
 	*out = NULL;
 	if (depth > SIMPLE_MAX_DEPTH)
 		return DECLINE;
-	seq = simple_node(AE_YAML_SEQ, y->line);
+	seq = ae_yaml_node_new(AE_YAML_SEQ, y->line);
 	if (seq == NULL)
 		return AE_ERR;
 	y->nodes++;
