@@ -246,7 +246,10 @@ int cmd_push(int argc, char **argv)
 		return cmd_usage_error("push", "--to: %s", err.msg);
 	push_bundle_dir(bundle, sizeof(bundle), a.out);
 	what = bundle;
-	rc = oci_artifact_build(&art, bundle, &err);
+	/* Only a REF pinned by digest needs the digest before the upload;
+	 * otherwise the layer is hashed as it goes up (one read, not two). */
+	rc = ref.digest[0] ? oci_artifact_build(&art, bundle, &err)
+			   : oci_artifact_open(&art, bundle, &err);
 	if (rc < 0)
 		goto done;
 	what = a.to;

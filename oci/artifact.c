@@ -305,10 +305,28 @@ int oci_index_add(unsigned char **out, size_t *len_out, bool *changed_out,
 	return rc;
 }
 
-int oci_artifact_build(oci_artifact **out, const char *bundle_dir, ae_err *err)
+int oci__artifact_seal(oci_artifact *a, ae_err *err)
+{
+	unsigned char sha[AE_SHA256_LEN];
+	int rc;
+
+	AE_ASSERT_ARG(oci__layer_hashed(a->layer) && a->manifest == NULL, err);
+	oci__layer_describe(a->layer, a->tar_digest, a->layer_digest,
+			    &a->layer_size, &a->entries);
+	rc = oci_manifest_build(&a->manifest, &a->manifest_len, a->layer_digest,
+				a->layer_size, a->tar_digest, err);
+	if (rc < 0)
+		return rc;
+	ae_sha256(sha, a->manifest, a->manifest_len);
+	ae_digest_format(a->manifest_digest, sha);
+	return 0;
+}
+
+/* Lists the tree; with `hash`, hashes the layer and builds the manifest. */
+static int art_new(oci_artifact **out, const char *bundle_dir, bool hash,
+		   ae_err *err)
 {
 	oci_artifact *a = calloc(1, sizeof(*a));
-	unsigned char sha[AE_SHA256_LEN];
 	int rc;
 
 	*out = NULL;
@@ -319,17 +337,37 @@ int oci_artifact_build(oci_artifact **out, const char *bundle_dir, ae_err *err)
 		goto done;
 	oci__layer_describe(a->layer, a->tar_digest, a->layer_digest,
 			    &a->layer_size, &a->entries);
-	rc = oci_manifest_build(&a->manifest, &a->manifest_len, a->layer_digest,
-				a->layer_size, a->tar_digest, err);
+	if (hash)
+		rc = oci__layer_hash(a->layer, err);
+	if (rc == 0 && hash)
+		rc = oci__artifact_seal(a, err);
 	if (rc < 0)
 		goto done;
-	ae_sha256(sha, a->manifest, a->manifest_len);
-	ae_digest_format(a->manifest_digest, sha);
 	*out = a;
 	a = NULL;
 done:
 	oci_artifact_free(a);
 	return rc;
+}
+
+int oci_artifact_build(oci_artifact **out, const char *bundle_dir, ae_err *err)
+{
+	return art_new(out, bundle_dir, true, err);
+}
+
+int oci_artifact_open(oci_artifact **out, const char *bundle_dir, ae_err *err)
+{
+	return art_new(out, bundle_dir, false, err);
+}
+
+int oci_artifact_hash(oci_artifact *a, ae_err *err)
+{
+	int rc;
+
+	if (a->manifest != NULL)
+		return 0;
+	rc = oci__layer_hash(a->layer, err);
+	return rc < 0 ? rc : oci__artifact_seal(a, err);
 }
 
 /* Writes all of buf to fd. */
@@ -350,13 +388,15 @@ static int art_write_all(int fd, const unsigned char *buf, size_t n,
 
 int oci_artifact_layer_write(const oci_artifact *a, int fd, ae_err *err)
 {
-	unsigned char *buf = malloc(ART_IO), sha[AE_SHA256_LEN];
+	unsigned char *buf = NULL, sha[AE_SHA256_LEN];
 	char got_digest[AE_DIGEST_STR_LEN];
 	ae_sha256_ctx *h = NULL;
 	uint64_t off = 0;
 	ssize_t got;
 	int rc;
 
+	AE_ASSERT_ARG(a->manifest != NULL, err); /* hashed */
+	buf = malloc(ART_IO);
 	rc = buf ? ae_sha256_new(&h, err) : ae_fail(err, AE_ERR, "no memory");
 	while (rc == 0 && off < a->layer_size) {
 		got = oci__layer_pread(a->layer, buf, ART_IO, off);

@@ -130,16 +130,41 @@ int oci__manifest_put(oci_client *c, const unsigned char *body, size_t len,
 int oci__index_get(ae_buf *out, oci_client *c, const char *subject_digest,
 		   ae_err *err);
 
+/* Fills the digests of an artifact whose layer is hashed and builds its
+ * manifest bytes and digest (oci/artifact.c). */
+int oci__artifact_seal(oci_artifact *a, ae_err *err);
+
 /* ---- the layer (oci/tar.c) ---- */
 
-/* Lists `dir` and hashes its deterministic tar+gzip layer (one read of
- * every file); nothing is written. AE_EINVAL for what cannot be packed
- * (symlinks, devices, names that are not plain), AE_ETOOBIG past
- * OCI_TAR_ENTRIES_MAX, OCI_TAR_DEPTH_MAX or OCI_LAYER_MAX. `*out` NULL on
- * failure; free with oci__layer_free. */
+/* Lists `dir` and lays its deterministic tar+gzip layer out (sizes and
+ * offsets, so the layer size is known); reads no file and hashes nothing.
+ * AE_EINVAL for what cannot be packed (symlinks, devices, names that are
+ * not plain), AE_ETOOBIG past OCI_TAR_ENTRIES_MAX, OCI_TAR_DEPTH_MAX or
+ * OCI_LAYER_MAX. `*out` NULL on failure; free with oci__layer_free. */
 int oci__layer_open(oci_layer **out, const char *dir, ae_err *err);
 
-/* The tar digest, the layer (gzip) digest and size, the entry count. */
+/* The hashing pass: reads every file once for the tar digest, the layer
+ * digest and the CRC-32 of the trailer. A no-op when already hashed. On
+ * failure the layer stays unhashed. */
+int oci__layer_hash(oci_layer *l, ae_err *err);
+
+/* Streaming, for a layer not hashed yet: begin resets the tar digest and
+ * the CRC-32, which then follow the tar bytes as oci__layer_pread returns
+ * them in order from offset 0 (a read elsewhere does not count, and the
+ * trailer cannot be read until every tar byte was); end, after the whole
+ * layer was read, records `gz_digest` (the sha256 of the bytes read, which
+ * the caller computed) and the tar digest: the layer is then hashed. A
+ * retried upload calls begin again. AE_ERR when the stream was not read in
+ * order. */
+int oci__layer_stream_begin(oci_layer *l, ae_err *err);
+int oci__layer_stream_end(oci_layer *l, const char *gz_digest, ae_err *err);
+
+/* True once the digests are known (oci__layer_hash or a finished stream).
+ * Cannot fail. */
+bool oci__layer_hashed(const oci_layer *l);
+
+/* The tar digest, the layer (gzip) digest and size, the entry count; the
+ * digests are empty strings until the layer is hashed. */
 void oci__layer_describe(const oci_layer *l, char tar_digest[],
 			 char gz_digest[], uint64_t *size_out,
 			 size_t *entries_out);

@@ -114,8 +114,10 @@ bool oci_tag_is_valid(const char *tag);
  * push (oci/tar.c); opaque. */
 typedef struct oci_layer oci_layer;
 
-/* What oci_artifact_build produced. Plain data owned by the struct; free
- * with oci_artifact_free. */
+/* What oci_artifact_build (or oci_artifact_open) produced. Plain data
+ * owned by the struct; free with oci_artifact_free. Until the layer is
+ * hashed (oci_artifact_open, before a push) the digests are empty strings
+ * and `manifest` is NULL; layer_size and entries are always set. */
 typedef struct oci_artifact {
 	oci_layer *layer; /* the bundle tree, open for reading the layer */
 	uint64_t layer_size;
@@ -139,6 +141,19 @@ typedef struct oci_artifact {
  * OCI_TAR_ENTRIES_MAX, OCI_TAR_DEPTH_MAX or OCI_LAYER_MAX: AE_ETOOBIG.
  * `*out` NULL on failure. */
 int oci_artifact_build(oci_artifact **out, const char *bundle_dir, ae_err *err);
+
+/* Lists and lays out `bundle_dir` as oci_artifact_build does, with the
+ * same errors, but reads no file: the digests and the manifest are left
+ * for oci_artifact_push to compute while it uploads the layer (one read of
+ * the files instead of two), or for oci_artifact_hash. For a push whose
+ * digest need not be known beforehand (no @sha256 to check, nothing to
+ * sign). `*out` NULL on failure. */
+int oci_artifact_open(oci_artifact **out, const char *bundle_dir, ae_err *err);
+
+/* Hashes an artifact from oci_artifact_open and builds its manifest, as
+ * oci_artifact_build would have; a no-op when that is done. On failure it
+ * stays unhashed. */
+int oci_artifact_hash(oci_artifact *a, ae_err *err);
 void oci_artifact_free(oci_artifact *a);
 
 /* Writes the layer bytes (the .tar.gz) to `fd`, read again from the
@@ -286,12 +301,16 @@ long oci_client_last_status(const oci_client *c);
 
 /* Pushes the artifact's blobs (HEAD to skip present ones, monolithic or
  * chunked upload read from the bundle's files as it goes, hashed on the
- * fly) and its manifest
- * under `tag` (NULL or "": by digest only). The registry's
- * Docker-Content-Digest must equal art->manifest_digest (else AE_EVERIFY).
+ * fly) and its manifest under `tag` (NULL or "": by digest only). The
+ * registry's Docker-Content-Digest must equal art->manifest_digest (else
+ * AE_EVERIFY). An artifact not hashed yet (oci_artifact_open) is hashed
+ * while its layer uploads: no HEAD can precede that upload, so when `tag`
+ * already names an artifact whose layer has our layer's size (likely a
+ * re-push), the layer is hashed first instead, and a layer already present
+ * is skipped. On success `art` is hashed (digests and manifest set).
  * AE_ETRANSIENT after the retry budget, AE_EAUTH when credentials are
  * refused. */
-int oci_artifact_push(oci_client *c, const oci_artifact *art, const char *tag,
+int oci_artifact_push(oci_client *c, oci_artifact *art, const char *tag,
 		      ae_err *err);
 
 /* Pushes a Sigstore bundle as a referrer of `subject_digest` (a manifest of

@@ -8,9 +8,15 @@
  * application/octet-stream` and the digest appended to the Location with
  * `&` (the Location already carries `?_state=`). Bodies come from memory,
  * or for the evidence layer straight from the bundle's files
- * (oci__layer_pread: packing and uploading are one pass), and are hashed
- * on the way, so memory does not grow with the blob and a bundle that
- * changed since it was packed is caught. A session that
+ * (oci__layer_pread), and are hashed on the way, so memory does not grow
+ * with the blob and a bundle that changed since it was hashed is caught.
+ * A layer not hashed yet is *streamed*: PATCHes only, its digests computed
+ * from the bytes as they go up (the hashing pass before the upload was a
+ * second read of the whole bundle, on the critical path), and the final
+ * PUT names the digest of what was sent -- what skopeo does (oci.md §5
+ * step 3). With no digest there is no HEAD to skip a present layer, so
+ * when the tag already names an artifact whose layer has this size (a
+ * re-push, most likely) the layer is hashed first after all. A session that
  * breaks cannot be resumed (offsets are HMAC-pinned in `_state`): the
  * upload is abandoned with a best-effort DELETE and restarted from a new
  * POST, within the retry budget. Manifests go last; the registry's
@@ -23,12 +29,14 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The bytes of one blob: memory or a packed layer. */
+/* The bytes of one blob: memory or a packed layer. `digest` is empty for
+ * a layer not hashed yet (streamed: its digest is what was sent), and is
+ * filled when its upload succeeds. */
 typedef struct push_src {
 	oci_layer *layer;
 	const unsigned char *mem;
 	uint64_t len;
-	const char *digest;
+	char digest[AE_DIGEST_STR_LEN];
 } push_src;
 
 /* 0 with *present_out when the registry already holds the blob. */
@@ -147,69 +155,106 @@ static int push_digest_url(char *out, size_t outsz, const char *loc,
 	return 0;
 }
 
-/* Checks the final 201 and what was hashed on the way. */
-static int push_finish_check(const oci_req *r, const push_src *s,
-			     ae_sha256_ctx *hash, ae_err *err)
+/* The digest of what `hash` saw; the context is finished. */
+static void push_sent_digest(char out[AE_DIGEST_STR_LEN], ae_sha256_ctx *hash)
 {
 	unsigned char sha[AE_SHA256_LEN];
-	char got[AE_DIGEST_STR_LEN];
 
+	ae_sha256_final(hash, sha);
+	ae_digest_format(out, sha);
+}
+
+/* Checks the final 201 against `want`, the digest of what was sent. */
+static int push_finish_check(const oci_req *r, const char *want, ae_err *err)
+{
 	if (r->status != 201)
 		return oci__status_fail(r, "blob upload PUT", err);
-	ae_sha256_final(hash, sha);
-	ae_digest_format(got, sha);
-	if (strcmp(got, s->digest) != 0)
-		return ae_fail(err, AE_EVERIFY,
-			       "blob bytes changed since packing: sent %s, "
-			       "expected %s",
-			       got, s->digest);
-	if (r->digest[0] != '\0' && strcmp(r->digest, s->digest) != 0)
+	if (r->digest[0] != '\0' && strcmp(r->digest, want) != 0)
 		return ae_fail(err, AE_EVERIFY,
 			       "registry stored the blob as %.80s, expected %s",
-			       r->digest, s->digest);
+			       r->digest, want);
 	return 0;
 }
 
+/* A hashed blob: what was sent must hash to the digest the manifest
+ * names (the bundle may have changed since it was hashed). */
+static int push_sent_check(const char *sent, const push_src *s, ae_err *err)
+{
+	if (strcmp(sent, s->digest) != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "blob bytes changed since packing: sent %s, "
+			       "expected %s",
+			       sent, s->digest);
+	return 0;
+}
+
+/* PATCHes [off, end) of the blob in pieces of at most chunk_min bytes,
+ * each answer carrying the next session URL. */
+static int push_patches(oci_req *r, char *loc, size_t locsz, bool *foreign,
+			oci_client *c, const push_src *s, uint64_t off,
+			uint64_t end, ae_sha256_ctx *hash, ae_err *err)
+{
+	int rc = 0;
+
+	while (rc == 0 && off < end) {
+		uint64_t to =
+			end - off > c->chunk_min ? off + c->chunk_min : end;
+		rc = push_send(r, c, "PATCH", loc, *foreign, s, off, to, hash,
+			       err);
+		if (rc == 0 && r->status != 202)
+			rc = oci__status_fail(r, "upload PATCH", err);
+		if (rc == 0)
+			rc = push_location(loc, locsz, foreign, c, r->location,
+					   err);
+		off = to;
+	}
+	return rc;
+}
+
 /* One upload attempt from a fresh session; `loc` keeps the latest
- * session URL so a failed attempt can be cancelled. */
-static int push_upload_once(char *loc, size_t locsz, oci_client *c,
-			    const push_src *s, ae_err *err)
+ * session URL so a failed attempt can be cancelled. A hashed blob goes
+ * up in one PUT (small) or PATCHes then an empty PUT (over chunk_min); a
+ * streamed layer always in PATCHes, since the PUT must name the digest,
+ * known only once every byte was sent (oci.md §5 step 3). */
+static int push_upload_once(char *loc, size_t locsz, oci_client *c, push_src *s,
+			    ae_err *err)
 {
 	oci_req *r = calloc(1, sizeof(*r));
 	ae_sha256_ctx *hash = NULL;
-	char url[4200];
-	bool foreign = false;
-	uint64_t off = 0;
+	char url[4200], sent[AE_DIGEST_STR_LEN];
+	bool foreign = false, stream = s->digest[0] == '\0';
+	uint64_t off = stream || s->len > c->chunk_min ? s->len : 0;
 	int rc;
 
 	if (r == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	rc = ae_sha256_new(&hash, err);
+	if (rc == 0 && stream)
+		rc = oci__layer_stream_begin(s->layer, err);
 	if (rc == 0)
 		rc = push_session(loc, locsz, &foreign, c, err);
+	if (rc == 0)
+		rc = push_patches(r, loc, locsz, &foreign, c, s, 0, off, hash,
+				  err);
 	if (rc < 0)
 		goto done;
-	/* large blobs: PATCH chunks, each answer carrying the next URL */
-	while (s->len > c->chunk_min && off < s->len) {
-		uint64_t end = s->len - off > c->chunk_min ? off + c->chunk_min
-							   : s->len;
-		rc = push_send(r, c, "PATCH", loc, foreign, s, off, end, hash,
-			       err);
-		if (rc == 0 && r->status != 202)
-			rc = oci__status_fail(r, "upload PATCH", err);
-		if (rc == 0)
-			rc = push_location(loc, locsz, &foreign, c, r->location,
-					   err);
-		if (rc < 0)
-			goto done;
-		off = end;
-	}
-	rc = push_digest_url(url, sizeof(url), loc, s->digest, err);
+	if (stream)
+		push_sent_digest(sent, hash);
+	rc = push_digest_url(url, sizeof(url), loc, stream ? sent : s->digest,
+			     err);
 	if (rc == 0)
 		rc = push_send(r, c, "PUT", url, foreign, s, off, s->len, hash,
 			       err);
+	if (rc == 0 && !stream) {
+		push_sent_digest(sent, hash);
+		rc = push_sent_check(sent, s, err);
+	}
 	if (rc == 0)
-		rc = push_finish_check(r, s, hash, err);
+		rc = push_finish_check(r, sent, err);
+	if (rc == 0 && stream)
+		rc = oci__layer_stream_end(s->layer, sent, err);
+	if (rc == 0 && stream)
+		memcpy(s->digest, sent, AE_DIGEST_STR_LEN);
 done:
 	ae_sha256_free(hash);
 	free(r);
@@ -235,16 +280,17 @@ done:
 	free(r);
 }
 
-static int push_blob(oci_client *c, const push_src *s, ae_err *err)
+static int push_blob(oci_client *c, push_src *s, ae_err *err)
 {
 	char loc[4096];
 	bool present = false;
 	unsigned attempt = 0;
 	uint64_t waited = 0;
 	char why[AE_ERR_MSG_MAX + 32];
-	int rc;
+	int rc = 0;
 
-	rc = push_blob_exists(&present, c, s, err);
+	if (s->digest[0] != '\0')
+		rc = push_blob_exists(&present, c, s, err);
 	if (rc < 0 || present)
 		return rc;
 	for (;;) {
@@ -265,9 +311,10 @@ static int push_blob(oci_client *c, const push_src *s, ae_err *err)
 int oci__blob_push_mem(oci_client *c, const unsigned char *data, size_t len,
 		       const char *digest, ae_err *err)
 {
-	push_src s = {NULL, data ? data : (const unsigned char *)"", len,
-		      digest};
+	push_src s = {NULL, data ? data : (const unsigned char *)"", len, ""};
 
+	AE_ASSERT_ARG(ae_digest_is_valid(digest), err);
+	memcpy(s.digest, digest, AE_DIGEST_STR_LEN);
 	return push_blob(c, &s, err);
 }
 
@@ -313,18 +360,59 @@ done:
 	return rc;
 }
 
-int oci_artifact_push(oci_client *c, const oci_artifact *art, const char *tag,
+/* 0 with *likely_out when `tag` names an artifact of ours whose layer
+ * has `size` bytes: the push is then probably a re-push, worth hashing
+ * first so that HEAD can skip the layer. A hint only: whatever fails or
+ * looks different (no tag yet, an index, a registry error) says no. */
+static void push_repush_hint(bool *likely_out, oci_client *c, const char *tag,
+			     uint64_t size)
+{
+	oci_req *r = calloc(1, sizeof(*r));
+	ae_buf body = AE_BUF_INIT(OCI_MANIFEST_MAX);
+	oci_manifest *m = calloc(1, sizeof(*m));
+	ae_err ignored = {0};
+	char path[700];
+
+	*likely_out = false;
+	if (r == NULL || m == NULL || tag == NULL || *tag == '\0')
+		goto done;
+	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", c->repo, tag);
+	if (oci__req_init(r, c, "GET", path, &ignored) < 0)
+		goto done;
+	r->accept = OCI_MT_MANIFEST;
+	r->resp = &body;
+	if (oci__send(c, r, false, &ignored) < 0 || r->status != 200 ||
+	    oci_manifest_parse(m, body.data, body.len, &ignored) < 0)
+		goto done;
+	*likely_out = strcmp(m->artifact_type, OCI_ARTIFACT_TYPE) == 0 &&
+		      m->nlayers == 1 && m->layers[0].size == size;
+done:
+	free(m);
+	ae_buf_dispose(&body);
+	free(r);
+}
+
+int oci_artifact_push(oci_client *c, oci_artifact *art, const char *tag,
 		      ae_err *err)
 {
-	push_src layer = {art->layer, NULL, art->layer_size, art->layer_digest};
+	push_src layer = {art->layer, NULL, art->layer_size, ""};
+	bool likely = false;
 	int rc;
 
 	if (tag != NULL && *tag != '\0' && !oci_tag_is_valid(tag))
 		return ae_fail(err, AE_EINVAL, "invalid tag");
 	rc = oci__blob_push_mem(c, (const unsigned char *)"{}", 2,
 				OCI_EMPTY_DIGEST, err);
+	if (rc == 0 && art->manifest == NULL)
+		push_repush_hint(&likely, c, tag, art->layer_size);
+	if (rc == 0 && likely)
+		rc = oci_artifact_hash(art, err);
+	if (rc == 0 && art->manifest != NULL)
+		memcpy(layer.digest, art->layer_digest, AE_DIGEST_STR_LEN);
 	if (rc == 0)
 		rc = push_blob(c, &layer, err);
+	if (rc == 0 && art->manifest == NULL)
+		rc = oci__artifact_seal(art, err);
 	if (rc == 0)
 		rc = oci__manifest_put(
 			c, art->manifest, art->manifest_len, OCI_MT_MANIFEST,

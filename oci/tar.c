@@ -16,13 +16,18 @@
  * Stored blocks also make the layer a pure function of the file list: the
  * byte at any offset is a gzip or block header, a tar header, file bytes
  * or padding, found by arithmetic. So the layer is never written out:
- * oci__layer_open lists the tree and hashes the stream once (the digests
- * the manifest needs before any network I/O), and oci__layer_pread reads
- * any range of it back from the files, which is how push uploads it --
- * packing and uploading are one pass over the files, no temp file, memory
- * independent of the bundle, and a retried upload simply reads again. A
- * file whose size changed since the listing fails the read; one whose
- * bytes changed is caught by the upload's digest check (oci/push.c).
+ * oci__layer_open lists the tree and lays it out (the layer size is known
+ * from the file sizes alone), oci__layer_pread reads any range of it back
+ * from the files, which is how push uploads it -- no temp file, memory
+ * independent of the bundle, and a retried upload simply reads again. The
+ * digests come from one of two reads: oci__layer_hash, a pass of its own
+ * (the manifest digest before any network I/O, to sign or to check a
+ * pinned reference), or a stream (oci__layer_stream_begin/_end): the
+ * upload's in-order reads feed the tar digest and the CRC-32, which the
+ * trailer needs only after the last tar byte, so packing, hashing and
+ * uploading are one pass. A file whose size changed since the listing
+ * fails the read; one whose bytes changed after the hashing pass is
+ * caught by the upload's digest check (oci/push.c).
  */
 #include "oci/internal.h"
 
@@ -68,9 +73,12 @@ struct oci_layer {
 	uint64_t nblocks;
 	uint64_t size; /* of the gzip stream */
 	uLong crc;     /* CRC-32 of the tar, known after the hashing pass */
+	bool hashed;   /* the digests below are known */
 	char tar_digest[AE_DIGEST_STR_LEN];
 	char gz_digest[AE_DIGEST_STR_LEN];
-	size_t hdr_at; /* entry whose header is in hdr, or SIZE_MAX */
+	ae_sha256_ctx *stream; /* streaming: the tar digest so far, or NULL */
+	uint64_t stream_at;    /* streaming: tar bytes hashed, in order */
+	size_t hdr_at;	       /* entry whose header is in hdr, or SIZE_MAX */
 	unsigned char hdr[TAR_BLOCK];
 	size_t file_at; /* entry whose file is open as file_fd */
 	int file_fd;
@@ -408,6 +416,20 @@ static ssize_t layer_tar_piece(oci_layer *l, unsigned char *buf, size_t n,
 	return layer_copy(buf, n, l->hdr + t, TAR_BLOCK - t);
 }
 
+/* Streaming: tar bytes at tar offset t reach the tar digest and the CRC-32
+ * when they continue the stream; a read elsewhere (which the sequential
+ * upload never makes) leaves stream_at short, so the trailer and
+ * oci__layer_stream_end refuse. */
+static void layer_stream_feed(oci_layer *l, const unsigned char *p, size_t n,
+			      uint64_t t)
+{
+	if (t != l->stream_at)
+		return;
+	ae_sha256_update(l->stream, p, n);
+	l->crc = crc32(l->crc, p, (uInt)n);
+	l->stream_at += n;
+}
+
 /* Reads gzip bytes at `off` (< size) up to the next boundary between
  * headers, tar bytes and the trailer: > 0 bytes, or -1. */
 static ssize_t layer_piece(oci_layer *l, unsigned char *buf, size_t n,
@@ -416,11 +438,15 @@ static ssize_t layer_piece(oci_layer *l, unsigned char *buf, size_t n,
 	uint64_t body_end = GZ_HEADER + l->nblocks * BLK_HEADER + l->tar_len;
 	uint64_t g, k, r, blen;
 	unsigned char h[GZ_TRAILER];
+	ssize_t got;
 
 	if (off < GZ_HEADER)
 		return layer_copy(buf, n, layer_gz_header + off,
 				  GZ_HEADER - off);
 	if (off >= body_end) {
+		if (l->stream != NULL && l->stream_at != l->tar_len)
+			return layer_fail(l, AE_ERR, EIO, "layer",
+					  "streamed out of order");
 		layer_trailer(h, l);
 		return layer_copy(buf, n, h + (off - body_end),
 				  GZ_TRAILER - (off - body_end));
@@ -436,7 +462,10 @@ static ssize_t layer_piece(oci_layer *l, unsigned char *buf, size_t n,
 	r -= BLK_HEADER;
 	if (n > blen - r)
 		n = (size_t)(blen - r);
-	return layer_tar_piece(l, buf, n, k * TAR_STORED_MAX + r);
+	got = layer_tar_piece(l, buf, n, k * TAR_STORED_MAX + r);
+	if (got > 0 && l->stream != NULL)
+		layer_stream_feed(l, buf, (size_t)got, k * TAR_STORED_MAX + r);
+	return got;
 }
 
 ssize_t oci__layer_pread(oci_layer *l, void *buf, size_t n, uint64_t off)
@@ -657,16 +686,11 @@ static int layer_list(oci_layer *l, ae_err *err)
 int oci__layer_open(oci_layer **out, const char *dir, ae_err *err)
 {
 	oci_layer *l = calloc(1, sizeof(*l));
-	ae_sha256_ctx *th = NULL, *gh = NULL;
-	unsigned char *buf = malloc(2 * LAYER_IO);
 	int rc;
 
 	*out = NULL;
-	if (l == NULL || buf == NULL) {
-		free(l);
-		free(buf);
+	if (l == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	}
 	l->file_fd = -1;
 	l->file_at = l->hdr_at = SIZE_MAX;
 	l->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -678,21 +702,70 @@ int oci__layer_open(oci_layer **out, const char *dir, ae_err *err)
 	rc = layer_list(l, err);
 	if (rc == 0)
 		rc = layer_place(l, err);
-	if (rc == 0)
-		rc = ae_sha256_new(&th, err);
-	if (rc == 0)
-		rc = ae_sha256_new(&gh, err);
-	if (rc == 0)
-		rc = layer_hash(l, th, gh, buf, err);
 done:
-	ae_sha256_free(th);
-	ae_sha256_free(gh);
-	free(buf);
 	if (rc < 0)
 		oci__layer_free(l);
 	else
 		*out = l;
 	return rc;
+}
+
+int oci__layer_hash(oci_layer *l, ae_err *err)
+{
+	ae_sha256_ctx *th = NULL, *gh = NULL;
+	unsigned char *buf = NULL;
+	int rc;
+
+	AE_ASSERT_ARG(l->stream == NULL, err);
+	if (l->hashed)
+		return 0;
+	buf = malloc(2 * LAYER_IO);
+	rc = buf ? ae_sha256_new(&th, err)
+		 : ae_fail(err, AE_ERR, "out of memory");
+	if (rc == 0)
+		rc = ae_sha256_new(&gh, err);
+	if (rc == 0)
+		rc = layer_hash(l, th, gh, buf, err);
+	l->hashed = rc == 0;
+	ae_sha256_free(th);
+	ae_sha256_free(gh);
+	free(buf);
+	return rc;
+}
+
+int oci__layer_stream_begin(oci_layer *l, ae_err *err)
+{
+	AE_ASSERT_ARG(!l->hashed, err);
+	ae_sha256_free(l->stream);
+	l->stream = NULL;
+	l->stream_at = 0;
+	l->crc = crc32(0L, Z_NULL, 0);
+	return ae_sha256_new(&l->stream, err);
+}
+
+int oci__layer_stream_end(oci_layer *l, const char *gz_digest, ae_err *err)
+{
+	unsigned char sha[AE_SHA256_LEN];
+
+	AE_ASSERT_ARG(l->stream != NULL && ae_digest_is_valid(gz_digest), err);
+	if (l->stream_at != l->tar_len)
+		return ae_fail(err, AE_ERR,
+			       "layer streamed out of order (%llu of %llu tar "
+			       "bytes hashed)",
+			       (unsigned long long)l->stream_at,
+			       (unsigned long long)l->tar_len);
+	ae_sha256_final(l->stream, sha);
+	ae_sha256_free(l->stream);
+	l->stream = NULL;
+	ae_digest_format(l->tar_digest, sha);
+	memcpy(l->gz_digest, gz_digest, AE_DIGEST_STR_LEN);
+	l->hashed = true;
+	return 0;
+}
+
+bool oci__layer_hashed(const oci_layer *l)
+{
+	return l->hashed;
 }
 
 void oci__layer_describe(const oci_layer *l, char tar_digest[],
@@ -718,6 +791,7 @@ void oci__layer_free(oci_layer *l)
 		close(l->file_fd);
 	if (l->dirfd >= 0)
 		close(l->dirfd);
+	ae_sha256_free(l->stream);
 	free(l->off);
 	tar_list_dispose(&l->l);
 	free(l);

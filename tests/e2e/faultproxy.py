@@ -135,7 +135,10 @@ def main():
             for k, v in resp.getheaders():
                 if k.lower() not in HOP and k.lower() != "content-length":
                     self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
+            # a HEAD answer has no body but the length of the GET's: a
+            # client compares it with the blob size (oci.md §3.2)
+            self.send_header("Content-Length", resp.getheader("Content-Length", "0")
+                             if self.command == "HEAD" else str(len(data)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data[: len(data) // 2] if act == "cut" else data)

@@ -75,6 +75,29 @@ run pull "$REG_HOST/ev/e@$DE" --to "$W/pe" --cache "$W/cache3" --registry-plain-
 expect_rc 0 "the chunked artifact pulls back"
 cmp -s "$W/pe/bom.cdx.json" "$W/e/summary-bundle/bom.cdx.json" && ok "its 40 MiB file is intact" || bad "chunked content"
 
+# the same bundle again under the same tag: the tag names a layer of this
+# size, so push hashes first and HEAD finds the layer: no upload at all
+rules '[]'
+np=$(requests PATCH /blobs/uploads/)
+nu=$(requests POST /blobs/uploads/)
+run push "$W/e" --to "$P/ev/e:v1" --registry-plain-http --format json
+expect_rc 0 "a re-push under the same tag succeeds"
+[ "$(jq -r .digest "$T_OUT")" = "$DE" ] && ok "the re-push names the same digest" || bad "re-push digest"
+[ "$(requests PATCH /blobs/uploads/)" = "$np" ] && [ "$(requests POST /blobs/uploads/)" = "$nu" ] &&
+	ok "a re-push uploads nothing (HEAD skips the present layer)" ||
+	bad "re-push upload skipped" "$(($(requests POST /blobs/uploads/) - nu)) sessions"
+# same size, other bytes, same tag: hashed first, then uploaded under the
+# new digest (the hint is only a hint)
+printf 'X' | dd of="$W/e/summary-bundle/bom.cdx.json" bs=1 seek=1000 conv=notrunc 2>/dev/null
+run push "$W/e" --to "$P/ev/e:v1" --registry-plain-http --format json
+expect_rc 0 "a changed bundle of the same size pushes under the same tag"
+DE2=$(jq -r .digest "$T_OUT")
+[ -n "$DE2" ] && [ "$DE2" != "$DE" ] && ok "it gets a new digest" || bad "changed bundle digest" "$DE2"
+[ "$(requests POST /blobs/uploads/)" -gt "$nu" ] && ok "its layer is uploaded" || bad "changed layer uploaded"
+run pull "$REG_HOST/ev/e@$DE2" --to "$W/pe2" --cache "$W/cache4" --registry-plain-http
+expect_rc 0 "the changed artifact pulls back"
+cmp -s "$W/pe2/bom.cdx.json" "$W/e/summary-bundle/bom.cdx.json" && ok "with the changed bytes" || bad "changed content"
+
 # corrupted blob download → rejected, nothing cached, exit 2
 rules '[{"method":"GET","path":"/blobs/sha256:","action":"corrupt","skip":1,"times":1}]'
 run pull "$P/ev/a@$DA" --to "$W/pa" --cache "$W/cache" --registry-plain-http

@@ -51,6 +51,11 @@ fi
 
 run push "$W/out" --to "$R/ev/art2:v1" --registry-plain-http --format json
 [ "$(jq -r .digest "$T_OUT")" = "$D" ] && ok "the same bundle pushes to the same digest" || bad "deterministic digest"
+# pinned by digest: hashed before anything is sent (the streamed push
+# above computed the same digest while uploading)
+run push "$W/out" --to "$R/ev/pinned@$D" --registry-plain-http --format json
+expect_rc 0 "a reference pinned to the bundle's digest pushes"
+[ "$(jq -r .digest "$T_OUT")" = "$D" ] && ok "hashed first or while uploading: the same digest" || bad "pinned digest"
 run push "$W/out" --to "$R/ev/art@sha256:0000000000000000000000000000000000000000000000000000000000000000" --registry-plain-http
 expect_rc 2 "a reference pinned to another digest is refused"
 

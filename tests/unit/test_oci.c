@@ -316,6 +316,87 @@ void test_oci__the_layer_reads_back_the_same_at_any_offset(void)
 	oci_artifact_free(a);
 }
 
+/* Reads the whole layer in order, in pieces of varying size, into a
+ * digest (what push's read callback does while it uploads). */
+static void stream_layer(char out[AE_DIGEST_STR_LEN], oci_artifact *a)
+{
+	unsigned char *buf = malloc(70001), sha[AE_SHA256_LEN];
+	ae_sha256_ctx *h = NULL;
+	ae_err err = {0};
+	uint64_t off = 0;
+	ssize_t got;
+
+	T_ASSERT(buf != NULL);
+	T_ASSERT_INT(ae_sha256_new(&h, &err), 0);
+	while (off < a->layer_size) {
+		size_t n = (size_t)(off * 7919 % 70001) + 1;
+		got = oci__layer_pread(a->layer, buf, n, off);
+		T_ASSERT(got > 0);
+		ae_sha256_update(h, buf, (size_t)got);
+		off += (uint64_t)got;
+	}
+	ae_sha256_final(h, sha);
+	ae_digest_format(out, sha);
+	ae_sha256_free(h);
+	free(buf);
+}
+
+void test_oci__a_layer_hashed_while_streamed_gets_the_packed_digests(void)
+{
+	static const size_t sizes[] = {0, 1, 511, 512, 65535, 70000, 299999};
+	oci_artifact *a = NULL, *s = NULL;
+	ae_err err = {0};
+	char sent[AE_DIGEST_STR_LEN];
+	unsigned char part[4096];
+
+	make_big_bundle(t_path("big"), sizes, 7);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("big"), &err), 0);
+	T_ASSERT_INT(oci_artifact_open(&s, t_path("big"), &err), 0);
+	T_ASSERT(s->manifest == NULL && s->layer_digest[0] == '\0');
+	T_ASSERT_INT(s->layer_size, a->layer_size);
+	T_ASSERT_INT(s->entries, a->entries);
+	/* a first attempt broken off half-way, then a retry from 0 */
+	T_ASSERT_INT(oci__layer_stream_begin(s->layer, &err), 0);
+	T_ASSERT(oci__layer_pread(s->layer, part, sizeof(part), 0) > 0);
+	T_ASSERT_INT(oci__layer_stream_begin(s->layer, &err), 0);
+	stream_layer(sent, s);
+	T_ASSERT_STR(sent, a->layer_digest);
+	T_ASSERT_INT(oci__layer_stream_end(s->layer, sent, &err), 0);
+	T_ASSERT_INT(oci__artifact_seal(s, &err), 0);
+	T_ASSERT_STR(s->layer_digest, a->layer_digest);
+	T_ASSERT_STR(s->tar_digest, a->tar_digest);
+	T_ASSERT_STR(s->manifest_digest, a->manifest_digest);
+	T_ASSERT_INT(s->manifest_len, a->manifest_len);
+	T_ASSERT(memcmp(s->manifest, a->manifest, a->manifest_len) == 0);
+	oci_artifact_free(a);
+	oci_artifact_free(s);
+}
+
+void test_oci__a_layer_streamed_out_of_order_is_refused(void)
+{
+	static const size_t sizes[] = {100, 70000};
+	oci_artifact *s = NULL;
+	ae_err err = {0};
+	unsigned char *buf = malloc(200000);
+	ssize_t got;
+
+	T_ASSERT(buf != NULL);
+	make_big_bundle(t_path("ooo"), sizes, 2);
+	T_ASSERT_INT(oci_artifact_open(&s, t_path("ooo"), &err), 0);
+	T_ASSERT(s->layer_size < 200000);
+	T_ASSERT_INT(oci__layer_stream_begin(s->layer, &err), 0);
+	/* skip the first 1000 bytes: the tar digest cannot be complete, so
+	 * the trailer (its CRC-32) is never produced */
+	got = oci__layer_pread(s->layer, buf, s->layer_size - 1000, 1000);
+	T_ASSERT(got >= 0 && (uint64_t)got < s->layer_size - 1000);
+	T_ASSERT(strstr(oci__layer_error(s->layer), "out of order") != NULL);
+	T_ASSERT_INT(oci__layer_stream_end(s->layer, LAYER_GOLDEN, &err),
+		     AE_ERR);
+	T_ASSERT_MSG(err, "out of order");
+	oci_artifact_free(s);
+	free(buf);
+}
+
 void test_oci__a_tar_of_whole_stored_blocks_ends_with_an_empty_final_one(void)
 {
 	/* header + 65532 blocks + 2 end blocks = 65535 * 512 bytes of tar:
