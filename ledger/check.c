@@ -247,6 +247,7 @@ static int check_list(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 static void check_state_dispose(ld__state *st)
 {
 	ld__jobs_dispose(&st->jobs);
+	ld__packs_dispose(&st->packs);
 	ld__entries_dispose(&st->entries);
 	ld__allow_dispose(&st->allow);
 	git_tree_free(st->base_tree);
@@ -288,7 +289,7 @@ int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err)
 	if (rc == 0 && opts->base != NULL && st.allowlist_changed)
 		rc = ld__allow_diff(&st, err);
 	if (rc == 0) {
-		ld__jobs_pack_order(&st.jobs, st.repo);
+		ld__jobs_pack_order(&st.jobs, &st.packs, st.repo);
 		rc = ld__pool_run(&st, opts, err);
 	}
 	if (rc == 0) {

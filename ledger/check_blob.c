@@ -56,14 +56,66 @@ static int blob_from_backends(ld__blob *out, bool *found, git_odb *odb,
 	return 0;
 }
 
-int ld__blob_read(ld__blob *out, git_odb *odb, const git_oid *id, size_t cap,
-		  const char *shown, ae_err *err)
+/* Reads the blob whose size its pack entry gave (`size`, and whether the
+ * entry is a delta, whose type is learnt only now) through the first
+ * backend that has it. *found is false (rc 0) when none has. */
+static int blob_sized(ld__blob *out, bool *found, git_odb *odb,
+		      const git_oid *id, uint64_t size, const char *shown,
+		      ae_err *err)
 {
+	size_t nb = git_odb_num_backends(odb);
 	git_object_t type = GIT_OBJECT_INVALID;
+
+	*found = false;
+	for (size_t i = 0; i < nb; i++) {
+		git_odb_backend *b = NULL;
+		int rc;
+		if (git_odb_get_backend(&b, odb, i) < 0 || b->read == NULL)
+			break;
+		rc = b->read(&out->data, &out->size, &type, b, id);
+		if (rc == GIT_ENOTFOUND)
+			continue;
+		git_error_clear();
+		if (rc < 0)
+			break; /* the general path words the error */
+		*found = true;
+		out->backend = b;
+		if (type != GIT_OBJECT_BLOB)
+			return ae_fail(err, AE_EIO, "%s is not a blob", shown);
+		if (out->size != size)
+			return ae_fail(err, AE_EIO, "%s changed while read",
+				       shown);
+		return 0;
+	}
+	git_error_clear();
+	return 0;
+}
+
+int ld__blob_read(ld__blob *out, git_odb *odb, ld__pack_reader *pr,
+		  const ld__job *job, size_t cap, ae_err *err)
+{
+	const git_oid *id = &job->entry->oid;
+	const char *shown = job->shown;
+	git_object_t type = GIT_OBJECT_INVALID;
+	ld__pack_kind kind = LD__PACK_OTHER;
+	uint64_t size = 0;
 	bool found = false;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (job->pack != LD__NO_PACK &&
+	    ld__pack_entry_size(&size, &kind, pr, job->pack, job->offset) ==
+		    0) {
+		if (kind == LD__PACK_OTHER)
+			return ae_fail(err, AE_EIO, "%s is not a blob", shown);
+		if (size > cap) {
+			out->size = size > SIZE_MAX ? SIZE_MAX : (size_t)size;
+			return 0;
+		}
+		rc = blob_sized(out, &found, odb, id, size, shown, err);
+		if (rc < 0 || found)
+			return rc;
+	}
 	rc = blob_from_backends(out, &found, odb, id, cap, shown, err);
 	if (rc < 0 || found)
 		return rc;

@@ -23,6 +23,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define IDX_HEADER  8u			 /* magic + version */
@@ -157,9 +159,38 @@ static void order_from_idx(order_key *keys, const ld__jobs *jobs, int dirfd,
 	ae_buf_dispose(&buf);
 }
 
-/* Keys every job from the indexes in objects/pack; false when there is
- * no pack directory. */
-static bool order_keys(order_key *keys, const ld__jobs *jobs,
+/* Maps the pack file `name` (an index's name, .idx) of `dirfd` into
+ * `m`; leaves it unmapped when that fails (no hints from that pack). */
+static void order_map_pack(ld__pack_map *m, int dirfd, const char *name)
+{
+	char pack[256];
+	size_t n = strlen(name);
+	struct stat sb;
+	void *map;
+	int fd;
+
+	if (n - 4 + sizeof(".pack") > sizeof(pack))
+		return;
+	memcpy(pack, name, n - 4);
+	memcpy(pack + n - 4, ".pack", sizeof(".pack"));
+	fd = openat(dirfd, pack, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+	    (uint64_t)sb.st_size <= SIZE_MAX) {
+		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd,
+			   0);
+		if (map != MAP_FAILED) {
+			m->map = map;
+			m->len = (size_t)sb.st_size;
+		}
+	}
+	close(fd);
+}
+
+/* Keys every job from the indexes in objects/pack, and maps the packs
+ * behind them; false when there is no pack directory. */
+static bool order_keys(order_key *keys, const ld__jobs *jobs, ld__packs *packs,
 		       git_repository *repo)
 {
 	git_buf dir = GIT_BUF_INIT;
@@ -188,15 +219,17 @@ static bool order_keys(order_key *keys, const ld__jobs *jobs,
 		return false;
 	}
 	while (pack < LD__PACK_IDX_FILES && (de = readdir(d)) != NULL) {
-		if (order_is_idx(de->d_name))
-			order_from_idx(keys, jobs, dirfd(d), de->d_name,
-				       pack++);
+		if (!order_is_idx(de->d_name))
+			continue;
+		order_from_idx(keys, jobs, dirfd(d), de->d_name, pack);
+		order_map_pack(&packs->v[pack], dirfd(d), de->d_name);
+		packs->n = (size_t)++pack;
 	}
 	closedir(d);
 	return pack > 0;
 }
 
-void ld__jobs_pack_order(ld__jobs *jobs, git_repository *repo)
+void ld__jobs_pack_order(ld__jobs *jobs, ld__packs *packs, git_repository *repo)
 {
 	order_key *keys = NULL;
 	ld__job *v = NULL;
@@ -211,11 +244,16 @@ void ld__jobs_pack_order(ld__jobs *jobs, git_repository *repo)
 		keys[i].key = UINT64_MAX;
 		keys[i].job = i;
 	}
-	if (!order_keys(keys, jobs, repo))
+	if (!order_keys(keys, jobs, packs, repo))
 		goto done;
 	qsort(keys, jobs->n, sizeof(*keys), order_cmp);
-	for (size_t i = 0; i < jobs->n; i++)
+	for (size_t i = 0; i < jobs->n; i++) {
 		v[i] = jobs->v[keys[i].job];
+		if (keys[i].key != UINT64_MAX) {
+			v[i].pack = (uint32_t)(keys[i].key >> 48);
+			v[i].offset = keys[i].key & (((uint64_t)1 << 48) - 1);
+		}
+	}
 	free(jobs->v);
 	jobs->v = v;
 	jobs->alloc = jobs->n;

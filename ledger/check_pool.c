@@ -31,7 +31,8 @@ typedef struct pool_worker {
 	pool_shared *sh;
 	git_repository *repo; /* own handle; NULL for the calling thread */
 	ld_report *report;
-	ld__signers memo; /* this worker's signers (internal.h) */
+	ld__signers memo;      /* this worker's signers (internal.h) */
+	ld__pack_reader packs; /* this worker's view of the packs */
 	pthread_t thread;
 	bool started;
 } pool_worker;
@@ -56,6 +57,8 @@ int ld__jobs_add(ld__jobs *jobs, size_t order, const ld__entry *e,
 	j->entry = e;
 	j->loc = *loc;
 	j->shown = shown;
+	j->pack = LD__NO_PACK;
+	j->offset = 0;
 	return 0;
 }
 
@@ -67,26 +70,32 @@ void ld__jobs_dispose(ld__jobs *jobs)
 	memset(jobs, 0, sizeof(*jobs));
 }
 
+int ld__job_judge(ld_report *r, ld__signers *memo, const ld__state *st,
+		  const ld_contract_opts *opts, const ld__job *job,
+		  const unsigned char *data, size_t size, ae_err *err)
+{
+	if (size > LD_CONTRACT_POINTER_MAX_BYTES)
+		return ld__report_add_at(r, job->order, job->shown,
+					 LD_RULE_SCHEMA, err,
+					 "invalid pointer: %zu bytes, cap %u",
+					 size, LD_CONTRACT_POINTER_MAX_BYTES);
+	return ld__pointer_check(r, job, &st->allow, memo, data, size,
+				 opts->verify, opts->verify_ctx, err);
+}
+
 /* Judges one pointer; a blob past the cap is a finding, left unread. */
 static int pool_check_one(git_odb *odb, pool_worker *w, const ld__job *job,
 			  ae_err *err)
 {
 	const pool_shared *sh = w->sh;
-	ld_report *r = w->report;
 	ld__blob blob;
 	int rc;
 
-	rc = ld__blob_read(&blob, odb, &job->entry->oid,
-			   LD_CONTRACT_POINTER_MAX_BYTES, job->shown, err);
-	if (rc == 0 && blob.size > LD_CONTRACT_POINTER_MAX_BYTES)
-		rc = ld__report_add_at(
-			r, job->order, job->shown, LD_RULE_SCHEMA, err,
-			"invalid pointer: %zu bytes, cap %u", blob.size,
-			LD_CONTRACT_POINTER_MAX_BYTES);
-	else if (rc == 0)
-		rc = ld__pointer_check(r, job, &sh->st->allow, &w->memo,
-				       blob.data, blob.size, sh->opts->verify,
-				       sh->opts->verify_ctx, err);
+	rc = ld__blob_read(&blob, odb, &w->packs, job,
+			   LD_CONTRACT_POINTER_MAX_BYTES, err);
+	if (rc == 0)
+		rc = ld__job_judge(w->report, &w->memo, sh->st, sh->opts, job,
+				   blob.data, blob.size, err);
 	ld__blob_dispose(&blob);
 	return rc;
 }
@@ -131,7 +140,8 @@ static size_t pool_size(const ld__state *st, const ld_contract_opts *opts)
 {
 	size_t n = opts->workers ? opts->workers : LD_CONTRACT_WORKERS_DEFAULT;
 
-	/* A CPU-bound audit: one thread (see LD_CONTRACT_WORKERS_DEFAULT). */
+	/* A CPU-bound audit too small for check_pipe.c: one thread (see
+	 * LD_CONTRACT_WORKERS_DEFAULT). */
 	if (opts->workers == 0 && opts->verify == NULL)
 		n = 1;
 
@@ -148,6 +158,7 @@ static int pool_start(pool_worker *w, size_t n, pool_shared *sh, ae_err *err)
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		w[i].sh = sh;
+		ld__pack_reader_init(&w[i].packs, &sh->st->packs);
 		rc = ld_report_new(&w[i].report, err);
 		if (rc == 0 && i > 0 &&
 		    git_repository_open(&w[i].repo, gitdir) < 0)
@@ -172,6 +183,8 @@ int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 
 	if (st->jobs.n == 0)
 		return 0;
+	if (ld__pipe_fits(st, opts))
+		return ld__pipe_run(st, opts, err);
 	memset(&sh, 0, sizeof(sh));
 	sh.st = st;
 	sh.opts = opts;
@@ -199,6 +212,7 @@ done:
 	for (size_t i = 0; w != NULL && i < n; i++) {
 		ld_report_free(w[i].report);
 		ld__signers_dispose(&w[i].memo);
+		ld__pack_reader_dispose(&w[i].packs);
 		git_repository_free(w[i].repo);
 	}
 	free(w);

@@ -10,6 +10,7 @@
 #include "ledger/ledger.h"
 
 #include <git2.h>
+#include <zlib.h>
 
 /* ---- the pointer V1 model (pointer.c reads, pointer_rules.c judges) ---- */
 
@@ -282,7 +283,10 @@ typedef struct ld__job {
 	const ld__entry *entry; /* borrowed from the entry list */
 	ld__loc loc;		/* borrowed from entry->path */
 	char *shown;		/* repository-relative path, owned */
+	uint32_t pack;	 /* its blob's pack (ld__packs), or LD__NO_PACK */
+	uint64_t offset; /* and the entry's offset in that pack */
 } ld__job;
+#define LD__NO_PACK UINT32_MAX
 
 typedef struct ld__jobs {
 	ld__job *v;
@@ -295,6 +299,21 @@ int ld__jobs_add(ld__jobs *jobs, size_t order, const ld__entry *e,
 		 const ld__loc *loc, char *shown, ae_err *err);
 void ld__jobs_dispose(ld__jobs *jobs);
 
+/* The pack files behind the indexes that ordered the jobs, mapped
+ * read-only (check_order.c maps them, check_pack.c reads entry headers). */
+typedef struct ld__pack_map {
+	unsigned char *map; /* NULL: not mapped, no hints from it */
+	size_t len;
+} ld__pack_map;
+
+#define LD__PACK_IDX_FILES 64 /* pack indexes read */
+
+typedef struct ld__packs {
+	ld__pack_map v[LD__PACK_IDX_FILES]; /* by pack number */
+	size_t n;
+} ld__packs;
+void ld__packs_dispose(ld__packs *packs);
+
 typedef struct ld__state {
 	char root[LD__ROOT_MAX];
 	git_repository *repo;
@@ -303,6 +322,7 @@ typedef struct ld__state {
 	ld_report *report;
 	ld__entries entries;
 	ld__jobs jobs;
+	ld__packs packs; /* mapped by ld__jobs_pack_order */
 	ld__allow allow;
 	bool allowlist_changed;
 } ld__state;
@@ -325,12 +345,36 @@ typedef struct ld__blob {
 	git_odb_object *obj;	  /* owner of data otherwise */
 } ld__blob;
 
+/* A reading thread's view of the packs: the maps, shared, and a zlib
+ * stream of its own for the heads of deltas. */
+typedef struct ld__pack_reader {
+	const struct ld__packs *packs;
+	z_stream zs;
+	bool zs_ready;
+} ld__pack_reader;
+
+typedef enum ld__pack_kind {
+	LD__PACK_BLOB,	/* a whole blob */
+	LD__PACK_OTHER, /* a whole commit, tree or tag */
+	LD__PACK_DELTA /* a delta: the size is its result's, the type unknown */
+} ld__pack_kind;
+
+void ld__pack_reader_init(ld__pack_reader *pr, const struct ld__packs *packs);
+void ld__pack_reader_dispose(ld__pack_reader *pr);
+/* The size of the object whose entry starts at `offset` in pack `pack`,
+ * from the entry alone. -1 when there is no answer (no such pack or map,
+ * an entry not understood): then libgit2 must be asked. */
+int ld__pack_entry_size(uint64_t *size, ld__pack_kind *kind,
+			ld__pack_reader *pr, uint32_t pack, uint64_t offset);
+
 /* Reads blob `id` unless its header says it is larger than `cap`: then
  * out->data is NULL and out->size its size (rc 0). AE_EIO when it is
  * missing, unreadable or not a blob (`shown` names it). Thread-safe with
- * one `odb` per thread. */
-int ld__blob_read(ld__blob *out, git_odb *odb, const git_oid *id, size_t cap,
-		  const char *shown, ae_err *err);
+ * one `odb` and one `pr` per thread. With `pr` (may be NULL) and the job's
+ * pack entry, the size comes from the entry (ld__pack_entry_size) and
+ * libgit2 is asked only for the bytes. */
+int ld__blob_read(ld__blob *out, git_odb *odb, ld__pack_reader *pr,
+		  const ld__job *job, size_t cap, ae_err *err);
 /* Frees the bytes; `b` is left empty. */
 void ld__blob_dispose(ld__blob *b);
 
@@ -343,7 +387,6 @@ typedef struct ld__pack_idx {
 } ld__pack_idx;
 
 #define LD__PACK_IDX_MAX   (64u << 20) /* index bytes read: 2.4M objects */
-#define LD__PACK_IDX_FILES 64	       /* pack indexes read */
 #define LD__PACK_ORDER_MIN 64	       /* fewer jobs are not reordered */
 
 /* Checks an index image: magic and version 2, a fanout that never
@@ -358,10 +401,21 @@ int64_t ld__pack_idx_offset(const ld__pack_idx *idx,
  * that delta chains are rebuilt from cached bases (check_order.c); jobs
  * in no pack keep their order after the rest. A hint only: cannot fail,
  * and leaves the order as it was when indexes or memory are lacking. */
-void ld__jobs_pack_order(ld__jobs *jobs, git_repository *repo);
+void ld__jobs_pack_order(ld__jobs *jobs, ld__packs *packs,
+			 git_repository *repo);
 
-/* Rules 3 and 4 on every queued pointer, in opts->workers threads. */
+/* Rules 3 and 4 on every queued pointer, in opts->workers threads (or, for
+ * a large audit left at the default, in the reader/judge pair below). */
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
+/* Rules 3-4 on one pointer whose blob (`size` bytes at `data`) was read; a
+ * size past the cap is a finding and `data` is not looked at. */
+int ld__job_judge(ld_report *r, ld__signers *memo, const ld__state *st,
+		  const ld_contract_opts *opts, const ld__job *job,
+		  const unsigned char *data, size_t size, ae_err *err);
+/* Whether the audit runs as one reading thread and one judging thread
+ * (check_pipe.c), and that run. */
+bool ld__pipe_fits(const ld__state *st, const ld_contract_opts *opts);
+int ld__pipe_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
 
 /* Rules 2 (name == digest, dirs == claims) and 3 on one pointer's bytes
  * (signers judged through the worker's `memo`), then rule 4 through `verify`

@@ -466,9 +466,11 @@ bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
 /* Threads that read pointers and verify signatures (rule 4 waits on the
  * network, so more than the 2 cores of CI). Without rule 4 the work is
  * CPU-bound blob inflation behind libgit2's pack locks, which every
- * repository handle of a process shares: a second thread only hands them
- * back and forth (100,000 pointers on 2 idle cores: 2.05-2.52 s with one
- * thread, 2.61-2.89 s with two), so the default there is one thread. */
+ * repository handle of a process shares: a second reading thread only
+ * hands them back and forth (100,000 pointers on 2 idle cores: 2.05-2.52 s
+ * with one thread, 2.61-2.89 s with two), so the default there is one
+ * reading thread and, for a large audit, one judging thread beside it
+ * (ledger/check_pipe.c). */
 #define LD_CONTRACT_WORKERS_DEFAULT 4u
 #define LD_CONTRACT_WORKERS_MAX	    64u
 /* A pointer blob larger than this is a finding, never loaded (reference §0

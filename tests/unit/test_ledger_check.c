@@ -522,6 +522,17 @@ static void drop_loose(git_repository *repo, const git_oid *id)
 	T_ASSERT_INT(unlink(path), 0);
 }
 
+/* A job for blob `id`, in no pack (no size hint). */
+static void blob_job(ld__job *j, ld__entry *e, const git_oid *id,
+		     const char *shown)
+{
+	memset(j, 0, sizeof(*j));
+	git_oid_cpy(&e->oid, id);
+	j->entry = e;
+	j->shown = (char *)(uintptr_t)shown;
+	j->pack = LD__NO_PACK;
+}
+
 /* Pointer blobs are read from loose objects and packs alike, refused
  * unread past the cap, and a missing object or a tree is an error. */
 void test_ledger_check__blobs_are_read_from_backends_and_capped(void)
@@ -532,9 +543,13 @@ void test_ledger_check__blobs_are_read_from_backends_and_capped(void)
 	git_oid loose, packed, tree, missing;
 	git_object *obj = NULL;
 	ld__blob b;
+	ld__entry e[4];
+	ld__job j[4];
 	ae_err err = {0};
 	char objdir[4096];
 
+	memset(e, 0, sizeof(e));
+	memset(j, 0, sizeof(j));
 	T_ASSERT_INT(git_repository_odb(&odb, repo), 0);
 	T_ASSERT_INT(git_blob_create_from_buffer(&loose, repo, "loose", 5), 0);
 	T_ASSERT_INT(git_blob_create_from_buffer(&packed, repo, "packed!", 7),
@@ -548,27 +563,33 @@ void test_ledger_check__blobs_are_read_from_backends_and_capped(void)
 	drop_loose(repo, &packed);
 	T_ASSERT_INT(git_odb_refresh(odb), 0);
 
-	T_ASSERT_INT(ld__blob_read(&b, odb, &loose, 16, "l", &err), 0);
-	T_ASSERT(b.size == 5 && memcmp(b.data, "loose", 5) == 0);
-	ld__blob_dispose(&b);
-	T_ASSERT_INT(ld__blob_read(&b, odb, &packed, 16, "p", &err), 0);
-	T_ASSERT(b.size == 7 && memcmp(b.data, "packed!", 7) == 0);
-	ld__blob_dispose(&b);
-	T_ASSERT_INT(ld__blob_read(&b, odb, &packed, 6, "p", &err), 0);
-	T_ASSERT(b.size == 7 && b.data == NULL);
-	ld__blob_dispose(&b);
-
 	T_ASSERT_INT(git_oid_fromstr(&missing, "0123456789012345678901234567"
 					       "890123456789"),
 		     0);
-	T_ASSERT_INT(ld__blob_read(&b, odb, &missing, 16, "m", &err), AE_EIO);
-	T_ASSERT_MSG(err, "cannot read a pointer blob");
-	T_ASSERT(b.data == NULL);
-	ae_err_clear(&err);
 	T_ASSERT_INT(git_revparse_single(&obj, repo, "HEAD^{tree}"), 0);
 	git_oid_cpy(&tree, git_object_id(obj));
 	git_object_free(obj);
-	T_ASSERT_INT(ld__blob_read(&b, odb, &tree, 1 << 20, "t", &err), AE_EIO);
+	blob_job(&j[0], &e[0], &loose, "l");
+	blob_job(&j[1], &e[1], &packed, "p");
+	blob_job(&j[2], &e[2], &missing, "m");
+	blob_job(&j[3], &e[3], &tree, "t");
+
+	T_ASSERT_INT(ld__blob_read(&b, odb, NULL, &j[0], 16, &err), 0);
+	T_ASSERT(b.size == 5 && memcmp(b.data, "loose", 5) == 0);
+	ld__blob_dispose(&b);
+	T_ASSERT_INT(ld__blob_read(&b, odb, NULL, &j[1], 16, &err), 0);
+	T_ASSERT(b.size == 7 && memcmp(b.data, "packed!", 7) == 0);
+	ld__blob_dispose(&b);
+	T_ASSERT_INT(ld__blob_read(&b, odb, NULL, &j[1], 6, &err), 0);
+	T_ASSERT(b.size == 7 && b.data == NULL);
+	ld__blob_dispose(&b);
+
+	T_ASSERT_INT(ld__blob_read(&b, odb, NULL, &j[2], 16, &err), AE_EIO);
+	T_ASSERT_MSG(err, "cannot read a pointer blob");
+	T_ASSERT(b.data == NULL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld__blob_read(&b, odb, NULL, &j[3], 1 << 20, &err),
+		     AE_EIO);
 	T_ASSERT_MSG(err, "t is not a blob");
 	git_odb_free(odb);
 	git_repository_free(repo);
@@ -636,6 +657,7 @@ void test_ledger_check__jobs_are_sorted_in_pack_order(void)
 	ld__loc loc = {0};
 	ae_buf buf = AE_BUF_INIT(LD__PACK_IDX_MAX);
 	ld__pack_idx idx;
+	ld__packs packs = {0};
 	char objdir[4096], text[32], name[128];
 	int64_t prev = -1;
 	ae_err err = {0};
@@ -662,9 +684,12 @@ void test_ledger_check__jobs_are_sorted_in_pack_order(void)
 		 git_oid_tostr_s(git_packbuilder_hash(pb)));
 	git_packbuilder_free(pb);
 
-	ld__jobs_pack_order(&jobs, repo);
+	ld__jobs_pack_order(&jobs, &packs, repo);
 	T_ASSERT_INT(jobs.n, N);
 	T_ASSERT_INT(jobs.v[N - 1].order, 3);
+	T_ASSERT_INT(jobs.v[N - 1].pack, LD__NO_PACK);
+	T_ASSERT_INT(packs.n, 1);
+	T_ASSERT(packs.v[0].map != NULL);
 	{
 		char path[4096 + 128 + 2];
 		snprintf(path, sizeof(path), "%s/%s", objdir, name);
@@ -678,8 +703,214 @@ void test_ledger_check__jobs_are_sorted_in_pack_order(void)
 			ld__pack_idx_offset(&idx, jobs.v[i].entry->oid.id);
 		T_ASSERT(off > prev);
 		prev = off;
+		/* each packed job carries its entry's place, for the reader */
+		T_ASSERT_INT(jobs.v[i].pack, 0);
+		T_ASSERT(jobs.v[i].offset == (uint64_t)off);
 	}
 	ae_buf_dispose(&buf);
+	ld__packs_dispose(&packs);
 	ld__jobs_dispose(&jobs);
+	git_repository_free(repo);
+}
+
+/* A hand-made pack around `entries` (header, entries, a zero trailer). */
+static size_t fake_pack(unsigned char *out, const unsigned char *entries,
+			size_t n)
+{
+	memcpy(out, "PACK\0\0\0\2\0\0\0\1", 12);
+	memcpy(out + 12, entries, n);
+	memset(out + 12 + n, 0, 20);
+	return 12 + n + 20;
+}
+
+/* A delta entry: header byte `h`, `pre` bytes (base offset or id), then
+ * the zlib stream of `delta`. */
+static size_t delta_entry(unsigned char *out, unsigned char h,
+			  const unsigned char *pre, size_t npre,
+			  const unsigned char *delta, size_t ndelta)
+{
+	uLongf zlen = 256;
+
+	out[0] = h;
+	memcpy(out + 1, pre, npre);
+	T_ASSERT_INT(compress(out + 1 + npre, &zlen, delta, ndelta), Z_OK);
+	return 1 + npre + zlen;
+}
+
+/* Sizes come from pack entry headers and delta heads; anything odd is no
+ * answer (-1), never a guess. */
+void test_ledger_check__pack_entries_give_sizes(void)
+{
+	static const unsigned char ofs[] = {0x81, 0x01};
+	static const unsigned char delta[] = {0x90, 0x03, 0xe8, 0x07, 0x90};
+	static const unsigned char big[] = {0x05, 0x80, 0x80, 0x40, 0x01};
+	unsigned char id[20] = {0}, ent[300], img[400];
+	ld__packs packs = {0};
+	ld__pack_reader pr;
+	ld__pack_kind kind = LD__PACK_OTHER;
+	uint64_t size = 0;
+	size_t n;
+
+	packs.n = 1;
+	packs.v[0].map = img;
+	ld__pack_reader_init(&pr, &packs);
+
+	/* a whole blob of 300 bytes: type 3, size 300 = 12 + 18 << 4 */
+	ent[0] = 0xbc;
+	ent[1] = 0x12;
+	packs.v[0].len = fake_pack(img, ent, 2);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), 0);
+	T_ASSERT(kind == LD__PACK_BLOB && size == 300);
+	/* a tree is an answer too: not a blob */
+	ent[0] = 0x25;
+	packs.v[0].len = fake_pack(img, ent, 1);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), 0);
+	T_ASSERT(kind == LD__PACK_OTHER && size == 5);
+	/* OFS_DELTA: base 400, result 1000 */
+	n = delta_entry(ent, 0x6a, ofs, sizeof(ofs), delta, sizeof(delta));
+	packs.v[0].len = fake_pack(img, ent, n);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), 0);
+	T_ASSERT(kind == LD__PACK_DELTA && size == 1000);
+	/* REF_DELTA claiming 1 MiB: the size, never the bytes */
+	n = delta_entry(ent, 0x7a, id, sizeof(id), big, sizeof(big));
+	packs.v[0].len = fake_pack(img, ent, n);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), 0);
+	T_ASSERT(kind == LD__PACK_DELTA && size == 1u << 20);
+	/* the same stream read again (the reader's zlib stream is reset) */
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), 0);
+	T_ASSERT(size == 1u << 20);
+	/* ...but not with its zlib stream damaged */
+	ent[1 + 20] ^= 0xff;
+	packs.v[0].len = fake_pack(img, ent, n);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), -1);
+	/* a delta whose head is cut before the result size */
+	n = delta_entry(ent, 0x6a, ofs, sizeof(ofs), delta, 3);
+	packs.v[0].len = fake_pack(img, ent, n);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), -1);
+	/* type 5 is not in the format; an unfinished size; offsets outside
+	 * the entries; a pack number past the maps */
+	ent[0] = 0x55;
+	packs.v[0].len = fake_pack(img, ent, 1);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), -1);
+	memset(ent, 0xff, 12);
+	packs.v[0].len = fake_pack(img, ent, 12);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 12), -1);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0, 11), -1);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 0,
+					 packs.v[0].len - 20),
+		     -1);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, 1, 12), -1);
+	T_ASSERT_INT(ld__pack_entry_size(&size, &kind, NULL, 0, 12), -1);
+	ld__pack_reader_dispose(&pr);
+}
+
+/* In a real pack with deltas, every blob read with the sizes of its pack
+ * entry is the blob libgit2 reads; one past the cap is left unread with
+ * its size; an entry that disagrees with the object is an error. */
+void test_ledger_check__blobs_sized_from_pack_entries(void)
+{
+	enum { N = LD__PACK_ORDER_MIN + 16 };
+	git_repository *repo = ledger_repo(0);
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	ld__entry entries[N];
+	ld__jobs jobs = {0};
+	ld__packs packs = {0};
+	ld__pack_reader pr;
+	ld__loc loc = {0};
+	char objdir[4096], text[700];
+	ae_err err = {0};
+	int deltas = 0;
+
+	memset(entries, 0, sizeof(entries));
+	T_ASSERT_INT(git_repository_odb(&odb, repo), 0);
+	T_ASSERT_INT(git_packbuilder_new(&pb, repo), 0);
+	for (int i = 0; i < N; i++) {
+		int len = snprintf(text, sizeof(text),
+				   "attestations:\n  - attestedAt: x\n"
+				   "    bundle:\n      digest: sha256:%064d\n"
+				   "      oci: ghcr.io/acme/aicr-evidence:r-%d\n"
+				   "      predicateType: https://aicr.run/"
+				   "recipe-evidence/v3\n    signer:\n"
+				   "      identity: signer%d@example.com\n"
+				   "      issuer: https://github.com/login/"
+				   "oauth\n      rekorLogIndex: %d\n"
+				   "recipe: recipe-%d\nschemaVersion: 1.0.0\n",
+				   i, i, i % 7, 1000 + i, i % 5);
+		T_ASSERT_INT(git_blob_create_from_buffer(&entries[i].oid, repo,
+							 text, (size_t)len),
+			     0);
+		T_ASSERT_INT(git_packbuilder_insert(pb, &entries[i].oid, NULL),
+			     0);
+		T_ASSERT_INT(ld__jobs_add(&jobs, (size_t)i, &entries[i], &loc,
+					  NULL, &err),
+			     0);
+	}
+	snprintf(objdir, sizeof(objdir), "%sobjects/pack",
+		 git_repository_path(repo));
+	T_ASSERT_INT(git_packbuilder_write(pb, objdir, 0, NULL, NULL), 0);
+	git_packbuilder_free(pb);
+	T_ASSERT_INT(git_odb_refresh(odb), 0);
+	ld__jobs_pack_order(&jobs, &packs, repo);
+	ld__pack_reader_init(&pr, &packs);
+
+	for (size_t i = 0; i < jobs.n; i++) {
+		const ld__job *job = &jobs.v[i];
+		ld__pack_kind kind = LD__PACK_OTHER;
+		uint64_t size = 0;
+		ld__blob hinted, plain;
+		ld__job nohint = *job;
+
+		T_ASSERT(job->pack != LD__NO_PACK);
+		T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr, job->pack,
+						 job->offset),
+			     0);
+		deltas += kind == LD__PACK_DELTA;
+		nohint.pack = LD__NO_PACK;
+		T_ASSERT_INT(ld__blob_read(&hinted, odb, &pr, job, 1 << 20,
+					   &err),
+			     0);
+		T_ASSERT_INT(ld__blob_read(&plain, odb, NULL, &nohint, 1 << 20,
+					   &err),
+			     0);
+		T_ASSERT(hinted.size == size && hinted.size == plain.size &&
+			 memcmp(hinted.data, plain.data, plain.size) == 0);
+		ld__blob_dispose(&hinted);
+		T_ASSERT_INT(ld__blob_read(&hinted, odb, &pr, job, 100, &err),
+			     0);
+		T_ASSERT(hinted.data == NULL && hinted.size == plain.size);
+		ld__blob_dispose(&plain);
+	}
+	T_ASSERT(deltas > 0);
+	/* the entry of another object, of another size: an error */
+	{
+		ld__job wrong = jobs.v[0];
+		ld__pack_kind kind = LD__PACK_OTHER;
+		uint64_t want = 0, size = 0;
+		ld__blob b;
+		size_t k = 1;
+		T_ASSERT_INT(ld__pack_entry_size(&want, &kind, &pr, wrong.pack,
+						 wrong.offset),
+			     0);
+		for (; k < jobs.n; k++) {
+			T_ASSERT_INT(ld__pack_entry_size(&size, &kind, &pr,
+							 jobs.v[k].pack,
+							 jobs.v[k].offset),
+				     0);
+			if (size != want)
+				break;
+		}
+		T_ASSERT(k < jobs.n);
+		wrong.offset = jobs.v[k].offset;
+		wrong.shown = (char *)(uintptr_t) "w";
+		T_ASSERT_INT(ld__blob_read(&b, odb, &pr, &wrong, 1 << 20, &err),
+			     AE_EIO);
+		T_ASSERT_MSG(err, "w changed while read");
+		ld__blob_dispose(&b);
+	}
+	ld__pack_reader_dispose(&pr);
+	ld__packs_dispose(&packs);
+	ld__jobs_dispose(&jobs);
+	git_odb_free(odb);
 	git_repository_free(repo);
 }
