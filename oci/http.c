@@ -22,7 +22,12 @@
 #include <unistd.h>
 
 #define HTTP_TOKEN_MAX (64u * 1024u) /* a bearer token */
-#define HTTP_UA	       "aicr-evidence-oci/1"
+/* libcurl's buffers for a layer going up or a blob coming down: the
+ * defaults (64 KiB up, 16 KiB down) cost a callback, a syscall and a
+ * write(2) each, some 6,400 of them per 100 MiB pulled */
+#define HTTP_UP_BUF   (1024L * 1024L)
+#define HTTP_DOWN_BUF (512L * 1024L)
+#define HTTP_UA	      "aicr-evidence-oci/1"
 
 /* Loopback hosts: the only ones plain HTTP may reach (STYLE §3.8). */
 static bool http_host_is_loopback(const char *hostport)
@@ -216,6 +221,48 @@ static size_t http_on_header(char *line, size_t size, size_t nitems, void *ud)
 	return n;
 }
 
+/* Writes all of data to r->resp_fd; false with r->io_errno on failure. */
+static bool http_write_fd(oci_req *r, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(r->resp_fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			r->io_errno = errno;
+			return false;
+		}
+		off += (size_t)w;
+	}
+	return true;
+}
+
+/* Writes the bytes gathered in r->wbuf out; false on failure. */
+static bool http_flush(oci_req *r)
+{
+	bool ok = r->wlen == 0 || http_write_fd(r, r->wbuf, r->wlen);
+
+	r->wlen = 0;
+	return ok;
+}
+
+/* Sends a piece of the body to the file: gathered in r->wbuf (libcurl
+ * hands over at most 16 KiB at a time), or directly without one. */
+static bool http_to_fd(oci_req *r, const char *data, size_t n)
+{
+	if (r->wbuf == NULL)
+		return http_write_fd(r, data, n);
+	if (r->wlen + n > HTTP_DOWN_BUF && !http_flush(r))
+		return false;
+	if (n >= HTTP_DOWN_BUF)
+		return http_write_fd(r, data, n);
+	memcpy(r->wbuf + r->wlen, data, n);
+	r->wlen += n;
+	return true;
+}
+
 /* Bodies are written to the file only for a success status; error bodies
  * go to a small discard counter (the caller reads the status). */
 static size_t http_on_body(char *data, size_t size, size_t nitems, void *ud)
@@ -230,16 +277,8 @@ static size_t http_on_body(char *data, size_t size, size_t nitems, void *ud)
 			r->resp_over = true;
 			return 0;
 		}
-		for (size_t off = 0; off < n;) {
-			ssize_t w = write(r->resp_fd, data + off, n - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				r->io_errno = errno;
-				return 0;
-			}
-			off += (size_t)w;
-		}
+		if (!http_to_fd(r, data, n))
+			return 0;
 		if (r->resp_hash != NULL)
 			ae_sha256_update(r->resp_hash, data, n);
 	} else if (r->resp != NULL) {
@@ -349,6 +388,9 @@ static CURLcode http_setup_method(CURL *h, oci_req *r)
 		cc |= curl_easy_setopt(
 			h, CURLOPT_INFILESIZE_LARGE,
 			(curl_off_t)(r->body_len - r->body_start));
+		if (r->body_layer != NULL)
+			cc |= curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE,
+					       HTTP_UP_BUF);
 	}
 	cc |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
 	return cc;
@@ -476,6 +518,8 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 	if (r->resp_fd >= 0)
 		cc |= curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 				       (curl_off_t)r->resp_max);
+	if (r->resp_fd >= 0 && r->resp_max > (uint64_t)HTTP_DOWN_BUF)
+		cc |= curl_easy_setopt(h, CURLOPT_BUFFERSIZE, HTTP_DOWN_BUF);
 	if ((c->send_basic || r->token_req) && c->creds.user != NULL &&
 	    !r->foreign) {
 		cc |= curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
@@ -487,7 +531,14 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 		curl_slist_free_all(hdrs);
 		return ae_fail(err, AE_ERR, "curl option refused");
 	}
+	if (r->resp_fd >= 0) /* NULL: unbuffered writes */
+		r->wbuf = malloc(HTTP_DOWN_BUF);
+	r->wlen = 0;
 	cc = curl_easy_perform(h);
+	if (cc == CURLE_OK && r->resp_fd >= 0 && !http_flush(r))
+		cc = CURLE_WRITE_ERROR;
+	free(r->wbuf);
+	r->wbuf = NULL;
 	curl_slist_free_all(hdrs);
 	curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
 			  &r->content_length);

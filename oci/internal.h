@@ -82,6 +82,8 @@ typedef struct oci_req {
 	bool www_auth_big;
 	char retry_after[32];
 	bool oci_subject;
+	unsigned char *wbuf; /* resp_fd bytes not written yet (one attempt) */
+	size_t wlen;
 	uint64_t got;	/* response body bytes received */
 	bool resp_over; /* the body passed its cap */
 	int io_errno;	/* a local write failed */

@@ -71,10 +71,11 @@ static int pull_cached_ok(bool *ok, const char *path, const char *digest,
 	return 0;
 }
 
-/* Downloads blob or manifest `digest` into the cache at `path`. */
-static int pull_fetch(const pull_ctx *p, const char *path, const char *kind,
-		      const char *digest, uint64_t cap, const char *accept,
-		      ae_err *err)
+/* Downloads blob or manifest `digest` into the cache at `path`, verified
+ * while it streams; `*got_out` is its size. */
+static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
+		      const char *kind, const char *digest, uint64_t cap,
+		      const char *accept, ae_err *err)
 {
 	char tmp[PULL_PATH_MAX + 16], url[700];
 	unsigned char sha[AE_SHA256_LEN];
@@ -103,6 +104,9 @@ static int pull_fetch(const pull_ctx *p, const char *path, const char *kind,
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
 	r->what = digest;
 	rc = oci__send(p->c, r, true, err);
+	/* a blob's cap is its declared size: say that, not "over its cap" */
+	if (rc == AE_ETOOBIG && r->follow)
+		ae_err_clear(err);
 	if (rc == AE_ETOOBIG)
 		rc = ae_fail(err, AE_EVERIFY,
 			     "%s is larger than its declared size %llu: "
@@ -123,6 +127,7 @@ static int pull_fetch(const pull_ctx *p, const char *path, const char *kind,
 			     got, digest);
 		goto done;
 	}
+	*got_out = r->got;
 	if (fsync(fd) != 0 || rename(tmp, path) != 0)
 		rc = ae_fail(err, AE_EIO, "store %s in cache: %s", digest,
 			     strerror(errno));
@@ -142,6 +147,7 @@ static int pull_blob(const pull_ctx *p, const char *kind, const char *digest,
 		     const char *accept, char path[PULL_PATH_MAX], ae_err *err)
 {
 	bool ok = false;
+	uint64_t got = 0;
 	int rc;
 
 	if (size_known && size > cap)
@@ -157,14 +163,15 @@ static int pull_blob(const pull_ctx *p, const char *kind, const char *digest,
 	if (p->c == NULL)
 		return ae_fail(err, AE_ENOTFOUND,
 			       "%s is not in the cache (offline)", digest);
-	rc = pull_fetch(p, path, kind, digest, size_known ? size : cap, accept,
-			err);
-	if (rc == 0 && size_known) {
-		rc = pull_cached_ok(&ok, path, digest, size, true, err);
-		if (rc == 0 && !ok)
-			rc = ae_fail(err, AE_EVERIFY,
-				     "%s: size differs from the descriptor",
-				     digest);
+	rc = pull_fetch(&got, p, path, kind, digest, size_known ? size : cap,
+			accept, err);
+	/* the digest matched while streaming, so a size that differs from
+	 * the descriptor is the descriptor's lie: the bytes are what they
+	 * claim, the manifest is not (more than `size` was refused there) */
+	if (rc == 0 && size_known && got != size) {
+		unlink(path);
+		rc = ae_fail(err, AE_EVERIFY,
+			     "%s: size differs from the descriptor", digest);
 	}
 	return rc;
 }

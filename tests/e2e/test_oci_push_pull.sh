@@ -95,6 +95,23 @@ expect_rc 2 "a damaged cache entry is not used offline"
 run pull "$R/ev/art@$D" --to "$W/p4" --cache "$W/cache" --registry-plain-http
 expect_rc 0 "a damaged cache entry is refetched online"
 
+# a manifest whose layer descriptor lies about the size (the registry
+# checks neither, oci.md §2): one byte more or less is refused, not cached
+for delta in 1 -1; do
+	lie=$(jq -c ".layers[0].size += $delta" <<<"$raw")
+	LD=sha256:$(printf '%s' "$lie" | sha256sum | cut -c1-64)
+	for b in "$layer" "$(jq -r .config.digest <<<"$raw")"; do
+		curl -s -o /dev/null -X POST "http://$R/v2/ev/lie/blobs/uploads/?mount=$b&from=ev/art"
+	done
+	curl -s -o /dev/null -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+		--data-binary "$lie" "http://$R/v2/ev/lie/manifests/$LD"
+	run pull "$R/ev/lie@$LD" --to "$W/plie" --cache "$W/cache-lie$delta" --registry-plain-http
+	expect_rc 2 "a layer descriptor off by $delta byte is refused"
+	expect_err "size" "the message names the size"
+	[ ! -e "$W/cache-lie$delta/blobs/sha256/${layer#sha256:}" ] && [ ! -e "$W/plie" ] &&
+		ok "nothing is cached or extracted for it" || bad "size lie cached"
+done
+
 run pull "127.0.0.1:1/ev/art@$D" --to "$W/p5" --cache "$W/empty" --registry-plain-http
 expect_rc 3 "registry down exits 3"
 expect_err "transient" "the message says the failure is transient"
