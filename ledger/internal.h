@@ -397,8 +397,9 @@ int ld__pack_idx_open(ld__pack_idx *out, const unsigned char *data, size_t len,
  * Cannot fail. */
 int64_t ld__pack_idx_offset(const ld__pack_idx *idx,
 			    const unsigned char id[20]);
-/* Sorts the jobs by where their blobs sit in the repository's packs, so
- * that delta chains are rebuilt from cached bases (check_order.c); jobs
+/* Sorts the jobs by where their blobs sit in the repository's packs, each
+ * pack from its end back, so that delta chains are rebuilt from cached
+ * bases (check_order.c); jobs
  * in no pack keep their order after the rest. A hint only: cannot fail,
  * and leaves the order as it was when indexes or memory are lacking. */
 void ld__jobs_pack_order(ld__jobs *jobs, ld__packs *packs,
