@@ -197,6 +197,8 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 		what = o.key;
 		rc = ae_read_file(&kbuf, AT_FDCWD, o.key, EV_KEY_MAX_BYTES,
 				  &err);
+		if (rc == 0)
+			rc = ev_key_check(kbuf.data, kbuf.len, &err);
 		if (rc < 0)
 			goto done;
 		pol.key_pem = kbuf.data;

@@ -305,6 +305,12 @@ int ev_bundle_verify(ev_signer **out, const ev_bundle *bundle,
 		     const ev_trust *trust, const ev_policy *policy,
 		     const ev_artifact *artifact, ae_err *err);
 
+/* Checks that `pem` is a public key ev_bundle_verify can use (PEM
+ * SubjectPublicKeyInfo, at most EV_KEY_MAX_BYTES), so that a caller can
+ * name the key file in the error before any bundle is looked at.
+ * AE_EINVAL otherwise. */
+int ev_key_check(const unsigned char *pem, size_t len, ae_err *err);
+
 /* Frees a signer. NULL is a no-op. */
 void ev_signer_free(ev_signer *signer);
 

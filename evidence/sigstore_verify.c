@@ -71,28 +71,51 @@ static int pae_build(ae_buf *out, const ev_bundle *b, ae_err *err)
 	return rc;
 }
 
+/* The public key in `pem`, or NULL with the reason in `err`. */
+static EVP_PKEY *key_from_pem(const unsigned char *pem, size_t len, ae_err *err)
+{
+	EVP_PKEY *key;
+	BIO *bio;
+
+	if (len > EV_KEY_MAX_BYTES) {
+		ae_fail(err, AE_EINVAL, "key is over %u bytes",
+			EV_KEY_MAX_BYTES);
+		return NULL;
+	}
+	bio = BIO_new_mem_buf(pem, (int)len);
+	key = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	ERR_clear_error();
+	if (key == NULL)
+		ae_fail(err, AE_EINVAL, "key is not a PEM public key");
+	return key;
+}
+
+int ev_key_check(const unsigned char *pem, size_t len, ae_err *err)
+{
+	EVP_PKEY *key;
+
+	AE_ASSERT_ARG(pem != NULL || len == 0, err);
+	key = key_from_pem(pem ? pem : (const unsigned char *)"", len, err);
+	if (key == NULL)
+		return AE_EINVAL;
+	EVP_PKEY_free(key);
+	return 0;
+}
+
 /* Checks the policy's shape and resolves the verifying key. */
 static int key_resolve(vstate *s, ae_err *err)
 {
 	const ev_policy *p = s->p;
-	BIO *bio = NULL;
 
 	if (s->b->material == EV__MAT_PUBKEY) {
 		if (p->key_pem == NULL)
 			return ae_fail(err, AE_EVERIFY,
 				       "bundle is signed by a managed key and "
 				       "no key was given");
-		if (p->key_pem_len > EV_KEY_MAX_BYTES)
-			return ae_fail(err, AE_EINVAL, "key is over %u bytes",
-				       EV_KEY_MAX_BYTES);
-		bio = BIO_new_mem_buf(p->key_pem, (int)p->key_pem_len);
-		s->key =
-			bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
-		BIO_free(bio);
-		ERR_clear_error();
+		s->key = key_from_pem(p->key_pem, p->key_pem_len, err);
 		if (s->key == NULL)
-			return ae_fail(err, AE_EINVAL,
-				       "key is not a PEM public key");
+			return AE_EINVAL;
 		s->key_owned = true;
 	} else {
 		if (p->key_pem != NULL)

@@ -51,6 +51,9 @@ run sigstore sign-bundle --identity-token "$TOKEN" --bundle m.json \
 expect_rc 0 "the stack signs a message bundle"
 
 v() { run sigstore verify-bundle --bundle "$@"; }
+v m.json --key k.pub --trusted-root "$TR" a.txt
+expect_rc 2 "a key file that is not a PEM public key fails"
+expect_err '^aicr-evidence: k.pub: key is not a PEM public key$' "the error names the key file, not the bundle"
 v m.json --certificate-identity "$ID" --certificate-oidc-issuer "$ISS" --trusted-root "$TR" a.txt
 expect_rc 0 "PATH mode verifies"
 v m.json --certificate-identity "$ID" --certificate-oidc-issuer "$ISS" --trusted-root "$TR" "$DIGEST"
