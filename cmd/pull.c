@@ -139,8 +139,13 @@ int cmd_pull(int argc, char **argv)
 				     &err);
 	if (rc == 0)
 		rc = oci_pull(&res, c, digest, cache, a.to, &err);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = pull_report(&a, &ref, digest, &res, &err);
+		/* No report, no pull: DIR did not exist before (oci_pull
+		 * refuses one that does), so the whole tree is ours. */
+		if (rc < 0)
+			cmd_scratch_remove(a.to);
+	}
 	if (rc < 0)
 		cmd_error(a.ref, &err);
 	oci_client_free(c);

@@ -457,6 +457,12 @@ pull_runs() { # DIR LABEL
 		bad "pull with its cache in $2 extracts nothing"
 	[ -z "$(find "$1" -name '*.tmp*' -o -name '.*' ! -name . 2>/dev/null | head -1)" ] &&
 		ok "pull leaves no temp file in $2" || bad "pull leaves no temp file in $2"
+	# the pull succeeds, its report (-o) cannot be written: no DIR either
+	rm -rf "$W/py" "$W/pc"
+	brun pull "$PULL_REF" --to "$W/py" --cache "$W/pc" --registry-plain-http -o "$1/report.txt"
+	judge "pull -o into $2" 2
+	[ ! -e "$W/py" ] && ok "pull whose report fails in $2 leaves no DIR" ||
+		bad "pull whose report fails in $2 leaves no DIR" "$(ls "$W/py" | tr '\n' ' ')"
 }
 PULL_REF=
 if command -v docker-registry >/dev/null; then
