@@ -12,6 +12,9 @@
 #                             badbody)
 #   stack_stop                stops it (also registered with t_cleanup)
 #   jwt_unsigned JSON         prints an unsigned (alg none) JWT with JSON claims
+#   stack_token EMAIL [TTL]   prints the stack's test token for EMAIL: issuer
+#                             https://accounts.example.test, subject u-1,
+#                             expiring in TTL seconds (default 600)
 STACK_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../sigstore-stack" && pwd)
 STACK_PID=""
 
@@ -65,4 +68,8 @@ jwt_unsigned() {
 	h=$(printf '{"alg":"none","typ":"JWT"}' | base64 -w0 | tr '+/' '-_' | tr -d '=')
 	p=$(printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '=')
 	printf '%s.%s.' "$h" "$p"
+}
+
+stack_token() {
+	jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + ${2:-600}))}"
 }

@@ -40,8 +40,7 @@ expect_rc 2 "--staging without an embedded staging root fails"
 # ---- real bundles from the local stack ----
 stack_start "$T_WORK/stack" || t_end
 TR=$STACK_DIR/trusted_root.json
-now=$(date +%s)
-TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")
+TOKEN=$(stack_token alice@example.test)
 ID=alice@example.test
 ISS=https://accounts.example.test
 echo "artifact $RANDOM" >a.txt

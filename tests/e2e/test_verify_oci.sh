@@ -21,8 +21,7 @@ export SOURCE_DATE_EPOCH=1763650000
 stack_start "$W/stack" || t_end
 TR=$STACK_DIR/trusted_root.json
 SC=$STACK_DIR/signing_config.json
-now=$(date +%s)
-TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")
+TOKEN=$(stack_token alice@example.test)
 rep() { jq -r "$1" "$T_OUT"; }
 step() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.status' "$T_OUT"; }
 detail() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.detail // ""' "$T_OUT"; }

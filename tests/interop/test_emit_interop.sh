@@ -19,8 +19,7 @@ fi
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 stack_start "$T_WORK/stack" || t_end
 TR=$STACK_DIR/trusted_root.json
-now=$(date +%s)
-TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")
+TOKEN=$(stack_token alice@example.test)
 
 for sc in signing_config.json signing_config_rekor2.json; do
 	out=$T_WORK/out-${sc%.json}

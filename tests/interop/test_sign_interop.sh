@@ -20,7 +20,7 @@ stack_start "$T_WORK/stack" || t_end
 cd "$T_WORK" || exit 1
 TR=$STACK_DIR/trusted_root.json
 now=$(date +%s)
-EMAIL_TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")
+EMAIL_TOKEN=$(stack_token alice@example.test)
 GHA_ID='https://github.com/acme/validate/.github/workflows/evidence.yml@refs/heads/main'
 GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"exp\":$((now + 600))}")
 echo "interop $RANDOM" >a.txt
