@@ -136,6 +136,7 @@ int oci__req_init(oci_req *r, oci_client *c, const char *method,
 	r->client = c;
 	r->method = method;
 	r->resp_fd = -1;
+	r->tee_fd = -1;
 	if (strncmp(path, "http://", 7) == 0 ||
 	    strncmp(path, "https://", 8) == 0)
 		n = snprintf(r->url, sizeof(r->url), "%s", path);
@@ -221,22 +222,32 @@ static size_t http_on_header(char *line, size_t size, size_t nitems, void *ud)
 	return n;
 }
 
-/* Writes all of data to r->resp_fd; false with r->io_errno on failure. */
-static bool http_write_fd(oci_req *r, const void *data, size_t n)
+/* Writes all of data to fd; 0 or an errno. */
+static int http_write_all(int fd, const unsigned char *p, size_t n)
 {
-	const unsigned char *p = data;
-
 	for (size_t off = 0; off < n;) {
-		ssize_t w = write(r->resp_fd, p + off, n - off);
+		ssize_t w = write(fd, p + off, n - off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0) {
-			r->io_errno = errno;
-			return false;
-		}
+		if (w < 0)
+			return errno;
 		off += (size_t)w;
 	}
-	return true;
+	return 0;
+}
+
+/* Writes all of data to r->resp_fd, then to r->tee_fd (a tee that fails
+ * is dropped as cut: its reader only loses the head start); false with
+ * r->io_errno when resp_fd fails. */
+static bool http_write_fd(oci_req *r, const void *data, size_t n)
+{
+	r->io_errno = http_write_all(r->resp_fd, data, n);
+	if (r->io_errno == 0 && r->tee_fd >= 0 &&
+	    http_write_all(r->tee_fd, data, n) != 0) {
+		r->tee_fd = -1;
+		r->tee_cut = true;
+	}
+	return r->io_errno == 0;
 }
 
 /* Writes the bytes gathered in r->wbuf out; false on failure. */
@@ -794,13 +805,17 @@ int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
 static int http_rewind(oci_req *r, ae_err *err)
 {
 	r->status = 0;
-	r->got = 0;
 	r->resp_over = false;
 	r->io_errno = 0;
 	r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
 	r->retry_after[0] = '\0';
 	r->www_auth_big = false;
 	r->body_off = r->body_start;
+	if (r->got > 0 && r->tee_fd >= 0) { /* the tee cannot be rewound */
+		r->tee_fd = -1;
+		r->tee_cut = true;
+	}
+	r->got = 0;
 	if (r->resp != NULL)
 		ae_buf_dispose(r->resp);
 	if (r->resp_hash != NULL) {

@@ -48,7 +48,9 @@ struct oci_client {
  * response half. Bodies: from memory (`body`) or from the layer
  * `body_layer`, from offset `body_off` to `body_len` (hashed into
  * `body_hash` when set). Responses: into `resp` (capped by its max) or
- * `resp_fd` (capped by `resp_max`, hashed into `resp_hash`). */
+ * `resp_fd` (capped by `resp_max`, hashed into `resp_hash`), and the same
+ * bytes to `tee_fd` until a retry would have to resend some (`tee_cut`:
+ * tee_fd is dropped, resp_fd alone is rewound). */
 typedef struct oci_req {
 	oci_client *client;
 	const char *method;
@@ -82,6 +84,8 @@ typedef struct oci_req {
 	bool www_auth_big;
 	char retry_after[32];
 	bool oci_subject;
+	int tee_fd;	     /* also gets the resp_fd bytes, or -1 */
+	bool tee_cut;	     /* a retry started over: tee_fd missed bytes */
 	unsigned char *wbuf; /* resp_fd bytes not written yet (one attempt) */
 	size_t wlen;
 	uint64_t got;	/* response body bytes received */
@@ -180,5 +184,24 @@ ssize_t oci__layer_pread(oci_layer *l, void *buf, size_t n, uint64_t off);
 const char *oci__layer_error(const oci_layer *l);
 
 void oci__layer_free(oci_layer *l);
+
+/* ---- extraction while a layer downloads (oci/untar_stream.c) ---- */
+
+typedef struct oci_untar_stream oci_untar_stream;
+
+/* Starts extracting, on a second thread, the tar (gzip: tar+gzip) that
+ * will be written to oci__untar_stream_fd into `dest`, a private temp
+ * directory the caller deletes unless the bytes turn out verified. `*out`
+ * NULL on failure (AE_EIO: no pipe; AE_ERR: no thread). */
+int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
+			    ae_err *err);
+
+/* The pipe's write end (owned by the stream). Cannot fail. */
+int oci__untar_stream_fd(const oci_untar_stream *s);
+
+/* Closes the write end, waits for the extractor and frees `s` (NULL: a
+ * no-op returning 0). Returns the extractor's result: 0, or its code and
+ * message (an archive cut short when the writer stopped early). */
+int oci__untar_stream_finish(oci_untar_stream *s, ae_err *err);
 
 #endif /* AE_OCI_INTERNAL_H */

@@ -27,9 +27,18 @@
 #define PULL_CONFIG_MAX (1u << 20) /* the config blob: "{}" in practice */
 #define PULL_PATH_MAX	4096
 
+/* A second destination for the next blob fetched: `fd` gets its bytes as
+ * they arrive; `whole` says afterwards that it got all of them in one
+ * attempt and they matched the digest. */
+typedef struct pull_tee {
+	int fd;
+	bool whole;
+} pull_tee;
+
 typedef struct pull_ctx {
 	oci_client *c; /* NULL: offline */
 	char cache[PULL_PATH_MAX];
+	pull_tee *tee; /* NULL: none */
 } pull_ctx;
 
 static int pull_path(char *out, const pull_ctx *p, const char *kind,
@@ -101,6 +110,7 @@ static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
 	r->accept = accept;
 	r->resp_fd = fd;
 	r->resp_max = cap;
+	r->tee_fd = p->tee != NULL ? p->tee->fd : -1;
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
 	r->what = digest;
 	rc = oci__send(p->c, r, true, err);
@@ -128,6 +138,8 @@ static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
 		goto done;
 	}
 	*got_out = r->got;
+	if (p->tee != NULL)
+		p->tee->whole = !r->tee_cut && r->tee_fd >= 0;
 	if (fsync(fd) != 0 || rename(tmp, path) != 0)
 		rc = ae_fail(err, AE_EIO, "store %s in cache: %s", digest,
 			     strerror(errno));
@@ -371,6 +383,52 @@ static int pull_check_artifact(const oci_manifest *man, bool *gzip, ae_err *err)
 	return 0;
 }
 
+/* Extracts the cached layer at `path` into `tmpdir`, emptied first. */
+static int pull_extract_file(const char *path, bool gzip, const char *tmpdir,
+			     ae_err *err)
+{
+	int fd = -1, rc;
+
+	pull_rmtree(tmpdir);
+	if (mkdir(tmpdir, 0700) != 0)
+		return ae_fail(err, AE_EIO, "create %s: %s", tmpdir,
+			       strerror(errno));
+	rc = ae_open_regular(&fd, NULL, AT_FDCWD, path, err);
+	if (rc == 0)
+		rc = oci_tar_extract_fd(fd, gzip, tmpdir, err);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Fetches the layer and extracts it into `tmpdir`: while it downloads
+ * (oci/untar_stream.c; tmpdir is private and only renamed into place
+ * after the digest matched), or, when it was cached, the download had to
+ * start over or the extraction failed, again from the verified cache
+ * file, which then has the last word. */
+static int pull_layer(const pull_ctx *p, const oci_desc *layer, bool gzip,
+		      const char *tmpdir, ae_err *err)
+{
+	pull_ctx q = *p;
+	pull_tee tee = {-1, false};
+	oci_untar_stream *us = NULL;
+	ae_err ignored = {0};
+	char path[PULL_PATH_MAX];
+	int rc, xrc;
+
+	if (p->c != NULL &&
+	    oci__untar_stream_start(&us, gzip, tmpdir, &ignored) == 0) {
+		tee.fd = oci__untar_stream_fd(us);
+		q.tee = &tee;
+	}
+	rc = pull_blob(&q, "blobs", layer->digest, layer->size, true,
+		       OCI_LAYER_MAX, NULL, path, err);
+	xrc = oci__untar_stream_finish(us, &ignored);
+	if (rc == 0 && (!tee.whole || xrc < 0))
+		rc = pull_extract_file(path, gzip, tmpdir, err);
+	return rc;
+}
+
 /* Fetches the artifact's blobs and extracts the layer into `tmpdir`. */
 static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 			 const char *digest, const char *tmpdir, ae_err *err)
@@ -379,7 +437,7 @@ static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 	oci_manifest man;
 	char path[PULL_PATH_MAX];
 	bool gzip = true;
-	int fd = -1, rc;
+	int rc;
 
 	rc = pull_manifest(&m, p, digest, OCI_MANIFEST_MAX,
 			   OCI_MT_MANIFEST ", " OCI_MT_INDEX, err);
@@ -391,18 +449,10 @@ static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 		rc = pull_blob(p, "blobs", man.config.digest, man.config.size,
 			       true, PULL_CONFIG_MAX, NULL, path, err);
 	if (rc == 0)
-		rc = pull_blob(p, "blobs", man.layers[0].digest,
-			       man.layers[0].size, true, OCI_LAYER_MAX, NULL,
-			       path, err);
-	if (rc == 0)
-		rc = ae_open_regular(&fd, NULL, AT_FDCWD, path, err);
-	if (rc == 0)
-		rc = oci_tar_extract_fd(fd, gzip, tmpdir, err);
+		rc = pull_layer(p, &man.layers[0], gzip, tmpdir, err);
 	if (rc == 0)
 		snprintf(out->artifact_type, sizeof(out->artifact_type), "%s",
 			 man.artifact_type);
-	if (fd >= 0)
-		close(fd);
 	ae_buf_dispose(&m);
 	return rc;
 }
@@ -414,6 +464,7 @@ static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
 	int rc;
 
 	p->c = c;
+	p->tee = NULL;
 	if (snprintf(p->cache, sizeof(p->cache), "%s", cache) >=
 	    (int)sizeof(p->cache))
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");

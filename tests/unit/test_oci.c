@@ -503,6 +503,54 @@ void test_oci__a_symlink_in_the_bundle_is_refused(void)
 	T_ASSERT_MSG(err, "only regular files");
 }
 
+/* Writes the first `n` bytes of fd to a stream extraction into `dir`;
+ * the extractor's result. */
+static int stream_extract(int fd, size_t n, const char *dir, ae_err *err)
+{
+	oci_untar_stream *us = NULL;
+	unsigned char *buf = malloc(n ? n : 1);
+
+	T_ASSERT(buf != NULL);
+	T_ASSERT_INT(mkdir(dir, 0700), 0);
+	T_ASSERT_INT(oci__untar_stream_start(&us, true, dir, err), 0);
+	T_ASSERT_INT(read(fd, buf, n), n);
+	T_ASSERT_INT(write(oci__untar_stream_fd(us), buf, n), n);
+	free(buf);
+	return oci__untar_stream_finish(us, err);
+}
+
+void test_oci__a_layer_extracts_while_it_streams_in_and_a_cut_one_fails(void)
+{
+	static const size_t sizes[] = {100,    70000,  299999,
+				       299999, 299999, 299999};
+	oci_artifact *a = NULL;
+	ae_err err = {0};
+	ae_buf b = AE_BUF_INIT(300000);
+	char p[4096];
+	int fd;
+
+	make_big_bundle(t_path("big"), sizes, 6);
+	T_ASSERT_INT(oci_artifact_build(&a, t_path("big"), &err), 0);
+	T_ASSERT(a->layer_size > 1024 * 1024);
+	fd = layer_file(a);
+	/* the whole layer (more than the pipe holds: the writer blocks until
+	 * the extractor reads) */
+	T_ASSERT_INT(stream_extract(fd, (size_t)a->layer_size, t_path("x"),
+				    &err),
+		     0);
+	snprintf(p, sizeof(p), "%s/f2.bin", t_path("x"));
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, p, 300000, &err), 0);
+	T_ASSERT_INT(b.len, 299999);
+	/* the first half only: the extractor reports the cut */
+	T_ASSERT(lseek(fd, 0, SEEK_SET) == 0);
+	T_ASSERT(stream_extract(fd, (size_t)a->layer_size / 2, t_path("y"),
+				&err) < 0);
+	T_ASSERT(err.msg[0] != '\0');
+	close(fd);
+	ae_buf_dispose(&b);
+	oci_artifact_free(a);
+}
+
 void test_oci__a_packed_bundle_extracts_to_the_same_files(void)
 {
 	oci_artifact *a = NULL;
