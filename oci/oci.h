@@ -75,6 +75,7 @@
 #define OCI_CONNECT_TIMEOUT 10		/* seconds */
 #define OCI_STALL_SECONDS   30		/* < 1 byte/s for this long = cut */
 #define OCI_CHUNK_MIN	    (32u << 20) /* blobs above: chunked PATCHes */
+#define OCI_STREAM_MIN	    (1u << 20)	/* unhashed layers above: streamed */
 
 /* ---- references ---- */
 
@@ -304,7 +305,9 @@ long oci_client_last_status(const oci_client *c);
  * fly) and its manifest under `tag` (NULL or "": by digest only). The
  * registry's Docker-Content-Digest must equal art->manifest_digest (else
  * AE_EVERIFY). An artifact not hashed yet (oci_artifact_open) is hashed
- * while its layer uploads: no HEAD can precede that upload, so when `tag`
+ * while its layer uploads when the layer is over OCI_STREAM_MIN (a smaller
+ * one is hashed first: cheaper than the requests streaming adds). No HEAD
+ * can precede a streamed upload, so when `tag`
  * already names an artifact whose layer has our layer's size (likely a
  * re-push), the layer is hashed first instead, and a layer already present
  * is skipped. On success `art` is hashed (digests and manifest set).

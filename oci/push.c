@@ -403,6 +403,11 @@ int oci_artifact_push(oci_client *c, oci_artifact *art, const char *tag,
 		return ae_fail(err, AE_EINVAL, "invalid tag");
 	rc = oci__blob_push_mem(c, (const unsigned char *)"{}", 2,
 				OCI_EMPTY_DIGEST, err);
+	/* hashing a small layer costs less than the GET below and the PATCH
+	 * streaming needs besides the PUT */
+	if (rc == 0 && art->manifest == NULL &&
+	    art->layer_size <= OCI_STREAM_MIN)
+		rc = oci_artifact_hash(art, err);
 	if (rc == 0 && art->manifest == NULL)
 		push_repush_hint(&likely, c, tag, art->layer_size);
 	if (rc == 0 && likely)
