@@ -66,15 +66,6 @@ static void check_usage(FILE *f)
 	cmd_registry_help(f);
 }
 
-/* Stores the value of a flag that takes one; returns -1 when absent. */
-static int check_take(const char **dst, int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		return -1;
-	*dst = argv[++*i];
-	return 0;
-}
-
 static int check_parse_workers(unsigned *out, const char *s)
 {
 	unsigned v = 0;
@@ -95,19 +86,24 @@ static int check_parse_workers(unsigned *out, const char *s)
 /* Parses argv; returns 0 or the usage exit status. */
 static int check_parse(check_args *a, int argc, char **argv)
 {
-	static const char *const valued[] = {
-		"--root",   "--allowlist",    "--base",	 "--head", "--repo",
-		"--format", "--trusted-root", "--cache", "-o",	   "--workers"};
 	const char *workers = NULL;
+	const cmd_flag valued[] = {
+		{"--root", &a->opts.root},
+		{"--allowlist", &a->opts.allowlist},
+		{"--base", &a->opts.base},
+		{"--head", &a->opts.head},
+		{"--repo", &a->opts.repo},
+		{"--format", &a->format},
+		{"--trusted-root", &a->trusted_root},
+		{"--cache", &a->cache},
+		{"-o", &a->output},
+		{"--workers", &workers},
+		{NULL, NULL},
+	};
 
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
-		const char **dst[] = {&a->opts.root,	&a->opts.allowlist,
-				      &a->opts.base,	&a->opts.head,
-				      &a->opts.repo,	&a->format,
-				      &a->trusted_root, &a->cache,
-				      &a->output,	&workers};
-		size_t k;
+		int k;
 
 		if (strcmp(f, "--verify-signatures") == 0) {
 			a->verify = true;
@@ -117,22 +113,14 @@ static int check_parse(check_args *a, int argc, char **argv)
 			a->offline = true;
 			continue;
 		}
-		switch (cmd_registry_flag(&a->reg, argc, argv, &i)) {
-		case 1:
-			continue;
-		case -1:
+		k = cmd_registry_flag(&a->reg, argc, argv, &i);
+		if (k == 0)
+			k = cmd_flag_take(valued, argc, argv, &i);
+		if (k < 0)
 			return cmd_usage_error("check", "%s needs a value", f);
-		default:
-			break;
-		}
-		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
-			if (strcmp(f, valued[k]) == 0)
-				break;
-		if (k == sizeof(valued) / sizeof(valued[0]))
+		if (k == 0)
 			return cmd_usage_error("check", "unknown option '%s'",
 					       f);
-		if (check_take(dst[k], argc, argv, &i) < 0)
-			return cmd_usage_error("check", "%s needs a value", f);
 	}
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
 		return cmd_usage_error("check", "--format is text or json");

@@ -60,12 +60,23 @@ int cmd_output_close(cmd_output *o, ae_err *err);
 /* True iff argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
 
-/* A flag that takes a value, "--name VALUE" or "--name=VALUE"; a NULL
- * `name` ends a table. A flag given twice keeps the last value. */
+/* A flag that takes a value, "--name VALUE" or "--name=VALUE" ("-o FILE",
+ * "-o=FILE"); a NULL `name` ends a table. A flag given twice keeps the
+ * last value. "--name=" gives the empty value: the command's own checks
+ * refuse it where it makes no sense, as they refuse --name "". */
 typedef struct cmd_flag {
 	const char *name;
 	const char **value;
 } cmd_flag;
+
+/* The one value-flag matcher every command uses (docs/cli.md: "--flag
+ * VALUE" or "--flag=VALUE"). When argv[*i] names a flag of `flags` (a
+ * table ended by a NULL name), stores its value (borrowed from argv) and
+ * returns 1, advancing *i past a separate value; returns 0, *i unchanged,
+ * when argv[*i] is no flag of the table; -1, *i unchanged, when the flag
+ * is the last argument and so lacks its value. Prints nothing: the caller
+ * words the usage error. Cannot fail otherwise. */
+int cmd_flag_take(const cmd_flag *flags, int argc, char **argv, int *i);
 
 /* Parses argv[1..] into the flags of `flags` and up to `max_pos`
  * positional arguments (stored in `pos`, count in `*npos_out`); "--" ends
@@ -98,9 +109,10 @@ typedef struct cmd_sign_flags {
 /* Zeroes the flags. Cannot fail. */
 void cmd_sign_flags_init(cmd_sign_flags *f);
 
-/* Consumes argv[*i] if it is a signing flag (advancing *i past its value):
- * 1 consumed, 0 not a signing flag, -1 the flag lacks its value (the
- * caller reports a usage error). */
+/* Consumes argv[*i] if it is a signing flag, "--flag VALUE" or
+ * "--flag=VALUE" (cmd_flag_take; *i advanced past a separate value): 1
+ * consumed, 0 not a signing flag, -1 the flag lacks its value (the caller
+ * reports a usage error). */
 int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
 
 /* The --help paragraph describing the signing flags. */
@@ -184,9 +196,10 @@ typedef struct cmd_registry_flags {
 	bool plain_http;
 } cmd_registry_flags;
 
-/* Consumes argv[*i] (and its value) when it is a registry flag: returns 1
- * (advancing *i past a value), 0 when not a registry flag, -1 when the
- * flag's value is missing. */
+/* Consumes argv[*i] (and its value, "--flag VALUE" or "--flag=VALUE", as
+ * cmd_flag_take) when it is a registry flag: returns 1 (advancing *i past
+ * a separate value), 0 when not a registry flag, -1 when the flag's value
+ * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
 /* Refuses conflicting registry flags: 0, or the usage exit status (64). */
 int cmd_registry_check(const cmd_registry_flags *f, const char *command);

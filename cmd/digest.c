@@ -8,7 +8,6 @@
 #include "evidence/evidence.h"
 
 #include <fcntl.h>
-#include <string.h>
 
 static void digest_usage(FILE *f)
 {
@@ -23,7 +22,13 @@ static void digest_usage(FILE *f)
 
 int cmd_digest(int argc, char **argv)
 {
-	const char *path = NULL, *type = EV_PREDICATE_V3;
+	const char *path = NULL, *recipe_flag = NULL, *type = EV_PREDICATE_V3;
+	const cmd_flag valued[] = {
+		{"--predicate-type", &type},
+		{"-r", &recipe_flag},
+		{"--recipe", &recipe_flag},
+		{NULL, NULL},
+	};
 	char hex[AE_SHA256_HEX_LEN + 1];
 	ae_err err = {0};
 	ae_buf b;
@@ -34,21 +39,22 @@ int cmd_digest(int argc, char **argv)
 		return cmd_exit_code(CMD_OK);
 	}
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--predicate-type") == 0 && i + 1 < argc)
-			type = argv[++i];
-		else if ((strcmp(argv[i], "-r") == 0 ||
-			  strcmp(argv[i], "--recipe") == 0) &&
-			 i + 1 < argc && path == NULL)
-			path = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+		if (cmd_flag_take(valued, argc, argv, &i) > 0)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error("digest", "unknown option '%s'",
 					       argv[i]);
-		else if (path == NULL)
-			path = argv[i];
-		else
+		if (path != NULL)
 			return cmd_usage_error("digest",
 					       "digest takes one recipe");
+		path = argv[i];
 	}
+	/* -r/--recipe names the recipe as the positional argument does: one
+	 * of the two. */
+	if (path != NULL && recipe_flag != NULL)
+		return cmd_usage_error("digest", "digest takes one recipe");
+	if (path == NULL)
+		path = recipe_flag;
 	if (path == NULL)
 		return cmd_usage_error("digest", "digest needs a recipe file");
 	rc = ae_read_file(&b, AT_FDCWD, path, EV_RECIPE_MAX_BYTES, &err);

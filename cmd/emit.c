@@ -52,73 +52,90 @@ typedef struct emit_args {
 	cmd_sign_flags sf;
 } emit_args;
 
-/* Collects the CTRF arguments that follow --ctrf up to the next flag. */
+/* Appends one CTRF argument; -1 out of memory. */
+static int emit_add_ctrf(emit_args *a, const char *path)
+{
+	const char **g = realloc(a->ctrf, (a->o.nctrf + 1) * sizeof(*a->ctrf));
+
+	if (g == NULL)
+		return -1;
+	a->ctrf = g;
+	a->ctrf[a->o.nctrf++] = path;
+	return 0;
+}
+
+/* Collects the CTRF arguments of argv[*i], "--ctrf" or "--ctrf=FILE": the
+ * value after "=", then the arguments that follow up to the next flag; -1
+ * when there is none (or out of memory). */
 static int emit_take_ctrf(emit_args *a, int argc, char **argv, int *i)
 {
+	const char *eq = strchr(argv[*i], '=');
 	int start = *i + 1;
 
-	if (start >= argc || argv[start][0] == '-')
+	if (eq != NULL && emit_add_ctrf(a, eq + 1) < 0)
+		return -1;
+	if (eq == NULL && (start >= argc || argv[start][0] == '-'))
 		return -1;
 	for (int j = start; j < argc && argv[j][0] != '-'; j++) {
-		const char **g =
-			realloc(a->ctrf, (a->o.nctrf + 1) * sizeof(*a->ctrf));
-		if (g == NULL)
+		if (emit_add_ctrf(a, argv[j]) < 0)
 			return -1;
-		a->ctrf = g;
-		a->ctrf[a->o.nctrf++] = argv[j];
 		*i = j;
 	}
 	return 0;
 }
 
+/* Sets the boolean flag f names; false when f is none of them. */
+static bool emit_bool_flag(emit_args *a, const char *f)
+{
+	if (strcmp(f, "--full") == 0)
+		a->o.full = true;
+	else if (strcmp(f, "--allow-mutable-validator-tags") == 0)
+		a->o.allow_mutable_validator_tags = true;
+	else if (strcmp(f, "--no-sign") == 0)
+		a->sign = false;
+	else if (strcmp(f, "--sign") == 0)
+		a->sign = true;
+	else
+		return false;
+	return true;
+}
+
 /* Parses argv; returns 0 or the usage exit status. */
 static int emit_parse(emit_args *a, int argc, char **argv)
 {
+	const cmd_flag valued[] = {
+		{"--recipe", &a->o.recipe_path},
+		{"--snapshot", &a->o.snapshot_path},
+		{"--bom", &a->o.bom_path},
+		{"--validator-catalog", &a->o.catalog_path},
+		{"-o", &a->o.out_dir},
+		{"--output", &a->o.out_dir},
+		{"--push", &a->push},
+		{"--ref", &a->ref},
+		{NULL, NULL},
+	};
+
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
-		bool has = i + 1 < argc;
 		int k = cmd_sign_flag(&a->sf, argc, argv, &i);
-		if (k < 0)
-			return cmd_usage_error("emit", "%s needs a value", f);
 		if (k == 0)
 			k = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (k < 0)
 			return cmd_usage_error("emit", "%s needs a value", f);
-		if (k > 0)
+		if (k == 0)
+			k = cmd_flag_take(valued, argc, argv, &i);
+		if (k > 0 || (k == 0 && emit_bool_flag(a, f)))
 			continue;
-		if (strcmp(f, "--recipe") == 0 && has)
-			a->o.recipe_path = argv[++i];
-		else if (strcmp(f, "--snapshot") == 0 && has)
-			a->o.snapshot_path = argv[++i];
-		else if (strcmp(f, "--ctrf") == 0) {
+		if (k == 0 && (strcmp(f, "--ctrf") == 0 ||
+			       strncmp(f, "--ctrf=", 7) == 0)) {
 			if (emit_take_ctrf(a, argc, argv, &i) < 0)
 				return cmd_usage_error("emit",
 						       "--ctrf needs a file or "
 						       "directory");
-		} else if (strcmp(f, "--bom") == 0 && has)
-			a->o.bom_path = argv[++i];
-		else if (strcmp(f, "--validator-catalog") == 0 && has)
-			a->o.catalog_path = argv[++i];
-		else if ((strcmp(f, "-o") == 0 || strcmp(f, "--output") == 0) &&
-			 has)
-			a->o.out_dir = argv[++i];
-		else if (strcmp(f, "--full") == 0)
-			a->o.full = true;
-		else if (strcmp(f, "--allow-mutable-validator-tags") == 0)
-			a->o.allow_mutable_validator_tags = true;
-		else if (strcmp(f, "--no-sign") == 0)
-			a->sign = false;
-		else if (strcmp(f, "--sign") == 0)
-			a->sign = true;
-		else if (strcmp(f, "--push") == 0 && has)
-			a->push = argv[++i];
-		else if (strcmp(f, "--ref") == 0 && has)
-			a->ref = argv[++i];
-		else
-			return cmd_usage_error("emit",
-					       "unknown or incomplete "
-					       "option '%s'",
-					       f);
+			continue;
+		}
+		return cmd_usage_error("emit",
+				       "unknown or incomplete option '%s'", f);
 	}
 	if (a->o.recipe_path == NULL || a->o.snapshot_path == NULL ||
 	    a->o.nctrf == 0 || a->o.out_dir == NULL)

@@ -115,19 +115,20 @@ static void item_void(ledger_item *it, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Reads the value of option argv[*i]; 64 when it is missing. */
-static int opt_value(const char **out, int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		return cmd_usage_error("ledger", "%s needs a value", argv[*i]);
-	*out = argv[++*i];
-	return 0;
-}
-
 /* Parses argv into `a`; returns 0 or the usage exit status. */
 static int args_parse(ledger_args *a, int argc, char **argv)
 {
 	const char *f = NULL, *jobs = NULL;
+	const cmd_flag valued[] = {
+		{"--root", &a->root},
+		{"--trusted-root", &a->v.trusted_root},
+		{"--cache", &a->v.cache},
+		{"--jobs", &jobs},
+		{"--format", &f},
+		{"-o", &a->out},
+		{"--output", &a->out},
+		{NULL, NULL},
+	};
 	bool dashdash = false;
 	int rc = 0;
 
@@ -151,27 +152,21 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 			a->recipes[a->n_recipes++] = s;
 		else if (strcmp(s, "--") == 0)
 			dashdash = true;
-		else if (strcmp(s, "--root") == 0)
-			rc = opt_value(&a->root, argc, argv, &i);
 		else if (strcmp(s, "--verify") == 0)
 			a->v.verify = true;
-		else if (strcmp(s, "--trusted-root") == 0)
-			rc = opt_value(&a->v.trusted_root, argc, argv, &i);
-		else if (strcmp(s, "--cache") == 0)
-			rc = opt_value(&a->v.cache, argc, argv, &i);
 		else if (strcmp(s, "--offline") == 0)
 			a->v.offline = true;
-		else if (strcmp(s, "--jobs") == 0)
-			rc = opt_value(&jobs, argc, argv, &i);
-		else if (strcmp(s, "--format") == 0)
-			rc = opt_value(&f, argc, argv, &i);
-		else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0)
-			rc = opt_value(&a->out, argc, argv, &i);
 		else if (strcmp(s, "--show-identities") == 0)
 			a->show_identities = true;
-		else
-			rc = cmd_usage_error("ledger", "unknown option '%s'",
-					     s);
+		else {
+			k = cmd_flag_take(valued, argc, argv, &i);
+			if (k < 0)
+				rc = cmd_usage_error("ledger",
+						     "%s needs a value", s);
+			else if (k == 0)
+				rc = cmd_usage_error("ledger",
+						     "unknown option '%s'", s);
+		}
 	}
 	if (rc != 0)
 		return rc;

@@ -35,28 +35,20 @@ typedef struct pull_args {
 	cmd_registry_flags reg;
 } pull_args;
 
-static int pull_value_flag(pull_args *a, int argc, char **argv, int *i)
-{
-	static const char *names[] = {"--to", "--cache", "--format", "-o"};
-	const char **slots[] = {&a->to, &a->cache, &a->format, &a->output};
-
-	for (int k = 0; k < 4; k++) {
-		if (strcmp(argv[*i], names[k]) != 0)
-			continue;
-		if (*i + 1 >= argc)
-			return -1;
-		*slots[k] = argv[++*i];
-		return 1;
-	}
-	return 0;
-}
-
 static int pull_parse(pull_args *a, int argc, char **argv)
 {
+	const cmd_flag valued[] = {
+		{"--to", &a->to},
+		{"--cache", &a->cache},
+		{"--format", &a->format},
+		{"-o", &a->output},
+		{NULL, NULL},
+	};
+
 	for (int i = 1; i < argc; i++) {
 		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (r == 0)
-			r = pull_value_flag(a, argc, argv, &i);
+			r = cmd_flag_take(valued, argc, argv, &i);
 		if (r < 0)
 			return cmd_usage_error("pull", "%s needs a value",
 					       argv[i]);
@@ -74,7 +66,9 @@ static int pull_parse(pull_args *a, int argc, char **argv)
 		else
 			return cmd_usage_error("pull", "one REF only");
 	}
-	if (a->ref == NULL || a->to == NULL)
+	/* --to= (or --to "") names no directory: a usage error, as push's
+	 * empty --to is, rather than a failure after the download. */
+	if (a->ref == NULL || a->to == NULL || a->to[0] == '\0')
 		return cmd_usage_error("pull", "pull needs REF and --to DIR");
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
 		return cmd_usage_error("pull", "--format is text or json");

@@ -139,26 +139,23 @@ typedef struct push_args {
 
 static int push_parse(push_args *a, int argc, char **argv)
 {
+	const cmd_flag valued[] = {
+		{"--to", &a->to},
+		{"--format", &a->format},
+		{"-o", &a->output},
+		{NULL, NULL},
+	};
+
 	for (int i = 1; i < argc; i++) {
 		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
+		if (r == 0)
+			r = cmd_flag_take(valued, argc, argv, &i);
 		if (r < 0)
 			return cmd_usage_error("push", "%s needs a value",
 					       argv[i]);
 		if (r > 0)
 			continue;
-		if ((strcmp(argv[i], "--to") == 0 ||
-		     strcmp(argv[i], "--format") == 0 ||
-		     strcmp(argv[i], "-o") == 0) &&
-		    i + 1 >= argc)
-			return cmd_usage_error("push", "%s needs a value",
-					       argv[i]);
-		if (strcmp(argv[i], "--to") == 0)
-			a->to = argv[++i];
-		else if (strcmp(argv[i], "--format") == 0)
-			a->format = argv[++i];
-		else if (strcmp(argv[i], "-o") == 0)
-			a->output = argv[++i];
-		else if (argv[i][0] == '-')
+		if (argv[i][0] == '-')
 			return cmd_usage_error("push", "unknown flag '%s'",
 					       argv[i]);
 		else if (a->out == NULL)

@@ -17,8 +17,13 @@
 
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 {
+	const cmd_flag valued[] = {
+		{"--registry-username", &f->username},
+		{"--registry-ca", &f->ca_file},
+		{"--docker-config", &f->docker_config},
+		{NULL, NULL},
+	};
 	const char *a = argv[*i];
-	const char **slot = NULL;
 
 	if (strcmp(a, "--registry-plain-http") == 0) {
 		f->plain_http = true;
@@ -32,18 +37,7 @@ int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 		f->password_stdin = true;
 		return 1;
 	}
-	if (strcmp(a, "--registry-username") == 0)
-		slot = &f->username;
-	else if (strcmp(a, "--registry-ca") == 0)
-		slot = &f->ca_file;
-	else if (strcmp(a, "--docker-config") == 0)
-		slot = &f->docker_config;
-	else
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*slot = argv[++*i];
-	return 1;
+	return cmd_flag_take(valued, argc, argv, i);
 }
 
 int cmd_registry_check(const cmd_registry_flags *f, const char *command)

@@ -154,6 +154,7 @@ int cmd_sign(int argc, char **argv)
 	cmd_sign_flags sf;
 	cmd_evidence_signed oc;
 	const char *input = NULL, *ref = NULL;
+	const cmd_flag valued[] = {{"--ref", &ref}, {NULL, NULL}};
 	char ptr_path[4096], sbdir[4200], *dest = NULL, *tmp = NULL;
 	ld_pointer *p = NULL;
 	bool relocate = false;
@@ -172,12 +173,12 @@ int cmd_sign(int argc, char **argv)
 		if (k < 0)
 			return cmd_usage_error("sign", "%s needs a value",
 					       argv[i]);
+		if (k == 0)
+			k = cmd_flag_take(valued, argc, argv, &i);
 		if (k > 0)
 			continue;
 		if (strcmp(argv[i], "--relocate") == 0)
 			relocate = true;
-		else if (strcmp(argv[i], "--ref") == 0 && i + 1 < argc)
-			ref = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error("sign", "unknown option '%s'",
 					       argv[i]);

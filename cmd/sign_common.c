@@ -25,30 +25,23 @@ void cmd_sign_flags_init(cmd_sign_flags *f)
 
 int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 {
-	static const char *const valued[] = {
-		"--identity-token", "--fulcio-url", "--rekor-url",
-		"--rekor-version",  "--tsa-url",    "--signing-config",
-		"--trusted-root",
+	const cmd_flag valued[] = {
+		{"--identity-token", &f->identity_token},
+		{"--fulcio-url", &f->fulcio_url},
+		{"--rekor-url", &f->rekor_url},
+		{"--rekor-version", &f->rekor_version},
+		{"--tsa-url", &f->tsa_url},
+		{"--signing-config", &f->signing_config},
+		{"--trusted-root", &f->trusted_root},
+		{NULL, NULL},
 	};
 	const char *a = argv[*i];
-	const char **slots[] = {&f->identity_token, &f->fulcio_url,
-				&f->rekor_url,	    &f->rekor_version,
-				&f->tsa_url,	    &f->signing_config,
-				&f->trusted_root};
 
 	if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) {
 		f->yes = true;
 		return 1;
 	}
-	for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
-		if (strcmp(a, valued[k]) != 0)
-			continue;
-		if (*i + 1 >= argc)
-			return -1;
-		*slots[k] = argv[++*i];
-		return 1;
-	}
-	return 0;
+	return cmd_flag_take(valued, argc, argv, i);
 }
 
 const char *cmd_sign_flags_help(void)

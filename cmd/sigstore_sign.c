@@ -68,6 +68,7 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	ev_token *tok = NULL;
 	ae_err err = {0};
 	const char *bundle = NULL, *file = NULL;
+	const cmd_flag valued[] = {{"--bundle", &bundle}, {NULL, NULL}};
 	bool in_toto = false;
 	int rc, i;
 
@@ -83,12 +84,12 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 		if (k < 0)
 			return cmd_usage_error("sigstore sign-bundle",
 					       "%s needs a value", argv[i]);
+		if (k == 0)
+			k = cmd_flag_take(valued, argc, argv, &i);
 		if (k > 0)
 			continue;
 		if (strcmp(argv[i], "--in-toto") == 0)
 			in_toto = true;
-		else if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc)
-			bundle = argv[++i];
 		else if (strcmp(argv[i], "--staging") == 0)
 			return cmd_usage_error(
 				"sigstore sign-bundle",

@@ -45,47 +45,54 @@ static void vb_usage(FILE *f)
 	      f);
 }
 
+#define VB_NFLAGS 6 /* the value flags of vb_parse */
+
+/* Takes the value flag argv[*i] names: 1 taken, 0 none of them, else the
+ * usage exit status (a missing value; a flag given twice, which the
+ * conformance protocol never does, is refused rather than overridden). */
+static int vb_take(const cmd_flag *flags, int argc, char **argv, int *i)
+{
+	const char *seen[VB_NFLAGS];
+	const char *a = argv[*i];
+	int k;
+
+	for (size_t j = 0; j < VB_NFLAGS; j++)
+		seen[j] = *flags[j].value;
+	k = cmd_flag_take(flags, argc, argv, i);
+	if (k < 0)
+		return cmd_usage_error("sigstore verify-bundle",
+				       "%s needs a value", a);
+	for (size_t j = 0; k > 0 && j < VB_NFLAGS; j++)
+		if (seen[j] != NULL && *flags[j].value != seen[j])
+			return cmd_usage_error("sigstore verify-bundle",
+					       "%s given twice", flags[j].name);
+	return k;
+}
+
 /* Reads argv into `o`; returns -1 when done, else an exit status. */
 static int vb_parse(vb_opts *o, int argc, char **argv)
 {
-	static const struct {
-		const char *flag;
-		size_t off;
-	} flags[] = {
-		{"--bundle", offsetof(vb_opts, bundle)},
-		{"--certificate-identity", offsetof(vb_opts, identity)},
-		{"--certificate-identity-regexp",
-		 offsetof(vb_opts, identity_re)},
-		{"--certificate-oidc-issuer", offsetof(vb_opts, issuer)},
-		{"--key", offsetof(vb_opts, key)},
-		{"--trusted-root", offsetof(vb_opts, trusted_root)},
+	const cmd_flag flags[VB_NFLAGS + 1] = {
+		{"--bundle", &o->bundle},
+		{"--certificate-identity", &o->identity},
+		{"--certificate-identity-regexp", &o->identity_re},
+		{"--certificate-oidc-issuer", &o->issuer},
+		{"--key", &o->key},
+		{"--trusted-root", &o->trusted_root},
+		{NULL, NULL},
 	};
-	int i;
+	int i, k;
 
 	for (i = 1; i < argc; i++) {
-		bool hit = false;
 		if (strcmp(argv[i], "--staging") == 0) {
 			o->staging = true;
 			continue;
 		}
-		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
-			const char **slot;
-			if (strcmp(argv[i], flags[k].flag) != 0)
-				continue;
-			if (i + 1 >= argc)
-				return cmd_usage_error("sigstore verify-bundle",
-						       "%s needs a value",
-						       argv[i]);
-			slot = (const char **)((char *)o + flags[k].off);
-			if (*slot != NULL)
-				return cmd_usage_error("sigstore verify-bundle",
-						       "%s given twice",
-						       argv[i]);
-			*slot = argv[++i];
-			hit = true;
-		}
-		if (hit)
+		k = vb_take(flags, argc, argv, &i);
+		if (k == 1)
 			continue;
+		if (k != 0)
+			return k;
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error("sigstore verify-bundle",
 					       "unknown option '%s'", argv[i]);

@@ -139,10 +139,7 @@ int cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* Finds the flag table entry argv[*i] names and stores its value; 1 when
- * done, 0 when argv[*i] is no flag of the table, -1 when the value is
- * missing. */
-static int args_flag(const cmd_flag *flags, int argc, char **argv, int *i)
+int cmd_flag_take(const cmd_flag *flags, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
 
@@ -178,7 +175,7 @@ int cmd_args_parse(const char *command, int argc, char **argv,
 			continue;
 		}
 		if (!only_pos && argv[i][0] == '-' && argv[i][1] != '\0') {
-			k = args_flag(flags, argc, argv, &i);
+			k = cmd_flag_take(flags, argc, argv, &i);
 			if (k == 0)
 				return cmd_usage_error(
 					command, "%s: unknown option '%s'",

@@ -58,47 +58,26 @@ typedef struct verify_args {
 	ev_verify_opts o;
 } verify_args;
 
-/* Consumes a flag that takes a value: 1 consumed, 0 not one of these, -1
- * the value is missing. */
-static int verify_value_flag(verify_args *a, int argc, char **argv, int *i)
-{
-	static const char *names[] = {"--format",
-				      "-t",
-				      "-o",
-				      "--output",
-				      "--expected-issuer",
-				      "--expected-identity-regexp",
-				      "--trusted-root",
-				      "--cache",
-				      "--bundle"};
-	const char **slots[] = {&a->format,
-				&a->format,
-				&a->output,
-				&a->output,
-				&a->o.expected_issuer,
-				&a->o.expected_identity_re,
-				&a->o.trusted_root,
-				&a->cache,
-				&a->bundle};
-
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		if (strcmp(argv[*i], names[k]) != 0)
-			continue;
-		if (*i + 1 >= argc)
-			return -1;
-		*slots[k] = argv[++*i];
-		return 1;
-	}
-	return 0;
-}
-
 static int verify_parse(verify_args *a, int argc, char **argv)
 {
+	const cmd_flag valued[] = {
+		{"--format", &a->format},
+		{"-t", &a->format},
+		{"-o", &a->output},
+		{"--output", &a->output},
+		{"--expected-issuer", &a->o.expected_issuer},
+		{"--expected-identity-regexp", &a->o.expected_identity_re},
+		{"--trusted-root", &a->o.trusted_root},
+		{"--cache", &a->cache},
+		{"--bundle", &a->bundle},
+		{NULL, NULL},
+	};
+
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
 		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (r == 0)
-			r = verify_value_flag(a, argc, argv, &i);
+			r = cmd_flag_take(valued, argc, argv, &i);
 		if (r < 0)
 			return cmd_usage_error("verify", "%s needs a value", f);
 		if (r > 0)
