@@ -169,6 +169,18 @@ if reg_start "$W/basic" --auth; then
 		--registry-username "$REG_USER" --registry-password-stdin <"$W/pw" >"$T_OUT" 2>"$T_ERR"
 	T_RC=$?
 	expect_rc 0 "basic auth with --registry-password-stdin"
+	# a layer over 1 MiB is hashed while it uploads: PATCH and PUT
+	# authenticate like the rest
+	ae push "$W/big" --to "$REG_HOST/ev/abig:v1" --registry-plain-http --format json \
+		--registry-username "$REG_USER" --registry-password-stdin <"$W/pw" >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "a streamed layer pushes with basic auth"
+	DB=$(jq -r .digest "$T_OUT" 2>/dev/null)
+	ae pull "$REG_HOST/ev/abig@$DB" --to "$W/bbig" --cache "$W/cbig" --registry-plain-http \
+		--registry-username "$REG_USER" --registry-password-stdin <"$W/pw" >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "and pulls back"
+	cmp -s "$W/bbig/bom.cdx.json" "$W/big/summary-bundle/bom.cdx.json" && ok "intact" || bad "streamed layer with basic auth"
 	printf 'nope\n' | ae push "$W/out" --to "$REG_HOST/ev/a:v1" --registry-plain-http \
 		--registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
 	T_RC=$?
@@ -206,6 +218,12 @@ if reg_start "$W/token" --token; then
 		--registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
 	T_RC=$?
 	expect_rc 0 "push through the bearer token flow"
+	printf '%s\n' "$REG_PASS" | ae push "$W/big" --to "$REG_HOST/ev/tbig:v1" --registry-plain-http \
+		--registry-username "$REG_USER" --registry-password-stdin --format json >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "a streamed layer pushes through the bearer token flow"
+	DT=$(jq -r .digest "$T_OUT" 2>/dev/null)
+	[ "$DT" = "$DB" ] && ok "to the digest it had with basic auth" || bad "streamed digest with a token" "$DT"
 	printf '%s\n' "$REG_PASS" | ae pull "$REG_HOST/ev/t@$D" --to "$W/tp" --cache "$W/ct" \
 		--registry-plain-http --registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
 	T_RC=$?
@@ -222,6 +240,11 @@ if reg_start "$W/tls" --tls --auth; then
 		--registry-username "$REG_USER" --registry-password-stdin >"$T_OUT" 2>"$T_ERR"
 	T_RC=$?
 	expect_rc 0 "push over TLS with --registry-ca"
+	printf '%s\n' "$REG_PASS" | ae push "$W/big" --to "$REG_HOST/ev/sbig:v1" --registry-ca "$REG_CA" \
+		--registry-username "$REG_USER" --registry-password-stdin --format json >"$T_OUT" 2>"$T_ERR"
+	T_RC=$?
+	expect_rc 0 "a streamed layer pushes over TLS"
+	[ "$(jq -r .digest "$T_OUT" 2>/dev/null)" = "$DB" ] && ok "to the same digest" || bad "streamed digest over TLS"
 	run pull "$REG_HOST/ev/s@$D" --to "$W/sp" --cache "$W/cs"
 	expect_rc 2 "an unknown CA is refused"
 	printf '%s\n' "$REG_PASS" | ae pull "$REG_HOST/ev/s@$D" --to "$W/sp" --cache "$W/cs" \
