@@ -360,10 +360,10 @@ done:
 	return rc;
 }
 
-/* 0 with *likely_out when `tag` names an artifact of ours whose layer
- * has `size` bytes: the push is then probably a re-push, worth hashing
- * first so that HEAD can skip the layer. A hint only: whatever fails or
- * looks different (no tag yet, an index, a registry error) says no. */
+/* *likely_out when `tag` names an artifact of ours whose layer has
+ * `size` bytes: the push is then probably a re-push, worth hashing first
+ * so that HEAD can skip the layer. A hint only: whatever fails or looks
+ * different (no tag yet, an index, a registry error) says no. */
 static void push_repush_hint(bool *likely_out, oci_client *c, const char *tag,
 			     uint64_t size)
 {
@@ -377,7 +377,13 @@ static void push_repush_hint(bool *likely_out, oci_client *c, const char *tag,
 	if (r == NULL || m == NULL || tag == NULL || *tag == '\0')
 		goto done;
 	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", c->repo, tag);
-	if (oci__req_init(r, c, "GET", path, &ignored) < 0)
+	/* HEAD first: a new tag costs no GET, which Docker Hub would count
+	 * against the pull rate limit */
+	if (oci__req_init(r, c, "HEAD", path, &ignored) < 0)
+		goto done;
+	r->accept = OCI_MT_MANIFEST;
+	if (oci__send(c, r, false, &ignored) < 0 || r->status != 200 ||
+	    oci__req_init(r, c, "GET", path, &ignored) < 0)
 		goto done;
 	r->accept = OCI_MT_MANIFEST;
 	r->resp = &body;
