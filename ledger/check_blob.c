@@ -19,70 +19,60 @@
 #include <git2/sys/odb_backend.h>
 #include <string.h>
 
-/* Reads through the first backend that has a header for `id`. *found is
- * false (rc 0) when none has. */
+/* The size of a blob that no pack entry gave. */
+#define SIZE_UNKNOWN UINT64_MAX
+
+/* Reads `id` through the first backend that holds it. With its size
+ * unknown, each backend is asked for the header first, so that a blob past
+ * the cap is refused unread; with the size known from its pack entry the
+ * read itself is the probe. *found is false (rc 0) when no backend holds
+ * it, or when the database is unusual enough that the general path must
+ * answer (and word the error). */
 static int blob_from_backends(ld__blob *out, bool *found, git_odb *odb,
-			      const git_oid *id, size_t cap, const char *shown,
-			      ae_err *err)
-{
-	size_t nb = git_odb_num_backends(odb);
-	git_odb_backend *b = NULL;
-	git_object_t type = GIT_OBJECT_INVALID;
-	size_t size = 0;
-	size_t i;
-
-	*found = false;
-	for (i = 0; i < nb; i++) {
-		if (git_odb_get_backend(&b, odb, i) < 0 ||
-		    b->read_header == NULL || b->read == NULL)
-			return 0; /* an unusual database: the general path */
-		if (b->read_header(&size, &type, b, id) == 0)
-			break;
-	}
-	git_error_clear();
-	if (i == nb)
-		return 0;
-	*found = true;
-	if (type != GIT_OBJECT_BLOB)
-		return ae_fail(err, AE_EIO, "%s is not a blob", shown);
-	out->size = size;
-	if (size > cap)
-		return 0;
-	if (b->read(&out->data, &out->size, &type, b, id) < 0)
-		return ld__git_fail(err, AE_EIO, "cannot read a pointer blob");
-	out->backend = b;
-	if (type != GIT_OBJECT_BLOB || out->size != size)
-		return ae_fail(err, AE_EIO, "%s changed while read", shown);
-	return 0;
-}
-
-/* Reads the blob whose size its pack entry gave (`size`, and whether the
- * entry is a delta, whose type is learnt only now) through the first
- * backend that has it. *found is false (rc 0) when none has. */
-static int blob_sized(ld__blob *out, bool *found, git_odb *odb,
-		      const git_oid *id, uint64_t size, const char *shown,
-		      ae_err *err)
+			      const git_oid *id, uint64_t size, size_t cap,
+			      const char *shown, ae_err *err)
 {
 	size_t nb = git_odb_num_backends(odb);
 	git_object_t type = GIT_OBJECT_INVALID;
+	const bool probe = size == SIZE_UNKNOWN;
 
 	*found = false;
 	for (size_t i = 0; i < nb; i++) {
 		git_odb_backend *b = NULL;
+		size_t head = 0;
 		int rc;
-		if (git_odb_get_backend(&b, odb, i) < 0 || b->read == NULL)
+
+		if (git_odb_get_backend(&b, odb, i) < 0 || b->read == NULL ||
+		    (probe && b->read_header == NULL))
 			break;
+		if (probe) {
+			if (b->read_header(&head, &type, b, id) != 0)
+				continue;
+			git_error_clear();
+			*found = true;
+			if (type != GIT_OBJECT_BLOB)
+				return ae_fail(err, AE_EIO, "%s is not a blob",
+					       shown);
+			out->size = head;
+			size = head;
+			if (head > cap)
+				return 0;
+		}
 		rc = b->read(&out->data, &out->size, &type, b, id);
-		if (rc == GIT_ENOTFOUND)
+		if (!probe && rc == GIT_ENOTFOUND)
 			continue;
+		if (rc < 0 && probe)
+			return ld__git_fail(err, AE_EIO,
+					    "cannot read a pointer blob");
 		git_error_clear();
 		if (rc < 0)
-			break; /* the general path words the error */
+			break;
 		*found = true;
 		out->backend = b;
-		if (type != GIT_OBJECT_BLOB)
+		/* The header said blob: another type now is a change. */
+		if (type != GIT_OBJECT_BLOB && !probe)
 			return ae_fail(err, AE_EIO, "%s is not a blob", shown);
-		if (out->size != size)
+		if (type != GIT_OBJECT_BLOB || out->size != size)
 			return ae_fail(err, AE_EIO, "%s changed while read",
 				       shown);
 		return 0;
@@ -112,11 +102,13 @@ int ld__blob_read(ld__blob *out, git_odb *odb, ld__pack_reader *pr,
 			out->size = size > SIZE_MAX ? SIZE_MAX : (size_t)size;
 			return 0;
 		}
-		rc = blob_sized(out, &found, odb, id, size, shown, err);
+		rc = blob_from_backends(out, &found, odb, id, size, cap, shown,
+					err);
 		if (rc < 0 || found)
 			return rc;
 	}
-	rc = blob_from_backends(out, &found, odb, id, cap, shown, err);
+	rc = blob_from_backends(out, &found, odb, id, SIZE_UNKNOWN, cap, shown,
+				err);
 	if (rc < 0 || found)
 		return rc;
 	if (git_odb_read_header(&out->size, &type, odb, id) < 0)

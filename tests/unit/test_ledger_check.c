@@ -645,44 +645,64 @@ void test_ledger_check__pack_indexes_give_offsets_or_nothing(void)
 	T_ASSERT_MSG(err, "not a version 2 pack index");
 }
 
+/* Writes `n` blobs (blob i's text made by `text`), queues a job for each,
+ * and packs every one but blob `loose` (-1: none) into a new pack in
+ * `objdir`, whose name's hash goes to *hash. */
+static void pack_blobs(git_repository *repo, ld__entry *entries,
+		       ld__jobs *jobs, int n, int loose,
+		       int (*text)(char *out, size_t cap, int i),
+		       char objdir[4096], git_oid *hash)
+{
+	git_packbuilder *pb = NULL;
+	ld__loc loc = {0};
+	ae_err err = {0};
+	char buf[700];
+
+	memset(entries, 0, (size_t)n * sizeof(*entries));
+	T_ASSERT_INT(git_packbuilder_new(&pb, repo), 0);
+	for (int i = 0; i < n; i++) {
+		int len = text(buf, sizeof(buf), i);
+		T_ASSERT(len > 0 && (size_t)len < sizeof(buf));
+		T_ASSERT_INT(git_blob_create_from_buffer(&entries[i].oid, repo,
+							 buf, (size_t)len),
+			     0);
+		if (i != loose)
+			T_ASSERT_INT(git_packbuilder_insert(pb, &entries[i].oid,
+							    NULL),
+				     0);
+		T_ASSERT_INT(ld__jobs_add(jobs, (size_t)i, &entries[i], &loc,
+					  NULL, &err),
+			     0);
+	}
+	snprintf(objdir, 4096, "%sobjects/pack", git_repository_path(repo));
+	T_ASSERT_INT(git_packbuilder_write(pb, objdir, 0, NULL, NULL), 0);
+	git_oid_cpy(hash, git_packbuilder_hash(pb));
+	git_packbuilder_free(pb);
+}
+
+static int short_text(char *out, size_t cap, int i)
+{
+	return snprintf(out, cap, "pointer %d", i);
+}
+
 /* Jobs are sorted by their blobs' places in the pack, from its end back;
  * a blob in no pack keeps its order after the packed ones. */
 void test_ledger_check__jobs_are_sorted_in_pack_order(void)
 {
 	enum { N = LD__PACK_ORDER_MIN + 6 };
 	git_repository *repo = ledger_repo(0);
-	git_packbuilder *pb = NULL;
 	ld__entry entries[N];
 	ld__jobs jobs = {0};
-	ld__loc loc = {0};
 	ae_buf buf = AE_BUF_INIT(LD__PACK_IDX_MAX);
 	ld__pack_idx idx;
 	ld__packs packs = {0};
-	char objdir[4096], text[32], name[128];
+	git_oid hash;
+	char objdir[4096], name[128];
 	int64_t prev = INT64_MAX;
 	ae_err err = {0};
 
-	memset(entries, 0, sizeof(entries));
-	T_ASSERT_INT(git_packbuilder_new(&pb, repo), 0);
-	for (int i = 0; i < N; i++) {
-		snprintf(text, sizeof(text), "pointer %d", i);
-		T_ASSERT_INT(git_blob_create_from_buffer(&entries[i].oid, repo,
-							 text, strlen(text)),
-			     0);
-		if (i != 3) /* blob 3 stays loose */
-			T_ASSERT_INT(git_packbuilder_insert(pb, &entries[i].oid,
-							    NULL),
-				     0);
-		T_ASSERT_INT(ld__jobs_add(&jobs, (size_t)i, &entries[i], &loc,
-					  NULL, &err),
-			     0);
-	}
-	snprintf(objdir, sizeof(objdir), "%sobjects/pack",
-		 git_repository_path(repo));
-	T_ASSERT_INT(git_packbuilder_write(pb, objdir, 0, NULL, NULL), 0);
-	snprintf(name, sizeof(name), "pack-%s.idx",
-		 git_oid_tostr_s(git_packbuilder_hash(pb)));
-	git_packbuilder_free(pb);
+	pack_blobs(repo, entries, &jobs, N, 3, short_text, objdir, &hash);
+	snprintf(name, sizeof(name), "pack-%s.idx", git_oid_tostr_s(&hash));
 
 	ld__jobs_pack_order(&jobs, &packs, repo);
 	T_ASSERT_INT(jobs.n, N);
@@ -804,6 +824,22 @@ void test_ledger_check__pack_entries_give_sizes(void)
 	ld__pack_reader_dispose(&pr);
 }
 
+/* A pointer file's text, close to its neighbours' so the pack deltas it. */
+static int packed_pointer_text(char *out, size_t cap, int i)
+{
+	return snprintf(out, cap,
+			"attestations:\n  - attestedAt: x\n"
+			"    bundle:\n      digest: sha256:%064d\n"
+			"      oci: ghcr.io/acme/aicr-evidence:r-%d\n"
+			"      predicateType: https://aicr.run/"
+			"recipe-evidence/v3\n    signer:\n"
+			"      identity: signer%d@example.com\n"
+			"      issuer: https://github.com/login/"
+			"oauth\n      rekorLogIndex: %d\n"
+			"recipe: recipe-%d\nschemaVersion: 1.0.0\n",
+			i, i, i % 7, 1000 + i, i % 5);
+}
+
 /* In a real pack with deltas, every blob read with the sizes of its pack
  * entry is the blob libgit2 reads; one past the cap is left unread with
  * its size; an entry that disagrees with the object is an error. */
@@ -811,45 +847,18 @@ void test_ledger_check__blobs_sized_from_pack_entries(void)
 {
 	enum { N = LD__PACK_ORDER_MIN + 16 };
 	git_repository *repo = ledger_repo(0);
-	git_packbuilder *pb = NULL;
 	git_odb *odb = NULL;
 	ld__entry entries[N];
 	ld__jobs jobs = {0};
 	ld__packs packs = {0};
 	ld__pack_reader pr;
-	ld__loc loc = {0};
-	char objdir[4096], text[700];
+	git_oid hash;
+	char objdir[4096];
 	ae_err err = {0};
 	int deltas = 0;
 
-	memset(entries, 0, sizeof(entries));
 	T_ASSERT_INT(git_repository_odb(&odb, repo), 0);
-	T_ASSERT_INT(git_packbuilder_new(&pb, repo), 0);
-	for (int i = 0; i < N; i++) {
-		int len = snprintf(text, sizeof(text),
-				   "attestations:\n  - attestedAt: x\n"
-				   "    bundle:\n      digest: sha256:%064d\n"
-				   "      oci: ghcr.io/acme/aicr-evidence:r-%d\n"
-				   "      predicateType: https://aicr.run/"
-				   "recipe-evidence/v3\n    signer:\n"
-				   "      identity: signer%d@example.com\n"
-				   "      issuer: https://github.com/login/"
-				   "oauth\n      rekorLogIndex: %d\n"
-				   "recipe: recipe-%d\nschemaVersion: 1.0.0\n",
-				   i, i, i % 7, 1000 + i, i % 5);
-		T_ASSERT_INT(git_blob_create_from_buffer(&entries[i].oid, repo,
-							 text, (size_t)len),
-			     0);
-		T_ASSERT_INT(git_packbuilder_insert(pb, &entries[i].oid, NULL),
-			     0);
-		T_ASSERT_INT(ld__jobs_add(&jobs, (size_t)i, &entries[i], &loc,
-					  NULL, &err),
-			     0);
-	}
-	snprintf(objdir, sizeof(objdir), "%sobjects/pack",
-		 git_repository_path(repo));
-	T_ASSERT_INT(git_packbuilder_write(pb, objdir, 0, NULL, NULL), 0);
-	git_packbuilder_free(pb);
+	pack_blobs(repo, entries, &jobs, N, -1, packed_pointer_text, objdir, &hash);
 	T_ASSERT_INT(git_odb_refresh(odb), 0);
 	ld__jobs_pack_order(&jobs, &packs, repo);
 	ld__pack_reader_init(&pr, &packs);
