@@ -55,7 +55,9 @@ static void main_usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name,
 			commands[i].summary);
-	fputs("\n'aicr-evidence <command> --help' shows a command's options.\n",
+	fputs("\n'aicr-evidence <command> --help' shows a command's options.\n"
+	      "A flag's value may follow it (--flag VALUE) or join it\n"
+	      "(--flag=VALUE).\n",
 	      f);
 }
 

@@ -224,4 +224,11 @@ sigstore verify-bundle|sigstore verify-bundle --bundle=$W/b.json --key=$W/k.pem 
 EOF
 [ ! -e "$W/o4" ] && ok "an unknown flag stops emit before it writes" || bad "an unknown flag stops emit before it writes"
 
+# The top-level help says so, where a user looks first.
+if "$AE_BIN" --help | tr '\n' ' ' | grep -q -- '--flag=VALUE'; then
+	ok "--help names the --flag=VALUE form"
+else
+	bad "--help names the --flag=VALUE form"
+fi
+
 t_end
