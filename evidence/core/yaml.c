@@ -18,9 +18,14 @@
 #include <string.h>
 #include <yaml.h>
 
+/* Maps up to this many keys are checked for a duplicate by a scan; longer
+ * ones get a set (ae_strset), so the check stays linear (issue 24). */
+#define YAML_KEYSET_MIN 16
+
 typedef struct yaml_builder {
 	ae_yaml_node *stack[AE_YAML_MAX_DEPTH + 1];
 	char *pending_key[AE_YAML_MAX_DEPTH + 1]; /* map awaiting its value */
+	ae_strset keys[AE_YAML_MAX_DEPTH + 1];	  /* keys of a long open map */
 	size_t depth;
 	size_t nodes;
 	ae_yaml_node *root;
@@ -103,12 +108,33 @@ ae_yaml_node *ae_yaml_node_new(ae_yaml_kind kind, size_t line)
 	return n;
 }
 
+/* Whether `key` repeats a key of `map` (open at `level`): 1 it does, 0 it
+ * is new (and now recorded), AE_ERR out of memory. Linear over a document:
+ * short maps are scanned, long ones keep their keys in a set. */
+static int yaml_key_repeats(yaml_builder *b, size_t level,
+			    const ae_yaml_node *map, const char *key,
+			    ae_err *err)
+{
+	ae_strset *set = &b->keys[level];
+	int rc;
+
+	if (map->n < YAML_KEYSET_MIN)
+		return ae_yaml_map_get(map, key) != NULL;
+	for (size_t i = set->n; i < map->n; i++) {
+		rc = ae_strset_add(set, map->keys[i], err);
+		if (rc < 0)
+			return rc;
+	}
+	return ae_strset_has(set, key);
+}
+
 /* Places a finished node: as the root, as a map key or value, or as a
  * sequence item. Takes `node`. */
 static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
 {
 	ae_yaml_node *parent;
 	char *key;
+	int rc;
 
 	if (b->depth == 0) {
 		b->root = node;
@@ -135,13 +161,18 @@ static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
 				       "line %zu: empty (null) mapping key",
 				       line);
 		}
-		if (ae_yaml_map_get(parent, node->scalar) != NULL) {
+		rc = yaml_key_repeats(b, b->depth - 1, parent, node->scalar,
+				      err);
+		if (rc != 0) {
 			char r[AE_REPR_BUF];
-			int rc = ae_fail(err, AE_EINVAL,
-					 "line %zu: duplicate key %s",
-					 node->line,
-					 ae_repr(r, sizeof(r), node->scalar,
-						 node->scalar_len));
+			if (rc < 0) {
+				ae_yaml_free(node);
+				return rc;
+			}
+			rc = ae_fail(err, AE_EINVAL,
+				     "line %zu: duplicate key %s", node->line,
+				     ae_repr(r, sizeof(r), node->scalar,
+					     node->scalar_len));
 			ae_yaml_free(node);
 			return rc;
 		}
@@ -184,6 +215,7 @@ static int yaml_event(yaml_builder *b, const yaml_event_t *ev, ae_err *err)
 	case YAML_MAPPING_END_EVENT:
 		n = b->stack[--b->depth];
 		b->stack[b->depth] = NULL;
+		ae_strset_dispose(&b->keys[b->depth]);
 		return yaml_place(b, n, err);
 	default:
 		return ae_fail(err, AE_EINVAL,
@@ -253,6 +285,7 @@ static void yaml_builder_dispose(yaml_builder *b)
 		b->depth--;
 		free(b->pending_key[b->depth]);
 		ae_yaml_free(b->stack[b->depth]);
+		ae_strset_dispose(&b->keys[b->depth]);
 	}
 	ae_yaml_free(b->root);
 	b->root = NULL;
