@@ -83,24 +83,6 @@ done:
 	return rc;
 }
 
-/* The manifest.json digest, for the derived tag. */
-static void sign_manifest_digest(char out[AE_DIGEST_STR_LEN], const char *sbdir)
-{
-	char path[4300];
-	unsigned char sha[AE_SHA256_LEN];
-	ae_buf b;
-	ae_err err = {0};
-
-	snprintf(path, sizeof(path), "%s/manifest.json", sbdir);
-	memset(sha, 0, sizeof(sha));
-	if (ae_read_file(&b, AT_FDCWD, path, EV_MANIFEST_MAX_BYTES, &err) ==
-	    0) {
-		ae_sha256(sha, b.data, b.len);
-		ae_buf_dispose(&b);
-	}
-	ae_digest_format(out, sha);
-}
-
 /* Signs and rewrites the pointer; *p_out is the signed pointer. */
 static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
 		    const char *ptr_path, const char *sbdir, const char *ref,
@@ -108,7 +90,6 @@ static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
 {
 	ld_pointer *old = NULL;
 	ld_pointer_fields f;
-	char md[AE_DIGEST_STR_LEN];
 	int rc;
 
 	rc = ld_pointer_read(&old, AT_FDCWD, ptr_path, err);
@@ -123,11 +104,6 @@ static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
 	if (rc == 0 && (ref == NULL || ref[0] == '\0'))
 		rc = ae_fail(err, AE_EINVAL,
 			     "the pointer names no OCI reference: pass --ref");
-	if (rc == 0) {
-		sign_manifest_digest(md, sbdir);
-		rc = cmd_evidence_tagged_ref(oc->oci, sizeof(oc->oci), ref,
-					     ld_pointer_recipe(old), md, err);
-	}
 	if (rc == 0)
 		rc = cmd_evidence_sign(oc, ref, sbdir, sf, err);
 	if (rc == 0 && ld_pointer_bundle_digest(old)[0] != '\0' &&
