@@ -5,10 +5,11 @@
  * as its signature referrer. The digest is known before the first request,
  * so a REF carrying @sha256:... must match it (a pointer signed offline
  * names it). Without a tag in REF the tag is the one OUT/pointer.yaml
- * already names for the repository, else `<recipe>-<32 hex of the artifact
- * digest>` (oci_tag_derive: the recipe name the bundle's predicate records,
- * never free text), the rule sign and emit use too, so the pointer names the
- * tag that was pushed and different artifacts never share a tag.
+ * names for this artifact in the repository, else `<recipe>-<32 hex of the
+ * artifact digest>` (oci_tag_derive: the recipe name the bundle's predicate
+ * records, never free text), the rule sign and emit use too, so the pointer
+ * names the tag that was pushed and different artifacts never share a
+ * tag.
  */
 #include "cmd/cmd.h"
 #include "ledger/ledger.h"
@@ -44,11 +45,12 @@ static int push_bundle_dir(char *out, size_t outsz, const char *dir)
 	return 0;
 }
 
-/* The tag OUT/pointer.yaml names for REF's repository, "" when there is
- * no pointer or it names another repository or no tag. A pointer that is
- * there but unreadable fails: it is not silently skipped. */
+/* The tag OUT/pointer.yaml names for REF's repository when it is this
+ * artifact's pointer (its bundle.digest is `digest`), "" otherwise. A
+ * pointer that is there but unreadable fails: it is not silently skipped. */
 static int push_pointer_tag(char tag[129], const char *outdir,
-			    const oci_ref *ref, ae_err *err)
+			    const oci_ref *ref, const char *digest,
+			    ae_err *err)
 {
 	char path[4200];
 	ld_pointer *p = NULL;
@@ -65,7 +67,8 @@ static int push_pointer_tag(char tag[129], const char *outdir,
 	}
 	if (rc < 0)
 		return rc;
-	if (oci_ref_parse(&named, ld_pointer_bundle_oci(p), &ignore) == 0 &&
+	if (strcmp(ld_pointer_bundle_digest(p), digest) == 0 &&
+	    oci_ref_parse(&named, ld_pointer_bundle_oci(p), &ignore) == 0 &&
 	    strcmp(named.registry, ref->registry) == 0 &&
 	    strcmp(named.repo, ref->repo) == 0)
 		memcpy(tag, named.tag, sizeof(named.tag));
@@ -74,28 +77,23 @@ static int push_pointer_tag(char tag[129], const char *outdir,
 }
 
 /* The tag to push under (issue 24 item 7, issue 20 item 5): REF's, else
- * the one OUT/pointer.yaml already names for this repository (what was
- * signed), else the one rule of cmd_evidence_tag over the artifact digest.
- * A REF tag that differs from the pointer's is refused: the pointer would
- * name a tag that was never pushed. */
+ * the one OUT/pointer.yaml names for this artifact in this repository
+ * (what sign or emit recorded, even under a tag of their REF), else the
+ * one rule of cmd_evidence_tag over the artifact digest -- which is what
+ * sign and emit derive too. Without a tag in REF the artifact is hashed
+ * first, so its digest is known here. */
 static int push_tag(char tag[129], const char *outdir, const oci_ref *ref,
 		    const char *bundle, const oci_artifact *art, ae_err *err)
 {
-	char named[129];
-	int rc = push_pointer_tag(named, outdir, ref, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
-	if (ref->tag[0] && named[0] && strcmp(ref->tag, named) != 0)
-		return ae_fail(err, AE_EINVAL,
-			       "%s/pointer.yaml names tag %s for this "
-			       "repository, not %s: push under that tag (or "
-			       "without one)",
-			       outdir, named, ref->tag);
-	if (named[0]) {
-		memcpy(tag, named, sizeof(named));
+	if (ref->tag[0] != '\0') {
+		memcpy(tag, ref->tag, sizeof(ref->tag));
 		return 0;
 	}
+	rc = push_pointer_tag(tag, outdir, ref, art->manifest_digest, err);
+	if (rc < 0 || tag[0] != '\0')
+		return rc;
 	return cmd_evidence_tag(tag, ref, bundle, art->manifest_digest, err);
 }
 
