@@ -71,24 +71,37 @@ bool ae_yaml_is_null(const ae_yaml_node *node)
 	       strcmp(node->scalar, "NULL") == 0;
 }
 
+/* True iff a node holding `n` entries has no room for one more: arrays
+ * grow 4, 8, 16, ... (as yaml_simple.c's), so building a long mapping is
+ * not a realloc per key -- which is quadratic where realloc copies (issue
+ * 24: 99,000 keys). Cannot fail. */
+static bool yaml_full(size_t n)
+{
+	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
 /* Appends `child` (and its key, for maps) to `parent`; takes both. */
 static int yaml_attach(ae_yaml_node *parent, char *key, ae_yaml_node *child,
 		       ae_err *err)
 {
+	size_t want = parent->n < 4 ? 4 : parent->n * 2;
 	ae_yaml_node **items;
 	char **keys;
 
-	items = realloc(parent->items, (parent->n + 1) * sizeof(*items));
-	if (items == NULL)
-		goto oom;
-	parent->items = items;
-	if (parent->kind == AE_YAML_MAP) {
-		keys = realloc(parent->keys, (parent->n + 1) * sizeof(*keys));
-		if (keys == NULL)
+	if (yaml_full(parent->n)) {
+		items = realloc(parent->items, want * sizeof(*items));
+		if (items == NULL)
 			goto oom;
-		parent->keys = keys;
-		parent->keys[parent->n] = key;
+		parent->items = items;
+		if (parent->kind == AE_YAML_MAP) {
+			keys = realloc(parent->keys, want * sizeof(*keys));
+			if (keys == NULL)
+				goto oom;
+			parent->keys = keys;
+		}
 	}
+	if (parent->kind == AE_YAML_MAP)
+		parent->keys[parent->n] = key;
 	parent->items[parent->n++] = child;
 	return 0;
 oom:
