@@ -49,8 +49,7 @@ static int push_bundle_dir(char *out, size_t outsz, const char *dir)
  * artifact's pointer (its bundle.digest is `digest`), "" otherwise. A
  * pointer that is there but unreadable fails: it is not silently skipped. */
 static int push_pointer_tag(char tag[129], const char *outdir,
-			    const oci_ref *ref, const char *digest,
-			    ae_err *err)
+			    const oci_ref *ref, const char *digest, ae_err *err)
 {
 	char path[4200];
 	ld_pointer *p = NULL;
