@@ -39,6 +39,14 @@ void cmd_error(const char *what, const ae_err *err);
 int cmd_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Parses a duration for --timeout and friends: digits with an optional
+ * unit, "ms", "s" (the default), "m" or "h" ("90", "90s", "2m", "500ms");
+ * "0" is no limit. Returns 0 with *ms_out set, or -1 (the caller reports
+ * a usage error) for anything else or past CMD_DURATION_MAX_S. Cannot
+ * fail otherwise. */
+#define CMD_DURATION_MAX_S (7u * 24u * 3600u) /* a week */
+int cmd_duration_parse(uint64_t *ms_out, const char *s);
+
 /* Prints "hint: ..." on stderr. */
 void cmd_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -188,6 +196,8 @@ int cmd_check(int argc, char **argv);
 /* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
 
 typedef struct cmd_registry_flags {
+	const char *timeout; /* --timeout DURATION: the whole command */
+	uint64_t timeout_ms; /* parsed by cmd_registry_check; 0: none */
 	const char *username;
 	bool password_stdin;
 	const char *docker_config;
@@ -201,8 +211,9 @@ typedef struct cmd_registry_flags {
  * a separate value), 0 when not a registry flag, -1 when the flag's value
  * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
-/* Refuses conflicting registry flags: 0, or the usage exit status (64). */
-int cmd_registry_check(const cmd_registry_flags *f, const char *command);
+/* Refuses conflicting registry flags and a bad --timeout (parsed into
+ * f->timeout_ms): 0, or the usage exit status (64). */
+int cmd_registry_check(cmd_registry_flags *f, const char *command);
 /* Builds the client (reads the password from stdin when asked; progress
  * bar on a TTY). `push` asks tokens for pull,push. */
 int cmd_registry_client(oci_client **out, const oci_ref *ref,
@@ -217,7 +228,9 @@ int cmd_pull(int argc, char **argv);
 /* Fills client options from the flags (the password read from stdin when
  * asked: *password_out, which `o` points into, is freed with
  * cmd_password_free after the last client is made). `push` asks tokens
- * for pull,push; a progress bar on a TTY. Codes of the password read. */
+ * for pull,push; a progress bar on a TTY; --timeout becomes the deadline
+ * of every request made with `o`, counted from this call. Codes of the
+ * password read. */
 int cmd_registry_opts(oci_client_opts *o, char **password_out,
 		      const cmd_registry_flags *f, bool push, ae_err *err);
 /* Wipes and frees a password. NULL is fine. Cannot fail. */
@@ -268,6 +281,11 @@ typedef struct cmd_fetched {
  * with out->http_status set and nothing left on disk. Thread-safe. */
 int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	      const char *digest, ae_err *err);
+/* cmd_fetch that ends by `deadline` too (the earlier of it and the
+ * fetcher's own): check's per-pointer --fetch-timeout. Past it:
+ * AE_ETRANSIENT. */
+int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
+		     const char *digest, ae_deadline deadline, ae_err *err);
 /* Removes a fetched tree before the fetcher goes (long runs). Cannot
  * fail. */
 void cmd_fetched_remove(cmd_fetched *x);
@@ -282,10 +300,13 @@ void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
  * (cmd/check_verify.c) ---- */
 
 /* Shared by the checker's worker threads; read-only after init. */
+#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
+
 typedef struct check_verifier {
-	cmd_fetcher fetch;
-	const char *trusted_root; /* additive to the embedded root */
-	char *password;		  /* --registry-password-stdin, wiped */
+	cmd_fetcher fetch;	   /* fetch.co.deadline: the run's --deadline */
+	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
+	const char *trusted_root;  /* additive to the embedded root */
+	char *password;		   /* --registry-password-stdin, wiped */
 } check_verifier;
 
 /* Prepares the verifier: `cache` (NULL: oci_cache_default) and a fresh

@@ -213,7 +213,7 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 {
 	const cmd_registry_flags *r = &a->reg;
-	char *argv[16];
+	char *argv[20];
 	int n = 0, status;
 
 	argv[n++] = "push";
@@ -231,6 +231,10 @@ static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 	if (r->docker_config != NULL) {
 		argv[n++] = "--docker-config";
 		argv[n++] = (char *)r->docker_config;
+	}
+	if (r->timeout != NULL) {
+		argv[n++] = "--timeout";
+		argv[n++] = (char *)r->timeout;
 	}
 	if (r->username != NULL) {
 		argv[n++] = "--registry-username";

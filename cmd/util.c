@@ -32,6 +32,35 @@ cmd_outcome cmd_outcome_from_rc(int rc)
 	return rc == AE_ETRANSIENT ? CMD_TRANSIENT : CMD_ERROR;
 }
 
+int cmd_duration_parse(uint64_t *ms_out, const char *s)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {{"ms", 1},
+		     {"s", 1000},
+		     {"m", 60000},
+		     {"h", 3600000},
+		     {"", 1000}};
+	uint64_t v = 0;
+	const char *p = s;
+
+	*ms_out = 0;
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > CMD_DURATION_MAX_S)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(p, units[i].unit) == 0) {
+			*ms_out = v * units[i].ms;
+			return *ms_out / 1000 > CMD_DURATION_MAX_S ? -1 : 0;
+		}
+	return -1;
+}
+
 void cmd_error(const char *what, const ae_err *err)
 {
 	const char *why = err && err->msg[0]

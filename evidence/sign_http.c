@@ -8,6 +8,7 @@
  * status handed back to the caller, who switches on what it expects.
  * (oci/ is the registry client; these services are not registries.)
  */
+#include "evidence/core/http.h"
 #include "evidence/internal.h"
 
 #include <curl/curl.h>
@@ -23,34 +24,24 @@ static void http_global_init(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* True iff `rest` (what follows "http://") starts with a loopback host
- * followed by ':', '/' or the end. */
-static bool http_host_is_loopback(const char *rest)
+/* The one URL policy (evidence/core/http.h): https, or plain http to a
+ * loopback host as libcurl parses it -- 127.0.0.1, localhost, [::1] --
+ * never userinfo. Every service request carries a secret (the identity
+ * token, the Actions request token) or leads to one being sent. */
+static int http_url_judge(ae_url *out, const char *url, ae_err *err)
 {
-	static const char *const hosts[] = {"127.0.0.1", "localhost", "[::1]"};
-
-	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
-		size_t n = strlen(hosts[i]);
-
-		if (strncmp(rest, hosts[i], n) == 0 &&
-		    (rest[n] == ':' || rest[n] == '/' || rest[n] == '\0'))
-			return true;
-	}
-	return false;
+	if (url == NULL || strlen(url) > EV_SIGN_URL_MAX_BYTES)
+		return ae_fail(err, AE_EINVAL, "service url too long");
+	return ae_url_check(out, url, NULL, NULL,
+			    AE_URL_PLAIN_LOOPBACK | AE_URL_SECRET,
+			    "service url", err);
 }
 
 bool ev__sign_url_allowed(const char *url)
 {
-	if (url == NULL || strlen(url) > EV_SIGN_URL_MAX_BYTES)
-		return false;
-	for (const char *p = url; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return false;
-	if (strncmp(url, "https://", 8) == 0)
-		return url[8] != '\0';
-	if (strncmp(url, "http://", 7) == 0)
-		return http_host_is_loopback(url + 7);
-	return false;
+	ae_url u;
+
+	return http_url_judge(&u, url, NULL) == 0;
 }
 
 /* libcurl write callback: appends to the capped buffer; a failed append
@@ -91,7 +82,7 @@ static void http_sleep_ms(long ms)
  * seconds (0 when absent) on CURLE_OK. */
 static CURLcode http_once_attempt(ae_buf *body, long *status,
 				  curl_off_t *retry_after, char *errbuf,
-				  const char *url, struct curl_slist *hdrs,
+				  const ae_url *url, struct curl_slist *hdrs,
 				  const void *req, size_t req_len)
 {
 	CURL *h = curl_easy_init();
@@ -100,14 +91,15 @@ static CURLcode http_once_attempt(ae_buf *body, long *status,
 	if (h == NULL)
 		return CURLE_OUT_OF_MEMORY;
 	errbuf[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, url);
+	/* the judged URL, its scheme only, no redirect (a bearer token
+	 * must never follow one), no proxy for loopback, time limits */
+	if (ae_http_target(h, url, (ae_deadline)AE_DEADLINE_NONE, req_len,
+			   NULL) < 0) {
+		curl_easy_cleanup(h);
+		return CURLE_FAILED_INIT;
+	}
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR,
-			 strncmp(url, "https://", 8) == 0 ? "https" : "http");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)EV_SIGN_HTTP_TIMEOUT_S);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 			 (curl_off_t)EV_SIGN_RESPONSE_MAX_BYTES);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "aicr-evidence");
@@ -183,6 +175,7 @@ int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
 	char errbuf[CURL_ERROR_SIZE];
 	char rbuf[AE_REPR_BUF];
 	struct curl_slist *hdrs = NULL;
+	ae_url u;
 	long status = 0, backoff = EV_SIGN_HTTP_BACKOFF_MS;
 	curl_off_t retry_after = 0;
 	CURLcode cc = CURLE_OK;
@@ -190,10 +183,10 @@ int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
 
 	ae_buf_init(body_out, EV_SIGN_RESPONSE_MAX_BYTES);
 	*status_out = 0;
-	if (!ev__sign_url_allowed(url))
+	if (http_url_judge(&u, url, NULL) < 0)
 		return ae_fail(err, AE_EINVAL,
 			       "%s url %s is not https (plain http only to "
-			       "loopback)",
+			       "loopback, no userinfo)",
 			       what,
 			       ae_repr(rbuf, sizeof(rbuf), url,
 				       url ? strlen(url) : 0));
@@ -205,7 +198,7 @@ int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
 		ae_buf_dispose(body_out);
 		status = 0;
 		cc = http_once_attempt(body_out, &status, &retry_after, errbuf,
-				       url, hdrs, req, req_len);
+				       &u, hdrs, req, req_len);
 		if (cc == CURLE_OK && !http_status_transient(status))
 			break;
 		if (cc != CURLE_OK && !http_curl_transient(cc))
