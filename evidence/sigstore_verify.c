@@ -432,6 +432,15 @@ static int san_matches(bool *match, const ev_policy *p, const char *san,
 }
 
 /* Identity policy: exact issuer, one SAN matching (sigstore.md §9). */
+/* True iff `t` holds a control byte (C0 or DEL). */
+static bool has_control(const char *t)
+{
+	for (; *t; t++)
+		if ((unsigned char)*t < 0x20 || (unsigned char)*t == 0x7f)
+			return true;
+	return false;
+}
+
 static int identity_check(vstate *s, ae_err *err)
 {
 	char rb[AE_REPR_BUF];
@@ -448,6 +457,14 @@ static int identity_check(vstate *s, ae_err *err)
 		rc = san_matches(&m, s->p, s->sans[i], err);
 		if (rc < 0)
 			return rc;
+		/* An identity is shown and compared as text: one with a
+		 * control byte could forge lines in a CI log (issue 25). */
+		if (m && (has_control(s->sans[i]) || has_control(s->issuer)))
+			return ae_fail(err, AE_EVERIFY,
+				       "certificate identity %s holds control "
+				       "characters",
+				       ae_repr(rb, sizeof(rb), s->sans[i],
+					       strlen(s->sans[i])));
 		if (m) {
 			s->matched = s->sans[i];
 			return 0;

@@ -22,7 +22,7 @@ TR=$STACK_DIR/trusted_root.json
 now=$(date +%s)
 EMAIL_TOKEN=$(stack_token alice@example.test)
 GHA_ID='https://github.com/acme/validate/.github/workflows/evidence.yml@refs/heads/main'
-GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"exp\":$((now + 600))}")
+GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"aud\":\"sigstore\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"exp\":$((now + 600))}")
 echo "interop $RANDOM" >a.txt
 DIGEST=$(sha256sum a.txt | cut -d' ' -f1)
 printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a.txt","digest":{"sha256":"%s"}}],"predicateType":"https://aicr.dev/validation/v1","predicate":{}}' \
