@@ -40,6 +40,8 @@ struct ld_pointer {
 	bool has_signer;       /* a `signer` mapping is present */
 	int64_t rekor;	       /* 0: absent */
 	bool valid;	       /* no problem found: may be written */
+	char *unknown;	       /* first key V1 does not define, or NULL */
+	size_t n_unknown;      /* how many such keys */
 };
 
 /* Field names for messages ("attestations[0].bundle.digest"), by PF_*. */
@@ -214,6 +216,10 @@ typedef struct ld__claim {
 	const char *identity; /* NULL when unsigned */
 	int64_t rekor_index;  /* -1 when absent */
 	bool is_signed;	      /* has a `signer` mapping */
+	const char *profile;  /* NULL when absent */
+	const char *attested_at;
+	const char *unknown; /* first key pointer V1 does not define */
+	size_t n_unknown;
 } ld__claim;
 
 /* Reads pointer V1 bytes, listing every schema problem in out->problems.

@@ -185,6 +185,11 @@ bool ld_pointer_is_signed(const ld_pointer *p);
 /* The claimed Rekor log index; 0 when absent (index 0 is written absent,
  * reference §1.1). Cannot fail. */
 int64_t ld_pointer_rekor_log_index(const ld_pointer *p);
+/* The first key the pointer holds that pointer V1 does not define, as a
+ * dotted path ("attestations[0].phaseSummary"), or NULL; *n_out (may be
+ * NULL) counts them. Such keys are tolerated on read (legacy pointers,
+ * reference §1.1) and never written. Borrowed. Cannot fail. */
+const char *ld_pointer_unknown_key(const ld_pointer *p, size_t *n_out);
 
 /* ---- corroboration (SPEC §6, reference §4.4) ----
  *
@@ -550,13 +555,16 @@ typedef struct ld_contract_item {
 	const char *issuer;	    /* claimed signer */
 	const char *identity;
 	int64_t rekor_index; /* -1 when the pointer carries none */
+	const char *profile; /* NULL when absent */
+	const char *attested_at;
 } ld_contract_item;
 
 /* Rule 4 for one pointer (SPEC §5.4). Returns 0 when the bundle verifies
- * and binds to every claimed field, AE_EVERIFY with the reason in `err`
- * (a finding), AE_ETRANSIENT when it cannot decide (registry unreachable),
- * anything else for an error that stops the check. Called from several
- * threads at once: it must be thread-safe. */
+ * and binds to every claimed field (signer, Rekor index, digest, recipe,
+ * predicateType, profile, attestedAt: docs/formats.md), AE_EVERIFY with the
+ * reason in `err` (a finding), AE_ETRANSIENT when it cannot decide (registry
+ * unreachable), anything else for an error that stops the check. Called from
+ * several threads at once: it must be thread-safe. */
 typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
 				     ae_err *err);
 
