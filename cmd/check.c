@@ -213,10 +213,12 @@ static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
 			    notes, check_json_item(ld_report_note_get(r, i))))
 			rc = AE_ERR;
 	root = json_pack(
-		"{s:o, s:o, s:{s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}}",
+		"{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, "
+		"s:b}}",
 		"problems", probs, "notes", notes, "summary", "mode",
 		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
-		"head", ld_report_head(r), "changes",
+		"head", ld_report_head(r), "merge", ld_report_merge(r),
+		"mergeBases", (json_int_t)ld_report_merge_bases(r), "changes",
 		(json_int_t)ld_report_changes(r), "pointers",
 		(json_int_t)ld_report_pointers(r), "problems",
 		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,

@@ -368,6 +368,14 @@ int ev__json_int64(int64_t *out, json_t *obj, const char *key, const char *what,
 /* Borrowed string member; missing is AE_EINVAL when `required`, else NULL. */
 int ev__json_str(const char **out, json_t *obj, const char *key, bool required,
 		 const char *what, ae_err *err);
+/* Length of "YYYY-MM-DDTHH:MM:SSZ". */
+#define EV_TIME_UTC_LEN 20
+/* An RFC 3339 time (fraction and zone optional: "Z" or "+HH:MM") written
+ * in UTC, truncated to whole seconds, as the reference's pointer writer
+ * records the predicate's attestedAt (verify_claim.c). AE_EINVAL for
+ * anything else; `out` is then "". */
+int ev__time_utc_seconds(char out[EV_TIME_UTC_LEN + 1], const char *s,
+			 ae_err *err);
 /* RFC 3339 UTC timestamp (optional fraction, truncated) to Unix seconds. */
 int ev__rfc3339_parse(int64_t *out, const char *s, ae_err *err);
 
