@@ -173,26 +173,20 @@ static int check_parse(check_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Escapes untrusted text for one output line: printable ASCII kept,
- * backslash and everything else as \xNN, so a file name cannot forge a
- * line of the report (or break JSON's UTF-8). Caller frees. */
+/* Escapes untrusted text for one output line (ae_buf_put_esc: printable
+ * ASCII kept, backslash and everything else as \xNN), so a file name
+ * cannot forge a line of the report (or break JSON's UTF-8). Caller
+ * frees. */
 static char *check_escape(const char *s)
 {
-	size_t n = strlen(s);
-	char *out = malloc(n * 4 + 1), *o = out;
+	ae_buf b = AE_BUF_INIT(strlen(s) * 4 + 1);
 
-	if (out == NULL)
+	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
+	    ae_buf_put(&b, "", 1, NULL) < 0) {
+		ae_buf_dispose(&b);
 		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
-			*o++ = (char)*p;
-			continue;
-		}
-		snprintf(o, 5, "\\x%02x", *p);
-		o += 4;
 	}
-	*o = '\0';
-	return out;
+	return (char *)ae_buf_detach(&b, NULL);
 }
 
 static int check_text_line(cmd_output *o, const char *prefix,
@@ -247,10 +241,12 @@ static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
 			    notes, check_json_item(ld_report_note_get(r, i))))
 			rc = AE_ERR;
 	root = json_pack(
-		"{s:o, s:o, s:{s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}}",
+		"{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, "
+		"s:b}}",
 		"problems", probs, "notes", notes, "summary", "mode",
 		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
-		"head", ld_report_head(r), "changes",
+		"head", ld_report_head(r), "merge", ld_report_merge(r),
+		"mergeBases", (json_int_t)ld_report_merge_bases(r), "changes",
 		(json_int_t)ld_report_changes(r), "pointers",
 		(json_int_t)ld_report_pointers(r), "problems",
 		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,

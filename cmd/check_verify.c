@@ -9,8 +9,9 @@
  * then verified by ev_evidence_verify with the pointer as the claim: the
  * Sigstore bundle against the trusted root, the certificate's issuer and
  * identity against the claimed signer, the Rekor index, the statement
- * subject against the pointer's digest, the predicate recipe against the
- * pointer's recipe, and the manifest against every file (SPEC §5.4). The
+ * subject against the pointer's digest, the predicate's recipe, type,
+ * profile and attestedAt against the pointer's (evidence/verify_claim.c),
+ * and the manifest against every file (SPEC §5.4). The
  * verified signer is compared with the claim once more here, because that
  * comparison is the whole point of rule 4 (a squat passes rules 1-3).
  * Only cmd/ may reach both evidence/ and oci/, so this lives here and the
@@ -161,6 +162,8 @@ int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
 	claim.signer_identity = item->identity;
 	claim.has_rekor_index = item->rekor_index >= 0;
 	claim.rekor_index = item->rekor_index;
+	claim.profile = item->profile;
+	claim.attested_at = item->attested_at;
 	vo.dir = x.root;
 	vo.input_kind = EV_INPUT_POINTER;
 	vo.pointer = &claim;

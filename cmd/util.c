@@ -61,16 +61,49 @@ int cmd_duration_parse(uint64_t *ms_out, const char *s)
 	return -1;
 }
 
+const char *cmd_esc(cmd_esc_set *e, const char *s)
+{
+	ae_buf b = AE_BUF_INIT(CMD_ESC_MAX);
+	char *out;
+
+	if (s == NULL)
+		return "";
+	if (e->n == CMD_ESC_SLOTS)
+		return "(too many values)";
+	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
+	    ae_buf_put(&b, "", 1, NULL) < 0) {
+		ae_buf_dispose(&b);
+		return "(unprintable)";
+	}
+	out = (char *)ae_buf_detach(&b, NULL);
+	if (out == NULL)
+		return "";
+	e->s[e->n++] = out;
+	return out;
+}
+
+void cmd_esc_free(cmd_esc_set *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->s[i]);
+	e->n = 0;
+}
+
 void cmd_error(const char *what, const ae_err *err)
 {
 	const char *why = err && err->msg[0]
 				  ? err->msg
 				  : ae_err_name(err ? err->code : AE_ERR);
+	cmd_esc_set e = {0};
 
+	/* `what` is a path or a reference from the command line or a
+	 * bundle; `why` was escaped where it was written (ae_repr). */
 	if (what != NULL && *what != '\0')
-		fprintf(stderr, "aicr-evidence: %s: %s\n", what, why);
+		fprintf(stderr, "aicr-evidence: %s: %s\n", cmd_esc(&e, what),
+			why);
 	else
 		fprintf(stderr, "aicr-evidence: %s\n", why);
+	cmd_esc_free(&e);
 }
 
 int cmd_usage_error(const char *command, const char *fmt, ...)

@@ -186,6 +186,15 @@ bool ae_path_element_is_plain(const char *s);
 /* True iff the `len` bytes contain a NUL. Cannot fail. */
 bool ae_has_nul(const void *data, size_t len);
 
+/* Appends the NUL-terminated text `s` (from outside: an identity, an
+ * issuer, a path, a name a registry or a bundle supplied) escaped for one
+ * line of human output: printable ASCII kept, backslash and every other
+ * byte (control, DEL, non-ASCII) as \xNN, so that no value can end the
+ * line, start a CI workflow command ("::error") or steer a terminal. The
+ * one escape of every human-readable report (issue 25). AE_ETOOBIG (`b`
+ * emptied) past the buffer's cap. */
+int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
+
 /* ---- deadlines (evidence/core/http.c) ---- */
 
 /* A command's --timeout, a pointer's --fetch-timeout: one instant shared
