@@ -260,6 +260,13 @@ int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
 			   const unsigned char *body, size_t len, int version,
 			   const ev__tlog_req *req, ae_err *err);
 
+/* The entry UUID a Rekor 409's Location names (the header's value, from
+ * outside): what follows ".../api/v1/log/entries/", exactly 64 or 80
+ * lowercase hex, into `uuid`. Only the UUID is taken: the entry is fetched
+ * from the log we asked, whatever host the header names. AE_EINVAL
+ * otherwise. */
+int ev__rekor_location_uuid(char uuid[81], const char *location, ae_err *err);
+
 /* RFC 9162 §2.1.3.2 inclusion check of `leaf` (32-byte leaf hash) at
  * `index` in a tree of `size` with `hashes` (n x 32 bytes, leaf to root)
  * against `root`. AE_EVERIFY when it does not reproduce the root. */

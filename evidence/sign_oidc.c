@@ -76,6 +76,14 @@ static int token_claim(char **out, json_t *claims, const char *key, ae_err *err)
 			       "identity token claim '%s' is not a usable "
 			       "string",
 			       key);
+	/* These claims become the identity shown, certified and written into
+	 * a pointer: a control byte is refused before any request. */
+	for (const char *p = json_string_value(v); *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			return ae_fail(err, AE_EINVAL,
+				       "identity token claim '%s' holds a "
+				       "control character",
+				       key);
 	*out = strdup(json_string_value(v));
 	if (*out == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");

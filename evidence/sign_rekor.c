@@ -644,11 +644,7 @@ int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
 			   false, err);
 }
 
-/* The entry UUID a 409's Location names: its last path element, 64 or 80
- * lowercase hex after ".../api/v1/log/entries/". Only the UUID is taken:
- * the entry is fetched from the log we asked, whatever host the header
- * names. */
-static int rekor_location_uuid(char uuid[81], const char *location, ae_err *err)
+int ev__rekor_location_uuid(char uuid[81], const char *location, ae_err *err)
 {
 	static const char path[] = "/api/v1/log/entries/";
 	const char *p = strstr(location, path);
@@ -681,7 +677,7 @@ static int rekor_fetch_existing(json_t **entry_out, int64_t *log_index_out,
 	ev__http_req rq = {0};
 	ev__http_resp resp = {0};
 	char uuid[81], rbuf[AE_REPR_BUF];
-	int rc = rekor_location_uuid(uuid, location, err);
+	int rc = ev__rekor_location_uuid(uuid, location, err);
 
 	if (rc == 0)
 		rc = ae_buf_printf(&full, err, "%s/api/v1/log/entries/%s", url,

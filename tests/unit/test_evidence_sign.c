@@ -257,6 +257,31 @@ void test_evidence_sign__aud_may_be_a_string_or_a_list_naming_sigstore(void)
 	}
 }
 
+/* Issue 25 item 6: a claim that becomes the identity never holds a control
+ * character (a forged CI log line, an unreadable pointer). */
+void test_evidence_sign__claims_with_control_characters_are_refused(void)
+{
+	const char *bad[] = {
+		"{\"iss\":\"i\",\"email\":\"a@b.test\\n::error::x\"}",
+		"{\"iss\":\"i\",\"sub\":\"s\\u001b[2J\"}",
+		"{\"iss\":\"i\\r\"}",
+		"{\"iss\":\"i\",\"job_workflow_ref\":\"o/r\\u007f\"}",
+	};
+	ev_token *tok = NULL;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *jwt = jwt_of(bad[i]);
+
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
+			     AE_EINVAL);
+		T_ASSERT(tok == NULL);
+		T_ASSERT_MSG(err, "control character");
+		free(jwt);
+	}
+}
+
 /* Issue 25 item 5: the SAN Fulcio must write, where the issuer's rule is
  * known. */
 void test_evidence_sign__the_expected_san_follows_fulcio_rules(void)
