@@ -245,6 +245,11 @@ typedef struct ev_trust ev_trust;
  * ev_trust_free. AE_ERR only (the embedded root is tested). */
 int ev_trust_new_default(ev_trust **out, ae_err *err);
 
+/* The embedded public-good trusted_root.json (the bytes behind
+ * ev_trust_new_default), for callers that show or hash it. Borrowed,
+ * static. Cannot fail. */
+const unsigned char *ev_trust_public_good_json(size_t *len_out);
+
 /* A new, empty trust set (tests, or callers that want only their root). */
 int ev_trust_new_empty(ev_trust **out, ae_err *err);
 
