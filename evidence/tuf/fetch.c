@@ -107,8 +107,9 @@ static int fetch_outcome(CURLcode cc, long status, const fetch_body *body,
 			 const ae_url *u, const char *path, size_t cap,
 			 const char *errbuf, int attempts, ae_err *err)
 {
-	char rbuf[AE_REPR_BUF];
-	const char *p = ae_repr(rbuf, sizeof(rbuf), path, strlen(path));
+	/* our own construct: a version, a role name that is a plain path
+	 * element (meta.c) or a target name we asked for */
+	const char *p = path;
 
 	if (body->too_big || cc == CURLE_FILESIZE_EXCEEDED)
 		return ae_fail(err, AE_ETOOBIG,

@@ -418,14 +418,16 @@ int tuf__meta_parse(tuf__meta **out, const unsigned char *buf, size_t len,
 		    tuf__type want, ae_err *err)
 {
 	tuf__meta *m = NULL;
+	ae_err jerr = {0};
 	void *doc = NULL;
 	json_t *s;
 	int rc;
 
 	*out = NULL;
-	rc = ae_json_parse(&doc, buf, len, err);
+	rc = ae_json_parse(&doc, buf, len, &jerr);
 	if (rc < 0)
-		return rc;
+		return ae_fail(err, rc, "%s: %s", tuf__type_name(want),
+			       jerr.msg);
 	m = calloc(1, sizeof(*m));
 	if (m == NULL) {
 		json_decref(doc);
@@ -442,8 +444,12 @@ int tuf__meta_parse(tuf__meta **out, const unsigned char *buf, size_t len,
 	if (rc == 0)
 		rc = meta_sigs(m, json_object_get(m->doc, "signatures"),
 			       tuf__type_name(m->type), err);
-	if (rc == 0)
-		rc = tuf_canonical_json(&m->canon, s, err);
+	if (rc == 0) {
+		rc = tuf_canonical_json(&m->canon, s, &jerr);
+		if (rc < 0)
+			ae_fail(err, rc, "%s: %s", tuf__type_name(m->type),
+				jerr.msg);
+	}
 	if (rc == 0 && m->type == TUF_ROOT)
 		rc = meta_root(m, s, err);
 	if (rc == 0 && (m->type == TUF_TIMESTAMP || m->type == TUF_SNAPSHOT))
