@@ -91,12 +91,13 @@ static int meta_strings(const char ***out, size_t *n_out, json_t *arr,
 		v[i] = json_string_value(s);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(v[j], v[i]) == 0) {
+				char rbuf[AE_REPR_BUF];
+
+				ae_repr(rbuf, sizeof(rbuf), v[i], strlen(v[i]));
 				free(v);
 				return ae_fail(err, AE_EINVAL,
 					       "%s: \"%s\" lists %s twice",
-					       what, field,
-					       strlen(v[i]) > 64 ? "an entry"
-								 : v[i]);
+					       what, field, rbuf);
 			}
 	}
 	*out = v;
