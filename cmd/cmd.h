@@ -284,7 +284,7 @@ void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
 /* Shared by the checker's worker threads; read-only after init. */
 typedef struct check_verifier {
 	cmd_fetcher fetch;
-	const char *trusted_root; /* additive to the embedded root */
+	const char *trusted_root; /* replaces the embedded root */
 	char *password;		  /* --registry-password-stdin, wiped */
 } check_verifier;
 

@@ -59,7 +59,9 @@ const char *cmd_sign_flags_help(void)
 	       "URL)\n"
 	       "  --signing-config F    SigningConfig v0.2 naming the "
 	       "services\n"
-	       "  --trusted-root F      trusted_root.json for the self-check\n"
+	       "  --trusted-root F      trusted_root.json the self-check "
+	       "trusts instead\n"
+	       "                        of the embedded public-good root\n"
 	       "  --yes                 do not ask before publishing the "
 	       "identity\n";
 }

@@ -248,11 +248,16 @@ static int verdict_text_signer(ae_buf *b, const ev_verdict *v, ae_err *err)
 		json_string_value(json_object_get(v->signer, "identity"));
 	const char *iss =
 		json_string_value(json_object_get(v->signer, "issuer"));
+	const char *key =
+		json_string_value(json_object_get(v->signer, "publicKey"));
 	int rc;
 
 	if (id != NULL)
 		rc = ae_buf_printf(b, err, "  signer:   %s (%s) [verified]\n",
 				   id, iss ? iss : "");
+	else if (key != NULL)
+		rc = ae_buf_printf(
+			b, err, "  signer:   key %s (--key) [verified]\n", key);
 	else if (v->is_unsigned)
 		rc = ae_buf_puts(b, "  signer:   none: unsigned bundle\n", err);
 	else if (v->nsteps > 1 && strcmp(v->steps[1].status, "skipped") == 0)
