@@ -156,6 +156,8 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 				       "registry flags need --push REF");
 	if (cmd_registry_check(&a->reg, "emit") != 0)
 		return cmd_exit_code(CMD_USAGE);
+	if (cmd_sign_flags_check(&a->sf, "emit") != 0)
+		return cmd_exit_code(CMD_USAGE);
 	a->o.ctrf_paths = a->ctrf;
 	return 0;
 }
@@ -213,7 +215,7 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 {
 	const cmd_registry_flags *r = &a->reg;
-	char *argv[16];
+	char *argv[20];
 	int n = 0, status;
 
 	argv[n++] = "push";
@@ -231,6 +233,11 @@ static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 	if (r->docker_config != NULL) {
 		argv[n++] = "--docker-config";
 		argv[n++] = (char *)r->docker_config;
+	}
+	/* one --timeout for the run: emit's signing flags take it first */
+	if (r->timeout != NULL || a->sf.timeout != NULL) {
+		argv[n++] = "--timeout";
+		argv[n++] = (char *)(r->timeout ? r->timeout : a->sf.timeout);
 	}
 	if (r->username != NULL) {
 		argv[n++] = "--registry-username";
@@ -254,22 +261,27 @@ static void emit_report(const emit_args *a, const ev_emit_result *r,
 {
 	char *hint = NULL;
 	bool is_path = false;
+	cmd_esc_set e = {0};
 	ae_err err = {0};
 
 	printf("bundle:   %s/summary-bundle (%zu files, manifest %s)\n",
-	       a->o.out_dir, r->file_count, r->manifest_digest);
-	printf("recipe:   %s (digest %s)\n", r->recipe_name, r->recipe_digest);
+	       cmd_esc(&e, a->o.out_dir), r->file_count, r->manifest_digest);
+	printf("recipe:   %s (digest %s)\n", cmd_esc(&e, r->recipe_name),
+	       r->recipe_digest);
 	if (oc->signed_by != NULL)
 		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
-		       oc->signed_by->identity, oc->signed_by->issuer,
+		       cmd_esc(&e, oc->signed_by->identity),
+		       cmd_esc(&e, oc->signed_by->issuer),
 		       (long long)oc->signed_by->log_index);
 	if (oc->digest[0] != '\0')
-		printf("artifact: %s %s\n", oc->oci, oc->digest);
-	printf("pointer:  %s/pointer.yaml%s\n", a->o.out_dir,
+		printf("artifact: %s %s\n", cmd_esc(&e, oc->oci), oc->digest);
+	printf("pointer:  %s/pointer.yaml%s\n", cmd_esc(&e, a->o.out_dir),
 	       oc->signed_by ? "" : " (unsigned: pending signature)");
 	if (ld_pointer_copy_to_hint(&hint, &is_path, p, &err) == 0)
-		printf("%s  %s\n", is_path ? "copy to:" : "next:   ", hint);
+		printf("%s  %s\n",
+		       is_path ? "copy to:" : "next:   ", cmd_esc(&e, hint));
 	free(hint);
+	cmd_esc_free(&e);
 }
 
 int cmd_emit(int argc, char **argv)
@@ -308,7 +320,9 @@ int cmd_emit(int argc, char **argv)
 					     r.recipe_name, r.manifest_digest,
 					     &err);
 	if (rc == 0 && a.sign)
-		rc = cmd_evidence_sign(&oc, a.ref, sbdir, &a.sf, &err);
+		rc = cmd_evidence_sign(&oc, a.ref, sbdir, &a.sf, NULL, &err);
+	if (rc == 0 && a.sign)
+		rc = cmd_evidence_attest(&oc, sbdir, &err);
 	if (rc == 0 && a.push != NULL)
 		rc = emit_push(&a, oc.oci, &err);
 	if (rc == 0 && a.push == NULL && !a.sign)

@@ -198,6 +198,7 @@ static int push_report(const push_args *a, const oci_ref *ref, const char *tag,
 		       const oci_artifact *art, const char *referrer,
 		       ae_err *err)
 {
+	cmd_esc_set e = {0};
 	cmd_output o;
 
 	cmd_output_init(&o, a->output);
@@ -214,10 +215,12 @@ static int push_report(const push_args *a, const oci_ref *ref, const char *tag,
 				  referrer[0] ? "\"" : "");
 	else
 		cmd_output_printf(&o, "pushed %s/%s:%s@%s\n%s%s%s",
-				  ref->registry, ref->repo, tag,
+				  cmd_esc(&e, ref->registry),
+				  cmd_esc(&e, ref->repo), cmd_esc(&e, tag),
 				  art->manifest_digest,
 				  referrer[0] ? "signature referrer " : "",
 				  referrer, referrer[0] ? "\n" : "");
+	cmd_esc_free(&e);
 	return cmd_output_close(&o, err);
 }
 

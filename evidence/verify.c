@@ -567,11 +567,11 @@ static int verify_statement(verify_run *r, ae_err *err)
 	return 0;
 }
 
-/* Step 3: the predicate, and the pointer's recipe against it. */
+/* Step 3: the predicate, and every field the pointer claims against it
+ * (verify_claim.c). */
 static void verify_predicate(verify_run *r)
 {
 	ev__step *s = ev__step_begin(r->v, "predicate-parse");
-	const ev_pointer_claim *p = r->o->pointer;
 	ae_err err = {0};
 	const char *name;
 
@@ -595,23 +595,7 @@ static void verify_predicate(verify_run *r)
 		json_object_get(json_object_get(r->pred, "recipe"), "name"));
 	free(r->v->recipe_name);
 	r->v->recipe_name = strdup(name);
-	if (p != NULL && p->recipe != NULL && strcmp(p->recipe, name) != 0) {
-		ev__step_status(s, "failed",
-				"pointer recipe differs from predicate recipe");
-		ev__step_row(s, "recipe", p->recipe);
-		ev__verdict_record(r->v, EV_VERDICT_INVALID, "schema",
-				   "pointer recipe differs from the predicate",
-				   NULL);
-	}
-	if (p != NULL && p->predicate_type != NULL &&
-	    strcmp(p->predicate_type, r->pred_type) != 0) {
-		ev__step_status(s, "failed",
-				"pointer predicateType differs from the "
-				"statement");
-		ev__step_row(s, "predicateType", p->predicate_type);
-		ev__verdict_record(r->v, EV_VERDICT_INVALID, "schema",
-				   "pointer predicateType differs", NULL);
-	}
+	ev__claim_bind(r->v, s, r->o->pointer, r->pred, r->pred_type);
 }
 
 /* Records an integrity finding on the inventory step. */

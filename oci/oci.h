@@ -276,6 +276,8 @@ typedef struct oci_client_opts {
 	unsigned base_ms;	   /* 0: OCI_RETRY_BASE_MS */
 	unsigned budget_ms;	   /* 0: OCI_RETRY_BUDGET_MS */
 	uint64_t chunk_min;	   /* 0: OCI_CHUNK_MIN */
+	ae_deadline deadline;	   /* every request ends by it (--timeout):
+				      AE_ETRANSIENT past it; none: 0 */
 	oci_progress_fn progress;
 	void *progress_ctx;
 } oci_client_opts;

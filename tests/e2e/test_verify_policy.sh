@@ -276,14 +276,17 @@ jq '.verificationMaterial.x509CertificateChain = null | .dsseEnvelope = null' m1
 v6 null-other.json 'null for the other arm of a oneof means absent (issue 16)'
 jq '.verificationMaterial.tlogEntries[0].inclusionProof = null' m2.json >null-proof.json
 v6 null-proof.json 'a required message given as null is missing: refused' 2
-# int64 as strings up to INT64_MAX (js: OK; the Rekor v2 global index is in
-# no signed structure, so only parsing decides)
-jq '.verificationMaterial.tlogEntries[0].logIndex = "9223372036854775807"' m2.json >i64max.json
+# int64 as strings up to INT64_MAX (js: OK). A Rekor v2 entry has no SET,
+# so an integratedTime on it is in nothing signed and never trusted: only
+# parsing decides. (Its logIndex must be the proof's, issue 25.)
+jq '.verificationMaterial.tlogEntries[0].integratedTime = "9223372036854775807"' m2.json >i64max.json
 v6 i64max.json 'a 19-digit int64 string (INT64_MAX) is read (issue 16)'
-jq '.verificationMaterial.tlogEntries[0].logIndex = "9223372036854775808"' m2.json >i64over.json
+jq '.verificationMaterial.tlogEntries[0].integratedTime = "9223372036854775808"' m2.json >i64over.json
 v6 i64over.json 'INT64_MAX + 1 is refused' 2
-jq '.verificationMaterial.tlogEntries[0].logIndex = "10000000000000000000"' m2.json >i64long.json
+jq '.verificationMaterial.tlogEntries[0].integratedTime = "10000000000000000000"' m2.json >i64long.json
 v6 i64long.json '20 digits are refused' 2
+jq '.verificationMaterial.tlogEntries[0].logIndex |= ("0" * (19 - length) + .)' m2.json >i64zeros.json
+v6 i64zeros.json 'a logIndex of 19 digits with leading zeros is read (issue 16)'
 # integratedTime as a JSON number (js: OK)
 jq '.verificationMaterial.tlogEntries[0].integratedTime |= tonumber' m1.json >itime-num.json
 v6 itime-num.json 'integratedTime written as a JSON number is read'

@@ -117,8 +117,10 @@ ks m.json --token "$(jwt_unsigned "{\"iss\":\"$ISS\",\"sub\":\"u-1\",\"email\":\
 	expect_rc 0 "sign a Rekor v2 bundle"
 	jq '.verificationMaterial.tlogEntries[0].inclusionPromise = null' m2.json >null2.json
 	both OK 0 '"inclusionPromise": null' --bundle null2.json $(pol alice@example.test) a.txt
-	jq '.verificationMaterial.tlogEntries[0].logIndex = "9223372036854775807"' m2.json >max.json
-	both OK 0 "a 19-digit int64 string" --bundle max.json $(pol alice@example.test) a.txt
+	jq '.verificationMaterial.tlogEntries[0].integratedTime = "9223372036854775807"' m2.json >max.json
+	both OK 0 "a 19-digit int64 string (an unsigned integratedTime)" --bundle max.json $(pol alice@example.test) a.txt
+	jq '.verificationMaterial.tlogEntries[0].logIndex |= ("0" * (19 - length) + .)' m2.json >zeros.json
+	both OK 0 "a 19-digit logIndex with leading zeros" --bundle zeros.json $(pol alice@example.test) a.txt
 }
 
 t_end

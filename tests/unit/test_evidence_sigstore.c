@@ -166,6 +166,7 @@ typedef struct bspec {
 	bool dsse;
 	bool key_mode;	      /* publicKey material, signed by P.leaf_key */
 	bool no_set;	      /* Rekor v2 style: proof only */
+	bool index_unproven;  /* no_set, and a logIndex the proof does not prove */
 	bool set_wrong_bytes; /* SET signed over another logIndex */
 	bool flip_proof;      /* one proof hash bit flipped */
 	bool wrong_hint;      /* checkpoint key hint differs */
@@ -492,14 +493,18 @@ static char *bundle_json(const bspec *s)
 			 "{\"mediaType\":"
 			 "\"application/vnd.dev.sigstore.bundle.v0.3+json\","
 			 "\"verificationMaterial\":{%s,\"tlogEntries\":[{"
-			 "\"logIndex\":\"42\",\"logId\":{\"keyId\":\"%s\"},"
+			 "\"logIndex\":\"%d\",\"logId\":{\"keyId\":\"%s\"},"
 			 "\"kindVersion\":{\"kind\":\"%s\",\"version\":"
 			 "\"0.0.1\"},%s\"inclusionProof\":{\"logIndex\":\"%d\","
 			 "\"rootHash\":\"%s\",\"treeSize\":\"%d\",\"hashes\":"
 			 "[%s],\"checkpoint\":{\"envelope\":\"%s\"}},"
 			 "\"canonicalizedBody\":\"%s\"}]},%s}",
-			 (char *)mat.data, id64, kind,
-			 extra.data ? (char *)extra.data : "", LEAF_AT, r64,
+			 (char *)mat.data,
+			 /* a SET signs 42; without one only the proof's
+			  * index is proven (Rekor v2: the two are equal) */
+			 !s->no_set ? 42 : s->index_unproven ? 987654321 : LEAF_AT,
+			 id64, kind, extra.data ? (char *)extra.data : "",
+			 LEAF_AT, r64,
 			 TREE, (char *)hashes.data, cpj, body64,
 			 (char *)content.data) == 0);
 	free(payload);
@@ -861,6 +866,19 @@ void test_evidence_sigstore__a_proof_only_entry_verifies_with_a_tsa_time(void)
 	ae_err err = {0};
 
 	T_ASSERT_INT(verify_spec(&s, &err), 0);
+}
+
+/* Issue 25 item 2: without a SET only the inclusion proof proves an index;
+ * an entry stating another logIndex (a hostile log, an edited bundle)
+ * fails rather than having that index reported. */
+void test_evidence_sigstore__an_unproven_log_index_fails(void)
+{
+	bspec s = {.no_set = true, .tsa = true, .index_unproven = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "logIndex 987654321 is not the index its inclusion "
+			  "proof proves (3)");
 }
 
 void test_evidence_sigstore__a_timestamp_over_other_bytes_fails(void)
@@ -1334,22 +1352,24 @@ void test_evidence_sigstore__a_required_message_given_as_null_is_missing(void)
 		    "no inclusion proof");
 }
 
-/* The global log index of a proof-only entry is in nothing signed: only
- * the parser decides. */
-static int verify_log_index(const char *index, int64_t *got, ae_err *err)
+/* Adds `"integratedTime": value` to a proof-only entry (Rekor v2: no SET,
+ * so the time is in nothing signed and never trusted: only the parser
+ * decides). */
+static int verify_itime(const char *value, ae_err *err)
 {
 	bspec s = {.no_set = true, .tsa = true};
-	char *json = bundle_json(&s), to[64];
+	char *json = bundle_json(&s), to[96];
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
 	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
 			   {0}};
 	ev_signer *signer = NULL;
 	int rc;
 
-	snprintf(to, sizeof(to), "\"logIndex\":%s", index);
-	mutate(&json, "\"logIndex\":\"42\"", to);
+	snprintf(to, sizeof(to), "\"integratedTime\":%s,\"inclusionProof\":",
+		 value);
+	mutate(&json, "\"inclusionProof\":", to);
+	ae_err_clear(err);
 	rc = verify_with(json, &pol, &art, &signer, err);
-	*got = signer ? signer->log_index : -1;
 	ev_signer_free(signer);
 	free(json);
 	return rc;
@@ -1357,21 +1377,28 @@ static int verify_log_index(const char *index, int64_t *got, ae_err *err)
 
 void test_evidence_sigstore__int64_strings_are_read_up_to_int64_max(void)
 {
-	int64_t got = 0;
+	bspec s = {.no_set = true, .tsa = true};
+	char *json = bundle_json(&s);
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
+	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
+			   {0}};
+	ev_signer *signer = NULL;
+	char from[32];
 	ae_err err = {0};
 
-	T_ASSERT_INT(verify_log_index("\"9223372036854775807\"", &got, &err),
-		     0);
-	T_ASSERT(got == INT64_MAX);
-	T_ASSERT_INT(verify_log_index("\"0000000000000000042\"", &got, &err),
-		     0);
-	T_ASSERT(got == 42);
-	T_ASSERT_INT(verify_log_index("9223372036854775807", &got, &err), 0);
-	T_ASSERT_INT(verify_log_index("\"9223372036854775808\"", &got, &err),
+	T_ASSERT_INT(verify_itime("\"9223372036854775807\"", &err), 0);
+	T_ASSERT_INT(verify_itime("9223372036854775807", &err), 0);
+	T_ASSERT_INT(verify_itime("\"9223372036854775808\"", &err), AE_EINVAL);
+	T_ASSERT_INT(verify_itime("\"10000000000000000000\"", &err),
 		     AE_EINVAL);
-	T_ASSERT_INT(verify_log_index("\"10000000000000000000\"", &got, &err),
-		     AE_EINVAL);
-	T_ASSERT_INT(verify_log_index("\"+42\"", &got, &err), AE_EINVAL);
+	T_ASSERT_INT(verify_itime("\"+42\"", &err), AE_EINVAL);
+	/* 19 digits with leading zeros: the index the proof proves */
+	snprintf(from, sizeof(from), "\"logIndex\":\"%d\"", LEAF_AT);
+	mutate(&json, from, "\"logIndex\":\"0000000000000000003\"");
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
+	T_ASSERT(signer->log_index == LEAF_AT);
+	ev_signer_free(signer);
+	free(json);
 }
 
 void test_evidence_sigstore__integrated_time_as_a_json_number_is_read(void)
