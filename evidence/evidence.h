@@ -493,6 +493,13 @@ int ev_statement_for_artifact(ae_buf *out, const unsigned char *stmt,
 			      size_t len, const char *name, const char *digest,
 			      ae_err *err);
 
+/* The recipe name a statement's predicate records (predicate.recipe.name),
+ * as a new string in *out (free()). AE_EINVAL for a statement without one.
+ * The name is not validated here: whoever puts it somewhere public checks
+ * it (oci_tag_derive). */
+int ev_statement_recipe_name(char **out, const unsigned char *stmt, size_t len,
+			     ae_err *err);
+
 /* ---- verify (reference §9) ---- */
 
 /* What the caller knows from a pointer (parsed by ledger/ or cmd/): claims,
