@@ -371,7 +371,7 @@ void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
 typedef struct check_verifier {
 	cmd_fetcher fetch;	   /* fetch.co.deadline: the run's --deadline */
 	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
-	const char *trusted_root;  /* additive to the embedded root */
+	const char *trusted_root;  /* replaces the embedded root */
 	char *password;		   /* --registry-password-stdin, wiped */
 } check_verifier;
 
