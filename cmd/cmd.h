@@ -373,6 +373,10 @@ typedef struct check_verifier {
 	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
 	const char *trusted_root;  /* replaces the embedded root */
 	char *password;		   /* --registry-password-stdin, wiped */
+	/* the TUF-cached root in force when trusted_root is NULL (borrowed
+	 * from the command's cmd_trust_set), NULL: the embedded root */
+	const unsigned char *root_json;
+	size_t root_json_len;
 } check_verifier;
 
 /* Prepares the verifier: `cache` (NULL: oci_cache_default) and a fresh
@@ -432,9 +436,29 @@ void cmd_trust_note(const cmd_trust_set *t);
 /* True iff a TUF cache is selected and was last updated more than
  * CMD_TRUST_REFRESH_S before `now` (or is not in force). Cannot fail. */
 bool cmd_trust_stale(const cmd_trust_set *t, int64_t now);
-/* Updates the selected cache from its repository (CMD_TRUST_REFRESH_TIMEOUT_MS)
- * and resolves `t` again. Codes of cmd_trust_update. */
+/* Updates the selected cache from its repository (the public-good one
+ * from the embedded root when none is usable), within
+ * CMD_TRUST_REFRESH_TIMEOUT_MS, and resolves `t` again. Codes of
+ * cmd_trust_update; `t` unchanged on failure. */
 int cmd_trust_refresh(cmd_trust_set *t, int64_t now, ae_err *err);
+typedef enum cmd_trust_refresh_mode {
+	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
+	CMD_TRUST_REFRESH_STALE,  /* verify, ledger --verify: past a day */
+	CMD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
+} cmd_trust_refresh_mode;
+
+/* What a verifying or signing command trusts when no --trusted-root /
+ * --signing-config is given: resolves under `cache`, first refreshing as
+ * `mode` says (a failed refresh is a note on stderr, never a failure:
+ * the trust in force stays), then prints the note of cmd_trust_note.
+ * Dispose `t` after the last use of its documents. Codes of
+ * cmd_trust_resolve. */
+int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
+		       cmd_trust_refresh_mode mode, ae_err *err);
+/* The trusted_root.json that replaces the embedded one (the TUF cache's),
+ * or NULL when the embedded root is in force. Borrowed from `t`. */
+const unsigned char *cmd_trust_root_override(const cmd_trust_set *t,
+					     size_t *len_out);
 /* Checks that a state's trusted_root.json and signing config parse.
  * AE_ENOTFOUND without a trusted root; codes of the evidence parsers. */
 int cmd_trust_check_documents(const tuf_state *s, int64_t now, ae_err *err);

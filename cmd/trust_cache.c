@@ -116,9 +116,9 @@ int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
 	ae_err e = {0};
 	int rc;
 
-	rc = trust_base(base, sizeof(base), cache, err);
 	memset(t, 0, sizeof(*t));
 	trust_use_embedded(t);
+	rc = trust_base(base, sizeof(base), cache, err);
 	memcpy(t->base, base, sizeof(base));
 	if (rc < 0)
 		return rc;
@@ -158,10 +158,11 @@ void cmd_trust_time(char out[32], int64_t t)
 
 bool cmd_trust_stale(const cmd_trust_set *t, int64_t now)
 {
-	if (t->cache_dir[0] == '\0')
+	/* no cache, or one that does not verify: nothing to refresh from
+	 * (a damaged cache is only started over when asked, check
+	 * --tuf-update or trust update) */
+	if (t->cache_dir[0] == '\0' || t->tuf == NULL)
 		return false;
-	if (t->tuf == NULL)
-		return true;
 	return tuf_state_updated_at(t->tuf) + CMD_TRUST_REFRESH_S <= now ||
 	       t->source != CMD_TRUST_TUF;
 }
@@ -201,20 +202,69 @@ int cmd_trust_update(tuf_state **out, const cmd_trust_update_opts *o,
 int cmd_trust_refresh(cmd_trust_set *t, int64_t now, ae_err *err)
 {
 	cmd_trust_update_opts o = {0};
+	char dir[sizeof(t->cache_dir)], base[sizeof(t->base)];
 	tuf_state *s = NULL;
 	int rc;
 
-	if (t->cache_dir[0] == '\0' || t->tuf == NULL)
-		return 0;
-	o.base = t->base;
-	o.cache_dir = t->cache_dir;
-	o.url = tuf_state_url(t->tuf);
+	memcpy(base, t->base, sizeof(base));
+	o.base = base;
 	o.now = now;
 	o.deadline = ae_deadline_in(CMD_TRUST_REFRESH_TIMEOUT_MS);
+	if (t->tuf != NULL) {
+		/* the selected repository, from its own cached root */
+		memcpy(dir, t->cache_dir, sizeof(dir));
+		o.url = tuf_state_url(t->tuf);
+	} else {
+		/* nothing usable selected: the public-good repository from
+		 * the embedded root (a damaged cache is started over) */
+		o.url = TUF_PUBLIC_GOOD_URL;
+		o.root = tuf_public_good_root(&o.root_len);
+		rc = tuf_cache_dir(dir, sizeof(dir), base, o.url, err);
+		if (rc < 0)
+			return rc;
+	}
+	o.cache_dir = dir;
 	rc = cmd_trust_update(&s, &o, err);
 	tuf_state_free(s);
 	if (rc < 0)
 		return rc;
 	cmd_trust_dispose(t);
-	return cmd_trust_resolve(t, t->base, now, err);
+	return cmd_trust_resolve(t, base, now, err);
+}
+
+int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
+		       cmd_trust_refresh_mode mode, ae_err *err)
+{
+	int64_t now = (int64_t)time(NULL);
+	ae_err e = {0};
+	int rc = cmd_trust_resolve(t, cache, now, err);
+
+	if (rc < 0)
+		return rc;
+	if (mode == CMD_TRUST_REFRESH_ALWAYS ||
+	    (mode == CMD_TRUST_REFRESH_STALE && cmd_trust_stale(t, now))) {
+		if (cmd_trust_refresh(t, now, &e) < 0) {
+			fprintf(stderr,
+				"aicr-evidence: note: the TUF update failed "
+				"(%s); the trust in force is unchanged\n",
+				e.msg);
+			/* a failed refresh leaves `t` as it was resolved */
+			if (t->root == NULL) {
+				cmd_trust_dispose(t);
+				rc = cmd_trust_resolve(t, cache, now, err);
+			}
+		}
+	}
+	cmd_trust_note(t);
+	return rc;
+}
+
+const unsigned char *cmd_trust_root_override(const cmd_trust_set *t,
+					     size_t *len_out)
+{
+	*len_out = 0;
+	if (t->source != CMD_TRUST_TUF)
+		return NULL;
+	*len_out = t->root_len;
+	return t->root;
 }

@@ -568,12 +568,17 @@ typedef struct ev_verify_opts {
 	const char *fetch_detail;
 	const char *fetch_hint;
 	long fetch_http_status;
+	/* The trusted_root.json bytes in force when `trusted_root` is NULL
+	 * (the TUF-cached root, docs/trust.md): they replace the embedded
+	 * root as a --trusted-root file does. NULL: the embedded root. */
+	const unsigned char *trusted_root_json;
+	size_t trusted_root_json_len;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
 		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
-			NULL, NULL, 0, NULL, NULL, 0                           \
+			NULL, NULL, 0, NULL, NULL, 0, NULL, 0                  \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */
