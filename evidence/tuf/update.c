@@ -84,19 +84,17 @@ static int wf_fetch(tuf__meta **m_out, ae_buf *bytes, wf *w, const char *path,
 			       what, (long long)f->length, cap);
 	if (f != NULL && f->length >= 0)
 		cap = (size_t)f->length;
+	snprintf(msg, sizeof(msg), "%s (mix-and-match protection)", what);
 	rc = w->src->get(w->src->ctx, bytes, path, cap, err);
 	if (rc == AE_ETOOBIG && err != NULL && f != NULL && f->length >= 0) {
 		ae_err_clear(err);
 		rc = ae_fail(err, AE_EVERIFY,
 			     "%s: longer than the %lld bytes the trusted "
 			     "metadata gives",
-			     what, (long long)f->length);
+			     msg, (long long)f->length);
 	}
-	if (rc == 0 && f != NULL) {
-		snprintf(msg, sizeof(msg), "%s (mix-and-match protection)",
-			 what);
+	if (rc == 0 && f != NULL)
 		rc = tuf__file_check(f, bytes->data, bytes->len, msg, err);
-	}
 	if (rc == 0)
 		rc = tuf__meta_parse(m_out, bytes->data, bytes->len, type, err);
 	if (rc < 0)

@@ -2,9 +2,12 @@
  * JSON encoder (evidence/tuf/canon.c) and the RFC 3339 parser
  *
  * Properties, each an abort when broken: the canonical form of any JSON the
- * strict loader accepts parses again to an equal value, and encoding that
- * value gives the same bytes (one canonical form); a real number anywhere
- * is refused, never encoded. Seeds in tests/fuzz/corpus/tuf_canonical/.
+ * strict loader accepts without control characters parses again to an
+ * equal value, and encoding that value gives the same bytes (one canonical
+ * form); a real number anywhere is refused, never encoded. (OLPC canonical
+ * JSON writes control characters raw -- a PEM key's newlines -- which
+ * strict JSON cannot read back; the first run of this target found that
+ * its property was wrong there, not the encoder.) Seeds in tests/fuzz/corpus/tuf_canonical/.
  */
 #include "evidence/tuf/internal.h"
 
@@ -39,6 +42,15 @@ static bool has_real(json_t *v)
 	return false;
 }
 
+/* True iff a byte below 0x20 is in (p, n). */
+static bool has_control(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20)
+			return true;
+	return false;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ae_buf a = AE_BUF_INIT(0), b = AE_BUF_INIT(0);
@@ -63,12 +75,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (has_real(doc))
 		abort();
-	if (ae_json_parse(&again, a.data, a.len, &err) < 0 ||
-	    !json_equal(doc, again))
-		abort();
-	if (tuf_canonical_json(&b, again, &err) < 0 || a.len != b.len ||
-	    memcmp(a.data, b.data, a.len) != 0)
-		abort();
+	/* OLPC canonical JSON writes control characters raw, which strict
+	 * JSON does not read back: the round trip holds for the rest */
+	if (!has_control(a.data, a.len)) {
+		if (ae_json_parse(&again, a.data, a.len, &err) < 0 ||
+		    !json_equal(doc, again))
+			abort();
+		if (tuf_canonical_json(&b, again, &err) < 0 ||
+		    a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
+			abort();
+	}
 	ae_buf_dispose(&a);
 	ae_buf_dispose(&b);
 	json_decref(again);
