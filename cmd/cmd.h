@@ -203,11 +203,24 @@ typedef struct cmd_evidence_signed {
 	ev_sign_result *signed_by;	/* NULL unsigned; caller frees */
 } cmd_evidence_signed;
 
-/* REF with its tag, or `<recipe>-<12 hex of manifest_digest>` when it has
- * none (reference §8.1), scheme and digest dropped. AE_EINVAL bad REF. */
+/* The tag the bundle in `sbdir` goes out under: the one REF names, else
+ * oci_tag_derive of the bundle's recipe name (its statement's
+ * predicate.recipe.name) and `artifact_digest`. The one rule behind push,
+ * sign, emit and the pointer's bundle.oci (issue 24 item 7). */
+int cmd_evidence_tag(char tag[129], const oci_ref *ref, const char *sbdir,
+		     const char *artifact_digest, ae_err *err);
+
+/* "registry/repo:tag" for REF and that tag (scheme and digest dropped).
+ * AE_EINVAL for a bad REF or a recipe name no tag may carry. */
 int cmd_evidence_tagged_ref(char *out, size_t outsz, const char *ref,
-			    const char *recipe, const char *manifest_digest,
+			    const char *sbdir, const char *artifact_digest,
 			    ae_err *err);
+
+/* Builds the artifact of `sbdir` (no network): out->digest its manifest
+ * digest, out->oci the tagged reference it goes out under. A REF pinning
+ * another digest is AE_EINVAL. */
+int cmd_evidence_locate(cmd_evidence_signed *out, const char *ref,
+			const char *sbdir, ae_err *err);
 
 /* What the caller can check before any request (issue 25). */
 typedef struct cmd_evidence_checks {
@@ -222,7 +235,8 @@ typedef struct cmd_evidence_checks {
 } cmd_evidence_checks;
 
 /* Signs the bundle in `sbdir` for REF's repository and its artifact digest
- * (set in out->digest); writes nothing (cmd_evidence_attest does). A REF
+ * (cmd_evidence_locate sets out->digest and out->oci, before any request);
+ * writes nothing (cmd_evidence_attest does). A REF
  * pinning another digest, or a digest other than chk->want_digest, is
  * AE_EINVAL before any request; a statement past EV_SIGN_PAYLOAD_MAX_BYTES
  * AE_ETOOBIG. Codes of the signer, chk->signer_ok and oci/. */
@@ -392,7 +406,7 @@ void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
 typedef struct check_verifier {
 	cmd_fetcher fetch;	   /* fetch.co.deadline: the run's --deadline */
 	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
-	const char *trusted_root;  /* additive to the embedded root */
+	const char *trusted_root;  /* replaces the embedded root */
 	char *password;		   /* --registry-password-stdin, wiped */
 } check_verifier;
 

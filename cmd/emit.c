@@ -315,28 +315,18 @@ int cmd_emit(int argc, char **argv)
 	rc = ev_evidence_emit(&r, &a.o, &err);
 	emitted = rc == 0;
 	snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", a.o.out_dir);
-	if (rc == 0 && a.ref != NULL && (a.sign || a.push))
-		rc = cmd_evidence_tagged_ref(oc.oci, sizeof(oc.oci), a.ref,
-					     r.recipe_name, r.manifest_digest,
-					     &err);
+	/* The artifact digest, and the tag derived from it, are known before
+	 * any network I/O (SPEC §3): signing and pushing use the same tagged
+	 * reference, which the pointer names (issue 24 item 7). Unsigned and
+	 * unpushed, the pointer names neither. */
 	if (rc == 0 && a.sign)
 		rc = cmd_evidence_sign(&oc, a.ref, sbdir, &a.sf, NULL, &err);
+	else if (rc == 0 && a.push != NULL)
+		rc = cmd_evidence_locate(&oc, a.ref, sbdir, &err);
 	if (rc == 0 && a.sign)
 		rc = cmd_evidence_attest(&oc, sbdir, &err);
 	if (rc == 0 && a.push != NULL)
 		rc = emit_push(&a, oc.oci, &err);
-	if (rc == 0 && a.push == NULL && !a.sign)
-		oc.oci[0] = '\0';
-	/* Unpushed: the digest is still known (SPEC §3), but a pointer names
-	 * it only once signed or pushed. */
-	if (rc == 0 && a.push != NULL && oc.digest[0] == '\0') {
-		oci_artifact *art = NULL;
-		rc = oci_artifact_build(&art, sbdir, &err);
-		if (rc == 0)
-			snprintf(oc.digest, sizeof(oc.digest), "%s",
-				 art->manifest_digest);
-		oci_artifact_free(art);
-	}
 	if (rc == 0)
 		rc = emit_pointer(a.o.out_dir, &r, &oc, &p, &err);
 	if (rc < 0 && emitted) /* nothing half-written: no bundle either */

@@ -14,52 +14,57 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* What signing and pushing add to the pointer. */
-typedef struct emit_outcome {
-	char oci[OCI_REF_MAX + 1];	/* "" unpushed and unsigned */
-	char digest[AE_DIGEST_STR_LEN]; /* "" likewise */
-	ev_sign_result *signed_by;	/* NULL unsigned */
-} emit_outcome;
+int cmd_evidence_tag(char tag[129], const oci_ref *ref, const char *sbdir,
+		     const char *artifact_digest, ae_err *err)
+{
+	char path[4300], *recipe = NULL;
+	ae_buf st = AE_BUF_INIT(1);
+	int rc;
 
-/* REF with its tag: given, or `<recipe>-<12 hex of manifest.json digest>`
- * as push derives it (reference §8.1); scheme and digest dropped. */
+	tag[0] = '\0';
+	if (ref->tag[0] != '\0') {
+		memcpy(tag, ref->tag, strlen(ref->tag) + 1);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/statement.intoto.json", sbdir);
+	rc = ae_read_file(&st, AT_FDCWD, path, EV_STATEMENT_MAX_BYTES, err);
+	if (rc == 0)
+		rc = ev_statement_recipe_name(&recipe, st.data, st.len, err);
+	if (rc == 0)
+		rc = oci_tag_derive(tag, recipe, artifact_digest, err);
+	free(recipe);
+	ae_buf_dispose(&st);
+	return rc;
+}
+
 int cmd_evidence_tagged_ref(char *out, size_t outsz, const char *ref_s,
-			    const char *recipe, const char *manifest_digest,
+			    const char *sbdir, const char *artifact_digest,
 			    ae_err *err)
 {
 	oci_ref ref;
 	char tag[129];
-	size_t k = 0;
 	int rc = oci_ref_parse(&ref, ref_s, err);
 
-	if (rc < 0)
-		return rc;
-	if (ref.tag[0] != '\0') {
-		snprintf(tag, sizeof(tag), "%s", ref.tag);
-	} else {
-		for (size_t i = 0; recipe[i] && k < 80; i++)
-			tag[k++] = recipe[i];
-		snprintf(tag + k, sizeof(tag) - k, "-%.12s",
-			 manifest_digest + 7);
+	out[0] = '\0';
+	if (rc == 0)
+		rc = cmd_evidence_tag(tag, &ref, sbdir, artifact_digest, err);
+	if (rc == 0 && (size_t)snprintf(out, outsz, "%s/%s:%s", ref.registry,
+					ref.repo, tag) >= outsz) {
+		out[0] = '\0';
+		rc = ae_fail(err, AE_EINVAL, "reference too long");
 	}
-	if ((size_t)snprintf(out, outsz, "%s/%s:%s", ref.registry, ref.repo,
-			     tag) >= outsz)
-		return ae_fail(err, AE_EINVAL, "reference too long");
-	return 0;
+	return rc;
 }
 
-/* The in-toto statement to sign for `sbdir` and REF's repository, and the
- * bundle's artifact digest (into oc->digest): all offline. */
-static int evidence_payload(ae_buf *payload, cmd_evidence_signed *oc,
-			    const char *ref_s, const char *sbdir, ae_err *err)
+int cmd_evidence_locate(cmd_evidence_signed *oc, const char *ref_s,
+			const char *sbdir, ae_err *err)
 {
-	char path[4300], repo[600];
 	oci_artifact *art = NULL;
 	oci_ref ref;
-	ae_buf st = AE_BUF_INIT(1);
 	int rc;
 
 	rc = oci_ref_parse(&ref, ref_s, err);
@@ -72,6 +77,28 @@ static int evidence_payload(ae_buf *payload, cmd_evidence_signed *oc,
 	if (rc == 0) {
 		snprintf(oc->digest, sizeof(oc->digest), "%s",
 			 art->manifest_digest);
+		rc = cmd_evidence_tagged_ref(oc->oci, sizeof(oc->oci), ref_s,
+					     sbdir, oc->digest, err);
+	}
+	oci_artifact_free(art);
+	return rc;
+}
+
+/* The in-toto statement to sign for `sbdir` and REF's repository, and the
+ * bundle's artifact digest and tagged reference (into oc->digest and
+ * oc->oci, cmd_evidence_locate): all offline. */
+static int evidence_payload(ae_buf *payload, cmd_evidence_signed *oc,
+			    const char *ref_s, const char *sbdir, ae_err *err)
+{
+	char path[4300], repo[600];
+	oci_ref ref;
+	ae_buf st = AE_BUF_INIT(1);
+	int rc;
+
+	rc = oci_ref_parse(&ref, ref_s, err);
+	if (rc == 0)
+		rc = cmd_evidence_locate(oc, ref_s, sbdir, err);
+	if (rc == 0) {
 		snprintf(repo, sizeof(repo), "%s/%s", ref.registry, ref.repo);
 		snprintf(path, sizeof(path), "%s/statement.intoto.json", sbdir);
 		rc = ae_read_file(&st, AT_FDCWD, path, EV_STATEMENT_MAX_BYTES,
@@ -87,7 +114,6 @@ static int evidence_payload(ae_buf *payload, cmd_evidence_signed *oc,
 			     "bundle must fit %u bytes)",
 			     payload->len, (unsigned)EV_SIGN_PAYLOAD_MAX_BYTES,
 			     EV_BUNDLE_MAX_BYTES);
-	oci_artifact_free(art);
 	ae_buf_dispose(&st);
 	return rc;
 }

@@ -83,24 +83,6 @@ done:
 	return rc;
 }
 
-/* The manifest.json digest, for the derived tag. */
-static void sign_manifest_digest(char out[AE_DIGEST_STR_LEN], const char *sbdir)
-{
-	char path[4300];
-	unsigned char sha[AE_SHA256_LEN];
-	ae_buf b;
-	ae_err err = {0};
-
-	snprintf(path, sizeof(path), "%s/manifest.json", sbdir);
-	memset(sha, 0, sizeof(sha));
-	if (ae_read_file(&b, AT_FDCWD, path, EV_MANIFEST_MAX_BYTES, &err) ==
-	    0) {
-		ae_sha256(sha, b.data, b.len);
-		ae_buf_dispose(&b);
-	}
-	ae_digest_format(out, sha);
-}
-
 /* What the signer check needs: the unsigned pointer and what signing
  * adds to it. */
 typedef struct sign_check_ctx {
@@ -172,7 +154,6 @@ static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
 	ld_pointer *old = NULL;
 	cmd_evidence_checks chk = {0};
 	sign_check_ctx ctx;
-	char md[AE_DIGEST_STR_LEN];
 	int rc;
 
 	rc = sign_read_unsigned(&old, ptr_path, err);
@@ -182,11 +163,8 @@ static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
 		rc = ae_fail(err, AE_EINVAL,
 			     "the pointer names no OCI reference: pass --ref");
 	if (rc == 0) {
-		sign_manifest_digest(md, sbdir);
-		rc = cmd_evidence_tagged_ref(oc->oci, sizeof(oc->oci), ref,
-					     ld_pointer_recipe(old), md, err);
-	}
-	if (rc == 0) {
+		/* cmd_evidence_sign sets oc->oci (the one tag rule) and
+		 * oc->digest before the signer check first needs them */
 		ctx.old = old;
 		ctx.oc = oc;
 		chk.want_digest = ld_pointer_bundle_digest(old);

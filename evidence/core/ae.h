@@ -186,6 +186,30 @@ bool ae_path_element_is_plain(const char *s);
 /* True iff the `len` bytes contain a NUL. Cannot fail. */
 bool ae_has_nul(const void *data, size_t len);
 
+/* ---- a set of strings (evidence/core/strset.c) ---- */
+
+/* Borrowed strings (each must outlive the set), for duplicate checks in
+ * linear time: open addressing under a keyed hash (SipHash-1-3, a key per
+ * process), so hostile input cannot make lookups collide. Plain data:
+ * initialise with AE_STRSET_INIT, free with ae_strset_dispose. */
+typedef struct ae_strset {
+	const char **slot;
+	size_t cap; /* slots, a power of two, or 0 */
+	size_t n;   /* strings held */
+} ae_strset;
+
+#define AE_STRSET_INIT                                                         \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
+
+/* Adds `s` (borrowed). Returns 1 when added, 0 when an equal string was
+ * already there, AE_ERR on out of memory (the set unchanged). */
+int ae_strset_add(ae_strset *set, const char *s, ae_err *err);
+/* True iff an equal string is in the set. Cannot fail. */
+bool ae_strset_has(const ae_strset *set, const char *s);
+/* Frees the table (not the strings) and empties the set. Cannot fail. */
+void ae_strset_dispose(ae_strset *set);
 /* Appends the NUL-terminated text `s` (from outside: an identity, an
  * issuer, a path, a name a registry or a bundle supplied) escaped for one
  * line of human output: printable ASCII kept, backslash and every other
