@@ -192,13 +192,13 @@ expect_rc 0 "--offline: the claimed signer still picks from the cached candidate
 echo '[]' | rules
 
 # ---- a listing over the old 4 MiB cap, the signature last ----
-python3 - "$D" "$A_REF" "$W/huge.json" <<'EOF'
+n=$(python3 - "$D" "$A_REF" "$W/huge.json" <<'EOF'
 import json, sys
 d, a, out = sys.argv[1:4]
 mt = "application/vnd.oci.image.manifest.v1+json"
 m = [{"mediaType": mt, "digest": "sha256:%064x" % i, "size": 1000 + i,
       "artifactType": "application/vnd.example.sbom+json",
-      "annotations": {"pad": "x" * 120}} for i in range(30000)]
+      "annotations": {"pad": "x" * 100}} for i in range(24000)]
 m.append({"mediaType": mt, "digest": a, "size": 900,
           "artifactType": "application/vnd.dev.sigstore.bundle.v0.3+json"})
 idx = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": m}
@@ -206,13 +206,30 @@ body = json.dumps(idx)
 rules = [{"method": "GET", "path": "/manifests/sha256-" + d[7:], "action": "respond", "status": 200,
           "headers": {"Content-Type": "application/vnd.oci.image.index.v1+json"}, "body": body, "times": 100}]
 open(out, "w").write(json.dumps(rules))
+print(len(body))
 EOF
-[ "$(stat -c %s "$W/huge.json")" -gt $((6 * 1024 * 1024)) ] && ok "the forged listing is over 6 MiB" || bad "huge listing size"
+)
+[ "$n" -gt $((6 * 1024 * 1024)) ] && [ "$n" -lt $((8 * 1024 * 1024)) ] && ok "the forged listing is over 6 MiB (under the 8 MiB read bound)" ||
+	bad "huge listing size" "$n"
 rules <"$W/huge.json"
 run verify "$P/acme/ev@$D" --registry-plain-http --cache "$W/cache-h" --trusted-root "$TR" \
 	--expected-issuer https://accounts.example.test --expected-identity-regexp 'alice@example\.test' --format json
 expect_rc 0 "a 6 MiB listing with the signature last verifies"
 case "$(detail)" in *"more listed, not read"*) ok "  the detail says how many referrers were only counted" ;; *) bad "  counted" "$(detail)" ;; esac
+# past the read bound the rest is unseen: no failed pull, no signature
+python3 - "$W/huge.json" <<'EOF'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+idx = json.loads(rules[0]["body"])
+sig = idx["manifests"].pop()
+idx["manifests"] += idx["manifests"][:12000] + [sig]
+rules[0]["body"] = json.dumps(idx)
+json.dump(rules, open(sys.argv[1], "w"))
+EOF
+rules <"$W/huge.json"
+run pull "$P/acme/ev@$D" --to "$W/p-huge" --registry-plain-http --cache "$W/cache-h2" --format json
+expect_rc 0 "a 9 MiB listing with the signature past the read bound: the pull still succeeds"
+[ "$(jq -r .signed "$T_OUT")" = false ] && ok "  unsigned: what lies past the bound is not seen" || bad "  unsigned past the bound" "$(head -c 300 "$T_OUT")"
 echo '[]' | rules
 
 # ---- referrers REF ----
