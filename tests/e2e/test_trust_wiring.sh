@@ -75,6 +75,33 @@ else
 	bad "--emit-signing-config wrote the fetched signing config"
 fi
 
+# signing: no service flag, the cached signing config names the services
+# (here a closed loopback port: the failure names it); a service URL flag
+# is the user's whole choice
+closed=$(free_port)
+cat >"$T_WORK/sc-closed.json" <<JSON
+{"mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json",
+ "caUrls": [{"url": "http://127.0.0.1:$closed", "majorApiVersion": 1, "validFor": {"start": "2020-01-01T00:00:00Z"}}],
+ "rekorTlogUrls": [{"url": "http://127.0.0.1:$closed", "majorApiVersion": 1, "validFor": {"start": "2020-01-01T00:00:00Z"}}],
+ "rekorTlogConfig": {"selector": "ANY"}, "tsaConfig": {"selector": "ANY"}}
+JSON
+python3 "$here/tests/tuf/gen_repo.py" "$www/C" "$pg" "$T_WORK/sc-closed.json" || bad "the generator takes a signing config"
+C=http://127.0.0.1:$port/C/s/good
+run trust update --tuf-url "$C" --tuf-root "$www/C/root1.json"
+expect_rc 0 "trust update from repository C (its signing config names 127.0.0.1:$closed)"
+now=$(date +%s)
+h64() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+tok="$(h64 '{"alg":"none","typ":"JWT"}').$(h64 "{\"iss\":\"https://accounts.example.test\",\"aud\":\"sigstore\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")."
+printf 'hello\n' >"$T_WORK/a.txt"
+run sigstore sign-bundle --identity-token "$tok" --bundle "$T_WORK/b.json" "$T_WORK/a.txt"
+expect_rc 3 "sign without service flags uses the cached signing config (its Fulcio is down: exit 3)"
+expect_err "127\.0\.0\.1" "the failure names the service the cached signing config chose"
+run sigstore sign-bundle --identity-token "$tok" --bundle "$T_WORK/b.json" \
+	--fulcio-url "http://127.0.0.1:$closed/explicit" --rekor-url "http://127.0.0.1:$closed/explicit" "$T_WORK/a.txt"
+expect_rc 3 "explicit service URLs are used instead"
+run trust update --tuf-url "$A"
+expect_rc 0 "repository A selected again"
+
 # check never fetches on its own; --tuf-update does
 r=$(lf_repo ledger)
 sel=$(cat "$base/tuf/selected")

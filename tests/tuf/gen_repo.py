@@ -2,7 +2,7 @@
 """tests/tuf/gen_repo.py -- TUF repositories signed with keys the test holds,
 for the attack matrix of tests/e2e/test_tuf_attacks.sh (test tooling).
 
-    gen_repo.py OUT TRUSTED_ROOT.json
+    gen_repo.py OUT TRUSTED_ROOT.json [SIGNING_CONFIG.json]
 
 Writes OUT/root1.json (the initial root a client starts from) and one
 complete consistent-snapshot repository per scenario under OUT/s/<name>/
@@ -160,7 +160,7 @@ class Repo:
 def main():
     out, tr_path = sys.argv[1], sys.argv[2]
     tr = open(tr_path, "rb").read()
-    sc = json.dumps({
+    sc = open(sys.argv[3], "rb").read() if len(sys.argv) > 3 else json.dumps({
         "mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json",
         "caUrls": [{"url": "https://fulcio.example", "majorApiVersion": 1,
                     "validFor": {"start": "2020-01-01T00:00:00Z"}}],
