@@ -494,6 +494,11 @@ bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
 #define LD_RULE_SCHEMA	  "schema"    /* 3: pointer V1 and signed */
 #define LD_RULE_ALLOWLIST "allowlist" /* 3: claimed signer's class */
 #define LD_RULE_SIGNATURE "signature" /* 4 */
+/* 1-2: a tree `git fsck --strict` refuses, on the path to the root or
+ * below it (duplicate entries, '/' or .git in a name, odd modes, ...) */
+#define LD_RULE_TREE "tree"
+/* 1-2: a .gitattributes that would change what a checkout writes */
+#define LD_RULE_ATTRIBUTES "gitattributes"
 /* Not a problem: an allowlist entry added or removed, for the reviewer. */
 #define LD_NOTE_ALLOWLIST "allowlist-change"
 /* Not a problem: rule 4 could not decide (registry unreachable). */

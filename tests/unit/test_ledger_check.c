@@ -404,6 +404,117 @@ void test_ledger_check__a_missing_repository_or_revision_is_an_error(void)
 	git_repository_free(repo);
 }
 
+/* ---- raw trees as git fsck judges them (check_fsck.c) ---- */
+
+/* Appends the entry "MODE NAME\0" + a 20-byte id of `fill` to buf. */
+static size_t tree_ent(unsigned char *buf, size_t at, const char *mode,
+		       const char *name, unsigned char fill)
+{
+	size_t m = strlen(mode), n = strlen(name);
+
+	memcpy(buf + at, mode, m);
+	buf[at + m] = ' ';
+	memcpy(buf + at + m + 1, name, n + 1);
+	memset(buf + at + m + 1 + n + 1, fill, 20);
+	return at + m + 1 + n + 1 + 20;
+}
+
+/* The kinds ld__tree_fsck finds in a tree of the given entries (mode,
+ * name pairs, NULL-terminated). */
+static unsigned fsck_of(const char *const *ents)
+{
+	unsigned char buf[2048];
+	size_t len = 0;
+	ld__fsck f;
+
+	for (size_t i = 0; ents[i] != NULL; i += 2)
+		len = tree_ent(buf, len, ents[i], ents[i + 1], 7);
+	ld__tree_fsck(&f, buf, len);
+	return f.found;
+}
+
+#define FSCK(...) fsck_of((const char *const[]){__VA_ARGS__, NULL})
+#define BIT(k) (1u << (k))
+
+void test_ledger_check__a_tree_git_writes_is_clean(void)
+{
+	T_ASSERT_INT(FSCK("100644", "a", "40000", "a-c", "100644", "a.b",
+			  "100755", "b", "120000", "c", "160000", "d",
+			  "40000", "e"),
+		     0);
+	/* "a/" sorts after "a.b": a directory compares as "name/" */
+	T_ASSERT_INT(FSCK("100644", "a.b", "40000", "a"), 0);
+}
+
+void test_ledger_check__tree_fsck_finds_every_kind_git_refuses(void)
+{
+	unsigned char buf[256];
+	size_t len;
+	ld__fsck f;
+
+	T_ASSERT_INT(FSCK("100644", "a", "100644", "a"),
+		     BIT(LD__FSCK_DUPLICATE));
+	T_ASSERT_INT(FSCK("100644", "a", "100644", "a.b", "40000", "a"),
+		     BIT(LD__FSCK_DUPLICATE)); /* apart in tree order */
+	T_ASSERT_INT(FSCK("100644", "b", "100644", "a"),
+		     BIT(LD__FSCK_UNSORTED));
+	T_ASSERT_INT(FSCK("40000", "a", "100644", "a.b"),
+		     BIT(LD__FSCK_UNSORTED));
+	T_ASSERT_INT(FSCK("100644", "r/s/x.yaml"), BIT(LD__FSCK_FULL_PATH));
+	T_ASSERT_INT(FSCK("40000", ".."), BIT(LD__FSCK_DOT));
+	T_ASSERT_INT(FSCK("40000", "."), BIT(LD__FSCK_DOT));
+	T_ASSERT_INT(FSCK("0100644", "a"), BIT(LD__FSCK_ZERO_PAD));
+	T_ASSERT_INT(FSCK("040000", "a"), BIT(LD__FSCK_ZERO_PAD));
+	T_ASSERT_INT(FSCK("100664", "a"), BIT(LD__FSCK_BAD_MODE));
+	T_ASSERT_INT(FSCK("100600", "a"), BIT(LD__FSCK_BAD_MODE));
+	for (const char *const *g = (const char *const[]){
+		     ".git", ".GIT", ".Git", "git~1", "GIT~1", ".git.",
+		     ".git ", ".git. .", ".git:stream", "a\\.git",
+		     ".\xe2\x80\x8cgit", ".git\xef\xbb\xbf", NULL};
+	     *g; g++)
+		if (FSCK("40000", *g) != BIT(LD__FSCK_DOTGIT))
+			t_fail_at(__FILE__, __LINE__, "%s passed", *g);
+	T_ASSERT_INT(FSCK("40000", ".gitx"), 0);
+	T_ASSERT_INT(FSCK("40000", "git~2"), 0);
+	len = tree_ent(buf, 0, "100644", "a", 0);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT_INT(f.found, BIT(LD__FSCK_NULL_ID));
+	len = tree_ent(buf, 0, "100644", "", 1);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT(f.found & BIT(LD__FSCK_EMPTY_NAME));
+	for (size_t cut = 1; cut < len; cut++) {
+		ld__tree_fsck(&f, buf, cut);
+		T_ASSERT_INT(f.found, BIT(LD__FSCK_BAD_TREE));
+	}
+	memcpy(buf, "1006x4", 6);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT_INT(f.found, BIT(LD__FSCK_BAD_TREE));
+}
+
+void test_ledger_check__gitattributes_in_every_spelling_git_reads(void)
+{
+	static const char *const yes[] = {
+		".gitattributes", ".GITATTRIBUTES", ".GitAttributes",
+		".gitattributes.", ".gitattributes ", ".gitattributes:x",
+		"gitatt~1", "GITATT~4", "gi7d29~2",
+		".git\xe2\x80\x8c"
+		"attributes",
+		".gitattributes\xef\xbb\xbf"};
+	static const char *const no[] = {".gitattributes2", "gitattributes",
+					 "gitatt~5", ".gitattribute",
+					 "x.gitattributes", ".gitignore"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!ld__name_is_gitattributes(yes[i], strlen(yes[i])))
+			t_fail_at(__FILE__, __LINE__, "missed %s", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (ld__name_is_gitattributes(no[i], strlen(no[i])))
+			t_fail_at(__FILE__, __LINE__, "took %s", no[i]);
+	T_ASSERT(ld__path_has_gitattributes("r/.gitattributes"));
+	T_ASSERT(ld__path_has_gitattributes(".GitAttributes/x"));
+	T_ASSERT(!ld__path_has_gitattributes("r/s/sha256-x.yaml"));
+}
+
 /* ---- the merge result (check_merge.c, issue 15 item 1) ---- */
 
 /* Commits the index with `n` explicit parents; moves `ref` when given. */
