@@ -424,6 +424,38 @@ int ld_tree_list(ld_pointer_paths *out, const char *root,
 		 const char *const *recipes, size_t n_recipes, ae_err *err);
 void ld_pointer_paths_dispose(ld_pointer_paths *p);
 
+/* Where `ledger` reads the ledger from (issue 15): the evidence root's
+ * tree at HEAD, from git's object database, when the root sits in a git
+ * work tree -- what was committed and judged by the contract checker,
+ * whatever the checkout made of it (.gitattributes can rewrite a pointer's
+ * bytes in the work tree) -- or the files, without a repository or when
+ * the caller asks for the work tree. Not thread-safe: one thread at a
+ * time. */
+typedef struct ld_source ld_source;
+
+/* Opens the ledger rooted at `root` (a directory path). With `worktree`
+ * the files are read; otherwise git when the root is in a work tree.
+ * AE_ENOTFOUND when HEAD has no commit or does not hold the root (the
+ * message says to commit it or use the work tree); AE_EIO when a
+ * repository is there but cannot be opened (never a silent fallback to
+ * the files). Caller frees *out (NULL on failure). */
+int ld_source_open(ld_source **out, const char *root, bool worktree,
+		   ae_err *err);
+void ld_source_free(ld_source *s);
+/* The 40-hex commit read, or NULL when reading files. Borrowed. Cannot
+ * fail. */
+const char *ld_source_commit(const ld_source *s);
+/* Lists the pointer files as ld_tree_list does (same shapes, same caps,
+ * same errors), from the source. */
+int ld_source_list(ld_pointer_paths *out, ld_source *s,
+		   const char *const *recipes, size_t n_recipes, ae_err *err);
+/* Reads `rel` (relative to the root) into `out`, at most `cap` bytes:
+ * ae_read_file's codes and messages for files; for git AE_ENOTFOUND,
+ * AE_EINVAL for a symlink ("is a symlink (not followed)"), a directory or
+ * a submodule, AE_ETOOBIG past the cap. `out` is emptied on failure. */
+int ld_source_read(ae_buf *out, ld_source *s, const char *rel, size_t cap,
+		   ae_err *err);
+
 /* How a report is rendered. `generated_at` (RFC 3339) is printed as is;
  * identities appear only for verified first-party signers, or for every
  * verified signer with `show_identities` (the certificate made them public);

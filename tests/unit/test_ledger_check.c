@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ISS "https://github.com/login/oauth"
@@ -650,6 +651,57 @@ void test_ledger_check__a_conflicting_merge_cannot_be_judged(void)
 	T_ASSERT_MSG(err, "does not merge cleanly into base: 1 conflicting "
 			  "path");
 	T_ASSERT_MSG(err, "first \"recipes/evidence/" R "/");
+	free(p0);
+	git_repository_free(repo);
+}
+
+/* ---- the ledger as `ledger` reads it (corroborate_source.c) ---- */
+
+void test_ledger_check__ledger_reads_head_not_the_work_tree(void)
+{
+	git_repository *repo = ledger_repo(2);
+	ld_pointer_paths paths = {NULL, 0};
+	ld_source *src = NULL;
+	ae_err err = {0};
+	ae_buf b;
+	char *p0 = ptr_path(slug_alice, hexn(0));
+	char root[4096];
+
+	/* The work tree holds only a stray file: the pointers are in git. */
+	snprintf(root, sizeof(root), "%s/recipes/evidence", t_path("repo"));
+	T_ASSERT_INT(mkdir(t_path("repo/recipes"), 0755), 0);
+	T_ASSERT_INT(mkdir(root, 0755), 0);
+	t_write_file(t_path("repo/recipes/evidence/allowlist.yaml"), "x: [", 4);
+	T_ASSERT_INT(ld_source_open(&src, root, false, &err), 0);
+	T_ASSERT_INT(strlen(ld_source_commit(src)), 40);
+	T_ASSERT_INT(ld_source_list(&paths, src, NULL, 0, &err), 0);
+	T_ASSERT_INT(paths.n, 2);
+	T_ASSERT_STR(paths.v[0], p0 + strlen("recipes/evidence/"));
+	T_ASSERT_INT(ld_source_read(&b, src, paths.v[0], 1 << 20, &err), 0);
+	T_ASSERT(strstr((const char *)b.data, hexn(0)) != NULL);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_source_read(&b, src, "allowlist.yaml", 1 << 20, &err),
+		     0);
+	T_ASSERT(strstr((const char *)b.data, "community") != NULL);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_source_read(&b, src, paths.v[0], 10, &err),
+		     AE_ETOOBIG);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld_source_read(&b, src, "nope.yaml", 10, &err),
+		     AE_ENOTFOUND);
+	ld_pointer_paths_dispose(&paths);
+	ld_source_free(src);
+	src = NULL;
+	/* --worktree: the files, which list no pointer */
+	T_ASSERT_INT(ld_source_open(&src, root, true, &err), 0);
+	T_ASSERT(ld_source_commit(src) == NULL);
+	T_ASSERT_INT(ld_source_list(&paths, src, NULL, 0, &err), 0);
+	T_ASSERT_INT(paths.n, 0);
+	T_ASSERT_INT(ld_source_read(&b, src, "allowlist.yaml", 1 << 20, &err),
+		     0);
+	T_ASSERT_INT(b.len, 4);
+	ae_buf_dispose(&b);
+	ld_source_free(src);
 	free(p0);
 	git_repository_free(repo);
 }
