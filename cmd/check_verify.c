@@ -49,10 +49,12 @@ void check_verifier_dispose(check_verifier *v)
 	v->password = NULL;
 }
 
-/* Fetches the bundle. A transient fault stays transient (no verdict);
- * anything else about the fetch -- no such manifest, a digest mismatch, a
- * refused login -- is a finding: the pointer does not lead to a bundle
- * this check can prove. */
+/* Fetches the bundle. Only what the registry said about the bundle is a
+ * finding (ld_fetch_classify): no such artifact, other bytes, content it
+ * may not hold. A fault a retry may cure stays transient (exit 3); one it
+ * will not -- TLS failing or meeting plain HTTP, a refused login, an
+ * unexpected status -- is AE_EIO with its cause and fix: it says nothing
+ * about the PR (exit 2). */
 static int verify_fetch(cmd_fetched *x, check_verifier *v,
 			const ld_contract_item *item, ae_err *err)
 {
@@ -69,13 +71,32 @@ static int verify_fetch(cmd_fetched *x, check_verifier *v,
 				       strlen(item->oci)),
 			       e.msg);
 	rc = cmd_fetch(x, &v->fetch, &ref, item->digest, &e);
-	if (rc == AE_ETRANSIENT || rc == AE_ERR)
-		return ae_fail(err, rc, "bundle fetch: %s", e.msg);
-	if (rc < 0)
+	if (rc == 0)
+		return 0;
+	switch (ld_fetch_classify(rc, x->http_status)) {
+	case LD_FETCH_FINDING:
 		return ae_fail(err, AE_EVERIFY,
 			       "bundle %s cannot be fetched: %s", item->digest,
 			       e.msg);
-	return 0;
+	case LD_FETCH_TRANSIENT:
+		return ae_fail(err, AE_ETRANSIENT, "bundle fetch: %s", e.msg);
+	default:
+		break;
+	}
+	if (rc == AE_EAUTH)
+		return ae_fail(err, AE_EIO,
+			       "registry %s refused access: %s (a ledger's "
+			       "bundles must be pullable anonymously, or give "
+			       "--docker-config)",
+			       ref.registry, e.msg);
+	if (x->http_status == 0 && rc != AE_EIO && rc != AE_ERR)
+		return ae_fail(err, AE_EIO,
+			       "cannot talk to registry %s: %s (a plain-HTTP "
+			       "loopback registry needs --registry-plain-http, "
+			       "a private CA --registry-ca FILE)",
+			       ref.registry, e.msg);
+	return ae_fail(err, AE_EIO, "bundle fetch from %s: %s", ref.registry,
+		       e.msg);
 }
 
 /* Reads the verdict: valid (phase failures do not matter here: the

@@ -190,6 +190,7 @@ int ld__report_merge(ld_report *into, ld_report *from, ae_err *err);
 void ld__report_sort(ld_report *r);
 void ld__report_set_counts(ld_report *r, size_t changes, size_t pointers);
 void ld__report_set_transient(ld_report *r);
+void ld__report_set_undecided(ld_report *r);
 int ld__report_set_revs(ld_report *r, const char *base, const char *head,
 			ae_err *err);
 /* How the judged tree was built: `kind` is ld__merge_name's (static). */

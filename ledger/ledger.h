@@ -598,10 +598,13 @@ typedef struct ld_contract_item {
 
 /* Rule 4 for one pointer (SPEC §5.4). Returns 0 when the bundle verifies
  * and binds to every claimed field (signer, Rekor index, digest, recipe,
- * predicateType, profile, attestedAt: docs/formats.md), AE_EVERIFY with the
- * reason in `err` (a finding), AE_ETRANSIENT when it cannot decide (registry
- * unreachable), anything else for an error that stops the check. Called from
- * several threads at once: it must be thread-safe. */
+ * predicateType, profile, attestedAt: docs/formats.md), AE_EVERIFY with
+ * the reason in `err` (a finding: proven), AE_ETRANSIENT when it cannot
+ * decide now (registry unreachable: a retry may), AE_EIO when it cannot
+ * decide and a retry will not help (TLS, a refused login, an unexpected
+ * answer: the operator must act, see ld_fetch_classify), anything else for
+ * an error that stops the check. The two undecided cases are notes, never
+ * problems. Called from several threads at once: it must be thread-safe. */
 typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
 				     ae_err *err);
 
@@ -621,6 +624,30 @@ typedef struct ld_contract_opts {
 	{                                                                      \
 		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL                 \
 	}
+
+/* How a failed bundle fetch bears on rule 4 (issue 15): only what the
+ * registry said about the bundle proves anything about the pointer. */
+typedef enum ld_fetch_class {
+	/* The registry answered: no such artifact, other bytes than the
+	 * digest, content over a cap or malformed (or the offline cache
+	 * lacks it): the pointer does not lead to a bundle rule 4 can prove.
+	 * A finding. */
+	LD_FETCH_FINDING,
+	/* Connection-level and retryable statuses: no verdict now (exit 3). */
+	LD_FETCH_TRANSIENT,
+	/* The check could not ask: TLS failed or met plain HTTP, a login was
+	 * refused, an unexpected status, local I/O. Not the PR's fault and
+	 * not fixed by a retry: exit 2, with the fix. */
+	LD_FETCH_UNDECIDED,
+} ld_fetch_class;
+
+/* Classifies the AE_E* code of a failed fetch and the registry's last
+ * HTTP status (0: it never answered). Cannot fail. */
+ld_fetch_class ld_fetch_classify(int rc, long http_status);
+
+/* True iff rule 4 could not decide for some pointer for a reason a retry
+ * will not fix (exit 2 when no problem was found). */
+bool ld_report_undecided(const ld_report *r);
 
 /* Runs the contract check and stores a new report in *out (findings are in
  * the report, rc 0). Errors (*out NULL): AE_ENOTFOUND (no repository, an

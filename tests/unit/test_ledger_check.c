@@ -655,6 +655,53 @@ void test_ledger_check__a_conflicting_merge_cannot_be_judged(void)
 	git_repository_free(repo);
 }
 
+/* ---- what a failed fetch proves (issue 15 item 9) ---- */
+
+void test_ledger_check__only_what_the_registry_said_is_a_finding(void)
+{
+	T_ASSERT_INT(ld_fetch_classify(AE_ENOTFOUND, 404), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ENOTFOUND, 0), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_EVERIFY, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETOOBIG, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETRANSIENT, 503),
+		     LD_FETCH_TRANSIENT);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETRANSIENT, 0), LD_FETCH_TRANSIENT);
+	/* TLS failed or met plain HTTP: no answer at all */
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 0), LD_FETCH_UNDECIDED);
+	/* a status the protocol does not allow here */
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 400), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_EAUTH, 401), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_EIO, 200), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_ERR, 0), LD_FETCH_UNDECIDED);
+}
+
+static int undecided_verify(const ld_contract_item *item, void *ctx,
+			    ae_err *err)
+{
+	(void)item;
+	(void)ctx;
+	return ae_fail(err, AE_EIO, "cannot talk to registry r: TLS");
+}
+
+void test_ledger_check__an_undecided_signature_is_a_note_not_a_problem(void)
+{
+	git_repository *repo = ledger_repo(2);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	o.repo = t_path("repo");
+	o.verify = undecided_verify;
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_INT(ld_report_count(r), 0);
+	T_ASSERT_INT(ld_report_note_count(r), 2);
+	T_ASSERT(ld_report_undecided(r));
+	T_ASSERT(!ld_report_transient(r));
+	ld_report_free(r);
+	git_repository_free(repo);
+}
+
 /* ---- the ledger as `ledger` reads it (corroborate_source.c) ---- */
 
 void test_ledger_check__ledger_reads_head_not_the_work_tree(void)
