@@ -284,7 +284,23 @@ static int proof_check(const ev__tlog_entry *e, const ev__log *log, ae_err *err)
 	return rc;
 }
 
-/* Every tlog entry: proof (or a v0.1 SET alone), log window, body. */
+/* A logIndex no SET signs (a Rekor v2 entry has none) is proven only by
+ * the inclusion proof, which proves the proof's own index: the two must be
+ * equal, or a log or an editor could state any index and have it reported
+ * and compared with a pointer's rekorLogIndex (issue 25). With a SET the
+ * logIndex is signed, and a Rekor v1 shard's proof index may differ. */
+static int index_check(const ev__tlog_entry *e, ae_err *err)
+{
+	if (e->set != NULL || !e->has_proof || e->log_index == e->proof_index)
+		return 0;
+	return ae_fail(
+		err, AE_EVERIFY,
+		"tlog entry logIndex %lld is not the index its inclusion "
+		"proof proves (%lld)",
+		(long long)e->log_index, (long long)e->proof_index);
+}
+
+/* Every tlog entry: proof (or a v0.1 SET alone), index, log window, body. */
 static int entries_verify(vstate *s, ae_err *err)
 {
 	const ev_bundle *b = s->b;
@@ -306,6 +322,9 @@ static int entries_verify(vstate *s, ae_err *err)
 			if (rc < 0)
 				return rc;
 		}
+		rc = index_check(e, err);
+		if (rc < 0)
+			return rc;
 		if (!log_window_ok(s, e, log))
 			return ae_fail(err, AE_EVERIFY,
 				       "log key is not valid at the signing "
@@ -413,6 +432,15 @@ static int san_matches(bool *match, const ev_policy *p, const char *san,
 }
 
 /* Identity policy: exact issuer, one SAN matching (sigstore.md §9). */
+/* True iff `t` holds a control byte (C0 or DEL). */
+static bool has_control(const char *t)
+{
+	for (; *t; t++)
+		if ((unsigned char)*t < 0x20 || (unsigned char)*t == 0x7f)
+			return true;
+	return false;
+}
+
 static int identity_check(vstate *s, ae_err *err)
 {
 	char rb[AE_REPR_BUF];
@@ -429,6 +457,14 @@ static int identity_check(vstate *s, ae_err *err)
 		rc = san_matches(&m, s->p, s->sans[i], err);
 		if (rc < 0)
 			return rc;
+		/* An identity is shown and compared as text: one with a
+		 * control byte could forge lines in a CI log (issue 25). */
+		if (m && (has_control(s->sans[i]) || has_control(s->issuer)))
+			return ae_fail(err, AE_EVERIFY,
+				       "certificate identity %s holds control "
+				       "characters",
+				       ae_repr(rb, sizeof(rb), s->sans[i],
+					       strlen(s->sans[i])));
 		if (m) {
 			s->matched = s->sans[i];
 			return 0;

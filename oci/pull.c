@@ -112,6 +112,7 @@ static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
 	r->resp_max = cap;
 	r->tee_fd = p->tee != NULL ? p->tee->fd : -1;
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
+	r->expected = r->follow ? cap : 0;	/* a blob's declared size */
 	r->what = digest;
 	rc = oci__send(p->c, r, true, err);
 	/* a blob's cap is its declared size: say that, not "over its cap" */

@@ -90,7 +90,7 @@ t_cleanup "reg_stop $T_WORK/tls"
 push_to TLS --registry-ca "$REG_CA"
 repo_for "$REG_HOST"
 gate
-undecided 2 'cannot talk to registry .*--registry-ca FILE' \
+undecided 2 'cannot talk to registry .*--registry-ca' \
 	"a certificate from an unknown CA is exit 2, with the fix (--registry-ca)"
 gate --registry-plain-http
 if [ "$T_RC" -eq 2 ] || [ "$T_RC" -eq 3 ]; then

@@ -29,7 +29,10 @@
 //   POST /__fault              fault injection for the next requests, JSON
 //                              {"service":"fulcio|rekor1|rekor2|tsa|gha",
 //                               "fault":"<status>[ra<seconds>]|badchain|noleaf|
-//                               otherkey|detached|badproof|badbody","count":N}
+//                               otherkey|detached|otheridentity|otherissuer|
+//                               ctrlsan|badproof|badbody","count":N}
+//   GET  /api/v1/log/entries/U Rekor v1 entry by UUID (a duplicate POST answers
+//                              409 with this Location, as Rekor does)
 //   GET  /healthz
 //
 // Writes into --out-dir: trusted_root.json, signing_config.json (Rekor v1 +
@@ -135,8 +138,11 @@ class Log {
   get origin() { return this.kind === 'v1' ? `${this.host} - ${this.treeID}` : this.host; }
   sign(data) { return crypto.sign(this.kind === 'v1' ? 'sha256' : null, data, this.privateKey); }
   append(body) {
-    const idx = this.leaves.length;
     this.leaves.push(leafHash(body));
+    return this.proofFor(this.leaves.length - 1);
+  }
+  // The inclusion proof of leaf idx in the tree as it is now.
+  proofFor(idx) {
     const size = this.leaves.length;
     const root = mth(this.leaves);
     const hashes = auditPath(idx, this.leaves);
@@ -201,8 +207,30 @@ function canonicalV1(e) {
   };
 }
 
-function rekorV1(log) {
-  const seen = new Set();
+// A Rekor v1 entry as the API returns it, with a proof in today's tree.
+function v1Entry(log, stored, p) {
+  const logIndex = log.indexOffset + stored.idx;
+  const logID = log.logID.toString('hex');
+  const set = log.sign(Buffer.from(jcs({ body: b64(stored.body), integratedTime: stored.integratedTime, logID, logIndex }), 'utf8'));
+  return {
+    body: b64(stored.body),
+    integratedTime: stored.integratedTime,
+    logID,
+    logIndex,
+    verification: {
+      inclusionProof: {
+        logIndex: stored.idx,
+        treeSize: p.size,
+        rootHash: p.root.toString('hex'),
+        hashes: p.hashes.map((h) => h.toString('hex')),
+        checkpoint: p.checkpoint,
+      },
+      signedEntryTimestamp: b64(set),
+    },
+  };
+}
+
+function rekorV1(log, store) {
   return async (reqBody) => {
     const f = takeFault('rekor1');
     if (statusFault(f)) return faultReply(f);
@@ -220,31 +248,24 @@ function rekorV1(log) {
     }
     const body = Buffer.from(jcs(canon), 'utf8');
     const uuid = leafHash(body).toString('hex');
-    if (seen.has(uuid)) return { statusCode: 409, response: '{"code":409,"message":"an equivalent entry already exists"}' };
-    seen.add(uuid);
+    // Rekor's answer to a duplicate: 409 and the entry's place.
+    if (store.has(uuid)) {
+      return { statusCode: 409, headers: { Location: `/api/v1/log/entries/${uuid}` },
+        response: `{"code":409,"message":"an equivalent entry already exists in the transparency log with UUID ${uuid}"}` };
+    }
     let p = log.append(body);
+    store.set(uuid, { idx: p.idx, body, integratedTime: p.integratedTime });
     if (f === 'badproof') p = corruptProof(p);
-    const logIndex = log.indexOffset + p.idx;
-    const logID = log.logID.toString('hex');
-    const set = log.sign(Buffer.from(jcs({ body: b64(body), integratedTime: p.integratedTime, logID, logIndex }), 'utf8'));
-    const entry = {
-      body: b64(body),
-      integratedTime: p.integratedTime,
-      logID,
-      logIndex,
-      verification: {
-        inclusionProof: {
-          logIndex: p.idx,
-          treeSize: p.size,
-          rootHash: p.root.toString('hex'),
-          hashes: p.hashes.map((h) => h.toString('hex')),
-          checkpoint: p.checkpoint,
-        },
-        signedEntryTimestamp: b64(set),
-      },
-    };
+    const entry = v1Entry(log, store.get(uuid), p);
     return { statusCode: 201, contentType: 'application/json', response: JSON.stringify({ [uuid]: entry }) };
   };
+}
+
+// GET /api/v1/log/entries/<uuid>: the entry with a fresh proof.
+function rekorV1Get(log, store, uuid) {
+  const stored = store.get(uuid);
+  if (!stored) return [404, 'application/json', '{"code":404,"message":"not found"}'];
+  return [200, 'application/json', JSON.stringify({ [uuid]: v1Entry(log, stored, log.proofFor(stored.idx)) })];
 }
 
 function rekorV2(log) {
@@ -315,6 +336,10 @@ function fulcio(ca) {
       return { statusCode: 401, response: '{"code":401,"message":"token expired"}' };
     }
     claims.__identity = identityOf(claims);
+    // A CA in the trusted root that certifies our key for someone else.
+    if (f === 'otheridentity') claims.__identity = 'mallory@example.test';
+    else if (f === 'otherissuer') claims.iss = 'https://evil.example.test';
+    else if (f === 'ctrlsan') claims.__identity = `${claims.__identity}\n::error::forged line`;
     req.credentials.oidcIdentityToken = [jwt[0], b64url(JSON.stringify(claims)), jwt[2] || ''].join('.');
     const r = await inner(JSON.stringify(req));
     if (r.statusCode !== 201 || !f) return r;
@@ -375,11 +400,12 @@ async function main() {
   tsa.getCurrentTime = () => new Date(Math.floor(Date.now() / 1000) * 1000);
   const v1 = new Log('v1', host, 1000); // global index != tree index on purpose
   const v2 = new Log('v2', host, 0);
+  const v1Store = new Map(); // uuid -> { idx, body, integratedTime }
   const tsaInner = tsaHandler(tsa, { strict: true }).fn;
 
   const routes = {
     'POST /api/v2/signingCert': fulcio(ca),
-    'POST /api/v1/log/entries': rekorV1(v1),
+    'POST /api/v1/log/entries': rekorV1(v1, v1Store),
     'POST /api/v2/log/entries': rekorV2(v2),
     'POST /api/v1/timestamp': async (body) => {
       const f = takeFault('tsa');
@@ -449,6 +475,8 @@ async function main() {
           type = r.contentType || 'text/plain';
           out = r.response;
           extra = r.headers || {};
+        } else if (req.method === 'GET' && url.pathname.startsWith('/api/v1/log/entries/')) {
+          [status, type, out] = rekorV1Get(v1, v1Store, url.pathname.slice('/api/v1/log/entries/'.length));
         } else if (key === 'GET /gha/token') {
           [status, type, out] = ghaToken(opts, req, url);
         } else if (key === 'GET /healthz') {

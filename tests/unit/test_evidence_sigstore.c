@@ -156,6 +156,7 @@ typedef struct bspec {
 	bool dsse;
 	bool key_mode;	      /* publicKey material, signed by P.leaf_key */
 	bool no_set;	      /* Rekor v2 style: proof only */
+	bool index_unproven;  /* no_set, and a logIndex the proof does not prove */
 	bool set_wrong_bytes; /* SET signed over another logIndex */
 	bool flip_proof;      /* one proof hash bit flipped */
 	bool wrong_hint;      /* checkpoint key hint differs */
@@ -447,14 +448,18 @@ static char *bundle_json(const bspec *s)
 			 "{\"mediaType\":"
 			 "\"application/vnd.dev.sigstore.bundle.v0.3+json\","
 			 "\"verificationMaterial\":{%s,\"tlogEntries\":[{"
-			 "\"logIndex\":\"42\",\"logId\":{\"keyId\":\"%s\"},"
+			 "\"logIndex\":\"%d\",\"logId\":{\"keyId\":\"%s\"},"
 			 "\"kindVersion\":{\"kind\":\"%s\",\"version\":"
 			 "\"0.0.1\"},%s\"inclusionProof\":{\"logIndex\":\"%d\","
 			 "\"rootHash\":\"%s\",\"treeSize\":\"%d\",\"hashes\":"
 			 "[%s],\"checkpoint\":{\"envelope\":\"%s\"}},"
 			 "\"canonicalizedBody\":\"%s\"}]},%s}",
-			 (char *)mat.data, id64, kind,
-			 extra.data ? (char *)extra.data : "", LEAF_AT, r64,
+			 (char *)mat.data,
+			 /* a SET signs 42; without one only the proof's
+			  * index is proven (Rekor v2: the two are equal) */
+			 !s->no_set ? 42 : s->index_unproven ? 987654321 : LEAF_AT,
+			 id64, kind, extra.data ? (char *)extra.data : "",
+			 LEAF_AT, r64,
 			 TREE, (char *)hashes.data, cpj, body64,
 			 (char *)content.data) == 0);
 	free(payload);
@@ -816,6 +821,19 @@ void test_evidence_sigstore__a_proof_only_entry_verifies_with_a_tsa_time(void)
 	ae_err err = {0};
 
 	T_ASSERT_INT(verify_spec(&s, &err), 0);
+}
+
+/* Issue 25 item 2: without a SET only the inclusion proof proves an index;
+ * an entry stating another logIndex (a hostile log, an edited bundle)
+ * fails rather than having that index reported. */
+void test_evidence_sigstore__an_unproven_log_index_fails(void)
+{
+	bspec s = {.no_set = true, .tsa = true, .index_unproven = true};
+	ae_err err = {0};
+
+	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "logIndex 987654321 is not the index its inclusion "
+			  "proof proves (3)");
 }
 
 void test_evidence_sigstore__a_timestamp_over_other_bytes_fails(void)
