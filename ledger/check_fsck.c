@@ -279,12 +279,15 @@ static void fsck_duplicates(ld__fsck *out, const unsigned char *buf, size_t len,
 
 void ld__tree_fsck(ld__fsck *out, const unsigned char *buf, size_t len)
 {
-	const unsigned char *p = buf, *end = buf + len;
+	const unsigned char *p = buf, *end;
 	ld__rawent prev, e;
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (len == 0)
+		return; /* the empty tree */
+	end = buf + len;
 	while ((rc = ld__rawtree_next(&e, &p, end)) == 1) {
 		fsck_entry(out, &e);
 		if (n > 0) {

@@ -63,10 +63,13 @@ static void trees_dispose(trees_raw *t)
 static bool trees_child(git_oid *out, const trees_raw *t, const char *name,
 			size_t n)
 {
-	const unsigned char *p = t->data, *end = t->data + t->len;
+	const unsigned char *p = t->data, *end;
 	ld__rawent e;
 
-	while (t->obj != NULL && ld__rawtree_next(&e, &p, end) == 1) {
+	if (t->obj == NULL)
+		return false;
+	end = t->data + t->len;
+	while (ld__rawtree_next(&e, &p, end) == 1) {
 		if (e.mode == LD__MODE_TREE && e.name_len == n &&
 		    memcmp(e.name, name, n) == 0) {
 			git_oid_fromraw(out, e.id);
@@ -76,15 +79,17 @@ static bool trees_child(git_oid *out, const trees_raw *t, const char *name,
 	return false;
 }
 
-/* Reports every kind `git fsck` refuses in raw tree `t`, shown as `dir`. */
-static int trees_report(ld_report *r, const char *dir, const trees_raw *t,
-			ae_err *err)
+/* Reports every kind `git fsck` refuses in raw tree `t`, shown as `dir`;
+ * the verdict is left in *out. */
+static int trees_report(ld__fsck *out, ld_report *r, const char *dir,
+			const trees_raw *t, ae_err *err)
 {
 	char repr[AE_REPR_BUF];
 	ld__fsck f;
 	int rc = 0;
 
 	ld__tree_fsck(&f, t->data, t->len);
+	*out = f;
 	for (int k = 0; k < LD__FSCK_COUNT && rc == 0; k++) {
 		if (!(f.found & (1u << k)))
 			continue;
@@ -112,7 +117,7 @@ static int trees_walk(ld_report *r, git_odb *odb, const git_oid *head,
 	trees_raw h = {0}, b = {0};
 	const unsigned char *p, *end;
 	ld__rawent e;
-	ld__fsck f;
+	ld__fsck f = {0};
 	int rc;
 
 	if (base != NULL && git_oid_equal(head, base))
@@ -121,8 +126,7 @@ static int trees_walk(ld_report *r, git_odb *odb, const git_oid *head,
 	if (rc == 0 && base != NULL)
 		rc = trees_read(&b, odb, base, err);
 	if (rc == 0)
-		rc = trees_report(r, dir, &h, err);
-	ld__tree_fsck(&f, h.data, h.len);
+		rc = trees_report(&f, r, dir, &h, err);
 	if (rc < 0 || (f.found & (1u << LD__FSCK_BAD_TREE)) ||
 	    depth + 1 >= LD__TREE_MAX_DEPTH)
 		goto done;
@@ -154,9 +158,12 @@ done:
 static bool trees_find(ld__rawent *out, const trees_raw *t, const char *name,
 		       size_t n)
 {
-	const unsigned char *p = t->data, *end = t->data + t->len;
+	const unsigned char *p = t->data, *end;
 
-	while (t->obj != NULL && ld__rawtree_next(out, &p, end) == 1)
+	if (t->obj == NULL)
+		return false;
+	end = t->data + t->len;
+	while (ld__rawtree_next(out, &p, end) == 1)
 		if (out->name_len == n && memcmp(out->name, name, n) == 0)
 			return true;
 	return false;
@@ -219,6 +226,7 @@ static int trees_path(ld__state *st, git_odb *odb, git_oid *hroot, bool *has_h,
 	bool hb = true, mb = true, bb = st->base_top != NULL;
 	char dir[LD__PATH_MAX] = "";
 	const char *el = st->root;
+	ld__fsck f;
 	int rc = 0;
 
 	if (bb)
@@ -229,8 +237,8 @@ static int trees_path(ld__state *st, git_odb *odb, git_oid *hroot, bool *has_h,
 		if (hb && (!bb || !git_oid_equal(&h, &b)))
 			rc = trees_read(&th, odb, &h, err);
 		if (rc == 0 && hb && th.obj != NULL)
-			rc = trees_report(st->report, *dir ? dir : "./", &th,
-					  err);
+			rc = trees_report(&f, st->report, *dir ? dir : "./",
+					  &th, err);
 		if (rc == 0 && mb)
 			rc = trees_read(&tm, odb, &m, err);
 		if (rc == 0 && bb)

@@ -498,8 +498,7 @@ void test_ledger_check__gitattributes_in_every_spelling_git_reads(void)
 		".gitattributes", ".GITATTRIBUTES", ".GitAttributes",
 		".gitattributes.", ".gitattributes ", ".gitattributes:x",
 		"gitatt~1", "GITATT~4", "gi7d29~2",
-		".git\xe2\x80\x8c"
-		"attributes",
+		".git\342\200\214attributes",
 		".gitattributes\xef\xbb\xbf"};
 	static const char *const no[] = {".gitattributes2", "gitattributes",
 					 "gitatt~5", ".gitattribute",
