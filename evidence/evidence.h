@@ -143,8 +143,8 @@ typedef struct ev_sign_opts {
 	/* SigningConfig v0.2 JSON bytes, or NULL */
 	const unsigned char *signing_config;
 	size_t signing_config_len;
-	/* trusted_root.json added to the embedded public-good root for the
-	 * self-check (a private stack), or NULL */
+	/* trusted_root.json the self-check trusts instead of the embedded
+	 * public-good root (a private stack), or NULL for the default */
 	const unsigned char *trusted_root;
 	size_t trusted_root_len;
 	int64_t now; /* 0 = time(NULL); for validity windows and token exp */
@@ -214,9 +214,10 @@ void ev_sign_services_dispose(ev_sign_services *svc);
 
 /* ---- Sigstore bundle verification (evidence/sigstore_*.c) ----
  *
- * Verifies a Sigstore bundle (sigstore.md) offline, against a trusted root
- * that is the embedded public-good root plus any root the caller adds, and
- * an identity policy or a managed key. It returns who signed (only verified
+ * Verifies a Sigstore bundle (sigstore.md) offline, against one trusted
+ * root -- the embedded public-good root, or the caller's, which replaces it
+ * (docs/sigstore-verify.md "Policy") -- and an identity policy or a managed
+ * key. It returns who signed (only verified
  * fields) and the DSSE payload; it never fetches anything and never trusts
  * a key or certificate named by the bundle itself. It links without the
  * signing files (STYLE §3.1).
@@ -245,15 +246,22 @@ typedef struct ev_trust ev_trust;
  * ev_trust_free. AE_ERR only (the embedded root is tested). */
 int ev_trust_new_default(ev_trust **out, ae_err *err);
 
-/* A new, empty trust set (tests, or callers that want only their root). */
+/* A new, empty trust set (tests, or callers that build their own). */
 int ev_trust_new_empty(ev_trust **out, ae_err *err);
 
+/* A new trust set holding exactly the trusted_root.json in (buf, len) and
+ * nothing of the embedded root: what --trusted-root means everywhere (as
+ * in cosign, sigstore-go and sigstore-js). Codes of ev_trust_add_json;
+ * *out NULL on failure, else free with ev_trust_free. */
+int ev_trust_new_json(ev_trust **out, const unsigned char *buf, size_t len,
+		      ae_err *err);
+
 /* Adds every CA, log and TSA of a trusted_root.json (sigstore.md §2) to
- * `trust`: a union, as the reference does for private Sigstore stacks.
- * AE_EINVAL for a malformed root (unknown media type, missing
- * validFor.start, bad key, bad base64), AE_ETOOBIG past
- * EV_TRUSTED_ROOT_MAX_BYTES or the per-list cap. On failure `trust` is
- * unchanged. */
+ * `trust`: a union. No command does this implicitly (a given root
+ * replaces the default, ev_trust_new_json). AE_EINVAL for a malformed root
+ * (unknown media type, missing validFor.start, bad key, bad base64),
+ * AE_ETOOBIG past EV_TRUSTED_ROOT_MAX_BYTES or the per-list cap. On
+ * failure `trust` is unchanged. */
 int ev_trust_add_json(ev_trust *trust, const unsigned char *buf, size_t len,
 		      ae_err *err);
 
@@ -284,18 +292,22 @@ bool ev_bundle_is_dsse(const ev_bundle *bundle);
 /* What must have signed. Certificate mode: `issuer` (exact) and either
  * `identity` (exact SAN) or `identity_regex` (POSIX extended regex,
  * anchored as ^(...)$ by the verifier). Managed-key mode: `key_pem` set
- * (PEM SubjectPublicKeyInfo), the rest NULL. */
+ * (PEM SubjectPublicKeyInfo), the rest NULL. `ignore_tlog` (cosign's
+ * --insecure-ignore-tlog, never the default) skips every transparency-log
+ * check: no entry is needed, none is verified, and no SET time is
+ * trusted, so a certificate then needs an RFC 3161 timestamp. */
 typedef struct ev_policy {
 	const char *issuer;
 	const char *identity;
 	const char *identity_regex;
 	const unsigned char *key_pem;
 	size_t key_pem_len;
+	bool ignore_tlog;
 } ev_policy;
 
 #define EV_POLICY_INIT                                                         \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, 0                                      \
+		NULL, NULL, NULL, NULL, 0, false                               \
 	}
 
 /* The artifact the bundle must cover: its bytes, or its SHA-256 digest only
@@ -524,7 +536,14 @@ typedef struct ev_verify_opts {
 	const ev_pointer_claim *pointer; /* NULL for a directory input */
 	const char *expected_issuer;	 /* NULL: any */
 	const char *expected_identity_re;
-	const char *trusted_root; /* path, added to the embedded root */
+	const char *trusted_root; /* path: replaces the embedded root */
+	/* A managed key the attestation must be signed with (PEM SPKI,
+	 * checked by the caller with ev_key_check), instead of a Fulcio
+	 * certificate; NULL: keyless. Excludes the expected_* pins. */
+	const unsigned char *key_pem;
+	size_t key_pem_len;
+	/* cosign's --insecure-ignore-tlog (ev_policy.ignore_tlog) */
+	bool ignore_tlog;
 	/* "sha256:<hex>" of the bundle's deterministic OCI artifact manifest
 	 * (computed by cmd/ with oci/), which a signed statement's subject
 	 * must name; NULL: not checked. */
@@ -548,8 +567,8 @@ typedef struct ev_verify_opts {
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
-		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, NULL, 0,     \
-			NULL, NULL, 0                                          \
+		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
+			NULL, NULL, 0, NULL, NULL, 0                           \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */

@@ -324,6 +324,31 @@ typedef struct ev__tlog_entry {
 	size_t body_len;
 } ev__tlog_entry;
 
+/* The digest algorithm a bundle names for what was signed
+ * (messageSignature.messageDigest, a hashedrekord entry): protobuf
+ * HashAlgorithm SHA2_256/384/512, Rekor "sha256"/"sha384"/"sha512" (the
+ * hashedrekord schemas allow no other). UNSPECIFIED: the bundle names
+ * none (proto3's zero value); the verifier then uses SHA-256, what every
+ * Sigstore client signs with by default. */
+typedef enum ev__hash {
+	EV__HASH_UNSPECIFIED = 0,
+	EV__HASH_SHA256,
+	EV__HASH_SHA384,
+	EV__HASH_SHA512
+} ev__hash;
+#define EV__HASH_MAX_LEN 64
+
+/* The OpenSSL digest (SHA-256 for UNSPECIFIED), its length, and its
+ * protobuf ("SHA2_384") and Rekor v1 ("sha384") names. Cannot fail. */
+const EVP_MD *ev__hash_md(ev__hash h);
+size_t ev__hash_len(ev__hash h);
+const char *ev__hash_proto_name(ev__hash h);
+const char *ev__hash_rekor_name(ev__hash h);
+/* The algorithm a protobuf name ("SHA2_256", "HASH_ALGORITHM_UNSPECIFIED")
+ * or a Rekor v1 name ("sha256") stands for. False for any other (SHA3_*,
+ * unknown). Cannot fail. */
+bool ev__hash_from_name(ev__hash *out, const char *name);
+
 typedef enum ev__material {
 	EV__MAT_CERT,  /* certificate or x509CertificateChain */
 	EV__MAT_PUBKEY /* publicKey: the key comes out of band */
@@ -337,7 +362,11 @@ struct ev_bundle {
 	bool dsse;
 	unsigned char *sig; /* message signature or the DSSE sig */
 	size_t sig_len;
-	unsigned char digest[32]; /* messageSignature.messageDigest */
+	/* messageSignature.messageDigest: an unauthenticated hint of the
+	 * artifact digest and the algorithm it was signed with */
+	ev__hash digest_alg;
+	unsigned char digest[EV__HASH_MAX_LEN];
+	size_t digest_len;
 	bool has_digest;
 	unsigned char *payload; /* DSSE */
 	size_t payload_len;
@@ -364,12 +393,23 @@ struct ev_trust {
 /* JSON field readers for protobuf-JSON (sigstore.md §1.1). `what` names the
  * field in messages. Each returns AE_EINVAL with a precise reason. */
 
-/* Strict standard base64 of object member `key` into a new buffer; a missing
+/* A protobuf-JSON `bytes` value (s, n): standard or URL-safe base64 (one
+ * alphabet, not both), with or without padding, CR/LF skipped; the padding
+ * bits must be zero. New buffer in *out. AE_EINVAL naming `what`. */
+int ev__b64_proto(unsigned char **out, size_t *len, const char *s, size_t n,
+		  const char *what, ae_err *err);
+/* ev__b64_proto of object member `key` into a new buffer; a missing
  * member is AE_EINVAL when `required`, else *out NULL and *len 0. */
 int ev__json_b64(unsigned char **out, size_t *len, json_t *obj, const char *key,
 		 bool required, const char *what, ae_err *err);
-/* Non-negative int64 given as a decimal string or a JSON integer; missing
- * means 0 (proto3 zero values are omitted). */
+/* Removes every object member whose value is null, at any depth: in the
+ * proto3 JSON mapping `null` means the field is absent (its default). Array
+ * elements are kept (a null element is no message: the reader refuses
+ * it). Cannot fail. */
+void ev__json_drop_nulls(json_t *j);
+/* Non-negative int64 given as a decimal string (at most 19 digits, up to
+ * INT64_MAX) or a JSON integer; missing means 0 (proto3 zero values are
+ * omitted). */
 int ev__json_int64(int64_t *out, json_t *obj, const char *key, const char *what,
 		   ae_err *err);
 /* Borrowed string member; missing is AE_EINVAL when `required`, else NULL. */
@@ -402,10 +442,19 @@ const ev__log *ev__log_find(const ev__log *logs, size_t n,
 /* ---- transparency log checks (sigstore_tlog.c, sigstore_checkpoint.c) */
 
 /* True iff `sig` verifies over `data` with `key`, hashing as the key
- * implies (sigstore.md §8.1): SHA-256 for P-256 and RSA, SHA-384 for P-384,
- * pure Ed25519. Cannot fail (the OpenSSL error queue is cleared). */
+ * implies (a log or checkpoint key, whose keyDetails name the pair):
+ * SHA-256 for P-256 and RSA, SHA-384 for P-384, SHA-512 for P-521, pure
+ * Ed25519. Cannot fail (the OpenSSL error queue is cleared). */
 bool ev__pkey_verify(EVP_PKEY *key, const unsigned char *data, size_t len,
 		     const unsigned char *sig, size_t sig_len);
+/* The same with the digest `md` chosen by the caller (an artifact
+ * signature: the bundle names the hash, not the key; issue 16). Ed25519
+ * ignores `md` (pure EdDSA). Cannot fail. */
+bool ev__pkey_verify_md(EVP_PKEY *key, const EVP_MD *md,
+			const unsigned char *data, size_t len,
+			const unsigned char *sig, size_t sig_len);
+/* The digest `key` implies (see ev__pkey_verify); NULL for Ed25519. */
+const EVP_MD *ev__pkey_default_md(EVP_PKEY *key);
 
 /* Verifies the Rekor v1 SET of `e` with `log` (sigstore.md §5.1): ECDSA
  * over the RFC 8785 canonical JSON of body, integratedTime, logID, logIndex,
@@ -455,16 +504,30 @@ void ev__checkpoint_free(ev__checkpoint *cp);
 int ev__checkpoint_verify(const ev__checkpoint *cp, const ev__log *log,
 			  ae_err *err);
 
+/* What a body cross-check compares the entry with. */
+typedef struct ev__body_ref {
+	ev__hash alg;			    /* the algorithm of signed_digest */
+	const unsigned char *signed_digest; /* what a hashedrekord records */
+	size_t signed_len;
+	const unsigned char *leaf_der; /* NULL in key mode */
+	size_t leaf_der_len;
+	const unsigned char *key_der; /* SPKI of the verifying key */
+	size_t key_der_len;
+} ev__body_ref;
+
 /* Body cross-check (sigstore.md §6): the entry's canonicalizedBody must
- * describe this bundle's signature, digest/payload and signer. `signed_digest`
- * is the digest a hashedrekord records (artifact digest, or SHA-256(PAE)
- * for DSSE under hashedrekord 0.0.2); `key_der` the SPKI DER of the
- * verifying key and `leaf_der` the leaf DER (NULL in key mode). */
+ * describe this bundle's signature, digest/payload and signer. The signed
+ * digest is the artifact digest for a message signature, H(PAE) for a DSSE
+ * envelope logged as a hashedrekord, under `ref->alg`, which the entry
+ * must name too. AE_EVERIFY. */
 int ev__body_check(const ev__tlog_entry *e, const ev_bundle *b,
-		   const unsigned char signed_digest[32],
-		   const unsigned char *leaf_der, size_t leaf_der_len,
-		   const unsigned char *key_der, size_t key_der_len,
-		   ae_err *err);
+		   const ev__body_ref *ref, ae_err *err);
+
+/* The digest algorithm a hashedrekord entry names (0.0.1
+ * spec.data.hash.algorithm, 0.0.2 data.algorithm); UNSPECIFIED for the
+ * other kinds and for a body that is not JSON (ev__body_check rejects
+ * that). AE_EVERIFY for a hashedrekord naming one we do not know. */
+int ev__body_hash(ev__hash *out, const ev__tlog_entry *e, ae_err *err);
 
 /* ---- bundles: shared by the emit and verify files (issue 5) ---- */
 
