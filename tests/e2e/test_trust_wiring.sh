@@ -144,6 +144,12 @@ n=$(fetches)
 run verify "$emit"
 [ "$(fetches)" = "$n" ] && ok "verify does not refresh a fresh cache" || bad "verify does not refresh a fresh cache"
 
+# no HOME, no XDG_CACHE_HOME: no TUF cache to look at, the embedded root
+(unset HOME XDG_CACHE_HOME; "$AE_BIN" verify "$emit" >"$T_OUT" 2>"$T_ERR")
+rc=$?
+[ $rc -eq 0 ] && ok "verify without a cache directory uses the embedded root" ||
+	bad "verify without a cache directory uses the embedded root" "exit $rc"
+
 # an expired cache: the embedded root, with a note
 c=$T_WORK/expired
 run trust update --tuf-url "$A" --tuf-root "$www/A/root1.json" --cache "$c" --at 2200-01-01T00:00:00Z
