@@ -272,6 +272,16 @@ int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
  * fail. */
 void cmd_fetched_remove(cmd_fetched *x);
 
+/* The summary root of a tree oci_pull wrote to `dest` (ev_summary_root:
+ * DEST, or DEST/summary-bundle in the layout ORAS pulls the reference
+ * system's artifacts into) into `root`; when `signed_`, the signature
+ * referrer oci_pull wrote at the top of DEST is moved into that root,
+ * replacing any copy the layer carried: one place for the signature in
+ * every layout (issue 23 item 4). A tree that is no bundle gives DEST.
+ * AE_EIO when the move fails, AE_ETOOBIG when a path does not fit. */
+int cmd_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
+		    ae_err *err);
+
 /* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
  * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
  * fail. */

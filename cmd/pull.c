@@ -4,8 +4,10 @@
  * refused before any network I/O unless --allow-unpinned-tag). The
  * artifact goes through the content-addressed cache (--cache, default
  * $XDG_CACHE_HOME/aicr-evidence), every byte verified, and DIR receives
- * the bundle tree plus attestation.intoto.jsonl when a signature referrer
- * exists. --offline reads the cache only and never creates a client.
+ * the bundle tree plus attestation.intoto.jsonl, in the bundle's summary
+ * root (DIR, or DIR/summary-bundle when the artifact holds its tree
+ * there), when a signature referrer exists. --offline reads the cache only
+ * and never creates a client.
  */
 #include "cmd/cmd.h"
 
@@ -19,7 +21,9 @@ static void pull_usage(FILE *f)
 	      "[registry flags]\n\n"
 	      "Pull an evidence artifact by digest, verify every blob, and "
 	      "extract it\ninto DIR (which must not exist), with its signature "
-	      "referrer as\nDIR/attestation.intoto.jsonl.\n\n",
+	      "referrer as\nattestation.intoto.jsonl in the bundle's summary "
+	      "root (DIR, or\nDIR/summary-bundle when the artifact holds its "
+	      "tree there).\n\n",
 	      f);
 	cmd_registry_help(f);
 }
@@ -109,7 +113,7 @@ int cmd_pull(int argc, char **argv)
 	oci_client *c = NULL;
 	oci_ref ref;
 	ae_err err = {0};
-	char cache[4096], digest[AE_DIGEST_STR_LEN];
+	char cache[4096], digest[AE_DIGEST_STR_LEN], root[4200];
 	int rc, usage;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -134,9 +138,13 @@ int cmd_pull(int argc, char **argv)
 	if (rc == 0)
 		rc = oci_pull(&res, c, digest, cache, a.to, &err);
 	if (rc == 0) {
-		rc = pull_report(&a, &ref, digest, &res, &err);
-		/* No report, no pull: DIR did not exist before (oci_pull
-		 * refuses one that does), so the whole tree is ours. */
+		rc = cmd_pulled_root(root, sizeof(root), a.to, res.signed_,
+				     &err);
+		if (rc == 0)
+			rc = pull_report(&a, &ref, digest, &res, &err);
+		/* No signature in place or no report, no pull: DIR did not
+		 * exist before (oci_pull refuses one that does), so the
+		 * whole tree is ours. */
 		if (rc < 0)
 			cmd_scratch_remove(a.to);
 	}
