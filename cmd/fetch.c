@@ -128,6 +128,14 @@ static void fetch_paths(cmd_fetched *x, cmd_fetcher *f)
 int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	      const char *digest, ae_err *err)
 {
+	return cmd_fetch_within(out, f, ref, digest,
+				(ae_deadline)AE_DEADLINE_NONE, err);
+}
+
+int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
+		     const char *digest, ae_deadline deadline, ae_err *err)
+{
+	oci_client_opts co = f->co;
 	oci_client *c = NULL;
 	int rc = 0;
 
@@ -135,8 +143,9 @@ int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	fetch_paths(out, f);
 	snprintf(out->digest, sizeof(out->digest), "%s",
 		 digest && *digest ? digest : ref->digest);
+	co.deadline = ae_deadline_min(f->co.deadline, deadline);
 	if (!f->offline)
-		rc = oci_client_new(&c, ref, &f->co, err);
+		rc = oci_client_new(&c, ref, &co, err);
 	if (rc == 0 && out->digest[0] == '\0' && c == NULL)
 		rc = ae_fail(err, AE_EINVAL,
 			     "--offline needs a digest: the cache is "

@@ -85,6 +85,7 @@ static int pull_report(const pull_args *a, const oci_ref *ref,
 		       const char *digest, const oci_pull_result *res,
 		       ae_err *err)
 {
+	cmd_esc_set e = {0};
 	cmd_output o;
 
 	cmd_output_init(&o, a->output);
@@ -100,9 +101,12 @@ static int pull_report(const pull_args *a, const oci_ref *ref,
 			res->signed_ ? "\"" : "");
 	else
 		cmd_output_printf(&o, "pulled %s/%s@%s into %s (%s)\n",
-				  ref->registry, ref->repo, digest, a->to,
+				  cmd_esc(&e, ref->registry),
+				  cmd_esc(&e, ref->repo), digest,
+				  cmd_esc(&e, a->to),
 				  res->signed_ ? "signature referrer attached"
 					       : "unsigned: no referrer");
+	cmd_esc_free(&e);
 	return cmd_output_close(&o, err);
 }
 

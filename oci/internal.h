@@ -3,6 +3,7 @@
 #ifndef AE_OCI_INTERNAL_H
 #define AE_OCI_INTERNAL_H
 
+#include "evidence/core/http.h"
 #include "oci/oci.h"
 
 #include <curl/curl.h>
@@ -24,8 +25,10 @@ void oci__creds_dispose(oci_creds *c);
 
 struct oci_client {
 	CURL *curl;
-	char base[512]; /* scheme://host:port */
-	char host[256]; /* registry host[:port] as in the reference */
+	char base[512];	      /* scheme://host:port */
+	ae_url origin;	      /* the registry: where credentials belong */
+	ae_deadline deadline; /* the operation's (--timeout), or none */
+	char host[256];	      /* registry host[:port] as in the reference */
 	char repo[256];
 	bool plain_http;
 	bool insecure_tls;
@@ -55,6 +58,9 @@ typedef struct oci_req {
 	oci_client *client;
 	const char *method;
 	char url[4096];
+	ae_url target;	   /* `url` as judged (oci__req_init) */
+	uint64_t expected; /* bytes it should move: its time limit */
+	unsigned hops;	   /* redirects followed */
 	const char *accept;
 	const char *content_type;
 	char content_range[48]; /* chunked PATCH: "start-end" */
@@ -93,8 +99,12 @@ typedef struct oci_req {
 	int io_errno;	/* a local write failed */
 } oci_req;
 
-/* Prepares a request: method, url = base + path (path starting with '/')
- * or an absolute URL when `path` has a scheme. */
+/* Prepares a request: method, url = `path` resolved against the registry
+ * (a path starting with '/', or an absolute URL such as an upload
+ * session's Location) and judged by the URL policy (evidence/core/http.h):
+ * plain http only with --registry-plain-http and only to loopback, no
+ * userinfo. A URL on another origin is `foreign`: no credential goes to
+ * it. AE_EINVAL for a URL the policy refuses. */
 int oci__req_init(oci_req *r, oci_client *c, const char *method,
 		  const char *path, ae_err *err);
 

@@ -109,6 +109,26 @@ int oci_ref_format(char *out, size_t outsz, const oci_ref *ref, ae_err *err);
 /* True iff `tag` is a valid tag. Cannot fail. */
 bool oci_tag_is_valid(const char *tag);
 
+/* The longest recipe name a derived tag carries (reference §8.1). */
+#define OCI_TAG_RECIPE_MAX 80
+/* Hex digits of the artifact digest in a derived tag: 128 bits, as many as
+ * a signer slug, so two artifacts never share a tag by chance and forging
+ * a collision is out of reach (reference §8.1 used 12 hex of manifest.json,
+ * which every bundle of the same inputs shares: issue 20 item 5). */
+#define OCI_TAG_DIGEST_HEX 32
+
+/* The one rule for the tag a bundle is pushed under when REF names none,
+ * used by push, sign, emit and so by the pointer's bundle.oci (issue 24
+ * item 7, issue 17): `<recipe>-<first OCI_TAG_DIGEST_HEX hex of the
+ * artifact manifest digest>`. `recipe` is the recipe name emit derived from
+ * the validated criteria (the bundle's predicate.recipe.name), never free
+ * text: it must be 1..OCI_TAG_RECIPE_MAX bytes of [a-z0-9] runs joined by
+ * single '.', '_' or '-' (AE_EINVAL otherwise: name a tag in REF).
+ * `artifact_digest` is "sha256:<64 lowercase hex>" (AE_EINVAL otherwise).
+ * `out` is "" on failure. */
+int oci_tag_derive(char out[129], const char *recipe,
+		   const char *artifact_digest, ae_err *err);
+
 /* ---- the deterministic artifact (SPEC §3) ---- */
 
 /* The packed layer of a bundle tree, read back from the tree's files on
@@ -282,6 +302,8 @@ typedef struct oci_client_opts {
 	unsigned base_ms;	   /* 0: OCI_RETRY_BASE_MS */
 	unsigned budget_ms;	   /* 0: OCI_RETRY_BUDGET_MS */
 	uint64_t chunk_min;	   /* 0: OCI_CHUNK_MIN */
+	ae_deadline deadline;	   /* every request ends by it (--timeout):
+				      AE_ETRANSIENT past it; none: 0 */
 	oci_progress_fn progress;
 	void *progress_ctx;
 } oci_client_opts;

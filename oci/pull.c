@@ -88,6 +88,7 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	r->resp_max = cap;
 	r->tee_fd = tee_fd;
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
+	r->expected = r->follow ? cap : 0;	/* a blob's declared size */
 	r->what = digest;
 	rc = oci__send(p->c, r, true, err);
 	/* a blob's cap is its declared size: say that, not "over its cap" */

@@ -109,6 +109,43 @@ void test_oci__tag_only_references_are_refused_unless_allowed(void)
 	T_ASSERT_INT(oci_ref_require_pinned(&r, true, &err), 0);
 }
 
+/* Issue 24 item 7 / issue 20 item 5: one tag rule, from the validated
+ * recipe name and 32 hex of the artifact digest; free text never becomes a
+ * tag. */
+void test_oci__a_derived_tag_is_the_recipe_and_the_artifact_digest(void)
+{
+	const char *d = "sha256:0123456789abcdef0123456789abcdef"
+			"0123456789abcdef0123456789abcdef";
+	const char *bad[] = {"", "ACME Secret", "Upper", "a..b", "-a", "a-",
+			     "a b", "a/b", "a:b", "caf\xc3\xa9", NULL};
+	char tag[129], longest[OCI_TAG_RECIPE_MAX + 2];
+	ae_err err = {0};
+
+	T_ASSERT_INT(oci_tag_derive(tag, "h100-eks-ubuntu-training", d, &err),
+		     0);
+	T_ASSERT_STR(tag, "h100-eks-ubuntu-training-"
+			  "0123456789abcdef0123456789abcdef");
+	T_ASSERT(oci_tag_is_valid(tag));
+	T_ASSERT_INT(oci_tag_derive(tag, "h100.eks_x-1", d, &err), 0);
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		ae_err_clear(&err);
+		T_ASSERT_INT(oci_tag_derive(tag, bad[i], d, &err), AE_EINVAL);
+		T_ASSERT_STR(tag, "");
+		T_ASSERT_MSG(err, "cannot be part of a tag");
+	}
+	memset(longest, 'a', OCI_TAG_RECIPE_MAX);
+	longest[OCI_TAG_RECIPE_MAX] = '\0';
+	T_ASSERT_INT(oci_tag_derive(tag, longest, d, &err), 0);
+	T_ASSERT(oci_tag_is_valid(tag));
+	longest[OCI_TAG_RECIPE_MAX] = 'a';
+	longest[OCI_TAG_RECIPE_MAX + 1] = '\0';
+	T_ASSERT_INT(oci_tag_derive(tag, longest, d, &err), AE_EINVAL);
+	ae_err_clear(&err);
+	T_ASSERT_INT(oci_tag_derive(tag, "h100", "sha256:abc", &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "not sha256:<64 hex>");
+}
+
 void test_oci__tags_follow_the_distribution_grammar(void)
 {
 	char t[130];
