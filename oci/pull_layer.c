@@ -101,9 +101,11 @@ static int pull_hash_copy(unsigned char sha[AE_SHA256_LEN], uint64_t *n_out,
 }
 
 /* A private copy of the cached layer at `path`, made while hashing it:
- * *fd_out (unlinked, ours alone) holds exactly the bytes that matched. */
+ * *fd_out (unlinked at once, ours alone) holds exactly the bytes that
+ * matched. It is made beside our temp directory `tmpdir`, not in the
+ * cache, which may be read-only or another user's. */
 static int pull_layer_copy(int *fd_out, const char *path, const oci_desc *layer,
-			   ae_err *err)
+			   const char *tmpdir, ae_err *err)
 {
 	char tmp[OCI__PULL_PATH_MAX + 16];
 	unsigned char sha[AE_SHA256_LEN];
@@ -111,9 +113,9 @@ static int pull_layer_copy(int *fd_out, const char *path, const oci_desc *layer,
 	int in = -1, out = -1, rc;
 
 	*fd_out = -1;
-	if (snprintf(tmp, sizeof(tmp), "%s.copy-XXXXXX", path) >=
+	if (snprintf(tmp, sizeof(tmp), "%s-copy-XXXXXX", tmpdir) >=
 	    (int)sizeof(tmp))
-		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+		return ae_fail(err, AE_ETOOBIG, "path too long");
 	out = mkostemp(tmp, O_CLOEXEC);
 	if (out < 0)
 		return ae_fail(err, AE_EIO, "create a private copy: %s",
@@ -201,7 +203,7 @@ static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
 	rc = pull_stream_verdict(xrc, &xerr, us != NULL, gave_up, err);
 	if (rc <= 0)
 		return rc;
-	rc = pull_layer_copy(&fd, path, layer, err);
+	rc = pull_layer_copy(&fd, path, layer, tmpdir, err);
 	if (rc == 0)
 		rc = pull_extract_verified(fd, gzip, tar_digest, tmpdir, err);
 	if (fd >= 0)

@@ -212,6 +212,25 @@ else
 	echo "SKIPPED -- strace missing: the bomb and extract-once counts (make deps)"
 fi
 
+# a legitimate layer that inflates past the unverified ratio (48 MiB of
+# zeros in about 50 KiB): the stream gives up, the verified bytes are
+# extracted -- the download's own file, then, offline, a private copy of
+# the cached one
+python3 -c "
+import sys; sys.path.insert(0, '$HERE'); import tarcraft as t
+open('$W/zeros.tgz', 'wb').write(t.gz(t.base() + t.entry(b'zeros.bin', bytes(48 << 20)) + t.END))"
+DZ=$(put "$W/zeros.tgz")
+lpull "$DZ"
+expect_rc 0 "a highly compressible layer pulls"
+[ "$(stat -c %s "$W/lo/zeros.bin" 2>/dev/null)" = $((48 << 20)) ] && ok "whole (extracted again once verified)" ||
+	bad "48 MiB of zeros extracted" "$(stat -c %s "$W/lo/zeros.bin" 2>&1)"
+rm -rf "$W/lo"
+run pull "$L/ev/x@$DZ" --to "$W/lo" --cache "$W/lc" --offline
+expect_rc 0 "and offline, from the cache"
+[ "$(stat -c %s "$W/lo/zeros.bin" 2>/dev/null)" = $((48 << 20)) ] && ok "whole, from a private copy" ||
+	bad "48 MiB of zeros extracted offline" "$(stat -c %s "$W/lo/zeros.bin" 2>&1)"
+[ -z "$(find "$W" -maxdepth 1 -name 'lo.tmp-*')" ] && ok "no temp left beside it" || bad "a temp was left"
+
 # 10,000 entries with 4,000-byte names: a hash set, not pairwise compares
 craft names 9990 4000 "$W/names.tgz"
 DN=$(put "$W/names.tgz")
