@@ -45,6 +45,10 @@ static void verify_usage(FILE *f)
 	      "pushed) is verified against the bundle beside it; --bundle DIR\n"
 	      "verifies a pointer against a local copy instead of pulling,\n"
 	      "--bundle REF pulls from another repository.\n"
+	      "--expected-identity-regexp RE is RE2 syntax (Go's regexp) and\n"
+	      "must match the WHOLE certificate identity: it is anchored,\n"
+	      "unlike cosign's --certificate-identity-regexp (write\n"
+	      "'.*@example\\.com', not '@example\\.com').\n"
 	      "Exit: 0 valid, 1 valid but a phase recorded failures, 2\n"
 	      "invalid, 3 no verdict (e.g. registry down), 64 usage.\n\n",
 	      f);
@@ -102,6 +106,9 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
 		return cmd_usage_error("verify",
 				       "--format must be text or json");
+	if (cmd_identity_regexp_check("verify", "--expected-identity-regexp",
+				      a->o.expected_identity_re) != 0)
+		return cmd_exit_code(CMD_USAGE);
 	return cmd_registry_check(&a->reg, "verify");
 }
 
