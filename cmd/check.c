@@ -20,6 +20,9 @@ typedef struct check_args {
 	const char *output;
 	const char *trusted_root;
 	const char *cache;
+	const char *fetch_timeout;
+	const char *deadline;
+	uint64_t fetch_timeout_ms;
 	cmd_registry_flags reg;
 	bool verify;
 	bool offline;
@@ -30,7 +33,8 @@ static void check_usage(FILE *f)
 	fputs("usage: aicr-evidence check [--root DIR] [--allowlist FILE]\n"
 	      "         [--base REV [--head REV]] [--repo DIR]\n"
 	      "         [--verify-signatures [--trusted-root FILE] "
-	      "[--cache DIR] [--offline]]\n"
+	      "[--cache DIR] [--offline]\n"
+	      "          [--fetch-timeout D] [--deadline D]]\n"
 	      "         [--workers N] [--format text|json] [-o FILE]\n\n"
 	      "Checks the evidence ledger as git holds it (never the work "
 	      "tree).\n"
@@ -51,10 +55,19 @@ static void check_usage(FILE *f)
 	      "  --verify-signatures  rule 4: fetch each pointer's bundle by "
 	      "digest and\n"
 	      "                       verify it against the claimed signer\n"
-	      "  --trusted-root FILE  Sigstore trusted root, added to the "
-	      "embedded one\n"
+	      "  --trusted-root FILE  the Sigstore trusted root to use instead "
+	      "of the\n"
+	      "                       embedded public-good one (replaces "
+	      "it)\n"
 	      "  --cache DIR          content-addressed bundle cache\n"
 	      "  --offline            no network: bundles from --cache only\n"
+	      "  --fetch-timeout D    give up on one pointer's bundle after D "
+	      "(default\n"
+	      "                       60s; then it is transient: exit 3)\n"
+	      "  --deadline D         give up on the whole run after D "
+	      "(90s, 5m, 1h):\n"
+	      "                       pointers not verified by then are "
+	      "transient\n"
 	      "  --workers N          threads reading and verifying pointers "
 	      "(default 4;\n"
 	      "                       1 without --verify-signatures)\n"
@@ -98,6 +111,8 @@ static int check_parse(check_args *a, int argc, char **argv)
 		{"--cache", &a->cache},
 		{"-o", &a->output},
 		{"--workers", &workers},
+		{"--fetch-timeout", &a->fetch_timeout},
+		{"--deadline", &a->deadline},
 		{NULL, NULL},
 	};
 
@@ -136,8 +151,23 @@ static int check_parse(check_args *a, int argc, char **argv)
 		return cmd_usage_error("check",
 				       "check reads anonymously or with "
 				       "--docker-config; no password on stdin");
+	if (a->deadline != NULL && a->reg.timeout != NULL)
+		return cmd_usage_error("check", "--deadline and --timeout are "
+						"the same limit: give one");
+	if (a->deadline != NULL)
+		a->reg.timeout = a->deadline;
 	if (cmd_registry_check(&a->reg, "check") != 0)
 		return cmd_exit_code(CMD_USAGE);
+	a->fetch_timeout_ms = CHECK_FETCH_TIMEOUT_MS;
+	if (a->fetch_timeout != NULL &&
+	    cmd_duration_parse(&a->fetch_timeout_ms, a->fetch_timeout) < 0)
+		return cmd_usage_error("check",
+				       "--fetch-timeout wants a duration such "
+				       "as 60s or 2m (0: no limit)");
+	if (!a->verify && (a->fetch_timeout || a->deadline))
+		return cmd_usage_error("check",
+				       "--fetch-timeout and --deadline "
+				       "need --verify-signatures");
 	if (workers != NULL &&
 	    check_parse_workers(&a->opts.workers, workers) < 0)
 		return cmd_usage_error("check", "--workers is 1..%d",
@@ -145,26 +175,20 @@ static int check_parse(check_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Escapes untrusted text for one output line: printable ASCII kept,
- * backslash and everything else as \xNN, so a file name cannot forge a
- * line of the report (or break JSON's UTF-8). Caller frees. */
+/* Escapes untrusted text for one output line (ae_buf_put_esc: printable
+ * ASCII kept, backslash and everything else as \xNN), so a file name
+ * cannot forge a line of the report (or break JSON's UTF-8). Caller
+ * frees. */
 static char *check_escape(const char *s)
 {
-	size_t n = strlen(s);
-	char *out = malloc(n * 4 + 1), *o = out;
+	ae_buf b = AE_BUF_INIT(strlen(s) * 4 + 1);
 
-	if (out == NULL)
+	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
+	    ae_buf_put(&b, "", 1, NULL) < 0) {
+		ae_buf_dispose(&b);
 		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
-			*o++ = (char)*p;
-			continue;
-		}
-		snprintf(o, 5, "\\x%02x", *p);
-		o += 4;
 	}
-	*o = '\0';
-	return out;
+	return (char *)ae_buf_detach(&b, NULL);
 }
 
 static int check_text_line(cmd_output *o, const char *prefix,
@@ -219,10 +243,12 @@ static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
 			    notes, check_json_item(ld_report_note_get(r, i))))
 			rc = AE_ERR;
 	root = json_pack(
-		"{s:o, s:o, s:{s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:b}}",
+		"{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, "
+		"s:b}}",
 		"problems", probs, "notes", notes, "summary", "mode",
 		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
-		"head", ld_report_head(r), "changes",
+		"head", ld_report_head(r), "merge", ld_report_merge(r),
+		"mergeBases", (json_int_t)ld_report_merge_bases(r), "changes",
 		(json_int_t)ld_report_changes(r), "pointers",
 		(json_int_t)ld_report_pointers(r), "problems",
 		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,
@@ -297,6 +323,7 @@ int cmd_check(int argc, char **argv)
 			check_verifier_dispose(&verifier);
 			return cmd_exit_code(cmd_outcome_from_rc(rc));
 		}
+		verifier.fetch_timeout_ms = a.fetch_timeout_ms;
 		a.opts.verify = check_verify_item;
 		a.opts.verify_ctx = &verifier;
 	}

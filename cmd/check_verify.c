@@ -9,8 +9,9 @@
  * then verified by ev_evidence_verify with the pointer as the claim: the
  * Sigstore bundle against the trusted root, the certificate's issuer and
  * identity against the claimed signer, the Rekor index, the statement
- * subject against the pointer's digest, the predicate recipe against the
- * pointer's recipe, and the manifest against every file (SPEC §5.4). The
+ * subject against the pointer's digest, the predicate's recipe, type,
+ * profile and attestedAt against the pointer's (evidence/verify_claim.c),
+ * and the manifest against every file (SPEC §5.4). The
  * verified signer is compared with the claim once more here, because that
  * comparison is the whole point of rule 4 (a squat passes rules 1-3).
  * Only cmd/ may reach both evidence/ and oci/, so this lives here and the
@@ -38,6 +39,7 @@ int check_verifier_init(check_verifier *v, const char *cache,
 				       err);
 	/* worker threads: no shared progress bar */
 	v->fetch.co.progress = NULL;
+	v->fetch_timeout_ms = CHECK_FETCH_TIMEOUT_MS;
 	return rc;
 }
 
@@ -48,13 +50,24 @@ void check_verifier_dispose(check_verifier *v)
 	v->password = NULL;
 }
 
-/* Fetches the bundle. A transient fault stays transient (no verdict);
+/* True iff a fetch begun at `start` ran into a time limit: the pointer's
+ * --fetch-timeout or the run's --deadline. */
+static bool fetch_late(const check_verifier *v, int64_t start)
+{
+	return (v->fetch_timeout_ms != 0 &&
+		ae_clock_ms() - start >= (int64_t)v->fetch_timeout_ms) ||
+	       ae_deadline_left_ms(v->fetch.co.deadline) == 0;
+}
+
+/* Fetches the bundle within its time limits (issue 15 item 8). A
+ * transient fault stays transient (no verdict);
  * anything else about the fetch -- no such manifest, a digest mismatch, a
  * refused login -- is a finding: the pointer does not lead to a bundle
  * this check can prove. */
 static int verify_fetch(cmd_fetched *x, check_verifier *v,
 			const ld_contract_item *item, ae_err *err)
 {
+	int64_t start = ae_clock_ms();
 	oci_ref ref;
 	ae_err e = {0};
 	char repr[AE_REPR_BUF];
@@ -67,7 +80,18 @@ static int verify_fetch(cmd_fetched *x, check_verifier *v,
 			       ae_repr(repr, sizeof(repr), item->oci,
 				       strlen(item->oci)),
 			       e.msg);
-	rc = cmd_fetch(x, &v->fetch, &ref, item->digest, &e);
+	/* the run's --deadline: past it, no pointer is even tried */
+	if (ae_deadline_left_ms(v->fetch.co.deadline) == 0)
+		return ae_fail(err, AE_ETRANSIENT,
+			       "not fetched: the run's --deadline passed");
+	rc = cmd_fetch_within(x, &v->fetch, &ref, item->digest,
+			      ae_deadline_in(v->fetch_timeout_ms), &e);
+	if (rc == AE_ETRANSIENT && fetch_late(v, start))
+		return ae_fail(err, rc,
+			       "bundle fetch gave up at its time limit "
+			       "(--fetch-timeout %llu s, --deadline): %s",
+			       (unsigned long long)v->fetch_timeout_ms / 1000,
+			       e.msg);
 	if (rc == AE_ETRANSIENT || rc == AE_ERR)
 		return ae_fail(err, rc, "bundle fetch: %s", e.msg);
 	if (rc < 0)
@@ -138,6 +162,8 @@ int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
 	claim.signer_identity = item->identity;
 	claim.has_rekor_index = item->rekor_index >= 0;
 	claim.rekor_index = item->rekor_index;
+	claim.profile = item->profile;
+	claim.attested_at = item->attested_at;
 	vo.dir = x.root;
 	vo.input_kind = EV_INPUT_POINTER;
 	vo.pointer = &claim;
@@ -145,8 +171,8 @@ int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
 	/* oci_pull checked every byte against the pointer's digest: the
 	 * signed statement's subject must name it. */
 	vo.artifact_digest = x.digest;
-	vo.source = x.source;
-	rc = ev_evidence_verify(&vd, &vo, err);
+	/* the claimed signer picks among the artifact's signatures */
+	rc = cmd_fetch_verify(&vd, &x, &vo, err);
 	if (rc == 0)
 		rc = verify_verdict(vd, item, err);
 	ev_verdict_free(vd);

@@ -30,8 +30,25 @@ int cmd_exit_code(cmd_outcome outcome);
  * CMD_ERROR. */
 cmd_outcome cmd_outcome_from_rc(int rc);
 
-/* Prints "aicr-evidence: <what>: <why>" on stderr; `why` is err->msg or
- * the code's name when no message was recorded. */
+/* Escaped copies of outside strings (identities, issuers, paths, names a
+ * registry or a bundle supplied) for one line of human output, made by
+ * ae_buf_put_esc -- the one escape of every human report -- and freed
+ * together by cmd_esc_free. */
+#define CMD_ESC_SLOTS 8
+#define CMD_ESC_MAX   (64u << 10) /* an escaped value; longer ones elided */
+typedef struct cmd_esc_set {
+	char *s[CMD_ESC_SLOTS];
+	size_t n;
+} cmd_esc_set;
+
+/* The escaped copy of `s` ("" for NULL), valid until cmd_esc_free(e); a
+ * placeholder when it cannot be made. Cannot fail. */
+const char *cmd_esc(cmd_esc_set *e, const char *s);
+/* Frees every copy of `e`. Cannot fail. */
+void cmd_esc_free(cmd_esc_set *e);
+
+/* Prints "aicr-evidence: <what>: <why>" on stderr (`what` escaped); `why`
+ * is err->msg or the code's name when no message was recorded. */
 void cmd_error(const char *what, const ae_err *err);
 
 /* Checks the value of an identity-regexp flag (`verify
@@ -47,6 +64,14 @@ int cmd_identity_regexp_check(const char *command, const char *flag,
  * status (64), with a pointer to --help for `command`. */
 int cmd_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Parses a duration for --timeout and friends: digits with an optional
+ * unit, "ms", "s" (the default), "m" or "h" ("90", "90s", "2m", "500ms");
+ * "0" is no limit. Returns 0 with *ms_out set, or -1 (the caller reports
+ * a usage error) for anything else or past CMD_DURATION_MAX_S. Cannot
+ * fail otherwise. */
+#define CMD_DURATION_MAX_S (7u * 24u * 3600u) /* a week */
+int cmd_duration_parse(uint64_t *ms_out, const char *s);
 
 /* Prints "hint: ..." on stderr. */
 void cmd_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -112,6 +137,8 @@ typedef struct cmd_sign_flags {
 	const char *tsa_url;
 	const char *signing_config;
 	const char *trusted_root;
+	const char *timeout;
+	int64_t timeout_s; /* --timeout, set by cmd_sign_flags_check */
 	bool yes;
 } cmd_sign_flags;
 
@@ -127,11 +154,20 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
 /* The --help paragraph describing the signing flags. */
 const char *cmd_sign_flags_help(void);
 
-/* Gets the OIDC token: --identity-token, SIGSTORE_ID_TOKEN, then GitHub
- * Actions ambient credentials (ACTIONS_ID_TOKEN_REQUEST_URL +
- * ACTIONS_ID_TOKEN_REQUEST_TOKEN, audience sigstore). Codes of
- * ev_token_acquire. */
-int cmd_sign_token(ev_token **out, const cmd_sign_flags *f, ae_err *err);
+/* Checks the signing flags' values after parsing (--timeout: whole seconds
+ * up to a day; EV_SIGN_TIMEOUT_DEFAULT_S when absent): 0, or prints the
+ * problem and returns the usage exit status (64). */
+int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
+
+/* Starts the signing run's deadline (--timeout) in *deadline_out and gets
+ * the OIDC token: --identity-token, SIGSTORE_ID_TOKEN, then GitHub Actions
+ * ambient credentials (ACTIONS_ID_TOKEN_REQUEST_URL +
+ * ACTIONS_ID_TOKEN_REQUEST_TOKEN, audience sigstore), then refuses a token
+ * without exp, expired, or minted for another audience (AE_EAUTH) before
+ * any prompt or request. Codes of ev_token_acquire. *out NULL on
+ * failure. */
+int cmd_sign_token(ev_token **out, int64_t *deadline_out,
+		   const cmd_sign_flags *f, ae_err *err);
 
 /* On a terminal and without --yes, says that the token's identity will be
  * published in the transparency log and asks once; 0 to go on, -1 when the
@@ -145,11 +181,13 @@ typedef struct cmd_sign_files {
 	ae_buf trusted_root;
 } cmd_sign_files;
 
-/* Fills `opts` from the flags and `tok`, reading --signing-config and
+/* Fills `opts` from the flags, `tok` and the run's `deadline`, reading
+ * --signing-config and
  * --trusted-root (capped) into `files`. AE_EINVAL for a bad
  * --rekor-version; ae_read_file codes. Dispose `files` in every case. */
 int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
-		  const cmd_sign_flags *f, const ev_token *tok, ae_err *err);
+		  const cmd_sign_flags *f, const ev_token *tok,
+		  int64_t deadline, ae_err *err);
 void cmd_sign_files_dispose(cmd_sign_files *files);
 
 /* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */
@@ -174,17 +212,53 @@ typedef struct cmd_evidence_signed {
 	ev_sign_result *signed_by;	/* NULL unsigned; caller frees */
 } cmd_evidence_signed;
 
-/* REF with its tag, or `<recipe>-<12 hex of manifest_digest>` when it has
- * none (reference §8.1), scheme and digest dropped. AE_EINVAL bad REF. */
+/* The tag the bundle in `sbdir` goes out under: the one REF names, else
+ * oci_tag_derive of the bundle's recipe name (its statement's
+ * predicate.recipe.name) and `artifact_digest`. The one rule behind push,
+ * sign, emit and the pointer's bundle.oci (issue 24 item 7). */
+int cmd_evidence_tag(char tag[129], const oci_ref *ref, const char *sbdir,
+		     const char *artifact_digest, ae_err *err);
+
+/* "registry/repo:tag" for REF and that tag (scheme and digest dropped).
+ * AE_EINVAL for a bad REF or a recipe name no tag may carry. */
 int cmd_evidence_tagged_ref(char *out, size_t outsz, const char *ref,
-			    const char *recipe, const char *manifest_digest,
+			    const char *sbdir, const char *artifact_digest,
 			    ae_err *err);
 
+/* Builds the artifact of `sbdir` (no network): out->digest its manifest
+ * digest, out->oci the tagged reference it goes out under. A REF pinning
+ * another digest is AE_EINVAL. */
+int cmd_evidence_locate(cmd_evidence_signed *out, const char *ref,
+			const char *sbdir, ae_err *err);
+
+/* What the caller can check before any request (issue 25). */
+typedef struct cmd_evidence_checks {
+	/* the bundle digest the pointer already names, or NULL / "" */
+	const char *want_digest;
+	/* Checks that a pointer with this signer can be written: called with
+	 * the token's predicted identity before any request, and with the
+	 * verified signer before anything is written. NULL: none. */
+	int (*signer_ok)(const char *identity, const char *issuer, void *ctx,
+			 ae_err *err);
+	void *ctx;
+} cmd_evidence_checks;
+
 /* Signs the bundle in `sbdir` for REF's repository and its artifact digest
- * (set in out->digest), writing attestation.intoto.jsonl. A REF pinning
- * another digest is AE_EINVAL. Codes of the signer and oci/. */
+ * (cmd_evidence_locate sets out->digest and out->oci, before any request);
+ * writes nothing (cmd_evidence_attest does). A REF
+ * pinning another digest, or a digest other than chk->want_digest, is
+ * AE_EINVAL before any request; a statement past EV_SIGN_PAYLOAD_MAX_BYTES
+ * AE_ETOOBIG. Codes of the signer, chk->signer_ok and oci/. */
 int cmd_evidence_sign(cmd_evidence_signed *out, const char *ref,
-		      const char *sbdir, const cmd_sign_flags *sf, ae_err *err);
+		      const char *sbdir, const cmd_sign_flags *sf,
+		      const cmd_evidence_checks *chk, ae_err *err);
+/* Writes out->signed_by's bundle as `sbdir`/attestation.intoto.jsonl
+ * (atomically). Codes of ae_write_atomic. */
+int cmd_evidence_attest(const cmd_evidence_signed *oc, const char *sbdir,
+			ae_err *err);
+/* Removes `sbdir`/attestation.intoto.jsonl (a later step failed). Cannot
+ * fail. */
+void cmd_evidence_unattest(const char *sbdir);
 
 int cmd_digest(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
@@ -197,6 +271,8 @@ int cmd_check(int argc, char **argv);
 /* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
 
 typedef struct cmd_registry_flags {
+	const char *timeout; /* --timeout DURATION: the whole command */
+	uint64_t timeout_ms; /* parsed by cmd_registry_check; 0: none */
 	const char *username;
 	bool password_stdin;
 	const char *docker_config;
@@ -210,8 +286,9 @@ typedef struct cmd_registry_flags {
  * a separate value), 0 when not a registry flag, -1 when the flag's value
  * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
-/* Refuses conflicting registry flags: 0, or the usage exit status (64). */
-int cmd_registry_check(const cmd_registry_flags *f, const char *command);
+/* Refuses conflicting registry flags and a bad --timeout (parsed into
+ * f->timeout_ms): 0, or the usage exit status (64). */
+int cmd_registry_check(cmd_registry_flags *f, const char *command);
 /* Builds the client (reads the password from stdin when asked; progress
  * bar on a TTY). `push` asks tokens for pull,push. */
 int cmd_registry_client(oci_client **out, const oci_ref *ref,
@@ -222,11 +299,15 @@ void cmd_registry_help(FILE *f);
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+/* `referrers` (cmd/referrers.c) */
+int cmd_referrers(int argc, char **argv);
 
 /* Fills client options from the flags (the password read from stdin when
  * asked: *password_out, which `o` points into, is freed with
  * cmd_password_free after the last client is made). `push` asks tokens
- * for pull,push; a progress bar on a TTY. Codes of the password read. */
+ * for pull,push; a progress bar on a TTY; --timeout becomes the deadline
+ * of every request made with `o`, counted from this call. Codes of the
+ * password read. */
 int cmd_registry_opts(oci_client_opts *o, char **password_out,
 		      const cmd_registry_flags *f, bool push, ae_err *err);
 /* Wipes and frees a password. NULL is fine. Cannot fail. */
@@ -265,6 +346,7 @@ typedef struct cmd_fetched {
 	char dest[4200];		/* the pulled tree, "" on failure */
 	char root[4300];		/* its summary root */
 	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
+	char head[1200];		/* "pulled reg/repo@sha256:..." */
 	char source[2048];		/* how, for the materialize step */
 	long http_status; /* the registry's last answer, 0: none */
 	oci_pull_result res;
@@ -277,9 +359,46 @@ typedef struct cmd_fetched {
  * with out->http_status set and nothing left on disk. Thread-safe. */
 int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	      const char *digest, ae_err *err);
-/* Removes a fetched tree before the fetcher goes (long runs). Cannot
- * fail. */
+/* cmd_fetch that ends by `deadline` too (the earlier of it and the
+ * fetcher's own): check's per-pointer --fetch-timeout. Past it:
+ * AE_ETRANSIENT. */
+int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
+		     const char *digest, ae_deadline deadline, ae_err *err);
+/* Removes a fetched tree before the fetcher goes (long runs) and frees
+ * what the pull result holds. Call it for every fetch. Cannot fail. */
 void cmd_fetched_remove(cmd_fetched *x);
+
+/* Verifies a fetched bundle (ev_evidence_verify with `vo`, whose dir,
+ * claim and expectations the caller set) choosing among its signatures
+ * (cmd_referrers_choose): `vo->source` is set to the detail. */
+int cmd_fetch_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
+		     ae_err *err);
+
+/* ---- an artifact's signatures (cmd/choose.c) ---- */
+
+/* How many referrers are candidates (Sigstore bundles for the subject).
+ * Cannot fail. */
+size_t cmd_referrers_candidates(const oci_referrers *r);
+
+/* The materialize detail: `head` ("pulled reg/repo@sha256:..."), the
+ * signature referrer `chosen` (an index into r, or (size_t)-1 for none)
+ * and what became of the others; `none_verified`: no candidate verified
+ * and `chosen` is the first. Bounded by `outsz`. Cannot fail. */
+void cmd_referrers_describe(char *out, size_t outsz, const char *head,
+			    const oci_referrers *r, size_t chosen,
+			    bool none_verified);
+
+/* Runs the verification `vo` (its `dir` the pulled tree `dir`, holding
+ * the first candidate as attestation.intoto.jsonl) with each candidate of
+ * `r` in place until one gives a valid verdict (the signer the claim or
+ * the --expected-* flags name; any signer without them); when none does,
+ * the first candidate's verdict. `source`/`sourcesz` receive the detail
+ * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for
+ * none. Codes of ev_evidence_verify and of writing the attestation. */
+int cmd_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
+			 const oci_referrers *r, ev_verify_opts *vo,
+			 char *source, size_t sourcesz, const char *head,
+			 ae_err *err);
 
 /* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
  * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
@@ -291,10 +410,13 @@ void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
  * (cmd/check_verify.c) ---- */
 
 /* Shared by the checker's worker threads; read-only after init. */
+#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
+
 typedef struct check_verifier {
-	cmd_fetcher fetch;
-	const char *trusted_root; /* additive to the embedded root */
-	char *password;		  /* --registry-password-stdin, wiped */
+	cmd_fetcher fetch;	   /* fetch.co.deadline: the run's --deadline */
+	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
+	const char *trusted_root;  /* replaces the embedded root */
+	char *password;		   /* --registry-password-stdin, wiped */
 } check_verifier;
 
 /* Prepares the verifier: `cache` (NULL: oci_cache_default) and a fresh

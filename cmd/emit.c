@@ -156,6 +156,8 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 				       "registry flags need --push REF");
 	if (cmd_registry_check(&a->reg, "emit") != 0)
 		return cmd_exit_code(CMD_USAGE);
+	if (cmd_sign_flags_check(&a->sf, "emit") != 0)
+		return cmd_exit_code(CMD_USAGE);
 	a->o.ctrf_paths = a->ctrf;
 	return 0;
 }
@@ -213,7 +215,7 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 {
 	const cmd_registry_flags *r = &a->reg;
-	char *argv[16];
+	char *argv[20];
 	int n = 0, status;
 
 	argv[n++] = "push";
@@ -231,6 +233,11 @@ static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 	if (r->docker_config != NULL) {
 		argv[n++] = "--docker-config";
 		argv[n++] = (char *)r->docker_config;
+	}
+	/* one --timeout for the run: emit's signing flags take it first */
+	if (r->timeout != NULL || a->sf.timeout != NULL) {
+		argv[n++] = "--timeout";
+		argv[n++] = (char *)(r->timeout ? r->timeout : a->sf.timeout);
 	}
 	if (r->username != NULL) {
 		argv[n++] = "--registry-username";
@@ -254,22 +261,27 @@ static void emit_report(const emit_args *a, const ev_emit_result *r,
 {
 	char *hint = NULL;
 	bool is_path = false;
+	cmd_esc_set e = {0};
 	ae_err err = {0};
 
 	printf("bundle:   %s/summary-bundle (%zu files, manifest %s)\n",
-	       a->o.out_dir, r->file_count, r->manifest_digest);
-	printf("recipe:   %s (digest %s)\n", r->recipe_name, r->recipe_digest);
+	       cmd_esc(&e, a->o.out_dir), r->file_count, r->manifest_digest);
+	printf("recipe:   %s (digest %s)\n", cmd_esc(&e, r->recipe_name),
+	       r->recipe_digest);
 	if (oc->signed_by != NULL)
 		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
-		       oc->signed_by->identity, oc->signed_by->issuer,
+		       cmd_esc(&e, oc->signed_by->identity),
+		       cmd_esc(&e, oc->signed_by->issuer),
 		       (long long)oc->signed_by->log_index);
 	if (oc->digest[0] != '\0')
-		printf("artifact: %s %s\n", oc->oci, oc->digest);
-	printf("pointer:  %s/pointer.yaml%s\n", a->o.out_dir,
+		printf("artifact: %s %s\n", cmd_esc(&e, oc->oci), oc->digest);
+	printf("pointer:  %s/pointer.yaml%s\n", cmd_esc(&e, a->o.out_dir),
 	       oc->signed_by ? "" : " (unsigned: pending signature)");
 	if (ld_pointer_copy_to_hint(&hint, &is_path, p, &err) == 0)
-		printf("%s  %s\n", is_path ? "copy to:" : "next:   ", hint);
+		printf("%s  %s\n",
+		       is_path ? "copy to:" : "next:   ", cmd_esc(&e, hint));
 	free(hint);
+	cmd_esc_free(&e);
 }
 
 int cmd_emit(int argc, char **argv)
@@ -303,26 +315,18 @@ int cmd_emit(int argc, char **argv)
 	rc = ev_evidence_emit(&r, &a.o, &err);
 	emitted = rc == 0;
 	snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", a.o.out_dir);
-	if (rc == 0 && a.ref != NULL && (a.sign || a.push))
-		rc = cmd_evidence_tagged_ref(oc.oci, sizeof(oc.oci), a.ref,
-					     r.recipe_name, r.manifest_digest,
-					     &err);
+	/* The artifact digest, and the tag derived from it, are known before
+	 * any network I/O (SPEC §3): signing and pushing use the same tagged
+	 * reference, which the pointer names (issue 24 item 7). Unsigned and
+	 * unpushed, the pointer names neither. */
 	if (rc == 0 && a.sign)
-		rc = cmd_evidence_sign(&oc, a.ref, sbdir, &a.sf, &err);
+		rc = cmd_evidence_sign(&oc, a.ref, sbdir, &a.sf, NULL, &err);
+	else if (rc == 0 && a.push != NULL)
+		rc = cmd_evidence_locate(&oc, a.ref, sbdir, &err);
+	if (rc == 0 && a.sign)
+		rc = cmd_evidence_attest(&oc, sbdir, &err);
 	if (rc == 0 && a.push != NULL)
 		rc = emit_push(&a, oc.oci, &err);
-	if (rc == 0 && a.push == NULL && !a.sign)
-		oc.oci[0] = '\0';
-	/* Unpushed: the digest is still known (SPEC §3), but a pointer names
-	 * it only once signed or pushed. */
-	if (rc == 0 && a.push != NULL && oc.digest[0] == '\0') {
-		oci_artifact *art = NULL;
-		rc = oci_artifact_build(&art, sbdir, &err);
-		if (rc == 0)
-			snprintf(oc.digest, sizeof(oc.digest), "%s",
-				 art->manifest_digest);
-		oci_artifact_free(art);
-	}
 	if (rc == 0)
 		rc = emit_pointer(a.o.out_dir, &r, &oc, &p, &err);
 	if (rc < 0 && emitted) /* nothing half-written: no bundle either */

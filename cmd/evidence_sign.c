@@ -5,7 +5,8 @@
  * to and the bundle's deterministic artifact digest (SPEC §3), computed
  * from the tree by oci/ before any network I/O, so a bundle can be signed
  * offline and pushed later. The Sigstore bundle lands in
- * summary-bundle/attestation.intoto.jsonl.
+ * summary-bundle/attestation.intoto.jsonl, written only once the whole
+ * command can succeed.
  */
 #include "cmd/cmd.h"
 #include "evidence/evidence.h"
@@ -13,58 +14,59 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* What signing and pushing add to the pointer. */
-typedef struct emit_outcome {
-	char oci[OCI_REF_MAX + 1];	/* "" unpushed and unsigned */
-	char digest[AE_DIGEST_STR_LEN]; /* "" likewise */
-	ev_sign_result *signed_by;	/* NULL unsigned */
-} emit_outcome;
+int cmd_evidence_tag(char tag[129], const oci_ref *ref, const char *sbdir,
+		     const char *artifact_digest, ae_err *err)
+{
+	char path[4300], *recipe = NULL;
+	ae_buf st = AE_BUF_INIT(1);
+	int rc;
 
-/* REF with its tag: given, or `<recipe>-<12 hex of manifest.json digest>`
- * as push derives it (reference §8.1); scheme and digest dropped. */
+	tag[0] = '\0';
+	if (ref->tag[0] != '\0') {
+		memcpy(tag, ref->tag, strlen(ref->tag) + 1);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/statement.intoto.json", sbdir);
+	rc = ae_read_file(&st, AT_FDCWD, path, EV_STATEMENT_MAX_BYTES, err);
+	if (rc == 0)
+		rc = ev_statement_recipe_name(&recipe, st.data, st.len, err);
+	if (rc == 0)
+		rc = oci_tag_derive(tag, recipe, artifact_digest, err);
+	free(recipe);
+	ae_buf_dispose(&st);
+	return rc;
+}
+
 int cmd_evidence_tagged_ref(char *out, size_t outsz, const char *ref_s,
-			    const char *recipe, const char *manifest_digest,
+			    const char *sbdir, const char *artifact_digest,
 			    ae_err *err)
 {
 	oci_ref ref;
 	char tag[129];
-	size_t k = 0;
 	int rc = oci_ref_parse(&ref, ref_s, err);
 
-	if (rc < 0)
-		return rc;
-	if (ref.tag[0] != '\0') {
-		snprintf(tag, sizeof(tag), "%s", ref.tag);
-	} else {
-		for (size_t i = 0; recipe[i] && k < 80; i++)
-			tag[k++] = recipe[i];
-		snprintf(tag + k, sizeof(tag) - k, "-%.12s",
-			 manifest_digest + 7);
+	out[0] = '\0';
+	if (rc == 0)
+		rc = cmd_evidence_tag(tag, &ref, sbdir, artifact_digest, err);
+	if (rc == 0 && (size_t)snprintf(out, outsz, "%s/%s:%s", ref.registry,
+					ref.repo, tag) >= outsz) {
+		out[0] = '\0';
+		rc = ae_fail(err, AE_EINVAL, "reference too long");
 	}
-	if ((size_t)snprintf(out, outsz, "%s/%s:%s", ref.registry, ref.repo,
-			     tag) >= outsz)
-		return ae_fail(err, AE_EINVAL, "reference too long");
-	return 0;
+	return rc;
 }
 
-/* Signs OUT/summary-bundle offline: the statement names REF's repository
- * and the deterministic artifact digest (SPEC §3); the Sigstore bundle is
- * written as attestation.intoto.jsonl. */
-int cmd_evidence_sign(cmd_evidence_signed *oc, const char *ref_s,
-		      const char *sbdir, const cmd_sign_flags *sf, ae_err *err)
+int cmd_evidence_locate(cmd_evidence_signed *oc, const char *ref_s,
+			const char *sbdir, ae_err *err)
 {
-	char path[4300], repo[600];
-	cmd_sign_files files;
-	ev_sign_opts so = EV_SIGN_OPTS_INIT;
-	ev_token *tok = NULL;
 	oci_artifact *art = NULL;
 	oci_ref ref;
-	ae_buf st = AE_BUF_INIT(1), payload = AE_BUF_INIT(1);
 	int rc;
 
-	memset(&files, 0, sizeof(files));
 	rc = oci_ref_parse(&ref, ref_s, err);
 	if (rc == 0)
 		rc = oci_artifact_build(&art, sbdir, err);
@@ -75,34 +77,109 @@ int cmd_evidence_sign(cmd_evidence_signed *oc, const char *ref_s,
 	if (rc == 0) {
 		snprintf(oc->digest, sizeof(oc->digest), "%s",
 			 art->manifest_digest);
+		rc = cmd_evidence_tagged_ref(oc->oci, sizeof(oc->oci), ref_s,
+					     sbdir, oc->digest, err);
+	}
+	oci_artifact_free(art);
+	return rc;
+}
+
+/* The in-toto statement to sign for `sbdir` and REF's repository, and the
+ * bundle's artifact digest and tagged reference (into oc->digest and
+ * oc->oci, cmd_evidence_locate): all offline. */
+static int evidence_payload(ae_buf *payload, cmd_evidence_signed *oc,
+			    const char *ref_s, const char *sbdir, ae_err *err)
+{
+	char path[4300], repo[600];
+	oci_ref ref;
+	ae_buf st = AE_BUF_INIT(1);
+	int rc;
+
+	rc = oci_ref_parse(&ref, ref_s, err);
+	if (rc == 0)
+		rc = cmd_evidence_locate(oc, ref_s, sbdir, err);
+	if (rc == 0) {
 		snprintf(repo, sizeof(repo), "%s/%s", ref.registry, ref.repo);
 		snprintf(path, sizeof(path), "%s/statement.intoto.json", sbdir);
 		rc = ae_read_file(&st, AT_FDCWD, path, EV_STATEMENT_MAX_BYTES,
 				  err);
 	}
 	if (rc == 0)
-		rc = ev_statement_for_artifact(&payload, st.data, st.len, repo,
+		rc = ev_statement_for_artifact(payload, st.data, st.len, repo,
 					       oc->digest, err);
+	/* The signer's one cap, here too: before the token is fetched */
+	if (rc == 0 && payload->len > EV_SIGN_PAYLOAD_MAX_BYTES)
+		rc = ae_fail(err, AE_ETOOBIG,
+			     "statement is %zu bytes, cap %u (the signed "
+			     "bundle must fit %u bytes)",
+			     payload->len, (unsigned)EV_SIGN_PAYLOAD_MAX_BYTES,
+			     EV_BUNDLE_MAX_BYTES);
+	ae_buf_dispose(&st);
+	return rc;
+}
+
+/* Signs OUT/summary-bundle: the statement names REF's repository and the
+ * deterministic artifact digest (SPEC §3). Everything that can be checked
+ * is checked before the first request (`chk`); nothing is written here:
+ * cmd_evidence_attest writes the Sigstore bundle once the caller's own
+ * checks have passed (issue 25: nothing half-done). */
+int cmd_evidence_sign(cmd_evidence_signed *oc, const char *ref_s,
+		      const char *sbdir, const cmd_sign_flags *sf,
+		      const cmd_evidence_checks *chk, ae_err *err)
+{
+	cmd_sign_files files;
+	ev_sign_opts so = EV_SIGN_OPTS_INIT;
+	ev_token *tok = NULL;
+	ae_buf payload = AE_BUF_INIT(1);
+	int64_t deadline = 0;
+	int rc;
+
+	memset(&files, 0, sizeof(files));
+	rc = evidence_payload(&payload, oc, ref_s, sbdir, err);
+	if (rc == 0 && chk != NULL && chk->want_digest != NULL &&
+	    chk->want_digest[0] != '\0' &&
+	    strcmp(chk->want_digest, oc->digest) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "the pointer's digest is not this bundle's");
 	if (rc == 0)
-		rc = cmd_sign_token(&tok, sf, err);
+		rc = cmd_sign_token(&tok, &deadline, sf, err);
+	if (rc == 0 && chk != NULL && chk->signer_ok != NULL)
+		rc = chk->signer_ok(ev_token_identity_hint(tok),
+				    ev_token_issuer(tok), chk->ctx, err);
 	if (rc == 0 && cmd_sign_confirm(tok, sf->yes) < 0)
 		rc = ae_fail(err, AE_EAUTH, "signing declined");
 	if (rc == 0)
-		rc = cmd_sign_load(&so, &files, sf, tok, err);
+		rc = cmd_sign_load(&so, &files, sf, tok, deadline, err);
 	if (rc == 0)
 		rc = ev_sign_dsse(&oc->signed_by, &so,
 				  "application/vnd.in-toto+json", payload.data,
 				  payload.len, err);
-	if (rc == 0) {
-		snprintf(path, sizeof(path), "%s/attestation.intoto.jsonl",
-			 sbdir);
-		rc = ae_write_atomic(AT_FDCWD, path, oc->signed_by->bundle,
-				     oc->signed_by->bundle_len, 0644, err);
-	}
+	if (rc == 0 && chk != NULL && chk->signer_ok != NULL)
+		rc = chk->signer_ok(oc->signed_by->identity,
+				    oc->signed_by->issuer, chk->ctx, err);
 	cmd_sign_files_dispose(&files);
 	ev_token_free(tok);
-	oci_artifact_free(art);
-	ae_buf_dispose(&st);
 	ae_buf_dispose(&payload);
 	return rc;
+}
+
+int cmd_evidence_attest(const cmd_evidence_signed *oc, const char *sbdir,
+			ae_err *err)
+{
+	char path[4300];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sbdir,
+			     OCI_ATTESTATION_FILE) >= sizeof(path))
+		return ae_fail(err, AE_EINVAL, "output path too long");
+	return ae_write_atomic(AT_FDCWD, path, oc->signed_by->bundle,
+			       oc->signed_by->bundle_len, 0644, err);
+}
+
+void cmd_evidence_unattest(const char *sbdir)
+{
+	char path[4300];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sbdir,
+			     OCI_ATTESTATION_FILE) < sizeof(path))
+		unlink(path);
 }

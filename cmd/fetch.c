@@ -75,21 +75,22 @@ void cmd_fetcher_dispose(cmd_fetcher *f)
 	f->tmp[0] = '\0';
 }
 
-/* "pulled reg/repo@sha256:… (signed: referrer sha256:…)" and friends, the
- * materialize step's detail. */
+/* "pulled reg/repo@sha256:… (signature referrer sha256:…; also …)", the
+ * materialize step's detail, with the first signature in place. */
 static void fetch_describe(cmd_fetched *x, const cmd_fetcher *f,
 			   const oci_ref *ref)
 {
-	char sig[AE_DIGEST_STR_LEN + 32];
+	const oci_referrers *r = x->res.referrers;
+	size_t first = (size_t)-1;
 
-	if (x->res.signed_)
-		snprintf(sig, sizeof(sig), "signature referrer %s",
-			 x->res.referrer_digest);
-	else
-		snprintf(sig, sizeof(sig), "no signature referrer");
-	snprintf(x->source, sizeof(x->source), "%s %s/%s@%s (%s)",
+	snprintf(x->head, sizeof(x->head), "%s %s/%s@%s",
 		 f->offline ? "from the cache (offline):" : "pulled",
-		 ref->registry, ref->repo, x->digest, sig);
+		 ref->registry, ref->repo, x->digest);
+	for (size_t i = 0; r != NULL && i < r->n && first == (size_t)-1; i++)
+		if (r->items[i].state == OCI_REFERRER_CANDIDATE)
+			first = i;
+	cmd_referrers_describe(x->source, sizeof(x->source), x->head, r, first,
+			       false);
 }
 
 /* The scratch name of the next fetch, and its summary root once pulled. */
@@ -103,6 +104,14 @@ static void fetch_paths(cmd_fetched *x, cmd_fetcher *f)
 int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	      const char *digest, ae_err *err)
 {
+	return cmd_fetch_within(out, f, ref, digest,
+				(ae_deadline)AE_DEADLINE_NONE, err);
+}
+
+int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
+		     const char *digest, ae_deadline deadline, ae_err *err)
+{
+	oci_client_opts co = f->co;
 	oci_client *c = NULL;
 	int rc = 0;
 
@@ -110,8 +119,9 @@ int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	fetch_paths(out, f);
 	snprintf(out->digest, sizeof(out->digest), "%s",
 		 digest && *digest ? digest : ref->digest);
+	co.deadline = ae_deadline_min(f->co.deadline, deadline);
 	if (!f->offline)
-		rc = oci_client_new(&c, ref, &f->co, err);
+		rc = oci_client_new(&c, ref, &co, err);
 	if (rc == 0 && out->digest[0] == '\0' && c == NULL)
 		rc = ae_fail(err, AE_EINVAL,
 			     "--offline needs a digest: the cache is "
@@ -139,6 +149,16 @@ void cmd_fetched_remove(cmd_fetched *x)
 {
 	cmd_scratch_remove(x->dest);
 	x->dest[0] = x->root[0] = '\0';
+	oci_pull_result_dispose(&x->res);
+}
+
+int cmd_fetch_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
+		     ae_err *err)
+{
+	size_t chosen = 0;
+
+	return cmd_referrers_choose(out, &chosen, x->dest, x->res.referrers, vo,
+				    x->source, sizeof(x->source), x->head, err);
 }
 
 void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,

@@ -67,28 +67,36 @@ static cmd_outcome pointer_load(ld_pointer **out, const char *path)
 	return oc;
 }
 
+/* One "key value" line, the value escaped (it comes from the file). */
+static void pointer_line(cmd_output *o, const char *key, const char *value)
+{
+	cmd_esc_set e = {0};
+
+	cmd_output_printf(o, "%-14s %s\n", key, cmd_esc(&e, value));
+	cmd_esc_free(&e);
+}
+
 /* The text form: one "key value" line per field, the signer marked as
  * claimed. */
 static void pointer_text(cmd_output *o, const char *path, const ld_pointer *p,
 			 const char *slug, const char *place)
 {
 	const char *prof = ld_pointer_profile(p);
+	cmd_esc_set e = {0};
 
-	cmd_output_printf(o, "pointer        %s\n", path);
-	cmd_output_printf(o, "schemaVersion  %s\n",
-			  ld_pointer_schema_version(p));
-	cmd_output_printf(o, "recipe         %s\n", ld_pointer_recipe(p));
-	cmd_output_printf(o, "profile        %s\n", prof ? prof : "-");
-	cmd_output_printf(o, "predicateType  %s\n",
-			  ld_pointer_predicate_type(p));
-	cmd_output_printf(o, "bundle.oci     %s\n",
-			  ld_pointer_bundle_oci(p)[0] ? ld_pointer_bundle_oci(p)
-						      : "- (not pushed)");
-	cmd_output_printf(o, "bundle.digest  %s\n",
-			  ld_pointer_bundle_digest(p)[0]
-				  ? ld_pointer_bundle_digest(p)
-				  : "- (not pushed)");
-	cmd_output_printf(o, "attestedAt     %s\n", ld_pointer_attested_at(p));
+	pointer_line(o, "pointer", path);
+	pointer_line(o, "schemaVersion", ld_pointer_schema_version(p));
+	pointer_line(o, "recipe", ld_pointer_recipe(p));
+	pointer_line(o, "profile", prof ? prof : "-");
+	pointer_line(o, "predicateType", ld_pointer_predicate_type(p));
+	pointer_line(o, "bundle.oci",
+		     ld_pointer_bundle_oci(p)[0] ? ld_pointer_bundle_oci(p)
+						 : "- (not pushed)");
+	pointer_line(o, "bundle.digest",
+		     ld_pointer_bundle_digest(p)[0]
+			     ? ld_pointer_bundle_digest(p)
+			     : "- (not pushed)");
+	pointer_line(o, "attestedAt", ld_pointer_attested_at(p));
 	if (!ld_pointer_is_signed(p)) {
 		cmd_output_printf(o, "signer         - (unsigned: pending "
 				     "signature)\n");
@@ -96,18 +104,17 @@ static void pointer_text(cmd_output *o, const char *path, const ld_pointer *p,
 		cmd_output_printf(o,
 				  "claimed signer (not verified: run "
 				  "'aicr-evidence verify %s')\n",
-				  path);
-		cmd_output_printf(o, "  issuer       %s\n",
-				  ld_pointer_signer_issuer(p));
-		cmd_output_printf(o, "  identity     %s\n",
-				  ld_pointer_signer_identity(p));
-		cmd_output_printf(o, "  slug         %s\n", slug);
+				  cmd_esc(&e, path));
+		pointer_line(o, "  issuer", ld_pointer_signer_issuer(p));
+		pointer_line(o, "  identity", ld_pointer_signer_identity(p));
+		pointer_line(o, "  slug", slug);
 		if (ld_pointer_rekor_log_index(p) > 0)
 			cmd_output_printf(
 				o, "  rekorLogIndex %lld\n",
 				(long long)ld_pointer_rekor_log_index(p));
 	}
-	cmd_output_printf(o, "canonicalPath  %s\n", place ? place : "-");
+	pointer_line(o, "canonicalPath", place ? place : "-");
+	cmd_esc_free(&e);
 }
 
 /* The JSON form (docs/cli.md): the claimed signer under "claimedSigner"

@@ -4,19 +4,20 @@
  * it, and pushes OUT/summary-bundle/attestation.intoto.jsonl, when present,
  * as its signature referrer. The digest is known before the first request,
  * so a REF carrying @sha256:... must match it (a pointer signed offline
- * names it). Without a tag in REF the tag is `<recipe>-<12 hex>` (reference
- * §8.1: recipe from OUT/pointer.yaml or recipe.yaml, hex from the
- * manifest.json digest), so pushes of different bundles never collide.
+ * names it). Without a tag in REF the tag is the one OUT/pointer.yaml
+ * names for this artifact in the repository, else `<recipe>-<32 hex of the
+ * artifact digest>` (oci_tag_derive: the recipe name the bundle's predicate
+ * records, never free text), the rule sign and emit use too, so the pointer
+ * names the tag that was pushed and different artifacts never share a
+ * tag.
  */
 #include "cmd/cmd.h"
+#include "ledger/ledger.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define PUSH_YAML_MAX	    (1u << 20) /* pointer.yaml / recipe.yaml (ref §0) */
-#define PUSH_TAG_RECIPE_MAX 80	       /* reference §8.1 */
 
 static void push_usage(FILE *f)
 {
@@ -24,8 +25,9 @@ static void push_usage(FILE *f)
 	      "[-o FILE] [registry flags]\n\n"
 	      "Push OUT/summary-bundle as an OCI artifact (by digest) and its\n"
 	      "attestation.intoto.jsonl as the signature referrer.\n"
-	      "REF is [oci://]registry[:port]/repo[:tag][@sha256:...]; without "
-	      "a tag\nthe tag <recipe>-<12 hex> is used.\n\n",
+	      "REF is [oci://]registry[:port]/repo[:tag][@sha256:...]. Without "
+	      "a tag\nthe tag OUT/pointer.yaml names is used, else "
+	      "<recipe>-<32 hex of the\nartifact digest>.\n\n",
 	      f);
 	cmd_registry_help(f);
 }
@@ -43,90 +45,55 @@ static int push_bundle_dir(char *out, size_t outsz, const char *dir)
 	return 0;
 }
 
-/* Reads a scalar at `key` (or `a.b`) of a YAML file; "" if the file or the
- * key is absent. A file that is there but cannot be read (a symlink, a
- * FIFO, over the cap) or parsed fails: it is not silently skipped. */
-static int push_yaml_get(char *out, size_t outsz, const char *path,
-			 const char *k1, const char *k2, ae_err *err)
+/* The tag OUT/pointer.yaml names for REF's repository when it is this
+ * artifact's pointer (its bundle.digest is `digest`), "" otherwise. A
+ * pointer that is there but unreadable fails: it is not silently skipped. */
+static int push_pointer_tag(char tag[129], const char *outdir,
+			    const oci_ref *ref, const char *digest, ae_err *err)
 {
-	ae_buf b = AE_BUF_INIT(PUSH_YAML_MAX);
-	ae_yaml_node *root = NULL;
-	const ae_yaml_node *n;
+	char path[4200];
+	ld_pointer *p = NULL;
+	oci_ref named;
+	ae_err ignore = {0};
 	int rc;
 
-	out[0] = '\0';
-	rc = ae_read_file(&b, AT_FDCWD, path, PUSH_YAML_MAX, err);
+	tag[0] = '\0';
+	snprintf(path, sizeof(path), "%s/pointer.yaml", outdir);
+	rc = ld_pointer_read(&p, AT_FDCWD, path, err);
 	if (rc == AE_ENOTFOUND) {
 		ae_err_clear(err);
 		return 0;
 	}
-	if (rc == 0 && ae_yaml_parse(&root, b.data, b.len, err) < 0) {
-		char r[AE_REPR_BUF];
-		ae_err inner = *err;
-		ae_err_clear(err);
-		rc = ae_fail(err, inner.code, "%s: %s",
-			     ae_repr(r, sizeof(r), path, strlen(path)),
-			     inner.msg);
-	}
-	if (rc < 0)
-		goto done;
-	n = ae_yaml_map_get(root, k1);
-	if (k2 != NULL)
-		n = ae_yaml_map_get(n, k2);
-	if (n != NULL && n->kind == AE_YAML_SCALAR)
-		snprintf(out, outsz, "%s", n->scalar);
-done:
-	ae_yaml_free(root);
-	ae_buf_dispose(&b);
-	return rc;
-}
-
-/* Derives `<recipe>-<12 hex>`: recipe cut to the tag alphabet. Fails only
- * when pointer.yaml or recipe.yaml is there but unreadable. */
-static int push_derive_tag(char out[129], const char *outdir,
-			   const char *bundle, ae_err *err)
-{
-	char path[4200], recipe[256], hex[AE_SHA256_HEX_LEN + 1];
-	unsigned char sha[AE_SHA256_LEN];
-	ae_buf b = AE_BUF_INIT(PUSH_YAML_MAX);
-	size_t k = 0;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/pointer.yaml", outdir);
-	rc = push_yaml_get(recipe, sizeof(recipe), path, "recipe", NULL, err);
-	if (rc == 0 && recipe[0] == '\0') {
-		snprintf(path, sizeof(path), "%s/recipe.yaml", bundle);
-		rc = push_yaml_get(recipe, sizeof(recipe), path, "metadata",
-				   "name", err);
-	}
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; recipe[i] && k < PUSH_TAG_RECIPE_MAX; i++) {
-		char ch = recipe[i];
-		bool ok = (ch >= 'a' && ch <= 'z') ||
-			  (ch >= 'A' && ch <= 'Z') ||
-			  (ch >= '0' && ch <= '9') || ch == '_' ||
-			  (k > 0 && (ch == '.' || ch == '-'));
-		out[k++] = ok ? ch : '-';
+	if (strcmp(ld_pointer_bundle_digest(p), digest) == 0 &&
+	    oci_ref_parse(&named, ld_pointer_bundle_oci(p), &ignore) == 0 &&
+	    strcmp(named.registry, ref->registry) == 0 &&
+	    strcmp(named.repo, ref->repo) == 0)
+		memcpy(tag, named.tag, sizeof(named.tag));
+	ld_pointer_free(p);
+	return 0;
+}
+
+/* The tag to push under (issue 24 item 7, issue 20 item 5): REF's, else
+ * the one OUT/pointer.yaml names for this artifact in this repository
+ * (what sign or emit recorded, even under a tag of their REF), else the
+ * one rule of cmd_evidence_tag over the artifact digest -- which is what
+ * sign and emit derive too. Without a tag in REF the artifact is hashed
+ * first, so its digest is known here. */
+static int push_tag(char tag[129], const char *outdir, const oci_ref *ref,
+		    const char *bundle, const oci_artifact *art, ae_err *err)
+{
+	int rc;
+
+	if (ref->tag[0] != '\0') {
+		memcpy(tag, ref->tag, sizeof(ref->tag));
+		return 0;
 	}
-	if (k == 0) {
-		memcpy(out, "evidence", 8);
-		k = 8;
-	}
-	snprintf(path, sizeof(path), "%s/manifest.json", bundle);
-	memset(sha, 0, sizeof(sha));
-	rc = ae_read_file(&b, AT_FDCWD, path, PUSH_YAML_MAX, err);
-	if (rc == 0)
-		ae_sha256(sha, b.data ? b.data : (const unsigned char *)"",
-			  b.len);
-	if (rc == AE_ENOTFOUND) { /* no manifest: the hex of nothing */
-		ae_err_clear(err);
-		rc = 0;
-	}
-	ae_hex_encode(hex, sha, sizeof(sha));
-	snprintf(out + k, 129 - k, "-%.12s", hex);
-	ae_buf_dispose(&b);
-	return rc;
+	rc = push_pointer_tag(tag, outdir, ref, art->manifest_digest, err);
+	if (rc < 0 || tag[0] != '\0')
+		return rc;
+	return cmd_evidence_tag(tag, ref, bundle, art->manifest_digest, err);
 }
 
 typedef struct push_args {
@@ -198,6 +165,7 @@ static int push_report(const push_args *a, const oci_ref *ref, const char *tag,
 		       const oci_artifact *art, const char *referrer,
 		       ae_err *err)
 {
+	cmd_esc_set e = {0};
 	cmd_output o;
 
 	cmd_output_init(&o, a->output);
@@ -214,10 +182,12 @@ static int push_report(const push_args *a, const oci_ref *ref, const char *tag,
 				  referrer[0] ? "\"" : "");
 	else
 		cmd_output_printf(&o, "pushed %s/%s:%s@%s\n%s%s%s",
-				  ref->registry, ref->repo, tag,
+				  cmd_esc(&e, ref->registry),
+				  cmd_esc(&e, ref->repo), cmd_esc(&e, tag),
 				  art->manifest_digest,
 				  referrer[0] ? "signature referrer " : "",
 				  referrer, referrer[0] ? "\n" : "");
+	cmd_esc_free(&e);
 	return cmd_output_close(&o, err);
 }
 
@@ -243,10 +213,12 @@ int cmd_push(int argc, char **argv)
 		return cmd_usage_error("push", "--to: %s", err.msg);
 	push_bundle_dir(bundle, sizeof(bundle), a.out);
 	what = bundle;
-	/* Only a REF pinned by digest needs the digest before the upload;
-	 * otherwise the layer is hashed as it goes up (one read, not two). */
-	rc = ref.digest[0] ? oci_artifact_build(&art, bundle, &err)
-			   : oci_artifact_open(&art, bundle, &err);
+	/* A REF pinned by digest, or one without a tag (the tag is derived
+	 * from the digest), needs the digest before the upload; otherwise the
+	 * layer is hashed as it goes up (one read, not two). */
+	rc = ref.digest[0] || !ref.tag[0]
+		     ? oci_artifact_build(&art, bundle, &err)
+		     : oci_artifact_open(&art, bundle, &err);
 	if (rc < 0)
 		goto done;
 	what = a.to;
@@ -257,10 +229,7 @@ int cmd_push(int argc, char **argv)
 			     art->manifest_digest);
 		goto done;
 	}
-	if (ref.tag[0])
-		snprintf(tag, sizeof(tag), "%s", ref.tag);
-	else
-		rc = push_derive_tag(tag, a.out, bundle, &err);
+	rc = push_tag(tag, a.out, &ref, bundle, art, &err);
 	if (rc == 0)
 		rc = cmd_registry_client(&c, &ref, &a.reg, true, &err);
 	if (rc == 0)

@@ -20,7 +20,9 @@ int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 	const cmd_flag valued[] = {
 		{"--registry-username", &f->username},
 		{"--registry-ca", &f->ca_file},
+		{"--registry-ca-file", &f->ca_file}, /* oras --ca-file */
 		{"--docker-config", &f->docker_config},
+		{"--timeout", &f->timeout},
 		{NULL, NULL},
 	};
 	const char *a = argv[*i];
@@ -40,8 +42,13 @@ int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 	return cmd_flag_take(valued, argc, argv, i);
 }
 
-int cmd_registry_check(const cmd_registry_flags *f, const char *command)
+int cmd_registry_check(cmd_registry_flags *f, const char *command)
 {
+	if (f->timeout != NULL &&
+	    cmd_duration_parse(&f->timeout_ms, f->timeout) < 0)
+		return cmd_usage_error(command,
+				       "--timeout wants a duration such as "
+				       "90s, 5m or 1h (0: no limit)");
 	if (f->password_stdin && f->username == NULL)
 		return cmd_usage_error(command, "--registry-password-stdin "
 						"needs --registry-username");
@@ -133,6 +140,7 @@ int cmd_registry_opts(oci_client_opts *o, char **password_out,
 	o->insecure_tls = f->insecure_tls;
 	o->plain_http = f->plain_http;
 	o->push = push;
+	o->deadline = ae_deadline_in(f->timeout_ms);
 	if (isatty(2)) {
 		o->progress = cmd_progress;
 		o->progress_ctx = &last;
@@ -161,9 +169,12 @@ void cmd_registry_help(FILE *f)
 	      "  --registry-username U      basic auth user (password from\n"
 	      "  --registry-password-stdin  stdin); else docker config.json\n"
 	      "  --docker-config FILE       config.json to read auths from\n"
-	      "  --registry-ca FILE         trust this CA bundle for TLS\n"
+	      "  --registry-ca-file FILE    trust this CA bundle for TLS\n"
+	      "                             (also --registry-ca FILE)\n"
 	      "  --registry-insecure-tls    do not verify the TLS certificate\n"
 	      "  --registry-plain-http      plain HTTP (loopback registries "
-	      "only)\n",
+	      "only)\n"
+	      "  --timeout DURATION         give up after DURATION (90s, 5m, "
+	      "1h): exit 3\n",
 	      f);
 }

@@ -83,68 +83,110 @@ done:
 	return rc;
 }
 
-/* The manifest.json digest, for the derived tag. */
-static void sign_manifest_digest(char out[AE_DIGEST_STR_LEN], const char *sbdir)
-{
-	char path[4300];
-	unsigned char sha[AE_SHA256_LEN];
-	ae_buf b;
-	ae_err err = {0};
+/* What the signer check needs: the unsigned pointer and what signing
+ * adds to it. */
+typedef struct sign_check_ctx {
+	const ld_pointer *old;
+	const cmd_evidence_signed *oc;
+} sign_check_ctx;
 
-	snprintf(path, sizeof(path), "%s/manifest.json", sbdir);
-	memset(sha, 0, sizeof(sha));
-	if (ae_read_file(&b, AT_FDCWD, path, EV_MANIFEST_MAX_BYTES, &err) ==
-	    0) {
-		ae_sha256(sha, b.data, b.len);
-		ae_buf_dispose(&b);
-	}
-	ae_digest_format(out, sha);
+/* The pointer `old` becomes with this signer (and oc's reference and
+ * digest): built in memory only. */
+static int sign_pointer_new(ld_pointer **out, const ld_pointer *old,
+			    const cmd_evidence_signed *oc, const char *identity,
+			    const char *issuer, int64_t log_index, ae_err *err)
+{
+	ld_pointer_fields f;
+
+	ld_pointer_fields_get(&f, old);
+	f.bundle_oci = oc->oci;
+	f.bundle_digest = oc->digest;
+	f.signer_identity = identity;
+	f.signer_issuer = issuer;
+	f.rekor_log_index = log_index;
+	return ld_pointer_new(out, &f, err);
 }
 
-/* Signs and rewrites the pointer; *p_out is the signed pointer. */
+/* cmd_evidence_checks.signer_ok: the signed pointer can be built with this
+ * signer (the token's predicted one before any request, the verified one
+ * before anything is written). */
+static int sign_signer_ok(const char *identity, const char *issuer, void *ctx,
+			  ae_err *err)
+{
+	const sign_check_ctx *c = ctx;
+	ld_pointer *p = NULL;
+	int rc = sign_pointer_new(&p, c->old, c->oc, identity, issuer, 1, err);
+
+	ld_pointer_free(p);
+	return rc;
+}
+
+/* The unsigned pointer at `ptr_path`, refused unless it can be signed
+ * here. */
+static int sign_read_unsigned(ld_pointer **out, const char *ptr_path,
+			      ae_err *err)
+{
+	int rc = ld_pointer_read(out, AT_FDCWD, ptr_path, err);
+
+	if (rc == 0 && ld_pointer_is_signed(*out))
+		rc = ae_fail(err, AE_EEXISTS, "the pointer is already signed");
+	if (rc == 0 &&
+	    strcmp(ld_pointer_predicate_type(*out), EV_PREDICATE_V3) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "only v3 bundles are signed by this tool");
+	if (rc < 0) {
+		ld_pointer_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Signs and rewrites the pointer; *p_out is the signed pointer. Every
+ * check that needs no service (the pointer, its digest against the
+ * bundle's, the signer the token predicts) runs before the first request;
+ * the attestation and the pointer are written only after signing and the
+ * new pointer are complete, and the attestation is removed again if the
+ * pointer cannot be written (issue 25: nothing half-done). */
 static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
 		    const char *ptr_path, const char *sbdir, const char *ref,
 		    const cmd_sign_flags *sf, ae_err *err)
 {
 	ld_pointer *old = NULL;
-	ld_pointer_fields f;
-	char md[AE_DIGEST_STR_LEN];
+	cmd_evidence_checks chk = {0};
+	sign_check_ctx ctx;
 	int rc;
 
-	rc = ld_pointer_read(&old, AT_FDCWD, ptr_path, err);
-	if (rc == 0 && ld_pointer_is_signed(old))
-		rc = ae_fail(err, AE_EEXISTS, "the pointer is already signed");
-	if (rc == 0 &&
-	    strcmp(ld_pointer_predicate_type(old), EV_PREDICATE_V3) != 0)
-		rc = ae_fail(err, AE_EINVAL,
-			     "only v3 bundles are signed by this tool");
+	rc = sign_read_unsigned(&old, ptr_path, err);
 	if (rc == 0 && ref == NULL)
 		ref = ld_pointer_bundle_oci(old);
 	if (rc == 0 && (ref == NULL || ref[0] == '\0'))
 		rc = ae_fail(err, AE_EINVAL,
 			     "the pointer names no OCI reference: pass --ref");
 	if (rc == 0) {
-		sign_manifest_digest(md, sbdir);
-		rc = cmd_evidence_tagged_ref(oc->oci, sizeof(oc->oci), ref,
-					     ld_pointer_recipe(old), md, err);
+		/* cmd_evidence_sign sets oc->oci (the one tag rule) and
+		 * oc->digest before the signer check first needs them */
+		ctx.old = old;
+		ctx.oc = oc;
+		chk.want_digest = ld_pointer_bundle_digest(old);
+		chk.signer_ok = sign_signer_ok;
+		chk.ctx = &ctx;
+		rc = cmd_evidence_sign(oc, ref, sbdir, sf, &chk, err);
 	}
 	if (rc == 0)
-		rc = cmd_evidence_sign(oc, ref, sbdir, sf, err);
-	if (rc == 0 && ld_pointer_bundle_digest(old)[0] != '\0' &&
-	    strcmp(ld_pointer_bundle_digest(old), oc->digest) != 0)
-		rc = ae_fail(err, AE_EINVAL,
-			     "the pointer's digest is not this bundle's");
+		rc = sign_pointer_new(p_out, old, oc, oc->signed_by->identity,
+				      oc->signed_by->issuer,
+				      oc->signed_by->log_index, err);
+	if (rc == 0)
+		rc = cmd_evidence_attest(oc, sbdir, err);
 	if (rc == 0) {
-		ld_pointer_fields_get(&f, old);
-		f.bundle_oci = oc->oci;
-		f.bundle_digest = oc->digest;
-		f.signer_identity = oc->signed_by->identity;
-		f.signer_issuer = oc->signed_by->issuer;
-		f.rekor_log_index = oc->signed_by->log_index;
-		rc = ld_pointer_new(p_out, &f, err);
-	}
-	if (rc == 0)
 		rc = ld_pointer_write(AT_FDCWD, ptr_path, *p_out, err);
+		if (rc < 0)
+			cmd_evidence_unattest(sbdir);
+	}
+	if (rc < 0) {
+		ld_pointer_free(*p_out);
+		*p_out = NULL;
+	}
 	ld_pointer_free(old);
 	return rc;
 }
@@ -159,6 +201,7 @@ int cmd_sign(int argc, char **argv)
 	ld_pointer *p = NULL;
 	bool relocate = false;
 	struct stat st;
+	cmd_esc_set esc = {0};
 	ae_err err = {0};
 	int rc;
 
@@ -189,6 +232,8 @@ int cmd_sign(int argc, char **argv)
 	}
 	if (input == NULL)
 		return cmd_usage_error("sign", "sign needs OUT or a pointer");
+	if (cmd_sign_flags_check(&sf, "sign") != 0)
+		return cmd_exit_code(CMD_USAGE);
 	if (stat(input, &st) == 0 && S_ISDIR(st.st_mode)) {
 		snprintf(ptr_path, sizeof(ptr_path), "%s/pointer.yaml", input);
 		snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", input);
@@ -214,10 +259,12 @@ int cmd_sign(int argc, char **argv)
 			cmd_hint("the flat pointer was left in place");
 	} else {
 		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
-		       oc.signed_by->identity, oc.signed_by->issuer,
+		       cmd_esc(&esc, oc.signed_by->identity),
+		       cmd_esc(&esc, oc.signed_by->issuer),
 		       (long long)oc.signed_by->log_index);
-		printf("pointer:  %s\n", dest ? dest : ptr_path);
+		printf("pointer:  %s\n", cmd_esc(&esc, dest ? dest : ptr_path));
 	}
+	cmd_esc_free(&esc);
 	free(dest);
 	ld_pointer_free(p);
 	ev_sign_result_free(oc.signed_by);

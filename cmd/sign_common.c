@@ -13,10 +13,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* trusted_root.json cap, matching the verifier's (sigstore.md §2). */
 #define CMD_SIGN_TRUSTED_ROOT_MAX (1u << 20)
+/* Longest --timeout: a day. */
+#define CMD_SIGN_TIMEOUT_MAX_S 86400
 
 void cmd_sign_flags_init(cmd_sign_flags *f)
 {
@@ -33,6 +36,7 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 		{"--tsa-url", &f->tsa_url},
 		{"--signing-config", &f->signing_config},
 		{"--trusted-root", &f->trusted_root},
+		{"--timeout", &f->timeout},
 		{NULL, NULL},
 	};
 	const char *a = argv[*i];
@@ -59,32 +63,71 @@ const char *cmd_sign_flags_help(void)
 	       "URL)\n"
 	       "  --signing-config F    SigningConfig v0.2 naming the "
 	       "services\n"
-	       "  --trusted-root F      trusted_root.json for the self-check\n"
+	       "  --trusted-root F      trusted_root.json the self-check "
+	       "trusts instead\n"
+	       "                        of the embedded public-good root\n"
+	       "  --timeout D           deadline of the whole run (90s, 5m; "
+	       "default 180s;\n"
+	       "                        0 = none); past it exit 3\n"
 	       "  --yes                 do not ask before publishing the "
 	       "identity\n";
 }
 
-int cmd_sign_token(ev_token **out, const cmd_sign_flags *f, ae_err *err)
+int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
+{
+	uint64_t ms = 0;
+
+	f->timeout_s = EV_SIGN_TIMEOUT_DEFAULT_S;
+	if (f->timeout == NULL)
+		return 0;
+	/* the one duration syntax of every --timeout (cmd_duration_parse:
+	 * "180", "180s", "3m"), rounded up to whole seconds */
+	if (cmd_duration_parse(&ms, f->timeout) < 0 ||
+	    ms > (uint64_t)CMD_SIGN_TIMEOUT_MAX_S * 1000)
+		return cmd_usage_error(command,
+				       "--timeout wants a duration such as "
+				       "90s or 5m, at most %d s (0: none)",
+				       CMD_SIGN_TIMEOUT_MAX_S);
+	f->timeout_s = (int64_t)((ms + 999) / 1000);
+	return 0;
+}
+
+int cmd_sign_token(ev_token **out, int64_t *deadline_out,
+		   const cmd_sign_flags *f, ae_err *err)
 {
 	ev_token_sources src = EV_TOKEN_SOURCES_INIT;
+	int rc;
 
+	*deadline_out = ev_sign_deadline(f->timeout_s);
 	src.explicit_token = f->identity_token;
 	src.env_token = getenv("SIGSTORE_ID_TOKEN");
 	src.gha_url = getenv("ACTIONS_ID_TOKEN_REQUEST_URL");
 	src.gha_request_token = getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-	return ev_token_acquire(out, &src, err);
+	src.deadline_ms = *deadline_out;
+	rc = ev_token_acquire(out, &src, err);
+	/* exp, aud: refused before the prompt and before any request */
+	if (rc == 0)
+		rc = ev_token_check_fresh(*out, (int64_t)time(NULL), err);
+	if (rc < 0) {
+		ev_token_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int cmd_sign_confirm(const ev_token *tok, bool yes)
 {
 	char line[16];
+	cmd_esc_set e = {0};
 
 	if (yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
 		return 0;
 	fprintf(stderr,
 		"The identity '%s' (issuer %s) will be recorded in a public "
 		"transparency log\nand cannot be removed. Continue? [y/N] ",
-		ev_token_identity_hint(tok), ev_token_issuer(tok));
+		cmd_esc(&e, ev_token_identity_hint(tok)),
+		cmd_esc(&e, ev_token_issuer(tok)));
+	cmd_esc_free(&e);
 	fflush(stderr);
 	if (fgets(line, sizeof(line), stdin) == NULL ||
 	    (line[0] != 'y' && line[0] != 'Y')) {
@@ -95,10 +138,12 @@ int cmd_sign_confirm(const ev_token *tok, bool yes)
 }
 
 int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
-		  const cmd_sign_flags *f, const ev_token *tok, ae_err *err)
+		  const cmd_sign_flags *f, const ev_token *tok,
+		  int64_t deadline, ae_err *err)
 {
 	int rc = 0;
 
+	opts->deadline_ms = deadline;
 	ae_buf_init(&files->signing_config, 0);
 	ae_buf_init(&files->trusted_root, 0);
 	opts->token = tok;

@@ -29,34 +29,36 @@ static void sign_bundle_usage(FILE *f)
 		cmd_sign_flags_help());
 }
 
-/* Signs the file: the statement bytes (DSSE) or the file's digest. */
-static int sign_bundle_do(ev_sign_result **out, const ev_sign_opts *opts,
-			  bool in_toto, const char *file, ae_err *err)
+/* Reads what will be signed, before any request: the statement bytes
+ * (DSSE, capped at the signer's one payload cap) or the file's digest. */
+static int sign_bundle_input(ae_buf *stmt, unsigned char sha[AE_SHA256_LEN],
+			     bool in_toto, const char *file, ae_err *err)
 {
-	ae_buf stmt = AE_BUF_INIT(0);
-	unsigned char sha[AE_SHA256_LEN];
 	uint64_t size = 0;
 	int fd = -1, rc;
 
-	if (in_toto) {
-		rc = ae_read_file(&stmt, AT_FDCWD, file,
-				  EV_SIGN_PAYLOAD_MAX_BYTES, err);
-		if (rc == 0)
-			rc = ev_sign_dsse(out, opts, SIGN_BUNDLE_PAYLOAD_TYPE,
-					  stmt.data ? stmt.data
-						    : (const unsigned char *)"",
-					  stmt.len, err);
-		ae_buf_dispose(&stmt);
-		return rc;
-	}
+	if (in_toto)
+		return ae_read_file(stmt, AT_FDCWD, file,
+				    EV_SIGN_PAYLOAD_MAX_BYTES, err);
 	rc = ae_open_regular(&fd, &size, AT_FDCWD, file, err);
 	if (rc == 0)
 		rc = ae_sha256_fd(sha, &size, fd, err);
 	if (fd >= 0)
 		close(fd);
-	if (rc == 0)
-		rc = ev_sign_message(out, opts, sha, err);
 	return rc;
+}
+
+/* Signs the statement bytes (DSSE) or the file's digest. */
+static int sign_bundle_do(ev_sign_result **out, const ev_sign_opts *opts,
+			  bool in_toto, const ae_buf *stmt,
+			  const unsigned char sha[AE_SHA256_LEN], ae_err *err)
+{
+	if (in_toto)
+		return ev_sign_dsse(out, opts, SIGN_BUNDLE_PAYLOAD_TYPE,
+				    stmt->data ? stmt->data
+					       : (const unsigned char *)"",
+				    stmt->len, err);
+	return ev_sign_message(out, opts, sha, err);
 }
 
 int cmd_sigstore_sign_bundle(int argc, char **argv)
@@ -70,6 +72,10 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	const char *bundle = NULL, *file = NULL;
 	const cmd_flag valued[] = {{"--bundle", &bundle}, {NULL, NULL}};
 	bool in_toto = false;
+	ae_buf stmt = AE_BUF_INIT(0);
+	unsigned char sha[AE_SHA256_LEN] = {0};
+	int64_t deadline = 0;
+	cmd_esc_set esc = {0};
 	int rc, i;
 
 	cmd_sign_flags_init(&flags);
@@ -108,11 +114,15 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	if (bundle == NULL || file == NULL)
 		return cmd_usage_error("sigstore sign-bundle",
 				       "--bundle F and FILE are required");
-	rc = cmd_sign_token(&tok, &flags, &err);
+	if (cmd_sign_flags_check(&flags, "sigstore sign-bundle") != 0)
+		return cmd_exit_code(CMD_USAGE);
+	rc = sign_bundle_input(&stmt, sha, in_toto, file, &err);
 	if (rc == 0)
-		rc = cmd_sign_load(&opts, &files, &flags, tok, &err);
+		rc = cmd_sign_token(&tok, &deadline, &flags, &err);
 	if (rc == 0)
-		rc = sign_bundle_do(&res, &opts, in_toto, file, &err);
+		rc = cmd_sign_load(&opts, &files, &flags, tok, deadline, &err);
+	if (rc == 0)
+		rc = sign_bundle_do(&res, &opts, in_toto, &stmt, sha, &err);
 	if (rc == 0)
 		rc = ae_write_atomic(AT_FDCWD, bundle, res->bundle,
 				     res->bundle_len, 0644, &err);
@@ -123,10 +133,13 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 			"aicr-evidence: signed as %s (issuer %s), rekor v%d "
 			"log "
 			"index %lld%s\n",
-			res->identity, res->issuer, res->rekor_version,
+			cmd_esc(&esc, res->identity),
+			cmd_esc(&esc, res->issuer), res->rekor_version,
 			(long long)res->log_index,
 			res->has_timestamp ? ", timestamped" : "");
+	cmd_esc_free(&esc);
 	ev_sign_result_free(res);
+	ae_buf_dispose(&stmt);
 	cmd_sign_files_dispose(&files);
 	ev_token_free(tok);
 	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))

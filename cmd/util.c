@@ -32,16 +32,78 @@ cmd_outcome cmd_outcome_from_rc(int rc)
 	return rc == AE_ETRANSIENT ? CMD_TRANSIENT : CMD_ERROR;
 }
 
+int cmd_duration_parse(uint64_t *ms_out, const char *s)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {{"ms", 1},
+		     {"s", 1000},
+		     {"m", 60000},
+		     {"h", 3600000},
+		     {"", 1000}};
+	uint64_t v = 0;
+	const char *p = s;
+
+	*ms_out = 0;
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > CMD_DURATION_MAX_S)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(p, units[i].unit) == 0) {
+			*ms_out = v * units[i].ms;
+			return *ms_out / 1000 > CMD_DURATION_MAX_S ? -1 : 0;
+		}
+	return -1;
+}
+
+const char *cmd_esc(cmd_esc_set *e, const char *s)
+{
+	ae_buf b = AE_BUF_INIT(CMD_ESC_MAX);
+	char *out;
+
+	if (s == NULL)
+		return "";
+	if (e->n == CMD_ESC_SLOTS)
+		return "(too many values)";
+	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
+	    ae_buf_put(&b, "", 1, NULL) < 0) {
+		ae_buf_dispose(&b);
+		return "(unprintable)";
+	}
+	out = (char *)ae_buf_detach(&b, NULL);
+	if (out == NULL)
+		return "";
+	e->s[e->n++] = out;
+	return out;
+}
+
+void cmd_esc_free(cmd_esc_set *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->s[i]);
+	e->n = 0;
+}
+
 void cmd_error(const char *what, const ae_err *err)
 {
 	const char *why = err && err->msg[0]
 				  ? err->msg
 				  : ae_err_name(err ? err->code : AE_ERR);
+	cmd_esc_set e = {0};
 
+	/* `what` is a path or a reference from the command line or a
+	 * bundle; `why` was escaped where it was written (ae_repr). */
 	if (what != NULL && *what != '\0')
-		fprintf(stderr, "aicr-evidence: %s: %s\n", what, why);
+		fprintf(stderr, "aicr-evidence: %s: %s\n", cmd_esc(&e, what),
+			why);
 	else
 		fprintf(stderr, "aicr-evidence: %s\n", why);
+	cmd_esc_free(&e);
 }
 
 int cmd_identity_regexp_check(const char *command, const char *flag,

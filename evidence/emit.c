@@ -630,3 +630,26 @@ done:
 		ae_buf_dispose(out);
 	return rc;
 }
+
+int ev_statement_recipe_name(char **out, const unsigned char *stmt, size_t len,
+			     ae_err *err)
+{
+	json_t *st = NULL;
+	const char *name;
+	int rc;
+
+	*out = NULL;
+	rc = ae_json_parse((void **)&st, stmt, len, err);
+	if (rc < 0)
+		return rc;
+	name = json_string_value(json_object_get(
+		json_object_get(json_object_get(st, "predicate"), "recipe"),
+		"name"));
+	if (name == NULL)
+		rc = ae_fail(err, AE_EINVAL,
+			     "the statement records no predicate.recipe.name");
+	else if ((*out = strdup(name)) == NULL)
+		rc = ae_fail(err, AE_ERR, "out of memory");
+	json_decref(st);
+	return rc;
+}

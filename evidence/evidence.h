@@ -32,12 +32,24 @@
 
 /* An OIDC token is a few KiB; GitHub's are ~1.5 KiB. */
 #define EV_TOKEN_MAX_BYTES (64u << 10)
+/* Latest exp we read: 9999-12-31T23:59:59Z (a larger number is no time). */
+#define EV_TOKEN_EXP_MAX 253402300799LL
+/* The audience Fulcio's public-good instance takes (its OIDC client id):
+ * a token whose aud lacks it was minted for another service. */
+#define EV_TOKEN_AUDIENCE "sigstore"
 /* A SigningConfig lists a handful of services. */
 #define EV_SIGNING_CONFIG_MAX_BYTES (1u << 20)
 /* Fulcio, Rekor, TSA and token-endpoint answers are a few KiB each. */
 #define EV_SIGN_RESPONSE_MAX_BYTES (1u << 20)
-/* A DSSE payload (in-toto statement) signed in memory. */
-#define EV_SIGN_PAYLOAD_MAX_BYTES (16u << 20)
+/* The largest DSSE payload (in-toto statement) signed. The bundle carries
+ * it in base64 and must stay within EV_BUNDLE_MAX_BYTES, the cap of the
+ * self-check and of every verifier of ours; the rest of the bundle
+ * (certificate, log entries, timestamps) gets EV_SIGN_BUNDLE_RESERVE_BYTES.
+ * One cap, checked before the first request: a statement is never
+ * certified, logged and timestamped only to be refused (issue 25). */
+#define EV_SIGN_BUNDLE_RESERVE_BYTES (128u << 10)
+#define EV_SIGN_PAYLOAD_MAX_BYTES                                              \
+	((EV_BUNDLE_MAX_BYTES - EV_SIGN_BUNDLE_RESERVE_BYTES) / 4 * 3)
 /* Service URLs taken from flags or a SigningConfig. */
 #define EV_SIGN_URL_MAX_BYTES 2048
 /* Rekor logs / TSAs a SigningConfig may select at once ("ALL"). */
@@ -50,6 +62,9 @@
 #define EV_SIGN_HTTP_RETRY_AFTER_MAX_S 10
 /* Per-request time limit. */
 #define EV_SIGN_HTTP_TIMEOUT_S 30
+/* The default deadline of a whole signing run, token fetch included
+ * (--timeout; cosign's default). */
+#define EV_SIGN_TIMEOUT_DEFAULT_S 180
 
 /* Public-good services (used when neither flags nor a SigningConfig name
  * one). No TSA by default: Rekor v1 gives the SET time. */
@@ -70,17 +85,25 @@ typedef struct ev_token_sources {
 	const char *env_token;
 	const char *gha_url;
 	const char *gha_request_token;
+	int64_t deadline_ms; /* ev_sign_deadline() of the run, 0 = none */
 } ev_token_sources;
 
 #define EV_TOKEN_SOURCES_INIT                                                  \
 	{                                                                      \
-		NULL, NULL, NULL, NULL                                         \
+		NULL, NULL, NULL, NULL, 0                                      \
 	}
 
+/* The deadline of a run that may take `timeout_s` seconds from now
+ * (CLOCK_MONOTONIC milliseconds; 0 for timeout_s <= 0: no deadline), for
+ * ev_token_sources and ev_sign_opts: every request of the run ends by it,
+ * and past it signing fails with AE_ETRANSIENT. Cannot fail. */
+int64_t ev_sign_deadline(int64_t timeout_s);
+
 /* Parses a JWT's claims without verifying its signature (that is the CA's
- * job): iss (required), sub, email, exp. AE_EINVAL for a malformed token,
- * AE_ETOOBIG past EV_TOKEN_MAX_BYTES. *out NULL on failure; free with
- * ev_token_free. The message never contains the token. */
+ * job): iss (required), sub, email, exp (an integer NumericDate within
+ * EV_TOKEN_EXP_MAX), aud (a string or a list of strings). AE_EINVAL for a
+ * malformed token or claim, AE_ETOOBIG past EV_TOKEN_MAX_BYTES. *out NULL on
+ * failure; free with ev_token_free. The message never contains the token. */
 int ev_token_parse(ev_token **out, const char *jwt, size_t len, ae_err *err);
 
 /* Takes the first available source (see ev_token_sources) and parses it.
@@ -89,8 +112,10 @@ int ev_token_parse(ev_token **out, const char *jwt, size_t len, ae_err *err);
  * the codes of ev_token_parse. *out NULL on failure. */
 int ev_token_acquire(ev_token **out, const ev_token_sources *src, ae_err *err);
 
-/* AE_EAUTH "identity token expired ..." when exp <= now (a token without
- * exp is accepted). Cannot fail otherwise. */
+/* The checks made before the token is sent anywhere (issue 25): AE_EAUTH
+ * when it has no exp, when exp <= now ("identity token expired ..."), or
+ * when its aud does not name EV_TOKEN_AUDIENCE (a token minted for another
+ * service is not forwarded to Fulcio). Cannot fail otherwise. */
 int ev_token_check_fresh(const ev_token *tok, int64_t now, ae_err *err);
 
 /* Borrowed claims, valid until the token is freed; NULL when absent. */
@@ -118,16 +143,17 @@ typedef struct ev_sign_opts {
 	/* SigningConfig v0.2 JSON bytes, or NULL */
 	const unsigned char *signing_config;
 	size_t signing_config_len;
-	/* trusted_root.json added to the embedded public-good root for the
-	 * self-check (a private stack), or NULL */
+	/* trusted_root.json the self-check trusts instead of the embedded
+	 * public-good root (a private stack), or NULL for the default */
 	const unsigned char *trusted_root;
 	size_t trusted_root_len;
 	int64_t now; /* 0 = time(NULL); for validity windows and token exp */
+	int64_t deadline_ms; /* ev_sign_deadline() of the run, 0 = none */
 } ev_sign_opts;
 
 #define EV_SIGN_OPTS_INIT                                                      \
 	{                                                                      \
-		NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, 0                 \
+		NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0              \
 	}
 
 /* What signing produced: plain result data owned by the caller. The
@@ -188,9 +214,10 @@ void ev_sign_services_dispose(ev_sign_services *svc);
 
 /* ---- Sigstore bundle verification (evidence/sigstore_*.c) ----
  *
- * Verifies a Sigstore bundle (sigstore.md) offline, against a trusted root
- * that is the embedded public-good root plus any root the caller adds, and
- * an identity policy or a managed key. It returns who signed (only verified
+ * Verifies a Sigstore bundle (sigstore.md) offline, against one trusted
+ * root -- the embedded public-good root, or the caller's, which replaces it
+ * (docs/sigstore-verify.md "Policy") -- and an identity policy or a managed
+ * key. It returns who signed (only verified
  * fields) and the DSSE payload; it never fetches anything and never trusts
  * a key or certificate named by the bundle itself. It links without the
  * signing files (STYLE §3.1).
@@ -219,15 +246,22 @@ typedef struct ev_trust ev_trust;
  * ev_trust_free. AE_ERR only (the embedded root is tested). */
 int ev_trust_new_default(ev_trust **out, ae_err *err);
 
-/* A new, empty trust set (tests, or callers that want only their root). */
+/* A new, empty trust set (tests, or callers that build their own). */
 int ev_trust_new_empty(ev_trust **out, ae_err *err);
 
+/* A new trust set holding exactly the trusted_root.json in (buf, len) and
+ * nothing of the embedded root: what --trusted-root means everywhere (as
+ * in cosign, sigstore-go and sigstore-js). Codes of ev_trust_add_json;
+ * *out NULL on failure, else free with ev_trust_free. */
+int ev_trust_new_json(ev_trust **out, const unsigned char *buf, size_t len,
+		      ae_err *err);
+
 /* Adds every CA, log and TSA of a trusted_root.json (sigstore.md §2) to
- * `trust`: a union, as the reference does for private Sigstore stacks.
- * AE_EINVAL for a malformed root (unknown media type, missing
- * validFor.start, bad key, bad base64), AE_ETOOBIG past
- * EV_TRUSTED_ROOT_MAX_BYTES or the per-list cap. On failure `trust` is
- * unchanged. */
+ * `trust`: a union. No command does this implicitly (a given root
+ * replaces the default, ev_trust_new_json). AE_EINVAL for a malformed root
+ * (unknown media type, missing validFor.start, bad key, bad base64),
+ * AE_ETOOBIG past EV_TRUSTED_ROOT_MAX_BYTES or the per-list cap. On
+ * failure `trust` is unchanged. */
 int ev_trust_add_json(ev_trust *trust, const unsigned char *buf, size_t len,
 		      ae_err *err);
 
@@ -258,18 +292,22 @@ bool ev_bundle_is_dsse(const ev_bundle *bundle);
 /* What must have signed. Certificate mode: `issuer` (exact) and either
  * `identity` (exact SAN) or `identity_regex` (RE2, Go's regexp dialect,
  * matched against the whole SAN: ae_re_match). Managed-key mode: `key_pem` set
- * (PEM SubjectPublicKeyInfo), the rest NULL. */
+ * (PEM SubjectPublicKeyInfo), the rest NULL. `ignore_tlog` (cosign's
+ * --insecure-ignore-tlog, never the default) skips every transparency-log
+ * check: no entry is needed, none is verified, and no SET time is
+ * trusted, so a certificate then needs an RFC 3161 timestamp. */
 typedef struct ev_policy {
 	const char *issuer;
 	const char *identity;
 	const char *identity_regex;
 	const unsigned char *key_pem;
 	size_t key_pem_len;
+	bool ignore_tlog;
 } ev_policy;
 
 #define EV_POLICY_INIT                                                         \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, 0                                      \
+		NULL, NULL, NULL, NULL, 0, false                               \
 	}
 
 /* The artifact the bundle must cover: its bytes, or its SHA-256 digest only
@@ -455,6 +493,13 @@ int ev_statement_for_artifact(ae_buf *out, const unsigned char *stmt,
 			      size_t len, const char *name, const char *digest,
 			      ae_err *err);
 
+/* The recipe name a statement's predicate records (predicate.recipe.name),
+ * as a new string in *out (free()). AE_EINVAL for a statement without one.
+ * The name is not validated here: whoever puts it somewhere public checks
+ * it (oci_tag_derive). */
+int ev_statement_recipe_name(char **out, const unsigned char *stmt, size_t len,
+			     ae_err *err);
+
 /* ---- verify (reference §9) ---- */
 
 /* What the caller knows from a pointer (parsed by ledger/ or cmd/): claims,
@@ -491,7 +536,14 @@ typedef struct ev_verify_opts {
 	const ev_pointer_claim *pointer; /* NULL for a directory input */
 	const char *expected_issuer;	 /* NULL: any */
 	const char *expected_identity_re;
-	const char *trusted_root; /* path, added to the embedded root */
+	const char *trusted_root; /* path: replaces the embedded root */
+	/* A managed key the attestation must be signed with (PEM SPKI,
+	 * checked by the caller with ev_key_check), instead of a Fulcio
+	 * certificate; NULL: keyless. Excludes the expected_* pins. */
+	const unsigned char *key_pem;
+	size_t key_pem_len;
+	/* cosign's --insecure-ignore-tlog (ev_policy.ignore_tlog) */
+	bool ignore_tlog;
 	/* "sha256:<hex>" of the bundle's deterministic OCI artifact manifest
 	 * (computed by cmd/ with oci/), which a signed statement's subject
 	 * must name; NULL: not checked. */
@@ -515,8 +567,8 @@ typedef struct ev_verify_opts {
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
-		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, NULL, 0,     \
-			NULL, NULL, 0                                          \
+		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
+			NULL, NULL, 0, NULL, NULL, 0                           \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */

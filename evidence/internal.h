@@ -154,26 +154,54 @@ int ev__asn1_time_to_unix(int64_t *out, const ASN1_TIME *t, ae_err *err);
  * Cannot fail. */
 bool ev__sign_url_allowed(const char *url);
 
-/* One HTTP exchange with a Sigstore service: POST `req` (when non-NULL,
- * with `content_type`) or GET, optional "Authorization: bearer" header,
- * no redirects, body capped at EV_SIGN_RESPONSE_MAX_BYTES. Transient
- * failures (connection, timeout, 408, 429, 5xx) are retried up to
- * EV_SIGN_HTTP_ATTEMPTS with doubling backoff (a Retry-After up to
- * EV_SIGN_HTTP_RETRY_AFTER_MAX_S is obeyed, a longer one stops at once);
- * the last one gives AE_ETRANSIENT "<what> answered HTTP 503 after 3
- * attempts". Any other
- * status is returned in *status_out with the body in `body_out`
- * (initialised here) for the caller to switch on. `what` names the
- * service in messages ("fulcio"). */
-int ev__sign_http(ae_buf *body_out, long *status_out, const char *what,
-		  const char *url, const char *content_type, const void *req,
-		  size_t req_len, const char *bearer, ae_err *err);
+/* One request to a Sigstore service or token endpoint. */
+typedef struct ev__http_req {
+	const char *what;	  /* names the service in messages ("fulcio") */
+	const char *url;	  /* checked by ev__sign_url_allowed */
+	const char *content_type; /* of `body`; NULL for a GET */
+	const void *body;	  /* POST body, or NULL for a GET */
+	size_t body_len;
+	const char *bearer; /* "Authorization: bearer" value, or NULL */
+	/* The request carries a secret (the identity token in the body, a
+	 * bearer): once sent, it is not sent again to a server that then
+	 * stalls or cuts the line. */
+	bool carries_secret;
+	int64_t deadline_ms; /* ev_sign_deadline(), 0 = none */
+} ev__http_req;
+
+/* A service's answer. */
+typedef struct ev__http_resp {
+	ae_buf body; /* capped at EV_SIGN_RESPONSE_MAX_BYTES */
+	long status;
+	char *location; /* the Location header, or NULL */
+} ev__http_resp;
+
+/* One HTTP exchange with a Sigstore service: POST `body` (with
+ * `content_type`) or GET, optional bearer, no redirects, body capped at
+ * EV_SIGN_RESPONSE_MAX_BYTES. Transient failures (connection, timeout,
+ * 408, 429, 5xx) are retried up to EV_SIGN_HTTP_ATTEMPTS with doubling
+ * backoff (a Retry-After up to EV_SIGN_HTTP_RETRY_AFTER_MAX_S is obeyed, a
+ * longer one stops at once), except a request carrying a secret that was
+ * sent and then met a stall or a cut line; the last one gives
+ * AE_ETRANSIENT "<what> answered HTTP 503 after 3 attempts". Every attempt
+ * ends by the deadline; past it AE_ETRANSIENT "... deadline passed ...".
+ * Any other status is returned in `out` (zeroed and initialised here) for
+ * the caller to switch on; dispose it with ev__http_resp_dispose in every
+ * case. */
+int ev__sign_http(ev__http_resp *out, const ev__http_req *rq, ae_err *err);
+/* Frees an answer's body and Location. NULL is a no-op. */
+void ev__http_resp_dispose(ev__http_resp *r);
 
 /* The JWT text of a token (a secret: never in messages). Cannot fail. */
 const char *ev__token_jwt(const ev_token *tok);
 /* The claim Fulcio's proof of possession signs: email for the e-mail
  * issuers, else sub (sigstore-js extractJWTSubject). NULL when absent. */
 const char *ev__token_pop_subject(const ev_token *tok);
+/* The SAN Fulcio writes for this token where its rule is known
+ * (fulcio/pkg/identity): the workflow URI for GitHub Actions, the email
+ * claim for the e-mail issuers (Google, sigstore.dev); NULL where the
+ * issuer's rule is not predictable from the claims. Borrowed. */
+const char *ev__token_expected_san(const ev_token *tok);
 
 /* A Fulcio leaf certificate for the signing key, with what it certifies. */
 typedef struct ev__cert {
@@ -182,16 +210,19 @@ typedef struct ev__cert {
 	size_t der_len;
 	char *pem;	/* leaf PEM, for Rekor v1 verifiers */
 	char *identity; /* first SAN: URI, email or otherName username */
-	char *issuer;	/* OIDC issuer extension (.1.8, else .1.1) */
+	bool identity_is_email; /* the SAN is an rfc822Name */
+	char *issuer;		/* OIDC issuer extension (.1.8, else .1.1) */
 } ev__cert;
 
 /* Requests a certificate for `key` from Fulcio v2 (sigstore.md §11.2) with
- * proof of possession over the token subject. AE_EINVAL for a malformed
- * answer (no leaf, bad PEM, a CA leaf, a leaf for another key, a detached
- * SCT), AE_EAUTH for 401/403, other codes from ev__sign_http. On failure
- * `out` is zeroed. */
+ * proof of possession over the token subject, by `deadline` (0 = none).
+ * AE_EINVAL for a malformed answer (no leaf, bad PEM, a CA leaf, a leaf for
+ * another key, a detached SCT), AE_EVERIFY for a certificate that names
+ * another issuer or identity than the token (or one with control
+ * characters), AE_EAUTH for 401/403, other codes from ev__sign_http. On
+ * failure `out` is zeroed. */
 int ev__fulcio_cert_request(ev__cert *out, const char *url, const ev_token *tok,
-			    EVP_PKEY *key, ae_err *err);
+			    EVP_PKEY *key, int64_t deadline, ae_err *err);
 void ev__cert_dispose(ev__cert *cert);
 
 /* What a transparency-log entry records about one signature. */
@@ -212,11 +243,15 @@ typedef struct ev__tlog_req {
  * (`hashedrekord` / `dsse` 0.0.2), checks that the logged body carries our
  * signature and that the inclusion proof reproduces the root and the
  * checkpoint, and returns the bundle's TransparencyLogEntry (a new
- * reference) and its logIndex. AE_EEXISTS for 409, AE_EVERIFY for a proof
- * or body that does not check, AE_EINVAL for a malformed answer. */
+ * reference) and its logIndex, by `deadline` (0 = none). A v1 409 (our
+ * entry logged by an attempt whose answer was lost) fetches the entry its
+ * Location names and checks it the same way. A v2 logIndex must be the
+ * index its inclusion proof proves. AE_EEXISTS for a 409 that names no
+ * entry, AE_EVERIFY for a proof, index or body that does not check,
+ * AE_EINVAL for a malformed answer. */
 int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 		     const char *url, int version, const ev__tlog_req *req,
-		     ae_err *err);
+		     int64_t deadline, ae_err *err);
 
 /* The answer-checking half of ev__rekor_upload, on its own so it can be
  * fuzzed (tests/fuzz/rekor_answer_fuzz.c): `body` is what the log answered
@@ -224,6 +259,13 @@ int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
 			   const unsigned char *body, size_t len, int version,
 			   const ev__tlog_req *req, ae_err *err);
+
+/* The entry UUID a Rekor 409's Location names (the header's value, from
+ * outside): what follows ".../api/v1/log/entries/", exactly 64 or 80
+ * lowercase hex, into `uuid`. Only the UUID is taken: the entry is fetched
+ * from the log we asked, whatever host the header names. AE_EINVAL
+ * otherwise. */
+int ev__rekor_location_uuid(char uuid[81], const char *location, ae_err *err);
 
 /* RFC 9162 §2.1.3.2 inclusion check of `leaf` (32-byte leaf hash) at
  * `index` in a tree of `size` with `hashes` (n x 32 bytes, leaf to root)
@@ -238,7 +280,7 @@ int ev__merkle_check(const unsigned char leaf[32], uint64_t index,
  * malformed or refused answer. */
 int ev__tsa_request(unsigned char **der_out, size_t *der_len_out,
 		    const char *url, const unsigned char *sig, size_t sig_len,
-		    ae_err *err);
+		    int64_t deadline, ae_err *err);
 
 /* Decodes base64url without padding (JWT segments) into a new buffer. */
 int ev__b64url_decode(unsigned char **out, size_t *out_len, const char *in,
@@ -282,6 +324,31 @@ typedef struct ev__tlog_entry {
 	size_t body_len;
 } ev__tlog_entry;
 
+/* The digest algorithm a bundle names for what was signed
+ * (messageSignature.messageDigest, a hashedrekord entry): protobuf
+ * HashAlgorithm SHA2_256/384/512, Rekor "sha256"/"sha384"/"sha512" (the
+ * hashedrekord schemas allow no other). UNSPECIFIED: the bundle names
+ * none (proto3's zero value); the verifier then uses SHA-256, what every
+ * Sigstore client signs with by default. */
+typedef enum ev__hash {
+	EV__HASH_UNSPECIFIED = 0,
+	EV__HASH_SHA256,
+	EV__HASH_SHA384,
+	EV__HASH_SHA512
+} ev__hash;
+#define EV__HASH_MAX_LEN 64
+
+/* The OpenSSL digest (SHA-256 for UNSPECIFIED), its length, and its
+ * protobuf ("SHA2_384") and Rekor v1 ("sha384") names. Cannot fail. */
+const EVP_MD *ev__hash_md(ev__hash h);
+size_t ev__hash_len(ev__hash h);
+const char *ev__hash_proto_name(ev__hash h);
+const char *ev__hash_rekor_name(ev__hash h);
+/* The algorithm a protobuf name ("SHA2_256", "HASH_ALGORITHM_UNSPECIFIED")
+ * or a Rekor v1 name ("sha256") stands for. False for any other (SHA3_*,
+ * unknown). Cannot fail. */
+bool ev__hash_from_name(ev__hash *out, const char *name);
+
 typedef enum ev__material {
 	EV__MAT_CERT,  /* certificate or x509CertificateChain */
 	EV__MAT_PUBKEY /* publicKey: the key comes out of band */
@@ -295,7 +362,11 @@ struct ev_bundle {
 	bool dsse;
 	unsigned char *sig; /* message signature or the DSSE sig */
 	size_t sig_len;
-	unsigned char digest[32]; /* messageSignature.messageDigest */
+	/* messageSignature.messageDigest: an unauthenticated hint of the
+	 * artifact digest and the algorithm it was signed with */
+	ev__hash digest_alg;
+	unsigned char digest[EV__HASH_MAX_LEN];
+	size_t digest_len;
 	bool has_digest;
 	unsigned char *payload; /* DSSE */
 	size_t payload_len;
@@ -322,17 +393,36 @@ struct ev_trust {
 /* JSON field readers for protobuf-JSON (sigstore.md §1.1). `what` names the
  * field in messages. Each returns AE_EINVAL with a precise reason. */
 
-/* Strict standard base64 of object member `key` into a new buffer; a missing
+/* A protobuf-JSON `bytes` value (s, n): standard or URL-safe base64 (one
+ * alphabet, not both), with or without padding, CR/LF skipped; the padding
+ * bits must be zero. New buffer in *out. AE_EINVAL naming `what`. */
+int ev__b64_proto(unsigned char **out, size_t *len, const char *s, size_t n,
+		  const char *what, ae_err *err);
+/* ev__b64_proto of object member `key` into a new buffer; a missing
  * member is AE_EINVAL when `required`, else *out NULL and *len 0. */
 int ev__json_b64(unsigned char **out, size_t *len, json_t *obj, const char *key,
 		 bool required, const char *what, ae_err *err);
-/* Non-negative int64 given as a decimal string or a JSON integer; missing
- * means 0 (proto3 zero values are omitted). */
+/* Removes every object member whose value is null, at any depth: in the
+ * proto3 JSON mapping `null` means the field is absent (its default). Array
+ * elements are kept (a null element is no message: the reader refuses
+ * it). Cannot fail. */
+void ev__json_drop_nulls(json_t *j);
+/* Non-negative int64 given as a decimal string (at most 19 digits, up to
+ * INT64_MAX) or a JSON integer; missing means 0 (proto3 zero values are
+ * omitted). */
 int ev__json_int64(int64_t *out, json_t *obj, const char *key, const char *what,
 		   ae_err *err);
 /* Borrowed string member; missing is AE_EINVAL when `required`, else NULL. */
 int ev__json_str(const char **out, json_t *obj, const char *key, bool required,
 		 const char *what, ae_err *err);
+/* Length of "YYYY-MM-DDTHH:MM:SSZ". */
+#define EV_TIME_UTC_LEN 20
+/* An RFC 3339 time (fraction and zone optional: "Z" or "+HH:MM") written
+ * in UTC, truncated to whole seconds, as the reference's pointer writer
+ * records the predicate's attestedAt (verify_claim.c). AE_EINVAL for
+ * anything else; `out` is then "". */
+int ev__time_utc_seconds(char out[EV_TIME_UTC_LEN + 1], const char *s,
+			 ae_err *err);
 /* RFC 3339 UTC timestamp (optional fraction, truncated) to Unix seconds. */
 int ev__rfc3339_parse(int64_t *out, const char *s, ae_err *err);
 
@@ -352,10 +442,19 @@ const ev__log *ev__log_find(const ev__log *logs, size_t n,
 /* ---- transparency log checks (sigstore_tlog.c, sigstore_checkpoint.c) */
 
 /* True iff `sig` verifies over `data` with `key`, hashing as the key
- * implies (sigstore.md §8.1): SHA-256 for P-256 and RSA, SHA-384 for P-384,
- * pure Ed25519. Cannot fail (the OpenSSL error queue is cleared). */
+ * implies (a log or checkpoint key, whose keyDetails name the pair):
+ * SHA-256 for P-256 and RSA, SHA-384 for P-384, SHA-512 for P-521, pure
+ * Ed25519. Cannot fail (the OpenSSL error queue is cleared). */
 bool ev__pkey_verify(EVP_PKEY *key, const unsigned char *data, size_t len,
 		     const unsigned char *sig, size_t sig_len);
+/* The same with the digest `md` chosen by the caller (an artifact
+ * signature: the bundle names the hash, not the key; issue 16). Ed25519
+ * ignores `md` (pure EdDSA). Cannot fail. */
+bool ev__pkey_verify_md(EVP_PKEY *key, const EVP_MD *md,
+			const unsigned char *data, size_t len,
+			const unsigned char *sig, size_t sig_len);
+/* The digest `key` implies (see ev__pkey_verify); NULL for Ed25519. */
+const EVP_MD *ev__pkey_default_md(EVP_PKEY *key);
 
 /* Verifies the Rekor v1 SET of `e` with `log` (sigstore.md §5.1): ECDSA
  * over the RFC 8785 canonical JSON of body, integratedTime, logID, logIndex,
@@ -405,16 +504,30 @@ void ev__checkpoint_free(ev__checkpoint *cp);
 int ev__checkpoint_verify(const ev__checkpoint *cp, const ev__log *log,
 			  ae_err *err);
 
+/* What a body cross-check compares the entry with. */
+typedef struct ev__body_ref {
+	ev__hash alg;			    /* the algorithm of signed_digest */
+	const unsigned char *signed_digest; /* what a hashedrekord records */
+	size_t signed_len;
+	const unsigned char *leaf_der; /* NULL in key mode */
+	size_t leaf_der_len;
+	const unsigned char *key_der; /* SPKI of the verifying key */
+	size_t key_der_len;
+} ev__body_ref;
+
 /* Body cross-check (sigstore.md §6): the entry's canonicalizedBody must
- * describe this bundle's signature, digest/payload and signer. `signed_digest`
- * is the digest a hashedrekord records (artifact digest, or SHA-256(PAE)
- * for DSSE under hashedrekord 0.0.2); `key_der` the SPKI DER of the
- * verifying key and `leaf_der` the leaf DER (NULL in key mode). */
+ * describe this bundle's signature, digest/payload and signer. The signed
+ * digest is the artifact digest for a message signature, H(PAE) for a DSSE
+ * envelope logged as a hashedrekord, under `ref->alg`, which the entry
+ * must name too. AE_EVERIFY. */
 int ev__body_check(const ev__tlog_entry *e, const ev_bundle *b,
-		   const unsigned char signed_digest[32],
-		   const unsigned char *leaf_der, size_t leaf_der_len,
-		   const unsigned char *key_der, size_t key_der_len,
-		   ae_err *err);
+		   const ev__body_ref *ref, ae_err *err);
+
+/* The digest algorithm a hashedrekord entry names (0.0.1
+ * spec.data.hash.algorithm, 0.0.2 data.algorithm); UNSPECIFIED for the
+ * other kinds and for a body that is not JSON (ev__body_check rejects
+ * that). AE_EVERIFY for a hashedrekord naming one we do not know. */
+int ev__body_hash(ev__hash *out, const ev__tlog_entry *e, ae_err *err);
 
 /* ---- bundles: shared by the emit and verify files (issue 5) ---- */
 

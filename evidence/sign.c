@@ -42,6 +42,7 @@ typedef struct sign_state {
 	char *envelope_json;
 	json_t *tlog_entries;
 	json_t *timestamps;
+	int64_t deadline; /* of the run, 0 = none */
 } sign_state;
 
 void ev_sign_result_free(ev_sign_result *res)
@@ -230,7 +231,8 @@ static int sign_log_and_stamp(sign_state *st, const sign_input *in, ae_err *err)
 	req.cert = &st->cert;
 	for (size_t i = 0; i < st->svc.nrekor && rc == 0; i++) {
 		rc = ev__rekor_upload(&entry, &idx, st->svc.rekor_url[i],
-				      st->svc.rekor_version, &req, err);
+				      st->svc.rekor_version, &req, st->deadline,
+				      err);
 		if (rc == 0)
 			rc = json_array_append_new(st->tlog_entries, entry)
 				     ? ae_fail(err, AE_ERR, "out of memory")
@@ -242,7 +244,7 @@ static int sign_log_and_stamp(sign_state *st, const sign_input *in, ae_err *err)
 		char *b64 = NULL;
 
 		rc = ev__tsa_request(&der, &der_len, st->svc.tsa_url[i],
-				     st->sig, st->sig_len, err);
+				     st->sig, st->sig_len, st->deadline, err);
 		if (rc == 0)
 			rc = ae_base64_encode(&b64, der, der_len, err);
 		if (rc == 0)
@@ -304,21 +306,15 @@ done:
 	return rc;
 }
 
-/* The trust the self-check uses: the embedded public-good root plus the
- * caller's trusted_root.json, as `sigstore verify-bundle` and `verify`
- * load it, so a bundle we write is one our consumers accept. */
+/* The trust the self-check uses: the caller's trusted_root.json alone,
+ * else the embedded public-good root, as `sigstore verify-bundle` and
+ * `verify` load it, so a bundle we write is one our consumers accept. */
 static int sign_trust(ev_trust **out, const ev_sign_opts *o, ae_err *err)
 {
-	int rc = ev_trust_new_default(out, err);
-
-	if (rc == 0 && o->trusted_root != NULL)
-		rc = ev_trust_add_json(*out, o->trusted_root,
-				       o->trusted_root_len, err);
-	if (rc < 0) {
-		ev_trust_free(*out);
-		*out = NULL;
-	}
-	return rc;
+	if (o->trusted_root == NULL)
+		return ev_trust_new_default(out, err);
+	return ev_trust_new_json(out, o->trusted_root, o->trusted_root_len,
+				 err);
 }
 
 /* Runs our own verifier over the new bundle (STYLE §3.9, minisign `sign`:
@@ -397,6 +393,7 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 	int rc;
 
 	memset(&st, 0, sizeof(st));
+	st.deadline = opts->deadline_ms;
 	st.tlog_entries = json_array();
 	st.timestamps = json_array();
 	rc = ev_token_check_fresh(opts->token, now, err);
@@ -408,7 +405,8 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 		rc = sign_key_and_sign(&st, in, err);
 	if (rc == 0)
 		rc = ev__fulcio_cert_request(&st.cert, st.svc.fulcio_url,
-					     opts->token, st.key, err);
+					     opts->token, st.key, st.deadline,
+					     err);
 	if (rc == 0 && in->dsse)
 		rc = sign_envelope(&st, in, err);
 	if (rc == 0)

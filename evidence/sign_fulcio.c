@@ -42,8 +42,9 @@ static char *fulcio_strdup(const unsigned char *data, int len)
 	return strndup((const char *)data, (size_t)len);
 }
 
-/* The first SAN value: URI, email, or the Fulcio username otherName. */
-static char *fulcio_san(X509 *leaf)
+/* The first SAN value: URI, email, or the Fulcio username otherName;
+ * *is_email tells which. */
+static char *fulcio_san(X509 *leaf, bool *is_email)
 {
 	GENERAL_NAMES *names =
 		X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
@@ -65,6 +66,7 @@ static char *fulcio_san(X509 *leaf)
 		if (s != NULL)
 			out = fulcio_strdup(ASN1_STRING_get0_data(s),
 					    ASN1_STRING_length(s));
+		*is_email = g->type == GEN_EMAIL;
 	}
 	GENERAL_NAMES_free(names);
 	return out;
@@ -272,7 +274,7 @@ static int fulcio_describe(ev__cert *c, ae_err *err)
 		return ae_fail(err, AE_ERR, "out of memory");
 	p = c->der;
 	c->der_len = (size_t)i2d_X509(c->leaf, &p);
-	c->identity = fulcio_san(c->leaf);
+	c->identity = fulcio_san(c->leaf, &c->identity_is_email);
 	c->issuer = fulcio_issuer(c->leaf);
 	if (c->identity == NULL || c->issuer == NULL)
 		return ae_fail(err, AE_EINVAL,
@@ -281,44 +283,101 @@ static int fulcio_describe(ev__cert *c, ae_err *err)
 	return 0;
 }
 
+/* True iff `s` holds a control byte (C0 or DEL): such a value would forge
+ * lines wherever the identity is shown (a GitHub Actions "::error"). */
+static bool fulcio_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return true;
+	return false;
+}
+
+/* The certificate must name the identity the token is for (issue 25):
+ * Fulcio copies the token's issuer into the certificate, and for the
+ * issuers whose rule is known the SAN too (ev__token_expected_san); an
+ * e-mail SAN is always the token's email claim. A CA in the trusted root
+ * that certifies our key for someone else is refused here, before that
+ * identity is reported or written into a pointer. AE_EVERIFY. */
+static int fulcio_identity_check(const ev__cert *c, const ev_token *tok,
+				 ae_err *err)
+{
+	char a[AE_REPR_BUF], b[AE_REPR_BUF];
+	const char *want = ev__token_expected_san(tok);
+	const char *iss = ev_token_issuer(tok), *email = ev_token_email(tok);
+
+	if (fulcio_has_control(c->identity) || fulcio_has_control(c->issuer))
+		return ae_fail(err, AE_EVERIFY,
+			       "fulcio certified an identity or issuer with "
+			       "control characters: %s",
+			       ae_repr(a, sizeof(a), c->identity,
+				       strlen(c->identity)));
+	if (strcmp(c->issuer, iss) != 0)
+		return ae_fail(
+			err, AE_EVERIFY,
+			"fulcio certified issuer %s, but the token's "
+			"issuer is %s",
+			ae_repr(a, sizeof(a), c->issuer, strlen(c->issuer)),
+			ae_repr(b, sizeof(b), iss, strlen(iss)));
+	if (c->identity_is_email && want == NULL)
+		want = email != NULL ? email : "";
+	if (want != NULL && strcmp(c->identity, want) != 0)
+		return ae_fail(
+			err, AE_EVERIFY,
+			"fulcio certified %s, but the token is for %s",
+			ae_repr(a, sizeof(a), c->identity, strlen(c->identity)),
+			ae_repr(b, sizeof(b), want, strlen(want)));
+	return 0;
+}
+
 int ev__fulcio_cert_request(ev__cert *out, const char *url, const ev_token *tok,
-			    EVP_PKEY *key, ae_err *err)
+			    EVP_PKEY *key, int64_t deadline, ae_err *err)
 {
 	ae_buf full = AE_BUF_INIT(EV_SIGN_URL_MAX_BYTES + 32);
-	ae_buf body = AE_BUF_INIT(0);
+	ev__http_req rq = {0};
+	ev__http_resp resp = {0};
 	char rbuf[AE_REPR_BUF];
 	char *req = NULL;
-	long status = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = fulcio_request_json(&req, tok, key, err);
 	if (rc == 0)
 		rc = ae_buf_printf(&full, err, "%s/api/v2/signingCert", url);
-	if (rc == 0)
-		rc = ev__sign_http(&body, &status, "fulcio",
-				   (const char *)full.data, "application/json",
-				   req, strlen(req), NULL, err);
 	if (rc < 0)
 		goto done;
-	if (status == 401 || status == 403)
+	rq.what = "fulcio";
+	rq.url = (const char *)full.data;
+	rq.content_type = "application/json";
+	rq.body = req;
+	rq.body_len = strlen(req);
+	rq.carries_secret = true; /* the identity token */
+	rq.deadline_ms = deadline;
+	rc = ev__sign_http(&resp, &rq, err);
+	if (rc < 0)
+		goto done;
+	if (resp.status == 401 || resp.status == 403)
 		rc = ae_fail(err, AE_EAUTH,
 			     "fulcio refused the identity token (HTTP %ld): %s",
-			     status,
-			     ae_repr(rbuf, sizeof(rbuf), body.data, body.len));
-	else if (status < 200 || status > 299)
+			     resp.status,
+			     ae_repr(rbuf, sizeof(rbuf), resp.body.data,
+				     resp.body.len));
+	else if (resp.status < 200 || resp.status > 299)
 		rc = ae_fail(err, AE_EINVAL,
-			     "unexpected HTTP %ld from fulcio: %s", status,
-			     ae_repr(rbuf, sizeof(rbuf), body.data, body.len));
+			     "unexpected HTTP %ld from fulcio: %s", resp.status,
+			     ae_repr(rbuf, sizeof(rbuf), resp.body.data,
+				     resp.body.len));
 	if (rc == 0)
-		rc = fulcio_parse_answer(out, &body, key, err);
+		rc = fulcio_parse_answer(out, &resp.body, key, err);
 	if (rc == 0)
 		rc = fulcio_describe(out, err);
+	if (rc == 0)
+		rc = fulcio_identity_check(out, tok, err);
 done:
 	if (req != NULL)
 		OPENSSL_cleanse(req, strlen(req));
 	free(req);
-	ae_buf_dispose(&body);
+	ev__http_resp_dispose(&resp);
 	ae_buf_dispose(&full);
 	if (rc < 0)
 		ev__cert_dispose(out);

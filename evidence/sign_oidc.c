@@ -25,7 +25,8 @@ struct ev_token {
 	char *email;
 	char *workflow_ref; /* GitHub Actions job_workflow_ref */
 	char *identity_hint;
-	int64_t exp;
+	int64_t exp;	   /* 0 when absent */
+	bool aud_sigstore; /* aud names EV_TOKEN_AUDIENCE */
 };
 
 int ev__b64url_decode(unsigned char **out, size_t *out_len, const char *in,
@@ -75,9 +76,72 @@ static int token_claim(char **out, json_t *claims, const char *key, ae_err *err)
 			       "identity token claim '%s' is not a usable "
 			       "string",
 			       key);
+	/* These claims become the identity shown, certified and written into
+	 * a pointer: a control byte is refused before any request. */
+	for (const char *p = json_string_value(v); *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			return ae_fail(err, AE_EINVAL,
+				       "identity token claim '%s' holds a "
+				       "control character",
+				       key);
 	*out = strdup(json_string_value(v));
 	if (*out == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
+	return 0;
+}
+
+/* exp, a NumericDate (RFC 7519 §2): a JSON integer in 1..EV_TOKEN_EXP_MAX.
+ * A real, even 1e300, is refused before any conversion: no float-to-int
+ * cast of an out-of-range value. Absent leaves 0 (refused before use by
+ * ev_token_check_fresh). */
+static int token_exp(ev_token *tok, json_t *claims, ae_err *err)
+{
+	json_t *exp = json_object_get(claims, "exp");
+	json_int_t v;
+
+	if (exp == NULL)
+		return 0;
+	if (!json_is_integer(exp))
+		return ae_fail(err, AE_EINVAL,
+			       "identity token claim 'exp' is not an integer "
+			       "time");
+	v = json_integer_value(exp);
+	if (v < 1 || v > EV_TOKEN_EXP_MAX)
+		return ae_fail(err, AE_EINVAL,
+			       "identity token claim 'exp' %lld is outside "
+			       "1..%lld",
+			       (long long)v, (long long)EV_TOKEN_EXP_MAX);
+	tok->exp = (int64_t)v;
+	return 0;
+}
+
+/* aud, a string or a list of strings (RFC 7519 §4.1.3): notes whether it
+ * names EV_TOKEN_AUDIENCE. Another shape is AE_EINVAL. */
+static int token_aud(ev_token *tok, json_t *claims, ae_err *err)
+{
+	json_t *aud = json_object_get(claims, "aud"), *v;
+	size_t i;
+
+	if (aud == NULL)
+		return 0;
+	if (json_is_string(aud)) {
+		tok->aud_sigstore =
+			strcmp(json_string_value(aud), EV_TOKEN_AUDIENCE) == 0;
+		return 0;
+	}
+	if (!json_is_array(aud))
+		return ae_fail(err, AE_EINVAL,
+			       "identity token claim 'aud' is neither a string "
+			       "nor a list");
+	json_array_foreach(aud, i, v)
+	{
+		if (!json_is_string(v))
+			return ae_fail(err, AE_EINVAL,
+				       "identity token claim 'aud' holds a "
+				       "non-string");
+		if (strcmp(json_string_value(v), EV_TOKEN_AUDIENCE) == 0)
+			tok->aud_sigstore = true;
+	}
 	return 0;
 }
 
@@ -85,7 +149,7 @@ static int token_claim(char **out, json_t *claims, const char *key, ae_err *err)
 static int token_claims(ev_token *tok, const unsigned char *payload, size_t len,
 			ae_err *err)
 {
-	json_t *claims = NULL, *exp;
+	json_t *claims = NULL;
 	int rc;
 
 	rc = ae_json_parse((void **)&claims, payload, len, NULL);
@@ -102,23 +166,13 @@ static int token_claims(ev_token *tok, const unsigned char *payload, size_t len,
 	if (rc == 0)
 		rc = token_claim(&tok->workflow_ref, claims, "job_workflow_ref",
 				 err);
-	if (rc < 0)
-		goto done;
-	if (tok->issuer == NULL || tok->issuer[0] == '\0') {
+	if (rc == 0 && (tok->issuer == NULL || tok->issuer[0] == '\0'))
 		rc = ae_fail(err, AE_EINVAL,
 			     "identity token has no 'iss' claim");
-		goto done;
-	}
-	exp = json_object_get(claims, "exp");
-	if (exp != NULL && !json_is_integer(exp) && !json_is_real(exp)) {
-		rc = ae_fail(err, AE_EINVAL,
-			     "identity token claim 'exp' is not a number");
-		goto done;
-	}
-	if (exp != NULL)
-		tok->exp = json_is_integer(exp)
-				   ? (int64_t)json_integer_value(exp)
-				   : (int64_t)json_real_value(exp);
+	if (rc == 0)
+		rc = token_exp(tok, claims, err);
+	if (rc == 0)
+		rc = token_aud(tok, claims, err);
 done:
 	json_decref(claims);
 	return rc;
@@ -224,24 +278,28 @@ done:
  * <url>&audience=sigstore with the request token as bearer, answer
  * {"value": "<jwt>"}. */
 static int token_from_gha(ev_token **out, const char *url,
-			  const char *request_token, ae_err *err)
+			  const char *request_token, int64_t deadline,
+			  ae_err *err)
 {
+	ev__http_req rq = {0};
+	ev__http_resp resp = {0};
 	ae_buf full = AE_BUF_INIT(EV_SIGN_URL_MAX_BYTES + 32);
-	ae_buf body = AE_BUF_INIT(0);
 	json_t *doc = NULL, *value;
-	long status = 0;
 	int rc;
 
-	rc = ae_buf_printf(&full, err, "%s%saudience=sigstore", url,
-			   strchr(url, '?') ? "&" : "?");
+	rc = ae_buf_printf(&full, err, "%s%saudience=%s", url,
+			   strchr(url, '?') ? "&" : "?", EV_TOKEN_AUDIENCE);
 	if (rc < 0)
 		goto done;
-	rc = ev__sign_http(&body, &status, "github actions token endpoint",
-			   (const char *)full.data, NULL, NULL, 0,
-			   request_token, err);
+	rq.what = "github actions token endpoint";
+	rq.url = (const char *)full.data;
+	rq.bearer = request_token;
+	rq.carries_secret = true;
+	rq.deadline_ms = deadline;
+	rc = ev__sign_http(&resp, &rq, err);
 	if (rc < 0)
 		goto done;
-	switch (status) {
+	switch (resp.status) {
 	case 200:
 		break;
 	case 401:
@@ -249,17 +307,17 @@ static int token_from_gha(ev_token **out, const char *url,
 		rc = ae_fail(err, AE_EAUTH,
 			     "github actions token endpoint refused the "
 			     "request token (HTTP %ld)",
-			     status);
+			     resp.status);
 		goto done;
 	default:
 		rc = ae_fail(
 			err, AE_EINVAL,
 			"unexpected HTTP %ld from the github actions token "
 			"endpoint",
-			status);
+			resp.status);
 		goto done;
 	}
-	rc = ae_json_parse((void **)&doc, body.data, body.len, NULL);
+	rc = ae_json_parse((void **)&doc, resp.body.data, resp.body.len, NULL);
 	value = rc == 0 ? json_object_get(doc, "value") : NULL;
 	if (!json_is_string(value)) {
 		rc = ae_fail(err, AE_EINVAL,
@@ -273,9 +331,9 @@ static int token_from_gha(ev_token **out, const char *url,
 	OPENSSL_cleanse((char *)json_string_value(value),
 			json_string_length(value));
 done:
-	if (body.data != NULL)
-		OPENSSL_cleanse(body.data, body.len);
-	ae_buf_dispose(&body);
+	if (resp.body.data != NULL)
+		OPENSSL_cleanse(resp.body.data, resp.body.len);
+	ev__http_resp_dispose(&resp);
 	ae_buf_dispose(&full);
 	json_decref(doc);
 	return rc;
@@ -298,7 +356,7 @@ int ev_token_acquire(ev_token **out, const ev_token_sources *src, ae_err *err)
 				      strlen(src->env_token), err);
 	if (token_set(src->gha_url) && token_set(src->gha_request_token))
 		return token_from_gha(out, src->gha_url, src->gha_request_token,
-				      err);
+				      src->deadline_ms, err);
 	return ae_fail(err, AE_ENOTFOUND,
 		       "no identity token: pass --identity-token, set "
 		       "SIGSTORE_ID_TOKEN, or run in GitHub Actions with "
@@ -308,11 +366,21 @@ int ev_token_acquire(ev_token **out, const ev_token_sources *src, ae_err *err)
 int ev_token_check_fresh(const ev_token *tok, int64_t now, ae_err *err)
 {
 	AE_ASSERT_ARG(tok != NULL, err);
-	if (tok->exp != 0 && tok->exp <= now)
+	if (tok->exp == 0)
+		return ae_fail(err, AE_EAUTH,
+			       "identity token has no 'exp' claim: a token "
+			       "that never expires is not sent");
+	if (tok->exp <= now)
 		return ae_fail(err, AE_EAUTH,
 			       "identity token expired %lld seconds ago; get a "
 			       "fresh one",
 			       (long long)(now - tok->exp));
+	if (!tok->aud_sigstore)
+		return ae_fail(err, AE_EAUTH,
+			       "identity token audience does not include '%s' "
+			       "(Fulcio's client id): it was minted for "
+			       "another service",
+			       EV_TOKEN_AUDIENCE);
 	return 0;
 }
 
@@ -346,12 +414,29 @@ const char *ev__token_jwt(const ev_token *tok)
 	return tok->jwt;
 }
 
+/* The issuers whose certificates name the e-mail claim (Fulcio's
+ * public-good config, type "email"). */
+static bool token_email_issuer(const char *iss)
+{
+	return strcmp(iss, "https://accounts.google.com") == 0 ||
+	       strcmp(iss, "https://oauth2.sigstore.dev/auth") == 0;
+}
+
 const char *ev__token_pop_subject(const ev_token *tok)
 {
-	if (strcmp(tok->issuer, "https://accounts.google.com") == 0 ||
-	    strcmp(tok->issuer, "https://oauth2.sigstore.dev/auth") == 0)
+	if (token_email_issuer(tok->issuer))
 		return tok->email;
 	return tok->subject ? tok->subject : tok->email;
+}
+
+const char *ev__token_expected_san(const ev_token *tok)
+{
+	if (strcmp(tok->issuer, TOKEN_GHA_ISSUER) == 0 &&
+	    tok->workflow_ref != NULL)
+		return tok->identity_hint;
+	if (token_email_issuer(tok->issuer))
+		return tok->email ? tok->email : "";
+	return NULL;
 }
 
 void ev_token_free(ev_token *tok)

@@ -415,10 +415,35 @@ static json_t *rekor_request(int version, const ev__tlog_req *req,
 			 "verifier", verifier);
 }
 
-/* Parses a Rekor v1 answer {"<uuid>": {...}} into the bundle entry. */
+/* The entry a v1 answer is keyed by must be the body's: its UUID ends in
+ * the 64 hex of the body's leaf hash (a tree ID may come first). */
+static int rekor_uuid_check(const char *uuid, const unsigned char *body,
+			    size_t body_len, ae_err *err)
+{
+	unsigned char leaf[32];
+	char hex[65];
+	unsigned char *buf = malloc(body_len + 1);
+	size_t n = strlen(uuid);
+
+	if (buf == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	buf[0] = 0x00;
+	memcpy(buf + 1, body, body_len);
+	ae_sha256(leaf, buf, body_len + 1);
+	free(buf);
+	ae_hex_encode(hex, leaf, 32);
+	if (n < 64 || strcmp(uuid + n - 64, hex) != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "rekor entry uuid is not its body's leaf hash");
+	return 0;
+}
+
+/* Parses a Rekor v1 answer {"<uuid>": {...}} into the bundle entry; with
+ * `check_uuid`, the key must be the body's UUID (an entry fetched by
+ * UUID after a 409). */
 static int rekor_v1_answer(json_t **out, int64_t *log_index, json_t *doc,
 			   const ev__tlog_req *req, const char *sig_b64,
-			   ae_err *err)
+			   bool check_uuid, ae_err *err)
 {
 	json_t *e = NULL;
 	const char *body_b64;
@@ -457,6 +482,10 @@ static int rekor_v1_answer(json_t **out, int64_t *log_index, json_t *doc,
 			err);
 	if (rc == 0)
 		rc = rekor_body_check(body, body_len, 1, req, sig_b64, err);
+	if (rc == 0 && check_uuid)
+		rc = rekor_uuid_check(
+			json_object_iter_key(json_object_iter(doc)), body,
+			body_len, err);
 	if (rc == 0)
 		rc = rekor_proof_check(p, body, body_len, err);
 	if (rc < 0)
@@ -512,6 +541,14 @@ static int rekor_v2_answer(json_t **out, int64_t *log_index, json_t *e,
 		rc = rekor_body_check(body, body_len, 2, req, sig_b64, err);
 	if (rc == 0)
 		rc = rekor_proof_check(p, body, body_len, err);
+	/* A v2 entry has no SET: its logIndex is covered by nothing but the
+	 * inclusion proof, which proves the proof's own index. */
+	if (rc == 0 && idx != p->index)
+		rc = ae_fail(err, AE_EVERIFY,
+			     "rekor v2 logIndex %llu is not the index its "
+			     "inclusion proof proves (%llu)",
+			     (unsigned long long)idx,
+			     (unsigned long long)p->index);
 	if (rc < 0)
 		goto done;
 	*out = rekor_entry(idx, log_id, kind, "0.0.2", 0, NULL, p, body_b64);
@@ -550,29 +587,34 @@ static int rekor_encodings(char **sig_b64, char **pem_b64, char **der_b64,
 	return ae_base64_encode(digest, req->digest, 32, err);
 }
 
-/* Maps the Rekor status to an error, 0 for 200/201. */
-static int rekor_status(long status, const ae_buf *body, ae_err *err)
+/* Maps the Rekor status to an error: 0 for 200/201, 1 for a v1 409 that
+ * names the entry it holds (Location), to be fetched. */
+static int rekor_status(const ev__http_resp *resp, int version, ae_err *err)
 {
 	char rbuf[AE_REPR_BUF];
 
-	switch (status) {
+	switch (resp->status) {
 	case 200:
 	case 201:
 		return 0;
 	case 409:
+		if (version == 1 && resp->location != NULL)
+			return 1;
 		return ae_fail(err, AE_EEXISTS,
-			       "rekor already holds this entry (HTTP 409)");
+			       "rekor already holds this entry (HTTP 409) and "
+			       "does not say where");
 	default:
-		return ae_fail(
-			err, AE_EINVAL, "unexpected HTTP %ld from rekor: %s",
-			status,
-			ae_repr(rbuf, sizeof(rbuf), body->data, body->len));
+		return ae_fail(err, AE_EINVAL,
+			       "unexpected HTTP %ld from rekor: %s",
+			       resp->status,
+			       ae_repr(rbuf, sizeof(rbuf), resp->body.data,
+				       resp->body.len));
 	}
 }
 
-int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
-			   const unsigned char *body, size_t len, int version,
-			   const ev__tlog_req *req, ae_err *err)
+static int rekor_parse(json_t **entry_out, int64_t *log_index_out,
+		       const unsigned char *body, size_t len, int version,
+		       const ev__tlog_req *req, bool check_uuid, ae_err *err)
 {
 	json_t *doc = NULL;
 	char *sig_b64 = NULL;
@@ -584,25 +626,94 @@ int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
 	if (rc == 0 && ae_json_parse((void **)&doc, body, len, NULL) < 0)
 		rc = ae_fail(err, AE_EINVAL, "rekor answer is not JSON");
 	if (rc == 0)
-		rc = version == 1 ? rekor_v1_answer(entry_out, log_index_out,
-						    doc, req, sig_b64, err)
-				  : rekor_v2_answer(entry_out, log_index_out,
-						    doc, req, sig_b64, err);
+		rc = version == 1
+			     ? rekor_v1_answer(entry_out, log_index_out, doc,
+					       req, sig_b64, check_uuid, err)
+			     : rekor_v2_answer(entry_out, log_index_out, doc,
+					       req, sig_b64, err);
 	json_decref(doc);
 	free(sig_b64);
 	return rc;
 }
 
+int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
+			   const unsigned char *body, size_t len, int version,
+			   const ev__tlog_req *req, ae_err *err)
+{
+	return rekor_parse(entry_out, log_index_out, body, len, version, req,
+			   false, err);
+}
+
+int ev__rekor_location_uuid(char uuid[81], const char *location, ae_err *err)
+{
+	static const char path[] = "/api/v1/log/entries/";
+	const char *p = strstr(location, path);
+	char rbuf[AE_REPR_BUF];
+	size_t n;
+
+	if (p != NULL) {
+		p += sizeof(path) - 1;
+		n = strlen(p);
+		if ((n == 64 || n == 80) && ae_is_lower_hex(p, n)) {
+			memcpy(uuid, p, n + 1);
+			return 0;
+		}
+	}
+	return ae_fail(err, AE_EINVAL,
+		       "rekor answered 409 with a Location that names no "
+		       "entry: %s",
+		       ae_repr(rbuf, sizeof(rbuf), location, strlen(location)));
+}
+
+/* After a 409 (our entry was logged by an attempt whose answer we lost,
+ * issue 17): fetches the entry Rekor names and checks it as an answer to
+ * our upload, bound to the UUID asked for. */
+static int rekor_fetch_existing(json_t **entry_out, int64_t *log_index_out,
+				const char *url, const char *location,
+				const ev__tlog_req *req, int64_t deadline,
+				ae_err *err)
+{
+	ae_buf full = AE_BUF_INIT(EV_SIGN_URL_MAX_BYTES + 128);
+	ev__http_req rq = {0};
+	ev__http_resp resp = {0};
+	char uuid[81], rbuf[AE_REPR_BUF];
+	int rc = ev__rekor_location_uuid(uuid, location, err);
+
+	if (rc == 0)
+		rc = ae_buf_printf(&full, err, "%s/api/v1/log/entries/%s", url,
+				   uuid);
+	if (rc < 0)
+		goto done;
+	rq.what = "rekor";
+	rq.url = (const char *)full.data;
+	rq.deadline_ms = deadline;
+	rc = ev__sign_http(&resp, &rq, err);
+	if (rc == 0 && resp.status != 200)
+		rc = ae_fail(err, AE_EINVAL,
+			     "rekor answered 409 but HTTP %ld for the entry it "
+			     "named: %s",
+			     resp.status,
+			     ae_repr(rbuf, sizeof(rbuf), resp.body.data,
+				     resp.body.len));
+	if (rc == 0)
+		rc = rekor_parse(entry_out, log_index_out, resp.body.data,
+				 resp.body.len, 1, req, true, err);
+done:
+	ev__http_resp_dispose(&resp);
+	ae_buf_dispose(&full);
+	return rc;
+}
+
 int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 		     const char *url, int version, const ev__tlog_req *req,
-		     ae_err *err)
+		     int64_t deadline, ae_err *err)
 {
 	char *sig_b64 = NULL, *pem_b64 = NULL, *der_b64 = NULL;
 	char *digest = NULL, *reqs = NULL;
 	ae_buf full = AE_BUF_INIT(EV_SIGN_URL_MAX_BYTES + 32);
-	ae_buf body = AE_BUF_INIT(0);
-	json_t *rq = NULL;
-	long status = 0;
+	ev__http_req rq = {0};
+	ev__http_resp resp = {0};
+	json_t *rj = NULL;
 	int rc;
 
 	*entry_out = NULL;
@@ -611,25 +722,34 @@ int ev__rekor_upload(json_t **entry_out, int64_t *log_index_out,
 			     req, err);
 	if (rc < 0)
 		goto done;
-	rq = rekor_request(version, req, sig_b64, pem_b64, der_b64, digest);
-	reqs = rq ? json_dumps(rq, JSON_COMPACT) : NULL;
+	rj = rekor_request(version, req, sig_b64, pem_b64, der_b64, digest);
+	reqs = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
 	if (reqs == NULL) {
 		rc = ae_fail(err, AE_ERR, "cannot build the rekor request");
 		goto done;
 	}
 	rc = ae_buf_printf(&full, err, "%s/api/v%d/log/entries", url, version);
+	if (rc < 0)
+		goto done;
+	rq.what = "rekor";
+	rq.url = (const char *)full.data;
+	rq.content_type = "application/json";
+	rq.body = reqs;
+	rq.body_len = strlen(reqs);
+	rq.deadline_ms = deadline;
+	rc = ev__sign_http(&resp, &rq, err);
 	if (rc == 0)
-		rc = ev__sign_http(&body, &status, "rekor",
-				   (const char *)full.data, "application/json",
-				   reqs, strlen(reqs), NULL, err);
-	if (rc == 0)
-		rc = rekor_status(status, &body, err);
-	if (rc == 0)
-		rc = ev__rekor_answer_parse(entry_out, log_index_out, body.data,
-					    body.len, version, req, err);
+		rc = rekor_status(&resp, version, err);
+	if (rc == 1)
+		rc = rekor_fetch_existing(entry_out, log_index_out, url,
+					  resp.location, req, deadline, err);
+	else if (rc == 0)
+		rc = ev__rekor_answer_parse(entry_out, log_index_out,
+					    resp.body.data, resp.body.len,
+					    version, req, err);
 done:
-	json_decref(rq);
-	ae_buf_dispose(&body);
+	json_decref(rj);
+	ev__http_resp_dispose(&resp);
 	ae_buf_dispose(&full);
 	free(reqs);
 	free(digest);

@@ -58,14 +58,14 @@ done:
 
 int ev__tsa_request(unsigned char **der_out, size_t *der_len_out,
 		    const char *url, const unsigned char *sig, size_t sig_len,
-		    ae_err *err)
+		    int64_t deadline, ae_err *err)
 {
+	ev__http_req rq = {0};
+	ev__http_resp resp = {0};
 	unsigned char h[32];
 	char *h_b64 = NULL, *req = NULL;
 	char rbuf[AE_REPR_BUF];
-	ae_buf body = AE_BUF_INIT(0);
-	json_t *rq = NULL;
-	long status = 0;
+	json_t *rj = NULL;
 	int rc;
 
 	*der_out = NULL;
@@ -74,31 +74,37 @@ int ev__tsa_request(unsigned char **der_out, size_t *der_len_out,
 	rc = ae_base64_encode(&h_b64, h, sizeof(h), err);
 	if (rc < 0)
 		goto done;
-	rq = json_pack("{s:s,s:s}", "artifactHash", h_b64, "hashAlgorithm",
+	rj = json_pack("{s:s,s:s}", "artifactHash", h_b64, "hashAlgorithm",
 		       "sha256");
-	req = rq ? json_dumps(rq, JSON_COMPACT) : NULL;
+	req = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
 	if (req == NULL) {
 		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
-	rc = ev__sign_http(&body, &status, "timestamp authority", url,
-			   "application/json", req, strlen(req), NULL, err);
-	if (rc == 0 && status != 200 && status != 201)
+	rq.what = "timestamp authority";
+	rq.url = url;
+	rq.content_type = "application/json";
+	rq.body = req;
+	rq.body_len = strlen(req);
+	rq.deadline_ms = deadline;
+	rc = ev__sign_http(&resp, &rq, err);
+	if (rc == 0 && resp.status != 200 && resp.status != 201)
 		rc = ae_fail(
 			err, AE_EINVAL,
 			"unexpected HTTP %ld from the timestamp authority: "
 			"%s",
-			status,
-			ae_repr(rbuf, sizeof(rbuf), body.data, body.len));
+			resp.status,
+			ae_repr(rbuf, sizeof(rbuf), resp.body.data,
+				resp.body.len));
 	if (rc == 0)
-		rc = tsa_check(body.data, body.len, h, err);
+		rc = tsa_check(resp.body.data, resp.body.len, h, err);
 	if (rc == 0) {
-		*der_len_out = body.len;
-		*der_out = ae_buf_detach(&body, NULL);
+		*der_len_out = resp.body.len;
+		*der_out = ae_buf_detach(&resp.body, NULL);
 	}
 done:
-	ae_buf_dispose(&body);
-	json_decref(rq);
+	ev__http_resp_dispose(&resp);
+	json_decref(rj);
 	free(req);
 	free(h_b64);
 	return rc;

@@ -240,6 +240,20 @@ static const char *verdict_words(const ev_verdict *v)
 	}
 }
 
+/* Appends prefix, `value` escaped (ae_buf_put_esc: it comes from a
+ * certificate, a pointer or the command line) and suffix. */
+static int verdict_put(ae_buf *b, const char *prefix, const char *value,
+		       const char *suffix, ae_err *err)
+{
+	int rc = ae_buf_puts(b, prefix, err);
+
+	if (rc == 0)
+		rc = ae_buf_put_esc(b, value ? value : "", err);
+	if (rc == 0)
+		rc = ae_buf_puts(b, suffix, err);
+	return rc;
+}
+
 /* The signer lines: verified (from the certificate) apart from claimed
  * (from the pointer), STYLE §3.6. */
 static int verdict_text_signer(ae_buf *b, const ev_verdict *v, ae_err *err)
@@ -248,11 +262,17 @@ static int verdict_text_signer(ae_buf *b, const ev_verdict *v, ae_err *err)
 		json_string_value(json_object_get(v->signer, "identity"));
 	const char *iss =
 		json_string_value(json_object_get(v->signer, "issuer"));
+	const char *key =
+		json_string_value(json_object_get(v->signer, "publicKey"));
 	int rc;
 
-	if (id != NULL)
-		rc = ae_buf_printf(b, err, "  signer:   %s (%s) [verified]\n",
-				   id, iss ? iss : "");
+	if (id != NULL) {
+		rc = verdict_put(b, "  signer:   ", id, " (", err);
+		if (rc == 0)
+			rc = verdict_put(b, "", iss, ") [verified]\n", err);
+	} else if (key != NULL)
+		rc = verdict_put(b, "  signer:   key ", key,
+				 " (--key) [verified]\n", err);
 	else if (v->is_unsigned)
 		rc = ae_buf_puts(b, "  signer:   none: unsigned bundle\n", err);
 	else if (v->nsteps > 1 && strcmp(v->steps[1].status, "skipped") == 0)
@@ -264,10 +284,11 @@ static int verdict_text_signer(ae_buf *b, const ev_verdict *v, ae_err *err)
 				 "failed\n",
 				 err);
 	if (rc == 0 && v->signer_claimed)
-		rc = ae_buf_printf(b, err,
-				   "  claimed:  %s (%s) [from the pointer, "
-				   "unverified]\n",
-				   v->claimed_identity, v->claimed_issuer);
+		rc = verdict_put(b, "  claimed:  ", v->claimed_identity, " (",
+				 err);
+	if (rc == 0 && v->signer_claimed)
+		rc = verdict_put(b, "", v->claimed_issuer,
+				 ") [from the pointer, unverified]\n", err);
 	return rc;
 }
 
@@ -280,10 +301,10 @@ int ev_verdict_text(ae_buf *out, const ev_verdict *v, ae_err *err)
 	rc = ae_buf_printf(out, err, "Evidence verification: %s\n",
 			   verdict_words(v));
 	if (rc == 0)
-		rc = ae_buf_printf(out, err, "  input:    %s\n", v->input);
+		rc = verdict_put(out, "  input:    ", v->input, "\n", err);
 	if (rc == 0 && v->recipe_name)
-		rc = ae_buf_printf(out, err, "  recipe:   %s\n",
-				   v->recipe_name);
+		rc = verdict_put(out, "  recipe:   ", v->recipe_name, "\n",
+				 err);
 	if (rc == 0)
 		rc = verdict_text_signer(out, v, err);
 	if (rc == 0)

@@ -1,5 +1,5 @@
-/* evidence/verdict.h -- the verify report's insides, shared by verify.c and
- * verdict.c only
+/* evidence/verdict.h -- the verify report's insides, shared by verify.c,
+ * verify_claim.c and verdict.c only
  *
  * Kept apart from internal.h so the verifier's files can be read alone
  * (STYLE §3.1: verify*.c audit without sign*.c).
@@ -59,5 +59,12 @@ void ev__verdict_record(ev_verdict *v, int verdict, const char *cls,
 			const char *detail, const char *hint);
 /* Attaches the registry's HTTP status to the cause just recorded. */
 void ev__verdict_http_status(ev_verdict *v, long status);
+
+/* Binds each field of the pointer `p` (NULL: nothing to bind) to the
+ * statement: recipe, predicateType, profile and attestedAt against the
+ * predicate (a json_t) and its type; each mismatch fails step `s` with a
+ * row and an INVALID verdict of class "schema" (verify_claim.c). */
+void ev__claim_bind(ev_verdict *v, ev__step *s, const ev_pointer_claim *p,
+		    const void *pred, const char *pred_type);
 
 #endif

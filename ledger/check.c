@@ -8,11 +8,12 @@
  * workers. The rules never stop at the first problem: every finding goes
  * into the report (signify -C, SPEC §5 last paragraph).
  *
- * With a base revision the diff starts at merge-base(base, head), not at
- * base: CI may pass the target branch's tip, and pointers added there since
- * the PR branched would otherwise look deleted by the PR. The PR's own
- * changes -- including any merge of the target branch into it -- all lie
- * between the merge base and head, so nothing the PR changes can hide.
+ * With a base revision (the target branch's tip) the diff runs from base
+ * to the tree that merging head into base produces (check_merge.c): what
+ * the merge does to the ledger, whatever the history between them. A diff
+ * from merge-base(base, head) instead misses what a criss-cross history's
+ * other merge bases hold (issue 15); a diff from base to head would
+ * count the target's own later additions as the PR's deletions.
  */
 #include "ledger/internal.h"
 
@@ -74,18 +75,16 @@ static int check_resolve(git_commit **out, git_repository *repo,
 	return 0;
 }
 
-/* The evidence root's tree in `commit`. *out is NULL when the root does not
- * exist there; AE_EINVAL when it exists but is not a directory. */
+/* The evidence root's tree in the top-level tree `top`. *out is NULL when
+ * the root does not exist there; AE_EINVAL when it exists but is not a
+ * directory. */
 static int check_root_tree(git_tree **out, git_repository *repo,
-			   git_commit *commit, const char *root, ae_err *err)
+			   const git_tree *top, const char *root, ae_err *err)
 {
-	git_tree *top = NULL;
 	git_tree_entry *te = NULL;
 	int rc = 0;
 
 	*out = NULL;
-	if (git_commit_tree(&top, commit) < 0)
-		return ld__git_fail(err, AE_EIO, "cannot read a commit's tree");
 	if (git_tree_entry_bypath(&te, top, root) < 0)
 		goto done; /* absent: the caller decides */
 	if (git_tree_entry_type(te) != GIT_OBJECT_TREE) {
@@ -98,7 +97,6 @@ static int check_root_tree(git_tree **out, git_repository *repo,
 done:
 	git_error_clear();
 	git_tree_entry_free(te);
-	git_tree_free(top);
 	return rc;
 }
 
@@ -113,12 +111,12 @@ static int check_open(git_repository **out, const char *dir, ae_err *err)
 	return 0;
 }
 
-/* Resolves head and (optionally) the merge base with base, and loads the
- * evidence root's tree of each into st. */
+/* Resolves head and (optionally) base, builds the tree the merge of head
+ * into base produces (ld__merge_tree), and loads the evidence root's tree
+ * of base and of that result into st. */
 static int check_revs(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 {
-	git_commit *head = NULL, *base = NULL, *mb = NULL;
-	git_oid mb_oid;
+	git_commit *head = NULL, *base = NULL;
 	char hb[GIT_OID_HEXSZ + 1] = "", bb[GIT_OID_HEXSZ + 1] = "";
 	int rc;
 
@@ -126,36 +124,36 @@ static int check_revs(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 			   err);
 	if (rc < 0)
 		goto done;
+	git_oid_tostr(hb, sizeof(hb), git_commit_id(head));
 	if (opts->base != NULL) {
 		rc = check_resolve(&base, st->repo, opts->base, err);
-		if (rc < 0)
-			goto done;
-		if (git_merge_base(&mb_oid, st->repo, git_commit_id(base),
-				   git_commit_id(head)) < 0) {
-			rc = ld__git_fail(err, AE_EINVAL,
-					  "base and head share no history");
-			goto done;
-		}
-		if (git_commit_lookup(&mb, st->repo, &mb_oid) < 0) {
+		if (rc == 0)
+			rc = ld__merge_tree(&st->head_top, &st->merge, st->repo,
+					    base, head, err);
+		if (rc == 0 && git_commit_tree(&st->base_top, base) < 0)
 			rc = ld__git_fail(err, AE_EIO,
-					  "cannot read the merge base");
-			goto done;
-		}
-		git_oid_tostr(bb, sizeof(bb), &mb_oid);
-		rc = check_root_tree(&st->base_tree, st->repo, mb, st->root,
-				     err);
+					  "cannot read a commit's tree");
+		if (rc == 0)
+			rc = check_root_tree(&st->base_tree, st->repo,
+					     st->base_top, st->root, err);
 		if (rc < 0)
 			goto done;
+		git_oid_tostr(bb, sizeof(bb), git_commit_id(base));
+	} else if (git_commit_tree(&st->head_top, head) < 0) {
+		rc = ld__git_fail(err, AE_EIO, "cannot read a commit's tree");
+		goto done;
 	}
-	git_oid_tostr(hb, sizeof(hb), git_commit_id(head));
-	rc = check_root_tree(&st->head_tree, st->repo, head, st->root, err);
+	rc = check_root_tree(&st->head_tree, st->repo, st->head_top, st->root,
+			     err);
 	if (rc == 0 && st->head_tree == NULL)
 		rc = ae_fail(err, AE_ENOTFOUND,
 			     "no evidence root %s at head %.12s", st->root, hb);
 	if (rc == 0)
 		rc = ld__report_set_revs(st->report, bb, hb, err);
+	if (rc == 0)
+		ld__report_set_merge(st->report, ld__merge_name(st->merge.kind),
+				     st->merge.n_bases);
 done:
-	git_commit_free(mb);
 	git_commit_free(base);
 	git_commit_free(head);
 	return rc;
@@ -252,6 +250,8 @@ static void check_state_dispose(ld__state *st)
 	ld__allow_dispose(&st->allow);
 	git_tree_free(st->base_tree);
 	git_tree_free(st->head_tree);
+	git_tree_free(st->base_top);
+	git_tree_free(st->head_top);
 	git_repository_free(st->repo);
 	ld_report_free(st->report);
 }

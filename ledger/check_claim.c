@@ -33,6 +33,9 @@ int ld__claim_parse(ld__claim *out, const unsigned char *buf, size_t len,
 	out->issuer = ld_pointer_signer_issuer(out->owner);
 	out->identity = ld_pointer_signer_identity(out->owner);
 	out->is_signed = ld_pointer_is_signed(out->owner);
+	out->profile = ld_pointer_profile(out->owner);
+	out->attested_at = ld_pointer_attested_at(out->owner);
+	out->unknown = ld_pointer_unknown_key(out->owner, &out->n_unknown);
 	ri = ld_pointer_rekor_log_index(out->owner);
 	out->rekor_index = ri > 0 ? ri : -1; /* 0 is absent, reference §1.1 */
 	return 0;

@@ -108,6 +108,8 @@ static int pointer_check_signature(ld_report *r, const ld__job *job,
 	item.issuer = c->issuer;
 	item.identity = c->identity;
 	item.rekor_index = c->rekor_index;
+	item.profile = c->profile;
+	item.attested_at = c->attested_at;
 	vrc = verify(&item, ctx, &verr);
 	if (vrc == 0)
 		return 0;
@@ -124,16 +126,31 @@ static int pointer_check_signature(ld_report *r, const ld__job *job,
 	return ae_fail(err, vrc, "%s: %s", job->shown, verr.msg);
 }
 
-/* Lists every schema problem the pointer reader found (reference §1.3). */
+/* Lists every schema problem the pointer reader found (reference §1.3),
+ * and keys pointer V1 does not define: a reader tolerates them (legacy
+ * pointers), but in a committed pointer nothing binds them to the signed
+ * bundle, so a consumer that reads one (a legacy `phaseSummary`) would
+ * trust an unsigned claim. */
 static int pointer_report_schema(ld_report *r, const ld__job *job,
 				 const ld__claim *c, ae_err *err)
 {
+	char repr[AE_REPR_BUF];
 	int rc = 0;
 
 	for (size_t i = 0; i < c->problems.n && rc == 0; i++)
 		rc = ld__report_add_at(
 			r, job->order, job->shown, LD_RULE_SCHEMA, err,
 			"invalid pointer: %s", c->problems.v[i].msg);
+	if (rc == 0 && c->unknown != NULL)
+		rc = ld__report_add_at(
+			r, job->order, job->shown, LD_RULE_SCHEMA, err,
+			"invalid pointer: unknown key %s%s: a committed "
+			"pointer "
+			"holds only the fields of pointer V1, each bound to "
+			"its signed bundle",
+			ae_repr(repr, sizeof(repr), c->unknown,
+				strlen(c->unknown)),
+			c->n_unknown > 1 ? " (and more)" : "");
 	return rc;
 }
 

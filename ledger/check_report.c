@@ -36,6 +36,8 @@ struct ld_report {
 	bool transient;
 	char base[GIT_OID_HEXSZ + 1];
 	char head[GIT_OID_HEXSZ + 1];
+	const char *merge; /* static: ld__merge_name */
+	size_t merge_bases;
 };
 
 int ld_report_new(ld_report **out, ae_err *err)
@@ -305,6 +307,22 @@ size_t ld_report_pointers(const ld_report *r)
 bool ld_report_transient(const ld_report *r)
 {
 	return r ? r->transient : false;
+}
+
+void ld__report_set_merge(ld_report *r, const char *kind, size_t n_bases)
+{
+	r->merge = kind;
+	r->merge_bases = n_bases;
+}
+
+const char *ld_report_merge(const ld_report *r)
+{
+	return r && r->merge ? r->merge : "";
+}
+
+size_t ld_report_merge_bases(const ld_report *r)
+{
+	return r ? r->merge_bases : 0;
 }
 
 const char *ld_report_base(const ld_report *r)

@@ -28,18 +28,14 @@ bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts)
 	       (opts != NULL && opts->show_identities);
 }
 
-/* Appends `s` with every byte outside printable ASCII replaced by '?',
+/* Appends `s` escaped (ae_buf_put_esc, the one escape of human output),
  * padded with spaces to `width` (0: no padding). */
 static int text_put(ae_buf *b, const char *s, size_t width, ae_err *err)
 {
-	size_t n = 0;
-	int rc = 0;
+	size_t before = b->len;
+	int rc = ae_buf_put_esc(b, s ? s : "-", err);
 
-	for (const char *p = s ? s : "-"; rc == 0 && *p; p++, n++) {
-		char ch = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
-		rc = ae_buf_put(b, &ch, 1, err);
-	}
-	for (; rc == 0 && n < width; n++)
+	for (size_t n = b->len - before; rc == 0 && n < width; n++)
 		rc = ae_buf_put(b, " ", 1, err);
 	return rc;
 }

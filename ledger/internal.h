@@ -40,6 +40,8 @@ struct ld_pointer {
 	bool has_signer;       /* a `signer` mapping is present */
 	int64_t rekor;	       /* 0: absent */
 	bool valid;	       /* no problem found: may be written */
+	char *unknown;	       /* first key V1 does not define, or NULL */
+	size_t n_unknown;      /* how many such keys */
 };
 
 /* Field names for messages ("attestations[0].bundle.digest"), by PF_*. */
@@ -186,6 +188,8 @@ void ld__report_set_counts(ld_report *r, size_t changes, size_t pointers);
 void ld__report_set_transient(ld_report *r);
 int ld__report_set_revs(ld_report *r, const char *base, const char *head,
 			ae_err *err);
+/* How the judged tree was built: `kind` is ld__merge_name's (static). */
+void ld__report_set_merge(ld_report *r, const char *kind, size_t n_bases);
 
 /* Converts the last libgit2 error into `err` with `code`, prefixed by
  * `what` ("cannot open repository"). Returns `code`. */
@@ -212,6 +216,10 @@ typedef struct ld__claim {
 	const char *identity; /* NULL when unsigned */
 	int64_t rekor_index;  /* -1 when absent */
 	bool is_signed;	      /* has a `signer` mapping */
+	const char *profile;  /* NULL when absent */
+	const char *attested_at;
+	const char *unknown; /* first key pointer V1 does not define */
+	size_t n_unknown;
 } ld__claim;
 
 /* Reads pointer V1 bytes, listing every schema problem in out->problems.
@@ -273,6 +281,31 @@ int ld__signer_judge(char slug_out[33], ld__class *cls_out, ld__signers *memo,
 /* Frees the remembered keys; the table is left empty. */
 void ld__signers_dispose(ld__signers *memo);
 
+/* ---- what a merge of head into base produces (check_merge.c) ---- */
+
+enum {
+	LD__MERGE_NONE,		/* an audit: no base */
+	LD__MERGE_FAST_FORWARD, /* head contains base: the result is head */
+	LD__MERGE_UP_TO_DATE,	/* base contains head: the result is base */
+	LD__MERGE_THREE_WAY,	/* merged here, from n_bases merge bases */
+};
+
+typedef struct ld__merge {
+	int kind;	/* LD__MERGE_* */
+	size_t n_bases; /* best merge bases (1 unless three-way) */
+} ld__merge;
+
+/* The top-level tree of the merge of `head` into `base`, as `git merge`
+ * builds it (recursively over several merge bases), without rename
+ * detection. Objects the merge writes go to an in-memory database layered
+ * on `repo`. AE_EINVAL for a conflict (the message names the first path)
+ * or unrelated histories, AE_ETOOBIG past LD_CONTRACT_MAX_MERGE_BASES.
+ * The caller frees *out (NULL on failure). */
+int ld__merge_tree(git_tree **out, ld__merge *info, git_repository *repo,
+		   git_commit *base, git_commit *head, ae_err *err);
+/* "fast-forward", "up-to-date", "three-way", or "" for an audit. */
+const char *ld__merge_name(int kind);
+
 /* ---- the checker's run state (check.c, check_allowlist.c, check_pool.c) */
 
 #define LD__ROOT_MAX 1024 /* longest --root accepted */
@@ -317,8 +350,11 @@ void ld__packs_dispose(ld__packs *packs);
 typedef struct ld__state {
 	char root[LD__ROOT_MAX];
 	git_repository *repo;
-	git_tree *base_tree; /* NULL: audit, or no root at the merge base */
-	git_tree *head_tree;
+	git_tree *base_tree; /* NULL: audit, or no root in base */
+	git_tree *head_tree; /* the root in the merge result (audit: head) */
+	git_tree *base_top;  /* base's top-level tree; NULL: audit */
+	git_tree *head_top;  /* the merge result's top-level tree */
+	ld__merge merge;
 	ld_report *report;
 	ld__entries entries;
 	ld__jobs jobs;

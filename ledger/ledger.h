@@ -185,6 +185,11 @@ bool ld_pointer_is_signed(const ld_pointer *p);
 /* The claimed Rekor log index; 0 when absent (index 0 is written absent,
  * reference §1.1). Cannot fail. */
 int64_t ld_pointer_rekor_log_index(const ld_pointer *p);
+/* The first key the pointer holds that pointer V1 does not define, as a
+ * dotted path ("attestations[0].phaseSummary"), or NULL; *n_out (may be
+ * NULL) counts them. Such keys are tolerated on read (legacy pointers,
+ * reference §1.1) and never written. Borrowed. Cannot fail. */
+const char *ld_pointer_unknown_key(const ld_pointer *p, size_t *n_out);
 
 /* ---- corroboration (SPEC §6, reference §4.4) ----
  *
@@ -448,10 +453,11 @@ bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
 /* ---- the Evidence Pointer Contract checker (SPEC §5, issue 7) ----
  *
  * ld_contract_run reads the ledger from git's object database (never the work
- * tree) and lists every broken rule: with a base revision, what changed from
- * merge-base(base, head) to head under the evidence root (rule 1 add-only,
- * then rules 2-4 on each added pointer); without one, the whole tree at head
- * (rules 2-4 on every pointer). The allowlist is read from the head tree
+ * tree) and lists every broken rule: with a base revision (the target
+ * branch's tip), what merging head into base changes under the evidence
+ * root (rule 1 add-only, then rules 2-4 on each added pointer); without
+ * one, the whole tree at head (rules 2-4 on every pointer). The allowlist
+ * is read from the merge result (the target's, plus what the PR changes)
  * unless a file is named; an invalid or missing allowlist is an error, not a
  * finding (the check cannot decide without it).
  */
@@ -461,6 +467,9 @@ bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
 /* Files under the root a check will list; a bigger ledger is refused with
  * AE_ETOOBIG rather than exhausting memory (40x the 100k bench ledger). */
 #define LD_CONTRACT_MAX_ENTRIES 4000000u
+/* Merge bases a three-way merge of head into base is built from (several:
+ * criss-cross history); more are refused rather than merged pairwise. */
+#define LD_CONTRACT_MAX_MERGE_BASES 16u
 /* Problems one report holds; past it ld_report_add fails AE_ETOOBIG. */
 #define LD_REPORT_MAX_PROBLEMS 1000000u
 /* Threads that read pointers and verify signatures (rule 4 waits on the
@@ -525,10 +534,15 @@ size_t ld_report_pointers(const ld_report *r);
 /* True iff rule 4 could not decide for some pointer (exit 3 when no
  * problem was found). */
 bool ld_report_transient(const ld_report *r);
-/* The commits compared: base is the merge base actually used, "" for an
- * audit; 40-hex object ids. */
+/* The commits compared: base is the target's tip the merge result is
+ * diffed against, "" for an audit; 40-hex object ids. */
 const char *ld_report_base(const ld_report *r);
 const char *ld_report_head(const ld_report *r);
+/* How the judged tree was built from base and head: "fast-forward" (head
+ * contains base), "up-to-date" (base contains head), "three-way" (merged
+ * in memory from ld_report_merge_bases() merge bases), "" for an audit. */
+const char *ld_report_merge(const ld_report *r);
+size_t ld_report_merge_bases(const ld_report *r);
 
 /* What rule 4 gets for one pointer that passed the schema: its claimed
  * fields, all borrowed for the duration of the call. */
@@ -541,13 +555,16 @@ typedef struct ld_contract_item {
 	const char *issuer;	    /* claimed signer */
 	const char *identity;
 	int64_t rekor_index; /* -1 when the pointer carries none */
+	const char *profile; /* NULL when absent */
+	const char *attested_at;
 } ld_contract_item;
 
 /* Rule 4 for one pointer (SPEC §5.4). Returns 0 when the bundle verifies
- * and binds to every claimed field, AE_EVERIFY with the reason in `err`
- * (a finding), AE_ETRANSIENT when it cannot decide (registry unreachable),
- * anything else for an error that stops the check. Called from several
- * threads at once: it must be thread-safe. */
+ * and binds to every claimed field (signer, Rekor index, digest, recipe,
+ * predicateType, profile, attestedAt: docs/formats.md), AE_EVERIFY with the
+ * reason in `err` (a finding), AE_ETRANSIENT when it cannot decide (registry
+ * unreachable), anything else for an error that stops the check. Called from
+ * several threads at once: it must be thread-safe. */
 typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
 				     ae_err *err);
 

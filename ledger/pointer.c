@@ -10,7 +10,9 @@
  * obeys exactly the rules a pointer we read must obey.
  *
  * Unknown keys are tolerated on read (reference §1.1: legacy pointers carry
- * `fingerprint`, `phaseSummary`, ...) and never kept, so never written. A
+ * `fingerprint`, `phaseSummary`, ...) and never kept, so never written;
+ * the first one is named (ld_pointer_unknown_key) for the contract checker,
+ * which refuses them in a committed pointer. A
  * plain scalar that YAML reads as null (`null`, `~`, empty) counts as
  * absent, as yaml.v3 decodes it into the reference's struct; any other
  * scalar, quoted or plain, is taken as its text.
@@ -261,6 +263,58 @@ static int take_attestations(ld__pointer_reader *rd, const ae_yaml_node *root)
 	return rc < 0 ? rc : take_entry(rd, a->items[0]);
 }
 
+/* Counts the keys of `map` outside `known` (NULL-terminated) and keeps the
+ * first one as "<where>.<key>". AE_ERR on out of memory. */
+static int note_unknown(ld_pointer *p, const ae_yaml_node *map,
+			const char *where, const char *const *known)
+{
+	for (size_t i = 0; map && map->kind == AE_YAML_MAP && i < map->n; i++) {
+		size_t k = 0;
+		while (known[k] && strcmp(known[k], map->keys[i]) != 0)
+			k++;
+		if (known[k] != NULL)
+			continue;
+		if (p->n_unknown++ == 0 &&
+		    asprintf(&p->unknown, "%s%s%s", where, *where ? "." : "",
+			     map->keys[i]) < 0) {
+			p->unknown = NULL;
+			return AE_ERR;
+		}
+	}
+	return 0;
+}
+
+/* Records the keys pointer V1 does not define (reference §1.1): tolerated
+ * on read, never kept; the contract checker refuses them in a committed
+ * pointer, where nothing binds them to the signed bundle. */
+static int pointer_unknown(ld_pointer *p, const ae_yaml_node *root)
+{
+	static const char *const top[] = {"schemaVersion", "recipe", "profile",
+					  "attestations", NULL};
+	static const char *const entry[] = {"attestedAt", "bundle", "signer",
+					    NULL};
+	static const char *const bundle[] = {"oci", "digest", "predicateType",
+					     NULL};
+	static const char *const signer[] = {"identity", "issuer",
+					     "rekorLogIndex", NULL};
+	const ae_yaml_node *a = ae_yaml_map_get(root, "attestations");
+	const ae_yaml_node *e = NULL;
+	int rc;
+
+	if (a != NULL && a->kind == AE_YAML_SEQ && a->n > 0)
+		e = a->items[0];
+	rc = note_unknown(p, root, "", top);
+	if (rc == 0)
+		rc = note_unknown(p, e, "attestations[0]", entry);
+	if (rc == 0)
+		rc = note_unknown(p, ae_yaml_map_get(e, "bundle"),
+				  "attestations[0].bundle", bundle);
+	if (rc == 0)
+		rc = note_unknown(p, ae_yaml_map_get(e, "signer"),
+				  "attestations[0].signer", signer);
+	return rc;
+}
+
 /* First pass: the YAML tree into `rd->p`, wrong types reported. */
 static int pointer_take(ld__pointer_reader *rd, const ae_yaml_node *root)
 {
@@ -274,6 +328,8 @@ static int pointer_take(ld__pointer_reader *rd, const ae_yaml_node *root)
 		rc = take_string(rd, PF_PROFILE, root, "profile", NULL);
 	if (rc == 0)
 		rc = take_attestations(rd, root);
+	if (rc == 0)
+		rc = pointer_unknown(rd->p, root);
 	return rc;
 }
 
@@ -283,6 +339,7 @@ void ld_pointer_free(ld_pointer *p)
 {
 	if (p == NULL)
 		return;
+	free(p->unknown);
 	for (int f = PF_COUNT; f-- > 0;)
 		free(p->s[f]);
 	free(p);
@@ -513,4 +570,11 @@ bool ld_pointer_is_signed(const ld_pointer *p)
 int64_t ld_pointer_rekor_log_index(const ld_pointer *p)
 {
 	return p->rekor;
+}
+
+const char *ld_pointer_unknown_key(const ld_pointer *p, size_t *n_out)
+{
+	if (n_out != NULL)
+		*n_out = p->n_unknown;
+	return p->unknown;
 }

@@ -29,21 +29,6 @@
 #define HTTP_DOWN_BUF (512L * 1024L)
 #define HTTP_UA	      "aicr-evidence-oci/1"
 
-/* Loopback hosts: the only ones plain HTTP may reach (STYLE §3.8). */
-static bool http_host_is_loopback(const char *hostport)
-{
-	static const char *names[] = {"127.0.0.1", "localhost", "[::1]"};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t n = strlen(names[i]);
-		if (strncmp(hostport, names[i], n) == 0 &&
-		    (hostport[n] == '\0' || hostport[n] == ':' ||
-		     hostport[n] == '/'))
-			return true;
-	}
-	return false;
-}
-
 int oci_client_new(oci_client **out, const oci_ref *ref,
 		   const oci_client_opts *opts, ae_err *err)
 {
@@ -57,7 +42,7 @@ int oci_client_new(oci_client **out, const oci_ref *ref,
 		opts = &none;
 	host = strcmp(ref->registry, "docker.io") == 0 ? "registry-1.docker.io"
 						       : ref->registry;
-	if (opts->plain_http && !http_host_is_loopback(host))
+	if (opts->plain_http && !ae_host_is_loopback(host))
 		return ae_fail(err, AE_EINVAL,
 			       "--registry-plain-http is only allowed for a "
 			       "loopback registry (127.0.0.1, localhost, ::1)");
@@ -71,6 +56,12 @@ int oci_client_new(oci_client **out, const oci_ref *ref,
 	}
 	snprintf(c->base, sizeof(c->base), "%s://%s",
 		 opts->plain_http ? "http" : "https", host);
+	rc = ae_url_check(&c->origin, c->base, NULL, NULL,
+			  opts->plain_http ? AE_URL_PLAIN_LOOPBACK : 0,
+			  "registry", err);
+	if (rc < 0)
+		goto done;
+	c->deadline = opts->deadline;
 	snprintf(c->host, sizeof(c->host), "%s", ref->registry);
 	snprintf(c->repo, sizeof(c->repo), "%s", ref->repo);
 	c->plain_http = opts->plain_http;
@@ -127,24 +118,31 @@ void oci_client_free(oci_client *c)
 	free(c);
 }
 
+/* Points `r` at `url` (relative to `base`) as the registry policy
+ * allows: plain http only with --registry-plain-http, to loopback. */
+static int http_req_target(oci_req *r, const oci_client *c, const char *url,
+			   const ae_url *base, const char *what, ae_err *err)
+{
+	int rc = ae_url_check(&r->target, url, base, &c->origin,
+			      c->plain_http ? AE_URL_PLAIN_LOOPBACK : 0, what,
+			      err);
+
+	if (rc < 0)
+		return rc;
+	snprintf(r->url, sizeof(r->url), "%s", r->target.url);
+	r->foreign = !ae_url_same_origin(&r->target, &c->origin);
+	return 0;
+}
+
 int oci__req_init(oci_req *r, oci_client *c, const char *method,
 		  const char *path, ae_err *err)
 {
-	int n;
-
 	memset(r, 0, sizeof(*r));
 	r->client = c;
 	r->method = method;
 	r->resp_fd = -1;
 	r->tee_fd = -1;
-	if (strncmp(path, "http://", 7) == 0 ||
-	    strncmp(path, "https://", 8) == 0)
-		n = snprintf(r->url, sizeof(r->url), "%s", path);
-	else
-		n = snprintf(r->url, sizeof(r->url), "%s%s", c->base, path);
-	if (n < 0 || (size_t)n >= sizeof(r->url))
-		return ae_fail(err, AE_ETOOBIG, "request URL too long");
-	return 0;
+	return http_req_target(r, c, path, &c->origin, "request URL", err);
 }
 
 bool oci__status_transient(long status)
@@ -182,6 +180,27 @@ static void http_hdr_value(char *out, size_t outsz, const char *v, size_t n,
 	out[n] = '\0';
 }
 
+/* Keeps the target of a Link header value `<url>; rel="next"` (OCI 1.1
+ * referrers pagination, RFC 8288); anything else, or a target that does
+ * not fit, is ignored. */
+static void http_link_next(oci_req *r, const char *v, size_t n)
+{
+	const char *lt = memchr(v, '<', n), *gt;
+	size_t rest;
+
+	if (lt == NULL)
+		return;
+	gt = memchr(lt, '>', n - (size_t)(lt - v));
+	if (gt == NULL || (size_t)(gt - lt - 1) >= sizeof(r->link))
+		return;
+	rest = n - (size_t)(gt + 1 - v);
+	if (memmem(gt + 1, rest, "rel=\"next\"", 10) == NULL &&
+	    memmem(gt + 1, rest, "rel=next", 8) == NULL)
+		return;
+	memcpy(r->link, lt + 1, (size_t)(gt - lt - 1));
+	r->link[gt - lt - 1] = '\0';
+}
+
 static bool http_hdr_is(const char *line, size_t n, const char *name)
 {
 	size_t k = strlen(name);
@@ -202,8 +221,10 @@ static size_t http_on_header(char *line, size_t size, size_t nitems, void *ud)
 		     p < line + n && *p >= '0' && *p <= '9'; p++)
 			r->status = r->status * 10 + (*p - '0');
 		r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
-		r->retry_after[0] = '\0';
+		r->retry_after[0] = r->link[0] = '\0';
 		r->oci_subject = false;
+	} else if (http_hdr_is(line, n, "link")) {
+		http_link_next(r, line + 5, n - 5);
 	} else if (http_hdr_is(line, n, "location")) {
 		http_hdr_value(r->location, sizeof(r->location), line + 9,
 			       n - 9, NULL);
@@ -292,6 +313,14 @@ static size_t http_on_body(char *data, size_t size, size_t nitems, void *ud)
 			return 0;
 		if (r->resp_hash != NULL)
 			ae_sha256_update(r->resp_hash, data, n);
+	} else if (r->resp != NULL && r->resp_cut_ok &&
+		   r->resp->len + n > r->resp->max) {
+		/* a listing read up to its cap: keep what fits, stop */
+		size_t fit = r->resp->max - r->resp->len;
+		if (fit > 0 && ae_buf_put(r->resp, data, fit, NULL) < 0)
+			r->resp_over = true;
+		r->resp_cut = true;
+		return 0;
 	} else if (r->resp != NULL) {
 		if (ae_buf_put(r->resp, data, n, NULL) < 0) {
 			r->resp_over = true;
@@ -350,25 +379,26 @@ static int http_on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 	return 0;
 }
 
-/* Sets the options every request shares: protocols, TLS, timeouts. */
+/* Sets the options every request shares: the target as the URL policy
+ * wants it (evidence/core/http.h: its scheme only, no redirect followed by
+ * libcurl, no proxy for loopback, the request's time limit cut to the
+ * operation's deadline), TLS, the error buffer. */
 static int http_setup_common(oci_client *c, const oci_req *r, CURL *h,
 			     ae_err *err)
 {
-	const char *protos =
-		(c->plain_http || r->token_req) ? "http,https" : "https";
 	CURLcode cc = CURLE_OK;
+	uint64_t expected = r->expected;
+	int rc;
 
+	if (expected == 0 && r->has_body)
+		expected = r->body_len - r->body_start;
 	c->errbuf[0] = '\0';
+	rc = ae_http_target(h, &r->target, c->deadline, expected, err);
+	if (rc < 0)
+		return rc;
 	cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
-	cc |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
-	cc |= curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
 	cc |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	cc |= curl_easy_setopt(h, CURLOPT_USERAGENT, HTTP_UA);
-	cc |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
-			       (long)OCI_CONNECT_TIMEOUT);
-	cc |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	cc |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
-			       (long)OCI_STALL_SECONDS);
 	if (c->ca_file != NULL)
 		cc |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
 	if (c->insecure_tls) {
@@ -464,12 +494,42 @@ oom:
 	return ae_fail(err, AE_ERR, "out of memory");
 }
 
+/* Words a transfer failure (issue 20 items 2, 3): DNS, refused and
+ * broken connections and timeouts are transient and name the host; TLS
+ * spoken to a plain-HTTP registry and an untrusted certificate say which
+ * flag fixes them; the operation's deadline passing says so. */
+static int http_transfer_fail(oci_client *c, const oci_req *r, CURLcode cc,
+			      ae_err *err)
+{
+	char host[AE_URL_HOST_MAX + 8];
+	ae_http_fault f = ae_http_fault_of(cc, c->errbuf);
+
+	snprintf(host, sizeof(host), "%s:%u", r->target.host, r->target.port);
+	if (f == AE_HTTP_FAULT_TIMEOUT && c->deadline.at_ms != 0 &&
+	    ae_deadline_left_ms(c->deadline) == 0)
+		return ae_fail(err, AE_ETRANSIENT,
+			       "the time limit passed while waiting for the "
+			       "registry at %s (transient)",
+			       host);
+	if (f == AE_HTTP_FAULT_PLAIN)
+		return ae_fail(err, AE_EINVAL,
+			       "the registry at %s answered plain HTTP: use "
+			       "--registry-plain-http (loopback only) or fix "
+			       "its TLS",
+			       host);
+	if (f == AE_HTTP_FAULT_CERT)
+		return ae_fail(err, AE_EINVAL,
+			       "the TLS certificate of the registry at %s is "
+			       "not trusted (%s): pass its CA with "
+			       "--registry-ca-file FILE",
+			       host, c->errbuf[0] ? c->errbuf : "-");
+	return ae_http_fail(err, cc, c->errbuf, "registry", host);
+}
+
 /* Maps a libcurl failure: transport faults are transient, the rest (TLS
  * verification, protocol refusals) are not. */
 static int http_curl_fail(oci_client *c, oci_req *r, CURLcode cc, ae_err *err)
 {
-	const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc);
-
 	if (r->resp_over)
 		return ae_fail(err, AE_ETOOBIG,
 			       "response body over its cap of %llu bytes",
@@ -483,22 +543,7 @@ static int http_curl_fail(oci_client *c, oci_req *r, CURLcode cc, ae_err *err)
 	if (r->io_errno != 0)
 		return ae_fail(err, AE_EIO, "local I/O during transfer: %s",
 			       strerror(r->io_errno));
-	switch (cc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_GOT_NOTHING:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-	case CURLE_SEND_FAIL_REWIND: /* the connection died mid-body: the
-					upload restarts from a new session */
-		return ae_fail(err, AE_ETRANSIENT, "%s", why);
-	default:
-		return ae_fail(err, AE_EINVAL, "%s", why);
-	}
+	return http_transfer_fail(c, r, cc, err);
 }
 
 /* Performs one exchange; 0 with r->status, or a failure code. */
@@ -515,7 +560,6 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 		rc = http_headers(&hdrs, c, r, err);
 	if (rc < 0)
 		return rc;
-	cc |= curl_easy_setopt(h, CURLOPT_URL, r->url);
 	cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	cc |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header);
 	cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
@@ -524,13 +568,14 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 	cc |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	cc |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress);
 	cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, r);
-	if (r->follow) /* curl keeps credentials to the first host only */
-		cc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	if (r->resp_fd >= 0)
 		cc |= curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 				       (curl_off_t)r->resp_max);
+	/* a hint only: libcurl 7.88 refuses a new size on a handle whose
+	 * last transfer failed (a DNS failure made every retry "curl option
+	 * refused", issue 20 item 2), and the default size works */
 	if (r->resp_fd >= 0 && r->resp_max > (uint64_t)HTTP_DOWN_BUF)
-		cc |= curl_easy_setopt(h, CURLOPT_BUFFERSIZE, HTTP_DOWN_BUF);
+		(void)curl_easy_setopt(h, CURLOPT_BUFFERSIZE, HTTP_DOWN_BUF);
 	if ((c->send_basic || r->token_req) && c->creds.user != NULL &&
 	    !r->foreign) {
 		cc |= curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
@@ -555,6 +600,8 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 			  &r->content_length);
 	if (cc == CURLE_FILESIZE_EXCEEDED)
 		r->resp_over = true;
+	if (cc == CURLE_WRITE_ERROR && r->resp_cut && !r->resp_over)
+		cc = CURLE_OK; /* we stopped reading, by design */
 	c->last_status = 0;
 	if (cc != CURLE_OK)
 		return http_curl_fail(c, r, cc, err);
@@ -636,21 +683,34 @@ static int http_token_take(oci_client *c, const ae_buf *body, ae_err *err)
 	return c->bearer ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
-/* Builds the token URL: realm?service=..&scope=.. (oci.md §4.2). A plain
- * HTTP realm is accepted only on loopback: credentials go to it. */
+/* The URL policy for the token realm (issue 23 item 2): https, or plain
+ * http to loopback -- and then, when credentials go along, only for a
+ * registry that is itself plain-http loopback; never userinfo. Judged on
+ * the realm as libcurl parses it, not on its text. */
+static int http_token_policy(ae_url *out, const oci_client *c, const char *url,
+			     ae_err *err)
+{
+	unsigned flags = AE_URL_PLAIN_LOOPBACK;
+
+	if (c->creds.user != NULL)
+		flags |= AE_URL_SECRET;
+	return ae_url_check(out, url, NULL, &c->origin, flags, "token realm",
+			    err);
+}
+
+/* Builds the token URL: realm?service=..&scope=.. (oci.md §4.2), the
+ * realm judged by http_token_policy first. */
 static int http_token_url(ae_buf *url, oci_client *c, const oci_challenge *ch,
 			  ae_err *err)
 {
 	char scope[1400];
 	char *svc = NULL;
+	ae_url realm;
 	int rc;
 
-	if (strncmp(ch->realm, "https://", 8) != 0 &&
-	    !(strncmp(ch->realm, "http://", 7) == 0 &&
-	      http_host_is_loopback(ch->realm + 7)))
-		return ae_fail(err, AE_EAUTH,
-			       "token realm must be https (plain http only "
-			       "on loopback)");
+	rc = http_token_policy(&realm, c, ch->realm, err);
+	if (rc < 0)
+		return rc;
 	http_scope(scope, sizeof(scope), c, ch->scope);
 	rc = ae_buf_printf(url, err, "%s%s", ch->realm,
 			   strchr(ch->realm, '?') ? "&" : "?");
@@ -662,6 +722,26 @@ static int http_token_url(ae_buf *url, oci_client *c, const oci_challenge *ch,
 	}
 	if (rc == 0)
 		rc = http_add_scopes(url, c->curl, scope, err);
+	return rc;
+}
+
+/* Prepares the GET of the token URL: judged again as a whole (the query
+ * we added cannot change the host, but the check is cheap), the registry
+ * credentials as Basic (that is the protocol), never the previous token. */
+static int http_token_req_init(oci_req *r, oci_client *c, const char *url,
+			       ae_err *err)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->client = c;
+	r->method = "GET";
+	r->resp_fd = -1;
+	r->tee_fd = -1;
+	r->token_req = true;
+	rc = http_token_policy(&r->target, c, url, err);
+	if (rc == 0)
+		snprintf(r->url, sizeof(r->url), "%s", r->target.url);
 	return rc;
 }
 
@@ -678,13 +758,10 @@ static int http_token_fetch(oci_client *c, const oci_challenge *ch, ae_err *err)
 		return ae_fail(err, AE_ERR, "out of memory");
 	rc = http_token_url(&url, c, ch, err);
 	if (rc == 0)
-		rc = oci__req_init(r, c, "GET", (const char *)url.data, err);
+		rc = http_token_req_init(r, c, (const char *)url.data, err);
 	if (rc < 0)
 		goto done;
 	r->resp = &body;
-	/* the token server gets the registry credentials (that is the
-	 * protocol), never the previous token */
-	r->token_req = true;
 	rc = oci__send(c, r, true, err);
 	if (rc < 0)
 		goto done;
@@ -788,6 +865,14 @@ int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
 		wait = wait * 3 / 4 +
 		       (wait / 2) * (uint64_t)((rnd[0] << 8) | rnd[1]) / 65535;
 	}
+	if (c->deadline.at_ms != 0 &&
+	    (int64_t)wait >= ae_deadline_left_ms(c->deadline)) {
+		ae_err_clear(err);
+		return ae_fail(err, AE_ETRANSIENT,
+			       "%s; the time limit leaves no room for "
+			       "attempt %u (transient: retry later)",
+			       cause, attempt + 1);
+	}
 	if (*waited_ms + wait > c->budget_ms) {
 		ae_err_clear(err);
 		return ae_fail(err, AE_ETRANSIENT,
@@ -806,9 +891,10 @@ static int http_rewind(oci_req *r, ae_err *err)
 {
 	r->status = 0;
 	r->resp_over = false;
+	r->resp_cut = false;
 	r->io_errno = 0;
 	r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
-	r->retry_after[0] = '\0';
+	r->retry_after[0] = r->link[0] = '\0';
 	r->www_auth_big = false;
 	r->body_off = r->body_start;
 	if (r->got > 0 && r->tee_fd >= 0) { /* the tee cannot be rewound */
@@ -832,6 +918,34 @@ static int http_rewind(oci_req *r, ae_err *err)
 	return 0;
 }
 
+/* True iff `status` is a redirect we may follow (blob GETs only). */
+static bool http_is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 ||
+	       status == 307 || status == 308;
+}
+
+/* Follows a redirect of a blob GET by hand (issue 23 item 7): at most
+ * AE_HTTP_MAX_REDIRS hops, each target resolved against the URL that
+ * answered and judged by the registry's URL policy (https only, or plain
+ * http to loopback with --registry-plain-http, no userinfo), credentials
+ * only to the registry's own origin. */
+static int http_redirect(oci_client *c, oci_req *r, ae_err *err)
+{
+	ae_url from = r->target;
+
+	if (r->location[0] == '\0')
+		return ae_fail(err, AE_EINVAL,
+			       "registry answered HTTP %ld without Location",
+			       r->status);
+	if (++r->hops > AE_HTTP_MAX_REDIRS)
+		return ae_fail(err, AE_EINVAL,
+			       "more than %d redirects for one blob: refused",
+			       AE_HTTP_MAX_REDIRS);
+	return http_req_target(r, c, r->location, &from, "redirect target",
+			       err);
+}
+
 int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 {
 	bool authed = false;
@@ -844,6 +958,12 @@ int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 		rc = http_rewind(r, err);
 		if (rc == 0)
 			rc = http_once(c, r, err);
+		if (rc == 0 && r->follow && http_is_redirect(r->status)) {
+			rc = http_redirect(c, r, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (rc == 0 && r->status == 401 && r->body_hash != NULL)
 			/* the hash already holds the body: restart the upload
 			 * (its POST will authenticate) rather than re-send */
@@ -864,7 +984,8 @@ int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 		if (rc != AE_ETRANSIENT &&
 		    !(rc == 0 && oci__status_transient(r->status)))
 			return rc;
-		if (!retry)
+		if (!retry || (c->deadline.at_ms != 0 &&
+			       ae_deadline_left_ms(c->deadline) == 0))
 			return rc;
 		if (rc == 0)
 			snprintf(why, sizeof(why), "registry answered HTTP %ld",

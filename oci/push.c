@@ -66,29 +66,25 @@ static int push_blob_exists(bool *present_out, oci_client *c, const push_src *s,
 	}
 }
 
-/* Turns a Location header into an absolute URL on our registry. A
- * Location on another origin is used without credentials. */
+/* Turns a Location header into an absolute URL, resolved against the
+ * registry and judged by its URL policy (oci__req_init does it again);
+ * a Location on another origin is used without credentials. */
 static int push_location(char *out, size_t outsz, bool *foreign_out,
 			 const oci_client *c, const char *loc, ae_err *err)
 {
-	int n;
-	size_t bl = strlen(c->base);
+	ae_url u;
+	int rc;
 
 	*foreign_out = false;
-	if (loc[0] == '/') {
-		n = snprintf(out, outsz, "%s%s", c->base, loc);
-	} else if (strncmp(loc, "https://", 8) == 0 ||
-		   strncmp(loc, "http://", 7) == 0) {
-		*foreign_out = strncmp(loc, c->base, bl) != 0 ||
-			       (loc[bl] != '/' && loc[bl] != '\0');
-		n = snprintf(out, outsz, "%s", loc);
-	} else {
-		return ae_fail(err, AE_EINVAL,
-			       "registry sent an upload Location that is not "
-			       "a URL");
-	}
-	if (n < 0 || (size_t)n >= outsz)
+	rc = ae_url_check(&u, loc, &c->origin, &c->origin,
+			  c->plain_http ? AE_URL_PLAIN_LOOPBACK : 0,
+			  "upload Location", err);
+	if (rc < 0)
+		return rc;
+	if (strlen(u.url) >= outsz)
 		return ae_fail(err, AE_ETOOBIG, "upload Location too long");
+	snprintf(out, outsz, "%s", u.url);
+	*foreign_out = !ae_url_same_origin(&u, &c->origin);
 	return 0;
 }
 

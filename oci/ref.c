@@ -138,6 +138,51 @@ bool oci_tag_is_valid(const char *tag)
 	return true;
 }
 
+/* True iff `s` is a recipe name a tag may carry: [a-z0-9] runs joined by
+ * one '.', '_' or '-', at most OCI_TAG_RECIPE_MAX bytes (the names emit
+ * derives from criteria; a tag is public, so nothing else goes in). */
+static bool ref_recipe_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > OCI_TAG_RECIPE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		bool alnum =
+			(ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+		bool sep = ch == '.' || ch == '_' || ch == '-';
+		if (!alnum && !(sep && i > 0 && i + 1 < n && s[i + 1] != '.' &&
+				s[i + 1] != '_' && s[i + 1] != '-'))
+			return false;
+	}
+	return true;
+}
+
+int oci_tag_derive(char out[129], const char *recipe,
+		   const char *artifact_digest, ae_err *err)
+{
+	char r[AE_REPR_BUF];
+
+	out[0] = '\0';
+	AE_ASSERT_ARG(recipe != NULL && artifact_digest != NULL, err);
+	if (!ae_digest_is_valid(artifact_digest))
+		return ae_fail(err, AE_EINVAL,
+			       "artifact digest %s is not sha256:<64 hex>",
+			       ae_repr(r, sizeof(r), artifact_digest,
+				       strlen(artifact_digest)));
+	if (!ref_recipe_ok(recipe))
+		return ae_fail(err, AE_EINVAL,
+			       "recipe name %s cannot be part of a tag "
+			       "([a-z0-9] runs joined by '.', '_' or '-', at "
+			       "most %d bytes): name the tag in the reference",
+			       ae_repr(r, sizeof(r), recipe, strlen(recipe)),
+			       OCI_TAG_RECIPE_MAX);
+	snprintf(out, 129, "%s-%.*s", recipe, OCI_TAG_DIGEST_HEX,
+		 artifact_digest + 7);
+	return 0;
+}
+
 /* Splits `name` (no tag/digest) into registry and repository. */
 static int ref_split_name(oci_ref *out, const char *name, ae_err *err)
 {

@@ -226,6 +226,67 @@ void ae_re_free(ae_re *re);
  * overlong form, no surrogate, nothing past U+10FFFF). Cannot fail. */
 bool ae_utf8_valid(const char *s, size_t len);
 
+/* ---- a set of strings (evidence/core/strset.c) ---- */
+
+/* Borrowed strings (each must outlive the set), for duplicate checks in
+ * linear time: open addressing under a keyed hash (SipHash-1-3, a key per
+ * process), so hostile input cannot make lookups collide. Plain data:
+ * initialise with AE_STRSET_INIT, free with ae_strset_dispose. */
+typedef struct ae_strset {
+	const char **slot;
+	size_t cap; /* slots, a power of two, or 0 */
+	size_t n;   /* strings held */
+} ae_strset;
+
+#define AE_STRSET_INIT                                                         \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
+
+/* Adds `s` (borrowed). Returns 1 when added, 0 when an equal string was
+ * already there, AE_ERR on out of memory (the set unchanged). */
+int ae_strset_add(ae_strset *set, const char *s, ae_err *err);
+/* True iff an equal string is in the set. Cannot fail. */
+bool ae_strset_has(const ae_strset *set, const char *s);
+/* Frees the table (not the strings) and empties the set. Cannot fail. */
+void ae_strset_dispose(ae_strset *set);
+/* Appends the NUL-terminated text `s` (from outside: an identity, an
+ * issuer, a path, a name a registry or a bundle supplied) escaped for one
+ * line of human output: printable ASCII kept, backslash and every other
+ * byte (control, DEL, non-ASCII) as \xNN, so that no value can end the
+ * line, start a CI workflow command ("::error") or steer a terminal. The
+ * one escape of every human-readable report (issue 25). AE_ETOOBIG (`b`
+ * emptied) past the buffer's cap. */
+int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
+
+/* ---- deadlines (evidence/core/http.c) ---- */
+
+/* A command's --timeout, a pointer's --fetch-timeout: one instant shared
+ * by every request of the operation (evidence/core/http.h applies it). */
+
+/* An instant on CLOCK_MONOTONIC in milliseconds; 0 means none. */
+typedef struct ae_deadline {
+	int64_t at_ms;
+} ae_deadline;
+
+#define AE_DEADLINE_NONE                                                       \
+	{                                                                      \
+		0                                                              \
+	}
+
+/* Milliseconds on CLOCK_MONOTONIC. Cannot fail. */
+int64_t ae_clock_ms(void);
+
+/* The deadline `ms` from now; 0 gives none. Cannot fail. */
+ae_deadline ae_deadline_in(uint64_t ms);
+
+/* The earlier of two deadlines (none counts as never). Cannot fail. */
+ae_deadline ae_deadline_min(ae_deadline a, ae_deadline b);
+
+/* Milliseconds left: INT64_MAX without a deadline, 0 once passed. Cannot
+ * fail. */
+int64_t ae_deadline_left_ms(ae_deadline d);
+
 /* ---- strict YAML (libyaml events into a small tree) ---- */
 
 /* A parsed YAML node. Plain result data, so the struct is transparent; the

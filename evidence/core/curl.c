@@ -5,8 +5,9 @@
  * and relocated at startup whether or not the command touches the network:
  * 3.4 ms of CPU per process on the reference machine, a third of what a
  * `sigstore verify-bundle` costs. So the tool does not link libcurl; this
- * file defines the twelve curl_* functions oci/ and evidence/ call, and the
- * first call dlopen()s libcurl.so.4 and forwards to it. Call sites are
+ * file defines the sixteen curl_* functions oci/ and evidence/ call
+ * (the URL API among them: evidence/core/http.c judges every URL with it), and
+ * the first call dlopen()s libcurl.so.4 and forwards to it. Call sites are
  * plain libcurl code. Offline commands never load it.
  *
  * The two variadic calls forward their one argument by the type libcurl's
@@ -37,6 +38,10 @@ static struct {
 	void (*free)(void *);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
+	CURLU *(*url)(void);
+	void (*url_cleanup)(CURLU *);
+	CURLUcode (*url_set)(CURLU *, CURLUPart, const char *, unsigned int);
+	CURLUcode (*url_get)(CURLU *, CURLUPart, char **, unsigned int);
 	int ok;
 } lc;
 
@@ -70,6 +75,10 @@ static void lc_load(void)
 	LC_SYM(h, free, "curl_free");
 	LC_SYM(h, slist_append, "curl_slist_append");
 	LC_SYM(h, slist_free_all, "curl_slist_free_all");
+	LC_SYM(h, url, "curl_url");
+	LC_SYM(h, url_cleanup, "curl_url_cleanup");
+	LC_SYM(h, url_set, "curl_url_set");
+	LC_SYM(h, url_get, "curl_url_get");
 	lc.ok = ok; /* the handle stays open for the process */
 }
 
@@ -170,4 +179,31 @@ void curl_slist_free_all(struct curl_slist *l)
 {
 	if (l != NULL && lc_ready())
 		lc.slist_free_all(l);
+}
+
+CURLU *curl_url(void)
+{
+	return lc_ready() ? lc.url() : NULL;
+}
+
+void curl_url_cleanup(CURLU *u)
+{
+	if (u != NULL && lc_ready())
+		lc.url_cleanup(u);
+}
+
+CURLUcode curl_url_set(CURLU *u, CURLUPart what, const char *part,
+		       unsigned int flags)
+{
+	return lc_ready() ? lc.url_set(u, what, part, flags)
+			  : CURLUE_OUT_OF_MEMORY;
+}
+
+CURLUcode curl_url_get(CURLU *u, CURLUPart what, char **part,
+		       unsigned int flags)
+{
+	if (part != NULL)
+		*part = NULL;
+	return lc_ready() ? lc.url_get(u, what, part, flags)
+			  : CURLUE_OUT_OF_MEMORY;
 }

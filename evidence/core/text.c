@@ -1,4 +1,5 @@
-/* evidence/core/text.c -- checks on names and text from outside */
+/* evidence/core/text.c -- checks on names and text from outside, and the
+ * one escape for showing it to a human */
 #include "evidence/core/ae.h"
 
 #include <string.h>
@@ -23,4 +24,23 @@ bool ae_path_element_is_plain(const char *s)
 bool ae_has_nul(const void *data, size_t len)
 {
 	return len > 0 && memchr(data, '\0', len) != NULL;
+}
+
+int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = {'\\', 'x', 0, 0};
+	int rc = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0;
+	     p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+			rc = ae_buf_put(b, p, 1, err);
+			continue;
+		}
+		e[2] = hex[*p >> 4];
+		e[3] = hex[*p & 15];
+		rc = ae_buf_put(b, e, sizeof(e), err);
+	}
+	return rc;
 }

@@ -18,9 +18,14 @@
 #include <string.h>
 #include <yaml.h>
 
+/* Maps up to this many keys are checked for a duplicate by a scan; longer
+ * ones get a set (ae_strset), so the check stays linear (issue 24). */
+#define YAML_KEYSET_MIN 16
+
 typedef struct yaml_builder {
 	ae_yaml_node *stack[AE_YAML_MAX_DEPTH + 1];
 	char *pending_key[AE_YAML_MAX_DEPTH + 1]; /* map awaiting its value */
+	ae_strset keys[AE_YAML_MAX_DEPTH + 1];	  /* keys of a long open map */
 	size_t depth;
 	size_t nodes;
 	ae_yaml_node *root;
@@ -66,24 +71,37 @@ bool ae_yaml_is_null(const ae_yaml_node *node)
 	       strcmp(node->scalar, "NULL") == 0;
 }
 
+/* True iff a node holding `n` entries has no room for one more: arrays
+ * grow 4, 8, 16, ... (as yaml_simple.c's), so building a long mapping is
+ * not a realloc per key -- which is quadratic where realloc copies (issue
+ * 24: 99,000 keys). Cannot fail. */
+static bool yaml_full(size_t n)
+{
+	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
 /* Appends `child` (and its key, for maps) to `parent`; takes both. */
 static int yaml_attach(ae_yaml_node *parent, char *key, ae_yaml_node *child,
 		       ae_err *err)
 {
+	size_t want = parent->n < 4 ? 4 : parent->n * 2;
 	ae_yaml_node **items;
 	char **keys;
 
-	items = realloc(parent->items, (parent->n + 1) * sizeof(*items));
-	if (items == NULL)
-		goto oom;
-	parent->items = items;
-	if (parent->kind == AE_YAML_MAP) {
-		keys = realloc(parent->keys, (parent->n + 1) * sizeof(*keys));
-		if (keys == NULL)
+	if (yaml_full(parent->n)) {
+		items = realloc(parent->items, want * sizeof(*items));
+		if (items == NULL)
 			goto oom;
-		parent->keys = keys;
-		parent->keys[parent->n] = key;
+		parent->items = items;
+		if (parent->kind == AE_YAML_MAP) {
+			keys = realloc(parent->keys, want * sizeof(*keys));
+			if (keys == NULL)
+				goto oom;
+			parent->keys = keys;
+		}
 	}
+	if (parent->kind == AE_YAML_MAP)
+		parent->keys[parent->n] = key;
 	parent->items[parent->n++] = child;
 	return 0;
 oom:
@@ -103,12 +121,33 @@ ae_yaml_node *ae_yaml_node_new(ae_yaml_kind kind, size_t line)
 	return n;
 }
 
+/* Whether `key` repeats a key of `map` (open at `level`): 1 it does, 0 it
+ * is new (and now recorded), AE_ERR out of memory. Linear over a document:
+ * short maps are scanned, long ones keep their keys in a set. */
+static int yaml_key_repeats(yaml_builder *b, size_t level,
+			    const ae_yaml_node *map, const char *key,
+			    ae_err *err)
+{
+	ae_strset *set = &b->keys[level];
+	int rc;
+
+	if (map->n < YAML_KEYSET_MIN)
+		return ae_yaml_map_get(map, key) != NULL;
+	for (size_t i = set->n; i < map->n; i++) {
+		rc = ae_strset_add(set, map->keys[i], err);
+		if (rc < 0)
+			return rc;
+	}
+	return ae_strset_has(set, key);
+}
+
 /* Places a finished node: as the root, as a map key or value, or as a
  * sequence item. Takes `node`. */
 static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
 {
 	ae_yaml_node *parent;
 	char *key;
+	int rc;
 
 	if (b->depth == 0) {
 		b->root = node;
@@ -135,13 +174,18 @@ static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
 				       "line %zu: empty (null) mapping key",
 				       line);
 		}
-		if (ae_yaml_map_get(parent, node->scalar) != NULL) {
+		rc = yaml_key_repeats(b, b->depth - 1, parent, node->scalar,
+				      err);
+		if (rc != 0) {
 			char r[AE_REPR_BUF];
-			int rc = ae_fail(err, AE_EINVAL,
-					 "line %zu: duplicate key %s",
-					 node->line,
-					 ae_repr(r, sizeof(r), node->scalar,
-						 node->scalar_len));
+			if (rc < 0) {
+				ae_yaml_free(node);
+				return rc;
+			}
+			rc = ae_fail(err, AE_EINVAL,
+				     "line %zu: duplicate key %s", node->line,
+				     ae_repr(r, sizeof(r), node->scalar,
+					     node->scalar_len));
 			ae_yaml_free(node);
 			return rc;
 		}
@@ -184,6 +228,7 @@ static int yaml_event(yaml_builder *b, const yaml_event_t *ev, ae_err *err)
 	case YAML_MAPPING_END_EVENT:
 		n = b->stack[--b->depth];
 		b->stack[b->depth] = NULL;
+		ae_strset_dispose(&b->keys[b->depth]);
 		return yaml_place(b, n, err);
 	default:
 		return ae_fail(err, AE_EINVAL,
@@ -253,6 +298,7 @@ static void yaml_builder_dispose(yaml_builder *b)
 		b->depth--;
 		free(b->pending_key[b->depth]);
 		ae_yaml_free(b->stack[b->depth]);
+		ae_strset_dispose(&b->keys[b->depth]);
 	}
 	ae_yaml_free(b->root);
 	b->root = NULL;

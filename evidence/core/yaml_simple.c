@@ -229,9 +229,28 @@ static int simple_nested(ae_yaml_node **out, simple *y, size_t col, int depth)
 	return simple_map(out, y, y->indent, depth + 1);
 }
 
+/* Maps up to this many keys are checked for a duplicate by a scan; longer
+ * ones keep their keys in `seen`, so the check stays linear (issue 24). */
+#define SIMPLE_KEYSET_MIN 16
+
+/* True iff `key` repeats a key of `map`; -1 out of memory. */
+static int simple_key_repeats(const ae_yaml_node *map, ae_strset *seen,
+			      const char *key)
+{
+	if (map->n < SIMPLE_KEYSET_MIN)
+		return ae_yaml_map_get(map, key) != NULL;
+	for (size_t i = seen->n; i < map->n; i++) {
+		if (ae_strset_add(seen, map->keys[i], NULL) < 0)
+			return -1;
+	}
+	return ae_strset_has(seen, key);
+}
+
 /* Adds the entry `key: value` / `key:` that starts the current text to
- * `map` (keys at column `col`). */
-static int simple_entry(ae_yaml_node *map, simple *y, size_t col, int depth)
+ * `map` (keys at column `col`; `seen` the set of its keys once it is
+ * long). */
+static int simple_entry(ae_yaml_node *map, ae_strset *seen, simple *y,
+			size_t col, int depth)
 {
 	size_t k = simple_key_len(y->text, y->len);
 	ae_yaml_node *value = NULL;
@@ -245,9 +264,10 @@ static int simple_entry(ae_yaml_node *map, simple *y, size_t col, int depth)
 	key = strndup(y->text, k);
 	if (key == NULL)
 		return AE_ERR;
-	if (ae_yaml_map_get(map, key) != NULL) {
+	rc = simple_key_repeats(map, seen, key);
+	if (rc != 0) {
 		free(key); /* libyaml's path names the duplicate */
-		return DECLINE;
+		return rc < 0 ? AE_ERR : DECLINE;
 	}
 	y->nodes++; /* the key; a nested value counts itself */
 	if (k + 1 < y->len) {
@@ -270,6 +290,7 @@ static int simple_entry(ae_yaml_node *map, simple *y, size_t col, int depth)
 static int simple_map(ae_yaml_node **out, simple *y, size_t col, int depth)
 {
 	ae_yaml_node *map = NULL;
+	ae_strset seen = AE_STRSET_INIT;
 	int rc = OK;
 
 	*out = NULL;
@@ -283,8 +304,9 @@ static int simple_map(ae_yaml_node **out, simple *y, size_t col, int depth)
 		if (y->indent > col || simple_is_item(y))
 			rc = DECLINE;
 		else
-			rc = simple_entry(map, y, col, depth);
+			rc = simple_entry(map, &seen, y, col, depth);
 	}
+	ae_strset_dispose(&seen);
 	if (rc != OK) {
 		ae_yaml_free(map);
 		return rc;

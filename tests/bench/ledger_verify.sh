@@ -34,7 +34,7 @@ cache=$data/cache
 emit_one() {
 	local i=$1 who=s$(($1 % 10)) out=$data/work/$1 now tok ref rel
 	now=$(date +%s)
-	tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"sub\":\"$who\",\"email\":\"$who@example.test\",\"exp\":$((now + 3600))}")
+	tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$who\",\"email\":\"$who@example.test\",\"exp\":$((now + 3600))}")
 	signed_ctrf "$SE_EX/ctrf" "$out.ctrf" "$i" || return 1
 	SOURCE_DATE_EPOCH=$((1763650000 + i)) "$AE_BIN" emit --recipe "$SE_EX/recipe.yaml" \
 		--snapshot "$SE_EX/snapshot.yaml" --ctrf "$out.ctrf" -o "$out" --sign \

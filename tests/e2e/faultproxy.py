@@ -16,14 +16,28 @@ status, fault], ...]}. A rule: {"method": "PATCH"|..., "path": substring,
     reset    read part of the request body, then RST the connection
     corrupt  forward, but flip one byte of the response body
     cut      forward, send half the response body, then close
+    respond  answer {"status": N, "headers": {...}, "body": TEXT} without
+             forwarding (a challenge, a redirect, a forged index); "$HOST"
+             in a header or the body becomes the proxy's own host:port
+    drip     forward, then send the response body at "rate" bytes/s
+    stall    read the request, then say nothing for "seconds" (default
+             600) and close
+
+    --bind ADDR  listen on ADDR (127.0.0.2 plays "another host")
+    --tls CERT KEY  speak HTTPS
+    --sink       no upstream: answer every request 200 {"token": "sink"}
+                 and log it, fault "auth" when it carried Authorization
+                 (a stand-in for a host that must never see a credential)
 """
 import argparse
 import http.client
 import json
 import socket
+import ssl
 import struct
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
@@ -54,9 +68,13 @@ def pick(method, path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--upstream", required=True)
+    ap.add_argument("--upstream", default="")
+    ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--sink", action="store_true")
     args = ap.parse_args()
-    up_host, up_port = args.upstream.rsplit(":", 1)
+    up_host, _, up_port = args.upstream.rpartition(":")
+    me = "%s:%d" % (args.bind, args.port)
 
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -85,12 +103,57 @@ def main():
             with LOCK:
                 LOG.append([self.command, self.path, status, fault])
 
+        def sink(self, n):
+            self.rfile.read(n)
+            body = b'{"token": "sink", "access_token": "sink"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self.record(200, "auth" if self.headers.get("Authorization") else "-")
+
+        def respond(self, rule, n):
+            self.rfile.read(n)
+            st = rule.get("status", 200)
+            body = rule.get("body", "").replace("$HOST", me).encode()
+            self.send_response(st)
+            for k, v in rule.get("headers", {}).items():
+                self.send_header(k, v.replace("$HOST", me))
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self.record(st, "respond")
+
+        def drip(self, data, rate):
+            step = max(1, int(rate))
+            for i in range(0, len(data), step):
+                try:
+                    self.wfile.write(data[i:i + step])
+                    self.wfile.flush()
+                except OSError:
+                    return False
+                time.sleep(1.0)
+            return True
+
         def handle_any(self):
             if self.path.startswith("/_fault/"):
                 return self.control()
             n = int(self.headers.get("Content-Length") or 0)
+            if args.sink:
+                return self.sink(n)
             rule = pick(self.command, self.path)
             act = rule["action"] if rule else None
+            if act == "respond":
+                return self.respond(rule, n)
+            if act == "stall":
+                self.rfile.read(n)
+                self.record(0, "stall")
+                time.sleep(rule.get("seconds", 600))
+                self.close_connection = True
+                return None
             if act == "status":
                 self.rfile.read(n)
                 st = rule.get("status", 503)
@@ -140,6 +203,12 @@ def main():
             self.send_header("Content-Length", resp.getheader("Content-Length", "0")
                              if self.command == "HEAD" else str(len(data)))
             self.end_headers()
+            if self.command != "HEAD" and act == "drip":
+                self.record(resp.status, "drip")
+                if not self.drip(data, rule.get("rate", 2)):
+                    self.record(0, "drip-closed-by-client")
+                up.close()
+                return None
             if self.command != "HEAD":
                 self.wfile.write(data[: len(data) // 2] if act == "cut" else data)
             up.close()
@@ -153,7 +222,12 @@ def main():
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
     ThreadingHTTPServer.daemon_threads = True
-    ThreadingHTTPServer(("127.0.0.1", args.port), H).serve_forever()
+    srv = ThreadingHTTPServer((args.bind, args.port), H)
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    srv.serve_forever()
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ signed_emit() {
 	local name=$1 email=$2 ctrf=$3 root=$4 recipe=${5:-} out now tok rel ref
 	out=$T_WORK/emit-$name-$RANDOM
 	now=$(date +%s)
-	tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"sub\":\"$email\",\"email\":\"$email\",\"exp\":$((now + 900))}")
+	tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$email\",\"email\":\"$email\",\"exp\":$((now + 900))}")
 	# Sign offline against the reference, then push the same bytes (the
 	# artifact digest is known before any network I/O, SPEC §3).
 	run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" --snapshot "$SE_EX/snapshot.yaml" \

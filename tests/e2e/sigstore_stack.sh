@@ -71,5 +71,5 @@ jwt_unsigned() {
 }
 
 stack_token() {
-	jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + ${2:-600}))}"
+	jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"aud\":\"sigstore\",\"sub\":\"u-1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + ${2:-600}))}"
 }

@@ -16,6 +16,10 @@ TR=$STACK_DIR/trusted_root.json
 SC=$STACK_DIR/signing_config.json
 TOKEN=$(stack_token alice@example.test)
 rep() { jq -r "$1" "$T_OUT"; }
+tag_digest() { # REPO TAG: the digest the registry names for the tag
+	curl -sI "http://$REG_HOST/v2/$1/manifests/$2" -H 'Accept: application/vnd.oci.image.manifest.v1+json' |
+		tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p'
+}
 row() { # STEP KEY VALUE-RE what
 	if jq -e --arg n "$1" --arg k "$2" --arg v "$3" \
 		'.steps[] | select(.name==$n) | .subRows[]? | select(.key==$k and (.value|test($v)))' \
@@ -35,9 +39,10 @@ expect_out 'copy to: +recipes/evidence/h100-eks-ubuntu-training/[0-9a-f]{32}/sha
 SB=$W/out/summary-bundle
 [ -s "$SB/attestation.intoto.jsonl" ] && ok "the Sigstore bundle is written" || bad "the Sigstore bundle is written"
 grep -q 'identity: alice@example.test' "$W/out/pointer.yaml" && ok "the pointer names the signer" || bad "the pointer names the signer"
-grep -q 'oci: localhost:5000/acme/evidence:h100-eks-ubuntu-training-[0-9a-f]\{12\}' "$W/out/pointer.yaml" && ok "the pointer names the tagged reference" || bad "the pointer names the tagged reference"
 subj=$(jq -r '.dsseEnvelope.payload' "$SB/attestation.intoto.jsonl" | base64 -d | jq -r '.subject[0].name + " " + .subject[0].digest.sha256')
 pd=$(sed -n 's/.*digest: sha256:\([0-9a-f]*\).*/\1/p' "$W/out/pointer.yaml")
+# one tag rule (issue 24 item 7): the recipe and 32 hex of the artifact digest
+grep -q "oci: localhost:5000/acme/evidence:h100-eks-ubuntu-training-${pd:0:32}\$" "$W/out/pointer.yaml" && ok "the pointer names the tag derived from the artifact digest" || bad "the pointer names the tagged reference" "$(grep oci: "$W/out/pointer.yaml")"
 [ "$subj" = "localhost:5000/acme/evidence $pd" ] && ok "signed subject = repository + artifact digest = pointer digest" || bad "signed subject = repository + artifact digest" "$subj vs $pd"
 
 run verify "$W/out" --trusted-root "$TR" --format json
@@ -105,6 +110,11 @@ if reg_start "$W/reg"; then
 		--identity-token "$TOKEN" --signing-config "$SC" --trusted-root "$TR" --yes
 	expect_rc 0 "emit --sign --push exits 0"
 	pd=$(sed -n 's/.*digest: \(sha256:[0-9a-f]*\).*/\1/p' "$W/pushed/pointer.yaml")
+	# the pointer names the tag actually pushed, and that tag holds this
+	# artifact (issue 20 item 5: `oras pull "$bundle_oci"` gets our bundle)
+	ptag=$(sed -n 's/^ *oci: .*:\([^:]*\)$/\1/p' "$W/pushed/pointer.yaml" | tr -d '"')
+	[ "$ptag" = "h100-eks-ubuntu-training-${pd:7:32}" ] && ok "emit --push: the pointer's tag is derived from the artifact digest" || bad "emit --push: pointer tag" "$ptag"
+	[ "$(tag_digest acme/evidence "$ptag")" = "$pd" ] && ok "the pointer's tag resolves to the pointer's digest" || bad "the pointer's tag resolves to the pointer's digest"
 	mkdir -p "$W/pulled"
 	run pull "$REG_HOST/acme/evidence@$pd" --to "$W/pulled/summary-bundle" --registry-plain-http
 	expect_rc 0 "the pushed bundle pulls by the pointer's digest"
@@ -114,6 +124,49 @@ if reg_start "$W/reg"; then
 	[ "$(rep .signer.identity)" = alice@example.test ] && ok "pulled bundle: signer from the certificate" || bad "pulled bundle: signer from the certificate"
 else
 	bad "registry starts"
+fi
+
+# ---- two signed artifacts of the same inputs get two tags (issue 20 item
+#      5: the tag came from manifest.json, which both share) ----
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+	-o "$W/again" --sign --ref localhost:5000/acme/evidence --identity-token "$TOKEN" \
+	--signing-config "$SC" --trusted-root "$TR" --yes
+t1=$(sed -n 's/^ *oci: //p' "$W/out/pointer.yaml")
+SOURCE_DATE_EPOCH=1763650100 run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" \
+	--ctrf "$EX/ctrf" -o "$W/later" --sign --ref localhost:5000/acme/evidence \
+	--identity-token "$TOKEN" --signing-config "$SC" --trusted-root "$TR" --yes
+expect_rc 0 "the same inputs emitted and signed again, later"
+t2=$(sed -n 's/^ *oci: //p' "$W/later/pointer.yaml")
+cmp -s "$W/out/summary-bundle/manifest.json" "$W/later/summary-bundle/manifest.json" &&
+	ok "both artifacts share manifest.json" || bad "both artifacts share manifest.json"
+[ -n "$t1" ] && [ "$t1" != "$t2" ] && ok "two artifacts of the same inputs get two tags" || bad "two artifacts, two tags" "$t1 / $t2"
+[ "$(sed -n 's/^ *oci: //p' "$W/again/pointer.yaml")" = "$t1" ] && ok "the same artifact gets the same tag" || bad "the same artifact gets the same tag"
+
+# ---- sign --relocate, then push OUT without a tag: the push uses the tag
+#      the relocated pointer names (it used evidence-... before) ----
+if [ -n "${REG_HOST:-}" ]; then
+	cd "$W" || exit 1
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o rel
+	run sign rel --ref "$REG_HOST/acme/evidence" --relocate --identity-token "$TOKEN" \
+		--signing-config "$SC" --trusted-root "$TR" --yes
+	expect_rc 0 "sign --relocate a bundle for the registry"
+	rp=$(ls recipes/evidence/h100-eks-ubuntu-training/*/sha256-*.yaml | head -1)
+	roci=$(sed -n 's/^ *oci: //p' "$W/$rp" | tr -d '"')
+	rdig=$(sed -n 's/^ *digest: //p' "$W/$rp" | tr -d '"')
+	run push "$W/rel" --to "$REG_HOST/acme/evidence" --registry-plain-http --format json
+	expect_rc 0 "push after sign --relocate exits 0"
+	[ "$REG_HOST/acme/evidence:$(jq -r .tag "$T_OUT")" = "$roci" ] && ok "push uses the tag the relocated pointer names" || bad "push uses the pointer's tag" "$(jq -r .tag "$T_OUT") vs $roci"
+	[ "$(tag_digest acme/evidence "${roci##*:}")" = "$rdig" ] && ok "the relocated pointer's bundle.oci resolves to its digest" || bad "the relocated pointer's bundle.oci resolves to its digest"
+	# OUT/pointer.yaml names this artifact: push without a tag uses its tag;
+	# a changed tree is another artifact and gets its own tag
+	run push "$W/pushed" --to "$REG_HOST/acme/evidence" --registry-plain-http --format json
+	[ "$(jq -r .tag "$T_OUT")" = "$ptag" ] && ok "push without a tag uses the tag the pointer names" || bad "push uses the pointer's tag" "$(jq -r .tag "$T_OUT") vs $ptag"
+	cp -r "$W/pushed" "$W/changed" && printf '\n' >>"$W/changed/summary-bundle/bom.cdx.json"
+	run push "$W/changed" --to "$REG_HOST/acme/evidence" --registry-plain-http --format json
+	expect_rc 0 "a changed tree pushes"
+	[ "$(jq -r .tag "$T_OUT")" = "h100-eks-ubuntu-training-$(jq -r .digest "$T_OUT" | cut -c8-39)" ] &&
+		ok "a changed tree gets the tag of its own digest, not the pointer's" || bad "changed tree tag" "$(jq -r .tag "$T_OUT")"
+	rm -rf "$W/recipes"
 fi
 
 # ---- the split leg: emit unsigned, sign later, relocate ----

@@ -16,8 +16,10 @@ fi
 W=$T_WORK
 mkbundle() { # OUT [extra-bytes]
 	mkdir -p "$1/summary-bundle/ctrf"
-	printf 'kind: RecipeResult\nmetadata: {name: h100-eks}\n' >"$1/summary-bundle/recipe.yaml"
+	printf 'kind: RecipeResult\nmetadata: {name: ACME-internal-cluster-7}\n' >"$1/summary-bundle/recipe.yaml"
 	printf '{"schemaVersion":"1.0.0","files":[]}\n' >"$1/summary-bundle/manifest.json"
+	printf '{"predicate":{"recipe":{"name":"h100-eks","digest":"%064d"}}}\n' 0 \
+		>"$1/summary-bundle/statement.intoto.json"
 	printf '{"results":{}}\n' >"$1/summary-bundle/ctrf/deployment.json"
 	[ -n "${2:-}" ] && head -c "$2" /dev/urandom >"$1/summary-bundle/bom.cdx.json"
 	return 0
@@ -35,7 +37,14 @@ run push "$W/out" --to "$R/ev/art" --registry-plain-http --format json
 expect_rc 0 "push to an anonymous registry"
 D=$(jq -r .digest "$T_OUT" 2>/dev/null)
 TAG=$(jq -r .tag "$T_OUT" 2>/dev/null)
-[[ $TAG =~ ^h100-eks-[0-9a-f]{12}$ ]] && ok "the tag is derived as <recipe>-<12 hex>" || bad "derived tag" "$TAG"
+# one tag rule (issue 24 item 7, issue 20 item 5): the recipe name the
+# predicate records and 32 hex of the artifact digest, never recipe.yaml's
+# free-text metadata.name
+[ "$TAG" = "h100-eks-${D:7:32}" ] && ok "the tag is <predicate recipe>-<32 hex of the artifact digest>" || bad "derived tag" "$TAG vs $D"
+[[ $TAG != *ACME* ]] && ok "recipe.yaml's metadata.name never becomes the tag" || bad "free text in the tag" "$TAG"
+[ "$(curl -sI "http://$R/v2/ev/art/manifests/$TAG" -H 'Accept: application/vnd.oci.image.manifest.v1+json' |
+	tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p')" = "$D" ] &&
+	ok "the derived tag resolves to the pushed digest" || bad "the derived tag resolves to the pushed digest"
 [ "$(jq -r .referrer "$T_OUT")" != null ] && ok "the attestation is pushed as a referrer" || bad "referrer pushed"
 
 raw=$(skopeo inspect --tls-verify=false --raw "docker://$R/ev/art@$D" 2>/dev/null)

@@ -16,8 +16,8 @@ SC1_NOTSA=$STACK_DIR/signing_config_notsa.json
 now=$(date +%s)
 EMAIL_TOKEN=$(stack_token alice@example.test)
 GHA_ID='https://github.com/acme/validate/.github/workflows/evidence.yml@refs/heads/main'
-GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"repository\":\"acme/validate\",\"exp\":$((now + 600))}")
-EXPIRED_TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now - 120))}")
+GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"aud\":\"sigstore\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"repository\":\"acme/validate\",\"exp\":$((now + 600))}")
+EXPIRED_TOKEN=$(jwt_unsigned "{\"iss\":\"https://accounts.example.test\",\"aud\":\"sigstore\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now - 120))}")
 
 echo "evidence run $RANDOM" >a.txt
 DIGEST=$(sha256sum a.txt | cut -d' ' -f1)

@@ -2,9 +2,10 @@
  * ev__rekor_answer_parse: arbitrary bytes as a Rekor v1 or v2 answer
  *
  * The first input byte picks the case (bit 0: Rekor v2, bit 1: DSSE), the
- * rest is the answer. The request is fixed (SIG, DIGEST, PAYLOAD below), so
- * the seeds in tests/fuzz/corpus/rekor_answer/ -- real answers of
- * tests/sigstore-stack for exactly these values, made by
+ * rest is the answer; with bit 2 set the rest is instead the Location of a
+ * Rekor 409 (ev__rekor_location_uuid). The request is fixed (SIG, DIGEST,
+ * PAYLOAD below), so the seeds in tests/fuzz/corpus/rekor_answer/ -- real
+ * answers of tests/sigstore-stack for exactly these values, made by
  * tests/fuzz/gen_rekor_seeds.sh -- reach the body and proof checks.
  */
 #include "evidence/internal.h"
@@ -25,6 +26,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	if (data[0] & 4) {
+		char uuid[81], *loc = strndup((const char *)data + 1, size - 1);
+
+		if (loc != NULL && ev__rekor_location_uuid(uuid, loc, &err) == 0 &&
+		    strlen(uuid) != 64 && strlen(uuid) != 80)
+			abort();
+		free(loc);
+		return 0;
+	}
 	req.dsse = (data[0] & 2) != 0;
 	req.sig = SIG;
 	req.sig_len = sizeof(SIG) - 1;

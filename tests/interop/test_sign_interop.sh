@@ -16,13 +16,14 @@ if [ ! -d "$JS/node_modules" ]; then
 	(cd "$JS" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null 2>&1 ||
 		{ bad "npm ci in $JS"; t_end; }
 fi
+HERE=$(cd "$(dirname "$0")" && pwd)
 stack_start "$T_WORK/stack" || t_end
 cd "$T_WORK" || exit 1
 TR=$STACK_DIR/trusted_root.json
 now=$(date +%s)
 EMAIL_TOKEN=$(stack_token alice@example.test)
 GHA_ID='https://github.com/acme/validate/.github/workflows/evidence.yml@refs/heads/main'
-GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"exp\":$((now + 600))}")
+GHA_TOKEN=$(jwt_unsigned "{\"iss\":\"https://token.actions.githubusercontent.com\",\"aud\":\"sigstore\",\"sub\":\"repo:acme/validate:ref:refs/heads/main\",\"job_workflow_ref\":\"acme/validate/.github/workflows/evidence.yml@refs/heads/main\",\"exp\":$((now + 600))}")
 echo "interop $RANDOM" >a.txt
 DIGEST=$(sha256sum a.txt | cut -d' ' -f1)
 printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a.txt","digest":{"sha256":"%s"}}],"predicateType":"https://aicr.dev/validation/v1","predicate":{}}' \
@@ -58,6 +59,19 @@ cross email-dsse-rekor1 "$EMAIL_TOKEN" alice@example.test https://accounts.examp
 cross gha-msg-rekor2 "$GHA_TOKEN" "$GHA_ID" https://token.actions.githubusercontent.com signing_config_rekor2.json
 cross gha-dsse-rekor2 "$GHA_TOKEN" "$GHA_ID" https://token.actions.githubusercontent.com signing_config_rekor2.json --in-toto
 cross gha-dsse-rekor1-tsa "$GHA_TOKEN" "$GHA_ID" https://token.actions.githubusercontent.com signing_config.json --in-toto
+
+# Issue 25 / 17: a gateway loses Rekor's answer after the entry was logged;
+# the entry the retry's 409 names is fetched and goes into the bundle.
+HP=$(free_port)
+setsid python3 "$HERE/../e2e/hostile.py" --port "$HP" --upstream "${STACK_URL#http://}" \
+	</dev/null >"$T_WORK/hostile.log" 2>&1 &
+t_cleanup "kill $!"
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$HP/_hostile/log" && break; sleep 0.1; done
+curl -s -X POST --data-binary '[{"method":"POST","path":"/api/v1/log/entries","action":"status","status":502}]' \
+	"http://127.0.0.1:$HP/_hostile/rules" >/dev/null
+jq --arg u "http://127.0.0.1:$HP" '.rekorTlogUrls[0].url = $u' "$STACK_DIR/signing_config_notsa.json" \
+	>"$STACK_DIR/signing_config_lost.json"
+cross email-msg-rekor1-409 "$EMAIL_TOKEN" alice@example.test https://accounts.example.test signing_config_lost.json
 stack_stop
 
 # The conformance signing tests. The shared assets hold only bundle-verify/;

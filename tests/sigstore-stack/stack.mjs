@@ -12,6 +12,8 @@
 //                              URI https://github.com/<job_workflow_ref>,
 //                              tokens with an email claim -> rfc822Name email,
 //                              else URI <sub>. Issuer in .1.1 and .1.8.
+//                              A claim x_extra_sans adds SAN entries (a
+//                              misbehaving CA, for tests).
 //   (CT)                       @sigstore/mock CT log: real embedded SCTs.
 //   POST /api/v1/log/entries   Rekor v1: our own log, a real RFC 6962 tree that
 //                              grows across entries, ECDSA P-256 SET and
@@ -29,7 +31,10 @@
 //   POST /__fault              fault injection for the next requests, JSON
 //                              {"service":"fulcio|rekor1|rekor2|tsa|gha",
 //                               "fault":"<status>[ra<seconds>]|badchain|noleaf|
-//                               otherkey|detached|badproof|badbody","count":N}
+//                               otherkey|detached|otheridentity|otherissuer|
+//                               ctrlsan|badproof|badbody","count":N}
+//   GET  /api/v1/log/entries/U Rekor v1 entry by UUID (a duplicate POST answers
+//                              409 with this Location, as Rekor does)
 //   GET  /healthz
 //
 // Writes into --out-dir: trusted_root.json, signing_config.json (Rekor v1 +
@@ -51,13 +56,21 @@ const x509 = require('@peculiar/x509');
 
 // The mock CA always writes a URI SAN. Fulcio writes rfc822Name for e-mail
 // identities; swap the type for values that are plain addresses, so our
-// tests see the certificate shape the real CA issues.
+// tests see the certificate shape the real CA issues. A token claim
+// `x_extra_sans` (["email:V" | "uri:V", ...]) appends more names: a CA
+// misbehaving on purpose (Fulcio issues exactly one SAN), for the
+// one-identity-per-certificate tests (issue 16 item 4).
+let extraSans = [];
 const SanBase = x509.SubjectAlternativeNameExtension;
 x509.SubjectAlternativeNameExtension = class extends SanBase {
   constructor(names, critical) {
     if (Array.isArray(names)) {
       names = names.map((n) =>
         n && n.type === 'url' && /^[^:/@\s]+@[^:/@\s]+$/.test(n.value) ? { type: 'email', value: n.value } : n);
+      names = names.concat(extraSans.map((s) => {
+        const [t, ...v] = String(s).split(':');
+        return { type: t === 'uri' ? 'url' : 'email', value: v.join(':') };
+      }));
     }
     super(names, critical);
   }
@@ -135,8 +148,11 @@ class Log {
   get origin() { return this.kind === 'v1' ? `${this.host} - ${this.treeID}` : this.host; }
   sign(data) { return crypto.sign(this.kind === 'v1' ? 'sha256' : null, data, this.privateKey); }
   append(body) {
-    const idx = this.leaves.length;
     this.leaves.push(leafHash(body));
+    return this.proofFor(this.leaves.length - 1);
+  }
+  // The inclusion proof of leaf idx in the tree as it is now.
+  proofFor(idx) {
     const size = this.leaves.length;
     const root = mth(this.leaves);
     const hashes = auditPath(idx, this.leaves);
@@ -201,8 +217,30 @@ function canonicalV1(e) {
   };
 }
 
-function rekorV1(log) {
-  const seen = new Set();
+// A Rekor v1 entry as the API returns it, with a proof in today's tree.
+function v1Entry(log, stored, p) {
+  const logIndex = log.indexOffset + stored.idx;
+  const logID = log.logID.toString('hex');
+  const set = log.sign(Buffer.from(jcs({ body: b64(stored.body), integratedTime: stored.integratedTime, logID, logIndex }), 'utf8'));
+  return {
+    body: b64(stored.body),
+    integratedTime: stored.integratedTime,
+    logID,
+    logIndex,
+    verification: {
+      inclusionProof: {
+        logIndex: stored.idx,
+        treeSize: p.size,
+        rootHash: p.root.toString('hex'),
+        hashes: p.hashes.map((h) => h.toString('hex')),
+        checkpoint: p.checkpoint,
+      },
+      signedEntryTimestamp: b64(set),
+    },
+  };
+}
+
+function rekorV1(log, store) {
   return async (reqBody) => {
     const f = takeFault('rekor1');
     if (statusFault(f)) return faultReply(f);
@@ -220,31 +258,24 @@ function rekorV1(log) {
     }
     const body = Buffer.from(jcs(canon), 'utf8');
     const uuid = leafHash(body).toString('hex');
-    if (seen.has(uuid)) return { statusCode: 409, response: '{"code":409,"message":"an equivalent entry already exists"}' };
-    seen.add(uuid);
+    // Rekor's answer to a duplicate: 409 and the entry's place.
+    if (store.has(uuid)) {
+      return { statusCode: 409, headers: { Location: `/api/v1/log/entries/${uuid}` },
+        response: `{"code":409,"message":"an equivalent entry already exists in the transparency log with UUID ${uuid}"}` };
+    }
     let p = log.append(body);
+    store.set(uuid, { idx: p.idx, body, integratedTime: p.integratedTime });
     if (f === 'badproof') p = corruptProof(p);
-    const logIndex = log.indexOffset + p.idx;
-    const logID = log.logID.toString('hex');
-    const set = log.sign(Buffer.from(jcs({ body: b64(body), integratedTime: p.integratedTime, logID, logIndex }), 'utf8'));
-    const entry = {
-      body: b64(body),
-      integratedTime: p.integratedTime,
-      logID,
-      logIndex,
-      verification: {
-        inclusionProof: {
-          logIndex: p.idx,
-          treeSize: p.size,
-          rootHash: p.root.toString('hex'),
-          hashes: p.hashes.map((h) => h.toString('hex')),
-          checkpoint: p.checkpoint,
-        },
-        signedEntryTimestamp: b64(set),
-      },
-    };
+    const entry = v1Entry(log, store.get(uuid), p);
     return { statusCode: 201, contentType: 'application/json', response: JSON.stringify({ [uuid]: entry }) };
   };
+}
+
+// GET /api/v1/log/entries/<uuid>: the entry with a fresh proof.
+function rekorV1Get(log, store, uuid) {
+  const stored = store.get(uuid);
+  if (!stored) return [404, 'application/json', '{"code":404,"message":"not found"}'];
+  return [200, 'application/json', JSON.stringify({ [uuid]: v1Entry(log, stored, log.proofFor(stored.idx)) })];
 }
 
 function rekorV2(log) {
@@ -257,7 +288,11 @@ function rekorV2(log) {
     if (req.hashedRekordRequestV002) {
       const hr = req.hashedRekordRequestV002;
       kind = 'hashedrekord';
-      spec = { hashedRekordV002: { data: { algorithm: 'SHA2_256', digest: hr.digest }, signature: hr.signature } };
+      // The digest algorithm follows the key (PKIX_ECDSA_P384_SHA_384 ->
+      // SHA2_384), as Rekor v2 derives it.
+      const kd = (hr.signature && hr.signature.verifier && hr.signature.verifier.keyDetails) || '';
+      const alg = /SHA_384$/.test(kd) ? 'SHA2_384' : /SHA_512$/.test(kd) ? 'SHA2_512' : 'SHA2_256';
+      spec = { hashedRekordV002: { data: { algorithm: alg, digest: hr.digest }, signature: hr.signature } };
     } else if (req.dsseRequestV002) {
       const ds = req.dsseRequestV002;
       const env = ds.envelope;
@@ -315,8 +350,18 @@ function fulcio(ca) {
       return { statusCode: 401, response: '{"code":401,"message":"token expired"}' };
     }
     claims.__identity = identityOf(claims);
+    // A CA in the trusted root that certifies our key for someone else.
+    if (f === 'otheridentity') claims.__identity = 'mallory@example.test';
+    else if (f === 'otherissuer') claims.iss = 'https://evil.example.test';
+    else if (f === 'ctrlsan') claims.__identity = `${claims.__identity}\n::error::forged line`;
     req.credentials.oidcIdentityToken = [jwt[0], b64url(JSON.stringify(claims)), jwt[2] || ''].join('.');
-    const r = await inner(JSON.stringify(req));
+    extraSans = Array.isArray(claims.x_extra_sans) ? claims.x_extra_sans : [];
+    let r;
+    try {
+      r = await inner(JSON.stringify(req));
+    } finally {
+      extraSans = [];
+    }
     if (r.statusCode !== 201 || !f) return r;
     const out = JSON.parse(r.response);
     const certs = out.signedCertificateEmbeddedSct.chain.certificates;
@@ -375,11 +420,12 @@ async function main() {
   tsa.getCurrentTime = () => new Date(Math.floor(Date.now() / 1000) * 1000);
   const v1 = new Log('v1', host, 1000); // global index != tree index on purpose
   const v2 = new Log('v2', host, 0);
+  const v1Store = new Map(); // uuid -> { idx, body, integratedTime }
   const tsaInner = tsaHandler(tsa, { strict: true }).fn;
 
   const routes = {
     'POST /api/v2/signingCert': fulcio(ca),
-    'POST /api/v1/log/entries': rekorV1(v1),
+    'POST /api/v1/log/entries': rekorV1(v1, v1Store),
     'POST /api/v2/log/entries': rekorV2(v2),
     'POST /api/v1/timestamp': async (body) => {
       const f = takeFault('tsa');
@@ -449,6 +495,8 @@ async function main() {
           type = r.contentType || 'text/plain';
           out = r.response;
           extra = r.headers || {};
+        } else if (req.method === 'GET' && url.pathname.startsWith('/api/v1/log/entries/')) {
+          [status, type, out] = rekorV1Get(v1, v1Store, url.pathname.slice('/api/v1/log/entries/'.length));
         } else if (key === 'GET /gha/token') {
           [status, type, out] = ghaToken(opts, req, url);
         } else if (key === 'GET /healthz') {

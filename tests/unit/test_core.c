@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void test_core__the_first_failure_is_the_one_kept(void)
@@ -279,6 +280,107 @@ void test_core__yaml_rejects_aliases_anchors_tags_and_duplicates(void)
 	ae_err_clear(&err);
 	T_ASSERT_INT(parse(&n, "\"\": 1\n", &err), 0);
 	ae_yaml_free(n);
+}
+
+/* A mapping of `n` keys "kNNNNNN: v" (quoted values when `quoted`, which
+ * sends it to the libyaml reader), optionally repeating key 0 last. */
+static char *yaml_long_map(size_t n, bool quoted, bool dup)
+{
+	char *s = malloc(n * 20 + 32), *p = s;
+
+	T_ASSERT(s != NULL);
+	for (size_t i = 0; i < n; i++)
+		p += snprintf(p, 20, quoted ? "k%06zu: \"v\"\n" : "k%06zu: v\n",
+			      i);
+	if (dup)
+		p += snprintf(p, 20, "k%06d: w\n", 0);
+	*p = '\0';
+	return s;
+}
+
+/* Issue 24: the duplicate-key check was a scan of the keys so far, so a
+ * 99,000-key mapping took 79 s. Both readers must be linear: each parse
+ * here is allowed 5 s of CPU (a few hundred ms on a loaded machine). */
+void test_core__yaml_a_99k_key_mapping_is_read_in_linear_time(void)
+{
+	const size_t n = 99000;
+
+	for (int quoted = 0; quoted < 2; quoted++) {
+		for (int dup = 0; dup < 2; dup++) {
+			char *doc = yaml_long_map(n, quoted, dup);
+			ae_yaml_node *root = NULL;
+			ae_err err = {0};
+			clock_t t0 = clock();
+			int rc = parse(&root, doc, &err);
+			double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+			if (secs > 5.0)
+				t_fail_at(__FILE__, __LINE__,
+					  "%zu keys (quoted %d, dup %d) took "
+					  "%.1f s of CPU",
+					  n, quoted, dup, secs);
+			if (dup) {
+				T_ASSERT_INT(rc, AE_EINVAL);
+				T_ASSERT_MSG(err, "line 99001: duplicate key "
+						  "\"k000000\"");
+				T_ASSERT(root == NULL);
+			} else {
+				T_ASSERT_INT(rc, 0);
+				T_ASSERT_INT(root->n, n);
+				T_ASSERT_STR(root->keys[n - 1], "k098999");
+			}
+			ae_yaml_free(root);
+			free(doc);
+		}
+	}
+}
+
+/* The fast reader declines a long mapping with a repeated key (libyaml then
+ * names it), and a repeat inside a short map is still seen. */
+void test_core__yaml_duplicates_are_found_in_long_and_short_maps(void)
+{
+	char *doc = yaml_long_map(40, false, true);
+	ae_yaml_node *root = NULL;
+	bool handled = true;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_yaml_parse_simple(&root, &handled,
+					  (const unsigned char *)doc,
+					  strlen(doc), &err),
+		     0);
+	T_ASSERT(!handled && root == NULL);
+	T_ASSERT_INT(parse(&root, doc, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "line 41: duplicate key");
+	free(doc);
+	ae_err_clear(&err);
+	T_ASSERT_INT(parse(&root, "m:\n  a: 1\n  b: 2\n  a: 3\n", &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "line 4: duplicate key \"a\"");
+}
+
+void test_core__strset_adds_finds_and_grows(void)
+{
+	ae_strset set = AE_STRSET_INIT;
+	char keys[1000][8];
+	ae_err err = {0};
+
+	T_ASSERT(!ae_strset_has(&set, "x"));
+	for (int i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+		T_ASSERT_INT(ae_strset_add(&set, keys[i], &err), 1);
+	}
+	T_ASSERT_INT(set.n, 1000);
+	T_ASSERT(set.cap >= 2000 && (set.cap & (set.cap - 1)) == 0);
+	for (int i = 0; i < 1000; i++) {
+		char again[8];
+		snprintf(again, sizeof(again), "k%d", i);
+		T_ASSERT(ae_strset_has(&set, again));
+		T_ASSERT_INT(ae_strset_add(&set, again, &err), 0);
+	}
+	T_ASSERT(!ae_strset_has(&set, "k1000"));
+	T_ASSERT(!ae_strset_has(&set, ""));
+	ae_strset_dispose(&set);
+	T_ASSERT(set.slot == NULL && set.n == 0);
+	ae_strset_dispose(&set);
 }
 
 void test_core__yaml_nesting_is_capped(void)

@@ -571,6 +571,106 @@ void test_evidence_bundle__first_hard_verdict_wins_and_transient_never_masks(
 	free(v.cause_hint);
 }
 
+/* The pointer writer records the predicate's attestedAt in UTC, truncated
+ * to whole seconds (reference BuildPointer): the binding compares that. */
+void test_evidence_bundle__attested_at_is_normalised_to_utc_seconds(void)
+{
+	static const char *const good[][2] = {
+		{"2026-06-25T05:57:00Z", "2026-06-25T05:57:00Z"},
+		{"2026-06-25T05:57:00.999999999Z", "2026-06-25T05:57:00Z"},
+		{"2026-06-25T07:57:00.5+02:00", "2026-06-25T05:57:00Z"},
+		{"2026-06-24T23:30:00-06:30", "2026-06-25T06:00:00Z"},
+		{"2024-02-29T00:00:00+00:00", "2024-02-29T00:00:00Z"},
+		{"2026-01-01T00:00:00+01:00", "2025-12-31T23:00:00Z"},
+	};
+	static const char *const bad[] = {
+		"2026-02-29T00:00:00Z", "2026-06-25 05:57:00Z",
+		"2026-06-25T05:57:60Z", "2026-06-25T05:57:00",
+		"2026-06-25T05:57:00+0200", "2026-06-25T05:57:00z",
+		"2026-06-25T05:57:00.Z", "2026-06-25T05:57:00Zx",
+		"26-06-25T05:57:00Z", "",
+	};
+	char out[EV_TIME_UTC_LEN + 1];
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		T_ASSERT_INT(ev__time_utc_seconds(out, good[i][0], &err), 0);
+		T_ASSERT_STR(out, good[i][1]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ae_err_clear(&err);
+		if (ev__time_utc_seconds(out, bad[i], &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "accepted %s", bad[i]);
+		T_ASSERT_STR(out, "");
+		T_ASSERT_MSG(err, "not an RFC 3339 time");
+	}
+}
+
+/* Binds `p` to the predicate `pred_text` (JSON of type v3); returns the
+ * verdict's exit and copies its detail into detail[256]. */
+static int bind(const ev_pointer_claim *p, const char *pred_text, char *detail)
+{
+	ev_verdict *v = calloc(1, sizeof(*v));
+	json_t *pred = json_loads(pred_text, 0, NULL);
+	int exit;
+
+	T_ASSERT(v != NULL && pred != NULL);
+	ev__verdict_init(v);
+	ev__claim_bind(v, ev__step_begin(v, "predicate-parse"), p, pred,
+		       "https://aicr.run/recipe-evidence/v3");
+	exit = v->exit;
+	snprintf(detail, 256, "%s", v->cause_detail ? v->cause_detail : "");
+	json_decref(pred);
+	ev_verdict_free(v);
+	return exit;
+}
+
+void test_evidence_bundle__every_pointer_field_is_bound_to_the_predicate(void)
+{
+	static const char pred[] =
+		"{\"recipe\": {\"name\": \"r-gpustack-x\"}, \"attestedAt\": "
+		"\"2026-06-25T05:57:00.25Z\", \"profile\": {\"selection\": "
+		"\"gpuStack=x\"}}";
+	static const char unprofiled[] =
+		"{\"recipe\": {\"name\": \"r-gpustack-x\"}, \"attestedAt\": "
+		"\"2026-06-25T05:57:00Z\"}";
+	ev_pointer_claim p;
+	char d[256];
+
+	memset(&p, 0, sizeof(p));
+	p.recipe = "r-gpustack-x";
+	p.predicate_type = "https://aicr.run/recipe-evidence/v3";
+	p.profile = "gpuStack=x";
+	p.attested_at = "2026-06-25T05:57:00Z";
+	T_ASSERT_INT(bind(&p, pred, d), EV_VERDICT_VALID);
+	p.attested_at = "2099-01-01T00:00:00Z";
+	T_ASSERT_INT(bind(&p, pred, d), EV_VERDICT_INVALID);
+	T_ASSERT_STR(d, "pointer attestedAt differs from the signed predicate");
+	p.attested_at = "2026-06-25T05:57:00Z";
+	p.profile = "gpuStack=y";
+	T_ASSERT_INT(bind(&p, pred, d), EV_VERDICT_INVALID);
+	T_ASSERT(strstr(d, "profile differs") != NULL);
+	p.profile = NULL;
+	T_ASSERT_INT(bind(&p, pred, d), EV_VERDICT_INVALID);
+	T_ASSERT(strstr(d, "profile differs") != NULL);
+	T_ASSERT_INT(bind(&p, unprofiled, d), EV_VERDICT_VALID);
+	p.profile = "gpuStack=x";
+	T_ASSERT_INT(bind(&p, unprofiled, d), EV_VERDICT_INVALID);
+	T_ASSERT(strstr(d, "profile is not in the signed predicate") != NULL);
+	p.profile = NULL;
+	T_ASSERT_INT(bind(&p, "{\"recipe\": {\"name\": \"r-gpustack-x\"}}", d),
+		     EV_VERDICT_INVALID);
+	T_ASSERT(strstr(d, "no valid attestedAt") != NULL);
+	p.predicate_type = "https://aicr.run/recipe-evidence/v2";
+	T_ASSERT_INT(bind(&p, unprofiled, d), EV_VERDICT_INVALID);
+	T_ASSERT_STR(d, "pointer predicateType differs");
+	p.predicate_type = NULL;
+	p.recipe = "other";
+	T_ASSERT_INT(bind(&p, unprofiled, d), EV_VERDICT_INVALID);
+	T_ASSERT_STR(d, "pointer recipe differs from the predicate");
+	T_ASSERT_INT(bind(NULL, unprofiled, d), EV_VERDICT_VALID);
+}
+
 void test_evidence_bundle__input_detection_follows_the_reference_order(void)
 {
 	ev_input_kind k;

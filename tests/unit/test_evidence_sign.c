@@ -142,7 +142,8 @@ void test_evidence_sign__a_token_at_the_cap_is_read_and_past_it_refused(void)
 
 void test_evidence_sign__an_expired_token_is_refused(void)
 {
-	char *jwt = jwt_of("{\"iss\":\"i\",\"sub\":\"s\",\"exp\":1000}");
+	char *jwt = jwt_of("{\"iss\":\"i\",\"aud\":\"sigstore\",\"sub\":\"s\","
+			   "\"exp\":1000}");
 	ev_token *tok = NULL;
 	ae_err err = {0};
 
@@ -152,6 +153,169 @@ void test_evidence_sign__an_expired_token_is_refused(void)
 	T_ASSERT_MSG(err, "expired 0 seconds ago");
 	ev_token_free(tok);
 	free(jwt);
+}
+
+/* Issue 25 item 9: exp is an integer NumericDate in range, parsed without
+ * a float-to-int cast; a token without exp, with exp 0 or a real, or
+ * minted for another audience is never sent. */
+void test_evidence_sign__token_exp_must_be_an_integer_time_in_range(void)
+{
+	const char *bad[] = {
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":1e300}",
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":-1e300}",
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":1900000000.5}",
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":\"1900000000\"}",
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":0}",
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":-5}",
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":253402300800}",
+		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":9223372036854775807}",
+	};
+	ev_token *tok = NULL;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *jwt = jwt_of(bad[i]);
+
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
+			     AE_EINVAL);
+		T_ASSERT(tok == NULL);
+		T_ASSERT_MSG(err, "'exp'");
+		free(jwt);
+	}
+}
+
+void test_evidence_sign__a_token_without_exp_is_never_sent(void)
+{
+	char *jwt = jwt_of("{\"iss\":\"i\",\"aud\":\"sigstore\",\"sub\":\"s\"}");
+	ev_token *tok = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err), 0);
+	T_ASSERT_INT(ev_token_expiry(tok), 0);
+	T_ASSERT_INT(ev_token_check_fresh(tok, 1000, &err), AE_EAUTH);
+	T_ASSERT_MSG(err, "no 'exp' claim");
+	ev_token_free(tok);
+	free(jwt);
+}
+
+void test_evidence_sign__a_token_for_another_audience_is_never_sent(void)
+{
+	const char *claims[] = {
+		"{\"iss\":\"i\",\"exp\":1900000000}",
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":\"registry\"}",
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":[\"a\",\"b\"]}",
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":\"sigstorex\"}",
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":[]}",
+	};
+	ev_token *tok = NULL;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		char *jwt = jwt_of(claims[i]);
+
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err), 0);
+		T_ASSERT_INT(ev_token_check_fresh(tok, 1000, &err), AE_EAUTH);
+		T_ASSERT_MSG(err, "audience does not include 'sigstore'");
+		ev_token_free(tok);
+		tok = NULL;
+		free(jwt);
+	}
+}
+
+void test_evidence_sign__aud_may_be_a_string_or_a_list_naming_sigstore(void)
+{
+	const char *ok[] = {
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":\"sigstore\"}",
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":[\"x\",\"sigstore\"]}",
+	};
+	const char *malformed[] = {
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":5}",
+		"{\"iss\":\"i\",\"exp\":1900000000,\"aud\":[\"sigstore\",5]}",
+	};
+	ev_token *tok = NULL;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < 2; i++) {
+		char *jwt = jwt_of(ok[i]);
+
+		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err), 0);
+		T_ASSERT_INT(ev_token_check_fresh(tok, 1000, &err), 0);
+		ev_token_free(tok);
+		tok = NULL;
+		free(jwt);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		char *jwt = jwt_of(malformed[i]);
+
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
+			     AE_EINVAL);
+		T_ASSERT_MSG(err, "'aud'");
+		free(jwt);
+	}
+}
+
+/* Issue 25 item 6: a claim that becomes the identity never holds a control
+ * character (a forged CI log line, an unreadable pointer). */
+void test_evidence_sign__claims_with_control_characters_are_refused(void)
+{
+	const char *bad[] = {
+		"{\"iss\":\"i\",\"email\":\"a@b.test\\n::error::x\"}",
+		"{\"iss\":\"i\",\"sub\":\"s\\u001b[2J\"}",
+		"{\"iss\":\"i\\r\"}",
+		"{\"iss\":\"i\",\"job_workflow_ref\":\"o/r\\u007f\"}",
+	};
+	ev_token *tok = NULL;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *jwt = jwt_of(bad[i]);
+
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
+			     AE_EINVAL);
+		T_ASSERT(tok == NULL);
+		T_ASSERT_MSG(err, "control character");
+		free(jwt);
+	}
+}
+
+/* Issue 25 item 5: the SAN Fulcio must write, where the issuer's rule is
+ * known. */
+void test_evidence_sign__the_expected_san_follows_fulcio_rules(void)
+{
+	struct {
+		const char *claims, *want;
+	} c[] = {
+		{"{\"iss\":\"https://token.actions.githubusercontent.com\","
+		 "\"sub\":\"repo:o/r\",\"email\":\"x@y.test\","
+		 "\"job_workflow_ref\":\"o/r/.github/workflows/w.yml@refs/heads/"
+		 "main\"}",
+		 "https://github.com/o/r/.github/workflows/w.yml@refs/heads/main"},
+		{"{\"iss\":\"https://accounts.google.com\",\"sub\":\"1\","
+		 "\"email\":\"g@x.test\"}",
+		 "g@x.test"},
+		{"{\"iss\":\"https://oauth2.sigstore.dev/auth\",\"sub\":\"1\"}",
+		 ""},
+		{"{\"iss\":\"https://issuer.test\",\"sub\":\"s\","
+		 "\"email\":\"a@b.test\"}",
+		 NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *jwt = jwt_of(c[i].claims);
+		ev_token *tok = NULL;
+
+		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), NULL), 0);
+		if (c[i].want == NULL)
+			T_ASSERT(ev__token_expected_san(tok) == NULL);
+		else
+			T_ASSERT_STR(ev__token_expected_san(tok), c[i].want);
+		ev_token_free(tok);
+		free(jwt);
+	}
 }
 
 void test_evidence_sign__token_sources_are_tried_in_order(void)

@@ -197,6 +197,33 @@ void test_ledger__unknown_keys_are_tolerated_on_read(void)
 	ld_pointer_free(p);
 }
 
+/* Tolerated, but named: the contract checker refuses them in a committed
+ * pointer (issue 15). */
+void test_ledger__unknown_keys_are_named_and_counted(void)
+{
+	ld_pointer *p =
+		parse_ok(edit("recipe:", "phaseSummary: [1, 2]\nrecipe:"));
+	size_t n = 0;
+
+	T_ASSERT_STR(ld_pointer_unknown_key(p, &n), "phaseSummary");
+	T_ASSERT_INT(n, 2); /* and attestations[0].fingerprint */
+	ld_pointer_free(p);
+	p = parse_ok(good);
+	T_ASSERT_STR(ld_pointer_unknown_key(p, &n),
+		     "attestations[0].fingerprint");
+	T_ASSERT_INT(n, 1);
+	ld_pointer_free(p);
+	p = parse_ok(edit("    fingerprint: {legacy: true}\n", ""));
+	T_ASSERT(ld_pointer_unknown_key(p, &n) == NULL);
+	T_ASSERT_INT(n, 0);
+	ld_pointer_free(p);
+	p = parse_ok(edit("      issuer:", "      x-extra: 1\n      issuer:"));
+	T_ASSERT_STR(ld_pointer_unknown_key(p, &n),
+		     "attestations[0].fingerprint");
+	T_ASSERT_INT(n, 2); /* and attestations[0].signer.x-extra */
+	ld_pointer_free(p);
+}
+
 void test_ledger__schema_version_must_be_1_0_x(void)
 {
 	ld_pointer *p = parse_ok(edit("1.0.0", "\"1.0\""));

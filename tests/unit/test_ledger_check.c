@@ -404,6 +404,145 @@ void test_ledger_check__a_missing_repository_or_revision_is_an_error(void)
 	git_repository_free(repo);
 }
 
+/* ---- the merge result (check_merge.c, issue 15 item 1) ---- */
+
+/* Commits the index with `n` explicit parents; moves `ref` when given. */
+static void commit_parents(git_oid *out, git_repository *repo,
+			   const char *ref, const git_oid *parents, int n)
+{
+	git_index *idx = NULL;
+	git_oid tree_id;
+	git_tree *tree = NULL;
+	git_commit *p[3] = {NULL, NULL, NULL};
+	git_signature *sig = NULL;
+
+	T_ASSERT_INT(git_repository_index(&idx, repo), 0);
+	T_ASSERT_INT(git_index_write_tree(&tree_id, idx), 0);
+	T_ASSERT_INT(git_tree_lookup(&tree, repo, &tree_id), 0);
+	T_ASSERT_INT(git_signature_new(&sig, "t", "t@example.com", 1, 0), 0);
+	for (int i = 0; i < n; i++)
+		T_ASSERT_INT(git_commit_lookup(&p[i], repo, &parents[i]), 0);
+	T_ASSERT_INT(git_commit_create(out, repo, NULL, sig, sig, NULL, "c",
+				       tree, (size_t)n,
+				       (const git_commit **)p),
+		     0);
+	if (ref != NULL) {
+		git_reference *r = NULL;
+		T_ASSERT_INT(git_reference_create(&r, repo, ref, out, 1, "t"),
+			     0);
+		git_reference_free(r);
+	}
+	for (int i = 0; i < n; i++)
+		git_commit_free(p[i]);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_index_free(idx);
+}
+
+static void unstage(git_repository *repo, const char *path)
+{
+	git_index *idx = NULL;
+
+	T_ASSERT_INT(git_repository_index(&idx, repo), 0);
+	T_ASSERT_INT(git_index_remove_bypath(idx, path), 0);
+	T_ASSERT_INT(git_index_write(idx), 0);
+	git_index_free(idx);
+}
+
+/* Criss-cross: A1 adds X, A2 adds Y; main merges (A1, A2); the PR merges
+ * (A2, A1) without X and adds Z. main and pr have two merge bases; the
+ * virtual base holds X, so the merge deletes it. */
+void test_ledger_check__a_criss_cross_merge_is_judged_by_its_result(void)
+{
+	git_repository *repo = ledger_repo(1);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+	git_oid b0, a1, a2, t, h, par[2];
+	char *x = ptr_path(slug_alice, hexn(101));
+	char *y = ptr_path(slug_alice, hexn(102));
+	char *z = ptr_path(slug_alice, hexn(103));
+	char *tx = pointer_text(ALICE, hexn(101));
+	char *ty = pointer_text(ALICE, hexn(102));
+	char *tz = pointer_text(ALICE, hexn(103));
+
+	T_ASSERT_INT(git_reference_name_to_id(&b0, repo, "HEAD"), 0);
+	stage(repo, x, tx, LD__MODE_BLOB);
+	commit_parents(&a1, repo, NULL, &b0, 1);
+	unstage(repo, x);
+	stage(repo, y, ty, LD__MODE_BLOB);
+	commit_parents(&a2, repo, NULL, &b0, 1);
+	stage(repo, x, tx, LD__MODE_BLOB);
+	par[0] = a1;
+	par[1] = a2;
+	commit_parents(&t, repo, "refs/heads/tip", par, 2);
+	unstage(repo, x);
+	stage(repo, z, tz, LD__MODE_BLOB);
+	par[0] = a2;
+	par[1] = a1;
+	commit_parents(&h, repo, "refs/heads/pr", par, 2);
+	o.repo = t_path("repo");
+	o.base = "tip";
+	o.head = "pr";
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_STR(ld_report_merge(r), "three-way");
+	T_ASSERT_INT(ld_report_merge_bases(r), 2);
+	T_ASSERT_INT(ld_report_changes(r), 2); /* X deleted, Z added */
+	T_ASSERT_INT(ld_report_count(r), 1);
+	T_ASSERT_STR(ld_report_get(r, 0)->path, x);
+	T_ASSERT(strstr(ld_report_get(r, 0)->message, "deleted") != NULL);
+	ld_report_free(r);
+	r = NULL;
+	/* Head contains the tip once it merges it: a fast-forward. */
+	par[0] = h;
+	par[1] = t;
+	commit_parents(&h, repo, "refs/heads/pr", par, 2);
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_STR(ld_report_merge(r), "fast-forward");
+	T_ASSERT_INT(ld_report_count(r), 1);
+	ld_report_free(r);
+	r = NULL;
+	o.base = "pr";
+	o.head = "tip";
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_STR(ld_report_merge(r), "up-to-date");
+	T_ASSERT_INT(ld_report_changes(r), 0);
+	ld_report_free(r);
+	free(x);
+	free(y);
+	free(z);
+	free(tx);
+	free(ty);
+	free(tz);
+	git_repository_free(repo);
+}
+
+void test_ledger_check__a_conflicting_merge_cannot_be_judged(void)
+{
+	git_repository *repo = ledger_repo(1);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+	git_oid b0, t, h;
+	char *p0 = ptr_path(slug_alice, hexn(0));
+
+	T_ASSERT_INT(git_reference_name_to_id(&b0, repo, "HEAD"), 0);
+	stage(repo, p0, "one\n", LD__MODE_BLOB);
+	commit_parents(&t, repo, "refs/heads/tip", &b0, 1);
+	stage(repo, p0, "two\n", LD__MODE_BLOB);
+	commit_parents(&h, repo, "refs/heads/pr", &b0, 1);
+	o.repo = t_path("repo");
+	o.base = "tip";
+	o.head = "pr";
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), AE_EINVAL);
+	T_ASSERT(r == NULL);
+	T_ASSERT_MSG(err, "does not merge cleanly into base: 1 conflicting "
+			  "path");
+	T_ASSERT_MSG(err, "first \"recipes/evidence/" R "/");
+	free(p0);
+	git_repository_free(repo);
+}
+
 /* ---- rule 4 through the verifier hook ---- */
 
 typedef struct fake_verifier {
