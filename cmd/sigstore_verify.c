@@ -47,7 +47,12 @@ static void vb_usage(FILE *f)
 	      "such file exists. Exit 0 only on success.\n"
 	      "--insecure-ignore-tlog skips every transparency-log check "
 	      "(insecure;\n"
-	      "a certificate then needs an RFC 3161 timestamp).\n",
+	      "a certificate then needs an RFC 3161 timestamp).\n"
+	      "--certificate-identity-regexp RE is RE2 syntax (Go's regexp) "
+	      "and must\n"
+	      "match the WHOLE certificate identity: it is anchored, unlike "
+	      "cosign's\n"
+	      "(write '.*@example\\.com', not '@example\\.com').\n",
 	      f);
 }
 
@@ -125,6 +130,10 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 				       "give --certificate-oidc-issuer and one "
 				       "--certificate-identity[-regexp], or "
 				       "--key");
+	if (cmd_identity_regexp_check("sigstore verify-bundle",
+				      "--certificate-identity-regexp",
+				      o->identity_re) != 0)
+		return cmd_exit_code(CMD_USAGE);
 	return -1;
 }
 
@@ -156,15 +165,25 @@ static bool artifact_is_digest(const char *a, unsigned char out[32])
 }
 
 /* Loads the trust set: --trusted-root alone when given (it replaces the
- * default, as the conformance suite requires), else the embedded
+ * default, as the conformance suite requires), else the TUF-cached root
+ * when in force (docs/trust.md; never fetched here), else the embedded
  * public-good root. */
 static int vb_trust(ev_trust **out, const vb_opts *o, ae_err *err)
 {
 	ae_buf buf = AE_BUF_INIT(0);
+	cmd_trust_set t;
+	ae_err e = {0};
 	int rc;
 
-	if (o->trusted_root == NULL)
-		return ev_trust_new_default(out, err);
+	if (o->trusted_root == NULL) {
+		rc = cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e);
+		if (rc == 0 && t.source == CMD_TRUST_TUF)
+			rc = ev_trust_new_json(out, t.root, t.root_len, err);
+		else
+			rc = ev_trust_new_default(out, err);
+		cmd_trust_dispose(&t);
+		return rc;
+	}
 	rc = ae_read_file(&buf, AT_FDCWD, o->trusted_root,
 			  EV_TRUSTED_ROOT_MAX_BYTES, err);
 	if (rc == 0)

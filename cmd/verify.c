@@ -50,10 +50,16 @@ static void verify_usage(FILE *f)
 	      "--expected-identity-regexp pin the certificate's signer; --key\n"
 	      "requires a signature by that public key instead. Any of them\n"
 	      "makes an unsigned bundle invalid. --trusted-root F trusts F\n"
-	      "instead of the embedded public-good root (it replaces it).\n"
+	      "alone. Without it: the trusted root `trust update` keeps in\n"
+	      "the cache (refreshed first when older than a day, unless\n"
+	      "--offline), else the embedded public-good root.\n"
 	      "--insecure-ignore-tlog skips the transparency log (private\n"
 	      "setups without one; a certificate then needs an RFC 3161\n"
 	      "timestamp): insecure, never the default.\n"
+	      "--expected-identity-regexp RE is RE2 syntax (Go's regexp) and\n"
+	      "must match the WHOLE certificate identity: it is anchored,\n"
+	      "unlike cosign's --certificate-identity-regexp (write\n"
+	      "'.*@example\\.com', not '@example\\.com').\n"
 	      "Exit: 0 valid, 1 valid but a phase recorded failures, 2\n"
 	      "invalid, 3 no verdict (e.g. registry down), 64 usage.\n\n",
 	      f);
@@ -119,6 +125,9 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 		return cmd_usage_error("verify",
 				       "--key excludes --expected-issuer and "
 				       "--expected-identity-regexp");
+	if (cmd_identity_regexp_check("verify", "--expected-identity-regexp",
+				      a->o.expected_identity_re) != 0)
+		return cmd_exit_code(CMD_USAGE);
 	return cmd_registry_check(&a->reg, "verify");
 }
 
@@ -264,10 +273,9 @@ static char *verify_artifact_digest(const char *dir, bool always)
 	char *d = NULL;
 	struct stat st;
 
-	snprintf(sb, sizeof(sb), "%s/summary-bundle", dir);
-	if (stat(sb, &st) != 0 || !S_ISDIR(st.st_mode))
-		snprintf(sb, sizeof(sb), "%s", dir);
-	snprintf(att, sizeof(att), "%s/attestation.intoto.jsonl", sb);
+	if (ev_summary_root(sb, sizeof(sb), dir, &err) < 0)
+		return NULL; /* materialize says why */
+	snprintf(att, sizeof(att), "%s/" EV_ATTESTATION_FILE, sb);
 	if (!always && lstat(att, &st) != 0)
 		return NULL;
 	if (oci_artifact_build(&art, sb, &err) == 0)
@@ -419,8 +427,10 @@ int cmd_verify(int argc, char **argv)
 	char *pdir = NULL, *artifact = NULL;
 	ae_buf kbuf = AE_BUF_INIT(0);
 	ae_err err = {0}, ferr = {0};
+	cmd_trust_set trust;
 	int rc, status;
 
+	memset(&trust, 0, sizeof(trust));
 	memset(&claim, 0, sizeof(claim));
 	memset(&pl, 0, sizeof(pl));
 	memset(&f, 0, sizeof(f));
@@ -436,6 +446,21 @@ int cmd_verify(int argc, char **argv)
 		status = verify_plan_input(&pl, &a, &claim, &ptr, &pdir);
 	if (status != 0)
 		goto done;
+	/* no --trusted-root: the TUF-cached root when it is in force,
+	 * refreshed first when older than a day unless --offline */
+	if (a.o.trusted_root == NULL) {
+		rc = cmd_trust_in_force(&trust, a.cache,
+					a.offline ? CMD_TRUST_REFRESH_NEVER
+						  : CMD_TRUST_REFRESH_STALE,
+					&err);
+		if (rc < 0) {
+			cmd_error(a.input, &err);
+			status = cmd_exit_code(cmd_outcome_from_rc(rc));
+			goto done;
+		}
+		a.o.trusted_root_json = cmd_trust_root_override(
+			&trust, &a.o.trusted_root_json_len);
+	}
 	if (pl.pull) {
 		rc = verify_pull(&x, &f, &a, &pl, &ferr);
 	} else {
@@ -459,6 +484,7 @@ int cmd_verify(int argc, char **argv)
 	status = verify_report(&a, v);
 done:
 	ev_verdict_free(v);
+	cmd_trust_dispose(&trust);
 	ld_pointer_free(ptr);
 	cmd_fetched_remove(&x);
 	cmd_fetcher_dispose(&f);

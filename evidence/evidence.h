@@ -246,6 +246,11 @@ typedef struct ev_trust ev_trust;
  * ev_trust_free. AE_ERR only (the embedded root is tested). */
 int ev_trust_new_default(ev_trust **out, ae_err *err);
 
+/* The embedded public-good trusted_root.json (the bytes behind
+ * ev_trust_new_default), for callers that show or hash it. Borrowed,
+ * static. Cannot fail. */
+const unsigned char *ev_trust_public_good_json(size_t *len_out);
+
 /* A new, empty trust set (tests, or callers that build their own). */
 int ev_trust_new_empty(ev_trust **out, ae_err *err);
 
@@ -290,8 +295,8 @@ bool ev_bundle_is_dsse(const ev_bundle *bundle);
 /* ---- verification ---- */
 
 /* What must have signed. Certificate mode: `issuer` (exact) and either
- * `identity` (exact SAN) or `identity_regex` (POSIX extended regex,
- * anchored as ^(...)$ by the verifier). Managed-key mode: `key_pem` set
+ * `identity` (exact SAN) or `identity_regex` (RE2, Go's regexp dialect,
+ * matched against the whole SAN: ae_re_match). Managed-key mode: `key_pem` set
  * (PEM SubjectPublicKeyInfo), the rest NULL. `ignore_tlog` (cosign's
  * --insecure-ignore-tlog, never the default) skips every transparency-log
  * check: no entry is needed, none is verified, and no SET time is
@@ -572,6 +577,24 @@ typedef struct ev_pointer_claim {
 	int64_t rekor_index;
 } ev_pointer_claim;
 
+/* ---- the summary root (evidence/bundle_root.c) ---- */
+
+#define EV_SUMMARY_DIR	    "summary-bundle"
+#define EV_ATTESTATION_FILE "attestation.intoto.jsonl"
+
+/* The summary root of the bundle directory `top` (reference §5.2): `top`
+ * itself when it holds the markers (regular files recipe.yaml and
+ * manifest.json), else its summary-bundle/ when that does (*nested_out).
+ * The bundle's signature, in every layout, is EV_ATTESTATION_FILE there.
+ * *fd_out is a new descriptor of the root; AE_ENOTFOUND (no message) when
+ * neither holds the markers, AE_EIO when no descriptor is left. */
+int ev_summary_root_at(int *fd_out, bool *nested_out, int top);
+
+/* The same for a path: `dir` or `dir`/summary-bundle into `out`.
+ * AE_ENOTFOUND when `dir` is not a bundle directory, AE_ETOOBIG when the
+ * path does not fit. */
+int ev_summary_root(char *out, size_t outsz, const char *dir, ae_err *err);
+
 typedef enum ev_input_kind {
 	EV_INPUT_DIR,
 	EV_INPUT_POINTER,
@@ -616,12 +639,17 @@ typedef struct ev_verify_opts {
 	const char *fetch_detail;
 	const char *fetch_hint;
 	long fetch_http_status;
+	/* The trusted_root.json bytes in force when `trusted_root` is NULL
+	 * (the TUF-cached root, docs/trust.md): they replace the embedded
+	 * root as a --trusted-root file does. NULL: the embedded root. */
+	const unsigned char *trusted_root_json;
+	size_t trusted_root_json_len;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
 		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
-			NULL, NULL, 0, NULL, NULL, 0                           \
+			NULL, NULL, 0, NULL, NULL, 0, NULL, 0                  \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */

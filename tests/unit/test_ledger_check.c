@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ISS "https://github.com/login/oauth"
@@ -404,6 +405,116 @@ void test_ledger_check__a_missing_repository_or_revision_is_an_error(void)
 	git_repository_free(repo);
 }
 
+/* ---- raw trees as git fsck judges them (check_fsck.c) ---- */
+
+/* Appends the entry "MODE NAME\0" + a 20-byte id of `fill` to buf. */
+static size_t tree_ent(unsigned char *buf, size_t at, const char *mode,
+		       const char *name, unsigned char fill)
+{
+	size_t m = strlen(mode), n = strlen(name);
+
+	memcpy(buf + at, mode, m);
+	buf[at + m] = ' ';
+	memcpy(buf + at + m + 1, name, n + 1);
+	memset(buf + at + m + 1 + n + 1, fill, 20);
+	return at + m + 1 + n + 1 + 20;
+}
+
+/* The kinds ld__tree_fsck finds in a tree of the given entries (mode,
+ * name pairs, NULL-terminated). */
+static unsigned fsck_of(const char *const *ents)
+{
+	unsigned char buf[2048];
+	size_t len = 0;
+	ld__fsck f;
+
+	for (size_t i = 0; ents[i] != NULL; i += 2)
+		len = tree_ent(buf, len, ents[i], ents[i + 1], 7);
+	ld__tree_fsck(&f, buf, len);
+	return f.found;
+}
+
+#define FSCK(...) fsck_of((const char *const[]){__VA_ARGS__, NULL})
+#define BIT(k) (1u << (k))
+
+void test_ledger_check__a_tree_git_writes_is_clean(void)
+{
+	T_ASSERT_INT(FSCK("100644", "a", "40000", "a-c", "100644", "a.b",
+			  "100755", "b", "120000", "c", "160000", "d",
+			  "40000", "e"),
+		     0);
+	/* "a/" sorts after "a.b": a directory compares as "name/" */
+	T_ASSERT_INT(FSCK("100644", "a.b", "40000", "a"), 0);
+}
+
+void test_ledger_check__tree_fsck_finds_every_kind_git_refuses(void)
+{
+	unsigned char buf[256];
+	size_t len;
+	ld__fsck f;
+
+	T_ASSERT_INT(FSCK("100644", "a", "100644", "a"),
+		     BIT(LD__FSCK_DUPLICATE));
+	T_ASSERT_INT(FSCK("100644", "a", "100644", "a.b", "40000", "a"),
+		     BIT(LD__FSCK_DUPLICATE)); /* apart in tree order */
+	T_ASSERT_INT(FSCK("100644", "b", "100644", "a"),
+		     BIT(LD__FSCK_UNSORTED));
+	T_ASSERT_INT(FSCK("40000", "a", "100644", "a.b"),
+		     BIT(LD__FSCK_UNSORTED));
+	T_ASSERT_INT(FSCK("100644", "r/s/x.yaml"), BIT(LD__FSCK_FULL_PATH));
+	T_ASSERT_INT(FSCK("40000", ".."), BIT(LD__FSCK_DOT));
+	T_ASSERT_INT(FSCK("40000", "."), BIT(LD__FSCK_DOT));
+	T_ASSERT_INT(FSCK("0100644", "a"), BIT(LD__FSCK_ZERO_PAD));
+	T_ASSERT_INT(FSCK("040000", "a"), BIT(LD__FSCK_ZERO_PAD));
+	T_ASSERT_INT(FSCK("100664", "a"), BIT(LD__FSCK_BAD_MODE));
+	T_ASSERT_INT(FSCK("100600", "a"), BIT(LD__FSCK_BAD_MODE));
+	for (const char *const *g = (const char *const[]){
+		     ".git", ".GIT", ".Git", "git~1", "GIT~1", ".git.",
+		     ".git ", ".git. .", ".git:stream", "a\\.git",
+		     ".\xe2\x80\x8cgit", ".git\xef\xbb\xbf", NULL};
+	     *g; g++)
+		if (FSCK("40000", *g) != BIT(LD__FSCK_DOTGIT))
+			t_fail_at(__FILE__, __LINE__, "%s passed", *g);
+	T_ASSERT_INT(FSCK("40000", ".gitx"), 0);
+	T_ASSERT_INT(FSCK("40000", "git~2"), 0);
+	len = tree_ent(buf, 0, "100644", "a", 0);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT_INT(f.found, BIT(LD__FSCK_NULL_ID));
+	len = tree_ent(buf, 0, "100644", "", 1);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT(f.found & BIT(LD__FSCK_EMPTY_NAME));
+	for (size_t cut = 1; cut < len; cut++) {
+		ld__tree_fsck(&f, buf, cut);
+		T_ASSERT_INT(f.found, BIT(LD__FSCK_BAD_TREE));
+	}
+	memcpy(buf, "1006x4", 6);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT_INT(f.found, BIT(LD__FSCK_BAD_TREE));
+}
+
+void test_ledger_check__gitattributes_in_every_spelling_git_reads(void)
+{
+	static const char *const yes[] = {
+		".gitattributes", ".GITATTRIBUTES", ".GitAttributes",
+		".gitattributes.", ".gitattributes ", ".gitattributes:x",
+		"gitatt~1", "GITATT~4", "gi7d29~2",
+		".git\342\200\214attributes",
+		".gitattributes\xef\xbb\xbf"};
+	static const char *const no[] = {".gitattributes2", "gitattributes",
+					 "gitatt~5", ".gitattribute",
+					 "x.gitattributes", ".gitignore"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!ld__name_is_gitattributes(yes[i], strlen(yes[i])))
+			t_fail_at(__FILE__, __LINE__, "missed %s", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (ld__name_is_gitattributes(no[i], strlen(no[i])))
+			t_fail_at(__FILE__, __LINE__, "took %s", no[i]);
+	T_ASSERT(ld__path_has_gitattributes("r/.gitattributes"));
+	T_ASSERT(ld__path_has_gitattributes(".GitAttributes/x"));
+	T_ASSERT(!ld__path_has_gitattributes("r/s/sha256-x.yaml"));
+}
+
 /* ---- the merge result (check_merge.c, issue 15 item 1) ---- */
 
 /* Commits the index with `n` explicit parents; moves `ref` when given. */
@@ -517,6 +628,117 @@ void test_ledger_check__a_criss_cross_merge_is_judged_by_its_result(void)
 	git_repository_free(repo);
 }
 
+/* The root subtree and top-level .gitattributes of libgit2's own full
+ * merge of `head` into `base` (its objects go to an in-memory backend). */
+static void libgit2_merge(git_oid *root_out, git_oid *attr_out,
+			  git_repository *repo, const git_oid *base,
+			  const git_oid *head)
+{
+	git_commit *b = NULL, *h = NULL;
+	git_index *idx = NULL;
+	git_tree *top = NULL;
+	git_tree_entry *te = NULL;
+	git_merge_options mo;
+	git_oid top_id;
+
+	T_ASSERT_INT(git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION), 0);
+	mo.flags = 0;
+	T_ASSERT_INT(git_commit_lookup(&b, repo, base), 0);
+	T_ASSERT_INT(git_commit_lookup(&h, repo, head), 0);
+	T_ASSERT_INT(git_merge_commits(&idx, repo, b, h, &mo), 0);
+	T_ASSERT(!git_index_has_conflicts(idx));
+	T_ASSERT_INT(git_index_write_tree_to(&top_id, idx, repo), 0);
+	T_ASSERT_INT(git_tree_lookup(&top, repo, &top_id), 0);
+	T_ASSERT_INT(git_tree_entry_bypath(&te, top, "recipes/evidence"), 0);
+	git_oid_cpy(root_out, git_tree_entry_id(te));
+	memset(attr_out, 0, sizeof(*attr_out));
+	if (git_tree_entry_byname(top, ".gitattributes") != NULL)
+		git_oid_cpy(attr_out, git_tree_entry_id(git_tree_entry_byname(
+					      top, ".gitattributes")));
+	git_tree_entry_free(te);
+	git_tree_free(top);
+	git_index_free(idx);
+	git_commit_free(b);
+	git_commit_free(h);
+}
+
+/* With one merge base the gate merges trees itself, skipping what only one
+ * side changed; for what it judges -- the root, .gitattributes -- the
+ * result must be libgit2's full merge's, bit for bit. */
+void test_ledger_check__the_single_base_merge_is_libgit2s_for_the_root(void)
+{
+	git_repository *repo = ledger_repo(3);
+	const char *al = "recipes/evidence/allowlist.yaml";
+	char *px = ptr_path(slug_alice, hexn(201));
+	char *py = ptr_path(slug_alice, hexn(202));
+	char *p0 = ptr_path(slug_alice, hexn(0));
+	char *tx = pointer_text(ALICE, hexn(201));
+	char *ty = pointer_text(ALICE, hexn(202));
+	git_oid b0, t, h, want_root, want_attr;
+	git_commit *tc = NULL, *hc = NULL;
+	git_tree *top = NULL;
+	git_tree_entry *te = NULL;
+	ld__merge info;
+	ae_err err = {0};
+	char *al_text = NULL;
+
+	T_ASSERT(asprintf(&al_text,
+			  "schemaVersion: \"1.0.0\"\n# a\n# b\n# c\n# d\n"
+			  "community:\n  - label: alice\n    issuer: " ISS
+			  "\n    source: %s\n# e\n# f\n# g\n",
+			  slug_alice) > 0);
+	stage(repo, al, al_text, LD__MODE_BLOB);
+	commit(repo, "base");
+	T_ASSERT_INT(git_reference_name_to_id(&b0, repo, "HEAD"), 0);
+	/* tip: a pointer added, the allowlist's head edited */
+	stage(repo, px, tx, LD__MODE_BLOB);
+	{
+		char *edited = strdup(al_text);
+		memcpy(strstr(edited, "# a"), "# A", 3);
+		stage(repo, al, edited, LD__MODE_BLOB);
+		free(edited);
+	}
+	commit_parents(&t, repo, "refs/heads/tip", &b0, 1);
+	/* head, from the base: another pointer, a deletion, the allowlist's
+	 * tail edited, a top-level .gitattributes */
+	unstage(repo, px);
+	stage(repo, py, ty, LD__MODE_BLOB);
+	unstage(repo, p0);
+	{
+		char *edited = strdup(al_text);
+		memcpy(strstr(edited, "# g"), "# G", 3);
+		stage(repo, al, edited, LD__MODE_BLOB);
+		free(edited);
+	}
+	stage(repo, ".gitattributes", "* text\n", LD__MODE_BLOB);
+	commit_parents(&h, repo, "refs/heads/pr", &b0, 1);
+	libgit2_merge(&want_root, &want_attr, repo, &t, &h);
+	T_ASSERT_INT(git_commit_lookup(&tc, repo, &t), 0);
+	T_ASSERT_INT(git_commit_lookup(&hc, repo, &h), 0);
+	T_ASSERT_INT(ld__merge_tree(&top, &info, repo, "recipes/evidence", tc,
+				    hc, &err),
+		     0);
+	T_ASSERT_INT(info.kind, LD__MERGE_THREE_WAY);
+	T_ASSERT_INT(info.n_bases, 1);
+	T_ASSERT_INT(git_tree_entry_bypath(&te, top, "recipes/evidence"), 0);
+	T_ASSERT(git_oid_equal(git_tree_entry_id(te), &want_root));
+	T_ASSERT(git_tree_entry_byname(top, ".gitattributes") != NULL);
+	T_ASSERT(git_oid_equal(
+		git_tree_entry_id(git_tree_entry_byname(top, ".gitattributes")),
+		&want_attr));
+	git_tree_entry_free(te);
+	git_tree_free(top);
+	git_commit_free(tc);
+	git_commit_free(hc);
+	free(al_text);
+	free(px);
+	free(py);
+	free(p0);
+	free(tx);
+	free(ty);
+	git_repository_free(repo);
+}
+
 void test_ledger_check__a_conflicting_merge_cannot_be_judged(void)
 {
 	git_repository *repo = ledger_repo(1);
@@ -539,6 +761,104 @@ void test_ledger_check__a_conflicting_merge_cannot_be_judged(void)
 	T_ASSERT_MSG(err, "does not merge cleanly into base: 1 conflicting "
 			  "path");
 	T_ASSERT_MSG(err, "first \"recipes/evidence/" R "/");
+	free(p0);
+	git_repository_free(repo);
+}
+
+/* ---- what a failed fetch proves (issue 15 item 9) ---- */
+
+void test_ledger_check__only_what_the_registry_said_is_a_finding(void)
+{
+	T_ASSERT_INT(ld_fetch_classify(AE_ENOTFOUND, 404), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ENOTFOUND, 0), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_EVERIFY, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETOOBIG, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETRANSIENT, 503),
+		     LD_FETCH_TRANSIENT);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETRANSIENT, 0), LD_FETCH_TRANSIENT);
+	/* TLS failed or met plain HTTP: no answer at all */
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 0), LD_FETCH_UNDECIDED);
+	/* a status the protocol does not allow here */
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 400), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_EAUTH, 401), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_EIO, 200), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_ERR, 0), LD_FETCH_UNDECIDED);
+}
+
+static int undecided_verify(const ld_contract_item *item, void *ctx,
+			    ae_err *err)
+{
+	(void)item;
+	(void)ctx;
+	return ae_fail(err, AE_EIO, "cannot talk to registry r: TLS");
+}
+
+void test_ledger_check__an_undecided_signature_is_a_note_not_a_problem(void)
+{
+	git_repository *repo = ledger_repo(2);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	o.repo = t_path("repo");
+	o.verify = undecided_verify;
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_INT(ld_report_count(r), 0);
+	T_ASSERT_INT(ld_report_note_count(r), 2);
+	T_ASSERT(ld_report_undecided(r));
+	T_ASSERT(!ld_report_transient(r));
+	ld_report_free(r);
+	git_repository_free(repo);
+}
+
+/* ---- the ledger as `ledger` reads it (corroborate_source.c) ---- */
+
+void test_ledger_check__ledger_reads_head_not_the_work_tree(void)
+{
+	git_repository *repo = ledger_repo(2);
+	ld_pointer_paths paths = {NULL, 0};
+	ld_source *src = NULL;
+	ae_err err = {0};
+	ae_buf b;
+	char *p0 = ptr_path(slug_alice, hexn(0));
+	char root[4096];
+
+	/* The work tree holds only a stray file: the pointers are in git. */
+	snprintf(root, sizeof(root), "%s/recipes/evidence", t_path("repo"));
+	T_ASSERT_INT(mkdir(t_path("repo/recipes"), 0755), 0);
+	T_ASSERT_INT(mkdir(root, 0755), 0);
+	t_write_file(t_path("repo/recipes/evidence/allowlist.yaml"), "x: [", 4);
+	T_ASSERT_INT(ld_source_open(&src, root, false, &err), 0);
+	T_ASSERT_INT(strlen(ld_source_commit(src)), 40);
+	T_ASSERT_INT(ld_source_list(&paths, src, NULL, 0, &err), 0);
+	T_ASSERT_INT(paths.n, 2);
+	T_ASSERT_STR(paths.v[0], p0 + strlen("recipes/evidence/"));
+	T_ASSERT_INT(ld_source_read(&b, src, paths.v[0], 1 << 20, &err), 0);
+	T_ASSERT(strstr((const char *)b.data, hexn(0)) != NULL);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_source_read(&b, src, "allowlist.yaml", 1 << 20, &err),
+		     0);
+	T_ASSERT(strstr((const char *)b.data, "community") != NULL);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_source_read(&b, src, paths.v[0], 10, &err),
+		     AE_ETOOBIG);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld_source_read(&b, src, "nope.yaml", 10, &err),
+		     AE_ENOTFOUND);
+	ld_pointer_paths_dispose(&paths);
+	ld_source_free(src);
+	src = NULL;
+	/* --worktree: the files, which list no pointer */
+	T_ASSERT_INT(ld_source_open(&src, root, true, &err), 0);
+	T_ASSERT(ld_source_commit(src) == NULL);
+	T_ASSERT_INT(ld_source_list(&paths, src, NULL, 0, &err), 0);
+	T_ASSERT_INT(paths.n, 0);
+	T_ASSERT_INT(ld_source_read(&b, src, "allowlist.yaml", 1 << 20, &err),
+		     0);
+	T_ASSERT_INT(b.len, 4);
+	ae_buf_dispose(&b);
+	ld_source_free(src);
 	free(p0);
 	git_repository_free(repo);
 }
