@@ -105,7 +105,7 @@ expect_rc 0 "repository A selected again"
 # check never fetches on its own; --tuf-update does
 r=$(lf_repo ledger)
 sel=$(cat "$base/tuf/selected")
-origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/origin.json
+origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/.origin.json
 # make the cache look two days old
 python3 - "$origin" <<'PY'
 import json, sys, time
@@ -128,7 +128,7 @@ cd "$T_WORK" || exit 1
 emit=$T_WORK/out
 ae emit --recipe "$here/recipes/examples/recipe.yaml" --snapshot "$here/recipes/examples/snapshot.yaml" \
 	--ctrf "$here/recipes/examples/ctrf" -o "$emit" >/dev/null 2>&1
-origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/origin.json
+origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/.origin.json
 python3 - "$origin" <<'PY'
 import json, sys, time
 d = json.load(open(sys.argv[1])); d["updated"] = int(time.time()) - 2 * 86400
