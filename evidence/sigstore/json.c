@@ -1,4 +1,4 @@
-/* evidence/sigstore_json.c -- protobuf-JSON field readers for Sigstore files
+/* evidence/sigstore/json.c -- protobuf-JSON field readers for Sigstore files
  *
  * Bundles and trusted roots are the protobuf JSON mapping (sigstore.md
  * §1.1, the proto3 JSON spec): bytes are base64 in the standard or the
@@ -10,7 +10,7 @@
  * not allow is still refused: a mixed alphabet, misplaced padding, a sign,
  * more than 19 digits (issue 16).
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* evidence/sign_tsa.c -- an RFC 3161 timestamp over the signature
+/* evidence/signer/tsa.c -- an RFC 3161 timestamp over the signature
  *
  * Rekor v2 entries carry no integrated time, so a bundle logged there needs
  * a timestamp authority to prove when the short-lived certificate was used
@@ -7,7 +7,7 @@
  * exactly our signature; its CMS signature and chain are checked by the
  * verifier's self-check against the trusted root.
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <openssl/ts.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* evidence/sigstore_tsa.c -- RFC 3161 timestamps of a bundle
+/* evidence/sigstore/tsa.c -- RFC 3161 timestamps of a bundle
  *
  * A timestamp proves that the signature existed at genTime: a TSA from the
  * trusted root signed (CMS, RFC 3161 §2.4.2) a TSTInfo whose message imprint
@@ -12,7 +12,7 @@
  * genTime (sigstore.md §7.4). Certificates embedded in the token only fill
  * the path; the anchor is always the last certificate of the TSA's chain.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>

@@ -1,4 +1,4 @@
-/* evidence/sigstore_bundle.c -- strict parser for Sigstore bundle JSON
+/* evidence/sigstore/bundle.c -- strict parser for Sigstore bundle JSON
  *
  * Turns bundle v0.1, v0.2 and v0.3 JSON (sigstore.md §1) into struct
  * ev_bundle. Everything structural is decided here, before any
@@ -6,9 +6,9 @@
  * strict base64, non-negative integers, one DSSE signature, a chain that is
  * non-empty and carries no self-signed certificate, the per-version tlog
  * requirements (§1.5 table) and no duplicate entries. Nothing parsed here
- * is trusted yet; sigstore_verify.c decides that.
+ * is trusted yet; verify.c decides that.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/x509.h>
 #include <stdlib.h>
@@ -55,6 +55,23 @@ void ev_bundle_free(ev_bundle *b)
 bool ev_bundle_is_dsse(const ev_bundle *b)
 {
 	return b->dsse;
+}
+
+bool ev_bundle_has_cert(const ev_bundle *b)
+{
+	return b->leaf != NULL;
+}
+
+int ev_bundle_cert_identity(char ***sans_out, size_t *nsans_out,
+			    char **issuer_out, const ev_bundle *b, ae_err *err)
+{
+	*sans_out = NULL;
+	*nsans_out = 0;
+	*issuer_out = NULL;
+	if (b->leaf == NULL)
+		return ae_fail(err, AE_EVERIFY,
+			       "the bundle has no certificate");
+	return ev__cert_identity(sans_out, nsans_out, issuer_out, b->leaf, err);
 }
 
 /* Decodes one DER certificate from {"rawBytes": b64}. */

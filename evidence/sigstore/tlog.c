@@ -1,12 +1,12 @@
-/* evidence/sigstore_tlog.c -- Rekor entry checks: SET and Merkle inclusion
+/* evidence/sigstore/tlog.c -- Rekor entry checks: SET and Merkle inclusion
  *
  * The two proofs that an entry is in a transparency log (sigstore.md §5):
  * the Rekor v1 Signed Entry Timestamp, a signature over RFC 8785 canonical
  * JSON, and the RFC 6962 inclusion proof, recomputed bit by bit per
  * RFC 9162 §2.1.3.2. The checkpoint that signs the proof's root is in
- * sigstore_checkpoint.c; the body cross-check in sigstore_body.c.
+ * checkpoint.c; the body cross-check in body.c.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>

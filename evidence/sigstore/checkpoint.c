@@ -1,4 +1,4 @@
-/* evidence/sigstore_checkpoint.c -- C2SP signed-note checkpoints
+/* evidence/sigstore/checkpoint.c -- C2SP signed-note checkpoints
  *
  * A checkpoint (C2SP tlog-checkpoint) is a signed note (C2SP signed-note):
  * body lines origin, tree size, base64 root hash, optional extension lines,
@@ -8,7 +8,7 @@
  * the entry's logId count; witness cosignatures and unknown keys are
  * ignored, but a line from the log's own key that fails rejects the note.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* evidence/sign_http.c -- HTTP to Fulcio, Rekor, TSAs and token endpoints
+/* evidence/signer/http.c -- HTTP to Fulcio, Rekor, TSAs and token endpoints
  *
  * The Sigstore services speak small JSON (or DER) over HTTPS. One function
  * does one exchange the way STYLE §3.8 asks of network code: bodies counted
@@ -17,7 +17,7 @@
  * hung gets it once, not once per attempt.
  */
 #include "evidence/core/http.h"
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>

@@ -1,4 +1,4 @@
-/* evidence/sigstore_root.c -- trusted_root.json into CA and log arrays
+/* evidence/sigstore/root.c -- trusted_root.json into CA and log arrays
  *
  * A trust set holds the CAs, logs and TSAs of one trusted root
  * (sigstore.md §2): the embedded public-good root by default, or exactly
@@ -18,7 +18,7 @@
  * verification), the public-good root holds nine keys and certificates,
  * and one bundle uses three or four of them.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-/* evidence/sign_rekor.c -- logging a signature in Rekor v1 or v2
+/* evidence/signer/rekor.c -- logging a signature in Rekor v1 or v2
  *
  * A keyless signature is only worth something once it is in the
  * transparency log: the bundle carries the logged body, its inclusion proof
@@ -9,7 +9,7 @@
  * on SET and checkpoint are left to the verifier's self-check, which holds
  * the trusted root.
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

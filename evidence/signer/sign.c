@@ -1,4 +1,4 @@
-/* evidence/sign.c -- keyless signing: from a token to a v0.3 bundle
+/* evidence/signer/sign.c -- keyless signing: from a token to a v0.3 bundle
  *
  * The sequence of sigstore.md §11: check the token is still valid (before
  * any request, so an expired token costs nothing and logs nothing), pick
@@ -12,7 +12,7 @@
  * key material) before returning. The result carries the signer as the
  * verifier found it, never as the token claims it.
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <openssl/crypto.h>
 #include <stdlib.h>

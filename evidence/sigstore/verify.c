@@ -1,4 +1,4 @@
-/* evidence/sigstore_verify.c -- the Sigstore bundle verification pipeline
+/* evidence/sigstore/verify.c -- the Sigstore bundle verification pipeline
  *
  * ev_bundle_verify runs the checks of sigstore.md §3 in the reference's
  * order, each a hard failure: verified times (Rekor v1 SETs, RFC 3161
@@ -11,7 +11,7 @@
  * Certificate, SCT and TSA internals are the ev__cert_..., ev__sct and ev__tsa
  * functions of evidence/internal.h.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>

@@ -1,4 +1,4 @@
-/* evidence/sign_oidc.c -- OIDC identity tokens for keyless signing
+/* evidence/signer/oidc.c -- OIDC identity tokens for keyless signing
  *
  * The token is a JWT whose claims say who is signing. We read the claims
  * without checking the JWT signature: Fulcio verifies the token against
@@ -8,7 +8,7 @@
  * The token is a bearer credential: it is wiped on free and never appears
  * in a message (STYLE §3.9).
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <openssl/crypto.h>
 #include <stdlib.h>

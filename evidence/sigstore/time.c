@@ -1,4 +1,4 @@
-/* evidence/sigstore_time.c -- validity windows and ASN.1 times as Unix seconds
+/* evidence/sigstore/time.c -- validity windows and ASN.1 times as Unix seconds
  *
  * Every Sigstore time check compares seconds since the epoch (UTC): the
  * trusted root's validFor windows (sigstore.md §2.1), certificate validity at
@@ -6,7 +6,7 @@
  * OpenSSL's ASN1_TIME into that scale without consulting the local time zone
  * or the clock.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/asn1.h>
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-/* evidence/sigstore_cert.c -- Fulcio certificates: chain at a time, leaf
+/* evidence/sigstore/cert.c -- Fulcio certificates: chain at a time, leaf
  * profile, signer identity
  *
  * A Fulcio leaf lives about ten minutes, so its chain is never checked at
@@ -9,7 +9,7 @@
  * The identity is read from the SAN and the Fulcio issuer extensions
  * (sigstore.md §7.2, Fulcio docs/oid-info.md).
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>

@@ -1,4 +1,4 @@
-/* evidence/sigstore_body.c -- the Rekor entry body must describe the bundle
+/* evidence/sigstore/body.c -- the Rekor entry body must describe the bundle
  *
  * The SET and the inclusion proof only show that *some* body is in the log;
  * this file shows that the body is about this bundle (sigstore.md §6): same
@@ -9,7 +9,7 @@
  * hashedrekord 0.0.2 and dsse 0.0.2 (Rekor v2); a hashedrekord of either
  * version may log a DSSE envelope, recording SHA-256(PAE).
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>

@@ -1,4 +1,4 @@
-/* evidence/sigstore_sct.c -- embedded Signed Certificate Timestamps
+/* evidence/sigstore/sct.c -- embedded Signed Certificate Timestamps
  *
  * A Fulcio leaf carries, in extension 1.3.6.1.4.1.11129.2.4.2, the SCTs that
  * CT logs issued for its precertificate (RFC 6962 §3.3). Each SCT is a log's
@@ -7,7 +7,7 @@
  * TLS encoding ourselves, strictly, and verify with the CT log keys of the
  * trusted root only (sigstore.md §7.3).
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>

@@ -1,4 +1,4 @@
-/* evidence/sign_config.c -- SigningConfig v0.2: which services sign
+/* evidence/signer/config.c -- SigningConfig v0.2: which services sign
  *
  * A SigningConfig (dev.sigstore.trustroot.v1.SigningConfig, media type
  * application/vnd.dev.sigstore.signingconfig.v0.2+json) lists Fulcio,
@@ -8,7 +8,7 @@
  * and fuzzed (tests/fuzz/signing_config_fuzz.c); only services whose
  * window contains "now" and whose API version we speak are selected.
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* evidence/sign_fulcio.c -- a signing certificate from Fulcio v2
+/* evidence/signer/fulcio.c -- a signing certificate from Fulcio v2
  *
  * Keyless signing binds an ephemeral key to an OIDC identity: Fulcio checks
  * the token, checks that we hold the key (a signature over the token's
@@ -8,7 +8,7 @@
  * own key in a non-CA leaf with an embedded SCT list, since a v0.3 bundle
  * has nowhere to carry a detached SCT.
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <openssl/bio.h>
 #include <openssl/pem.h>
