@@ -446,7 +446,10 @@ int cmd_verify(int argc, char **argv)
 		a.o.artifact_digest = artifact;
 		rc = 0;
 	}
-	if (rc == 0)
+	if (rc == 0 && pl.pull && x.dest[0] != '\0')
+		/* the claim or --expected-* picks among the signatures */
+		rc = cmd_fetch_verify(&v, &x, &a.o, &err);
+	else if (rc == 0)
 		rc = ev_evidence_verify(&v, &a.o, &err);
 	if (rc < 0) {
 		cmd_error(a.input, err.msg[0] ? &err : &ferr);
@@ -457,6 +460,7 @@ int cmd_verify(int argc, char **argv)
 done:
 	ev_verdict_free(v);
 	ld_pointer_free(ptr);
+	cmd_fetched_remove(&x);
 	cmd_fetcher_dispose(&f);
 	free(artifact);
 	free(pdir);
