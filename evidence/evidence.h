@@ -597,6 +597,15 @@ bool ev_verdict_pending(const ev_verdict *v);
  * NULL if it never ran. Borrowed. Cannot fail. */
 const char *ev_verdict_step_status(const ev_verdict *v, const char *name);
 
+/* The predicate type of the statement that was checked (v1, v2, v3 URI),
+ * NULL when none parsed. Borrowed. Cannot fail. */
+const char *ev_verdict_predicate_type(const ev_verdict *v);
+
+/* An RFC 3339 time (fraction and zone optional) as the reference's pointer
+ * writer records a predicate's attestedAt: UTC, whole seconds,
+ * "YYYY-MM-DDTHH:MM:SSZ" (20 characters). AE_EINVAL otherwise, `out` "". */
+int ev_time_utc_seconds(char out[21], const char *s, ae_err *err);
+
 /* Renders the JSON report (reference §9.3 key order, 2-space indent,
  * trailing newline) or the text report into `out` (initialised here). */
 int ev_verdict_json(ae_buf *out, const ev_verdict *v, ae_err *err);

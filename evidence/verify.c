@@ -591,6 +591,8 @@ static void verify_predicate(verify_run *r)
 		return;
 	}
 	r->v->predicate = json_incref((json_t *)r->pred);
+	free(r->v->predicate_type);
+	r->v->predicate_type = strdup(r->pred_type);
 	name = json_string_value(
 		json_object_get(json_object_get(r->pred, "recipe"), "name"));
 	free(r->v->recipe_name);

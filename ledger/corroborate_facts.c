@@ -20,6 +20,7 @@
  * it cannot be recomputed here, so a profiled run is never CURRENT on its
  * profile, only HISTORICAL (selection or advertiser changed) or UNKNOWN.
  */
+#include "evidence/evidence.h"
 #include "ledger/ledger.h"
 
 #include <jansson.h>
@@ -98,8 +99,14 @@ int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
 		rc = fact_str(&f->recipe_digest, jstr(rec, "digest"), err);
 	if (rc == 0)
 		rc = fact_str(&f->predicate_type, predicate_type, err);
-	if (rc == 0)
-		rc = fact_str(&f->attested_at, jstr(p, "attestedAt"), err);
+	if (rc == 0) {
+		/* As the pointer writer records it: UTC, whole seconds. */
+		char at[21];
+		ae_err ignored = {0};
+		if (ev_time_utc_seconds(at, jstr(p, "attestedAt"), &ignored) ==
+		    0)
+			rc = fact_str(&f->attested_at, at, err);
+	}
 	if (rc == 0 && json_is_object(prof))
 		rc = fact_str(&f->profile, jstr(prof, "selection"), err);
 	if (rc == 0 && json_is_object(prof))

@@ -34,7 +34,9 @@ static const char html_css[] =
 	"*{box-sizing:border-box}\n"
 	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
 	"margin:0;color:var(--ink);background:#fff}\n"
-	"header,main,footer,.controls,.legend{padding:0 24px}\n"
+	"header,main,footer,.controls{padding:0 24px}\n"
+	".skip{position:absolute;left:-9999px}.skip:focus{left:8px;top:8px;"
+	"background:#fff;padding:4px 8px;z-index:9}\n"
 	"header{padding-top:18px}\n"
 	"h1{font-size:22px;margin:0 0 2px}h2{font-size:18px;margin:0}"
 	"h3{font-size:15px;margin:18px 0 6px}h4{font-size:14px;margin:0}\n"
@@ -61,11 +63,12 @@ static const char html_css[] =
 	"margin:0 10px 4px 0;white-space:nowrap;cursor:pointer}\n"
 	".controls .note{flex-basis:100%;margin:0;font-size:12px;"
 	"color:var(--soft)}\n"
-	".legend{margin:14px 0}\n"
-	".legend summary{cursor:pointer;font-weight:600}\n"
-	".legend dl{display:grid;grid-template-columns:max-content 1fr;"
-	"gap:4px 12px;margin:8px 0;max-width:900px}\n"
-	".legend dd{margin:0}\n"
+	".legend{margin:18px 0;border:1px solid var(--line);border-radius:6px;"
+	"padding:4px 14px;background:var(--bg2)}\n"
+	".legend dl{display:grid;grid-template-columns:max-content 1fr "
+	"max-content 1fr;gap:6px 12px;margin:6px 0 10px;font-size:13px;"
+	"align-items:baseline}\n"
+	".legend dd{margin:0 12px 0 0}\n"
 	".state{display:inline-block;font-weight:700;font-size:12px;"
 	"border-radius:4px;padding:1px 7px;color:#fff;white-space:nowrap}\n"
 	".state-CONFIRMED{background:var(--ok)}.state-SINGLE{background:var(--"
@@ -80,8 +83,12 @@ static const char html_css[] =
 	".b-hist{border-color:#8250df;background:#fbefff}\n"
 	".b-nc{border-color:var(--fail);color:var(--fail);font-weight:600}\n"
 	".b-ing{border-color:var(--part);background:#ddf4ff}\n"
-	".scroll{overflow-x:auto;max-width:100%;border:1px solid var(--line);"
-	"border-radius:6px}\n"
+	".scroll{overflow-x:auto;max-width:100%;width:fit-content;border:1px "
+	"solid var(--line);border-radius:6px}\n"
+	"main>h2{margin:20px 0 8px}\n"
+	".cls code{text-transform:none}\n"
+	".where{display:block;font-size:12px;color:var(--soft);"
+	"word-break:break-all}\n"
 	"table{border-collapse:collapse}\n"
 	"th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;"
 	"vertical-align:top}\n"
@@ -96,8 +103,10 @@ static const char html_css[] =
 	".coords{display:block;font-size:11px;color:var(--soft);"
 	"font-weight:400}\n"
 	"th.signer{min-width:120px;max-width:220px}\n"
-	".cell{min-width:112px;text-align:center}\n"
+	".cell{min-width:116px;text-align:center;padding:0;height:1px}\n"
+	".cellv{padding:6px 8px;height:100%}\n"
 	".cell a{color:inherit;text-decoration:none;display:block}\n"
+	".cell a:hover .res{text-decoration:underline}\n"
 	".cell small{display:block;color:var(--soft)}\n"
 	".cell-pass{background:#dafbe1}.cell-fail{background:#ffebe9}"
 	".cell-not-run{background:#eaeef2}.cell-claimed{background:#fff8c5}\n"
@@ -131,8 +140,10 @@ static const char html_css[] =
 	".lv{display:none}\n"
 	".dim{}\n"
 	"footer{margin:30px 0 24px;color:var(--soft);font-size:12px}\n"
-	"@media (max-width:640px){header,main,footer,.controls,.legend{"
+	"@media (max-width:640px){header,main,footer,.controls{"
 	"padding-inline:10px}h1{font-size:19px}"
+	".legend dl{grid-template-columns:1fr;gap:2px}.legend dd{margin:0 0 "
+	"8px}.prov{gap:0}"
 	"#matrix th[scope=row]{min-width:150px}.cell{min-width:84px}"
 	".prov{grid-template-columns:1fr}.prov dd{margin-bottom:4px}}\n"
 	"@media print{.controls,.skip{display:none}"
@@ -672,9 +683,11 @@ int ld_corroboration_render_html(ae_buf *out, const ld_corroboration *c,
 	if (rc == 0)
 		rc = page_controls(&p, err);
 	if (rc == 0)
+		rc = ld__html_matrix(&p, err);
+	if (rc == 0)
 		rc = ae_buf_puts(out, html_legend, err);
 	if (rc == 0)
-		rc = ld__html_body(&p, err);
+		rc = ld__html_recipes(&p, err);
 	if (rc == 0)
 		rc = page_footer(&p, err);
 	if (rc < 0)

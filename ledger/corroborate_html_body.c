@@ -150,17 +150,26 @@ static int col_href(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,
 	return rc;
 }
 
-/* " fct f0-<i> f1-<j> f2-<k>": the facet classes of run `e`. */
-static int facet_classes(const ld__page *p, const ld_entry *e, ae_err *err)
+/* " fct f0-<i> f1-<j> f2-<k>": the facet classes of a run's or a
+ * signer's coordinates (indexes, never the values: they stay out of the
+ * style sheet). */
+static int facet_classes_of(const ld__page *p, char *const *facets, ae_err *err)
 {
 	int rc = ae_buf_puts(p->b, " fct", err);
 
 	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++) {
-		int i = ld__page_facet_index(p, f, e ? e->facets[f] : NULL);
+		int i = ld__page_facet_index(p, f, facets[f]);
 		if (i >= 0)
 			rc = ae_buf_printf(p->b, err, " f%d-%d", f, i);
 	}
 	return rc;
+}
+
+static int facet_classes(const ld__page *p, const ld_entry *e, ae_err *err)
+{
+	static char *const none[LD_FACET_COUNT] = {NULL, NULL, NULL};
+
+	return facet_classes_of(p, e ? e->facets : none, err);
 }
 
 /* "k8s 1.33 · ubuntu 24.04 · GPU" of a run or a signer, if any known. */
@@ -181,24 +190,29 @@ static int coords(ae_buf *b, char *const *facets, ae_err *err)
 	return rc;
 }
 
-/* Version, dev and freshness badges of a run. */
+/* Version, dev and freshness badges of a run: a release's version, or
+ * "dev" with whatever the build called itself. */
 static int run_badges(ae_buf *b, const ld_entry *e, ae_err *err)
 {
+	const char *v = e->aicr_version;
 	int rc = 0;
 
-	if (e->aicr_version || e->dev) {
+	if (e->dev) {
+		rc = ae_buf_puts(b, "<span class=\"badge b-dev\">dev", err);
+		if (rc == 0 && (v == NULL || strcmp(v, "dev") != 0)) {
+			rc = ae_buf_puts(b, " &middot; ", err);
+			if (rc == 0)
+				rc = ld__html_put(b, v ? v : "no version", err);
+		}
+		if (rc == 0)
+			rc = ae_buf_puts(b, "</span>", err);
+	} else if (v != NULL) {
 		rc = ae_buf_puts(b, "<span class=\"badge\">", err);
 		if (rc == 0)
-			rc = ld__html_put(b,
-					  e->aicr_version ? e->aicr_version
-							  : "no version",
-					  err);
+			rc = ld__html_put(b, v, err);
 		if (rc == 0)
 			rc = ae_buf_puts(b, "</span>", err);
 	}
-	if (rc == 0 && e->dev)
-		rc = ae_buf_puts(b, "<span class=\"badge b-dev\">dev</span>",
-				 err);
 	if (rc == 0 && e->fresh == LD_FRESH_HISTORICAL)
 		rc = ae_buf_puts(b,
 				 "<span class=\"badge b-hist\">historical"
@@ -233,7 +247,8 @@ static int signer_head(const ld__page *p, size_t i, ae_err *err)
 				   i + 1, ld_class_name(s->cls),
 				   ld_vote_name(s->vote));
 	if (rc == 0)
-		rc = ld__html_put(p->b, s->label ? s->label : shortslug, err);
+		rc = ld__html_put(p->b, s->label ? s->label : "(no label)",
+				  err);
 	if (rc == 0)
 		rc = ae_buf_puts(p->b, "</span><code>", err);
 	if (rc == 0)
@@ -248,7 +263,11 @@ static int signer_head(const ld__page *p, size_t i, ae_err *err)
 			rc = ae_buf_puts(p->b, "</code>", err);
 	}
 	if (rc == 0 && s->facets[0]) {
-		rc = ae_buf_puts(p->b, "<span class=\"coords\">", err);
+		rc = ae_buf_puts(p->b, "<span class=\"coords", err);
+		if (rc == 0)
+			rc = facet_classes_of(p, s->facets, err);
+		if (rc == 0)
+			rc = ae_buf_puts(p->b, "\">", err);
 		if (rc == 0)
 			rc = coords(p->b, s->facets, err);
 		if (rc == 0)
@@ -360,15 +379,15 @@ static int cell_variant(const ld__page *p, const ld_recipe *r, size_t j,
 
 	if (k == LD_CELL_NONE)
 		return ae_buf_printf(p->b, err,
-				     "<span class=\"lv l%zu cellv cell-none\">"
-				     "</span>",
+				     "<div class=\"lv l%zu cellv cell-none\">"
+				     "</div>",
 				     l);
-	rc = ae_buf_printf(p->b, err, "<a class=\"lv l%zu cellv cell-%s%s", l,
+	rc = ae_buf_printf(p->b, err, "<div class=\"lv l%zu cellv cell-%s%s", l,
 			   ld_cell_name(k), nc ? " nc" : "");
 	if (rc == 0 && e && k != LD_CELL_CLAIMED && k != LD_CELL_UNVERIFIABLE)
 		rc = facet_classes(p, e, err);
 	if (rc == 0)
-		rc = ae_buf_puts(p->b, "\" ", err);
+		rc = ae_buf_puts(p->b, "\"><a ", err);
 	if (rc == 0)
 		rc = col_href(p->b, p->c, r, j, err);
 	if (rc == 0)
@@ -402,7 +421,7 @@ static int cell_variant(const ld__page *p, const ld_recipe *r, size_t j,
 				   "<span class=\"badge b-nc\">%s</span>",
 				   why_short(cl->why));
 	if (rc == 0)
-		rc = ae_buf_puts(p->b, "</a>", err);
+		rc = ae_buf_puts(p->b, "</a></div>", err);
 	return rc;
 }
 
@@ -427,16 +446,58 @@ static int matrix_cell(const ld__page *p, const ld_recipe *r, size_t i,
 	return rc;
 }
 
+/* "Showing: <lens>": which view the page shows (the controls are gone
+ * in print). */
+static int lens_note(const ld__page *p, ae_err *err)
+{
+	int rc = ae_buf_puts(p->b, "<p class=\"meta\">Showing: ", err);
+
+	for (size_t l = 0; rc == 0 && l < p->n_lens; l++) {
+		rc = ae_buf_printf(p->b, err, "<span class=\"lv l%zu\">", l);
+		if (rc == 0 && p->lens_kind[l] == LD__LENS_LATEST)
+			rc = ae_buf_puts(p->b,
+					 "the latest run of each signer, any "
+					 "tool version",
+					 err);
+		else if (rc == 0 && p->lens_kind[l] == LD__LENS_NEWEST)
+			rc = ae_buf_puts(p->b,
+					 "same tool version only, each "
+					 "recipe&#39;s newest",
+					 err);
+		else if (rc == 0) {
+			rc = ae_buf_puts(p->b, "same tool version only: ", err);
+			if (rc == 0)
+				rc = ld__html_put(p->b, p->lens_ver[l], err);
+		}
+		if (rc == 0)
+			rc = ae_buf_puts(p->b, "</span>", err);
+	}
+	if (rc == 0)
+		rc = ae_buf_printf(
+			p->b, err,
+			"; historical runs %s; development builds %s.</p>\n",
+			p->c->include_historical ? "counted" : "not counted",
+			p->c->exclude_dev ? "not counted" : "counted");
+	return rc;
+}
+
 static int matrix(const ld__page *p, ae_err *err)
 {
 	const ld_corroboration *c = p->c;
-	int rc =
-		ae_buf_puts(p->b,
-			    "<h2 id=\"matrix-title\">Recipes &times; signers"
-			    "</h2>\n<div class=\"scroll\"><table id=\"matrix\" "
-			    "class=\"matrix\" aria-labelledby=\"matrix-title\">"
-			    "\n<thead><tr><th scope=\"col\">Recipe</th>",
-			    err);
+	int rc = ae_buf_puts(p->b,
+			     "<h2 id=\"matrix-title\">Recipes &times; signers"
+			     "</h2>\n",
+			     err);
+
+	if (rc == 0)
+		rc = lens_note(p, err);
+	if (rc == 0)
+		rc = ae_buf_puts(
+			p->b,
+			"<div class=\"scroll\"><table id=\"matrix\" "
+			"class=\"matrix\" aria-labelledby=\"matrix-title\">"
+			"\n<thead><tr><th scope=\"col\">Recipe</th>",
+			err);
 
 	for (size_t i = 0; rc == 0 && i < c->n_signers; i++)
 		rc = signer_head(p, i, err);
@@ -481,8 +542,12 @@ static int checks_table(const ld__page *p, const ld_recipe *r, const ld_grid *g,
 								    : " nc",
 					   r->cols[j] + 1);
 		if (rc == 0)
-			rc = ld__html_put(p->b, s->label ? s->label : s->slug,
-					  err);
+			rc = s->label ? ld__html_put(p->b, s->label, err)
+				      : ae_buf_put(p->b, s->slug,
+						   strlen(s->slug) < 12
+							   ? strlen(s->slug)
+							   : 12,
+						   err);
 		if (rc == 0 && cl->why != LD_WHY_COUNTS)
 			rc = ae_buf_printf(p->b, err,
 					   "<br><span class=\"badge b-nc\">%s"
@@ -639,6 +704,19 @@ static int run_views(const ld__page *p, const ld_recipe *r, size_t j, size_t k,
 	return rc;
 }
 
+/* "<label> <code>value</code>" on a line of its own. */
+static int where_line(ae_buf *b, const char *label, const char *v, ae_err *err)
+{
+	int rc =
+		ae_buf_printf(b, err, "<span class=\"where\">%s <code>", label);
+
+	if (rc == 0)
+		rc = ld__html_put(b, v, err);
+	if (rc == 0)
+		rc = ae_buf_puts(b, "</code></span>", err);
+	return rc;
+}
+
 /* One run of a signer's history. */
 static int run_item(const ld__page *p, const ld_recipe *r, size_t j, size_t k,
 		    ae_err *err)
@@ -694,28 +772,20 @@ static int run_item(const ld__page *p, const ld_recipe *r, size_t j, size_t k,
 		if (rc == 0)
 			rc = ae_buf_puts(p->b, "</small>", err);
 	}
-	if (rc == 0)
-		rc = ae_buf_puts(p->b, "<br><small>", err);
 	if (rc == 0 && verified && e->facets[0]) {
-		rc = coords(p->b, e->facets, err);
+		rc = ae_buf_puts(p->b, "<span class=\"where\">", err);
 		if (rc == 0)
-			rc = ae_buf_puts(p->b, " &middot; ", err);
+			rc = coords(p->b, e->facets, err);
+		if (rc == 0)
+			rc = ae_buf_puts(p->b, "</span>", err);
 	}
 	if (rc == 0)
-		rc = ae_buf_puts(p->b, e->path ? "pointer <code>" : "<code>",
-				 err);
+		rc = where_line(p->b, e->path ? "pointer" : "digest",
+				e->path ? e->path : e->digest, err);
 	if (rc == 0)
-		rc = ld__html_put(p->b, e->path ? e->path : "(ingested)", err);
+		rc = where_line(p->b, "OCI", e->oci ? e->oci : "-", err);
 	if (rc == 0)
-		rc = ae_buf_puts(p->b, "</code> &middot; OCI <code>", err);
-	if (rc == 0)
-		rc = ld__html_put(p->b, e->oci ? e->oci : "-", err);
-	if (rc == 0)
-		rc = ae_buf_puts(p->b, "</code> &middot; <code>", err);
-	if (rc == 0)
-		rc = ld__html_put(p->b, e->digest, err);
-	if (rc == 0)
-		rc = ae_buf_puts(p->b, "</code></small></li>\n", err);
+		rc = ae_buf_puts(p->b, "</li>\n", err);
 	return rc;
 }
 
@@ -901,11 +971,20 @@ static int recipe_section(const ld__page *p, const ld_recipe *r, bool *mark,
 	return rc;
 }
 
-int ld__html_body(const ld__page *p, ae_err *err)
+int ld__html_matrix(const ld__page *p, ae_err *err)
+{
+	int rc = ae_buf_puts(p->b, "<main>\n", err);
+
+	if (rc == 0)
+		rc = matrix(p, err);
+	return rc;
+}
+
+int ld__html_recipes(const ld__page *p, ae_err *err)
 {
 	size_t rows = 1;
 	bool *mark;
-	int rc;
+	int rc = 0;
 
 	for (size_t i = 0; i < p->c->n_recipes; i++)
 		if (p->c->recipes[i].n_rows > rows)
@@ -913,9 +992,6 @@ int ld__html_body(const ld__page *p, ae_err *err)
 	mark = calloc(rows, sizeof(*mark));
 	if (mark == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	rc = ae_buf_puts(p->b, "<main>\n", err);
-	if (rc == 0)
-		rc = matrix(p, err);
 	for (size_t i = 0; rc == 0 && i < p->c->n_recipes; i++)
 		rc = recipe_section(p, &p->c->recipes[i], mark, err);
 	if (rc == 0)

@@ -270,7 +270,7 @@ static int text_timeline(ae_buf *b, const ld_recipe *r, ae_err *err)
 	int rc = r->n_timeline ? ae_buf_puts(b, "  timeline:", err) : 0;
 
 	for (size_t i = 0; rc == 0 && i < r->n_timeline; i++) {
-		rc = ae_buf_printf(b, err, "%s%s (", i ? " ->" : " ",
+		rc = ae_buf_printf(b, err, "%s%s (", i ? " -> " : " ",
 				   ld_state_name(r->timeline[i].state));
 		if (rc == 0)
 			rc = text_put(b, r->timeline[i].at, 0, err);

@@ -166,7 +166,7 @@ const char *ld_why_text(ld_why w)
 	static const char *const text[LD_WHY_COUNT] = {
 		"counts",
 		"not verified: run with --verify",
-		"not counted: verification failed",
+		"not counted: could not be verified",
 		"not counted: ingested evidence must be signed by a "
 		"first-party identity",
 		"not counted: signer not in the allowlist (reported)",

@@ -541,7 +541,9 @@ const ld_grid *ld__page_grid(const ld__page *p, const ld_recipe *r, size_t l);
 /* The facet control index of value v on axis f (n_facet[f]: "other"),
  * -1 for an unknown value. */
 int ld__page_facet_index(const ld__page *p, int f, const char *v);
-/* The matrix and the recipes (corroborate_html_body.c). */
-int ld__html_body(const ld__page *p, ae_err *err);
+/* The matrix (opening <main>) and the recipes (closing it), in
+ * corroborate_html_body.c; the legend goes between them. */
+int ld__html_matrix(const ld__page *p, ae_err *err);
+int ld__html_recipes(const ld__page *p, ae_err *err);
 
 #endif /* AE_LEDGER_INTERNAL_H */

@@ -9,6 +9,14 @@
 #                         token for EMAIL) and pushes one bundle to
 #                         REG_HOST/evidence/<NAME>, then copies its pointer
 #                         to its canonical place under ROOT; sets SE_PTR
+#                         and SE_OUT (the emit directory). Knobs (env):
+#                         SE_VERSION  the predicate's aicrVersion (the
+#                                     statement is edited before signing,
+#                                     as another build of the tool would
+#                                     have written it)
+#                         SE_EPOCH    SOURCE_DATE_EPOCH (attestedAt)
+#                         SE_SNAPSHOT the snapshot (default the example)
+#                         SE_NOPTR    1: no pointer (first-party ingest)
 #   signed_ctrf SRC DST TWEAK [FAIL_TEST]
 #                         copies a CTRF directory, making it unique
 #                         (duration + TWEAK, so every bundle has its own
@@ -45,15 +53,29 @@ signed_ctrf() {
 }
 
 signed_emit() {
-	local name=$1 email=$2 ctrf=$3 root=$4 recipe=${5:-} out now tok rel ref
+	local name=$1 email=$2 ctrf=$3 root=$4 recipe=${5:-} out now tok rel ref stmt
 	out=$T_WORK/emit-$name-$RANDOM
 	now=$(date +%s)
 	tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$email\",\"email\":\"$email\",\"exp\":$((now + 900))}")
-	# Sign offline against the reference, then push the same bytes (the
-	# artifact digest is known before any network I/O, SPEC §3).
-	run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" --snapshot "$SE_EX/snapshot.yaml" \
-		--ctrf "$ctrf" -o "$out" --sign --ref "$REG_HOST/evidence/$name" \
-		--identity-token "$tok" --signing-config "$SC" --trusted-root "$TR" --yes
+	if [ -n "${SE_VERSION:-}" ]; then
+		# Emit unsigned, write the version another build would have
+		# recorded, then sign the statement as it stands (sign reads
+		# it from the bundle; the manifest does not cover it).
+		SOURCE_DATE_EPOCH=${SE_EPOCH:-} run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" \
+			--snapshot "${SE_SNAPSHOT:-$SE_EX/snapshot.yaml}" --ctrf "$ctrf" -o "$out"
+		[ "$T_RC" -eq 0 ] || { bad "emit as $name" "exit $T_RC: $(head -c 300 "$T_ERR")"; return 1; }
+		stmt=$out/summary-bundle/statement.intoto.json
+		jq --arg v "$SE_VERSION" '.predicate.aicrVersion = $v' "$stmt" >"$stmt.new" && mv "$stmt.new" "$stmt"
+		run sign "$out" --ref "$REG_HOST/evidence/$name" --identity-token "$tok" \
+			--signing-config "$SC" --trusted-root "$TR" --yes
+	else
+		# Sign offline against the reference, then push the same bytes
+		# (the artifact digest is known before any network I/O, SPEC §3).
+		SOURCE_DATE_EPOCH=${SE_EPOCH:-} run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" \
+			--snapshot "${SE_SNAPSHOT:-$SE_EX/snapshot.yaml}" \
+			--ctrf "$ctrf" -o "$out" --sign --ref "$REG_HOST/evidence/$name" \
+			--identity-token "$tok" --signing-config "$SC" --trusted-root "$TR" --yes
+	fi
 	if [ "$T_RC" -ne 0 ]; then
 		bad "emit and sign as $name" "exit $T_RC: $(head -c 300 "$T_ERR")"
 		return 1
@@ -64,6 +86,9 @@ signed_emit() {
 		bad "push as $name" "exit $T_RC: $(head -c 300 "$T_ERR")"
 		return 1
 	fi
+	SE_OUT=$out
+	SE_PTR=""
+	[ "${SE_NOPTR:-}" = 1 ] && return 0
 	rel=$(ae pointer path "$out/pointer.yaml" --root "") || {
 		bad "pointer path for $name"
 		return 1
