@@ -111,10 +111,8 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 	rc = ae_read_file(&c->recipe, AT_FDCWD, c->o->recipe_path,
 			  EV_RECIPE_MAX_BYTES, err);
 	if (rc == 0)
-		rc = ae_yaml_parse(&c->recipe_tree, c->recipe.data,
-				   c->recipe.len, err);
-	if (rc == 0 && c->recipe_tree == NULL)
-		rc = ae_fail(err, AE_EINVAL, "recipe is empty");
+		rc = ev__recipe_tree(&c->recipe_tree, c->recipe.data,
+				     c->recipe.len, err);
 	if (rc == 0)
 		rc = ev_recipe_name(&c->name, c->recipe.data, c->recipe.len,
 				    err);
@@ -353,17 +351,13 @@ static int emit_write_files(int dirfd, emit_ctx *c, ae_err *err)
 	ae_buf b = AE_BUF_INIT(1);
 	int ctrf = -1, rc;
 
-	/* Minimized: the recipe canonical (comments gone) but with its
-	 * metadata.version, so the digest recomputes from the shipped bytes. */
-	if (c->o->full)
-		rc = ev__write_new(dirfd, "recipe.yaml", c->recipe.data,
-				   c->recipe.len, err);
-	else
-		rc = ev_recipe_canonical(&b, c->recipe.data, c->recipe.len,
-					 false, err);
-	if (rc == 0 && !c->o->full)
-		rc = ev__write_new(dirfd, "recipe.yaml", b.data, b.len, err);
-	ae_buf_dispose(&b);
+	/* The recipe as given, byte for byte: the digest is recomputed from
+	 * these bytes, by us and by the reference, and its yaml.v3 form is
+	 * not always a fixed point (docs/formats.md), so a rewritten copy
+	 * could digest differently. The reference ships the file its
+	 * recipe command wrote, which is what emit is given. */
+	rc = ev__write_new(dirfd, "recipe.yaml", c->recipe.data, c->recipe.len,
+			   err);
 	if (rc == 0 && c->o->full) {
 		rc = ev__write_new(dirfd, "snapshot.yaml", c->snapshot.data,
 				   c->snapshot.len, err);

@@ -362,11 +362,14 @@ void ev_signer_free(ev_signer *signer);
 #define EV_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
 
 /* Read caps (reference §0 unless noted). */
-#define EV_RECIPE_MAX_BYTES    (1u << 20)  /* recipe.yaml */
-#define EV_MANIFEST_MAX_BYTES  (1u << 20)  /* manifest.json */
-#define EV_STATEMENT_MAX_BYTES (10u << 20) /* statement.intoto.json */
-#define EV_CTRF_MAX_BYTES      (10u << 20) /* one CTRF report read to parse */
-#define EV_BOM_MAX_BYTES       (8u << 20)  /* operator-supplied --bom */
+#define EV_RECIPE_MAX_BYTES (1u << 20) /* recipe.yaml */
+/* The canonical form of a recipe at the cap: yaml.v3's 4-space indent,
+ * escapes (4 bytes for 1) and doubled folded breaks stay well under 16x. */
+#define EV_RECIPE_CANON_MAX_BYTES (16u << 20)
+#define EV_MANIFEST_MAX_BYTES	  (1u << 20)  /* manifest.json */
+#define EV_STATEMENT_MAX_BYTES	  (10u << 20) /* statement.intoto.json */
+#define EV_CTRF_MAX_BYTES	  (10u << 20) /* one CTRF report read to parse */
+#define EV_BOM_MAX_BYTES	  (8u << 20)  /* operator-supplied --bom */
 /* A snapshot is not capped by the reference; 16 MiB is ~40x a large real
  * one and keeps the YAML tree well under AE_YAML_MAX_NODES. */
 #define EV_SNAPSHOT_MAX_BYTES (16u << 20)
@@ -388,6 +391,11 @@ extern const char *const ev_phase_names[EV_PHASE_COUNT];
  * malformed or empty YAML. On failure `out` is empty. */
 int ev_recipe_canonical(ae_buf *out, const unsigned char *buf, size_t len,
 			bool drop_version, ae_err *err);
+
+/* ev_recipe_canonical with the metadata.version rule of `predicate_type`
+ * (v3, or NULL: dropped; v1/v2: kept). AE_EINVAL for another type. */
+int ev_recipe_canonical_for(ae_buf *out, const unsigned char *buf, size_t len,
+			    const char *predicate_type, ae_err *err);
 
 /* SHA-256 hex (64 lowercase + NUL) of the canonical recipe for
  * `predicate_type` (v3 drops metadata.version, v1/v2 keep it). AE_EINVAL for

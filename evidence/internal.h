@@ -529,6 +529,84 @@ int ev__body_check(const ev__tlog_entry *e, const ev_bundle *b,
  * that). AE_EVERIFY for a hashedrekord naming one we do not know. */
 int ev__body_hash(ev__hash *out, const ev__tlog_entry *e, ae_err *err);
 
+/* ---- the recipe as yaml.v3 holds it (recipe_tree.c, recipe_emit.c) ----
+ *
+ * The reference digests a recipe by re-emitting Go's gopkg.in/yaml.v3 node
+ * tree (docs/formats.md "Recipe digest"). That output depends on more than
+ * the values: each node's style (plain, quoted, block scalar, flow) and its
+ * explicit tag survive, so this tree keeps them, built from libyaml's events
+ * the way yaml.v3 builds its nodes from the same events.
+ */
+
+/* Style bits of a node, as yaml.v3 records them. */
+#define EV__YS_TAGGED  0x01u /* an explicit tag (not "!") */
+#define EV__YS_DOUBLE  0x02u
+#define EV__YS_SINGLE  0x04u
+#define EV__YS_LITERAL 0x08u
+#define EV__YS_FOLDED  0x10u
+#define EV__YS_FLOW    0x20u
+
+typedef enum ev__ykind {
+	EV__Y_SCALAR,
+	EV__Y_SEQ,
+	EV__Y_MAP,
+} ev__ykind;
+
+/* A node of the tree. Plain result data; owned by its root, freed with
+ * ev__ytree_free. A map's kids are its key and value nodes, alternating
+ * (2n of them); a sequence's are its n items. */
+typedef struct ev__ynode {
+	ev__ykind kind;
+	unsigned style;
+	char *tag;   /* EV__YS_TAGGED: the full tag as yaml.v3 re-emits it */
+	char *value; /* scalars: the text, NUL-terminated (no NUL inside) */
+	size_t len;
+	size_t line; /* 1-based */
+	size_t n;
+	struct ev__ynode **kids;
+} ev__ynode;
+
+/* Parses the first and only document of (buf, len). *out is NULL for a
+ * stream without a document (only comments or blanks), which yaml.v3 holds
+ * as a zero node. Refused with AE_EINVAL, naming the construct and its line:
+ * anchors, aliases, merge keys (`<<`), keys that are not scalars, two keys
+ * with the same text, several documents or text after the first, a tag
+ * yaml.v3 would read further, NUL (raw or escaped), nesting deeper than
+ * AE_YAML_MAX_DEPTH, the spellings the two parsers read differently, and
+ * whatever libyaml refuses; AE_ETOOBIG past AE_YAML_MAX_NODES. The caller
+ * frees *out. */
+int ev__ytree_parse(ev__ynode **out, const unsigned char *buf, size_t len,
+		    ae_err *err);
+void ev__ytree_free(ev__ynode *node);
+
+/* Borrowed value of the scalar key `key` in a map node; NULL when absent or
+ * `map` is not a map. Cannot fail. */
+const ev__ynode *ev__ytree_get(const ev__ynode *map, const char *key);
+
+/* Sorts every mapping's pairs by the bytes of the key's text (the parser
+ * has refused ties). Cannot fail. */
+void ev__ytree_sort(ev__ynode *node);
+
+/* v3: removes metadata.version from the root mapping, and metadata itself
+ * when that leaves it empty. Cannot fail. */
+void ev__ytree_drop_version(ev__ynode *root);
+
+/* Appends yaml.Marshal's bytes for the document whose root is `root`
+ * (NULL: the zero node, "null\n") to `out`: 4-space indent, no line
+ * folding, styles and explicit tags kept (recipe_emit.c). AE_ETOOBIG past
+ * the buffer's cap. */
+int ev__ytree_emit(ae_buf *out, const ev__ynode *root, ae_err *err);
+
+/* The same document as the plain tree the rest of evidence/ reads (keys in
+ * document order; `plain` for untagged plain scalars). */
+int ev__ytree_to_plain(ae_yaml_node **out, const ev__ynode *root, ae_err *err);
+
+/* The recipe as the plain tree (recipe name, criteria, BOM), read by the
+ * same parser as its digest so that both accept the same recipes: a
+ * mapping, or AE_EINVAL. *out is freed with ae_yaml_free. */
+int ev__recipe_tree(ae_yaml_node **out, const unsigned char *buf, size_t len,
+		    ae_err *err);
+
 /* ---- bundles: shared by the emit and verify files (issue 5) ---- */
 
 /* The one YAML emitter of the project's bundle formats (docs/formats.md):
