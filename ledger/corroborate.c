@@ -693,10 +693,12 @@ static int report_totals(ld_corroboration *c, ae_err *err)
 	}
 	for (int f = 0; f <= LD_FACET_COUNT; f++)
 		ae_strset_dispose(&seen[f]);
-	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++)
-		qsort(c->facet_values[f], c->n_facet_values[f], sizeof(char *),
-		      ld__str_ptr_cmp);
-	if (rc == 0)
+	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++) {
+		if (c->n_facet_values[f] > 1)
+			qsort(c->facet_values[f], c->n_facet_values[f],
+			      sizeof(char *), ld__str_ptr_cmp);
+	}
+	if (rc == 0 && c->n_versions > 1)
 		qsort(c->versions, c->n_versions, sizeof(char *),
 		      version_ptr_cmp);
 	return rc;
