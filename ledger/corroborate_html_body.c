@@ -62,7 +62,7 @@ static const char *why_short(ld_why w)
 	case LD_WHY_UNVERIFIED:
 		return "not counted: not verified";
 	case LD_WHY_UNVERIFIABLE:
-		return "not counted: verification failed";
+		return "not counted: could not be verified";
 	case LD_WHY_NOT_FIRST_PARTY:
 		return "not counted: ingested, not first-party";
 	case LD_WHY_UNLISTED:

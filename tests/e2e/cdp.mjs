@@ -11,7 +11,7 @@
 //   media print|screen       emulated CSS media
 //   open URL                 navigate and wait for the load event
 //   click SELECTOR           click the element's centre (works without JS)
-//   style SELECTOR PROP      print "SELECTOR PROP=value" (computed style)
+//   style SELECTOR PROP      print "style SELECTOR PROP=value" (computed)
 //   count SELECTOR           print "count SELECTOR=n"
 //   visible SELECTOR         print "visible SELECTOR=n": how many are
 //                            rendered (display not none, a box on screen)
@@ -112,7 +112,7 @@ async function run() {
       const sel = steps[++i], prop = steps[++i];
       const { computedStyle } = await send("CSS.getComputedStyleForNode", { nodeId: await node(sel) });
       const v = computedStyle.find((p) => p.name === prop);
-      console.log(`${sel} ${prop}=${v ? v.value : ""}`);
+      console.log(`style ${sel} ${prop}=${v ? v.value : ""}`);
     } else if (s === "count" || s === "visible") {
       const sel = steps[++i];
       const { root } = await send("DOM.getDocument", { depth: 0 });
