@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <git2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +342,27 @@ static void trusted_root_desc(char *out, size_t outsz, const ledger_args *a)
 	snprintf(out, outsz, "%s (sha256:%s)", a->v.trusted_root, hex);
 }
 
+/* The commit the evidence root's work tree is checked out at, for the
+ * provenance ("" outside a repository). The ledger is read from the files,
+ * so it is the HEAD they came from, said so. */
+static void ledger_commit(char *out, size_t outsz, const char *root)
+{
+	git_repository *repo = NULL;
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	out[0] = '\0';
+	if (git_libgit2_init() < 0)
+		return;
+	if (git_repository_open_ext(&repo, root, 0, NULL) == 0 &&
+	    git_reference_name_to_id(&oid, repo, "HEAD") == 0) {
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		snprintf(out, outsz, "%s (HEAD of the work tree read)", hex);
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
 /* Writes `b` to `name` in the feed directory `dirfd` (mode 0644). */
 static int feed_file(int dirfd, const char *name, const ae_buf *b, ae_err *err)
 {
@@ -444,11 +466,13 @@ int ledger_report_write(const ld_corroboration *c, const ledger_args *a,
 	ld_render_opts ro = LD_RENDER_OPTS_INIT;
 	ae_buf b = AE_BUF_INIT(256u << 20);
 	cmd_output o;
-	char now[32], tr[4400];
+	char now[32], tr[4400], commit[128];
 	int rc;
 
 	now_rfc3339(now);
 	trusted_root_desc(tr, sizeof(tr), a);
+	ledger_commit(commit, sizeof(commit), a->root);
+	ro.ledger_commit = commit[0] ? commit : NULL;
 	ro.generated_at = now;
 	ro.show_identities = a->show_identities;
 	ro.tool_version = AE_VERSION;
