@@ -26,6 +26,7 @@ typedef struct check_args {
 	cmd_registry_flags reg;
 	bool verify;
 	bool offline;
+	bool tuf_update;
 } check_args;
 
 static void check_usage(FILE *f)
@@ -34,31 +35,38 @@ static void check_usage(FILE *f)
 	      "         [--base REV [--head REV]] [--repo DIR]\n"
 	      "         [--verify-signatures [--trusted-root FILE] "
 	      "[--cache DIR] [--offline]\n"
-	      "          [--fetch-timeout D] [--deadline D]]\n"
+	      "          [--tuf-update] [--fetch-timeout D] [--deadline D]]\n"
 	      "         [--workers N] [--format text|json] [-o FILE]\n\n"
 	      "Checks the evidence ledger as git holds it (never the work "
 	      "tree).\n"
-	      "With --base: every change from merge-base(BASE, HEAD) to HEAD "
-	      "under\n"
-	      "the root must add a well-placed pointer of an allowlisted "
-	      "signer.\n"
+	      "With --base (the target's tip): every change that merging "
+	      "HEAD into\n"
+	      "BASE makes under the root must add a well-placed pointer of "
+	      "an\n"
+	      "allowlisted signer.\n"
 	      "Without: audits every pointer of the tree at HEAD.\n\n"
 	      "  --root DIR           evidence root (default "
 	      "recipes/evidence)\n"
 	      "  --allowlist FILE     allowlist file (default: "
 	      "<root>/allowlist.yaml at HEAD)\n"
-	      "  --base REV           the PR's base; the diff starts at the "
-	      "merge base\n"
+	      "  --base REV           the target branch's tip: the merge of "
+	      "HEAD into it\n"
+	      "                       is judged\n"
 	      "  --head REV           the PR's head (default HEAD)\n"
 	      "  --repo DIR           repository (default: found from the "
 	      "current directory)\n"
 	      "  --verify-signatures  rule 4: fetch each pointer's bundle by "
 	      "digest and\n"
 	      "                       verify it against the claimed signer\n"
-	      "  --trusted-root FILE  the Sigstore trusted root to use instead "
-	      "of the\n"
-	      "                       embedded public-good one (replaces "
-	      "it)\n"
+	      "  --trusted-root FILE  the Sigstore trusted root to use, "
+	      "alone; without it\n"
+	      "                       the one `trust update` keeps in the "
+	      "cache when\n"
+	      "                       current, else the embedded "
+	      "public-good root\n"
+	      "  --tuf-update         refresh that cache first (TUF); check "
+	      "never\n"
+	      "                       fetches trust on its own\n"
 	      "  --cache DIR          content-addressed bundle cache\n"
 	      "  --offline            no network: bundles from --cache only\n"
 	      "  --fetch-timeout D    give up on one pointer's bundle after D "
@@ -128,6 +136,10 @@ static int check_parse(check_args *a, int argc, char **argv)
 			a->offline = true;
 			continue;
 		}
+		if (strcmp(f, "--tuf-update") == 0) {
+			a->tuf_update = true;
+			continue;
+		}
 		k = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (k == 0)
 			k = cmd_flag_take(valued, argc, argv, &i);
@@ -145,6 +157,11 @@ static int check_parse(check_args *a, int argc, char **argv)
 		return cmd_usage_error("check",
 				       "--trusted-root, --cache and --offline "
 				       "need --verify-signatures");
+	if (a->tuf_update && (!a->verify || a->offline || a->trusted_root))
+		return cmd_usage_error("check",
+				       "--tuf-update goes with "
+				       "--verify-signatures, without --offline "
+				       "or --trusted-root");
 	if (a->offline && a->cache == NULL)
 		return cmd_usage_error("check", "--offline needs --cache DIR");
 	if (a->reg.password_stdin || a->reg.username)
@@ -244,7 +261,7 @@ static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
 			rc = AE_ERR;
 	root = json_pack(
 		"{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, "
-		"s:b}}",
+		"s:b, s:b}}",
 		"problems", probs, "notes", notes, "summary", "mode",
 		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
 		"head", ld_report_head(r), "merge", ld_report_merge(r),
@@ -252,7 +269,8 @@ static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
 		(json_int_t)ld_report_changes(r), "pointers",
 		(json_int_t)ld_report_pointers(r), "problems",
 		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,
-		"transient", ld_report_transient(r));
+		"transient", ld_report_transient(r), "undecided",
+		ld_report_undecided(r));
 	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 		    : NULL;
 	if (text == NULL || rc < 0)
@@ -288,8 +306,16 @@ static int check_print(const ld_report *r, const check_args *a)
 		ld_report_count(r), ld_report_count(r) == 1 ? "" : "s",
 		ld_report_changes(r), a->opts.base ? "changed files" : "files",
 		ld_report_pointers(r), ld_report_pointers(r) == 1 ? "" : "s");
+	/* Only a proven violation is 1 (issue 15); a pointer rule 4 could
+	 * not decide is 2 when the operator must act, 3 when a retry may. */
 	if (ld_report_count(r) > 0)
 		return cmd_exit_code(CMD_FINDINGS);
+	if (ld_report_undecided(r)) {
+		fputs("aicr-evidence: check: some signatures could not be "
+		      "verified (see the notes): no verdict\n",
+		      stderr);
+		return cmd_exit_code(CMD_ERROR);
+	}
 	if (ld_report_transient(r))
 		return cmd_exit_code(CMD_TRANSIENT);
 	return cmd_exit_code(CMD_OK);
@@ -301,10 +327,12 @@ int cmd_check(int argc, char **argv)
 	ld_contract_opts init = LD_CONTRACT_OPTS_INIT;
 	ld_report *r = NULL;
 	check_verifier verifier;
+	cmd_trust_set trust;
 	ae_err err = {0};
 	int rc;
 
 	memset(&verifier, 0, sizeof(verifier));
+	memset(&trust, 0, sizeof(trust));
 	if (cmd_wants_help(argc, argv)) {
 		check_usage(stdout);
 		return cmd_exit_code(CMD_OK);
@@ -318,9 +346,20 @@ int cmd_check(int argc, char **argv)
 	if (a.verify) {
 		rc = check_verifier_init(&verifier, a.cache, a.trusted_root,
 					 a.offline, &a.reg, &err);
+		/* no --trusted-root: the TUF-cached root when in force;
+		 * fetched only with --tuf-update (CI stays reproducible) */
+		if (rc == 0 && a.trusted_root == NULL)
+			rc = cmd_trust_in_force(
+				&trust, a.cache,
+				a.tuf_update ? CMD_TRUST_REFRESH_ALWAYS
+					     : CMD_TRUST_REFRESH_NEVER,
+				&err);
+		verifier.root_json = cmd_trust_root_override(
+			&trust, &verifier.root_json_len);
 		if (rc < 0) {
 			cmd_error("check", &err);
 			check_verifier_dispose(&verifier);
+			cmd_trust_dispose(&trust);
 			return cmd_exit_code(cmd_outcome_from_rc(rc));
 		}
 		verifier.fetch_timeout_ms = a.fetch_timeout_ms;
@@ -329,6 +368,7 @@ int cmd_check(int argc, char **argv)
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
 	check_verifier_dispose(&verifier);
+	cmd_trust_dispose(&trust);
 	if (rc < 0) {
 		cmd_error("check", &err);
 		if (strncmp(err.msg, "invalid allowlist", 17) == 0)

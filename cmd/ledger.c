@@ -15,7 +15,8 @@
 #include <string.h>
 
 static const char ledger_usage[] =
-	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--verify]\n"
+	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--worktree]\n"
+	"         [--verify]\n"
 	"         [--trusted-root F] [--cache DIR] [--offline] [--jobs N]\n"
 	"         [registry flags] [--recipes DIR] [--recipe FILE]...\n"
 	"         [--include-historical] [--exclude-dev]\n"
@@ -28,12 +29,17 @@ static const char ledger_usage[] =
 	"signers ran it and whether they agree (SPEC §6, docs/ledger.md).\n"
 	"\n"
 	"  --root DIR          evidence root (default recipes/evidence)\n"
+	"  --worktree          read the files, not HEAD's tree: without it a\n"
+	"                      root inside a git work tree is read from git\n"
+	"                      objects, as committed\n"
 	"  --verify            fetch and verify every bundle; only verified\n"
 	"                      allowlisted signers vote. Without it nothing "
 	"is\n"
 	"                      verified, so nothing is corroborated.\n"
-	"  --trusted-root F    Sigstore trusted root replacing the embedded\n"
-	"                      public-good one (with --verify)\n"
+	"  --trusted-root F    Sigstore trusted root, alone (with --verify);\n"
+	"                      without it the one `trust update` keeps in\n"
+	"                      the cache (refreshed when older than a day,\n"
+	"                      unless --offline), else the embedded one\n"
 	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
 	"  --offline           no network: bundles from --cache only\n"
 	"  --jobs N            bundles verified at once (default 2, max 64)\n"
@@ -88,6 +94,8 @@ static int args_switch(ledger_args *a, const char *s)
 		a->exclude_dev = true;
 	else if (strcmp(s, "--same-version") == 0)
 		a->lens = LD_LENS_SAME_VERSION;
+	else if (strcmp(s, "--worktree") == 0)
+		a->worktree = true;
 	else
 		return 0;
 	return 1;
@@ -265,7 +273,7 @@ static void ingest_warn(const ledger_items *items)
 int cmd_ledger(int argc, char **argv)
 {
 	ledger_args a;
-	ledger_items items = {NULL, 0, 0, false};
+	ledger_items items;
 	ld_corroboration *c = NULL;
 	al_list *al = NULL;
 	ae_err err = {0};
@@ -273,6 +281,7 @@ int cmd_ledger(int argc, char **argv)
 	int rc, status;
 
 	memset(&a, 0, sizeof(a));
+	memset(&items, 0, sizeof(items));
 	if (cmd_wants_help(argc, argv)) {
 		fputs(ledger_usage, stdout);
 		cmd_registry_help(stdout);
@@ -303,7 +312,7 @@ int cmd_ledger(int argc, char **argv)
 	}
 	if (rc == 0) {
 		what = a.out ? a.out : "stdout";
-		rc = ledger_report_write(c, &a, &err);
+		rc = ledger_report_write(c, &items, &a, &err);
 	}
 	if (rc < 0) {
 		cmd_error(what, &err);

@@ -35,6 +35,10 @@ typedef struct ledger_verify_opts {
 	const char *trusted_root;
 	const char *cache;
 	unsigned jobs;
+	/* the TUF-cached root in force without --trusted-root, NULL: the
+	 * embedded root (set by ledger_items_verify) */
+	const unsigned char *root_json;
+	size_t root_json_len;
 } ledger_verify_opts;
 
 /* One pointer (or ingested bundle) as gathered: the claim, then what
@@ -68,6 +72,8 @@ typedef struct ledger_items {
 	ledger_item *v;
 	size_t n, cap;
 	bool transient; /* some bundle gave no verdict */
+	char commit[64]; /* the git commit the ledger was read from, or "" */
+	char trust[4400]; /* the trusted root the bundles were verified with */
 } ledger_items;
 
 typedef struct ledger_args {
@@ -77,6 +83,7 @@ typedef struct ledger_args {
 	const char *out;
 	out_format format;
 	bool show_identities;
+	bool worktree; /* read the files even inside a git work tree */
 	ledger_verify_opts v;
 	/* issue 22 */
 	const char *recipes_dir;   /* --recipes */
@@ -115,8 +122,8 @@ int ledger_compute(ld_corroboration **out, const ledger_items *items,
 		   const ledger_args *a, ae_err *err);
 /* Renders `c` as a->format and writes it to a->out (stdout, a file, or
  * the feed directory). */
-int ledger_report_write(const ld_corroboration *c, const ledger_args *a,
-			ae_err *err);
+int ledger_report_write(const ld_corroboration *c, const ledger_items *items,
+			const ledger_args *a, ae_err *err);
 
 /* cmd/ledger_verify.c */
 

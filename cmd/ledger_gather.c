@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,21 +54,22 @@ int ledger_items_add(ledger_item **out, ledger_items *items, ae_err *err)
 
 /* ---- allowlist (the trust root; never from the bundles under check) ---- */
 
-/* Loads <root>/allowlist.yaml; a ledger without one has no allowlisted
+/* Loads the root's allowlist.yaml; a ledger without one has no allowlisted
  * signer, so nothing can be corroborated, which is what the report says. */
-static int allowlist_load(al_list **out, const char *root, ae_err *err)
+static int allowlist_load(al_list **out, ld_source *src, ae_err *err)
 {
-	char path[4096];
+	ae_buf b;
 	int rc;
 
 	*out = NULL;
-	if ((size_t)snprintf(path, sizeof(path), "%s/allowlist.yaml", root) >=
-	    sizeof(path))
-		return ae_fail(err, AE_ETOOBIG, "root path too long");
-	rc = al_list_load(out, AT_FDCWD, path, err);
+	rc = ld_source_read(&b, src, "allowlist.yaml", AL_MAX_BYTES, err);
 	if (rc == AE_ENOTFOUND) {
 		ae_err_clear(err);
-		rc = 0;
+		return 0;
+	}
+	if (rc == 0) {
+		rc = al_list_parse(out, b.data, b.len, err);
+		ae_buf_dispose(&b);
 	}
 	return rc;
 }
@@ -99,17 +99,22 @@ ld_class ledger_classify(const al_list *al, const char *issuer,
 /* Reads one pointer's claim and classifies the claimed signer. A pointer
  * that cannot be read, is unsigned or misplaced is kept as unverifiable:
  * the report lists it with the reason (SPEC §6), it never votes. */
-static int item_claim(ledger_item *it, int rootfd, const al_list *al,
+static int item_claim(ledger_item *it, ld_source *src, const al_list *al,
 		      ae_err *err)
 {
 	const char *iss, *id, *label = NULL;
 	ae_err perr = {0};
+	ae_buf b;
 	int rc;
 
 	it->vote = LD_VOTE_CLAIMED;
 	it->cls = LD_CLASS_REPORTED;
 	snprintf(it->slug, sizeof(it->slug), "%s", it->src);
-	rc = ld_pointer_read(&it->ptr, rootfd, it->path, &perr);
+	rc = ld_source_read(&b, src, it->path, LD_POINTER_MAX_BYTES, &perr);
+	if (rc == 0) {
+		rc = ld_pointer_parse(&it->ptr, b.data, b.len, &perr);
+		ae_buf_dispose(&b);
+	}
 	if (rc == AE_ERR)
 		return ae_fail(err, rc, "%s", perr.msg);
 	if (rc < 0) {
@@ -164,36 +169,35 @@ int ledger_items_gather(ledger_items *items, al_list **al_out,
 			const ledger_args *a, ae_err *err)
 {
 	ld_pointer_paths paths = {NULL, 0};
+	ld_source *src = NULL;
 	al_list *al = NULL;
-	int rootfd = -1, rc;
+	int rc;
 
 	*al_out = NULL;
-	rc = ld_tree_list(&paths, a->root, a->recipes, a->n_recipes, err);
+	/* HEAD's tree when the root is in a git work tree, else the files
+	 * (issue 15: the checkout is not the ledger) */
+	rc = ld_source_open(&src, a->root, a->worktree, err);
 	if (rc == 0)
-		rc = allowlist_load(&al, a->root, err);
-	if (rc < 0)
-		goto done;
-	rootfd = open(a->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		rc = ae_fail(err, AE_EIO, "cannot open the evidence root");
-		goto done;
-	}
+		rc = ld_source_list(&paths, src, a->recipes, a->n_recipes, err);
+	if (rc == 0)
+		rc = allowlist_load(&al, src, err);
+	if (rc == 0 && ld_source_commit(src) != NULL)
+		snprintf(items->commit, sizeof(items->commit), "%s",
+			 ld_source_commit(src));
 	for (size_t i = 0; rc == 0 && i < paths.n; i++) {
 		ledger_item *it = NULL;
 		rc = ledger_items_add(&it, items, err);
 		if (rc == 0)
 			rc = item_init(it, paths.v[i], err);
 		if (rc == 0)
-			rc = item_claim(it, rootfd, al, err);
+			rc = item_claim(it, src, al, err);
 	}
-done:
-	if (rootfd >= 0)
-		close(rootfd);
 	if (rc == 0)
 		*al_out = al;
 	else
 		al_list_free(al);
 	ld_pointer_paths_dispose(&paths);
+	ld_source_free(src);
 	return rc;
 }
 
@@ -314,55 +318,6 @@ static void now_rfc3339(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* "<what> (sha256:<hex>)" of the trusted root in force: the
- * --trusted-root file, else the embedded public-good root. */
-static void trusted_root_desc(char *out, size_t outsz, const ledger_args *a)
-{
-	unsigned char d[AE_SHA256_LEN];
-	char hex[AE_SHA256_HEX_LEN + 1];
-	ae_buf b = AE_BUF_INIT(EV_TRUSTED_ROOT_MAX_BYTES);
-	ae_err e = {0};
-
-	if (!a->v.verify) {
-		snprintf(out, outsz, "none used (not verified)");
-		return;
-	}
-	if (a->v.trusted_root == NULL) {
-		snprintf(out, outsz, "embedded public-good root");
-		return;
-	}
-	if (ae_read_file(&b, AT_FDCWD, a->v.trusted_root,
-			 EV_TRUSTED_ROOT_MAX_BYTES, &e) < 0) {
-		snprintf(out, outsz, "%s", a->v.trusted_root);
-		return;
-	}
-	ae_sha256(d, b.data, b.len);
-	ae_buf_dispose(&b);
-	ae_hex_encode(hex, d, sizeof(d));
-	snprintf(out, outsz, "%s (sha256:%s)", a->v.trusted_root, hex);
-}
-
-/* The commit the evidence root's work tree is checked out at, for the
- * provenance ("" outside a repository). The ledger is read from the files,
- * so it is the HEAD they came from, said so. */
-static void ledger_commit(char *out, size_t outsz, const char *root)
-{
-	git_repository *repo = NULL;
-	git_oid oid;
-	char hex[GIT_OID_HEXSZ + 1];
-
-	out[0] = '\0';
-	if (git_libgit2_init() < 0)
-		return;
-	if (git_repository_open_ext(&repo, root, 0, NULL) == 0 &&
-	    git_reference_name_to_id(&oid, repo, "HEAD") == 0) {
-		git_oid_tostr(hex, sizeof(hex), &oid);
-		snprintf(out, outsz, "%s (HEAD of the work tree read)", hex);
-	}
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-}
-
 /* Writes `b` to `name` in the feed directory `dirfd` (mode 0644). */
 static int feed_file(int dirfd, const char *name, const ae_buf *b, ae_err *err)
 {
@@ -460,24 +415,23 @@ static int feed_write(const ld_corroboration *c, const ld_render_opts *ro,
 	return rc;
 }
 
-int ledger_report_write(const ld_corroboration *c, const ledger_args *a,
-			ae_err *err)
+int ledger_report_write(const ld_corroboration *c, const ledger_items *items,
+			const ledger_args *a, ae_err *err)
 {
 	ld_render_opts ro = LD_RENDER_OPTS_INIT;
 	ae_buf b = AE_BUF_INIT(256u << 20);
 	cmd_output o;
-	char now[32], tr[4400], commit[128];
+	char now[32];
 	int rc;
 
 	now_rfc3339(now);
-	trusted_root_desc(tr, sizeof(tr), a);
-	ledger_commit(commit, sizeof(commit), a->root);
-	ro.ledger_commit = commit[0] ? commit : NULL;
+	ro.ledger_commit = items->commit[0] ? items->commit : NULL;
 	ro.generated_at = now;
 	ro.show_identities = a->show_identities;
 	ro.tool_version = AE_VERSION;
 	ro.evidence_root = a->root;
-	ro.trusted_root = tr;
+	ro.trusted_root = items->trust[0] ? items->trust
+					  : "none used (not verified)";
 	if (a->format == FMT_FEED)
 		return feed_write(c, &ro, a->out, err);
 	if (a->format == FMT_JSON)

@@ -207,6 +207,8 @@ static int item_check_bundle(ledger_item *it, cmd_fetched *x,
 
 	vo.dir = x->root;
 	vo.trusted_root = pool->o->trusted_root;
+	vo.trusted_root_json = pool->o->root_json;
+	vo.trusted_root_json_len = pool->o->root_json_len;
 	/* The digest is the artifact oci_pull just checked every byte of:
 	 * the signed statement's subject must name it. */
 	vo.artifact_digest = x->digest;
@@ -281,15 +283,66 @@ static void *verify_worker(void *arg)
 	return NULL;
 }
 
-int ledger_items_verify(ledger_items *items, const al_list *al,
-			const ledger_verify_opts *o, ae_err *err)
+/* "<what> (sha256:<hex>)": the trusted root the bundles are verified
+ * with, for the report's provenance. */
+static void trust_desc(char *out, size_t outsz, const ledger_verify_opts *o,
+		       const cmd_trust_set *t)
 {
+	const unsigned char *doc = NULL;
+	unsigned char d[AE_SHA256_LEN];
+	char hex[AE_SHA256_HEX_LEN + 1];
+	ae_buf b = AE_BUF_INIT(EV_TRUSTED_ROOT_MAX_BYTES);
+	ae_err e = {0};
+	size_t len = 0;
+
+	if (o->trusted_root != NULL) {
+		if (ae_read_file(&b, AT_FDCWD, o->trusted_root,
+				 EV_TRUSTED_ROOT_MAX_BYTES, &e) < 0) {
+			snprintf(out, outsz, "%s", o->trusted_root);
+			return;
+		}
+		ae_sha256(d, b.data, b.len);
+		ae_buf_dispose(&b);
+		ae_hex_encode(hex, d, sizeof(d));
+		snprintf(out, outsz, "%s (sha256:%s)", o->trusted_root, hex);
+		return;
+	}
+	doc = o->root_json ? o->root_json : ev_trust_public_good_json(&len);
+	ae_sha256(d, doc, o->root_json ? o->root_json_len : len);
+	ae_hex_encode(hex, d, sizeof(d));
+	if (o->root_json != NULL)
+		snprintf(out, outsz, "TUF cache %s (sha256:%s)", t->cache_dir,
+			 hex);
+	else
+		snprintf(out, outsz, "embedded public-good root (sha256:%s)",
+			 hex);
+}
+
+int ledger_items_verify(ledger_items *items, const al_list *al,
+			const ledger_verify_opts *opts, ae_err *err)
+{
+	ledger_verify_opts vopts = *opts, *o = &vopts;
+	cmd_trust_set trust;
 	verify_pool pool;
 	pthread_t th[64];
 	unsigned n = o->jobs, started = 0;
 	char *password = NULL;
 	int rc;
 
+	memset(&trust, 0, sizeof(trust));
+	/* no --trusted-root: the TUF-cached root when in force, refreshed
+	 * first when older than a day unless --offline (docs/trust.md) */
+	if (o->trusted_root == NULL) {
+		rc = cmd_trust_in_force(&trust, o->cache,
+					o->offline ? CMD_TRUST_REFRESH_NEVER
+						   : CMD_TRUST_REFRESH_STALE,
+					err);
+		if (rc < 0)
+			return rc;
+		o->root_json =
+			cmd_trust_root_override(&trust, &o->root_json_len);
+	}
+	trust_desc(items->trust, sizeof(items->trust), o, &trust);
 	memset(&pool, 0, sizeof(pool));
 	pool.items = items;
 	pool.o = o;
@@ -297,6 +350,7 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 	pthread_mutex_init(&pool.mu, NULL);
 	rc = cmd_fetcher_init(&pool.fetch, o->cache, o->offline, "ledger", err);
 	if (rc < 0) {
+		cmd_trust_dispose(&trust);
 		pthread_mutex_destroy(&pool.mu);
 		return rc;
 	}
@@ -304,6 +358,7 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 	pool.fetch.co.progress = NULL; /* worker threads: no shared bar */
 	if (rc < 0) {
 		cmd_fetcher_dispose(&pool.fetch);
+		cmd_trust_dispose(&trust);
 		pthread_mutex_destroy(&pool.mu);
 		return rc;
 	}
@@ -321,6 +376,7 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 		items->transient |= items->v[i].transient;
 	cmd_fetcher_dispose(&pool.fetch);
 	cmd_password_free(password);
+	cmd_trust_dispose(&trust);
 	pthread_mutex_destroy(&pool.mu);
 	return 0;
 }
