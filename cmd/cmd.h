@@ -51,6 +51,15 @@ void cmd_esc_free(cmd_esc_set *e);
  * is err->msg or the code's name when no message was recorded. */
 void cmd_error(const char *what, const ae_err *err);
 
+/* Checks the value of an identity-regexp flag (`verify
+ * --expected-identity-regexp`, `sigstore verify-bundle
+ * --certificate-identity-regexp`) before any I/O: it must compile, as
+ * given, with RE2 in Go's dialect (ae_re_new); it is then matched against
+ * the whole identity. 0, or the usage exit status (64) after printing
+ * "<flag>: <why>". */
+int cmd_identity_regexp_check(const char *command, const char *flag,
+			      const char *re);
+
 /* Prints "aicr-evidence: <fmt...>" on stderr and returns the usage exit
  * status (64), with a pointer to --help for `command`. */
 int cmd_usage_error(const char *command, const char *fmt, ...)

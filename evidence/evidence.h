@@ -295,8 +295,8 @@ bool ev_bundle_is_dsse(const ev_bundle *bundle);
 /* ---- verification ---- */
 
 /* What must have signed. Certificate mode: `issuer` (exact) and either
- * `identity` (exact SAN) or `identity_regex` (POSIX extended regex,
- * anchored as ^(...)$ by the verifier). Managed-key mode: `key_pem` set
+ * `identity` (exact SAN) or `identity_regex` (RE2, Go's regexp dialect,
+ * matched against the whole SAN: ae_re_match). Managed-key mode: `key_pem` set
  * (PEM SubjectPublicKeyInfo), the rest NULL. `ignore_tlog` (cosign's
  * --insecure-ignore-tlog, never the default) skips every transparency-log
  * check: no entry is needed, none is verified, and no SET time is
