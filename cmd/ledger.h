@@ -71,8 +71,8 @@ typedef struct ledger_item {
 typedef struct ledger_items {
 	ledger_item *v;
 	size_t n, cap;
-	bool transient; /* some bundle gave no verdict */
-	char commit[64]; /* the git commit the ledger was read from, or "" */
+	bool transient;	  /* some bundle gave no verdict */
+	char commit[64];  /* the git commit the ledger was read from, or "" */
 	char trust[4400]; /* the trusted root the bundles were verified with */
 } ledger_items;
 

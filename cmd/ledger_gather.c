@@ -242,8 +242,11 @@ static void run_from_item(ld_run *r, const ledger_item *it)
 
 	r->recipe = it->recipe;
 	r->path = it->path;
-	r->digest = it->ptr ? ld_pointer_bundle_digest(it->ptr)
-			    : strchr(str_or(it->ref), '@') + 1;
+	/* an ingested ref always holds '@' (built by ledger_ingest.c); a
+	 * pointer that could not be read has neither */
+	r->digest = it->ptr   ? ld_pointer_bundle_digest(it->ptr)
+		    : it->ref ? strchr(it->ref, '@') + 1
+			      : NULL;
 	r->oci = it->ptr ? ld_pointer_bundle_oci(it->ptr) : it->ref;
 	r->attested_at = it->ptr ? ld_pointer_attested_at(it->ptr)
 				 : it->facts.attested_at;
@@ -430,8 +433,8 @@ int ledger_report_write(const ld_corroboration *c, const ledger_items *items,
 	ro.show_identities = a->show_identities;
 	ro.tool_version = AE_VERSION;
 	ro.evidence_root = a->root;
-	ro.trusted_root = items->trust[0] ? items->trust
-					  : "none used (not verified)";
+	ro.trusted_root =
+		items->trust[0] ? items->trust : "none used (not verified)";
 	if (a->format == FMT_FEED)
 		return feed_write(c, &ro, a->out, err);
 	if (a->format == FMT_JSON)
