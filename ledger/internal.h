@@ -607,8 +607,30 @@ const ld_grid *ld__page_grid(const ld__page *p, const ld_recipe *r, size_t l);
 /* The facet control index of value v on axis f (n_facet[f]: "other"),
  * -1 for an unknown value. */
 int ld__page_facet_index(const ld__page *p, int f, const char *v);
-/* The matrix (opening <main>) and the recipes (closing it), in
- * corroborate_html_body.c; the legend goes between them. */
+/* The shared pieces (corroborate_html_parts.c): a state chip with its
+ * glyph; a result's glyph; the short "not counted: why" of a run or cell;
+ * href="#/<recipe>[/<slug>]"; a column's deep-link id and href (a second
+ * column of one slug gets "/<vote>"); the facet classes of coordinates or
+ * of a run (indexes only); "k8s 1.33 · OS · GPU"; a run's version, dev,
+ * historical and ingested badges; the checks that make a view CONTESTED
+ * or FAILING, in a span of class `cls` (nothing when none). */
+int ld__html_chip(ae_buf *b, ld_state s, ae_err *err);
+const char *ld__html_result_glyph(ld_result r);
+const char *ld__html_why_short(ld_why w);
+int ld__html_href(ae_buf *b, const char *recipe, const char *slug, ae_err *err);
+int ld__html_col_id(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,
+		    size_t j, ae_err *err);
+int ld__html_col_href(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,
+		      size_t j, ae_err *err);
+int ld__html_facet_classes_of(const ld__page *p, char *const *facets,
+			      ae_err *err);
+int ld__html_facet_classes(const ld__page *p, const ld_entry *e, ae_err *err);
+int ld__html_coords(ae_buf *b, char *const *facets, ae_err *err);
+int ld__html_run_badges(ae_buf *b, const ld_entry *e, ae_err *err);
+int ld__html_reasons(ae_buf *b, const ld_grid *g, const char *cls, ae_err *err);
+/* The matrix, opening <main> (corroborate_html_matrix.c), and the
+ * recipes, closing it (corroborate_html_recipe.c); the legend goes
+ * between them. */
 int ld__html_matrix(const ld__page *p, ae_err *err);
 int ld__html_recipes(const ld__page *p, ae_err *err);
 
