@@ -273,10 +273,9 @@ static char *verify_artifact_digest(const char *dir, bool always)
 	char *d = NULL;
 	struct stat st;
 
-	snprintf(sb, sizeof(sb), "%s/summary-bundle", dir);
-	if (stat(sb, &st) != 0 || !S_ISDIR(st.st_mode))
-		snprintf(sb, sizeof(sb), "%s", dir);
-	snprintf(att, sizeof(att), "%s/attestation.intoto.jsonl", sb);
+	if (ev_summary_root(sb, sizeof(sb), dir, &err) < 0)
+		return NULL; /* materialize says why */
+	snprintf(att, sizeof(att), "%s/" EV_ATTESTATION_FILE, sb);
 	if (!always && lstat(att, &st) != 0)
 		return NULL;
 	if (oci_artifact_build(&art, sb, &err) == 0)
