@@ -52,6 +52,12 @@ signed_ctrf() {
 	done
 }
 
+# se_run ARGS: run, with SOURCE_DATE_EPOCH=$SE_EPOCH when SE_EPOCH is set
+# (otherwise the caller's SOURCE_DATE_EPOCH, if any, stands)
+se_run() {
+	if [ -n "${SE_EPOCH:-}" ]; then SOURCE_DATE_EPOCH=$SE_EPOCH run "$@"; else run "$@"; fi
+}
+
 signed_emit() {
 	local name=$1 email=$2 ctrf=$3 root=$4 recipe=${5:-} out now tok rel ref stmt
 	out=$T_WORK/emit-$name-$RANDOM
@@ -61,7 +67,7 @@ signed_emit() {
 		# Emit unsigned, write the version another build would have
 		# recorded, then sign the statement as it stands (sign reads
 		# it from the bundle; the manifest does not cover it).
-		SOURCE_DATE_EPOCH=${SE_EPOCH:-} run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" \
+		se_run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" \
 			--snapshot "${SE_SNAPSHOT:-$SE_EX/snapshot.yaml}" --ctrf "$ctrf" -o "$out"
 		[ "$T_RC" -eq 0 ] || { bad "emit as $name" "exit $T_RC: $(head -c 300 "$T_ERR")"; return 1; }
 		stmt=$out/summary-bundle/statement.intoto.json
@@ -71,7 +77,7 @@ signed_emit() {
 	else
 		# Sign offline against the reference, then push the same bytes
 		# (the artifact digest is known before any network I/O, SPEC §3).
-		SOURCE_DATE_EPOCH=${SE_EPOCH:-} run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" \
+		se_run emit --recipe "${recipe:-$SE_EX/recipe.yaml}" \
 			--snapshot "${SE_SNAPSHOT:-$SE_EX/snapshot.yaml}" \
 			--ctrf "$ctrf" -o "$out" --sign --ref "$REG_HOST/evidence/$name" \
 			--identity-token "$tok" --signing-config "$SC" --trusted-root "$TR" --yes
