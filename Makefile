@@ -8,6 +8,7 @@
 #   make interop      tests against ../shared (conformance, sigstore-js)
 #   make fuzz         every libFuzzer target for FUZZ_SECONDS each
 #   make fuzz-smoke   every target for FUZZ_SMOKE_SECONDS (CI: seeds + a bit)
+#   make fuzz-digest  the recipe digest against the Go oracle, FUZZ_SECONDS
 #   make lint         banned calls and clang-format drift
 #   make headertest   each public header compiles alone
 #   make install PREFIX=/usr/local
@@ -44,7 +45,7 @@ CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
 .PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
-	fuzz-build fuzz-smoke format headertest install clean bench demo
+	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench demo
 .DELETE_ON_ERROR:
 
 all: aicr-evidence
@@ -127,6 +128,13 @@ fuzz-build:
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(FUZZ_SRC)
+
+# The recipe digest differential: digest_fuzz with the reference's own
+# library (Go's yaml.v3, tests/oracle) as its second side.
+fuzz-digest: fuzz-build
+	sh tests/oracle/build.sh build-fuzz/recipe-digest-oracle
+	AE_DIGEST_ORACLE=$(abspath build-fuzz/recipe-digest-oracle) \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh tests/fuzz/digest_fuzz.c
 
 # CI's short run: every seed is replayed first (a crash on one fails), then
 # a few seconds of mutation per target; new inputs are not kept. The targets

@@ -171,8 +171,8 @@ int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
 	/* oci_pull checked every byte against the pointer's digest: the
 	 * signed statement's subject must name it. */
 	vo.artifact_digest = x.digest;
-	vo.source = x.source;
-	rc = ev_evidence_verify(&vd, &vo, err);
+	/* the claimed signer picks among the artifact's signatures */
+	rc = cmd_fetch_verify(&vd, &x, &vo, err);
 	if (rc == 0)
 		rc = verify_verdict(vd, item, err);
 	ev_verdict_free(vd);

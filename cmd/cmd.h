@@ -290,6 +290,8 @@ void cmd_registry_help(FILE *f);
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+/* `referrers` (cmd/referrers.c) */
+int cmd_referrers(int argc, char **argv);
 
 /* Fills client options from the flags (the password read from stdin when
  * asked: *password_out, which `o` points into, is freed with
@@ -335,6 +337,7 @@ typedef struct cmd_fetched {
 	char dest[4200];		/* the pulled tree, "" on failure */
 	char root[4300];		/* its summary root */
 	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
+	char head[1200];		/* "pulled reg/repo@sha256:..." */
 	char source[2048];		/* how, for the materialize step */
 	long http_status; /* the registry's last answer, 0: none */
 	oci_pull_result res;
@@ -352,9 +355,41 @@ int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
  * AE_ETRANSIENT. */
 int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 		     const char *digest, ae_deadline deadline, ae_err *err);
-/* Removes a fetched tree before the fetcher goes (long runs). Cannot
- * fail. */
+/* Removes a fetched tree before the fetcher goes (long runs) and frees
+ * what the pull result holds. Call it for every fetch. Cannot fail. */
 void cmd_fetched_remove(cmd_fetched *x);
+
+/* Verifies a fetched bundle (ev_evidence_verify with `vo`, whose dir,
+ * claim and expectations the caller set) choosing among its signatures
+ * (cmd_referrers_choose): `vo->source` is set to the detail. */
+int cmd_fetch_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
+		     ae_err *err);
+
+/* ---- an artifact's signatures (cmd/choose.c) ---- */
+
+/* How many referrers are candidates (Sigstore bundles for the subject).
+ * Cannot fail. */
+size_t cmd_referrers_candidates(const oci_referrers *r);
+
+/* The materialize detail: `head` ("pulled reg/repo@sha256:..."), the
+ * signature referrer `chosen` (an index into r, or (size_t)-1 for none)
+ * and what became of the others; `none_verified`: no candidate verified
+ * and `chosen` is the first. Bounded by `outsz`. Cannot fail. */
+void cmd_referrers_describe(char *out, size_t outsz, const char *head,
+			    const oci_referrers *r, size_t chosen,
+			    bool none_verified);
+
+/* Runs the verification `vo` (its `dir` the pulled tree `dir`, holding
+ * the first candidate as attestation.intoto.jsonl) with each candidate of
+ * `r` in place until one gives a valid verdict (the signer the claim or
+ * the --expected-* flags name; any signer without them); when none does,
+ * the first candidate's verdict. `source`/`sourcesz` receive the detail
+ * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for
+ * none. Codes of ev_evidence_verify and of writing the attestation. */
+int cmd_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
+			 const oci_referrers *r, ev_verify_opts *vo,
+			 char *source, size_t sourcesz, const char *head,
+			 ae_err *err);
 
 /* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
  * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
@@ -371,7 +406,7 @@ void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
 typedef struct check_verifier {
 	cmd_fetcher fetch;	   /* fetch.co.deadline: the run's --deadline */
 	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
-	const char *trusted_root;  /* additive to the embedded root */
+	const char *trusted_root;  /* replaces the embedded root */
 	char *password;		   /* --registry-password-stdin, wiped */
 } check_verifier;
 

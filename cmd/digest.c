@@ -8,15 +8,20 @@
 #include "evidence/evidence.h"
 
 #include <fcntl.h>
+#include <string.h>
 
 static void digest_usage(FILE *f)
 {
-	fputs("usage: aicr-evidence digest [--predicate-type URI] RECIPE.yaml\n"
+	fputs("usage: aicr-evidence digest [--predicate-type URI] "
+	      "[--canonical] "
+	      "RECIPE.yaml\n"
 	      "\n"
-	      "Prints the canonical digest of a recipe (comments dropped, "
-	      "keys\n"
-	      "sorted, metadata.version removed for v3): the value a v3\n"
-	      "predicate records as recipe.digest.\n",
+	      "Prints the canonical digest of a recipe, the reference's: the\n"
+	      "recipe as Go's yaml.v3 re-emits it with comments dropped, keys\n"
+	      "sorted and, for v3, metadata.version removed; the value a\n"
+	      "predicate records as recipe.digest.\n"
+	      "\n"
+	      "  --canonical   print the canonical bytes that are hashed\n",
 	      f);
 }
 
@@ -30,8 +35,9 @@ int cmd_digest(int argc, char **argv)
 		{NULL, NULL},
 	};
 	char hex[AE_SHA256_HEX_LEN + 1];
+	bool canonical = false;
 	ae_err err = {0};
-	ae_buf b;
+	ae_buf b, c = AE_BUF_INIT(1);
 	int rc;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -41,6 +47,10 @@ int cmd_digest(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cmd_flag_take(valued, argc, argv, &i) > 0)
 			continue;
+		if (strcmp(argv[i], "--canonical") == 0) {
+			canonical = true;
+			continue;
+		}
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error("digest", "unknown option '%s'",
 					       argv[i]);
@@ -58,14 +68,19 @@ int cmd_digest(int argc, char **argv)
 	if (path == NULL)
 		return cmd_usage_error("digest", "digest needs a recipe file");
 	rc = ae_read_file(&b, AT_FDCWD, path, EV_RECIPE_MAX_BYTES, &err);
-	if (rc == 0) {
+	if (rc == 0 && canonical)
+		rc = ev_recipe_canonical_for(&c, b.data, b.len, type, &err);
+	else if (rc == 0)
 		rc = ev_recipe_digest(hex, b.data, b.len, type, &err);
-		ae_buf_dispose(&b);
-	}
+	ae_buf_dispose(&b);
 	if (rc < 0) {
 		cmd_error(path, &err);
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
 	}
-	printf("%s\n", hex);
+	if (canonical)
+		fwrite(c.data, 1, c.len, stdout);
+	else
+		printf("%s\n", hex);
+	ae_buf_dispose(&c);
 	return cmd_exit_code(CMD_OK);
 }

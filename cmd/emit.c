@@ -33,7 +33,8 @@ static void emit_usage(FILE *f)
 	      "is\nrefused). SOURCE_DATE_EPOCH fixes attestedAt.\n"
 	      "--policy minimal (default) publishes only allowlisted fields\n"
 	      "with validated values; reference-v4 reproduces the reference's\n"
-	      "minimal v4 output (docs/formats.md). The recipe ships as given:\n"
+	      "minimal v4 output (docs/formats.md). The recipe ships as "
+	      "given:\n"
 	      "fields beyond the reference's recipe schema are listed on "
 	      "stderr,\nand refused with --strict.\n"
 	      "--validator-catalog names the validator catalog the run used;\n"
@@ -290,6 +291,11 @@ static void emit_notices(const emit_args *a, const ev_emit_result *r)
 			"hint: remove them from the recipe, or emit with "
 			"--strict to refuse such a recipe\n",
 			a->o.recipe_path, r->nrecipe_extras, r->recipe_extras);
+	if (r->recipe_comments > 0)
+		fprintf(stderr,
+			"aicr-evidence: warning: %s: %zu comment line(s) will "
+			"be published: recipe.yaml ships byte for byte\n",
+			a->o.recipe_path, r->recipe_comments);
 	if (r->ctrf_duplicates > 0)
 		fprintf(stderr,
 			"aicr-evidence: note: %zu CTRF report(s) given more "

@@ -75,21 +75,22 @@ void cmd_fetcher_dispose(cmd_fetcher *f)
 	f->tmp[0] = '\0';
 }
 
-/* "pulled reg/repo@sha256:… (signed: referrer sha256:…)" and friends, the
- * materialize step's detail. */
+/* "pulled reg/repo@sha256:… (signature referrer sha256:…; also …)", the
+ * materialize step's detail, with the first signature in place. */
 static void fetch_describe(cmd_fetched *x, const cmd_fetcher *f,
 			   const oci_ref *ref)
 {
-	char sig[AE_DIGEST_STR_LEN + 32];
+	const oci_referrers *r = x->res.referrers;
+	size_t first = (size_t)-1;
 
-	if (x->res.signed_)
-		snprintf(sig, sizeof(sig), "signature referrer %s",
-			 x->res.referrer_digest);
-	else
-		snprintf(sig, sizeof(sig), "no signature referrer");
-	snprintf(x->source, sizeof(x->source), "%s %s/%s@%s (%s)",
+	snprintf(x->head, sizeof(x->head), "%s %s/%s@%s",
 		 f->offline ? "from the cache (offline):" : "pulled",
-		 ref->registry, ref->repo, x->digest, sig);
+		 ref->registry, ref->repo, x->digest);
+	for (size_t i = 0; r != NULL && i < r->n && first == (size_t)-1; i++)
+		if (r->items[i].state == OCI_REFERRER_CANDIDATE)
+			first = i;
+	cmd_referrers_describe(x->source, sizeof(x->source), x->head, r, first,
+			       false);
 }
 
 /* The scratch name of the next fetch, and its summary root once pulled. */
@@ -148,6 +149,16 @@ void cmd_fetched_remove(cmd_fetched *x)
 {
 	cmd_scratch_remove(x->dest);
 	x->dest[0] = x->root[0] = '\0';
+	oci_pull_result_dispose(&x->res);
+}
+
+int cmd_fetch_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
+		     ae_err *err)
+{
+	size_t chosen = 0;
+
+	return cmd_referrers_choose(out, &chosen, x->dest, x->res.referrers, vo,
+				    x->source, sizeof(x->source), x->head, err);
 }
 
 void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,

@@ -38,7 +38,8 @@ static const char ledger_usage[] =
 	"                      allowlisted signers vote. Without it nothing "
 	"is\n"
 	"                      verified, so nothing is corroborated.\n"
-	"  --trusted-root F    extra Sigstore trusted root (with --verify)\n"
+	"  --trusted-root F    Sigstore trusted root replacing the embedded\n"
+	"                      public-good one (with --verify)\n"
 	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
 	"  --offline           no network: bundles from --cache only\n"
 	"  --jobs N            bundles verified at once (default 2, max 64)\n"
@@ -345,7 +346,7 @@ static int item_take_verdict(ledger_item *it, const ev_verdict *v, ae_err *err)
 /* Verifies the pulled bundle against the pointer's claim (SPEC §5 rule 4:
  * the certificate's issuer and identity must equal the claim, the Rekor
  * index must match, the predicate recipe must be the pointer's). */
-static int item_check_bundle(ledger_item *it, const cmd_fetched *x,
+static int item_check_bundle(ledger_item *it, cmd_fetched *x,
 			     const char *trusted_root, ae_err *err)
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
@@ -362,8 +363,8 @@ static int item_check_bundle(ledger_item *it, const cmd_fetched *x,
 	/* The pointer's digest is the artifact oci_pull just checked every
 	 * byte of: the signed statement's subject must name it. */
 	vo.artifact_digest = x->digest;
-	vo.source = x->source;
-	rc = ev_evidence_verify(&v, &vo, err);
+	/* the claimed signer picks among the artifact's signatures */
+	rc = cmd_fetch_verify(&v, x, &vo, err);
 	if (rc == 0)
 		rc = item_take_verdict(it, v, err);
 	ev_verdict_free(v);

@@ -38,6 +38,8 @@ static const cmd_entry commands[] = {
 	 "validate the allowlist or classify a signer"},
 	{"push", cmd_push, "push an emitted bundle to an OCI registry"},
 	{"pull", cmd_pull, "pull a bundle by digest from an OCI registry"},
+	{"referrers", cmd_referrers,
+	 "list what is attached to an artifact (like oras discover)"},
 	{"digest", cmd_digest, "print a recipe's canonical digest"},
 	{"emit", cmd_emit, "turn a validation run into an evidence bundle"},
 	{"verify", cmd_verify, "verify a bundle directory or a pointer"},

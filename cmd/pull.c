@@ -6,20 +6,33 @@
  * $XDG_CACHE_HOME/aicr-evidence), every byte verified, and DIR receives
  * the bundle tree plus attestation.intoto.jsonl when a signature referrer
  * exists. --offline reads the cache only and never creates a client.
+ *
+ * Every referrer is considered (oci_pull); when several are signatures of
+ * the artifact, the one written is the first that verifies (the whole
+ * bundle, as `verify DIR` would) for --expected-issuer and
+ * --expected-identity-regexp when given, for any signer otherwise, and
+ * the report lists the others (issue 23 item 5).
  */
 #include "cmd/cmd.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void pull_usage(FILE *f)
 {
 	fputs("usage: aicr-evidence pull REF --to DIR [--cache DIR] "
 	      "[--offline]\n"
-	      "       [--allow-unpinned-tag] [--format text|json] [-o FILE] "
-	      "[registry flags]\n\n"
+	      "       [--allow-unpinned-tag] [--format text|json] [-o FILE]\n"
+	      "       [--expected-issuer I] [--expected-identity-regexp RE]\n"
+	      "       [--trusted-root F] [registry flags]\n\n"
 	      "Pull an evidence artifact by digest, verify every blob, and "
 	      "extract it\ninto DIR (which must not exist), with its signature "
-	      "referrer as\nDIR/attestation.intoto.jsonl.\n\n",
+	      "referrer as\nDIR/attestation.intoto.jsonl. Every referrer is "
+	      "considered: when several\nsign the artifact, the one written "
+	      "is the first that verifies for the\n--expected-* signer (any "
+	      "signer without them, against --trusted-root\nor the "
+	      "public-good root); the report lists the others.\n\n",
 	      f);
 	cmd_registry_help(f);
 }
@@ -30,6 +43,9 @@ typedef struct pull_args {
 	const char *cache;
 	const char *format;
 	const char *output;
+	const char *expected_issuer;
+	const char *expected_identity_re;
+	const char *trusted_root;
 	bool offline;
 	bool allow_unpinned;
 	cmd_registry_flags reg;
@@ -42,6 +58,9 @@ static int pull_parse(pull_args *a, int argc, char **argv)
 		{"--cache", &a->cache},
 		{"--format", &a->format},
 		{"-o", &a->output},
+		{"--expected-issuer", &a->expected_issuer},
+		{"--expected-identity-regexp", &a->expected_identity_re},
+		{"--trusted-root", &a->trusted_root},
 		{NULL, NULL},
 	};
 
@@ -77,33 +96,110 @@ static int pull_parse(pull_args *a, int argc, char **argv)
 	return cmd_registry_check(&a->reg, "pull");
 }
 
+/* One referrer as JSON for the report. */
+static json_t *pull_referrer_json(const oci_referrer *it, bool chosen)
+{
+	const char *st = chosen ? "chosen" : oci_referrer_state_name(it->state);
+
+	return json_pack("{s:s, s:s, s:I, s:s, s:s}", "digest", it->desc.digest,
+			 "artifactType", it->desc.artifact_type, "size",
+			 (json_int_t)it->desc.size, "state", st, "reason",
+			 it->why);
+}
+
+static int pull_report_json(cmd_output *o, const pull_args *a,
+			    const oci_ref *ref, const char *digest,
+			    const oci_pull_result *res, size_t chosen)
+{
+	const oci_referrers *r = res->referrers;
+	json_t *list = json_array(), *root;
+	char refbuf[1200], *text;
+	int rc = AE_ERR;
+
+	snprintf(refbuf, sizeof(refbuf), "%s/%s@%s", ref->registry, ref->repo,
+		 digest);
+	for (size_t i = 0; r != NULL && i < r->n && list != NULL; i++)
+		json_array_append_new(
+			list, pull_referrer_json(&r->items[i], i == chosen));
+	root = json_pack("{s:s, s:s, s:s, s:b, s:s?, s:o}", "reference", refbuf,
+			 "digest", digest, "dir", a->to, "signed", res->signed_,
+			 "referrer", res->signed_ ? res->referrer_digest : NULL,
+			 "referrers", list);
+	text = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER)
+		    : NULL;
+	if (text != NULL)
+		rc = cmd_output_printf(o, "%s\n", text);
+	free(text);
+	json_decref(root);
+	return rc;
+}
+
 static int pull_report(const pull_args *a, const oci_ref *ref,
 		       const char *digest, const oci_pull_result *res,
-		       ae_err *err)
+		       size_t chosen, ae_err *err)
 {
+	const oci_referrers *r = res->referrers;
 	cmd_esc_set e = {0};
 	cmd_output o;
+	int rc = 0;
 
 	cmd_output_init(&o, a->output);
-	if (strcmp(a->format, "json") == 0)
+	if (strcmp(a->format, "json") == 0) {
+		rc = pull_report_json(&o, a, ref, digest, res, chosen);
+		if (rc == 0)
+			return cmd_output_close(&o, err);
+		ae_buf_dispose(&o.buf);
+		return ae_fail(err, rc, "cannot format the report");
+	}
+	cmd_output_printf(&o, "pulled %s/%s@%s into %s (%s)\n", ref->registry,
+			  ref->repo, digest, cmd_esc(&e, a->to),
+			  res->signed_ ? "signature referrer attached"
+				       : "unsigned: no referrer");
+	for (size_t i = 0; r != NULL && r->n > 1 && i < r->n; i++)
 		cmd_output_printf(
-			&o,
-			"{\"reference\":\"%s/%s@%s\",\"digest\":\"%s\","
-			"\"dir\":\"%s\",\"signed\":%s,\"referrer\":%s%s%s}\n",
-			ref->registry, ref->repo, digest, digest, a->to,
-			res->signed_ ? "true" : "false",
-			res->signed_ ? "\"" : "",
-			res->signed_ ? res->referrer_digest : "null",
-			res->signed_ ? "\"" : "");
-	else
-		cmd_output_printf(&o, "pulled %s/%s@%s into %s (%s)\n",
-				  cmd_esc(&e, ref->registry),
-				  cmd_esc(&e, ref->repo), digest,
-				  cmd_esc(&e, a->to),
-				  res->signed_ ? "signature referrer attached"
-					       : "unsigned: no referrer");
+			&o, "  referrer %s %s%s%s\n", r->items[i].desc.digest,
+			i == chosen
+				? "chosen"
+				: oci_referrer_state_name(r->items[i].state),
+			r->items[i].why[0] ? ": " : "",
+			cmd_esc(&e, r->items[i].why));
 	cmd_esc_free(&e);
 	return cmd_output_close(&o, err);
+}
+
+/* Several signatures: the first that verifies for the expected signer
+ * goes in place (cmd/choose.c). `*chosen` is its index. */
+static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
+		       oci_pull_result *res, ae_err *err)
+{
+	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
+	ev_verdict *v = NULL;
+	char source[2048];
+	int rc;
+
+	*chosen = (size_t)-1;
+	for (size_t i = 0; res->referrers != NULL && i < res->referrers->n; i++)
+		if (memcmp(res->referrers->items[i].desc.digest,
+			   res->referrer_digest, AE_DIGEST_STR_LEN) == 0) {
+			*chosen = i;
+			break;
+		}
+	if (cmd_referrers_candidates(res->referrers) < 2)
+		return 0;
+	vo.dir = a->to;
+	vo.input_kind = EV_INPUT_OCI;
+	vo.expected_issuer = a->expected_issuer;
+	vo.expected_identity_re = a->expected_identity_re;
+	vo.trusted_root = a->trusted_root;
+	vo.artifact_digest = digest;
+	rc = cmd_referrers_choose(&v, chosen, a->to, res->referrers, &vo,
+				  source, sizeof(source), "pulled", err);
+	ev_verdict_free(v);
+	if (rc == 0 && *chosen != (size_t)-1)
+		memcpy(res->referrer_digest,
+		       res->referrers->items[*chosen].desc.digest,
+		       AE_DIGEST_STR_LEN);
+	return rc;
 }
 
 int cmd_pull(int argc, char **argv)
@@ -114,8 +210,11 @@ int cmd_pull(int argc, char **argv)
 	oci_ref ref;
 	ae_err err = {0};
 	char cache[4096], digest[AE_DIGEST_STR_LEN];
+	size_t chosen = (size_t)-1;
+	bool pulled = false;
 	int rc, usage;
 
+	memset(&res, 0, sizeof(res));
 	if (cmd_wants_help(argc, argv)) {
 		pull_usage(stdout);
 		return cmd_exit_code(CMD_OK);
@@ -137,15 +236,18 @@ int cmd_pull(int argc, char **argv)
 				     &err);
 	if (rc == 0)
 		rc = oci_pull(&res, c, digest, cache, a.to, &err);
-	if (rc == 0) {
-		rc = pull_report(&a, &ref, digest, &res, &err);
-		/* No report, no pull: DIR did not exist before (oci_pull
-		 * refuses one that does), so the whole tree is ours. */
-		if (rc < 0)
-			cmd_scratch_remove(a.to);
-	}
+	pulled = rc == 0;
+	if (rc == 0)
+		rc = pull_choose(&chosen, &a, digest, &res, &err);
+	if (rc == 0)
+		rc = pull_report(&a, &ref, digest, &res, chosen, &err);
+	/* No report, no pull: DIR did not exist before (oci_pull refuses
+	 * one that does), so the whole tree is ours. */
+	if (rc < 0 && pulled)
+		cmd_scratch_remove(a.to);
 	if (rc < 0)
 		cmd_error(a.ref, &err);
+	oci_pull_result_dispose(&res);
 	oci_client_free(c);
 	return cmd_exit_code(rc < 0 ? cmd_outcome_from_rc(rc) : CMD_OK);
 }

@@ -26,6 +26,7 @@ typedef struct vb_opts {
 	const char *trusted_root;
 	const char *artifact;
 	bool staging;
+	bool ignore_tlog;
 } vb_opts;
 
 static void vb_usage(FILE *f)
@@ -35,13 +36,18 @@ static void vb_usage(FILE *f)
 	      "         (--certificate-identity ID | "
 	      "--certificate-identity-regexp RE)\n"
 	      "         --certificate-oidc-issuer URL | --key KEY.pub\n"
-	      "         [--trusted-root FILE] FILE_OR_DIGEST\n\n"
+	      "         [--trusted-root FILE] [--insecure-ignore-tlog] "
+	      "FILE_OR_DIGEST\n\n"
 	      "Verifies a Sigstore bundle offline against the embedded "
 	      "public-good\n"
-	      "trusted root (plus --trusted-root). FILE_OR_DIGEST is the "
-	      "artifact, or\n"
-	      "sha256:<64 hex> when no such file exists. Exit 0 only on "
-	      "success.\n",
+	      "trusted root, or against --trusted-root FILE alone (it "
+	      "replaces the\n"
+	      "default). FILE_OR_DIGEST is the artifact, or sha256:<64 hex> "
+	      "when no\n"
+	      "such file exists. Exit 0 only on success.\n"
+	      "--insecure-ignore-tlog skips every transparency-log check "
+	      "(insecure;\n"
+	      "a certificate then needs an RFC 3161 timestamp).\n",
 	      f);
 }
 
@@ -86,6 +92,10 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--staging") == 0) {
 			o->staging = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--insecure-ignore-tlog") == 0) {
+			o->ignore_tlog = true;
 			continue;
 		}
 		k = vb_take(flags, argc, argv, &i);
@@ -145,18 +155,20 @@ static bool artifact_is_digest(const char *a, unsigned char out[32])
 	return true;
 }
 
-/* Loads the trust set: embedded public-good root + --trusted-root. */
+/* Loads the trust set: --trusted-root alone when given (it replaces the
+ * default, as the conformance suite requires), else the embedded
+ * public-good root. */
 static int vb_trust(ev_trust **out, const vb_opts *o, ae_err *err)
 {
 	ae_buf buf = AE_BUF_INIT(0);
-	int rc = ev_trust_new_default(out, err);
+	int rc;
 
-	if (rc < 0 || o->trusted_root == NULL)
-		return rc;
+	if (o->trusted_root == NULL)
+		return ev_trust_new_default(out, err);
 	rc = ae_read_file(&buf, AT_FDCWD, o->trusted_root,
 			  EV_TRUSTED_ROOT_MAX_BYTES, err);
 	if (rc == 0)
-		rc = ev_trust_add_json(*out, buf.data, buf.len, err);
+		rc = ev_trust_new_json(out, buf.data, buf.len, err);
 	ae_buf_dispose(&buf);
 	return rc;
 }
@@ -214,6 +226,11 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	pol.issuer = o.issuer;
 	pol.identity = o.identity;
 	pol.identity_regex = o.identity_re;
+	pol.ignore_tlog = o.ignore_tlog;
+	if (o.ignore_tlog)
+		fputs("aicr-evidence: warning: --insecure-ignore-tlog: the "
+		      "transparency log is not checked\n",
+		      stderr);
 	what = o.artifact;
 	if (!artifact_is_digest(o.artifact, art.sha256)) {
 		rc = ae_read_file(&abuf, AT_FDCWD, o.artifact,

@@ -31,6 +31,7 @@ static void verify_usage(FILE *f)
 {
 	fputs("usage: aicr-evidence verify INPUT [--format text|json] [-o F]\n"
 	      "         [--expected-issuer I] [--expected-identity-regexp RE]\n"
+	      "         | [--key KEY.pub]  [--insecure-ignore-tlog]\n"
 	      "         [--trusted-root F] [--cache DIR] [--offline]\n"
 	      "         [--allow-unpinned-tag] [--bundle DIR|REF] "
 	      "[registry flags]\n"
@@ -45,6 +46,14 @@ static void verify_usage(FILE *f)
 	      "pushed) is verified against the bundle beside it; --bundle DIR\n"
 	      "verifies a pointer against a local copy instead of pulling,\n"
 	      "--bundle REF pulls from another repository.\n"
+	      "Signer policy: --expected-issuer (exact) and\n"
+	      "--expected-identity-regexp pin the certificate's signer; --key\n"
+	      "requires a signature by that public key instead. Any of them\n"
+	      "makes an unsigned bundle invalid. --trusted-root F trusts F\n"
+	      "instead of the embedded public-good root (it replaces it).\n"
+	      "--insecure-ignore-tlog skips the transparency log (private\n"
+	      "setups without one; a certificate then needs an RFC 3161\n"
+	      "timestamp): insecure, never the default.\n"
 	      "Exit: 0 valid, 1 valid but a phase recorded failures, 2\n"
 	      "invalid, 3 no verdict (e.g. registry down), 64 usage.\n\n",
 	      f);
@@ -52,7 +61,7 @@ static void verify_usage(FILE *f)
 }
 
 typedef struct verify_args {
-	const char *input, *format, *output, *cache, *bundle;
+	const char *input, *format, *output, *cache, *bundle, *key;
 	bool offline, allow_unpinned;
 	cmd_registry_flags reg;
 	ev_verify_opts o;
@@ -70,6 +79,7 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 		{"--trusted-root", &a->o.trusted_root},
 		{"--cache", &a->cache},
 		{"--bundle", &a->bundle},
+		{"--key", &a->key},
 		{NULL, NULL},
 	};
 
@@ -86,6 +96,8 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 			a->offline = true;
 		else if (strcmp(f, "--allow-unpinned-tag") == 0)
 			a->allow_unpinned = true;
+		else if (strcmp(f, "--insecure-ignore-tlog") == 0)
+			a->o.ignore_tlog = true;
 		else if (f[0] == '-' && f[1] != '\0')
 			return cmd_usage_error("verify",
 					       "unknown or incomplete option "
@@ -102,7 +114,36 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
 		return cmd_usage_error("verify",
 				       "--format must be text or json");
+	if (a->key != NULL &&
+	    (a->o.expected_issuer != NULL || a->o.expected_identity_re != NULL))
+		return cmd_usage_error("verify",
+				       "--key excludes --expected-issuer and "
+				       "--expected-identity-regexp");
 	return cmd_registry_check(&a->reg, "verify");
+}
+
+/* Reads --key into `kbuf` and checks it is a public key, naming the file
+ * in the error: 0, or the exit status. Warns about --insecure-ignore-tlog
+ * (cosign prints the same caution). */
+static int verify_load_key(verify_args *a, ae_buf *kbuf)
+{
+	ae_err err = {0};
+
+	if (a->o.ignore_tlog)
+		fputs("aicr-evidence: warning: --insecure-ignore-tlog: the "
+		      "transparency log is not checked; the signature is not "
+		      "shown to be public\n",
+		      stderr);
+	if (a->key == NULL)
+		return 0;
+	if (ae_read_file(kbuf, AT_FDCWD, a->key, EV_KEY_MAX_BYTES, &err) < 0 ||
+	    ev_key_check(kbuf->data, kbuf->len, &err) < 0) {
+		cmd_error(a->key, &err);
+		return cmd_exit_code(cmd_outcome_from_rc(err.code));
+	}
+	a->o.key_pem = kbuf->data;
+	a->o.key_pem_len = kbuf->len;
+	return 0;
 }
 
 /* Where the bundle comes from, decided before any network I/O. */
@@ -367,9 +408,8 @@ static int verify_plan_input(verify_plan *pl, verify_args *a,
 
 int cmd_verify(int argc, char **argv)
 {
-	verify_args a = {NULL,	"text", NULL,
-			 NULL,	NULL,	false,
-			 false, {0},	EV_VERIFY_OPTS_INIT};
+	verify_args a = {NULL, "text", NULL,  NULL, NULL,
+			 NULL, false,  false, {0},  EV_VERIFY_OPTS_INIT};
 	verify_plan pl;
 	ev_pointer_claim claim;
 	ld_pointer *ptr = NULL;
@@ -377,6 +417,7 @@ int cmd_verify(int argc, char **argv)
 	cmd_fetcher f;
 	cmd_fetched x;
 	char *pdir = NULL, *artifact = NULL;
+	ae_buf kbuf = AE_BUF_INIT(0);
 	ae_err err = {0}, ferr = {0};
 	int rc, status;
 
@@ -389,6 +430,8 @@ int cmd_verify(int argc, char **argv)
 		return cmd_exit_code(CMD_OK);
 	}
 	status = verify_parse(&a, argc, argv);
+	if (status == 0)
+		status = verify_load_key(&a, &kbuf);
 	if (status == 0)
 		status = verify_plan_input(&pl, &a, &claim, &ptr, &pdir);
 	if (status != 0)
@@ -403,7 +446,10 @@ int cmd_verify(int argc, char **argv)
 		a.o.artifact_digest = artifact;
 		rc = 0;
 	}
-	if (rc == 0)
+	if (rc == 0 && pl.pull && x.dest[0] != '\0')
+		/* the claim or --expected-* picks among the signatures */
+		rc = cmd_fetch_verify(&v, &x, &a.o, &err);
+	else if (rc == 0)
 		rc = ev_evidence_verify(&v, &a.o, &err);
 	if (rc < 0) {
 		cmd_error(a.input, err.msg[0] ? &err : &ferr);
@@ -414,8 +460,10 @@ int cmd_verify(int argc, char **argv)
 done:
 	ev_verdict_free(v);
 	ld_pointer_free(ptr);
+	cmd_fetched_remove(&x);
 	cmd_fetcher_dispose(&f);
 	free(artifact);
 	free(pdir);
+	ae_buf_dispose(&kbuf);
 	return status;
 }

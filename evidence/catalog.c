@@ -118,8 +118,8 @@ static int checks_add(ev__checks *c, int phase, const char *name, ae_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-int ev__checks_add_catalog(ev__checks *c, const unsigned char *buf,
-			   size_t len, ae_err *err)
+int ev__checks_add_catalog(ev__checks *c, const unsigned char *buf, size_t len,
+			   ae_err *err)
 {
 	ae_yaml_node *root = NULL;
 	const ae_yaml_node *vs;
@@ -133,8 +133,8 @@ int ev__checks_add_catalog(ev__checks *c, const unsigned char *buf,
 	if (rc < 0)
 		return rc;
 	vs = ae_yaml_map_get(root, "validators");
-	for (size_t i = 0; rc == 0 && vs != NULL && vs->kind == AE_YAML_SEQ &&
-			   i < vs->n;
+	for (size_t i = 0;
+	     rc == 0 && vs != NULL && vs->kind == AE_YAML_SEQ && i < vs->n;
 	     i++) {
 		const char *name = catalog_scalar(vs->items[i], "name");
 		const char *phase = catalog_scalar(vs->items[i], "phase");
@@ -159,8 +159,8 @@ int ev__checks_add_recipe(ev__checks *c, const ae_yaml_node *recipe,
 				   checks->kind == AE_YAML_SEQ && i < checks->n;
 		     i++) {
 			if (checks->items[i]->kind == AE_YAML_SCALAR)
-				rc = checks_add(c, ph,
-						checks->items[i]->scalar, err);
+				rc = checks_add(c, ph, checks->items[i]->scalar,
+						err);
 		}
 	}
 	return rc;

@@ -86,7 +86,8 @@ static int ctrf_add(ev__ctrf_input **v, size_t *n, const char *path,
 			       "%s: named for the %s phase but in a %s "
 			       "directory",
 			       ae_repr(r, sizeof(r), path, strlen(path)),
-			       ev_phase_names[phase], ev_phase_names[dir_phase]);
+			       ev_phase_names[phase],
+			       ev_phase_names[dir_phase]);
 	if (phase < 0)
 		phase = dir_phase;
 	if (phase < 0)
@@ -184,13 +185,15 @@ static int ctrf_entry(ev__ctrf_input **v, size_t *n, const char *path,
 	if (lstat(path, &st) != 0)
 		return ctrf_refuse(path, strerror(errno), err);
 	if (S_ISLNK(st.st_mode))
-		return ctrf_refuse(path, "a symlink (not followed): pass its "
-					 "target as --ctrf",
+		return ctrf_refuse(path,
+				   "a symlink (not followed): pass its "
+				   "target as --ctrf",
 				   err);
 	if (S_ISREG(st.st_mode)) {
 		if (!ctrf_is_json(name))
-			return ctrf_refuse(path, "not a CTRF report (*.json) "
-						 "in a --ctrf directory",
+			return ctrf_refuse(path,
+					   "not a CTRF report (*.json) "
+					   "in a --ctrf directory",
 					   err);
 		return ctrf_add(v, n, path, name, dir_phase, &st, err);
 	}
@@ -199,8 +202,9 @@ static int ctrf_entry(ev__ctrf_input **v, size_t *n, const char *path,
 				   err);
 	phase = ev__phase_index(name);
 	if (phase >= 0 && dir_phase >= 0 && phase != dir_phase)
-		return ctrf_refuse(path, "a phase directory inside another "
-					 "phase's directory",
+		return ctrf_refuse(path,
+				   "a phase directory inside another "
+				   "phase's directory",
 				   err);
 	if (phase < 0 && dir_phase < 0)
 		return ctrf_refuse(path,
@@ -341,8 +345,8 @@ static int ctrf_summary_agrees(const json_t *report, const int64_t c[6],
 	for (int i = 0; i < 6; i++) {
 		const json_t *v = json_object_get(sum, ctrf_counts[i]);
 		int64_t said = 0;
-		if (v != NULL && (!json_is_integer(v) ||
-				  json_integer_value(v) < 0))
+		if (v != NULL &&
+		    (!json_is_integer(v) || json_integer_value(v) < 0))
 			return ae_fail(err, AE_EINVAL,
 				       "CTRF summary.%s is not a count",
 				       ctrf_counts[i]);
@@ -364,8 +368,8 @@ static int ctrf_summary_agrees(const json_t *report, const int64_t c[6],
  * but the sum is checked rather than argued). */
 static int ctrf_add_counts(ev__phase *ph, const int64_t c[6], ae_err *err)
 {
-	int64_t *dst[5] = {&ph->passed, &ph->failed, &ph->skipped,
-			   &ph->pending, &ph->other};
+	int64_t *dst[5] = {&ph->passed, &ph->failed, &ph->skipped, &ph->pending,
+			   &ph->other};
 
 	for (int i = 0; i < 5; i++) {
 		if (__builtin_add_overflow(*dst[i], c[i + 1], dst[i]))
@@ -421,18 +425,20 @@ static int ctrf_names_check(const json_t *report, int phase,
 				       "CTRF test %zu has no name or status",
 				       i);
 		if (!ev__value_ok(EV__V_TEST_NAME, name))
-			return ae_fail(err, AE_EINVAL,
-				       "test %zu: name %s is not publishable "
-				       "(1-128 of [A-Za-z0-9._/-], alphanumeric "
-				       "at both ends)",
-				       i, ae_repr(r, sizeof(r), name, strlen(name)));
+			return ae_fail(
+				err, AE_EINVAL,
+				"test %zu: name %s is not publishable "
+				"(1-128 of [A-Za-z0-9._/-], alphanumeric "
+				"at both ends)",
+				i, ae_repr(r, sizeof(r), name, strlen(name)));
 		if (known != NULL && ev__checks_refuse(known, phase, name))
-			return ae_fail(err, AE_EINVAL,
-				       "test %zu: %s is not a check the "
-				       "validator catalog or the recipe names "
-				       "for the %s phase",
-				       i, ae_repr(r, sizeof(r), name, strlen(name)),
-				       ev_phase_names[phase]);
+			return ae_fail(
+				err, AE_EINVAL,
+				"test %zu: %s is not a check the "
+				"validator catalog or the recipe names "
+				"for the %s phase",
+				i, ae_repr(r, sizeof(r), name, strlen(name)),
+				ev_phase_names[phase]);
 	}
 	return 0;
 }
@@ -453,9 +459,8 @@ static int ctrf_image(void *images, const json_t *report, ae_err *err)
 	return 0;
 }
 
-int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases,
-		  void *images, const ev__checks *known, ev_redaction policy,
-		  ae_err *err)
+int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
+		  const ev__checks *known, ev_redaction policy, ae_err *err)
 {
 	json_t *root = NULL;
 	ae_buf b;
@@ -612,8 +617,8 @@ static int ctrf_acc_add(ctrf_acc *acc, const json_t *report, ae_err *err)
 	}
 	for (int i = 0; rc == 0 && i < 2; i++) {
 		const json_t *v = json_object_get(sum, i ? "stop" : "start");
-		int64_t t = json_integer_value(v), *have = i ? &acc->stop
-							    : &acc->start;
+		int64_t t = json_integer_value(v),
+			*have = i ? &acc->stop : &acc->start;
 		if (!json_is_integer(v) || t < 0)
 			continue;
 		if (*have < 0 || (i ? t > *have : t < *have))
@@ -778,9 +783,8 @@ static int ctrf_copy(ctrf_sink *s, const char *path)
 	return s->rc;
 }
 
-int ev__ctrf_write_phase(int dirfd, const char *name,
-			 const ev__ctrf_input *in, size_t n,
-			 ev_redaction policy, ae_err *err)
+int ev__ctrf_write_phase(int dirfd, const char *name, const ev__ctrf_input *in,
+			 size_t n, ev_redaction policy, ae_err *err)
 {
 	ctrf_sink s;
 	size_t live = 0, only = 0;

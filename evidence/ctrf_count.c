@@ -30,15 +30,15 @@ enum {
 
 /* What the scanner waits for. */
 enum {
-	CS_VALUE,     /* a value (or ']' right after '[') */
-	CS_KEY,	      /* a key (or '}' right after '{') */
-	CS_COLON,     /* ':' after a key */
-	CS_AFTER,     /* ',' or the closing bracket */
-	CS_STRING,    /* inside a string */
-	CS_ESCAPE,    /* after '\' in a string */
-	CS_UNICODE,   /* \uXXXX digits */
-	CS_SCALAR,    /* a number or literal */
-	CS_DONE,      /* the document ended: only white space may follow */
+	CS_VALUE,   /* a value (or ']' right after '[') */
+	CS_KEY,	    /* a key (or '}' right after '{') */
+	CS_COLON,   /* ':' after a key */
+	CS_AFTER,   /* ',' or the closing bracket */
+	CS_STRING,  /* inside a string */
+	CS_ESCAPE,  /* after '\' in a string */
+	CS_UNICODE, /* \uXXXX digits */
+	CS_SCALAR,  /* a number or literal */
+	CS_DONE,    /* the document ended: only white space may follow */
 };
 
 #define CC_TEXT 16 /* key and status bytes kept: longer ones match nothing */
@@ -46,8 +46,8 @@ enum {
 typedef struct cc_frame {
 	char kind; /* '{' or '[' */
 	unsigned char role;
-	unsigned char key; /* the current key: 0 other, 1 results, 2 tests,
-			    * 3 status, 4 name */
+	unsigned char key;  /* the current key: 0 other, 1 results, 2 tests,
+			     * 3 status, 4 name */
 	unsigned char seen; /* in a test: 1 name, 2 status */
 } cc_frame;
 
@@ -238,7 +238,7 @@ static void cc_structural(ev__ctrf_counter *cc, char ch)
 	case CS_AFTER:
 		if (ch == ',')
 			cc->state = cc->stack[cc->depth].kind == '{' ? CS_KEY
-								    : CS_VALUE;
+								     : CS_VALUE;
 		else if (ch == '}' || ch == ']')
 			cc_close(cc, ch == '}' ? '{' : '[');
 		else

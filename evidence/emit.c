@@ -31,16 +31,17 @@ typedef struct emit_ctx {
 	ev__ctrf_input *inputs;
 	size_t ninputs;
 	ev__phase phases[EV_PHASE_COUNT];
-	json_t *images;	   /* validator images, raw strings */
-	json_t *fp;	   /* fingerprint */
-	json_t *match;	   /* criteriaMatch */
-	json_t *observed;  /* images seen by the snapshot */
-	ae_buf bom;	   /* bom.cdx.json bytes */
-	int64_t bom_count; /* components */
+	json_t *images;	     /* validator images, raw strings */
+	json_t *fp;	     /* fingerprint */
+	json_t *match;	     /* criteriaMatch */
+	json_t *observed;    /* images seen by the snapshot */
+	ae_buf bom;	     /* bom.cdx.json bytes */
+	int64_t bom_count;   /* components */
 	ev_redaction policy; /* EV_REDACT_FULL for --full */
 	ev__checks checks;   /* check names a report may carry */
 	ae_buf extras;	     /* recipe fields beyond the schema */
 	size_t nextras;
+	size_t comments;   /* recipe comment lines (they ship too) */
 	size_t duplicates; /* CTRF reports given twice */
 	char at[32];
 	char catalog_version[EV_CATALOG_VERSION_MAX + 1];
@@ -122,8 +123,16 @@ static int emit_recipe_extras(emit_ctx *c, ae_err *err)
 
 	rc = ev_recipe_extra_fields(&c->extras, &c->nextras, c->recipe_tree,
 				    err);
-	if (rc < 0 || c->nextras == 0 || !c->o->strict)
+	c->comments = ev_recipe_comment_lines(c->recipe.data, c->recipe.len);
+	if (rc < 0 || !c->o->strict)
 		return rc;
+	if (c->nextras == 0 && c->comments > 0)
+		return ae_fail(err, AE_EINVAL,
+			       "%zu comment line(s) would be published: "
+			       "recipe.yaml ships byte for byte (--strict)",
+			       c->comments);
+	if (c->nextras == 0)
+		return 0;
 	list[0] = '\0';
 	for (const char *p = (const char *)c->extras.data;
 	     k < c->nextras && off + 64 < sizeof(list); p += strlen(p) + 1) {
@@ -132,10 +141,11 @@ static int emit_recipe_extras(emit_ctx *c, ae_err *err)
 					k++ ? ", " : "",
 					ae_repr(r, sizeof(r), p, strlen(p)));
 	}
-	return ae_fail(err, AE_EINVAL,
-		       "%zu field(s) beyond the reference's recipe schema would "
-		       "be published (--strict): %s%s",
-		       c->nextras, list, k < c->nextras ? ", ..." : "");
+	return ae_fail(
+		err, AE_EINVAL,
+		"%zu field(s) beyond the reference's recipe schema would "
+		"be published (--strict): %s%s",
+		c->nextras, list, k < c->nextras ? ", ..." : "");
 }
 
 /* Reads the recipe: name, canonical digest. */
@@ -146,10 +156,8 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 	rc = ae_read_file(&c->recipe, AT_FDCWD, c->o->recipe_path,
 			  EV_RECIPE_MAX_BYTES, err);
 	if (rc == 0)
-		rc = ae_yaml_parse(&c->recipe_tree, c->recipe.data,
-				   c->recipe.len, err);
-	if (rc == 0 && c->recipe_tree == NULL)
-		rc = ae_fail(err, AE_EINVAL, "recipe is empty");
+		rc = ev__recipe_tree(&c->recipe_tree, c->recipe.data,
+				     c->recipe.len, err);
 	if (rc == 0)
 		rc = ev_recipe_name(&c->name, c->recipe.data, c->recipe.len,
 				    err);
@@ -364,12 +372,11 @@ static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 		c->o->tool_version ? c->o->tool_version : "",
 		"validatorCatalogVersion", c->catalog_version,
 		"validatorImages", emit_validator_images(c->images, c->policy),
-		"recipe",
-		"name", c->name, "digest", c->digest, "fingerprint", c->fp,
-		"criteriaMatch", c->match, "phases", emit_phases(c), "bom",
-		"format", "CycloneDX", "version", "1.6", "digest", bom_digest,
-		"imageCount", (json_int_t)c->bom_count, "manifest", "digest",
-		manifest_digest, "fileCount", (json_int_t)file_count);
+		"recipe", "name", c->name, "digest", c->digest, "fingerprint",
+		c->fp, "criteriaMatch", c->match, "phases", emit_phases(c),
+		"bom", "format", "CycloneDX", "version", "1.6", "digest",
+		bom_digest, "imageCount", (json_int_t)c->bom_count, "manifest",
+		"digest", manifest_digest, "fileCount", (json_int_t)file_count);
 	if (p != NULL && c->policy != EV_REDACT_FULL) {
 		json_t *r = json_pack(
 			"{ssssso}", "policy", EV_REDACTION_POLICY, "version",
@@ -414,17 +421,13 @@ static int emit_write_files(int dirfd, emit_ctx *c, ae_err *err)
 	ae_buf b = AE_BUF_INIT(1);
 	int ctrf = -1, rc;
 
-	/* Minimized: the recipe canonical (comments gone) but with its
-	 * metadata.version, so the digest recomputes from the shipped bytes. */
-	if (c->o->full)
-		rc = ev__write_new(dirfd, "recipe.yaml", c->recipe.data,
-				   c->recipe.len, err);
-	else
-		rc = ev_recipe_canonical(&b, c->recipe.data, c->recipe.len,
-					 false, err);
-	if (rc == 0 && !c->o->full)
-		rc = ev__write_new(dirfd, "recipe.yaml", b.data, b.len, err);
-	ae_buf_dispose(&b);
+	/* The recipe as given, byte for byte: the digest is recomputed from
+	 * these bytes, by us and by the reference, and its yaml.v3 form is
+	 * not always a fixed point (docs/formats.md), so a rewritten copy
+	 * could digest differently. The reference ships the file its
+	 * recipe command wrote, which is what emit is given. */
+	rc = ev__write_new(dirfd, "recipe.yaml", c->recipe.data, c->recipe.len,
+			   err);
 	if (rc == 0 && c->o->full) {
 		rc = ev__write_new(dirfd, "snapshot.yaml", c->snapshot.data,
 				   c->snapshot.len, err);
@@ -553,6 +556,7 @@ static void emit_extras_list(ev_emit_result *out, const emit_ctx *c)
 	const char *p = (const char *)c->extras.data;
 
 	out->nrecipe_extras = c->nextras;
+	out->recipe_comments = c->comments;
 	out->recipe_extras[0] = '\0';
 	for (; k < c->nextras; k++, p += strlen(p) + 1) {
 		char r[AE_REPR_BUF];

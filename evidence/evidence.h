@@ -143,8 +143,8 @@ typedef struct ev_sign_opts {
 	/* SigningConfig v0.2 JSON bytes, or NULL */
 	const unsigned char *signing_config;
 	size_t signing_config_len;
-	/* trusted_root.json added to the embedded public-good root for the
-	 * self-check (a private stack), or NULL */
+	/* trusted_root.json the self-check trusts instead of the embedded
+	 * public-good root (a private stack), or NULL for the default */
 	const unsigned char *trusted_root;
 	size_t trusted_root_len;
 	int64_t now; /* 0 = time(NULL); for validity windows and token exp */
@@ -214,9 +214,10 @@ void ev_sign_services_dispose(ev_sign_services *svc);
 
 /* ---- Sigstore bundle verification (evidence/sigstore_*.c) ----
  *
- * Verifies a Sigstore bundle (sigstore.md) offline, against a trusted root
- * that is the embedded public-good root plus any root the caller adds, and
- * an identity policy or a managed key. It returns who signed (only verified
+ * Verifies a Sigstore bundle (sigstore.md) offline, against one trusted
+ * root -- the embedded public-good root, or the caller's, which replaces it
+ * (docs/sigstore-verify.md "Policy") -- and an identity policy or a managed
+ * key. It returns who signed (only verified
  * fields) and the DSSE payload; it never fetches anything and never trusts
  * a key or certificate named by the bundle itself. It links without the
  * signing files (STYLE §3.1).
@@ -245,15 +246,22 @@ typedef struct ev_trust ev_trust;
  * ev_trust_free. AE_ERR only (the embedded root is tested). */
 int ev_trust_new_default(ev_trust **out, ae_err *err);
 
-/* A new, empty trust set (tests, or callers that want only their root). */
+/* A new, empty trust set (tests, or callers that build their own). */
 int ev_trust_new_empty(ev_trust **out, ae_err *err);
 
+/* A new trust set holding exactly the trusted_root.json in (buf, len) and
+ * nothing of the embedded root: what --trusted-root means everywhere (as
+ * in cosign, sigstore-go and sigstore-js). Codes of ev_trust_add_json;
+ * *out NULL on failure, else free with ev_trust_free. */
+int ev_trust_new_json(ev_trust **out, const unsigned char *buf, size_t len,
+		      ae_err *err);
+
 /* Adds every CA, log and TSA of a trusted_root.json (sigstore.md §2) to
- * `trust`: a union, as the reference does for private Sigstore stacks.
- * AE_EINVAL for a malformed root (unknown media type, missing
- * validFor.start, bad key, bad base64), AE_ETOOBIG past
- * EV_TRUSTED_ROOT_MAX_BYTES or the per-list cap. On failure `trust` is
- * unchanged. */
+ * `trust`: a union. No command does this implicitly (a given root
+ * replaces the default, ev_trust_new_json). AE_EINVAL for a malformed root
+ * (unknown media type, missing validFor.start, bad key, bad base64),
+ * AE_ETOOBIG past EV_TRUSTED_ROOT_MAX_BYTES or the per-list cap. On
+ * failure `trust` is unchanged. */
 int ev_trust_add_json(ev_trust *trust, const unsigned char *buf, size_t len,
 		      ae_err *err);
 
@@ -284,18 +292,22 @@ bool ev_bundle_is_dsse(const ev_bundle *bundle);
 /* What must have signed. Certificate mode: `issuer` (exact) and either
  * `identity` (exact SAN) or `identity_regex` (POSIX extended regex,
  * anchored as ^(...)$ by the verifier). Managed-key mode: `key_pem` set
- * (PEM SubjectPublicKeyInfo), the rest NULL. */
+ * (PEM SubjectPublicKeyInfo), the rest NULL. `ignore_tlog` (cosign's
+ * --insecure-ignore-tlog, never the default) skips every transparency-log
+ * check: no entry is needed, none is verified, and no SET time is
+ * trusted, so a certificate then needs an RFC 3161 timestamp. */
 typedef struct ev_policy {
 	const char *issuer;
 	const char *identity;
 	const char *identity_regex;
 	const unsigned char *key_pem;
 	size_t key_pem_len;
+	bool ignore_tlog;
 } ev_policy;
 
 #define EV_POLICY_INIT                                                         \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, 0                                      \
+		NULL, NULL, NULL, NULL, 0, false                               \
 	}
 
 /* The artifact the bundle must cover: its bytes, or its SHA-256 digest only
@@ -350,11 +362,14 @@ void ev_signer_free(ev_signer *signer);
 #define EV_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
 
 /* Read caps (reference §0 unless noted). */
-#define EV_RECIPE_MAX_BYTES    (1u << 20)  /* recipe.yaml */
-#define EV_MANIFEST_MAX_BYTES  (1u << 20)  /* manifest.json */
-#define EV_STATEMENT_MAX_BYTES (10u << 20) /* statement.intoto.json */
-#define EV_CTRF_MAX_BYTES      (10u << 20) /* one CTRF report read to parse */
-#define EV_BOM_MAX_BYTES       (8u << 20)  /* operator-supplied --bom */
+#define EV_RECIPE_MAX_BYTES (1u << 20) /* recipe.yaml */
+/* The canonical form of a recipe at the cap: yaml.v3's 4-space indent,
+ * escapes (4 bytes for 1) and doubled folded breaks stay well under 16x. */
+#define EV_RECIPE_CANON_MAX_BYTES (16u << 20)
+#define EV_MANIFEST_MAX_BYTES	  (1u << 20)  /* manifest.json */
+#define EV_STATEMENT_MAX_BYTES	  (10u << 20) /* statement.intoto.json */
+#define EV_CTRF_MAX_BYTES	  (10u << 20) /* one CTRF report read to parse */
+#define EV_BOM_MAX_BYTES	  (8u << 20)  /* operator-supplied --bom */
 /* A snapshot is not capped by the reference; 16 MiB is ~40x a large real
  * one and keeps the YAML tree well under AE_YAML_MAX_NODES. */
 #define EV_SNAPSHOT_MAX_BYTES (16u << 20)
@@ -376,6 +391,11 @@ extern const char *const ev_phase_names[EV_PHASE_COUNT];
  * malformed or empty YAML. On failure `out` is empty. */
 int ev_recipe_canonical(ae_buf *out, const unsigned char *buf, size_t len,
 			bool drop_version, ae_err *err);
+
+/* ev_recipe_canonical with the metadata.version rule of `predicate_type`
+ * (v3, or NULL: dropped; v1/v2: kept). AE_EINVAL for another type. */
+int ev_recipe_canonical_for(ae_buf *out, const unsigned char *buf, size_t len,
+			    const char *predicate_type, ae_err *err);
 
 /* SHA-256 hex (64 lowercase + NUL) of the canonical recipe for
  * `predicate_type` (v3 drops metadata.version, v1/v2 keep it). AE_EINVAL for
@@ -439,6 +459,11 @@ int ev_ctrf_redact(ae_buf *out, const unsigned char *buf, size_t len,
 int ev_recipe_extra_fields(ae_buf *out, size_t *n_out,
 			   const ae_yaml_node *recipe, ae_err *err);
 
+/* Lines of `buf` that hold a YAML comment: recipe.yaml ships byte for byte,
+ * comments included (a heuristic: '#' first or after white space outside
+ * quotes). Cannot fail. */
+size_t ev_recipe_comment_lines(const unsigned char *buf, size_t len);
+
 /* ---- the validator catalog (reference §5.5 validatorCatalogVersion) ---- */
 
 #define EV_CATALOG_MAX_BYTES   (1u << 20) /* --validator-catalog file */
@@ -495,6 +520,7 @@ typedef struct ev_emit_result {
 	 * with "..." when long), and how many; "" and 0 when none */
 	char recipe_extras[512];
 	size_t nrecipe_extras;
+	size_t recipe_comments; /* comment lines, shipped with recipe.yaml */
 	size_t ctrf_duplicates; /* reports given twice, counted once */
 } ev_emit_result;
 
@@ -569,7 +595,14 @@ typedef struct ev_verify_opts {
 	const ev_pointer_claim *pointer; /* NULL for a directory input */
 	const char *expected_issuer;	 /* NULL: any */
 	const char *expected_identity_re;
-	const char *trusted_root; /* path, added to the embedded root */
+	const char *trusted_root; /* path: replaces the embedded root */
+	/* A managed key the attestation must be signed with (PEM SPKI,
+	 * checked by the caller with ev_key_check), instead of a Fulcio
+	 * certificate; NULL: keyless. Excludes the expected_* pins. */
+	const unsigned char *key_pem;
+	size_t key_pem_len;
+	/* cosign's --insecure-ignore-tlog (ev_policy.ignore_tlog) */
+	bool ignore_tlog;
 	/* "sha256:<hex>" of the bundle's deterministic OCI artifact manifest
 	 * (computed by cmd/ with oci/), which a signed statement's subject
 	 * must name; NULL: not checked. */
@@ -593,8 +626,8 @@ typedef struct ev_verify_opts {
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
-		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, NULL, 0,     \
-			NULL, NULL, 0                                          \
+		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
+			NULL, NULL, 0, NULL, NULL, 0                           \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */

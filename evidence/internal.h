@@ -324,6 +324,31 @@ typedef struct ev__tlog_entry {
 	size_t body_len;
 } ev__tlog_entry;
 
+/* The digest algorithm a bundle names for what was signed
+ * (messageSignature.messageDigest, a hashedrekord entry): protobuf
+ * HashAlgorithm SHA2_256/384/512, Rekor "sha256"/"sha384"/"sha512" (the
+ * hashedrekord schemas allow no other). UNSPECIFIED: the bundle names
+ * none (proto3's zero value); the verifier then uses SHA-256, what every
+ * Sigstore client signs with by default. */
+typedef enum ev__hash {
+	EV__HASH_UNSPECIFIED = 0,
+	EV__HASH_SHA256,
+	EV__HASH_SHA384,
+	EV__HASH_SHA512
+} ev__hash;
+#define EV__HASH_MAX_LEN 64
+
+/* The OpenSSL digest (SHA-256 for UNSPECIFIED), its length, and its
+ * protobuf ("SHA2_384") and Rekor v1 ("sha384") names. Cannot fail. */
+const EVP_MD *ev__hash_md(ev__hash h);
+size_t ev__hash_len(ev__hash h);
+const char *ev__hash_proto_name(ev__hash h);
+const char *ev__hash_rekor_name(ev__hash h);
+/* The algorithm a protobuf name ("SHA2_256", "HASH_ALGORITHM_UNSPECIFIED")
+ * or a Rekor v1 name ("sha256") stands for. False for any other (SHA3_*,
+ * unknown). Cannot fail. */
+bool ev__hash_from_name(ev__hash *out, const char *name);
+
 typedef enum ev__material {
 	EV__MAT_CERT,  /* certificate or x509CertificateChain */
 	EV__MAT_PUBKEY /* publicKey: the key comes out of band */
@@ -337,7 +362,11 @@ struct ev_bundle {
 	bool dsse;
 	unsigned char *sig; /* message signature or the DSSE sig */
 	size_t sig_len;
-	unsigned char digest[32]; /* messageSignature.messageDigest */
+	/* messageSignature.messageDigest: an unauthenticated hint of the
+	 * artifact digest and the algorithm it was signed with */
+	ev__hash digest_alg;
+	unsigned char digest[EV__HASH_MAX_LEN];
+	size_t digest_len;
 	bool has_digest;
 	unsigned char *payload; /* DSSE */
 	size_t payload_len;
@@ -364,12 +393,23 @@ struct ev_trust {
 /* JSON field readers for protobuf-JSON (sigstore.md §1.1). `what` names the
  * field in messages. Each returns AE_EINVAL with a precise reason. */
 
-/* Strict standard base64 of object member `key` into a new buffer; a missing
+/* A protobuf-JSON `bytes` value (s, n): standard or URL-safe base64 (one
+ * alphabet, not both), with or without padding, CR/LF skipped; the padding
+ * bits must be zero. New buffer in *out. AE_EINVAL naming `what`. */
+int ev__b64_proto(unsigned char **out, size_t *len, const char *s, size_t n,
+		  const char *what, ae_err *err);
+/* ev__b64_proto of object member `key` into a new buffer; a missing
  * member is AE_EINVAL when `required`, else *out NULL and *len 0. */
 int ev__json_b64(unsigned char **out, size_t *len, json_t *obj, const char *key,
 		 bool required, const char *what, ae_err *err);
-/* Non-negative int64 given as a decimal string or a JSON integer; missing
- * means 0 (proto3 zero values are omitted). */
+/* Removes every object member whose value is null, at any depth: in the
+ * proto3 JSON mapping `null` means the field is absent (its default). Array
+ * elements are kept (a null element is no message: the reader refuses
+ * it). Cannot fail. */
+void ev__json_drop_nulls(json_t *j);
+/* Non-negative int64 given as a decimal string (at most 19 digits, up to
+ * INT64_MAX) or a JSON integer; missing means 0 (proto3 zero values are
+ * omitted). */
 int ev__json_int64(int64_t *out, json_t *obj, const char *key, const char *what,
 		   ae_err *err);
 /* Borrowed string member; missing is AE_EINVAL when `required`, else NULL. */
@@ -402,10 +442,19 @@ const ev__log *ev__log_find(const ev__log *logs, size_t n,
 /* ---- transparency log checks (sigstore_tlog.c, sigstore_checkpoint.c) */
 
 /* True iff `sig` verifies over `data` with `key`, hashing as the key
- * implies (sigstore.md §8.1): SHA-256 for P-256 and RSA, SHA-384 for P-384,
- * pure Ed25519. Cannot fail (the OpenSSL error queue is cleared). */
+ * implies (a log or checkpoint key, whose keyDetails name the pair):
+ * SHA-256 for P-256 and RSA, SHA-384 for P-384, SHA-512 for P-521, pure
+ * Ed25519. Cannot fail (the OpenSSL error queue is cleared). */
 bool ev__pkey_verify(EVP_PKEY *key, const unsigned char *data, size_t len,
 		     const unsigned char *sig, size_t sig_len);
+/* The same with the digest `md` chosen by the caller (an artifact
+ * signature: the bundle names the hash, not the key; issue 16). Ed25519
+ * ignores `md` (pure EdDSA). Cannot fail. */
+bool ev__pkey_verify_md(EVP_PKEY *key, const EVP_MD *md,
+			const unsigned char *data, size_t len,
+			const unsigned char *sig, size_t sig_len);
+/* The digest `key` implies (see ev__pkey_verify); NULL for Ed25519. */
+const EVP_MD *ev__pkey_default_md(EVP_PKEY *key);
 
 /* Verifies the Rekor v1 SET of `e` with `log` (sigstore.md §5.1): ECDSA
  * over the RFC 8785 canonical JSON of body, integratedTime, logID, logIndex,
@@ -455,16 +504,108 @@ void ev__checkpoint_free(ev__checkpoint *cp);
 int ev__checkpoint_verify(const ev__checkpoint *cp, const ev__log *log,
 			  ae_err *err);
 
+/* What a body cross-check compares the entry with. */
+typedef struct ev__body_ref {
+	ev__hash alg;			    /* the algorithm of signed_digest */
+	const unsigned char *signed_digest; /* what a hashedrekord records */
+	size_t signed_len;
+	const unsigned char *leaf_der; /* NULL in key mode */
+	size_t leaf_der_len;
+	const unsigned char *key_der; /* SPKI of the verifying key */
+	size_t key_der_len;
+} ev__body_ref;
+
 /* Body cross-check (sigstore.md §6): the entry's canonicalizedBody must
- * describe this bundle's signature, digest/payload and signer. `signed_digest`
- * is the digest a hashedrekord records (artifact digest, or SHA-256(PAE)
- * for DSSE under hashedrekord 0.0.2); `key_der` the SPKI DER of the
- * verifying key and `leaf_der` the leaf DER (NULL in key mode). */
+ * describe this bundle's signature, digest/payload and signer. The signed
+ * digest is the artifact digest for a message signature, H(PAE) for a DSSE
+ * envelope logged as a hashedrekord, under `ref->alg`, which the entry
+ * must name too. AE_EVERIFY. */
 int ev__body_check(const ev__tlog_entry *e, const ev_bundle *b,
-		   const unsigned char signed_digest[32],
-		   const unsigned char *leaf_der, size_t leaf_der_len,
-		   const unsigned char *key_der, size_t key_der_len,
-		   ae_err *err);
+		   const ev__body_ref *ref, ae_err *err);
+
+/* The digest algorithm a hashedrekord entry names (0.0.1
+ * spec.data.hash.algorithm, 0.0.2 data.algorithm); UNSPECIFIED for the
+ * other kinds and for a body that is not JSON (ev__body_check rejects
+ * that). AE_EVERIFY for a hashedrekord naming one we do not know. */
+int ev__body_hash(ev__hash *out, const ev__tlog_entry *e, ae_err *err);
+
+/* ---- the recipe as yaml.v3 holds it (recipe_tree.c, recipe_emit.c) ----
+ *
+ * The reference digests a recipe by re-emitting Go's gopkg.in/yaml.v3 node
+ * tree (docs/formats.md "Recipe digest"). That output depends on more than
+ * the values: each node's style (plain, quoted, block scalar, flow) and its
+ * explicit tag survive, so this tree keeps them, built from libyaml's events
+ * the way yaml.v3 builds its nodes from the same events.
+ */
+
+/* Style bits of a node, as yaml.v3 records them. */
+#define EV__YS_TAGGED  0x01u /* an explicit tag (not "!") */
+#define EV__YS_DOUBLE  0x02u
+#define EV__YS_SINGLE  0x04u
+#define EV__YS_LITERAL 0x08u
+#define EV__YS_FOLDED  0x10u
+#define EV__YS_FLOW    0x20u
+
+typedef enum ev__ykind {
+	EV__Y_SCALAR,
+	EV__Y_SEQ,
+	EV__Y_MAP,
+} ev__ykind;
+
+/* A node of the tree. Plain result data; owned by its root, freed with
+ * ev__ytree_free. A map's kids are its key and value nodes, alternating
+ * (2n of them); a sequence's are its n items. */
+typedef struct ev__ynode {
+	ev__ykind kind;
+	unsigned style;
+	char *tag;   /* EV__YS_TAGGED: the full tag as yaml.v3 re-emits it */
+	char *value; /* scalars: the text, NUL-terminated (no NUL inside) */
+	size_t len;
+	size_t line; /* 1-based */
+	size_t n;
+	struct ev__ynode **kids;
+} ev__ynode;
+
+/* Parses the first and only document of (buf, len). *out is NULL for a
+ * stream without a document (only comments or blanks), which yaml.v3 holds
+ * as a zero node. Refused with AE_EINVAL, naming the construct and its line:
+ * anchors, aliases, merge keys (`<<`), keys that are not scalars, two keys
+ * with the same text, several documents or text after the first, a tag
+ * yaml.v3 would read further, NUL (raw or escaped), nesting deeper than
+ * AE_YAML_MAX_DEPTH, the spellings the two parsers read differently, and
+ * whatever libyaml refuses; AE_ETOOBIG past AE_YAML_MAX_NODES. The caller
+ * frees *out. */
+int ev__ytree_parse(ev__ynode **out, const unsigned char *buf, size_t len,
+		    ae_err *err);
+void ev__ytree_free(ev__ynode *node);
+
+/* Borrowed value of the scalar key `key` in a map node; NULL when absent or
+ * `map` is not a map. Cannot fail. */
+const ev__ynode *ev__ytree_get(const ev__ynode *map, const char *key);
+
+/* Sorts every mapping's pairs by the bytes of the key's text (the parser
+ * has refused ties). Cannot fail. */
+void ev__ytree_sort(ev__ynode *node);
+
+/* v3: removes metadata.version from the root mapping, and metadata itself
+ * when that leaves it empty. Cannot fail. */
+void ev__ytree_drop_version(ev__ynode *root);
+
+/* Appends yaml.Marshal's bytes for the document whose root is `root`
+ * (NULL: the zero node, "null\n") to `out`: 4-space indent, no line
+ * folding, styles and explicit tags kept (recipe_emit.c). AE_ETOOBIG past
+ * the buffer's cap. */
+int ev__ytree_emit(ae_buf *out, const ev__ynode *root, ae_err *err);
+
+/* The same document as the plain tree the rest of evidence/ reads (keys in
+ * document order; `plain` for untagged plain scalars). */
+int ev__ytree_to_plain(ae_yaml_node **out, const ev__ynode *root, ae_err *err);
+
+/* The recipe as the plain tree (recipe name, criteria, BOM), read by the
+ * same parser as its digest so that both accept the same recipes: a
+ * mapping, or AE_EINVAL. *out is freed with ae_yaml_free. */
+int ev__recipe_tree(ae_yaml_node **out, const unsigned char *buf, size_t len,
+		    ae_err *err);
 
 /* ---- bundles: shared by the emit and verify files (issue 5) ---- */
 
@@ -554,8 +695,8 @@ int ev__checks_add_recipe(ev__checks *c, const ae_yaml_node *recipe,
 			  ae_err *err);
 /* Adds a validator catalog's validators[] names by phase (evidence/
  * catalog.c). AE_EINVAL for a catalog that is not one. */
-int ev__checks_add_catalog(ev__checks *c, const unsigned char *buf,
-			   size_t len, ae_err *err);
+int ev__checks_add_catalog(ev__checks *c, const unsigned char *buf, size_t len,
+			   ae_err *err);
 /* True iff `phase` has named checks and `name` is not among them. */
 bool ev__checks_refuse(const ev__checks *c, int phase, const char *name);
 void ev__checks_dispose(ev__checks *c);
@@ -563,28 +704,28 @@ void ev__checks_dispose(ev__checks *c);
 /* Value shapes a published field may hold (evidence/values.c,
  * docs/formats.md "What a minimized bundle keeps"). */
 typedef enum ev__vkind {
-	EV__V_COUNT,	   /* 1-5 digits */
-	EV__V_BOOL,	   /* true | false */
-	EV__V_VERSION,	   /* v?N.N[.N[.N]] and a -/+/~ suffix */
-	EV__V_K8S_VERSION, /* the same, at most 64 bytes */
-	EV__V_KERNEL,	   /* N.N[.N] and a suffix, no leading v */
-	EV__V_GO_VERSION,  /* goN.N[.N][pre-release] */
-	EV__V_PLATFORM,	   /* os/arch[/vN] */
-	EV__V_TEXT,	   /* a product name: [A-Za-z0-9 ._(),/+-]{1,64} */
-	EV__V_OS_ID,	   /* os-release(5) identifier */
-	EV__V_OS_ID_LIST,  /* up to 8 of them, space separated */
-	EV__V_OS_NAME,	   /* linux | windows */
-	EV__V_PROVIDER,	   /* a known node provider */
-	EV__V_RUNTIME,	   /* containerd | cri-o | docker */
-	EV__V_DETECTION,   /* gfd | nfd | nvidia-smi | pci */
-	EV__V_SERVICE,	   /* the reference's criteria services */
-	EV__V_ACCELERATOR, /* the reference's criteria accelerators */
-	EV__V_SOURCE,	   /* a known fingerprint signal name */
-	EV__V_NOTE,	   /* multi-gpu | multi-region | unknown-sku */
-	EV__V_TIMESTAMP,   /* RFC 3339 */
-	EV__V_API_VERSION, /* group/vN[alpha|betaN] */
-	EV__V_TEST_NAME,   /* [A-Za-z0-9._/-]{1,128}, alnum at both ends */
-	EV__V_TOOL_NAME,   /* [a-z0-9] runs joined by . _ / - */
+	EV__V_COUNT,	    /* 1-5 digits */
+	EV__V_BOOL,	    /* true | false */
+	EV__V_VERSION,	    /* v?N.N[.N[.N]] and a -/+/~ suffix */
+	EV__V_K8S_VERSION,  /* the same, at most 64 bytes */
+	EV__V_KERNEL,	    /* N.N[.N] and a suffix, no leading v */
+	EV__V_GO_VERSION,   /* goN.N[.N][pre-release] */
+	EV__V_PLATFORM,	    /* os/arch[/vN] */
+	EV__V_TEXT,	    /* a product name: [A-Za-z0-9 ._(),/+-]{1,64} */
+	EV__V_OS_ID,	    /* os-release(5) identifier */
+	EV__V_OS_ID_LIST,   /* up to 8 of them, space separated */
+	EV__V_OS_NAME,	    /* linux | windows */
+	EV__V_PROVIDER,	    /* a known node provider */
+	EV__V_RUNTIME,	    /* containerd | cri-o | docker */
+	EV__V_DETECTION,    /* gfd | nfd | nvidia-smi | pci */
+	EV__V_SERVICE,	    /* the reference's criteria services */
+	EV__V_ACCELERATOR,  /* the reference's criteria accelerators */
+	EV__V_SOURCE,	    /* a known fingerprint signal name */
+	EV__V_NOTE,	    /* multi-gpu | multi-region | unknown-sku */
+	EV__V_TIMESTAMP,    /* RFC 3339 */
+	EV__V_API_VERSION,  /* group/vN[alpha|betaN] */
+	EV__V_TEST_NAME,    /* [A-Za-z0-9._/-]{1,128}, alnum at both ends */
+	EV__V_TOOL_NAME,    /* [a-z0-9] runs joined by . _ / - */
 	EV__V_SPEC_VERSION, /* N.N.N */
 	EV__V_GENERATOR,    /* aicr | aicr validate | aicr-evidence */
 } ev__vkind;
@@ -700,18 +841,16 @@ void ev__ctrf_inputs_free(ev__ctrf_input *in, size_t n);
  * names (results.tool.image) to the json array `images`, and under the
  * minimal policy every test name must be publishable and, where `known`
  * names the phase's checks, one of them (AE_EINVAL naming the test). */
-int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases,
-		  void *images, const ev__checks *known, ev_redaction policy,
-		  ae_err *err);
+int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
+		  const ev__checks *known, ev_redaction policy, ae_err *err);
 
 /* Writes `name` under `dirfd`: the phase file built from the `n` inputs of
  * one phase (duplicates skipped) under `policy`: the header of the first,
  * every test, and a summary counted from the tests. EV_REDACT_FULL keeps
  * the raw tests, and copies a single input byte for byte. Streams: one
  * report is held in memory at a time. */
-int ev__ctrf_write_phase(int dirfd, const char *name,
-			 const ev__ctrf_input *in, size_t n,
-			 ev_redaction policy, ae_err *err);
+int ev__ctrf_write_phase(int dirfd, const char *name, const ev__ctrf_input *in,
+			 size_t n, ev_redaction policy, ae_err *err);
 
 /* Recounts a shipped ctrf/<phase>.json in memory: the counts of its
  * tests, unknown statuses as other. AE_EINVAL when it is not CTRF. */
@@ -723,13 +862,11 @@ int ev__ctrf_recount(ev__phase *out, const unsigned char *buf, size_t len,
  * results.tests[*].status that also checks the JSON. */
 typedef struct ev__ctrf_counter ev__ctrf_counter;
 int ev__ctrf_counter_new(ev__ctrf_counter **out, ae_err *err);
-void ev__ctrf_counter_feed(ev__ctrf_counter *cc, const void *data,
-			   size_t len);
+void ev__ctrf_counter_feed(ev__ctrf_counter *cc, const void *data, size_t len);
 /* The counts (AE_EINVAL "not a CTRF report (...)" for a document that is
  * not one: bad JSON, no results.tests, a test without a string name and
  * status, a repeated key in a test). */
-int ev__ctrf_counter_finish(ev__phase *out, ev__ctrf_counter *cc,
-			    ae_err *err);
+int ev__ctrf_counter_finish(ev__phase *out, ev__ctrf_counter *cc, ae_err *err);
 void ev__ctrf_counter_free(ev__ctrf_counter *cc);
 
 #endif /* AE_EVIDENCE_INTERNAL_H */

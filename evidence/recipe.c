@@ -4,8 +4,10 @@
  * reference §5.6): comments dropped, mapping keys sorted bytewise at every
  * level, and for v3 the top-level metadata.version (the version of the tool
  * that generated the recipe) removed so that two builds agree. The reference
- * hashes yaml.v3's emitter output; we hash our own emitter's (ev__yaml_emit,
- * docs/formats.md), which the verifier recomputes the same way.
+ * hashes the bytes Go's yaml.v3 writes for the recipe's node tree, and so do
+ * we: the recipe read as yaml.v3 reads it (recipe_tree.c) and written as
+ * it writes it (recipe_emit.c), so that a digest computed here verifies
+ * there and back (docs/formats.md "Recipe digest").
  */
 #include "evidence/internal.h"
 #include "evidence/evidence.h"
@@ -13,58 +15,64 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Removes metadata.version from the root map, if present. Cannot fail. */
-static void recipe_drop_version(ae_yaml_node *root)
-{
-	ae_yaml_node *meta = NULL;
-
-	for (size_t i = 0; i < root->n; i++) {
-		if (strcmp(root->keys[i], "metadata") == 0)
-			meta = root->items[i];
-	}
-	if (meta == NULL || meta->kind != AE_YAML_MAP)
-		return;
-	for (size_t i = 0; i < meta->n; i++) {
-		if (strcmp(meta->keys[i], "version") != 0)
-			continue;
-		free(meta->keys[i]);
-		ae_yaml_free(meta->items[i]);
-		memmove(&meta->keys[i], &meta->keys[i + 1],
-			(meta->n - i - 1) * sizeof(*meta->keys));
-		memmove(&meta->items[i], &meta->items[i + 1],
-			(meta->n - i - 1) * sizeof(*meta->items));
-		meta->n--;
-		return;
-	}
-}
-
 int ev_recipe_canonical(ae_buf *out, const unsigned char *buf, size_t len,
 			bool drop_version, ae_err *err)
 {
-	ae_yaml_node *root = NULL;
+	ev__ynode *root = NULL;
 	int rc;
 
-	ae_buf_init(out, EV_RECIPE_MAX_BYTES * 4);
+	ae_buf_init(out, EV_RECIPE_CANON_MAX_BYTES);
 	if (len > EV_RECIPE_MAX_BYTES)
 		return ae_fail(err, AE_ETOOBIG, "recipe is %zu bytes, cap %u",
 			       len, EV_RECIPE_MAX_BYTES);
-	rc = ae_yaml_parse(&root, buf, len, err);
+	/* The reference refuses no bytes at all, and digests a document of
+	 * only comments as its zero node ("null"). */
+	if (len == 0)
+		return ae_fail(err, AE_EINVAL, "recipe is empty");
+	rc = ev__ytree_parse(&root, buf, len, err);
 	if (rc < 0)
 		return rc;
-	if (root == NULL)
-		return ae_fail(err, AE_EINVAL, "recipe is empty");
-	if (root->kind != AE_YAML_MAP) {
-		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
-		goto done;
-	}
+	ev__ytree_sort(root);
 	if (drop_version)
-		recipe_drop_version(root);
-	rc = ev__yaml_emit(out, root, true, err);
-done:
-	ae_yaml_free(root);
+		ev__ytree_drop_version(root);
+	rc = ev__ytree_emit(out, root, err);
+	ev__ytree_free(root);
 	if (rc < 0)
 		ae_buf_dispose(out);
 	return rc;
+}
+
+/* Whether `predicate_type` drops metadata.version (v3) or keeps it (v1,
+ * v2); AE_EINVAL for any other type. NULL means v3. */
+static int recipe_type_drops(bool *drop, const char *predicate_type,
+			     ae_err *err)
+{
+	char r[AE_REPR_BUF];
+
+	*drop = true;
+	if (predicate_type == NULL ||
+	    strcmp(predicate_type, EV_PREDICATE_V3) == 0)
+		return 0;
+	*drop = false;
+	if (strcmp(predicate_type, EV_PREDICATE_V1) == 0 ||
+	    strcmp(predicate_type, EV_PREDICATE_V2) == 0)
+		return 0;
+	return ae_fail(
+		err, AE_EINVAL, "unexpected predicateType %s",
+		ae_repr(r, sizeof(r), predicate_type, strlen(predicate_type)));
+}
+
+int ev_recipe_canonical_for(ae_buf *out, const unsigned char *buf, size_t len,
+			    const char *predicate_type, ae_err *err)
+{
+	bool drop;
+	int rc = recipe_type_drops(&drop, predicate_type, err);
+
+	if (rc < 0) {
+		ae_buf_init(out, 0);
+		return rc;
+	}
+	return ev_recipe_canonical(out, buf, len, drop, err);
 }
 
 int ev_recipe_digest(char out[AE_SHA256_HEX_LEN + 1], const unsigned char *buf,
@@ -72,23 +80,10 @@ int ev_recipe_digest(char out[AE_SHA256_HEX_LEN + 1], const unsigned char *buf,
 {
 	unsigned char sha[AE_SHA256_LEN];
 	ae_buf canon;
-	bool drop;
 	int rc;
 
 	out[0] = '\0';
-	if (predicate_type == NULL ||
-	    strcmp(predicate_type, EV_PREDICATE_V3) == 0) {
-		drop = true;
-	} else if (strcmp(predicate_type, EV_PREDICATE_V1) == 0 ||
-		   strcmp(predicate_type, EV_PREDICATE_V2) == 0) {
-		drop = false;
-	} else {
-		char r[AE_REPR_BUF];
-		return ae_fail(err, AE_EINVAL, "unexpected predicateType %s",
-			       ae_repr(r, sizeof(r), predicate_type,
-				       strlen(predicate_type)));
-	}
-	rc = ev_recipe_canonical(&canon, buf, len, drop, err);
+	rc = ev_recipe_canonical_for(&canon, buf, len, predicate_type, err);
 	if (rc < 0)
 		return rc;
 	ae_sha256(sha, canon.data, canon.len);
@@ -121,6 +116,25 @@ static int recipe_name_part(ae_buf *name, const ae_yaml_node *criteria,
 	return ae_buf_put(name, v->scalar, v->scalar_len, err);
 }
 
+int ev__recipe_tree(ae_yaml_node **out, const unsigned char *buf, size_t len,
+		    ae_err *err)
+{
+	ev__ynode *root = NULL;
+	int rc;
+
+	*out = NULL;
+	if (len > EV_RECIPE_MAX_BYTES)
+		return ae_fail(err, AE_ETOOBIG, "recipe is %zu bytes, cap %u",
+			       len, EV_RECIPE_MAX_BYTES);
+	rc = ev__ytree_parse(&root, buf, len, err);
+	if (rc == 0 && (root == NULL || root->kind != EV__Y_MAP))
+		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
+	if (rc == 0)
+		rc = ev__ytree_to_plain(out, root, err);
+	ev__ytree_free(root);
+	return rc;
+}
+
 int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
 		   ae_err *err)
 {
@@ -132,13 +146,9 @@ int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
 	int rc;
 
 	*out = NULL;
-	rc = ae_yaml_parse(&root, buf, len, err);
+	rc = ev__recipe_tree(&root, buf, len, err);
 	if (rc < 0)
 		return rc;
-	if (root == NULL || root->kind != AE_YAML_MAP) {
-		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
-		goto done;
-	}
 	meta = ae_yaml_map_get(root, "metadata");
 	if (ae_yaml_map_get(meta, "selectedProfile") != NULL) {
 		/* Profiles bind a policy descriptor identity we cannot

@@ -44,9 +44,9 @@ static const schema_node sn_scalars = {SK_SEQ, NULL, &sn_scalar};
 
 /* Constraint */
 static const schema_field f_constraint[] = {
-	{"name", &sn_scalar},	     {"value", &sn_scalar},
-	{"severity", &sn_scalar},    {"remediation", &sn_scalar},
-	{"unit", &sn_scalar},	     {NULL, NULL}};
+	{"name", &sn_scalar},	  {"value", &sn_scalar},
+	{"severity", &sn_scalar}, {"remediation", &sn_scalar},
+	{"unit", &sn_scalar},	  {NULL, NULL}};
 static const schema_node sn_constraint = {SK_MAP, f_constraint, NULL};
 static const schema_node sn_constraints = {SK_SEQ, NULL, &sn_constraint};
 
@@ -59,35 +59,36 @@ static const schema_node sn_expected = {SK_MAP, f_expected, NULL};
 static const schema_node sn_expecteds = {SK_SEQ, NULL, &sn_expected};
 
 /* ComponentRef */
-static const schema_field f_component[] = {
-	{"name", &sn_scalar},
-	{"namespace", &sn_scalar},
-	{"chart", &sn_scalar},
-	{"type", &sn_scalar},
-	{"source", &sn_scalar},
-	{"version", &sn_scalar},
-	{"tag", &sn_scalar},
-	{"valuesFile", &sn_scalar},
-	{"overrides", &sn_free},
-	{"patches", &sn_scalars},
-	{"dependencyRefs", &sn_scalars},
-	{"manifestFiles", &sn_scalars},
-	{"preManifestFiles", &sn_scalars},
-	{"path", &sn_scalar},
-	{"cleanup", &sn_scalar},
-	{"expectedResources", &sn_expecteds},
-	{"healthCheckAsserts", &sn_scalar},
-	{"healthCheckSkip", &sn_scalar},
-	{NULL, NULL}};
+static const schema_field f_component[] = {{"name", &sn_scalar},
+					   {"namespace", &sn_scalar},
+					   {"chart", &sn_scalar},
+					   {"type", &sn_scalar},
+					   {"source", &sn_scalar},
+					   {"version", &sn_scalar},
+					   {"tag", &sn_scalar},
+					   {"valuesFile", &sn_scalar},
+					   {"overrides", &sn_free},
+					   {"patches", &sn_scalars},
+					   {"dependencyRefs", &sn_scalars},
+					   {"manifestFiles", &sn_scalars},
+					   {"preManifestFiles", &sn_scalars},
+					   {"path", &sn_scalar},
+					   {"cleanup", &sn_scalar},
+					   {"expectedResources", &sn_expecteds},
+					   {"healthCheckAsserts", &sn_scalar},
+					   {"healthCheckSkip", &sn_scalar},
+					   {NULL, NULL}};
 static const schema_node sn_component = {SK_MAP, f_component, NULL};
 static const schema_node sn_components = {SK_SEQ, NULL, &sn_component};
 
 /* Criteria */
-static const schema_field f_criteria[] = {
-	{"service", &sn_scalar}, {"accelerator", &sn_scalar},
-	{"intent", &sn_scalar},	 {"os", &sn_scalar},
-	{"platform", &sn_scalar}, {"nodes", &sn_scalar},
-	{NULL, NULL}};
+static const schema_field f_criteria[] = {{"service", &sn_scalar},
+					  {"accelerator", &sn_scalar},
+					  {"intent", &sn_scalar},
+					  {"os", &sn_scalar},
+					  {"platform", &sn_scalar},
+					  {"nodes", &sn_scalar},
+					  {NULL, NULL}};
 static const schema_node sn_criteria = {SK_MAP, f_criteria, NULL};
 
 /* ValidationConfig, ValidationPhase, NodeSelection */
@@ -96,12 +97,10 @@ static const schema_field f_nodesel[] = {{"selector", &sn_free},
 					 {"excludeNodes", &sn_scalars},
 					 {NULL, NULL}};
 static const schema_node sn_nodesel = {SK_MAP, f_nodesel, NULL};
-static const schema_field f_vphase[] = {{"timeout", &sn_scalar},
-					{"constraints", &sn_constraints},
-					{"checks", &sn_scalars},
-					{"nodeSelection", &sn_nodesel},
-					{"infrastructure", &sn_scalar},
-					{NULL, NULL}};
+static const schema_field f_vphase[] = {
+	{"timeout", &sn_scalar},	{"constraints", &sn_constraints},
+	{"checks", &sn_scalars},	{"nodeSelection", &sn_nodesel},
+	{"infrastructure", &sn_scalar}, {NULL, NULL}};
 static const schema_node sn_vphase = {SK_MAP, f_vphase, NULL};
 static const schema_field f_validation[] = {{"readiness", &sn_vphase},
 					    {"deployment", &sn_vphase},
@@ -121,29 +120,27 @@ static const schema_field f_warning[] = {
 	{"reason", &sn_scalar},	  {NULL, NULL}};
 static const schema_node sn_warning = {SK_MAP, f_warning, NULL};
 static const schema_node sn_warnings = {SK_SEQ, NULL, &sn_warning};
-static const schema_field f_metadata[] = {
-	{"version", &sn_scalar},
-	{"appliedOverlays", &sn_scalars},
-	{"excludedOverlays", &sn_excludeds},
-	{"constraintWarnings", &sn_warnings},
-	{"gpuDriverState", &sn_scalar},
-	{"selectedProfile", &sn_free},
-	{"mariaDBOperatorState", &sn_scalar},
-	{NULL, NULL}};
+static const schema_field f_metadata[] = {{"version", &sn_scalar},
+					  {"appliedOverlays", &sn_scalars},
+					  {"excludedOverlays", &sn_excludeds},
+					  {"constraintWarnings", &sn_warnings},
+					  {"gpuDriverState", &sn_scalar},
+					  {"selectedProfile", &sn_free},
+					  {"mariaDBOperatorState", &sn_scalar},
+					  {NULL, NULL}};
 static const schema_node sn_metadata = {SK_MAP, f_metadata, NULL};
 
 /* RecipeResult */
-static const schema_field f_recipe[] = {
-	{"kind", &sn_scalar},
-	{"apiVersion", &sn_scalar},
-	{"metadata", &sn_metadata},
-	{"criteria", &sn_criteria},
-	{"configuration", &sn_free},
-	{"constraints", &sn_constraints},
-	{"componentRefs", &sn_components},
-	{"deploymentOrder", &sn_scalars},
-	{"validation", &sn_validation},
-	{NULL, NULL}};
+static const schema_field f_recipe[] = {{"kind", &sn_scalar},
+					{"apiVersion", &sn_scalar},
+					{"metadata", &sn_metadata},
+					{"criteria", &sn_criteria},
+					{"configuration", &sn_free},
+					{"constraints", &sn_constraints},
+					{"componentRefs", &sn_components},
+					{"deploymentOrder", &sn_scalars},
+					{"validation", &sn_validation},
+					{NULL, NULL}};
 static const schema_node sn_recipe = {SK_MAP, f_recipe, NULL};
 
 #define SCHEMA_PATH_MAX 512
@@ -174,8 +171,7 @@ static int schema_note(schema_walk *w, const char *path, ae_err *err)
  * schema says is not an extra field and is left to the reference's own
  * reader. */
 static int schema_walk_node(schema_walk *w, const ae_yaml_node *n,
-			    const schema_node *s, const char *path,
-			    ae_err *err)
+			    const schema_node *s, const char *path, ae_err *err)
 {
 	char sub[SCHEMA_PATH_MAX];
 	int rc = 0;
@@ -219,4 +215,40 @@ int ev_recipe_extra_fields(ae_buf *out, size_t *n_out,
 	}
 	*n_out = w.n;
 	return 0;
+}
+
+/* The line holds a comment: '#' first on the line, or after white space
+ * outside a quoted scalar. A heuristic (a '#' inside a block scalar counts
+ * too), good for a warning: comments ship with recipe.yaml byte for byte. */
+static bool schema_line_comments(const unsigned char *p, size_t n)
+{
+	char quote = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = (char)p[i];
+		if (quote != 0) {
+			if (ch == quote)
+				quote = 0;
+			continue;
+		}
+		if (ch == '"' || ch == '\'')
+			quote = ch;
+		else if (ch == '#' &&
+			 (i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t'))
+			return true;
+	}
+	return false;
+}
+
+size_t ev_recipe_comment_lines(const unsigned char *buf, size_t len)
+{
+	size_t n = 0, start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || buf[i] == '\n') {
+			n += schema_line_comments(buf + start, i - start);
+			start = i + 1;
+		}
+	}
+	return n;
 }

@@ -328,7 +328,8 @@ int ev__ctrf_test_publish(void **out, const void *test_v, ev_redaction policy,
 			       "a CTRF test is not an object with a name and "
 			       "a status");
 	if (policy == EV_REDACT_MINIMAL && !ev__value_ok(EV__V_TEST_NAME, name))
-		return ae_fail(err, AE_EINVAL, "test name %s is not publishable",
+		return ae_fail(err, AE_EINVAL,
+			       "test name %s is not publishable",
 			       ae_repr(r, sizeof(r), name, strlen(name)));
 	/* The reference's field order (pkg/validator/ctrf TestResult). */
 	t = json_pack("{sssssI}", "name", name, "status",
@@ -373,9 +374,9 @@ static json_t *redact_copy_but(const json_t *src, const char *const *skip)
 static int redact_head_fields(json_t *top, json_t *res, const json_t *report,
 			      ev_redaction policy, ae_err *err)
 {
-	static const ev__vkind spec = EV__V_SPEC_VERSION,
-			       ts = EV__V_TIMESTAMP, gen = EV__V_GENERATOR,
-			       tname = EV__V_TOOL_NAME, tver = EV__V_VERSION;
+	static const ev__vkind spec = EV__V_SPEC_VERSION, ts = EV__V_TIMESTAMP,
+			       gen = EV__V_GENERATOR, tname = EV__V_TOOL_NAME,
+			       tver = EV__V_VERSION;
 	const bool min = policy == EV_REDACT_MINIMAL;
 	const json_t *results = json_object_get(report, "results");
 	const json_t *tool = json_object_get(results, "tool");
@@ -383,14 +384,15 @@ static int redact_head_fields(json_t *top, json_t *res, const json_t *report,
 	json_t *t = json_object(), *e = NULL;
 	int rc = t == NULL ? ae_fail(err, AE_ERR, "out of memory") : 0;
 
-	if (rc == 0 && json_object_set_new(top, "reportFormat",
-					   json_string("CTRF")) != 0)
+	if (rc == 0 &&
+	    json_object_set_new(top, "reportFormat", json_string("CTRF")) != 0)
 		rc = ae_fail(err, AE_ERR, "out of memory");
 	if (rc == 0)
 		rc = redact_str(top, report, "specVersion", min ? &spec : NULL,
 				err);
 	if (rc == 0)
-		rc = redact_str(top, report, "timestamp", min ? &ts : NULL, err);
+		rc = redact_str(top, report, "timestamp", min ? &ts : NULL,
+				err);
 	if (rc == 0)
 		rc = redact_str(top, report, "generatedBy", min ? &gen : NULL,
 				err);
@@ -438,9 +440,9 @@ int ev__ctrf_head_publish(void **top_out, void **results_out,
 	} else {
 		top = json_object();
 		res = json_object();
-		rc = top && res ? redact_head_fields(top, res, report, policy,
-						     err)
-				: ae_fail(err, AE_ERR, "out of memory");
+		rc = top && res
+			     ? redact_head_fields(top, res, report, policy, err)
+			     : ae_fail(err, AE_ERR, "out of memory");
 	}
 	if (rc < 0) {
 		json_decref(top);

@@ -254,8 +254,8 @@ static int snap_fingerprint(ae_yaml_node **out, const ae_yaml_node *fp,
 	int rc = res == NULL ? ae_fail(err, AE_ERR, "out of memory") : 0;
 
 	*out = NULL;
-	for (size_t d = 0; rc == 0 && d < sizeof(snap_dims) / sizeof(*snap_dims);
-	     d++) {
+	for (size_t d = 0;
+	     rc == 0 && d < sizeof(snap_dims) / sizeof(*snap_dims); d++) {
 		const ae_yaml_node *src = ae_yaml_map_get(fp, snap_dims[d].dim);
 		if (src == NULL || src->kind != AE_YAML_MAP ||
 		    (policy == EV_REDACT_MINIMAL && !snap_dims[d].minimal))
@@ -462,7 +462,8 @@ static int snap_rebuild(ae_yaml_node **out, const ae_yaml_node *in,
 
 	*out = NULL;
 	if (rc == 0 && kind != NULL && kind->kind == AE_YAML_SCALAR &&
-	    (policy != EV_REDACT_MINIMAL || strcmp(kind->scalar, "Snapshot") == 0))
+	    (policy != EV_REDACT_MINIMAL ||
+	     strcmp(kind->scalar, "Snapshot") == 0))
 		rc = snap_put(root, "kind", snap_scalar_copy(kind), err);
 	if (rc == 0)
 		rc = snap_copy_key(root, in, "apiVersion", EV__V_API_VERSION,

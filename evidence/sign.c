@@ -306,21 +306,15 @@ done:
 	return rc;
 }
 
-/* The trust the self-check uses: the embedded public-good root plus the
- * caller's trusted_root.json, as `sigstore verify-bundle` and `verify`
- * load it, so a bundle we write is one our consumers accept. */
+/* The trust the self-check uses: the caller's trusted_root.json alone,
+ * else the embedded public-good root, as `sigstore verify-bundle` and
+ * `verify` load it, so a bundle we write is one our consumers accept. */
 static int sign_trust(ev_trust **out, const ev_sign_opts *o, ae_err *err)
 {
-	int rc = ev_trust_new_default(out, err);
-
-	if (rc == 0 && o->trusted_root != NULL)
-		rc = ev_trust_add_json(*out, o->trusted_root,
-				       o->trusted_root_len, err);
-	if (rc < 0) {
-		ev_trust_free(*out);
-		*out = NULL;
-	}
-	return rc;
+	if (o->trusted_root == NULL)
+		return ev_trust_new_default(out, err);
+	return ev_trust_new_json(out, o->trusted_root, o->trusted_root_len,
+				 err);
 }
 
 /* Runs our own verifier over the new bundle (STYLE §3.9, minisign `sign`:

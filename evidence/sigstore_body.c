@@ -19,7 +19,9 @@
 /* What the body is compared with. */
 typedef struct body_ref {
 	const ev_bundle *b;
+	ev__hash alg;		     /* of `digest` */
 	const unsigned char *digest; /* signed digest (hashedrekord) */
+	size_t digest_len;
 	const unsigned char *leaf_der;
 	size_t leaf_len;
 	const unsigned char *key_der;
@@ -53,15 +55,18 @@ static bool b64_equals(json_t *s, const unsigned char *want, size_t n)
 	return eq;
 }
 
-/* True iff `alg`/`val` name SHA-256 with lowercase hex `want`. */
-static bool hex_digest_equals(json_t *alg, json_t *val,
-			      const unsigned char want[32])
+/* True iff `alg`/`val` name the Rekor algorithm `name` with lowercase hex
+ * of (want, n). */
+static bool hex_digest_equals(json_t *alg, json_t *val, const char *name,
+			      const unsigned char *want, size_t n)
 {
-	char hex[65];
+	char hex[2 * EV__HASH_MAX_LEN + 1];
 
-	ae_hex_encode(hex, want, 32);
+	if (n > EV__HASH_MAX_LEN)
+		return false;
+	ae_hex_encode(hex, want, n);
 	return json_is_string(alg) &&
-	       strcmp(json_string_value(alg), "sha256") == 0 &&
+	       strcmp(json_string_value(alg), name) == 0 &&
 	       json_is_string(val) && strcmp(json_string_value(val), hex) == 0;
 }
 
@@ -119,8 +124,9 @@ static bool v2_signer_equals(json_t *v, const body_ref *r)
 
 /* hashedrekord 0.0.1. For DSSE content ("hashedrekord over DSSE", client
  * spec "Bundle content vs. Rekor entry kind") the entry records the
- * envelope signature and SHA-256(PAE), the bytes that signature covers:
- * `r->digest` is that signed digest for both contents. */
+ * envelope signature and H(PAE), the bytes that signature covers:
+ * `r->digest` is that signed digest for both contents, under `r->alg`
+ * (sha256, sha384 or sha512: the schema's enum). */
 static int hashedrekord_v1(json_t *spec, const body_ref *r, ae_err *err)
 {
 	if (!b64_equals(PATH(spec, "signature", "content"), r->b->sig,
@@ -128,7 +134,9 @@ static int hashedrekord_v1(json_t *spec, const body_ref *r, ae_err *err)
 		return ae_fail(err, AE_EVERIFY,
 			       "tlog body signature differs from the bundle's");
 	if (!hex_digest_equals(PATH(spec, "data", "hash", "algorithm"),
-			       PATH(spec, "data", "hash", "value"), r->digest))
+			       PATH(spec, "data", "hash", "value"),
+			       ev__hash_rekor_name(r->alg), r->digest,
+			       r->digest_len))
 		return ae_fail(err, AE_EVERIFY,
 			       "tlog body digest differs from the signed "
 			       "digest");
@@ -159,7 +167,8 @@ static int dsse_v1(json_t *spec, const body_ref *r, ae_err *err)
 			       "tlog body signer differs from the bundle's");
 	ae_sha256(ph, r->b->payload, r->b->payload_len);
 	if (!hex_digest_equals(PATH(spec, "payloadHash", "algorithm"),
-			       PATH(spec, "payloadHash", "value"), ph))
+			       PATH(spec, "payloadHash", "value"), "sha256", ph,
+			       32))
 		return ae_fail(err, AE_EVERIFY,
 			       "tlog body payload hash differs from the "
 			       "envelope's");
@@ -208,7 +217,8 @@ static int intoto_v2(json_t *spec, const body_ref *r, ae_err *err)
 	ae_sha256(ph, r->b->payload, r->b->payload_len);
 	if (!hex_digest_equals(
 		    PATH(spec, "content", "payloadHash", "algorithm"),
-		    PATH(spec, "content", "payloadHash", "value"), ph))
+		    PATH(spec, "content", "payloadHash", "value"), "sha256", ph,
+		    32))
 		return ae_fail(err, AE_EVERIFY,
 			       "tlog body payload hash differs from the "
 			       "envelope's");
@@ -221,8 +231,8 @@ static int hashedrekord_v2(json_t *spec, const body_ref *r, ae_err *err)
 	json_t *alg = PATH(h, "data", "algorithm");
 
 	if (!json_is_string(alg) ||
-	    strcmp(json_string_value(alg), "SHA2_256") != 0 ||
-	    !b64_equals(PATH(h, "data", "digest"), r->digest, 32))
+	    strcmp(json_string_value(alg), ev__hash_proto_name(r->alg)) != 0 ||
+	    !b64_equals(PATH(h, "data", "digest"), r->digest, r->digest_len))
 		return ae_fail(err, AE_EVERIFY,
 			       "tlog body digest differs from the signed "
 			       "digest");
@@ -266,14 +276,52 @@ static int dsse_v2(json_t *spec, const body_ref *r, ae_err *err)
 	return 0;
 }
 
-int ev__body_check(const ev__tlog_entry *e, const ev_bundle *b,
-		   const unsigned char signed_digest[32],
-		   const unsigned char *leaf_der, size_t leaf_der_len,
-		   const unsigned char *key_der, size_t key_der_len,
-		   ae_err *err)
+/* True iff the entry is a hashedrekord of `version`. */
+static bool is_hashedrekord(const ev__tlog_entry *e, const char *version)
 {
-	body_ref r = {b,       signed_digest, leaf_der, leaf_der_len,
-		      key_der, key_der_len};
+	return strcmp(e->kind, "hashedrekord") == 0 &&
+	       strcmp(e->version, version) == 0;
+}
+
+int ev__body_hash(ev__hash *out, const ev__tlog_entry *e, ae_err *err)
+{
+	json_t *body = NULL, *alg = NULL;
+	char rb[AE_REPR_BUF];
+	int rc = 0;
+
+	*out = EV__HASH_UNSPECIFIED;
+	if (!is_hashedrekord(e, "0.0.1") && !is_hashedrekord(e, "0.0.2"))
+		return 0;
+	if (ae_json_parse((void **)&body, e->body, e->body_len, NULL) < 0)
+		return 0; /* ev__body_check says why */
+	if (is_hashedrekord(e, "0.0.1"))
+		alg = PATH(body, "spec", "data", "hash", "algorithm");
+	else
+		alg = PATH(body, "spec", "hashedRekordV002", "data",
+			   "algorithm");
+	if (json_is_string(alg) &&
+	    (!ev__hash_from_name(out, json_string_value(alg)) ||
+	     *out == EV__HASH_UNSPECIFIED))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "tlog body names digest algorithm %s, not one of "
+			     "sha256, sha384, sha512",
+			     ae_repr(rb, sizeof(rb), json_string_value(alg),
+				     json_string_length(alg)));
+	json_decref(body);
+	return rc;
+}
+
+int ev__body_check(const ev__tlog_entry *e, const ev_bundle *b,
+		   const ev__body_ref *ref, ae_err *err)
+{
+	body_ref r = {b,
+		      ref->alg,
+		      ref->signed_digest,
+		      ref->signed_len,
+		      ref->leaf_der,
+		      ref->leaf_der_len,
+		      ref->key_der,
+		      ref->key_der_len};
 	json_t *body = NULL, *spec;
 	json_t *kind, *ver;
 	int rc;

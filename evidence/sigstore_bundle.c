@@ -215,8 +215,9 @@ static int proof_parse(ev__tlog_entry *e, json_t *p, ae_err *err)
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(hs, i);
 		if (!json_is_string(v) ||
-		    ae_base64_decode(&h, &hl, json_string_value(v),
-				     json_string_length(v), NULL) < 0)
+		    ev__b64_proto(&h, &hl, json_string_value(v),
+				  json_string_length(v), "inclusion proof hash",
+				  NULL) < 0)
 			return ae_fail(err, AE_EINVAL,
 				       "inclusion proof hash %zu is not base64",
 				       i);
@@ -346,13 +347,15 @@ static int vm_lists_parse(ev_bundle *b, json_t *vm, ae_err *err)
 	size_t n;
 	int rc;
 
-	if (!json_is_array(tl) || json_array_size(tl) == 0)
-		return ae_fail(err, AE_EINVAL, "bundle has no tlog entries");
-	n = json_array_size(tl);
+	/* None is well-formed (proto3: an absent repeated field is empty);
+	 * the verifier requires one unless the caller ignores the log. */
+	if (tl != NULL && !json_is_array(tl))
+		return ae_fail(err, AE_EINVAL, "tlogEntries is not an array");
+	n = tl ? json_array_size(tl) : 0;
 	if (n > EV__MAX_TLOG_ENTRIES)
 		return ae_fail(err, AE_ETOOBIG, "%zu tlog entries, cap %d", n,
 			       EV__MAX_TLOG_ENTRIES);
-	b->entries = calloc(n, sizeof(*b->entries));
+	b->entries = calloc(n ? n : 1, sizeof(*b->entries));
 	if (b->entries == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -387,13 +390,49 @@ static int vm_lists_parse(ev_bundle *b, json_t *vm, ae_err *err)
 	return entries_check(b, err);
 }
 
+/* Reads messageDigest {algorithm, digest}: SHA2_256/384/512, or no
+ * algorithm (proto3's zero value, HASH_ALGORITHM_UNSPECIFIED: the log
+ * entry or the default then decides, the verifier checks the length). */
+static int digest_parse(ev_bundle *b, json_t *md, ae_err *err)
+{
+	const char *alg = NULL;
+	unsigned char *d = NULL;
+	char rb[AE_REPR_BUF];
+	size_t dl = 0;
+	int rc;
+
+	if (!json_is_object(md))
+		return ae_fail(err, AE_EINVAL,
+			       "messageDigest is not an object");
+	rc = ev__json_str(&alg, md, "algorithm", false,
+			  "messageDigest.algorithm", err);
+	if (rc == 0 && alg != NULL && !ev__hash_from_name(&b->digest_alg, alg))
+		rc = ae_fail(err, AE_EINVAL,
+			     "messageDigest algorithm %s is not supported "
+			     "(SHA2_256, SHA2_384, SHA2_512)",
+			     ae_repr(rb, sizeof(rb), alg, strlen(alg)));
+	if (rc == 0)
+		rc = ev__json_b64(&d, &dl, md, "digest", true,
+				  "messageDigest.digest", err);
+	if (rc == 0 && (dl == 0 || dl > EV__HASH_MAX_LEN ||
+			(b->digest_alg != EV__HASH_UNSPECIFIED &&
+			 dl != ev__hash_len(b->digest_alg))))
+		rc = ae_fail(err, AE_EINVAL,
+			     "messageDigest is %zu bytes, not a %s digest", dl,
+			     ev__hash_proto_name(b->digest_alg));
+	if (rc == 0) {
+		memcpy(b->digest, d, dl);
+		b->digest_len = dl;
+		b->has_digest = true;
+	}
+	free(d);
+	return rc;
+}
+
 /* Reads messageSignature: signature over the artifact, digest hint. */
 static int message_parse(ev_bundle *b, json_t *ms, ae_err *err)
 {
 	json_t *md = json_object_get(ms, "messageDigest");
-	unsigned char *d = NULL;
-	const char *alg = NULL;
-	size_t dl = 0;
 	int rc;
 
 	if (!json_is_object(ms))
@@ -403,25 +442,7 @@ static int message_parse(ev_bundle *b, json_t *ms, ae_err *err)
 			  "messageSignature.signature", err);
 	if (rc < 0 || md == NULL)
 		return rc;
-	if (!json_is_object(md))
-		return ae_fail(err, AE_EINVAL,
-			       "messageDigest is not an object");
-	rc = ev__json_str(&alg, md, "algorithm", true,
-			  "messageDigest.algorithm", err);
-	if (rc == 0 && strcmp(alg, "SHA2_256") != 0)
-		rc = ae_fail(err, AE_EINVAL,
-			     "messageDigest algorithm is not SHA2_256");
-	if (rc == 0)
-		rc = ev__json_b64(&d, &dl, md, "digest", true,
-				  "messageDigest.digest", err);
-	if (rc == 0 && dl != 32)
-		rc = ae_fail(err, AE_EINVAL, "messageDigest is %zu bytes", dl);
-	if (rc == 0) {
-		memcpy(b->digest, d, 32);
-		b->has_digest = true;
-	}
-	free(d);
-	return rc;
+	return digest_parse(b, md, err);
 }
 
 /* Reads dsseEnvelope: payload, payloadType, exactly one signature. */
@@ -505,6 +526,7 @@ int ev_bundle_parse(ev_bundle **out, const unsigned char *buf, size_t len,
 	rc = ae_json_parse((void **)&root, buf, len, err);
 	if (rc < 0)
 		return rc;
+	ev__json_drop_nulls(root); /* proto3: null = absent */
 	b = calloc(1, sizeof(*b));
 	if (b == NULL) {
 		rc = ae_fail(err, AE_ERR, "out of memory");

@@ -1,11 +1,15 @@
 /* evidence/sigstore_root.c -- trusted_root.json into CA and log arrays
  *
- * A trust set is the union of trusted roots (sigstore.md §2): the embedded
- * public-good root, plus any root the caller adds with --trusted-root, as
- * the reference verifier does for private Sigstore stacks. Each root is
- * parsed in full into a scratch set and appended only when every part of it
- * is valid, so a bad root never half-applies. A validFor without start
- * rejects the whole root (sigstore.md §2.1, §10 item 1).
+ * A trust set holds the CAs, logs and TSAs of one trusted root
+ * (sigstore.md §2): the embedded public-good root by default, or exactly
+ * the root given with --trusted-root, which replaces it as it does in
+ * cosign, sigstore-go and sigstore-js (a private stack must not be
+ * vouched for by the public-good CT log, nor a public-good bundle by a
+ * private root: issue 16). ev_trust_add_json still builds a union for a
+ * caller that asks for one. Each root is parsed in full into a scratch set
+ * and appended only when every part of it is valid, so a bad root never
+ * half-applies. A validFor without start rejects the whole root
+ * (sigstore.md §2.1, §10 item 1).
  *
  * Keys and certificates are checked to be well-formed DER when the root is
  * loaded but decoded into OpenSSL objects only when a verification first
@@ -296,15 +300,21 @@ int ev_trust_new_empty(ev_trust **out, ae_err *err)
 
 int ev_trust_new_default(ev_trust **out, ae_err *err)
 {
+	return ev_trust_new_json(out,
+				 (const unsigned char *)ev__public_good_root,
+				 ev__public_good_root_len, err);
+}
+
+int ev_trust_new_json(ev_trust **out, const unsigned char *buf, size_t len,
+		      ae_err *err)
+{
 	ev_trust *t = NULL;
 	int rc;
 
 	*out = NULL;
 	rc = ev_trust_new_empty(&t, err);
 	if (rc == 0)
-		rc = ev_trust_add_json(
-			t, (const unsigned char *)ev__public_good_root,
-			ev__public_good_root_len, err);
+		rc = ev_trust_add_json(t, buf, len, err);
 	if (rc < 0) {
 		ev_trust_free(t);
 		return rc;
@@ -575,6 +585,7 @@ int ev_trust_add_json(ev_trust *trust, const unsigned char *buf, size_t len,
 	rc = ae_json_parse((void **)&root, buf, len, err);
 	if (rc < 0)
 		return rc;
+	ev__json_drop_nulls(root); /* proto3: null = absent */
 	rc = root_from_json(&scratch, root, err);
 	if (rc < 0)
 		goto done;

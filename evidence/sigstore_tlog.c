@@ -13,30 +13,95 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The digest a key signs with: SHA-384 for P-384, none for Ed25519 (pure
- * EdDSA), SHA-256 otherwise (P-256, RSA). */
-static const EVP_MD *key_md(EVP_PKEY *key)
+/* The digest algorithms a bundle may name, in ev__hash order. */
+static const struct {
+	const char *proto, *rekor;
+	size_t len;
+} hash_names[] = {
+	{"HASH_ALGORITHM_UNSPECIFIED", NULL, 32},
+	{"SHA2_256", "sha256", 32},
+	{"SHA2_384", "sha384", 48},
+	{"SHA2_512", "sha512", 64},
+};
+
+const EVP_MD *ev__hash_md(ev__hash h)
+{
+	switch (h) {
+	case EV__HASH_SHA384:
+		return EVP_sha384();
+	case EV__HASH_SHA512:
+		return EVP_sha512();
+	default:
+		return EVP_sha256();
+	}
+}
+
+size_t ev__hash_len(ev__hash h)
+{
+	return hash_names[h].len;
+}
+
+const char *ev__hash_proto_name(ev__hash h)
+{
+	return hash_names[h == EV__HASH_UNSPECIFIED ? EV__HASH_SHA256 : h]
+		.proto;
+}
+
+const char *ev__hash_rekor_name(ev__hash h)
+{
+	return hash_names[h == EV__HASH_UNSPECIFIED ? EV__HASH_SHA256 : h]
+		.rekor;
+}
+
+bool ev__hash_from_name(ev__hash *out, const char *name)
+{
+	for (size_t i = 0; i < sizeof(hash_names) / sizeof(*hash_names); i++)
+		if (strcmp(name, hash_names[i].proto) == 0 ||
+		    (hash_names[i].rekor != NULL &&
+		     strcmp(name, hash_names[i].rekor) == 0)) {
+			*out = (ev__hash)i;
+			return true;
+		}
+	return false;
+}
+
+/* SHA-384 for P-384, SHA-512 for P-521 (the PKIX_ECDSA_P384_SHA_384 and
+ * P521_SHA_512 pairs of the Sigstore algorithm registry), none for Ed25519
+ * (pure EdDSA), SHA-256 otherwise (P-256, RSA). */
+const EVP_MD *ev__pkey_default_md(EVP_PKEY *key)
 {
 	if (EVP_PKEY_id(key) == EVP_PKEY_ED25519)
 		return NULL;
 	if (EVP_PKEY_id(key) == EVP_PKEY_EC && EVP_PKEY_get_bits(key) == 384)
 		return EVP_sha384();
+	if (EVP_PKEY_id(key) == EVP_PKEY_EC && EVP_PKEY_get_bits(key) == 521)
+		return EVP_sha512();
 	return EVP_sha256();
 }
 
-bool ev__pkey_verify(EVP_PKEY *key, const unsigned char *data, size_t len,
-		     const unsigned char *sig, size_t sig_len)
+bool ev__pkey_verify_md(EVP_PKEY *key, const EVP_MD *md,
+			const unsigned char *data, size_t len,
+			const unsigned char *sig, size_t sig_len)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	bool ok = false;
 
+	if (EVP_PKEY_id(key) == EVP_PKEY_ED25519)
+		md = NULL;
 	if (ctx != NULL &&
-	    EVP_DigestVerifyInit(ctx, NULL, key_md(key), NULL, key) == 1 &&
+	    EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) == 1 &&
 	    EVP_DigestVerify(ctx, sig, sig_len, data, len) == 1)
 		ok = true;
 	EVP_MD_CTX_free(ctx);
 	ERR_clear_error();
 	return ok;
+}
+
+bool ev__pkey_verify(EVP_PKEY *key, const unsigned char *data, size_t len,
+		     const unsigned char *sig, size_t sig_len)
+{
+	return ev__pkey_verify_md(key, ev__pkey_default_md(key), data, len, sig,
+				  sig_len);
 }
 
 int ev__set_verify(const ev__tlog_entry *e, const ev__log *log, ae_err *err)

@@ -36,8 +36,13 @@ typedef struct vstate {
 	bool key_owned;
 	unsigned char *leaf_der, *key_der;
 	int leaf_len, key_len;
-	unsigned char art[32];	   /* artifact SHA-256 */
-	unsigned char signed_[32]; /* what a hashedrekord records */
+	unsigned char art[32]; /* artifact SHA-256 (statement subjects) */
+	ev__hash alg;	       /* the hash the signature was made with */
+	bool alg_named;	       /* ... as the bundle names it (else default) */
+	unsigned char signed_[EV__HASH_MAX_LEN]; /* what a hashedrekord
+						    records: H(artifact) or
+						    H(PAE) */
+	size_t signed_len;
 	int64_t times[EV__MAX_TLOG_ENTRIES + EV__MAX_TIMESTAMPS];
 	size_t ntimes;
 	int64_t integrated, tsa_time;
@@ -153,6 +158,95 @@ static int key_resolve(vstate *s, ae_err *err)
 	return 0;
 }
 
+/* Settles `h` as the signing hash, or fails when the bundle already named
+ * another: messageDigest and every hashedrekord entry must agree. */
+static int hash_settle(vstate *s, ev__hash h, const char *where, ae_err *err)
+{
+	if (h == EV__HASH_UNSPECIFIED)
+		return 0;
+	if (s->alg_named && s->alg != h)
+		return ae_fail(err, AE_EVERIFY,
+			       "%s names %s but the bundle was signed with %s",
+			       where, ev__hash_proto_name(h),
+			       ev__hash_proto_name(s->alg));
+	s->alg = h;
+	s->alg_named = true;
+	return 0;
+}
+
+/* The hash the artifact signature was made with, from the bundle, never
+ * from the key (issue 16): messageDigest.algorithm, and the algorithm of
+ * each hashedrekord entry (Rekor's schemas allow sha256, sha384, sha512),
+ * which must all agree; SHA-256 when none names one (sigstore.md §8.1:
+ * what Sigstore clients sign with by default, sigstore-js for any key). */
+static int hash_choose(vstate *s, ae_err *err)
+{
+	ev__hash h;
+	int rc = 0;
+
+	s->alg = EV__HASH_SHA256;
+	if (s->b->has_digest)
+		rc = hash_settle(s, s->b->digest_alg, "messageDigest", err);
+	for (size_t i = 0; rc == 0 && !s->p->ignore_tlog && i < s->b->nentries;
+	     i++) {
+		rc = ev__body_hash(&h, &s->b->entries[i], err);
+		if (rc == 0)
+			rc = hash_settle(s, h, "the tlog entry", err);
+	}
+	if (rc == 0 && s->b->has_digest &&
+	    s->b->digest_len != ev__hash_len(s->alg))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "messageDigest is %zu bytes, not a %s digest",
+			     s->b->digest_len, ev__hash_proto_name(s->alg));
+	return rc;
+}
+
+/* H(data) under the chosen hash into s->signed_. */
+static int signed_digest(vstate *s, const void *data, size_t len, ae_err *err)
+{
+	unsigned int n = 0;
+
+	if (EVP_Digest(data, len, s->signed_, &n, ev__hash_md(s->alg), NULL) !=
+	    1) {
+		ERR_clear_error();
+		return ae_fail(err, AE_ERR, "cannot hash the signed bytes");
+	}
+	s->signed_len = n;
+	return 0;
+}
+
+/* The message signature's signed digest: H(artifact bytes), or the
+ * caller's SHA-256 when only that is given -- which can stand for the
+ * artifact only when SHA-256 is what was signed. The messageDigest hint
+ * must equal it (message-digest-mismatch_fail). */
+static int message_digest(vstate *s, ae_err *err)
+{
+	int rc = 0;
+
+	if (s->a == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "a message signature needs the artifact");
+	if (s->a->data != NULL)
+		rc = signed_digest(s, s->a->data, s->a->len, err);
+	else if (s->alg != EV__HASH_SHA256 && s->alg != EV__HASH_UNSPECIFIED)
+		return ae_fail(err, AE_EVERIFY,
+			       "the bundle signs a %s digest of the artifact; "
+			       "a sha256: digest cannot be checked against "
+			       "it (give the artifact file)",
+			       ev__hash_proto_name(s->alg));
+	else {
+		memcpy(s->signed_, s->a->sha256, 32);
+		s->signed_len = 32;
+	}
+	if (rc == 0 && s->b->has_digest &&
+	    (s->b->digest_len != s->signed_len ||
+	     memcmp(s->b->digest, s->signed_, s->signed_len) != 0))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "bundle message digest differs from the "
+			     "artifact's");
+	return rc;
+}
+
 /* Fixes the artifact digest and the digest a hashedrekord must record. */
 static int digests_compute(vstate *s, ae_err *err)
 {
@@ -163,21 +257,11 @@ static int digests_compute(vstate *s, ae_err *err)
 		ae_sha256(s->art, s->a->data, s->a->len);
 	else if (s->a != NULL)
 		memcpy(s->art, s->a->sha256, 32);
-	if (!s->b->dsse) {
-		if (s->a == NULL)
-			return ae_fail(
-				err, AE_EINVAL,
-				"a message signature needs the artifact");
-		if (s->b->has_digest && memcmp(s->b->digest, s->art, 32) != 0)
-			return ae_fail(err, AE_EVERIFY,
-				       "bundle message digest differs from the "
-				       "artifact's");
-		memcpy(s->signed_, s->art, 32);
-		return 0;
-	}
+	if (!s->b->dsse)
+		return message_digest(s, err);
 	rc = pae_build(&pae, s->b, err);
 	if (rc == 0)
-		ae_sha256(s->signed_, pae.data, pae.len);
+		rc = signed_digest(s, pae.data, pae.len, err);
 	ae_buf_dispose(&pae);
 	return rc;
 }
@@ -194,7 +278,7 @@ static int times_collect(vstate *s, ae_err *err)
 	int64_t now = (int64_t)time(NULL);
 	int rc;
 
-	for (size_t i = 0; i < b->nentries; i++) {
+	for (size_t i = 0; !s->p->ignore_tlog && i < b->nentries; i++) {
 		const ev__tlog_entry *e = &b->entries[i];
 		const ev__log *log =
 			ev__log_find(s->t->tlogs, s->t->ntlogs, e->log_id);
@@ -226,9 +310,23 @@ static int times_collect(vstate *s, ae_err *err)
 	}
 	if (s->ntimes == 0 && b->material == EV__MAT_CERT)
 		return ae_fail(err, AE_EVERIFY,
-			       "no verified time: no SET and no RFC 3161 "
-			       "timestamp");
+			       s->p->ignore_tlog
+				       ? "no verified time: the transparency "
+					 "log is ignored and there is no RFC "
+					 "3161 timestamp"
+				       : "no verified time: no SET and no RFC "
+					 "3161 timestamp");
 	return 0;
+}
+
+/* The transparency-log threshold: one entry at least (sigstore.md §1.5),
+ * unless the caller chose to ignore the log (cosign's
+ * --insecure-ignore-tlog): then entries are not looked at. */
+static int tlog_required(const vstate *s, ae_err *err)
+{
+	if (s->p->ignore_tlog || s->b->nentries > 0)
+		return 0;
+	return ae_fail(err, AE_EVERIFY, "bundle has no tlog entries");
 }
 
 /* True iff the key of `log` was valid when entry `e` was logged: at its
@@ -304,6 +402,13 @@ static int index_check(const ev__tlog_entry *e, ae_err *err)
 static int entries_verify(vstate *s, ae_err *err)
 {
 	const ev_bundle *b = s->b;
+	ev__body_ref ref = {s->alg,
+			    s->signed_,
+			    s->signed_len,
+			    s->leaf_der,
+			    (size_t)(s->leaf_der ? s->leaf_len : 0),
+			    s->key_der,
+			    (size_t)s->key_len};
 	int rc;
 
 	for (size_t i = 0; i < b->nentries; i++) {
@@ -329,9 +434,7 @@ static int entries_verify(vstate *s, ae_err *err)
 			return ae_fail(err, AE_EVERIFY,
 				       "log key is not valid at the signing "
 				       "time");
-		rc = ev__body_check(e, b, s->signed_, s->leaf_der,
-				    (size_t)(s->leaf_der ? s->leaf_len : 0),
-				    s->key_der, (size_t)s->key_len, err);
+		rc = ev__body_check(e, b, &ref, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -361,22 +464,42 @@ static int cert_verify(vstate *s, ae_err *err)
 	return rc;
 }
 
-/* Verifies a signature over a SHA-256 digest (sigstore.md §8.2). */
-static bool prehash_verify(EVP_PKEY *key, const unsigned char d[32],
+/* Verifies a signature over a digest made with `md` (sigstore.md §8.2):
+ * the digest form of the artifact. Impossible for pure Ed25519. */
+static bool prehash_verify(EVP_PKEY *key, const EVP_MD *md,
+			   const unsigned char *d, size_t n,
 			   const unsigned char *sig, size_t sig_len)
 {
 	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(key, NULL);
 	bool ok = c != NULL && EVP_PKEY_verify_init(c) == 1 &&
-		  EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) == 1 &&
-		  EVP_PKEY_verify(c, sig, sig_len, d, 32) == 1;
+		  EVP_PKEY_CTX_set_signature_md(c, md) == 1 &&
+		  EVP_PKEY_verify(c, sig, sig_len, d, n) == 1;
 
 	EVP_PKEY_CTX_free(c);
 	ERR_clear_error();
 	return ok;
 }
 
-/* The artifact signature: message over the bytes (or digest), DSSE over
- * PAE (sigstore.md §8). */
+/* A DSSE signature over PAE. The envelope names no hash: a hashedrekord
+ * entry may (then that one), else SHA-256 -- what sigstore-js and
+ * sigstore-python sign with for any key -- or the hash the Sigstore
+ * algorithm registry pairs with the key (P-384: SHA-384, as cosign and
+ * sigstore-go sign), either being the signer's own reading. */
+static bool dsse_verify(vstate *s, const ae_buf *pae)
+{
+	const EVP_MD *dflt = ev__pkey_default_md(s->key);
+	const ev_bundle *b = s->b;
+
+	if (ev__pkey_verify_md(s->key, ev__hash_md(s->alg), pae->data, pae->len,
+			       b->sig, b->sig_len))
+		return true;
+	return !s->alg_named && dflt != NULL && dflt != EVP_sha256() &&
+	       ev__pkey_verify_md(s->key, dflt, pae->data, pae->len, b->sig,
+				  b->sig_len);
+}
+
+/* The artifact signature: message over the bytes (or their digest), DSSE
+ * over PAE (sigstore.md §8), with the hash the bundle names. */
 static int signature_verify(vstate *s, ae_err *err)
 {
 	const ev_bundle *b = s->b;
@@ -388,14 +511,14 @@ static int signature_verify(vstate *s, ae_err *err)
 		rc = pae_build(&pae, b, err);
 		if (rc < 0)
 			return rc;
-		ok = ev__pkey_verify(s->key, pae.data, pae.len, b->sig,
-				     b->sig_len);
+		ok = dsse_verify(s, &pae);
 		ae_buf_dispose(&pae);
 	} else if (s->a->data != NULL) {
-		ok = ev__pkey_verify(s->key, s->a->data, s->a->len, b->sig,
-				     b->sig_len);
+		ok = ev__pkey_verify_md(s->key, ev__hash_md(s->alg), s->a->data,
+					s->a->len, b->sig, b->sig_len);
 	} else {
-		ok = prehash_verify(s->key, s->art, b->sig, b->sig_len);
+		ok = prehash_verify(s->key, ev__hash_md(s->alg), s->signed_,
+				    s->signed_len, b->sig, b->sig_len);
 	}
 	if (!ok)
 		return ae_fail(err, AE_EVERIFY,
@@ -431,7 +554,6 @@ static int san_matches(bool *match, const ev_policy *p, const char *san,
 	return 0;
 }
 
-/* Identity policy: exact issuer, one SAN matching (sigstore.md §9). */
 /* True iff `t` holds a control byte (C0 or DEL). */
 static bool has_control(const char *t)
 {
@@ -441,40 +563,49 @@ static bool has_control(const char *t)
 	return false;
 }
 
+/* Identity policy (sigstore.md §9): exact issuer, and the certificate's
+ * one identity matching. Fulcio certifies exactly one identity per leaf;
+ * a leaf naming several (URI and e-mail, two e-mails, ...) is refused
+ * whatever the policy, so that no pin is met by a second name riding along
+ * (issue 16; sigstore-go and sigstore-js would read the first URI, else
+ * the first e-mail, cosign any: docs/sigstore-verify.md "Policy"). */
 static int identity_check(vstate *s, ae_err *err)
 {
 	char rb[AE_REPR_BUF];
 	bool m = false;
 	int rc;
 
+	if (s->nsans != 1)
+		return ae_fail(err, AE_EVERIFY,
+			       "certificate names %zu identities (subject "
+			       "alternative names); Fulcio certifies exactly "
+			       "one",
+			       s->nsans);
 	if (strcmp(s->issuer, s->p->issuer) != 0)
 		return ae_fail(
 			err, AE_EVERIFY,
 			"certificate issuer %s is not the expected "
 			"issuer",
 			ae_repr(rb, sizeof(rb), s->issuer, strlen(s->issuer)));
-	for (size_t i = 0; i < s->nsans; i++) {
-		rc = san_matches(&m, s->p, s->sans[i], err);
-		if (rc < 0)
-			return rc;
-		/* An identity is shown and compared as text: one with a
-		 * control byte could forge lines in a CI log (issue 25). */
-		if (m && (has_control(s->sans[i]) || has_control(s->issuer)))
-			return ae_fail(err, AE_EVERIFY,
-				       "certificate identity %s holds control "
-				       "characters",
-				       ae_repr(rb, sizeof(rb), s->sans[i],
-					       strlen(s->sans[i])));
-		if (m) {
-			s->matched = s->sans[i];
-			return 0;
-		}
-	}
-	return ae_fail(err, AE_EVERIFY,
-		       "certificate identity %s does not match the policy",
-		       s->nsans ? ae_repr(rb, sizeof(rb), s->sans[0],
-					  strlen(s->sans[0]))
-				: "(none)");
+	rc = san_matches(&m, s->p, s->sans[0], err);
+	if (rc < 0)
+		return rc;
+	if (!m)
+		return ae_fail(err, AE_EVERIFY,
+			       "certificate identity %s does not match the "
+			       "policy",
+			       ae_repr(rb, sizeof(rb), s->sans[0],
+				       strlen(s->sans[0])));
+	/* An identity is shown and compared as text: one with a control
+	 * byte could forge lines in a CI log (issue 25). */
+	if (has_control(s->sans[0]) || has_control(s->issuer))
+		return ae_fail(err, AE_EVERIFY,
+			       "certificate identity %s holds control "
+			       "characters",
+			       ae_repr(rb, sizeof(rb), s->sans[0],
+				       strlen(s->sans[0])));
+	s->matched = s->sans[0];
+	return 0;
 }
 
 /* True iff some subject[].digest.sha256 equals `hex` (case-insensitive:
@@ -533,7 +664,9 @@ static int signer_build(ev_signer **out, const vstate *s, ae_err *err)
 	*out = NULL;
 	if (r == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	r->log_index = s->b->entries[0].log_index;
+	/* verified fields only: no index when the log was ignored */
+	if (!s->p->ignore_tlog && s->b->nentries > 0)
+		r->log_index = s->b->entries[0].log_index;
 	r->integrated_time = s->integrated;
 	r->timestamp_time = s->tsa_time;
 	if (s->issuer != NULL) {
@@ -584,14 +717,18 @@ int ev_bundle_verify(ev_signer **out, const ev_bundle *bundle,
 	s.t = trust;
 	s.p = policy;
 	s.a = artifact;
-	rc = key_resolve(&s, err);
+	rc = tlog_required(&s, err);
+	if (rc == 0)
+		rc = key_resolve(&s, err);
+	if (rc == 0)
+		rc = hash_choose(&s, err);
 	if (rc == 0)
 		rc = digests_compute(&s, err);
 	if (rc == 0)
 		rc = times_collect(&s, err);
 	if (rc == 0 && bundle->material == EV__MAT_CERT)
 		rc = cert_verify(&s, err);
-	if (rc == 0)
+	if (rc == 0 && !policy->ignore_tlog)
 		rc = entries_verify(&s, err);
 	if (rc == 0)
 		rc = signature_verify(&s, err);

@@ -148,7 +148,8 @@ static int snap_set_int(json_t *fp, const char *dim, const char *value,
 static int snap_set_gpu(json_t *fp, const ae_yaml_node *snap,
 			ev_redaction policy)
 {
-	const char *model = snap_value(snap, "GPU", "hardware", "model", policy);
+	const char *model =
+		snap_value(snap, "GPU", "hardware", "model", policy);
 	char accel[32];
 	int bad = 0;
 
@@ -160,10 +161,11 @@ static int snap_set_gpu(json_t *fp, const ae_yaml_node *snap,
 	snap_accelerator(accel, sizeof(accel), model);
 	if (policy == EV_REDACT_MINIMAL &&
 	    !ev__value_ok(EV__V_ACCELERATOR, accel))
-		bad |= json_object_set_new(
-			fp, "accelerator",
-			json_pack("{ssss}", "source", "GPU.hardware.model",
-				  "note", "unknown-sku")) != 0;
+		bad |= json_object_set_new(fp, "accelerator",
+					   json_pack("{ssss}", "source",
+						     "GPU.hardware.model",
+						     "note", "unknown-sku")) !=
+		       0;
 	else
 		bad |= snap_set(fp, "accelerator", accel, "GPU.hardware.model");
 	bad |= snap_set(fp, "gpuModel", model, "GPU.hardware.model");
@@ -175,7 +177,8 @@ static int snap_set_os(json_t *fp, const ae_yaml_node *snap,
 		       ev_redaction policy)
 {
 	const char *id = snap_value(snap, "OS", "release", "ID", policy);
-	const char *ver = snap_value(snap, "OS", "release", "VERSION_ID", policy);
+	const char *ver =
+		snap_value(snap, "OS", "release", "VERSION_ID", policy);
 	json_t *o;
 
 	if (id == NULL)
@@ -206,28 +209,29 @@ int ev__snapshot_fingerprint(void **out, const ae_yaml_node *snap,
 		     : snap_declared(snap, "service", EV__V_SERVICE, policy);
 	if (policy == EV_REDACT_MINIMAL && !ev__value_ok(EV__V_SERVICE, v))
 		v = NULL;
-	bad = bad || snap_set(fp, "service", v,
-			      provider ? "K8s.node.provider"
-				       : "snapshot.fingerprint");
+	bad = bad ||
+	      snap_set(fp, "service", v,
+		       provider ? "K8s.node.provider" : "snapshot.fingerprint");
 	bad = bad || snap_set_gpu(fp, snap, policy);
 	v = snap_value(snap, "K8s", "server", "version", policy);
-	bad = bad || snap_set(fp, "k8sVersion",
-			      v ? v
-				: snap_declared(snap, "k8sVersion",
-						EV__V_K8S_VERSION, policy),
-			      v ? "K8s.server.version" : "snapshot.fingerprint");
+	bad = bad ||
+	      snap_set(fp, "k8sVersion",
+		       v ? v
+			 : snap_declared(snap, "k8sVersion", EV__V_K8S_VERSION,
+					 policy),
+		       v ? "K8s.server.version" : "snapshot.fingerprint");
 	bad = bad || snap_set_os(fp, snap, policy);
 	/* Region only from a node label, which the snapshot drops: the
 	 * minimal policy leaves it out of the predicate too (item 5). */
 	if (policy != EV_REDACT_MINIMAL) {
 		v = snap_value(snap, "NodeTopology", "label",
 			       "topology.kubernetes.io/region", policy);
-		bad = bad ||
-		      snap_set(fp, "region",
-			       v ? v
-				 : snap_declared(snap, "region", EV__V_TEXT,
-						 policy),
-			       v ? "NodeTopology.label" : "snapshot.fingerprint");
+		bad = bad || snap_set(fp, "region",
+				      v ? v
+					: snap_declared(snap, "region",
+							EV__V_TEXT, policy),
+				      v ? "NodeTopology.label"
+					: "snapshot.fingerprint");
 	}
 	bad = bad || snap_set_int(fp, "nodeCount",
 				  snap_value(snap, "NodeTopology", "summary",

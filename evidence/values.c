@@ -215,8 +215,8 @@ static bool val_platform(const char *s)
 	if (!val_runs(os, "", 16) || !val_runs(arch, "_", 16))
 		return false;
 	s += a + 1 + b;
-	return *s == '\0' || (s[0] == '/' && s[1] == 'v' && val_digit(s[2]) &&
-			      s[3] == '\0');
+	return *s == '\0' ||
+	       (s[0] == '/' && s[1] == 'v' && val_digit(s[2]) && s[3] == '\0');
 }
 
 /* A CTRF test or suite name: 1..128 bytes of [A-Za-z0-9._/-], starting
@@ -229,14 +229,14 @@ static bool val_test_name(const char *s)
 }
 
 /* Known members of the enumerations (docs/formats.md). */
-static const char *const val_services[] = {
-	"aks", "bcm", "eks", "gke", "kind", "lke", "oke", NULL};
-static const char *const val_accelerators[] = {
-	"a100", "b200", "gb200", "gb300", "h100", "h200", "l40",
-	"rtx-pro-6000", NULL};
+static const char *const val_services[] = {"aks",  "bcm", "eks", "gke",
+					   "kind", "lke", "oke", NULL};
+static const char *const val_accelerators[] = {"a100",	"b200",		"gb200",
+					       "gb300", "h100",		"h200",
+					       "l40",	"rtx-pro-6000", NULL};
 static const char *const val_providers[] = {
-	"aks",	 "aws",	 "azure", "bcm", "eks", "gce", "gcp",
-	"gke",	 "kind", "linode", "lke", "oci", "oke", NULL};
+	"aks", "aws",  "azure",	 "bcm", "eks", "gce", "gcp",
+	"gke", "kind", "linode", "lke", "oci", "oke", NULL};
 static const char *const val_runtimes[] = {"containerd", "cri-o", "docker",
 					   NULL};
 static const char *const val_detection[] = {"gfd", "nfd", "nvidia-smi", "pci",
@@ -329,10 +329,11 @@ bool ev__value_ok(ev__vkind kind, const char *s)
  * names an internal registry and stays out of the predicate (issue 24
  * item 5). */
 static const char *const val_public_registries[] = {
-	"docker.io",	   "gcr.io",		  "ghcr.io",
-	"mcr.microsoft.com", "nvcr.io",		  "public.ecr.aws",
-	"quay.io",	   "registry.gitlab.com", "registry.k8s.io",
-	NULL};
+	"docker.io",	   "gcr.io",
+	"ghcr.io",	   "mcr.microsoft.com",
+	"nvcr.io",	   "public.ecr.aws",
+	"quay.io",	   "registry.gitlab.com",
+	"registry.k8s.io", NULL};
 
 /* A tag: [A-Za-z0-9_][A-Za-z0-9._-]{0,127} (the distribution grammar). */
 static bool val_tag(const char *s, size_t n)

@@ -262,13 +262,18 @@ static int verdict_text_signer(ae_buf *b, const ev_verdict *v, ae_err *err)
 		json_string_value(json_object_get(v->signer, "identity"));
 	const char *iss =
 		json_string_value(json_object_get(v->signer, "issuer"));
+	const char *key =
+		json_string_value(json_object_get(v->signer, "publicKey"));
 	int rc;
 
 	if (id != NULL) {
 		rc = verdict_put(b, "  signer:   ", id, " (", err);
 		if (rc == 0)
 			rc = verdict_put(b, "", iss, ") [verified]\n", err);
-	} else if (v->is_unsigned)
+	} else if (key != NULL)
+		rc = verdict_put(b, "  signer:   key ", key,
+				 " (--key) [verified]\n", err);
+	else if (v->is_unsigned)
 		rc = ae_buf_puts(b, "  signer:   none: unsigned bundle\n", err);
 	else if (v->nsteps > 1 && strcmp(v->steps[1].status, "skipped") == 0)
 		rc = ae_buf_puts(b, "  signer:   not checked: no bundle\n",

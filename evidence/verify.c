@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,9 +32,10 @@ typedef struct verify_run {
 	const char *pred_type; /* borrowed from statement */
 	ae_buf recipe;	       /* recipe.yaml bytes, read once */
 	bool recipe_captured;
-	ev_trust *trust;	/* embedded root + --trusted-root */
+	ev_trust *trust;	/* --trusted-root, else the embedded root */
 	unsigned char *payload; /* the verified DSSE payload, or NULL */
 	size_t payload_len;
+	char key_id[AE_DIGEST_STR_LEN]; /* --key: sha256 of its SPKI */
 } verify_run;
 
 int ev_input_detect(ev_input_kind *out, const char *input, ae_err *err)
@@ -234,6 +237,18 @@ static int verify_policy(ev_policy *pol, bool *pinned, const ev_verify_opts *o,
 	int rc;
 
 	*pol = (ev_policy)EV_POLICY_INIT;
+	pol->ignore_tlog = o->ignore_tlog;
+	if (o->key_pem != NULL) {
+		/* the key is the pin: the bundle must be signed with it */
+		*pinned = true;
+		pol->key_pem = o->key_pem;
+		pol->key_pem_len = o->key_pem_len;
+		return 0;
+	}
+	if (b->leaf == NULL)
+		return ae_fail(err, AE_EVERIFY,
+			       "the bundle is signed by a managed key: verify "
+			       "it with --key");
 	*pinned = o->expected_issuer != NULL && o->expected_identity_re != NULL;
 	rc = ev__cert_identity(own_sans, nsans, own_issuer, b->leaf, err);
 	if (rc < 0)
@@ -250,7 +265,9 @@ static int verify_policy(ev_policy *pol, bool *pinned, const ev_verify_opts *o,
 }
 
 /* The pointer's claimed signer against the verified one (reference §9.2
- * CrossCheckPointerSigner): identity, issuer, Rekor index. */
+ * CrossCheckPointerSigner): identity, issuer, Rekor index. A pointer
+ * names a keyless signer only (SPEC §3): a key-signed bundle never is
+ * that signer. */
 static void verify_cross_check(verify_run *r, ev__step *s, const ev_signer *sg)
 {
 	const ev_pointer_claim *p = r->o->pointer;
@@ -258,11 +275,15 @@ static void verify_cross_check(verify_run *r, ev__step *s, const ev_signer *sg)
 
 	if (p == NULL || !p->has_signer)
 		return;
-	if (strcmp(p->signer_identity, sg->identity) != 0) {
+	if (sg->identity == NULL) {
+		ev__step_row(s, "identity", "identity mismatch");
+		why = "pointer claims a certificate identity but the bundle "
+		      "is signed by a key";
+	} else if (strcmp(p->signer_identity, sg->identity) != 0) {
 		ev__step_row(s, "identity", "identity mismatch");
 		why = "pointer signer identity differs from the certificate";
 	}
-	if (p->signer_issuer[0] != '\0' &&
+	if (p->signer_issuer[0] != '\0' && sg->issuer != NULL &&
 	    strcmp(p->signer_issuer, sg->issuer) != 0) {
 		ev__step_row(s, "issuer", "issuer mismatch");
 		why = why ? why
@@ -313,16 +334,44 @@ static void verify_subject(verify_run *r, ev__step *s)
 	json_decref(st);
 }
 
-/* Records the verified signer, verified fields only (STYLE §3.6). */
+/* Records the verified signer, verified fields only (STYLE §3.6): the
+ * certificate's identity and issuer, or for a key the SHA-256 of its
+ * SubjectPublicKeyInfo (what cosign and sigstore-js print as the key
+ * hint). */
 static void verify_signer_json(verify_run *r, const ev_signer *sg)
 {
-	json_t *o = json_pack("{ssss}", "identity", sg->identity, "issuer",
-			      sg->issuer);
+	json_t *o = NULL;
 
+	if (sg->identity != NULL)
+		o = json_pack("{ssss}", "identity", sg->identity, "issuer",
+			      sg->issuer);
+	else if (r->key_id[0] != '\0')
+		o = json_pack("{ss}", "publicKey", r->key_id);
 	if (o != NULL && sg->log_index > 0)
 		json_object_set_new(o, "rekorLogIndex",
 				    json_integer(sg->log_index));
 	r->v->signer = o;
+}
+
+/* "sha256:<hex>" of the DER SubjectPublicKeyInfo of the --key PEM into
+ * r->key_id ("" when it cannot be read: ev_key_check accepted it, so only
+ * on out of memory). */
+static void verify_key_id(verify_run *r)
+{
+	BIO *bio = BIO_new_mem_buf(r->o->key_pem, (int)r->o->key_pem_len);
+	EVP_PKEY *k = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+	unsigned char *der = NULL, sha[AE_SHA256_LEN];
+	int n = k ? i2d_PUBKEY(k, &der) : -1;
+
+	r->key_id[0] = '\0';
+	if (n > 0) {
+		ae_sha256(sha, der, (size_t)n);
+		ae_digest_format(r->key_id, sha);
+	}
+	OPENSSL_free(der);
+	EVP_PKEY_free(k);
+	BIO_free(bio);
+	ERR_clear_error();
 }
 
 /* Parses and verifies attestation.intoto.jsonl; on success keeps the
@@ -344,15 +393,17 @@ static int verify_sigstore(verify_run *r, ev__step *s, ae_err *err)
 		rc = ev_bundle_parse(&b, buf.data, buf.len, err);
 		ae_buf_dispose(&buf);
 	}
-	if (rc == 0 && (!ev_bundle_is_dsse(b) || b->leaf == NULL))
+	if (rc == 0 && !ev_bundle_is_dsse(b))
 		rc = ae_fail(err, AE_EVERIFY,
-			     "not a DSSE bundle signed by a certificate");
+			     "not a DSSE bundle (an in-toto statement)");
 	if (rc == 0)
 		rc = verify_policy(&pol, &pinned, r->o, &own_iss, &sans, &nsans,
 				   b, err);
 	if (rc == 0)
 		rc = ev_bundle_verify(&sg, b, r->trust, &pol, NULL, err);
 	if (rc == 0) {
+		if (r->o->key_pem != NULL)
+			verify_key_id(r);
 		verify_signer_json(r, sg);
 		r->payload = sg->payload;
 		r->payload_len = sg->payload_len;
@@ -364,6 +415,10 @@ static int verify_sigstore(verify_run *r, ev__step *s, ae_err *err)
 					"identity not pinned: pass "
 					"--expected-issuer and "
 					"--expected-identity-regexp");
+		else if (r->o->ignore_tlog)
+			ev__step_status(s, "passed",
+					"transparency log not checked "
+					"(--insecure-ignore-tlog)");
 	}
 	ev_signer_free(sg);
 	ev_bundle_free(b);
@@ -374,12 +429,52 @@ static int verify_sigstore(verify_run *r, ev__step *s, ae_err *err)
 	return rc;
 }
 
-/* Step 2 (reference §9.2): no attestation is "unsigned" (skipped), unless
- * the pointer claims a signer ("no signature": invalid). */
+/* True iff the caller asked for a particular signer: any --expected-*
+ * flag or a key. Such a pin cannot be met by having no signature at all,
+ * or deleting attestation.intoto.jsonl (or the OCI signature referrer)
+ * would strip it (issue 16). */
+static bool verify_signer_required(const ev_verify_opts *o)
+{
+	return o->expected_issuer != NULL || o->expected_identity_re != NULL ||
+	       o->key_pem != NULL;
+}
+
+/* An unsigned bundle: "unsigned" (skipped) unless the pointer claims a
+ * signer or the caller pinned one, which no signature can satisfy
+ * (invalid). */
+static void verify_unsigned(verify_run *r, ev__step *s)
+{
+	const ev_pointer_claim *p = r->o->pointer;
+
+	r->v->is_unsigned = true;
+	if (p != NULL && p->has_signer) {
+		ev__step_status(s, "failed",
+				"the pointer claims a signer but the bundle "
+				"has no signature");
+		ev__step_row(s, "signer", "no signature");
+		ev__verdict_record(r->v, EV_VERDICT_INVALID, "signature",
+				   "no signature for the claimed signer", NULL);
+		return;
+	}
+	if (verify_signer_required(r->o)) {
+		ev__step_status(s, "failed",
+				"a signer was required but the bundle is "
+				"unsigned");
+		ev__step_row(s, "signer", "no signature");
+		ev__verdict_record(r->v, EV_VERDICT_INVALID, "signature",
+				   "a signer was required but the bundle is "
+				   "unsigned",
+				   NULL);
+		return;
+	}
+	ev__step_status(s, "skipped", "unsigned bundle");
+}
+
+/* Step 2 (reference §9.2): no attestation is "unsigned" (verify_unsigned
+ * decides whether that is acceptable); otherwise the Sigstore bundle. */
 static void verify_signature(verify_run *r)
 {
 	ev__step *s = ev__step_begin(r->v, "signature-verify");
-	const ev_pointer_claim *p = r->o->pointer;
 	ae_err err = {0};
 	int rc;
 
@@ -388,20 +483,7 @@ static void verify_signature(verify_run *r)
 		return;
 	}
 	if (!verify_exists(r->dirfd, "attestation.intoto.jsonl")) {
-		r->v->is_unsigned = true;
-		if (p != NULL && p->has_signer) {
-			ev__step_status(s, "failed",
-					"the pointer claims a signer but the "
-					"bundle has no signature");
-			ev__step_row(s, "signer", "no signature");
-			ev__verdict_record(r->v, EV_VERDICT_INVALID,
-					   "signature",
-					   "no signature for the claimed "
-					   "signer",
-					   NULL);
-			return;
-		}
-		ev__step_status(s, "skipped", "unsigned bundle");
+		verify_unsigned(r, s);
 		return;
 	}
 	rc = verify_sigstore(r, s, &err);
@@ -864,25 +946,21 @@ static void verify_summary(verify_run *r)
 	}
 }
 
-/* The trust set: the embedded public-good root plus --trusted-root
- * (additive, SPEC §4). An unreadable root is an operator error. */
+/* The trust set: --trusted-root alone when given (it replaces the
+ * embedded public-good root, SPEC §4), else the embedded root. An
+ * unreadable root is an operator error. */
 static int verify_trust(ev_trust **out, const ev_verify_opts *o, ae_err *err)
 {
 	ae_buf b;
 	int rc;
 
-	rc = ev_trust_new_default(out, err);
-	if (rc < 0 || o->trusted_root == NULL)
-		return rc;
+	if (o->trusted_root == NULL)
+		return ev_trust_new_default(out, err);
 	rc = ae_read_file(&b, AT_FDCWD, o->trusted_root,
 			  EV_TRUSTED_ROOT_MAX_BYTES, err);
 	if (rc == 0) {
-		rc = ev_trust_add_json(*out, b.data, b.len, err);
+		rc = ev_trust_new_json(out, b.data, b.len, err);
 		ae_buf_dispose(&b);
-	}
-	if (rc < 0) {
-		ev_trust_free(*out);
-		*out = NULL;
 	}
 	return rc;
 }

@@ -123,6 +123,20 @@ static int art_desc(oci_desc *out, const json_t *o, const char *what,
 	return 0;
 }
 
+int oci__desc_parse(oci_desc *out, const unsigned char *buf, size_t len,
+		    ae_err *err)
+{
+	json_t *o = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = ae_json_parse((void **)&o, buf, len, err);
+	if (rc == 0)
+		rc = art_desc(out, o, "referrer", err);
+	json_decref(o);
+	return rc;
+}
+
 static int art_manifest_fields(oci_manifest *out, json_t *root, ae_err *err)
 {
 	json_t *layers = json_object_get(root, "layers");

@@ -180,6 +180,27 @@ static void http_hdr_value(char *out, size_t outsz, const char *v, size_t n,
 	out[n] = '\0';
 }
 
+/* Keeps the target of a Link header value `<url>; rel="next"` (OCI 1.1
+ * referrers pagination, RFC 8288); anything else, or a target that does
+ * not fit, is ignored. */
+static void http_link_next(oci_req *r, const char *v, size_t n)
+{
+	const char *lt = memchr(v, '<', n), *gt;
+	size_t rest;
+
+	if (lt == NULL)
+		return;
+	gt = memchr(lt, '>', n - (size_t)(lt - v));
+	if (gt == NULL || (size_t)(gt - lt - 1) >= sizeof(r->link))
+		return;
+	rest = n - (size_t)(gt + 1 - v);
+	if (memmem(gt + 1, rest, "rel=\"next\"", 10) == NULL &&
+	    memmem(gt + 1, rest, "rel=next", 8) == NULL)
+		return;
+	memcpy(r->link, lt + 1, (size_t)(gt - lt - 1));
+	r->link[gt - lt - 1] = '\0';
+}
+
 static bool http_hdr_is(const char *line, size_t n, const char *name)
 {
 	size_t k = strlen(name);
@@ -200,8 +221,10 @@ static size_t http_on_header(char *line, size_t size, size_t nitems, void *ud)
 		     p < line + n && *p >= '0' && *p <= '9'; p++)
 			r->status = r->status * 10 + (*p - '0');
 		r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
-		r->retry_after[0] = '\0';
+		r->retry_after[0] = r->link[0] = '\0';
 		r->oci_subject = false;
+	} else if (http_hdr_is(line, n, "link")) {
+		http_link_next(r, line + 5, n - 5);
 	} else if (http_hdr_is(line, n, "location")) {
 		http_hdr_value(r->location, sizeof(r->location), line + 9,
 			       n - 9, NULL);
@@ -290,6 +313,14 @@ static size_t http_on_body(char *data, size_t size, size_t nitems, void *ud)
 			return 0;
 		if (r->resp_hash != NULL)
 			ae_sha256_update(r->resp_hash, data, n);
+	} else if (r->resp != NULL && r->resp_cut_ok &&
+		   r->resp->len + n > r->resp->max) {
+		/* a listing read up to its cap: keep what fits, stop */
+		size_t fit = r->resp->max - r->resp->len;
+		if (fit > 0 && ae_buf_put(r->resp, data, fit, NULL) < 0)
+			r->resp_over = true;
+		r->resp_cut = true;
+		return 0;
 	} else if (r->resp != NULL) {
 		if (ae_buf_put(r->resp, data, n, NULL) < 0) {
 			r->resp_over = true;
@@ -569,6 +600,8 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 			  &r->content_length);
 	if (cc == CURLE_FILESIZE_EXCEEDED)
 		r->resp_over = true;
+	if (cc == CURLE_WRITE_ERROR && r->resp_cut && !r->resp_over)
+		cc = CURLE_OK; /* we stopped reading, by design */
 	c->last_status = 0;
 	if (cc != CURLE_OK)
 		return http_curl_fail(c, r, cc, err);
@@ -858,9 +891,10 @@ static int http_rewind(oci_req *r, ae_err *err)
 {
 	r->status = 0;
 	r->resp_over = false;
+	r->resp_cut = false;
 	r->io_errno = 0;
 	r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
-	r->retry_after[0] = '\0';
+	r->retry_after[0] = r->link[0] = '\0';
 	r->www_auth_big = false;
 	r->body_off = r->body_start;
 	if (r->got > 0 && r->tee_fd >= 0) { /* the tee cannot be rewound */

@@ -89,7 +89,10 @@ typedef struct oci_req {
 	char www_auth[OCI_AUTH_HEADER_MAX + 1];
 	bool www_auth_big;
 	char retry_after[32];
+	char link[1024]; /* a Link header with rel="next" (referrers pages) */
 	bool oci_subject;
+	bool resp_cut_ok;    /* `resp` full: stop reading, keep what fits */
+	bool resp_cut;	     /* ... and that happened */
 	int tee_fd;	     /* also gets the resp_fd bytes, or -1 */
 	bool tee_cut;	     /* a retry started over: tee_fd missed bytes */
 	unsigned char *wbuf; /* resp_fd bytes not written yet (one attempt) */
@@ -145,6 +148,31 @@ int oci__manifest_put(oci_client *c, const unsigned char *body, size_t len,
  * on 404). */
 int oci__index_get(ae_buf *out, oci_client *c, const char *subject_digest,
 		   ae_err *err);
+
+/* Parses one descriptor object (JSON bytes) strictly, as manifests and
+ * indexes read theirs (oci/artifact.c). AE_EINVAL otherwise. */
+int oci__desc_parse(oci_desc *out, const unsigned char *buf, size_t len,
+		    ae_err *err);
+
+/* ---- referrers of a pulled artifact (oci/referrers.c) ---- */
+
+/* How oci/referrers.c reads a manifest ("manifests") or blob ("blobs")
+ * through the pull's cache: the verified bytes of `digest` into `out`
+ * (initialised here), at most `cap` (`size` when `size_known`); `ctx` is
+ * the pull's. Codes of the pull (AE_ENOTFOUND offline and not cached). */
+typedef int (*oci__fetch_small_fn)(ae_buf *out, void *ctx, const char *kind,
+				   const char *digest, uint64_t size,
+				   bool size_known, size_t cap,
+				   const char *accept, ae_err *err);
+
+/* Lists the referrers of `subject` (online with `c`; offline, c NULL,
+ * from the record at `record`, a file of referrer digests the last online
+ * pull wrote) and fetches each signature among them through `fetch`,
+ * judging it (oci_pull's contract in oci.h); online, rewrites `record`
+ * with the candidates' digests. `*out` NULL on failure. */
+int oci__referrers_collect(oci_referrers **out, oci_client *c,
+			   const char *subject, const char *record,
+			   oci__fetch_small_fn fetch, void *ctx, ae_err *err);
 
 /* Fills the digests of an artifact whose layer is hashed and builds its
  * manifest bytes and digest (oci/artifact.c). */

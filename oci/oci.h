@@ -347,21 +347,108 @@ int oci_referrer_push(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
 		      const unsigned char *bundle, size_t bundle_len,
 		      ae_err *err);
 
+/* ---- referrers (OCI 1.1: the API, else the sha256-<hex> tag schema) ---- */
+
+#define OCI_REFERRERS_MAX	    256 /* kept per subject; more counted */
+#define OCI_REFERRERS_OTHER_MAX	    64	/* of them of other artifact types */
+#define OCI_REFERRERS_READ_MAX	    (8u << 20) /* listing bytes read per subject */
+#define OCI_REFERRERS_PAGES_MAX	    8  /* Link: rel="next" pages followed */
+#define OCI_REFERRER_CANDIDATES_MAX 32 /* signatures fetched per subject */
+#define OCI_REFERRER_BUNDLES_MAX    (32u << 20) /* their bytes, all together */
+
+/* What became of one referrer. */
+typedef enum oci_referrer_state {
+	OCI_REFERRER_OTHER,	/* another artifact type: listed, not fetched */
+	OCI_REFERRER_SKIPPED,	/* fetched, not a Sigstore bundle for this
+				   subject, or could not be fetched: `why` */
+	OCI_REFERRER_CANDIDATE, /* a Sigstore bundle naming this subject */
+	OCI_REFERRER_UNTRIED,	/* past the candidate bounds: not fetched */
+} oci_referrer_state;
+
+typedef struct oci_referrer {
+	oci_desc desc; /* as listed (artifactType, digest, size) */
+	oci_referrer_state state;
+	char why[160];	       /* SKIPPED / UNTRIED: the reason */
+	unsigned char *bundle; /* CANDIDATE: the layer, verified by digest */
+	size_t bundle_len;
+} oci_referrer;
+
+/* The referrers of one subject, in listing order. Owned; free with
+ * oci_referrers_free. */
+typedef struct oci_referrers {
+	oci_referrer *items;
+	size_t n;	/* kept (at most OCI_REFERRERS_MAX) */
+	size_t others;	/* kept of another artifactType (at most
+			   OCI_REFERRERS_OTHER_MAX: they cannot crowd the
+			   signatures out) */
+	size_t total;	/* listed, kept or not */
+	bool truncated; /* a listing passed OCI_REFERRERS_READ_MAX or the
+			   page bound: entries after the cut are unseen */
+	bool api;	/* from the referrers API (else the tag schema, or
+			   the cache's record offline) */
+} oci_referrers;
+
+/* Lists the referrers of manifest `subject` in `c`'s repository: `GET
+ * /v2/<name>/referrers/<digest>` (following Link rel="next" pages up to
+ * OCI_REFERRERS_PAGES_MAX), else, where the registry has no referrers API
+ * (404, 400), the `sha256-<hex>` tag's index. Nothing is fetched beyond
+ * the listing (like `oras discover`). A listing larger than
+ * OCI_REFERRERS_READ_MAX is read up to there (`truncated`). No referrers:
+ * n == 0. AE_EINVAL for a listing that is not an OCI index; the client's
+ * codes otherwise. `*out` NULL on failure. */
+int oci_referrers_list(oci_referrers **out, oci_client *c, const char *subject,
+		       ae_err *err);
+
+/* Adds the descriptors of an OCI index held in `buf` to `into` (kept up to
+ * OCI_REFERRERS_MAX, of other types than a Sigstore bundle up to
+ * OCI_REFERRERS_OTHER_MAX, all counted in `total`). `cut`: the bytes are the
+ * start of a longer document (a listing read up to its cap), so an end
+ * mid-way is no error and sets `truncated`. The top level must be a JSON
+ * object whose "manifests" is an array (once) and whose "mediaType", if
+ * present, is OCI_MT_INDEX; each element is read strictly as a descriptor
+ * and a malformed one is skipped. AE_EINVAL otherwise (`into` then keeps
+ * what was added). Exposed for the fuzzer. */
+int oci_index_scan(oci_referrers *into, const unsigned char *buf, size_t len,
+		   bool cut, ae_err *err);
+
+/* An empty list. AE_ERR out of memory. */
+int oci_referrers_new(oci_referrers **out, ae_err *err);
+void oci_referrers_free(oci_referrers *r);
+
+/* Name of a state ("signature", "skipped", "other", "untried"). Cannot
+ * fail. */
+const char *oci_referrer_state_name(oci_referrer_state s);
+
 typedef struct oci_pull_result {
 	bool signed_; /* a Sigstore referrer was found */
-	char referrer_digest[AE_DIGEST_STR_LEN];
+	char referrer_digest[AE_DIGEST_STR_LEN]; /* the one written out */
 	char artifact_type[256];
 	uint64_t files; /* regular files extracted */
+	/* every referrer considered (owned: oci_pull_result_dispose); the
+	 * candidates carry their bundles, so a caller can put another one
+	 * in place of the one written (the signer a pointer claims) */
+	oci_referrers *referrers;
 } oci_pull_result;
+
+/* Frees what a pull result owns. Cannot fail. */
+void oci_pull_result_dispose(oci_pull_result *r);
 
 /* Pulls manifest `digest` of `ref`'s repository into the cache `cache_dir`
  * (content-addressed: blobs/sha256/<hex>; each blob and manifest verified
  * for digest and size before it is kept) and extracts the single tar+gzip
  * layer into `dest_dir`, which must not exist (AE_EEXISTS); it is created
- * atomically by rename. Then the signature referrer (referrers API, then
- * the fallback tag) is written as dest_dir/attestation.intoto.jsonl. `c`
- * NULL = offline: only the cache is read (AE_ENOTFOUND when absent). A
- * digest or size mismatch is AE_EVERIFY and nothing is cached. */
+ * atomically by rename. Then every referrer is considered (issue 23 item
+ * 5): each one listed as a Sigstore bundle (or untyped) is fetched by
+ * digest, within OCI_REFERRER_CANDIDATES_MAX and OCI_REFERRER_BUNDLES_MAX,
+ * and kept as a candidate when its manifest names `digest` as its subject,
+ * OCI_SIGSTORE_TYPE as its artifactType and has one layer; the others are
+ * skipped with the reason (out->referrers). The first candidate is written
+ * as dest_dir/attestation.intoto.jsonl; choosing among them by signer is
+ * the caller's (it needs the verifier). `c` NULL = offline: only the cache
+ * is read (AE_ENOTFOUND when absent), the candidates from the cache's
+ * record. A digest or size mismatch of the artifact is AE_EVERIFY and
+ * nothing is cached; a referrer that fails is skipped, unless none is left
+ * and one failed transiently (AE_ETRANSIENT). */
 int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	     const char *cache_dir, const char *dest_dir, ae_err *err);
 

@@ -8,11 +8,12 @@
  * and renamed into `blobs/sha256/<hex>` only when size and digest match; a
  * mismatch deletes the temp file, so the cache only ever holds verified
  * bytes. Cached blobs are re-hashed before use (a cache directory is just
- * files on disk). The signature referrer is looked up through the
- * referrers API, then the `sha256-<hex>` fallback tag (oci.md §7); its
- * digest is remembered in `referrers/sha256/<subject hex>` so an offline
- * pull (no client) finds it too. The bundle tree is extracted into a temp
- * directory beside the destination and renamed into place last.
+ * files on disk). Every referrer is then considered (oci/referrers.c:
+ * the referrers API, then the `sha256-<hex>` fallback tag, oci.md §7);
+ * the signatures' digests are remembered in `referrers/sha256/<subject
+ * hex>` so an offline pull (no client) finds them too. The bundle tree is
+ * extracted into a temp directory beside the destination and renamed into place
+ * last.
  */
 #define _XOPEN_SOURCE 700
 #include "oci/internal.h"
@@ -218,147 +219,67 @@ static void pull_rmtree(const char *dir)
 	(void)nftw(dir, pull_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Asks the referrers API; *answered false on 404 (no API: 2.8). */
-static int pull_referrers_api(ae_buf *out, bool *answered, const pull_ctx *p,
-			      const char *digest, ae_err *err)
+/* oci__fetch_small_fn over the cache, for oci/referrers.c: the verified
+ * bytes of a referrer manifest or bundle. */
+static int pull_small_cb(ae_buf *out, void *ctx, const char *kind,
+			 const char *digest, uint64_t size, bool size_known,
+			 size_t cap, const char *accept, ae_err *err)
 {
-	oci_req *r = calloc(1, sizeof(*r));
-	char path[700];
-	int rc;
-
-	*answered = false;
-	if (r == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	snprintf(path, sizeof(path), "/v2/%s/referrers/%s", p->c->repo, digest);
-	rc = oci__req_init(r, p->c, "GET", path, err);
-	if (rc < 0)
-		goto done;
-	r->accept = OCI_MT_INDEX;
-	r->resp = out;
-	rc = oci__send(p->c, r, true, err);
-	if (rc < 0)
-		goto done;
-	switch (r->status) {
-	case 200:
-		*answered = true;
-		break;
-	case 404: /* unrouted on 2.8 (oci.md §2): use the tag schema */
-	case 400:
-		ae_buf_dispose(out);
-		break;
-	default:
-		rc = oci__status_fail(r, "referrers API", err);
-	}
-done:
-	free(r);
-	return rc;
-}
-
-/* Finds the first Sigstore referrer of `digest` online; "" if none. */
-static int pull_find_referrer_online(char found[AE_DIGEST_STR_LEN],
-				     const pull_ctx *p, const char *digest,
-				     ae_err *err)
-{
-	ae_buf idx = AE_BUF_INIT(OCI_INDEX_MAX);
-	oci_desc d[8];
-	size_t n = 0;
-	bool answered = false;
-	int rc;
-
-	found[0] = '\0';
-	rc = pull_referrers_api(&idx, &answered, p, digest, err);
-	if (rc == 0 && !answered)
-		rc = oci__index_get(&idx, p->c, digest, err);
-	if (rc == 0 && idx.len > 0)
-		rc = oci_index_find(d, 8, &n, idx.data, idx.len,
-				    OCI_SIGSTORE_TYPE, err);
-	if (rc == 0 && n > 0)
-		memcpy(found, d[0].digest, AE_DIGEST_STR_LEN);
-	ae_buf_dispose(&idx);
-	return rc;
-}
-
-/* The referrer of `digest`: online lookup (remembered in the cache) or,
- * offline, the remembered one. "" when unsigned. */
-static int pull_find_referrer(char found[AE_DIGEST_STR_LEN], const pull_ctx *p,
-			      const char *digest, ae_err *err)
-{
+	const pull_ctx *p = ctx;
 	char path[PULL_PATH_MAX];
-	ae_buf b = AE_BUF_INIT(AE_DIGEST_STR_LEN + 8);
 	int rc;
 
-	found[0] = '\0';
-	rc = pull_path(path, p, "referrers", digest, err);
-	if (rc < 0)
-		return rc;
-	if (p->c != NULL) {
-		rc = pull_find_referrer_online(found, p, digest, err);
-		if (rc == 0 && found[0] != '\0')
-			rc = ae_write_atomic(AT_FDCWD, path, found,
-					     strlen(found), 0644, err);
-		return rc;
-	}
-	rc = ae_read_file(&b, AT_FDCWD, path, AE_DIGEST_STR_LEN + 8, err);
-	if (rc == AE_ENOTFOUND) {
-		ae_err_clear(err);
-		return 0;
-	}
-	if (rc == 0 && b.len == AE_DIGEST_STR_LEN - 1 &&
-	    ae_digest_is_valid((const char *)b.data))
-		memcpy(found, b.data, AE_DIGEST_STR_LEN);
-	else if (rc == 0)
-		rc = ae_fail(err, AE_EINVAL, "cache referrer record corrupt");
-	ae_buf_dispose(&b);
+	ae_buf_init(out, cap);
+	rc = pull_blob(p, kind, digest, size, size_known, cap, accept, path,
+		       err);
+	if (rc == 0)
+		rc = ae_read_file(out, AT_FDCWD, path, cap, err);
 	return rc;
 }
 
-/* Fetches and checks the referrer manifest and writes its layer into
- * `dir` as the attestation (reference §8.3 rules). */
-static int pull_referrer(const pull_ctx *p, const char *subject,
-			 const char *rdigest, const char *dir, ae_err *err)
+/* Considers every referrer of `digest` (oci/referrers.c) and writes the
+ * first candidate into `dir` as the attestation; the caller may put
+ * another candidate there (cmd/fetch.c chooses by signer). */
+static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
+			  const char *digest, const char *dir, ae_err *err)
 {
-	ae_buf m = AE_BUF_INIT(OCI_REFERRER_MANIFEST_MAX);
-	ae_buf layer = AE_BUF_INIT(OCI_REFERRER_LAYER_MAX);
-	oci_manifest man;
-	char path[PULL_PATH_MAX];
+	char record[PULL_PATH_MAX];
+	const oci_referrer *first = NULL;
 	int dfd = -1, rc;
 
-	rc = pull_manifest(&m, p, rdigest, OCI_REFERRER_MANIFEST_MAX,
-			   OCI_MT_MANIFEST, err);
+	rc = pull_path(record, p, "referrers", digest, err);
 	if (rc == 0)
-		rc = oci_manifest_parse(&man, m.data, m.len, err);
-	if (rc < 0)
-		goto done;
-	if (!man.has_subject || strcmp(man.subject.digest, subject) != 0 ||
-	    strcmp(man.artifact_type, OCI_SIGSTORE_TYPE) != 0 ||
-	    man.nlayers != 1) {
-		rc = ae_fail(err, AE_EVERIFY,
-			     "referrer %s is not a Sigstore bundle for this "
-			     "artifact (subject, artifactType, one layer)",
-			     rdigest);
-		goto done;
-	}
-	rc = pull_blob(p, "blobs", man.layers[0].digest, man.layers[0].size,
-		       true, OCI_REFERRER_LAYER_MAX, NULL, path, err);
-	if (rc == 0)
-		rc = ae_read_file(&layer, AT_FDCWD, path,
-				  OCI_REFERRER_LAYER_MAX, err);
-	if (rc < 0)
-		goto done;
+		rc = oci__referrers_collect(&out->referrers, p->c, digest,
+					    record, pull_small_cb, (void *)p,
+					    err);
+	for (size_t i = 0; rc == 0 && i < out->referrers->n; i++)
+		if (out->referrers->items[i].state == OCI_REFERRER_CANDIDATE) {
+			first = &out->referrers->items[i];
+			break;
+		}
+	if (rc < 0 || first == NULL)
+		return rc;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0) {
-		rc = ae_fail(err, AE_EIO, "open %s: %s", dir, strerror(errno));
-		goto done;
+	if (dfd < 0)
+		return ae_fail(err, AE_EIO, "open %s: %s", dir,
+			       strerror(errno));
+	rc = ae_write_atomic(dfd, OCI_ATTESTATION_FILE, first->bundle,
+			     first->bundle_len, 0644, err);
+	close(dfd);
+	if (rc == 0) {
+		out->signed_ = true;
+		memcpy(out->referrer_digest, first->desc.digest,
+		       AE_DIGEST_STR_LEN);
 	}
-	rc = ae_write_atomic(dfd, OCI_ATTESTATION_FILE,
-			     layer.data ? (const void *)layer.data : "",
-			     layer.len, 0644, err);
-done:
-	if (dfd >= 0)
-		close(dfd);
-	ae_buf_dispose(&m);
-	ae_buf_dispose(&layer);
 	return rc;
+}
+
+void oci_pull_result_dispose(oci_pull_result *r)
+{
+	if (r == NULL)
+		return;
+	oci_referrers_free(r->referrers);
+	r->referrers = NULL;
 }
 
 /* Checks the artifact manifest: one tar(+gzip) layer within the cap. */
@@ -504,17 +425,13 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 			       strerror(errno));
 	rc = pull_artifact(out, &p, digest, tmpdir, err);
 	if (rc == 0)
-		rc = pull_find_referrer(out->referrer_digest, &p, digest, err);
-	if (rc == 0 && out->referrer_digest[0] != '\0') {
-		rc = pull_referrer(&p, digest, out->referrer_digest, tmpdir,
-				   err);
-		out->signed_ = rc == 0;
-	}
+		rc = pull_referrers(out, &p, digest, tmpdir, err);
 	if (rc == 0 && rename(tmpdir, dest_dir) != 0)
 		rc = ae_fail(err, AE_EIO, "rename into %s: %s", dest_dir,
 			     strerror(errno));
 	if (rc < 0) {
 		pull_rmtree(tmpdir);
+		oci_pull_result_dispose(out);
 		memset(out, 0, sizeof(*out));
 	}
 	return rc;

@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config libgit2-dev libssl-dev libyaml-dev \
 libjansson-dev libcurl4-openssl-dev zlib1g-dev clang libclang-rt-14-dev llvm \
 valgrind docker-registry skopeo apache2-utils python3 git openssl jq curl \
-clang-format ca-certificates chromium time"
+clang-format ca-certificates chromium time golang-go \
+golang-gopkg-yaml.v3-dev"
 # Node.js: any existing node (>= 18) will do; otherwise Debian's.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 

@@ -5,7 +5,10 @@
  * Seeds in tests/fuzz/corpus/bundle/ are sigstore-conformance bundles
  * (test/assets/bundle-verify, Apache-2.0)
  * (public-good cases: message, DSSE, v0.1-v0.3), so mutations reach the
- * tlog, checkpoint, Merkle, body and signature checks.
+ * tlog, checkpoint, Merkle, body and signature checks, and variants of
+ * them in the other proto3-JSON forms the parser reads (issue 16:
+ * proto3-*.json with URL-safe and unpadded base64, nulls, an int64 at
+ * INT64_MAX, integratedTime as a number; sha384-digest-algorithm.json).
  */
 #include "evidence/evidence.h"
 
@@ -19,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static ev_trust *trust;
 	static const char artifact[] = "123\n";
 	ev_policy pol = {"https://token.actions.githubusercontent.com",
-			 NULL, "https://github\\.com/.*", NULL, 0};
+			 NULL, "https://github\\.com/.*", NULL, 0, false};
 	ev_artifact art = {(const unsigned char *)artifact,
 			   sizeof(artifact) - 1, {0}};
 	ev_bundle *b = NULL;

@@ -2,7 +2,8 @@
 # tests/fuzz/gen_rekor_body_seeds.sh -- regenerates tests/fuzz/corpus/rekor_body/:
 # one canonicalizedBody per entry kind and signer mode that matches the fixed
 # reference of rekor_body_fuzz.c (its CERT_PEM, signature "fuzz-signature",
-# digest 32 x 0x11, payload {"_type":"x"}), so each seed passes the check.
+# digest 32 (48, 64 for SHA-384/512) x 0x11, payload {"_type":"x"}), so each
+# seed passes the check.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/corpus/rekor_body
@@ -49,6 +50,19 @@ for mode, flag, signer_pem, signer_der, v2key in (
             "payloadHash": {"algorithm": "SHA2_256", "digest": b64(ph)},
             "signatures": [{"content": sig, "verifier": verifier}]}})),
     ]
+    # issue 16: hashedrekord entries of SHA-384 and SHA-512 digests (bits
+    # 5-6 of the first byte pick the signing hash)
+    for alg, bits, n in (("384", 1, 48), ("512", 2, 64)):
+        d = bytes([0x11]) * n
+        bodies.append((f"hashedrekord-v1-sha{alg}", 0 | bits << 5, v1(
+            "hashedrekord", "0.0.1", {
+                "data": {"hash": {"algorithm": f"sha{alg}", "value": d.hex()}},
+                "signature": {"content": sig,
+                              "publicKey": {"content": b64(signer_pem)}}})))
+        bodies.append((f"hashedrekord-v2-sha{alg}", 3 | bits << 5, v1(
+            "hashedrekord", "0.0.2", {"hashedRekordV002": {
+                "data": {"algorithm": f"SHA2_{alg}", "digest": b64(d)},
+                "signature": {"content": sig, "verifier": verifier}}})))
     for name, k, body in bodies:
         data = json.dumps(body, separators=(",", ":"), sort_keys=True)
         with open(f"{out}/{name}-{mode}", "wb") as f:

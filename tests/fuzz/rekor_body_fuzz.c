@@ -6,10 +6,13 @@
  * feeds the body parser directly. The first input byte picks the case:
  * bits 0-2 the entry kind (hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2,
  * hashedrekord 0.0.2, dsse 0.0.2), bit 3 key mode (no leaf certificate),
- * bit 4 flips DSSE so the kind/bundle mismatch paths run too. The rest is
- * the body. The reference values are fixed (CERT_PEM, SIG, DIGEST,
- * PAYLOAD); tests/fuzz/gen_rekor_body_seeds.sh writes matching bodies of
- * every kind to tests/fuzz/corpus/rekor_body/, which pass the check.
+ * bit 4 flips DSSE so the kind/bundle mismatch paths run too, bits 5-6 the
+ * signing hash (SHA-256, SHA-384, SHA-512; issue 16) whose digest (that
+ * many 0x11 bytes) a hashedrekord must record. The rest is the body; the
+ * algorithm the body names is read first (ev__body_hash), as the verifier
+ * does. The reference values are fixed (CERT_PEM, SIG, digest, PAYLOAD);
+ * tests/fuzz/gen_rekor_body_seeds.sh writes matching bodies of every kind
+ * to tests/fuzz/corpus/rekor_body/, which pass the check.
  */
 #include "evidence/internal.h"
 
@@ -64,9 +67,13 @@ static void setup(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const ev__hash algs[4] = {EV__HASH_SHA256, EV__HASH_SHA384,
+					 EV__HASH_SHA512, EV__HASH_SHA256};
 	ev__tlog_entry e;
 	ev_bundle b;
-	unsigned char digest[32];
+	ev__body_ref ref;
+	ev__hash named;
+	unsigned char digest[EV__HASH_MAX_LEN];
 	unsigned k;
 	bool key_mode;
 	ae_err err = {0};
@@ -96,11 +103,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b.payload = b.dsse ? PAYLOAD : NULL;
 	b.payload_len = b.dsse ? sizeof(PAYLOAD) - 1 : 0;
 	b.payload_type = b.dsse ? PAYLOAD_TYPE : NULL;
-	rc = ev__body_check(&e, &b, digest, key_mode ? NULL : leaf_der,
-			    key_mode ? 0 : (size_t)leaf_len, key_der,
-			    (size_t)key_len, &err);
+	ref.alg = algs[(data[0] >> 5) & 3u];
+	ref.signed_digest = digest;
+	ref.signed_len = ev__hash_len(ref.alg);
+	ref.leaf_der = key_mode ? NULL : leaf_der;
+	ref.leaf_der_len = key_mode ? 0 : (size_t)leaf_len;
+	ref.key_der = key_der;
+	ref.key_der_len = (size_t)key_len;
+	rc = ev__body_hash(&named, &e, &err);
 	if (rc != 0 && (rc != err.code || err.msg[0] == '\0'))
 		abort(); /* a failure always carries its code and reason */
+	ae_err_clear(&err);
+	rc = ev__body_check(&e, &b, &ref, &err);
+	if (rc != 0 && (rc != err.code || err.msg[0] == '\0'))
+		abort();
 	free(e.body);
 	return 0;
 }

@@ -1,8 +1,10 @@
 /* tests/fuzz/trusted_root_fuzz.c -- libFuzzer target for ev_trust_add_json
  * (trusted_root.json: logs, CAs, TSAs, validity windows, RFC 3339 times)
  *
- * Seeds in tests/fuzz/corpus/trusted_root/: the public-good root and
- * sigstore-conformance custom roots. Keys and certificates are decoded on
+ * Seeds in tests/fuzz/corpus/trusted_root/: the public-good root,
+ * sigstore-conformance custom roots, and the public-good root in other
+ * proto3-JSON forms (proto3-forms.json: URL-safe unpadded base64, "end":
+ * null; issue 16). Keys and certificates are decoded on
  * first use (ev__log_key, ev__ca_chain), so each accepted one is decoded
  * here too.
  */

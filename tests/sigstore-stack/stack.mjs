@@ -12,6 +12,8 @@
 //                              URI https://github.com/<job_workflow_ref>,
 //                              tokens with an email claim -> rfc822Name email,
 //                              else URI <sub>. Issuer in .1.1 and .1.8.
+//                              A claim x_extra_sans adds SAN entries (a
+//                              misbehaving CA, for tests).
 //   (CT)                       @sigstore/mock CT log: real embedded SCTs.
 //   POST /api/v1/log/entries   Rekor v1: our own log, a real RFC 6962 tree that
 //                              grows across entries, ECDSA P-256 SET and
@@ -54,13 +56,21 @@ const x509 = require('@peculiar/x509');
 
 // The mock CA always writes a URI SAN. Fulcio writes rfc822Name for e-mail
 // identities; swap the type for values that are plain addresses, so our
-// tests see the certificate shape the real CA issues.
+// tests see the certificate shape the real CA issues. A token claim
+// `x_extra_sans` (["email:V" | "uri:V", ...]) appends more names: a CA
+// misbehaving on purpose (Fulcio issues exactly one SAN), for the
+// one-identity-per-certificate tests (issue 16 item 4).
+let extraSans = [];
 const SanBase = x509.SubjectAlternativeNameExtension;
 x509.SubjectAlternativeNameExtension = class extends SanBase {
   constructor(names, critical) {
     if (Array.isArray(names)) {
       names = names.map((n) =>
         n && n.type === 'url' && /^[^:/@\s]+@[^:/@\s]+$/.test(n.value) ? { type: 'email', value: n.value } : n);
+      names = names.concat(extraSans.map((s) => {
+        const [t, ...v] = String(s).split(':');
+        return { type: t === 'uri' ? 'url' : 'email', value: v.join(':') };
+      }));
     }
     super(names, critical);
   }
@@ -278,7 +288,11 @@ function rekorV2(log) {
     if (req.hashedRekordRequestV002) {
       const hr = req.hashedRekordRequestV002;
       kind = 'hashedrekord';
-      spec = { hashedRekordV002: { data: { algorithm: 'SHA2_256', digest: hr.digest }, signature: hr.signature } };
+      // The digest algorithm follows the key (PKIX_ECDSA_P384_SHA_384 ->
+      // SHA2_384), as Rekor v2 derives it.
+      const kd = (hr.signature && hr.signature.verifier && hr.signature.verifier.keyDetails) || '';
+      const alg = /SHA_384$/.test(kd) ? 'SHA2_384' : /SHA_512$/.test(kd) ? 'SHA2_512' : 'SHA2_256';
+      spec = { hashedRekordV002: { data: { algorithm: alg, digest: hr.digest }, signature: hr.signature } };
     } else if (req.dsseRequestV002) {
       const ds = req.dsseRequestV002;
       const env = ds.envelope;
@@ -341,7 +355,13 @@ function fulcio(ca) {
     else if (f === 'otherissuer') claims.iss = 'https://evil.example.test';
     else if (f === 'ctrlsan') claims.__identity = `${claims.__identity}\n::error::forged line`;
     req.credentials.oidcIdentityToken = [jwt[0], b64url(JSON.stringify(claims)), jwt[2] || ''].join('.');
-    const r = await inner(JSON.stringify(req));
+    extraSans = Array.isArray(claims.x_extra_sans) ? claims.x_extra_sans : [];
+    let r;
+    try {
+      r = await inner(JSON.stringify(req));
+    } finally {
+      extraSans = [];
+    }
     if (r.statusCode !== 201 || !f) return r;
     const out = JSON.parse(r.response);
     const certs = out.signedCertificateEmbeddedSct.chain.certificates;

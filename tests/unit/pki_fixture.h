@@ -76,8 +76,8 @@ int pki_leaf_add_scts(X509 **leaf, EVP_PKEY *issuer_key,
 		      const pki_sct_spec *scts, size_t n);
 void pki_log_id(unsigned char out[32], EVP_PKEY *key);
 STACK_OF(X509) * pki_chain(X509 *a, X509 *b, X509 *c);
-/* The standard Fulcio-like leaf spec (SAN URI, email, username; both
- * issuer extensions), valid [T0, T0+600]. */
+/* The standard Fulcio-like leaf spec (one SAN: a GitHub workflow URI;
+ * both issuer extensions), valid [T0, T0+600]. */
 pki_cert_spec pki_leaf_spec(const pki *p);
 /* Builds everything; the leaf carries one valid SCT. Returns 0 or -1. */
 int pki_init(pki *p);

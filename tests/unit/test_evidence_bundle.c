@@ -19,8 +19,9 @@ static const char *recipe_a =
 	"metadata:\n  version: v1.0.0\n  b: 2\n  a: 1\n"
 	"criteria:\n  service: eks\n  accelerator: h100\n"
 	"  os: ubuntu\n  intent: training\n  platform: any\n";
-static const char *recipe_b = "criteria: {platform: any, intent: training, "
-			      "os: ubuntu, accelerator: h100, service: eks}\n"
+static const char *recipe_b = "criteria:\n   platform: any\n   intent: training\n"
+			      "   os: ubuntu\n   accelerator: h100\n"
+			      "   service: eks # the cloud\n"
 			      "metadata:\n  a: 1   # trailing\n  b: 2\n"
 			      "  version: v2.0.0\n"
 			      "kind: RecipeResult\n";
@@ -43,6 +44,19 @@ void test_evidence_bundle__canonical_digest_ignores_comments_order_and_version(
 	T_ASSERT_INT(ev_recipe_digest(b, S(recipe_b), EV_PREDICATE_V1, &err),
 		     0);
 	T_ASSERT(strcmp(a, b) != 0);
+	/* yaml.v3 keeps a collection's flow style: the same criteria in
+	 * flow style are another digest, as in the reference. */
+	T_ASSERT_INT(ev_recipe_digest(a, S(recipe_a), EV_PREDICATE_V3, &err),
+		     0);
+	T_ASSERT_INT(ev_recipe_digest(b,
+				      S("kind: RecipeResult\n"
+					"metadata: {version: v1.0.0, b: 2, a: 1}\n"
+					"criteria: {service: eks, accelerator: "
+					"h100, os: ubuntu, intent: training, "
+					"platform: any}\n"),
+				      EV_PREDICATE_V3, &err),
+		     0);
+	T_ASSERT(strcmp(a, b) != 0);
 }
 
 void test_evidence_bundle__canonical_digest_is_sensitive_to_values_and_quoting(
@@ -57,9 +71,10 @@ void test_evidence_bundle__canonical_digest_is_sensitive_to_values_and_quoting(
 	T_ASSERT_INT(ev_recipe_digest(c, S("x: \"1\"\ny: a\n"), NULL, &err), 0);
 	T_ASSERT(strcmp(a, b) != 0);
 	T_ASSERT(strcmp(a, c) != 0);
-	/* Single and double quotes are the same string. */
+	/* yaml.v3 keeps the quoting style: '1' and "1" are the same string
+	 * but not the same digest, in the reference as here. */
 	T_ASSERT_INT(ev_recipe_digest(b, S("x: '1'\ny: a\n"), NULL, &err), 0);
-	T_ASSERT_STR(b, c);
+	T_ASSERT(strcmp(b, c) != 0);
 }
 
 void test_evidence_bundle__canonical_form_sorts_keys_at_every_level(void)
@@ -72,7 +87,8 @@ void test_evidence_bundle__canonical_form_sorts_keys_at_every_level(void)
 					   "y: x # c\n"),
 					 false, &err),
 		     0);
-	T_ASSERT_STR((const char *)out.data, "a:\n  y: x\n  z:\n  - 2\n  - 1\n"
+	/* yaml.v3's Marshal: 4-space indent, the flow sequence kept. */
+	T_ASSERT_STR((const char *)out.data, "a:\n    y: x\n    z: [2, 1]\n"
 					     "b: 1\n");
 	ae_buf_dispose(&out);
 }
@@ -712,6 +728,116 @@ void test_evidence_bundle__input_detection_follows_the_reference_order(void)
 	ae_err_clear(&err);
 	T_ASSERT_INT(ev_input_detect(&k, "no-such-thing", &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "not-an-input");
+}
+
+/* Goldens printed by the Go oracle (tests/oracle/recipe_digest.go, Go's
+ * gopkg.in/yaml.v3 3.0.1): yaml.Marshal's bytes, quirks included. */
+void test_evidence_bundle__canonical_form_is_yaml_v3_marshal_byte_for_byte(void)
+{
+	static const char *const cases[][2] = {
+		/* a leading break: indentation indicator 4, and yaml.v3
+		 * writes the break as the header's own line end */
+		{"k: |\n\n  abc\n", "k: |4\n    abc\n"},
+		/* folded: yaml.v3 doubles the break after a line */
+		{"k: >\n  a\n  b\n\n  c\n", "k: >\n    a b\n\n    c\n\n"},
+		/* a text opening with U+FEFF is escaped whole */
+		{"k: \"\\ufeffab\"\n", "k: \"\\uFEFF\\x61\\x62\"\n"},
+		/* nothing beyond the BMP is printable */
+		{"k: \"\\U0001F600 \\t\"\n", "k: \"\\U0001F600 \\t\"\n"},
+		/* sequences indented under keys, items past "- ", an empty
+		 * plain value in a flow mapping quoted */
+		{"a:\n- 1\n- - 2\n  - x: 1\n    y: [3, {z: }]\n",
+		 "a:\n    - 1\n    - - 2\n      - x: 1\n        y: [3, {z: ''}]\n"},
+		/* explicit tags kept; a plain << comes back tagged !!merge */
+		{"v: <<\nt: !!str 12\nu: !e x\n",
+		 "t: !!str 12\nu: !e x\nv: !!merge <<\n"},
+		{"a: !!map\n  b: !<tag:example.com,2000:x> c\n",
+		 "a: !!map\n    b: !<tag:example.com,2000:x> c\n"},
+		/* quoting styles kept; a null value is written as nothing */
+		{"q: 'it''s'\nd: \"a\\nb\"\ne:\nf: ''\n",
+		 "d: \"a\\nb\"\ne:\nf: ''\nq: 'it''s'\n"},
+		/* chomping indicators */
+		{"l: |-\n  x\n  y\nm: |+\n  z\n\n",
+		 "l: |-\n    x\n    y\nm: |+\n    z\n\n"},
+		/* an empty document, and one of comments only (the zero
+		 * node) */
+		{"---\n", "\n"},
+		{"# c\n", "null\n"},
+	};
+	ae_buf out;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		T_ASSERT_INT(ev_recipe_canonical(&out, S(cases[i][0]), true,
+						 &err),
+			     0);
+		T_ASSERT_STR((const char *)out.data, cases[i][1]);
+		ae_buf_dispose(&out);
+	}
+	/* yaml.v3's form is not always a fixed point: the leading break
+	 * above is gone the second time, in the reference as here. */
+	T_ASSERT_INT(ev_recipe_canonical(&out, S("k: |4\n    abc\n"), true,
+					 &err),
+		     0);
+	T_ASSERT_STR((const char *)out.data, "k: |\n    abc\n");
+	ae_buf_dispose(&out);
+}
+
+/* A key over 128 bytes is written "? key" (yaml.v3's simple-key limit). */
+void test_evidence_bundle__a_long_key_is_written_as_an_explicit_key(void)
+{
+	char in[200], want[200];
+	ae_buf out;
+	ae_err err = {0};
+
+	memset(in, 'k', 130);
+	memcpy(in + 130, ": v\n", 5);
+	memcpy(want, "? ", 2);
+	memset(want + 2, 'k', 130);
+	memcpy(want + 132, "\n: v\n", 6);
+	T_ASSERT_INT(ev_recipe_canonical(&out, S(in), true, &err), 0);
+	T_ASSERT_STR((const char *)out.data, want);
+	ae_buf_dispose(&out);
+	in[128] = ':';
+	in[129] = ' ';
+	in[130] = 'v';
+	in[131] = '\n';
+	in[132] = '\0';
+	T_ASSERT_INT(ev_recipe_canonical(&out, S(in), true, &err), 0);
+	T_ASSERT(out.data[0] == 'k'); /* 128 bytes: still a simple key */
+	ae_buf_dispose(&out);
+}
+
+/* What the reference would digest but we refuse, each named. */
+void test_evidence_bundle__recipe_constructs_we_refuse_are_named(void)
+{
+	static const char *const cases[][2] = {
+		{"a: &x 1\n", "anchors are not allowed"},
+		{"a: [1]\nb: *x\n", "aliases are not allowed"},
+		{"<<: {a: 1}\n", "merge keys (<<) are not allowed"},
+		{"a: 1\n---\nb: 2\n", "more than one YAML document"},
+		{"a: 1\n\"a\": 2\n", "duplicate key \"a\""},
+		{"? [a]\n: 1\n", "not a scalar"},
+		{"a: [!!str,b]\n", "a tag running into ','"},
+		{"a: [! x]\nb: [!,c]\n", "a tag running into ','"},
+		{"a: \"x\\/y\"\n", "the escape \\/"},
+		{"a: [b?c]\n", "'?' inside a plain scalar in a flow"},
+		{"a: 1\n\xEF\xBB\xBF\nb: 2\n", "byte order mark"},
+		{"\xFF\xFE" "a", "UTF-16"},
+		{"a: \"x\\0y\"\n", "NUL in a scalar"},
+		{"a #b: value\nother: 1\n", "text after the end"},
+	};
+	ae_buf out;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_recipe_canonical(&out, S(cases[i][0]), true,
+						 &err),
+			     AE_EINVAL);
+		T_ASSERT(out.data == NULL);
+		T_ASSERT_MSG(err, cases[i][1]);
+	}
 }
 
 /* recipe_fuzz found a multi-line plain scalar that libyaml re-quoted, so

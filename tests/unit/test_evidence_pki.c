@@ -319,19 +319,30 @@ static void identity_free(char **sans, size_t n, char *issuer)
 	free(issuer);
 }
 
+static void edit_all_san_kinds(pki_cert_spec *s)
+{
+	s->san = "critical,URI:https://github.com/o/r/.github/workflows/"
+		 "w.yml@refs/heads/main,email:alice@example.com,"
+		 "otherName:1.3.6.1.4.1.57264.1.7;UTF8:alice";
+}
+
+/* The parser reads every identity SAN; refusing a leaf with more than one
+ * is the verifier's policy (test_evidence_sigstore.c). */
 void test_evidence_pki__every_san_kind_is_returned(void)
 {
+	X509 *x = leaf_with(edit_all_san_kinds);
 	char **sans = NULL, *issuer = NULL;
 	size_t n = 0;
 	ae_err err = {0};
 
-	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, P.leaf, &err), 0);
+	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err), 0);
 	T_ASSERT_INT(n, 3);
 	T_ASSERT_STR(sans[0], "https://github.com/o/r/.github/workflows/"
 			      "w.yml@refs/heads/main");
 	T_ASSERT_STR(sans[1], "alice@example.com");
 	T_ASSERT_STR(sans[2], "alice");
 	identity_free(sans, n, issuer);
+	X509_free(x);
 }
 
 void test_evidence_pki__issuer_v2_is_preferred_over_v1(void)

@@ -1001,3 +1001,141 @@ void test_oci__an_empty_bundle_directory_is_refused(void)
 	T_ASSERT(art == NULL);
 	T_ASSERT(strstr(err.msg, "empty") != NULL);
 }
+
+/* ---- referrers listings (oci/index_scan.c, issue 23 item 5) ---- */
+
+static const char *scan_desc(char *buf, size_t n, unsigned i, const char *type)
+{
+	snprintf(buf, n,
+		 "{\"mediaType\":\"" OCI_MT_MANIFEST "\",\"digest\":"
+		 "\"sha256:%064x\",\"size\":%u,\"artifactType\":\"%s\"}",
+		 i, 100 + i, type);
+	return buf;
+}
+
+/* An index of `n` descriptors of `type`, then one signature. */
+static char *scan_index(unsigned n, const char *type)
+{
+	ae_buf b = AE_BUF_INIT(64u << 20);
+	char d[512];
+
+	T_ASSERT(ae_buf_puts(&b, "{\"schemaVersion\":2,\"mediaType\":\"" OCI_MT_INDEX
+				"\",\"manifests\":[",
+			     NULL) == 0);
+	for (unsigned i = 0; i < n; i++) {
+		T_ASSERT(ae_buf_puts(&b, scan_desc(d, sizeof(d), i, type),
+				     NULL) == 0);
+		T_ASSERT(ae_buf_puts(&b, ",", NULL) == 0);
+	}
+	T_ASSERT(ae_buf_puts(&b,
+			     scan_desc(d, sizeof(d), 0xabc, OCI_SIGSTORE_TYPE),
+			     NULL) == 0);
+	T_ASSERT(ae_buf_puts(&b, "]}", NULL) == 0);
+	return (char *)ae_buf_detach(&b, NULL);
+}
+
+void test_oci__a_listing_keeps_every_descriptor_in_order(void)
+{
+	oci_referrers *r = NULL;
+	ae_err err = {0};
+	char *idx = scan_index(3, "application/spdx+json");
+
+	T_ASSERT_INT(oci_referrers_new(&r, &err), 0);
+	T_ASSERT_INT(oci_index_scan(r, (unsigned char *)idx, strlen(idx),
+				    false, &err),
+		     0);
+	T_ASSERT_INT(r->n, 4);
+	T_ASSERT_INT(r->total, 4);
+	T_ASSERT_INT(r->others, 3);
+	T_ASSERT(!r->truncated);
+	T_ASSERT_STR(r->items[3].desc.artifact_type, OCI_SIGSTORE_TYPE);
+	T_ASSERT_INT(r->items[1].desc.size, 101);
+	oci_referrers_free(r);
+	free(idx);
+}
+
+void test_oci__other_types_cannot_crowd_out_a_signature(void)
+{
+	oci_referrers *r = NULL;
+	ae_err err = {0};
+	char *idx = scan_index(5000, "application/vnd.example.sbom+json");
+
+	T_ASSERT_INT(oci_referrers_new(&r, &err), 0);
+	T_ASSERT_INT(oci_index_scan(r, (unsigned char *)idx, strlen(idx),
+				    false, &err),
+		     0);
+	T_ASSERT_INT(r->total, 5001);
+	T_ASSERT_INT(r->others, OCI_REFERRERS_OTHER_MAX);
+	T_ASSERT_INT(r->n, OCI_REFERRERS_OTHER_MAX + 1);
+	T_ASSERT_STR(r->items[r->n - 1].desc.artifact_type, OCI_SIGSTORE_TYPE);
+	oci_referrers_free(r);
+	free(idx);
+}
+
+void test_oci__a_listing_cut_at_its_cap_keeps_the_whole_entries(void)
+{
+	oci_referrers *r = NULL;
+	ae_err err = {0};
+	char *idx = scan_index(10, OCI_SIGSTORE_TYPE);
+	size_t cut = strlen(idx) / 2;
+
+	T_ASSERT_INT(oci_referrers_new(&r, &err), 0);
+	/* whole, the same prefix is malformed; cut on purpose, it ends */
+	T_ASSERT_INT(oci_index_scan(r, (unsigned char *)idx, cut, false, &err),
+		     AE_EINVAL);
+	oci_referrers_free(r);
+	T_ASSERT_INT(oci_referrers_new(&r, &err), 0);
+	ae_err_clear(&err);
+	T_ASSERT_INT(oci_index_scan(r, (unsigned char *)idx, cut, true, &err),
+		     0);
+	T_ASSERT(r->truncated);
+	T_ASSERT(r->n >= 4 && r->n < 11);
+	for (size_t i = 0; i < r->n; i++)
+		T_ASSERT(ae_digest_is_valid(r->items[i].desc.digest));
+	oci_referrers_free(r);
+	free(idx);
+}
+
+void test_oci__listings_that_are_no_index_are_refused(void)
+{
+	static const char *const bad[] = {
+		"[]",
+		"{\"schemaVersion\":2}",
+		"{\"manifests\":[],\"manifests\":[]}",
+		"{\"mediaType\":\"" OCI_MT_MANIFEST "\",\"manifests\":[]}",
+		"{\"manifests\":[7]}",
+		"{\"manifests\":[]} trailing",
+		"{\"manifests\":{}}",
+		"{\"\\u006danifests\":[],\"manifests\":[]}",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		oci_referrers *r = NULL;
+		ae_err err = {0};
+
+		T_ASSERT_INT(oci_referrers_new(&r, &err), 0);
+		if (oci_index_scan(r, (const unsigned char *)bad[i],
+				   strlen(bad[i]), false, &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "accepted: %s", bad[i]);
+		oci_referrers_free(r);
+	}
+}
+
+void test_oci__a_malformed_descriptor_is_skipped_not_fatal(void)
+{
+	static const char idx[] =
+		"{\"manifests\":[{\"mediaType\":\"x\",\"digest\":\"sha256:"
+		"AA\",\"size\":1},{\"mediaType\":\"x\",\"digest\":\"sha256:"
+		"0000000000000000000000000000000000000000000000000000000000000"
+		"001\",\"size\":1}]}";
+	oci_referrers *r = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(oci_referrers_new(&r, &err), 0);
+	T_ASSERT_INT(oci_index_scan(r, (const unsigned char *)idx,
+				    strlen(idx), false, &err),
+		     0);
+	T_ASSERT_INT(r->total, 2);
+	T_ASSERT_INT(r->n, 1);
+	oci_referrers_free(r);
+}
