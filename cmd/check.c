@@ -38,17 +38,19 @@ static void check_usage(FILE *f)
 	      "         [--workers N] [--format text|json] [-o FILE]\n\n"
 	      "Checks the evidence ledger as git holds it (never the work "
 	      "tree).\n"
-	      "With --base: every change from merge-base(BASE, HEAD) to HEAD "
-	      "under\n"
-	      "the root must add a well-placed pointer of an allowlisted "
-	      "signer.\n"
+	      "With --base (the target's tip): every change that merging "
+	      "HEAD into\n"
+	      "BASE makes under the root must add a well-placed pointer of "
+	      "an\n"
+	      "allowlisted signer.\n"
 	      "Without: audits every pointer of the tree at HEAD.\n\n"
 	      "  --root DIR           evidence root (default "
 	      "recipes/evidence)\n"
 	      "  --allowlist FILE     allowlist file (default: "
 	      "<root>/allowlist.yaml at HEAD)\n"
-	      "  --base REV           the PR's base; the diff starts at the "
-	      "merge base\n"
+	      "  --base REV           the target branch's tip: the merge of "
+	      "HEAD into it\n"
+	      "                       is judged\n"
 	      "  --head REV           the PR's head (default HEAD)\n"
 	      "  --repo DIR           repository (default: found from the "
 	      "current directory)\n"
@@ -244,7 +246,7 @@ static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
 			rc = AE_ERR;
 	root = json_pack(
 		"{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, "
-		"s:b}}",
+		"s:b, s:b}}",
 		"problems", probs, "notes", notes, "summary", "mode",
 		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
 		"head", ld_report_head(r), "merge", ld_report_merge(r),
@@ -252,7 +254,8 @@ static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
 		(json_int_t)ld_report_changes(r), "pointers",
 		(json_int_t)ld_report_pointers(r), "problems",
 		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,
-		"transient", ld_report_transient(r));
+		"transient", ld_report_transient(r), "undecided",
+		ld_report_undecided(r));
 	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 		    : NULL;
 	if (text == NULL || rc < 0)
@@ -288,8 +291,16 @@ static int check_print(const ld_report *r, const check_args *a)
 		ld_report_count(r), ld_report_count(r) == 1 ? "" : "s",
 		ld_report_changes(r), a->opts.base ? "changed files" : "files",
 		ld_report_pointers(r), ld_report_pointers(r) == 1 ? "" : "s");
+	/* Only a proven violation is 1 (issue 15); a pointer rule 4 could
+	 * not decide is 2 when the operator must act, 3 when a retry may. */
 	if (ld_report_count(r) > 0)
 		return cmd_exit_code(CMD_FINDINGS);
+	if (ld_report_undecided(r)) {
+		fputs("aicr-evidence: check: some signatures could not be "
+		      "verified (see the notes): no verdict\n",
+		      stderr);
+		return cmd_exit_code(CMD_ERROR);
+	}
 	if (ld_report_transient(r))
 		return cmd_exit_code(CMD_TRANSIENT);
 	return cmd_exit_code(CMD_OK);

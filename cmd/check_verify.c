@@ -59,11 +59,36 @@ static bool fetch_late(const check_verifier *v, int64_t start)
 	       ae_deadline_left_ms(v->fetch.co.deadline) == 0;
 }
 
-/* Fetches the bundle within its time limits (issue 15 item 8). A
- * transient fault stays transient (no verdict);
- * anything else about the fetch -- no such manifest, a digest mismatch, a
- * refused login -- is a finding: the pointer does not lead to a bundle
- * this check can prove. */
+/* Words an undecided fetch (ld_fetch_classify): its cause and the fix. */
+static int verify_undecided(const oci_ref *ref, const cmd_fetched *x, int rc,
+			    const ae_err *e, ae_err *err)
+{
+	if (rc == AE_EAUTH)
+		return ae_fail(err, AE_EIO,
+			       "registry %s refused access: %s (a ledger's "
+			       "bundles must be pullable anonymously, or give "
+			       "--docker-config)",
+			       ref->registry, e->msg);
+	/* the HTTP layer may name the fix itself */
+	if (x->http_status == 0 && strstr(e->msg, "--registry-") != NULL)
+		return ae_fail(err, AE_EIO, "cannot talk to registry %s: %s",
+			       ref->registry, e->msg);
+	if (x->http_status == 0 && rc != AE_EIO && rc != AE_ERR)
+		return ae_fail(err, AE_EIO,
+			       "cannot talk to registry %s: %s (a plain-HTTP "
+			       "loopback registry needs --registry-plain-http, "
+			       "a private CA --registry-ca FILE)",
+			       ref->registry, e->msg);
+	return ae_fail(err, AE_EIO, "bundle fetch from %s: %s", ref->registry,
+		       e->msg);
+}
+
+/* Fetches the bundle within its time limits (issue 15 item 8). Only what
+ * the registry said about the bundle is a finding (ld_fetch_classify): no
+ * such artifact, other bytes, content it may not hold. A fault a retry may
+ * cure stays transient (exit 3); one it will not -- TLS failing or meeting
+ * plain HTTP, a refused login, an unexpected status -- is AE_EIO with its
+ * cause and fix: it says nothing about the PR (exit 2). */
 static int verify_fetch(cmd_fetched *x, check_verifier *v,
 			const ld_contract_item *item, ae_err *err)
 {
@@ -86,19 +111,24 @@ static int verify_fetch(cmd_fetched *x, check_verifier *v,
 			       "not fetched: the run's --deadline passed");
 	rc = cmd_fetch_within(x, &v->fetch, &ref, item->digest,
 			      ae_deadline_in(v->fetch_timeout_ms), &e);
+	if (rc == 0)
+		return 0;
 	if (rc == AE_ETRANSIENT && fetch_late(v, start))
 		return ae_fail(err, rc,
 			       "bundle fetch gave up at its time limit "
 			       "(--fetch-timeout %llu s, --deadline): %s",
 			       (unsigned long long)v->fetch_timeout_ms / 1000,
 			       e.msg);
-	if (rc == AE_ETRANSIENT || rc == AE_ERR)
-		return ae_fail(err, rc, "bundle fetch: %s", e.msg);
-	if (rc < 0)
+	switch (ld_fetch_classify(rc, x->http_status)) {
+	case LD_FETCH_FINDING:
 		return ae_fail(err, AE_EVERIFY,
 			       "bundle %s cannot be fetched: %s", item->digest,
 			       e.msg);
-	return 0;
+	case LD_FETCH_TRANSIENT:
+		return ae_fail(err, AE_ETRANSIENT, "bundle fetch: %s", e.msg);
+	default:
+		return verify_undecided(&ref, x, rc, &e, err);
+	}
 }
 
 /* Reads the verdict: valid (phase failures do not matter here: the

@@ -1,7 +1,8 @@
 /* cmd/ledger.c -- `aicr-evidence ledger`: the corroboration report
  *
- * Finds the pointers of the evidence root (ld_tree_list), reads each claim
- * (ld_pointer_read), classifies the claimed signer (allowlist), and with
+ * Finds the pointers of the evidence root and reads each claim (ld_source:
+ * HEAD's tree when the root is in a git work tree, else the files),
+ * classifies the claimed signer (allowlist), and with
  * --verify fetches and verifies every bundle (ledger_verify.c, concurrent,
  * cached by digest) so that only certificate-verified signers vote. Then the
  * pure model (ld_corroboration_compute) and a renderer. Flags are checked
@@ -25,7 +26,8 @@
 #include <unistd.h>
 
 static const char ledger_usage[] =
-	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--verify]\n"
+	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--worktree]\n"
+	"         [--verify]\n"
 	"         [--trusted-root F] [--cache DIR] [--offline] [--jobs N]\n"
 	"         [registry flags]\n"
 	"         [--format text|json|html] [-o FILE] [--show-identities]\n"
@@ -34,6 +36,9 @@ static const char ledger_usage[] =
 	"signers ran it and whether they agree (SPEC §6, docs/ledger.md).\n"
 	"\n"
 	"  --root DIR          evidence root (default recipes/evidence)\n"
+	"  --worktree          read the files, not HEAD's tree: without it a\n"
+	"                      root inside a git work tree is read from git\n"
+	"                      objects, as committed\n"
 	"  --verify            fetch and verify every bundle; only verified\n"
 	"                      allowlisted signers vote. Without it nothing "
 	"is\n"
@@ -95,6 +100,7 @@ typedef struct ledger_args {
 	const char *out;
 	out_format format;
 	bool show_identities;
+	bool worktree; /* read the files even inside a git work tree */
 	ledger_verify_opts v;
 } ledger_args;
 
@@ -159,6 +165,8 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 			a->v.offline = true;
 		else if (strcmp(s, "--show-identities") == 0)
 			a->show_identities = true;
+		else if (strcmp(s, "--worktree") == 0)
+			a->worktree = true;
 		else {
 			k = cmd_flag_take(valued, argc, argv, &i);
 			if (k < 0)
@@ -202,21 +210,22 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 
 /* ---- allowlist (the trust root; never from the bundles under check) ---- */
 
-/* Loads <root>/allowlist.yaml; a ledger without one has no allowlisted
+/* Loads the root's allowlist.yaml; a ledger without one has no allowlisted
  * signer, so nothing can be corroborated, which is what the report says. */
-static int allowlist_load(al_list **out, const char *root, ae_err *err)
+static int allowlist_load(al_list **out, ld_source *src, ae_err *err)
 {
-	char path[4096];
+	ae_buf b;
 	int rc;
 
 	*out = NULL;
-	if ((size_t)snprintf(path, sizeof(path), "%s/allowlist.yaml", root) >=
-	    sizeof(path))
-		return ae_fail(err, AE_ETOOBIG, "root path too long");
-	rc = al_list_load(out, AT_FDCWD, path, err);
+	rc = ld_source_read(&b, src, "allowlist.yaml", AL_MAX_BYTES, err);
 	if (rc == AE_ENOTFOUND) {
 		ae_err_clear(err);
-		rc = 0;
+		return 0;
+	}
+	if (rc == 0) {
+		rc = al_list_parse(out, b.data, b.len, err);
+		ae_buf_dispose(&b);
 	}
 	return rc;
 }
@@ -465,17 +474,22 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 /* Reads one pointer's claim and classifies the claimed signer. A pointer
  * that cannot be read, is unsigned or misplaced is kept as unverifiable:
  * the report lists it with the reason (SPEC §6), it never votes. */
-static int item_claim(ledger_item *it, int rootfd, const al_list *al,
+static int item_claim(ledger_item *it, ld_source *src, const al_list *al,
 		      ae_err *err)
 {
 	const char *iss, *id, *label = NULL;
 	ae_err perr = {0};
+	ae_buf b;
 	int rc;
 
 	it->vote = LD_VOTE_CLAIMED;
 	it->cls = LD_CLASS_REPORTED;
 	snprintf(it->slug, sizeof(it->slug), "%s", it->src);
-	rc = ld_pointer_read(&it->ptr, rootfd, it->path, &perr);
+	rc = ld_source_read(&b, src, it->path, LD_POINTER_MAX_BYTES, &perr);
+	if (rc == 0) {
+		rc = ld_pointer_parse(&it->ptr, b.data, b.len, &perr);
+		ae_buf_dispose(&b);
+	}
 	if (rc == AE_ERR)
 		return ae_fail(err, rc, "%s", perr.msg);
 	if (rc < 0) {
@@ -525,38 +539,39 @@ static int item_init(ledger_item *it, const char *path, ae_err *err)
 	return 0;
 }
 
-/* Finds the pointers under `root` and reads every claim. */
+/* Finds the pointers under `root` and reads every claim: from HEAD's tree
+ * when the root is in a git work tree, unless `worktree`. */
 static int ledger_items_gather(ledger_items *items, const char *root,
-			       const char *const *recipes, size_t n_recipes,
-			       ae_err *err)
+			       bool worktree, const char *const *recipes,
+			       size_t n_recipes, ae_err *err)
 {
 	ld_pointer_paths paths = {NULL, 0};
+	ld_source *src = NULL;
 	al_list *al = NULL;
-	int rootfd = -1, rc;
+	int rc;
 
-	rc = ld_tree_list(&paths, root, recipes, n_recipes, err);
+	rc = ld_source_open(&src, root, worktree, err);
 	if (rc == 0)
-		rc = allowlist_load(&al, root, err);
+		rc = ld_source_list(&paths, src, recipes, n_recipes, err);
+	if (rc == 0)
+		rc = allowlist_load(&al, src, err);
 	if (rc < 0)
 		goto done;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	items->v = calloc(paths.n ? paths.n : 1, sizeof(*items->v));
-	if (rootfd < 0 || items->v == NULL) {
-		rc = ae_fail(err, rootfd < 0 ? AE_EIO : AE_ERR,
-			     "cannot open the evidence root");
+	if (items->v == NULL) {
+		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; rc == 0 && i < paths.n; i++) {
 		ledger_item *it = &items->v[items->n++];
 		rc = item_init(it, paths.v[i], err);
 		if (rc == 0)
-			rc = item_claim(it, rootfd, al, err);
+			rc = item_claim(it, src, al, err);
 	}
 done:
-	if (rootfd >= 0)
-		close(rootfd);
 	al_list_free(al);
 	ld_pointer_paths_dispose(&paths);
+	ld_source_free(src);
 	return rc;
 }
 
@@ -670,7 +685,8 @@ int cmd_ledger(int argc, char **argv)
 	if (status != 0)
 		goto out;
 	what = a.root;
-	rc = ledger_items_gather(&items, a.root, a.recipes, a.n_recipes, &err);
+	rc = ledger_items_gather(&items, a.root, a.worktree, a.recipes,
+				 a.n_recipes, &err);
 	if (rc == 0 && a.v.verify) {
 		what = "--verify";
 		rc = ledger_items_verify(&items, &a.v, &err);

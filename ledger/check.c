@@ -143,6 +143,10 @@ static int check_revs(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 		rc = ld__git_fail(err, AE_EIO, "cannot read a commit's tree");
 		goto done;
 	}
+	if (git_commit_tree(&st->pr_top, head) < 0) {
+		rc = ld__git_fail(err, AE_EIO, "cannot read a commit's tree");
+		goto done;
+	}
 	rc = check_root_tree(&st->head_tree, st->repo, st->head_top, st->root,
 			     err);
 	if (rc == 0 && st->head_tree == NULL)
@@ -181,6 +185,12 @@ static int check_change(ld__state *st, const ld__entry *e, const char *shown,
 					 "allowlist.yaml must be a regular "
 					 "file of mode 100644");
 	}
+	if (ld__path_has_gitattributes(e->path))
+		return ld__report_add_at(
+			st->report, order, shown, LD_RULE_ATTRIBUTES, err,
+			"a .gitattributes under the evidence root changes what "
+			"a checkout writes for the pointers: it may not be "
+			"changed or removed");
 	if (e->status == LD__CHANGE_DELETED)
 		snprintf(what, sizeof(what), "deleted");
 	else if (e->status == LD__CHANGE_TYPECHANGE)
@@ -252,6 +262,7 @@ static void check_state_dispose(ld__state *st)
 	git_tree_free(st->head_tree);
 	git_tree_free(st->base_top);
 	git_tree_free(st->head_top);
+	git_tree_free(st->pr_top);
 	git_repository_free(st->repo);
 	ld_report_free(st->report);
 }
@@ -282,6 +293,8 @@ int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err)
 	if (rc == 0)
 		rc = ld__allow_load(&st.allow, st.repo, st.head_tree,
 				    opts->allowlist, err);
+	if (rc == 0)
+		rc = ld__trees_check(&st, err);
 	if (rc == 0)
 		rc = check_list(&st, opts, err);
 	if (rc == 0)

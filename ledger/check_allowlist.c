@@ -88,8 +88,19 @@ int ld__allow_load(ld__allow *out, git_repository *repo,
 	return rc;
 }
 
-/* ---- the reviewer's view of an allowlist change ---- */
+/* ---- the reviewer's view of an allowlist change ----
+ *
+ * Every change of an entry must show (SPEC §5.1, issue 15): entries are
+ * compared by their full values, never by the escaped, shortened text a
+ * note prints (ae_repr cuts at 64 bytes, and a pattern widened after byte
+ * 64 would otherwise change nothing visible). An entry is matched across
+ * the two versions by class and label; a matched entry whose fields differ
+ * gets a "changes" note per field, showing where the values part; an entry
+ * without a match is added or removed. Top-level scalars (schemaVersion)
+ * are compared the same way.
+ */
 
+/* One note line, owned. */
 typedef struct allow_lines {
 	char **v;
 	size_t n;
@@ -104,40 +115,19 @@ static void allow_lines_dispose(allow_lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Appends "<class> entry: label ..., issuer ..., source|identityPattern ..."
- * for one entry map; values escaped, since they come from the PR. */
-static int allow_lines_add(allow_lines *l, const char *cls,
-			   const ae_yaml_node *entry, ae_err *err)
+/* Appends the text of `b` (detached) to `l`. */
+static int allow_lines_take(allow_lines *l, ae_buf *b, ae_err *err)
 {
-	static const char *const keys[] = {"label", "issuer", "source",
-					   "identityPattern"};
-	ae_buf b = AE_BUF_INIT(4096);
-	char repr[AE_REPR_BUF];
-	int rc;
-
-	rc = ae_buf_printf(&b, err, "%s entry", cls);
-	for (size_t k = 0; k < 4 && rc == 0; k++) {
-		const ae_yaml_node *v = ae_yaml_map_get(entry, keys[k]);
-		if (v == NULL || v->kind != AE_YAML_SCALAR)
-			continue;
-		rc = ae_buf_printf(
-			&b, err, "%s %s %s", k ? "," : ":", keys[k],
-			ae_repr(repr, sizeof(repr), v->scalar, v->scalar_len));
-	}
-	if (rc == 0 && l->n == l->alloc) {
+	if (l->n == l->alloc) {
 		size_t alloc = l->alloc ? l->alloc * 2 : 16;
 		char **v = realloc(l->v, alloc * sizeof(*v));
 		if (v == NULL)
-			rc = ae_fail(err, AE_ERR, "out of memory");
-		else {
-			l->v = v;
-			l->alloc = alloc;
-		}
+			return ae_fail(err, AE_ERR, "out of memory");
+		l->v = v;
+		l->alloc = alloc;
 	}
-	if (rc == 0)
-		l->v[l->n++] = (char *)ae_buf_detach(&b, NULL);
-	ae_buf_dispose(&b);
-	return rc;
+	l->v[l->n++] = (char *)ae_buf_detach(b, NULL);
+	return 0;
 }
 
 static int allow_lines_cmp(const void *a, const void *b)
@@ -145,58 +135,238 @@ static int allow_lines_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Describes every entry of an allowlist document; a document that does not
- * parse (a damaged base) describes as empty. */
-static int allow_describe(allow_lines *out, const ae_buf *doc, ae_err *err)
+/* True iff two values are the same YAML: kind, text (every byte), keys and
+ * items; lines and quoting do not matter. Cannot fail. */
+static bool allow_same(const ae_yaml_node *a, const ae_yaml_node *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->kind != b->kind || a->n != b->n)
+		return false;
+	if (a->kind == AE_YAML_SCALAR)
+		return a->scalar_len == b->scalar_len &&
+		       memcmp(a->scalar, b->scalar, a->scalar_len) == 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->kind == AE_YAML_MAP &&
+		    ae_yaml_map_get(b, a->keys[i]) == NULL)
+			return false;
+		if (!allow_same(a->items[i],
+				a->kind == AE_YAML_MAP
+					? ae_yaml_map_get(b, a->keys[i])
+					: b->items[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Escaped text of a value for a note: a scalar as ae_repr shows it, from
+ * byte `from` on ("..." in front when that is not 0); anything else by
+ * kind. */
+static const char *allow_show(char *out, size_t outsz, const ae_yaml_node *v,
+			      size_t from)
+{
+	char r[AE_REPR_BUF];
+
+	if (v == NULL)
+		return "(absent)";
+	if (v->kind != AE_YAML_SCALAR)
+		return v->kind == AE_YAML_MAP ? "(a mapping)" : "(a list)";
+	if (from > v->scalar_len)
+		from = v->scalar_len;
+	snprintf(out, outsz, "%s%s", from ? "..." : "",
+		 ae_repr(r, sizeof(r), v->scalar + from, v->scalar_len - from));
+	return out;
+}
+
+/* Where two scalars part, less some context, so that both shown values
+ * hold the difference even when it lies past what ae_repr shows. */
+static size_t allow_from(const ae_yaml_node *a, const ae_yaml_node *b)
+{
+	size_t i = 0;
+
+	if (a == NULL || b == NULL || a->kind != AE_YAML_SCALAR ||
+	    b->kind != AE_YAML_SCALAR)
+		return 0;
+	while (i < a->scalar_len && i < b->scalar_len &&
+	       a->scalar[i] == b->scalar[i])
+		i++;
+	return i > AE_REPR_MAX / 2 ? i - 16 : 0;
+}
+
+/* "<class> entry: label ..., issuer ..., source|identityPattern ...": the
+ * description of an added or removed entry. */
+static int allow_describe(ae_buf *b, const char *cls, const ae_yaml_node *entry,
+			  ae_err *err)
+{
+	static const char *const keys[] = {"label", "issuer", "source",
+					   "identityPattern"};
+	char shown[AE_REPR_BUF + 8];
+	int rc, k2 = 0;
+
+	rc = ae_buf_printf(b, err, "%s entry", cls);
+	for (size_t k = 0; k < 4 && rc == 0; k++) {
+		const ae_yaml_node *v = ae_yaml_map_get(entry, keys[k]);
+		if (v == NULL)
+			continue;
+		rc = ae_buf_printf(b, err, "%s %s %s", k2++ ? "," : ":",
+				   keys[k],
+				   allow_show(shown, sizeof(shown), v, 0));
+	}
+	return rc;
+}
+
+/* One note per field of `key` that differs between a base value and a
+ * head value. `what` names the entry ("community entry label \"x\"") or
+ * is "" for a top-level field. */
+static int allow_note_field(allow_lines *out, const char *what, const char *key,
+			    const ae_yaml_node *bv, const ae_yaml_node *hv,
+			    ae_err *err)
+{
+	char sb[AE_REPR_BUF + 8], sh[AE_REPR_BUF + 8], kr[AE_REPR_BUF];
+	ae_buf b = AE_BUF_INIT(4096);
+	size_t from = allow_from(bv, hv);
+	int rc;
+
+	if (allow_same(bv, hv))
+		return 0;
+	rc = ae_buf_printf(&b, err, "changes %s%s%s: %s -> %s", what,
+			   *what ? " " : "",
+			   ae_repr(kr, sizeof(kr), key, strlen(key)),
+			   allow_show(sb, sizeof(sb), bv, from),
+			   allow_show(sh, sizeof(sh), hv, from));
+	if (rc == 0)
+		rc = allow_lines_take(out, &b, err);
+	ae_buf_dispose(&b);
+	return rc;
+}
+
+/* Notes every field of entry `h` that differs from its match `b`. */
+static int allow_note_entry(allow_lines *out, const char *cls,
+			    const ae_yaml_node *b, const ae_yaml_node *h,
+			    ae_err *err)
+{
+	char what[AE_REPR_BUF + 64], r[AE_REPR_BUF];
+	const ae_yaml_node *label = ae_yaml_map_get(h, "label");
+	int rc = 0;
+
+	snprintf(what, sizeof(what), "%s entry label %s", cls,
+		 ae_repr(r, sizeof(r), label->scalar, label->scalar_len));
+	for (size_t i = 0; i < h->n && rc == 0; i++)
+		rc = allow_note_field(out, what, h->keys[i],
+				      ae_yaml_map_get(b, h->keys[i]),
+				      h->items[i], err);
+	for (size_t i = 0; i < b->n && rc == 0; i++)
+		if (ae_yaml_map_get(h, b->keys[i]) == NULL)
+			rc = allow_note_field(out, what, b->keys[i],
+					      b->items[i], NULL, err);
+	return rc;
+}
+
+/* The entry of `seq` that matches `e`: the same label, or with no label
+ * the same values. NULL when none. */
+static const ae_yaml_node *allow_match(const ae_yaml_node *seq,
+				       const ae_yaml_node *e)
+{
+	const ae_yaml_node *label = ae_yaml_map_get(e, "label");
+
+	for (size_t i = 0; seq && seq->kind == AE_YAML_SEQ && i < seq->n; i++) {
+		const ae_yaml_node *c = seq->items[i];
+		const ae_yaml_node *cl = ae_yaml_map_get(c, "label");
+		if (c->kind != AE_YAML_MAP)
+			continue;
+		if (label != NULL && label->kind == AE_YAML_SCALAR
+			    ? allow_same(label, cl)
+			    : cl == NULL && allow_same(e, c))
+			return c;
+	}
+	return NULL;
+}
+
+/* Notes the entries of class `cls` in `from` that `to` lacks (as `verb`),
+ * and -- when `changes` -- every field of a matched entry that differs. */
+static int allow_note_class(allow_lines *out, const char *cls,
+			    const ae_yaml_node *from, const ae_yaml_node *to,
+			    const char *verb, bool changes, ae_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0;
+	     from && from->kind == AE_YAML_SEQ && i < from->n && rc == 0; i++) {
+		const ae_yaml_node *e = from->items[i], *m;
+		ae_buf b = AE_BUF_INIT(4096);
+		if (e->kind != AE_YAML_MAP)
+			continue;
+		m = allow_match(to, e);
+		if (m != NULL) {
+			if (changes && ae_yaml_map_get(e, "label") != NULL)
+				rc = allow_note_entry(out, cls, m, e, err);
+			continue;
+		}
+		rc = ae_buf_printf(&b, err, "%s ", verb);
+		if (rc == 0)
+			rc = allow_describe(&b, cls, e, err);
+		if (rc == 0)
+			rc = allow_lines_take(out, &b, err);
+		ae_buf_dispose(&b);
+	}
+	return rc;
+}
+
+/* Every note between two allowlist documents (either may be NULL: a
+ * missing or damaged version reads as empty). */
+static int allow_compare(allow_lines *out, const ae_yaml_node *base,
+			 const ae_yaml_node *head, ae_err *err)
 {
 	static const char *const classes[] = {"firstParty", "community",
 					      "partner"};
-	ae_yaml_node *root = NULL;
-	ae_err perr = {0};
 	int rc = 0;
 
-	if (doc->len == 0 ||
-	    ae_yaml_parse(&root, doc->data, doc->len, &perr) < 0)
-		return 0;
 	for (size_t c = 0; c < 3 && rc == 0; c++) {
-		const ae_yaml_node *seq = ae_yaml_map_get(root, classes[c]);
-		for (size_t i = 0;
-		     seq && seq->kind == AE_YAML_SEQ && i < seq->n && rc == 0;
-		     i++)
-			if (seq->items[i]->kind == AE_YAML_MAP)
-				rc = allow_lines_add(out, classes[c],
-						     seq->items[i], err);
+		const ae_yaml_node *bs = ae_yaml_map_get(base, classes[c]);
+		const ae_yaml_node *hs = ae_yaml_map_get(head, classes[c]);
+		rc = allow_note_class(out, classes[c], hs, bs, "adds", true,
+				      err);
+		if (rc == 0)
+			rc = allow_note_class(out, classes[c], bs, hs,
+					      "removes", false, err);
 	}
-	ae_yaml_free(root);
-	if (out->n > 1)
+	for (size_t i = 0;
+	     head && head->kind == AE_YAML_MAP && i < head->n && rc == 0; i++)
+		if (head->items[i]->kind == AE_YAML_SCALAR)
+			rc = allow_note_field(
+				out, "", head->keys[i],
+				ae_yaml_map_get(base, head->keys[i]),
+				head->items[i], err);
+	for (size_t i = 0;
+	     base && base->kind == AE_YAML_MAP && i < base->n && rc == 0; i++)
+		if (base->items[i]->kind == AE_YAML_SCALAR &&
+		    ae_yaml_map_get(head, base->keys[i]) == NULL)
+			rc = allow_note_field(out, "", base->keys[i],
+					      base->items[i], NULL, err);
+	if (rc == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof(char *), allow_lines_cmp);
 	return rc;
 }
 
-/* Notes each line in `a` that `b` lacks (both sorted), as `verb`. */
-static int allow_note_missing(ld__state *st, const char *shown,
-			      const allow_lines *a, const allow_lines *b,
-			      const char *verb, ae_err *err)
+/* Parses an allowlist document; one that does not parse (a damaged base)
+ * is NULL, read as empty. */
+static ae_yaml_node *allow_tree(const ae_buf *doc)
 {
-	size_t j = 0;
-	int rc = 0;
+	ae_yaml_node *root = NULL;
+	ae_err perr = {0};
 
-	for (size_t i = 0; i < a->n && rc == 0; i++) {
-		while (j < b->n && strcmp(b->v[j], a->v[i]) < 0)
-			j++;
-		if (j < b->n && strcmp(b->v[j], a->v[i]) == 0)
-			continue;
-		rc = ld__report_note_at(st->report, 0, shown, LD_NOTE_ALLOWLIST,
-					err, "%s %s", verb, a->v[i]);
-	}
-	return rc;
+	if (doc->len == 0 ||
+	    ae_yaml_parse(&root, doc->data, doc->len, &perr) < 0)
+		return NULL;
+	return root;
 }
 
 int ld__allow_diff(ld__state *st, ae_err *err)
 {
 	ae_buf base = AE_BUF_INIT(LD_CONTRACT_ALLOWLIST_MAX_BYTES);
 	ae_buf head = AE_BUF_INIT(LD_CONTRACT_ALLOWLIST_MAX_BYTES);
-	allow_lines bl = {0}, hl = {0};
+	ae_yaml_node *bt = NULL, *ht = NULL;
+	allow_lines notes = {0};
 	char *shown = NULL;
 	bool found;
 	int rc;
@@ -212,16 +382,17 @@ int ld__allow_diff(ld__state *st, ae_err *err)
 	if (rc == 0)
 		rc = allow_read_tree(&head, &found, st->repo, st->head_tree,
 				     err);
-	if (rc == 0)
-		rc = allow_describe(&bl, &base, err);
-	if (rc == 0)
-		rc = allow_describe(&hl, &head, err);
-	if (rc == 0)
-		rc = allow_note_missing(st, shown, &hl, &bl, "adds", err);
-	if (rc == 0)
-		rc = allow_note_missing(st, shown, &bl, &hl, "removes", err);
-	allow_lines_dispose(&bl);
-	allow_lines_dispose(&hl);
+	if (rc == 0) {
+		bt = allow_tree(&base);
+		ht = allow_tree(&head);
+		rc = allow_compare(&notes, bt, ht, err);
+	}
+	for (size_t i = 0; i < notes.n && rc == 0; i++)
+		rc = ld__report_note_at(st->report, 0, shown, LD_NOTE_ALLOWLIST,
+					err, "%s", notes.v[i]);
+	allow_lines_dispose(&notes);
+	ae_yaml_free(bt);
+	ae_yaml_free(ht);
 	ae_buf_dispose(&base);
 	ae_buf_dispose(&head);
 	free(shown);

@@ -174,6 +174,19 @@ static int place_check_leaf(ld__place *out, ld_report *r, const ld__loc *loc,
 	return rc;
 }
 
+/* True iff some element of `rel` is read as .gitattributes by git on some
+ * file system (check_fsck.c). Cannot fail. */
+bool ld__path_has_gitattributes(const char *rel)
+{
+	for (const char *p = rel; *p != '\0';) {
+		size_t n = strcspn(p, "/");
+		if (ld__name_is_gitattributes(p, n))
+			return true;
+		p += n + (p[n] == '/');
+	}
+	return false;
+}
+
 int ld__place_check(ld__place *out, ld__loc *loc, ld_report *r,
 		    const char *shown, const char *rel, uint32_t mode,
 		    size_t order, ae_err *err)
@@ -185,6 +198,15 @@ int ld__place_check(ld__place *out, ld__loc *loc, ld_report *r,
 	AE_ASSERT_ARG(out && loc && r && shown && rel, err);
 	*out = LD__PLACE_VIOLATION;
 	depth = place_split(loc, rel);
+	/* Attributes would change the bytes a checkout writes for the
+	 * pointers beside it (issue 15): said first, as its own rule. */
+	if (ld__path_has_gitattributes(rel))
+		return ld__report_add_at(
+			r, order, shown, LD_RULE_ATTRIBUTES, err,
+			"a .gitattributes under the evidence root would change "
+			"what a checkout writes for the pointers "
+			"(working-tree-encoding, filter, eol, text): not "
+			"allowed");
 	rc = place_check_kind(&done, r, shown, mode, order, err);
 	if (rc < 0 || done)
 		return rc;

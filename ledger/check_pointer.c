@@ -117,8 +117,13 @@ static int pointer_check_signature(ld_report *r, const ld__job *job,
 		return ld__report_add_at(
 			r, job->order, job->shown, LD_RULE_SIGNATURE, err,
 			"signature check failed: %s", verr.msg);
-	if (vrc == AE_ETRANSIENT) {
-		ld__report_set_transient(r);
+	if (vrc == AE_ETRANSIENT || vrc == AE_EIO) {
+		/* Undecided: a note, never a problem (issue 15) -- exit 3 when
+		 * a retry may help, 2 when the operator must act. */
+		if (vrc == AE_ETRANSIENT)
+			ld__report_set_transient(r);
+		else
+			ld__report_set_undecided(r);
 		return ld__report_note_at(
 			r, job->order, job->shown, LD_NOTE_UNVERIFIED, err,
 			"could not verify the signature: %s", verr.msg);

@@ -34,6 +34,7 @@ struct ld_report {
 	size_t changes;
 	size_t pointers;
 	bool transient;
+	bool undecided;
 	char base[GIT_OID_HEXSZ + 1];
 	char head[GIT_OID_HEXSZ + 1];
 	const char *merge; /* static: ld__merge_name */
@@ -226,6 +227,8 @@ int ld__report_merge(ld_report *into, ld_report *from, ae_err *err)
 		rc = list_merge(&into->notes, &from->notes, err);
 	if (from->transient)
 		into->transient = true;
+	if (from->undecided)
+		into->undecided = true;
 	return rc;
 }
 
@@ -307,6 +310,37 @@ size_t ld_report_pointers(const ld_report *r)
 bool ld_report_transient(const ld_report *r)
 {
 	return r ? r->transient : false;
+}
+
+void ld__report_set_undecided(ld_report *r)
+{
+	r->undecided = true;
+}
+
+bool ld_report_undecided(const ld_report *r)
+{
+	return r ? r->undecided : false;
+}
+
+ld_fetch_class ld_fetch_classify(int rc, long http_status)
+{
+	switch (rc) {
+	case AE_ETRANSIENT:
+		return LD_FETCH_TRANSIENT;
+	case AE_ENOTFOUND: /* 404, or absent from the offline cache */
+	case AE_EVERIFY:   /* bytes that are not the digest's */
+	case AE_ETOOBIG:   /* a manifest or layer over its cap */
+		return LD_FETCH_FINDING;
+	case AE_EINVAL:
+		/* After a 2xx the content itself was malformed; without an
+		 * answer the transport failed (TLS, plain HTTP met); any other
+		 * status is one the registry protocol does not allow here. */
+		return http_status >= 200 && http_status < 300
+			       ? LD_FETCH_FINDING
+			       : LD_FETCH_UNDECIDED;
+	default: /* AE_EAUTH, AE_EIO, AE_ERR */
+		return LD_FETCH_UNDECIDED;
+	}
 }
 
 void ld__report_set_merge(ld_report *r, const char *kind, size_t n_bases)

@@ -170,6 +170,10 @@ int ld__place_check(ld__place *out, ld__loc *loc, ld_report *r,
 		    const char *shown, const char *rel, uint32_t mode,
 		    size_t order, ae_err *err);
 
+/* True iff an element of the '/'-separated `rel` is a .gitattributes in
+ * any spelling git reads as one. Cannot fail. */
+bool ld__path_has_gitattributes(const char *rel);
+
 /* Records a problem tagged with `order` (the entry's index) so that
  * problems found by several workers can be merged back in path order. */
 int ld__report_add_at(ld_report *r, size_t order, const char *path,
@@ -186,6 +190,7 @@ int ld__report_merge(ld_report *into, ld_report *from, ae_err *err);
 void ld__report_sort(ld_report *r);
 void ld__report_set_counts(ld_report *r, size_t changes, size_t pointers);
 void ld__report_set_transient(ld_report *r);
+void ld__report_set_undecided(ld_report *r);
 int ld__report_set_revs(ld_report *r, const char *base, const char *head,
 			ae_err *err);
 /* How the judged tree was built: `kind` is ld__merge_name's (static). */
@@ -306,6 +311,56 @@ int ld__merge_tree(git_tree **out, ld__merge *info, git_repository *repo,
 /* "fast-forward", "up-to-date", "three-way", or "" for an audit. */
 const char *ld__merge_name(int kind);
 
+/* ---- trees as `git fsck --strict` judges them (check_fsck.c) ---- */
+
+/* One entry of a raw tree object; pointers into its bytes. */
+typedef struct ld__rawent {
+	uint32_t mode;
+	bool zero_padded; /* the mode was written with a leading '0' */
+	const char *name; /* not NUL-terminated */
+	size_t name_len;
+	const unsigned char *id; /* 20 bytes */
+} ld__rawent;
+
+/* Reads the entry at *p (advanced past it) of a tree ending at `end`: 1
+ * for an entry, 0 at the end, -1 when the bytes are not a tree entry.
+ * Cannot fail otherwise. */
+int ld__rawtree_next(ld__rawent *e, const unsigned char **p,
+		     const unsigned char *end);
+
+/* What git fsck --strict refuses in a tree (fsck.c msg ids). */
+enum {
+	LD__FSCK_BAD_TREE,
+	LD__FSCK_EMPTY_NAME,
+	LD__FSCK_FULL_PATH,
+	LD__FSCK_DOT,
+	LD__FSCK_DOTGIT,
+	LD__FSCK_NULL_ID,
+	LD__FSCK_ZERO_PAD,
+	LD__FSCK_BAD_MODE,
+	LD__FSCK_UNSORTED,
+	LD__FSCK_DUPLICATE,
+	LD__FSCK_COUNT
+};
+
+/* The verdict on one tree: a bit per kind found, and the first entry of
+ * each kind (name borrowed from the tree's bytes; NULL for BAD_TREE). */
+typedef struct ld__fsck {
+	unsigned found;
+	const char *name[LD__FSCK_COUNT];
+	size_t name_len[LD__FSCK_COUNT];
+	uint32_t mode[LD__FSCK_COUNT];
+} ld__fsck;
+
+/* Judges the raw bytes of one tree object. Cannot fail. */
+void ld__tree_fsck(ld__fsck *out, const unsigned char *buf, size_t len);
+/* Why a kind is refused, one phrase. Cannot fail. */
+const char *ld__fsck_why(int kind);
+/* True iff a tree entry name[0..n) is read as .gitattributes by git on
+ * some file system (any case, HFS+ ignorables, NTFS dots, spaces and short
+ * names). Cannot fail. */
+bool ld__name_is_gitattributes(const char *name, size_t n);
+
 /* ---- the checker's run state (check.c, check_allowlist.c, check_pool.c) */
 
 #define LD__ROOT_MAX 1024 /* longest --root accepted */
@@ -354,6 +409,7 @@ typedef struct ld__state {
 	git_tree *head_tree; /* the root in the merge result (audit: head) */
 	git_tree *base_top;  /* base's top-level tree; NULL: audit */
 	git_tree *head_top;  /* the merge result's top-level tree */
+	git_tree *pr_top;    /* head commit's top-level tree */
 	ld__merge merge;
 	ld_report *report;
 	ld__entries entries;
@@ -368,6 +424,13 @@ typedef struct ld__state {
  * AE_EINVAL when invalid, AE_ETOOBIG past the cap. */
 int ld__allow_load(ld__allow *out, git_repository *repo,
 		   const git_tree *head_root, const char *path, ae_err *err);
+
+/* Judges the trees from the repository's top down to the root and below
+ * it that base lacks (git fsck, rule "tree"), and refuses a change to a
+ * .gitattributes on the path above the root (rule "gitattributes"); see
+ * check_trees.c. Errors only for an unreadable repository, OOM or a full
+ * report. */
+int ld__trees_check(ld__state *st, ae_err *err);
 
 /* Notes, for the reviewer, each allowlist entry the change adds or
  * removes (SPEC §5.1). */

@@ -424,6 +424,38 @@ int ld_tree_list(ld_pointer_paths *out, const char *root,
 		 const char *const *recipes, size_t n_recipes, ae_err *err);
 void ld_pointer_paths_dispose(ld_pointer_paths *p);
 
+/* Where `ledger` reads the ledger from (issue 15): the evidence root's
+ * tree at HEAD, from git's object database, when the root sits in a git
+ * work tree -- what was committed and judged by the contract checker,
+ * whatever the checkout made of it (.gitattributes can rewrite a pointer's
+ * bytes in the work tree) -- or the files, without a repository or when
+ * the caller asks for the work tree. Not thread-safe: one thread at a
+ * time. */
+typedef struct ld_source ld_source;
+
+/* Opens the ledger rooted at `root` (a directory path). With `worktree`
+ * the files are read; otherwise git when the root is in a work tree.
+ * AE_ENOTFOUND when HEAD has no commit or does not hold the root (the
+ * message says to commit it or use the work tree); AE_EIO when a
+ * repository is there but cannot be opened (never a silent fallback to
+ * the files). Caller frees *out (NULL on failure). */
+int ld_source_open(ld_source **out, const char *root, bool worktree,
+		   ae_err *err);
+void ld_source_free(ld_source *s);
+/* The 40-hex commit read, or NULL when reading files. Borrowed. Cannot
+ * fail. */
+const char *ld_source_commit(const ld_source *s);
+/* Lists the pointer files as ld_tree_list does (same shapes, same caps,
+ * same errors), from the source. */
+int ld_source_list(ld_pointer_paths *out, ld_source *s,
+		   const char *const *recipes, size_t n_recipes, ae_err *err);
+/* Reads `rel` (relative to the root) into `out`, at most `cap` bytes:
+ * ae_read_file's codes and messages for files; for git AE_ENOTFOUND,
+ * AE_EINVAL for a symlink ("is a symlink (not followed)"), a directory or
+ * a submodule, AE_ETOOBIG past the cap. `out` is emptied on failure. */
+int ld_source_read(ae_buf *out, ld_source *s, const char *rel, size_t cap,
+		   ae_err *err);
+
 /* How a report is rendered. `generated_at` (RFC 3339) is printed as is;
  * identities appear only for verified first-party signers, or for every
  * verified signer with `show_identities` (the certificate made them public);
@@ -494,6 +526,11 @@ bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
 #define LD_RULE_SCHEMA	  "schema"    /* 3: pointer V1 and signed */
 #define LD_RULE_ALLOWLIST "allowlist" /* 3: claimed signer's class */
 #define LD_RULE_SIGNATURE "signature" /* 4 */
+/* 1-2: a tree `git fsck --strict` refuses, on the path to the root or
+ * below it (duplicate entries, '/' or .git in a name, odd modes, ...) */
+#define LD_RULE_TREE "tree"
+/* 1-2: a .gitattributes that would change what a checkout writes */
+#define LD_RULE_ATTRIBUTES "gitattributes"
 /* Not a problem: an allowlist entry added or removed, for the reviewer. */
 #define LD_NOTE_ALLOWLIST "allowlist-change"
 /* Not a problem: rule 4 could not decide (registry unreachable). */
@@ -561,10 +598,13 @@ typedef struct ld_contract_item {
 
 /* Rule 4 for one pointer (SPEC §5.4). Returns 0 when the bundle verifies
  * and binds to every claimed field (signer, Rekor index, digest, recipe,
- * predicateType, profile, attestedAt: docs/formats.md), AE_EVERIFY with the
- * reason in `err` (a finding), AE_ETRANSIENT when it cannot decide (registry
- * unreachable), anything else for an error that stops the check. Called from
- * several threads at once: it must be thread-safe. */
+ * predicateType, profile, attestedAt: docs/formats.md), AE_EVERIFY with
+ * the reason in `err` (a finding: proven), AE_ETRANSIENT when it cannot
+ * decide now (registry unreachable: a retry may), AE_EIO when it cannot
+ * decide and a retry will not help (TLS, a refused login, an unexpected
+ * answer: the operator must act, see ld_fetch_classify), anything else for
+ * an error that stops the check. The two undecided cases are notes, never
+ * problems. Called from several threads at once: it must be thread-safe. */
 typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
 				     ae_err *err);
 
@@ -584,6 +624,30 @@ typedef struct ld_contract_opts {
 	{                                                                      \
 		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL                 \
 	}
+
+/* How a failed bundle fetch bears on rule 4 (issue 15): only what the
+ * registry said about the bundle proves anything about the pointer. */
+typedef enum ld_fetch_class {
+	/* The registry answered: no such artifact, other bytes than the
+	 * digest, content over a cap or malformed (or the offline cache
+	 * lacks it): the pointer does not lead to a bundle rule 4 can prove.
+	 * A finding. */
+	LD_FETCH_FINDING,
+	/* Connection-level and retryable statuses: no verdict now (exit 3). */
+	LD_FETCH_TRANSIENT,
+	/* The check could not ask: TLS failed or met plain HTTP, a login was
+	 * refused, an unexpected status, local I/O. Not the PR's fault and
+	 * not fixed by a retry: exit 2, with the fix. */
+	LD_FETCH_UNDECIDED,
+} ld_fetch_class;
+
+/* Classifies the AE_E* code of a failed fetch and the registry's last
+ * HTTP status (0: it never answered). Cannot fail. */
+ld_fetch_class ld_fetch_classify(int rc, long http_status);
+
+/* True iff rule 4 could not decide for some pointer for a reason a retry
+ * will not fix (exit 2 when no problem was found). */
+bool ld_report_undecided(const ld_report *r);
 
 /* Runs the contract check and stores a new report in *out (findings are in
  * the report, rc 0). Errors (*out NULL): AE_ENOTFOUND (no repository, an

@@ -273,6 +273,7 @@ typedef struct ae_yaml_node {
 
 /* Parses exactly one YAML document from (buf, len). Rejected with AE_EINVAL:
  * anchors and aliases, explicit tags, duplicate or non-scalar mapping keys,
+ * the merge key `<<` (in any quoting: yaml.v3 merges a plain one),
  * several documents, embedded NUL, nesting deeper than AE_YAML_MAX_DEPTH;
  * AE_ETOOBIG past AE_YAML_MAX_NODES. An empty stream gives rc 0 and *out
  * NULL. The message carries the line. The caller frees *out. */

@@ -3,9 +3,9 @@
  * Pointers and allowlists are written by people and arrive in pull requests,
  * so the YAML reader is strict where YAML itself is generous: no anchors or
  * aliases (the "billion laughs" bomb needs them), no tags, no duplicate keys
- * (two readers could see two different values), one document only, bounded
- * depth and node count. libyaml's event API is used so that every one of
- * these is seen before any value is built.
+ * and no merge keys `<<` (two readers could see two different values), one
+ * document only, bounded depth and node count. libyaml's event API is used so
+ * that every one of these is seen before any value is built.
  *
  * ae_yaml_parse first offers the document to the fast reader of
  * yaml_simple.c, which builds the same tree for the plainest block YAML
@@ -188,6 +188,18 @@ static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
 					     node->scalar_len));
 			ae_yaml_free(node);
 			return rc;
+		}
+		/* `<<` is YAML 1.1's merge key: yaml.v3 (the reference's
+		 * reader) copies the merged mapping's keys into this one, so
+		 * two readers would see two documents (issue 15). Refused in
+		 * every style, as aliases are. */
+		if (strcmp(node->scalar, "<<") == 0) {
+			size_t line = node->line;
+			ae_yaml_free(node);
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: YAML merge keys (<<) are not "
+				       "allowed",
+				       line);
 		}
 		b->pending_key[b->depth - 1] = node->scalar;
 		node->scalar = NULL;

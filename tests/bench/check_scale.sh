@@ -15,6 +15,9 @@
 #   AE_BIN=./aicr-evidence bash tests/bench/check_scale.sh [N]
 #   CALLGRIND=1 ...   also count the audit's instructions with callgrind
 #                     (--workers 1; minutes at N=100000)
+#   AE_BIN_BEFORE=path ...  also time another build (e.g. the one before a
+#                     change) on the same ledger in the same run, runs
+#                     interleaved with AE_BIN's, and print the ratios
 #
 # The ledger is generated with `git fast-import` (one commit, N inline
 # blobs): 100 recipes x 20 allowlisted community signers x N/2000 pointers,
@@ -124,8 +127,16 @@ read -r audit_floor _ < <(measure git -C "$repo" diff --name-status "$empty" mai
 read -r lstree_ms _ < <(measure git -C "$repo" ls-tree -r main -- recipes/evidence)
 read -r catfile_ms catfile_cpu < <(measure sh -c 'git -C "$1" cat-file --batch <"$2"' sh "$repo" "$work/blobs")
 
+if [ -n "${AE_BIN_BEFORE:-}" ]; then
+	read -r bpr_ms bpr_cpu < <(measure "$AE_BIN_BEFORE" check --repo "$repo" --base main --head pr)
+	read -r baudit_ms baudit_cpu < <(measure "$AE_BIN_BEFORE" check --repo "$repo")
+	read -r pr2_ms pr2_cpu < <(measure "$AE_BIN" check --repo "$repo" --base main --head pr)
+	read -r audit2_ms audit2_cpu < <(measure "$AE_BIN" check --repo "$repo")
+fi
+
 fail=0
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 report() { # NAME WALL CPU FLOOR TARGET
 	local verdict
 	verdict=$(awk -v a="$2" -v t="$5" 'BEGIN { print (a < t ? "ok" : "MISSED") }')
@@ -140,6 +151,14 @@ printf '%-34s %8s ms wall                (audit / ls-tree ratio %5sx)\n' \
 printf '%-34s %8s ms wall %8s ms cpu  (audit / cat-file ratio %5sx wall, %5sx cpu)\n' \
 	"  git cat-file --batch, every blob" "$catfile_ms" "$catfile_cpu" \
 	"$(ratio "$audit_ms" "$catfile_ms")" "$(ratio "$audit_cpu" "$catfile_cpu")"
+if [ -n "${AE_BIN_BEFORE:-}" ]; then
+	printf '%-34s before %8s ms wall %8s ms cpu | after %8s ms wall %8s ms cpu (after/before %sx wall, %sx cpu)\n' \
+		"PR adding 1 pointer, A/B" "$bpr_ms" "$bpr_cpu" "$pr2_ms" "$pr2_cpu" \
+		"$(ratio2 "$pr2_ms" "$bpr_ms")" "$(ratio2 "$pr2_cpu" "$bpr_cpu")"
+	printf '%-34s before %8s ms wall %8s ms cpu | after %8s ms wall %8s ms cpu (after/before %sx wall, %sx cpu)\n' \
+		"whole-tree audit, A/B" "$baudit_ms" "$baudit_cpu" "$audit2_ms" "$audit2_cpu" \
+		"$(ratio2 "$audit2_ms" "$baudit_ms")" "$(ratio2 "$audit2_cpu" "$baudit_cpu")"
+fi
 if [ -n "${CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
 	valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
 		"$AE_BIN" check --repo "$repo" --workers 1 >/dev/null 2>"$work/cg.err"

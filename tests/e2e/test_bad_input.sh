@@ -126,6 +126,33 @@ for k in $KINDS $(big $MiB | xargs basename); do
 	esac
 done
 
+# ---- YAML merge keys (<<): yaml.v3 merges them, so the reference would
+# read another document; refused like aliases, wherever YAML is read ----
+PF=$(cd "$(dirname "$0")/../fuzz/corpus" && pwd)
+for f in "$PF"/pointer/merge-*.yaml "$PF"/yaml/merge-*.yaml; do
+	k=merge:$(basename "$f")
+	brun pointer show "$f" -o "$W/o.txt"
+	judge "pointer show $k" 1
+	grep -q 'YAML merge keys (<<) are not allowed' "$T_ERR" && ok "pointer show $k says why" ||
+		bad "pointer show $k says why" "$(head -1 "$T_ERR")"
+	[ ! -e "$W/o.txt" ] || bad "pointer show $k leaves no output" "$W/o.txt exists"
+	brun allowlist check "$f"
+	judge "allowlist check $k" 1 stdout
+	grep -q 'merge keys' "$T_OUT" && ok "allowlist check $k says why" || bad "allowlist check $k says why" "$(head -1 "$T_OUT")"
+	brun digest "$f"
+	judge "digest $k" 2
+done
+brun allowlist check "$PF/allowlist/merge-entry.yaml"
+judge "allowlist check: a merge key in an entry" 1 stdout
+brun allowlist classify --issuer https://github.com/login/oauth --identity alice@example.com \
+	--allowlist "$PF/allowlist/merge-entry.yaml"
+judge "allowlist classify: an allowlist with a merge key" 2
+sed 's/^criteria:/<<: {kind: Other}\ncriteria:/' "$EX/recipe.yaml" >"$IN/merge-recipe.yaml"
+rm -rf "$W/eo"
+brun emit --recipe "$IN/merge-recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/eo"
+judge "emit --recipe with a merge key" 2
+[ ! -e "$W/eo" ] || bad "emit --recipe with a merge key leaves no output"
+
 # ---- emit: --recipe, --snapshot, --bom, --ctrf file, --ctrf dir ----
 EMIT_BASE=(--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf")
 emit_bad() { # WHICH PATH KIND-LABEL

@@ -393,7 +393,7 @@ lf_commit "$R" "self-vouch"
 git -C "$R" show main:"$EV/allowlist.yaml" >"$T_WORK/trusted-allowlist.yaml"
 check_pr --allowlist "$T_WORK/trusted-allowlist.yaml"
 expect_problem "$rel" 'is not in the allowlist' "--allowlist FILE (the base's copy) keeps a PR from vouching for itself"
-expect_out "^note: $EV/allowlist.yaml: removes partner entry: label \"bob\"" "a removed entry is shown to the reviewer"
+expect_out "^note: $EV/allowlist.yaml: changes partner entry label \"bob\" \"source\": \"$(lf_slug "$ISS_OAUTH" "$ID_BOB")\" -> \"$(lf_slug "$ISS_OAUTH" "$ID_CAROL")\"" "an entry whose source the PR swapped is shown to the reviewer, old and new"
 
 # ---- audit mode, report shape, operational errors ----
 scenario audit

@@ -282,6 +282,34 @@ void test_core__yaml_rejects_aliases_anchors_tags_and_duplicates(void)
 	ae_yaml_free(n);
 }
 
+/* yaml.v3 applies the merge key `<<`, so a tree that kept it as a plain key
+ * would be another document than the reference reads (issue 15). */
+void test_core__yaml_rejects_merge_keys_in_every_form(void)
+{
+	static const char *const docs[] = {
+		"a: 1\n<<: {b: 2}\n",
+		"x:\n  <<:\n    b: 2\n",
+		"l:\n  - <<: [{a: 1}, {b: 2}]\n",
+		"{<<: {a: 1}}\n",
+		"\"<<\": {a: 1}\n",
+		"'<<': 1\n",
+		"? <<\n: 1\n",
+	};
+	ae_yaml_node *n = NULL;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		ae_err_clear(&err);
+		if (parse(&n, docs[i], &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "accepted %s", docs[i]);
+		T_ASSERT(n == NULL);
+		T_ASSERT_MSG(err, "YAML merge keys (<<) are not allowed");
+	}
+	/* `<<` as a value or inside a key is just text */
+	T_ASSERT_INT(parse(&n, "a: <<\nb<<: 1\n", &err), 0);
+	ae_yaml_free(n);
+}
+
 /* A mapping of `n` keys "kNNNNNN: v" (quoted values when `quoted`, which
  * sends it to the libyaml reader), optionally repeating key 0 last. */
 static char *yaml_long_map(size_t n, bool quoted, bool dup)

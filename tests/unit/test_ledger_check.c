@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ISS "https://github.com/login/oauth"
@@ -404,6 +405,116 @@ void test_ledger_check__a_missing_repository_or_revision_is_an_error(void)
 	git_repository_free(repo);
 }
 
+/* ---- raw trees as git fsck judges them (check_fsck.c) ---- */
+
+/* Appends the entry "MODE NAME\0" + a 20-byte id of `fill` to buf. */
+static size_t tree_ent(unsigned char *buf, size_t at, const char *mode,
+		       const char *name, unsigned char fill)
+{
+	size_t m = strlen(mode), n = strlen(name);
+
+	memcpy(buf + at, mode, m);
+	buf[at + m] = ' ';
+	memcpy(buf + at + m + 1, name, n + 1);
+	memset(buf + at + m + 1 + n + 1, fill, 20);
+	return at + m + 1 + n + 1 + 20;
+}
+
+/* The kinds ld__tree_fsck finds in a tree of the given entries (mode,
+ * name pairs, NULL-terminated). */
+static unsigned fsck_of(const char *const *ents)
+{
+	unsigned char buf[2048];
+	size_t len = 0;
+	ld__fsck f;
+
+	for (size_t i = 0; ents[i] != NULL; i += 2)
+		len = tree_ent(buf, len, ents[i], ents[i + 1], 7);
+	ld__tree_fsck(&f, buf, len);
+	return f.found;
+}
+
+#define FSCK(...) fsck_of((const char *const[]){__VA_ARGS__, NULL})
+#define BIT(k) (1u << (k))
+
+void test_ledger_check__a_tree_git_writes_is_clean(void)
+{
+	T_ASSERT_INT(FSCK("100644", "a", "40000", "a-c", "100644", "a.b",
+			  "100755", "b", "120000", "c", "160000", "d",
+			  "40000", "e"),
+		     0);
+	/* "a/" sorts after "a.b": a directory compares as "name/" */
+	T_ASSERT_INT(FSCK("100644", "a.b", "40000", "a"), 0);
+}
+
+void test_ledger_check__tree_fsck_finds_every_kind_git_refuses(void)
+{
+	unsigned char buf[256];
+	size_t len;
+	ld__fsck f;
+
+	T_ASSERT_INT(FSCK("100644", "a", "100644", "a"),
+		     BIT(LD__FSCK_DUPLICATE));
+	T_ASSERT_INT(FSCK("100644", "a", "100644", "a.b", "40000", "a"),
+		     BIT(LD__FSCK_DUPLICATE)); /* apart in tree order */
+	T_ASSERT_INT(FSCK("100644", "b", "100644", "a"),
+		     BIT(LD__FSCK_UNSORTED));
+	T_ASSERT_INT(FSCK("40000", "a", "100644", "a.b"),
+		     BIT(LD__FSCK_UNSORTED));
+	T_ASSERT_INT(FSCK("100644", "r/s/x.yaml"), BIT(LD__FSCK_FULL_PATH));
+	T_ASSERT_INT(FSCK("40000", ".."), BIT(LD__FSCK_DOT));
+	T_ASSERT_INT(FSCK("40000", "."), BIT(LD__FSCK_DOT));
+	T_ASSERT_INT(FSCK("0100644", "a"), BIT(LD__FSCK_ZERO_PAD));
+	T_ASSERT_INT(FSCK("040000", "a"), BIT(LD__FSCK_ZERO_PAD));
+	T_ASSERT_INT(FSCK("100664", "a"), BIT(LD__FSCK_BAD_MODE));
+	T_ASSERT_INT(FSCK("100600", "a"), BIT(LD__FSCK_BAD_MODE));
+	for (const char *const *g = (const char *const[]){
+		     ".git", ".GIT", ".Git", "git~1", "GIT~1", ".git.",
+		     ".git ", ".git. .", ".git:stream", "a\\.git",
+		     ".\xe2\x80\x8cgit", ".git\xef\xbb\xbf", NULL};
+	     *g; g++)
+		if (FSCK("40000", *g) != BIT(LD__FSCK_DOTGIT))
+			t_fail_at(__FILE__, __LINE__, "%s passed", *g);
+	T_ASSERT_INT(FSCK("40000", ".gitx"), 0);
+	T_ASSERT_INT(FSCK("40000", "git~2"), 0);
+	len = tree_ent(buf, 0, "100644", "a", 0);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT_INT(f.found, BIT(LD__FSCK_NULL_ID));
+	len = tree_ent(buf, 0, "100644", "", 1);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT(f.found & BIT(LD__FSCK_EMPTY_NAME));
+	for (size_t cut = 1; cut < len; cut++) {
+		ld__tree_fsck(&f, buf, cut);
+		T_ASSERT_INT(f.found, BIT(LD__FSCK_BAD_TREE));
+	}
+	memcpy(buf, "1006x4", 6);
+	ld__tree_fsck(&f, buf, len);
+	T_ASSERT_INT(f.found, BIT(LD__FSCK_BAD_TREE));
+}
+
+void test_ledger_check__gitattributes_in_every_spelling_git_reads(void)
+{
+	static const char *const yes[] = {
+		".gitattributes", ".GITATTRIBUTES", ".GitAttributes",
+		".gitattributes.", ".gitattributes ", ".gitattributes:x",
+		"gitatt~1", "GITATT~4", "gi7d29~2",
+		".git\342\200\214attributes",
+		".gitattributes\xef\xbb\xbf"};
+	static const char *const no[] = {".gitattributes2", "gitattributes",
+					 "gitatt~5", ".gitattribute",
+					 "x.gitattributes", ".gitignore"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!ld__name_is_gitattributes(yes[i], strlen(yes[i])))
+			t_fail_at(__FILE__, __LINE__, "missed %s", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (ld__name_is_gitattributes(no[i], strlen(no[i])))
+			t_fail_at(__FILE__, __LINE__, "took %s", no[i]);
+	T_ASSERT(ld__path_has_gitattributes("r/.gitattributes"));
+	T_ASSERT(ld__path_has_gitattributes(".GitAttributes/x"));
+	T_ASSERT(!ld__path_has_gitattributes("r/s/sha256-x.yaml"));
+}
+
 /* ---- the merge result (check_merge.c, issue 15 item 1) ---- */
 
 /* Commits the index with `n` explicit parents; moves `ref` when given. */
@@ -539,6 +650,104 @@ void test_ledger_check__a_conflicting_merge_cannot_be_judged(void)
 	T_ASSERT_MSG(err, "does not merge cleanly into base: 1 conflicting "
 			  "path");
 	T_ASSERT_MSG(err, "first \"recipes/evidence/" R "/");
+	free(p0);
+	git_repository_free(repo);
+}
+
+/* ---- what a failed fetch proves (issue 15 item 9) ---- */
+
+void test_ledger_check__only_what_the_registry_said_is_a_finding(void)
+{
+	T_ASSERT_INT(ld_fetch_classify(AE_ENOTFOUND, 404), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ENOTFOUND, 0), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_EVERIFY, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETOOBIG, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 200), LD_FETCH_FINDING);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETRANSIENT, 503),
+		     LD_FETCH_TRANSIENT);
+	T_ASSERT_INT(ld_fetch_classify(AE_ETRANSIENT, 0), LD_FETCH_TRANSIENT);
+	/* TLS failed or met plain HTTP: no answer at all */
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 0), LD_FETCH_UNDECIDED);
+	/* a status the protocol does not allow here */
+	T_ASSERT_INT(ld_fetch_classify(AE_EINVAL, 400), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_EAUTH, 401), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_EIO, 200), LD_FETCH_UNDECIDED);
+	T_ASSERT_INT(ld_fetch_classify(AE_ERR, 0), LD_FETCH_UNDECIDED);
+}
+
+static int undecided_verify(const ld_contract_item *item, void *ctx,
+			    ae_err *err)
+{
+	(void)item;
+	(void)ctx;
+	return ae_fail(err, AE_EIO, "cannot talk to registry r: TLS");
+}
+
+void test_ledger_check__an_undecided_signature_is_a_note_not_a_problem(void)
+{
+	git_repository *repo = ledger_repo(2);
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	o.repo = t_path("repo");
+	o.verify = undecided_verify;
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	T_ASSERT_INT(ld_report_count(r), 0);
+	T_ASSERT_INT(ld_report_note_count(r), 2);
+	T_ASSERT(ld_report_undecided(r));
+	T_ASSERT(!ld_report_transient(r));
+	ld_report_free(r);
+	git_repository_free(repo);
+}
+
+/* ---- the ledger as `ledger` reads it (corroborate_source.c) ---- */
+
+void test_ledger_check__ledger_reads_head_not_the_work_tree(void)
+{
+	git_repository *repo = ledger_repo(2);
+	ld_pointer_paths paths = {NULL, 0};
+	ld_source *src = NULL;
+	ae_err err = {0};
+	ae_buf b;
+	char *p0 = ptr_path(slug_alice, hexn(0));
+	char root[4096];
+
+	/* The work tree holds only a stray file: the pointers are in git. */
+	snprintf(root, sizeof(root), "%s/recipes/evidence", t_path("repo"));
+	T_ASSERT_INT(mkdir(t_path("repo/recipes"), 0755), 0);
+	T_ASSERT_INT(mkdir(root, 0755), 0);
+	t_write_file(t_path("repo/recipes/evidence/allowlist.yaml"), "x: [", 4);
+	T_ASSERT_INT(ld_source_open(&src, root, false, &err), 0);
+	T_ASSERT_INT(strlen(ld_source_commit(src)), 40);
+	T_ASSERT_INT(ld_source_list(&paths, src, NULL, 0, &err), 0);
+	T_ASSERT_INT(paths.n, 2);
+	T_ASSERT_STR(paths.v[0], p0 + strlen("recipes/evidence/"));
+	T_ASSERT_INT(ld_source_read(&b, src, paths.v[0], 1 << 20, &err), 0);
+	T_ASSERT(strstr((const char *)b.data, hexn(0)) != NULL);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_source_read(&b, src, "allowlist.yaml", 1 << 20, &err),
+		     0);
+	T_ASSERT(strstr((const char *)b.data, "community") != NULL);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_source_read(&b, src, paths.v[0], 10, &err),
+		     AE_ETOOBIG);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld_source_read(&b, src, "nope.yaml", 10, &err),
+		     AE_ENOTFOUND);
+	ld_pointer_paths_dispose(&paths);
+	ld_source_free(src);
+	src = NULL;
+	/* --worktree: the files, which list no pointer */
+	T_ASSERT_INT(ld_source_open(&src, root, true, &err), 0);
+	T_ASSERT(ld_source_commit(src) == NULL);
+	T_ASSERT_INT(ld_source_list(&paths, src, NULL, 0, &err), 0);
+	T_ASSERT_INT(paths.n, 0);
+	T_ASSERT_INT(ld_source_read(&b, src, "allowlist.yaml", 1 << 20, &err),
+		     0);
+	T_ASSERT_INT(b.len, 4);
+	ae_buf_dispose(&b);
+	ld_source_free(src);
 	free(p0);
 	git_repository_free(repo);
 }
