@@ -26,6 +26,7 @@ typedef struct check_args {
 	cmd_registry_flags reg;
 	bool verify;
 	bool offline;
+	bool tuf_update;
 } check_args;
 
 static void check_usage(FILE *f)
@@ -34,7 +35,7 @@ static void check_usage(FILE *f)
 	      "         [--base REV [--head REV]] [--repo DIR]\n"
 	      "         [--verify-signatures [--trusted-root FILE] "
 	      "[--cache DIR] [--offline]\n"
-	      "          [--fetch-timeout D] [--deadline D]]\n"
+	      "          [--tuf-update] [--fetch-timeout D] [--deadline D]]\n"
 	      "         [--workers N] [--format text|json] [-o FILE]\n\n"
 	      "Checks the evidence ledger as git holds it (never the work "
 	      "tree).\n"
@@ -57,10 +58,15 @@ static void check_usage(FILE *f)
 	      "  --verify-signatures  rule 4: fetch each pointer's bundle by "
 	      "digest and\n"
 	      "                       verify it against the claimed signer\n"
-	      "  --trusted-root FILE  the Sigstore trusted root to use instead "
-	      "of the\n"
-	      "                       embedded public-good one (replaces "
-	      "it)\n"
+	      "  --trusted-root FILE  the Sigstore trusted root to use, "
+	      "alone; without it\n"
+	      "                       the one `trust update` keeps in the "
+	      "cache when\n"
+	      "                       current, else the embedded "
+	      "public-good root\n"
+	      "  --tuf-update         refresh that cache first (TUF); check "
+	      "never\n"
+	      "                       fetches trust on its own\n"
 	      "  --cache DIR          content-addressed bundle cache\n"
 	      "  --offline            no network: bundles from --cache only\n"
 	      "  --fetch-timeout D    give up on one pointer's bundle after D "
@@ -130,6 +136,10 @@ static int check_parse(check_args *a, int argc, char **argv)
 			a->offline = true;
 			continue;
 		}
+		if (strcmp(f, "--tuf-update") == 0) {
+			a->tuf_update = true;
+			continue;
+		}
 		k = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (k == 0)
 			k = cmd_flag_take(valued, argc, argv, &i);
@@ -147,6 +157,11 @@ static int check_parse(check_args *a, int argc, char **argv)
 		return cmd_usage_error("check",
 				       "--trusted-root, --cache and --offline "
 				       "need --verify-signatures");
+	if (a->tuf_update && (!a->verify || a->offline || a->trusted_root))
+		return cmd_usage_error("check",
+				       "--tuf-update goes with "
+				       "--verify-signatures, without --offline "
+				       "or --trusted-root");
 	if (a->offline && a->cache == NULL)
 		return cmd_usage_error("check", "--offline needs --cache DIR");
 	if (a->reg.password_stdin || a->reg.username)
@@ -312,10 +327,12 @@ int cmd_check(int argc, char **argv)
 	ld_contract_opts init = LD_CONTRACT_OPTS_INIT;
 	ld_report *r = NULL;
 	check_verifier verifier;
+	cmd_trust_set trust;
 	ae_err err = {0};
 	int rc;
 
 	memset(&verifier, 0, sizeof(verifier));
+	memset(&trust, 0, sizeof(trust));
 	if (cmd_wants_help(argc, argv)) {
 		check_usage(stdout);
 		return cmd_exit_code(CMD_OK);
@@ -329,9 +346,20 @@ int cmd_check(int argc, char **argv)
 	if (a.verify) {
 		rc = check_verifier_init(&verifier, a.cache, a.trusted_root,
 					 a.offline, &a.reg, &err);
+		/* no --trusted-root: the TUF-cached root when in force;
+		 * fetched only with --tuf-update (CI stays reproducible) */
+		if (rc == 0 && a.trusted_root == NULL)
+			rc = cmd_trust_in_force(
+				&trust, a.cache,
+				a.tuf_update ? CMD_TRUST_REFRESH_ALWAYS
+					     : CMD_TRUST_REFRESH_NEVER,
+				&err);
+		verifier.root_json = cmd_trust_root_override(
+			&trust, &verifier.root_json_len);
 		if (rc < 0) {
 			cmd_error("check", &err);
 			check_verifier_dispose(&verifier);
+			cmd_trust_dispose(&trust);
 			return cmd_exit_code(cmd_outcome_from_rc(rc));
 		}
 		verifier.fetch_timeout_ms = a.fetch_timeout_ms;
@@ -340,6 +368,7 @@ int cmd_check(int argc, char **argv)
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
 	check_verifier_dispose(&verifier);
+	cmd_trust_dispose(&trust);
 	if (rc < 0) {
 		cmd_error("check", &err);
 		if (strncmp(err.msg, "invalid allowlist", 17) == 0)

@@ -198,6 +198,8 @@ int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err)
 	vo.input_kind = EV_INPUT_POINTER;
 	vo.pointer = &claim;
 	vo.trusted_root = v->trusted_root;
+	vo.trusted_root_json = v->root_json;
+	vo.trusted_root_json_len = v->root_json_len;
 	/* oci_pull checked every byte against the pointer's digest: the
 	 * signed statement's subject must name it. */
 	vo.artifact_digest = x.digest;

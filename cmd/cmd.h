@@ -408,6 +408,10 @@ typedef struct check_verifier {
 	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
 	const char *trusted_root;  /* replaces the embedded root */
 	char *password;		   /* --registry-password-stdin, wiped */
+	/* the TUF-cached root in force when trusted_root is NULL (borrowed
+	 * from the command's cmd_trust_set), NULL: the embedded root */
+	const unsigned char *root_json;
+	size_t root_json_len;
 } check_verifier;
 
 /* Prepares the verifier: `cache` (NULL: oci_cache_default) and a fresh
@@ -421,5 +425,102 @@ void check_verifier_dispose(check_verifier *v);
  * 0 verified and bound to the claim, AE_EVERIFY a finding, AE_ETRANSIENT
  * no verdict. Thread-safe. */
 int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err);
+
+/* ---- the trusted root and signing config in force (cmd/trust_cache.c,
+ * docs/trust.md) ---- */
+
+#include "evidence/tuf/tuf.h"
+
+#define CMD_TRUST_NTARGETS 2
+/* The TUF targets the tool uses: trusted_root.json (required) and
+ * signing_config.v0.2.json (optional). */
+extern const char *const cmd_trust_targets[CMD_TRUST_NTARGETS];
+
+#define CMD_TRUST_REFRESH_S	     86400 /* verify refreshes an older cache */
+#define CMD_TRUST_REFRESH_TIMEOUT_MS 30000 /* ... within this long */
+
+typedef enum cmd_trust_source {
+	CMD_TRUST_EMBEDDED, /* compiled in */
+	CMD_TRUST_TUF,	    /* the selected TUF cache */
+} cmd_trust_source;
+
+/* What a command trusts when no --trusted-root / --signing-config is
+ * given. Filled by cmd_trust_resolve, disposed by cmd_trust_dispose. */
+typedef struct cmd_trust_set {
+	cmd_trust_source source;
+	const unsigned char *root; /* trusted_root.json in force, borrowed */
+	size_t root_len;
+	const unsigned char *sc; /* signing config, NULL: built-in defaults */
+	size_t sc_len;
+	tuf_state *tuf;	      /* the cache's state when it loaded, else NULL */
+	char base[4096];      /* the cache base (--cache or the default) */
+	char cache_dir[4200]; /* the selected TUF cache, "" when none */
+	char note[512];	      /* why the cache is not in force, or "" */
+} cmd_trust_set;
+
+/* Decides what is in force under cache base `cache` (NULL: the default)
+ * at `now`: the selected TUF cache when it re-verifies, is unexpired and
+ * its documents parse, else the embedded documents (t->note says why).
+ * Fails only for an unusable cache path (AE_ETOOBIG, AE_EINVAL). */
+int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
+		      ae_err *err);
+void cmd_trust_dispose(cmd_trust_set *t);
+/* Prints t->note as one "note:" line on stderr when the embedded
+ * documents are used because the cache is not usable. */
+void cmd_trust_note(const cmd_trust_set *t);
+/* True iff a TUF cache is selected and was last updated more than
+ * CMD_TRUST_REFRESH_S before `now` (or is not in force). Cannot fail. */
+bool cmd_trust_stale(const cmd_trust_set *t, int64_t now);
+/* Updates the selected cache from its repository (the public-good one
+ * from the embedded root when none is usable), within
+ * CMD_TRUST_REFRESH_TIMEOUT_MS, and resolves `t` again. Codes of
+ * cmd_trust_update; `t` unchanged on failure. */
+int cmd_trust_refresh(cmd_trust_set *t, int64_t now, ae_err *err);
+typedef enum cmd_trust_refresh_mode {
+	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
+	CMD_TRUST_REFRESH_STALE,  /* verify, ledger --verify: past a day */
+	CMD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
+} cmd_trust_refresh_mode;
+
+/* What a verifying or signing command trusts when no --trusted-root /
+ * --signing-config is given: resolves under `cache`, first refreshing as
+ * `mode` says (a failed refresh is a note on stderr, never a failure:
+ * the trust in force stays), then prints the note of cmd_trust_note.
+ * Dispose `t` after the last use of its documents. Codes of
+ * cmd_trust_resolve. */
+int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
+		       cmd_trust_refresh_mode mode, ae_err *err);
+/* The trusted_root.json that replaces the embedded one (the TUF cache's),
+ * or NULL when the embedded root is in force. Borrowed from `t`. */
+const unsigned char *cmd_trust_root_override(const cmd_trust_set *t,
+					     size_t *len_out);
+/* Checks that a state's trusted_root.json and signing config parse.
+ * AE_ENOTFOUND without a trusted root; codes of the evidence parsers. */
+int cmd_trust_check_documents(const tuf_state *s, int64_t now, ae_err *err);
+/* "2026-08-25T00:00:00Z". Cannot fail. */
+void cmd_trust_time(char out[32], int64_t t);
+
+typedef struct cmd_trust_update_opts {
+	const char *base;      /* cache base */
+	const char *cache_dir; /* tuf_cache_dir of base and url */
+	const char *url;
+	const unsigned char *root; /* initial root when the cache has none */
+	size_t root_len;
+	int64_t now;
+	ae_deadline deadline;
+	const char *ca_file;
+} cmd_trust_update_opts;
+
+/* tuf_update, the documents checked, the state committed and its
+ * repository selected: all or nothing. Codes of tuf_update, the evidence
+ * parsers and tuf_state_commit. *out NULL on failure. */
+int cmd_trust_update(tuf_state **out, const cmd_trust_update_opts *o,
+		     ae_err *err);
+
+/* `trust update|show` (cmd/trust.c) */
+int cmd_trust(int argc, char **argv);
+/* `trust show` after its flags were checked (cmd/trust_show.c): what is
+ * in force under `cache` at `now`, as text or JSON; the exit status. */
+int cmd_trust_show(const char *cache, int64_t now, bool json);
 
 #endif /* AE_CMD_H */

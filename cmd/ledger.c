@@ -43,8 +43,10 @@ static const char ledger_usage[] =
 	"                      allowlisted signers vote. Without it nothing "
 	"is\n"
 	"                      verified, so nothing is corroborated.\n"
-	"  --trusted-root F    Sigstore trusted root replacing the embedded\n"
-	"                      public-good one (with --verify)\n"
+	"  --trusted-root F    Sigstore trusted root, alone (with --verify);\n"
+	"                      without it the one `trust update` keeps in\n"
+	"                      the cache (refreshed when older than a day,\n"
+	"                      unless --offline), else the embedded one\n"
 	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
 	"  --offline           no network: bundles from --cache only\n"
 	"  --jobs N            bundles verified at once (default 2, max 64)\n"
@@ -67,6 +69,10 @@ typedef struct ledger_verify_opts {
 	const char *trusted_root;
 	const char *cache;
 	unsigned jobs;
+	/* the TUF-cached root in force without --trusted-root, NULL: the
+	 * embedded root (set by ledger_items_verify) */
+	const unsigned char *root_json;
+	size_t root_json_len;
 } ledger_verify_opts;
 
 /* One pointer as gathered: the claim, then what verification made of it.
@@ -356,7 +362,7 @@ static int item_take_verdict(ledger_item *it, const ev_verdict *v, ae_err *err)
  * the certificate's issuer and identity must equal the claim, the Rekor
  * index must match, the predicate recipe must be the pointer's). */
 static int item_check_bundle(ledger_item *it, cmd_fetched *x,
-			     const char *trusted_root, ae_err *err)
+			     const ledger_verify_opts *o, ae_err *err)
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
 	ev_pointer_claim claim;
@@ -368,7 +374,9 @@ static int item_check_bundle(ledger_item *it, cmd_fetched *x,
 	vo.dir = x->root;
 	vo.input_kind = EV_INPUT_POINTER;
 	vo.pointer = &claim;
-	vo.trusted_root = trusted_root;
+	vo.trusted_root = o->trusted_root;
+	vo.trusted_root_json = o->root_json;
+	vo.trusted_root_json_len = o->root_json_len;
 	/* The pointer's digest is the artifact oci_pull just checked every
 	 * byte of: the signed statement's subject must name it. */
 	vo.artifact_digest = x->digest;
@@ -402,7 +410,7 @@ static int item_verify(verify_pool *pool, ledger_item *it, ae_err *err)
 		item_void(it, "bundle fetch: %s", e.msg);
 		return 0;
 	}
-	rc = item_check_bundle(it, &x, pool->o->trusted_root, err);
+	rc = item_check_bundle(it, &x, pool->o, err);
 	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
 		rc = item_read_ctrf(it, x.root, err);
 	cmd_fetched_remove(&x);
@@ -428,9 +436,11 @@ static void *verify_worker(void *arg)
 }
 
 /* Verifies every claimed item with `o->jobs` threads. */
-static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
-			       ae_err *err)
+static int ledger_items_verify(ledger_items *items,
+			       const ledger_verify_opts *opts, ae_err *err)
 {
+	ledger_verify_opts vopts = *opts, *o = &vopts;
+	cmd_trust_set trust;
 	verify_pool pool;
 	pthread_t th[64];
 	unsigned n = o->jobs, started = 0;
@@ -438,12 +448,26 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 	int rc;
 
 	memset(&pool, 0, sizeof(pool));
+	memset(&trust, 0, sizeof(trust));
+	/* no --trusted-root: the TUF-cached root when in force, refreshed
+	 * first when older than a day unless --offline (docs/trust.md) */
+	if (o->trusted_root == NULL) {
+		rc = cmd_trust_in_force(&trust, o->cache,
+					o->offline ? CMD_TRUST_REFRESH_NEVER
+						   : CMD_TRUST_REFRESH_STALE,
+					err);
+		if (rc < 0)
+			return rc;
+		o->root_json =
+			cmd_trust_root_override(&trust, &o->root_json_len);
+	}
 	pool.items = items;
 	pool.o = o;
 	pthread_mutex_init(&pool.mu, NULL);
 	rc = cmd_fetcher_init(&pool.fetch, o->cache, o->offline, "ledger", err);
 	if (rc < 0) {
 		pthread_mutex_destroy(&pool.mu);
+		cmd_trust_dispose(&trust);
 		return rc;
 	}
 	rc = cmd_registry_opts(&pool.fetch.co, &password, &o->reg, false, err);
@@ -451,6 +475,7 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 	if (rc < 0) {
 		cmd_fetcher_dispose(&pool.fetch);
 		pthread_mutex_destroy(&pool.mu);
+		cmd_trust_dispose(&trust);
 		return rc;
 	}
 	if (n > items->n)
@@ -468,6 +493,7 @@ static int ledger_items_verify(ledger_items *items, const ledger_verify_opts *o,
 	cmd_fetcher_dispose(&pool.fetch);
 	cmd_password_free(password);
 	pthread_mutex_destroy(&pool.mu);
+	cmd_trust_dispose(&trust);
 	return 0;
 }
 

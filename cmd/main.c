@@ -46,6 +46,8 @@ static const cmd_entry commands[] = {
 	{"sign", cmd_sign, "sign an emitted bundle; --relocate its pointer"},
 	{"ledger", cmd_ledger,
 	 "corroboration: who verified ran each recipe, do they agree"},
+	{"trust", cmd_trust,
+	 "refresh (TUF) or show the Sigstore trusted root and signing config"},
 };
 
 static void main_usage(FILE *f)

@@ -174,6 +174,7 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
 	ev_verdict *v = NULL;
+	cmd_trust_set trust;
 	char source[2048];
 	int rc;
 
@@ -192,9 +193,21 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 	vo.expected_identity_re = a->expected_identity_re;
 	vo.trusted_root = a->trusted_root;
 	vo.artifact_digest = digest;
-	rc = cmd_referrers_choose(&v, chosen, a->to, res->referrers, &vo,
-				  source, sizeof(source), "pulled", err);
+	/* no --trusted-root: the TUF-cached root when in force (never
+	 * fetched here), else the embedded one (docs/trust.md) */
+	memset(&trust, 0, sizeof(trust));
+	rc = a->trusted_root != NULL
+		     ? 0
+		     : cmd_trust_in_force(&trust, a->cache,
+					  CMD_TRUST_REFRESH_NEVER, err);
+	vo.trusted_root_json =
+		cmd_trust_root_override(&trust, &vo.trusted_root_json_len);
+	if (rc == 0)
+		rc = cmd_referrers_choose(&v, chosen, a->to, res->referrers,
+					  &vo, source, sizeof(source), "pulled",
+					  err);
 	ev_verdict_free(v);
+	cmd_trust_dispose(&trust);
 	if (rc == 0 && *chosen != (size_t)-1)
 		memcpy(res->referrer_digest,
 		       res->referrers->items[*chosen].desc.digest,

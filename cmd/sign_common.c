@@ -66,6 +66,9 @@ const char *cmd_sign_flags_help(void)
 	       "  --trusted-root F      trusted_root.json the self-check "
 	       "trusts instead\n"
 	       "                        of the embedded public-good root\n"
+	       "                        (without these flags and URLs: the "
+	       "documents\n"
+	       "                        `trust update` keeps, when current)\n"
 	       "  --timeout D           deadline of the whole run (90s, 5m; "
 	       "default 180s;\n"
 	       "                        0 = none); past it exit 3\n"
@@ -137,6 +140,39 @@ int cmd_sign_confirm(const ev_token *tok, bool yes)
 	return 0;
 }
 
+/* What a flag does not name comes from the TUF cache when its documents
+ * are in force (docs/trust.md): the trusted root of the self-check
+ * without --trusted-root, the services without --signing-config or any
+ * service URL (explicit URLs are the user's whole choice). Signing never
+ * fetches trust itself: `trust update` does. */
+static int sign_load_tuf(ev_sign_opts *opts, cmd_sign_files *files,
+			 const cmd_sign_flags *f, ae_err *err)
+{
+	bool want_root = f->trusted_root == NULL;
+	bool want_sc = f->signing_config == NULL && f->fulcio_url == NULL &&
+		       f->rekor_url == NULL && f->tsa_url == NULL;
+	cmd_trust_set t;
+	ae_err e = {0};
+	int rc = 0;
+
+	if (!want_root && !want_sc)
+		return 0;
+	if (cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) < 0)
+		return 0; /* no cache directory at all: the built-in defaults */
+	if (t.source == CMD_TRUST_TUF && want_root) {
+		rc = ae_buf_put(&files->trusted_root, t.root, t.root_len, err);
+		opts->trusted_root = files->trusted_root.data;
+		opts->trusted_root_len = files->trusted_root.len;
+	}
+	if (rc == 0 && t.source == CMD_TRUST_TUF && want_sc && t.sc != NULL) {
+		rc = ae_buf_put(&files->signing_config, t.sc, t.sc_len, err);
+		opts->signing_config = files->signing_config.data;
+		opts->signing_config_len = files->signing_config.len;
+	}
+	cmd_trust_dispose(&t);
+	return rc;
+}
+
 int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
 		  const cmd_sign_flags *f, const ev_token *tok,
 		  int64_t deadline, ae_err *err)
@@ -144,8 +180,8 @@ int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
 	int rc = 0;
 
 	opts->deadline_ms = deadline;
-	ae_buf_init(&files->signing_config, 0);
-	ae_buf_init(&files->trusted_root, 0);
+	ae_buf_init(&files->signing_config, EV_SIGNING_CONFIG_MAX_BYTES);
+	ae_buf_init(&files->trusted_root, CMD_SIGN_TRUSTED_ROOT_MAX);
 	opts->token = tok;
 	opts->fulcio_url = f->fulcio_url;
 	opts->rekor_url = f->rekor_url;
@@ -173,6 +209,8 @@ int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
 		opts->trusted_root = files->trusted_root.data;
 		opts->trusted_root_len = files->trusted_root.len;
 	}
+	if (rc == 0)
+		rc = sign_load_tuf(opts, files, f, err);
 	return rc;
 }
 

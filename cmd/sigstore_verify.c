@@ -156,15 +156,25 @@ static bool artifact_is_digest(const char *a, unsigned char out[32])
 }
 
 /* Loads the trust set: --trusted-root alone when given (it replaces the
- * default, as the conformance suite requires), else the embedded
+ * default, as the conformance suite requires), else the TUF-cached root
+ * when in force (docs/trust.md; never fetched here), else the embedded
  * public-good root. */
 static int vb_trust(ev_trust **out, const vb_opts *o, ae_err *err)
 {
 	ae_buf buf = AE_BUF_INIT(0);
+	cmd_trust_set t;
+	ae_err e = {0};
 	int rc;
 
-	if (o->trusted_root == NULL)
-		return ev_trust_new_default(out, err);
+	if (o->trusted_root == NULL) {
+		rc = cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e);
+		if (rc == 0 && t.source == CMD_TRUST_TUF)
+			rc = ev_trust_new_json(out, t.root, t.root_len, err);
+		else
+			rc = ev_trust_new_default(out, err);
+		cmd_trust_dispose(&t);
+		return rc;
+	}
 	rc = ae_read_file(&buf, AT_FDCWD, o->trusted_root,
 			  EV_TRUSTED_ROOT_MAX_BYTES, err);
 	if (rc == 0)

@@ -50,7 +50,9 @@ static void verify_usage(FILE *f)
 	      "--expected-identity-regexp pin the certificate's signer; --key\n"
 	      "requires a signature by that public key instead. Any of them\n"
 	      "makes an unsigned bundle invalid. --trusted-root F trusts F\n"
-	      "instead of the embedded public-good root (it replaces it).\n"
+	      "alone. Without it: the trusted root `trust update` keeps in\n"
+	      "the cache (refreshed first when older than a day, unless\n"
+	      "--offline), else the embedded public-good root.\n"
 	      "--insecure-ignore-tlog skips the transparency log (private\n"
 	      "setups without one; a certificate then needs an RFC 3161\n"
 	      "timestamp): insecure, never the default.\n"
@@ -419,8 +421,10 @@ int cmd_verify(int argc, char **argv)
 	char *pdir = NULL, *artifact = NULL;
 	ae_buf kbuf = AE_BUF_INIT(0);
 	ae_err err = {0}, ferr = {0};
+	cmd_trust_set trust;
 	int rc, status;
 
+	memset(&trust, 0, sizeof(trust));
 	memset(&claim, 0, sizeof(claim));
 	memset(&pl, 0, sizeof(pl));
 	memset(&f, 0, sizeof(f));
@@ -436,6 +440,21 @@ int cmd_verify(int argc, char **argv)
 		status = verify_plan_input(&pl, &a, &claim, &ptr, &pdir);
 	if (status != 0)
 		goto done;
+	/* no --trusted-root: the TUF-cached root when it is in force,
+	 * refreshed first when older than a day unless --offline */
+	if (a.o.trusted_root == NULL) {
+		rc = cmd_trust_in_force(&trust, a.cache,
+					a.offline ? CMD_TRUST_REFRESH_NEVER
+						  : CMD_TRUST_REFRESH_STALE,
+					&err);
+		if (rc < 0) {
+			cmd_error(a.input, &err);
+			status = cmd_exit_code(cmd_outcome_from_rc(rc));
+			goto done;
+		}
+		a.o.trusted_root_json = cmd_trust_root_override(
+			&trust, &a.o.trusted_root_json_len);
+	}
 	if (pl.pull) {
 		rc = verify_pull(&x, &f, &a, &pl, &ferr);
 	} else {
@@ -459,6 +478,7 @@ int cmd_verify(int argc, char **argv)
 	status = verify_report(&a, v);
 done:
 	ev_verdict_free(v);
+	cmd_trust_dispose(&trust);
 	ld_pointer_free(ptr);
 	cmd_fetched_remove(&x);
 	cmd_fetcher_dispose(&f);

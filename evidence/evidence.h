@@ -246,6 +246,11 @@ typedef struct ev_trust ev_trust;
  * ev_trust_free. AE_ERR only (the embedded root is tested). */
 int ev_trust_new_default(ev_trust **out, ae_err *err);
 
+/* The embedded public-good trusted_root.json (the bytes behind
+ * ev_trust_new_default), for callers that show or hash it. Borrowed,
+ * static. Cannot fail. */
+const unsigned char *ev_trust_public_good_json(size_t *len_out);
+
 /* A new, empty trust set (tests, or callers that build their own). */
 int ev_trust_new_empty(ev_trust **out, ae_err *err);
 
@@ -622,12 +627,17 @@ typedef struct ev_verify_opts {
 	const char *fetch_detail;
 	const char *fetch_hint;
 	long fetch_http_status;
+	/* The trusted_root.json bytes in force when `trusted_root` is NULL
+	 * (the TUF-cached root, docs/trust.md): they replace the embedded
+	 * root as a --trusted-root file does. NULL: the embedded root. */
+	const unsigned char *trusted_root_json;
+	size_t trusted_root_json_len;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
 		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
-			NULL, NULL, 0, NULL, NULL, 0                           \
+			NULL, NULL, 0, NULL, NULL, 0, NULL, 0                  \
 	}
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */

@@ -124,26 +124,22 @@ static void http_sleep_ms(int64_t ms)
 	nanosleep(&ts, NULL);
 }
 
-static int64_t http_clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
+/* The run's deadline is the shared kind (evidence/core: ae_deadline, the
+ * registry client's --timeout too), carried here as its instant. */
 int64_t ev_sign_deadline(int64_t timeout_s)
 {
 	if (timeout_s <= 0)
 		return 0;
-	return http_clock_ms() + timeout_s * 1000;
+	return ae_deadline_in((uint64_t)timeout_s * 1000).at_ms;
 }
 
-/* Milliseconds left before `deadline` (INT64_MAX without one, <= 0 once
- * it has passed). */
+/* Milliseconds left before `deadline` (INT64_MAX without one, 0 once it
+ * has passed). */
 static int64_t http_left_ms(int64_t deadline)
 {
-	return deadline == 0 ? INT64_MAX : deadline - http_clock_ms();
+	ae_deadline d = {deadline};
+
+	return ae_deadline_left_ms(d);
 }
 
 static long http_clip_ms(long limit, int64_t left)

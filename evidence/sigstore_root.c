@@ -298,6 +298,12 @@ int ev_trust_new_empty(ev_trust **out, ae_err *err)
 	return 0;
 }
 
+const unsigned char *ev_trust_public_good_json(size_t *len_out)
+{
+	*len_out = ev__public_good_root_len;
+	return (const unsigned char *)ev__public_good_root;
+}
+
 int ev_trust_new_default(ev_trust **out, ae_err *err)
 {
 	return ev_trust_new_json(out,

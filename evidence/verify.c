@@ -947,13 +947,17 @@ static void verify_summary(verify_run *r)
 }
 
 /* The trust set: --trusted-root alone when given (it replaces the
- * embedded public-good root, SPEC §4), else the embedded root. An
+ * embedded public-good root, SPEC §4), else the root the caller has in
+ * force (the TUF cache's, docs/trust.md), else the embedded root. An
  * unreadable root is an operator error. */
 static int verify_trust(ev_trust **out, const ev_verify_opts *o, ae_err *err)
 {
 	ae_buf b;
 	int rc;
 
+	if (o->trusted_root == NULL && o->trusted_root_json != NULL)
+		return ev_trust_new_json(out, o->trusted_root_json,
+					 o->trusted_root_json_len, err);
 	if (o->trusted_root == NULL)
 		return ev_trust_new_default(out, err);
 	rc = ae_read_file(&b, AT_FDCWD, o->trusted_root,

@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config libgit2-dev libssl-dev libyaml-dev \
 libjansson-dev libcurl4-openssl-dev zlib1g-dev clang libclang-rt-14-dev llvm \
 valgrind docker-registry skopeo apache2-utils python3 git openssl jq curl \
 clang-format ca-certificates chromium time golang-go \
-golang-gopkg-yaml.v3-dev"
+golang-gopkg-yaml.v3-dev faketime python3-cryptography"
 # Node.js: any existing node (>= 18) will do; otherwise Debian's.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 
@@ -25,7 +25,7 @@ else
 	echo "deps: Debian packages present"
 fi
 
-# npm packages the tests use (the local Sigstore stack), if the project has them.
+# npm packages the tests use (the local Sigstore stack, tuf-js), if the project has them.
 here=$(cd "$(dirname "$0")" && pwd)
 for d in "$here"/*/package.json; do
 	[ -e "$d" ] || continue

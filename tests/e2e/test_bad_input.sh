@@ -110,6 +110,11 @@ for k in $KINDS $(big $MiB | xargs basename); do
 	judge "pointer path $k" '1|2'
 	brun digest "$f"
 	judge "digest $k" 2
+	# a TUF initial root: refused before any request, nothing kept
+	brun trust update --tuf-url http://127.0.0.1:9 --tuf-root "$f" --cache "$W/tuf"
+	judge "trust update --tuf-root $k" 2
+	[ -z "$(find "$W/tuf" -name current 2>/dev/null)" ] ||
+		bad "trust update --tuf-root $k keeps nothing"
 	brun allowlist classify --issuer i --identity x --allowlist "$f"
 	if [ "$k" = empty ]; then
 		# valid and empty: nobody is listed (1), on stdout

@@ -1,0 +1,329 @@
+/* cmd/trust.c -- `aicr-evidence trust update|show`
+ *
+ *   trust update [--tuf-url URL] [--tuf-root FILE] [--cache DIR]
+ *                [--at TIME] [--emit-signing-config FILE] [--timeout DUR]
+ *                [--ca-file FILE] [--format text|json]
+ *   trust show   [--cache DIR] [--at TIME] [--format text|json]
+ *
+ * `update` runs the TUF client (evidence/tuf/) against the repository
+ * (the Sigstore public-good one by default, from the embedded initial
+ * root) and, when everything verified, keeps the state under
+ * DIR/tuf/<hash of URL>/ and selects that repository for the other
+ * commands (as `cosign initialize` does). Exit 0 updated or already
+ * current, 2 refused (the message names the role and the rule), 3 the
+ * repository could not be reached, 64 usage. `show` says which trusted
+ * root and signing config are in force and where they came from.
+ * docs/trust.md has the whole story.
+ */
+#include "cmd/cmd.h"
+#include "evidence/core/http.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct trust_args {
+	const char *url, *root, *cache, *at, *emit, *timeout, *ca_file;
+	const char *format;
+	int64_t now;
+	uint64_t timeout_ms;
+	bool json;
+} trust_args;
+
+#define TRUST_TIMEOUT_DEFAULT_MS 120000 /* the whole update */
+
+static void trust_usage(FILE *f)
+{
+	fputs("usage: aicr-evidence trust update [--tuf-url URL] "
+	      "[--tuf-root FILE]\n"
+	      "                                  [--cache DIR] [--at TIME]\n"
+	      "                                  [--emit-signing-config FILE]\n"
+	      "                                  [--timeout DUR] [--ca-file "
+	      "FILE]\n"
+	      "                                  [--format text|json]\n"
+	      "       aicr-evidence trust show [--cache DIR] [--at TIME] "
+	      "[--format text|json]\n\n"
+	      "update: refresh the Sigstore trusted root and signing config "
+	      "from a\nTUF repository (TUF 1.0 client workflow) and keep "
+	      "them in the cache;\nthe other commands then use them. show: "
+	      "which trusted root and\nsigning config are in force, where "
+	      "from, each log, CA and TSA.\n\n"
+	      "  --tuf-url URL   the repository (default "
+	      "https://tuf-repo-cdn.sigstore.dev)\n"
+	      "  --tuf-root FILE initial root.json when the cache has none "
+	      "for URL\n"
+	      "                  (default: the embedded public-good root)\n"
+	      "  --cache DIR     cache base (default "
+	      "${XDG_CACHE_HOME:-~/.cache}/aicr-evidence);\n"
+	      "                  the state goes under DIR/tuf/\n"
+	      "  --at TIME       judge expiry at TIME (RFC 3339) instead of "
+	      "now\n"
+	      "  --emit-signing-config FILE  write the fetched signing "
+	      "config to FILE\n"
+	      "  --timeout DUR   the whole update (default 120s)\n"
+	      "  --ca-file FILE  PEM CA bundle for an https repository\n"
+	      "  --format F      text (default) or json\n\n"
+	      "exit: 0 updated or already current, 2 refused or invalid, 3 "
+	      "repository\nunreachable, 64 usage error\n",
+	      f);
+}
+
+/* Flags into `a`; 0 or the usage exit status (64), before any I/O. */
+static int trust_args_parse(trust_args *a, const char *what, int argc,
+			    char **argv)
+{
+	const cmd_flag all[] = {
+		{"--cache", &a->cache},
+		{"--at", &a->at},
+		{"--format", &a->format},
+		{"--tuf-url", &a->url},
+		{"--tuf-root", &a->root},
+		{"--emit-signing-config", &a->emit},
+		{"--timeout", &a->timeout},
+		{"--ca-file", &a->ca_file},
+		{NULL, NULL},
+	};
+	const char *pos[1];
+	int npos = 0, rc;
+	ae_url u;
+
+	memset(a, 0, sizeof(*a));
+	a->now = (int64_t)time(NULL);
+	a->timeout_ms = TRUST_TIMEOUT_DEFAULT_MS;
+	rc = cmd_args_parse(what, argc, argv, all, pos, 0, &npos);
+	if (rc != 0)
+		return rc;
+	if (a->format != NULL && strcmp(a->format, "json") != 0 &&
+	    strcmp(a->format, "text") != 0)
+		return cmd_usage_error(what, "--format is text or json");
+	a->json = a->format != NULL && strcmp(a->format, "json") == 0;
+	if (a->at != NULL && tuf_time_parse(&a->now, a->at, NULL) < 0)
+		return cmd_usage_error(what,
+				       "--at needs an RFC 3339 time, e.g. "
+				       "2026-08-25T00:00:00Z");
+	if (a->timeout != NULL &&
+	    (cmd_duration_parse(&a->timeout_ms, a->timeout) < 0))
+		return cmd_usage_error(what, "bad --timeout '%s'", a->timeout);
+	if (a->url == NULL)
+		a->url = TUF_PUBLIC_GOOD_URL;
+	if (ae_url_check(&u, a->url, NULL, NULL, AE_URL_PLAIN_LOOPBACK,
+			 "--tuf-url", NULL) < 0)
+		return cmd_usage_error(what,
+				       "--tuf-url must be https (plain http "
+				       "only to 127.0.0.1, localhost, [::1])");
+	if ((a->cache && !a->cache[0]) || (a->root && !a->root[0]) ||
+	    (a->emit && !a->emit[0]) || (a->ca_file && !a->ca_file[0]))
+		return cmd_usage_error(what, "a flag has an empty value");
+	return 0;
+}
+
+/* ---- output ---- */
+
+static void trust_roles_text(cmd_output *o, const tuf_state *s)
+{
+	static const char *const roles[] = {"root", "timestamp", "snapshot",
+					    "targets"};
+	char when[32];
+
+	for (size_t i = 0; i < 4; i++) {
+		cmd_trust_time(when, tuf_state_expires(s, roles[i]));
+		cmd_output_printf(o, "  %-10s v%-6lld expires %s\n", roles[i],
+				  (long long)tuf_state_version(s, roles[i]),
+				  when);
+	}
+}
+
+static json_t *trust_roles_json(const tuf_state *s)
+{
+	static const char *const roles[] = {"root", "timestamp", "snapshot",
+					    "targets"};
+	json_t *o = json_object();
+	char when[32];
+
+	for (size_t i = 0; o != NULL && i < 4; i++) {
+		cmd_trust_time(when, tuf_state_expires(s, roles[i]));
+		json_object_set_new(
+			o, roles[i],
+			json_pack("{s:I, s:s}", "version",
+				  (json_int_t)tuf_state_version(s, roles[i]),
+				  "expires", when));
+	}
+	return o;
+}
+
+static void trust_digest(char out[AE_DIGEST_STR_LEN], const unsigned char *d,
+			 size_t n)
+{
+	unsigned char sha[AE_SHA256_LEN];
+
+	ae_sha256(sha, d, n);
+	ae_digest_format(out, sha);
+}
+
+/* The text or JSON report of a finished update. */
+static int trust_update_report(const trust_args *a, const tuf_state *s,
+			       const char *cache_dir)
+{
+	const char *status = tuf_state_unchanged(s) ? "current" : "updated";
+	char dg[CMD_TRUST_NTARGETS][AE_DIGEST_STR_LEN];
+	ae_err err = {0};
+	cmd_output o;
+	size_t n;
+
+	for (size_t i = 0; i < CMD_TRUST_NTARGETS; i++) {
+		const unsigned char *d =
+			tuf_state_target(s, cmd_trust_targets[i], &n);
+
+		if (d != NULL)
+			trust_digest(dg[i], d, n);
+		else
+			snprintf(dg[i], sizeof(dg[i]), "absent");
+	}
+	cmd_output_init(&o, NULL);
+	if (a->json) {
+		json_t *j = json_pack(
+			"{s:s, s:s, s:s, s:o, s:{s:s, s:s}}", "status", status,
+			"url", tuf_state_url(s), "cache", cache_dir, "roles",
+			trust_roles_json(s), "targets", cmd_trust_targets[0],
+			dg[0], cmd_trust_targets[1], dg[1]);
+		char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+
+		if (text != NULL)
+			cmd_output_printf(&o, "%s\n", text);
+		free(text);
+		json_decref(j);
+	} else {
+		cmd_output_printf(&o, "%s: %s\n",
+				  strcmp(status, "current") == 0
+					  ? "already current"
+					  : "updated",
+				  tuf_state_url(s));
+		trust_roles_text(&o, s);
+		for (size_t i = 0; i < CMD_TRUST_NTARGETS; i++)
+			cmd_output_printf(&o, "  %-26s %s\n",
+					  cmd_trust_targets[i], dg[i]);
+		cmd_output_printf(&o, "  cache %s\n", cache_dir);
+	}
+	if (cmd_output_close(&o, &err) < 0) {
+		cmd_error("stdout", &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	return cmd_exit_code(CMD_OK);
+}
+
+/* Writes the signing config to --emit-signing-config, never over
+ * anything but a regular file. */
+static int trust_emit(const char *path, const tuf_state *s, ae_err *err)
+{
+	size_t n = 0;
+	const unsigned char *d = tuf_state_target(s, cmd_trust_targets[1], &n);
+	struct stat st;
+
+	if (d == NULL)
+		return ae_fail(err, AE_ENOTFOUND, "the repository has no %s",
+			       cmd_trust_targets[1]);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return ae_fail(err, AE_EINVAL, "not a regular file: refused");
+	return ae_write_atomic(AT_FDCWD, path, d, n, 0644, err);
+}
+
+/* The code of a failed update as this command's exit status: transient
+ * is 3 (unreachable), everything else a refusal (2). */
+static int trust_fail(const char *what, const ae_err *err, int rc)
+{
+	cmd_error(what, err);
+	if (rc == AE_EVERIFY)
+		cmd_hint("the repository's metadata was refused; the previous "
+			 "trusted state is unchanged");
+	return cmd_exit_code(cmd_outcome_from_rc(rc));
+}
+
+static int trust_update(int argc, char **argv)
+{
+	cmd_trust_update_opts uo = {0};
+	char base[4096], dir[4200];
+	ae_buf root = AE_BUF_INIT(0);
+	tuf_state *s = NULL;
+	ae_err err = {0};
+	trust_args a;
+	int rc;
+
+	rc = trust_args_parse(&a, "trust update", argc, argv);
+	if (rc != 0)
+		return rc;
+	rc = a.cache ? (snprintf(base, sizeof(base), "%s", a.cache) <
+					(int)sizeof(base)
+				? 0
+				: ae_fail(&err, AE_ETOOBIG,
+					  "cache path too long"))
+		     : oci_cache_default(base, sizeof(base), &err);
+	if (rc == 0)
+		rc = tuf_cache_dir(dir, sizeof(dir), base, a.url, &err);
+	if (rc == 0 && a.root != NULL)
+		rc = ae_read_file(&root, AT_FDCWD, a.root, TUF_ROOT_MAX_BYTES,
+				  &err);
+	if (rc < 0)
+		return trust_fail(a.root && rc != AE_ETOOBIG ? a.root : "trust",
+				  &err, rc);
+	uo.base = base;
+	uo.cache_dir = dir;
+	uo.url = a.url;
+	uo.root = root.data;
+	uo.root_len = root.len;
+	if (a.root == NULL && strcmp(a.url, TUF_PUBLIC_GOOD_URL) == 0)
+		uo.root = tuf_public_good_root(&uo.root_len);
+	uo.now = a.now;
+	uo.deadline = ae_deadline_in(a.timeout_ms);
+	uo.ca_file = a.ca_file;
+	rc = cmd_trust_update(&s, &uo, &err);
+	ae_buf_dispose(&root);
+	if (rc < 0)
+		return trust_fail("trust update", &err, rc);
+	if (a.emit != NULL) {
+		rc = trust_emit(a.emit, s, &err);
+		if (rc < 0) {
+			tuf_state_free(s);
+			return trust_fail(a.emit, &err, rc);
+		}
+	}
+	rc = trust_update_report(&a, s, dir);
+	tuf_state_free(s);
+	return rc;
+}
+
+static int trust_show(int argc, char **argv)
+{
+	trust_args a;
+	int rc = trust_args_parse(&a, "trust show", argc, argv);
+
+	if (rc != 0)
+		return rc;
+	if (a.root || a.emit || a.timeout || a.ca_file ||
+	    strcmp(a.url, TUF_PUBLIC_GOOD_URL) != 0)
+		return cmd_usage_error("trust show",
+				       "trust show takes --cache, --at and "
+				       "--format");
+	return cmd_trust_show(a.cache, a.now, a.json);
+}
+
+int cmd_trust(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		trust_usage(argc < 2 ? stderr : stdout);
+		return cmd_exit_code(argc < 2 ? CMD_USAGE : CMD_OK);
+	}
+	if (cmd_wants_help(argc - 1, argv + 1)) {
+		trust_usage(stdout);
+		return cmd_exit_code(CMD_OK);
+	}
+	if (strcmp(argv[1], "update") == 0)
+		return trust_update(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return trust_show(argc - 1, argv + 1);
+	return cmd_usage_error("trust", "unknown trust command '%s'", argv[1]);
+}
