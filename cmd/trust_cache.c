@@ -243,17 +243,12 @@ int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
 		return rc;
 	if (mode == CMD_TRUST_REFRESH_ALWAYS ||
 	    (mode == CMD_TRUST_REFRESH_STALE && cmd_trust_stale(t, now))) {
-		if (cmd_trust_refresh(t, now, &e) < 0) {
+		/* a failed refresh leaves `t` as it was resolved */
+		if (cmd_trust_refresh(t, now, &e) < 0)
 			fprintf(stderr,
 				"aicr-evidence: note: the TUF update failed "
 				"(%s); the trust in force is unchanged\n",
 				e.msg);
-			/* a failed refresh leaves `t` as it was resolved */
-			if (t->root == NULL) {
-				cmd_trust_dispose(t);
-				rc = cmd_trust_resolve(t, cache, now, err);
-			}
-		}
 	}
 	cmd_trust_note(t);
 	return rc;

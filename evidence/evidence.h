@@ -295,8 +295,8 @@ bool ev_bundle_is_dsse(const ev_bundle *bundle);
 /* ---- verification ---- */
 
 /* What must have signed. Certificate mode: `issuer` (exact) and either
- * `identity` (exact SAN) or `identity_regex` (POSIX extended regex,
- * anchored as ^(...)$ by the verifier). Managed-key mode: `key_pem` set
+ * `identity` (exact SAN) or `identity_regex` (RE2, Go's regexp dialect,
+ * matched against the whole SAN: ae_re_match). Managed-key mode: `key_pem` set
  * (PEM SubjectPublicKeyInfo), the rest NULL. `ignore_tlog` (cosign's
  * --insecure-ignore-tlog, never the default) skips every transparency-log
  * check: no entry is needed, none is verified, and no SET time is
@@ -582,6 +582,24 @@ typedef struct ev_pointer_claim {
 	bool has_rekor_index;
 	int64_t rekor_index;
 } ev_pointer_claim;
+
+/* ---- the summary root (evidence/bundle_root.c) ---- */
+
+#define EV_SUMMARY_DIR	    "summary-bundle"
+#define EV_ATTESTATION_FILE "attestation.intoto.jsonl"
+
+/* The summary root of the bundle directory `top` (reference §5.2): `top`
+ * itself when it holds the markers (regular files recipe.yaml and
+ * manifest.json), else its summary-bundle/ when that does (*nested_out).
+ * The bundle's signature, in every layout, is EV_ATTESTATION_FILE there.
+ * *fd_out is a new descriptor of the root; AE_ENOTFOUND (no message) when
+ * neither holds the markers, AE_EIO when no descriptor is left. */
+int ev_summary_root_at(int *fd_out, bool *nested_out, int top);
+
+/* The same for a path: `dir` or `dir`/summary-bundle into `out`.
+ * AE_ENOTFOUND when `dir` is not a bundle directory, AE_ETOOBIG when the
+ * path does not fit. */
+int ev_summary_root(char *out, size_t outsz, const char *dir, ae_err *err);
 
 typedef enum ev_input_kind {
 	EV_INPUT_DIR,

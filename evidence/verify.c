@@ -27,6 +27,7 @@ typedef struct verify_run {
 	const ev_verify_opts *o;
 	ev_verdict *v;
 	int dirfd;	       /* the summary root */
+	bool stray_sig;	       /* a signature beside summary-bundle/ */
 	json_t *statement;     /* parsed statement */
 	const json_t *pred;    /* borrowed from statement */
 	const char *pred_type; /* borrowed from statement */
@@ -124,15 +125,6 @@ static int verify_open(int *fd_out, int dirfd, const char *rel, ae_err *err)
 	return rc;
 }
 
-/* True iff `name` is a regular file (not a symlink) in `fd`. */
-static bool verify_is_file(int fd, const char *name)
-{
-	struct stat st;
-
-	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       S_ISREG(st.st_mode);
-}
-
 /* The verdict class of a failed fetch (reference §9.3 failureCause). */
 static const char *verify_fetch_class(int code)
 {
@@ -181,12 +173,15 @@ static bool verify_exists(int fd, const char *name)
 }
 
 /* Step 1: the summary root is the directory itself or its summary-bundle/
- * (markers recipe.yaml and manifest.json, reference §5.2); the caller
- * fetched it first for OCI and pointer inputs (opts.source). */
+ * (markers recipe.yaml and manifest.json, reference §5.2;
+ * ev_summary_root_at); the caller fetched it first for OCI and pointer
+ * inputs (opts.source). A signature beside summary-bundle/ instead of in
+ * it is noted for step 2. */
 static void verify_materialize(verify_run *r)
 {
 	ev__step *s = ev__step_begin(r->v, "materialize-bundle");
-	int top, sub;
+	bool nested = false;
+	int top, rc;
 
 	if (r->o->fetch_rc < 0) {
 		verify_fetch_failed(r, s);
@@ -205,21 +200,12 @@ static void verify_materialize(verify_run *r)
 				   strerror(errno), NULL);
 		return;
 	}
-	if (verify_is_file(top, "recipe.yaml") &&
-	    verify_is_file(top, "manifest.json")) {
-		r->dirfd = top;
-		return;
-	}
-	sub = openat(top, "summary-bundle",
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	rc = ev_summary_root_at(&r->dirfd, &nested, top);
+	if (rc == 0 && nested)
+		r->stray_sig = verify_exists(top, EV_ATTESTATION_FILE);
 	close(top);
-	if (sub >= 0 && verify_is_file(sub, "recipe.yaml") &&
-	    verify_is_file(sub, "manifest.json")) {
-		r->dirfd = sub;
+	if (rc == 0)
 		return;
-	}
-	if (sub >= 0)
-		close(sub);
 	ev__step_status(s, "failed",
 			"not a bundle: no recipe.yaml and manifest.json");
 	ev__verdict_record(r->v, EV_VERDICT_INVALID, "unknown",
@@ -480,6 +466,19 @@ static void verify_signature(verify_run *r)
 
 	if (r->dirfd < 0) {
 		ev__step_status(s, "skipped", "no bundle");
+		return;
+	}
+	if (r->stray_sig) {
+		/* one rule for every layout (issue 23 item 4): a signature
+		 * that is not where verify looks is never silently ignored */
+		ev__step_status(s, "failed",
+				"a signature beside summary-bundle/, not in "
+				"it: a bundle's signature is "
+				"summary-bundle/" EV_ATTESTATION_FILE);
+		ev__step_row(s, EV_ATTESTATION_FILE,
+			     "outside the summary root");
+		ev__verdict_record(r->v, EV_VERDICT_INVALID, "signature",
+				   "signature outside the summary root", NULL);
 		return;
 	}
 	if (!verify_exists(r->dirfd, "attestation.intoto.jsonl")) {

@@ -618,6 +618,9 @@ void test_evidence_bundle__attested_at_is_normalised_to_utc_seconds(void)
 		{"2026-06-24T23:30:00-06:30", "2026-06-25T06:00:00Z"},
 		{"2024-02-29T00:00:00+00:00", "2024-02-29T00:00:00Z"},
 		{"2026-01-01T00:00:00+01:00", "2025-12-31T23:00:00Z"},
+		/* Go's zero time, as the reference writes an unset one */
+		{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
+		{"9999-12-31T23:59:59.9Z", "9999-12-31T23:59:59Z"},
 	};
 	static const char *const bad[] = {
 		"2026-02-29T00:00:00Z", "2026-06-25 05:57:00Z",
