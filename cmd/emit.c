@@ -20,6 +20,7 @@ static void emit_usage(FILE *f)
 	fputs("usage: aicr-evidence emit --recipe R.yaml --snapshot S.yaml\n"
 	      "         --ctrf FILE|DIR... [--bom F] [--full] -o OUT\n"
 	      "         [--policy minimal|reference-v4] [--strict]\n"
+	      "         [--profile NAME=VALUE]\n"
 	      "         [--allow-mutable-validator-tags] [--validator-catalog "
 	      "F]\n"
 	      "         [--sign --ref REF | --push REF [registry flags]]\n"
@@ -33,10 +34,13 @@ static void emit_usage(FILE *f)
 	      "is\nrefused). SOURCE_DATE_EPOCH fixes attestedAt.\n"
 	      "--policy minimal (default) publishes only allowlisted fields\n"
 	      "with validated values; reference-v4 reproduces the reference's\n"
-	      "minimal v4 output (docs/formats.md). The recipe ships as "
-	      "given:\n"
-	      "fields beyond the reference's recipe schema are listed on "
-	      "stderr,\nand refused with --strict.\n"
+	      "minimal v4 output (docs/formats.md). The recipe ships in its\n"
+	      "canonical form, every field kept: fields beyond the "
+	      "reference's\n"
+	      "recipe schema are listed on stderr, refused with --strict.\n"
+	      "--profile checks the recipe's metadata.selectedProfile: a\n"
+	      "profiled recipe's evidence records its selection (pointer\n"
+	      "profile, predicate profile block, recipe name suffix).\n"
 	      "--validator-catalog names the validator catalog the run used;\n"
 	      "its metadata.version becomes validatorCatalogVersion (else "
 	      "\"\").\n"
@@ -120,6 +124,7 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		{"--snapshot", &a->o.snapshot_path},
 		{"--bom", &a->o.bom_path},
 		{"--validator-catalog", &a->o.catalog_path},
+		{"--profile", &a->o.profile},
 		{"-o", &a->o.out_dir},
 		{"--output", &a->o.out_dir},
 		{"--push", &a->push},
@@ -177,6 +182,13 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	     a->reg.username || a->reg.password_stdin || a->reg.docker_config))
 		return cmd_usage_error("emit",
 				       "registry flags need --push REF");
+	if (a->o.profile != NULL) {
+		char pn[EV_PROFILE_PART_MAX + 1], pv[EV_PROFILE_PART_MAX + 1];
+		if (!ev_profile_selection_parse(pn, pv, a->o.profile))
+			return cmd_usage_error("emit",
+					       "--profile must be NAME=VALUE, "
+					       "each [A-Za-z0-9._-]+");
+	}
 	if (cmd_registry_check(&a->reg, "emit") != 0)
 		return cmd_exit_code(CMD_USAGE);
 	if (cmd_sign_flags_check(&a->sf, "emit") != 0)
@@ -213,6 +225,8 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 	int rc;
 
 	f.recipe = r->recipe_name;
+	if (r->profile[0] != '\0')
+		f.profile = r->profile;
 	f.bundle_oci = oc->oci;
 	f.bundle_digest = oc->digest;
 	f.predicate_type = EV_PREDICATE_V3;
@@ -291,11 +305,6 @@ static void emit_notices(const emit_args *a, const ev_emit_result *r)
 			"hint: remove them from the recipe, or emit with "
 			"--strict to refuse such a recipe\n",
 			a->o.recipe_path, r->nrecipe_extras, r->recipe_extras);
-	if (r->recipe_comments > 0)
-		fprintf(stderr,
-			"aicr-evidence: warning: %s: %zu comment line(s) will "
-			"be published: recipe.yaml ships byte for byte\n",
-			a->o.recipe_path, r->recipe_comments);
 	if (r->ctrf_duplicates > 0)
 		fprintf(stderr,
 			"aicr-evidence: note: %zu CTRF report(s) given more "
@@ -316,6 +325,8 @@ static void emit_report(const emit_args *a, const ev_emit_result *r,
 	       cmd_esc(&e, a->o.out_dir), r->file_count, r->manifest_digest);
 	printf("recipe:   %s (digest %s)\n", cmd_esc(&e, r->recipe_name),
 	       r->recipe_digest);
+	if (r->profile[0] != '\0')
+		printf("profile:  %s\n", cmd_esc(&e, r->profile));
 	if (oc->signed_by != NULL)
 		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
 		       cmd_esc(&e, oc->signed_by->identity),

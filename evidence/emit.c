@@ -25,8 +25,9 @@
 typedef struct emit_ctx {
 	const ev_emit_opts *o;
 	ae_buf recipe, snapshot;
+	ae_buf recipe_canon; /* recipe.yaml as shipped */
 	ae_yaml_node *recipe_tree, *snap_tree;
-	char *name;
+	ev_recipe_id id; /* name and profile, from the shipped bytes */
 	char digest[AE_SHA256_HEX_LEN + 1];
 	ev__ctrf_input *inputs;
 	size_t ninputs;
@@ -41,7 +42,6 @@ typedef struct emit_ctx {
 	ev__checks checks;   /* check names a report may carry */
 	ae_buf extras;	     /* recipe fields beyond the schema */
 	size_t nextras;
-	size_t comments;   /* recipe comment lines (they ship too) */
 	size_t duplicates; /* CTRF reports given twice */
 	char at[32];
 	char catalog_version[EV_CATALOG_VERSION_MAX + 1];
@@ -50,11 +50,11 @@ typedef struct emit_ctx {
 static void emit_ctx_dispose(emit_ctx *c)
 {
 	ae_buf_dispose(&c->recipe);
+	ae_buf_dispose(&c->recipe_canon);
 	ae_buf_dispose(&c->snapshot);
 	ae_buf_dispose(&c->bom);
 	ae_yaml_free(c->recipe_tree);
 	ae_yaml_free(c->snap_tree);
-	free(c->name);
 	ev__ctrf_inputs_free(c->inputs, c->ninputs);
 	json_decref(c->images);
 	json_decref(c->fp);
@@ -113,8 +113,8 @@ static int emit_named(int rc, const char *path, ae_err *err)
 }
 
 /* The recipe's fields beyond the reference's schema (issue 24 item 6):
- * published with recipe.yaml, so --strict refuses them; otherwise cmd/
- * warns with the list. */
+ * recipe.yaml's canonical form keeps every field (the digest signs them),
+ * so --strict refuses them; otherwise cmd/ warns with the list. */
 static int emit_recipe_extras(emit_ctx *c, ae_err *err)
 {
 	char list[400];
@@ -123,14 +123,8 @@ static int emit_recipe_extras(emit_ctx *c, ae_err *err)
 
 	rc = ev_recipe_extra_fields(&c->extras, &c->nextras, c->recipe_tree,
 				    err);
-	c->comments = ev_recipe_comment_lines(c->recipe.data, c->recipe.len);
 	if (rc < 0 || !c->o->strict)
 		return rc;
-	if (c->nextras == 0 && c->comments > 0)
-		return ae_fail(err, AE_EINVAL,
-			       "%zu comment line(s) would be published: "
-			       "recipe.yaml ships byte for byte (--strict)",
-			       c->comments);
 	if (c->nextras == 0)
 		return 0;
 	list[0] = '\0';
@@ -148,7 +142,53 @@ static int emit_recipe_extras(emit_ctx *c, ae_err *err)
 		c->nextras, list, k < c->nextras ? ", ..." : "");
 }
 
-/* Reads the recipe: name, canonical digest. */
+/* The recipe as the bundle ships it: the reference's builder writes the
+ * canonical yaml.v3 form with metadata.version (CanonicalizeRecipeYAML),
+ * and the v3 digest, the name and the profile identity are computed from
+ * those bytes, as every verifier recomputes them. The raw recipe must name
+ * itself the same way: a recipe whose canonical form reads differently
+ * (yaml.v3's form is not a fixed point) is refused. */
+static int emit_recipe_identity(emit_ctx *c, ae_err *err)
+{
+	ev_recipe_id raw;
+	char r[AE_REPR_BUF];
+	int rc;
+
+	rc = ev_recipe_canonical(&c->recipe_canon, c->recipe.data,
+				 c->recipe.len, false, err);
+	if (rc == 0)
+		rc = ev_recipe_identify(&raw, c->recipe.data, c->recipe.len,
+					err);
+	if (rc == 0)
+		rc = ev_recipe_identify(&c->id, c->recipe_canon.data,
+					c->recipe_canon.len, err);
+	if (rc == 0)
+		rc = ev_recipe_digest(c->digest, c->recipe_canon.data,
+				      c->recipe_canon.len, EV_PREDICATE_V3,
+				      err);
+	if (rc == 0 && (strcmp(raw.name, c->id.name) != 0 ||
+			raw.profiled != c->id.profiled ||
+			strcmp(raw.selection, c->id.selection) != 0 ||
+			strcmp(raw.advertiser, c->id.advertiser) != 0 ||
+			strcmp(raw.identity, c->id.identity) != 0))
+		rc = ae_fail(err, AE_EINVAL,
+			     "the recipe's canonical form names it differently "
+			     "(%s); rewrite the recipe plainly",
+			     raw.name);
+	if (rc == 0 && c->o->profile != NULL &&
+	    strcmp(c->o->profile, c->id.selection) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "--profile %s: the recipe %s (a recipe is "
+			     "generated with its profile; emit attests it as "
+			     "it is)",
+			     ae_repr(r, sizeof(r), c->o->profile,
+				     strlen(c->o->profile)),
+			     c->id.profiled ? "selects another profile"
+					    : "selects no profile");
+	return rc;
+}
+
+/* Reads the recipe: name, profile, canonical digest. */
 static int emit_read_recipe(emit_ctx *c, ae_err *err)
 {
 	int rc;
@@ -159,11 +199,7 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 		rc = ev__recipe_tree(&c->recipe_tree, c->recipe.data,
 				     c->recipe.len, err);
 	if (rc == 0)
-		rc = ev_recipe_name(&c->name, c->recipe.data, c->recipe.len,
-				    err);
-	if (rc == 0)
-		rc = ev_recipe_digest(c->digest, c->recipe.data, c->recipe.len,
-				      EV_PREDICATE_V3, err);
+		rc = emit_recipe_identity(c, err);
 	if (rc == 0)
 		rc = ev__checks_add_recipe(&c->checks, c->recipe_tree, err);
 	if (rc == 0)
@@ -356,6 +392,26 @@ static json_t *emit_phases(const emit_ctx *c)
 	return ph;
 }
 
+/* predicate.profile (reference ProfilePredicate): the selection, the
+ * advertiser (omitted when empty) and the policy descriptor identity, last
+ * as in the reference's struct. -1 out of memory. */
+static int emit_profile_block(json_t *pred, const ev_recipe_id *id)
+{
+	json_t *b = json_object();
+
+	if (b == NULL ||
+	    json_object_set_new(b, "selection", json_string(id->selection)) ||
+	    (id->advertiser[0] != '\0' &&
+	     json_object_set_new(b, "advertiser",
+				 json_string(id->advertiser))) ||
+	    json_object_set_new(b, "policyDescriptorIdentity",
+				json_string(id->identity))) {
+		json_decref(b);
+		return -1;
+	}
+	return json_object_set_new(pred, "profile", b) ? -1 : 0;
+}
+
 /* The v3 predicate (reference §5.5), keys in the reference's order. */
 static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 			      size_t file_count)
@@ -372,11 +428,12 @@ static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 		c->o->tool_version ? c->o->tool_version : "",
 		"validatorCatalogVersion", c->catalog_version,
 		"validatorImages", emit_validator_images(c->images, c->policy),
-		"recipe", "name", c->name, "digest", c->digest, "fingerprint",
-		c->fp, "criteriaMatch", c->match, "phases", emit_phases(c),
-		"bom", "format", "CycloneDX", "version", "1.6", "digest",
-		bom_digest, "imageCount", (json_int_t)c->bom_count, "manifest",
-		"digest", manifest_digest, "fileCount", (json_int_t)file_count);
+		"recipe", "name", c->id.name, "digest", c->digest,
+		"fingerprint", c->fp, "criteriaMatch", c->match, "phases",
+		emit_phases(c), "bom", "format", "CycloneDX", "version", "1.6",
+		"digest", bom_digest, "imageCount", (json_int_t)c->bom_count,
+		"manifest", "digest", manifest_digest, "fileCount",
+		(json_int_t)file_count);
 	if (p != NULL && c->policy != EV_REDACT_FULL) {
 		json_t *r = json_pack(
 			"{ssssso}", "policy", EV_REDACTION_POLICY, "version",
@@ -386,6 +443,10 @@ static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 			json_decref(p);
 			p = NULL;
 		}
+	}
+	if (p != NULL && c->id.profiled && emit_profile_block(p, &c->id) < 0) {
+		json_decref(p);
+		p = NULL;
 	}
 	return p;
 }
@@ -399,7 +460,7 @@ static int emit_statement(int dirfd, const emit_ctx *c, json_t *predicate,
 	json_t *st;
 	int rc;
 
-	snprintf(subject, sizeof(subject), "recipe:%s", c->name);
+	snprintf(subject, sizeof(subject), "recipe:%s", c->id.name);
 	st = json_pack("{sss[{sss{ss}}]sssO}", "_type", EV_STATEMENT_TYPE,
 		       "subject", "name", subject, "digest", "sha256",
 		       c->digest, "predicateType", EV_PREDICATE_V3, "predicate",
@@ -421,13 +482,10 @@ static int emit_write_files(int dirfd, emit_ctx *c, ae_err *err)
 	ae_buf b = AE_BUF_INIT(1);
 	int ctrf = -1, rc;
 
-	/* The recipe as given, byte for byte: the digest is recomputed from
-	 * these bytes, by us and by the reference, and its yaml.v3 form is
-	 * not always a fixed point (docs/formats.md), so a rewritten copy
-	 * could digest differently. The reference ships the file its
-	 * recipe command wrote, which is what emit is given. */
-	rc = ev__write_new(dirfd, "recipe.yaml", c->recipe.data, c->recipe.len,
-			   err);
+	/* The canonical bytes the digest was computed from (see
+	 * emit_recipe_identity). */
+	rc = ev__write_new(dirfd, "recipe.yaml", c->recipe_canon.data,
+			   c->recipe_canon.len, err);
 	if (rc == 0 && c->o->full) {
 		rc = ev__write_new(dirfd, "snapshot.yaml", c->snapshot.data,
 				   c->snapshot.len, err);
@@ -556,7 +614,6 @@ static void emit_extras_list(ev_emit_result *out, const emit_ctx *c)
 	const char *p = (const char *)c->extras.data;
 
 	out->nrecipe_extras = c->nextras;
-	out->recipe_comments = c->comments;
 	out->recipe_extras[0] = '\0';
 	for (; k < c->nextras; k++, p += strlen(p) + 1) {
 		char r[AE_REPR_BUF];
@@ -668,7 +725,9 @@ done:
 	if (rc == 0) {
 		out->created_out = created_out;
 		snprintf(out->recipe_name, sizeof(out->recipe_name), "%s",
-			 c.name);
+			 c.id.name);
+		snprintf(out->profile, sizeof(out->profile), "%s",
+			 c.id.selection);
 		memcpy(out->recipe_digest, c.digest, sizeof(c.digest));
 		memcpy(out->attested_at, c.at, sizeof(c.at));
 		for (int i = 0; i < EV_PHASE_COUNT; i++)

@@ -1,13 +1,13 @@
 /* evidence/recipe_schema.c -- the recipe's fields against the reference's
  * RecipeResult schema (issue 24 item 6)
  *
- * recipe.yaml ships as given: its digest is what the predicate signs, so it
- * cannot be minimized. Whatever a contributor added beyond the schema the
- * reference's recipe generator writes (pkg/recipe RecipeResult and the
- * types it holds) -- annotations, a customer criterion, component values --
- * would be published with it. emit lists those fields so the contributor
- * sees them before publishing (a warning; --strict refuses). The table
- * below is the reference's schema as its Go structs declare it (yaml
+ * recipe.yaml ships in its canonical form, every field kept: its digest is
+ * what the predicate signs, so it cannot be minimized. Whatever a contributor
+ * added beyond the schema the reference's recipe generator writes (pkg/recipe
+ * RecipeResult and the types it holds) -- annotations, a customer criterion,
+ * component values -- would be published with it. emit lists those fields so
+ * the contributor sees them before publishing (a warning; --strict refuses).
+ * The table below is the reference's schema as its Go structs declare it (yaml
  * tags); subtrees it leaves free-form (componentRefs[].overrides,
  * nodeSelection.selector) or this tool does not model in detail
  * (configuration, metadata.selectedProfile) are not looked into.
@@ -215,40 +215,4 @@ int ev_recipe_extra_fields(ae_buf *out, size_t *n_out,
 	}
 	*n_out = w.n;
 	return 0;
-}
-
-/* The line holds a comment: '#' first on the line, or after white space
- * outside a quoted scalar. A heuristic (a '#' inside a block scalar counts
- * too), good for a warning: comments ship with recipe.yaml byte for byte. */
-static bool schema_line_comments(const unsigned char *p, size_t n)
-{
-	char quote = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		char ch = (char)p[i];
-		if (quote != 0) {
-			if (ch == quote)
-				quote = 0;
-			continue;
-		}
-		if (ch == '"' || ch == '\'')
-			quote = ch;
-		else if (ch == '#' &&
-			 (i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t'))
-			return true;
-	}
-	return false;
-}
-
-size_t ev_recipe_comment_lines(const unsigned char *buf, size_t len)
-{
-	size_t n = 0, start = 0;
-
-	for (size_t i = 0; i <= len; i++) {
-		if (i == len || buf[i] == '\n') {
-			n += schema_line_comments(buf + start, i - start);
-			start = i + 1;
-		}
-	}
-	return n;
 }
