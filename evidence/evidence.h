@@ -113,20 +113,55 @@ int ev_recipe_identify(ev_recipe_id *out, const unsigned char *buf, size_t len,
 int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
 		   ae_err *err);
 
-/* ---- minimization, policy `minimal` v4 (reference §6) ---- */
+/* ---- minimization (reference §6, docs/formats.md) ---- */
 
 #define EV_REDACTION_POLICY  "minimal"
 #define EV_REDACTION_VERSION "v4"
 
-/* Snapshot allowlist (§6.2): writes the redacted snapshot YAML into `out`
- * (initialised here). On failure `out` is empty. */
-int ev_snapshot_redact(ae_buf *out, const unsigned char *buf, size_t len,
-		       ae_err *err);
+/* What leaves the cluster. Every policy rebuilds each CTRF report and the
+ * snapshot from an allowlist of fields (unknown fields never pass), counts
+ * results from the tests, and records itself in predicate.redaction.
+ *
+ * EV_REDACT_MINIMAL (the default): the reference's minimal v4 plus
+ * validation of every kept value (versions, booleans, counts, enumerations,
+ * names), the snapshot fingerprint allowlisted, no environment or free
+ * header text in CTRF, no value in the predicate or the BOM that the
+ * snapshot or CTRF policy drops. Labelled policy "minimal", version "v4"
+ * with the reference's six rule ids and ours (docs/formats.md explains
+ * why the reference still verifies and reads these bundles).
+ * EV_REDACT_REFERENCE_V4 (--policy reference-v4): the reference's own
+ * minimal v4 output: its CTRF and snapshot fields as given, the six rule
+ * ids. EV_REDACT_FULL (--full): raw files, no redaction block. */
+typedef enum ev_redaction {
+	EV_REDACT_MINIMAL = 0,
+	EV_REDACT_REFERENCE_V4 = 1,
+	EV_REDACT_FULL = 2,
+} ev_redaction;
 
-/* CTRF scrub (§6.4) of one report: writes the scrubbed JSON into `out`
- * (initialised here). AE_EINVAL for a report that is not CTRF. */
+/* Snapshot allowlist (§6.2) under `policy`: writes the redacted snapshot
+ * YAML into `out` (initialised here). On failure `out` is empty. */
+int ev_snapshot_redact(ae_buf *out, const unsigned char *buf, size_t len,
+		       ev_redaction policy, ae_err *err);
+
+/* One CTRF report rebuilt under `policy` (as emit writes a phase of one
+ * report): JSON into `out` (initialised here). AE_EINVAL for a report that
+ * is not CTRF, whose summary disagrees with its tests, or (minimal) with a
+ * test name no pattern allows. */
 int ev_ctrf_redact(ae_buf *out, const unsigned char *buf, size_t len,
-		   ae_err *err);
+		   ev_redaction policy, ae_err *err);
+
+/* ---- the recipe against the reference's schema (issue 24 item 6) ---- */
+
+/* recipe.yaml ships in its canonical form, which keeps every field (the
+ * digest is over it), so a field the reference's RecipeResult schema does
+ * not know (annotations, custom
+ * criteria, component values) is published too. Lists such fields as
+ * paths ("metadata.annotations", "componentRefs[1].values") into `out`
+ * (initialised here; NUL-separated entries, `*n_out` of them). Subtrees the
+ * schema leaves free (componentRefs[].overrides, nodeSelection.selector,
+ * configuration, metadata.selectedProfile) are not looked into. */
+int ev_recipe_extra_fields(ae_buf *out, size_t *n_out,
+			   const ae_yaml_node *recipe, ae_err *err);
 
 /* ---- the validator catalog (reference §5.5 validatorCatalogVersion) ---- */
 
@@ -155,9 +190,14 @@ typedef struct ev_emit_opts {
 	bool allow_mutable_validator_tags;
 	int64_t attested_at;	  /* seconds since the epoch, UTC */
 	const char *tool_version; /* predicate aicrVersion */
-	/* the validator catalog the run used, for validatorCatalogVersion;
-	 * NULL: "" (the version is not known) */
+	/* the validator catalog the run used, for validatorCatalogVersion
+	 * and the check names a report may carry; NULL: "" (the version is
+	 * not known) */
 	const char *catalog_path;
+	ev_redaction policy; /* minimal or reference-v4; `full` overrides */
+	/* refuse a recipe with fields beyond the reference's schema (else
+	 * they are listed in the result for a warning) */
+	bool strict;
 	/* --profile name=value: the selection the recipe must carry in
 	 * metadata.selectedProfile (a recipe is hydrated with its profile
 	 * when it is generated; emit attests it as it is). NULL: any. */
@@ -167,7 +207,7 @@ typedef struct ev_emit_opts {
 #define EV_EMIT_OPTS_INIT                                                      \
 	{                                                                      \
 		NULL, NULL, NULL, 0, NULL, NULL, false, false, 0, NULL, NULL,  \
-			NULL                                                   \
+			EV_REDACT_MINIMAL, false, NULL                         \
 	}
 
 /* What emit produced: plain result data. */
@@ -182,6 +222,11 @@ typedef struct ev_emit_result {
 	size_t file_count;
 	int phase_failed; /* sum of failed counts over the phases */
 	bool created_out; /* OUT did not exist before: emit made it */
+	/* recipe fields beyond the reference's schema, ", "-separated (cut
+	 * with "..." when long), and how many; "" and 0 when none */
+	char recipe_extras[512];
+	size_t nrecipe_extras;
+	size_t ctrf_duplicates; /* reports given twice, counted once */
 } ev_emit_result;
 
 /* Builds OUT/summary-bundle (reference §5.2) from the inputs: the recipe in
@@ -341,6 +386,15 @@ bool ev_verdict_pending(const ev_verdict *v);
 /* Status of the step named `name` ("passed", "failed", "skipped", "error"),
  * NULL if it never ran. Borrowed. Cannot fail. */
 const char *ev_verdict_step_status(const ev_verdict *v, const char *name);
+
+/* The predicate type of the statement that was checked (v1, v2, v3 URI),
+ * NULL when none parsed. Borrowed. Cannot fail. */
+const char *ev_verdict_predicate_type(const ev_verdict *v);
+
+/* An RFC 3339 time (fraction and zone optional) as the reference's pointer
+ * writer records a predicate's attestedAt: UTC, whole seconds,
+ * "YYYY-MM-DDTHH:MM:SSZ" (20 characters). AE_EINVAL otherwise, `out` "". */
+int ev_time_utc_seconds(char out[21], const char *s, ae_err *err);
 
 /* Renders the JSON report (reference §9.3 key order, 2-space indent,
  * trailing newline) or the text report into `out` (initialised here). */

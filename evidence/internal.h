@@ -163,20 +163,87 @@ int ev__manifest_parse(ev__mfile **files_out, size_t *n_out,
  * (ae_path_element_is_plain): no "..", no leading "/", no empty element. */
 bool ev__path_is_local(const char *path);
 
-/* Counts of one phase (reference §5.5). */
+/* Counts of one phase (reference §5.5), from the tests of its reports:
+ * an unknown status counts as `other` (issue 24 item 1). */
 typedef struct ev__phase {
 	bool present;
-	int64_t passed, failed, skipped;
+	int64_t passed, failed, skipped, pending, other;
 	char ctrf_digest[AE_DIGEST_STR_LEN];
 } ev__phase;
 
-/* Validates a parsed CTRF report (json_t as void *) and adds its summary
- * counts to `ph` (the summary block when present, else the tests' statuses).
- * AE_EINVAL when it is not CTRF. */
+/* Checks a parsed CTRF report (json_t as void *): results.tests is an array
+ * of objects with a string name and status; reportFormat, when present, is
+ * "CTRF"; a summary, when present, agrees with the tests (its absent counts
+ * read as 0, as the reference's decoder reads them). Adds the counts of the
+ * tests to `ph`. AE_EINVAL naming both numbers when the summary disagrees. */
 int ev__ctrf_count(ev__phase *ph, const void *report, ae_err *err);
 
-/* Scrubs one CTRF test object in place (reference §6.4); `applied` gets the
- * bit of each rule that fired (EV__RULE_*). */
+/* The check names a run may report per phase, when the validator catalog
+ * (--validator-catalog: validators[].name by .phase) or the recipe
+ * (validation.<phase>.checks) names them; a phase with no names accepts any
+ * name that passes EV__V_TEST_NAME. Owns its strings. */
+typedef struct ev__checks {
+	ae_strset names[EV_PHASE_COUNT];
+	char **owned;
+	size_t nowned;
+} ev__checks;
+
+/* Adds the recipe's validation.<phase>.checks (a phase of ev_phase_names;
+ * the reference's readiness phase has no CTRF). Out of memory only. */
+int ev__checks_add_recipe(ev__checks *c, const ae_yaml_node *recipe,
+			  ae_err *err);
+/* Adds a validator catalog's validators[] names by phase (evidence/
+ * catalog.c). AE_EINVAL for a catalog that is not one. */
+int ev__checks_add_catalog(ev__checks *c, const unsigned char *buf, size_t len,
+			   ae_err *err);
+/* True iff `phase` has named checks and `name` is not among them. */
+bool ev__checks_refuse(const ev__checks *c, int phase, const char *name);
+void ev__checks_dispose(ev__checks *c);
+
+/* Value shapes a published field may hold (evidence/values.c,
+ * docs/formats.md "What a minimized bundle keeps"). */
+typedef enum ev__vkind {
+	EV__V_COUNT,	    /* 1-5 digits */
+	EV__V_BOOL,	    /* true | false */
+	EV__V_VERSION,	    /* v?N.N[.N[.N]] and a -/+/~ suffix */
+	EV__V_K8S_VERSION,  /* the same, at most 64 bytes */
+	EV__V_KERNEL,	    /* N.N[.N] and a suffix, no leading v */
+	EV__V_GO_VERSION,   /* goN.N[.N][pre-release] */
+	EV__V_PLATFORM,	    /* os/arch[/vN] */
+	EV__V_TEXT,	    /* a product name: [A-Za-z0-9 ._(),/+-]{1,64} */
+	EV__V_OS_ID,	    /* os-release(5) identifier */
+	EV__V_OS_ID_LIST,   /* up to 8 of them, space separated */
+	EV__V_OS_NAME,	    /* linux | windows */
+	EV__V_PROVIDER,	    /* a known node provider */
+	EV__V_RUNTIME,	    /* containerd | cri-o | docker */
+	EV__V_DETECTION,    /* gfd | nfd | nvidia-smi | pci */
+	EV__V_SERVICE,	    /* the reference's criteria services */
+	EV__V_ACCELERATOR,  /* the reference's criteria accelerators */
+	EV__V_SOURCE,	    /* a known fingerprint signal name */
+	EV__V_NOTE,	    /* multi-gpu | multi-region | unknown-sku */
+	EV__V_TIMESTAMP,    /* RFC 3339 */
+	EV__V_API_VERSION,  /* group/vN[alpha|betaN] */
+	EV__V_TEST_NAME,    /* [A-Za-z0-9._/-]{1,128}, alnum at both ends */
+	EV__V_TOOL_NAME,    /* [a-z0-9] runs joined by . _ / - */
+	EV__V_SPEC_VERSION, /* N.N.N */
+	EV__V_GENERATOR,    /* aicr | aicr validate | aicr-evidence */
+} ev__vkind;
+
+/* True iff `s` has the shape of `kind`. Cannot fail. */
+bool ev__value_ok(ev__vkind kind, const char *s);
+
+/* The kind a kept snapshot data key must have (evidence/redact_snapshot.c),
+ * false when type/subtype/key is not allowlisted (reference §6.2). */
+bool ev__snapshot_key_kind(ev__vkind *out, const char *type,
+			   const char *subtype, const char *key);
+
+/* True iff `image` is a validator image the minimal policy publishes:
+ * host/path[:tag][@sha256:<64 hex>] on a public registry (docs/formats.md),
+ * with a tag or a digest. Cannot fail. */
+bool ev__image_public(const char *image);
+
+/* Redaction rule bits (reference §6.5 and ours, docs/formats.md); `applied`
+ * sets collect what ran. */
 enum {
 	EV__RULE_SNAPSHOT_HEADER = 1 << 0,
 	EV__RULE_SNAPSHOT_MEAS = 1 << 1,
@@ -184,8 +251,32 @@ enum {
 	EV__RULE_CTRF_MESSAGE = 1 << 3,
 	EV__RULE_CTRF_STDOUT = 1 << 4,
 	EV__RULE_CTRF_PROVENANCE = 1 << 5,
+	/* the minimal policy's own rules, beyond the reference's v4 */
+	EV__RULE_CTRF_HEADER = 1 << 6,
+	EV__RULE_CTRF_TESTS = 1 << 7,
+	EV__RULE_CTRF_SUMMARY = 1 << 8,
+	EV__RULE_SNAPSHOT_FINGERPRINT = 1 << 9,
+	EV__RULE_SNAPSHOT_VALUES = 1 << 10,
+	EV__RULE_PREDICATE_FINGERPRINT = 1 << 11,
+	EV__RULE_PREDICATE_IMAGES = 1 << 12,
+	EV__RULE_BOM_IMAGES = 1 << 13,
 };
-int ev__ctrf_scrub_test(void *test, unsigned *applied, ae_err *err);
+/* Every rule a policy applies (a static set, so the recorded provenance is
+ * byte-stable, as the reference's). Cannot fail. */
+unsigned ev__redaction_rules(ev_redaction policy);
+
+/* The published form of one CTRF test under `policy` (a new json_t in
+ * *out): name, status, duration, suite, extra (allowlisted), runtimeProvenance
+ * (bounded); nothing else. Minimal: the name must pass EV__V_TEST_NAME
+ * (AE_EINVAL otherwise), an unknown status becomes "other", suites and the
+ * duration are validated. */
+int ev__ctrf_test_publish(void **out, const void *test, ev_redaction policy,
+			  ae_err *err);
+/* The published header of a report under `policy`: *top_out the top-level
+ * keys but `results`, *results_out the `results` keys but tests and
+ * summary (both new json_t). EV_REDACT_FULL copies them as they are. */
+int ev__ctrf_head_publish(void **top_out, void **results_out,
+			  const void *report, ev_redaction policy, ae_err *err);
 /* One runtimeProvenance path under the §6.4 bound (evidence/redact_paths.c):
  * *out is the path with selectors and operator keys collapsed (caller
  * frees), or NULL when the path is dropped (charset, unbalanced selector,
@@ -200,8 +291,12 @@ void *ev__redaction_applied(unsigned applied);
 
 /* From the raw snapshot tree: the predicate fingerprint object and the
  * observed container images (registry-stripped name:tag, sorted, unique),
- * both new json_t (void *). */
-int ev__snapshot_fingerprint(void **out, const ae_yaml_node *snap, ae_err *err);
+ * both new json_t (void *). Under the minimal policy every value the
+ * fingerprint takes is one the shipped snapshot could keep (the same key's
+ * validator), and the region (from a node label the snapshot drops) is
+ * left out (issue 24 item 5). */
+int ev__snapshot_fingerprint(void **out, const ae_yaml_node *snap,
+			     ev_redaction policy, ae_err *err);
 int ev__snapshot_images(void **out, const ae_yaml_node *snap, ae_err *err);
 
 /* criteriaMatch (reference §5.5) of the recipe criteria against the
@@ -210,37 +305,67 @@ int ev__criteria_match(void **out, const ae_yaml_node *recipe,
 		       const void *fingerprint, ae_err *err);
 
 /* Generates the CycloneDX 1.6 BOM for the recipe's enabled componentRefs
- * and the observed images. New json_t in *out. */
+ * and the observed images (NULL: none). New json_t in *out. */
 int ev__bom_generate(void **out, const ae_yaml_node *recipe, const void *images,
 		     ae_err *err);
 
-/* A CTRF input of emit: a file and the phase it belongs to. */
+/* A CTRF input of emit: a file, its phase, and what the scan found. */
 typedef struct ev__ctrf_input {
 	char *path;
 	int phase;
+	dev_t dev; /* the file, to count one passed twice once */
+	ino_t ino;
+	bool dup; /* the same bytes as an earlier input: counted once */
+	unsigned char sha256[AE_SHA256_LEN];
 } ev__ctrf_input;
 
-/* Expands files and directories into CTRF inputs (reference §6.3): a
- * directory contributes its *.json files and those of its sub-directories
- * named after a phase, sorted by name. The phase of a file is its name
- * (`conformance.json`), the part of it before the first `-`, `_` or `.`,
- * or its directory's name. AE_EINVAL when a file has no phase,
- * AE_ETOOBIG past EV_CTRF_MAX_INPUTS. Free with ev__ctrf_inputs_free. */
+/* Expands files and directories into CTRF inputs (reference §6.3, issue 24
+ * item 2). Every entry under a directory is read or refused, never
+ * skipped: *.json files (any case) are reports, directories named after a
+ * phase hold that phase's reports, and below a phase directory any
+ * directory is walked (run1/, ...) to a depth of 4; a symlink, a special
+ * file, a file that is not *.json, a directory that names no phase outside
+ * a phase directory and a report whose name and directory name two phases
+ * are refused (AE_EINVAL naming the path). The phase of a file is its name
+ * (`conformance.json`, the part before the first `-`, `_` or `.`) or its
+ * directory's. The same file given twice (overlapping arguments) is listed
+ * once. AE_ETOOBIG past EV_CTRF_MAX_INPUTS. Free with ev__ctrf_inputs_free. */
 int ev__ctrf_collect(ev__ctrf_input **out, size_t *n_out,
 		     const char *const *paths, size_t npaths, ae_err *err);
 void ev__ctrf_inputs_free(ev__ctrf_input *in, size_t n);
 
-/* Reads and checks one CTRF input (capped at EV_CTRF_MAX_BYTES), adds its
- * counts to `ph` and appends the validator images it names
- * (results.tool.image) to the json array `images`. */
-int ev__ctrf_scan(ev__phase *ph, void *images, const char *path, ae_err *err);
+/* Reads and checks input `i` (capped at EV_CTRF_MAX_BYTES). When its bytes
+ * equal an earlier input's, in[i].dup is set and nothing is counted.
+ * Otherwise its counts go to phases[in[i].phase], the validator image it
+ * names (results.tool.image) to the json array `images`, and under the
+ * minimal policy every test name must be publishable and, where `known`
+ * names the phase's checks, one of them (AE_EINVAL naming the test). */
+int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
+		  const ev__checks *known, ev_redaction policy, ae_err *err);
 
-/* Writes `name` under `dirfd`: the phase file merged from the `n` inputs
- * of one phase, scrubbed unless `full`. One input with `full` is copied
- * byte for byte. Streams: one report is held in memory at a time. Sets
- * *applied bits of the rules used. */
-int ev__ctrf_write_phase(unsigned *applied, int dirfd, const char *name,
-			 const ev__ctrf_input *in, size_t n, bool full,
-			 ae_err *err);
+/* Writes `name` under `dirfd`: the phase file built from the `n` inputs of
+ * one phase (duplicates skipped) under `policy`: the header of the first,
+ * every test, and a summary counted from the tests. EV_REDACT_FULL keeps
+ * the raw tests, and copies a single input byte for byte. Streams: one
+ * report is held in memory at a time. */
+int ev__ctrf_write_phase(int dirfd, const char *name, const ev__ctrf_input *in,
+			 size_t n, ev_redaction policy, ae_err *err);
+
+/* Recounts a shipped ctrf/<phase>.json in memory: the counts of its
+ * tests, unknown statuses as other. AE_EINVAL when it is not CTRF. */
+int ev__ctrf_recount(ev__phase *out, const unsigned char *buf, size_t len,
+		     ae_err *err);
+
+/* The same count over a report of any size, fed in chunks as they are read
+ * (evidence/ctrf_count.c, for verify): a streaming scan of
+ * results.tests[*].status that also checks the JSON. */
+typedef struct ev__ctrf_counter ev__ctrf_counter;
+int ev__ctrf_counter_new(ev__ctrf_counter **out, ae_err *err);
+void ev__ctrf_counter_feed(ev__ctrf_counter *cc, const void *data, size_t len);
+/* The counts (AE_EINVAL "not a CTRF report (...)" for a document that is
+ * not one: bad JSON, no results.tests, a test without a string name and
+ * status, a repeated key in a test). */
+int ev__ctrf_counter_finish(ev__phase *out, ev__ctrf_counter *cc, ae_err *err);
+void ev__ctrf_counter_free(ev__ctrf_counter *cc);
 
 #endif /* AE_EVIDENCE_INTERNAL_H */
