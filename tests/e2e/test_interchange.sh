@@ -190,11 +190,24 @@ popd >/dev/null || t_end
 expect_rc 0 "ledger --verify over profiled evidence"
 is "$(jq -r '[.recipes[].name]|join(" ")' "$T_OUT")" "h100-aks-ubuntu-training-gpustack-operator-managed h100-eks-ubuntu-training" "ledger lists the profiled recipe apart"
 is "$(jq -r '.recipes[0].stateCounts.CONFIRMED > 0 and .recipes[0].stateCounts.CONTESTED == 0' "$T_OUT")" true "two allowlisted signers confirm the profiled recipe's checks"
-sed -i 's/^profile: .*/profile: gpuStack=other/' "$PP"
-sed -i 's/^recipe: .*/recipe: h100-aks-ubuntu-training-gpustack-other/' "$PP"
+# the claim is rewritten consistently (profile, recipe suffix and the
+# pointer's place all agree), so only the signed predicate can catch it
+PP2=${PP/-gpustack-operator-managed\//-gpustack-other/}
+mkdir -p "$(dirname "$PP2")"
+sed -e 's/^profile: .*/profile: gpuStack=other/' \
+	-e 's/^recipe: .*/recipe: h100-aks-ubuntu-training-gpustack-other/' "$PP" >"$PP2"
+rm "$PP"
 commit tamper
 run check --repo "$G" --verify-signatures --trusted-root "$TR" --registry-plain-http --cache "$W/ccache"
 expect_rc 1 "check: a pointer whose profile differs from the signed bundle's is a violation"
+# (the predicate's recipe name carries the suffix, so the recipe binding
+# may be the first to tell)
+grep -Eq 'pointer (profile|recipe) differs from the (signed )?predicate' "$T_OUT" &&
+	ok "check names the signed predicate's binding" ||
+	bad "check names the signed predicate's binding" "$(head -3 "$T_OUT")"
+grep -q 'profile path segment' "$T_OUT" &&
+	bad "the tampered pointer's place agrees with its claim" "$(grep 'profile path segment' "$T_OUT")" ||
+	ok "the tampered pointer's place agrees with its claim"
 
 # ---------------------------------------------------------------- part B
 ref() { # TYPE RECIPE OUT
