@@ -98,19 +98,25 @@ static bool fetch_late(const ld_verifier *v, int64_t start)
 	       ae_deadline_left_ms(v->fetch.co.deadline) == 0;
 }
 
-/* Words an undecided fetch (ld_fetch_classify): its cause and the fix. */
-static void fetch_undecided(ld_verdict *out, const oci_ref *ref,
-			    const ld_fetched *x, int rc, const ae_err *e)
+/* Words an undecided fetch (ld_fetch_classify): its cause and the fix,
+ * in flags `check` takes (it reads anonymously or with --docker-config:
+ * the registry client's own advice on a login names flags it refuses). */
+static void fetch_undecided(ld_verdict *out, const ld_verifier *v,
+			    const oci_ref *ref, const ld_fetched *x, int rc,
+			    const ae_err *e)
 {
 	ae_err *c = &out->cause;
 
 	out->status = AE_EIO;
 	if (rc == AE_EAUTH)
 		ae_fail(c, AE_EIO,
-			"registry %s refused access: %s (a ledger's bundles "
-			"must be pullable anonymously, or give "
-			"--docker-config)",
-			ref->registry, e->msg);
+			"registry %s refused access (%s): a ledger's bundles "
+			"must be pullable anonymously, or give credentials "
+			"with --docker-config FILE",
+			ref->registry,
+			strstr(e->msg, "--registry-username") != NULL
+				? "it asks for credentials"
+				: e->msg);
 	/* the HTTP layer may name the fix itself */
 	else if (x->http_status == 0 && strstr(e->msg, "--registry-") != NULL)
 		ae_fail(c, AE_EIO, "cannot talk to registry %s: %s",
@@ -119,7 +125,13 @@ static void fetch_undecided(ld_verdict *out, const oci_ref *ref,
 		ae_fail(c, AE_EIO,
 			"cannot talk to registry %s: %s (a plain-HTTP "
 			"loopback registry needs --registry-plain-http, a "
-			"private CA --registry-ca FILE)",
+			"private CA --registry-ca-file FILE)",
+			ref->registry, e->msg);
+	/* A TLS server answers plain HTTP with 400 before any protocol. */
+	else if (x->http_status == 400 && v->fetch.co.plain_http)
+		ae_fail(c, AE_EIO,
+			"bundle fetch from %s: %s (HTTP 400 to plain HTTP: the "
+			"registry may speak TLS; drop --registry-plain-http)",
 			ref->registry, e->msg);
 	else
 		ae_fail(c, AE_EIO, "bundle fetch from %s: %s", ref->registry,
@@ -196,7 +208,7 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 		ae_fail(&out->cause, AE_ETRANSIENT, "bundle fetch: %s", e.msg);
 		break;
 	default:
-		fetch_undecided(out, &ref, x, rc, &e);
+		fetch_undecided(out, v, &ref, x, rc, &e);
 		break;
 	}
 	return false;
