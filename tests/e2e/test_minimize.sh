@@ -96,6 +96,38 @@ expect_rc 2 "verify refuses a predicate whose counts are not its report's tests"
 jq -e '.steps[]|select(.name=="manifest-hash-check")|.subRows[]|select(.value|test("the predicate says 2 passed, the tests 1"))' "$T_OUT" >/dev/null &&
 	ok "the sub-row names both numbers" || bad "recount sub-row" "$(jq -c '.steps[3]' "$T_OUT")"
 
+# a report the reference's reader (Go's encoding/json: keys matched without
+# case, U+017F read as s, the later key wins) reads as failed must not be
+# published as passed: a counted or published field spelled two ways is
+# refused, by emit and by verify's recount
+raw() { printf '%s' "$2" >"$1"; }
+for doc in \
+	'{"results":{"tests":[{"name":"d-0","status":"passed","Status":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"passed","\u017ftatus":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"passed"}]},"Results":{"tests":[{"name":"d-0","status":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"passed"}],"TESTS":[{"name":"d-1","status":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"failed"}],"summary":{"tests":1,"failed":1,"Failed":0}}}' \
+	'{"results":{"tool":{"name":"t","Name":"acme-prod-7"},"tests":[{"name":"d-0","status":"passed"}]}}'; do
+	raw "$W/c1/deployment.json" "$doc"
+	rm -rf "$W/o1b"
+	emit "$W/o1b" --ctrf "$W/c1/deployment.json"
+	expect_rc 2 "a report whose fields read two ways is refused: $doc"
+	expect_err 'reads as' "the refusal names the key: $doc"
+	rm -rf "$W/o1b"
+	emit "$W/o1b" --ctrf "$W/c1/deployment.json" --full
+	expect_rc 2 "... with --full too"
+done
+printf '{"results":{"tests":[{"name":"d-0","status":"passed","\xc5\xbftatus":"failed"}]}}' >"$W/c1/deployment.json"
+rm -rf "$W/o1b"
+emit "$W/o1b" --ctrf "$W/c1/deployment.json"
+expect_rc 2 "a raw U+017F spelling of status is refused"
+raw "$W/c1/deployment.json" '{"re\u0073ults":{"tests":[{"name":"d-0","status":"p\u0061ssed"},{"name":"d-1","status":"failed"}]}}'
+emit "$W/o1c" --ctrf "$W/c1/deployment.json" --full
+expect_rc 0 "escaped keys and statuses are what they decode to"
+[ "$(st '.predicate.phases.deployment|"\(.passed) \(.failed)"' "$W/o1c")" = "1 1" ] && ok "... counted as decoded" || bad "escaped counts" "$(st '.predicate.phases.deployment' "$W/o1c")"
+run verify "$W/o1c"
+expect_rc 1 "verify's recount of the raw report agrees (exit 1: a failed test)"
+
 # ---- item 2: every entry under --ctrf is read or refused ----
 mk() { rm -rf "$W/c2" && mkdir -p "$W/c2/ctrf" && ctrf "$W/c2/ctrf/deployment.json" d passed; }
 mk && mkdir -p "$W/c2/ctrf/results" && ctrf "$W/c2/ctrf/results/conformance.json" c failed
