@@ -735,7 +735,9 @@ typedef enum ev__vkind {
 	EV__V_GENERATOR,    /* aicr | aicr validate | aicr-evidence */
 } ev__vkind;
 
-/* True iff `s` has the shape of `kind`. Cannot fail. */
+/* True iff `s` has the shape of `kind` and carries no encoded value (a
+ * base64/base32/hex run or a UUID: evidence/values.c val_blob). Cannot
+ * fail. */
 bool ev__value_ok(ev__vkind kind, const char *s);
 
 /* The kind a kept snapshot data key must have (evidence/redact_snapshot.c),

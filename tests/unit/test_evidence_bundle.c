@@ -1061,6 +1061,29 @@ void test_evidence_bundle__published_values_must_have_their_shape(void)
 		{EV__V_SPEC_VERSION, "0.0.1", "0.0.1-rc"},
 		{EV__V_GENERATOR, "aicr", "acme-ci"},
 		{EV__V_NOTE, "unknown-sku", "note"},
+		/* encoded values ride in no kept field: base64 (of
+		 * "acme-prod-training-7 10.0.3.7"), hex ids, UUIDs, base32 */
+		{EV__V_TEST_NAME, "TestNCCLAllReduce8GPU",
+		 "YWNtZS1wcm9kLXRyYWluaW5nLTcgMTAuMC4zLjc"},
+		{EV__V_TEST_NAME, "gpu-operator-ready",
+		 "check-YWNtZS1wcm9k/LXRyYWluaW5n"},
+		{EV__V_TEST_NAME, "conformance/dra-gpu-allocation-v1beta1",
+		 "check-YWNtZS1wcm9k-LXRyYWluaW5n"},
+		{EV__V_TEST_NAME, "nccl-all-reduce-bw", "run-6f1c2e9a0b7d4c3e"},
+		{EV__V_TEST_NAME, "TestEmit_FullKeepsRawSnapshotAndNoRedaction",
+		 "us-west-2a/i-0abc123def4567890"},
+		{EV__V_TEST_NAME, "IsCertChainError", "eyJhcGlWZXJzaW9uIjoi"},
+		{EV__V_TEST_NAME, "dra.k8s.io/gpu-allocation",
+		 "c0a8f3e2-1b4d-4e6f-9a7c-2d5e8f1a3b6c"},
+		{EV__V_TEXT, "NVIDIA GB200 NVL72 HBM3E 186GB",
+		 "NVIDIA MFRGGZDFMZTWQ2LKNNWG23TPOA"},
+		{EV__V_TEXT, "Red Hat Enterprise Linux CoreOS 418.94",
+		 "Ubuntu 22.04 (0123456789abcdef0123)"},
+		{EV__V_TEXT, "Ubuntu 22.04.5 LTS", "Ubuntu QUNNRS1wcm9k+dHJhaW4"},
+		{EV__V_K8S_VERSION, "v1.30.14-eks-931bdca",
+		 "v1.30.14-eks-931bdca5e77f0c2d9a"},
+		{EV__V_TOOL_NAME, "aicr-validators/performance",
+		 "t/0af3c9b1e2d47a5f66"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
