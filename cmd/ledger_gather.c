@@ -330,7 +330,7 @@ static int feed_file(int dirfd, const char *name, const ae_buf *b, ae_err *err)
 
 /* True iff series/<name> (stem `stem`, `n` bytes) is a series this tool
  * wrote: a regular file, not a symlink, under the cap, a JSON object whose
- * "recipe" is its own stem and which has "rows" and "builds" arrays. A
+ * "recipe" is its own stem, with a "rows" array and a "builds" object. A
  * user's own JSON file beside the feed is never one. */
 static bool feed_is_series(int sdir, const char *name, const char *stem,
 			   size_t n)
@@ -350,7 +350,7 @@ static bool feed_is_series(int sdir, const char *name, const char *stem,
 	      json_string_length(r) == n &&
 	      memcmp(json_string_value(r), stem, n) == 0 &&
 	      json_is_array(json_object_get(root, "rows")) &&
-	      json_is_array(json_object_get(root, "builds"));
+	      json_is_object(json_object_get(root, "builds"));
 	json_decref(root);
 	return yes;
 }
