@@ -289,32 +289,51 @@ int ev__ctrf_count(ev__phase *ph, const void *report_v, ae_err *err)
 }
 
 /* Reads and parses one report. */
-static int ctrf_load(json_t **out, const char *path, ae_err *err)
+/* A file given as CTRF that is not: says what it looks like instead (a
+ * recipe or snapshot passed to --ctrf), when it reads as YAML at all. */
+static int ctrf_not_ctrf(int rc, const ae_buf *b, ae_err *err)
 {
-	ae_buf b;
+	ae_yaml_node *root = NULL;
+	ev__shape shape;
+	ae_err none = {0};
+
+	if (rc != AE_EINVAL || ae_yaml_parse(&root, b->data, b->len, &none) < 0)
+		return rc;
+	ev__shape_of_yaml(&shape, root);
+	ae_yaml_free(root);
+	if (ev__shape_classify(&shape) == EV__SHAPE_CTRF)
+		return rc;
+	ae_err_clear(err);
+	return ev__shape_want(&shape, EV__SHAPE_CTRF, "--ctrf", err);
+}
+
+static int ctrf_load(json_t **out, ae_buf *b, const char *path, ae_err *err)
+{
 	int rc;
 
 	*out = NULL;
-	rc = ae_read_file(&b, AT_FDCWD, path, EV_CTRF_MAX_BYTES, err);
+	rc = ae_read_file(b, AT_FDCWD, path, EV_CTRF_MAX_BYTES, err);
 	if (rc < 0)
 		return rc;
-	rc = ae_json_parse((void **)out, b.data, b.len, err);
-	ae_buf_dispose(&b);
-	return rc;
+	rc = ae_json_parse((void **)out, b->data, b->len, err);
+	return ctrf_not_ctrf(rc, b, err);
 }
 
 int ev__ctrf_scan(ev__phase *ph, void *images, const char *path, ae_err *err)
 {
 	json_t *root = NULL;
 	const json_t *img;
+	ae_buf b = AE_BUF_INIT(EV_CTRF_MAX_BYTES);
 	int rc;
 
-	rc = ctrf_load(&root, path, err);
-	if (rc < 0)
-		return rc;
-	rc = ev__ctrf_count(ph, root, err);
+	rc = ctrf_load(&root, &b, path, err);
 	if (rc < 0)
 		goto done;
+	rc = ev__ctrf_count(ph, root, err);
+	if (rc < 0) {
+		rc = ctrf_not_ctrf(rc, &b, err);
+		goto done;
+	}
 	/* The validator image that produced the report (docs/formats.md). */
 	img = json_object_get(
 		json_object_get(json_object_get(root, "results"), "tool"),
@@ -329,6 +348,7 @@ int ev__ctrf_scan(ev__phase *ph, void *images, const char *path, ae_err *err)
 		rc = ae_fail(err, AE_ERR, "out of memory");
 done:
 	json_decref(root);
+	ae_buf_dispose(&b);
 	return rc;
 }
 
@@ -518,7 +538,9 @@ static int ctrf_merge(ctrf_sink *s, const ev__ctrf_input *in, size_t n,
 		return s->rc = ae_fail(s->err, AE_ERR, "out of memory");
 	for (size_t i = 0; s->rc == 0 && i < n; i++) {
 		memset(&ph, 0, sizeof(ph));
-		s->rc = ctrf_load(&rep, in[i].path, s->err);
+		ae_buf b = AE_BUF_INIT(EV_CTRF_MAX_BYTES);
+		s->rc = ctrf_load(&rep, &b, in[i].path, s->err);
+		ae_buf_dispose(&b);
 		if (s->rc == 0)
 			s->rc = ev__ctrf_count(&ph, rep, s->err);
 		if (s->rc == 0)

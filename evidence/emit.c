@@ -153,6 +153,7 @@ static int emit_recipe_identity(emit_ctx *c, ae_err *err)
 /* Reads the recipe: name, profile, canonical digest. */
 static int emit_read_recipe(emit_ctx *c, ae_err *err)
 {
+	ev__shape shape;
 	int rc;
 
 	rc = ae_read_file(&c->recipe, AT_FDCWD, c->o->recipe_path,
@@ -160,6 +161,10 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 	if (rc == 0)
 		rc = ev__recipe_tree(&c->recipe_tree, c->recipe.data,
 				     c->recipe.len, err);
+	if (rc == 0) {
+		ev__shape_of_yaml(&shape, c->recipe_tree);
+		rc = ev__shape_want(&shape, EV__SHAPE_RECIPE, "--recipe", err);
+	}
 	if (rc == 0)
 		rc = emit_recipe_identity(c, err);
 	return emit_named(rc, c->o->recipe_path, err);
@@ -168,6 +173,7 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 /* Reads the snapshot: fingerprint, criteria match, observed images. */
 static int emit_read_snapshot(emit_ctx *c, ae_err *err)
 {
+	ev__shape shape;
 	int rc;
 
 	rc = ae_read_file(&c->snapshot, AT_FDCWD, c->o->snapshot_path,
@@ -178,6 +184,11 @@ static int emit_read_snapshot(emit_ctx *c, ae_err *err)
 	if (rc == 0 &&
 	    (c->snap_tree == NULL || c->snap_tree->kind != AE_YAML_MAP))
 		rc = ae_fail(err, AE_EINVAL, "snapshot is not a YAML mapping");
+	if (rc == 0) {
+		ev__shape_of_yaml(&shape, c->snap_tree);
+		rc = ev__shape_want(&shape, EV__SHAPE_SNAPSHOT, "--snapshot",
+				    err);
+	}
 	if (rc == 0)
 		rc = ev__snapshot_fingerprint((void **)&c->fp, c->snap_tree,
 					      err);

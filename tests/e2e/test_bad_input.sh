@@ -220,6 +220,49 @@ grep -qF 'deployment\x1b[31m\x0a.json' "$T_ERR" && ok "the name is escaped in th
 # ---- verify: each file of a bundle replaced ----
 brun emit "${EMIT_BASE[@]}" -o "$W/clean"
 [ "$T_RC" -eq 0 ] && ok "emit the clean bundle" || bad "emit the clean bundle" "exit $T_RC"
+
+# ---- swapped or wrong inputs (issue 20 item 6): each input is judged by
+# its kind and top-level keys before use; the message names the flag and
+# what the file looks like ----
+printf 'apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n' >"$IN/configmap.yaml"
+mkdir -p "$W/swapctrf"
+swap_row() { # LABEL FLAG-IN-MESSAGE LOOKS-LIKE ARGS...
+	local label=$1 flag=$2 looks=$3
+	shift 3
+	rm -rf "$W/eo"
+	brun emit "$@" -o "$W/eo"
+	judge "emit $label" 2
+	if grep -qF -- "$flag" "$T_ERR" && grep -qF -- "$looks" "$T_ERR"; then
+		ok "emit $label names $flag and says it looks like $looks"
+	else
+		bad "emit $label names $flag and says it looks like $looks" "$(head -1 "$T_ERR")"
+	fi
+	[ ! -e "$W/eo" ] || bad "emit $label leaves no output"
+}
+swap_row "--recipe SNAPSHOT --snapshot RECIPE" --recipe "a snapshot" \
+	--recipe "$EX/snapshot.yaml" --snapshot "$EX/recipe.yaml" --ctrf "$EX/ctrf"
+swap_row "--snapshot RECIPE" --snapshot "a recipe" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/recipe.yaml" --ctrf "$EX/ctrf"
+swap_row "--recipe CTRF" --recipe "a CTRF report" \
+	--recipe "$EX/ctrf/deployment.json" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf"
+swap_row "--snapshot CTRF" --snapshot "a CTRF report" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/ctrf/conformance.json" --ctrf "$EX/ctrf"
+swap_row "--recipe ALLOWLIST" --recipe "an allowlist" \
+	--recipe "$EX/../evidence/allowlist.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf"
+swap_row "--recipe POINTER" --recipe "a ledger pointer" \
+	--recipe "$W/clean/pointer.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf"
+swap_row "--snapshot CONFIGMAP" --snapshot "kind \"ConfigMap\"" \
+	--recipe "$EX/recipe.yaml" --snapshot "$IN/configmap.yaml" --ctrf "$EX/ctrf"
+cp "$EX/snapshot.yaml" "$W/swapctrf/deployment.json"
+swap_row "--ctrf DIR holding a snapshot" --ctrf "a snapshot" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/swapctrf"
+cp "$EX/recipe.yaml" "$W/swapctrf/deployment.json"
+swap_row "--ctrf RECIPE" --ctrf "a recipe" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/swapctrf/deployment.json"
+cp "$W/clean/summary-bundle/statement.intoto.json" "$W/swapctrf/deployment.json"
+swap_row "--ctrf STATEMENT" --ctrf "an in-toto statement" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/swapctrf/deployment.json"
+rm -rf "$W/swapctrf"
 for k in $KINDS; do
 	for f in manifest.json statement.intoto.json recipe.yaml attestation.intoto.jsonl; do
 		rm -rf "$W/v"
@@ -440,6 +483,7 @@ judge "check --repo on a directory that is no repository" 2
 # (mknod c 1 3) first, and the real one only when the copy survived.
 SP=$W/special
 mkdir -p "$SP"
+SPR=$(lf_repo sprepo) # a clean ledger: check exits 0
 # Each output-writing command once: LABEL WANT-RC ARGS... (-o is appended)
 sp_cmds() {
 	printf '%s\n' \
@@ -448,7 +492,7 @@ sp_cmds() {
 		"allowlist check|0|allowlist check $EX/../evidence/allowlist.yaml" \
 		"verify|0|verify $W/clean --format json" \
 		"ledger|0|ledger --root $W/L --format json" \
-		"check|0|check --repo $R --format json"
+		"check|0|check --repo $SPR --format json"
 }
 # the node at PATH is still of TYPE (stat %F) and, for a symlink, still
 # points at TARGET
