@@ -295,6 +295,9 @@ int cmd_registry_client(oci_client **out, const oci_ref *ref,
 			const cmd_registry_flags *f, bool push, ae_err *err);
 /* Prints the registry flags' help block. */
 void cmd_registry_help(FILE *f);
+/* Ends the line of a progress bar still drawn on stderr, if any.
+ * Async-signal-safe (write(2) only). */
+void cmd_progress_end(void);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
@@ -325,6 +328,7 @@ void cmd_password_free(char *password);
 typedef struct cmd_fetcher {
 	char cache[4096];   /* content-addressed bundle cache */
 	char tmp[4096];	    /* scratch for pulled trees */
+	int tmp_slot;	    /* tmp's ae_tmp_register slot, -1 none */
 	bool offline;	    /* --offline: the cache only, no client */
 	oci_client_opts co; /* strings borrowed from the caller */
 	atomic_size_t seq;

@@ -579,7 +579,7 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	emit_ctx c;
 	struct stat st;
 	bool created_out = false;
-	int outfd = -1, dirfd = -1, rc;
+	int outfd = -1, dirfd = -1, rc, out_slot = -1, stage_slot = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -598,6 +598,8 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	rc = ae_mkdir_p(opts->out_dir, err);
 	if (rc < 0)
 		goto done;
+	if (created_out)
+		out_slot = ae_tmp_register(AT_FDCWD, opts->out_dir, true);
 	outfd = open(opts->out_dir,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (outfd < 0) {
@@ -612,8 +614,10 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	for (int tries = 0; tries < 16; tries++) {
 		snprintf(stage, sizeof(stage), ".summary-bundle.%06x",
 			 (unsigned)(getpid() * 31 + tries) & 0xffffff);
-		if (mkdirat(outfd, stage, 0755) == 0)
+		if (mkdirat(outfd, stage, 0755) == 0) {
+			stage_slot = ae_tmp_register(outfd, stage, true);
 			break;
+		}
 		if (errno != EEXIST || tries == 15) {
 			rc = ae_fail(err, AE_EIO, "mkdir staging: %s",
 				     strerror(errno));
@@ -638,7 +642,9 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 cleanup:
 	if (rc < 0)
 		emit_remove_tree(outfd, stage);
+	ae_tmp_forget(stage_slot);
 done:
+	ae_tmp_forget(out_slot);
 	/* A failed emit leaves no output: not even the OUT it created. */
 	if (rc < 0 && created_out)
 		rmdir(opts->out_dir);
