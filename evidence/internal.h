@@ -749,6 +749,16 @@ int ev__ctrf_write_phase(unsigned *applied, int dirfd, const char *name,
 			 const ev__ctrf_input *in, size_t n, bool full,
 			 ae_err *err);
 
+/* ---- signing: the trusted root covers the services (sign_preflight.c) */
+
+/* 0 when `trust` lists, valid at `now`, a certificate authority whose uri
+ * is the Fulcio URL, a tlog whose baseUrl is each Rekor URL and a timestamp
+ * authority whose uri is each TSA URL of `svc`; AE_EVERIFY naming the first
+ * service it lacks. Called before any request, so a setup whose bundle the
+ * self-check would reject publishes nothing. */
+int ev__sign_preflight(const ev_sign_services *svc, const ev_trust *trust,
+		       int64_t now, ae_err *err);
+
 /* ---- what an input document looks like (input_shape.c) ---- */
 
 #define EV__SHAPE_NKEYS 11

@@ -317,6 +317,20 @@ static int sign_trust(ev_trust **out, const ev_sign_opts *o, ae_err *err)
 				 err);
 }
 
+/* Checks, before any request, that the self-check's trusted root covers
+ * the services selected (sign_preflight.c). */
+static int sign_preflight(const ev_sign_services *svc, const ev_sign_opts *o,
+			  int64_t now, ae_err *err)
+{
+	ev_trust *trust = NULL;
+	int rc = sign_trust(&trust, o, err);
+
+	if (rc == 0)
+		rc = ev__sign_preflight(svc, trust, now, err);
+	ev_trust_free(trust);
+	return rc;
+}
+
 /* Runs our own verifier over the new bundle (STYLE §3.9, minisign `sign`:
  * check your own output) with the certificate's identity as policy and,
  * for a message, the signed digest as artifact; for DSSE the returned
@@ -399,6 +413,8 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 	rc = ev_token_check_fresh(opts->token, now, err);
 	if (rc == 0)
 		rc = sign_services(&st.svc, opts, now, err);
+	if (rc == 0)
+		rc = sign_preflight(&st.svc, opts, now, err);
 	if (rc == 0 && (st.tlog_entries == NULL || st.timestamps == NULL))
 		rc = ae_fail(err, AE_ERR, "out of memory");
 	if (rc == 0)
