@@ -818,6 +818,14 @@ void test_evidence_bundle__recipe_constructs_we_refuse_are_named(void)
 		{"a: &x 1\n", "anchors are not allowed"},
 		{"a: [1]\nb: *x\n", "aliases are not allowed"},
 		{"<<: {a: 1}\n", "merge keys (<<) are not allowed"},
+		/* one rule for the product (evidence/core/yaml.c): a "<<" key
+		 * in any quoting or with any tag, though yaml.v3 would read
+		 * the quoted ones as strings */
+		{"\"<<\": {a: 1}\n", "merge keys (<<) are not allowed"},
+		{"'<<': 1\n", "merge keys (<<) are not allowed"},
+		{"a: {\"<<\": 1}\n", "merge keys (<<) are not allowed"},
+		{"!!str <<: 1\n", "merge keys (<<) are not allowed"},
+		{"? |-\n  <<\n: 1\n", "merge keys (<<) are not allowed"},
 		{"a: 1\n---\nb: 2\n", "more than one YAML document"},
 		{"a: 1\n\"a\": 2\n", "duplicate key \"a\""},
 		{"? [a]\n: 1\n", "not a scalar"},
