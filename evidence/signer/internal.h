@@ -21,9 +21,9 @@
  * Cannot fail. */
 bool ev__sign_url_allowed(const char *url);
 
-/* 0 when `trust` lists, valid at `now`, the Fulcio, each Rekor log and
- * each TSA of `svc` (ev_trust_lists); AE_EVERIFY naming the first it
- * lacks (preflight.c). Called before any request, so a setup whose bundle
+/* 0 when `trust` lists, valid at `now`, the Fulcio (unless NULL), each
+ * Rekor log and each TSA of `svc` (ev_trust_lists); AE_EVERIFY naming the first
+ * it lacks (preflight.c). Called before any request, so a setup whose bundle
  * the self-check would reject publishes nothing. */
 int ev__sign_preflight(const ev_sign_services *svc, const ev_trust *trust,
 		       int64_t now, ae_err *err);

@@ -6,10 +6,11 @@
  * bundle against the trusted root, so a private signing config without a
  * trusted root that lists its CA, log and TSA used to fail only after the
  * identity was public, with nothing to show for it. So the services
- * selected (from --signing-config, the flags or the defaults) are
- * compared with the trusted root the self-check will use before the first
- * request (ev_trust_lists: by URL, valid now). The keys cannot be
- * compared: they are only known once the services have answered.
+ * a signing config selected (a URL given by --fulcio-url, --rekor-url or
+ * --tsa-url is the operator's choice, a gateway or a mirror) are compared with
+ * the trusted root the self-check will use before the first request
+ * (ev_trust_lists: by URL, valid now). The keys cannot be compared: they are
+ * only known once the services have answered.
  */
 #include "evidence/signer/internal.h"
 
@@ -23,7 +24,8 @@ int ev__sign_preflight(const ev_sign_services *svc, const ev_trust *trust,
 			   "sent";
 	char r[AE_REPR_BUF];
 
-	if (!ev_trust_lists(trust, EV_TRUST_CA, svc->fulcio_url, now))
+	if (svc->fulcio_url != NULL &&
+	    !ev_trust_lists(trust, EV_TRUST_CA, svc->fulcio_url, now))
 		return ae_fail(err, AE_EVERIFY,
 			       "the trusted root has no certificate authority "
 			       "for fulcio %s valid now: %s",

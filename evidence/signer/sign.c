@@ -322,11 +322,23 @@ static int sign_trust(ev_trust **out, const ev_sign_opts *o, ae_err *err)
 static int sign_preflight(const ev_sign_services *svc, const ev_sign_opts *o,
 			  int64_t now, ae_err *err)
 {
+	ev_sign_services named = *svc;
 	ev_trust *trust = NULL;
-	int rc = sign_trust(&trust, o, err);
+	int rc;
 
+	/* Only what a signing config chose: a URL given by flag is the
+	 * operator's own choice (a gateway, a mirror), listed or not. */
+	if (o->signing_config == NULL)
+		return 0;
+	if (o->fulcio_url != NULL)
+		named.fulcio_url = NULL;
+	if (o->rekor_url != NULL)
+		named.nrekor = 0;
+	if (o->tsa_url != NULL)
+		named.ntsa = 0;
+	rc = sign_trust(&trust, o, err);
 	if (rc == 0)
-		rc = ev__sign_preflight(svc, trust, now, err);
+		rc = ev__sign_preflight(&named, trust, now, err);
 	ev_trust_free(trust);
 	return rc;
 }

@@ -64,9 +64,6 @@ refused "sign with a trusted root whose CA expired" 'certificate authority' \
 	sign "$W/u" --ref localhost:5000/acme/evidence --identity-token "$TOKEN" --signing-config "$SC" --trusted-root "$W/old-ca.json" --yes
 refused "sign with a trusted root naming another CA" 'certificate authority' \
 	sign "$W/u" --ref localhost:5000/acme/evidence --identity-token "$TOKEN" --signing-config "$SC" --trusted-root "$W/other-ca.json" --yes
-refused "sign-bundle --fulcio-url/--rekor-url without --trusted-root" 'certificate authority' \
-	sigstore sign-bundle --identity-token "$TOKEN" --fulcio-url "$STACK_URL" \
-	--rekor-url "$STACK_URL" --bundle "$W/sb.json" "$EX/recipe.yaml"
 [ ! -e "$W/u/summary-bundle/attestation.intoto.jsonl" ] && ok "no refused sign wrote a signature" ||
 	bad "no refused sign wrote a signature"
 
