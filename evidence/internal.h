@@ -167,6 +167,12 @@ typedef struct ev__http_req {
 	 * stalls or cuts the line. */
 	bool carries_secret;
 	int64_t deadline_ms; /* ev_sign_deadline(), 0 = none */
+	/* One more request header line ("Metadata-Flavor: Google",
+	 * "Authorization: Basic ..."), wiped after use; NULL = none. */
+	const char *header;
+	/* More of the URL policy's AE_URL_* flags (AE_URL_PLAIN_METADATA
+	 * for the cloud metadata server); 0 = none. */
+	unsigned url_flags;
 } ev__http_req;
 
 /* A service's answer. */
