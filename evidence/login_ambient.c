@@ -43,8 +43,9 @@ static int ambient_read(ae_buf *out, int fd, ae_deadline dl, ae_err *err)
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
-			return ae_fail(err, AE_ETRANSIENT,
-				       "buildkite-agent did not answer in time");
+			return ae_fail(
+				err, AE_ETRANSIENT,
+				"buildkite-agent did not answer in time");
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -63,8 +64,9 @@ static int ambient_read(ae_buf *out, int fd, ae_deadline dl, ae_err *err)
 /* Starts the agent with stdout on a pipe, stdin and stderr on /dev/null. */
 static int ambient_spawn(pid_t *pid, int *rfd, const char *agent, ae_err *err)
 {
-	char *const argv[] = {(char *)agent, "oidc", "request-token",
-			      "--audience", EV_TOKEN_AUDIENCE, NULL};
+	char *const argv[] = {(char *)agent,	 "oidc",
+			      "request-token",	 "--audience",
+			      EV_TOKEN_AUDIENCE, NULL};
 	posix_spawn_file_actions_t fa;
 	int p[2], rc;
 
@@ -79,8 +81,8 @@ static int ambient_spawn(pid_t *pid, int *rfd, const char *agent, ae_err *err)
 	close(p[1]);
 	if (rc != 0) {
 		close(p[0]);
-		return ae_fail(err, AE_ENOTFOUND, "cannot run buildkite-agent: %s",
-			       strerror(rc));
+		return ae_fail(err, AE_ENOTFOUND,
+			       "cannot run buildkite-agent: %s", strerror(rc));
 	}
 	*rfd = p[0];
 	return 0;
@@ -112,7 +114,8 @@ int ev_token_from_buildkite(ev_token **out, const char *agent,
 			     WIFEXITED(st) ? "exit" : "signal",
 			     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	if (rc == 0 && jwt.len == 0)
-		rc = ae_fail(err, AE_EINVAL, "buildkite-agent printed no token");
+		rc = ae_fail(err, AE_EINVAL,
+			     "buildkite-agent printed no token");
 	if (rc == 0)
 		rc = ev_token_parse(out, (const char *)jwt.data, jwt.len, err);
 	if (jwt.data != NULL)
@@ -158,8 +161,8 @@ int ev_token_from_gcp(ev_token **out, const char *host, int64_t deadline_ms,
 	rq.deadline_ms = deadline_ms;
 	if (rc == 0)
 		rc = ev__sign_http(&resp, &rq, err);
-	if (rc == 0 && (resp.status == 401 || resp.status == 403 ||
-			resp.status == 404))
+	if (rc == 0 &&
+	    (resp.status == 401 || resp.status == 403 || resp.status == 404))
 		rc = ae_fail(err, AE_EAUTH,
 			     "google cloud metadata server gives no identity "
 			     "token (HTTP %ld): no service account on this VM?",

@@ -36,7 +36,7 @@
 #define CODE_PATH_MAX	  512
 
 struct ev_login {
-	ev_login_opts o;       /* strings below are our copies */
+	ev_login_opts o; /* strings below are our copies */
 	char *issuer, *client_id, *client_secret;
 	ev_oidc_provider prov;
 	int fd; /* the listener, -1 once closed */
@@ -61,10 +61,11 @@ static int code_redirect_split(char host_out[16], unsigned *port_out,
 	size_t hl;
 
 	if (strncmp(url, "http://", 7) != 0)
-		return ae_fail(err, AE_EINVAL,
-			       "--oidc-redirect-url must be http://127.0.0.1 or "
-			       "http://localhost (the listener is on this "
-			       "machine's loopback)");
+		return ae_fail(
+			err, AE_EINVAL,
+			"--oidc-redirect-url must be http://127.0.0.1 or "
+			"http://localhost (the listener is on this "
+			"machine's loopback)");
 	p = url + 7;
 	slash = strchr(p, '/');
 	hl = slash ? (size_t)(slash - p) : strlen(p);
@@ -113,8 +114,9 @@ static int code_listen(ev_login *l, ae_err *err)
 		return rc;
 	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (l->fd < 0)
-		return ae_fail(err, AE_EIO, "cannot open the redirect listener: "
-					    "%s",
+		return ae_fail(err, AE_EIO,
+			       "cannot open the redirect listener: "
+			       "%s",
 			       strerror(errno));
 	(void)setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	memset(&sa, 0, sizeof(sa));
@@ -415,14 +417,14 @@ static int code_judge(const ev_login_redirect *r, const ev_login *l,
 			       r->state ? "another" : "no");
 	if (r->iss != NULL ? strcmp(r->iss, l->issuer) != 0
 			   : l->prov.iss_in_response)
-		return ae_fail(err, AE_EVERIFY,
-			       "the login answer names issuer %s, not %s "
-			       "(refused)",
-			       r->iss ? ae_repr(rb, sizeof(rb), r->iss,
-						strlen(r->iss))
-				      : "none",
-			       ae_repr(rb2, sizeof(rb2), l->issuer,
-				       strlen(l->issuer)));
+		return ae_fail(
+			err, AE_EVERIFY,
+			"the login answer names issuer %s, not %s "
+			"(refused)",
+			r->iss ? ae_repr(rb, sizeof(rb), r->iss, strlen(r->iss))
+			       : "none",
+			ae_repr(rb2, sizeof(rb2), l->issuer,
+				strlen(l->issuer)));
 	if (r->error != NULL) {
 		ev_oidc_answer a = {0};
 
@@ -451,8 +453,7 @@ static int code_exchange(ev_token **out, ev_login *l, const char *code,
 	ev_oidc_answer a = {0};
 	int rc;
 
-	rc = ev__login_form_add(&body, "grant_type", "authorization_code",
-				err);
+	rc = ev__login_form_add(&body, "grant_type", "authorization_code", err);
 	if (rc == 0)
 		rc = ev__login_form_add(&body, "code", code, err);
 	if (rc == 0)

@@ -68,9 +68,8 @@ static int device_authorize(ev_device *d, ae_err *err)
 	else if (rc == 0)
 		rc = ev_oidc_answer_parse(&a, status, body.data, body.len, err);
 	if (rc == 0 && a.error != NULL)
-		rc = ev__login_refused(&a,
-				       "the provider refused the device login",
-				       err);
+		rc = ev__login_refused(
+			&a, "the provider refused the device login", err);
 	if (body.data != NULL)
 		OPENSSL_cleanse(body.data, body.len);
 	ae_buf_dispose(&body);
@@ -177,8 +176,7 @@ static int device_judge(const ev_oidc_answer *a, ev_device *d, ae_err *err)
 					 "the device code expired before the "
 					 "login was approved",
 					 err);
-	return ev__login_refused(a, "the provider ended the device login",
-				 err);
+	return ev__login_refused(a, "the provider ended the device login", err);
 }
 
 int ev_device_finish(ev_token **out, ev_device *d, ae_err *err)
@@ -196,8 +194,7 @@ int ev_device_finish(ev_token **out, ev_device *d, ae_err *err)
 		int64_t wait = d->g.interval * 1000;
 
 		if (wait >= ae_deadline_left_ms(dl)) {
-			ev_duration_human(when, sizeof(when),
-					  d->g.expires_in);
+			ev_duration_human(when, sizeof(when), d->g.expires_in);
 			return ae_fail(err, AE_EAUTH,
 				       "the device login was not approved in "
 				       "time (the code lives %s; the login's "

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PARSE_ERROR_MAX	   128 /* an OAuth error code */
-#define PARSE_USER_CODE_MAX 64 /* RFC 8628 §6.1: short enough to type */
+#define PARSE_ERROR_MAX	    128	  /* an OAuth error code */
+#define PARSE_USER_CODE_MAX 64	  /* RFC 8628 §6.1: short enough to type */
 #define PARSE_EXPIRES_MAX   86400 /* a device code lives at most a day */
 
 /* True iff `s` (len bytes) is printable ASCII, space included. */
@@ -114,7 +114,8 @@ static int parse_pkce(json_t *doc, ae_err *err)
 			       "is not a list");
 	json_array_foreach(l, i, v)
 	{
-		if (json_is_string(v) && strcmp(json_string_value(v), "S256") == 0)
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), "S256") == 0)
 			return 0;
 	}
 	return ae_fail(err, AE_EINVAL,
@@ -147,17 +148,17 @@ int ev_oidc_provider_parse(ev_oidc_provider *out, const char *issuer,
 		rc = parse_json_url(&out->authorization_endpoint, doc,
 				    "authorization_endpoint", true, what, err);
 	if (rc == 0)
-		rc = parse_json_url(&out->token_endpoint, doc,
-				    "token_endpoint", true, what, err);
+		rc = parse_json_url(&out->token_endpoint, doc, "token_endpoint",
+				    true, what, err);
 	if (rc == 0)
 		rc = parse_json_url(&out->device_authorization_endpoint, doc,
 				    "device_authorization_endpoint", false,
 				    what, err);
 	if (rc == 0)
 		rc = parse_pkce(doc, err);
-	v = rc == 0 ? json_object_get(
-			      doc, "authorization_response_iss_parameter_"
-				   "supported")
+	v = rc == 0 ? json_object_get(doc,
+				      "authorization_response_iss_parameter_"
+				      "supported")
 		    : NULL;
 	out->iss_in_response = json_is_true(v);
 	json_decref(doc);
@@ -220,8 +221,9 @@ static int parse_form_decode(char **out, const char *s, size_t n, ae_err *err)
 		if (hi < 0 || lo < 0) {
 			OPENSSL_cleanse(d, n + 1);
 			free(d);
-			return ae_fail(err, AE_EINVAL,
-				       "redirect parameter has a bad %%-escape");
+			return ae_fail(
+				err, AE_EINVAL,
+				"redirect parameter has a bad %%-escape");
 		}
 		d[k++] = (char)(hi * 16 + lo);
 		i += 2;
@@ -274,7 +276,8 @@ static int parse_query(ev_login_redirect *r, const char *q, size_t n,
 				       q + i);
 		if (slot != NULL) {
 			rc = parse_form_decode(slot, eq ? eq + 1 : q + end,
-					       eq ? end - klen - i - 1 : 0, err);
+					       eq ? end - klen - i - 1 : 0,
+					       err);
 			if (rc < 0)
 				return rc;
 		}
@@ -292,8 +295,9 @@ int ev_login_redirect_parse(ev_login_redirect *out, const char *path,
 
 	memset(out, 0, sizeof(*out));
 	if (len > EV_LOGIN_REQUEST_MAX_BYTES)
-		return ae_fail(err, AE_ETOOBIG, "redirect request is %zu bytes, "
-						"cap %u",
+		return ae_fail(err, AE_ETOOBIG,
+			       "redirect request is %zu bytes, "
+			       "cap %u",
 			       len, EV_LOGIN_REQUEST_MAX_BYTES);
 	eol = memchr(s, '\n', len);
 	if (eol == NULL || len < 4 || memcmp(s, "GET ", 4) != 0)

@@ -173,11 +173,12 @@ static void token_email_verified(ev_token *tok, json_t *claims)
 
 	if (v == NULL)
 		tok->email_verified = TOKEN_EV_ABSENT;
-	else if (json_is_true(v) ||
-		 (json_is_string(v) && strcmp(json_string_value(v), "true") == 0))
+	else if (json_is_true(v) || (json_is_string(v) &&
+				     strcmp(json_string_value(v), "true") == 0))
 		tok->email_verified = TOKEN_EV_TRUE;
-	else if (json_is_false(v) || (json_is_string(v) &&
-				      strcmp(json_string_value(v), "false") == 0))
+	else if (json_is_false(v) ||
+		 (json_is_string(v) &&
+		  strcmp(json_string_value(v), "false") == 0))
 		tok->email_verified = TOKEN_EV_FALSE;
 	else
 		tok->email_verified = TOKEN_EV_MALFORMED;
@@ -413,26 +414,29 @@ static int token_absent(ev_token_source s, ae_err *err)
 			       "and _TOKEN are not set (the job needs "
 			       "permissions: id-token: write)");
 	case EV_TOKEN_GITLAB:
-		return ae_fail(err, AE_ENOTFOUND,
-			       "gitlab ci: SIGSTORE_ID_TOKEN is not set (declare "
-			       "id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore in "
-			       "the job)");
+		return ae_fail(
+			err, AE_ENOTFOUND,
+			"gitlab ci: SIGSTORE_ID_TOKEN is not set (declare "
+			"id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore in "
+			"the job)");
 	case EV_TOKEN_BUILDKITE:
 		return ae_fail(err, AE_ENOTFOUND,
 			       "buildkite: not in a Buildkite job, or "
 			       "buildkite-agent is not on PATH");
 	case EV_TOKEN_GOOGLE:
-		return ae_fail(err, AE_ENOTFOUND,
-			       "google cloud: no metadata server (not on Google "
-			       "Cloud, and GCE_METADATA_HOST is not set)");
+		return ae_fail(
+			err, AE_ENOTFOUND,
+			"google cloud: no metadata server (not on Google "
+			"Cloud, and GCE_METADATA_HOST is not set)");
 	case EV_TOKEN_ENV:
 		return ae_fail(err, AE_ENOTFOUND,
 			       "SIGSTORE_ID_TOKEN is not set");
 	default:
-		return ae_fail(err, AE_ENOTFOUND,
-			       "no identity token: pass --identity-token, set "
-			       "SIGSTORE_ID_TOKEN, or run in GitHub Actions with "
-			       "id-token: write");
+		return ae_fail(
+			err, AE_ENOTFOUND,
+			"no identity token: pass --identity-token, set "
+			"SIGSTORE_ID_TOKEN, or run in GitHub Actions with "
+			"id-token: write");
 	}
 }
 
@@ -531,7 +535,7 @@ static int token_check_email(const ev_token *tok, bool strict, ae_err *err)
 	return ae_fail(err, AE_EAUTH,
 		       "identity token's e-mail is not verified by the "
 		       "provider (email_verified is %s)",
-		       tok->email_verified == TOKEN_EV_ABSENT	 ? "absent"
+		       tok->email_verified == TOKEN_EV_ABSENT  ? "absent"
 		       : tok->email_verified == TOKEN_EV_FALSE ? "false"
 							       : "malformed");
 }
@@ -553,13 +557,13 @@ int ev_token_check(const ev_token *tok, const ev_token_expect *x, ae_err *err)
 			       when);
 	}
 	if (x->issuer != NULL && strcmp(tok->issuer, x->issuer) != 0)
-		return ae_fail(
-			err, AE_EAUTH,
-			"identity token is from issuer %s, not the requested %s",
-			ae_repr(rbuf, sizeof(rbuf), tok->issuer,
-				strlen(tok->issuer)),
-			ae_repr(rbuf2, sizeof(rbuf2), x->issuer,
-				strlen(x->issuer)));
+		return ae_fail(err, AE_EAUTH,
+			       "identity token is from issuer %s, not the "
+			       "requested %s",
+			       ae_repr(rbuf, sizeof(rbuf), tok->issuer,
+				       strlen(tok->issuer)),
+			       ae_repr(rbuf2, sizeof(rbuf2), x->issuer,
+				       strlen(x->issuer)));
 	if (!token_aud_names(tok, aud))
 		return ae_fail(err, AE_EAUTH,
 			       "identity token audience does not include '%s' "
