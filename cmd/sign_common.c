@@ -217,6 +217,7 @@ int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
 	ae_buf_init(&files->signing_config, EV_SIGNING_CONFIG_MAX_BYTES);
 	ae_buf_init(&files->trusted_root, CMD_SIGN_TRUSTED_ROOT_MAX);
 	opts->token = tok;
+	opts->audience = f->oidc_client_id;
 	opts->fulcio_url = f->fulcio_url;
 	opts->rekor_url = f->rekor_url;
 	opts->tsa_url = f->tsa_url;

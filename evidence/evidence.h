@@ -198,11 +198,14 @@ typedef struct ev_sign_opts {
 	size_t trusted_root_len;
 	int64_t now; /* 0 = time(NULL); for validity windows and token exp */
 	int64_t deadline_ms; /* ev_sign_deadline() of the run, 0 = none */
+	/* the OAuth client id the token must be for (Fulcio's client id of
+	 * that issuer); NULL: EV_TOKEN_AUDIENCE */
+	const char *audience;
 } ev_sign_opts;
 
 #define EV_SIGN_OPTS_INIT                                                      \
 	{                                                                      \
-		NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0              \
+		NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, NULL        \
 	}
 
 /* What signing produced: plain result data owned by the caller. The
