@@ -9,11 +9,9 @@
  * a signer. It never reads pointers or verifies signatures: callers pass
  * the (verified or claimed) issuer and identity. It never includes ledger/.
  *
- * identityPattern dialect: POSIX extended regular expressions (regex.h,
- * REG_EXTENDED), matched against the whole identity; RE2/Perl-only
- * constructs (\d \w \s \b, (?:...), (?i), lazy quantifiers, backslashes
- * inside [...]) are refused with a message instead of silently meaning
- * something else (docs/formats.md).
+ * identityPattern dialect: the reference's, Go's regexp, matched by RE2
+ * itself against the whole identity (ae_re_*), under rules that keep a
+ * pattern's reach obvious (allowlist/pattern.c, docs/formats.md).
  */
 #ifndef AE_ALLOWLIST_H
 #define AE_ALLOWLIST_H
@@ -28,14 +26,16 @@
 /* Entries across all classes: a trust root is reviewed by people; more
  * than this is a mistake or an attack on the checker's time. */
 #define AL_MAX_ENTRIES 4096
-/* Bytes of one identityPattern: bounds regcomp's time and memory. */
+/* Bytes of one identityPattern. */
 #define AL_PATTERN_MAX 1024
-/* Largest {m,n} bound in a pattern (POSIX RE_DUP_MAX minimum). */
-#define AL_PATTERN_MAX_BOUND 255
-/* Positions a pattern may expand to once bounds are multiplied out
- * (`(x{100}){100}` is 10000): glibc's regcomp builds them all, and three
- * nested {255} bounds take it minutes. */
-#define AL_PATTERN_MAX_SIZE 10000
+/* RE2 instructions of all patterns together: a pull request that edits
+ * the allowlist must not buy minutes of compiling or gigabytes (4096
+ * entries of RE2's largest programs would). Each pattern also has RE2's
+ * own budget, AE_RE_MAX_MEM; one that exceeds it is charged
+ * AL_PATTERN_TOOBIG_COST, about what that budget holds, so refusals are
+ * bounded too. Real patterns cost tens to a few thousand. */
+#define AL_PATTERNS_MAX_COST   2000000
+#define AL_PATTERN_TOOBIG_COST 400000
 /* Where the allowlist lives in a repository (reference §0). */
 #define AL_DEFAULT_PATH "recipes/evidence/allowlist.yaml"
 
@@ -61,7 +61,7 @@ typedef struct al_entry {
 	const char *label;
 	const char *issuer;
 	const char *source;	      /* community, partner: 32 lowercase hex */
-	const char *identity_pattern; /* first-party: anchored ERE */
+	const char *identity_pattern; /* first-party: anchored pattern */
 } al_entry;
 
 /* One broken rule: `msg` is one line, "line N: <class>[i].<field>: <why>"
@@ -119,14 +119,17 @@ size_t al_list_count(const al_list *l);
  * the end. Cannot fail. */
 const al_entry *al_list_entry(const al_list *l, size_t i);
 
-/* Classifies a signer (reference §4.1): a community or partner entry
- * matches when its source equals the signer's slug and its issuer equals
- * `issuer` exactly; a first-party entry when its issuer equals `issuer` and
- * its pattern matches the *whole* identity. `*class_out` is AL_CLASS_NONE
- * and `*label_out` NULL when nothing matches; otherwise `*label_out` is
- * the entry's label (borrowed; may be NULL). An identity holding control
- * characters never matches a pattern (POSIX '.' would match a newline that
- * RE2 does not). AE_EINVAL when issuer or identity is empty. */
+/* Classifies a signer as the reference's Classify does (§4.1): first the
+ * slug entries -- community or partner, whose source equals the signer's
+ * slug, SHA-256(issuer "\n" identity), which already binds the issuer, so
+ * the entry's `issuer` field is not compared -- then the first-party
+ * entries whose issuer equals `issuer` exactly and whose pattern matches
+ * the *whole* identity, as Go's regexp would (RE2; malformed UTF-8 read
+ * as U+FFFD). A signer listed both ways is therefore community or partner.
+ * `*class_out` is AL_CLASS_NONE and `*label_out` NULL when nothing
+ * matches; otherwise `*label_out` is the entry's label (borrowed; may be
+ * NULL). AE_EINVAL when issuer or identity is empty, AE_ERR out of
+ * memory. */
 int al_list_classify(al_class *class_out, const char **label_out,
 		     const al_list *l, const char *issuer, const char *identity,
 		     ae_err *err);

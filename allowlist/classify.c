@@ -1,11 +1,12 @@
 /* allowlist/classify.c -- which class, if any, a signer belongs to
  *
- * Classification is exact (reference §4.1): a slug entry matches only its
- * own issuer (the same slug under another issuer is another signer), a
- * pattern entry only its own issuer and only the *whole* identity
- * (`...uat-aws.yaml.evil@refs/heads/main` must not match the uat-aws
- * pattern). Classes are disjoint by construction (load.c), so the first
- * match is the only one.
+ * As the reference's Classify (§4.1): slug entries first -- the slug is
+ * SHA-256(issuer "\n" identity), so it already names the issuer and the
+ * entry's own `issuer` field is not compared -- then first-party patterns
+ * of the signer's exact issuer, matched against the *whole* identity by
+ * RE2 (`...uat-aws.yaml.evil@refs/heads/main` must not match the uat-aws
+ * pattern). No two slug entries and no two patterns can claim one signer
+ * (load.c); a signer both slug-listed and pattern-matched is slug-listed.
  */
 #include "allowlist/internal.h"
 
@@ -47,14 +48,29 @@ void al__slug(char out[33], const char *issuer, const char *identity)
 	out[32] = '\0';
 }
 
-/* True iff `s` holds a control character. */
-static bool classify_has_control(const char *s)
+/* The first entry matching the signer, slug entries first (reference
+ * §4.1 Classify). `*hit` is its index or l->n. AE_ERR out of memory. */
+static int classify_find(size_t *hit, const al_list *l, const char *issuer,
+			 const char *identity, const char *slug, ae_err *err)
 {
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
+	size_t len = strlen(identity);
+	bool m;
+
+	for (*hit = 0; *hit < l->n; (*hit)++) {
+		const al_entry *e = &l->entries[*hit];
+		if (e->source != NULL && strcmp(e->source, slug) == 0)
+			return 0;
 	}
-	return false;
+	for (*hit = 0; *hit < l->n; (*hit)++) {
+		if (l->re[*hit] == NULL ||
+		    strcmp(l->entries[*hit].issuer, issuer) != 0)
+			continue;
+		if (ae_re_match(&m, l->re[*hit], identity, len, err) < 0)
+			return AE_ERR;
+		if (m)
+			return 0;
+	}
+	return 0;
 }
 
 int al_list_classify(al_class *class_out, const char **label_out,
@@ -62,7 +78,7 @@ int al_list_classify(al_class *class_out, const char **label_out,
 		     ae_err *err)
 {
 	char slug[33];
-	bool matchable;
+	size_t hit;
 
 	*class_out = AL_CLASS_NONE;
 	*label_out = NULL;
@@ -74,21 +90,11 @@ int al_list_classify(al_class *class_out, const char **label_out,
 	al__slug(slug, issuer, identity);
 	if (slug[0] == '\0')
 		return ae_fail(err, AE_ERR, "out of memory");
-	matchable = !classify_has_control(identity);
-	for (size_t i = 0; i < l->n; i++) {
-		const al_entry *e = &l->entries[i];
-		bool hit = false;
-		if (strcmp(e->issuer, issuer) != 0)
-			continue;
-		if (e->source != NULL)
-			hit = strcmp(e->source, slug) == 0;
-		else if (l->has_re[i] && matchable)
-			hit = regexec(&l->re[i], identity, 0, NULL, 0) == 0;
-		if (hit) {
-			*class_out = e->cls;
-			*label_out = e->label;
-			return 0;
-		}
+	if (classify_find(&hit, l, issuer, identity, slug, err) < 0)
+		return AE_ERR;
+	if (hit < l->n) {
+		*class_out = l->entries[hit].cls;
+		*label_out = l->entries[hit].label;
 	}
 	return 0;
 }

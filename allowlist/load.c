@@ -165,6 +165,45 @@ static int load_entry_keys(al_loader *ld, const ae_yaml_node *m,
 	return rc;
 }
 
+/* Compiles the checked pattern of the entry being loaded, within what is
+ * left of AL_PATTERNS_MAX_COST: once that is spent, later patterns are
+ * not compiled but reported. */
+static int load_compile(al_loader *ld, const char *pat, size_t line,
+			const char *w)
+{
+	al_list *l = ld->l;
+	char why[AE_ERR_MSG_MAX], r[AE_REPR_BUF];
+	ae_re *re = NULL;
+	int rc;
+
+	if (l->cost >= AL_PATTERNS_MAX_COST)
+		return load_problem(ld, AE_ETOOBIG, line, w,
+				    "not compiled: the patterns before it "
+				    "reach the allowlist's budget of %d RE2 "
+				    "instructions",
+				    AL_PATTERNS_MAX_COST);
+	rc = al__pattern_compile(&re, pat, AE_RE_MAX_MEM, why, sizeof(why));
+	if (rc == AE_ERR)
+		return rc;
+	if (rc == AE_ETOOBIG)
+		l->cost += AL_PATTERN_TOOBIG_COST;
+	if (rc < 0)
+		return load_problem(ld, rc, line, w, "%s %s",
+				    ae_repr(r, sizeof(r), pat, strlen(pat)),
+				    why);
+	l->cost += ae_re_cost(re);
+	if (l->cost > AL_PATTERNS_MAX_COST) {
+		ae_re_free(re);
+		return load_problem(ld, AE_ETOOBIG, line, w,
+				    "the patterns up to this one compile to "
+				    "%zu RE2 instructions, over the "
+				    "allowlist's budget of %d",
+				    l->cost, AL_PATTERNS_MAX_COST);
+	}
+	l->re[l->n] = re;
+	return 0;
+}
+
 /* Class rules for one entry (reference §3.2): exactly one of source and
  * identityPattern, the right one for the class, each of exact form. */
 static int load_entry_rules(al_loader *ld, al_entry *e, const char *where)
@@ -206,19 +245,14 @@ static int load_entry_rules(al_loader *ld, al_entry *e, const char *where)
 				    ae_repr(r, sizeof(r), e->identity_pattern,
 					    strlen(e->identity_pattern)),
 				    why);
-	if (!al__pattern_compile(&ld->l->re[ld->l->n], e->identity_pattern, why,
-				 sizeof(why)))
-		return load_problem(ld, AE_EINVAL, e->line, w, "%s", why);
-	ld->l->has_re[ld->l->n] = true;
-	return 0;
+	return load_compile(ld, e->identity_pattern, e->line, w);
 }
 
 /* Grows the entry arrays by one slot. */
 static int load_grow(al_list *l)
 {
 	al_entry *e = realloc(l->entries, (l->n + 1) * sizeof(*e));
-	regex_t *re;
-	bool *h;
+	ae_re **re;
 
 	if (e == NULL)
 		return AE_ERR;
@@ -227,12 +261,8 @@ static int load_grow(al_list *l)
 	if (re == NULL)
 		return AE_ERR;
 	l->re = re;
-	h = realloc(l->has_re, (l->n + 1) * sizeof(*h));
-	if (h == NULL)
-		return AE_ERR;
-	l->has_re = h;
 	memset(&l->entries[l->n], 0, sizeof(*e));
-	l->has_re[l->n] = false;
+	l->re[l->n] = NULL;
 	return 0;
 }
 
@@ -354,7 +384,14 @@ static const char *load_where(char *buf, size_t sz, const al_entry *e)
 }
 
 /* Whole-file rules (reference §3.3): no label or source twice, anywhere;
- * no two patterns of one issuer with the same literal account part. */
+ * no two patterns of one issuer with the same literal account part. With
+ * the pattern rules (pattern.c) that makes first-party patterns disjoint:
+ * every identity a pattern matches is its account, an '@', and the rest,
+ * and the account holds no '@' -- so it is the identity's text before its
+ * first '@', and two patterns of one issuer that both match an identity
+ * have equal accounts, which this refuses. It does not say anything of a
+ * slug entry and a pattern (a slug is one-way): classify puts slugs
+ * first, as the reference does. */
 static int load_disjoint(al_loader *ld)
 {
 	char w[64], r[AE_REPR_BUF];
@@ -382,7 +419,7 @@ static int load_disjoint(al_loader *ld)
 					load_where(w, sizeof(w), b),
 					"duplicate source %s (also line %zu)",
 					b->source, a->line);
-			if (rc < 0 || !l->has_re[i] || !l->has_re[j] ||
+			if (rc < 0 || l->re[i] == NULL || l->re[j] == NULL ||
 			    strcmp(a->issuer, b->issuer) != 0)
 				continue;
 			al__pattern_literal(la, sizeof(la),
@@ -406,14 +443,11 @@ void al_list_free(al_list *l)
 {
 	if (l == NULL)
 		return;
-	for (size_t i = l->n; i-- > 0;) {
-		if (l->has_re[i])
-			regfree(&l->re[i]);
-	}
+	for (size_t i = l->n; i-- > 0;)
+		ae_re_free(l->re[i]);
 	for (size_t i = l->nowned; i-- > 0;)
 		free(l->owned[i]);
 	free(l->owned);
-	free(l->has_re);
 	free(l->re);
 	free(l->entries);
 	free(l);

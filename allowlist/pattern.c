@@ -1,55 +1,134 @@
 /* allowlist/pattern.c -- first-party identityPattern: rules and matcher
  *
- * A first-party entry trusts every identity its pattern matches, so the
- * pattern is held to rules that make its reach obvious to a reviewer
- * (reference §3.2): anchored `^...$`; an unescaped '@' splits the account
- * part (the workflow URL) from the ref part; the account part is literal,
- * wildcards live only in the ref part. We add what the reference's RE2
- * leaves open: no top-level '|' (in `^a@x|.*$` the second branch has no
- * account at all), no '@' inside the account part (so two patterns with
- * different literals can never match one identity, and the overlap rule of
- * reference §3.3 is complete), balanced groups.
+ * A first-party entry trusts every identity its pattern matches. The
+ * dialect is the reference's, Go's regexp, and the matcher is RE2 itself
+ * (ae_re_*, evidence/core/re.c): a pattern means here what it means
+ * there, characters not bytes, \d \w \b as RE2 reads them, repeat counts
+ * at most 1000 once nested bounds are multiplied.
  *
- * The dialect is POSIX ERE (regex.h). Where RE2 and ERE read one text
- * differently -- \d, \w, \s, \b, (?:...), (?i), lazy `+?`, backslash in a
- * bracket expression -- the pattern is refused with a message saying so,
- * rather than compiled into a matcher that means something else.
+ * On top of that the pattern is held to rules that make its reach obvious
+ * to a reviewer. The reference's (§3.2): anchored `^...$`; an unescaped '@'
+ * splits the account part (the workflow URL) from the ref part; the
+ * account part is literal. Ours, each closing a way around those:
+ *
+ *   - no top-level '|' (in `^a@x|.*$` the second branch has no account);
+ *   - the final '$' is a real end anchor: not escaped, not quoted by \Q,
+ *     not in brackets, not in multi-line mode ((?m) would let it match at
+ *     a line break, and `a@x\nEVIL` through);
+ *   - the account part holds no '@' and no escape but of punctuation
+ *     (`\x40` is an '@', `\d` a class), and the '@' after it carries no
+ *     quantifier (`@?`, `@*` would let the account run into the ref part);
+ *     so every identity a pattern matches is its account, '@', the rest --
+ *     the account is the identity's text before its first '@', and two
+ *     patterns with different accounts never match one identity (the
+ *     overlap rule of reference §3.3 is then sound, see load.c);
+ *   - printable ASCII only, no \p / \P classes and no (?i): a trust root
+ *     whose meaning moved with the Unicode tables of whichever build reads
+ *     it would let two builds disagree on who is first-party.
  */
 #include "allowlist/internal.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Characters that are operators in ERE (and RE2) outside brackets. */
+/* Characters that are operators in RE2 outside brackets. */
 static const char pattern_meta[] = ".*+?()[]{}|^$";
 
-/* Why an escape "\c" with alphanumeric c is refused. */
-static const char *escape_why(char c)
+/* True iff c is an ASCII letter or digit. */
+static bool pattern_alnum(char c)
 {
-	switch (c) {
-	case 'd':
-	case 'D':
-	case 'w':
-	case 'W':
-	case 's':
-	case 'S':
-		return "is an RE2/Perl class that POSIX ERE reads differently; "
-		       "use a bracket expression such as [0-9] or "
-		       "[[:alnum:]_]";
-	case 'b':
-	case 'B':
-		return "is an RE2 word boundary with no POSIX ERE equivalent";
-	}
-	if (c >= '0' && c <= '9')
-		return "is a backreference, not allowed";
-	return "is not a POSIX ERE escape (escape only punctuation)";
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
 }
 
-/* Scans a bracket expression starting at pat[i] == '['. Returns the index
- * of its closing ']', or 0 with `why` set. RE2 reads '\' in brackets as an
- * escape, POSIX as a literal: refused either way. */
-static size_t pattern_bracket(const char *pat, size_t i, char *why,
-			      size_t whysz)
+/* Skips, from pat[i], the tokens that add nothing to the expression: flag
+ * groups "(?s)" and empty quotes "\Q\E". A quantifier after them repeats
+ * what came before them (`@(?s)*` is `@*`). Returns the next offset. */
+static size_t pattern_skip_nodeless(const char *pat, size_t i)
+{
+	for (;;) {
+		size_t k = i + 2;
+		if (strncmp(pat + i, "\\Q\\E", 4) == 0) {
+			i += 4;
+			continue;
+		}
+		if (pat[i] != '(' || pat[i + 1] != '?')
+			return i;
+		while (pat[k] != '\0' && strchr("imsU-", pat[k]) != NULL)
+			k++;
+		if (pat[k] != ')')
+			return i;
+		i = k + 1;
+	}
+}
+
+/* Checks the account part, pat[1] up to the first unescaped '@', and that
+ * the '@' is not repeated. Returns the offset of that '@', or 0 with `why`
+ * set. */
+static size_t pattern_account(char *why, size_t whysz, const char *pat)
+{
+	size_t i, j;
+
+	for (i = 1; pat[i] != '\0' && pat[i] != '@'; i++) {
+		if (pat[i] == '\\' && pat[i + 1] != '\0')
+			i++;
+	}
+	if (pat[i] != '@') {
+		snprintf(why, whysz,
+			 "has no unescaped '@' between the account and the "
+			 "ref");
+		return 0;
+	}
+	for (i = 1; pat[i] != '\0' && pat[i] != '@'; i++) {
+		char c = pat[i];
+		if (c == '\\' && pat[i + 1] == '@') {
+			snprintf(why, whysz,
+				 "the account part left of the '@' cannot "
+				 "contain '@'");
+			return 0;
+		}
+		if (c == '\\' && pattern_alnum(pat[i + 1])) {
+			snprintf(why, whysz,
+				 "\\%c left of the '@' is not a literal "
+				 "character: the account part must be literal "
+				 "(escape only punctuation, e.g. \\.)",
+				 pat[i + 1]);
+			return 0;
+		}
+		if (c == '\\' && pat[i + 1] != '\0') {
+			i++;
+			continue;
+		}
+		if (c == '\\' || strchr(pattern_meta, c) != NULL) {
+			snprintf(why, whysz,
+				 "unescaped '%c' left of the '@': the account "
+				 "part must be literal (wildcards only in the "
+				 "ref part)",
+				 c);
+			return 0;
+		}
+	}
+	if (i == 1) {
+		snprintf(why, whysz, "has no account part left of the '@'");
+		return 0;
+	}
+	j = pattern_skip_nodeless(pat, i + 1);
+	if (pat[j] != '\0' && strchr("*+?{", pat[j]) != NULL) {
+		snprintf(why, whysz,
+			 "'%c' after the account's '@' would repeat it: that "
+			 "'@' must match exactly once (escape a literal brace "
+			 "as \\{)",
+			 pat[j]);
+		return 0;
+	}
+	return i;
+}
+
+/* The index of the ']' closing the bracket expression at pat[i] == '[',
+ * or 0 when there is none. As RE2 and Go read it: a ']' right after '['
+ * or '[^' is literal, '\' takes the next character, "[:" opens a named
+ * class that ends at the next ":]". */
+static size_t pattern_bracket(const char *pat, size_t i)
 {
 	size_t j = i + 1;
 
@@ -57,308 +136,156 @@ static size_t pattern_bracket(const char *pat, size_t i, char *why,
 		j++;
 	if (pat[j] == ']')
 		j++;
-	for (; pat[j] != '\0' && pat[j] != ']'; j++) {
-		if (pat[j] == '\\') {
-			snprintf(why, whysz,
-				 "backslash inside [...] is a literal in POSIX "
-				 "ERE but an escape in RE2; write the "
-				 "character itself");
-			return 0;
+	while (pat[j] != '\0' && pat[j] != ']') {
+		const char *e;
+		if (pat[j] == '\\' && pat[j + 1] != '\0') {
+			j += 2;
+			continue;
 		}
-		if (pat[j] == '[' && (pat[j + 1] == '=' || pat[j + 1] == '.')) {
-			snprintf(why, whysz,
-				 "[= =] and [. .] inside brackets are not "
-				 "portable to RE2");
-			return 0;
+		if (pat[j] == '[' && pat[j + 1] == ':' &&
+		    (e = strstr(pat + j + 2, ":]")) != NULL) {
+			j = (size_t)(e - pat) + 2;
+			continue;
 		}
-		if (pat[j] == '[' && pat[j + 1] == ':') {
-			const char *end = strstr(pat + j + 2, ":]");
-			if (end == NULL)
-				break;
-			j = (size_t)(end - pat) + 1;
-		}
+		j++;
 	}
-	if (pat[j] != ']') {
-		snprintf(why, whysz, "unterminated '[' at offset %zu", i);
-		return 0;
-	}
-	return j;
+	return pat[j] == ']' ? j : 0;
 }
 
-/* Scans a bound "{m}", "{m,}" or "{m,n}" at pat[i] == '{'. Returns the
- * index of '}' and the most copies regcomp makes of the atom in `*mult`
- * ("{m,}" is m copies and a star), or 0 with `why` set. */
-static size_t pattern_bound(unsigned long *mult, const char *pat, size_t i,
-			    char *why, size_t whysz)
+/* Refuses the flags i and m in the group opening at pat[i] == '('. */
+static bool pattern_flags(char *why, size_t whysz, const char *pat, size_t i)
 {
-	size_t j = i + 1;
-	long m = -1, n = -1, *cur = &m;
-
-	for (;; j++) {
-		char c = pat[j];
-		if (c >= '0' && c <= '9') {
-			*cur = (*cur < 0 ? 0 : *cur) * 10 + (c - '0');
-			if (*cur > AL_PATTERN_MAX_BOUND)
-				break;
-		} else if (c == ',' && cur == &m && m >= 0) {
-			cur = &n;
-			n = -2; /* "{m,}" unless digits follow */
-		} else if (c == '}' && m >= 0) {
-			if (n >= 0 && n < m)
-				break;
-			*mult = (unsigned long)(n >= 0 ? n : m + (n == -2));
-			return j;
-		} else {
-			break;
+	if (pat[i + 1] != '?')
+		return true;
+	for (size_t k = i + 2; pat[k] != '\0' && strchr("imsU-", pat[k]); k++) {
+		if (pat[k] == 'm') {
+			snprintf(why, whysz,
+				 "multi-line mode (?m) is not allowed: it "
+				 "lets ^ and $ match at a line break");
+			return false;
+		}
+		if (pat[k] == 'i') {
+			snprintf(why, whysz,
+				 "case folding (?i) is not allowed: beyond "
+				 "ASCII it follows the Unicode tables of each "
+				 "build; write the cases out, e.g. [Mm]ain");
+			return false;
 		}
 	}
-	snprintf(why, whysz,
-		 "'{' at offset %zu must start a bound {m}, {m,} or {m,n} "
-		 "with m <= n <= %d; escape a literal brace as \\{",
-		 i, AL_PATTERN_MAX_BOUND);
-	return 0;
+	return true;
 }
 
-/* The scanner's state across one pattern. */
-typedef struct pattern_scan {
-	size_t at;	  /* offset of the first unescaped '@', 0: none */
-	int depth;	  /* open groups */
-	bool after_quant; /* the previous token was a quantifier */
-	/* Expanded size, the positions regcomp builds: per open group level
-	 * the size so far, and the size of the last atom (bounds copy it). */
-	unsigned long size[AL_PATTERN_MAX / 2 + 2];
-	unsigned long last;
-	bool ends_with_eol; /* the last token is an unescaped '$' */
-} pattern_scan;
-
-/* One unescaped operator character `c` at offset i (outside brackets). */
-static bool pattern_operator(pattern_scan *s, const char *pat, size_t i,
-			     char *why, size_t whysz)
+/* One escape \c in the ref part at pat[i] == '\\': advances *i past it
+ * (past \Q...\E, or to the end when \E is missing). */
+static bool pattern_escape(char *why, size_t whysz, const char *pat, size_t *i)
 {
-	char c = pat[i];
-	bool quant = c == '*' || c == '+' || c == '?';
+	char c = pat[*i + 1];
+	const char *e;
 
-	if (s->at == 0 && strchr(pattern_meta, c) != NULL) {
+	if (c == 'p' || c == 'P') {
 		snprintf(why, whysz,
-			 "unescaped '%c' left of the '@': the account part "
-			 "must be literal (wildcards only in the ref part)",
+			 "Unicode classes \\%c are not allowed: their members "
+			 "change with the Unicode version of each build",
 			 c);
 		return false;
 	}
-	if ((quant || c == '{') && s->after_quant) {
-		snprintf(why, whysz,
-			 c == '?' ? "lazy quantifier at offset %zu is RE2-only"
-				  : "repeated quantifier at offset %zu",
-			 i);
+	if (c == 'Q') {
+		e = strstr(pat + *i + 2, "\\E");
+		*i = e ? (size_t)(e - pat) + 1 : strlen(pat) - 1;
+		return true;
+	}
+	if (c != '\0')
+		(*i)++;
+	return true;
+}
+
+/* Scans the ref part, after the '@' at pat[at]: no top-level '|', no
+ * flags i or m, no \p, balanced groups, and the last token an unescaped
+ * '$' at the top level. */
+static bool pattern_ref(char *why, size_t whysz, const char *pat, size_t at)
+{
+	bool last_eol = false;
+	int depth = 0;
+
+	for (size_t i = at + 1, j; pat[i] != '\0'; i++) {
+		char c = pat[i];
+		last_eol = false;
+		if (c == '\\') {
+			if (!pattern_escape(why, whysz, pat, &i))
+				return false;
+		} else if (c == '[') {
+			j = pattern_bracket(pat, i);
+			if (j == 0) {
+				snprintf(why, whysz,
+					 "unterminated '[' at offset %zu", i);
+				return false;
+			}
+			i = j;
+		} else if (c == '(') {
+			if (!pattern_flags(why, whysz, pat, i))
+				return false;
+			depth++;
+		} else if (c == ')' && --depth < 0) {
+			snprintf(why, whysz, "unmatched ')' at offset %zu", i);
+			return false;
+		} else if (c == '|' && depth == 0) {
+			snprintf(why, whysz,
+				 "top-level '|' would let another account "
+				 "match; group alternatives after the '@', "
+				 "e.g. @refs/heads/(main|release)$");
+			return false;
+		} else if (c == '$') {
+			last_eol = depth == 0;
+		}
+	}
+	if (depth > 0) {
+		snprintf(why, whysz, "has an unclosed '('");
 		return false;
 	}
-	if (c == '(' && pat[i + 1] == '?') {
+	if (!last_eol) {
 		snprintf(why, whysz,
-			 "(?...) groups such as (?:...) and (?i) are RE2-only");
-		return false;
-	}
-	if (c == '(')
-		s->depth++;
-	if (c == ')' && --s->depth < 0) {
-		snprintf(why, whysz, "unmatched ')' at offset %zu", i);
-		return false;
-	}
-	if (c == '|' && s->depth == 0) {
-		snprintf(why, whysz,
-			 "top-level '|' would let another account match; "
-			 "group alternatives after the '@', e.g. "
-			 "@refs/heads/(main|release)$");
+			 "must be anchored: end with an unescaped $");
 		return false;
 	}
 	return true;
 }
 
-/* Adds `v` to `*x`, saturating past AL_PATTERN_MAX_SIZE. */
-static void size_add(unsigned long *x, unsigned long v)
-{
-	*x = *x + v > AL_PATTERN_MAX_SIZE ? AL_PATTERN_MAX_SIZE + 1 : *x + v;
-}
-
-/* Accounts token `c` (after its checks passed) in the expanded size:
- * nested bounds multiply, and glibc's regcomp expands `(x{255}){255}`
- * into 65025 copies -- three levels took minutes, a denial of service by
- * pull request on the allowlist. `mult` is the bound's copies for '{'. */
-static void pattern_size(pattern_scan *s, char c, unsigned long mult)
-{
-	unsigned long *cur = &s->size[s->depth];
-
-	switch (c) {
-	case '(':
-		*cur = 0;
-		s->last = 0;
-		break;
-	case ')':
-		s->last = s->size[s->depth + 1];
-		size_add(cur, s->last);
-		break;
-	case '+': /* x+ is built as x x* */
-		size_add(cur, s->last);
-		break;
-	case '{':
-		if (mult > 1)
-			size_add(cur, s->last > AL_PATTERN_MAX_SIZE / mult
-					      ? AL_PATTERN_MAX_SIZE + 1
-					      : s->last * (mult - 1));
-		break;
-	case '*':
-	case '?':
-		break;
-	case '|':
-	case '^':
-	case '$':
-		s->last = 0;
-		break;
-	default: /* an atom: literal, escape, bracket expression, '.' */
-		s->last = 1;
-		size_add(cur, 1);
-	}
-}
-
 bool al__pattern_check(char *why, size_t whysz, const char *pat)
 {
-	pattern_scan s = {0};
-	size_t n = strlen(pat), i, j;
-	unsigned long mult = 0;
+	size_t n = strlen(pat), at;
 
 	if (n > AL_PATTERN_MAX) {
 		snprintf(why, whysz, "%zu bytes, cap %d", n, AL_PATTERN_MAX);
 		return false;
 	}
-
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (pat[i] < 0x20 || pat[i] > 0x7e) {
 			snprintf(why, whysz,
 				 "must be printable ASCII (byte 0x%02x at "
-				 "offset %zu)",
+				 "offset %zu; write other characters as "
+				 "\\x{...})",
 				 (unsigned char)pat[i], i);
 			return false;
 		}
 	}
 	if (n < 2 || pat[0] != '^' || pat[n - 1] != '$') {
 		snprintf(why, whysz,
-			 "must be anchored: start with ^ and end "
-			 "with $");
+			 "must be anchored: start with ^ and end with $");
 		return false;
 	}
-	for (i = 1; i < n && pat[i] != '@'; i++) {
-		if (pat[i] == '\\' && pat[i + 1] != '\0')
-			i++;
-	}
-	if (i >= n) {
-		snprintf(why, whysz,
-			 "has no unescaped '@' between the account "
-			 "and the ref");
-		return false;
-	}
-	for (i = 1; i < n; i++) {
-		char c = pat[i];
-		bool quant = false;
-		s.ends_with_eol = false;
-		if (c == '\\') {
-			if (pat[i + 1] == '\0') {
-				snprintf(why, whysz,
-					 "ends in a lone backslash");
-				return false;
-			}
-			if ((pat[i + 1] >= '0' && pat[i + 1] <= '9') ||
-			    (pat[i + 1] >= 'a' && pat[i + 1] <= 'z') ||
-			    (pat[i + 1] >= 'A' && pat[i + 1] <= 'Z')) {
-				snprintf(why, whysz, "\\%c %s", pat[i + 1],
-					 escape_why(pat[i + 1]));
-				return false;
-			}
-			if (pat[i + 1] == '@' && s.at == 0) {
-				snprintf(why, whysz,
-					 "the account part left of the '@' "
-					 "cannot contain '@'");
-				return false;
-			}
-			i++;
-			pattern_size(&s, 'a', 0);
-		} else if (c == '[' && s.at != 0) {
-			j = pattern_bracket(pat, i, why, whysz);
-			if (j == 0)
-				return false;
-			i = j;
-			pattern_size(&s, 'a', 0);
-		} else if (c == '{' && s.at != 0) {
-			if (!pattern_operator(&s, pat, i, why, whysz))
-				return false;
-			j = pattern_bound(&mult, pat, i, why, whysz);
-			if (j == 0)
-				return false;
-			i = j;
-			quant = true;
-			pattern_size(&s, '{', mult);
-		} else if (c == '@' && s.at == 0) {
-			s.at = i;
-			pattern_size(&s, 'a', 0);
-		} else if (strchr(pattern_meta, c) != NULL) {
-			if (!pattern_operator(&s, pat, i, why, whysz))
-				return false;
-			quant = c == '*' || c == '+' || c == '?';
-			s.ends_with_eol = c == '$';
-			pattern_size(&s, c, 0);
-		} else {
-			pattern_size(&s, 'a', 0);
-		}
-		s.after_quant = quant;
-	}
-	if (s.size[0] > AL_PATTERN_MAX_SIZE) {
-		snprintf(why, whysz,
-			 "expands to more than %d positions (nested bounds "
-			 "multiply); simplify it",
-			 AL_PATTERN_MAX_SIZE);
-		return false;
-	}
-	if (s.at == 0) {
-		snprintf(why, whysz,
-			 "has no unescaped '@' between the account "
-			 "and the ref");
-		return false;
-	}
-	if (s.at == 1) {
-		snprintf(why, whysz, "has no account part left of the '@'");
-		return false;
-	}
-	if (!s.ends_with_eol) {
-		snprintf(why, whysz,
-			 "must be anchored: end with an unescaped "
-			 "$");
-		return false;
-	}
-	if (s.depth != 0) {
-		snprintf(why, whysz, "has an unclosed '('");
-		return false;
-	}
-	return true;
+	at = pattern_account(why, whysz, pat);
+	return at != 0 && pattern_ref(why, whysz, pat, at);
 }
 
-bool al__pattern_compile(regex_t *re, const char *pat, char *why, size_t whysz)
+int al__pattern_compile(ae_re **out, const char *pat, long max_mem, char *why,
+			size_t whysz)
 {
-	char body[AL_PATTERN_MAX + 8];
-	size_t n = strlen(pat);
-	int rc;
+	ae_err err = {0};
+	int rc = ae_re_new(out, pat, max_mem, &err);
 
-	if (n < 2 || n > AL_PATTERN_MAX) {
-		snprintf(why, whysz, "pattern length %zu out of range", n);
-		return false;
-	}
-	/* ^( body )$: the whole identity must match, whatever the body. */
-	snprintf(body, sizeof(body), "^(%.*s)$", (int)(n - 2), pat + 1);
-	rc = regcomp(re, body, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		char msg[128];
-		regerror(rc, re, msg, sizeof(msg));
-		snprintf(why, whysz, "does not compile as POSIX ERE: %s", msg);
-		return false;
-	}
-	return true;
+	if (rc < 0)
+		snprintf(why, whysz, "%s", err.msg);
+	return rc;
 }
 
 void al__pattern_literal(char *out, size_t outsz, const char *pat)

@@ -19,16 +19,22 @@ static const char allowlist_usage[] =
 	"       aicr-evidence allowlist classify --issuer ISSUER --identity "
 	"IDENTITY\n"
 	"                     [--allowlist FILE] [--format text|json]\n"
+	"       aicr-evidence allowlist classify --issuer ISSUER --stdin [-z]\n"
+	"                     [--allowlist FILE]\n"
 	"\n"
 	"check     validates the allowlist FILE (default " AL_DEFAULT_PATH ")\n"
 	"          and lists every problem as 'FILE: message'.\n"
 	"classify  prints the class of a signer: first-party, community,\n"
 	"          partner, or 'not listed' (its evidence is reported only,\n"
-	"          never corroborates). Matching is exact and whole-string.\n"
+	"          never corroborates). Slug entries are checked first, then\n"
+	"          the patterns, which match the whole identity (RE2, Go's\n"
+	"          regexp dialect). --stdin classifies the identities read\n"
+	"          from stdin, one per line (-z: NUL-terminated), printing\n"
+	"          one class per line (-z: NUL-terminated).\n"
 	"\n"
 	"exit: check    0 valid, 1 invalid, 2 file unreadable, 64 usage\n"
-	"      classify 0 listed, 1 not listed, 2 allowlist unreadable or\n"
-	"               invalid, 64 usage\n";
+	"      classify 0 listed (--stdin: every one), 1 not listed (--stdin:\n"
+	"               any), 2 allowlist unreadable or invalid, 64 usage\n";
 
 /* Reads the allowlist file; CMD_ERROR after printing why when it cannot
  * be read. */
@@ -162,49 +168,170 @@ static int allowlist_print_class(const char *issuer, const char *identity,
 	return 0;
 }
 
-/* `allowlist classify --issuer I --identity ID [--allowlist FILE]`. */
+/* Longest identity --stdin reads (a certificate SAN is far shorter). */
+#define ALLOWLIST_IDENTITY_MAX 65536
+
+/* The options of `allowlist classify`. */
+typedef struct classify_args {
+	const char *issuer, *identity, *format, *file;
+	bool batch, nul;
+} classify_args;
+
+/* Parses argv: value flags (cmd_flag_take) and the switches --stdin and
+ * -z; 0 or the usage exit status. */
+static int classify_parse(classify_args *a, int argc, char **argv)
+{
+	const cmd_flag flags[] = {{"--issuer", &a->issuer},
+				  {"--identity", &a->identity},
+				  {"--allowlist", &a->file},
+				  {"--format", &a->format},
+				  {NULL, NULL}};
+	const char *c = "allowlist";
+	bool only_pos = false;
+
+	for (int i = 1; i < argc; i++) {
+		int k = only_pos ? 0 : cmd_flag_take(flags, argc, argv, &i);
+		if (k < 0)
+			return cmd_usage_error(c,
+					       "allowlist classify: %s needs "
+					       "a value",
+					       argv[i]);
+		if (k > 0)
+			continue;
+		if (!only_pos && strcmp(argv[i], "--") == 0)
+			only_pos = true;
+		else if (!only_pos && strcmp(argv[i], "--stdin") == 0)
+			a->batch = true;
+		else if (!only_pos && strcmp(argv[i], "-z") == 0)
+			a->nul = true;
+		else
+			return cmd_usage_error(c, "allowlist classify: %s '%s'",
+					       !only_pos && argv[i][0] == '-'
+						       ? "unknown option"
+						       : "unexpected argument",
+					       argv[i]);
+	}
+	if (a->issuer == NULL || !a->issuer[0] ||
+	    (!a->batch && (a->identity == NULL || !a->identity[0])))
+		return cmd_usage_error(c, "allowlist classify: --issuer and "
+					  "--identity (or --stdin) are "
+					  "required and non-empty");
+	if (a->batch && a->identity != NULL)
+		return cmd_usage_error(c, "allowlist classify: --stdin "
+					  "replaces --identity");
+	if (a->nul && !a->batch)
+		return cmd_usage_error(c, "allowlist classify: -z goes with "
+					  "--stdin");
+	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
+		return cmd_usage_error(c, "allowlist classify: --format must "
+					  "be text or json");
+	if (a->batch && strcmp(a->format, "json") == 0)
+		return cmd_usage_error(c, "allowlist classify: --stdin prints "
+					  "text");
+	if (strcmp(a->format, "json") == 0 &&
+	    (!ae_utf8_valid(a->issuer, strlen(a->issuer)) ||
+	     !ae_utf8_valid(a->identity, strlen(a->identity))))
+		return cmd_usage_error(c, "allowlist classify: --format json "
+					  "needs --issuer and --identity in "
+					  "UTF-8");
+	return 0;
+}
+
+/* Reads one record of stdin, up to `delim` (or EOF), into `buf`: its
+ * length, -1 at EOF before any byte, -2 when it does not fit. */
+static long classify_read(char *buf, size_t bufsz, int delim)
+{
+	size_t n = 0;
+	int ch;
+
+	while ((ch = getchar()) != EOF && ch != delim) {
+		if (n + 1 >= bufsz)
+			return -2;
+		buf[n++] = (char)ch;
+	}
+	if (ch == EOF && n == 0)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+/* `--stdin`: classifies each identity read; one text line (or
+ * NUL-terminated record) out per record in. */
+static cmd_outcome classify_batch(const al_list *l, const classify_args *a)
+{
+	static char id[ALLOWLIST_IDENTITY_MAX + 1];
+	int delim = a->nul ? '\0' : '\n';
+	cmd_outcome oc = CMD_OK;
+	const char *label = NULL;
+	ae_err err = {0};
+	al_class cls = AL_CLASS_NONE;
+	long n;
+
+	for (size_t rec = 1; (n = classify_read(id, sizeof(id), delim)) != -1;
+	     rec++) {
+		if (n == -2 || (size_t)n != strlen(id))
+			ae_fail(&err, AE_EINVAL, "record %zu: %s", rec,
+				n == -2 ? "identity longer than 65536 bytes"
+					: "NUL inside a line (use -z)");
+		else if (al_list_classify(&cls, &label, l, a->issuer, id,
+					  &err) == 0)
+			printf("%s%s%s%c",
+			       cls == AL_CLASS_NONE ? "not listed (reported "
+						      "only: never "
+						      "corroborates)"
+						    : al_class_name(cls),
+			       label ? " " : "", label ? label : "", delim);
+		if (err.code != 0) {
+			cmd_error("allowlist classify --stdin", &err);
+			return CMD_ERROR;
+		}
+		if (cls == AL_CLASS_NONE)
+			oc = CMD_FINDINGS;
+	}
+	if (ferror(stdin)) {
+		ae_fail(&err, AE_EIO, "read failed");
+		cmd_error("stdin", &err);
+		return CMD_ERROR;
+	}
+	return oc;
+}
+
+/* `allowlist classify --issuer I (--identity ID | --stdin [-z])
+ * [--allowlist FILE] [--format text|json]`. */
 static int allowlist_classify(int argc, char **argv)
 {
-	const char *issuer = NULL, *identity = NULL, *format = "text";
-	const char *file = AL_DEFAULT_PATH;
-	const cmd_flag flags[] = {{"--issuer", &issuer},
-				  {"--identity", &identity},
-				  {"--allowlist", &file},
-				  {"--format", &format},
-				  {NULL, NULL}};
+	classify_args a = {.format = "text", .file = AL_DEFAULT_PATH};
 	const char *label = NULL;
 	al_class cls = AL_CLASS_NONE;
 	al_list *l = NULL;
 	ae_err err = {0};
 	cmd_outcome oc = CMD_OK;
-	int npos = 0, rc;
+	int rc;
 
-	rc = cmd_args_parse("allowlist classify", argc, argv, flags, NULL, 0,
-			    &npos);
+	rc = classify_parse(&a, argc, argv);
 	if (rc != 0)
 		return rc;
-	if (issuer == NULL || identity == NULL || !issuer[0] || !identity[0])
-		return cmd_usage_error("allowlist",
-				       "allowlist classify: --issuer and "
-				       "--identity are required and non-empty");
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		return cmd_usage_error("allowlist", "allowlist classify: "
-						    "--format must be text or "
-						    "json");
-	if (al_list_load(&l, AT_FDCWD, file, &err) < 0) {
-		cmd_error(file, &err);
-		cmd_hint("run 'aicr-evidence allowlist check %s'", file);
+	if (al_list_load(&l, AT_FDCWD, a.file, &err) < 0) {
+		cmd_error(a.file, &err);
+		cmd_hint("run 'aicr-evidence allowlist check %s'", a.file);
 		return cmd_exit_code(cmd_outcome_from_rc(err.code));
 	}
-	rc = al_list_classify(&cls, &label, l, issuer, identity, &err);
-	if (rc == 0)
-		rc = allowlist_print_class(issuer, identity, cls, label,
-					   strcmp(format, "json") == 0);
-	if (rc < 0) {
-		cmd_error("allowlist classify", &err);
-		oc = CMD_ERROR;
-	} else if (cls == AL_CLASS_NONE) {
-		oc = CMD_FINDINGS;
+	if (a.batch) {
+		oc = classify_batch(l, &a);
+	} else {
+		rc = al_list_classify(&cls, &label, l, a.issuer, a.identity,
+				      &err);
+		if (rc == 0)
+			rc = allowlist_print_class(
+				a.issuer, a.identity, cls, label,
+				strcmp(a.format, "json") == 0);
+		if (rc < 0) {
+			ae_fail(&err, AE_ERR, "out of memory");
+			cmd_error("allowlist classify", &err);
+			oc = CMD_ERROR;
+		} else if (cls == AL_CLASS_NONE) {
+			oc = CMD_FINDINGS;
+		}
 	}
 	if (fflush(stdout) != 0 && oc != CMD_ERROR)
 		oc = CMD_ERROR;

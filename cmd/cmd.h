@@ -51,6 +51,15 @@ void cmd_esc_free(cmd_esc_set *e);
  * is err->msg or the code's name when no message was recorded. */
 void cmd_error(const char *what, const ae_err *err);
 
+/* Checks the value of an identity-regexp flag (`verify
+ * --expected-identity-regexp`, `sigstore verify-bundle
+ * --certificate-identity-regexp`) before any I/O: it must compile, as
+ * given, with RE2 in Go's dialect (ae_re_new); it is then matched against
+ * the whole identity. 0, or the usage exit status (64) after printing
+ * "<flag>: <why>". */
+int cmd_identity_regexp_check(const char *command, const char *flag,
+			      const char *re);
+
 /* Prints "aicr-evidence: <fmt...>" on stderr and returns the usage exit
  * status (64), with a pointer to --help for `command`. */
 int cmd_usage_error(const char *command, const char *fmt, ...)
@@ -380,6 +389,16 @@ int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
  * what the pull result holds. Call it for every fetch. Cannot fail. */
 void cmd_fetched_remove(cmd_fetched *x);
 
+/* The summary root of a tree oci_pull wrote to `dest` (ev_summary_root:
+ * DEST, or DEST/summary-bundle in the layout ORAS pulls the reference
+ * system's artifacts into) into `root`; when `signed_`, the signature
+ * referrer oci_pull wrote at the top of DEST is moved into that root,
+ * replacing any copy the layer carried: one place for the signature in
+ * every layout (issue 23 item 4). A tree that is no bundle gives DEST.
+ * AE_EIO when the move fails, AE_ETOOBIG when a path does not fit. */
+int cmd_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
+		    ae_err *err);
+
 /* Verifies a fetched bundle (ev_evidence_verify with `vo`, whose dir,
  * claim and expectations the caller set) choosing among its signatures
  * (cmd_referrers_choose): `vo->source` is set to the detail. */
@@ -400,9 +419,10 @@ void cmd_referrers_describe(char *out, size_t outsz, const char *head,
 			    const oci_referrers *r, size_t chosen,
 			    bool none_verified);
 
-/* Runs the verification `vo` (its `dir` the pulled tree `dir`, holding
- * the first candidate as attestation.intoto.jsonl) with each candidate of
- * `r` in place until one gives a valid verdict (the signer the claim or
+/* Runs the verification `vo` with each candidate of `r` in place as
+ * `dir`/attestation.intoto.jsonl -- `dir` the pulled bundle's summary
+ * root (cmd_pulled_root), which holds the first candidate already --
+ * until one gives a valid verdict (the signer the claim or
  * the --expected-* flags name; any signer without them); when none does,
  * the first candidate's verdict. `source`/`sourcesz` receive the detail
  * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for

@@ -21,15 +21,45 @@ static void digest_usage(FILE *f)
 	      "sorted and, for v3, metadata.version removed; the value a\n"
 	      "predicate records as recipe.digest.\n"
 	      "\n"
-	      "  --canonical   print the canonical bytes that are hashed\n",
+	      "  --canonical   print the canonical bytes that are hashed\n"
+	      "  --profile     the selection the recipe must carry (the\n"
+	      "                pointer's profile): a recipe is hydrated with\n"
+	      "                its profile when it is generated, so the\n"
+	      "                selection is checked, never applied\n",
 	      f);
+}
+
+/* --profile: the reference hydrates an overlay with the selection; a
+ * generated recipe has it baked in already ("already baked"), so here it
+ * must be the one the recipe carries. */
+static int digest_check_profile(const char *profile, const unsigned char *buf,
+				size_t len, ae_err *err)
+{
+	ev_recipe_id id;
+	int rc = ev_recipe_identify(&id, buf, len, err);
+
+	if (rc < 0)
+		return rc;
+	if (!id.profiled)
+		return ae_fail(err, AE_EINVAL,
+			       "--profile %s: the recipe selects no profile "
+			       "(give the recipe generated with that profile)",
+			       profile);
+	if (strcmp(id.selection, profile) != 0)
+		return ae_fail(err, AE_EINVAL,
+			       "--profile %s: the recipe was generated with "
+			       "profile %s (already baked)",
+			       profile, id.selection);
+	return 0;
 }
 
 int cmd_digest(int argc, char **argv)
 {
 	const char *path = NULL, *recipe_flag = NULL, *type = EV_PREDICATE_V3;
+	const char *profile = NULL;
 	const cmd_flag valued[] = {
 		{"--predicate-type", &type},
+		{"--profile", &profile},
 		{"-r", &recipe_flag},
 		{"--recipe", &recipe_flag},
 		{NULL, NULL},
@@ -67,7 +97,16 @@ int cmd_digest(int argc, char **argv)
 		path = recipe_flag;
 	if (path == NULL)
 		return cmd_usage_error("digest", "digest needs a recipe file");
+	if (profile != NULL) {
+		char pn[EV_PROFILE_PART_MAX + 1], pv[EV_PROFILE_PART_MAX + 1];
+		if (!ev_profile_selection_parse(pn, pv, profile))
+			return cmd_usage_error("digest",
+					       "--profile must be NAME=VALUE, "
+					       "each [A-Za-z0-9._-]+");
+	}
 	rc = ae_read_file(&b, AT_FDCWD, path, EV_RECIPE_MAX_BYTES, &err);
+	if (rc == 0 && profile != NULL)
+		rc = digest_check_profile(profile, b.data, b.len, &err);
 	if (rc == 0 && canonical)
 		rc = ev_recipe_canonical_for(&c, b.data, b.len, type, &err);
 	else if (rc == 0)

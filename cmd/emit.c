@@ -19,6 +19,7 @@ static void emit_usage(FILE *f)
 {
 	fputs("usage: aicr-evidence emit --recipe R.yaml --snapshot S.yaml\n"
 	      "         --ctrf FILE|DIR... [--bom F] [--full] -o OUT\n"
+	      "         [--profile NAME=VALUE]\n"
 	      "         [--allow-mutable-validator-tags] [--validator-catalog "
 	      "F]\n"
 	      "         [--sign --ref REF | --push REF [registry flags]]\n"
@@ -28,6 +29,9 @@ static void emit_usage(FILE *f)
 	      "OUT/pointer.yaml. CTRF inputs are files named <phase>*.json or\n"
 	      "directories holding them (phases: deployment, performance,\n"
 	      "conformance). SOURCE_DATE_EPOCH fixes attestedAt.\n"
+	      "--profile checks the recipe's metadata.selectedProfile: a\n"
+	      "profiled recipe's evidence records its selection (pointer\n"
+	      "profile, predicate profile block, recipe name suffix).\n"
 	      "--validator-catalog names the validator catalog the run used;\n"
 	      "its metadata.version becomes validatorCatalogVersion (else "
 	      "\"\").\n"
@@ -108,6 +112,7 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		{"--snapshot", &a->o.snapshot_path},
 		{"--bom", &a->o.bom_path},
 		{"--validator-catalog", &a->o.catalog_path},
+		{"--profile", &a->o.profile},
 		{"-o", &a->o.out_dir},
 		{"--output", &a->o.out_dir},
 		{"--push", &a->push},
@@ -154,6 +159,13 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	     a->reg.username || a->reg.password_stdin || a->reg.docker_config))
 		return cmd_usage_error("emit",
 				       "registry flags need --push REF");
+	if (a->o.profile != NULL) {
+		char pn[EV_PROFILE_PART_MAX + 1], pv[EV_PROFILE_PART_MAX + 1];
+		if (!ev_profile_selection_parse(pn, pv, a->o.profile))
+			return cmd_usage_error("emit",
+					       "--profile must be NAME=VALUE, "
+					       "each [A-Za-z0-9._-]+");
+	}
 	if (cmd_registry_check(&a->reg, "emit") != 0)
 		return cmd_exit_code(CMD_USAGE);
 	if (cmd_sign_flags_check(&a->sf, "emit") != 0)
@@ -190,6 +202,8 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 	int rc;
 
 	f.recipe = r->recipe_name;
+	if (r->profile[0] != '\0')
+		f.profile = r->profile;
 	f.bundle_oci = oc->oci;
 	f.bundle_digest = oc->digest;
 	f.predicate_type = EV_PREDICATE_V3;
@@ -268,6 +282,8 @@ static void emit_report(const emit_args *a, const ev_emit_result *r,
 	       cmd_esc(&e, a->o.out_dir), r->file_count, r->manifest_digest);
 	printf("recipe:   %s (digest %s)\n", cmd_esc(&e, r->recipe_name),
 	       r->recipe_digest);
+	if (r->profile[0] != '\0')
+		printf("profile:  %s\n", cmd_esc(&e, r->profile));
 	if (oc->signed_by != NULL)
 		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
 		       cmd_esc(&e, oc->signed_by->identity),

@@ -9,11 +9,14 @@
  * A fetch pulls `registry/repo@digest` through oci_pull, which verifies
  * every manifest and blob against the digest before keeping or extracting
  * it, so the tree handed to ev_evidence_verify is the artifact the digest
- * names whatever a tag says. --offline never creates a client (STYLE
- * §3.9): the cache alone answers.
+ * names whatever a tag says. The signature referrer lands in the bundle's
+ * summary root (cmd_pulled_root), where verify reads it in every layout.
+ * --offline never creates a client (STYLE §3.9): the cache alone
+ * answers.
  */
 #include "cmd/cmd.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +66,29 @@ static int fetch_rm(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
+int cmd_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
+		    ae_err *err)
+{
+	char from[4400], to[4400];
+	ae_err none = {0};
+	int rc = ev_summary_root(root, rootsz, dest, &none);
+
+	if (rc == AE_ETOOBIG)
+		return ae_fail(err, rc, "%s", none.msg);
+	if (rc < 0 || strcmp(root, dest) == 0 || !signed_) {
+		/* not a bundle (verify says so), or the root is DEST */
+		if ((size_t)snprintf(root, rootsz, "%s", dest) >= rootsz)
+			return ae_fail(err, AE_ETOOBIG, "path too long");
+		return 0;
+	}
+	snprintf(from, sizeof(from), "%s/" EV_ATTESTATION_FILE, dest);
+	snprintf(to, sizeof(to), "%s/" EV_ATTESTATION_FILE, root);
+	if (rename(from, to) != 0)
+		return ae_fail(err, AE_EIO, "move the signature into %s: %s",
+			       root, strerror(errno));
+	return 0;
+}
+
 void cmd_scratch_remove(const char *path)
 {
 	if (path != NULL && path[0] != '\0')
@@ -93,12 +119,11 @@ static void fetch_describe(cmd_fetched *x, const cmd_fetcher *f,
 			       false);
 }
 
-/* The scratch name of the next fetch, and its summary root once pulled. */
+/* The scratch name of the next fetch. */
 static void fetch_paths(cmd_fetched *x, cmd_fetcher *f)
 {
 	snprintf(x->dest, sizeof(x->dest), "%s/%zu", f->tmp,
 		 atomic_fetch_add(&f->seq, 1));
-	snprintf(x->root, sizeof(x->root), "%s/summary-bundle", x->dest);
 }
 
 int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
@@ -135,12 +160,15 @@ int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 			      err);
 	out->http_status = oci_client_last_status(c);
 	oci_client_free(c);
+	if (rc == 0)
+		rc = cmd_pulled_root(out->root, sizeof(out->root), out->dest,
+				     out->res.signed_, err);
 	if (rc < 0) {
+		cmd_scratch_remove(out->dest);
+		oci_pull_result_dispose(&out->res);
 		out->dest[0] = out->root[0] = '\0';
 		return rc;
 	}
-	if (access(out->root, F_OK) != 0)
-		snprintf(out->root, sizeof(out->root), "%s", out->dest);
 	fetch_describe(out, f, ref);
 	return 0;
 }
@@ -157,7 +185,8 @@ int cmd_fetch_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
 {
 	size_t chosen = 0;
 
-	return cmd_referrers_choose(out, &chosen, x->dest, x->res.referrers, vo,
+	/* each candidate goes where verify reads a signature: the root */
+	return cmd_referrers_choose(out, &chosen, x->root, x->res.referrers, vo,
 				    x->source, sizeof(x->source), x->head, err);
 }
 

@@ -4,8 +4,10 @@
  * refused before any network I/O unless --allow-unpinned-tag). The
  * artifact goes through the content-addressed cache (--cache, default
  * $XDG_CACHE_HOME/aicr-evidence), every byte verified, and DIR receives
- * the bundle tree plus attestation.intoto.jsonl when a signature referrer
- * exists. --offline reads the cache only and never creates a client.
+ * the bundle tree plus attestation.intoto.jsonl, in the bundle's summary
+ * root (DIR, or DIR/summary-bundle when the artifact holds its tree
+ * there), when a signature referrer exists. --offline reads the cache only
+ * and never creates a client.
  *
  * Every referrer is considered (oci_pull); when several are signatures of
  * the artifact, the one written is the first that verifies (the whole
@@ -28,11 +30,13 @@ static void pull_usage(FILE *f)
 	      "       [--trusted-root F] [registry flags]\n\n"
 	      "Pull an evidence artifact by digest, verify every blob, and "
 	      "extract it\ninto DIR (which must not exist), with its signature "
-	      "referrer as\nDIR/attestation.intoto.jsonl. Every referrer is "
-	      "considered: when several\nsign the artifact, the one written "
-	      "is the first that verifies for the\n--expected-* signer (any "
-	      "signer without them, against --trusted-root\nor the "
-	      "public-good root); the report lists the others.\n\n",
+	      "referrer as\nattestation.intoto.jsonl in the bundle's summary "
+	      "root (DIR, or\nDIR/summary-bundle when the artifact holds its "
+	      "tree there). Every\nreferrer is considered: when several sign "
+	      "the artifact, the one written\nis the first that verifies for "
+	      "the --expected-* signer (any signer\nwithout them, against "
+	      "--trusted-root or the public-good root); the\nreport lists the "
+	      "others.\n\n",
 	      f);
 	cmd_registry_help(f);
 }
@@ -168,9 +172,10 @@ static int pull_report(const pull_args *a, const oci_ref *ref,
 }
 
 /* Several signatures: the first that verifies for the expected signer
- * goes in place (cmd/choose.c). `*chosen` is its index. */
+ * goes in place, in the summary root `root` (cmd/choose.c). `*chosen` is
+ * its index. */
 static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
-		       oci_pull_result *res, ae_err *err)
+		       oci_pull_result *res, const char *root, ae_err *err)
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
 	ev_verdict *v = NULL;
@@ -203,8 +208,8 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 	vo.trusted_root_json =
 		cmd_trust_root_override(&trust, &vo.trusted_root_json_len);
 	if (rc == 0)
-		rc = cmd_referrers_choose(&v, chosen, a->to, res->referrers,
-					  &vo, source, sizeof(source), "pulled",
+		rc = cmd_referrers_choose(&v, chosen, root, res->referrers, &vo,
+					  source, sizeof(source), "pulled",
 					  err);
 	ev_verdict_free(v);
 	cmd_trust_dispose(&trust);
@@ -222,7 +227,7 @@ int cmd_pull(int argc, char **argv)
 	oci_client *c = NULL;
 	oci_ref ref;
 	ae_err err = {0};
-	char cache[4096], digest[AE_DIGEST_STR_LEN];
+	char cache[4096], digest[AE_DIGEST_STR_LEN], root[4200];
 	size_t chosen = (size_t)-1;
 	bool pulled = false;
 	int rc, usage;
@@ -251,11 +256,15 @@ int cmd_pull(int argc, char **argv)
 		rc = oci_pull(&res, c, digest, cache, a.to, &err);
 	pulled = rc == 0;
 	if (rc == 0)
-		rc = pull_choose(&chosen, &a, digest, &res, &err);
+		rc = cmd_pulled_root(root, sizeof(root), a.to, res.signed_,
+				     &err);
+	if (rc == 0)
+		rc = pull_choose(&chosen, &a, digest, &res, root, &err);
 	if (rc == 0)
 		rc = pull_report(&a, &ref, digest, &res, chosen, &err);
-	/* No report, no pull: DIR did not exist before (oci_pull refuses
-	 * one that does), so the whole tree is ours. */
+	/* No signature in place or no report, no pull: DIR did not exist
+	 * before (oci_pull refuses one that does), so the whole tree is
+	 * ours. */
 	if (rc < 0 && pulled)
 		cmd_scratch_remove(a.to);
 	if (rc < 0)

@@ -47,7 +47,12 @@ static void vb_usage(FILE *f)
 	      "such file exists. Exit 0 only on success.\n"
 	      "--insecure-ignore-tlog skips every transparency-log check "
 	      "(insecure;\n"
-	      "a certificate then needs an RFC 3161 timestamp).\n",
+	      "a certificate then needs an RFC 3161 timestamp).\n"
+	      "--certificate-identity-regexp RE is RE2 syntax (Go's regexp) "
+	      "and must\n"
+	      "match the WHOLE certificate identity: it is anchored, unlike "
+	      "cosign's\n"
+	      "(write '.*@example\\.com', not '@example\\.com').\n",
 	      f);
 }
 
@@ -125,6 +130,10 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 				       "give --certificate-oidc-issuer and one "
 				       "--certificate-identity[-regexp], or "
 				       "--key");
+	if (cmd_identity_regexp_check("sigstore verify-bundle",
+				      "--certificate-identity-regexp",
+				      o->identity_re) != 0)
+		return cmd_exit_code(CMD_USAGE);
 	return -1;
 }
 

@@ -29,6 +29,7 @@
 typedef struct trust_args {
 	const char *url, *root, *cache, *at, *emit, *timeout, *ca_file;
 	const char *format;
+	char url_buf[AE_URL_MAX];
 	int64_t now;
 	uint64_t timeout_ms;
 	bool json;
@@ -110,6 +111,15 @@ static int trust_args_parse(trust_args *a, const char *what, int argc,
 		return cmd_usage_error(what, "bad --timeout '%s'", a->timeout);
 	if (a->url == NULL)
 		a->url = TUF_PUBLIC_GOOD_URL;
+	/* one cache per repository: "https://x/" is "https://x" */
+	if (strlen(a->url) < sizeof(a->url_buf)) {
+		size_t n = strlen(a->url);
+
+		memcpy(a->url_buf, a->url, n + 1);
+		while (n > 0 && a->url_buf[n - 1] == '/')
+			a->url_buf[--n] = '\0';
+		a->url = a->url_buf;
+	}
 	if (ae_url_check(&u, a->url, NULL, NULL, AE_URL_PLAIN_LOOPBACK,
 			 "--tuf-url", NULL) < 0)
 		return cmd_usage_error(what,

@@ -118,10 +118,16 @@ int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
 
 	memset(t, 0, sizeof(*t));
 	trust_use_embedded(t);
-	rc = trust_base(base, sizeof(base), cache, err);
-	memcpy(t->base, base, sizeof(base));
+	rc = trust_base(base, sizeof(base), cache, &e);
+	/* no default cache directory (no HOME, no XDG_CACHE_HOME): no TUF
+	 * cache, the embedded documents; a --cache that cannot be used is
+	 * the caller's error */
+	if (rc < 0 && cache == NULL)
+		return 0;
 	if (rc < 0)
-		return rc;
+		return ae_fail(err, rc, "%s", e.msg);
+	memcpy(t->base, base, sizeof(base));
+	ae_err_clear(&e);
 	if (tuf_cache_selected(t->cache_dir, sizeof(t->cache_dir), t->base,
 			       &e) < 0) {
 		t->cache_dir[0] = '\0';
@@ -206,6 +212,10 @@ int cmd_trust_refresh(cmd_trust_set *t, int64_t now, ae_err *err)
 	tuf_state *s = NULL;
 	int rc;
 
+	if (t->base[0] == '\0')
+		return ae_fail(err, AE_EINVAL,
+			       "no cache directory: set XDG_CACHE_HOME or "
+			       "HOME, or pass --cache");
 	memcpy(base, t->base, sizeof(base));
 	o.base = base;
 	o.now = now;
@@ -243,17 +253,12 @@ int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
 		return rc;
 	if (mode == CMD_TRUST_REFRESH_ALWAYS ||
 	    (mode == CMD_TRUST_REFRESH_STALE && cmd_trust_stale(t, now))) {
-		if (cmd_trust_refresh(t, now, &e) < 0) {
+		/* a failed refresh leaves `t` as it was resolved */
+		if (cmd_trust_refresh(t, now, &e) < 0)
 			fprintf(stderr,
 				"aicr-evidence: note: the TUF update failed "
 				"(%s); the trust in force is unchanged\n",
 				e.msg);
-			/* a failed refresh leaves `t` as it was resolved */
-			if (t->root == NULL) {
-				cmd_trust_dispose(t);
-				rc = cmd_trust_resolve(t, cache, now, err);
-			}
-		}
 	}
 	cmd_trust_note(t);
 	return rc;

@@ -85,11 +85,12 @@ static json_t *show_tuf(const cmd_trust_set *t)
 {
 	static const char *const roles[] = {"root", "timestamp", "snapshot",
 					    "targets"};
-	json_t *r = json_object();
+	json_t *r;
 	char when[32];
 
 	if (t->tuf == NULL)
 		return json_null();
+	r = json_object();
 	for (size_t i = 0; i < 4; i++) {
 		cmd_trust_time(when, tuf_state_expires(t->tuf, roles[i]));
 		json_object_set_new(r, roles[i],

@@ -106,6 +106,22 @@ void cmd_error(const char *what, const ae_err *err)
 	cmd_esc_free(&e);
 }
 
+int cmd_identity_regexp_check(const char *command, const char *flag,
+			      const char *re)
+{
+	ae_err err = {0};
+	ae_re *compiled = NULL;
+
+	if (re == NULL)
+		return 0;
+	if (re[0] == '\0')
+		return cmd_usage_error(command, "%s: empty pattern", flag);
+	if (ae_re_new(&compiled, re, AE_RE_MAX_MEM, &err) < 0)
+		return cmd_usage_error(command, "%s: %s", flag, err.msg);
+	ae_re_free(compiled);
+	return 0;
+}
+
 int cmd_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;

@@ -56,6 +56,10 @@ static void verify_usage(FILE *f)
 	      "--insecure-ignore-tlog skips the transparency log (private\n"
 	      "setups without one; a certificate then needs an RFC 3161\n"
 	      "timestamp): insecure, never the default.\n"
+	      "--expected-identity-regexp RE is RE2 syntax (Go's regexp) and\n"
+	      "must match the WHOLE certificate identity: it is anchored,\n"
+	      "unlike cosign's --certificate-identity-regexp (write\n"
+	      "'.*@example\\.com', not '@example\\.com').\n"
 	      "Exit: 0 valid, 1 valid but a phase recorded failures, 2\n"
 	      "invalid, 3 no verdict (e.g. registry down), 64 usage.\n\n",
 	      f);
@@ -121,6 +125,9 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 		return cmd_usage_error("verify",
 				       "--key excludes --expected-issuer and "
 				       "--expected-identity-regexp");
+	if (cmd_identity_regexp_check("verify", "--expected-identity-regexp",
+				      a->o.expected_identity_re) != 0)
+		return cmd_exit_code(CMD_USAGE);
 	return cmd_registry_check(&a->reg, "verify");
 }
 
@@ -266,10 +273,9 @@ static char *verify_artifact_digest(const char *dir, bool always)
 	char *d = NULL;
 	struct stat st;
 
-	snprintf(sb, sizeof(sb), "%s/summary-bundle", dir);
-	if (stat(sb, &st) != 0 || !S_ISDIR(st.st_mode))
-		snprintf(sb, sizeof(sb), "%s", dir);
-	snprintf(att, sizeof(att), "%s/attestation.intoto.jsonl", sb);
+	if (ev_summary_root(sb, sizeof(sb), dir, &err) < 0)
+		return NULL; /* materialize says why */
+	snprintf(att, sizeof(att), "%s/" EV_ATTESTATION_FILE, sb);
 	if (!always && lstat(att, &st) != 0)
 		return NULL;
 	if (oci_artifact_build(&art, sb, &err) == 0)

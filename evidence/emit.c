@@ -25,8 +25,9 @@
 typedef struct emit_ctx {
 	const ev_emit_opts *o;
 	ae_buf recipe, snapshot;
+	ae_buf recipe_canon; /* recipe.yaml as shipped */
 	ae_yaml_node *recipe_tree, *snap_tree;
-	char *name;
+	ev_recipe_id id; /* name and profile, from the shipped bytes */
 	char digest[AE_SHA256_HEX_LEN + 1];
 	ev__ctrf_input *inputs;
 	size_t ninputs;
@@ -45,11 +46,11 @@ typedef struct emit_ctx {
 static void emit_ctx_dispose(emit_ctx *c)
 {
 	ae_buf_dispose(&c->recipe);
+	ae_buf_dispose(&c->recipe_canon);
 	ae_buf_dispose(&c->snapshot);
 	ae_buf_dispose(&c->bom);
 	ae_yaml_free(c->recipe_tree);
 	ae_yaml_free(c->snap_tree);
-	free(c->name);
 	ev__ctrf_inputs_free(c->inputs, c->ninputs);
 	json_decref(c->images);
 	json_decref(c->fp);
@@ -103,7 +104,53 @@ static int emit_named(int rc, const char *path, ae_err *err)
 	return ae_fail(err, rc, "%s: %s", r, inner.msg);
 }
 
-/* Reads the recipe: name, canonical digest. */
+/* The recipe as the bundle ships it: the reference's builder writes the
+ * canonical yaml.v3 form with metadata.version (CanonicalizeRecipeYAML),
+ * and the v3 digest, the name and the profile identity are computed from
+ * those bytes, as every verifier recomputes them. The raw recipe must name
+ * itself the same way: a recipe whose canonical form reads differently
+ * (yaml.v3's form is not a fixed point) is refused. */
+static int emit_recipe_identity(emit_ctx *c, ae_err *err)
+{
+	ev_recipe_id raw;
+	char r[AE_REPR_BUF];
+	int rc;
+
+	rc = ev_recipe_canonical(&c->recipe_canon, c->recipe.data,
+				 c->recipe.len, false, err);
+	if (rc == 0)
+		rc = ev_recipe_identify(&raw, c->recipe.data, c->recipe.len,
+					err);
+	if (rc == 0)
+		rc = ev_recipe_identify(&c->id, c->recipe_canon.data,
+					c->recipe_canon.len, err);
+	if (rc == 0)
+		rc = ev_recipe_digest(c->digest, c->recipe_canon.data,
+				      c->recipe_canon.len, EV_PREDICATE_V3,
+				      err);
+	if (rc == 0 && (strcmp(raw.name, c->id.name) != 0 ||
+			raw.profiled != c->id.profiled ||
+			strcmp(raw.selection, c->id.selection) != 0 ||
+			strcmp(raw.advertiser, c->id.advertiser) != 0 ||
+			strcmp(raw.identity, c->id.identity) != 0))
+		rc = ae_fail(err, AE_EINVAL,
+			     "the recipe's canonical form names it differently "
+			     "(%s); rewrite the recipe plainly",
+			     raw.name);
+	if (rc == 0 && c->o->profile != NULL &&
+	    strcmp(c->o->profile, c->id.selection) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "--profile %s: the recipe %s (a recipe is "
+			     "generated with its profile; emit attests it as "
+			     "it is)",
+			     ae_repr(r, sizeof(r), c->o->profile,
+				     strlen(c->o->profile)),
+			     c->id.profiled ? "selects another profile"
+					    : "selects no profile");
+	return rc;
+}
+
+/* Reads the recipe: name, profile, canonical digest. */
 static int emit_read_recipe(emit_ctx *c, ae_err *err)
 {
 	int rc;
@@ -114,11 +161,7 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 		rc = ev__recipe_tree(&c->recipe_tree, c->recipe.data,
 				     c->recipe.len, err);
 	if (rc == 0)
-		rc = ev_recipe_name(&c->name, c->recipe.data, c->recipe.len,
-				    err);
-	if (rc == 0)
-		rc = ev_recipe_digest(c->digest, c->recipe.data, c->recipe.len,
-				      EV_PREDICATE_V3, err);
+		rc = emit_recipe_identity(c, err);
 	return emit_named(rc, c->o->recipe_path, err);
 }
 
@@ -286,6 +329,26 @@ static json_t *emit_phases(const emit_ctx *c)
 	return ph;
 }
 
+/* predicate.profile (reference ProfilePredicate): the selection, the
+ * advertiser (omitted when empty) and the policy descriptor identity, last
+ * as in the reference's struct. -1 out of memory. */
+static int emit_profile_block(json_t *pred, const ev_recipe_id *id)
+{
+	json_t *b = json_object();
+
+	if (b == NULL ||
+	    json_object_set_new(b, "selection", json_string(id->selection)) ||
+	    (id->advertiser[0] != '\0' &&
+	     json_object_set_new(b, "advertiser",
+				 json_string(id->advertiser))) ||
+	    json_object_set_new(b, "policyDescriptorIdentity",
+				json_string(id->identity))) {
+		json_decref(b);
+		return -1;
+	}
+	return json_object_set_new(pred, "profile", b) ? -1 : 0;
+}
+
 /* The v3 predicate (reference §5.5), keys in the reference's order. */
 static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 			      size_t file_count)
@@ -302,7 +365,7 @@ static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 		c->o->tool_version ? c->o->tool_version : "",
 		"validatorCatalogVersion", c->catalog_version,
 		"validatorImages", emit_validator_images(c->images), "recipe",
-		"name", c->name, "digest", c->digest, "fingerprint", c->fp,
+		"name", c->id.name, "digest", c->digest, "fingerprint", c->fp,
 		"criteriaMatch", c->match, "phases", emit_phases(c), "bom",
 		"format", "CycloneDX", "version", "1.6", "digest", bom_digest,
 		"imageCount", (json_int_t)c->bom_count, "manifest", "digest",
@@ -317,6 +380,10 @@ static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 			p = NULL;
 		}
 	}
+	if (p != NULL && c->id.profiled && emit_profile_block(p, &c->id) < 0) {
+		json_decref(p);
+		p = NULL;
+	}
 	return p;
 }
 
@@ -329,7 +396,7 @@ static int emit_statement(int dirfd, const emit_ctx *c, json_t *predicate,
 	json_t *st;
 	int rc;
 
-	snprintf(subject, sizeof(subject), "recipe:%s", c->name);
+	snprintf(subject, sizeof(subject), "recipe:%s", c->id.name);
 	st = json_pack("{sss[{sss{ss}}]sssO}", "_type", EV_STATEMENT_TYPE,
 		       "subject", "name", subject, "digest", "sha256",
 		       c->digest, "predicateType", EV_PREDICATE_V3, "predicate",
@@ -351,13 +418,10 @@ static int emit_write_files(int dirfd, emit_ctx *c, ae_err *err)
 	ae_buf b = AE_BUF_INIT(1);
 	int ctrf = -1, rc;
 
-	/* The recipe as given, byte for byte: the digest is recomputed from
-	 * these bytes, by us and by the reference, and its yaml.v3 form is
-	 * not always a fixed point (docs/formats.md), so a rewritten copy
-	 * could digest differently. The reference ships the file its
-	 * recipe command wrote, which is what emit is given. */
-	rc = ev__write_new(dirfd, "recipe.yaml", c->recipe.data, c->recipe.len,
-			   err);
+	/* The canonical bytes the digest was computed from (see
+	 * emit_recipe_identity). */
+	rc = ev__write_new(dirfd, "recipe.yaml", c->recipe_canon.data,
+			   c->recipe_canon.len, err);
 	if (rc == 0 && c->o->full) {
 		rc = ev__write_new(dirfd, "snapshot.yaml", c->snapshot.data,
 				   c->snapshot.len, err);
@@ -570,7 +634,9 @@ done:
 	if (rc == 0) {
 		out->created_out = created_out;
 		snprintf(out->recipe_name, sizeof(out->recipe_name), "%s",
-			 c.name);
+			 c.id.name);
+		snprintf(out->profile, sizeof(out->profile), "%s",
+			 c.id.selection);
 		memcpy(out->recipe_digest, c.digest, sizeof(c.digest));
 		memcpy(out->attested_at, c.at, sizeof(c.at));
 		for (int i = 0; i < EV_PHASE_COUNT; i++)

@@ -350,8 +350,8 @@ bool ev_bundle_is_dsse(const ev_bundle *bundle);
 /* ---- verification ---- */
 
 /* What must have signed. Certificate mode: `issuer` (exact) and either
- * `identity` (exact SAN) or `identity_regex` (POSIX extended regex,
- * anchored as ^(...)$ by the verifier). Managed-key mode: `key_pem` set
+ * `identity` (exact SAN) or `identity_regex` (RE2, Go's regexp dialect,
+ * matched against the whole SAN: ae_re_match). Managed-key mode: `key_pem` set
  * (PEM SubjectPublicKeyInfo), the rest NULL. `ignore_tlog` (cosign's
  * --insecure-ignore-tlog, never the default) skips every transparency-log
  * check: no entry is needed, none is verified, and no SET time is
@@ -463,10 +463,44 @@ int ev_recipe_canonical_for(ae_buf *out, const unsigned char *buf, size_t len,
 int ev_recipe_digest(char out[AE_SHA256_HEX_LEN + 1], const unsigned char *buf,
 		     size_t len, const char *predicate_type, ae_err *err);
 
-/* The recipe name (reference §5.6 RecipeNameFor): the non-empty, non-`any`
- * criteria values accelerator, service, os, intent, platform joined by `-`,
- * or "recipe". New string in *out (free()). AE_EINVAL when a part is not a
- * plain path element or the recipe selects a profile (not supported). */
+/* ---- profiles (reference ADR-015, docs/formats.md "Profiles") ---- */
+
+#define EV_PROFILE_PART_MAX	       128 /* a profile name or value */
+#define EV_PROFILE_ADVERTISER_EXTERNAL "external"
+
+/* What names a recipe in its evidence. Plain result data. */
+typedef struct ev_recipe_id {
+	/* RecipeNameFor: the criteria part, plus "-<name>-<value>"
+	 * lowercased for a profiled recipe */
+	char name[256];
+	/* false: the recipe has no criteria mapping, so the reference
+	 * derives no name ("") and never compares one; `name` is then
+	 * "recipe" (or "recipe-<segment>") */
+	bool has_criteria;
+	bool profiled; /* metadata.selectedProfile present */
+	char selection[2 * EV_PROFILE_PART_MAX + 2]; /* "name=value" */
+	char advertiser[16];			     /* "" or "external" */
+	char identity[AE_SHA256_HEX_LEN + 1]; /* policyDescriptorIdentity */
+} ev_recipe_id;
+
+/* Splits a `name=value` selection (the pointer's and --profile's form)
+ * into its parts; false unless both match [A-Za-z0-9._-]+ and fit
+ * EV_PROFILE_PART_MAX. Cannot fail. */
+bool ev_profile_selection_parse(char name[EV_PROFILE_PART_MAX + 1],
+				char value[EV_PROFILE_PART_MAX + 1],
+				const char *sel);
+
+/* The recipe's name and profile identity (reference RecipeNameFor,
+ * ProfileSelectionString, allocpolicy.IdentityFor over the recipe's
+ * closure): fills *out. AE_EINVAL when the recipe is not a mapping, a
+ * criteria part is not a plain path element, or metadata.selectedProfile
+ * is malformed (name or value outside [A-Za-z0-9._-]+, an advertiser other
+ * than "external"); the parser's codes. */
+int ev_recipe_identify(ev_recipe_id *out, const unsigned char *buf, size_t len,
+		       ae_err *err);
+
+/* The recipe name alone (ev_recipe_identify's `name`). New string in *out
+ * (free()). */
 int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
 		   ae_err *err);
 
@@ -515,17 +549,25 @@ typedef struct ev_emit_opts {
 	/* the validator catalog the run used, for validatorCatalogVersion;
 	 * NULL: "" (the version is not known) */
 	const char *catalog_path;
+	/* --profile name=value: the selection the recipe must carry in
+	 * metadata.selectedProfile (a recipe is hydrated with its profile
+	 * when it is generated; emit attests it as it is). NULL: any. */
+	const char *profile;
 } ev_emit_opts;
 
 #define EV_EMIT_OPTS_INIT                                                      \
 	{                                                                      \
-		NULL, NULL, NULL, 0, NULL, NULL, false, false, 0, NULL, NULL   \
+		NULL, NULL, NULL, 0, NULL, NULL, false, false, 0, NULL, NULL,  \
+			NULL                                                   \
 	}
 
 /* What emit produced: plain result data. */
 typedef struct ev_emit_result {
 	char recipe_name[256];
 	char recipe_digest[AE_SHA256_HEX_LEN + 1];
+	/* the recipe's profile selection "name=value" (the pointer's
+	 * `profile`), "" for an unprofiled recipe */
+	char profile[2 * EV_PROFILE_PART_MAX + 2];
 	char manifest_digest[AE_DIGEST_STR_LEN];
 	char attested_at[32]; /* RFC 3339, whole seconds, Z */
 	size_t file_count;
@@ -533,9 +575,12 @@ typedef struct ev_emit_result {
 	bool created_out; /* OUT did not exist before: emit made it */
 } ev_emit_result;
 
-/* Builds OUT/summary-bundle (reference §5.2) from the inputs: redacted (or
- * raw with opts->full) recipe, snapshot, BOM, CTRF per phase, manifest.json
- * and the unsigned statement.intoto.json. The bundle is assembled in a
+/* Builds OUT/summary-bundle (reference §5.2) from the inputs: the recipe in
+ * its canonical yaml.v3 form with metadata.version (as the reference's
+ * builder writes it; the v3 digest is computed from those bytes), redacted
+ * (or raw with opts->full) snapshot, BOM, CTRF per phase, manifest.json and
+ * the unsigned statement.intoto.json, whose v3 predicate carries the
+ * profile block of a profiled recipe. The bundle is assembled in a
  * temporary directory inside OUT and renamed into place last, so a failure
  * leaves no summary-bundle behind. Validator images with mutable tags are
  * refused (AE_EINVAL naming the image) before anything is written. An
@@ -586,6 +631,24 @@ typedef struct ev_pointer_claim {
 	bool has_rekor_index;
 	int64_t rekor_index;
 } ev_pointer_claim;
+
+/* ---- the summary root (evidence/bundle_root.c) ---- */
+
+#define EV_SUMMARY_DIR	    "summary-bundle"
+#define EV_ATTESTATION_FILE "attestation.intoto.jsonl"
+
+/* The summary root of the bundle directory `top` (reference §5.2): `top`
+ * itself when it holds the markers (regular files recipe.yaml and
+ * manifest.json), else its summary-bundle/ when that does (*nested_out).
+ * The bundle's signature, in every layout, is EV_ATTESTATION_FILE there.
+ * *fd_out is a new descriptor of the root; AE_ENOTFOUND (no message) when
+ * neither holds the markers, AE_EIO when no descriptor is left. */
+int ev_summary_root_at(int *fd_out, bool *nested_out, int top);
+
+/* The same for a path: `dir` or `dir`/summary-bundle into `out`.
+ * AE_ENOTFOUND when `dir` is not a bundle directory, AE_ETOOBIG when the
+ * path does not fit. */
+int ev_summary_root(char *out, size_t outsz, const char *dir, ae_err *err);
 
 typedef enum ev_input_kind {
 	EV_INPUT_DIR,

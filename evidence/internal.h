@@ -607,6 +607,11 @@ int ev__ytree_emit(ae_buf *out, const ev__ynode *root, ae_err *err);
  * document order; `plain` for untagged plain scalars). */
 int ev__ytree_to_plain(ae_yaml_node **out, const ev__ynode *root, ae_err *err);
 
+/* The profile part of *id (profiled, selection, advertiser, identity)
+ * from the recipe tree (recipe_profile.c). AE_EINVAL for a malformed
+ * metadata.selectedProfile. */
+int ev__recipe_profile(ev_recipe_id *id, const ev__ynode *root, ae_err *err);
+
 /* The recipe as the plain tree (recipe name, criteria, BOM), read by the
  * same parser as its digest so that both accept the same recipes: a
  * mapping, or AE_EINVAL. *out is freed with ae_yaml_free. */

@@ -93,27 +93,116 @@ int ev_recipe_digest(char out[AE_SHA256_HEX_LEN + 1], const unsigned char *buf,
 }
 
 /* Appends one criteria value to the name unless empty or `any`. */
-static int recipe_name_part(ae_buf *name, const ae_yaml_node *criteria,
+static int recipe_name_part(ae_buf *name, const ev__ynode *criteria,
 			    const char *key, ae_err *err)
 {
-	const ae_yaml_node *v = ae_yaml_map_get(criteria, key);
+	const ev__ynode *v = ev__ytree_get(criteria, key);
 	char r[AE_REPR_BUF];
 
-	if (v == NULL || ae_yaml_is_null(v))
+	if (v == NULL ||
+	    (v->kind == EV__Y_SCALAR && v->style == 0 &&
+	     (v->len == 0 || strcmp(v->value, "~") == 0 ||
+	      strcmp(v->value, "null") == 0 || strcmp(v->value, "Null") == 0 ||
+	      strcmp(v->value, "NULL") == 0)))
 		return 0;
-	if (v->kind != AE_YAML_SCALAR)
+	if (v->kind != EV__Y_SCALAR)
 		return ae_fail(err, AE_EINVAL, "criteria.%s is not a scalar",
 			       key);
-	if (v->scalar_len == 0 || strcmp(v->scalar, "any") == 0)
+	if (v->len == 0 || strcmp(v->value, "any") == 0)
 		return 0;
-	if (!ae_path_element_is_plain(v->scalar) ||
-	    strchr(v->scalar, ' ') != NULL)
+	if (!ae_path_element_is_plain(v->value) ||
+	    strchr(v->value, ' ') != NULL)
 		return ae_fail(err, AE_EINVAL,
 			       "criteria.%s %s is not a plain name", key,
-			       ae_repr(r, sizeof(r), v->scalar, v->scalar_len));
+			       ae_repr(r, sizeof(r), v->value, v->len));
 	if (name->len > 0 && ae_buf_put(name, "-", 1, err) < 0)
 		return AE_ETOOBIG;
-	return ae_buf_put(name, v->scalar, v->scalar_len, err);
+	return ae_buf_put(name, v->value, v->len, err);
+}
+
+/* RecipeNameFor: the criteria part, then the lowercased profile segment. */
+static int recipe_name_of(ev_recipe_id *id, const ev__ynode *root, ae_err *err)
+{
+	static const char *const parts[] = {"accelerator", "service", "os",
+					    "intent", "platform"};
+	const ev__ynode *criteria = ev__ytree_get(root, "criteria");
+	ae_buf name = AE_BUF_INIT(sizeof(id->name) - 1);
+	char r[AE_REPR_BUF];
+	int rc = 0;
+
+	id->has_criteria = criteria != NULL && criteria->kind == EV__Y_MAP;
+	if (criteria != NULL && !id->has_criteria &&
+	    !(criteria->kind == EV__Y_SCALAR && criteria->style == 0 &&
+	      (criteria->len == 0 || strcmp(criteria->value, "null") == 0 ||
+	       strcmp(criteria->value, "~") == 0)))
+		return ae_fail(err, AE_EINVAL, "criteria is not a mapping");
+	for (size_t i = 0; rc == 0 && i < sizeof(parts) / sizeof(parts[0]); i++)
+		rc = recipe_name_part(&name, criteria, parts[i], err);
+	if (rc == 0 && name.len == 0)
+		rc = ae_buf_puts(&name, "recipe", err);
+	if (rc == 0 && id->profiled) {
+		/* ProfileSegment: "-" + lower(name) + "-" + lower(value) */
+		size_t at = name.len;
+		rc = ae_buf_puts(&name, "-", err);
+		if (rc == 0)
+			rc = ae_buf_puts(&name, id->selection, err);
+		for (size_t i = at; rc == 0 && i < name.len; i++) {
+			unsigned char c = name.data[i];
+			if (c == '=')
+				name.data[i] = '-';
+			else if (c >= 'A' && c <= 'Z')
+				name.data[i] = (unsigned char)(c - 'A' + 'a');
+		}
+	}
+	if (rc == 0 && !ae_path_element_is_plain((const char *)name.data))
+		rc = ae_fail(err, AE_EINVAL,
+			     "recipe name %s is not a plain path element",
+			     ae_repr(r, sizeof(r), name.data, name.len));
+	if (rc == 0)
+		memcpy(id->name, name.data, name.len + 1);
+	ae_buf_dispose(&name);
+	if (rc == AE_ETOOBIG) {
+		ae_err_clear(err);
+		rc = ae_fail(err, AE_EINVAL, "recipe name over %zu bytes",
+			     sizeof(id->name) - 1);
+	}
+	return rc;
+}
+
+int ev_recipe_identify(ev_recipe_id *out, const unsigned char *buf, size_t len,
+		       ae_err *err)
+{
+	ev__ynode *root = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (len > EV_RECIPE_MAX_BYTES)
+		return ae_fail(err, AE_ETOOBIG, "recipe is %zu bytes, cap %u",
+			       len, EV_RECIPE_MAX_BYTES);
+	rc = ev__ytree_parse(&root, buf, len, err);
+	if (rc == 0 && (root == NULL || root->kind != EV__Y_MAP))
+		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
+	if (rc == 0)
+		rc = ev__recipe_profile(out, root, err);
+	if (rc == 0)
+		rc = recipe_name_of(out, root, err);
+	ev__ytree_free(root);
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
+		   ae_err *err)
+{
+	ev_recipe_id id;
+	int rc = ev_recipe_identify(&id, buf, len, err);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	*out = strdup(id.name);
+	return *out != NULL ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
 int ev__recipe_tree(ae_yaml_node **out, const unsigned char *buf, size_t len,
@@ -132,52 +221,5 @@ int ev__recipe_tree(ae_yaml_node **out, const unsigned char *buf, size_t len,
 	if (rc == 0)
 		rc = ev__ytree_to_plain(out, root, err);
 	ev__ytree_free(root);
-	return rc;
-}
-
-int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
-		   ae_err *err)
-{
-	static const char *const parts[] = {"accelerator", "service", "os",
-					    "intent", "platform"};
-	ae_yaml_node *root = NULL;
-	const ae_yaml_node *criteria, *meta;
-	ae_buf name = AE_BUF_INIT(255);
-	int rc;
-
-	*out = NULL;
-	rc = ev__recipe_tree(&root, buf, len, err);
-	if (rc < 0)
-		return rc;
-	meta = ae_yaml_map_get(root, "metadata");
-	if (ae_yaml_map_get(meta, "selectedProfile") != NULL) {
-		/* Profiles bind a policy descriptor identity we cannot
-		 * recompute yet; refusing beats a wrong name (fail closed,
-		 * reference §5.6). */
-		rc = ae_fail(err, AE_EINVAL,
-			     "recipes with metadata.selectedProfile are not "
-			     "supported yet");
-		goto done;
-	}
-	criteria = ae_yaml_map_get(root, "criteria");
-	if (criteria != NULL && criteria->kind != AE_YAML_MAP &&
-	    !ae_yaml_is_null(criteria)) {
-		rc = ae_fail(err, AE_EINVAL, "criteria is not a mapping");
-		goto done;
-	}
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		rc = recipe_name_part(&name, criteria, parts[i], err);
-		if (rc < 0)
-			goto done;
-	}
-	if (name.len == 0)
-		rc = ae_buf_puts(&name, "recipe", err);
-	if (rc < 0)
-		goto done;
-	*out = (char *)ae_buf_detach(&name, NULL);
-	rc = 0;
-done:
-	ae_buf_dispose(&name);
-	ae_yaml_free(root);
 	return rc;
 }

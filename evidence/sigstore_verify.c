@@ -15,7 +15,6 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -526,13 +525,15 @@ static int signature_verify(vstate *s, ae_err *err)
 	return 0;
 }
 
-/* True iff `san` satisfies the policy: exact, or the whole string matches
- * the regex (anchored here, so "a.com" cannot match "evil-a.com.x"). */
+/* True iff `san` satisfies the policy: exact, or the regex (RE2, Go's
+ * dialect, compiled as given -- never pasted into a wrapper, which
+ * `a)|(.*` would escape) matches the whole string, so "a.com" cannot
+ * match "evil-a.com.x". */
 static int san_matches(bool *match, const ev_policy *p, const char *san,
 		       ae_err *err)
 {
-	ae_buf re = AE_BUF_INIT(EV_POLICY_MAX_BYTES + 8);
-	regex_t rx;
+	ae_re *re = NULL;
+	ae_err why = {0};
 	int rc;
 
 	*match = false;
@@ -540,18 +541,12 @@ static int san_matches(bool *match, const ev_policy *p, const char *san,
 		*match = strcmp(san, p->identity) == 0;
 		return 0;
 	}
-	rc = ae_buf_printf(&re, err, "^(%s)$", p->identity_regex);
-	if (rc < 0)
-		return rc;
-	if (regcomp(&rx, (const char *)re.data, REG_EXTENDED | REG_NOSUB)) {
-		ae_buf_dispose(&re);
-		return ae_fail(err, AE_EINVAL,
-			       "identity regex does not compile");
-	}
-	*match = regexec(&rx, san, 0, NULL, 0) == 0;
-	regfree(&rx);
-	ae_buf_dispose(&re);
-	return 0;
+	if (ae_re_new(&re, p->identity_regex, AE_RE_MAX_MEM, &why) < 0)
+		return ae_fail(err, why.code == AE_ERR ? AE_ERR : AE_EINVAL,
+			       "identity regex: %s", why.msg);
+	rc = ae_re_match(match, re, san, strlen(san), err);
+	ae_re_free(re);
+	return rc;
 }
 
 /* True iff `t` holds a control byte (C0 or DEL). */

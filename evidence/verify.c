@@ -27,6 +27,7 @@ typedef struct verify_run {
 	const ev_verify_opts *o;
 	ev_verdict *v;
 	int dirfd;	       /* the summary root */
+	bool stray_sig;	       /* a signature beside summary-bundle/ */
 	json_t *statement;     /* parsed statement */
 	const json_t *pred;    /* borrowed from statement */
 	const char *pred_type; /* borrowed from statement */
@@ -124,15 +125,6 @@ static int verify_open(int *fd_out, int dirfd, const char *rel, ae_err *err)
 	return rc;
 }
 
-/* True iff `name` is a regular file (not a symlink) in `fd`. */
-static bool verify_is_file(int fd, const char *name)
-{
-	struct stat st;
-
-	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       S_ISREG(st.st_mode);
-}
-
 /* The verdict class of a failed fetch (reference §9.3 failureCause). */
 static const char *verify_fetch_class(int code)
 {
@@ -181,12 +173,15 @@ static bool verify_exists(int fd, const char *name)
 }
 
 /* Step 1: the summary root is the directory itself or its summary-bundle/
- * (markers recipe.yaml and manifest.json, reference §5.2); the caller
- * fetched it first for OCI and pointer inputs (opts.source). */
+ * (markers recipe.yaml and manifest.json, reference §5.2;
+ * ev_summary_root_at); the caller fetched it first for OCI and pointer
+ * inputs (opts.source). A signature beside summary-bundle/ instead of in
+ * it is noted for step 2. */
 static void verify_materialize(verify_run *r)
 {
 	ev__step *s = ev__step_begin(r->v, "materialize-bundle");
-	int top, sub;
+	bool nested = false;
+	int top, rc;
 
 	if (r->o->fetch_rc < 0) {
 		verify_fetch_failed(r, s);
@@ -205,21 +200,12 @@ static void verify_materialize(verify_run *r)
 				   strerror(errno), NULL);
 		return;
 	}
-	if (verify_is_file(top, "recipe.yaml") &&
-	    verify_is_file(top, "manifest.json")) {
-		r->dirfd = top;
-		return;
-	}
-	sub = openat(top, "summary-bundle",
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	rc = ev_summary_root_at(&r->dirfd, &nested, top);
+	if (rc == 0 && nested)
+		r->stray_sig = verify_exists(top, EV_ATTESTATION_FILE);
 	close(top);
-	if (sub >= 0 && verify_is_file(sub, "recipe.yaml") &&
-	    verify_is_file(sub, "manifest.json")) {
-		r->dirfd = sub;
+	if (rc == 0)
 		return;
-	}
-	if (sub >= 0)
-		close(sub);
 	ev__step_status(s, "failed",
 			"not a bundle: no recipe.yaml and manifest.json");
 	ev__verdict_record(r->v, EV_VERDICT_INVALID, "unknown",
@@ -482,6 +468,19 @@ static void verify_signature(verify_run *r)
 		ev__step_status(s, "skipped", "no bundle");
 		return;
 	}
+	if (r->stray_sig) {
+		/* one rule for every layout (issue 23 item 4): a signature
+		 * that is not where verify looks is never silently ignored */
+		ev__step_status(s, "failed",
+				"a signature beside summary-bundle/, not in "
+				"it: a bundle's signature is "
+				"summary-bundle/" EV_ATTESTATION_FILE);
+		ev__step_row(s, EV_ATTESTATION_FILE,
+			     "outside the summary root");
+		ev__verdict_record(r->v, EV_VERDICT_INVALID, "signature",
+				   "signature outside the summary root", NULL);
+		return;
+	}
 	if (!verify_exists(r->dirfd, "attestation.intoto.jsonl")) {
 		verify_unsigned(r, s);
 		return;
@@ -502,6 +501,64 @@ static void verify_signature(verify_run *r)
 }
 
 /* Reads the statement and checks its shape (reference §5.4). */
+/* The reference's refusal of a type outside v1/v2/v3, the retired
+ * https://aicr.nvidia.com/recipe-evidence/v1 included: "unexpected
+ * predicateType <type>" (the type as it is when it is a plain URL). */
+static int verify_unexpected_type(const char *type, ae_err *err)
+{
+	char r[AE_REPR_BUF];
+	bool plain = type != NULL && strlen(type) <= AE_REPR_MAX;
+
+	for (const char *p = type; plain && *p != '\0'; p++)
+		plain = *p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\';
+	if (type == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "statement has no predicateType");
+	return ae_fail(err, AE_EINVAL, "unexpected predicateType %s",
+		       plain ? type
+			     : ae_repr(r, sizeof(r), type, strlen(type)));
+}
+
+/* The type contract (reference ValidatePredicateTypeCoherence): v1 never
+ * carries a profile block, v2 always does, v3 may; a block that is there
+ * has a `name=value` selection and a policyDescriptorIdentity. A JSON null
+ * block is no block (Go decodes it to nil). */
+static int verify_type_coherence(const char *type, const json_t *pred,
+				 ae_err *err)
+{
+	const json_t *prof = json_object_get(pred, "profile");
+	const char *sel, *pid;
+	char pn[EV_PROFILE_PART_MAX + 1], pv[EV_PROFILE_PART_MAX + 1];
+
+	if (json_is_null(prof))
+		prof = NULL;
+	if (strcmp(type, EV_PREDICATE_V1) == 0 && prof != NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "predicateType %s cannot carry a profile "
+			       "block; profile-bearing evidence requires %s",
+			       EV_PREDICATE_V1, EV_PREDICATE_V2);
+	if (strcmp(type, EV_PREDICATE_V2) == 0 && prof == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "predicateType %s requires the predicate "
+			       "profile block",
+			       EV_PREDICATE_V2);
+	if (prof == NULL)
+		return 0;
+	sel = json_string_value(json_object_get(prof, "selection"));
+	pid = json_string_value(
+		json_object_get(prof, "policyDescriptorIdentity"));
+	if (!json_is_object(prof) || sel == NULL || sel[0] == '\0' ||
+	    pid == NULL || pid[0] == '\0')
+		return ae_fail(err, AE_EINVAL,
+			       "predicate profile block requires selection and "
+			       "policyDescriptorIdentity");
+	if (!ev_profile_selection_parse(pn, pv, sel))
+		return ae_fail(err, AE_EINVAL,
+			       "predicate profile block carries a malformed "
+			       "selection");
+	return 0;
+}
+
 static int verify_statement(verify_run *r, ae_err *err)
 {
 	ae_buf b = AE_BUF_INIT(1);
@@ -537,7 +594,7 @@ static int verify_statement(verify_run *r, ae_err *err)
 	if (type == NULL || (strcmp(type, EV_PREDICATE_V1) != 0 &&
 			     strcmp(type, EV_PREDICATE_V2) != 0 &&
 			     strcmp(type, EV_PREDICATE_V3) != 0))
-		return ae_fail(err, AE_EINVAL, "unexpected predicateType");
+		return verify_unexpected_type(type, err);
 	if (!json_is_string(
 		    json_object_get(json_object_get(subj, "digest"), "sha256")))
 		return ae_fail(err, AE_EINVAL,
@@ -554,14 +611,9 @@ static int verify_statement(verify_run *r, ae_err *err)
 		return ae_fail(err, AE_EINVAL,
 			       "predicate.manifest.digest "
 			       "missing");
-	if (strcmp(type, EV_PREDICATE_V1) == 0 &&
-	    json_object_get(pred, "profile") != NULL)
-		return ae_fail(err, AE_EINVAL,
-			       "a v1 predicate cannot carry a profile block");
-	if (strcmp(type, EV_PREDICATE_V2) == 0 &&
-	    json_object_get(pred, "profile") == NULL)
-		return ae_fail(err, AE_EINVAL,
-			       "a v2 predicate requires the profile block");
+	rc = verify_type_coherence(type, pred, err);
+	if (rc < 0)
+		return rc;
 	r->pred = pred;
 	r->pred_type = type;
 	return 0;
@@ -770,12 +822,80 @@ static void verify_phases(verify_run *r, ev__step *s)
 	}
 }
 
+/* The predicate's profile block against the recipe's selectedProfile
+ * (reference identity.go checkPredicateProfileBinding): present exactly
+ * when the recipe is profiled, the same selection and advertiser, and the
+ * policy descriptor identity recomputed from the recipe now. A recorded
+ * identity that differs is the reference's "historical-only" verdict: the
+ * evidence was signed under another descriptor and must be regenerated. */
+static void verify_profile(verify_run *r, ev__step *s, const ev_recipe_id *id)
+{
+	const json_t *prof = json_object_get(r->pred, "profile");
+	const char *sel, *adv, *pid;
+	char msg[512];
+
+	if (json_is_null(prof))
+		prof = NULL;
+	sel = json_string_value(json_object_get(prof, "selection"));
+	adv = json_string_value(json_object_get(prof, "advertiser"));
+	pid = json_string_value(
+		json_object_get(prof, "policyDescriptorIdentity"));
+	if (prof == NULL && !id->profiled)
+		return;
+	if (prof == NULL) {
+		snprintf(msg, sizeof(msg),
+			 "bundle recipe carries selectedProfile %s but the "
+			 "predicate has no profile block",
+			 id->selection);
+		verify_bad(r, s, "profile", msg, AE_EVERIFY);
+		return;
+	}
+	if (!id->profiled) {
+		snprintf(msg, sizeof(msg),
+			 "predicate carries a profile block but the bundle "
+			 "recipe is unprofiled");
+		verify_bad(r, s, "profile", msg, AE_EVERIFY);
+		return;
+	}
+	if (sel == NULL || strcmp(sel, id->selection) != 0) {
+		snprintf(msg, sizeof(msg),
+			 "predicate profile selection does not match the "
+			 "bundle recipe's selection (%s)",
+			 id->selection);
+		verify_bad(r, s, "profile.selection", msg, AE_EVERIFY);
+	}
+	if (strcmp(adv != NULL ? adv : "", id->advertiser) != 0) {
+		snprintf(msg, sizeof(msg),
+			 "predicate profile advertiser does not match the "
+			 "bundle recipe's advertiser \"%s\"",
+			 id->advertiser);
+		verify_bad(r, s, "profile.advertiser", msg, AE_EVERIFY);
+	}
+	if (pid == NULL || strcmp(pid, id->identity) != 0) {
+		char rr[AE_REPR_BUF];
+		snprintf(msg, sizeof(msg),
+			 "profiled evidence records policy-descriptor identity "
+			 "%s, which differs from the recipe-scoped identity "
+			 "recomputed from the bundle recipe (%s): the evidence "
+			 "is historical-only; regenerate and re-sign it "
+			 "(ADR-015 descriptor-currentness)",
+			 pid != NULL && ae_is_lower_hex(pid, AE_SHA256_HEX_LEN)
+				 ? pid
+				 : ae_repr(rr, sizeof(rr), pid ? pid : "",
+					   pid ? strlen(pid) : 0),
+			 id->identity);
+		verify_bad(r, s, "profile.policyDescriptorIdentity", msg,
+			   AE_EVERIFY);
+	}
+}
+
 /* predicate.recipe against the recipe bytes captured by verify_entry. */
 static void verify_recipe(verify_run *r, ev__step *s)
 {
 	const json_t *rec = json_object_get(r->pred, "recipe");
+	const char *pname = json_string_value(json_object_get(rec, "name"));
 	char hex[AE_SHA256_HEX_LEN + 1];
-	char *name = NULL;
+	ev_recipe_id id;
 	ae_err err = {0};
 
 	if (!r->recipe_captured) {
@@ -785,14 +905,15 @@ static void verify_recipe(verify_run *r, ev__step *s)
 			   AE_EVERIFY);
 		return;
 	}
-	if (ev_recipe_name(&name, r->recipe.data, r->recipe.len, &err) < 0) {
+	if (ev_recipe_identify(&id, r->recipe.data, r->recipe.len, &err) < 0) {
 		verify_bad(r, s, "recipe.yaml", err.msg, AE_EVERIFY);
 		return;
 	}
-	if (strcmp(name, json_string_value(json_object_get(rec, "name"))) != 0)
+	/* A recipe without criteria derives no name in the reference, which
+	 * then compares none (identity.go); the digest still binds it. */
+	if (id.has_criteria && strcmp(id.name, pname) != 0)
 		verify_bad(r, s, "recipe.yaml", "recipe name mismatch",
 			   AE_EVERIFY);
-	free(name);
 	if (ev_recipe_digest(hex, r->recipe.data, r->recipe.len, r->pred_type,
 			     &err) < 0)
 		verify_bad(r, s, "recipe.yaml", err.msg, AE_EVERIFY);
@@ -800,6 +921,7 @@ static void verify_recipe(verify_run *r, ev__step *s)
 			json_string_value(json_object_get(rec, "digest"))) != 0)
 		verify_bad(r, s, "recipe.yaml", "recipe digest mismatch",
 			   AE_EVERIFY);
+	verify_profile(r, s, &id);
 }
 
 /* The tree must be the artifact the pointer pins: its artifact digest

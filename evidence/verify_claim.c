@@ -74,6 +74,7 @@ int ev__time_utc_seconds(char out[EV_TIME_UTC_LEN + 1], const char *s,
 {
 	struct tm tm;
 	char repr[AE_REPR_BUF];
+	char w[64]; /* wide enough for any int, as the compiler sees it */
 	size_t i = 0;
 	long off = 0;
 	time_t t;
@@ -100,10 +101,17 @@ int ev__time_utc_seconds(char out[EV_TIME_UTC_LEN + 1], const char *s,
 	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		goto bad;
 	t -= off;
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, EV_TIME_UTC_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm) !=
-		    EV_TIME_UTC_LEN)
+	/* Written by hand: strftime's %Y does not pad year 1 (Go's zero
+	 * time, which the reference writes as 0001-01-01T00:00:00Z). */
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900)
 		goto bad;
+	snprintf(w, sizeof(w), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+	if (strlen(w) != EV_TIME_UTC_LEN)
+		goto bad;
+	memcpy(out, w, EV_TIME_UTC_LEN + 1);
 	return 0;
 bad:
 	out[0] = '\0';

@@ -129,7 +129,7 @@ static int check_revs(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 		rc = check_resolve(&base, st->repo, opts->base, err);
 		if (rc == 0)
 			rc = ld__merge_tree(&st->head_top, &st->merge, st->repo,
-					    base, head, err);
+					    st->root, base, head, err);
 		if (rc == 0 && git_commit_tree(&st->base_top, base) < 0)
 			rc = ld__git_fail(err, AE_EIO,
 					  "cannot read a commit's tree");

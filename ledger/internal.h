@@ -302,12 +302,15 @@ typedef struct ld__merge {
 
 /* The top-level tree of the merge of `head` into `base`, as `git merge`
  * builds it (recursively over several merge bases), without rename
- * detection. Objects the merge writes go to an in-memory database layered
- * on `repo`. AE_EINVAL for a conflict (the message names the first path)
- * or unrelated histories, AE_ETOOBIG past LD_CONTRACT_MAX_MERGE_BASES.
- * The caller frees *out (NULL on failure). */
+ * detection; with one merge base only what the gate judges is merged --
+ * all of `root`, and above it the way down and .gitattributes -- the rest
+ * is base's (check_merge.c). Objects the merge writes go to an in-memory
+ * database layered on `repo`. AE_EINVAL for a conflict (the message names the
+ * first path) or unrelated histories, AE_ETOOBIG past
+ * LD_CONTRACT_MAX_MERGE_BASES. The caller frees *out (NULL on failure). */
 int ld__merge_tree(git_tree **out, ld__merge *info, git_repository *repo,
-		   git_commit *base, git_commit *head, ae_err *err);
+		   const char *root, git_commit *base, git_commit *head,
+		   ae_err *err);
 /* "fast-forward", "up-to-date", "three-way", or "" for an audit. */
 const char *ld__merge_name(int kind);
 

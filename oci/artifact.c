@@ -93,6 +93,59 @@ int oci_referrer_manifest_build(unsigned char **out, size_t *len_out,
 	return 0;
 }
 
+/* An embedded `data` field must be exactly the bytes the descriptor
+ * names (image-spec descriptor.md): base64 of `size` bytes hashing to the
+ * digest. */
+static int art_desc_data(const oci_desc *d, const json_t *data,
+			 const char *what, ae_err *err)
+{
+	const char *b64 = json_string_value(data);
+	unsigned char *raw = NULL, sha[AE_SHA256_LEN];
+	char got[AE_DIGEST_STR_LEN];
+	size_t n = 0;
+	ae_err ignored = {0};
+	bool ok;
+
+	if (b64 == NULL ||
+	    ae_base64_decode(&raw, &n, b64, strlen(b64), &ignored) < 0)
+		return ae_fail(err, AE_EINVAL, "%s data is not base64", what);
+	ae_sha256(sha, raw, n);
+	ae_digest_format(got, sha);
+	ok = n == d->size && strcmp(got, d->digest) == 0;
+	free(raw);
+	if (!ok)
+		return ae_fail(err, AE_EINVAL,
+			       "%s data does not match its digest and size",
+			       what);
+	return 0;
+}
+
+/* The optional parts of a descriptor: `data`, and the ORAS content-digest
+ * annotation (a sha256 digest when present). */
+static int art_desc_extra(oci_desc *out, const json_t *o, const char *what,
+			  ae_err *err)
+{
+	const json_t *data = json_object_get(o, "data");
+	const json_t *ann = json_object_get(o, "annotations");
+	const json_t *cd = json_object_get(ann, "io.deis.oras.content.digest");
+	const char *v = json_string_value(cd);
+
+	if (data != NULL && art_desc_data(out, data, what, err) < 0)
+		return AE_EINVAL;
+	if (ann != NULL && !json_is_object(ann))
+		return ae_fail(err, AE_EINVAL,
+			       "%s annotations is not an object", what);
+	if (cd == NULL)
+		return 0;
+	if (v == NULL || !ae_digest_is_valid(v))
+		return ae_fail(err, AE_EINVAL,
+			       "%s content-digest annotation is not a sha256 "
+			       "digest",
+			       what);
+	memcpy(out->content_digest, v, AE_DIGEST_STR_LEN);
+	return 0;
+}
+
 /* Reads a descriptor object strictly into `out`. */
 static int art_desc(oci_desc *out, const json_t *o, const char *what,
 		    ae_err *err)
@@ -120,7 +173,7 @@ static int art_desc(oci_desc *out, const json_t *o, const char *what,
 		memcpy(out->artifact_type, at, strlen(at) + 1);
 	memcpy(out->digest, dg, AE_DIGEST_STR_LEN);
 	out->size = (uint64_t)json_integer_value(sz);
-	return 0;
+	return art_desc_extra(out, o, what, err);
 }
 
 int oci__desc_parse(oci_desc *out, const unsigned char *buf, size_t len,
@@ -154,7 +207,11 @@ static int art_manifest_fields(oci_manifest *out, json_t *root, ae_err *err)
 	    (mt == NULL || strcmp(mt, OCI_MT_MANIFEST) != 0))
 		return ae_fail(err, AE_EINVAL,
 			       "not an OCI image manifest (mediaType)");
-	if (at != NULL && strlen(at) < sizeof(out->artifact_type))
+	if (json_object_get(root, "artifactType") != NULL &&
+	    (at == NULL || strlen(at) >= sizeof(out->artifact_type)))
+		return ae_fail(err, AE_EINVAL,
+			       "manifest artifactType is not a short string");
+	if (at != NULL)
 		memcpy(out->artifact_type, at, strlen(at) + 1);
 	rc = art_desc(&out->config, json_object_get(root, "config"), "config",
 		      err);

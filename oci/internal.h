@@ -223,23 +223,122 @@ const char *oci__layer_error(const oci_layer *l);
 
 void oci__layer_free(oci_layer *l);
 
-/* ---- extraction while a layer downloads (oci/untar_stream.c) ---- */
+/* ---- pull (oci/pull.c, oci/pull_layer.c) ---- */
+
+#define OCI__PULL_PATH_MAX 4096
+
+/* What every step of one pull shares. */
+typedef struct oci__pull_ctx {
+	oci_client *c; /* NULL: offline */
+	char cache[OCI__PULL_PATH_MAX];
+} oci__pull_ctx;
+
+/* True iff `sha` is the digest `want`. Cannot fail. */
+bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want);
+
+/* Downloads blob or manifest `digest` into a private temp file in the
+ * cache, hashed while it streams (and copied to `tee_fd` when >= 0;
+ * *tee_whole then says every byte went there in one attempt), and renames
+ * it to `path` once size (at most `cap`) and digest match. On success
+ * *fd_out is that file, opened by us (mode 0600): the very bytes that were
+ * hashed, which no other user can change, whatever happens to `path`
+ * afterwards; *got_out its size. AE_EVERIFY on a mismatch (nothing kept). */
+int oci__pull_fetch(int *fd_out, uint64_t *got_out, const oci__pull_ctx *p,
+		    const char *path, const char *kind, const char *digest,
+		    uint64_t cap, const char *accept, int tee_fd,
+		    bool *tee_whole, ae_err *err);
+
+/* Extracts the artifact's `layer` (cached at `path`) into `tmpdir`
+ * (private, empty), from the cache or the registry (oci/pull_layer.c).
+ * AE_ENOTFOUND offline when not cached; the extractor's codes otherwise. */
+int oci__pull_layer(const oci__pull_ctx *p, const char *path,
+		    const oci_desc *layer, bool gzip, const char *tmpdir,
+		    ae_err *err);
+
+/* ---- reading a layer's tar (oci/untar.c, oci/untar_hdr.c) ---- */
+
+#define OCI__TAR_BLOCK	     512
+#define OCI__TAR_NAME_MAX    4096	   /* a full entry name */
+#define OCI__TAR_META_MAX    (64u * 1024u) /* one PAX or GNU long-name body */
+#define OCI__PAX_RECORDS_MAX 128	   /* records in one PAX header */
+/* Bytes of unverified input (a layer whose digest is not known good yet)
+ * may inflate to at most OCI__UNVERIFIED_RATIO times the compressed bytes
+ * read so far, plus OCI__UNVERIFIED_SLACK; past that, extraction gives up
+ * and waits for the digest (a bomb a registry substitutes for a layer
+ * costs at most that much before the digest check throws it away). Our
+ * own layers (stored blocks) inflate 1:1; gzip -9 of JSON and YAML is
+ * about 10:1. */
+#define OCI__UNVERIFIED_RATIO 32
+#define OCI__UNVERIFIED_SLACK (4u << 20)
+
+/* One header block as read (oci__tar_header). */
+typedef struct oci__tar_hdr {
+	char type;     /* typeflag */
+	uint64_t size; /* body bytes that follow (before PAX size) */
+	char name[OCI__TAR_NAME_MAX]; /* POSIX: prefix/name; GNU: name */
+} oci__tar_hdr;
+
+/* The records of a PAX header that change how an entry is read. */
+typedef struct oci__pax {
+	char path[OCI__TAR_NAME_MAX];
+	bool has_path;
+	uint64_t size;
+	bool has_size;
+} oci__pax;
+
+/* Parses a NUL/space-terminated octal field of width w. */
+int oci__tar_octal(uint64_t *out, const unsigned char *f, size_t w,
+		   ae_err *err);
+
+/* Decodes a non-zero header block: AE_EINVAL for what Go's archive/tar or
+ * GNU tar would refuse or read differently (see oci/untar_hdr.c). */
+int oci__tar_header(oci__tar_hdr *out, const unsigned char h[OCI__TAR_BLOCK],
+		    ae_err *err);
+
+/* Parses the records of a PAX header body (`global`: a 'g' header).
+ * AE_EINVAL for a malformed or refused record; AE_ETOOBIG past
+ * OCI__PAX_RECORDS_MAX. */
+int oci__tar_pax(oci__pax *out, const char *rec, size_t n, bool global,
+		 ae_err *err);
+
+/* How oci__tar_extract reads a layer. */
+typedef struct oci__untar_opts {
+	/* "sha256:..." the plain tar must hash to (the ORAS
+	 * io.deis.oras.content.digest annotation; ORAS hashes the bytes up
+	 * to the end-of-archive marker), or NULL */
+	const char *tar_digest;
+	/* the bytes are not verified yet: bound inflation by
+	 * OCI__UNVERIFIED_RATIO (oci__tar_extract then reports *gave_up) */
+	bool unverified;
+} oci__untar_opts;
+
+/* oci_tar_extract_fd with options. *gave_up (may be NULL) is set when
+ * unverified input passed the ratio: the result (AE_ETOOBIG) says nothing
+ * about the layer, which must be extracted again once verified. Every
+ * other result is the verdict on these bytes. */
+int oci__tar_extract(int fd, bool gzip, const char *dest,
+		     const oci__untar_opts *o, bool *gave_up, ae_err *err);
+
+/* ---- extraction while a layer is read (oci/untar_stream.c) ---- */
 
 typedef struct oci_untar_stream oci_untar_stream;
 
 /* Starts extracting, on a second thread, the tar (gzip: tar+gzip) that
  * will be written to oci__untar_stream_fd into `dest`, a private temp
- * directory the caller deletes unless the bytes turn out verified. `*out`
- * NULL on failure (AE_EIO: no pipe; AE_ERR: no thread). */
+ * directory the caller deletes unless the bytes turn out verified; the
+ * input is unverified (OCI__UNVERIFIED_RATIO applies). `tar_digest` as in
+ * oci__untar_opts (copied). `*out` NULL on failure (AE_EIO: no pipe;
+ * AE_ERR: no thread). */
 int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
-			    ae_err *err);
+			    const char *tar_digest, ae_err *err);
 
 /* The pipe's write end (owned by the stream). Cannot fail. */
 int oci__untar_stream_fd(const oci_untar_stream *s);
 
 /* Closes the write end, waits for the extractor and frees `s` (NULL: a
  * no-op returning 0). Returns the extractor's result: 0, or its code and
- * message (an archive cut short when the writer stopped early). */
-int oci__untar_stream_finish(oci_untar_stream *s, ae_err *err);
+ * message (an archive cut short when the writer stopped early); *gave_up
+ * (may be NULL) as oci__tar_extract sets it. */
+int oci__untar_stream_finish(oci_untar_stream *s, bool *gave_up, ae_err *err);
 
 #endif /* AE_OCI_INTERNAL_H */

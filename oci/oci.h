@@ -211,6 +211,9 @@ typedef struct oci_desc {
 	char artifact_type[256];
 	char digest[AE_DIGEST_STR_LEN];
 	uint64_t size;
+	/* the io.deis.oras.content.digest annotation (ORAS: sha256 of the
+	 * plain tar of a directory layer), "" when absent */
+	char content_digest[AE_DIGEST_STR_LEN];
 } oci_desc;
 
 #define OCI_MANIFEST_LAYERS_MAX 16
@@ -225,8 +228,11 @@ typedef struct oci_manifest {
 } oci_manifest;
 
 /* Parses untrusted manifest bytes strictly: JSON object, schemaVersion 2,
- * mediaType absent or OCI_MT_MANIFEST, descriptors with sha256 digests and
- * sizes, at most OCI_MANIFEST_LAYERS_MAX layers. AE_EINVAL otherwise. */
+ * mediaType absent or OCI_MT_MANIFEST, artifactType absent or a string,
+ * descriptors with sha256 digests and sizes (a `data` field must be the
+ * base64 of exactly those bytes; an ORAS content-digest annotation a
+ * sha256 digest), at most OCI_MANIFEST_LAYERS_MAX layers. AE_EINVAL
+ * otherwise. */
 int oci_manifest_parse(oci_manifest *out, const unsigned char *buf, size_t len,
 		       ae_err *err);
 

@@ -6,13 +6,21 @@
  * (declared size for blobs, counted in the write callback; reference §0
  * caps for manifests), hashed while streaming to a temp file in the cache
  * and renamed into `blobs/sha256/<hex>` only when size and digest match; a
- * mismatch deletes the temp file, so the cache only ever holds verified
- * bytes. Cached blobs are re-hashed before use (a cache directory is just
- * files on disk). Every referrer is then considered (oci/referrers.c:
- * the referrers API, then the `sha256-<hex>` fallback tag, oci.md §7);
- * the signatures' digests are remembered in `referrers/sha256/<subject
- * hex>` so an offline pull (no client) finds them too. The bundle tree is
- * extracted into a temp directory beside the destination and renamed into place
+ * mismatch deletes the temp file. The cache itself is untrusted storage
+ * too (a shared CI cache, a directory another user can write): its files
+ * can be swapped between any check and any use. So nothing is hashed
+ * first and opened again later: a manifest, the config and a signature
+ * layer are read into memory once and hashed there, a downloaded blob is
+ * used through the very descriptor it was hashed into, and the layer is
+ * extracted from the same reads that hash it (oci/pull_layer.c). The
+ * manifest must describe our artifact: its artifactType, the empty config
+ * ("{}"), one tar(+gzip) layer. Every referrer is then considered
+ * (oci/referrers.c: the referrers API, then the `sha256-<hex>` fallback
+ * tag, oci.md §7); the signatures' digests are remembered in
+ * `referrers/sha256/<subject hex>` so an offline pull (no client) finds
+ * them too: only a hint, since each manifest it names is verified like
+ * every blob and must name this subject. The bundle tree is extracted
+ * into a temp directory beside the destination and renamed into place
  * last.
  */
 #define _XOPEN_SOURCE 700
@@ -26,21 +34,9 @@
 #include <unistd.h>
 
 #define PULL_CONFIG_MAX (1u << 20) /* the config blob: "{}" in practice */
-#define PULL_PATH_MAX	4096
+#define PULL_PATH_MAX	OCI__PULL_PATH_MAX
 
-/* A second destination for the next blob fetched: `fd` gets its bytes as
- * they arrive; `whole` says afterwards that it got all of them in one
- * attempt and they matched the digest. */
-typedef struct pull_tee {
-	int fd;
-	bool whole;
-} pull_tee;
-
-typedef struct pull_ctx {
-	oci_client *c; /* NULL: offline */
-	char cache[PULL_PATH_MAX];
-	pull_tee *tee; /* NULL: none */
-} pull_ctx;
+typedef oci__pull_ctx pull_ctx;
 
 static int pull_path(char *out, const pull_ctx *p, const char *kind,
 		     const char *digest, ae_err *err)
@@ -53,39 +49,18 @@ static int pull_path(char *out, const pull_ctx *p, const char *kind,
 	return 0;
 }
 
-/* Hashes a cached file; 0 and *ok when size and digest match. */
-static int pull_cached_ok(bool *ok, const char *path, const char *digest,
-			  uint64_t size, bool size_known, ae_err *err)
+bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want)
 {
-	unsigned char sha[AE_SHA256_LEN];
 	char got[AE_DIGEST_STR_LEN];
-	uint64_t n = 0, st = 0;
-	int fd = -1, rc;
 
-	*ok = false;
-	rc = ae_open_regular(&fd, &st, AT_FDCWD, path, err);
-	if (rc == AE_ENOTFOUND) {
-		ae_err_clear(err);
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	rc = ae_sha256_fd(sha, &n, fd, err);
-	close(fd);
-	if (rc < 0)
-		return rc;
 	ae_digest_format(got, sha);
-	*ok = strcmp(got, digest) == 0 && (!size_known || n == size);
-	if (!*ok)
-		unlink(path); /* a damaged cache entry is refetched */
-	return 0;
+	return strcmp(got, want) == 0;
 }
 
-/* Downloads blob or manifest `digest` into the cache at `path`, verified
- * while it streams; `*got_out` is its size. */
-static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
-		      const char *kind, const char *digest, uint64_t cap,
-		      const char *accept, ae_err *err)
+int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
+		    const char *path, const char *kind, const char *digest,
+		    uint64_t cap, const char *accept, int tee_fd,
+		    bool *tee_whole, ae_err *err)
 {
 	char tmp[PULL_PATH_MAX + 16], url[700];
 	unsigned char sha[AE_SHA256_LEN];
@@ -93,10 +68,11 @@ static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
 	oci_req *r = calloc(1, sizeof(*r));
 	int fd = -1, rc;
 
+	*fd_out = -1;
 	if (r == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		free(r);
 		return ae_fail(err, AE_EIO, "create cache file: %s",
@@ -111,7 +87,7 @@ static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
 	r->accept = accept;
 	r->resp_fd = fd;
 	r->resp_max = cap;
-	r->tee_fd = p->tee != NULL ? p->tee->fd : -1;
+	r->tee_fd = tee_fd;
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
 	r->expected = r->follow ? cap : 0;	/* a blob's declared size */
 	r->what = digest;
@@ -140,30 +116,67 @@ static int pull_fetch(uint64_t *got_out, const pull_ctx *p, const char *path,
 		goto done;
 	}
 	*got_out = r->got;
-	if (p->tee != NULL)
-		p->tee->whole = !r->tee_cut && r->tee_fd >= 0;
-	if (fsync(fd) != 0 || rename(tmp, path) != 0)
+	if (tee_whole != NULL)
+		*tee_whole = !r->tee_cut && r->tee_fd >= 0;
+	/* No fsync: a cache entry is hashed again at every use, so one torn
+	 * by a crash is refetched, never used; forcing 100 MiB to disk cost
+	 * a pull more than its extraction. */
+	if (rename(tmp, path) != 0)
 		rc = ae_fail(err, AE_EIO, "store %s in cache: %s", digest,
 			     strerror(errno));
 done:
 	ae_sha256_free(r->resp_hash);
-	close(fd);
-	if (rc < 0)
+	if (rc < 0) {
+		close(fd);
 		unlink(tmp);
+	} else {
+		*fd_out = fd;
+	}
 	free(r);
 	return rc;
 }
 
-/* Ensures `digest` is in the cache, verified; `size` 0 with !size_known
- * means "cap only" (manifests fetched by digest alone). */
-static int pull_blob(const pull_ctx *p, const char *kind, const char *digest,
-		     uint64_t size, bool size_known, uint64_t cap,
-		     const char *accept, char path[PULL_PATH_MAX], ae_err *err)
+/* Reads all of `fd` from offset 0 into `out` (at most `cap` bytes). */
+static int pull_read_fd(ae_buf *out, int fd, size_t cap, ae_err *err)
 {
-	bool ok = false;
-	uint64_t got = 0;
-	int rc;
+	unsigned char buf[8192];
+	off_t off = 0;
+	ssize_t got;
+	int rc = 0;
 
+	ae_buf_init(out, cap);
+	do {
+		got = pread(fd, buf, sizeof(buf), off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			rc = ae_fail(err, AE_EIO, "read cache file: %s",
+				     strerror(errno));
+		else if (got > 0)
+			rc = ae_buf_put(out, buf, (size_t)got, err);
+		off += got > 0 ? got : 0;
+	} while (rc == 0 && got != 0);
+	if (rc < 0)
+		ae_buf_dispose(out);
+	return rc;
+}
+
+/* The verified bytes of a small blob (a manifest, the config, a referrer
+ * layer) in `out`: read from the cache into memory and hashed there --
+ * the bytes used are the bytes hashed, whatever a writer of the cache does
+ * meanwhile -- or, when absent or damaged (deleted, refetched), downloaded.
+ * `size_known` false: manifests fetched by digest alone, `cap` bounds
+ * them. */
+static int pull_small(ae_buf *out, const pull_ctx *p, const char *kind,
+		      const char *digest, uint64_t size, bool size_known,
+		      size_t cap, const char *accept, ae_err *err)
+{
+	char path[PULL_PATH_MAX];
+	unsigned char sha[AE_SHA256_LEN];
+	uint64_t got = 0;
+	int fd = -1, rc;
+
+	ae_buf_init(out, cap);
 	if (size_known && size > cap)
 		return ae_fail(err, AE_ETOOBIG,
 			       "%s declares %llu bytes, cap %llu", digest,
@@ -171,14 +184,25 @@ static int pull_blob(const pull_ctx *p, const char *kind, const char *digest,
 			       (unsigned long long)cap);
 	rc = pull_path(path, p, "blobs", digest, err);
 	if (rc == 0)
-		rc = pull_cached_ok(&ok, path, digest, size, size_known, err);
-	if (rc < 0 || ok)
+		rc = ae_read_file(out, AT_FDCWD, path, cap, err);
+	if (rc == 0) {
+		ae_sha256(sha, out->data, out->len);
+		if (oci__pull_sha_is(sha, digest) &&
+		    (!size_known || out->len == size))
+			return 0;
+	}
+	if (rc == AE_ENOTFOUND || rc == AE_ETOOBIG)
+		ae_err_clear(err);
+	else if (rc < 0)
 		return rc;
+	ae_buf_dispose(out);
+	if (rc == 0 || rc == AE_ETOOBIG)
+		unlink(path); /* a damaged cache entry is refetched */
 	if (p->c == NULL)
 		return ae_fail(err, AE_ENOTFOUND,
 			       "%s is not in the cache (offline)", digest);
-	rc = pull_fetch(&got, p, path, kind, digest, size_known ? size : cap,
-			accept, err);
+	rc = oci__pull_fetch(&fd, &got, p, path, kind, digest,
+			     size_known ? size : cap, accept, -1, NULL, err);
 	/* the digest matched while streaming, so a size that differs from
 	 * the descriptor is the descriptor's lie: the bytes are what they
 	 * claim, the manifest is not (more than `size` was refused there) */
@@ -187,20 +211,19 @@ static int pull_blob(const pull_ctx *p, const char *kind, const char *digest,
 		rc = ae_fail(err, AE_EVERIFY,
 			     "%s: size differs from the descriptor", digest);
 	}
+	if (rc == 0)
+		rc = pull_read_fd(out, fd, cap, err);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
-/* Reads a verified cached manifest into `out`. */
+/* Reads a verified manifest into `out`. */
 static int pull_manifest(ae_buf *out, const pull_ctx *p, const char *digest,
 			 uint64_t cap, const char *accept, ae_err *err)
 {
-	char path[PULL_PATH_MAX];
-	int rc = pull_blob(p, "manifests", digest, 0, false, cap, accept, path,
-			   err);
-
-	if (rc == 0)
-		rc = ae_read_file(out, AT_FDCWD, path, cap, err);
-	return rc;
+	return pull_small(out, p, "manifests", digest, 0, false, (size_t)cap,
+			  accept, err);
 }
 
 static int pull_rm_one(const char *path, const struct stat *sb, int flag,
@@ -225,16 +248,8 @@ static int pull_small_cb(ae_buf *out, void *ctx, const char *kind,
 			 const char *digest, uint64_t size, bool size_known,
 			 size_t cap, const char *accept, ae_err *err)
 {
-	const pull_ctx *p = ctx;
-	char path[PULL_PATH_MAX];
-	int rc;
-
-	ae_buf_init(out, cap);
-	rc = pull_blob(p, kind, digest, size, size_known, cap, accept, path,
-		       err);
-	if (rc == 0)
-		rc = ae_read_file(out, AT_FDCWD, path, cap, err);
-	return rc;
+	return pull_small(out, ctx, kind, digest, size, size_known, cap, accept,
+			  err);
 }
 
 /* Considers every referrer of `digest` (oci/referrers.c) and writes the
@@ -282,9 +297,19 @@ void oci_pull_result_dispose(oci_pull_result *r)
 	r->referrers = NULL;
 }
 
-/* Checks the artifact manifest: one tar(+gzip) layer within the cap. */
+/* Checks the artifact manifest (SPEC §3, reference §8.1): our
+ * artifactType, the empty config, one tar(+gzip) layer within the cap. */
 static int pull_check_artifact(const oci_manifest *man, bool *gzip, ae_err *err)
 {
+	if (strcmp(man->artifact_type, OCI_ARTIFACT_TYPE) != 0)
+		return ae_fail(err, AE_EINVAL,
+			       "artifactType is not " OCI_ARTIFACT_TYPE);
+	if (strcmp(man->config.media_type, OCI_MT_EMPTY) != 0 ||
+	    strcmp(man->config.digest, OCI_EMPTY_DIGEST) != 0 ||
+	    man->config.size != 2)
+		return ae_fail(err, AE_EINVAL,
+			       "config is not the empty descriptor "
+			       "(" OCI_MT_EMPTY ", {})");
 	if (man->nlayers != 1)
 		return ae_fail(err, AE_EINVAL,
 			       "artifact has %zu layers, want exactly 1",
@@ -305,57 +330,12 @@ static int pull_check_artifact(const oci_manifest *man, bool *gzip, ae_err *err)
 	return 0;
 }
 
-/* Extracts the cached layer at `path` into `tmpdir`, emptied first. */
-static int pull_extract_file(const char *path, bool gzip, const char *tmpdir,
-			     ae_err *err)
-{
-	int fd = -1, rc;
-
-	pull_rmtree(tmpdir);
-	if (mkdir(tmpdir, 0700) != 0)
-		return ae_fail(err, AE_EIO, "create %s: %s", tmpdir,
-			       strerror(errno));
-	rc = ae_open_regular(&fd, NULL, AT_FDCWD, path, err);
-	if (rc == 0)
-		rc = oci_tar_extract_fd(fd, gzip, tmpdir, err);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-/* Fetches the layer and extracts it into `tmpdir`: while it downloads
- * (oci/untar_stream.c; tmpdir is private and only renamed into place
- * after the digest matched), or, when it was cached, the download had to
- * start over or the extraction failed, again from the verified cache
- * file, which then has the last word. */
-static int pull_layer(const pull_ctx *p, const oci_desc *layer, bool gzip,
-		      const char *tmpdir, ae_err *err)
-{
-	pull_ctx q = *p;
-	pull_tee tee = {-1, false};
-	oci_untar_stream *us = NULL;
-	ae_err ignored = {0};
-	char path[PULL_PATH_MAX];
-	int rc, xrc;
-
-	if (p->c != NULL &&
-	    oci__untar_stream_start(&us, gzip, tmpdir, &ignored) == 0) {
-		tee.fd = oci__untar_stream_fd(us);
-		q.tee = &tee;
-	}
-	rc = pull_blob(&q, "blobs", layer->digest, layer->size, true,
-		       OCI_LAYER_MAX, NULL, path, err);
-	xrc = oci__untar_stream_finish(us, &ignored);
-	if (rc == 0 && (!tee.whole || xrc < 0))
-		rc = pull_extract_file(path, gzip, tmpdir, err);
-	return rc;
-}
-
 /* Fetches the artifact's blobs and extracts the layer into `tmpdir`. */
 static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 			 const char *digest, const char *tmpdir, ae_err *err)
 {
 	ae_buf m = AE_BUF_INIT(OCI_MANIFEST_MAX);
+	ae_buf cfg = AE_BUF_INIT(PULL_CONFIG_MAX);
 	oci_manifest man;
 	char path[PULL_PATH_MAX];
 	bool gzip = true;
@@ -368,14 +348,21 @@ static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 	if (rc == 0)
 		rc = pull_check_artifact(&man, &gzip, err);
 	if (rc == 0)
-		rc = pull_blob(p, "blobs", man.config.digest, man.config.size,
-			       true, PULL_CONFIG_MAX, NULL, path, err);
+		rc = pull_small(&cfg, p, "blobs", man.config.digest,
+				man.config.size, true, PULL_CONFIG_MAX, NULL,
+				err);
+	if (rc == 0 && (cfg.len != 2 || memcmp(cfg.data, "{}", 2) != 0))
+		rc = ae_fail(err, AE_EINVAL, "config is not {}");
 	if (rc == 0)
-		rc = pull_layer(p, &man.layers[0], gzip, tmpdir, err);
+		rc = pull_path(path, p, "blobs", man.layers[0].digest, err);
+	if (rc == 0)
+		rc = oci__pull_layer(p, path, &man.layers[0], gzip, tmpdir,
+				     err);
 	if (rc == 0)
 		snprintf(out->artifact_type, sizeof(out->artifact_type), "%s",
 			 man.artifact_type);
 	ae_buf_dispose(&m);
+	ae_buf_dispose(&cfg);
 	return rc;
 }
 
@@ -386,7 +373,6 @@ static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
 	int rc;
 
 	p->c = c;
-	p->tee = NULL;
 	if (snprintf(p->cache, sizeof(p->cache), "%s", cache) >=
 	    (int)sizeof(p->cache))
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");

@@ -1,15 +1,28 @@
 /* oci/untar.c -- safe extraction of a pulled tar(+gzip) layer
  *
  * The layer comes from a registry, so it is hostile until proven otherwise:
- * its digest was checked, but a valid digest only says the bytes are the
- * ones the publisher chose. Extraction therefore accepts only what a bundle
- * needs -- regular files and directories with plain relative names -- and
- * refuses absolute paths, `..`, any link, devices, FIFOs, duplicates, and
- * anything past the entry and byte caps (SPEC §7, reference §8.3). Names
- * may come from ustar prefix+name, a PAX `path` record or a GNU long-name
- * entry (Go's archive/tar and ORAS write these); a leading "./" is dropped
- * and the root "." entry skipped. Modes from the archive are ignored: files
- * 0644, directories 0755.
+ * even a valid digest only says the bytes are the ones the publisher
+ * chose. Extraction therefore accepts only what a bundle needs -- regular
+ * files and directories with plain relative names -- and refuses absolute
+ * paths, `..`, any link, devices, FIFOs, duplicates, and anything past the
+ * entry and byte caps (SPEC §7, reference §8.3). Names may come from ustar
+ * prefix+name, a PAX `path` record or a GNU long-name entry (Go's
+ * archive/tar and ORAS write these); a leading "./" is dropped and the root
+ * "." entry skipped. Modes from the archive are ignored: files 0644,
+ * directories 0755. Headers are decoded by oci/untar_hdr.c, which refuses
+ * what Go's archive/tar or GNU tar would read differently.
+ *
+ * The byte source counts every tar byte it produces -- headers, padding,
+ * metadata and the zeros after the end -- against OCI_UNPACKED_MAX, reads
+ * the archive to its very end (the end-of-archive marker is two zero
+ * blocks; only zeros may follow it, so no entry hides after the first zero
+ * block) and, for gzip, through the trailer: zlib checks the CRC-32 and
+ * ISIZE there, and no byte may follow the gzip member. Input that is not
+ * verified yet (a layer still downloading) may inflate only
+ * OCI__UNVERIFIED_RATIO times what was read; past that the extraction gives
+ * up and the caller extracts the verified file instead. When the manifest
+ * names the plain tar's digest (ORAS's content-digest annotation), the tar
+ * bytes up to the end marker must hash to it.
  */
 #include "oci/internal.h"
 
@@ -20,12 +33,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define UT_BLOCK    512
-#define UT_IO	    (64u * 1024u)
-#define UT_PAX_MAX  (64u * 1024u) /* one PAX or GNU long-name record */
-#define UT_NAME_MAX 4096
+#define UT_IO	       (64u * 1024u)
+#define UT_NAME_SLOTS  32768 /* power of 2 >= 2 * OCI_TAR_ENTRIES_MAX */
+#define UT_HEADERS_MAX (3 * OCI_TAR_ENTRIES_MAX) /* entries + PAX + L */
 
-/* A byte source: memory, or an fd optionally through inflate. */
+/* A byte source: memory, or an fd optionally through inflate. Every byte
+ * it hands out is tar content and counted in `out`. */
 typedef struct ut_src {
 	const unsigned char *mem;
 	size_t mem_len, mem_off;
@@ -33,77 +46,168 @@ typedef struct ut_src {
 	bool gzip;
 	z_stream z;
 	bool z_ready, z_end;
-	unsigned char in[UT_IO];
+	uint64_t in;  /* bytes read from fd (compressed for gzip) */
+	uint64_t out; /* tar bytes produced */
+	bool unverified, gave_up;
+	ae_sha256_ctx *hash; /* the tar digest, until the end marker */
+	unsigned char tar_sha[AE_SHA256_LEN];
+	unsigned char ibuf[UT_IO];
 } ut_src;
 
 typedef struct ut_state {
 	ut_src *src;
 	int destfd;
-	char pax_path[UT_NAME_MAX];
-	bool has_pax_path;
-	uint64_t pax_size;
-	bool has_pax_size;
-	char **seen;
-	size_t nseen, aseen;
-	uint64_t written;
+	oci__pax pax; /* the pending 'x' records */
+	char meta;    /* pending 'x' or 'L', else 0 */
+	char **names; /* open-addressing set, UT_NAME_SLOTS */
+	size_t nnames, nheaders;
+	char lastdir[OCI__TAR_NAME_MAX]; /* exists, with its parents */
+	oci__tar_hdr h;
+	char name[OCI__TAR_NAME_MAX];
 	unsigned char buf[UT_IO];
 } ut_state;
 
-/* Reads exactly `n` bytes; AE_EINVAL on a truncated archive. */
-static int ut_read(ut_src *s, void *out, size_t n, ae_err *err)
+/* Counts n produced bytes: the cap, the unverified ratio, the digest. */
+static int src_count(ut_src *s, const unsigned char *p, size_t n, ae_err *err)
+{
+	s->out += n;
+	if (s->out > OCI_UNPACKED_MAX)
+		return ae_fail(err, AE_ETOOBIG, "layer unpacks past %llu bytes",
+			       (unsigned long long)OCI_UNPACKED_MAX);
+	if (s->unverified &&
+	    s->out > s->in * OCI__UNVERIFIED_RATIO + OCI__UNVERIFIED_SLACK) {
+		s->gave_up = true;
+		return ae_fail(err, AE_ETOOBIG,
+			       "layer inflates over %d times its size before "
+			       "its digest is known",
+			       OCI__UNVERIFIED_RATIO);
+	}
+	if (s->hash != NULL)
+		ae_sha256_update(s->hash, p, n);
+	return 0;
+}
+
+/* Ends the tar digest: ORAS hashes what Go's reader reads, the bytes up
+ * to the end-of-archive marker, not the padding after it. */
+static void src_hash_close(ut_src *s)
+{
+	if (s->hash == NULL)
+		return;
+	ae_sha256_final(s->hash, s->tar_sha);
+	ae_sha256_free(s->hash);
+	s->hash = NULL;
+}
+
+/* read(2) that retries EINTR and counts; 0 at end of file. */
+static int src_raw(ut_src *s, unsigned char *o, size_t n, size_t *got,
+		   ae_err *err)
+{
+	ssize_t r;
+
+	do
+		r = read(s->fd, o, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return ae_fail(err, AE_EIO, "read layer: %s", strerror(errno));
+	*got = (size_t)r;
+	s->in += (uint64_t)r;
+	return 0;
+}
+
+/* After the gzip member: nothing may follow it. */
+static int src_gzip_tail(ut_src *s, ae_err *err)
+{
+	size_t got = 0;
+	int rc;
+
+	if (s->z.avail_in > 0)
+		return ae_fail(err, AE_EINVAL, "data after the gzip stream");
+	rc = src_raw(s, s->ibuf, sizeof(s->ibuf), &got, err);
+	if (rc == 0 && got > 0)
+		rc = ae_fail(err, AE_EINVAL, "data after the gzip stream");
+	return rc;
+}
+
+/* One inflate step into o[0..n); *got may be 0 while headers are read. */
+static int src_inflate(ut_src *s, unsigned char *o, size_t n, size_t *got,
+		       ae_err *err)
+{
+	size_t in = 0;
+	int zrc, rc;
+
+	if (s->z.avail_in == 0) {
+		rc = src_raw(s, s->ibuf, sizeof(s->ibuf), &in, err);
+		if (rc < 0)
+			return rc;
+		if (in == 0)
+			return ae_fail(err, AE_EINVAL, "gzip stream truncated");
+		s->z.next_in = s->ibuf;
+		s->z.avail_in = (uInt)in;
+	}
+	s->z.next_out = o;
+	s->z.avail_out = (uInt)n;
+	zrc = inflate(&s->z, Z_NO_FLUSH);
+	*got = n - s->z.avail_out;
+	if (zrc == Z_STREAM_END)
+		s->z_end = true; /* the trailer's CRC-32 and ISIZE matched */
+	else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+		return ae_fail(err, AE_EINVAL, "gzip stream corrupt: %s",
+			       s->z.msg ? s->z.msg : "inflate failed");
+	return 0;
+}
+
+/* Up to n tar bytes into o; *got is 0 only at the end of the input (for
+ * gzip: after the member's trailer, with nothing after it). */
+static int src_some(ut_src *s, unsigned char *o, size_t n, size_t *got,
+		    ae_err *err)
+{
+	int rc = 0;
+
+	*got = 0;
+	if (s->fd < 0) {
+		*got = s->mem_len - s->mem_off < n ? s->mem_len - s->mem_off
+						   : n;
+		memcpy(o, s->mem + s->mem_off, *got);
+		s->mem_off += *got;
+	} else if (!s->gzip) {
+		rc = src_raw(s, o, n, got, err);
+	} else {
+		while (rc == 0 && *got == 0 && !s->z_end)
+			rc = src_inflate(s, o, n > UT_IO ? UT_IO : n, got, err);
+		if (rc == 0 && *got == 0)
+			rc = src_gzip_tail(s, err);
+	}
+	return rc < 0 ? rc : src_count(s, o, *got, err);
+}
+
+/* Reads exactly n bytes; *eof (when not NULL) instead of an error when the
+ * input ends before the first byte. */
+static int ut_read2(ut_src *s, void *out, size_t n, bool *eof, ae_err *err)
 {
 	unsigned char *o = out;
+	size_t got, done = 0;
+	int rc;
 
-	if (s->mem != NULL || (s->fd < 0)) {
-		if (s->mem_len - s->mem_off < n)
+	if (eof != NULL)
+		*eof = false;
+	while (done < n) {
+		rc = src_some(s, o + done, n - done, &got, err);
+		if (rc < 0)
+			return rc;
+		if (got == 0 && done == 0 && eof != NULL) {
+			*eof = true;
+			return 0;
+		}
+		if (got == 0)
 			return ae_fail(err, AE_EINVAL, "tar archive truncated");
-		memcpy(out, s->mem + s->mem_off, n);
-		s->mem_off += n;
-		return 0;
-	}
-	while (n > 0) {
-		if (!s->gzip) {
-			ssize_t got = read(s->fd, o, n);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				return ae_fail(err, AE_EINVAL,
-					       "tar archive truncated");
-			o += got;
-			n -= (size_t)got;
-			continue;
-		}
-		if (s->z_end)
-			return ae_fail(err, AE_EINVAL, "tar archive truncated");
-		if (s->z.avail_in == 0) {
-			ssize_t got = read(s->fd, s->in, sizeof(s->in));
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0)
-				return ae_fail(err, AE_EIO, "read layer: %s",
-					       strerror(errno));
-			if (got == 0)
-				return ae_fail(err, AE_EINVAL,
-					       "gzip stream truncated");
-			s->z.next_in = s->in;
-			s->z.avail_in = (uInt)got;
-		}
-		s->z.next_out = o;
-		s->z.avail_out = (uInt)(n > UT_IO ? UT_IO : n);
-		{
-			uInt before = s->z.avail_out;
-			int zrc = inflate(&s->z, Z_NO_FLUSH);
-			size_t made = before - s->z.avail_out;
-			if (zrc == Z_STREAM_END)
-				s->z_end = true;
-			else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
-				return ae_fail(err, AE_EINVAL,
-					       "gzip stream corrupt");
-			o += made;
-			n -= made;
-		}
+		done += got;
 	}
 	return 0;
+}
+
+static int ut_read(ut_src *s, void *out, size_t n, ae_err *err)
+{
+	return ut_read2(s, out, n, NULL, err);
 }
 
 static int ut_skip(ut_state *st, uint64_t n, ae_err *err)
@@ -118,127 +222,52 @@ static int ut_skip(ut_state *st, uint64_t n, ae_err *err)
 	return 0;
 }
 
-/* Parses a NUL/space-terminated octal field. */
-static int ut_octal(uint64_t *out, const unsigned char *f, size_t w,
-		    ae_err *err)
+static uint64_t ut_pad(uint64_t size)
 {
-	uint64_t v = 0;
-	size_t i = 0;
-
-	if ((f[0] & 0x80) != 0)
-		return ae_fail(err, AE_EINVAL,
-			       "tar base-256 numbers are not accepted");
-	while (i < w && f[i] == ' ')
-		i++;
-	for (; i < w && f[i] >= '0' && f[i] <= '7'; i++) {
-		if (v > (UINT64_MAX >> 3))
-			return ae_fail(err, AE_EINVAL, "tar number overflows");
-		v = (v << 3) | (uint64_t)(f[i] - '0');
-	}
-	for (; i < w; i++)
-		if (f[i] != ' ' && f[i] != '\0')
-			return ae_fail(err, AE_EINVAL,
-				       "tar numeric field is not octal");
-	*out = v;
-	return 0;
+	return (OCI__TAR_BLOCK - size % OCI__TAR_BLOCK) % OCI__TAR_BLOCK;
 }
 
-static int ut_checksum(const unsigned char h[UT_BLOCK], ae_err *err)
-{
-	uint64_t want = 0;
-	unsigned sum = 0;
-	int ssum = 0;
-	int rc = ut_octal(&want, h + 148, 8, err);
-
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < UT_BLOCK; i++) {
-		unsigned char b = (i >= 148 && i < 156) ? ' ' : h[i];
-		sum += b;
-		ssum += (signed char)b;
-	}
-	if (want != sum && want != (uint64_t)(unsigned)ssum)
-		return ae_fail(err, AE_EINVAL, "tar header checksum mismatch");
-	if (memcmp(h + 257, "ustar", 5) != 0)
-		return ae_fail(err, AE_EINVAL,
-			       "not a ustar/PAX/GNU tar header");
-	return 0;
-}
-
-/* Applies PAX records "LEN key=value\n" from `rec`: path and size. */
-static int ut_pax(ut_state *st, const char *rec, size_t n, ae_err *err)
-{
-	size_t off = 0;
-
-	while (off < n) {
-		size_t len = 0, i = off, eq;
-		while (i < n && rec[i] >= '0' && rec[i] <= '9' && len < n)
-			len = len * 10 + (size_t)(rec[i++] - '0');
-		if (i >= n || rec[i] != ' ' || len == 0 || len > n - off ||
-		    rec[off + len - 1] != '\n')
-			return ae_fail(err, AE_EINVAL, "malformed PAX record");
-		i++;
-		for (eq = i; eq < off + len - 1 && rec[eq] != '='; eq++)
-			;
-		if (eq >= off + len - 1)
-			return ae_fail(err, AE_EINVAL, "malformed PAX record");
-		if (eq - i == 4 && memcmp(rec + i, "path", 4) == 0) {
-			size_t vl = off + len - 1 - (eq + 1);
-			if (vl == 0 || vl >= sizeof(st->pax_path) ||
-			    memchr(rec + eq + 1, '\0', vl) != NULL)
-				return ae_fail(err, AE_EINVAL,
-					       "bad PAX path record");
-			memcpy(st->pax_path, rec + eq + 1, vl);
-			st->pax_path[vl] = '\0';
-			st->has_pax_path = true;
-		} else if (eq - i == 4 && memcmp(rec + i, "size", 4) == 0) {
-			uint64_t v = 0;
-			for (size_t k = eq + 1; k < off + len - 1; k++) {
-				if (rec[k] < '0' || rec[k] > '9' ||
-				    v > UINT64_MAX / 10)
-					return ae_fail(err, AE_EINVAL,
-						       "bad PAX size record");
-				v = v * 10 + (uint64_t)(rec[k] - '0');
-			}
-			st->pax_size = v;
-			st->has_pax_size = true;
-		} else if ((eq - i == 8 &&
-			    memcmp(rec + i, "linkpath", 8) == 0)) {
-			return ae_fail(err, AE_EINVAL,
-				       "tar links are not accepted");
-		}
-		off += len;
-	}
-	return 0;
-}
-
-/* Reads a PAX ('x') or GNU long-name ('L') body of `size` bytes. */
+/* Reads a PAX ('x', 'g') or GNU long-name ('L') body of `size` bytes. */
 static int ut_meta(ut_state *st, char type, uint64_t size, ae_err *err)
 {
+	oci__pax g;
 	char *rec;
 	int rc;
 
-	if (size > UT_PAX_MAX)
+	if (st->meta != 0 && type != 'g')
+		return ae_fail(err, AE_EINVAL,
+			       "two metadata headers for one entry (Go and "
+			       "GNU tar combine them differently)");
+	if (st->meta != 0)
+		return ae_fail(err, AE_EINVAL,
+			       "a global PAX header between an entry and its "
+			       "metadata");
+	if (size > OCI__TAR_META_MAX)
 		return ae_fail(err, AE_ETOOBIG,
-			       "tar metadata record over %u bytes", UT_PAX_MAX);
+			       "tar metadata record over %u bytes",
+			       OCI__TAR_META_MAX);
 	rec = malloc((size_t)size + 1);
 	if (rec == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	rc = ut_read(st->src, rec, (size_t)size, err);
 	if (rc == 0)
-		rc = ut_skip(st, (UT_BLOCK - size % UT_BLOCK) % UT_BLOCK, err);
+		rc = ut_skip(st, ut_pad(size), err);
 	if (rc == 0 && type == 'x')
-		rc = ut_pax(st, rec, (size_t)size, err);
+		rc = oci__tar_pax(&st->pax, rec, (size_t)size, false, err);
+	if (rc == 0 && type == 'g')
+		rc = oci__tar_pax(&g, rec, (size_t)size, true, err);
 	if (rc == 0 && type == 'L') {
 		size_t n = strnlen(rec, (size_t)size);
-		if (n == 0 || n >= sizeof(st->pax_path))
+		if (n == 0 || n >= sizeof(st->pax.path))
 			rc = ae_fail(err, AE_EINVAL, "bad GNU long name");
 		else {
-			memcpy(st->pax_path, rec, n);
-			st->pax_path[n] = '\0';
-			st->has_pax_path = true;
+			memcpy(st->pax.path, rec, n);
+			st->pax.path[n] = '\0';
+			st->pax.has_path = true;
 		}
 	}
+	if (rc == 0 && type != 'g')
+		st->meta = type;
 	free(rec);
 	return rc;
 }
@@ -287,50 +316,71 @@ static int ut_name_check(char *name, bool *skip_out, ae_err *err)
 	return 0;
 }
 
+/* FNV-1a, for the name set. */
+static uint64_t ut_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Adds `name` to the set of entries seen: a duplicate is refused (a hash
+ * set: 10,000 long names cost no quadratic comparisons). */
 static int ut_seen(ut_state *st, const char *name, ae_err *err)
 {
 	char r[AE_REPR_BUF];
+	size_t i = (size_t)ut_hash(name) & (UT_NAME_SLOTS - 1);
 
-	for (size_t i = 0; i < st->nseen; i++)
-		if (strcmp(st->seen[i], name) == 0)
+	if (st->names == NULL) {
+		st->names = calloc(UT_NAME_SLOTS, sizeof(*st->names));
+		if (st->names == NULL)
+			return ae_fail(err, AE_ERR, "out of memory");
+	}
+	for (; st->names[i] != NULL; i = (i + 1) & (UT_NAME_SLOTS - 1))
+		if (strcmp(st->names[i], name) == 0)
 			return ae_fail(
 				err, AE_EINVAL, "duplicate entry in layer: %s",
 				ae_repr(r, sizeof(r), name, strlen(name)));
-	if (st->nseen >= OCI_TAR_ENTRIES_MAX)
+	if (st->nnames >= OCI_TAR_ENTRIES_MAX)
 		return ae_fail(err, AE_ETOOBIG, "layer has over %d entries",
 			       OCI_TAR_ENTRIES_MAX);
-	if (st->nseen == st->aseen) {
-		size_t na = st->aseen ? st->aseen * 2 : 32;
-		char **nv = realloc(st->seen, na * sizeof(*nv));
-		if (nv == NULL)
-			return ae_fail(err, AE_ERR, "out of memory");
-		st->seen = nv;
-		st->aseen = na;
-	}
-	st->seen[st->nseen] = strdup(name);
-	if (st->seen[st->nseen] == NULL)
+	st->names[i] = strdup(name);
+	if (st->names[i] == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	st->nseen++;
+	st->nnames++;
 	return 0;
 }
 
-/* Creates the parent directories of `name` (a checked relative path). */
-static int ut_mkparents(ut_state *st, char *name, bool self, ae_err *err)
+/* True iff directory `dir` is st->lastdir or one of its ancestors. */
+static bool ut_dir_known(const ut_state *st, const char *dir)
 {
-	for (char *p = name;; p++) {
-		if (*p != '/' && !(self && *p == '\0'))
+	size_t n = strlen(dir);
+
+	return strncmp(st->lastdir, dir, n) == 0 &&
+	       (st->lastdir[n] == '\0' || st->lastdir[n] == '/');
+}
+
+/* Creates directory `dir` (a checked relative path) and its parents. */
+static int ut_mkdirs(ut_state *st, char *dir, ae_err *err)
+{
+	if (dir[0] == '\0' || ut_dir_known(st, dir))
+		return 0;
+	for (char *p = dir;; p++) {
+		if (*p != '/' && *p != '\0')
 			continue;
 		{
 			char save = *p;
 			struct stat sb;
 			*p = '\0';
-			if (mkdirat(st->destfd, name, 0755) != 0 &&
+			if (mkdirat(st->destfd, dir, 0755) != 0 &&
 			    errno != EEXIST) {
 				*p = save;
 				return ae_fail(err, AE_EIO, "mkdir: %s",
 					       strerror(errno));
 			}
-			if (fstatat(st->destfd, name, &sb,
+			if (fstatat(st->destfd, dir, &sb,
 				    AT_SYMLINK_NOFOLLOW) != 0 ||
 			    !S_ISDIR(sb.st_mode)) {
 				*p = save;
@@ -341,8 +391,26 @@ static int ut_mkparents(ut_state *st, char *name, bool self, ae_err *err)
 			*p = save;
 		}
 		if (*p == '\0')
-			return 0;
+			break;
 	}
+	memcpy(st->lastdir, dir, strlen(dir) + 1);
+	return 0;
+}
+
+/* Writes n bytes of st->buf to fd. */
+static int ut_write(int fd, const unsigned char *b, size_t n, const char *name,
+		    ae_err *err)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, b + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ae_fail(err, AE_EIO, "write %s: %s", name,
+				       strerror(errno));
+		off += (size_t)w;
+	}
+	return 0;
 }
 
 static int ut_file(ut_state *st, char *name, uint64_t size, ae_err *err)
@@ -353,15 +421,14 @@ static int ut_file(ut_state *st, char *name, uint64_t size, ae_err *err)
 
 	if (slash != NULL) {
 		*slash = '\0';
-		rc = ut_mkparents(st, name, true, err);
+		rc = ut_mkdirs(st, name, err);
 		*slash = '/';
 		if (rc < 0)
 			return rc;
 	}
-	if (size > OCI_UNPACKED_MAX - st->written)
+	if (size > OCI_UNPACKED_MAX)
 		return ae_fail(err, AE_ETOOBIG, "layer unpacks past %llu bytes",
 			       (unsigned long long)OCI_UNPACKED_MAX);
-	st->written += size;
 	fd = openat(st->destfd, name,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -371,118 +438,157 @@ static int ut_file(ut_state *st, char *name, uint64_t size, ae_err *err)
 	while (left > 0 && rc == 0) {
 		size_t k = left > UT_IO ? UT_IO : (size_t)left;
 		rc = ut_read(st->src, st->buf, k, err);
-		for (size_t off = 0; rc == 0 && off < k;) {
-			ssize_t w = write(fd, st->buf + off, k - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				rc = ae_fail(err, AE_EIO, "write %s: %s", name,
-					     strerror(errno));
-			else
-				off += (size_t)w;
-		}
+		if (rc == 0)
+			rc = ut_write(fd, st->buf, k, name, err);
 		left -= k;
 	}
 	if (close(fd) != 0 && rc == 0)
 		rc = ae_fail(err, AE_EIO, "close %s", name);
 	if (rc == 0)
-		rc = ut_skip(st, (UT_BLOCK - size % UT_BLOCK) % UT_BLOCK, err);
+		rc = ut_skip(st, ut_pad(size), err);
 	return rc;
 }
 
-/* Handles one header; *end_out at the end-of-archive block. */
-static int ut_entry(ut_state *st, const unsigned char h[UT_BLOCK], ae_err *err)
+/* Handles one non-zero header block. */
+static int ut_entry(ut_state *st, const unsigned char b[OCI__TAR_BLOCK],
+		    ae_err *err)
 {
-	char name[UT_NAME_MAX];
-	uint64_t size = 0;
-	char type = (char)h[156];
+	oci__tar_hdr *h = &st->h;
 	bool skip = false;
 	int rc;
 
-	rc = ut_checksum(h, err);
-	if (rc == 0)
-		rc = ut_octal(&size, h + 124, 12, err);
+	if (++st->nheaders > UT_HEADERS_MAX)
+		return ae_fail(err, AE_ETOOBIG, "layer has over %d headers",
+			       UT_HEADERS_MAX);
+	rc = oci__tar_header(h, b, err);
 	if (rc < 0)
 		return rc;
-	if (type == 'x' || type == 'L')
-		return ut_meta(st, type, size, err);
-	if (type == 'g') /* global PAX: nothing we use */
-		return ut_skip(st,
-			       size + (UT_BLOCK - size % UT_BLOCK) % UT_BLOCK,
-			       err);
-	if (type != '0' && type != '\0' && type != '5')
+	if (h->type == 'x' || h->type == 'L' || h->type == 'g')
+		return ut_meta(st, h->type, h->size, err);
+	if (h->type != '0' && h->type != '\0' && h->type != '5')
 		return ae_fail(err, AE_EINVAL,
 			       "layer entry type '%c' refused (links, devices "
 			       "and FIFOs are never extracted)",
-			       (type >= 0x20 && type < 0x7f) ? type : '?');
-	if (st->has_pax_path) {
-		memcpy(name, st->pax_path, strlen(st->pax_path) + 1);
-	} else {
-		size_t pn = strnlen((const char *)h + 345, 155);
-		size_t nn = strnlen((const char *)h, 100);
-		size_t k = 0;
-		if (pn > 0) {
-			memcpy(name, h + 345, pn);
-			name[pn] = '/';
-			k = pn + 1;
-		}
-		memcpy(name + k, h, nn);
-		name[k + nn] = '\0';
-	}
-	if (st->has_pax_size)
-		size = st->pax_size;
-	st->has_pax_path = st->has_pax_size = false;
-	rc = ut_name_check(name, &skip, err);
+			       (h->type >= 0x20 && h->type < 0x7f) ? h->type
+								   : '?');
+	memcpy(st->name, st->pax.has_path ? st->pax.path : h->name,
+	       strlen(st->pax.has_path ? st->pax.path : h->name) + 1);
+	if (st->pax.has_size)
+		h->size = st->pax.size;
+	if (h->type == '5' && h->size != 0)
+		return ae_fail(err, AE_EINVAL, "a directory entry with a size");
+	memset(&st->pax, 0, sizeof(st->pax));
+	st->meta = 0;
+	rc = ut_name_check(st->name, &skip, err);
 	if (rc == 0 && skip)
-		return type == '5' ? 0
-				   : ae_fail(err, AE_EINVAL,
-					     "layer file with an empty name");
+		return h->type == '5'
+			       ? 0
+			       : ae_fail(err, AE_EINVAL,
+					 "layer file with an empty name");
 	if (rc == 0)
-		rc = ut_seen(st, name, err);
+		rc = ut_seen(st, st->name, err);
 	if (rc < 0)
 		return rc;
-	if (type != '5')
-		return ut_file(st, name, size, err);
-	rc = ut_mkparents(st, name, true, err);
-	if (rc == 0)
-		rc = ut_skip(st, size + (UT_BLOCK - size % UT_BLOCK) % UT_BLOCK,
-			     err);
+	if (h->type != '5')
+		return ut_file(st, st->name, h->size, err);
+	return ut_mkdirs(st, st->name, err);
+}
+
+/* After the first zero block: a second one (or the end of the input) ends
+ * the archive; only zeros may follow, up to the end of the input. */
+static int ut_end(ut_state *st, ae_err *err)
+{
+	static const unsigned char zero[OCI__TAR_BLOCK];
+	unsigned char *b = st->buf;
+	bool eof = false;
+	size_t got = 0;
+	int rc;
+
+	rc = ut_read2(st->src, b, OCI__TAR_BLOCK, &eof, err);
+	if (rc == 0 && !eof && memcmp(b, zero, OCI__TAR_BLOCK) != 0)
+		rc = ae_fail(err, AE_EINVAL,
+			     "an entry after a zero block (tar readers stop "
+			     "at the end-of-archive marker)");
+	if (rc == 0 && (st->meta != 0))
+		rc = ae_fail(err, AE_EINVAL, "PAX header without an entry");
+	src_hash_close(st->src);
+	while (rc == 0 && !eof) {
+		rc = src_some(st->src, b, UT_IO, &got, err);
+		for (size_t i = 0; rc == 0 && i < got; i++)
+			if (b[i] != 0)
+				rc = ae_fail(err, AE_EINVAL,
+					     "data after the end-of-archive "
+					     "marker");
+		eof = got == 0;
+	}
 	return rc;
 }
 
-static int ut_run(ut_src *src, const char *dest, ae_err *err)
+static int ut_loop(ut_state *st, ae_err *err)
+{
+	static const unsigned char zero[OCI__TAR_BLOCK];
+	unsigned char h[OCI__TAR_BLOCK];
+	int rc;
+
+	for (;;) {
+		rc = ut_read(st->src, h, OCI__TAR_BLOCK, err);
+		if (rc < 0)
+			return rc;
+		if (memcmp(h, zero, OCI__TAR_BLOCK) == 0)
+			return ut_end(st, err);
+		rc = ut_entry(st, h, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* Checks the tar digest against the expected one, once the input ended. */
+static int ut_digest_check(const ut_src *s, const char *want, ae_err *err)
+{
+	char got[AE_DIGEST_STR_LEN];
+
+	ae_digest_format(got, s->tar_sha);
+	if (strcmp(got, want) != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "the layer's tar hashes to %s, its "
+			       "content-digest annotation says %s",
+			       got, want);
+	return 0;
+}
+
+static int ut_run(ut_src *src, const char *dest, const oci__untar_opts *o,
+		  ae_err *err)
 {
 	ut_state *st = calloc(1, sizeof(*st));
-	unsigned char h[UT_BLOCK];
-	static const unsigned char zero[UT_BLOCK];
 	int rc = 0;
 
 	if (st == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	st->src = src;
-	st->destfd =
-		open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (st->destfd < 0) {
-		free(st);
-		return ae_fail(err, AE_EIO, "open %s: %s", dest,
-			       strerror(errno));
-	}
-	for (;;) {
-		rc = ut_read(src, h, UT_BLOCK, err);
-		if (rc < 0)
-			break;
-		if (memcmp(h, zero, UT_BLOCK) == 0)
-			break; /* end of archive */
-		rc = ut_entry(st, h, err);
-		if (rc < 0)
-			break;
-	}
-	if (rc == 0 && (st->has_pax_path || st->has_pax_size))
-		rc = ae_fail(err, AE_EINVAL, "PAX header without an entry");
-	close(st->destfd);
-	for (size_t i = 0; i < st->nseen; i++)
-		free(st->seen[i]);
-	free(st->seen);
+	src->unverified = o != NULL && o->unverified;
+	if (o != NULL && o->tar_digest != NULL &&
+	    !ae_digest_is_valid(o->tar_digest))
+		rc = ae_fail(err, AE_EINVAL,
+			     "content-digest annotation is not a sha256 "
+			     "digest");
+	if (rc == 0 && o != NULL && o->tar_digest != NULL)
+		rc = ae_sha256_new(&src->hash, err);
+	st->destfd = rc < 0 ? -1
+			    : open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						 O_CLOEXEC);
+	if (rc == 0 && st->destfd < 0)
+		rc = ae_fail(err, AE_EIO, "open %s: %s", dest, strerror(errno));
+	if (rc == 0)
+		rc = ut_loop(st, err);
+	if (rc == 0 && o != NULL && o->tar_digest != NULL)
+		rc = ut_digest_check(src, o->tar_digest, err);
+	ae_sha256_free(src->hash);
+	src->hash = NULL;
+	if (st->destfd >= 0)
+		close(st->destfd);
+	for (size_t i = 0; st->names != NULL && i < UT_NAME_SLOTS; i++)
+		free(st->names[i]);
+	free(st->names);
 	free(st);
 	return rc;
 }
@@ -498,16 +604,19 @@ int oci_tar_extract_mem(const unsigned char *buf, size_t len, const char *dest,
 	src->mem = buf ? buf : (const unsigned char *)"";
 	src->mem_len = buf ? len : 0;
 	src->fd = -1;
-	rc = ut_run(src, dest, err);
+	rc = ut_run(src, dest, NULL, err);
 	free(src);
 	return rc;
 }
 
-int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err)
+int oci__tar_extract(int fd, bool gzip, const char *dest,
+		     const oci__untar_opts *o, bool *gave_up, ae_err *err)
 {
 	ut_src *src = calloc(1, sizeof(*src));
 	int rc;
 
+	if (gave_up != NULL)
+		*gave_up = false;
 	if (src == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	src->fd = fd;
@@ -519,9 +628,16 @@ int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err)
 		}
 		src->z_ready = true;
 	}
-	rc = ut_run(src, dest, err);
+	rc = ut_run(src, dest, o, err);
+	if (gave_up != NULL)
+		*gave_up = rc < 0 && src->gave_up;
 	if (src->z_ready)
 		inflateEnd(&src->z);
 	free(src);
 	return rc;
+}
+
+int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err)
+{
+	return oci__tar_extract(fd, gzip, dest, NULL, NULL, err);
 }

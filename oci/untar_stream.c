@@ -9,7 +9,9 @@
  * destination must be a private temp directory that the caller deletes
  * unless the digest matched (oci/pull.c renames it into place only then);
  * the extractor is the same hardened one (caps, no links, no escapes) that
- * reads verified files. After the archive's end the thread keeps reading
+ * reads verified files, and it stops when the input inflates more than
+ * OCI__UNVERIFIED_RATIO times (a bomb costs at most that before its digest
+ * fails). After the archive's end, or a failure, the thread keeps reading
  * until end of file, so the writer never blocks on a full pipe.
  */
 #include "oci/internal.h"
@@ -28,8 +30,10 @@ struct oci_untar_stream {
 	int rfd, wfd;
 	bool gzip;
 	char *dest;
+	char tar_digest[AE_DIGEST_STR_LEN]; /* "" when none */
 	pthread_t tid;
-	int rc; /* the extractor's result, read after the join */
+	int rc;	      /* the extractor's result, read after the join */
+	bool gave_up; /* ... and whether it only gave up */
 	ae_err err;
 };
 
@@ -48,19 +52,29 @@ static void us_drain(int fd)
 static void *us_run(void *arg)
 {
 	oci_untar_stream *s = arg;
+	oci__untar_opts o = {NULL, true};
 
-	s->rc = oci_tar_extract_fd(s->rfd, s->gzip, s->dest, &s->err);
+	if (s->tar_digest[0] != '\0')
+		o.tar_digest = s->tar_digest;
+	s->rc = oci__tar_extract(s->rfd, s->gzip, s->dest, &o, &s->gave_up,
+				 &s->err);
 	us_drain(s->rfd);
 	return NULL;
 }
 
 int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
-			    ae_err *err)
+			    const char *tar_digest, ae_err *err)
 {
 	oci_untar_stream *s = calloc(1, sizeof(*s));
 	int fds[2] = {-1, -1};
 
 	*out = NULL;
+	if (tar_digest != NULL && strlen(tar_digest) >= AE_DIGEST_STR_LEN) {
+		free(s);
+		return ae_fail(err, AE_EINVAL, "bad content digest");
+	}
+	if (s != NULL && tar_digest != NULL)
+		memcpy(s->tar_digest, tar_digest, strlen(tar_digest) + 1);
 	if (s != NULL)
 		s->dest = strdup(dest);
 	if (s == NULL || s->dest == NULL) {
@@ -92,16 +106,20 @@ int oci__untar_stream_fd(const oci_untar_stream *s)
 	return s->wfd;
 }
 
-int oci__untar_stream_finish(oci_untar_stream *s, ae_err *err)
+int oci__untar_stream_finish(oci_untar_stream *s, bool *gave_up, ae_err *err)
 {
 	int rc;
 
+	if (gave_up != NULL)
+		*gave_up = false;
 	if (s == NULL)
 		return 0;
 	close(s->wfd); /* end of file for the extractor */
 	pthread_join(s->tid, NULL);
 	close(s->rfd);
 	rc = s->rc;
+	if (gave_up != NULL)
+		*gave_up = s->gave_up;
 	if (rc < 0)
 		ae_fail(err, rc, "%s", s->err.msg);
 	free(s->dest);

@@ -7,7 +7,9 @@ PKGS="build-essential pkg-config libgit2-dev libssl-dev libyaml-dev \
 libjansson-dev libcurl4-openssl-dev zlib1g-dev clang libclang-rt-14-dev llvm \
 valgrind docker-registry skopeo apache2-utils python3 git openssl jq curl \
 clang-format ca-certificates chromium time golang-go \
-golang-gopkg-yaml.v3-dev faketime python3-cryptography"
+golang-gopkg-yaml.v3-dev faketime python3-cryptography libre2-dev"
+# strace: test_oci_hostile.sh counts the files an extraction writes
+PKGS="$PKGS strace"
 # Node.js: any existing node (>= 18) will do; otherwise Debian's.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 

@@ -32,7 +32,7 @@ done | grep . && fail=1
 
 # Formatting drift.
 if command -v clang-format >/dev/null 2>&1; then
-	for f in $src; do
+	for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do
 		if ! clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
 			say "$f is not clang-formatted (run 'make format')"
 		fi

@@ -186,6 +186,46 @@ bool ae_path_element_is_plain(const char *s);
 /* True iff the `len` bytes contain a NUL. Cannot fail. */
 bool ae_has_nul(const void *data, size_t len);
 
+/* ---- regular expressions: RE2, the syntax and meaning of Go's regexp ---- */
+
+/* A compiled pattern (evidence/core/re.c over the C++ shim re2.cc). The
+ * reference is Go, whose regexp package is RE2; matching here is RE2
+ * itself, so a pattern means what it means there: UTF-8 characters, not
+ * bytes; \d \w \s \b ASCII; ^ and $ at the ends of the text; repeat
+ * counts at most 1000, also once nested bounds are multiplied. */
+typedef struct ae_re ae_re;
+
+/* Bytes of a pattern. */
+#define AE_RE_MAX_BYTES 4096
+/* Memory RE2 may give one compiled pattern (RE2's own default). */
+#define AE_RE_MAX_MEM (8L << 20)
+
+/* Compiles `pattern` (text, NUL-terminated) within `max_mem` bytes
+ * (AE_RE_MAX_MEM, or less where a caller shares a budget). The raw pattern
+ * is compiled as given -- never pasted into a wrapper -- so an unbalanced
+ * ')' is an error, not a way out of an anchor. Go's regexp is the
+ * reference dialect: `\C` (one byte, RE2 only) is refused. AE_EINVAL with
+ * RE2's reason and the piece of pattern it names, escaped; AE_ETOOBIG past
+ * AE_RE_MAX_BYTES or `max_mem`; AE_ERR out of memory. `*out` NULL then. */
+int ae_re_new(ae_re **out, const char *pattern, long max_mem, ae_err *err);
+
+/* Instructions of the compiled program (its cost). Cannot fail. */
+size_t ae_re_cost(const ae_re *re);
+
+/* Sets `*match`: does the *whole* of (s, len) match (anchored at both
+ * ends, whatever the pattern holds)? Text that is not valid UTF-8 is read
+ * as Go reads it: each byte of a malformed sequence is one U+FFFD. AE_ERR
+ * only when out of memory (`*match` false then). */
+int ae_re_match(bool *match, const ae_re *re, const char *s, size_t len,
+		ae_err *err);
+
+/* Frees a pattern; NULL is a no-op. */
+void ae_re_free(ae_re *re);
+
+/* True iff (s, len) is well-formed UTF-8 as Go reads it (RFC 3629: no
+ * overlong form, no surrogate, nothing past U+10FFFF). Cannot fail. */
+bool ae_utf8_valid(const char *s, size_t len);
+
 /* ---- a set of strings (evidence/core/strset.c) ---- */
 
 /* Borrowed strings (each must outlive the set), for duplicate checks in

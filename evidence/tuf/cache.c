@@ -4,9 +4,10 @@
  * generations: g-<16 hex>/ with the files of one verified state under
  * the names they have in the repository (root.json for the trusted root,
  * timestamp.json, 165.snapshot.json, 14.targets.json, delegated roles,
- * targets/<hash>.<name>) and origin.json (the URL, the time of the
- * update). `current` names the generation in force. A commit writes a
- * whole new generation (each file fsynced), fsyncs it, then replaces
+ * targets/<hash>.<name>) and .origin.json (the URL, the time of the
+ * update; the dot keeps it apart from every role's file, whose names are
+ * plain path elements). `current` names the generation in force. A commit
+ * writes a whole new generation (each file fsynced), fsyncs it, then replaces
  * `current` with ae_write_atomic -- one rename -- so a reader sees the old
  * state or the new one, never a mix, and a crash or a refusal leaves the
  * old one in force. The previous generation is kept (a reader that read
@@ -34,7 +35,7 @@
 #define CACHE_GEN_LEN	18 /* "g-" + 16 hex */
 #define CACHE_SMALL_MAX 4096u
 #define CACHE_CURRENT	"current"
-#define CACHE_ORIGIN	"origin.json"
+#define CACHE_ORIGIN	".origin.json" /* no role file starts with '.' */
 #define CACHE_SELECTED	"selected"
 
 /* ---- the state object ---- */
@@ -215,7 +216,7 @@ static int dir_get(void *ctx, ae_buf *out, const char *path, size_t cap,
 	return ae_read_file(out, *(int *)ctx, path, cap, err);
 }
 
-/* origin.json: {"url": "...", "updated": N}. */
+/* .origin.json: {"url": "...", "updated": N}. */
 static int cache_origin(char **url_out, int64_t *updated, int gfd, ae_err *err)
 {
 	ae_buf b = AE_BUF_INIT(0);
@@ -229,7 +230,7 @@ static int cache_origin(char **url_out, int64_t *updated, int gfd, ae_err *err)
 	u = json_object_get(doc, "url");
 	t = json_object_get(doc, "updated");
 	if (rc == 0 && (!json_is_string(u) || !json_is_integer(t)))
-		rc = ae_fail(err, AE_EINVAL, "cache origin.json is malformed");
+		rc = ae_fail(err, AE_EINVAL, "cache .origin.json is malformed");
 	if (rc == 0) {
 		*url_out = strdup(json_string_value(u));
 		*updated = (int64_t)json_integer_value(t);

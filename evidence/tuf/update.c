@@ -316,7 +316,12 @@ static int wf_snapshot(wf *w, ae_err *err)
 	char what[64];
 	int rc;
 
-	if (old != NULL && old->version == f->version) {
+	/* the trusted copy of this version, if it also has the length and
+	 * hashes the new timestamp gives (else it is fetched and checked) */
+	if (old != NULL && old->version == f->version &&
+	    tuf__file_check(f, w->prev->bytes[TUF_SNAPSHOT].data,
+			    w->prev->bytes[TUF_SNAPSHOT].len, "snapshot",
+			    NULL) == 0) {
 		rc = wf_keep(w, TUF_SNAPSHOT, err);
 		return rc < 0 ? rc
 			      : wf_fresh(w, st->meta[TUF_SNAPSHOT], "snapshot",

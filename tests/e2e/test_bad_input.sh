@@ -144,8 +144,13 @@ for f in "$PF"/pointer/merge-*.yaml "$PF"/yaml/merge-*.yaml; do
 	brun allowlist check "$f"
 	judge "allowlist check $k" 1 stdout
 	grep -q 'merge keys' "$T_OUT" && ok "allowlist check $k says why" || bad "allowlist check $k says why" "$(head -1 "$T_OUT")"
+	# recipes follow yaml.v3 exactly (evidence/recipe_tree.c): a quoted
+	# "<<" is an ordinary key there, a plain one a refused merge key
 	brun digest "$f"
-	judge "digest $k" 2
+	case $k in
+	*quoted*) judge "digest $k (a quoted << is a plain key to yaml.v3)" 0 stdout ;;
+	*) judge "digest $k" 2 ;;
+	esac
 done
 brun allowlist check "$PF/allowlist/merge-entry.yaml"
 judge "allowlist check: a merge key in an entry" 1 stdout

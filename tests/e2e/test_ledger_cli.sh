@@ -182,7 +182,7 @@ firstParty:
     issuer: https://token.actions.githubusercontent.com
     identityPattern: ^https://github\.com/.+/attest\.yaml@refs/heads/main$
   - issuer: https://token.actions.githubusercontent.com
-    identityPattern: ^https://github\.com/o/r/\.github/workflows/w\.yaml@\d+$
+    identityPattern: ^https://github\.com/o/r/\.github/workflows/w\.yaml@(?i)main$
 community:
   - label: wild
     issuer: https://github.com/login/oauth
@@ -194,7 +194,7 @@ run allowlist check "$W/bad-al.yaml"
 expect_rc 1 "an invalid allowlist exits 1"
 expect_out "^$W/bad-al.yaml: line 1: schemaVersion: unsupported" "schemaVersion problem as path: message"
 expect_out "^$W/bad-al.yaml: line 3: firstParty\[0\]\.identityPattern: .*left of the '@'" "wildcard left of @ is named"
-expect_out "^$W/bad-al.yaml: line 6: firstParty\[1\]\.identityPattern: .*RE2" "RE2-only \\d is named"
+expect_out "^$W/bad-al.yaml: line 6: firstParty\[1\]\.identityPattern: .*case folding \(\?i\) is not allowed" "(?i), refused by the stricter rules, is named"
 expect_out "^$W/bad-al.yaml: line 11: community\[0\]: cleartext 'identity' is not allowed" "cleartext identity is named"
 expect_out "^$W/bad-al.yaml: line 12: community\[1\]: source must be 32 lowercase hex" "bad slug is named"
 expect_out "duplicate label \"wild\"" "duplicate label is named"

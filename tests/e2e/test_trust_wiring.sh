@@ -105,7 +105,7 @@ expect_rc 0 "repository A selected again"
 # check never fetches on its own; --tuf-update does
 r=$(lf_repo ledger)
 sel=$(cat "$base/tuf/selected")
-origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/origin.json
+origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/.origin.json
 # make the cache look two days old
 python3 - "$origin" <<'PY'
 import json, sys, time
@@ -128,7 +128,7 @@ cd "$T_WORK" || exit 1
 emit=$T_WORK/out
 ae emit --recipe "$here/recipes/examples/recipe.yaml" --snapshot "$here/recipes/examples/snapshot.yaml" \
 	--ctrf "$here/recipes/examples/ctrf" -o "$emit" >/dev/null 2>&1
-origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/origin.json
+origin=$base/tuf/$sel/$(cat "$base/tuf/$sel/current")/.origin.json
 python3 - "$origin" <<'PY'
 import json, sys, time
 d = json.load(open(sys.argv[1])); d["updated"] = int(time.time()) - 2 * 86400
@@ -143,6 +143,12 @@ expect_rc 0 "verify of an unsigned bundle with a stale cache"
 n=$(fetches)
 run verify "$emit"
 [ "$(fetches)" = "$n" ] && ok "verify does not refresh a fresh cache" || bad "verify does not refresh a fresh cache"
+
+# no HOME, no XDG_CACHE_HOME: no TUF cache to look at, the embedded root
+(unset HOME XDG_CACHE_HOME; "$AE_BIN" verify "$emit" >"$T_OUT" 2>"$T_ERR")
+rc=$?
+[ $rc -eq 0 ] && ok "verify without a cache directory uses the embedded root" ||
+	bad "verify without a cache directory uses the embedded root" "exit $rc"
 
 # an expired cache: the embedded root, with a note
 c=$T_WORK/expired

@@ -125,6 +125,15 @@ run trust update --tuf-url "$H" --tuf-root "$gen/root1.json" --cache "$T_WORK/en
 expect_rc 2 "endless data: refused (exit 2)"
 expect_err 'timestamp.json: the repository sent more than 16384 bytes' "endless data: cut at the timestamp cap"
 
+# a repository without consistent snapshots (plain file names), its
+# signing config behind a delegated role named "origin"
+rm -rf "${srv:?}"/* && cp -r "$gen/plain/." "$srv/"
+run trust update --tuf-url "$url" --tuf-root "$gen/plain/root.json" --cache "$T_WORK/plain" --format json
+expect_rc 0 "a repository without consistent snapshots: updated"
+expect_out '"signing_config.v0.2.json": "sha256:' "the signing config found through the delegated role 'origin'"
+run trust show --cache "$T_WORK/plain" --format json
+expect_out '"source": "tuf"' "the stored plain-named state verifies again offline"
+
 # unreachable: exit 3
 cport=$(free_port)
 run trust update --tuf-url "http://127.0.0.1:$cport" --tuf-root "$gen/root1.json" --cache "$T_WORK/closed" --timeout 5s

@@ -1,6 +1,13 @@
 /* tests/fuzz/tar_fuzz.c -- libFuzzer target for safe extraction: any bytes
- * as a tar layer, extracted into a fresh directory; nothing may be created
- * outside it (checked: the parent holds only that directory) */
+ * as a plain tar layer, extracted into a fresh directory. Holds it to:
+ * - nothing is created outside the directory (the parent holds only it);
+ * - the files written are never larger in total than the input;
+ * - an archive that extracts ends at its end-of-archive marker: the same
+ *   bytes followed by a non-zero block are refused (issue 23: nothing is
+ *   hidden after the first zero block, no trailing garbage);
+ * - through gzip it extracts to the same files, and with its gzip CRC-32
+ *   broken it is refused (the trailer is checked). */
+#include "oci/internal.h"
 #include "oci/oci.h"
 
 #include <dirent.h>
@@ -9,44 +16,76 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
+
+#include "untar_fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *f)
+/* The input gzipped into a memfd (CRC-32 xor `crc_xor`), rewound. */
+static int gz_memfd(const uint8_t *data, size_t size, unsigned crc_xor)
 {
-	(void)sb;
-	(void)f;
-	return flag == FTW_DP ? rmdir(p) : unlink(p);
+	uLong cap = compressBound((uLong)size) + 64;
+	unsigned char *out = malloc(cap);
+	z_stream z;
+	int fd;
+
+	memset(&z, 0, sizeof(z));
+	if (out == NULL ||
+	    deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		abort();
+	z.next_in = (unsigned char *)data;
+	z.avail_in = (uInt)size;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		abort();
+	out[z.total_out - 8] ^= (unsigned char)crc_xor;
+	fd = uf_memfd(out, z.total_out);
+	deflateEnd(&z);
+	free(out);
+	return fd;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char root[64];
-	char dest[128];
+	unsigned char *more;
 	ae_err err = {0};
-	DIR *d;
-	struct dirent *de;
-	int entries = 0;
+	int fd, rc;
 
-	if (root[0] == '\0') {
-		snprintf(root, sizeof(root), "/tmp/tar-fuzz-XXXXXX");
-		if (mkdtemp(root) == NULL)
+	uf_init();
+	rc = oci_tar_extract_mem(data, size, uf_dir(0), &err);
+	uf_check_contained();
+	if (rc == 0 && uf_tree_bytes(uf_dir(0)) > size)
+		abort(); /* files hold more than the archive did */
+	if (rc == 0) {
+		/* the same archive followed by a non-zero block */
+		more = malloc(size + 512);
+		if (more == NULL)
 			abort();
+		memcpy(more, data, size);
+		memset(more + size, 'A', 512);
+		ae_err_clear(&err);
+		if (oci_tar_extract_mem(more, size + 512, uf_dir(1), &err) ==
+		    0)
+			abort(); /* something after the end was accepted */
+		free(more);
+		/* through gzip: the same files; a broken CRC: refused */
+		fd = gz_memfd(data, size, 0);
+		ae_err_clear(&err);
+		if (oci_tar_extract_fd(fd, true, uf_dir(2), &err) != 0 ||
+		    !uf_trees_equal(uf_dir(0), uf_dir(2)))
+			abort();
+		close(fd);
+		fd = gz_memfd(data, size, 1);
+		if (oci_tar_extract_fd(fd, true, uf_dir(3), &err) == 0)
+			abort(); /* a wrong CRC-32 was accepted */
+		close(fd);
 	}
-	snprintf(dest, sizeof(dest), "%s/x", root);
-	if (mkdir(dest, 0700) != 0)
-		abort();
-	(void)oci_tar_extract_mem(data, size, dest, &err);
-	d = opendir(root);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			entries++;
-	closedir(d);
-	if (entries != 1)
-		abort(); /* something escaped the destination */
-	nftw(dest, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	uf_check_contained();
+	uf_clean();
 	return 0;
 }

@@ -11,7 +11,7 @@
 //
 // Built by the tests with the Debian-packaged library only:
 //
-//	GOPATH=/usr/share/gocode GO111MODULE=off go build -o ORACLE tests/oracle/recipe_digest.go
+//	GOPATH=/usr/share/gocode GO111MODULE=off go build -o ORACLE ./tests/oracle
 //
 // Usage:
 //
@@ -20,6 +20,8 @@
 //	                                canonical bytes instead (one file)
 //	ORACLE -serve                   the differential fuzz target's side:
 //	                                requests on stdin, answers on stdout
+//	ORACLE -identify / -refbundle   the reference's naming and bundle
+//	                                shapes (reference.go)
 //
 // -serve protocol, all lengths 4-byte big-endian: request = flags (1 byte,
 // bit 0 set: keep metadata.version, the v1/v2 form) + length + bytes;
@@ -32,6 +34,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -160,7 +163,35 @@ func main() {
 	v1 := flag.Bool("v1", false, "keep metadata.version (the v1/v2 digest)")
 	canon := flag.Bool("canon", false, "print the canonical bytes, not the digest")
 	srv := flag.Bool("serve", false, "answer length-prefixed requests on stdin")
+	ident := flag.Bool("identify", false, "print the reference's name, profile and digests of a recipe")
+	refb := flag.Bool("refbundle", false, "write a bundle shaped as the reference's emitter shapes it")
+	ptype := flag.String("type", "https://aicr.run/recipe-evidence/v3", "-refbundle: the predicate type")
+	recipe := flag.String("recipe", "", "-refbundle: the recipe")
+	snap := flag.String("snapshot", "", "-refbundle: the snapshot")
+	ctrf := flag.String("ctrf", "", "-refbundle: the directory of <phase>.json reports")
+	out := flag.String("out", "", "-refbundle: the output directory")
 	flag.Parse()
+	if *refb {
+		if err := refBundle(*ptype, *recipe, *snap, *ctrf, *out); err != nil {
+			fmt.Fprintln(os.Stderr, "oracle:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *ident {
+		in, err := os.ReadFile(flag.Arg(0))
+		var id *refIdentity
+		if err == nil {
+			id, err = refIdentify(in)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "oracle:", err)
+			os.Exit(1)
+		}
+		b, _ := json.Marshal(id)
+		fmt.Println(string(b))
+		return
+	}
 	if *srv {
 		if err := serve(); err != nil {
 			fmt.Fprintln(os.Stderr, "oracle:", err)

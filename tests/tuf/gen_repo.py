@@ -335,6 +335,26 @@ def main():
     r.put("3.root.json", dump(signed(root_body(3, roles4), [R2, R4, R5])))
     v3(r, ts=dump(signed(timestamp_body(1, 3), [T2])))
 
+    # ---- a repository without consistent snapshots (like roots 1-4 of
+    # the real history): plain names, and a delegated role whose file
+    # name could collide with the client's own bookkeeping ----
+    plain = Repo(os.path.join(out, "plain"))
+    rootp = root_body(1, roles1)
+    rootp["consistent_snapshot"] = False
+    plain.put("root.json", dump(signed(rootp, [R1, R2, R3])))
+    dp = {"keys": {D1.keyid: D1.pub},
+          "roles": [{"name": "origin", "keyids": [D1.keyid], "threshold": 1,
+                     "paths": ["signing_*"], "terminating": False}]}
+    plain.put("origin.json", dump(signed(targets_body(
+        1, {"signing_config.v0.2.json": sc}), [D1])))
+    plain.put("targets.json", dump(signed(targets_body(
+        1, {"trusted_root.json": tr}, delegations=dp), [G1, G2])))
+    plain.put("snapshot.json", dump(signed(snapshot_body(
+        1, {"targets.json": 1, "origin.json": 1}), [N1])))
+    plain.put("timestamp.json", dump(signed(timestamp_body(1, 1), [T1])))
+    for n, d in files.items():
+        plain.put(os.path.join("targets", n), d)
+
     with open(os.path.join(out, "scenarios.json"), "w") as f:
         json.dump(scen, f, indent=1, sort_keys=True)
 

@@ -336,28 +336,68 @@ void test_allowlist__pattern_must_compile(void)
 	rejects(fp("'^a@(b$'"), "unclosed '('");
 	rejects(fp("'^a@b)$'"), "unmatched ')'");
 	rejects(fp("'^a@[b$'"), "unterminated '['");
-	rejects(fp("'^a@b{2,1}$'"), "must start a bound");
-	rejects(fp("'^a@b{256}$'"), "must start a bound");
-	rejects(fp("'^a@b{x}$'"), "must start a bound");
+	rejects(fp("'^a@b{2,1}$'"), "invalid repetition size");
+	rejects(fp("'^a@b{1001}$'"), "invalid repetition size");
+	rejects(fp("'^a@x**$'"), "bad repetition operator");
+	rejects(fp("'^a@\\1$'"), "invalid escape sequence");
 	rejects(fp("'^a@b\\'"), "anchored");
+	/* RE2 and Go: a repeat count up to 1000; "{x}" is no bound but text */
+	accepts(fp("'^a@b{1000}$'"));
+	accepts(fp("'^a@b{x}$'"));
 }
 
-void test_allowlist__re2_only_constructs_are_refused_clearly(void)
+/* Loads the one-pattern allowlist fp(pat) and classifies `identity`
+ * under GHA: first-party or not listed, as Go's regexp decides (the
+ * expectations below were computed with Go 1.19's regexp.MatchString). */
+static void fp_match(const char *pat, const char *identity, bool want)
 {
-	rejects(fp("'^a@\\d+$'"), "\\d is an RE2/Perl class");
-	rejects(fp("'^a@\\w+$'"), "\\w is an RE2/Perl class");
-	rejects(fp("'^a@\\s$'"), "\\s is an RE2/Perl class");
-	rejects(fp("'^a@\\bx$'"), "\\b is an RE2 word boundary");
-	rejects(fp("'^a@(?:x|y)$'"), "(?...) groups");
-	rejects(fp("'^a@(?i)x$'"), "(?...) groups");
-	rejects(fp("'^a@x+?$'"), "lazy quantifier");
-	rejects(fp("'^a@x*?$'"), "lazy quantifier");
-	rejects(fp("'^a@x{2}?$'"), "lazy quantifier");
-	rejects(fp("'^a@x**$'"), "repeated quantifier");
-	rejects(fp("'^a@[\\d]$'"), "backslash inside [...]");
-	rejects(fp("'^a@[[=a=]]$'"), "[= =]");
-	rejects(fp("'^a@\\1$'"), "backreference");
-	rejects(fp("'^a@\\x41$'"), "not a POSIX ERE escape");
+	const char *y = fp(pat), *label;
+	al_list *l = NULL;
+	ae_err err = {0};
+	al_class c;
+
+	if (al_list_parse(&l, (const unsigned char *)y, strlen(y), &err) != 0)
+		t_fail_at(__FILE__, __LINE__, "%s rejected: %s", pat, err.msg);
+	T_ASSERT_INT(al_list_classify(&c, &label, l, GHA, identity, &err), 0);
+	if ((c == AL_CLASS_FIRST_PARTY) != want)
+		t_fail_at(__FILE__, __LINE__, "%s on %s: %s, Go says %s", pat,
+			  identity, al_class_name(c),
+			  want ? "first-party" : "not listed");
+	al_list_free(l);
+}
+
+void test_allowlist__re2_constructs_mean_what_they_mean_in_go(void)
+{
+	/* Refused by the POSIX ERE emulation, RE2 reads them as Go does. */
+	fp_match("'^a@\\d+$'", "a@12", true);
+	fp_match("'^a@\\d+$'", "a@\xd9\xa1", false); /* \d is ASCII */
+	fp_match("'^a@\\w$'", "a@\xc3\xa9", false);
+	fp_match("'^a@x\\b$'", "a@x", true);
+	fp_match("'^a@(?:x|y)$'", "a@y", true);
+	fp_match("'^a@x+?$'", "a@xx", true);
+	fp_match("'^a@[\\d]$'", "a@7", true);
+	fp_match("'^a@[\\d]$'", "a@\\", false);
+	fp_match("'^a@\\x41$'", "a@A", true);
+	fp_match("'^a@\\Q.*\\E$'", "a@.*", true);
+	fp_match("'^a@\\Q.*\\E$'", "a@xx", false);
+}
+
+void test_allowlist__the_stricter_rules_refuse_what_moves_or_hides(void)
+{
+	rejects(fp("'^a@(?i)main$'"), "case folding (?i) is not allowed");
+	rejects(fp("'^a@(?m)main$'"), "multi-line mode (?m)");
+	rejects(fp("'^a@main(?m:x)$'"), "multi-line mode (?m)");
+	rejects(fp("'^a@\\pL$'"), "Unicode classes \\p");
+	rejects(fp("'^a@\\P{Greek}$'"), "Unicode classes \\P");
+	rejects(fp("'^a@x\\C$'"), "\\C (one byte");
+	rejects(fp("'^a@x\\Q$'"), "end with an unescaped $");
+	rejects(fp("'^a@x[$]'"), "start with ^ and end with $");
+	rejects(fp("'^a@\xc3\xa9$'"), "printable ASCII");
+	rejects(fp("'^a\\x40b@x$'"), "not a literal character");
+	rejects(fp("'^a\\d@x$'"), "not a literal character");
+	/* ... and what is harmless passes: flags s and U, \Q...\E */
+	accepts(fp("'^a@(?s:.)(?U)x*$'"));
+	accepts(fp("'^a@\\Q|\\E$'"));
 }
 
 void test_allowlist__top_level_alternation_is_refused(void)
@@ -602,19 +642,195 @@ void test_allowlist__class_names_are_the_references(void)
 	T_ASSERT_STR(al_class_name(AL_CLASS_NONE), "not listed");
 }
 
-void test_allowlist__pattern_size_at_cap_passes_and_cap_plus_one_fails(void)
+/* ---- issue 26: matching exactly as the reference ---- */
+
+/* Item 1: \< \> \` \' are literals in RE2 (glibc: word and buffer
+ * anchors). The issue's attack: a "main only" entry next to an account
+ * ending in "\>" for the same issuer -- with anchors it let any branch of
+ * uat-aws through; as literals it names another workflow. */
+void test_allowlist__glibc_word_and_buffer_anchors_are_literals(void)
 {
-	/* a, @, 100 x 99 copies of x, 98 copies of y: exactly the cap. */
-	accepts(fp("'^a@(x{100}){99}y{98}$'"));
-	T_ASSERT_INT(2 + 100 * 99 + 98, AL_PATTERN_MAX_SIZE);
-	rejects(fp("'^a@(x{100}){99}y{99}$'"), "expands to more than 10000");
-	rejects(fp("'^a@(x+){100}(y{100}){100}$'"), "expands to more than");
+	const char *y = "schemaVersion: \"1.0.0\"\nfirstParty:\n"
+			"  - {label: main, issuer: " GHA ", identityPattern: '^" WF_RE
+			"uat-aws\\.yaml@refs/heads/main$'}\n"
+			"  - {label: any, issuer: " GHA ", identityPattern: '^" WF_RE
+			"uat-aws\\.yaml\\>@refs/heads/.+$'}\n";
+	al_list *l = NULL;
+
+	T_ASSERT_INT(al_list_parse(&l, (const unsigned char *)y, strlen(y),
+				   NULL),
+		     0);
+	classifies(l, GHA, WF "uat-aws.yaml@refs/heads/evil", AL_CLASS_NONE,
+		   NULL);
+	classifies(l, GHA, WF "uat-aws.yaml@refs/heads/main",
+		   AL_CLASS_FIRST_PARTY, "main");
+	classifies(l, GHA, WF "uat-aws.yaml>@refs/heads/evil",
+		   AL_CLASS_FIRST_PARTY, "any");
+	al_list_free(l);
+	fp_match("'^a@x\\<y$'", "a@x<y", true);
+	fp_match("'^a@x\\<y$'", "a@xy", false);
+	fp_match("'^a@\\`x\\''$'", "a@`x'", true); /* '' is ' in YAML */
+	fp_match("'^a@\\`x\\''$'", "a@x", false);
 }
 
-void test_allowlist__nested_bounds_are_refused_before_regcomp(void)
+/* Item 2: a bound with a leading zero is not a bound in RE2 but text. */
+void test_allowlist__a_bound_with_a_leading_zero_is_literal_text(void)
 {
-	/* glibc's regcomp takes minutes on this one (a denial of service by
-	 * pull request); the size rule refuses it at once. */
-	rejects(fp("'^a@(((x{255}){255}){255})$'"), "expands to more than");
-	rejects(fp("'^a@((((x{50}){50}){50}){50})$'"), "expands to more than");
+	fp_match("'^a@v{02}$'", "a@v{02}", true);
+	fp_match("'^a@v{02}$'", "a@vv", false);
+	fp_match("'^a@v{2,03}$'", "a@v{2,03}", true);
+	fp_match("'^a@v{2,03}$'", "a@vv", false);
+}
+
+/* Item 3: ^ and $ keep their meaning in every copy of a repeated group. */
+void test_allowlist__an_anchor_in_a_repeated_group_keeps_its_meaning(void)
+{
+	fp_match("'^a@(release-|^){2}main$'", "a@release-main", false);
+	fp_match("'^a@(release-|^){2}main$'", "a@main", false);
+	fp_match("'^a@(release-|^){2}main$'", "a@release-release-main", true);
+	fp_match("'^a@(x|$)+$'", "a@", true);
+	fp_match("'^a@(^|b)+c$'", "a@bc", true);
+	fp_match("'^a@(^|b)+c$'", "a@c", false);
+}
+
+/* Item 4: a signer both slug-listed and pattern-matched is slug-listed,
+ * as the reference's Classify checks slugs first. */
+void test_allowlist__slug_entries_take_precedence_over_patterns(void)
+{
+	char slug[LD_SLUG_LEN + 1], y[1024];
+	al_list *l = NULL;
+
+	T_ASSERT_INT(ld_slug_from_signer(slug, GHA, WF "x.yaml@refs/heads/b",
+					 NULL),
+		     0);
+	snprintf(y, sizeof(y),
+		 "schemaVersion: \"1.0.0\"\n"
+		 "firstParty:\n  - {label: ci, issuer: " GHA
+		 ", identityPattern: '^" WF_RE "x\\.yaml@refs/heads/.+$'}\n"
+		 "partner:\n  - {label: pb, issuer: " GHA ", source: %s}\n",
+		 slug);
+	T_ASSERT_INT(al_list_parse(&l, (const unsigned char *)y, strlen(y),
+				   NULL),
+		     0);
+	classifies(l, GHA, WF "x.yaml@refs/heads/b", AL_CLASS_PARTNER, "pb");
+	classifies(l, GHA, WF "x.yaml@refs/heads/c", AL_CLASS_FIRST_PARTY,
+		   "ci");
+	al_list_free(l);
+}
+
+/* Item 5: '.' and negated brackets match one character, not one byte;
+ * malformed UTF-8 is one U+FFFD per byte, as Go decodes it; control
+ * characters are ordinary characters ('.' skips only the newline). */
+void test_allowlist__dot_and_negated_brackets_match_characters(void)
+{
+	fp_match("'^a@.$'", "a@\xc3\xa9", true);
+	fp_match("'^a@..$'", "a@\xc3\xa9", false);
+	fp_match("'^a@[^x]$'", "a@\xc3\xa9", true);
+	fp_match("'^a@[^x][^x]$'", "a@\xc3\xa9", false);
+	fp_match("'^a@.$'", "a@\xf0\x9f\x98\x80", true);
+	fp_match("'^a@.{4}$'", "a@\xf0\x9f\x98\x80", false);
+	fp_match("'^a@.$'", "a@\xff", true);
+	fp_match("'^a@\\x{FFFD}$'", "a@\xff", true);
+	fp_match("'^a@...$'", "a@\xed\xa0\x80", true); /* a surrogate */
+	fp_match("'^a@.$'", "a@\xed\xa0\x80", false);
+	fp_match("'^a@..$'", "a@\xe2\x82", true); /* cut short */
+	fp_match("'^a@[^/]+$'", "a@x\ny", true);
+	fp_match("'^a@.+$'", "a@x\ny", false);
+	fp_match("'^a@.+$'", "a@x\ty", true);
+}
+
+/* Item 6: nested bounds multiplying past 1000: RE2 and Go refuse the
+ * pattern (and so the reference the allowlist). */
+void test_allowlist__nested_bounds_past_1000_are_refused(void)
+{
+	rejects(fp("'^a@(v{250}){5}$'"), "invalid repetition size");
+	rejects(fp("'^a@(((x{255}){255}){255})$'"), "invalid repetition size");
+	accepts(fp("'^a@(v{250}){4}$'"));
+	accepts(fp("'^a@((v{10}){10}){10}$'"));
+}
+
+/* Item 7: a slug entry matches by its slug alone, as the reference's: the
+ * slug is SHA-256(issuer "\n" identity), so it already binds the issuer;
+ * the entry's issuer field names it for people. */
+void test_allowlist__a_slug_entry_matches_whatever_its_issuer_field_says(void)
+{
+	char slug[LD_SLUG_LEN + 1], y[1024];
+	al_list *l = NULL;
+
+	T_ASSERT_INT(ld_slug_from_signer(slug, OAUTH, "al@example.test", NULL),
+		     0);
+	snprintf(y, sizeof(y),
+		 "schemaVersion: \"1.0.0\"\n"
+		 "community:\n  - {label: al, issuer: https://other.example, "
+		 "source: %s}\n",
+		 slug);
+	T_ASSERT_INT(al_list_parse(&l, (const unsigned char *)y, strlen(y),
+				   NULL),
+		     0);
+	classifies(l, OAUTH, "al@example.test", AL_CLASS_COMMUNITY, "al");
+	/* The issuer the entry names is not what the slug was made of. */
+	classifies(l, "https://other.example", "al@example.test", AL_CLASS_NONE,
+		   NULL);
+	al_list_free(l);
+}
+
+/* Item 8: with the '@' repeated, `o/r@*` ... and `o/r/x@?` have different
+ * accounts yet both match "o/r/x": the '@' must match exactly once, so
+ * that the account is the identity's text before its first '@' and the
+ * overlap rule is sound. */
+void test_allowlist__a_repeated_at_cannot_make_accounts_overlap(void)
+{
+	static const char *const bad[] = {
+		"'^" WF_RE "o/r@*/x$'", "'^" WF_RE "o/r/x@?$'",
+		"'^a@+b$'",		"'^a@{0,1}b$'",
+		"'^a@(?s)*b$'",		"'^a@\\Q\\E?b$'",
+		"'^a@(?-s)(?U){0}b$'",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		rejects(fp(bad[i]), "must match exactly once");
+	rejects("schemaVersion: \"1.0.0\"\nfirstParty:\n"
+		"  - {issuer: " GHA ", identityPattern: '^" WF_RE
+		"o/r@*/x$'}\n"
+		"  - {issuer: " GHA ", identityPattern: '^" WF_RE
+		"o/r/x@?$'}\n",
+		"must match exactly once");
+	accepts(fp("'^a@@?b$'"));	 /* the second '@' may repeat */
+	accepts(fp("'^a@(?s)\\{b$'")); /* an escaped brace is text */
+}
+
+/* The patterns of one allowlist share a budget of RE2 instructions: a
+ * pull request cannot buy minutes of compiling. */
+void test_allowlist__the_patterns_share_a_compile_budget(void)
+{
+	ae_buf b = AE_BUF_INIT(1 << 20);
+	al_problems pr = AL_PROBLEMS_INIT;
+	al_list *l = NULL;
+	size_t i, n = 0;
+
+	/* one pattern near RE2's own limit is fine ... */
+	accepts(fp("'^a@(.{1000}){1}.{1000}.{1000}$'"));
+	/* ... far past it is "too large" ... */
+	ae_buf_puts(&b, "'^a@", NULL);
+	for (i = 0; i < 60; i++)
+		ae_buf_puts(&b, ".{1000}", NULL);
+	ae_buf_puts(&b, "$'", NULL);
+	rejects(fp((const char *)b.data), "pattern too large");
+	ae_buf_dispose(&b);
+	/* ... and many large ones together exceed the list's budget. */
+	ae_buf_init(&b, 1 << 20);
+	ae_buf_puts(&b, "schemaVersion: \"1.0.0\"\nfirstParty:\n", NULL);
+	for (i = 0; i < 100; i++)
+		ae_buf_printf(&b, NULL,
+			      "  - {issuer: " GHA ", identityPattern: "
+			      "'^a%zu@.{1000}.{1000}.{1000}$'}\n",
+			      i);
+	T_ASSERT_INT(al_list_check(&l, &pr, b.data, b.len, NULL), 0);
+	T_ASSERT(l == NULL);
+	for (i = 0; i < pr.n; i++)
+		n += strstr(pr.v[i].msg, "budget") != NULL;
+	T_ASSERT(n > 0);
+	T_ASSERT_INT(pr.v[0].code, AE_ETOOBIG);
+	al_problems_dispose(&pr);
+	ae_buf_dispose(&b);
 }

@@ -540,3 +540,99 @@ void test_core__json_rejects_duplicates_depth_and_nul(void)
 	T_ASSERT_INT(ae_json_parse(&j, (const unsigned char *)"{\"a\":\"\0\"}", 9, &err),
 		     AE_EINVAL);
 }
+
+/* ---- regular expressions (RE2 in Go's dialect) ---- */
+
+/* Compiles `pat` (must succeed) and matches (s, len). */
+static bool re_matches(const char *pat, const char *s, size_t len)
+{
+	ae_re *re = NULL;
+	ae_err err = {0};
+	bool m = true;
+
+	if (ae_re_new(&re, pat, AE_RE_MAX_MEM, &err) != 0)
+		t_fail_at(__FILE__, __LINE__, "%s: %s", pat, err.msg);
+	T_ASSERT_INT(ae_re_match(&m, re, s, len, &err), 0);
+	ae_re_free(re);
+	return m;
+}
+
+void test_core__re_matches_the_whole_text(void)
+{
+	T_ASSERT(re_matches("a.c", "abc", 3));
+	T_ASSERT(!re_matches("a.c", "xabc", 4));
+	T_ASSERT(!re_matches("a.c", "abcx", 4));
+	/* a top-level '|' is anchored as a whole: ^(?:x|abc)$ */
+	T_ASSERT(re_matches("x|abc", "abc", 3));
+	T_ASSERT(!re_matches("x|ab", "abc", 3));
+	T_ASSERT(re_matches("", "", 0));
+}
+
+/* Issue 16 item 3: the raw pattern is compiled first, so an unbalanced
+ * ')' is an error, not a way out of a "^(" ... ")$" wrapper. */
+void test_core__re_compiles_the_raw_pattern(void)
+{
+	ae_re *re = (ae_re *)1;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_re_new(&re, "alice@x\\.test)|(.*", AE_RE_MAX_MEM, &err),
+		     AE_EINVAL);
+	T_ASSERT(re == NULL);
+	T_ASSERT_MSG(err, "unexpected )");
+	ae_err_clear(&err);
+	T_ASSERT_INT(ae_re_new(&re, "a\\C", AE_RE_MAX_MEM, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "\\C");
+	ae_err_clear(&err);
+	/* \C quoted, or a backslash before it escaped, is text */
+	T_ASSERT(re_matches("\\Q\\C\\E", "\\C", 2));
+	T_ASSERT(re_matches("\\\\C", "\\C", 2));
+	/* the piece of pattern RE2 names is escaped for the message */
+	T_ASSERT_INT(ae_re_new(&re, "(\x01", AE_RE_MAX_MEM, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "\\x01");
+	T_ASSERT(strchr(err.msg, '\x01') == NULL);
+}
+
+void test_core__re_limits_are_errors(void)
+{
+	char big[AE_RE_MAX_BYTES + 2];
+	ae_re *re = NULL;
+	ae_err err = {0};
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	T_ASSERT_INT(ae_re_new(&re, big, AE_RE_MAX_MEM, &err), AE_ETOOBIG);
+	big[AE_RE_MAX_BYTES] = '\0';
+	T_ASSERT_INT(ae_re_new(&re, big, AE_RE_MAX_MEM, NULL), 0);
+	ae_re_free(re);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ae_re_new(&re, ".{1000}.{1000}.{1000}.{1000}", 64 << 10,
+			       &err),
+		     AE_ETOOBIG);
+	T_ASSERT_MSG(err, "pattern too large");
+	ae_err_clear(&err);
+	T_ASSERT_INT(ae_re_new(&re, "(x{100}){11}", AE_RE_MAX_MEM, &err),
+		     AE_EINVAL);
+	T_ASSERT(ae_re_cost(NULL) == 0);
+}
+
+/* Text is read as Go reads it: each byte of a malformed sequence is one
+ * U+FFFD (expectations from Go's regexp.MatchString). */
+void test_core__re_reads_malformed_utf8_as_go_does(void)
+{
+	T_ASSERT(re_matches(".", "\xff", 1));
+	T_ASSERT(re_matches("\\x{FFFD}", "\xff", 1));
+	T_ASSERT(re_matches("...", "\xed\xa0\x80", 3));	 /* surrogate */
+	T_ASSERT(re_matches("....", "\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	T_ASSERT(re_matches("..", "\xc0\xaf", 2));		 /* overlong */
+	T_ASSERT(re_matches("..b", "\xe2\x82" "b", 3));	 /* cut short */
+	T_ASSERT(re_matches("\\x{FFFD}", "\xef\xbf\xbd", 3)); /* a real one */
+	T_ASSERT(re_matches(".", "\xf0\x9f\x98\x80", 4));
+	T_ASSERT(!re_matches(".", "\n", 1));
+	T_ASSERT(re_matches("[^a]", "\n", 1));
+	T_ASSERT(re_matches("a.b", "a\0b", 3)); /* (s, len), not a C string */
+	T_ASSERT(ae_utf8_valid("\xc3\xa9\xf4\x8f\xbf\xbf", 6));
+	T_ASSERT(!ae_utf8_valid("\xf4\x90\x80\x80", 4));
+	T_ASSERT(!ae_utf8_valid("\xe0\x80\x80", 3));
+	T_ASSERT(!ae_utf8_valid("\xc3", 1));
+	T_ASSERT(ae_utf8_valid("", 0));
+}

@@ -598,6 +598,9 @@ void test_evidence_bundle__attested_at_is_normalised_to_utc_seconds(void)
 		{"2026-06-24T23:30:00-06:30", "2026-06-25T06:00:00Z"},
 		{"2024-02-29T00:00:00+00:00", "2024-02-29T00:00:00Z"},
 		{"2026-01-01T00:00:00+01:00", "2025-12-31T23:00:00Z"},
+		/* Go's zero time, as the reference writes an unset one */
+		{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
+		{"9999-12-31T23:59:59.9Z", "9999-12-31T23:59:59Z"},
 	};
 	static const char *const bad[] = {
 		"2026-02-29T00:00:00Z", "2026-06-25 05:57:00Z",
@@ -1005,4 +1008,150 @@ void test_evidence_bundle__an_unfetched_bundle_is_classified_by_its_fault(void)
 			     "skipped");
 		json_decref(j);
 	}
+}
+
+/* ---- profiles (reference ADR-015; goldens are SHA-256 of the
+ * "component:path\n" lines, computed apart with sha256sum) ---- */
+
+#define ID_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#define ID_GPU_OP "993bfe01fc07ffa0a65353ace107d46218cb5d476fe40a845c5d5061ca453142"
+#define ID_GPU_OP_DRA                                                          \
+	"0a274af1ad1f427084153b470e31dc618a49feac8e79e67b56740145b6ce1b4e"
+#define ID_OCP "ca13f4d55434186500ab4dc2e5ef8ba2667f039d23c591a68e61e7c7da1233b4"
+#define ID_DRA "9f388f7321cdf1b1996e8245634f1cde94239ae863e3f23f38ea9e4e6c44e280"
+
+/* A recipe with the given selectedProfile body and componentRefs. */
+static char *profiled(const char *profile, const char *refs)
+{
+	static char buf[2048];
+
+	snprintf(buf, sizeof(buf),
+		 "criteria:\n  service: gke\n  accelerator: h100\n"
+		 "  os: cos\n  intent: inference\n"
+		 "metadata:\n  version: v1\n  selectedProfile:\n%s"
+		 "componentRefs:\n%s",
+		 profile, refs);
+	return buf;
+}
+
+static const char *refs_gke = "  - name: gpu-operator\n"
+			      "    overrides: {devicePlugin: {enabled: false}}\n"
+			      "  - name: nvidia-dra-driver-gpu\n"
+			      "  - name: cert-manager\n";
+
+void test_evidence_bundle__a_profiled_recipe_names_its_selection(void)
+{
+	ev_recipe_id id;
+	ae_err err = {0};
+
+	T_ASSERT_INT(
+		ev_recipe_identify(&id,
+				   S(profiled("    name: gpuStack\n"
+					      "    value: GCP-Managed\n"
+					      "    advertiser: external\n"
+					      "    ownedPaths: {}\n",
+					      refs_gke)),
+				   &err),
+		0);
+	T_ASSERT(id.profiled && id.has_criteria);
+	/* the segment is lowercased, the selection kept as written */
+	T_ASSERT_STR(id.name, "h100-gke-cos-inference-gpustack-gcp-managed");
+	T_ASSERT_STR(id.selection, "gpuStack=GCP-Managed");
+	T_ASSERT_STR(id.advertiser, "external");
+	/* external advertiser: the enabled descriptor components count */
+	T_ASSERT_STR(id.identity, ID_GPU_OP_DRA);
+	/* an unprofiled recipe */
+	T_ASSERT_INT(ev_recipe_identify(&id, S(recipe_a), &err), 0);
+	T_ASSERT(!id.profiled);
+	T_ASSERT_STR(id.name, "h100-eks-ubuntu-training");
+}
+
+void test_evidence_bundle__the_descriptor_identity_follows_the_closure(void)
+{
+	static const struct {
+		const char *profile, *refs, *want;
+	} cases[] = {
+		/* owning no selector path: no closure, the empty set */
+		{"    name: a\n    value: b\n    ownedPaths:\n"
+		 "      gpu-operator: [enabled, driver.version]\n",
+		 "  - name: gpu-operator\n", ID_EMPTY},
+		/* owning devicePlugin.enabled triggers it */
+		{"    name: a\n    value: b\n    ownedPaths:\n"
+		 "      gpu-operator: [devicePlugin.enabled]\n",
+		 "  - name: gpu-operator\n", ID_GPU_OP},
+		/* an ancestor path intersects, a look-alike does not */
+		{"    name: a\n    value: b\n    ownedPaths:\n"
+		 "      nvidia-dra-driver-gpu: [resources]\n",
+		 "  - name: gpu-operator\n", ID_GPU_OP},
+		{"    name: a\n    value: b\n    ownedPaths:\n"
+		 "      gpu-operator: [devicePluginX, devicePlugin.enabledX]\n",
+		 "  - name: gpu-operator\n", ID_EMPTY},
+		/* a disabled component contributes nothing; a quoted
+		 * "false" is a string, so the component stays enabled */
+		{"    name: a\n    value: b\n    advertiser: external\n",
+		 "  - name: gpu-operator\n    overrides: {enabled: false}\n"
+		 "  - name: nvidia-dra-driver-gpu\n"
+		 "    overrides: {enabled: \"false\"}\n",
+		 ID_DRA},
+		/* install: false disables too; OCP entries are sorted in */
+		{"    name: a\n    value: b\n    advertiser: external\n",
+		 "  - name: nvidia-dra-driver-gpu-ocp\n"
+		 "  - name: gpu-operator\n    overrides: {install: False}\n"
+		 "  - name: gpu-operator-ocp\n",
+		 ID_OCP},
+	};
+	ev_recipe_id id;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *doc = profiled(cases[i].profile, cases[i].refs);
+		T_ASSERT_INT(ev_recipe_identify(&id, S(doc), &err), 0);
+		T_ASSERT_STR(id.identity, cases[i].want);
+	}
+}
+
+void test_evidence_bundle__a_malformed_selected_profile_is_refused(void)
+{
+	static const char *const cases[][2] = {
+		{"    name: gpu stack\n    value: x\n", "must match"},
+		{"    name: a\n    value: \"\"\n", "must match"},
+		{"    name: a=b\n    value: x\n", "must match"},
+		{"    name: a\n    value: b\n    advertiser: internal\n",
+		 "unknown advertiser \"internal\"; the only supported value "
+		 "is \"external\""},
+		{"    name: a\n    value: b\n    ownedPaths: [x]\n",
+		 "ownedPaths is not a mapping"},
+	};
+	ev_recipe_id id;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_recipe_identify(&id,
+						S(profiled(cases[i][0],
+							   refs_gke)),
+						&err),
+			     AE_EINVAL);
+		T_ASSERT_MSG(err, cases[i][1]);
+	}
+	ae_err_clear(&err);
+	T_ASSERT_INT(ev_recipe_identify(
+			     &id, S("metadata: {selectedProfile: x}\n"), &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "selectedProfile is not a mapping");
+}
+
+void test_evidence_bundle__a_profile_selection_parses_as_the_reference(void)
+{
+	char n[EV_PROFILE_PART_MAX + 1], v[EV_PROFILE_PART_MAX + 1];
+
+	T_ASSERT(ev_profile_selection_parse(n, v, "gpuStack=operator-managed"));
+	T_ASSERT_STR(n, "gpuStack");
+	T_ASSERT_STR(v, "operator-managed");
+	T_ASSERT(!ev_profile_selection_parse(n, v, "not-a-selection"));
+	T_ASSERT(!ev_profile_selection_parse(n, v, "a=b=c"));
+	T_ASSERT(!ev_profile_selection_parse(n, v, "=b"));
+	T_ASSERT(!ev_profile_selection_parse(n, v, "a="));
+	T_ASSERT(!ev_profile_selection_parse(n, v, " a=b"));
+	T_ASSERT(!ev_profile_selection_parse(n, v, "a/b=c"));
 }

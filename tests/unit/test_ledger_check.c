@@ -628,6 +628,117 @@ void test_ledger_check__a_criss_cross_merge_is_judged_by_its_result(void)
 	git_repository_free(repo);
 }
 
+/* The root subtree and top-level .gitattributes of libgit2's own full
+ * merge of `head` into `base` (its objects go to an in-memory backend). */
+static void libgit2_merge(git_oid *root_out, git_oid *attr_out,
+			  git_repository *repo, const git_oid *base,
+			  const git_oid *head)
+{
+	git_commit *b = NULL, *h = NULL;
+	git_index *idx = NULL;
+	git_tree *top = NULL;
+	git_tree_entry *te = NULL;
+	git_merge_options mo;
+	git_oid top_id;
+
+	T_ASSERT_INT(git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION), 0);
+	mo.flags = 0;
+	T_ASSERT_INT(git_commit_lookup(&b, repo, base), 0);
+	T_ASSERT_INT(git_commit_lookup(&h, repo, head), 0);
+	T_ASSERT_INT(git_merge_commits(&idx, repo, b, h, &mo), 0);
+	T_ASSERT(!git_index_has_conflicts(idx));
+	T_ASSERT_INT(git_index_write_tree_to(&top_id, idx, repo), 0);
+	T_ASSERT_INT(git_tree_lookup(&top, repo, &top_id), 0);
+	T_ASSERT_INT(git_tree_entry_bypath(&te, top, "recipes/evidence"), 0);
+	git_oid_cpy(root_out, git_tree_entry_id(te));
+	memset(attr_out, 0, sizeof(*attr_out));
+	if (git_tree_entry_byname(top, ".gitattributes") != NULL)
+		git_oid_cpy(attr_out, git_tree_entry_id(git_tree_entry_byname(
+					      top, ".gitattributes")));
+	git_tree_entry_free(te);
+	git_tree_free(top);
+	git_index_free(idx);
+	git_commit_free(b);
+	git_commit_free(h);
+}
+
+/* With one merge base the gate merges trees itself, skipping what only one
+ * side changed; for what it judges -- the root, .gitattributes -- the
+ * result must be libgit2's full merge's, bit for bit. */
+void test_ledger_check__the_single_base_merge_is_libgit2s_for_the_root(void)
+{
+	git_repository *repo = ledger_repo(3);
+	const char *al = "recipes/evidence/allowlist.yaml";
+	char *px = ptr_path(slug_alice, hexn(201));
+	char *py = ptr_path(slug_alice, hexn(202));
+	char *p0 = ptr_path(slug_alice, hexn(0));
+	char *tx = pointer_text(ALICE, hexn(201));
+	char *ty = pointer_text(ALICE, hexn(202));
+	git_oid b0, t, h, want_root, want_attr;
+	git_commit *tc = NULL, *hc = NULL;
+	git_tree *top = NULL;
+	git_tree_entry *te = NULL;
+	ld__merge info;
+	ae_err err = {0};
+	char *al_text = NULL;
+
+	T_ASSERT(asprintf(&al_text,
+			  "schemaVersion: \"1.0.0\"\n# a\n# b\n# c\n# d\n"
+			  "community:\n  - label: alice\n    issuer: " ISS
+			  "\n    source: %s\n# e\n# f\n# g\n",
+			  slug_alice) > 0);
+	stage(repo, al, al_text, LD__MODE_BLOB);
+	commit(repo, "base");
+	T_ASSERT_INT(git_reference_name_to_id(&b0, repo, "HEAD"), 0);
+	/* tip: a pointer added, the allowlist's head edited */
+	stage(repo, px, tx, LD__MODE_BLOB);
+	{
+		char *edited = strdup(al_text);
+		memcpy(strstr(edited, "# a"), "# A", 3);
+		stage(repo, al, edited, LD__MODE_BLOB);
+		free(edited);
+	}
+	commit_parents(&t, repo, "refs/heads/tip", &b0, 1);
+	/* head, from the base: another pointer, a deletion, the allowlist's
+	 * tail edited, a top-level .gitattributes */
+	unstage(repo, px);
+	stage(repo, py, ty, LD__MODE_BLOB);
+	unstage(repo, p0);
+	{
+		char *edited = strdup(al_text);
+		memcpy(strstr(edited, "# g"), "# G", 3);
+		stage(repo, al, edited, LD__MODE_BLOB);
+		free(edited);
+	}
+	stage(repo, ".gitattributes", "* text\n", LD__MODE_BLOB);
+	commit_parents(&h, repo, "refs/heads/pr", &b0, 1);
+	libgit2_merge(&want_root, &want_attr, repo, &t, &h);
+	T_ASSERT_INT(git_commit_lookup(&tc, repo, &t), 0);
+	T_ASSERT_INT(git_commit_lookup(&hc, repo, &h), 0);
+	T_ASSERT_INT(ld__merge_tree(&top, &info, repo, "recipes/evidence", tc,
+				    hc, &err),
+		     0);
+	T_ASSERT_INT(info.kind, LD__MERGE_THREE_WAY);
+	T_ASSERT_INT(info.n_bases, 1);
+	T_ASSERT_INT(git_tree_entry_bypath(&te, top, "recipes/evidence"), 0);
+	T_ASSERT(git_oid_equal(git_tree_entry_id(te), &want_root));
+	T_ASSERT(git_tree_entry_byname(top, ".gitattributes") != NULL);
+	T_ASSERT(git_oid_equal(
+		git_tree_entry_id(git_tree_entry_byname(top, ".gitattributes")),
+		&want_attr));
+	git_tree_entry_free(te);
+	git_tree_free(top);
+	git_commit_free(tc);
+	git_commit_free(hc);
+	free(al_text);
+	free(px);
+	free(py);
+	free(p0);
+	free(tx);
+	free(ty);
+	git_repository_free(repo);
+}
+
 void test_ledger_check__a_conflicting_merge_cannot_be_judged(void)
 {
 	git_repository *repo = ledger_repo(1);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utime.h>
+#include <zlib.h>
 
 /* ---- references ---- */
 
@@ -549,11 +550,11 @@ static int stream_extract(int fd, size_t n, const char *dir, ae_err *err)
 
 	T_ASSERT(buf != NULL);
 	T_ASSERT_INT(mkdir(dir, 0700), 0);
-	T_ASSERT_INT(oci__untar_stream_start(&us, true, dir, err), 0);
+	T_ASSERT_INT(oci__untar_stream_start(&us, true, dir, NULL, err), 0);
 	T_ASSERT_INT(read(fd, buf, n), n);
 	T_ASSERT_INT(write(oci__untar_stream_fd(us), buf, n), n);
 	free(buf);
-	return oci__untar_stream_finish(us, err);
+	return oci__untar_stream_finish(us, NULL, err);
 }
 
 void test_oci__a_layer_extracts_while_it_streams_in_and_a_cut_one_fails(void)
@@ -865,6 +866,379 @@ void test_oci__a_truncated_or_corrupt_archive_is_refused(void)
 	T_ASSERT_INT(oci_tar_extract_mem(buf, off + 1024, t_path("e"), &err),
 		     AE_EINVAL);
 	T_ASSERT_MSG(err, "checksum");
+}
+
+/* ---- hostile layers: read as Go's archive/tar and GNU tar read them, or
+ * refused (issue 23 items 3 and 8) ---- */
+
+/* Recomputes a header's checksum after an edit. */
+static void tar_fix(unsigned char *h)
+{
+	unsigned sum = 0;
+
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+}
+
+/* tar_add with a size of its own (no data follows) and a magic. */
+static void tar_hdr(unsigned char *buf, size_t *off, const char *name,
+		    char type, uint64_t size, const char *magic8)
+{
+	unsigned char *h = buf + *off;
+
+	tar_add(buf, off, name, type, NULL, NULL);
+	snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)size);
+	memcpy(h + 257, magic8, 8);
+	tar_fix(h);
+}
+
+/* Writes `tar` gzip-compressed to a new unlinked temp file, the trailer
+ * CRC-32 xor `crc_xor`, then `tail` bytes of garbage; the fd, at 0. */
+static int gz_file(const unsigned char *tar, size_t n, uint32_t crc_xor,
+		   size_t tail)
+{
+	z_stream z;
+	size_t cap = n + n / 10 + 4096;
+	unsigned char *out = malloc(cap);
+	char p[4096];
+	int fd;
+
+	memset(&z, 0, sizeof(z));
+	T_ASSERT(out != NULL);
+	T_ASSERT_INT(deflateInit2(&z, 9, Z_DEFLATED, 31, 8,
+				  Z_DEFAULT_STRATEGY),
+		     Z_OK);
+	z.next_in = (unsigned char *)tar;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	T_ASSERT_INT(deflate(&z, Z_FINISH), Z_STREAM_END);
+	out[z.total_out - 8] ^= (unsigned char)crc_xor;
+	snprintf(p, sizeof(p), "%s/gz-XXXXXX", t_tmpdir());
+	fd = mkstemp(p);
+	T_ASSERT(fd >= 0);
+	unlink(p);
+	T_ASSERT_INT(write(fd, out, z.total_out), z.total_out);
+	memset(out, 'G', tail);
+	T_ASSERT_INT(write(fd, out, tail), tail);
+	T_ASSERT(lseek(fd, 0, SEEK_SET) == 0);
+	deflateEnd(&z);
+	free(out);
+	return fd;
+}
+
+/* Extracts a gzip of `tar` into a fresh directory `dir`; the result. */
+static int gz_extract(const unsigned char *tar, size_t n, uint32_t crc_xor,
+		      size_t tail, const char *dir, ae_err *err)
+{
+	int fd = gz_file(tar, n, crc_xor, tail), rc;
+
+	mkdir(t_path(dir), 0700);
+	rc = oci_tar_extract_fd(fd, true, t_path(dir), err);
+	close(fd);
+	return rc;
+}
+
+static int mem_extract(const unsigned char *tar, size_t n, const char *dir,
+		       ae_err *err)
+{
+	mkdir(t_path(dir), 0700);
+	return oci_tar_extract_mem(tar, n, t_path(dir), err);
+}
+
+void test_oci__a_gzip_layer_with_a_wrong_crc_or_trailing_data_is_refused(void)
+{
+	unsigned char buf[8192] = {0};
+	size_t off = 0;
+	ae_err err = {0};
+
+	tar_add(buf, &off, "a.txt", '0', "hello", NULL);
+	off += 1024;
+	T_ASSERT_INT(gz_extract(buf, off, 0, 0, "ok", &err), 0);
+	T_ASSERT_INT(gz_extract(buf, off, 1, 0, "crc", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "gzip stream corrupt");
+	ae_err_clear(&err);
+	T_ASSERT_INT(gz_extract(buf, off, 0, 7, "tail", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "data after the gzip stream");
+}
+
+void test_oci__an_entry_hidden_after_a_zero_block_is_refused(void)
+{
+	unsigned char buf[8192] = {0};
+	size_t off = 0;
+	ae_err err = {0};
+
+	tar_add(buf, &off, "a.txt", '0', "seen", NULL);
+	off += 512; /* one zero block: tar readers stop here */
+	tar_add(buf, &off, "hidden.txt", '0', "not seen", NULL);
+	off += 1024;
+	T_ASSERT_INT(mem_extract(buf, off, "d", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "after a zero block");
+	ae_err_clear(&err);
+	/* a lone zero block at the very end is an end (Go reads it so) */
+	off = 0;
+	memset(buf, 0, sizeof(buf));
+	tar_add(buf, &off, "a.txt", '0', "seen", NULL);
+	T_ASSERT_INT(mem_extract(buf, off + 512, "e", &err), 0);
+}
+
+void test_oci__only_zeros_may_follow_the_end_of_archive_marker(void)
+{
+	unsigned char buf[8192] = {0};
+	size_t off = 0;
+	ae_err err = {0};
+
+	tar_add(buf, &off, "a.txt", '0', "x", NULL);
+	/* GNU tar pads to a 10240-byte record: zeros are fine */
+	T_ASSERT_INT(mem_extract(buf, 4096, "pad", &err), 0);
+	buf[off + 1024 + 100] = 'j';
+	T_ASSERT_INT(gz_extract(buf, 4096, 0, 0, "junk", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "after the end-of-archive marker");
+}
+
+void test_oci__a_gnu_header_atime_is_never_read_as_a_ustar_prefix(void)
+{
+	unsigned char buf[8192] = {0};
+	size_t off = 0;
+	ae_err err = {0};
+
+	tar_hdr(buf, &off, "f.txt", '0', 0, "ustar  ");
+	memcpy(buf + 345, "evil", 4); /* GNU atime: a prefix to a lax reader */
+	tar_fix(buf);
+	T_ASSERT_INT(mem_extract(buf, off + 1024, "d", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "atime or ctime");
+	T_ASSERT(access(t_path("d/evil"), F_OK) != 0);
+	/* numeric times (GNU tar --incremental) are fine, and no prefix */
+	ae_err_clear(&err);
+	memset(buf + 345, 0, 24);
+	memcpy(buf + 345, "14000000000", 11);
+	tar_fix(buf);
+	T_ASSERT_INT(mem_extract(buf, off + 1024, "e", &err), 0);
+	T_ASSERT(access(t_path("e/f.txt"), F_OK) == 0);
+}
+
+void test_oci__a_header_only_some_readers_read_as_ustar_is_refused(void)
+{
+	static const char *magic[] = {"ustar\0xx", "\0\0\0\0\0\0\0\0",
+				      "ustar \0\0"};
+	unsigned char buf[4096];
+	ae_err err = {0};
+	char dir[16];
+
+	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++) {
+		size_t off = 0;
+		memset(buf, 0, sizeof(buf));
+		tar_hdr(buf, &off, "f.txt", '0', 0, magic[i]);
+		snprintf(dir, sizeof(dir), "m%zu", i);
+		T_ASSERT_INT(mem_extract(buf, off + 1024, dir, &err),
+			     AE_EINVAL);
+		T_ASSERT_MSG(err, "magic and version");
+		ae_err_clear(&err);
+	}
+	/* a star trailer makes Go read a 131-byte prefix */
+	memset(buf, 0, sizeof(buf));
+	{
+		size_t off = 0;
+		tar_hdr(buf, &off, "f.txt", '0', 0, "ustar\0" "00");
+		memcpy(buf + 508, "tar", 4);
+		tar_fix(buf);
+		T_ASSERT_INT(mem_extract(buf, off + 1024, "star", &err),
+			     AE_EINVAL);
+	}
+}
+
+void test_oci__sparse_files_and_pax_records_go_reads_otherwise_are_refused(void)
+{
+	static const char *recs[] = {
+		"22 GNU.sparse.major=1\n", /* sparse map */
+		"25 GNU.sparse.offset=0\n",
+		"9 path=\n",		   /* Go: keep the ustar name */
+		"9 size=\n",		   /* idem */
+		"15 mtime=later\n",	   /* Go: invalid header */
+		"11 uid=1x\n",
+		"10 path=a\n10 path=b\n",  /* Go: the last one wins */
+		"4 a=\n",		   /* shorter than a record can be */
+		"16 linkpath=/etc\n",
+	};
+	unsigned char buf[8192];
+	ae_err err = {0};
+	char dir[16];
+
+	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		size_t off = 0;
+		memset(buf, 0, sizeof(buf));
+		tar_add(buf, &off, "PaxHeaders/x", 'x', recs[i], NULL);
+		tar_add(buf, &off, "name", '0', "x", NULL);
+		snprintf(dir, sizeof(dir), "p%zu", i);
+		if (mem_extract(buf, off + 1024, dir, &err) >= 0)
+			t_fail_at(__FILE__, __LINE__, "accepted: %s", recs[i]);
+		ae_err_clear(&err);
+	}
+}
+
+void test_oci__two_metadata_headers_for_one_entry_are_refused(void)
+{
+	unsigned char buf[8192] = {0};
+	size_t off = 0;
+	ae_err err = {0};
+
+	/* Go keeps only the second PAX header's records, GNU tar merges */
+	tar_add(buf, &off, "PaxHeaders/1", 'x', "14 path=first\n", NULL);
+	tar_add(buf, &off, "PaxHeaders/2", 'x', "12 mtime=15\n", NULL);
+	tar_add(buf, &off, "ustar-name", '0', "x", NULL);
+	T_ASSERT_INT(mem_extract(buf, off + 1024, "d", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "two metadata headers");
+	/* a PAX path and a GNU long name: Go takes the long name */
+	ae_err_clear(&err);
+	off = 0;
+	memset(buf, 0, sizeof(buf));
+	tar_add(buf, &off, "PaxHeaders/1", 'x', "13 path=from\n", NULL);
+	tar_add(buf, &off, "././@LongLink", 'L', "gnu", NULL);
+	tar_add(buf, &off, "n", '0', "x", NULL);
+	T_ASSERT_INT(mem_extract(buf, off + 1024, "e", &err), AE_EINVAL);
+	/* a global header may not rename what follows */
+	ae_err_clear(&err);
+	off = 0;
+	memset(buf, 0, sizeof(buf));
+	tar_add(buf, &off, "PaxGlobal", 'g', "9 path=g\n", NULL);
+	tar_add(buf, &off, "n", '0', "x", NULL);
+	T_ASSERT_INT(mem_extract(buf, off + 1024, "f", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "global");
+}
+
+void test_oci__a_directory_that_claims_a_size_is_refused_before_inflating(void)
+{
+	const size_t big = 1u << 20;
+	unsigned char *buf = calloc(1, big + 8192);
+	size_t off = 0;
+	ae_err err = {0};
+
+	T_ASSERT(buf != NULL);
+	/* a lax reader inflates and skips the "body" of the directory */
+	tar_hdr(buf, &off, "d/", '5', big, "ustar\0" "00");
+	off += big;
+	tar_add(buf, &off, "f.txt", '0', "x", NULL);
+	T_ASSERT_INT(gz_extract(buf, off + 1024, 0, 0, "d", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "directory entry with a size");
+	free(buf);
+}
+
+void test_oci__a_file_named_like_a_directory_is_refused(void)
+{
+	static const char types[] = {'0', '\0'};
+	unsigned char buf[4096];
+	ae_err err = {0};
+	char dir[16];
+
+	for (size_t i = 0; i < sizeof(types); i++) {
+		size_t off = 0;
+		memset(buf, 0, sizeof(buf));
+		tar_add(buf, &off, "looks-like-a-dir/", types[i], NULL, NULL);
+		snprintf(dir, sizeof(dir), "t%zu", i);
+		T_ASSERT_INT(mem_extract(buf, off + 1024, dir, &err),
+			     AE_EINVAL);
+		T_ASSERT_MSG(err, "trailing '/'");
+		ae_err_clear(&err);
+	}
+}
+
+void test_oci__unverified_input_stops_inflating_at_the_ratio(void)
+{
+	const size_t big = 48u << 20; /* zeros: about 1000:1 */
+	unsigned char *buf = calloc(1, big + 8192);
+	oci__untar_opts o = {NULL, true};
+	bool gave_up = false;
+	size_t off = 0;
+	ae_err err = {0};
+	struct stat st;
+	int fd;
+
+	T_ASSERT(buf != NULL);
+	tar_hdr(buf, &off, "zeros", '0', big, "ustar\0" "00");
+	off += big + 1024;
+	fd = gz_file(buf, off, 0, 0);
+	T_ASSERT_INT(fstat(fd, &st), 0);
+	mkdir(t_path("u"), 0700);
+	T_ASSERT_INT(oci__tar_extract(fd, true, t_path("u"), &o, &gave_up,
+				      &err),
+		     AE_ETOOBIG);
+	T_ASSERT(gave_up);
+	T_ASSERT_MSG(err, "before its digest is known");
+	/* what was written is bounded by what was read */
+	T_ASSERT_INT(stat(t_path("u/zeros"), &st), 0);
+	T_ASSERT((uint64_t)st.st_size <=
+		 OCI__UNVERIFIED_SLACK + 64 * 1024 * OCI__UNVERIFIED_RATIO +
+			 (uint64_t)st.st_size / OCI__UNVERIFIED_RATIO *
+				 OCI__UNVERIFIED_RATIO);
+	T_ASSERT((uint64_t)st.st_size < big);
+	/* the same bytes, verified, extract in full */
+	ae_err_clear(&err);
+	o.unverified = false;
+	T_ASSERT(lseek(fd, 0, SEEK_SET) == 0);
+	mkdir(t_path("v"), 0700);
+	T_ASSERT_INT(oci__tar_extract(fd, true, t_path("v"), &o, &gave_up,
+				      &err),
+		     0);
+	T_ASSERT(!gave_up);
+	T_ASSERT_INT(stat(t_path("v/zeros"), &st), 0);
+	T_ASSERT_INT(st.st_size, big);
+	close(fd);
+	free(buf);
+}
+
+void test_oci__the_oras_content_digest_is_the_tar_up_to_its_end_marker(void)
+{
+	unsigned char buf[16384] = {0};
+	unsigned char sha[AE_SHA256_LEN];
+	char want[AE_DIGEST_STR_LEN];
+	oci__untar_opts o = {want, false};
+	size_t off = 0;
+	ae_err err = {0};
+	int fd;
+
+	tar_add(buf, &off, "a.txt", '0', "hello", NULL);
+	ae_sha256(sha, buf, off + 1024);
+	ae_digest_format(want, sha);
+	/* padded to a GNU record: ORAS hashes what Go reads, not the pad */
+	fd = gz_file(buf, 10240, 0, 0);
+	mkdir(t_path("a"), 0700);
+	T_ASSERT_INT(oci__tar_extract(fd, true, t_path("a"), &o, NULL, &err),
+		     0);
+	close(fd);
+	want[10] = want[10] == '0' ? '1' : '0';
+	fd = gz_file(buf, 10240, 0, 0);
+	mkdir(t_path("b"), 0700);
+	T_ASSERT_INT(oci__tar_extract(fd, true, t_path("b"), &o, NULL, &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "content-digest annotation");
+	close(fd);
+}
+
+void test_oci__duplicates_are_found_among_many_long_names(void)
+{
+	const size_t n = 2000, rec = 1024;
+	unsigned char *buf = calloc(n + 2, 3 * rec + 1024);
+	char name[1100], pax[1200];
+	size_t off = 0;
+	ae_err err = {0};
+
+	T_ASSERT(buf != NULL);
+	for (size_t i = 0; i <= n; i++) {
+		/* 1000-byte names in 4 levels sharing all but the last bytes;
+		 * the last one repeats the first */
+		snprintf(name, sizeof(name), "%0250d/%0250d/%0250d/%0240zu", 1,
+			 2, 3, i == n ? (size_t)0 : i);
+		snprintf(pax, sizeof(pax), "%zu path=%s\n",
+			 strlen(name) + 11, name);
+		T_ASSERT_INT(strlen(pax), strlen(name) + 11);
+		tar_add(buf, &off, "PaxHeaders/x", 'x', pax, NULL);
+		tar_add(buf, &off, "n", '0', NULL, NULL);
+	}
+	T_ASSERT_INT(mem_extract(buf, off + 1024, "d", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "duplicate entry");
+	free(buf);
 }
 
 /* ---- docker config ---- */

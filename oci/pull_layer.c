@@ -1,0 +1,267 @@
+/* oci/pull_layer.c -- the layer of a pull: from the cache or the
+ * registry into the private temp directory, every extracted byte hashed
+ * on its way
+ *
+ * The cache is untrusted storage (a shared CI cache, another user's
+ * directory): between a check and a use its files can be swapped by
+ * rename. So a cached layer is never hashed first and opened again later:
+ * one read hashes each piece and hands that same piece to the extractor
+ * (oci/untar_stream.c), and the extracted tree counts only if the digest
+ * matched at the end. A download is hashed as it arrives into a file only
+ * we can write, and extracted at the same time. Both extractions see
+ * unverified bytes, so they stop when the input inflates past
+ * OCI__UNVERIFIED_RATIO; the layer is then extracted again from bytes
+ * already verified: the download's own file, or a private copy of the
+ * cached one made while hashing it. An extraction that failed on bytes
+ * that turned out verified is the verdict: a bomb is not inflated twice.
+ */
+#define _XOPEN_SOURCE 700
+#include "oci/internal.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PULL_IO (512u * 1024u) /* read size of a cached layer */
+
+static int pull_rm_child(const char *path, const struct stat *sb, int flag,
+			 struct FTW *ftw)
+{
+	(void)sb;
+	if (ftw->level == 0)
+		return 0;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+/* Empties our temp directory `dir`, keeping it (its name is never given
+ * up, so nobody else can put something there meanwhile). */
+static int pull_empty_dir(const char *dir, ae_err *err)
+{
+	if (nftw(dir, pull_rm_child, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return ae_fail(err, AE_EIO, "empty %s: %s", dir,
+			       strerror(errno));
+	return 0;
+}
+
+/* Writes all of buf to fd; 0, or -1 with errno set. */
+static int pull_write_all(int fd, const unsigned char *buf, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads `fd` to its end in PULL_IO pieces: hashes each piece and writes
+ * it to `tee` (an extractor; dropped when it fails) and to `copy` (>= 0:
+ * AE_EIO when that fails). Stops past `max` bytes (the digest then cannot
+ * match). */
+static int pull_hash_copy(unsigned char sha[AE_SHA256_LEN], uint64_t *n_out,
+			  int fd, int tee, int copy, uint64_t max, ae_err *err)
+{
+	ae_sha256_ctx *h = NULL;
+	unsigned char *buf = malloc(PULL_IO);
+	ssize_t got = 1;
+	int rc = buf ? ae_sha256_new(&h, err)
+		     : ae_fail(err, AE_ERR, "out of memory");
+
+	*n_out = 0;
+	while (rc == 0 && got > 0 && *n_out <= max) {
+		got = read(fd, buf, PULL_IO);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			rc = ae_fail(err, AE_EIO, "read cached layer: %s",
+				     strerror(errno));
+		if (got <= 0)
+			break;
+		ae_sha256_update(h, buf, (size_t)got);
+		*n_out += (uint64_t)got;
+		if (tee >= 0 && pull_write_all(tee, buf, (size_t)got) != 0)
+			tee = -1;
+		if (copy >= 0 && pull_write_all(copy, buf, (size_t)got) != 0)
+			rc = ae_fail(err, AE_EIO, "copy cached layer: %s",
+				     strerror(errno));
+	}
+	if (rc == 0)
+		ae_sha256_final(h, sha);
+	ae_sha256_free(h);
+	free(buf);
+	return rc;
+}
+
+/* A private copy of the cached layer at `path`, made while hashing it:
+ * *fd_out (unlinked at once, ours alone) holds exactly the bytes that
+ * matched. It is made beside our temp directory `tmpdir`, not in the
+ * cache, which may be read-only or another user's. */
+static int pull_layer_copy(int *fd_out, const char *path, const oci_desc *layer,
+			   const char *tmpdir, ae_err *err)
+{
+	char tmp[OCI__PULL_PATH_MAX + 16];
+	unsigned char sha[AE_SHA256_LEN];
+	uint64_t n = 0;
+	int in = -1, out = -1, rc;
+
+	*fd_out = -1;
+	if (snprintf(tmp, sizeof(tmp), "%s-copy-XXXXXX", tmpdir) >=
+	    (int)sizeof(tmp))
+		return ae_fail(err, AE_ETOOBIG, "path too long");
+	out = mkostemp(tmp, O_CLOEXEC);
+	if (out < 0)
+		return ae_fail(err, AE_EIO, "create a private copy: %s",
+			       strerror(errno));
+	unlink(tmp);
+	rc = ae_open_regular(&in, NULL, AT_FDCWD, path, err);
+	if (rc == 0)
+		rc = pull_hash_copy(sha, &n, in, -1, out, layer->size, err);
+	if (rc == 0 &&
+	    (!oci__pull_sha_is(sha, layer->digest) || n != layer->size))
+		rc = ae_fail(err, AE_EVERIFY,
+			     "cached %s changed while it was read",
+			     layer->digest);
+	if (in >= 0)
+		close(in);
+	if (rc == 0 && lseek(out, 0, SEEK_SET) != 0)
+		rc = ae_fail(err, AE_EIO, "rewind: %s", strerror(errno));
+	if (rc < 0)
+		close(out);
+	else
+		*fd_out = out;
+	return rc;
+}
+
+/* Extracts the verified layer in `fd` (from its start) into `tmpdir`,
+ * emptied first: the last word on those bytes. */
+static int pull_extract_verified(int fd, bool gzip, const char *tar_digest,
+				 const char *tmpdir, ae_err *err)
+{
+	oci__untar_opts o = {tar_digest, false};
+	int rc = pull_empty_dir(tmpdir, err);
+
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+		rc = ae_fail(err, AE_EIO, "rewind: %s", strerror(errno));
+	if (rc == 0)
+		rc = oci__tar_extract(fd, gzip, tmpdir, &o, NULL, err);
+	return rc;
+}
+
+/* The streamed extraction's result counts when it saw every verified
+ * byte and did not give up; else (-1) extract the verified bytes again. */
+static int pull_stream_verdict(int xrc, const ae_err *xerr, bool whole,
+			       bool gave_up, ae_err *err)
+{
+	if (!whole || gave_up)
+		return 1;
+	return xrc < 0 ? ae_fail(err, xrc, "%s", xerr->msg) : 0;
+}
+
+/* The cached layer, if any: one read that hashes each piece and hands the
+ * same piece to the extractor, so what is extracted is what was hashed
+ * (a writer of the cache can swap the file, not the bytes we read).
+ * *hit false: absent or damaged (then deleted). */
+static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
+			     bool gzip, const char *tar_digest,
+			     const char *tmpdir, ae_err *err)
+{
+	oci_untar_stream *us = NULL;
+	unsigned char sha[AE_SHA256_LEN];
+	ae_err xerr = {0};
+	bool gave_up = false;
+	uint64_t n = 0;
+	int fd = -1, rc, xrc;
+
+	*hit = false;
+	rc = ae_open_regular(&fd, NULL, AT_FDCWD, path, err);
+	if (rc == AE_ENOTFOUND) {
+		ae_err_clear(err);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	(void)oci__untar_stream_start(&us, gzip, tmpdir, tar_digest, &xerr);
+	rc = pull_hash_copy(sha, &n, fd, us ? oci__untar_stream_fd(us) : -1, -1,
+			    layer->size, err);
+	xrc = oci__untar_stream_finish(us, &gave_up, &xerr);
+	close(fd);
+	if (rc < 0)
+		return rc;
+	if (!oci__pull_sha_is(sha, layer->digest) || n != layer->size) {
+		unlink(path); /* a damaged cache entry is refetched */
+		return pull_empty_dir(tmpdir, err);
+	}
+	*hit = true;
+	rc = pull_stream_verdict(xrc, &xerr, us != NULL, gave_up, err);
+	if (rc <= 0)
+		return rc;
+	rc = pull_layer_copy(&fd, path, layer, tmpdir, err);
+	if (rc == 0)
+		rc = pull_extract_verified(fd, gzip, tar_digest, tmpdir, err);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Downloads the layer and extracts it while it arrives (a second thread
+ * reading a pipe the download also writes to; tmpdir is private and only
+ * renamed into place after the digest matched). When the download had to
+ * start over (the pipe cannot be rewound) or the extractor gave up on an
+ * unverified bomb, the verified download is extracted again. */
+static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
+			    const oci_desc *layer, bool gzip,
+			    const char *tar_digest, const char *tmpdir,
+			    ae_err *err)
+{
+	oci_untar_stream *us = NULL;
+	ae_err xerr = {0};
+	bool whole = false, gave_up = false;
+	uint64_t got = 0;
+	int fd = -1, rc, xrc;
+
+	(void)oci__untar_stream_start(&us, gzip, tmpdir, tar_digest, &xerr);
+	rc = oci__pull_fetch(&fd, &got, p, path, "blobs", layer->digest,
+			     layer->size, NULL,
+			     us ? oci__untar_stream_fd(us) : -1, &whole, err);
+	xrc = oci__untar_stream_finish(us, &gave_up, &xerr);
+	if (rc == 0 && got != layer->size) {
+		unlink(path);
+		rc = ae_fail(err, AE_EVERIFY,
+			     "%s: size differs from the descriptor",
+			     layer->digest);
+	}
+	if (rc == 0)
+		rc = pull_stream_verdict(xrc, &xerr, us != NULL && whole,
+					 gave_up, err);
+	if (rc > 0)
+		rc = pull_extract_verified(fd, gzip, tar_digest, tmpdir, err);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int oci__pull_layer(const oci__pull_ctx *p, const char *path,
+		    const oci_desc *layer, bool gzip, const char *tmpdir,
+		    ae_err *err)
+{
+	const char *td =
+		layer->content_digest[0] ? layer->content_digest : NULL;
+	bool hit = false;
+	int rc = pull_layer_cached(&hit, path, layer, gzip, td, tmpdir, err);
+
+	if (rc < 0 || hit)
+		return rc;
+	if (p->c == NULL)
+		return ae_fail(err, AE_ENOTFOUND,
+			       "%s is not in the cache (offline)",
+			       layer->digest);
+	return pull_layer_fetch(p, path, layer, gzip, td, tmpdir, err);
+}

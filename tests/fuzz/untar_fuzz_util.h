@@ -1,0 +1,171 @@
+/* tests/fuzz/untar_fuzz_util.h -- what tar_fuzz and targz_fuzz share:
+ * scratch directories (on /dev/shm when it can be written: file creation
+ * there costs no disk), a containment check, tree comparison, a memfd.
+ * Functions are static: each target is one translation unit. */
+#ifndef UNTAR_FUZZ_UTIL_H
+#define UNTAR_FUZZ_UTIL_H
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define UF_DIRS 4
+
+static char uf_root[128];
+static char uf_paths[UF_DIRS][160];
+static int uf_made;
+
+static void uf_init(void)
+{
+	if (uf_root[0] == '\0') {
+		const char *base =
+			access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		snprintf(uf_root, sizeof(uf_root), "%s/tar-fuzz-XXXXXX", base);
+		if (mkdtemp(uf_root) == NULL)
+			abort();
+	}
+	uf_made = 0;
+}
+
+/* The i-th scratch directory, created empty on first use. */
+static const char *uf_dir(int i)
+{
+	snprintf(uf_paths[i], sizeof(uf_paths[i]), "%s/x%d", uf_root, i);
+	if ((uf_made & (1 << i)) == 0) {
+		if (mkdir(uf_paths[i], 0700) != 0)
+			abort();
+		uf_made |= 1 << i;
+	}
+	return uf_paths[i];
+}
+
+/* Aborts unless the root holds only our scratch directories. */
+static void uf_check_contained(void)
+{
+	DIR *d = opendir(uf_root);
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		abort();
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (de->d_name[0] != 'x' || de->d_name[1] < '0' ||
+		    de->d_name[1] >= '0' + UF_DIRS || de->d_name[2] != '\0')
+			abort(); /* something escaped a destination */
+		n++;
+	}
+	closedir(d);
+	if (n != __builtin_popcount((unsigned)uf_made))
+		abort();
+}
+
+static uint64_t uf_bytes;
+
+static int uf_add_size(const char *p, const struct stat *sb, int flag,
+		       struct FTW *f)
+{
+	(void)p;
+	(void)f;
+	if (flag == FTW_F)
+		uf_bytes += (uint64_t)sb->st_size;
+	return 0;
+}
+
+/* The bytes of all regular files under dir. */
+static uint64_t uf_tree_bytes(const char *dir)
+{
+	uf_bytes = 0;
+	nftw(dir, uf_add_size, 16, FTW_PHYS);
+	return uf_bytes;
+}
+
+static const char *uf_other; /* the tree compared against */
+static size_t uf_skip;	     /* length of the walked root */
+static int uf_diff;
+
+static int uf_same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int ca, cb, same = fa != NULL && fb != NULL;
+
+	while (same) {
+		ca = getc(fa);
+		cb = getc(fb);
+		if (ca != cb)
+			same = 0;
+		if (ca == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+static int uf_cmp_one(const char *p, const struct stat *sb, int flag,
+		      struct FTW *f)
+{
+	char q[8192];
+	struct stat st;
+
+	(void)f;
+	snprintf(q, sizeof(q), "%s%s", uf_other, p + uf_skip);
+	if (lstat(q, &st) != 0 || (st.st_mode & S_IFMT) != (sb->st_mode & S_IFMT))
+		uf_diff = 1;
+	else if (flag == FTW_F && !uf_same_file(p, q))
+		uf_diff = 1;
+	return uf_diff;
+}
+
+/* True iff the trees hold the same names, types and file bytes. */
+static int uf_trees_equal(const char *a, const char *b)
+{
+	uf_diff = 0;
+	uf_other = b;
+	uf_skip = strlen(a);
+	nftw(a, uf_cmp_one, 16, FTW_PHYS);
+	uf_other = a;
+	uf_skip = strlen(b);
+	if (!uf_diff)
+		nftw(b, uf_cmp_one, 16, FTW_PHYS);
+	return !uf_diff;
+}
+
+static int uf_rm_one(const char *p, const struct stat *sb, int flag,
+		     struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	return flag == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+static void uf_clean(void)
+{
+	for (int i = 0; i < UF_DIRS; i++)
+		if (uf_made & (1 << i))
+			nftw(uf_paths[i], uf_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	uf_made = 0;
+}
+
+/* `n` bytes in a new memfd, rewound. */
+static int uf_memfd(const void *data, size_t n)
+{
+	int fd = memfd_create("layer", MFD_CLOEXEC);
+
+	if (fd < 0 || (n > 0 && write(fd, data, n) != (ssize_t)n) ||
+	    lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	return fd;
+}
+
+#endif /* UNTAR_FUZZ_UTIL_H */
