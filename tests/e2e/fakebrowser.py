@@ -69,8 +69,11 @@ def main():
         rest = f"{u.path}?code=abc&state={state}&iss={iss}"
         out["127.0.0.2"] = get(f"http://127.0.0.2:{u.port}{rest}")
         out["::1"] = get(f"http://[::1]:{u.port}{rest}")
-    with open(os.environ.get("BROWSE_OUT", "/dev/null"), "w") as f:
-        json.dump(out, f)
+    dest = os.environ.get("BROWSE_OUT")
+    if dest:  # whole or not at all: the test polls for it
+        with open(dest + ".tmp", "w") as f:
+            json.dump(out, f)
+        os.replace(dest + ".tmp", dest)
 
 
 main()

@@ -62,6 +62,9 @@ verify_own() { # BUNDLE IDENTITY
 	expect_rc 0 "our verifier accepts $1 for $2"
 }
 browsed() { # JQ-EXPR WHAT: the fake browser's record
+	# the browser is detached: it may write its record after the command
+	# has ended (the listener answered, then the command exited)
+	for _ in $(seq 150); do [ -s "$BROWSE_OUT" ] && break; sleep 0.1; done
 	if [ -s "$BROWSE_OUT" ] && jq -e "$1" "$BROWSE_OUT" >/dev/null; then ok "$2"; else
 		bad "$2" "browser record: $(head -c 300 "$BROWSE_OUT" 2>/dev/null)"
 	fi
