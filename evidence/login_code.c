@@ -339,9 +339,13 @@ static int code_take_one(ev_login_redirect *r, ev_login *l, int cfd,
 			 ae_err *err)
 {
 	ae_buf head = AE_BUF_INIT(EV_LOGIN_REQUEST_MAX_BYTES);
-	int rc = -1;
+	int ms = code_left_ms(l->o.deadline_ms), rc = -1;
 
-	if (code_read_head(&head, cfd, EV_LOGIN_CONN_TIMEOUT_S * 1000) == 0)
+	/* a slow sender holds the listener at most this long, never past
+	 * the login's deadline */
+	if (ms > EV_LOGIN_CONN_TIMEOUT_S * 1000)
+		ms = EV_LOGIN_CONN_TIMEOUT_S * 1000;
+	if (code_read_head(&head, cfd, ms) == 0)
 		rc = ev_login_redirect_parse(r, l->path, head.data, head.len,
 					     err);
 	ae_buf_dispose(&head);

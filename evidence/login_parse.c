@@ -55,9 +55,13 @@ static int parse_json_str(char **out, json_t *obj, const char *key,
 	return *out ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
-/* parse_json_str for a URL that must also pass the URL policy. */
+/* parse_json_str for a URL that must also pass the URL policy. With
+ * `origin` (the issuer's URL) the endpoint is one we send secrets to (the
+ * code and verifier, a device code, the client secret): an https issuer's
+ * endpoints are never plain http, even to loopback. */
 static int parse_json_url(char **out, json_t *obj, const char *key,
-			  bool required, const char *what, ae_err *err)
+			  bool required, const ae_url *origin, const char *what,
+			  ae_err *err)
 {
 	ae_url u;
 	int rc;
@@ -65,8 +69,10 @@ static int parse_json_url(char **out, json_t *obj, const char *key,
 	rc = parse_json_str(out, obj, key, required, AE_URL_MAX - 1, what, err);
 	if (rc < 0 || *out == NULL)
 		return rc;
-	rc = ae_url_check(&u, *out, NULL, NULL, AE_URL_PLAIN_LOOPBACK, key,
-			  err);
+	rc = ae_url_check(&u, *out, NULL, origin,
+			  AE_URL_PLAIN_LOOPBACK |
+				  (origin != NULL ? AE_URL_SECRET : 0),
+			  key, err);
 	/* a query is extended with ours; a fragment would swallow it */
 	if (rc == 0 && strchr(*out, '#') != NULL)
 		rc = ae_fail(err, AE_EINVAL, "%s '%s' has a fragment", what,
@@ -129,10 +135,15 @@ int ev_oidc_provider_parse(ev_oidc_provider *out, const char *issuer,
 	const char *what = "provider configuration";
 	char rbuf[AE_REPR_BUF];
 	json_t *doc = NULL, *v;
+	ae_url iu;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = parse_object(&doc, buf, len, EV_LOGIN_DOC_MAX_BYTES, what, err);
+	rc = ae_url_check(&iu, issuer, NULL, NULL, AE_URL_PLAIN_LOOPBACK,
+			  "issuer", err);
+	if (rc == 0)
+		rc = parse_object(&doc, buf, len, EV_LOGIN_DOC_MAX_BYTES, what,
+				  err);
 	if (rc == 0)
 		rc = parse_json_str(&out->issuer, doc, "issuer", true,
 				    AE_URL_MAX - 1, what, err);
@@ -146,14 +157,15 @@ int ev_oidc_provider_parse(ev_oidc_provider *out, const char *issuer,
 				     strlen(out->issuer)));
 	if (rc == 0)
 		rc = parse_json_url(&out->authorization_endpoint, doc,
-				    "authorization_endpoint", true, what, err);
+				    "authorization_endpoint", true, &iu, what,
+				    err);
 	if (rc == 0)
 		rc = parse_json_url(&out->token_endpoint, doc, "token_endpoint",
-				    true, what, err);
+				    true, &iu, what, err);
 	if (rc == 0)
 		rc = parse_json_url(&out->device_authorization_endpoint, doc,
 				    "device_authorization_endpoint", false,
-				    what, err);
+				    &iu, what, err);
 	if (rc == 0)
 		rc = parse_pkce(doc, err);
 	v = rc == 0 ? json_object_get(doc,
@@ -437,11 +449,11 @@ int ev_device_grant_parse(ev_device_grant *out, const unsigned char *buf,
 				    PARSE_USER_CODE_MAX, what, err);
 	if (rc == 0)
 		rc = parse_json_url(&out->verification_uri, doc,
-				    "verification_uri", true, what, err);
+				    "verification_uri", true, NULL, what, err);
 	if (rc == 0)
 		rc = parse_json_url(&out->verification_uri_complete, doc,
-				    "verification_uri_complete", false, what,
-				    err);
+				    "verification_uri_complete", false, NULL,
+				    what, err);
 	if (rc == 0)
 		rc = parse_json_int(&out->expires_in, doc, "expires_in", -1, 1,
 				    PARSE_EXPIRES_MAX, err);

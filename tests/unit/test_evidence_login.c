@@ -406,3 +406,37 @@ void test_evidence_login__a_redirect_url_off_loopback_is_refused_before_any_requ
 		T_ASSERT_MSG(err, "--oidc-redirect-url");
 	}
 }
+
+void test_evidence_login__an_https_issuer_never_sends_secrets_over_plain_http(
+	void)
+{
+	static const char *const down[] = {
+		"{\"issuer\":\"" ISS "\",\"authorization_endpoint\":\"" ISS
+		"/a\",\"token_endpoint\":\"http://127.0.0.1:9/t\"}",
+		"{\"issuer\":\"" ISS "\",\"authorization_endpoint\":\"" ISS
+		"/a\",\"token_endpoint\":\"" ISS "/t\","
+		"\"device_authorization_endpoint\":\"http://localhost/d\"}",
+	};
+	const char *plain = "{\"issuer\":\"http://127.0.0.1:8\","
+			    "\"authorization_endpoint\":\"http://127.0.0.1:8/a"
+			    "\",\"token_endpoint\":\"http://127.0.0.1:8/t\"}";
+	ev_oidc_provider p;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < sizeof(down) / sizeof(down[0]); i++) {
+		ae_err_clear(&err);
+		T_ASSERT_INT(ev_oidc_provider_parse(
+				     &p, ISS, (const unsigned char *)down[i],
+				     strlen(down[i]), &err),
+			     AE_EINVAL);
+		T_ASSERT_MSG(err, "plain http");
+		T_ASSERT(p.token_endpoint == NULL);
+		ev_oidc_provider_dispose(&p);
+	}
+	/* a loopback test issuer over plain http keeps its endpoints */
+	T_ASSERT_INT(ev_oidc_provider_parse(&p, "http://127.0.0.1:8",
+					    (const unsigned char *)plain,
+					    strlen(plain), NULL),
+		     0);
+	ev_oidc_provider_dispose(&p);
+}
