@@ -164,8 +164,8 @@ int ev_oidc_provider_parse(ev_oidc_provider *out, const char *issuer,
 				    true, &iu, what, err);
 	if (rc == 0)
 		rc = parse_json_url(&out->device_authorization_endpoint, doc,
-				    "device_authorization_endpoint", false,
-				    &iu, what, err);
+				    "device_authorization_endpoint", false, &iu,
+				    what, err);
 	if (rc == 0)
 		rc = parse_pkce(doc, err);
 	v = rc == 0 ? json_object_get(doc,
