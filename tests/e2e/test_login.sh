@@ -179,6 +179,8 @@ fails f3 2 'nonce is not the one this login sent' "an ID token with another nonc
 
 BROWSE_MODE=deliver login f4a
 expect_rc 0 "a login whose redirect is delivered by hand signs (the code is now used)"
+browsed '(.text | test("captured")) and .delivered.status == 200' \
+	"the browser did not follow the redirect itself: the test delivered it"
 BROWSE_MODE=replay login f4
 fails f4 2 'refused the code \(used already, expired, or not issued for this login\): "invalid_grant"' "a replayed code"
 
@@ -186,6 +188,38 @@ oidc_config '{"codeTTL":1}'
 BROWSE_MODE=deliver BROWSE_DELAY=3 login f5
 oidc_config '{"codeTTL":60}'
 fails f5 2 '"invalid_grant"' "an expired code"
+
+# anything on this machine can connect to the listener: a second request,
+# another path, a slow or a huge request -- none of them decides the login
+BROWSE_MODE=twice login h1
+expect_rc 0 "a redirect delivered twice: the first one signs"
+browsed '.delivered.status == 200 and (.again.error | test("refused"))' \
+	"the second request finds the listener closed"
+BROWSE_MODE=faviconfirst login h2
+expect_rc 0 "a request for another path first (a favicon) is waited past"
+browsed '(.first.answer | test("^HTTP/1.1 404")) and .delivered.status == 200' \
+	"the favicon gets a 404, the redirect the login"
+BROWSE_MODE=slowfirst login h3
+expect_rc 0 "a client sending half a request first is cut off, the login goes on"
+browsed '.delivered.status == 200 and (.first.answer // "" | test("200") | not)' \
+	"the redirect is taken after the slow client"
+BROWSE_MODE=hugefirst login h4
+expect_rc 0 "a client sending a 1 MiB request first is cut off, the login goes on"
+browsed '.delivered.status == 200' "the redirect is taken after the huge request"
+
+oidc_fault token expired
+BROWSE_MODE=consent login f13
+fails f13 2 'identity token expired [0-9]+ (minutes|seconds) ago' "an expired ID token"
+oidc_fault token redirect
+BROWSE_MODE=consent login f14
+fails f14 2 'unexpected HTTP 307 from the token endpoint' "a token endpoint that redirects"
+oidc_fault discovery redirect
+BROWSE_MODE=none login f15
+fails f15 2 "unexpected HTTP 302 from the OIDC provider" "a discovery document that redirects"
+sink=$(curl -s "$ISS/__sinklog")
+if [ "$sink" = "[]" ]; then ok "no redirect was followed (the code and verifier stayed home)"; else
+	bad "no redirect was followed (the code and verifier stayed home)" "$sink"
+fi
 
 oidc_fault token aud
 BROWSE_MODE=consent login f6

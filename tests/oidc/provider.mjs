@@ -16,12 +16,15 @@
 // Test hooks (HTTP on the same port):
 //   POST /__fault    {"endpoint":"token|discovery|device","fault":F,"count":N}
 //                    the next N answers of that endpoint misbehave: token:
-//                    nonce|aud|iss (the ID token's claim changed and re-signed
-//                    with the provider's key: only the client's checks can
-//                    tell), huge (2 MiB of JSON), malformed, slow_down|
+//                    nonce|aud|iss|expired (the ID token's claim changed and
+//                    re-signed with the provider's key: only the client's
+//                    checks can tell), huge (2 MiB of JSON), malformed,
+//                    redirect (307 to /__sink, which would take anything
+//                    sent and answer a token), slow_down|
 //                    authorization_pending|expired_token|access_denied (a
 //                    device-flow error answered instead of polling);
-//                    discovery: huge, malformed, otherissuer, nos256, nodevice
+//                    discovery: huge, malformed, otherissuer, nos256, nodevice,
+//                    redirect (302 to /__sink)
 //   POST /__config   {"codeTTL":S,"deviceTTL":S} lifetimes of new codes
 //   POST /__browse   {"url":U,"mode":M,"login":L,"user_code":C} drives the
 //                    headless Chromium (system /usr/bin/chromium, playwright-
@@ -33,6 +36,7 @@
 //                    The browser reaches 127.0.0.1 only: every other request
 //                    is aborted and every host name is unresolvable.
 //   GET  /__log      what the token endpoint was asked (grant types), JSON
+//   GET  /__sinklog  every request that reached /__sink (a redirect followed)
 //
 // Writes DIR/server.json {issuer, port, pid}; prints "READY <issuer>".
 // Stops on SIGTERM/SIGINT, and by itself after OIDC_MAX_SECONDS (600).
@@ -67,6 +71,7 @@ const takeFault = (endpoint) => {
 };
 const knobs = { codeTTL: 60, deviceTTL: 600 };
 const tokenLog = [];
+const sinkLog = [];
 
 // ---- the browser ---------------------------------------------------------
 let browserP = null;
@@ -118,14 +123,24 @@ async function browse({ url, mode = 'consent', login = 'alice', user_code: userC
   const ctx = await b.newContext();
   let redirect = null;
   const deny = mode === 'deny' || mode === 'device-deny';
-  await ctx.route('**/*', (route) => {
+  await ctx.route('**/*', async (route) => {
     const u = new URL(route.request().url());
     if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') return route.abort();
-    if (mode === 'capture' && u.pathname.endsWith('/auth/callback')) {
-      redirect = u.toString();
-      return route.fulfill({ status: 200, contentType: 'text/plain', body: 'captured' });
+    if (mode !== 'capture') return route.continue();
+    // capture: the redirect to the client must not reach it. Redirects
+    // are followed inside the browser's network stack, where no route
+    // sees them, so this one follows the provider's redirects itself
+    // (with the context's cookies) and stops at the one to the callback.
+    let resp = await route.fetch({ maxRedirects: 0 });
+    for (let hop = 0; hop < 10 && resp.status() >= 300 && resp.status() < 400; hop++) {
+      const loc = new URL(resp.headers().location, resp.url());
+      if (loc.pathname.endsWith('/auth/callback')) {
+        redirect = loc.toString();
+        return route.fulfill({ status: 200, contentType: 'text/plain', body: 'captured' });
+      }
+      resp = await ctx.request.get(loc.toString(), { maxRedirects: 0 });
     }
-    return route.continue();
+    return route.fulfill({ response: resp });
   });
   const page = await ctx.newPage();
   try {
@@ -223,8 +238,20 @@ async function main() {
 
   provider.use(async (ctx, next) => {
     const p = ctx.path;
+    if (p === '/__sink') {
+      sinkLog.push({ method: ctx.method, query: ctx.querystring });
+      ctx.status = 200;
+      ctx.type = 'json';
+      ctx.body = { id_token: 'a.b.c' };
+      return;
+    }
     if (p === '/.well-known/openid-configuration') {
       const f = takeFault('discovery');
+      if (f === 'redirect') {
+        ctx.status = 302;
+        ctx.set('Location', `${issuer}/__sink`);
+        return;
+      }
       await next();
       if (f === 'huge') ctx.body = JSON.stringify({ issuer, pad: 'x'.repeat(2 << 20) });
       else if (f === 'malformed') ctx.body = '{"issuer": "' + issuer;
@@ -236,6 +263,11 @@ async function main() {
     if (p === '/token') {
       const f = takeFault('token');
       tokenLog.push({ fault: f });
+      if (f === 'redirect') { // the code and verifier must not follow it
+        ctx.status = 307;
+        ctx.set('Location', `${issuer}/__sink`);
+        return;
+      }
       if (['slow_down', 'authorization_pending', 'expired_token', 'access_denied'].includes(f)) {
         ctx.status = 400;
         ctx.type = 'json';
@@ -248,7 +280,8 @@ async function main() {
       else if (f && ctx.status === 200 && ctx.body && ctx.body.id_token) {
         const change = { nonce: (c) => { c.nonce = 'not-the-nonce-sent'; },
           aud: (c) => { c.aud = 'another-client'; },
-          iss: (c) => { c.iss = 'http://127.0.0.1:1'; } }[f];
+          iss: (c) => { c.iss = 'http://127.0.0.1:1'; },
+          expired: (c) => { c.iat = Math.floor(Date.now() / 1000) - 3900; c.exp = c.iat + 3600; } }[f];
         if (change) ctx.body = { ...ctx.body, id_token: resign(ctx.body.id_token, change, privateKey, kid) };
       }
       return;
@@ -281,6 +314,7 @@ async function main() {
         return json(res, 200, await browse(JSON.parse(await readBody(req))));
       }
       if (req.method === 'GET' && req.url === '/__log') return json(res, 200, tokenLog);
+      if (req.method === 'GET' && req.url === '/__sinklog') return json(res, 200, sinkLog);
     } catch (e) {
       return json(res, 500, { ok: false, error: String(e && e.message) });
     }
