@@ -164,6 +164,23 @@ run sigstore sign-bundle --bundle dev8.json --trusted-root "$TR" --signing-confi
 	--oidc-device --oidc-issuer "$ISS" a.txt
 fails dev8 2 'provider offers no device login' "a provider without a device endpoint"
 
+for f in huge malformed ctrl jsuri plainuri; do
+	oidc_fault device "$f"
+	rm -f "dv-$f.json"
+	run sigstore sign-bundle --bundle "dv-$f.json" --trusted-root "$TR" --signing-config "$SC" \
+		--oidc-device --oidc-issuer "$ISS" a.txt
+	case $f in
+	huge) re='exceeds|cap' ;;
+	malformed) re='device authorization answer is not a JSON object' ;;
+	ctrl) re="device authorization answer 'user_code' is not a printable string" ;;
+	*) re='verification_uri' ;;
+	esac
+	fails "dv-$f" 2 "$re" "a hostile device authorization answer ($f)"
+	if grep -q "$(printf '\033')" "$T_ERR"; then bad "no terminal escape reaches the terminal ($f)"; else
+		ok "no terminal escape reaches the terminal ($f)"
+	fi
+done
+
 # ---- the browser login going wrong ----
 BROWSE_MODE=deny login f1
 fails f1 2 'login was refused at the provider \(consent denied\): "access_denied"' "consent denied"
@@ -260,6 +277,51 @@ BROWSE_MODE=none login f11 --oidc-issuer "http://127.0.0.1:$closed"
 fails f11 3 'OIDC provider unreachable' "an unreachable provider is transient (exit 3)"
 BROWSE_MODE=none login f12 --oidc-issuer "http://192.0.2.1/auth"
 fails f12 2 'not https' "a plain-http issuer off loopback is refused before any request"
+
+# ---- emit --sign: the person's real path (docs/contributor-guide.md) ----
+EX=$(cd "$OIDC_E2E/../../recipes/examples" && pwd)
+emit_login() { # OUT [FLAGS...]
+	local out=$1
+	shift
+	rm -rf "$out" "$BROWSE_OUT"
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
+		-o "$out" --sign --ref localhost:5000/acme/evidence --signing-config "$SC" \
+		--trusted-root "$TR" --oidc-provider browser --oidc-timeout 60s "$@"
+}
+BROWSE_MODE=consent emit_login e1
+expect_rc 0 "emit --sign with a browser login signs"
+expect_out "signed: +alice@example.test \\($ISS\\)" "emit reports the person the provider vouched for"
+grep -q 'identity: alice@example.test' e1/pointer.yaml && ok "the pointer names the person" ||
+	bad "the pointer names the person" "$(cat e1/pointer.yaml 2>/dev/null | head -c 300)"
+BROWSE_MODE=deny emit_login e2
+expect_rc 2 "emit --sign whose login is denied fails"
+expect_err 'consent denied' "and says the person refused"
+no_bundle e2/summary-bundle/attestation.intoto.jsonl "emit --sign whose login is denied leaves no attestation"
+
+# on a terminal with no token anywhere, the browser login is the default,
+# and the identity is shown before the first signature and confirmed
+if script -qefc true /dev/null >/dev/null 2>&1; then
+	rm -f tty1.json tty2.json "$BROWSE_OUT"
+	printf 'y\n' | BROWSE_MODE=consent script -qefc "$(printf '%q ' "$AE_BIN" sigstore sign-bundle \
+		--bundle tty1.json --trusted-root "$TR" --signing-config "$SC" --oidc-timeout 60s a.txt)" \
+		/dev/null >"$W/tty.out" 2>&1
+	T_RC=$?
+	cp "$W/tty.out" "$T_ERR"
+	expect_rc 0 "on a terminal with no token, a browser login signs"
+	expect_err 'to sign, log in at .* in your browser' "the browser login started by default"
+	expect_err "The identity 'alice@example.test' \\(issuer $ISS\\) will be written to the public" \
+		"the identity is shown before it is published"
+	printf 'n\n' | BROWSE_MODE=consent script -qefc "$(printf '%q ' "$AE_BIN" sigstore sign-bundle \
+		--bundle tty2.json --trusted-root "$TR" --signing-config "$SC" --oidc-timeout 60s a.txt)" \
+		/dev/null >"$W/tty.out" 2>&1
+	T_RC=$?
+	cp "$W/tty.out" "$T_ERR"
+	expect_rc 2 "declining the identity at the prompt fails"
+	expect_err "signing declined" "the refusal is the person's"
+	no_bundle tty2.json "declined: nothing written"
+else
+	echo "SKIPPED -- no usable script(1): the terminal cases did not run"
+fi
 
 # ---- flags ----
 login x1 --oidc-provider nope

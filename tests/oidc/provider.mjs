@@ -24,7 +24,10 @@
 //                    authorization_pending|expired_token|access_denied (a
 //                    device-flow error answered instead of polling);
 //                    discovery: huge, malformed, otherissuer, nos256, nodevice,
-//                    redirect (302 to /__sink)
+//                    redirect (302 to /__sink); device (the device
+//                    authorization answer): huge, malformed, ctrl (a user
+//                    code with terminal escapes), jsuri, plainuri (a
+//                    verification URI of another scheme, or plain http)
 //   POST /__config   {"codeTTL":S,"deviceTTL":S} lifetimes of new codes
 //   POST /__browse   {"url":U,"mode":M,"login":L,"user_code":C} drives the
 //                    headless Chromium (system /usr/bin/chromium, playwright-
@@ -258,6 +261,16 @@ async function main() {
       else if (f === 'otherissuer') ctx.body = { ...ctx.body, issuer: 'http://127.0.0.1:1' };
       else if (f === 'nos256') ctx.body = { ...ctx.body, code_challenge_methods_supported: ['plain'] };
       else if (f === 'nodevice') { const b = { ...ctx.body }; delete b.device_authorization_endpoint; ctx.body = b; }
+      return;
+    }
+    if (p === '/device/auth') {
+      const f = takeFault('device');
+      await next();
+      if (f === 'huge') { ctx.type = 'json'; ctx.body = JSON.stringify({ pad: 'x'.repeat(2 << 20) }); }
+      else if (f === 'malformed') { ctx.type = 'json'; ctx.body = '{"device_code": '; }
+      else if (f === 'ctrl') ctx.body = { ...ctx.body, user_code: '\u001b]0;pwned\u0007AB-CD' };
+      else if (f === 'jsuri') ctx.body = { ...ctx.body, verification_uri: 'javascript:alert(1)' };
+      else if (f === 'plainuri') ctx.body = { ...ctx.body, verification_uri: 'http://device.example.test/' };
       return;
     }
     if (p === '/token') {
