@@ -21,6 +21,9 @@ W=$T_WORK
 unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL ACTIONS_ID_TOKEN_REQUEST_TOKEN \
 	GITLAB_CI BUILDKITE GCE_METADATA_HOST SIGSTORE_OIDC_CLIENT_SECRET
 export XDG_CACHE_HOME=$W/xdg
+# the provider and the stack stop themselves after 10 minutes by default;
+# this script may take longer on a loaded machine
+export OIDC_MAX_SECONDS=1800 STACK_MAX_SECONDS=1800
 if [ ! -d "$OIDC_HOME/node_modules" ]; then
 	echo "SKIPPED -- tests/oidc/node_modules missing: run 'make deps'"
 	t_end
