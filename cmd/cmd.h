@@ -126,6 +126,7 @@ int cmd_args_parse(const char *command, int argc, char **argv,
 /* ---- signing flags shared by the signing commands (cmd/sign_common.c) ---- */
 
 #include "evidence/evidence.h"
+#include "evidence/signer/signer.h"
 
 /* The signing flags of SPEC §4 as given on the command line (borrowed
  * argv strings, NULL when absent). */

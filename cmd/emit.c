@@ -19,6 +19,7 @@ static void emit_usage(FILE *f)
 {
 	fputs("usage: aicr-evidence emit --recipe R.yaml --snapshot S.yaml\n"
 	      "         --ctrf FILE|DIR... [--bom F] [--full] -o OUT\n"
+	      "         [--policy minimal|reference-v4] [--strict]\n"
 	      "         [--profile NAME=VALUE]\n"
 	      "         [--allow-mutable-validator-tags] [--validator-catalog "
 	      "F]\n"
@@ -28,7 +29,15 @@ static void emit_usage(FILE *f)
 	      "Builds OUT/summary-bundle (minimized unless --full) and\n"
 	      "OUT/pointer.yaml. CTRF inputs are files named <phase>*.json or\n"
 	      "directories holding them (phases: deployment, performance,\n"
-	      "conformance). SOURCE_DATE_EPOCH fixes attestedAt.\n"
+	      "conformance); every entry of a directory is read or refused.\n"
+	      "Results are counted from the tests (a summary that disagrees "
+	      "is\nrefused). SOURCE_DATE_EPOCH fixes attestedAt.\n"
+	      "--policy minimal (default) publishes only allowlisted fields\n"
+	      "with validated values; reference-v4 reproduces the reference's\n"
+	      "minimal v4 output (docs/formats.md). The recipe ships in its\n"
+	      "canonical form, every field kept: fields beyond the "
+	      "reference's\n"
+	      "recipe schema are listed on stderr, refused with --strict.\n"
 	      "--profile checks the recipe's metadata.selectedProfile: a\n"
 	      "profiled recipe's evidence records its selection (pointer\n"
 	      "profile, predicate profile block, recipe name suffix).\n"
@@ -48,6 +57,7 @@ static void emit_usage(FILE *f)
 
 typedef struct emit_args {
 	ev_emit_opts o;
+	const char *policy;
 	const char **ctrf;
 	bool sign;
 	const char *push;
@@ -99,6 +109,8 @@ static bool emit_bool_flag(emit_args *a, const char *f)
 		a->sign = false;
 	else if (strcmp(f, "--sign") == 0)
 		a->sign = true;
+	else if (strcmp(f, "--strict") == 0)
+		a->o.strict = true;
 	else
 		return false;
 	return true;
@@ -117,6 +129,7 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		{"--output", &a->o.out_dir},
 		{"--push", &a->push},
 		{"--ref", &a->ref},
+		{"--policy", &a->policy},
 		{NULL, NULL},
 	};
 
@@ -146,6 +159,16 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	    a->o.nctrf == 0 || a->o.out_dir == NULL)
 		return cmd_usage_error("emit", "emit needs --recipe, "
 					       "--snapshot, --ctrf and -o");
+	if (a->policy != NULL && strcmp(a->policy, "minimal") == 0)
+		a->o.policy = EV_REDACT_MINIMAL;
+	else if (a->policy != NULL && strcmp(a->policy, "reference-v4") == 0)
+		a->o.policy = EV_REDACT_REFERENCE_V4;
+	else if (a->policy != NULL)
+		return cmd_usage_error("emit",
+				       "--policy is minimal or reference-v4");
+	if (a->policy != NULL && a->o.full)
+		return cmd_usage_error("emit", "--full ships raw files: it "
+					       "takes no --policy");
 	if (a->ref == NULL)
 		a->ref = a->push;
 	if (a->push != NULL && a->ref != a->push && strcmp(a->ref, a->push))
@@ -269,6 +292,26 @@ static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
 	return 0;
 }
 
+/* What the user should know before publishing (stderr, not a failure):
+ * recipe fields beyond the reference's schema go public with recipe.yaml
+ * (issue 24 item 6), a report given twice was counted once. */
+static void emit_notices(const emit_args *a, const ev_emit_result *r)
+{
+	if (r->nrecipe_extras > 0)
+		fprintf(stderr,
+			"aicr-evidence: warning: %s: %zu field(s) beyond the "
+			"reference's recipe schema will be published with "
+			"recipe.yaml: %s\n"
+			"hint: remove them from the recipe, or emit with "
+			"--strict to refuse such a recipe\n",
+			a->o.recipe_path, r->nrecipe_extras, r->recipe_extras);
+	if (r->ctrf_duplicates > 0)
+		fprintf(stderr,
+			"aicr-evidence: note: %zu CTRF report(s) given more "
+			"than once were counted once\n",
+			r->ctrf_duplicates);
+}
+
 /* Prints what was built and where the pointer goes (reference §1.4). */
 static void emit_report(const emit_args *a, const ev_emit_result *r,
 			const cmd_evidence_signed *oc, const ld_pointer *p)
@@ -330,6 +373,8 @@ int cmd_emit(int argc, char **argv)
 	a.o.tool_version = AE_VERSION;
 	rc = ev_evidence_emit(&r, &a.o, &err);
 	emitted = rc == 0;
+	if (rc == 0)
+		emit_notices(&a, &r);
 	snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", a.o.out_dir);
 	/* The artifact digest, and the tag derived from it, are known before
 	 * any network I/O (SPEC §3): signing and pushing use the same tagged

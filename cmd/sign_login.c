@@ -4,12 +4,12 @@
  * The library reads no environment and prints nothing, so this file does
  * both: it gathers the sources (flags, CI variables, the Buildkite agent on
  * PATH, Google Cloud's metadata server), and for a person it runs the
- * browser or device login of evidence/login.h, showing the URL or the
+ * browser or device login of evidence/signer/login.h, showing the URL or the
  * code between _begin and _finish and opening the browser when there is
  * one. Order and rules: docs/signing.md "Token".
  */
 #include "cmd/cmd.h"
-#include "evidence/login.h"
+#include "evidence/signer/login.h"
 
 #include <fcntl.h>
 #include <openssl/crypto.h>

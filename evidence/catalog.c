@@ -13,6 +13,7 @@
 #include "evidence/internal.h"
 #include "evidence/evidence.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* A version is SemVer-shaped text: [0-9A-Za-z.+-], 1..64 bytes, so nothing
@@ -92,4 +93,95 @@ int ev_catalog_version(char out[EV_CATALOG_VERSION_MAX + 1],
 done:
 	ae_yaml_free(root);
 	return rc;
+}
+
+/* ---- the check names a run may report (issue 24 item 3) ---- */
+
+/* Records `name` as a check of `phase`. Out of memory only. */
+static int checks_add(ev__checks *c, int phase, const char *name, ae_err *err)
+{
+	char **grown, *copy;
+	int rc;
+
+	if (ae_strset_has(&c->names[phase], name))
+		return 0;
+	copy = strdup(name);
+	grown = copy ? realloc(c->owned, (c->nowned + 1) * sizeof(*grown))
+		     : NULL;
+	if (grown == NULL) {
+		free(copy);
+		return ae_fail(err, AE_ERR, "out of memory");
+	}
+	c->owned = grown;
+	c->owned[c->nowned++] = copy;
+	rc = ae_strset_add(&c->names[phase], copy, err);
+	return rc < 0 ? rc : 0;
+}
+
+int ev__checks_add_catalog(ev__checks *c, const unsigned char *buf, size_t len,
+			   ae_err *err)
+{
+	ae_yaml_node *root = NULL;
+	const ae_yaml_node *vs;
+	char version[EV_CATALOG_VERSION_MAX + 1];
+	int rc;
+
+	/* the same document checks as the version (kind, apiVersion) */
+	rc = ev_catalog_version(version, buf, len, err);
+	if (rc == 0)
+		rc = ae_yaml_parse(&root, buf, len, err);
+	if (rc < 0)
+		return rc;
+	vs = ae_yaml_map_get(root, "validators");
+	for (size_t i = 0;
+	     rc == 0 && vs != NULL && vs->kind == AE_YAML_SEQ && i < vs->n;
+	     i++) {
+		const char *name = catalog_scalar(vs->items[i], "name");
+		const char *phase = catalog_scalar(vs->items[i], "phase");
+		int ph = phase ? ev__phase_index(phase) : -1;
+		if (name != NULL && ph >= 0)
+			rc = checks_add(c, ph, name, err);
+	}
+	ae_yaml_free(root);
+	return rc;
+}
+
+int ev__checks_add_recipe(ev__checks *c, const ae_yaml_node *recipe,
+			  ae_err *err)
+{
+	const ae_yaml_node *val = ae_yaml_map_get(recipe, "validation");
+	int rc = 0;
+
+	for (int ph = 0; rc == 0 && ph < EV_PHASE_COUNT; ph++) {
+		const ae_yaml_node *checks = ae_yaml_map_get(
+			ae_yaml_map_get(val, ev_phase_names[ph]), "checks");
+		for (size_t i = 0; rc == 0 && checks != NULL &&
+				   checks->kind == AE_YAML_SEQ && i < checks->n;
+		     i++) {
+			if (checks->items[i]->kind == AE_YAML_SCALAR)
+				rc = checks_add(c, ph, checks->items[i]->scalar,
+						err);
+		}
+	}
+	return rc;
+}
+
+bool ev__checks_refuse(const ev__checks *c, int phase, const char *name)
+{
+	if (c == NULL || phase < 0 || phase >= EV_PHASE_COUNT ||
+	    c->names[phase].n == 0)
+		return false;
+	return !ae_strset_has(&c->names[phase], name);
+}
+
+void ev__checks_dispose(ev__checks *c)
+{
+	if (c == NULL)
+		return;
+	for (int ph = 0; ph < EV_PHASE_COUNT; ph++)
+		ae_strset_dispose(&c->names[ph]);
+	for (size_t i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	free(c->owned);
+	memset(c, 0, sizeof(*c));
 }

@@ -2,10 +2,13 @@
  *
  * A validation run leaves one or more CTRF reports per phase (reference
  * §6.3). emit takes files and directories, works out each report's phase,
- * counts passed/failed/skipped for the predicate, and writes one
- * ctrf/<phase>.json per phase. Reports can be large (stdout of every
- * check), so the writer streams: one report is parsed at a time and the
- * output goes to the file in chunks, never held whole (SPEC §7 "memory
+ * counts its tests for the predicate, and writes one ctrf/<phase>.json per
+ * phase. The counts come from the tests, never from a summary the report
+ * claims (a summary that disagrees is refused), and every entry of a
+ * directory is read or refused, never skipped (issue 24 items 1-2): the
+ * published results are the tests that ran. Reports can be large (stdout of
+ * every check), so the writer streams: one report is parsed at a time and
+ * the output goes to the file in chunks, never held whole (SPEC §7 "memory
  * independent of bundle size").
  */
 #include "evidence/internal.h"
@@ -20,7 +23,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CTRF_FLUSH (64u << 10) /* sink buffer flushed past this many bytes */
+#define CTRF_FLUSH     (64u << 10) /* sink buffer flushed past this many bytes */
+#define CTRF_MAX_DEPTH 4	   /* directories below a --ctrf directory */
+
+/* The statuses CTRF defines, in summary order; anything else counts as
+ * "other" (CTRF: an unexpected outcome; the reference buckets it as a
+ * failure, §4.4). */
+static const char *const ctrf_counts[] = {"tests",   "passed",	"failed",
+					  "skipped", "pending", "other"};
 
 void ev__ctrf_inputs_free(ev__ctrf_input *in, size_t n)
 {
@@ -30,7 +40,7 @@ void ev__ctrf_inputs_free(ev__ctrf_input *in, size_t n)
 }
 
 /* The phase a file name says, -1 when none: `conformance.json`,
- * `conformance-2.json`, `conformance_x.json`. */
+ * `conformance-2.json`, `conformance_x.JSON`. */
 static int ctrf_phase_of_name(const char *name)
 {
 	char head[64];
@@ -43,21 +53,41 @@ static int ctrf_phase_of_name(const char *name)
 	return ev__phase_index(head);
 }
 
+/* True iff the name ends in ".json", in any case. */
 static bool ctrf_is_json(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 5 && strcmp(name + n - 5, ".json") == 0 && name[0] != '.';
+	return n > 5 && strcasecmp(name + n - 5, ".json") == 0;
 }
 
-/* Appends one input; the phase from the name, else from `dir_phase`. */
+/* A refusal naming the entry: "<path>: <why>". */
+static int ctrf_refuse(const char *path, const char *why, ae_err *err)
+{
+	char r[AE_REPR_BUF];
+
+	return ae_fail(err, AE_EINVAL, "%s: %s",
+		       ae_repr(r, sizeof(r), path, strlen(path)), why);
+}
+
+/* Appends one input; the phase from the name, else from `dir_phase`; a
+ * name and a directory that say two phases are refused. The same file
+ * (device and inode) given again is listed once. */
 static int ctrf_add(ev__ctrf_input **v, size_t *n, const char *path,
-		    const char *base, int dir_phase, ae_err *err)
+		    const char *base, int dir_phase, const struct stat *st,
+		    ae_err *err)
 {
 	ev__ctrf_input *grown;
 	char r[AE_REPR_BUF];
 	int phase = ctrf_phase_of_name(base);
 
+	if (phase >= 0 && dir_phase >= 0 && phase != dir_phase)
+		return ae_fail(err, AE_EINVAL,
+			       "%s: named for the %s phase but in a %s "
+			       "directory",
+			       ae_repr(r, sizeof(r), path, strlen(path)),
+			       ev_phase_names[phase],
+			       ev_phase_names[dir_phase]);
 	if (phase < 0)
 		phase = dir_phase;
 	if (phase < 0)
@@ -66,6 +96,10 @@ static int ctrf_add(ev__ctrf_input **v, size_t *n, const char *path,
 			       "it in a <phase>/ directory (deployment, "
 			       "performance, conformance)",
 			       ae_repr(r, sizeof(r), path, strlen(path)));
+	for (size_t i = 0; i < *n; i++) {
+		if ((*v)[i].dev == st->st_dev && (*v)[i].ino == st->st_ino)
+			return 0; /* overlapping arguments: counted once */
+	}
 	if (*n >= EV_CTRF_MAX_INPUTS)
 		return ae_fail(err, AE_ETOOBIG, "more than %d CTRF reports",
 			       EV_CTRF_MAX_INPUTS);
@@ -73,10 +107,13 @@ static int ctrf_add(ev__ctrf_input **v, size_t *n, const char *path,
 	if (grown == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	*v = grown;
+	memset(&grown[*n], 0, sizeof(grown[*n]));
 	grown[*n].path = strdup(path);
 	if (grown[*n].path == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	grown[*n].phase = phase;
+	grown[*n].dev = st->st_dev;
+	grown[*n].ino = st->st_ino;
 	(*n)++;
 	return 0;
 }
@@ -86,7 +123,7 @@ static int ctrf_name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted names of the entries of `dir` (no dot entries). */
+/* Sorted names of the entries of `dir` (all but "." and ".."). */
 static int ctrf_list_dir(char ***names_out, size_t *n_out, const char *dir,
 			 ae_err *err)
 {
@@ -103,7 +140,7 @@ static int ctrf_list_dir(char ***names_out, size_t *n_out, const char *dir,
 		return ae_fail(err, AE_EIO, "open directory: %s",
 			       strerror(errno));
 	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (n >= EV_CTRF_MAX_INPUTS * 4) {
 			rc = ae_fail(err, AE_ETOOBIG,
@@ -134,8 +171,54 @@ static int ctrf_list_dir(char ***names_out, size_t *n_out, const char *dir,
 	return 0;
 }
 
-/* Adds the *.json files of `dir` (phase from `dir_phase` if the names do
- * not say) and, at depth 0, recurses into phase-named sub-directories. */
+static int ctrf_walk(ev__ctrf_input **v, size_t *n, const char *dir,
+		     int dir_phase, int depth, ae_err *err);
+
+/* One entry of a walked directory: read (a report, a directory walked) or
+ * refused with its path -- never skipped (issue 24 item 2). */
+static int ctrf_entry(ev__ctrf_input **v, size_t *n, const char *path,
+		      const char *name, int dir_phase, int depth, ae_err *err)
+{
+	struct stat st;
+	int phase;
+
+	if (lstat(path, &st) != 0)
+		return ctrf_refuse(path, strerror(errno), err);
+	if (S_ISLNK(st.st_mode))
+		return ctrf_refuse(path,
+				   "a symlink (not followed): pass its "
+				   "target as --ctrf",
+				   err);
+	if (S_ISREG(st.st_mode)) {
+		if (!ctrf_is_json(name))
+			return ctrf_refuse(path,
+					   "not a CTRF report (*.json) "
+					   "in a --ctrf directory",
+					   err);
+		return ctrf_add(v, n, path, name, dir_phase, &st, err);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return ctrf_refuse(path, "not a regular file or directory",
+				   err);
+	phase = ev__phase_index(name);
+	if (phase >= 0 && dir_phase >= 0 && phase != dir_phase)
+		return ctrf_refuse(path,
+				   "a phase directory inside another "
+				   "phase's directory",
+				   err);
+	if (phase < 0 && dir_phase < 0)
+		return ctrf_refuse(path,
+				   "a directory that names no phase "
+				   "(deployment, performance, conformance)",
+				   err);
+	if (depth >= CTRF_MAX_DEPTH)
+		return ctrf_refuse(path, "nested deeper than 4 directories",
+				   err);
+	return ctrf_walk(v, n, path, phase >= 0 ? phase : dir_phase, depth + 1,
+			 err);
+}
+
+/* Reads every entry of `dir` (phase `dir_phase`, -1 when it names none). */
 static int ctrf_walk(ev__ctrf_input **v, size_t *n, const char *dir,
 		     int dir_phase, int depth, ae_err *err)
 {
@@ -146,30 +229,12 @@ static int ctrf_walk(ev__ctrf_input **v, size_t *n, const char *dir,
 	rc = ctrf_list_dir(&names, &nn, dir, err);
 	for (size_t i = 0; rc == 0 && i < nn; i++) {
 		char path[4096];
-		struct stat st;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     names[i]) >= sizeof(path)) {
+				     names[i]) >= sizeof(path))
 			rc = ae_fail(err, AE_EINVAL, "CTRF path too long");
-			break;
-		}
-		if (lstat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode) && depth == 0 &&
-		    ev__phase_index(names[i]) >= 0)
-			rc = ctrf_walk(v, n, path, ev__phase_index(names[i]), 1,
-				       err);
-		else if (S_ISREG(st.st_mode) && ctrf_is_json(names[i]))
-			rc = ctrf_add(v, n, path, names[i], dir_phase, err);
-		else if (ctrf_is_json(names[i])) {
-			/* A report that is a symlink or a FIFO is refused, not
-			 * skipped: its phase would go missing silently. */
-			char r[AE_REPR_BUF];
-			rc = ae_fail(err, AE_EINVAL, "%s: not a regular file%s",
-				     ae_repr(r, sizeof(r), path, strlen(path)),
-				     S_ISLNK(st.st_mode)
-					     ? " (a symlink, not followed)"
-					     : "");
-		}
+		else
+			rc = ctrf_entry(v, n, path, names[i], dir_phase, depth,
+					err);
 	}
 	for (size_t i = 0; i < nn; i++)
 		free(names[i]);
@@ -191,6 +256,8 @@ int ev__ctrf_collect(ev__ctrf_input **out, size_t *n_out,
 		const char *base = strrchr(paths[i], '/');
 		char r[AE_REPR_BUF];
 		base = base ? base + 1 : paths[i];
+		/* An argument is followed (the user named it); what is found
+		 * inside a directory is not. */
 		if (stat(paths[i], &st) != 0)
 			rc = ae_fail(err, AE_ENOTFOUND, "%s: %s",
 				     ae_repr(r, sizeof(r), paths[i],
@@ -200,7 +267,7 @@ int ev__ctrf_collect(ev__ctrf_input **out, size_t *n_out,
 			rc = ctrf_walk(&v, &n, paths[i], ev__phase_index(base),
 				       0, err);
 		else
-			rc = ctrf_add(&v, &n, paths[i], base, -1, err);
+			rc = ctrf_add(&v, &n, paths[i], base, -1, &st, err);
 	}
 	if (rc == 0 && n == 0) {
 		char r[AE_REPR_BUF];
@@ -218,35 +285,35 @@ int ev__ctrf_collect(ev__ctrf_input **out, size_t *n_out,
 	return 0;
 }
 
-/* A summary count, 0 when absent; AE_EINVAL when not a non-negative int. */
-static int ctrf_int(int64_t *out, const json_t *obj, const char *key,
-		    ae_err *err)
-{
-	const json_t *v = json_object_get(obj, key);
+/* ---- counting ---- */
 
-	*out = 0;
-	if (v == NULL)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return ae_fail(err, AE_EINVAL, "CTRF summary.%s is not a count",
-			       key);
-	*out = json_integer_value(v);
-	return 0;
+/* The index in ctrf_counts of a test's status: 1..5, unknown -> other. */
+static int ctrf_status_index(const char *st)
+{
+	for (int i = 1; i < 6; i++) {
+		if (strcmp(st, ctrf_counts[i]) == 0)
+			return i;
+	}
+	return 5;
 }
 
-int ev__ctrf_count(ev__phase *ph, const void *report_v, ae_err *err)
+/* Counts the tests of a report (checked to be CTRF) into c[0..5]. */
+static int ctrf_tally(int64_t c[6], const json_t *report, ae_err *err)
 {
-	const json_t *report = report_v;
 	const json_t *res = json_object_get(report, "results");
 	const json_t *tests = json_object_get(res, "tests");
-	const json_t *sum = json_object_get(res, "summary");
-	int64_t p = 0, f = 0, s = 0;
-	int rc;
+	const json_t *fmt = json_object_get(report, "reportFormat");
 
+	memset(c, 0, 6 * sizeof(*c));
 	if (!json_is_object(report) || !json_is_object(res) ||
 	    !json_is_array(tests))
 		return ae_fail(err, AE_EINVAL,
 			       "not a CTRF report (no results.tests array)");
+	if (fmt != NULL && (!json_is_string(fmt) ||
+			    strcmp(json_string_value(fmt), "CTRF") != 0))
+		return ae_fail(err, AE_EINVAL,
+			       "not a CTRF report (reportFormat is not "
+			       "\"CTRF\")");
 	for (size_t i = 0; i < json_array_size(tests); i++) {
 		const json_t *t = json_array_get(tests, i);
 		const char *st =
@@ -256,84 +323,177 @@ int ev__ctrf_count(ev__phase *ph, const void *report_v, ae_err *err)
 			return ae_fail(err, AE_EINVAL,
 				       "CTRF test %zu has no name or status",
 				       i);
-		if (sum != NULL)
-			continue;
-		/* Without a summary, count as corroboration buckets them
-		 * (reference §4.4): other and unknown count as failed. */
-		if (strcmp(st, "passed") == 0)
-			p++;
-		else if (strcmp(st, "skipped") == 0 ||
-			 strcmp(st, "pending") == 0)
-			s++;
-		else
-			f++;
+		c[ctrf_status_index(st)]++;
 	}
-	if (sum != NULL) {
-		if (!json_is_object(sum))
+	c[0] = (int64_t)json_array_size(tests);
+	return 0;
+}
+
+/* A summary, when there is one, must say what the tests say: each count
+ * absent reads as 0 (the reference's decoder reads it so), a count is a
+ * non-negative integer, and it equals the tests' (issue 24 item 1). */
+static int ctrf_summary_agrees(const json_t *report, const int64_t c[6],
+			       ae_err *err)
+{
+	const json_t *sum =
+		json_object_get(json_object_get(report, "results"), "summary");
+
+	if (sum == NULL)
+		return 0;
+	if (!json_is_object(sum))
+		return ae_fail(err, AE_EINVAL, "CTRF summary is not an object");
+	for (int i = 0; i < 6; i++) {
+		const json_t *v = json_object_get(sum, ctrf_counts[i]);
+		int64_t said = 0;
+		if (v != NULL &&
+		    (!json_is_integer(v) || json_integer_value(v) < 0))
 			return ae_fail(err, AE_EINVAL,
-				       "CTRF summary is not an object");
-		rc = ctrf_int(&p, sum, "passed", err);
-		if (rc == 0)
-			rc = ctrf_int(&f, sum, "failed", err);
-		if (rc == 0)
-			rc = ctrf_int(&s, sum, "skipped", err);
-		if (rc < 0)
-			return rc;
+				       "CTRF summary.%s is not a count",
+				       ctrf_counts[i]);
+		if (v != NULL)
+			said = json_integer_value(v);
+		if (said != c[i])
+			return ae_fail(err, AE_EINVAL,
+				       "the summary says %lld %s, the tests "
+				       "%lld: refusing a summary that "
+				       "disagrees with its tests",
+				       (long long)said, ctrf_counts[i],
+				       (long long)c[i]);
 	}
-	if (__builtin_add_overflow(ph->passed, p, &ph->passed) ||
-	    __builtin_add_overflow(ph->failed, f, &ph->failed) ||
-	    __builtin_add_overflow(ph->skipped, s, &ph->skipped))
-		return ae_fail(err, AE_EINVAL, "CTRF counts overflow");
+	return 0;
+}
+
+/* Adds c[1..5] to `ph`, checked against overflow (a phase sums at most
+ * EV_CTRF_MAX_INPUTS reports of EV_CTRF_MAX_BYTES, far below INT64_MAX,
+ * but the sum is checked rather than argued). */
+static int ctrf_add_counts(ev__phase *ph, const int64_t c[6], ae_err *err)
+{
+	int64_t *dst[5] = {&ph->passed, &ph->failed, &ph->skipped, &ph->pending,
+			   &ph->other};
+
+	for (int i = 0; i < 5; i++) {
+		if (__builtin_add_overflow(*dst[i], c[i + 1], dst[i]))
+			return ae_fail(err, AE_EINVAL, "CTRF counts overflow");
+	}
 	ph->present = true;
 	return 0;
 }
 
-/* Reads and parses one report. */
-static int ctrf_load(json_t **out, const char *path, ae_err *err)
+int ev__ctrf_count(ev__phase *ph, const void *report, ae_err *err)
 {
-	ae_buf b;
-	int rc;
+	int64_t c[6];
+	int rc = ctrf_tally(c, report, err);
 
-	*out = NULL;
-	rc = ae_read_file(&b, AT_FDCWD, path, EV_CTRF_MAX_BYTES, err);
-	if (rc < 0)
-		return rc;
-	rc = ae_json_parse((void **)out, b.data, b.len, err);
-	ae_buf_dispose(&b);
+	if (rc == 0)
+		rc = ctrf_summary_agrees(report, c, err);
+	if (rc == 0)
+		rc = ctrf_add_counts(ph, c, err);
 	return rc;
 }
 
-int ev__ctrf_scan(ev__phase *ph, void *images, const char *path, ae_err *err)
+int ev__ctrf_recount(ev__phase *out, const unsigned char *buf, size_t len,
+		     ae_err *err)
 {
-	json_t *root = NULL;
-	const json_t *img;
+	json_t *rep = NULL;
+	int64_t c[6];
 	int rc;
 
-	rc = ctrf_load(&root, path, err);
-	if (rc < 0)
-		return rc;
-	rc = ev__ctrf_count(ph, root, err);
-	if (rc < 0)
-		goto done;
-	/* The validator image that produced the report (docs/formats.md). */
-	img = json_object_get(
-		json_object_get(json_object_get(root, "results"), "tool"),
-		"image");
-	if (img != NULL && !json_is_string(img)) {
-		rc = ae_fail(err, AE_EINVAL,
-			     "results.tool.image is not a string");
-		goto done;
+	memset(out, 0, sizeof(*out));
+	rc = ae_json_parse((void **)&rep, buf, len, err);
+	if (rc == 0)
+		rc = ctrf_tally(c, rep, err);
+	if (rc == 0)
+		rc = ctrf_add_counts(out, c, err);
+	json_decref(rep);
+	return rc;
+}
+
+/* Minimal policy: every test name publishable and, where the catalog or
+ * the recipe names the phase's checks, one of them (issue 24 item 3). */
+static int ctrf_names_check(const json_t *report, int phase,
+			    const ev__checks *known, ae_err *err)
+{
+	const json_t *tests =
+		json_object_get(json_object_get(report, "results"), "tests");
+	char r[AE_REPR_BUF];
+
+	for (size_t i = 0; i < json_array_size(tests); i++) {
+		const char *name = json_string_value(
+			json_object_get(json_array_get(tests, i), "name"));
+		if (name == NULL)
+			return ae_fail(err, AE_EINVAL,
+				       "CTRF test %zu has no name or status",
+				       i);
+		if (!ev__value_ok(EV__V_TEST_NAME, name))
+			return ae_fail(
+				err, AE_EINVAL,
+				"test %zu: name %s is not publishable "
+				"(1-128 of [A-Za-z0-9._/-], alphanumeric "
+				"at both ends)",
+				i, ae_repr(r, sizeof(r), name, strlen(name)));
+		if (known != NULL && ev__checks_refuse(known, phase, name))
+			return ae_fail(
+				err, AE_EINVAL,
+				"test %zu: %s is not a check the "
+				"validator catalog or the recipe names "
+				"for the %s phase",
+				i, ae_repr(r, sizeof(r), name, strlen(name)),
+				ev_phase_names[phase]);
 	}
+	return 0;
+}
+
+/* Appends the validator image the report names (results.tool.image). */
+static int ctrf_image(void *images, const json_t *report, ae_err *err)
+{
+	const json_t *img = json_object_get(
+		json_object_get(json_object_get(report, "results"), "tool"),
+		"image");
+
+	if (img != NULL && !json_is_string(img))
+		return ae_fail(err, AE_EINVAL,
+			       "results.tool.image is not a string");
 	if (img != NULL && json_string_length(img) > 0 &&
 	    json_array_append(images, (json_t *)img) != 0)
-		rc = ae_fail(err, AE_ERR, "out of memory");
-done:
+		return ae_fail(err, AE_ERR, "out of memory");
+	return 0;
+}
+
+int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
+		  const ev__checks *known, ev_redaction policy, ae_err *err)
+{
+	json_t *root = NULL;
+	ae_buf b;
+	int rc;
+
+	rc = ae_read_file(&b, AT_FDCWD, in[i].path, EV_CTRF_MAX_BYTES, err);
+	if (rc < 0)
+		return rc;
+	ae_sha256(in[i].sha256, b.data ? b.data : (const unsigned char *)"",
+		  b.len);
+	for (size_t j = 0; j < i; j++) {
+		if (!in[j].dup &&
+		    memcmp(in[j].sha256, in[i].sha256, AE_SHA256_LEN) == 0) {
+			in[i].dup = true; /* the same report twice */
+			ae_buf_dispose(&b);
+			return 0;
+		}
+	}
+	rc = ae_json_parse((void **)&root, b.data, b.len, err);
+	ae_buf_dispose(&b);
+	if (rc == 0)
+		rc = ev__ctrf_count(&phases[in[i].phase], root, err);
+	if (rc == 0 && policy == EV_REDACT_MINIMAL)
+		rc = ctrf_names_check(root, in[i].phase, known, err);
+	if (rc == 0)
+		rc = ctrf_image(images, root, err);
 	json_decref(root);
 	return rc;
 }
 
 /* ---- streaming writer ---- */
 
+/* Output goes to `fd`, or, with fd < 0, stays in `buf` (ev_ctrf_redact). */
 typedef struct ctrf_sink {
 	int fd;
 	ae_buf buf;
@@ -345,6 +505,8 @@ static int ctrf_flush(ctrf_sink *s)
 {
 	size_t off = 0;
 
+	if (s->fd < 0)
+		return s->rc;
 	while (s->rc == 0 && off < s->buf.len) {
 		ssize_t n = write(s->fd, s->buf.data + off, s->buf.len - off);
 		if (n < 0 && errno == EINTR)
@@ -363,6 +525,11 @@ static int ctrf_put(ctrf_sink *s, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
+	if (s->fd < 0) {
+		if (s->rc == 0 && ae_buf_put(&s->buf, p, len, s->err) < 0)
+			s->rc = AE_ETOOBIG;
+		return s->rc;
+	}
 	while (s->rc == 0 && len > 0) {
 		size_t room = CTRF_FLUSH - s->buf.len;
 		size_t k = len < room ? len : room;
@@ -383,11 +550,11 @@ static int ctrf_dump_cb(const char *buffer, size_t size, void *data)
 	return ctrf_put(data, buffer, size) == 0 ? 0 : -1;
 }
 
-/* Writes `v` compact (one line), or pretty with `indent`. */
-static int ctrf_dump(ctrf_sink *s, const json_t *v, size_t flags)
+/* Writes `v` compact (one line). */
+static int ctrf_dump(ctrf_sink *s, const json_t *v)
 {
 	if (json_dump_callback(v, ctrf_dump_cb, s,
-			       flags | JSON_ENCODE_ANY |
+			       JSON_COMPACT | JSON_ENCODE_ANY |
 				       JSON_REAL_PRECISION(17)) != 0 &&
 	    s->rc == 0)
 		s->rc = ae_fail(s->err, AE_ERR, "CTRF dump failed");
@@ -404,137 +571,191 @@ static int ctrf_key(ctrf_sink *s, const char *indent, const char *key,
 	ctrf_put(s, indent, strlen(indent));
 	if (k == NULL)
 		s->rc = ae_fail(s->err, AE_ERR, "out of memory");
-	ctrf_dump(s, k, 0);
+	else
+		ctrf_dump(s, k);
 	json_decref(k);
 	return ctrf_put(s, ": ", 2);
 }
 
-/* Adds one report's summary (or its tests' statuses) into `acc`. */
-static int ctrf_sum(json_t *acc, const json_t *report, ae_err *err)
+/* Writes the members of `obj`, each on its line; *lead says whether none
+ * has been written at this level yet. */
+static int ctrf_members(ctrf_sink *s, const char *indent, const json_t *obj,
+			bool *lead)
 {
-	static const char *const counts[] = {"tests",	"passed",  "failed",
-					     "skipped", "pending", "other"};
-	const json_t *res = json_object_get(report, "results");
-	const json_t *sum = json_object_get(res, "summary");
-	const json_t *tests = json_object_get(res, "tests");
+	const char *k;
+	json_t *v;
 
-	for (size_t i = 0; i < 6; i++) {
-		int64_t have =
-			json_integer_value(json_object_get(acc, counts[i]));
-		int64_t add = 0;
-		if (sum != NULL) {
-			add = json_integer_value(
-				json_object_get(sum, counts[i]));
-		} else if (i == 0) {
-			add = (int64_t)json_array_size(tests);
-		} else {
-			for (size_t j = 0; j < json_array_size(tests); j++) {
-				const char *st =
-					json_string_value(json_object_get(
-						json_array_get(tests, j),
-						"status"));
-				add += st != NULL && strcmp(st, counts[i]) == 0;
-			}
-		}
-		if (json_object_set_new(acc, counts[i],
-					json_integer(have + add)) != 0)
-			return ae_fail(err, AE_ERR, "out of memory");
+	json_object_foreach((json_t *)obj, k, v)
+	{
+		ctrf_key(s, indent, k, *lead);
+		ctrf_dump(s, v);
+		*lead = false;
 	}
-	for (size_t i = 0; sum != NULL && i < 2; i++) {
-		const char *k = i == 0 ? "start" : "stop";
-		const json_t *v = json_object_get(sum, k), *cur;
-		cur = json_object_get(acc, k);
-		if (!json_is_integer(v))
-			continue;
-		if (cur == NULL ||
-		    (i == 0 ? json_integer_value(v) < json_integer_value(cur)
-			    : json_integer_value(v) > json_integer_value(cur)))
-			if (json_object_set(acc, k, (json_t *)v) != 0)
-				return ae_fail(err, AE_ERR, "out of memory");
-	}
-	return 0;
+	return s->rc;
 }
 
-/* Writes the header of the merged report from the first input. */
-static int ctrf_head(ctrf_sink *s, const json_t *first)
-{
-	const json_t *res = json_object_get(first, "results"), *v;
-	bool lead = true;
-	const char *k;
+/* The merged summary: the counts of the tests written, and start/stop
+ * (the earliest start, the latest stop of the reports' summaries, when they
+ * are non-negative integers). */
+typedef struct ctrf_acc {
+	int64_t c[6];
+	int64_t start, stop; /* -1: none */
+} ctrf_acc;
 
-	ctrf_put(s, "{", 1);
-	json_object_foreach((json_t *)first, k, v)
-	{
-		if (strcmp(k, "results") == 0)
-			continue;
-		ctrf_key(s, "  ", k, lead);
-		ctrf_dump(s, v, JSON_COMPACT);
-		lead = false;
+static int ctrf_acc_add(ctrf_acc *acc, const json_t *report, ae_err *err)
+{
+	const json_t *sum =
+		json_object_get(json_object_get(report, "results"), "summary");
+	int64_t c[6];
+	int rc = ctrf_tally(c, report, err);
+
+	if (rc == 0)
+		rc = ctrf_summary_agrees(report, c, err);
+	for (int i = 0; rc == 0 && i < 6; i++) {
+		if (__builtin_add_overflow(acc->c[i], c[i], &acc->c[i]))
+			rc = ae_fail(err, AE_EINVAL, "CTRF counts overflow");
 	}
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		const json_t *v = json_object_get(sum, i ? "stop" : "start");
+		int64_t t = json_integer_value(v),
+			*have = i ? &acc->stop : &acc->start;
+		if (!json_is_integer(v) || t < 0)
+			continue;
+		if (*have < 0 || (i ? t > *have : t < *have))
+			*have = t;
+	}
+	return rc;
+}
+
+/* Writes the summary object of the merged report. */
+static int ctrf_acc_write(ctrf_sink *s, const ctrf_acc *acc)
+{
+	json_t *sum = json_object();
+	int bad = sum == NULL;
+
+	for (int i = 0; !bad && i < 6; i++)
+		bad = json_object_set_new(sum, ctrf_counts[i],
+					  json_integer(acc->c[i])) != 0;
+	if (!bad && acc->start >= 0)
+		bad = json_object_set_new(sum, "start",
+					  json_integer(acc->start)) != 0;
+	if (!bad && acc->stop >= 0)
+		bad = json_object_set_new(sum, "stop",
+					  json_integer(acc->stop)) != 0;
+	if (bad)
+		s->rc = ae_fail(s->err, AE_ERR, "out of memory");
+	else
+		ctrf_dump(s, sum);
+	json_decref(sum);
+	return s->rc;
+}
+
+/* Writes the header of the merged report from the first input, up to the
+ * opening of results.tests. */
+static int ctrf_head(ctrf_sink *s, const json_t *first, ev_redaction policy)
+{
+	json_t *top = NULL, *res = NULL;
+	bool lead = true;
+
+	s->rc = ev__ctrf_head_publish((void **)&top, (void **)&res, first,
+				      policy, s->err);
+	if (s->rc < 0)
+		return s->rc;
+	ctrf_put(s, "{", 1);
+	ctrf_members(s, "  ", top, &lead);
 	ctrf_key(s, "  ", "results", lead);
 	ctrf_put(s, "{", 1);
 	lead = true;
-	json_object_foreach((json_t *)res, k, v)
-	{
-		if (strcmp(k, "tests") == 0 || strcmp(k, "summary") == 0)
-			continue;
-		ctrf_key(s, "    ", k, lead);
-		ctrf_dump(s, v, JSON_COMPACT);
-		lead = false;
-	}
+	ctrf_members(s, "    ", res, &lead);
 	ctrf_key(s, "    ", "tests", lead);
+	json_decref(top);
+	json_decref(res);
 	return ctrf_put(s, "[", 1);
 }
 
-/* Streams the tests of one report, scrubbed unless `full`. */
-static int ctrf_tests(ctrf_sink *s, json_t *report, bool full, bool *first,
-		      unsigned *applied)
+/* Streams the tests of one report, published under `policy`. */
+static int ctrf_tests(ctrf_sink *s, const json_t *report, ev_redaction policy,
+		      bool *first)
 {
 	json_t *tests =
 		json_object_get(json_object_get(report, "results"), "tests");
 
 	for (size_t i = 0; s->rc == 0 && i < json_array_size(tests); i++) {
-		json_t *t = json_array_get(tests, i);
-		if (!full && ev__ctrf_scrub_test(t, applied, s->err) < 0) {
-			s->rc = AE_EINVAL;
-			break;
+		json_t *t = json_array_get(tests, i), *pub = NULL;
+		if (policy != EV_REDACT_FULL) {
+			s->rc = ev__ctrf_test_publish((void **)&pub, t, policy,
+						      s->err);
+			if (s->rc < 0)
+				break;
+			t = pub;
 		}
 		ctrf_put(s, *first ? "\n      " : ",\n      ", *first ? 7 : 8);
-		ctrf_dump(s, t, JSON_COMPACT);
+		ctrf_dump(s, t);
+		json_decref(pub);
 		*first = false;
 	}
 	return s->rc;
 }
 
-/* The merged (or single scrubbed) report, one input in memory at a time. */
-static int ctrf_merge(ctrf_sink *s, const ev__ctrf_input *in, size_t n,
-		      bool full, unsigned *applied)
+/* One report into the sink: its header when it is the first, its tests,
+ * its counts into `acc`. */
+static int ctrf_one(ctrf_sink *s, const json_t *rep, bool head,
+		    ev_redaction policy, ctrf_acc *acc, bool *first_test)
 {
-	json_t *acc = json_object(), *rep = NULL;
-	bool first_test = true;
-	ev__phase ph;
+	s->rc = ctrf_acc_add(acc, rep, s->err);
+	if (s->rc == 0 && head)
+		ctrf_head(s, rep, policy);
+	if (s->rc == 0)
+		ctrf_tests(s, rep, policy, first_test);
+	return s->rc;
+}
 
-	if (acc == NULL)
-		return s->rc = ae_fail(s->err, AE_ERR, "out of memory");
+/* Closes results.tests and writes the summary and the closing braces. */
+static int ctrf_tail(ctrf_sink *s, const ctrf_acc *acc, bool first_test)
+{
+	ctrf_put(s, first_test ? "]" : "\n    ]", first_test ? 1 : 6);
+	ctrf_key(s, "    ", "summary", false);
+	ctrf_acc_write(s, acc);
+	return ctrf_put(s, "\n  }\n}\n", 7);
+}
+
+/* Reads and parses one report. */
+static int ctrf_load(json_t **out, const char *path, ae_err *err)
+{
+	ae_buf b;
+	int rc;
+
+	*out = NULL;
+	rc = ae_read_file(&b, AT_FDCWD, path, EV_CTRF_MAX_BYTES, err);
+	if (rc < 0)
+		return rc;
+	rc = ae_json_parse((void **)out, b.data, b.len, err);
+	ae_buf_dispose(&b);
+	return rc;
+}
+
+/* The merged report, one input in memory at a time. */
+static int ctrf_merge(ctrf_sink *s, const ev__ctrf_input *in, size_t n,
+		      ev_redaction policy)
+{
+	ctrf_acc acc = {{0}, -1, -1};
+	bool first_test = true, head = true;
+	json_t *rep = NULL;
+
 	for (size_t i = 0; s->rc == 0 && i < n; i++) {
-		memset(&ph, 0, sizeof(ph));
+		if (in[i].dup)
+			continue;
 		s->rc = ctrf_load(&rep, in[i].path, s->err);
 		if (s->rc == 0)
-			s->rc = ev__ctrf_count(&ph, rep, s->err);
-		if (s->rc == 0)
-			s->rc = ctrf_sum(acc, rep, s->err);
-		if (s->rc == 0 && i == 0)
-			ctrf_head(s, rep);
-		if (s->rc == 0)
-			ctrf_tests(s, rep, full, &first_test, applied);
+			ctrf_one(s, rep, head, policy, &acc, &first_test);
+		head = false;
 		json_decref(rep);
 		rep = NULL;
 	}
-	ctrf_put(s, first_test ? "]" : "\n    ]", first_test ? 1 : 6);
-	ctrf_key(s, "    ", "summary", false);
-	ctrf_dump(s, acc, JSON_COMPACT);
-	ctrf_put(s, "\n  }\n}\n", 7);
-	json_decref(acc);
+	if (s->rc == 0 && head)
+		s->rc = ae_fail(s->err, AE_ERR, "no report for the phase");
+	if (s->rc == 0)
+		ctrf_tail(s, &acc, first_test);
 	return s->rc;
 }
 
@@ -562,12 +783,18 @@ static int ctrf_copy(ctrf_sink *s, const char *path)
 	return s->rc;
 }
 
-int ev__ctrf_write_phase(unsigned *applied, int dirfd, const char *name,
-			 const ev__ctrf_input *in, size_t n, bool full,
-			 ae_err *err)
+int ev__ctrf_write_phase(int dirfd, const char *name, const ev__ctrf_input *in,
+			 size_t n, ev_redaction policy, ae_err *err)
 {
 	ctrf_sink s;
+	size_t live = 0, only = 0;
 
+	for (size_t i = 0; i < n; i++) {
+		if (!in[i].dup) {
+			live++;
+			only = i;
+		}
+	}
 	memset(&s, 0, sizeof(s));
 	s.err = err;
 	ae_buf_init(&s.buf, CTRF_FLUSH);
@@ -577,10 +804,10 @@ int ev__ctrf_write_phase(unsigned *applied, int dirfd, const char *name,
 	if (s.fd < 0)
 		return ae_fail(err, AE_EIO, "create %s: %s", name,
 			       strerror(errno));
-	if (n == 1 && full)
-		ctrf_copy(&s, in[0].path);
+	if (live == 1 && policy == EV_REDACT_FULL)
+		ctrf_copy(&s, in[only].path);
 	else
-		ctrf_merge(&s, in, n, full, applied);
+		ctrf_merge(&s, in, n, policy);
 	ctrf_flush(&s);
 	if (close(s.fd) != 0 && s.rc == 0)
 		s.rc = ae_fail(err, AE_EIO, "close %s: %s", name,
@@ -589,4 +816,37 @@ int ev__ctrf_write_phase(unsigned *applied, int dirfd, const char *name,
 	if (s.rc < 0)
 		unlinkat(dirfd, name, 0);
 	return s.rc;
+}
+
+int ev_ctrf_redact(ae_buf *out, const unsigned char *buf, size_t len,
+		   ev_redaction policy, ae_err *err)
+{
+	ctrf_sink s;
+	ctrf_acc acc = {{0}, -1, -1};
+	json_t *rep = NULL;
+	bool first_test = true;
+
+	memset(&s, 0, sizeof(s));
+	s.fd = -1;
+	s.err = err;
+	ae_buf_init(&s.buf, EV_CTRF_MAX_BYTES);
+	ae_buf_init(out, EV_CTRF_MAX_BYTES);
+	if (len > EV_CTRF_MAX_BYTES)
+		return ae_fail(err, AE_ETOOBIG,
+			       "CTRF report is %zu bytes, cap %u", len,
+			       EV_CTRF_MAX_BYTES);
+	s.rc = ae_json_parse((void **)&rep, buf, len, err);
+	if (s.rc == 0 && policy == EV_REDACT_MINIMAL)
+		s.rc = ctrf_names_check(rep, 0, NULL, err);
+	if (s.rc == 0)
+		ctrf_one(&s, rep, true, policy, &acc, &first_test);
+	if (s.rc == 0)
+		ctrf_tail(&s, &acc, first_test);
+	json_decref(rep);
+	if (s.rc < 0) {
+		ae_buf_dispose(&s.buf);
+		return s.rc;
+	}
+	*out = s.buf;
+	return 0;
 }

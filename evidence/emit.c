@@ -32,13 +32,17 @@ typedef struct emit_ctx {
 	ev__ctrf_input *inputs;
 	size_t ninputs;
 	ev__phase phases[EV_PHASE_COUNT];
-	json_t *images;	   /* validator images, raw strings */
-	json_t *fp;	   /* fingerprint */
-	json_t *match;	   /* criteriaMatch */
-	json_t *observed;  /* images seen by the snapshot */
-	ae_buf bom;	   /* bom.cdx.json bytes */
-	int64_t bom_count; /* components */
-	unsigned applied;  /* redaction rules used */
+	json_t *images;	     /* validator images, raw strings */
+	json_t *fp;	     /* fingerprint */
+	json_t *match;	     /* criteriaMatch */
+	json_t *observed;    /* images seen by the snapshot */
+	ae_buf bom;	     /* bom.cdx.json bytes */
+	int64_t bom_count;   /* components */
+	ev_redaction policy; /* EV_REDACT_FULL for --full */
+	ev__checks checks;   /* check names a report may carry */
+	ae_buf extras;	     /* recipe fields beyond the schema */
+	size_t nextras;
+	size_t duplicates; /* CTRF reports given twice */
 	char at[32];
 	char catalog_version[EV_CATALOG_VERSION_MAX + 1];
 } emit_ctx;
@@ -56,6 +60,8 @@ static void emit_ctx_dispose(emit_ctx *c)
 	json_decref(c->fp);
 	json_decref(c->match);
 	json_decref(c->observed);
+	ev__checks_dispose(&c->checks);
+	ae_buf_dispose(&c->extras);
 }
 
 /* True iff the image's tag is one that moves (reference §7, #2873). */
@@ -83,6 +89,8 @@ static int emit_catalog(emit_ctx *c, ae_err *err)
 	if (rc < 0)
 		return rc;
 	rc = ev_catalog_version(c->catalog_version, b.data, b.len, err);
+	if (rc == 0)
+		rc = ev__checks_add_catalog(&c->checks, b.data, b.len, err);
 	ae_buf_dispose(&b);
 	return rc;
 }
@@ -102,6 +110,36 @@ static int emit_named(int rc, const char *path, ae_err *err)
 	inner = *err;
 	ae_err_clear(err);
 	return ae_fail(err, rc, "%s: %s", r, inner.msg);
+}
+
+/* The recipe's fields beyond the reference's schema (issue 24 item 6):
+ * recipe.yaml's canonical form keeps every field (the digest signs them),
+ * so --strict refuses them; otherwise cmd/ warns with the list. */
+static int emit_recipe_extras(emit_ctx *c, ae_err *err)
+{
+	char list[400];
+	size_t off = 0, k = 0;
+	int rc;
+
+	rc = ev_recipe_extra_fields(&c->extras, &c->nextras, c->recipe_tree,
+				    err);
+	if (rc < 0 || !c->o->strict)
+		return rc;
+	if (c->nextras == 0)
+		return 0;
+	list[0] = '\0';
+	for (const char *p = (const char *)c->extras.data;
+	     k < c->nextras && off + 64 < sizeof(list); p += strlen(p) + 1) {
+		char r[AE_REPR_BUF];
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+					k++ ? ", " : "",
+					ae_repr(r, sizeof(r), p, strlen(p)));
+	}
+	return ae_fail(
+		err, AE_EINVAL,
+		"%zu field(s) beyond the reference's recipe schema would "
+		"be published (--strict): %s%s",
+		c->nextras, list, k < c->nextras ? ", ..." : "");
 }
 
 /* The recipe as the bundle ships it: the reference's builder writes the
@@ -162,6 +200,10 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 				     c->recipe.len, err);
 	if (rc == 0)
 		rc = emit_recipe_identity(c, err);
+	if (rc == 0)
+		rc = ev__checks_add_recipe(&c->checks, c->recipe_tree, err);
+	if (rc == 0)
+		rc = emit_recipe_extras(c, err);
 	return emit_named(rc, c->o->recipe_path, err);
 }
 
@@ -180,11 +222,13 @@ static int emit_read_snapshot(emit_ctx *c, ae_err *err)
 		rc = ae_fail(err, AE_EINVAL, "snapshot is not a YAML mapping");
 	if (rc == 0)
 		rc = ev__snapshot_fingerprint((void **)&c->fp, c->snap_tree,
-					      err);
+					      c->policy, err);
 	if (rc == 0)
 		rc = ev__criteria_match((void **)&c->match, c->recipe_tree,
 					c->fp, err);
-	if (rc == 0)
+	/* the images the cluster runs: in the BOM unless minimal (the
+	 * snapshot drops them, issue 24 item 5) */
+	if (rc == 0 && c->policy != EV_REDACT_MINIMAL)
 		rc = ev__snapshot_images((void **)&c->observed, c->snap_tree,
 					 err);
 	return emit_named(rc, c->o->snapshot_path, err);
@@ -214,9 +258,10 @@ static int emit_scan_ctrf(emit_ctx *c, ae_err *err)
 	rc = ev__ctrf_collect(&c->inputs, &c->ninputs, c->o->ctrf_paths,
 			      c->o->nctrf, err);
 	for (size_t i = 0; rc == 0 && i < c->ninputs; i++) {
-		rc = ev__ctrf_scan(&c->phases[c->inputs[i].phase], c->images,
-				   c->inputs[i].path, err);
+		rc = ev__ctrf_scan(c->inputs, i, c->phases, c->images,
+				   &c->checks, c->policy, err);
 		rc = emit_named(rc, c->inputs[i].path, err);
+		c->duplicates += rc == 0 && c->inputs[i].dup;
 	}
 	for (size_t i = 0; rc == 0 && !c->o->allow_mutable_validator_tags &&
 			   i < json_array_size(c->images);
@@ -267,15 +312,20 @@ static int emit_bom(emit_ctx *c, ae_err *err)
 	return rc;
 }
 
-/* validatorImages: {image, digest} deduped by image, sorted (§5.5). */
-static json_t *emit_validator_images(const json_t *raw)
+/* validatorImages: {image, digest} deduped by image, sorted (§5.5); under
+ * the minimal policy only images on a public registry, pinned by a tag or a
+ * digest (an internal registry host is not published: issue 24 item 5). */
+static json_t *emit_validator_images(const json_t *raw, ev_redaction policy)
 {
 	json_t *out = json_array();
 	char **v = calloc(json_array_size(raw) + 1, sizeof(*v));
-	size_t n = json_array_size(raw);
+	size_t n = 0;
 
-	for (size_t i = 0; v != NULL && i < n; i++)
-		v[i] = (char *)json_string_value(json_array_get(raw, i));
+	for (size_t i = 0; v != NULL && i < json_array_size(raw); i++) {
+		const char *img = json_string_value(json_array_get(raw, i));
+		if (policy != EV_REDACT_MINIMAL || ev__image_public(img))
+			v[n++] = (char *)img;
+	}
 	if (out == NULL || v == NULL) {
 		free(v);
 		json_decref(out);
@@ -306,21 +356,34 @@ static json_t *emit_validator_images(const json_t *raw)
 	return out;
 }
 
-/* phases: only phases that ran, with counts and ctrfDigest (§5.5). */
+/* phases: only phases that ran, with the counts of their tests and the
+ * ctrfDigest (§5.5). pending and other are counted too (issue 24 item 1):
+ * always under the minimal policy, when not 0 otherwise (the reference's
+ * predicate has no such keys; its readers ignore them). */
 static json_t *emit_phases(const emit_ctx *c)
 {
 	json_t *ph = json_object();
 
 	for (int i = 0; ph != NULL && i < EV_PHASE_COUNT; i++) {
 		const ev__phase *p = &c->phases[i];
+		bool all = c->policy == EV_REDACT_MINIMAL;
 		json_t *o;
+		int bad = 0;
 		if (!p->present)
 			continue;
-		o = json_pack("{sIsIsIss}", "passed", (json_int_t)p->passed,
+		o = json_pack("{sIsIsI}", "passed", (json_int_t)p->passed,
 			      "failed", (json_int_t)p->failed, "skipped",
-			      (json_int_t)p->skipped, "ctrfDigest",
-			      p->ctrf_digest);
-		if (o == NULL ||
+			      (json_int_t)p->skipped);
+		if (o != NULL && (all || p->pending))
+			bad |= json_object_set_new(o, "pending",
+						   json_integer(p->pending));
+		if (o != NULL && (all || p->other))
+			bad |= json_object_set_new(o, "other",
+						   json_integer(p->other));
+		if (o != NULL && !bad)
+			bad |= json_object_set_new(o, "ctrfDigest",
+						   json_string(p->ctrf_digest));
+		if (o == NULL || bad ||
 		    json_object_set_new(ph, ev_phase_names[i], o)) {
 			json_decref(ph);
 			return NULL;
@@ -364,17 +427,18 @@ static json_t *emit_predicate(const emit_ctx *c, const char *manifest_digest,
 		"1.0.0", "attestedAt", c->at, "aicrVersion",
 		c->o->tool_version ? c->o->tool_version : "",
 		"validatorCatalogVersion", c->catalog_version,
-		"validatorImages", emit_validator_images(c->images), "recipe",
-		"name", c->id.name, "digest", c->digest, "fingerprint", c->fp,
-		"criteriaMatch", c->match, "phases", emit_phases(c), "bom",
-		"format", "CycloneDX", "version", "1.6", "digest", bom_digest,
-		"imageCount", (json_int_t)c->bom_count, "manifest", "digest",
-		manifest_digest, "fileCount", (json_int_t)file_count);
-	if (p != NULL && !c->o->full) {
-		json_t *r =
-			json_pack("{ssssso}", "policy", EV_REDACTION_POLICY,
-				  "version", EV_REDACTION_VERSION, "applied",
-				  ev__redaction_applied(c->applied));
+		"validatorImages", emit_validator_images(c->images, c->policy),
+		"recipe", "name", c->id.name, "digest", c->digest,
+		"fingerprint", c->fp, "criteriaMatch", c->match, "phases",
+		emit_phases(c), "bom", "format", "CycloneDX", "version", "1.6",
+		"digest", bom_digest, "imageCount", (json_int_t)c->bom_count,
+		"manifest", "digest", manifest_digest, "fileCount",
+		(json_int_t)file_count);
+	if (p != NULL && c->policy != EV_REDACT_FULL) {
+		json_t *r = json_pack(
+			"{ssssso}", "policy", EV_REDACTION_POLICY, "version",
+			EV_REDACTION_VERSION, "applied",
+			ev__redaction_applied(ev__redaction_rules(c->policy)));
 		if (r == NULL || json_object_set_new(p, "redaction", r)) {
 			json_decref(p);
 			p = NULL;
@@ -427,11 +491,10 @@ static int emit_write_files(int dirfd, emit_ctx *c, ae_err *err)
 				   c->snapshot.len, err);
 	} else if (rc == 0) {
 		rc = ev_snapshot_redact(&b, c->snapshot.data, c->snapshot.len,
-					err);
+					c->policy, err);
 		if (rc == 0)
 			rc = ev__write_new(dirfd, "snapshot.yaml", b.data,
 					   b.len, err);
-		c->applied |= EV__RULE_SNAPSHOT_HEADER | EV__RULE_SNAPSHOT_MEAS;
 		ae_buf_dispose(&b);
 	}
 	if (rc == 0)
@@ -451,14 +514,13 @@ static int emit_write_files(int dirfd, emit_ctx *c, ae_err *err)
 		char name[64];
 		size_t n = 0;
 		for (size_t i = 0; i < c->ninputs; i++) {
-			if (c->inputs[i].phase == ph)
+			if (c->inputs[i].phase == ph && !c->inputs[i].dup)
 				sel[n++] = c->inputs[i];
 		}
 		if (n == 0)
 			continue;
 		snprintf(name, sizeof(name), "%s.json", ev_phase_names[ph]);
-		rc = ev__ctrf_write_phase(&c->applied, ctrf, name, sel, n,
-					  c->o->full, err);
+		rc = ev__ctrf_write_phase(ctrf, name, sel, n, c->policy, err);
 	}
 	if (ctrf >= 0)
 		close(ctrf);
@@ -544,6 +606,30 @@ void ev_evidence_emit_discard(const char *out_dir, bool remove_out)
 		rmdir(out_dir);
 }
 
+/* The recipe's extra fields for the result, ", "-separated, cut with
+ * "..." when they do not fit. */
+static void emit_extras_list(ev_emit_result *out, const emit_ctx *c)
+{
+	size_t off = 0, k = 0, cap = sizeof(out->recipe_extras);
+	const char *p = (const char *)c->extras.data;
+
+	out->nrecipe_extras = c->nextras;
+	out->recipe_extras[0] = '\0';
+	for (; k < c->nextras; k++, p += strlen(p) + 1) {
+		char r[AE_REPR_BUF];
+		size_t need;
+		/* escaped: the names come from the recipe (STYLE §3.5) */
+		ae_repr(r, sizeof(r), p, strlen(p));
+		need = strlen(r) + (k ? 2 : 0);
+		if (off + need + 6 >= cap) {
+			snprintf(out->recipe_extras + off, cap - off, ", ...");
+			break;
+		}
+		off += (size_t)snprintf(out->recipe_extras + off, cap - off,
+					"%s%s", k ? ", " : "", r);
+	}
+}
+
 /* Checks the options and formats attestedAt. */
 static int emit_check_opts(emit_ctx *c, ae_err *err)
 {
@@ -551,6 +637,10 @@ static int emit_check_opts(emit_ctx *c, ae_err *err)
 	time_t t = (time_t)o->attested_at;
 	struct tm tm;
 
+	if (o->policy != EV_REDACT_MINIMAL &&
+	    o->policy != EV_REDACT_REFERENCE_V4)
+		return ae_fail(err, AE_EINVAL, "unknown redaction policy %d",
+			       (int)o->policy);
 	if (o->recipe_path == NULL || o->snapshot_path == NULL ||
 	    o->out_dir == NULL || o->nctrf == 0)
 		return ae_fail(
@@ -573,6 +663,7 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	c.o = opts;
+	c.policy = opts->full ? EV_REDACT_FULL : opts->policy;
 	rc = emit_check_opts(&c, err);
 	if (rc == 0)
 		rc = emit_read_inputs(&c, err);
@@ -640,7 +731,10 @@ done:
 		memcpy(out->recipe_digest, c.digest, sizeof(c.digest));
 		memcpy(out->attested_at, c.at, sizeof(c.at));
 		for (int i = 0; i < EV_PHASE_COUNT; i++)
-			out->phase_failed += (int)c.phases[i].failed;
+			out->phase_failed +=
+				(int)(c.phases[i].failed + c.phases[i].other);
+		emit_extras_list(out, &c);
+		out->ctrf_duplicates = c.duplicates;
 	} else {
 		memset(out, 0, sizeof(*out));
 	}

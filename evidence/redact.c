@@ -1,12 +1,16 @@
-/* evidence/redact.c -- minimization policy `minimal` v4 (reference §6)
+/* evidence/redact.c -- what of a CTRF report is published, and the
+ * redaction rule ids (reference §6.4, §6.5; issue 24 items 3 and 9)
  *
- * What leaves the contributor's cluster is decided by allowlists, never by
- * denylists: a snapshot keeps only the measurement types, subtypes and keys
- * of §6.2, a CTRF report loses stdout and messages and keeps only the
- * `extra` keys and values of §6.4. Anything a collector adds tomorrow is
- * dropped until someone allowlists it (fail closed). Both transforms work on
- * a private parse of the input, so the caller's bytes are never changed,
- * and are deterministic.
+ * A report is rebuilt from an allowlist, never cleaned by a denylist: each
+ * published test is a new object holding name, status, duration, suite,
+ * the allowlisted `extra` and the bounded runtimeProvenance, and nothing
+ * else -- so trace, stderr, attachments, parameters, retry attempts, case
+ * variants (`Message`, `STDOUT`) and whatever a test tool adds tomorrow
+ * never pass. The header is rebuilt the same way. Under the minimal policy
+ * every kept value must also have its field's shape (evidence/values.c);
+ * under reference-v4 the fields the reference's typed CTRF reader knows
+ * pass as given, which is the reference's own output. The snapshot side is
+ * evidence/redact_snapshot.c.
  */
 #include "evidence/internal.h"
 #include "evidence/evidence.h"
@@ -15,45 +19,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* §6.2: measurement type, subtype, kept data keys (NULL-terminated). */
-typedef struct redact_rule {
-	const char *type;
-	const char *subtype;
-	const char *keys[10];
-} redact_rule;
-
-static const redact_rule redact_snapshot_rules[] = {
-	{"K8s", "server", {"version", "platform", "goVersion", NULL}},
-	{"K8s",
-	 "node",
-	 {"provider", "kubelet-version", "kernel-version", "operating-system",
-	  "os-image", "container-runtime-name", "container-runtime-version",
-	  NULL}},
-	{"GPU",
-	 "hardware",
-	 {"gpu-present", "gpu-count", "driver-loaded", "detection-source",
-	  "model", NULL}},
-	{"OS",
-	 "release",
-	 {"ID", "ID_LIKE", "NAME", "PRETTY_NAME", "VERSION", "VERSION_ID",
-	  "VERSION_CODENAME", NULL}},
-	{"NodeTopology",
-	 "summary",
-	 {"node-count", "taint-count", "label-count", NULL}},
-};
-
-/* Rule ids in sorted order (reference §6.5), one bit each (EV__RULE_*). */
+/* Rule ids in sorted order, one bit each (EV__RULE_*): the reference's six
+ * (§6.5) and the minimal policy's own (docs/formats.md). */
 static const struct {
 	unsigned bit;
 	const char *id;
 } redact_rule_ids[] = {
+	{EV__RULE_BOM_IMAGES, "bom.observedImages.omit"},
+	{EV__RULE_CTRF_HEADER, "ctrf.header.allowlist"},
+	{EV__RULE_CTRF_SUMMARY, "ctrf.summary.fromTests"},
+	{EV__RULE_CTRF_TESTS, "ctrf.tests.allowlist"},
 	{EV__RULE_CTRF_EXTRA, "ctrf.tests.extra.allowlist"},
 	{EV__RULE_CTRF_MESSAGE, "ctrf.tests.omit:message"},
 	{EV__RULE_CTRF_STDOUT, "ctrf.tests.omit:stdout"},
 	{EV__RULE_CTRF_PROVENANCE, "ctrf.tests.runtimeProvenance.bound"},
+	{EV__RULE_PREDICATE_FINGERPRINT, "predicate.fingerprint.allowlist"},
+	{EV__RULE_PREDICATE_IMAGES, "predicate.validatorImages.public"},
+	{EV__RULE_SNAPSHOT_FINGERPRINT, "snapshot.fingerprint.allowlist"},
 	{EV__RULE_SNAPSHOT_HEADER, "snapshot.header.allowlist"},
 	{EV__RULE_SNAPSHOT_MEAS, "snapshot.measurements.allowlist"},
+	{EV__RULE_SNAPSHOT_VALUES, "snapshot.values.validate"},
 };
+
+#define REDACT_REFERENCE_RULES                                                 \
+	(EV__RULE_SNAPSHOT_HEADER | EV__RULE_SNAPSHOT_MEAS |                   \
+	 EV__RULE_CTRF_EXTRA | EV__RULE_CTRF_MESSAGE | EV__RULE_CTRF_STDOUT |  \
+	 EV__RULE_CTRF_PROVENANCE)
+
+unsigned ev__redaction_rules(ev_redaction policy)
+{
+	switch (policy) {
+	case EV_REDACT_MINIMAL:
+		return REDACT_REFERENCE_RULES | EV__RULE_CTRF_HEADER |
+		       EV__RULE_CTRF_TESTS | EV__RULE_CTRF_SUMMARY |
+		       EV__RULE_SNAPSHOT_FINGERPRINT |
+		       EV__RULE_SNAPSHOT_VALUES |
+		       EV__RULE_PREDICATE_FINGERPRINT |
+		       EV__RULE_PREDICATE_IMAGES | EV__RULE_BOM_IMAGES;
+	case EV_REDACT_REFERENCE_V4:
+		return REDACT_REFERENCE_RULES;
+	case EV_REDACT_FULL:
+		break;
+	}
+	return 0;
+}
 
 void *ev__redaction_applied(unsigned applied)
 {
@@ -73,20 +82,6 @@ void *ev__redaction_applied(unsigned applied)
 	return arr;
 }
 
-/* Removes entry `i` of a map or sequence node, freeing it. */
-static void redact_remove(ae_yaml_node *n, size_t i)
-{
-	if (n->keys != NULL) {
-		free(n->keys[i]);
-		memmove(&n->keys[i], &n->keys[i + 1],
-			(n->n - i - 1) * sizeof(*n->keys));
-	}
-	ae_yaml_free(n->items[i]);
-	memmove(&n->items[i], &n->items[i + 1],
-		(n->n - i - 1) * sizeof(*n->items));
-	n->n--;
-}
-
 static bool redact_in(const char *const *list, const char *s)
 {
 	for (; *list != NULL; list++) {
@@ -95,138 +90,6 @@ static bool redact_in(const char *const *list, const char *s)
 	}
 	return false;
 }
-
-static const redact_rule *redact_find(const char *type, const char *subtype)
-{
-	for (size_t i = 0; i < sizeof(redact_snapshot_rules) /
-				       sizeof(redact_snapshot_rules[0]);
-	     i++) {
-		if (strcmp(redact_snapshot_rules[i].type, type) == 0 &&
-		    strcmp(redact_snapshot_rules[i].subtype, subtype) == 0)
-			return &redact_snapshot_rules[i];
-	}
-	return NULL;
-}
-
-/* Keeps only `subtype` and `data` of a subtype entry, and of data only the
- * allowlisted scalar keys. Returns false when nothing survives. */
-static bool redact_subtype(ae_yaml_node *st, const char *type)
-{
-	const ae_yaml_node *name = ae_yaml_map_get(st, "subtype");
-	const redact_rule *rule;
-	ae_yaml_node *data = NULL;
-
-	if (st->kind != AE_YAML_MAP || name == NULL ||
-	    name->kind != AE_YAML_SCALAR)
-		return false;
-	rule = redact_find(type, name->scalar);
-	if (rule == NULL)
-		return false;
-	for (size_t i = st->n; i-- > 0;) {
-		if (strcmp(st->keys[i], "data") == 0)
-			data = st->items[i];
-		else if (strcmp(st->keys[i], "subtype") != 0)
-			redact_remove(st, i); /* context, items, the rest */
-	}
-	if (data == NULL || data->kind != AE_YAML_MAP)
-		return false;
-	for (size_t i = data->n; i-- > 0;) {
-		if (!redact_in(rule->keys, data->keys[i]) ||
-		    data->items[i]->kind != AE_YAML_SCALAR)
-			redact_remove(data, i);
-	}
-	return data->n > 0;
-}
-
-/* Filters one measurement; false when it must go. */
-static bool redact_measurement(ae_yaml_node *m)
-{
-	const ae_yaml_node *type = ae_yaml_map_get(m, "type");
-	ae_yaml_node *subs = NULL;
-
-	if (m->kind != AE_YAML_MAP || type == NULL ||
-	    type->kind != AE_YAML_SCALAR)
-		return false;
-	for (size_t i = m->n; i-- > 0;) {
-		if (strcmp(m->keys[i], "subtypes") == 0)
-			subs = m->items[i];
-		else if (strcmp(m->keys[i], "type") != 0)
-			redact_remove(m, i);
-	}
-	if (subs == NULL || subs->kind != AE_YAML_SEQ)
-		return false;
-	for (size_t i = subs->n; i-- > 0;) {
-		if (!redact_subtype(subs->items[i], type->scalar))
-			redact_remove(subs, i);
-	}
-	return subs->n > 0;
-}
-
-/* Header allowlist: kind, apiVersion, metadata{timestamp, version},
- * fingerprint and measurements survive at the top. */
-static void redact_header(ae_yaml_node *root)
-{
-	static const char *const top[] = {"kind",	  "apiVersion",
-					  "metadata",	  "fingerprint",
-					  "measurements", NULL};
-	static const char *const meta_keys[] = {"timestamp", "version", NULL};
-
-	for (size_t i = root->n; i-- > 0;) {
-		ae_yaml_node *v = root->items[i];
-		if (!redact_in(top, root->keys[i])) {
-			redact_remove(root, i);
-			continue;
-		}
-		if (strcmp(root->keys[i], "metadata") != 0)
-			continue;
-		if (v->kind == AE_YAML_MAP) {
-			for (size_t j = v->n; j-- > 0;) {
-				if (!redact_in(meta_keys, v->keys[j]))
-					redact_remove(v, j);
-			}
-		}
-		if (v->kind != AE_YAML_MAP || v->n == 0)
-			redact_remove(root, i);
-	}
-}
-
-int ev_snapshot_redact(ae_buf *out, const unsigned char *buf, size_t len,
-		       ae_err *err)
-{
-	ae_yaml_node *root = NULL;
-	int rc;
-
-	ae_buf_init(out, EV_SNAPSHOT_MAX_BYTES);
-	rc = ae_yaml_parse(&root, buf, len, err);
-	if (rc < 0)
-		return rc;
-	if (root == NULL || root->kind != AE_YAML_MAP) {
-		rc = ae_fail(err, AE_EINVAL, "snapshot is not a YAML mapping");
-		goto done;
-	}
-	redact_header(root);
-	for (size_t i = root->n; i-- > 0;) {
-		ae_yaml_node *ms = root->items[i];
-		if (strcmp(root->keys[i], "measurements") != 0)
-			continue;
-		if (ms->kind == AE_YAML_SEQ) {
-			for (size_t j = ms->n; j-- > 0;) {
-				if (!redact_measurement(ms->items[j]))
-					redact_remove(ms, j);
-			}
-		}
-		if (ms->kind != AE_YAML_SEQ || ms->n == 0)
-			redact_remove(root, i);
-	}
-	rc = ev__yaml_emit(out, root, false, err);
-done:
-	ae_yaml_free(root);
-	if (rc < 0)
-		ae_buf_dispose(out);
-	return rc;
-}
-
-/* ---- CTRF ---- */
 
 /* True iff s is 1 to 5 ASCII digits (§6.4 count values). */
 static bool redact_is_count(const char *s)
@@ -262,10 +125,11 @@ static bool redact_extra_ok(const char *key, const char *value)
 	return false;
 }
 
-/* Rebuilds test.extra from the allowlist; removed when nothing survives. */
-static int redact_extra(json_t *test, ae_err *err)
+/* dst.extra = src.extra rebuilt from the allowlist; absent when nothing
+ * survives (reference §6.4: no empty `extra: {}` ships). */
+static int redact_extra(json_t *dst, const json_t *src, ae_err *err)
 {
-	json_t *extra = json_object_get(test, "extra"), *kept;
+	json_t *extra = json_object_get(src, "extra"), *kept;
 	const char *k;
 	json_t *v;
 
@@ -287,10 +151,9 @@ static int redact_extra(json_t *test, ae_err *err)
 	}
 	if (json_object_size(kept) == 0) {
 		json_decref(kept);
-		json_object_del(test, "extra");
 		return 0;
 	}
-	if (json_object_set_new(test, "extra", kept) != 0)
+	if (json_object_set_new(dst, "extra", kept) != 0)
 		return ae_fail(err, AE_ERR, "out of memory");
 	return 0;
 }
@@ -347,13 +210,13 @@ fail:
 	return NULL;
 }
 
-/* Keeps runtimeProvenance only with two bare 64-hex digests and bounded
- * path lists (§6.4). */
-static int redact_provenance(json_t *test, ae_err *err)
+/* dst.runtimeProvenance: kept only with two bare 64-hex digests, its
+ * path lists bounded (§6.4). */
+static int redact_provenance(json_t *dst, const json_t *src, ae_err *err)
 {
 	static const char *const lists[] = {"overriddenPaths",
 					    "inheritedPaths"};
-	json_t *p = json_object_get(test, "runtimeProvenance"), *kept;
+	json_t *p = json_object_get(src, "runtimeProvenance"), *kept;
 	const json_t *s, *d;
 
 	if (p == NULL)
@@ -362,10 +225,8 @@ static int redact_provenance(json_t *test, ae_err *err)
 	d = json_object_get(p, "derivedDigest");
 	if (!json_is_string(s) || !json_is_string(d) ||
 	    !ae_is_lower_hex(json_string_value(s), AE_SHA256_HEX_LEN) ||
-	    !ae_is_lower_hex(json_string_value(d), AE_SHA256_HEX_LEN)) {
-		json_object_del(test, "runtimeProvenance");
+	    !ae_is_lower_hex(json_string_value(d), AE_SHA256_HEX_LEN))
 		return 0;
-	}
 	kept = json_pack("{sOsO}", "shippedDigest", s, "derivedDigest", d);
 	if (kept == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
@@ -380,61 +241,215 @@ static int redact_provenance(json_t *test, ae_err *err)
 			return ae_fail(err, AE_ERR, "out of memory");
 		}
 	}
-	if (json_object_set_new(test, "runtimeProvenance", kept) != 0)
+	if (json_object_set_new(dst, "runtimeProvenance", kept) != 0)
 		return ae_fail(err, AE_ERR, "out of memory");
 	return 0;
 }
 
-int ev__ctrf_scrub_test(void *test, unsigned *applied, ae_err *err)
+/* Sets dst[key] = a copy of src[key] when it is a string (and, with a
+ * kind, of that shape). Out of memory only. */
+static int redact_str(json_t *dst, const json_t *src, const char *key,
+		      const ev__vkind *kind, ae_err *err)
 {
-	json_t *t = test;
-	int rc;
+	const json_t *v = json_object_get(src, key);
 
-	if (!json_is_object(t))
-		return ae_fail(err, AE_EINVAL, "a CTRF test is not an object");
-	json_object_del(t, "stdout");
-	if (json_object_get(t, "message") != NULL &&
-	    json_object_set_new(t, "message", json_string("")) != 0)
+	if (!json_is_string(v) ||
+	    (kind != NULL && !ev__value_ok(*kind, json_string_value(v))))
+		return 0;
+	if (json_object_set_new(dst, key, json_string(json_string_value(v))))
 		return ae_fail(err, AE_ERR, "out of memory");
-	rc = redact_extra(t, err);
+	return 0;
+}
+
+/* The published status: one of CTRF's five; minimal turns any other into
+ * "other" (it is counted there: issue 24 item 1). */
+static const char *redact_status(const char *st, ev_redaction policy)
+{
+	static const char *const known[] = {"passed",  "failed", "skipped",
+					    "pending", "other",	 NULL};
+
+	if (policy == EV_REDACT_MINIMAL && !redact_in(known, st))
+		return "other";
+	return st;
+}
+
+/* dst.suite: the strings of src.suite (minimal: those of a test name's
+ * shape); absent when none. */
+static int redact_suite(json_t *dst, const json_t *src, ev_redaction policy,
+			ae_err *err)
+{
+	const json_t *suite = json_object_get(src, "suite");
+	json_t *kept = json_array();
+
+	if (kept == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	for (size_t i = 0; i < json_array_size(suite); i++) {
+		const char *s = json_string_value(json_array_get(suite, i));
+		if (s == NULL || (policy == EV_REDACT_MINIMAL &&
+				  !ev__value_ok(EV__V_TEST_NAME, s)))
+			continue;
+		if (json_array_append_new(kept, json_string(s)) != 0) {
+			json_decref(kept);
+			return ae_fail(err, AE_ERR, "out of memory");
+		}
+	}
+	if (json_array_size(kept) == 0) {
+		json_decref(kept);
+		return 0;
+	}
+	return json_object_set_new(dst, "suite", kept) == 0
+		       ? 0
+		       : ae_fail(err, AE_ERR, "out of memory");
+}
+
+/* Milliseconds a test ran: a non-negative integer below 2^53 (a double
+ * holds it exactly), else 0 (the reference's decoder needs an integer). */
+static json_int_t redact_duration(const json_t *test)
+{
+	const json_t *d = json_object_get(test, "duration");
+	json_int_t v = json_integer_value(d);
+
+	return json_is_integer(d) && v >= 0 && v < (1ll << 53) ? v : 0;
+}
+
+int ev__ctrf_test_publish(void **out, const void *test_v, ev_redaction policy,
+			  ae_err *err)
+{
+	const json_t *test = test_v;
+	const char *name = json_string_value(json_object_get(test, "name"));
+	const char *st = json_string_value(json_object_get(test, "status"));
+	json_t *t = NULL;
+	char r[AE_REPR_BUF];
+	int rc = 0;
+
+	*out = NULL;
+	if (!json_is_object(test) || name == NULL || st == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "a CTRF test is not an object with a name and "
+			       "a status");
+	if (policy == EV_REDACT_MINIMAL && !ev__value_ok(EV__V_TEST_NAME, name))
+		return ae_fail(err, AE_EINVAL,
+			       "test name %s is not publishable",
+			       ae_repr(r, sizeof(r), name, strlen(name)));
+	/* The reference's field order (pkg/validator/ctrf TestResult). */
+	t = json_pack("{sssssI}", "name", name, "status",
+		      redact_status(st, policy), "duration",
+		      redact_duration(test));
+	if (t == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	rc = redact_suite(t, test, policy, err);
 	if (rc == 0)
-		rc = redact_provenance(t, err);
-	*applied |= EV__RULE_CTRF_EXTRA | EV__RULE_CTRF_MESSAGE |
-		    EV__RULE_CTRF_STDOUT | EV__RULE_CTRF_PROVENANCE;
+		rc = redact_extra(t, test, err);
+	if (rc == 0)
+		rc = redact_provenance(t, test, err);
+	if (rc < 0) {
+		json_decref(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+/* Copies every member of `src` but the `skip` keys into a new object. */
+static json_t *redact_copy_but(const json_t *src, const char *const *skip)
+{
+	json_t *dst = json_object();
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)src, k, v)
+	{
+		if (dst != NULL && !redact_in(skip, k) &&
+		    json_object_set(dst, k, v) != 0) {
+			json_decref(dst);
+			return NULL;
+		}
+	}
+	return dst;
+}
+
+/* The header the reference's typed reader keeps (pkg/validator/ctrf
+ * Report, Tool, Environment), strings only; minimal validates each value
+ * and keeps no environment and no tool beyond name and version. */
+static int redact_head_fields(json_t *top, json_t *res, const json_t *report,
+			      ev_redaction policy, ae_err *err)
+{
+	static const ev__vkind spec = EV__V_SPEC_VERSION, ts = EV__V_TIMESTAMP,
+			       gen = EV__V_GENERATOR, tname = EV__V_TOOL_NAME,
+			       tver = EV__V_VERSION;
+	const bool min = policy == EV_REDACT_MINIMAL;
+	const json_t *results = json_object_get(report, "results");
+	const json_t *tool = json_object_get(results, "tool");
+	const json_t *env = json_object_get(results, "environment");
+	json_t *t = json_object(), *e = NULL;
+	int rc = t == NULL ? ae_fail(err, AE_ERR, "out of memory") : 0;
+
+	if (rc == 0 &&
+	    json_object_set_new(top, "reportFormat", json_string("CTRF")) != 0)
+		rc = ae_fail(err, AE_ERR, "out of memory");
+	if (rc == 0)
+		rc = redact_str(top, report, "specVersion", min ? &spec : NULL,
+				err);
+	if (rc == 0)
+		rc = redact_str(top, report, "timestamp", min ? &ts : NULL,
+				err);
+	if (rc == 0)
+		rc = redact_str(top, report, "generatedBy", min ? &gen : NULL,
+				err);
+	if (rc == 0)
+		rc = redact_str(t, tool, "name", min ? &tname : NULL, err);
+	if (rc == 0)
+		rc = redact_str(t, tool, "version", min ? &tver : NULL, err);
+	if (rc == 0 && json_object_set_new(res, "tool", t) != 0)
+		rc = ae_fail(err, AE_ERR, "out of memory");
+	t = NULL;
+	if (rc == 0 && !min && json_is_object(env)) {
+		static const char *const keys[] = {"appName", "appVersion",
+						   "testEnvironment"};
+		e = json_object();
+		for (size_t i = 0; rc == 0 && i < 3; i++)
+			rc = e ? redact_str(e, env, keys[i], NULL, err)
+			       : ae_fail(err, AE_ERR, "out of memory");
+		if (rc == 0 && json_object_set_new(res, "environment", e) != 0)
+			rc = ae_fail(err, AE_ERR, "out of memory");
+		e = NULL;
+	}
+	json_decref(t);
+	json_decref(e);
 	return rc;
 }
 
-int ev_ctrf_redact(ae_buf *out, const unsigned char *buf, size_t len,
-		   ae_err *err)
+int ev__ctrf_head_publish(void **top_out, void **results_out,
+			  const void *report_v, ev_redaction policy,
+			  ae_err *err)
 {
-	ev__phase ph;
-	json_t *root = NULL, *tests;
-	unsigned applied = 0;
-	int rc;
+	static const char *const top_skip[] = {"results", NULL};
+	static const char *const res_skip[] = {"tests", "summary", NULL};
+	const json_t *report = report_v;
+	json_t *top = NULL, *res = NULL;
+	int rc = 0;
 
-	memset(&ph, 0, sizeof(ph));
-	ae_buf_init(out, EV_CTRF_MAX_BYTES);
-	if (len > EV_CTRF_MAX_BYTES)
-		return ae_fail(err, AE_ETOOBIG,
-			       "CTRF report is %zu bytes, cap %u", len,
-			       EV_CTRF_MAX_BYTES);
-	rc = ae_json_parse((void **)&root, buf, len, err);
-	if (rc < 0)
-		return rc;
-	rc = ev__ctrf_count(&ph, root, err);
-	if (rc < 0)
-		goto done;
-	tests = json_object_get(json_object_get(root, "results"), "tests");
-	for (size_t i = 0; i < json_array_size(tests); i++) {
-		rc = ev__ctrf_scrub_test(json_array_get(tests, i), &applied,
-					 err);
-		if (rc < 0)
-			goto done;
+	*top_out = NULL;
+	*results_out = NULL;
+	if (policy == EV_REDACT_FULL) {
+		top = redact_copy_but(report, top_skip);
+		res = redact_copy_but(json_object_get(report, "results"),
+				      res_skip);
+		if (top == NULL || res == NULL)
+			rc = ae_fail(err, AE_ERR, "out of memory");
+	} else {
+		top = json_object();
+		res = json_object();
+		rc = top && res
+			     ? redact_head_fields(top, res, report, policy, err)
+			     : ae_fail(err, AE_ERR, "out of memory");
 	}
-	rc = ev__json_dump(out, root, err);
-done:
-	json_decref(root);
-	if (rc < 0)
-		ae_buf_dispose(out);
-	return rc;
+	if (rc < 0) {
+		json_decref(top);
+		json_decref(res);
+		return rc;
+	}
+	*top_out = top;
+	*results_out = res;
+	return 0;
 }

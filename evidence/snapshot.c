@@ -2,9 +2,13 @@
  *
  * The predicate's fingerprint, its criteria match and the generated BOM's
  * images all come from the raw snapshot, before redaction (reference §6,
- * §14.10): the signed predicate may carry a signal, such as the region from
- * a node label, that the shipped snapshot no longer contains. Nothing here
- * decides what is shipped; redact.c does.
+ * §14.10). Under reference-v4 the signed predicate may so carry a signal,
+ * such as the region from a node label, that the shipped snapshot no longer
+ * contains. The minimal policy closes that gap (issue 24 item 5): the
+ * fingerprint takes a value only when the shipped snapshot could keep it
+ * (the same key's validator, evidence/redact_snapshot.c), leaves the region
+ * out, and the generated BOM lists no observed images. What is shipped is
+ * decided in redact*.c.
  */
 #include "evidence/internal.h"
 #include "evidence/evidence.h"
@@ -14,12 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The scalar data[key] of the first type/subtype measurement, or NULL. */
+/* The scalar data[key] of the first type/subtype measurement, or NULL;
+ * under the minimal policy only a value of the shape that key keeps in the
+ * shipped snapshot (a key the snapshot drops gives NULL). */
 static const char *snap_value(const ae_yaml_node *snap, const char *type,
-			      const char *subtype, const char *key)
+			      const char *subtype, const char *key,
+			      ev_redaction policy)
 {
 	const ae_yaml_node *ms = ae_yaml_map_get(snap, "measurements");
+	ev__vkind kind;
 
+	if (policy == EV_REDACT_MINIMAL &&
+	    !ev__snapshot_key_kind(&kind, type, subtype, key))
+		return NULL;
 	for (size_t i = 0; ms != NULL && ms->kind == AE_YAML_SEQ && i < ms->n;
 	     i++) {
 		const ae_yaml_node *m = ms->items[i], *t, *subs;
@@ -35,25 +46,37 @@ static const char *snap_value(const ae_yaml_node *snap, const char *type,
 			if (nm == NULL || nm->kind != AE_YAML_SCALAR ||
 			    strcmp(nm->scalar, subtype) != 0)
 				continue;
+			/* the first entry of a subtype is the one the
+			 * snapshot keeps */
 			v = ae_yaml_map_get(ae_yaml_map_get(st, "data"), key);
-			if (v != NULL && v->kind == AE_YAML_SCALAR &&
-			    v->scalar_len > 0)
-				return v->scalar;
+			if (v == NULL || v->kind != AE_YAML_SCALAR ||
+			    v->scalar_len == 0)
+				return NULL;
+			if (policy == EV_REDACT_MINIMAL &&
+			    (((kind == EV__V_COUNT || kind == EV__V_BOOL) &&
+			      !v->plain) ||
+			     !ev__value_ok(kind, v->scalar)))
+				return NULL;
+			return v->scalar;
 		}
 	}
 	return NULL;
 }
 
-/* The snapshot's own fingerprint.<dim>.value, or NULL. */
-static const char *snap_declared(const ae_yaml_node *snap, const char *dim)
+/* The snapshot's own fingerprint.<dim>.value, or NULL; under the minimal
+ * policy only a value of `kind`. */
+static const char *snap_declared(const ae_yaml_node *snap, const char *dim,
+				 ev__vkind kind, ev_redaction policy)
 {
 	const ae_yaml_node *v = ae_yaml_map_get(
 		ae_yaml_map_get(ae_yaml_map_get(snap, "fingerprint"), dim),
 		"value");
 
-	return v != NULL && v->kind == AE_YAML_SCALAR && v->scalar_len > 0
-		       ? v->scalar
-		       : NULL;
+	if (v == NULL || v->kind != AE_YAML_SCALAR || v->scalar_len == 0)
+		return NULL;
+	if (policy == EV_REDACT_MINIMAL && !ev__value_ok(kind, v->scalar))
+		return NULL;
+	return v->scalar;
 }
 
 /* Sets fp[dim] = {value, source}; skipped when value is NULL. */
@@ -119,57 +142,105 @@ static int snap_set_int(json_t *fp, const char *dim, const char *value,
 		       : 0;
 }
 
-int ev__snapshot_fingerprint(void **out, const ae_yaml_node *snap, ae_err *err)
+/* accelerator and gpuModel from the GPU model (or the declared value). A
+ * family outside the reference's accelerator list is, under the minimal
+ * policy, recorded as the reference does: no value, note unknown-sku. */
+static int snap_set_gpu(json_t *fp, const ae_yaml_node *snap,
+			ev_redaction policy)
+{
+	const char *model =
+		snap_value(snap, "GPU", "hardware", "model", policy);
+	char accel[32];
+	int bad = 0;
+
+	if (model == NULL)
+		return snap_set(fp, "accelerator",
+				snap_declared(snap, "accelerator",
+					      EV__V_ACCELERATOR, policy),
+				"snapshot.fingerprint");
+	snap_accelerator(accel, sizeof(accel), model);
+	if (policy == EV_REDACT_MINIMAL &&
+	    !ev__value_ok(EV__V_ACCELERATOR, accel))
+		bad |= json_object_set_new(fp, "accelerator",
+					   json_pack("{ssss}", "source",
+						     "GPU.hardware.model",
+						     "note", "unknown-sku")) !=
+		       0;
+	else
+		bad |= snap_set(fp, "accelerator", accel, "GPU.hardware.model");
+	bad |= snap_set(fp, "gpuModel", model, "GPU.hardware.model");
+	return bad;
+}
+
+/* os: the os-release ID and VERSION_ID. */
+static int snap_set_os(json_t *fp, const ae_yaml_node *snap,
+		       ev_redaction policy)
+{
+	const char *id = snap_value(snap, "OS", "release", "ID", policy);
+	const char *ver =
+		snap_value(snap, "OS", "release", "VERSION_ID", policy);
+	json_t *o;
+
+	if (id == NULL)
+		return 0;
+	o = json_pack("{ss}", "value", id);
+	if (o != NULL && ver != NULL &&
+	    json_object_set_new(o, "version", json_string(ver)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o == NULL ||
+	    json_object_set_new(o, "source", json_string("OS.release")) ||
+	    json_object_set_new(fp, "os", o))
+		return -1;
+	return 0;
+}
+
+int ev__snapshot_fingerprint(void **out, const ae_yaml_node *snap,
+			     ev_redaction policy, ae_err *err)
 {
 	json_t *fp = json_object();
-	const char *model, *provider, *os_id, *v;
-	char accel[32];
+	const char *provider, *v;
 	int bad = fp == NULL;
 
 	*out = NULL;
-	provider = snap_value(snap, "K8s", "node", "provider");
-	v = provider ? snap_service(provider) : snap_declared(snap, "service");
-	bad |= snap_set(fp, "service", v,
-			provider ? "K8s.node.provider"
-				 : "snapshot.fingerprint");
-	model = snap_value(snap, "GPU", "hardware", "model");
-	if (model != NULL) {
-		snap_accelerator(accel, sizeof(accel), model);
-		bad |= snap_set(fp, "accelerator", accel, "GPU.hardware.model");
-		bad |= snap_set(fp, "gpuModel", model, "GPU.hardware.model");
-	} else {
-		bad |= snap_set(fp, "accelerator",
-				snap_declared(snap, "accelerator"),
-				"snapshot.fingerprint");
+	provider = snap_value(snap, "K8s", "node", "provider", policy);
+	v = provider ? snap_service(provider)
+		     : snap_declared(snap, "service", EV__V_SERVICE, policy);
+	if (policy == EV_REDACT_MINIMAL && !ev__value_ok(EV__V_SERVICE, v))
+		v = NULL;
+	bad = bad ||
+	      snap_set(fp, "service", v,
+		       provider ? "K8s.node.provider" : "snapshot.fingerprint");
+	bad = bad || snap_set_gpu(fp, snap, policy);
+	v = snap_value(snap, "K8s", "server", "version", policy);
+	bad = bad ||
+	      snap_set(fp, "k8sVersion",
+		       v ? v
+			 : snap_declared(snap, "k8sVersion", EV__V_K8S_VERSION,
+					 policy),
+		       v ? "K8s.server.version" : "snapshot.fingerprint");
+	bad = bad || snap_set_os(fp, snap, policy);
+	/* Region only from a node label, which the snapshot drops: the
+	 * minimal policy leaves it out of the predicate too (item 5). */
+	if (policy != EV_REDACT_MINIMAL) {
+		v = snap_value(snap, "NodeTopology", "label",
+			       "topology.kubernetes.io/region", policy);
+		bad = bad || snap_set(fp, "region",
+				      v ? v
+					: snap_declared(snap, "region",
+							EV__V_TEXT, policy),
+				      v ? "NodeTopology.label"
+					: "snapshot.fingerprint");
 	}
-	v = snap_value(snap, "K8s", "server", "version");
-	bad |= snap_set(fp, "k8sVersion",
-			v ? v : snap_declared(snap, "k8sVersion"),
-			v ? "K8s.server.version" : "snapshot.fingerprint");
-	os_id = snap_value(snap, "OS", "release", "ID");
-	if (os_id != NULL && !bad) {
-		json_t *o = json_pack("{ss}", "value", os_id);
-		v = snap_value(snap, "OS", "release", "VERSION_ID");
-		if (o != NULL && v != NULL)
-			json_object_set_new(o, "version", json_string(v));
-		if (o == NULL ||
-		    json_object_set_new(o, "source",
-					json_string("OS.release")) ||
-		    json_object_set_new(fp, "os", o))
-			bad = 1;
-	}
-	/* Region only from a node label: a subtype the redaction drops. */
-	v = snap_value(snap, "NodeTopology", "label",
-		       "topology.kubernetes.io/region");
-	bad |= snap_set(fp, "region", v ? v : snap_declared(snap, "region"),
-			v ? "NodeTopology.label" : "snapshot.fingerprint");
-	bad |= snap_set_int(
-		fp, "nodeCount",
-		snap_value(snap, "NodeTopology", "summary", "node-count"),
-		"NodeTopology.summary");
-	bad |= snap_set_int(fp, "gpuNodeCount",
-			    snap_value(snap, "GPU", "hardware", "gpu-nodes"),
-			    "GPU.hardware");
+	bad = bad || snap_set_int(fp, "nodeCount",
+				  snap_value(snap, "NodeTopology", "summary",
+					     "node-count", policy),
+				  "NodeTopology.summary");
+	bad = bad || snap_set_int(fp, "gpuNodeCount",
+				  snap_value(snap, "GPU", "hardware",
+					     "gpu-nodes", policy),
+				  "GPU.hardware");
 	if (bad) {
 		json_decref(fp);
 		return ae_fail(err, AE_ERR, "out of memory");
@@ -363,6 +434,13 @@ static json_t *snap_component(const char *type, const char *name,
 	return c;
 }
 
+/* True iff `n` is the plain scalar false. */
+static bool snap_is_false(const ae_yaml_node *n)
+{
+	return n != NULL && n->kind == AE_YAML_SCALAR && n->plain &&
+	       strcmp(n->scalar, "false") == 0;
+}
+
 /* Enabled componentRefs of the recipe (a false `enabled` excludes one). */
 static int snap_bom_refs(json_t *comps, const ae_yaml_node *recipe)
 {
@@ -376,8 +454,14 @@ static int snap_bom_refs(json_t *comps, const ae_yaml_node *recipe)
 		const ae_yaml_node *en = ae_yaml_map_get(r, "enabled");
 		if (nm == NULL || nm->kind != AE_YAML_SCALAR)
 			continue;
-		if (en != NULL && en->kind == AE_YAML_SCALAR &&
-		    strcmp(en->scalar, "false") == 0)
+		/* the reference's IsEnabled: overrides.enabled or
+		 * overrides.install false; `enabled` beside them is read for
+		 * recipes written before */
+		if (snap_is_false(en) ||
+		    snap_is_false(ae_yaml_map_get(
+			    ae_yaml_map_get(r, "overrides"), "enabled")) ||
+		    snap_is_false(ae_yaml_map_get(
+			    ae_yaml_map_get(r, "overrides"), "install")))
 			continue;
 		if (json_array_append_new(
 			    comps,
@@ -395,7 +479,7 @@ int ev__bom_generate(void **out, const ae_yaml_node *recipe, const void *images,
 		     ae_err *err)
 {
 	json_t *bom = NULL, *comps = json_array();
-	const json_t *imgs = images;
+	const json_t *imgs = images; /* NULL: none */
 	int bad = comps == NULL;
 
 	*out = NULL;

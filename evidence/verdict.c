@@ -36,6 +36,7 @@ void ev_verdict_free(ev_verdict *v)
 	}
 	json_decref(v->pointer);
 	json_decref(v->predicate);
+	free(v->predicate_type);
 	json_decref(v->signer);
 	free(v->recipe_name);
 	free(v->bundle_digest);
@@ -143,6 +144,11 @@ const char *ev_verdict_step_status(const ev_verdict *v, const char *name)
 			return v->steps[i].status;
 	}
 	return NULL;
+}
+
+const char *ev_verdict_predicate_type(const ev_verdict *v)
+{
+	return v ? v->predicate_type : NULL;
 }
 
 /* steps[] of the JSON report. */

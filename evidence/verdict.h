@@ -27,10 +27,11 @@ typedef struct ev__step {
 } ev__step;
 
 struct ev_verdict {
-	char *input;	 /* "dir", "pointer", "oci" */
-	void *pointer;	 /* json_t: the pointer as claimed */
-	void *predicate; /* json_t: the predicate as parsed */
-	void *signer;	 /* json_t: the verified signer */
+	char *input;	      /* "dir", "pointer", "oci" */
+	void *pointer;	      /* json_t: the pointer as claimed */
+	void *predicate;      /* json_t: the predicate as parsed */
+	char *predicate_type; /* the statement's, when it parsed */
+	void *signer;	      /* json_t: the verified signer */
 	char *recipe_name;
 	char *bundle_digest;
 	ev__step steps[EV__MAX_STEPS];

@@ -119,6 +119,12 @@ bad:
 		       s ? ae_repr(repr, sizeof(repr), s, strlen(s)) : "null");
 }
 
+int ev_time_utc_seconds(char out[EV_TIME_UTC_LEN + 1], const char *s,
+			ae_err *err)
+{
+	return ev__time_utc_seconds(out, s, err);
+}
+
 /* Records one field the pointer claims differently from the statement. */
 static void claim_mismatch(ev_verdict *v, ev__step *s, const char *field,
 			   const char *claimed, const char *why)

@@ -4,19 +4,21 @@
  * Runs are grouped into signer columns by (class, vote, issuer, identity):
  * a verified signer, a claimed signer and an unverifiable claim never share
  * a column, so a squatter's pointer on a victim's slug cannot lend the
- * victim's column its weight. Per recipe, each signer speaks through its
- * latest run (greatest attestedAt; runs tied at that time are merged, fail
- * over pass), the reference's "latest-per-signer" pre-reduction. A check is
- * one (phase, CTRF test name); its state counts allowlisted verified votes
- * only. Nothing here reads files or the network.
+ * victim's column its weight. Every run of a recipe is kept as an entry
+ * (the history, issue 22 item 4), with what decides whether it may vote:
+ * verified, allowlisted, first-party when ingested, fresh against the
+ * current recipe, a release build when development builds are excluded.
+ * The views (latest run per signer, or the same tool version only) are
+ * built in corroborate_grid.c, the history's flips and timeline in
+ * corroborate_history.c. Nothing here reads files or the network.
  */
-#include "ledger/ledger.h"
+#include "ledger/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* Per-recipe scratch: the run indices of one recipe, sorted by column then
- * newest first, and the column each run falls into. */
+ * newest first. */
 typedef struct group {
 	size_t *runs;
 	size_t n;
@@ -79,17 +81,15 @@ static int run_by_recipe_cmp(const void *pa, const void *pb, void *ctx)
 	return c ? c : (a < b ? -1 : a > b);
 }
 
-static int str_ptr_cmp(const void *pa, const void *pb)
+int ld__str_ptr_cmp(const void *pa, const void *pb)
 {
 	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
 }
 
-/* Phase order first (unknown phases last, by name), then name bytewise. */
-static int check_input_cmp(const void *pa, const void *pb)
+int ld__check_key_cmp(const char *pa, const char *na, const char *pb,
+		      const char *nb)
 {
-	const ld_check_input *a = *(const ld_check_input *const *)pa;
-	const ld_check_input *b = *(const ld_check_input *const *)pb;
-	int ia = ld_phase_index(a->phase), ib = ld_phase_index(b->phase);
+	int ia = ld_phase_index(pa), ib = ld_phase_index(pb);
 	int c;
 
 	if (ia < 0)
@@ -98,8 +98,36 @@ static int check_input_cmp(const void *pa, const void *pb)
 		ib = LD_PHASE_COUNT;
 	if (ia != ib)
 		return ia < ib ? -1 : 1;
-	c = strcmp(a->phase, b->phase);
-	return c ? c : strcmp(a->name, b->name);
+	c = strcmp(pa, pb);
+	return c ? c : strcmp(na, nb);
+}
+
+static int check_input_cmp(const void *pa, const void *pb)
+{
+	const ld_check_input *a = *(const ld_check_input *const *)pa;
+	const ld_check_input *b = *(const ld_check_input *const *)pb;
+
+	return ld__check_key_cmp(a->phase, a->name, b->phase, b->name);
+}
+
+ld_state ld__check_state(size_t pass, size_t fail)
+{
+	if (pass == 0 && fail == 0)
+		return LD_STATE_UNTESTED;
+	if (pass > 0 && fail > 0)
+		return LD_STATE_CONTESTED;
+	if (fail > 0)
+		return LD_STATE_FAILING;
+	return pass >= 2 ? LD_STATE_CONFIRMED : LD_STATE_SINGLE;
+}
+
+bool ld__entry_selectable(const ld_corroboration *c, const ld_entry *e)
+{
+	if (e->why == LD_WHY_UNVERIFIED || e->why == LD_WHY_UNVERIFIABLE)
+		return false;
+	if (e->fresh == LD_FRESH_HISTORICAL && !c->include_historical)
+		return false;
+	return !(e->dev && c->exclude_dev);
 }
 
 /* strdup that keeps NULL; returns AE_ERR on OOM with *out NULL. */
@@ -110,6 +138,36 @@ static int dup_opt(char **out, const char *s, ae_err *err)
 		return 0;
 	*out = strdup(s);
 	return *out ? 0 : ae_fail(err, AE_ERR, "out of memory");
+}
+
+int ld__outcomes_merge(ld_outcome **v, size_t *n, const ld_outcome *add,
+		       size_t n_add, ae_err *err)
+{
+	ld_outcome *m = NULL;
+	size_t i = 0, j = 0, k = 0;
+
+	if (n_add == 0)
+		return 0;
+	m = malloc((*n + n_add) * sizeof(*m));
+	if (m == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	while (i < *n || j < n_add) {
+		if (j == n_add || (i < *n && (*v)[i].row < add[j].row))
+			m[k++] = (*v)[i++];
+		else if (i == *n || add[j].row < (*v)[i].row)
+			m[k++] = add[j++];
+		else {
+			m[k] = (*v)[i++];
+			if (add[j].result > m[k].result)
+				m[k].result = add[j].result;
+			k++;
+			j++;
+		}
+	}
+	free(*v);
+	*v = m;
+	*n = k;
+	return 0;
 }
 
 /* Checks the fields every run must carry. AE_EINVAL naming the run. */
@@ -140,19 +198,55 @@ static int runs_validate(const ld_corroboration_input *in, ae_err *err)
 	return 0;
 }
 
+/* Copies the signer fields of run `r` into a new column `s`. */
+static int signer_fill(ld_signer *s, const ld_run *r, ae_err *err)
+{
+	int rc;
+
+	s->cls = r->cls;
+	s->vote = r->vote;
+	s->counts = r->vote == LD_VOTE_VERIFIED && r->cls != LD_CLASS_REPORTED;
+	rc = dup_opt(&s->issuer, r->issuer, err);
+	if (rc == 0)
+		rc = dup_opt(&s->identity, r->identity, err);
+	if (rc == 0)
+		rc = dup_opt(&s->slug, r->slug, err);
+	if (rc == 0)
+		rc = dup_opt(&s->label, r->label, err);
+	return rc;
+}
+
+/* The signer's coordinates: those of its newest verified run (`newest`
+ * holds, per column, that run's index or SIZE_MAX). */
+static int signers_facets(ld_corroboration *c, const size_t *newest,
+			  const ld_corroboration_input *in, ae_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < c->n_signers; i++) {
+		for (int f = 0;
+		     rc == 0 && newest[i] != SIZE_MAX && f < LD_FACET_COUNT;
+		     f++)
+			rc = dup_opt(&c->signers[i].facets[f],
+				     in->runs[newest[i]].facets[f], err);
+	}
+	return rc;
+}
+
 /* Builds the signer columns and each run's column index (sig_out). */
 static int signers_build(ld_corroboration *c, size_t *sig_out,
 			 const ld_corroboration_input *in, ae_err *err)
 {
 	sort_ctx sc = {NULL, NULL, NULL};
-	size_t *order = NULL;
+	size_t *order = NULL, *newest = NULL;
 	int rc = 0;
 
 	if (in->n_runs == 0)
 		return 0;
 	order = malloc(in->n_runs * sizeof(*order));
+	newest = malloc(in->n_runs * sizeof(*newest));
 	c->signers = calloc(in->n_runs, sizeof(*c->signers));
-	if (order == NULL || c->signers == NULL) {
+	if (order == NULL || newest == NULL || c->signers == NULL) {
 		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
@@ -160,31 +254,27 @@ static int signers_build(ld_corroboration *c, size_t *sig_out,
 		order[i] = i;
 	sc.runs = in->runs;
 	qsort_r(order, in->n_runs, sizeof(*order), run_by_signer_cmp, &sc);
-	for (size_t i = 0; i < in->n_runs; i++) {
+	for (size_t i = 0; rc == 0 && i < in->n_runs; i++) {
 		const ld_run *r = &in->runs[order[i]];
-		ld_signer *s;
-		if (i > 0 && signer_key_cmp(&in->runs[order[i - 1]], r) == 0) {
-			sig_out[order[i]] = c->n_signers - 1;
-			continue;
+		size_t s;
+		if (i == 0 || signer_key_cmp(&in->runs[order[i - 1]], r) != 0) {
+			newest[c->n_signers] = SIZE_MAX;
+			rc = signer_fill(&c->signers[c->n_signers++], r, err);
 		}
-		s = &c->signers[c->n_signers++];
-		s->cls = r->cls;
-		s->vote = r->vote;
-		s->counts = r->vote == LD_VOTE_VERIFIED &&
-			    r->cls != LD_CLASS_REPORTED;
-		sig_out[order[i]] = c->n_signers - 1;
-		rc = dup_opt(&s->issuer, r->issuer, err);
-		if (rc == 0)
-			rc = dup_opt(&s->identity, r->identity, err);
-		if (rc == 0)
-			rc = dup_opt(&s->slug, r->slug, err);
-		if (rc == 0)
-			rc = dup_opt(&s->label, r->label, err);
-		if (rc < 0)
-			goto done;
+		s = c->n_signers - 1;
+		sig_out[order[i]] = s;
+		c->signers[s].ingested |= r->origin == LD_ORIGIN_INGEST;
+		if (r->vote == LD_VOTE_VERIFIED &&
+		    (newest[s] == SIZE_MAX ||
+		     strcmp(str_or_empty(r->attested_at),
+			    str_or_empty(in->runs[newest[s]].attested_at)) > 0))
+			newest[s] = order[i];
 	}
+	if (rc == 0)
+		rc = signers_facets(c, newest, in, err);
 done:
 	free(order);
+	free(newest);
 	return rc;
 }
 
@@ -208,14 +298,14 @@ static int recipes_build(ld_corroboration *c, size_t *rec_out,
 		names[n++] = in->runs[i].recipe;
 	for (size_t i = 0; i < in->n_recipes; i++)
 		names[n++] = in->recipes[i];
-	qsort(names, n, sizeof(*names), str_ptr_cmp);
+	qsort(names, n, sizeof(*names), ld__str_ptr_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && strcmp(names[i - 1], names[i]) == 0)
 			continue;
 		rc = dup_opt(&c->recipes[c->n_recipes].name, names[i], err);
 		if (rc < 0)
 			goto done;
-		c->recipes[c->n_recipes++].state = LD_STATE_UNTESTED;
+		c->n_recipes++;
 	}
 	for (size_t i = 0; i < in->n_runs; i++) {
 		const char *key = in->runs[i].recipe;
@@ -239,218 +329,254 @@ done:
 	return rc;
 }
 
-/* Index of (phase, name) in the recipe's sorted checks, or -1. */
-static long check_find(const ld_recipe *r, const ld_check_input *ci)
+/* Why a run may not vote, in the order of ld_why (docs/ledger.md). */
+static ld_why run_why(const ld_run *run, ld_fresh fresh, bool dev,
+		      const ld_corroboration_input *in)
 {
-	size_t lo = 0, hi = r->n_checks;
+	if (run->vote == LD_VOTE_CLAIMED)
+		return LD_WHY_UNVERIFIED;
+	if (run->vote == LD_VOTE_UNVERIFIABLE)
+		return LD_WHY_UNVERIFIABLE;
+	if (run->origin == LD_ORIGIN_INGEST && run->cls != LD_CLASS_FIRST_PARTY)
+		return LD_WHY_NOT_FIRST_PARTY;
+	if (run->cls == LD_CLASS_REPORTED)
+		return LD_WHY_UNLISTED;
+	if (fresh == LD_FRESH_HISTORICAL && !in->include_historical)
+		return LD_WHY_HISTORICAL;
+	if (dev && in->exclude_dev)
+		return LD_WHY_DEV;
+	return LD_WHY_COUNTS;
+}
+
+/* A run's overall freshness: HISTORICAL when its recipe or its profile
+ * changed since; CURRENT when the recipe is current and the profile (if
+ * it has one) too; UNKNOWN otherwise. Only a verified run is judged. */
+static ld_fresh run_fresh(const ld_run *run, ld_fresh *profile_out)
+{
+	ld_fresh rf = run->recipe_fresh, pf = run->profile_fresh;
+
+	if (run->profile == NULL || run->vote != LD_VOTE_VERIFIED)
+		pf = LD_FRESH_NA;
+	if (run->vote != LD_VOTE_VERIFIED)
+		rf = LD_FRESH_UNKNOWN;
+	*profile_out = pf;
+	if (rf == LD_FRESH_HISTORICAL || pf == LD_FRESH_HISTORICAL)
+		return LD_FRESH_HISTORICAL;
+	if (rf == LD_FRESH_CURRENT &&
+	    (pf == LD_FRESH_CURRENT || pf == LD_FRESH_NA))
+		return LD_FRESH_CURRENT;
+	return LD_FRESH_UNKNOWN;
+}
+
+/* Copies the strings of `run` into entry `e`. */
+static int entry_strings(ld_entry *e, const ld_run *run, ae_err *err)
+{
+	int rc = dup_opt(&e->path, run->path, err);
+
+	if (rc == 0)
+		rc = dup_opt(&e->digest, run->digest, err);
+	if (rc == 0)
+		rc = dup_opt(&e->oci, run->oci, err);
+	if (rc == 0)
+		rc = dup_opt(&e->attested_at, run->attested_at, err);
+	if (rc == 0)
+		rc = dup_opt(&e->reason, run->reason, err);
+	if (run->vote != LD_VOTE_VERIFIED)
+		return rc;
+	if (rc == 0)
+		rc = dup_opt(&e->aicr_version, run->aicr_version, err);
+	if (rc == 0)
+		rc = dup_opt(&e->profile, run->profile, err);
+	if (rc == 0)
+		rc = dup_opt(&e->fresh_note, run->fresh_note, err);
+	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++)
+		rc = dup_opt(&e->facets[f], run->facets[f], err);
+	return rc;
+}
+
+/* Fills entry `e` from `run`: the strings, and what decides its vote. */
+static int entry_fill(ld_entry *e, const ld_run *run, size_t signer,
+		      const ld_corroboration_input *in, ae_err *err)
+{
+	e->signer = signer;
+	e->origin = run->origin;
+	e->fresh = run_fresh(run, &e->profile_fresh);
+	e->recipe_fresh = run->vote == LD_VOTE_VERIFIED ? run->recipe_fresh
+							: LD_FRESH_UNKNOWN;
+	e->dev = run->vote == LD_VOTE_VERIFIED &&
+		 !ld_version_is_release(run->aicr_version);
+	e->why = run_why(run, e->fresh, e->dev, in);
+	e->kind = run->vote == LD_VOTE_CLAIMED	      ? LD_CELL_CLAIMED
+		  : run->vote == LD_VOTE_UNVERIFIABLE ? LD_CELL_UNVERIFIABLE
+						      : LD_CELL_NOT_RUN;
+	return entry_strings(e, run, err);
+}
+
+/* Index of (phase, name) in the recipe's sorted rows (it is there). */
+static size_t row_find(const ld_recipe *r, const ld_check_input *ci)
+{
+	size_t lo = 0, hi = r->n_rows;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		ld_check_input key = {r->checks[mid].phase, r->checks[mid].name,
-				      NULL};
-		const ld_check_input *kp = &key;
-		int k = check_input_cmp(&kp, &ci);
+		int k = ld__check_key_cmp(r->rows[mid].phase, r->rows[mid].name,
+					  ci->phase, ci->name);
 		if (k == 0)
-			return (long)mid;
+			return mid;
 		if (k < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return -1;
+	return lo;
 }
 
-/* Collects the unique checks of the recipe's latest verified runs. */
-static int recipe_checks_build(ld_recipe *r, const group *g, const bool *latest,
-			       const ld_corroboration_input *in, ae_err *err)
+/* The recipe's rows: every (phase, name) of every verified run. */
+static int rows_build(ld_recipe *r, const ld_run *const *runs, ae_err *err)
 {
 	const ld_check_input **all = NULL;
 	size_t n = 0, total = 0;
 	int rc = 0;
 
-	for (size_t k = 0; k < g->n; k++) {
-		const ld_run *run = &in->runs[g->runs[k]];
-		if (latest[k] && run->vote == LD_VOTE_VERIFIED)
-			total += run->n_checks;
-	}
+	for (size_t k = 0; k < r->n_entries; k++)
+		total += runs[k]->vote == LD_VOTE_VERIFIED ? runs[k]->n_checks
+							   : 0;
 	if (total == 0)
 		return 0;
 	all = malloc(total * sizeof(*all));
-	r->checks = calloc(total, sizeof(*r->checks));
-	if (all == NULL || r->checks == NULL) {
+	r->rows = calloc(total, sizeof(*r->rows));
+	if (all == NULL || r->rows == NULL) {
 		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
-	for (size_t k = 0; k < g->n; k++) {
-		const ld_run *run = &in->runs[g->runs[k]];
-		for (size_t j = 0; latest[k] && run->vote == LD_VOTE_VERIFIED &&
-				   j < run->n_checks;
+	for (size_t k = 0; k < r->n_entries; k++) {
+		for (size_t j = 0;
+		     runs[k]->vote == LD_VOTE_VERIFIED && j < runs[k]->n_checks;
 		     j++)
-			all[n++] = &run->checks[j];
+			all[n++] = &runs[k]->checks[j];
 	}
 	qsort(all, n, sizeof(*all), check_input_cmp);
-	for (size_t i = 0; i < n; i++) {
-		ld_check *ck;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ld_row *row;
 		if (i > 0 && check_input_cmp(&all[i - 1], &all[i]) == 0)
 			continue;
-		ck = &r->checks[r->n_checks++];
-		ck->results =
-			calloc(r->n_cols ? r->n_cols : 1, sizeof(*ck->results));
-		rc = ck->results ? 0 : ae_fail(err, AE_ERR, "out of memory");
+		row = &r->rows[r->n_rows++];
+		rc = dup_opt(&row->phase, all[i]->phase, err);
 		if (rc == 0)
-			rc = dup_opt(&ck->phase, all[i]->phase, err);
-		if (rc == 0)
-			rc = dup_opt(&ck->name, all[i]->name, err);
-		if (rc < 0)
-			goto done;
+			rc = dup_opt(&row->name, all[i]->name, err);
 	}
 done:
 	free(all);
 	return rc;
 }
 
-/* The state of one check from its allowlisted pass/fail votes (§4.4). */
-static ld_state check_state(size_t pass, size_t fail)
+static int outcome_cmp(const void *pa, const void *pb)
 {
-	if (pass == 0 && fail == 0)
-		return LD_STATE_UNTESTED;
-	if (pass > 0 && fail > 0)
-		return LD_STATE_CONTESTED;
-	if (fail > 0)
-		return LD_STATE_FAILING;
-	return pass >= 2 ? LD_STATE_CONFIRMED : LD_STATE_SINGLE;
+	const ld_outcome *a = pa, *b = pb;
+
+	if (a->row != b->row)
+		return a->row < b->row ? -1 : 1;
+	return a->result < b->result ? 1 : a->result > b->result ? -1 : 0;
 }
 
-/* Fills results, tallies, check states, cells and roll-ups of recipe `r`. */
-static int recipe_tally(ld_recipe *r, const ld_corroboration *c, const group *g,
-			const bool *latest, const size_t *colof,
-			const ld_corroboration_input *in, ae_err *err)
+/* The entry's outcomes, one per row its reports hold (a name repeated in
+ * a report keeps the worse result), and its own summary. */
+static int entry_outcomes(ld_entry *e, const ld_recipe *r, const ld_run *run,
+			  ae_err *err)
 {
-	ld_state *states = NULL;
+	size_t n = 0;
 
-	for (size_t k = 0; k < g->n; k++) {
-		const ld_run *run = &in->runs[g->runs[k]];
-		for (size_t j = 0; latest[k] && run->vote == LD_VOTE_VERIFIED &&
-				   j < run->n_checks;
-		     j++) {
-			long ci = check_find(r, &run->checks[j]);
-			ld_result v =
-				ld_result_from_ctrf(run->checks[j].status);
-			ld_result *slot;
-			if (ci < 0)
-				continue;
-			/* Merge tied latest runs and repeated names: the enum
-			 * order makes fail beat pass beat not run. */
-			slot = &r->checks[ci].results[colof[k]];
-			if (v > *slot)
-				*slot = v;
-		}
-	}
-	states = malloc((r->n_checks ? r->n_checks : 1) * sizeof(*states));
-	if (states == NULL)
+	if (run->vote != LD_VOTE_VERIFIED || run->n_checks == 0)
+		return 0;
+	e->results = malloc(run->n_checks * sizeof(*e->results));
+	if (e->results == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	for (size_t i = 0; i < r->n_checks; i++) {
-		ld_check *ck = &r->checks[i];
-		for (size_t j = 0; j < r->n_cols; j++) {
-			const ld_signer *s = &c->signers[r->cols[j]];
-			ld_result v = ck->results[j];
-			ld_cell *cell = &r->cells[j];
-			cell->pass += v == LD_RESULT_PASS;
-			cell->fail += v == LD_RESULT_FAIL;
-			cell->not_run += v == LD_RESULT_NOT_RUN;
-			if (s->counts) {
-				ck->pass += v == LD_RESULT_PASS;
-				ck->fail += v == LD_RESULT_FAIL;
-			} else if (s->vote == LD_VOTE_VERIFIED) {
-				ck->reported += v != LD_RESULT_NOT_RUN;
-			}
-		}
-		ck->state = check_state(ck->pass, ck->fail);
-		states[i] = ck->state;
-		r->counts[ck->state]++;
+	for (size_t j = 0; j < run->n_checks; j++) {
+		e->results[j].row = row_find(r, &run->checks[j]);
+		e->results[j].result =
+			ld_result_from_ctrf(run->checks[j].status);
 	}
-	r->state = ld_state_rollup(states, r->n_checks);
-	for (int p = 0; p < LD_PHASE_COUNT; p++) {
-		size_t n = 0;
-		for (size_t i = 0; i < r->n_checks; i++) {
-			if (ld_phase_index(r->checks[i].phase) == p)
-				states[n++] = r->checks[i].state;
-		}
-		r->phase_state[p] = ld_state_rollup(states, n);
+	/* Worst first within a row, so the first of each row is kept. */
+	qsort(e->results, run->n_checks, sizeof(*e->results), outcome_cmp);
+	for (size_t j = 0; j < run->n_checks; j++) {
+		if (n > 0 && e->results[n - 1].row == e->results[j].row)
+			continue;
+		e->results[n++] = e->results[j];
 	}
-	free(states);
+	e->n_results = n;
+	for (size_t j = 0; j < n; j++) {
+		e->pass += e->results[j].result == LD_RESULT_PASS;
+		e->fail += e->results[j].result == LD_RESULT_FAIL;
+		e->not_run += e->results[j].result == LD_RESULT_NOT_RUN;
+	}
+	e->kind = e->fail   ? LD_CELL_FAIL
+		  : e->pass ? LD_CELL_PASS
+			    : LD_CELL_NOT_RUN;
 	return 0;
 }
 
-/* The kind of a recipe × signer cell once its counts are known. */
-static ld_cell_kind cell_kind(const ld_signer *s, const ld_cell *cell)
+/* The recipe's criteria: those of its newest verified run that has some
+ * (entries are by column; compare times). */
+static int recipe_criteria(ld_recipe *r, const ld_run *const *runs, ae_err *err)
 {
-	if (s->vote == LD_VOTE_CLAIMED)
-		return LD_CELL_CLAIMED;
-	if (s->vote == LD_VOTE_UNVERIFIABLE)
-		return LD_CELL_UNVERIFIABLE;
-	if (cell->fail > 0)
-		return LD_CELL_FAIL;
-	return cell->pass > 0 ? LD_CELL_PASS : LD_CELL_NOT_RUN;
+	size_t best = SIZE_MAX;
+	int rc = 0;
+
+	for (size_t k = 0; k < r->n_entries; k++) {
+		if (runs[k]->vote != LD_VOTE_VERIFIED ||
+		    runs[k]->criteria[LD_AXIS_SERVICE] == NULL)
+			continue;
+		if (best == SIZE_MAX ||
+		    strcmp(str_or_empty(runs[k]->attested_at),
+			   str_or_empty(runs[best]->attested_at)) > 0)
+			best = k;
+	}
+	for (int a = 0; rc == 0 && best != SIZE_MAX && a < LD_AXIS_COUNT; a++)
+		rc = dup_opt(&r->criteria[a], runs[best]->criteria[a], err);
+	return rc;
 }
 
 /* Builds recipe `r` from its group of runs (sorted by column, newest
- * first). */
+ * first): entries, columns, rows, outcomes, then views and history. */
 static int recipe_build(ld_recipe *r, const ld_corroboration *c, const group *g,
 			const size_t *sig, const ld_corroboration_input *in,
 			ae_err *err)
 {
-	bool *latest = NULL;
-	size_t *colof = NULL, first = 0;
+	const ld_run **runs = NULL;
 	int rc = 0;
 
-	if (g->n == 0)
-		return 0;
-	latest = calloc(g->n, sizeof(*latest));
-	colof = calloc(g->n, sizeof(*colof));
+	runs = malloc(g->n * sizeof(*runs));
 	r->cols = calloc(g->n, sizeof(*r->cols));
-	r->cells = calloc(g->n, sizeof(*r->cells));
+	r->colinfo = calloc(g->n, sizeof(*r->colinfo));
 	r->entries = calloc(g->n, sizeof(*r->entries));
-	if (!latest || !colof || !r->cols || !r->cells || !r->entries) {
+	if (!runs || !r->cols || !r->colinfo || !r->entries) {
 		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
-	for (size_t k = 0; k < g->n; k++) {
-		const ld_run *run = &in->runs[g->runs[k]];
-		ld_entry *e = &r->entries[r->n_entries++];
-		if (r->n_cols == 0 ||
-		    r->cols[r->n_cols - 1] != sig[g->runs[k]]) {
-			r->cols[r->n_cols++] = sig[g->runs[k]];
-			first = k; /* the column's newest run */
+	for (size_t k = 0; rc == 0 && k < g->n; k++) {
+		size_t s = sig[g->runs[k]];
+		runs[k] = &in->runs[g->runs[k]];
+		if (r->n_cols == 0 || r->cols[r->n_cols - 1] != s) {
+			r->colinfo[r->n_cols].first = k;
+			r->colinfo[r->n_cols].last_pass = SIZE_MAX;
+			r->cols[r->n_cols++] = s;
 		}
-		colof[k] = r->n_cols - 1;
-		r->cells[colof[k]].pointers++;
-		latest[k] =
-			strcmp(str_or_empty(run->attested_at),
-			       str_or_empty(
-				       in->runs[g->runs[first]].attested_at)) ==
-			0;
-		e->signer = sig[g->runs[k]];
-		e->latest = latest[k];
-		rc = dup_opt(&e->path, run->path, err);
-		if (rc == 0)
-			rc = dup_opt(&e->digest, run->digest, err);
-		if (rc == 0)
-			rc = dup_opt(&e->attested_at, run->attested_at, err);
-		if (rc == 0)
-			rc = dup_opt(&e->reason, run->reason, err);
-		if (rc < 0)
-			goto done;
+		r->colinfo[r->n_cols - 1].n++;
+		rc = entry_fill(&r->entries[r->n_entries++], runs[k], s, in,
+				err);
 	}
-	rc = recipe_checks_build(r, g, latest, in, err);
 	if (rc == 0)
-		rc = recipe_tally(r, c, g, latest, colof, in, err);
-	for (size_t j = 0; rc == 0 && j < r->n_cols; j++)
-		r->cells[j].kind =
-			cell_kind(&c->signers[r->cols[j]], &r->cells[j]);
+		rc = rows_build(r, runs, err);
+	for (size_t k = 0; rc == 0 && k < r->n_entries; k++)
+		rc = entry_outcomes(&r->entries[k], r, runs[k], err);
+	if (rc == 0)
+		rc = recipe_criteria(r, runs, err);
+	if (rc == 0)
+		rc = ld__recipe_grids(r, c, in, err);
+	if (rc == 0)
+		rc = ld__recipe_history(r, c, err);
 done:
-	free(latest);
-	free(colof);
+	free(runs);
 	return rc;
 }
 
@@ -463,13 +589,12 @@ static int recipes_fill(ld_corroboration *c, const size_t *sig,
 	size_t *order = NULL, start = 0;
 	int rc = 0;
 
-	for (size_t i = 0; i < c->n_recipes; i++) {
-		c->recipes[i].state = LD_STATE_UNTESTED;
-		for (int p = 0; p < LD_PHASE_COUNT; p++)
-			c->recipes[i].phase_state[p] = LD_STATE_UNTESTED;
+	for (size_t i = 0; rc == 0 && i < c->n_recipes; i++) {
+		/* A recipe with no run still has its (empty) views. */
+		rc = ld__recipe_grids(&c->recipes[i], c, in, err);
 	}
-	if (in->n_runs == 0)
-		return 0;
+	if (rc < 0 || in->n_runs == 0)
+		return rc;
 	order = malloc(in->n_runs * sizeof(*order));
 	if (order == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
@@ -478,16 +603,104 @@ static int recipes_fill(ld_corroboration *c, const size_t *sig,
 	qsort_r(order, in->n_runs, sizeof(*order), run_by_recipe_cmp, &sc);
 	while (rc == 0 && start < in->n_runs) {
 		size_t end = start;
+		ld_recipe *r = &c->recipes[rec[order[start]]];
 		group g;
 		while (end < in->n_runs && rec[order[end]] == rec[order[start]])
 			end++;
 		g.runs = order + start;
 		g.n = end - start;
-		rc = recipe_build(&c->recipes[rec[order[start]]], c, &g, sig,
-				  in, err);
+		for (size_t i = 0; i < r->n_grids; i++)
+			ld__grid_dispose(&r->grids[i], r->n_cols);
+		free(r->grids);
+		r->grids = NULL;
+		r->n_grids = 0;
+		rc = recipe_build(r, c, &g, sig, in, err);
 		start = end;
 	}
 	free(order);
+	return rc;
+}
+
+/* Appends a copy of `s` to `*v` unless `seen` has it (sorted later); the
+ * set borrows the entry's string, which outlives the totals pass. */
+static int list_add(char ***v, size_t *n, ae_strset *seen, const char *s,
+		    ae_err *err)
+{
+	char **nv;
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	rc = ae_strset_add(seen, s, err);
+	if (rc <= 0)
+		return rc;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (nv[*n] == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	(*n)++;
+	return 0;
+}
+
+/* Newest first by ld_version_cmp; among non-releases, by name. */
+static int version_ptr_cmp(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	int c = ld_version_cmp(a, b);
+
+	return c ? c : strcmp(a, b);
+}
+
+/* Tallies one entry and collects its facet values and tool version. */
+static int totals_add(ld_corroboration *c, ae_strset *seen, const ld_entry *e,
+		      ae_err *err)
+{
+	bool v = c->signers[e->signer].vote == LD_VOTE_VERIFIED;
+	int rc = 0;
+
+	c->n_runs++;
+	c->n_verified += v;
+	c->n_claimed += e->why == LD_WHY_UNVERIFIED;
+	c->n_unverifiable += e->why == LD_WHY_UNVERIFIABLE;
+	c->n_ingested += e->origin == LD_ORIGIN_INGEST;
+	c->n_historical += v && e->fresh == LD_FRESH_HISTORICAL;
+	c->n_dev += v && e->dev;
+	for (int f = 0; rc == 0 && v && f < LD_FACET_COUNT; f++)
+		rc = list_add(&c->facet_values[f], &c->n_facet_values[f],
+			      &seen[f], e->facets[f], err);
+	if (rc == 0 && v)
+		rc = list_add(&c->versions, &c->n_versions,
+			      &seen[LD_FACET_COUNT],
+			      e->aicr_version ? e->aicr_version : "", err);
+	return rc;
+}
+
+/* The report's tallies, facet values and tool versions. */
+static int report_totals(ld_corroboration *c, ae_err *err)
+{
+	ae_strset seen[LD_FACET_COUNT + 1];
+	int rc = 0;
+
+	for (int f = 0; f <= LD_FACET_COUNT; f++)
+		seen[f] = (ae_strset)AE_STRSET_INIT;
+	for (size_t i = 0; rc == 0 && i < c->n_recipes; i++) {
+		const ld_recipe *r = &c->recipes[i];
+		for (size_t k = 0; rc == 0 && k < r->n_entries; k++)
+			rc = totals_add(c, seen, &r->entries[k], err);
+	}
+	for (int f = 0; f <= LD_FACET_COUNT; f++)
+		ae_strset_dispose(&seen[f]);
+	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++) {
+		if (c->n_facet_values[f] > 1)
+			qsort(c->facet_values[f], c->n_facet_values[f],
+			      sizeof(char *), ld__str_ptr_cmp);
+	}
+	if (rc == 0 && c->n_versions > 1)
+		qsort(c->versions, c->n_versions, sizeof(char *),
+		      version_ptr_cmp);
 	return rc;
 }
 
@@ -513,11 +726,18 @@ int ld_corroboration_compute(ld_corroboration **out,
 		goto done;
 	}
 	c->verified = in->verified;
-	rc = signers_build(c, sig, in, err);
+	c->lens = in->lens;
+	c->include_historical = in->include_historical;
+	c->exclude_dev = in->exclude_dev;
+	rc = dup_opt(&c->lens_version, in->lens_version, err);
+	if (rc == 0)
+		rc = signers_build(c, sig, in, err);
 	if (rc == 0)
 		rc = recipes_build(c, rec, in, err);
 	if (rc == 0)
 		rc = recipes_fill(c, sig, rec, in, err);
+	if (rc == 0)
+		rc = report_totals(c, err);
 done:
 	free(sig);
 	free(rec);
@@ -529,24 +749,49 @@ done:
 	return 0;
 }
 
+static void entry_dispose(ld_entry *e)
+{
+	for (int f = 0; f < LD_FACET_COUNT; f++)
+		free(e->facets[f]);
+	free(e->results);
+	free(e->fresh_note);
+	free(e->profile);
+	free(e->aicr_version);
+	free(e->reason);
+	free(e->attested_at);
+	free(e->oci);
+	free(e->digest);
+	free(e->path);
+}
+
 static void recipe_dispose(ld_recipe *r)
 {
-	for (size_t i = 0; i < r->n_checks; i++) {
-		free(r->checks[i].results);
-		free(r->checks[i].name);
-		free(r->checks[i].phase);
+	for (size_t i = 0; i < r->n_grids; i++)
+		ld__grid_dispose(&r->grids[i], r->n_cols);
+	for (size_t i = 0; i < r->n_entries; i++)
+		entry_dispose(&r->entries[i]);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		free(r->rows[i].name);
+		free(r->rows[i].phase);
 	}
-	for (size_t i = 0; i < r->n_entries; i++) {
-		free(r->entries[i].reason);
-		free(r->entries[i].attested_at);
-		free(r->entries[i].digest);
-		free(r->entries[i].path);
-	}
-	free(r->checks);
+	for (size_t i = 0; i < r->n_timeline; i++)
+		free(r->timeline[i].at);
+	for (int a = 0; a < LD_AXIS_COUNT; a++)
+		free(r->criteria[a]);
+	free(r->timeline);
+	free(r->rows);
+	free(r->grids);
 	free(r->entries);
-	free(r->cells);
+	free(r->colinfo);
 	free(r->cols);
 	free(r->name);
+}
+
+static void strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 void ld_corroboration_free(ld_corroboration *c)
@@ -556,11 +801,17 @@ void ld_corroboration_free(ld_corroboration *c)
 	for (size_t i = 0; i < c->n_recipes; i++)
 		recipe_dispose(&c->recipes[i]);
 	for (size_t i = 0; i < c->n_signers; i++) {
+		for (int f = 0; f < LD_FACET_COUNT; f++)
+			free(c->signers[i].facets[f]);
 		free(c->signers[i].label);
 		free(c->signers[i].slug);
 		free(c->signers[i].identity);
 		free(c->signers[i].issuer);
 	}
+	for (int f = 0; f < LD_FACET_COUNT; f++)
+		strings_free(c->facet_values[f], c->n_facet_values[f]);
+	strings_free(c->versions, c->n_versions);
+	free(c->lens_version);
 	free(c->recipes);
 	free(c->signers);
 	free(c);

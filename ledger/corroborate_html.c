@@ -1,68 +1,189 @@
 /* ledger/corroborate_html.c -- the corroboration report as one
- * self-contained HTML page
+ * self-contained HTML page: the frame (style, banner, provenance,
+ * controls, legend, script); the matrix and the recipes are
+ * corroborate_html_body.c
  *
- * The page is a recipes × signers matrix coloured by state, with per-check
- * detail in <details> elements, the signer's class and slug in each column
- * head, and the time of generation (issue 8). It needs nothing else: the
- * style sheet is inline, there is no script and no external asset, so the
- * file can be mailed, archived or opened offline. Every string that came
- * from outside (recipe and check names, labels, slugs, issuers, identities,
- * reasons, digests, times) goes through html_put, which escapes the five
- * HTML metacharacters and replaces control bytes.
+ * The page works offline and without scripts (issue 22 item 6): the lens
+ * and the facets are plain radio buttons, and the style sheet shows the
+ * chosen lens and dims what a facet excludes (`:has()`), so nothing needs
+ * the script, which only keeps the choice in the address (?lens=…) and
+ * says how many signers a facet leaves. Every recipe and every signer's
+ * history has a stable deep link, #/<recipe> and #/<recipe>/<signer slug>,
+ * as an element id (fragments work with scripts off). Nothing is fetched:
+ * the Content-Security-Policy allows no source at all but the inline
+ * style and the one inline script, by its SHA-256.
+ *
+ * Every string that came from outside (recipe and check names, labels,
+ * slugs, issuers, identities, reasons, digests, versions, facets, times)
+ * goes through ld__html_put (text and attributes) or ld__html_frag (URL
+ * fragments). Facet values never reach the style sheet: a value is an
+ * index there (class f<axis>-<n>).
  */
-#include "ledger/ledger.h"
+#include "ledger/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char html_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-	"charset=\"utf-8\">\n"
-	"<meta name=\"viewport\" content=\"width=device-width, "
-	"initial-scale=1\">\n<title>aicr-evidence ledger</title>\n<style>\n"
-	"body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1f24;"
-	"background:#fff}\n"
-	"h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 "
-	"8px}\n"
-	"code{font:12px ui-monospace,monospace}\n"
-	".basis{padding:8px 12px;border-radius:6px;margin:12px 0}\n"
-	".basis-verified{background:#e6f4ea;border:1px solid #8bc79b}\n"
-	".basis-claimed{background:#fff4e5;border:1px solid #e0a84f}\n"
-	"table{border-collapse:collapse;margin:8px 0}\n"
-	"th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;"
+/* The style sheet. Colours: states as the reference's chips (a glyph
+ * besides the colour, for print and colour blindness). */
+static const char html_css[] =
+	":root{--ink:#1b1f24;--soft:#57606a;--line:#d0d7de;--bg2:#f6f8fa;"
+	"--ok:#1a7f37;--single:#2da44e;--cont:#bc4c00;--fail:#cf222e;"
+	"--unt:#6e7781;--part:#0969da}\n"
+	"*{box-sizing:border-box}\n"
+	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
+	"margin:0;color:var(--ink);background:#fff}\n"
+	"header,main,footer,.controls{padding:0 24px}\n"
+	".skip{position:absolute;left:-9999px}.skip:focus{left:8px;top:8px;"
+	"background:#fff;padding:4px 8px;z-index:9}\n"
+	"header{padding-top:18px}\n"
+	"h1{font-size:22px;margin:0 0 2px}h2{font-size:18px;margin:0}"
+	"h3{font-size:15px;margin:18px 0 6px}h4{font-size:14px;margin:0}\n"
+	"a{color:#0550ae}code,.mono{font:12px ui-monospace,SFMono-Regular,"
+	"Menlo,Consolas,monospace}\n"
+	".sub{color:var(--soft);margin:0 0 10px}\n"
+	".basis{padding:10px 14px;border-radius:6px;margin:10px 0;"
+	"border:1px solid}\n"
+	".basis strong{margin-right:4px}\n"
+	".basis-verified{background:#e6f4ea;border-color:#8bc79b}\n"
+	".basis-partial{background:#fff4e5;border-color:#e0a84f}\n"
+	".basis-claimed{background:#fff1f0;border-color:#e5a3a0}\n"
+	".prov{display:grid;grid-template-columns:max-content 1fr;"
+	"gap:2px 12px;margin:8px 0 14px;font-size:12.5px;color:var(--soft)}\n"
+	".prov dt{font-weight:600}.prov dd{margin:0;word-break:break-all}\n"
+	".controls{display:flex;flex-wrap:wrap;gap:10px 18px;"
+	"align-items:flex-start;background:var(--bg2);border-block:1px solid "
+	"var(--line);padding-block:10px}\n"
+	".controls fieldset{border:0;margin:0;padding:0;min-width:0}\n"
+	".controls legend{font-size:11px;font-weight:700;text-transform:"
+	"uppercase;letter-spacing:.04em;color:var(--soft);padding:0;"
+	"margin-bottom:4px}\n"
+	".controls label{display:inline-flex;align-items:center;gap:4px;"
+	"margin:0 10px 4px 0;white-space:nowrap;cursor:pointer}\n"
+	".controls .note{flex-basis:100%;margin:0;font-size:12px;"
+	"color:var(--soft)}\n"
+	".legend{margin:18px 0;border:1px solid var(--line);border-radius:6px;"
+	"padding:4px 14px;background:var(--bg2)}\n"
+	".legend dl{display:grid;grid-template-columns:max-content 1fr "
+	"max-content 1fr;gap:6px 12px;margin:6px 0 10px;font-size:13px;"
+	"align-items:baseline}\n"
+	".legend dd{margin:0 12px 0 0}\n"
+	".state{display:inline-block;font-weight:700;font-size:12px;"
+	"border-radius:4px;padding:1px 7px;color:#fff;white-space:nowrap}\n"
+	".state-CONFIRMED{background:var(--ok)}.state-SINGLE{background:var(--"
+	"single)}"
+	"\n.state-CONTESTED{background:var(--cont)}.state-FAILING{background:"
+	"var(--fail)}\n.state-UNTESTED{background:var(--unt)}.state-PARTIAL{"
+	"background:var(--part)}\n"
+	".badge{display:inline-block;font-size:11px;border-radius:10px;"
+	"padding:0 6px;border:1px solid var(--line);background:#fff;"
+	"color:var(--ink);white-space:nowrap;margin:1px 2px 1px 0}\n"
+	".b-dev{border-color:#bf8700;background:#fff8c5}\n"
+	".b-hist{border-color:#8250df;background:#fbefff}\n"
+	".b-nc{border-color:var(--fail);color:var(--fail);font-weight:600}\n"
+	".b-ing{border-color:var(--part);background:#ddf4ff}\n"
+	".scroll{overflow-x:auto;max-width:100%;width:fit-content;border:1px "
+	"solid var(--line);border-radius:6px}\n"
+	"main>h2{margin:20px 0 8px}\n"
+	".cls code{text-transform:none}\n"
+	".where{display:block;font-size:12px;color:var(--soft);"
+	"word-break:break-all}\n"
+	"table{border-collapse:collapse}\n"
+	"th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;"
 	"vertical-align:top}\n"
-	"thead th{background:#f6f8fa}\n"
-	".signer .cls{display:block;font-size:11px;text-transform:uppercase;"
-	"color:#57606a}\n"
-	".signer .who{display:block;font-weight:600}\n"
-	".signer{max-width:240px}.identity{word-break:break-all}\n"
-	".class-reported{opacity:.75;font-style:italic}\n"
-	".vote-unverifiable,.vote-claimed{background:#fafafa}\n"
-	".state{font-weight:700;border-radius:4px;padding:1px 6px;"
-	"color:#fff;white-space:nowrap}\n"
-	".state-CONFIRMED{background:#1a7f37}.state-SINGLE{background:#4ac26b}"
-	"\n"
-	".state-CONTESTED{background:#bc4c00}.state-FAILING{background:#cf222e}"
-	"\n"
-	".state-UNTESTED{background:#6e7781}.state-PARTIAL{background:#0969da}"
-	"\n"
-	".cell{text-align:center;min-width:70px}\n"
-	".cell-pass{background:#dafbe1}.cell-fail{background:#ffebe9}\n"
-	".cell-not-run{background:#eaeef2}.cell-none{background:#fff}\n"
-	".cell-claimed{background:#fff8c5}\n"
-	".cell-unverifiable{background:repeating-linear-gradient(45deg,"
-	"#ffebe9,#ffebe9 6px,#fff 6px,#fff 12px)}\n"
-	".result-pass{color:#1a7f37}.result-fail{color:#cf222e;font-weight:700}"
-	"\n.result-not-run{color:#6e7781}\n"
-	"details{margin:6px 0;border:1px solid #d0d7de;border-radius:6px;"
-	"padding:6px 10px}\nsummary{cursor:pointer}\n"
-	".reason{color:#cf222e}\nfooter{margin-top:28px;color:#57606a;"
-	"font-size:12px}\n.legend span{margin-right:8px}\n"
-	"</style>\n</head>\n<body>\n";
+	".scroll>table{border-style:hidden}\n"
+	"thead th{background:var(--bg2);font-size:12.5px}\n"
+	"#matrix th[scope=row]{position:sticky;left:0;background:#fff;"
+	"z-index:1;min-width:220px;max-width:340px}\n"
+	".why{display:block;font-size:12px;color:var(--fail);font-weight:"
+	"400;margin-top:3px}\n"
+	".who{display:block;font-weight:600}.cls{display:block;font-size:11px;"
+	"text-transform:uppercase;color:var(--soft)}\n"
+	".coords{display:block;font-size:11px;color:var(--soft);"
+	"font-weight:400}\n"
+	"th.signer{min-width:120px;max-width:220px}\n"
+	".cell{min-width:116px;text-align:center;padding:0;height:1px}\n"
+	".cellv{padding:6px 8px;height:100%}\n"
+	".cell a{color:inherit;text-decoration:none;display:block}\n"
+	".cell a:hover .res{text-decoration:underline}\n"
+	".cell small{display:block;color:var(--soft)}\n"
+	".cell-pass{background:#dafbe1}.cell-fail{background:#ffebe9}"
+	".cell-not-run{background:#eaeef2}.cell-claimed{background:#fff8c5}\n"
+	".cell-unverifiable{background:repeating-linear-gradient(45deg,#ffebe9,"
+	"#ffebe9 6px,#fff 6px,#fff 12px)}\n"
+	".nc{background-image:repeating-linear-gradient(135deg,transparent,"
+	"transparent 7px,rgba(0,0,0,.06) 7px,rgba(0,0,0,.06) 9px)}\n"
+	".nc .res{font-style:italic;opacity:.8}\n"
+	".res{font-weight:700}.r-pass{color:var(--ok)}.r-fail{color:"
+	"var(--fail)}.r-not-run{color:var(--unt)}\n"
+	".recipe{border-top:2px solid var(--line);margin-top:26px;"
+	"padding-top:14px}\n"
+	".recipe>header{padding:0;display:flex;flex-wrap:wrap;gap:8px;"
+	"align-items:baseline}\n"
+	".reasons{margin:6px 0;color:var(--fail)}\n"
+	".meta{color:var(--soft);margin:4px 0}\n"
+	"table.checks td.result{text-align:center}\n"
+	".signer-h{border:1px solid var(--line);border-radius:6px;"
+	"padding:8px 12px;margin:10px 0}\n"
+	".signer-h:target,.recipe:target>header{outline:3px solid "
+	"var(--part);outline-offset:2px}\n"
+	".runs{margin:6px 0 0;padding-left:18px}\n"
+	".runs li{margin:3px 0}\n"
+	".hist td{padding:2px 5px;font-size:12px}\n"
+	".t{display:inline-block;width:18px;text-align:center;"
+	"font-weight:700}\n"
+	".t-pass{background:#dafbe1;color:var(--ok)}.t-fail{background:"
+	"#ffebe9;color:var(--fail)}.t-not-run{color:var(--unt)}\n"
+	".timeline{display:flex;flex-wrap:wrap;gap:4px 8px;list-style:none;"
+	"padding:0;margin:6px 0}\n"
+	".lv{display:none}\n"
+	".dim{}\n"
+	"footer{margin:30px 0 24px;color:var(--soft);font-size:12px}\n"
+	"@media (max-width:640px){header,main,footer,.controls{"
+	"padding-inline:10px}h1{font-size:19px}"
+	".legend dl{grid-template-columns:1fr;gap:2px}.legend dd{margin:0 0 "
+	"8px}.prov{gap:0 8px;font-size:11.5px}.controls{font-size:13px;"
+	"gap:6px 14px}.controls label{margin:0 8px 2px 0}"
+	".sub{font-size:13px}"
+	"#matrix th[scope=row]{min-width:150px}.cell{min-width:84px}"
+	".prov{grid-template-columns:max-content 1fr}}\n"
+	"@media print{.controls,.skip{display:none}"
+	"*{print-color-adjust:exact;-webkit-print-color-adjust:exact}"
+	"body{font-size:11px}.scroll{overflow:visible;border:0}"
+	"#matrix th[scope=row]{position:static}"
+	".recipe{break-inside:avoid-page}a{color:inherit;text-decoration:"
+	"none}@page{size:landscape;margin:12mm}}\n";
 
-/* Appends `s` escaped for HTML text and attribute values. */
-static int html_put(ae_buf *b, const char *s, ae_err *err)
+/* The script: progressive only (the page works without it). It keeps the
+ * lens and facets in the query string, restores them, and counts what a
+ * facet leaves. No network, no eval, no data from the page but ids. */
+static const char html_js[] =
+	"(function(){'use strict';"
+	"var f=document.getElementById('controls');if(!f)return;"
+	"var q=new URLSearchParams(location.search);"
+	"['lens','k8s','os','gpu'].forEach(function(n){var v=q.get(n);"
+	"if(!v)return;var e=f.querySelector('input[name=\"'+n+'\"][data-v=\"'"
+	"+CSS.escape(v)+'\"]');if(e)e.checked=true;});"
+	"function upd(){var p=new URLSearchParams();"
+	"f.querySelectorAll('input:checked').forEach(function(e){"
+	"if(e.dataset.v&&!e.hasAttribute('data-default'))"
+	"p.set(e.name,e.dataset.v);});"
+	"var s=p.toString();history.replaceState(null,'',location.pathname+"
+	"(s?'?'+s:'')+location.hash);"
+	"var on=f.querySelectorAll('fieldset.facet input:checked:not("
+	"[data-default])').length;var o=document.getElementById('facet-count'"
+	");if(!o)return;if(!on){o.textContent='';return;}"
+	"var all=document.querySelectorAll('#matrix tbody td.cell');"
+	"var n=0;all.forEach(function(td){var sp=td.querySelector('.lv');"
+	"td.querySelectorAll('.lv').forEach(function(x){if(getComputedStyle(x"
+	").display!=='none')sp=x;});if(sp&&getComputedStyle(sp).opacity>0.5"
+	"&&!sp.classList.contains('cell-none'))n++;});"
+	"o.textContent=n+' matrix cells match the facets; the others are "
+	"dimmed and still count.';}"
+	"f.addEventListener('change',upd);upd();})();";
+
+int ld__html_put(ae_buf *b, const char *s, ae_err *err)
 {
 	int rc = 0;
 
@@ -94,328 +215,483 @@ static int html_put(ae_buf *b, const char *s, ae_err *err)
 	return rc;
 }
 
-/* The page header: title, generation time, basis, legend. */
-static int html_header(ae_buf *b, const ld_corroboration *c,
-		       const ld_render_opts *opts, ae_err *err)
+int ld__html_frag(ae_buf *b, const char *s, ae_err *err)
 {
-	const char *t = opts && opts->generated_at ? opts->generated_at : "";
-	int rc = ae_buf_puts(b, html_head, err);
+	static const char hex[] = "0123456789ABCDEF";
+	int rc = 0;
 
-	if (rc == 0)
-		rc = ae_buf_puts(b,
-				 "<header>\n<h1>Evidence corroboration</h1>\n"
-				 "<p class=\"generated\">Generated <time "
-				 "datetime=\"",
-				 err);
-	if (rc == 0)
-		rc = html_put(b, t, err);
-	if (rc == 0)
-		rc = ae_buf_puts(b, "\">", err);
-	if (rc == 0)
-		rc = html_put(b, t, err);
-	if (rc == 0)
-		rc = ae_buf_printf(
-			b, err,
-			"</time> &middot; %zu recipes &middot; %zu "
-			"signers</p>\n"
-			"<p class=\"basis basis-%s\">%s</p>\n",
-			c->n_recipes, c->n_signers,
-			c->verified ? "verified" : "claimed",
-			c->verified
-				? "Basis: verified signatures. One vote per "
-				  "verified, allowlisted signer; unlisted "
-				  "signers are shown as <em>reported</em> and "
-				  "never count."
-				: "Basis: <strong>claimed, not "
-				  "verified</strong>. "
-				  "Bundles were not fetched or verified, so no "
-				  "signer votes and no check is corroborated. "
-				  "Run <code>aicr-evidence ledger "
-				  "--verify</code>.");
-	if (rc == 0)
-		rc = ae_buf_puts(
-			b,
-			"<p class=\"legend\">States: <span class=\"state "
-			"state-CONFIRMED\">CONFIRMED</span><span class=\"state "
-			"state-SINGLE\">SINGLE</span><span class=\"state "
-			"state-PARTIAL\">PARTIAL</span><span class=\"state "
-			"state-CONTESTED\">CONTESTED</span><span class=\"state "
-			"state-FAILING\">FAILING</span><span class=\"state "
-			"state-UNTESTED\">UNTESTED</span></p>\n</header>\n",
-			err);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+	     rc == 0 && *p; p++) {
+		char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+		bool keep = (*p >= 'a' && *p <= 'z') ||
+			    (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' ||
+			    *p == '.' || *p == '_' || *p == '~';
+		rc = keep ? ae_buf_put(b, p, 1, err) : ae_buf_put(b, e, 3, err);
+	}
 	return rc;
 }
 
-/* A signer column head: class, label or short slug, vote, full slug. */
-static int html_signer_head(ae_buf *b, const ld_signer *s, size_t i,
-			    const ld_render_opts *opts, ae_err *err)
+/* ---- the lenses and facets the page offers ---- */
+
+const ld_grid *ld__page_grid(const ld__page *p, const ld_recipe *r, size_t l)
 {
-	char shortslug[13] = "";
+	if (r->n_grids == 0)
+		return NULL;
+	if (p->lens_kind[l] == LD__LENS_LATEST)
+		return &r->grids[0];
+	if (p->lens_kind[l] == LD__LENS_NEWEST)
+		return r->n_grids > 1 ? &r->grids[r->newest] : NULL;
+	for (size_t i = 1; i < r->n_grids; i++) {
+		if (strcmp(r->grids[i].version, p->lens_ver[l]) == 0)
+			return &r->grids[i];
+	}
+	return NULL;
+}
+
+int ld__page_facet_index(const ld__page *p, int f, const char *v)
+{
+	const ld_corroboration *c = p->c;
+	size_t lo = 0, hi = c->n_facet_values[f];
+
+	if (v == NULL)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int k = strcmp(c->facet_values[f][mid], v);
+		if (k == 0)
+			return mid < p->n_facet[f] ? (int)mid
+						   : (int)p->n_facet[f];
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Fills the page's lens list: latest; then, when some run verified,
+ * each recipe's newest version and every version (newest first, at most
+ * LD_HTML_VERSIONS_MAX), and a version asked for that nobody ran. */
+static void page_lenses(ld__page *p)
+{
+	const ld_corroboration *c = p->c;
+	bool asked_seen = c->lens_version == NULL;
+
+	p->n_lens = 0;
+	p->lens_kind[p->n_lens++] = LD__LENS_LATEST;
+	if (c->n_versions > 0 || c->lens == LD_LENS_SAME_VERSION)
+		p->lens_kind[p->n_lens++] = LD__LENS_NEWEST;
+	for (size_t i = 0; i < c->n_versions && i < LD_HTML_VERSIONS_MAX; i++) {
+		p->lens_kind[p->n_lens] = LD__LENS_VERSION;
+		p->lens_ver[p->n_lens++] = c->versions[i];
+		if (c->lens_version && !strcmp(c->versions[i], c->lens_version))
+			asked_seen = true;
+	}
+	if (!asked_seen) {
+		p->lens_kind[p->n_lens] = LD__LENS_VERSION;
+		p->lens_ver[p->n_lens++] = c->lens_version;
+	}
+	p->lens_default = 0;
+	for (size_t l = 1; c->lens == LD_LENS_SAME_VERSION && l < p->n_lens;
+	     l++) {
+		if ((c->lens_version == NULL &&
+		     p->lens_kind[l] == LD__LENS_NEWEST) ||
+		    (c->lens_version && p->lens_kind[l] == LD__LENS_VERSION &&
+		     strcmp(p->lens_ver[l], c->lens_version) == 0)) {
+			p->lens_default = l;
+			break;
+		}
+	}
+	for (int f = 0; f < LD_FACET_COUNT; f++)
+		p->n_facet[f] = c->n_facet_values[f] < LD_HTML_FACETS_MAX
+					? c->n_facet_values[f]
+					: LD_HTML_FACETS_MAX;
+}
+
+/* ---- the frame ---- */
+
+/* "sha256-<base64>" of the script, for the Content-Security-Policy. */
+static int script_hash(char **out, ae_err *err)
+{
+	unsigned char d[AE_SHA256_LEN];
+	char *b64 = NULL;
 	int rc;
 
-	if (s->slug)
-		snprintf(shortslug, sizeof(shortslug), "%s", s->slug);
-	rc = ae_buf_printf(b, err,
-			   "<th class=\"signer class-%s vote-%s\" id=\"s%zu\" "
-			   "scope=\"col\" title=\"",
-			   ld_class_name(s->cls), ld_vote_name(s->vote), i + 1);
-	if (rc == 0)
-		rc = html_put(b, s->slug, err);
+	ae_sha256(d, html_js, strlen(html_js));
+	rc = ae_base64_encode(&b64, d, sizeof(d), err);
+	*out = b64;
+	return rc;
+}
+
+/* The CSS rules of the lenses and facets: one per choice, by index. */
+static int page_rules(const ld__page *p, ae_err *err)
+{
+	static const char *const axis[] = {"k8s", "os", "gpu"};
+	int rc = 0;
+
+	for (size_t l = 0; rc == 0 && l < p->n_lens; l++)
+		rc = ae_buf_printf(p->b, err,
+				   "body:has(#lens-%zu:checked) .lv.l%zu{"
+				   "display:revert}\n",
+				   l, l);
+	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++) {
+		for (size_t i = 0; rc == 0 && i <= p->n_facet[f]; i++)
+			rc = ae_buf_printf(p->b, err,
+					   "body:has(#%s-%zu:checked) "
+					   ".fct:not(.f%d-%zu){opacity:.28}\n",
+					   axis[f], i, f, i);
+	}
+	return rc;
+}
+
+static int page_head(const ld__page *p, ae_err *err)
+{
+	char *hash = NULL;
+	int rc = script_hash(&hash, err);
+
 	if (rc == 0)
 		rc = ae_buf_printf(
-			b, err,
-			"\"><span class=\"cls\">%s &middot; %s</span>"
-			"<span class=\"who\">",
-			ld_class_name(s->cls), ld_vote_name(s->vote));
+			p->b, err,
+			"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			"<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+			"content=\"width=device-width, initial-scale=1\">\n"
+			"<meta http-equiv=\"Content-Security-Policy\" "
+			"content=\"default-src 'none'; style-src "
+			"'unsafe-inline'; script-src 'sha256-%s'; base-uri "
+			"'none'; form-action 'none'\">\n<meta "
+			"name=\"referrer\" "
+			"content=\"no-referrer\">\n<title>Evidence "
+			"corroboration &middot; aicr-evidence</title>\n"
+			"<style>\n%s",
+			hash, html_css);
+	free(hash);
 	if (rc == 0)
-		rc = html_put(b, s->label ? s->label : shortslug, err);
+		rc = page_rules(p, err);
 	if (rc == 0)
-		rc = ae_buf_puts(b, "</span><code class=\"slug\">", err);
-	if (rc == 0)
-		rc = html_put(b, shortslug, err);
-	if (rc == 0)
-		rc = ae_buf_puts(b, "</code>", err);
-	if (rc == 0 && ld_signer_identity_shown(s, opts)) {
-		rc = ae_buf_puts(b, "<br><code class=\"identity\">", err);
-		if (rc == 0)
-			rc = html_put(b, s->identity, err);
-		if (rc == 0)
-			rc = ae_buf_puts(b, "</code>", err);
-	}
-	if (rc == 0)
-		rc = ae_buf_puts(b, "</th>", err);
+		rc = ae_buf_puts(p->b, "</style>\n</head>\n<body>\n", err);
 	return rc;
 }
 
-/* Fills colmap[signer] with the recipe's column index, or SIZE_MAX. */
-static void recipe_colmap(size_t *colmap, size_t n_signers, const ld_recipe *r)
+/* The basis banner: what was verified, how much, and what that means. */
+static int page_basis(const ld__page *p, ae_err *err)
 {
-	for (size_t i = 0; i < n_signers; i++)
-		colmap[i] = SIZE_MAX;
-	for (size_t j = 0; j < r->n_cols; j++)
-		colmap[r->cols[j]] = j;
+	const ld_corroboration *c = p->c;
+	size_t bad = c->n_runs - c->n_verified;
+
+	if (!c->verified)
+		return ae_buf_printf(
+			p->b, err,
+			"<p class=\"basis basis-claimed\" id=\"basis\" "
+			"role=\"status\"><strong>Basis: claimed, not "
+			"verified.</strong> None of the %zu runs was fetched "
+			"or verified, so no signer votes and no check is "
+			"corroborated. Run <code>aicr-evidence ledger "
+			"--verify</code>.</p>\n",
+			c->n_runs);
+	if (bad == 0)
+		return ae_buf_printf(
+			p->b, err,
+			"<p class=\"basis basis-verified\" id=\"basis\" "
+			"role=\"status\"><strong>Basis: verified "
+			"signatures.</strong> All %zu runs verified. One vote "
+			"per verified, allowlisted signer; unlisted signers "
+			"are shown as <em>reported</em> and never count.</p>\n",
+			c->n_runs);
+	return ae_buf_printf(
+		p->b, err,
+		"<p class=\"basis basis-partial\" id=\"basis\" "
+		"role=\"status\"><strong>Basis: verified signatures &mdash; "
+		"%zu of %zu runs verified.</strong> %zu could not be verified "
+		"and %s not counted (the reason is under each recipe). One "
+		"vote per verified, allowlisted signer.</p>\n",
+		c->n_verified, c->n_runs, bad, bad == 1 ? "is" : "are");
 }
 
-/* The text of one matrix cell. */
-static int html_cell(ae_buf *b, const ld_cell *cl, size_t signer, ae_err *err)
+/* One provenance row; skipped when the value is unknown. */
+static int prov_row(ae_buf *b, const char *k, const char *v, bool code,
+		    ae_err *err)
 {
-	const char *k = ld_cell_name(cl ? cl->kind : LD_CELL_NONE);
+	int rc;
 
-	if (cl == NULL)
-		return ae_buf_printf(b, err,
-				     "<td class=\"cell cell-none\" "
-				     "data-signer=\"s%zu\"></td>",
-				     signer + 1);
-	if (cl->kind == LD_CELL_PASS || cl->kind == LD_CELL_FAIL ||
-	    cl->kind == LD_CELL_NOT_RUN)
-		return ae_buf_printf(b, err,
-				     "<td class=\"cell cell-%s\" "
-				     "data-signer=\"s%zu\">%s<br><small>%zu "
-				     "pass &middot; %zu fail</small></td>",
-				     k, signer + 1, k, cl->pass, cl->fail);
-	return ae_buf_printf(b, err,
-			     "<td class=\"cell cell-%s\" data-signer=\"s%zu\">"
-			     "%s<br><small>%zu pointer%s</small></td>",
-			     k, signer + 1, k, cl->pointers,
-			     cl->pointers == 1 ? "" : "s");
+	if (v == NULL)
+		return 0;
+	rc = ae_buf_printf(b, err, "<dt>%s</dt><dd>%s", k,
+			   code ? "<code>" : "");
+	if (rc == 0)
+		rc = ld__html_put(b, v, err);
+	if (rc == 0)
+		rc = ae_buf_puts(b, code ? "</code></dd>" : "</dd>", err);
+	return rc;
 }
 
-/* The recipes × signers matrix. */
-static int html_matrix(ae_buf *b, const ld_corroboration *c, size_t *colmap,
-		       const ld_render_opts *opts, ae_err *err)
+static int page_header(const ld__page *p, ae_err *err)
 {
-	int rc = ae_buf_puts(b,
-			     "<h2>Recipes &times; signers</h2>\n<table "
-			     "id=\"matrix\" class=\"matrix\">\n<thead><tr><th "
-			     "scope=\"col\">Recipe</th><th "
-			     "scope=\"col\">State</th>",
+	const ld_render_opts *o = p->opts;
+	const char *t = o && o->generated_at ? o->generated_at : "";
+	int rc = ae_buf_printf(
+		p->b, err,
+		"<a class=\"skip\" href=\"#matrix\">Skip to the matrix</a>\n"
+		"<header>\n<h1>Evidence corroboration</h1>\n<p "
+		"class=\"sub\">%zu recipes &middot; %zu signers &middot; %zu "
+		"runs &middot; generated <time datetime=\"",
+		p->c->n_recipes, p->c->n_signers, p->c->n_runs);
+
+	if (rc == 0)
+		rc = ld__html_put(p->b, t, err);
+	if (rc == 0)
+		rc = ae_buf_puts(p->b, "\">", err);
+	if (rc == 0)
+		rc = ld__html_put(p->b, t, err);
+	if (rc == 0)
+		rc = ae_buf_puts(p->b, "</time></p>\n", err);
+	if (rc == 0)
+		rc = page_basis(p, err);
+	if (rc == 0)
+		rc = ae_buf_puts(
+			p->b, "<dl class=\"prov\" aria-label=\"Provenance\">",
+			err);
+	if (rc == 0 && o) {
+		rc = prov_row(p->b, "Tool", o->tool_version, false, err);
+		if (rc == 0)
+			rc = prov_row(p->b, "Ledger commit",
+				      o->ledger_commit ? o->ledger_commit
+						       : "(files, not a git "
+							 "commit)",
+				      true, err);
+		if (rc == 0)
+			rc = prov_row(p->b, "Evidence root", o->evidence_root,
+				      true, err);
+		if (rc == 0)
+			rc = prov_row(p->b, "Trusted root", o->trusted_root,
+				      true, err);
+		if (rc == 0)
+			rc = prov_row(p->b, "Generated", o->generated_at, false,
+				      err);
+	}
+	if (rc == 0)
+		rc = ae_buf_puts(p->b, "</dl>\n</header>\n", err);
+	return rc;
+}
+
+/* One radio button of the controls. */
+static int page_radio(const ld__page *p, const char *name, const char *id,
+		      const char *value, bool checked, const char *label,
+		      bool label_raw, ae_err *err)
+{
+	int rc = ae_buf_printf(p->b, err,
+			       "<label><input type=\"radio\" name=\"%s\" "
+			       "id=\"%s\" data-v=\"",
+			       name, id);
+
+	if (rc == 0)
+		rc = ld__html_put(p->b, value, err);
+	if (rc == 0)
+		rc = ae_buf_printf(p->b, err, "\"%s%s> ",
+				   checked ? " checked" : "",
+				   checked ? " data-default" : "");
+	if (rc == 0)
+		rc = label_raw ? ae_buf_puts(p->b, label, err)
+			       : ld__html_put(p->b, label, err);
+	if (rc == 0)
+		rc = ae_buf_puts(p->b, "</label>", err);
+	return rc;
+}
+
+/* The lens fieldset. */
+static int page_lens_controls(const ld__page *p, ae_err *err)
+{
+	int rc = ae_buf_puts(p->b,
+			     "<fieldset class=\"lens\"><legend>Versions "
+			     "lens</legend>",
 			     err);
 
-	for (size_t i = 0; rc == 0 && i < c->n_signers; i++)
-		rc = html_signer_head(b, &c->signers[i], i, opts, err);
-	if (rc == 0)
-		rc = ae_buf_puts(b, "</tr></thead>\n<tbody>\n", err);
-	for (size_t r = 0; rc == 0 && r < c->n_recipes; r++) {
-		const ld_recipe *rp = &c->recipes[r];
-		recipe_colmap(colmap, c->n_signers, rp);
-		rc = ae_buf_printf(b, err,
-				   "<tr class=\"recipe\"><th scope=\"row\">"
-				   "<a href=\"#d%zu\">",
-				   r + 1);
-		if (rc == 0)
-			rc = html_put(b, rp->name, err);
-		if (rc == 0)
-			rc = ae_buf_printf(b, err,
-					   "</a></th><td><span class=\"state "
-					   "state-%s\">%s</span></td>",
-					   ld_state_name(rp->state),
-					   ld_state_name(rp->state));
-		for (size_t i = 0; rc == 0 && i < c->n_signers; i++)
-			rc = html_cell(b,
-				       colmap[i] == SIZE_MAX
-					       ? NULL
-					       : &rp->cells[colmap[i]],
-				       i, err);
-		if (rc == 0)
-			rc = ae_buf_puts(b, "</tr>\n", err);
+	for (size_t l = 0; rc == 0 && l < p->n_lens; l++) {
+		char id[32], lab[LD_FACT_MAX + 64];
+		const char *val = "latest";
+		bool raw = true;
+		snprintf(id, sizeof(id), "lens-%zu", l);
+		if (p->lens_kind[l] == LD__LENS_LATEST) {
+			snprintf(lab, sizeof(lab),
+				 "Latest run per signer, any version");
+		} else if (p->lens_kind[l] == LD__LENS_NEWEST) {
+			val = "newest";
+			snprintf(lab, sizeof(lab),
+				 "Same version only: each recipe&#39;s newest");
+		} else {
+			val = p->lens_ver[l];
+			raw = false;
+			snprintf(lab, sizeof(lab), "Same version only: %s",
+				 p->lens_ver[l][0] ? p->lens_ver[l]
+						   : "(no version)");
+		}
+		rc = page_radio(p, "lens", id, val, l == p->lens_default, lab,
+				raw, err);
 	}
 	if (rc == 0)
-		rc = ae_buf_puts(b, "</tbody>\n</table>\n", err);
+		rc = ae_buf_puts(p->b, "</fieldset>\n", err);
 	return rc;
 }
 
-/* The per-check table of one recipe inside its <details>. */
-static int html_checks(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,
-		       ae_err *err)
+/* The facet fieldsets (values the verified runs show, capped). */
+static int page_facet_controls(const ld__page *p, ae_err *err)
 {
-	int rc = ae_buf_puts(b,
-			     "<table class=\"checks\"><thead><tr><th>Check"
-			     "</th><th>State</th><th>Pass</th><th>Fail</th>"
-			     "<th>Reported</th>",
+	static const char *const title[] = {"Kubernetes", "OS", "GPU"};
+	int rc = 0;
+
+	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++) {
+		const char *name = ld_facet_name(f);
+		char id[32];
+		if (p->c->n_facet_values[f] == 0)
+			continue;
+		rc = ae_buf_printf(p->b, err,
+				   "<fieldset class=\"facet\"><legend>%s"
+				   "</legend>",
+				   title[f]);
+		snprintf(id, sizeof(id), "%s-all", name);
+		if (rc == 0)
+			rc = page_radio(p, name, id, "", true, "All", true,
+					err);
+		for (size_t i = 0; rc == 0 && i < p->n_facet[f]; i++) {
+			snprintf(id, sizeof(id), "%s-%zu", name, i);
+			rc = page_radio(p, name, id, p->c->facet_values[f][i],
+					false, p->c->facet_values[f][i], false,
+					err);
+		}
+		if (rc == 0 && p->c->n_facet_values[f] > p->n_facet[f]) {
+			snprintf(id, sizeof(id), "%s-%zu", name, p->n_facet[f]);
+			rc = page_radio(p, name, id, "(other)", false, "Other",
+					true, err);
+		}
+		if (rc == 0)
+			rc = ae_buf_puts(p->b, "</fieldset>\n", err);
+	}
+	return rc;
+}
+
+static int page_controls(const ld__page *p, ae_err *err)
+{
+	int rc = ae_buf_puts(p->b,
+			     "<form class=\"controls\" id=\"controls\" "
+			     "aria-label=\"View\">\n",
 			     err);
 
-	for (size_t j = 0; rc == 0 && j < r->n_cols; j++) {
-		const ld_signer *s = &c->signers[r->cols[j]];
-		rc = ae_buf_printf(b, err, "<th>s%zu ", r->cols[j] + 1);
-		if (rc == 0)
-			rc = html_put(b, s->label ? s->label : s->slug, err);
-		if (rc == 0)
-			rc = ae_buf_puts(b, "</th>", err);
-	}
 	if (rc == 0)
-		rc = ae_buf_puts(b, "</tr></thead><tbody>\n", err);
-	for (size_t i = 0; rc == 0 && i < r->n_checks; i++) {
-		const ld_check *ck = &r->checks[i];
-		rc = ae_buf_puts(b, "<tr class=\"check\"><td>", err);
-		if (rc == 0)
-			rc = html_put(b, ck->phase, err);
-		if (rc == 0)
-			rc = ae_buf_puts(b, "/", err);
-		if (rc == 0)
-			rc = html_put(b, ck->name, err);
-		if (rc == 0)
-			rc = ae_buf_printf(
-				b, err,
-				"</td><td><span class=\"state state-%s\">%s"
-				"</span></td><td>%zu</td><td>%zu</td><td>%zu"
-				"</td>",
-				ld_state_name(ck->state),
-				ld_state_name(ck->state), ck->pass, ck->fail,
-				ck->reported);
-		for (size_t j = 0; rc == 0 && j < r->n_cols; j++) {
-			ld_cell_kind k = r->cells[j].kind;
-			const char *v =
-				k == LD_CELL_CLAIMED ||
-						k == LD_CELL_UNVERIFIABLE
-					? ld_cell_name(k)
-					: ld_result_name(ck->results[j]);
-			rc = ae_buf_printf(b, err,
-					   "<td class=\"result result-%s\">%s"
-					   "</td>",
-					   v, v);
-		}
-		if (rc == 0)
-			rc = ae_buf_puts(b, "</tr>\n", err);
-	}
+		rc = page_lens_controls(p, err);
 	if (rc == 0)
-		rc = ae_buf_puts(b, "</tbody></table>\n", err);
+		rc = page_facet_controls(p, err);
+	if (rc == 0)
+		rc = ae_buf_printf(
+			p->b, err,
+			"<p class=\"note\">The lens chooses which run speaks "
+			"for each signer; facets only dim the signers whose "
+			"run was made elsewhere &mdash; they still count. "
+			"Historical runs %s; development builds %s. <span "
+			"id=\"facet-count\" aria-live=\"polite\"></span></p>\n"
+			"</form>\n",
+			p->c->include_historical
+				? "count (--include-historical)"
+				: "never count (--include-historical counts "
+				  "them)",
+			p->c->exclude_dev ? "do not count (--exclude-dev)"
+					  : "count (--exclude-dev drops them)");
 	return rc;
 }
 
-/* The pointers of one recipe, with the reason of each uncounted one. */
-static int html_pointers(ae_buf *b, const ld_recipe *r, ae_err *err)
-{
-	int rc = ae_buf_puts(b, "<ul class=\"pointers\">\n", err);
+/* The legend: every state, cell and badge, defined. */
+static const char html_legend[] =
+	"<section class=\"legend\" id=\"legend\" aria-label=\"Legend\">\n"
+	"<h3>Legend</h3>\n<dl>\n"
+	"<dt><span class=\"state state-CONFIRMED\">&#10003; "
+	"CONFIRMED</span></dt>"
+	"<dd>at least two independent allowlisted signers passed, none "
+	"failed</dd>\n"
+	"<dt><span class=\"state state-SINGLE\">1&times; "
+	"SINGLE</span></dt><dd>one "
+	"allowlisted signer passed, none failed: not yet corroborated</dd>\n"
+	"<dt><span class=\"state state-CONTESTED\">&#9888; "
+	"CONTESTED</span></dt>"
+	"<dd>allowlisted signers disagree: at least one passed and one "
+	"failed</dd>\n"
+	"<dt><span class=\"state state-FAILING\">&#10007; "
+	"FAILING</span></dt><dd>"
+	"every allowlisted signer that ran it failed</dd>\n"
+	"<dt><span class=\"state state-UNTESTED\">&ndash; "
+	"UNTESTED</span></dt><dd>"
+	"no allowlisted, verified signer ran it</dd>\n"
+	"<dt><span class=\"state state-PARTIAL\">&#9680; "
+	"PARTIAL</span></dt><dd>"
+	"recipe or phase only: passing where tested, some checks untested"
+	"</dd>\n"
+	"<dt>Roll-up</dt><dd>a recipe or phase takes its worst check: "
+	"CONTESTED, then FAILING, UNTESTED, SINGLE, CONFIRMED</dd>\n"
+	"<dt><span class=\"res r-pass\">&#10003; pass</span> / <span "
+	"class=\"res r-fail\">&#10007; fail</span> / <span class=\"res "
+	"r-not-run\">&middot; not run</span></dt><dd>a signer's result on "
+	"the checks of its run in view: fail if any check failed</dd>\n"
+	"<dt><span class=\"badge b-nc\">not counted</span></dt><dd>shown, "
+	"but no vote: the signer is not in the allowlist (reported), the "
+	"bundle did not verify, the run was not verified (no --verify), the "
+	"recipe changed since, or a development build with "
+	"--exclude-dev</dd>\n"
+	"<dt><span class=\"badge b-hist\">historical</span></dt><dd>the "
+	"recipe (or its profile) changed since the run was signed: the "
+	"evidence is precedent, not proof of the current recipe</dd>\n"
+	"<dt><span class=\"badge b-dev\">dev</span></dt><dd>made with a "
+	"development build of the tool (no release version)</dd>\n"
+	"<dt><span class=\"badge b-ing\">ingested</span></dt><dd>first-party "
+	"evidence read from its registry, not from a committed pointer; it "
+	"votes only when its signer matches a first-party identity "
+	"pattern</dd>\n"
+	"<dt>claimed / unverifiable</dt><dd>a pointer's signer as written in "
+	"the pointer, not checked (claimed), or checked and refused "
+	"(unverifiable): never a vote</dd>\n"
+	"</dl>\n</section>\n";
 
-	for (size_t i = 0; rc == 0 && i < r->n_entries; i++) {
-		const ld_entry *e = &r->entries[i];
-		rc = ae_buf_printf(b, err, "<li>s%zu <code>", e->signer + 1);
-		if (rc == 0)
-			rc = html_put(b, e->digest, err);
-		if (rc == 0)
-			rc = ae_buf_puts(b, "</code> attested ", err);
-		if (rc == 0)
-			rc = html_put(b, e->attested_at, err);
-		if (rc == 0 && e->latest && e->reason == NULL)
-			rc = ae_buf_puts(b, " (latest)", err);
-		if (rc == 0 && e->reason) {
-			rc = ae_buf_puts(b,
-					 " &mdash; <span class=\"reason\">not "
-					 "counted: ",
-					 err);
-			if (rc == 0)
-				rc = html_put(b, e->reason, err);
-			if (rc == 0)
-				rc = ae_buf_puts(b, "</span>", err);
-		}
-		if (rc == 0)
-			rc = ae_buf_puts(b, "</li>\n", err);
-	}
+static int page_footer(const ld__page *p, ae_err *err)
+{
+	int rc = ae_buf_puts(p->b, "<footer>Generated ", err);
+
 	if (rc == 0)
-		rc = ae_buf_puts(b, "</ul>\n", err);
-	return rc;
-}
-
-/* One <details> per recipe: phases, checks, pointers. */
-static int html_details(ae_buf *b, const ld_corroboration *c, ae_err *err)
-{
-	int rc = ae_buf_puts(b, "<h2>Per-check detail</h2>\n", err);
-
-	for (size_t i = 0; rc == 0 && i < c->n_recipes; i++) {
-		const ld_recipe *r = &c->recipes[i];
-		rc = ae_buf_printf(b, err,
-				   "<details class=\"recipe-detail\" "
-				   "id=\"d%zu\"><summary><span class=\"state "
-				   "state-%s\">%s</span> <strong>",
-				   i + 1, ld_state_name(r->state),
-				   ld_state_name(r->state));
-		if (rc == 0)
-			rc = html_put(b, r->name, err);
-		if (rc == 0)
-			rc = ae_buf_printf(
-				b, err,
-				"</strong> &middot; %zu checks &middot; "
-				"deployment %s, performance %s, conformance "
-				"%s</summary>\n",
-				r->n_checks, ld_state_name(r->phase_state[0]),
-				ld_state_name(r->phase_state[1]),
-				ld_state_name(r->phase_state[2]));
-		if (rc == 0 && r->n_checks > 0)
-			rc = html_checks(b, c, r, err);
-		if (rc == 0)
-			rc = html_pointers(b, r, err);
-		if (rc == 0)
-			rc = ae_buf_puts(b, "</details>\n", err);
-	}
+		rc = ld__html_put(p->b, p->opts ? p->opts->generated_at : NULL,
+				  err);
+	if (rc == 0)
+		rc = ae_buf_printf(
+			p->b, err,
+			" by aicr-evidence ledger. Self-contained: no external "
+			"assets; works offline and without scripts. Deep "
+			"links: <code>#/&lt;recipe&gt;</code> and "
+			"<code>#/&lt;recipe&gt;/&lt;signer&gt;</code>.</footer>"
+			"\n<script>%s</script>\n</body>\n</html>\n",
+			html_js);
 	return rc;
 }
 
 int ld_corroboration_render_html(ae_buf *out, const ld_corroboration *c,
 				 const ld_render_opts *opts, ae_err *err)
 {
-	size_t *colmap = NULL;
+	ld__page p;
 	int rc;
 
 	AE_ASSERT_ARG(out != NULL && c != NULL, err);
-	colmap = malloc((c->n_signers ? c->n_signers : 1) * sizeof(*colmap));
-	if (colmap == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	rc = html_header(out, c, opts, err);
+	memset(&p, 0, sizeof(p));
+	p.b = out;
+	p.c = c;
+	p.opts = opts;
+	page_lenses(&p);
+	rc = page_head(&p, err);
 	if (rc == 0)
-		rc = html_matrix(out, c, colmap, opts, err);
+		rc = page_header(&p, err);
 	if (rc == 0)
-		rc = html_details(out, c, err);
+		rc = page_controls(&p, err);
 	if (rc == 0)
-		rc = ae_buf_puts(out, "<footer>Generated at ", err);
+		rc = ld__html_matrix(&p, err);
 	if (rc == 0)
-		rc = html_put(out, opts ? opts->generated_at : NULL, err);
+		rc = ae_buf_puts(out, html_legend, err);
 	if (rc == 0)
-		rc = ae_buf_puts(out,
-				 " by aicr-evidence ledger. Self-contained: no "
-				 "scripts, no external assets.</footer>\n"
-				 "</body>\n</html>\n",
-				 err);
-	free(colmap);
+		rc = ld__html_recipes(&p, err);
+	if (rc == 0)
+		rc = page_footer(&p, err);
 	if (rc < 0)
 		ae_buf_dispose(out);
 	return rc;

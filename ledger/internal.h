@@ -10,6 +10,7 @@
 #include "ledger/ledger.h"
 
 #include <git2.h>
+#include <jansson.h>
 #include <zlib.h>
 
 /* ---- the pointer V1 model (pointer.c reads, pointer_rules.c judges) ---- */
@@ -529,5 +530,108 @@ int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
 		      ld__signers *memo, const unsigned char *buf, size_t len,
 		      ld_contract_verify_fn verify, void *verify_ctx,
 		      ae_err *err);
+
+/* ---- corroboration (corroborate*.c) ---- */
+
+/* qsort comparator of (const char *) elements, bytewise. */
+int ld__str_ptr_cmp(const void *pa, const void *pb);
+/* Orders two checks: phase order first (unknown phases last, by name),
+ * then name bytewise. */
+int ld__check_key_cmp(const char *pa, const char *na, const char *pb,
+		      const char *nb);
+/* Merges the outcomes `add` (sorted by row) into `*v` (sorted by row): a
+ * row in both keeps the worse result (fail over pass over not run), the
+ * merge of runs tied as a signer's latest (reference §4.4). AE_ERR on OOM
+ * with `*v` unchanged. */
+int ld__outcomes_merge(ld_outcome **v, size_t *n, const ld_outcome *add,
+		       size_t n_add, ae_err *err);
+/* The state of one check from its allowlisted pass and fail votes. */
+ld_state ld__check_state(size_t pass, size_t fail);
+/* True iff a verified entry may speak for its signer in a view: not
+ * HISTORICAL unless c->include_historical, not a development build when
+ * c->exclude_dev. */
+bool ld__entry_selectable(const ld_corroboration *c, const ld_entry *e);
+
+/* Builds recipe `r`'s views (corroborate_grid.c): grids[0] and one per
+ * tool version, the active one picked by `in`, whose runs are marked
+ * `latest` and whose states fill r->state.. (entries, cols and rows are
+ * built). */
+int ld__recipe_grids(ld_recipe *r, const ld_corroboration *c,
+		     const ld_corroboration_input *in, ae_err *err);
+void ld__grid_dispose(ld_grid *g, size_t n_cols);
+/* Fills flips, the columns' health and the timeline of `r`
+ * (corroborate_history.c). */
+int ld__recipe_history(ld_recipe *r, const ld_corroboration *c, ae_err *err);
+
+/* JSON helpers shared by the JSON and feed renderers (corroborate_json.c).
+ * ld__json_str never fails on non-UTF-8 bytes (they become '?'); NULL s
+ * gives JSON null. The _put_ functions skip NULL strings. */
+json_t *ld__json_str(const char *s);
+int ld__json_set(json_t *obj, const char *key, json_t *v, ae_err *err);
+int ld__json_put_str(json_t *obj, const char *key, const char *s, ae_err *err);
+int ld__json_put_int(json_t *obj, const char *key, size_t n, ae_err *err);
+int ld__json_put_bool(json_t *obj, const char *key, bool b, ae_err *err);
+/* Appends v (stolen) to arr and returns it borrowed; NULL on OOM. */
+json_t *ld__json_push(json_t *arr, json_t *v);
+/* Appends the document, 2-space indent, keys in insertion order, "\n". */
+int ld__json_dump(ae_buf *out, json_t *root, ae_err *err);
+
+/* ---- the HTML page (corroborate_html*.c) ---- */
+
+/* Lenses the page offers (more versions are in the JSON) and facet values
+ * per axis (the rest are "other"). */
+#define LD_HTML_VERSIONS_MAX 12
+#define LD_HTML_FACETS_MAX   24
+#define LD_HTML_LENSES_MAX   (LD_HTML_VERSIONS_MAX + 3)
+
+enum { LD__LENS_LATEST, LD__LENS_NEWEST, LD__LENS_VERSION };
+
+/* What the page's parts share. */
+typedef struct ld__page {
+	ae_buf *b;
+	const ld_corroboration *c;
+	const ld_render_opts *opts;
+	size_t n_lens;
+	int lens_kind[LD_HTML_LENSES_MAX];
+	const char *lens_ver[LD_HTML_LENSES_MAX]; /* LD__LENS_VERSION */
+	size_t lens_default;
+	size_t n_facet[LD_FACET_COUNT]; /* values with their own control */
+} ld__page;
+
+/* Text and attribute escaping; a URL fragment component, percent-encoded
+ * but for unreserved characters. */
+int ld__html_put(ae_buf *b, const char *s, ae_err *err);
+int ld__html_frag(ae_buf *b, const char *s, ae_err *err);
+/* The view of recipe r under page lens l, NULL when it has none there. */
+const ld_grid *ld__page_grid(const ld__page *p, const ld_recipe *r, size_t l);
+/* The facet control index of value v on axis f (n_facet[f]: "other"),
+ * -1 for an unknown value. */
+int ld__page_facet_index(const ld__page *p, int f, const char *v);
+/* The shared pieces (corroborate_html_parts.c): a state chip with its
+ * glyph; a result's glyph; the short "not counted: why" of a run or cell;
+ * href="#/<recipe>[/<slug>]"; a column's deep-link id and href (a second
+ * column of one slug gets "/<vote>"); the facet classes of coordinates or
+ * of a run (indexes only); "k8s 1.33 · OS · GPU"; a run's version, dev,
+ * historical and ingested badges; the checks that make a view CONTESTED
+ * or FAILING, in a span of class `cls` (nothing when none). */
+int ld__html_chip(ae_buf *b, ld_state s, ae_err *err);
+const char *ld__html_result_glyph(ld_result r);
+const char *ld__html_why_short(ld_why w);
+int ld__html_href(ae_buf *b, const char *recipe, const char *slug, ae_err *err);
+int ld__html_col_id(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,
+		    size_t j, ae_err *err);
+int ld__html_col_href(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,
+		      size_t j, ae_err *err);
+int ld__html_facet_classes_of(const ld__page *p, char *const *facets,
+			      ae_err *err);
+int ld__html_facet_classes(const ld__page *p, const ld_entry *e, ae_err *err);
+int ld__html_coords(ae_buf *b, char *const *facets, ae_err *err);
+int ld__html_run_badges(ae_buf *b, const ld_entry *e, ae_err *err);
+int ld__html_reasons(ae_buf *b, const ld_grid *g, const char *cls, ae_err *err);
+/* The matrix, opening <main> (corroborate_html_matrix.c), and the
+ * recipes, closing it (corroborate_html_recipe.c); the legend goes
+ * between them. */
+int ld__html_matrix(const ld__page *p, ae_err *err);
+int ld__html_recipes(const ld__page *p, ae_err *err);
 
 #endif /* AE_LEDGER_INTERNAL_H */

@@ -212,6 +212,8 @@ const char *ld_pointer_unknown_key(const ld_pointer *p, size_t *n_out);
 #define LD_CTRF_MAX_TESTS 10000
 /* bytes of one test name or status */
 #define LD_CTRF_MAX_NAME 1024
+/* same-version views per recipe: the newest versions get one each */
+#define LD_GRID_VERSIONS_MAX 64
 
 /* Per-check state and per-recipe/phase roll-up (reference §4.4). PARTIAL
  * appears only in roll-ups. The order is the roll-up priority, worst
@@ -256,10 +258,68 @@ typedef struct ld_check_input {
 	const char *status;
 } ld_check_input;
 
-/* One pointer of the ledger, as cmd/ gathered it. All strings borrowed. For
- * LD_VOTE_VERIFIED, issuer/identity are the certificate's; otherwise the
- * pointer's claim. `checks` are read only from verified bundles: the model
- * ignores them for any other vote. */
+/* How fresh a run's evidence is against the recipe as it stands now
+ * (issue 22 item 1): the recipe digest the signed predicate records,
+ * recomputed over the current recipe with the algorithm of the recorded
+ * predicate type. UNKNOWN when there is nothing to compare with (no
+ * --recipes, no such recipe, not verified). NA: the run has no profile
+ * (profile freshness only). */
+typedef enum ld_fresh {
+	LD_FRESH_UNKNOWN = 0,
+	LD_FRESH_CURRENT,
+	LD_FRESH_HISTORICAL,
+	LD_FRESH_NA,
+} ld_fresh;
+
+/* Where a run came from: a committed pointer, or a bundle ingested
+ * directly from a registry (first-party CI, issue 22 item 7). */
+typedef enum ld_origin {
+	LD_ORIGIN_POINTER = 0,
+	LD_ORIGIN_INGEST,
+} ld_origin;
+
+/* Which run of a signer speaks for it (issue 22 item 2, the reference's
+ * dashboard): its latest run, any tool version; or, strictly, its latest
+ * run at one tool version, so that only agreement at the same version
+ * corroborates. */
+typedef enum ld_lens {
+	LD_LENS_LATEST = 0,
+	LD_LENS_SAME_VERSION,
+} ld_lens;
+
+/* Why a run, or the cell showing it, does not count (LD_WHY_COUNTS when
+ * it does). The order is the order of the checks that decide it. */
+typedef enum ld_why {
+	LD_WHY_COUNTS = 0,
+	LD_WHY_UNVERIFIED,	/* claimed: bundles were not verified */
+	LD_WHY_UNVERIFIABLE,	/* verification failed or gave no verdict */
+	LD_WHY_NOT_FIRST_PARTY, /* ingested, signer not first-party */
+	LD_WHY_UNLISTED,	/* verified, not in the allowlist: reported */
+	LD_WHY_HISTORICAL,	/* recipe or profile changed since */
+	LD_WHY_DEV,		/* development build, --exclude-dev */
+} ld_why;
+#define LD_WHY_COUNT 7
+
+/* Coordinates of the cluster a run was made on, from the verified
+ * bundle's minimized snapshot (issue 22 item 3). */
+enum { LD_FACET_K8S, LD_FACET_OS, LD_FACET_GPU, LD_FACET_COUNT };
+/* The recipe's criteria from the verified recipe.yaml, the reference's
+ * coordinate axes (the data feed's catalog tree). */
+enum {
+	LD_AXIS_SERVICE,
+	LD_AXIS_ACCELERATOR,
+	LD_AXIS_OS,
+	LD_AXIS_INTENT,
+	LD_AXIS_PLATFORM,
+	LD_AXIS_COUNT
+};
+
+/* One pointer of the ledger (or one ingested bundle), as cmd/ gathered it.
+ * All strings borrowed. For LD_VOTE_VERIFIED, issuer/identity are the
+ * certificate's; otherwise the pointer's claim. `checks` and everything
+ * read from a bundle (version, freshness, facets, criteria) count only for
+ * verified runs: the model ignores them for any other vote. A zeroed run
+ * plus the first block is what the model needed before issue 22. */
 typedef struct ld_run {
 	const char *recipe;
 	const char *path;	 /* pointer path, for display; may be NULL */
@@ -274,22 +334,40 @@ typedef struct ld_run {
 	const char *reason; /* LD_VOTE_UNVERIFIABLE: why; else NULL */
 	const ld_check_input *checks;
 	size_t n_checks;
+	/* issue 22 */
+	const char *oci;	  /* bundle.oci (claimed) or the ingested ref */
+	ld_origin origin;	  /* pointer or ingested */
+	const char *aicr_version; /* the signed predicate's aicrVersion */
+	const char *profile;	  /* profile selection name=value, or NULL */
+	ld_fresh recipe_fresh;	  /* recipe digest against the current one */
+	ld_fresh profile_fresh;	  /* profile against the current recipe's */
+	const char *fresh_note;	  /* why not CURRENT, for display; or NULL */
+	const char *facets[LD_FACET_COUNT];  /* NULL: unknown */
+	const char *criteria[LD_AXIS_COUNT]; /* NULL: unknown */
 } ld_run;
 
 /* What ld_corroboration_compute reads. `recipes` names recipes to report
  * even with no pointer (UNTESTED); `verified` records whether the runs went
- * through --verify (the report's basis, shown in every output). */
+ * through --verify (the report's basis, shown in every output). The lens
+ * picks the view the states are computed for (`lens_version`: the version
+ * of LD_LENS_SAME_VERSION, NULL for each recipe's newest); every view is
+ * computed either way. HISTORICAL runs count only with
+ * `include_historical`, development builds not with `exclude_dev`. */
 typedef struct ld_corroboration_input {
 	const ld_run *runs;
 	size_t n_runs;
 	const char *const *recipes;
 	size_t n_recipes;
 	bool verified;
+	ld_lens lens;
+	const char *lens_version;
+	bool include_historical;
+	bool exclude_dev;
 } ld_corroboration_input;
 
 #define LD_CORROBORATION_INPUT_INIT                                            \
 	{                                                                      \
-		NULL, 0, NULL, 0, false                                        \
+		NULL, 0, NULL, 0, false, LD_LENS_LATEST, NULL, false, false    \
 	}
 
 /* A matrix column: one distinct (vote, issuer, identity). */
@@ -300,12 +378,15 @@ typedef struct ld_signer {
 	char *label; /* NULL when unlisted or unknown */
 	ld_class cls;
 	ld_vote vote;
-	bool counts; /* verified and allowlisted: carries a vote */
+	bool counts;   /* verified and allowlisted: carries a vote */
+	bool ingested; /* some run came from --ingest, not a pointer */
+	/* coordinates of the signer's newest verified run; NULL unknown */
+	char *facets[LD_FACET_COUNT];
 } ld_signer;
 
-/* A recipe × signer cell: that signer's latest run on the recipe. */
+/* A recipe × signer cell: that signer's run in view. */
 typedef enum ld_cell_kind {
-	LD_CELL_NONE, /* the signer has no pointer for the recipe */
+	LD_CELL_NONE, /* the signer has no run here (in this view) */
 	LD_CELL_PASS, /* every check that ran passed */
 	LD_CELL_FAIL, /* at least one check failed */
 	LD_CELL_NOT_RUN,
@@ -316,52 +397,141 @@ typedef enum ld_cell_kind {
 typedef struct ld_cell {
 	ld_cell_kind kind;
 	size_t pass, fail, not_run;
-	size_t pointers; /* pointers of this signer for the recipe */
+	size_t pointers; /* runs of this signer for the recipe, all views */
+	size_t entry;	 /* the run in view (ld_recipe.entries), or SIZE_MAX */
+	ld_why why;	 /* LD_WHY_COUNTS iff this cell votes */
 } ld_cell;
 
 typedef struct ld_check {
-	char *phase;
-	char *name;
+	const char *phase; /* borrowed from the recipe's rows */
+	const char *name;
+	size_t row; /* index into ld_recipe.rows */
 	ld_state state;
 	size_t pass, fail;  /* allowlisted verified votes */
 	size_t reported;    /* verified unlisted signers that ran it */
 	ld_result *results; /* one per recipe column (ld_recipe.cols) */
 } ld_check;
 
-/* One pointer as listed in the report (all of them, counted or not). */
+#define LD_PHASE_COUNT 3 /* deployment, performance, conformance (SPEC §3) */
+
+/* One view of a recipe: each column's run in view and the states. */
+typedef struct ld_grid {
+	char *version; /* NULL: latest run per signer, any version; else the
+			  tool version of every run in view ("" unknown) */
+	ld_state state;
+	ld_state phase_state[LD_PHASE_COUNT];
+	size_t counts[LD_STATE_COUNT]; /* checks per state */
+	ld_cell *cells;		       /* one per recipe column */
+	ld_check *checks; /* sorted by phase order, then name bytewise */
+	size_t n_checks;
+	size_t counted; /* cells that vote */
+} ld_grid;
+
+/* One check of one run: its row in ld_recipe.rows and its result. A check
+ * absent from the run's reports has no outcome (it did not run). */
+typedef struct ld_outcome {
+	size_t row;
+	ld_result result;
+} ld_outcome;
+
+/* One run of a recipe, counted or not: the history (issue 22 item 4). */
 typedef struct ld_entry {
 	size_t signer; /* index into ld_corroboration.signers */
 	char *path;
 	char *digest;
+	char *oci;
 	char *attested_at;
-	char *reason;
-	bool latest; /* the run that speaks for its signer */
+	char *reason; /* unverifiable: why */
+	bool latest;  /* in view in the recipe's active grid */
+	ld_origin origin;
+	char *aicr_version;
+	bool dev; /* no release version (docs/ledger.md) */
+	char *profile;
+	ld_fresh fresh; /* overall: HISTORICAL if either is */
+	ld_fresh recipe_fresh, profile_fresh;
+	char *fresh_note;
+	char *facets[LD_FACET_COUNT];
+	ld_why why;	   /* LD_WHY_COUNTS iff it may vote */
+	ld_cell_kind kind; /* its own summary: pass, fail, not-run, ... */
+	size_t pass, fail, not_run;
+	ld_outcome *results; /* verified runs: each check its report holds */
+	size_t n_results;
+	size_t flips; /* checks that both this run and the signer's previous
+			 (older, verified) run ran, with another result */
 } ld_entry;
 
-#define LD_PHASE_COUNT 3 /* deployment, performance, conformance (SPEC §3) */
+/* A check that appears in some run of the recipe: the history's rows. */
+typedef struct ld_row {
+	char *phase;
+	char *name;
+} ld_row;
+
+/* A signer's run health on one recipe (the reference's series health). */
+typedef struct ld_col {
+	size_t first, n;    /* its entries, newest first */
+	unsigned flake_pct; /* % of adjacent run pairs flipping a result */
+	size_t last_pass;   /* newest entry that ran and failed nothing,
+			       or SIZE_MAX */
+} ld_col;
+
+/* A moment the recipe's state changed, latest-per-signer lens. */
+typedef struct ld_point {
+	char *at; /* attestedAt of the run that changed it */
+	ld_state state;
+	size_t entry; /* that run */
+} ld_point;
 
 typedef struct ld_recipe {
 	char *name;
+	/* The active view (grids[active]); cells and checks borrowed. */
 	ld_state state;
 	ld_state phase_state[LD_PHASE_COUNT];
 	size_t counts[LD_STATE_COUNT]; /* checks per state */
-	size_t *cols;	/* signer indices with a pointer here, ascending */
-	ld_cell *cells; /* one per column */
+	size_t *cols;	      /* signer indices with a run here, ascending */
+	ld_col *colinfo;      /* one per column */
+	const ld_cell *cells; /* one per column */
 	size_t n_cols;
-	ld_check *checks; /* sorted by phase order, then name bytewise */
+	const ld_check *checks; /* sorted by phase order, then name bytewise */
 	size_t n_checks;
-	ld_entry *entries;
+	/* Every view: [0] latest per signer, any version; then one per tool
+	 * version, newest first (ld_version_cmp). */
+	ld_grid *grids;
+	size_t n_grids;
+	size_t active;
+	size_t newest; /* the same-version view --same-version picks without
+			  a version: the newest version with a vote */
+	size_t versions_omitted; /* past LD_GRID_VERSIONS_MAX: no grid */
+	ld_entry *entries;	 /* by column, newest first */
 	size_t n_entries;
+	ld_row *rows; /* every check of every verified run */
+	size_t n_rows;
+	ld_point *timeline; /* oldest first; the first point is the first
+			       verified, counted run */
+	size_t n_timeline;
+	char *criteria[LD_AXIS_COUNT]; /* from the newest verified run */
 } ld_recipe;
 
 /* The report. Plain result data, owned by its root. Signers are sorted by
  * class, vote, slug; recipes by name bytewise. */
 typedef struct ld_corroboration {
 	bool verified;
+	ld_lens lens;
+	char *lens_version;
+	bool include_historical;
+	bool exclude_dev;
 	ld_signer *signers;
 	size_t n_signers;
 	ld_recipe *recipes;
 	size_t n_recipes;
+	/* tallies of runs: all, and by vote; ingested; counted */
+	size_t n_runs, n_verified, n_claimed, n_unverifiable, n_ingested;
+	size_t n_historical, n_dev;
+	/* every facet value seen on a verified run, sorted bytewise */
+	char **facet_values[LD_FACET_COUNT];
+	size_t n_facet_values[LD_FACET_COUNT];
+	/* every tool version of a verified run, newest first */
+	char **versions;
+	size_t n_versions;
 } ld_corroboration;
 
 /* Computes the corroboration report of `in`. The caller frees *out with
@@ -370,6 +540,80 @@ typedef struct ld_corroboration {
 int ld_corroboration_compute(ld_corroboration **out,
 			     const ld_corroboration_input *in, ae_err *err);
 void ld_corroboration_free(ld_corroboration *c);
+
+/* True iff `v` names a release of the tool: [v]MAJOR.MINOR.PATCH with an
+ * optional pre-release of letters and digits (-rc.1, -beta2), and nothing
+ * else -- not "dev", not empty, not git-describe output (-3-gabc123), not
+ * build metadata (+dirty). Cannot fail. */
+bool ld_version_is_release(const char *v);
+
+/* Orders tool versions newest first (< 0: a is newer): releases by
+ * MAJOR.MINOR.PATCH, a release above its own pre-releases (which compare
+ * as SemVer pre-releases do); every release above every non-release. Two
+ * non-releases compare equal: the model orders those by their newest run.
+ * NULL is "". Cannot fail. */
+int ld_version_cmp(const char *a, const char *b);
+
+/* ---- what a verified bundle says beyond its CTRF (corroborate_facts.c) */
+
+/* Bytes of one fact kept (a version, a GPU model, a criteria value);
+ * longer ones are dropped as unknown. */
+#define LD_FACT_MAX 128
+/* Bytes of a freshness note, NUL included. */
+#define LD_FRESH_NOTE_MAX 256
+
+/* Facts from the signed predicate, the minimized snapshot and the recipe
+ * of one bundle (or of a current recipe). Owned strings, NULL when the
+ * input lacks them; initialise with LD_FACTS_INIT, free the inside with
+ * ld_facts_dispose. */
+typedef struct ld_facts {
+	char *aicr_version;
+	char *recipe_name;
+	char *recipe_digest; /* predicate.recipe.digest, 64 hex */
+	char *predicate_type;
+	char *attested_at;
+	char *profile;	  /* selection name=value */
+	char *advertiser; /* profile advertiser */
+	char *facets[LD_FACET_COUNT];
+	char *criteria[LD_AXIS_COUNT]; /* `any` reads as absent */
+} ld_facts;
+
+#define LD_FACTS_INIT                                                          \
+	{                                                                      \
+		0                                                              \
+	}
+
+/* Reads the predicate (JSON object bytes) of a verified statement of
+ * `predicate_type`: aicrVersion, recipe name and digest, attestedAt,
+ * profile selection and advertiser; fingerprint k8sVersion and gpuModel
+ * for facets still unknown. AE_EINVAL when it is not a JSON object. */
+int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
+			    const char *predicate_type, ae_err *err);
+/* Reads the facets from a snapshot (YAML): K8s server version as
+ * MAJOR.MINOR, OS release "ID VERSION_ID", GPU hardware model; the
+ * snapshot's fingerprint for the ones its measurements lack. Codes of
+ * ae_yaml_parse. */
+int ld_facts_read_snapshot(ld_facts *f, const unsigned char *buf, size_t len,
+			   ae_err *err);
+/* Reads criteria and metadata.selectedProfile from a recipe (YAML). Codes
+ * of ae_yaml_parse. */
+int ld_facts_read_recipe(ld_facts *f, const unsigned char *buf, size_t len,
+			 ae_err *err);
+void ld_facts_dispose(ld_facts *f);
+/* "1.33" from "v1.33.1-eks-b9dc2a1"; text that is no version is kept as
+ * it is (when short and printable). NULL `v` clears *out. */
+int ld_facts_k8s_minor(char **out, const char *v, ae_err *err);
+
+/* Judges a verified run's freshness (issue 22 item 1): the recipe digest
+ * its predicate records against `current_digest` (the current recipe's,
+ * computed for the recorded predicate type), and its profile selection
+ * and advertiser against the current recipe's. NULL `current` or
+ * `current_digest`: UNKNOWN. A profiled run is at best UNKNOWN on its
+ * profile (the descriptor identity cannot be recomputed). `note` says why
+ * a run is not CURRENT. Cannot fail. */
+void ld_fresh_judge(ld_fresh *recipe_out, ld_fresh *profile_out,
+		    char note[LD_FRESH_NOTE_MAX], const ld_facts *signed_,
+		    const ld_facts *current, const char *current_digest);
 
 /* Maps a raw CTRF status to its bucket: passed → pass; failed, other and
  * anything unknown → fail; skipped, pending → not run (reference §4.4).
@@ -459,15 +703,20 @@ int ld_source_read(ae_buf *out, ld_source *s, const char *rel, size_t cap,
 /* How a report is rendered. `generated_at` (RFC 3339) is printed as is;
  * identities appear only for verified first-party signers, or for every
  * verified signer with `show_identities` (the certificate made them public);
- * never for claimed or unverifiable pointers. */
+ * never for claimed or unverifiable pointers. The provenance strings say
+ * what the report was made from (issue 20 item 12); NULL: not shown. */
 typedef struct ld_render_opts {
 	const char *generated_at;
 	bool show_identities;
+	const char *tool_version;  /* aicr-evidence's own version */
+	const char *ledger_commit; /* the ledger's git commit, if read there */
+	const char *evidence_root; /* the --root given */
+	const char *trusted_root;  /* "embedded (sha256:…)" or a file's */
 } ld_render_opts;
 
 #define LD_RENDER_OPTS_INIT                                                    \
 	{                                                                      \
-		NULL, false                                                    \
+		NULL, false, NULL, NULL, NULL, NULL                            \
 	}
 
 /* Appends the report to `out` as a terminal table, JSON (docs/ledger.md) or
@@ -479,8 +728,32 @@ int ld_corroboration_render_json(ae_buf *out, const ld_corroboration *c,
 int ld_corroboration_render_html(ae_buf *out, const ld_corroboration *c,
 				 const ld_render_opts *opts, ae_err *err);
 
+/* The data feed (issue 22 item 5, docs/ledger-feed.schema.json): the
+ * reference's index.json shape, and series/<recipe>.json for recipe
+ * `recipe` (an index into c->recipes). Byte-stable for the same input:
+ * keys sorted, arrays ordered, no clock (`generatedAt` is the newest
+ * attestedAt, as the reference derives it). On failure `out` is emptied. */
+int ld_feed_render_index(ae_buf *out, const ld_corroboration *c,
+			 const ld_render_opts *opts, ae_err *err);
+int ld_feed_render_series(ae_buf *out, const ld_corroboration *c, size_t recipe,
+			  const ld_render_opts *opts, ae_err *err);
+
+/* True iff recipe `recipe` has a series file: some run of it verified
+ * (the others have nothing to chart). Cannot fail. */
+bool ld_feed_series_included(const ld_corroboration *c, size_t recipe);
+
 /* True iff the signer's identity may be printed under `opts`. */
 bool ld_signer_identity_shown(const ld_signer *s, const ld_render_opts *opts);
+
+/* Short names ("CURRENT", "not-first-party", "ingest", "k8s", ...) and, for
+ * ld_why, a sentence for people. Cannot fail. */
+const char *ld_fresh_name(ld_fresh f);
+const char *ld_why_name(ld_why w);
+const char *ld_why_text(ld_why w);
+const char *ld_origin_name(ld_origin o);
+const char *ld_lens_name(ld_lens l);
+const char *ld_facet_name(int facet);
+const char *ld_axis_name(int axis);
 
 /* ---- the Evidence Pointer Contract checker (SPEC §5, issue 7) ----
  *

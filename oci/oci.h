@@ -464,6 +464,35 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 int oci_tag_resolve(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
 		    const char *tag, ae_err *err);
 
+/* ---- tags (oci/tags.c) ---- */
+
+#define OCI_TAGS_PAGE	   1000	      /* tags asked per page (?n=) */
+#define OCI_TAGS_PAGES_MAX 64	      /* pages followed */
+#define OCI_TAGS_BODY_MAX  (4u << 20) /* one page's body */
+
+/* Lists the repository's tags (GET /v2/<name>/tags/list, paginated by
+ * ?n= and &last=), at most `max`. *tags_out (free with oci_tags_free) holds
+ * the valid tags in the registry's order. AE_ETOOBIG past `max` or the
+ * page bound, AE_EINVAL for a list that is not one or holds a name that is
+ * not a tag; the client's codes otherwise. */
+int oci_tags_list(char ***tags_out, size_t *n_out, oci_client *c, size_t max,
+		  ae_err *err);
+/* Parses one page (bytes of a tag list) and appends its tags to
+ * (*tags, *n), at most `max` in all; *page_out is the page's entry count.
+ * On failure the tags parsed so far stay appended. Exposed for the
+ * fuzzer. */
+int oci_tags_parse(char ***tags, size_t *n, size_t max,
+		   const unsigned char *buf, size_t len, size_t *page_out,
+		   ae_err *err);
+void oci_tags_free(char **tags, size_t n);
+
+/* GETs the manifest (or index) `ref` (a tag or a "sha256:" digest) of the
+ * client's repository into `out` (initialised here, at most
+ * OCI_MANIFEST_MAX) and its sha256 digest into `digest_out`. By digest the
+ * bytes must match it (AE_EVERIFY). `out` is empty on failure. */
+int oci_manifest_get(ae_buf *out, char digest_out[AE_DIGEST_STR_LEN],
+		     oci_client *c, const char *ref, ae_err *err);
+
 /* The default cache: $XDG_CACHE_HOME/aicr-evidence, else
  * $HOME/.cache/aicr-evidence. AE_ETOOBIG when it does not fit. */
 int oci_cache_default(char *out, size_t outsz, ae_err *err);

@@ -10,6 +10,8 @@ clang-format ca-certificates chromium time golang-go \
 golang-gopkg-yaml.v3-dev faketime python3-cryptography libre2-dev"
 # strace: test_oci_hostile.sh counts the files an extraction writes
 PKGS="$PKGS strace"
+# python3-jsonschema: the ledger's feed is checked against docs/ledger-feed.schema.json
+PKGS="$PKGS python3-jsonschema"
 # Node.js: any existing node (>= 18) will do; otherwise Debian's.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 

@@ -2,7 +2,7 @@
  * URL policy, deadlines, and one reading of libcurl's failures
  *
  * Two clients speak HTTP: the registry client (oci/http.c) and the
- * signer's service client (evidence/sign_http.c). Both send secrets --
+ * signer's service client (evidence/signer/http.c). Both send secrets --
  * registry Basic credentials and bearer tokens, the OIDC identity token,
  * the GitHub Actions request token -- so both must agree on where a
  * request may go. That judgement lives here, once, and is made on the URL

@@ -87,7 +87,14 @@ st=$SB/statement.intoto.json
 [ "$(jq -r .predicate.manifest.digest "$st")" = "sha256:$(sha256sum "$SB/manifest.json" | cut -d' ' -f1)" ] && ok "predicate pins manifest.json" || bad "predicate pins manifest.json"
 [ "$(jq -r '.predicate.phases.deployment.ctrfDigest' "$st")" = "sha256:$(sha256sum "$SB/ctrf/deployment.json" | cut -d' ' -f1)" ] && ok "phase ctrfDigest pins its file" || bad "phase ctrfDigest pins its file"
 [ "$(jq -r '.predicate.phases.performance|"\(.passed)/\(.failed)/\(.skipped)"' "$st")" = 1/0/1 ] && ok "phase counts from CTRF" || bad "phase counts from CTRF"
-[ "$(jq -r '.predicate.redaction|"\(.policy) \(.version) \(.applied|length)"' "$st")" = "minimal v4 6" ] && ok "redaction block minimal v4 with six rules" || bad "redaction block minimal v4 with six rules"
+# the minimal policy: the reference's label and six rule ids, and its own
+# rules beside them (issue 24 item 9, docs/formats.md)
+[ "$(jq -r '.predicate.redaction|"\(.policy) \(.version) \(.applied|length)"' "$st")" = "minimal v4 14" ] && ok "redaction block minimal v4 with fourteen rules" || bad "redaction block minimal v4 with fourteen rules"
+[ "$(jq -r '[.predicate.redaction.applied[]|select(IN("ctrf.tests.extra.allowlist","ctrf.tests.omit:message","ctrf.tests.omit:stdout","ctrf.tests.runtimeProvenance.bound","snapshot.header.allowlist","snapshot.measurements.allowlist"))]|length' "$st")" = 6 ] && ok "the reference's six rule ids are among them" || bad "the reference's six rule ids are among them"
+emit_ok "$W/ref" --policy reference-v4
+expect_rc 0 "emit --policy reference-v4 exits 0"
+RST=$W/ref/summary-bundle/statement.intoto.json
+[ "$(jq -r '.predicate.redaction|"\(.policy) \(.version) \(.applied|length)"' "$RST")" = "minimal v4 6" ] && ok "reference-v4: redaction block minimal v4 with six rules" || bad "reference-v4: redaction block minimal v4 with six rules"
 [ "$(jq -r '.predicate.validatorCatalogVersion' "$st")" = "" ] && ok "no catalog given: validatorCatalogVersion is empty" || bad "no catalog: validatorCatalogVersion empty"
 run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
 	--validator-catalog "$EX/validator-catalog.yaml" -o "$W/cat"
@@ -102,9 +109,11 @@ run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/c
 expect_rc 2 "a file that is no validator catalog: exit 2"
 expect_err 'validator catalog' "the error names the catalog"
 [ ! -e "$W/notcat/summary-bundle" ] && [ ! -e "$W/notcat/pointer.yaml" ] && ok "nothing written for a bad catalog" || bad "nothing written for a bad catalog"
-[ "$(jq -r '.predicate.fingerprint.region.value' "$st")" = us-west-2 ] && ok "fingerprint region comes from the raw snapshot" || bad "fingerprint region comes from the raw snapshot"
+[ "$(jq -r '.predicate.fingerprint.region.value' "$RST")" = us-west-2 ] && ok "reference-v4: fingerprint region comes from the raw snapshot" || bad "reference-v4: fingerprint region comes from the raw snapshot"
+[ "$(jq -r '.predicate.fingerprint|has("region")' "$st")" = false ] && ok "minimal: no region (from node labels the snapshot drops)" || bad "minimal: no region"
 [ "$(jq -r '.predicate.bom.imageCount' "$st")" = "$(jq '.components|length' "$SB/bom.cdx.json")" ] && ok "bom imageCount = components" || bad "bom imageCount = components"
-jq -e '.specVersion=="1.6" and (.components|map(.name)|index("nvidia/gpu-operator"))' "$SB/bom.cdx.json" >/dev/null && ok "generated BOM is CycloneDX 1.6 with observed images" || bad "generated BOM is CycloneDX 1.6 with observed images"
+jq -e '.specVersion=="1.6" and (.components|map(.name)|index("nvidia/gpu-operator"))' "$W/ref/summary-bundle/bom.cdx.json" >/dev/null && ok "reference-v4: generated BOM is CycloneDX 1.6 with observed images" || bad "reference-v4: generated BOM is CycloneDX 1.6 with observed images"
+jq -e '.specVersion=="1.6" and ([.components[]|select(.type=="container")]|length==0) and (.components|map(.name)|index("gpu-operator"))' "$SB/bom.cdx.json" >/dev/null && ok "minimal: the BOM lists the recipe's components, no observed images" || bad "minimal: BOM without observed images"
 leaks=0
 for s in provider-id source-node i-0abc123 account-number 123456789012 slinky-slurm mariadb-operator acme-prod custom-cost-center proc/sys NoSchedule acme.corp p5.48xlarge BOOT_IMAGE efa containerd.service serial-number future-leak HOME_URL CUSTOM_TENANT internal-detail ip-10-0-12-34 us-west-2a; do
 	if grep -q -- "$s" "$SB/snapshot.yaml"; then leaks=1; bad "redacted snapshot drops $s"; fi
@@ -234,7 +243,8 @@ expect_rc 0 "emit --full exits 0"
 cmp -s "$EX/snapshot.yaml" "$W/full/summary-bundle/snapshot.yaml" && ok "--full ships the raw snapshot" || bad "--full ships the raw snapshot"
 cmp -s "$EX/ctrf/performance.json" "$W/full/summary-bundle/ctrf/performance.json" && ok "--full ships raw CTRF byte for byte" || bad "--full ships raw CTRF byte for byte"
 [ "$(jq 'has("redaction")' <(jq .predicate "$W/full/summary-bundle/statement.intoto.json"))" = false ] && ok "--full has no redaction block" || bad "--full has no redaction block"
-[ "$(jq -r .predicate.fingerprint "$W/full/summary-bundle/statement.intoto.json")" = "$(jq -r .predicate.fingerprint "$st")" ] && ok "fingerprint is the same with and without --full" || bad "fingerprint is the same with and without --full"
+[ "$(jq -r .predicate.fingerprint "$W/full/summary-bundle/statement.intoto.json")" = "$(jq -r .predicate.fingerprint "$RST")" ] && ok "fingerprint is the same with --full and with reference-v4" || bad "fingerprint is the same with --full and with reference-v4"
+[ "$(jq -c '.predicate.fingerprint|del(.region)' "$W/full/summary-bundle/statement.intoto.json")" = "$(jq -c .predicate.fingerprint "$st")" ] && ok "minimal: the same fingerprint but the region" || bad "minimal: the same fingerprint but the region"
 run verify "$W/full"
 expect_rc 0 "a --full bundle verifies"
 

@@ -6,6 +6,7 @@
  * NUL-terminated inside the buffer; a refusal leaves it empty. Seeds in
  * tests/fuzz/corpus/catalog/.
  */
+#include "evidence/internal.h"
 #include "evidence/evidence.h"
 
 #include <stdint.h>
@@ -31,6 +32,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    !((v[i] >= 'A' && v[i] <= 'Z') ||
 		      (v[i] >= 'a' && v[i] <= 'z')))
 			abort();
+	}
+	/* the check names (issue 24 item 3): read from the same document
+	 * exactly when its version was */
+	{
+		ev__checks c;
+		int rc2;
+		memset(&c, 0, sizeof(c));
+		ae_err_clear(&err);
+		rc2 = ev__checks_add_catalog(&c, data, size, &err);
+		if ((rc2 == 0) != (rc == 0) && rc2 != AE_ERR)
+			abort();
+		ev__checks_dispose(&c);
 	}
 	return 0;
 }

@@ -4,10 +4,10 @@
  * A CTRF report is untrusted bytes from a bundle. Any input goes through
  * ld_ctrf_parse; an accepted report becomes the checks of two verified
  * runs (one allowlisted, one reported) and one claimed run, the model
- * computes the report, and all three renderers must produce it: the text
+ * computes the report, and every renderer must produce it: the text
  * form with no control byte, the JSON form parsing back strictly, the HTML
- * form with no raw '<' from the input (no "<script"). Seeds in
- * tests/fuzz/corpus/corroborate/.
+ * form with no "<script" but its own, the data feed parsing back and
+ * byte-stable. Seeds in tests/fuzz/corpus/corroborate/.
  */
 #include "ledger/ledger.h"
 
@@ -38,10 +38,36 @@ static void ctrf_fuzz_render(const ld_corroboration *c)
 		json_decref(root);
 	}
 	ae_buf_dispose(&b);
-	if (ld_corroboration_render_html(&b, c, &o, NULL) == 0 &&
-	    memmem(b.data, b.len, "<script", 7) != NULL)
-		abort();
+	/* The page's one script is its own (inline, pinned by hash): any
+	 * second "<script" came from the input unescaped. */
+	if (ld_corroboration_render_html(&b, c, &o, NULL) == 0) {
+		const unsigned char *first = memmem(b.data, b.len, "<script", 7);
+		if (first == NULL ||
+		    memmem(first + 1, b.len - (size_t)(first + 1 - b.data),
+			   "<script", 7) != NULL)
+			abort();
+	}
 	ae_buf_dispose(&b);
+	/* The feed parses back and is byte-stable. */
+	if (ld_feed_render_index(&b, c, &o, NULL) == 0) {
+		ae_buf again = AE_BUF_INIT(64u << 20);
+		if (ae_json_parse(&root, b.data, b.len, NULL) != 0 ||
+		    ld_feed_render_index(&again, c, &o, NULL) != 0 ||
+		    again.len != b.len || memcmp(again.data, b.data, b.len))
+			abort();
+		json_decref(root);
+		ae_buf_dispose(&again);
+	}
+	ae_buf_dispose(&b);
+	for (size_t i = 0; i < c->n_recipes; i++) {
+		if (ld_feed_series_included(c, i) &&
+		    ld_feed_render_series(&b, c, i, &o, NULL) == 0) {
+			if (ae_json_parse(&root, b.data, b.len, NULL) != 0)
+				abort();
+			json_decref(root);
+		}
+		ae_buf_dispose(&b);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

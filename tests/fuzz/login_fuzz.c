@@ -1,5 +1,5 @@
 /* tests/fuzz/login_fuzz.c -- libFuzzer target for what an OIDC provider
- * and a browser send a login (evidence/login_parse.c)
+ * and a browser send a login (evidence/signer/login_parse.c)
  *
  * The first byte picks the reader, the rest is its input: 0 the redirect
  * request head the loopback listener reads (anything on the machine can
@@ -10,7 +10,7 @@
  * redirect path, an issuer equal to the one asked, endpoints that pass
  * the URL policy. Seeds in tests/fuzz/corpus/login/.
  */
-#include "evidence/login.h"
+#include "evidence/signer/login.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -180,6 +180,8 @@ static const char *snap =
 	"us-west-2}\n"
 	"      - subtype: summary\n        data: {internal-detail: rack}\n";
 
+/* The reference's minimal v4 (--policy reference-v4): the allowlist of
+ * types, subtypes and keys, values as given. */
 void test_evidence_bundle__snapshot_redaction_drops_every_unlisted_field(void)
 {
 	static const char *const gone[] = {
@@ -191,7 +193,9 @@ void test_evidence_bundle__snapshot_redaction_drops_every_unlisted_field(void)
 	ae_buf out;
 	ae_err err = {0};
 
-	T_ASSERT_INT(ev_snapshot_redact(&out, S(snap), &err), 0);
+	T_ASSERT_INT(ev_snapshot_redact(&out, S(snap), EV_REDACT_REFERENCE_V4,
+				       &err),
+		     0);
 	for (size_t i = 0; gone[i] != NULL; i++) {
 		if (strstr((char *)out.data, gone[i]) != NULL)
 			t_fail_at(__FILE__, __LINE__, "%s survived:\n%s",
@@ -213,7 +217,9 @@ void test_evidence_bundle__fingerprint_comes_from_the_raw_snapshot(void)
 	ae_err err = {0};
 
 	T_ASSERT_INT(ae_yaml_parse(&tree, S(snap), &err), 0);
-	T_ASSERT_INT(ev__snapshot_fingerprint((void **)&fp, tree, &err), 0);
+	T_ASSERT_INT(ev__snapshot_fingerprint((void **)&fp, tree,
+					      EV_REDACT_REFERENCE_V4, &err),
+		     0);
 	T_ASSERT_STR(json_string_value(json_object_get(
 			     json_object_get(fp, "region"), "value")),
 		     "us-west-2");
@@ -251,7 +257,7 @@ static json_t *ctrf_scrubbed(const char *shipped)
 	memset(hex, 'a', 64);
 	hex[64] = '\0';
 	snprintf(doc, sizeof(doc), CTRF_FMT, shipped ? shipped : hex, hex);
-	if (ev_ctrf_redact(&out, S(doc), &err) != 0)
+	if (ev_ctrf_redact(&out, S(doc), EV_REDACT_MINIMAL, &err) != 0)
 		t_fail_at(__FILE__, __LINE__, "redact: %s", err.msg);
 	j = json_loadb((char *)out.data, out.len, 0, NULL);
 	ae_buf_dispose(&out);
@@ -269,7 +275,9 @@ void test_evidence_bundle__ctrf_scrub_drops_stdout_message_and_unlisted_extra(
 					"overriddenPaths");
 
 	T_ASSERT(json_object_get(t, "stdout") == NULL);
-	T_ASSERT_STR(json_string_value(json_object_get(t, "message")), "");
+	/* the message is not emptied but left out: the test is rebuilt
+	 * from an allowlist (issue 24 item 3) */
+	T_ASSERT(json_object_get(t, "message") == NULL);
 	T_ASSERT_STR(json_string_value(json_object_get(t, "name")), "t");
 	T_ASSERT(json_object_get(t, "suite") != NULL);
 	T_ASSERT_STR(
@@ -389,7 +397,8 @@ void test_evidence_bundle__a_report_without_tests_is_not_ctrf(void)
 	ae_buf out;
 	ae_err err = {0};
 
-	T_ASSERT_INT(ev_ctrf_redact(&out, S("{\"results\":{}}"), &err),
+	T_ASSERT_INT(ev_ctrf_redact(&out, S("{\"results\":{}}"),
+				    EV_REDACT_MINIMAL, &err),
 		     AE_EINVAL);
 	T_ASSERT(out.data == NULL);
 	T_ASSERT_MSG(err, "not a CTRF report");
@@ -398,12 +407,23 @@ void test_evidence_bundle__a_report_without_tests_is_not_ctrf(void)
 void test_evidence_bundle__redaction_rule_ids_are_sorted(void)
 {
 	json_t *a = ev__redaction_applied(~0u);
+	json_t *ref = ev__redaction_applied(
+		ev__redaction_rules(EV_REDACT_REFERENCE_V4));
+	json_t *min =
+		ev__redaction_applied(ev__redaction_rules(EV_REDACT_MINIMAL));
 
-	T_ASSERT_INT(json_array_size(a), 6);
+	T_ASSERT_INT(json_array_size(a), 14);
 	for (size_t i = 1; i < json_array_size(a); i++)
 		T_ASSERT(strcmp(json_string_value(json_array_get(a, i - 1)),
 				json_string_value(json_array_get(a, i))) < 0);
+	/* reference-v4: exactly the reference's six (§6.5); minimal: all,
+	 * the six among them (issue 24 item 9) */
+	T_ASSERT_INT(json_array_size(ref), 6);
+	T_ASSERT_INT(json_array_size(min), 14);
+	T_ASSERT_INT(ev__redaction_rules(EV_REDACT_FULL), 0);
 	json_decref(a);
+	json_decref(ref);
+	json_decref(min);
 }
 
 static void put(const char *rel, const char *text)
@@ -1008,6 +1028,280 @@ void test_evidence_bundle__an_unfetched_bundle_is_classified_by_its_fault(void)
 			     "skipped");
 		json_decref(j);
 	}
+}
+
+/* ---- issue 24: values, counts, the snapshot and recipe policies ---- */
+
+void test_evidence_bundle__published_values_must_have_their_shape(void)
+{
+	static const struct {
+		ev__vkind kind;
+		const char *ok, *bad;
+	} cases[] = {
+		{EV__V_COUNT, "99999", "100000"},
+		{EV__V_COUNT, "0", "10.0.0.7"},
+		{EV__V_BOOL, "true", "yes"},
+		{EV__V_K8S_VERSION, "v1.33.1-eks-b9dc2a1", "v1.33.1\nsecret"},
+		{EV__V_K8S_VERSION, "1.33", "https://user:pw@h/x"},
+		{EV__V_KERNEL, "6.8.0-1021-aws", "v6.8"},
+		{EV__V_GO_VERSION, "go1.24.2", "go1"},
+		{EV__V_PLATFORM, "linux/arm64/v8", "linux amd64"},
+		{EV__V_TEXT, "NVIDIA H100 80GB HBM3", "a\nb"},
+		{EV__V_TEXT, "22.04.5 LTS (Jammy Jellyfish)", "x  y"},
+		{EV__V_OS_ID, "22.04", "Ubuntu"},
+		{EV__V_OS_ID_LIST, "rhel fedora", "rhel  fedora"},
+		{EV__V_PROVIDER, "aws", "acme-cloud"},
+		{EV__V_SERVICE, "eks", "aws"},
+		{EV__V_ACCELERATOR, "rtx-pro-6000", "nvidia"},
+		{EV__V_TIMESTAMP, "2026-11-20T14:03:11.5+01:00", "2026-11-20"},
+		{EV__V_API_VERSION, "aicr.nvidia.com/v1alpha1", "v1"},
+		{EV__V_TEST_NAME, "K8s.server.version", "gpu check"},
+		{EV__V_TEST_NAME, "a/b-c_d", "-leading"},
+		{EV__V_TOOL_NAME, "aicr-validators/conformance", "Tool"},
+		{EV__V_SPEC_VERSION, "0.0.1", "0.0.1-rc"},
+		{EV__V_GENERATOR, "aicr", "acme-ci"},
+		{EV__V_NOTE, "unknown-sku", "note"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!ev__value_ok(cases[i].kind, cases[i].ok))
+			t_fail_at(__FILE__, __LINE__, "%s refused (kind %d)",
+				  cases[i].ok, (int)cases[i].kind);
+		if (ev__value_ok(cases[i].kind, cases[i].bad))
+			t_fail_at(__FILE__, __LINE__, "%s accepted (kind %d)",
+				  cases[i].bad, (int)cases[i].kind);
+	}
+	T_ASSERT(!ev__value_ok(EV__V_COUNT, NULL));
+}
+
+void test_evidence_bundle__only_public_pinned_validator_images_publish(void)
+{
+	T_ASSERT(ev__image_public("ghcr.io/nvidia/aicr-validators/d:v1.0.0"));
+	T_ASSERT(ev__image_public(
+		"nvcr.io/nvidia/x@sha256:"
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+	T_ASSERT(!ev__image_public("registry.acme.corp/validators/d:v1"));
+	T_ASSERT(!ev__image_public("ghcr.io/nvidia/d"));	     /* unpinned */
+	T_ASSERT(!ev__image_public("ghcr.io/Acme/d:v1"));    /* grammar */
+	T_ASSERT(!ev__image_public("ghcr.io/nvidia/d@sha256:abc")); /* digest */
+	T_ASSERT(!ev__image_public("user:pw@ghcr.io/nvidia/d:v1"));
+	T_ASSERT(!ev__image_public("d:v1"));
+}
+
+/* emit_memory's reports and every report we write: counted from the
+ * tests, by the in-memory count and the streaming one alike. */
+void test_evidence_bundle__the_streaming_count_is_the_tree_count(void)
+{
+	static const char *const docs[] = {
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\"},"
+		"{\"status\":\"failed\",\"name\":\"b\",\"x\":[1,{\"status\":"
+		"\"passed\"}]},{\"name\":\"c\",\"status\":\"crashed\"},{\"name\":"
+		"\"d\",\"status\":\"pending\",\"n\":-1.5e3,\"t\":true,\"f\":false,"
+		"\"z\":null}],\"summary\":{\"tests\":4}}}",
+		"{\"results\":{\"tests\":[]}}",
+		NULL};
+	static const char *const bad[] = {
+		"{\"results\":{}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\"}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":1}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\","
+		"\"status\":\"failed\"}]}}",
+		"{\"results\":{\"tests\":[]}} {}",
+		"{\"results\":{\"tests\":[]}",
+		"{\"results\":{\"tests\":[tru]}}",
+		NULL};
+
+	for (size_t i = 0; docs[i] != NULL; i++) {
+		ev__phase a, b;
+		ev__ctrf_counter *cc = NULL;
+		ae_err err = {0};
+		T_ASSERT_INT(ev__ctrf_recount(&a, S(docs[i]), &err), 0);
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err), 0);
+		/* fed one byte at a time: state crosses every chunk edge */
+		for (size_t k = 0; k < strlen(docs[i]); k++)
+			ev__ctrf_counter_feed(cc, docs[i] + k, 1);
+		T_ASSERT_INT(ev__ctrf_counter_finish(&b, cc, &err), 0);
+		ev__ctrf_counter_free(cc);
+		T_ASSERT(a.passed == b.passed && a.failed == b.failed &&
+			 a.skipped == b.skipped && a.pending == b.pending &&
+			 a.other == b.other);
+	}
+	{
+		ev__phase a;
+		ae_err err = {0};
+		T_ASSERT_INT(ev__ctrf_recount(&a, S(docs[0]), &err), 0);
+		T_ASSERT_INT(a.passed, 1);
+		T_ASSERT_INT(a.failed, 1);
+		T_ASSERT_INT(a.pending, 1);
+		T_ASSERT_INT(a.other, 1); /* crashed */
+	}
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		ev__phase b;
+		ev__ctrf_counter *cc = NULL;
+		ae_err err = {0};
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err), 0);
+		ev__ctrf_counter_feed(cc, bad[i], strlen(bad[i]));
+		if (ev__ctrf_counter_finish(&b, cc, &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "accepted: %s", bad[i]);
+		T_ASSERT_MSG(err, "not a CTRF report");
+		ev__ctrf_counter_free(cc);
+	}
+}
+
+void test_evidence_bundle__a_summary_that_disagrees_is_refused(void)
+{
+	static const char *const lies[] = {
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"failed\"}],"
+		"\"summary\":{\"tests\":1,\"passed\":1}}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"failed\"}],"
+		"\"summary\":{}}}",
+		"{\"results\":{\"tests\":[],\"summary\":{\"tests\":50,\"passed\":"
+		"50}}}",
+		"{\"results\":{\"tests\":[],\"summary\":{\"passed\":-1}}}",
+		NULL};
+	ev__phase ph;
+	json_t *j;
+	ae_err err = {0};
+
+	for (size_t i = 0; lies[i] != NULL; i++) {
+		memset(&ph, 0, sizeof(ph));
+		ae_err_clear(&err);
+		j = json_loads(lies[i], 0, NULL);
+		T_ASSERT(j != NULL);
+		T_ASSERT_INT(ev__ctrf_count(&ph, j, &err), AE_EINVAL);
+		T_ASSERT(!ph.present);
+		json_decref(j);
+	}
+	T_ASSERT_MSG(err, "summary.passed is not a count");
+}
+
+void test_evidence_bundle__minimal_snapshot_validates_and_keeps_one_entry(void)
+{
+	static const char *const doc =
+		"kind: Snapshot\napiVersion: aicr.nvidia.com/v1alpha1\n"
+		"metadata: {timestamp: {x: leak1}, version: v0.1.0}\n"
+		"fingerprint:\n"
+		"  service: {value: eks, source: K8s.node.provider, x: leak2}\n"
+		"  region: {value: leak3}\n"
+		"  k8sVersion: {value: \"1.33\\nleak4\"}\n"
+		"measurements:\n"
+		"  - type: K8s\n    subtypes:\n"
+		"      - subtype: server\n        data: {version: v1.33.1}\n"
+		"      - subtype: server\n        data: {version: v9.9.9}\n"
+		"  - type: GPU\n    subtypes:\n"
+		"      - subtype: hardware\n        data: {gpu-count: \"8\", "
+		"gpu-present: true, model: [leak5]}\n";
+	ae_buf out;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_snapshot_redact(&out, S(doc), EV_REDACT_MINIMAL, &err),
+		     0);
+	T_ASSERT(strstr((char *)out.data, "leak") == NULL);
+	T_ASSERT(strstr((char *)out.data, "v9.9.9") == NULL);
+	T_ASSERT(strstr((char *)out.data, "version: v1.33.1") != NULL);
+	T_ASSERT(strstr((char *)out.data, "gpu-present: true") != NULL);
+	T_ASSERT(strstr((char *)out.data, "gpu-count") == NULL); /* quoted */
+	T_ASSERT(strstr((char *)out.data, "value: eks") != NULL);
+	T_ASSERT(strstr((char *)out.data, "metadata:\n  version: v0.1.0") !=
+		 NULL);
+	ae_buf_dispose(&out);
+}
+
+void test_evidence_bundle__minimal_fingerprint_takes_only_kept_values(void)
+{
+	ae_yaml_node *tree = NULL;
+	json_t *fp = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_yaml_parse(&tree, S(snap), &err), 0);
+	T_ASSERT_INT(ev__snapshot_fingerprint((void **)&fp, tree,
+					      EV_REDACT_MINIMAL, &err),
+		     0);
+	T_ASSERT(json_object_get(fp, "region") == NULL);
+	T_ASSERT_STR(json_string_value(json_object_get(
+			     json_object_get(fp, "service"), "value")),
+		     "eks");
+	T_ASSERT_STR(json_string_value(json_object_get(
+			     json_object_get(fp, "gpuModel"), "value")),
+		     "NVIDIA H100");
+	json_decref(fp);
+	ae_yaml_free(tree);
+}
+
+void test_evidence_bundle__recipe_fields_beyond_the_schema_are_listed(void)
+{
+	static const char *const doc =
+		"kind: RecipeResult\nmetadata: {version: v1, name: acme-x, "
+		"selectedProfile: {any: thing}}\n"
+		"criteria: {service: eks, customer: acme}\n"
+		"componentRefs:\n"
+		"  - {name: a, overrides: {deep: {ok: 1}}, values: {pw: x}}\n"
+		"validation:\n  deployment:\n    nodeSelection: {selector: "
+		"{k: v}, bogus: 1}\n"
+		"annotations: {a: b}\n";
+	ae_yaml_node *tree = NULL;
+	ae_buf out;
+	size_t n = 0;
+	const char *want[] = {"metadata.name", "criteria.customer",
+			      "componentRefs[0].values",
+			      "validation.deployment.nodeSelection.bogus",
+			      "annotations"};
+	const char *p;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_yaml_parse(&tree, S(doc), &err), 0);
+	T_ASSERT_INT(ev_recipe_extra_fields(&out, &n, tree, &err), 0);
+	T_ASSERT_INT(n, 5);
+	p = (const char *)out.data;
+	for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
+		T_ASSERT_STR(p, want[i]);
+	ae_buf_dispose(&out);
+	ae_yaml_free(tree);
+}
+
+void test_evidence_bundle__catalog_and_recipe_name_the_checks(void)
+{
+	static const char *const cat =
+		"apiVersion: aicr.nvidia.com/v1\nkind: ValidatorCatalog\n"
+		"validators:\n  - {name: gpu-ready, phase: deployment}\n"
+		"  - {name: nccl, phase: performance}\n  - {name: x}\n";
+	ae_yaml_node *recipe = NULL;
+	ev__checks c;
+	ae_err err = {0};
+
+	memset(&c, 0, sizeof(c));
+	T_ASSERT_INT(ev__checks_add_catalog(&c, S(cat), &err), 0);
+	T_ASSERT_INT(ae_yaml_parse(&recipe,
+				   S("validation: {conformance: {checks: "
+				     "[dra]}}\n"),
+				   &err),
+		     0);
+	T_ASSERT_INT(ev__checks_add_recipe(&c, recipe, &err), 0);
+	T_ASSERT(!ev__checks_refuse(&c, 0, "gpu-ready"));
+	T_ASSERT(ev__checks_refuse(&c, 0, "nccl"));
+	T_ASSERT(!ev__checks_refuse(&c, 1, "nccl"));
+	T_ASSERT(!ev__checks_refuse(&c, 2, "dra"));
+	T_ASSERT(ev__checks_refuse(&c, 2, "acme-probe"));
+	ev__checks_dispose(&c);
+	memset(&c, 0, sizeof(c));
+	T_ASSERT(!ev__checks_refuse(&c, 0, "anything")); /* none named */
+	ae_yaml_free(recipe);
+}
+
+/* ctrfscrub_fuzz: a test without a name reached the name check before the
+ * count refused it (strlen(NULL)). */
+void test_evidence_bundle__a_test_without_a_name_is_refused(void)
+{
+	ae_buf out;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_ctrf_redact(&out,
+				    S("{\"results\":{\"tests\":[{\"status\":"
+				      "\"passed\"}]}}"),
+				    EV_REDACT_MINIMAL, &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "has no name or status");
+	T_ASSERT(out.data == NULL);
 }
 
 /* ---- profiles (reference ADR-015; goldens are SHA-256 of the

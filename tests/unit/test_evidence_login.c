@@ -1,10 +1,11 @@
 /* tests/unit/test_evidence_login.c -- the login's readers and the token
- * checks of issue 21 (evidence/login_parse.c, evidence/sign_oidc.c)
+ * checks of issue 21 (evidence/signer/login_parse.c, evidence/signer/oidc.c)
  *
  * The flows themselves run against a real provider in
  * tests/e2e/test_login.sh; here each reader's rules, one case each.
  */
-#include "evidence/login.h"
+#include "evidence/signer/internal.h"
+#include "evidence/signer/login.h"
 #include "tests/unit/t.h"
 
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #include "pki_fixture.h"
 
 #include "evidence/evidence.h"
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <fcntl.h>
 #include <openssl/pem.h>

@@ -1513,3 +1513,60 @@ void test_oci__a_malformed_descriptor_is_skipped_not_fatal(void)
 	T_ASSERT_INT(r->n, 1);
 	oci_referrers_free(r);
 }
+
+/* ---- tag lists (oci/tags.c, issue 22 item 7) ---- */
+
+void test_oci__a_tag_list_page_is_read_strictly(void)
+{
+	static const char page[] =
+		"{\"name\":\"evidence/a\",\"tags\":[\"v1\",\"r-0123\"]}";
+	char **tags = NULL;
+	size_t n = 0, got = 0;
+	ae_err err = {0};
+
+	T_ASSERT_INT(oci_tags_parse(&tags, &n, 10, (const unsigned char *)page,
+				    strlen(page), &got, &err),
+		     0);
+	T_ASSERT_INT(n, 2);
+	T_ASSERT_INT(got, 2);
+	T_ASSERT_STR(tags[1], "r-0123");
+	/* null tags: an empty page */
+	T_ASSERT_INT(oci_tags_parse(&tags, &n, 10,
+				    (const unsigned char *)"{\"tags\":null}",
+				    13, &got, &err),
+		     0);
+	T_ASSERT_INT(n, 2);
+	T_ASSERT_INT(got, 0);
+	oci_tags_free(tags, n);
+}
+
+void test_oci__a_tag_list_with_a_name_that_is_no_tag_is_refused(void)
+{
+	static const char *bad[] = {"{\"tags\":[\"../x\"]}",
+				    "{\"tags\":[1]}", "{\"tags\":\"v1\"}",
+				    "[\"v1\"]", "{\"tags\":[\"v1\",\"v1\"],"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char **tags = NULL;
+		size_t n = 0, got = 0;
+		ae_err err = {0};
+		T_ASSERT(oci_tags_parse(&tags, &n, 10,
+					(const unsigned char *)bad[i],
+					strlen(bad[i]), &got, &err) < 0);
+		T_ASSERT(err.msg[0] != '\0');
+		oci_tags_free(tags, n);
+	}
+}
+
+void test_oci__a_tag_list_is_capped(void)
+{
+	static const char page[] = "{\"tags\":[\"a\",\"b\",\"c\"]}";
+	char **tags = NULL;
+	size_t n = 0, got = 0;
+	ae_err err = {0};
+
+	T_ASSERT_INT(oci_tags_parse(&tags, &n, 2, (const unsigned char *)page,
+				    strlen(page), &got, &err),
+		     AE_ETOOBIG);
+	T_ASSERT_INT(n, 2);
+	oci_tags_free(tags, n);
+}

@@ -1,0 +1,387 @@
+/* evidence/values.c -- what a published value may look like
+ *
+ * The minimization policy keeps a field only when its value has the shape
+ * the field is for: a Kubernetes version looks like one, a count is a few
+ * digits, a boolean is true or false, an enumeration is one of its members
+ * (issue 24 items 3-5). A host name, an account number, a URL with a
+ * password or a sentence does not fit those shapes, so it is dropped even
+ * where it hides under a kept key. Each kind is a small hand-written
+ * matcher (no regex engine: the shapes are simple and the cost per value
+ * must stay negligible next to the CTRF bytes emit streams); docs/formats.md
+ * lists the kinds with their patterns.
+ */
+#include "evidence/internal.h"
+#include "evidence/evidence.h"
+
+#include <string.h>
+
+static bool val_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool val_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool val_alnum(char c)
+{
+	return val_digit(c) || val_lower(c) || (c >= 'A' && c <= 'Z');
+}
+
+static bool val_in(const char *const *set, const char *s)
+{
+	for (; *set != NULL; set++) {
+		if (strcmp(*set, s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Consumes 1..max digits at *p. */
+static bool val_digits(const char **p, size_t max)
+{
+	size_t n = 0;
+
+	while (val_digit(**p) && n < max) {
+		(*p)++;
+		n++;
+	}
+	return n > 0 && !val_digit(**p);
+}
+
+/* True iff every byte of s is in [A-Za-z0-9] or in `extra`, the length is
+ * 1..max, and the first byte is alphanumeric. */
+static bool val_word(const char *s, const char *extra, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max || !val_alnum(s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!val_alnum(s[i]) && strchr(extra, s[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* [a-z0-9] runs joined by single separators from `seps`, 1..max bytes. */
+static bool val_runs(const char *s, const char *seps, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool sep = strchr(seps, s[i]) != NULL;
+		if (sep && (i == 0 || i + 1 == n || strchr(seps, s[i + 1])))
+			return false;
+		if (!sep && !val_lower(s[i]) && !val_digit(s[i]))
+			return false;
+	}
+	return true;
+}
+
+/* `v?N.N[.N[.N]]` then an optional `-`/`+`/`~` suffix of [0-9A-Za-z.+~-]:
+ * versions of Kubernetes, runtimes, tools and catalogs. */
+static bool val_version(const char *s, int min_dots)
+{
+	const char *p = s;
+	int dots = 0;
+
+	if (*p == 'v')
+		p++;
+	if (!val_digits(&p, 5))
+		return false;
+	while (*p == '.' && dots < 3) {
+		p++;
+		if (!val_digits(&p, 5))
+			return false;
+		dots++;
+	}
+	if (dots < min_dots)
+		return false;
+	if (*p == '\0')
+		return true;
+	if (*p != '-' && *p != '+' && *p != '~')
+		return false;
+	return val_word(p + 1, ".+~-", 64);
+}
+
+/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+static bool val_rfc3339(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	const char *p = s + sizeof(shape) - 1;
+	size_t i;
+
+	if (strlen(s) < sizeof(shape) - 1 || strlen(s) > 40)
+		return false;
+	for (i = 0; i < sizeof(shape) - 1; i++) {
+		if (shape[i] == 'd' ? !val_digit(s[i]) : s[i] != shape[i])
+			return false;
+	}
+	if (*p == '.') {
+		p++;
+		if (!val_digits(&p, 9))
+			return false;
+	}
+	if (strcmp(p, "Z") == 0)
+		return true;
+	return (p[0] == '+' || p[0] == '-') && val_digit(p[1]) &&
+	       val_digit(p[2]) && p[3] == ':' && val_digit(p[4]) &&
+	       val_digit(p[5]) && p[6] == '\0';
+}
+
+/* Text a distribution or a GPU names itself with ("Ubuntu 22.04.5 LTS",
+ * "NVIDIA H100 80GB HBM3"): 1..64 bytes of letters, digits, space and
+ * ._(),/+-, starting alphanumeric, no two spaces in a row. */
+static bool val_text(const char *s)
+{
+	if (!val_word(s, " ._(),/+-", 64))
+		return false;
+	return strstr(s, "  ") == NULL && s[strlen(s) - 1] != ' ';
+}
+
+/* An os-release identifier (ID, VERSION_ID, VERSION_CODENAME; os-release(5):
+ * lower-case letters, digits and ._-): 1..32 bytes. */
+static bool val_os_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32 || !(val_lower(s[0]) || val_digit(s[0])))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!val_lower(s[i]) && !val_digit(s[i]) &&
+		    strchr("._-", s[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* ID_LIKE: up to 8 os-release identifiers separated by single spaces. */
+static bool val_os_id_list(const char *s)
+{
+	char part[33];
+	int parts = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, " ");
+		if (n == 0 || n >= sizeof(part) || ++parts > 8)
+			return false;
+		memcpy(part, s, n);
+		part[n] = '\0';
+		if (!val_os_id(part))
+			return false;
+		s += n;
+		if (*s == ' ' && *++s == '\0')
+			return false;
+	}
+	return parts > 0;
+}
+
+/* goN.N[.N] with an optional [a-z0-9] pre-release ("go1.24rc1"). */
+static bool val_go_version(const char *s)
+{
+	const char *p = s + 2;
+
+	if (strncmp(s, "go", 2) != 0 || !val_digits(&p, 2) || *p++ != '.' ||
+	    !val_digits(&p, 3))
+		return false;
+	if (*p == '.') {
+		p++;
+		if (!val_digits(&p, 3))
+			return false;
+	}
+	return *p == '\0' || val_runs(p, "", 16);
+}
+
+/* os/arch[/variant]: "linux/amd64", "linux/arm64/v8". */
+static bool val_platform(const char *s)
+{
+	char os[17], arch[17];
+	size_t a = strcspn(s, "/"), b;
+
+	if (a == 0 || a >= sizeof(os) || s[a] != '/')
+		return false;
+	memcpy(os, s, a);
+	os[a] = '\0';
+	b = strcspn(s + a + 1, "/");
+	if (b == 0 || b >= sizeof(arch))
+		return false;
+	memcpy(arch, s + a + 1, b);
+	arch[b] = '\0';
+	if (!val_runs(os, "", 16) || !val_runs(arch, "_", 16))
+		return false;
+	s += a + 1 + b;
+	return *s == '\0' ||
+	       (s[0] == '/' && s[1] == 'v' && val_digit(s[2]) && s[3] == '\0');
+}
+
+/* A CTRF test or suite name: 1..128 bytes of [A-Za-z0-9._/-], starting
+ * and ending alphanumeric. */
+static bool val_test_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return val_word(s, "._/-", 128) && val_alnum(s[n - 1]);
+}
+
+/* Known members of the enumerations (docs/formats.md). */
+static const char *const val_services[] = {"aks",  "bcm", "eks", "gke",
+					   "kind", "lke", "oke", NULL};
+static const char *const val_accelerators[] = {"a100",	"b200",		"gb200",
+					       "gb300", "h100",		"h200",
+					       "l40",	"rtx-pro-6000", NULL};
+static const char *const val_providers[] = {
+	"aks", "aws",  "azure",	 "bcm", "eks", "gce", "gcp",
+	"gke", "kind", "linode", "lke", "oci", "oke", NULL};
+static const char *const val_runtimes[] = {"containerd", "cri-o", "docker",
+					   NULL};
+static const char *const val_detection[] = {"gfd", "nfd", "nvidia-smi", "pci",
+					    NULL};
+static const char *const val_sources[] = {
+	/* ours (evidence/snapshot.c) */
+	"GPU.hardware", "GPU.hardware.model", "K8s.node.provider",
+	"K8s.server.version", "NodeTopology.label", "NodeTopology.summary",
+	"OS.release", "snapshot.fingerprint",
+	/* the reference's collectors (pkg/fingerprint) */
+	"gpu.hardware.model", "k8s.node.provider", "k8s.server.version",
+	"nodeTopology.label.nvidia.com/gpu.product",
+	"nodeTopology.label.topology.kubernetes.io/region",
+	"nodeTopology.summary.node-count", "os.release", NULL};
+static const char *const val_notes[] = {"multi-gpu", "multi-region",
+					"unknown-sku", NULL};
+static const char *const val_generators[] = {"aicr", "aicr validate",
+					     "aicr-evidence", NULL};
+
+bool ev__value_ok(ev__vkind kind, const char *s)
+{
+	if (s == NULL)
+		return false;
+	switch (kind) {
+	case EV__V_COUNT:
+		return val_digits(&s, 5) && *s == '\0';
+	case EV__V_BOOL:
+		return strcmp(s, "true") == 0 || strcmp(s, "false") == 0;
+	case EV__V_VERSION:
+		return val_version(s, 1);
+	case EV__V_K8S_VERSION:
+		return val_version(s, 1) && strlen(s) <= 64;
+	case EV__V_KERNEL:
+		return val_version(s, 1) && s[0] != 'v';
+	case EV__V_GO_VERSION:
+		return val_go_version(s);
+	case EV__V_PLATFORM:
+		return val_platform(s);
+	case EV__V_TEXT:
+		return val_text(s);
+	case EV__V_OS_ID:
+		return val_os_id(s);
+	case EV__V_OS_ID_LIST:
+		return val_os_id_list(s);
+	case EV__V_OS_NAME:
+		return strcmp(s, "linux") == 0 || strcmp(s, "windows") == 0;
+	case EV__V_PROVIDER:
+		return val_in(val_providers, s);
+	case EV__V_RUNTIME:
+		return val_in(val_runtimes, s);
+	case EV__V_DETECTION:
+		return val_in(val_detection, s);
+	case EV__V_SERVICE:
+		return val_in(val_services, s);
+	case EV__V_ACCELERATOR:
+		return val_in(val_accelerators, s);
+	case EV__V_SOURCE:
+		return val_in(val_sources, s);
+	case EV__V_NOTE:
+		return val_in(val_notes, s);
+	case EV__V_TIMESTAMP:
+		return val_rfc3339(s);
+	case EV__V_API_VERSION: {
+		const char *slash = strchr(s, '/');
+		char group[64];
+		size_t g = slash ? (size_t)(slash - s) : 0;
+		if (g == 0 || g >= sizeof(group))
+			return false;
+		memcpy(group, s, g);
+		group[g] = '\0';
+		return val_runs(group, ".-", 63) && slash[1] == 'v' &&
+		       val_word(slash + 2, "", 16) && val_digit(slash[2]);
+	}
+	case EV__V_TEST_NAME:
+		return val_test_name(s);
+	case EV__V_TOOL_NAME:
+		return val_runs(s, "._/-", 64);
+	case EV__V_SPEC_VERSION: {
+		const char *p = s;
+		return val_digits(&p, 3) && *p++ == '.' && val_digits(&p, 3) &&
+		       *p++ == '.' && val_digits(&p, 3) && *p == '\0';
+	}
+	case EV__V_GENERATOR:
+		return val_in(val_generators, s);
+	}
+	return false;
+}
+
+/* Registries that serve public images; a validator image on any other host
+ * names an internal registry and stays out of the predicate (issue 24
+ * item 5). */
+static const char *const val_public_registries[] = {
+	"docker.io",	   "gcr.io",
+	"ghcr.io",	   "mcr.microsoft.com",
+	"nvcr.io",	   "public.ecr.aws",
+	"quay.io",	   "registry.gitlab.com",
+	"registry.k8s.io", NULL};
+
+/* A tag: [A-Za-z0-9_][A-Za-z0-9._-]{0,127} (the distribution grammar). */
+static bool val_tag(const char *s, size_t n)
+{
+	if (n == 0 || n > 128 || s[0] == '.' || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!val_alnum(s[i]) && strchr("_.-", s[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
+bool ev__image_public(const char *image)
+{
+	char host[64], path[256];
+	const char *slash, *at, *colon, *rest;
+	size_t h, p;
+
+	if (image == NULL || strlen(image) > 512)
+		return false;
+	slash = strchr(image, '/');
+	if (slash == NULL || (h = (size_t)(slash - image)) >= sizeof(host))
+		return false;
+	memcpy(host, image, h);
+	host[h] = '\0';
+	if (!val_in(val_public_registries, host))
+		return false;
+	rest = slash + 1;
+	at = strchr(rest, '@');
+	if (at != NULL && (strncmp(at + 1, "sha256:", 7) != 0 ||
+			   !ae_is_lower_hex(at + 8, AE_SHA256_HEX_LEN) ||
+			   at[8 + AE_SHA256_HEX_LEN] != '\0'))
+		return false;
+	p = at ? (size_t)(at - rest) : strlen(rest);
+	colon = memchr(rest, ':', p);
+	if (colon == NULL && at == NULL)
+		return false; /* neither a tag nor a digest pins it */
+	if (colon != NULL &&
+	    !val_tag(colon + 1, p - (size_t)(colon + 1 - rest)))
+		return false;
+	if (colon != NULL)
+		p = (size_t)(colon - rest);
+	if (p == 0 || p >= sizeof(path))
+		return false;
+	memcpy(path, rest, p);
+	path[p] = '\0';
+	/* path components: [a-z0-9] runs joined by . _ - , split by / */
+	return val_runs(path, "._-/", sizeof(path) - 1) &&
+	       strstr(path, "__") == NULL;
+}
