@@ -144,13 +144,13 @@ for f in "$PF"/pointer/merge-*.yaml "$PF"/yaml/merge-*.yaml; do
 	brun allowlist check "$f"
 	judge "allowlist check $k" 1 stdout
 	grep -q 'merge keys' "$T_OUT" && ok "allowlist check $k says why" || bad "allowlist check $k says why" "$(head -1 "$T_OUT")"
-	# recipes follow yaml.v3 exactly (evidence/recipe_tree.c): a quoted
-	# "<<" is an ordinary key there, a plain one a refused merge key
+	# one rule for every YAML the tool reads, recipes included: a "<<"
+	# key in any quoting is refused (yaml.v3 would read a quoted one as
+	# a string; we fail closed rather than keep two rules)
 	brun digest "$f"
-	case $k in
-	*quoted*) judge "digest $k (a quoted << is a plain key to yaml.v3)" 0 stdout ;;
-	*) judge "digest $k" 2 ;;
-	esac
+	judge "digest $k" 2
+	grep -q 'merge keys (<<) are not allowed' "$T_ERR" && ok "digest $k says why" ||
+		bad "digest $k says why" "$(head -1 "$T_ERR")"
 done
 brun allowlist check "$PF/allowlist/merge-entry.yaml"
 judge "allowlist check: a merge key in an entry" 1 stdout
@@ -162,6 +162,12 @@ rm -rf "$W/eo"
 brun emit --recipe "$IN/merge-recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/eo"
 judge "emit --recipe with a merge key" 2
 [ ! -e "$W/eo" ] || bad "emit --recipe with a merge key leaves no output"
+sed 's/^criteria:/"<<": {kind: Other}\ncriteria:/' "$EX/recipe.yaml" >"$IN/merge-quoted-recipe.yaml"
+brun emit --recipe "$IN/merge-quoted-recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/eo"
+judge "emit --recipe with a quoted \"<<\" key" 2
+grep -q 'merge keys (<<) are not allowed' "$T_ERR" && ok "emit --recipe with a quoted \"<<\" key says why" ||
+	bad "emit --recipe with a quoted \"<<\" key says why" "$(head -1 "$T_ERR")"
+[ ! -e "$W/eo" ] || bad "emit --recipe with a quoted \"<<\" key leaves no output"
 
 # ---- emit: --recipe, --snapshot, --bom, --ctrf file, --ctrf dir ----
 EMIT_BASE=(--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf")
