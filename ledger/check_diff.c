@@ -75,11 +75,16 @@ static int diff_pair(ld__entries *out, git_repository *repo,
 					       : LD__CHANGE_TYPECHANGE,
 				       err);
 	if (git_tree_lookup(&bt, repo, git_tree_entry_id(b)) < 0 ||
-	    git_tree_lookup(&ht, repo, git_tree_entry_id(h)) < 0)
+	    git_tree_lookup(&ht, repo, git_tree_entry_id(h)) < 0) {
 		rc = ld__git_fail(err, AE_ENOTFOUND,
 				  "cannot read a tree of the ledger");
-	else
+		goto done;
+	}
+	/* a tree of the judged side the base lacks: held to git fsck */
+	rc = out->sink ? ld__tree_sink_check(out->sink, ht, path, err) : 0;
+	if (rc == 0)
 		rc = diff_trees(out, repo, bt, ht, path, len, depth + 1, err);
+done:
 	git_tree_free(bt);
 	git_tree_free(ht);
 	return rc;
@@ -135,7 +140,13 @@ int ld__diff_list(ld__entries *out, git_repository *repo, const git_tree *base,
 	if (path == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	path[0] = '\0';
-	rc = diff_trees(out, repo, base, head, path, 0, 0, err);
+	rc = 0;
+	if (out->sink != NULL &&
+	    (base == NULL ||
+	     !git_oid_equal(git_tree_id(base), git_tree_id(head))))
+		rc = ld__tree_sink_check(out->sink, head, path, err);
+	if (rc == 0)
+		rc = diff_trees(out, repo, base, head, path, 0, 0, err);
 	free(path);
 	return rc;
 }

@@ -87,6 +87,13 @@ int ld__tree_walk(ld__entries *out, git_repository *repo, const git_tree *tree,
 	size_t count = git_tree_entrycount(tree);
 	int rc = 0;
 
+	/* A tree added on the judged side: held to git fsck as it is read. */
+	if (out->sink != NULL && status == LD__CHANGE_ADDED) {
+		rc = ld__tree_sink_check(out->sink, tree, path, err);
+		if (rc < 0)
+			return rc;
+	}
+
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
 		uint32_t mode = (uint32_t)git_tree_entry_filemode_raw(te);

@@ -59,8 +59,8 @@ bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want)
 
 int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 		    const char *path, const char *kind, const char *digest,
-		    uint64_t cap, const char *accept, int tee_fd,
-		    bool *tee_whole, ae_err *err)
+		    uint64_t cap, const char *accept, oci__pull_follow *follow,
+		    ae_err *err)
 {
 	char tmp[PULL_PATH_MAX + 16], url[700];
 	unsigned char sha[AE_SHA256_LEN];
@@ -87,7 +87,14 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	r->accept = accept;
 	r->resp_fd = fd;
 	r->resp_max = cap;
-	r->tee_fd = tee_fd;
+	if (follow != NULL) {
+		ae_err ignored = {0};
+		follow->whole = false;
+		(void)oci__untar_stream_follow(&follow->stream, fd,
+					       follow->gzip, follow->dest,
+					       follow->tar_digest, &ignored);
+		r->reader = follow->stream;
+	}
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
 	r->expected = r->follow ? cap : 0;	/* a blob's declared size */
 	r->what = digest;
@@ -116,8 +123,8 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 		goto done;
 	}
 	*got_out = r->got;
-	if (tee_whole != NULL)
-		*tee_whole = !r->tee_cut && r->tee_fd >= 0;
+	if (follow != NULL)
+		follow->whole = !r->tee_cut && r->reader != NULL;
 	/* No fsync: a cache entry is hashed again at every use, so one torn
 	 * by a crash is refetched, never used; forcing 100 MiB to disk cost
 	 * a pull more than its extraction. */
@@ -202,7 +209,7 @@ static int pull_small(ae_buf *out, const pull_ctx *p, const char *kind,
 		return ae_fail(err, AE_ENOTFOUND,
 			       "%s is not in the cache (offline)", digest);
 	rc = oci__pull_fetch(&fd, &got, p, path, kind, digest,
-			     size_known ? size : cap, accept, -1, NULL, err);
+			     size_known ? size : cap, accept, NULL, err);
 	/* the digest matched while streaming, so a size that differs from
 	 * the descriptor is the descriptor's lie: the bytes are what they
 	 * claim, the manifest is not (more than `size` was refused there) */

@@ -8,7 +8,8 @@
  * one read hashes each piece and hands that same piece to the extractor
  * (oci/untar_stream.c), and the extracted tree counts only if the digest
  * matched at the end. A download is hashed as it arrives into a file only
- * we can write, and extracted at the same time. Both extractions see
+ * we can write, and extracted at the same time by a thread reading that
+ * file as it grows (no pipe: the bytes are written once). Both see
  * unverified bytes, so they stop when the input inflates past
  * OCI__UNVERIFIED_RATIO; the layer is then extracted again from bytes
  * already verified: the download's own file, or a private copy of the
@@ -212,26 +213,24 @@ static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
 }
 
 /* Downloads the layer and extracts it while it arrives (a second thread
- * reading a pipe the download also writes to; tmpdir is private and only
+ * reading the download's file as it grows; tmpdir is private and only
  * renamed into place after the digest matched). When the download had to
- * start over (the pipe cannot be rewound) or the extractor gave up on an
+ * start over (the file was rewritten) or the extractor gave up on an
  * unverified bomb, the verified download is extracted again. */
 static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
 			    const oci_desc *layer, bool gzip,
 			    const char *tar_digest, const char *tmpdir,
 			    ae_err *err)
 {
-	oci_untar_stream *us = NULL;
+	oci__pull_follow f = {gzip, tmpdir, tar_digest, NULL, false};
 	ae_err xerr = {0};
-	bool whole = false, gave_up = false;
+	bool gave_up = false;
 	uint64_t got = 0;
 	int fd = -1, rc, xrc;
 
-	(void)oci__untar_stream_start(&us, gzip, tmpdir, tar_digest, &xerr);
 	rc = oci__pull_fetch(&fd, &got, p, path, "blobs", layer->digest,
-			     layer->size, NULL,
-			     us ? oci__untar_stream_fd(us) : -1, &whole, err);
-	xrc = oci__untar_stream_finish(us, &gave_up, &xerr);
+			     layer->size, NULL, &f, err);
+	xrc = oci__untar_stream_finish(f.stream, &gave_up, &xerr);
 	if (rc == 0 && got != layer->size) {
 		unlink(path);
 		rc = ae_fail(err, AE_EVERIFY,
@@ -239,8 +238,8 @@ static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
 			     layer->digest);
 	}
 	if (rc == 0)
-		rc = pull_stream_verdict(xrc, &xerr, us != NULL && whole,
-					 gave_up, err);
+		rc = pull_stream_verdict(
+			xrc, &xerr, f.stream != NULL && f.whole, gave_up, err);
 	if (rc > 0)
 		rc = pull_extract_verified(fd, gzip, tar_digest, tmpdir, err);
 	if (fd >= 0)
