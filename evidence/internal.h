@@ -63,8 +63,8 @@ typedef struct ev__ynode {
 /* Parses the first and only document of (buf, len). *out is NULL for a
  * stream without a document (only comments or blanks), which yaml.v3 holds
  * as a zero node. Refused with AE_EINVAL, naming the construct and its line:
- * anchors, aliases, merge keys (`<<`), keys that are not scalars, two keys
- * with the same text, several documents or text after the first, a tag
+ * anchors, aliases, merge keys (`<<`), two keys with the same text (a
+ * collection key's is ""), several documents or text after the first, a tag
  * yaml.v3 would read further, NUL (raw or escaped), nesting deeper than
  * AE_YAML_MAX_DEPTH, the spellings the two parsers read differently, and
  * whatever libyaml refuses; AE_ETOOBIG past AE_YAML_MAX_NODES. The caller
@@ -229,7 +229,9 @@ typedef enum ev__vkind {
 	EV__V_GENERATOR,    /* aicr | aicr validate | aicr-evidence */
 } ev__vkind;
 
-/* True iff `s` has the shape of `kind`. Cannot fail. */
+/* True iff `s` has the shape of `kind` and carries no encoded value (a
+ * base64/base32/hex run or a UUID: evidence/values.c val_blob). Cannot
+ * fail. */
 bool ev__value_ok(ev__vkind kind, const char *s);
 
 /* The kind a kept snapshot data key must have (evidence/redact_snapshot.c),
@@ -367,5 +369,12 @@ void ev__ctrf_counter_feed(ev__ctrf_counter *cc, const void *data, size_t len);
  * status, a repeated key in a test). */
 int ev__ctrf_counter_finish(ev__phase *out, ev__ctrf_counter *cc, ae_err *err);
 void ev__ctrf_counter_free(ev__ctrf_counter *cc);
+
+/* True iff the object key `key` (`len` bytes, UTF-8) names the field
+ * `name` (ASCII) the way Go's encoding/json matches it -- the reference's
+ * reader: ASCII case ignored, and U+017F (long s) and U+212A (Kelvin sign)
+ * read as 's' and 'k'. "Status", "STATUS" and "\u017ftatus" all name
+ * `status`. Cannot fail. */
+bool ev__key_folds_to(const char *key, size_t len, const char *name);
 
 #endif /* AE_EVIDENCE_INTERNAL_H */
