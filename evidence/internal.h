@@ -63,8 +63,8 @@ typedef struct ev__ynode {
 /* Parses the first and only document of (buf, len). *out is NULL for a
  * stream without a document (only comments or blanks), which yaml.v3 holds
  * as a zero node. Refused with AE_EINVAL, naming the construct and its line:
- * anchors, aliases, merge keys (`<<`), keys that are not scalars, two keys
- * with the same text, several documents or text after the first, a tag
+ * anchors, aliases, merge keys (`<<`), two keys with the same text (a
+ * collection key's is ""), several documents or text after the first, a tag
  * yaml.v3 would read further, NUL (raw or escaped), nesting deeper than
  * AE_YAML_MAX_DEPTH, the spellings the two parsers read differently, and
  * whatever libyaml refuses; AE_ETOOBIG past AE_YAML_MAX_NODES. The caller

@@ -414,6 +414,7 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 {
 	sign_state st;
 	ev_signer *signer = NULL;
+	ev_token_expect x = {0};
 	int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
 	char *bundle = NULL;
 	int rc;
@@ -422,7 +423,9 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 	st.deadline = opts->deadline_ms;
 	st.tlog_entries = json_array();
 	st.timestamps = json_array();
-	rc = ev_token_check_fresh(opts->token, now, err);
+	x.now = now;
+	x.audience = opts->audience;
+	rc = ev_token_check(opts->token, &x, err);
 	if (rc == 0)
 		rc = sign_services(&st.svc, opts, now, err);
 	if (rc == 0)
