@@ -23,6 +23,24 @@ int oci__creds_from_docker_config(oci_creds *out, const char *path,
 				  const char *host, ae_err *err);
 void oci__creds_dispose(oci_creds *c);
 
+/* A credential helper's answer on stdout, read at most this far. */
+#define OCI_CREDHELPER_OUTPUT_MAX (64u << 10)
+
+/* True iff `name` may follow "docker-credential-": [A-Za-z0-9._-], 1..64
+ * bytes, not starting with '.' or '-'. Cannot fail. */
+bool oci__credhelper_name_ok(const char *name);
+/* Runs `docker-credential-NAME get` (found on PATH) with `server` on stdin
+ * (oci/credhelper.c). "credentials not found" leaves `out` empty and
+ * returns 0; a helper that cannot run, fails or answers badly is an error
+ * that never quotes its output. */
+int oci__creds_from_helper(oci_creds *out, const char *name, const char *server,
+			   ae_err *err);
+/* Parses a helper's answer {"Username", "Secret"} strictly into `out`
+ * (empty on failure). `name` is only for messages. */
+int oci__creds_from_helper_output(oci_creds *out, const char *name,
+				  const unsigned char *buf, size_t len,
+				  ae_err *err);
+
 struct oci_client {
 	CURL *curl;
 	char base[512];	      /* scheme://host:port */
