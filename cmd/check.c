@@ -82,9 +82,22 @@ static void check_usage(FILE *f)
 	      "  --format text|json   report format (default text)\n"
 	      "  -o FILE              write the report to FILE\n\n"
 	      "exit: 0 clean, 1 violations, 2 operational error, 3 transient, "
-	      "64 usage\n\n",
+	      "64 usage\n"
+	      "  With --verify-signatures a bundle that could not be fetched "
+	      "is a note,\n"
+	      "  not a violation: TLS, certificate or login failures exit 2 "
+	      "(the note\n"
+	      "  names the flag that fixes them), network faults and time "
+	      "limits 3.\n\n"
+	      "registry flags (check reads anonymously or with "
+	      "--docker-config):\n"
+	      "  --docker-config FILE       config.json to read auths from\n"
+	      "  --registry-ca-file FILE    trust this CA bundle for TLS\n"
+	      "                             (also --registry-ca FILE)\n"
+	      "  --registry-insecure-tls    do not verify the TLS certificate\n"
+	      "  --registry-plain-http      plain HTTP (loopback registries "
+	      "only)\n",
 	      f);
-	cmd_registry_help(f);
 }
 
 static int check_parse_workers(unsigned *out, const char *s)
@@ -316,8 +329,12 @@ static int check_print(const ld_report *r, const check_args *a)
 		      stderr);
 		return cmd_exit_code(CMD_ERROR);
 	}
-	if (ld_report_transient(r))
+	if (ld_report_transient(r)) {
+		fputs("aicr-evidence: check: some bundles could not be fetched "
+		      "(see the notes): no verdict yet (transient: retry)\n",
+		      stderr);
 		return cmd_exit_code(CMD_TRANSIENT);
+	}
 	return cmd_exit_code(CMD_OK);
 }
 

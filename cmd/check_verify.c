@@ -59,16 +59,22 @@ static bool fetch_late(const check_verifier *v, int64_t start)
 	       ae_deadline_left_ms(v->fetch.co.deadline) == 0;
 }
 
-/* Words an undecided fetch (ld_fetch_classify): its cause and the fix. */
-static int verify_undecided(const oci_ref *ref, const cmd_fetched *x, int rc,
-			    const ae_err *e, ae_err *err)
+/* Words an undecided fetch (ld_fetch_classify): its cause and the fix,
+ * in flags `check` takes (it reads anonymously or with --docker-config:
+ * the registry client's own advice on a login names flags it refuses). */
+static int verify_undecided(const check_verifier *v, const oci_ref *ref,
+			    const cmd_fetched *x, int rc, const ae_err *e,
+			    ae_err *err)
 {
 	if (rc == AE_EAUTH)
 		return ae_fail(err, AE_EIO,
-			       "registry %s refused access: %s (a ledger's "
+			       "registry %s refused access (%s): a ledger's "
 			       "bundles must be pullable anonymously, or give "
-			       "--docker-config)",
-			       ref->registry, e->msg);
+			       "credentials with --docker-config FILE",
+			       ref->registry,
+			       strstr(e->msg, "--registry-username") != NULL
+				       ? "it asks for credentials"
+				       : e->msg);
 	/* the HTTP layer may name the fix itself */
 	if (x->http_status == 0 && strstr(e->msg, "--registry-") != NULL)
 		return ae_fail(err, AE_EIO, "cannot talk to registry %s: %s",
@@ -77,7 +83,14 @@ static int verify_undecided(const oci_ref *ref, const cmd_fetched *x, int rc,
 		return ae_fail(err, AE_EIO,
 			       "cannot talk to registry %s: %s (a plain-HTTP "
 			       "loopback registry needs --registry-plain-http, "
-			       "a private CA --registry-ca FILE)",
+			       "a private CA --registry-ca-file FILE)",
+			       ref->registry, e->msg);
+	/* A TLS server answers plain HTTP with 400 before any protocol. */
+	if (x->http_status == 400 && v->fetch.co.plain_http)
+		return ae_fail(err, AE_EIO,
+			       "bundle fetch from %s: %s (HTTP 400 to plain "
+			       "HTTP: the registry may speak TLS; drop "
+			       "--registry-plain-http)",
 			       ref->registry, e->msg);
 	return ae_fail(err, AE_EIO, "bundle fetch from %s: %s", ref->registry,
 		       e->msg);
@@ -127,7 +140,7 @@ static int verify_fetch(cmd_fetched *x, check_verifier *v,
 	case LD_FETCH_TRANSIENT:
 		return ae_fail(err, AE_ETRANSIENT, "bundle fetch: %s", e.msg);
 	default:
-		return verify_undecided(&ref, x, rc, &e, err);
+		return verify_undecided(v, &ref, x, rc, &e, err);
 	}
 }
 

@@ -297,14 +297,104 @@ static int ctrf_status_index(const char *st)
 	return 5;
 }
 
+/* The fields this tool counts or publishes, by object: in each, a key the
+ * reference's reader (Go's encoding/json: case ignored, U+017F and U+212A
+ * read as s and k) would take for one of them must be that field spelled
+ * exactly. Else {"status":"passed","Status":"failed"} is a pass here and a
+ * failure to that reader, and a "Results" block beside "results" holds the
+ * tests it reads (issue 24: results that cannot be misstated). */
+static const char *const ctrf_read_root[] = {"reportFormat", "specVersion",
+					     "timestamp",    "generatedBy",
+					     "results",	     NULL};
+static const char *const ctrf_read_results[] = {"tool", "summary", "tests",
+						"environment", NULL};
+static const char *const ctrf_read_tool[] = {"name", "version", "image", NULL};
+static const char *const ctrf_read_summary[] = {"tests",   "passed",  "failed",
+						"skipped", "pending", "other",
+						"start",   "stop",    NULL};
+static const char *const ctrf_read_test[] = {
+	"name", "status", "duration", "suite", "extra", "runtimeProvenance",
+	NULL};
+static const char *const ctrf_read_extra[] = {
+	"nodesValidated", "nodesTotal", "skipReason", "runtimeSource", NULL};
+static const char *const ctrf_read_prov[] = {"shippedDigest", "derivedDigest",
+					     "overriddenPaths",
+					     "inheritedPaths", NULL};
+
+/* AE_EINVAL when a key of `obj` (where = what it is) is spelled like one
+ * of `names` without being it. Not an object: nothing to check. */
+static int ctrf_spelled(const json_t *obj, const char *const *names,
+			const char *where, ae_err *err)
+{
+	const char *key;
+	json_t *v;
+	char r[AE_REPR_BUF];
+
+	if (!json_is_object(obj))
+		return 0;
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		size_t len = strlen(key);
+		(void)v;
+		for (size_t i = 0; names[i] != NULL; i++) {
+			if (strcmp(key, names[i]) != 0 &&
+			    ev__key_folds_to(key, len, names[i]))
+				return ae_fail(err, AE_EINVAL,
+					       "%s: the key %s reads as \"%s\" "
+					       "to the reference's reader: "
+					       "refusing a report whose "
+					       "fields can be read two ways",
+					       where,
+					       ae_repr(r, sizeof(r), key, len),
+					       names[i]);
+		}
+	}
+	return 0;
+}
+
+/* ctrf_spelled over every object whose fields are counted or published. */
+static int ctrf_spelling(const json_t *report, ae_err *err)
+{
+	const json_t *res = json_object_get(report, "results");
+	const json_t *tests = json_object_get(res, "tests");
+	int rc = ctrf_spelled(report, ctrf_read_root, "the report", err);
+
+	if (rc == 0)
+		rc = ctrf_spelled(res, ctrf_read_results, "results", err);
+	if (rc == 0)
+		rc = ctrf_spelled(json_object_get(res, "tool"), ctrf_read_tool,
+				  "results.tool", err);
+	if (rc == 0)
+		rc = ctrf_spelled(json_object_get(res, "summary"),
+				  ctrf_read_summary, "results.summary", err);
+	for (size_t i = 0; rc == 0 && i < json_array_size(tests); i++) {
+		const json_t *t = json_array_get(tests, i);
+		rc = ctrf_spelled(t, ctrf_read_test, "a test", err);
+		if (rc == 0)
+			rc = ctrf_spelled(json_object_get(t, "extra"),
+					  ctrf_read_extra, "a test's extra",
+					  err);
+		if (rc == 0)
+			rc = ctrf_spelled(
+				json_object_get(t, "runtimeProvenance"),
+				ctrf_read_prov, "a test's runtimeProvenance",
+				err);
+	}
+	return rc;
+}
+
 /* Counts the tests of a report (checked to be CTRF) into c[0..5]. */
 static int ctrf_tally(int64_t c[6], const json_t *report, ae_err *err)
 {
 	const json_t *res = json_object_get(report, "results");
 	const json_t *tests = json_object_get(res, "tests");
 	const json_t *fmt = json_object_get(report, "reportFormat");
+	int rc;
 
 	memset(c, 0, 6 * sizeof(*c));
+	rc = ctrf_spelling(report, err);
+	if (rc < 0)
+		return rc;
 	if (!json_is_object(report) || !json_is_object(res) ||
 	    !json_is_array(tests))
 		return ae_fail(err, AE_EINVAL,
@@ -459,6 +549,24 @@ static int ctrf_image(void *images, const json_t *report, ae_err *err)
 	return 0;
 }
 
+/* A file given as CTRF that is not: says what it looks like instead (a
+ * recipe or snapshot passed to --ctrf), when it reads as YAML at all. */
+static int ctrf_not_ctrf(int rc, const ae_buf *b, ae_err *err)
+{
+	ae_yaml_node *root = NULL;
+	ev__shape shape;
+	ae_err none = {0};
+
+	if (rc != AE_EINVAL || ae_yaml_parse(&root, b->data, b->len, &none) < 0)
+		return rc;
+	ev__shape_of_yaml(&shape, root);
+	ae_yaml_free(root);
+	if (ev__shape_classify(&shape) == EV__SHAPE_CTRF)
+		return rc;
+	ae_err_clear(err);
+	return ev__shape_want(&shape, EV__SHAPE_CTRF, "--ctrf", err);
+}
+
 int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
 		  const ev__checks *known, ev_redaction policy, ae_err *err)
 {
@@ -480,9 +588,11 @@ int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
 		}
 	}
 	rc = ae_json_parse((void **)&root, b.data, b.len, err);
-	ae_buf_dispose(&b);
 	if (rc == 0)
 		rc = ev__ctrf_count(&phases[in[i].phase], root, err);
+	if (rc < 0)
+		rc = ctrf_not_ctrf(rc, &b, err);
+	ae_buf_dispose(&b);
 	if (rc == 0 && policy == EV_REDACT_MINIMAL)
 		rc = ctrf_names_check(root, in[i].phase, known, err);
 	if (rc == 0)

@@ -11,7 +11,11 @@
  * JSON grammar as it goes. It counts as the emitter does: every test needs
  * a string name and a string status; a status CTRF does not define counts
  * as other; a repeated key in a test, or anything but one JSON document, is
- * refused.
+ * refused. Escapes are decoded before a key or a status is compared, and a
+ * key the reference's reader (Go's encoding/json, which ignores case) would
+ * take for results, tests, name or status must be spelled exactly so and
+ * given once: "Status":"failed" beside "status":"passed" is a failed test
+ * to that reader, so it is refused here, not counted as a pass.
  */
 #include "evidence/internal.h"
 #include "evidence/evidence.h"
@@ -48,7 +52,8 @@ typedef struct cc_frame {
 	unsigned char role;
 	unsigned char key;  /* the current key: 0 other, 1 results, 2 tests,
 			     * 3 status, 4 name */
-	unsigned char seen; /* in a test: 1 name, 2 status */
+	unsigned char seen; /* in a test: 1 name, 2 status; 4 results in the
+			     * root, tests in results */
 } cc_frame;
 
 struct ev__ctrf_counter {
@@ -60,6 +65,7 @@ struct ev__ctrf_counter {
 	size_t text_len;
 	bool text_long;
 	int uni_left;
+	unsigned uni_val;
 	const char *lit; /* the literal being read (true, false, null) */
 	size_t lit_pos;
 	bool have_tests; /* results.tests seen as an array */
@@ -89,15 +95,76 @@ static void cc_fail(ev__ctrf_counter *cc, const char *why)
 	cc->failed = true;
 }
 
-/* The key code of the string just read. */
-static unsigned char cc_key(const ev__ctrf_counter *cc)
+bool ev__key_folds_to(const char *key, size_t len, const char *name)
+{
+	const unsigned char *k = (const unsigned char *)key;
+	size_t i = 0;
+
+	for (; *name != '\0'; name++) {
+		unsigned char c = (unsigned char)*name;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (i < len && k[i] < 0x80) {
+			unsigned char b = k[i];
+			if (b >= 'A' && b <= 'Z')
+				b = (unsigned char)(b - 'A' + 'a');
+			if (b != c)
+				return false;
+			i++;
+		} else if (c == 's' && len - i >= 2 && k[i] == 0xC5 &&
+			   k[i + 1] == 0xBF) {
+			i += 2; /* U+017F LATIN SMALL LETTER LONG S */
+		} else if (c == 'k' && len - i >= 3 && k[i] == 0xE2 &&
+			   k[i + 1] == 0x84 && k[i + 2] == 0xAA) {
+			i += 3; /* U+212A KELVIN SIGN */
+		} else {
+			return false;
+		}
+	}
+	return i == len;
+}
+
+/* The key code of the string just read in frame `f`: 0 for a key that is
+ * none of ours. A key of the root, of results or of a test that the
+ * reference's reader takes for one of the fields counted here must be that
+ * field (escapes decoded, as every reader decodes them) in its own case,
+ * and given once. */
+static unsigned char cc_key(ev__ctrf_counter *cc, cc_frame *f)
 {
 	static const char *const keys[] = {"results", "tests", "status",
 					   "name"};
+	/* the keys each role reads: bit i+1 for keys[i] */
+	unsigned want = f->role == CC_ROOT	? 1u
+			: f->role == CC_RESULTS ? 2u
+			: f->role == CC_TEST	? 12u
+						: 0u;
+	char why[96];
 
-	for (unsigned i = 0; !cc->text_long && i < 4; i++) {
-		if (strcmp(cc->text, keys[i]) == 0)
-			return (unsigned char)(i + 1);
+	for (unsigned i = 0; i < 4; i++) {
+		bool exact = !cc->text_long && strcmp(cc->text, keys[i]) == 0;
+		if (!(want & (1u << i))) {
+			if (exact)
+				return (unsigned char)(i + 1);
+			continue;
+		}
+		if (!exact &&
+		    (cc->text_long ||
+		     !ev__key_folds_to(cc->text, cc->text_len, keys[i])))
+			continue;
+		if (!exact) {
+			snprintf(why, sizeof(why),
+				 "a key is spelled like \"%s\" but is not "
+				 "it",
+				 keys[i]);
+			cc_fail(cc, why);
+		} else if (i < 2 && (f->seen & 4)) {
+			snprintf(why, sizeof(why), "\"%s\" is given twice",
+				 keys[i]);
+			cc_fail(cc, why);
+		}
+		if (i < 2)
+			f->seen |= 4;
+		return (unsigned char)(i + 1);
 	}
 	return 0;
 }
@@ -146,7 +213,7 @@ static void cc_string_end(ev__ctrf_counter *cc)
 
 	cc->text[cc->text_len] = '\0';
 	if (cc->string_is_key) {
-		f->key = cc_key(cc);
+		f->key = cc_key(cc, f);
 		cc->state = CS_COLON;
 		return;
 	}
@@ -166,6 +233,22 @@ static void cc_text_put(ev__ctrf_counter *cc, char ch)
 		cc->text[cc->text_len++] = ch;
 	else
 		cc->text_long = true;
+}
+
+/* The code point of a \\u escape, as UTF-8 (a lone surrogate as its
+ * three bytes: it matches no key or status either way). */
+static void cc_text_utf8(ev__ctrf_counter *cc, unsigned u)
+{
+	if (u < 0x80) {
+		cc_text_put(cc, (char)u);
+	} else if (u < 0x800) {
+		cc_text_put(cc, (char)(0xC0 | u >> 6));
+		cc_text_put(cc, (char)(0x80 | (u & 0x3F)));
+	} else {
+		cc_text_put(cc, (char)(0xE0 | u >> 12));
+		cc_text_put(cc, (char)(0x80 | (u >> 6 & 0x3F)));
+		cc_text_put(cc, (char)(0x80 | (u & 0x3F)));
+	}
 }
 
 static void cc_open(ev__ctrf_counter *cc, char kind)
@@ -287,23 +370,35 @@ static void cc_byte(ev__ctrf_counter *cc, unsigned char ch)
 	case CS_ESCAPE:
 		if (ch == 'u') {
 			cc->uni_left = 4;
+			cc->uni_val = 0;
 			cc->state = CS_UNICODE;
-			/* an escaped key or status matches nothing: a name
-			 * written so is not the one a reader compares */
-			cc->text_long = true;
 			return;
 		}
-		if (strchr("\"\\/bfnrt", ch) == NULL)
+		if (ch == '\0' || strchr("\"\\/bfnrt", ch) == NULL)
 			cc_fail(cc, "a bad escape in a string");
-		cc_text_put(cc, (char)ch);
+		/* decoded as a reader decodes it ("p\u0061ssed" is passed) */
+		cc_text_put(cc, ch == 'b'   ? '\b'
+				: ch == 'f' ? '\f'
+				: ch == 'n' ? '\n'
+				: ch == 'r' ? '\r'
+				: ch == 't' ? '\t'
+					    : (char)ch);
 		cc->state = CS_STRING;
 		return;
 	case CS_UNICODE:
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-		      (ch >= 'A' && ch <= 'F')))
+		if (ch >= '0' && ch <= '9')
+			cc->uni_val = cc->uni_val << 4 | (unsigned)(ch - '0');
+		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+			cc->uni_val = cc->uni_val << 4 |
+				      (unsigned)((ch | 0x20) - 'a' + 10);
+		else
 			cc_fail(cc, "a bad \\u escape");
-		if (--cc->uni_left == 0)
+		if (--cc->uni_left == 0) {
+			if (cc->uni_val == 0) /* as the emitter's parser */
+				cc_fail(cc, "a \\u0000 in a string");
+			cc_text_utf8(cc, cc->uni_val);
 			cc->state = CS_STRING;
+		}
 		return;
 	case CS_SCALAR:
 		if (cc->lit != NULL && cc->lit[cc->lit_pos] != '\0') {

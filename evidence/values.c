@@ -256,10 +256,129 @@ static const char *const val_notes[] = {"multi-gpu", "multi-region",
 static const char *const val_generators[] = {"aicr", "aicr validate",
 					     "aicr-evidence", NULL};
 
+/* The class of an alphanumeric byte: 0 digit, 1 lower, 2 upper. */
+static int val_class(char c)
+{
+	return val_digit(c) ? 0 : val_lower(c) ? 1 : 2;
+}
+
+static bool val_hex(char c)
+{
+	return val_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* True iff the run s[0..n) of letters and digits reads as hex (16+ hex
+ * digits mixing digits and letters: a digest, a machine id) or base32 (20+
+ * bytes of upper case and 3+ digits). */
+static bool val_blob_run(const char *s, size_t n)
+{
+	size_t hex = 0, digits = 0, lower = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		hex += val_hex(s[i]);
+		digits += val_digit(s[i]);
+		lower += val_lower(s[i]);
+	}
+	if (n >= 16 && hex == n && digits > 0 && digits < n)
+		return true;
+	return n >= 20 && lower == 0 && digits >= 3 && n - digits >= 3;
+}
+
+/* True iff the letters and digits of s[0..n) (other bytes skipped), at
+ * least `min` of them, read as base64 or a random id rather than words:
+ * they switch between digits, lower and upper case at 40% or more of
+ * their positions, and under 70% of their lower-case letters stand in runs
+ * of three or more. Random base64 switches at about 65% with most
+ * lower-case letters alone or in pairs; a CamelCase name
+ * (TestEmit_FullKeepsRawSnapshot, IsCertChainError) switches as often but
+ * its lower case comes in words. */
+static bool val_blob_mixed(const char *s, size_t n, size_t min)
+{
+	size_t alnum = 0, sw = 0, lower = 0, lower3 = 0, run = 0;
+	int prev = -1;
+
+	for (size_t i = 0; i <= n; i++) {
+		bool end = i == n || !val_lower(s[i]);
+		if (end && run > 0) {
+			lower += run;
+			lower3 += run >= 3 ? run : 0;
+			run = 0;
+		}
+		if (i == n || !val_alnum(s[i]))
+			continue;
+		if (val_lower(s[i]))
+			run++;
+		if (prev >= 0 && val_class(s[i]) != prev)
+			sw++;
+		prev = val_class(s[i]);
+		alnum++;
+	}
+	return alnum >= min && sw * 10 >= (alnum - 1) * 4 &&
+	       (lower == 0 || lower3 * 10 < lower * 7);
+}
+
+static bool val_b64(char c)
+{
+	return val_alnum(c) || (c != '\0' && strchr("+/=_-", c) != NULL);
+}
+
+/* True iff `s` carries an encoded value (issue 24: private data must not
+ * ride in a field that is kept because its shape fits, base64'd or as an
+ * id): a segment or run the rules above flag, or a UUID (8-4-4-4-12 hex
+ * digits). Kept fields are names, versions and counts. */
+static bool val_blob(const char *s)
+{
+	static const size_t uuid[] = {8, 4, 4, 4, 12};
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		if (!val_b64(s[i])) {
+			i++;
+			continue;
+		}
+		while (j < n && val_b64(s[j]))
+			j++;
+		if (val_blob_mixed(s + i, j - i, 16))
+			return true;
+		i = j;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i, k = 0, at = i;
+		if (!val_alnum(s[i])) {
+			i++;
+			continue;
+		}
+		while (j < n && val_alnum(s[j]))
+			j++;
+		if (val_blob_run(s + i, j - i) ||
+		    val_blob_mixed(s + i, j - i, 12))
+			return true;
+		for (; k < 5; k++) { /* a UUID starting here */
+			size_t m = 0;
+			while (at + m < n && val_hex(s[at + m]))
+				m++;
+			if (m != uuid[k] ||
+			    (k < 4 && (at + m >= n || s[at + m] != '-')))
+				break;
+			at += m + 1;
+		}
+		if (k == 5)
+			return true;
+		i = j;
+	}
+	return false;
+}
+
+static bool val_shape_ok(ev__vkind kind, const char *s);
+
 bool ev__value_ok(ev__vkind kind, const char *s)
 {
-	if (s == NULL)
-		return false;
+	return s != NULL && val_shape_ok(kind, s) && !val_blob(s);
+}
+
+static bool val_shape_ok(ev__vkind kind, const char *s)
+{
 	switch (kind) {
 	case EV__V_COUNT:
 		return val_digits(&s, 5) && *s == '\0';

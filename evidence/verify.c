@@ -231,12 +231,12 @@ static int verify_policy(ev_policy *pol, bool *pinned, const ev_verify_opts *o,
 		pol->key_pem_len = o->key_pem_len;
 		return 0;
 	}
-	if (b->leaf == NULL)
+	if (!ev_bundle_has_cert(b))
 		return ae_fail(err, AE_EVERIFY,
 			       "the bundle is signed by a managed key: verify "
 			       "it with --key");
 	*pinned = o->expected_issuer != NULL && o->expected_identity_re != NULL;
-	rc = ev__cert_identity(own_sans, nsans, own_issuer, b->leaf, err);
+	rc = ev_bundle_cert_identity(own_sans, nsans, own_issuer, b, err);
 	if (rc < 0)
 		return rc;
 	if (*nsans == 0 || *own_issuer == NULL)

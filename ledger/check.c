@@ -241,15 +241,30 @@ static int check_entries(ld__state *st, ae_err *err)
 	return rc;
 }
 
-/* Lists the entries: the diff from base to head, or every file at head. */
+/* Lists the entries: the diff from base to head, or every file at head.
+ * The trees read on the judged side are held to git fsck as they are read,
+ * unless a three-way merge made them (check_trees.c judges head's then). */
 static int check_list(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 {
+	ld__tree_sink sink = {st->report, NULL, st->root};
+	int rc;
+
 	st->entries.max =
 		opts->max_entries ? opts->max_entries : LD_CONTRACT_MAX_ENTRIES;
+	if (st->merge.kind != LD__MERGE_THREE_WAY) {
+		if (git_repository_odb(&sink.odb, st->repo) < 0)
+			return ld__git_fail(err, AE_EIO,
+					    "cannot open the objects");
+		st->entries.sink = &sink;
+	}
 	if (opts->base != NULL)
-		return ld__diff_list(&st->entries, st->repo, st->base_tree,
-				     st->head_tree, err);
-	return ld__tree_list(&st->entries, st->repo, st->head_tree, err);
+		rc = ld__diff_list(&st->entries, st->repo, st->base_tree,
+				   st->head_tree, err);
+	else
+		rc = ld__tree_list(&st->entries, st->repo, st->head_tree, err);
+	st->entries.sink = NULL;
+	git_odb_free(sink.odb);
+	return rc;
 }
 
 static void check_state_dispose(ld__state *st)

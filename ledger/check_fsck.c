@@ -149,6 +149,12 @@ bool ld__name_is_gitattributes(const char *name, size_t n)
 	static const char *const shorts[] = {"gitatt", "gi7d29", NULL};
 	const unsigned char *s = (const unsigned char *)name;
 
+	/* Every spelling starts with '.', 'g', 'G' or an ignorable code
+	 * point (0xe2, 0xef): most names are out at their first byte. */
+	if (n == 0 || (s[0] != '.' && s[0] != 'g' && s[0] != 'G' &&
+		       s[0] != 0xe2 && s[0] != 0xef))
+		return false;
+
 	return fsck_is_hfs(s, n, ".gitattributes") ||
 	       fsck_is_ntfs(s, n, ".gitattributes", NULL, shorts);
 }
@@ -256,53 +262,113 @@ static int fsck_name_cmp(const void *a, const void *b)
 	return x->name_len < y->name_len ? -1 : x->name_len > y->name_len;
 }
 
-/* Duplicates that tree order leaves apart ("a" file, "a.b", "a" tree):
- * the names sorted plainly must all differ. A tree too large to copy is
- * left to the adjacent check. */
-static void fsck_duplicates(ld__fsck *out, const unsigned char *buf, size_t len,
-			    size_t n)
+/* Every check on the entries v[0..n), in stored order: each alone, each
+ * against the one before (order, adjacent duplicates), then duplicates
+ * that tree order leaves apart ("a" file, "a.b", "a" tree). `v` may be
+ * sorted in place. */
+static void fsck_entries(ld__fsck *out, ld__rawent *v, size_t n)
 {
-	const unsigned char *p = buf;
-	ld__rawent *v = n ? calloc(n, sizeof(*v)) : NULL;
-	size_t k = 0;
-
-	if (v == NULL)
+	for (size_t i = 0; i < n; i++) {
+		fsck_entry(out, &v[i]);
+		if (i > 0) {
+			int c = fsck_order(&v[i - 1], &v[i]);
+			if (c == 0)
+				fsck_found(out, LD__FSCK_DUPLICATE, &v[i]);
+			else if (c > 0)
+				fsck_found(out, LD__FSCK_UNSORTED, &v[i]);
+		}
+	}
+	if (out->found & (1u << LD__FSCK_UNSORTED)) {
+		/* no order to lean on: sort plainly and compare neighbours */
+		if (n > 1)
+			qsort(v, n, sizeof(*v), fsck_name_cmp);
+		for (size_t i = 1; i < n; i++)
+			if (fsck_name_cmp(&v[i - 1], &v[i]) == 0)
+				fsck_found(out, LD__FSCK_DUPLICATE, &v[i]);
 		return;
-	while (k < n && ld__rawtree_next(&v[k], &p, buf + len) == 1)
-		k++;
-	qsort(v, k, sizeof(*v), fsck_name_cmp);
-	for (size_t i = 1; i < k; i++)
-		if (fsck_name_cmp(&v[i - 1], &v[i]) == 0)
-			fsck_found(out, LD__FSCK_DUPLICATE, &v[i]);
-	free(v);
+	}
+	/* In tree order a file "a" sorts before "a.b" before the directory
+	 * "a" ("a/"): look back from each directory over the names that
+	 * extend its own with a byte below '/'. */
+	for (size_t i = 1; i < n; i++) {
+		if (v[i].mode != LD__MODE_TREE)
+			continue;
+		for (size_t j = i; j-- > 0;) {
+			size_t l = v[i].name_len;
+			if (v[j].name_len < l ||
+			    memcmp(v[j].name, v[i].name, l) != 0)
+				break;
+			if (v[j].name_len == l) {
+				fsck_found(out, LD__FSCK_DUPLICATE, &v[i]);
+				break;
+			}
+			if ((unsigned char)v[j].name[l] >= '/')
+				break;
+		}
+	}
 }
 
-void ld__tree_fsck(ld__fsck *out, const unsigned char *buf, size_t len)
+int ld__tree_fsck(ld__fsck *out, const unsigned char *buf, size_t len)
 {
 	const unsigned char *p = buf, *end;
-	ld__rawent prev, e;
-	size_t n = 0;
+	ld__rawent e, *v = NULL;
+	size_t n = 0, k = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (len == 0)
-		return; /* the empty tree */
+		return 0; /* the empty tree */
 	end = buf + len;
-	while ((rc = ld__rawtree_next(&e, &p, end)) == 1) {
-		fsck_entry(out, &e);
-		if (n > 0) {
-			int c = fsck_order(&prev, &e);
-			if (c == 0)
-				fsck_found(out, LD__FSCK_DUPLICATE, &e);
-			else if (c > 0)
-				fsck_found(out, LD__FSCK_UNSORTED, &e);
-		}
-		prev = e;
+	while ((rc = ld__rawtree_next(&e, &p, end)) == 1)
+		n++;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (v == NULL)
+		return AE_ERR;
+	for (p = buf; k < n && ld__rawtree_next(&v[k], &p, end) == 1;)
+		k++;
+	fsck_entries(out, v, k);
+	if (rc < 0)
+		fsck_found(out, LD__FSCK_BAD_TREE, NULL);
+	free(v);
+	return 0;
+}
+
+/* Digits of `mode` written in octal, as git writes it (no leading 0). */
+static size_t fsck_octal_len(uint32_t mode)
+{
+	size_t n = 1;
+
+	while (mode >= 8) {
+		mode /= 8;
 		n++;
 	}
-	if (rc < 0) {
-		fsck_found(out, LD__FSCK_BAD_TREE, NULL);
-		return;
+	return n;
+}
+
+int ld__tree_fsck_parsed(ld__fsck *out, const git_tree *t, uint64_t raw_size)
+{
+	size_t n = git_tree_entrycount(t);
+	ld__rawent *v = calloc(n ? n : 1, sizeof(*v));
+	uint64_t canonical = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (v == NULL)
+		return AE_ERR;
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(t, i);
+		v[i].mode = (uint32_t)git_tree_entry_filemode_raw(te);
+		v[i].name = git_tree_entry_name(te);
+		v[i].name_len = strlen(v[i].name);
+		v[i].id = git_tree_entry_id(te)->id;
+		canonical += fsck_octal_len(v[i].mode) + 1 + v[i].name_len + 1 +
+			     FSCK_ID_LEN;
 	}
-	fsck_duplicates(out, buf, len, n);
+	fsck_entries(out, v, n);
+	/* The parse keeps no trace of how a mode was written: a tree whose
+	 * bytes outnumber git's own encoding of its entries wrote one with
+	 * leading zeros (or a NUL inside a name, which the parse cut). */
+	if (canonical != raw_size)
+		fsck_found(out, LD__FSCK_ZERO_PAD, NULL);
+	free(v);
+	return 0;
 }

@@ -15,11 +15,21 @@
  *    to the root's parent is refused here (rule "gitattributes"); inside
  *    the root every such file is refused by placement (check_place.c).
  *
- * The trees are read raw from the object database and walked by their own
- * entries, so libgit2's reading of a malformed tree never decides what is
- * judged. For a three-way merge the trees judged are the PR head's (the
- * merge result is libgit2's own, well formed by construction); the
- * .gitattributes compared are the merge result's.
+ * On the path to the root the trees are read raw from the object database
+ * and walked by their own entries, so libgit2's reading of a malformed
+ * tree never decides what is judged. Below the root the diff and the
+ * audit already hold each tree they read parsed (check_diff.c,
+ * check_tree.c): ld__tree_sink_check judges those entries as the raw
+ * reader would, plus the raw size from the object's header (a parse
+ * forgets how a mode was written; a size past git's own encoding of the
+ * entries is a padded or signed mode), and reads raw only a tree it
+ * refuses, to report the raw verdict -- no second inflate of every tree.
+ * A tree libgit2 will not parse at all is judged from its raw bytes
+ * (ld__tree_sink_unparsed): git fsck refuses it too, so it is the PR's
+ * (rule "tree"), and the walk goes on beside it. For a
+ * three-way merge the trees judged below the root are the PR head's,
+ * walked raw here (the merge result is libgit2's own, well formed by
+ * construction); the .gitattributes compared are the merge result's.
  */
 #include "ledger/internal.h"
 
@@ -79,31 +89,35 @@ static bool trees_child(git_oid *out, const trees_raw *t, const char *name,
 	return false;
 }
 
+/* Reports one kind `git fsck` refuses, found in the tree shown as `dir`. */
+static int trees_note(ld_report *r, const char *dir, const ld__fsck *f, int k,
+		      ae_err *err)
+{
+	char repr[AE_REPR_BUF], mode[32] = "";
+
+	if (f->name[k] != NULL)
+		ae_repr(repr, sizeof(repr), f->name[k], f->name_len[k]);
+	if (k == LD__FSCK_BAD_MODE)
+		snprintf(mode, sizeof(mode), " (mode %06o)", f->mode[k]);
+	return ld__report_add_at(
+		r, 0, dir, LD_RULE_TREE, err,
+		"malformed tree (git fsck refuses it): %s%s%s%s",
+		ld__fsck_why(k), f->name[k] ? ": " : "", f->name[k] ? repr : "",
+		mode);
+}
+
 /* Reports every kind `git fsck` refuses in raw tree `t`, shown as `dir`;
  * the verdict is left in *out. */
 static int trees_report(ld__fsck *out, ld_report *r, const char *dir,
 			const trees_raw *t, ae_err *err)
 {
-	char repr[AE_REPR_BUF];
-	ld__fsck f;
 	int rc = 0;
 
-	ld__tree_fsck(&f, t->data, t->len);
-	*out = f;
-	for (int k = 0; k < LD__FSCK_COUNT && rc == 0; k++) {
-		if (!(f.found & (1u << k)))
-			continue;
-		char mode[32] = "";
-		if (f.name[k] != NULL)
-			ae_repr(repr, sizeof(repr), f.name[k], f.name_len[k]);
-		if (k == LD__FSCK_BAD_MODE)
-			snprintf(mode, sizeof(mode), " (mode %06o)", f.mode[k]);
-		rc = ld__report_add_at(
-			r, 0, dir, LD_RULE_TREE, err,
-			"malformed tree (git fsck refuses it): %s%s%s%s",
-			ld__fsck_why(k), f.name[k] ? ": " : "",
-			f.name[k] ? repr : "", mode);
-	}
+	if (ld__tree_fsck(out, t->data, t->len) < 0)
+		return ae_fail(err, AE_ERR, "out of memory");
+	for (int k = 0; k < LD__FSCK_COUNT && rc == 0; k++)
+		if (out->found & (1u << k))
+			rc = trees_note(r, dir, out, k, err);
 	return rc;
 }
 
@@ -265,6 +279,52 @@ static int trees_path(ld__state *st, git_odb *odb, git_oid *hroot, bool *has_h,
 	return rc;
 }
 
+int ld__tree_sink_check(ld__tree_sink *s, const git_tree *t, const char *rel,
+			ae_err *err)
+{
+	char dir[LD__PATH_MAX + LD__ROOT_MAX + 2];
+	trees_raw raw = {0};
+	git_object_t type;
+	size_t size = 0;
+	ld__fsck f;
+	int rc;
+
+	/* The raw size from the object's header (for a delta, its result's:
+	 * the first bytes of the delta, no inflating of the whole). */
+	if (git_odb_read_header(&size, &type, s->odb, git_tree_id(t)) < 0)
+		return ld__git_fail(err, AE_EIO, "cannot read a tree's header");
+	if (ld__tree_fsck_parsed(&f, t, size) < 0)
+		return ae_fail(err, AE_ERR, "out of memory");
+	if (f.found == 0)
+		return 0;
+	/* A refused tree (rare) is read raw to name every entry exactly,
+	 * a padded mode's too. */
+	snprintf(dir, sizeof(dir), "%s/%s%s", s->root, rel, *rel ? "/" : "");
+	rc = trees_read(&raw, s->odb, git_tree_id(t), err);
+	if (rc == 0)
+		rc = trees_report(&f, s->report, dir, &raw, err);
+	trees_dispose(&raw);
+	return rc;
+}
+
+int ld__tree_sink_unparsed(ld__tree_sink *s, const git_oid *id, const char *rel,
+			   ae_err *err)
+{
+	char dir[LD__PATH_MAX + LD__ROOT_MAX + 2];
+	trees_raw raw = {0};
+	ld__fsck f;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/%s%s", s->root, rel, *rel ? "/" : "");
+	rc = trees_read(&raw, s->odb, id, err);
+	if (rc == 0)
+		rc = trees_report(&f, s->report, dir, &raw, err);
+	if (rc == 0 && f.found == 0)
+		rc = 1;
+	trees_dispose(&raw);
+	return rc;
+}
+
 int ld__trees_check(ld__state *st, ae_err *err)
 {
 	git_odb *odb = NULL;
@@ -276,7 +336,11 @@ int ld__trees_check(ld__state *st, ae_err *err)
 	if (git_repository_odb(&odb, st->repo) < 0)
 		return ld__git_fail(err, AE_EIO, "cannot open the objects");
 	rc = trees_path(st, odb, &h, &has_h, &b, &has_b, err);
-	if (rc == 0 && has_h) {
+	/* Below the root the diff and the audit walk the judged trees and
+	 * hold each to git fsck as they read it (ld__tree_sink); a three-way
+	 * merge judges trees of its own making, so the PR head's are walked
+	 * here. */
+	if (rc == 0 && has_h && st->merge.kind == LD__MERGE_THREE_WAY) {
 		dir = malloc(LD__PATH_MAX);
 		if (dir == NULL)
 			rc = ae_fail(err, AE_ERR, "out of memory");

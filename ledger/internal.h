@@ -99,12 +99,33 @@ enum {
 	LD__CHANGE_TYPECHANGE, /* blob <-> symlink <-> submodule */
 };
 
+/* Where the walkers send each tree they read from the judged side that
+ * the base does not hold, to be held to git fsck (check_trees.c). */
+typedef struct ld__tree_sink {
+	ld_report *report;
+	git_odb *odb;
+	const char *root; /* the evidence root, for the paths shown */
+} ld__tree_sink;
+
+/* Judges tree `t` at `rel` (relative to the root, "" for the root) as
+ * ld__tree_fsck_parsed does and reports what git fsck refuses (rule
+ * "tree"). Errors only for an unreadable object, OOM or a full report. */
+int ld__tree_sink_check(ld__tree_sink *s, const git_tree *t, const char *rel,
+			ae_err *err);
+/* For a tree of the judged side at `rel` that libgit2 would not parse:
+ * judges its raw bytes. 0 when git fsck refuses it too (reported, rule
+ * "tree": the walk skips it), 1 when not (the caller's error stands),
+ * or an error. */
+int ld__tree_sink_unparsed(ld__tree_sink *s, const git_oid *id, const char *rel,
+			   ae_err *err);
+
 /* A growable list of entries, capped at `max`. */
 typedef struct ld__entries {
 	ld__entry *v;
 	size_t n;
 	size_t alloc;
 	size_t max;
+	ld__tree_sink *sink; /* NULL: trees are not judged while walked */
 } ld__entries;
 
 /* Appends a copy of `path`; AE_ETOOBIG past `max`, AE_ERR on OOM (the list
@@ -356,8 +377,13 @@ typedef struct ld__fsck {
 	uint32_t mode[LD__FSCK_COUNT];
 } ld__fsck;
 
-/* Judges the raw bytes of one tree object. Cannot fail. */
-void ld__tree_fsck(ld__fsck *out, const unsigned char *buf, size_t len);
+/* Judges the raw bytes of one tree object. AE_ERR on out of memory. */
+int ld__tree_fsck(ld__fsck *out, const unsigned char *buf, size_t len);
+/* The same judgement on a tree libgit2 parsed, given the size of its raw
+ * bytes (git_odb_read_header): a parse keeps no trace of leading zeros, so
+ * a size above git's own encoding of the entries counts as one (the entry
+ * is not named then). AE_ERR on out of memory. */
+int ld__tree_fsck_parsed(ld__fsck *out, const git_tree *t, uint64_t raw_size);
 /* Why a kind is refused, one phrase. Cannot fail. */
 const char *ld__fsck_why(int kind);
 /* True iff a tree entry name[0..n) is read as .gitattributes by git on

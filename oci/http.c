@@ -141,7 +141,6 @@ int oci__req_init(oci_req *r, oci_client *c, const char *method,
 	r->client = c;
 	r->method = method;
 	r->resp_fd = -1;
-	r->tee_fd = -1;
 	return http_req_target(r, c, path, &c->origin, "request URL", err);
 }
 
@@ -257,17 +256,14 @@ static int http_write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Writes all of data to r->resp_fd, then to r->tee_fd (a tee that fails
- * is dropped as cut: its reader only loses the head start); false with
- * r->io_errno when resp_fd fails. */
+/* Writes all of data to r->resp_fd and tells r->reader (an extractor
+ * reading that file as it grows); false with r->io_errno when the write
+ * fails. */
 static bool http_write_fd(oci_req *r, const void *data, size_t n)
 {
 	r->io_errno = http_write_all(r->resp_fd, data, n);
-	if (r->io_errno == 0 && r->tee_fd >= 0 &&
-	    http_write_all(r->tee_fd, data, n) != 0) {
-		r->tee_fd = -1;
-		r->tee_cut = true;
-	}
+	if (r->io_errno == 0 && r->reader != NULL)
+		oci__untar_stream_grow(r->reader, n);
 	return r->io_errno == 0;
 }
 
@@ -737,7 +733,6 @@ static int http_token_req_init(oci_req *r, oci_client *c, const char *url,
 	r->client = c;
 	r->method = "GET";
 	r->resp_fd = -1;
-	r->tee_fd = -1;
 	r->token_req = true;
 	rc = http_token_policy(&r->target, c, url, err);
 	if (rc == 0)
@@ -897,8 +892,9 @@ static int http_rewind(oci_req *r, ae_err *err)
 	r->retry_after[0] = r->link[0] = '\0';
 	r->www_auth_big = false;
 	r->body_off = r->body_start;
-	if (r->got > 0 && r->tee_fd >= 0) { /* the tee cannot be rewound */
-		r->tee_fd = -1;
+	if (r->got > 0 && r->reader != NULL) { /* its reader cannot rewind */
+		oci__untar_stream_cut(r->reader);
+		r->reader = NULL;
 		r->tee_cut = true;
 	}
 	r->got = 0;

@@ -23,6 +23,24 @@ int oci__creds_from_docker_config(oci_creds *out, const char *path,
 				  const char *host, ae_err *err);
 void oci__creds_dispose(oci_creds *c);
 
+/* A credential helper's answer on stdout, read at most this far. */
+#define OCI_CREDHELPER_OUTPUT_MAX (64u << 10)
+
+/* True iff `name` may follow "docker-credential-": [A-Za-z0-9._-], 1..64
+ * bytes, not starting with '.' or '-'. Cannot fail. */
+bool oci__credhelper_name_ok(const char *name);
+/* Runs `docker-credential-NAME get` (found on PATH) with `server` on stdin
+ * (oci/credhelper.c). "credentials not found" leaves `out` empty and
+ * returns 0; a helper that cannot run, fails or answers badly is an error
+ * that never quotes its output. */
+int oci__creds_from_helper(oci_creds *out, const char *name, const char *server,
+			   ae_err *err);
+/* Parses a helper's answer {"Username", "Secret"} strictly into `out`
+ * (empty on failure). `name` is only for messages. */
+int oci__creds_from_helper_output(oci_creds *out, const char *name,
+				  const unsigned char *buf, size_t len,
+				  ae_err *err);
+
 struct oci_client {
 	CURL *curl;
 	char base[512];	      /* scheme://host:port */
@@ -51,9 +69,11 @@ struct oci_client {
  * response half. Bodies: from memory (`body`) or from the layer
  * `body_layer`, from offset `body_off` to `body_len` (hashed into
  * `body_hash` when set). Responses: into `resp` (capped by its max) or
- * `resp_fd` (capped by `resp_max`, hashed into `resp_hash`), and the same
- * bytes to `tee_fd` until a retry would have to resend some (`tee_cut`:
- * tee_fd is dropped, resp_fd alone is rewound). */
+ * `resp_fd` (capped by `resp_max`, hashed into `resp_hash`). `reader`,
+ * when set, is an extractor reading resp_fd as it grows
+ * (oci__untar_stream_follow): told of each piece written, and cut when a
+ * retry would have to resend some (`tee_cut`: it missed bytes; resp_fd
+ * alone is rewound). */
 typedef struct oci_req {
 	oci_client *client;
 	const char *method;
@@ -91,10 +111,10 @@ typedef struct oci_req {
 	char retry_after[32];
 	char link[1024]; /* a Link header with rel="next" (referrers pages) */
 	bool oci_subject;
-	bool resp_cut_ok;    /* `resp` full: stop reading, keep what fits */
-	bool resp_cut;	     /* ... and that happened */
-	int tee_fd;	     /* also gets the resp_fd bytes, or -1 */
-	bool tee_cut;	     /* a retry started over: tee_fd missed bytes */
+	bool resp_cut_ok; /* `resp` full: stop reading, keep what fits */
+	bool resp_cut;	  /* ... and that happened */
+	struct oci_untar_stream *reader; /* reads resp_fd as it grows */
+	bool tee_cut;	     /* a retry started over: reader missed bytes */
 	unsigned char *wbuf; /* resp_fd bytes not written yet (one attempt) */
 	size_t wlen;
 	uint64_t got;	/* response body bytes received */
@@ -236,17 +256,30 @@ typedef struct oci__pull_ctx {
 /* True iff `sha` is the digest `want`. Cannot fail. */
 bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want);
 
+/* An extraction to run while a blob downloads (oci__pull_fetch). */
+typedef struct oci__pull_follow {
+	bool gzip;
+	const char *dest;	/* a private temp directory */
+	const char *tar_digest; /* as in oci__untar_opts, or NULL */
+	const char *digest;	/* the layer's */
+	uint64_t size;		/* ... and its size */
+	/* out: the extractor reading the download as it grows, or NULL when
+	 * it could not start; the caller finishes it, whatever the result */
+	struct oci_untar_stream *stream;
+	bool whole; /* out: it saw every byte, in one attempt */
+} oci__pull_follow;
+
 /* Downloads blob or manifest `digest` into a private temp file in the
- * cache, hashed while it streams (and copied to `tee_fd` when >= 0;
- * *tee_whole then says every byte went there in one attempt), and renames
+ * cache, hashed while it streams (and, with `follow`, extracted as it
+ * arrives by a second thread reading that file), and renames
  * it to `path` once size (at most `cap`) and digest match. On success
  * *fd_out is that file, opened by us (mode 0600): the very bytes that were
  * hashed, which no other user can change, whatever happens to `path`
  * afterwards; *got_out its size. AE_EVERIFY on a mismatch (nothing kept). */
 int oci__pull_fetch(int *fd_out, uint64_t *got_out, const oci__pull_ctx *p,
 		    const char *path, const char *kind, const char *digest,
-		    uint64_t cap, const char *accept, int tee_fd,
-		    bool *tee_whole, ae_err *err);
+		    uint64_t cap, const char *accept, oci__pull_follow *follow,
+		    ae_err *err);
 
 /* Extracts the artifact's `layer` (cached at `path`) into `tmpdir`
  * (private, empty), from the cache or the registry (oci/pull_layer.c).
@@ -312,6 +345,15 @@ typedef struct oci__untar_opts {
 	bool unverified;
 } oci__untar_opts;
 
+/* Reads up to n bytes into buf: *got 0 only at the end of the input. */
+typedef int (*oci__read_fn)(void *ctx, unsigned char *buf, size_t n,
+			    size_t *got, ae_err *err);
+
+/* oci__tar_extract with the input from `read` instead of a descriptor. */
+int oci__tar_extract_from(oci__read_fn read, void *ctx, bool gzip,
+			  const char *dest, const oci__untar_opts *o,
+			  bool *gave_up, ae_err *err);
+
 /* oci_tar_extract_fd with options. *gave_up (may be NULL) is set when
  * unverified input passed the ratio: the result (AE_ETOOBIG) says nothing
  * about the layer, which must be extracted again once verified. Every
@@ -332,7 +374,29 @@ typedef struct oci_untar_stream oci_untar_stream;
 int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 			    const char *tar_digest, ae_err *err);
 
-/* The pipe's write end (owned by the stream). Cannot fail. */
+/* The same, but the input is the file `fd` as it grows: the extractor
+ * reads it (its own dup of `fd`, with pread) up to what
+ * oci__untar_stream_grow announced, so the bytes go through no pipe. For
+ * a file only we write (a download): a file another user could change
+ * must go through the pipe, where the bytes extracted are the bytes
+ * hashed. The thread hashes what it reads too (and, after the archive,
+ * the rest of the file): unless that is `size` bytes of `digest`,
+ * oci__untar_stream_finish fails with AE_EVERIFY (a file system another
+ * user controls could serve other bytes than we wrote). */
+int oci__untar_stream_follow(oci_untar_stream **out, int fd, bool gzip,
+			     const char *dest, const char *tar_digest,
+			     const char *digest, uint64_t size, ae_err *err);
+
+/* Follow mode: `n` more bytes were written at the end of the file. Cannot
+ * fail. */
+void oci__untar_stream_grow(oci_untar_stream *s, uint64_t n);
+
+/* Follow mode: the file is about to be rewritten (a retry starts over):
+ * the extraction fails as cut. Cannot fail. */
+void oci__untar_stream_cut(oci_untar_stream *s);
+
+/* The pipe's write end (owned by the stream; -1 in follow mode). Cannot
+ * fail. */
 int oci__untar_stream_fd(const oci_untar_stream *s);
 
 /* Closes the write end, waits for the extractor and frees `s` (NULL: a

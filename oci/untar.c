@@ -42,7 +42,9 @@
 typedef struct ut_src {
 	const unsigned char *mem;
 	size_t mem_len, mem_off;
-	int fd;
+	int fd;		   /* or -1: memory, or `read` when set */
+	oci__read_fn read; /* the input, when not a descriptor */
+	void *read_ctx;
 	bool gzip;
 	z_stream z;
 	bool z_ready, z_end;
@@ -104,6 +106,11 @@ static int src_raw(ut_src *s, unsigned char *o, size_t n, size_t *got,
 {
 	ssize_t r;
 
+	if (s->read != NULL) {
+		int rc = s->read(s->read_ctx, o, n, got, err);
+		s->in += rc == 0 ? (uint64_t)*got : 0;
+		return rc;
+	}
 	do
 		r = read(s->fd, o, n);
 	while (r < 0 && errno == EINTR);
@@ -164,7 +171,7 @@ static int src_some(ut_src *s, unsigned char *o, size_t n, size_t *got,
 	int rc = 0;
 
 	*got = 0;
-	if (s->fd < 0) {
+	if (s->fd < 0 && s->read == NULL) {
 		*got = s->mem_len - s->mem_off < n ? s->mem_len - s->mem_off
 						   : n;
 		memcpy(o, s->mem + s->mem_off, *got);
@@ -609,8 +616,10 @@ int oci_tar_extract_mem(const unsigned char *buf, size_t len, const char *dest,
 	return rc;
 }
 
-int oci__tar_extract(int fd, bool gzip, const char *dest,
-		     const oci__untar_opts *o, bool *gave_up, ae_err *err)
+/* Extracts from a descriptor (`fd` >= 0) or from `read`. */
+static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
+		      const char *dest, const oci__untar_opts *o, bool *gave_up,
+		      ae_err *err)
 {
 	ut_src *src = calloc(1, sizeof(*src));
 	int rc;
@@ -620,6 +629,8 @@ int oci__tar_extract(int fd, bool gzip, const char *dest,
 	if (src == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	src->fd = fd;
+	src->read = read;
+	src->read_ctx = ctx;
 	src->gzip = gzip;
 	if (gzip) {
 		if (inflateInit2(&src->z, 15 + 16) != Z_OK) {
@@ -635,6 +646,19 @@ int oci__tar_extract(int fd, bool gzip, const char *dest,
 		inflateEnd(&src->z);
 	free(src);
 	return rc;
+}
+
+int oci__tar_extract(int fd, bool gzip, const char *dest,
+		     const oci__untar_opts *o, bool *gave_up, ae_err *err)
+{
+	return ut_extract(fd, NULL, NULL, gzip, dest, o, gave_up, err);
+}
+
+int oci__tar_extract_from(oci__read_fn read, void *ctx, bool gzip,
+			  const char *dest, const oci__untar_opts *o,
+			  bool *gave_up, ae_err *err)
+{
+	return ut_extract(-1, read, ctx, gzip, dest, o, gave_up, err);
 }
 
 int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err)

@@ -30,6 +30,40 @@ for f in $src; do
 	done
 done | grep . && fail=1
 
+# The arrows (docs/architecture.md): what each folder may include of the
+# project. A file's own folder is always allowed; everything else must be
+# listed here. evidence/sigstore (the verifier) stands on evidence/core
+# alone; evidence/signer on the verifier's public header and core.
+allowed_includes() {
+	case "$1" in
+	evidence/core) echo "evidence/core/" ;;
+	evidence/tuf) echo "evidence/core/" ;;
+	evidence/sigstore) echo "evidence/core/" ;;
+	evidence/signer) echo "evidence/core/ evidence/sigstore/sigstore.h" ;;
+	evidence) echo "evidence/core/ evidence/sigstore/sigstore.h" ;;
+	oci) echo "evidence/core/" ;;
+	allowlist) echo "evidence/core/" ;;
+	ledger) echo "evidence/core/ allowlist/allowlist.h evidence/evidence.h evidence/sigstore/sigstore.h oci/oci.h" ;;
+	cmd) echo "evidence/core/ evidence/evidence.h evidence/sigstore/sigstore.h evidence/signer/signer.h evidence/signer/login.h evidence/tuf/tuf.h allowlist/allowlist.h ledger/ledger.h oci/oci.h" ;;
+	*) echo "" ;;
+	esac
+}
+for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do
+	dir=$(dirname "$f")
+	ok=$(allowed_includes "$dir")
+	grep -oE '^[[:space:]]*#[[:space:]]*include[[:space:]]+"[^"]+"' "$f" |
+		sed -E 's/.*"([^"]+)"/\1/' | while IFS= read -r inc; do
+		case "$inc" in "$dir"/*)
+			[ "$(dirname "$inc")" = "$dir" ] && continue ;;
+		esac
+		hit=0
+		for a in $ok; do
+			case "$inc" in "$a"*) hit=1 ;; esac
+		done
+		[ $hit -eq 1 ] || echo "lint: $f includes $inc against the arrows"
+	done
+done | grep . && fail=1
+
 # Formatting drift.
 if command -v clang-format >/dev/null 2>&1; then
 	for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do

@@ -76,6 +76,15 @@ refused() { # PATH-RE MESSAGE-RE WHAT
 	else
 		bad "$3" "exit $T_RC: $(head -c 400 "$T_OUT")"
 	fi
+	# the audit of the same head (HEAD at pr) reads every tree: the same
+	git -C "$R" symbolic-ref HEAD refs/heads/pr
+	run check --repo "$R"
+	git -C "$R" symbolic-ref HEAD refs/heads/main
+	if [ "$T_RC" -eq 1 ] && grep -qE -- "^$1: malformed tree \(git fsck refuses it\): .*$2" "$T_OUT"; then
+		ok "... and by the audit of that head"
+	else
+		bad "... and by the audit of that head" "exit $T_RC: $(head -c 400 "$T_OUT")"
+	fi
 }
 src_entries() { entries_of "main:$SRC"; }
 
@@ -112,6 +121,26 @@ t=$(mktree_raw "$(src_entries | head -1)" "0100644 $NEW $NEW_BLOB")
 pr "$(rebuild "$SRC" "$t")"
 fsck_refuses "zero-padded mode"
 refused "$SRC/" "zero-padded file mode: \"${NEW:0:40}" "a zero-padded mode is refused"
+
+# ---- a mode with a sign: libgit2 reads "+100644" as 100644 ----
+t=$(mktree_raw "$(src_entries | head -1)" "+100644 $NEW $NEW_BLOB")
+pr "$(rebuild "$SRC" "$t")"
+fsck_refuses "signed mode"
+refused "$SRC/" "" "a mode written with a sign is refused"
+
+# ---- trees libgit2 will not parse: git fsck's verdict, not an error ----
+# A mode past 16 bits (0300644, which git reads as a file) and a tree cut
+# in an entry's id: libgit2 refuses to parse them, git fsck refuses them
+# too, so they are the PR's fault (rule "tree", exit 1), not the job's.
+t=$(mktree_raw "$(src_entries | head -1)" "300644 $NEW $NEW_BLOB")
+pr "$(rebuild "$SRC" "$t")"
+fsck_refuses "a mode past 16 bits"
+refused "$SRC/" "unusual file mode: \"${NEW:0:40}.* \\(mode 300644\\)" "a mode libgit2 will not parse is refused as git fsck refuses it"
+t=$( (git -C "$R" cat-file tree "main:$SRC"; printf '100644 %s\0abc' "$NEW") |
+	git -C "$R" hash-object -t tree --literally -w --stdin)
+pr "$(rebuild "$SRC" "$t")"
+fsck_refuses "a cut tree"
+refused "$SRC/" "cannot be parsed as a tree" "a tree cut short is refused as git fsck refuses it"
 
 # ---- an unsorted tree: a new pointer listed after one it sorts before ----
 first=sha256-0$(lf_hex t-first | cut -c2-).yaml
@@ -186,6 +215,34 @@ EOF
 	pr "$top"
 	refused "\./" "named \.git in another spelling" "a top-level directory named $(printf '%q' "$name") is refused"
 done
+
+# ---- the same trees when the target moved on: a three-way merge ----
+# main gains a commit of its own, so merging the PR is no fast-forward and
+# the gate judges a tree it merged itself: the PR's trees are still held to
+# git fsck (the duplicate pointer name, then the zero-padded mode).
+moved=$(printf 'moved\n' | git -C "$R" hash-object -w --stdin)
+moved_top=$({ git -C "$R" ls-tree main; printf '100644 blob %s\tMOVED\n' "$moved"; } | git -C "$R" mktree)
+moved_c=$(git -C "$R" commit-tree "$moved_top" -p main -m "main moves on")
+git -C "$R" update-ref refs/heads/moved "$moved_c"
+three_way() { # TOPTREE PATH-RE MESSAGE-RE WHAT
+	local c
+	c=$(git -C "$R" commit-tree "$1" -p main -m pr)
+	git -C "$R" update-ref refs/heads/pr "$c"
+	run check --repo "$R" --base moved --head pr --format json
+	if [ "$T_RC" -eq 1 ] && [ "$(jq -r .summary.merge "$T_OUT")" = three-way ] &&
+		jq -r '.problems[] | "\(.path): \(.message)"' "$T_OUT" |
+		grep -qE -- "^$2: malformed tree \(git fsck refuses it\): .*$3"; then
+		ok "$4"
+	else
+		bad "$4" "exit $T_RC: $(head -c 400 "$T_OUT")"
+	fi
+}
+t=$(mktree_raw "$(src_entries | head -1)" "100644 $BASE_PTR $EVIL_BLOB")
+three_way "$(rebuild "$SRC" "$t")" "$SRC/" "duplicate entries" \
+	"a three-way merge: the PR's duplicate pointer name is refused"
+t=$(mktree_raw "$(src_entries | head -1)" "0100644 $NEW $NEW_BLOB")
+three_way "$(rebuild "$SRC" "$t")" "$SRC/" "zero-padded file mode" \
+	"a three-way merge: the PR's zero-padded mode is refused"
 
 # ---- a clean PR still passes ----
 git -C "$R" checkout -q main

@@ -20,6 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/ledger_signed.sh"
 t_begin
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -168,6 +169,45 @@ check_ours() { # RECIPE OUT LABEL
 }
 check_ours "$EX/recipe.yaml" "$W/ours" example
 check_ours "$W/profiled.yaml" "$W/oursp" profiled
+
+# check and ledger on a ledger holding profiled and unprofiled evidence
+G=$W/ledger
+L=$G/recipes/evidence
+mkdir -p "$L"
+signed_allowlist "$L" "alice alice@example.test community" "bob bob@example.test partner"
+signed_emit alicep alice@example.test "$EX/ctrf" "$L" "$W/profiled.yaml" || t_end
+PP=$SE_PTR
+signed_emit bobp bob@example.test "$EX/ctrf" "$L" "$W/profiled.yaml" || t_end
+signed_emit alice alice@example.test "$EX/ctrf" "$L" || t_end
+case $PP in "$L/h100-aks-ubuntu-training-gpustack-operator-managed/"*) ok "a profiled pointer's place is under the suffixed recipe" ;; *) bad "a profiled pointer's place is under the suffixed recipe" "$PP" ;; esac
+commit() { git -C "$G" add -A && git -C "$G" -c user.name=t -c user.email=t@example.test commit -qm "$1"; }
+git -C "$G" init -q && commit ledger
+run check --repo "$G" --verify-signatures --trusted-root "$TR" --registry-plain-http --cache "$W/ccache"
+expect_rc 0 "check --verify-signatures: profiled and unprofiled pointers pass"
+pushd "$G" >/dev/null || t_end
+run ledger --verify --trusted-root "$TR" --registry-plain-http --cache "$W/ccache" --format json
+popd >/dev/null || t_end
+expect_rc 0 "ledger --verify over profiled evidence"
+is "$(jq -r '[.recipes[].name]|join(" ")' "$T_OUT")" "h100-aks-ubuntu-training-gpustack-operator-managed h100-eks-ubuntu-training" "ledger lists the profiled recipe apart"
+is "$(jq -r '.recipes[0].stateCounts.CONFIRMED > 0 and .recipes[0].stateCounts.CONTESTED == 0' "$T_OUT")" true "two allowlisted signers confirm the profiled recipe's checks"
+# the claim is rewritten consistently (profile, recipe suffix and the
+# pointer's place all agree), so only the signed predicate can catch it
+PP2=${PP/-gpustack-operator-managed\//-gpustack-other/}
+mkdir -p "$(dirname "$PP2")"
+sed -e 's/^profile: .*/profile: gpuStack=other/' \
+	-e 's/^recipe: .*/recipe: h100-aks-ubuntu-training-gpustack-other/' "$PP" >"$PP2"
+rm "$PP"
+commit tamper
+run check --repo "$G" --verify-signatures --trusted-root "$TR" --registry-plain-http --cache "$W/ccache"
+expect_rc 1 "check: a pointer whose profile differs from the signed bundle's is a violation"
+# (the predicate's recipe name carries the suffix, so the recipe binding
+# may be the first to tell)
+grep -Eq 'pointer (profile|recipe) differs from the (signed )?predicate' "$T_OUT" &&
+	ok "check names the signed predicate's binding" ||
+	bad "check names the signed predicate's binding" "$(head -3 "$T_OUT")"
+grep -q 'profile path segment' "$T_OUT" &&
+	bad "the tampered pointer's place agrees with its claim" "$(grep 'profile path segment' "$T_OUT")" ||
+	ok "the tampered pointer's place agrees with its claim"
 
 # ---------------------------------------------------------------- part B
 ref() { # TYPE RECIPE OUT

@@ -96,6 +96,38 @@ expect_rc 2 "verify refuses a predicate whose counts are not its report's tests"
 jq -e '.steps[]|select(.name=="manifest-hash-check")|.subRows[]|select(.value|test("the predicate says 2 passed, the tests 1"))' "$T_OUT" >/dev/null &&
 	ok "the sub-row names both numbers" || bad "recount sub-row" "$(jq -c '.steps[3]' "$T_OUT")"
 
+# a report the reference's reader (Go's encoding/json: keys matched without
+# case, U+017F read as s, the later key wins) reads as failed must not be
+# published as passed: a counted or published field spelled two ways is
+# refused, by emit and by verify's recount
+raw() { printf '%s' "$2" >"$1"; }
+for doc in \
+	'{"results":{"tests":[{"name":"d-0","status":"passed","Status":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"passed","\u017ftatus":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"passed"}]},"Results":{"tests":[{"name":"d-0","status":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"passed"}],"TESTS":[{"name":"d-1","status":"failed"}]}}' \
+	'{"results":{"tests":[{"name":"d-0","status":"failed"}],"summary":{"tests":1,"failed":1,"Failed":0}}}' \
+	'{"results":{"tool":{"name":"t","Name":"acme-prod-7"},"tests":[{"name":"d-0","status":"passed"}]}}'; do
+	raw "$W/c1/deployment.json" "$doc"
+	rm -rf "$W/o1b"
+	emit "$W/o1b" --ctrf "$W/c1/deployment.json"
+	expect_rc 2 "a report whose fields read two ways is refused: $doc"
+	expect_err 'reads as' "the refusal names the key: $doc"
+	rm -rf "$W/o1b"
+	emit "$W/o1b" --ctrf "$W/c1/deployment.json" --full
+	expect_rc 2 "... with --full too"
+done
+printf '{"results":{"tests":[{"name":"d-0","status":"passed","\xc5\xbftatus":"failed"}]}}' >"$W/c1/deployment.json"
+rm -rf "$W/o1b"
+emit "$W/o1b" --ctrf "$W/c1/deployment.json"
+expect_rc 2 "a raw U+017F spelling of status is refused"
+raw "$W/c1/deployment.json" '{"re\u0073ults":{"tests":[{"name":"d-0","status":"p\u0061ssed"},{"name":"d-1","status":"failed"}]}}'
+emit "$W/o1c" --ctrf "$W/c1/deployment.json" --full
+expect_rc 0 "escaped keys and statuses are what they decode to"
+[ "$(st '.predicate.phases.deployment|"\(.passed) \(.failed)"' "$W/o1c")" = "1 1" ] && ok "... counted as decoded" || bad "escaped counts" "$(st '.predicate.phases.deployment' "$W/o1c")"
+run verify "$W/o1c"
+expect_rc 1 "verify's recount of the raw report agrees (exit 1: a failed test)"
+
 # ---- item 2: every entry under --ctrf is read or refused ----
 mk() { rm -rf "$W/c2" && mkdir -p "$W/c2/ctrf" && ctrf "$W/c2/ctrf/deployment.json" d passed; }
 mk && mkdir -p "$W/c2/ctrf/results" && ctrf "$W/c2/ctrf/results/conformance.json" c failed
@@ -169,6 +201,20 @@ jq '.results.tests[0].name = "gpu check; rm -rf /"' "$W/c3/deployment.json" >"$W
 emit "$W/o13" --ctrf "$W/c3/deployment.json"
 expect_rc 2 "a test name no pattern allows is refused"
 expect_err 'test 0: name .* is not publishable' "the refusal names the test"
+# a name of the right characters that carries an encoded value: base64 of
+# "acme-prod-training-7 10.0.3.7" (whole, or cut at its / or -), a hex id,
+# a UUID
+for n in YWNtZS1wcm9kLXRyYWluaW5nLTcgMTAuMC4zLjc check-YWNtZS1wcm9k/LXRyYWluaW5n \
+	check-YWNtZS1wcm9k-LXRyYWluaW5nLTc run-6f1c2e9a0b7d4c3e c0a8f3e2-1b4d-4e6f-9a7c-2d5e8f1a3b6c; do
+	ctrfn "$W/c3/deployment.json" "$n:passed"
+	rm -rf "$W/o13"
+	emit "$W/o13" --ctrf "$W/c3/deployment.json"
+	expect_rc 2 "a test name carrying an encoded value is refused: $n"
+done
+ctrfn "$W/c3/deployment.json" TestNCCLAllReduce8GPU:passed nccl-all-reduce-bw:passed conformance/dra-gpu-allocation-v1beta1:passed
+rm -rf "$W/o13"
+emit "$W/o13" --ctrf "$W/c3/deployment.json"
+expect_rc 0 "names that are names (CamelCase, digits, paths) are published"
 # the catalog names the checks: a report's test must be one of them
 ctrfn "$W/c3/deployment.json" gpu-operator-ready:passed acme-internal-probe:passed
 emit "$W/o14" --ctrf "$W/c3/deployment.json" --validator-catalog "$EX/validator-catalog.yaml"
@@ -218,6 +264,20 @@ if grep -q acme "$S15"; then bad "every ill-shaped value is dropped" "$(grep acm
 grep -q 'goVersion' "$S15" && bad "the first server entry wins" || ok "the first server entry wins (the second's keys are not merged in)"
 yq -e '.fingerprint | keys == ["accelerator","service"]' "$S15" >/dev/null && ok "the fingerprint keeps allowlisted dimensions with valid values" || bad "fingerprint dims" "$(yq -c .fingerprint "$S15")"
 grep -q 'node-count: 4' "$S15" && grep -q 'driver-loaded: true' "$S15" && ok "valid counts and booleans stay" || bad "valid values kept"
+
+# a value of the right characters that carries an encoded one is dropped
+sed -e 's/^\( *os-image:\).*/\1 Ubuntu QUNNRS1wcm9k+dHJhaW4/' \
+	-e 's/^\( *model:\).*/\1 NVIDIA H100 (0123456789abcdef0123)/' \
+	-e 's/^\( *kubelet-version:\).*/\1 v1.33.1-eks-931bdca5e77f0c2d9a/' \
+	-e 's/^\( *PRETTY_NAME:\).*/\1 Ubuntu MFRGGZDFMZTWQ2LKNNWG23TPOA/' \
+	"$EX/snapshot.yaml" >"$W/snap-blob.yaml"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$W/snap-blob.yaml" --ctrf "$EX/ctrf" -o "$W/o15b"
+expect_rc 0 "a snapshot with encoded values emits"
+for v in QUNNRS1wcm9k 0123456789abcdef0123 931bdca5e77f0c2d9a MFRGGZDFMZTWQ2LK; do
+	if grep -rq "$v" "$W/o15b"; then bad "an encoded value ($v) is dropped everywhere" "$(grep -rl "$v" "$W/o15b")"; else ok "an encoded value ($v) is dropped from the snapshot, the predicate and the BOM"; fi
+done
+grep -q 'os-image' "$W/o15b/summary-bundle/snapshot.yaml" && bad "os-image dropped" || ok "... the key goes with it"
+grep -q 'VERSION_ID' "$W/o15b/summary-bundle/snapshot.yaml" && ok "the other values stay" || bad "other values kept"
 
 # ---- item 5: nothing in the predicate or the BOM that the policy drops ----
 [ "$(st '.predicate.fingerprint|has("region")' "$W/o15")" = false ] && ok "no region in the predicate (it comes from dropped labels)" || bad "region in predicate"

@@ -6,7 +6,7 @@
  * and signature paths all run. Seeds in tests/fuzz/corpus/checkpoint/ are
  * checkpoints from sigstore-conformance bundles.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>

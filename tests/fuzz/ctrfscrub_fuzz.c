@@ -3,7 +3,8 @@
  * ev_ctrf_redact under both policies; what comes out must be CTRF again,
  * rebuild to itself, carry only allowlisted test fields, and a summary that
  * adds up; its tests must count as the input's did (ev__ctrf_recount, and
- * the streaming counter verify uses, agree on it). */
+ * the streaming counter verify uses, agree on it, and on any raw input the
+ * tree count takes). */
 #include "evidence/internal.h"
 #include "evidence/evidence.h"
 
@@ -76,11 +77,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev__phase any;
 	ae_err e0 = {0};
 
-	/* the streaming counter verify uses, on arbitrary bytes too */
+	/* the streaming counter verify uses, on arbitrary bytes too: a report
+	 * the tree count takes (emit --full ships it raw) counts the same
+	 * there, field spellings and escapes included */
 	if (ev__ctrf_counter_new(&raw, &e0) == 0) {
+		ev__phase tree;
+		int rs, rt;
 		ev__ctrf_counter_feed(raw, data, size);
-		ev__ctrf_counter_finish(&any, raw, &e0);
+		rs = ev__ctrf_counter_finish(&any, raw, &e0);
 		ev__ctrf_counter_free(raw);
+		rt = ev__ctrf_recount(&tree, data, size, &e0);
+		if (rt == 0 &&
+		    (rs != 0 || any.passed != tree.passed ||
+		     any.failed != tree.failed || any.skipped != tree.skipped ||
+		     any.pending != tree.pending || any.other != tree.other))
+			abort();
 	}
 	for (int p = 0; p < 2; p++) {
 		ev_redaction policy = p ? EV_REDACT_REFERENCE_V4

@@ -8,7 +8,7 @@
  * answers of tests/sigstore-stack for exactly these values, made by
  * tests/fuzz/gen_rekor_seeds.sh -- reach the body and proof checks.
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>

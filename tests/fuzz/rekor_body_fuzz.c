@@ -14,7 +14,7 @@
  * tests/fuzz/gen_rekor_body_seeds.sh writes matching bodies of every kind
  * to tests/fuzz/corpus/rekor_body/, which pass the check.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/pem.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
  * tests/fuzz/corpus/signing_config/: the configs our local stack writes
  * (Rekor v1, v2, no TSA), public-good-shaped ones, selectors and windows.
  */
-#include "evidence/evidence.h"
+#include "evidence/signer/signer.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -7,7 +7,10 @@
  *   and its inflated tar extracts from memory to the same files;
  * - as unverified input (a layer still downloading) it either extracts to
  *   the same files, or fails as the verified read does, or gives up having
- *   written at most OCI__UNVERIFIED_RATIO times the input plus the slack. */
+ *   written at most OCI__UNVERIFIED_RATIO times the input plus the slack;
+ * - read through a callback in pieces of uneven sizes (as the extractor
+ *   reads a download's file while it grows, oci__tar_extract_from), it
+ *   reads exactly as from the descriptor. */
 #include "oci/internal.h"
 #include "oci/oci.h"
 
@@ -52,8 +55,33 @@ static unsigned char *tf_inflate(const uint8_t *data, size_t size,
 	return out;
 }
 
+/* A growing input: pieces of 1, 2, ... up to 4099 bytes, then over. */
+typedef struct tf_piecewise {
+	const uint8_t *p;
+	size_t n, off, step;
+} tf_piecewise;
+
+static int tf_read(void *ctx, unsigned char *buf, size_t n, size_t *got,
+		   ae_err *err)
+{
+	tf_piecewise *w = ctx;
+	size_t k = w->n - w->off;
+
+	(void)err;
+	w->step = w->step % 4099 + 1;
+	if (k > w->step)
+		k = w->step;
+	if (k > n)
+		k = n;
+	memcpy(buf, w->p + w->off, k);
+	w->off += k;
+	*got = k;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	tf_piecewise w = {data, size, 0, (size * 7) % 4099};
 	oci__untar_opts o = {NULL, true};
 	unsigned char *plain;
 	ae_err err = {0}, uerr = {0};
@@ -87,6 +115,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* unverified and verified reads disagree */
 	if (urc == 0 && !uf_trees_equal(uf_dir(0), uf_dir(2)))
 		abort();
+	urc = oci__tar_extract_from(tf_read, &w, true, uf_dir(3), NULL, NULL,
+				    &uerr);
+	if ((urc == 0) != (rc == 0) ||
+	    (urc == 0 && !uf_trees_equal(uf_dir(0), uf_dir(3))))
+		abort(); /* a piecewise read reads otherwise */
 	close(fd);
 	uf_check_contained();
 	uf_clean();

@@ -6,7 +6,7 @@
  * base64url decoder and the claims reader must refuse anything malformed
  * without crashing or leaking. Seeds in tests/fuzz/corpus/token/.
  */
-#include "evidence/evidence.h"
+#include "evidence/signer/signer.h"
 
 #include <stdint.h>
 #include <stdlib.h>

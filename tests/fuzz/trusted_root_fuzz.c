@@ -9,7 +9,7 @@
  * here too.
  */
 #include "evidence/evidence.h"
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * piece's job), so only the PKI verdicts are meaningful. Test code: it
  * parses just enough of both formats and trusts its input to be JSON.
  */
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #ifndef AE_TESTS_PKI_FIXTURE_H
 #define AE_TESTS_PKI_FIXTURE_H
 
-#include "evidence/internal.h"
+#include "evidence/sigstore/internal.h"
 
 #include <openssl/ts.h>
 

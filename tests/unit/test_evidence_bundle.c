@@ -766,6 +766,14 @@ void test_evidence_bundle__canonical_form_is_yaml_v3_marshal_byte_for_byte(void)
 		 * node) */
 		{"---\n", "\n"},
 		{"# c\n", "null\n"},
+		/* collection keys, as yaml.v3 writes them (a Helm template's
+		 * unquoted {{ .X }} is a flow map with a map for its key) */
+		{"a: {{ .X }}\n", "a: {? {.X: ''} : ''}\n"},
+		{"? - a\n  - b\n: v\n", "?   - a\n    - b\n: v\n"},
+		{"x:\n  ? {b: 1}\n  : - y\n  a: 1\n",
+		 "x:\n    ? {b: 1}\n    :   - y\n    a: 1\n"},
+		{"{z: 1, [a]: 2}\n", "{? [a] : 2, z: 1}\n"},
+		{"b: 2\n[]: 1\n", "[]: 1\nb: 2\n"},
 	};
 	ae_buf out;
 	ae_err err = {0};
@@ -818,9 +826,23 @@ void test_evidence_bundle__recipe_constructs_we_refuse_are_named(void)
 		{"a: &x 1\n", "anchors are not allowed"},
 		{"a: [1]\nb: *x\n", "aliases are not allowed"},
 		{"<<: {a: 1}\n", "merge keys (<<) are not allowed"},
+		/* one rule for the product (evidence/core/yaml.c): a "<<" key
+		 * in any quoting or with any tag, though yaml.v3 would read
+		 * the quoted ones as strings */
+		{"\"<<\": {a: 1}\n", "merge keys (<<) are not allowed"},
+		{"'<<': 1\n", "merge keys (<<) are not allowed"},
+		{"a: {\"<<\": 1}\n", "merge keys (<<) are not allowed"},
+		{"!!str <<: 1\n", "merge keys (<<) are not allowed"},
+		{"? |-\n  <<\n: 1\n", "merge keys (<<) are not allowed"},
 		{"a: 1\n---\nb: 2\n", "more than one YAML document"},
 		{"a: 1\n\"a\": 2\n", "duplicate key \"a\""},
-		{"? [a]\n: 1\n", "not a scalar"},
+		/* a collection key sorts as "" (yaml.v3's Value): beside
+		 * another one, or an empty key, the order would be chance */
+		{"? [a]\n: 1\n? [b]\n: 2\n", "not a scalar beside"},
+		{"? [a]\n: 1\n\"\": 2\n", "not a scalar beside"},
+		{"{[]: 1, {}: 2}\n", "not a scalar beside"},
+		/* yaml.v3 reads `[]` as the document there (digest_fuzz) */
+		{"[] x: 1\n", "after a mapping key that is not a scalar"},
 		{"a: [!!str,b]\n", "a tag running into ','"},
 		{"a: [! x]\nb: [!,c]\n", "a tag running into ','"},
 		{"a: \"x\\/y\"\n", "the escape \\/"},
@@ -1061,6 +1083,29 @@ void test_evidence_bundle__published_values_must_have_their_shape(void)
 		{EV__V_SPEC_VERSION, "0.0.1", "0.0.1-rc"},
 		{EV__V_GENERATOR, "aicr", "acme-ci"},
 		{EV__V_NOTE, "unknown-sku", "note"},
+		/* encoded values ride in no kept field: base64 (of
+		 * "acme-prod-training-7 10.0.3.7"), hex ids, UUIDs, base32 */
+		{EV__V_TEST_NAME, "TestNCCLAllReduce8GPU",
+		 "YWNtZS1wcm9kLXRyYWluaW5nLTcgMTAuMC4zLjc"},
+		{EV__V_TEST_NAME, "gpu-operator-ready",
+		 "check-YWNtZS1wcm9k/LXRyYWluaW5n"},
+		{EV__V_TEST_NAME, "conformance/dra-gpu-allocation-v1beta1",
+		 "check-YWNtZS1wcm9k-LXRyYWluaW5n"},
+		{EV__V_TEST_NAME, "nccl-all-reduce-bw", "run-6f1c2e9a0b7d4c3e"},
+		{EV__V_TEST_NAME, "TestEmit_FullKeepsRawSnapshotAndNoRedaction",
+		 "us-west-2a/i-0abc123def4567890"},
+		{EV__V_TEST_NAME, "IsCertChainError", "eyJhcGlWZXJzaW9uIjoi"},
+		{EV__V_TEST_NAME, "dra.k8s.io/gpu-allocation",
+		 "c0a8f3e2-1b4d-4e6f-9a7c-2d5e8f1a3b6c"},
+		{EV__V_TEXT, "NVIDIA GB200 NVL72 HBM3E 186GB",
+		 "NVIDIA MFRGGZDFMZTWQ2LKNNWG23TPOA"},
+		{EV__V_TEXT, "Red Hat Enterprise Linux CoreOS 418.94",
+		 "Ubuntu 22.04 (0123456789abcdef0123)"},
+		{EV__V_TEXT, "Ubuntu 22.04.5 LTS", "Ubuntu QUNNRS1wcm9k+dHJhaW4"},
+		{EV__V_K8S_VERSION, "v1.30.14-eks-931bdca",
+		 "v1.30.14-eks-931bdca5e77f0c2d9a"},
+		{EV__V_TOOL_NAME, "aicr-validators/performance",
+		 "t/0af3c9b1e2d47a5f66"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1146,6 +1191,89 @@ void test_evidence_bundle__the_streaming_count_is_the_tree_count(void)
 		T_ASSERT_MSG(err, "not a CTRF report");
 		ev__ctrf_counter_free(cc);
 	}
+}
+
+/* Go's encoding/json (the reference's CTRF reader) matches keys ignoring
+ * case, reads U+017F as 's' and U+212A as 'k', and lets a later key win:
+ * {"status":"passed","Status":"failed"} is a failed test to it. Both counts
+ * refuse a report whose counted fields can be read two ways, and decode
+ * escapes as a reader does ("p\u0061ssed" is passed). */
+void test_evidence_bundle__a_key_read_two_ways_is_refused(void)
+{
+	static const char *const twice[] = {
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\","
+		"\"Status\":\"failed\"}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\","
+		"\"STATUS\":\"failed\"}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\","
+		"\"\xc5\xbftatus\":\"failed\"}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\","
+		"\"\\u017ftatus\":\"failed\"}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\"}]},"
+		"\"Results\":{\"tests\":[{\"name\":\"a\",\"status\":\"failed\"}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\"}],"
+		"\"TESTS\":[{\"name\":\"b\",\"status\":\"failed\"}]}}",
+		"{\"results\":{\"tests\":[{\"nAme\":\"a\",\"name\":\"b\","
+		"\"status\":\"passed\"}]}}",
+		NULL};
+	static const char *const escaped =
+		"{\"re\\u0073ults\":{\"tests\":[{\"name\":\"a\",\"status\":"
+		"\"passed\"}]}}";
+	static const char *const decoded =
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"p\\u0061"
+		"ssed\"},{\"name\":\"b\",\"status\":\"f\\u0061iled\"}],"
+		"\"Status\":1,\"x\":{\"Tests\":[]}}}";
+
+	for (size_t i = 0; twice[i] != NULL; i++) {
+		ev__phase a, b;
+		ev__ctrf_counter *cc = NULL;
+		ae_err err = {0}, err2 = {0};
+		if (ev__ctrf_recount(&a, S(twice[i]), &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "tree count took: %s",
+				  twice[i]);
+		T_ASSERT_MSG(err, "reads as");
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err2), 0);
+		ev__ctrf_counter_feed(cc, twice[i], strlen(twice[i]));
+		if (ev__ctrf_counter_finish(&b, cc, &err2) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "stream count took: %s",
+				  twice[i]);
+		ev__ctrf_counter_free(cc);
+	}
+	{ /* an escaped key is the key it decodes to, for every reader:
+	   * "re\u0073ults" is the report's one results block */
+		ev__phase a, b;
+		ev__ctrf_counter *cc = NULL;
+		ae_err err = {0};
+		T_ASSERT_INT(ev__ctrf_recount(&a, S(escaped), &err), 0);
+		T_ASSERT_INT(a.passed, 1);
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err), 0);
+		ev__ctrf_counter_feed(cc, escaped, strlen(escaped));
+		T_ASSERT_INT(ev__ctrf_counter_finish(&b, cc, &err), 0);
+		ev__ctrf_counter_free(cc);
+		T_ASSERT_INT(b.passed, 1);
+	}
+	{ /* escaped statuses are the statuses; keys no reader counts pass */
+		ev__phase a, b;
+		ev__ctrf_counter *cc = NULL;
+		ae_err err = {0};
+		T_ASSERT_INT(ev__ctrf_recount(&a, S(decoded), &err), 0);
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err), 0);
+		for (size_t k = 0; k < strlen(decoded); k++)
+			ev__ctrf_counter_feed(cc, decoded + k, 1);
+		T_ASSERT_INT(ev__ctrf_counter_finish(&b, cc, &err), 0);
+		ev__ctrf_counter_free(cc);
+		T_ASSERT_INT(a.passed, 1);
+		T_ASSERT_INT(a.failed, 1);
+		T_ASSERT_INT(b.passed, 1);
+		T_ASSERT_INT(b.failed, 1);
+	}
+	T_ASSERT(ev__key_folds_to("Status", 6, "status"));
+	T_ASSERT(ev__key_folds_to("\xc5\xbftatu\xc5\xbf", 8, "status"));
+	T_ASSERT(ev__key_folds_to("\xe2\x84\xaa" "ey", 5, "key"));
+	T_ASSERT(!ev__key_folds_to("statu", 5, "status"));
+	T_ASSERT(!ev__key_folds_to("statuss", 7, "status"));
+	T_ASSERT(!ev__key_folds_to("st\xc5", 3, "sts")); /* cut UTF-8 */
+	T_ASSERT(!ev__key_folds_to("\xc5\xbf", 1, "s"));
 }
 
 void test_evidence_bundle__a_summary_that_disagrees_is_refused(void)

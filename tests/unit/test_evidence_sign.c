@@ -3,7 +3,7 @@
  * policy (the network parts run against the local stack in
  * tests/e2e/test_sign.sh)
  */
-#include "evidence/internal.h"
+#include "evidence/signer/internal.h"
 #include "tests/unit/t.h"
 
 #include <stdio.h>

@@ -492,6 +492,70 @@ void test_ledger_check__tree_fsck_finds_every_kind_git_refuses(void)
 	T_ASSERT_INT(f.found, BIT(LD__FSCK_BAD_TREE));
 }
 
+/* The walkers judge trees libgit2 has parsed (ld__tree_fsck_parsed, with
+ * the raw size for what a parse forgets): the verdict must be the raw
+ * reader's on every case libgit2 parses at all. */
+void test_ledger_check__a_parsed_tree_is_judged_as_its_raw_bytes(void)
+{
+	static const char *const cases[][6] = {
+		{"100644", "a", "40000", "a-c", "100644", "a.b"},
+		{"100644", "a", "100644", "a", NULL, NULL},
+		{"100644", "a", "100644", "a.b", "40000", "a"},
+		{"100644", "b", "100644", "a", NULL, NULL},
+		{"100644", "r/s/x.yaml", NULL, NULL, NULL, NULL},
+		{"40000", "..", NULL, NULL, NULL, NULL},
+		{"0100644", "a", NULL, NULL, NULL, NULL},
+		{"040000", "a", "100644", "b", NULL, NULL},
+		{"100664", "a", NULL, NULL, NULL, NULL},
+		{"40000", ".GIT", "40000", "git~1", NULL, NULL},
+		/* libgit2 keeps a mode in 16 bits: 0300644 and 01100644 parse
+		 * as 0100644 (the first with as many digits) */
+		{"300644", "a", NULL, NULL, NULL, NULL},
+		{"1100644", "a", NULL, NULL, NULL, NULL},
+		{"100644", "a", "240000", "b", NULL, NULL},
+		{"100644", "a", "140000", "b", "100644", "c"},
+		/* strtol's sign: a longer spelling of the same mode */
+		{"+100644", "a", NULL, NULL, NULL, NULL},
+		{"100644", "a", "+40000", "b", NULL, NULL},
+	};
+	git_repository *repo = ledger_repo(0);
+	git_odb *odb = NULL;
+
+	T_ASSERT_INT(git_repository_odb(&odb, repo), 0);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		unsigned char buf[512];
+		size_t len = 0;
+		git_oid id;
+		git_tree *t = NULL;
+		ld__fsck raw, parsed;
+
+		for (int i = 0; i < 6 && cases[c][i] != NULL; i += 2)
+			len = tree_ent(buf, len, cases[c][i], cases[c][i + 1],
+				       (unsigned char)(7 + i));
+		T_ASSERT_INT(ld__tree_fsck(&raw, buf, len), 0);
+		T_ASSERT_INT(git_odb_write(&id, odb, buf, len, GIT_OBJECT_TREE),
+			     0);
+		if (git_tree_lookup(&t, repo, &id) < 0) {
+			git_error_clear();
+			continue; /* libgit2 refuses it: nothing to walk */
+		}
+		T_ASSERT_INT(ld__tree_fsck_parsed(&parsed, t, len), 0);
+		/* A sign before a mode reads as a longer spelling of it (a
+		 * size past git's): the parse names it a padded mode, the raw
+		 * reader a bad tree. Either way the tree is refused, and a
+		 * refused tree is reported from its raw bytes. */
+		if ((parsed.found != raw.found &&
+		     parsed.found != BIT(LD__FSCK_ZERO_PAD)) ||
+		    (parsed.found == 0) != (raw.found == 0))
+			t_fail_at(__FILE__, __LINE__,
+				  "case %zu: parsed %#x, raw %#x", c,
+				  parsed.found, raw.found);
+		git_tree_free(t);
+	}
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
 void test_ledger_check__gitattributes_in_every_spelling_git_reads(void)
 {
 	static const char *const yes[] = {
