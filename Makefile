@@ -209,7 +209,7 @@ format:
 	clang-format -i $(LIB_SRC) $(LIB_CXX) $(CMD_SRC) $(HEADERS)
 
 headertest:
-	@for h in evidence/core/ae.h evidence/core/http.h evidence/tuf/tuf.h evidence/sigstore/sigstore.h evidence/signer/signer.h $(wildcard evidence/evidence.h allowlist/allowlist.h ledger/ledger.h oci/oci.h); do \
+	@for h in evidence/core/ae.h evidence/core/http.h evidence/tuf/tuf.h evidence/sigstore/sigstore.h evidence/signer/signer.h evidence/signer/login.h $(wildcard evidence/evidence.h allowlist/allowlist.h ledger/ledger.h oci/oci.h); do \
 		echo "  HEADER $$h"; \
 		printf '#include "%s"\nint headertest_dummy;\n' $$h | \
 		$(CC) -std=c11 -Wall -Wextra -pedantic -Werror -I. $(PKG_CFLAGS) \

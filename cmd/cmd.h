@@ -141,6 +141,17 @@ typedef struct cmd_sign_flags {
 	const char *timeout;
 	int64_t timeout_s; /* --timeout, set by cmd_sign_flags_check */
 	bool yes;
+	/* getting the token (issue 21, cmd/sign_login.c) */
+	const char *identity_token_file;
+	const char *oidc_issuer;
+	const char *oidc_client_id;
+	const char *oidc_client_secret_file;
+	const char *oidc_redirect_url;
+	const char *oidc_provider;
+	const char *oidc_timeout;
+	bool oidc_device;
+	bool oidc_secret_on_argv; /* --oidc-client-secret: refused (64) */
+	int64_t oidc_timeout_s;	  /* set by cmd_sign_flags_check */
 } cmd_sign_flags;
 
 /* Zeroes the flags. Cannot fail. */
@@ -161,14 +172,24 @@ const char *cmd_sign_flags_help(void);
 int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
 
 /* Starts the signing run's deadline (--timeout) in *deadline_out and gets
- * the OIDC token: --identity-token, SIGSTORE_ID_TOKEN, then GitHub Actions
- * ambient credentials (ACTIONS_ID_TOKEN_REQUEST_URL +
- * ACTIONS_ID_TOKEN_REQUEST_TOKEN, audience sigstore), then refuses a token
- * without exp, expired, or minted for another audience (AE_EAUTH) before
- * any prompt or request. Codes of ev_token_acquire. *out NULL on
- * failure. */
+ * the OIDC token (cmd/sign_login.c, docs/signing.md "Token"):
+ * --identity-token or --identity-token-file; else the ambient sources in
+ * order (GitHub Actions, GitLab CI, Buildkite, Google Cloud,
+ * SIGSTORE_ID_TOKEN) or the one --oidc-provider forces; else, on a
+ * terminal or when forced, the browser login (--oidc-device: the device
+ * login) at --oidc-issuer, the signing config's issuer or public good's
+ * -- the run's deadline then starts once the person has logged in. Then
+ * refuses a token without exp, expired, from another issuer than
+ * --oidc-issuer, or minted for another audience (AE_EAUTH) before any
+ * prompt or request. Codes of ev_token_acquire and the logins. *out NULL
+ * on failure. */
 int cmd_sign_token(ev_token **out, int64_t *deadline_out,
 		   const cmd_sign_flags *f, ae_err *err);
+
+/* Checks the token flags (cmd/sign_login.c) after parsing: conflicts,
+ * --oidc-provider, --oidc-timeout, --oidc-client-id, a client secret on
+ * argv. 0, or prints the problem and returns 64. */
+int cmd_sign_login_flags_check(cmd_sign_flags *f, const char *command);
 
 /* On a terminal and without --yes, says that the token's identity will be
  * published in the transparency log and asks once; 0 to go on, -1 when the
@@ -296,6 +317,9 @@ int cmd_registry_client(oci_client **out, const oci_ref *ref,
 			const cmd_registry_flags *f, bool push, ae_err *err);
 /* Prints the registry flags' help block. */
 void cmd_registry_help(FILE *f);
+/* Ends the line of a progress bar still drawn on stderr, if any.
+ * Async-signal-safe (write(2) only). */
+void cmd_progress_end(void);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef AE_VERSION
 #define AE_VERSION "0.0.0-dev"
@@ -99,12 +100,48 @@ static int main_finish(int status)
 	return cmd_exit_code(CMD_ERROR);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: the temp files and directories of the writers
+ * (ae_tmp_register) are removed, a progress bar's line is ended, and the
+ * exit is 128 + the signal (130, 143, 129), as a shell reports it. Only
+ * async-signal-safe calls; the handler runs once (the others are blocked
+ * while it runs). */
+static void main_on_signal(int sig)
+{
+	static const char msg[] = "aicr-evidence: interrupted\n";
+
+	cmd_progress_end();
+	ae_tmp_remove_all();
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(128 + sig);
+}
+
+static void main_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = main_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+		/* an ignored signal stays ignored (nohup, a shell's &) */
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	/* Past `ulimit -f` a write must fail with EFBIG, so the atomic
 	 * writers remove their temp files and report it; the default action
 	 * of SIGXFSZ would kill the process and leave them behind. */
 	signal(SIGXFSZ, SIG_IGN);
+	main_signals();
 	if (argc < 2) {
 		main_usage(stderr);
 		return cmd_exit_code(CMD_USAGE);

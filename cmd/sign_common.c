@@ -37,12 +37,36 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 		{"--signing-config", &f->signing_config},
 		{"--trusted-root", &f->trusted_root},
 		{"--timeout", &f->timeout},
+		{"--identity-token-file", &f->identity_token_file},
+		{"--oidc-issuer", &f->oidc_issuer},
+		{"--oidc-client-id", &f->oidc_client_id},
+		{"--oidc-client-secret-file", &f->oidc_client_secret_file},
+		{"--oidc-redirect-url", &f->oidc_redirect_url},
+		{"--oidc-provider", &f->oidc_provider},
+		{"--oidc-timeout", &f->oidc_timeout},
+		{NULL, NULL},
+	};
+	const char *secret = NULL;
+	const cmd_flag refused[] = {
+		{"--oidc-client-secret", &secret},
 		{NULL, NULL},
 	};
 	const char *a = argv[*i];
+	int k;
 
 	if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) {
 		f->yes = true;
+		return 1;
+	}
+	if (strcmp(a, "--oidc-device") == 0) {
+		f->oidc_device = true;
+		return 1;
+	}
+	/* a secret on argv is visible to every user in ps: taken only to be
+	 * refused by cmd_sign_login_flags_check (64) */
+	k = cmd_flag_take(refused, argc, argv, i);
+	if (k != 0) {
+		f->oidc_secret_on_argv = true;
 		return 1;
 	}
 	return cmd_flag_take(valued, argc, argv, i);
@@ -51,8 +75,35 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 const char *cmd_sign_flags_help(void)
 {
 	return "signing flags:\n"
-	       "  --identity-token T    OIDC token (else SIGSTORE_ID_TOKEN, "
-	       "else GitHub Actions)\n"
+	       "  --identity-token T    OIDC token; wins over every other "
+	       "source\n"
+	       "  --identity-token-file F  the same, read from a file\n"
+	       "                        (else GitHub Actions, GitLab CI, "
+	       "Buildkite, Google\n"
+	       "                        Cloud, SIGSTORE_ID_TOKEN; else on a "
+	       "terminal a\n"
+	       "                        browser login)\n"
+	       "  --oidc-provider P     force one source: github-actions, "
+	       "gitlab, buildkite,\n"
+	       "                        google, env, browser, device\n"
+	       "  --oidc-device         log in with a code on another device "
+	       "(RFC 8628)\n"
+	       "  --oidc-issuer U       issuer to log in at (default: the "
+	       "signing config's,\n"
+	       "                        else "
+	       "https://oauth2.sigstore.dev/auth); "
+	       "any token\n"
+	       "                        must then come from it\n"
+	       "  --oidc-client-id ID   OAuth client id (default sigstore)\n"
+	       "  --oidc-client-secret-file F  its secret, if it has one (or "
+	       "env\n"
+	       "                        SIGSTORE_OIDC_CLIENT_SECRET; never on "
+	       "argv)\n"
+	       "  --oidc-redirect-url U http://127.0.0.1|localhost[:port]/path "
+	       "of the\n"
+	       "                        login listener (default a random "
+	       "port)\n"
+	       "  --oidc-timeout D      time to log in (default 5m)\n"
 	       "  --fulcio-url U        Fulcio (default "
 	       "https://fulcio.sigstore.dev)\n"
 	       "  --rekor-url U         Rekor (default "
@@ -81,6 +132,8 @@ int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
 	uint64_t ms = 0;
 
 	f->timeout_s = EV_SIGN_TIMEOUT_DEFAULT_S;
+	if (cmd_sign_login_flags_check(f, command) != 0)
+		return cmd_exit_code(CMD_USAGE);
 	if (f->timeout == NULL)
 		return 0;
 	/* the one duration syntax of every --timeout (cmd_duration_parse:
@@ -95,41 +148,22 @@ int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
 	return 0;
 }
 
-int cmd_sign_token(ev_token **out, int64_t *deadline_out,
-		   const cmd_sign_flags *f, ae_err *err)
-{
-	ev_token_sources src = EV_TOKEN_SOURCES_INIT;
-	int rc;
-
-	*deadline_out = ev_sign_deadline(f->timeout_s);
-	src.explicit_token = f->identity_token;
-	src.env_token = getenv("SIGSTORE_ID_TOKEN");
-	src.gha_url = getenv("ACTIONS_ID_TOKEN_REQUEST_URL");
-	src.gha_request_token = getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-	src.deadline_ms = *deadline_out;
-	rc = ev_token_acquire(out, &src, err);
-	/* exp, aud: refused before the prompt and before any request */
-	if (rc == 0)
-		rc = ev_token_check_fresh(*out, (int64_t)time(NULL), err);
-	if (rc < 0) {
-		ev_token_free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
 int cmd_sign_confirm(const ev_token *tok, bool yes)
 {
-	char line[16];
+	char line[16], left[64];
 	cmd_esc_set e = {0};
 
 	if (yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
 		return 0;
+	ev_duration_human(left, sizeof(left),
+			  ev_token_expiry(tok) - (int64_t)time(NULL));
 	fprintf(stderr,
-		"The identity '%s' (issuer %s) will be recorded in a public "
-		"transparency log\nand cannot be removed. Continue? [y/N] ",
+		"The identity '%s' (issuer %s) will be written to the public "
+		"Sigstore\ntransparency log and to the evidence pointer, and "
+		"cannot be removed.\n(The token is valid for %s more.) "
+		"Continue? [y/N] ",
 		cmd_esc(&e, ev_token_identity_hint(tok)),
-		cmd_esc(&e, ev_token_issuer(tok)));
+		cmd_esc(&e, ev_token_issuer(tok)), left);
 	cmd_esc_free(&e);
 	fflush(stderr);
 	if (fgets(line, sizeof(line), stdin) == NULL ||
@@ -183,6 +217,7 @@ int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
 	ae_buf_init(&files->signing_config, EV_SIGNING_CONFIG_MAX_BYTES);
 	ae_buf_init(&files->trusted_root, CMD_SIGN_TRUSTED_ROOT_MAX);
 	opts->token = tok;
+	opts->audience = f->oidc_client_id;
 	opts->fulcio_url = f->fulcio_url;
 	opts->rekor_url = f->rekor_url;
 	opts->tsa_url = f->tsa_url;

@@ -119,6 +119,10 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	rc = sign_bundle_input(&stmt, sha, in_toto, file, &err);
 	if (rc == 0)
 		rc = cmd_sign_token(&tok, &deadline, &flags, &err);
+	/* a person at a terminal sees the identity that will be published
+	 * (issue 21), as emit --sign and sign do; CI never prompts */
+	if (rc == 0 && cmd_sign_confirm(tok, flags.yes) < 0)
+		rc = ae_fail(&err, AE_EAUTH, "signing declined");
 	if (rc == 0)
 		rc = cmd_sign_load(&opts, &files, &flags, tok, deadline, &err);
 	if (rc == 0)

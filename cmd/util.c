@@ -96,6 +96,7 @@ void cmd_error(const char *what, const ae_err *err)
 				  : ae_err_name(err ? err->code : AE_ERR);
 	cmd_esc_set e = {0};
 
+	cmd_progress_end(); /* a failed transfer leaves its bar open */
 	/* `what` is a path or a reference from the command line or a
 	 * bundle; `why` was escaped where it was written (ae_repr). */
 	if (what != NULL && *what != '\0')

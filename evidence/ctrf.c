@@ -549,6 +549,24 @@ static int ctrf_image(void *images, const json_t *report, ae_err *err)
 	return 0;
 }
 
+/* A file given as CTRF that is not: says what it looks like instead (a
+ * recipe or snapshot passed to --ctrf), when it reads as YAML at all. */
+static int ctrf_not_ctrf(int rc, const ae_buf *b, ae_err *err)
+{
+	ae_yaml_node *root = NULL;
+	ev__shape shape;
+	ae_err none = {0};
+
+	if (rc != AE_EINVAL || ae_yaml_parse(&root, b->data, b->len, &none) < 0)
+		return rc;
+	ev__shape_of_yaml(&shape, root);
+	ae_yaml_free(root);
+	if (ev__shape_classify(&shape) == EV__SHAPE_CTRF)
+		return rc;
+	ae_err_clear(err);
+	return ev__shape_want(&shape, EV__SHAPE_CTRF, "--ctrf", err);
+}
+
 int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
 		  const ev__checks *known, ev_redaction policy, ae_err *err)
 {
@@ -570,9 +588,11 @@ int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
 		}
 	}
 	rc = ae_json_parse((void **)&root, b.data, b.len, err);
-	ae_buf_dispose(&b);
 	if (rc == 0)
 		rc = ev__ctrf_count(&phases[in[i].phase], root, err);
+	if (rc < 0)
+		rc = ctrf_not_ctrf(rc, &b, err);
+	ae_buf_dispose(&b);
 	if (rc == 0 && policy == EV_REDACT_MINIMAL)
 		rc = ctrf_names_check(root, in[i].phase, known, err);
 	if (rc == 0)

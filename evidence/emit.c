@@ -191,6 +191,7 @@ static int emit_recipe_identity(emit_ctx *c, ae_err *err)
 /* Reads the recipe: name, profile, canonical digest. */
 static int emit_read_recipe(emit_ctx *c, ae_err *err)
 {
+	ev__shape shape;
 	int rc;
 
 	rc = ae_read_file(&c->recipe, AT_FDCWD, c->o->recipe_path,
@@ -198,6 +199,10 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 	if (rc == 0)
 		rc = ev__recipe_tree(&c->recipe_tree, c->recipe.data,
 				     c->recipe.len, err);
+	if (rc == 0) {
+		ev__shape_of_yaml(&shape, c->recipe_tree);
+		rc = ev__shape_want(&shape, EV__SHAPE_RECIPE, "--recipe", err);
+	}
 	if (rc == 0)
 		rc = emit_recipe_identity(c, err);
 	if (rc == 0)
@@ -210,6 +215,7 @@ static int emit_read_recipe(emit_ctx *c, ae_err *err)
 /* Reads the snapshot: fingerprint, criteria match, observed images. */
 static int emit_read_snapshot(emit_ctx *c, ae_err *err)
 {
+	ev__shape shape;
 	int rc;
 
 	rc = ae_read_file(&c->snapshot, AT_FDCWD, c->o->snapshot_path,
@@ -220,6 +226,11 @@ static int emit_read_snapshot(emit_ctx *c, ae_err *err)
 	if (rc == 0 &&
 	    (c->snap_tree == NULL || c->snap_tree->kind != AE_YAML_MAP))
 		rc = ae_fail(err, AE_EINVAL, "snapshot is not a YAML mapping");
+	if (rc == 0) {
+		ev__shape_of_yaml(&shape, c->snap_tree);
+		rc = ev__shape_want(&shape, EV__SHAPE_SNAPSHOT, "--snapshot",
+				    err);
+	}
 	if (rc == 0)
 		rc = ev__snapshot_fingerprint((void **)&c->fp, c->snap_tree,
 					      c->policy, err);
@@ -658,7 +669,7 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	emit_ctx c;
 	struct stat st;
 	bool created_out = false;
-	int outfd = -1, dirfd = -1, rc;
+	int outfd = -1, dirfd = -1, rc, out_slot = -1, stage_slot = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -678,6 +689,8 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	rc = ae_mkdir_p(opts->out_dir, err);
 	if (rc < 0)
 		goto done;
+	if (created_out)
+		out_slot = ae_tmp_register(AT_FDCWD, opts->out_dir, true);
 	outfd = open(opts->out_dir,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (outfd < 0) {
@@ -692,8 +705,10 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	for (int tries = 0; tries < 16; tries++) {
 		snprintf(stage, sizeof(stage), ".summary-bundle.%06x",
 			 (unsigned)(getpid() * 31 + tries) & 0xffffff);
-		if (mkdirat(outfd, stage, 0755) == 0)
+		if (mkdirat(outfd, stage, 0755) == 0) {
+			stage_slot = ae_tmp_register(outfd, stage, true);
 			break;
+		}
 		if (errno != EEXIST || tries == 15) {
 			rc = ae_fail(err, AE_EIO, "mkdir staging: %s",
 				     strerror(errno));
@@ -718,7 +733,9 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 cleanup:
 	if (rc < 0)
 		emit_remove_tree(outfd, stage);
+	ae_tmp_forget(stage_slot);
 done:
+	ae_tmp_forget(out_slot);
 	/* A failed emit leaves no output: not even the OUT it created. */
 	if (rc < 0 && created_out)
 		rmdir(opts->out_dir);

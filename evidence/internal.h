@@ -63,8 +63,8 @@ typedef struct ev__ynode {
 /* Parses the first and only document of (buf, len). *out is NULL for a
  * stream without a document (only comments or blanks), which yaml.v3 holds
  * as a zero node. Refused with AE_EINVAL, naming the construct and its line:
- * anchors, aliases, merge keys (`<<`), keys that are not scalars, two keys
- * with the same text, several documents or text after the first, a tag
+ * anchors, aliases, merge keys (`<<`), two keys with the same text (a
+ * collection key's is ""), several documents or text after the first, a tag
  * yaml.v3 would read further, NUL (raw or escaped), nesting deeper than
  * AE_YAML_MAX_DEPTH, the spellings the two parsers read differently, and
  * whatever libyaml refuses; AE_ETOOBIG past AE_YAML_MAX_NODES. The caller
@@ -376,5 +376,44 @@ void ev__ctrf_counter_free(ev__ctrf_counter *cc);
  * read as 's' and 'k'. "Status", "STATUS" and "\u017ftatus" all name
  * `status`. Cannot fail. */
 bool ev__key_folds_to(const char *key, size_t len, const char *name);
+
+/* ---- what an input document looks like (input_shape.c) ---- */
+
+#define EV__SHAPE_NKEYS 11
+
+/* The top-level facts of a document that tell recipe, snapshot, CTRF
+ * report, pointer, allowlist, statement and Sigstore bundle apart. */
+typedef struct ev__shape {
+	bool is_map;
+	bool kind_not_scalar;
+	char kind[64]; /* `kind`, "" when absent (cut at 63 bytes) */
+	bool has[EV__SHAPE_NKEYS];
+} ev__shape;
+
+typedef enum ev__shape_is {
+	EV__SHAPE_UNKNOWN,
+	EV__SHAPE_RECIPE,
+	EV__SHAPE_SNAPSHOT,
+	EV__SHAPE_CTRF,
+	EV__SHAPE_POINTER,
+	EV__SHAPE_ALLOWLIST,
+	EV__SHAPE_STATEMENT,
+	EV__SHAPE_SIGSTORE_BUNDLE,
+	EV__SHAPE_OTHER,
+	EV__SHAPE_NOT_A_MAP,
+} ev__shape_is;
+
+/* Fills a shape from a YAML (or JSON) tree. Cannot fail. */
+void ev__shape_of_yaml(ev__shape *out, const ae_yaml_node *root);
+/* What the document is, by its keys. Cannot fail. */
+ev__shape_is ev__shape_classify(const ev__shape *s);
+/* "a snapshot (kind: Snapshot)" into buf; returns buf. Cannot fail. */
+const char *ev__shape_describe(char *buf, size_t n, const ev__shape *s);
+/* 0 when the document is `want`; else AE_EINVAL "FLAG: looks like a
+ * snapshot (...), not a recipe (...) (swapped with --snapshot?)". */
+int ev__shape_want(const ev__shape *s, ev__shape_is want, const char *flag,
+		   ae_err *err);
+/* The i-th key a shape records (tests). */
+const char *ev__shape_key(size_t i);
 
 #endif /* AE_EVIDENCE_INTERNAL_H */

@@ -673,8 +673,9 @@ static bool em_simple_key(const ev__ynode *k)
 {
 	em_scan a;
 
+	/* a collection is a simple key only when empty ([] or {}) */
 	if (k->kind != EV__Y_SCALAR)
-		return false; /* the parser refuses such keys */
+		return k->n == 0 && tag_length(k) <= EM_SIMPLE_KEY_MAX;
 	a = em_analyze(k->value, k->len);
 	return !a.multiline && k->len + tag_length(k) <= EM_SIMPLE_KEY_MAX;
 }

@@ -196,6 +196,11 @@ static int profile_triggered(bool *out, const ev__ynode *sp,
 	for (size_t i = 0; i < owned->n && !*out; i++) {
 		const ev__ynode *paths = owned->kids[2 * i + 1];
 		const char *component = owned->kids[2 * i]->value;
+		if (owned->kids[2 * i]->kind != EV__Y_SCALAR)
+			return ae_fail(err, AE_EINVAL,
+				       "metadata.selectedProfile.ownedPaths "
+				       "keys are component names, not "
+				       "collections");
 		if (y_null(paths))
 			continue;
 		if (paths->kind != EV__Y_SEQ)

@@ -12,9 +12,10 @@
  * construct: anchors and aliases (the tree would carry them into the
  * digest, and the recipe's meaning would depend on expansion), merge keys
  * (`<<` merges in the reference's decoder but not in its digest; refused
- * in any quoting, as everywhere in the product), keys
- * that are not scalars, two keys with the same text (the reference's
- * unstable sort would order them at random), more than one document or
+ * in any quoting, as everywhere in the product), two keys with the same
+ * text, or a collection key beside another one or an empty key (yaml.v3
+ * sorts a collection as "", and the reference's unstable sort would order
+ * them at random), more than one document or
  * text after the first (the reference digests the first and ignores the
  * rest), a tag that yaml.v3's scanner reads further than libyaml's, NUL
  * bytes (raw, or escaped in a quoted scalar), nesting past
@@ -39,7 +40,8 @@ typedef struct tree_builder {
 	size_t flow; /* open flow collections */
 	size_t nodes;
 	int documents;
-	bool ended; /* the first document's end event was seen */
+	bool ended;	      /* the first document's end event was seen */
+	size_t coll_key_line; /* the first collection key's line, or 0 */
 	ev__ynode *root;
 	bool have_root;
 } tree_builder;
@@ -151,13 +153,10 @@ static int tree_place(tree_builder *b, ev__ynode *node, ae_err *err)
 	}
 	if (parent->len == 0) {
 		size_t line = node->line;
-		if (node->kind != EV__Y_SCALAR) {
-			ev__ytree_free(node);
-			return ae_fail(err, AE_EINVAL,
-				       "line %zu: a mapping key that is not a "
-				       "scalar",
-				       line);
-		}
+		/* A collection key is kept (yaml.v3 keeps and re-emits it);
+		 * tree_check_unique refuses one that would tie in the sort. */
+		if (node->kind != EV__Y_SCALAR && b->coll_key_line == 0)
+			b->coll_key_line = line;
 		if (tree_is_merge(node)) {
 			ev__ytree_free(node);
 			return ae_fail(err, AE_EINVAL,
@@ -179,15 +178,18 @@ static int tree_place(tree_builder *b, ev__ynode *node, ae_err *err)
 }
 
 /* Compares two key nodes by text, bytewise, shorter first on a tie of
- * the common part (Go's string order). */
+ * the common part (Go's string order). A collection's text is "" (its
+ * yaml.v3 Value), so it sorts first. */
 static int tree_key_cmp(const ev__ynode *a, const ev__ynode *b)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->value, b->value, n);
+	size_t al = a->kind == EV__Y_SCALAR ? a->len : 0;
+	size_t bl = b->kind == EV__Y_SCALAR ? b->len : 0;
+	size_t n = al < bl ? al : bl;
+	int c = n > 0 ? memcmp(a->value, b->value, n) : 0;
 
 	if (c != 0)
 		return c;
-	return a->len < b->len ? -1 : a->len > b->len;
+	return al < bl ? -1 : al > bl;
 }
 
 static int tree_pair_cmp(const void *x, const void *y)
@@ -206,7 +208,9 @@ static void tree_sort_map(ev__ynode *m)
 }
 
 /* Refuses a finished map with two keys of the same text: sorted, equal
- * keys are neighbours. The map keeps its document order. */
+ * keys are neighbours. A collection key ties with another one and with
+ * an empty scalar key (all sort as ""). The map keeps its document
+ * order. */
 static int tree_check_unique(const ev__ynode *m, ae_err *err)
 {
 	ev__ynode **keys;
@@ -224,6 +228,18 @@ static int tree_check_unique(const ev__ynode *m, ae_err *err)
 		char r[AE_REPR_BUF];
 		if (tree_key_cmp(keys[i - 1], keys[i]) != 0)
 			continue;
+		if (keys[i - 1]->kind != EV__Y_SCALAR ||
+		    keys[i]->kind != EV__Y_SCALAR) {
+			rc = ae_fail(err, AE_EINVAL,
+				     "line %zu: a mapping key that is not a "
+				     "scalar beside another key sorting as "
+				     "\"\" (yaml.v3 would order the two by "
+				     "chance)",
+				     keys[i - 1]->line > keys[i]->line
+					     ? keys[i - 1]->line
+					     : keys[i]->line);
+			break;
+		}
 		rc = ae_fail(
 			err, AE_EINVAL, "line %zu: duplicate key %s",
 			keys[i - 1]->line > keys[i]->line ? keys[i - 1]->line
@@ -588,6 +604,23 @@ int ev__ytree_parse(ev__ynode **out, const unsigned char *buf, size_t len,
 				      "reference's parser reads ',', '[' and "
 				      "']' "
 				      "into the tag)";
+			/* libyaml 0.2.5 may take a collection as a key where
+			 * yaml.v3 ends the document after it (`[] x: 1` is
+			 * `[]` there): a document that fails after one is
+			 * refused for it, as before collection keys were
+			 * read. */
+			if (!b.ended && b.coll_key_line != 0) {
+				rc = ae_fail(
+					err, AE_EINVAL,
+					"line %zu: %s, after a mapping key "
+					"that is not a scalar (line %zu; "
+					"the reference's parser may read "
+					"the collection as the whole "
+					"document)",
+					parser.problem_mark.line + 1, why,
+					b.coll_key_line);
+				break;
+			}
 			rc = ae_fail(err, AE_EINVAL, "line %zu: %s%s",
 				     parser.problem_mark.line + 1,
 				     b.ended ? "text after the end of the YAML "
@@ -695,7 +728,18 @@ static int tree_plain_node(ae_yaml_node **out, const ev__ynode *n, ae_err *err)
 			n->kind == EV__Y_MAP ? n->kids[2 * i + 1] : n->kids[i];
 		int rc;
 		if (n->kind == EV__Y_MAP) {
-			p->keys[i] = strdup(n->kids[2 * i]->value);
+			const ev__ynode *k = n->kids[2 * i];
+			if (k->kind != EV__Y_SCALAR) {
+				/* the recipe's fields are read from plain
+				 * trees, which hold scalar keys only */
+				size_t line = k->line;
+				ae_yaml_free(p);
+				return ae_fail(err, AE_EINVAL,
+					       "line %zu: a mapping key that "
+					       "is not a scalar",
+					       line);
+			}
+			p->keys[i] = strdup(k->value);
 			if (p->keys[i] == NULL)
 				goto oom;
 		}

@@ -45,9 +45,17 @@ static int diff_side(ld__entries *out, git_repository *repo,
 		return ld__entries_add(out, path, mode,
 				       status == LD__CHANGE_ADDED ? 0 : mode,
 				       git_tree_entry_id(te), status, err);
-	if (git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0)
-		return ld__git_fail(err, AE_ENOTFOUND,
-				    "cannot read a tree of the ledger");
+	if (git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0) {
+		/* one libgit2 will not parse: git fsck's verdict */
+		rc = out->sink != NULL && status == LD__CHANGE_ADDED
+			     ? ld__tree_sink_unparsed(out->sink,
+						      git_tree_entry_id(te),
+						      path, err)
+			     : 1;
+		return rc > 0 ? ld__git_fail(err, AE_ENOTFOUND,
+					     "cannot read a tree of the ledger")
+			      : rc;
+	}
 	rc = ld__tree_walk(out, repo, sub, path, len, depth + 1, status, err);
 	git_tree_free(sub);
 	return rc;
@@ -74,10 +82,21 @@ static int diff_pair(ld__entries *out, git_repository *repo,
 					       ? LD__CHANGE_MODIFIED
 					       : LD__CHANGE_TYPECHANGE,
 				       err);
-	if (git_tree_lookup(&bt, repo, git_tree_entry_id(b)) < 0 ||
-	    git_tree_lookup(&ht, repo, git_tree_entry_id(h)) < 0) {
+	if (git_tree_lookup(&bt, repo, git_tree_entry_id(b)) < 0) {
 		rc = ld__git_fail(err, AE_ENOTFOUND,
 				  "cannot read a tree of the ledger");
+		goto done;
+	}
+	if (git_tree_lookup(&ht, repo, git_tree_entry_id(h)) < 0) {
+		/* one libgit2 will not parse: git fsck's verdict */
+		rc = out->sink != NULL
+			     ? ld__tree_sink_unparsed(out->sink,
+						      git_tree_entry_id(h),
+						      path, err)
+			     : 1;
+		if (rc > 0)
+			rc = ld__git_fail(err, AE_ENOTFOUND,
+					  "cannot read a tree of the ledger");
 		goto done;
 	}
 	/* a tree of the judged side the base lacks: held to git fsck */

@@ -113,8 +113,18 @@ int ld__tree_walk(ld__entries *out, git_repository *repo, const git_tree *tree,
 			continue;
 		}
 		if (git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0) {
-			rc = ld__git_fail(err, AE_ENOTFOUND,
-					  "cannot read a tree of the ledger");
+			/* one libgit2 will not parse: git fsck's verdict */
+			rc = out->sink != NULL && status == LD__CHANGE_ADDED
+				     ? ld__tree_sink_unparsed(
+					       out->sink, git_tree_entry_id(te),
+					       path, err)
+				     : 1;
+			if (rc == 0)
+				continue;
+			if (rc > 0)
+				rc = ld__git_fail(err, AE_ENOTFOUND,
+						  "cannot read a tree of the "
+						  "ledger");
 			break;
 		}
 		rc = ld__tree_walk(out, repo, sub, path, len, depth + 1, status,

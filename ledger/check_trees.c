@@ -24,7 +24,9 @@
  * forgets how a mode was written; a size past git's own encoding of the
  * entries is a padded or signed mode), and reads raw only a tree it
  * refuses, to report the raw verdict -- no second inflate of every tree.
- * A tree libgit2 cannot parse at all stops the walk (exit 2). For a
+ * A tree libgit2 will not parse at all is judged from its raw bytes
+ * (ld__tree_sink_unparsed): git fsck refuses it too, so it is the PR's
+ * (rule "tree"), and the walk goes on beside it. For a
  * three-way merge the trees judged below the root are the PR head's,
  * walked raw here (the merge result is libgit2's own, well formed by
  * construction); the .gitattributes compared are the merge result's.
@@ -301,6 +303,24 @@ int ld__tree_sink_check(ld__tree_sink *s, const git_tree *t, const char *rel,
 	rc = trees_read(&raw, s->odb, git_tree_id(t), err);
 	if (rc == 0)
 		rc = trees_report(&f, s->report, dir, &raw, err);
+	trees_dispose(&raw);
+	return rc;
+}
+
+int ld__tree_sink_unparsed(ld__tree_sink *s, const git_oid *id, const char *rel,
+			   ae_err *err)
+{
+	char dir[LD__PATH_MAX + LD__ROOT_MAX + 2];
+	trees_raw raw = {0};
+	ld__fsck f;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/%s%s", s->root, rel, *rel ? "/" : "");
+	rc = trees_read(&raw, s->odb, id, err);
+	if (rc == 0)
+		rc = trees_report(&f, s->report, dir, &raw, err);
+	if (rc == 0 && f.found == 0)
+		rc = 1;
 	trees_dispose(&raw);
 	return rc;
 }

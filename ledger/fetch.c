@@ -17,6 +17,7 @@
 #include "ledger/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ int ld_fetcher_init(ld_fetcher *f, const char *cache, bool offline,
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	f->tmp_slot = -1;
 	f->offline = offline;
 	atomic_init(&f->seq, 0);
 	if (cache != NULL) {
@@ -49,6 +51,7 @@ int ld_fetcher_init(ld_fetcher *f, const char *cache, bool offline,
 		return ae_fail(err, AE_EIO,
 			       "cannot create a scratch directory");
 	}
+	f->tmp_slot = ae_tmp_register(AT_FDCWD, f->tmp, true);
 	return 0;
 }
 
@@ -98,6 +101,9 @@ void ld_scratch_remove(const char *path)
 void ld_fetcher_dispose(ld_fetcher *f)
 {
 	ld_scratch_remove(f->tmp);
+	if (f->tmp[0] != '\0')
+		ae_tmp_forget(f->tmp_slot); /* set with tmp by the init */
+	f->tmp_slot = -1;
 	f->tmp[0] = '\0';
 }
 

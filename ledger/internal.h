@@ -112,6 +112,12 @@ typedef struct ld__tree_sink {
  * "tree"). Errors only for an unreadable object, OOM or a full report. */
 int ld__tree_sink_check(ld__tree_sink *s, const git_tree *t, const char *rel,
 			ae_err *err);
+/* For a tree of the judged side at `rel` that libgit2 would not parse:
+ * judges its raw bytes. 0 when git fsck refuses it too (reported, rule
+ * "tree": the walk skips it), 1 when not (the caller's error stands),
+ * or an error. */
+int ld__tree_sink_unparsed(ld__tree_sink *s, const git_oid *id, const char *rel,
+			   ae_err *err);
 
 /* A growable list of entries, capped at `max`. */
 typedef struct ld__entries {

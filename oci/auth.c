@@ -220,6 +220,23 @@ static bool auth_key_matches(const char *key, const char *host)
 	return key[hn] == '\0' || key[hn] == '/';
 }
 
+/* The credential helper for `host`: `credHelpers.<host>`, else
+ * `credsStore`; NULL for none (an empty name is none, as in docker). */
+static const char *auth_helper_for(const json_t *root, const char *host)
+{
+	const json_t *helpers = json_object_get(root, "credHelpers"), *v;
+	const char *key, *s;
+
+	json_object_foreach((json_t *)helpers, key, v)
+	{
+		s = json_string_value(v);
+		if (s != NULL && *s != '\0' && auth_key_matches(key, host))
+			return s;
+	}
+	s = json_string_value(json_object_get(root, "credsStore"));
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
 /* Splits base64("user:pass") into the creds. */
 static int auth_decode_entry(oci_creds *out, const char *b64, ae_err *err)
 {
@@ -257,7 +274,7 @@ int oci__creds_from_docker_config(oci_creds *out, const char *path,
 	char defpath[4096];
 	ae_buf buf = AE_BUF_INIT(OCI_DOCKER_CONFIG_MAX);
 	json_t *root = NULL, *auths, *entry;
-	const char *key;
+	const char *key, *helper;
 	int rc;
 
 	if (path == NULL) {
@@ -276,6 +293,18 @@ int oci__creds_from_docker_config(oci_creds *out, const char *path,
 	rc = ae_json_parse((void **)&root, buf.data, buf.len, err);
 	if (rc < 0)
 		goto done;
+	helper = auth_helper_for(root, host);
+	if (helper != NULL) {
+		/* the helper is authoritative for the host, as in docker:
+		 * `auths` then only lists which hosts were logged in to */
+		rc = oci__creds_from_helper(
+			out, helper,
+			strcmp(host, "docker.io") == 0
+				? "https://index.docker.io/v1/"
+				: host,
+			err);
+		goto done;
+	}
 	auths = json_object_get(root, "auths");
 	json_object_foreach(auths, key, entry)
 	{

@@ -23,6 +23,24 @@ int oci__creds_from_docker_config(oci_creds *out, const char *path,
 				  const char *host, ae_err *err);
 void oci__creds_dispose(oci_creds *c);
 
+/* A credential helper's answer on stdout, read at most this far. */
+#define OCI_CREDHELPER_OUTPUT_MAX (64u << 10)
+
+/* True iff `name` may follow "docker-credential-": [A-Za-z0-9._-], 1..64
+ * bytes, not starting with '.' or '-'. Cannot fail. */
+bool oci__credhelper_name_ok(const char *name);
+/* Runs `docker-credential-NAME get` (found on PATH) with `server` on stdin
+ * (oci/credhelper.c). "credentials not found" leaves `out` empty and
+ * returns 0; a helper that cannot run, fails or answers badly is an error
+ * that never quotes its output. */
+int oci__creds_from_helper(oci_creds *out, const char *name, const char *server,
+			   ae_err *err);
+/* Parses a helper's answer {"Username", "Secret"} strictly into `out`
+ * (empty on failure). `name` is only for messages. */
+int oci__creds_from_helper_output(oci_creds *out, const char *name,
+				  const unsigned char *buf, size_t len,
+				  ae_err *err);
+
 struct oci_client {
 	CURL *curl;
 	char base[512];	      /* scheme://host:port */
@@ -243,6 +261,8 @@ typedef struct oci__pull_follow {
 	bool gzip;
 	const char *dest;	/* a private temp directory */
 	const char *tar_digest; /* as in oci__untar_opts, or NULL */
+	const char *digest;	/* the layer's */
+	uint64_t size;		/* ... and its size */
 	/* out: the extractor reading the download as it grows, or NULL when
 	 * it could not start; the caller finishes it, whatever the result */
 	struct oci_untar_stream *stream;
@@ -359,10 +379,13 @@ int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
  * oci__untar_stream_grow announced, so the bytes go through no pipe. For
  * a file only we write (a download): a file another user could change
  * must go through the pipe, where the bytes extracted are the bytes
- * hashed. */
+ * hashed. The thread hashes what it reads too (and, after the archive,
+ * the rest of the file): unless that is `size` bytes of `digest`,
+ * oci__untar_stream_finish fails with AE_EVERIFY (a file system another
+ * user controls could serve other bytes than we wrote). */
 int oci__untar_stream_follow(oci_untar_stream **out, int fd, bool gzip,
 			     const char *dest, const char *tar_digest,
-			     ae_err *err);
+			     const char *digest, uint64_t size, ae_err *err);
 
 /* Follow mode: `n` more bytes were written at the end of the file. Cannot
  * fail. */

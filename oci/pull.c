@@ -66,7 +66,7 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	unsigned char sha[AE_SHA256_LEN];
 	char got[AE_DIGEST_STR_LEN];
 	oci_req *r = calloc(1, sizeof(*r));
-	int fd = -1, rc;
+	int fd = -1, rc, slot;
 
 	*fd_out = -1;
 	if (r == NULL)
@@ -78,6 +78,7 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 		return ae_fail(err, AE_EIO, "create cache file: %s",
 			       strerror(errno));
 	}
+	slot = ae_tmp_register(AT_FDCWD, tmp, false);
 	snprintf(url, sizeof(url), "/v2/%s/%s/%s", p->c->repo, kind, digest);
 	rc = oci__req_init(r, p->c, "GET", url, err);
 	if (rc == 0)
@@ -90,9 +91,10 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	if (follow != NULL) {
 		ae_err ignored = {0};
 		follow->whole = false;
-		(void)oci__untar_stream_follow(&follow->stream, fd,
-					       follow->gzip, follow->dest,
-					       follow->tar_digest, &ignored);
+		(void)oci__untar_stream_follow(
+			&follow->stream, fd, follow->gzip, follow->dest,
+			follow->tar_digest, follow->digest, follow->size,
+			&ignored);
 		r->reader = follow->stream;
 	}
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
@@ -139,6 +141,7 @@ done:
 	} else {
 		*fd_out = fd;
 	}
+	ae_tmp_forget(slot);
 	free(r);
 	return rc;
 }
@@ -220,6 +223,18 @@ static int pull_small(ae_buf *out, const pull_ctx *p, const char *kind,
 	}
 	if (rc == 0)
 		rc = pull_read_fd(out, fd, cap, err);
+	/* what we read back is hashed again: a file system another user
+	 * controls (the cache linked to their FUSE mount) need not give back
+	 * what we wrote */
+	if (rc == 0) {
+		ae_sha256(sha, out->data, out->len);
+		if (!oci__pull_sha_is(sha, digest)) {
+			ae_buf_dispose(out);
+			rc = ae_fail(err, AE_EVERIFY,
+				     "%s changed after it was verified",
+				     digest);
+		}
+	}
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -399,7 +414,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	pull_ctx p;
 	char tmpdir[PULL_PATH_MAX];
 	struct stat st;
-	int rc;
+	int rc, slot;
 
 	memset(out, 0, sizeof(*out));
 	if (digest == NULL || !ae_digest_is_valid(digest))
@@ -416,6 +431,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	if (mkdtemp(tmpdir) == NULL)
 		return ae_fail(err, AE_EIO, "create %s: %s", tmpdir,
 			       strerror(errno));
+	slot = ae_tmp_register(AT_FDCWD, tmpdir, true);
 	rc = pull_artifact(out, &p, digest, tmpdir, err);
 	if (rc == 0)
 		rc = pull_referrers(out, &p, digest, tmpdir, err);
@@ -427,6 +443,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 		oci_pull_result_dispose(out);
 		memset(out, 0, sizeof(*out));
 	}
+	ae_tmp_forget(slot);
 	return rc;
 }
 

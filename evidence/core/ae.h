@@ -125,11 +125,31 @@ int ae_read_file(ae_buf *out, int dirfd, const char *name, size_t cap,
 int ae_open_regular(int *fd_out, uint64_t *size_out, int dirfd,
 		    const char *name, ae_err *err);
 
-/* Writes `len` bytes to `name` in `dirfd` atomically: a temp file created
- * O_EXCL in the same directory, write all, fsync, rename. On failure nothing
- * is left behind and the old file (if any) is unchanged. */
+/* Writes `len` bytes to the output `name` in `dirfd`; every file the tool
+ * writes goes through here. What is at `name` decides how (docs/cli.md):
+ * - nothing, or a regular file: atomically -- a temp file created O_EXCL in
+ *   the same directory, write all, fsync, rename. On failure nothing is
+ *   left behind and the old file (if any) is unchanged.
+ * - a character device, a FIFO (with a reader: none is an error, never a
+ *   wait) or a Unix stream socket: written to directly, never replaced.
+ * - a symlink (not followed, like every read), a directory, a block
+ *   device: refused, AE_EINVAL, nothing written. */
 int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 		    mode_t mode, ae_err *err);
+
+/* ---- temp files removed on an interrupt (tmpreg.c) ---- */
+
+/* Registers the temp file (or, with `tree`, the temp directory and all in
+ * it) `name` relative to `dirfd` for ae_tmp_remove_all, until ae_tmp_forget.
+ * `dirfd` must stay open meanwhile. Returns the slot, or -1 when the table
+ * is full or the name too long (then only the writer's own cleanup runs).
+ * Cannot fail otherwise; safe from several threads. */
+int ae_tmp_register(int dirfd, const char *name, bool tree);
+/* Forgets a slot from ae_tmp_register (-1 is fine). Cannot fail. */
+void ae_tmp_forget(int slot);
+/* Removes every registered temp; async-signal-safe, for a SIGINT/SIGTERM
+ * handler. Best effort: errors are ignored. */
+void ae_tmp_remove_all(void);
 
 /* Creates `path` and its parents as directories (mode 0755); existing
  * directories are fine, a symlink or file in the way is AE_EINVAL. */

@@ -31,6 +31,15 @@ bool ae_host_is_loopback(const char *host)
 	return false;
 }
 
+/* The metadata server of a cloud VM: a link-local address (RFC 3927,
+ * never routed off the host's link) and the name Google's images resolve
+ * to it. Exactly these. */
+static bool url_host_is_metadata(const char *host)
+{
+	return strcmp(host, "metadata.google.internal") == 0 ||
+	       strcmp(host, "169.254.169.254") == 0;
+}
+
 /* True iff every byte is printable ASCII (no space: curl would refuse it
  * anyway, and a URL with one was never meant for us). */
 static bool url_text_ok(const char *s)
@@ -115,6 +124,7 @@ static int url_describe(ae_url *out, CURLU *h, const char *what, ae_err *err)
 	out->port = (unsigned)p;
 	out->https = strcmp(scheme, "https") == 0;
 	out->loopback = ae_host_is_loopback(out->host);
+	out->metadata = url_host_is_metadata(out->host);
 done:
 	curl_free(scheme);
 	curl_free(host);
@@ -170,6 +180,8 @@ static int url_judge(const ae_url *u, const ae_url *origin, unsigned flags,
 		     const char *what, ae_err *err)
 {
 	if (u->https)
+		return 0;
+	if ((flags & AE_URL_PLAIN_METADATA) && u->metadata)
 		return 0;
 	if (!(flags & AE_URL_PLAIN_LOOPBACK))
 		return ae_fail(err, AE_EINVAL,
@@ -285,7 +297,7 @@ int ae_http_target(CURL *h, const ae_url *u, ae_deadline d, uint64_t expected,
 	cc |= curl_easy_setopt(h, CURLOPT_MAXREDIRS, 0L);
 	/* "" disables every proxy, environment included (CURLOPT_PROXY):
 	 * loopback traffic, plain or not, stays on this machine */
-	if (u->loopback)
+	if (u->loopback || u->metadata)
 		cc |= curl_easy_setopt(h, CURLOPT_PROXY, "");
 	cc |= curl_easy_setopt(
 		h, CURLOPT_CONNECTTIMEOUT_MS,

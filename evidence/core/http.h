@@ -20,7 +20,11 @@
  *     over http when that origin is https;
  *   - a loopback host is never reached through a proxy (http_proxy and
  *     friends are ignored for it), and libcurl follows no redirect on its
- *     own: a caller that follows one judges the target with the same rules.
+ *     own: a caller that follows one judges the target with the same rules;
+ *   - one exception, asked for by name (AE_URL_PLAIN_METADATA): a cloud
+ *     VM's metadata server, which speaks plain http only, on the VM's own
+ *     link -- metadata.google.internal or 169.254.169.254 exactly, never
+ *     through a proxy (issue 21: Google Cloud identity tokens).
  *
  * Deadlines are CLOCK_MONOTONIC instants shared by every request of one
  * operation (a command's --timeout, a pointer's --fetch-timeout); each
@@ -50,11 +54,14 @@ typedef struct ae_url {
 	unsigned port;		    /* explicit, else the scheme's default */
 	bool https;		    /* else plain http */
 	bool loopback;		    /* 127.0.0.1, localhost or [::1] */
+	bool metadata; /* the cloud metadata server (AE_URL_PLAIN_METADATA) */
 } ae_url;
 
 /* ae_url_check flags */
 #define AE_URL_PLAIN_LOOPBACK 0x1u /* plain http allowed (loopback only) */
 #define AE_URL_SECRET	      0x2u /* the request carries a credential */
+/* plain http allowed to the link-local metadata server as well */
+#define AE_URL_PLAIN_METADATA 0x4u
 
 /* Parses `url` with libcurl's URL API -- relative to `base` when `base` is
  * not NULL (a redirect's Location, an upload session's) -- and judges it

@@ -5,7 +5,10 @@
  * are read, and the size cap is checked at fstat and again while reading,
  * because a file can grow between the two (signify readmsg, reference §9.4).
  * Writes go to a temp file in the target directory and are renamed into
- * place, so a reader sees the old file or the new one, never half of one.
+ * place, so a reader sees the old file or the new one, never half of one;
+ * an output that exists and is no regular file is never replaced: a
+ * device, FIFO or socket is written to as it is, anything else refused
+ * (ae_write_atomic).
  */
 #include "evidence/core/ae.h"
 
@@ -14,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define IO_CHUNK (256u * 1024u)
@@ -155,16 +160,16 @@ static int io_write_all(int fd, const void *data, size_t len, ae_err *err)
 	return 0;
 }
 
-int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
-		    mode_t mode, ae_err *err)
+/* Writes (data, len) to a fresh temp file beside `name` and renames it into
+ * place: a reader sees the old file or the new one, never half of one. */
+static int io_write_rename(int dirfd, const char *name, const char *r,
+			   const void *data, size_t len, mode_t mode,
+			   ae_err *err)
 {
 	char tmp[512];
-	char r[AE_REPR_BUF];
-	int fd = -1, rc = 0, n;
+	int fd = -1, rc = 0, n, slot;
 	unsigned int attempt;
 
-	AE_ASSERT_ARG(name != NULL && *name != '\0', err);
-	ae_repr(r, sizeof(r), name, strlen(name));
 	for (attempt = 0; attempt < 100 && fd < 0; attempt++) {
 		const char *base = strrchr(name, '/');
 		int dirlen = base ? (int)(base - name) + 1 : 0;
@@ -184,6 +189,7 @@ int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 	if (fd < 0)
 		return ae_fail(err, AE_EIO,
 			       "create temp for %s: too many tries", r);
+	slot = ae_tmp_register(dirfd, tmp, false);
 	rc = io_write_all(fd, data, len, err);
 	if (rc == 0 && fchmod(fd, mode) != 0)
 		rc = ae_fail(err, AE_EIO, "chmod %s: %s", r, strerror(errno));
@@ -196,6 +202,130 @@ int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 			     strerror(errno));
 	if (rc < 0)
 		unlinkat(dirfd, tmp, 0);
+	ae_tmp_forget(slot);
+	return rc;
+}
+
+/* Connects to the Unix stream socket `name` (relative to `dirfd`) through
+ * /proc/self/fd, so a long directory part does not hit sun_path's limit. */
+static int io_socket_connect(int *fd_out, int dirfd, const char *name,
+			     const char *r, ae_err *err)
+{
+	struct sockaddr_un sa;
+	const char *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name;
+	char dir[4096];
+	int dfd = -1, fd = -1, n, rc = 0;
+
+	*fd_out = -1;
+	n = snprintf(dir, sizeof(dir), "%.*s",
+		     slash ? (int)(slash - name) + 1 : 1, slash ? name : ".");
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return ae_fail(err, AE_EINVAL, "%s: name too long", r);
+	dfd = openat(dirfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return ae_fail(err, AE_EIO, "open the directory of %s: %s", r,
+			       strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	n = snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s",
+		     dfd, base);
+	if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
+		rc = ae_fail(err, AE_EINVAL, "%s: socket name too long", r);
+		goto done;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		rc = ae_fail(err, AE_EIO,
+			     "%s: a socket that takes no stream connection: %s",
+			     r, strerror(errno));
+		goto done;
+	}
+	*fd_out = fd;
+	fd = -1;
+done:
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return rc;
+}
+
+/* Opens the existing FIFO or character device `name` for writing, without
+ * following a symlink and without waiting for a reader (ENXIO: none). */
+static int io_open_special(int *fd_out, bool *changed, int dirfd,
+			   const char *name, const char *r, ae_err *err)
+{
+	struct stat st;
+	int fd;
+
+	*fd_out = -1;
+	*changed = false;
+	fd = openat(dirfd, name,
+		    O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENXIO)
+		return ae_fail(err, AE_EIO, "%s: a FIFO with no reader", r);
+	if (fd < 0)
+		return io_errno_fail(err, errno, "open", name);
+	if (fstat(fd, &st) != 0 || fcntl(fd, F_SETFL, 0) != 0) {
+		int e = errno;
+		close(fd);
+		return io_errno_fail(err, e, "open", name);
+	}
+	if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		/* swapped since the lstat: judged again by the caller */
+		close(fd);
+		*changed = true;
+		return 0;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
+		    mode_t mode, ae_err *err)
+{
+	char r[AE_REPR_BUF];
+	struct stat st;
+	bool changed = false;
+	int fd = -1, rc = 0, tries;
+
+	AE_ASSERT_ARG(name != NULL && *name != '\0', err);
+	ae_repr(r, sizeof(r), name, strlen(name));
+	for (tries = 0; tries < 3; tries++) {
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    S_ISREG(st.st_mode))
+			return io_write_rename(dirfd, name, r, data, len, mode,
+					       err);
+		if (S_ISLNK(st.st_mode))
+			return ae_fail(err, AE_EINVAL,
+				       "%s: is a symlink (not followed; name "
+				       "its target, or '-' for stdout)",
+				       r);
+		if (S_ISDIR(st.st_mode))
+			return ae_fail(err, AE_EINVAL,
+				       "%s: is a directory, not a file", r);
+		if (S_ISSOCK(st.st_mode)) {
+			rc = io_socket_connect(&fd, dirfd, name, r, err);
+			break;
+		}
+		if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))
+			return ae_fail(err, AE_EINVAL,
+				       "%s: a block device or other special "
+				       "file (refused)",
+				       r);
+		rc = io_open_special(&fd, &changed, dirfd, name, r, err);
+		if (rc < 0 || !changed)
+			break;
+	}
+	if (tries == 3)
+		return ae_fail(err, AE_EIO, "%s keeps changing", r);
+	if (rc < 0)
+		return rc;
+	/* A device, FIFO or socket is written to as it is: never replaced,
+	 * never truncated (there is nothing to make atomic). */
+	rc = io_write_all(fd, data, len, err);
+	if (close(fd) != 0 && rc == 0)
+		rc = ae_fail(err, AE_EIO, "close %s: %s", r, strerror(errno));
 	return rc;
 }
 

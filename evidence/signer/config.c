@@ -26,6 +26,7 @@ void ev_sign_services_dispose(ev_sign_services *svc)
 		free(svc->rekor_url[i]);
 	for (size_t i = 0; i < svc->ntsa; i++)
 		free(svc->tsa_url[i]);
+	free(svc->oidc_url);
 	memset(svc, 0, sizeof(*svc));
 }
 
@@ -285,6 +286,17 @@ int ev_signing_config_parse(ev_sign_services *out, const unsigned char *buf,
 		rc = config_pick(out->tsa_url, &out->ntsa, &tsa_ver, doc,
 				 "tsaUrls", 1,
 				 json_object_get(doc, "tsaConfig"), now, err);
+	if (rc == 0) {
+		size_t noidc = 0;
+		int oidc_ver = 0;
+		char *oidc[EV_SIGN_MAX_SERVICES] = {0};
+
+		rc = config_pick(oidc, &noidc, &oidc_ver, doc, "oidcUrls", 1,
+				 NULL, now, err);
+		out->oidc_url = oidc[0];
+		for (size_t i = 1; i < EV_SIGN_MAX_SERVICES; i++)
+			free(oidc[i]);
+	}
 done:
 	for (size_t i = 0; i < EV_SIGN_MAX_SERVICES; i++)
 		free(ca[i]);
@@ -296,6 +308,7 @@ done:
 			free(out->tsa_url[i]);
 		}
 		free(out->fulcio_url);
+		free(out->oidc_url);
 		memset(out, 0, sizeof(*out));
 	}
 	return rc;

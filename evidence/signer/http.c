@@ -43,12 +43,13 @@ static void http_global_init(void)
  * a prefix test and took the token to 127.0.0.2). Every service request
  * carries a secret (the identity token, the Actions request token) or
  * leads to one being sent. */
-static int http_url_judge(ae_url *out, const char *url, ae_err *err)
+static int http_url_judge(ae_url *out, const char *url, unsigned more,
+			  ae_err *err)
 {
 	if (url == NULL || strlen(url) > EV_SIGN_URL_MAX_BYTES)
 		return ae_fail(err, AE_EINVAL, "service url too long");
 	return ae_url_check(out, url, NULL, NULL,
-			    AE_URL_PLAIN_LOOPBACK | AE_URL_SECRET,
+			    AE_URL_PLAIN_LOOPBACK | AE_URL_SECRET | more,
 			    "service url", err);
 }
 
@@ -56,7 +57,7 @@ bool ev__sign_url_allowed(const char *url)
 {
 	ae_url u;
 
-	return http_url_judge(&u, url, NULL) == 0;
+	return http_url_judge(&u, url, 0, NULL) == 0;
 }
 
 /* libcurl write callback: appends to the capped buffer; a failed append
@@ -215,7 +216,8 @@ static void http_once_attempt(http_attempt *at, ev__http_resp *resp,
 /* Builds the request headers; the bearer line is wiped by the caller via
  * http_headers_free. */
 static struct curl_slist *http_headers(const char *content_type,
-				       const char *bearer, ae_err *err)
+				       const char *bearer, const char *extra,
+				       ae_err *err)
 {
 	struct curl_slist *hdrs = NULL, *tmp;
 	ae_buf line = AE_BUF_INIT(EV_TOKEN_MAX_BYTES + 64);
@@ -237,6 +239,12 @@ static struct curl_slist *http_headers(const char *content_type,
 		tmp = curl_slist_append(hdrs, (char *)line.data);
 		OPENSSL_cleanse(line.data, line.len);
 		ae_buf_dispose(&line);
+		if (tmp == NULL)
+			goto oom;
+		hdrs = tmp;
+	}
+	if (hdrs != NULL && extra != NULL) {
+		tmp = curl_slist_append(hdrs, extra);
 		if (tmp == NULL)
 			goto oom;
 		hdrs = tmp;
@@ -352,7 +360,7 @@ int ev__sign_http(ev__http_resp *out, const ev__http_req *rq, ae_err *err)
 	memset(out, 0, sizeof(*out));
 	ae_buf_init(&out->body, EV_SIGN_RESPONSE_MAX_BYTES);
 	memset(&at, 0, sizeof(at));
-	if (http_url_judge(&u, rq->url, NULL) < 0)
+	if (http_url_judge(&u, rq->url, rq->url_flags, NULL) < 0)
 		return ae_fail(err, AE_EINVAL,
 			       "%s url %s is not https (plain http only to "
 			       "loopback, no userinfo)",
@@ -365,7 +373,7 @@ int ev__sign_http(ev__http_resp *out, const ev__http_req *rq, ae_err *err)
 			       "request",
 			       rq->what);
 	pthread_once(&http_once, http_global_init);
-	hdrs = http_headers(rq->content_type, rq->bearer, err);
+	hdrs = http_headers(rq->content_type, rq->bearer, rq->header, err);
 	if (hdrs == NULL)
 		return AE_ERR;
 	for (attempt = 1;; attempt++) {

@@ -9,6 +9,7 @@
 #define AE_EVIDENCE_SIGNER_INTERNAL_H
 
 #include "evidence/core/ae.h"
+#include "evidence/signer/login.h"
 #include "evidence/signer/signer.h"
 #include "evidence/sigstore/sigstore.h"
 
@@ -20,6 +21,13 @@
  * to a loopback host (127.0.0.1, localhost, [::1]) for local stacks.
  * Cannot fail. */
 bool ev__sign_url_allowed(const char *url);
+
+/* 0 when `trust` lists, valid at `now`, the Fulcio (unless NULL), each
+ * Rekor log and each TSA of `svc` (ev_trust_lists); AE_EVERIFY naming the first
+ * it lacks (preflight.c). Called before any request, so a setup whose bundle
+ * the self-check would reject publishes nothing. */
+int ev__sign_preflight(const ev_sign_services *svc, const ev_trust *trust,
+		       int64_t now, ae_err *err);
 
 /* One request to a Sigstore service or token endpoint. */
 typedef struct ev__http_req {
@@ -34,6 +42,12 @@ typedef struct ev__http_req {
 	 * stalls or cuts the line. */
 	bool carries_secret;
 	int64_t deadline_ms; /* ev_sign_deadline(), 0 = none */
+	/* One more request header line ("Metadata-Flavor: Google",
+	 * "Authorization: Basic ..."), wiped after use; NULL = none. */
+	const char *header;
+	/* More of the URL policy's AE_URL_* flags (AE_URL_PLAIN_METADATA
+	 * for the cloud metadata server); 0 = none. */
+	unsigned url_flags;
 } ev__http_req;
 
 /* A service's answer. */
@@ -145,5 +159,40 @@ int ev__tsa_request(unsigned char **der_out, size_t *der_len_out,
 /* Decodes base64url without padding (JWT segments) into a new buffer. */
 int ev__b64url_decode(unsigned char **out, size_t *out_len, const char *in,
 		      size_t in_len, ae_err *err);
+
+/* ---- shared by the login files (evidence/signer/login_token.c) ---- */
+
+/* Appends `key`=`value` to a form body (application/x-www-form-urlencoded,
+ * RFC 3986 unreserved bytes kept, the rest %XX), '&' first when not
+ * empty. Codes of ae_buf_put. */
+int ev__login_form_add(ae_buf *b, const char *key, const char *value,
+		       ae_err *err);
+
+/* `n` random bytes from OpenSSL as base64url without padding into `out`
+ * (at least 4 * n / 3 + 2 bytes). AE_ERR when the generator fails. */
+int ev__login_random(char *out, size_t outsz, size_t n, ae_err *err);
+
+/* POSTs the form `form` to `url` (the client secret, when given, as HTTP
+ * Basic: RFC 6749 §2.3.1) and hands back the status and body (`body_out`
+ * initialised here; wipe and dispose it in every case). `what` names the
+ * endpoint. Codes of ev__sign_http. */
+int ev__login_post(long *status_out, ae_buf *body_out, const char *what,
+		   const char *url, const ae_buf *form, const ev_login_opts *o,
+		   ae_err *err);
+
+/* ev__login_post to the token endpoint, the answer parsed into `out`
+ * (ev_oidc_answer_parse). */
+int ev__login_token_post(ev_oidc_answer *out, const char *url,
+			 const ae_buf *form, const ev_login_opts *o,
+			 ae_err *err);
+
+/* Turns an OAuth error answer into the caller's message: AE_EAUTH naming
+ * the code (escaped) and `why`. Returns the code. */
+int ev__login_refused(const ev_oidc_answer *a, const char *why, ae_err *err);
+
+/* Parses the ID token and holds it to `x` (issuer, audience = client id,
+ * nonce, a verified e-mail). *out NULL on failure. */
+int ev__login_token(ev_token **out, const char *jwt, const ev_login_opts *o,
+		    const char *nonce, ae_err *err);
 
 #endif /* AE_EVIDENCE_SIGNER_INTERNAL_H */

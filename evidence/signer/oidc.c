@@ -9,8 +9,10 @@
  * in a message (STYLE §3.9).
  */
 #include "evidence/signer/internal.h"
+#include "evidence/signer/login.h"
 
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +27,15 @@ struct ev_token {
 	char *email;
 	char *workflow_ref; /* GitHub Actions job_workflow_ref */
 	char *identity_hint;
-	int64_t exp;	   /* 0 when absent */
-	bool aud_sigstore; /* aud names EV_TOKEN_AUDIENCE */
+	char *nonce; /* OIDC Core §2: echoes the authentication request */
+	json_t *aud; /* the aud claim as given (a string or a list) */
+	int64_t exp; /* 0 when absent */
+	int email_verified; /* TOKEN_EV_* */
 };
+
+/* The email_verified claim (OIDC Core §5.1): a boolean, or the string
+ * "true"/"false" some providers send (Fulcio reads both). */
+enum { TOKEN_EV_ABSENT, TOKEN_EV_TRUE, TOKEN_EV_FALSE, TOKEN_EV_MALFORMED };
 
 int ev__b64url_decode(unsigned char **out, size_t *out_len, const char *in,
 		      size_t in_len, ae_err *err)
@@ -115,8 +123,9 @@ static int token_exp(ev_token *tok, json_t *claims, ae_err *err)
 	return 0;
 }
 
-/* aud, a string or a list of strings (RFC 7519 §4.1.3): notes whether it
- * names EV_TOKEN_AUDIENCE. Another shape is AE_EINVAL. */
+/* aud, a string or a list of strings (RFC 7519 §4.1.3): kept to be
+ * matched against the audience wanted (token_aud_names). Another shape is
+ * AE_EINVAL. */
 static int token_aud(ev_token *tok, json_t *claims, ae_err *err)
 {
 	json_t *aud = json_object_get(claims, "aud"), *v;
@@ -124,12 +133,7 @@ static int token_aud(ev_token *tok, json_t *claims, ae_err *err)
 
 	if (aud == NULL)
 		return 0;
-	if (json_is_string(aud)) {
-		tok->aud_sigstore =
-			strcmp(json_string_value(aud), EV_TOKEN_AUDIENCE) == 0;
-		return 0;
-	}
-	if (!json_is_array(aud))
+	if (!json_is_string(aud) && !json_is_array(aud))
 		return ae_fail(err, AE_EINVAL,
 			       "identity token claim 'aud' is neither a string "
 			       "nor a list");
@@ -139,10 +143,45 @@ static int token_aud(ev_token *tok, json_t *claims, ae_err *err)
 			return ae_fail(err, AE_EINVAL,
 				       "identity token claim 'aud' holds a "
 				       "non-string");
-		if (strcmp(json_string_value(v), EV_TOKEN_AUDIENCE) == 0)
-			tok->aud_sigstore = true;
 	}
+	tok->aud = json_incref(aud);
 	return 0;
+}
+
+/* True iff the aud claim names `want` (exactly, embedded NUL excluded). */
+static bool token_aud_names(const ev_token *tok, const char *want)
+{
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(tok->aud))
+		return strcmp(json_string_value(tok->aud), want) == 0;
+	json_array_foreach(tok->aud, i, v)
+	{
+		if (strcmp(json_string_value(v), want) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* email_verified: true or "true" (TOKEN_EV_TRUE), false or "false"
+ * (TOKEN_EV_FALSE), absent, or anything else (TOKEN_EV_MALFORMED, never
+ * taken for verified). */
+static void token_email_verified(ev_token *tok, json_t *claims)
+{
+	json_t *v = json_object_get(claims, "email_verified");
+
+	if (v == NULL)
+		tok->email_verified = TOKEN_EV_ABSENT;
+	else if (json_is_true(v) || (json_is_string(v) &&
+				     strcmp(json_string_value(v), "true") == 0))
+		tok->email_verified = TOKEN_EV_TRUE;
+	else if (json_is_false(v) ||
+		 (json_is_string(v) &&
+		  strcmp(json_string_value(v), "false") == 0))
+		tok->email_verified = TOKEN_EV_FALSE;
+	else
+		tok->email_verified = TOKEN_EV_MALFORMED;
 }
 
 /* Reads the claims we use from the decoded payload segment. */
@@ -166,6 +205,8 @@ static int token_claims(ev_token *tok, const unsigned char *payload, size_t len,
 	if (rc == 0)
 		rc = token_claim(&tok->workflow_ref, claims, "job_workflow_ref",
 				 err);
+	if (rc == 0)
+		rc = token_claim(&tok->nonce, claims, "nonce", err);
 	if (rc == 0 && (tok->issuer == NULL || tok->issuer[0] == '\0'))
 		rc = ae_fail(err, AE_EINVAL,
 			     "identity token has no 'iss' claim");
@@ -173,6 +214,8 @@ static int token_claims(ev_token *tok, const unsigned char *payload, size_t len,
 		rc = token_exp(tok, claims, err);
 	if (rc == 0)
 		rc = token_aud(tok, claims, err);
+	if (rc == 0)
+		token_email_verified(tok, claims);
 done:
 	json_decref(claims);
 	return rc;
@@ -344,44 +387,203 @@ static bool token_set(const char *s)
 	return s != NULL && s[0] != '\0';
 }
 
-int ev_token_acquire(ev_token **out, const ev_token_sources *src, ae_err *err)
+/* The source an automatic choice takes (issue 21's order), or
+ * EV_TOKEN_AUTO when none is available. */
+static ev_token_source token_detect(const ev_token_sources *src)
 {
+	if (token_set(src->gha_url) && token_set(src->gha_request_token))
+		return EV_TOKEN_GITHUB;
+	if (src->gitlab && token_set(src->env_token))
+		return EV_TOKEN_GITLAB;
+	if (token_set(src->buildkite_agent))
+		return EV_TOKEN_BUILDKITE;
+	if (token_set(src->gcp_metadata_host))
+		return EV_TOKEN_GOOGLE;
+	if (token_set(src->env_token))
+		return EV_TOKEN_ENV;
+	return EV_TOKEN_AUTO;
+}
+
+/* A forced source that is not there: what to set up. */
+static int token_absent(ev_token_source s, ae_err *err)
+{
+	switch (s) {
+	case EV_TOKEN_GITHUB:
+		return ae_fail(err, AE_ENOTFOUND,
+			       "github actions: ACTIONS_ID_TOKEN_REQUEST_URL "
+			       "and _TOKEN are not set (the job needs "
+			       "permissions: id-token: write)");
+	case EV_TOKEN_GITLAB:
+		return ae_fail(
+			err, AE_ENOTFOUND,
+			"gitlab ci: SIGSTORE_ID_TOKEN is not set (declare "
+			"id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore in "
+			"the job)");
+	case EV_TOKEN_BUILDKITE:
+		return ae_fail(err, AE_ENOTFOUND,
+			       "buildkite: not in a Buildkite job, or "
+			       "buildkite-agent is not on PATH");
+	case EV_TOKEN_GOOGLE:
+		return ae_fail(
+			err, AE_ENOTFOUND,
+			"google cloud: no metadata server (not on Google "
+			"Cloud, and GCE_METADATA_HOST is not set)");
+	case EV_TOKEN_ENV:
+		return ae_fail(err, AE_ENOTFOUND,
+			       "SIGSTORE_ID_TOKEN is not set");
+	default:
+		return ae_fail(
+			err, AE_ENOTFOUND,
+			"no identity token: pass --identity-token, set "
+			"SIGSTORE_ID_TOKEN, or run in GitHub Actions with "
+			"id-token: write");
+	}
+}
+
+int ev_token_acquire_from(ev_token **out, ev_token_source *used_out,
+			  const ev_token_sources *src, ae_err *err)
+{
+	ev_token_source s;
+
 	*out = NULL;
+	if (used_out != NULL)
+		*used_out = EV_TOKEN_AUTO;
 	AE_ASSERT_ARG(src != NULL, err);
 	if (token_set(src->explicit_token))
 		return ev_token_parse(out, src->explicit_token,
 				      strlen(src->explicit_token), err);
-	if (token_set(src->env_token))
-		return ev_token_parse(out, src->env_token,
-				      strlen(src->env_token), err);
-	if (token_set(src->gha_url) && token_set(src->gha_request_token))
+	s = src->force != EV_TOKEN_AUTO ? src->force : token_detect(src);
+	if (used_out != NULL)
+		*used_out = s;
+	switch (s) {
+	case EV_TOKEN_GITHUB:
+		if (!token_set(src->gha_url) ||
+		    !token_set(src->gha_request_token))
+			return token_absent(s, err);
 		return token_from_gha(out, src->gha_url, src->gha_request_token,
 				      src->deadline_ms, err);
-	return ae_fail(err, AE_ENOTFOUND,
-		       "no identity token: pass --identity-token, set "
-		       "SIGSTORE_ID_TOKEN, or run in GitHub Actions with "
-		       "id-token: write");
+	case EV_TOKEN_GITLAB:
+	case EV_TOKEN_ENV:
+		if (!token_set(src->env_token) ||
+		    (s == EV_TOKEN_GITLAB && !src->gitlab))
+			return token_absent(s, err);
+		return ev_token_parse(out, src->env_token,
+				      strlen(src->env_token), err);
+	case EV_TOKEN_BUILDKITE:
+		if (!token_set(src->buildkite_agent))
+			return token_absent(s, err);
+		return ev_token_from_buildkite(out, src->buildkite_agent,
+					       src->deadline_ms, err);
+	case EV_TOKEN_GOOGLE:
+		if (!token_set(src->gcp_metadata_host))
+			return token_absent(s, err);
+		return ev_token_from_gcp(out, src->gcp_metadata_host,
+					 src->deadline_ms, err);
+	default:
+		return token_absent(s, err);
+	}
 }
 
-int ev_token_check_fresh(const ev_token *tok, int64_t now, ae_err *err)
+int ev_token_acquire(ev_token **out, const ev_token_sources *src, ae_err *err)
 {
-	AE_ASSERT_ARG(tok != NULL, err);
+	return ev_token_acquire_from(out, NULL, src, err);
+}
+
+void ev_duration_human(char *out, size_t outsz, int64_t s)
+{
+	static const struct {
+		int64_t secs;
+		const char *unit;
+	} units[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}};
+
+	if (s < 0)
+		s = 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (s >= 2 * units[i].secs) {
+			snprintf(out, outsz, "%lld %ss",
+				 (long long)(s / units[i].secs), units[i].unit);
+			return;
+		}
+	snprintf(out, outsz, "%lld second%s", (long long)s, s == 1 ? "" : "s");
+}
+
+/* The issuers whose certificates name the e-mail claim (Fulcio's
+ * public-good config, type "email"). */
+static bool token_email_issuer(const char *iss)
+{
+	return strcmp(iss, "https://accounts.google.com") == 0 ||
+	       strcmp(iss, "https://oauth2.sigstore.dev/auth") == 0;
+}
+
+/* True iff the identity shown and certified is the e-mail claim. */
+static bool token_identity_is_email(const ev_token *tok)
+{
+	return tok->email != NULL &&
+	       strcmp(tok->identity_hint, tok->email) == 0;
+}
+
+/* email_verified, when the identity is an e-mail (OIDC Core §5.1: only a
+ * verified address may be relied on; Fulcio refuses the rest). */
+static int token_check_email(const ev_token *tok, bool strict, ae_err *err)
+{
+	if (!token_identity_is_email(tok) ||
+	    tok->email_verified == TOKEN_EV_TRUE)
+		return 0;
+	if (tok->email_verified == TOKEN_EV_ABSENT && !strict &&
+	    !token_email_issuer(tok->issuer))
+		return 0;
+	return ae_fail(err, AE_EAUTH,
+		       "identity token's e-mail is not verified by the "
+		       "provider (email_verified is %s)",
+		       tok->email_verified == TOKEN_EV_ABSENT  ? "absent"
+		       : tok->email_verified == TOKEN_EV_FALSE ? "false"
+							       : "malformed");
+}
+
+int ev_token_check(const ev_token *tok, const ev_token_expect *x, ae_err *err)
+{
+	char rbuf[AE_REPR_BUF], rbuf2[AE_REPR_BUF], when[64];
+	const char *aud = x && x->audience ? x->audience : EV_TOKEN_AUDIENCE;
+
+	AE_ASSERT_ARG(tok != NULL && x != NULL, err);
 	if (tok->exp == 0)
 		return ae_fail(err, AE_EAUTH,
 			       "identity token has no 'exp' claim: a token "
 			       "that never expires is not sent");
-	if (tok->exp <= now)
+	if (tok->exp <= x->now) {
+		ev_duration_human(when, sizeof(when), x->now - tok->exp);
 		return ae_fail(err, AE_EAUTH,
-			       "identity token expired %lld seconds ago; get a "
-			       "fresh one",
-			       (long long)(now - tok->exp));
-	if (!tok->aud_sigstore)
+			       "identity token expired %s ago; get a fresh one",
+			       when);
+	}
+	if (x->issuer != NULL && strcmp(tok->issuer, x->issuer) != 0)
+		return ae_fail(err, AE_EAUTH,
+			       "identity token is from issuer %s, not the "
+			       "requested %s",
+			       ae_repr(rbuf, sizeof(rbuf), tok->issuer,
+				       strlen(tok->issuer)),
+			       ae_repr(rbuf2, sizeof(rbuf2), x->issuer,
+				       strlen(x->issuer)));
+	if (!token_aud_names(tok, aud))
 		return ae_fail(err, AE_EAUTH,
 			       "identity token audience does not include '%s' "
 			       "(Fulcio's client id): it was minted for "
 			       "another service",
-			       EV_TOKEN_AUDIENCE);
-	return 0;
+			       aud);
+	if (x->nonce != NULL &&
+	    (tok->nonce == NULL || strcmp(tok->nonce, x->nonce) != 0))
+		return ae_fail(err, AE_EAUTH,
+			       "identity token nonce is not the one this login "
+			       "sent: the token was not issued for it");
+	return token_check_email(tok, x->email_verified, err);
+}
+
+int ev_token_check_fresh(const ev_token *tok, int64_t now, ae_err *err)
+{
+	ev_token_expect x = {0};
+
+	x.now = now;
+	return ev_token_check(tok, &x, err);
 }
 
 const char *ev_token_issuer(const ev_token *tok)
@@ -409,17 +611,14 @@ int64_t ev_token_expiry(const ev_token *tok)
 	return tok ? tok->exp : 0;
 }
 
+const char *ev_token_nonce(const ev_token *tok)
+{
+	return tok ? tok->nonce : NULL;
+}
+
 const char *ev__token_jwt(const ev_token *tok)
 {
 	return tok->jwt;
-}
-
-/* The issuers whose certificates name the e-mail claim (Fulcio's
- * public-good config, type "email"). */
-static bool token_email_issuer(const char *iss)
-{
-	return strcmp(iss, "https://accounts.google.com") == 0 ||
-	       strcmp(iss, "https://oauth2.sigstore.dev/auth") == 0;
 }
 
 const char *ev__token_pop_subject(const ev_token *tok)
@@ -447,6 +646,8 @@ void ev_token_free(ev_token *tok)
 		OPENSSL_cleanse(tok->jwt, tok->jwt_len);
 	free(tok->jwt);
 	free(tok->identity_hint);
+	free(tok->nonce);
+	json_decref(tok->aud);
 	free(tok->workflow_ref);
 	free(tok->email);
 	free(tok->subject);

@@ -317,6 +317,32 @@ static int sign_trust(ev_trust **out, const ev_sign_opts *o, ae_err *err)
 				 err);
 }
 
+/* Checks, before any request, that the self-check's trusted root covers
+ * the services selected (preflight.c). */
+static int sign_preflight(const ev_sign_services *svc, const ev_sign_opts *o,
+			  int64_t now, ae_err *err)
+{
+	ev_sign_services named = *svc;
+	ev_trust *trust = NULL;
+	int rc;
+
+	/* Only what a signing config chose: a URL given by flag is the
+	 * operator's own choice (a gateway, a mirror), listed or not. */
+	if (o->signing_config == NULL)
+		return 0;
+	if (o->fulcio_url != NULL)
+		named.fulcio_url = NULL;
+	if (o->rekor_url != NULL)
+		named.nrekor = 0;
+	if (o->tsa_url != NULL)
+		named.ntsa = 0;
+	rc = sign_trust(&trust, o, err);
+	if (rc == 0)
+		rc = ev__sign_preflight(&named, trust, now, err);
+	ev_trust_free(trust);
+	return rc;
+}
+
 /* Runs our own verifier over the new bundle (STYLE §3.9, minisign `sign`:
  * check your own output) with the certificate's identity as policy and,
  * for a message, the signed digest as artifact; for DSSE the returned
@@ -388,6 +414,7 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 {
 	sign_state st;
 	ev_signer *signer = NULL;
+	ev_token_expect x = {0};
 	int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
 	char *bundle = NULL;
 	int rc;
@@ -396,9 +423,13 @@ static int sign_run(ev_sign_result **out, const ev_sign_opts *opts,
 	st.deadline = opts->deadline_ms;
 	st.tlog_entries = json_array();
 	st.timestamps = json_array();
-	rc = ev_token_check_fresh(opts->token, now, err);
+	x.now = now;
+	x.audience = opts->audience;
+	rc = ev_token_check(opts->token, &x, err);
 	if (rc == 0)
 		rc = sign_services(&st.svc, opts, now, err);
+	if (rc == 0)
+		rc = sign_preflight(&st.svc, opts, now, err);
 	if (rc == 0 && (st.tlog_entries == NULL || st.timestamps == NULL))
 		rc = ae_fail(err, AE_ERR, "out of memory");
 	if (rc == 0)

@@ -66,22 +66,43 @@
  * secret. */
 typedef struct ev_token ev_token;
 
-/* Where a token may come from, in the order tried (SPEC §4 signing flags):
- * an explicit token (--identity-token), SIGSTORE_ID_TOKEN, then GitHub
- * Actions ambient credentials (a GET of gha_url with audience=sigstore and
- * "Authorization: bearer gha_request_token"). NULL or "" = absent. cmd/
- * fills it from argv and the environment. */
+/* The ambient token sources, in the order an automatic choice tries them
+ * (issue 21); each can also be forced. */
+typedef enum ev_token_source {
+	EV_TOKEN_AUTO = 0,  /* the first available, in the order below */
+	EV_TOKEN_GITHUB,    /* GitHub Actions ID-token endpoint */
+	EV_TOKEN_GITLAB,    /* GitLab CI id_tokens: SIGSTORE_ID_TOKEN */
+	EV_TOKEN_BUILDKITE, /* buildkite-agent oidc request-token */
+	EV_TOKEN_GOOGLE,    /* Google Cloud metadata server identity */
+	EV_TOKEN_ENV,	    /* SIGSTORE_ID_TOKEN anywhere */
+} ev_token_source;
+
+/* Where a token may come from (SPEC §4 signing flags, issue 21): an
+ * explicit token (--identity-token or its file) wins over all; then, in
+ * order, GitHub Actions ambient credentials (a GET of gha_url with
+ * audience=sigstore and "Authorization: bearer gha_request_token"), GitLab
+ * CI (`gitlab` and env_token), Buildkite (`buildkite_agent` run as
+ * "oidc request-token --audience sigstore"), Google Cloud (the metadata
+ * server at `gcp_metadata_host`), and env_token (SIGSTORE_ID_TOKEN) as the
+ * generic fallback. `force` takes one source only. NULL or "" = absent.
+ * cmd/ fills it from argv and the environment: the library reads none. */
 typedef struct ev_token_sources {
 	const char *explicit_token;
 	const char *env_token;
 	const char *gha_url;
 	const char *gha_request_token;
 	int64_t deadline_ms; /* ev_sign_deadline() of the run, 0 = none */
+	ev_token_source force;
+	bool gitlab; /* GITLAB_CI=true: env_token is GitLab's id_token */
+	/* buildkite-agent's path when BUILDKITE=true, else NULL */
+	const char *buildkite_agent;
+	/* host[:port] of the metadata server on Google Cloud, else NULL */
+	const char *gcp_metadata_host;
 } ev_token_sources;
 
 #define EV_TOKEN_SOURCES_INIT                                                  \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, 0                                      \
+		NULL, NULL, NULL, NULL, 0, EV_TOKEN_AUTO, false, NULL, NULL    \
 	}
 
 /* The deadline of a run that may take `timeout_s` seconds from now
@@ -97,17 +118,43 @@ int64_t ev_sign_deadline(int64_t timeout_s);
  * failure; free with ev_token_free. The message never contains the token. */
 int ev_token_parse(ev_token **out, const char *jwt, size_t len, ae_err *err);
 
-/* Takes the first available source (see ev_token_sources) and parses it.
- * AE_ENOTFOUND when no source is set, AE_EAUTH when the GitHub endpoint
- * refuses the request token, AE_ETRANSIENT when it stays unreachable, and
- * the codes of ev_token_parse. *out NULL on failure. */
+/* Takes the first available source (see ev_token_sources) and parses it;
+ * `*used_out` (may be NULL) names the source taken. AE_ENOTFOUND when no
+ * source is set (or the forced one is absent), AE_EAUTH when a token
+ * service refuses us, AE_ETRANSIENT when one stays unreachable, and the
+ * codes of ev_token_parse. *out NULL on failure. */
 int ev_token_acquire(ev_token **out, const ev_token_sources *src, ae_err *err);
+int ev_token_acquire_from(ev_token **out, ev_token_source *used_out,
+			  const ev_token_sources *src, ae_err *err);
 
-/* The checks made before the token is sent anywhere (issue 25): AE_EAUTH
- * when it has no exp, when exp <= now ("identity token expired ..."), or
- * when its aud does not name EV_TOKEN_AUDIENCE (a token minted for another
- * service is not forwarded to Fulcio). Cannot fail otherwise. */
+/* What a token must be before it is used (issue 21). */
+typedef struct ev_token_expect {
+	int64_t now;	      /* seconds since the epoch */
+	const char *issuer;   /* iss must equal it; NULL: any */
+	const char *audience; /* aud must name it; NULL: EV_TOKEN_AUDIENCE */
+	const char *nonce;    /* the nonce claim must equal it; NULL: none */
+	/* when the identity is an e-mail, email_verified must be true (an
+	 * absent claim is refused too); without it only an explicit false or
+	 * a non-boolean is refused, except for the issuers whose Fulcio
+	 * identity is the e-mail, which always need it */
+	bool email_verified;
+} ev_token_expect;
+
+/* The checks made before the token is shown or sent anywhere (issues 21,
+ * 25): AE_EAUTH when it has no exp, when it has expired ("identity token
+ * expired 3 minutes ago"), when iss is not `x->issuer`, when aud does not
+ * name the audience (a token minted for another service is not forwarded
+ * to Fulcio), when the nonce differs, or when an e-mail identity is not
+ * verified. Cannot fail otherwise. */
+int ev_token_check(const ev_token *tok, const ev_token_expect *x, ae_err *err);
+
+/* ev_token_check with only `now` set. */
 int ev_token_check_fresh(const ev_token *tok, int64_t now, ae_err *err);
+
+/* "42 seconds", "3 minutes", "5 hours", "2 days": `s` seconds in the
+ * largest unit that keeps a count of at least 2, rounded down, into
+ * `out`. Cannot fail. */
+void ev_duration_human(char *out, size_t outsz, int64_t s);
 
 /* Borrowed claims, valid until the token is freed; NULL when absent. */
 const char *ev_token_issuer(const ev_token *tok);
@@ -119,6 +166,8 @@ const char *ev_token_email(const ev_token *tok);
 const char *ev_token_identity_hint(const ev_token *tok);
 /* exp claim, 0 when absent. */
 int64_t ev_token_expiry(const ev_token *tok);
+/* The nonce claim (NULL when absent). Borrowed. */
+const char *ev_token_nonce(const ev_token *tok);
 
 /* Wipes the token and frees it. NULL is a no-op. */
 void ev_token_free(ev_token *tok);
@@ -140,11 +189,14 @@ typedef struct ev_sign_opts {
 	size_t trusted_root_len;
 	int64_t now; /* 0 = time(NULL); for validity windows and token exp */
 	int64_t deadline_ms; /* ev_sign_deadline() of the run, 0 = none */
+	/* the OAuth client id the token must be for (Fulcio's client id of
+	 * that issuer); NULL: EV_TOKEN_AUDIENCE */
+	const char *audience;
 } ev_sign_opts;
 
 #define EV_SIGN_OPTS_INIT                                                      \
 	{                                                                      \
-		NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0              \
+		NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, NULL        \
 	}
 
 /* What signing produced: plain result data owned by the caller. The
@@ -188,6 +240,9 @@ typedef struct ev_sign_services {
 	int rekor_version; /* the one major version all selected logs share */
 	size_t ntsa;
 	char *tsa_url[EV_SIGN_MAX_SERVICES];
+	/* the OIDC issuer a person logs in at (oidcUrls, the first valid
+	 * with API v1); NULL when the config lists none (issue 21) */
+	char *oidc_url;
 } ev_sign_services;
 
 /* Parses SigningConfig v0.2 JSON and selects, among services valid at

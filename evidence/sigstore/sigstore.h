@@ -53,6 +53,19 @@ const unsigned char *ev_trust_public_good_json(size_t *len_out);
 /* A new, empty trust set (tests, or callers that build their own). */
 int ev_trust_new_empty(ev_trust **out, ae_err *err);
 
+/* The services of a trusted root, as ev_trust_lists names them. */
+typedef enum ev_trust_service {
+	EV_TRUST_CA,   /* certificateAuthorities[].uri: Fulcio */
+	EV_TRUST_TLOG, /* tlogs[].baseUrl: Rekor */
+	EV_TRUST_TSA,  /* timestampAuthorities[].uri */
+} ev_trust_service;
+
+/* True iff `trust` lists a service of `kind` at `url` whose validity
+ * window holds `now` (seconds since the epoch). URLs match with scheme and
+ * host case, a default port and trailing '/' aside. Cannot fail. */
+bool ev_trust_lists(const ev_trust *trust, ev_trust_service kind,
+		    const char *url, int64_t now);
+
 /* A new trust set holding exactly the trusted_root.json in (buf, len) and
  * nothing of the embedded root: what --trusted-root means everywhere (as
  * in cosign, sigstore-go and sigstore-js). Codes of ev_trust_add_json;

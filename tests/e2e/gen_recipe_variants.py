@@ -126,6 +126,15 @@ DOCS = [
     "<<: {a: 1}\n",
     "a: 1\na: 2\n",
     "? [a]\n: b\n",
+    "? [a]\n: b\n? [c]\n: d\n",
+    "? [a]\n: b\n'': c\n",
+    "labels:\n  managed-by: {{ .Release.Service }}\n  chart: {{ .Chart.Name }}-{{ .Chart.Version }}\n",
+    "? - a\n  - b\n: v\nz: 1\n",
+    "x:\n  ? a: 1\n    b: [2]\n  : - y\n    - {z: 1}\n",
+    "l:\n- ? {a: 1}\n  : |\n    text\n",
+    "{? [a] : 1, b: 2, {}: 3}\n",
+    "[]: 1\nb: {}\n",
+    "? !!set {a, b}\n: 1\n",
     "\"\\u00e9\": 1\n\"é\": 2\n",
     "kind: Recipe\napiVersion: aicr.run/v1\nmetadata:\n  name: h100-eks-ubuntu-training\n"
     "  version: v0.9.1\ncriteria:\n  service: eks\n  accelerator: h100\n  os: ubuntu\n"

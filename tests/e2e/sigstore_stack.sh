@@ -1,7 +1,8 @@
 # tests/e2e/sigstore_stack.sh -- start/stop the project's local Sigstore stack
 # (tests/sigstore-stack/stack.mjs) from an e2e script; sourced after lib.sh.
 #
-#   stack_start DIR           starts Fulcio+CT+Rekor v1/v2+TSA on 127.0.0.1,
+#   stack_start DIR           starts Fulcio+CT+Rekor v1/v2+TSA on 127.0.0.1
+#                             (more stack.mjs arguments in STACK_EXTRA_ARGS),
 #                             sets STACK_URL, STACK_DIR (trusted_root.json,
 #                             signing_config*.json), STACK_GHA_SECRET;
 #                             returns 1 (after `bad`) if it cannot start
@@ -30,7 +31,7 @@ stack_start() {
 	for i in 1 2 3; do
 		port=$(free_port)
 		node "$STACK_HOME/stack.mjs" --port "$port" --out-dir "$STACK_DIR" \
-			--gha-request-token "$STACK_GHA_SECRET" \
+			--gha-request-token "$STACK_GHA_SECRET" ${STACK_EXTRA_ARGS:-} \
 			>"$STACK_DIR/stack.out" 2>"$STACK_DIR/stack.err" &
 		STACK_PID=$!
 		t_cleanup "stack_stop"

@@ -10,7 +10,9 @@
 # stderr ("aicr-evidence: ..." naming the input, printable ASCII only), and
 # must leave no output file behind. Then the outputs: a read-only output
 # directory and a full disk (a 16 KiB tmpfs when mount works, else
-# `ulimit -f`). A file vanishing mid-read is simulated by a background loop
+# `ulimit -f`). An output that exists and is no regular file: a device,
+# a FIFO, a socket (written to, never replaced), a symlink, a directory
+# (refused). A file vanishing mid-read is simulated by a background loop
 # that deletes, recreates and replaces the input (by a directory, a FIFO)
 # while the command runs again and again: every run must end cleanly,
 # whichever state it saw.
@@ -224,6 +226,49 @@ grep -qF 'deployment\x1b[31m\x0a.json' "$T_ERR" && ok "the name is escaped in th
 # ---- verify: each file of a bundle replaced ----
 brun emit "${EMIT_BASE[@]}" -o "$W/clean"
 [ "$T_RC" -eq 0 ] && ok "emit the clean bundle" || bad "emit the clean bundle" "exit $T_RC"
+
+# ---- swapped or wrong inputs (issue 20 item 6): each input is judged by
+# its kind and top-level keys before use; the message names the flag and
+# what the file looks like ----
+printf 'apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n' >"$IN/configmap.yaml"
+mkdir -p "$W/swapctrf"
+swap_row() { # LABEL FLAG-IN-MESSAGE LOOKS-LIKE ARGS...
+	local label=$1 flag=$2 looks=$3
+	shift 3
+	rm -rf "$W/eo"
+	brun emit "$@" -o "$W/eo"
+	judge "emit $label" 2
+	if grep -qF -- "$flag" "$T_ERR" && grep -qF -- "$looks" "$T_ERR"; then
+		ok "emit $label names $flag and says it looks like $looks"
+	else
+		bad "emit $label names $flag and says it looks like $looks" "$(head -1 "$T_ERR")"
+	fi
+	[ ! -e "$W/eo" ] || bad "emit $label leaves no output"
+}
+swap_row "--recipe SNAPSHOT --snapshot RECIPE" --recipe "a snapshot" \
+	--recipe "$EX/snapshot.yaml" --snapshot "$EX/recipe.yaml" --ctrf "$EX/ctrf"
+swap_row "--snapshot RECIPE" --snapshot "a recipe" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/recipe.yaml" --ctrf "$EX/ctrf"
+swap_row "--recipe CTRF" --recipe "a CTRF report" \
+	--recipe "$EX/ctrf/deployment.json" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf"
+swap_row "--snapshot CTRF" --snapshot "a CTRF report" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/ctrf/conformance.json" --ctrf "$EX/ctrf"
+swap_row "--recipe ALLOWLIST" --recipe "an allowlist" \
+	--recipe "$EX/../evidence/allowlist.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf"
+swap_row "--recipe POINTER" --recipe "a ledger pointer" \
+	--recipe "$W/clean/pointer.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf"
+swap_row "--snapshot CONFIGMAP" --snapshot "kind \"ConfigMap\"" \
+	--recipe "$EX/recipe.yaml" --snapshot "$IN/configmap.yaml" --ctrf "$EX/ctrf"
+cp "$EX/snapshot.yaml" "$W/swapctrf/deployment.json"
+swap_row "--ctrf DIR holding a snapshot" --ctrf "a snapshot" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/swapctrf"
+cp "$EX/recipe.yaml" "$W/swapctrf/deployment.json"
+swap_row "--ctrf RECIPE" --ctrf "a recipe" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/swapctrf/deployment.json"
+cp "$W/clean/summary-bundle/statement.intoto.json" "$W/swapctrf/deployment.json"
+swap_row "--ctrf STATEMENT" --ctrf "an in-toto statement" \
+	--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/swapctrf/deployment.json"
+rm -rf "$W/swapctrf"
 for k in $KINDS; do
 	for f in manifest.json statement.intoto.json recipe.yaml attestation.intoto.jsonl; do
 		rm -rf "$W/v"
@@ -435,6 +480,154 @@ brun check --repo "$IN/garbage"
 judge "check --repo on a file" 2
 brun check --repo "$IN/dir"
 judge "check --repo on a directory that is no repository" 2
+
+# ---- outputs that exist and are no regular file (issue 20 item 1) ----
+# `-o PATH` where PATH is a device, a FIFO or a socket is written to as it
+# is, never replaced (a rename over /dev/null as root destroyed it); a
+# symlink (never followed), a directory or a FIFO nobody reads is refused
+# with exit 2 and left as it was. /dev/null is tried on a private copy
+# (mknod c 1 3) first, and the real one only when the copy survived.
+SP=$W/special
+mkdir -p "$SP"
+SPR=$(lf_repo sprepo) # a clean ledger: check exits 0
+# Each output-writing command once: LABEL WANT-RC ARGS... (-o is appended)
+sp_cmds() {
+	printf '%s\n' \
+		"slug|0|slug --issuer i --identity x" \
+		"pointer show|0|pointer show $W/clean/pointer.yaml --format json" \
+		"allowlist check|0|allowlist check $EX/../evidence/allowlist.yaml" \
+		"verify|0|verify $W/clean --format json" \
+		"ledger|0|ledger --root $W/L --format json" \
+		"check|0|check --repo $SPR --format json"
+}
+# the node at PATH is still of TYPE (stat %F) and, for a symlink, still
+# points at TARGET
+sp_same() { # PATH TYPE [TARGET]
+	[ "$(stat -c %F "$1" 2>/dev/null)" = "$2" ] || return 1
+	[ -z "${3:-}" ] || [ "$(readlink "$1")" = "$3" ]
+}
+# the same bytes, but for the time a report was generated at
+sp_cmp() { # WANT GOT
+	cmp -s <(sed '/"generatedAt"/d' "$1") <(sed '/"generatedAt"/d' "$2")
+}
+# a FIFO reader that says when it has the FIFO open (a writer opening it
+# before that would find no reader), and reads until the writer is gone
+sp_reader() { # FIFO OUT READY
+	exec python3 - "$@" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+open(sys.argv[3], "w").close()
+got, end = b"", time.time() + 20
+while time.time() < end:
+    try:
+        b = os.read(fd, 65536)
+    except BlockingIOError:
+        b = None
+    if b:
+        got += b
+    elif b == b"" and got:
+        break
+    else:
+        time.sleep(0.01)
+open(sys.argv[2], "wb").write(got)
+PY
+}
+# waits up to 5 s for a reader or listener, then ends it
+sp_wait() { # PID
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+mknod_ok=0
+mknod "$SP/null" c 1 3 2>/dev/null && mknod_ok=1
+echo victim >"$SP/victim"
+while IFS='|' read -r label want args; do
+	# shellcheck disable=SC2086
+	set -- $args
+	if [ $mknod_ok = 1 ]; then
+		brun "$@" -o "$SP/null"
+		if [ "$T_RC" = "$want" ] && sp_same "$SP/null" "character special file"; then
+			ok "$label -o a copy of /dev/null: written, still the device"
+			brun "$@" -o /dev/null
+			[ "$T_RC" = "$want" ] && sp_same /dev/null "character special file" &&
+				ok "$label -o /dev/null" || bad "$label -o /dev/null" "exit $T_RC, $(stat -c %F /dev/null)"
+		else
+			bad "$label -o a copy of /dev/null: written, still the device" \
+				"exit $T_RC, now a $(stat -c %F "$SP/null")"
+			rm -f "$SP/null"
+			mknod "$SP/null" c 1 3
+		fi
+	else
+		echo "bad-input: SKIPPED $label -o a device (mknod refused)"
+	fi
+	# a FIFO with a reader gets what stdout would have got
+	brun "$@"
+	cp "$T_OUT" "$SP/want"
+	rm -f "$SP/fifo" "$SP/got" "$SP/ready"
+	mkfifo "$SP/fifo"
+	sp_reader "$SP/fifo" "$SP/got" "$SP/ready" &
+	rpid=$!
+	for _ in $(seq 100); do [ -e "$SP/ready" ] && break; sleep 0.05; done
+	brun "$@" -o "$SP/fifo"
+	sp_wait $rpid
+	if [ "$T_RC" = "$want" ] && sp_same "$SP/fifo" fifo && sp_cmp "$SP/want" "$SP/got"; then
+		ok "$label -o a FIFO with a reader"
+	else
+		bad "$label -o a FIFO with a reader" "exit $T_RC, $(stat -c %F "$SP/fifo"), $(wc -c <"$SP/got") bytes"
+	fi
+	# a FIFO nobody reads: refused in time, not waited on
+	brun "$@" -o "$SP/fifo"
+	judge "$label -o a FIFO without a reader" 2
+	sp_same "$SP/fifo" fifo && ok "$label leaves the unread FIFO" || bad "$label leaves the unread FIFO"
+	# a listening Unix socket gets the bytes over a stream connection
+	rm -f "$SP/sock" "$SP/got"
+	python3 - "$SP/sock" "$SP/got" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1]); s.listen(1); s.settimeout(20)
+c, _ = s.accept()
+with open(sys.argv[2], "wb") as f:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        f.write(b)
+PY
+	rpid=$!
+	for _ in $(seq 50); do [ -S "$SP/sock" ] && break; sleep 0.1; done
+	brun "$@" -o "$SP/sock"
+	sp_wait $rpid
+	if [ "$T_RC" = "$want" ] && sp_same "$SP/sock" socket && sp_cmp "$SP/want" "$SP/got"; then
+		ok "$label -o a listening Unix socket"
+	else
+		bad "$label -o a listening Unix socket" "exit $T_RC, $(stat -c %F "$SP/sock"), $(wc -c <"$SP/got" 2>/dev/null) bytes"
+	fi
+	# a symlink is not followed and not replaced
+	rm -f "$SP/link"
+	ln -s victim "$SP/link"
+	brun "$@" -o "$SP/link"
+	judge "$label -o a symlink" 2
+	if sp_same "$SP/link" "symbolic link" victim && [ "$(cat "$SP/victim")" = victim ]; then
+		ok "$label leaves the symlink and its target"
+	else
+		bad "$label leaves the symlink and its target" "$(stat -c %F "$SP/link"), target: $(head -c 40 "$SP/victim")"
+	fi
+	# a directory is refused and left as it was
+	rm -rf "$SP/dir"
+	mkdir "$SP/dir"
+	brun "$@" -o "$SP/dir"
+	judge "$label -o a directory" 2
+	sp_same "$SP/dir" directory && [ -z "$(ls -A "$SP/dir")" ] && ok "$label leaves the directory" ||
+		bad "$label leaves the directory"
+	[ -z "$(find "$SP" -name '.*' ! -name . | head -1)" ] && ok "$label leaves no temp file" ||
+		bad "$label leaves no temp file" "$(find "$SP" -name '.*' ! -name . | head -3 | tr '\n' ' ')"
+done < <(sp_cmds)
+# directory outputs: emit's OUT and pull's DIR are never a device
+if [ $mknod_ok = 1 ]; then
+	brun emit "${EMIT_BASE[@]}" -o "$SP/null"
+	judge "emit -o a device" 2
+	sp_same "$SP/null" "character special file" && ok "emit leaves the device" || bad "emit leaves the device"
+fi
 
 # ---- outputs: a read-only directory, a full disk ----
 RO=$W/ro FULL=$W/full

@@ -128,6 +128,20 @@ pr "$(rebuild "$SRC" "$t")"
 fsck_refuses "signed mode"
 refused "$SRC/" "" "a mode written with a sign is refused"
 
+# ---- trees libgit2 will not parse: git fsck's verdict, not an error ----
+# A mode past 16 bits (0300644, which git reads as a file) and a tree cut
+# in an entry's id: libgit2 refuses to parse them, git fsck refuses them
+# too, so they are the PR's fault (rule "tree", exit 1), not the job's.
+t=$(mktree_raw "$(src_entries | head -1)" "300644 $NEW $NEW_BLOB")
+pr "$(rebuild "$SRC" "$t")"
+fsck_refuses "a mode past 16 bits"
+refused "$SRC/" "unusual file mode: \"${NEW:0:40}.* \\(mode 300644\\)" "a mode libgit2 will not parse is refused as git fsck refuses it"
+t=$( (git -C "$R" cat-file tree "main:$SRC"; printf '100644 %s\0abc' "$NEW") |
+	git -C "$R" hash-object -t tree --literally -w --stdin)
+pr "$(rebuild "$SRC" "$t")"
+fsck_refuses "a cut tree"
+refused "$SRC/" "cannot be parsed as a tree" "a tree cut short is refused as git fsck refuses it"
+
 # ---- an unsorted tree: a new pointer listed after one it sorts before ----
 first=sha256-0$(lf_hex t-first | cut -c2-).yaml
 lf_pointer "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "0$(lf_hex t-first | cut -c2-)" >"$T_WORK/first.yaml"

@@ -118,7 +118,7 @@ closed=$(free_port)
 sign f.json --identity-token "$EXPIRED_TOKEN" --fulcio-url "http://127.0.0.1:$closed" \
 	--rekor-url "http://127.0.0.1:$closed" a.txt
 expect_rc 2 "an expired token fails"
-expect_err 'identity token expired [0-9]+ seconds ago' "expired token: clear error before any request"
+expect_err 'identity token expired 2 minutes ago' "expired token: clear error before any request, in human units"
 no_bundle f.json "no bundle for an expired token"
 if grep -q "$EXPIRED_TOKEN" "$T_ERR"; then bad "the token never appears in messages"; else ok "the token never appears in messages"; fi
 
@@ -196,16 +196,27 @@ no_bundle f.json "no bundle after TSA 5xx"
 
 echo keep >f.json
 stack_fault fulcio badchain 1
-run sigstore sign-bundle --bundle f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
+run sigstore sign-bundle --bundle f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" \
+	--trusted-root "$TR" a.txt
 if [ "$(cat f.json)" = keep ]; then ok "a failed signing leaves an existing file unchanged"; else bad "a failed signing leaves an existing file unchanged"; fi
 
-# The self-check: without the stack's trusted root our verifier cannot
-# accept the bundle, so nothing is written.
+# The self-check: a trusted root that names the stack's log at its URL
+# but holds another key for it (the CT log's) passes the check before
+# signing (URLs), and our verifier then rejects the bundle: nothing is
+# written. Without the stack's trusted root at all, signing is refused
+# before any request (tests/e2e/test_sign_preflight.sh).
 rm -f f.json
-run sigstore sign-bundle --bundle f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
+jq '.tlogs |= map(.publicKey = $r.ctlogs[0].publicKey | .logId = $r.ctlogs[0].logId)' \
+	--argjson r "$(cat "$TR")" "$TR" >wrong-log-key.json
+run sigstore sign-bundle --bundle f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" \
+	--trusted-root wrong-log-key.json a.txt
 expect_rc 2 "a bundle our verifier rejects fails the self-check"
 expect_err 'self-check: our verifier rejects the new bundle' "self-check failure explained"
 no_bundle f.json "no bundle after a failed self-check"
+run sigstore sign-bundle --bundle f.json --identity-token "$EMAIL_TOKEN" --signing-config "$SC1" a.txt
+expect_rc 2 "without the stack's trusted root, signing is refused"
+expect_err 'the trusted root has no certificate authority' "the refusal names what the trusted root lacks"
+no_bundle f.json "no bundle after the refusal"
 
 # ---- refusals before any network I/O ----
 sign f.json --identity-token "$EMAIL_TOKEN" --fulcio-url http://fulcio.example.test --rekor-url "$STACK_URL" a.txt

@@ -94,7 +94,11 @@ h64() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
 tok="$(h64 '{"alg":"none","typ":"JWT"}').$(h64 "{\"iss\":\"https://accounts.example.test\",\"aud\":\"sigstore\",\"sub\":\"u-1\",\"email\":\"alice@example.test\",\"exp\":$((now + 600))}")."
 printf 'hello\n' >"$T_WORK/a.txt"
 run sigstore sign-bundle --identity-token "$tok" --bundle "$T_WORK/b.json" "$T_WORK/a.txt"
-expect_rc 3 "sign without service flags uses the cached signing config (its Fulcio is down: exit 3)"
+# The cached trusted root does not list the cached config's Fulcio: signing
+# is refused before any request (issue 20 item 9), naming the Fulcio the
+# cached signing config chose -- which shows the config was used.
+expect_rc 2 "sign without service flags uses the cached signing config (its Fulcio is not in the trusted root: exit 2)"
+expect_err "fulcio \"http://127\.0\.0\.1:$closed\".*nothing was sent" "  the refusal names the cached config's Fulcio"
 expect_err "127\.0\.0\.1" "the failure names the service the cached signing config chose"
 run sigstore sign-bundle --identity-token "$tok" --bundle "$T_WORK/b.json" \
 	--fulcio-url "http://127.0.0.1:$closed/explicit" --rekor-url "http://127.0.0.1:$closed/explicit" "$T_WORK/a.txt"

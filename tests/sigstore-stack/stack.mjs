@@ -3,6 +3,7 @@
 // instance on loopback, for the signing tests (test tooling, never shipped).
 //
 //   node stack.mjs --out-dir DIR [--port N] [--gha-request-token T]
+//                  [--oidc-issuer URL [--oidc-client-ids a,b]]
 //
 // Services (all on http://127.0.0.1:PORT, loopback only):
 //   POST /api/v2/signingCert   Fulcio v2 (the @sigstore/mock CA handler). The
@@ -14,6 +15,14 @@
 //                              else URI <sub>. Issuer in .1.1 and .1.8.
 //                              A claim x_extra_sans adds SAN entries (a
 //                              misbehaving CA, for tests).
+//                              Tokens of the --oidc-issuer (a real OIDC
+//                              provider, tests/oidc/) are verified as Fulcio
+//                              does: RS256/ES256 signature by a key of the
+//                              issuer's jwks_uri (found by discovery), aud
+//                              one of --oidc-client-ids (default sigstore),
+//                              not expired, email_verified for an e-mail;
+//                              else 401. That issuer is also the oidcUrls
+//                              entry of the signing configs written.
 //   (CT)                       @sigstore/mock CT log: real embedded SCTs.
 //   POST /api/v1/log/entries   Rekor v1: our own log, a real RFC 6962 tree that
 //                              grows across entries, ECDSA P-256 SET and
@@ -77,12 +86,14 @@ x509.SubjectAlternativeNameExtension = class extends SanBase {
 };
 
 function parseArgs(argv) {
-  const o = { port: 0, host: '127.0.0.1', outDir: '.', ghaToken: '' };
+  const o = { port: 0, host: '127.0.0.1', outDir: '.', ghaToken: '', oidcIssuer: '', oidcClientIds: ['sigstore'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--port') o.port = Number(argv[++i]);
     else if (a === '--out-dir') o.outDir = argv[++i];
     else if (a === '--gha-request-token') o.ghaToken = argv[++i];
+    else if (a === '--oidc-issuer') o.oidcIssuer = argv[++i];
+    else if (a === '--oidc-client-ids') o.oidcClientIds = argv[++i].split(',');
     else {
       process.stderr.write(`stack: unknown argument ${a}\n`);
       process.exit(2);
@@ -338,7 +349,32 @@ function identityOf(claims) {
   return claims.email || claims.sub;
 }
 
-function fulcio(ca) {
+// Verifies a token of the configured OIDC issuer the way Fulcio does
+// (fulcio/pkg/server: go-oidc's IDTokenVerifier): the key from the issuer's
+// own discovery document and JWKS, the client id, the expiry, and for an
+// e-mail identity email_verified. Returns an error text, or null.
+const jwksCache = new Map();
+async function verifyIssuerToken(opts, jwt, claims) {
+  if (!jwksCache.has(opts.oidcIssuer)) {
+    const disc = await (await fetch(`${opts.oidcIssuer}/.well-known/openid-configuration`)).json();
+    if (disc.issuer !== opts.oidcIssuer) return 'discovery names another issuer';
+    jwksCache.set(opts.oidcIssuer, (await (await fetch(disc.jwks_uri)).json()).keys);
+  }
+  const header = JSON.parse(Buffer.from(jwt[0], 'base64url').toString('utf8'));
+  const jwk = jwksCache.get(opts.oidcIssuer).find((k) => k.kid === header.kid);
+  if (!jwk || !['RS256', 'ES256'].includes(header.alg)) return 'no key for the token';
+  const ok = crypto.verify('sha256', Buffer.from(`${jwt[0]}.${jwt[1]}`),
+    { key: crypto.createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+    Buffer.from(jwt[2] || '', 'base64url'));
+  if (!ok) return 'bad token signature';
+  const aud = [].concat(claims.aud);
+  if (!aud.some((a) => opts.oidcClientIds.includes(a))) return 'token audience is not a client id of this issuer';
+  if (!(claims.exp > Date.now() / 1000)) return 'token expired';
+  if (claims.email && claims.email_verified !== true) return 'email not verified by identity provider';
+  return null;
+}
+
+function fulcio(ca, opts) {
   const inner = fulcioHandler(ca, { strict: true, subjectClaim: '__identity' }).fn;
   return async (reqBody) => {
     const f = takeFault('fulcio');
@@ -346,6 +382,10 @@ function fulcio(ca) {
     const req = JSON.parse(reqBody);
     const jwt = req.credentials.oidcIdentityToken.split('.');
     const claims = JSON.parse(Buffer.from(jwt[1], 'base64url').toString('utf8'));
+    if (opts.oidcIssuer && claims.iss === opts.oidcIssuer) {
+      const why = await verifyIssuerToken(opts, jwt, claims);
+      if (why) return { statusCode: 401, response: JSON.stringify({ code: 401, message: why }) };
+    }
     if (typeof claims.exp === 'number' && claims.exp < Date.now() / 1000) {
       return { statusCode: 401, response: '{"code":401,"message":"token expired"}' };
     }
@@ -424,7 +464,7 @@ async function main() {
   const tsaInner = tsaHandler(tsa, { strict: true }).fn;
 
   const routes = {
-    'POST /api/v2/signingCert': fulcio(ca),
+    'POST /api/v2/signingCert': fulcio(ca, opts),
     'POST /api/v1/log/entries': rekorV1(v1, v1Store),
     'POST /api/v2/log/entries': rekorV2(v2),
     'POST /api/v1/timestamp': async (body) => {
@@ -471,7 +511,7 @@ async function main() {
   const signingConfig = (rekorMajor, withTsa) => ({
     mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
     caUrls: [svc(base, 1)],
-    oidcUrls: [],
+    oidcUrls: opts.oidcIssuer ? [svc(opts.oidcIssuer, 1)] : [],
     rekorTlogUrls: [svc(base, rekorMajor)],
     tsaUrls: withTsa ? [svc(`${base}/api/v1/timestamp`, 1)] : [],
     rekorTlogConfig: { selector: 'ANY' },

@@ -2309,3 +2309,41 @@ void test_evidence_sigstore__a_checkpoint_past_the_cap_is_refused(void)
 	T_ASSERT_INT(ev__checkpoint_parse(&cp, big, n - 1, &err), AE_EINVAL);
 	free(big);
 }
+
+/* Which services a trusted root lists, for the check before signing
+ * (evidence/signer/preflight.c): URLs match with scheme and host case, a
+ * default port and trailing slashes aside; another path, another host, a
+ * window that ended or a missing kind do not. */
+void test_evidence_sigstore__a_trusted_root_lists_services_by_url(void)
+{
+	ev__ca ca = {.uri = (char *)"https://Fulcio.example.test:443/"};
+	ev__ca tsa = {.uri = (char *)"https://tsa.example.test/api/v1/timestamp"};
+	ev__log log = {.base_url = (char *)"https://rekor.example.test"};
+	ev_trust t = {.cas = &ca, .ncas = 1, .tlogs = &log, .ntlogs = 1};
+
+	T_ASSERT(ev_trust_lists(&t, EV_TRUST_CA, "HTTPS://fulcio.example.test",
+				1000));
+	T_ASSERT(ev_trust_lists(&t, EV_TRUST_TLOG,
+				"https://rekor.example.test/", 1000));
+	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_TLOG,
+				 "https://rekor.example.test/other", 1000));
+	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_TSA,
+				 "https://tsa.example.test/api/v1/timestamp",
+				 1000));
+	t.tsas = &tsa;
+	t.ntsas = 1;
+	T_ASSERT(ev_trust_lists(&t, EV_TRUST_TSA,
+				"https://tsa.example.test/api/v1/timestamp", 1000));
+	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_CA,
+				 "https://fulcio.example.test.evil", 1000));
+	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_CA, "http://fulcio.example.test",
+				 1000));
+	ca.valid.has_end = true;
+	ca.valid.end = 999;
+	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_CA, "https://fulcio.example.test",
+				 1000));
+	ca.valid.start = 2000;
+	ca.valid.has_end = false;
+	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_CA, "https://fulcio.example.test",
+				 1000));
+}

@@ -1,0 +1,531 @@
+/* evidence/signer/login_code.c -- the browser login: OAuth 2.0 authorization
+ * code with PKCE and a loopback redirect (contract in evidence/signer/login.h)
+ *
+ * _begin discovers the provider, binds a listener on 127.0.0.1 (a random
+ * port unless --oidc-redirect-url names one; RFC 8252 §7.3: the loopback
+ * address, not a name some resolver could answer for) and builds the
+ * authorization URL with fresh state, nonce and PKCE S256 challenge.
+ * _finish accepts connections one at a time: each must come from and to
+ * 127.0.0.1 (anything on this machine can connect, so nothing about the
+ * request is trusted), send its request head within EV_LOGIN_CONN_TIMEOUT_S
+ * and EV_LOGIN_REQUEST_MAX_BYTES, and is answered and closed. A request
+ * for another path is answered 404 and waited past; the first request on
+ * the redirect path decides: an error, another state or issuer ends the
+ * login, a code is exchanged once (with the verifier, so a code seen by
+ * someone else is useless to them) and the ID token checked. The page
+ * the browser shows echoes nothing it was sent.
+ */
+#include "evidence/core/http.h"
+#include "evidence/signer/internal.h"
+#include "evidence/signer/login.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CODE_RANDOM_BYTES 32 /* state, nonce, verifier: 256 bits each */
+#define CODE_RANDOM_MAX	  64 /* their base64url text, with room */
+#define CODE_PATH_MAX	  512
+
+struct ev_login {
+	ev_login_opts o; /* strings below are our copies */
+	char *issuer, *client_id, *client_secret;
+	ev_oidc_provider prov;
+	int fd; /* the listener, -1 once closed */
+	char redirect_uri[AE_URL_MAX];
+	char path[CODE_PATH_MAX];
+	char state[CODE_RANDOM_MAX], nonce[CODE_RANDOM_MAX];
+	char verifier[CODE_RANDOM_MAX];
+	ae_buf url; /* the authorization URL */
+};
+
+/* ---- the redirect URL and the listener ---- */
+
+/* Splits --oidc-redirect-url: http, host 127.0.0.1 or localhost, an
+ * optional port, an optional path without query or fragment. `host_out`
+ * gets the host as written (it is what the provider compares). */
+static int code_redirect_split(char host_out[16], unsigned *port_out,
+			       char path_out[CODE_PATH_MAX], const char *url,
+			       ae_err *err)
+{
+	const char *p, *slash;
+	unsigned long port = 0;
+	size_t hl;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return ae_fail(
+			err, AE_EINVAL,
+			"--oidc-redirect-url must be http://127.0.0.1 or "
+			"http://localhost (the listener is on this "
+			"machine's loopback)");
+	p = url + 7;
+	slash = strchr(p, '/');
+	hl = slash ? (size_t)(slash - p) : strlen(p);
+	if (hl >= 9 && strncmp(p, "127.0.0.1", 9) == 0)
+		memcpy(host_out, "127.0.0.1", 10), p += 9;
+	else if (hl >= 9 && strncmp(p, "localhost", 9) == 0)
+		memcpy(host_out, "localhost", 10), p += 9;
+	else
+		return ae_fail(err, AE_EINVAL,
+			       "--oidc-redirect-url host must be 127.0.0.1 or "
+			       "localhost: the listener binds 127.0.0.1 only");
+	if (*p == ':')
+		for (p++; *p >= '0' && *p <= '9' && port <= 65535; p++)
+			port = port * 10 + (unsigned long)(*p - '0');
+	if ((*p != '\0' && *p != '/') || port > 65535)
+		return ae_fail(err, AE_EINVAL,
+			       "--oidc-redirect-url has a bad port");
+	if (*p == '\0')
+		p = EV_LOGIN_REDIRECT_PATH;
+	if (strlen(p) >= CODE_PATH_MAX || strpbrk(p, "?#%") != NULL ||
+	    strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789-._~/") != strlen(p))
+		return ae_fail(err, AE_EINVAL,
+			       "--oidc-redirect-url path must be plain "
+			       "(letters, digits, -._~/), no query");
+	memcpy(path_out, p, strlen(p) + 1);
+	*port_out = (unsigned)port;
+	return 0;
+}
+
+/* Binds and listens on 127.0.0.1:`port` (0: any free port) and builds the
+ * redirect URI with the port bound. */
+static int code_listen(ev_login *l, ae_err *err)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	char host[16];
+	unsigned port = 0;
+	int rc, one = 1;
+
+	rc = code_redirect_split(host, &port, l->path,
+				 l->o.redirect_url ? l->o.redirect_url
+						   : "http://127.0.0.1",
+				 err);
+	if (rc < 0)
+		return rc;
+	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->fd < 0)
+		return ae_fail(err, AE_EIO,
+			       "cannot open the redirect listener: "
+			       "%s",
+			       strerror(errno));
+	(void)setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(l->fd, 8) < 0 ||
+	    getsockname(l->fd, (struct sockaddr *)&sa, &sl) < 0)
+		return ae_fail(err, AE_EIO,
+			       "cannot listen on 127.0.0.1:%u for the login "
+			       "redirect: %s",
+			       port, strerror(errno));
+	snprintf(l->redirect_uri, sizeof(l->redirect_uri), "http://%s:%u%s",
+		 host, (unsigned)ntohs(sa.sin_port), l->path);
+	return 0;
+}
+
+/* ---- the authorization URL ---- */
+
+/* BASE64URL(SHA-256(verifier)), RFC 7636 §4.2. */
+static int code_challenge(char out[CODE_RANDOM_MAX], const char *verifier,
+			  ae_err *err)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char *b64 = NULL;
+	size_t k = 0;
+	int rc;
+
+	SHA256((const unsigned char *)verifier, strlen(verifier), md);
+	rc = ae_base64_encode(&b64, md, sizeof(md), err);
+	if (rc < 0)
+		return rc;
+	for (const char *p = b64; *p && *p != '=' && k + 1 < CODE_RANDOM_MAX;
+	     p++)
+		out[k++] = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+	out[k] = '\0';
+	free(b64);
+	return 0;
+}
+
+static int code_build_url(ev_login *l, ae_err *err)
+{
+	char challenge[CODE_RANDOM_MAX];
+	ae_buf q = AE_BUF_INIT(AE_URL_MAX);
+	const char *ep = l->prov.authorization_endpoint;
+	int rc;
+
+	rc = code_challenge(challenge, l->verifier, err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "response_type", "code", err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "client_id", l->client_id, err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "redirect_uri", l->redirect_uri,
+					err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "scope", "openid email", err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "code_challenge", challenge, err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "code_challenge_method", "S256",
+					err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "state", l->state, err);
+	if (rc == 0)
+		rc = ev__login_form_add(&q, "nonce", l->nonce, err);
+	if (rc == 0)
+		rc = ae_buf_printf(&l->url, err, "%s%c%.*s", ep,
+				   strchr(ep, '?') ? '&' : '?', (int)q.len,
+				   (const char *)q.data);
+	ae_buf_dispose(&q);
+	return rc;
+}
+
+/* Copies the options, filling the defaults. */
+static int code_opts(ev_login *l, const ev_login_opts *o, ae_err *err)
+{
+	l->o = *o;
+	l->issuer = strdup(o->issuer ? o->issuer : EV_LOGIN_DEFAULT_ISSUER);
+	l->client_id = strdup(o->client_id ? o->client_id
+					   : EV_LOGIN_DEFAULT_CLIENT_ID);
+	l->client_secret = o->client_secret ? strdup(o->client_secret) : NULL;
+	if (l->issuer == NULL || l->client_id == NULL ||
+	    (o->client_secret != NULL && l->client_secret == NULL))
+		return ae_fail(err, AE_ERR, "out of memory");
+	l->o.issuer = l->issuer;
+	l->o.client_id = l->client_id;
+	l->o.client_secret = l->client_secret;
+	if (l->o.now == 0)
+		l->o.now = (int64_t)time(NULL);
+	return 0;
+}
+
+int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err)
+{
+	ev_login *l = NULL;
+	int rc;
+
+	*out = NULL;
+	AE_ASSERT_ARG(opts != NULL, err);
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	l->fd = -1;
+	ae_buf_init(&l->url, 2 * AE_URL_MAX);
+	rc = code_opts(l, opts, err);
+	if (rc == 0)
+		rc = ev__login_random(l->state, sizeof(l->state),
+				      CODE_RANDOM_BYTES, err);
+	if (rc == 0)
+		rc = ev__login_random(l->nonce, sizeof(l->nonce),
+				      CODE_RANDOM_BYTES, err);
+	if (rc == 0)
+		rc = ev__login_random(l->verifier, sizeof(l->verifier),
+				      CODE_RANDOM_BYTES, err);
+	/* the listener first: a bad --oidc-redirect-url is refused before
+	 * any request */
+	if (rc == 0)
+		rc = code_listen(l, err);
+	if (rc == 0)
+		rc = ev_oidc_discover(&l->prov, l->issuer, l->o.deadline_ms,
+				      err);
+	if (rc == 0)
+		rc = code_build_url(l, err);
+	if (rc < 0) {
+		ev_login_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+const char *ev_login_url(const ev_login *l)
+{
+	return l && l->url.data ? (const char *)l->url.data : "";
+}
+
+/* ---- waiting for the redirect ---- */
+
+/* Milliseconds to `deadline` (INT32_MAX-ish without one), at least 0. */
+static int code_left_ms(int64_t deadline)
+{
+	ae_deadline d = {deadline};
+	int64_t left = ae_deadline_left_ms(d);
+
+	return left > 1000000000 ? 1000000000 : (int)left;
+}
+
+/* Reads a request head from `fd` into `b` until the blank line, the cap,
+ * EOF, or `ms` milliseconds. 0 when a complete head arrived. */
+static int code_read_head(ae_buf *b, int fd, int ms)
+{
+	int64_t end = ae_clock_ms() + ms;
+	char chunk[1024];
+
+	for (;;) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int64_t left = end - ae_clock_ms();
+		ssize_t n;
+
+		if (b->len >= 4 && (memmem(b->data, b->len, "\r\n\r\n", 4) ||
+				    memmem(b->data, b->len, "\n\n", 2)))
+			return 0;
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -1;
+		n = read(fd, chunk, sizeof(chunk));
+		if (n <= 0 || ae_buf_put(b, chunk, (size_t)n, NULL) < 0)
+			return -1;
+	}
+}
+
+/* Answers the browser and closes the connection. The pages echo nothing
+ * from the request. */
+static void code_answer(int fd, int status, const char *text)
+{
+	char body[512], msg[1024];
+	int nb, n;
+
+	nb = snprintf(body, sizeof(body),
+		      "<!DOCTYPE html><html><head><title>aicr-evidence"
+		      "</title></head><body><p>%s</p><p>Return to the "
+		      "terminal.</p></body></html>\n",
+		      text);
+	n = snprintf(msg, sizeof(msg),
+		     "HTTP/1.1 %d %s\r\nContent-Type: text/html; "
+		     "charset=utf-8\r\nCache-Control: no-store\r\n"
+		     "Referrer-Policy: no-referrer\r\nConnection: close\r\n"
+		     "Content-Length: %d\r\n\r\n%s",
+		     status,
+		     status == 200   ? "OK"
+		     : status == 404 ? "Not Found"
+				     : "Bad Request",
+		     nb, body);
+	if (nb > 0 && n > 0 && (size_t)n < sizeof(msg))
+		(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL);
+	close(fd);
+}
+
+/* True iff `fd` was accepted from and on 127.0.0.1 (the listener binds no
+ * other address; a check that fails closed if that ever changes). */
+static bool code_conn_local(int fd, const struct sockaddr_in *peer)
+{
+	struct sockaddr_in me;
+	socklen_t sl = sizeof(me);
+
+	if (getsockname(fd, (struct sockaddr *)&me, &sl) < 0 ||
+	    me.sin_family != AF_INET ||
+	    me.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+		return false;
+	return peer->sin_family == AF_INET &&
+	       peer->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+}
+
+/* Reads one connection's request: 1 when it is for the redirect path (`r`
+ * filled; the caller answers), 0 when it is not ours -- unreadable, too
+ * slow, or another path: answered and closed -- and < 0 for a redirect
+ * whose parameters are malformed (answered and closed). */
+static int code_take_one(ev_login_redirect *r, ev_login *l, int cfd,
+			 ae_err *err)
+{
+	ae_buf head = AE_BUF_INIT(EV_LOGIN_REQUEST_MAX_BYTES);
+	int ms = code_left_ms(l->o.deadline_ms), rc = -1;
+
+	/* a slow sender holds the listener at most this long, never past
+	 * the login's deadline */
+	if (ms > EV_LOGIN_CONN_TIMEOUT_S * 1000)
+		ms = EV_LOGIN_CONN_TIMEOUT_S * 1000;
+	if (code_read_head(&head, cfd, ms) == 0)
+		rc = ev_login_redirect_parse(r, l->path, head.data, head.len,
+					     err);
+	ae_buf_dispose(&head);
+	if (rc < 0 && r->on_path) {
+		code_answer(cfd, 400, "The login answer was malformed.");
+		return rc;
+	}
+	if (rc < 0 || !r->on_path) {
+		ev_login_redirect_dispose(r);
+		ae_err_clear(err);
+		code_answer(cfd, 404, "Not found.");
+		return 0;
+	}
+	return 1;
+}
+
+/* Waits for the request on the redirect path; the connection it came on
+ * into *cfd_out, still open. AE_EAUTH when the deadline passes first. */
+static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
+		     ae_err *err)
+{
+	*cfd_out = -1;
+	for (;;) {
+		struct pollfd pfd = {l->fd, POLLIN, 0};
+		struct sockaddr_in peer;
+		socklen_t pl = sizeof(peer);
+		int left = code_left_ms(l->o.deadline_ms), cfd, rc;
+
+		if (left == 0 || poll(&pfd, 1, left) == 0)
+			return ae_fail(err, AE_EAUTH,
+				       "no login answer arrived before the "
+				       "login's deadline (--oidc-timeout): the "
+				       "login was not completed");
+		cfd = accept4(l->fd, (struct sockaddr *)&peer, &pl,
+			      SOCK_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		if (!code_conn_local(cfd, &peer)) {
+			close(cfd);
+			continue;
+		}
+		rc = code_take_one(r, l, cfd, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			*cfd_out = cfd;
+			return 0;
+		}
+	}
+}
+
+/* True iff two strings are equal, in time independent of where they
+ * differ (the state is a secret of this login). */
+static bool code_equal(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return n == strlen(b) && CRYPTO_memcmp(a, b, n) == 0;
+}
+
+/* The checks on the redirect (RFC 6749 §4.1.2, §10.12; RFC 9207 §2.4):
+ * our state, the issuer when the provider names it, then an error or a
+ * code. */
+static int code_judge(const ev_login_redirect *r, const ev_login *l,
+		      ae_err *err)
+{
+	char rb[AE_REPR_BUF], rb2[AE_REPR_BUF];
+
+	if (r->state == NULL || !code_equal(r->state, l->state))
+		return ae_fail(err, AE_EVERIFY,
+			       "the login answer carries %s state: it is not "
+			       "the answer to this login (refused)",
+			       r->state ? "another" : "no");
+	if (r->iss != NULL ? strcmp(r->iss, l->issuer) != 0
+			   : l->prov.iss_in_response)
+		return ae_fail(
+			err, AE_EVERIFY,
+			"the login answer names issuer %s, not %s "
+			"(refused)",
+			r->iss ? ae_repr(rb, sizeof(rb), r->iss, strlen(r->iss))
+			       : "none",
+			ae_repr(rb2, sizeof(rb2), l->issuer,
+				strlen(l->issuer)));
+	if (r->error != NULL) {
+		ev_oidc_answer a = {0};
+
+		a.error = r->error;
+		a.error_description = r->error_description;
+		return ev__login_refused(
+			&a,
+			strcmp(r->error, "access_denied") == 0
+				? "the login was refused at the provider "
+				  "(consent denied)"
+				: "the provider ended the login",
+			err);
+	}
+	if (r->code == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "the login answer has neither a code nor an "
+			       "error");
+	return 0;
+}
+
+/* Exchanges the code (RFC 6749 §4.1.3, RFC 7636 §4.5) for the ID token. */
+static int code_exchange(ev_token **out, ev_login *l, const char *code,
+			 ae_err *err)
+{
+	ae_buf body = AE_BUF_INIT(4 * AE_URL_MAX);
+	ev_oidc_answer a = {0};
+	int rc;
+
+	rc = ev__login_form_add(&body, "grant_type", "authorization_code", err);
+	if (rc == 0)
+		rc = ev__login_form_add(&body, "code", code, err);
+	if (rc == 0)
+		rc = ev__login_form_add(&body, "redirect_uri", l->redirect_uri,
+					err);
+	if (rc == 0)
+		rc = ev__login_form_add(&body, "client_id", l->client_id, err);
+	if (rc == 0)
+		rc = ev__login_form_add(&body, "code_verifier", l->verifier,
+					err);
+	if (rc == 0)
+		rc = ev__login_token_post(&a, l->prov.token_endpoint, &body,
+					  &l->o, err);
+	if (rc == 0 && a.error != NULL)
+		rc = ev__login_refused(
+			&a,
+			strcmp(a.error, "invalid_grant") == 0
+				? "the provider refused the code (used "
+				  "already, expired, or not issued for this "
+				  "login)"
+				: "the provider refused the code exchange",
+			err);
+	if (rc == 0)
+		rc = ev__login_token(out, a.id_token, &l->o, l->nonce, err);
+	ev_oidc_answer_dispose(&a);
+	if (body.data != NULL)
+		OPENSSL_cleanse(body.data, body.len);
+	ae_buf_dispose(&body);
+	return rc;
+}
+
+int ev_login_finish(ev_token **out, ev_login *l, ae_err *err)
+{
+	ev_login_redirect r = {0};
+	int cfd = -1, rc;
+
+	*out = NULL;
+	AE_ASSERT_ARG(l != NULL && l->fd >= 0, err);
+	rc = code_wait(&r, &cfd, l, err);
+	close(l->fd);
+	l->fd = -1;
+	if (rc == 0)
+		rc = code_judge(&r, l, err);
+	if (rc == 0)
+		rc = code_exchange(out, l, r.code, err);
+	if (cfd >= 0)
+		code_answer(cfd, rc == 0 ? 200 : 400,
+			    rc == 0 ? "Logged in: aicr-evidence goes on "
+				      "signing."
+				    : "The login failed.");
+	ev_login_redirect_dispose(&r);
+	return rc;
+}
+
+void ev_login_free(ev_login *l)
+{
+	if (l == NULL)
+		return;
+	if (l->fd >= 0)
+		close(l->fd);
+	ev_oidc_provider_dispose(&l->prov);
+	ae_buf_dispose(&l->url);
+	free(l->issuer);
+	free(l->client_id);
+	if (l->client_secret != NULL)
+		OPENSSL_cleanse(l->client_secret, strlen(l->client_secret));
+	free(l->client_secret);
+	OPENSSL_cleanse(l, sizeof(*l));
+	free(l);
+}
