@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,8 +328,36 @@ static int feed_file(int dirfd, const char *name, const ae_buf *b, ae_err *err)
 	return ae_write_atomic(dirfd, name, b->data, b->len, 0644, err);
 }
 
-/* Removes series/<x>.json files of recipes the feed no longer has (only
- * regular files named *.json; nothing else is touched). */
+/* True iff series/<name> (stem `stem`, `n` bytes) is a series this tool
+ * wrote: a regular file, not a symlink, under the cap, a JSON object whose
+ * "recipe" is its own stem, with a "rows" array and a "builds" object. A
+ * user's own JSON file beside the feed is never one. */
+static bool feed_is_series(int sdir, const char *name, const char *stem,
+			   size_t n)
+{
+	ae_buf b;
+	ae_err e = {0};
+	json_t *root, *r;
+	bool yes = false;
+
+	if (ae_read_file(&b, sdir, name, 256u << 20, &e) < 0)
+		return false;
+	root = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES,
+			  NULL);
+	ae_buf_dispose(&b);
+	r = json_object_get(root, "recipe");
+	yes = json_is_object(root) && json_is_string(r) &&
+	      json_string_length(r) == n &&
+	      memcmp(json_string_value(r), stem, n) == 0 &&
+	      json_is_array(json_object_get(root, "rows")) &&
+	      json_is_object(json_object_get(root, "builds"));
+	json_decref(root);
+	return yes;
+}
+
+/* Removes series/<x>.json files of recipes the feed no longer has: only
+ * regular files named *.json that are series this tool wrote (see
+ * feed_is_series); nothing else is touched. */
 static void feed_prune(int sdir, const ld_corroboration *c)
 {
 	int fd = dup(sdir);
@@ -353,7 +382,8 @@ static void feed_prune(int sdir, const ld_corroboration *c)
 			       strlen(c->recipes[i].name) == n - 5 &&
 			       strncmp(c->recipes[i].name, de->d_name, n - 5) ==
 				       0;
-		if (!keep)
+		if (!keep &&
+		    feed_is_series(sdir, de->d_name, de->d_name, n - 5))
 			unlinkat(sdir, de->d_name, 0);
 	}
 	closedir(d);

@@ -183,11 +183,54 @@ static const char html_js[] =
 	"dimmed and still count.';}"
 	"f.addEventListener('change',upd);upd();})();";
 
+/* Length of the well-formed UTF-8 sequence at `p` (RFC 3629: no
+ * overlongs, surrogates or code points past U+10FFFF), its code point in
+ * `*cp`; 0 if the bytes there are not one. */
+static size_t utf8_seq(const unsigned char *p, uint32_t *cp)
+{
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+
+	if (n == 0 || p[0] > 0xf4)
+		return 0;
+	*cp = p[0] & (0x3f >> (n - 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+		*cp = (*cp << 6) | (p[i] & 0x3f);
+	}
+	if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Code points that would steer the page rather than be read: C1
+ * controls, line and paragraph separators, and the bidi marks, embeddings,
+ * overrides and isolates (a "\u202Eliaf" reads as "fail"). */
+static bool cp_steers(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 int ld__html_put(ae_buf *b, const char *s, ae_err *err)
 {
 	int rc = 0;
 
 	for (const char *p = s ? s : ""; rc == 0 && *p; p++) {
+		if ((unsigned char)*p >= 0x80) {
+			uint32_t cp = 0;
+			size_t n = utf8_seq((const unsigned char *)p, &cp);
+			/* U+FFFD for a byte that starts no sequence, or a
+			 * sequence that steers (the whole of it). */
+			if (n == 0 || cp_steers(cp))
+				rc = ae_buf_puts(b, "\xef\xbf\xbd", err);
+			else
+				rc = ae_buf_put(b, p, n, err);
+			p += n ? n - 1 : 0;
+			continue;
+		}
 		switch (*p) {
 		case '&':
 			rc = ae_buf_puts(b, "&amp;", err);

@@ -261,6 +261,8 @@ typedef struct oci__pull_follow {
 	bool gzip;
 	const char *dest;	/* a private temp directory */
 	const char *tar_digest; /* as in oci__untar_opts, or NULL */
+	const char *digest;	/* the layer's */
+	uint64_t size;		/* ... and its size */
 	/* out: the extractor reading the download as it grows, or NULL when
 	 * it could not start; the caller finishes it, whatever the result */
 	struct oci_untar_stream *stream;
@@ -377,10 +379,13 @@ int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
  * oci__untar_stream_grow announced, so the bytes go through no pipe. For
  * a file only we write (a download): a file another user could change
  * must go through the pipe, where the bytes extracted are the bytes
- * hashed. */
+ * hashed. The thread hashes what it reads too (and, after the archive,
+ * the rest of the file): unless that is `size` bytes of `digest`,
+ * oci__untar_stream_finish fails with AE_EVERIFY (a file system another
+ * user controls could serve other bytes than we wrote). */
 int oci__untar_stream_follow(oci_untar_stream **out, int fd, bool gzip,
 			     const char *dest, const char *tar_digest,
-			     ae_err *err);
+			     const char *digest, uint64_t size, ae_err *err);
 
 /* Follow mode: `n` more bytes were written at the end of the file. Cannot
  * fail. */

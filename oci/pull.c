@@ -91,9 +91,10 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	if (follow != NULL) {
 		ae_err ignored = {0};
 		follow->whole = false;
-		(void)oci__untar_stream_follow(&follow->stream, fd,
-					       follow->gzip, follow->dest,
-					       follow->tar_digest, &ignored);
+		(void)oci__untar_stream_follow(
+			&follow->stream, fd, follow->gzip, follow->dest,
+			follow->tar_digest, follow->digest, follow->size,
+			&ignored);
 		r->reader = follow->stream;
 	}
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
@@ -222,6 +223,18 @@ static int pull_small(ae_buf *out, const pull_ctx *p, const char *kind,
 	}
 	if (rc == 0)
 		rc = pull_read_fd(out, fd, cap, err);
+	/* what we read back is hashed again: a file system another user
+	 * controls (the cache linked to their FUSE mount) need not give back
+	 * what we wrote */
+	if (rc == 0) {
+		ae_sha256(sha, out->data, out->len);
+		if (!oci__pull_sha_is(sha, digest)) {
+			ae_buf_dispose(out);
+			rc = ae_fail(err, AE_EVERIFY,
+				     "%s changed after it was verified",
+				     digest);
+		}
+	}
 	if (fd >= 0)
 		close(fd);
 	return rc;

@@ -141,18 +141,68 @@ static int pull_layer_copy(int *fd_out, const char *path, const oci_desc *layer,
 	return rc;
 }
 
+/* An oci__read_fn that hashes what it reads from fd. */
+typedef struct pull_hashed {
+	int fd;
+	ae_sha256_ctx *h;
+	uint64_t n;
+} pull_hashed;
+
+static int pull_hashed_read(void *ctx, unsigned char *buf, size_t n,
+			    size_t *got, ae_err *err)
+{
+	pull_hashed *r = ctx;
+	ssize_t k;
+
+	do
+		k = read(r->fd, buf, n);
+	while (k < 0 && errno == EINTR);
+	if (k < 0)
+		return ae_fail(err, AE_EIO, "read the layer: %s",
+			       strerror(errno));
+	ae_sha256_update(r->h, buf, (size_t)k);
+	r->n += (uint64_t)k;
+	*got = (size_t)k;
+	return 0;
+}
+
 /* Extracts the verified layer in `fd` (from its start) into `tmpdir`,
- * emptied first: the last word on those bytes. */
-static int pull_extract_verified(int fd, bool gzip, const char *tar_digest,
-				 const char *tmpdir, ae_err *err)
+ * emptied first: the last word on those bytes. They are hashed again as
+ * the extractor reads them (then to the end of the file): the file was
+ * verified when written or copied, but a file system another user
+ * controls need not give back what was written; only the bytes that hash
+ * to the layer's digest count. */
+static int pull_extract_verified(int fd, const oci_desc *layer, bool gzip,
+				 const char *tar_digest, const char *tmpdir,
+				 ae_err *err)
 {
 	oci__untar_opts o = {tar_digest, false};
+	pull_hashed r = {fd, NULL, 0};
+	unsigned char sha[AE_SHA256_LEN], buf[16384];
+	size_t got = 1;
 	int rc = pull_empty_dir(tmpdir, err);
 
 	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
 		rc = ae_fail(err, AE_EIO, "rewind: %s", strerror(errno));
 	if (rc == 0)
-		rc = oci__tar_extract(fd, gzip, tmpdir, &o, NULL, err);
+		rc = ae_sha256_new(&r.h, err);
+	if (rc == 0)
+		rc = oci__tar_extract_from(pull_hashed_read, &r, gzip, tmpdir,
+					   &o, NULL, err);
+	while (r.h != NULL && got > 0 && r.n <= layer->size &&
+	       pull_hashed_read(&r, buf, sizeof(buf), &got, err) == 0)
+		;
+	if (r.h != NULL) {
+		ae_sha256_final(r.h, sha);
+		ae_sha256_free(r.h);
+		if (r.n != layer->size ||
+		    !oci__pull_sha_is(sha, layer->digest)) {
+			(void)pull_empty_dir(tmpdir, err);
+			rc = ae_fail(err, AE_EVERIFY,
+				     "%s changed after it was verified",
+				     layer->digest);
+		}
+	}
 	return rc;
 }
 
@@ -206,7 +256,8 @@ static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
 		return rc;
 	rc = pull_layer_copy(&fd, path, layer, tmpdir, err);
 	if (rc == 0)
-		rc = pull_extract_verified(fd, gzip, tar_digest, tmpdir, err);
+		rc = pull_extract_verified(fd, layer, gzip, tar_digest, tmpdir,
+					   err);
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -222,7 +273,8 @@ static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
 			    const char *tar_digest, const char *tmpdir,
 			    ae_err *err)
 {
-	oci__pull_follow f = {gzip, tmpdir, tar_digest, NULL, false};
+	oci__pull_follow f = {gzip,	   tmpdir, tar_digest, layer->digest,
+			      layer->size, NULL,   false};
 	ae_err xerr = {0};
 	bool gave_up = false;
 	uint64_t got = 0;
@@ -241,7 +293,8 @@ static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
 		rc = pull_stream_verdict(
 			xrc, &xerr, f.stream != NULL && f.whole, gave_up, err);
 	if (rc > 0)
-		rc = pull_extract_verified(fd, gzip, tar_digest, tmpdir, err);
+		rc = pull_extract_verified(fd, layer, gzip, tar_digest, tmpdir,
+					   err);
 	if (fd >= 0)
 		close(fd);
 	return rc;

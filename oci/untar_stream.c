@@ -39,9 +39,13 @@ struct oci_untar_stream {
 	int ffd;      /* follow mode: our dup of the file, else -1 */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	uint64_t avail; /* follow: bytes written so far (under mu) */
-	bool done, cut; /* follow: no more will come / rewritten (under mu) */
-	uint64_t off;	/* follow: read so far (the thread's own) */
+	uint64_t avail;	  /* follow: bytes written so far (under mu) */
+	bool done, cut;	  /* follow: no more will come / rewritten (under mu) */
+	uint64_t off;	  /* follow: read so far (the thread's own) */
+	ae_sha256_ctx *h; /* follow: hashes what was read */
+	char digest[AE_DIGEST_STR_LEN]; /* follow: what the file must hash to */
+	uint64_t size;			/* ... and its size */
+	bool same; /* follow: what was read is the download that matched */
 	bool gzip;
 	char *dest;
 	char tar_digest[AE_DIGEST_STR_LEN]; /* "" when none */
@@ -88,9 +92,29 @@ static int us_follow_read(void *ctx, unsigned char *buf, size_t n, size_t *got,
 	if (r <= 0)
 		return ae_fail(err, AE_EIO, "read the download: %s",
 			       r < 0 ? strerror(errno) : "it shrank");
+	ae_sha256_update(s->h, buf, (size_t)r);
 	s->off += (uint64_t)r;
 	*got = (size_t)r;
 	return 0;
+}
+
+/* Follow mode, after the extraction: reads (and hashes) the rest of the
+ * file, then says whether what was read is the download that matched. A
+ * file system someone else controls (a cache directory linked to their
+ * FUSE mount) could hand us other bytes than we wrote: the extraction
+ * counts only for the bytes we hashed. */
+static void us_follow_finish(oci_untar_stream *s)
+{
+	unsigned char buf[16384], sha[AE_SHA256_LEN];
+	ae_err ignored = {0};
+	size_t got = 1;
+
+	while (got > 0 && s->off <= s->size &&
+	       us_follow_read(s, buf, sizeof(buf), &got, &ignored) == 0)
+		;
+	ae_sha256_final(s->h, sha);
+	s->same = got == 0 && s->off == s->size &&
+		  oci__pull_sha_is(sha, s->digest);
 }
 
 static void *us_run(void *arg)
@@ -104,6 +128,7 @@ static void *us_run(void *arg)
 		s->rc = oci__tar_extract_from(us_follow_read, s, s->gzip,
 					      s->dest, &o, &s->gave_up,
 					      &s->err);
+		us_follow_finish(s);
 		return NULL;
 	}
 	s->rc = oci__tar_extract(s->rfd, s->gzip, s->dest, &o, &s->gave_up,
@@ -122,6 +147,7 @@ static void us_free(oci_untar_stream *s)
 		close(s->wfd);
 	if (s->ffd >= 0)
 		close(s->ffd);
+	ae_sha256_free(s->h);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 	free(s->dest);
@@ -184,16 +210,23 @@ int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 
 int oci__untar_stream_follow(oci_untar_stream **out, int fd, bool gzip,
 			     const char *dest, const char *tar_digest,
-			     ae_err *err)
+			     const char *digest, uint64_t size, ae_err *err)
 {
 	oci_untar_stream *s = NULL;
 
 	*out = NULL;
-	if (tar_digest != NULL && strlen(tar_digest) >= AE_DIGEST_STR_LEN)
-		return ae_fail(err, AE_EINVAL, "bad content digest");
+	if ((tar_digest != NULL && strlen(tar_digest) >= AE_DIGEST_STR_LEN) ||
+	    strlen(digest) >= AE_DIGEST_STR_LEN)
+		return ae_fail(err, AE_EINVAL, "bad digest");
 	s = us_new(gzip, dest, tar_digest);
 	if (s == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
+	memcpy(s->digest, digest, strlen(digest) + 1);
+	s->size = size;
+	if (ae_sha256_new(&s->h, err) < 0) {
+		us_free(s);
+		return AE_ERR;
+	}
 	/* our own descriptor: the caller may close its own at any time */
 	s->ffd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (s->ffd < 0) {
@@ -244,6 +277,16 @@ int oci__untar_stream_finish(oci_untar_stream *s, bool *gave_up, ae_err *err)
 	rc = s->rc;
 	if (gave_up != NULL)
 		*gave_up = s->gave_up;
+	if (s->ffd >= 0 && !s->cut && !s->same) {
+		/* the verdict, whatever the extraction said */
+		rc = AE_EVERIFY;
+		snprintf(s->err.msg, sizeof(s->err.msg),
+			 "the download's file does not hold the bytes that "
+			 "were hashed (%s)",
+			 s->digest);
+		if (gave_up != NULL)
+			*gave_up = false;
+	}
 	if (rc < 0)
 		ae_fail(err, rc, "%s", s->err.msg);
 	us_free(s);

@@ -189,7 +189,14 @@ if diff -r "$T_WORK/feed1" "$F" >/dev/null; then
 else
 	bad "the feed is byte-stable across runs" "$(diff -r "$T_WORK/feed1" "$F" | head -5)"
 fi
-echo '{}' >"$F/series/gone-recipe.json"
+# A stale series is one this tool wrote (its "recipe" is its own name);
+# a user's JSON beside it, a file naming another recipe, and a symlink
+# (and what it points at) are not touched.
+jq '.recipe = "gone-recipe"' "$F/series/$H.json" >"$F/series/gone-recipe.json"
+echo '{}' >"$F/series/mine.json"
+jq '.recipe = "elsewhere"' "$F/series/$H.json" >"$F/series/renamed.json"
+jq '.recipe = "linked"' "$F/series/$H.json" >"$T_WORK/linked.json"
+ln -s "$T_WORK/linked.json" "$F/series/linked.json"
 echo keep >"$F/series/notes.txt"
 run ledger "$G" --root "$D/root" --verify --trusted-root "$TR" --offline --cache "$D/cache" \
 	--format feed -o "$F"
@@ -198,6 +205,12 @@ if [ ! -e "$F/series/gone-recipe.json" ] && [ ! -e "$F/series/$H.json" ] &&
 	ok "stale series files are pruned, other files kept"
 else
 	bad "stale series files are pruned, other files kept" "$(ls "$F/series")"
+fi
+if [ -s "$F/series/mine.json" ] && [ -s "$F/series/renamed.json" ] &&
+	[ -L "$F/series/linked.json" ] && [ -s "$T_WORK/linked.json" ]; then
+	ok "pruning never removes a JSON file that is not a series of its name, nor a symlink"
+else
+	bad "pruning never removes a JSON file that is not a series of its name, nor a symlink" "$(ls -l "$F/series")"
 fi
 run ledger --root "$D/root" --format feed
 expect_rc 64 "--format feed without -o DIR is a usage error"

@@ -6,7 +6,8 @@
  * runs (one allowlisted, one reported) and one claimed run, the model
  * computes the report, and every renderer must produce it: the text
  * form with no control byte, the JSON form parsing back strictly, the HTML
- * form with no "<script" but its own, the data feed parsing back and
+ * form with no "<script" but its own and as well-formed UTF-8 without
+ * bidi controls, the data feed parsing back and
  * byte-stable. Seeds in tests/fuzz/corpus/corroborate/.
  */
 #include "ledger/ledger.h"
@@ -41,10 +42,17 @@ static void ctrf_fuzz_render(const ld_corroboration *c)
 	/* The page's one script is its own (inline, pinned by hash): any
 	 * second "<script" came from the input unescaped. */
 	if (ld_corroboration_render_html(&b, c, &o, NULL) == 0) {
-		const unsigned char *first = memmem(b.data, b.len, "<script", 7);
+		const unsigned char *first =
+			memmem(b.data, b.len, "<script", 7);
 		if (first == NULL ||
 		    memmem(first + 1, b.len - (size_t)(first + 1 - b.data),
 			   "<script", 7) != NULL)
+			abort();
+		/* Well-formed UTF-8 with no bidi override left in it (the
+		 * input's text is shown as text, never as a direction). */
+		if (!ae_utf8_valid((const char *)b.data, b.len) ||
+		    memmem(b.data, b.len, "\xe2\x80\xae", 3) != NULL ||
+		    memmem(b.data, b.len, "\xe2\x81\xa6", 3) != NULL)
 			abort();
 	}
 	ae_buf_dispose(&b);

@@ -320,8 +320,8 @@ void test_ledger_corroborate__runs_are_capped(void)
 
 	T_ASSERT(runs != NULL);
 	for (size_t i = 0; i <= LD_CORROB_MAX_RUNS; i++)
-		runs[i] = run_of(i % 2 ? 'a' : 'b', LD_CLASS_COMMUNITY, pass1,
-				 1);
+		runs[i] =
+			run_of(i % 2 ? 'a' : 'b', LD_CLASS_COMMUNITY, pass1, 1);
 	in.runs = runs;
 	in.n_runs = LD_CORROB_MAX_RUNS;
 	T_ASSERT_INT(ld_corroboration_compute(&c, &in, &err), 0);
@@ -341,8 +341,9 @@ static char *ctrf_doc(size_t n, const char *status, size_t *len_out)
 {
 	ae_buf b = AE_BUF_INIT(64u << 20);
 
-	T_ASSERT_INT(ae_buf_puts(&b, "{\"reportFormat\":\"CTRF\",\"results\":"
-				     "{\"tool\":{\"name\":\"aicr\"},\"tests\":[",
+	T_ASSERT_INT(ae_buf_puts(&b,
+				 "{\"reportFormat\":\"CTRF\",\"results\":"
+				 "{\"tool\":{\"name\":\"aicr\"},\"tests\":[",
 				 NULL),
 		     0);
 	for (size_t i = 0; i < n; i++)
@@ -385,7 +386,8 @@ void test_ledger_corroborate__malformed_ctrf_is_refused(void)
 		"{\"results\":{}}",
 		"{\"results\":{\"tests\":[1]}}",
 		"{\"results\":{\"tests\":[{\"name\":\"a\"}]}}",
-		"{\"results\":{\"tests\":[{\"name\":\"\",\"status\":\"passed\"}]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"\",\"status\":\"passed\"}"
+		"]}}",
 		("{\"results\":{\"tests\":[{\"name\":\"a\\u0000b\",\"status\":"
 		 "\"passed\"}]}}"),
 		"{\"results\":{\"tests\":[],\"tests\":[]}}",
@@ -406,8 +408,8 @@ void test_ledger_corroborate__ctrf_of_an_unknown_phase_is_refused(void)
 	ld_ctrf *c = NULL;
 	ae_err err = {0};
 
-	T_ASSERT_INT(ld_ctrf_parse(&c, "../etc", (const unsigned char *)"{}",
-				   2, &err),
+	T_ASSERT_INT(ld_ctrf_parse(&c, "../etc", (const unsigned char *)"{}", 2,
+				   &err),
 		     AE_EINVAL);
 	T_ASSERT(c == NULL);
 	T_ASSERT_MSG(err, "is not deployment");
@@ -541,8 +543,9 @@ void test_ledger_corroborate__json_follows_the_documented_schema(void)
 	T_ASSERT(strstr(s, "\"basis\": \"verified\"") != NULL);
 	T_ASSERT(strstr(s, "\"state\": \"CONFIRMED\"") != NULL);
 	T_ASSERT(strstr(s, "\"class\": \"reported\"") != NULL);
-	T_ASSERT(strstr(s, "\"reason\": \"signature <b>does not</b> verify\"") !=
-		 NULL);
+	T_ASSERT(
+		strstr(s, "\"reason\": \"signature <b>does not</b> verify\"") !=
+		NULL);
 	T_ASSERT(strstr(s, "alice@example.com") == NULL);
 	T_ASSERT(strstr(s, "mallory@example.com") == NULL);
 	free(s);
@@ -606,6 +609,55 @@ void test_ledger_corroborate__html_is_escaped_and_self_contained(void)
 	free(s);
 }
 
+/* Text from bundles and pointers is shown as text, never as a direction
+ * or a line break: Unicode bidi controls (which reorder what follows: a
+ * check named "\u202Eliaf" reads as "fail"), C1 controls, line and
+ * paragraph separators and bytes that are not UTF-8 become U+FFFD; other
+ * non-ASCII text is kept. */
+void test_ledger_corroborate__html_neutralises_bidi_and_bad_utf8(void)
+{
+	static const ld_check_input spoof[] = {
+		{"deployment",
+		 "ok \xe2\x80\xae"
+		 "deliaf \xe2\x81\xa6x\xe2\x81\xa9",
+		 "passed"},
+		{"deployment", "nel\xc2\x85 ls\xe2\x80\xa8 lrm\xe2\x80\x8f",
+		 "passed"},
+		{"deployment", "bad\xff \xc0\xaf \xed\xa0\x80 \xe2\x80",
+		 "passed"},
+		{"deployment",
+		 "gr\xc3\xbc\xc3\x9f \xe6\x97\xa5 \xf0\x9f\x98\x80", "passed"}};
+	ld_run runs[1];
+	ld_corroboration *c;
+	ae_buf b = AE_BUF_INIT(1u << 20);
+	ae_err err = {0};
+	char *s;
+
+	runs[0] = run_of('a', LD_CLASS_COMMUNITY, spoof, 4);
+	c = compute(runs, 1, true);
+	T_ASSERT_INT(ld_corroboration_render_html(&b, c, NULL, &err), 0);
+	ld_corroboration_free(c);
+	s = (char *)ae_buf_detach(&b, NULL);
+	T_ASSERT(s != NULL);
+	T_ASSERT(strstr(s, "\xe2\x80\xae") == NULL); /* RLO */
+	T_ASSERT(strstr(s, "\xe2\x81\xa6") == NULL); /* LRI */
+	T_ASSERT(strstr(s, "\xe2\x81\xa9") == NULL); /* PDI */
+	T_ASSERT(strstr(s, "\xe2\x80\x8f") == NULL); /* RLM */
+	T_ASSERT(strstr(s, "\xe2\x80\xa8") == NULL); /* LINE SEPARATOR */
+	T_ASSERT(strstr(s, "\xc2\x85") == NULL);     /* NEL (C1) */
+	T_ASSERT(strstr(s, "\xff") == NULL);
+	T_ASSERT(strstr(s, "\xc0\xaf") == NULL);     /* overlong '/' */
+	T_ASSERT(strstr(s, "\xed\xa0\x80") == NULL); /* a surrogate */
+	T_ASSERT(strstr(s, "ok \xef\xbf\xbd"
+			   "deliaf") != NULL);
+	T_ASSERT(strstr(s, "bad\xef\xbf\xbd") != NULL);
+	T_ASSERT(
+		strstr(s, "gr\xc3\xbc\xc3\x9f \xe6\x97\xa5 \xf0\x9f\x98\x80") !=
+		NULL);
+	T_ASSERT(ae_utf8_valid(s, strlen(s)));
+	free(s);
+}
+
 /* ---- tree walk ---- */
 
 static void mk(const char *rel, bool dir)
@@ -631,10 +683,10 @@ void test_ledger_corroborate__the_walk_lists_pointers_sorted(void)
 	mk("r1", true);
 	mk("r1/" SLUG_A, true);
 	mk("r1/" SLUG_A "/sha256-a.yaml", false);
-	mk("r1/" SLUG_A "/notes.txt", false);	      /* not .yaml */
-	mk("r1/" SLUG_A "/.hidden.yaml", false);      /* not plain */
-	mk("r1/stray.yaml", false);		      /* wrong depth */
-	mk("allowlist.yaml", false);		      /* not a recipe */
+	mk("r1/" SLUG_A "/notes.txt", false);	 /* not .yaml */
+	mk("r1/" SLUG_A "/.hidden.yaml", false); /* not plain */
+	mk("r1/stray.yaml", false);		 /* wrong depth */
+	mk("allowlist.yaml", false);		 /* not a recipe */
 	snprintf(target, sizeof(target), "%s/r2/" SLUG_B, t_tmpdir());
 	snprintf(link, sizeof(link), "%s/r1/linked", t_tmpdir());
 	T_ASSERT_INT(symlink(target, link), 0); /* never followed */
