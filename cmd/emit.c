@@ -49,7 +49,14 @@ static void emit_usage(FILE *f)
 	      "and\n"
 	      "the bundle's deterministic artifact digest, offline; --push "
 	      "REF\n"
-	      "also pushes (REF names the subject). Unsigned by default.\n\n",
+	      "also pushes (REF names the subject). Unsigned by default.\n"
+	      "The workflow: emit, sign (the artifact is deterministic, so "
+	      "it is\n"
+	      "signed before it leaves the machine), then push, then commit "
+	      "the\n"
+	      "pointer at the path 'aicr-evidence pointer path' prints; emit "
+	      "prints\n"
+	      "the commands still to run.\n\n",
 	      f);
 	fputs(cmd_sign_flags_help(), f);
 	cmd_registry_help(f);
@@ -336,6 +343,23 @@ static void emit_report(const emit_args *a, const ev_emit_result *r,
 		printf("artifact: %s %s\n", cmd_esc(&e, oc->oci), oc->digest);
 	printf("pointer:  %s/pointer.yaml%s\n", cmd_esc(&e, a->o.out_dir),
 	       oc->signed_by ? "" : " (unsigned: pending signature)");
+	cmd_esc_free(&e); /* its slots are few: start afresh */
+	/* One workflow (issue 20 item 4): sign the deterministic artifact,
+	 * push it, then commit the pointer where `pointer path` says. */
+	if (oc->signed_by == NULL) {
+		printf("next:     aicr-evidence sign %s --ref REGISTRY/REPO\n",
+		       cmd_esc(&e, a->o.out_dir));
+		printf("then:     aicr-evidence push %s --to REGISTRY/REPO\n",
+		       cmd_esc(&e, a->o.out_dir));
+		printf("then:     commit %s/pointer.yaml at the path "
+		       "'aicr-evidence pointer path %s/pointer.yaml' prints\n",
+		       cmd_esc(&e, a->o.out_dir), cmd_esc(&e, a->o.out_dir));
+		cmd_esc_free(&e);
+		return;
+	}
+	if (a->push == NULL && oc->oci[0] != '\0')
+		printf("next:     aicr-evidence push %s --to %s\n",
+		       cmd_esc(&e, a->o.out_dir), cmd_esc(&e, oc->oci));
 	if (ld_pointer_copy_to_hint(&hint, &is_path, p, &err) == 0)
 		printf("%s  %s\n",
 		       is_path ? "copy to:" : "next:   ", cmd_esc(&e, hint));

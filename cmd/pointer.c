@@ -240,7 +240,9 @@ static int pointer_path(int argc, char **argv)
 	if (ld_pointer_path(&place, p, root[0] ? root : NULL, &err) < 0) {
 		/* Unsigned or unpushed: the pointer has no place yet. */
 		cmd_error(file, &err);
-		cmd_hint("sign the pushed bundle first ('aicr-evidence sign')");
+		cmd_hint("sign the bundle first ('aicr-evidence sign OUT "
+			 "--ref REGISTRY/REPO'), then push it ('aicr-evidence "
+			 "push OUT --to REGISTRY/REPO')");
 		oc = err.code == AE_EINVAL ? CMD_FINDINGS : CMD_ERROR;
 	} else {
 		printf("%s\n", place);

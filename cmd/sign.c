@@ -31,7 +31,9 @@ static void sign_usage(FILE *f)
 	      "the\n"
 	      "verified signer. --relocate then moves the pointer to\n"
 	      "recipes/evidence/<recipe>/<src>/sha256-<hex>.yaml under the\n"
-	      "current directory.\n\n",
+	      "current directory. It then prints what is left to do: "
+	      "push the\n"
+	      "signed bundle (the exact command), then commit the pointer.\n\n",
 	      f);
 	fputs(cmd_sign_flags_help(), f);
 }
@@ -191,6 +193,36 @@ static int sign_run(ld_pointer **p_out, cmd_evidence_signed *oc,
 	return rc;
 }
 
+/* What is left after signing (issue 20 item 4): push the artifact under
+ * the tag the pointer names, then commit the pointer at its place. */
+static void sign_next(cmd_esc_set *esc, const char *input, bool in_dir,
+		      const char *ptr_path, const char *dest,
+		      const ld_pointer *p)
+{
+	char *out = NULL, *tmp = NULL, *place = NULL;
+	ae_err err = {0};
+
+	if (in_dir) {
+		out = strdup(input);
+	} else {
+		tmp = strdup(input);
+		out = tmp ? strdup(dirname(tmp)) : NULL;
+		free(tmp);
+	}
+	if (out != NULL)
+		printf("next:     aicr-evidence push %s --to %s\n",
+		       cmd_esc(esc, out),
+		       cmd_esc(esc, ld_pointer_bundle_oci(p)));
+	if (dest == NULL &&
+	    ld_pointer_path(&place, p, LD_EVIDENCE_ROOT, &err) == 0)
+		printf("then:     commit %s as %s\n", cmd_esc(esc, ptr_path),
+		       cmd_esc(esc, place));
+	else if (dest != NULL)
+		printf("then:     commit %s\n", cmd_esc(esc, dest));
+	free(place);
+	free(out);
+}
+
 int cmd_sign(int argc, char **argv)
 {
 	cmd_sign_flags sf;
@@ -199,7 +231,7 @@ int cmd_sign(int argc, char **argv)
 	const cmd_flag valued[] = {{"--ref", &ref}, {NULL, NULL}};
 	char ptr_path[4096], sbdir[4200], *dest = NULL, *tmp = NULL;
 	ld_pointer *p = NULL;
-	bool relocate = false;
+	bool relocate = false, in_dir = false;
 	struct stat st;
 	cmd_esc_set esc = {0};
 	ae_err err = {0};
@@ -234,7 +266,8 @@ int cmd_sign(int argc, char **argv)
 		return cmd_usage_error("sign", "sign needs OUT or a pointer");
 	if (cmd_sign_flags_check(&sf, "sign") != 0)
 		return cmd_exit_code(CMD_USAGE);
-	if (stat(input, &st) == 0 && S_ISDIR(st.st_mode)) {
+	in_dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
+	if (in_dir) {
 		snprintf(ptr_path, sizeof(ptr_path), "%s/pointer.yaml", input);
 		snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", input);
 	} else {
@@ -263,6 +296,8 @@ int cmd_sign(int argc, char **argv)
 		       cmd_esc(&esc, oc.signed_by->issuer),
 		       (long long)oc.signed_by->log_index);
 		printf("pointer:  %s\n", cmd_esc(&esc, dest ? dest : ptr_path));
+		cmd_esc_free(&esc);
+		sign_next(&esc, input, in_dir, ptr_path, dest, p);
 	}
 	cmd_esc_free(&esc);
 	free(dest);

@@ -266,8 +266,10 @@ int ld_pointer_copy_to_hint(char **hint_out, bool *is_path_out,
 		return ae_fail(err, AE_EINVAL,
 			       "pointer breaks a rule: fix it first");
 	if (ld_pointer_bundle_oci(p)[0] == '\0')
-		why = "the bundle is not pushed yet: push it (aicr-evidence "
-		      "push), sign it, then commit the pointer at the path "
+		why = "the pointer is unsigned and names no artifact yet: "
+		      "sign it (aicr-evidence sign OUT --ref REGISTRY/REPO), "
+		      "then push it (aicr-evidence push OUT --to "
+		      "REGISTRY/REPO), then commit the pointer at the path "
 		      "'aicr-evidence pointer path' prints";
 	else if (!ld_pointer_is_signed(p))
 		why = "the pointer is unsigned (pending signature): sign it "
