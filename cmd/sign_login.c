@@ -255,8 +255,62 @@ static int login_issuer(char **out, const cmd_sign_flags *f, ae_err *err)
 	return rc;
 }
 
+/* The variables that hold a signing secret: the browser launcher (and the
+ * browser it starts, which outlives the login) is started without them.
+ * docs/signing.md "Token" lists them; keep the two in step. */
+static const char *const login_secret_env[] = {
+	LOGIN_SECRET_ENV,
+	"SIGSTORE_ID_TOKEN",
+	"ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+	"ACTIONS_ID_TOKEN_REQUEST_URL",
+	"ACTIONS_RUNTIME_TOKEN",
+	"GITHUB_TOKEN",
+	"GH_TOKEN",
+	"BUILDKITE_AGENT_ACCESS_TOKEN",
+	"CI_JOB_JWT",
+	"CI_JOB_JWT_V1",
+	"CI_JOB_JWT_V2",
+	"CI_JOB_TOKEN",
+	"REGISTRY_AUTH_FILE",
+	"DOCKER_AUTH_CONFIG",
+};
+
+/* True iff the environ entry `kv` ("NAME=value") names a secret. */
+static bool login_env_secret(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
+
+	for (size_t i = 0;
+	     i < sizeof(login_secret_env) / sizeof(login_secret_env[0]); i++)
+		if (strlen(login_secret_env[i]) == n &&
+		    memcmp(kv, login_secret_env[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Our environment without the secrets (an array of pointers into environ:
+ * free the array only); NULL when out of memory. */
+static char **login_env_clean(void)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ != NULL && environ[n] != NULL)
+		n++;
+	env = calloc(n + 1, sizeof(*env));
+	if (env == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!login_env_secret(environ[i]))
+			env[k++] = environ[i];
+	env[k] = NULL;
+	return env;
+}
+
 /* Starts xdg-open (open on macOS) on `url`, detached from our terminal,
- * where a desktop is likely; the pid, or -1 when none was started. */
+ * where a desktop is likely, with the secrets of login_secret_env removed
+ * from its environment; the pid, or -1 when none was started. */
 static pid_t login_open_browser(const char *url)
 {
 #ifdef __APPLE__
@@ -271,15 +325,19 @@ static pid_t login_open_browser(const char *url)
 #endif
 	char *const argv[] = {(char *)opener, (char *)url, NULL};
 	posix_spawn_file_actions_t fa;
+	char **env = login_env_clean();
 	pid_t pid = -1;
 
+	if (env == NULL)
+		return -1; /* the person copies the URL */
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, opener, &fa, NULL, argv, environ) != 0)
+	if (posix_spawnp(&pid, opener, &fa, NULL, argv, env) != 0)
 		pid = -1;
 	posix_spawn_file_actions_destroy(&fa);
+	free(env);
 	return pid;
 }
 
