@@ -40,7 +40,8 @@ struct ev_login {
 	ev_login_opts o; /* strings below are our copies */
 	char *issuer, *client_id, *client_secret;
 	ev_oidc_provider prov;
-	int fd; /* the listener, -1 once closed */
+	int fd;	 /* the listener, -1 once closed */
+	int fd6; /* [::1] for a localhost redirect, else -1 */
 	char redirect_uri[AE_URL_MAX];
 	char path[CODE_PATH_MAX];
 	char state[CODE_RANDOM_MAX], nonce[CODE_RANDOM_MAX];
@@ -77,7 +78,7 @@ static int code_redirect_split(char host_out[16], unsigned *port_out,
 	else
 		return ae_fail(err, AE_EINVAL,
 			       "--oidc-redirect-url host must be 127.0.0.1 or "
-			       "localhost: the listener binds 127.0.0.1 only");
+			       "localhost: the listener is on loopback only");
 	if (*p == ':')
 		for (p++; *p >= '0' && *p <= '9' && port <= 65535; p++)
 			port = port * 10 + (unsigned long)(*p - '0');
@@ -97,15 +98,61 @@ static int code_redirect_split(char host_out[16], unsigned *port_out,
 	return 0;
 }
 
-/* Binds and listens on 127.0.0.1:`port` (0: any free port) and builds the
- * redirect URI with the port bound. */
+/* A listening socket on loopback `v6` ? [::1] : 127.0.0.1, port `port`
+ * (0: any), into *fd_out; the port bound into *port_out. -errno-ish < 0
+ * with errno set on failure. */
+static int code_bind(int *fd_out, unsigned *port_out, bool v6, unsigned port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, one = 1, e;
+
+	*fd_out = -1;
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&ss, 0, sizeof(ss));
+	if (v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				 sizeof(one));
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		a->sin6_addr = in6addr_loopback;
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sl = sizeof(*a);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 8) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	*port_out = v6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+		       : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	*fd_out = fd;
+	return 0;
+}
+
+/* Binds and listens on 127.0.0.1:`port` (0: any free port) and, for a
+ * localhost redirect, on [::1] at the same port too: a browser tries
+ * localhost's ::1 first, so nobody else may hold it (a host without IPv6
+ * loopback has no [::1] for anyone). Builds the redirect URI with the port
+ * bound. */
 static int code_listen(ev_login *l, ae_err *err)
 {
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
 	char host[16];
-	unsigned port = 0;
-	int rc, one = 1;
+	unsigned port = 0, bound = 0;
+	int rc;
 
 	rc = code_redirect_split(host, &port, l->path,
 				 l->o.redirect_url ? l->o.redirect_url
@@ -113,26 +160,29 @@ static int code_listen(ev_login *l, ae_err *err)
 				 err);
 	if (rc < 0)
 		return rc;
-	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l->fd < 0)
-		return ae_fail(err, AE_EIO,
-			       "cannot open the redirect listener: "
-			       "%s",
-			       strerror(errno));
-	(void)setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(l->fd, 8) < 0 ||
-	    getsockname(l->fd, (struct sockaddr *)&sa, &sl) < 0)
-		return ae_fail(err, AE_EIO,
-			       "cannot listen on 127.0.0.1:%u for the login "
-			       "redirect: %s",
-			       port, strerror(errno));
+	for (int tries = 0;; tries++) {
+		if (code_bind(&l->fd, &bound, false, port) < 0)
+			return ae_fail(err, AE_EIO,
+				       "cannot listen on 127.0.0.1:%u for the "
+				       "login redirect: %s",
+				       port, strerror(errno));
+		if (strcmp(host, "localhost") != 0 ||
+		    code_bind(&l->fd6, &bound, true, bound) == 0)
+			break;
+		if (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)
+			break; /* no IPv6 loopback on this host */
+		if (port != 0 || tries >= 16 || errno != EADDRINUSE)
+			return ae_fail(err, AE_EIO,
+				       "cannot listen on [::1]:%u for the "
+				       "login redirect (localhost is ::1 "
+				       "too, and a browser tries it first): "
+				       "%s",
+				       bound, strerror(errno));
+		close(l->fd); /* a random port taken on ::1: another */
+		l->fd = -1;
+	}
 	snprintf(l->redirect_uri, sizeof(l->redirect_uri), "http://%s:%u%s",
-		 host, (unsigned)ntohs(sa.sin_port), l->path);
+		 host, bound, l->path);
 	return 0;
 }
 
@@ -223,6 +273,7 @@ int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err)
 	if (l == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	l->fd = -1;
+	l->fd6 = -1;
 	ae_buf_init(&l->url, 2 * AE_URL_MAX);
 	rc = code_opts(l, opts, err);
 	if (rc == 0)
@@ -317,19 +368,28 @@ static void code_answer(int fd, int status, const char *text)
 	close(fd);
 }
 
-/* True iff `fd` was accepted from and on 127.0.0.1 (the listener binds no
+/* True iff `fd` was accepted from and on loopback: 127.0.0.1, or ::1
+ * for the localhost redirect's second listener (the listeners bind no
  * other address; a check that fails closed if that ever changes). */
-static bool code_conn_local(int fd, const struct sockaddr_in *peer)
+static bool code_conn_local(int fd, const struct sockaddr_storage *peer)
 {
-	struct sockaddr_in me;
+	struct sockaddr_storage me;
 	socklen_t sl = sizeof(me);
 
 	if (getsockname(fd, (struct sockaddr *)&me, &sl) < 0 ||
-	    me.sin_family != AF_INET ||
-	    me.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+	    me.ss_family != peer->ss_family)
 		return false;
-	return peer->sin_family == AF_INET &&
-	       peer->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+	if (me.ss_family == AF_INET)
+		return ((struct sockaddr_in *)&me)->sin_addr.s_addr ==
+			       htonl(INADDR_LOOPBACK) &&
+		       ((const struct sockaddr_in *)peer)->sin_addr.s_addr ==
+			       htonl(INADDR_LOOPBACK);
+	if (me.ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+			       &((struct sockaddr_in6 *)&me)->sin6_addr) &&
+		       IN6_IS_ADDR_LOOPBACK(
+			       &((const struct sockaddr_in6 *)peer)->sin6_addr);
+	return false;
 }
 
 /* Reads one connection's request: 1 when it is for the redirect path (`r`
@@ -370,18 +430,21 @@ static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
 {
 	*cfd_out = -1;
 	for (;;) {
-		struct pollfd pfd = {l->fd, POLLIN, 0};
-		struct sockaddr_in peer;
+		struct pollfd pfd[2] = {{l->fd, POLLIN, 0},
+					{l->fd6, POLLIN, 0}};
+		struct sockaddr_storage peer;
 		socklen_t pl = sizeof(peer);
-		int left = code_left_ms(l->o.deadline_ms), cfd, rc;
+		int left = code_left_ms(l->o.deadline_ms), cfd, rc, lfd;
 
-		if (left == 0 || poll(&pfd, 1, left) == 0)
+		if (left == 0 || poll(pfd, l->fd6 >= 0 ? 2 : 1, left) == 0)
 			return ae_fail(err, AE_EAUTH,
 				       "no login answer arrived before the "
 				       "login's deadline (--oidc-timeout): the "
 				       "login was not completed");
-		cfd = accept4(l->fd, (struct sockaddr *)&peer, &pl,
-			      SOCK_CLOEXEC);
+		lfd = l->fd6 >= 0 && (pfd[1].revents & POLLIN) ? l->fd6 : l->fd;
+		if (lfd == l->fd && !(pfd[0].revents & POLLIN))
+			continue;
+		cfd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
 		if (cfd < 0)
 			continue;
 		if (!code_conn_local(cfd, &peer)) {
@@ -500,6 +563,9 @@ int ev_login_finish(ev_token **out, ev_login *l, ae_err *err)
 	rc = code_wait(&r, &cfd, l, err);
 	close(l->fd);
 	l->fd = -1;
+	if (l->fd6 >= 0)
+		close(l->fd6);
+	l->fd6 = -1;
 	if (rc == 0)
 		rc = code_judge(&r, l, err);
 	if (rc == 0)
@@ -519,6 +585,8 @@ void ev_login_free(ev_login *l)
 		return;
 	if (l->fd >= 0)
 		close(l->fd);
+	if (l->fd6 >= 0)
+		close(l->fd6);
 	ev_oidc_provider_dispose(&l->prov);
 	ae_buf_dispose(&l->url);
 	free(l->issuer);
