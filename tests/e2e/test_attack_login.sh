@@ -128,20 +128,20 @@ json.dump({"answer": res}, open(os.environ["EVIL_OUT"], "w"))
 PY
 chmod +x "$W/bin/xdg-open"
 
-start_idp() { # HOST LOG MODEFILE -> prints the port
-	local p
-	p=$(python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])")
-	setsid python3 "$W/idp.py" "$1" "$p" "$2" "$3" </dev/null >/dev/null 2>&1 &
+start_idp() { # HOST LOG MODEFILE: sets IDP_PORT (not in a subshell: the cleanup must register)
+	IDP_PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])")
+	setsid python3 "$W/idp.py" "$1" "$IDP_PORT" "$2" "$3" </dev/null >/dev/null 2>&1 &
 	t_cleanup "kill $!"
-	for _ in $(seq 50); do curl -s -o /dev/null "http://$1:$p/x" && break; sleep 0.1; done
-	echo "$p"
+	for _ in $(seq 50); do curl -s -o /dev/null "http://$1:$IDP_PORT/x" && break; sleep 0.1; done
 }
 : >"$W/idp.log" >"$W/far.log"
 echo '{}' >"$W/mode.json"
 echo '{}' >"$W/far.json"
-P=$(start_idp 127.0.0.1 "$W/idp.log" "$W/mode.json")
+start_idp 127.0.0.1 "$W/idp.log" "$W/mode.json"
+P=$IDP_PORT
 # 127.0.0.2 stands for a host off loopback: plain http there must never be used
-Q=$(start_idp 127.0.0.2 "$W/far.log" "$W/far.json")
+start_idp 127.0.0.2 "$W/far.log" "$W/far.json"
+Q=$IDP_PORT
 ISS=http://127.0.0.1:$P
 curl -s -o /dev/null "http://127.0.0.2:$Q/control"
 is "$(wc -l <"$W/far.log")" 1 "control: the off-loopback stand-in (127.0.0.2) records what reaches it"
@@ -162,7 +162,7 @@ login() {
 	rm -f out.json "$W/browse.json"
 	EVIL_BROWSE=$attack EVIL_OUT=$W/browse.json EVIL_NONCEFILE=$W/nonce PATH="$W/bin:$PATH" DISPLAY=:99 \
 		run sigstore sign-bundle --bundle out.json --oidc-provider browser --oidc-issuer "$ISS" \
-		--oidc-timeout 4s --fulcio-url "$ISS" --rekor-url "$ISS" "$@" a.txt
+		--oidc-timeout "${LT:-15s}" --fulcio-url "$ISS" --rekor-url "$ISS" "$@" a.txt
 	for _ in $(seq 50); do [ -s "$W/browse.json" ] && break; sleep 0.1; done
 }
 answer() { jq -r '.answer' "$W/browse.json" 2>/dev/null | head -1 | tr -d '\r'; }
@@ -173,7 +173,7 @@ login deliver
 is "$(count /token)" 1 "baseline: a well-formed redirect is exchanged once"
 is "$(count /api/v2/signingCert)" 1 "baseline: the token goes to the configured Fulcio only"
 for a in pct00 rawnul repcode repstate fragment longcode errnostate absform post http09 pipelined dotpath ipv6; do
-	login "$a"
+	LT=4s login "$a"
 	expect_rc 2 "listener attack $a: the login fails"
 	is "$(count /token)" 0 "listener attack $a: no code is exchanged"
 	no_file out.json "listener attack $a: nothing written"
@@ -183,7 +183,7 @@ expect_rc 2 "listener attack errctrl: an error_description with ESC and newline 
 if grep -q "$(printf '\033')\|^::error" "$T_ERR"; then bad "listener attack errctrl: no escape or forged line reaches stderr"; else
 	ok "listener attack errctrl: no escape or forged line reaches stderr"
 fi
-login ipv6
+LT=4s login ipv6
 if answer | grep -q 'refused'; then ok "listener attack ipv6: nothing listens on ::1"; else bad "listener attack ipv6: nothing listens on ::1" "$(answer)"; fi
 for a in barelf split; do
 	login "$a"
