@@ -10,6 +10,7 @@
 # should not have been. Stdlib python only; the few cases that need the
 # project's Sigstore stack are skipped without it.
 . "$(dirname "$0")/lib.sh"
+FIND=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/login_findings
 t_begin
 HERE=$(cd "$(dirname "$0")" && pwd)
 W=$T_WORK
@@ -389,5 +390,19 @@ if [ -d "$STACK_NM" ]; then
 else
 	echo "SKIPPED -- tests/sigstore-stack/node_modules missing (make deps): the signing-config and Rekor 409 cases did not run"
 fi
+
+# ---- the browser launcher and the localhost redirect (review atk4 01, 02) ----
+# Each script exits 0 when the tool holds, 1 on the bug, 2 when it cannot
+# set up (no IPv6 loopback, no browser start).
+
+for f in browser_env:"xdg-open/open gets no client secret, ID token or Actions request token" \
+	localhost_v6:"a localhost redirect holds [::1]:PORT too: no other process gets the code"; do
+	out=$(bash "$FIND/${f%%:*}.sh" "$AE_BIN" 2>&1)
+	case $? in
+	0) ok "${f#*:}" ;;
+	2) echo "SKIPPED -- ${f#*:}: $out" ;;
+	*) bad "${f#*:}" "$out" ;;
+	esac
+done
 
 t_end
