@@ -7,7 +7,8 @@
 # record that is a symlink to a victim's file or a FIFO; a FIFO, symlink or
 # directory where a manifest or layer should be (online and offline): no
 # write outside the cache, no hang, no file clobbered, never exit 0 on
-# other bytes. `pull --to` a symlink. Registry (tests/e2e/atk_hostreg.py,
+# other bytes; a cached blob swollen to a sparse 10 GiB (refetched online,
+# absent offline). `pull --to` a symlink. Registry (tests/e2e/atk_hostreg.py,
 # Basic auth): a referrers page whose Link rel=next leads to plain http on
 # 127.0.0.2 or to another loopback origin (refused / no credentials sent);
 # a listing whose artifactType and annotations hold ESC, CR, newlines and a
@@ -16,7 +17,8 @@
 # characters, target paths that leave their directory, lengths 0 / -1 /
 # 2^62, missing, short, non-hex and wrong extra hashes, one signature
 # counted twice, a signature by another role's key, version 0; a TUF cache
-# whose .lock, current or selected a co-tenant made a symlink. With the
+# whose .lock, current or selected a co-tenant made a symlink; a mirror
+# answering 302. With the
 # Sigstore stack: a co-tenant's FIFO / directory / symlink in the CI cache
 # is never a violation of an honest pointer (exit 2, not 1).
 . "$(dirname "$0")/lib.sh"
@@ -120,6 +122,27 @@ for which in manifest layer; do
 	done
 done
 
+# ---- a regular file of the right name but 10 GiB (sparse) in place of
+#      the manifest, the layer and the signature's manifest: never read
+#      through, refetched online, absent offline ----
+RM=$(head -1 "$C/referrers/sha256/$H")
+for x in "$H" "$L" "${RM#sha256:}"; do
+	for net in online offline; do
+		c=$W/c-sparse-$net
+		rm -rf "$c" && cp -a "$C" "$c" && truncate -s 10G "$c/blobs/sha256/$x"
+		if [ $net = online ]; then tpull "$W/o" "$c" --registry-plain-http; else tpull "$W/o" "$c" --offline; fi
+		if [ $net = online ] && [ "$T_RC" -eq 0 ] && [ "$(stat -c %s "$c/blobs/sha256/$x")" -lt 1000000 ] &&
+			cmp -s "$W/o/snapshot.yaml" "$W/warm/snapshot.yaml"; then
+			ok "cached ${x:0:12} swollen to 10 GiB (online): replaced by the verified bytes"
+		elif [ $net = offline ] && { [ "$T_RC" -eq 2 ] || { [ "$T_RC" -eq 0 ] && [ ! -e "$W/o/attestation.intoto.jsonl" ]; }; }; then
+			ok "cached ${x:0:12} swollen to 10 GiB (offline): treated as absent (exit $T_RC)"
+		else
+			bad "cached ${x:0:12} swollen to 10 GiB ($net)" "exit $T_RC"
+		fi
+		rm -rf "$c"
+	done
+done
+
 # ---- pull --to a symlink to a directory ----
 mkdir -p "$W/victimdir" && ln -s "$W/victimdir" "$W/to-link"
 run pull "$R/ev/a@$D" --to "$W/to-link" --cache "$C" --offline
@@ -217,6 +240,25 @@ if python3 -c 'import cryptography' 2>/dev/null; then
 		expect_err "$expect" "tuf $name: the message names the role and the rule"
 		[ ! -e "$c/tuf/selected" ] && ok "tuf $name: nothing selected" || bad "tuf $name: nothing selected"
 	done < <(python3 -c 'import json,sys; [print(k + "\t" + v) for k, v in sorted(json.load(open(sys.argv[1])).items())]' "$gen/scenarios.json")
+
+	# a mirror that redirects (to the real repository, on loopback): never followed
+	rp=$(free_port)
+	python3 - "$rp" "$url" <<'PY' >/dev/null 2>&1 &
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        self.send_response(302); self.send_header("Location", sys.argv[2] + self.path)
+        self.send_header("Content-Length", "0"); self.end_headers()
+HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+	t_cleanup "kill $!"
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$rp/" && break; sleep 0.1; done
+	serve good
+	run trust update --tuf-url "http://127.0.0.1:$rp" --tuf-root "$gen/root1.json" --cache "$W/tc-redirect"
+	expect_rc 2 "tuf mirror answering 302 to the repository: refused (exit 2)"
+	expect_err 'unexpected HTTP 302' "  the message names the redirect"
 
 	# a TUF cache a co-tenant tampered with
 	good=$W/tc-good
