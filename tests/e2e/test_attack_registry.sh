@@ -280,6 +280,20 @@ PY
 			ok "tuf cache $mode: trust update writes nothing through it (exit $T_RC)" ||
 			bad "tuf cache $mode: a file outside the cache was written"
 	done
+	# --emit-signing-config over a symlink someone left, or a FIFO: never
+	# written through, never a hang (the exit code is a separate finding)
+	echo VICTIM >"$W/victim"
+	ln -s "$W/victim" "$W/sc-link"
+	mkfifo "$W/sc-fifo"
+	for f in sc-link sc-fifo; do
+		T_RC=0
+		timeout 30 "$AE" trust update --tuf-url "$url" --tuf-root "$gen/root1.json" --cache "$W/te-$f" \
+			--emit-signing-config "$W/$f" >"$T_OUT" 2>"$T_ERR" </dev/null || T_RC=$?
+		[ "$T_RC" -ne 124 ] && [ "$(cat "$W/victim")" = VICTIM ] &&
+			ok "trust update --emit-signing-config onto a ${f#sc-}: refused, nothing written through it, no hang" ||
+			bad "trust update --emit-signing-config onto a ${f#sc-}" "exit $T_RC"
+		expect_err 'not a regular file' "  the message says why"
+	done
 	c=$W/tt-current-link2
 	cp -a "$good" "$c" && rm "$c/tuf/$hh/current" && ln -s "$W/victim" "$c/tuf/$hh/current"
 	run trust show --cache "$c"
