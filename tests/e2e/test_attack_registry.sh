@@ -143,6 +143,12 @@ for x in "$H" "$L" "${RM#sha256:}"; do
 	done
 done
 
+# ---- references that would bend the request path: usage errors, no I/O ----
+for bad_ref in "$R/ev/../a" "$R/ev/a%2f.." "$R/EV/a" "$R//ev/a" "$R/ev/a?x=" "$R/ev/./a" "u:pw@$R/ev/a"; do
+	run pull "$bad_ref@$D" --to "$W/o" --cache "$C" --registry-plain-http
+	expect_rc 64 "pull of reference '$bad_ref@…': usage error (exit 64)"
+done
+
 # ---- pull --to a symlink to a directory ----
 mkdir -p "$W/victimdir" && ln -s "$W/victimdir" "$W/to-link"
 run pull "$R/ev/a@$D" --to "$W/to-link" --cache "$C" --offline
