@@ -196,6 +196,41 @@ else
 	bad "ancestor as head" "exit $T_RC: $(head -c 300 "$T_OUT")"
 fi
 
+# ---- histories the gate cannot see whole: no verdict, never a pass ----
+# A shallow clone (a maintainer's local run): the merge base lies past the
+# boundary, so a naive merge without a base would keep the deleted X.
+R2=$(lf_repo shallow-src)
+git -C "$R2" checkout -q -b pr
+git -C "$R2" rm -q "$X"
+lf_commit "$R2" "pr deletes X"
+git -C "$R2" checkout -q main
+for i in 1 2 3; do
+	lf_add "$R2" "$RECIPE" "$ISS_OAUTH" "$ID_BOB" "$(lf_hex "shallow-m$i")" >/dev/null
+	lf_commit "$R2" "main moves on $i"
+done
+git clone -q --depth 1 --branch main "file://$R2" "$T_WORK/shallow"
+git -C "$T_WORK/shallow" fetch -q origin pr:pr
+run check --repo "$T_WORK/shallow" --base main --head pr
+not_passed "a shallow clone whose merge base is cut off: never a pass"
+# Unrelated history: an orphan PR whose tree lacks X.
+git -C "$R2" checkout -q --orphan orphan
+git -C "$R2" rm -q -f "$X"
+lf_commit "$R2" "orphan without X"
+run check --repo "$R2" --base main --head orphan
+expect_rc 2 "an orphan PR without X (no merge base): exit 2, not a pass"
+expect_err 'share no history' "... the error says base and head share no history"
+# A 5000-byte file name under <src>: the path cap (threat model row 35).
+blob=$(echo x | git -C "$R" hash-object -w --stdin)
+long=$(head -c 5000 /dev/zero | tr '\0' a)
+src_t=$({ git -C "$R" ls-tree "main:$EV/$RECIPE/$A_SLUG"; printf '100644 blob %s\t%s\n' "$blob" "$long"; } | git -C "$R" mktree)
+rec_t=$({ git -C "$R" ls-tree "main:$EV/$RECIPE" | grep -v "	$A_SLUG\$"; printf '040000 tree %s\t%s\n' "$src_t" "$A_SLUG"; } | git -C "$R" mktree)
+ev_t=$({ git -C "$R" ls-tree "main:$EV" | grep -v "	$RECIPE\$"; printf '040000 tree %s\t%s\n' "$rec_t" "$RECIPE"; } | git -C "$R" mktree)
+rc_t=$(printf '040000 tree %s\tevidence\n' "$ev_t" | git -C "$R" mktree)
+top_t=$({ git -C "$R" ls-tree main | grep -v "	recipes\$"; printf '040000 tree %s\trecipes\n' "$rc_t"; } | git -C "$R" mktree)
+git -C "$R" update-ref refs/heads/pr "$(git -C "$R" commit-tree "$top_t" -p main -m long)"
+gate
+not_passed "a 5000-byte file name under <src>: never a pass (exit 2, path cap)"
+
 # ---- case variants under the root ----
 newpr
 U=$(echo "$A_SLUG" | tr a-f A-F)
