@@ -44,7 +44,7 @@ yaml_pr() {
 }
 good >"$T_WORK/p"; yaml_pr control
 expect_rc 0 "control: the untouched pointer passes"
-{ good; echo '"rec\x69pe": other'; } >"$T_WORK/p"; yaml_pr dup
+{ good; printf '%s\n' '"rec\x69pe": other'; } >"$T_WORK/p"; yaml_pr dup
 refused "duplicate key spelled with an escape (\"rec\\x69pe\")"
 { good; echo "'recipe': other"; } >"$T_WORK/p"; yaml_pr dup
 refused "duplicate key in single quotes"
@@ -230,6 +230,34 @@ top_t=$({ git -C "$R" ls-tree main | grep -v "	recipes\$"; printf '040000 tree %
 git -C "$R" update-ref refs/heads/pr "$(git -C "$R" commit-tree "$top_t" -p main -m long)"
 gate
 not_passed "a 5000-byte file name under <src>: never a pass (exit 2, path cap)"
+
+# ---- two allowlist.yaml entries in the root tree (one lists mallory) ----
+evil_al=$({ lf_allowlist; printf '  - label: m\n    issuer: %s\n    source: %s\n' "$ISS_OAUTH" "$M_SLUG"; } | git -C "$R" hash-object -w --stdin)
+orig_al=$(git -C "$R" rev-parse "main:$EV/allowlist.yaml")
+lf_pointer "$RECIPE" "$ISS_OAUTH" "$ID_MALLORY" "$(lf_hex dup-m)" >"$T_WORK/m.yaml"
+m_blob=$(git -C "$R" hash-object -w "$T_WORK/m.yaml")
+m_tree=$(printf '100644 blob %s\tsha256-%s.yaml\n' "$m_blob" "$(lf_hex dup-m)" | git -C "$R" mktree)
+r_tree=$({ git -C "$R" ls-tree "main:$EV/$RECIPE"; printf '040000 tree %s\t%s\n' "$m_tree" "$M_SLUG"; } | git -C "$R" mktree)
+for order in "$evil_al $orig_al" "$orig_al $evil_al"; do
+	# shellcheck disable=SC2086 # $order is two object ids
+	ev_t=$(python3 - $order "$r_tree" "$RECIPE" <<'PY' | git -C "$R" hash-object -t tree --literally -w --stdin
+import sys
+a, b, rt, recipe = sys.argv[1:]
+out = b"100644 allowlist.yaml\0" + bytes.fromhex(a) + b"100644 allowlist.yaml\0" + bytes.fromhex(b)
+out += b"40000 " + recipe.encode() + b"\0" + bytes.fromhex(rt)
+sys.stdout.buffer.write(out)
+PY
+)
+	rc_t=$(printf '040000 tree %s\tevidence\n' "$ev_t" | git -C "$R" mktree)
+	top_t=$({ git -C "$R" ls-tree main | grep -v "	recipes\$"; printf '040000 tree %s\trecipes\n' "$rc_t"; } | git -C "$R" mktree)
+	git -C "$R" update-ref refs/heads/pr "$(git -C "$R" commit-tree "$top_t" -p main -m dup-allowlist)"
+	gate
+	if [ "$T_RC" -eq 1 ] && grep -q 'duplicate entries .*"allowlist.yaml"' "$T_OUT"; then
+		ok "two allowlist.yaml entries, the one listing mallory $([ "${order%% *}" = "$evil_al" ] && echo first || echo second): malformed tree"
+	else
+		bad "two allowlist.yaml entries" "exit $T_RC: $(head -c 300 "$T_OUT")"
+	fi
+done
 
 # ---- case variants under the root ----
 newpr
