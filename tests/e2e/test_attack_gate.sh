@@ -8,6 +8,9 @@
 # the root. Every check is named after its attack.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/check_fixture.sh"
+. "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/sigstore_stack.sh"
+. "$(dirname "$0")/ledger_signed.sh"
 t_begin
 
 A_SLUG=$(lf_slug "$ISS_OAUTH" "$ID_ALICE")
@@ -278,5 +281,61 @@ printf '*.yaml eol=crlf\n' >"$R/$EV/$RECIPE/.gitattributes"
 lf_commit "$R" "attributes inside"
 gate
 refused ".gitattributes inside the root"
+
+# ---- rule 4: claims a real signed bundle does not support ----
+# alice signs and pushes a run (loopback registry and Sigstore stack); a
+# PR commits its pointer with one claim edited. Every edit is refused.
+if [ ! -d "$(dirname "$0")/../sigstore-stack/node_modules" ]; then
+	echo "# skip rule 4 cases: tests/sigstore-stack/node_modules missing (make deps)"
+	t_end
+fi
+if ! signed_start "$T_WORK/s"; then bad "registry and Sigstore stack start"; t_end; fi
+S_ALICE=alice@example.test
+SR=$T_WORK/signed
+git init -q -b main "$SR"
+mkdir -p "$SR/$EV"
+signed_allowlist "$SR/$EV" "alice $S_ALICE community" "alice2 Alice@example.test community" \
+	"alice3 alice@EXAMPLE.test community"
+git -C "$SR" add -A
+git -C "$SR" -c user.name=t -c user.email=t@example.test commit -qm base
+signed_ctrf "$SE_EX/ctrf" "$T_WORK/c-run" 1
+SOURCE_DATE_EPOCH=1750000000 signed_emit run "$S_ALICE" "$T_WORK/c-run" "$T_WORK/unpublished" || t_end
+RUN=$SE_PTR
+RUN_NAME=$(basename "$RUN")
+REG_AT=$(sed -n 's|.*oci: "*\([^/]*\)/.*|\1|p' "$RUN")
+# signed_pr NAME IDENTITY SED: commits the run's pointer, edited by SED, at
+# the canonical path of IDENTITY; runs the gate with rule 4.
+signed_pr() {
+	local rel
+	rel=$EV/$RECIPE/$(se_slug "$SE_ISSUER" "$2")/$RUN_NAME
+	git -C "$SR" checkout -q -B pr main
+	mkdir -p "$SR/$(dirname "$rel")"
+	sed "$3" "$RUN" >"$SR/$rel"
+	git -C "$SR" add -A
+	git -C "$SR" -c user.name=t -c user.email=t@example.test commit -qm "$1"
+	run check --repo "$SR" --base main --head pr --verify-signatures --trusted-root "$TR" \
+		--registry-plain-http --cache "$T_WORK/sig-cache"
+}
+signed_refused() { # MESSAGE-RE WHAT
+	if [ "$T_RC" -eq 1 ] && grep -qE -- "$1" "$T_OUT"; then ok "$2"; else
+		bad "$2" "exit $T_RC: $(head -c 400 "$T_OUT")"
+	fi
+}
+signed_pr control "$S_ALICE" ''
+expect_rc 0 "control: alice's true claim passes rule 4"
+signed_pr pt "$S_ALICE" 's|recipe-evidence/v3|recipe-evidence/v1|'
+signed_refused 'predicateType differs' "predicateType v1 claimed for a v3 statement"
+signed_pr rekor "$S_ALICE" 's|rekorLogIndex: [0-9]*|rekorLogIndex: 9999|'
+signed_refused 'Rekor log index differs' "another Rekor log index claimed"
+signed_pr date "$S_ALICE" 's|\(attestedAt: .*\):40Z|\1:39Z|'
+signed_refused 'attestedAt differs' "attestedAt one second earlier"
+signed_pr recipe "$S_ALICE" 's|^recipe: .*|recipe: h100-other|'
+signed_refused 'recipe differs from the predicate' "another recipe claimed (and the directory kept)"
+signed_pr oci "$S_ALICE" "s|oci: .*|oci: \"$REG_AT/evidence/nothing:x\"|"
+signed_refused 'cannot be fetched|no signature for the claimed signer' "bundle.oci aimed at a repository without the bundle"
+signed_pr upper-local Alice@example.test 's|identity: .*|identity: Alice@example.test|'
+signed_refused 'identity differs from the cert' "identity Alice@ (allowlisted separately) for alice's bundle"
+signed_pr upper-domain alice@EXAMPLE.test 's|identity: .*|identity: alice@EXAMPLE.test|'
+signed_refused 'identity differs from the cert' "identity @EXAMPLE.test (allowlisted separately) for alice's bundle"
 
 t_end
