@@ -262,6 +262,71 @@ PY
 	fi
 done
 
+# ---- rebase merges: each commit the PR brings is judged ----
+# GitHub's "Rebase and merge" replays every non-merge commit onto main, so a
+# commit that deletes or rewrites a pointer main holds is refused even when
+# the merge of the whole PR keeps it (review finding 02).
+rb_refused() { # PATH VERB WHAT
+	if [ "$T_RC" -eq 1 ] && grep -q "^$1: .*commit [0-9a-f]\{12\} $2 this existing file" "$T_OUT"; then
+		ok "$3"
+	else
+		bad "$3" "exit $T_RC: $(head -c 400 "$T_OUT")"
+	fi
+}
+# main gains Y after the PR's fork point; the PR adds Y (same bytes), then
+# deletes it and adds its own N: the merge keeps Y, a rebase deletes it.
+git -C "$R" checkout -q -f main
+Y=$(cd "$R" && lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_BOB" "$(lf_hex rb-y)")
+lf_commit "$R" "main adds Y"
+git -C "$R" branch -qD pr >/dev/null 2>&1
+git -C "$R" checkout -q -b pr main~1
+lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_BOB" "$(lf_hex rb-y)" >/dev/null
+lf_commit "$R" "A: add Y as main has it"
+git -C "$R" rm -q "$Y"
+lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex rb-n)" >/dev/null
+lf_commit "$R" "B: drop Y, add N"
+gate
+rb_refused "$Y" deletes "rebase merge: a commit deleting main's pointer, its merge result keeping it"
+git -C "$R" checkout -q -b rb-landed pr
+if git -C "$R" rebase -q main >/dev/null 2>&1 && ! git -C "$R" cat-file -e "rb-landed:$Y" 2>/dev/null; then
+	ok "(the scenario is real: git rebase main deletes Y)"
+else
+	bad "rebase scenario" "git rebase main kept Y"
+fi
+git -C "$R" rebase --abort >/dev/null 2>&1
+git -C "$R" checkout -q -f main
+git -C "$R" branch -qD rb-landed
+# A commit rewrites X, the next restores it: the merge result is clean.
+newpr
+lf_pointer "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex base-1)" |
+	sed 's/attestedAt: .*/attestedAt: 2099-01-01T00:00:00Z/' >"$R/$X"
+lf_commit "$R" "rewrite X"
+git -C "$R" checkout -q main -- "$X"
+lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex rb-m)" >/dev/null
+lf_commit "$R" "restore X, add one"
+gate
+rb_refused "$X" modifies "rebase merge: a commit rewriting main's pointer, a later one restoring it"
+# A commit moves the whole root away, the next moves it back.
+newpr
+git -C "$R" mv "$EV" "$EV-moved"
+lf_commit "$R" "move the root away"
+git -C "$R" mv "$EV-moved" "$EV"
+lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex rb-r)" >/dev/null
+lf_commit "$R" "move it back, add one"
+gate
+rb_refused "$X" deletes "rebase merge: a commit renaming the evidence root away and back"
+# Not a violation: a PR's commit deleting or rewriting what the PR itself
+# added earlier (main never held it), and merges of main into the PR.
+newpr
+P=$(lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex rb-own)")
+lf_commit "$R" "add a pointer"
+git -C "$R" rm -q "$P"
+lf_add "$R" "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex rb-own2)" >/dev/null
+lf_commit "$R" "replace it by another"
+git -C "$R" merge -q --no-edit main >/dev/null 2>&1
+gate
+expect_rc 0 "rebase merge: a commit deleting the PR's own earlier pointer passes"
+
 # ---- case variants under the root ----
 newpr
 U=$(echo "$A_SLUG" | tr a-f A-F)
