@@ -13,7 +13,9 @@
  * the merge does to the ledger, whatever the history between them. A diff
  * from merge-base(base, head) instead misses what a criss-cross history's
  * other merge bases hold (issue 15); a diff from base to head would
- * count the target's own later additions as the PR's deletions.
+ * count the target's own later additions as the PR's deletions. Each
+ * commit the PR brings is judged for add-only too (check_commits.c): a
+ * rebase merge lands them one by one, not the merge result.
  */
 #include "ledger/internal.h"
 
@@ -136,6 +138,8 @@ static int check_revs(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 		if (rc == 0)
 			rc = check_root_tree(&st->base_tree, st->repo,
 					     st->base_top, st->root, err);
+		if (rc == 0)
+			rc = ld__commits_check(st, base, head, err);
 		if (rc < 0)
 			goto done;
 		git_oid_tostr(bb, sizeof(bb), git_commit_id(base));

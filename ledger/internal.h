@@ -462,6 +462,14 @@ int ld__allow_load(ld__allow *out, git_repository *repo,
  * report. */
 int ld__trees_check(ld__state *st, ae_err *err);
 
+/* Rule 1 for each non-merge commit reachable from head and not from base,
+ * against its first parent (what a rebase merge replays): a deletion or
+ * modification of a file the target's root holds is a violation naming
+ * the commit (check_commits.c). Needs st->base_tree. Errors only for an
+ * unreadable repository, OOM or a full report. */
+int ld__commits_check(ld__state *st, const git_commit *base,
+		      const git_commit *head, ae_err *err);
+
 /* Notes, for the reviewer, each allowlist entry the change adds or
  * removes (SPEC §5.1). */
 int ld__allow_diff(ld__state *st, ae_err *err);
