@@ -347,6 +347,51 @@ lf_commit "$R" "attributes inside"
 gate
 refused ".gitattributes inside the root"
 
+# Case variants a case-insensitive checkout (macOS, Windows) folds onto the
+# real paths (review findings 01, 03): refused like the exact spelling.
+newpr
+mkdir -p "$(dirname "$R/RECIPES/${X#recipes/}")"
+lf_pointer "$RECIPE" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex base-1)" |
+	sed 's/attestedAt: .*/attestedAt: 2099-01-01T00:00:00Z/' >"$R/RECIPES/${X#recipes/}"
+lf_commit "$R" "RECIPES/ copy of X"
+gate
+if [ "$T_RC" -eq 1 ] && grep -q "^RECIPES: .*only by case" "$T_OUT"; then
+	ok "a RECIPES/evidence copy of alice's pointer, re-dated (case-folds onto X)"
+else
+	bad "RECIPES/ copy" "exit $T_RC: $(head -c 300 "$T_OUT")"
+fi
+newpr
+mkdir -p "$R/recipes/Evidence/$RECIPE"
+printf 'x\n' >"$R/recipes/Evidence/$RECIPE/note"
+lf_commit "$R" "recipes/Evidence"
+gate
+refused "recipes/Evidence/ (the root's last element in another case)"
+newpr
+mkdir -p "$R/Recipes"
+printf '*.yaml eol=crlf\n' >"$R/Recipes/.gitattributes"
+lf_commit "$R" "Recipes/.gitattributes"
+gate
+refused "Recipes/.gitattributes (a case variant of a directory on the root's path)"
+newpr
+mkdir -p "$R/recipes/EVIDENCE"
+printf '*.yaml eol=crlf\n' >"$R/recipes/EVIDENCE/.gitattributes"
+lf_commit "$R" "recipes/EVIDENCE/.gitattributes"
+gate
+refused "recipes/EVIDENCE/.gitattributes (a case variant of the root)"
+# Inside the root: a twin of X's path in another case, by a case-variant
+# recipe directory (its pointer's recipe field agrees with the directory).
+newpr
+UR=$(echo "$RECIPE" | tr a-z A-Z)
+mkdir -p "$R/$EV/$UR/$A_SLUG"
+lf_pointer "$UR" "$ISS_OAUTH" "$ID_ALICE" "$(lf_hex base-1)" >"$R/$EV/$UR/$A_SLUG/sha256-$(lf_hex base-1).yaml"
+lf_commit "$R" "upper recipe twin"
+gate
+if [ "$T_RC" -eq 1 ] && grep -q "^$EV/$UR/$A_SLUG/.*only by case" "$T_OUT"; then
+	ok "a pointer path that differs from X only by case (recipe directory)"
+else
+	bad "upper recipe twin" "exit $T_RC: $(head -c 300 "$T_OUT")"
+fi
+
 # ---- rule 4: claims a real signed bundle does not support ----
 # alice signs and pushes a run (loopback registry and Sigstore stack); a
 # PR commits its pointer with one claim edited. Every edit is refused.
