@@ -38,10 +38,13 @@ static int commits_root(git_tree **out, git_repository *repo,
 	return rc;
 }
 
-/* True iff `rel` is a file (not a tree) in the target's root tree. */
+/* True iff `rel` is a file (not a tree) in the target's root tree that
+ * the merge result keeps as it is: one the merge result deletes or
+ * changes is already refused by rule 1 on the merge result (check.c),
+ * once. */
 static bool commits_on_target(const ld__state *st, const char *rel)
 {
-	git_tree_entry *te = NULL;
+	git_tree_entry *te = NULL, *me = NULL;
 	bool on;
 
 	if (st->base_tree == NULL ||
@@ -50,6 +53,16 @@ static bool commits_on_target(const ld__state *st, const char *rel)
 		return false;
 	}
 	on = git_tree_entry_type(te) != GIT_OBJECT_TREE;
+	if (on && st->head_tree != NULL &&
+	    git_tree_entry_bypath(&me, st->head_tree, rel) == 0)
+		on = git_tree_entry_filemode_raw(me) ==
+			     git_tree_entry_filemode_raw(te) &&
+		     git_oid_equal(git_tree_entry_id(me),
+				   git_tree_entry_id(te));
+	else
+		on = false;
+	git_error_clear();
+	git_tree_entry_free(me);
 	git_tree_entry_free(te);
 	return on;
 }
