@@ -11,6 +11,7 @@
 #   make fuzz-digest  the recipe digest against the Go oracle, FUZZ_SECONDS
 #   make lint         banned calls and clang-format drift
 #   make headertest   each public header compiles alone
+#   make verify-only  the Sigstore verifier linked alone (no signer, no curl)
 #   make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
@@ -65,7 +66,8 @@ CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
 .PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
-	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench demo
+	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench demo \
+	verify-only
 .DELETE_ON_ERROR:
 
 all: aicr-evidence
@@ -104,6 +106,28 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(HEADERS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libaicr.a
 	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+
+# The Sigstore verifier linked alone (issue 17): evidence/sigstore/ and what
+# it takes of evidence/core/, through an archive so that only the members
+# it needs come along -- no signer, no libcurl (not even the loader shim).
+VERIFY_ONLY_OBJ = $(filter $(BUILD)/evidence/sigstore/% $(BUILD)/evidence/core/%,$(LIB_OBJ))
+$(BUILD)/libverify.a: $(VERIFY_ONLY_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/verify-only: tests/verify_only/main.c $(BUILD)/libverify.a $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -c -o $(BUILD)/tests/verify_only.o $<
+	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(BUILD)/tests/verify_only.o \
+		$(BUILD)/libverify.a $(ALL_LDFLAGS) \
+		$(shell pkg-config --libs openssl jansson 2>/dev/null) $(RE2_LIBS) -lpthread
+
+verify-only: $(BUILD)/verify-only
+	@if nm $< | grep -qE ' (ev_sign_|ev_signing|ev_token|ev__sign|ev__fulcio|ev__rekor|curl_)'; then \
+		echo "verify-only: the verifier links signer or libcurl code"; exit 1; fi
+	@if ldd $< | grep -q libcurl; then \
+		echo "verify-only: the verifier maps libcurl"; exit 1; fi
+	@echo "verify-only: $< links the verifier alone (no signer, no libcurl)"
 
 deps:
 	sh tests/deps.sh

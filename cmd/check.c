@@ -361,8 +361,9 @@ int cmd_check(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (a.verify) {
-		rc = check_verifier_init(&verifier, a.cache, a.trusted_root,
-					 a.offline, &a.reg, &err);
+		const unsigned char *root_json = NULL;
+		size_t root_json_len = 0;
+		rc = check_verifier_init(&verifier, &a.reg, &err);
 		/* no --trusted-root: the TUF-cached root when in force;
 		 * fetched only with --tuf-update (CI stays reproducible) */
 		if (rc == 0 && a.trusted_root == NULL)
@@ -371,17 +372,22 @@ int cmd_check(int argc, char **argv)
 				a.tuf_update ? CMD_TRUST_REFRESH_ALWAYS
 					     : CMD_TRUST_REFRESH_NEVER,
 				&err);
-		verifier.root_json = cmd_trust_root_override(
-			&trust, &verifier.root_json_len);
+		if (rc == 0)
+			root_json =
+				cmd_trust_root_override(&trust, &root_json_len);
+		if (rc == 0)
+			rc = check_verifier_start(
+				&verifier, a.cache, a.trusted_root, root_json,
+				root_json_len, a.fetch_timeout_ms, a.offline,
+				&err);
 		if (rc < 0) {
 			cmd_error("check", &err);
 			check_verifier_dispose(&verifier);
 			cmd_trust_dispose(&trust);
 			return cmd_exit_code(cmd_outcome_from_rc(rc));
 		}
-		verifier.fetch_timeout_ms = a.fetch_timeout_ms;
-		a.opts.verify = check_verify_item;
-		a.opts.verify_ctx = &verifier;
+		a.opts.verify = ld_verifier_contract_fn;
+		a.opts.verify_ctx = verifier.v;
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
 	check_verifier_dispose(&verifier);

@@ -338,139 +338,34 @@ int cmd_registry_opts(oci_client_opts *o, char **password_out,
 /* Wipes and frees a password. NULL is fine. Cannot fail. */
 void cmd_password_free(char *password);
 
-/* ---- fetching bundles by digest for verification (cmd/fetch.c): verify,
- * check --verify-signatures and ledger --verify ---- */
-
 #include "ledger/ledger.h"
-
-#include <stdatomic.h>
-
-/* What the fetches of one run share; read-only after init (worker threads
- * share it) except the atomic counter naming each fetch's directory. */
-typedef struct cmd_fetcher {
-	char cache[4096];   /* content-addressed bundle cache */
-	char tmp[4096];	    /* scratch for pulled trees */
-	int tmp_slot;	    /* tmp's ae_tmp_register slot, -1 none */
-	bool offline;	    /* --offline: the cache only, no client */
-	oci_client_opts co; /* strings borrowed from the caller */
-	atomic_size_t seq;
-} cmd_fetcher;
-
-/* Prepares a fetcher: `cache` (NULL: oci_cache_default) and a fresh
- * scratch directory named after `what`; set `co` afterwards. AE_EIO when
- * the scratch cannot be made, AE_ETOOBIG for an over-long cache path. */
-int cmd_fetcher_init(cmd_fetcher *f, const char *cache, bool offline,
-		     const char *what, ae_err *err);
-/* Removes the scratch directory and everything fetched into it. Cannot
- * fail. */
-void cmd_fetcher_dispose(cmd_fetcher *f);
-/* Removes a directory tree (no symlink followed). Cannot fail. */
-void cmd_scratch_remove(const char *path);
-
-/* One fetched bundle. */
-typedef struct cmd_fetched {
-	char dest[4200];		/* the pulled tree, "" on failure */
-	char root[4300];		/* its summary root */
-	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
-	char head[1200];		/* "pulled reg/repo@sha256:..." */
-	char source[2048];		/* how, for the materialize step */
-	long http_status; /* the registry's last answer, 0: none */
-	oci_pull_result res;
-} cmd_fetched;
-
-/* Pulls `digest` (NULL or "": ref's own digest, else its tag resolved --
- * the caller has applied the tag-only rule) of ref's repository through
- * the cache into a fresh directory under the scratch. On failure the
- * codes of oci_pull (AE_ETRANSIENT, AE_EAUTH, AE_ENOTFOUND, AE_EVERIFY...)
- * with out->http_status set and nothing left on disk. Thread-safe. */
-int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
-	      const char *digest, ae_err *err);
-/* cmd_fetch that ends by `deadline` too (the earlier of it and the
- * fetcher's own): check's per-pointer --fetch-timeout. Past it:
- * AE_ETRANSIENT. */
-int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
-		     const char *digest, ae_deadline deadline, ae_err *err);
-/* Removes a fetched tree before the fetcher goes (long runs) and frees
- * what the pull result holds. Call it for every fetch. Cannot fail. */
-void cmd_fetched_remove(cmd_fetched *x);
-
-/* The summary root of a tree oci_pull wrote to `dest` (ev_summary_root:
- * DEST, or DEST/summary-bundle in the layout ORAS pulls the reference
- * system's artifacts into) into `root`; when `signed_`, the signature
- * referrer oci_pull wrote at the top of DEST is moved into that root,
- * replacing any copy the layer carried: one place for the signature in
- * every layout (issue 23 item 4). A tree that is no bundle gives DEST.
- * AE_EIO when the move fails, AE_ETOOBIG when a path does not fit. */
-int cmd_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
-		    ae_err *err);
-
-/* Verifies a fetched bundle (ev_evidence_verify with `vo`, whose dir,
- * claim and expectations the caller set) choosing among its signatures
- * (cmd_referrers_choose): `vo->source` is set to the detail. */
-int cmd_fetch_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
-		     ae_err *err);
-
-/* ---- an artifact's signatures (cmd/choose.c) ---- */
-
-/* How many referrers are candidates (Sigstore bundles for the subject).
- * Cannot fail. */
-size_t cmd_referrers_candidates(const oci_referrers *r);
-
-/* The materialize detail: `head` ("pulled reg/repo@sha256:..."), the
- * signature referrer `chosen` (an index into r, or (size_t)-1 for none)
- * and what became of the others; `none_verified`: no candidate verified
- * and `chosen` is the first. Bounded by `outsz`. Cannot fail. */
-void cmd_referrers_describe(char *out, size_t outsz, const char *head,
-			    const oci_referrers *r, size_t chosen,
-			    bool none_verified);
-
-/* Runs the verification `vo` with each candidate of `r` in place as
- * `dir`/attestation.intoto.jsonl -- `dir` the pulled bundle's summary
- * root (cmd_pulled_root), which holds the first candidate already --
- * until one gives a valid verdict (the signer the claim or
- * the --expected-* flags name; any signer without them); when none does,
- * the first candidate's verdict. `source`/`sourcesz` receive the detail
- * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for
- * none. Codes of ev_evidence_verify and of writing the attestation. */
-int cmd_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
-			 const oci_referrers *r, ev_verify_opts *vo,
-			 char *source, size_t sourcesz, const char *head,
-			 ae_err *err);
-
-/* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
- * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
- * fail. */
-void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
-		       const char *path);
 
 /* ---- check's rule 4: fetch and verify each pointer's bundle
  * (cmd/check_verify.c) ---- */
 
-/* Shared by the checker's worker threads; read-only after init. */
 #define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
 
+/* The run's verifier (ledger/verify.c) and what cmd/ gathered for it. */
 typedef struct check_verifier {
-	cmd_fetcher fetch;	   /* fetch.co.deadline: the run's --deadline */
-	uint64_t fetch_timeout_ms; /* --fetch-timeout: one pointer's fetch */
-	const char *trusted_root;  /* replaces the embedded root */
-	char *password;		   /* --registry-password-stdin, wiped */
-	/* the TUF-cached root in force when trusted_root is NULL (borrowed
-	 * from the command's cmd_trust_set), NULL: the embedded root */
-	const unsigned char *root_json;
-	size_t root_json_len;
+	ld_verifier *v;
+	oci_client_opts co; /* the registry flags; co.deadline the run's */
+	char *password;	    /* --registry-password-stdin, wiped */
 } check_verifier;
 
-/* Prepares the verifier: `cache` (NULL: oci_cache_default) and a fresh
- * scratch directory. AE_EIO when the scratch cannot be made. */
-int check_verifier_init(check_verifier *v, const char *cache,
-			const char *trusted_root, bool offline,
-			const cmd_registry_flags *f, ae_err *err);
+/* Reads the registry flags (a password from stdin; the run's --deadline
+ * counts from here). Codes of cmd_registry_opts. */
+int check_verifier_init(check_verifier *v, const cmd_registry_flags *f,
+			ae_err *err);
+/* Builds the verifier: `cache` (NULL: oci_cache_default), a fresh scratch
+ * directory, the root in force (`trusted_root` a path, else `root_json`,
+ * else the embedded root) and one pointer's fetch timeout. Codes of
+ * ld_verifier_new. */
+int check_verifier_start(check_verifier *v, const char *cache,
+			 const char *trusted_root,
+			 const unsigned char *root_json, size_t root_json_len,
+			 uint64_t fetch_timeout_ms, bool offline, ae_err *err);
 /* Removes the scratch directory, wipes the password. Cannot fail. */
 void check_verifier_dispose(check_verifier *v);
-/* The ld_contract_verify_fn of `check --verify-signatures` (SPEC §5.4):
- * 0 verified and bound to the claim, AE_EVERIFY a finding, AE_ETRANSIENT
- * no verdict. Thread-safe. */
-int check_verify_item(const ld_contract_item *item, void *ctx, ae_err *err);
 
 /* ---- the trusted root and signing config in force (cmd/trust_cache.c,
  * docs/trust.md) ---- */

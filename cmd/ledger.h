@@ -134,12 +134,12 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 
 /* cmd/ledger_facts.c */
 
-/* Reads the facts of a verified item: the predicate of the verdict's JSON
- * report `verdict_json` (a json_t), the snapshot and recipe in the bundle
- * directory `dir`. A fact that cannot be read is unknown, never a
+/* Reads the facts of a verified item: the verdict's signed predicate
+ * (ev_verdict_predicate), the snapshot and recipe in the bundle directory
+ * `dir`. A fact that cannot be read is unknown, never a
  * finding. AE_ERR on OOM only. */
-int ledger_item_facts(ledger_item *it, const ev_verdict *v,
-		      const void *verdict_json, const char *dir, ae_err *err);
+int ledger_item_facts(ledger_item *it, const ev_verdict *v, const char *dir,
+		      ae_err *err);
 /* Judges every verified item's freshness against --recipes/--recipe (no
  * current recipe: UNKNOWN). Errors: the recipes could not be read. */
 int ledger_items_freshness(ledger_items *items, const ledger_args *a,

@@ -72,11 +72,10 @@ static int ingest_place(ledger_item *it, ae_err *err)
 	return it->recipe ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
-int ledger_item_facts(ledger_item *it, const ev_verdict *v,
-		      const void *verdict_json, const char *dir, ae_err *err)
+int ledger_item_facts(ledger_item *it, const ev_verdict *v, const char *dir,
+		      ae_err *err)
 {
-	json_t *pred =
-		json_object_get((const json_t *)verdict_json, "predicate");
+	const json_t *pred = ev_verdict_predicate(v);
 	char *text = pred ? json_dumps(pred, JSON_COMPACT) : NULL;
 	ae_err e = {0};
 	int rc = 0;

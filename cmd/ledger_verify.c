@@ -2,41 +2,30 @@
  * verify it, compare the signer with the claim; concurrent, cached by
  * digest
  *
- * The wiring issue 17 moves into ledger/verify.c, kept apart here: a pool
- * of o->jobs threads takes the items in order; each pulls its bundle
- * (cmd_fetch: the pointer's bundle.oci at its digest, or the ingested
- * reference), verifies it (ev_evidence_verify through cmd_fetch_verify, the
- * claimed signer choosing among the artifact's signatures), and on a
- * valid verdict takes the certificate's signer as the voter -- it must
- * equal the pointer's claim -- reads the CTRF of every phase, and hands
- * the verdict and the bundle to ledger_item_facts (cmd/ledger_facts.c) for
- * what issue 22 reads beyond the CTRF. An ingested bundle has no claim:
- * its signer is whoever signed it, classified against the allowlist, and
- * where the artifact has several signatures the allowlist's first-party
- * identities choose among them.
+ * The run's ld_verifier (ledger/verify.c: one trust set, one cache, one
+ * scratch) and its worker pool (ld_each, o->jobs threads) do the work: a
+ * pointer's claim goes through ld_verifier_check -- the bundle pulled by
+ * the pointer's digest, the claimed signer choosing among the artifact's
+ * signatures, the verified signer compared with the claim -- and on a
+ * valid verdict the claimed signer votes; the bundle, while on disk, gives
+ * the CTRF of every phase and, with the verdict, what issue 22 reads
+ * beyond the CTRF (ledger_item_facts, cmd/ledger_facts.c). An ingested bundle
+ * has no claim: its signer is whoever signed it, classified against the
+ * allowlist, and where the artifact has several signatures the allowlist's
+ * first-party identities choose among them.
  */
 #include "cmd/ledger.h"
 
 #include <fcntl.h>
-#include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct verify_pool {
 	ledger_items *items;
-	const ledger_verify_opts *o;
 	const al_list *al;
-	cmd_fetcher fetch; /* cache, --offline, scratch for pulled bundles */
-	size_t next;
-	pthread_mutex_t mu;
+	ld_verifier *v; /* the run's */
 } verify_pool;
-
-static const char *str_or(const char *s)
-{
-	return s ? s : "";
-}
 
 /* Reads ctrf/<phase>.json of every phase from the verified bundle `dir`
  * into the item's checks. A missing phase is fine; a report that does not
@@ -80,13 +69,6 @@ static int item_read_ctrf(ledger_item *it, const char *dir, ae_err *err)
 	return 0;
 }
 
-/* Borrowed string at root[k1][k2], or NULL. */
-static const char *json_str2(json_t *root, const char *k1, const char *k2)
-{
-	return json_string_value(
-		json_object_get(json_object_get(root, k1), k2));
-}
-
 /* An ingested bundle's voter: the certificate's signer, classified. */
 static int item_take_signer(ledger_item *it, const al_list *al, const char *iss,
 			    const char *id, ae_err *err)
@@ -109,78 +91,65 @@ static int item_take_signer(ledger_item *it, const al_list *al, const char *iss,
 	return 0;
 }
 
-/* Reads the verdict's report (reference §9.3): on a valid verdict the
- * verified signer becomes the item's voter (it must be the claimed one:
- * ev_evidence_verify cross-checks, and this checks again, because the vote
- * is what this command is for); otherwise failureCause is the reason. An
- * ingested bundle has no claim: its signer is taken as verified. */
-static int item_take_verdict(ledger_item *it, const al_list *al,
-			     const ev_verdict *v, const char *dir, ae_err *err)
+/* A verified bundle, while it is on disk: the facts issue 22 reads, then
+ * the CTRF of every phase. */
+static int item_read_bundle(ledger_item *it, const ev_verdict *vd,
+			    const char *dir, ae_err *err)
 {
-	ae_buf j = AE_BUF_INIT(64u << 20);
-	json_t *root = NULL;
-	const char *iss, *id, *cls, *detail;
-	int rc, verdict = ev_verdict_exit(v);
+	int rc = ledger_item_facts(it, vd, dir, err);
 
-	rc = ev_verdict_json(&j, v, err);
-	if (rc == 0)
-		rc = ae_json_parse((void **)&root, j.data, j.len, err);
-	ae_buf_dispose(&j);
-	if (rc < 0)
-		return rc;
-	iss = json_str2(root, "signer", "issuer");
-	id = json_str2(root, "signer", "identity");
-	cls = json_str2(root, "failureCause", "class");
-	detail = json_str2(root, "failureCause", "detail");
-	if (verdict == EV_VERDICT_NONE) {
-		it->transient = true;
-		ledger_item_void(
-			it, "no verdict (%s): %s", cls ? cls : "transient",
-			detail ? detail : "verification did not complete");
-	} else if (verdict != EV_VERDICT_VALID &&
-		   verdict != EV_VERDICT_PHASE_FAILED) {
-		ledger_item_void(it, "bundle invalid (%s): %s",
-				 cls ? cls : "unknown", detail ? detail : "-");
-	} else if (iss == NULL || id == NULL) {
-		ledger_item_void(it, "the bundle is not signed");
-	} else if (it->origin == LD_ORIGIN_INGEST) {
-		rc = item_take_signer(it, al, iss, id, err);
-	} else if (strcmp(iss, str_or(ld_pointer_signer_issuer(it->ptr))) ||
-		   strcmp(id, str_or(ld_pointer_signer_identity(it->ptr)))) {
-		ledger_item_void(it, "verified signer differs from the claim");
-	} else {
-		it->vote = LD_VOTE_VERIFIED;
-		it->v_issuer = strdup(iss);
-		it->v_identity = strdup(id);
-		if (it->v_issuer == NULL || it->v_identity == NULL)
-			rc = ae_fail(err, AE_ERR, "out of memory");
-	}
 	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
-		rc = ledger_item_facts(it, v, root, dir, err);
-	json_decref(root);
+		rc = item_read_ctrf(it, dir, err);
 	return rc;
+}
+
+/* ld_verified_fn of a pointer's check: the claimed signer, now verified,
+ * votes. */
+static int item_verified(const char *dir, const ev_verdict *vd, void *ctx,
+			 ae_err *err)
+{
+	ledger_item *it = ctx;
+
+	it->vote = LD_VOTE_VERIFIED;
+	it->v_issuer = strdup(ev_verdict_signer_issuer(vd));
+	it->v_identity = strdup(ev_verdict_signer_identity(vd));
+	if (it->v_issuer == NULL || it->v_identity == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	return item_read_bundle(it, vd, dir, err);
+}
+
+/* What a check decided for the item, when it is not a vote. */
+static void item_take_verdict(ledger_item *it, const ld_verdict *vd)
+{
+	if (vd->fetch_rc != 0) {
+		it->transient = vd->fetch_rc == AE_ETRANSIENT;
+		ledger_item_void(it, "bundle fetch: %s", vd->fetch_error);
+	} else if (vd->status != 0) {
+		it->transient = vd->status == AE_ETRANSIENT;
+		ledger_item_void(it, "%s", vd->cause.msg);
+	}
 }
 
 /* Verifies an ingested bundle. Where the artifact carries several
  * signatures, each first-party identity of the allowlist in turn picks
- * one (cmd_fetch_verify takes the first that verifies for it), so a
+ * one (ld_verifier_verify takes the first that verifies for it), so a
  * signature someone else attached cannot stand in for the first-party
  * one; then, or with one signature, any signer. */
-static int ingest_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
-			 const al_list *al, ae_err *err)
+static int ingest_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
+			 ev_verify_opts *vo, const al_list *al, ae_err *err)
 {
 	size_t n = al ? al_list_count(al) : 0;
 	int rc;
 
 	*out = NULL;
 	for (size_t i = 0;
-	     cmd_referrers_candidates(x->res.referrers) > 1 && i < n; i++) {
+	     ld_referrers_candidates(x->res.referrers) > 1 && i < n; i++) {
 		const al_entry *e = al_list_entry(al, i);
 		if (e->cls != AL_CLASS_FIRST_PARTY)
 			continue;
 		vo->expected_issuer = e->issuer;
 		vo->expected_identity_re = e->identity_pattern;
-		rc = cmd_fetch_verify(out, x, vo, err);
+		rc = ld_verifier_verify(out, v, x, vo, err);
 		if (rc < 0)
 			return rc;
 		if (ev_verdict_exit(*out) <= EV_VERDICT_PHASE_FAILED)
@@ -190,97 +159,95 @@ static int ingest_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
 	}
 	vo->expected_issuer = NULL;
 	vo->expected_identity_re = NULL;
-	return cmd_fetch_verify(out, x, vo, err);
+	return ld_verifier_verify(out, v, x, vo, err);
 }
 
-/* Verifies the pulled bundle: against the pointer's claim (SPEC §5 rule
- * 4: the certificate's issuer and identity must equal the claim, the
- * Rekor index must match, the predicate recipe must be the pointer's), or
- * for an ingested bundle against nothing but the trusted root. */
-static int item_check_bundle(ledger_item *it, cmd_fetched *x,
-			     const verify_pool *pool, ae_err *err)
+/* An ingested bundle has no claim: verified against nothing but the
+ * trusted root, its signer is whoever signed it (reference §9.3 for the
+ * verdict's words). */
+static int item_ingest(verify_pool *pool, ledger_item *it, ae_err *err)
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
-	ev_pointer_claim claim;
 	ev_verdict *v = NULL;
-	int rc;
+	ld_verdict vd;
+	ld_fetched x;
+	oci_ref ref;
+	ae_err e = {0};
+	const char *iss, *id, *cls, *detail;
+	int rc, verdict;
 
-	vo.dir = x->root;
-	vo.trusted_root = pool->o->trusted_root;
-	vo.trusted_root_json = pool->o->root_json;
-	vo.trusted_root_json_len = pool->o->root_json_len;
-	/* The digest is the artifact oci_pull just checked every byte of:
-	 * the signed statement's subject must name it. */
-	vo.artifact_digest = x->digest;
-	if (it->origin == LD_ORIGIN_INGEST) {
-		vo.input_kind = EV_INPUT_OCI;
-		rc = ingest_verify(&v, x, &vo, pool->al, err);
-	} else {
-		cmd_pointer_claim(&claim, it->ptr, it->path);
-		claim.has_signer = true;
-		vo.input_kind = EV_INPUT_POINTER;
-		vo.pointer = &claim;
-		/* the claimed signer picks among the artifact's signatures */
-		rc = cmd_fetch_verify(&v, x, &vo, err);
+	/* the reference's own digest is the one pulled */
+	if (oci_ref_parse(&ref, it->ref ? it->ref : "", &e) < 0) {
+		ledger_item_void(it, "bundle fetch: %s", e.msg);
+		return 0;
 	}
-	if (rc == 0)
-		rc = item_take_verdict(it, pool->al, v, x->root, err);
+	if (!ld_verifier_fetch(&vd, &x, pool->v, it->ref, ref.digest)) {
+		item_take_verdict(it, &vd);
+		return 0;
+	}
+	vo.input_kind = EV_INPUT_OCI;
+	rc = ingest_verify(&v, pool->v, &x, &vo, pool->al, err);
+	if (rc == 0) {
+		iss = ev_verdict_signer_issuer(v);
+		id = ev_verdict_signer_identity(v);
+		cls = ev_verdict_cause_class(v);
+		detail = ev_verdict_cause_detail(v);
+		verdict = ev_verdict_exit(v);
+		if (verdict == EV_VERDICT_NONE) {
+			it->transient = true;
+			ledger_item_void(
+				it, "no verdict (%s): %s",
+				cls ? cls : "transient",
+				detail ? detail
+				       : "verification did not complete");
+		} else if (verdict != EV_VERDICT_VALID &&
+			   verdict != EV_VERDICT_PHASE_FAILED) {
+			ledger_item_void(it, "bundle invalid (%s): %s",
+					 cls ? cls : "unknown",
+					 detail ? detail : "-");
+		} else if (iss == NULL || id == NULL) {
+			ledger_item_void(it, "the bundle is not signed");
+		} else {
+			rc = item_take_signer(it, pool->al, iss, id, err);
+		}
+	}
+	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
+		rc = item_read_bundle(it, v, x.root, err);
 	ev_verdict_free(v);
+	ld_fetched_remove(&x);
 	return rc;
 }
 
 /* Pulls, verifies and reads one item. Findings go into the item; only
- * out-of-memory comes back as an error. */
+ * what decided nothing comes back as an error. */
 static int item_verify(verify_pool *pool, ledger_item *it, ae_err *err)
 {
-	cmd_fetched x;
-	oci_ref ref;
-	ae_err e = {0};
-	const char *where = it->origin == LD_ORIGIN_INGEST
-				    ? it->ref
-				    : ld_pointer_bundle_oci(it->ptr);
+	ev_pointer_claim claim;
+	ld_verdict vd;
 	int rc;
 
 	if (it->vote != LD_VOTE_CLAIMED)
 		return 0;
-	rc = oci_ref_parse(&ref, str_or(where), &e);
+	if (it->origin == LD_ORIGIN_INGEST)
+		return item_ingest(pool, it, err);
+	/* SPEC §5 rule 4: the certificate's issuer and identity must equal
+	 * the claim, the Rekor index must match, the predicate recipe must
+	 * be the pointer's */
+	ld_pointer_claim(&claim, it->ptr, it->path);
+	claim.has_signer = true;
+	rc = ld_verifier_check(&vd, pool->v, &claim, item_verified, it, err);
 	if (rc == 0)
-		rc = cmd_fetch(
-			&x, &pool->fetch, &ref,
-			it->origin == LD_ORIGIN_INGEST
-				? ref.digest
-				: str_or(ld_pointer_bundle_digest(it->ptr)),
-			&e);
-	if (rc == AE_ERR)
-		return ae_fail(err, rc, "%s", e.msg);
-	if (rc < 0) {
-		it->transient = rc == AE_ETRANSIENT;
-		ledger_item_void(it, "bundle fetch: %s", e.msg);
-		return 0;
-	}
-	rc = item_check_bundle(it, &x, pool, err);
-	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
-		rc = item_read_ctrf(it, x.root, err);
-	cmd_fetched_remove(&x);
+		item_take_verdict(it, &vd);
 	return rc;
 }
 
-static void *verify_worker(void *arg)
+static void verify_one(size_t i, void *ctx)
 {
-	verify_pool *pool = arg;
+	verify_pool *pool = ctx;
 	ae_err err = {0};
 
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&pool->mu);
-		i = pool->next++;
-		pthread_mutex_unlock(&pool->mu);
-		if (i >= pool->items->n)
-			break;
-		if (item_verify(pool, &pool->items->v[i], &err) < 0)
-			ledger_item_void(&pool->items->v[i], "%s", err.msg);
-	}
-	return NULL;
+	if (item_verify(pool, &pool->items->v[i], &err) < 0)
+		ledger_item_void(&pool->items->v[i], "%s", err.msg);
 }
 
 /* "<what> (sha256:<hex>)": the trusted root the bundles are verified
@@ -322,10 +289,9 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 			const ledger_verify_opts *opts, ae_err *err)
 {
 	ledger_verify_opts vopts = *opts, *o = &vopts;
+	ld_verifier_opts vo;
 	cmd_trust_set trust;
 	verify_pool pool;
-	pthread_t th[64];
-	unsigned n = o->jobs, started = 0;
 	char *password = NULL;
 	int rc;
 
@@ -343,40 +309,25 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 			cmd_trust_root_override(&trust, &o->root_json_len);
 	}
 	trust_desc(items->trust, sizeof(items->trust), o, &trust);
+	memset(&vo, 0, sizeof(vo));
+	vo.cache = o->cache;
+	vo.offline = o->offline;
+	vo.what = "ledger";
+	vo.trusted_root = o->trusted_root;
+	vo.root_json = o->root_json;
+	vo.root_json_len = o->root_json_len;
 	memset(&pool, 0, sizeof(pool));
 	pool.items = items;
-	pool.o = o;
 	pool.al = al;
-	pthread_mutex_init(&pool.mu, NULL);
-	rc = cmd_fetcher_init(&pool.fetch, o->cache, o->offline, "ledger", err);
-	if (rc < 0) {
-		cmd_trust_dispose(&trust);
-		pthread_mutex_destroy(&pool.mu);
-		return rc;
-	}
-	rc = cmd_registry_opts(&pool.fetch.co, &password, &o->reg, false, err);
-	pool.fetch.co.progress = NULL; /* worker threads: no shared bar */
-	if (rc < 0) {
-		cmd_fetcher_dispose(&pool.fetch);
-		cmd_trust_dispose(&trust);
-		pthread_mutex_destroy(&pool.mu);
-		return rc;
-	}
-	if (n > items->n)
-		n = items->n ? (unsigned)items->n : 1;
-	for (; started < n; started++) {
-		if (pthread_create(&th[started], NULL, verify_worker, &pool))
-			break;
-	}
-	if (started == 0)
-		verify_worker(&pool);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	for (size_t i = 0; i < items->n; i++)
+	rc = cmd_registry_opts(&vo.co, &password, &o->reg, false, err);
+	if (rc == 0)
+		rc = ld_verifier_new(&pool.v, &vo, err);
+	if (rc == 0)
+		ld_each(items->n, o->jobs, verify_one, &pool);
+	for (size_t i = 0; rc == 0 && i < items->n; i++)
 		items->transient |= items->v[i].transient;
-	cmd_fetcher_dispose(&pool.fetch);
+	ld_verifier_free(pool.v);
 	cmd_password_free(password);
 	cmd_trust_dispose(&trust);
-	pthread_mutex_destroy(&pool.mu);
-	return 0;
+	return rc;
 }

@@ -190,7 +190,7 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 			*chosen = i;
 			break;
 		}
-	if (cmd_referrers_candidates(res->referrers) < 2)
+	if (ld_referrers_candidates(res->referrers) < 2)
 		return 0;
 	vo.dir = a->to;
 	vo.input_kind = EV_INPUT_OCI;
@@ -208,9 +208,8 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 	vo.trusted_root_json =
 		cmd_trust_root_override(&trust, &vo.trusted_root_json_len);
 	if (rc == 0)
-		rc = cmd_referrers_choose(&v, chosen, root, res->referrers, &vo,
-					  source, sizeof(source), "pulled",
-					  err);
+		rc = ld_referrers_choose(&v, chosen, root, res->referrers, &vo,
+					 source, sizeof(source), "pulled", err);
 	ev_verdict_free(v);
 	cmd_trust_dispose(&trust);
 	if (rc == 0 && *chosen != (size_t)-1)
@@ -256,8 +255,8 @@ int cmd_pull(int argc, char **argv)
 		rc = oci_pull(&res, c, digest, cache, a.to, &err);
 	pulled = rc == 0;
 	if (rc == 0)
-		rc = cmd_pulled_root(root, sizeof(root), a.to, res.signed_,
-				     &err);
+		rc = ld_pulled_root(root, sizeof(root), a.to, res.signed_,
+				    &err);
 	if (rc == 0)
 		rc = pull_choose(&chosen, &a, digest, &res, root, &err);
 	if (rc == 0)
@@ -266,7 +265,7 @@ int cmd_pull(int argc, char **argv)
 	 * before (oci_pull refuses one that does), so the whole tree is
 	 * ours. */
 	if (rc < 0 && pulled)
-		cmd_scratch_remove(a.to);
+		ld_scratch_remove(a.to);
 	if (rc < 0)
 		cmd_error(a.ref, &err);
 	oci_pull_result_dispose(&res);

@@ -308,17 +308,17 @@ static const char *verify_fetch_hint(int rc, bool offline)
 
 /* Pulls the planned bundle; a failure goes into the options for the
  * materialize step to record (reference §9.3), and is said on stderr. */
-static int verify_pull(cmd_fetched *x, cmd_fetcher *f, verify_args *a,
+static int verify_pull(ld_fetched *x, ld_fetcher *f, verify_args *a,
 		       const verify_plan *pl, ae_err *ferr)
 {
 	char *password = NULL;
 	int rc;
 
-	rc = cmd_fetcher_init(f, a->cache, a->offline, "verify", ferr);
+	rc = ld_fetcher_init(f, a->cache, a->offline, "verify", ferr);
 	if (rc == 0)
 		rc = cmd_registry_opts(&f->co, &password, &a->reg, false, ferr);
 	if (rc == 0)
-		rc = cmd_fetch(x, f, &pl->ref, pl->digest, ferr);
+		rc = ld_fetch(x, f, &pl->ref, pl->digest, ferr);
 	cmd_password_free(password);
 	if (rc == AE_ERR)
 		return rc;
@@ -402,7 +402,7 @@ static int verify_plan_input(verify_plan *pl, verify_args *a,
 			cmd_error(a->input, &err);
 			return cmd_exit_code(cmd_outcome_from_rc(err.code));
 		}
-		cmd_pointer_claim(claim, *ptr, a->input);
+		ld_pointer_claim(claim, *ptr, a->input);
 		a->o.pointer = claim;
 		*pdir = strdup(a->input);
 		if (*pdir == NULL)
@@ -422,8 +422,8 @@ int cmd_verify(int argc, char **argv)
 	ev_pointer_claim claim;
 	ld_pointer *ptr = NULL;
 	ev_verdict *v = NULL;
-	cmd_fetcher f;
-	cmd_fetched x;
+	ld_fetcher f;
+	ld_fetched x;
 	char *pdir = NULL, *artifact = NULL;
 	ae_buf kbuf = AE_BUF_INIT(0);
 	ae_err err = {0}, ferr = {0};
@@ -473,7 +473,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (rc == 0 && pl.pull && x.dest[0] != '\0')
 		/* the claim or --expected-* picks among the signatures */
-		rc = cmd_fetch_verify(&v, &x, &a.o, &err);
+		rc = ld_fetch_verify(&v, &x, &a.o, &err);
 	else if (rc == 0)
 		rc = ev_evidence_verify(&v, &a.o, &err);
 	if (rc < 0) {
@@ -486,8 +486,8 @@ done:
 	ev_verdict_free(v);
 	cmd_trust_dispose(&trust);
 	ld_pointer_free(ptr);
-	cmd_fetched_remove(&x);
-	cmd_fetcher_dispose(&f);
+	ld_fetched_remove(&x);
+	ld_fetcher_dispose(&f);
 	free(artifact);
 	free(pdir);
 	ae_buf_dispose(&kbuf);

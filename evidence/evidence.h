@@ -353,13 +353,24 @@ typedef struct ev_verify_opts {
 	 * root as a --trusted-root file does. NULL: the embedded root. */
 	const unsigned char *trusted_root_json;
 	size_t trusted_root_json_len;
+	/* The trust set, built once by the caller (ev_verify_trust_new) for
+	 * a run that verifies many bundles; borrowed, and it wins over
+	 * trusted_root and trusted_root_json. NULL: built from those. */
+	const ev_trust *trust;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
 		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
-			NULL, NULL, 0, NULL, NULL, 0, NULL, 0                  \
+			NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL            \
 	}
+
+/* The trust set ev_evidence_verify builds from `o` when o->trust is NULL:
+ * the trusted_root file alone when given (it replaces the embedded root),
+ * else trusted_root_json, else the embedded public-good root. Read and
+ * parsed once, it can be shared by every verification of a run, from
+ * several threads. Codes of ae_read_file and ev_trust_new_json. */
+int ev_verify_trust_new(ev_trust **out, const ev_verify_opts *o, ae_err *err);
 
 /* Verdicts (reference §9.3): the process exit of `verify`. */
 enum {
@@ -386,6 +397,19 @@ bool ev_verdict_pending(const ev_verdict *v);
 /* Status of the step named `name` ("passed", "failed", "skipped", "error"),
  * NULL if it never ran. Borrowed. Cannot fail. */
 const char *ev_verdict_step_status(const ev_verdict *v, const char *name);
+/* The verified signer (the report's "signer"): the certificate's OIDC
+ * issuer and identity (SAN), NULL when no signer was verified or the
+ * bundle is signed by a key. Borrowed from the verdict. Cannot fail. */
+const char *ev_verdict_signer_issuer(const ev_verdict *v);
+const char *ev_verdict_signer_identity(const ev_verdict *v);
+/* The cause of an invalid verdict or of no verdict (the report's
+ * failureCause class and detail), NULL when the verdict is valid or has
+ * none. Borrowed. Cannot fail. */
+const char *ev_verdict_cause_class(const ev_verdict *v);
+const char *ev_verdict_cause_detail(const ev_verdict *v);
+/* The signed predicate as the report carries it (a json_t, borrowed),
+ * NULL when none was read. Cannot fail. */
+const void *ev_verdict_predicate(const ev_verdict *v);
 
 /* The predicate type of the statement that was checked (v1, v2, v3 URI),
  * NULL when none parsed. Borrowed. Cannot fail. */

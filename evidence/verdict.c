@@ -151,6 +151,34 @@ const char *ev_verdict_predicate_type(const ev_verdict *v)
 	return v ? v->predicate_type : NULL;
 }
 
+const char *ev_verdict_signer_issuer(const ev_verdict *v)
+{
+	return json_string_value(json_object_get(v->signer, "issuer"));
+}
+
+const char *ev_verdict_signer_identity(const ev_verdict *v)
+{
+	return json_string_value(json_object_get(v->signer, "identity"));
+}
+
+/* As the JSON report: failureCause only for exit 2 and 3. */
+const char *ev_verdict_cause_class(const ev_verdict *v)
+{
+	return v->exit >= EV_VERDICT_INVALID ? v->cause_class : NULL;
+}
+
+const char *ev_verdict_cause_detail(const ev_verdict *v)
+{
+	return v->exit >= EV_VERDICT_INVALID && v->cause_class != NULL
+		       ? v->cause_detail
+		       : NULL;
+}
+
+const void *ev_verdict_predicate(const ev_verdict *v)
+{
+	return v->predicate;
+}
+
 /* steps[] of the JSON report. */
 static json_t *verdict_steps_json(const ev_verdict *v)
 {

@@ -33,7 +33,8 @@ typedef struct verify_run {
 	const char *pred_type; /* borrowed from statement */
 	ae_buf recipe;	       /* recipe.yaml bytes, read once */
 	bool recipe_captured;
-	ev_trust *trust;	/* --trusted-root, else the embedded root */
+	const ev_trust *trust;	/* the trust set in force */
+	ev_trust *own_trust;	/* built here when the caller gave none */
 	unsigned char *payload; /* the verified DSSE payload, or NULL */
 	size_t payload_len;
 	char key_id[AE_DIGEST_STR_LEN]; /* --key: sha256 of its SPKI */
@@ -1074,7 +1075,7 @@ static void verify_summary(verify_run *r)
  * embedded public-good root, SPEC §4), else the root the caller has in
  * force (the TUF cache's, docs/trust.md), else the embedded root. An
  * unreadable root is an operator error. */
-static int verify_trust(ev_trust **out, const ev_verify_opts *o, ae_err *err)
+int ev_verify_trust_new(ev_trust **out, const ev_verify_opts *o, ae_err *err)
 {
 	ae_buf b;
 	int rc;
@@ -1161,7 +1162,10 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 		ev_verdict_free(v);
 		return ae_fail(err, AE_ERR, "out of memory");
 	}
-	rc = verify_trust(&r.trust, opts, err);
+	r.trust = opts->trust;
+	rc = r.trust ? 0 : ev_verify_trust_new(&r.own_trust, opts, err);
+	if (r.trust == NULL)
+		r.trust = r.own_trust;
 	if (rc < 0) {
 		ev_verdict_free(v);
 		ae_buf_dispose(&r.recipe);
@@ -1176,7 +1180,7 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 		close(r.dirfd);
 	json_decref(r.statement);
 	ae_buf_dispose(&r.recipe);
-	ev_trust_free(r.trust);
+	ev_trust_free(r.own_trust);
 	free(r.payload);
 	*out = v;
 	return 0;

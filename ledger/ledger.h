@@ -929,4 +929,205 @@ bool ld_report_undecided(const ld_report *r);
  * AE_EIO (an unreadable repository). */
 int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err);
 
+/* ==== a pointer's bundle fetched by digest and verified (ledger/fetch.c,
+ * ledger/choose.c, ledger/verify.c): `verify`, `check --verify-signatures`
+ * and `ledger --verify` ==== */
+
+#include "evidence/evidence.h"
+#include "oci/oci.h"
+
+#include <stdatomic.h>
+
+/* What the fetches of one run share; read-only after init (worker threads
+ * share it) except the atomic counter naming each fetch's directory. */
+typedef struct ld_fetcher {
+	char cache[4096];   /* content-addressed bundle cache */
+	char tmp[4096];	    /* scratch for pulled trees */
+	int tmp_slot;	    /* tmp's ae_tmp_register slot, -1 none */
+	bool offline;	    /* --offline: the cache only, no client */
+	oci_client_opts co; /* strings borrowed from the caller */
+	atomic_size_t seq;
+} ld_fetcher;
+
+/* Prepares a fetcher: `cache` (NULL: oci_cache_default) and a fresh
+ * scratch directory named after `what`; set `co` afterwards. AE_EIO when
+ * the scratch cannot be made, AE_ETOOBIG for an over-long cache path. */
+int ld_fetcher_init(ld_fetcher *f, const char *cache, bool offline,
+		    const char *what, ae_err *err);
+/* Removes the scratch directory and everything fetched into it. Cannot
+ * fail. */
+void ld_fetcher_dispose(ld_fetcher *f);
+/* Removes a directory tree (no symlink followed). Cannot fail. */
+void ld_scratch_remove(const char *path);
+
+/* One fetched bundle. */
+typedef struct ld_fetched {
+	char dest[4200];		/* the pulled tree, "" on failure */
+	char root[4300];		/* its summary root */
+	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
+	char head[1200];		/* "pulled reg/repo@sha256:..." */
+	char source[2048];		/* how, for the materialize step */
+	long http_status; /* the registry's last answer, 0: none */
+	oci_pull_result res;
+} ld_fetched;
+
+/* Pulls `digest` (NULL or "": ref's own digest, else its tag resolved --
+ * the caller has applied the tag-only rule) of ref's repository through
+ * the cache into a fresh directory under the scratch. On failure the
+ * codes of oci_pull (AE_ETRANSIENT, AE_EAUTH, AE_ENOTFOUND, AE_EVERIFY...)
+ * with out->http_status set and nothing left on disk. Thread-safe. */
+int ld_fetch(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
+	     const char *digest, ae_err *err);
+/* ld_fetch that ends by `deadline` too (the earlier of it and the
+ * fetcher's own): check's per-pointer --fetch-timeout. Past it:
+ * AE_ETRANSIENT. */
+int ld_fetch_within(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
+		    const char *digest, ae_deadline deadline, ae_err *err);
+/* Removes a fetched tree before the fetcher goes (long runs) and frees
+ * what the pull result holds. Call it for every fetch. Cannot fail. */
+void ld_fetched_remove(ld_fetched *x);
+
+/* The summary root of a tree oci_pull wrote to `dest` (ev_summary_root:
+ * DEST, or DEST/summary-bundle in the layout ORAS pulls the reference
+ * system's artifacts into) into `root`; when `signed_`, the signature
+ * referrer oci_pull wrote at the top of DEST is moved into that root,
+ * replacing any copy the layer carried: one place for the signature in
+ * every layout (issue 23 item 4). A tree that is no bundle gives DEST.
+ * AE_EIO when the move fails, AE_ETOOBIG when a path does not fit. */
+int ld_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
+		   ae_err *err);
+
+/* Verifies a fetched bundle (ev_evidence_verify with `vo`, whose dir,
+ * claim and expectations the caller set) choosing among its signatures
+ * (ld_referrers_choose): `vo->source` is set to the detail. */
+int ld_fetch_verify(ev_verdict **out, ld_fetched *x, ev_verify_opts *vo,
+		    ae_err *err);
+
+/* ---- an artifact's signatures (ledger/choose.c) ---- */
+
+/* How many referrers are candidates (Sigstore bundles for the subject).
+ * Cannot fail. */
+size_t ld_referrers_candidates(const oci_referrers *r);
+
+/* The materialize detail: `head` ("pulled reg/repo@sha256:..."), the
+ * signature referrer `chosen` (an index into r, or (size_t)-1 for none)
+ * and what became of the others; `none_verified`: no candidate verified
+ * and `chosen` is the first. Bounded by `outsz`. Cannot fail. */
+void ld_referrers_describe(char *out, size_t outsz, const char *head,
+			   const oci_referrers *r, size_t chosen,
+			   bool none_verified);
+
+/* Runs the verification `vo` with each candidate of `r` in place as
+ * `dir`/attestation.intoto.jsonl -- `dir` the pulled bundle's summary
+ * root (ld_pulled_root), which holds the first candidate already --
+ * until one gives a valid verdict (the signer the claim or
+ * the --expected-* flags name; any signer without them); when none does,
+ * the first candidate's verdict. `source`/`sourcesz` receive the detail
+ * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for
+ * none. Codes of ev_evidence_verify and of writing the attestation. */
+int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
+			const oci_referrers *r, ev_verify_opts *vo,
+			char *source, size_t sourcesz, const char *head,
+			ae_err *err);
+
+/* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
+ * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
+ * fail. */
+void ld_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
+		      const char *path);
+
+/* ---- the verifier of a run (ledger/verify.c) ----
+ *
+ * One path from a pointer's claim to a verdict: the bundle pulled by the
+ * pointer's digest (ld_fetch: the bytes the digest names, whatever a tag
+ * says), each of the artifact's signatures tried for the claimed signer
+ * (ld_referrers_choose), the bundle verified by ev_evidence_verify with the
+ * pointer as the claim (signer, Rekor index, statement subject, recipe,
+ * predicate type, profile, attestedAt, manifest), and the verified signer
+ * compared with the claim once more. Built once per run: the trusted root
+ * is read and parsed once, on first use, and shared by every check. */
+
+typedef struct ld_verifier ld_verifier;
+
+typedef struct ld_verifier_opts {
+	const char *cache;  /* NULL: oci_cache_default */
+	bool offline;	    /* the cache only, no registry client */
+	const char *what;   /* names the scratch directory ("check") */
+	oci_client_opts co; /* copied; its strings borrowed; co.deadline is
+			     * the run's: past it no pointer is tried */
+	uint64_t fetch_timeout_ms; /* one pointer's fetch; 0: no limit */
+	const char *trusted_root;  /* path: replaces the embedded root */
+	/* the trusted_root.json in force when trusted_root is NULL (the TUF
+	 * cache's, borrowed), NULL: the embedded root */
+	const unsigned char *root_json;
+	size_t root_json_len;
+} ld_verifier_opts;
+
+/* A new verifier: a scratch directory for pulled trees. AE_EIO when the
+ * scratch cannot be made, AE_ETOOBIG for an over-long cache path. */
+int ld_verifier_new(ld_verifier **out, const ld_verifier_opts *o, ae_err *err);
+/* Removes the scratch directory and everything in it. NULL is fine. */
+void ld_verifier_free(ld_verifier *v);
+
+/* What one check decided. */
+typedef struct ld_verdict {
+	/* 0: verified and bound to every claimed field; AE_EVERIFY: a
+	 * violation (proven); AE_ETRANSIENT: no verdict now, a retry may
+	 * decide; AE_EIO: no verdict, and a retry will not help (TLS, a
+	 * refused login, an unexpected answer: ld_fetch_classify). */
+	int status;
+	/* The verified signer (status 0): the claim's issuer and identity,
+	 * which the certificate was found to name. Borrowed from the claim. */
+	const char *issuer;
+	const char *identity;
+	/* The reason when status is not 0, with the fix where known. */
+	ae_err cause;
+	/* The bundle could not be fetched (or bundle.oci named no registry
+	 * reference): the AE_E* code and the fetch's own message; 0 and ""
+	 * when the bundle was fetched. */
+	int fetch_rc;
+	char fetch_error[AE_ERR_MSG_MAX];
+} ld_verdict;
+
+/* Called with the verified bundle's summary root while it is on disk and
+ * its verdict (status 0 only): e.g. to read its CTRF reports. A negative
+ * return is returned by ld_verifier_check. */
+typedef int (*ld_verified_fn)(const char *dir, const ev_verdict *vd, void *ctx,
+			      ae_err *err);
+
+int ld_verifier_check(ld_verdict *out, ld_verifier *v,
+		      const ev_pointer_claim *claim, ld_verified_fn fn,
+		      void *ctx, ae_err *err);
+
+/* The two halves of ld_verifier_check, for a bundle no pointer claims
+ * (`ledger --ingest`). ld_verifier_fetch pulls `digest` of the registry
+ * reference `oci` into *x: true when fetched (dispose *x with
+ * ld_fetched_remove), false with *out decided and nothing to dispose (fetch_rc,
+ * fetch_error, status and cause as ld_verifier_check). Thread-safe. */
+bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
+		       const char *oci, const char *digest);
+/* ld_fetch_verify of a fetched bundle with the run's trust set: `vo`
+ * gives the claim or expectations, this sets its dir, artifact digest and
+ * trust. Codes of ev_evidence_verify; an unreadable trusted root. */
+int ld_verifier_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
+		       ev_verify_opts *vo, ae_err *err);
+
+/* Runs fn(i, ctx) for every i in [0, n) on `jobs` threads (at most
+ * LD_VERIFY_MAX_JOBS; the calling thread alone when none can start),
+ * taking indexes from a shared counter: the worker pool of `ledger
+ * --verify`. Cannot fail. */
+#define LD_VERIFY_MAX_JOBS 64
+void ld_each(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
+	     void *ctx);
+
+/* The claim a contract item makes (strings borrowed from `item`; a Rekor
+ * index of -1 is absent). Cannot fail. */
+void ld_item_claim(ev_pointer_claim *c, const ld_contract_item *item);
+
+/* Rule 4 of `check --verify-signatures` (an ld_contract_verify_fn whose
+ * ctx is an ld_verifier): ld_verifier_check of the item's claim, the
+ * verdict's status as the code and its cause as the reason. Thread-safe. */
+int ld_verifier_contract_fn(const ld_contract_item *item, void *ctx,
+			    ae_err *err);
+
 #endif /* AE_LEDGER_H */

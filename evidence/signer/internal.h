@@ -148,13 +148,6 @@ int ev__rekor_answer_parse(json_t **entry_out, int64_t *log_index_out,
  * otherwise. */
 int ev__rekor_location_uuid(char uuid[81], const char *location, ae_err *err);
 
-/* RFC 9162 §2.1.3.2 inclusion check of `leaf` (32-byte leaf hash) at
- * `index` in a tree of `size` with `hashes` (n x 32 bytes, leaf to root)
- * against `root`. AE_EVERIFY when it does not reproduce the root. */
-int ev__merkle_check(const unsigned char leaf[32], uint64_t index,
-		     uint64_t size, const unsigned char *hashes, size_t n,
-		     const unsigned char root[32], ae_err *err);
-
 /* Asks a TSA for an RFC 3161 timestamp over `sig` (sigstore.md §11.6) and
  * checks the answer is a granted TimeStampResp whose imprint is
  * SHA-256(sig). *der_out (free()) is the DER TimeStampResp. AE_EINVAL for a

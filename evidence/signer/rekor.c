@@ -26,59 +26,6 @@ typedef struct rekor_proof {
 	const char *checkpoint; /* borrowed from the answer */
 } rekor_proof;
 
-static unsigned char *merkle_node(unsigned char out[32],
-				  const unsigned char l[32],
-				  const unsigned char r[32])
-{
-	unsigned char buf[65];
-
-	buf[0] = 0x01;
-	memcpy(buf + 1, l, 32);
-	memcpy(buf + 33, r, 32);
-	ae_sha256(out, buf, sizeof(buf));
-	return out;
-}
-
-int ev__merkle_check(const unsigned char leaf[32], uint64_t index,
-		     uint64_t size, const unsigned char *hashes, size_t n,
-		     const unsigned char root[32], ae_err *err)
-{
-	uint64_t fn = index, sn;
-	unsigned char r[32];
-
-	if (index >= size)
-		return ae_fail(err, AE_EVERIFY,
-			       "inclusion proof index %llu is outside a tree "
-			       "of %llu",
-			       (unsigned long long)index,
-			       (unsigned long long)size);
-	sn = size - 1;
-	memcpy(r, leaf, 32);
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *p = hashes + 32 * i;
-
-		if (sn == 0)
-			return ae_fail(err, AE_EVERIFY,
-				       "inclusion proof has too many hashes");
-		if ((fn & 1) || fn == sn) {
-			merkle_node(r, p, r);
-			while (!(fn & 1) && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
-		} else {
-			merkle_node(r, r, p);
-		}
-		fn >>= 1;
-		sn >>= 1;
-	}
-	if (sn != 0 || memcmp(r, root, 32) != 0)
-		return ae_fail(err, AE_EVERIFY,
-			       "inclusion proof does not reproduce the root "
-			       "hash");
-	return 0;
-}
-
 /* A non-negative integer given as a JSON number or decimal string;
  * absent = 0 (protobuf JSON omits zero values). */
 static int rekor_u64(uint64_t *out, json_t *v, const char *what, ae_err *err)
@@ -174,32 +121,6 @@ static int rekor_proof_read(rekor_proof *p, json_t *proof, bool v1, ae_err *err)
 	return rc;
 }
 
-/* The checkpoint note must state the proof's tree size and root (C2SP
- * tlog-checkpoint: origin, size, base64 root on the first three lines). */
-static int rekor_checkpoint_check(const rekor_proof *p, ae_err *err)
-{
-	const char *l1 = strchr(p->checkpoint, '\n');
-	const char *l2 = l1 ? strchr(l1 + 1, '\n') : NULL;
-	const char *l3 = l2 ? strchr(l2 + 1, '\n') : NULL;
-	char want[64], *root_b64 = NULL;
-	int rc = 0;
-
-	if (l3 == NULL)
-		return ae_fail(err, AE_EINVAL, "rekor checkpoint is truncated");
-	snprintf(want, sizeof(want), "%llu", (unsigned long long)p->size);
-	if ((size_t)(l2 - l1 - 1) != strlen(want) ||
-	    memcmp(l1 + 1, want, strlen(want)) != 0)
-		return ae_fail(err, AE_EVERIFY,
-			       "rekor checkpoint size differs from the proof");
-	rc = ae_base64_encode(&root_b64, p->root, 32, err);
-	if (rc == 0 && ((size_t)(l3 - l2 - 1) != strlen(root_b64) ||
-			memcmp(l2 + 1, root_b64, strlen(root_b64)) != 0))
-		rc = ae_fail(err, AE_EVERIFY,
-			     "rekor checkpoint root differs from the proof");
-	free(root_b64);
-	return rc;
-}
-
 /* Checks the proof for `body` and the checkpoint it reaches. */
 static int rekor_proof_check(const rekor_proof *p, const unsigned char *body,
 			     size_t body_len, ae_err *err)
@@ -214,10 +135,12 @@ static int rekor_proof_check(const rekor_proof *p, const unsigned char *body,
 	memcpy(buf + 1, body, body_len);
 	ae_sha256(leaf, buf, body_len + 1);
 	free(buf);
-	rc = ev__merkle_check(leaf, p->index, p->size, p->hashes, p->n, p->root,
-			      err);
+	/* the verifier's own checks (evidence/sigstore): one copy of each */
+	rc = ev_merkle_inclusion_check(leaf, p->index, p->size, p->hashes, p->n,
+				       p->root, err);
 	if (rc == 0)
-		rc = rekor_checkpoint_check(p, err);
+		rc = ev_checkpoint_check(p->checkpoint, strlen(p->checkpoint),
+					 p->size, p->root, err);
 	if (rc < 0)
 		ae_fail(err, AE_EVERIFY,
 			"rekor inclusion proof does not verify");

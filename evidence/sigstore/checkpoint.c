@@ -249,3 +249,23 @@ int ev__checkpoint_verify(const ev__checkpoint *cp, const ev__log *log,
 			       log->log_id[2], log->log_id[3]);
 	return 0;
 }
+
+int ev_checkpoint_check(const char *note, size_t len, uint64_t size,
+			const unsigned char root[32], ae_err *err)
+{
+	ev__checkpoint *cp = NULL;
+	int rc = ev__checkpoint_parse(&cp, note, len, err);
+
+	if (rc < 0)
+		return rc;
+	if (cp->size < 0 || (uint64_t)cp->size != size)
+		rc = ae_fail(err, AE_EVERIFY,
+			     "checkpoint size %lld differs from the proof's "
+			     "tree size %llu",
+			     (long long)cp->size, (unsigned long long)size);
+	else if (memcmp(cp->root, root, 32) != 0)
+		rc = ae_fail(err, AE_EVERIFY,
+			     "checkpoint root hash differs from the proof's");
+	ev__checkpoint_free(cp);
+	return rc;
+}

@@ -183,4 +183,23 @@ int ev_bundle_cert_identity(char ***sans_out, size_t *nsans_out,
 			    char **issuer_out, const ev_bundle *bundle,
 			    ae_err *err);
 
+/* ---- transparency-log proofs (sigstore.md §5.2, §5.3): the checks the
+ * signer makes of a log's answer, the verifier's own ---- */
+
+/* RFC 9162 §2.1.3.2: true iff `hashes` (nhashes x 32 bytes, leaf to root)
+ * lead from the leaf hash `leaf_hash` (SHA-256(0x00 || entry)) at `index`
+ * in a tree of `size` to `root`. AE_EVERIFY otherwise (index outside the
+ * tree, too many or too few hashes, another root). */
+int ev_merkle_inclusion_check(const unsigned char leaf_hash[32], uint64_t index,
+			      uint64_t size, const unsigned char *hashes,
+			      size_t nhashes, const unsigned char root[32],
+			      ae_err *err);
+
+/* A checkpoint note (C2SP signed note, at most 64 KiB) that states tree
+ * `size` and `root`. Its signatures are not checked here (the bundle
+ * verifier checks them against the trusted root). AE_EINVAL for a note
+ * that does not parse, AE_EVERIFY for another size or root. */
+int ev_checkpoint_check(const char *note, size_t len, uint64_t size,
+			const unsigned char root[32], ae_err *err);
+
 #endif /* AE_EVIDENCE_SIGSTORE_H */

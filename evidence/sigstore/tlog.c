@@ -155,12 +155,56 @@ static void node_hash(unsigned char out[32], const unsigned char l[32],
 	ae_sha256(out, buf, sizeof(buf));
 }
 
+int ev_merkle_inclusion_check(const unsigned char leaf_hash[32], uint64_t index,
+			      uint64_t size, const unsigned char *hashes,
+			      size_t nhashes, const unsigned char root[32],
+			      ae_err *err)
+{
+	unsigned char r[32];
+	uint64_t fn, sn;
+
+	if (size == 0 || index >= size)
+		return ae_fail(err, AE_EVERIFY,
+			       "inclusion proof index %llu is not inside tree "
+			       "size %llu",
+			       (unsigned long long)index,
+			       (unsigned long long)size);
+	memcpy(r, leaf_hash, 32);
+	fn = index;
+	sn = size - 1;
+	for (size_t i = 0; i < nhashes; i++) {
+		const unsigned char *h = hashes + 32 * i;
+
+		if (sn == 0)
+			return ae_fail(err, AE_EVERIFY,
+				       "inclusion proof has too many hashes");
+		if ((fn & 1) || fn == sn) {
+			node_hash(r, h, r);
+			while (!(fn & 1) && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else {
+			node_hash(r, r, h);
+		}
+		fn >>= 1;
+		sn >>= 1;
+	}
+	if (sn != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "inclusion proof has too few hashes");
+	if (memcmp(r, root, 32) != 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "inclusion proof does not reproduce the root "
+			       "hash");
+	return 0;
+}
+
 int ev__merkle_verify(const unsigned char *leaf, size_t leaf_len, int64_t index,
 		      int64_t size, const unsigned char (*hashes)[32],
 		      size_t nhashes, const unsigned char root[32], ae_err *err)
 {
 	unsigned char r[32];
-	uint64_t fn, sn;
 	ae_sha256_ctx *ctx = NULL;
 	int rc;
 
@@ -176,30 +220,7 @@ int ev__merkle_verify(const unsigned char *leaf, size_t leaf_len, int64_t index,
 	ae_sha256_update(ctx, leaf, leaf_len);
 	ae_sha256_final(ctx, r);
 	ae_sha256_free(ctx);
-	fn = (uint64_t)index;
-	sn = (uint64_t)size - 1;
-	for (size_t i = 0; i < nhashes; i++) {
-		if (sn == 0)
-			return ae_fail(err, AE_EVERIFY,
-				       "inclusion proof has too many hashes");
-		if ((fn & 1) || fn == sn) {
-			node_hash(r, hashes[i], r);
-			while (!(fn & 1) && fn != 0) {
-				fn >>= 1;
-				sn >>= 1;
-			}
-		} else {
-			node_hash(r, r, hashes[i]);
-		}
-		fn >>= 1;
-		sn >>= 1;
-	}
-	if (sn != 0)
-		return ae_fail(err, AE_EVERIFY,
-			       "inclusion proof has too few hashes");
-	if (memcmp(r, root, 32) != 0)
-		return ae_fail(err, AE_EVERIFY,
-			       "inclusion proof does not reproduce the root "
-			       "hash");
-	return 0;
+	return ev_merkle_inclusion_check(r, (uint64_t)index, (uint64_t)size,
+					 nhashes ? hashes[0] : NULL, nhashes,
+					 root, err);
 }

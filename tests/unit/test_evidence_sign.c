@@ -537,18 +537,18 @@ void test_evidence_sign__merkle_proofs_verify_for_every_leaf_and_size(void)
 			size_t n = 0;
 
 			audit(path, &n, m, leaves, 0, size);
-			T_ASSERT_INT(ev__merkle_check(leaves[m], m, size,
+			T_ASSERT_INT(ev_merkle_inclusion_check(leaves[m], m, size,
 						      &path[0][0], n, root,
 						      &err),
 				     0);
 			if (n > 0) {
 				path[0][5] ^= 1;
-				T_ASSERT_INT(ev__merkle_check(leaves[m], m, size,
+				T_ASSERT_INT(ev_merkle_inclusion_check(leaves[m], m, size,
 							      &path[0][0], n,
 							      root, &err),
 					     AE_EVERIFY);
 			}
-			T_ASSERT_INT(ev__merkle_check(leaves[m], size, size,
+			T_ASSERT_INT(ev_merkle_inclusion_check(leaves[m], size, size,
 						      &path[0][0], n, root,
 						      &err),
 				     AE_EVERIFY);

@@ -1,4 +1,4 @@
-/* cmd/fetch.c -- fetching a bundle by digest for verification: shared by
+/* ledger/fetch.c -- fetching a bundle by digest for verification: shared by
  * `verify` (OCI and pointer inputs), `check --verify-signatures` and
  * `ledger --verify`
  *
@@ -10,11 +10,11 @@
  * every manifest and blob against the digest before keeping or extracting
  * it, so the tree handed to ev_evidence_verify is the artifact the digest
  * names whatever a tag says. The signature referrer lands in the bundle's
- * summary root (cmd_pulled_root), where verify reads it in every layout.
+ * summary root (ld_pulled_root), where verify reads it in every layout.
  * --offline never creates a client (STYLE §3.9): the cache alone
  * answers.
  */
-#include "cmd/cmd.h"
+#include "ledger/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-int cmd_fetcher_init(cmd_fetcher *f, const char *cache, bool offline,
-		     const char *what, ae_err *err)
+int ld_fetcher_init(ld_fetcher *f, const char *cache, bool offline,
+		    const char *what, ae_err *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	int rc;
@@ -69,8 +69,8 @@ static int fetch_rm(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-int cmd_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
-		    ae_err *err)
+int ld_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
+		   ae_err *err)
 {
 	char from[4400], to[4400];
 	ae_err none = {0};
@@ -92,15 +92,15 @@ int cmd_pulled_root(char *root, size_t rootsz, const char *dest, bool signed_,
 	return 0;
 }
 
-void cmd_scratch_remove(const char *path)
+void ld_scratch_remove(const char *path)
 {
 	if (path != NULL && path[0] != '\0')
 		nftw(path, fetch_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-void cmd_fetcher_dispose(cmd_fetcher *f)
+void ld_fetcher_dispose(ld_fetcher *f)
 {
-	cmd_scratch_remove(f->tmp);
+	ld_scratch_remove(f->tmp);
 	if (f->tmp[0] != '\0')
 		ae_tmp_forget(f->tmp_slot); /* set with tmp by the init */
 	f->tmp_slot = -1;
@@ -109,7 +109,7 @@ void cmd_fetcher_dispose(cmd_fetcher *f)
 
 /* "pulled reg/repo@sha256:… (signature referrer sha256:…; also …)", the
  * materialize step's detail, with the first signature in place. */
-static void fetch_describe(cmd_fetched *x, const cmd_fetcher *f,
+static void fetch_describe(ld_fetched *x, const ld_fetcher *f,
 			   const oci_ref *ref)
 {
 	const oci_referrers *r = x->res.referrers;
@@ -121,26 +121,26 @@ static void fetch_describe(cmd_fetched *x, const cmd_fetcher *f,
 	for (size_t i = 0; r != NULL && i < r->n && first == (size_t)-1; i++)
 		if (r->items[i].state == OCI_REFERRER_CANDIDATE)
 			first = i;
-	cmd_referrers_describe(x->source, sizeof(x->source), x->head, r, first,
-			       false);
+	ld_referrers_describe(x->source, sizeof(x->source), x->head, r, first,
+			      false);
 }
 
 /* The scratch name of the next fetch. */
-static void fetch_paths(cmd_fetched *x, cmd_fetcher *f)
+static void fetch_paths(ld_fetched *x, ld_fetcher *f)
 {
 	snprintf(x->dest, sizeof(x->dest), "%s/%zu", f->tmp,
 		 atomic_fetch_add(&f->seq, 1));
 }
 
-int cmd_fetch(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
-	      const char *digest, ae_err *err)
+int ld_fetch(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
+	     const char *digest, ae_err *err)
 {
-	return cmd_fetch_within(out, f, ref, digest,
-				(ae_deadline)AE_DEADLINE_NONE, err);
+	return ld_fetch_within(out, f, ref, digest,
+			       (ae_deadline)AE_DEADLINE_NONE, err);
 }
 
-int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
-		     const char *digest, ae_deadline deadline, ae_err *err)
+int ld_fetch_within(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
+		    const char *digest, ae_deadline deadline, ae_err *err)
 {
 	oci_client_opts co = f->co;
 	oci_client *c = NULL;
@@ -167,10 +167,10 @@ int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	out->http_status = oci_client_last_status(c);
 	oci_client_free(c);
 	if (rc == 0)
-		rc = cmd_pulled_root(out->root, sizeof(out->root), out->dest,
-				     out->res.signed_, err);
+		rc = ld_pulled_root(out->root, sizeof(out->root), out->dest,
+				    out->res.signed_, err);
 	if (rc < 0) {
-		cmd_scratch_remove(out->dest);
+		ld_scratch_remove(out->dest);
 		oci_pull_result_dispose(&out->res);
 		out->dest[0] = out->root[0] = '\0';
 		return rc;
@@ -179,25 +179,25 @@ int cmd_fetch_within(cmd_fetched *out, cmd_fetcher *f, const oci_ref *ref,
 	return 0;
 }
 
-void cmd_fetched_remove(cmd_fetched *x)
+void ld_fetched_remove(ld_fetched *x)
 {
-	cmd_scratch_remove(x->dest);
+	ld_scratch_remove(x->dest);
 	x->dest[0] = x->root[0] = '\0';
 	oci_pull_result_dispose(&x->res);
 }
 
-int cmd_fetch_verify(ev_verdict **out, cmd_fetched *x, ev_verify_opts *vo,
-		     ae_err *err)
+int ld_fetch_verify(ev_verdict **out, ld_fetched *x, ev_verify_opts *vo,
+		    ae_err *err)
 {
 	size_t chosen = 0;
 
 	/* each candidate goes where verify reads a signature: the root */
-	return cmd_referrers_choose(out, &chosen, x->root, x->res.referrers, vo,
-				    x->source, sizeof(x->source), x->head, err);
+	return ld_referrers_choose(out, &chosen, x->root, x->res.referrers, vo,
+				   x->source, sizeof(x->source), x->head, err);
 }
 
-void cmd_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
-		       const char *path)
+void ld_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
+		      const char *path)
 {
 	const char *oci = ld_pointer_bundle_oci(p);
 	const char *digest = ld_pointer_bundle_digest(p);

@@ -1,4 +1,4 @@
-/* cmd/choose.c -- which of an artifact's signatures counts
+/* ledger/choose.c -- which of an artifact's signatures counts
  *
  * oci_pull considers every referrer of the artifact and keeps, as
  * candidates, the Sigstore bundles that name it (oci/referrers.c); it
@@ -11,10 +11,12 @@
  * verdict wins. Without any expectation, the first candidate that
  * verifies at all. When none does, the first candidate's verdict is the
  * answer, as it was with one signature. The materialize step's detail
- * lists the others and what became of them. Only cmd/ reaches both oci/
- * and evidence/, so the choice lives here.
+ * lists the others and what became of them. The ledger stands on both
+ * oci/ and evidence/, so the choice lives here, below cmd/.
  */
-#include "cmd/cmd.h"
+#include "ledger/internal.h"
+
+#include <stdio.h>
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -37,7 +39,7 @@ static int choose_put(const char *dir, const oci_referrer *it, ae_err *err)
 	return rc;
 }
 
-size_t cmd_referrers_candidates(const oci_referrers *r)
+size_t ld_referrers_candidates(const oci_referrers *r)
 {
 	size_t n = 0;
 
@@ -70,9 +72,9 @@ static const char *choose_fate(size_t i, size_t chosen, bool none_verified)
 	return "signature: not needed";
 }
 
-void cmd_referrers_describe(char *out, size_t outsz, const char *head,
-			    const oci_referrers *r, size_t chosen,
-			    bool none_verified)
+void ld_referrers_describe(char *out, size_t outsz, const char *head,
+			   const oci_referrers *r, size_t chosen,
+			   bool none_verified)
 {
 	size_t shown = 0, hidden = 0, others = 0;
 
@@ -83,7 +85,7 @@ void cmd_referrers_describe(char *out, size_t outsz, const char *head,
 		snprintf(out, outsz, "%s (no signature referrer", head);
 	if (none_verified)
 		choose_cat(out, outsz, ", the first of %zu; none verifies",
-			   cmd_referrers_candidates(r));
+			   ld_referrers_candidates(r));
 	for (size_t i = 0; r != NULL && i < r->n; i++) {
 		const oci_referrer *it = &r->items[i];
 
@@ -116,10 +118,10 @@ void cmd_referrers_describe(char *out, size_t outsz, const char *head,
 	choose_cat(out, outsz, ")");
 }
 
-int cmd_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
-			 const oci_referrers *r, ev_verify_opts *vo,
-			 char *source, size_t sourcesz, const char *head,
-			 ae_err *err)
+int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
+			const oci_referrers *r, ev_verify_opts *vo,
+			char *source, size_t sourcesz, const char *head,
+			ae_err *err)
 {
 	ev_verdict *v = NULL;
 	size_t first = (size_t)-1;
@@ -128,12 +130,12 @@ int cmd_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 	*out = NULL;
 	*chosen_out = (size_t)-1;
 	vo->source = source;
-	if (cmd_referrers_candidates(r) <= 1) {
+	if (ld_referrers_candidates(r) <= 1) {
 		/* the usual case: the one signature pulled is in place */
 		for (size_t i = 0; r != NULL && i < r->n; i++)
 			if (r->items[i].state == OCI_REFERRER_CANDIDATE)
 				first = i;
-		cmd_referrers_describe(source, sourcesz, head, r, first, false);
+		ld_referrers_describe(source, sourcesz, head, r, first, false);
 		*chosen_out = first;
 		return ev_evidence_verify(out, vo, err);
 	}
@@ -142,7 +144,7 @@ int cmd_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			continue;
 		if (first == (size_t)-1)
 			first = i;
-		cmd_referrers_describe(source, sourcesz, head, r, i, false);
+		ld_referrers_describe(source, sourcesz, head, r, i, false);
 		rc = choose_put(dir, &r->items[i], err);
 		if (rc == 0)
 			rc = ev_evidence_verify(&v, vo, err);
@@ -159,7 +161,7 @@ int cmd_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 	}
 	/* none verifies: the first candidate is the answer, and its verdict
 	 * is given again with a detail that says so */
-	cmd_referrers_describe(source, sourcesz, head, r, first, true);
+	ld_referrers_describe(source, sourcesz, head, r, first, true);
 	if (first != (size_t)-1)
 		rc = choose_put(dir, &r->items[first], err);
 	if (rc == 0)
