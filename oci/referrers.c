@@ -221,8 +221,8 @@ static void refs_record_write(const oci_referrers *r, const char *record)
 			    0)
 			break;
 	if (b.len > 0)
-		(void)ae_write_atomic(AT_FDCWD, record, b.data, b.len, 0644,
-				      &ignored);
+		(void)ae_write_cache_entry(AT_FDCWD, record, b.data, b.len,
+					   0644, &ignored);
 	else
 		(void)unlink(record);
 	ae_buf_dispose(&b);
