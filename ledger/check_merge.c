@@ -511,6 +511,8 @@ int ld__merge_tree(git_tree **out, ld__merge *info, git_repository *repo,
 	*out = NULL;
 	memset(info, 0, sizeof(*info));
 	info->kind = LD__MERGE_FAST_FORWARD;
+	if (!git_oid_equal(b, h) && git_repository_is_shallow(repo) == 1)
+		return merge_walk_fail(repo, err); /* libgit2 leaks on a cut */
 	if (!git_oid_equal(b, h)) {
 		/* One merge-base walk answers both "head contains base" and
 		 * "base contains head" (git_graph_descendant_of twice walked
