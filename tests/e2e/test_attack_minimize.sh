@@ -161,6 +161,19 @@ fresh
 STMT_SUBS='[["\"aicrVersion\": \"0.1.0\",", "\"aicrVersion\": \"0.1.0\",,"]]' rehash "$SB"
 verify_b 2 "verify: a statement with a double comma is refused"
 
+# predicate phases that name no phase (a path, a case variant, a space)
+for ph in Deployment ../ctrf/deployment deployment/../deployment custom "" "deployment "; do
+	fresh
+	python3 - "$SB/statement.intoto.json" "$ph" <<'PY2'
+import json, sys
+s = json.load(open(sys.argv[1])); ph = s["predicate"]["phases"]
+ph[sys.argv[2]] = dict(ph["deployment"])
+json.dump(s, open(sys.argv[1], "w"), indent=2)
+PY2
+	verify_b 2 "verify: a predicate phase named '$ph' is refused"
+	expect_out 'unknown phase' "... as an unknown phase"
+done
+
 # manifest tricks
 H=$(sha256sum "$W/base/summary-bundle/bom.cdx.json" | cut -d' ' -f1)
 S=$(stat -c %s "$W/base/summary-bundle/bom.cdx.json")
