@@ -174,6 +174,24 @@ PY2
 	expect_out 'unknown phase' "... as an unknown phase"
 done
 
+# digests spelled another way (upper case, no prefix, another algorithm)
+H=$(sha256sum "$W/base/summary-bundle/ctrf/deployment.json" | cut -d' ' -f1)
+for cd in "sha256:${H^^}" "$H" "SHA256:$H" "sha512:$H" "sha256:$H "; do
+	fresh
+	rehash "$SB" deployment "{\"passed\":3,\"failed\":0,\"skipped\":0,\"pending\":0,\"other\":0,\"ctrfDigest\":\"$cd\"}"
+	verify_b 2 "verify: a ctrfDigest spelled '$cd' is refused"
+done
+M=$(sha256sum "$W/base/summary-bundle/manifest.json" | cut -d' ' -f1)
+for md in "sha256:${M^^}" "$M"; do
+	fresh
+	python3 - "$SB/statement.intoto.json" "$md" <<'PY2'
+import json, sys
+s = json.load(open(sys.argv[1])); s["predicate"]["manifest"]["digest"] = sys.argv[2]
+json.dump(s, open(sys.argv[1], "w"), indent=2)
+PY2
+	verify_b 2 "verify: a manifest digest spelled '$md' is refused"
+done
+
 # manifest tricks
 H=$(sha256sum "$W/base/summary-bundle/bom.cdx.json" | cut -d' ' -f1)
 S=$(stat -c %s "$W/base/summary-bundle/bom.cdx.json")
