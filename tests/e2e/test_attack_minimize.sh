@@ -371,6 +371,20 @@ printf '%s' '{"results":{"tests":[{"name":"a","status":"passed","Message":"acme"
 emit_ctrf "$W/cw" "$W/cwo"
 if [ "$T_RC" = 0 ] && ! grep -rq acme "$W/cwo"; then ok "emit: message, Message and MESSAGE together publish nothing"; else bad "emit: message, Message and MESSAGE together publish nothing" "exit $T_RC"; fi
 
+# the policy flag spelled to fall through to raw output
+for a in "--policy Minimal" "--policy=" "--policy none" "--full=false" "--full --policy minimal"; do
+	rm -rf "$W/pq"
+	# shellcheck disable=SC2086
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/pq" $a
+	expect_rc 64 "emit: '$a' is a usage error, not a raw bundle"
+done
+rm -rf "$W/pq"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/pq" --policy reference-v4 --policy minimal
+if [ "$T_RC" = 0 ] && [ "$(jq -r '.predicate.redaction.applied|length' "$W/pq/summary-bundle/statement.intoto.json")" = 14 ] &&
+	! grep -q acme "$W/pq/summary-bundle/ctrf/deployment.json"; then
+	ok "emit: --policy reference-v4 --policy minimal publishes the minimal bundle (the last flag wins)"
+else bad "emit: --policy reference-v4 --policy minimal publishes the minimal bundle" "exit $T_RC"; fi
+
 # --ctrf entries named to be skipped: each is read or refused
 PASS='{"reportFormat":"CTRF","results":{"tool":{"name":"t"},"tests":[{"name":"a","status":"passed"}]}}'
 export FAIL='{"reportFormat":"CTRF","results":{"tool":{"name":"t"},"tests":[{"name":"a","status":"failed"}]}}'
