@@ -409,4 +409,67 @@ cx "a Results case variant" 'printf "{\"Results\":{\"tests\":[{\"name\":\"a\",\"
 cx "tests: null" 'printf "{\"results\":{\"tests\":null}}" > conformance.json'
 cx "200,000 levels of nesting" 'cp "$W/deep.json" conformance.json'
 
+# ===== findings of the verify review (fverify): each failed before the fix =====
+# 01: a test counted as other/pending under a predicate phase without such a
+# key (absent reads 0, as the reference writes its predicate)
+P3='{"passed":1,"failed":0,"skipped":0}'
+ctrf_attack 2 "$P3" '{"reportFormat":"CTRF","results":{"tests":[{"name":"a","status":"passed"},{"name":"b","status":"crashed"}]}}' \
+	"verify: a crashed test under a predicate phase without other is refused"
+expect_out 'phase deployment: the predicate says 0 other, the tests 1' "... the sub-row names the phase and both numbers"
+ctrf_attack 2 "$P3" '{"reportFormat":"CTRF","results":{"tests":[{"name":"a","status":"passed"},{"name":"b","status":"pending"}]}}' \
+	"verify: a pending test under a predicate phase without pending is refused"
+expect_out 'the predicate says 0 pending, the tests 1' "... the sub-row names both numbers"
+ctrf_attack 0 "$P3" '{"reportFormat":"CTRF","results":{"tests":[{"name":"a","status":"passed"}]}}' \
+	"verify: a predicate phase without pending/other over a passing report is valid"
+# 02: a shipped report under ctrf/ that no predicate phase counts
+uncounted() { # RELPATH "what"
+	fresh
+	mkdir -p "$(dirname "$SB/$1")"
+	printf '%s' "$FAIL" >"$SB/$1"
+	rehash "$SB"
+	verify_b 2 "verify: a failing report shipped as $2 is refused"
+	expect_out "does not count" "... the sub-row names $1"
+}
+fresh
+jq '.predicate.phases|=del(.conformance)' "$SB/statement.intoto.json" >"$W/st" && mv "$W/st" "$SB/statement.intoto.json"
+rehash "$SB"
+verify_b 2 "verify: ctrf/conformance.json shipped, no conformance phase in the predicate: refused"
+expect_out 'ctrf/conformance.json' "... the sub-row names the file"
+uncounted ctrf/Deployment.json "ctrf/Deployment.json"
+uncounted ctrf/deployment.JSON "ctrf/deployment.JSON"
+uncounted ctrf/deployment-2.json "ctrf/deployment-2.json"
+uncounted ctrf/x/deployment.json "ctrf/x/deployment.json"
+uncounted ctrf/custom.json "ctrf/custom.json"
+fresh
+printf '%s' "$FAIL" >"$SB/ctrf/.json"
+rehash "$SB"
+verify_b 2 "verify: a failing report shipped as ctrf/.json is refused"
+# 03: the statement and manifest.json read one way only
+oneway() { # PYTHON-EXPR-ON-s-OR-m "what"
+	fresh
+	rehash "$SB"
+	python3 - "$SB" "$1" <<'PY2'
+import hashlib, json, sys
+d, code = sys.argv[1], sys.argv[2]
+h = lambda b: 'sha256:' + hashlib.sha256(b).hexdigest()
+m = json.load(open(d + '/manifest.json')); s = json.load(open(d + '/statement.intoto.json'))
+exec(code)
+mb = (json.dumps(m, indent=2) + '\n').encode(); open(d + '/manifest.json', 'wb').write(mb)
+s['predicate']['manifest']['digest'] = h(mb)
+open(d + '/statement.intoto.json', 'w').write(json.dumps(s, indent=2, ensure_ascii=False) + '\n')
+PY2
+	verify_b 2 "verify: $2 is refused"
+	expect_out 'read two ways' "... the sub-row says the document reads two ways"
+}
+oneway 's["predicate"]["Phases"] = {k: dict(v, failed=0) for k, v in s["predicate"]["phases"].items()}' "a Phases beside phases in the predicate"
+oneway 's["predicate"]["AttestedAt"] = "2099-01-01T00:00:00Z"' "an AttestedAt beside attestedAt"
+oneway 's["predicate"]["PHASES"] = s["predicate"].pop("phases")' "a predicate with PHASES only (Go reads it as phases)"
+oneway 's["Predicate"] = s["predicate"]' "a Predicate beside predicate in the statement"
+oneway 's["predicateTYPE"] = s["predicateType"]' "a predicateTYPE beside predicateType"
+oneway 'p = s["predicate"]["phases"]["deployment"]; p["\u017fkipped"] = 0' "a U+017F (long s) variant of skipped in a phase"
+oneway 's["predicate"]["\u212a8sVersion"] = "v1"' "a U+212A (Kelvin) variant of k8sVersion"
+oneway 'm["Files"] = m["files"]' "a Files beside files in manifest.json"
+oneway 'm["files"][0]["SHA256"] = "sha256:" + "0" * 64' "a SHA256 beside sha256 in a manifest entry"
+oneway 's["predicate"]["x"] = {"Foo": 1, "foo": 2}' "two keys that fold alike in any object"
+
 t_end
