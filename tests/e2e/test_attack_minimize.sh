@@ -472,4 +472,33 @@ oneway 'm["Files"] = m["files"]' "a Files beside files in manifest.json"
 oneway 'm["files"][0]["SHA256"] = "sha256:" + "0" * 64' "a SHA256 beside sha256 in a manifest entry"
 oneway 's["predicate"]["x"] = {"Foo": 1, "foo": 2}' "two keys that fold alike in any object"
 
+# 04: a listed file replaced by a sparse 4 TiB one: the size is known from
+# fstat, nothing is hashed (the bundle's BOM, and a phase's report)
+for f in bom.cdx.json ctrf/deployment.json; do
+	fresh
+	if truncate -s 4T "$SB/$f" 2>/dev/null; then
+		AE_WRAP="timeout $TO ${AE_WRAP:-}" run verify "$W/b"
+		expect_rc 2 "verify: a listed $f grown to a sparse 4 TiB is refused without hashing it"
+		expect_out "$f: size mismatch" "... as a size mismatch"
+		rm -f "$SB/$f"
+	else
+		echo "SKIPPED -- no sparse files here"
+	fi
+done
+# 06: predicate.bom.digest names the shipped bom.cdx.json
+fresh
+echo '{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"container","name":"registry.acme.corp/secret","version":"1"}]}' >"$SB/bom.cdx.json"
+rehash "$SB"
+verify_b 2 "verify: a replaced bom.cdx.json (manifest rehashed) against predicate.bom.digest is refused"
+expect_out 'digest differs from predicate.bom.digest' "... the sub-row says so"
+fresh
+rm "$SB/bom.cdx.json"
+rehash "$SB"
+verify_b 2 "verify: a deleted bom.cdx.json (manifest rehashed) that predicate.bom names is refused"
+expect_out 'bom.cdx.json.*missing' "... the sub-row says it is missing"
+fresh
+jq '.predicate.bom.digest="sha256:x"' "$SB/statement.intoto.json" >"$W/st" && mv "$W/st" "$SB/statement.intoto.json"
+rehash "$SB"
+verify_b 2 "verify: a predicate.bom without a valid digest is refused"
+
 t_end
