@@ -777,6 +777,25 @@ static int verify_manifest(verify_run *r, ev__step *s, ev__mfile **files,
 	return 0;
 }
 
+/* True iff the open file `fd` is `want` bytes long (fstat). */
+static bool verify_size_is(int fd, uint64_t want)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (uint64_t)st.st_size == want;
+}
+
+/* The manifest entry for `path`, or NULL. */
+static const ev__mfile *verify_entry_of(const ev__mfile *files, size_t n,
+					const char *path)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(files[i].path, path) == 0)
+			return &files[i];
+	}
+	return NULL;
+}
+
 /* One manifest entry: size and sha256 of the file on disk. recipe.yaml is
  * read into r->recipe here, and those same bytes are hashed and later
  * checked for identity (TOCTOU guard, reference §9.2). */
@@ -798,6 +817,13 @@ static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
 		}
 	} else {
 		rc = verify_open(&fd, r->dirfd, f->path, &err);
+		if (rc == 0 && !verify_size_is(fd, f->size)) {
+			/* known before a byte is read: a sparse 4 TiB file
+			 * is not hashed for hours first */
+			close(fd);
+			verify_bad(r, s, f->path, "size mismatch", AE_EVERIFY);
+			return;
+		}
 		if (rc == 0)
 			rc = ae_sha256_fd(sha, &size, fd, &err);
 		if (fd >= 0)
@@ -930,7 +956,8 @@ static void verify_phase_counts(verify_run *r, ev__step *s, const char *path,
 }
 
 /* predicate.phases: known phases whose ctrfDigest matches the file. */
-static void verify_phases(verify_run *r, ev__step *s)
+static void verify_phases(verify_run *r, ev__step *s, const ev__mfile *files,
+			  size_t n)
 {
 	const json_t *phases = json_object_get(r->pred, "phases");
 	const char *k;
@@ -956,7 +983,18 @@ static void verify_phases(verify_run *r, ev__step *s)
 			continue;
 		}
 		bool not_ctrf = false;
+		const ev__mfile *listed = verify_entry_of(files, n, path);
 		rc = verify_open(&fd, r->dirfd, path, &err);
+		if (rc == 0 &&
+		    (listed == NULL || !verify_size_is(fd, listed->size))) {
+			/* unlisted or the wrong size: already refused by the
+			 * inventory, not read (it may be any size) */
+			close(fd);
+			if (listed == NULL)
+				verify_bad(r, s, path, "not in manifest.json",
+					   AE_EVERIFY);
+			continue;
+		}
 		if (rc == 0) {
 			rc = verify_hash_count(sha, &counts, fd, &err);
 			/* the hash is set: the digest is judged first */
@@ -1010,6 +1048,35 @@ static void verify_ctrf_counted(verify_run *r, ev__step *s,
 			   "such phase in predicate.phases)",
 			   AE_EVERIFY);
 	}
+}
+
+/* predicate.bom.digest names the shipped bom.cdx.json: the manifest entry
+ * (whose bytes verify_entry has just hashed) must carry that digest. A
+ * predicate without a bom block (v1/v2 may have none) claims nothing. */
+static void verify_bom(verify_run *r, ev__step *s, const ev__mfile *files,
+		       size_t n)
+{
+	const json_t *bom = json_object_get(r->pred, "bom");
+	const json_t *dig = json_object_get(bom, "digest");
+	const ev__mfile *e = verify_entry_of(files, n, "bom.cdx.json");
+
+	if (bom == NULL || json_is_null(bom))
+		return;
+	if (!json_is_object(bom) || !json_is_string(dig) ||
+	    !ae_digest_is_valid(json_string_value(dig))) {
+		verify_bad(r, s, "predicate.bom",
+			   "no digest (sha256:<hex>) for bom.cdx.json",
+			   AE_EVERIFY);
+		return;
+	}
+	if (e == NULL)
+		verify_bad(r, s, "bom.cdx.json",
+			   "missing: predicate.bom.digest names one",
+			   AE_EVERIFY);
+	else if (strcmp(e->sha256, json_string_value(dig)) != 0)
+		verify_bad(r, s, "bom.cdx.json",
+			   "digest differs from predicate.bom.digest",
+			   AE_EVERIFY);
 }
 
 /* The predicate's profile block against the recipe's selectedProfile
@@ -1149,8 +1216,9 @@ static void verify_inventory(verify_run *r)
 	for (size_t i = 0; i < n; i++)
 		verify_entry(r, s, &files[i]);
 	verify_strays(r, s, files, n);
-	verify_phases(r, s);
+	verify_phases(r, s, files, n);
 	verify_ctrf_counted(r, s, files, n);
+	verify_bom(r, s, files, n);
 	verify_recipe(r, s);
 	ev__mfiles_free(files, n);
 }
