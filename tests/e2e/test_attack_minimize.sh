@@ -495,7 +495,7 @@ fresh
 rm "$SB/bom.cdx.json"
 rehash "$SB"
 verify_b 2 "verify: a deleted bom.cdx.json (manifest rehashed) that predicate.bom names is refused"
-expect_out 'bom.cdx.json.*missing' "... the sub-row says it is missing"
+expect_out 'missing: predicate.bom.digest names one' "... the sub-row says it is missing"
 fresh
 jq '.predicate.bom.digest="sha256:x"' "$SB/statement.intoto.json" >"$W/st" && mv "$W/st" "$SB/statement.intoto.json"
 rehash "$SB"
