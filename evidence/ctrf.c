@@ -665,7 +665,9 @@ int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
 	ae_sha256(in[i].sha256, b.data ? b.data : (const unsigned char *)"",
 		  b.len);
 	for (size_t j = 0; j < i; j++) {
-		if (!in[j].dup &&
+		/* A copy is a copy within one phase: the same bytes in two
+		 * phases are two phases that ran, each keeps its report. */
+		if (!in[j].dup && in[j].phase == in[i].phase &&
 		    memcmp(in[j].sha256, in[i].sha256, AE_SHA256_LEN) == 0) {
 			in[i].dup = true; /* the same report twice */
 			ae_buf_dispose(&b);
