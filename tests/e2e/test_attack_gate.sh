@@ -102,6 +102,13 @@ lf_commit "$R" "allowlist symlink"
 gate
 not_passed "allowlist.yaml as a symlink to an allowlist outside the root listing mallory"
 expect_err 'allowlist.yaml is not a regular file' "... the error says the allowlist is not a regular file"
+# An executable allowlist (review finding 06): the error names the mode.
+newpr
+chmod +x "$R/$EV/allowlist.yaml"
+lf_commit "$R" "allowlist 100755"
+gate
+not_passed "allowlist.yaml of mode 100755"
+expect_err 'allowlist.yaml has mode 100755' "... the error names the allowlist's mode 100755"
 newpr
 git -C "$R" rm -q --cached "$EV/allowlist.yaml"
 git -C "$R" update-index --add --cacheinfo "160000,$(git -C "$R" rev-parse main),$EV/allowlist.yaml"
@@ -391,6 +398,28 @@ if [ "$T_RC" -eq 1 ] && grep -q "^$EV/$UR/$A_SLUG/.*only by case" "$T_OUT"; then
 else
 	bad "upper recipe twin" "exit $T_RC: $(head -c 300 "$T_OUT")"
 fi
+
+# Recipe directories Git for Windows cannot check out (review finding 04):
+# one would make the ledger impossible to clone there.
+for name in 'trail.' 'CON' 'aux' 'Com1' 'lpt9.txt' 'nul .x' 'x:y' 'a*b' 'a"b' 'a<b>' 'a|b' 'a?b'; do
+	newpr
+	H=$(lf_hex "win-$name")
+	mkdir -p "$R/$EV/$name/$A_SLUG"
+	lf_pointer "$name" "$ISS_OAUTH" "$ID_ALICE" "$H" >"$R/$EV/$name/$A_SLUG/sha256-$H.yaml"
+	lf_commit "$R" "recipe $name"
+	gate
+	refused "recipe directory '$name' (Git for Windows refuses it)"
+done
+# ... while names that merely look alike pass.
+for name in 'console' 'com10' 'aux-h100' 'con-x'; do
+	newpr
+	H=$(lf_hex "win-$name")
+	mkdir -p "$R/$EV/$name/$A_SLUG"
+	lf_pointer "$name" "$ISS_OAUTH" "$ID_ALICE" "$H" >"$R/$EV/$name/$A_SLUG/sha256-$H.yaml"
+	lf_commit "$R" "recipe $name"
+	gate
+	expect_rc 0 "recipe directory '$name' (portable) passes"
+done
 
 # ---- rule 4: claims a real signed bundle does not support ----
 # alice signs and pushes a run (loopback registry and Sigstore stack); a
