@@ -397,6 +397,7 @@ typedef struct cmd_trust_set {
 	char base[4096];      /* the cache base (--cache or the default) */
 	char cache_dir[4200]; /* the selected TUF cache, "" when none */
 	char note[512];	      /* why the cache is not in force, or "" */
+	bool foreign;	      /* base/tuf is not the caller's own: never used */
 } cmd_trust_set;
 
 /* Decides what is in force under cache base `cache` (NULL: the default)

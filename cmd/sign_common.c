@@ -159,9 +159,10 @@ int cmd_sign_confirm(const ev_token *tok, bool yes)
 			  ev_token_expiry(tok) - (int64_t)time(NULL));
 	fprintf(stderr,
 		"The identity '%s' (issuer %s) will be written to the public "
-		"Sigstore\ntransparency log and to the evidence pointer, and "
-		"cannot be removed.\n(The token is valid for %s more.) "
-		"Continue? [y/N] ",
+		"Sigstore\ntransparency log: it becomes public in Rekor and in "
+		"the evidence pointer\n(signer.identity, in the ledger's git "
+		"history once committed), and cannot\nbe removed. (The token "
+		"is valid for %s more.) Continue? [y/N] ",
 		cmd_esc(&e, ev_token_identity_hint(tok)),
 		cmd_esc(&e, ev_token_issuer(tok)), left);
 	cmd_esc_free(&e);

@@ -241,6 +241,26 @@ static int trust_emit(const char *path, const tuf_state *s, ae_err *err)
 	return ae_write_atomic(AT_FDCWD, path, d, n, 0644, err);
 }
 
+/* Whether --emit-signing-config can be written: absent or a regular
+ * file, in a directory that exists. */
+static int trust_emit_ok(const char *path, ae_err *err)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return ae_fail(err, AE_EINVAL, "not a regular file: refused");
+	if (slash == NULL)
+		return 0;
+	if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >=
+	    (int)sizeof(dir))
+		return ae_fail(err, AE_ETOOBIG, "path too long");
+	if (dir[0] != '\0' && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+		return ae_fail(err, AE_EINVAL, "no such directory: refused");
+	return 0;
+}
+
 /* The code of a failed update as this command's exit status: transient
  * is 3 (unreachable), everything else a refusal (2). */
 static int trust_fail(const char *what, const ae_err *err, int rc)
@@ -289,6 +309,15 @@ static int trust_update(int argc, char **argv)
 	uo.now = a.now;
 	uo.deadline = ae_deadline_in(a.timeout_ms);
 	uo.ca_file = a.ca_file;
+	/* the output is checked before anything changes: a refused update
+	 * changes nothing on disk (docs/trust.md) */
+	if (a.emit != NULL) {
+		rc = trust_emit_ok(a.emit, &err);
+		if (rc < 0) {
+			ae_buf_dispose(&root);
+			return trust_fail(a.emit, &err, rc);
+		}
+	}
 	rc = cmd_trust_update(&s, &uo, &err);
 	ae_buf_dispose(&root);
 	if (rc < 0)

@@ -109,6 +109,22 @@ static void trust_try_cache(cmd_trust_set *t, int64_t now)
 	t->sc = tuf_state_target(t->tuf, cmd_trust_targets[1], &t->sc_len);
 }
 
+/* True iff the TUF state under t->base is not the caller's own; then
+ * t->note says why and nothing of it is used. */
+static bool trust_foreign(cmd_trust_set *t)
+{
+	char why[300];
+	ae_err e = {0};
+
+	if (tuf_cache_owned(t->base, why, sizeof(why), &e) == 0)
+		return false;
+	snprintf(t->note, sizeof(t->note),
+		 "ignoring the TUF cache in %.200s/tuf: %.250s", t->base, why);
+	t->cache_dir[0] = '\0';
+	t->foreign = true;
+	return true;
+}
+
 int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
 		      ae_err *err)
 {
@@ -128,12 +144,19 @@ int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
 		return ae_fail(err, rc, "%s", e.msg);
 	memcpy(t->base, base, sizeof(base));
 	ae_err_clear(&e);
+	/* the cache is untrusted storage: its TUF state is trust only when
+	 * it is the caller's own (docs/trust.md) */
+	if (trust_foreign(t))
+		return 0;
 	if (tuf_cache_selected(t->cache_dir, sizeof(t->cache_dir), t->base,
 			       &e) < 0) {
 		t->cache_dir[0] = '\0';
 		return 0; /* no TUF cache: the embedded documents */
 	}
 	trust_try_cache(t, now);
+	/* swapped while it loaded: not ours after all */
+	if (t->source == CMD_TRUST_TUF && trust_foreign(t))
+		trust_use_embedded(t);
 	return 0;
 }
 
@@ -167,7 +190,7 @@ bool cmd_trust_stale(const cmd_trust_set *t, int64_t now)
 	/* no cache, or one that does not verify: nothing to refresh from
 	 * (a damaged cache is only started over when asked, check
 	 * --tuf-update or trust update) */
-	if (t->cache_dir[0] == '\0' || t->tuf == NULL)
+	if (t->foreign || t->cache_dir[0] == '\0' || t->tuf == NULL)
 		return false;
 	return tuf_state_updated_at(t->tuf) + CMD_TRUST_REFRESH_S <= now ||
 	       t->source != CMD_TRUST_TUF;
@@ -177,9 +200,17 @@ int cmd_trust_update(tuf_state **out, const cmd_trust_update_opts *o,
 		     ae_err *err)
 {
 	tuf_update_opts uo = TUF_UPDATE_OPTS_INIT;
+	char why[300];
+	ae_err e = {0};
 	int rc;
 
 	*out = NULL;
+	/* never write trust into a cache another user can change */
+	if (tuf_cache_owned(o->base, why, sizeof(why), &e) < 0)
+		return ae_fail(err, AE_EINVAL,
+			       "refused: the TUF cache in %.200s/tuf is not "
+			       "your own (%s)",
+			       o->base, why);
 	uo.url = o->url;
 	uo.cache_dir = o->cache_dir;
 	uo.root = o->root;

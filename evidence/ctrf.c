@@ -352,6 +352,91 @@ static int ctrf_spelled(const json_t *obj, const char *const *names,
 	return 0;
 }
 
+/* ev__json_one_reading for one object and what it holds. */
+static int json_one_reading(const json_t *v, const char *const *known,
+			    const char *const *maps, bool is_map,
+			    const char *what, ae_err *err)
+{
+	const char *key;
+	json_t *sub, *seen;
+	char r[AE_REPR_BUF], r2[AE_REPR_BUF];
+	int rc = 0;
+
+	if (json_is_array(v)) {
+		for (size_t i = 0; rc == 0 && i < json_array_size(v); i++)
+			rc = json_one_reading(json_array_get(v, i), known, maps,
+					      false, what, err);
+		return rc;
+	}
+	if (!json_is_object(v))
+		return 0;
+	seen = json_object();
+	if (seen == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	json_object_foreach((json_t *)v, key, sub)
+	{
+		size_t len = strlen(key);
+		char *f = is_map ? NULL : malloc(len + 1);
+		const json_t *was;
+		bool sub_map = false;
+		for (size_t i = 0; maps[i] != NULL; i++)
+			sub_map = sub_map || strcmp(key, maps[i]) == 0;
+		if (is_map) { /* keys are data: Go matches them exactly */
+			rc = json_one_reading(sub, known, maps, false, what,
+					      err);
+			if (rc < 0)
+				break;
+			continue;
+		}
+		if (f == NULL) {
+			rc = ae_fail(err, AE_ERR, "out of memory");
+			break;
+		}
+		ev__key_fold(f, key, len);
+		was = json_object_get(seen, f);
+		for (size_t i = 0; was == NULL && known[i] != NULL; i++) {
+			if (strcmp(key, known[i]) != 0 &&
+			    ev__key_folds_to(key, len, known[i]))
+				rc = ae_fail(err, AE_EINVAL,
+					     "%s: the key %s reads as \"%s\" "
+					     "to the reference's reader: "
+					     "refusing a document whose "
+					     "fields can be read two ways",
+					     what,
+					     ae_repr(r, sizeof(r), key, len),
+					     known[i]);
+		}
+		if (rc == 0 && was != NULL)
+			rc = ae_fail(err, AE_EINVAL,
+				     "%s: the keys %s and %s are one field to "
+				     "the reference's reader: refusing a "
+				     "document whose fields can be read two "
+				     "ways",
+				     what,
+				     ae_repr(r, sizeof(r),
+					     json_string_value(was),
+					     json_string_length(was)),
+				     ae_repr(r2, sizeof(r2), key, len));
+		if (rc == 0 && json_object_set_new_nocheck(
+				       seen, f, json_stringn(key, len)) != 0)
+			rc = ae_fail(err, AE_ERR, "out of memory");
+		free(f);
+		if (rc == 0)
+			rc = json_one_reading(sub, known, maps, sub_map, what,
+					      err);
+		if (rc < 0)
+			break;
+	}
+	json_decref(seen);
+	return rc;
+}
+
+int ev__json_one_reading(const void *doc, const char *const *known,
+			 const char *const *maps, const char *what, ae_err *err)
+{
+	return json_one_reading(doc, known, maps, false, what, err);
+}
+
 /* ctrf_spelled over every object whose fields are counted or published. */
 static int ctrf_spelling(const json_t *report, ae_err *err)
 {
@@ -580,7 +665,9 @@ int ev__ctrf_scan(ev__ctrf_input *in, size_t i, ev__phase *phases, void *images,
 	ae_sha256(in[i].sha256, b.data ? b.data : (const unsigned char *)"",
 		  b.len);
 	for (size_t j = 0; j < i; j++) {
-		if (!in[j].dup &&
+		/* A copy is a copy within one phase: the same bytes in two
+		 * phases are two phases that ran, each keeps its report. */
+		if (!in[j].dup && in[j].phase == in[i].phase &&
 		    memcmp(in[j].sha256, in[i].sha256, AE_SHA256_LEN) == 0) {
 			in[i].dup = true; /* the same report twice */
 			ae_buf_dispose(&b);

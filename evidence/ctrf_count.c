@@ -95,6 +95,42 @@ static void cc_fail(ev__ctrf_counter *cc, const char *why)
 	cc->failed = true;
 }
 
+/* The next character of `k` (len bytes, from *i) folded as Go's
+ * encoding/json folds a key: ASCII lowercased, U+017F read as 's' and
+ * U+212A as 'k'; any other byte as itself. Advances *i. */
+static unsigned char key_fold_next(const unsigned char *k, size_t len,
+				   size_t *i)
+{
+	unsigned char b = k[*i];
+
+	if (b >= 'A' && b <= 'Z') {
+		(*i)++;
+		return (unsigned char)(b - 'A' + 'a');
+	}
+	if (b == 0xC5 && len - *i >= 2 && k[*i + 1] == 0xBF) {
+		*i += 2; /* U+017F LATIN SMALL LETTER LONG S */
+		return 's';
+	}
+	if (b == 0xE2 && len - *i >= 3 && k[*i + 1] == 0x84 &&
+	    k[*i + 2] == 0xAA) {
+		*i += 3; /* U+212A KELVIN SIGN */
+		return 'k';
+	}
+	(*i)++;
+	return b;
+}
+
+size_t ev__key_fold(char *out, const char *key, size_t len)
+{
+	const unsigned char *k = (const unsigned char *)key;
+	size_t i = 0, n = 0;
+
+	while (i < len)
+		out[n++] = (char)key_fold_next(k, len, &i);
+	out[n] = '\0';
+	return n;
+}
+
 bool ev__key_folds_to(const char *key, size_t len, const char *name)
 {
 	const unsigned char *k = (const unsigned char *)key;
@@ -104,22 +140,8 @@ bool ev__key_folds_to(const char *key, size_t len, const char *name)
 		unsigned char c = (unsigned char)*name;
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c - 'A' + 'a');
-		if (i < len && k[i] < 0x80) {
-			unsigned char b = k[i];
-			if (b >= 'A' && b <= 'Z')
-				b = (unsigned char)(b - 'A' + 'a');
-			if (b != c)
-				return false;
-			i++;
-		} else if (c == 's' && len - i >= 2 && k[i] == 0xC5 &&
-			   k[i + 1] == 0xBF) {
-			i += 2; /* U+017F LATIN SMALL LETTER LONG S */
-		} else if (c == 'k' && len - i >= 3 && k[i] == 0xE2 &&
-			   k[i + 1] == 0x84 && k[i + 2] == 0xAA) {
-			i += 3; /* U+212A KELVIN SIGN */
-		} else {
+		if (i >= len || key_fold_next(k, len, &i) != c)
 			return false;
-		}
 	}
 	return i == len;
 }

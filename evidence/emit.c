@@ -663,6 +663,9 @@ static int emit_check_opts(emit_ctx *c, ae_err *err)
 	return 0;
 }
 
+/* What emit writes in OUT (the pointer by cmd/, last). */
+static const char *const emit_outputs[] = {"summary-bundle", "pointer.yaml"};
+
 int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 {
 	char stage[] = ".summary-bundle.XXXXXX";
@@ -697,10 +700,21 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 		rc = ae_fail(err, AE_EIO, "open output: %s", strerror(errno));
 		goto done;
 	}
-	if (fstatat(outfd, "summary-bundle", &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		rc = ae_fail(err, AE_EEXISTS,
-			     "summary-bundle already exists in the output");
-		goto done;
+	/* Neither of emit's outputs is ever replaced: whatever is at
+	 * summary-bundle/ or pointer.yaml (an earlier run's signed pointer,
+	 * a symlink, a directory) is refused before a byte is written. */
+	for (size_t k = 0; k < sizeof(emit_outputs) / sizeof(*emit_outputs);
+	     k++) {
+		if (fstatat(outfd, emit_outputs[k], &st, AT_SYMLINK_NOFOLLOW) ==
+		    0)
+			rc = ae_fail(err, AE_EEXISTS,
+				     "%s already exists in the output",
+				     emit_outputs[k]);
+		else if (errno != ENOENT)
+			rc = ae_fail(err, AE_EIO, "stat %s: %s",
+				     emit_outputs[k], strerror(errno));
+		if (rc < 0)
+			goto done;
 	}
 	for (int tries = 0; tries < 16; tries++) {
 		snprintf(stage, sizeof(stage), ".summary-bundle.%06x",

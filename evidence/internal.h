@@ -377,6 +377,21 @@ void ev__ctrf_counter_free(ev__ctrf_counter *cc);
  * `status`. Cannot fail. */
 bool ev__key_folds_to(const char *key, size_t len, const char *name);
 
+/* `key` (`len` bytes) folded by the same rule into `out` (len + 1 bytes
+ * at least; folding never lengthens): two keys that fold alike are one
+ * field to the reference's reader. Returns the folded length. */
+size_t ev__key_fold(char *out, const char *key, size_t len);
+
+/* One reading only, for a whole JSON document (the statement, manifest.json):
+ * AE_EINVAL when an object anywhere holds two keys that fold alike, or a key
+ * that folds to one of `known` (NULL-terminated, ASCII) without being it.
+ * The keys of an object held under a key named in `maps` (NULL-terminated)
+ * are data, not fields (a Go map: matched exactly), and are not checked;
+ * what the object holds is. `what` names the document in the message. */
+int ev__json_one_reading(const void *doc, const char *const *known,
+			 const char *const *maps, const char *what,
+			 ae_err *err);
+
 /* ---- what an input document looks like (input_shape.c) ---- */
 
 #define EV__SHAPE_NKEYS 11

@@ -560,6 +560,63 @@ static int verify_type_coherence(const char *type, const json_t *pred,
 	return 0;
 }
 
+/* Every field the statement, its predicate (v1-v3) and manifest.json
+ * define (docs/formats.md): a key that Go's encoding/json, the reference's
+ * reader, would take for one of them must be it, spelled exactly, once. */
+static const char *const verify_fields[] = {"_type",
+					    "subject",
+					    "name",
+					    "digest",
+					    "sha256",
+					    "predicateType",
+					    "predicate",
+					    "schemaVersion",
+					    "attestedAt",
+					    "aicrVersion",
+					    "validatorCatalogVersion",
+					    "validatorImages",
+					    "recipe",
+					    "fingerprint",
+					    "criteriaMatch",
+					    "matched",
+					    "perDimension",
+					    "phases",
+					    "passed",
+					    "failed",
+					    "skipped",
+					    "pending",
+					    "other",
+					    "ctrfDigest",
+					    "bom",
+					    "format",
+					    "version",
+					    "imageCount",
+					    "manifest",
+					    "fileCount",
+					    "redaction",
+					    "profile",
+					    "selection",
+					    "policyDescriptorIdentity",
+					    "advertiser",
+					    "files",
+					    "path",
+					    "size",
+					    "mediaType",
+					    "service",
+					    "accelerator",
+					    "gpuModel",
+					    "k8sVersion",
+					    "os",
+					    "region",
+					    "nodeCount",
+					    "value",
+					    "source",
+					    "note",
+					    NULL};
+/* Objects whose keys are data (Go maps), matched exactly by the reference:
+ * predicate.phases (its keys are phase names, checked as such). */
+static const char *const verify_maps[] = {"phases", NULL};
+
 static int verify_statement(verify_run *r, ae_err *err)
 {
 	ae_buf b = AE_BUF_INIT(1);
@@ -580,6 +637,9 @@ static int verify_statement(verify_run *r, ae_err *err)
 					   b.len, err);
 	}
 	ae_buf_dispose(&b);
+	if (rc == 0)
+		rc = ev__json_one_reading(r->statement, verify_fields,
+					  verify_maps, "the statement", err);
 	if (rc < 0)
 		return rc;
 	type = json_string_value(
@@ -666,6 +726,19 @@ static void verify_bad(verify_run *r, ev__step *s, const char *key,
 			   transient ? "transient" : "integrity", value, NULL);
 }
 
+/* manifest.json read one way only (as the statement is). */
+static int verify_manifest_one_reading(const ae_buf *b, ae_err *err)
+{
+	json_t *doc = NULL;
+	int rc = ae_json_parse((void **)&doc, b->data, b->len, err);
+
+	if (rc == 0)
+		rc = ev__json_one_reading(doc, verify_fields, verify_maps,
+					  "manifest.json", err);
+	json_decref(doc);
+	return rc;
+}
+
 /* manifest.json bytes against predicate.manifest.digest, then parsed. */
 static int verify_manifest(verify_run *r, ev__step *s, ev__mfile **files,
 			   size_t *n)
@@ -690,7 +763,9 @@ static int verify_manifest(verify_run *r, ev__step *s, ev__mfile **files,
 	if (strcmp(got, want) != 0)
 		verify_bad(r, s, "manifest.json", "sha256 mismatch",
 			   AE_EVERIFY);
-	rc = ev__manifest_parse(files, n, b.data, b.len, &err);
+	rc = verify_manifest_one_reading(&b, &err);
+	if (rc == 0)
+		rc = ev__manifest_parse(files, n, b.data, b.len, &err);
 	ae_buf_dispose(&b);
 	if (rc < 0) {
 		verify_bad(r, s, "manifest.json", err.msg, rc);
@@ -700,6 +775,25 @@ static int verify_manifest(verify_run *r, ev__step *s, ev__mfile **files,
 		verify_bad(r, s, "manifest.json", "fileCount mismatch",
 			   AE_EVERIFY);
 	return 0;
+}
+
+/* True iff the open file `fd` is `want` bytes long (fstat). */
+static bool verify_size_is(int fd, uint64_t want)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (uint64_t)st.st_size == want;
+}
+
+/* The manifest entry for `path`, or NULL. */
+static const ev__mfile *verify_entry_of(const ev__mfile *files, size_t n,
+					const char *path)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(files[i].path, path) == 0)
+			return &files[i];
+	}
+	return NULL;
 }
 
 /* One manifest entry: size and sha256 of the file on disk. recipe.yaml is
@@ -723,6 +817,13 @@ static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
 		}
 	} else {
 		rc = verify_open(&fd, r->dirfd, f->path, &err);
+		if (rc == 0 && !verify_size_is(fd, f->size)) {
+			/* known before a byte is read: a sparse 4 TiB file
+			 * is not hashed for hours first */
+			close(fd);
+			verify_bad(r, s, f->path, "size mismatch", AE_EVERIFY);
+			return;
+		}
 		if (rc == 0)
 			rc = ae_sha256_fd(sha, &size, fd, &err);
 		if (fd >= 0)
@@ -823,10 +924,11 @@ static int verify_hash_count(unsigned char sha[AE_SHA256_LEN],
 
 /* The predicate's counts of a phase must be those of its report's tests
  * (issue 24 item 1): whoever made the bundle, "0 failed" over a failed
- * test is refused. pending and other are compared when the predicate
- * records them (the reference's predicate does not). */
+ * test is refused. pending and other absent from the predicate (the
+ * reference's predicate never has them) read as 0. */
 static void verify_phase_counts(verify_run *r, ev__step *s, const char *path,
-				const json_t *ph, const ev__phase *tests)
+				const char *phase, const json_t *ph,
+				const ev__phase *tests)
 {
 	static const char *const keys[] = {"passed", "failed", "skipped",
 					   "pending", "other"};
@@ -835,24 +937,27 @@ static void verify_phase_counts(verify_run *r, ev__step *s, const char *path,
 
 	for (size_t i = 0; i < 5; i++) {
 		const json_t *v = json_object_get(ph, keys[i]);
-		char why[160];
-		if (v == NULL && i >= 3)
-			continue;
-		if (json_is_integer(v) && json_integer_value(v) == have[i])
+		/* pending and other absent read as 0, as the reference's
+		 * decoder reads them: a report holding such tests disagrees */
+		bool absent0 = v == NULL && i >= 3;
+		long long said = absent0	      ? 0
+				 : json_is_integer(v) ? json_integer_value(v)
+						      : -1LL;
+		char why[192];
+		if ((absent0 || json_is_integer(v)) && said == have[i])
 			continue;
 		snprintf(why, sizeof(why),
-			 "counts differ from the report's tests: the predicate "
-			 "says %lld %s, the tests %lld",
-			 json_is_integer(v) ? (long long)json_integer_value(v)
-					    : -1LL,
-			 keys[i], (long long)have[i]);
+			 "counts differ from the report's tests: phase %s: "
+			 "the predicate says %lld %s, the tests %lld",
+			 phase, said, keys[i], (long long)have[i]);
 		verify_bad(r, s, path, why, AE_EVERIFY);
 		return;
 	}
 }
 
 /* predicate.phases: known phases whose ctrfDigest matches the file. */
-static void verify_phases(verify_run *r, ev__step *s)
+static void verify_phases(verify_run *r, ev__step *s, const ev__mfile *files,
+			  size_t n)
 {
 	const json_t *phases = json_object_get(r->pred, "phases");
 	const char *k;
@@ -878,7 +983,18 @@ static void verify_phases(verify_run *r, ev__step *s)
 			continue;
 		}
 		bool not_ctrf = false;
+		const ev__mfile *listed = verify_entry_of(files, n, path);
 		rc = verify_open(&fd, r->dirfd, path, &err);
+		if (rc == 0 &&
+		    (listed == NULL || !verify_size_is(fd, listed->size))) {
+			/* unlisted or the wrong size: already refused by the
+			 * inventory, not read (it may be any size) */
+			close(fd);
+			if (listed == NULL)
+				verify_bad(r, s, path, "not in manifest.json",
+					   AE_EVERIFY);
+			continue;
+		}
 		if (rc == 0) {
 			rc = verify_hash_count(sha, &counts, fd, &err);
 			/* the hash is set: the digest is judged first */
@@ -900,8 +1016,67 @@ static void verify_phases(verify_run *r, ev__step *s)
 		else if (not_ctrf)
 			verify_bad(r, s, path, err.msg, AE_EVERIFY);
 		else
-			verify_phase_counts(r, s, path, ph, &counts);
+			verify_phase_counts(r, s, path, k, ph, &counts);
 	}
+}
+
+/* Every file under ctrf/ in the manifest is the report of a phase the
+ * predicate counts, named exactly ctrf/<phase>.json: a shipped report the
+ * verdict does not count (ctrf/conformance.json with no conformance phase,
+ * ctrf/Deployment.json, ctrf/x/deployment.json) is refused by name. */
+static void verify_ctrf_counted(verify_run *r, ev__step *s,
+				const ev__mfile *files, size_t n)
+{
+	const json_t *phases = json_object_get(r->pred, "phases");
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = files[i].path;
+		size_t len = strlen(p);
+		char phase[64];
+		if (strncmp(p, "ctrf/", 5) != 0)
+			continue;
+		if (len > 10 && len - 10 < sizeof(phase) &&
+		    strcmp(p + len - 5, ".json") == 0) {
+			memcpy(phase, p + 5, len - 10);
+			phase[len - 10] = '\0';
+			if (strchr(phase, '/') == NULL &&
+			    json_object_get(phases, phase) != NULL)
+				continue;
+		}
+		verify_bad(r, s, p,
+			   "a phase report the predicate does not count (no "
+			   "such phase in predicate.phases)",
+			   AE_EVERIFY);
+	}
+}
+
+/* predicate.bom.digest names the shipped bom.cdx.json: the manifest entry
+ * (whose bytes verify_entry has just hashed) must carry that digest. A
+ * predicate without a bom block (v1/v2 may have none) claims nothing. */
+static void verify_bom(verify_run *r, ev__step *s, const ev__mfile *files,
+		       size_t n)
+{
+	const json_t *bom = json_object_get(r->pred, "bom");
+	const json_t *dig = json_object_get(bom, "digest");
+	const ev__mfile *e = verify_entry_of(files, n, "bom.cdx.json");
+
+	if (bom == NULL || json_is_null(bom))
+		return;
+	if (!json_is_object(bom) || !json_is_string(dig) ||
+	    !ae_digest_is_valid(json_string_value(dig))) {
+		verify_bad(r, s, "predicate.bom",
+			   "no digest (sha256:<hex>) for bom.cdx.json",
+			   AE_EVERIFY);
+		return;
+	}
+	if (e == NULL)
+		verify_bad(r, s, "bom.cdx.json",
+			   "missing: predicate.bom.digest names one",
+			   AE_EVERIFY);
+	else if (strcmp(e->sha256, json_string_value(dig)) != 0)
+		verify_bad(r, s, "bom.cdx.json",
+			   "digest differs from predicate.bom.digest",
+			   AE_EVERIFY);
 }
 
 /* The predicate's profile block against the recipe's selectedProfile
@@ -1041,7 +1216,9 @@ static void verify_inventory(verify_run *r)
 	for (size_t i = 0; i < n; i++)
 		verify_entry(r, s, &files[i]);
 	verify_strays(r, s, files, n);
-	verify_phases(r, s);
+	verify_phases(r, s, files, n);
+	verify_ctrf_counted(r, s, files, n);
+	verify_bom(r, s, files, n);
 	verify_recipe(r, s);
 	ev__mfiles_free(files, n);
 }

@@ -13,7 +13,9 @@
  * the merge does to the ledger, whatever the history between them. A diff
  * from merge-base(base, head) instead misses what a criss-cross history's
  * other merge bases hold (issue 15); a diff from base to head would
- * count the target's own later additions as the PR's deletions.
+ * count the target's own later additions as the PR's deletions. Each
+ * commit the PR brings is judged for add-only too (check_commits.c): a
+ * rebase merge lands them one by one, not the merge result.
  */
 #include "ledger/internal.h"
 
@@ -152,6 +154,8 @@ static int check_revs(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 	if (rc == 0 && st->head_tree == NULL)
 		rc = ae_fail(err, AE_ENOTFOUND,
 			     "no evidence root %s at head %.12s", st->root, hb);
+	if (rc == 0 && base != NULL)
+		rc = ld__commits_check(st, base, head, err);
 	if (rc == 0)
 		rc = ld__report_set_revs(st->report, bb, hb, err);
 	if (rc == 0)
@@ -208,6 +212,28 @@ static int check_change(ld__state *st, const ld__entry *e, const char *shown,
 				 what);
 }
 
+/* Rule 2 for an added path that another path of the judged root spells
+ * with other ASCII case: one file on a case-insensitive checkout, so it
+ * would overwrite (or be overwritten by) the other (check_case.c). */
+static int check_case(ld__state *st, const ld__entry *e, const char *shown,
+		      size_t order, ae_err *err)
+{
+	bool twin = false;
+	int rc;
+
+	if (st->base_top == NULL)
+		return 0; /* an audit judges no change */
+	rc = ld__path_case_twin(&twin, st->repo, st->head_tree, e->path, err);
+	if (rc < 0 || !twin)
+		return rc;
+	return ld__report_add_at(st->report, order, shown, LD_RULE_PLACEMENT,
+				 err,
+				 "another path of the ledger differs from this "
+				 "one only by case: a case-insensitive "
+				 "checkout (macOS, Windows) writes both to one "
+				 "file");
+}
+
 /* Applies rules 1 and 2 to every entry in order and queues the pointers
  * whose contents need reading. */
 static int check_entries(ld__state *st, ae_err *err)
@@ -227,6 +253,8 @@ static int check_entries(ld__state *st, ae_err *err)
 		} else {
 			rc = ld__place_check(&place, &loc, st->report, shown,
 					     e->path, e->mode, i, err);
+			if (rc == 0)
+				rc = check_case(st, e, shown, i, err);
 			if (rc == 0 && place == LD__PLACE_ALLOWLIST)
 				st->allowlist_changed = true;
 			if (rc == 0 && place == LD__PLACE_POINTER) {

@@ -33,9 +33,15 @@ static int allow_read_tree(ae_buf *out, bool *found, git_repository *repo,
 	if (te == NULL)
 		return 0;
 	*found = true;
+	if (git_tree_entry_filemode_raw(te) == LD__MODE_EXEC)
+		return ae_fail(err, AE_EINVAL,
+			       "allowlist.yaml has mode 100755 (executable): "
+			       "it must be a regular file of mode 100644");
 	if (git_tree_entry_filemode_raw(te) != LD__MODE_BLOB)
 		return ae_fail(err, AE_EINVAL,
-			       "allowlist.yaml is not a regular file");
+			       "allowlist.yaml is not a regular file (mode "
+			       "%06o): it must be one of mode 100644",
+			       (unsigned)git_tree_entry_filemode_raw(te));
 	if (git_repository_odb(&odb, repo) < 0 ||
 	    git_odb_read_header(&size, &type, odb, git_tree_entry_id(te)) < 0) {
 		rc = ld__git_fail(err, AE_EIO, "cannot read allowlist.yaml");

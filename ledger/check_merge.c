@@ -433,6 +433,20 @@ done:
 	return rc;
 }
 
+/* The history between base and head cannot be walked: in a shallow
+ * clone the merge base lies past the cut (CI's actions/checkout fetches
+ * one commit by default). */
+static int merge_walk_fail(git_repository *repo, ae_err *err)
+{
+	if (git_repository_is_shallow(repo) == 1) {
+		git_error_clear();
+		return ae_fail(err, AE_EINVAL,
+			       "shallow clone: fetch the full history "
+			       "(fetch-depth: 0)");
+	}
+	return ld__git_fail(err, AE_EIO, "cannot walk the history");
+}
+
 /* ---- several merge bases: libgit2's recursive merge ---- */
 
 /* The recursive merge of base and head, in memory. */
@@ -452,7 +466,7 @@ static int merge_compute(git_tree **out, size_t *n_bases, git_repository *repo,
 		return ld__git_fail(err, AE_EINVAL,
 				    "base and head share no history");
 	if (rc < 0)
-		return ld__git_fail(err, AE_EIO, "cannot find the merge base");
+		return merge_walk_fail(repo, err);
 	*n_bases = bases.count;
 	if (bases.count == 1) {
 		git_oid mb = bases.ids[0];
@@ -497,16 +511,29 @@ int ld__merge_tree(git_tree **out, ld__merge *info, git_repository *repo,
 	*out = NULL;
 	memset(info, 0, sizeof(*info));
 	info->kind = LD__MERGE_FAST_FORWARD;
+	if (!git_oid_equal(b, h) && git_repository_is_shallow(repo) == 1)
+		return merge_walk_fail(repo, err); /* libgit2 leaks on a cut */
 	if (!git_oid_equal(b, h)) {
-		rc = git_graph_descendant_of(repo, h, b);
-		if (rc == 0 && git_graph_descendant_of(repo, b, h) == 1) {
+		/* One merge-base walk answers both "head contains base" and
+		 * "base contains head" (git_graph_descendant_of twice walked
+		 * twice, and leaked on a cut-off history). */
+		git_oid mb;
+
+		rc = git_merge_base(&mb, repo, b, h);
+		if (rc == GIT_ENOTFOUND) {
+			git_error_clear();
+			rc = 0; /* merge_compute names it */
+		} else if (rc < 0) {
+			return merge_walk_fail(repo, err);
+		} else if (git_oid_equal(&mb, b)) {
+			rc = 1;
+		} else if (git_oid_equal(&mb, h)) {
 			info->kind = LD__MERGE_UP_TO_DATE;
 			result = base;
 			rc = 1;
+		} else {
+			rc = 0;
 		}
-		if (rc < 0)
-			return ld__git_fail(err, AE_EIO,
-					    "cannot walk the history");
 		if (rc == 0) {
 			info->kind = LD__MERGE_THREE_WAY;
 			return merge_compute(out, &info->n_bases, repo, root,

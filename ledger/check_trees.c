@@ -229,6 +229,38 @@ static int trees_attributes(ld_report *r, const char *dir, const trees_raw *m,
 	return rc;
 }
 
+/* Reports each entry of merged tree `m` that is a case variant of the
+ * next element `el` (n bytes) of the root's path and that base tree `b`
+ * does not hold alike: on a case-insensitive checkout it is that
+ * directory, so what it holds lands beside (or over) the ledger's files,
+ * a .gitattributes in it included (check_case.c). */
+static int trees_case(ld_report *r, const char *dir, const trees_raw *m,
+		      const trees_raw *b, const char *el, size_t n, ae_err *err)
+{
+	char shown[LD__PATH_MAX + 256];
+	const unsigned char *p;
+	ld__rawent e, x;
+	int rc = 0;
+
+	for (p = m->data; m->obj && rc == 0 &&
+			  ld__rawtree_next(&e, &p, m->data + m->len) == 1;) {
+		if (!ld__name_case_twin(e.name, e.name_len, el, n))
+			continue;
+		if (trees_find(&x, b, e.name, e.name_len) && x.mode == e.mode &&
+		    memcmp(x.id, e.id, 20) == 0)
+			continue;
+		snprintf(shown, sizeof(shown), "%s%.*s", dir,
+			 (int)(e.name_len < 255 ? e.name_len : 255), e.name);
+		rc = ld__report_add_at(
+			r, 0, shown, LD_RULE_PLACEMENT, err,
+			"differs from %.*s on the path to the evidence root "
+			"only by case: a case-insensitive checkout (macOS, "
+			"Windows) writes both to one directory",
+			(int)n, el);
+	}
+	return rc;
+}
+
 /* The directories from the top down to the root's parent: each tree of
  * head that base lacks is judged, and .gitattributes compared between the
  * merge result and base. Leaves the root's ids in *hroot / *broot. */
@@ -259,6 +291,8 @@ static int trees_path(ld__state *st, git_odb *odb, git_oid *hroot, bool *has_h,
 			rc = trees_read(&tb, odb, &b, err);
 		if (rc == 0 && st->base_top != NULL)
 			rc = trees_attributes(st->report, dir, &tm, &tb, err);
+		if (rc == 0 && st->base_top != NULL)
+			rc = trees_case(st->report, dir, &tm, &tb, el, n, err);
 		if (rc == 0 && hb && th.obj == NULL) /* base's: read it */
 			rc = trees_read(&th, odb, &h, err);
 		hb = hb && trees_child(&h, &th, el, n);

@@ -118,6 +118,23 @@ void ld_referrers_describe(char *out, size_t outsz, const char *head,
 	choose_cat(out, outsz, ")");
 }
 
+/* No candidate verifies but some were left undecided when the referrers'
+ * time budget ran out (oci/referrers.c): not a verdict but transient. */
+static int choose_too_slow(ev_verdict **v, const oci_referrers *r, ae_err *err)
+{
+	if (r == NULL || !r->too_slow || *v == NULL ||
+	    ev_verdict_exit(*v) == EV_VERDICT_VALID ||
+	    ev_verdict_exit(*v) == EV_VERDICT_PHASE_FAILED)
+		return 0;
+	ev_verdict_free(*v);
+	*v = NULL;
+	return ae_fail(err, AE_ETRANSIENT,
+		       "registry %s: referrers too slow: no signature fetched "
+		       "in time verifies and others were not fetched "
+		       "(transient: retry later, or raise --timeout)",
+		       r->registry[0] ? r->registry : "-");
+}
+
 int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,
@@ -137,7 +154,8 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 				first = i;
 		ld_referrers_describe(source, sourcesz, head, r, first, false);
 		*chosen_out = first;
-		return ev_evidence_verify(out, vo, err);
+		rc = ev_evidence_verify(out, vo, err);
+		return rc == 0 ? choose_too_slow(out, r, err) : rc;
 	}
 	for (size_t i = 0; r != NULL && i < r->n; i++) {
 		if (r->items[i].state != OCI_REFERRER_CANDIDATE)
@@ -170,5 +188,5 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 		return rc;
 	*out = v;
 	*chosen_out = first;
-	return 0;
+	return choose_too_slow(out, r, err);
 }

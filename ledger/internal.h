@@ -196,6 +196,15 @@ int ld__place_check(ld__place *out, ld__loc *loc, ld_report *r,
  * any spelling git reads as one. Cannot fail. */
 bool ld__path_has_gitattributes(const char *rel);
 
+/* True iff names a and b differ in bytes but are equal after ASCII case
+ * folding: one name on a case-insensitive checkout (check_case.c). */
+bool ld__name_case_twin(const char *a, size_t an, const char *b, size_t bn);
+/* *out: the root tree `root` holds a path equal to `rel` after ASCII case
+ * folding of each element, spelt differently (check_case.c). Errors only
+ * for an unreadable tree. */
+int ld__path_case_twin(bool *out, git_repository *repo, const git_tree *root,
+		       const char *rel, ae_err *err);
+
 /* Records a problem tagged with `order` (the entry's index) so that
  * problems found by several workers can be merged back in path order. */
 int ld__report_add_at(ld_report *r, size_t order, const char *path,
@@ -461,6 +470,15 @@ int ld__allow_load(ld__allow *out, git_repository *repo,
  * check_trees.c. Errors only for an unreadable repository, OOM or a full
  * report. */
 int ld__trees_check(ld__state *st, ae_err *err);
+
+/* Rule 1 for each non-merge commit reachable from head and not from base,
+ * against its first parent (what a rebase merge replays): a deletion or
+ * modification of a file the target's root holds is a violation naming
+ * the commit (check_commits.c), unless the merge result already changes
+ * it. Needs st->base_tree and st->head_tree. Errors only for an
+ * unreadable repository, OOM or a full report. */
+int ld__commits_check(ld__state *st, const git_commit *base,
+		      const git_commit *head, ae_err *err);
 
 /* Notes, for the reviewer, each allowlist entry the change adds or
  * removes (SPEC §5.1). */

@@ -1024,7 +1024,9 @@ void ld_referrers_describe(char *out, size_t outsz, const char *head,
  * the --expected-* flags name; any signer without them); when none does,
  * the first candidate's verdict. `source`/`sourcesz` receive the detail
  * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for
- * none. Codes of ev_evidence_verify and of writing the attestation. */
+ * none. Codes of ev_evidence_verify and of writing the attestation;
+ * AE_ETRANSIENT ("referrers too slow") when none verifies and `r` left
+ * candidates undecided (its time budget ran out: r->too_slow). */
 int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Reports a required field that is absent or empty; true iff it is there
  * (and was not already reported). */
@@ -32,6 +33,31 @@ static bool value_required(ld__pointer_reader *rd, int f, int *rc)
 
 /* schemaVersion: "1.0" or "1.0.<digits>" (reference §1.3 rule 3 accepts
  * the 1.0.x family). */
+/* True iff Git for Windows can write `s` as a directory name (what its
+ * core.protectNTFS refuses: one of < > : " | ? * , a trailing dot or
+ * space, a DOS device name -- CON, PRN, AUX, NUL, COM1-9, LPT1-9 in any
+ * case, alone or before a '.' or spaces). A recipe directory it cannot
+ * write makes the whole ledger impossible to clone there. */
+static bool recipe_is_portable(const char *s)
+{
+	static const char *const dev[] = {"con", "prn", "aux", "nul"};
+	size_t n = strlen(s), base = strcspn(s, ".");
+
+	if (n == 0 || s[n - 1] == '.' || s[n - 1] == ' ' ||
+	    strpbrk(s, "<>:\"|?*") != NULL)
+		return false;
+	while (base > 0 && s[base - 1] == ' ')
+		base--;
+	for (size_t i = 0; i < sizeof(dev) / sizeof(dev[0]); i++)
+		if (base == 3 && strncasecmp(s, dev[i], 3) == 0)
+			return false;
+	if (base == 4 &&
+	    (strncasecmp(s, "com", 3) == 0 || strncasecmp(s, "lpt", 3) == 0) &&
+	    s[3] >= '1' && s[3] <= '9')
+		return false;
+	return true;
+}
+
 static bool schema_version_ok(const char *s)
 {
 	if (strcmp(s, "1.0") == 0)
@@ -283,6 +309,16 @@ int ld__pointer_judge(ld__pointer_reader *rd)
 				 "ASCII, no '/', no leading '.'), got %s",
 				 ae_repr(r, sizeof(r), p->s[PF_RECIPE],
 					 strlen(p->s[PF_RECIPE])));
+	else if (rc == 0 && p->s[PF_RECIPE] != NULL &&
+		 !recipe_is_portable(p->s[PF_RECIPE]))
+		rc = LD__PROBLEM(
+			rd, PF_RECIPE,
+			"%s is a directory name Git for Windows "
+			"cannot check out (one of <>:\"|?*, a trailing "
+			"'.' or space, or a device name such as CON "
+			"or COM1)",
+			ae_repr(r, sizeof(r), p->s[PF_RECIPE],
+				strlen(p->s[PF_RECIPE])));
 	if (rc == 0)
 		rc = value_profile(rd);
 	if (rc == 0)

@@ -500,6 +500,7 @@ static int http_transfer_fail(oci_client *c, const oci_req *r, CURLcode cc,
 	char host[AE_URL_HOST_MAX + 8];
 	ae_http_fault f = ae_http_fault_of(cc, c->errbuf);
 
+	c->last_fault = f;
 	snprintf(host, sizeof(host), "%s:%u", r->target.host, r->target.port);
 	if (f == AE_HTTP_FAULT_TIMEOUT && c->deadline.at_ms != 0 &&
 	    ae_deadline_left_ms(c->deadline) == 0)
@@ -599,6 +600,7 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 	if (cc == CURLE_WRITE_ERROR && r->resp_cut && !r->resp_over)
 		cc = CURLE_OK; /* we stopped reading, by design */
 	c->last_status = 0;
+	c->last_fault = AE_HTTP_FAULT_OTHER;
 	if (cc != CURLE_OK)
 		return http_curl_fail(c, r, cc, err);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
@@ -945,7 +947,7 @@ static int http_redirect(oci_client *c, oci_req *r, ae_err *err)
 int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 {
 	bool authed = false;
-	unsigned attempt = 0;
+	unsigned attempt = 0, stalls = 0;
 	uint64_t waited = 0;
 	char why[AE_ERR_MSG_MAX + 32];
 	int rc;
@@ -982,6 +984,12 @@ int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 			return rc;
 		if (!retry || (c->deadline.at_ms != 0 &&
 			       ae_deadline_left_ms(c->deadline) == 0))
+			return rc;
+		/* a small answer that stalled (the low-speed abort) is tried
+		 * once more, not c->attempts times: a drip would hold each
+		 * try for the whole stall window */
+		if (rc == AE_ETRANSIENT && r->resp != NULL &&
+		    c->last_fault == AE_HTTP_FAULT_TIMEOUT && ++stalls > 1)
 			return rc;
 		if (rc == 0)
 			snprintf(why, sizeof(why), "registry answered HTTP %ld",

@@ -63,6 +63,7 @@ struct oci_client {
 	void *progress_ctx;
 	char errbuf[CURL_ERROR_SIZE];
 	long last_status; /* of the last exchange, 0 when none answered */
+	ae_http_fault last_fault; /* of the last failed transfer */
 };
 
 /* One HTTP exchange. The caller fills the request half; the engine the

@@ -360,7 +360,10 @@ int oci_referrer_push(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
 #define OCI_REFERRERS_READ_MAX	    (8u << 20) /* listing bytes read per subject */
 #define OCI_REFERRERS_PAGES_MAX	    8  /* Link: rel="next" pages followed */
 #define OCI_REFERRER_CANDIDATES_MAX 32 /* signatures fetched per subject */
-#define OCI_REFERRER_BUNDLES_MAX    (32u << 20) /* their bytes, all together */
+/* the time all signature candidates of one subject share, when the caller
+ * set no deadline (--timeout, --deadline); the rest are left undecided */
+#define OCI_REFERRERS_TIME_MS	 60000
+#define OCI_REFERRER_BUNDLES_MAX (32u << 20) /* their bytes, all together */
 
 /* What became of one referrer. */
 typedef enum oci_referrer_state {
@@ -392,6 +395,10 @@ typedef struct oci_referrers {
 			   page bound: entries after the cut are unseen */
 	bool api;	/* from the referrers API (else the tag schema, or
 			   the cache's record offline) */
+	bool too_slow;	/* the candidates' time budget (OCI_REFERRERS_TIME_MS
+			   or the caller's deadline) ran out: some were left
+			   undecided */
+	char registry[256]; /* host[:port] it was listed from ("" offline) */
 } oci_referrers;
 
 /* Lists the referrers of manifest `subject` in `c`'s repository: `GET

@@ -221,8 +221,8 @@ static void refs_record_write(const oci_referrers *r, const char *record)
 			    0)
 			break;
 	if (b.len > 0)
-		(void)ae_write_atomic(AT_FDCWD, record, b.data, b.len, 0644,
-				      &ignored);
+		(void)ae_write_cache_entry(AT_FDCWD, record, b.data, b.len,
+					   0644, &ignored);
 	else
 		(void)unlink(record);
 	ae_buf_dispose(&b);
@@ -317,7 +317,7 @@ static bool refs_maybe_signature(const oci_referrer *it)
 /* Fetches and judges the signatures of the list, in order, within the
  * bounds. AE_ETRANSIENT when no candidate came out and one failed
  * transiently (`first` holds why). */
-static int refs_judge_all(oci_referrers *r, const char *subject,
+static int refs_judge_all(oci_referrers *r, oci_client *c, const char *subject,
 			  oci__fetch_small_fn fetch, void *ctx, ae_err *err)
 {
 	size_t tried = 0, spent = 0, found = 0;
@@ -329,6 +329,15 @@ static int refs_judge_all(oci_referrers *r, const char *subject,
 
 		if (!refs_maybe_signature(it))
 			continue; /* OCI_REFERRER_OTHER */
+		if (c != NULL && ae_deadline_left_ms(c->deadline) == 0)
+			r->too_slow = true;
+		if (r->too_slow) {
+			it->state = OCI_REFERRER_UNTRIED;
+			snprintf(it->why, sizeof(it->why),
+				 "not fetched: referrers too slow (the time "
+				 "budget for the signatures ran out)");
+			continue;
+		}
 		if (tried == OCI_REFERRER_CANDIDATES_MAX) {
 			it->state = OCI_REFERRER_UNTRIED;
 			snprintf(it->why, sizeof(it->why),
@@ -341,11 +350,20 @@ static int refs_judge_all(oci_referrers *r, const char *subject,
 		rc = refs_try(it, subject, fetch, ctx, &spent, err);
 		if (rc == AE_ERR)
 			return rc;
+		if (rc == AE_ETRANSIENT && c != NULL &&
+		    ae_deadline_left_ms(c->deadline) == 0)
+			r->too_slow = true;
 		if (rc == AE_ETRANSIENT && first.msg[0] == '\0')
 			ae_fail(&first, rc, "signature referrer %s: %s",
 				it->desc.digest, it->why);
 		found += it->state == OCI_REFERRER_CANDIDATE;
 	}
+	if (found == 0 && r->too_slow)
+		return ae_fail(err, AE_ETRANSIENT,
+			       "registry %s: referrers too slow: no signature "
+			       "could be fetched within the time budget "
+			       "(transient: retry later, or raise --timeout)",
+			       c->host);
 	if (found == 0 && first.msg[0] != '\0')
 		return ae_fail(err, AE_ETRANSIENT, "%s", first.msg);
 	return 0;
@@ -366,8 +384,19 @@ int oci__referrers_collect(oci_referrers **out, oci_client *c,
 		if (rc == 0)
 			rc = refs_record_read(r, record, err);
 	}
-	if (rc == 0)
-		rc = refs_judge_all(r, subject, fetch, ctx, err);
+	if (rc == 0 && c != NULL) {
+		/* the candidates share one budget: the caller's deadline when
+		 * it set one, else OCI_REFERRERS_TIME_MS from now */
+		ae_deadline saved = c->deadline;
+
+		snprintf(r->registry, sizeof(r->registry), "%s", c->host);
+		if (c->deadline.at_ms == 0)
+			c->deadline = ae_deadline_in(OCI_REFERRERS_TIME_MS);
+		rc = refs_judge_all(r, c, subject, fetch, ctx, err);
+		c->deadline = saved;
+	} else if (rc == 0) {
+		rc = refs_judge_all(r, NULL, subject, fetch, ctx, err);
+	}
 	if (rc == 0 && c != NULL)
 		refs_record_write(r, record);
 	if (rc < 0) {

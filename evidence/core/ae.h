@@ -137,6 +137,13 @@ int ae_open_regular(int *fd_out, uint64_t *size_out, int dirfd,
 int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 		    mode_t mode, ae_err *err);
 
+/* Writes a cache entry of the tool's own: always a temp file and a rename,
+ * so whatever else is at `name` (a symlink, a FIFO, a device a co-tenant
+ * planted) is replaced, never followed or written to. Only for files under
+ * a cache directory; user-named outputs use ae_write_atomic. */
+int ae_write_cache_entry(int dirfd, const char *name, const void *data,
+			 size_t len, mode_t mode, ae_err *err);
+
 /* ---- temp files removed on an interrupt (tmpreg.c) ---- */
 
 /* Registers the temp file (or, with `tree`, the temp directory and all in

@@ -356,3 +356,19 @@ int ae_mkdir_p(const char *path, ae_err *err)
 	}
 	return 0;
 }
+
+int ae_write_cache_entry(int dirfd, const char *name, const void *data,
+			 size_t len, mode_t mode, ae_err *err)
+{
+	char r[AE_REPR_BUF];
+	struct stat st;
+
+	AE_ASSERT_ARG(name != NULL && *name != '\0', err);
+	ae_repr(r, sizeof(r), name, strlen(name));
+	/* rename(2) replaces any non-directory entry without following it */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return ae_fail(err, AE_EINVAL,
+			       "%s: is a directory, not a cache entry", r);
+	return io_write_rename(dirfd, name, r, data, len, mode, err);
+}

@@ -366,8 +366,15 @@ static int cache_new_gen(char gen[CACHE_GEN_LEN + 1], int dfd, ae_err *err)
 			return ae_fail(err, AE_ERR, "no random bytes");
 		memcpy(gen, "g-", 2);
 		ae_hex_encode(gen + 2, r, sizeof(r));
+		/* 0755 whatever the umask: a group-writable directory is not
+		 * the caller's own (tuf_cache_owned) */
 		if (mkdirat(dfd, gen, 0755) == 0)
-			return 0;
+			return fchmodat(dfd, gen, 0755, 0) == 0
+				       ? 0
+				       : ae_fail(err, AE_EIO,
+						 "chmod a TUF cache "
+						 "generation: %s",
+						 strerror(errno));
 		if (errno != EEXIST)
 			return ae_fail(err, AE_EIO,
 				       "create a TUF cache generation: %s",
@@ -403,7 +410,8 @@ static int cache_write_files(const tuf_state *s, int gfd, ae_err *err)
 			continue;
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - t->path),
 			 t->path);
-		if (mkdirat(gfd, dir, 0755) != 0 && errno != EEXIST)
+		if ((mkdirat(gfd, dir, 0755) != 0 && errno != EEXIST) ||
+		    fchmodat(gfd, dir, 0755, 0) != 0)
 			rc = ae_fail(err, AE_EIO, "mkdir %s: %s", dir,
 				     strerror(errno));
 		if (rc == 0)
@@ -479,7 +487,13 @@ int tuf_state_commit(const tuf_state *s, const char *cache_dir, ae_err *err)
 	rc = ae_mkdir_p(cache_dir, err);
 	if (rc < 0)
 		return rc;
-	dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* tuf/ and tuf/<hash>/ as tuf_cache_owned wants them, whatever the
+	 * umask (the caller checked they are its own) */
+	if (dfd >= 0) {
+		(void)fchmod(dfd, 0755);
+		(void)fchmodat(dfd, "..", 0755, 0);
+	}
 	if (dfd >= 0)
 		lfd = openat(dfd, ".lock",
 			     O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -523,4 +537,110 @@ done:
 	if (dfd >= 0)
 		close(dfd);
 	return rc;
+}
+
+/* ---- whose cache ---- */
+
+/* Why `st` may not be trusted as the caller's own, or NULL: owned by the
+ * effective uid or root, not writable by group or others. */
+static const char *cache_foreign(const struct stat *st, char *buf, size_t n)
+{
+
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		snprintf(buf, n, "owned by uid %lu", (unsigned long)st->st_uid);
+		return buf;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return "writable by others";
+	return NULL;
+}
+
+/* Walks directory `dfd` (already checked), `depth` levels at most. */
+static int cache_walk(int dfd, const char *rel, int depth, char *why,
+		      size_t whysz)
+{
+	char buf[64], sub[512];
+	const char *w;
+	struct dirent *de;
+	DIR *d;
+	int fd = dup(dfd), rc = 0;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(why, whysz, "%s cannot be read", rel);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct stat st;
+		int efd;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", rel, de->d_name);
+		efd = openat(dfd, de->d_name,
+			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (efd < 0) {
+			snprintf(why, whysz, "%s %s", sub,
+				 errno == ELOOP ? "is a symlink (not followed)"
+						: "cannot be opened");
+			rc = -1;
+			break;
+		}
+		if (fstat(efd, &st) != 0 ||
+		    (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+			snprintf(why, whysz, "%s is not a regular file", sub);
+			rc = -1;
+		} else if ((w = cache_foreign(&st, buf, sizeof(buf))) != NULL) {
+			snprintf(why, whysz, "%s is %s", sub, w);
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (depth <= 0) {
+				snprintf(why, whysz, "%s is nested too deep",
+					 sub);
+				rc = -1;
+			} else {
+				rc = cache_walk(efd, sub, depth - 1, why,
+						whysz);
+			}
+		}
+		close(efd);
+	}
+	closedir(d);
+	return rc;
+}
+
+int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err)
+{
+	char path[4200], buf[64];
+	struct stat st;
+	const char *w;
+	int fd, rc;
+
+	why[0] = '\0';
+	if (snprintf(path, sizeof(path), "%s/tuf", base) >= (int)sizeof(path))
+		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* nothing there yet: nothing foreign */
+	if (fd < 0) {
+		snprintf(why, whysz, "tuf %s",
+			 errno == ELOOP ? "is a symlink (not followed)"
+					: "is not a directory");
+		return ae_fail(err, AE_EVERIFY, "%s", why);
+	}
+	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(why, whysz, "tuf is not a directory");
+		rc = -1;
+	} else if ((w = cache_foreign(&st, buf, sizeof(buf))) != NULL) {
+		snprintf(why, whysz, "tuf is %s", w);
+		rc = -1;
+	} else {
+		rc = cache_walk(fd, "tuf", 6, why, whysz);
+	}
+	close(fd);
+	if (rc < 0)
+		return ae_fail(err, AE_EVERIFY, "%s", why);
+	return 0;
 }

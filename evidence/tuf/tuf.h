@@ -164,6 +164,13 @@ int tuf_cache_select(const char *base, const char *cache_dir, ae_err *err);
 /* The cache directory in force under `base` into `out`: AE_ENOTFOUND when
  * no repository was selected. */
 int tuf_cache_selected(char *out, size_t outsz, const char *base, ae_err *err);
+/* Checks that the TUF state under cache base `base` (base/tuf and all
+ * below it) is the caller's own: every directory and file owned by the
+ * effective uid or root and not writable by group or others, every entry
+ * a directory or a regular file (checked with fstat on O_NOFOLLOW opens).
+ * 0 when it is (or there is no base/tuf); AE_EVERIFY with `why` (one
+ * phrase, e.g. "tuf is owned by uid 65534") when not. */
+int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err);
 
 /* ---- small parts, public for the commands, tests and fuzz targets ---- */
 

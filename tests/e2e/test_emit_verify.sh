@@ -272,4 +272,23 @@ expect_rc 64 "verify --format yaml: 64"
 run verify https://example.com/x
 expect_rc 2 "an http URL is not an input"
 
+# ---- an existing OUT/pointer.yaml is never clobbered (like summary-bundle/) ----
+for kind in file symlink dir; do
+	rm -rf "$W/optr" && mkdir -p "$W/optr"
+	case $kind in
+	file) echo '# the only copy of an earlier signed pointer' >"$W/optr/pointer.yaml" ;;
+	symlink) ln -s "$W/elsewhere.yaml" "$W/optr/pointer.yaml" ;;
+	dir) mkdir "$W/optr/pointer.yaml" ;;
+	esac
+	emit_ok "$W/optr"
+	expect_rc 2 "emit into OUT holding a pointer.yaml ($kind) is refused"
+	expect_err 'pointer.yaml.*already exists' "the refusal names pointer.yaml ($kind)"
+	expect_err 'choose an empty output directory' "the hint says what to do ($kind)"
+	[ ! -e "$W/optr/summary-bundle" ] && ok "nothing is written beside it ($kind)" || bad "nothing is written beside it ($kind)"
+	[ -z "$(ls -A "$W/optr" | grep -v '^pointer.yaml$')" ] && ok "no staging left ($kind)" || bad "no staging left ($kind)" "$(ls -A "$W/optr")"
+done
+rm -rf "$W/optr" && mkdir -p "$W/optr" && echo '# kept' >"$W/optr/pointer.yaml"
+emit_ok "$W/optr"
+grep -qx '# kept' "$W/optr/pointer.yaml" && ok "the old pointer is kept byte for byte" || bad "the old pointer is kept" "$(head -2 "$W/optr/pointer.yaml")"
+
 t_end

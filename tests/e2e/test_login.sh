@@ -314,6 +314,8 @@ if script -qefc true /dev/null >/dev/null 2>&1; then
 	expect_err 'to sign, log in at .* in your browser' "the browser login started by default"
 	expect_err "The identity 'alice@example.test' \\(issuer $ISS\\) will be written to the public" \
 		"the identity is shown before it is published"
+	expect_err "it becomes public in Rekor and in the evidence pointer" \
+		"the prompt says the identity becomes public in Rekor and in the pointer"
 	printf 'n\n' | BROWSE_MODE=consent script -qefc "$(printf '%q ' "$AE_BIN" sigstore sign-bundle \
 		--bundle tty2.json --trusted-root "$TR" --signing-config "$SC" --oidc-timeout 60s a.txt)" \
 		/dev/null >"$W/tty.out" 2>&1

@@ -161,6 +161,27 @@ cp "$W/c2/ctrf/conformance.json" "$W/c2/conformance-copy.json"
 emit "$W/o10" --ctrf "$W/c2/ctrf" "$W/c2/conformance-copy.json"
 [ "$(st '.predicate.phases.conformance.failed' "$W/o10")" = 1 ] && ok "an identical copy is counted once" || bad "copy counted once"
 expect_err 'counted once' "emit says a report was given twice"
+# a copy is a copy within one phase: the same bytes in two phases are two
+# phases that ran (a validator writing the same one-test report each time)
+rm -rf "$W/c07" && mkdir -p "$W/c07/deployment" "$W/c07/conformance"
+ctrfn "$W/c07/deployment/report.json" validator-pod:failed
+cp "$W/c07/deployment/report.json" "$W/c07/conformance/report.json"
+emit "$W/o07a" --ctrf "$W/c07"
+expect_rc 0 "byte-identical reports in two phases emit"
+[ "$(jq -r '[.predicate.phases | to_entries[] | "\(.key):\(.value.failed)"] | sort | join(" ")' "$W/o07a/summary-bundle/statement.intoto.json")" = "conformance:1 deployment:1" ] &&
+	ok "each phase keeps its byte-identical report" ||
+	bad "a phase dropped for a copy in another phase" "$(st '.predicate.phases' "$W/o07a")"
+[ -f "$W/o07a/summary-bundle/ctrf/deployment.json" ] && [ -f "$W/o07a/summary-bundle/ctrf/conformance.json" ] &&
+	ok "both phases' CTRF files are written" || bad "both phases' CTRF files" "$(ls "$W/o07a/summary-bundle/ctrf")"
+if grep -q 'counted once' "$T_ERR"; then bad "no copy note across phases" "$(cat "$T_ERR")"; else ok "no copy note across phases"; fi
+run verify "$W/o07a"
+[ "$T_RC" -le 1 ] && ok "the two-phase bundle verifies" || bad "the two-phase bundle verifies" "exit $T_RC"
+# a copy within a phase is still counted once next to the cross-phase one
+cp "$W/c07/deployment/report.json" "$W/c07/deployment/report-copy.json"
+emit "$W/o07b" --ctrf "$W/c07"
+[ "$(st '.predicate.phases.deployment.failed' "$W/o07b"):$(st '.predicate.phases.conformance.failed' "$W/o07b")" = 1:1 ] &&
+	ok "a copy within deployment is counted once, conformance kept" || bad "copy within a phase" "$(st '.predicate.phases' "$W/o07b")"
+expect_err '1 CTRF report.*counted once' "emit notes the one copy within a phase"
 
 # ---- item 3: CTRF rebuilt from an allowlist ----
 python3 - "$W/c3.json" <<'PY'

@@ -110,4 +110,28 @@ n=$(curl -s "http://$P/_fault/stats" | jq --arg d "$D" '[.log[] | select(.[0] ==
 	bad "  the client gave up on the dripping GET and asked again" "$(faults drip) drips, $n plain GETs"
 rules '[]'
 
+# ---- security review 04: dripping referrers share one time budget ----
+# Anyone who can attach referrers can make each referrer manifest drip; the
+# candidates of one artifact share one budget (60 s, or --timeout /
+# --deadline), after which the rest are undecided: with no signature
+# fetched the pull is transient (exit 3, "referrers too slow"), never
+# "unsigned". Before: each drip was retried 5 x 30 s, one after another
+# (32 referrers: ~82 min), and --timeout ended it as a bare time limit.
+run pull "$REG_HOST/ev/a@$D" --to "$W/dw" --cache "$W/dc" --registry-plain-http
+expect_rc 0 "a warm cache for the dripping registry"
+DP=$(free_port)
+setsid python3 "$HERE/dripreg.py" "$DP" "$W/dc/blobs/sha256" 3 </dev/null >"$W/drip.log" 2>&1 &
+t_cleanup "kill $!"
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$DP/v2/" && break; sleep 0.1; done
+timed pull "127.0.0.1:$DP/ev/a@$D" --to "$W/dp1" --cache "$W/dc1" --registry-plain-http --timeout 6 --format json
+expect_rc 3 "pull, 3 dripping referrers: transient (exit 3)"
+expect_err "referrers too slow" "  the message says the referrers were too slow"
+expect_err "127.0.0.1:$DP" "  and names the registry"
+grep -qi "unsigned" "$T_ERR" "$T_OUT" && bad "  never called unsigned" "$(cat "$T_ERR")" || ok "  never called unsigned"
+[ "$SECS" -le 12 ] && ok "  within the budget ($SECS s)" || bad "  within the budget" "$SECS s"
+timed verify "127.0.0.1:$DP/ev/a@$D" --cache "$W/dc2" --registry-plain-http --timeout 6
+expect_rc 3 "verify, 3 dripping referrers: transient (exit 3)"
+expect_err "referrers too slow" "  the message says the referrers were too slow"
+[ "$SECS" -le 12 ] && ok "  within the budget ($SECS s)" || bad "  within the budget" "$SECS s"
+
 t_end

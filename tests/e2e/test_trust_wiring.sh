@@ -160,4 +160,82 @@ run trust update --tuf-url "$A" --tuf-root "$www/A/root1.json" --cache "$c" --at
 expect_rc 2 "metadata expired at --at: refused"
 run trust show --cache "$c"
 expect_out '^in force: embedded' "a refused update selects nothing: the embedded root"
+# The cache is untrusted storage (docs/trust.md "Whose TUF cache"): TUF
+# state another user wrote or can change is ignored with a note, and
+# `trust update` refuses to write into it.
+sh=$T_WORK/shared
+mkdir -p "$sh" && chmod 1777 "$sh"
+cp "$www/B/root1.json" "$sh/root-b.json" && chmod 644 "$sh/root-b.json"
+chmod 755 "$T_WORK"
+cache=$sh/xdg/aicr-evidence
+mkdir -p "$sh/xdg" && chmod 1777 "$sh/xdg"
+if setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent \
+	"$AE_BIN" trust update --tuf-url "$B" --tuf-root "$sh/root-b.json" \
+	--cache "$cache" >/dev/null 2>&1; then
+	XDG_CACHE_HOME=$sh/xdg vb
+	expect_rc 0 "a co-tenant's TUF cache (B's root) in \$XDG_CACHE_HOME is ignored: the public-good bundle verifies"
+	expect_err "ignoring the TUF cache in $cache/tuf: tuf is owned by uid 65534; using the embedded" "  one note says whose it is"
+	run trust show --cache "$cache"
+	expect_out '^in force: embedded' "trust show --cache: a TUF cache another uid wrote is not in force"
+	run trust update --tuf-url "$A" --tuf-root "$www/A/root1.json" --cache "$cache"
+	expect_rc 2 "trust update refuses to write into another uid's TUF cache"
+	expect_err "not your own" "  the refusal says why"
+else
+	bad "a co-tenant (uid 65534) runs trust update into a shared cache"
+fi
+# a copy of B's cache that is the caller's own is in force; then each way
+# it stops being the caller's own
+own=$T_WORK/own
+run trust update --tuf-url "$B" --tuf-root "$www/B/root1.json" --cache "$own"
+expect_rc 0 "trust update of an own cache"
+run trust show --cache "$own"
+expect_out '^in force: tuf' "  an own cache is in force"
+sel=$(cat "$own/tuf/selected")
+gen=$(cat "$own/tuf/$sel/current")
+foreign_case() { # what, then restore command
+	run trust show --cache "$own"
+	expect_out '^in force: embedded' "$1: not in force"
+	expect_out "^note: ignoring the TUF cache in $own/tuf: " "  $1: the note says it is ignored"
+	run trust update --tuf-url "$B" --tuf-root "$www/B/root1.json" --cache "$own"
+	expect_rc 2 "  $1: trust update refuses"
+}
+chmod g+w "$own/tuf/$sel"
+foreign_case "a group-writable repository directory"
+chmod g-w "$own/tuf/$sel"
+chmod o+w "$own/tuf"
+foreign_case "a world-writable tuf/"
+chmod o-w "$own/tuf"
+chown 65534 "$own/tuf/$gen" 2>/dev/null || chown 65534 "$own/tuf/$sel/$gen"
+foreign_case "a generation owned by uid 65534"
+chown 0 "$own/tuf/$sel/$gen"
+chown 65534 "$own/tuf/selected"
+foreign_case "a selected record owned by uid 65534"
+chown 0 "$own/tuf/selected"
+chown 65534 "$own/tuf/$sel/$gen/root.json"
+foreign_case "a root.json owned by uid 65534"
+chown 0 "$own/tuf/$sel/$gen/root.json"
+mv "$own/tuf/$sel/current" "$own/cur" && ln -s "$own/cur" "$own/tuf/$sel/current"
+foreign_case "current a symlink"
+rm "$own/tuf/$sel/current" && mv "$own/cur" "$own/tuf/$sel/current"
+mkfifo "$own/tuf/$sel/$gen/fifo"
+foreign_case "a FIFO in the generation"
+rm "$own/tuf/$sel/$gen/fifo"
+run trust show --cache "$own"
+expect_out '^in force: tuf' "restored: the own cache is in force again"
+
+# --emit-signing-config onto a symlink or FIFO: refused before the cache is
+# touched (a refused update changes nothing on disk)
+echo VICTIM >"$T_WORK/victim"
+ln -s "$T_WORK/victim" "$T_WORK/sc-link.json"
+mkfifo "$T_WORK/sc-fifo.json"
+for out in sc-link.json sc-fifo.json; do
+	c=$T_WORK/emit-$out
+	run trust update --tuf-url "$B" --tuf-root "$www/B/root1.json" --cache "$c" \
+		--emit-signing-config "$T_WORK/$out"
+	expect_rc 2 "--emit-signing-config onto $out: refused"
+	[ ! -e "$c/tuf/selected" ] && ok "  $out: nothing selected" || bad "  $out: nothing selected"
+	run trust show --cache "$c"
+	expect_out '^in force: embedded' "  $out: the trust in force is unchanged"
+done
+grep -qx VICTIM "$T_WORK/victim" && ok "  the symlink's target is untouched" || bad "  the symlink's target is untouched"
 t_end
