@@ -78,7 +78,8 @@ static int code_redirect_split(char host_out[16], unsigned *port_out,
 	else
 		return ae_fail(err, AE_EINVAL,
 			       "--oidc-redirect-url host must be 127.0.0.1 or "
-			       "localhost: the listener is on loopback only");
+			       "localhost: the listener binds 127.0.0.1 only "
+			       "(and [::1] for localhost)");
 	if (*p == ':')
 		for (p++; *p >= '0' && *p <= '9' && port <= 65535; p++)
 			port = port * 10 + (unsigned long)(*p - '0');
