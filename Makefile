@@ -12,7 +12,7 @@
 #   make lint         banned calls and clang-format drift
 #   make headertest   each public header compiles alone
 #   make verify-only  the Sigstore verifier linked alone (no signer, no curl)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   the tool and its man page
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -21,7 +21,10 @@ CXX ?= c++
 SHARED ?= $(abspath ../shared)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
-VERSION := 0.1.0
+# The version is the first line of VERSION; the git revision is built in
+# from `git describe --always --dirty` when .git exists, else from the
+# second line of VERSION, which `git archive` fills in (export-subst).
+VERSION := $(shell sed -n 1p VERSION 2>/dev/null)
 
 PKGS := libgit2 openssl yaml-0.1 jansson libcurl zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -65,15 +68,16 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
 # The help texts, cmd/help/*.txt, are built in by a C file generated into
 # $(BUILD) (never committed): cmd/help/gen.sh, sh + awk + od only.
 HELP_TXT := $(sort $(wildcard cmd/help/*.txt))
-CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cmd/help_text.o
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cmd/help_text.o \
+	$(BUILD)/cmd/revision.o
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
-.PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
+.PHONY: FORCE all deps test unit e2e asan valgrind interop conformance fuzz lint \
 	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench demo \
 	verify-only
 .DELETE_ON_ERROR:
 
-all: aicr-evidence
+all: aicr-evidence $(BUILD)/aicr-evidence.1
 
 aicr-evidence: $(BUILD)/aicr-evidence
 	cp $< $@
@@ -91,6 +95,26 @@ $(BUILD)/cmd/help_text.c: $(HELP_TXT) cmd/help/gen.sh
 	sh cmd/help/gen.sh c $(HELP_TXT) > $@
 
 $(BUILD)/cmd/help_text.o: $(BUILD)/cmd/help_text.c $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The man page, from the same texts.
+$(BUILD)/aicr-evidence.1: $(HELP_TXT) cmd/help/gen.sh VERSION
+	@mkdir -p $(@D)
+	sh cmd/help/gen.sh man $(VERSION) cmd/help > $@
+
+# Rewritten only when the revision changed, so that a commit (or a change
+# that makes the tree dirty) relinks the tool and nothing else does.
+$(BUILD)/cmd/revision.c: FORCE
+	@mkdir -p $(@D)
+	@r=; if [ -e .git ]; then r=$$(git describe --always --dirty 2>/dev/null); fi; \
+	if [ -z "$$r" ]; then r=$$(sed -n 2p VERSION 2>/dev/null); \
+		case "$$r" in *Format*) r= ;; esac; fi; \
+	r=$$(printf '%s' "$$r" | tr -cd 'A-Za-z0-9._+-'); \
+	printf '#include "cmd/cmd.h"\n\nconst char *cmd_revision(void)\n{\n\treturn "%s";\n}\n' \
+		"$${r:-unknown}" > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD)/cmd/revision.o: $(BUILD)/cmd/revision.c $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -142,14 +166,14 @@ verify-only: $(BUILD)/verify-only
 deps:
 	sh tests/deps.sh
 
-test: $(BUILD)/aicr-evidence $(BUILD)/unit-tests
+test: $(BUILD)/aicr-evidence $(BUILD)/aicr-evidence.1 $(BUILD)/unit-tests
 	AE_BIN=$(abspath $(BUILD)/aicr-evidence) AE_UNIT=$(abspath $(BUILD)/unit-tests) \
 		bash tests/run.sh
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests $(CASE)
 
-e2e: $(BUILD)/aicr-evidence
+e2e: $(BUILD)/aicr-evidence $(BUILD)/aicr-evidence.1
 	AE_BIN=$(abspath $(BUILD)/aicr-evidence) AE_UNIT= bash tests/run.sh $(E2E)
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -226,13 +250,10 @@ headertest:
 			-x c -fsyntax-only - || exit 1; \
 	done
 
-install: aicr-evidence
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: aicr-evidence $(BUILD)/aicr-evidence.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 aicr-evidence $(DESTDIR)$(PREFIX)/bin/aicr-evidence
-	@if [ -f docs/aicr-evidence.1 ]; then \
-		install -d $(DESTDIR)$(PREFIX)/share/man/man1; \
-		install -m 0644 docs/aicr-evidence.1 $(DESTDIR)$(PREFIX)/share/man/man1/; \
-	fi
+	install -m 0644 $(BUILD)/aicr-evidence.1 $(DESTDIR)$(PREFIX)/share/man/man1/aicr-evidence.1
 
 # The tool's own SHA-256 of a file, timed against `openssl dgst` by run-all.
 $(BUILD)/bench/sha256-file: tests/bench/sha256_file.c $(BUILD)/libaicr.a

@@ -322,14 +322,9 @@ int cmd_allowlist(int argc, char **argv)
 		cmd_help_print(stderr, "allowlist");
 		return cmd_exit_code(CMD_USAGE);
 	}
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "allowlist");
-		return cmd_exit_code(CMD_OK);
-	}
 	if (strcmp(argv[1], "check") == 0)
 		return allowlist_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "classify") == 0)
 		return allowlist_classify(argc - 1, argv + 1);
-	return cmd_usage_error("allowlist",
-			       "allowlist: unknown subcommand '%s'", argv[1]);
+	return cmd_unknown_command("allowlist", argv[1]);
 }

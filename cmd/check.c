@@ -279,10 +279,6 @@ int cmd_check(int argc, char **argv)
 
 	memset(&verifier, 0, sizeof(verifier));
 	memset(&trust, 0, sizeof(trust));
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "check");
-		return cmd_exit_code(CMD_OK);
-	}
 	memset(&a, 0, sizeof(a));
 	a.opts = init;
 	a.format = "text";

@@ -99,8 +99,24 @@ int cmd_wants_help(int argc, char **argv);
  * cmd/help/<name>.txt holds it, built in at build time (cmd/help/gen.sh,
  * into build/); NULL when there is none. Cannot fail. */
 const char *cmd_help_text(const char *name);
+/* The i-th name of a help text, NULL past the last. Cannot fail. */
+const char *cmd_help_name(size_t i);
 /* Prints the help text of `name` on `f` (nothing when there is none). */
 void cmd_help_print(FILE *f, const char *name);
+/* What `command [sub] --help` prints, on stdout: the subcommand's text
+ * when `sub` names one of `command`, else the command's. Exit status 0. */
+int cmd_help_show(const char *command, const char *sub);
+/* Does `command` have subcommands (help texts "command-sub")? */
+bool cmd_help_has_subcommands(const char *command);
+/* Prints "unknown command 'word'" (NULL `command`) or "unknown <command>
+ * subcommand 'word'", the closest names ("did you mean"), and returns
+ * the usage exit status (64). */
+int cmd_unknown_command(const char *command, const char *word);
+/* `help [COMMAND [SUBCOMMAND]]` (cmd/help.c). */
+int cmd_help(int argc, char **argv);
+/* The git revision the tool was built from (build/cmd/revision.c, made
+ * by the Makefile), "unknown" when none was known. */
+const char *cmd_revision(void);
 
 /* A flag that takes a value, "--name VALUE" or "--name=VALUE" ("-o FILE",
  * "-o=FILE"); a NULL `name` ends a table. A flag given twice keeps the

@@ -51,10 +51,6 @@ int cmd_digest(int argc, char **argv)
 	ae_buf b, c = AE_BUF_INIT(1);
 	int rc;
 
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "digest");
-		return cmd_exit_code(CMD_OK);
-	}
 	for (int i = 1; i < argc; i++) {
 		if (cmd_flag_take(valued, argc, argv, &i) > 0)
 			continue;

@@ -335,10 +335,6 @@ int cmd_emit(int argc, char **argv)
 	memset(&oc, 0, sizeof(oc));
 	a.o = (ev_emit_opts)EV_EMIT_OPTS_INIT;
 	cmd_sign_flags_init(&a.sf);
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "emit");
-		return cmd_exit_code(CMD_OK);
-	}
 	status = emit_parse(&a, argc, argv);
 	if (status == 0 && emit_now(&a.o.attested_at) < 0)
 		status = cmd_usage_error("emit", "SOURCE_DATE_EPOCH is not a "

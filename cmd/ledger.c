@@ -191,6 +191,7 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 
 static void args_dispose(ledger_args *a)
 {
+	free(a->root_found);
 	free(a->recipes);
 	free(a->recipe_files);
 	free(a->ingest);
@@ -223,15 +224,16 @@ int cmd_ledger(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	memset(&items, 0, sizeof(items));
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "ledger");
-		return cmd_exit_code(CMD_OK);
-	}
 	status = args_parse(&a, argc, argv);
 	if (status != 0)
 		goto out;
 	what = a.root;
-	rc = ledger_items_gather(&items, &al, &a, &err);
+	/* run from a subdirectory: the root from the work tree's top */
+	rc = ld_root_find(&a.root_found, a.root, &err);
+	if (rc == 0) {
+		a.root = a.root_found;
+		rc = ledger_items_gather(&items, &al, &a, &err);
+	}
 	if (rc == 0) {
 		what = "--ingest";
 		rc = ledger_ingest_add(&items, &a, &err);

@@ -80,6 +80,7 @@ typedef struct ledger_args {
 	const char **recipes;
 	size_t n_recipes;
 	const char *root;
+	char *root_found; /* root as ld_root_find resolved it (owned) */
 	const char *out;
 	out_format format;
 	bool show_identities;

@@ -23,7 +23,6 @@ typedef struct cmd_entry {
 } cmd_entry;
 
 static int cmd_version(int argc, char **argv);
-static int cmd_help(int argc, char **argv);
 
 static const cmd_entry commands[] = {
 	{"help", cmd_help},	      {"sigstore", cmd_sigstore},
@@ -38,18 +37,13 @@ static const cmd_entry commands[] = {
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1)
-		return cmd_usage_error("version", "version takes no arguments");
-	printf("aicr-evidence %s\n", AE_VERSION);
-	return cmd_exit_code(CMD_OK);
-}
+	const cmd_flag none[] = {{NULL, NULL}};
+	int n = 0,
+	    rc = cmd_args_parse("version", argc, argv, none, NULL, 0, &n);
 
-static int cmd_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	cmd_help_print(stdout, "aicr-evidence");
+	if (rc != 0)
+		return rc;
+	printf("aicr-evidence %s (revision %s)\n", AE_VERSION, cmd_revision());
 	return cmd_exit_code(CMD_OK);
 }
 
@@ -121,8 +115,14 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0)
 		return main_finish(cmd_version(1, argv + 1));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return main_finish(commands[i].fn(argc - 1, argv + 1));
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		/* -h or --help anywhere before "--": the command's help, or its
+		 * subcommand's (`trust update --help`), as `help` prints it */
+		if (cmd_wants_help(argc - 1, argv + 1))
+			return main_finish(cmd_help_show(
+				argv[1], argc > 2 ? argv[2] : NULL));
+		return main_finish(commands[i].fn(argc - 1, argv + 1));
 	}
-	return cmd_usage_error("", "unknown command '%s'", argv[1]);
+	return cmd_unknown_command(NULL, argv[1]);
 }

@@ -242,15 +242,9 @@ int cmd_pointer(int argc, char **argv)
 		cmd_help_print(stderr, "pointer");
 		return cmd_exit_code(CMD_USAGE);
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "pointer");
-		return cmd_exit_code(CMD_OK);
-	}
 	if (strcmp(argv[1], "show") == 0)
 		return pointer_show(argc - 1, argv + 1);
 	if (strcmp(argv[1], "path") == 0)
 		return pointer_path(argc - 1, argv + 1);
-	return cmd_usage_error("pointer", "pointer: unknown subcommand '%s'",
-			       argv[1]);
+	return cmd_unknown_command("pointer", argv[1]);
 }

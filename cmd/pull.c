@@ -212,10 +212,6 @@ int cmd_pull(int argc, char **argv)
 	int rc, usage;
 
 	memset(&res, 0, sizeof(res));
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "pull");
-		return cmd_exit_code(CMD_OK);
-	}
 	usage = pull_parse(&a, argc, argv);
 	if (usage != 0)
 		return usage;

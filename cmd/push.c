@@ -189,10 +189,6 @@ int cmd_push(int argc, char **argv)
 	const char *what = NULL;
 	int rc, usage;
 
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "push");
-		return cmd_exit_code(CMD_OK);
-	}
 	usage = push_parse(&a, argc, argv);
 	if (usage != 0)
 		return usage;

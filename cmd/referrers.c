@@ -123,10 +123,6 @@ int cmd_referrers(int argc, char **argv)
 	char digest[AE_DIGEST_STR_LEN], refbuf[1200];
 	int rc, usage;
 
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "referrers");
-		return cmd_exit_code(CMD_OK);
-	}
 	usage = referrers_parse(&a, argc, argv);
 	if (usage != 0)
 		return usage;

@@ -222,10 +222,6 @@ int cmd_sign(int argc, char **argv)
 
 	cmd_sign_flags_init(&sf);
 	memset(&oc, 0, sizeof(oc));
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "sign");
-		return cmd_exit_code(CMD_OK);
-	}
 	for (int i = 1; i < argc; i++) {
 		int k = cmd_sign_flag(&sf, argc, argv, &i);
 		if (k < 0)

@@ -20,15 +20,13 @@ static const sigstore_verb sigstore_verbs[] = {
 
 int cmd_sigstore(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0) {
-		cmd_help_print(argc < 2 ? stderr : stdout, "sigstore");
-		return cmd_exit_code(argc < 2 ? CMD_USAGE : CMD_OK);
+	if (argc < 2) {
+		cmd_help_print(stderr, "sigstore");
+		return cmd_exit_code(CMD_USAGE);
 	}
 	for (size_t i = 0;
 	     i < sizeof(sigstore_verbs) / sizeof(sigstore_verbs[0]); i++)
 		if (strcmp(argv[1], sigstore_verbs[i].name) == 0)
 			return sigstore_verbs[i].fn(argc - 1, argv + 1);
-	return cmd_usage_error("sigstore", "unknown sigstore verb '%s'",
-			       argv[1]);
+	return cmd_unknown_command("sigstore", argv[1]);
 }

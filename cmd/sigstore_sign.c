@@ -70,10 +70,6 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 
 	cmd_sign_flags_init(&flags);
 	memset(&files, 0, sizeof(files));
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "sigstore-sign-bundle");
-		return cmd_exit_code(CMD_OK);
-	}
 	for (i = 1; i < argc; i++) {
 		int k = cmd_sign_flag(&flags, argc, argv, &i);
 

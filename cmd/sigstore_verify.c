@@ -179,10 +179,6 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	const char *what = NULL;
 	int rc, status;
 
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "sigstore-verify-bundle");
-		return cmd_exit_code(CMD_OK);
-	}
 	status = vb_parse(&o, argc, argv);
 	if (status >= 0)
 		return status;

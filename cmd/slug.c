@@ -56,10 +56,6 @@ int cmd_slug(int argc, char **argv)
 	ae_err err = {0};
 	int npos = 0, rc;
 
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "slug");
-		return cmd_exit_code(CMD_OK);
-	}
 	rc = cmd_args_parse("slug", argc, argv, flags, NULL, 0, &npos);
 	if (rc != 0)
 		return rc;

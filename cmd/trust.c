@@ -315,18 +315,13 @@ static int trust_show(int argc, char **argv)
 
 int cmd_trust(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
-		cmd_help_print(argc < 2 ? stderr : stdout, "trust");
-		return cmd_exit_code(argc < 2 ? CMD_USAGE : CMD_OK);
-	}
-	if (cmd_wants_help(argc - 1, argv + 1)) {
-		cmd_help_print(stdout, "trust");
-		return cmd_exit_code(CMD_OK);
+	if (argc < 2) {
+		cmd_help_print(stderr, "trust");
+		return cmd_exit_code(CMD_USAGE);
 	}
 	if (strcmp(argv[1], "update") == 0)
 		return trust_update(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return trust_show(argc - 1, argv + 1);
-	return cmd_usage_error("trust", "unknown trust command '%s'", argv[1]);
+	return cmd_unknown_command("trust", argv[1]);
 }

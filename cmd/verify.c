@@ -396,10 +396,6 @@ int cmd_verify(int argc, char **argv)
 	memset(&pl, 0, sizeof(pl));
 	memset(&f, 0, sizeof(f));
 	memset(&x, 0, sizeof(x));
-	if (cmd_wants_help(argc, argv)) {
-		cmd_help_print(stdout, "verify");
-		return cmd_exit_code(CMD_OK);
-	}
 	status = verify_parse(&a, argc, argv);
 	if (status == 0)
 		status = verify_load_key(&a, &kbuf);

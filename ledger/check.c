@@ -106,8 +106,7 @@ done:
  * AE_ENOTFOUND when there is none. */
 static int check_open(git_repository **out, const char *dir, ae_err *err)
 {
-	*out = NULL;
-	if (git_repository_open_ext(out, dir ? dir : ".", 0, NULL) < 0)
+	if (ld__repo_open(out, dir) < 0)
 		return ld__git_fail(err, AE_ENOTFOUND,
 				    "cannot open the git repository");
 	return 0;

@@ -231,6 +231,10 @@ void ld__report_set_merge(ld_report *r, const char *kind, size_t n_bases);
  * `what` ("cannot open repository"). Returns `code`. */
 int ld__git_fail(ae_err *err, int code, const char *what);
 
+/* Opens the repository around `dir` (NULL: the current directory), found
+ * upward as git finds it: libgit2's return code (ledger/repo.c). */
+int ld__repo_open(git_repository **out, const char *dir);
+
 /* ---- the checker's view of a pointer and of the allowlist ----
  *
  * check_claim.c is the one file that calls the pointer and allowlist APIs

@@ -63,6 +63,14 @@ void ld_problems_dispose(ld_problems *p);
 #define LD_POINTER_MAX_BYTES (1u << 20)
 /* Where pointers live in a repository (SPEC §3 canonical path). */
 #define LD_EVIDENCE_ROOT "recipes/evidence"
+
+/* A path into the repository (the evidence root, the allowlist) as the
+ * commands open it: absolute, or relative and present from the current
+ * directory, as it is; else taken from the top of the git work tree around
+ * the current directory -- found as `check` finds its repository -- so a
+ * command run from a subdirectory finds recipes/evidence. Outside a work
+ * tree, as it is. *out is malloc'd. 0, or AE_ERR. */
+int ld_root_find(char **out, const char *path, ae_err *err);
 /* What the writer puts in `schemaVersion` (reference §1.1). */
 #define LD_POINTER_SCHEMA_VERSION "1.0.0"
 /* Predicate types a pointer may name (reference §0). V1 and V2 are accepted
