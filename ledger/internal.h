@@ -552,8 +552,9 @@ int64_t ld__pack_idx_offset(const ld__pack_idx *idx,
 void ld__jobs_pack_order(ld__jobs *jobs, ld__packs *packs,
 			 git_repository *repo);
 
-/* Rules 3 and 4 on every queued pointer, in opts->workers threads (or, for
- * a large audit left at the default, in the reader/judge pair below). */
+/* Rules 3 and 4 on every queued pointer (at least one), in opts->workers
+ * threads (check.c runs a large audit left at the default in the
+ * reader/judge pair below instead). */
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
 /* Rules 3-4 on one pointer whose blob (`size` bytes at `data`) was read; a
  * size past the cap is a finding and `data` is not looked at. */
