@@ -33,8 +33,6 @@ typedef struct pool_worker {
 	ld_report *report;
 	ld__signers memo;      /* this worker's signers (internal.h) */
 	ld__pack_reader packs; /* this worker's view of the packs */
-	pthread_t thread;
-	bool started;
 } pool_worker;
 
 /* Judges one pointer; a blob past the cap is a finding, left unread. */
@@ -66,9 +64,8 @@ static void pool_fail(pool_shared *sh, int rc, const ae_err *err)
 	atomic_store(&sh->stop, true);
 }
 
-static void *pool_work(void *arg)
+static void pool_work(pool_worker *w)
 {
-	pool_worker *w = arg;
 	pool_shared *sh = w->sh;
 	git_repository *repo = w->repo ? w->repo : sh->st->repo;
 	git_odb *odb = NULL;
@@ -86,7 +83,12 @@ static void *pool_work(void *arg)
 	if (rc < 0)
 		pool_fail(sh, rc, &err);
 	git_odb_free(odb);
-	return NULL;
+}
+
+/* Worker k of the crew (pool.c). */
+static void pool_crew(size_t k, void *ctx)
+{
+	pool_work(&((pool_worker *)ctx)[k]);
 }
 
 /* How many threads in all, the calling one included. */
@@ -105,7 +107,8 @@ static size_t pool_size(const ld__state *st, const ld_contract_opts *opts)
 }
 
 /* Opens the extra workers' repositories and reports, then starts them. */
-static int pool_start(pool_worker *w, size_t n, pool_shared *sh, ae_err *err)
+static int pool_start(ld__crew *crew, pool_worker *w, size_t n, pool_shared *sh,
+		      ae_err *err)
 {
 	const char *gitdir = git_repository_path(sh->st->repo);
 	int rc = 0;
@@ -119,18 +122,13 @@ static int pool_start(pool_worker *w, size_t n, pool_shared *sh, ae_err *err)
 			rc = ld__git_fail(err, AE_EIO,
 					  "cannot reopen the repository");
 	}
-	for (size_t i = 1; i < n && rc == 0; i++) {
-		if (pthread_create(&w[i].thread, NULL, pool_work, &w[i]) != 0)
-			rc = ae_fail(err, AE_ERR, "cannot start a worker");
-		else
-			w[i].started = true;
-	}
-	return rc;
+	return rc == 0 ? ld__crew_start(crew, n, pool_crew, w, err) : rc;
 }
 
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 {
 	pool_shared sh;
+	ld__crew crew = {NULL, NULL, 0};
 	pool_worker *w = NULL;
 	size_t n = pool_size(st, opts);
 	int rc;
@@ -146,14 +144,12 @@ int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
-	rc = pool_start(w, n, &sh, err);
+	rc = pool_start(&crew, w, n, &sh, err);
 	if (rc < 0)
 		atomic_store(&sh.stop, true);
 	else
 		pool_work(&w[0]);
-	for (size_t i = 0; i < n; i++)
-		if (w[i].started)
-			pthread_join(w[i].thread, NULL);
+	ld__crew_join(&crew);
 	if (rc == 0 && sh.rc < 0)
 		rc = ae_fail(err, sh.rc, "%s", sh.err.msg);
 	for (size_t i = 0; i < n && rc == 0; i++)
