@@ -132,6 +132,7 @@ print_env() {
 # the local registry (plain HTTP, loopback) and Sigstore stack; stop both
 # with 'make stack-down'. Identity: $IDENTITY (issuer $ISSUER).
 export AE_REGISTRY=$(cat "$dir/registry.addr")
+export AE_REPO=$(cat "$dir/registry.addr")/you/aicr-evidence
 export AE_REGISTRY_FLAGS=--registry-plain-http
 export AE_TRUSTED_ROOT=$s/trusted_root.json
 export AE_SIGNING_CONFIG=$s/signing_config.json
@@ -140,6 +141,7 @@ export AE_SIGN_FLAGS="--signing-config $s/signing_config.json --trusted-root $s/
 export AE_VERIFY_FLAGS="--trusted-root $s/trusted_root.json"
 export AE_ISSUER=$ISSUER
 export AE_IDENTITY=$IDENTITY
+export AE_IDENTITY_REGEXP='$(printf '%s' "$IDENTITY" | sed 's/[.]/\\./g')'
 EOF
 }
 
