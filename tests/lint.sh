@@ -64,6 +64,15 @@ for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do
 	done
 done | grep . && fail=1
 
+# One HTTP engine (docs/architecture.md "HTTP"): only evidence/core/http*.c
+# drives libcurl (curl.c is the loader that forwards to it). Anyone else
+# asks the engine, so the URL policy, deadlines, retries and TLS cannot be
+# set differently by a second client.
+hits=$(grep -nE '\bcurl_(easy_[a-z]+|slist_[a-z_]+|url(_[a-z]+)?|global_[a-z]+|multi_[a-z]+|share_[a-z]+)[[:space:]]*\(' $src |
+	grep -vE '^evidence/core/(http[a-z_]*|curl)\.c:')
+[ -z "$hits" ] || say "libcurl called outside the HTTP engine (evidence/core/http*.c):
+$hits"
+
 # Formatting drift.
 if command -v clang-format >/dev/null 2>&1; then
 	for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do
