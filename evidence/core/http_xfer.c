@@ -396,6 +396,7 @@ int ae_http_exchange(ae_http_answer *out, const ae_http_request *rq,
 	x.header = xfer_header;
 	x.header_ud = &sink;
 	x.resp_max = rq->resp_max;
+	x.expected = rq->expected;
 	x.deadline = rq->deadline;
 	x.tls = rq->tls;
 	if (ae_deadline_left_ms(rq->deadline) == 0) {

@@ -52,6 +52,7 @@ int tuf__http_get(ae_buf *out, const char *base, const char *path, size_t cap,
 	rq.url = &u;
 	rq.kind = AE_HTTP_IDEMPOTENT;
 	rq.resp_max = cap;
+	rq.expected = cap; /* a large target gets the time its size needs */
 	rq.deadline = deadline;
 	rq.tls = &tls;
 	rq.attempts = FETCH_ATTEMPTS;
