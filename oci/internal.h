@@ -144,8 +144,9 @@ int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err);
 #define oci__status_transient(status) ae_http_status_transient(status)
 
 /* Sleeps before attempt `attempt` (1-based count of failures so far):
- * Retry-After when given, else base doubling to OCI_RETRY_CAP_MS with
- * ±25 % jitter. Returns AE_ETRANSIENT (message names `why` and the count)
+ * the engine's backoff (ae_http_backoff_ms: Retry-After when given, else
+ * base doubling to AE_HTTP_BACKOFF_CAP_MS = OCI_RETRY_CAP_MS with ±25 %
+ * jitter). Returns AE_ETRANSIENT (message names `why` and the count)
  * when attempts or the time budget are spent; `*waited_ms` accumulates. */
 int oci__retry_wait(oci_client *c, unsigned attempt, int64_t retry_after_ms,
 		    uint64_t *waited_ms, const char *why, ae_err *err);

@@ -310,9 +310,9 @@ typedef struct ae_http_request {
 	const char *bearer_scheme; /* NULL: "Bearer" */
 	const void *body;	   /* POST body, or NULL */
 	size_t body_len;
-	size_t resp_max;	    /* the answer's cap */
-	uint64_t expected; /* bytes it may move (its time limit); 0: small */
-	ae_deadline deadline;	    /* the operation's */
+	size_t resp_max;      /* the answer's cap */
+	uint64_t expected;    /* bytes it may move (its time limit); 0: small */
+	ae_deadline deadline; /* the operation's */
 	const ae_http_tls *tls;	    /* NULL: the system's CAs */
 	unsigned attempts;	    /* at most; 0: AE_HTTP_ATTEMPTS */
 	unsigned backoff_ms;	    /* first wait; 0: AE_HTTP_BACKOFF_MS */
