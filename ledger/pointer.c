@@ -24,65 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const ld__pointer_field_names[PF_COUNT] = {
-	"pointer",
-	"schemaVersion",
-	"recipe",
-	"profile",
-	"attestations",
-	"attestations[0]",
-	"attestations[0].bundle",
-	"attestations[0].bundle.oci",
-	"attestations[0].bundle.digest",
-	"attestations[0].bundle.predicateType",
-	"attestations[0].signer",
-	"attestations[0].signer.identity",
-	"attestations[0].signer.issuer",
-	"attestations[0].signer.rekorLogIndex",
-	"attestations[0].attestedAt",
-};
-
-void ld_problems_dispose(ld_problems *p)
-{
-	if (p == NULL)
-		return;
-	for (size_t i = p->n; i-- > 0;)
-		free(p->v[i].msg);
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
-}
-
-/* Appends "line N: <field>: <why>" to `pr`. AE_ERR on out of memory (the
- * list is unchanged then); 0 otherwise. */
-int ld__problem_add(ld_problems *pr, int code, size_t line, const char *field,
-		    const char *fmt, ...)
-{
-	char why[AE_ERR_MSG_MAX * 2], msg[AE_ERR_MSG_MAX * 3];
-	ld_problem *v;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		snprintf(msg, sizeof(msg), "line %zu: %s: %s", line, field,
-			 why);
-	else
-		snprintf(msg, sizeof(msg), "%s: %s", field, why);
-	v = realloc(pr->v, (pr->n + 1) * sizeof(*v));
-	if (v == NULL)
-		return AE_ERR;
-	pr->v = v;
-	v[pr->n].msg = strdup(msg);
-	if (v[pr->n].msg == NULL)
-		return AE_ERR;
-	v[pr->n].code = code;
-	v[pr->n].line = line;
-	pr->n++;
-	return 0;
-}
-
 static const char *kind_name(const ae_yaml_node *n)
 {
 	return n->kind == AE_YAML_MAP	? "mapping"
@@ -345,7 +286,7 @@ void ld_pointer_free(ld_pointer *p)
 	free(p);
 }
 
-int ld_pointer_check(ld_pointer **out, ld_problems *problems,
+int ld_pointer_check(ld_pointer **out, ae_problems *problems,
 		     const unsigned char *buf, size_t len, ae_err *err)
 {
 	ae_yaml_node *root = NULL;
@@ -357,9 +298,9 @@ int ld_pointer_check(ld_pointer **out, ld_problems *problems,
 	AE_ASSERT_ARG(problems != NULL && (buf != NULL || len == 0), err);
 	rd.pr = problems;
 	if (len > LD_POINTER_MAX_BYTES) {
-		rc = ld__problem_add(problems, AE_ETOOBIG, 0, "pointer",
-				     "%zu bytes, cap %u", len,
-				     LD_POINTER_MAX_BYTES);
+		rc = ae_problem_add(problems, AE_ETOOBIG, 0, "pointer",
+				    "%zu bytes, cap %u", len,
+				    LD_POINTER_MAX_BYTES);
 		goto done;
 	}
 	rc = ae_yaml_parse(&root, buf, len, &yerr);
@@ -367,15 +308,14 @@ int ld_pointer_check(ld_pointer **out, ld_problems *problems,
 		goto done;
 	if (rc < 0) {
 		/* Malformed YAML, aliases, tags, duplicate keys: findings. */
-		rc = ld__problem_add(problems, rc, 0, "pointer", "%s",
-				     yerr.msg);
+		rc = ae_problem_add(problems, rc, 0, "pointer", "%s", yerr.msg);
 		goto done;
 	}
 	if (root == NULL || root->kind != AE_YAML_MAP) {
-		rc = ld__problem_add(
-			problems, AE_EINVAL, root ? root->line : 0, "pointer",
-			"must be a YAML mapping, not %s",
-			root ? kind_name(root) : "an empty document");
+		rc = ae_problem_add(problems, AE_EINVAL, root ? root->line : 0,
+				    "pointer", "must be a YAML mapping, not %s",
+				    root ? kind_name(root)
+					 : "an empty document");
 		goto done;
 	}
 	rd.p = calloc(1, sizeof(*rd.p));
@@ -400,28 +340,18 @@ done:
 	return 0;
 }
 
-/* Turns a problem list into an error: the first problem, and how many
- * more. */
-static int problems_to_err(const ld_problems *pr, ae_err *err)
-{
-	if (pr->n == 1)
-		return ae_fail(err, pr->v[0].code, "%s", pr->v[0].msg);
-	return ae_fail(err, pr->v[0].code, "%s (+%zu more)", pr->v[0].msg,
-		       pr->n - 1);
-}
-
 int ld_pointer_parse(ld_pointer **out, const unsigned char *buf, size_t len,
 		     ae_err *err)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 	int rc;
 
 	*out = NULL;
 	rc = ld_pointer_check(&p, &pr, buf, len, err);
 	if (rc == 0 && pr.n > 0)
-		rc = problems_to_err(&pr, err);
-	ld_problems_dispose(&pr);
+		rc = ae_problems_fail(&pr, err);
+	ae_problems_dispose(&pr);
 	if (rc < 0) {
 		ld_pointer_free(p);
 		return rc;
@@ -456,7 +386,7 @@ static int pointer_set(ld_pointer *p, int f, const char *s)
 int ld_pointer_new(ld_pointer **out, const ld_pointer_fields *fields,
 		   ae_err *err)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld__pointer_reader rd = {0};
 	const ld_pointer_fields *f = fields;
 	int rc = 0;
@@ -488,8 +418,8 @@ int ld_pointer_new(ld_pointer **out, const ld_pointer_fields *fields,
 			     ? ae_fail(err, AE_ERR, "out of memory")
 			     : 0;
 	if (rc == 0 && pr.n > 0)
-		rc = problems_to_err(&pr, err);
-	ld_problems_dispose(&pr);
+		rc = ae_problems_fail(&pr, err);
+	ae_problems_dispose(&pr);
 	if (rc < 0) {
 		ld_pointer_free(rd.p);
 		return rc;
