@@ -64,6 +64,22 @@ for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do
 	done
 done | grep . && fail=1
 
+# No new file-level circle below cmd/ (issue 17): two files that each
+# call a function of the other, or a longer loop (tests/circles.sh finds
+# them). The loops still being broken are listed by file; the list only
+# shrinks. A use hidden in a header's macro is not seen.
+known_circle_files=" ledger/check_case.c ledger/check_tree.c ledger/check_trees.c
+	ledger/check_pipe.c ledger/check_pool.c
+	oci/http.c oci/pull.c oci/pull_layer.c oci/referrers.c oci/untar_stream.c "
+hits=$(bash tests/circles.sh | while IFS= read -r loop; do
+	for f in ${loop//->/ }; do
+		case "$known_circle_files" in *[[:space:]]"$f"[[:space:]]*) ;;
+		*) echo "$loop"; break ;; esac
+	done
+done)
+[ -z "$hits" ] || say "file-level circle (move the shared part into a lower file):
+$hits"
+
 # Formatting drift.
 if command -v clang-format >/dev/null 2>&1; then
 	for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do
