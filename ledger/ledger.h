@@ -1026,7 +1026,14 @@ void ld_referrers_describe(char *out, size_t outsz, const char *head,
  * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for
  * none. Codes of ev_evidence_verify and of writing the attestation;
  * AE_ETRANSIENT ("referrers too slow") when none verifies and `r` left
- * candidates undecided (its time budget ran out: r->too_slow). */
+ * candidates undecided (its time budget ran out: r->too_slow), and
+ * (ld_referrers_cut) when none verifies, or there is none, and the
+ * listing was truncated: never "unsigned" for a listing not read whole. */
+/* AE_ETRANSIENT, no verdict, when `r`'s listing was truncated at its read
+ * bound (a signature may lie past it); `some`: the part read held
+ * candidates (none verified). 0 otherwise. Says which registry. */
+int ld_referrers_cut(const oci_referrers *r, bool some, ae_err *err);
+
 int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,
