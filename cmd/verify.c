@@ -327,6 +327,11 @@ static int verify_pull(ld_fetched *x, ld_fetcher *f, verify_args *a,
 		a->o.fetch_detail = ferr->msg;
 		a->o.fetch_hint = verify_fetch_hint(rc, a->offline);
 		a->o.fetch_http_status = x->http_status;
+		a->o.fetch_cache_fault = x->res.cache_fault;
+		if (x->res.cache_fault)
+			a->o.fetch_hint = "the local cache failed, not the "
+					  "registry: repair or remove that "
+					  "entry, or give another --cache DIR";
 		cmd_error(a->input, ferr);
 		if (a->o.fetch_hint != NULL)
 			cmd_hint("%s", a->o.fetch_hint);

@@ -152,8 +152,11 @@ static void verify_fetch_failed(verify_run *r, ev__step *s)
 {
 	const ev_verify_opts *o = r->o;
 	const char *cls = verify_fetch_class(o->fetch_rc);
-	bool transient = strcmp(cls, "transient") == 0;
 	const char *why = o->fetch_detail ? o->fetch_detail : "fetch failed";
+	bool transient = strcmp(cls, "transient") == 0;
+
+	if (o->fetch_cache_fault && strcmp(cls, "registry") == 0)
+		cls = "unknown"; /* the cache failed, not the registry */
 
 	ev__step_status(s, "failed", why);
 	ev__verdict_record(r->v,

@@ -196,6 +196,18 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 			(unsigned long long)v->fetch_timeout_ms / 1000, e.msg);
 		return false;
 	}
+	/* the cache failed, not the registry: says nothing about the
+	 * pointer (never a finding) and names the cache, never the
+	 * registry (its message does: "cache DIR: ...") */
+	if (x->res.cache_fault) {
+		out->status = AE_EIO;
+		ae_fail(&out->cause, AE_EIO,
+			"%s (a fault of the local cache, not of registry %s: "
+			"repair or remove that entry, or give another "
+			"--cache DIR)",
+			e.msg, ref.registry);
+		return false;
+	}
 	switch (ld_fetch_classify(rc, x->http_status)) {
 	case LD_FETCH_FINDING:
 		out->status = AE_EVERIFY;

@@ -252,7 +252,14 @@ void oci__layer_free(oci_layer *l);
 typedef struct oci__pull_ctx {
 	oci_client *c; /* NULL: offline */
 	char cache[OCI__PULL_PATH_MAX];
+	bool *cache_fault; /* set when the cache itself failed */
 } oci__pull_ctx;
+
+/* A fault of the cache itself -- local storage, not the registry: a
+ * directory that cannot be made or read, an entry that is a symlink or no
+ * regular file, a file that cannot be created or renamed. Prefixes the
+ * message with "cache DIR: " and sets *p->cache_fault. Returns rc. */
+int oci__pull_cache_fault(const oci__pull_ctx *p, int rc, ae_err *err);
 
 /* True iff `sha` is the digest `want`. Cannot fail. */
 bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want);

@@ -57,6 +57,17 @@ bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want)
 	return strcmp(got, want) == 0;
 }
 
+int oci__pull_cache_fault(const pull_ctx *p, int rc, ae_err *err)
+{
+	char msg[AE_ERR_MSG_MAX];
+
+	if (p->cache_fault != NULL)
+		*p->cache_fault = true;
+	snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+	ae_err_clear(err);
+	return ae_fail(err, rc, "cache %.512s: %s", p->cache, msg);
+}
+
 int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 		    const char *path, const char *kind, const char *digest,
 		    uint64_t cap, const char *accept, oci__pull_follow *follow,
@@ -75,8 +86,9 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		free(r);
-		return ae_fail(err, AE_EIO, "create cache file: %s",
-			       strerror(errno));
+		ae_fail(err, AE_EIO, "create a file in %.512s: %s", path,
+			strerror(errno));
+		return oci__pull_cache_fault(p, AE_EIO, err);
 	}
 	slot = ae_tmp_register(AT_FDCWD, tmp, false);
 	snprintf(url, sizeof(url), "/v2/%s/%s/%s", p->c->repo, kind, digest);
@@ -130,9 +142,10 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	/* No fsync: a cache entry is hashed again at every use, so one torn
 	 * by a crash is refetched, never used; forcing 100 MiB to disk cost
 	 * a pull more than its extraction. */
-	if (rename(tmp, path) != 0)
-		rc = ae_fail(err, AE_EIO, "store %s in cache: %s", digest,
-			     strerror(errno));
+	if (rename(tmp, path) != 0) {
+		ae_fail(err, AE_EIO, "store %s: %s", digest, strerror(errno));
+		rc = oci__pull_cache_fault(p, AE_EIO, err);
+	}
 done:
 	ae_sha256_free(r->resp_hash);
 	if (rc < 0) {
@@ -204,7 +217,7 @@ static int pull_small(ae_buf *out, const pull_ctx *p, const char *kind,
 	if (rc == AE_ENOTFOUND || rc == AE_ETOOBIG)
 		ae_err_clear(err);
 	else if (rc < 0)
-		return rc;
+		return oci__pull_cache_fault(p, rc, err);
 	ae_buf_dispose(out);
 	if (rc == 0 || rc == AE_ETOOBIG)
 		unlink(path); /* a damaged cache entry is refetched */
@@ -289,6 +302,8 @@ static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
 		rc = oci__referrers_collect(&out->referrers, p->c, digest,
 					    record, pull_small_cb, (void *)p,
 					    err);
+	if (rc < 0 && p->c == NULL && !*p->cache_fault)
+		rc = oci__pull_cache_fault(p, rc, err);
 	for (size_t i = 0; rc == 0 && i < out->referrers->n; i++)
 		if (out->referrers->items[i].state == OCI_REFERRER_CANDIDATE) {
 			first = &out->referrers->items[i];
@@ -389,12 +404,13 @@ static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 }
 
 static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
-			ae_err *err)
+			bool *fault, ae_err *err)
 {
 	char path[PULL_PATH_MAX];
 	int rc;
 
 	p->c = c;
+	p->cache_fault = fault;
 	if (snprintf(p->cache, sizeof(p->cache), "%s", cache) >=
 	    (int)sizeof(p->cache))
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");
@@ -405,7 +421,8 @@ static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
 		rc = pull_path(path, p, "referrers", NULL, err);
 	if (rc == 0)
 		rc = ae_mkdir_p(path, err);
-	return rc;
+	return rc < 0 && rc != AE_ETOOBIG ? oci__pull_cache_fault(p, rc, err)
+					  : rc;
 }
 
 int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
@@ -414,6 +431,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	pull_ctx p;
 	char tmpdir[PULL_PATH_MAX];
 	struct stat st;
+	bool fault = false;
 	int rc, slot;
 
 	memset(out, 0, sizeof(*out));
@@ -422,9 +440,11 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 			       "pull needs a sha256 digest (64 lowercase hex)");
 	if (lstat(dest_dir, &st) == 0)
 		return ae_fail(err, AE_EEXISTS, "destination already exists");
-	rc = pull_prepare(&p, c, cache_dir, err);
-	if (rc < 0)
+	rc = pull_prepare(&p, c, cache_dir, &fault, err);
+	if (rc < 0) {
+		out->cache_fault = fault;
 		return rc;
+	}
 	if (snprintf(tmpdir, sizeof(tmpdir), "%s.tmp-XXXXXX", dest_dir) >=
 	    (int)sizeof(tmpdir))
 		return ae_fail(err, AE_ETOOBIG, "destination path too long");
@@ -442,6 +462,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 		pull_rmtree(tmpdir);
 		oci_pull_result_dispose(out);
 		memset(out, 0, sizeof(*out));
+		out->cache_fault = fault;
 	}
 	ae_tmp_forget(slot);
 	return rc;

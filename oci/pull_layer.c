@@ -220,9 +220,10 @@ static int pull_stream_verdict(int xrc, const ae_err *xerr, bool whole,
  * same piece to the extractor, so what is extracted is what was hashed
  * (a writer of the cache can swap the file, not the bytes we read).
  * *hit false: absent or damaged (then deleted). */
-static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
-			     bool gzip, const char *tar_digest,
-			     const char *tmpdir, ae_err *err)
+static int pull_layer_cached(bool *hit, const oci__pull_ctx *p,
+			     const char *path, const oci_desc *layer, bool gzip,
+			     const char *tar_digest, const char *tmpdir,
+			     ae_err *err)
 {
 	oci_untar_stream *us = NULL;
 	unsigned char sha[AE_SHA256_LEN];
@@ -238,14 +239,14 @@ static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
 		return 0;
 	}
 	if (rc < 0)
-		return rc;
+		return oci__pull_cache_fault(p, rc, err);
 	(void)oci__untar_stream_start(&us, gzip, tmpdir, tar_digest, &xerr);
 	rc = pull_hash_copy(sha, &n, fd, us ? oci__untar_stream_fd(us) : -1, -1,
 			    layer->size, err);
 	xrc = oci__untar_stream_finish(us, &gave_up, &xerr);
 	close(fd);
 	if (rc < 0)
-		return rc;
+		return oci__pull_cache_fault(p, rc, err);
 	if (!oci__pull_sha_is(sha, layer->digest) || n != layer->size) {
 		unlink(path); /* a damaged cache entry is refetched */
 		return pull_empty_dir(tmpdir, err);
@@ -307,7 +308,7 @@ int oci__pull_layer(const oci__pull_ctx *p, const char *path,
 	const char *td =
 		layer->content_digest[0] ? layer->content_digest : NULL;
 	bool hit = false;
-	int rc = pull_layer_cached(&hit, path, layer, gzip, td, tmpdir, err);
+	int rc = pull_layer_cached(&hit, p, path, layer, gzip, td, tmpdir, err);
 
 	if (rc < 0 || hit)
 		return rc;
