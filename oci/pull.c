@@ -103,10 +103,9 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	if (follow != NULL) {
 		ae_err ignored = {0};
 		follow->whole = false;
-		(void)oci__untar_stream_follow(
-			&follow->stream, fd, follow->gzip, follow->dest,
-			follow->tar_digest, follow->digest, follow->size,
-			&ignored);
+		(void)oci__untar_stream_start(&follow->stream, follow->gzip,
+					      follow->dest, follow->tar_digest,
+					      &ignored);
 		r->reader = follow->stream;
 	}
 	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
