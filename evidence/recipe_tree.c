@@ -18,7 +18,7 @@
  * them at random), more than one document or
  * text after the first (the reference digests the first and ignores the
  * rest), a tag that yaml.v3's scanner reads further than libyaml's, NUL
- * bytes (raw, or escaped in a quoted scalar), nesting past
+ * bytes (raw, escaped in a quoted scalar, or %00 in a tag), nesting past
  * AE_YAML_MAX_DEPTH; and the few spellings libyaml and yaml.v3 read
  * differently (see the checks below).
  */
@@ -276,21 +276,31 @@ static size_t tree_offset(tree_builder *b, size_t index)
 /* yaml.v3 reads ',', '[' and ']' as part of a tag (libyaml 0.2.5 ends the
  * tag there), so `[!!str,a]` is one item there and two here: a tag whose
  * text runs into one of them is refused. A verbatim !<...> tag is read
- * alike by both. */
+ * alike by both. In either form the escape %00 is a NUL byte: libyaml's
+ * tag string ends there while yaml.v3 keeps the rest and writes it back,
+ * so such a tag is refused like a NUL anywhere else. */
 static int tree_check_tag_text(tree_builder *b, const yaml_event_t *ev,
 			       ae_err *err)
 {
 	size_t i = tree_offset(b, ev->start_mark.index);
+	bool verbatim;
 
-	if (i >= b->src_len || b->src[i] != '!' ||
-	    (i + 1 < b->src_len && b->src[i + 1] == '<'))
+	if (i >= b->src_len || b->src[i] != '!')
 		return 0;
+	verbatim = i + 1 < b->src_len && b->src[i + 1] == '<';
 	for (; i < b->src_len; i++) {
 		unsigned char c = b->src[i];
+		if (verbatim && c == '>')
+			break;
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
 		    c == 0xC2 || c == 0xE2)
 			break; /* blanks and breaks (NEL, LS, PS) end it */
-		if (c == ',' || c == '[' || c == ']')
+		if (c == '%' && i + 2 < b->src_len && b->src[i + 1] == '0' &&
+		    b->src[i + 2] == '0')
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: a NUL (%%00) in a tag",
+				       (size_t)ev->start_mark.line + 1);
+		if (!verbatim && (c == ',' || c == '[' || c == ']'))
 			return ae_fail(err, AE_EINVAL,
 				       "line %zu: a tag running into '%c' "
 				       "(the reference's parser reads it into "
