@@ -32,30 +32,9 @@
 int ld_slug_from_signer(char out[LD_SLUG_LEN + 1], const char *issuer,
 			const char *identity, ae_err *err);
 
-/* ---- problems: every broken rule, not only the first (SPEC §5) ---- */
-
-/* One broken rule. `msg` is one line, "line N: <field>: <why>" when the
- * problem has a line (the line prefix omitted otherwise), input text escaped
- * with ae_repr. Callers prefix the file path to get `path: message`. */
-typedef struct ld_problem {
-	int code;    /* AE_EINVAL, or AE_ETOOBIG for a cap */
-	size_t line; /* 1-based line in the file, 0 when not tied to one */
-	char *msg;
-} ld_problem;
-
-/* A list of problems, owned by the caller; starts as LD_PROBLEMS_INIT. */
-typedef struct ld_problems {
-	ld_problem *v;
-	size_t n;
-} ld_problems;
-
-#define LD_PROBLEMS_INIT                                                       \
-	{                                                                      \
-		NULL, 0                                                        \
-	}
-
-/* Frees every message and leaves the list empty. Cannot fail. */
-void ld_problems_dispose(ld_problems *p);
+/* ---- problems: every broken rule, not only the first (SPEC §5) ----
+ * An ae_problems list (evidence/core/ae.h), shared with the allowlist
+ * loader; each message "line N: <field>: <why>". */
 
 /* ---- pointer V1 (reference §1, SPEC §3) ---- */
 
@@ -106,7 +85,7 @@ typedef struct ld_pointer_fields {
  * go on to placement rules; it is NULL when the document is not a mapping
  * (malformed YAML, aliases, over the cap, ...). Caller frees `*out`. A
  * pointer with problems must never be written or trusted. */
-int ld_pointer_check(ld_pointer **out, ld_problems *problems,
+int ld_pointer_check(ld_pointer **out, ae_problems *problems,
 		     const unsigned char *buf, size_t len, ae_err *err);
 
 /* Like ld_pointer_check but strict: any problem is an error. AE_EINVAL (or
