@@ -1082,6 +1082,8 @@ typedef struct ld_verdict {
 	int fetch_rc;
 	char fetch_error[AE_ERR_MSG_MAX];
 	long fetch_http_status; /* the registry's last answer, 0: none */
+	bool fetch_cache_fault; /* the fetch failed on the cache, not the
+				   registry */
 } ld_verdict;
 
 /* Called with the verified bundle's summary root while it is on disk and

@@ -190,6 +190,7 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 		return true;
 	fetch_failed(out, rc, &e);
 	out->fetch_http_status = x->http_status;
+	out->fetch_cache_fault = x->res.cache_fault;
 	if (rc == AE_ETRANSIENT && fetch_late(v, start)) {
 		out->status = AE_ETRANSIENT;
 		ae_fail(&out->cause, rc,
@@ -315,6 +316,11 @@ static int verify_unfetched(ev_verdict **keep, const ld_verifier *v,
 	vo->fetch_hint = ld_fetch_hint(out->fetch_rc, v->fetch.offline);
 	vo->fetch_detail = out->fetch_error;
 	vo->fetch_http_status = out->fetch_http_status;
+	vo->fetch_cache_fault = out->fetch_cache_fault;
+	if (out->fetch_cache_fault)
+		vo->fetch_hint = "the local cache failed, not the registry: "
+				 "repair or remove that entry, or give another "
+				 "--cache DIR";
 	return ev_evidence_verify(keep, vo, err);
 }
 
