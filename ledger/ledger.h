@@ -881,6 +881,16 @@ typedef struct ld_contract_item {
 typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
 				     ae_err *err);
 
+/* Progress of a run over `total` items (pointers judged, bundles
+ * verified), for a caller that shows it: `done` finished so far. Called
+ * from worker threads, possibly at the same moment: the callee
+ * serialises, returns quickly and never calls back into the run. Nothing
+ * below cmd/ prints: cmd/ renders (issue 20 item 11). */
+typedef void (*ld_progress_fn)(void *ctx, size_t done, size_t total);
+/* The registry host a bundle fetch is about to talk to (borrowed for the
+ * call); from worker threads, as ld_progress_fn. */
+typedef void (*ld_host_fn)(void *ctx, const char *host);
+
 typedef struct ld_contract_opts {
 	const char *repo;      /* NULL: discover from the current directory */
 	const char *root;      /* NULL: LD_CONTRACT_ROOT_DEFAULT */
@@ -891,11 +901,15 @@ typedef struct ld_contract_opts {
 	size_t max_entries;    /* 0: LD_CONTRACT_MAX_ENTRIES */
 	ld_contract_verify_fn verify; /* rule 4; NULL: rules 1-3 only */
 	void *verify_ctx;
+	/* after each pointer the worker pool judged (not the pipelined
+	 * audit without rule 4); NULL: none */
+	ld_progress_fn progress;
+	void *progress_ctx;
 } ld_contract_opts;
 
 #define LD_CONTRACT_OPTS_INIT                                                  \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL                 \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL     \
 	}
 
 /* How a failed bundle fetch bears on rule 4 (issue 15): only what the
@@ -1063,6 +1077,9 @@ typedef struct ld_verifier_opts {
 	 * cache's, borrowed), NULL: the embedded root */
 	const unsigned char *root_json;
 	size_t root_json_len;
+	/* told the registry host as each bundle fetch begins; NULL: none */
+	ld_host_fn on_fetch;
+	void *on_fetch_ctx;
 } ld_verifier_opts;
 
 /* A new verifier: a scratch directory for pulled trees. AE_EIO when the
@@ -1121,6 +1138,9 @@ int ld_verifier_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
 #define LD_VERIFY_MAX_JOBS 64
 void ld_each(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
 	     void *ctx);
+/* ld_each, calling progress(progress_ctx, done, n) after each fn. */
+void ld_each_progress(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
+		      void *ctx, ld_progress_fn progress, void *progress_ctx);
 
 /* The claim a contract item makes (strings borrowed from `item`; a Rekor
  * index of -1 is absent). Cannot fail. */

@@ -24,6 +24,8 @@
 struct ld_verifier {
 	ld_fetcher fetch;
 	uint64_t fetch_timeout_ms;
+	ld_host_fn on_fetch; /* told each fetch's host (progress) */
+	void *on_fetch_ctx;
 	ev_verify_opts trust_from; /* trusted_root / trusted_root_json */
 	pthread_mutex_t mu;	   /* guards the trust fields below */
 	bool trust_tried;
@@ -49,6 +51,8 @@ int ld_verifier_new(ld_verifier **out, const ld_verifier_opts *o, ae_err *err)
 	v->fetch.co = o->co;
 	v->fetch.co.progress = NULL; /* worker threads: no shared bar */
 	v->fetch_timeout_ms = o->fetch_timeout_ms;
+	v->on_fetch = o->on_fetch;
+	v->on_fetch_ctx = o->on_fetch_ctx;
 	v->trust_from = (ev_verify_opts)EV_VERIFY_OPTS_INIT;
 	v->trust_from.trusted_root = o->trusted_root;
 	v->trust_from.trusted_root_json = o->root_json;
@@ -183,6 +187,8 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 		out->cause = e;
 		return false;
 	}
+	if (v->on_fetch != NULL)
+		v->on_fetch(v->on_fetch_ctx, ref.registry);
 	rc = ld_fetch_within(x, &v->fetch, &ref, digest,
 			     ae_deadline_in(v->fetch_timeout_ms), &e);
 	if (rc == 0)
@@ -296,6 +302,9 @@ typedef struct each_pool {
 	void (*fn)(size_t i, void *ctx);
 	void *ctx;
 	size_t next;
+	size_t done;
+	ld_progress_fn progress;
+	void *progress_ctx;
 	pthread_mutex_t mu;
 } each_pool;
 
@@ -311,6 +320,13 @@ static void *each_worker(void *arg)
 		if (i >= p->n)
 			break;
 		p->fn(i, p->ctx);
+		if (p->progress != NULL) {
+			size_t done;
+			pthread_mutex_lock(&p->mu);
+			done = ++p->done;
+			pthread_mutex_unlock(&p->mu);
+			p->progress(p->progress_ctx, done, p->n);
+		}
 	}
 	return NULL;
 }
@@ -318,10 +334,19 @@ static void *each_worker(void *arg)
 void ld_each(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
 	     void *ctx)
 {
-	each_pool p = {n, fn, ctx, 0, PTHREAD_MUTEX_INITIALIZER};
+	ld_each_progress(n, jobs, fn, ctx, NULL, NULL);
+}
+
+void ld_each_progress(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
+		      void *ctx, ld_progress_fn progress, void *progress_ctx)
+{
+	each_pool p = {n, fn,	    ctx,	  0,
+		       0, progress, progress_ctx, PTHREAD_MUTEX_INITIALIZER};
 	pthread_t th[LD_VERIFY_MAX_JOBS];
 	unsigned started = 0;
 
+	if (progress != NULL)
+		progress(progress_ctx, 0, n);
 	if (jobs > LD_VERIFY_MAX_JOBS)
 		jobs = LD_VERIFY_MAX_JOBS;
 	if (jobs > n)
