@@ -96,7 +96,9 @@ static void check_usage(FILE *f)
 	      "                             (also --registry-ca FILE)\n"
 	      "  --registry-insecure-tls    do not verify the TLS certificate\n"
 	      "  --registry-plain-http      plain HTTP (loopback registries "
-	      "only)\n",
+	      "only)\n"
+	      "  -q, --quiet                no progress line on stderr (drawn "
+	      "only on a terminal)\n",
 	      f);
 }
 
@@ -388,6 +390,8 @@ int cmd_check(int argc, char **argv)
 		}
 		a.opts.verify = ld_verifier_contract_fn;
 		a.opts.verify_ctx = verifier.v;
+		a.opts.progress = cmd_meter_count;
+		a.opts.progress_ctx = &verifier.meter;
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
 	check_verifier_dispose(&verifier);

@@ -10,6 +10,8 @@
 #include "evidence/core/ae.h"
 #include "oci/oci.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 
 /* What a command concluded; cmd_exit_code maps it to SPEC §4 numbers. */
@@ -301,6 +303,7 @@ typedef struct cmd_registry_flags {
 	const char *ca_file;
 	bool insecure_tls;
 	bool plain_http;
+	bool quiet; /* --quiet: no progress on stderr */
 } cmd_registry_flags;
 
 /* Consumes argv[*i] (and its value, "--flag VALUE" or "--flag=VALUE", as
@@ -320,6 +323,26 @@ void cmd_registry_help(FILE *f);
 /* Ends the line of a progress bar still drawn on stderr, if any.
  * Async-signal-safe (write(2) only). */
 void cmd_progress_end(void);
+/* Set while a progress line is drawn and not ended (cmd_progress_end). */
+extern volatile sig_atomic_t cmd_progress_open;
+
+/* The progress line of `ledger --verify` and `check --verify-signatures`
+ * (cmd/progress.c): "WHAT: n/N UNIT  host" on a TTY, nothing else. */
+typedef struct cmd_meter {
+	pthread_mutex_t mu;
+	const char *what, *unit;
+	bool on, drawn;
+	size_t done, total;
+	char host[64];
+	int64_t last_ms;
+} cmd_meter;
+void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
+		    bool quiet);
+/* An ld_progress_fn and an ld_host_fn whose ctx is a cmd_meter. */
+void cmd_meter_count(void *ctx, size_t done, size_t total);
+void cmd_meter_host(void *ctx, const char *host);
+/* Draws the last state and ends the line (if any was drawn). */
+void cmd_meter_end(cmd_meter *m);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
@@ -350,6 +373,8 @@ typedef struct check_verifier {
 	ld_verifier *v;
 	oci_client_opts co; /* the registry flags; co.deadline the run's */
 	char *password;	    /* --registry-password-stdin, wiped */
+	cmd_meter meter;    /* the progress line (cmd/progress.c) */
+	bool metered;
 } check_verifier;
 
 /* Reads the registry flags (a password from stdin; the run's --deadline

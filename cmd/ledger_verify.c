@@ -292,6 +292,7 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 	ld_verifier_opts vo;
 	cmd_trust_set trust;
 	verify_pool pool;
+	cmd_meter meter;
 	char *password = NULL;
 	int rc;
 
@@ -319,11 +320,16 @@ int ledger_items_verify(ledger_items *items, const al_list *al,
 	memset(&pool, 0, sizeof(pool));
 	pool.items = items;
 	pool.al = al;
+	cmd_meter_init(&meter, "ledger", "bundles", o->reg.quiet);
+	vo.on_fetch = cmd_meter_host;
+	vo.on_fetch_ctx = &meter;
 	rc = cmd_registry_opts(&vo.co, &password, &o->reg, false, err);
 	if (rc == 0)
 		rc = ld_verifier_new(&pool.v, &vo, err);
 	if (rc == 0)
-		ld_each(items->n, o->jobs, verify_one, &pool);
+		ld_each_progress(items->n, o->jobs, verify_one, &pool,
+				 cmd_meter_count, &meter);
+	cmd_meter_end(&meter);
 	for (size_t i = 0; rc == 0 && i < items->n; i++)
 		items->transient |= items->v[i].transient;
 	ld_verifier_free(pool.v);
