@@ -37,8 +37,8 @@ int check_verifier_start(check_verifier *v, const char *cache,
 	o.trusted_root = trusted_root;
 	o.root_json = root_json;
 	o.root_json_len = root_json_len;
-	o.on_fetch = cmd_meter_host;
-	o.on_fetch_ctx = &v->meter;
+	o.on_fetch = ld_progress_host;
+	o.on_fetch_ctx = v->meter.lp;
 	return ld_verifier_new(&v->v, &o, err);
 }
 

@@ -10,7 +10,6 @@
 #include "evidence/core/ae.h"
 #include "oci/oci.h"
 
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -321,28 +320,23 @@ int cmd_registry_client(oci_client **out, const oci_ref *ref,
 /* Prints the registry flags' help block. */
 void cmd_registry_help(FILE *f);
 /* Ends the line of a progress bar still drawn on stderr, if any.
- * Async-signal-safe (write(2) only). */
+ * Async-signal-safe (write(2) only). (cmd/util.c, beside cmd_error,
+ * which ends it.) */
 void cmd_progress_end(void);
-/* Set while a progress line is drawn and not ended (cmd_progress_end). */
+/* Set while a progress bar or line is drawn and its line not ended
+ * (cmd/util.c; cmd_progress_end ends it). */
 extern volatile sig_atomic_t cmd_progress_open;
-
-/* The progress line of `ledger --verify` and `check --verify-signatures`
- * (cmd/progress.c): "WHAT: n/N UNIT  host" on a TTY, nothing else. */
-typedef struct cmd_meter {
-	pthread_mutex_t mu;
-	const char *what, *unit;
-	bool on, drawn;
-	size_t done, total;
-	char host[64];
-	int64_t last_ms;
-} cmd_meter;
-void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
-		    bool quiet);
-/* An ld_progress_fn and an ld_host_fn whose ctx is a cmd_meter. */
-void cmd_meter_count(void *ctx, size_t done, size_t total);
-void cmd_meter_host(void *ctx, const char *host);
-/* Draws the last state and ends the line (if any was drawn). */
-void cmd_meter_end(cmd_meter *m);
+/* One transfer's bar (cmd_progress's ctx, zeroed at first). */
+typedef struct cmd_bar {
+	int last_pct;
+	uint64_t last_done;
+	int64_t start_ms, last_ms;
+	char what[20];
+} cmd_bar;
+/* An oci_progress_fn: draws "what [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s
+ * ETA 0:05" on stderr for transfers past 1 MiB, at most 10 times a
+ * second; `ctx` a cmd_bar. */
+void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
@@ -363,6 +357,29 @@ void cmd_password_free(char *password);
 
 #include "ledger/ledger.h"
 
+/* ---- the progress line of `ledger --verify` and `check
+ * --verify-signatures` (cmd/progress.c) ---- */
+
+/* "WHAT: n/N UNIT  host" on stderr when it is a terminal and not quiet;
+ * nothing else. The pools' worker threads report through m->lp
+ * (ld_progress_count, ld_progress_host: NULL m->lp is no progress), which
+ * serialises the calls of cmd_meter_draw. */
+typedef struct cmd_meter {
+	const char *what, *unit;
+	bool drawn;
+	int64_t last_ms;
+	size_t done, total;
+	char host[64];
+	ld_progress *lp; /* NULL: off */
+} cmd_meter;
+/* Off (m->lp NULL) on a non-TTY, with quiet, or out of memory (no
+ * progress is no failure). Cannot fail. */
+void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
+		    bool quiet);
+/* Draws the last state, ends the line if one was drawn, frees m->lp.
+ * After the pool has joined its workers. */
+void cmd_meter_end(cmd_meter *m);
+
 /* ---- check's rule 4: fetch and verify each pointer's bundle
  * (cmd/check_verify.c) ---- */
 
@@ -374,7 +391,7 @@ typedef struct check_verifier {
 	oci_client_opts co; /* the registry flags; co.deadline the run's */
 	char *password;	    /* --registry-password-stdin, wiped */
 	cmd_meter meter;    /* the progress line (cmd/progress.c) */
-	bool metered;
+	bool metered;	    /* meter initialised */
 } check_verifier;
 
 /* Reads the registry flags (a password from stdin; the run's --deadline

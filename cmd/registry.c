@@ -9,7 +9,6 @@
 #include "cmd/cmd.h"
 
 #include <openssl/crypto.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,86 +92,6 @@ static int cmd_read_password(char **out, ae_err *err)
 	}
 	*out = buf;
 	return 0;
-}
-
-/* Set while a progress bar or line is drawn and its line not ended, for
- * cmd_progress_end (called from the interrupt handler). */
-volatile sig_atomic_t cmd_progress_open;
-
-void cmd_progress_end(void)
-{
-	if (cmd_progress_open) {
-		cmd_progress_open = 0;
-		(void)!write(2, "\n", 1);
-	}
-}
-
-/* One transfer's bar: redrawn when its percentage moves, at most every
- * 100 ms, and at the end. */
-typedef struct cmd_bar {
-	int last_pct;
-	uint64_t last_done;
-	int64_t start_ms, last_ms;
-	char what[20];
-} cmd_bar;
-
-/* "1:05" or "1:02:05" */
-static void bar_eta(char *out, size_t n, double s)
-{
-	unsigned long t = s > 359999 ? 359999 : (unsigned long)(s + 0.5);
-
-	if (t >= 3600)
-		snprintf(out, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60,
-			 t % 60);
-	else
-		snprintf(out, n, "%lu:%02lu", t / 60, t % 60);
-}
-
-/* Draws "what [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s ETA 0:05" on a
- * TTY for > 1 MiB; the rate is the transfer's average so far. */
-static void cmd_progress(void *ctx, const char *what, uint64_t done,
-			 uint64_t total)
-{
-	cmd_bar *b = ctx;
-	int64_t now = ae_clock_ms();
-	double rate, secs;
-	char eta[32] = "-:--";
-	int pct, bars;
-
-	if (total <= (1u << 20) || done > total)
-		return;
-	if (strncmp(b->what, what, sizeof(b->what) - 1) != 0 ||
-	    b->start_ms == 0 || done < b->last_done) {
-		/* a new transfer (or a retry from its start) */
-		snprintf(b->what, sizeof(b->what), "%s", what);
-		b->start_ms = now;
-		b->last_pct = -1;
-		b->last_ms = 0;
-	}
-	b->last_done = done;
-	pct = (int)(done * 100 / total);
-	if (pct == b->last_pct || (done != total && now - b->last_ms < 100))
-		return; /* the end is drawn once, the rest 10 times a second */
-	b->last_pct = pct;
-	b->last_ms = now;
-	bars = pct / 4;
-	secs = (double)(now - b->start_ms) / 1000.0;
-	rate = secs > 0.05 ? (double)done / secs : 0.0;
-	if (done == total)
-		bar_eta(eta, sizeof(eta), secs);
-	else if (rate > 0)
-		bar_eta(eta, sizeof(eta), (double)(total - done) / rate);
-	cmd_progress_open = 1; /* before the bytes: an interrupt may come */
-	fprintf(stderr,
-		"\r%.19s [%.*s%*s] %3d%% %.1f/%.1f MiB %.1f MiB/s %s %s\033[K",
-		what, bars, "#########################", 25 - bars, "", pct,
-		(double)done / 1048576.0, (double)total / 1048576.0,
-		rate / 1048576.0, done == total ? "in" : "ETA", eta);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
-	if (done == total)
-		cmd_progress_open = 0;
 }
 
 void cmd_password_free(char *password)
