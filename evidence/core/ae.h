@@ -321,6 +321,41 @@ ae_deadline ae_deadline_min(ae_deadline a, ae_deadline b);
  * fail. */
 int64_t ae_deadline_left_ms(ae_deadline d);
 
+/* ---- problems: every broken rule of a file, not only the first ---- */
+
+/* One broken rule of a file a person wrote (a pointer, an allowlist).
+ * `msg` is one line, "line N: <where>: <why>" (the line prefix omitted when
+ * the problem is tied to no line), input text escaped with ae_repr;
+ * callers prefix the file path to get `path: message`. */
+typedef struct ae_problem {
+	int code;    /* AE_EINVAL, or AE_ETOOBIG for a cap */
+	size_t line; /* 1-based line in the file, 0 when not tied to one */
+	char *msg;
+} ae_problem;
+
+/* A list of problems, owned by the caller; starts as AE_PROBLEMS_INIT. */
+typedef struct ae_problems {
+	ae_problem *v;
+	size_t n;
+} ae_problems;
+
+#define AE_PROBLEMS_INIT                                                       \
+	{                                                                      \
+		NULL, 0                                                        \
+	}
+
+/* Appends "line N: <where>: <why>" (no line prefix when `line` is 0). 0,
+ * or AE_ERR on out of memory (the list is unchanged then). */
+int ae_problem_add(ae_problems *pr, int code, size_t line, const char *where,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The list as one error: the first problem's code and message, "(+N more)"
+ * when there are more; 0 when the list is empty. */
+int ae_problems_fail(const ae_problems *pr, ae_err *err);
+
+/* Frees every message and leaves the list empty. Cannot fail. */
+void ae_problems_dispose(ae_problems *pr);
+
 /* ---- strict YAML (libyaml events into a small tree) ---- */
 
 /* A parsed YAML node. Plain result data, so the struct is transparent; the
