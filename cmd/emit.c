@@ -248,7 +248,7 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 		return ae_fail(err, AE_EINVAL, "output path too long");
 	rc = ld_pointer_new(p_out, &f, err);
 	if (rc == 0)
-		rc = ld_pointer_write(AT_FDCWD, path, *p_out, err);
+		rc = ld_pointer_create(AT_FDCWD, path, *p_out, err);
 	return rc;
 }
 
