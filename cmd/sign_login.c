@@ -13,7 +13,6 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -255,92 +254,6 @@ static int login_issuer(char **out, const cmd_sign_flags *f, ae_err *err)
 	return rc;
 }
 
-/* The variables that hold a signing secret: the browser launcher (and the
- * browser it starts, which outlives the login) is started without them.
- * docs/signing.md "Token" lists them; keep the two in step. */
-static const char *const login_secret_env[] = {
-	LOGIN_SECRET_ENV,
-	"SIGSTORE_ID_TOKEN",
-	"ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-	"ACTIONS_ID_TOKEN_REQUEST_URL",
-	"ACTIONS_RUNTIME_TOKEN",
-	"GITHUB_TOKEN",
-	"GH_TOKEN",
-	"BUILDKITE_AGENT_ACCESS_TOKEN",
-	"CI_JOB_JWT",
-	"CI_JOB_JWT_V1",
-	"CI_JOB_JWT_V2",
-	"CI_JOB_TOKEN",
-	"REGISTRY_AUTH_FILE",
-	"DOCKER_AUTH_CONFIG",
-};
-
-/* True iff the environ entry `kv` ("NAME=value") names a secret. */
-static bool login_env_secret(const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-	size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
-
-	for (size_t i = 0;
-	     i < sizeof(login_secret_env) / sizeof(login_secret_env[0]); i++)
-		if (strlen(login_secret_env[i]) == n &&
-		    memcmp(kv, login_secret_env[i], n) == 0)
-			return true;
-	return false;
-}
-
-/* Our environment without the secrets (an array of pointers into environ:
- * free the array only); NULL when out of memory. */
-static char **login_env_clean(void)
-{
-	size_t n = 0, k = 0;
-	char **env;
-
-	while (environ != NULL && environ[n] != NULL)
-		n++;
-	env = calloc(n + 1, sizeof(*env));
-	if (env == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!login_env_secret(environ[i]))
-			env[k++] = environ[i];
-	env[k] = NULL;
-	return env;
-}
-
-/* Starts xdg-open (open on macOS) on `url`, detached from our terminal,
- * where a desktop is likely, with the secrets of login_secret_env removed
- * from its environment; the pid, or -1 when none was started. */
-static pid_t login_open_browser(const char *url)
-{
-#ifdef __APPLE__
-	const char *opener = "open";
-#else
-	const char *opener = "xdg-open";
-
-	/* without a display xdg-open may start a text browser on our own
-	 * terminal: the person copies the URL instead */
-	if (!login_env_set("DISPLAY") && !login_env_set("WAYLAND_DISPLAY"))
-		return -1;
-#endif
-	char *const argv[] = {(char *)opener, (char *)url, NULL};
-	posix_spawn_file_actions_t fa;
-	char **env = login_env_clean();
-	pid_t pid = -1;
-
-	if (env == NULL)
-		return -1; /* the person copies the URL */
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, opener, &fa, NULL, argv, env) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	return pid;
-}
-
 static int login_browser(ev_token **out, const ev_login_opts *o,
 			 const cmd_sign_flags *f, ae_err *err)
 {
@@ -358,7 +271,7 @@ static int login_browser(ev_token **out, const ev_login_opts *o,
 		"aicr-evidence: to sign, log in at %s in your browser:\n"
 		"\n    %s\n\n",
 		cmd_esc(&e, o->issuer), cmd_esc(&e, ev_login_url(l)));
-	pid = login_open_browser(ev_login_url(l));
+	pid = ev_login_browser_open(ev_login_start_url(l), environ);
 	fprintf(stderr,
 		"aicr-evidence: %s; waiting up to %s for the login "
 		"(no browser here? use --oidc-device)\n",

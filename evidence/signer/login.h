@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The public-good instance (its signing config's oidcUrls). */
 #define EV_LOGIN_DEFAULT_ISSUER	   "https://oauth2.sigstore.dev/auth"
@@ -183,8 +184,16 @@ typedef struct ev_login ev_login;
  * ev_login_free. */
 int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err);
 
-/* The URL the person opens (printable ASCII, no secret). Borrowed. */
+/* The authorization URL (printable ASCII; it carries the state, nonce
+ * and PKCE challenge: show it to the person, never put it on a command
+ * line). Borrowed. */
 const char *ev_login_url(const ev_login *l);
+
+/* The one-time URL to start a browser on: http://127.0.0.1:PORT/start/
+ * RANDOM on the login's listener, answered once (during ev_login_finish)
+ * with a 302 to ev_login_url; a second request for it ends the login
+ * (AE_EAUTH). It holds no secret of the login. Borrowed. */
+const char *ev_login_start_url(const ev_login *l);
 
 /* Waits for the redirect (requests for other paths are answered 404 and
  * waited past), checks state (and iss, RFC 9207), exchanges the code with
@@ -198,6 +207,27 @@ int ev_login_finish(ev_token **out, ev_login *l, ae_err *err);
 
 /* Closes the listener and wipes the secrets. NULL is a no-op. */
 void ev_login_free(ev_login *l);
+
+/* ---- the person's browser (evidence/signer/login_browser.c) ---- */
+
+/* True iff the environment entry `kv` ("NAME=value") may hold a signing
+ * secret: a name of docs/signing.md "Token", a name with TOKEN, JWT,
+ * SECRET, PASSWORD or CREDENTIAL in it (any case; XDG_ACTIVATION_TOKEN
+ * kept), or a value shaped like a JWT under any name. Cannot fail. */
+bool ev_login_env_is_secret(const char *kv);
+
+/* A copy of `envp` without the entries of ev_login_env_is_secret: an
+ * array of pointers into `envp` (free the array only), NULL-terminated;
+ * NULL when out of memory. */
+char **ev_login_env_clean(char *const *envp);
+
+/* Starts xdg-open (open on macOS) on `url` -- the login's start URL,
+ * never one with a secret: a command line is public -- with stdio on
+ * /dev/null and the environment `envp` without its secrets
+ * (ev_login_env_clean). Without DISPLAY or WAYLAND_DISPLAY in `envp` no
+ * browser is started (xdg-open would start a text one on our terminal).
+ * The pid, or -1 when none was started. */
+pid_t ev_login_browser_open(const char *url, char *const *envp);
 
 /* ---- the device login ---- */
 
