@@ -46,7 +46,8 @@ for _ in range(2):
         res["answers"].append([r.status, r.getheader("Location") or ""])
     except Exception as e:
         res["answers"].append([0, str(e)])
-json.dump(res, open("$W/result.json", "w"))
+import os
+json.dump(res, open("$W/result.tmp", "w")); os.replace("$W/result.tmp", "$W/result.json")
 PY
 chmod +x "$W/bin/xdg-open"
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
@@ -55,6 +56,8 @@ cd "$W" || exit 2
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 \
 	timeout 30 "$BIN" sigstore sign-bundle --bundle out.json --oidc-provider browser \
 	--oidc-issuer "http://127.0.0.1:$PORT" --oidc-timeout 4s a.txt >/dev/null 2>"$W/stderr"
+# the launcher outlives the login by a moment (its second GET ends it)
+for _ in $(seq 50); do [ -s result.json ] && break; sleep 0.1; done
 [ -s result.json ] || { echo "SETUP: the browser was not started"; exit 2; }
 python3 - "$W/result.json" "$PORT" <<'PY'
 import json, sys, urllib.parse
