@@ -282,6 +282,26 @@ int cmd_evidence_attest(const cmd_evidence_signed *oc, const char *sbdir,
  * fail. */
 void cmd_evidence_unattest(const char *sbdir);
 
+/* ---- the --format json report of emit and sign (cmd/evidence_sign.c,
+ * docs/cli.md "emit/sign --format json") ---- */
+#include <jansson.h>
+
+/* `s` as one shell word: as it is when it needs no quoting, else in
+ * single quotes. Caller frees; NULL when out of memory. */
+char *cmd_shell_word(const char *s);
+/* Appends {"step": STEP, "command": <fmt...>} to the array `next`. 0 or
+ * -1. */
+int cmd_json_next(json_t *next, const char *step, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The "signature" member: null unsigned, else the Sigstore bundle's path
+ * in `sbdir`, its digest, the signer and the Rekor log index. New
+ * reference (NULL when out of memory). */
+json_t *cmd_evidence_signed_json(const cmd_evidence_signed *oc,
+				 const char *sbdir);
+/* Prints `root` (stolen: NULL is a failure) as indented JSON on stdout.
+ * 0 or -1. */
+int cmd_json_print(json_t *root);
+
 int cmd_digest(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_emit(int argc, char **argv);
@@ -323,6 +343,26 @@ void cmd_progress_end(void);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
+
+/* What a push did (cmd_push_bundle). */
+typedef struct cmd_pushed {
+	char tag[129];
+	char tagged[1200];		  /* registry/repo:tag */
+	char digest[AE_DIGEST_STR_LEN];	  /* the artifact's manifest digest */
+	char referrer[AE_DIGEST_STR_LEN]; /* the signature referrer, or "" */
+	size_t size;			  /* the manifest's length */
+	char bundle[4096];		  /* the directory packed */
+	const char *what;		  /* what a failure is about */
+} cmd_pushed;
+
+/* The push leg of `push DIR --to REF` and `emit --push`: packs
+ * DIR/summary-bundle (or DIR), pushes it under the tag of REF, else the
+ * one DIR/pointer.yaml names, else the derived one, and its attestation as
+ * the signature referrer. Prints nothing. Codes of oci/. */
+int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
+		    const cmd_registry_flags *reg, ae_err *err);
+/* Prints push's text report of `r` ("pushed REF@DIGEST"...) to `o`. */
+void cmd_push_print_text(cmd_output *o, const cmd_pushed *r);
 int cmd_pull(int argc, char **argv);
 /* `referrers` (cmd/referrers.c) */
 int cmd_referrers(int argc, char **argv);
