@@ -412,52 +412,26 @@ void check_verifier_dispose(check_verifier *v);
 
 #include "evidence/tuf/tuf.h"
 
-#define CMD_TRUST_NTARGETS 2
-/* The TUF targets the tool uses: trusted_root.json (required) and
- * signing_config.v0.2.json (optional). */
-extern const char *const cmd_trust_targets[CMD_TRUST_NTARGETS];
+/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*);
+ * these names are the commands' own spelling of them. */
+typedef tuf_trust cmd_trust_set;
+#define CMD_TRUST_EMBEDDED	TUF_TRUST_EMBEDDED
+#define CMD_TRUST_TUF		TUF_TRUST_CACHE
+#define cmd_trust_dispose	tuf_trust_dispose
+#define cmd_trust_root_override tuf_trust_root_override
+#define cmd_trust_time		tuf_time_format
 
-#define CMD_TRUST_REFRESH_S	     86400 /* verify refreshes an older cache */
-#define CMD_TRUST_REFRESH_TIMEOUT_MS 30000 /* ... within this long */
-
-typedef enum cmd_trust_source {
-	CMD_TRUST_EMBEDDED, /* compiled in */
-	CMD_TRUST_TUF,	    /* the selected TUF cache */
-} cmd_trust_source;
-
-/* What a command trusts when no --trusted-root / --signing-config is
- * given. Filled by cmd_trust_resolve, disposed by cmd_trust_dispose. */
-typedef struct cmd_trust_set {
-	cmd_trust_source source;
-	const unsigned char *root; /* trusted_root.json in force, borrowed */
-	size_t root_len;
-	const unsigned char *sc; /* signing config, NULL: built-in defaults */
-	size_t sc_len;
-	tuf_state *tuf;	      /* the cache's state when it loaded, else NULL */
-	char base[4096];      /* the cache base (--cache or the default) */
-	char cache_dir[4200]; /* the selected TUF cache, "" when none */
-	char note[512];	      /* why the cache is not in force, or "" */
-	bool foreign;	      /* base/tuf is not the caller's own: never used */
-} cmd_trust_set;
-
-/* Decides what is in force under cache base `cache` (NULL: the default)
- * at `now`: the selected TUF cache when it re-verifies, is unexpired and
- * its documents parse, else the embedded documents (t->note says why).
- * Fails only for an unusable cache path (AE_ETOOBIG, AE_EINVAL). */
+/* The documents a command knows (the embedded Sigstore root, the parsers
+ * a cached document must pass). Cannot fail. */
+const tuf_trust_docs *cmd_trust_docs(void);
+/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
+ * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
 int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
 		      ae_err *err);
-void cmd_trust_dispose(cmd_trust_set *t);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
 void cmd_trust_note(const cmd_trust_set *t);
-/* True iff a TUF cache is selected and was last updated more than
- * CMD_TRUST_REFRESH_S before `now` (or is not in force). Cannot fail. */
-bool cmd_trust_stale(const cmd_trust_set *t, int64_t now);
-/* Updates the selected cache from its repository (the public-good one
- * from the embedded root when none is usable), within
- * CMD_TRUST_REFRESH_TIMEOUT_MS, and resolves `t` again. Codes of
- * cmd_trust_update; `t` unchanged on failure. */
-int cmd_trust_refresh(cmd_trust_set *t, int64_t now, ae_err *err);
+
 typedef enum cmd_trust_refresh_mode {
 	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
 	CMD_TRUST_REFRESH_STALE,  /* verify, ledger --verify: past a day */
@@ -472,32 +446,6 @@ typedef enum cmd_trust_refresh_mode {
  * cmd_trust_resolve. */
 int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
 		       cmd_trust_refresh_mode mode, ae_err *err);
-/* The trusted_root.json that replaces the embedded one (the TUF cache's),
- * or NULL when the embedded root is in force. Borrowed from `t`. */
-const unsigned char *cmd_trust_root_override(const cmd_trust_set *t,
-					     size_t *len_out);
-/* Checks that a state's trusted_root.json and signing config parse.
- * AE_ENOTFOUND without a trusted root; codes of the evidence parsers. */
-int cmd_trust_check_documents(const tuf_state *s, int64_t now, ae_err *err);
-/* "2026-08-25T00:00:00Z". Cannot fail. */
-void cmd_trust_time(char out[32], int64_t t);
-
-typedef struct cmd_trust_update_opts {
-	const char *base;      /* cache base */
-	const char *cache_dir; /* tuf_cache_dir of base and url */
-	const char *url;
-	const unsigned char *root; /* initial root when the cache has none */
-	size_t root_len;
-	int64_t now;
-	ae_deadline deadline;
-	const char *ca_file;
-} cmd_trust_update_opts;
-
-/* tuf_update, the documents checked, the state committed and its
- * repository selected: all or nothing. Codes of tuf_update, the evidence
- * parsers and tuf_state_commit. *out NULL on failure. */
-int cmd_trust_update(tuf_state **out, const cmd_trust_update_opts *o,
-		     ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);
