@@ -20,12 +20,9 @@
 #include <unistd.h>
 
 #define LOGIN_CLIENT_ID_MAX 256
-#define LOGIN_DMI_MAX	    256 /* /sys/class/dmi/id/product_name */
 #define LOGIN_PATH_MAX	    4096
 /* Longest --oidc-timeout: an hour is plenty for a person. */
 #define LOGIN_TIMEOUT_MAX_S 3600
-#define LOGIN_SECRET_ENV    "SIGSTORE_OIDC_CLIENT_SECRET"
-#define LOGIN_GCE_HOST	    "metadata.google.internal"
 
 extern char **environ;
 
@@ -81,7 +78,7 @@ int cmd_sign_login_flags_check(cmd_sign_flags *f, const char *command)
 			"the command line (every user can read "
 			"it there): use --oidc-client-secret-file "
 			"F or %s",
-			LOGIN_SECRET_ENV);
+			EV_LOGIN_SECRET_ENV);
 	if (f->identity_token != NULL && f->identity_token_file != NULL)
 		return cmd_usage_error(command,
 				       "--identity-token and "
@@ -119,70 +116,6 @@ int cmd_sign_login_flags_check(cmd_sign_flags *f, const char *command)
 	return 0;
 }
 
-/* ---- the sources in the environment ---- */
-
-static bool login_env_set(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && v[0] != '\0';
-}
-
-/* The first executable `name` on PATH into `out`; false when none. */
-static bool login_which(char *out, size_t outsz, const char *name)
-{
-	const char *path = getenv("PATH"), *p, *colon;
-
-	for (p = path; p != NULL && *p; p = colon ? colon + 1 : NULL) {
-		size_t n;
-
-		colon = strchr(p, ':');
-		n = colon ? (size_t)(colon - p) : strlen(p);
-		if (n == 0 || (size_t)snprintf(out, outsz, "%.*s/%s", (int)n, p,
-					       name) >= outsz)
-			continue;
-		if (access(out, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The metadata server's host when on Google Cloud: GCE_METADATA_HOST (as
- * Google's own libraries honour it), else metadata.google.internal when
- * the machine says it is Google's (sigstore-python's test); else NULL. */
-static const char *login_gce_host(void)
-{
-	ae_buf dmi = AE_BUF_INIT(LOGIN_DMI_MAX);
-	bool google = false;
-
-	if (login_env_set("GCE_METADATA_HOST"))
-		return getenv("GCE_METADATA_HOST");
-	if (ae_read_file(&dmi, AT_FDCWD, "/sys/class/dmi/id/product_name",
-			 LOGIN_DMI_MAX, NULL) == 0)
-		google = dmi.len >= 6 && memcmp(dmi.data, "Google", 6) == 0;
-	ae_buf_dispose(&dmi);
-	return google ? LOGIN_GCE_HOST : NULL;
-}
-
-/* Fills the ambient sources from the environment. `agent` holds the
- * Buildkite agent's path. */
-static void login_sources(ev_token_sources *src, char *agent, size_t agentsz,
-			  const cmd_sign_flags *f, int64_t deadline)
-{
-	const char *bk = getenv("BUILDKITE"), *gl = getenv("GITLAB_CI");
-
-	src->env_token = getenv("SIGSTORE_ID_TOKEN");
-	src->gha_url = getenv("ACTIONS_ID_TOKEN_REQUEST_URL");
-	src->gha_request_token = getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-	src->gitlab = gl != NULL && strcmp(gl, "true") == 0;
-	if (bk != NULL && strcmp(bk, "true") == 0 &&
-	    login_which(agent, agentsz, "buildkite-agent"))
-		src->buildkite_agent = agent;
-	src->gcp_metadata_host = login_gce_host();
-	src->force = (ev_token_source)login_source(f->oidc_provider);
-	src->deadline_ms = deadline;
-}
-
 /* --identity-token-file: the token, capped, into `buf`. */
 static int login_token_file(ae_buf *buf, const char *path, ae_err *err)
 {
@@ -190,29 +123,6 @@ static int login_token_file(ae_buf *buf, const char *path, ae_err *err)
 }
 
 /* ---- the person's login ---- */
-
-/* The client secret from --oidc-client-secret-file or the environment,
- * trailing newline dropped, into `buf` (a secret: the caller wipes it). */
-static int login_secret(ae_buf *buf, const cmd_sign_flags *f, ae_err *err)
-{
-	const char *env = getenv(LOGIN_SECRET_ENV);
-	int rc = 0;
-
-	if (f->oidc_client_secret_file != NULL)
-		rc = ae_read_file(buf, AT_FDCWD, f->oidc_client_secret_file,
-				  EV_LOGIN_SECRET_MAX_BYTES, err);
-	else if (env != NULL && env[0] != '\0')
-		rc = ae_buf_puts(buf, env, err);
-	while (rc == 0 && buf->len > 0 &&
-	       (buf->data[buf->len - 1] == '\n' ||
-		buf->data[buf->len - 1] == '\r'))
-		buf->len--;
-	if (rc == 0 && buf->len > 0)
-		rc = ae_buf_put(buf, "", 1, err); /* NUL-terminate */
-	if (rc == 0 && buf->len > 0 && ae_has_nul(buf->data, buf->len - 1))
-		rc = ae_fail(err, AE_EINVAL, "the client secret holds a NUL");
-	return rc;
-}
 
 /* The issuer to log in at: --oidc-issuer, else the oidcUrls of the
  * signing config in force (--signing-config, or the TUF cache's when no
@@ -324,7 +234,8 @@ static int login_person(ev_token **out, int which, const cmd_sign_flags *f,
 
 	rc = login_issuer(&issuer, f, err);
 	if (rc == 0)
-		rc = login_secret(&secret, f, err);
+		rc = ev_login_secret_load(&secret, f->oidc_client_secret_file,
+					  environ, err);
 	if (rc < 0)
 		goto done;
 	o.issuer = issuer;
@@ -354,7 +265,9 @@ static int login_ambient(ev_token **out, const cmd_sign_flags *f,
 	char agent[LOGIN_PATH_MAX];
 	int rc = 0;
 
-	login_sources(&src, agent, sizeof(agent), f, deadline);
+	ev_token_sources_from_env(&src, agent, sizeof(agent), environ);
+	src.force = (ev_token_source)login_source(f->oidc_provider);
+	src.deadline_ms = deadline;
 	src.explicit_token = f->identity_token;
 	if (f->identity_token_file != NULL) {
 		rc = login_token_file(&file, f->identity_token_file, err);

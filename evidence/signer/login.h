@@ -50,6 +50,8 @@
 #define EV_LOGIN_REQUEST_MAX_BYTES 8192 /* the redirect's request head */
 #define EV_LOGIN_PARAM_MAX_BYTES   2048 /* one query or JSON value we keep */
 #define EV_LOGIN_SECRET_MAX_BYTES  4096 /* a client secret */
+/* The variable that may hold the confidential client's secret. */
+#define EV_LOGIN_SECRET_ENV "SIGSTORE_OIDC_CLIENT_SECRET"
 /* Seconds one browser connection may take to send its request. */
 #define EV_LOGIN_CONN_TIMEOUT_S 10
 /* Device flow: the interval when the server names none (RFC 8628 §3.2),
@@ -207,6 +209,28 @@ int ev_login_finish(ev_token **out, ev_login *l, ae_err *err);
 
 /* Closes the listener and wipes the secrets. NULL is a no-op. */
 void ev_login_free(ev_login *l);
+
+/* ---- what an environment offers (evidence/signer/login_env.c) ---- */
+
+/* The value of `name` in `envp` ("NAME=value" entries, NULL-terminated),
+ * or NULL. Borrowed. Cannot fail. */
+const char *ev_env_get(char *const *envp, const char *name);
+
+/* Fills the ambient sources of `src` from `envp` (docs/signing.md
+ * "Token"): SIGSTORE_ID_TOKEN, ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN,
+ * GITLAB_CI=true, BUILDKITE=true with buildkite-agent on envp's PATH (its
+ * path into `agent`), Google Cloud's metadata host (GCE_METADATA_HOST, or
+ * a machine whose DMI product name is Google's). The strings point into
+ * `envp` and `agent`. Other members are left as they are. Cannot fail. */
+void ev_token_sources_from_env(ev_token_sources *src, char *agent,
+			       size_t agentsz, char *const *envp);
+
+/* The client secret from `file` (NULL: EV_LOGIN_SECRET_ENV of `envp`),
+ * trailing newlines dropped, NUL-terminated into `buf` (empty when there
+ * is none; a secret: the caller wipes it). AE_EINVAL for a NUL inside;
+ * codes of ae_read_file. */
+int ev_login_secret_load(ae_buf *buf, const char *file, char *const *envp,
+			 ae_err *err);
 
 /* ---- the person's browser (evidence/signer/login_browser.c) ---- */
 

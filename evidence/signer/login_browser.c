@@ -127,20 +127,9 @@ char **ev_login_env_clean(char *const *envp)
 	return env;
 }
 
-/* The value of `name` in `envp`, or NULL. */
-static const char *browser_env_get(char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++)
-		if (strncmp(envp[i], name, n) == 0 && envp[i][n] == '=')
-			return envp[i] + n + 1;
-	return NULL;
-}
-
 static bool browser_env_set(char *const *envp, const char *name)
 {
-	const char *v = browser_env_get(envp, name);
+	const char *v = ev_env_get(envp, name);
 
 	return v != NULL && v[0] != '\0';
 }

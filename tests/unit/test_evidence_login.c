@@ -9,6 +9,7 @@
 #include "tests/unit/t.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -482,4 +483,51 @@ void test_evidence_login__browser_env_has_no_token_variable(void)
 	T_ASSERT(ev_login_env_is_secret("A=eyJa.b.c"));
 	T_ASSERT(!ev_login_env_is_secret("A=eyJa.b c.d"));
 	T_ASSERT(!ev_login_env_is_secret("LANG=C.UTF-8"));
+}
+
+/* ---- the sources an environment offers (login_env.c) ---- */
+
+void test_evidence_login__sources_come_from_the_environment_given(void)
+{
+	char agent[4096], path[4200];
+	char *envp[] = {
+		"SIGSTORE_ID_TOKEN=tok",
+		"ACTIONS_ID_TOKEN_REQUEST_URL=https://gha/x",
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN=req",
+		"GITLAB_CI=true",
+		"BUILDKITE=true",
+		path,
+		"GCE_METADATA_HOST=127.0.0.1:9",
+		"SIGSTORE_OIDC_CLIENT_SECRET=s3cret\n",
+		NULL,
+	};
+	ev_token_sources src = EV_TOKEN_SOURCES_INIT;
+	ae_buf sec = AE_BUF_INIT(EV_LOGIN_SECRET_MAX_BYTES + 1);
+	ae_err err = {0};
+
+	snprintf(path, sizeof(path), "PATH=/nonexistent::%s", t_tmpdir());
+	t_write_file(t_path("buildkite-agent"), "#!/bin/sh\n", 10);
+	T_ASSERT_INT(chmod(t_path("buildkite-agent"), 0755), 0);
+	ev_token_sources_from_env(&src, agent, sizeof(agent), envp);
+	T_ASSERT_STR(src.env_token, "tok");
+	T_ASSERT_STR(src.gha_url, "https://gha/x");
+	T_ASSERT_STR(src.gha_request_token, "req");
+	T_ASSERT(src.gitlab);
+	T_ASSERT_STR(src.buildkite_agent, t_path("buildkite-agent"));
+	T_ASSERT_STR(src.gcp_metadata_host, "127.0.0.1:9");
+	T_ASSERT_INT(ev_login_secret_load(&sec, NULL, envp, &err), 0);
+	T_ASSERT_STR((const char *)sec.data, "s3cret");
+	ae_buf_dispose(&sec);
+	/* nothing from an empty environment (no agent found without PATH) */
+	{
+		char *none[] = {"BUILDKITE=true", "GITLAB_CI=1", NULL};
+		ev_token_sources s2 = EV_TOKEN_SOURCES_INIT;
+
+		ev_token_sources_from_env(&s2, agent, sizeof(agent), none);
+		T_ASSERT(s2.env_token == NULL && !s2.gitlab &&
+			 s2.buildkite_agent == NULL);
+	}
+	T_ASSERT_INT(ev_login_secret_load(&sec, NULL, NULL, &err), 0);
+	T_ASSERT_INT(sec.len, 0);
+	ae_buf_dispose(&sec);
 }
