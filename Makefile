@@ -67,7 +67,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
 .PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
 	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench demo \
-	verify-only
+	verify-only stack-up stack-down
 .DELETE_ON_ERROR:
 
 all: aicr-evidence
@@ -241,3 +241,12 @@ clean:
 # the corroboration dashboard (tests/demo.sh); stops all it started.
 demo: aicr-evidence
 	AE_BIN=$(abspath aicr-evidence) bash tests/demo.sh
+
+# The loopback registry and the local Sigstore stack the tests use, left
+# running for a person (docs/contributor-guide.md "Try it locally"):
+# `eval "$(make -s stack-up)"` exports where they are; idempotent.
+stack-up:
+	@bash tests/stack.sh up
+
+stack-down:
+	@bash tests/stack.sh down

@@ -338,8 +338,12 @@ int cmd_registry_client(oci_client **out, const oci_ref *ref,
 /* Prints the registry flags' help block. */
 void cmd_registry_help(FILE *f);
 /* Ends the line of a progress bar still drawn on stderr, if any.
- * Async-signal-safe (write(2) only). */
+ * Async-signal-safe (write(2) only). (cmd/util.c, beside cmd_error,
+ * which ends it.) */
 void cmd_progress_end(void);
+/* An oci_progress_fn: draws "what [#####     ] 42% 12.0/28.5 MiB" on
+ * stderr for transfers past 1 MiB; `ctx` an int, -1 at first. */
+void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
