@@ -85,9 +85,12 @@ def resolve(url):
     p = urllib.parse.urlparse(url)
     if not p.path.startswith("/start/"):
         return url
-    c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-    c.request("GET", p.path)
-    return c.getresponse().getheader("Location") or url
+    try:
+        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
+        c.request("GET", p.path)
+        return c.getresponse().getheader("Location") or url
+    except OSError:  # the login ended first (a short --oidc-timeout under load)
+        return url
 
 
 def main():
