@@ -90,9 +90,12 @@ def resolve(u):  # the one-time start URL the tool opens: its 302 is the authori
     p = urllib.parse.urlparse(u)
     if not p.path.startswith("/start/"):
         return u
-    c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-    c.request("GET", p.path)
-    return c.getresponse().getheader("Location") or u
+    try:
+        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
+        c.request("GET", p.path)
+        return c.getresponse().getheader("Location") or u
+    except OSError:
+        return u
 url = resolve(sys.argv[1])
 q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
 state, nonce = q["state"][0], q["nonce"][0]

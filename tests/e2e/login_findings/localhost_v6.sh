@@ -53,9 +53,12 @@ def resolve(u):  # the one-time start URL the tool opens: its 302 is the authori
     p = urllib.parse.urlparse(u)
     if not p.path.startswith("/start/"):
         return u
-    c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-    c.request("GET", p.path)
-    return c.getresponse().getheader("Location") or u
+    try:
+        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
+        c.request("GET", p.path)
+        return c.getresponse().getheader("Location") or u
+    except OSError:
+        return u
 q = urllib.parse.parse_qs(urllib.parse.urlparse(resolve(sys.argv[1])).query)
 ru = q["redirect_uri"][0]; state = q["state"][0]
 port = urllib.parse.urlparse(ru).port
