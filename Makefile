@@ -62,7 +62,10 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/*_fuzz.c))
 HEADERS := $(shell find evidence allowlist ledger oci cmd -name '*.h' 2>/dev/null)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
-CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+# The help texts, cmd/help/*.txt, are built in by a C file generated into
+# $(BUILD) (never committed): cmd/help/gen.sh, sh + awk + od only.
+HELP_TXT := $(sort $(wildcard cmd/help/*.txt))
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cmd/help_text.o
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
 .PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
@@ -82,6 +85,13 @@ $(BUILD)/libaicr.a: $(LIB_OBJ)
 
 $(BUILD)/aicr-evidence: $(CMD_OBJ) $(BUILD)/libaicr.a
 	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/cmd/help_text.c: $(HELP_TXT) cmd/help/gen.sh
+	@mkdir -p $(@D)
+	sh cmd/help/gen.sh c $(HELP_TXT) > $@
+
+$(BUILD)/cmd/help_text.o: $(BUILD)/cmd/help_text.c $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)

@@ -17,65 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char ledger_usage[] =
-	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--worktree]\n"
-	"         [--verify]\n"
-	"         [--trusted-root F] [--cache DIR] [--offline] [--jobs N]\n"
-	"         [registry flags] [--recipes DIR] [--recipe FILE]...\n"
-	"         [--include-historical] [--exclude-dev]\n"
-	"         [--same-version | --at-version V]\n"
-	"         [--ingest REF]... [--ingest-file F]... [--ingest-repo R]...\n"
-	"         [--format text|json|html|feed] [-o FILE|DIR]\n"
-	"         [--show-identities]\n"
-	"\n"
-	"Corroboration: per recipe, which independent, allowlisted, verified\n"
-	"signers ran it and whether they agree (SPEC §6, docs/ledger.md).\n"
-	"\n"
-	"  --root DIR          evidence root (default recipes/evidence)\n"
-	"  --worktree          read the files, not HEAD's tree: without it a\n"
-	"                      root inside a git work tree is read from git\n"
-	"                      objects, as committed\n"
-	"  --verify            fetch and verify every bundle; only verified\n"
-	"                      allowlisted signers vote. Without it nothing "
-	"is\n"
-	"                      verified, so nothing is corroborated.\n"
-	"  --trusted-root F    Sigstore trusted root, alone (with --verify);\n"
-	"                      without it the one `trust update` keeps in\n"
-	"                      the cache (refreshed when older than a day,\n"
-	"                      unless --offline), else the embedded one\n"
-	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
-	"  --offline           no network: bundles from --cache only\n"
-	"  --jobs N            bundles verified at once (default 2, max 64)\n"
-	"\n"
-	"Freshness, builds and versions (docs/ledger.md):\n"
-	"  --recipes DIR       the current recipes (*.yaml): each run's "
-	"signed\n"
-	"                      recipe digest is compared with its recipe's\n"
-	"                      digest now -- CURRENT, HISTORICAL or UNKNOWN\n"
-	"  --recipe FILE       one current recipe (repeatable)\n"
-	"  --include-historical  count runs whose recipe changed since\n"
-	"  --exclude-dev       do not count runs of development builds\n"
-	"  --same-version      strict lens: a signer votes with its latest "
-	"run\n"
-	"                      at each recipe's newest tool version\n"
-	"  --at-version V      strict lens at tool version V\n"
-	"\n"
-	"First-party evidence without pointers (with --verify; votes only "
-	"when\n"
-	"its signer matches a firstParty identityPattern of the allowlist):\n"
-	"  --ingest REF        a digest-pinned bundle REG/REPO@sha256:HEX\n"
-	"  --ingest-file F     such references, one per line (# comments)\n"
-	"  --ingest-repo REPO  every evidence artifact tagged in REG/REPO\n"
-	"\n"
-	"  --format F          text (default), json, html, or feed (-o DIR:\n"
-	"                      index.json and series/<recipe>.json)\n"
-	"  -o FILE|DIR         write the report there (atomically)\n"
-	"  --show-identities   print verified certificate identities of\n"
-	"                      community and partner signers\n"
-	"\n"
-	"exit: 0 report written, 2 error, 3 transient fault (report written\n"
-	"      but some bundle could not be fetched), 64 usage\n";
-
 typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_FEED } out_format;
 
 typedef struct ledger_args {
@@ -360,8 +301,7 @@ int cmd_ledger(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	if (cmd_wants_help(argc, argv)) {
-		fputs(ledger_usage, stdout);
-		cmd_registry_help(stdout);
+		cmd_help_print(stdout, "ledger");
 		return cmd_exit_code(CMD_OK);
 	}
 	status = args_parse(&a, argc, argv);

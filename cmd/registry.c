@@ -140,19 +140,3 @@ int cmd_registry_client(oci_client **out, const oci_ref *ref,
 	cmd_password_free(password);
 	return rc;
 }
-
-void cmd_registry_help(FILE *f)
-{
-	fputs("registry flags:\n"
-	      "  --registry-username U      basic auth user (password from\n"
-	      "  --registry-password-stdin  stdin); else docker config.json\n"
-	      "  --docker-config FILE       config.json to read auths from\n"
-	      "  --registry-ca-file FILE    trust this CA bundle for TLS\n"
-	      "                             (also --registry-ca FILE)\n"
-	      "  --registry-insecure-tls    do not verify the TLS certificate\n"
-	      "  --registry-plain-http      plain HTTP (loopback registries "
-	      "only)\n"
-	      "  --timeout DURATION         give up after DURATION (90s, 5m, "
-	      "1h): exit 3\n",
-	      f);
-}
