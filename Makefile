@@ -237,7 +237,8 @@ install: aicr-evidence
 # The tool's own SHA-256 of a file, timed against `openssl dgst` by run-all.
 $(BUILD)/bench/sha256-file: tests/bench/sha256_file.c $(BUILD)/libaicr.a
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -c -o $@.o $<
+	$(CXX) -o $@ $@.o $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
 
 bench: aicr-evidence $(BUILD)/bench/sha256-file
 	AE_BIN=$(abspath aicr-evidence) \

@@ -64,28 +64,8 @@ typedef struct al_entry {
 	const char *identity_pattern; /* first-party: anchored pattern */
 } al_entry;
 
-/* One broken rule: `msg` is one line, "line N: <class>[i].<field>: <why>"
- * (the line prefix omitted when there is no line), input text escaped with
- * ae_repr. Callers prefix the file path to get `path: message`. */
-typedef struct al_problem {
-	int code;    /* AE_EINVAL, or AE_ETOOBIG for a cap */
-	size_t line; /* 0 when not tied to a line */
-	char *msg;
-} al_problem;
-
-/* A list of problems owned by the caller; starts as AL_PROBLEMS_INIT. */
-typedef struct al_problems {
-	al_problem *v;
-	size_t n;
-} al_problems;
-
-#define AL_PROBLEMS_INIT                                                       \
-	{                                                                      \
-		NULL, 0                                                        \
-	}
-
-/* Frees every message and empties the list. Cannot fail. */
-void al_problems_dispose(al_problems *p);
+/* Problems (every broken rule) are an ae_problems list (evidence/core/ae.h),
+ * each message "line N: <class>[i].<field>: <why>". */
 
 /* A loaded, valid allowlist with its patterns compiled. */
 typedef struct al_list al_list;
@@ -95,7 +75,7 @@ typedef struct al_list al_list;
  * decide; AE_ERR only for out of memory. `*out` is the list when no
  * problem was found, NULL otherwise: an invalid trust root is never used.
  * An empty document is a valid, empty allowlist (reference §3.1). */
-int al_list_check(al_list **out, al_problems *problems,
+int al_list_check(al_list **out, ae_problems *problems,
 		  const unsigned char *buf, size_t len, ae_err *err);
 
 /* Like al_list_check but any problem is an error: AE_EINVAL (AE_ETOOBIG

@@ -30,54 +30,13 @@ static const struct {
 /* State of one load: the list being built and where problems go. */
 typedef struct al_loader {
 	al_list *l;
-	al_problems *pr;
+	ae_problems *pr;
 	size_t before; /* problems already in the list when we started */
 	bool full;     /* AL_MAX_ENTRIES reached: later entries skipped */
 } al_loader;
 
-void al_problems_dispose(al_problems *p)
-{
-	if (p == NULL)
-		return;
-	for (size_t i = p->n; i-- > 0;)
-		free(p->v[i].msg);
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
-}
-
-/* Appends "line N: <where>: <why>". 0, or AE_ERR on out of memory. */
-static int load_problem(al_loader *ld, int code, size_t line, const char *where,
-			const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static int load_problem(al_loader *ld, int code, size_t line, const char *where,
-			const char *fmt, ...)
-{
-	char why[AE_ERR_MSG_MAX * 2], msg[AE_ERR_MSG_MAX * 3];
-	al_problems *pr = ld->pr;
-	al_problem *v;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		snprintf(msg, sizeof(msg), "line %zu: %s: %s", line, where,
-			 why);
-	else
-		snprintf(msg, sizeof(msg), "%s: %s", where, why);
-	v = realloc(pr->v, (pr->n + 1) * sizeof(*v));
-	if (v == NULL)
-		return AE_ERR;
-	pr->v = v;
-	v[pr->n].msg = strdup(msg);
-	if (v[pr->n].msg == NULL)
-		return AE_ERR;
-	v[pr->n].code = code;
-	v[pr->n].line = line;
-	pr->n++;
-	return 0;
-}
+/* Appends "line N: <where>: <why>" to the load's list. */
+#define load_problem(ld, ...) ae_problem_add((ld)->pr, __VA_ARGS__)
 
 static const char *load_kind(const ae_yaml_node *n)
 {
@@ -453,7 +412,7 @@ void al_list_free(al_list *l)
 	free(l);
 }
 
-int al_list_check(al_list **out, al_problems *problems,
+int al_list_check(al_list **out, ae_problems *problems,
 		  const unsigned char *buf, size_t len, ae_err *err)
 {
 	ae_yaml_node *root = NULL;
@@ -503,16 +462,13 @@ done:
 int al_list_parse(al_list **out, const unsigned char *buf, size_t len,
 		  ae_err *err)
 {
-	al_problems pr = AL_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	int rc;
 
 	rc = al_list_check(out, &pr, buf, len, err);
-	if (rc == 0 && pr.n == 1)
-		rc = ae_fail(err, pr.v[0].code, "%s", pr.v[0].msg);
-	else if (rc == 0 && pr.n > 1)
-		rc = ae_fail(err, pr.v[0].code, "%s (+%zu more)", pr.v[0].msg,
-			     pr.n - 1);
-	al_problems_dispose(&pr);
+	if (rc == 0)
+		rc = ae_problems_fail(&pr, err);
+	ae_problems_dispose(&pr);
 	return rc;
 }
 

@@ -29,7 +29,7 @@ static cmd_outcome allowlist_read(ae_buf *b, const char *path)
 /* Prints the problems (text: one `path: message` line each; JSON: an
  * array of {path, line, message}) or the summary of a valid list. */
 static int allowlist_report(cmd_output *o, const char *path,
-			    const al_problems *pr, const al_list *l, bool json)
+			    const ae_problems *pr, const al_list *l, bool json)
 {
 	size_t counts[4] = {0};
 	json_t *arr = NULL;
@@ -73,7 +73,7 @@ static int allowlist_check(int argc, char **argv)
 	const char *format = "text", *outpath = NULL, *file = AL_DEFAULT_PATH;
 	const cmd_flag flags[] = {
 		{"--format", &format}, {"-o", &outpath}, {NULL, NULL}};
-	al_problems pr = AL_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	al_list *l = NULL;
 	ae_err err = {0};
 	cmd_output o;
@@ -109,7 +109,7 @@ static int allowlist_check(int argc, char **argv)
 		cmd_error(outpath ? outpath : "stdout", &err);
 		oc = cmd_outcome_from_rc(err.code);
 	}
-	al_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	al_list_free(l);
 	return cmd_exit_code(oc);
 }

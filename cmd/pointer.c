@@ -20,7 +20,7 @@
  * CMD_ERROR after printing why the file could not be read. */
 static cmd_outcome pointer_load(ld_pointer **out, const char *path)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 	ae_err err = {0};
 	ae_buf b;
@@ -41,7 +41,7 @@ static cmd_outcome pointer_load(ld_pointer **out, const char *path)
 		oc = CMD_FINDINGS;
 	}
 	ae_buf_dispose(&b);
-	ld_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	if (oc != CMD_OK)
 		ld_pointer_free(p);
 	else

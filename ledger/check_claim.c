@@ -44,7 +44,7 @@ int ld__claim_parse(ld__claim *out, const unsigned char *buf, size_t len,
 void ld__claim_dispose(ld__claim *c)
 {
 	ld_pointer_free(c->owner);
-	ld_problems_dispose(&c->problems);
+	ae_problems_dispose(&c->problems);
 	memset(c, 0, sizeof(*c));
 }
 

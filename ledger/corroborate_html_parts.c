@@ -2,10 +2,13 @@
  * and recipe sections share: state chips, result glyphs, the short reason
  * a run or cell does not count, deep-link ids and hrefs, facet classes,
  * coordinates, a run's badges, and the reasons a view is CONTESTED or
- * FAILING. See corroborate_html.c for the frame and the escaping rules.
+ * FAILING; the escaping every piece of input text goes through
+ * (ld__html_put, ld__html_frag) and the page's lens and facet lookups.
+ * See corroborate_html.c for the frame and the escaping rules.
  */
 #include "ledger/internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,4 +259,132 @@ int ld__html_reasons(ae_buf *b, const ld_grid *g, const char *cls, ae_err *err)
 	if (rc == 0)
 		rc = ae_buf_puts(b, "</span>", err);
 	return rc;
+}
+
+/* Length of the well-formed UTF-8 sequence at `p` (RFC 3629: no
+ * overlongs, surrogates or code points past U+10FFFF), its code point in
+ * `*cp`; 0 if the bytes there are not one. */
+static size_t utf8_seq(const unsigned char *p, uint32_t *cp)
+{
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+
+	if (n == 0 || p[0] > 0xf4)
+		return 0;
+	*cp = p[0] & (0x3f >> (n - 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+		*cp = (*cp << 6) | (p[i] & 0x3f);
+	}
+	if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Code points that would steer the page rather than be read: C1
+ * controls, line and paragraph separators, and the bidi marks, embeddings,
+ * overrides and isolates (a "\u202Eliaf" reads as "fail"). */
+static bool cp_steers(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int ld__html_put(ae_buf *b, const char *s, ae_err *err)
+{
+	int rc = 0;
+
+	for (const char *p = s ? s : ""; rc == 0 && *p; p++) {
+		if ((unsigned char)*p >= 0x80) {
+			uint32_t cp = 0;
+			size_t n = utf8_seq((const unsigned char *)p, &cp);
+			/* U+FFFD for a byte that starts no sequence, or a
+			 * sequence that steers (the whole of it). */
+			if (n == 0 || cp_steers(cp))
+				rc = ae_buf_puts(b, "\xef\xbf\xbd", err);
+			else
+				rc = ae_buf_put(b, p, n, err);
+			p += n ? n - 1 : 0;
+			continue;
+		}
+		switch (*p) {
+		case '&':
+			rc = ae_buf_puts(b, "&amp;", err);
+			break;
+		case '<':
+			rc = ae_buf_puts(b, "&lt;", err);
+			break;
+		case '>':
+			rc = ae_buf_puts(b, "&gt;", err);
+			break;
+		case '"':
+			rc = ae_buf_puts(b, "&quot;", err);
+			break;
+		case '\'':
+			rc = ae_buf_puts(b, "&#39;", err);
+			break;
+		default:
+			rc = ae_buf_put(b,
+					(unsigned char)*p < 0x20 || *p == 0x7f
+						? "?"
+						: p,
+					1, err);
+		}
+	}
+	return rc;
+}
+
+int ld__html_frag(ae_buf *b, const char *s, ae_err *err)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int rc = 0;
+
+	for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+	     rc == 0 && *p; p++) {
+		char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+		bool keep = (*p >= 'a' && *p <= 'z') ||
+			    (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' ||
+			    *p == '.' || *p == '_' || *p == '~';
+		rc = keep ? ae_buf_put(b, p, 1, err) : ae_buf_put(b, e, 3, err);
+	}
+	return rc;
+}
+
+const ld_grid *ld__page_grid(const ld__page *p, const ld_recipe *r, size_t l)
+{
+	if (r->n_grids == 0)
+		return NULL;
+	if (p->lens_kind[l] == LD__LENS_LATEST)
+		return &r->grids[0];
+	if (p->lens_kind[l] == LD__LENS_NEWEST)
+		return r->n_grids > 1 ? &r->grids[r->newest] : NULL;
+	for (size_t i = 1; i < r->n_grids; i++) {
+		if (strcmp(r->grids[i].version, p->lens_ver[l]) == 0)
+			return &r->grids[i];
+	}
+	return NULL;
+}
+
+int ld__page_facet_index(const ld__page *p, int f, const char *v)
+{
+	const ld_corroboration *c = p->c;
+	size_t lo = 0, hi = c->n_facet_values[f];
+
+	if (v == NULL)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int k = strcmp(c->facet_values[f][mid], v);
+		if (k == 0)
+			return mid < p->n_facet[f] ? (int)mid
+						   : (int)p->n_facet[f];
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }

@@ -53,19 +53,14 @@ extern const char *const ld__pointer_field_names[PF_COUNT];
  * them instead of adding a second "missing"). */
 typedef struct ld__pointer_reader {
 	ld_pointer *p;
-	ld_problems *pr;
+	ae_problems *pr;
 	bool bad[PF_COUNT];
 } ld__pointer_reader;
 
-/* Appends "line N: <field>: <why>" to `pr` (no line prefix when `line` is
- * 0). 0, or AE_ERR on out of memory (the list is unchanged then). */
-int ld__problem_add(ld_problems *pr, int code, size_t line, const char *field,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
 /* Records a problem about field `f` at its recorded line. */
 #define LD__PROBLEM(rd, f, ...)                                                \
-	ld__problem_add((rd)->pr, AE_EINVAL, (rd)->p->line[(f)],               \
-			ld__pointer_field_names[(f)], __VA_ARGS__)
+	ae_problem_add((rd)->pr, AE_EINVAL, (rd)->p->line[(f)],                \
+		       ld__pointer_field_names[(f)], __VA_ARGS__)
 
 /* Second pass: every value rule on the fields read or built
  * (docs/formats.md); sets `rd->p->valid`. 0, or AE_ERR on out of memory. */
@@ -243,7 +238,7 @@ int ld__git_fail(ae_err *err, int code, const char *what);
  * may break value rules when `problems` is non-empty. */
 typedef struct ld__claim {
 	ld_pointer *owner;
-	ld_problems problems; /* every schema problem (reference §1.3) */
+	ae_problems problems; /* every schema problem (reference §1.3) */
 	const char *recipe;
 	const char *digest;
 	const char *oci;

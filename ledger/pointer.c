@@ -286,7 +286,7 @@ void ld_pointer_free(ld_pointer *p)
 	free(p);
 }
 
-int ld_pointer_check(ld_pointer **out, ld_problems *problems,
+int ld_pointer_check(ld_pointer **out, ae_problems *problems,
 		     const unsigned char *buf, size_t len, ae_err *err)
 {
 	ae_yaml_node *root = NULL;
@@ -298,9 +298,9 @@ int ld_pointer_check(ld_pointer **out, ld_problems *problems,
 	AE_ASSERT_ARG(problems != NULL && (buf != NULL || len == 0), err);
 	rd.pr = problems;
 	if (len > LD_POINTER_MAX_BYTES) {
-		rc = ld__problem_add(problems, AE_ETOOBIG, 0, "pointer",
-				     "%zu bytes, cap %u", len,
-				     LD_POINTER_MAX_BYTES);
+		rc = ae_problem_add(problems, AE_ETOOBIG, 0, "pointer",
+				    "%zu bytes, cap %u", len,
+				    LD_POINTER_MAX_BYTES);
 		goto done;
 	}
 	rc = ae_yaml_parse(&root, buf, len, &yerr);
@@ -308,15 +308,14 @@ int ld_pointer_check(ld_pointer **out, ld_problems *problems,
 		goto done;
 	if (rc < 0) {
 		/* Malformed YAML, aliases, tags, duplicate keys: findings. */
-		rc = ld__problem_add(problems, rc, 0, "pointer", "%s",
-				     yerr.msg);
+		rc = ae_problem_add(problems, rc, 0, "pointer", "%s", yerr.msg);
 		goto done;
 	}
 	if (root == NULL || root->kind != AE_YAML_MAP) {
-		rc = ld__problem_add(
-			problems, AE_EINVAL, root ? root->line : 0, "pointer",
-			"must be a YAML mapping, not %s",
-			root ? kind_name(root) : "an empty document");
+		rc = ae_problem_add(problems, AE_EINVAL, root ? root->line : 0,
+				    "pointer", "must be a YAML mapping, not %s",
+				    root ? kind_name(root)
+					 : "an empty document");
 		goto done;
 	}
 	rd.p = calloc(1, sizeof(*rd.p));
@@ -341,28 +340,18 @@ done:
 	return 0;
 }
 
-/* Turns a problem list into an error: the first problem, and how many
- * more. */
-static int problems_to_err(const ld_problems *pr, ae_err *err)
-{
-	if (pr->n == 1)
-		return ae_fail(err, pr->v[0].code, "%s", pr->v[0].msg);
-	return ae_fail(err, pr->v[0].code, "%s (+%zu more)", pr->v[0].msg,
-		       pr->n - 1);
-}
-
 int ld_pointer_parse(ld_pointer **out, const unsigned char *buf, size_t len,
 		     ae_err *err)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 	int rc;
 
 	*out = NULL;
 	rc = ld_pointer_check(&p, &pr, buf, len, err);
 	if (rc == 0 && pr.n > 0)
-		rc = problems_to_err(&pr, err);
-	ld_problems_dispose(&pr);
+		rc = ae_problems_fail(&pr, err);
+	ae_problems_dispose(&pr);
 	if (rc < 0) {
 		ld_pointer_free(p);
 		return rc;
@@ -397,7 +386,7 @@ static int pointer_set(ld_pointer *p, int f, const char *s)
 int ld_pointer_new(ld_pointer **out, const ld_pointer_fields *fields,
 		   ae_err *err)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld__pointer_reader rd = {0};
 	const ld_pointer_fields *f = fields;
 	int rc = 0;
@@ -429,8 +418,8 @@ int ld_pointer_new(ld_pointer **out, const ld_pointer_fields *fields,
 			     ? ae_fail(err, AE_ERR, "out of memory")
 			     : 0;
 	if (rc == 0 && pr.n > 0)
-		rc = problems_to_err(&pr, err);
-	ld_problems_dispose(&pr);
+		rc = ae_problems_fail(&pr, err);
+	ae_problems_dispose(&pr);
 	if (rc < 0) {
 		ld_pointer_free(rd.p);
 		return rc;

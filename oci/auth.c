@@ -322,15 +322,3 @@ done:
 	ae_buf_dispose(&buf);
 	return rc;
 }
-
-void oci__creds_dispose(oci_creds *c)
-{
-	if (c->user != NULL)
-		free(c->user);
-	if (c->pass != NULL) {
-		memset(c->pass, 0, strlen(c->pass));
-		free(c->pass);
-	}
-	c->user = NULL;
-	c->pass = NULL;
-}

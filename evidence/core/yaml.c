@@ -32,45 +32,6 @@ typedef struct yaml_builder {
 	int documents;
 } yaml_builder;
 
-void ae_yaml_free(ae_yaml_node *node)
-{
-	if (node == NULL)
-		return;
-	for (size_t i = node->n; i-- > 0;) {
-		if (node->keys != NULL)
-			free(node->keys[i]);
-		if (node->items != NULL)
-			ae_yaml_free(node->items[i]);
-	}
-	free(node->keys);
-	free(node->items);
-	free(node->scalar);
-	free(node);
-}
-
-const ae_yaml_node *ae_yaml_map_get(const ae_yaml_node *map, const char *key)
-{
-	if (map == NULL || map->kind != AE_YAML_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++) {
-		if (strcmp(map->keys[i], key) == 0)
-			return map->items[i];
-	}
-	return NULL;
-}
-
-bool ae_yaml_is_null(const ae_yaml_node *node)
-{
-	if (node == NULL)
-		return true;
-	if (node->kind != AE_YAML_SCALAR || !node->plain)
-		return false;
-	return node->scalar_len == 0 || strcmp(node->scalar, "~") == 0 ||
-	       strcmp(node->scalar, "null") == 0 ||
-	       strcmp(node->scalar, "Null") == 0 ||
-	       strcmp(node->scalar, "NULL") == 0;
-}
-
 /* True iff a node holding `n` entries has no room for one more: arrays
  * grow 4, 8, 16, ... (as yaml_simple.c's), so building a long mapping is
  * not a realloc per key -- which is quadratic where realloc copies (issue
@@ -108,17 +69,6 @@ oom:
 	free(key);
 	ae_yaml_free(child);
 	return ae_fail(err, AE_ERR, "out of memory");
-}
-
-ae_yaml_node *ae_yaml_node_new(ae_yaml_kind kind, size_t line)
-{
-	ae_yaml_node *n = calloc(1, sizeof(*n));
-
-	if (n != NULL) {
-		n->kind = kind;
-		n->line = line;
-	}
-	return n;
 }
 
 /* Whether `key` repeats a key of `map` (open at `level`): 1 it does, 0 it
@@ -370,23 +320,4 @@ int ae_yaml_parse(ae_yaml_node **out, const unsigned char *buf, size_t len,
 	if (rc < 0 || handled)
 		return rc;
 	return ae_yaml_parse_libyaml(out, buf, len, err);
-}
-
-bool ae_yaml_equal(const ae_yaml_node *a, const ae_yaml_node *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->kind != b->kind || a->line != b->line || a->n != b->n)
-		return false;
-	if (a->kind == AE_YAML_SCALAR)
-		return a->plain == b->plain && a->scalar_len == b->scalar_len &&
-		       memcmp(a->scalar, b->scalar, a->scalar_len) == 0;
-	for (size_t i = 0; i < a->n; i++) {
-		if (a->kind == AE_YAML_MAP &&
-		    strcmp(a->keys[i], b->keys[i]) != 0)
-			return false;
-		if (!ae_yaml_equal(a->items[i], b->items[i]))
-			return false;
-	}
-	return true;
 }

@@ -116,7 +116,7 @@ static void allowlist_fuzz_tail(const al_list *l, const uint8_t *data,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	al_problems pr = AL_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	al_list *l = NULL;
 
 	if (al_list_check(&l, &pr, data, size, NULL) != 0)
@@ -150,6 +150,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		allowlist_fuzz_tail(l, data, size);
 	}
 	al_list_free(l);
-	al_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	return 0;
 }

@@ -74,7 +74,7 @@ static void pointer_fuzz_round_trip(const ld_pointer *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 
 	if (ld_pointer_check(&p, &pr, data, size, NULL) != 0)
@@ -88,6 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (p != NULL && ld_pointer_is_valid(p))
 		pointer_fuzz_round_trip(p);
 	ld_pointer_free(p);
-	ld_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	return 0;
 }

@@ -66,7 +66,7 @@ static al_list *load_sample(void)
  * (strict parse: *out NULL). Returns the number of problems. */
 static size_t rejects(const char *yaml, const char *needle)
 {
-	al_problems pr = AL_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	al_list *l = (al_list *)1;
 	ae_err err = {0};
 	bool found = false;
@@ -83,7 +83,7 @@ static size_t rejects(const char *yaml, const char *needle)
 			  "no problem mentions \"%s\" (%zu: %s)", needle, pr.n,
 			  pr.n ? pr.v[0].msg : "accepted");
 	n = pr.n;
-	al_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	l = (al_list *)1;
 	T_ASSERT(al_list_parse(&l, (const unsigned char *)yaml, strlen(yaml),
 			       &err) < 0);
@@ -430,7 +430,7 @@ void test_allowlist__pattern_at_cap_passes_and_cap_plus_one_fails(void)
 	pat[AL_PATTERN_MAX + 1] = '\0';
 	snprintf(yaml, sizeof(yaml), "%s", fp(pat));
 	{
-		al_problems pr = AL_PROBLEMS_INIT;
+		ae_problems pr = AE_PROBLEMS_INIT;
 		al_list *l = NULL;
 		T_ASSERT_INT(al_list_check(&l, &pr, (const unsigned char *)yaml,
 					   strlen(yaml), NULL),
@@ -438,7 +438,7 @@ void test_allowlist__pattern_at_cap_passes_and_cap_plus_one_fails(void)
 		T_ASSERT_INT(pr.n, 1);
 		T_ASSERT_INT(pr.v[0].code, AE_ETOOBIG);
 		T_ASSERT(l == NULL);
-		al_problems_dispose(&pr);
+		ae_problems_dispose(&pr);
 	}
 }
 
@@ -456,7 +456,7 @@ static char *many_entries(size_t n)
 void test_allowlist__entries_at_cap_pass_and_cap_plus_one_fails(void)
 {
 	char *y = many_entries(AL_MAX_ENTRIES);
-	al_problems pr = AL_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	al_list *l = NULL;
 
 	accepts(y);
@@ -469,7 +469,7 @@ void test_allowlist__entries_at_cap_pass_and_cap_plus_one_fails(void)
 	T_ASSERT_INT(pr.n, 1);
 	T_ASSERT_INT(pr.v[0].code, AE_ETOOBIG);
 	T_ASSERT(strstr(pr.v[0].msg, "more than 4096 entries") != NULL);
-	al_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	free(y);
 }
 
@@ -804,7 +804,7 @@ void test_allowlist__a_repeated_at_cannot_make_accounts_overlap(void)
 void test_allowlist__the_patterns_share_a_compile_budget(void)
 {
 	ae_buf b = AE_BUF_INIT(1 << 20);
-	al_problems pr = AL_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	al_list *l = NULL;
 	size_t i, n = 0;
 
@@ -831,6 +831,6 @@ void test_allowlist__the_patterns_share_a_compile_budget(void)
 		n += strstr(pr.v[i].msg, "budget") != NULL;
 	T_ASSERT(n > 0);
 	T_ASSERT_INT(pr.v[0].code, AE_ETOOBIG);
-	al_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	ae_buf_dispose(&b);
 }

@@ -53,7 +53,7 @@ static const char *edit(const char *from, const char *to)
  * contain `needle` when one is given; the pointer must then be unusable. */
 static size_t problems_of(const char *yaml, const char *needle)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 	ae_err err = {0};
 	size_t n;
@@ -73,7 +73,7 @@ static size_t problems_of(const char *yaml, const char *needle)
 	if (pr.n > 0 && p != NULL)
 		T_ASSERT(!ld_pointer_is_valid(p));
 	n = pr.n;
-	ld_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	ld_pointer_free(p);
 	return n;
 }
@@ -540,7 +540,7 @@ void test_ledger__every_problem_is_listed_not_only_the_first(void)
 
 void test_ledger__check_keeps_the_fields_of_a_broken_pointer(void)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 	const char *y = edit("2026-06-25T05:57:00Z", "soon");
 
@@ -551,7 +551,7 @@ void test_ledger__check_keeps_the_fields_of_a_broken_pointer(void)
 	T_ASSERT(p != NULL && !ld_pointer_is_valid(p));
 	T_ASSERT_STR(ld_pointer_recipe(p), "h100-gke-cos-training");
 	T_ASSERT_STR(ld_pointer_signer_identity(p), "yuanchen97@gmail.com");
-	ld_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	ld_pointer_free(p);
 }
 
@@ -592,7 +592,7 @@ void test_ledger__check_reports_a_buffer_over_the_cap(void)
 {
 	size_t n = LD_POINTER_MAX_BYTES + 1;
 	unsigned char *buf = calloc(1, n);
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 	ae_err err = {0};
 
@@ -601,7 +601,7 @@ void test_ledger__check_reports_a_buffer_over_the_cap(void)
 	T_ASSERT_INT(pr.n, 1);
 	T_ASSERT_INT(pr.v[0].code, AE_ETOOBIG);
 	T_ASSERT(p == NULL);
-	ld_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	T_ASSERT_INT(ld_pointer_parse(&p, buf, n, &err), AE_ETOOBIG);
 	T_ASSERT(p == NULL);
 	free(buf);
@@ -808,7 +808,7 @@ void test_ledger__new_refuses_what_check_refuses(void)
 
 void test_ledger__format_refuses_an_invalid_pointer(void)
 {
-	ld_problems pr = LD_PROBLEMS_INIT;
+	ae_problems pr = AE_PROBLEMS_INIT;
 	ld_pointer *p = NULL;
 	ae_buf b = AE_BUF_INIT(1 << 20);
 	ae_err err = {0};
@@ -823,7 +823,7 @@ void test_ledger__format_refuses_an_invalid_pointer(void)
 	T_ASSERT_INT(ld_pointer_write(AT_FDCWD, t_path("x.yaml"), p, &err),
 		     AE_EINVAL);
 	T_ASSERT(access(t_path("x.yaml"), F_OK) != 0);
-	ld_problems_dispose(&pr);
+	ae_problems_dispose(&pr);
 	ld_pointer_free(p);
 }
 
