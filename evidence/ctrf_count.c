@@ -290,7 +290,10 @@ static unsigned char cc_key(ev__ctrf_counter *cc, cc_frame *f)
 	int rc, i;
 
 	if (ae_strset_has(&f->set, key)) {
-		cc_fail(cc, "a key is given twice in one object");
+		cc_fail(cc, f->role == CC_TEST && (strcmp(key, "name") == 0 ||
+						   strcmp(key, "status") == 0)
+				    ? "a test repeats its name or status"
+				    : "a key is given twice in one object");
 		return K_OTHER;
 	}
 	keys = realloc(f->keys, (f->nkeys + 1) * sizeof(*keys));
