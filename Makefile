@@ -62,12 +62,15 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/*_fuzz.c))
 HEADERS := $(shell find evidence allowlist ledger oci cmd -name '*.h' 2>/dev/null)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
-CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+# The help texts, cmd/help/*.txt, are built in by a C file generated into
+# $(BUILD) (never committed): cmd/help/gen.sh, sh + awk + od only.
+HELP_TXT := $(sort $(wildcard cmd/help/*.txt))
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cmd/help_text.o
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
 .PHONY: all deps test unit e2e asan valgrind interop conformance fuzz lint \
 	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench demo \
-	verify-only
+	verify-only stack-up stack-down
 .DELETE_ON_ERROR:
 
 all: aicr-evidence
@@ -82,6 +85,13 @@ $(BUILD)/libaicr.a: $(LIB_OBJ)
 
 $(BUILD)/aicr-evidence: $(CMD_OBJ) $(BUILD)/libaicr.a
 	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/cmd/help_text.c: $(HELP_TXT) cmd/help/gen.sh
+	@mkdir -p $(@D)
+	sh cmd/help/gen.sh c $(HELP_TXT) > $@
+
+$(BUILD)/cmd/help_text.o: $(BUILD)/cmd/help_text.c $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -227,7 +237,8 @@ install: aicr-evidence
 # The tool's own SHA-256 of a file, timed against `openssl dgst` by run-all.
 $(BUILD)/bench/sha256-file: tests/bench/sha256_file.c $(BUILD)/libaicr.a
 	@mkdir -p $(@D)
-	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -c -o $@.o $<
+	$(CXX) -o $@ $@.o $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
 
 bench: aicr-evidence $(BUILD)/bench/sha256-file
 	AE_BIN=$(abspath aicr-evidence) \
@@ -241,3 +252,12 @@ clean:
 # the corroboration dashboard (tests/demo.sh); stops all it started.
 demo: aicr-evidence
 	AE_BIN=$(abspath aicr-evidence) bash tests/demo.sh
+
+# The loopback registry and the local Sigstore stack the tests use, left
+# running for a person (docs/contributor-guide.md "Try it locally"):
+# `eval "$(make -s stack-up)"` exports where they are; idempotent.
+stack-up:
+	@bash tests/stack.sh up
+
+stack-down:
+	@bash tests/stack.sh down

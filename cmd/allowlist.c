@@ -13,29 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char allowlist_usage[] =
-	"usage: aicr-evidence allowlist check [FILE] [--format text|json] "
-	"[-o OUT]\n"
-	"       aicr-evidence allowlist classify --issuer ISSUER --identity "
-	"IDENTITY\n"
-	"                     [--allowlist FILE] [--format text|json]\n"
-	"       aicr-evidence allowlist classify --issuer ISSUER --stdin [-z]\n"
-	"                     [--allowlist FILE]\n"
-	"\n"
-	"check     validates the allowlist FILE (default " AL_DEFAULT_PATH ")\n"
-	"          and lists every problem as 'FILE: message'.\n"
-	"classify  prints the class of a signer: first-party, community,\n"
-	"          partner, or 'not listed' (its evidence is reported only,\n"
-	"          never corroborates). Slug entries are checked first, then\n"
-	"          the patterns, which match the whole identity (RE2, Go's\n"
-	"          regexp dialect). --stdin classifies the identities read\n"
-	"          from stdin, one per line (-z: NUL-terminated), printing\n"
-	"          one class per line (-z: NUL-terminated).\n"
-	"\n"
-	"exit: check    0 valid, 1 invalid, 2 file unreadable, 64 usage\n"
-	"      classify 0 listed (--stdin: every one), 1 not listed (--stdin:\n"
-	"               any), 2 allowlist unreadable or invalid, 64 usage\n";
-
 /* Reads the allowlist file; CMD_ERROR after printing why when it cannot
  * be read. */
 static cmd_outcome allowlist_read(ae_buf *b, const char *path)
@@ -342,11 +319,11 @@ static int allowlist_classify(int argc, char **argv)
 int cmd_allowlist(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(allowlist_usage, stderr);
+		cmd_help_print(stderr, "allowlist");
 		return cmd_exit_code(CMD_USAGE);
 	}
 	if (cmd_wants_help(argc, argv)) {
-		fputs(allowlist_usage, stdout);
+		cmd_help_print(stdout, "allowlist");
 		return cmd_exit_code(CMD_OK);
 	}
 	if (strcmp(argv[1], "check") == 0)

@@ -29,77 +29,6 @@ typedef struct check_args {
 	bool tuf_update;
 } check_args;
 
-static void check_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence check [--root DIR] [--allowlist FILE]\n"
-	      "         [--base REV [--head REV]] [--repo DIR]\n"
-	      "         [--verify-signatures [--trusted-root FILE] "
-	      "[--cache DIR] [--offline]\n"
-	      "          [--tuf-update] [--fetch-timeout D] [--deadline D]]\n"
-	      "         [--workers N] [--format text|json] [-o FILE]\n\n"
-	      "Checks the evidence ledger as git holds it (never the work "
-	      "tree).\n"
-	      "With --base (the target's tip): every change that merging "
-	      "HEAD into\n"
-	      "BASE makes under the root must add a well-placed pointer of "
-	      "an\n"
-	      "allowlisted signer.\n"
-	      "Without: audits every pointer of the tree at HEAD.\n\n"
-	      "  --root DIR           evidence root (default "
-	      "recipes/evidence)\n"
-	      "  --allowlist FILE     allowlist file (default: "
-	      "<root>/allowlist.yaml at HEAD)\n"
-	      "  --base REV           the target branch's tip: the merge of "
-	      "HEAD into it\n"
-	      "                       is judged\n"
-	      "  --head REV           the PR's head (default HEAD)\n"
-	      "  --repo DIR           repository (default: found from the "
-	      "current directory)\n"
-	      "  --verify-signatures  rule 4: fetch each pointer's bundle by "
-	      "digest and\n"
-	      "                       verify it against the claimed signer\n"
-	      "  --trusted-root FILE  the Sigstore trusted root to use, "
-	      "alone; without it\n"
-	      "                       the one `trust update` keeps in the "
-	      "cache when\n"
-	      "                       current, else the embedded "
-	      "public-good root\n"
-	      "  --tuf-update         refresh that cache first (TUF); check "
-	      "never\n"
-	      "                       fetches trust on its own\n"
-	      "  --cache DIR          content-addressed bundle cache\n"
-	      "  --offline            no network: bundles from --cache only\n"
-	      "  --fetch-timeout D    give up on one pointer's bundle after D "
-	      "(default\n"
-	      "                       60s; then it is transient: exit 3)\n"
-	      "  --deadline D         give up on the whole run after D "
-	      "(90s, 5m, 1h):\n"
-	      "                       pointers not verified by then are "
-	      "transient\n"
-	      "  --workers N          threads reading and verifying pointers "
-	      "(default 4;\n"
-	      "                       1 without --verify-signatures)\n"
-	      "  --format text|json   report format (default text)\n"
-	      "  -o FILE              write the report to FILE\n\n"
-	      "exit: 0 clean, 1 violations, 2 operational error, 3 transient, "
-	      "64 usage\n"
-	      "  With --verify-signatures a bundle that could not be fetched "
-	      "is a note,\n"
-	      "  not a violation: TLS, certificate or login failures exit 2 "
-	      "(the note\n"
-	      "  names the flag that fixes them), network faults and time "
-	      "limits 3.\n\n"
-	      "registry flags (check reads anonymously or with "
-	      "--docker-config):\n"
-	      "  --docker-config FILE       config.json to read auths from\n"
-	      "  --registry-ca-file FILE    trust this CA bundle for TLS\n"
-	      "                             (also --registry-ca FILE)\n"
-	      "  --registry-insecure-tls    do not verify the TLS certificate\n"
-	      "  --registry-plain-http      plain HTTP (loopback registries "
-	      "only)\n",
-	      f);
-}
-
 static int check_parse_workers(unsigned *out, const char *s)
 {
 	unsigned v = 0;
@@ -351,7 +280,7 @@ int cmd_check(int argc, char **argv)
 	memset(&verifier, 0, sizeof(verifier));
 	memset(&trust, 0, sizeof(trust));
 	if (cmd_wants_help(argc, argv)) {
-		check_usage(stdout);
+		cmd_help_print(stdout, "check");
 		return cmd_exit_code(CMD_OK);
 	}
 	memset(&a, 0, sizeof(a));

@@ -94,6 +94,14 @@ int cmd_output_close(cmd_output *o, ae_err *err);
 /* True iff argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
 
+/* The help text of `name` -- a command ("verify"), a subcommand
+ * ("sigstore-verify-bundle"), the tool's own ("aicr-evidence") -- as
+ * cmd/help/<name>.txt holds it, built in at build time (cmd/help/gen.sh,
+ * into build/); NULL when there is none. Cannot fail. */
+const char *cmd_help_text(const char *name);
+/* Prints the help text of `name` on `f` (nothing when there is none). */
+void cmd_help_print(FILE *f, const char *name);
+
 /* A flag that takes a value, "--name VALUE" or "--name=VALUE" ("-o FILE",
  * "-o=FILE"); a NULL `name` ends a table. A flag given twice keeps the
  * last value. "--name=" gives the empty value: the command's own checks
@@ -162,9 +170,6 @@ void cmd_sign_flags_init(cmd_sign_flags *f);
  * consumed, 0 not a signing flag, -1 the flag lacks its value (the caller
  * reports a usage error). */
 int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
-
-/* The --help paragraph describing the signing flags. */
-const char *cmd_sign_flags_help(void);
 
 /* Checks the signing flags' values after parsing (--timeout: whole seconds
  * up to a day; EV_SIGN_TIMEOUT_DEFAULT_S when absent): 0, or prints the
@@ -315,11 +320,13 @@ int cmd_registry_check(cmd_registry_flags *f, const char *command);
  * bar on a TTY). `push` asks tokens for pull,push. */
 int cmd_registry_client(oci_client **out, const oci_ref *ref,
 			const cmd_registry_flags *f, bool push, ae_err *err);
-/* Prints the registry flags' help block. */
-void cmd_registry_help(FILE *f);
 /* Ends the line of a progress bar still drawn on stderr, if any.
- * Async-signal-safe (write(2) only). */
+ * Async-signal-safe (write(2) only). (cmd/util.c, beside cmd_error,
+ * which ends it.) */
 void cmd_progress_end(void);
+/* An oci_progress_fn: draws "what [#####     ] 42% 12.0/28.5 MiB" on
+ * stderr for transfers past 1 MiB; `ctx` an int, -1 at first. */
+void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);

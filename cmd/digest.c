@@ -10,25 +10,6 @@
 #include <fcntl.h>
 #include <string.h>
 
-static void digest_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence digest [--predicate-type URI] "
-	      "[--canonical] "
-	      "RECIPE.yaml\n"
-	      "\n"
-	      "Prints the canonical digest of a recipe, the reference's: the\n"
-	      "recipe as Go's yaml.v3 re-emits it with comments dropped, keys\n"
-	      "sorted and, for v3, metadata.version removed; the value a\n"
-	      "predicate records as recipe.digest.\n"
-	      "\n"
-	      "  --canonical   print the canonical bytes that are hashed\n"
-	      "  --profile     the selection the recipe must carry (the\n"
-	      "                pointer's profile): a recipe is hydrated with\n"
-	      "                its profile when it is generated, so the\n"
-	      "                selection is checked, never applied\n",
-	      f);
-}
-
 /* --profile: the reference hydrates an overlay with the selection; a
  * generated recipe has it baked in already ("already baked"), so here it
  * must be the one the recipe carries. */
@@ -71,7 +52,7 @@ int cmd_digest(int argc, char **argv)
 	int rc;
 
 	if (cmd_wants_help(argc, argv)) {
-		digest_usage(stdout);
+		cmd_help_print(stdout, "digest");
 		return cmd_exit_code(CMD_OK);
 	}
 	for (int i = 1; i < argc; i++) {

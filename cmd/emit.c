@@ -15,53 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-static void emit_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence emit --recipe R.yaml --snapshot S.yaml\n"
-	      "         --ctrf FILE|DIR... [--bom F] [--full] -o OUT\n"
-	      "         [--policy minimal|reference-v4] [--strict]\n"
-	      "         [--profile NAME=VALUE]\n"
-	      "         [--allow-mutable-validator-tags] [--validator-catalog "
-	      "F]\n"
-	      "         [--sign --ref REF | --push REF [registry flags]]\n"
-	      "         [signing flags]\n"
-	      "\n"
-	      "Builds OUT/summary-bundle (minimized unless --full) and\n"
-	      "OUT/pointer.yaml. CTRF inputs are files named <phase>*.json or\n"
-	      "directories holding them (phases: deployment, performance,\n"
-	      "conformance); every entry of a directory is read or refused.\n"
-	      "Results are counted from the tests (a summary that disagrees "
-	      "is\nrefused). SOURCE_DATE_EPOCH fixes attestedAt.\n"
-	      "--policy minimal (default) publishes only allowlisted fields\n"
-	      "with validated values; reference-v4 reproduces the reference's\n"
-	      "minimal v4 output (docs/formats.md). The recipe ships in its\n"
-	      "canonical form, every field kept: fields beyond the "
-	      "reference's\n"
-	      "recipe schema are listed on stderr, refused with --strict.\n"
-	      "--profile checks the recipe's metadata.selectedProfile: a\n"
-	      "profiled recipe's evidence records its selection (pointer\n"
-	      "profile, predicate profile block, recipe name suffix).\n"
-	      "--validator-catalog names the validator catalog the run used;\n"
-	      "its metadata.version becomes validatorCatalogVersion (else "
-	      "\"\").\n"
-	      "\n"
-	      "--sign signs the statement whose subject is REF's repository "
-	      "and\n"
-	      "the bundle's deterministic artifact digest, offline; --push "
-	      "REF\n"
-	      "also pushes (REF names the subject). Unsigned by default.\n"
-	      "The workflow: emit, sign (the artifact is deterministic, so "
-	      "it is\n"
-	      "signed before it leaves the machine), then push, then commit "
-	      "the\n"
-	      "pointer at the path 'aicr-evidence pointer path' prints; emit "
-	      "prints\n"
-	      "the commands still to run.\n\n",
-	      f);
-	fputs(cmd_sign_flags_help(), f);
-	cmd_registry_help(f);
-}
-
 typedef struct emit_args {
 	ev_emit_opts o;
 	const char *policy;
@@ -383,7 +336,7 @@ int cmd_emit(int argc, char **argv)
 	a.o = (ev_emit_opts)EV_EMIT_OPTS_INIT;
 	cmd_sign_flags_init(&a.sf);
 	if (cmd_wants_help(argc, argv)) {
-		emit_usage(stdout);
+		cmd_help_print(stdout, "emit");
 		return cmd_exit_code(CMD_OK);
 	}
 	status = emit_parse(&a, argc, argv);

@@ -1,77 +1,33 @@
 /* cmd/ledger.c -- `aicr-evidence ledger`: the corroboration report
  *
- * The flags and the printing. The steps are the other cmd/ledger*.c files
- * (cmd/ledger.h): gather every pointer's claim and the allowlist, add the
- * first-party bundles to ingest, fetch and verify (--verify, concurrent,
- * cached by digest) so that only certificate-verified signers vote, judge
- * freshness against the current recipes, then the pure model
- * (ld_corroboration_compute) and a renderer. Flags are checked before any
- * file or network I/O (STYLE §3.6). docs/ledger.md is the user's page.
+ * The flags, the trust in force and the printing. The steps are ledger/'s
+ * (ld_ledger_*, ledger/run*.c): gather every pointer's claim and the
+ * allowlist, add the first-party bundles to ingest, fetch and verify
+ * (--verify, concurrent, cached by digest) so that only
+ * certificate-verified signers vote, judge freshness against the current
+ * recipes, then the pure model and a renderer chosen here. Flags are
+ * checked before any file or network I/O (STYLE §3.6). docs/ledger.md is
+ * the user's page.
  */
-#include "cmd/ledger.h"
+#include "cmd/cmd.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static const char ledger_usage[] =
-	"usage: aicr-evidence ledger [RECIPE...] [--root DIR] [--worktree]\n"
-	"         [--verify]\n"
-	"         [--trusted-root F] [--cache DIR] [--offline] [--jobs N]\n"
-	"         [registry flags] [--recipes DIR] [--recipe FILE]...\n"
-	"         [--include-historical] [--exclude-dev]\n"
-	"         [--same-version | --at-version V]\n"
-	"         [--ingest REF]... [--ingest-file F]... [--ingest-repo R]...\n"
-	"         [--format text|json|html|feed] [-o FILE|DIR]\n"
-	"         [--show-identities]\n"
-	"\n"
-	"Corroboration: per recipe, which independent, allowlisted, verified\n"
-	"signers ran it and whether they agree (SPEC §6, docs/ledger.md).\n"
-	"\n"
-	"  --root DIR          evidence root (default recipes/evidence)\n"
-	"  --worktree          read the files, not HEAD's tree: without it a\n"
-	"                      root inside a git work tree is read from git\n"
-	"                      objects, as committed\n"
-	"  --verify            fetch and verify every bundle; only verified\n"
-	"                      allowlisted signers vote. Without it nothing "
-	"is\n"
-	"                      verified, so nothing is corroborated.\n"
-	"  --trusted-root F    Sigstore trusted root, alone (with --verify);\n"
-	"                      without it the one `trust update` keeps in\n"
-	"                      the cache (refreshed when older than a day,\n"
-	"                      unless --offline), else the embedded one\n"
-	"  --cache DIR         content-addressed bundle cache (with --verify)\n"
-	"  --offline           no network: bundles from --cache only\n"
-	"  --jobs N            bundles verified at once (default 2, max 64)\n"
-	"\n"
-	"Freshness, builds and versions (docs/ledger.md):\n"
-	"  --recipes DIR       the current recipes (*.yaml): each run's "
-	"signed\n"
-	"                      recipe digest is compared with its recipe's\n"
-	"                      digest now -- CURRENT, HISTORICAL or UNKNOWN\n"
-	"  --recipe FILE       one current recipe (repeatable)\n"
-	"  --include-historical  count runs whose recipe changed since\n"
-	"  --exclude-dev       do not count runs of development builds\n"
-	"  --same-version      strict lens: a signer votes with its latest "
-	"run\n"
-	"                      at each recipe's newest tool version\n"
-	"  --at-version V      strict lens at tool version V\n"
-	"\n"
-	"First-party evidence without pointers (with --verify; votes only "
-	"when\n"
-	"its signer matches a firstParty identityPattern of the allowlist):\n"
-	"  --ingest REF        a digest-pinned bundle REG/REPO@sha256:HEX\n"
-	"  --ingest-file F     such references, one per line (# comments)\n"
-	"  --ingest-repo REPO  every evidence artifact tagged in REG/REPO\n"
-	"\n"
-	"  --format F          text (default), json, html, or feed (-o DIR:\n"
-	"                      index.json and series/<recipe>.json)\n"
-	"  -o FILE|DIR         write the report there (atomically)\n"
-	"  --show-identities   print verified certificate identities of\n"
-	"                      community and partner signers\n"
-	"\n"
-	"exit: 0 report written, 2 error, 3 transient fault (report written\n"
-	"      but some bundle could not be fetched), 64 usage\n";
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_FEED } out_format;
+
+typedef struct ledger_args {
+	ld_ledger_opts o;
+	const char *out;
+	out_format format;
+	bool show_identities;
+	cmd_registry_flags reg; /* how bundles are fetched */
+	bool any_reg;		/* a registry flag was given */
+	char *password;		/* --registry-password-stdin, wiped */
+} ledger_args;
 
 /* Appends `v` to a repeatable flag's list (sized argc by the caller). */
 static void list_add(const char **list, size_t *n, const char *v)
@@ -83,19 +39,19 @@ static void list_add(const char **list, size_t *n, const char *v)
 static int args_switch(ledger_args *a, const char *s)
 {
 	if (strcmp(s, "--verify") == 0)
-		a->v.verify = true;
+		a->o.verify = true;
 	else if (strcmp(s, "--offline") == 0)
-		a->v.offline = true;
+		a->o.vo.offline = true;
 	else if (strcmp(s, "--show-identities") == 0)
 		a->show_identities = true;
 	else if (strcmp(s, "--include-historical") == 0)
-		a->include_historical = true;
+		a->o.include_historical = true;
 	else if (strcmp(s, "--exclude-dev") == 0)
-		a->exclude_dev = true;
+		a->o.exclude_dev = true;
 	else if (strcmp(s, "--same-version") == 0)
-		a->lens = LD_LENS_SAME_VERSION;
+		a->o.lens = LD_LENS_SAME_VERSION;
 	else if (strcmp(s, "--worktree") == 0)
-		a->worktree = true;
+		a->o.worktree = true;
 	else
 		return 0;
 	return 1;
@@ -117,20 +73,21 @@ static int args_repeat(ledger_args *a, int argc, char **argv, int *i)
 	if (k <= 0)
 		return k;
 	if (rf != NULL)
-		list_add(a->recipe_files, &a->n_recipe_files, rf);
+		list_add(a->o.recipe_files, &a->o.n_recipe_files, rf);
 	if (in != NULL)
-		list_add(a->ingest, &a->n_ingest, in);
+		list_add(a->o.ingest, &a->o.n_ingest, in);
 	if (inf != NULL)
-		list_add(a->ingest_files, &a->n_ingest_files, inf);
+		list_add(a->o.ingest_files, &a->o.n_ingest_files, inf);
 	if (inr != NULL)
-		list_add(a->ingest_repos, &a->n_ingest_repos, inr);
+		list_add(a->o.ingest_repos, &a->o.n_ingest_repos, inr);
 	return 1;
 }
 
 /* Checks the combinations; returns 0 or the usage exit status. */
 static int args_check(ledger_args *a, const char *f, const char *jobs)
 {
-	bool ingest = a->n_ingest || a->n_ingest_files || a->n_ingest_repos;
+	const ld_ledger_opts *o = &a->o;
+	bool ingest = o->n_ingest || o->n_ingest_files || o->n_ingest_repos;
 
 	if (f == NULL || strcmp(f, "text") == 0)
 		a->format = FMT_TEXT;
@@ -153,34 +110,34 @@ static int args_check(ledger_args *a, const char *f, const char *jobs)
 		if (end == jobs || *end != '\0' || n < 1 || n > 64)
 			return cmd_usage_error("ledger",
 					       "--jobs must be 1 to 64");
-		a->v.jobs = (unsigned)n;
+		a->o.jobs = (unsigned)n;
 	}
-	if (a->lens_version != NULL)
-		a->lens = LD_LENS_SAME_VERSION;
-	if (!a->v.verify && (a->v.trusted_root || a->v.cache || a->v.offline ||
-			     a->v.any_reg || ingest))
+	if (o->lens_version != NULL)
+		a->o.lens = LD_LENS_SAME_VERSION;
+	if (!o->verify && (o->vo.trusted_root || o->vo.cache || o->vo.offline ||
+			   a->any_reg || ingest))
 		return cmd_usage_error("ledger",
 				       "--trusted-root, --cache, --offline, "
 				       "--ingest* and the registry flags need "
 				       "--verify");
-	if (cmd_registry_check(&a->v.reg, "ledger") != 0)
+	if (cmd_registry_check(&a->reg, "ledger") != 0)
 		return cmd_exit_code(CMD_USAGE);
-	if (a->v.offline && a->v.cache == NULL)
+	if (o->vo.offline && o->vo.cache == NULL)
 		return cmd_usage_error("ledger", "--offline needs --cache DIR");
-	if (a->v.offline && a->n_ingest_repos)
+	if (o->vo.offline && o->n_ingest_repos)
 		return cmd_usage_error("ledger",
 				       "--ingest-repo lists a registry: not "
 				       "with --offline");
-	for (size_t i = 0; i < a->n_ingest; i++) {
+	for (size_t i = 0; i < o->n_ingest; i++) {
 		oci_ref ref;
 		ae_err e = {0};
-		if (oci_ref_parse(&ref, a->ingest[i], &e) < 0 ||
+		if (oci_ref_parse(&ref, o->ingest[i], &e) < 0 ||
 		    !oci_ref_is_pinned(&ref))
 			return cmd_usage_error("ledger",
 					       "--ingest %s: a digest-pinned "
 					       "reference is needed "
 					       "(REG/REPO@sha256:HEX)",
-					       a->ingest[i]);
+					       o->ingest[i]);
 	}
 	return 0;
 }
@@ -190,43 +147,43 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 {
 	const char *f = NULL, *jobs = NULL;
 	const cmd_flag valued[] = {
-		{"--root", &a->root},
-		{"--trusted-root", &a->v.trusted_root},
-		{"--cache", &a->v.cache},
+		{"--root", &a->o.root},
+		{"--trusted-root", &a->o.vo.trusted_root},
+		{"--cache", &a->o.vo.cache},
 		{"--jobs", &jobs},
 		{"--format", &f},
 		{"-o", &a->out},
 		{"--output", &a->out},
-		{"--recipes", &a->recipes_dir},
-		{"--at-version", &a->lens_version},
+		{"--recipes", &a->o.recipes_dir},
+		{"--at-version", &a->o.lens_version},
 		{NULL, NULL},
 	};
 	bool dashdash = false;
 	int rc = 0;
 
-	a->root = "recipes/evidence";
-	a->v.jobs = 2;
-	a->recipes = calloc((size_t)argc, sizeof(*a->recipes));
-	a->recipe_files = calloc((size_t)argc, sizeof(*a->recipe_files));
-	a->ingest = calloc((size_t)argc, sizeof(*a->ingest));
-	a->ingest_files = calloc((size_t)argc, sizeof(*a->ingest_files));
-	a->ingest_repos = calloc((size_t)argc, sizeof(*a->ingest_repos));
-	if (!a->recipes || !a->recipe_files || !a->ingest || !a->ingest_files ||
-	    !a->ingest_repos)
+	a->o.root = "recipes/evidence";
+	a->o.jobs = 2;
+	a->o.recipes = calloc((size_t)argc, sizeof(*a->o.recipes));
+	a->o.recipe_files = calloc((size_t)argc, sizeof(*a->o.recipe_files));
+	a->o.ingest = calloc((size_t)argc, sizeof(*a->o.ingest));
+	a->o.ingest_files = calloc((size_t)argc, sizeof(*a->o.ingest_files));
+	a->o.ingest_repos = calloc((size_t)argc, sizeof(*a->o.ingest_repos));
+	if (!a->o.recipes || !a->o.recipe_files || !a->o.ingest ||
+	    !a->o.ingest_files || !a->o.ingest_repos)
 		return cmd_usage_error("ledger", "out of memory");
 	for (int i = 1; rc == 0 && i < argc; i++) {
 		const char *s = argv[i];
 		int k = dashdash ? 0
-				 : cmd_registry_flag(&a->v.reg, argc, argv, &i);
+				 : cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (k != 0) {
 			rc = k < 0 ? cmd_usage_error("ledger",
 						     "%s needs a value", s)
 				   : 0;
-			a->v.any_reg = true;
+			a->any_reg = true;
 			continue;
 		}
 		if (dashdash || s[0] != '-')
-			a->recipes[a->n_recipes++] = s;
+			a->o.recipes[a->o.n_recipes++] = s;
 		else if (strcmp(s, "--") == 0)
 			dashdash = true;
 		else if (args_switch(a, s))
@@ -250,74 +207,139 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 
 static void args_dispose(ledger_args *a)
 {
-	free(a->recipes);
-	free(a->recipe_files);
-	free(a->ingest);
-	free(a->ingest_files);
-	free(a->ingest_repos);
+	free(a->o.recipes);
+	free(a->o.recipe_files);
+	free(a->o.ingest);
+	free(a->o.ingest_files);
+	free(a->o.ingest_repos);
+	cmd_password_free(a->password);
 }
 
 /* An ingested bundle that did not verify has no recipe to be listed
  * under: say it here, once each (a finding, not an error). */
-static void ingest_warn(const ledger_items *items)
+static void ingest_warn(const ld_ledger *l)
 {
-	for (size_t i = 0; i < items->n; i++) {
-		const ledger_item *it = &items->v[i];
-		if (it->origin != LD_ORIGIN_INGEST || it->recipe != NULL)
-			continue;
-		fprintf(stderr, "aicr-evidence: ledger: %s: not counted: %s\n",
-			it->ref, it->reason[0] ? it->reason : "not verified");
+	const char *ref, *why;
+
+	for (size_t i = 0; i < ld_ledger_count(l); i++) {
+		if (ld_ledger_uncounted(l, i, &ref, &why))
+			fprintf(stderr,
+				"aicr-evidence: ledger: %s: not counted: %s\n",
+				ref, why);
 	}
+}
+
+/* --verify: the trusted root in force (no --trusted-root: the TUF-cached
+ * one, refreshed first when older than a day unless --offline,
+ * docs/trust.md), then every bundle verified. */
+static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
+{
+	const unsigned char *root = NULL;
+	size_t len = 0;
+	cmd_trust_set trust;
+	int rc = 0;
+
+	memset(&trust, 0, sizeof(trust));
+	if (a->o.vo.trusted_root == NULL) {
+		rc = cmd_trust_in_force(&trust, a->o.vo.cache,
+					a->o.vo.offline
+						? CMD_TRUST_REFRESH_NEVER
+						: CMD_TRUST_REFRESH_STALE,
+					err);
+		root = rc == 0 ? cmd_trust_root_override(&trust, &len) : NULL;
+	}
+	if (rc == 0)
+		rc = ld_ledger_verify(l, root, len, trust.cache_dir, err);
+	cmd_trust_dispose(&trust);
+	return rc;
+}
+
+/* Renders `c` as the format asked for and writes it to -o (stdout, a
+ * file, or the feed directory). */
+static int ledger_write(const ld_corroboration *c, const ld_ledger *l,
+			const ledger_args *a, ae_err *err)
+{
+	ld_render_opts ro = LD_RENDER_OPTS_INIT;
+	ae_buf b = AE_BUF_INIT(256u << 20);
+	cmd_output out;
+	char now[32];
+	int rc;
+
+	cmd_trust_time(now, (int64_t)time(NULL));
+	ld_ledger_provenance(&ro, l);
+	ro.generated_at = now;
+	ro.show_identities = a->show_identities;
+	ro.tool_version = AE_VERSION;
+	if (a->format == FMT_FEED)
+		return ld_feed_write(c, &ro, a->out, err);
+	if (a->format == FMT_JSON)
+		rc = ld_corroboration_render_json(&b, c, &ro, err);
+	else if (a->format == FMT_HTML)
+		rc = ld_corroboration_render_html(&b, c, &ro, err);
+	else
+		rc = ld_corroboration_render_text(&b, c, &ro, err);
+	if (rc < 0)
+		return rc;
+	cmd_output_init(&out, a->out);
+	rc = cmd_output_write(&out, b.data, b.len);
+	ae_buf_dispose(&b);
+	if (rc < 0) {
+		ae_buf_dispose(&out.buf);
+		return ae_fail(err, AE_ETOOBIG, "report too large");
+	}
+	return cmd_output_close(&out, err);
 }
 
 int cmd_ledger(int argc, char **argv)
 {
 	ledger_args a;
-	ledger_items items;
+	ld_ledger *l = NULL;
 	ld_corroboration *c = NULL;
-	al_list *al = NULL;
 	ae_err err = {0};
 	const char *what = NULL;
 	int rc, status;
 
 	memset(&a, 0, sizeof(a));
-	memset(&items, 0, sizeof(items));
 	if (cmd_wants_help(argc, argv)) {
-		fputs(ledger_usage, stdout);
-		cmd_registry_help(stdout);
+		cmd_help_print(stdout, "ledger");
 		return cmd_exit_code(CMD_OK);
 	}
 	status = args_parse(&a, argc, argv);
 	if (status != 0)
 		goto out;
-	what = a.root;
-	rc = ledger_items_gather(&items, &al, &a, &err);
+	what = a.o.root;
+	rc = ld_ledger_new(&l, &a.o, &err);
+	if (rc == 0 && a.o.verify) {
+		what = "--verify";
+		rc = cmd_registry_opts(&a.o.vo.co, &a.password, &a.reg, false,
+				       &err);
+	}
 	if (rc == 0) {
 		what = "--ingest";
-		rc = ledger_ingest_add(&items, &a, &err);
+		rc = ld_ledger_ingest(l, &err);
 	}
-	if (rc == 0 && a.v.verify) {
+	if (rc == 0 && a.o.verify) {
 		what = "--verify";
-		rc = ledger_items_verify(&items, al, &a.v, &err);
+		rc = ledger_verify(l, &a, &err);
 	}
 	if (rc == 0)
-		ingest_warn(&items);
+		ingest_warn(l);
 	if (rc == 0) {
-		what = a.recipes_dir ? a.recipes_dir : "--recipe";
-		rc = ledger_items_freshness(&items, &a, &err);
+		what = a.o.recipes_dir ? a.o.recipes_dir : "--recipe";
+		rc = ld_ledger_freshness(l, &err);
 	}
 	if (rc == 0) {
 		what = "ledger";
-		rc = ledger_compute(&c, &items, &a, &err);
+		rc = ld_ledger_compute(&c, l, &err);
 	}
 	if (rc == 0) {
 		what = a.out ? a.out : "stdout";
-		rc = ledger_report_write(c, &items, &a, &err);
+		rc = ledger_write(c, l, &a, &err);
 	}
 	if (rc < 0) {
 		cmd_error(what, &err);
 		status = cmd_exit_code(cmd_outcome_from_rc(rc));
-	} else if (items.transient) {
+	} else if (ld_ledger_transient(l)) {
 		fputs("aicr-evidence: ledger: some bundles could not be "
 		      "fetched (transient); they are listed as unverifiable\n",
 		      stderr);
@@ -327,8 +349,7 @@ int cmd_ledger(int argc, char **argv)
 	}
 out:
 	ld_corroboration_free(c);
-	al_list_free(al);
-	ledger_items_dispose(&items);
+	ld_ledger_free(l);
 	args_dispose(&a);
 	return status;
 }

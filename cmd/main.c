@@ -2,7 +2,8 @@
  *
  * Exactly one verb per invocation (signify main): the first argument names
  * the command, the rest is that command's. Each command lives in
- * cmd/<name>.c and returns its exit status.
+ * cmd/<name>.c and returns its exit status; its help text is
+ * cmd/help/<name>.txt (the list of commands: cmd/help/aicr-evidence.txt).
  */
 #include "cmd/cmd.h"
 
@@ -19,52 +20,21 @@
 typedef struct cmd_entry {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;
 } cmd_entry;
 
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const cmd_entry commands[] = {
-	{"help", cmd_help, "show the commands and what they do"},
-	{"sigstore", cmd_sigstore,
-	 "sigstore-conformance client: sign-bundle, verify-bundle"},
-	{"check", cmd_check,
-	 "the Evidence Pointer Contract: add-only, placement, allowlist, "
-	 "signatures"},
-	{"version", cmd_version, "print the version"},
-	{"slug", cmd_slug, "print a signer's source slug (directory name)"},
-	{"pointer", cmd_pointer, "show a pointer file or its canonical path"},
-	{"allowlist", cmd_allowlist,
-	 "validate the allowlist or classify a signer"},
-	{"push", cmd_push, "push an emitted bundle to an OCI registry"},
-	{"pull", cmd_pull, "pull a bundle by digest from an OCI registry"},
-	{"referrers", cmd_referrers,
-	 "list what is attached to an artifact (like oras discover)"},
-	{"digest", cmd_digest, "print a recipe's canonical digest"},
-	{"emit", cmd_emit, "turn a validation run into an evidence bundle"},
-	{"verify", cmd_verify, "verify a bundle directory or a pointer"},
-	{"sign", cmd_sign, "sign an emitted bundle; --relocate its pointer"},
-	{"ledger", cmd_ledger,
-	 "corroboration: who verified ran each recipe, do they agree"},
-	{"trust", cmd_trust,
-	 "refresh (TUF) or show the Sigstore trusted root and signing config"},
+	{"help", cmd_help},	      {"sigstore", cmd_sigstore},
+	{"check", cmd_check},	      {"version", cmd_version},
+	{"slug", cmd_slug},	      {"pointer", cmd_pointer},
+	{"allowlist", cmd_allowlist}, {"push", cmd_push},
+	{"pull", cmd_pull},	      {"referrers", cmd_referrers},
+	{"digest", cmd_digest},	      {"emit", cmd_emit},
+	{"verify", cmd_verify},	      {"sign", cmd_sign},
+	{"ledger", cmd_ledger},	      {"trust", cmd_trust},
 };
-
-static void main_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence <command> [options]\n\n"
-	      "Signed validation evidence: emit, sign, push, verify and check\n"
-	      "pointers in an add-only ledger.\n\ncommands:\n",
-	      f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name,
-			commands[i].summary);
-	fputs("\n'aicr-evidence <command> --help' shows a command's options.\n"
-	      "A flag's value may follow it (--flag VALUE) or join it\n"
-	      "(--flag=VALUE).\n",
-	      f);
-}
 
 static int cmd_version(int argc, char **argv)
 {
@@ -79,7 +49,7 @@ static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	main_usage(stdout);
+	cmd_help_print(stdout, "aicr-evidence");
 	return cmd_exit_code(CMD_OK);
 }
 
@@ -143,7 +113,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	main_signals();
 	if (argc < 2) {
-		main_usage(stderr);
+		cmd_help_print(stderr, "aicr-evidence");
 		return cmd_exit_code(CMD_USAGE);
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)

@@ -15,24 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char pointer_usage[] =
-	"usage: aicr-evidence pointer show FILE [--format text|json|yaml] "
-	"[-o OUT]\n"
-	"       aicr-evidence pointer path FILE [--root DIR]\n"
-	"\n"
-	"show  validates the pointer V1 file FILE and prints its fields; the\n"
-	"      signer is the pointer's *claim* (run 'aicr-evidence verify' to\n"
-	"      check it). --format yaml prints the canonical serialisation\n"
-	"      (keys sorted, 2-space indent) that the tool writes.\n"
-	"path  prints the path the pointer must be committed at:\n"
-	"      DIR/<recipe>/<signer slug>/sha256-<hex>.yaml, DIR defaulting "
-	"to\n"
-	"      recipes/evidence (--root '' prints it relative to the root).\n"
-	"\n"
-	"exit: 0 ok; 1 the pointer breaks a rule (each problem printed as\n"
-	"      'FILE: message') or has no place yet (unsigned, unpushed);\n"
-	"      2 the file cannot be read; 64 usage error\n";
-
 /* Reads and checks FILE. Returns CMD_OK with `*out` valid, CMD_FINDINGS
  * after printing every problem as "aicr-evidence: FILE: message", or
  * CMD_ERROR after printing why the file could not be read. */
@@ -257,12 +239,12 @@ static int pointer_path(int argc, char **argv)
 int cmd_pointer(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(pointer_usage, stderr);
+		cmd_help_print(stderr, "pointer");
 		return cmd_exit_code(CMD_USAGE);
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    cmd_wants_help(argc, argv)) {
-		fputs(pointer_usage, stdout);
+		cmd_help_print(stdout, "pointer");
 		return cmd_exit_code(CMD_OK);
 	}
 	if (strcmp(argv[1], "show") == 0)

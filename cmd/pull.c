@@ -21,26 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void pull_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence pull REF --to DIR [--cache DIR] "
-	      "[--offline]\n"
-	      "       [--allow-unpinned-tag] [--format text|json] [-o FILE]\n"
-	      "       [--expected-issuer I] [--expected-identity-regexp RE]\n"
-	      "       [--trusted-root F] [registry flags]\n\n"
-	      "Pull an evidence artifact by digest, verify every blob, and "
-	      "extract it\ninto DIR (which must not exist), with its signature "
-	      "referrer as\nattestation.intoto.jsonl in the bundle's summary "
-	      "root (DIR, or\nDIR/summary-bundle when the artifact holds its "
-	      "tree there). Every\nreferrer is considered: when several sign "
-	      "the artifact, the one written\nis the first that verifies for "
-	      "the --expected-* signer (any signer\nwithout them, against "
-	      "--trusted-root or the public-good root); the\nreport lists the "
-	      "others.\n\n",
-	      f);
-	cmd_registry_help(f);
-}
-
 typedef struct pull_args {
 	const char *ref;
 	const char *to;
@@ -233,7 +213,7 @@ int cmd_pull(int argc, char **argv)
 
 	memset(&res, 0, sizeof(res));
 	if (cmd_wants_help(argc, argv)) {
-		pull_usage(stdout);
+		cmd_help_print(stdout, "pull");
 		return cmd_exit_code(CMD_OK);
 	}
 	usage = pull_parse(&a, argc, argv);

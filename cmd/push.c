@@ -19,19 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void push_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence push OUT --to REF [--format text|json] "
-	      "[-o FILE] [registry flags]\n\n"
-	      "Push OUT/summary-bundle as an OCI artifact (by digest) and its\n"
-	      "attestation.intoto.jsonl as the signature referrer.\n"
-	      "REF is [oci://]registry[:port]/repo[:tag][@sha256:...]. Without "
-	      "a tag\nthe tag OUT/pointer.yaml names is used, else "
-	      "<recipe>-<32 hex of the\nartifact digest>.\n\n",
-	      f);
-	cmd_registry_help(f);
-}
-
 /* The bundle directory: OUT/summary-bundle, or OUT itself when it holds
  * recipe.yaml (reference §5.2 markers). */
 static int push_bundle_dir(char *out, size_t outsz, const char *dir)
@@ -203,7 +190,7 @@ int cmd_push(int argc, char **argv)
 	int rc, usage;
 
 	if (cmd_wants_help(argc, argv)) {
-		push_usage(stdout);
+		cmd_help_print(stdout, "push");
 		return cmd_exit_code(CMD_OK);
 	}
 	usage = push_parse(&a, argc, argv);

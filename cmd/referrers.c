@@ -15,26 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void referrers_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence referrers REF [--format text|json] "
-	      "[-o FILE]\n"
-	      "         [registry flags]\n\n"
-	      "List what is attached to an artifact (signatures and other "
-	      "referrers):\n"
-	      "artifact type, digest and size of each, from the registry's "
-	      "referrers\n"
-	      "API or, where it has none, the sha256-<hex> tag (OCI 1.1). "
-	      "Nothing is\n"
-	      "verified: `verify` and `pull` judge the signatures. REF may "
-	      "name a tag;\n"
-	      "it is resolved and the digest printed.\n"
-	      "Exit: 0 listed (none is fine), 2 error, 3 transient, 64 "
-	      "usage.\n\n",
-	      f);
-	cmd_registry_help(f);
-}
-
 typedef struct referrers_args {
 	const char *ref;
 	const char *format;
@@ -144,7 +124,7 @@ int cmd_referrers(int argc, char **argv)
 	int rc, usage;
 
 	if (cmd_wants_help(argc, argv)) {
-		referrers_usage(stdout);
+		cmd_help_print(stdout, "referrers");
 		return cmd_exit_code(CMD_OK);
 	}
 	usage = referrers_parse(&a, argc, argv);

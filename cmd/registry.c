@@ -9,7 +9,6 @@
 #include "cmd/cmd.h"
 
 #include <openssl/crypto.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,43 +90,6 @@ static int cmd_read_password(char **out, ae_err *err)
 	return 0;
 }
 
-/* Set while a progress bar is drawn and its line not ended, for
- * cmd_progress_end (called from the interrupt handler). */
-static volatile sig_atomic_t progress_open;
-
-void cmd_progress_end(void)
-{
-	if (progress_open) {
-		progress_open = 0;
-		(void)!write(2, "\n", 1);
-	}
-}
-
-/* Draws "what [#####     ] 42% 12.0/28.5 MiB" on a TTY for > 1 MiB. */
-static void cmd_progress(void *ctx, const char *what, uint64_t done,
-			 uint64_t total)
-{
-	int *last = ctx;
-	int pct, bars;
-
-	if (total <= (1u << 20) || done > total)
-		return;
-	pct = (int)(done * 100 / total);
-	if (pct == *last)
-		return;
-	*last = pct;
-	bars = pct / 4;
-	fprintf(stderr, "\r%.19s [%.*s%*s] %3d%% %.1f/%.1f MiB", what, bars,
-		"#########################", 25 - bars, "", pct,
-		(double)done / 1048576.0, (double)total / 1048576.0);
-	progress_open = 1;
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
-	if (done == total)
-		progress_open = 0;
-}
-
 void cmd_password_free(char *password)
 {
 	if (password == NULL)
@@ -177,20 +139,4 @@ int cmd_registry_client(oci_client **out, const oci_ref *ref,
 		rc = oci_client_new(out, ref, &o, err);
 	cmd_password_free(password);
 	return rc;
-}
-
-void cmd_registry_help(FILE *f)
-{
-	fputs("registry flags:\n"
-	      "  --registry-username U      basic auth user (password from\n"
-	      "  --registry-password-stdin  stdin); else docker config.json\n"
-	      "  --docker-config FILE       config.json to read auths from\n"
-	      "  --registry-ca-file FILE    trust this CA bundle for TLS\n"
-	      "                             (also --registry-ca FILE)\n"
-	      "  --registry-insecure-tls    do not verify the TLS certificate\n"
-	      "  --registry-plain-http      plain HTTP (loopback registries "
-	      "only)\n"
-	      "  --timeout DURATION         give up after DURATION (90s, 5m, "
-	      "1h): exit 3\n",
-	      f);
 }

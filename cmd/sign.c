@@ -21,23 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void sign_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence sign OUT|POINTER [--ref REF] [--relocate]\n"
-	      "         [signing flags]\n"
-	      "\n"
-	      "Signs the unsigned bundle OUT/summary-bundle for REF (default:\n"
-	      "the pointer's bundle.oci) and rewrites OUT/pointer.yaml with "
-	      "the\n"
-	      "verified signer. --relocate then moves the pointer to\n"
-	      "recipes/evidence/<recipe>/<src>/sha256-<hex>.yaml under the\n"
-	      "current directory. It then prints what is left to do: "
-	      "push the\n"
-	      "signed bundle (the exact command), then commit the pointer.\n\n",
-	      f);
-	fputs(cmd_sign_flags_help(), f);
-}
-
 /* Moves `flat` to the pointer's canonical path (relative to the working
  * directory): a hard link, so an existing file is never clobbered. */
 static int sign_relocate(char **dest_out, const char *flat, const ld_pointer *p,
@@ -240,7 +223,7 @@ int cmd_sign(int argc, char **argv)
 	cmd_sign_flags_init(&sf);
 	memset(&oc, 0, sizeof(oc));
 	if (cmd_wants_help(argc, argv)) {
-		sign_usage(stdout);
+		cmd_help_print(stdout, "sign");
 		return cmd_exit_code(CMD_OK);
 	}
 	for (int i = 1; i < argc; i++) {

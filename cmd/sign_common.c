@@ -72,61 +72,6 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 	return cmd_flag_take(valued, argc, argv, i);
 }
 
-const char *cmd_sign_flags_help(void)
-{
-	return "signing flags:\n"
-	       "  --identity-token T    OIDC token; wins over every other "
-	       "source\n"
-	       "  --identity-token-file F  the same, read from a file\n"
-	       "                        (else GitHub Actions, GitLab CI, "
-	       "Buildkite, Google\n"
-	       "                        Cloud, SIGSTORE_ID_TOKEN; else on a "
-	       "terminal a\n"
-	       "                        browser login)\n"
-	       "  --oidc-provider P     force one source: github-actions, "
-	       "gitlab, buildkite,\n"
-	       "                        google, env, browser, device\n"
-	       "  --oidc-device         log in with a code on another device "
-	       "(RFC 8628)\n"
-	       "  --oidc-issuer U       issuer to log in at (default: the "
-	       "signing config's,\n"
-	       "                        else "
-	       "https://oauth2.sigstore.dev/auth); "
-	       "any token\n"
-	       "                        must then come from it\n"
-	       "  --oidc-client-id ID   OAuth client id (default sigstore)\n"
-	       "  --oidc-client-secret-file F  its secret, if it has one (or "
-	       "env\n"
-	       "                        SIGSTORE_OIDC_CLIENT_SECRET; never on "
-	       "argv)\n"
-	       "  --oidc-redirect-url U http://127.0.0.1|localhost[:port]/path "
-	       "of the\n"
-	       "                        login listener (default a random "
-	       "port)\n"
-	       "  --oidc-timeout D      time to log in (default 5m)\n"
-	       "  --fulcio-url U        Fulcio (default "
-	       "https://fulcio.sigstore.dev)\n"
-	       "  --rekor-url U         Rekor (default "
-	       "https://rekor.sigstore.dev)\n"
-	       "  --rekor-version 1|2   Rekor API of --rekor-url (default 1; 2 "
-	       "needs --tsa-url)\n"
-	       "  --tsa-url U           RFC 3161 timestamp authority (full "
-	       "URL)\n"
-	       "  --signing-config F    SigningConfig v0.2 naming the "
-	       "services\n"
-	       "  --trusted-root F      trusted_root.json the self-check "
-	       "trusts instead\n"
-	       "                        of the embedded public-good root\n"
-	       "                        (without these flags and URLs: the "
-	       "documents\n"
-	       "                        `trust update` keeps, when current)\n"
-	       "  --timeout D           deadline of the whole run (90s, 5m; "
-	       "default 180s;\n"
-	       "                        0 = none); past it exit 3\n"
-	       "  --yes                 do not ask before publishing the "
-	       "identity\n";
-}
-
 int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
 {
 	uint64_t ms = 0;

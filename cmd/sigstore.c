@@ -22,14 +22,7 @@ int cmd_sigstore(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0) {
-		FILE *f = argc < 2 ? stderr : stdout;
-
-		fputs("usage: aicr-evidence sigstore <verb> ...\n\nverbs:\n",
-		      f);
-		for (size_t i = 0;
-		     i < sizeof(sigstore_verbs) / sizeof(sigstore_verbs[0]);
-		     i++)
-			fprintf(f, "  %s\n", sigstore_verbs[i].name);
+		cmd_help_print(argc < 2 ? stderr : stdout, "sigstore");
 		return cmd_exit_code(argc < 2 ? CMD_USAGE : CMD_OK);
 	}
 	for (size_t i = 0;

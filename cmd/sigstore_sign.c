@@ -19,16 +19,6 @@
 
 #define SIGN_BUNDLE_PAYLOAD_TYPE "application/vnd.in-toto+json"
 
-static void sign_bundle_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: aicr-evidence sigstore sign-bundle [--in-toto] "
-		"--identity-token T --bundle F\n"
-		"       [--trusted-root F] [--signing-config F] [signing "
-		"flags] FILE\n\n%s",
-		cmd_sign_flags_help());
-}
-
 /* Reads what will be signed, before any request: the statement bytes
  * (DSSE, capped at the signer's one payload cap) or the file's digest. */
 static int sign_bundle_input(ae_buf *stmt, unsigned char sha[AE_SHA256_LEN],
@@ -81,7 +71,7 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	cmd_sign_flags_init(&flags);
 	memset(&files, 0, sizeof(files));
 	if (cmd_wants_help(argc, argv)) {
-		sign_bundle_usage(stdout);
+		cmd_help_print(stdout, "sigstore-sign-bundle");
 		return cmd_exit_code(CMD_OK);
 	}
 	for (i = 1; i < argc; i++) {

@@ -29,33 +29,6 @@ typedef struct vb_opts {
 	bool ignore_tlog;
 } vb_opts;
 
-static void vb_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence sigstore verify-bundle [--staging] "
-	      "--bundle FILE\n"
-	      "         (--certificate-identity ID | "
-	      "--certificate-identity-regexp RE)\n"
-	      "         --certificate-oidc-issuer URL | --key KEY.pub\n"
-	      "         [--trusted-root FILE] [--insecure-ignore-tlog] "
-	      "FILE_OR_DIGEST\n\n"
-	      "Verifies a Sigstore bundle offline against the embedded "
-	      "public-good\n"
-	      "trusted root, or against --trusted-root FILE alone (it "
-	      "replaces the\n"
-	      "default). FILE_OR_DIGEST is the artifact, or sha256:<64 hex> "
-	      "when no\n"
-	      "such file exists. Exit 0 only on success.\n"
-	      "--insecure-ignore-tlog skips every transparency-log check "
-	      "(insecure;\n"
-	      "a certificate then needs an RFC 3161 timestamp).\n"
-	      "--certificate-identity-regexp RE is RE2 syntax (Go's regexp) "
-	      "and must\n"
-	      "match the WHOLE certificate identity: it is anchored, unlike "
-	      "cosign's\n"
-	      "(write '.*@example\\.com', not '@example\\.com').\n",
-	      f);
-}
-
 #define VB_NFLAGS 6 /* the value flags of vb_parse */
 
 /* Takes the value flag argv[*i] names: 1 taken, 0 none of them, else the
@@ -207,7 +180,7 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	int rc, status;
 
 	if (cmd_wants_help(argc, argv)) {
-		vb_usage(stdout);
+		cmd_help_print(stdout, "sigstore-verify-bundle");
 		return cmd_exit_code(CMD_OK);
 	}
 	status = vb_parse(&o, argc, argv);

@@ -11,22 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char slug_usage[] =
-	"usage: aicr-evidence slug --issuer ISSUER --identity IDENTITY\n"
-	"                          [--format text|json] [-o FILE]\n"
-	"\n"
-	"Prints the signer's source slug: the first 32 lowercase hex of\n"
-	"SHA-256(ISSUER \"\\n\" IDENTITY), with no normalisation. Pointers of\n"
-	"that signer live under recipes/evidence/<recipe>/<slug>/.\n"
-	"\n"
-	"  --issuer ISSUER      OIDC issuer URL, exactly as in the "
-	"certificate\n"
-	"  --identity IDENTITY  certificate identity (e-mail or workflow URL)\n"
-	"  --format text|json   output format (default text)\n"
-	"  -o FILE              write the output to FILE (atomically)\n"
-	"\n"
-	"exit: 0 printed, 64 usage error\n";
-
 static int slug_print(const char *issuer, const char *identity,
 		      const char *slug, bool json, const char *outpath)
 {
@@ -73,7 +57,7 @@ int cmd_slug(int argc, char **argv)
 	int npos = 0, rc;
 
 	if (cmd_wants_help(argc, argv)) {
-		fputs(slug_usage, stdout);
+		cmd_help_print(stdout, "slug");
 		return cmd_exit_code(CMD_OK);
 	}
 	rc = cmd_args_parse("slug", argc, argv, flags, NULL, 0, &npos);

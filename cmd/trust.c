@@ -37,42 +37,6 @@ typedef struct trust_args {
 
 #define TRUST_TIMEOUT_DEFAULT_MS 120000 /* the whole update */
 
-static void trust_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence trust update [--tuf-url URL] "
-	      "[--tuf-root FILE]\n"
-	      "                                  [--cache DIR] [--at TIME]\n"
-	      "                                  [--emit-signing-config FILE]\n"
-	      "                                  [--timeout DUR] [--ca-file "
-	      "FILE]\n"
-	      "                                  [--format text|json]\n"
-	      "       aicr-evidence trust show [--cache DIR] [--at TIME] "
-	      "[--format text|json]\n\n"
-	      "update: refresh the Sigstore trusted root and signing config "
-	      "from a\nTUF repository (TUF 1.0 client workflow) and keep "
-	      "them in the cache;\nthe other commands then use them. show: "
-	      "which trusted root and\nsigning config are in force, where "
-	      "from, each log, CA and TSA.\n\n"
-	      "  --tuf-url URL   the repository (default "
-	      "https://tuf-repo-cdn.sigstore.dev)\n"
-	      "  --tuf-root FILE initial root.json when the cache has none "
-	      "for URL\n"
-	      "                  (default: the embedded public-good root)\n"
-	      "  --cache DIR     cache base (default "
-	      "${XDG_CACHE_HOME:-~/.cache}/aicr-evidence);\n"
-	      "                  the state goes under DIR/tuf/\n"
-	      "  --at TIME       judge expiry at TIME (RFC 3339) instead of "
-	      "now\n"
-	      "  --emit-signing-config FILE  write the fetched signing "
-	      "config to FILE\n"
-	      "  --timeout DUR   the whole update (default 120s)\n"
-	      "  --ca-file FILE  PEM CA bundle for an https repository\n"
-	      "  --format F      text (default) or json\n\n"
-	      "exit: 0 updated or already current, 2 refused or invalid, 3 "
-	      "repository\nunreachable, 64 usage error\n",
-	      f);
-}
-
 /* Flags into `a`; 0 or the usage exit status (64), before any I/O. */
 static int trust_args_parse(trust_args *a, const char *what, int argc,
 			    char **argv)
@@ -353,11 +317,11 @@ int cmd_trust(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
-		trust_usage(argc < 2 ? stderr : stdout);
+		cmd_help_print(argc < 2 ? stderr : stdout, "trust");
 		return cmd_exit_code(argc < 2 ? CMD_USAGE : CMD_OK);
 	}
 	if (cmd_wants_help(argc - 1, argv + 1)) {
-		trust_usage(stdout);
+		cmd_help_print(stdout, "trust");
 		return cmd_exit_code(CMD_OK);
 	}
 	if (strcmp(argv[1], "update") == 0)

@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
@@ -87,6 +88,42 @@ void cmd_esc_free(cmd_esc_set *e)
 	for (size_t i = 0; i < e->n; i++)
 		free(e->s[i]);
 	e->n = 0;
+}
+
+/* Set while a progress bar is drawn and its line not ended, for
+ * cmd_progress_end (called from the interrupt handler). */
+static volatile sig_atomic_t progress_open;
+
+void cmd_progress_end(void)
+{
+	if (progress_open) {
+		progress_open = 0;
+		(void)!write(2, "\n", 1);
+	}
+}
+
+/* Draws "what [#####     ] 42% 12.0/28.5 MiB" on a TTY for > 1 MiB. */
+void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+	int *last = ctx;
+	int pct, bars;
+
+	if (total <= (1u << 20) || done > total)
+		return;
+	pct = (int)(done * 100 / total);
+	if (pct == *last)
+		return;
+	*last = pct;
+	bars = pct / 4;
+	fprintf(stderr, "\r%.19s [%.*s%*s] %3d%% %.1f/%.1f MiB", what, bars,
+		"#########################", 25 - bars, "", pct,
+		(double)done / 1048576.0, (double)total / 1048576.0);
+	progress_open = 1;
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+	if (done == total)
+		progress_open = 0;
 }
 
 void cmd_error(const char *what, const ae_err *err)

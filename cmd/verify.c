@@ -27,45 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void verify_usage(FILE *f)
-{
-	fputs("usage: aicr-evidence verify INPUT [--format text|json] [-o F]\n"
-	      "         [--expected-issuer I] [--expected-identity-regexp RE]\n"
-	      "         | [--key KEY.pub]  [--insecure-ignore-tlog]\n"
-	      "         [--trusted-root F] [--cache DIR] [--offline]\n"
-	      "         [--allow-unpinned-tag] [--bundle DIR|REF] "
-	      "[registry flags]\n"
-	      "\n"
-	      "INPUT is a bundle directory (OUT or OUT/summary-bundle), a\n"
-	      "pointer file, or an OCI reference "
-	      "([oci://]reg/repo@sha256:...).\n"
-	      "OCI inputs and pointers are pulled by digest through the cache\n"
-	      "(--cache, default $XDG_CACHE_HOME/aicr-evidence); --offline\n"
-	      "reads only the cache. A tag-only reference is refused unless\n"
-	      "--allow-unpinned-tag. A pointer without bundle.digest (not\n"
-	      "pushed) is verified against the bundle beside it; --bundle DIR\n"
-	      "verifies a pointer against a local copy instead of pulling,\n"
-	      "--bundle REF pulls from another repository.\n"
-	      "Signer policy: --expected-issuer (exact) and\n"
-	      "--expected-identity-regexp pin the certificate's signer; --key\n"
-	      "requires a signature by that public key instead. Any of them\n"
-	      "makes an unsigned bundle invalid. --trusted-root F trusts F\n"
-	      "alone. Without it: the trusted root `trust update` keeps in\n"
-	      "the cache (refreshed first when older than a day, unless\n"
-	      "--offline), else the embedded public-good root.\n"
-	      "--insecure-ignore-tlog skips the transparency log (private\n"
-	      "setups without one; a certificate then needs an RFC 3161\n"
-	      "timestamp): insecure, never the default.\n"
-	      "--expected-identity-regexp RE is RE2 syntax (Go's regexp) and\n"
-	      "must match the WHOLE certificate identity: it is anchored,\n"
-	      "unlike cosign's --certificate-identity-regexp (write\n"
-	      "'.*@example\\.com', not '@example\\.com').\n"
-	      "Exit: 0 valid, 1 valid but a phase recorded failures, 2\n"
-	      "invalid, 3 no verdict (e.g. registry down), 64 usage.\n\n",
-	      f);
-	cmd_registry_help(f);
-}
-
 typedef struct verify_args {
 	const char *input, *format, *output, *cache, *bundle, *key;
 	bool offline, allow_unpinned;
@@ -436,7 +397,7 @@ int cmd_verify(int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	memset(&x, 0, sizeof(x));
 	if (cmd_wants_help(argc, argv)) {
-		verify_usage(stdout);
+		cmd_help_print(stdout, "verify");
 		return cmd_exit_code(CMD_OK);
 	}
 	status = verify_parse(&a, argc, argv);

@@ -18,7 +18,7 @@
  * them at random), more than one document or
  * text after the first (the reference digests the first and ignores the
  * rest), a tag that yaml.v3's scanner reads further than libyaml's, NUL
- * bytes (raw, or escaped in a quoted scalar), nesting past
+ * bytes (raw, escaped in a quoted scalar, or %00 in a tag), nesting past
  * AE_YAML_MAX_DEPTH; and the few spellings libyaml and yaml.v3 read
  * differently (see the checks below).
  */
@@ -276,21 +276,31 @@ static size_t tree_offset(tree_builder *b, size_t index)
 /* yaml.v3 reads ',', '[' and ']' as part of a tag (libyaml 0.2.5 ends the
  * tag there), so `[!!str,a]` is one item there and two here: a tag whose
  * text runs into one of them is refused. A verbatim !<...> tag is read
- * alike by both. */
+ * alike by both. In either form the escape %00 is a NUL byte: libyaml's
+ * tag string ends there while yaml.v3 keeps the rest and writes it back,
+ * so such a tag is refused like a NUL anywhere else. */
 static int tree_check_tag_text(tree_builder *b, const yaml_event_t *ev,
 			       ae_err *err)
 {
 	size_t i = tree_offset(b, ev->start_mark.index);
+	bool verbatim;
 
-	if (i >= b->src_len || b->src[i] != '!' ||
-	    (i + 1 < b->src_len && b->src[i + 1] == '<'))
+	if (i >= b->src_len || b->src[i] != '!')
 		return 0;
+	verbatim = i + 1 < b->src_len && b->src[i + 1] == '<';
 	for (; i < b->src_len; i++) {
 		unsigned char c = b->src[i];
+		if (verbatim && c == '>')
+			break;
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
 		    c == 0xC2 || c == 0xE2)
 			break; /* blanks and breaks (NEL, LS, PS) end it */
-		if (c == ',' || c == '[' || c == ']')
+		if (c == '%' && i + 2 < b->src_len && b->src[i + 1] == '0' &&
+		    b->src[i + 2] == '0')
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: a NUL (%%00) in a tag",
+				       (size_t)ev->start_mark.line + 1);
+		if (!verbatim && (c == ',' || c == '[' || c == ']'))
 			return ae_fail(err, AE_EINVAL,
 				       "line %zu: a tag running into '%c' "
 				       "(the reference's parser reads it into "
@@ -529,6 +539,68 @@ static int tree_event(tree_builder *b, const yaml_event_t *ev, ae_err *err)
 	}
 }
 
+/* Where the flow collection that is the document's root ends: the byte
+ * offset just past its closing bracket, or 0 when the root does not open
+ * with '[' or '{' (after blanks, comments and a "---" marker) or its end
+ * is not found. Quoted scalars are skipped; a plain scalar in a flow
+ * holds no bracket. libyaml may fail on what follows the collection
+ * before it has said the collection began (its scanner looks ahead for a
+ * ':'), so the source is read here. */
+static size_t tree_flow_root_end(const unsigned char *src, size_t len,
+				 size_t *line_out)
+{
+	size_t i = len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	size_t line = 1, depth = 0;
+
+	for (; i < len; i++) {
+		unsigned char c = src[i];
+		if (c == '\n')
+			line++;
+		else if (c == '#')
+			while (i + 1 < len && src[i + 1] != '\n')
+				i++;
+		else if (c == '-' && i + 3 <= len &&
+			 memcmp(src + i, "---", 3) == 0 &&
+			 (i + 3 == len || src[i + 3] == ' ' ||
+			  src[i + 3] == '\t' || src[i + 3] == '\r' ||
+			  src[i + 3] == '\n'))
+			i += 2;
+		else if (c == '[' || c == '{')
+			break;
+		else if (c != ' ' && c != '\t' && c != '\r')
+			return 0;
+	}
+	*line_out = line;
+	for (; i < len; i++) {
+		unsigned char c = src[i];
+		if (c == '[' || c == '{') {
+			depth++;
+		} else if (c == ']' || c == '}') {
+			if (--depth == 0)
+				return i + 1;
+		} else if (c == '\'') {
+			for (i++; i < len; i++) {
+				if (src[i] != '\'')
+					continue;
+				if (i + 1 < len && src[i + 1] == '\'')
+					i++;
+				else
+					break;
+			}
+		} else if (c == '"') {
+			for (i++; i < len && src[i] != '"'; i++)
+				if (src[i] == '\\')
+					i++;
+		} else if (c == '#' &&
+			   (src[i - 1] == ' ' || src[i - 1] == '\t' ||
+			    src[i - 1] == '\n')) {
+			while (i + 1 < len && src[i + 1] != '\n')
+				i++;
+		}
+	}
+	return 0;
+}
+
 /* Refuses input the two parsers decode differently: UTF-16 (a recipe is
  * UTF-8), and U+FEFF after the start, which libyaml skips at the start of
  * a line while yaml.v3 skips whatever character sits there when its read
@@ -621,9 +693,36 @@ int ev__ytree_parse(ev__ynode **out, const unsigned char *buf, size_t len,
 					b.coll_key_line);
 				break;
 			}
+			/* A flow collection as the root: libyaml's scanner
+			 * reads past its closing bracket, looking for a ':'
+			 * that would make it a key, before the collection's
+			 * end reaches us; yaml.v3 looks ahead less, stops at
+			 * the root and ignores the rest (`[] [>` is `[]`
+			 * there). A failure past the root's end is text
+			 * after the document, refused as such. */
+			if (!b.ended) {
+				size_t root_line = 0;
+				size_t end = tree_flow_root_end(buf, len,
+								&root_line);
+				if (end != 0 &&
+				    tree_offset(&b,
+						parser.problem_mark.index) >=
+					    end) {
+					rc = ae_fail(
+						err, AE_EINVAL,
+						"line %zu: text after the end "
+						"of the YAML document (the "
+						"flow collection on line "
+						"%zu): %s",
+						parser.problem_mark.line + 1,
+						root_line, why);
+					break;
+				}
+			}
 			rc = ae_fail(err, AE_EINVAL, "line %zu: %s%s",
 				     parser.problem_mark.line + 1,
-				     b.ended ? "text after the end of the YAML "
+				     b.ended || (b.have_root && b.depth == 0)
+					     ? "text after the end of the YAML "
 					       "document: "
 					     : "",
 				     why);

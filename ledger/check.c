@@ -346,7 +346,11 @@ int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err)
 		rc = ld__allow_diff(&st, err);
 	if (rc == 0) {
 		ld__jobs_pack_order(&st.jobs, &st.packs, st.repo);
-		rc = ld__pool_run(&st, opts, err);
+		/* a large CPU-bound audit: read and judge on two cores
+		 * (check_pipe.c); else the pool (check_pool.c) */
+		rc = st.jobs.n == 0		? 0
+		     : ld__pipe_fits(&st, opts) ? ld__pipe_run(&st, opts, err)
+						: ld__pool_run(&st, opts, err);
 	}
 	if (rc == 0) {
 		ld__report_sort(st.report);

@@ -170,12 +170,14 @@ static void pipe_read(ld__pipe *p)
 }
 
 /* The second thread's stage: judges each filled batch in turn. */
-static void *pipe_judge(void *arg)
+/* Worker 1 of the crew (pool.c): the judging stage. */
+static void pipe_judge(size_t k, void *arg)
 {
 	ld__pipe *p = arg;
 	ae_err err = {0};
 	int rc = 0;
 
+	(void)k;
 	for (;;) {
 		pipe_batch *b;
 		pthread_mutex_lock(&p->mu);
@@ -202,13 +204,12 @@ static void *pipe_judge(void *arg)
 		pthread_cond_signal(&p->room);
 		pthread_mutex_unlock(&p->mu);
 	}
-	return NULL;
 }
 
 int ld__pipe_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 {
 	ld__pipe *p = calloc(1, sizeof(*p));
-	pthread_t judge;
+	ld__crew crew = {NULL, NULL, 0};
 	int rc;
 
 	if (p == NULL)
@@ -226,14 +227,14 @@ int ld__pipe_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 		if (p->slot[i].data == NULL)
 			rc = ae_fail(err, AE_ERR, "out of memory");
 	}
-	if (rc == 0 && pthread_create(&judge, NULL, pipe_judge, p) != 0)
-		rc = ae_fail(err, AE_ERR, "cannot start a worker");
-	if (rc == 0) {
+	/* worker 0 reads (this thread), worker 1 judges */
+	if (rc == 0)
+		rc = ld__crew_start(&crew, 2, pipe_judge, p, err);
+	if (rc == 0)
 		pipe_read(p);
-		pthread_join(judge, NULL);
-		if (p->rc < 0)
-			rc = ae_fail(err, p->rc, "%s", p->err.msg);
-	}
+	ld__crew_join(&crew);
+	if (rc == 0 && p->rc < 0)
+		rc = ae_fail(err, p->rc, "%s", p->err.msg);
 	if (rc == 0)
 		rc = ld__report_merge(st->report, p->report, err);
 	for (size_t i = 0; i < PIPE_SLOTS; i++)

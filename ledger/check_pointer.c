@@ -11,6 +11,7 @@
 #include "ledger/internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Rule 2 against the contents: name == digest, recipe dir == recipe. */
@@ -197,4 +198,53 @@ int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
 done:
 	ld__claim_dispose(&c);
 	return rc;
+}
+
+/* ---- the jobs of rules 3-4, and one job judged (check_pool.c and
+ * check_pipe.c run them) ---- */
+
+int ld__jobs_add(ld__jobs *jobs, size_t order, const ld__entry *e,
+		 const ld__loc *loc, char *shown, ae_err *err)
+{
+	ld__job *j;
+
+	if (jobs->n == jobs->alloc) {
+		size_t alloc = jobs->alloc ? jobs->alloc * 2 : 64;
+		ld__job *v = realloc(jobs->v, alloc * sizeof(*v));
+		if (v == NULL) {
+			free(shown);
+			return ae_fail(err, AE_ERR, "out of memory");
+		}
+		jobs->v = v;
+		jobs->alloc = alloc;
+	}
+	j = &jobs->v[jobs->n++];
+	j->order = order;
+	j->entry = e;
+	j->loc = *loc;
+	j->shown = shown;
+	j->pack = LD__NO_PACK;
+	j->offset = 0;
+	return 0;
+}
+
+void ld__jobs_dispose(ld__jobs *jobs)
+{
+	for (size_t i = 0; i < jobs->n; i++)
+		free(jobs->v[i].shown);
+	free(jobs->v);
+	memset(jobs, 0, sizeof(*jobs));
+}
+
+int ld__job_judge(ld_report *r, ld__signers *memo, const ld__state *st,
+		  const ld_contract_opts *opts, const ld__job *job,
+		  const unsigned char *data, size_t size, ae_err *err)
+{
+	if (size > LD_CONTRACT_POINTER_MAX_BYTES)
+		return ld__report_add_at(r, job->order, job->shown,
+					 LD_RULE_SCHEMA, err,
+					 "invalid pointer: %zu bytes, cap %u",
+					 size, LD_CONTRACT_POINTER_MAX_BYTES);
+	return ld__pointer_check(r, job, &st->allow, memo, data, size,
+				 opts->verify, opts->verify_ctx, err);
 }

@@ -33,55 +33,7 @@ typedef struct pool_worker {
 	ld_report *report;
 	ld__signers memo;      /* this worker's signers (internal.h) */
 	ld__pack_reader packs; /* this worker's view of the packs */
-	pthread_t thread;
-	bool started;
 } pool_worker;
-
-int ld__jobs_add(ld__jobs *jobs, size_t order, const ld__entry *e,
-		 const ld__loc *loc, char *shown, ae_err *err)
-{
-	ld__job *j;
-
-	if (jobs->n == jobs->alloc) {
-		size_t alloc = jobs->alloc ? jobs->alloc * 2 : 64;
-		ld__job *v = realloc(jobs->v, alloc * sizeof(*v));
-		if (v == NULL) {
-			free(shown);
-			return ae_fail(err, AE_ERR, "out of memory");
-		}
-		jobs->v = v;
-		jobs->alloc = alloc;
-	}
-	j = &jobs->v[jobs->n++];
-	j->order = order;
-	j->entry = e;
-	j->loc = *loc;
-	j->shown = shown;
-	j->pack = LD__NO_PACK;
-	j->offset = 0;
-	return 0;
-}
-
-void ld__jobs_dispose(ld__jobs *jobs)
-{
-	for (size_t i = 0; i < jobs->n; i++)
-		free(jobs->v[i].shown);
-	free(jobs->v);
-	memset(jobs, 0, sizeof(*jobs));
-}
-
-int ld__job_judge(ld_report *r, ld__signers *memo, const ld__state *st,
-		  const ld_contract_opts *opts, const ld__job *job,
-		  const unsigned char *data, size_t size, ae_err *err)
-{
-	if (size > LD_CONTRACT_POINTER_MAX_BYTES)
-		return ld__report_add_at(r, job->order, job->shown,
-					 LD_RULE_SCHEMA, err,
-					 "invalid pointer: %zu bytes, cap %u",
-					 size, LD_CONTRACT_POINTER_MAX_BYTES);
-	return ld__pointer_check(r, job, &st->allow, memo, data, size,
-				 opts->verify, opts->verify_ctx, err);
-}
 
 /* Judges one pointer; a blob past the cap is a finding, left unread. */
 static int pool_check_one(git_odb *odb, pool_worker *w, const ld__job *job,
@@ -112,9 +64,8 @@ static void pool_fail(pool_shared *sh, int rc, const ae_err *err)
 	atomic_store(&sh->stop, true);
 }
 
-static void *pool_work(void *arg)
+static void pool_work(pool_worker *w)
 {
-	pool_worker *w = arg;
 	pool_shared *sh = w->sh;
 	git_repository *repo = w->repo ? w->repo : sh->st->repo;
 	git_odb *odb = NULL;
@@ -132,7 +83,12 @@ static void *pool_work(void *arg)
 	if (rc < 0)
 		pool_fail(sh, rc, &err);
 	git_odb_free(odb);
-	return NULL;
+}
+
+/* Worker k of the crew (pool.c). */
+static void pool_crew(size_t k, void *ctx)
+{
+	pool_work(&((pool_worker *)ctx)[k]);
 }
 
 /* How many threads in all, the calling one included. */
@@ -151,7 +107,8 @@ static size_t pool_size(const ld__state *st, const ld_contract_opts *opts)
 }
 
 /* Opens the extra workers' repositories and reports, then starts them. */
-static int pool_start(pool_worker *w, size_t n, pool_shared *sh, ae_err *err)
+static int pool_start(ld__crew *crew, pool_worker *w, size_t n, pool_shared *sh,
+		      ae_err *err)
 {
 	const char *gitdir = git_repository_path(sh->st->repo);
 	int rc = 0;
@@ -165,26 +122,17 @@ static int pool_start(pool_worker *w, size_t n, pool_shared *sh, ae_err *err)
 			rc = ld__git_fail(err, AE_EIO,
 					  "cannot reopen the repository");
 	}
-	for (size_t i = 1; i < n && rc == 0; i++) {
-		if (pthread_create(&w[i].thread, NULL, pool_work, &w[i]) != 0)
-			rc = ae_fail(err, AE_ERR, "cannot start a worker");
-		else
-			w[i].started = true;
-	}
-	return rc;
+	return rc == 0 ? ld__crew_start(crew, n, pool_crew, w, err) : rc;
 }
 
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 {
 	pool_shared sh;
+	ld__crew crew = {NULL, NULL, 0};
 	pool_worker *w = NULL;
 	size_t n = pool_size(st, opts);
 	int rc;
 
-	if (st->jobs.n == 0)
-		return 0;
-	if (ld__pipe_fits(st, opts))
-		return ld__pipe_run(st, opts, err);
 	memset(&sh, 0, sizeof(sh));
 	sh.st = st;
 	sh.opts = opts;
@@ -196,14 +144,12 @@ int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
-	rc = pool_start(w, n, &sh, err);
+	rc = pool_start(&crew, w, n, &sh, err);
 	if (rc < 0)
 		atomic_store(&sh.stop, true);
 	else
 		pool_work(&w[0]);
-	for (size_t i = 0; i < n; i++)
-		if (w[i].started)
-			pthread_join(w[i].thread, NULL);
+	ld__crew_join(&crew);
 	if (rc == 0 && sh.rc < 0)
 		rc = ae_fail(err, sh.rc, "%s", sh.err.msg);
 	for (size_t i = 0; i < n && rc == 0; i++)

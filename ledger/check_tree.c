@@ -12,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ld__git_fail(ae_err *err, int code, const char *what)
-{
-	const git_error *e = git_error_last();
-
-	if (e != NULL && e->message != NULL)
-		return ae_fail(err, code, "%s: %s", what, e->message);
-	return ae_fail(err, code, "%s", what);
-}
-
 int ld__entries_add(ld__entries *list, const char *path, uint32_t mode,
 		    uint32_t mode_old, const git_oid *oid, int status,
 		    ae_err *err)

@@ -33,8 +33,8 @@ static int choose_put(const char *dir, const oci_referrer *it, ae_err *err)
 
 	if (dfd < 0)
 		return ae_fail(err, AE_EIO, "cannot open the pulled bundle");
-	rc = ae_write_atomic(dfd, OCI_ATTESTATION_FILE, it->bundle,
-			     it->bundle_len, 0644, err);
+	rc = ae_write_tree_file(dfd, OCI_ATTESTATION_FILE, it->bundle,
+				it->bundle_len, 0644, err);
 	close(dfd);
 	return rc;
 }

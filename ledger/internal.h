@@ -547,8 +547,23 @@ int64_t ld__pack_idx_offset(const ld__pack_idx *idx,
 void ld__jobs_pack_order(ld__jobs *jobs, ld__packs *packs,
 			 git_repository *repo);
 
-/* Rules 3 and 4 on every queued pointer, in opts->workers threads (or, for
- * a large audit left at the default, in the reader/judge pair below). */
+/* The threads of a pool (pool.c): workers fn(k, ctx), k in [1, n), each
+ * on a thread of its own, worker 0 being the caller, which runs it itself
+ * before ld__crew_join. AE_ERR when a thread cannot be started (those
+ * started run on: stop them through ctx); join in every case. */
+typedef struct ld__crew {
+	void *th;  /* pthread_t[n - 1] */
+	void *arg; /* what each thread was given */
+	size_t n;  /* threads started */
+} ld__crew;
+int ld__crew_start(ld__crew *c, size_t n, void (*fn)(size_t k, void *ctx),
+		   void *ctx, ae_err *err);
+/* Waits for every started thread and frees the crew. Cannot fail. */
+void ld__crew_join(ld__crew *c);
+
+/* Rules 3 and 4 on every queued pointer (at least one), in opts->workers
+ * threads (check.c runs a large audit left at the default in the
+ * reader/judge pair below instead). */
 int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
 /* Rules 3-4 on one pointer whose blob (`size` bytes at `data`) was read; a
  * size past the cap is a finding and `data` is not looked at. */

@@ -1111,4 +1111,91 @@ void ld_item_claim(ev_pointer_claim *c, const ld_contract_item *item);
 int ld_verifier_contract_fn(const ld_contract_item *item, void *ctx,
 			    ae_err *err);
 
+/* ==== the ledger run: claims in, corroboration out (ledger/run*.c,
+ * `aicr-evidence ledger`, docs/ledger.md) ==== */
+
+typedef struct ld_ledger_opts {
+	const char *root;     /* the evidence root */
+	bool worktree;	      /* read the files even inside a git work tree */
+	const char **recipes; /* RECIPE...: the rows asked for, none: all */
+	size_t n_recipes;
+	/* freshness: --recipes DIR (one level of *.yaml, *.yml), --recipe F */
+	const char *recipes_dir;
+	const char **recipe_files;
+	size_t n_recipe_files;
+	bool include_historical;
+	bool exclude_dev;
+	ld_lens lens;
+	const char *lens_version; /* --at-version */
+	/* first-party bundles without pointers: --ingest REF (pinned),
+	 * --ingest-file F, --ingest-repo REPO */
+	const char **ingest;
+	size_t n_ingest;
+	const char **ingest_files;
+	size_t n_ingest_files;
+	const char **ingest_repos;
+	size_t n_ingest_repos;
+	bool verify;	     /* --verify: only verified signers vote */
+	unsigned jobs;	     /* bundles verified at once, 1..64 */
+	ld_verifier_opts vo; /* the verifier (and --ingest-repo's client:
+			      * vo.co); root_json and what are set by
+			      * ld_ledger_verify */
+} ld_ledger_opts;
+
+/* The gathered items of one run. */
+typedef struct ld_ledger ld_ledger;
+
+/* Finds the pointers under o->root (HEAD's tree when the root is in a git
+ * work tree, unless o->worktree), reads every claim and the root's
+ * allowlist.yaml. A pointer that cannot be read, is unsigned or misplaced
+ * is kept as unverifiable with the reason (SPEC §6): a finding. `o` is
+ * borrowed until ld_ledger_free. Codes of ld_source_open, ld_source_list
+ * and al_list_parse; AE_ERR on OOM. *out NULL on failure. */
+int ld_ledger_new(ld_ledger **out, const ld_ledger_opts *o, ae_err *err);
+void ld_ledger_free(ld_ledger *l);
+
+/* Adds a bundle per --ingest, --ingest-file and --ingest-repo (tags
+ * listed through the registry, o->vo.co); duplicates and bundles a
+ * pointer already names are dropped. Codes of reading the files and of
+ * the registry. */
+int ld_ledger_ingest(ld_ledger *l, ae_err *err);
+
+/* Verifies every claimed and ingested bundle with o->jobs threads
+ * through one ld_verifier: findings go into the items; the allowlist
+ * classifies ingested signers. `root_json` the trusted_root.json in force
+ * without o->vo.trusted_root (NULL: the embedded root), `root_from` where
+ * it came from (the TUF cache directory), for the report's provenance.
+ * Codes of ld_verifier_new. */
+int ld_ledger_verify(ld_ledger *l, const unsigned char *root_json,
+		     size_t root_json_len, const char *root_from, ae_err *err);
+
+/* Judges every verified item's freshness against o->recipes_dir and
+ * o->recipe_files (no current recipe: UNKNOWN). Errors: the recipes could
+ * not be read. */
+int ld_ledger_freshness(ld_ledger *l, ae_err *err);
+
+/* The model's report of the gathered, verified, judged items
+ * (ld_corroboration_compute). */
+int ld_ledger_compute(ld_corroboration **out, const ld_ledger *l, ae_err *err);
+
+/* Items gathered. Cannot fail. */
+size_t ld_ledger_count(const ld_ledger *l);
+/* True iff item `i` is an ingested bundle that did not verify: it has no
+ * recipe row to be listed under; *ref and *reason say which and why
+ * (borrowed). Cannot fail. */
+bool ld_ledger_uncounted(const ld_ledger *l, size_t i, const char **ref,
+			 const char **reason);
+/* True iff some bundle gave no verdict (transient: exit 3). */
+bool ld_ledger_transient(const ld_ledger *l);
+/* Fills the provenance of `ro`: the ledger's commit, the trusted root,
+ * the evidence root. Strings borrowed from `l`. Cannot fail. */
+void ld_ledger_provenance(ld_render_opts *ro, const ld_ledger *l);
+
+/* Writes the data feed into directory `dir` (made if missing, never
+ * through a symlink): series/<recipe>.json for each recipe with a
+ * verified run, then index.json, then stale series this tool wrote
+ * removed. Codes of ae_mkdir_p and ae_write_atomic. */
+int ld_feed_write(const ld_corroboration *c, const ld_render_opts *ro,
+		  const char *dir, ae_err *err);
+
 #endif /* AE_LEDGER_H */

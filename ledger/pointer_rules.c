@@ -14,25 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The name a problem gives each field (PF_*). */
-const char *const ld__pointer_field_names[PF_COUNT] = {
-	"pointer",
-	"schemaVersion",
-	"recipe",
-	"profile",
-	"attestations",
-	"attestations[0]",
-	"attestations[0].bundle",
-	"attestations[0].bundle.oci",
-	"attestations[0].bundle.digest",
-	"attestations[0].bundle.predicateType",
-	"attestations[0].signer",
-	"attestations[0].signer.identity",
-	"attestations[0].signer.issuer",
-	"attestations[0].signer.rekorLogIndex",
-	"attestations[0].attestedAt",
-};
-
 /* Reports a required field that is absent or empty; true iff it is there
  * (and was not already reported). */
 static bool value_required(ld__pointer_reader *rd, int f, int *rc)

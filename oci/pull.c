@@ -300,8 +300,8 @@ static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
 	if (dfd < 0)
 		return ae_fail(err, AE_EIO, "open %s: %s", dir,
 			       strerror(errno));
-	rc = ae_write_atomic(dfd, OCI_ATTESTATION_FILE, first->bundle,
-			     first->bundle_len, 0644, err);
+	rc = ae_write_tree_file(dfd, OCI_ATTESTATION_FILE, first->bundle,
+				first->bundle_len, 0644, err);
 	close(dfd);
 	if (rc == 0) {
 		out->signed_ = true;

@@ -144,6 +144,13 @@ int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 int ae_write_cache_entry(int dirfd, const char *name, const void *data,
 			 size_t len, mode_t mode, ae_err *err);
 
+/* The same for a file of a tree the tool extracts (pull's destination, a
+ * verifier's scratch directory), without the fsync: the files extracted
+ * beside it are not synced either, and a scratch tree is removed when the
+ * run ends (one fsync per bundle verified was 6% of `ledger --verify`). */
+int ae_write_tree_file(int dirfd, const char *name, const void *data,
+		       size_t len, mode_t mode, ae_err *err);
+
 /* ---- temp files removed on an interrupt (tmpreg.c) ---- */
 
 /* Registers the temp file (or, with `tree`, the temp directory and all in

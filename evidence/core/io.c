@@ -161,9 +161,10 @@ static int io_write_all(int fd, const void *data, size_t len, ae_err *err)
 }
 
 /* Writes (data, len) to a fresh temp file beside `name` and renames it into
- * place: a reader sees the old file or the new one, never half of one. */
+ * place: a reader sees the old file or the new one, never half of one.
+ * `sync`: fsync before the rename (what survives a crash is then whole). */
 static int io_write_rename(int dirfd, const char *name, const char *r,
-			   const void *data, size_t len, mode_t mode,
+			   const void *data, size_t len, mode_t mode, bool sync,
 			   ae_err *err)
 {
 	char tmp[512];
@@ -193,7 +194,7 @@ static int io_write_rename(int dirfd, const char *name, const char *r,
 	rc = io_write_all(fd, data, len, err);
 	if (rc == 0 && fchmod(fd, mode) != 0)
 		rc = ae_fail(err, AE_EIO, "chmod %s: %s", r, strerror(errno));
-	if (rc == 0 && fsync(fd) != 0)
+	if (rc == 0 && sync && fsync(fd) != 0)
 		rc = ae_fail(err, AE_EIO, "fsync %s: %s", r, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = ae_fail(err, AE_EIO, "close %s: %s", r, strerror(errno));
@@ -295,7 +296,7 @@ int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    S_ISREG(st.st_mode))
 			return io_write_rename(dirfd, name, r, data, len, mode,
-					       err);
+					       true, err);
 		if (S_ISLNK(st.st_mode))
 			return ae_fail(err, AE_EINVAL,
 				       "%s: is a symlink (not followed; name "
@@ -357,8 +358,8 @@ int ae_mkdir_p(const char *path, ae_err *err)
 	return 0;
 }
 
-int ae_write_cache_entry(int dirfd, const char *name, const void *data,
-			 size_t len, mode_t mode, ae_err *err)
+static int io_write_own(int dirfd, const char *name, const void *data,
+			size_t len, mode_t mode, bool sync, ae_err *err)
 {
 	char r[AE_REPR_BUF];
 	struct stat st;
@@ -370,5 +371,17 @@ int ae_write_cache_entry(int dirfd, const char *name, const void *data,
 	    S_ISDIR(st.st_mode))
 		return ae_fail(err, AE_EINVAL,
 			       "%s: is a directory, not a cache entry", r);
-	return io_write_rename(dirfd, name, r, data, len, mode, err);
+	return io_write_rename(dirfd, name, r, data, len, mode, sync, err);
+}
+
+int ae_write_cache_entry(int dirfd, const char *name, const void *data,
+			 size_t len, mode_t mode, ae_err *err)
+{
+	return io_write_own(dirfd, name, data, len, mode, true, err);
+}
+
+int ae_write_tree_file(int dirfd, const char *name, const void *data,
+		       size_t len, mode_t mode, ae_err *err)
+{
+	return io_write_own(dirfd, name, data, len, mode, false, err);
 }

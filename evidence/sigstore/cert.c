@@ -86,6 +86,7 @@ static int cert_chain_try(X509 **issuer_out, X509 *leaf,
 	}
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN);
 	X509_STORE_CTX_set_verify_cb(ctx, ev__x509_verify_cb);
+	X509_STORE_CTX_set_verify(ctx, ev__x509_chain_verify);
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)at);
 	if (X509_verify_cert(ctx) != 1) {
 		rc = ae_fail(err, AE_EVERIFY,

@@ -122,6 +122,20 @@ int ev__sct_verify(X509 *leaf, X509 *issuer, const ev__log *ctlogs,
  * passes every other verdict through. Cannot fail. */
 int ev__x509_verify_cb(int ok, X509_STORE_CTX *ctx);
 
+/* X509_verify_cert's last step (OpenSSL's internal_verify: each
+ * certificate's signature under its issuer's key, each validity window at
+ * the check time, the verify callback at every depth) for our stores,
+ * which hold one anchor, allow a partial chain and always set a check
+ * time (anything else fails closed). A signature that verified once for
+ * the exact certificate DER and issuer SubjectPublicKeyInfo is not
+ * verified again in this process (chain_memo.c); everything else runs on
+ * every call. Installed with X509_STORE_CTX_set_verify /
+ * X509_STORE_set_verify. */
+int ev__x509_chain_verify(X509_STORE_CTX *ctx);
+
+/* How many signatures the memo has answered so far (for tests). */
+size_t ev__chain_memo_hits(void);
+
 /* Cap on one DER timestamp: Sigstore's are about 1-3 KiB with embedded
  * certificates; more is not a timestamp. Past it: AE_ETOOBIG. */
 #define EV__TSA_MAX_BYTES (64u * 1024)

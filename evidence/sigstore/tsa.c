@@ -183,6 +183,7 @@ static int tsa_verify_with(PKCS7 *token, STACK_OF(X509) * chain,
 	 * parameters when TS verification starts. */
 	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
 	X509_STORE_set_verify_cb(store, ev__x509_verify_cb);
+	X509_STORE_set_verify(store, ev__x509_chain_verify);
 	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store),
 				   (time_t)gen_time);
 	TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE);

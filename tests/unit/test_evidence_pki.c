@@ -1132,3 +1132,127 @@ void test_evidence_pki__asn1_times_convert_to_unix_seconds(void)
 	T_ASSERT_INT(rc, AE_EINVAL);
 	T_ASSERT_INT(ev__asn1_time_to_unix(&t, NULL, &err), AE_EINVAL);
 }
+
+/* ---- the signature memo (chain_memo.c): never a pass for other bytes ---- */
+
+/* A copy of `x` with the last byte of its signature changed. */
+static X509 *cert_bad_signature(X509 *x)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int len = i2d_X509(x, &der);
+	X509 *y;
+
+	T_ASSERT(len > 0);
+	der[len - 1] ^= 1; /* the last byte of the ECDSA signature's s */
+	p = der;
+	y = d2i_X509(NULL, &p, len);
+	OPENSSL_free(der);
+	T_ASSERT(y != NULL);
+	return y;
+}
+
+void test_evidence_pki__a_remembered_chain_is_not_checked_again(void)
+{
+	size_t hits = ev__chain_memo_hits();
+	ae_err err = {0};
+
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 1, &err), 0);
+	T_ASSERT_INT(ev__chain_memo_hits(), hits);
+	/* the leaf under the intermediate, the intermediate under the root */
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 2, &err), 0);
+	T_ASSERT_INT(ev__chain_memo_hits(), hits + 2);
+}
+
+void test_evidence_pki__a_remembered_chain_does_not_pass_a_bad_leaf_signature(void)
+{
+	X509 *bad = cert_bad_signature(P.leaf);
+	ae_err err = {0};
+
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 1, &err), 0);
+	T_ASSERT_INT(chain_at(bad, NULL, &P.ca, PKI_T0 + 1, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "signature failure");
+	/* and the good one still passes after the bad one */
+	ae_err_clear(&err);
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 1, &err), 0);
+	X509_free(bad);
+}
+
+void test_evidence_pki__a_remembered_chain_still_checks_every_time(void)
+{
+	ae_err err = {0};
+
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 1, &err), 0);
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 601, &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "expired");
+	ae_err_clear(&err);
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 - 1, &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "not yet valid");
+	/* notAfter itself still counts (ev__x509_verify_cb) */
+	ae_err_clear(&err);
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 600, &err), 0);
+}
+
+void test_evidence_pki__a_remembered_chain_does_not_pass_another_root(void)
+{
+	ev__ca other = {0};
+	EVP_PKEY *k = pki_key_new();
+	pki_cert_spec s = {0};
+	X509 *root, *inter;
+	ae_err err = {0};
+
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 1, &err), 0);
+	/* the same intermediate under a root of the same name, other key */
+	s.cn = "sigstore";
+	s.key = k;
+	s.not_before = PKI_T0 - 86400;
+	s.not_after = PKI_T0 + 86400;
+	s.ca = true;
+	root = pki_cert_new(&s);
+	inter = sk_X509_value(P.ca.chain, 0);
+	other.chain = pki_chain(inter, root, NULL);
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &other, PKI_T0 + 1, &err),
+		     AE_EVERIFY);
+	T_ASSERT_MSG(err, "does not verify");
+	sk_X509_pop_free(other.chain, X509_free);
+	X509_free(root);
+	EVP_PKEY_free(k);
+}
+
+void test_evidence_pki__a_remembered_chain_does_not_pass_a_leaf_of_another_key(void)
+{
+	EVP_PKEY *k = pki_key_new();
+	pki_cert_spec s = pki_leaf_spec(&P);
+	X509 *leaf;
+	ae_err err = {0};
+
+	T_ASSERT_INT(chain_at(P.leaf, NULL, &P.ca, PKI_T0 + 1, &err), 0);
+	/* the fixture's leaf, word for word, signed by a key not the
+	 * intermediate's */
+	s.issuer_key = k;
+	leaf = pki_cert_new(&s);
+	T_ASSERT(leaf != NULL);
+	T_ASSERT_INT(chain_at(leaf, NULL, &P.ca, PKI_T0 + 1, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "signature failure");
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
+void test_evidence_pki__a_remembered_tsa_chain_still_checks_the_token(void)
+{
+	pki_tsa_spec s = pki_tsa_spec_default(&P, SIG, sizeof(SIG));
+	size_t hits;
+	int64_t t = 0;
+	ae_err err = {0};
+
+	T_ASSERT_INT(tsa_check(&s, &t, &err), 0);
+	hits = ev__chain_memo_hits();
+	T_ASSERT_INT(tsa_check(&s, &t, &err), 0);
+	T_ASSERT(ev__chain_memo_hits() > hits);
+	/* a time outside the TSA certificate's day, the chain remembered */
+	s.gen_time = PKI_T0 + 2 * 86400;
+	T_ASSERT_INT(tsa_check(&s, &t, &err), AE_EVERIFY);
+	T_ASSERT_MSG(err, "expired");
+}

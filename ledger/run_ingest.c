@@ -1,4 +1,4 @@
-/* cmd/ledger_ingest.c -- first-party evidence without pointers (issue 22
+/* ledger/run_ingest.c -- first-party evidence without pointers (issue 22
  * item 7)
  *
  * The reference's own CI signs with the GitHub Actions issuer and its
@@ -15,7 +15,7 @@
  * otherwise). A bundle named twice, or one a pointer already names, is
  * taken once (the pointer's).
  */
-#include "cmd/ledger.h"
+#include "ledger/run.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,12 +24,12 @@
 
 /* The bundle digests already held (pointers', then ingested ones'), so a
  * bundle is taken once. Strings borrowed from the items. */
-static int known_init(ae_strset *known, const ledger_items *items, ae_err *err)
+static int known_init(ae_strset *known, const ld_ledger *items, ae_err *err)
 {
 	int rc = 0;
 
 	for (size_t i = 0; rc >= 0 && i < items->n; i++) {
-		const ledger_item *it = &items->v[i];
+		const ld__item *it = &items->v[i];
 		const char *d =
 			it->ptr ? ld_pointer_bundle_digest(it->ptr) : NULL;
 		if (d != NULL)
@@ -40,10 +40,10 @@ static int known_init(ae_strset *known, const ledger_items *items, ae_err *err)
 
 /* Adds the bundle registry/repo@digest of `ref` (pinned) as an item to
  * verify, unless known. */
-static int ingest_item(ledger_items *items, ae_strset *known,
-		       const oci_ref *ref, const char *digest, ae_err *err)
+static int ingest_item(ld_ledger *items, ae_strset *known, const oci_ref *ref,
+		       const char *digest, ae_err *err)
 {
-	ledger_item *it = NULL;
+	ld__item *it = NULL;
 	size_t len;
 	int rc;
 
@@ -52,7 +52,7 @@ static int ingest_item(ledger_items *items, ae_strset *known,
 	if (items->n >= LD_CORROB_MAX_RUNS)
 		return ae_fail(err, AE_ETOOBIG, "more than %u runs",
 			       (unsigned)LD_CORROB_MAX_RUNS);
-	rc = ledger_items_add(&it, items, err);
+	rc = ld__ledger_add(&it, items, err);
 	if (rc < 0)
 		return rc;
 	it->origin = LD_ORIGIN_INGEST;
@@ -68,7 +68,7 @@ static int ingest_item(ledger_items *items, ae_strset *known,
 }
 
 /* One --ingest reference (validated pinned by the flag parser). */
-static int ingest_ref(ledger_items *items, ae_strset *known, const char *s,
+static int ingest_ref(ld_ledger *items, ae_strset *known, const char *s,
 		      ae_err *err)
 {
 	oci_ref ref;
@@ -83,12 +83,12 @@ static int ingest_ref(ledger_items *items, ae_strset *known, const char *s,
 
 /* --ingest-file: one reference per line; blank lines and '#' comments
  * skipped; a line that is no pinned reference is an error naming it. */
-static int ingest_file(ledger_items *items, ae_strset *known, const char *path,
+static int ingest_file(ld_ledger *items, ae_strset *known, const char *path,
 		       ae_err *err)
 {
-	ae_buf b = AE_BUF_INIT(LEDGER_INGEST_FILE_MAX_BYTES);
+	ae_buf b = AE_BUF_INIT(LD__INGEST_FILE_MAX_BYTES);
 	size_t line = 0, n = 0;
-	int rc = ae_read_file(&b, AT_FDCWD, path, LEDGER_INGEST_FILE_MAX_BYTES,
+	int rc = ae_read_file(&b, AT_FDCWD, path, LD__INGEST_FILE_MAX_BYTES,
 			      err);
 
 	for (size_t at = 0; rc == 0 && at < b.len; line++) {
@@ -104,11 +104,11 @@ static int ingest_file(ledger_items *items, ae_strset *known, const char *path,
 			j--;
 		if (j == i || s[i] == '#')
 			continue;
-		if (j - i > OCI_REF_MAX || ++n > LEDGER_INGEST_MAX) {
+		if (j - i > OCI_REF_MAX || ++n > LD__INGEST_MAX) {
 			rc = ae_fail(err, AE_ETOOBIG,
 				     "line %zu: too long, or more than %u "
 				     "references",
-				     line + 1, LEDGER_INGEST_MAX);
+				     line + 1, LD__INGEST_MAX);
 			break;
 		}
 		snprintf(buf, sizeof(buf), "%.*s", (int)(j - i), s + i);
@@ -125,7 +125,7 @@ static int ingest_file(ledger_items *items, ae_strset *known, const char *path,
 
 /* True iff tag `t` is an AICR evidence artifact: its manifest (fetched
  * by tag, digest computed here) says so. */
-static int repo_tag(ledger_items *items, ae_strset *known, oci_client *c,
+static int repo_tag(ld_ledger *items, ae_strset *known, oci_client *c,
 		    const oci_ref *ref, const char *t, ae_err *err)
 {
 	ae_buf m;
@@ -148,8 +148,8 @@ static int repo_tag(ledger_items *items, ae_strset *known, oci_client *c,
 }
 
 /* --ingest-repo: every evidence artifact tagged in the repository. */
-static int ingest_repo(ledger_items *items, ae_strset *known,
-		       const ledger_args *a, const char *repo, ae_err *err)
+static int ingest_repo(ld_ledger *items, ae_strset *known, const char *repo,
+		       ae_err *err)
 {
 	oci_client *c = NULL;
 	oci_ref ref;
@@ -161,9 +161,9 @@ static int ingest_repo(ledger_items *items, ae_strset *known,
 		rc = ae_fail(err, AE_EINVAL,
 			     "a repository, without a tag or digest");
 	if (rc == 0)
-		rc = cmd_registry_client(&c, &ref, &a->v.reg, false, err);
+		rc = oci_client_new(&c, &ref, &items->o->vo.co, err);
 	if (rc == 0)
-		rc = oci_tags_list(&tags, &n, c, LEDGER_INGEST_MAX, err);
+		rc = oci_tags_list(&tags, &n, c, LD__INGEST_MAX, err);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = repo_tag(items, known, c, &ref, tags[i], err);
 	oci_tags_free(tags, n);
@@ -171,8 +171,9 @@ static int ingest_repo(ledger_items *items, ae_strset *known,
 	return rc;
 }
 
-int ledger_ingest_add(ledger_items *items, const ledger_args *a, ae_err *err)
+int ld_ledger_ingest(ld_ledger *items, ae_err *err)
 {
+	const ld_ledger_opts *a = items->o;
 	ae_strset known = AE_STRSET_INIT;
 	int rc = 0;
 
@@ -191,7 +192,7 @@ int ledger_ingest_add(ledger_items *items, const ledger_args *a, ae_err *err)
 		}
 	}
 	for (size_t i = 0; rc == 0 && i < a->n_ingest_repos; i++) {
-		rc = ingest_repo(items, &known, a, a->ingest_repos[i], err);
+		rc = ingest_repo(items, &known, a->ingest_repos[i], err);
 		if (rc < 0) {
 			ae_err e = *err;
 			ae_err_clear(err);

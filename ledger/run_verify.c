@@ -1,4 +1,4 @@
-/* cmd/ledger_verify.c -- `ledger --verify`: fetch each bundle by digest,
+/* ledger/run_verify.c -- `ledger --verify`: fetch each bundle by digest,
  * verify it, compare the signer with the claim; concurrent, cached by
  * digest
  *
@@ -9,12 +9,12 @@
  * signatures, the verified signer compared with the claim -- and on a
  * valid verdict the claimed signer votes; the bundle, while on disk, gives
  * the CTRF of every phase and, with the verdict, what issue 22 reads
- * beyond the CTRF (ledger_item_facts, cmd/ledger_facts.c). An ingested bundle
+ * beyond the CTRF (ld__item_facts, ledger/run_facts.c). An ingested bundle
  * has no claim: its signer is whoever signed it, classified against the
  * allowlist, and where the artifact has several signatures the allowlist's
  * first-party identities choose among them.
  */
-#include "cmd/ledger.h"
+#include "ledger/run.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@
 #include <string.h>
 
 typedef struct verify_pool {
-	ledger_items *items;
+	ld_ledger *items;
 	const al_list *al;
 	ld_verifier *v; /* the run's */
 } verify_pool;
@@ -30,7 +30,7 @@ typedef struct verify_pool {
 /* Reads ctrf/<phase>.json of every phase from the verified bundle `dir`
  * into the item's checks. A missing phase is fine; a report that does not
  * parse makes the item unverifiable (its results cannot be read). */
-static int item_read_ctrf(ledger_item *it, const char *dir, ae_err *err)
+static int item_read_ctrf(ld__item *it, const char *dir, ae_err *err)
 {
 	size_t total = 0, k = 0;
 
@@ -51,8 +51,8 @@ static int item_read_ctrf(ledger_item *it, const char *dir, ae_err *err)
 		if (rc == AE_ERR)
 			return ae_fail(err, rc, "%s", e.msg);
 		if (rc < 0) {
-			ledger_item_void(it, "ctrf/%s.json: %s",
-					 ld_phase_name(p), e.msg);
+			ld__item_void(it, "ctrf/%s.json: %s", ld_phase_name(p),
+				      e.msg);
 			return 0;
 		}
 		ld_ctrf_checks(it->ctrf[p], &k);
@@ -70,7 +70,7 @@ static int item_read_ctrf(ledger_item *it, const char *dir, ae_err *err)
 }
 
 /* An ingested bundle's voter: the certificate's signer, classified. */
-static int item_take_signer(ledger_item *it, const al_list *al, const char *iss,
+static int item_take_signer(ld__item *it, const al_list *al, const char *iss,
 			    const char *id, ae_err *err)
 {
 	const char *label = NULL;
@@ -81,10 +81,10 @@ static int item_take_signer(ledger_item *it, const al_list *al, const char *iss,
 	if (it->v_issuer == NULL || it->v_identity == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	if (ld_slug_from_signer(it->slug, iss, id, &e) < 0) {
-		ledger_item_void(it, "verified signer: %s", e.msg);
+		ld__item_void(it, "verified signer: %s", e.msg);
 		return 0;
 	}
-	it->cls = ledger_classify(al, iss, id, &label);
+	it->cls = ld__classify(al, iss, id, &label);
 	if (label != NULL && (it->label = strdup(label)) == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	it->vote = LD_VOTE_VERIFIED;
@@ -93,10 +93,10 @@ static int item_take_signer(ledger_item *it, const al_list *al, const char *iss,
 
 /* A verified bundle, while it is on disk: the facts issue 22 reads, then
  * the CTRF of every phase. */
-static int item_read_bundle(ledger_item *it, const ev_verdict *vd,
-			    const char *dir, ae_err *err)
+static int item_read_bundle(ld__item *it, const ev_verdict *vd, const char *dir,
+			    ae_err *err)
 {
-	int rc = ledger_item_facts(it, vd, dir, err);
+	int rc = ld__item_facts(it, vd, dir, err);
 
 	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
 		rc = item_read_ctrf(it, dir, err);
@@ -108,7 +108,7 @@ static int item_read_bundle(ledger_item *it, const ev_verdict *vd,
 static int item_verified(const char *dir, const ev_verdict *vd, void *ctx,
 			 ae_err *err)
 {
-	ledger_item *it = ctx;
+	ld__item *it = ctx;
 
 	it->vote = LD_VOTE_VERIFIED;
 	it->v_issuer = strdup(ev_verdict_signer_issuer(vd));
@@ -119,14 +119,14 @@ static int item_verified(const char *dir, const ev_verdict *vd, void *ctx,
 }
 
 /* What a check decided for the item, when it is not a vote. */
-static void item_take_verdict(ledger_item *it, const ld_verdict *vd)
+static void item_take_verdict(ld__item *it, const ld_verdict *vd)
 {
 	if (vd->fetch_rc != 0) {
 		it->transient = vd->fetch_rc == AE_ETRANSIENT;
-		ledger_item_void(it, "bundle fetch: %s", vd->fetch_error);
+		ld__item_void(it, "bundle fetch: %s", vd->fetch_error);
 	} else if (vd->status != 0) {
 		it->transient = vd->status == AE_ETRANSIENT;
-		ledger_item_void(it, "%s", vd->cause.msg);
+		ld__item_void(it, "%s", vd->cause.msg);
 	}
 }
 
@@ -165,7 +165,7 @@ static int ingest_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
 /* An ingested bundle has no claim: verified against nothing but the
  * trusted root, its signer is whoever signed it (reference §9.3 for the
  * verdict's words). */
-static int item_ingest(verify_pool *pool, ledger_item *it, ae_err *err)
+static int item_ingest(verify_pool *pool, ld__item *it, ae_err *err)
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
 	ev_verdict *v = NULL;
@@ -178,7 +178,7 @@ static int item_ingest(verify_pool *pool, ledger_item *it, ae_err *err)
 
 	/* the reference's own digest is the one pulled */
 	if (oci_ref_parse(&ref, it->ref ? it->ref : "", &e) < 0) {
-		ledger_item_void(it, "bundle fetch: %s", e.msg);
+		ld__item_void(it, "bundle fetch: %s", e.msg);
 		return 0;
 	}
 	if (!ld_verifier_fetch(&vd, &x, pool->v, it->ref, ref.digest)) {
@@ -195,18 +195,17 @@ static int item_ingest(verify_pool *pool, ledger_item *it, ae_err *err)
 		verdict = ev_verdict_exit(v);
 		if (verdict == EV_VERDICT_NONE) {
 			it->transient = true;
-			ledger_item_void(
-				it, "no verdict (%s): %s",
-				cls ? cls : "transient",
-				detail ? detail
-				       : "verification did not complete");
+			ld__item_void(it, "no verdict (%s): %s",
+				      cls ? cls : "transient",
+				      detail ? detail
+					     : "verification did not complete");
 		} else if (verdict != EV_VERDICT_VALID &&
 			   verdict != EV_VERDICT_PHASE_FAILED) {
-			ledger_item_void(it, "bundle invalid (%s): %s",
-					 cls ? cls : "unknown",
-					 detail ? detail : "-");
+			ld__item_void(it, "bundle invalid (%s): %s",
+				      cls ? cls : "unknown",
+				      detail ? detail : "-");
 		} else if (iss == NULL || id == NULL) {
-			ledger_item_void(it, "the bundle is not signed");
+			ld__item_void(it, "the bundle is not signed");
 		} else {
 			rc = item_take_signer(it, pool->al, iss, id, err);
 		}
@@ -220,7 +219,7 @@ static int item_ingest(verify_pool *pool, ledger_item *it, ae_err *err)
 
 /* Pulls, verifies and reads one item. Findings go into the item; only
  * what decided nothing comes back as an error. */
-static int item_verify(verify_pool *pool, ledger_item *it, ae_err *err)
+static int item_verify(verify_pool *pool, ld__item *it, ae_err *err)
 {
 	ev_pointer_claim claim;
 	ld_verdict vd;
@@ -247,13 +246,14 @@ static void verify_one(size_t i, void *ctx)
 	ae_err err = {0};
 
 	if (item_verify(pool, &pool->items->v[i], &err) < 0)
-		ledger_item_void(&pool->items->v[i], "%s", err.msg);
+		ld__item_void(&pool->items->v[i], "%s", err.msg);
 }
 
 /* "<what> (sha256:<hex>)": the trusted root the bundles are verified
  * with, for the report's provenance. */
-static void trust_desc(char *out, size_t outsz, const ledger_verify_opts *o,
-		       const cmd_trust_set *t)
+static void trust_desc(char *out, size_t outsz, const char *trusted_root,
+		       const unsigned char *root_json, size_t root_json_len,
+		       const char *root_from)
 {
 	const unsigned char *doc = NULL;
 	unsigned char d[AE_SHA256_LEN];
@@ -262,72 +262,52 @@ static void trust_desc(char *out, size_t outsz, const ledger_verify_opts *o,
 	ae_err e = {0};
 	size_t len = 0;
 
-	if (o->trusted_root != NULL) {
-		if (ae_read_file(&b, AT_FDCWD, o->trusted_root,
+	if (trusted_root != NULL) {
+		if (ae_read_file(&b, AT_FDCWD, trusted_root,
 				 EV_TRUSTED_ROOT_MAX_BYTES, &e) < 0) {
-			snprintf(out, outsz, "%s", o->trusted_root);
+			snprintf(out, outsz, "%s", trusted_root);
 			return;
 		}
 		ae_sha256(d, b.data, b.len);
 		ae_buf_dispose(&b);
 		ae_hex_encode(hex, d, sizeof(d));
-		snprintf(out, outsz, "%s (sha256:%s)", o->trusted_root, hex);
+		snprintf(out, outsz, "%s (sha256:%s)", trusted_root, hex);
 		return;
 	}
-	doc = o->root_json ? o->root_json : ev_trust_public_good_json(&len);
-	ae_sha256(d, doc, o->root_json ? o->root_json_len : len);
+	doc = root_json ? root_json : ev_trust_public_good_json(&len);
+	ae_sha256(d, doc, root_json ? root_json_len : len);
 	ae_hex_encode(hex, d, sizeof(d));
-	if (o->root_json != NULL)
-		snprintf(out, outsz, "TUF cache %s (sha256:%s)", t->cache_dir,
-			 hex);
+	if (root_json != NULL)
+		snprintf(out, outsz, "TUF cache %s (sha256:%s)",
+			 root_from ? root_from : "", hex);
 	else
 		snprintf(out, outsz, "embedded public-good root (sha256:%s)",
 			 hex);
 }
 
-int ledger_items_verify(ledger_items *items, const al_list *al,
-			const ledger_verify_opts *opts, ae_err *err)
+int ld_ledger_verify(ld_ledger *items, const unsigned char *root_json,
+		     size_t root_json_len, const char *root_from, ae_err *err)
 {
-	ledger_verify_opts vopts = *opts, *o = &vopts;
-	ld_verifier_opts vo;
-	cmd_trust_set trust;
+	const ld_ledger_opts *o = items->o;
+	ld_verifier_opts vo = o->vo;
 	verify_pool pool;
-	char *password = NULL;
 	int rc;
 
-	memset(&trust, 0, sizeof(trust));
-	/* no --trusted-root: the TUF-cached root when in force, refreshed
-	 * first when older than a day unless --offline (docs/trust.md) */
-	if (o->trusted_root == NULL) {
-		rc = cmd_trust_in_force(&trust, o->cache,
-					o->offline ? CMD_TRUST_REFRESH_NEVER
-						   : CMD_TRUST_REFRESH_STALE,
-					err);
-		if (rc < 0)
-			return rc;
-		o->root_json =
-			cmd_trust_root_override(&trust, &o->root_json_len);
-	}
-	trust_desc(items->trust, sizeof(items->trust), o, &trust);
-	memset(&vo, 0, sizeof(vo));
-	vo.cache = o->cache;
-	vo.offline = o->offline;
 	vo.what = "ledger";
-	vo.trusted_root = o->trusted_root;
-	vo.root_json = o->root_json;
-	vo.root_json_len = o->root_json_len;
+	if (vo.trusted_root == NULL) {
+		vo.root_json = root_json;
+		vo.root_json_len = root_json_len;
+	}
+	trust_desc(items->trust, sizeof(items->trust), vo.trusted_root,
+		   vo.root_json, vo.root_json_len, root_from);
 	memset(&pool, 0, sizeof(pool));
 	pool.items = items;
-	pool.al = al;
-	rc = cmd_registry_opts(&vo.co, &password, &o->reg, false, err);
-	if (rc == 0)
-		rc = ld_verifier_new(&pool.v, &vo, err);
+	pool.al = items->al;
+	rc = ld_verifier_new(&pool.v, &vo, err);
 	if (rc == 0)
 		ld_each(items->n, o->jobs, verify_one, &pool);
 	for (size_t i = 0; rc == 0 && i < items->n; i++)
 		items->transient |= items->v[i].transient;
 	ld_verifier_free(pool.v);
-	cmd_password_free(password);
-	cmd_trust_dispose(&trust);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* cmd/ledger_facts.c -- what a verified bundle says beyond its CTRF, and
+/* ledger/run_facts.c -- what a verified bundle says beyond its CTRF, and
  * how fresh it is against the recipes as they stand now (issue 22 items
  * 1 and 3)
  *
@@ -18,7 +18,7 @@
  * computed by the product's one digest function (ev_recipe_digest) for
  * the run's own predicate type.
  */
-#include "cmd/ledger.h"
+#include "ledger/run.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,27 +53,26 @@ facts_file(ld_facts *f, const char *dir, const char *name, size_t cap,
 }
 
 /* An ingested bundle's recipe and time come from its predicate. */
-static int ingest_place(ledger_item *it, ae_err *err)
+static int ingest_place(ld__item *it, ae_err *err)
 {
 	const char *name = it->facts.recipe_name;
 
 	if (name == NULL || !ae_path_element_is_plain(name)) {
-		ledger_item_void(it,
-				 "the signed predicate names no recipe that "
-				 "can be a name in the ledger");
+		ld__item_void(it, "the signed predicate names no recipe that "
+				  "can be a name in the ledger");
 		return 0;
 	}
 	if (it->facts.attested_at == NULL) {
-		ledger_item_void(it, "the signed predicate has no valid "
-				     "attestedAt");
+		ld__item_void(it, "the signed predicate has no valid "
+				  "attestedAt");
 		return 0;
 	}
 	it->recipe = strdup(name);
 	return it->recipe ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
-int ledger_item_facts(ledger_item *it, const ev_verdict *v, const char *dir,
-		      ae_err *err)
+int ld__item_facts(ld__item *it, const ev_verdict *v, const char *dir,
+		   ae_err *err)
 {
 	const json_t *pred = ev_verdict_predicate(v);
 	char *text = pred ? json_dumps(pred, JSON_COMPACT) : NULL;
@@ -230,9 +229,9 @@ static int catalog_dir(catalog *cat, const char *path, ae_err *err)
 		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISREG(st.st_mode))
 			continue;
-		if (++files > LEDGER_RECIPES_MAX)
+		if (++files > LD__RECIPES_MAX)
 			rc = ae_fail(err, AE_ETOOBIG, "more than %u recipes",
-				     LEDGER_RECIPES_MAX);
+				     LD__RECIPES_MAX);
 		else
 			rc = catalog_file(cat, dirfd(d), path, de->d_name, err);
 	}
@@ -264,7 +263,7 @@ static const char *current_digest(current *c, const char *type)
 }
 
 /* Judges one verified item against the catalog. */
-static void item_judge(ledger_item *it, catalog *cat)
+static void item_judge(ld__item *it, catalog *cat)
 {
 	current *c = NULL;
 	const char *d;
@@ -292,9 +291,9 @@ static void item_judge(ledger_item *it, catalog *cat)
 		       &it->facts, &c->facts, d);
 }
 
-int ledger_items_freshness(ledger_items *items, const ledger_args *a,
-			   ae_err *err)
+int ld_ledger_freshness(ld_ledger *items, ae_err *err)
 {
+	const ld_ledger_opts *a = items->o;
 	catalog cat = {NULL, 0, 0};
 	int rc = 0;
 

@@ -1,14 +1,14 @@
-/* cmd/ledger_gather.c -- `ledger`: the claims in, the report out
+/* ledger/run.c -- the ledger run: the claims in, the report out
  *
  * Gathering: every pointer under the evidence root (ld_tree_list), its
  * claim read (ld_pointer_read) and the claimed signer classified against
  * the root's allowlist; a pointer that cannot be read, is unsigned or
  * misplaced is kept as unverifiable, with the reason (SPEC §6). Then the
- * items become the model's runs (ledger_compute) and the report is
- * rendered and written: one file (text, JSON, HTML) or the data feed, a
- * directory of index.json and series/<recipe>.json.
+ * items become the model's runs (ld_ledger_compute), and the data feed is
+ * written: a directory of index.json and
+ * series/<recipe>.json (cmd/ledger.c renders the other formats).
  */
-#include "cmd/ledger.h"
+#include "ledger/run.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +27,7 @@ static const char *str_or(const char *s)
 	return s ? s : "";
 }
 
-void ledger_item_void(ledger_item *it, const char *fmt, ...)
+void ld__item_void(ld__item *it, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -37,12 +37,12 @@ void ledger_item_void(ledger_item *it, const char *fmt, ...)
 	va_end(ap);
 }
 
-int ledger_items_add(ledger_item **out, ledger_items *items, ae_err *err)
+int ld__ledger_add(ld__item **out, ld_ledger *items, ae_err *err)
 {
 	*out = NULL;
 	if (items->n == items->cap) {
 		size_t cap = items->cap ? items->cap * 2 : 64;
-		ledger_item *v = realloc(items->v, cap * sizeof(*v));
+		ld__item *v = realloc(items->v, cap * sizeof(*v));
 		if (v == NULL)
 			return ae_fail(err, AE_ERR, "out of memory");
 		items->v = v;
@@ -75,8 +75,8 @@ static int allowlist_load(al_list **out, ld_source *src, ae_err *err)
 	return rc;
 }
 
-ld_class ledger_classify(const al_list *al, const char *issuer,
-			 const char *identity, const char **label_out)
+ld_class ld__classify(const al_list *al, const char *issuer,
+		      const char *identity, const char **label_out)
 {
 	al_class cls = AL_CLASS_NONE;
 
@@ -100,7 +100,7 @@ ld_class ledger_classify(const al_list *al, const char *issuer,
 /* Reads one pointer's claim and classifies the claimed signer. A pointer
  * that cannot be read, is unsigned or misplaced is kept as unverifiable:
  * the report lists it with the reason (SPEC §6), it never votes. */
-static int item_claim(ledger_item *it, ld_source *src, const al_list *al,
+static int item_claim(ld__item *it, ld_source *src, const al_list *al,
 		      ae_err *err)
 {
 	const char *iss, *id, *label = NULL;
@@ -119,41 +119,41 @@ static int item_claim(ledger_item *it, ld_source *src, const al_list *al,
 	if (rc == AE_ERR)
 		return ae_fail(err, rc, "%s", perr.msg);
 	if (rc < 0) {
-		ledger_item_void(it, "pointer unreadable: %s", perr.msg);
+		ld__item_void(it, "pointer unreadable: %s", perr.msg);
 		return 0;
 	}
 	iss = ld_pointer_signer_issuer(it->ptr);
 	id = ld_pointer_signer_identity(it->ptr);
 	if (!ld_pointer_is_signed(it->ptr) || iss == NULL || id == NULL) {
-		ledger_item_void(it, "pointer is not signed");
+		ld__item_void(it, "pointer is not signed");
 		return 0;
 	}
 	rc = ld_slug_from_signer(it->slug, iss, id, &perr);
 	if (rc < 0) {
-		ledger_item_void(it, "claimed signer: %s", perr.msg);
+		ld__item_void(it, "claimed signer: %s", perr.msg);
 		return 0;
 	}
-	it->cls = ledger_classify(al, iss, id, &label);
+	it->cls = ld__classify(al, iss, id, &label);
 	if (label != NULL) {
 		it->label = strdup(label);
 		if (it->label == NULL)
 			return ae_fail(err, AE_ERR, "out of memory");
 	}
 	if (strcmp(it->slug, it->src) != 0)
-		ledger_item_void(it,
-				 "placed under %s but the claimed signer's "
-				 "slug is %s",
-				 it->src, it->slug);
+		ld__item_void(it,
+			      "placed under %s but the claimed signer's "
+			      "slug is %s",
+			      it->src, it->slug);
 	else if (strcmp(str_or(ld_pointer_recipe(it->ptr)), it->recipe) != 0)
-		ledger_item_void(it,
-				 "placed under recipe %s but claims another "
-				 "recipe",
-				 it->recipe);
+		ld__item_void(it,
+			      "placed under recipe %s but claims another "
+			      "recipe",
+			      it->recipe);
 	return 0;
 }
 
 /* Splits "recipe/src/name.yaml" into the item's recipe and src. */
-static int item_init(ledger_item *it, const char *path, ae_err *err)
+static int item_init(ld__item *it, const char *path, ae_err *err)
 {
 	const char *a = strchr(path, '/'), *b = a ? strchr(a + 1, '/') : NULL;
 
@@ -166,46 +166,50 @@ static int item_init(ledger_item *it, const char *path, ae_err *err)
 	return 0;
 }
 
-int ledger_items_gather(ledger_items *items, al_list **al_out,
-			const ledger_args *a, ae_err *err)
+int ld_ledger_new(ld_ledger **out, const ld_ledger_opts *o, ae_err *err)
 {
 	ld_pointer_paths paths = {NULL, 0};
 	ld_source *src = NULL;
-	al_list *al = NULL;
+	ld_ledger *l = calloc(1, sizeof(*l));
 	int rc;
 
-	*al_out = NULL;
+	*out = NULL;
+	if (l == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	l->o = o;
 	/* HEAD's tree when the root is in a git work tree, else the files
 	 * (issue 15: the checkout is not the ledger) */
-	rc = ld_source_open(&src, a->root, a->worktree, err);
+	rc = ld_source_open(&src, o->root, o->worktree, err);
 	if (rc == 0)
-		rc = ld_source_list(&paths, src, a->recipes, a->n_recipes, err);
+		rc = ld_source_list(&paths, src, o->recipes, o->n_recipes, err);
 	if (rc == 0)
-		rc = allowlist_load(&al, src, err);
+		rc = allowlist_load(&l->al, src, err);
 	if (rc == 0 && ld_source_commit(src) != NULL)
-		snprintf(items->commit, sizeof(items->commit), "%s",
+		snprintf(l->commit, sizeof(l->commit), "%s",
 			 ld_source_commit(src));
 	for (size_t i = 0; rc == 0 && i < paths.n; i++) {
-		ledger_item *it = NULL;
-		rc = ledger_items_add(&it, items, err);
+		ld__item *it = NULL;
+		rc = ld__ledger_add(&it, l, err);
 		if (rc == 0)
 			rc = item_init(it, paths.v[i], err);
 		if (rc == 0)
-			rc = item_claim(it, src, al, err);
+			rc = item_claim(it, src, l->al, err);
 	}
-	if (rc == 0)
-		*al_out = al;
-	else
-		al_list_free(al);
 	ld_pointer_paths_dispose(&paths);
 	ld_source_free(src);
+	if (rc < 0)
+		ld_ledger_free(l);
+	else
+		*out = l;
 	return rc;
 }
 
-void ledger_items_dispose(ledger_items *items)
+void ld_ledger_free(ld_ledger *l)
 {
-	for (size_t i = 0; i < items->n; i++) {
-		ledger_item *it = &items->v[i];
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		ld__item *it = &l->v[i];
 		for (int p = 0; p < LD_PHASE_COUNT; p++)
 			ld_ctrf_free(it->ctrf[p]);
 		ld_facts_dispose(&it->facts);
@@ -219,15 +223,42 @@ void ledger_items_dispose(ledger_items *items)
 		free(it->recipe);
 		free(it->path);
 	}
-	free(items->v);
-	items->v = NULL;
-	items->n = items->cap = 0;
+	free(l->v);
+	al_list_free(l->al);
+	free(l);
+}
+
+size_t ld_ledger_count(const ld_ledger *l)
+{
+	return l->n;
+}
+
+bool ld_ledger_uncounted(const ld_ledger *l, size_t i, const char **ref,
+			 const char **reason)
+{
+	const ld__item *it = &l->v[i];
+
+	*ref = it->ref;
+	*reason = it->reason[0] ? it->reason : "not verified";
+	return it->origin == LD_ORIGIN_INGEST && it->recipe == NULL;
+}
+
+bool ld_ledger_transient(const ld_ledger *l)
+{
+	return l->transient;
+}
+
+void ld_ledger_provenance(ld_render_opts *ro, const ld_ledger *l)
+{
+	ro->ledger_commit = l->commit[0] ? l->commit : NULL;
+	ro->evidence_root = l->o->root;
+	ro->trusted_root = l->trust[0] ? l->trust : "none used (not verified)";
 }
 
 /* ---- the model's runs ---- */
 
 /* True iff `name` is among the recipes asked for (all when none). */
-static bool recipe_wanted(const ledger_args *a, const char *name)
+static bool recipe_wanted(const ld_ledger_opts *a, const char *name)
 {
 	for (size_t i = 0; i < a->n_recipes; i++) {
 		if (strcmp(a->recipes[i], name) == 0)
@@ -237,7 +268,7 @@ static bool recipe_wanted(const ledger_args *a, const char *name)
 }
 
 /* Fills run `r` from item `it` (borrowing its strings). */
-static void run_from_item(ld_run *r, const ledger_item *it)
+static void run_from_item(ld_run *r, const ld__item *it)
 {
 	bool verified = it->vote == LD_VOTE_VERIFIED;
 
@@ -276,9 +307,10 @@ static void run_from_item(ld_run *r, const ledger_item *it)
 		r->criteria[x] = it->facts.criteria[x];
 }
 
-int ledger_compute(ld_corroboration **out, const ledger_items *items,
-		   const ledger_args *a, ae_err *err)
+int ld_ledger_compute(ld_corroboration **out, const ld_ledger *items,
+		      ae_err *err)
 {
+	const ld_ledger_opts *a = items->o;
 	ld_corroboration_input in = LD_CORROBORATION_INPUT_INIT;
 	ld_run *runs = calloc(items->n ? items->n : 1, sizeof(*runs));
 	size_t n = 0;
@@ -288,7 +320,7 @@ int ledger_compute(ld_corroboration **out, const ledger_items *items,
 	if (runs == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	for (size_t i = 0; i < items->n; i++) {
-		const ledger_item *it = &items->v[i];
+		const ld__item *it = &items->v[i];
 		/* An ingested bundle of another recipe than those asked
 		 * for, or one whose recipe is unknown (not verified), has no
 		 * row to go to. */
@@ -300,7 +332,7 @@ int ledger_compute(ld_corroboration **out, const ledger_items *items,
 	in.n_runs = n;
 	in.recipes = a->recipes;
 	in.n_recipes = a->n_recipes;
-	in.verified = a->v.verify;
+	in.verified = a->verify;
 	in.lens = a->lens;
 	in.lens_version = a->lens_version;
 	in.include_historical = a->include_historical;
@@ -311,16 +343,6 @@ int ledger_compute(ld_corroboration **out, const ledger_items *items,
 }
 
 /* ---- the report ---- */
-
-/* The current time as RFC 3339 UTC, whole seconds. */
-static void now_rfc3339(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* Writes `b` to `name` in the feed directory `dirfd` (mode 0644). */
 static int feed_file(int dirfd, const char *name, const ae_buf *b, ae_err *err)
@@ -407,8 +429,8 @@ static int dir_open(int *fd_out, const char *path, ae_err *err)
 /* The feed: series/<recipe>.json for each recipe with a verified run,
  * then index.json (last, so it never names a series not yet written),
  * then stale series files removed. */
-static int feed_write(const ld_corroboration *c, const ld_render_opts *ro,
-		      const char *dir, ae_err *err)
+int ld_feed_write(const ld_corroboration *c, const ld_render_opts *ro,
+		  const char *dir, ae_err *err)
 {
 	char sp[4200];
 	int dfd = -1, sfd = -1, rc;
@@ -446,41 +468,4 @@ static int feed_write(const ld_corroboration *c, const ld_render_opts *ro,
 	if (dfd >= 0)
 		close(dfd);
 	return rc;
-}
-
-int ledger_report_write(const ld_corroboration *c, const ledger_items *items,
-			const ledger_args *a, ae_err *err)
-{
-	ld_render_opts ro = LD_RENDER_OPTS_INIT;
-	ae_buf b = AE_BUF_INIT(256u << 20);
-	cmd_output o;
-	char now[32];
-	int rc;
-
-	now_rfc3339(now);
-	ro.ledger_commit = items->commit[0] ? items->commit : NULL;
-	ro.generated_at = now;
-	ro.show_identities = a->show_identities;
-	ro.tool_version = AE_VERSION;
-	ro.evidence_root = a->root;
-	ro.trusted_root =
-		items->trust[0] ? items->trust : "none used (not verified)";
-	if (a->format == FMT_FEED)
-		return feed_write(c, &ro, a->out, err);
-	if (a->format == FMT_JSON)
-		rc = ld_corroboration_render_json(&b, c, &ro, err);
-	else if (a->format == FMT_HTML)
-		rc = ld_corroboration_render_html(&b, c, &ro, err);
-	else
-		rc = ld_corroboration_render_text(&b, c, &ro, err);
-	if (rc < 0)
-		return rc;
-	cmd_output_init(&o, a->out);
-	rc = cmd_output_write(&o, b.data, b.len);
-	ae_buf_dispose(&b);
-	if (rc < 0) {
-		ae_buf_dispose(&o.buf);
-		return ae_fail(err, AE_ETOOBIG, "report too large");
-	}
-	return cmd_output_close(&o, err);
 }
