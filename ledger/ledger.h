@@ -962,6 +962,9 @@ int ld_fetch(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
  * AE_ETRANSIENT. */
 int ld_fetch_within(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
 		    const char *digest, ae_deadline deadline, ae_err *err);
+/* What a failed pull of `verify` tells the operator to try (the fetch's
+ * AE_E* code; `offline`: --offline), or NULL. Cannot fail. */
+const char *ld_fetch_hint(int rc, bool offline);
 /* Removes a fetched tree before the fetcher goes (long runs) and frees
  * what the pull result holds. Call it for every fetch. Cannot fail. */
 void ld_fetched_remove(ld_fetched *x);
@@ -1042,6 +1045,9 @@ typedef struct ld_verifier_opts {
 	 * cache's, borrowed), NULL: the embedded root */
 	const unsigned char *root_json;
 	size_t root_json_len;
+	/* keep co.progress: one check at a time (`verify`); worker threads
+	 * share no bar */
+	bool progress;
 } ld_verifier_opts;
 
 /* A new verifier: a scratch directory for pulled trees. AE_EIO when the
@@ -1068,6 +1074,7 @@ typedef struct ld_verdict {
 	 * when the bundle was fetched. */
 	int fetch_rc;
 	char fetch_error[AE_ERR_MSG_MAX];
+	long fetch_http_status; /* the registry's last answer, 0: none */
 } ld_verdict;
 
 /* Called with the verified bundle's summary root while it is on disk and
@@ -1079,6 +1086,32 @@ typedef int (*ld_verified_fn)(const char *dir, const ev_verdict *vd, void *ctx,
 int ld_verifier_check(ld_verdict *out, ld_verifier *v,
 		      const ev_pointer_claim *claim, ld_verified_fn fn,
 		      void *ctx, ae_err *err);
+
+/* One check with more than a claim (`verify POINTER`, `verify REF`): the
+ * path of ld_verifier_check, which is ld_verifier_run with `claim`, `fn`
+ * and `ctx` alone. */
+typedef struct ld_check_req {
+	/* the pointer's claim; NULL: a bundle no pointer claims, verified
+	 * for whoever signed it (or vo's expectations) */
+	const ev_pointer_claim *claim;
+	const char *oci;    /* the repository; NULL: claim->oci */
+	const char *digest; /* the artifact; NULL: claim->digest; "": oci's
+			     * own digest, else its tag resolved */
+	/* the caller's options (--key, --expected-*, --insecure-ignore-tlog,
+	 * NULL: none); this sets the input, claim, trust, directory,
+	 * digest, and on a failed fetch fetch_rc, fetch_detail,
+	 * fetch_http_status and fetch_hint (ld_fetch_hint) */
+	ev_verify_opts *vo;
+	ld_verified_fn fn; /* as ld_verifier_check's, NULL: none */
+	void *ctx;
+	/* NULL: not kept; else the verdict itself, also when the fetch
+	 * failed (ev_evidence_verify records it on the materialize step),
+	 * for a caller that prints the whole report. Free it. */
+	ev_verdict **verdict;
+} ld_check_req;
+
+int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
+		    ae_err *err);
 
 /* The two halves of ld_verifier_check, for a bundle no pointer claims
  * (`ledger --ingest`). ld_verifier_fetch pulls `digest` of the registry

@@ -1,12 +1,15 @@
-/* oci/http.c -- the request engine: one libcurl handle per client, exact
- * statuses, authentication rounds and bounded retries
+/* oci/http.c -- the registry's side of HTTP: authentication rounds,
+ * redirects of blob GETs, the retry budget, OCI's reading of statuses
  *
- * Every request goes through oci__send (STYLE §3.8): it performs the
- * exchange, turns a 401 into one authentication round (Basic: send the
- * configured credentials; Bearer: fetch a token from the challenge's realm,
- * oci.md §4.2) and, for idempotent steps, retries transient failures
- * (connection faults, cut bodies, 408/429/500/502/503/504) with exponential
- * backoff and jitter, honouring Retry-After inside the time budget. The
+ * The transfer itself is the one engine's (evidence/core/http.h: the URL
+ * policy, deadlines, TLS, the table of what may be tried again, one
+ * backoff); each client keeps one engine connection alive. Every request
+ * goes through oci__send (STYLE §3.8): it performs the exchange, turns a
+ * 401 into one authentication round (Basic: send the configured
+ * credentials; Bearer: fetch a token from the challenge's realm, oci.md
+ * §4.2) and, for idempotent steps, retries what the engine's table allows
+ * (connection faults, cut bodies, 408/429/500/502/503/504) with the
+ * engine's backoff, honouring Retry-After inside the time budget. The
  * callers switch on the exact status they expect. Response bodies are
  * counted in the write callback against a cap, because Content-Length can
  * lie or be absent.
@@ -15,7 +18,7 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/rand.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,11 +52,9 @@ int oci_client_new(oci_client **out, const oci_ref *ref,
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	c->curl = curl_easy_init();
-	if (c->curl == NULL) {
-		rc = ae_fail(err, AE_ERR, "curl_easy_init failed");
+	rc = ae_http_conn_new(&c->conn, err);
+	if (rc < 0)
 		goto done;
-	}
 	snprintf(c->base, sizeof(c->base), "%s://%s",
 		 opts->plain_http ? "http" : "https", host);
 	rc = ae_url_check(&c->origin, c->base, NULL, NULL,
@@ -107,8 +108,7 @@ void oci_client_free(oci_client *c)
 {
 	if (c == NULL)
 		return;
-	if (c->curl != NULL)
-		curl_easy_cleanup(c->curl);
+	ae_http_conn_free(c->conn);
 	oci__creds_dispose(&c->creds);
 	if (c->bearer != NULL) {
 		memset(c->bearer, 0, strlen(c->bearer));
@@ -142,21 +142,6 @@ int oci__req_init(oci_req *r, oci_client *c, const char *method,
 	r->method = method;
 	r->resp_fd = -1;
 	return http_req_target(r, c, path, &c->origin, "request URL", err);
-}
-
-bool oci__status_transient(long status)
-{
-	switch (status) {
-	case 408:
-	case 429:
-	case 500:
-	case 502:
-	case 503:
-	case 504:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* Copies a header value (after "name:") without surrounding blanks. */
@@ -220,7 +205,7 @@ static size_t http_on_header(char *line, size_t size, size_t nitems, void *ud)
 		     p < line + n && *p >= '0' && *p <= '9'; p++)
 			r->status = r->status * 10 + (*p - '0');
 		r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
-		r->retry_after[0] = r->link[0] = '\0';
+		r->link[0] = '\0';
 		r->oci_subject = false;
 	} else if (http_hdr_is(line, n, "link")) {
 		http_link_next(r, line + 5, n - 5);
@@ -233,9 +218,6 @@ static size_t http_on_header(char *line, size_t size, size_t nitems, void *ud)
 	} else if (http_hdr_is(line, n, "www-authenticate")) {
 		http_hdr_value(r->www_auth, sizeof(r->www_auth), line + 17,
 			       n - 17, &r->www_auth_big);
-	} else if (http_hdr_is(line, n, "retry-after")) {
-		http_hdr_value(r->retry_after, sizeof(r->retry_after),
-			       line + 12, n - 12, NULL);
 	} else if (http_hdr_is(line, n, "oci-subject")) {
 		r->oci_subject = true;
 	}
@@ -375,119 +357,39 @@ static int http_on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 	return 0;
 }
 
-/* Sets the options every request shares: the target as the URL policy
- * wants it (evidence/core/http.h: its scheme only, no redirect followed by
- * libcurl, no proxy for loopback, the request's time limit cut to the
- * operation's deadline), TLS, the error buffer. */
-static int http_setup_common(oci_client *c, const oci_req *r, CURL *h,
-			     ae_err *err)
+/* The request's own header lines into `lines` (storage in `buf`): the
+ * engine adds the credentials for the registry's origin. */
+typedef struct http_lines {
+	const char *v[8];
+	char accept[2048];
+	char ctype[512];
+	char range[96];
+} http_lines;
+
+static void http_lines_build(http_lines *l, const oci_req *r)
 {
-	CURLcode cc = CURLE_OK;
-	uint64_t expected = r->expected;
-	int rc;
+	size_t n = 0;
 
-	if (expected == 0 && r->has_body)
-		expected = r->body_len - r->body_start;
-	c->errbuf[0] = '\0';
-	rc = ae_http_target(h, &r->target, c->deadline, expected, err);
-	if (rc < 0)
-		return rc;
-	cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
-	cc |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	cc |= curl_easy_setopt(h, CURLOPT_USERAGENT, HTTP_UA);
-	if (c->ca_file != NULL)
-		cc |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
-	if (c->insecure_tls) {
-		cc |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		cc |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (cc != CURLE_OK)
-		return ae_fail(err, AE_ERR, "curl option refused");
-	return 0;
-}
-
-/* Sets the method and the body source of `r`. */
-static CURLcode http_setup_method(CURL *h, oci_req *r)
-{
-	CURLcode cc = CURLE_OK;
-
-	if (strcmp(r->method, "HEAD") == 0)
-		return curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-	if (strcmp(r->method, "GET") == 0)
-		return curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	if (r->has_body) {
-		/* CURLOPT_UPLOAD streams from the read callback with a known
-		 * length; never POSTFIELDS, whose form Content-Type makes
-		 * the registry drop the body (oci.md §3.4). */
-		cc |= curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-		cc |= curl_easy_setopt(h, CURLOPT_READFUNCTION, http_on_read);
-		cc |= curl_easy_setopt(h, CURLOPT_READDATA, r);
-		cc |= curl_easy_setopt(
-			h, CURLOPT_INFILESIZE_LARGE,
-			(curl_off_t)(r->body_len - r->body_start));
-		if (r->body_layer != NULL)
-			cc |= curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE,
-					       HTTP_UP_BUF);
-	}
-	cc |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
-	return cc;
-}
-
-static int http_headers(struct curl_slist **out, oci_client *c, oci_req *r,
-			ae_err *err)
-{
-	struct curl_slist *l = NULL, *n;
-	char line[HTTP_TOKEN_MAX + 64];
-	const char *fixed[4] = {"Expect:", NULL, NULL, NULL};
-
-	*out = NULL;
-	if (strcmp(r->method, "POST") == 0 && !r->has_body)
-		fixed[1] = "Content-Length: 0";
-	if (!r->has_body && strcmp(r->method, "POST") == 0)
-		fixed[2] = "Content-Type:";
-	for (int i = 0; i < 4 && fixed[i] != NULL; i++) {
-		n = curl_slist_append(l, fixed[i]);
-		if (n == NULL)
-			goto oom;
-		l = n;
+	l->v[n++] = "Expect:";
+	if (strcmp(r->method, "POST") == 0 && !r->has_body) {
+		l->v[n++] = "Content-Length: 0";
+		l->v[n++] = "Content-Type:";
 	}
 	if (r->accept != NULL) {
-		snprintf(line, sizeof(line), "Accept: %s", r->accept);
-		n = curl_slist_append(l, line);
-		if (n == NULL)
-			goto oom;
-		l = n;
+		snprintf(l->accept, sizeof(l->accept), "Accept: %s", r->accept);
+		l->v[n++] = l->accept;
 	}
 	if (r->content_type != NULL) {
-		snprintf(line, sizeof(line), "Content-Type: %s",
+		snprintf(l->ctype, sizeof(l->ctype), "Content-Type: %s",
 			 r->content_type);
-		n = curl_slist_append(l, line);
-		if (n == NULL)
-			goto oom;
-		l = n;
+		l->v[n++] = l->ctype;
 	}
 	if (r->content_range[0] != '\0') {
-		snprintf(line, sizeof(line), "Content-Range: %s",
+		snprintf(l->range, sizeof(l->range), "Content-Range: %s",
 			 r->content_range);
-		n = curl_slist_append(l, line);
-		if (n == NULL)
-			goto oom;
-		l = n;
+		l->v[n++] = l->range;
 	}
-	if (c->bearer != NULL && !r->foreign && !r->token_req) {
-		snprintf(line, sizeof(line), "Authorization: Bearer %s",
-			 c->bearer);
-		n = curl_slist_append(l, line);
-		OPENSSL_cleanse(line, sizeof(line));
-		if (n == NULL)
-			goto oom;
-		l = n;
-	}
-	*out = l;
-	return 0;
-oom:
-	curl_slist_free_all(l);
-	return ae_fail(err, AE_ERR, "out of memory");
+	l->v[n] = NULL;
 }
 
 /* Words a transfer failure (issue 20 items 2, 3): DNS, refused and
@@ -498,7 +400,8 @@ static int http_transfer_fail(oci_client *c, const oci_req *r, CURLcode cc,
 			      ae_err *err)
 {
 	char host[AE_URL_HOST_MAX + 8];
-	ae_http_fault f = ae_http_fault_of(cc, c->errbuf);
+	const char *eb = c->last_try.errbuf;
+	ae_http_fault f = ae_http_fault_of(cc, eb);
 
 	c->last_fault = f;
 	snprintf(host, sizeof(host), "%s:%u", r->target.host, r->target.port);
@@ -519,8 +422,8 @@ static int http_transfer_fail(oci_client *c, const oci_req *r, CURLcode cc,
 			       "the TLS certificate of the registry at %s is "
 			       "not trusted (%s): pass its CA with "
 			       "--registry-ca-file FILE",
-			       host, c->errbuf[0] ? c->errbuf : "-");
-	return ae_http_fail(err, cc, c->errbuf, "registry", host);
+			       host, eb[0] ? eb : "-");
+	return ae_http_fail(err, cc, eb, "registry", host);
 }
 
 /* Maps a libcurl failure: transport faults are transient, the rest (TLS
@@ -543,58 +446,70 @@ static int http_curl_fail(oci_client *c, oci_req *r, CURLcode cc, ae_err *err)
 	return http_transfer_fail(c, r, cc, err);
 }
 
-/* Performs one exchange; 0 with r->status, or a failure code. */
+/* Performs one exchange on the engine; 0 with r->status, or a failure
+ * code. */
 static int http_once(oci_client *c, oci_req *r, ae_err *err)
 {
-	struct curl_slist *hdrs = NULL;
-	CURL *h = c->curl;
-	CURLcode cc = CURLE_OK;
+	ae_http_tls tls = {c->ca_file, c->insecure_tls};
+	ae_http_try *t = &c->last_try;
+	ae_http_xfer x;
+	http_lines lines;
+	CURLcode cc;
 	int rc;
 
-	curl_easy_reset(h);
-	rc = http_setup_common(c, r, h, err);
-	if (rc == 0)
-		rc = http_headers(&hdrs, c, r, err);
-	if (rc < 0)
-		return rc;
-	cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	cc |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header);
-	cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-	cc |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body);
-	cc |= curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-	cc |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	cc |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress);
-	cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, r);
-	if (r->resp_fd >= 0)
-		cc |= curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-				       (curl_off_t)r->resp_max);
-	/* a hint only: libcurl 7.88 refuses a new size on a handle whose
-	 * last transfer failed (a DNS failure made every retry "curl option
-	 * refused", issue 20 item 2), and the default size works */
-	if (r->resp_fd >= 0 && r->resp_max > (uint64_t)HTTP_DOWN_BUF)
-		(void)curl_easy_setopt(h, CURLOPT_BUFFERSIZE, HTTP_DOWN_BUF);
+	http_lines_build(&lines, r);
+	memset(&x, 0, sizeof(x));
+	x.url = &r->target;
+	x.method = r->method;
+	x.headers = lines.v;
+	/* the registry's credentials go to its own origin only (the engine
+	 * checks the URL against cred_origin); a token request carries the
+	 * Basic credentials to the realm, which is what the realm is for,
+	 * and never the previous token */
+	x.cred_origin = r->token_req ? NULL : &c->origin;
+	if (!r->foreign && !r->token_req)
+		x.bearer = c->bearer;
 	if ((c->send_basic || r->token_req) && c->creds.user != NULL &&
 	    !r->foreign) {
-		cc |= curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-		cc |= curl_easy_setopt(h, CURLOPT_USERNAME, c->creds.user);
-		cc |= curl_easy_setopt(h, CURLOPT_PASSWORD, c->creds.pass);
+		x.basic_user = c->creds.user;
+		x.basic_pass = c->creds.pass;
 	}
-	cc |= http_setup_method(h, r);
-	if (cc != CURLE_OK) {
-		curl_slist_free_all(hdrs);
-		return ae_fail(err, AE_ERR, "curl option refused");
+	if (r->has_body) {
+		x.read = http_on_read;
+		x.read_ud = r;
+		x.body_len = r->body_len - r->body_start;
+		if (r->body_layer != NULL)
+			x.upload_buffer = HTTP_UP_BUF;
 	}
+	x.write = http_on_body;
+	x.write_ud = r;
+	x.header = http_on_header;
+	x.header_ud = r;
+	x.progress = http_on_progress;
+	x.progress_ud = r;
+	if (r->resp_fd >= 0)
+		x.resp_max = r->resp_max;
+	if (r->resp_fd >= 0 && r->resp_max > (uint64_t)HTTP_DOWN_BUF)
+		x.download_buffer = HTTP_DOWN_BUF;
+	x.expected = r->expected   ? r->expected
+		     : r->has_body ? r->body_len - r->body_start
+				   : 0;
+	x.deadline = c->deadline;
+	x.tls = &tls;
+	x.user_agent = HTTP_UA;
 	if (r->resp_fd >= 0) /* NULL: unbuffered writes */
 		r->wbuf = malloc(HTTP_DOWN_BUF);
 	r->wlen = 0;
-	cc = curl_easy_perform(h);
-	if (cc == CURLE_OK && r->resp_fd >= 0 && !http_flush(r))
+	rc = ae_http_perform(c->conn, &x, t, err);
+	cc = t->cc;
+	if (rc == 0 && cc == CURLE_OK && r->resp_fd >= 0 && !http_flush(r))
 		cc = CURLE_WRITE_ERROR;
 	free(r->wbuf);
 	r->wbuf = NULL;
-	curl_slist_free_all(hdrs);
-	curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
-			  &r->content_length);
+	if (rc < 0)
+		return rc;
+	r->content_length = t->content_length;
+	r->retry_after_ms = t->retry_after_ms;
 	if (cc == CURLE_FILESIZE_EXCEEDED)
 		r->resp_over = true;
 	if (cc == CURLE_WRITE_ERROR && r->resp_cut && !r->resp_over)
@@ -603,15 +518,15 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 	c->last_fault = AE_HTTP_FAULT_OTHER;
 	if (cc != CURLE_OK)
 		return http_curl_fail(c, r, cc, err);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	r->status = t->status;
 	c->last_status = r->status;
 	return 0;
 }
 
 /* Appends "&scope=<escaped>" for each space-separated scope in `scopes`. */
-static int http_add_scopes(ae_buf *url, CURL *h, const char *scopes,
-			   ae_err *err)
+static int http_add_scopes(ae_buf *url, const char *scopes, ae_err *err)
 {
+	char e[4096];
 	const char *p = scopes;
 	int rc = 0;
 
@@ -619,11 +534,9 @@ static int http_add_scopes(ae_buf *url, CURL *h, const char *scopes,
 		const char *sp = strchr(p, ' ');
 		size_t n = sp ? (size_t)(sp - p) : strlen(p);
 		if (n > 0) {
-			char *e = curl_easy_escape(h, p, (int)n);
-			if (e == NULL)
-				return ae_fail(err, AE_ERR, "out of memory");
-			rc = ae_buf_printf(url, err, "&scope=%s", e);
-			curl_free(e);
+			rc = ae_url_escape(e, sizeof(e), p, n, err);
+			if (rc == 0)
+				rc = ae_buf_printf(url, err, "&scope=%s", e);
 		}
 		p += n;
 		while (*p == ' ')
@@ -701,8 +614,7 @@ static int http_token_policy(ae_url *out, const oci_client *c, const char *url,
 static int http_token_url(ae_buf *url, oci_client *c, const oci_challenge *ch,
 			  ae_err *err)
 {
-	char scope[1400];
-	char *svc = NULL;
+	char scope[1400], svc[4096];
 	ae_url realm;
 	int rc;
 
@@ -713,13 +625,12 @@ static int http_token_url(ae_buf *url, oci_client *c, const oci_challenge *ch,
 	rc = ae_buf_printf(url, err, "%s%s", ch->realm,
 			   strchr(ch->realm, '?') ? "&" : "?");
 	if (rc == 0 && ch->service[0] != '\0') {
-		svc = curl_easy_escape(c->curl, ch->service, 0);
-		rc = svc ? ae_buf_printf(url, err, "service=%s", svc)
-			 : ae_fail(err, AE_ERR, "out of memory");
-		curl_free(svc);
+		rc = ae_url_escape(svc, sizeof(svc), ch->service, 0, err);
+		if (rc == 0)
+			rc = ae_buf_printf(url, err, "service=%s", svc);
 	}
 	if (rc == 0)
-		rc = http_add_scopes(url, c->curl, scope, err);
+		rc = http_add_scopes(url, scope, err);
 	return rc;
 }
 
@@ -811,36 +722,10 @@ static int http_auth_round(oci_client *c, oci_req *r, ae_err *err)
 	return http_token_fetch(c, &ch, err);
 }
 
-/* Parses Retry-After delta-seconds; -1 when absent or an HTTP-date. */
-static long http_retry_after_ms(const char *v)
-{
-	long s = 0;
-
-	if (v == NULL || *v == '\0' || strlen(v) > 7)
-		return -1;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		s = s * 10 + (*p - '0');
-	}
-	return s * 1000;
-}
-
-static void http_sleep_ms(uint64_t ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000),
-			      (long)(ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
+int oci__retry_wait(oci_client *c, unsigned attempt, int64_t retry_after_ms,
 		    uint64_t *waited_ms, const char *why, ae_err *err)
 {
-	long ra = http_retry_after_ms(retry_after);
 	uint64_t wait;
-	unsigned char rnd[2] = {0, 0};
 	char cause[AE_ERR_MSG_MAX];
 
 	snprintf(cause, sizeof(cause), "%s", why);
@@ -850,18 +735,7 @@ int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
 			       "%s after %u attempts (transient: retry later)",
 			       cause, attempt);
 	}
-	if (ra >= 0) {
-		wait = (uint64_t)ra;
-	} else {
-		unsigned shift = attempt - 1 > 16 ? 16 : attempt - 1;
-		wait = (uint64_t)c->base_ms << shift;
-		if (wait > OCI_RETRY_CAP_MS)
-			wait = OCI_RETRY_CAP_MS;
-		/* ±25 % jitter so clients do not retry in lockstep */
-		RAND_bytes(rnd, sizeof(rnd));
-		wait = wait * 3 / 4 +
-		       (wait / 2) * (uint64_t)((rnd[0] << 8) | rnd[1]) / 65535;
-	}
+	wait = ae_http_backoff_ms(attempt, c->base_ms, retry_after_ms);
 	if (c->deadline.at_ms != 0 &&
 	    (int64_t)wait >= ae_deadline_left_ms(c->deadline)) {
 		ae_err_clear(err);
@@ -877,7 +751,7 @@ int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
 			       "attempts (transient: retry later)",
 			       cause, c->budget_ms, attempt);
 	}
-	http_sleep_ms(wait);
+	ae_http_sleep_ms(wait);
 	*waited_ms += wait;
 	ae_err_clear(err);
 	return 0;
@@ -891,7 +765,8 @@ static int http_rewind(oci_req *r, ae_err *err)
 	r->resp_cut = false;
 	r->io_errno = 0;
 	r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
-	r->retry_after[0] = r->link[0] = '\0';
+	r->link[0] = '\0';
+	r->retry_after_ms = -1;
 	r->www_auth_big = false;
 	r->body_off = r->body_start;
 	if (r->got > 0 && r->reader != NULL) { /* its reader cannot rewind */
@@ -923,25 +798,30 @@ static bool http_is_redirect(long status)
 	       status == 307 || status == 308;
 }
 
-/* Follows a redirect of a blob GET by hand (issue 23 item 7): at most
- * AE_HTTP_MAX_REDIRS hops, each target resolved against the URL that
- * answered and judged by the registry's URL policy (https only, or plain
- * http to loopback with --registry-plain-http, no userinfo), credentials
- * only to the registry's own origin. */
+/* Follows a redirect of a blob GET by hand (issue 23 item 7): the
+ * engine's rule (ae_http_redirect: at most AE_HTTP_MAX_REDIRS hops, each
+ * target resolved against the URL that answered and judged by the
+ * registry's URL policy -- https only, or plain http to loopback with
+ * --registry-plain-http, no userinfo), credentials only to the registry's
+ * own origin. */
 static int http_redirect(oci_client *c, oci_req *r, ae_err *err)
 {
-	ae_url from = r->target;
+	ae_url next;
+	int rc;
 
 	if (r->location[0] == '\0')
 		return ae_fail(err, AE_EINVAL,
 			       "registry answered HTTP %ld without Location",
 			       r->status);
-	if (++r->hops > AE_HTTP_MAX_REDIRS)
-		return ae_fail(err, AE_EINVAL,
-			       "more than %d redirects for one blob: refused",
-			       AE_HTTP_MAX_REDIRS);
-	return http_req_target(r, c, r->location, &from, "redirect target",
-			       err);
+	rc = ae_http_redirect(&next, &r->target, r->location, &r->hops,
+			      &c->origin,
+			      c->plain_http ? AE_URL_PLAIN_LOOPBACK : 0, err);
+	if (rc < 0)
+		return rc;
+	r->target = next;
+	snprintf(r->url, sizeof(r->url), "%s", next.url);
+	r->foreign = !ae_url_same_origin(&next, &c->origin);
+	return 0;
 }
 
 int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
@@ -979,8 +859,15 @@ int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 			return ae_fail(err, AE_EAUTH,
 				       "registry refused the credentials "
 				       "(HTTP 401 after authenticating)");
+		/* the engine's table (a registry's own token is no secret
+		 * kept from it); our transient words for a transfer that
+		 * failed are the table's transient faults */
 		if (rc != AE_ETRANSIENT &&
 		    !(rc == 0 && oci__status_transient(r->status)))
+			return rc;
+		if (!ae_http_may_retry(retry ? AE_HTTP_IDEMPOTENT
+					     : AE_HTTP_NO_RETRY,
+				       false, &c->last_try))
 			return rc;
 		if (!retry || (c->deadline.at_ms != 0 &&
 			       ae_deadline_left_ms(c->deadline) == 0))
@@ -997,8 +884,8 @@ int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err)
 		else
 			snprintf(why, sizeof(why), "%s", err ? err->msg : "");
 		attempt++;
-		rc = oci__retry_wait(c, attempt, r->retry_after, &waited, why,
-				     err);
+		rc = oci__retry_wait(c, attempt, r->retry_after_ms, &waited,
+				     why, err);
 		if (rc < 0)
 			return rc;
 	}

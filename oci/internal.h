@@ -42,7 +42,7 @@ int oci__creds_from_helper_output(oci_creds *out, const char *name,
 				  ae_err *err);
 
 struct oci_client {
-	CURL *curl;
+	ae_http_conn *conn;   /* the one engine's connection (kept alive) */
 	char base[512];	      /* scheme://host:port */
 	ae_url origin;	      /* the registry: where credentials belong */
 	ae_deadline deadline; /* the operation's (--timeout), or none */
@@ -61,8 +61,8 @@ struct oci_client {
 	uint64_t chunk_min;
 	oci_progress_fn progress;
 	void *progress_ctx;
-	char errbuf[CURL_ERROR_SIZE];
-	long last_status; /* of the last exchange, 0 when none answered */
+	ae_http_try last_try; /* of the last transfer: cc, errbuf, ... */
+	long last_status;     /* of the last exchange, 0 when none answered */
 	ae_http_fault last_fault; /* of the last failed transfer */
 };
 
@@ -109,7 +109,7 @@ typedef struct oci_req {
 	char digest[AE_DIGEST_STR_LEN + 8];
 	char www_auth[OCI_AUTH_HEADER_MAX + 1];
 	bool www_auth_big;
-	char retry_after[32];
+	int64_t retry_after_ms; /* Retry-After of the answer, -1 when none */
 	char link[1024]; /* a Link header with rel="next" (referrers pages) */
 	bool oci_subject;
 	bool resp_cut_ok; /* `resp` full: stop reading, keep what fits */
@@ -139,14 +139,16 @@ int oci__req_init(oci_req *r, oci_client *c, const char *method,
  * protocol failures. */
 int oci__send(oci_client *c, oci_req *r, bool retry, ae_err *err);
 
-/* True iff an HTTP status is transient (STYLE §3.8). Cannot fail. */
-bool oci__status_transient(long status);
+/* True iff an HTTP status is transient: the engine's one table
+ * (ae_http_status_transient). Cannot fail. */
+#define oci__status_transient(status) ae_http_status_transient(status)
 
 /* Sleeps before attempt `attempt` (1-based count of failures so far):
- * Retry-After when given, else base doubling to OCI_RETRY_CAP_MS with
- * ±25 % jitter. Returns AE_ETRANSIENT (message names `why` and the count)
+ * the engine's backoff (ae_http_backoff_ms: Retry-After when given, else
+ * base doubling to AE_HTTP_BACKOFF_CAP_MS = OCI_RETRY_CAP_MS with ±25 %
+ * jitter). Returns AE_ETRANSIENT (message names `why` and the count)
  * when attempts or the time budget are spent; `*waited_ms` accumulates. */
-int oci__retry_wait(oci_client *c, unsigned attempt, const char *retry_after,
+int oci__retry_wait(oci_client *c, unsigned attempt, int64_t retry_after_ms,
 		    uint64_t *waited_ms, const char *why, ae_err *err);
 
 /* Unexpected status → AE_EINVAL (or AE_ENOTFOUND for 404, AE_EAUTH for

@@ -298,7 +298,7 @@ static int push_blob(oci_client *c, push_src *s, ae_err *err)
 			 err ? err->msg : "");
 		push_cancel(c, loc);
 		attempt++;
-		rc = oci__retry_wait(c, attempt, NULL, &waited, why, err);
+		rc = oci__retry_wait(c, attempt, -1, &waited, why, err);
 		if (rc < 0)
 			return rc;
 	}

@@ -64,6 +64,15 @@ for f in $src $(find cmd evidence allowlist ledger oci -name '*.cc' | sort); do
 	done
 done | grep . && fail=1
 
+# One HTTP engine (docs/architecture.md "HTTP"): only evidence/core/http*.c
+# drives libcurl (curl.c is the loader that forwards to it). Anyone else
+# asks the engine, so the URL policy, deadlines, retries and TLS cannot be
+# set differently by a second client.
+hits=$(grep -nE '\bcurl_(easy_[a-z]+|slist_[a-z_]+|url(_[a-z]+)?|global_[a-z]+|multi_[a-z]+|share_[a-z]+)[[:space:]]*\(' $src |
+	grep -vE '^evidence/core/(http[a-z_]*|curl)\.c:')
+[ -z "$hits" ] || say "libcurl called outside the HTTP engine (evidence/core/http*.c):
+$hits"
+
 # cmd/ is faces only (issue 17): no thread code; threads start in
 # ledger/pool.c (the one worker pool of the gate and the ledger).
 hits=$(grep -nE '\b(pthread_[a-z_]+|thrd_[a-z_]+|mtx_[a-z_]+|cnd_[a-z_]+)\b|#[[:space:]]*include[[:space:]]*<(pthread|threads|stdatomic)\.h>' $(find cmd -name '*.[ch]' | sort))

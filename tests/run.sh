@@ -48,6 +48,22 @@ if [ "$stage" = e2e ] && [ -n "${AE_UNIT:-}" ]; then
 	fi
 fi
 
+# The scripts run AE_TEST_JOBS at a time (default: one per core); each
+# one's output is kept in a file and printed whole, in the scripts' order,
+# so the log reads as if they ran one after another. Every script makes
+# its own temp directory and picks free ports (lib.sh) and gets a cache
+# directory of its own here, so they share nothing but the CPU (and a
+# developer's own cache is never touched by a test).
+# The interop stage runs one at a time unless asked: its scripts share
+# ../shared's tools.
+if [ "$stage" = interop ]; then
+	jobs=${AE_TEST_JOBS:-1}
+else
+	jobs=${AE_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+fi
+outdir=$(mktemp -d "${TMPDIR:-/tmp}/ae-run.XXXXXX")
+trap 'rm -rf "$outdir"' EXIT
+names=()
 for script in "$here/$stage"/test_*.sh; do
 	[ -e "$script" ] || continue
 	name=$(basename "$script" .sh)
@@ -56,8 +72,23 @@ for script in "$here/$stage"/test_*.sh; do
 		for f in "$@"; do case "$name" in *"$f"*) match=1 ;; esac; done
 		[ $match = 1 ] || continue
 	fi
-	out=$(bash "$script" 2>&1)
-	rc=$?
+	names+=("$name")
+done
+
+run_one() { # NAME
+	mkdir -p "$outdir/$1.cache"
+	# through a pipe, as when the scripts ran in $(...): a script that
+	# sets `ulimit -f` must not meet its own log file's size
+	XDG_CACHE_HOME="$outdir/$1.cache" \
+		bash "$here/$stage/$1.sh" 2>&1 | cat >"$outdir/$1.out"
+	echo "${PIPESTATUS[0]}" >"$outdir/$1.rc.tmp"
+	mv "$outdir/$1.rc.tmp" "$outdir/$1.rc"
+}
+
+report_one() { # NAME
+	local name=$1 out rc line
+	out=$(cat "$outdir/$name.out")
+	rc=$(cat "$outdir/$name.rc")
 	printf '%s\n' "$out" | grep -v '^ok - '
 	line=$(printf '%s\n' "$out" | grep -E '^[a-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
 	if [ -z "$line" ]; then
@@ -65,11 +96,31 @@ for script in "$here/$stage"/test_*.sh; do
 		failed=$((failed + 1))
 	else
 		add_counts " $line"
-		if [ $rc -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' <<<"$line"; then
+		if [ "$rc" -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' <<<"$line"; then
 			echo "$name: exit $rc with no failure counted -- counted as 1 failure"
 			failed=$((failed + 1))
 		fi
 	fi
+}
+
+next=0 # the next script to report, in order
+running=0
+for ((i = 0; i < ${#names[@]}; i++)); do
+	run_one "${names[$i]}" &
+	running=$((running + 1))
+	while [ "$running" -ge "$jobs" ]; do
+		wait -n 2>/dev/null
+		running=$((running - 1))
+	done
+	while [ "$next" -lt "${#names[@]}" ] && [ -e "$outdir/${names[$next]}.rc" ]; do
+		report_one "${names[$next]}"
+		next=$((next + 1))
+	done
+done
+wait
+while [ "$next" -lt "${#names[@]}" ]; do
+	report_one "${names[$next]}"
+	next=$((next + 1))
 done
 
 echo "$passed passed, $failed failed"

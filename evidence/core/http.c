@@ -10,10 +10,13 @@
 #include "evidence/core/http.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/rand.h>
 
 /* ---- URLs ---- */
 
@@ -394,4 +397,91 @@ int ae_http_fail(ae_err *err, CURLcode cc, const char *errbuf, const char *who,
 	default:
 		return ae_fail(err, code, "%s at %s: %s", who, host, why);
 	}
+}
+
+/* ---- what may be tried again ---- */
+
+bool ae_http_status_transient(long status)
+{
+	switch (status) {
+	case 408:
+	case 429:
+	case 500:
+	case 502:
+	case 503:
+	case 504:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* 408 and 429 say the server did not act on the request. */
+static bool http_status_not_taken(long status)
+{
+	return status == 408 || status == 429;
+}
+
+bool ae_http_may_retry(ae_http_kind kind, bool secret, const ae_http_try *t)
+{
+	if (kind == AE_HTTP_NO_RETRY)
+		return false;
+	if (t->cc == CURLE_OK) {
+		if (kind == AE_HTTP_ONCE)
+			return http_status_not_taken(t->status);
+		return ae_http_status_transient(t->status);
+	}
+	if (!ae_http_fault_transient(ae_http_fault_of(t->cc, t->errbuf)))
+		return false;
+	if (!t->sent)
+		return true;
+	return kind == AE_HTTP_IDEMPOTENT && !secret;
+}
+
+/* ---- one backoff ---- */
+
+uint64_t ae_http_backoff_ms(unsigned attempt, unsigned base_ms,
+			    int64_t retry_after_ms)
+{
+	unsigned char rnd[2] = {0, 0};
+	unsigned shift = attempt > 1 ? attempt - 1 : 0;
+	uint64_t wait;
+
+	if (retry_after_ms >= 0)
+		return (uint64_t)retry_after_ms;
+	if (shift > 16)
+		shift = 16;
+	wait = (uint64_t)base_ms << shift;
+	if (wait > AE_HTTP_BACKOFF_CAP_MS)
+		wait = AE_HTTP_BACKOFF_CAP_MS;
+	/* +-25 % jitter so clients do not retry in lockstep */
+	RAND_bytes(rnd, sizeof(rnd));
+	return wait * 3 / 4 +
+	       (wait / 2) * (uint64_t)((rnd[0] << 8) | rnd[1]) / 65535;
+}
+
+void ae_http_sleep_ms(uint64_t ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000),
+			      (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* ---- redirects ---- */
+
+int ae_http_redirect(ae_url *next, const ae_url *from, const char *location,
+		     unsigned *hops, const ae_url *origin, unsigned flags,
+		     ae_err *err)
+{
+	memset(next, 0, sizeof(*next));
+	if (location == NULL || location[0] == '\0')
+		return ae_fail(err, AE_EINVAL, "a redirect without Location");
+	if (++*hops > AE_HTTP_MAX_REDIRS)
+		return ae_fail(err, AE_EINVAL,
+			       "more than %d redirects: refused",
+			       AE_HTTP_MAX_REDIRS);
+	return ae_url_check(next, location, from, origin, flags,
+			    "redirect target", err);
 }

@@ -138,4 +138,219 @@ bool ae_http_fault_transient(ae_http_fault f);
 int ae_http_fail(ae_err *err, CURLcode cc, const char *errbuf, const char *who,
 		 const char *host);
 
+/* ---- what may be tried again: one table ----
+ *
+ * Every request says what repeating it would do. The table
+ * (ae_http_may_retry) is the one place that reads that together with what
+ * happened to the last attempt:
+ *
+ *   what happened            IDEMPOTENT        ONCE           NO_RETRY
+ *   never reached the server  retry             retry          no
+ *     (DNS, refused, nothing sent)
+ *   cut or stalled after the  retry (not when   no             no
+ *     request left us         it carries a
+ *                             secret)
+ *   408 or 429 (not taken)    retry             retry          no
+ *   500, 502, 503, 504        retry             no             no
+ *   any other status, TLS,    no: an answer for the caller
+ *     policy or local fault
+ *
+ * A request carrying a secret (a bearer, Basic credentials, the identity
+ * token in a body) is never sent again to a server that took it and then
+ * stalled or cut the line: it gets the secret once, not once per attempt
+ * (issue 25 item 8). */
+typedef enum ae_http_kind {
+	/* GET, HEAD, a PUT of content by digest, and a POST whose repetition
+	 * does no harm (Fulcio issues another certificate, a TSA another
+	 * timestamp, a device-code poll asks again) or that the server
+	 * recognises (Rekor answers 409 naming the entry it holds) */
+	AE_HTTP_IDEMPOTENT = 0,
+	/* a POST that may act twice (an OAuth authorization code is spent
+	 * by the first exchange that reaches the provider) */
+	AE_HTTP_ONCE,
+	/* the caller starts over at a larger step (a blob upload's session:
+	 * its hash already holds the bytes sent) */
+	AE_HTTP_NO_RETRY,
+} ae_http_kind;
+
+/* True iff an HTTP status may pass on retry: 408, 429, 500, 502, 503,
+ * 504 (STYLE §3.8). Cannot fail. */
+bool ae_http_status_transient(long status);
+
+/* What one attempt came to, as the table reads it. */
+typedef struct ae_http_try {
+	CURLcode cc;		   /* CURLE_OK: an answer with `status` */
+	long status;		   /* the HTTP status when answered, else 0 */
+	bool sent;		   /* request bytes left us */
+	int64_t retry_after_ms;	   /* Retry-After of the answer, -1 when none */
+	curl_off_t content_length; /* of the answer, -1 when unknown */
+	char errbuf[CURL_ERROR_SIZE];
+} ae_http_try;
+
+/* The table above: true iff an attempt like `t` may be made again for a
+ * request of `kind` (`secret`: it carries a credential). Says nothing of
+ * counts or time (the caller's budget). Cannot fail. */
+bool ae_http_may_retry(ae_http_kind kind, bool secret, const ae_http_try *t);
+
+/* libcurl's words for a failed attempt: its error buffer, else the
+ * code's text. Cannot fail. */
+const char *ae_http_try_why(const ae_http_try *t);
+
+/* ---- one backoff ---- */
+
+#define AE_HTTP_BACKOFF_CAP_MS 4000 /* the doubling stops here */
+
+/* The wait before attempt `attempt` + 1 (`attempt` failures so far, from
+ * 1): the server's Retry-After when it gave one (ms >= 0), else `base_ms`
+ * doubled per failure up to AE_HTTP_BACKOFF_CAP_MS with +-25 % jitter so
+ * clients do not retry in lockstep. Cannot fail. */
+uint64_t ae_http_backoff_ms(unsigned attempt, unsigned base_ms,
+			    int64_t retry_after_ms);
+
+/* Sleeps `ms` milliseconds, resuming after a signal. */
+void ae_http_sleep_ms(uint64_t ms);
+
+/* ---- redirects ---- */
+
+/* Judges a redirect of `from` to `location` (resolved against `from`)
+ * with the same policy as the first URL (`origin`, `flags` as for
+ * ae_url_check), and counts the hop in *hops: past AE_HTTP_MAX_REDIRS,
+ * AE_EINVAL. A redirect may be followed by a caller only; libcurl follows
+ * none, and credentials never go to a target on another origin
+ * (ae_http_xfer.cred_origin). */
+int ae_http_redirect(ae_url *next, const ae_url *from, const char *location,
+		     unsigned *hops, const ae_url *origin, unsigned flags,
+		     ae_err *err);
+
+/* ---- the engine: one transfer ---- */
+
+/* A reusable connection (libcurl's easy handle: connections and TLS
+ * sessions are kept between transfers). One thread at a time. */
+typedef struct ae_http_conn ae_http_conn;
+
+/* AE_ERR when libcurl cannot be loaded or started. */
+int ae_http_conn_new(ae_http_conn **out, ae_err *err);
+void ae_http_conn_free(ae_http_conn *c);
+
+/* TLS settings of a client: one place. */
+typedef struct ae_http_tls {
+	const char *ca_file; /* PEM bundle replacing the system's, or NULL */
+	bool insecure;	     /* no peer or host check (registry opt-in) */
+} ae_http_tls;
+
+typedef size_t (*ae_http_data_fn)(char *ptr, size_t size, size_t nmemb,
+				  void *ud);
+typedef int (*ae_http_progress_fn)(void *ud, curl_off_t dltotal,
+				   curl_off_t dlnow, curl_off_t ultotal,
+				   curl_off_t ulnow);
+
+/* One transfer, as data. Nothing outside evidence/core sets a libcurl
+ * option: what a client may ask for is here. */
+typedef struct ae_http_xfer {
+	const ae_url *url;  /* judged by ae_url_check */
+	const char *method; /* GET, HEAD, POST, PUT, PATCH, DELETE */
+	/* header lines ("Accept: x"), NULL-terminated; NULL for none */
+	const char *const *headers;
+	/* credentials: an "Authorization: Bearer" value and Basic user and
+	 * password; sent only when `url` is on `cred_origin` (NULL: the URL
+	 * is its own origin) -- never across hosts */
+	const char *bearer;
+	const char *bearer_scheme; /* NULL: "Bearer" */
+	const char *basic_user, *basic_pass;
+	const ae_url *cred_origin;
+	/* a body from memory (POST form: `body`, `body_len`) or streamed
+	 * through `read` (`body_len` bytes, CURLOPT_UPLOAD) */
+	const void *body;
+	uint64_t body_len;
+	ae_http_data_fn read;
+	void *read_ud;
+	long upload_buffer; /* 0: libcurl's */
+	/* the answer: body pieces, header lines, progress */
+	ae_http_data_fn write;
+	void *write_ud;
+	ae_http_data_fn header;
+	void *header_ud;
+	ae_http_progress_fn progress;
+	void *progress_ud;
+	uint64_t resp_max;	/* CURLOPT_MAXFILESIZE; 0: the writer's cap */
+	long download_buffer;	/* a hint; 0: libcurl's */
+	uint64_t expected;	/* bytes it should move: its time limit */
+	ae_deadline deadline;	/* the operation's */
+	const ae_http_tls *tls; /* NULL: the system's CAs */
+	const char *user_agent; /* NULL: "aicr-evidence" */
+} ae_http_xfer;
+
+/* Performs one transfer on `c` with the policy of this header (its
+ * scheme only, no redirect followed by libcurl, no proxy for loopback,
+ * the per-request limit cut to the deadline, the stall cut, TLS as
+ * asked). 0 when libcurl ran it: `t` tells what came of it (cc, status,
+ * sent, Retry-After, errbuf); AE_ETRANSIENT when the deadline passed
+ * before; AE_ERR when an option is refused or memory runs out. */
+int ae_http_perform(ae_http_conn *c, const ae_http_xfer *x, ae_http_try *t,
+		    ae_err *err);
+
+/* libcurl's escaping of `n` bytes of `s` for a query (n 0: strlen) into
+ * `out`; AE_ERR when libcurl cannot, AE_ETOOBIG past `outsz`. */
+int ae_url_escape(char *out, size_t outsz, const char *s, size_t n,
+		  ae_err *err);
+
+/* ---- the engine: a request with its retries ----
+ *
+ * A small exchange read into memory (a Sigstore service, a token
+ * endpoint, a TUF file): the table above decides each retry, the backoff
+ * spaces them, every attempt ends by the deadline. */
+typedef struct ae_http_request {
+	const char *who;    /* the peer, in messages ("fulcio") */
+	const ae_url *url;  /* judged */
+	const char *method; /* NULL: GET, or POST with a body */
+	ae_http_kind kind;
+	bool secret; /* carries a credential (bearer, token in body) */
+	const char *const *headers;
+	const char *bearer;
+	const char *bearer_scheme; /* NULL: "Bearer" */
+	const void *body;	   /* POST body, or NULL */
+	size_t body_len;
+	size_t resp_max;      /* the answer's cap */
+	uint64_t expected;    /* bytes it may move (its time limit); 0: small */
+	ae_deadline deadline; /* the operation's */
+	const ae_http_tls *tls;	    /* NULL: the system's CAs */
+	unsigned attempts;	    /* at most; 0: AE_HTTP_ATTEMPTS */
+	unsigned backoff_ms;	    /* first wait; 0: AE_HTTP_BACKOFF_MS */
+	int64_t retry_after_max_ms; /* a longer Retry-After stops; 0: none */
+	bool keep_location;	    /* keep the Location header */
+} ae_http_request;
+
+#define AE_HTTP_ATTEMPTS   3
+#define AE_HTTP_BACKOFF_MS 200
+
+/* Why the attempts ended without a plain answer. */
+typedef enum ae_http_end {
+	AE_HTTP_END_ANSWER = 0,	 /* an answer the table does not retry */
+	AE_HTTP_END_SPENT,	 /* attempts spent on transient faults */
+	AE_HTTP_END_LATE,	 /* the deadline passed (or leaves no room) */
+	AE_HTTP_END_RETRY_AFTER, /* Retry-After beyond the budget */
+	AE_HTTP_END_NOT_AGAIN,	 /* the table forbids another attempt */
+	AE_HTTP_END_TOO_BIG,	 /* the answer passed its cap */
+} ae_http_end;
+
+/* An exchange's outcome. */
+typedef struct ae_http_answer {
+	long status;	/* of the last answer, 0 when none */
+	ae_buf body;	/* capped at resp_max */
+	char *location; /* the Location header when kept, or NULL */
+	int attempts;
+	ae_http_end end;
+	ae_http_try last; /* the last attempt */
+} ae_http_answer;
+
+/* Runs `rq` with its retries. 0 whenever the last attempt brought an
+ * answer (its status may still be transient: `end` says why no more
+ * attempts were made, for the caller's message); AE_ETOOBIG past
+ * resp_max; for a transfer that failed, ae_http_fail's code and message
+ * (or AE_ETRANSIENT when the deadline passed). `out` is initialised here
+ * in every case: dispose it with ae_http_answer_dispose. */
+int ae_http_exchange(ae_http_answer *out, const ae_http_request *rq,
+		     ae_err *err);
+void ae_http_answer_dispose(ae_http_answer *a);
+
 #endif /* AE_CORE_HTTP_H */

@@ -9,6 +9,7 @@
 #define AE_EVIDENCE_SIGNER_INTERNAL_H
 
 #include "evidence/core/ae.h"
+#include "evidence/core/http.h"
 #include "evidence/signer/login.h"
 #include "evidence/signer/signer.h"
 #include "evidence/sigstore/sigstore.h"
@@ -48,6 +49,10 @@ typedef struct ev__http_req {
 	/* More of the URL policy's AE_URL_* flags (AE_URL_PLAIN_METADATA
 	 * for the cloud metadata server); 0 = none. */
 	unsigned url_flags;
+	/* What sending it again would do (evidence/core/http.h): 0 is
+	 * AE_HTTP_IDEMPOTENT, which a Rekor upload is too (a repeat gets
+	 * 409 naming the entry); AE_HTTP_ONCE for an authorization code. */
+	ae_http_kind kind;
 } ev__http_req;
 
 /* A service's answer. */
@@ -178,13 +183,15 @@ int ev__login_random(char *out, size_t outsz, size_t n, ae_err *err);
  * endpoint. Codes of ev__sign_http. */
 int ev__login_post(long *status_out, ae_buf *body_out, const char *what,
 		   const char *url, const ae_buf *form, const ev_login_opts *o,
-		   ae_err *err);
+		   ae_http_kind kind, ae_err *err);
 
 /* ev__login_post to the token endpoint, the answer parsed into `out`
- * (ev_oidc_answer_parse). */
+ * (ev_oidc_answer_parse). `kind`: AE_HTTP_ONCE for an authorization code
+ * (spent by the first exchange that reaches the provider), AE_HTTP_IDEMPOTENT
+ * for a device-code poll. */
 int ev__login_token_post(ev_oidc_answer *out, const char *url,
 			 const ae_buf *form, const ev_login_opts *o,
-			 ae_err *err);
+			 ae_http_kind kind, ae_err *err);
 
 /* Turns an OAuth error answer into the caller's message: AE_EAUTH naming
  * the code (escaped) and `why`. Returns the code. */

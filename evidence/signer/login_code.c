@@ -535,7 +535,7 @@ static int code_exchange(ev_token **out, ev_login *l, const char *code,
 					err);
 	if (rc == 0)
 		rc = ev__login_token_post(&a, l->prov.token_endpoint, &body,
-					  &l->o, err);
+					  &l->o, AE_HTTP_ONCE, err);
 	if (rc == 0 && a.error != NULL)
 		rc = ev__login_refused(
 			&a,

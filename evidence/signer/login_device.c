@@ -63,7 +63,7 @@ static int device_authorize(ev_device *d, ae_err *err)
 		rc = ev__login_post(&status, &body,
 				    "device authorization endpoint",
 				    d->prov.device_authorization_endpoint,
-				    &form, &d->o, err);
+				    &form, &d->o, AE_HTTP_IDEMPOTENT, err);
 	if (rc == 0 && status == 200)
 		rc = ev_device_grant_parse(&d->g, body.data, body.len, err);
 	else if (rc == 0)
@@ -152,7 +152,7 @@ static int device_poll(ev_oidc_answer *a, ev_device *d, ae_err *err)
 		rc = ev__login_form_add(&form, "client_id", d->client_id, err);
 	if (rc == 0)
 		rc = ev__login_token_post(a, d->prov.token_endpoint, &form,
-					  &d->o, err);
+					  &d->o, AE_HTTP_IDEMPOTENT, err);
 	if (form.data != NULL)
 		OPENSSL_cleanse(form.data, form.len);
 	ae_buf_dispose(&form);

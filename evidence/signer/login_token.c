@@ -102,7 +102,7 @@ static int token_basic(ae_buf *line, const ev_login_opts *o, ae_err *err)
 
 int ev__login_post(long *status_out, ae_buf *body_out, const char *what,
 		   const char *url, const ae_buf *form, const ev_login_opts *o,
-		   ae_err *err)
+		   ae_http_kind kind, ae_err *err)
 {
 	ev__http_req rq = {0};
 	ev__http_resp resp = {0};
@@ -121,6 +121,7 @@ int ev__login_post(long *status_out, ae_buf *body_out, const char *what,
 	rq.header = basic.len ? (const char *)basic.data : NULL;
 	/* the code and verifier, a device code, maybe a client secret */
 	rq.carries_secret = true;
+	rq.kind = kind;
 	rq.deadline_ms = o->deadline_ms;
 	if (rc == 0)
 		rc = ev__sign_http(&resp, &rq, err);
@@ -138,7 +139,7 @@ int ev__login_post(long *status_out, ae_buf *body_out, const char *what,
 
 int ev__login_token_post(ev_oidc_answer *out, const char *url,
 			 const ae_buf *form, const ev_login_opts *o,
-			 ae_err *err)
+			 ae_http_kind kind, ae_err *err)
 {
 	ae_buf body;
 	long status = 0;
@@ -146,7 +147,7 @@ int ev__login_token_post(ev_oidc_answer *out, const char *url,
 
 	memset(out, 0, sizeof(*out));
 	rc = ev__login_post(&status, &body, "token endpoint", url, form, o,
-			    err);
+			    kind, err);
 	if (rc == 0)
 		rc = ev_oidc_answer_parse(out, status, body.data, body.len,
 					  err);

@@ -51,7 +51,8 @@
 #define EV_SIGN_HTTP_BACKOFF_MS 200
 /* Longest Retry-After we wait for; a longer one ends the attempts. */
 #define EV_SIGN_HTTP_RETRY_AFTER_MAX_S 10
-/* Per-request time limit. */
+/* Per-request time limit: the engine's for a small exchange
+ * (AE_HTTP_BASE_MS, evidence/core/http.h). */
 #define EV_SIGN_HTTP_TIMEOUT_S 30
 /* The default deadline of a whole signing run, token fetch included
  * (--timeout; cosign's default). */

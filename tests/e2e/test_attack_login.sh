@@ -173,6 +173,23 @@ mode "$NONCE_MODE"
 login deliver
 is "$(count /token)" 1 "baseline: a well-formed redirect is exchanged once"
 is "$(count /api/v2/signingCert)" 1 "baseline: the token goes to the configured Fulcio only"
+# The authorization code is spent by the first exchange that reaches the
+# provider: a token endpoint answering 5xx may have taken it, so it is not
+# sent again (the engine's table: AE_HTTP_ONCE). Before the one engine the
+# signer's client retried every POST on 5xx: the code went out 3 times.
+for st in 500 502 503 504; do
+	mode "{\"noncefile\":\"$W/nonce\",\"token\":{\"status\":$st,\"body\":\"{}\"}}"
+	login deliver
+	expect_rc 3 "a token endpoint answering $st: transient (exit 3)"
+	is "$(count /token)" 1 "a token endpoint answering $st: the code is sent once, not once per attempt"
+	expect_err 'not sent again' "a token endpoint answering $st: explained"
+done
+# 429 says the provider did not take it: asked again, the code still good
+mode "{\"noncefile\":\"$W/nonce\",\"token\":{\"status\":429,\"body\":\"{}\"}}"
+login deliver
+expect_rc 3 "a token endpoint answering 429 every time: transient (exit 3)"
+is "$(count /token)" 3 "a token endpoint answering 429: asked again (it did not take the code)"
+mode "$NONCE_MODE"
 for a in pct00 rawnul repcode repstate fragment longcode errnostate absform post http09 pipelined dotpath ipv6; do
 	LT=4s login "$a"
 	expect_rc 2 "listener attack $a: the login fails"

@@ -37,14 +37,18 @@ D=$(jq -r .digest "$T_OUT")
 # Starts the binary in the background with SIGINT at its default action (a
 # script's background job inherits it ignored), pid in $W/pid.
 start() { # OUT ERR ARGS...
-	local out=$1 err=$2
+	local out=$1 err=$2 i
 	shift 2
+	rm -f "$W/pid"
 	python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 open(sys.argv[1], "w").write(str(os.getpid()))
 os.execvp(sys.argv[2], sys.argv[2:])' "$W/pid" ${AE_WRAP:-} "$AE_BIN" "$@" \
 		>"$out" 2>"$err" </dev/null &
 	BG=$!
+	# under load python may take seconds to start: a kill must never go
+	# to the pid the previous run left in the file
+	for i in $(seq 100); do [ -s "$W/pid" ] && break; sleep 0.1; done
 }
 # Waits (10 s at most) until a path matching the find expression exists.
 await() { # DIR FIND-ARGS...

@@ -49,6 +49,19 @@ expect_rc 0 "a 429 with Retry-After is retried"
 awk -v s="$start" -v e="$end" 'BEGIN{exit !(e - s >= 2.0)}' &&
 	ok "the client waited Retry-After (2 s)" || bad "Retry-After honoured" "took $(awk -v s="$start" -v e="$end" 'BEGIN{print e-s}') s"
 
+# Retry-After as an HTTP date (RFC 9110 §10.2.3): the one engine reads it as
+# libcurl does, for the registry as for the signer; before, the registry
+# client read seconds only and retried a date after its 250 ms backoff
+mkbundle "$W/b2" 1000
+when=$(date -u -d '+6 seconds' '+%a, %d %b %Y %H:%M:%S GMT')
+rules "[{\"method\":\"PUT\",\"path\":\"/manifests/v1\",\"action\":\"status\",\"status\":429,\"retry_after\":\"$when\"}]"
+start=$(date +%s.%N)
+run push "$W/b2" --to "$P/ev/b2:v1" --registry-plain-http
+end=$(date +%s.%N)
+expect_rc 0 "a 429 with a Retry-After date is retried"
+awk -v s="$start" -v e="$end" 'BEGIN{exit !(e - s >= 4.5)}' &&
+	ok "the client waited for the Retry-After date" || bad "Retry-After date honoured" "took $(awk -v s="$start" -v e="$end" 'BEGIN{print e-s}') s"
+
 # connection reset in the middle of the layer upload → new session
 mkbundle "$W/c" 3000000
 rules '[{"method":"PUT","path":"/blobs/uploads/","action":"reset","skip":1,"times":1}]'

@@ -9,7 +9,13 @@
 #include "t.h"
 #include "evidence/core/http.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* The policy a signer service URL gets: plain http to loopback only. */
 static int judge_service(ae_url *u, const char *url, ae_err *err)
@@ -249,4 +255,249 @@ void test_core_http__a_dns_failure_is_transient_and_names_the_host(void)
 		     AE_ETRANSIENT);
 	T_ASSERT_MSG(err, "nosuch.invalid");
 	T_ASSERT_MSG(err, "resolve");
+}
+
+/* ---- the engine's table: what may be tried again ---- */
+
+/* An attempt that ended with `cc` (and `status` when answered). */
+static ae_http_try try_of(CURLcode cc, long status, bool sent)
+{
+	ae_http_try t;
+
+	memset(&t, 0, sizeof(t));
+	t.cc = cc;
+	t.status = status;
+	t.sent = sent;
+	t.retry_after_ms = -1;
+	return t;
+}
+
+void test_core_http__one_table_of_transient_statuses(void)
+{
+	static const long yes[] = {408, 429, 500, 502, 503, 504};
+	static const long no[] = {200, 201, 202, 204, 301, 307, 400, 401,
+				  403, 404, 409, 410, 413, 501, 505, 599};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		T_ASSERT(ae_http_status_transient(yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (ae_http_status_transient(no[i]))
+			t_fail_at(__FILE__, __LINE__, "%ld is transient",
+				  no[i]);
+}
+
+void test_core_http__idempotent_requests_retry_every_transient_fault(void)
+{
+	ae_http_try t;
+
+	t = try_of(CURLE_OK, 503, true);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	t = try_of(CURLE_OK, 429, true);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	t = try_of(CURLE_COULDNT_CONNECT, 0, false);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	t = try_of(CURLE_COULDNT_RESOLVE_HOST, 0, false);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	/* cut mid-answer: the bytes are sent again, the answer read anew */
+	t = try_of(CURLE_RECV_ERROR, 0, true);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, true);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	/* answers are answers */
+	t = try_of(CURLE_OK, 200, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	t = try_of(CURLE_OK, 404, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	t = try_of(CURLE_OK, 409, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	/* and so are TLS and local faults */
+	t = try_of(CURLE_PEER_FAILED_VERIFICATION, 0, false);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	t = try_of(CURLE_FILESIZE_EXCEEDED, 0, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	t = try_of(CURLE_WRITE_ERROR, 0, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+}
+
+void test_core_http__a_secret_is_not_sent_again_to_a_server_that_stalled(void)
+{
+	ae_http_try t;
+
+	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	t = try_of(CURLE_RECV_ERROR, 0, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	t = try_of(CURLE_GOT_NOTHING, 0, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	/* it never left: nothing was delivered */
+	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, false);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	/* a server that answered 5xx did not stall */
+	t = try_of(CURLE_OK, 502, true);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+}
+
+void test_core_http__a_request_that_may_act_twice_is_retried_only_unsent(void)
+{
+	static const long acted[] = {500, 502, 503, 504};
+	ae_http_try t;
+
+	/* it may have reached the server: never again */
+	for (size_t i = 0; i < sizeof(acted) / sizeof(acted[0]); i++) {
+		t = try_of(CURLE_OK, acted[i], true);
+		if (ae_http_may_retry(AE_HTTP_ONCE, false, &t))
+			t_fail_at(__FILE__, __LINE__, "ONCE retried on %ld",
+				  acted[i]);
+	}
+	t = try_of(CURLE_RECV_ERROR, 0, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_ONCE, false, &t));
+	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_ONCE, false, &t));
+	/* the server said it did not take it, or it never left */
+	t = try_of(CURLE_OK, 408, true);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, true, &t));
+	t = try_of(CURLE_OK, 429, true);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, true, &t));
+	t = try_of(CURLE_COULDNT_CONNECT, 0, false);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, true, &t));
+	t = try_of(CURLE_COULDNT_RESOLVE_HOST, 0, false);
+	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, false, &t));
+}
+
+void test_core_http__a_no_retry_request_is_never_tried_again_here(void)
+{
+	ae_http_try t;
+
+	t = try_of(CURLE_COULDNT_CONNECT, 0, false);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_NO_RETRY, false, &t));
+	t = try_of(CURLE_OK, 503, true);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_NO_RETRY, false, &t));
+	t = try_of(CURLE_OK, 429, false);
+	T_ASSERT(!ae_http_may_retry(AE_HTTP_NO_RETRY, false, &t));
+}
+
+/* ---- one backoff ---- */
+
+void test_core_http__backoff_doubles_with_jitter_up_to_its_cap(void)
+{
+	for (int i = 0; i < 200; i++) {
+		uint64_t w1 = ae_http_backoff_ms(1, 200, -1);
+		uint64_t w2 = ae_http_backoff_ms(2, 200, -1);
+		uint64_t w9 = ae_http_backoff_ms(9, 200, -1);
+		uint64_t w99 = ae_http_backoff_ms(99, 200, -1);
+
+		T_ASSERT(w1 >= 150 && w1 <= 250);
+		T_ASSERT(w2 >= 300 && w2 <= 500);
+		T_ASSERT(w9 >= AE_HTTP_BACKOFF_CAP_MS * 3 / 4 &&
+			 w9 <= AE_HTTP_BACKOFF_CAP_MS * 5 / 4);
+		T_ASSERT(w99 <= AE_HTTP_BACKOFF_CAP_MS * 5 / 4);
+	}
+}
+
+void test_core_http__retry_after_replaces_the_backoff(void)
+{
+	T_ASSERT(ae_http_backoff_ms(1, 200, 1000) == 1000);
+	T_ASSERT(ae_http_backoff_ms(3, 200, 0) == 0);
+	T_ASSERT(ae_http_backoff_ms(1, 200, 90000) == 90000);
+}
+
+/* ---- redirects ---- */
+
+void test_core_http__redirects_are_judged_like_the_first_url_and_counted(void)
+{
+	ae_err err = {0};
+	ae_url reg, from, next;
+	unsigned hops = 0;
+
+	T_ASSERT_INT(ae_url_check(&reg, "http://127.0.0.1:5000", NULL, NULL,
+				  AE_URL_PLAIN_LOOPBACK, "registry", &err),
+		     0);
+	from = reg;
+	/* plain http off loopback, userinfo, another scheme: refused */
+	T_ASSERT_INT(ae_http_redirect(&next, &from, "http://127.0.0.2:5000/b",
+				      &hops, &reg, AE_URL_PLAIN_LOOPBACK,
+				      &err),
+		     AE_EINVAL);
+	T_ASSERT_INT(ae_http_redirect(&next, &from,
+				      "http://localhost:1@127.0.0.2/b", &hops,
+				      &reg, AE_URL_PLAIN_LOOPBACK, &err),
+		     AE_EINVAL);
+	T_ASSERT_INT(ae_http_redirect(&next, &from, "file:///etc/passwd",
+				      &hops, &reg, AE_URL_PLAIN_LOOPBACK,
+				      &err),
+		     AE_EINVAL);
+	T_ASSERT_INT(ae_http_redirect(&next, &from, "", &hops, &reg,
+				      AE_URL_PLAIN_LOOPBACK, &err),
+		     AE_EINVAL);
+	/* a loop ends at the hop limit */
+	hops = 0;
+	for (int i = 0; i < AE_HTTP_MAX_REDIRS; i++) {
+		T_ASSERT_INT(ae_http_redirect(&next, &from, "/v2/loop", &hops,
+					      &reg, AE_URL_PLAIN_LOOPBACK,
+					      &err),
+			     0);
+		T_ASSERT_STR(next.url, "http://127.0.0.1:5000/v2/loop");
+		from = next;
+	}
+	ae_err_clear(&err);
+	T_ASSERT_INT(ae_http_redirect(&next, &from, "/v2/loop", &hops, &reg,
+				      AE_URL_PLAIN_LOOPBACK, &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "redirects");
+}
+
+/* ---- the engine against a port nothing listens on ---- */
+
+/* A loopback port that refuses connections (bound, never listening). */
+static int closed_port(int *fd_out)
+{
+	struct sockaddr_in a;
+	socklen_t n = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &n) != 0)
+		return -1;
+	*fd_out = fd;
+	return ntohs(a.sin_port);
+}
+
+void test_core_http__an_unreachable_service_is_tried_its_attempts(void)
+{
+	static const ae_http_kind kinds[] = {AE_HTTP_IDEMPOTENT, AE_HTTP_ONCE,
+					     AE_HTTP_NO_RETRY};
+	static const int want[] = {3, 3, 1};
+	char url[64];
+	ae_err err = {0};
+	ae_http_request rq;
+	ae_http_answer a;
+	ae_url u;
+	int fd = -1, port = closed_port(&fd);
+
+	T_ASSERT(port > 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", port);
+	T_ASSERT_INT(ae_url_check(&u, url, NULL, NULL, AE_URL_PLAIN_LOOPBACK,
+				  "url", &err),
+		     0);
+	for (size_t i = 0; i < 3; i++) {
+		memset(&rq, 0, sizeof(rq));
+		rq.who = "test service";
+		rq.url = &u;
+		rq.kind = kinds[i];
+		rq.secret = true;
+		rq.body = "x";
+		rq.body_len = 1;
+		rq.resp_max = 1024;
+		rq.backoff_ms = 1;
+		ae_err_clear(&err);
+		T_ASSERT_INT(ae_http_exchange(&a, &rq, &err), AE_ETRANSIENT);
+		T_ASSERT_INT(a.attempts, want[i]);
+		T_ASSERT(!a.last.sent);
+		T_ASSERT_MSG(err, "127.0.0.1");
+		ae_http_answer_dispose(&a);
+	}
+	close(fd);
 }

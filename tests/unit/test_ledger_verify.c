@@ -202,3 +202,53 @@ void test_ledger_verify__verdict_accessors_agree_with_the_json_report(void)
 	ae_buf_dispose(&j);
 	ev_verdict_free(v);
 }
+
+void test_ledger_verify__a_failed_fetch_still_gives_verify_its_verdict(void)
+{
+	ld_verifier_opts o;
+	ld_verifier *v = NULL;
+	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
+	ev_verdict *vd = NULL;
+	ev_pointer_claim c;
+	ld_check_req req;
+	ld_verdict out;
+	ae_err err = {0};
+
+	memset(&o, 0, sizeof(o));
+	o.cache = t_path("cache");
+	o.offline = true; /* the embedded root */
+	T_ASSERT_INT(ld_verifier_new(&v, &o, &err), 0);
+	claim_init(&c, "registry.example/evidence/r:tag");
+	memset(&req, 0, sizeof(req));
+	req.claim = &c;
+	req.vo = &vo;
+	req.verdict = &vd;
+	T_ASSERT_INT(ld_verifier_run(&out, v, &req, &err), 0);
+	/* what check and ledger read */
+	T_ASSERT_INT(out.status, AE_EVERIFY);
+	T_ASSERT(out.fetch_rc < 0);
+	/* what verify prints: the failure on the materialize step */
+	T_ASSERT(vd != NULL);
+	T_ASSERT_INT(ev_verdict_exit(vd), EV_VERDICT_INVALID);
+	T_ASSERT_INT(vo.fetch_rc, out.fetch_rc);
+	T_ASSERT(vo.fetch_hint != NULL && strstr(vo.fetch_hint, "--offline"));
+	T_ASSERT(vo.pointer == &c);
+	ev_verdict_free(vd);
+	ld_verifier_free(v);
+}
+
+void test_ledger_verify__a_bundle_no_pointer_claims_is_fetched_by_its_ref(void)
+{
+	ld_verifier *v = verifier(true, (ae_deadline)AE_DEADLINE_NONE);
+	ld_check_req req;
+	ld_verdict out;
+	ae_err err = {0};
+
+	memset(&req, 0, sizeof(req));
+	req.oci = "registry.example/evidence/r@" DIGEST;
+	req.digest = "";
+	T_ASSERT_INT(ld_verifier_run(&out, v, &req, &err), 0);
+	T_ASSERT_INT(out.status, AE_EVERIFY);
+	T_ASSERT_MSG(out.cause, DIGEST);
+	ld_verifier_free(v);
+}
