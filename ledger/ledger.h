@@ -124,6 +124,14 @@ int ld_pointer_format(ae_buf *out, const ld_pointer *p, ae_err *err);
 int ld_pointer_write(int dirfd, const char *name, const ld_pointer *p,
 		     ae_err *err);
 
+/* Creates the pointer file `name` (relative to `dirfd`, mode 0644) only
+ * if nothing is there, in one step (ae_write_new): a file, symlink or
+ * anything else at `name` -- even one that appears while the pointer is
+ * being made -- is AE_EEXISTS and left as it is. Codes of
+ * ld_pointer_format and ae_write_new. */
+int ld_pointer_create(int dirfd, const char *name, const ld_pointer *p,
+		      ae_err *err);
+
 /* The pointer's place in the ledger, SPEC §3 / reference §1.4:
  * `<root>/<recipe>/<slug of the claimed signer>/sha256-<hex>.yaml`, or
  * without the `<root>/` prefix when `root` is NULL (a path relative to the
