@@ -24,6 +24,8 @@
 struct ld_verifier {
 	ld_fetcher fetch;
 	uint64_t fetch_timeout_ms;
+	ld_host_fn on_fetch; /* told each fetch's host (progress) */
+	void *on_fetch_ctx;
 	ev_verify_opts trust_from; /* trusted_root / trusted_root_json */
 	pthread_mutex_t mu;	   /* guards the trust fields below */
 	bool trust_tried;
@@ -50,6 +52,8 @@ int ld_verifier_new(ld_verifier **out, const ld_verifier_opts *o, ae_err *err)
 	if (!o->progress)
 		v->fetch.co.progress = NULL; /* worker threads: no shared bar */
 	v->fetch_timeout_ms = o->fetch_timeout_ms;
+	v->on_fetch = o->on_fetch;
+	v->on_fetch_ctx = o->on_fetch_ctx;
 	v->trust_from = (ev_verify_opts)EV_VERIFY_OPTS_INIT;
 	v->trust_from.trusted_root = o->trusted_root;
 	v->trust_from.trusted_root_json = o->root_json;
@@ -184,6 +188,8 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 		out->cause = e;
 		return false;
 	}
+	if (v->on_fetch != NULL)
+		v->on_fetch(v->on_fetch_ctx, ref.registry);
 	rc = ld_fetch_within(x, &v->fetch, &ref, digest,
 			     ae_deadline_in(v->fetch_timeout_ms), &e);
 	if (rc == 0)
