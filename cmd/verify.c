@@ -120,6 +120,7 @@ static int verify_load_key(verify_args *a, ae_buf *kbuf)
 typedef struct verify_plan {
 	bool pull;			/* else the local directory `dir` */
 	oci_ref ref;			/* pull: the repository */
+	const char *oci;		/* pull: ref as given */
 	char digest[AE_DIGEST_STR_LEN]; /* pull: the pin, "" = resolve tag */
 	char dir[4096];			/* local */
 	const char *why;		/* local: the materialize detail */
@@ -182,6 +183,7 @@ static int verify_plan_bundle(verify_plan *pl, const verify_args *a,
 	status = verify_ref_arg(&pl->ref, a->bundle, "--bundle");
 	if (status != 0)
 		return status;
+	pl->oci = a->bundle;
 	if (c->digest[0] != '\0' && pl->ref.digest[0] != '\0' &&
 	    strcmp(c->digest, pl->ref.digest) != 0)
 		return cmd_usage_error("verify",
@@ -217,6 +219,7 @@ static int verify_plan_pointer(verify_plan *pl, const verify_args *a,
 		cmd_hint("name the bundle with --bundle REF or --bundle DIR");
 		return cmd_exit_code(CMD_ERROR);
 	}
+	pl->oci = c->oci;
 	snprintf(pl->digest, sizeof(pl->digest), "%s", c->digest);
 	return verify_pin_rule(pl, a);
 }
@@ -245,58 +248,45 @@ static char *verify_artifact_digest(const char *dir, bool always)
 	return d;
 }
 
-/* What a failed pull tells the operator to try. */
-static const char *verify_fetch_hint(int rc, bool offline)
+/* Pulls the planned bundle and verifies it through the verifier of
+ * `check` and `ledger` (ld_verifier_run): fetched by digest, each
+ * signature tried for the claimed signer or --expected-*, verified with
+ * the pointer as the claim. A failed pull is recorded on the verdict's
+ * materialize step (reference §9.3) and said on stderr. */
+static int verify_pull(ev_verdict **out, verify_args *a, const verify_plan *pl,
+		       ae_err *err)
 {
-	switch (rc) {
-	case AE_EAUTH:
-		return "the registry refused access: pass --registry-username "
-		       "with --registry-password-stdin, or log in (docker "
-		       "config.json)";
-	case AE_ENOTFOUND:
-		return offline ? "--offline reads only the cache: verify once "
-				 "without --offline to fill it"
-			       : "the registry has no such artifact: was it "
-				 "pushed (aicr-evidence push OUT --to REF)? a "
-				 "local copy verifies with --bundle DIR";
-	case AE_ETRANSIENT:
-	case AE_EIO:
-		return "the registry or the cache did not answer: retry later";
-	default:
-		return NULL;
-	}
-}
-
-/* Pulls the planned bundle; a failure goes into the options for the
- * materialize step to record (reference §9.3), and is said on stderr. */
-static int verify_pull(ld_fetched *x, ld_fetcher *f, verify_args *a,
-		       const verify_plan *pl, ae_err *ferr)
-{
+	ld_check_req req = {a->o.pointer, pl->oci, pl->digest, &a->o,
+			    NULL,	  NULL,	   out};
+	ld_verifier_opts o;
+	ld_verifier *v = NULL;
+	ld_verdict vd;
 	char *password = NULL;
 	int rc;
 
-	rc = ld_fetcher_init(f, a->cache, a->offline, "verify", ferr);
+	memset(&o, 0, sizeof(o));
+	o.cache = a->cache;
+	o.offline = a->offline;
+	o.what = "verify";
+	o.progress = true;
+	o.trusted_root = a->o.trusted_root;
+	o.root_json = a->o.trusted_root_json;
+	o.root_json_len = a->o.trusted_root_json_len;
+	rc = cmd_registry_opts(&o.co, &password, &a->reg, false, err);
 	if (rc == 0)
-		rc = cmd_registry_opts(&f->co, &password, &a->reg, false, ferr);
+		rc = ld_verifier_new(&v, &o, err);
 	if (rc == 0)
-		rc = ld_fetch(x, f, &pl->ref, pl->digest, ferr);
-	cmd_password_free(password);
-	if (rc == AE_ERR)
-		return rc;
-	if (rc < 0) {
-		a->o.fetch_rc = rc;
-		a->o.fetch_detail = ferr->msg;
-		a->o.fetch_hint = verify_fetch_hint(rc, a->offline);
-		a->o.fetch_http_status = x->http_status;
-		cmd_error(a->input, ferr);
+		rc = ld_verifier_run(&vd, v, &req, err);
+	if (rc == 0 && vd.fetch_rc != 0) {
+		ae_err e = {0};
+		ae_fail(&e, vd.fetch_rc, "%s", vd.fetch_error);
+		cmd_error(a->input, &e);
 		if (a->o.fetch_hint != NULL)
 			cmd_hint("%s", a->o.fetch_hint);
-		return 0;
 	}
-	a->o.dir = x->root;
-	a->o.artifact_digest = x->digest;
-	a->o.source = x->source;
-	return 0;
+	ld_verifier_free(v);
+	cmd_password_free(password);
+	return rc;
 }
 
 /* Maps the verdict to SPEC §4 exit numbers through cmd_exit_code. */
@@ -357,6 +347,7 @@ static int verify_plan_input(verify_plan *pl, verify_args *a,
 	switch (a->o.input_kind) {
 	case EV_INPUT_OCI:
 		status = verify_ref_arg(&pl->ref, a->input, "reference");
+		pl->oci = a->input;
 		return status != 0 ? status : verify_pin_rule(pl, a);
 	case EV_INPUT_POINTER:
 		if (ld_pointer_read(ptr, AT_FDCWD, a->input, &err) < 0) {
@@ -383,19 +374,15 @@ int cmd_verify(int argc, char **argv)
 	ev_pointer_claim claim;
 	ld_pointer *ptr = NULL;
 	ev_verdict *v = NULL;
-	ld_fetcher f;
-	ld_fetched x;
 	char *pdir = NULL, *artifact = NULL;
 	ae_buf kbuf = AE_BUF_INIT(0);
-	ae_err err = {0}, ferr = {0};
+	ae_err err = {0};
 	cmd_trust_set trust;
 	int rc, status;
 
 	memset(&trust, 0, sizeof(trust));
 	memset(&claim, 0, sizeof(claim));
 	memset(&pl, 0, sizeof(pl));
-	memset(&f, 0, sizeof(f));
-	memset(&x, 0, sizeof(x));
 	if (cmd_wants_help(argc, argv)) {
 		cmd_help_print(stdout, "verify");
 		return cmd_exit_code(CMD_OK);
@@ -423,22 +410,17 @@ int cmd_verify(int argc, char **argv)
 			&trust, &a.o.trusted_root_json_len);
 	}
 	if (pl.pull) {
-		rc = verify_pull(&x, &f, &a, &pl, &ferr);
+		rc = verify_pull(&v, &a, &pl, &err);
 	} else {
 		a.o.dir = pl.dir;
 		a.o.source = pl.why;
 		artifact = verify_artifact_digest(
 			pl.dir, a.o.pointer != NULL && claim.digest[0] != '\0');
 		a.o.artifact_digest = artifact;
-		rc = 0;
-	}
-	if (rc == 0 && pl.pull && x.dest[0] != '\0')
-		/* the claim or --expected-* picks among the signatures */
-		rc = ld_fetch_verify(&v, &x, &a.o, &err);
-	else if (rc == 0)
 		rc = ev_evidence_verify(&v, &a.o, &err);
+	}
 	if (rc < 0) {
-		cmd_error(a.input, err.msg[0] ? &err : &ferr);
+		cmd_error(a.input, &err);
 		status = cmd_exit_code(cmd_outcome_from_rc(rc));
 		goto done;
 	}
@@ -447,8 +429,6 @@ done:
 	ev_verdict_free(v);
 	cmd_trust_dispose(&trust);
 	ld_pointer_free(ptr);
-	ld_fetched_remove(&x);
-	ld_fetcher_dispose(&f);
 	free(artifact);
 	free(pdir);
 	ae_buf_dispose(&kbuf);

@@ -89,15 +89,23 @@ static int commits_one(ld__state *st, git_commit *c, ae_err *err)
 	/* the root vanished: everything it held is deleted */
 	rc = new != NULL ? ld__diff_list(&list, st->repo, old, new, err)
 			 : ld__tree_list(&list, st->repo, old, err);
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
 	if (rc == AE_ENOTFOUND) {
-		/* a tree libgit2 will not parse: the merge result's judge
-		 * gives git fsck's verdict on it (rule tree); this walk has
-		 * no list to judge for this commit */
+		/* A tree libgit2 will not parse, which git may still read
+		 * (a 300644 mode is a file to it) and a rebase merge replay:
+		 * what the commit deletes or rewrites cannot be judged, so
+		 * the commit is refused (git fsck refuses it too), whether
+		 * or not the merge result still holds the tree. */
 		ae_err_clear(err);
-		rc = 0;
+		rc = ld__report_add_at(
+			st->report, 0, st->root, LD_RULE_TREE, err,
+			"commit %.12s holds a tree under the evidence root "
+			"that cannot be parsed (git fsck refuses it): what it "
+			"deletes or changes cannot be judged, and a rebase "
+			"merge replays it",
+			hex);
 		goto done;
 	}
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
 	for (size_t i = 0; i < list.n && rc == 0; i++) {
 		const ld__entry *e = &list.v[i];
 		bool gone = new == NULL || e->status == LD__CHANGE_DELETED;

@@ -217,3 +217,24 @@ void ld_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
 	c->rekor_index = ld_pointer_rekor_log_index(p);
 	c->has_rekor_index = c->rekor_index != 0;
 }
+
+const char *ld_fetch_hint(int rc, bool offline)
+{
+	switch (rc) {
+	case AE_EAUTH:
+		return "the registry refused access: pass --registry-username "
+		       "with --registry-password-stdin, or log in (docker "
+		       "config.json)";
+	case AE_ENOTFOUND:
+		return offline ? "--offline reads only the cache: verify once "
+				 "without --offline to fill it"
+			       : "the registry has no such artifact: was it "
+				 "pushed (aicr-evidence push OUT --to REF)? a "
+				 "local copy verifies with --bundle DIR";
+	case AE_ETRANSIENT:
+	case AE_EIO:
+		return "the registry or the cache did not answer: retry later";
+	default:
+		return NULL;
+	}
+}

@@ -24,6 +24,8 @@
 struct ld_verifier {
 	ld_fetcher fetch;
 	uint64_t fetch_timeout_ms;
+	ld_host_fn on_fetch; /* told each fetch's host (progress) */
+	void *on_fetch_ctx;
 	ev_verify_opts trust_from; /* trusted_root / trusted_root_json */
 	pthread_mutex_t mu;	   /* guards the trust fields below */
 	bool trust_tried;
@@ -47,8 +49,11 @@ int ld_verifier_new(ld_verifier **out, const ld_verifier_opts *o, ae_err *err)
 		return rc;
 	}
 	v->fetch.co = o->co;
-	v->fetch.co.progress = NULL; /* worker threads: no shared bar */
+	if (!o->progress)
+		v->fetch.co.progress = NULL; /* worker threads: no shared bar */
 	v->fetch_timeout_ms = o->fetch_timeout_ms;
+	v->on_fetch = o->on_fetch;
+	v->on_fetch_ctx = o->on_fetch_ctx;
 	v->trust_from = (ev_verify_opts)EV_VERIFY_OPTS_INIT;
 	v->trust_from.trusted_root = o->trusted_root;
 	v->trust_from.trusted_root_json = o->root_json;
@@ -183,11 +188,15 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 		out->cause = e;
 		return false;
 	}
+	if (v->on_fetch != NULL)
+		v->on_fetch(v->on_fetch_ctx, ref.registry);
 	rc = ld_fetch_within(x, &v->fetch, &ref, digest,
 			     ae_deadline_in(v->fetch_timeout_ms), &e);
 	if (rc == 0)
 		return true;
 	fetch_failed(out, rc, &e);
+	out->fetch_http_status = x->http_status;
+	out->fetch_cache_fault = x->res.cache_fault;
 	if (rc == AE_ETRANSIENT && fetch_late(v, start)) {
 		out->status = AE_ETRANSIENT;
 		ae_fail(&out->cause, rc,
@@ -196,12 +205,24 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 			(unsigned long long)v->fetch_timeout_ms / 1000, e.msg);
 		return false;
 	}
+	/* the cache failed, not the registry: says nothing about the
+	 * pointer (never a finding) and names the cache, never the
+	 * registry (its message does: "cache DIR: ...") */
+	if (x->res.cache_fault) {
+		out->status = AE_EIO;
+		ae_fail(&out->cause, AE_EIO,
+			"%s (a fault of the local cache, not of registry %s: "
+			"repair or remove that entry, or give another "
+			"--cache DIR)",
+			e.msg, ref.registry);
+		return false;
+	}
 	switch (ld_fetch_classify(rc, x->http_status)) {
 	case LD_FETCH_FINDING:
 		out->status = AE_EVERIFY;
 		ae_fail(&out->cause, AE_EVERIFY,
-			"bundle %s cannot be fetched: %s", digest ? digest : "",
-			e.msg);
+			"bundle %s cannot be fetched: %s",
+			digest && *digest ? digest : ref.digest, e.msg);
 		break;
 	case LD_FETCH_TRANSIENT:
 		out->status = AE_ETRANSIENT;
@@ -265,28 +286,99 @@ int ld_verifier_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
 	return ld_fetch_verify(out, x, vo, err);
 }
 
-int ld_verifier_check(ld_verdict *out, ld_verifier *v,
-		      const ev_pointer_claim *claim, ld_verified_fn fn,
-		      void *ctx, ae_err *err)
+/* A bundle no pointer claims: what its verdict decides. */
+static void verify_read_any(ld_verdict *out, const ev_verdict *vd)
 {
-	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
+	const char *cls = ev_verdict_cause_class(vd);
+	const char *detail = ev_verdict_cause_detail(vd);
+	int verdict = ev_verdict_exit(vd);
+
+	out->issuer = ev_verdict_signer_issuer(vd);
+	out->identity = ev_verdict_signer_identity(vd);
+	if (verdict == EV_VERDICT_NONE) {
+		out->status = AE_ETRANSIENT;
+		ae_fail(&out->cause, AE_ETRANSIENT, "no verdict (%s): %s",
+			cls ? cls : "transient",
+			detail ? detail : "verification did not complete");
+	} else if (verdict != EV_VERDICT_VALID &&
+		   verdict != EV_VERDICT_PHASE_FAILED) {
+		out->status = AE_EVERIFY;
+		ae_fail(&out->cause, AE_EVERIFY, "bundle invalid (%s): %s",
+			cls ? cls : "unknown", detail ? detail : "-");
+	}
+}
+
+/* The fetch failed: the verdict with the failure on its materialize step,
+ * for a caller that prints it (the trust set is not built for it: a
+ * verdict without a bundle needs none). */
+static int verify_unfetched(ev_verdict **keep, const ld_verifier *v,
+			    const ld_verdict *out, ev_verify_opts *vo,
+			    ae_err *err)
+{
+	vo->trusted_root = v->trust_from.trusted_root;
+	vo->trusted_root_json = v->trust_from.trusted_root_json;
+	vo->trusted_root_json_len = v->trust_from.trusted_root_json_len;
+	vo->fetch_rc = out->fetch_rc;
+	vo->fetch_hint = ld_fetch_hint(out->fetch_rc, v->fetch.offline);
+	vo->fetch_detail = out->fetch_error;
+	vo->fetch_http_status = out->fetch_http_status;
+	vo->fetch_cache_fault = out->fetch_cache_fault;
+	if (out->fetch_cache_fault)
+		vo->fetch_hint = "the local cache failed, not the registry: "
+				 "repair or remove that entry, or give another "
+				 "--cache DIR";
+	return ev_evidence_verify(keep, vo, err);
+}
+
+int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
+		    ae_err *err)
+{
+	ev_verify_opts dflt = EV_VERIFY_OPTS_INIT;
+	ev_verify_opts *vo = req->vo ? req->vo : &dflt;
+	const ev_pointer_claim *claim = req->claim;
 	ev_verdict *vd = NULL;
 	ld_fetched x;
 	int rc;
 
-	if (!ld_verifier_fetch(out, &x, v, claim->oci, claim->digest))
-		return 0;
-	vo.input_kind = EV_INPUT_POINTER;
-	vo.pointer = claim;
-	/* the claimed signer picks among the artifact's signatures */
-	rc = ld_verifier_verify(&vd, v, &x, &vo, err);
-	if (rc == 0)
+	if (req->verdict != NULL)
+		*req->verdict = NULL;
+	vo->input_kind = claim ? EV_INPUT_POINTER : EV_INPUT_OCI;
+	vo->pointer = claim;
+	if (!ld_verifier_fetch(out, &x, v,
+			       req->oci ? req->oci
+			       : claim	? claim->oci
+					: NULL,
+			       req->digest ? req->digest
+			       : claim	   ? claim->digest
+					   : NULL))
+		return req->verdict
+			       ? verify_unfetched(req->verdict, v, out, vo, err)
+			       : 0;
+	/* the claimed signer (or vo's expectations) picks among the
+	 * artifact's signatures */
+	rc = ld_verifier_verify(&vd, v, &x, vo, err);
+	if (rc == 0 && claim != NULL)
 		verify_read(out, vd, claim);
-	if (rc == 0 && out->status == 0 && fn != NULL)
-		rc = fn(x.root, vd, ctx, err);
+	else if (rc == 0)
+		verify_read_any(out, vd);
+	if (rc == 0 && out->status == 0 && req->fn != NULL)
+		rc = req->fn(x.root, vd, req->ctx, err);
+	if (rc == 0 && req->verdict != NULL) {
+		*req->verdict = vd;
+		vd = NULL;
+	}
 	ev_verdict_free(vd);
 	ld_fetched_remove(&x);
 	return rc;
+}
+
+int ld_verifier_check(ld_verdict *out, ld_verifier *v,
+		      const ev_pointer_claim *claim, ld_verified_fn fn,
+		      void *ctx, ae_err *err)
+{
+	ld_check_req req = {claim, NULL, NULL, NULL, fn, ctx, NULL};
+
+	return ld_verifier_run(out, v, &req, err);
 }
 
 /* ---- rule 4 of the contract check ---- */

@@ -244,6 +244,25 @@ t=$(mktree_raw "$(src_entries | head -1)" "0100644 $NEW $NEW_BLOB")
 three_way "$(rebuild "$SRC" "$t")" "$SRC/" "zero-padded file mode" \
 	"a three-way merge: the PR's zero-padded mode is refused"
 
+# ---- a PR commit libgit2 will not parse, healed by a later one ----
+# The per-commit add-only walk (rebase merges replay every commit) cannot
+# diff a commit whose tree libgit2 will not parse; git reads a 300644
+# mode as a file and replays it. C1 deletes an existing pointer beside
+# such an entry, C2 restores both: the merge result is a clean PR, but a
+# rebase merge would land C1's deletion. Such a commit is refused.
+mapfile -t kept < <(src_entries | grep -v " $BASE_PTR " || true)
+t=$(mktree_raw "${kept[@]}" "300644 $NEW $NEW_BLOB")
+c1=$(git -C "$R" commit-tree "$(rebuild "$SRC" "$t")" -p main -m "c1: delete")
+healed=$({ git -C "$R" ls-tree "main:$SRC"; printf '100644 blob %s\t%s\n' "$NEW_BLOB" "$NEW"; } | git -C "$R" mktree)
+c2=$(git -C "$R" commit-tree "$(rebuild "$SRC" "$healed")" -p "$c1" -m "c2: heal")
+git -C "$R" update-ref refs/heads/pr "$c2"
+run check --repo "$R" --base main --head pr
+if [ "$T_RC" -eq 1 ] && grep -q "commit ${c1:0:12}" "$T_OUT"; then
+	ok "a PR commit whose tree libgit2 will not parse is refused, not skipped by the per-commit walk"
+else
+	bad "a PR commit whose tree libgit2 will not parse is refused, not skipped by the per-commit walk" "exit $T_RC: $(head -c 400 "$T_OUT")"
+fi
+
 # ---- a clean PR still passes ----
 git -C "$R" checkout -q main
 git -C "$R" checkout -q -b clean
