@@ -73,7 +73,7 @@ CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cmd/help_text.o \
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/runner.o
 
 .PHONY: FORCE all deps test unit e2e asan valgrind interop conformance fuzz lint \
-	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench demo \
+	fuzz-digest fuzz-build fuzz-smoke format headertest install clean bench bench-peers demo \
 	verify-only stack-up stack-down
 .DELETE_ON_ERROR:
 
@@ -265,6 +265,12 @@ bench: aicr-evidence $(BUILD)/bench/sha256-file
 	AE_BIN=$(abspath aicr-evidence) \
 		AE_SHA256_BIN=$(abspath $(BUILD)/bench/sha256-file) \
 		bash tests/bench/run-all
+
+# push and pull against another build of the tool, same run, ratios
+# (e.g. PEER=/work/baseline-bin/aicr-evidence, the binary before a change)
+bench-peers: aicr-evidence
+	@test -n "$(PEER)" || { echo "bench-peers: set PEER=BINARY"; exit 2; }
+	AE_BIN=$(abspath aicr-evidence) bash tests/bench/pull.sh -n $(or $(RUNS),5) $(PEER)
 
 clean:
 	rm -rf build build-asan build-fuzz aicr-evidence

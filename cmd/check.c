@@ -313,6 +313,8 @@ int cmd_check(int argc, char **argv)
 		}
 		a.opts.verify = ld_verifier_contract_fn;
 		a.opts.verify_ctx = verifier.v;
+		a.opts.progress = ld_progress_count;
+		a.opts.progress_ctx = verifier.meter.lp;
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
 	check_verifier_dispose(&verifier);

@@ -16,6 +16,8 @@ int check_verifier_init(check_verifier *v, const cmd_registry_flags *f,
 			ae_err *err)
 {
 	memset(v, 0, sizeof(*v));
+	cmd_meter_init(&v->meter, "check", "pointers", f->quiet);
+	v->metered = true;
 	return cmd_registry_opts(&v->co, &v->password, f, false, err);
 }
 
@@ -35,11 +37,16 @@ int check_verifier_start(check_verifier *v, const char *cache,
 	o.trusted_root = trusted_root;
 	o.root_json = root_json;
 	o.root_json_len = root_json_len;
+	o.on_fetch = ld_progress_host;
+	o.on_fetch_ctx = v->meter.lp;
 	return ld_verifier_new(&v->v, &o, err);
 }
 
 void check_verifier_dispose(check_verifier *v)
 {
+	if (v->metered)
+		cmd_meter_end(&v->meter);
+	v->metered = false;
 	ld_verifier_free(v->v);
 	v->v = NULL;
 	cmd_password_free(v->password);

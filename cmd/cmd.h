@@ -10,6 +10,7 @@
 #include "evidence/core/ae.h"
 #include "oci/oci.h"
 
+#include <signal.h>
 #include <stdio.h>
 
 /* What a command concluded; cmd_exit_code maps it to SPEC §4 numbers. */
@@ -303,6 +304,26 @@ int cmd_evidence_attest(const cmd_evidence_signed *oc, const char *sbdir,
  * fail. */
 void cmd_evidence_unattest(const char *sbdir);
 
+/* ---- the --format json report of emit and sign (cmd/evidence_sign.c,
+ * docs/cli.md "emit/sign --format json") ---- */
+#include <jansson.h>
+
+/* `s` as one shell word: as it is when it needs no quoting, else in
+ * single quotes. Caller frees; NULL when out of memory. */
+char *cmd_shell_word(const char *s);
+/* Appends {"step": STEP, "command": <fmt...>} to the array `next`. 0 or
+ * -1. */
+int cmd_json_next(json_t *next, const char *step, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The "signature" member: null unsigned, else the Sigstore bundle's path
+ * in `sbdir`, its digest, the signer and the Rekor log index. New
+ * reference (NULL when out of memory). */
+json_t *cmd_evidence_signed_json(const cmd_evidence_signed *oc,
+				 const char *sbdir);
+/* Prints `root` (stolen: NULL is a failure) as indented JSON on stdout.
+ * 0 or -1. */
+int cmd_json_print(json_t *root);
+
 int cmd_digest(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_emit(int argc, char **argv);
@@ -322,6 +343,7 @@ typedef struct cmd_registry_flags {
 	const char *ca_file;
 	bool insecure_tls;
 	bool plain_http;
+	bool quiet; /* --quiet: no progress on stderr */
 } cmd_registry_flags;
 
 /* Consumes argv[*i] (and its value, "--flag VALUE" or "--flag=VALUE", as
@@ -340,12 +362,43 @@ int cmd_registry_client(oci_client **out, const oci_ref *ref,
  * Async-signal-safe (write(2) only). (cmd/util.c, beside cmd_error,
  * which ends it.) */
 void cmd_progress_end(void);
-/* An oci_progress_fn: draws "what [#####     ] 42% 12.0/28.5 MiB" on
- * stderr for transfers past 1 MiB; `ctx` an int, -1 at first. */
+/* Set while a progress bar or line is drawn and its line not ended
+ * (cmd/util.c; cmd_progress_end ends it). */
+extern volatile sig_atomic_t cmd_progress_open;
+/* One transfer's bar (cmd_progress's ctx, zeroed at first). */
+typedef struct cmd_bar {
+	int last_pct;
+	uint64_t last_done;
+	int64_t start_ms, last_ms;
+	char what[20];
+} cmd_bar;
+/* An oci_progress_fn: draws "what [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s
+ * ETA 0:05" on stderr for transfers past 1 MiB, at most 10 times a
+ * second; `ctx` a cmd_bar. */
 void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
+
+/* What a push did (cmd_push_bundle). */
+typedef struct cmd_pushed {
+	char tag[129];
+	char tagged[1200];		  /* registry/repo:tag */
+	char digest[AE_DIGEST_STR_LEN];	  /* the artifact's manifest digest */
+	char referrer[AE_DIGEST_STR_LEN]; /* the signature referrer, or "" */
+	size_t size;			  /* the manifest's length */
+	char bundle[4096];		  /* the directory packed */
+	const char *what;		  /* what a failure is about */
+} cmd_pushed;
+
+/* The push leg of `push DIR --to REF` and `emit --push`: packs
+ * DIR/summary-bundle (or DIR), pushes it under the tag of REF, else the
+ * one DIR/pointer.yaml names, else the derived one, and its attestation as
+ * the signature referrer. Prints nothing. Codes of oci/. */
+int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
+		    const cmd_registry_flags *reg, ae_err *err);
+/* Prints push's text report of `r` ("pushed REF@DIGEST"...) to `o`. */
+void cmd_push_print_text(cmd_output *o, const cmd_pushed *r);
 int cmd_pull(int argc, char **argv);
 /* `referrers` (cmd/referrers.c) */
 int cmd_referrers(int argc, char **argv);
@@ -363,6 +416,29 @@ void cmd_password_free(char *password);
 
 #include "ledger/ledger.h"
 
+/* ---- the progress line of `ledger --verify` and `check
+ * --verify-signatures` (cmd/progress.c) ---- */
+
+/* "WHAT: n/N UNIT  host" on stderr when it is a terminal and not quiet;
+ * nothing else. The pools' worker threads report through m->lp
+ * (ld_progress_count, ld_progress_host: NULL m->lp is no progress), which
+ * serialises the calls of cmd_meter_draw. */
+typedef struct cmd_meter {
+	const char *what, *unit;
+	bool drawn;
+	int64_t last_ms;
+	size_t done, total;
+	char host[64];
+	ld_progress *lp; /* NULL: off */
+} cmd_meter;
+/* Off (m->lp NULL) on a non-TTY, with quiet, or out of memory (no
+ * progress is no failure). Cannot fail. */
+void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
+		    bool quiet);
+/* Draws the last state, ends the line if one was drawn, frees m->lp.
+ * After the pool has joined its workers. */
+void cmd_meter_end(cmd_meter *m);
+
 /* ---- check's rule 4: fetch and verify each pointer's bundle
  * (cmd/check_verify.c) ---- */
 
@@ -373,6 +449,8 @@ typedef struct check_verifier {
 	ld_verifier *v;
 	oci_client_opts co; /* the registry flags; co.deadline the run's */
 	char *password;	    /* --registry-password-stdin, wiped */
+	cmd_meter meter;    /* the progress line (cmd/progress.c) */
+	bool metered;	    /* meter initialised */
 } check_verifier;
 
 /* Reads the registry flags (a password from stdin; the run's --deadline
@@ -395,52 +473,26 @@ void check_verifier_dispose(check_verifier *v);
 
 #include "evidence/tuf/tuf.h"
 
-#define CMD_TRUST_NTARGETS 2
-/* The TUF targets the tool uses: trusted_root.json (required) and
- * signing_config.v0.2.json (optional). */
-extern const char *const cmd_trust_targets[CMD_TRUST_NTARGETS];
+/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*);
+ * these names are the commands' own spelling of them. */
+typedef tuf_trust cmd_trust_set;
+#define CMD_TRUST_EMBEDDED	TUF_TRUST_EMBEDDED
+#define CMD_TRUST_TUF		TUF_TRUST_CACHE
+#define cmd_trust_dispose	tuf_trust_dispose
+#define cmd_trust_root_override tuf_trust_root_override
+#define cmd_trust_time		tuf_time_format
 
-#define CMD_TRUST_REFRESH_S	     86400 /* verify refreshes an older cache */
-#define CMD_TRUST_REFRESH_TIMEOUT_MS 30000 /* ... within this long */
-
-typedef enum cmd_trust_source {
-	CMD_TRUST_EMBEDDED, /* compiled in */
-	CMD_TRUST_TUF,	    /* the selected TUF cache */
-} cmd_trust_source;
-
-/* What a command trusts when no --trusted-root / --signing-config is
- * given. Filled by cmd_trust_resolve, disposed by cmd_trust_dispose. */
-typedef struct cmd_trust_set {
-	cmd_trust_source source;
-	const unsigned char *root; /* trusted_root.json in force, borrowed */
-	size_t root_len;
-	const unsigned char *sc; /* signing config, NULL: built-in defaults */
-	size_t sc_len;
-	tuf_state *tuf;	      /* the cache's state when it loaded, else NULL */
-	char base[4096];      /* the cache base (--cache or the default) */
-	char cache_dir[4200]; /* the selected TUF cache, "" when none */
-	char note[512];	      /* why the cache is not in force, or "" */
-	bool foreign;	      /* base/tuf is not the caller's own: never used */
-} cmd_trust_set;
-
-/* Decides what is in force under cache base `cache` (NULL: the default)
- * at `now`: the selected TUF cache when it re-verifies, is unexpired and
- * its documents parse, else the embedded documents (t->note says why).
- * Fails only for an unusable cache path (AE_ETOOBIG, AE_EINVAL). */
+/* The documents a command knows (the embedded Sigstore root, the parsers
+ * a cached document must pass). Cannot fail. */
+const tuf_trust_docs *cmd_trust_docs(void);
+/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
+ * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
 int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
 		      ae_err *err);
-void cmd_trust_dispose(cmd_trust_set *t);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
 void cmd_trust_note(const cmd_trust_set *t);
-/* True iff a TUF cache is selected and was last updated more than
- * CMD_TRUST_REFRESH_S before `now` (or is not in force). Cannot fail. */
-bool cmd_trust_stale(const cmd_trust_set *t, int64_t now);
-/* Updates the selected cache from its repository (the public-good one
- * from the embedded root when none is usable), within
- * CMD_TRUST_REFRESH_TIMEOUT_MS, and resolves `t` again. Codes of
- * cmd_trust_update; `t` unchanged on failure. */
-int cmd_trust_refresh(cmd_trust_set *t, int64_t now, ae_err *err);
+
 typedef enum cmd_trust_refresh_mode {
 	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
 	CMD_TRUST_REFRESH_STALE,  /* verify, ledger --verify: past a day */
@@ -455,32 +507,6 @@ typedef enum cmd_trust_refresh_mode {
  * cmd_trust_resolve. */
 int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
 		       cmd_trust_refresh_mode mode, ae_err *err);
-/* The trusted_root.json that replaces the embedded one (the TUF cache's),
- * or NULL when the embedded root is in force. Borrowed from `t`. */
-const unsigned char *cmd_trust_root_override(const cmd_trust_set *t,
-					     size_t *len_out);
-/* Checks that a state's trusted_root.json and signing config parse.
- * AE_ENOTFOUND without a trusted root; codes of the evidence parsers. */
-int cmd_trust_check_documents(const tuf_state *s, int64_t now, ae_err *err);
-/* "2026-08-25T00:00:00Z". Cannot fail. */
-void cmd_trust_time(char out[32], int64_t t);
-
-typedef struct cmd_trust_update_opts {
-	const char *base;      /* cache base */
-	const char *cache_dir; /* tuf_cache_dir of base and url */
-	const char *url;
-	const unsigned char *root; /* initial root when the cache has none */
-	size_t root_len;
-	int64_t now;
-	ae_deadline deadline;
-	const char *ca_file;
-} cmd_trust_update_opts;
-
-/* tuf_update, the documents checked, the state committed and its
- * repository selected: all or nothing. Codes of tuf_update, the evidence
- * parsers and tuf_state_commit. *out NULL on failure. */
-int cmd_trust_update(tuf_state **out, const cmd_trust_update_opts *o,
-		     ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);

@@ -24,6 +24,7 @@ typedef struct emit_args {
 	const char *ref;	/* --ref, or --push */
 	cmd_registry_flags reg; /* forwarded to the push leg */
 	cmd_sign_flags sf;
+	const char *format; /* text (default) or json */
 } emit_args;
 
 /* Appends one CTRF argument; -1 out of memory. */
@@ -90,6 +91,7 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		{"--push", &a->push},
 		{"--ref", &a->ref},
 		{"--policy", &a->policy},
+		{"--format", &a->format},
 		{NULL, NULL},
 	};
 
@@ -119,6 +121,12 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	    a->o.nctrf == 0 || a->o.out_dir == NULL)
 		return cmd_usage_error("emit", "emit needs --recipe, "
 					       "--snapshot, --ctrf and -o");
+	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
+		return cmd_usage_error("emit", "--format must be text or json");
+	if (strcmp(a->format, "json") == 0 &&
+	    !ae_utf8_valid(a->o.out_dir, strlen(a->o.out_dir)))
+		return cmd_usage_error("emit", "--format json needs an output "
+					       "path in UTF-8");
 	if (a->policy != NULL && strcmp(a->policy, "minimal") == 0)
 		a->o.policy = EV_REDACT_MINIMAL;
 	else if (a->policy != NULL && strcmp(a->policy, "reference-v4") == 0)
@@ -201,53 +209,36 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 		return ae_fail(err, AE_EINVAL, "output path too long");
 	rc = ld_pointer_new(p_out, &f, err);
 	if (rc == 0)
-		rc = ld_pointer_write(AT_FDCWD, path, *p_out, err);
+		rc = ld_pointer_create(AT_FDCWD, path, *p_out, err);
 	return rc;
 }
 
 /* The push leg, as `push OUT --to REF [registry flags]` runs it
- * (cmd/push.c), with emit's registry flags (a password comes from stdin,
- * read once by push). A transient failure stays transient (exit 3: retry
- * later), as push itself says. */
-static int emit_push(const emit_args *a, const char *tagged, ae_err *err)
+ * (cmd_push_bundle), with emit's registry flags (a password comes from
+ * stdin) and one --timeout for the run: emit's signing flags take it
+ * first. A transient failure stays transient (exit 3: retry later), as
+ * push itself says. */
+static int emit_push(cmd_pushed *out, const emit_args *a, const char *tagged,
+		     ae_err *err)
 {
-	const cmd_registry_flags *r = &a->reg;
-	char *argv[20];
-	int n = 0, status;
+	cmd_registry_flags r = a->reg;
+	int rc;
 
-	argv[n++] = "push";
-	argv[n++] = (char *)a->o.out_dir;
-	argv[n++] = "--to";
-	argv[n++] = (char *)tagged;
-	if (r->plain_http)
-		argv[n++] = "--registry-plain-http";
-	if (r->insecure_tls)
-		argv[n++] = "--registry-insecure-tls";
-	if (r->ca_file != NULL) {
-		argv[n++] = "--registry-ca";
-		argv[n++] = (char *)r->ca_file;
+	if (r.timeout == NULL && a->sf.timeout != NULL) {
+		r.timeout = a->sf.timeout;
+		if (cmd_registry_check(&r, "emit") != 0)
+			return ae_fail(err, AE_EINVAL, "bad --timeout");
 	}
-	if (r->docker_config != NULL) {
-		argv[n++] = "--docker-config";
-		argv[n++] = (char *)r->docker_config;
+	rc = cmd_push_bundle(out, a->o.out_dir, tagged, &r, err);
+	if (rc < 0) {
+		cmd_error(out->what, err); /* as push says it */
+		ae_err_clear(err);
 	}
-	/* one --timeout for the run: emit's signing flags take it first */
-	if (r->timeout != NULL || a->sf.timeout != NULL) {
-		argv[n++] = "--timeout";
-		argv[n++] = (char *)(r->timeout ? r->timeout : a->sf.timeout);
-	}
-	if (r->username != NULL) {
-		argv[n++] = "--registry-username";
-		argv[n++] = (char *)r->username;
-		argv[n++] = "--registry-password-stdin";
-	}
-	argv[n] = NULL;
-	status = cmd_push(n, argv);
-	if (status == cmd_exit_code(CMD_TRANSIENT))
+	if (rc == AE_ETRANSIENT)
 		return ae_fail(err, AE_ETRANSIENT,
 			       "push to %s failed (transient: retry later)",
 			       tagged);
-	if (status != 0)
+	if (rc < 0)
 		return ae_fail(err, AE_EIO, "push to %s failed", tagged);
 	return 0;
 }
@@ -320,10 +311,71 @@ static void emit_report(const emit_args *a, const ev_emit_result *r,
 	cmd_esc_free(&e);
 }
 
+/* The --format json report (docs/cli.md): what was written, the digests,
+ * the pointer and the next steps' commands, in the order of the text. */
+static int emit_report_json(const emit_args *a, const ev_emit_result *r,
+			    const cmd_evidence_signed *oc,
+			    const cmd_pushed *pushed, const ld_pointer *p)
+{
+	char sb[4200], ptr[4200], att[4300];
+	char *out = cmd_shell_word(a->o.out_dir);
+	char *place = NULL;
+	ae_err err = {0};
+	json_t *written, *next = json_array(), *root;
+	int rc = 0;
+
+	snprintf(sb, sizeof(sb), "%s/summary-bundle", a->o.out_dir);
+	snprintf(ptr, sizeof(ptr), "%s/pointer.yaml", a->o.out_dir);
+	if (oc->signed_by != NULL)
+		(void)ld_pointer_path(&place, p, LD_EVIDENCE_ROOT, &err);
+	snprintf(att, sizeof(att), "%s/%s", sb, OCI_ATTESTATION_FILE);
+	written = oc->signed_by ? json_pack("[s, s, s]", sb, att, ptr)
+				: json_pack("[s, s]", sb, ptr);
+	if (out == NULL || next == NULL)
+		rc = -1;
+	else if (oc->signed_by == NULL)
+		rc = cmd_json_next(next, "sign",
+				   "aicr-evidence sign %s --ref REGISTRY/REPO",
+				   out) |
+		     cmd_json_next(next, "push",
+				   "aicr-evidence push %s --to REGISTRY/REPO",
+				   out) |
+		     cmd_json_next(next, "commit",
+				   "aicr-evidence pointer path %s/pointer.yaml",
+				   out);
+	else if (a->push == NULL && oc->oci[0] != '\0')
+		rc = cmd_json_next(next, "push",
+				   "aicr-evidence push %s --to %s", out,
+				   oc->oci);
+	if (rc == 0 && place != NULL)
+		rc = cmd_json_next(next, "commit",
+				   "mkdir -p %.*s && cp %s/pointer.yaml %s",
+				   (int)(strrchr(place, '/') - place), place,
+				   out, place);
+	root = json_pack(
+		"{s:s, s:s, s:o, s:{s:s, s:I, s:s}, s:{s:s, s:s, s:s?}, "
+		"s:{s:s?, s:s?, s:b, s:s?}, s:o, s:{s:s, s:b, s:s?}, s:o}",
+		"command", "emit", "out", a->o.out_dir, "written", written,
+		"bundle", "path", sb, "files", (json_int_t)r->file_count,
+		"manifestDigest", r->manifest_digest, "recipe", "name",
+		r->recipe_name, "digest", r->recipe_digest, "profile",
+		r->profile[0] ? r->profile : NULL, "artifact", "digest",
+		oc->digest[0] ? oc->digest : NULL, "reference",
+		oc->oci[0] ? oc->oci : NULL, "pushed", pushed->digest[0] != 0,
+		"referrer", pushed->referrer[0] ? pushed->referrer : NULL,
+		"signature", cmd_evidence_signed_json(oc, sb), "pointer",
+		"path", ptr, "signed", oc->signed_by != NULL, "ledgerPath",
+		place, "next", next);
+	free(out);
+	free(place);
+	return rc == 0 ? cmd_json_print(root) : (json_decref(root), -1);
+}
+
 int cmd_emit(int argc, char **argv)
 {
 	emit_args a;
 	cmd_evidence_signed oc;
+	cmd_pushed pushed;
 	ev_emit_result r;
 	ld_pointer *p = NULL;
 	char sbdir[4200];
@@ -333,6 +385,8 @@ int cmd_emit(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	memset(&oc, 0, sizeof(oc));
+	memset(&pushed, 0, sizeof(pushed));
+	a.format = "text";
 	a.o = (ev_emit_opts)EV_EMIT_OPTS_INIT;
 	cmd_sign_flags_init(&a.sf);
 	status = emit_parse(&a, argc, argv);
@@ -360,7 +414,14 @@ int cmd_emit(int argc, char **argv)
 	if (rc == 0 && a.sign)
 		rc = cmd_evidence_attest(&oc, sbdir, &err);
 	if (rc == 0 && a.push != NULL)
-		rc = emit_push(&a, oc.oci, &err);
+		rc = emit_push(&pushed, &a, oc.oci, &err);
+	if (rc == 0 && a.push != NULL && strcmp(a.format, "text") == 0) {
+		cmd_output o;
+
+		cmd_output_init(&o, NULL);
+		cmd_push_print_text(&o, &pushed);
+		(void)cmd_output_close(&o, NULL);
+	}
 	if (rc == 0)
 		rc = emit_pointer(a.o.out_dir, &r, &oc, &p, &err);
 	if (rc < 0 && emitted) /* nothing half-written: no bundle either */
@@ -370,6 +431,11 @@ int cmd_emit(int argc, char **argv)
 		if (rc == AE_EEXISTS)
 			cmd_hint("choose an empty output directory");
 		status = cmd_exit_code(cmd_outcome_from_rc(rc));
+	} else if (strcmp(a.format, "json") == 0) {
+		status = cmd_exit_code(
+			emit_report_json(&a, &r, &oc, &pushed, p) == 0
+				? CMD_OK
+				: CMD_ERROR);
 	} else {
 		emit_report(&a, &r, &oc, p);
 		status = cmd_exit_code(CMD_OK);

@@ -183,3 +183,74 @@ void cmd_evidence_unattest(const char *sbdir)
 			     OCI_ATTESTATION_FILE) < sizeof(path))
 		unlink(path);
 }
+
+/* ---- the --format json report of emit and sign (docs/cli.md) ---- */
+
+char *cmd_shell_word(const char *s)
+{
+	size_t n = strlen(s), k = 0;
+	char *q;
+
+	if (n > 0 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+			       "vwxyz0123456789_./:@%+=,-") == n)
+		return strdup(s);
+	q = malloc(4 * n + 3);
+	if (q == NULL)
+		return NULL;
+	q[k++] = '\'';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\'') {
+			memcpy(q + k, "'\\''", 4);
+			k += 4;
+		} else {
+			q[k++] = s[i];
+		}
+	}
+	q[k++] = '\'';
+	q[k] = '\0';
+	return q;
+}
+
+int cmd_json_next(json_t *next, const char *step, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -1;
+	return json_array_append_new(
+		next, json_pack("{s:s, s:s}", "step", step, "command", buf));
+}
+
+json_t *cmd_evidence_signed_json(const cmd_evidence_signed *oc,
+				 const char *sbdir)
+{
+	char path[4300], dg[AE_DIGEST_STR_LEN];
+	unsigned char h[AE_SHA256_LEN];
+	const ev_sign_result *s = oc->signed_by;
+
+	if (s == NULL)
+		return json_null();
+	snprintf(path, sizeof(path), "%s/%s", sbdir, OCI_ATTESTATION_FILE);
+	ae_sha256(h, s->bundle, s->bundle_len);
+	ae_digest_format(dg, h);
+	return json_pack("{s:s, s:s, s:s, s:s, s:I}", "path", path, "digest",
+			 dg, "identity", s->identity, "issuer", s->issuer,
+			 "rekorLogIndex", (json_int_t)s->log_index);
+}
+
+int cmd_json_print(json_t *root)
+{
+	char *text =
+		root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+		     : NULL;
+	int rc = text != NULL && printf("%s\n", text) > 0 ? 0 : -1;
+
+	free(text);
+	json_decref(root);
+	return rc;
+}

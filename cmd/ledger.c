@@ -180,7 +180,9 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 			rc = k < 0 ? cmd_usage_error("ledger",
 						     "%s needs a value", s)
 				   : 0;
-			a->any_reg = true;
+			/* --quiet is no registry setting */
+			a->any_reg |= strcmp(s, "--quiet") != 0 &&
+				      strcmp(s, "-q") != 0;
 			continue;
 		}
 		if (dashdash || s[0] != '-')
@@ -322,8 +324,16 @@ int cmd_ledger(int argc, char **argv)
 		rc = ld_ledger_ingest(l, &err);
 	}
 	if (rc == 0 && a.o.verify) {
+		cmd_meter meter; /* on a terminal: n/N bundles, the host */
+		cmd_meter_init(&meter, "ledger", "bundles", a.reg.quiet);
+		a.o.vo.on_fetch = ld_progress_host;
+		a.o.vo.on_fetch_ctx = meter.lp;
+		a.o.progress = ld_progress_count;
+		a.o.progress_ctx = meter.lp;
 		what = "--verify";
 		rc = ledger_verify(l, &a, &err);
+		cmd_meter_end(&meter);
+		a.o.progress_ctx = a.o.vo.on_fetch_ctx = NULL;
 	}
 	if (rc == 0)
 		ingest_warn(l);

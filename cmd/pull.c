@@ -105,10 +105,11 @@ static int pull_report_json(cmd_output *o, const pull_args *a,
 	for (size_t i = 0; r != NULL && i < r->n && list != NULL; i++)
 		json_array_append_new(
 			list, pull_referrer_json(&r->items[i], i == chosen));
-	root = json_pack("{s:s, s:s, s:s, s:b, s:s?, s:o}", "reference", refbuf,
-			 "digest", digest, "dir", a->to, "signed", res->signed_,
-			 "referrer", res->signed_ ? res->referrer_digest : NULL,
-			 "referrers", list);
+	root = json_pack(
+		"{s:s, s:s, s:s, s:b, s:s?, s:b, s:o}", "reference", refbuf,
+		"digest", digest, "dir", a->to, "signed", res->signed_,
+		"referrer", res->signed_ ? res->referrer_digest : NULL,
+		"truncated", r != NULL && r->truncated, "referrers", list);
 	text = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER)
 		    : NULL;
 	if (text != NULL)
@@ -139,15 +140,25 @@ static int pull_report(const pull_args *a, const oci_ref *ref,
 			  ref->repo, digest, cmd_esc(&e, a->to),
 			  res->signed_ ? "signature referrer attached"
 				       : "unsigned: no referrer");
-	for (size_t i = 0; r != NULL && r->n > 1 && i < r->n; i++)
+	cmd_esc_free(&e);
+	for (size_t i = 0; r != NULL && r->n > 1 && i < r->n; i++) {
+		/* one escape set per line: a long list cannot run out of
+		 * slots ("other(too many values)") */
+		cmd_esc_set le = {0};
+
 		cmd_output_printf(
 			&o, "  referrer %s %s%s%s\n", r->items[i].desc.digest,
 			i == chosen
 				? "chosen"
 				: oci_referrer_state_name(r->items[i].state),
 			r->items[i].why[0] ? ": " : "",
-			cmd_esc(&e, r->items[i].why));
-	cmd_esc_free(&e);
+			r->items[i].why[0] ? cmd_esc(&le, r->items[i].why)
+					   : "");
+		cmd_esc_free(&le);
+	}
+	if (r != NULL && r->truncated)
+		cmd_output_printf(&o, "  the referrers listing was truncated "
+				      "at its bound\n");
 	return cmd_output_close(&o, err);
 }
 
@@ -170,6 +181,10 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 			*chosen = i;
 			break;
 		}
+	/* no signature in a listing read only in part: no verdict, never
+	 * "unsigned" (oci.md, Referrers) */
+	if (ld_referrers_candidates(res->referrers) == 0)
+		return ld_referrers_cut(res->referrers, false, err);
 	if (ld_referrers_candidates(res->referrers) < 2)
 		return 0;
 	vo.dir = a->to;

@@ -148,45 +148,94 @@ static int push_referrer(char digest[AE_DIGEST_STR_LEN], oci_client *c,
 	return rc;
 }
 
-static int push_report(const push_args *a, const oci_ref *ref, const char *tag,
-		       const oci_artifact *art, const char *referrer,
-		       ae_err *err)
+static int push_report(const push_args *a, const cmd_pushed *r, ae_err *err)
 {
-	cmd_esc_set e = {0};
 	cmd_output o;
 
 	cmd_output_init(&o, a->output);
 	if (strcmp(a->format, "json") == 0)
 		cmd_output_printf(&o,
-				  "{\"reference\":\"%s/%s:%s@%s\","
+				  "{\"reference\":\"%s@%s\","
 				  "\"digest\":\"%s\",\"tag\":\"%s\","
 				  "\"size\":%zu,\"referrer\":%s%s%s}\n",
-				  ref->registry, ref->repo, tag,
-				  art->manifest_digest, art->manifest_digest,
-				  tag, art->manifest_len,
-				  referrer[0] ? "\"" : "",
-				  referrer[0] ? referrer : "null",
-				  referrer[0] ? "\"" : "");
+				  r->tagged, r->digest, r->digest, r->tag,
+				  r->size, r->referrer[0] ? "\"" : "",
+				  r->referrer[0] ? r->referrer : "null",
+				  r->referrer[0] ? "\"" : "");
 	else
-		cmd_output_printf(&o, "pushed %s/%s:%s@%s\n%s%s%s",
-				  cmd_esc(&e, ref->registry),
-				  cmd_esc(&e, ref->repo), cmd_esc(&e, tag),
-				  art->manifest_digest,
-				  referrer[0] ? "signature referrer " : "",
-				  referrer, referrer[0] ? "\n" : "");
-	cmd_esc_free(&e);
+		cmd_push_print_text(&o, r);
 	return cmd_output_close(&o, err);
+}
+
+void cmd_push_print_text(cmd_output *o, const cmd_pushed *r)
+{
+	cmd_esc_set e = {0};
+
+	cmd_output_printf(o, "pushed %s@%s\n%s%s%s", cmd_esc(&e, r->tagged),
+			  r->digest,
+			  r->referrer[0] ? "signature referrer " : "",
+			  r->referrer, r->referrer[0] ? "\n" : "");
+	cmd_esc_free(&e);
+}
+
+int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
+		    const cmd_registry_flags *reg, ae_err *err)
+{
+	oci_ref ref;
+	oci_artifact *art = NULL;
+	oci_client *c = NULL;
+	char *bundle = out->bundle;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->what = to;
+	rc = oci_ref_parse(&ref, to, err);
+	if (rc < 0)
+		return rc;
+	push_bundle_dir(bundle, sizeof(out->bundle), dir);
+	out->what = bundle;
+	/* A REF pinned by digest, or one without a tag (the tag is derived
+	 * from the digest), needs the digest before the upload; otherwise the
+	 * layer is hashed as it goes up (one read, not two). */
+	rc = ref.digest[0] || !ref.tag[0]
+		     ? oci_artifact_build(&art, bundle, err)
+		     : oci_artifact_open(&art, bundle, err);
+	if (rc < 0)
+		goto done;
+	out->what = to;
+	if (ref.digest[0] && strcmp(ref.digest, art->manifest_digest) != 0) {
+		rc = ae_fail(err, AE_EVERIFY,
+			     "the bundle packs to %s, not the digest in the "
+			     "reference",
+			     art->manifest_digest);
+		goto done;
+	}
+	rc = push_tag(out->tag, dir, &ref, bundle, art, err);
+	if (rc == 0)
+		rc = cmd_registry_client(&c, &ref, reg, true, err);
+	if (rc == 0)
+		rc = oci_artifact_push(c, art, out->tag, err);
+	if (rc == 0)
+		rc = push_referrer(out->referrer, c, bundle, art, err);
+	if (rc == 0) {
+		snprintf(out->digest, sizeof(out->digest), "%s",
+			 art->manifest_digest);
+		snprintf(out->tagged, sizeof(out->tagged), "%s/%s:%s",
+			 ref.registry, ref.repo, out->tag);
+		out->size = art->manifest_len;
+	}
+done:
+	oci_client_free(c);
+	oci_artifact_free(art);
+	return rc;
 }
 
 int cmd_push(int argc, char **argv)
 {
 	push_args a = {.format = "text"};
+	cmd_pushed r;
 	oci_ref ref;
-	oci_artifact *art = NULL;
-	oci_client *c = NULL;
 	ae_err err = {0};
-	char bundle[4096], tag[129], referrer[AE_DIGEST_STR_LEN] = "";
-	const char *what = NULL;
 	int rc, usage;
 
 	usage = push_parse(&a, argc, argv);
@@ -194,37 +243,10 @@ int cmd_push(int argc, char **argv)
 		return usage;
 	if (oci_ref_parse(&ref, a.to, &err) < 0)
 		return cmd_usage_error("push", "--to: %s", err.msg);
-	push_bundle_dir(bundle, sizeof(bundle), a.out);
-	what = bundle;
-	/* A REF pinned by digest, or one without a tag (the tag is derived
-	 * from the digest), needs the digest before the upload; otherwise the
-	 * layer is hashed as it goes up (one read, not two). */
-	rc = ref.digest[0] || !ref.tag[0]
-		     ? oci_artifact_build(&art, bundle, &err)
-		     : oci_artifact_open(&art, bundle, &err);
+	rc = cmd_push_bundle(&r, a.out, a.to, &a.reg, &err);
+	if (rc == 0)
+		rc = push_report(&a, &r, &err);
 	if (rc < 0)
-		goto done;
-	what = a.to;
-	if (ref.digest[0] && strcmp(ref.digest, art->manifest_digest) != 0) {
-		rc = ae_fail(&err, AE_EVERIFY,
-			     "the bundle packs to %s, not the digest in the "
-			     "reference",
-			     art->manifest_digest);
-		goto done;
-	}
-	rc = push_tag(tag, a.out, &ref, bundle, art, &err);
-	if (rc == 0)
-		rc = cmd_registry_client(&c, &ref, &a.reg, true, &err);
-	if (rc == 0)
-		rc = oci_artifact_push(c, art, tag, &err);
-	if (rc == 0)
-		rc = push_referrer(referrer, c, bundle, art, &err);
-	if (rc == 0)
-		rc = push_report(&a, &ref, tag, art, referrer, &err);
-done:
-	if (rc < 0)
-		cmd_error(what, &err);
-	oci_client_free(c);
-	oci_artifact_free(art);
+		cmd_error(r.what, &err);
 	return cmd_exit_code(rc < 0 ? cmd_outcome_from_rc(rc) : CMD_OK);
 }

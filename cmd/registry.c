@@ -39,6 +39,10 @@ int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 		f->password_stdin = true;
 		return 1;
 	}
+	if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+		f->quiet = true;
+		return 1;
+	}
 	return cmd_flag_take(valued, argc, argv, i);
 }
 
@@ -101,7 +105,7 @@ void cmd_password_free(char *password)
 int cmd_registry_opts(oci_client_opts *o, char **password_out,
 		      const cmd_registry_flags *f, bool push, ae_err *err)
 {
-	static int last = -1;
+	static cmd_bar bar;
 	int rc;
 
 	*o = (oci_client_opts)OCI_CLIENT_OPTS_INIT;
@@ -119,9 +123,9 @@ int cmd_registry_opts(oci_client_opts *o, char **password_out,
 	o->plain_http = f->plain_http;
 	o->push = push;
 	o->deadline = ae_deadline_in(f->timeout_ms);
-	if (isatty(2)) {
+	if (!f->quiet && isatty(2)) {
 		o->progress = cmd_progress;
-		o->progress_ctx = &last;
+		o->progress_ctx = &bar;
 	}
 	return 0;
 }

@@ -206,12 +206,53 @@ static void sign_next(cmd_esc_set *esc, const char *input, bool in_dir,
 	free(out);
 }
 
+/* The --format json report (docs/cli.md "emit/sign --format json"). */
+static int sign_report_json(const char *input, bool in_dir,
+			    const char *ptr_path, const char *sbdir,
+			    const char *dest, const cmd_evidence_signed *oc,
+			    const ld_pointer *p)
+{
+	char *tmp = in_dir ? NULL : strdup(input), att[4300];
+	char *out = cmd_shell_word(in_dir ? input : tmp ? dirname(tmp) : ".");
+	char *place = NULL, *ptr_q = cmd_shell_word(ptr_path);
+	json_t *next = json_array(), *root;
+	ae_err err = {0};
+	int rc = out && ptr_q && next ? 0 : -1;
+
+	snprintf(att, sizeof(att), "%s/%s", sbdir, OCI_ATTESTATION_FILE);
+	if (rc == 0)
+		rc = cmd_json_next(next, "push",
+				   "aicr-evidence push %s --to %s", out,
+				   ld_pointer_bundle_oci(p));
+	if (rc == 0 && dest == NULL &&
+	    ld_pointer_path(&place, p, LD_EVIDENCE_ROOT, &err) == 0)
+		rc = cmd_json_next(next, "commit", "mkdir -p %.*s && cp %s %s",
+				   (int)(strrchr(place, '/') - place), place,
+				   ptr_q, place);
+	else if (rc == 0 && dest != NULL)
+		rc = cmd_json_next(next, "commit", "git add %s", dest);
+	root = json_pack("{s:s, s:[s, s], s:{s:s, s:s}, s:o, s:{s:s, s:b, "
+			 "s:s?}, s:o}",
+			 "command", "sign", "written", att,
+			 dest ? dest : ptr_path, "artifact", "digest",
+			 oc->digest, "reference", oc->oci, "signature",
+			 cmd_evidence_signed_json(oc, sbdir), "pointer", "path",
+			 dest ? dest : ptr_path, "signed", 1, "ledgerPath",
+			 dest ? dest : place, "next", next);
+	free(tmp);
+	free(out);
+	free(ptr_q);
+	free(place);
+	return rc == 0 ? cmd_json_print(root) : (json_decref(root), -1);
+}
+
 int cmd_sign(int argc, char **argv)
 {
 	cmd_sign_flags sf;
 	cmd_evidence_signed oc;
-	const char *input = NULL, *ref = NULL;
-	const cmd_flag valued[] = {{"--ref", &ref}, {NULL, NULL}};
+	const char *input = NULL, *ref = NULL, *format = "text";
+	const cmd_flag valued[] = {
+		{"--ref", &ref}, {"--format", &format}, {NULL, NULL}};
 	char ptr_path[4096], sbdir[4200], *dest = NULL, *tmp = NULL;
 	ld_pointer *p = NULL;
 	bool relocate = false, in_dir = false;
@@ -243,6 +284,11 @@ int cmd_sign(int argc, char **argv)
 	}
 	if (input == NULL)
 		return cmd_usage_error("sign", "sign needs OUT or a pointer");
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return cmd_usage_error("sign", "--format must be text or json");
+	if (strcmp(format, "json") == 0 && !ae_utf8_valid(input, strlen(input)))
+		return cmd_usage_error("sign", "--format json needs a path in "
+					       "UTF-8");
 	if (cmd_sign_flags_check(&sf, "sign") != 0)
 		return cmd_exit_code(CMD_USAGE);
 	in_dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
@@ -269,6 +315,10 @@ int cmd_sign(int argc, char **argv)
 		cmd_error(input, &err);
 		if (rc == AE_EEXISTS)
 			cmd_hint("the flat pointer was left in place");
+	} else if (strcmp(format, "json") == 0) {
+		if (sign_report_json(input, in_dir, ptr_path, sbdir, dest, &oc,
+				     p) < 0)
+			rc = ae_fail(&err, AE_ERR, "cannot print the report");
 	} else {
 		printf("signed:   %s (%s), rekor log index %lld [verified]\n",
 		       cmd_esc(&esc, oc.signed_by->identity),

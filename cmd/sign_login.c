@@ -13,7 +13,6 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -21,12 +20,9 @@
 #include <unistd.h>
 
 #define LOGIN_CLIENT_ID_MAX 256
-#define LOGIN_DMI_MAX	    256 /* /sys/class/dmi/id/product_name */
 #define LOGIN_PATH_MAX	    4096
 /* Longest --oidc-timeout: an hour is plenty for a person. */
 #define LOGIN_TIMEOUT_MAX_S 3600
-#define LOGIN_SECRET_ENV    "SIGSTORE_OIDC_CLIENT_SECRET"
-#define LOGIN_GCE_HOST	    "metadata.google.internal"
 
 extern char **environ;
 
@@ -82,7 +78,7 @@ int cmd_sign_login_flags_check(cmd_sign_flags *f, const char *command)
 			"the command line (every user can read "
 			"it there): use --oidc-client-secret-file "
 			"F or %s",
-			LOGIN_SECRET_ENV);
+			EV_LOGIN_SECRET_ENV);
 	if (f->identity_token != NULL && f->identity_token_file != NULL)
 		return cmd_usage_error(command,
 				       "--identity-token and "
@@ -120,70 +116,6 @@ int cmd_sign_login_flags_check(cmd_sign_flags *f, const char *command)
 	return 0;
 }
 
-/* ---- the sources in the environment ---- */
-
-static bool login_env_set(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && v[0] != '\0';
-}
-
-/* The first executable `name` on PATH into `out`; false when none. */
-static bool login_which(char *out, size_t outsz, const char *name)
-{
-	const char *path = getenv("PATH"), *p, *colon;
-
-	for (p = path; p != NULL && *p; p = colon ? colon + 1 : NULL) {
-		size_t n;
-
-		colon = strchr(p, ':');
-		n = colon ? (size_t)(colon - p) : strlen(p);
-		if (n == 0 || (size_t)snprintf(out, outsz, "%.*s/%s", (int)n, p,
-					       name) >= outsz)
-			continue;
-		if (access(out, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The metadata server's host when on Google Cloud: GCE_METADATA_HOST (as
- * Google's own libraries honour it), else metadata.google.internal when
- * the machine says it is Google's (sigstore-python's test); else NULL. */
-static const char *login_gce_host(void)
-{
-	ae_buf dmi = AE_BUF_INIT(LOGIN_DMI_MAX);
-	bool google = false;
-
-	if (login_env_set("GCE_METADATA_HOST"))
-		return getenv("GCE_METADATA_HOST");
-	if (ae_read_file(&dmi, AT_FDCWD, "/sys/class/dmi/id/product_name",
-			 LOGIN_DMI_MAX, NULL) == 0)
-		google = dmi.len >= 6 && memcmp(dmi.data, "Google", 6) == 0;
-	ae_buf_dispose(&dmi);
-	return google ? LOGIN_GCE_HOST : NULL;
-}
-
-/* Fills the ambient sources from the environment. `agent` holds the
- * Buildkite agent's path. */
-static void login_sources(ev_token_sources *src, char *agent, size_t agentsz,
-			  const cmd_sign_flags *f, int64_t deadline)
-{
-	const char *bk = getenv("BUILDKITE"), *gl = getenv("GITLAB_CI");
-
-	src->env_token = getenv("SIGSTORE_ID_TOKEN");
-	src->gha_url = getenv("ACTIONS_ID_TOKEN_REQUEST_URL");
-	src->gha_request_token = getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-	src->gitlab = gl != NULL && strcmp(gl, "true") == 0;
-	if (bk != NULL && strcmp(bk, "true") == 0 &&
-	    login_which(agent, agentsz, "buildkite-agent"))
-		src->buildkite_agent = agent;
-	src->gcp_metadata_host = login_gce_host();
-	src->force = (ev_token_source)login_source(f->oidc_provider);
-	src->deadline_ms = deadline;
-}
-
 /* --identity-token-file: the token, capped, into `buf`. */
 static int login_token_file(ae_buf *buf, const char *path, ae_err *err)
 {
@@ -191,29 +123,6 @@ static int login_token_file(ae_buf *buf, const char *path, ae_err *err)
 }
 
 /* ---- the person's login ---- */
-
-/* The client secret from --oidc-client-secret-file or the environment,
- * trailing newline dropped, into `buf` (a secret: the caller wipes it). */
-static int login_secret(ae_buf *buf, const cmd_sign_flags *f, ae_err *err)
-{
-	const char *env = getenv(LOGIN_SECRET_ENV);
-	int rc = 0;
-
-	if (f->oidc_client_secret_file != NULL)
-		rc = ae_read_file(buf, AT_FDCWD, f->oidc_client_secret_file,
-				  EV_LOGIN_SECRET_MAX_BYTES, err);
-	else if (env != NULL && env[0] != '\0')
-		rc = ae_buf_puts(buf, env, err);
-	while (rc == 0 && buf->len > 0 &&
-	       (buf->data[buf->len - 1] == '\n' ||
-		buf->data[buf->len - 1] == '\r'))
-		buf->len--;
-	if (rc == 0 && buf->len > 0)
-		rc = ae_buf_put(buf, "", 1, err); /* NUL-terminate */
-	if (rc == 0 && buf->len > 0 && ae_has_nul(buf->data, buf->len - 1))
-		rc = ae_fail(err, AE_EINVAL, "the client secret holds a NUL");
-	return rc;
-}
 
 /* The issuer to log in at: --oidc-issuer, else the oidcUrls of the
  * signing config in force (--signing-config, or the TUF cache's when no
@@ -255,92 +164,6 @@ static int login_issuer(char **out, const cmd_sign_flags *f, ae_err *err)
 	return rc;
 }
 
-/* The variables that hold a signing secret: the browser launcher (and the
- * browser it starts, which outlives the login) is started without them.
- * docs/signing.md "Token" lists them; keep the two in step. */
-static const char *const login_secret_env[] = {
-	LOGIN_SECRET_ENV,
-	"SIGSTORE_ID_TOKEN",
-	"ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-	"ACTIONS_ID_TOKEN_REQUEST_URL",
-	"ACTIONS_RUNTIME_TOKEN",
-	"GITHUB_TOKEN",
-	"GH_TOKEN",
-	"BUILDKITE_AGENT_ACCESS_TOKEN",
-	"CI_JOB_JWT",
-	"CI_JOB_JWT_V1",
-	"CI_JOB_JWT_V2",
-	"CI_JOB_TOKEN",
-	"REGISTRY_AUTH_FILE",
-	"DOCKER_AUTH_CONFIG",
-};
-
-/* True iff the environ entry `kv` ("NAME=value") names a secret. */
-static bool login_env_secret(const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-	size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
-
-	for (size_t i = 0;
-	     i < sizeof(login_secret_env) / sizeof(login_secret_env[0]); i++)
-		if (strlen(login_secret_env[i]) == n &&
-		    memcmp(kv, login_secret_env[i], n) == 0)
-			return true;
-	return false;
-}
-
-/* Our environment without the secrets (an array of pointers into environ:
- * free the array only); NULL when out of memory. */
-static char **login_env_clean(void)
-{
-	size_t n = 0, k = 0;
-	char **env;
-
-	while (environ != NULL && environ[n] != NULL)
-		n++;
-	env = calloc(n + 1, sizeof(*env));
-	if (env == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!login_env_secret(environ[i]))
-			env[k++] = environ[i];
-	env[k] = NULL;
-	return env;
-}
-
-/* Starts xdg-open (open on macOS) on `url`, detached from our terminal,
- * where a desktop is likely, with the secrets of login_secret_env removed
- * from its environment; the pid, or -1 when none was started. */
-static pid_t login_open_browser(const char *url)
-{
-#ifdef __APPLE__
-	const char *opener = "open";
-#else
-	const char *opener = "xdg-open";
-
-	/* without a display xdg-open may start a text browser on our own
-	 * terminal: the person copies the URL instead */
-	if (!login_env_set("DISPLAY") && !login_env_set("WAYLAND_DISPLAY"))
-		return -1;
-#endif
-	char *const argv[] = {(char *)opener, (char *)url, NULL};
-	posix_spawn_file_actions_t fa;
-	char **env = login_env_clean();
-	pid_t pid = -1;
-
-	if (env == NULL)
-		return -1; /* the person copies the URL */
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, opener, &fa, NULL, argv, env) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	return pid;
-}
-
 static int login_browser(ev_token **out, const ev_login_opts *o,
 			 const cmd_sign_flags *f, ae_err *err)
 {
@@ -358,7 +181,7 @@ static int login_browser(ev_token **out, const ev_login_opts *o,
 		"aicr-evidence: to sign, log in at %s in your browser:\n"
 		"\n    %s\n\n",
 		cmd_esc(&e, o->issuer), cmd_esc(&e, ev_login_url(l)));
-	pid = login_open_browser(ev_login_url(l));
+	pid = ev_login_browser_open(ev_login_start_url(l), environ);
 	fprintf(stderr,
 		"aicr-evidence: %s; waiting up to %s for the login "
 		"(no browser here? use --oidc-device)\n",
@@ -411,7 +234,8 @@ static int login_person(ev_token **out, int which, const cmd_sign_flags *f,
 
 	rc = login_issuer(&issuer, f, err);
 	if (rc == 0)
-		rc = login_secret(&secret, f, err);
+		rc = ev_login_secret_load(&secret, f->oidc_client_secret_file,
+					  environ, err);
 	if (rc < 0)
 		goto done;
 	o.issuer = issuer;
@@ -441,7 +265,9 @@ static int login_ambient(ev_token **out, const cmd_sign_flags *f,
 	char agent[LOGIN_PATH_MAX];
 	int rc = 0;
 
-	login_sources(&src, agent, sizeof(agent), f, deadline);
+	ev_token_sources_from_env(&src, agent, sizeof(agent), environ);
+	src.force = (ev_token_source)login_source(f->oidc_provider);
+	src.deadline_ms = deadline;
 	src.explicit_token = f->identity_token;
 	if (f->identity_token_file != NULL) {
 		rc = login_token_file(&file, f->identity_token_file, err);

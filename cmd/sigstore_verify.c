@@ -110,33 +110,6 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 	return -1;
 }
 
-/* Protocol rule: a digest only if "sha256:" + 64 hex and no such path. */
-static bool artifact_is_digest(const char *a, unsigned char out[32])
-{
-	struct stat st;
-
-	if (strncmp(a, "sha256:", 7) != 0 || strlen(a) != 71 ||
-	    lstat(a, &st) == 0)
-		return false;
-	for (size_t i = 0; i < 32; i++) {
-		unsigned v = 0;
-		for (size_t k = 0; k < 2; k++) {
-			char c = a[7 + 2 * i + k];
-			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-				     : c >= 'a' && c <= 'f'
-					     ? (unsigned)(c - 'a' + 10)
-				     : c >= 'A' && c <= 'F'
-					     ? (unsigned)(c - 'A' + 10)
-					     : 16u;
-			if (d > 15)
-				return false;
-			v = v * 16 + d;
-		}
-		out[i] = (unsigned char)v;
-	}
-	return true;
-}
-
 /* Loads the trust set: --trusted-root alone when given (it replaces the
  * default, as the conformance suite requires), else the TUF-cached root
  * when in force (docs/trust.md; never fetched here), else the embedded
@@ -169,76 +142,40 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 {
 	vb_opts o = {0};
 	ae_err err = {0};
-	ae_buf bbuf = AE_BUF_INIT(0), kbuf = AE_BUF_INIT(0),
-	       abuf = AE_BUF_INIT(0);
 	ev_trust *trust = NULL;
-	ev_bundle *bundle = NULL;
 	ev_signer *signer = NULL;
-	ev_policy pol = EV_POLICY_INIT;
-	ev_artifact art = {0};
-	const char *what = NULL;
+	ev_verify_files f = {0};
+	const char *what = "--staging";
 	int rc, status;
 
 	status = vb_parse(&o, argc, argv);
 	if (status >= 0)
 		return status;
-	if (o.staging) {
-		ae_fail(&err, AE_EINVAL,
-			"no staging trust root is embedded; pass "
-			"--trusted-root");
-		what = "--staging";
-		rc = AE_EINVAL;
-		goto done;
-	}
-	what = o.trusted_root;
-	rc = vb_trust(&trust, &o, &err);
-	if (rc < 0)
-		goto done;
-	what = o.bundle;
-	rc = ae_read_file(&bbuf, AT_FDCWD, o.bundle, EV_BUNDLE_MAX_BYTES, &err);
-	if (rc == 0)
-		rc = ev_bundle_parse(&bundle, bbuf.data, bbuf.len, &err);
-	if (rc < 0)
-		goto done;
-	if (o.key != NULL) {
-		what = o.key;
-		rc = ae_read_file(&kbuf, AT_FDCWD, o.key, EV_KEY_MAX_BYTES,
-				  &err);
-		if (rc == 0)
-			rc = ev_key_check(kbuf.data, kbuf.len, &err);
-		if (rc < 0)
-			goto done;
-		pol.key_pem = kbuf.data;
-		pol.key_pem_len = kbuf.len;
-	}
-	pol.issuer = o.issuer;
-	pol.identity = o.identity;
-	pol.identity_regex = o.identity_re;
-	pol.ignore_tlog = o.ignore_tlog;
-	if (o.ignore_tlog)
+	if (o.staging)
+		rc = ae_fail(&err, AE_EINVAL,
+			     "no staging trust root is embedded; pass "
+			     "--trusted-root");
+	else
+		rc = vb_trust(&trust, &o, &err);
+	if (rc == 0 && o.ignore_tlog)
 		fputs("aicr-evidence: warning: --insecure-ignore-tlog: the "
 		      "transparency log is not checked\n",
 		      stderr);
-	what = o.artifact;
-	if (!artifact_is_digest(o.artifact, art.sha256)) {
-		rc = ae_read_file(&abuf, AT_FDCWD, o.artifact,
-				  EV_ARTIFACT_MAX_BYTES, &err);
-		if (rc < 0)
-			goto done;
-		art.data = abuf.data ? abuf.data : (const unsigned char *)"";
-		art.len = abuf.len;
-	}
-	what = o.bundle;
-	rc = ev_bundle_verify(&signer, bundle, trust, &pol, &art, &err);
-done:
+	f.bundle = o.bundle;
+	f.artifact = o.artifact;
+	f.key = o.key;
+	f.policy.issuer = o.issuer;
+	f.policy.identity = o.identity;
+	f.policy.identity_regex = o.identity_re;
+	f.policy.ignore_tlog = o.ignore_tlog;
+	if (rc == 0)
+		rc = ev_bundle_verify_files(&signer, &what, trust, &f, &err);
+	else if (!o.staging)
+		what = o.trusted_root;
 	if (rc < 0)
 		cmd_error(what, &err);
 	ev_signer_free(signer);
-	ev_bundle_free(bundle);
 	ev_trust_free(trust);
-	ae_buf_dispose(&abuf);
-	ae_buf_dispose(&kbuf);
-	ae_buf_dispose(&bbuf);
 	if (rc == AE_EVERIFY)
 		return cmd_exit_code(CMD_INVALID);
 	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))

@@ -143,14 +143,14 @@ static int trust_update_report(const trust_args *a, const tuf_state *s,
 			       const char *cache_dir)
 {
 	const char *status = tuf_state_unchanged(s) ? "current" : "updated";
-	char dg[CMD_TRUST_NTARGETS][AE_DIGEST_STR_LEN];
+	char dg[TUF_TRUST_NTARGETS][AE_DIGEST_STR_LEN];
 	ae_err err = {0};
 	cmd_output o;
 	size_t n;
 
-	for (size_t i = 0; i < CMD_TRUST_NTARGETS; i++) {
+	for (size_t i = 0; i < TUF_TRUST_NTARGETS; i++) {
 		const unsigned char *d =
-			tuf_state_target(s, cmd_trust_targets[i], &n);
+			tuf_state_target(s, tuf_trust_targets[i], &n);
 
 		if (d != NULL)
 			trust_digest(dg[i], d, n);
@@ -162,8 +162,8 @@ static int trust_update_report(const trust_args *a, const tuf_state *s,
 		json_t *j = json_pack(
 			"{s:s, s:s, s:s, s:o, s:{s:s, s:s}}", "status", status,
 			"url", tuf_state_url(s), "cache", cache_dir, "roles",
-			trust_roles_json(s), "targets", cmd_trust_targets[0],
-			dg[0], cmd_trust_targets[1], dg[1]);
+			trust_roles_json(s), "targets", tuf_trust_targets[0],
+			dg[0], tuf_trust_targets[1], dg[1]);
 		char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
 
 		if (text != NULL)
@@ -177,9 +177,9 @@ static int trust_update_report(const trust_args *a, const tuf_state *s,
 					  : "updated",
 				  tuf_state_url(s));
 		trust_roles_text(&o, s);
-		for (size_t i = 0; i < CMD_TRUST_NTARGETS; i++)
+		for (size_t i = 0; i < TUF_TRUST_NTARGETS; i++)
 			cmd_output_printf(&o, "  %-26s %s\n",
-					  cmd_trust_targets[i], dg[i]);
+					  tuf_trust_targets[i], dg[i]);
 		cmd_output_printf(&o, "  cache %s\n", cache_dir);
 	}
 	if (cmd_output_close(&o, &err) < 0) {
@@ -194,12 +194,12 @@ static int trust_update_report(const trust_args *a, const tuf_state *s,
 static int trust_emit(const char *path, const tuf_state *s, ae_err *err)
 {
 	size_t n = 0;
-	const unsigned char *d = tuf_state_target(s, cmd_trust_targets[1], &n);
+	const unsigned char *d = tuf_state_target(s, tuf_trust_targets[1], &n);
 	struct stat st;
 
 	if (d == NULL)
 		return ae_fail(err, AE_ENOTFOUND, "the repository has no %s",
-			       cmd_trust_targets[1]);
+			       tuf_trust_targets[1]);
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return ae_fail(err, AE_EINVAL, "not a regular file: refused");
 	return ae_write_atomic(AT_FDCWD, path, d, n, 0644, err);
@@ -238,7 +238,7 @@ static int trust_fail(const char *what, const ae_err *err, int rc)
 
 static int trust_update(int argc, char **argv)
 {
-	cmd_trust_update_opts uo = {0};
+	tuf_trust_update_opts uo = {0};
 	char base[4096], dir[4200];
 	ae_buf root = AE_BUF_INIT(0);
 	tuf_state *s = NULL;
@@ -282,7 +282,8 @@ static int trust_update(int argc, char **argv)
 			return trust_fail(a.emit, &err, rc);
 		}
 	}
-	rc = cmd_trust_update(&s, &uo, &err);
+	uo.docs = cmd_trust_docs();
+	rc = tuf_trust_update(&s, &uo, &err);
 	ae_buf_dispose(&root);
 	if (rc < 0)
 		return trust_fail("trust update", &err, rc);

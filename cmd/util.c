@@ -90,40 +90,75 @@ void cmd_esc_free(cmd_esc_set *e)
 	e->n = 0;
 }
 
-/* Set while a progress bar is drawn and its line not ended, for
+/* Set while a progress bar or line is drawn and its line not ended, for
  * cmd_progress_end (called from the interrupt handler). */
-static volatile sig_atomic_t progress_open;
+volatile sig_atomic_t cmd_progress_open;
 
 void cmd_progress_end(void)
 {
-	if (progress_open) {
-		progress_open = 0;
+	if (cmd_progress_open) {
+		cmd_progress_open = 0;
 		(void)!write(2, "\n", 1);
 	}
 }
 
-/* Draws "what [#####     ] 42% 12.0/28.5 MiB" on a TTY for > 1 MiB. */
+/* "1:05" or "1:02:05" */
+static void bar_eta(char *out, size_t n, double s)
+{
+	unsigned long t = s > 359999 ? 359999 : (unsigned long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(out, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60,
+			 t % 60);
+	else
+		snprintf(out, n, "%lu:%02lu", t / 60, t % 60);
+}
+
+/* Draws "what [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s ETA 0:05" on a
+ * TTY for > 1 MiB (the transfer's average rate; "in M:SS" at the end),
+ * when the percentage moves, at most every 100 ms, and the end once. */
 void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
 {
-	int *last = ctx;
+	cmd_bar *b = ctx;
+	int64_t now = ae_clock_ms();
+	double rate, secs;
+	char eta[32] = "-:--";
 	int pct, bars;
 
 	if (total <= (1u << 20) || done > total)
 		return;
+	if (strncmp(b->what, what, sizeof(b->what) - 1) != 0 ||
+	    b->start_ms == 0 || done < b->last_done) {
+		/* a new transfer (or a retry from its start) */
+		snprintf(b->what, sizeof(b->what), "%s", what);
+		b->start_ms = now;
+		b->last_pct = -1;
+		b->last_ms = 0;
+	}
+	b->last_done = done;
 	pct = (int)(done * 100 / total);
-	if (pct == *last)
+	if (pct == b->last_pct || (done != total && now - b->last_ms < 100))
 		return;
-	*last = pct;
+	b->last_pct = pct;
+	b->last_ms = now;
 	bars = pct / 4;
-	fprintf(stderr, "\r%.19s [%.*s%*s] %3d%% %.1f/%.1f MiB", what, bars,
-		"#########################", 25 - bars, "", pct,
-		(double)done / 1048576.0, (double)total / 1048576.0);
-	progress_open = 1;
+	secs = (double)(now - b->start_ms) / 1000.0;
+	rate = secs > 0.05 ? (double)done / secs : 0.0;
+	if (done == total)
+		bar_eta(eta, sizeof(eta), secs);
+	else if (rate > 0)
+		bar_eta(eta, sizeof(eta), (double)(total - done) / rate);
+	cmd_progress_open = 1; /* before the bytes: an interrupt may come */
+	fprintf(stderr,
+		"\r%.19s [%.*s%*s] %3d%% %.1f/%.1f MiB %.1f MiB/s %s %s\033[K",
+		what, bars, "#########################", 25 - bars, "", pct,
+		(double)done / 1048576.0, (double)total / 1048576.0,
+		rate / 1048576.0, done == total ? "in" : "ETA", eta);
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);
 	if (done == total)
-		progress_open = 0;
+		cmd_progress_open = 0;
 }
 
 void cmd_error(const char *what, const ae_err *err)

@@ -26,11 +26,9 @@
 #define CTRF_FLUSH     (64u << 10) /* sink buffer flushed past this many bytes */
 #define CTRF_MAX_DEPTH 4	   /* directories below a --ctrf directory */
 
-/* The statuses CTRF defines, in summary order; anything else counts as
- * "other" (CTRF: an unexpected outcome; the reference buckets it as a
- * failure, §4.4). */
-static const char *const ctrf_counts[] = {"tests",   "passed",	"failed",
-					  "skipped", "pending", "other"};
+/* The statuses CTRF defines are ev__ctrf_counts (ctrf_count.c), in
+ * summary order; anything else counts as "other" (CTRF: an unexpected
+ * outcome; the reference buckets it as a failure, §4.4). */
 
 void ev__ctrf_inputs_free(ev__ctrf_input *in, size_t n)
 {
@@ -287,39 +285,18 @@ int ev__ctrf_collect(ev__ctrf_input **out, size_t *n_out,
 
 /* ---- counting ---- */
 
-/* The index in ctrf_counts of a test's status: 1..5, unknown -> other. */
+/* The index in ev__ctrf_counts of a test's status: 1..5, unknown -> other. */
 static int ctrf_status_index(const char *st)
 {
 	for (int i = 1; i < 6; i++) {
-		if (strcmp(st, ctrf_counts[i]) == 0)
+		if (strcmp(st, ev__ctrf_counts[i]) == 0)
 			return i;
 	}
 	return 5;
 }
 
-/* The fields this tool counts or publishes, by object: in each, a key the
- * reference's reader (Go's encoding/json: case ignored, U+017F and U+212A
- * read as s and k) would take for one of them must be that field spelled
- * exactly. Else {"status":"passed","Status":"failed"} is a pass here and a
- * failure to that reader, and a "Results" block beside "results" holds the
- * tests it reads (issue 24: results that cannot be misstated). */
-static const char *const ctrf_read_root[] = {"reportFormat", "specVersion",
-					     "timestamp",    "generatedBy",
-					     "results",	     NULL};
-static const char *const ctrf_read_results[] = {"tool", "summary", "tests",
-						"environment", NULL};
-static const char *const ctrf_read_tool[] = {"name", "version", "image", NULL};
-static const char *const ctrf_read_summary[] = {"tests",   "passed",  "failed",
-						"skipped", "pending", "other",
-						"start",   "stop",    NULL};
-static const char *const ctrf_read_test[] = {
-	"name", "status", "duration", "suite", "extra", "runtimeProvenance",
-	NULL};
-static const char *const ctrf_read_extra[] = {
-	"nodesValidated", "nodesTotal", "skipReason", "runtimeSource", NULL};
-static const char *const ctrf_read_prov[] = {"shippedDigest", "derivedDigest",
-					     "overriddenPaths",
-					     "inheritedPaths", NULL};
+/* The fields this tool counts or publishes, by object: ev__ctrf_read_*
+ * (ctrf_count.c), which the streaming count reads too. */
 
 /* AE_EINVAL when a key of `obj` (where = what it is) is spelled like one
  * of `names` without being it. Not an object: nothing to check. */
@@ -442,28 +419,29 @@ static int ctrf_spelling(const json_t *report, ae_err *err)
 {
 	const json_t *res = json_object_get(report, "results");
 	const json_t *tests = json_object_get(res, "tests");
-	int rc = ctrf_spelled(report, ctrf_read_root, "the report", err);
+	int rc = ctrf_spelled(report, ev__ctrf_read_root, "the report", err);
 
 	if (rc == 0)
-		rc = ctrf_spelled(res, ctrf_read_results, "results", err);
+		rc = ctrf_spelled(res, ev__ctrf_read_results, "results", err);
 	if (rc == 0)
-		rc = ctrf_spelled(json_object_get(res, "tool"), ctrf_read_tool,
-				  "results.tool", err);
+		rc = ctrf_spelled(json_object_get(res, "tool"),
+				  ev__ctrf_read_tool, "results.tool", err);
 	if (rc == 0)
 		rc = ctrf_spelled(json_object_get(res, "summary"),
-				  ctrf_read_summary, "results.summary", err);
+				  ev__ctrf_read_summary, "results.summary",
+				  err);
 	for (size_t i = 0; rc == 0 && i < json_array_size(tests); i++) {
 		const json_t *t = json_array_get(tests, i);
-		rc = ctrf_spelled(t, ctrf_read_test, "a test", err);
+		rc = ctrf_spelled(t, ev__ctrf_read_test, "a test", err);
 		if (rc == 0)
 			rc = ctrf_spelled(json_object_get(t, "extra"),
-					  ctrf_read_extra, "a test's extra",
+					  ev__ctrf_read_extra, "a test's extra",
 					  err);
 		if (rc == 0)
 			rc = ctrf_spelled(
 				json_object_get(t, "runtimeProvenance"),
-				ctrf_read_prov, "a test's runtimeProvenance",
-				err);
+				ev__ctrf_read_prov,
+				"a test's runtimeProvenance", err);
 	}
 	return rc;
 }
@@ -474,6 +452,8 @@ static int ctrf_tally(int64_t c[6], const json_t *report, ae_err *err)
 	const json_t *res = json_object_get(report, "results");
 	const json_t *tests = json_object_get(res, "tests");
 	const json_t *fmt = json_object_get(report, "reportFormat");
+	const json_t *img =
+		json_object_get(json_object_get(res, "tool"), "image");
 	int rc;
 
 	memset(c, 0, 6 * sizeof(*c));
@@ -484,6 +464,9 @@ static int ctrf_tally(int64_t c[6], const json_t *report, ae_err *err)
 	    !json_is_array(tests))
 		return ae_fail(err, AE_EINVAL,
 			       "not a CTRF report (no results.tests array)");
+	if (img != NULL && !json_is_string(img))
+		return ae_fail(err, AE_EINVAL,
+			       "results.tool.image is not a string");
 	if (fmt != NULL && (!json_is_string(fmt) ||
 			    strcmp(json_string_value(fmt), "CTRF") != 0))
 		return ae_fail(err, AE_EINVAL,
@@ -518,13 +501,13 @@ static int ctrf_summary_agrees(const json_t *report, const int64_t c[6],
 	if (!json_is_object(sum))
 		return ae_fail(err, AE_EINVAL, "CTRF summary is not an object");
 	for (int i = 0; i < 6; i++) {
-		const json_t *v = json_object_get(sum, ctrf_counts[i]);
+		const json_t *v = json_object_get(sum, ev__ctrf_counts[i]);
 		int64_t said = 0;
 		if (v != NULL &&
 		    (!json_is_integer(v) || json_integer_value(v) < 0))
 			return ae_fail(err, AE_EINVAL,
 				       "CTRF summary.%s is not a count",
-				       ctrf_counts[i]);
+				       ev__ctrf_counts[i]);
 		if (v != NULL)
 			said = json_integer_value(v);
 		if (said != c[i])
@@ -532,7 +515,7 @@ static int ctrf_summary_agrees(const json_t *report, const int64_t c[6],
 				       "the summary says %lld %s, the tests "
 				       "%lld: refusing a summary that "
 				       "disagrees with its tests",
-				       (long long)said, ctrf_counts[i],
+				       (long long)said, ev__ctrf_counts[i],
 				       (long long)c[i]);
 	}
 	return 0;
@@ -577,6 +560,8 @@ int ev__ctrf_recount(ev__phase *out, const unsigned char *buf, size_t len,
 	rc = ae_json_parse((void **)&rep, buf, len, err);
 	if (rc == 0)
 		rc = ctrf_tally(c, rep, err);
+	if (rc == 0)
+		rc = ctrf_summary_agrees(rep, c, err);
 	if (rc == 0)
 		rc = ctrf_add_counts(out, c, err);
 	json_decref(rep);
@@ -831,7 +816,7 @@ static int ctrf_acc_write(ctrf_sink *s, const ctrf_acc *acc)
 	int bad = sum == NULL;
 
 	for (int i = 0; !bad && i < 6; i++)
-		bad = json_object_set_new(sum, ctrf_counts[i],
+		bad = json_object_set_new(sum, ev__ctrf_counts[i],
 					  json_integer(acc->c[i])) != 0;
 	if (!bad && acc->start >= 0)
 		bad = json_object_set_new(sum, "start",

@@ -357,12 +357,16 @@ typedef struct ev_verify_opts {
 	 * a run that verifies many bundles; borrowed, and it wins over
 	 * trusted_root and trusted_root_json. NULL: built from those. */
 	const ev_trust *trust;
+	/* The failure was the local cache's (oci_pull_result.cache_fault),
+	 * not the registry's: a code that would map to `registry` maps to
+	 * `unknown` (a materialize failure without an HTTP status). */
+	bool fetch_cache_fault;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
 		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
-			NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL            \
+			NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, false     \
 	}
 
 /* The trust set ev_evidence_verify builds from `o` when o->trust is NULL:

@@ -361,6 +361,19 @@ int ev__ctrf_recount(ev__phase *out, const unsigned char *buf, size_t len,
 /* The same count over a report of any size, fed in chunks as they are read
  * (evidence/ctrf_count.c, for verify): a streaming scan of
  * results.tests[*].status that also checks the JSON. */
+/* The statuses CTRF defines, in summary order after "tests"; any other
+ * status counts as other. */
+extern const char *const ev__ctrf_counts[6];
+/* The fields read in each object of a report (NULL-ended): a key a
+ * case-ignoring reader would take for one must be spelled exactly so. */
+extern const char *const ev__ctrf_read_root[];
+extern const char *const ev__ctrf_read_results[];
+extern const char *const ev__ctrf_read_tool[];
+extern const char *const ev__ctrf_read_summary[];
+extern const char *const ev__ctrf_read_test[];
+extern const char *const ev__ctrf_read_extra[];
+extern const char *const ev__ctrf_read_prov[];
+
 typedef struct ev__ctrf_counter ev__ctrf_counter;
 int ev__ctrf_counter_new(ev__ctrf_counter **out, ae_err *err);
 void ev__ctrf_counter_feed(ev__ctrf_counter *cc, const void *data, size_t len);

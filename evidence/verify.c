@@ -33,6 +33,8 @@ typedef struct verify_run {
 	const char *pred_type; /* borrowed from statement */
 	ae_buf recipe;	       /* recipe.yaml bytes, read once */
 	bool recipe_captured;
+	ae_buf snapshot; /* snapshot.yaml bytes, read once (its shape) */
+	bool snapshot_captured;
 	const ev_trust *trust;	/* the trust set in force */
 	ev_trust *own_trust;	/* built here when the caller gave none */
 	unsigned char *payload; /* the verified DSSE payload, or NULL */
@@ -152,8 +154,11 @@ static void verify_fetch_failed(verify_run *r, ev__step *s)
 {
 	const ev_verify_opts *o = r->o;
 	const char *cls = verify_fetch_class(o->fetch_rc);
-	bool transient = strcmp(cls, "transient") == 0;
 	const char *why = o->fetch_detail ? o->fetch_detail : "fetch failed";
+	bool transient = strcmp(cls, "transient") == 0;
+
+	if (o->fetch_cache_fault && strcmp(cls, "registry") == 0)
+		cls = "unknown"; /* the cache failed, not the registry */
 
 	ev__step_status(s, "failed", why);
 	ev__verdict_record(r->v,
@@ -798,7 +803,8 @@ static const ev__mfile *verify_entry_of(const ev__mfile *files, size_t n,
 
 /* One manifest entry: size and sha256 of the file on disk. recipe.yaml is
  * read into r->recipe here, and those same bytes are hashed and later
- * checked for identity (TOCTOU guard, reference §9.2). */
+ * checked for identity (TOCTOU guard, reference §9.2); snapshot.yaml into
+ * r->snapshot, whose shape is judged on the bytes hashed. */
 static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
 {
 	unsigned char sha[AE_SHA256_LEN];
@@ -814,6 +820,15 @@ static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
 			ae_sha256(sha, r->recipe.data, r->recipe.len);
 			size = r->recipe.len;
 			r->recipe_captured = true;
+		}
+	} else if (strcmp(f->path, "snapshot.yaml") == 0 &&
+		   f->size <= EV_SNAPSHOT_MAX_BYTES) {
+		rc = ae_read_file(&r->snapshot, r->dirfd, "snapshot.yaml",
+				  EV_SNAPSHOT_MAX_BYTES, &err);
+		if (rc == 0) {
+			ae_sha256(sha, r->snapshot.data, r->snapshot.len);
+			size = r->snapshot.len;
+			r->snapshot_captured = true;
 		}
 	} else {
 		rc = verify_open(&fd, r->dirfd, f->path, &err);
@@ -880,6 +895,67 @@ static void verify_strays(verify_run *r, ev__step *s, const ev__mfile *files,
 		}
 	}
 	ev__mfiles_free(disk, nd);
+}
+
+/* What a document of the bundle looks like, by its top-level keys
+ * (input_shape.c, as emit judges its inputs); EV__SHAPE_UNKNOWN with
+ * shape->is_map false when it is not YAML (nor JSON) at all. */
+static ev__shape_is verify_shape_of(ev__shape *shape, const ae_buf *b)
+{
+	ae_yaml_node *root = NULL;
+	ae_err none = {0};
+
+	memset(shape, 0, sizeof(*shape));
+	if (ae_yaml_parse(&root, b->data, b->len, &none) < 0)
+		return EV__SHAPE_UNKNOWN; /* not YAML: kind_not_scalar unset */
+	ev__shape_of_yaml(shape, root);
+	ae_yaml_free(root);
+	return ev__shape_classify(shape);
+}
+
+/* recipe.yaml must be a recipe and snapshot.yaml a snapshot (issue 20):
+ * a bundle emitted from swapped inputs hashes right and says nothing of
+ * the run it claims. Judged on the bytes hashed; the message names the
+ * file and what it looks like. */
+static void verify_shape(verify_run *r, ev__step *s, const char *path,
+			 const ae_buf *b, ev__shape_is want, const char *what)
+{
+	ev__shape shape;
+	char d[AE_REPR_BUF + 64], msg[AE_REPR_BUF + 160];
+	ev__shape_is is = verify_shape_of(&shape, b);
+
+	if (is == want)
+		return;
+	if (is == EV__SHAPE_UNKNOWN && !shape.is_map)
+		snprintf(msg, sizeof(msg), "not %s: not YAML", what);
+	else
+		snprintf(msg, sizeof(msg), "not %s: looks like %s", what,
+			 ev__shape_describe(d, sizeof(d), &shape));
+	verify_bad(r, s, path, msg, AE_EVERIFY);
+}
+
+/* Says what a shipped "CTRF report" the counter refused looks like
+ * instead, re-read (bounded) only for the message: the verdict is
+ * already INVALID. */
+static void verify_not_ctrf(verify_run *r, ev__step *s, const char *path,
+			    const char *why)
+{
+	ae_buf b = AE_BUF_INIT(EV_CTRF_MAX_BYTES);
+	ae_err e = {0};
+	ev__shape shape;
+	char d[AE_REPR_BUF + 64], msg[AE_ERR_MSG_MAX + AE_REPR_BUF + 80];
+	ev__shape_is is = EV__SHAPE_UNKNOWN;
+
+	if (ae_read_file(&b, r->dirfd, path, EV_CTRF_MAX_BYTES, &e) == 0)
+		is = verify_shape_of(&shape, &b);
+	ae_buf_dispose(&b);
+	if (is != EV__SHAPE_UNKNOWN && is != EV__SHAPE_CTRF) {
+		snprintf(msg, sizeof(msg), "%s: looks like %s", why,
+			 ev__shape_describe(d, sizeof(d), &shape));
+		verify_bad(r, s, path, msg, AE_EVERIFY);
+	} else {
+		verify_bad(r, s, path, why, AE_EVERIFY);
+	}
 }
 
 #define VERIFY_CHUNK (64u << 10) /* bytes read per step of a CTRF file */
@@ -1014,7 +1090,7 @@ static void verify_phases(verify_run *r, ev__step *s, const ev__mfile *files,
 			verify_bad(r, s, path, "ctrfDigest mismatch",
 				   AE_EVERIFY);
 		else if (not_ctrf)
-			verify_bad(r, s, path, err.msg, AE_EVERIFY);
+			verify_not_ctrf(r, s, path, err.msg);
 		else
 			verify_phase_counts(r, s, path, k, ph, &counts);
 	}
@@ -1219,6 +1295,12 @@ static void verify_inventory(verify_run *r)
 	verify_phases(r, s, files, n);
 	verify_ctrf_counted(r, s, files, n);
 	verify_bom(r, s, files, n);
+	if (r->recipe_captured)
+		verify_shape(r, s, "recipe.yaml", &r->recipe, EV__SHAPE_RECIPE,
+			     "a recipe");
+	if (r->snapshot_captured)
+		verify_shape(r, s, "snapshot.yaml", &r->snapshot,
+			     EV__SHAPE_SNAPSHOT, "a snapshot");
 	verify_recipe(r, s);
 	ev__mfiles_free(files, n);
 }
@@ -1324,6 +1406,7 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	r.v = v;
 	r.dirfd = -1;
 	ae_buf_init(&r.recipe, EV_RECIPE_MAX_BYTES);
+	ae_buf_init(&r.snapshot, EV_SNAPSHOT_MAX_BYTES);
 	v->input = strdup(inputs[opts->input_kind]);
 	/* An OCI input's bundle is the artifact pulled by digest. */
 	if (opts->pointer == NULL && opts->input_kind == EV_INPUT_OCI &&
@@ -1346,6 +1429,7 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	if (rc < 0) {
 		ev_verdict_free(v);
 		ae_buf_dispose(&r.recipe);
+		ae_buf_dispose(&r.snapshot);
 		return rc;
 	}
 	verify_materialize(&r);
@@ -1357,6 +1441,7 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 		close(r.dirfd);
 	json_decref(r.statement);
 	ae_buf_dispose(&r.recipe);
+	ae_buf_dispose(&r.snapshot);
 	ev_trust_free(r.own_trust);
 	free(r.payload);
 	*out = v;

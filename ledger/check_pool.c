@@ -21,6 +21,7 @@ typedef struct pool_shared {
 	ld__state *st;
 	const ld_contract_opts *opts;
 	atomic_size_t next;
+	atomic_size_t done; /* pointers judged, for opts->progress */
 	atomic_bool stop;
 	pthread_mutex_t mu;
 	int rc; /* first error of any worker */
@@ -79,6 +80,10 @@ static void pool_work(pool_worker *w)
 		if (i >= sh->st->jobs.n)
 			break;
 		rc = pool_check_one(odb, w, &sh->st->jobs.v[i], &err);
+		if (rc == 0 && sh->opts->progress != NULL)
+			sh->opts->progress(sh->opts->progress_ctx,
+					   atomic_fetch_add(&sh->done, 1) + 1,
+					   sh->st->jobs.n);
 	}
 	if (rc < 0)
 		pool_fail(sh, rc, &err);
@@ -137,6 +142,7 @@ int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 	sh.st = st;
 	sh.opts = opts;
 	atomic_init(&sh.next, 0);
+	atomic_init(&sh.done, 0);
 	atomic_init(&sh.stop, false);
 	pthread_mutex_init(&sh.mu, NULL);
 	w = calloc(n, sizeof(*w));
@@ -144,6 +150,8 @@ int ld__pool_run(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 		rc = ae_fail(err, AE_ERR, "out of memory");
 		goto done;
 	}
+	if (opts->progress != NULL)
+		opts->progress(opts->progress_ctx, 0, st->jobs.n);
 	rc = pool_start(&crew, w, n, &sh, err);
 	if (rc < 0)
 		atomic_store(&sh.stop, true);

@@ -118,21 +118,50 @@ void ld_referrers_describe(char *out, size_t outsz, const char *head,
 	choose_cat(out, outsz, ")");
 }
 
-/* No candidate verifies but some were left undecided when the referrers'
- * time budget ran out (oci/referrers.c): not a verdict but transient. */
-static int choose_too_slow(ev_verdict **v, const oci_referrers *r, ae_err *err)
+/* No candidate verifies but some were left undecided: the referrers'
+ * time budget ran out (oci/referrers.c), or the listing was cut at its
+ * read bound and a signature may lie past it. Not a verdict: "unsigned"
+ * or "invalid" would be a guess. An unsigned verdict (no candidate at
+ * all) counts as "none verifies" here. */
+static int choose_undecided(ev_verdict **v, const oci_referrers *r, ae_err *err)
 {
-	if (r == NULL || !r->too_slow || *v == NULL ||
-	    ev_verdict_exit(*v) == EV_VERDICT_VALID ||
-	    ev_verdict_exit(*v) == EV_VERDICT_PHASE_FAILED)
+	size_t n = ld_referrers_candidates(r);
+	int x = *v != NULL ? ev_verdict_exit(*v) : EV_VERDICT_VALID;
+	bool decided = x == EV_VERDICT_VALID || x == EV_VERDICT_PHASE_FAILED;
+	int rc = 0;
+
+	if (*v == NULL || r == NULL || (n > 0 && decided))
 		return 0;
-	ev_verdict_free(*v);
-	*v = NULL;
+	if (r->too_slow && !decided)
+		rc = ae_fail(err, AE_ETRANSIENT,
+			     "registry %s: referrers too slow: no signature "
+			     "fetched in time verifies and others were not "
+			     "fetched (transient: retry later, or raise "
+			     "--timeout)",
+			     r->registry[0] ? r->registry : "-");
+	else
+		rc = ld_referrers_cut(r, n > 0, err);
+	if (rc < 0) {
+		ev_verdict_free(*v);
+		*v = NULL;
+	}
+	return rc;
+}
+
+int ld_referrers_cut(const oci_referrers *r, bool some, ae_err *err)
+{
+	if (r == NULL || !r->truncated)
+		return 0;
 	return ae_fail(err, AE_ETRANSIENT,
-		       "registry %s: referrers too slow: no signature fetched "
-		       "in time verifies and others were not fetched "
-		       "(transient: retry later, or raise --timeout)",
-		       r->registry[0] ? r->registry : "-");
+		       "registry %s: the referrers listing was truncated at "
+		       "its bound (%u MiB, %d pages) and %s: a signature may "
+		       "lie past the bound: whether the bundle is signed "
+		       "cannot be told (no verdict)",
+		       r->registry[0] ? r->registry : "-",
+		       (unsigned)(OCI_REFERRERS_READ_MAX >> 20),
+		       OCI_REFERRERS_PAGES_MAX,
+		       some ? "no signature in the part read verifies"
+			    : "the part read holds no signature");
 }
 
 int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
@@ -155,7 +184,7 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 		ld_referrers_describe(source, sourcesz, head, r, first, false);
 		*chosen_out = first;
 		rc = ev_evidence_verify(out, vo, err);
-		return rc == 0 ? choose_too_slow(out, r, err) : rc;
+		return rc == 0 ? choose_undecided(out, r, err) : rc;
 	}
 	for (size_t i = 0; r != NULL && i < r->n; i++) {
 		if (r->items[i].state != OCI_REFERRER_CANDIDATE)
@@ -188,5 +217,5 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 		return rc;
 	*out = v;
 	*chosen_out = first;
-	return choose_too_slow(out, r, err);
+	return choose_undecided(out, r, err);
 }

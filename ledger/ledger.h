@@ -132,6 +132,14 @@ int ld_pointer_format(ae_buf *out, const ld_pointer *p, ae_err *err);
 int ld_pointer_write(int dirfd, const char *name, const ld_pointer *p,
 		     ae_err *err);
 
+/* Creates the pointer file `name` (relative to `dirfd`, mode 0644) only
+ * if nothing is there, in one step (ae_write_new): a file, symlink or
+ * anything else at `name` -- even one that appears while the pointer is
+ * being made -- is AE_EEXISTS and left as it is. Codes of
+ * ld_pointer_format and ae_write_new. */
+int ld_pointer_create(int dirfd, const char *name, const ld_pointer *p,
+		      ae_err *err);
+
 /* The pointer's place in the ledger, SPEC §3 / reference §1.4:
  * `<root>/<recipe>/<slug of the claimed signer>/sha256-<hex>.yaml`, or
  * without the `<root>/` prefix when `root` is NULL (a path relative to the
@@ -868,6 +876,32 @@ typedef struct ld_contract_item {
 typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
 				     ae_err *err);
 
+/* Progress of a run over `total` items (pointers judged, bundles
+ * verified), for a caller that shows it: `done` finished so far. Called
+ * from worker threads, possibly at the same moment (ld_progress below
+ * serialises them). Nothing below cmd/ prints: cmd/ renders (issue 20
+ * item 11). */
+typedef void (*ld_progress_fn)(void *ctx, size_t done, size_t total);
+/* The registry host a bundle fetch is about to talk to (borrowed for the
+ * call); from worker threads, as ld_progress_fn. */
+typedef void (*ld_host_fn)(void *ctx, const char *host);
+
+/* A run's progress, shared by its worker threads: the latest count and
+ * host, handed to `draw` one call at a time (under a lock; draw must not
+ * call back in). cmd/ has no thread code, so the serialising is here. */
+typedef struct ld_progress ld_progress;
+typedef void (*ld_progress_draw_fn)(void *ctx, size_t done, size_t total,
+				    const char *host);
+/* AE_ERR on OOM (*out NULL). */
+int ld_progress_new(ld_progress **out, ld_progress_draw_fn draw, void *ctx,
+		    ae_err *err);
+/* NULL is fine. */
+void ld_progress_free(ld_progress *p);
+/* An ld_progress_fn and an ld_host_fn whose ctx is an ld_progress (NULL:
+ * nothing). A count lower than one already told is not drawn. */
+void ld_progress_count(void *p, size_t done, size_t total);
+void ld_progress_host(void *p, const char *host);
+
 typedef struct ld_contract_opts {
 	const char *repo;      /* NULL: discover from the current directory */
 	const char *root;      /* NULL: LD_CONTRACT_ROOT_DEFAULT */
@@ -878,11 +912,15 @@ typedef struct ld_contract_opts {
 	size_t max_entries;    /* 0: LD_CONTRACT_MAX_ENTRIES */
 	ld_contract_verify_fn verify; /* rule 4; NULL: rules 1-3 only */
 	void *verify_ctx;
+	/* after each pointer the worker pool judged (not the pipelined
+	 * audit without rule 4); NULL: none */
+	ld_progress_fn progress;
+	void *progress_ctx;
 } ld_contract_opts;
 
 #define LD_CONTRACT_OPTS_INIT                                                  \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL                 \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL     \
 	}
 
 /* How a failed bundle fetch bears on rule 4 (issue 15): only what the
@@ -1016,7 +1054,14 @@ void ld_referrers_describe(char *out, size_t outsz, const char *head,
  * (vo->source points there). *chosen_out: the index in r, (size_t)-1 for
  * none. Codes of ev_evidence_verify and of writing the attestation;
  * AE_ETRANSIENT ("referrers too slow") when none verifies and `r` left
- * candidates undecided (its time budget ran out: r->too_slow). */
+ * candidates undecided (its time budget ran out: r->too_slow), and
+ * (ld_referrers_cut) when none verifies, or there is none, and the
+ * listing was truncated: never "unsigned" for a listing not read whole. */
+/* AE_ETRANSIENT, no verdict, when `r`'s listing was truncated at its read
+ * bound (a signature may lie past it); `some`: the part read held
+ * candidates (none verified). 0 otherwise. Says which registry. */
+int ld_referrers_cut(const oci_referrers *r, bool some, ae_err *err);
+
 int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,
@@ -1053,6 +1098,9 @@ typedef struct ld_verifier_opts {
 	 * cache's, borrowed), NULL: the embedded root */
 	const unsigned char *root_json;
 	size_t root_json_len;
+	/* told the registry host as each bundle fetch begins; NULL: none */
+	ld_host_fn on_fetch;
+	void *on_fetch_ctx;
 	/* keep co.progress: one check at a time (`verify`); worker threads
 	 * share no bar */
 	bool progress;
@@ -1083,6 +1131,8 @@ typedef struct ld_verdict {
 	int fetch_rc;
 	char fetch_error[AE_ERR_MSG_MAX];
 	long fetch_http_status; /* the registry's last answer, 0: none */
+	bool fetch_cache_fault; /* the fetch failed on the cache, not the
+				   registry */
 } ld_verdict;
 
 /* Called with the verified bundle's summary root while it is on disk and
@@ -1141,6 +1191,10 @@ int ld_verifier_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
 #define LD_VERIFY_MAX_JOBS 64
 void ld_each(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
 	     void *ctx);
+/* ld_each, calling progress(progress_ctx, 0, n) first, then
+ * progress(progress_ctx, done, n) after each fn, from the workers. */
+void ld_each_progress(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
+		      void *ctx, ld_progress_fn progress, void *progress_ctx);
 
 /* The claim a contract item makes (strings borrowed from `item`; a Rekor
  * index of -1 is absent). Cannot fail. */
@@ -1181,6 +1235,9 @@ typedef struct ld_ledger_opts {
 	ld_verifier_opts vo; /* the verifier (and --ingest-repo's client:
 			      * vo.co); root_json and what are set by
 			      * ld_ledger_verify */
+	/* each bundle verified, of all (ld_each_progress); NULL: none */
+	ld_progress_fn progress;
+	void *progress_ctx;
 } ld_ledger_opts;
 
 /* The gathered items of one run. */

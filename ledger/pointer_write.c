@@ -216,6 +216,19 @@ int ld_pointer_write(int dirfd, const char *name, const ld_pointer *p,
 	return rc;
 }
 
+int ld_pointer_create(int dirfd, const char *name, const ld_pointer *p,
+		      ae_err *err)
+{
+	ae_buf b = AE_BUF_INIT(POINTER_FORMAT_MAX);
+	int rc;
+
+	rc = ld_pointer_format(&b, p, err);
+	if (rc == 0)
+		rc = ae_write_new(dirfd, name, b.data, b.len, 0644, err);
+	ae_buf_dispose(&b);
+	return rc;
+}
+
 int ld_pointer_path(char **out, const ld_pointer *p, const char *root,
 		    ae_err *err)
 {

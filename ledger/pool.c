@@ -69,6 +69,9 @@ typedef struct each_pool {
 	void (*fn)(size_t i, void *ctx);
 	void *ctx;
 	atomic_size_t next;
+	atomic_size_t done;
+	ld_progress_fn progress; /* after each fn; NULL: none */
+	void *progress_ctx;
 } each_pool;
 
 static void each_worker(size_t k, void *arg)
@@ -81,15 +84,27 @@ static void each_worker(size_t k, void *arg)
 		if (i >= p->n)
 			break;
 		p->fn(i, p->ctx);
+		if (p->progress != NULL)
+			p->progress(p->progress_ctx,
+				    atomic_fetch_add(&p->done, 1) + 1, p->n);
 	}
 }
 
 void ld_each(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
 	     void *ctx)
 {
-	each_pool p = {n, fn, ctx, 0};
+	ld_each_progress(n, jobs, fn, ctx, NULL, NULL);
+}
+
+void ld_each_progress(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
+		      void *ctx, ld_progress_fn progress, void *progress_ctx)
+{
+	each_pool p = {n, fn, ctx, 0, 0, progress, progress_ctx};
 	ld__crew crew;
 	ae_err err = {0};
+
+	if (progress != NULL)
+		progress(progress_ctx, 0, n);
 
 	if (jobs > LD_VERIFY_MAX_JOBS)
 		jobs = LD_VERIFY_MAX_JOBS;

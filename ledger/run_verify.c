@@ -305,7 +305,8 @@ int ld_ledger_verify(ld_ledger *items, const unsigned char *root_json,
 	pool.al = items->al;
 	rc = ld_verifier_new(&pool.v, &vo, err);
 	if (rc == 0)
-		ld_each(items->n, o->jobs, verify_one, &pool);
+		ld_each_progress(items->n, o->jobs, verify_one, &pool,
+				 o->progress, o->progress_ctx);
 	for (size_t i = 0; rc == 0 && i < items->n; i++)
 		items->transient |= items->v[i].transient;
 	ld_verifier_free(pool.v);

@@ -24,6 +24,8 @@
 struct ld_verifier {
 	ld_fetcher fetch;
 	uint64_t fetch_timeout_ms;
+	ld_host_fn on_fetch; /* told each fetch's host (progress) */
+	void *on_fetch_ctx;
 	ev_verify_opts trust_from; /* trusted_root / trusted_root_json */
 	pthread_mutex_t mu;	   /* guards the trust fields below */
 	bool trust_tried;
@@ -50,6 +52,8 @@ int ld_verifier_new(ld_verifier **out, const ld_verifier_opts *o, ae_err *err)
 	if (!o->progress)
 		v->fetch.co.progress = NULL; /* worker threads: no shared bar */
 	v->fetch_timeout_ms = o->fetch_timeout_ms;
+	v->on_fetch = o->on_fetch;
+	v->on_fetch_ctx = o->on_fetch_ctx;
 	v->trust_from = (ev_verify_opts)EV_VERIFY_OPTS_INIT;
 	v->trust_from.trusted_root = o->trusted_root;
 	v->trust_from.trusted_root_json = o->root_json;
@@ -184,18 +188,33 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 		out->cause = e;
 		return false;
 	}
+	if (v->on_fetch != NULL)
+		v->on_fetch(v->on_fetch_ctx, ref.registry);
 	rc = ld_fetch_within(x, &v->fetch, &ref, digest,
 			     ae_deadline_in(v->fetch_timeout_ms), &e);
 	if (rc == 0)
 		return true;
 	fetch_failed(out, rc, &e);
 	out->fetch_http_status = x->http_status;
+	out->fetch_cache_fault = x->res.cache_fault;
 	if (rc == AE_ETRANSIENT && fetch_late(v, start)) {
 		out->status = AE_ETRANSIENT;
 		ae_fail(&out->cause, rc,
 			"bundle fetch gave up at its time limit "
 			"(--fetch-timeout %llu s, --deadline): %s",
 			(unsigned long long)v->fetch_timeout_ms / 1000, e.msg);
+		return false;
+	}
+	/* the cache failed, not the registry: says nothing about the
+	 * pointer (never a finding) and names the cache, never the
+	 * registry (its message does: "cache DIR: ...") */
+	if (x->res.cache_fault) {
+		out->status = AE_EIO;
+		ae_fail(&out->cause, AE_EIO,
+			"%s (a fault of the local cache, not of registry %s: "
+			"repair or remove that entry, or give another "
+			"--cache DIR)",
+			e.msg, ref.registry);
 		return false;
 	}
 	switch (ld_fetch_classify(rc, x->http_status)) {
@@ -303,6 +322,11 @@ static int verify_unfetched(ev_verdict **keep, const ld_verifier *v,
 	vo->fetch_hint = ld_fetch_hint(out->fetch_rc, v->fetch.offline);
 	vo->fetch_detail = out->fetch_error;
 	vo->fetch_http_status = out->fetch_http_status;
+	vo->fetch_cache_fault = out->fetch_cache_fault;
+	if (out->fetch_cache_fault)
+		vo->fetch_hint = "the local cache failed, not the registry: "
+				 "repair or remove that entry, or give another "
+				 "--cache DIR";
 	return ev_evidence_verify(keep, vo, err);
 }
 

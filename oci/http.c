@@ -238,14 +238,14 @@ static int http_write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Writes all of data to r->resp_fd and tells r->reader (an extractor
- * reading that file as it grows); false with r->io_errno when the write
- * fails. */
+/* Writes all of data to r->resp_fd and feeds it to r->reader (an
+ * extractor: the same bytes, never read back from the file); false with
+ * r->io_errno when the write fails. */
 static bool http_write_fd(oci_req *r, const void *data, size_t n)
 {
 	r->io_errno = http_write_all(r->resp_fd, data, n);
 	if (r->io_errno == 0 && r->reader != NULL)
-		oci__untar_stream_grow(r->reader, n);
+		oci__untar_stream_feed(r->reader, data, n);
 	return r->io_errno == 0;
 }
 

@@ -71,10 +71,10 @@ struct oci_client {
  * `body_layer`, from offset `body_off` to `body_len` (hashed into
  * `body_hash` when set). Responses: into `resp` (capped by its max) or
  * `resp_fd` (capped by `resp_max`, hashed into `resp_hash`). `reader`,
- * when set, is an extractor reading resp_fd as it grows
- * (oci__untar_stream_follow): told of each piece written, and cut when a
- * retry would have to resend some (`tee_cut`: it missed bytes; resp_fd
- * alone is rewound). */
+ * when set, is an extractor fed each piece written to resp_fd -- the
+ * bytes hashed (oci__untar_stream_feed) -- and cut when a retry would
+ * have to resend some (`tee_cut`: it missed bytes; resp_fd alone is
+ * rewound). */
 typedef struct oci_req {
 	oci_client *client;
 	const char *method;
@@ -114,7 +114,7 @@ typedef struct oci_req {
 	bool oci_subject;
 	bool resp_cut_ok; /* `resp` full: stop reading, keep what fits */
 	bool resp_cut;	  /* ... and that happened */
-	struct oci_untar_stream *reader; /* reads resp_fd as it grows */
+	struct oci_untar_stream *reader; /* fed what goes to resp_fd */
 	bool tee_cut;	     /* a retry started over: reader missed bytes */
 	unsigned char *wbuf; /* resp_fd bytes not written yet (one attempt) */
 	size_t wlen;
@@ -254,7 +254,14 @@ void oci__layer_free(oci_layer *l);
 typedef struct oci__pull_ctx {
 	oci_client *c; /* NULL: offline */
 	char cache[OCI__PULL_PATH_MAX];
+	bool *cache_fault; /* set when the cache itself failed */
 } oci__pull_ctx;
+
+/* A fault of the cache itself -- local storage, not the registry: a
+ * directory that cannot be made or read, an entry that is a symlink or no
+ * regular file, a file that cannot be created or renamed. Prefixes the
+ * message with "cache DIR: " and sets *p->cache_fault. Returns rc. */
+int oci__pull_cache_fault(const oci__pull_ctx *p, int rc, ae_err *err);
 
 /* True iff `sha` is the digest `want`. Cannot fail. */
 bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want);
@@ -264,17 +271,15 @@ typedef struct oci__pull_follow {
 	bool gzip;
 	const char *dest;	/* a private temp directory */
 	const char *tar_digest; /* as in oci__untar_opts, or NULL */
-	const char *digest;	/* the layer's */
-	uint64_t size;		/* ... and its size */
-	/* out: the extractor reading the download as it grows, or NULL when
-	 * it could not start; the caller finishes it, whatever the result */
+	/* out: the extractor fed the download as it arrives, or NULL when it
+	 * could not start; the caller finishes it, whatever the result */
 	struct oci_untar_stream *stream;
 	bool whole; /* out: it saw every byte, in one attempt */
 } oci__pull_follow;
 
 /* Downloads blob or manifest `digest` into a private temp file in the
  * cache, hashed while it streams (and, with `follow`, extracted as it
- * arrives by a second thread reading that file), and renames
+ * arrives by a second thread fed the very bytes hashed), and renames
  * it to `path` once size (at most `cap`) and digest match. On success
  * *fd_out is that file, opened by us (mode 0600): the very bytes that were
  * hashed, which no other user can change, whatever happens to `path`
@@ -369,40 +374,26 @@ int oci__tar_extract(int fd, bool gzip, const char *dest,
 typedef struct oci_untar_stream oci_untar_stream;
 
 /* Starts extracting, on a second thread, the tar (gzip: tar+gzip) that
- * will be written to oci__untar_stream_fd into `dest`, a private temp
+ * will be fed with oci__untar_stream_feed into `dest`, a private temp
  * directory the caller deletes unless the bytes turn out verified; the
  * input is unverified (OCI__UNVERIFIED_RATIO applies). `tar_digest` as in
- * oci__untar_opts (copied). `*out` NULL on failure (AE_EIO: no pipe;
- * AE_ERR: no thread). */
+ * oci__untar_opts (copied). `*out` NULL on failure (AE_ERR: no memory, no
+ * thread). */
 int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 			    const char *tar_digest, ae_err *err);
 
-/* The same, but the input is the file `fd` as it grows: the extractor
- * reads it (its own dup of `fd`, with pread) up to what
- * oci__untar_stream_grow announced, so the bytes go through no pipe. For
- * a file only we write (a download): a file another user could change
- * must go through the pipe, where the bytes extracted are the bytes
- * hashed. The thread hashes what it reads too (and, after the archive,
- * the rest of the file): unless that is `size` bytes of `digest`,
- * oci__untar_stream_finish fails with AE_EVERIFY (a file system another
- * user controls could serve other bytes than we wrote). */
-int oci__untar_stream_follow(oci_untar_stream **out, int fd, bool gzip,
-			     const char *dest, const char *tar_digest,
-			     const char *digest, uint64_t size, ae_err *err);
+/* Hands the extractor the next `n` bytes of the input: copied into its
+ * ring buffer (waiting while the ring is full), so what it extracts is
+ * exactly what the caller fed -- the bytes it hashed -- and nothing is
+ * read back from a file. Dropped once the extractor stopped (the
+ * archive's end, a failure) or the input was cut. Cannot fail. */
+void oci__untar_stream_feed(oci_untar_stream *s, const void *buf, size_t n);
 
-/* Follow mode: `n` more bytes were written at the end of the file. Cannot
- * fail. */
-void oci__untar_stream_grow(oci_untar_stream *s, uint64_t n);
-
-/* Follow mode: the file is about to be rewritten (a retry starts over):
- * the extraction fails as cut. Cannot fail. */
+/* The input starts over (a retry rewrites the download): the extraction
+ * fails as cut ("the download started over"). Cannot fail. */
 void oci__untar_stream_cut(oci_untar_stream *s);
 
-/* The pipe's write end (owned by the stream; -1 in follow mode). Cannot
- * fail. */
-int oci__untar_stream_fd(const oci_untar_stream *s);
-
-/* Closes the write end, waits for the extractor and frees `s` (NULL: a
+/* Ends the input, waits for the extractor and frees `s` (NULL: a
  * no-op returning 0). Returns the extractor's result: 0, or its code and
  * message (an archive cut short when the writer stopped early); *gave_up
  * (may be NULL) as oci__tar_extract sets it. */

@@ -441,6 +441,10 @@ typedef struct oci_pull_result {
 	 * candidates carry their bundles, so a caller can put another one
 	 * in place of the one written (the signer a pointer claims) */
 	oci_referrers *referrers;
+	/* oci_pull failed on the cache (local storage: a directory that
+	 * cannot be made or read, an entry that is a symlink or no regular
+	 * file), not on the registry; its message names the cache */
+	bool cache_fault;
 } oci_pull_result;
 
 /* Frees what a pull result owns. Cannot fail. */

@@ -49,103 +49,6 @@ static int pull_path(char *out, const pull_ctx *p, const char *kind,
 	return 0;
 }
 
-bool oci__pull_sha_is(const unsigned char sha[AE_SHA256_LEN], const char *want)
-{
-	char got[AE_DIGEST_STR_LEN];
-
-	ae_digest_format(got, sha);
-	return strcmp(got, want) == 0;
-}
-
-int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
-		    const char *path, const char *kind, const char *digest,
-		    uint64_t cap, const char *accept, oci__pull_follow *follow,
-		    ae_err *err)
-{
-	char tmp[PULL_PATH_MAX + 16], url[700];
-	unsigned char sha[AE_SHA256_LEN];
-	char got[AE_DIGEST_STR_LEN];
-	oci_req *r = calloc(1, sizeof(*r));
-	int fd = -1, rc, slot;
-
-	*fd_out = -1;
-	if (r == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		free(r);
-		return ae_fail(err, AE_EIO, "create cache file: %s",
-			       strerror(errno));
-	}
-	slot = ae_tmp_register(AT_FDCWD, tmp, false);
-	snprintf(url, sizeof(url), "/v2/%s/%s/%s", p->c->repo, kind, digest);
-	rc = oci__req_init(r, p->c, "GET", url, err);
-	if (rc == 0)
-		rc = ae_sha256_new(&r->resp_hash, err);
-	if (rc < 0)
-		goto done;
-	r->accept = accept;
-	r->resp_fd = fd;
-	r->resp_max = cap;
-	if (follow != NULL) {
-		ae_err ignored = {0};
-		follow->whole = false;
-		(void)oci__untar_stream_follow(
-			&follow->stream, fd, follow->gzip, follow->dest,
-			follow->tar_digest, follow->digest, follow->size,
-			&ignored);
-		r->reader = follow->stream;
-	}
-	r->follow = strcmp(kind, "blobs") == 0; /* 307 to storage */
-	r->expected = r->follow ? cap : 0;	/* a blob's declared size */
-	r->what = digest;
-	rc = oci__send(p->c, r, true, err);
-	/* a blob's cap is its declared size: say that, not "over its cap" */
-	if (rc == AE_ETOOBIG && r->follow)
-		ae_err_clear(err);
-	if (rc == AE_ETOOBIG)
-		rc = ae_fail(err, AE_EVERIFY,
-			     "%s is larger than its declared size %llu: "
-			     "rejected, not cached",
-			     digest, (unsigned long long)cap);
-	if (rc < 0)
-		goto done;
-	if (r->status != 200) {
-		rc = oci__status_fail(r, digest, err);
-		goto done;
-	}
-	ae_sha256_final(r->resp_hash, sha);
-	ae_digest_format(got, sha);
-	if (strcmp(got, digest) != 0) {
-		rc = ae_fail(err, AE_EVERIFY,
-			     "registry sent bytes with digest %s for %s: "
-			     "rejected, not cached",
-			     got, digest);
-		goto done;
-	}
-	*got_out = r->got;
-	if (follow != NULL)
-		follow->whole = !r->tee_cut && r->reader != NULL;
-	/* No fsync: a cache entry is hashed again at every use, so one torn
-	 * by a crash is refetched, never used; forcing 100 MiB to disk cost
-	 * a pull more than its extraction. */
-	if (rename(tmp, path) != 0)
-		rc = ae_fail(err, AE_EIO, "store %s in cache: %s", digest,
-			     strerror(errno));
-done:
-	ae_sha256_free(r->resp_hash);
-	if (rc < 0) {
-		close(fd);
-		unlink(tmp);
-	} else {
-		*fd_out = fd;
-	}
-	ae_tmp_forget(slot);
-	free(r);
-	return rc;
-}
-
 /* Reads all of `fd` from offset 0 into `out` (at most `cap` bytes). */
 static int pull_read_fd(ae_buf *out, int fd, size_t cap, ae_err *err)
 {
@@ -204,7 +107,7 @@ static int pull_small(ae_buf *out, const pull_ctx *p, const char *kind,
 	if (rc == AE_ENOTFOUND || rc == AE_ETOOBIG)
 		ae_err_clear(err);
 	else if (rc < 0)
-		return rc;
+		return oci__pull_cache_fault(p, rc, err);
 	ae_buf_dispose(out);
 	if (rc == 0 || rc == AE_ETOOBIG)
 		unlink(path); /* a damaged cache entry is refetched */
@@ -289,6 +192,8 @@ static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
 		rc = oci__referrers_collect(&out->referrers, p->c, digest,
 					    record, pull_small_cb, (void *)p,
 					    err);
+	if (rc < 0 && p->c == NULL && !*p->cache_fault)
+		rc = oci__pull_cache_fault(p, rc, err);
 	for (size_t i = 0; rc == 0 && i < out->referrers->n; i++)
 		if (out->referrers->items[i].state == OCI_REFERRER_CANDIDATE) {
 			first = &out->referrers->items[i];
@@ -389,12 +294,13 @@ static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 }
 
 static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
-			ae_err *err)
+			bool *fault, ae_err *err)
 {
 	char path[PULL_PATH_MAX];
 	int rc;
 
 	p->c = c;
+	p->cache_fault = fault;
 	if (snprintf(p->cache, sizeof(p->cache), "%s", cache) >=
 	    (int)sizeof(p->cache))
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");
@@ -405,7 +311,8 @@ static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
 		rc = pull_path(path, p, "referrers", NULL, err);
 	if (rc == 0)
 		rc = ae_mkdir_p(path, err);
-	return rc;
+	return rc < 0 && rc != AE_ETOOBIG ? oci__pull_cache_fault(p, rc, err)
+					  : rc;
 }
 
 int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
@@ -414,6 +321,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	pull_ctx p;
 	char tmpdir[PULL_PATH_MAX];
 	struct stat st;
+	bool fault = false;
 	int rc, slot;
 
 	memset(out, 0, sizeof(*out));
@@ -422,9 +330,11 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 			       "pull needs a sha256 digest (64 lowercase hex)");
 	if (lstat(dest_dir, &st) == 0)
 		return ae_fail(err, AE_EEXISTS, "destination already exists");
-	rc = pull_prepare(&p, c, cache_dir, err);
-	if (rc < 0)
+	rc = pull_prepare(&p, c, cache_dir, &fault, err);
+	if (rc < 0) {
+		out->cache_fault = fault;
 		return rc;
+	}
 	if (snprintf(tmpdir, sizeof(tmpdir), "%s.tmp-XXXXXX", dest_dir) >=
 	    (int)sizeof(tmpdir))
 		return ae_fail(err, AE_ETOOBIG, "destination path too long");
@@ -442,6 +352,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 		pull_rmtree(tmpdir);
 		oci_pull_result_dispose(out);
 		memset(out, 0, sizeof(*out));
+		out->cache_fault = fault;
 	}
 	ae_tmp_forget(slot);
 	return rc;

@@ -6,24 +6,30 @@
  * directory): between a check and a use its files can be swapped by
  * rename. So a cached layer is never hashed first and opened again later:
  * one read hashes each piece and hands that same piece to the extractor
- * (oci/untar_stream.c), and the extracted tree counts only if the digest
- * matched at the end. A download is hashed as it arrives into a file only
- * we can write, and extracted at the same time by a thread reading that
- * file as it grows (no pipe: the bytes are written once). Both see
- * unverified bytes, so they stop when the input inflates past
- * OCI__UNVERIFIED_RATIO; the layer is then extracted again from bytes
- * already verified: the download's own file, or a private copy of the
- * cached one made while hashing it. An extraction that failed on bytes
- * that turned out verified is the verdict: a bomb is not inflated twice.
+ * (oci/untar_stream.c, a ring buffer in memory), and the extracted tree
+ * counts only if the digest matched at the end. A download is the same:
+ * each piece libcurl hands over is hashed, written to the cache file and
+ * fed to the extractor -- nothing is read back, so neither a writer of the
+ * cache nor a file system that gives back other bytes than were written
+ * (a FUSE mount) can change what is extracted, and nothing is hashed
+ * twice. Both see unverified bytes, so they stop when the input inflates
+ * past OCI__UNVERIFIED_RATIO; the layer is then extracted again from
+ * bytes already verified: the download's own file, or a private copy of
+ * the cached one made while hashing it, hashed again as they are read
+ * back. An extraction that failed on bytes that turned out verified is
+ * the verdict: a bomb is not inflated twice.
  */
 #define _XOPEN_SOURCE 700
 #include "oci/internal.h"
 
 #include <errno.h>
 #include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define PULL_IO (512u * 1024u) /* read size of a cached layer */
@@ -63,12 +69,13 @@ static int pull_write_all(int fd, const unsigned char *buf, size_t n)
 	return 0;
 }
 
-/* Reads `fd` to its end in PULL_IO pieces: hashes each piece and writes
- * it to `tee` (an extractor; dropped when it fails) and to `copy` (>= 0:
+/* Reads `fd` to its end in PULL_IO pieces: hashes each piece and feeds
+ * it to `tee` (an extractor, or NULL) and writes it to `copy` (>= 0:
  * AE_EIO when that fails). Stops past `max` bytes (the digest then cannot
  * match). */
 static int pull_hash_copy(unsigned char sha[AE_SHA256_LEN], uint64_t *n_out,
-			  int fd, int tee, int copy, uint64_t max, ae_err *err)
+			  int fd, oci_untar_stream *tee, int copy, uint64_t max,
+			  ae_err *err)
 {
 	ae_sha256_ctx *h = NULL;
 	unsigned char *buf = malloc(PULL_IO);
@@ -88,8 +95,8 @@ static int pull_hash_copy(unsigned char sha[AE_SHA256_LEN], uint64_t *n_out,
 			break;
 		ae_sha256_update(h, buf, (size_t)got);
 		*n_out += (uint64_t)got;
-		if (tee >= 0 && pull_write_all(tee, buf, (size_t)got) != 0)
-			tee = -1;
+		if (tee != NULL)
+			oci__untar_stream_feed(tee, buf, (size_t)got);
 		if (copy >= 0 && pull_write_all(copy, buf, (size_t)got) != 0)
 			rc = ae_fail(err, AE_EIO, "copy cached layer: %s",
 				     strerror(errno));
@@ -124,7 +131,7 @@ static int pull_layer_copy(int *fd_out, const char *path, const oci_desc *layer,
 	unlink(tmp);
 	rc = ae_open_regular(&in, NULL, AT_FDCWD, path, err);
 	if (rc == 0)
-		rc = pull_hash_copy(sha, &n, in, -1, out, layer->size, err);
+		rc = pull_hash_copy(sha, &n, in, NULL, out, layer->size, err);
 	if (rc == 0 &&
 	    (!oci__pull_sha_is(sha, layer->digest) || n != layer->size))
 		rc = ae_fail(err, AE_EVERIFY,
@@ -206,6 +213,76 @@ static int pull_extract_verified(int fd, const oci_desc *layer, bool gzip,
 	return rc;
 }
 
+/* The stamp a layer we downloaded and verified carries (an extended
+ * attribute of the file: only its owner or root can set one):
+ * "<layer digest> <content digest or ->". */
+#define PULL_STAMP "user.aicr-evidence.verified"
+
+/* Local kernel file systems: their files give back what was written, and
+ * their owners and extended attributes are the kernel's word. A FUSE or
+ * network file system (NFS, CIFS, 9p) is served by someone else, and
+ * overlayfs shows lower layers someone else made. */
+static bool pull_fs_local(int fd)
+{
+	static const long local[] = {
+		0xEF53,	    /* ext2/3/4 */
+		0x58465342, /* xfs */
+		0x9123683E, /* btrfs */
+		0x01021994, /* tmpfs */
+	};
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if ((long)sf.f_type == local[i])
+			return true;
+	return false;
+}
+
+static void pull_stamp_text(char *out, size_t outsz, const oci_desc *layer,
+			    const char *tar_digest)
+{
+	snprintf(out, outsz, "%s %s", layer->digest,
+		 tar_digest ? tar_digest : "-");
+}
+
+/* True iff the cached file `fd` is one we downloaded and verified for
+ * this layer: a regular file of the layer's size, owned by us and
+ * writable by nobody else, on a local file system, carrying our stamp for
+ * this layer and content digest. Nobody but us (and root) can write such
+ * a file or set its stamp, so its bytes are the ones that matched when we
+ * stamped it, whatever a writer of the cache directory does to the names
+ * (a file renamed over it is not ours, or carries another stamp). */
+static bool pull_stamped(int fd, const oci_desc *layer, const char *tar_digest)
+{
+	char want[2 * AE_DIGEST_STR_LEN + 4], got[sizeof(want)];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    (uint64_t)st.st_size != layer->size || !pull_fs_local(fd))
+		return false;
+	pull_stamp_text(want, sizeof(want), layer, tar_digest);
+	n = fgetxattr(fd, PULL_STAMP, got, sizeof(got) - 1);
+	if (n < 0)
+		return false;
+	got[n] = '\0';
+	return strcmp(got, want) == 0;
+}
+
+/* Stamps the download `fd` (a file we created, 0600) once its digest and
+ * its extraction matched. Best effort: a file system without user
+ * extended attributes only costs the next pull a hash. */
+static void pull_stamp(int fd, const oci_desc *layer, const char *tar_digest)
+{
+	char v[2 * AE_DIGEST_STR_LEN + 4];
+
+	pull_stamp_text(v, sizeof(v), layer, tar_digest);
+	(void)fsetxattr(fd, PULL_STAMP, v, strlen(v), 0);
+}
+
 /* The streamed extraction's result counts when it saw every verified
  * byte and did not give up; else (-1) extract the verified bytes again. */
 static int pull_stream_verdict(int xrc, const ae_err *xerr, bool whole,
@@ -220,9 +297,10 @@ static int pull_stream_verdict(int xrc, const ae_err *xerr, bool whole,
  * same piece to the extractor, so what is extracted is what was hashed
  * (a writer of the cache can swap the file, not the bytes we read).
  * *hit false: absent or damaged (then deleted). */
-static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
-			     bool gzip, const char *tar_digest,
-			     const char *tmpdir, ae_err *err)
+static int pull_layer_cached(bool *hit, const oci__pull_ctx *p,
+			     const char *path, const oci_desc *layer, bool gzip,
+			     const char *tar_digest, const char *tmpdir,
+			     ae_err *err)
 {
 	oci_untar_stream *us = NULL;
 	unsigned char sha[AE_SHA256_LEN];
@@ -238,14 +316,23 @@ static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
 		return 0;
 	}
 	if (rc < 0)
+		return oci__pull_cache_fault(p, rc, err);
+	if (pull_stamped(fd, layer, tar_digest)) {
+		/* ours, verified and stamped when we downloaded it: these
+		 * bytes are the layer's; extracted from this descriptor */
+		oci__untar_opts o = {NULL, false};
+
+		*hit = true;
+		rc = oci__tar_extract(fd, gzip, tmpdir, &o, NULL, err);
+		close(fd);
 		return rc;
+	}
 	(void)oci__untar_stream_start(&us, gzip, tmpdir, tar_digest, &xerr);
-	rc = pull_hash_copy(sha, &n, fd, us ? oci__untar_stream_fd(us) : -1, -1,
-			    layer->size, err);
+	rc = pull_hash_copy(sha, &n, fd, us, -1, layer->size, err);
 	xrc = oci__untar_stream_finish(us, &gave_up, &xerr);
 	close(fd);
 	if (rc < 0)
-		return rc;
+		return oci__pull_cache_fault(p, rc, err);
 	if (!oci__pull_sha_is(sha, layer->digest) || n != layer->size) {
 		unlink(path); /* a damaged cache entry is refetched */
 		return pull_empty_dir(tmpdir, err);
@@ -264,7 +351,7 @@ static int pull_layer_cached(bool *hit, const char *path, const oci_desc *layer,
 }
 
 /* Downloads the layer and extracts it while it arrives (a second thread
- * reading the download's file as it grows; tmpdir is private and only
+ * fed each piece as it is hashed and written; tmpdir is private and only
  * renamed into place after the digest matched). When the download had to
  * start over (the file was rewritten) or the extractor gave up on an
  * unverified bomb, the verified download is extracted again. */
@@ -273,8 +360,7 @@ static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
 			    const char *tar_digest, const char *tmpdir,
 			    ae_err *err)
 {
-	oci__pull_follow f = {gzip,	   tmpdir, tar_digest, layer->digest,
-			      layer->size, NULL,   false};
+	oci__pull_follow f = {gzip, tmpdir, tar_digest, NULL, false};
 	ae_err xerr = {0};
 	bool gave_up = false;
 	uint64_t got = 0;
@@ -295,6 +381,8 @@ static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
 	if (rc > 0)
 		rc = pull_extract_verified(fd, layer, gzip, tar_digest, tmpdir,
 					   err);
+	if (rc == 0)
+		pull_stamp(fd, layer, tar_digest);
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -307,7 +395,7 @@ int oci__pull_layer(const oci__pull_ctx *p, const char *path,
 	const char *td =
 		layer->content_digest[0] ? layer->content_digest : NULL;
 	bool hit = false;
-	int rc = pull_layer_cached(&hit, path, layer, gzip, td, tmpdir, err);
+	int rc = pull_layer_cached(&hit, p, path, layer, gzip, td, tmpdir, err);
 
 	if (rc < 0 || hit)
 		return rc;

@@ -3,15 +3,14 @@
  * A pull used to download the layer into the cache, then read it back and
  * extract it: two passes, the second one (100 MiB written to the
  * destination) after the download. Here a thread extracts while the bytes
- * arrive, in one of two ways:
- *
- * - follow: the thread reads the download's own file (a dup of its
- *   descriptor, with pread) up to what the download announced it wrote
- *   (oci_req.follow), so each byte is written once. Only for a file that
- *   only we can write.
- * - pipe: whoever reads the input writes each piece to a pipe the thread
- *   reads: a cached layer, whose file someone else may change, is hashed
- *   and extracted from the very same bytes this way.
+ * arrive: whoever reads the input -- the download's write callback, or the
+ * loop that reads a cached layer -- hashes each piece and hands the very
+ * same piece to the extractor (oci__untar_stream_feed), through a ring
+ * buffer in memory. So the bytes extracted are the bytes hashed, whatever
+ * a file, a file system or a writer of the cache does meanwhile, and
+ * nothing is read back: no pipe (two kernel copies), no second read of the
+ * download's file and no second hash of it (c387751 hashed what the
+ * extractor read back from the file, which cost a pull a SHA-256).
  *
  * The bytes are not verified until the read ends, so the destination must
  * be a private temp directory that the caller deletes unless the digest
@@ -19,33 +18,29 @@
  * the same hardened one (caps, no links, no escapes) that reads verified
  * files, and it stops when the input inflates more than
  * OCI__UNVERIFIED_RATIO times (a bomb costs at most that before its digest
- * fails). After the archive's end, or a failure, a pipe's reader keeps
- * reading until end of file, so the writer never blocks on a full pipe.
+ * fails). Once the extractor stopped (the archive's end, a failure), what
+ * is fed is dropped, so the feeder never blocks for good.
  */
 #include "oci/internal.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-/* the pipe capacity asked for (F_SETPIPE_SZ), best effort */
-#define US_PIPE_SIZE (1024 * 1024)
-#define US_DRAIN     (16u * 1024u)
+/* the ring: 8 of the download's 512 KiB writes, 8 of a cached layer's
+ * 512 KiB reads */
+#define US_RING (4u * 1024u * 1024u)
 
 struct oci_untar_stream {
-	int rfd, wfd; /* pipe mode, else -1 */
-	int ffd;      /* follow mode: our dup of the file, else -1 */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t avail;	  /* follow: bytes written so far (under mu) */
-	bool done, cut;	  /* follow: no more will come / rewritten (under mu) */
-	uint64_t off;	  /* follow: read so far (the thread's own) */
-	ae_sha256_ctx *h; /* follow: hashes what was read */
-	char digest[AE_DIGEST_STR_LEN]; /* follow: what the file must hash to */
-	uint64_t size;			/* ... and its size */
-	bool same; /* follow: what was read is the download that matched */
+	pthread_cond_t data;  /* the feeder added bytes, or done/cut */
+	pthread_cond_t space; /* the extractor took bytes, or stopped */
+	unsigned char *ring;
+	uint64_t head; /* bytes fed so far (under mu) */
+	uint64_t tail; /* bytes taken so far (under mu) */
+	bool done;     /* no more will be fed (under mu) */
+	bool cut;      /* the input started over (under mu) */
+	bool stopped;  /* the extractor takes no more (under mu) */
 	bool gzip;
 	char *dest;
 	char tar_digest[AE_DIGEST_STR_LEN]; /* "" when none */
@@ -55,66 +50,38 @@ struct oci_untar_stream {
 	ae_err err;
 };
 
-/* Reads the rest of the pipe until end of file (or an error); cannot
- * fail for want of memory, or the writer would block for good. */
-static void us_drain(int fd)
-{
-	char buf[US_DRAIN];
-	ssize_t got;
-
-	do
-		got = read(fd, buf, sizeof(buf));
-	while (got > 0 || (got < 0 && errno == EINTR));
-}
-
-/* oci__read_fn of follow mode: waits for bytes past s->off, then preads
- * what is there; 0 once the writer is done and all was read. */
-static int us_follow_read(void *ctx, unsigned char *buf, size_t n, size_t *got,
-			  ae_err *err)
+/* oci__read_fn over the ring: waits for bytes, copies what is there (at
+ * most to the ring's end); 0 bytes once the feeder is done and all was
+ * taken. */
+static int us_read(void *ctx, unsigned char *buf, size_t n, size_t *got,
+		   ae_err *err)
 {
 	oci_untar_stream *s = ctx;
-	uint64_t k;
-	ssize_t r;
+	size_t at, k;
 
 	*got = 0;
 	pthread_mutex_lock(&s->mu);
-	while (s->off == s->avail && !s->done && !s->cut)
-		pthread_cond_wait(&s->cv, &s->mu);
-	k = s->cut ? 0 : s->avail - s->off;
-	pthread_mutex_unlock(&s->mu);
-	if (s->cut)
+	while (s->head == s->tail && !s->done && !s->cut)
+		pthread_cond_wait(&s->data, &s->mu);
+	if (s->cut) {
+		pthread_mutex_unlock(&s->mu);
 		return ae_fail(err, AE_EIO, "the download started over");
-	if (k == 0)
-		return 0;
-	do
-		r = pread(s->ffd, buf, k < n ? (size_t)k : n, (off_t)s->off);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0)
-		return ae_fail(err, AE_EIO, "read the download: %s",
-			       r < 0 ? strerror(errno) : "it shrank");
-	ae_sha256_update(s->h, buf, (size_t)r);
-	s->off += (uint64_t)r;
-	*got = (size_t)r;
+	}
+	at = (size_t)(s->tail % US_RING);
+	k = (size_t)(s->head - s->tail);
+	pthread_mutex_unlock(&s->mu);
+	if (k > US_RING - at)
+		k = US_RING - at;
+	if (k > n)
+		k = n;
+	/* [tail, head) is the feeder's no more: copied outside the lock */
+	memcpy(buf, s->ring + at, k);
+	pthread_mutex_lock(&s->mu);
+	s->tail += k;
+	pthread_cond_signal(&s->space);
+	pthread_mutex_unlock(&s->mu);
+	*got = k;
 	return 0;
-}
-
-/* Follow mode, after the extraction: reads (and hashes) the rest of the
- * file, then says whether what was read is the download that matched. A
- * file system someone else controls (a cache directory linked to their
- * FUSE mount) could hand us other bytes than we wrote: the extraction
- * counts only for the bytes we hashed. */
-static void us_follow_finish(oci_untar_stream *s)
-{
-	unsigned char buf[16384], sha[AE_SHA256_LEN];
-	ae_err ignored = {0};
-	size_t got = 1;
-
-	while (got > 0 && s->off <= s->size &&
-	       us_follow_read(s, buf, sizeof(buf), &got, &ignored) == 0)
-		;
-	ae_sha256_final(s->h, sha);
-	s->same = got == 0 && s->off == s->size &&
-		  oci__pull_sha_is(sha, s->digest);
 }
 
 static void *us_run(void *arg)
@@ -124,16 +91,12 @@ static void *us_run(void *arg)
 
 	if (s->tar_digest[0] != '\0')
 		o.tar_digest = s->tar_digest;
-	if (s->ffd >= 0) {
-		s->rc = oci__tar_extract_from(us_follow_read, s, s->gzip,
-					      s->dest, &o, &s->gave_up,
-					      &s->err);
-		us_follow_finish(s);
-		return NULL;
-	}
-	s->rc = oci__tar_extract(s->rfd, s->gzip, s->dest, &o, &s->gave_up,
-				 &s->err);
-	us_drain(s->rfd);
+	s->rc = oci__tar_extract_from(us_read, s, s->gzip, s->dest, &o,
+				      &s->gave_up, &s->err);
+	pthread_mutex_lock(&s->mu);
+	s->stopped = true; /* what is fed from now on is dropped */
+	pthread_cond_signal(&s->space);
+	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
 
@@ -141,43 +104,37 @@ static void us_free(oci_untar_stream *s)
 {
 	if (s == NULL)
 		return;
-	if (s->rfd >= 0)
-		close(s->rfd);
-	if (s->wfd >= 0)
-		close(s->wfd);
-	if (s->ffd >= 0)
-		close(s->ffd);
-	ae_sha256_free(s->h);
-	pthread_cond_destroy(&s->cv);
+	pthread_cond_destroy(&s->data);
+	pthread_cond_destroy(&s->space);
 	pthread_mutex_destroy(&s->mu);
+	free(s->ring);
 	free(s->dest);
 	free(s);
 }
 
-/* A stream with no descriptors yet, or NULL for want of memory. */
-static oci_untar_stream *us_new(bool gzip, const char *dest,
-				const char *tar_digest)
+int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
+			    const char *tar_digest, ae_err *err)
 {
-	oci_untar_stream *s = calloc(1, sizeof(*s));
+	oci_untar_stream *s = NULL;
 
+	*out = NULL;
+	if (tar_digest != NULL && strlen(tar_digest) >= AE_DIGEST_STR_LEN)
+		return ae_fail(err, AE_EINVAL, "bad content digest");
+	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return NULL;
-	s->rfd = s->wfd = s->ffd = -1;
+		return ae_fail(err, AE_ERR, "out of memory");
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
+	pthread_cond_init(&s->data, NULL);
+	pthread_cond_init(&s->space, NULL);
 	s->gzip = gzip;
+	s->ring = malloc(US_RING);
 	s->dest = strdup(dest);
 	if (tar_digest != NULL)
 		memcpy(s->tar_digest, tar_digest, strlen(tar_digest) + 1);
-	if (s->dest == NULL) {
+	if (s->ring == NULL || s->dest == NULL) {
 		us_free(s);
-		return NULL;
+		return ae_fail(err, AE_ERR, "out of memory");
 	}
-	return s;
-}
-
-static int us_launch(oci_untar_stream **out, oci_untar_stream *s, ae_err *err)
-{
 	if (pthread_create(&s->tid, NULL, us_run, s) != 0) {
 		us_free(s);
 		return ae_fail(err, AE_ERR, "cannot start the extractor");
@@ -186,75 +143,45 @@ static int us_launch(oci_untar_stream **out, oci_untar_stream *s, ae_err *err)
 	return 0;
 }
 
-int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
-			    const char *tar_digest, ae_err *err)
+void oci__untar_stream_feed(oci_untar_stream *s, const void *buf, size_t n)
 {
-	oci_untar_stream *s = NULL;
-	int fds[2] = {-1, -1};
+	const unsigned char *p = buf;
 
-	*out = NULL;
-	if (tar_digest != NULL && strlen(tar_digest) >= AE_DIGEST_STR_LEN)
-		return ae_fail(err, AE_EINVAL, "bad content digest");
-	s = us_new(gzip, dest, tar_digest);
-	if (s == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		us_free(s);
-		return ae_fail(err, AE_EIO, "pipe: %s", strerror(errno));
+	while (n > 0) {
+		size_t at, k;
+
+		pthread_mutex_lock(&s->mu);
+		while (s->head - s->tail == US_RING && !s->stopped)
+			pthread_cond_wait(&s->space, &s->mu);
+		if (s->stopped || s->cut) {
+			pthread_mutex_unlock(&s->mu);
+			return;
+		}
+		at = (size_t)(s->head % US_RING);
+		k = US_RING - (size_t)(s->head - s->tail);
+		pthread_mutex_unlock(&s->mu);
+		if (k > US_RING - at)
+			k = US_RING - at;
+		if (k > n)
+			k = n;
+		/* [head, tail + US_RING) is free: the extractor reads none
+		 * of it until head moves */
+		memcpy(s->ring + at, p, k);
+		pthread_mutex_lock(&s->mu);
+		s->head += k;
+		pthread_cond_signal(&s->data);
+		pthread_mutex_unlock(&s->mu);
+		p += k;
+		n -= k;
 	}
-	(void)fcntl(fds[1], F_SETPIPE_SZ, US_PIPE_SIZE);
-	s->rfd = fds[0];
-	s->wfd = fds[1];
-	return us_launch(out, s, err);
-}
-
-int oci__untar_stream_follow(oci_untar_stream **out, int fd, bool gzip,
-			     const char *dest, const char *tar_digest,
-			     const char *digest, uint64_t size, ae_err *err)
-{
-	oci_untar_stream *s = NULL;
-
-	*out = NULL;
-	if ((tar_digest != NULL && strlen(tar_digest) >= AE_DIGEST_STR_LEN) ||
-	    strlen(digest) >= AE_DIGEST_STR_LEN)
-		return ae_fail(err, AE_EINVAL, "bad digest");
-	s = us_new(gzip, dest, tar_digest);
-	if (s == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	memcpy(s->digest, digest, strlen(digest) + 1);
-	s->size = size;
-	if (ae_sha256_new(&s->h, err) < 0) {
-		us_free(s);
-		return AE_ERR;
-	}
-	/* our own descriptor: the caller may close its own at any time */
-	s->ffd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (s->ffd < 0) {
-		us_free(s);
-		return ae_fail(err, AE_EIO, "dup: %s", strerror(errno));
-	}
-	return us_launch(out, s, err);
-}
-
-void oci__untar_stream_grow(oci_untar_stream *s, uint64_t n)
-{
-	pthread_mutex_lock(&s->mu);
-	s->avail += n;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
 }
 
 void oci__untar_stream_cut(oci_untar_stream *s)
 {
 	pthread_mutex_lock(&s->mu);
 	s->cut = true;
-	pthread_cond_signal(&s->cv);
+	pthread_cond_signal(&s->data);
 	pthread_mutex_unlock(&s->mu);
-}
-
-int oci__untar_stream_fd(const oci_untar_stream *s)
-{
-	return s->wfd;
 }
 
 int oci__untar_stream_finish(oci_untar_stream *s, bool *gave_up, ae_err *err)
@@ -265,28 +192,14 @@ int oci__untar_stream_finish(oci_untar_stream *s, bool *gave_up, ae_err *err)
 		*gave_up = false;
 	if (s == NULL)
 		return 0;
-	if (s->wfd >= 0) {
-		close(s->wfd); /* end of file for the extractor */
-		s->wfd = -1;
-	}
 	pthread_mutex_lock(&s->mu);
-	s->done = true;
-	pthread_cond_signal(&s->cv);
+	s->done = true; /* end of input for the extractor */
+	pthread_cond_signal(&s->data);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->tid, NULL);
 	rc = s->rc;
 	if (gave_up != NULL)
 		*gave_up = s->gave_up;
-	if (s->ffd >= 0 && !s->cut && !s->same) {
-		/* the verdict, whatever the extraction said */
-		rc = AE_EVERIFY;
-		snprintf(s->err.msg, sizeof(s->err.msg),
-			 "the download's file does not hold the bytes that "
-			 "were hashed (%s)",
-			 s->digest);
-		if (gave_up != NULL)
-			*gave_up = false;
-	}
 	if (rc < 0)
 		ae_fail(err, rc, "%s", s->err.msg);
 	us_free(s);

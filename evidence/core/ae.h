@@ -137,6 +137,14 @@ int ae_open_regular(int *fd_out, uint64_t *size_out, int dirfd,
 int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 		    mode_t mode, ae_err *err);
 
+/* Creates the file `name` in `dirfd` with `len` bytes, only if nothing is
+ * at `name` (no file, symlink, FIFO, directory): the finished temp file is
+ * put there in one step that never replaces (renameat2 RENAME_NOREPLACE,
+ * else link(2)), so there is no window between a check and the write.
+ * AE_EEXISTS when something is there; nothing is left behind on failure. */
+int ae_write_new(int dirfd, const char *name, const void *data, size_t len,
+		 mode_t mode, ae_err *err);
+
 /* Writes a cache entry of the tool's own: always a temp file and a rename,
  * so whatever else is at `name` (a symlink, a FIFO, a device a co-tenant
  * planted) is replaced, never followed or written to. Only for files under

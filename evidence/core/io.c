@@ -160,12 +160,37 @@ static int io_write_all(int fd, const void *data, size_t len, ae_err *err)
 	return 0;
 }
 
+/* Puts the finished temp file `tmp` at `name` only if nothing is there, in
+ * one step: renameat2(RENAME_NOREPLACE), or where the kernel or file
+ * system lacks it, link(2) (which never replaces either) and unlink of
+ * the temp name. AE_EEXISTS when something is at `name`. */
+static int io_place_new(int dirfd, const char *tmp, const char *name,
+			const char *r, ae_err *err)
+{
+	int e;
+
+	if (renameat2(dirfd, tmp, dirfd, name, RENAME_NOREPLACE) == 0)
+		return 0;
+	e = errno;
+	if (e == EINVAL || e == ENOSYS || e == ENOTSUP) {
+		if (linkat(dirfd, tmp, dirfd, name, 0) == 0) {
+			unlinkat(dirfd, tmp, 0);
+			return 0;
+		}
+		e = errno;
+	}
+	if (e == EEXIST)
+		return ae_fail(err, AE_EEXISTS, "%s already exists", r);
+	return ae_fail(err, AE_EIO, "create %s: %s", r, strerror(e));
+}
+
 /* Writes (data, len) to a fresh temp file beside `name` and renames it into
  * place: a reader sees the old file or the new one, never half of one.
- * `sync`: fsync before the rename (what survives a crash is then whole). */
+ * `sync`: fsync before the rename (what survives a crash is then whole).
+ * `noreplace`: only where nothing is (io_place_new). */
 static int io_write_rename(int dirfd, const char *name, const char *r,
 			   const void *data, size_t len, mode_t mode, bool sync,
-			   ae_err *err)
+			   bool noreplace, ae_err *err)
 {
 	char tmp[512];
 	int fd = -1, rc = 0, n, slot;
@@ -198,7 +223,9 @@ static int io_write_rename(int dirfd, const char *name, const char *r,
 		rc = ae_fail(err, AE_EIO, "fsync %s: %s", r, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = ae_fail(err, AE_EIO, "close %s: %s", r, strerror(errno));
-	if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
+	if (rc == 0 && noreplace)
+		rc = io_place_new(dirfd, tmp, name, r, err);
+	else if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
 		rc = ae_fail(err, AE_EIO, "rename into %s: %s", r,
 			     strerror(errno));
 	if (rc < 0)
@@ -296,7 +323,7 @@ int ae_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    S_ISREG(st.st_mode))
 			return io_write_rename(dirfd, name, r, data, len, mode,
-					       true, err);
+					       true, false, err);
 		if (S_ISLNK(st.st_mode))
 			return ae_fail(err, AE_EINVAL,
 				       "%s: is a symlink (not followed; name "
@@ -371,7 +398,19 @@ static int io_write_own(int dirfd, const char *name, const void *data,
 	    S_ISDIR(st.st_mode))
 		return ae_fail(err, AE_EINVAL,
 			       "%s: is a directory, not a cache entry", r);
-	return io_write_rename(dirfd, name, r, data, len, mode, sync, err);
+	return io_write_rename(dirfd, name, r, data, len, mode, sync, false,
+			       err);
+}
+
+int ae_write_new(int dirfd, const char *name, const void *data, size_t len,
+		 mode_t mode, ae_err *err)
+{
+	char r[AE_REPR_BUF];
+
+	AE_ASSERT_ARG(name != NULL && *name != '\0', err);
+	ae_repr(r, sizeof(r), name, strlen(name));
+	return io_write_rename(dirfd, name, r, data, len, mode, true, true,
+			       err);
 }
 
 int ae_write_cache_entry(int dirfd, const char *name, const void *data,

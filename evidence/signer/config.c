@@ -313,3 +313,22 @@ done:
 	}
 	return rc;
 }
+
+int ev_trust_documents_check(const unsigned char *root, size_t root_len,
+			     const unsigned char *sc, size_t sc_len,
+			     int64_t now, ae_err *err)
+{
+	ev_sign_services svc;
+	ev_trust *t = NULL;
+	int rc = ev_trust_new_empty(&t, err);
+
+	if (rc == 0)
+		rc = ev_trust_add_json(t, root, root_len, err);
+	ev_trust_free(t);
+	if (rc == 0 && sc != NULL) {
+		rc = ev_signing_config_parse(&svc, sc, sc_len, now, err);
+		if (rc == 0)
+			ev_sign_services_dispose(&svc);
+	}
+	return rc;
+}

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The public-good instance (its signing config's oidcUrls). */
 #define EV_LOGIN_DEFAULT_ISSUER	   "https://oauth2.sigstore.dev/auth"
@@ -49,6 +50,8 @@
 #define EV_LOGIN_REQUEST_MAX_BYTES 8192 /* the redirect's request head */
 #define EV_LOGIN_PARAM_MAX_BYTES   2048 /* one query or JSON value we keep */
 #define EV_LOGIN_SECRET_MAX_BYTES  4096 /* a client secret */
+/* The variable that may hold the confidential client's secret. */
+#define EV_LOGIN_SECRET_ENV "SIGSTORE_OIDC_CLIENT_SECRET"
 /* Seconds one browser connection may take to send its request. */
 #define EV_LOGIN_CONN_TIMEOUT_S 10
 /* Device flow: the interval when the server names none (RFC 8628 §3.2),
@@ -183,8 +186,16 @@ typedef struct ev_login ev_login;
  * ev_login_free. */
 int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err);
 
-/* The URL the person opens (printable ASCII, no secret). Borrowed. */
+/* The authorization URL (printable ASCII; it carries the state, nonce
+ * and PKCE challenge: show it to the person, never put it on a command
+ * line). Borrowed. */
 const char *ev_login_url(const ev_login *l);
+
+/* The one-time URL to start a browser on: http://127.0.0.1:PORT/start/
+ * RANDOM on the login's listener, answered once (during ev_login_finish)
+ * with a 302 to ev_login_url; a second request for it ends the login
+ * (AE_EAUTH). It holds no secret of the login. Borrowed. */
+const char *ev_login_start_url(const ev_login *l);
 
 /* Waits for the redirect (requests for other paths are answered 404 and
  * waited past), checks state (and iss, RFC 9207), exchanges the code with
@@ -198,6 +209,49 @@ int ev_login_finish(ev_token **out, ev_login *l, ae_err *err);
 
 /* Closes the listener and wipes the secrets. NULL is a no-op. */
 void ev_login_free(ev_login *l);
+
+/* ---- what an environment offers (evidence/signer/login_env.c) ---- */
+
+/* The value of `name` in `envp` ("NAME=value" entries, NULL-terminated),
+ * or NULL. Borrowed. Cannot fail. */
+const char *ev_env_get(char *const *envp, const char *name);
+
+/* Fills the ambient sources of `src` from `envp` (docs/signing.md
+ * "Token"): SIGSTORE_ID_TOKEN, ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN,
+ * GITLAB_CI=true, BUILDKITE=true with buildkite-agent on envp's PATH (its
+ * path into `agent`), Google Cloud's metadata host (GCE_METADATA_HOST, or
+ * a machine whose DMI product name is Google's). The strings point into
+ * `envp` and `agent`. Other members are left as they are. Cannot fail. */
+void ev_token_sources_from_env(ev_token_sources *src, char *agent,
+			       size_t agentsz, char *const *envp);
+
+/* The client secret from `file` (NULL: EV_LOGIN_SECRET_ENV of `envp`),
+ * trailing newlines dropped, NUL-terminated into `buf` (empty when there
+ * is none; a secret: the caller wipes it). AE_EINVAL for a NUL inside;
+ * codes of ae_read_file. */
+int ev_login_secret_load(ae_buf *buf, const char *file, char *const *envp,
+			 ae_err *err);
+
+/* ---- the person's browser (evidence/signer/login_browser.c) ---- */
+
+/* True iff the environment entry `kv` ("NAME=value") may hold a signing
+ * secret: a name of docs/signing.md "Token", a name with TOKEN, JWT,
+ * SECRET, PASSWORD or CREDENTIAL in it (any case; XDG_ACTIVATION_TOKEN
+ * kept), or a value shaped like a JWT under any name. Cannot fail. */
+bool ev_login_env_is_secret(const char *kv);
+
+/* A copy of `envp` without the entries of ev_login_env_is_secret: an
+ * array of pointers into `envp` (free the array only), NULL-terminated;
+ * NULL when out of memory. */
+char **ev_login_env_clean(char *const *envp);
+
+/* Starts xdg-open (open on macOS) on `url` -- the login's start URL,
+ * never one with a secret: a command line is public -- with stdio on
+ * /dev/null and the environment `envp` without its secrets
+ * (ev_login_env_clean). Without DISPLAY or WAYLAND_DISPLAY in `envp` no
+ * browser is started (xdg-open would start a text one on our terminal).
+ * The pid, or -1 when none was started. */
+pid_t ev_login_browser_open(const char *url, char *const *envp);
 
 /* ---- the device login ---- */
 

@@ -14,6 +14,14 @@
  * login, a code is exchanged once (with the verifier, so a code seen by
  * someone else is useless to them) and the ID token checked. The page
  * the browser shows echoes nothing it was sent.
+ *
+ * The browser is started on a one-time URL of the listener,
+ * http://127.0.0.1:PORT/start/RANDOM (ev_login_start_url), never on the
+ * authorization URL: a command line is public (/proc/PID/cmdline), and
+ * the authorization URL carries the state, nonce and PKCE challenge. The
+ * first GET of the start path is answered 302 to the authorization URL;
+ * a second one is answered 404 and ends the login (another program on
+ * this machine may have taken the URL first and now knows the state).
  */
 #include "evidence/core/http.h"
 #include "evidence/signer/internal.h"
@@ -35,6 +43,7 @@
 #define CODE_RANDOM_BYTES 32 /* state, nonce, verifier: 256 bits each */
 #define CODE_RANDOM_MAX	  64 /* their base64url text, with room */
 #define CODE_PATH_MAX	  512
+#define CODE_START_BYTES  16 /* the one-time start path: 128 bits */
 
 struct ev_login {
 	ev_login_opts o; /* strings below are our copies */
@@ -44,6 +53,9 @@ struct ev_login {
 	int fd6; /* [::1] for a localhost redirect, else -1 */
 	char redirect_uri[AE_URL_MAX];
 	char path[CODE_PATH_MAX];
+	char start_path[16 + CODE_RANDOM_MAX]; /* "/start/RANDOM" */
+	char start_url[64 + CODE_RANDOM_MAX];
+	bool started; /* the start URL was answered once */
 	char state[CODE_RANDOM_MAX], nonce[CODE_RANDOM_MAX];
 	char verifier[CODE_RANDOM_MAX];
 	ae_buf url; /* the authorization URL */
@@ -184,6 +196,8 @@ static int code_listen(ev_login *l, ae_err *err)
 	}
 	snprintf(l->redirect_uri, sizeof(l->redirect_uri), "http://%s:%u%s",
 		 host, bound, l->path);
+	snprintf(l->start_url, sizeof(l->start_url), "http://127.0.0.1:%u%s",
+		 bound, l->start_path);
 	return 0;
 }
 
@@ -286,6 +300,11 @@ int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err)
 	if (rc == 0)
 		rc = ev__login_random(l->verifier, sizeof(l->verifier),
 				      CODE_RANDOM_BYTES, err);
+	memcpy(l->start_path, "/start/", 8);
+	if (rc == 0)
+		rc = ev__login_random(l->start_path + 7,
+				      sizeof(l->start_path) - 7,
+				      CODE_START_BYTES, err);
 	/* the listener first: a bad --oidc-redirect-url is refused before
 	 * any request */
 	if (rc == 0)
@@ -306,6 +325,11 @@ int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err)
 const char *ev_login_url(const ev_login *l)
 {
 	return l && l->url.data ? (const char *)l->url.data : "";
+}
+
+const char *ev_login_start_url(const ev_login *l)
+{
+	return l ? l->start_url : "";
 }
 
 /* ---- waiting for the redirect ---- */
@@ -369,6 +393,38 @@ static void code_answer(int fd, int status, const char *text)
 	close(fd);
 }
 
+/* Answers the start path's one GET with a redirect to the authorization
+ * URL, and closes the connection. */
+static void code_answer_start(int fd, const ev_login *l)
+{
+	ae_buf b = AE_BUF_INIT(4 * AE_URL_MAX);
+
+	if (ae_buf_printf(&b, NULL,
+			  "HTTP/1.1 302 Found\r\nLocation: %s\r\n"
+			  "Cache-Control: no-store\r\nReferrer-Policy: "
+			  "no-referrer\r\nConnection: close\r\n"
+			  "Content-Length: 0\r\n\r\n",
+			  ev_login_url(l)) == 0)
+		(void)send(fd, b.data, b.len, MSG_NOSIGNAL);
+	ae_buf_dispose(&b);
+	close(fd);
+}
+
+/* True iff the request head asks for the start path itself: a GET of
+ * exactly the path, no query. */
+static bool code_is_start(const ev_login *l, const ae_buf *head)
+{
+	ev_login_redirect s = {0};
+	bool yes;
+
+	yes = ev_login_redirect_parse(&s, l->start_path, head->data, head->len,
+				      NULL) == 0 &&
+	      s.on_path && s.code == NULL && s.state == NULL && s.iss == NULL &&
+	      s.error == NULL;
+	ev_login_redirect_dispose(&s);
+	return yes;
+}
+
 /* True iff `fd` was accepted from and on loopback: 127.0.0.1, or ::1
  * for the localhost redirect's second listener (the listeners bind no
  * other address; a check that fails closed if that ever changes). */
@@ -395,19 +451,37 @@ static bool code_conn_local(int fd, const struct sockaddr_storage *peer)
 
 /* Reads one connection's request: 1 when it is for the redirect path (`r`
  * filled; the caller answers), 0 when it is not ours -- unreadable, too
- * slow, or another path: answered and closed -- and < 0 for a redirect
- * whose parameters are malformed (answered and closed). */
+ * slow, another path, or the start path's first GET: answered and closed
+ * -- and < 0 for a redirect whose parameters are malformed, or a second
+ * GET of the start path (answered and closed). */
 static int code_take_one(ev_login_redirect *r, ev_login *l, int cfd,
 			 ae_err *err)
 {
 	ae_buf head = AE_BUF_INIT(EV_LOGIN_REQUEST_MAX_BYTES);
 	int ms = code_left_ms(l->o.deadline_ms), rc = -1;
+	bool whole;
 
 	/* a slow sender holds the listener at most this long, never past
 	 * the login's deadline */
 	if (ms > EV_LOGIN_CONN_TIMEOUT_S * 1000)
 		ms = EV_LOGIN_CONN_TIMEOUT_S * 1000;
-	if (code_read_head(&head, cfd, ms) == 0)
+	whole = code_read_head(&head, cfd, ms) == 0;
+
+	if (whole && code_is_start(l, &head)) {
+		ae_buf_dispose(&head);
+		if (!l->started) {
+			l->started = true;
+			code_answer_start(cfd, l);
+			return 0;
+		}
+		code_answer(cfd, 404, "Not found.");
+		return ae_fail(err, AE_EAUTH,
+			       "the login's one-time URL was opened twice: "
+			       "another program on this machine may have "
+			       "taken it first (the login is ended; log in "
+			       "again)");
+	}
+	if (whole)
 		rc = ev_login_redirect_parse(r, l->path, head.data, head.len,
 					     err);
 	ae_buf_dispose(&head);

@@ -259,4 +259,12 @@ int ev_signing_config_parse(ev_sign_services *out, const unsigned char *buf,
 /* Frees the URLs and zeroes the struct. Cannot fail. */
 void ev_sign_services_dispose(ev_sign_services *svc);
 
+/* Checks that a trusted root (the verifier's parser) and a signing config
+ * (ev_signing_config_parse at `now`; NULL: none) are what they claim to
+ * be: the check a TUF cache's documents pass before they are trusted
+ * (tuf_trust_docs.check). Codes of the parsers. */
+int ev_trust_documents_check(const unsigned char *root, size_t root_len,
+			     const unsigned char *sc, size_t sc_len,
+			     int64_t now, ae_err *err);
+
 #endif /* AE_EVIDENCE_SIGNER_H */

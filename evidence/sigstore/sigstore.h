@@ -166,6 +166,26 @@ int ev_bundle_verify(ev_signer **out, const ev_bundle *bundle,
  * AE_EINVAL otherwise. */
 int ev_key_check(const unsigned char *pem, size_t len, ae_err *err);
 
+/* A bundle and its artifact named by paths (evidence/sigstore/
+ * verify_files.c): `artifact` is a file, or "sha256:<64 hex>" when no file
+ * has that name; `key` a PEM public key file (managed-key mode) or NULL;
+ * `policy` as for ev_bundle_verify (its key fields are filled from
+ * `key`). */
+typedef struct ev_verify_files {
+	const char *bundle;
+	const char *artifact;
+	const char *key;
+	ev_policy policy;
+} ev_verify_files;
+
+/* Reads the bundle (EV_BUNDLE_MAX_BYTES), the key (EV_KEY_MAX_BYTES,
+ * ev_key_check) and the artifact (EV_ARTIFACT_MAX_BYTES) and runs
+ * ev_bundle_verify. *what names the input a failure is about. Codes of
+ * ae_read_file, ev_bundle_parse and ev_bundle_verify. */
+int ev_bundle_verify_files(ev_signer **out, const char **what,
+			   const ev_trust *trust, const ev_verify_files *f,
+			   ae_err *err);
+
 /* Frees a signer. NULL is a no-op. */
 void ev_signer_free(ev_signer *signer);
 

@@ -172,6 +172,97 @@ int tuf_cache_selected(char *out, size_t outsz, const char *base, ae_err *err);
  * phrase, e.g. "tuf is owned by uid 65534") when not. */
 int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err);
 
+/* ---- the trust in force (evidence/tuf/trust.c, docs/trust.md) ---- */
+
+/* The targets the tool uses: trusted_root.json (required) and
+ * signing_config.v0.2.json (optional). */
+#define TUF_TRUST_NTARGETS 2
+extern const char *const tuf_trust_targets[TUF_TRUST_NTARGETS];
+
+#define TUF_TRUST_REFRESH_S	     86400 /* verify refreshes an older cache */
+#define TUF_TRUST_REFRESH_TIMEOUT_MS 30000 /* ... within this long */
+
+/* What the caller knows of the documents (this module never interprets
+ * them): the embedded trusted root, and the check a cached trusted root
+ * and signing config (NULL: none) must pass to be used. */
+typedef struct tuf_trust_docs {
+	const unsigned char *embedded_root;
+	size_t embedded_root_len;
+	int (*check)(const unsigned char *root, size_t root_len,
+		     const unsigned char *sc, size_t sc_len, int64_t now,
+		     ae_err *err);
+} tuf_trust_docs;
+
+typedef enum tuf_trust_source {
+	TUF_TRUST_EMBEDDED, /* compiled in */
+	TUF_TRUST_CACHE,    /* the selected TUF cache */
+} tuf_trust_source;
+
+/* What is trusted when no --trusted-root / --signing-config is given.
+ * Filled by tuf_trust_resolve, disposed by tuf_trust_dispose. */
+typedef struct tuf_trust {
+	tuf_trust_source source;
+	const unsigned char *root; /* trusted_root.json in force, borrowed */
+	size_t root_len;
+	const unsigned char *sc; /* signing config, NULL: built-in defaults */
+	size_t sc_len;
+	tuf_state *tuf;	      /* the cache's state when it loaded, else NULL */
+	char base[4096];      /* the cache base, "" when none */
+	char cache_dir[4200]; /* the selected TUF cache, "" when none */
+	char note[512];	      /* why the cache is not in force, or "" */
+	bool foreign;	      /* base/tuf is not the caller's own: never used */
+	const tuf_trust_docs *docs; /* borrowed */
+} tuf_trust;
+
+/* Decides what is in force under cache base `base` (NULL: no cache) at
+ * `now`: the selected TUF cache when it is the caller's own
+ * (tuf_cache_owned), re-verifies, is unexpired and its documents pass
+ * docs->check; else the embedded root (t->note says why, "" when there
+ * simply is no cache). Fails only for a base path past t->base
+ * (AE_ETOOBIG). `docs` must outlive `t`. */
+int tuf_trust_resolve(tuf_trust *t, const char *base,
+		      const tuf_trust_docs *docs, int64_t now, ae_err *err);
+/* Frees the cache's state. Cannot fail. */
+void tuf_trust_dispose(tuf_trust *t);
+/* True iff a TUF cache is selected and was last updated more than
+ * TUF_TRUST_REFRESH_S before `now` (or is not in force). Cannot fail. */
+bool tuf_trust_stale(const tuf_trust *t, int64_t now);
+/* The trusted_root.json that replaces the embedded one (the cache's), or
+ * NULL when the embedded root is in force. Borrowed from `t`. */
+const unsigned char *tuf_trust_root_override(const tuf_trust *t,
+					     size_t *len_out);
+/* Checks that a state's trusted_root.json (required: AE_ENOTFOUND) and
+ * signing config pass docs->check. */
+int tuf_trust_check_documents(const tuf_state *s, const tuf_trust_docs *d,
+			      int64_t now, ae_err *err);
+
+typedef struct tuf_trust_update_opts {
+	const char *base;      /* cache base */
+	const char *cache_dir; /* tuf_cache_dir of base and url */
+	const char *url;
+	const unsigned char *root; /* initial root when the cache has none */
+	size_t root_len;
+	int64_t now;
+	ae_deadline deadline;
+	const char *ca_file;
+	const tuf_trust_docs *docs;
+} tuf_trust_update_opts;
+
+/* tuf_update of the targets, the documents checked, the state committed
+ * and its repository selected: all or nothing. A base whose TUF state is
+ * not the caller's own is refused (AE_EINVAL) before any request. Codes
+ * of tuf_update, docs->check and tuf_state_commit. *out NULL on failure. */
+int tuf_trust_update(tuf_state **out, const tuf_trust_update_opts *o,
+		     ae_err *err);
+/* Updates the selected cache from its repository (the public-good one
+ * from the embedded TUF root when none is usable), within
+ * TUF_TRUST_REFRESH_TIMEOUT_MS, and resolves `t` again. Codes of
+ * tuf_trust_update; `t` unchanged on failure. */
+int tuf_trust_refresh(tuf_trust *t, int64_t now, ae_err *err);
+
+/* "2026-08-25T00:00:00Z" (UTC). Cannot fail. */
+void tuf_time_format(char out[32], int64_t t);
+
 /* ---- small parts, public for the commands, tests and fuzz targets ---- */
 
 /* The embedded initial root of TUF_PUBLIC_GOOD_URL (root version 15 of

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# tests/bench/pull.sh -- the cost of `pull` of a fresh bundle (empty cache)
-# and of a cached one (every blob in --cache: hashed again, extracted),
-# ours against one or more peer binaries in the same run (issue 23: the
+# tests/bench/pull.sh -- the cost of `push` of a bundle (to a repository
+# that holds none of its blobs), of `pull` of a fresh one (empty cache) and
+# of a cached one (every blob in --cache: verified, extracted), ours
+# against one or more peer binaries in the same run (issue 23: the
 # verification of every byte a pull uses must stay cheap). A loopback
 # docker-registry is started here; a 100 MiB and a 10 KiB bundle are pushed
-# once by AE_BIN, then each binary pulls them by digest, interleaved,
-# rotating which goes first. Prints the medians of wall time and of CPU
-# (user + sys) per binary, and each one's ratio to the first peer.
+# by each binary to a new repository each time, and pulled by digest,
+# interleaved, rotating which goes first. Prints the medians of wall time
+# and of CPU (user + sys) per binary, and each one's ratio to the first
+# peer (`make bench-peers PEER=...` runs it against PEER).
 #
 #   bash tests/bench/pull.sh [-n RUNS] PEER_BIN [PEER_BIN...]
 #
@@ -15,12 +17,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=5
 while getopts 'n:' o; do
-	case $o in n) runs=$OPTARG ;; *) sed -n '2,13p' "$0"; exit 2 ;; esac
+	case $o in n) runs=$OPTARG ;; *) sed -n '2,15p' "$0"; exit 2 ;; esac
 done
 shift $((OPTIND - 1))
 bin=${AE_BIN:-$PWD/aicr-evidence}
 [ -x "$bin" ] || { echo "bench: build first (make)"; exit 1; }
-[ $# -ge 1 ] || { sed -n '2,13p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,15p' "$0"; exit 2; }
 for t in docker-registry jq /usr/bin/time; do
 	command -v "$t" >/dev/null || { echo "bench: SKIPPED -- $t missing (make deps)"; exit 0; }
 done
@@ -34,16 +36,21 @@ R=$REG_HOST
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# one pull: appends "wall_ms cpu_ms" to FILE
-one() { # FILE BIN REF CACHE DEST
-	local f=$1 b=$2 ref=$3 cache=$4 dest=$5 t0 t1
-	rm -rf "$dest"
+# one command, timed: appends "wall_ms cpu_ms" to FILE
+timed() { # FILE BIN ARGS...
+	local f=$1 b=$2 t0 t1
+	shift 2
 	t0=$(date +%s%N)
-	/usr/bin/time -f '%U %S' -o "$W/cpu" "$b" pull "$ref" --to "$dest" \
-		--cache "$cache" --registry-plain-http >/dev/null
+	/usr/bin/time -f '%U %S' -o "$W/cpu" "$b" "$@" >/dev/null
 	t1=$(date +%s%N)
 	awk -v w=$(((t1 - t0) / 1000000)) '{printf "%d %d\n", w, ($1 + $2) * 1000}' \
 		"$W/cpu" >>"$f"
+}
+
+# one pull: appends "wall_ms cpu_ms" to FILE
+one() { # FILE BIN REF CACHE DEST
+	rm -rf "$5"
+	timed "$1" "$2" pull "$3" --to "$5" --cache "$4" --registry-plain-http
 }
 
 bench_size() { # LABEL BYTES
@@ -55,6 +62,8 @@ bench_size() { # LABEL BYTES
 	for i in $(seq 1 "$runs"); do
 		for k in $(seq 0 $((n - 1))); do
 			j=$(((k + i) % n))
+			timed "$W/push-$label-$j" "${bins[$j]}" push "$out" \
+				--to "$R/bench/push-${label,,}-$i-$j:v1" --registry-plain-http
 			rm -rf "$W/cache-$j"
 			one "$W/fresh-$label-$j" "${bins[$j]}" "$R/bench/pull-${label,,}@$d" \
 				"$W/cache-$j" "$W/dest-$j"
@@ -62,7 +71,7 @@ bench_size() { # LABEL BYTES
 				"$W/cache-$j" "$W/dest-$j"
 		done
 	done
-	for what in fresh cached; do
+	for what in push fresh cached; do
 		local w0= c0=
 		for j in $(seq 0 $((n - 1))); do
 			local w c

@@ -2,7 +2,11 @@
 """tests/e2e/fakebrowser.py -- the "browser" a signing command opens in the
 login tests (installed as xdg-open on PATH by oidc_fake_browser).
 
-Called with the authorization URL. BROWSE_MODE says what the person does:
+Called with the login's one-time start URL on the tool's listener
+(http://127.0.0.1:PORT/start/RANDOM, 302 to the authorization URL once).
+Chromium is handed the start URL itself and follows the 302; the modes
+that play the redirect by hand first GET it for the authorization URL.
+BROWSE_MODE says what the person does:
   consent, deny, capture   the real headless Chromium of tests/oidc/ logs in
                            (as BROWSE_LOGIN) and consents / cancels
   deliver                  Chromium logs in, its redirect is captured, the
@@ -75,9 +79,25 @@ def deliver(url, out):
     return r["redirect"]
 
 
+def resolve(url):
+    """The authorization URL the start URL redirects to (its one GET)."""
+    import http.client
+    p = urllib.parse.urlparse(url)
+    if not p.path.startswith("/start/"):
+        return url
+    try:
+        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
+        c.request("GET", p.path)
+        return c.getresponse().getheader("Location") or url
+    except OSError:  # the login ended first (a short --oidc-timeout under load)
+        return url
+
+
 def main():
     url = sys.argv[1]
     mode = os.environ.get("BROWSE_MODE", "consent")
+    if mode not in ("consent", "deny", "capture", "deliver", "none"):
+        url = resolve(url)
     q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
     redirect = q.get("redirect_uri", [""])[0]
     state = q.get("state", [""])[0]

@@ -85,7 +85,18 @@ mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<'PY'
 #!/usr/bin/env python3
 import json, os, socket, sys, time, urllib.parse
-url = sys.argv[1]
+def resolve(u):  # the one-time start URL the tool opens: its 302 is the authorization URL
+    import http.client, urllib.parse
+    p = urllib.parse.urlparse(u)
+    if not p.path.startswith("/start/"):
+        return u
+    try:
+        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
+        c.request("GET", p.path)
+        return c.getresponse().getheader("Location") or u
+    except OSError:
+        return u
+url = resolve(sys.argv[1])
 q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
 state, nonce = q["state"][0], q["nonce"][0]
 ru = urllib.parse.urlparse(q["redirect_uri"][0]); port, path = ru.port, ru.path
@@ -413,6 +424,8 @@ fi
 # set up (no IPv6 loopback, no browser start).
 
 for f in browser_env:"xdg-open/open gets no client secret, ID token or Actions request token" \
+	browser_env_tokens:"xdg-open/open gets no token variable, under any name (GitLab id_tokens, JWT-valued)" \
+	browser_argv:"xdg-open/open gets a one-time loopback URL, never the authorization URL with its state" \
 	localhost_v6:"a localhost redirect holds [::1]:PORT too: no other process gets the code"; do
 	out=$(bash "$FIND/${f%%:*}.sh" "$AE_BIN" 2>&1)
 	case $? in

@@ -211,7 +211,10 @@ echo s3cret-pass | timeout 60 "$AE" referrers "127.0.0.1:$HR/ev/a@$D" --registry
 jq -e '.truncated == true and (.manifests | length) <= 256' "$T_OUT" >/dev/null &&
 	ok "referrers --format json: valid JSON, truncated, at most 256 descriptors kept" || bad "referrers json" "$(head -c 300 "$T_OUT")"
 hpull "$W/o"
-expect_rc 0 "pull beside a hostile listing: the artifact, unsigned"
+# the listing was cut at its bound: no verdict, never "unsigned" (security
+# review 06; docs/oci.md "Referrers")
+expect_rc 3 "pull beside a hostile listing cut at its bound: no verdict, not 'unsigned'"
+expect_err "referrers listing was truncated at its bound" "  and it says the listing was truncated"
 if ! grep -q '^::' "$T_OUT" "$T_ERR" && ! LC_ALL=C grep -q $'[\x1b\x07\r]' "$T_OUT" "$T_ERR"; then
 	ok "pull's report escapes the hostile artifactType"
 else

@@ -269,6 +269,62 @@ cp "$W/clean/summary-bundle/statement.intoto.json" "$W/swapctrf/deployment.json"
 swap_row "--ctrf STATEMENT" --ctrf "an in-toto statement" \
 	--recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/swapctrf/deployment.json"
 rm -rf "$W/swapctrf"
+
+# ---- verify: a bundle whose files are of the wrong kind (issue 20): the
+# file swapped in, then the manifest and the unsigned statement made to
+# agree with it again (what emit wrote before it judged its inputs), so
+# only the file's kind is wrong ----
+reseal() { # BUNDLE FILE SRC
+	local b=$1/summary-bundle f=$2 sz sha dg
+	cp "$3" "$b/$f"
+	sz=$(stat -c %s "$b/$f")
+	sha=sha256:$(sha256sum <"$b/$f" | cut -d' ' -f1)
+	jq --arg f "$f" --argjson sz "$sz" --arg sha "$sha" \
+		'.files |= map(if .path == $f then .size = $sz | .sha256 = $sha else . end)' \
+		"$b/manifest.json" >"$b/m.new" && mv "$b/m.new" "$b/manifest.json"
+	dg=sha256:$(sha256sum <"$b/manifest.json" | cut -d' ' -f1)
+	jq --arg dg "$dg" '.predicate.manifest.digest = $dg' "$b/statement.intoto.json" >"$b/s.new"
+	mv "$b/s.new" "$b/statement.intoto.json"
+	case $f in
+	recipe.yaml)
+		dg=$(ae digest "$b/recipe.yaml" 2>/dev/null) || return 0
+		jq --arg dg "$dg" '.predicate.recipe.digest = $dg | .subject[0].digest.sha256 = $dg' \
+			"$b/statement.intoto.json" >"$b/s.new" && mv "$b/s.new" "$b/statement.intoto.json"
+		;;
+	ctrf/*.json)
+		f=${f#ctrf/}
+		jq --arg p "${f%.json}" --arg sha "$sha" '.predicate.phases[$p].ctrfDigest = $sha' \
+			"$b/statement.intoto.json" >"$b/s.new" && mv "$b/s.new" "$b/statement.intoto.json"
+		;;
+	esac
+}
+kind_row() { # LABEL FILE SRC LOOKS-LIKE
+	rm -rf "$W/kind" && cp -r "$W/clean" "$W/kind" && reseal "$W/kind" "$2" "$3"
+	brun verify "$W/kind"
+	judge "verify: $1" 2 stdout
+	if grep -qF -- "$2: " "$T_OUT" && grep -qF -- "$4" "$T_OUT"; then
+		ok "verify: $1 names $2 and says: $4"
+	else
+		bad "verify: $1 names $2 and says: $4" "$(grep -A1 'Failed check' "$T_OUT" | tail -1)"
+	fi
+}
+printf 'a: [\n' >"$IN/notyaml.yaml"
+CB=$W/clean/summary-bundle
+kind_row "recipe.yaml holding the snapshot" recipe.yaml "$CB/snapshot.yaml" "looks like a snapshot"
+kind_row "recipe.yaml holding a raw snapshot" recipe.yaml "$EX/snapshot.yaml" "looks like a snapshot"
+kind_row "snapshot.yaml holding the recipe" snapshot.yaml "$CB/recipe.yaml" "looks like a recipe"
+kind_row "recipe.yaml holding a CTRF report" recipe.yaml "$CB/ctrf/deployment.json" "looks like a CTRF report"
+kind_row "snapshot.yaml holding a CTRF report" snapshot.yaml "$CB/ctrf/deployment.json" "looks like a CTRF report"
+kind_row "recipe.yaml holding an allowlist" recipe.yaml "$EX/../evidence/allowlist.yaml" "looks like an allowlist"
+kind_row "recipe.yaml holding a pointer" recipe.yaml "$W/clean/pointer.yaml" "looks like a ledger pointer"
+kind_row "snapshot.yaml holding a ConfigMap" snapshot.yaml "$IN/configmap.yaml" 'kind "ConfigMap"'
+kind_row "snapshot.yaml that is not YAML" snapshot.yaml "$IN/notyaml.yaml" "not a snapshot: not YAML"
+kind_row "ctrf/deployment.json holding the snapshot" ctrf/deployment.json "$CB/snapshot.yaml" "looks like a snapshot"
+kind_row "ctrf/deployment.json holding the statement" ctrf/deployment.json "$CB/statement.intoto.json" "looks like an in-toto statement"
+kind_row "ctrf/conformance.json holding the recipe" ctrf/conformance.json "$CB/recipe.yaml" "looks like a recipe"
+rm -rf "$W/kind"
+brun verify "$W/clean"
+judge "verify: the clean bundle stays valid" 0 stdout
 for k in $KINDS; do
 	for f in manifest.json statement.intoto.json recipe.yaml attestation.intoto.jsonl; do
 		rm -rf "$W/v"

@@ -50,6 +50,34 @@ run check --repo "$R" --base main --verify-signatures --registry-plain-http --ca
 [ "$(jq -r '.problems[0].rule' "$T_OUT")" = signature ] && [ "$(jq -r .summary.signaturesVerified "$T_OUT")" = true ] &&
 	ok "JSON names rule 4 as 'signature'" || bad "JSON names rule 4 as 'signature'" "$(head -c 300 "$T_OUT")"
 
+# Security review (LOW): a fault of the cache itself -- an entry that is a
+# symlink or a FIFO, blobs/ a file -- was put on the registry ("cannot talk
+# to registry HOST: ... a plain-HTTP loopback registry needs ..."). It
+# names the cache and its path; the exit stays 2 (no verdict on the
+# pointer, never a finding).
+cache_fault() { # LABEL CACHE
+	local label=$1 c=$2
+	run check --repo "$R" --base main --verify-signatures --registry-plain-http --cache "$c"
+	expect_rc 2 "check, $label: undecided (exit 2), as before"
+	expect_out "could not verify the signature: cache $c: .*a fault of the local cache" "  the note names the cache and its path"
+	grep -q "cannot talk to registry" "$T_OUT" && bad "  the registry is not blamed" "$(grep -m1 note "$T_OUT")" || ok "  the registry is not blamed"
+}
+cp -a "$CACHE" "$T_WORK/c-link" && ln -sf /etc/passwd "$T_WORK/c-link/blobs/sha256/$HEX"
+cache_fault "the manifest's cache entry a symlink" "$T_WORK/c-link"
+cp -a "$CACHE" "$T_WORK/c-fifo" && for f in "$T_WORK"/c-fifo/blobs/sha256/*; do
+	[ "${f##*/}" = "$HEX" ] || { rm -f "$f" && mkfifo "$f"; }
+done
+cache_fault "the layer's and config's entries FIFOs" "$T_WORK/c-fifo"
+mkdir -p "$T_WORK/c-file" && echo x >"$T_WORK/c-file/blobs"
+cache_fault "blobs/ a file" "$T_WORK/c-file"
+run verify "$R/$REL" --registry-plain-http --cache "$T_WORK/c-link"
+expect_rc 2 "verify POINTER with the entry a symlink: exit 2, as before"
+expect_out "materialize-bundle +failed +cache $T_WORK/c-link: " "  the step names the cache and its path"
+expect_out "^Cause: unknown: cache " "  the cause is not the registry's"
+expect_err "hint: the local cache failed, not the registry" "  the hint says so"
+run ledger --root "$R/$EV" --verify --registry-plain-http --cache "$T_WORK/c-link"
+expect_out "could not be verified: bundle fetch: cache $T_WORK/c-link: " "ledger --verify names the cache and its path in the run's note"
+
 reg_stop "$T_WORK/reg"
 run check --repo "$R" --base main --verify-signatures --offline --cache "$CACHE"
 expect_rc 1 "--offline judges from the cache with the registry gone"

@@ -104,12 +104,15 @@ os.execvp(sys.argv[1], sys.argv[1:])' script -qec "$AE_BIN pull $P/ev/big@$D --t
 	if [ -n "$apid" ]; then
 		kill -TERM "$apid"
 		wait $SPID
-		# the bar (\r...%) is followed by a newline before the message
+		# the bar (\r...%, its rate and ETA) is followed by a newline
+		# before the message, nothing drawn after it
 		if python3 - "$W/tty.out" <<'PY'; then
 import sys
 t = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
 i = t.rfind(b"%")
-sys.exit(0 if i >= 0 and b"\n" in t[i:] and t[i:].lstrip(b"0123456789./ MiB%").startswith(b"\n") else 1)
+j = t.find(b"interrupted", i)
+line = t[i:j].split(b"\n", 1)[0] if 0 <= i < j else b"\r"
+sys.exit(0 if 0 <= i < j and b"\n" in t[i:j] and b"\r" not in line else 1)
 PY
 			ok "a terminated pull ends its progress line"
 		else

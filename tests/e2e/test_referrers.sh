@@ -227,9 +227,25 @@ rules[0]["body"] = json.dumps(idx)
 json.dump(rules, open(sys.argv[1], "w"))
 EOF
 rules <"$W/huge.json"
+# Security review 06: a listing read only in part never reads as
+# "unsigned" (before: pull exit 0, '(unsigned: no referrer)', and verify
+# "bundle valid, unsigned"): the signature may lie past the bound, so
+# there is no verdict (exit 3), and the message says the listing was cut.
 run pull "$P/acme/ev@$D" --to "$W/p-huge" --registry-plain-http --cache "$W/cache-h2" --format json
-expect_rc 0 "a 9 MiB listing with the signature past the read bound: the pull still succeeds"
-[ "$(jq -r .signed "$T_OUT")" = false ] && ok "  unsigned: what lies past the bound is not seen" || bad "  unsigned past the bound" "$(head -c 300 "$T_OUT")"
+expect_rc 3 "a 9 MiB listing with the signature past the read bound: pull gives no verdict"
+expect_err "referrers listing was truncated at its bound" "  and says the listing was truncated"
+grep -qi "unsigned" "$T_OUT" "$T_ERR" && bad "  never 'unsigned'" "$(cat "$T_OUT" "$T_ERR" | head -3)" || ok "  never 'unsigned'"
+[ ! -e "$W/p-huge" ] && ok "  no half-judged tree left at --to" || bad "  --to left" "$(ls "$W/p-huge")"
+run pull "$P/acme/ev@$D" --to "$W/p-huge2" --registry-plain-http --cache "$W/cache-h2"
+expect_rc 3 "  the same in text"
+expect_err "the part read holds no signature" "  the text says what was read"
+run verify "$P/acme/ev@$D" --registry-plain-http --cache "$W/cache-h2" --trusted-root "$TR" --format json
+expect_rc 3 "verify REF of it without a pinned signer: no verdict, not 'valid, unsigned'"
+expect_err "referrers listing was truncated at its bound" "  says the listing was truncated"
+run verify "$P/acme/ev@$D" --registry-plain-http --cache "$W/cache-h2" --trusted-root "$TR" \
+	--expected-issuer https://accounts.example.test --expected-identity-regexp 'alice@example\.test' --format json
+expect_rc 3 "verify REF with a pinned signer: no verdict, not 'signer required but unsigned'"
+expect_err "referrers listing was truncated at its bound" "  says the listing was truncated"
 echo '[]' | rules
 
 # ---- referrers REF ----

@@ -1152,7 +1152,8 @@ void test_evidence_bundle__the_streaming_count_is_the_tree_count(void)
 		"{\"status\":\"failed\",\"name\":\"b\",\"x\":[1,{\"status\":"
 		"\"passed\"}]},{\"name\":\"c\",\"status\":\"crashed\"},{\"name\":"
 		"\"d\",\"status\":\"pending\",\"n\":-1.5e3,\"t\":true,\"f\":false,"
-		"\"z\":null}],\"summary\":{\"tests\":4}}}",
+		"\"z\":null}],\"summary\":{\"tests\":4,\"passed\":1,"
+		"\"failed\":1,\"pending\":1,\"other\":1}}}",
 		"{\"results\":{\"tests\":[]}}",
 		NULL};
 	static const char *const bad[] = {
@@ -1200,6 +1201,110 @@ void test_evidence_bundle__the_streaming_count_is_the_tree_count(void)
 			t_fail_at(__FILE__, __LINE__, "accepted: %s", bad[i]);
 		T_ASSERT_MSG(err, "not a CTRF report");
 		ev__ctrf_counter_free(cc);
+	}
+}
+
+/* The streaming count verify runs is exactly as strict as emit's parser
+ * (ae_json_parse, the tally, the spellings and the summary): every report
+ * emit refuses, verify refuses -- a malformed or self-contradicting
+ * shipped report is never counted (review finding: trailing commas, a
+ * leading zero, a test that is not an object, a reportFormat other than
+ * CTRF, a key spelled like ReportFormat, a summary that lies). */
+void test_evidence_bundle__the_streaming_count_refuses_what_emit_refuses(void)
+{
+#define T1 "{\"name\":\"a\",\"status\":\"passed\"}"
+	static const char *const bad[] = {
+		"{\"results\":{\"tests\":[" T1 ",]}}",
+		"{\"results\":{\"tests\":[" T1 "],}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\",}]}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":01}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":-01}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":1.}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":.5}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":-}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":1e}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":1e+}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":+1}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":1-2}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":99999999999999999999}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":1e999}}",
+		"{\"results\":{\"tests\":[" T1 ",1]}}",
+		"{\"results\":{\"tests\":[\"x\"," T1 "]}}",
+		"{\"results\":{\"tests\":[[]]}}",
+		"{\"results\":{\"tests\":[null]}}",
+		"{\"reportFormat\":\"ctrf\",\"results\":{\"tests\":[" T1 "]}}",
+		"{\"reportFormat\":1,\"results\":{\"tests\":[" T1 "]}}",
+		"{\"ReportFormat\":\"CTRF\",\"results\":{\"tests\":[" T1 "]}}",
+		"{\"results\":{\"Tool\":{},\"tests\":[" T1 "]}}",
+		"{\"results\":{\"tool\":{\"image\":1},\"tests\":[" T1 "]}}",
+		"{\"results\":{\"tool\":{\"Name\":\"x\"},\"tests\":[" T1 "]}}",
+		"{\"results\":{\"tests\":[{\"name\":\"a\",\"status\":\"passed\","
+		"\"Duration\":1}]}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":1,\"x\":2}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":\"\\ud800\"}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":\"\\udc00x\"}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":\"\xff\"}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":\"\xc0\xaf\"}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":\"\xed\xa0\x80\"}}",
+		"{\"results\":{\"tests\":[" T1 "],\"summary\":{\"tests\":2}}}",
+		"{\"results\":{\"tests\":[" T1 "],\"summary\":{\"passed\":0}}}",
+		"{\"results\":{\"summary\":{\"failed\":1},\"tests\":[" T1 "]}}",
+		"{\"results\":{\"tests\":[" T1 "],\"summary\":{\"tests\":1.0,"
+		"\"passed\":1}}}",
+		"{\"results\":{\"tests\":[" T1 "],\"summary\":{\"tests\":\"1\","
+		"\"passed\":1}}}",
+		"{\"results\":{\"tests\":[" T1 "],\"summary\":[]}}",
+		"{\"results\":{\"tests\":[" T1 "],\"summary\":{\"Passed\":1,"
+		"\"tests\":1}}}",
+		NULL};
+	static const char *const good[] = {
+		"{\"reportFormat\":\"CTRF\",\"results\":{\"summary\":{\"tests\":1,"
+		"\"passed\":1,\"failed\":0,\"start\":5},\"tests\":[" T1 "]}}",
+		"{\"results\":{\"tests\":[" T1 "],\"x\":[-0,0.5e-3,1E+2,-12.25,"
+		"\"\\ud83d\\ude00\xc3\xa9\"]}}",
+		NULL};
+#undef T1
+
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		ev__phase a, b;
+		ev__ctrf_counter *cc = NULL;
+		ae_err err = {0};
+		void *doc = NULL;
+		/* emit refuses it (the test's premise) ... */
+		if (ae_json_parse(&doc, S(bad[i]), &err) == 0) {
+			memset(&a, 0, sizeof(a));
+			if (ev__ctrf_count(&a, doc, &err) == 0)
+				t_fail_at(__FILE__, __LINE__,
+					  "emit took: %s", bad[i]);
+			json_decref(doc);
+		}
+		/* ... and so does verify, whole or a byte at a time */
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err), 0);
+		ev__ctrf_counter_feed(cc, bad[i], strlen(bad[i]));
+		if (ev__ctrf_counter_finish(&b, cc, &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "verify took: %s", bad[i]);
+		ev__ctrf_counter_free(cc);
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err), 0);
+		for (size_t k = 0; k < strlen(bad[i]); k++)
+			ev__ctrf_counter_feed(cc, bad[i] + k, 1);
+		if (ev__ctrf_counter_finish(&b, cc, &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "verify took (bytes): %s",
+				  bad[i]);
+		ev__ctrf_counter_free(cc);
+		if (ev__ctrf_recount(&a, S(bad[i]), &err) != AE_EINVAL)
+			t_fail_at(__FILE__, __LINE__, "recount took: %s",
+				  bad[i]);
+	}
+	for (size_t i = 0; good[i] != NULL; i++) {
+		ev__phase b;
+		ev__ctrf_counter *cc = NULL;
+		ae_err err = {0};
+		T_ASSERT_INT(ev__ctrf_counter_new(&cc, &err), 0);
+		for (size_t k = 0; k < strlen(good[i]); k++)
+			ev__ctrf_counter_feed(cc, good[i] + k, 1);
+		T_ASSERT_INT(ev__ctrf_counter_finish(&b, cc, &err), 0);
+		ev__ctrf_counter_free(cc);
+		T_ASSERT_INT(b.passed, 1);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include "tests/unit/t.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,12 +65,13 @@ void test_evidence_login__a_redirect_yields_its_decoded_parameters(void)
 	ev_login_redirect r;
 	ae_err err = {0};
 
-	T_ASSERT_INT(redirect(&r,
-			      "GET /auth/callback?code=a%2Bb+c&state=s1&iss="
-			      "https%3A%2F%2Fi.test&session_state=x HTTP/1.1\r\n"
-			      "Host: 127.0.0.1:1\r\n\r\n",
-			      &err),
-		     0);
+	T_ASSERT_INT(
+		redirect(&r,
+			 "GET /auth/callback?code=a%2Bb+c&state=s1&iss="
+			 "https%3A%2F%2Fi.test&session_state=x HTTP/1.1\r\n"
+			 "Host: 127.0.0.1:1\r\n\r\n",
+			 &err),
+		0);
 	T_ASSERT(r.on_path);
 	T_ASSERT_STR(r.code, "a+b c");
 	T_ASSERT_STR(r.state, "s1");
@@ -171,13 +173,15 @@ void test_evidence_login__a_discovery_document_must_name_the_issuer_asked(void)
 			    "\"authorization_endpoint\":\"https://e.test/a\","
 			    "\"token_endpoint\":\"https://e.test/t\"}";
 
-	T_ASSERT_INT(ev_oidc_provider_parse(&p, ISS, (const unsigned char *)good_doc,
+	T_ASSERT_INT(ev_oidc_provider_parse(&p, ISS,
+					    (const unsigned char *)good_doc,
 					    strlen(good_doc), &err),
 		     0);
 	T_ASSERT_STR(p.token_endpoint, ISS "/token");
 	T_ASSERT(p.iss_in_response && p.device_authorization_endpoint == NULL);
 	ev_oidc_provider_dispose(&p);
-	T_ASSERT_INT(ev_oidc_provider_parse(&p, ISS, (const unsigned char *)other,
+	T_ASSERT_INT(ev_oidc_provider_parse(&p, ISS,
+					    (const unsigned char *)other,
 					    strlen(other), &err),
 		     AE_EINVAL);
 	T_ASSERT_MSG(err, "not the one asked for");
@@ -205,9 +209,9 @@ void test_evidence_login__a_provider_without_s256_or_with_bad_endpoints_is_refus
 	ev_oidc_provider p;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		T_ASSERT_INT(ev_oidc_provider_parse(&p, ISS,
-						    (const unsigned char *)bad[i],
-						    strlen(bad[i]), NULL),
+		T_ASSERT_INT(ev_oidc_provider_parse(
+				     &p, ISS, (const unsigned char *)bad[i],
+				     strlen(bad[i]), NULL),
 			     AE_EINVAL);
 		T_ASSERT(p.issuer == NULL && p.token_endpoint == NULL);
 		ev_oidc_provider_dispose(&p);
@@ -291,7 +295,8 @@ void test_evidence_login__a_token_from_another_issuer_or_audience_is_refused(
 	T_ASSERT_INT(check(c, &x, &err), 0);
 	x.issuer = "https://b.test";
 	T_ASSERT_INT(check(c, &x, &err), AE_EAUTH);
-	T_ASSERT_MSG(err, "is from issuer \"https://a.test\", not the requested");
+	T_ASSERT_MSG(err,
+		     "is from issuer \"https://a.test\", not the requested");
 }
 
 void test_evidence_login__the_nonce_must_be_the_one_sent(void)
@@ -335,10 +340,11 @@ void test_evidence_login__an_unverified_email_identity_is_refused(void)
 	T_ASSERT_INT(check(absent, &x, NULL), 0); /* lenient: absent */
 	x.email_verified = true;		  /* a login's own token */
 	T_ASSERT_INT(check(absent, &x, NULL), AE_EAUTH);
-	T_ASSERT_INT(check("{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":2000,"
-			   "\"email\":\"a@b.test\",\"email_verified\":\"true\"}",
-			   &x, NULL),
-		     0);
+	T_ASSERT_INT(
+		check("{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":2000,"
+		      "\"email\":\"a@b.test\",\"email_verified\":\"true\"}",
+		      &x, NULL),
+		0);
 	x.email_verified = false; /* e-mail issuers always need it */
 	T_ASSERT_INT(check("{\"iss\":\"https://accounts.google.com\",\"aud\":"
 			   "\"sigstore\",\"exp\":2000,\"email\":\"a@b.test\"}",
@@ -388,9 +394,9 @@ void test_evidence_login__a_redirect_url_off_loopback_is_refused_before_any_requ
 	void)
 {
 	static const char *const bad[] = {
-		"http://0.0.0.0:1/cb",	"https://127.0.0.1:1/cb",
-		"http://127.0.0.2:1/",	"http://[::1]:1/",
-		"http://127.0.0.1:1/a?b", "http://127.0.0.1:99999/",
+		"http://0.0.0.0:1/cb",	       "https://127.0.0.1:1/cb",
+		"http://127.0.0.2:1/",	       "http://[::1]:1/",
+		"http://127.0.0.1:1/a?b",      "http://127.0.0.1:99999/",
 		"http://localhost.evil.test/",
 	};
 	ev_login_opts o = EV_LOGIN_OPTS_INIT;
@@ -440,4 +446,88 @@ void test_evidence_login__an_https_issuer_never_sends_secrets_over_plain_http(
 					    strlen(plain), NULL),
 		     0);
 	ev_oidc_provider_dispose(&p);
+}
+
+/* ---- the browser's environment (login_browser.c) ---- */
+
+void test_evidence_login__browser_env_has_no_token_variable(void)
+{
+	char *envp[] = {
+		"PATH=/usr/bin",
+		"DISPLAY=:0",
+		"XDG_ACTIVATION_TOKEN=kept-for-the-desktop",
+		"SIGSTORE_ID_TOKEN=x",
+		"ACTIONS_ID_TOKEN_REQUEST_URL=http://x/?t=1",
+		"CI_JOB_JWT_V2=x",
+		"MY_GITLAB_ID_TOKEN=opaque",
+		"deploy_jwt=opaque",
+		"SIGSTORE_OIDC_CLIENT_SECRET=s",
+		"CUSTOM_NAME=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+		"PLAIN=eyJhbGciOiJub25lIn0",
+		"HOME=/home/u",
+		NULL,
+	};
+	char **env = ev_login_env_clean(envp);
+	size_t n = 0;
+
+	T_ASSERT(env != NULL);
+	while (env[n] != NULL)
+		n++;
+	T_ASSERT_INT(n, 5);
+	T_ASSERT_STR(env[0], "PATH=/usr/bin");
+	T_ASSERT_STR(env[1], "DISPLAY=:0");
+	T_ASSERT_STR(env[2], "XDG_ACTIVATION_TOKEN=kept-for-the-desktop");
+	T_ASSERT_STR(env[3], "PLAIN=eyJhbGciOiJub25lIn0");
+	T_ASSERT_STR(env[4], "HOME=/home/u");
+	free(env);
+	T_ASSERT(ev_login_env_is_secret("A=eyJa.b.c"));
+	T_ASSERT(!ev_login_env_is_secret("A=eyJa.b c.d"));
+	T_ASSERT(!ev_login_env_is_secret("LANG=C.UTF-8"));
+}
+
+/* ---- the sources an environment offers (login_env.c) ---- */
+
+void test_evidence_login__sources_come_from_the_environment_given(void)
+{
+	char agent[4096], path[4200];
+	char *envp[] = {
+		"SIGSTORE_ID_TOKEN=tok",
+		"ACTIONS_ID_TOKEN_REQUEST_URL=https://gha/x",
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN=req",
+		"GITLAB_CI=true",
+		"BUILDKITE=true",
+		path,
+		"GCE_METADATA_HOST=127.0.0.1:9",
+		"SIGSTORE_OIDC_CLIENT_SECRET=s3cret\n",
+		NULL,
+	};
+	ev_token_sources src = EV_TOKEN_SOURCES_INIT;
+	ae_buf sec = AE_BUF_INIT(EV_LOGIN_SECRET_MAX_BYTES + 1);
+	ae_err err = {0};
+
+	snprintf(path, sizeof(path), "PATH=/nonexistent::%s", t_tmpdir());
+	t_write_file(t_path("buildkite-agent"), "#!/bin/sh\n", 10);
+	T_ASSERT_INT(chmod(t_path("buildkite-agent"), 0755), 0);
+	ev_token_sources_from_env(&src, agent, sizeof(agent), envp);
+	T_ASSERT_STR(src.env_token, "tok");
+	T_ASSERT_STR(src.gha_url, "https://gha/x");
+	T_ASSERT_STR(src.gha_request_token, "req");
+	T_ASSERT(src.gitlab);
+	T_ASSERT_STR(src.buildkite_agent, t_path("buildkite-agent"));
+	T_ASSERT_STR(src.gcp_metadata_host, "127.0.0.1:9");
+	T_ASSERT_INT(ev_login_secret_load(&sec, NULL, envp, &err), 0);
+	T_ASSERT_STR((const char *)sec.data, "s3cret");
+	ae_buf_dispose(&sec);
+	/* nothing from an empty environment (no agent found without PATH) */
+	{
+		char *none[] = {"BUILDKITE=true", "GITLAB_CI=1", NULL};
+		ev_token_sources s2 = EV_TOKEN_SOURCES_INIT;
+
+		ev_token_sources_from_env(&s2, agent, sizeof(agent), none);
+		T_ASSERT(s2.env_token == NULL && !s2.gitlab &&
+			 s2.buildkite_agent == NULL);
+	}
+	T_ASSERT_INT(ev_login_secret_load(&sec, NULL, NULL, &err), 0);
+	T_ASSERT_INT(sec.len, 0);
+	ae_buf_dispose(&sec);
 }

@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IDENTITY "https://github.com/o/r/.github/workflows/w.yml@refs/heads/main"
+#define IDENTITY                                                               \
+	"https://github.com/o/r/.github/workflows/w.yml@refs/heads/main"
 #define ISSUER	 "https://v2.example"
 #define LOG_NAME "rekor.test"
 #define ARTIFACT "hello, artifact\n"
@@ -26,7 +27,7 @@
 #define LEAF_AT	 3
 
 static pki P;
-static EVP_PKEY *LOGKEY;	/* the Rekor v1 log (P-256) */
+static EVP_PKEY *LOGKEY; /* the Rekor v1 log (P-256) */
 static ev__log LOG;
 static ev__log CTLOG_OTHER; /* a CT log the leaf's SCT is not from */
 static ev_trust TRUST;
@@ -166,7 +167,8 @@ typedef struct bspec {
 	bool dsse;
 	bool key_mode;	      /* publicKey material, signed by P.leaf_key */
 	bool no_set;	      /* Rekor v2 style: proof only */
-	bool index_unproven;  /* no_set, and a logIndex the proof does not prove */
+	bool index_unproven;  /* no_set, and a logIndex the proof does not prove
+			       */
 	bool set_wrong_bytes; /* SET signed over another logIndex */
 	bool flip_proof;      /* one proof hash bit flipped */
 	bool wrong_hint;      /* checkpoint key hint differs */
@@ -180,10 +182,10 @@ typedef struct bspec {
 	bool hr_other_pae;    /* ... recording the PAE of another payload */
 	const char *stmt_type; /* statement _type, default Statement/v1;
 				  "" leaves the field out */
-	EVP_PKEY *key;	  /* key_mode's signing key, default P.leaf_key */
-	const char *hash; /* message signature hash, "sha384"...; default
-			     sha256 (messageDigest and hashedrekord name it) */
-	bool no_digest;	  /* leave messageDigest out */
+	EVP_PKEY *key;	       /* key_mode's signing key, default P.leaf_key */
+	const char *hash;      /* message signature hash, "sha384"...; default
+				  sha256 (messageDigest and hashedrekord name it) */
+	bool no_digest;	       /* leave messageDigest out */
 } bspec;
 
 /* The OpenSSL digest of a bspec hash name. */
@@ -290,7 +292,8 @@ static char *make_body(ae_buf *body, unsigned char **sig, size_t *sig_len,
 				 "{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\","
 				 "\"spec\":{\"payloadHash\":{\"algorithm\":"
 				 "\"sha256\",\"value\":\"%s\"},\"signatures\":"
-				 "[{\"signature\":\"%s\",\"verifier\":\"%s\"}]}}",
+				 "[{\"signature\":\"%s\",\"verifier\":\"%s\"}]}"
+				 "}",
 				 hex, sig64, verifier) == 0);
 	} else {
 		char hx[129];
@@ -301,15 +304,16 @@ static char *make_body(ae_buf *body, unsigned char **sig, size_t *sig_len,
 		} else {
 			memcpy(hx, hex, 65);
 		}
-		T_ASSERT(ae_buf_printf(
-				 body, NULL,
-				 "{\"apiVersion\":\"0.0.1\",\"kind\":"
-				 "\"hashedrekord\",\"spec\":{\"data\":{\"hash\":"
-				 "{\"algorithm\":\"%s\",\"value\":\"%s\"}},"
-				 "\"signature\":{\"content\":\"%s\","
-				 "\"publicKey\":{\"content\":\"%s\"}}}}",
-				 s->hash ? s->hash : "sha256", hx, sig64,
-				 verifier) == 0);
+		T_ASSERT(
+			ae_buf_printf(
+				body, NULL,
+				"{\"apiVersion\":\"0.0.1\",\"kind\":"
+				"\"hashedrekord\",\"spec\":{\"data\":{\"hash\":"
+				"{\"algorithm\":\"%s\",\"value\":\"%s\"}},"
+				"\"signature\":{\"content\":\"%s\","
+				"\"publicKey\":{\"content\":\"%s\"}}}}",
+				s->hash ? s->hash : "sha256", hx, sig64,
+				verifier) == 0);
 	}
 	free(sig64);
 	free(verifier);
@@ -413,8 +417,8 @@ static char *bundle_json(const bspec *s)
 
 	art_hex(hex);
 	if (s->dsse)
-		payload = statement(s->subject ? s->subject : hex,
-				    s->stmt_type);
+		payload =
+			statement(s->subject ? s->subject : hex, s->stmt_type);
 	kind = make_body(&body, &sig, &sl, s, payload);
 	make_proof(&hashes, root, &body, s->flip_proof);
 	cp = make_checkpoint(root, s);
@@ -437,8 +441,8 @@ static char *bundle_json(const bspec *s)
 		OPENSSL_free(der);
 	}
 	if (!s->no_set) {
-		char *set = make_set(&body, itime,
-				     s->set_wrong_bytes ? 43 : 42);
+		char *set =
+			make_set(&body, itime, s->set_wrong_bytes ? 43 : 42);
 		T_ASSERT(ae_buf_printf(&extra, NULL,
 				       "\"integratedTime\":\"%lld\","
 				       "\"inclusionPromise\":{"
@@ -481,11 +485,12 @@ static char *bundle_json(const bspec *s)
 		unsigned char d[64];
 		size_t dn = art_digest(d, s);
 		char *d64 = b64(d, dn);
-		T_ASSERT(ae_buf_printf(&content, NULL,
-				       "\"messageSignature\":{\"messageDigest\":"
-				       "{\"algorithm\":\"SHA2_%zu\",\"digest\":"
-				       "\"%s\"},\"signature\":\"%s\"}",
-				       dn * 8, d64, s64) == 0);
+		T_ASSERT(
+			ae_buf_printf(&content, NULL,
+				      "\"messageSignature\":{\"messageDigest\":"
+				      "{\"algorithm\":\"SHA2_%zu\",\"digest\":"
+				      "\"%s\"},\"signature\":\"%s\"}",
+				      dn * 8, d64, s64) == 0);
 		free(d64);
 	}
 	T_ASSERT(ae_buf_printf(
@@ -502,10 +507,11 @@ static char *bundle_json(const bspec *s)
 			 (char *)mat.data,
 			 /* a SET signs 42; without one only the proof's
 			  * index is proven (Rekor v2: the two are equal) */
-			 !s->no_set ? 42 : s->index_unproven ? 987654321 : LEAF_AT,
+			 !s->no_set	     ? 42
+			 : s->index_unproven ? 987654321
+					     : LEAF_AT,
 			 id64, kind, extra.data ? (char *)extra.data : "",
-			 LEAF_AT, r64,
-			 TREE, (char *)hashes.data, cpj, body64,
+			 LEAF_AT, r64, TREE, (char *)hashes.data, cpj, body64,
 			 (char *)content.data) == 0);
 	free(payload);
 	free(sig);
@@ -561,15 +567,15 @@ static int verify_with(const char *json, const ev_policy *pol,
 static int verify_spec(const bspec *s, ae_err *err)
 {
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	char *json = bundle_json(s), *pem = NULL;
 	int rc;
 
 	if (s->key_mode) {
 		pem = pem_of_key(s->key ? s->key : P.leaf_key);
-		pol = (ev_policy){NULL, NULL, NULL, (unsigned char *)pem,
+		pol = (ev_policy){NULL,	       NULL, NULL, (unsigned char *)pem,
 				  strlen(pem), false};
 	}
 	rc = verify_with(json, &pol, &art, &signer, err);
@@ -611,12 +617,13 @@ void test_evidence_sigstore__cleanup(void)
 
 /* ---- the whole pipeline ---- */
 
-void test_evidence_sigstore__a_message_bundle_verifies_and_names_its_signer(void)
+void test_evidence_sigstore__a_message_bundle_verifies_and_names_its_signer(
+	void)
 {
 	bspec s = {0};
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json = bundle_json(&s);
@@ -649,12 +656,13 @@ void test_evidence_sigstore__a_digest_only_artifact_verifies(void)
 	free(json);
 }
 
-void test_evidence_sigstore__a_dsse_bundle_verifies_and_returns_its_payload(void)
+void test_evidence_sigstore__a_dsse_bundle_verifies_and_returns_its_payload(
+	void)
 {
 	bspec s = {.dsse = true};
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json = bundle_json(&s);
@@ -669,8 +677,9 @@ void test_evidence_sigstore__a_dsse_bundle_verifies_and_returns_its_payload(void
 
 void test_evidence_sigstore__a_dsse_subject_digest_that_differs_fails(void)
 {
-	bspec s = {.dsse = true, .subject = "00000000000000000000000000000000"
-					    "00000000000000000000000000000000"};
+	bspec s = {.dsse = true,
+		   .subject = "00000000000000000000000000000000"
+			      "00000000000000000000000000000000"};
 	ae_err err = {0};
 
 	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
@@ -680,7 +689,8 @@ void test_evidence_sigstore__a_dsse_subject_digest_that_differs_fails(void)
 /* "hashedrekord over DSSE" (client spec, upstream
  * dsse-with-hashedrekord-happy-path): the entry records the envelope
  * signature and SHA-256(PAE). */
-void test_evidence_sigstore__a_dsse_envelope_logged_as_hashedrekord_verifies(void)
+void test_evidence_sigstore__a_dsse_envelope_logged_as_hashedrekord_verifies(
+	void)
 {
 	bspec s = {.dsse = true, .dsse_hr = true};
 	ae_err err = {0};
@@ -697,7 +707,8 @@ void test_evidence_sigstore__a_hashedrekord_of_another_envelope_fails(void)
 	T_ASSERT_MSG(err, "digest differs from the signed digest");
 }
 
-void test_evidence_sigstore__a_hashedrekord_of_another_envelope_signature_fails(void)
+void test_evidence_sigstore__a_hashedrekord_of_another_envelope_signature_fails(
+	void)
 {
 	bspec s = {.dsse = true, .dsse_hr = true, .body_other_sig = true};
 	ae_err err = {0};
@@ -710,7 +721,8 @@ void test_evidence_sigstore__a_hashedrekord_of_another_envelope_signature_fails(
  * (upstream dsse-statement-unknown-type_fail, -missing-type_fail). */
 void test_evidence_sigstore__an_unknown_statement_type_fails(void)
 {
-	bspec s = {.dsse = true, .stmt_type = "https://in-toto.io/Statement/v2"};
+	bspec s = {.dsse = true,
+		   .stmt_type = "https://in-toto.io/Statement/v2"};
 	ae_err err = {0};
 
 	T_ASSERT_INT(verify_spec(&s, &err), AE_EVERIFY);
@@ -730,8 +742,8 @@ void test_evidence_sigstore__an_identity_mismatch_fails(void)
 {
 	bspec s = {0};
 	ev_policy pol = {ISSUER, IDENTITY "x", NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json = bundle_json(&s);
@@ -746,8 +758,8 @@ void test_evidence_sigstore__an_issuer_mismatch_fails(void)
 {
 	bspec s = {0};
 	ev_policy pol = {"https://v1.example", IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json = bundle_json(&s);
@@ -760,9 +772,10 @@ void test_evidence_sigstore__an_issuer_mismatch_fails(void)
 void test_evidence_sigstore__an_identity_regex_is_anchored(void)
 {
 	bspec s = {0};
-	ev_policy pol = {ISSUER, NULL, "https://github\\.com/o/r/.*", NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_policy pol = {ISSUER, NULL, "https://github\\.com/o/r/.*",
+			 NULL,	 0,    false};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json = bundle_json(&s);
@@ -812,7 +825,8 @@ void test_evidence_sigstore__a_checkpoint_whose_origin_differs_fails(void)
 	T_ASSERT_MSG(err, "checkpoint origin");
 }
 
-void test_evidence_sigstore__a_certificate_expired_at_the_integrated_time_fails(void)
+void test_evidence_sigstore__a_certificate_expired_at_the_integrated_time_fails(
+	void)
 {
 	bspec s = {.itime = PKI_T0 + 601};
 	ae_err err = {0};
@@ -899,7 +913,8 @@ void test_evidence_sigstore__managed_key_mode_verifies_with_the_key(void)
 
 /* A managed key has no validity window, so no verified time is needed;
  * the entry's proof still is (upstream intoto-canonical-log-entry). */
-void test_evidence_sigstore__a_managed_key_entry_with_only_a_proof_verifies(void)
+void test_evidence_sigstore__a_managed_key_entry_with_only_a_proof_verifies(
+	void)
 {
 	bspec s = {.key_mode = true, .no_set = true};
 	ae_err err = {0};
@@ -907,7 +922,8 @@ void test_evidence_sigstore__a_managed_key_entry_with_only_a_proof_verifies(void
 	T_ASSERT_INT(verify_spec(&s, &err), 0);
 }
 
-void test_evidence_sigstore__a_managed_key_proof_needs_a_verified_checkpoint(void)
+void test_evidence_sigstore__a_managed_key_proof_needs_a_verified_checkpoint(
+	void)
 {
 	bspec s = {.key_mode = true, .no_set = true, .wrong_hint = true};
 	ae_err err = {0};
@@ -932,8 +948,8 @@ void test_evidence_sigstore__a_key_bundle_without_a_key_fails(void)
 {
 	bspec s = {.key_mode = true};
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json = bundle_json(&s);
@@ -947,10 +963,10 @@ void test_evidence_sigstore__a_certificate_bundle_given_a_key_fails(void)
 {
 	bspec s = {0};
 	char *pem = pem_of_key(P.leaf_key);
-	ev_policy pol = {NULL, NULL, NULL, (unsigned char *)pem, strlen(pem),
-			 false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_policy pol = {NULL,	      NULL, NULL, (unsigned char *)pem,
+			 strlen(pem), false};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json = bundle_json(&s);
@@ -1019,8 +1035,8 @@ static int verify_identity(const char *id, ae_err *err)
 {
 	bspec s = {0};
 	ev_policy pol = {ISSUER, id, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	char *json = bundle_json(&s);
 	int rc = verify_with(json, &pol, &art, &signer, err);
@@ -1062,7 +1078,8 @@ void test_evidence_sigstore__a_leaf_naming_two_emails_is_refused(void)
 {
 	ae_err err = {0};
 
-	leaf_with_sans("critical,email:alice@example.com,email:bob@example.com");
+	leaf_with_sans(
+		"critical,email:alice@example.com,email:bob@example.com");
 	T_ASSERT_INT(verify_identity("alice@example.com", &err), AE_EVERIFY);
 	T_ASSERT_MSG(err, "names 2 identities");
 	ae_err_clear(&err);
@@ -1074,13 +1091,14 @@ void test_evidence_sigstore__a_regex_cannot_pick_one_of_two_identities(void)
 {
 	bspec s = {0};
 	ev_policy pol = {ISSUER, NULL, ".*", NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 	char *json;
 
-	leaf_with_sans("critical,email:alice@example.com,email:bob@example.com");
+	leaf_with_sans(
+		"critical,email:alice@example.com,email:bob@example.com");
 	json = bundle_json(&s);
 	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), AE_EVERIFY);
 	T_ASSERT_MSG(err, "names 2 identities");
@@ -1113,15 +1131,15 @@ static void verify_both_forms(int *by_file, int *by_digest, const bspec *s,
 			      ae_err *err)
 {
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact file = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			    {0}};
+	ev_artifact file = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_artifact dig = {NULL, 0, {0}};
 	ev_signer *signer = NULL;
 	char *json = bundle_json(s), *pem = NULL;
 
 	if (s->key_mode) {
 		pem = pem_of_key(s->key ? s->key : P.leaf_key);
-		pol = (ev_policy){NULL, NULL, NULL, (unsigned char *)pem,
+		pol = (ev_policy){NULL,	       NULL, NULL, (unsigned char *)pem,
 				  strlen(pem), false};
 	}
 	ae_sha256(dig.sha256, ARTIFACT, strlen(ARTIFACT));
@@ -1176,7 +1194,8 @@ void test_evidence_sigstore__a_p384_key_over_sha512_verifies(void)
 	EVP_PKEY_free(s.key);
 }
 
-void test_evidence_sigstore__without_message_digest_the_log_entry_names_the_hash(void)
+void test_evidence_sigstore__without_message_digest_the_log_entry_names_the_hash(
+	void)
 {
 	bspec s = {.hash = "sha384", .no_digest = true};
 	int f = 0, d = 0;
@@ -1186,7 +1205,8 @@ void test_evidence_sigstore__without_message_digest_the_log_entry_names_the_hash
 	T_ASSERT_INT(f, 0);
 }
 
-void test_evidence_sigstore__a_message_digest_of_the_wrong_length_is_refused(void)
+void test_evidence_sigstore__a_message_digest_of_the_wrong_length_is_refused(
+	void)
 {
 	parse_fails("SHA2_256", "SHA2_512", AE_EINVAL, "not a SHA2_512 digest");
 }
@@ -1201,8 +1221,8 @@ void test_evidence_sigstore__a_log_entry_and_message_digest_must_agree(void)
 	bspec s = {.hash = "sha384"};
 	char *json = bundle_json(&s);
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	unsigned char d[32];
 	char *d64;
@@ -1211,7 +1231,8 @@ void test_evidence_sigstore__a_log_entry_and_message_digest_must_agree(void)
 	/* messageDigest claims SHA-256 of the artifact; the log sha384 */
 	ae_sha256(d, ARTIFACT, strlen(ARTIFACT));
 	d64 = b64(d, 32);
-	mutate(&json, "\"algorithm\":\"SHA2_384\"", "\"algorithm\":\"SHA2_256\"");
+	mutate(&json, "\"algorithm\":\"SHA2_384\"",
+	       "\"algorithm\":\"SHA2_256\"");
 	{
 		char *at = strstr(json, "\"digest\":\"") + 10;
 		char *end = strchr(at, '"');
@@ -1232,10 +1253,16 @@ void test_evidence_sigstore__a_log_entry_and_message_digest_must_agree(void)
  * and/or no padding. */
 static void b64_forms(json_t *j, bool url, bool nopad)
 {
-	static const char *const keys[] = {
-		"rawBytes",  "keyId", "canonicalizedBody", "signedEntryTimestamp",
-		"rootHash",  "signature", "digest", "signedTimestamp", "payload",
-		"sig"};
+	static const char *const keys[] = {"rawBytes",
+					   "keyId",
+					   "canonicalizedBody",
+					   "signedEntryTimestamp",
+					   "rootHash",
+					   "signature",
+					   "digest",
+					   "signedTimestamp",
+					   "payload",
+					   "sig"};
 	const char *k;
 	json_t *v;
 
@@ -1248,20 +1275,21 @@ static void b64_forms(json_t *j, bool url, bool nopad)
 	{
 		bool hit = strcmp(k, "hashes") == 0;
 		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-			hit = hit || (strcmp(k, keys[i]) == 0 &&
-				      json_is_string(v));
+			hit = hit ||
+			      (strcmp(k, keys[i]) == 0 && json_is_string(v));
 		if (!hit) {
 			b64_forms(v, url, nopad);
 			continue;
 		}
-		for (size_t i = 0; i < (json_is_array(v) ? json_array_size(v)
-							 : 1);
-		     i++) {
+		for (size_t i = 0;
+		     i < (json_is_array(v) ? json_array_size(v) : 1); i++) {
 			json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
 			char *t = strdup(json_string_value(e));
 			size_t n = strlen(t);
 			for (size_t c = 0; url && c < n; c++)
-				t[c] = t[c] == '+' ? '-' : t[c] == '/' ? '_' : t[c];
+				t[c] = t[c] == '+'   ? '-'
+				       : t[c] == '/' ? '_'
+						     : t[c];
 			while (nopad && n > 0 && t[n - 1] == '=')
 				t[--n] = '\0';
 			json_string_set(e, t);
@@ -1276,8 +1304,8 @@ static int verify_forms(bool url, bool nopad, ae_err *err)
 	char *json = bundle_json(&s), *out;
 	json_t *j = json_loads(json, 0, NULL);
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	int rc;
 
@@ -1329,8 +1357,8 @@ void test_evidence_sigstore__null_means_an_absent_message(void)
 	bspec s = {.no_set = true, .tsa = true};
 	char *json = bundle_json(&s);
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 
@@ -1338,8 +1366,7 @@ void test_evidence_sigstore__null_means_an_absent_message(void)
 	       "\"inclusionPromise\":null,\"inclusionProof\":");
 	mutate(&json, "\"verificationMaterial\":{",
 	       "\"verificationMaterial\":{\"x509CertificateChain\":null,");
-	mutate(&json, "\"mediaType\":",
-	       "\"dsseEnvelope\":null,\"mediaType\":");
+	mutate(&json, "\"mediaType\":", "\"dsseEnvelope\":null,\"mediaType\":");
 	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
 	ev_signer_free(signer);
 	free(json);
@@ -1347,9 +1374,8 @@ void test_evidence_sigstore__null_means_an_absent_message(void)
 
 void test_evidence_sigstore__a_required_message_given_as_null_is_missing(void)
 {
-	parse_fails("\"inclusionProof\":{",
-		    "\"inclusionProof\":null,\"x\":{", AE_EINVAL,
-		    "no inclusion proof");
+	parse_fails("\"inclusionProof\":{", "\"inclusionProof\":null,\"x\":{",
+		    AE_EINVAL, "no inclusion proof");
 }
 
 /* Adds `"integratedTime": value` to a proof-only entry (Rekor v2: no SET,
@@ -1360,13 +1386,13 @@ static int verify_itime(const char *value, ae_err *err)
 	bspec s = {.no_set = true, .tsa = true};
 	char *json = bundle_json(&s), to[96];
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	int rc;
 
-	snprintf(to, sizeof(to), "\"integratedTime\":%s,\"inclusionProof\":",
-		 value);
+	snprintf(to, sizeof(to),
+		 "\"integratedTime\":%s,\"inclusionProof\":", value);
 	mutate(&json, "\"inclusionProof\":", to);
 	ae_err_clear(err);
 	rc = verify_with(json, &pol, &art, &signer, err);
@@ -1380,8 +1406,8 @@ void test_evidence_sigstore__int64_strings_are_read_up_to_int64_max(void)
 	bspec s = {.no_set = true, .tsa = true};
 	char *json = bundle_json(&s);
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	char from[32];
 	ae_err err = {0};
@@ -1389,8 +1415,7 @@ void test_evidence_sigstore__int64_strings_are_read_up_to_int64_max(void)
 	T_ASSERT_INT(verify_itime("\"9223372036854775807\"", &err), 0);
 	T_ASSERT_INT(verify_itime("9223372036854775807", &err), 0);
 	T_ASSERT_INT(verify_itime("\"9223372036854775808\"", &err), AE_EINVAL);
-	T_ASSERT_INT(verify_itime("\"10000000000000000000\"", &err),
-		     AE_EINVAL);
+	T_ASSERT_INT(verify_itime("\"10000000000000000000\"", &err), AE_EINVAL);
 	T_ASSERT_INT(verify_itime("\"+42\"", &err), AE_EINVAL);
 	/* 19 digits with leading zeros: the index the proof proves */
 	snprintf(from, sizeof(from), "\"logIndex\":\"%d\"", LEAF_AT);
@@ -1406,8 +1431,8 @@ void test_evidence_sigstore__integrated_time_as_a_json_number_is_read(void)
 	bspec s = {0};
 	char *json = bundle_json(&s), from[64], to[64];
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 
@@ -1429,14 +1454,15 @@ void test_evidence_sigstore__duplicate_keys_are_still_refused(void)
 
 /* ---- issue 16: --insecure-ignore-tlog ---- */
 
-void test_evidence_sigstore__ignoring_the_log_skips_entries_but_not_the_signature(void)
+void test_evidence_sigstore__ignoring_the_log_skips_entries_but_not_the_signature(
+	void)
 {
 	bspec s = {.key_mode = true, .body_other_sig = true};
 	char *json = bundle_json(&s), *pem = pem_of_key(P.leaf_key);
-	ev_policy pol = {NULL, NULL, NULL, (unsigned char *)pem, strlen(pem),
-			 false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_policy pol = {NULL,	      NULL, NULL, (unsigned char *)pem,
+			 strlen(pem), false};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_artifact other = {(const unsigned char *)"x", 1, {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
@@ -1454,13 +1480,14 @@ void test_evidence_sigstore__ignoring_the_log_skips_entries_but_not_the_signatur
 	free(pem);
 }
 
-void test_evidence_sigstore__ignoring_the_log_a_certificate_needs_a_timestamp(void)
+void test_evidence_sigstore__ignoring_the_log_a_certificate_needs_a_timestamp(
+	void)
 {
 	bspec s = {0};
 	char *json = bundle_json(&s);
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, true};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 
@@ -1473,7 +1500,6 @@ void test_evidence_sigstore__ignoring_the_log_a_certificate_needs_a_timestamp(vo
 	ev_signer_free(signer);
 	free(json);
 }
-
 
 void test_evidence_sigstore__the_generated_bundle_parses(void)
 {
@@ -1673,8 +1699,8 @@ static int v01_no_checkpoint(bool flip, ae_err *err)
 {
 	bspec s = {.flip_proof = flip};
 	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	char *json = bundle_json(&s), *at, *end;
 	int rc;
@@ -1690,7 +1716,8 @@ static int v01_no_checkpoint(bool flip, ae_err *err)
 	return rc;
 }
 
-void test_evidence_sigstore__a_v01_proof_without_checkpoint_must_still_hold(void)
+void test_evidence_sigstore__a_v01_proof_without_checkpoint_must_still_hold(
+	void)
 {
 	ae_err err = {0};
 
@@ -1723,10 +1750,10 @@ void test_evidence_sigstore__a_bundle_without_tlog_entries_is_rejected(void)
 			"\"tlogEntries\":[]},\"messageSignature\":"
 			"{\"signature\":\"AA==\"}}";
 	char *pem = pem_of_key(P.leaf_key);
-	ev_policy pol = {NULL, NULL, NULL, (unsigned char *)pem, strlen(pem),
-			 false};
-	ev_artifact art = {(const unsigned char *)ARTIFACT, strlen(ARTIFACT),
-			   {0}};
+	ev_policy pol = {NULL,	      NULL, NULL, (unsigned char *)pem,
+			 strlen(pem), false};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
 	ev_signer *signer = NULL;
 	ae_err err = {0};
 
@@ -1781,7 +1808,8 @@ void test_evidence_sigstore__the_embedded_root_is_the_committed_file(void)
 	ae_buf_dispose(&f);
 }
 
-void test_evidence_sigstore__the_default_root_holds_the_public_good_instance(void)
+void test_evidence_sigstore__the_default_root_holds_the_public_good_instance(
+	void)
 {
 	ev_trust *t = NULL;
 	ae_err err = {0};
@@ -1793,7 +1821,8 @@ void test_evidence_sigstore__the_default_root_holds_the_public_good_instance(voi
 	T_ASSERT_INT(t->ntsas, 1);
 	T_ASSERT_STR(t->tlogs[0].origin, "rekor.sigstore.dev");
 	T_ASSERT_STR(t->tlogs[1].origin, "log2025-1.rekor.sigstore.dev");
-	T_ASSERT_INT(t->tlogs[0].valid.start, 1610452407); /* 2021-01-12T11:53:27Z */
+	T_ASSERT_INT(t->tlogs[0].valid.start,
+		     1610452407); /* 2021-01-12T11:53:27Z */
 	T_ASSERT(!t->tlogs[0].valid.has_end);
 	T_ASSERT(t->ctlogs[0].valid.has_end);
 	T_ASSERT_INT(t->ctlogs[0].valid.end, 1667260799); /* ...59.999Z */
@@ -1833,7 +1862,8 @@ void test_evidence_sigstore__a_validity_without_start_rejects_the_root(void)
 /* X509CertificateChain holds "one or more" certificates (protobuf-specs):
  * an authority without any is a malformed root, not one to skip
  * (upstream rekor2-timestamp-wrong-tsa-validity-borrow_fail adds one). */
-void test_evidence_sigstore__an_authority_without_certificates_rejects_the_root(void)
+void test_evidence_sigstore__an_authority_without_certificates_rejects_the_root(
+	void)
 {
 	ev_trust *t = NULL;
 	char *root = public_good();
@@ -1888,12 +1918,11 @@ void test_evidence_sigstore__a_root_past_the_cap_is_refused(void)
 	ae_err err = {0};
 
 	T_ASSERT_INT(ev_trust_new_empty(&t, &err), 0);
-	T_ASSERT_INT(ev_trust_add_json(t, big, EV_TRUSTED_ROOT_MAX_BYTES + 1,
-				       &err),
-		     AE_ETOOBIG);
+	T_ASSERT_INT(
+		ev_trust_add_json(t, big, EV_TRUSTED_ROOT_MAX_BYTES + 1, &err),
+		AE_ETOOBIG);
 	ae_err_clear(&err);
-	T_ASSERT_INT(ev_trust_add_json(t, big, EV_TRUSTED_ROOT_MAX_BYTES,
-				       &err),
+	T_ASSERT_INT(ev_trust_add_json(t, big, EV_TRUSTED_ROOT_MAX_BYTES, &err),
 		     AE_EINVAL);
 	ev_trust_free(t);
 	free(big);
@@ -2010,7 +2039,8 @@ void test_evidence_sigstore__root_keys_decode_as_d2i_pubkey_would(void)
 	}
 }
 
-void test_evidence_sigstore__a_root_key_or_cert_that_is_not_der_is_rejected(void)
+void test_evidence_sigstore__a_root_key_or_cert_that_is_not_der_is_rejected(
+	void)
 {
 	const char *bad[][2] = {{NOT_DER, DER_NOT_A_KEY},
 				{DER_BROKEN, DER_NOT_A_KEY},
@@ -2068,8 +2098,7 @@ void test_evidence_sigstore__rfc3339_times_parse_with_fractions(void)
 	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59.999Z", &err),
 		     0);
 	T_ASSERT_INT(t, 1672531199);
-	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59.999000Z",
-				       &err),
+	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59.999000Z", &err),
 		     0);
 	T_ASSERT_INT(ev__rfc3339_parse(&t, "2022-12-31T23:59:59+01:00", &err),
 		     AE_EINVAL);
@@ -2098,14 +2127,14 @@ void test_evidence_sigstore__merkle_proofs_verify_for_every_leaf_and_size(void)
 					     c, root, &err),
 				     0);
 			if (c > 0) /* one hash fewer never verifies */
-				T_ASSERT_INT(ev__merkle_verify(
-						     (unsigned char *)&v,
-						     sizeof(v), (int64_t)m,
-						     (int64_t)n,
-						     (const unsigned char(*)[32])
-							     proof,
-						     c - 1, root, &err),
-					     AE_EVERIFY);
+				T_ASSERT_INT(
+					ev__merkle_verify(
+						(unsigned char *)&v, sizeof(v),
+						(int64_t)m, (int64_t)n,
+						(const unsigned char(*)[32])
+							proof,
+						c - 1, root, &err),
+					AE_EVERIFY);
 		}
 	}
 }
@@ -2135,8 +2164,8 @@ void test_evidence_sigstore__a_set_over_wrong_bytes_fails_on_its_own(void)
 	e.log_index = 7;
 	memcpy(e.log_id, LOG.log_id, 32);
 	set = make_set(&body, PKI_T0, 7);
-	T_ASSERT(ae_base64_decode(&e.set, &e.set_len, set, strlen(set),
-				  NULL) == 0);
+	T_ASSERT(ae_base64_decode(&e.set, &e.set_len, set, strlen(set), NULL) ==
+		 0);
 	T_ASSERT_INT(ev__set_verify(&e, &LOG, &err), 0);
 	e.log_index = 8; /* the SET now covers other bytes */
 	T_ASSERT_INT(ev__set_verify(&e, &LOG, &err), AE_EVERIFY);
@@ -2228,7 +2257,8 @@ void test_evidence_sigstore__witness_cosignatures_are_ignored(void)
 	EVP_PKEY_free(k);
 }
 
-void test_evidence_sigstore__a_checkpoint_key_hint_mismatch_fails_on_its_own(void)
+void test_evidence_sigstore__a_checkpoint_key_hint_mismatch_fails_on_its_own(
+	void)
 {
 	ev__log log;
 	EVP_PKEY *k = ed_log(&log, "log2.test");
@@ -2317,7 +2347,8 @@ void test_evidence_sigstore__a_checkpoint_past_the_cap_is_refused(void)
 void test_evidence_sigstore__a_trusted_root_lists_services_by_url(void)
 {
 	ev__ca ca = {.uri = (char *)"https://Fulcio.example.test:443/"};
-	ev__ca tsa = {.uri = (char *)"https://tsa.example.test/api/v1/timestamp"};
+	ev__ca tsa = {
+		.uri = (char *)"https://tsa.example.test/api/v1/timestamp"};
 	ev__log log = {.base_url = (char *)"https://rekor.example.test"};
 	ev_trust t = {.cas = &ca, .ncas = 1, .tlogs = &log, .ntlogs = 1};
 
@@ -2333,7 +2364,8 @@ void test_evidence_sigstore__a_trusted_root_lists_services_by_url(void)
 	t.tsas = &tsa;
 	t.ntsas = 1;
 	T_ASSERT(ev_trust_lists(&t, EV_TRUST_TSA,
-				"https://tsa.example.test/api/v1/timestamp", 1000));
+				"https://tsa.example.test/api/v1/timestamp",
+				1000));
 	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_CA,
 				 "https://fulcio.example.test.evil", 1000));
 	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_CA, "http://fulcio.example.test",
@@ -2346,4 +2378,52 @@ void test_evidence_sigstore__a_trusted_root_lists_services_by_url(void)
 	ca.valid.has_end = false;
 	T_ASSERT(!ev_trust_lists(&t, EV_TRUST_CA, "https://fulcio.example.test",
 				 1000));
+}
+
+/* ---- by paths (verify_files.c): what `sigstore verify-bundle` runs ---- */
+
+void test_evidence_sigstore__a_bundle_named_by_paths_verifies(void)
+{
+	bspec s = {0};
+	ev_verify_files f = {0};
+	ev_signer *signer = NULL;
+	const char *what = NULL;
+	unsigned char h[AE_SHA256_LEN];
+	char dg[AE_DIGEST_STR_LEN];
+	ae_err err = {0};
+	char *json = bundle_json(&s);
+
+	t_write_file(t_path("b.json"), json, strlen(json));
+	t_write_file(t_path("a.txt"), ARTIFACT, strlen(ARTIFACT));
+	f.bundle = t_path("b.json");
+	f.artifact = t_path("a.txt");
+	f.policy = (ev_policy){ISSUER, IDENTITY, NULL, NULL, 0, false};
+	T_ASSERT_INT(ev_bundle_verify_files(&signer, &what, &TRUST, &f, &err),
+		     0);
+	T_ASSERT_STR(signer->identity, IDENTITY);
+	ev_signer_free(signer);
+	/* a digest where no file has that name */
+	ae_sha256(h, ARTIFACT, strlen(ARTIFACT));
+	ae_digest_format(dg, h);
+	f.artifact = dg;
+	T_ASSERT_INT(ev_bundle_verify_files(&signer, &what, &TRUST, &f, &err),
+		     0);
+	ev_signer_free(signer);
+	dg[7] = dg[7] == '0' ? '1' : '0';
+	T_ASSERT_INT(ev_bundle_verify_files(&signer, &what, &TRUST, &f, &err),
+		     AE_EVERIFY);
+	T_ASSERT(signer == NULL && strcmp(what, f.bundle) == 0);
+	ae_err_clear(&err);
+	/* a failure names its input */
+	f.artifact = t_path("no-such-artifact");
+	T_ASSERT_INT(ev_bundle_verify_files(&signer, &what, &TRUST, &f, &err),
+		     AE_ENOTFOUND);
+	T_ASSERT(strcmp(what, f.artifact) == 0);
+	ae_err_clear(&err);
+	f.artifact = t_path("a.txt");
+	f.key = t_path("no-such-key");
+	T_ASSERT_INT(ev_bundle_verify_files(&signer, &what, &TRUST, &f, &err),
+		     AE_ENOTFOUND);
+	T_ASSERT(strcmp(what, f.key) == 0);
+	free(json);
 }

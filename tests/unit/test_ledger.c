@@ -851,6 +851,62 @@ void test_ledger__write_is_atomic_and_leaves_no_temp_file(void)
 	ld_pointer_free(q);
 }
 
+/* emit's OUT/pointer.yaml: made where nothing is, in one step -- a file
+ * or symlink at the name (one planted after emit's own check) is never
+ * replaced or followed. ld_pointer_write, what emit used before, renames
+ * over both. */
+void test_ledger__create_never_replaces_what_is_there(void)
+{
+	ld_pointer *p = parse_ok(good), *q = NULL;
+	ae_buf b = AE_BUF_INIT(64);
+	ae_err err = {0};
+	char link[64];
+	ssize_t n;
+	DIR *d;
+	struct dirent *e;
+	int files = 0;
+
+	t_write_file(t_path("victim"), "keep", 4);
+	t_write_file(t_path("planted.yaml"), "old", 3);
+	T_ASSERT_INT(symlink(t_path("victim"), t_path("link.yaml")), 0);
+	T_ASSERT_INT(symlink(t_path("nowhere"), t_path("dangling.yaml")), 0);
+	T_ASSERT_INT(
+		ld_pointer_create(AT_FDCWD, t_path("planted.yaml"), p, &err),
+		AE_EEXISTS);
+	ae_err_clear(&err);
+	T_ASSERT_INT(
+		ae_read_file(&b, AT_FDCWD, t_path("planted.yaml"), 64, &err),
+		0);
+	T_ASSERT_INT(b.len, 3);
+	T_ASSERT(memcmp(b.data, "old", 3) == 0);
+	T_ASSERT_INT(ld_pointer_create(AT_FDCWD, t_path("link.yaml"), p, &err),
+		     AE_EEXISTS);
+	ae_err_clear(&err);
+	n = readlink(t_path("link.yaml"), link, sizeof(link) - 1);
+	T_ASSERT(n > 0);
+	T_ASSERT_INT(
+		ld_pointer_create(AT_FDCWD, t_path("dangling.yaml"), p, &err),
+		AE_EEXISTS);
+	ae_err_clear(&err);
+	T_ASSERT(access(t_path("nowhere"), F_OK) != 0);
+	/* where nothing is, the pointer is made, and no temp file stays */
+	T_ASSERT_INT(
+		ld_pointer_create(AT_FDCWD, t_path("pointer.yaml"), p, &err),
+		0);
+	T_ASSERT_INT(
+		ld_pointer_read(&q, AT_FDCWD, t_path("pointer.yaml"), &err), 0);
+	T_ASSERT_STR(ld_pointer_recipe(q), "h100-gke-cos-training");
+	d = opendir(t_tmpdir());
+	T_ASSERT(d != NULL);
+	while ((e = readdir(d)) != NULL)
+		files += strstr(e->d_name, ".tmp") != NULL;
+	closedir(d);
+	T_ASSERT_INT(files, 0);
+	ae_buf_dispose(&b);
+	ld_pointer_free(p);
+	ld_pointer_free(q);
+}
+
 /* ---- placement ---- */
 
 void test_ledger__canonical_path_golden_of_the_reference(void)

@@ -170,6 +170,46 @@ void test_ledger_verify__the_pool_runs_every_index_exactly_once(void)
 	free(c);
 }
 
+/* Progress from the pool (issue 20 item 11): called once at the start
+ * with 0 of n, then once per index, from the workers; each `done` is
+ * told exactly once and the last is n. */
+typedef struct each_seen {
+	atomic_int told[1001];
+	atomic_int calls;
+	atomic_size_t bad_total;
+} each_seen;
+
+static void each_progress(void *ctx, size_t done, size_t total)
+{
+	each_seen *s = ctx;
+
+	if (total != 1000 || done > 1000)
+		atomic_fetch_add(&s->bad_total, 1);
+	else
+		atomic_fetch_add(&s->told[done], 1);
+	atomic_fetch_add(&s->calls, 1);
+}
+
+void test_ledger_verify__the_pool_tells_its_progress_once_per_index(void)
+{
+	each_count *c = calloc(1, sizeof(*c));
+	each_seen *s = calloc(1, sizeof(*s));
+	unsigned jobs[] = {1, 8};
+
+	T_ASSERT(c != NULL && s != NULL);
+	for (size_t j = 0; j < sizeof(jobs) / sizeof(jobs[0]); j++) {
+		memset(c, 0, sizeof(*c));
+		memset(s, 0, sizeof(*s));
+		ld_each_progress(1000, jobs[j], each_hit, c, each_progress, s);
+		T_ASSERT_INT(atomic_load(&s->calls), 1001);
+		T_ASSERT(atomic_load(&s->bad_total) == 0);
+		for (size_t i = 0; i <= 1000; i++)
+			T_ASSERT_INT(atomic_load(&s->told[i]), 1);
+	}
+	free(s);
+	free(c);
+}
+
 /* The typed accessors say what the rendered report says (the callers no
  * longer parse it back). */
 void test_ledger_verify__verdict_accessors_agree_with_the_json_report(void)

@@ -5,6 +5,7 @@
 #include "evidence/tuf/internal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -57,8 +58,8 @@ void test_tuf__rfc3339_times_with_fractions_and_offsets_parse(void)
 	ae_err err = {0};
 
 	/* root 1 of the real history */
-	T_ASSERT_INT(tuf_time_parse(&t, "2021-12-18T13:28:12.99008-06:00", &err),
-		     0);
+	T_ASSERT_INT(
+		tuf_time_parse(&t, "2021-12-18T13:28:12.99008-06:00", &err), 0);
 	T_ASSERT_INT(t, 1639855692);
 	T_ASSERT_INT(tuf_time_parse(&t, "2026-11-20T13:58:18Z", &err), 0);
 	T_ASSERT_INT(t, 1795183098);
@@ -91,9 +92,9 @@ void test_tuf__the_embedded_root_is_the_file_and_signs_itself(void)
 	T_ASSERT_INT(m->version, 15);
 	T_ASSERT(m->consistent);
 	/* every key id is recomputed; the root's threshold of 3 is met */
-	T_ASSERT_INT(tuf__verify_role(m, &m->roles[TUF_ROOT], m->keys, "root",
-				      &err),
-		     0);
+	T_ASSERT_INT(
+		tuf__verify_role(m, &m->roles[TUF_ROOT], m->keys, "root", &err),
+		0);
 	tuf__meta_free(m);
 }
 
@@ -150,8 +151,8 @@ void test_tuf__the_parser_refuses_what_the_spec_does_not_allow(void)
 	T_ASSERT_INT(parse_edited("\"version\": 15", "\"version\": 15.0", &err),
 		     AE_EINVAL);
 	ae_err_clear(&err);
-	T_ASSERT_INT(parse_edited("\"_type\": \"root\"", "\"_type\": \"targets\"",
-				  &err),
+	T_ASSERT_INT(parse_edited("\"_type\": \"root\"",
+				  "\"_type\": \"targets\"", &err),
 		     AE_EINVAL);
 	T_ASSERT_MSG(err, "root: \"_type\" is targets");
 	ae_err_clear(&err);
@@ -168,8 +169,9 @@ void test_tuf__the_parser_refuses_what_the_spec_does_not_allow(void)
 void test_tuf__a_role_listing_a_key_twice_is_refused(void)
 {
 	ae_err err = {0};
-	const char *kid = "\"e71a54d543835ba86adad9460379c7641fb8726d164ea766801a1c"
-			  "522aba7ea2\"";
+	const char *kid =
+		"\"e71a54d543835ba86adad9460379c7641fb8726d164ea766801a1c"
+		"522aba7ea2\"";
 	char from[128], to[256];
 
 	snprintf(from, sizeof(from), "\"keyids\": [\n     %s", kid);
@@ -191,8 +193,8 @@ static int parse_targets(const char *json, ae_err *err)
 
 void test_tuf__target_paths_that_leave_their_directory_are_refused(void)
 {
-	static const char *const bad[] = {"../x", "a/../x", "a//b", "/a",
-					  "a/./b", "a\\\\b", "", "a/"};
+	static const char *const bad[] = {"../x",  "a/../x", "a//b", "/a",
+					  "a/./b", "a\\\\b", "",     "a/"};
 	char doc[512];
 	ae_err err = {0};
 
@@ -237,8 +239,9 @@ void test_tuf__signatures_past_the_cap_are_refused(void)
 
 	T_ASSERT_INT(ae_buf_puts(&b, "{\"signatures\": [", NULL), 0);
 	for (int i = 0; i <= TUF_MAX_SIGNATURES; i++)
-		T_ASSERT_INT(ae_buf_printf(&b, NULL, "%s{\"keyid\": \"a\", "
-						     "\"sig\": \"b\"}",
+		T_ASSERT_INT(ae_buf_printf(&b, NULL,
+					   "%s{\"keyid\": \"a\", "
+					   "\"sig\": \"b\"}",
 					   i ? "," : ""),
 			     0);
 	T_ASSERT_INT(ae_buf_puts(&b,
@@ -335,4 +338,81 @@ void test_tuf__an_update_needs_a_root_to_start_from(void)
 	T_ASSERT_INT(tuf_update(&s, &o, &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "not loopback");
 	T_ASSERT(s == NULL);
+}
+
+/* ---- the trust in force (trust.c) ---- */
+
+static int trust_checks;
+static int trust_check_count(const unsigned char *root, size_t root_len,
+			     const unsigned char *sc, size_t sc_len,
+			     int64_t now, ae_err *err)
+{
+	(void)root, (void)root_len, (void)sc, (void)sc_len, (void)now,
+		(void)err;
+	trust_checks++;
+	return 0;
+}
+
+static const unsigned char trust_embedded[] = "{\"embedded\":true}";
+static const tuf_trust_docs trust_docs = {
+	trust_embedded, sizeof(trust_embedded) - 1, trust_check_count};
+
+void test_tuf__trust_without_a_cache_is_the_embedded_root(void)
+{
+	tuf_trust t;
+	size_t n = 1;
+	ae_err err = {0};
+
+	T_ASSERT_INT(tuf_trust_resolve(&t, NULL, &trust_docs, 1000, &err), 0);
+	T_ASSERT(t.source == TUF_TRUST_EMBEDDED && t.root == trust_embedded);
+	T_ASSERT_STR(t.note, "");
+	T_ASSERT(tuf_trust_root_override(&t, &n) == NULL && n == 0);
+	T_ASSERT(!tuf_trust_stale(&t, 1000));
+	tuf_trust_dispose(&t);
+	/* a base with no TUF state: no note, nothing checked */
+	T_ASSERT_INT(tuf_trust_resolve(&t, t_tmpdir(), &trust_docs, 1000, &err),
+		     0);
+	T_ASSERT(t.source == TUF_TRUST_EMBEDDED);
+	T_ASSERT_STR(t.note, "");
+	T_ASSERT_STR(t.base, t_tmpdir());
+	T_ASSERT_INT(trust_checks, 0);
+	tuf_trust_dispose(&t);
+}
+
+void test_tuf__trust_in_a_cache_others_can_write_is_never_used(void)
+{
+	tuf_trust t;
+	ae_err err = {0};
+	char dir[4200], huge[5000];
+
+	T_ASSERT_INT(mkdir(t_path("tuf"), 0700), 0);
+	T_ASSERT_INT(chmod(t_path("tuf"), 0777), 0);
+	T_ASSERT_INT(tuf_trust_resolve(&t, t_tmpdir(), &trust_docs, 1000, &err),
+		     0);
+	T_ASSERT(t.source == TUF_TRUST_EMBEDDED && t.foreign);
+	T_ASSERT(strstr(t.note, "ignoring the TUF cache") != NULL);
+	T_ASSERT(!tuf_trust_stale(&t, 1000));
+	tuf_trust_dispose(&t);
+	/* nor is anything written into it */
+	snprintf(dir, sizeof(dir), "%s/tuf/x", t_tmpdir());
+	{
+		tuf_trust_update_opts o = {0};
+		tuf_state *s = NULL;
+
+		o.base = t_tmpdir();
+		o.cache_dir = dir;
+		o.url = "https://127.0.0.1:9/none";
+		o.docs = &trust_docs;
+		T_ASSERT_INT(tuf_trust_update(&s, &o, &err), AE_EINVAL);
+		T_ASSERT(strstr(err.msg, "not your own") != NULL);
+		T_ASSERT(s == NULL);
+	}
+	memset(huge, 'a', sizeof(huge) - 1);
+	huge[sizeof(huge) - 1] = '\0';
+	ae_err_clear(&err);
+	T_ASSERT_INT(tuf_trust_resolve(&t, huge, &trust_docs, 1000, &err),
+		     AE_ETOOBIG);
+	T_ASSERT(t.source == TUF_TRUST_EMBEDDED);
+	tuf_trust_dispose(&t);
+	chmod(t_path("tuf"), 0700);
 }

@@ -48,7 +48,18 @@ mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<PY
 #!/usr/bin/env python3
 import socket, subprocess, sys, threading, time, urllib.parse, shutil
-q = urllib.parse.parse_qs(urllib.parse.urlparse(sys.argv[1]).query)
+def resolve(u):  # the one-time start URL the tool opens: its 302 is the authorization URL
+    import http.client, urllib.parse
+    p = urllib.parse.urlparse(u)
+    if not p.path.startswith("/start/"):
+        return u
+    try:
+        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
+        c.request("GET", p.path)
+        return c.getresponse().getheader("Location") or u
+    except OSError:
+        return u
+q = urllib.parse.parse_qs(urllib.parse.urlparse(resolve(sys.argv[1])).query)
 ru = q["redirect_uri"][0]; state = q["state"][0]
 port = urllib.parse.urlparse(ru).port
 s = socket.socket(socket.AF_INET6)

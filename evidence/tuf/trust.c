@@ -1,0 +1,239 @@
+/* evidence/tuf/trust.c -- which trusted root and signing config are in
+ * force (contract in evidence/tuf/tuf.h, docs/trust.md)
+ *
+ * One rule for every command that verifies or signs without
+ * --trusted-root / --signing-config: the documents of the TUF repository
+ * `trust update` selected, when its cached state re-verifies offline, no
+ * role of it has expired, the state is the caller's own and the documents
+ * themselves pass the caller's check; otherwise the embedded documents.
+ * Why the cache is not in force is kept as one phrase (t->note) for a
+ * note on stderr and for `trust show`. Nothing here prints: the commands
+ * decide what to say.
+ */
+#include "evidence/tuf/tuf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *const tuf_trust_targets[TUF_TRUST_NTARGETS] = {
+	"trusted_root.json",
+	"signing_config.v0.2.json",
+};
+
+void tuf_time_format(char out[32], int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+int tuf_trust_check_documents(const tuf_state *s, const tuf_trust_docs *d,
+			      int64_t now, ae_err *err)
+{
+	size_t rl = 0, sl = 0;
+	const unsigned char *r = tuf_state_target(s, tuf_trust_targets[0], &rl);
+	const unsigned char *c = tuf_state_target(s, tuf_trust_targets[1], &sl);
+
+	if (r == NULL)
+		return ae_fail(err, AE_ENOTFOUND, "the repository has no %s",
+			       tuf_trust_targets[0]);
+	return d->check(r, rl, c, sl, now, err);
+}
+
+static void trust_use_embedded(tuf_trust *t)
+{
+	t->source = TUF_TRUST_EMBEDDED;
+	t->root = t->docs->embedded_root;
+	t->root_len = t->docs->embedded_root_len;
+	t->sc = NULL;
+	t->sc_len = 0;
+}
+
+/* Loads the selected cache into t->tuf and decides whether it is in
+ * force; t->note says why not. */
+static void trust_try_cache(tuf_trust *t, int64_t now)
+{
+	ae_err err = {0};
+	char when[32];
+	const char *exp;
+
+	if (tuf_state_load(&t->tuf, t->cache_dir, now, tuf_trust_targets,
+			   TUF_TRUST_NTARGETS, &err) < 0) {
+		snprintf(t->note, sizeof(t->note),
+			 "the TUF cache does not verify (%s)", err.msg);
+		return;
+	}
+	exp = tuf_state_expired(t->tuf);
+	if (exp != NULL) {
+		tuf_time_format(when, tuf_state_expires(t->tuf, exp));
+		snprintf(t->note, sizeof(t->note),
+			 "the TUF cache has expired (%s expired at %s); run "
+			 "'aicr-evidence trust update'",
+			 exp, when);
+		return;
+	}
+	if (tuf_trust_check_documents(t->tuf, t->docs, now, &err) < 0) {
+		snprintf(t->note, sizeof(t->note),
+			 "the TUF cache's documents are not usable (%s)",
+			 err.msg);
+		return;
+	}
+	t->source = TUF_TRUST_CACHE;
+	t->root = tuf_state_target(t->tuf, tuf_trust_targets[0], &t->root_len);
+	t->sc = tuf_state_target(t->tuf, tuf_trust_targets[1], &t->sc_len);
+}
+
+/* True iff the TUF state under t->base is not the caller's own; then
+ * t->note says why and nothing of it is used. */
+static bool trust_foreign(tuf_trust *t)
+{
+	char why[300];
+	ae_err e = {0};
+
+	if (tuf_cache_owned(t->base, why, sizeof(why), &e) == 0)
+		return false;
+	snprintf(t->note, sizeof(t->note),
+		 "ignoring the TUF cache in %.200s/tuf: %.250s", t->base, why);
+	t->cache_dir[0] = '\0';
+	t->foreign = true;
+	return true;
+}
+
+int tuf_trust_resolve(tuf_trust *t, const char *base,
+		      const tuf_trust_docs *docs, int64_t now, ae_err *err)
+{
+	ae_err e = {0};
+
+	memset(t, 0, sizeof(*t));
+	t->docs = docs;
+	trust_use_embedded(t);
+	if (base == NULL)
+		return 0; /* no cache directory: the embedded documents */
+	if ((size_t)snprintf(t->base, sizeof(t->base), "%s", base) >=
+	    sizeof(t->base))
+		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+	/* the cache is untrusted storage: its TUF state is trust only when
+	 * it is the caller's own (docs/trust.md) */
+	if (trust_foreign(t))
+		return 0;
+	if (tuf_cache_selected(t->cache_dir, sizeof(t->cache_dir), t->base,
+			       &e) < 0) {
+		t->cache_dir[0] = '\0';
+		return 0; /* no TUF cache: the embedded documents */
+	}
+	trust_try_cache(t, now);
+	/* swapped while it loaded: not ours after all */
+	if (t->source == TUF_TRUST_CACHE && trust_foreign(t))
+		trust_use_embedded(t);
+	return 0;
+}
+
+void tuf_trust_dispose(tuf_trust *t)
+{
+	tuf_state_free(t->tuf);
+	t->tuf = NULL;
+}
+
+bool tuf_trust_stale(const tuf_trust *t, int64_t now)
+{
+	/* no cache, or one that does not verify: nothing to refresh from
+	 * (a damaged cache is only started over when asked, check
+	 * --tuf-update or trust update) */
+	if (t->foreign || t->cache_dir[0] == '\0' || t->tuf == NULL)
+		return false;
+	return tuf_state_updated_at(t->tuf) + TUF_TRUST_REFRESH_S <= now ||
+	       t->source != TUF_TRUST_CACHE;
+}
+
+int tuf_trust_update(tuf_state **out, const tuf_trust_update_opts *o,
+		     ae_err *err)
+{
+	tuf_update_opts uo = TUF_UPDATE_OPTS_INIT;
+	char why[300];
+	ae_err e = {0};
+	int rc;
+
+	*out = NULL;
+	/* never write trust into a cache another user can change */
+	if (tuf_cache_owned(o->base, why, sizeof(why), &e) < 0)
+		return ae_fail(err, AE_EINVAL,
+			       "refused: the TUF cache in %.200s/tuf is not "
+			       "your own (%s)",
+			       o->base, why);
+	uo.url = o->url;
+	uo.cache_dir = o->cache_dir;
+	uo.root = o->root;
+	uo.root_len = o->root_len;
+	uo.now = o->now;
+	uo.targets = tuf_trust_targets;
+	uo.ntargets = TUF_TRUST_NTARGETS;
+	uo.nrequired = 1;
+	uo.deadline = o->deadline;
+	uo.ca_file = o->ca_file;
+	rc = tuf_update(out, &uo, err);
+	/* the documents must be what they claim before they are kept */
+	if (rc == 0)
+		rc = tuf_trust_check_documents(*out, o->docs, o->now, err);
+	if (rc == 0)
+		rc = tuf_state_commit(*out, o->cache_dir, err);
+	if (rc == 0)
+		rc = tuf_cache_select(o->base, o->cache_dir, err);
+	if (rc < 0) {
+		tuf_state_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int tuf_trust_refresh(tuf_trust *t, int64_t now, ae_err *err)
+{
+	tuf_trust_update_opts o = {0};
+	char dir[sizeof(t->cache_dir)], base[sizeof(t->base)];
+	const tuf_trust_docs *docs = t->docs;
+	tuf_state *s = NULL;
+	int rc;
+
+	if (t->base[0] == '\0')
+		return ae_fail(err, AE_EINVAL,
+			       "no cache directory: set XDG_CACHE_HOME or "
+			       "HOME, or pass --cache");
+	memcpy(base, t->base, sizeof(base));
+	o.base = base;
+	o.now = now;
+	o.docs = docs;
+	o.deadline = ae_deadline_in(TUF_TRUST_REFRESH_TIMEOUT_MS);
+	if (t->tuf != NULL) {
+		/* the selected repository, from its own cached root */
+		memcpy(dir, t->cache_dir, sizeof(dir));
+		o.url = tuf_state_url(t->tuf);
+	} else {
+		/* nothing usable selected: the public-good repository from
+		 * the embedded root (a damaged cache is started over) */
+		o.url = TUF_PUBLIC_GOOD_URL;
+		o.root = tuf_public_good_root(&o.root_len);
+		rc = tuf_cache_dir(dir, sizeof(dir), base, o.url, err);
+		if (rc < 0)
+			return rc;
+	}
+	o.cache_dir = dir;
+	rc = tuf_trust_update(&s, &o, err);
+	tuf_state_free(s);
+	if (rc < 0)
+		return rc;
+	tuf_trust_dispose(t);
+	return tuf_trust_resolve(t, base, docs, now, err);
+}
+
+const unsigned char *tuf_trust_root_override(const tuf_trust *t,
+					     size_t *len_out)
+{
+	*len_out = 0;
+	if (t->source != TUF_TRUST_CACHE)
+		return NULL;
+	*len_out = t->root_len;
+	return t->root;
+}

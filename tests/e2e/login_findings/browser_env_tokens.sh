@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# 04 -- token variables under names of the user's choosing reach the browser:
+# GitLab's id_tokens are declared under any name (`id_tokens: MY_TOKEN:
+# aud: sigstore`), CI systems add their own, and xdg-open (and the
+# long-lived browser it starts) inherits every one of them.  LOW
+#
+# Expected: the launcher's environment holds no token variable: neither
+# the named ones (SIGSTORE_ID_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*,
+# CI_JOB_JWT*) nor any variable whose name says token/JWT/secret or whose
+# value is a JWT, whatever its name.
+# Actual: only a fixed list of names is removed.
+# Usage: browser_env_tokens.sh /path/to/aicr-evidence
+set -u
+BIN=$(realpath "$1")
+W=$(mktemp -d /tmp/i17s-env-XXXXXX)
+trap 'kill $IDP 2>/dev/null; rm -rf "$W"' EXIT
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$PORT" >"$W/idp.log" 2>&1 <<'PY' &
+import json, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
+            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
+            "code_challenge_methods_supported": ["S256"]}).encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+IDP=$!
+mkdir -p "$W/bin"
+printf '#!/bin/sh\nenv > "%s/browser.env"\n' "$W" >"$W/bin/xdg-open"
+chmod +x "$W/bin/xdg-open"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+echo hi >"$W/a.txt"
+cd "$W" || exit 2
+JWT="eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+env PATH="$W/bin:$PATH" DISPLAY=:99 GITLAB_CI=true \
+	SIGSTORE_ID_TOKEN="$JWT-named" MY_SIGSTORE_OIDC="$JWT-custom" \
+	GITLAB_OIDC_TOKEN=opaque-gitlab-token CI_JOB_JWT_V2="$JWT-v2" \
+	DEPLOY_JWT=opaque-jwt-value ACTIONS_ID_TOKEN_REQUEST_URL=http://x/req?tok=url-secret \
+	AICR_TEST_PLAIN=keep-me \
+	timeout 30 "$BIN" sigstore sign-bundle --bundle out.json --oidc-provider browser \
+	--oidc-issuer "http://127.0.0.1:$PORT" --oidc-timeout 3s a.txt >/dev/null 2>&1
+for _ in $(seq 30); do [ -s browser.env ] && break; sleep 0.1; done
+[ -s browser.env ] || { echo "SETUP: the browser was not started"; exit 2; }
+grep -q '^AICR_TEST_PLAIN=keep-me$' browser.env || { echo "BUG: an ordinary variable was dropped"; exit 1; }
+if grep -E "$JWT|opaque-gitlab-token|opaque-jwt-value|url-secret" browser.env >"$W/leak"; then
+	echo "BUG: the browser's environment holds a token:"
+	sed 's/=.*/=.../; s/^/    /' "$W/leak"
+	exit 1
+fi
+echo "fixed: the browser gets no token variable, named or custom"
+exit 0
