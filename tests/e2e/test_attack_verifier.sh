@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# tests/e2e/test_attack_verifier.sh -- outside attacks (review atk5) on the
+# certificate-chain memo, the one HTTP engine and the cache's "verified"
+# stamp, each one the tool HELD.
+#
+# Memo (evidence/sigstore/chain_memo.c): a small program linked with
+# build/libaicr.a verifies a good leaf/intermediate/root (memoized), then in
+# the same process the same leaf under an issuer with the same key but
+# without keyCertSign, with CA:FALSE, with nameConstraints excluding the
+# leaf's e-mail, expired at the check time; the leaf outside its own
+# window; the same TBS with a corrupted signature; 70 distinct leaves from
+# 4 threads (the 64-slot ring wraps) and the bad cases again: all refused.
+# HTTP (tests/e2e/atk5_reg.py, a Bearer registry whose token realm is
+# another origin): the realm gets Basic and never the token; a blob
+# redirect to another origin gets no credential; a Location with userinfo
+# is refused; 429 with Retry-After a date in 9999, 99999999999 seconds, or
+# on the realm: the pull ends within its budget. Cache: a co-tenant who
+# owns the cache directory with a default ACL granting themself rw cannot
+# write our download (the mask is the create mode's); a co-tenant's
+# symlink at A's layer name to our stamped layer of B is not A. Login (a
+# stand-in provider; a fake xdg-open): the browser's environment holds no
+# credential variable; the start URL opened twice ends the login.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/registry.sh"
+t_begin
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+EX=$ROOT/recipes/examples
+W=$T_WORK
+export SOURCE_DATE_EPOCH=1763650000
+for t in docker-registry python3 jq curl openssl; do
+	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
+done
+AE=$(readlink -f "$AE_BIN")
+
+# ---- the chain memo, in one process ----
+if [ -f "$ROOT/build/libaicr.a" ] && command -v g++ >/dev/null; then
+	mkdir -p "$W/memo"
+	cp "$HERE/atk5_memo.c" "$HERE/atk5_memo_gen.sh" "$W/memo/"
+	if bash "$W/memo/atk5_memo_gen.sh" >/dev/null 2>&1 &&
+		nice g++ -x c -std=gnu11 -D_GNU_SOURCE -I"$ROOT" -o "$W/memo/memo" "$W/memo/atk5_memo.c" -x none \
+			"$ROOT/build/libaicr.a" -lgit2 -lssl -lcrypto -lyaml -ljansson -lz -ldl -lpthread \
+			-Wl,-Bstatic -lre2 -Wl,-Bdynamic >"$W/memo/cc.log" 2>&1; then
+		(cd "$W/memo" && ./memo) >"$W/memo/out" 2>&1
+		while IFS= read -r line; do
+			case $line in
+			*"(as expected)") ok "memo: $line" ;;
+			*"(WRONG)") bad "memo: $line" ;;
+			esac
+		done <"$W/memo/out"
+		grep -q "all verified" "$W/memo/out" && ok "memo: 70 distinct leaves from 4 threads verify" ||
+			bad "memo: flood" "$(cat "$W/memo/out")"
+	else
+		bad "memo harness builds" "$(tail -3 "$W/memo/cc.log")"
+	fi
+else
+	echo "SKIPPED (memo) -- build/libaicr.a or g++ missing"
+fi
+
+# ---- a bundle, pushed and pulled once for its blobs ----
+if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
+t_cleanup "reg_stop $W/reg"
+R=$REG_HOST
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/A"
+expect_rc 0 "emit bundle A"
+cp -a "$W/A" "$W/B" && printf '\nextra: b\n' >>"$W/B/summary-bundle/recipe.yaml"
+rm -f "$W/B/summary-bundle/manifest.json"
+run push "$W/A" --to "$R/ev/a:v1" --registry-plain-http --format json
+expect_rc 0 "push A"
+D=$(jq -r .digest "$T_OUT")
+run push "$W/B" --to "$R/ev/a:v2" --registry-plain-http --format json
+expect_rc 0 "push B"
+DB=$(jq -r .digest "$T_OUT")
+C=$W/cache
+run pull "$R/ev/a@$D" --to "$W/pa" --cache "$C" --registry-plain-http
+expect_rc 0 "pull A, fresh"
+run pull "$R/ev/a@$DB" --to "$W/pb" --cache "$C" --registry-plain-http
+expect_rc 0 "pull B, fresh"
+
+# ---- the hostile Bearer registry ----
+HR=$(free_port)
+P2=$(free_port)
+COL=$C/blobs/collect
+start_reg5() { # MODE
+	rm -f "$COL"
+	python3 "$HERE/atk5_reg.py" "$HR" "$P2" "$C/blobs/sha256" "$1" >/dev/null 2>&1 &
+	HRPID=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HR/v2/" && break; sleep 0.1; done
+}
+stop_reg5() { kill "$HRPID" 2>/dev/null; wait "$HRPID" 2>/dev/null; }
+t_cleanup 'stop_reg5'
+hpull() { # DEST: a fresh cache, credentials from stdin; records seconds
+	local dst=$1 t0
+	rm -rf "$dst" "$W/hc"
+	T_RC=0
+	t0=$(date +%s)
+	echo s3cret-pass | timeout 90 "$AE" pull "127.0.0.1:$HR/ev/a@$D" --to "$dst" --cache "$W/hc" \
+		--registry-plain-http --registry-username evidence --registry-password-stdin >"$T_OUT" 2>"$T_ERR" || T_RC=$?
+	SECS=$(($(date +%s) - t0))
+}
+TOKEN_RE='Bearer TOK-7777'
+start_reg5 redirect
+hpull "$W/o-redir"
+stop_reg5
+expect_rc 0 "Bearer registry, realm on another port, blob redirected to it: pull succeeds"
+diff -r "$W/pa" "$W/o-redir" >/dev/null && ok "  A's tree" || bad "  A's tree"
+grep -q '^GET /token.*Authorization=Basic ' "$COL" && ok "  the realm got the Basic credentials (the protocol)" ||
+	bad "  realm Basic" "$(cat "$COL")"
+! grep -q "$TOKEN_RE" "$COL" && ok "  the other origin never got the bearer token" || bad "  token leaked" "$(cat "$COL")"
+grep -q '^GET /blob/' "$COL" && ! grep '^GET /blob/' "$COL" | grep -qv 'Authorization=None' &&
+	ok "  the redirected blob GET carried no credential" || bad "  redirected blob" "$(cat "$COL")"
+
+start_reg5 userinfo
+hpull "$W/o-ui"
+stop_reg5
+[ "$T_RC" -ne 0 ] && [ "$T_RC" -ne 124 ] && ok "a blob redirect whose Location holds userinfo: refused (exit $T_RC)" ||
+	bad "userinfo redirect" "exit $T_RC"
+! grep -q '^GET /blob/' "$COL" 2>/dev/null && ok "  the userinfo target got no request" || bad "  userinfo target" "$(cat "$COL")"
+[ ! -e "$W/o-ui" ] && ok "  nothing at --to" || bad "  nothing at --to"
+
+for m in ra-date ra-huge ra-token; do
+	start_reg5 "$m"
+	hpull "$W/o-$m"
+	stop_reg5
+	if [ "$T_RC" -eq 3 ] && [ "$SECS" -lt 60 ]; then
+		ok "429 with Retry-After ($m): transient (exit 3) after ${SECS}s, no unbounded wait"
+	else
+		bad "429 Retry-After $m" "exit $T_RC after ${SECS}s: $(head -c 300 "$T_ERR")"
+	fi
+done
+
+# ---- the cache: a co-tenant's directory with a default ACL ----
+if id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	NB="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	c=$W/acl
+	mkdir -p "$c/blobs/sha256" && chmod 0755 "$W" && chown -R nobody "$c" && chmod -R 0777 "$c"
+	if $NB /usr/bin/python3 - "$c" "$c/blobs" "$c/blobs/sha256" <<'PY' 2>/dev/null; then
+import os, struct, sys
+U = 0xffffffff
+a = struct.pack('<I', 2) + b''.join(struct.pack('<HHI', t, p, i) for t, p, i in
+    [(1, 7, U), (2, 7, 65534), (4, 7, U), (0x10, 7, U), (0x20, 7, U)])
+for d in sys.argv[1:]:
+    os.setxattr(d, 'system.posix_acl_default', a)
+PY
+		run pull "$R/ev/a@$D" --to "$W/o-acl" --cache "$c" --registry-plain-http
+		expect_rc 0 "pull A into a co-tenant's cache with a default ACL granting them rw"
+		LA=$(jq -r '.layers[0].digest' "$C/blobs/sha256/${D#sha256:}")
+		F=$c/blobs/sha256/${LA#sha256:}
+		if [ -f "$F" ]; then
+			if $NB sh -c "printf Z | dd of='$F' bs=1 seek=100 conv=notrunc" 2>/dev/null; then
+				run pull "$R/ev/a@$D" --to "$W/o-acl2" --cache "$c" --offline
+				[ "$T_RC" != 0 ] || diff -r "$W/pa" "$W/o-acl2" >/dev/null &&
+					ok "  the co-tenant wrote our layer, but the pull still gives A or fails" ||
+					bad "  co-tenant edit via default ACL used" "exit $T_RC"
+			else
+				ok "  the co-tenant cannot write our download (mask from the create mode)"
+			fi
+		fi
+		rm -rf "$W/o-sym"
+		c2=$W/sym && rm -rf "$c2" && cp -a "$C" "$c2" && chmod 0777 "$c2/blobs/sha256"
+		LB=$(jq -r '.layers[0].digest' "$C/blobs/sha256/${DB#sha256:}")
+		rm -f "$c2/blobs/sha256/${LA#sha256:}"
+		$NB ln -s "$c2/blobs/sha256/${LB#sha256:}" "$c2/blobs/sha256/${LA#sha256:}"
+		run pull "$R/ev/a@$D" --to "$W/o-sym" --cache "$c2" --offline
+		[ "$T_RC" != 0 ] && ok "a co-tenant's symlink at A's layer to our stamped B: offline pull fails (exit $T_RC)" ||
+			bad "symlink to stamped B" "exit 0; $(diff -r "$W/pa" "$W/o-sym" | head -2)"
+		[ ! -e "$W/o-sym" ] && ok "  nothing at --to" || bad "  nothing at --to"
+	else
+		echo "SKIPPED (ACL) -- no POSIX ACLs on this file system"
+	fi
+else
+	echo "SKIPPED (co-tenant cases) -- not root or no setpriv"
+fi
+# ---- the browser login: its environment, its one-time start URL ----
+cat >"$W/idp.py" <<'PY'
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+port, log = int(sys.argv[1]), sys.argv[2]
+ISS = "http://127.0.0.1:%d" % port
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode() if n else ""
+        open(log, "a").write("%s %s %s\n" % (self.command, self.path, body))
+        d, st = {}, 404
+        if self.path.endswith("/.well-known/openid-configuration"):
+            d, st = {"issuer": ISS, "authorization_endpoint": ISS + "/auth", "token_endpoint": ISS + "/token",
+                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
+        b = json.dumps(d).encode()
+        self.send_response(st); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+    do_GET = do_POST = any
+ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+mkdir -p "$W/bin"
+cat >"$W/bin/xdg-open" <<'PY'
+#!/usr/bin/env python3
+# records its environment, then GETs the start URL ATK5_GETS times
+import json, os, sys, http.client, urllib.parse
+json.dump(dict(os.environ), open(os.environ["ATK5_ENVOUT"], "w"))
+p = urllib.parse.urlparse(sys.argv[1])
+res = []
+for _ in range(int(os.environ.get("ATK5_GETS", "0"))):
+    try:
+        c = http.client.HTTPConnection(p.hostname, p.port, timeout=5); c.request("GET", p.path)
+        res.append(c.getresponse().status)
+    except OSError as e:
+        res.append(str(e))
+open(os.environ["ATK5_ENVOUT"] + ".gets", "w").write(" ".join(map(str, res)))
+PY
+chmod +x "$W/bin/xdg-open"
+IP=$(free_port)
+: >"$W/idp.log"
+python3 "$W/idp.py" "$IP" "$W/idp.log" >/dev/null 2>&1 &
+t_cleanup "kill $!"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IP/x" && break; sleep 0.1; done
+JWT=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.
+blogin() { # GETS: a browser login at the stand-in provider
+	rm -f "$W/env.json" "$W/env.json.gets"
+	: >"$W/idp.log"
+	(cd "$W" && echo data >a.txt)
+	T_RC=0
+	env -u SIGSTORE_ID_TOKEN -u ACTIONS_ID_TOKEN_REQUEST_URL -u ACTIONS_ID_TOKEN_REQUEST_TOKEN \
+		PATH="$W/bin:$PATH" DISPLAY=:99 XDG_CACHE_HOME="$W/xdg" ATK5_ENVOUT="$W/env.json" ATK5_GETS="$1" \
+		SIGSTORE_OIDC_CLIENT_SECRET=cs-1 MY_ID_TOKEN=t-1 gitlab_oidc_jwt=t-2 Deploy_Password=t-3 \
+		AWS_SECRET_ACCESS_KEY=t-4 CUSTOM_NAME="$JWT" GOOGLE_APPLICATION_CREDENTIALS=/t-5 \
+		XDG_ACTIVATION_TOKEN=keep-1 \
+		timeout 60 "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
+		--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout 3s --fulcio-url "http://127.0.0.1:$IP" \
+		--rekor-url "http://127.0.0.1:$IP" "$W/a.txt" >"$T_OUT" 2>"$T_ERR" || T_RC=$?
+	for _ in $(seq 30); do [ -s "$W/env.json.gets" ] || [ "$1" = 0 ] && break; sleep 0.1; done
+}
+blogin 0
+if [ -s "$W/env.json" ]; then
+	leaked=$(jq -r 'to_entries[] | select(.value | test("^(cs-1|t-[0-9]|/t-5)$") or (. == "'"$JWT"'")) | .key' "$W/env.json")
+	[ -z "$leaked" ] && ok "the browser's environment holds none of 7 credential variables (names, words, a JWT value)" ||
+		bad "browser environment" "leaked: $leaked"
+	[ "$(jq -r .XDG_ACTIVATION_TOKEN "$W/env.json")" = keep-1 ] && ok "  XDG_ACTIVATION_TOKEN kept (the desktop's)" ||
+		bad "  XDG_ACTIVATION_TOKEN kept"
+	grep -q '/start/' <<<"$(jq -r . "$W/env.json")" && bad "  no start URL in the environment" || ok "  no start URL in the environment"
+else
+	bad "the browser was started" "$(head -c 300 "$T_ERR")"
+fi
+[ "$T_RC" -ne 0 ] && ! grep -q '^POST /token' "$W/idp.log" && ok "  a login nobody completed: fails, nothing exchanged" ||
+	bad "  uncompleted login" "exit $T_RC"
+blogin 2
+[ "$(cat "$W/env.json.gets" 2>/dev/null)" = "302 404" ] && ok "the start URL opened twice: 302 then 404" ||
+	bad "start URL twice" "$(cat "$W/env.json.gets" 2>/dev/null)"
+[ "$T_RC" -ne 0 ] && grep -qi 'twice' "$T_ERR" && ok "  the login ends, naming it (opened twice)" ||
+	bad "  the login ends" "exit $T_RC: $(head -c 300 "$T_ERR")"
+! grep -q '^POST /token' "$W/idp.log" && ok "  nothing exchanged" || bad "  nothing exchanged" "$(cat "$W/idp.log")"
+t_end
