@@ -17,7 +17,8 @@
 # on the realm: the pull ends within its budget. Cache: a co-tenant who
 # owns the cache directory with a default ACL granting themself rw cannot
 # write our download (the mask is the create mode's); a co-tenant's
-# symlink at A's layer name to our stamped layer of B is not A. Login (a
+# symlink at A's layer name to our stamped layer of B is not A; our own
+# stamped layer extended or truncated by a byte is hashed again. Login (a
 # stand-in provider; a fake xdg-open): the browser's environment holds no
 # credential variable; the start URL opened twice ends the login.
 . "$(dirname "$0")/lib.sh"
@@ -171,6 +172,17 @@ PY
 else
 	echo "SKIPPED (co-tenant cases) -- not root or no setpriv"
 fi
+# ---- our own stamped layer, extended or truncated in place (same user) ----
+LA=$(jq -r '.layers[0].digest' "$C/blobs/sha256/${D#sha256:}")
+for how in extend truncate; do
+	c=$W/c-$how && rm -rf "$c" "$W/o-$how" && cp -a "$C" "$c"
+	f=$c/blobs/sha256/${LA#sha256:}
+	if [ "$how" = extend ]; then printf 'Z' >>"$f"; else truncate -s -1 "$f"; fi
+	run pull "$R/ev/a@$D" --to "$W/o-$how" --cache "$c" --offline
+	[ "$T_RC" != 0 ] && [ ! -e "$W/o-$how" ] && ok "our stamped layer ${how}ed by one byte: the stamp does not count, offline pull fails (exit $T_RC)" ||
+		bad "stamped layer ${how}ed" "exit $T_RC"
+done
+
 # ---- the browser login: its environment, its one-time start URL ----
 cat >"$W/idp.py" <<'PY'
 import json, sys
