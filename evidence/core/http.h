@@ -316,12 +316,18 @@ typedef struct ae_http_request {
 	const ae_http_tls *tls;	    /* NULL: the system's CAs */
 	unsigned attempts;	    /* at most; 0: AE_HTTP_ATTEMPTS */
 	unsigned backoff_ms;	    /* first wait; 0: AE_HTTP_BACKOFF_MS */
-	int64_t retry_after_max_ms; /* a longer Retry-After stops; 0: none */
+	int64_t retry_after_max_ms; /* a longer Retry-After stops; 0:
+				       AE_HTTP_RETRY_AFTER_MAX_MS, never
+				       unbounded */
 	bool keep_location;	    /* keep the Location header */
 } ae_http_request;
 
-#define AE_HTTP_ATTEMPTS   3
-#define AE_HTTP_BACKOFF_MS 200
+/* The longest Retry-After any request obeys: a server's word never puts
+ * the process to sleep without bound (a date in the year 9999 with
+ * --timeout 0 slept for ever). */
+#define AE_HTTP_RETRY_AFTER_MAX_MS 60000
+#define AE_HTTP_ATTEMPTS	   3
+#define AE_HTTP_BACKOFF_MS	   200
 
 /* Why the attempts ended without a plain answer. */
 typedef enum ae_http_end {

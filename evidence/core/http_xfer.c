@@ -432,8 +432,9 @@ int ae_http_exchange(ae_http_answer *out, const ae_http_request *rq,
 		/* Retry-After is obeyed only inside the budget (curl
 		 * retrycheck): a longer wait ends the attempts now, and so
 		 * does a wait that would end past the deadline */
-		if (rq->retry_after_max_ms > 0 &&
-		    out->last.retry_after_ms > rq->retry_after_max_ms) {
+		if (out->last.retry_after_ms >
+		    (rq->retry_after_max_ms > 0 ? rq->retry_after_max_ms
+						: AE_HTTP_RETRY_AFTER_MAX_MS)) {
 			out->end = AE_HTTP_END_RETRY_AFTER;
 			break;
 		}

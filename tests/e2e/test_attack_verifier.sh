@@ -10,7 +10,7 @@
 # leaf's e-mail, expired at the check time; the leaf outside its own
 # window; the same TBS with a corrupted signature; 70 distinct leaves from
 # 4 threads (the 64-slot ring wraps) and the bad cases again: all refused.
-# HTTP (tests/e2e/atk5_reg.py, a Bearer registry whose token realm is
+# HTTP (tests/e2e/attack_verifier_reg.py, a Bearer registry whose token realm is
 # another origin): the realm gets Basic and never the token; a blob
 # redirect to another origin gets no credential; a Location with userinfo
 # is refused; 429 with Retry-After a date in 9999, 99999999999 seconds, or
@@ -37,9 +37,9 @@ AE=$(readlink -f "$AE_BIN")
 # ---- the chain memo, in one process ----
 if [ -f "$ROOT/build/libaicr.a" ] && command -v g++ >/dev/null; then
 	mkdir -p "$W/memo"
-	cp "$HERE/atk5_memo.c" "$HERE/atk5_memo_gen.sh" "$W/memo/"
-	if bash "$W/memo/atk5_memo_gen.sh" >/dev/null 2>&1 &&
-		nice g++ -x c -std=gnu11 -D_GNU_SOURCE -I"$ROOT" -o "$W/memo/memo" "$W/memo/atk5_memo.c" -x none \
+	cp "$HERE/attack_verifier_memo.c" "$HERE/attack_verifier_memo_gen.sh" "$W/memo/"
+	if bash "$W/memo/attack_verifier_memo_gen.sh" >/dev/null 2>&1 &&
+		nice g++ -x c -std=gnu11 -D_GNU_SOURCE -I"$ROOT" -o "$W/memo/memo" "$W/memo/attack_verifier_memo.c" -x none \
 			"$ROOT/build/libaicr.a" -lgit2 -lssl -lcrypto -lyaml -ljansson -lz -ldl -lpthread \
 			-Wl,-Bstatic -lre2 -Wl,-Bdynamic >"$W/memo/cc.log" 2>&1; then
 		(cd "$W/memo" && ./memo) >"$W/memo/out" 2>&1
@@ -84,7 +84,7 @@ P2=$(free_port)
 COL=$C/blobs/collect
 start_reg5() { # MODE
 	rm -f "$COL"
-	python3 "$HERE/atk5_reg.py" "$HR" "$P2" "$C/blobs/sha256" "$1" >/dev/null 2>&1 &
+	python3 "$HERE/attack_verifier_reg.py" "$HR" "$P2" "$C/blobs/sha256" "$1" >/dev/null 2>&1 &
 	HRPID=$!
 	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HR/v2/" && break; sleep 0.1; done
 }
@@ -263,4 +263,33 @@ blogin 2
 [ "$T_RC" -ne 0 ] && grep -qi 'twice' "$T_ERR" && ok "  the login ends, naming it (opened twice)" ||
 	bad "  the login ends" "exit $T_RC: $(head -c 300 "$T_ERR")"
 ! grep -q '^POST /token' "$W/idp.log" && ok "  nothing exchanged" || bad "  nothing exchanged" "$(cat "$W/idp.log")"
+
+# ---- a TUF repository's Retry-After, with --timeout 0 (no deadline) ----
+# Found by this review: the TUF client set no cap, so a 429 with a
+# Retry-After in the year 9999 put `trust update --timeout 0` to sleep for
+# ever. Every request's Retry-After is now capped by the HTTP engine.
+TP=$(free_port)
+cat >"$W/tuf429.py" <<'PY'
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def do_GET(self):
+        self.send_response(429)
+        self.send_header("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+python3 "$W/tuf429.py" "$TP" </dev/null >/dev/null 2>&1 &
+t_cleanup "kill $!"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$TP/" && break; sleep 0.1; done
+T_RC=0
+timeout 40 "$AE" trust update --tuf-url "http://127.0.0.1:$TP" \
+	--tuf-root "$(dirname "$0")/../fuzz/corpus/tuf_metadata/1.root.json" \
+	--cache "$W/tufc" --timeout 0 >"$T_OUT" 2>"$T_ERR" || T_RC=$?
+[ "$T_RC" = 3 ] && ok "a TUF 429 with Retry-After in the year 9999 and --timeout 0: exit 3 at once, never asleep" ||
+	bad "TUF Retry-After year 9999, --timeout 0" "exit $T_RC (124: still asleep after 40 s): $(head -c 200 "$T_ERR")"
+
 t_end

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""tests/e2e/atk5_reg.py -- a hostile Bearer registry for
+"""tests/e2e/attack_verifier_reg.py -- a hostile Bearer registry for
 tests/e2e/test_attack_verifier.sh (stdlib only).
 
-    atk5_reg.py PORT PORT2 BLOBDIR MODE
+    attack_verifier_reg.py PORT PORT2 BLOBDIR MODE
 
 Serves the manifests and blobs of BLOBDIR/<hex> to "Bearer TOK" only; a
 401 names the token realm http://127.0.0.1:PORT2/token (another origin),
