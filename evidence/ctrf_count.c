@@ -156,8 +156,10 @@ struct ev__ctrf_counter {
 	char why[128];
 };
 
-const char *const ev__ctrf_counts[6] = {"tests",   "passed",  "failed",
-					"skipped", "pending", "other"};
+/* NULL-ended: cc_index walks it to the NULL (ASan caught a read past
+ * the sixth name when it had none). */
+const char *const ev__ctrf_counts[7] = {
+	"tests", "passed", "failed", "skipped", "pending", "other", NULL};
 
 int ev__ctrf_counter_new(ev__ctrf_counter **out, ae_err *err)
 {

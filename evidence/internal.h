@@ -363,7 +363,7 @@ int ev__ctrf_recount(ev__phase *out, const unsigned char *buf, size_t len,
  * results.tests[*].status that also checks the JSON. */
 /* The statuses CTRF defines, in summary order after "tests"; any other
  * status counts as other. */
-extern const char *const ev__ctrf_counts[6];
+extern const char *const ev__ctrf_counts[7]; /* six names, NULL */
 /* The fields read in each object of a report (NULL-ended): a key a
  * case-ignoring reader would take for one must be spelled exactly so. */
 extern const char *const ev__ctrf_read_root[];
