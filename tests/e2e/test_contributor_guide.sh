@@ -82,7 +82,12 @@ mkdir -p "$T_WORK/home"
 		echo "echo \"DONE \$STEP\""
 	done
 } >"$T_WORK/driver.sh"
-(cd "$CL" && env HOME="$T_WORK/home" XDG_CACHE_HOME="$T_WORK/home/.cache" \
+# A person's shell: no make variables from a make that runs this test
+# (under `make asan` the sub-make's MAKEFLAGS made the guide's own
+# `make -s stack-up` print "make[2]: Entering directory", which its eval
+# then ran as a command).
+(cd "$CL" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+	HOME="$T_WORK/home" XDG_CACHE_HOME="$T_WORK/home/.cache" \
 	GIT_AUTHOR_NAME=you GIT_AUTHOR_EMAIL=you@example.test \
 	GIT_COMMITTER_NAME=you GIT_COMMITTER_EMAIL=you@example.test \
 	bash "$T_WORK/driver.sh" </dev/null >"$T_WORK/guide.out" 2>"$T_WORK/guide.err")
