@@ -12,6 +12,9 @@ golang-gopkg-yaml.v3-dev faketime python3-cryptography libre2-dev"
 PKGS="$PKGS strace"
 # python3-jsonschema: the ledger's feed is checked against docs/ledger-feed.schema.json
 PKGS="$PKGS python3-jsonschema"
+# groff-base: test_help.sh renders the man page with groff -ww; acl:
+# test_attack_verifier.sh's co-tenant default-ACL case (setfacl)
+PKGS="$PKGS groff-base acl"
 # Node.js: any existing node (>= 18) will do; otherwise Debian's.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 
