@@ -16,6 +16,9 @@ T_PASS=0
 T_FAIL=0
 T_RC=0
 : "${AE_BIN:?AE_BIN must point at the aicr-evidence binary}"
+# this directory: the stand-in browsers' python helpers (startpage.py)
+E2E_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export E2E_HOME
 T_WORK=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-$T_NAME-XXXXXX")
 T_OUT=$T_WORK/.stdout
 T_ERR=$T_WORK/.stderr

@@ -85,17 +85,8 @@ mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<'PY'
 #!/usr/bin/env python3
 import json, os, socket, sys, time, urllib.parse
-def resolve(u):  # the one-time start URL the tool opens: its 302 is the authorization URL
-    import http.client, urllib.parse
-    p = urllib.parse.urlparse(u)
-    if not p.path.startswith("/start/"):
-        return u
-    try:
-        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-        c.request("GET", p.path)
-        return c.getresponse().getheader("Location") or u
-    except OSError:
-        return u
+sys.path.insert(0, os.environ["E2E_HOME"])
+from startpage import resolve  # the start page the tool opens: it refreshes to the authorization URL
 url = resolve(sys.argv[1])
 q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
 state, nonce = q["state"][0], q["nonce"][0]

@@ -20,7 +20,8 @@
 # symlink at A's layer name to our stamped layer of B is not A; our own
 # stamped layer extended or truncated by a byte is hashed again. Login (a
 # stand-in provider; a fake xdg-open): the browser's environment holds no
-# credential variable; the start URL opened twice ends the login.
+# credential variable; the start page is private (test_login_cotenant: a
+# co-tenant learns nothing from the launcher's argv).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
 t_begin
@@ -209,18 +210,21 @@ PY
 mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<'PY'
 #!/usr/bin/env python3
-# records its environment, then GETs the start URL ATK5_GETS times
-import json, os, sys, http.client, urllib.parse
+# records its environment, then reads the start page it was given
+# ATK5_GETS times (its modes, the URL it refreshes to)
+import json, os, stat, sys
+sys.path.insert(0, os.environ["E2E_HOME"])
+from startpage import page_path, resolve
 json.dump(dict(os.environ), open(os.environ["ATK5_ENVOUT"], "w"))
-p = urllib.parse.urlparse(sys.argv[1])
 res = []
 for _ in range(int(os.environ.get("ATK5_GETS", "0"))):
+    p = page_path(sys.argv[1])
     try:
-        c = http.client.HTTPConnection(p.hostname, p.port, timeout=5); c.request("GET", p.path)
-        res.append(c.getresponse().status)
+        m = ["%o" % stat.S_IMODE(os.lstat(f).st_mode) for f in (p, os.path.dirname(p))]
     except OSError as e:
-        res.append(str(e))
-open(os.environ["ATK5_ENVOUT"] + ".gets", "w").write(" ".join(map(str, res)))
+        m = [e.strerror.replace(" ", "_")]
+    res.append("/".join(m) + ("+state" if "state=" in resolve(sys.argv[1]) else ""))
+open(os.environ["ATK5_ENVOUT"] + ".gets", "w").write(" ".join(res))
 PY
 chmod +x "$W/bin/xdg-open"
 IP=$(free_port)
@@ -251,16 +255,17 @@ if [ -s "$W/env.json" ]; then
 		bad "browser environment" "leaked: $leaked"
 	[ "$(jq -r .XDG_ACTIVATION_TOKEN "$W/env.json")" = keep-1 ] && ok "  XDG_ACTIVATION_TOKEN kept (the desktop's)" ||
 		bad "  XDG_ACTIVATION_TOKEN kept"
-	grep -q '/start/' <<<"$(jq -r . "$W/env.json")" && bad "  no start URL in the environment" || ok "  no start URL in the environment"
+	grep -q 'aicr-evidence-login-' <<<"$(jq -r . "$W/env.json")" && bad "  no start page in the environment" || ok "  no start page in the environment"
 else
 	bad "the browser was started" "$(head -c 300 "$T_ERR")"
 fi
 [ "$T_RC" -ne 0 ] && ! grep -q '^POST /token' "$W/idp.log" && ok "  a login nobody completed: fails, nothing exchanged" ||
 	bad "  uncompleted login" "exit $T_RC"
 blogin 2
-[ "$(cat "$W/env.json.gets" 2>/dev/null)" = "302 404" ] && ok "the start URL opened twice: 302 then 404" ||
-	bad "start URL twice" "$(cat "$W/env.json.gets" 2>/dev/null)"
-[ "$T_RC" -ne 0 ] && grep -qi 'twice' "$T_ERR" && ok "  the login ends, naming it (opened twice)" ||
+[ "$(cat "$W/env.json.gets" 2>/dev/null)" = "600/700+state 600/700+state" ] &&
+	ok "the start page, read twice: 0600 in a 0700 directory, leading to the state both times" ||
+	bad "start page" "$(cat "$W/env.json.gets" 2>/dev/null)"
+[ "$T_RC" -ne 0 ] && grep -qi 'deadline' "$T_ERR" && ok "  the login nobody completed ends at its deadline, naming it" ||
 	bad "  the login ends" "exit $T_RC: $(head -c 300 "$T_ERR")"
 ! grep -q '^POST /token' "$W/idp.log" && ok "  nothing exchanged" || bad "  nothing exchanged" "$(cat "$W/idp.log")"
 

@@ -48,17 +48,8 @@ mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<PY
 #!/usr/bin/env python3
 import socket, subprocess, sys, threading, time, urllib.parse, shutil
-def resolve(u):  # the one-time start URL the tool opens: its 302 is the authorization URL
-    import http.client, urllib.parse
-    p = urllib.parse.urlparse(u)
-    if not p.path.startswith("/start/"):
-        return u
-    try:
-        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-        c.request("GET", p.path)
-        return c.getresponse().getheader("Location") or u
-    except OSError:
-        return u
+sys.path.insert(0, "$(cd "$(dirname "$0")/.." && pwd)")
+from startpage import resolve  # the start page the tool opens: it refreshes to the authorization URL
 q = urllib.parse.parse_qs(urllib.parse.urlparse(resolve(sys.argv[1])).query)
 ru = q["redirect_uri"][0]; state = q["state"][0]
 port = urllib.parse.urlparse(ru).port
