@@ -137,6 +137,7 @@ start_idp() { # HOST LOG MODEFILE: sets IDP_PORT (not in a subshell: the cleanup
 	t_cleanup "kill $!"
 	for _ in $(seq 50); do curl -s -o /dev/null "http://$1:$IDP_PORT/x" && break; sleep 0.1; done
 }
+is() { if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi; }
 : >"$W/idp.log" >"$W/far.log"
 echo '{}' >"$W/mode.json"
 echo '{}' >"$W/far.json"
@@ -153,7 +154,6 @@ NONCE_MODE='{"noncefile":"'$W'/nonce"}'
 count() { # PATH-SUBSTRING [LOG]: requests seen
 	grep -c "\"path\": \"[^\"]*$1" "${2:-$W/idp.log}" 2>/dev/null || true
 }
-is() { if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi; }
 no_file() { if [ -e "$1" ]; then bad "$2" "$1 was written"; else ok "$2"; fi; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 # login ATTACK [FLAGS...]: a browser login at the hostile provider whose
