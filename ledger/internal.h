@@ -625,7 +625,14 @@ int ld__recipe_history(ld_recipe *r, const ld_corroboration *c, ae_err *err);
  * ld__json_str never fails on non-UTF-8 bytes (they become '?'); NULL s
  * gives JSON null. The _put_ functions skip NULL strings. */
 json_t *ld__json_str(const char *s);
+/* obj[key] = v. Takes v whatever happens: set into obj, or freed when the
+ * set fails (obj NULL included); a NULL v (a failed allocation) is
+ * AE_ERR "out of memory". */
 int ld__json_set(json_t *obj, const char *key, json_t *v, ae_err *err);
+/* The same after the steps before it: when `rc` is already a failure, v
+ * is freed and `rc` returned. So a run of sets needs no else-free. */
+int ld__json_set_after(int rc, json_t *obj, const char *key, json_t *v,
+		       ae_err *err);
 int ld__json_put_str(json_t *obj, const char *key, const char *s, ae_err *err);
 int ld__json_put_int(json_t *obj, const char *key, size_t n, ae_err *err);
 int ld__json_put_bool(json_t *obj, const char *key, bool b, ae_err *err);
