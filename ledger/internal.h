@@ -681,6 +681,10 @@ int ld__page_facet_index(const ld__page *p, int f, const char *v);
  * or FAILING, in a span of class `cls` (nothing when none). */
 int ld__html_chip(ae_buf *b, ld_state s, ae_err *err);
 const char *ld__html_result_glyph(ld_result r);
+/* <span class="res r-NAME">GLYPH NAME</span> of a check's result, and of a
+ * cell's or run's kind (the glyph of pass, fail, or none). */
+int ld__html_result(ae_buf *b, ld_result v, ae_err *err);
+int ld__html_kind(ae_buf *b, ld_cell_kind k, ae_err *err);
 const char *ld__html_why_short(ld_why w);
 int ld__html_href(ae_buf *b, const char *recipe, const char *slug, ae_err *err);
 int ld__html_col_id(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,
