@@ -147,6 +147,7 @@ P=$IDP_PORT
 start_idp 127.0.0.2 "$W/far.log" "$W/far.json"
 Q=$IDP_PORT
 ISS=http://127.0.0.1:$P
+: >"$W/far.log" # start_idp's readiness probes reached it too
 curl -s -o /dev/null "http://127.0.0.2:$Q/control"
 is "$(wc -l <"$W/far.log")" 1 "control: the off-loopback stand-in (127.0.0.2) records what reaches it"
 mode() { printf '%s' "$1" >"$W/mode.json"; }
@@ -416,7 +417,7 @@ fi
 
 for f in browser_env:"xdg-open/open gets no client secret, ID token or Actions request token" \
 	browser_env_tokens:"xdg-open/open gets no token variable, under any name (GitLab id_tokens, JWT-valued)" \
-	browser_argv:"xdg-open/open gets a one-time loopback URL, never the authorization URL with its state" \
+	browser_argv:"xdg-open/open gets a private start page (0600 in 0700), never the authorization URL with its state" \
 	localhost_v6:"a localhost redirect holds [::1]:PORT too: no other process gets the code"; do
 	out=$(bash "$FIND/${f%%:*}.sh" "$AE_BIN" 2>&1)
 	case $? in
