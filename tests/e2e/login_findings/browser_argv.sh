@@ -13,23 +13,12 @@
 # Usage: browser_argv.sh /path/to/aicr-evidence
 set -u
 BIN=$(realpath "$1")
-W=$(mktemp -d /tmp/i17s-argv-XXXXXX)
-trap 'kill $IDP 2>/dev/null; rm -rf "$W"' EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 - "$PORT" >"$W/idp.log" 2>&1 <<'PY' &
-import json, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def do_GET(self):
-        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
-            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
-            "code_challenge_methods_supported": ["S256"]}).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-HTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-IDP=$!
+# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
+# provider, stopped at exit)
+AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
+W=$T_WORK
+login_idp_start
+PORT=$IDP_PORT
 mkdir -p "$W/bin"
 # the "browser": records its command line as /proc shows it, and what it
 # was given: the page's modes and the URL it refreshes to
@@ -49,7 +38,6 @@ res["auth"] = resolve(sys.argv[1])
 json.dump(res, open("$W/result.tmp", "w")); os.replace("$W/result.tmp", "$W/result.json")
 PY
 chmod +x "$W/bin/xdg-open"
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 echo hi >"$W/a.txt"
 cd "$W" || exit 2
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 \

@@ -21,27 +21,15 @@
 # Usage: localhost_v6.sh /path/to/aicr-evidence
 set -u
 BIN=$(realpath "$1")
-W=$(mktemp -d /tmp/atk4-f02-XXXXXX)
-trap 'kill $IDP 2>/dev/null; rm -rf "$W"' EXIT
+# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
+# provider, stopped at exit)
+AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
+W=$T_WORK
 python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null ||
 	{ echo "SETUP: no IPv6 loopback here"; exit 2; }
-free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT=$(free)
-RPORT=$(free)
-python3 - "$PORT" >/dev/null 2>&1 <<'PY' &
-import json, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def do_GET(self):
-        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
-            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
-            "code_challenge_methods_supported": ["S256"]}).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-HTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-IDP=$!
+login_idp_start
+PORT=$IDP_PORT
+RPORT=$(free_port)
 mkdir -p "$W/bin"
 # the "browser": while the login waits, another local user binds [::1]:PORT;
 # then a real browser (if any) follows the redirect the provider would send
@@ -77,7 +65,6 @@ PY
 chmod +x "$W/bin/xdg-open"
 echo hi >"$W/a.txt"
 cd "$W" || exit 2
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 timeout 60 "$BIN" sigstore sign-bundle \
 	--bundle out.json --oidc-provider browser --oidc-issuer "http://127.0.0.1:$PORT" \
 	--oidc-redirect-url "http://localhost:$RPORT/auth/callback" --oidc-timeout 25s a.txt >run.out 2>run.err
