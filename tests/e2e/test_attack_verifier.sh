@@ -10,7 +10,7 @@
 # leaf's e-mail, expired at the check time; the leaf outside its own
 # window; the same TBS with a corrupted signature; 70 distinct leaves from
 # 4 threads (the 64-slot ring wraps) and the bad cases again: all refused.
-# HTTP (tests/e2e/attack_verifier_reg.py, a Bearer registry whose token realm is
+# HTTP (tests/e2e/atk_hostreg.py --bearer, a Bearer registry whose token realm is
 # another origin): the realm gets Basic and never the token; a blob
 # redirect to another origin gets no credential; a Location with userinfo
 # is refused; 429 with Retry-After a date in 9999, 99999999999 seconds, or
@@ -85,7 +85,7 @@ P2=$(free_port)
 COL=$C/blobs/collect
 start_reg5() { # MODE
 	rm -f "$COL"
-	python3 "$HERE/attack_verifier_reg.py" "$HR" "$P2" "$C/blobs/sha256" "$1" >/dev/null 2>&1 &
+	python3 "$HERE/atk_hostreg.py" --bearer "$HR" "$C/blobs/sha256" "$1" "" "$P2" >/dev/null 2>&1 &
 	HRPID=$!
 	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HR/v2/" && break; sleep 0.1; done
 }
