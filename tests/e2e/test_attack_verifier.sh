@@ -24,6 +24,7 @@
 # co-tenant learns nothing from the launcher's argv).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/pushed_pair.sh"
 t_begin
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -60,24 +61,8 @@ else
 fi
 
 # ---- a bundle, pushed and pulled once for its blobs ----
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
-R=$REG_HOST
-run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/A"
-expect_rc 0 "emit bundle A"
-cp -a "$W/A" "$W/B" && printf '\nextra: b\n' >>"$W/B/summary-bundle/recipe.yaml"
-rm -f "$W/B/summary-bundle/manifest.json"
-run push "$W/A" --to "$R/ev/a:v1" --registry-plain-http --format json
-expect_rc 0 "push A"
-D=$(jq -r .digest "$T_OUT")
-run push "$W/B" --to "$R/ev/a:v2" --registry-plain-http --format json
-expect_rc 0 "push B"
-DB=$(jq -r .digest "$T_OUT")
-C=$W/cache
-run pull "$R/ev/a@$D" --to "$W/pa" --cache "$C" --registry-plain-http
-expect_rc 0 "pull A, fresh"
-run pull "$R/ev/a@$DB" --to "$W/pb" --cache "$C" --registry-plain-http
-expect_rc 0 "pull B, fresh"
+pushed_pair "$EX" || t_end
+D=$DA
 
 # ---- the hostile Bearer registry ----
 HR=$(free_port)
