@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # tests/e2e/test_attack_verifier.sh -- outside attacks (review atk5) on the
-# certificate-chain memo, the one HTTP engine and the cache's "verified"
-# stamp, each one the tool HELD.
+# one HTTP engine, the cache's "verified" stamp and the browser login, each
+# one the tool HELD. (The certificate-chain memo's cases -- look-alike
+# issuers of the intermediate's name and key, partial anchors, a flood of
+# distinct leaves from 4 threads -- are unit cases beside the memo's own:
+# tests/unit/test_evidence_pki.c.)
 #
-# Memo (evidence/sigstore/chain_memo.c): a small program linked with
-# build/libaicr.a verifies a good leaf/intermediate/root (memoized), then in
-# the same process the same leaf under an issuer with the same key but
-# without keyCertSign, with CA:FALSE, with nameConstraints excluding the
-# leaf's e-mail, expired at the check time; the leaf outside its own
-# window; the same TBS with a corrupted signature; 70 distinct leaves from
-# 4 threads (the 64-slot ring wraps) and the bad cases again: all refused.
 # HTTP (tests/e2e/atk_hostreg.py --bearer, a Bearer registry whose token realm is
 # another origin): the realm gets Basic and never the token; a blob
 # redirect to another origin gets no credential; a Location with userinfo
@@ -35,30 +31,6 @@ for t in docker-registry python3 jq curl openssl; do
 	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
 done
 AE=$(readlink -f "$AE_BIN")
-
-# ---- the chain memo, in one process ----
-if [ -f "$ROOT/build/libaicr.a" ] && command -v g++ >/dev/null; then
-	mkdir -p "$W/memo"
-	cp "$HERE/attack_verifier_memo.c" "$HERE/attack_verifier_memo_gen.sh" "$W/memo/"
-	if bash "$W/memo/attack_verifier_memo_gen.sh" >/dev/null 2>&1 &&
-		nice g++ -x c -std=gnu11 -D_GNU_SOURCE -I"$ROOT" -o "$W/memo/memo" "$W/memo/attack_verifier_memo.c" -x none \
-			"$ROOT/build/libaicr.a" -lgit2 -lssl -lcrypto -lyaml -ljansson -lz -ldl -lpthread \
-			-Wl,-Bstatic -lre2 -Wl,-Bdynamic >"$W/memo/cc.log" 2>&1; then
-		(cd "$W/memo" && ./memo) >"$W/memo/out" 2>&1
-		while IFS= read -r line; do
-			case $line in
-			*"(as expected)") ok "memo: $line" ;;
-			*"(WRONG)") bad "memo: $line" ;;
-			esac
-		done <"$W/memo/out"
-		grep -q "all verified" "$W/memo/out" && ok "memo: 70 distinct leaves from 4 threads verify" ||
-			bad "memo: flood" "$(cat "$W/memo/out")"
-	else
-		bad "memo harness builds" "$(tail -3 "$W/memo/cc.log")"
-	fi
-else
-	echo "SKIPPED (memo) -- build/libaicr.a or g++ missing"
-fi
 
 # ---- a bundle, pushed and pulled once for its blobs ----
 pushed_pair "$EX" || t_end
