@@ -296,6 +296,13 @@ int oci__pull_layer(const oci__pull_ctx *p, const char *path,
 		    const oci_desc *layer, bool gzip, const char *tmpdir,
 		    ae_err *err);
 
+/* ---- the gzip CRC-32 (oci/crc32.c) ---- */
+
+/* zlib's crc32_z, the same value for the same arguments (crc 0 and no
+ * bytes start one), carry-less multiplying where the processor can.
+ * Cannot fail. */
+uint32_t oci__crc32(uint32_t crc, const void *buf, size_t len);
+
 /* ---- reading a layer's tar (oci/untar.c, oci/untar_hdr.c) ---- */
 
 #define OCI__TAR_BLOCK	     512

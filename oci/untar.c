@@ -33,7 +33,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define UT_IO	       (64u * 1024u)
+#define UT_IO	       (512u * 1024u)
 #define UT_NAME_SLOTS  32768 /* power of 2 >= 2 * OCI_TAR_ENTRIES_MAX */
 #define UT_HEADERS_MAX (3 * OCI_TAR_ENTRIES_MAX) /* entries + PAX + L */
 
@@ -47,9 +47,15 @@ typedef struct ut_src {
 	void *read_ctx;
 	bool gzip;
 	z_stream z;
+	gz_header gzh; /* zlib sets done once the gzip header was read */
 	bool z_ready, z_end;
-	uint64_t in;  /* bytes read from fd (compressed for gzip) */
-	uint64_t out; /* tar bytes produced */
+	bool z_own_crc; /* past the header: the CRC-32 is ours (src_inflate) */
+	uint32_t crc;	/* of the bytes inflated so far */
+	const unsigned char *in_cur; /* the input zlib reads, and its size */
+	size_t in_cur_len;
+	unsigned char in_last[8]; /* the last 8 bytes of the inputs before */
+	uint64_t in;		  /* bytes read from fd (compressed for gzip) */
+	uint64_t out;		  /* tar bytes produced */
 	bool unverified, gave_up;
 	ae_sha256_ctx *hash; /* the tar digest, until the end marker */
 	unsigned char tar_sha[AE_SHA256_LEN];
@@ -135,7 +141,49 @@ static int src_gzip_tail(ut_src *s, ae_err *err)
 	return rc;
 }
 
-/* One inflate step into o[0..n); *got may be 0 while headers are read. */
+/* Keeps the last 8 bytes of the input zlib finished with (all of
+ * s->in_cur): the gzip trailer may straddle two inputs. */
+static void src_input_done(ut_src *s)
+{
+	size_t k = s->in_cur_len < 8 ? s->in_cur_len : 8;
+
+	memmove(s->in_last, s->in_last + k, 8 - k);
+	memcpy(s->in_last + 8 - k, s->in_cur + s->in_cur_len - k, k);
+}
+
+/* The member ended: its trailer -- the last 8 bytes zlib consumed, CRC-32
+ * and ISIZE, little-endian -- must match what was inflated. zlib checks
+ * it too unless told not to compute the CRC (src_inflate does, after the
+ * header): the same refusals, in zlib's words. */
+static int src_trailer(ut_src *s, ae_err *err)
+{
+	size_t used = (size_t)(s->z.next_in - s->in_cur), k;
+	unsigned char t[8];
+	uint32_t crc, isize;
+
+	if (!s->z_own_crc)
+		return 0;
+	k = used < 8 ? used : 8;
+	memcpy(t, s->in_last + k, 8 - k);
+	memcpy(t + 8 - k, s->z.next_in - k, k);
+	crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+	      (uint32_t)t[3] << 24;
+	isize = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
+		(uint32_t)t[7] << 24;
+	if (crc != s->crc)
+		return ae_fail(err, AE_EINVAL,
+			       "gzip stream corrupt: incorrect data check");
+	if (isize != (uint32_t)s->z.total_out)
+		return ae_fail(err, AE_EINVAL,
+			       "gzip stream corrupt: incorrect length check");
+	return 0;
+}
+
+/* One inflate step into o[0..n); *got may be 0 while headers are read.
+ * zlib reads the gzip header (and checks its CRC-16 when it has one);
+ * from the first block on, the CRC-32 of the inflated bytes is ours
+ * (oci/crc32.c: zlib's own computes it at a third of the speed) and
+ * src_trailer checks the trailer. */
 static int src_inflate(ut_src *s, unsigned char *o, size_t n, size_t *got,
 		       ae_err *err)
 {
@@ -143,6 +191,8 @@ static int src_inflate(ut_src *s, unsigned char *o, size_t n, size_t *got,
 	int zrc, rc;
 
 	if (s->z.avail_in == 0) {
+		if (s->in_cur != NULL)
+			src_input_done(s);
 		rc = src_raw(s, s->ibuf, sizeof(s->ibuf), &in, err);
 		if (rc < 0)
 			return rc;
@@ -150,16 +200,27 @@ static int src_inflate(ut_src *s, unsigned char *o, size_t n, size_t *got,
 			return ae_fail(err, AE_EINVAL, "gzip stream truncated");
 		s->z.next_in = s->ibuf;
 		s->z.avail_in = (uInt)in;
+		s->in_cur = s->ibuf;
+		s->in_cur_len = in;
 	}
 	s->z.next_out = o;
 	s->z.avail_out = (uInt)n;
-	zrc = inflate(&s->z, Z_NO_FLUSH);
+	zrc = inflate(&s->z, s->z_own_crc ? Z_NO_FLUSH : Z_BLOCK);
 	*got = n - s->z.avail_out;
-	if (zrc == Z_STREAM_END)
-		s->z_end = true; /* the trailer's CRC-32 and ISIZE matched */
-	else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+	if (zrc != Z_STREAM_END && zrc != Z_OK && zrc != Z_BUF_ERROR)
 		return ae_fail(err, AE_EINVAL, "gzip stream corrupt: %s",
 			       s->z.msg ? s->z.msg : "inflate failed");
+	if (s->z_own_crc)
+		s->crc = oci__crc32(s->crc, o, *got);
+	if (zrc == Z_STREAM_END) {
+		s->z_end = true; /* zlib matched the trailer, or we do */
+		return src_trailer(s, err);
+	}
+	if (!s->z_own_crc && *got == 0 && s->gzh.done == 1 &&
+	    inflateValidate(&s->z, 0) == Z_OK) {
+		s->z_own_crc = true; /* nothing was inflated yet */
+		s->crc = oci__crc32(0, NULL, 0);
+	}
 	return 0;
 }
 
@@ -638,6 +699,7 @@ static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
 			return ae_fail(err, AE_ERR, "inflateInit2 failed");
 		}
 		src->z_ready = true;
+		(void)inflateGetHeader(&src->z, &src->gzh);
 	}
 	rc = ut_run(src, dest, o, err);
 	if (gave_up != NULL)
