@@ -69,7 +69,7 @@ static int pull_write_all(int fd, const unsigned char *buf, size_t n)
 	return 0;
 }
 
-/* Reads `fd` to its end in PULL_IO pieces: hashes each piece and feeds
+/* Reads `fd` to its end in PULL_IO pieces: hashes each piece and lends
  * it to `tee` (an extractor, or NULL) and writes it to `copy` (>= 0:
  * AE_EIO when that fails). Stops past `max` bytes (the digest then cannot
  * match). */
@@ -93,13 +93,16 @@ static int pull_hash_copy(unsigned char sha[AE_SHA256_LEN], uint64_t *n_out,
 				     strerror(errno));
 		if (got <= 0)
 			break;
+		/* the extractor reads the piece while it is hashed */
+		if (tee != NULL)
+			oci__untar_stream_lend(tee, buf, (size_t)got);
 		ae_sha256_update(h, buf, (size_t)got);
 		*n_out += (uint64_t)got;
-		if (tee != NULL)
-			oci__untar_stream_feed(tee, buf, (size_t)got);
 		if (copy >= 0 && pull_write_all(copy, buf, (size_t)got) != 0)
 			rc = ae_fail(err, AE_EIO, "copy cached layer: %s",
 				     strerror(errno));
+		if (tee != NULL)
+			oci__untar_stream_wait(tee);
 	}
 	if (rc == 0)
 		ae_sha256_final(h, sha);

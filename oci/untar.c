@@ -31,10 +31,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define ZLIB_CONST /* next_in may point at lent, read-only memory */
 #include <zlib.h>
 
 #define UT_IO	       (512u * 1024u)
-#define UT_NAME_SLOTS  32768 /* power of 2 >= 2 * OCI_TAR_ENTRIES_MAX */
+#define UT_LENT_MAX    (1u << 30) /* a lent piece zlib takes at once */
+#define UT_NAME_SLOTS  32768	  /* power of 2 >= 2 * OCI_TAR_ENTRIES_MAX */
 #define UT_HEADERS_MAX (3 * OCI_TAR_ENTRIES_MAX) /* entries + PAX + L */
 
 /* A byte source: memory, or an fd optionally through inflate. Every byte
@@ -44,7 +46,10 @@ typedef struct ut_src {
 	size_t mem_len, mem_off;
 	int fd;		   /* or -1: memory, or `read` when set */
 	oci__read_fn read; /* the input, when not a descriptor */
+	oci__lend_fn lend; /* ... or lent to us */
 	void *read_ctx;
+	const unsigned char *lent; /* lent bytes not read yet (plain tar) */
+	size_t lent_len;
 	bool gzip;
 	z_stream z;
 	gz_header gzh; /* zlib sets done once the gzip header was read */
@@ -106,12 +111,34 @@ static void src_hash_close(ut_src *s)
 	s->hash = NULL;
 }
 
+/* A lent piece of the input, counted; *n 0 at the end. */
+static int src_lend(ut_src *s, const unsigned char **p, size_t *n, ae_err *err)
+{
+	int rc = s->lend(s->read_ctx, p, n, err);
+
+	if (rc < 0)
+		*n = 0;
+	s->in += *n;
+	return rc;
+}
+
 /* read(2) that retries EINTR and counts; 0 at end of file. */
 static int src_raw(ut_src *s, unsigned char *o, size_t n, size_t *got,
 		   ae_err *err)
 {
 	ssize_t r;
 
+	if (s->lend != NULL) { /* a plain tar: copied out of what is lent */
+		int rc = s->lent_len > 0
+				 ? 0
+				 : src_lend(s, &s->lent, &s->lent_len, err);
+		*got = s->lent_len < n ? s->lent_len : n;
+		if (*got > 0)
+			memcpy(o, s->lent, *got);
+		s->lent += *got;
+		s->lent_len -= *got;
+		return rc;
+	}
 	if (s->read != NULL) {
 		int rc = s->read(s->read_ctx, o, n, got, err);
 		s->in += rc == 0 ? (uint64_t)*got : 0;
@@ -127,15 +154,26 @@ static int src_raw(ut_src *s, unsigned char *o, size_t n, size_t *got,
 	return 0;
 }
 
+/* The next piece of the input where it is: lent, or read into s->ibuf;
+ * *n 0 at the end. */
+static int src_next(ut_src *s, const unsigned char **p, size_t *n, ae_err *err)
+{
+	if (s->lend != NULL)
+		return src_lend(s, p, n, err);
+	*p = s->ibuf;
+	return src_raw(s, s->ibuf, sizeof(s->ibuf), n, err);
+}
+
 /* After the gzip member: nothing may follow it. */
 static int src_gzip_tail(ut_src *s, ae_err *err)
 {
+	const unsigned char *p = NULL;
 	size_t got = 0;
 	int rc;
 
 	if (s->z.avail_in > 0)
 		return ae_fail(err, AE_EINVAL, "data after the gzip stream");
-	rc = src_raw(s, s->ibuf, sizeof(s->ibuf), &got, err);
+	rc = src_next(s, &p, &got, err);
 	if (rc == 0 && got > 0)
 		rc = ae_fail(err, AE_EINVAL, "data after the gzip stream");
 	return rc;
@@ -187,20 +225,23 @@ static int src_trailer(ut_src *s, ae_err *err)
 static int src_inflate(ut_src *s, unsigned char *o, size_t n, size_t *got,
 		       ae_err *err)
 {
+	const unsigned char *p = NULL;
 	size_t in = 0;
 	int zrc, rc;
 
 	if (s->z.avail_in == 0) {
 		if (s->in_cur != NULL)
-			src_input_done(s);
-		rc = src_raw(s, s->ibuf, sizeof(s->ibuf), &in, err);
+			src_input_done(s); /* before a lender reuses it */
+		rc = src_next(s, &p, &in, err);
 		if (rc < 0)
 			return rc;
 		if (in == 0)
 			return ae_fail(err, AE_EINVAL, "gzip stream truncated");
-		s->z.next_in = s->ibuf;
+		if (in > UT_LENT_MAX)
+			return ae_fail(err, AE_ERR, "input piece too large");
+		s->z.next_in = p;
 		s->z.avail_in = (uInt)in;
-		s->in_cur = s->ibuf;
+		s->in_cur = p;
 		s->in_cur_len = in;
 	}
 	s->z.next_out = o;
@@ -232,7 +273,7 @@ static int src_some(ut_src *s, unsigned char *o, size_t n, size_t *got,
 	int rc = 0;
 
 	*got = 0;
-	if (s->fd < 0 && s->read == NULL) {
+	if (s->fd < 0 && s->read == NULL && s->lend == NULL) {
 		*got = s->mem_len - s->mem_off < n ? s->mem_len - s->mem_off
 						   : n;
 		memcpy(o, s->mem + s->mem_off, *got);
@@ -677,10 +718,10 @@ int oci_tar_extract_mem(const unsigned char *buf, size_t len, const char *dest,
 	return rc;
 }
 
-/* Extracts from a descriptor (`fd` >= 0) or from `read`. */
-static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
-		      const char *dest, const oci__untar_opts *o, bool *gave_up,
-		      ae_err *err)
+/* Extracts from a descriptor (`fd` >= 0), from `read` or from `lend`. */
+static int ut_extract(int fd, oci__read_fn read, oci__lend_fn lend, void *ctx,
+		      bool gzip, const char *dest, const oci__untar_opts *o,
+		      bool *gave_up, ae_err *err)
 {
 	ut_src *src = calloc(1, sizeof(*src));
 	int rc;
@@ -691,6 +732,7 @@ static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
 		return ae_fail(err, AE_ERR, "out of memory");
 	src->fd = fd;
 	src->read = read;
+	src->lend = lend;
 	src->read_ctx = ctx;
 	src->gzip = gzip;
 	if (gzip) {
@@ -713,14 +755,21 @@ static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
 int oci__tar_extract(int fd, bool gzip, const char *dest,
 		     const oci__untar_opts *o, bool *gave_up, ae_err *err)
 {
-	return ut_extract(fd, NULL, NULL, gzip, dest, o, gave_up, err);
+	return ut_extract(fd, NULL, NULL, NULL, gzip, dest, o, gave_up, err);
 }
 
 int oci__tar_extract_from(oci__read_fn read, void *ctx, bool gzip,
 			  const char *dest, const oci__untar_opts *o,
 			  bool *gave_up, ae_err *err)
 {
-	return ut_extract(-1, read, ctx, gzip, dest, o, gave_up, err);
+	return ut_extract(-1, read, NULL, ctx, gzip, dest, o, gave_up, err);
+}
+
+int oci__tar_extract_lent(oci__lend_fn lend, void *ctx, bool gzip,
+			  const char *dest, const oci__untar_opts *o,
+			  bool *gave_up, ae_err *err)
+{
+	return ut_extract(-1, NULL, lend, ctx, gzip, dest, o, gave_up, err);
 }
 
 int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err)

@@ -1183,6 +1183,62 @@ void test_oci__a_gzip_layer_with_a_wrong_size_or_header_crc_is_refused(void)
 	T_ASSERT(gz_pieces_extract(bad, n, 5, "body", &err) < 0);
 }
 
+/* Lends `n` bytes to a stream extraction in pieces of 1, 2, 3, ...
+ * bytes, each taken back before the next (its memory then changes, as a
+ * download's buffer does); the extractor's result. */
+static int lend_extract(const unsigned char *in, size_t n, bool gzip,
+			const char *dir, ae_err *err)
+{
+	oci_untar_stream *us = NULL;
+	unsigned char piece[64];
+
+	ae_err_clear(err);
+	T_ASSERT_INT(mkdir(t_path(dir), 0700), 0);
+	T_ASSERT_INT(oci__untar_stream_start(&us, gzip, t_path(dir), NULL,
+					     err),
+		     0);
+	for (size_t off = 0, k = 1; off < n; off += k, k = k % 61 + 1) {
+		if (k > n - off)
+			k = n - off;
+		memcpy(piece, in + off, k);
+		oci__untar_stream_lend(us, piece, k);
+		oci__untar_stream_wait(us);
+		memset(piece, 'X', sizeof(piece));
+	}
+	return oci__untar_stream_finish(us, NULL, err);
+}
+
+void test_oci__a_stream_extracts_what_was_lent_in_small_pieces(void)
+{
+	unsigned char tar[4096] = {0}, gz[8192];
+	size_t off = 0, n;
+	ae_err err = {0};
+	ae_buf b = AE_BUF_INIT(64);
+	char p[4096];
+
+	tar_add(tar, &off, "a.txt", '0', "lent, never copied", NULL);
+	n = gz_mem(gz, sizeof(gz), tar, sizeof(tar), false);
+	T_ASSERT_INT(lend_extract(gz, n, true, "gz", &err), 0);
+	snprintf(p, sizeof(p), "%s/a.txt", t_path("gz"));
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, p, 64, &err), 0);
+	T_ASSERT_INT(b.len, 18);
+	T_ASSERT(memcmp(b.data, "lent, never copied", 18) == 0);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(lend_extract(tar, sizeof(tar), false, "plain", &err), 0);
+	snprintf(p, sizeof(p), "%s/a.txt", t_path("plain"));
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, p, 64, &err), 0);
+	T_ASSERT_INT(b.len, 18);
+	ae_buf_dispose(&b);
+	/* cut short: the gzip trailer missing, the tar's end missing */
+	T_ASSERT(lend_extract(gz, n - 3, true, "gz-cut", &err) < 0);
+	T_ASSERT_MSG(err, "truncated");
+	T_ASSERT(lend_extract(tar, 700, false, "plain-cut", &err) < 0);
+	/* a trailer byte changed, lent a few bytes at a time */
+	gz[n - 6] ^= 0x04;
+	T_ASSERT_INT(lend_extract(gz, n, true, "gz-crc", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "incorrect data check");
+}
+
 void test_oci__an_entry_hidden_after_a_zero_block_is_refused(void)
 {
 	unsigned char buf[8192] = {0};
