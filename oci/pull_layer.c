@@ -5,14 +5,14 @@
  * The cache is untrusted storage (a shared CI cache, another user's
  * directory): between a check and a use its files can be swapped by
  * rename. So a cached layer is never hashed first and opened again later:
- * one read hashes each piece and hands that same piece to the extractor
- * (oci/untar_stream.c, a ring buffer in memory), and the extracted tree
- * counts only if the digest matched at the end. A download is the same:
- * each piece libcurl hands over is hashed, written to the cache file and
- * fed to the extractor -- nothing is read back, so neither a writer of the
- * cache nor a file system that gives back other bytes than were written
- * (a FUSE mount) can change what is extracted, and nothing is hashed
- * twice. Both see unverified bytes, so they stop when the input inflates
+ * one read hashes each piece and lends that same piece to the extractor
+ * (oci/untar_stream.c: it inflates the memory the piece was read into),
+ * and the extracted tree counts only if the digest matched at the end. A
+ * download is the same: each piece libcurl hands over is hashed, written
+ * to the cache file and lent to the extractor -- nothing is read back, so
+ * neither a writer of the cache nor a file system that gives back other bytes
+ * than were written (a FUSE mount) can change what is extracted, and nothing is
+ * hashed twice. Both see unverified bytes, so they stop when the input inflates
  * past OCI__UNVERIFIED_RATIO; the layer is then extracted again from
  * bytes already verified: the download's own file, or a private copy of
  * the cached one made while hashing it, hashed again as they are read
