@@ -131,7 +131,8 @@ dump()
 PY
 chmod +x "$W/bin/xdg-open"
 
-# The co-tenant: finds the launcher in /proc, takes what its argv (and
+# The co-tenant: finds the launcher in /proc (this test's: other logins
+# may run on the machine), takes what its argv (and
 # environ, where readable) gives, and delivers its own code with any
 # state it learnt. Prints what it got as JSON.
 cat >"$P/cotenant.py" <<'PY'
@@ -147,7 +148,7 @@ while time.time() < end and res["seen"] is None:
             argv = open(f, "rb").read().decode("latin-1").split("\0")
         except OSError:
             continue
-        if len(argv) > 2 and argv[1].endswith("/xdg-open"):
+        if len(argv) > 2 and argv[1] == sys.argv[1]:  # this test's launcher only
             res["seen"] = argv[2]
             pid = f.split("/")[2]
             break
@@ -239,7 +240,7 @@ login() { # MODE TIMEOUT: a browser login at the stand-in provider
 }
 
 # ---- A: the launcher's argv, raced by a co-tenant ----
-$OTHER $OPY - <"$P/cotenant.py" >"$W/cotenant.json" 2>"$W/cotenant.err" &
+$OTHER $OPY - "$W/bin/xdg-open" <"$P/cotenant.py" >"$W/cotenant.json" 2>"$W/cotenant.err" &
 CT=$!
 sleep 0.3
 login late 8s
