@@ -510,8 +510,5 @@ int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);
-/* `trust show` after its flags were checked (cmd/trust_show.c): what is
- * in force under `cache` at `now`, as text or JSON; the exit status. */
-int cmd_trust_show(const char *cache, int64_t now, bool json);
 
 #endif /* AE_CMD_H */

@@ -299,8 +299,12 @@ static int trust_update(int argc, char **argv)
 	return rc;
 }
 
+/* What is in force under --cache at --at (tuf_trust_show). */
 static int trust_show(int argc, char **argv)
 {
+	tuf_trust t;
+	ae_err err = {0};
+	cmd_output o;
 	trust_args a;
 	int rc = trust_args_parse(&a, "trust show", argc, argv);
 
@@ -311,7 +315,23 @@ static int trust_show(int argc, char **argv)
 		return cmd_usage_error("trust show",
 				       "trust show takes --cache, --at and "
 				       "--format");
-	return cmd_trust_show(a.cache, a.now, a.json);
+	rc = cmd_trust_resolve(&t, a.cache, a.now, &err);
+	if (rc < 0) {
+		cmd_error("trust show", &err);
+		return cmd_exit_code(cmd_outcome_from_rc(rc));
+	}
+	cmd_output_init(&o, NULL);
+	rc = tuf_trust_show(&o.buf, &t, a.now, a.json, &err);
+	tuf_trust_dispose(&t);
+	if (rc == 0)
+		rc = cmd_output_close(&o, &err);
+	else
+		ae_buf_dispose(&o.buf);
+	if (rc < 0) {
+		cmd_error("trust show", &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	return cmd_exit_code(CMD_OK);
 }
 
 int cmd_trust(int argc, char **argv)

@@ -263,6 +263,15 @@ int tuf_trust_refresh(tuf_trust *t, int64_t now, ae_err *err);
 /* "2026-08-25T00:00:00Z" (UTC). Cannot fail. */
 void tuf_time_format(char out[32], int64_t t);
 
+/* The report of `trust show` (evidence/tuf/report.c, docs/trust.md): what
+ * `t` holds in force at `now` -- its source, the TUF repository's roles,
+ * the trusted root's logs and authorities with their validity windows,
+ * the signing config's services -- appended to `out` as indented JSON
+ * (`json`) or as text, every outside value escaped. AE_ERR out of
+ * memory. */
+int tuf_trust_show(ae_buf *out, const tuf_trust *t, int64_t now, bool json,
+		   ae_err *err);
+
 /* ---- small parts, public for the commands, tests and fuzz targets ---- */
 
 /* The embedded initial root of TUF_PUBLIC_GOOD_URL (root version 15 of
