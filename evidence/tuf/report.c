@@ -1,5 +1,5 @@
-/* evidence/tuf/report.c -- what is trusted, and why: the report of `trust
- * show`
+/* evidence/tuf/report.c -- what is trusted, and why: the reports of `trust
+ * show` and `trust update`
  *
  * Which trusted root and signing config the other commands use right now
  * (tuf_trust_resolve: the TUF cache when it verifies and is current, else
@@ -10,7 +10,9 @@
  * validity window; the services the signing config selects. Text for
  * people (every value escaped), JSON for scripts, built into a buffer
  * that cmd/ prints. The documents are shown as the verifier reads them;
- * this file makes no trust decision.
+ * this file makes no trust decision. An update's report says whether
+ * anything changed, the roles' versions and expiry, the targets' digests
+ * and the cache it went to.
  */
 #include "evidence/tuf/internal.h"
 
@@ -74,37 +76,53 @@ static json_t *show_services(json_t *sc, const char *key)
 	return out;
 }
 
-static json_t *show_digest(const unsigned char *d, size_t n)
+static void show_sha256(char out[AE_DIGEST_STR_LEN], const unsigned char *d,
+			size_t n)
 {
 	unsigned char sha[AE_SHA256_LEN];
-	char dg[AE_DIGEST_STR_LEN];
 
 	ae_sha256(sha, d, n);
-	ae_digest_format(dg, sha);
+	ae_digest_format(out, sha);
+}
+
+static json_t *show_digest(const unsigned char *d, size_t n)
+{
+	char dg[AE_DIGEST_STR_LEN];
+
+	show_sha256(dg, d, n);
 	return json_string(dg);
+}
+
+static const char *const show_roles[] = {"root", "timestamp", "snapshot",
+					 "targets"};
+
+/* {role: {version, expires}} of the four top-level roles of `s`. */
+static json_t *show_roles_json(const tuf_state *s)
+{
+	json_t *r = json_object();
+	char when[32];
+
+	for (size_t i = 0; r != NULL && i < 4; i++) {
+		tuf_time_format(when, tuf_state_expires(s, show_roles[i]));
+		json_object_set_new(r, show_roles[i],
+				    json_pack("{s:I, s:s}", "version",
+					      (json_int_t)tuf_state_version(
+						      s, show_roles[i]),
+					      "expires", when));
+	}
+	return r;
 }
 
 static json_t *show_tuf(const tuf_trust *t)
 {
-	static const char *const roles[] = {"root", "timestamp", "snapshot",
-					    "targets"};
-	json_t *r;
 	char when[32];
 
 	if (t->tuf == NULL)
 		return json_null();
-	r = json_object();
-	for (size_t i = 0; i < 4; i++) {
-		tuf_time_format(when, tuf_state_expires(t->tuf, roles[i]));
-		json_object_set_new(r, roles[i],
-				    json_pack("{s:I, s:s}", "version",
-					      (json_int_t)tuf_state_version(
-						      t->tuf, roles[i]),
-					      "expires", when));
-	}
 	tuf_time_format(when, tuf_state_updated_at(t->tuf));
 	return json_pack("{s:s, s:s, s:s, s:o}", "url", tuf_state_url(t->tuf),
-			 "cache", t->cache_dir, "updated", when, "roles", r);
+			 "cache", t->cache_dir, "updated", when, "roles",
+			 show_roles_json(t->tuf));
 }
 
 /* The whole report as one JSON object (the text form prints it). */
@@ -241,4 +259,51 @@ int tuf_trust_show(ae_buf *out, const tuf_trust *t, int64_t now, bool json,
 	}
 	json_decref(r);
 	return 0;
+}
+
+int tuf_update_report(ae_buf *out, const tuf_state *s, const char *cache_dir,
+		      bool json, ae_err *err)
+{
+	const char *status = tuf_state_unchanged(s) ? "current" : "updated";
+	char dg[TUF_TRUST_NTARGETS][AE_DIGEST_STR_LEN], when[32];
+	size_t n;
+
+	for (size_t i = 0; i < TUF_TRUST_NTARGETS; i++) {
+		const unsigned char *d =
+			tuf_state_target(s, tuf_trust_targets[i], &n);
+
+		if (d != NULL)
+			show_sha256(dg[i], d, n);
+		else
+			snprintf(dg[i], sizeof(dg[i]), "absent");
+	}
+	if (json) {
+		json_t *j = json_pack(
+			"{s:s, s:s, s:s, s:o, s:{s:s, s:s}}", "status", status,
+			"url", tuf_state_url(s), "cache", cache_dir, "roles",
+			show_roles_json(s), "targets", tuf_trust_targets[0],
+			dg[0], tuf_trust_targets[1], dg[1]);
+		char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+
+		if (text != NULL)
+			ae_buf_printf(out, NULL, "%s\n", text);
+		free(text);
+		json_decref(j);
+		return 0;
+	}
+	ae_buf_printf(out, NULL, "%s: %s\n",
+		      strcmp(status, "current") == 0 ? "already current"
+						     : "updated",
+		      tuf_state_url(s));
+	for (size_t i = 0; i < 4; i++) {
+		tuf_time_format(when, tuf_state_expires(s, show_roles[i]));
+		ae_buf_printf(out, NULL, "  %-10s v%-6lld expires %s\n",
+			      show_roles[i],
+			      (long long)tuf_state_version(s, show_roles[i]),
+			      when);
+	}
+	for (size_t i = 0; i < TUF_TRUST_NTARGETS; i++)
+		ae_buf_printf(out, NULL, "  %-26s %s\n", tuf_trust_targets[i],
+			      dg[i]);
+	return ae_buf_printf(out, err, "  cache %s\n", cache_dir);
 }

@@ -93,3 +93,36 @@ void test_tuf_report__an_overlong_value_is_unprintable(void)
 	free(s);
 	ae_buf_dispose(&b);
 }
+
+void test_tuf_report__update_files_refuse_before_any_request(void)
+{
+	tuf_trust_update_opts o = {0};
+	const char *what = NULL;
+	tuf_state *s = NULL;
+	ae_err err = {0};
+	char missing[4200];
+
+	/* a repository that cannot answer: nothing may be asked of it */
+	o.url = "http://127.0.0.1:9";
+	o.base = t_tmpdir();
+	o.cache_dir = t_path("tuf");
+	snprintf(missing, sizeof(missing), "%s", t_path("no-root.json"));
+	T_ASSERT_INT(tuf_trust_update_files(&s, &what, &o, missing, NULL,
+					    &err),
+		     AE_ENOTFOUND);
+	T_ASSERT(what == missing);
+	T_ASSERT(s == NULL);
+	/* --emit-signing-config naming a directory: refused, not fetched */
+	ae_err_clear(&err);
+	T_ASSERT_INT(tuf_trust_update_files(&s, &what, &o, NULL, t_tmpdir(),
+					    &err),
+		     AE_EINVAL);
+	T_ASSERT_STR(what, t_tmpdir());
+	T_ASSERT_MSG(err, "not a regular file");
+	ae_err_clear(&err);
+	T_ASSERT_INT(tuf_trust_update_files(&s, &what, &o, NULL,
+					    t_path("nodir/sc.json"), &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "no such directory");
+	T_ASSERT(s == NULL);
+}
