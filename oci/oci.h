@@ -450,6 +450,27 @@ typedef struct oci_pull_result {
 /* Frees what a pull result owns. Cannot fail. */
 void oci_pull_result_dispose(oci_pull_result *r);
 
+/* ---- the reports of `referrers` and `pull` (oci/report.c) ---- */
+
+/* The listing of `referrers`: "REF (N referrers, from the ...)" and a line
+ * per referrer (artifact type escaped, digest, size), or, as `json`,
+ * {"reference", "digest", "source", "total", "truncated", "manifests"}
+ * (oras discover's entries), appended to `out`. `ref` is
+ * "registry/repo@digest". AE_ERR ("cannot format the listing") when it
+ * cannot be built. */
+int oci_referrers_report(ae_buf *out, const char *ref, const char *digest,
+			 const oci_referrers *r, bool json, ae_err *err);
+
+/* The report of a pull of `digest` of `ref`'s repository into `dir`:
+ * whether a signature is attached, and, when several referrers were
+ * considered, what became of each (`chosen`: the index of the one in
+ * place, (size_t)-1 for none), as text (values escaped) or compact JSON,
+ * appended to `out`. AE_ERR ("cannot format the report") when the JSON
+ * cannot be built. */
+int oci_pull_report(ae_buf *out, const oci_ref *ref, const char *digest,
+		    const char *dir, const oci_pull_result *res, size_t chosen,
+		    bool json, ae_err *err);
+
 /* Pulls manifest `digest` of `ref`'s repository into the cache `cache_dir`
  * (content-addressed: blobs/sha256/<hex>; each blob and manifest verified
  * for digest and size before it is kept) and extracts the single tar+gzip
