@@ -1171,6 +1171,14 @@ typedef struct ld_check_req {
 int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
 		    ae_err *err);
 
+/* The tag `outdir`/pointer.yaml names for REF's repository when it is the
+ * pointer of artifact `digest` (its bundle.digest), "" otherwise or when
+ * there is no pointer (ledger/pointer_tag.c). A pointer that is there but
+ * unreadable fails (codes of ld_pointer_read): it is not silently
+ * skipped. */
+int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
+		   const char *digest, ae_err *err);
+
 /* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
  * ---- */
 
