@@ -177,6 +177,15 @@ void ae_tmp_remove_all(void);
  * directories are fine, a symlink or file in the way is AE_EINVAL. */
 int ae_mkdir_p(const char *path, ae_err *err);
 
+/* Is the directory `path` out of other users' reach (pathsafe.c)? 0 when
+ * every directory from / down to it -- along the path as given and along
+ * where its symlinks lead -- is owned by the effective uid or root and
+ * writable by nobody else unless sticky; else -1 with the first directory
+ * that fails, and why, in `why` (also when one cannot be examined).
+ * Whoever may write to a parent may rename a directory of ours away and
+ * put theirs at its path. Cannot fail otherwise. */
+int ae_path_guarded(const char *path, char *why, size_t whysz);
+
 /* ---- hashing ---- */
 
 #define AE_SHA256_LEN	  32

@@ -135,19 +135,24 @@ static bool browser_env_set(char *const *envp, const char *name)
 	return v != NULL && v[0] != '\0';
 }
 
-/* Where the start page goes: a directory of this user's session when the
- * environment names an absolute one. */
+/* Where the start page goes: the first of the session's directory, the
+ * temp directory the environment names, and /tmp that no other user can
+ * reach (ae_path_guarded: the browser finds the page by path, so whoever
+ * may rename a directory above it could put their own page there); NULL
+ * when none is. */
 static const char *browser_page_base(char *const *envp)
 {
 	const char *names[] = {"XDG_RUNTIME_DIR", "TMPDIR"};
+	char why[256];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *v = ev_env_get(envp, names[i]);
 
-		if (v != NULL && v[0] == '/')
+		if (v != NULL && v[0] == '/' &&
+		    ae_path_guarded(v, why, sizeof(why)) == 0)
 			return v;
 	}
-	return "/tmp";
+	return ae_path_guarded("/tmp", why, sizeof(why)) == 0 ? "/tmp" : NULL;
 }
 
 pid_t ev_login_browser_open(ev_login *l, char *const *envp)
@@ -169,7 +174,9 @@ pid_t ev_login_browser_open(ev_login *l, char *const *envp)
 	char **env;
 	pid_t pid = -1;
 
-	if (ev_login_start_page(&page, l, browser_page_base(envp), NULL) < 0)
+	const char *base = browser_page_base(envp);
+
+	if (base == NULL || ev_login_start_page(&page, l, base, NULL) < 0)
 		return -1; /* the person copies the URL */
 	char *const argv[] = {(char *)opener, (char *)page, NULL};
 	env = ev_login_env_clean(envp);

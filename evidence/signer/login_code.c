@@ -401,6 +401,11 @@ int ev_login_start_page(const char **path_out, ev_login *l, const char *base,
 	}
 	if (base == NULL || base[0] != '/')
 		base = "/tmp";
+	char why[256];
+
+	if (ae_path_guarded(base, why, sizeof(why)) < 0)
+		return ae_fail(err, AE_EVERIFY,
+			       "no private place for the login page: %s", why);
 	if ((size_t)snprintf(l->page_dir, sizeof(l->page_dir),
 			     "%s/aicr-evidence-login-XXXXXX",
 			     base) >= sizeof(l->page_dir) - 16) {

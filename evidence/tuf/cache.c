@@ -566,6 +566,39 @@ static int cache_walk(int dfd, const char *rel, int depth, char *why,
 	return rc;
 }
 
+/* Is the cache base -- or, before it exists, the directory it will be
+ * made in -- out of other users' reach? Whoever may rename base/tuf away
+ * and back can hand a later run an older state of ours: a rollback that
+ * ownership checks below base cannot see. */
+static int cache_base_guarded(const char *base, char *why, size_t whysz)
+{
+	char dir[4200], inner[256];
+	struct stat st;
+
+	if (snprintf(dir, sizeof(dir), "%s", base) >= (int)sizeof(dir)) {
+		snprintf(why, whysz, "the cache path is too long");
+		return -1;
+	}
+	while (stat(dir, &st) != 0 && errno == ENOENT) {
+		char *slash = strrchr(dir, '/');
+
+		if (slash == NULL)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (ae_path_guarded(dir, inner, sizeof(inner)) < 0) {
+		snprintf(why, whysz,
+			 "the cache base is within other users' "
+			 "reach: %s",
+			 inner);
+		return -1;
+	}
+	return 0;
+}
+
 int tuf_cache_open(int *tfd_out, const char *base, char *why, size_t whysz,
 		   ae_err *err)
 {
@@ -590,6 +623,8 @@ int tuf_cache_open(int *tfd_out, const char *base, char *why, size_t whysz,
 	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		snprintf(why, whysz, "tuf is not a directory");
 		rc = -1;
+	} else if (cache_base_guarded(base, why, whysz) < 0) {
+		rc = -1;
 	} else if ((w = cache_foreign(&st, buf, sizeof(buf))) != NULL) {
 		snprintf(why, whysz, "tuf is %s", w);
 		rc = -1;
@@ -611,5 +646,8 @@ int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err)
 	rc = tuf_cache_open(&fd, base, why, whysz, err);
 	if (fd >= 0)
 		close(fd);
+	/* none yet: the one about to be made must be out of reach too */
+	if (rc == 0 && fd < 0 && cache_base_guarded(base, why, whysz) < 0)
+		rc = ae_fail(err, AE_EVERIFY, "%s", why);
 	return rc;
 }

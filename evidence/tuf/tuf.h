@@ -167,9 +167,13 @@ int tuf_cache_selected(char *out, size_t outsz, const char *base, ae_err *err);
 /* Checks that the TUF state under cache base `base` (base/tuf and all
  * below it) is the caller's own: every directory and file owned by the
  * effective uid or root and not writable by group or others, every entry
- * a directory or a regular file (checked with fstat on O_NOFOLLOW opens).
- * 0 when it is (or there is no base/tuf); AE_EVERIFY with `why` (one
- * phrase, e.g. "tuf is owned by uid 65534") when not. */
+ * a directory or a regular file (checked with fstat on O_NOFOLLOW opens),
+ * and base itself -- or, before it exists, the directory it will be made
+ * in -- out of other users' reach (ae_path_guarded: else they could rename
+ * base/tuf away and back, handing a later run an older state of ours).
+ * 0 when it is (or there is no base/tuf and base is out of reach);
+ * AE_EVERIFY with `why` (one phrase, e.g. "tuf is owned by uid 65534")
+ * when not. */
 int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err);
 
 /* The same check, on a descriptor the caller then loads through: base/tuf

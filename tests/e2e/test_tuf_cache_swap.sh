@@ -9,6 +9,10 @@
 # second check after the load narrowed it: the swap back must land between
 # the load and that check.)
 #
+# Since test_path_guard a base others may write is never trust at all, so
+# the loop below now meets that refusal first; the one descriptor still
+# holds should the base check ever be passed.
+#
 # Here user nobody (when this runs as root) flips base/tuf with a tree of
 # its own (a valid cache of another repository URL) by RENAME_EXCHANGE in
 # a loop while `trust show` runs 80 times: the repository in force must
@@ -25,9 +29,10 @@ if ! python3 -c 'import cryptography' 2>/dev/null; then
 	t_end
 fi
 OTHER="setpriv --reuid=65534 --regid=65534 --clear-groups"
-# a directory both users may write to, not sticky: the shared cache base
+# the test's files, which the co-tenant may read; the shared cache base
+# (both users may write to it, not sticky) is $B below
 P=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-tufswap-XXXXXX")
-chmod 0777 "$P"
+chmod 0755 "$P"
 t_cleanup "rm -rf '$P'"
 gen=$T_WORK/gen
 python3 "$here/tests/tuf/gen_repo.py" "$gen" "$here/evidence/data/public-good-trusted_root.json" 2>"$T_ERR" ||
@@ -47,19 +52,35 @@ U1=http://127.0.0.1:$p1
 U2=http://127.0.0.1:$p2
 B=$P/base
 mkdir -m 0777 "$B"
+# the co-tenant's own cache base: theirs, under a directory only root writes
+Q=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-tufswap-q-XXXXXX")
+chmod 0755 "$Q"
+t_cleanup "rm -rf '$Q'"
+mkdir -m 0755 "$Q/theirs" && chown 65534:65534 "$Q/theirs"
 
+# a base others may write is never written to (test_path_guard: they could
+# move base/tuf away and back); ours is made while the base is private
+run trust update --tuf-url "$U1" --tuf-root "$P/root1.json" --cache "$B"
+expect_rc 2 "a base others may write: trust update refuses it"
+expect_err "within other users' reach" "  ... and says why"
+chmod 0755 "$B"
 run trust update --tuf-url "$U1" --tuf-root "$P/root1.json" --cache "$B"
 expect_rc 0 "our cache: trust update from $U1"
+run trust show --cache "$B" --format json
+grep -q "\"$U1\"" "$T_OUT" && ok "private base: our repository is in force" ||
+	bad "private base: our repository is in force" "$(head -c 300 "$T_OUT")"
+chmod 0777 "$B"
 $OTHER env -u XDG_CACHE_HOME HOME=/nonexistent "$AE_BIN" trust update --tuf-url "$U2" \
-	--tuf-root "$P/root1.json" --cache "$P/theirs" >"$T_OUT" 2>"$T_ERR"
+	--tuf-root "$P/root1.json" --cache "$Q/theirs" >"$T_OUT" 2>"$T_ERR"
 rc=$?
-[ "$rc" = 0 ] && $OTHER mv "$P/theirs/tuf" "$B/tuf-b" 2>>"$T_ERR" &&
+[ "$rc" = 0 ] && $OTHER mv "$Q/theirs/tuf" "$B/tuf-b" 2>>"$T_ERR" &&
 	ok "the co-tenant's cache (of $U2) beside ours, theirs" ||
 	{ bad "the co-tenant's cache" "exit $rc"; t_end; }
 
 run trust show --cache "$B" --format json
-grep -q "\"$U1\"" "$T_OUT" && ok "unswapped: our repository is in force" ||
-	bad "unswapped: our repository is in force" "$(head -c 300 "$T_OUT")"
+grep -q 'ignoring the TUF cache' "$T_OUT" "$T_ERR" && ! grep -q "\"$U1\"" "$T_OUT" &&
+	ok "unswapped, but the base others may write: the cache is ignored" ||
+	bad "unswapped, but the base others may write: the cache is ignored" "$(head -c 300 "$T_OUT")"
 
 cat >"$P/flip.py" <<'PY'
 import ctypes, os, sys, time

@@ -636,3 +636,53 @@ void test_core__re_reads_malformed_utf8_as_go_does(void)
 	T_ASSERT(!ae_utf8_valid("\xc3", 1));
 	T_ASSERT(ae_utf8_valid("", 0));
 }
+
+/* ae_path_guarded: a directory is as private as its parents (review
+ * finding: a co-tenant renamed a 0700 login-page directory out of a 0777
+ * TMPDIR and put theirs at its path). */
+void test_core__a_directory_is_guarded_only_with_its_parents(void)
+{
+	char top[] = "/tmp/ae-unit-guard-XXXXXX", p[512], l[512], why[256];
+
+	T_ASSERT(mkdtemp(top) != NULL);
+	T_ASSERT_INT(chmod(top, 0755), 0);
+	snprintf(p, sizeof(p), "%s/own", top);
+	T_ASSERT_INT(mkdir(p, 0700), 0);
+	/* /tmp is sticky: its entries are their owners' */
+	T_ASSERT_INT(ae_path_guarded(p, why, sizeof(why)), 0);
+	T_ASSERT_INT(ae_path_guarded("/", why, sizeof(why)), 0);
+	/* a parent others may write and that is not sticky */
+	T_ASSERT_INT(chmod(top, 0777), 0);
+	T_ASSERT_INT(ae_path_guarded(p, why, sizeof(why)), -1);
+	T_ASSERT(strstr(why, "writable by others and not sticky") != NULL);
+	T_ASSERT(strncmp(why, top, strlen(top)) == 0);
+	/* group-writable is others too */
+	T_ASSERT_INT(chmod(top, 0775), 0);
+	T_ASSERT_INT(ae_path_guarded(p, why, sizeof(why)), -1);
+	/* sticky makes it ours again */
+	T_ASSERT_INT(chmod(top, 01777), 0);
+	T_ASSERT_INT(ae_path_guarded(p, why, sizeof(why)), 0);
+	/* the directory itself counts */
+	T_ASSERT_INT(chmod(top, 0755), 0);
+	T_ASSERT_INT(chmod(p, 0777), 0);
+	T_ASSERT_INT(ae_path_guarded(p, why, sizeof(why)), -1);
+	T_ASSERT_INT(chmod(p, 0700), 0);
+	/* a symlink is judged where it lives and where it leads */
+	snprintf(l, sizeof(l), "%s/link", top);
+	T_ASSERT_INT(symlink(p, l), 0);
+	T_ASSERT_INT(ae_path_guarded(l, why, sizeof(why)), 0);
+	T_ASSERT_INT(chmod(p, 0757), 0);
+	T_ASSERT_INT(ae_path_guarded(l, why, sizeof(why)), -1);
+	T_ASSERT_INT(chmod(p, 0700), 0);
+	/* missing, relative, empty */
+	T_ASSERT_INT(ae_path_guarded("/nonexistent-ae-guard/x", why,
+				     sizeof(why)),
+		     -1);
+	T_ASSERT_INT(ae_path_guarded("", why, sizeof(why)), -1);
+	T_ASSERT_INT(ae_path_guarded(".", why, sizeof(why)),
+		     ae_path_guarded(getcwd(l, sizeof(l)), p, sizeof(p)));
+	unlink(l);
+	snprintf(p, sizeof(p), "%s/own", top);
+	rmdir(p);
+	rmdir(top);
+}
