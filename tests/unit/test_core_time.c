@@ -84,7 +84,7 @@ static const time_case cases[] = {
 	{"2024-06-01T12:00:00.123456789Z", "TSCAV", NULL, B},
 	{"2024-06-01T12:00:00.000000000Z", "TSCAV", NULL, B},
 	{"2024-06-01T12:00:00.1234567890Z", "TSA", "TAV", B},
-	{"2024-06-01T12:00:00.99999999999999999999Z", "TSA", "TAV", B},
+	{"2024-06-01T12:00:00.99999999999999999999Z", "TSA", "TA", B}, /* V: 41 bytes, over its cap */
 	{"2024-06-01T12:00:00.5+01:00", "TAV", NULL, B - 3600},
 	{"2024-06-01T12:00:00.Z", "", NULL, NOSEC},
 	{"2024-06-01T12:00:00.-5Z", "", NULL, NOSEC},
@@ -227,4 +227,122 @@ void test_core_time__every_caller_accepts_what_its_format_says(void)
 				  "\"%s\": accepted by \"%s\", want \"%s\"",
 				  c->s, got, want);
 	}
+}
+
+void test_core_time__a_date_is_read_within_its_length_only(void)
+{
+	static const char s[] = "2024-06-01T12:00:00Z\0junk";
+	ae_time t;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ae_time_parse_rfc3339(&t, s, 20, 0, &err), 0);
+	T_ASSERT(t.sec == B && t.nsec == 0);
+	/* a NUL inside the length is refused, not an end */
+	T_ASSERT_INT(ae_time_parse_rfc3339(&t, s, sizeof(s) - 1, 0, &err),
+		     AE_EINVAL);
+	T_ASSERT_MSG(err, "not an RFC 3339 date-time");
+	T_ASSERT(t.sec == 0 && t.nsec == 0);
+	/* every prefix is refused, none read past its end */
+	for (size_t n = 0; n < 20; n++)
+		T_ASSERT_INT(ae_time_parse_rfc3339(&t, s, n, 0, NULL),
+			     AE_EINVAL);
+	T_ASSERT_INT(ae_time_parse_rfc3339(&t, NULL, 0, 0, NULL), AE_EINVAL);
+}
+
+void test_core_time__each_flag_lets_in_its_own_form_only(void)
+{
+	static const struct {
+		const char *s;
+		unsigned need; /* the one flag it needs */
+		int64_t sec;
+		int32_t nsec;
+	} rows[] = {
+		{"2024-06-01t12:00:00Z", AE_TIME_LOWER, B, 0},
+		{"2024-06-01T12:00:00.25Z", AE_TIME_FRAC9, B, 250000000},
+		{"2024-06-01T12:00:00.123456789Z", AE_TIME_FRAC9, B, 123456789},
+		{"2024-06-01T12:00:00.0000000019Z", AE_TIME_FRAC, B, 1},
+		{"2024-06-01T12:00:00-01:30", AE_TIME_OFFSET, B + 5400, 0},
+		{"2024-06-01T12:00:00+00:00", AE_TIME_UTC_OFFSET, B, 0},
+		{"2016-12-31T23:59:60Z", AE_TIME_LEAP, 1483228800, 0},
+	};
+	ae_time t;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *s = rows[i].s;
+
+		if (ae_time_parse_rfc3339(&t, s, strlen(s), 0, NULL) == 0)
+			t_fail_at(__FILE__, __LINE__, "%s without flags", s);
+		if (ae_time_parse_rfc3339(&t, s, strlen(s), rows[i].need,
+					  NULL) != 0 ||
+		    t.sec != rows[i].sec || t.nsec != rows[i].nsec)
+			t_fail_at(__FILE__, __LINE__, "%s: %lld.%09d", s,
+				  (long long)t.sec, (int)t.nsec);
+	}
+	/* FRAC takes what FRAC9 does; the UTC offset is not any offset */
+	T_ASSERT_INT(ae_time_parse_rfc3339(&t, "2024-06-01T12:00:00.5Z", 22,
+					   AE_TIME_FRAC, NULL),
+		     0);
+	T_ASSERT_INT(ae_time_parse_rfc3339(&t, "2024-06-01T12:00:00-00:00",
+					   25, AE_TIME_UTC_OFFSET, NULL),
+		     AE_EINVAL);
+	T_ASSERT_INT(ae_time_parse_rfc3339(&t, "2024-06-01T12:00:00+01:00",
+					   25, AE_TIME_UTC_OFFSET, NULL),
+		     AE_EINVAL);
+}
+
+void test_core_time__format_and_parse_are_a_fixed_point(void)
+{
+	static const struct {
+		int64_t sec;
+		int32_t nsec;
+		const char *want;
+	} rows[] = {
+		{0, 0, "1970-01-01T00:00:00Z"},
+		{-1, 0, "1969-12-31T23:59:59Z"},
+		{-62167219200, 0, "0000-01-01T00:00:00Z"},
+		{253402300799, 999999999, "9999-12-31T23:59:59.999999999Z"},
+		{B, 500000000, "2024-06-01T12:00:00.5Z"},
+		{B, 1, "2024-06-01T12:00:00.000000001Z"},
+		{951782400, 0, "2000-02-29T00:00:00Z"},
+	};
+	char out[AE_TIME_MAX];
+	ae_time t, u;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		t.sec = rows[i].sec;
+		t.nsec = rows[i].nsec;
+		T_ASSERT_INT(ae_time_format(out, t), 0);
+		T_ASSERT_STR(out, rows[i].want);
+		T_ASSERT_INT(ae_time_parse_rfc3339(&u, out, strlen(out),
+						   AE_TIME_FRAC9, NULL),
+			     0);
+		T_ASSERT(u.sec == t.sec && u.nsec == t.nsec);
+	}
+	t.sec = -62167219201; /* year -1 */
+	t.nsec = 0;
+	T_ASSERT_INT(ae_time_format(out, t), AE_EINVAL);
+	T_ASSERT_STR(out, "");
+	t.sec = 253402300800; /* year 10000 */
+	T_ASSERT_INT(ae_time_format(out, t), AE_EINVAL);
+	t.sec = 0;
+	t.nsec = 1000000000;
+	T_ASSERT_INT(ae_time_format(out, t), AE_EINVAL);
+}
+
+void test_core_time__days_from_civil_and_back_agree_every_day(void)
+{
+	int64_t y;
+	int m, d;
+
+	/* 0000-03-01 .. 9999-12-31 and a stretch of negative years */
+	for (int64_t days = -800000; days <= 2932896; days += 1) {
+		ae_civil_from_days(days, &y, &m, &d);
+		if (ae_days_from_civil(y, m, d) != days)
+			t_fail_at(__FILE__, __LINE__, "day %lld",
+				  (long long)days);
+	}
+	ae_civil_from_days(0, &y, &m, &d);
+	T_ASSERT(y == 1970 && m == 1 && d == 1);
+	ae_civil_from_days(19782, &y, &m, &d); /* 2024-02-29 */
+	T_ASSERT(y == 2024 && m == 2 && d == 29);
 }
