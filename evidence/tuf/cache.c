@@ -623,10 +623,10 @@ int tuf_cache_open(int *tfd_out, const char *base, char *why, size_t whysz,
 	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		snprintf(why, whysz, "tuf is not a directory");
 		rc = -1;
-	} else if (cache_base_guarded(base, why, whysz) < 0) {
-		rc = -1;
 	} else if ((w = cache_foreign(&st, buf, sizeof(buf))) != NULL) {
 		snprintf(why, whysz, "tuf is %s", w);
+		rc = -1;
+	} else if (cache_base_guarded(base, why, whysz) < 0) {
 		rc = -1;
 	} else {
 		rc = cache_walk(fd, "tuf", 6, why, whysz);
