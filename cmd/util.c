@@ -64,21 +64,15 @@ int cmd_duration_parse(uint64_t *ms_out, const char *s)
 
 const char *cmd_esc(cmd_esc_set *e, const char *s)
 {
-	ae_buf b = AE_BUF_INIT(CMD_ESC_MAX);
 	char *out;
 
 	if (s == NULL)
 		return "";
 	if (e->n == CMD_ESC_SLOTS)
 		return "(too many values)";
-	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
-	    ae_buf_put(&b, "", 1, NULL) < 0) {
-		ae_buf_dispose(&b);
-		return "(unprintable)";
-	}
-	out = (char *)ae_buf_detach(&b, NULL);
+	out = ae_esc_dup(s, CMD_ESC_MAX);
 	if (out == NULL)
-		return "";
+		return "(unprintable)";
 	e->s[e->n++] = out;
 	return out;
 }

@@ -300,6 +300,9 @@ void ae_strset_dispose(ae_strset *set);
  * one escape of every human-readable report (issue 25). AE_ETOOBIG (`b`
  * emptied) past the buffer's cap. */
 int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
+/* The same escape of `s` as a new string: NULL when it would take more
+ * than `max` bytes with its NUL, or out of memory. Caller frees. */
+char *ae_esc_dup(const char *s, size_t max);
 
 /* ---- deadlines (evidence/core/http.c) ---- */
 

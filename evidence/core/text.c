@@ -44,3 +44,15 @@ int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err)
 	}
 	return rc;
 }
+
+char *ae_esc_dup(const char *s, size_t max)
+{
+	ae_buf b = AE_BUF_INIT(max);
+
+	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
+	    ae_buf_put(&b, "", 1, NULL) < 0) {
+		ae_buf_dispose(&b);
+		return NULL;
+	}
+	return (char *)ae_buf_detach(&b, NULL);
+}
