@@ -8,8 +8,6 @@
 #include "cmd/cmd.h"
 #include "ledger/ledger.h"
 
-#include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define CHECK_WORKERS_FLAG_MAX 64
@@ -134,106 +132,19 @@ static int check_parse(check_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Escapes untrusted text for one output line (ae_buf_put_esc: printable
- * ASCII kept, backslash and everything else as \xNN), so a file name
- * cannot forge a line of the report (or break JSON's UTF-8). Caller
- * frees. */
-static char *check_escape(const char *s)
-{
-	ae_buf b = AE_BUF_INIT(strlen(s) * 4 + 1);
-
-	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
-	    ae_buf_put(&b, "", 1, NULL) < 0) {
-		ae_buf_dispose(&b);
-		return NULL;
-	}
-	return (char *)ae_buf_detach(&b, NULL);
-}
-
-static int check_text_line(cmd_output *o, const char *prefix,
-			   const ld_finding *p)
-{
-	char *path = check_escape(p->path), *msg = check_escape(p->message);
-	int rc = AE_ERR;
-
-	if (path && msg)
-		rc = cmd_output_printf(o, "%s%s: %s\n", prefix, path, msg);
-	free(path);
-	free(msg);
-	return rc;
-}
-
-static int check_text(cmd_output *o, const ld_report *r)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < ld_report_count(r) && rc == 0; i++)
-		rc = check_text_line(o, "", ld_report_get(r, i));
-	for (size_t i = 0; i < ld_report_note_count(r) && rc == 0; i++)
-		rc = check_text_line(o, "note: ", ld_report_note_get(r, i));
-	return rc;
-}
-
-static json_t *check_json_item(const ld_finding *p)
-{
-	char *path = check_escape(p->path), *msg = check_escape(p->message);
-	json_t *o = NULL;
-
-	if (path && msg)
-		o = json_pack("{s:s, s:s, s:s}", "path", path, "rule", p->rule,
-			      "message", msg);
-	free(path);
-	free(msg);
-	return o;
-}
-
-static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
-{
-	json_t *root, *probs = json_array(), *notes = json_array();
-	char *text;
-	int rc = 0;
-
-	for (size_t i = 0; i < ld_report_count(r); i++)
-		if (json_array_append_new(probs,
-					  check_json_item(ld_report_get(r, i))))
-			rc = AE_ERR;
-	for (size_t i = 0; i < ld_report_note_count(r); i++)
-		if (json_array_append_new(
-			    notes, check_json_item(ld_report_note_get(r, i))))
-			rc = AE_ERR;
-	root = json_pack(
-		"{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, "
-		"s:b, s:b}}",
-		"problems", probs, "notes", notes, "summary", "mode",
-		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
-		"head", ld_report_head(r), "merge", ld_report_merge(r),
-		"mergeBases", (json_int_t)ld_report_merge_bases(r), "changes",
-		(json_int_t)ld_report_changes(r), "pointers",
-		(json_int_t)ld_report_pointers(r), "problems",
-		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,
-		"transient", ld_report_transient(r), "undecided",
-		ld_report_undecided(r));
-	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-		    : NULL;
-	if (text == NULL || rc < 0)
-		rc = AE_ERR;
-	else
-		rc = cmd_output_printf(o, "%s\n", text);
-	free(text);
-	json_decref(root);
-	return rc;
-}
-
 /* Prints the report and chooses the outcome. */
 static int check_print(const ld_report *r, const check_args *a)
 {
+	bool diff = a->opts.base != NULL;
+	ae_buf sum = AE_BUF_INIT(1024);
 	cmd_output o;
 	ae_err err = {0};
 	int rc;
 
 	cmd_output_init(&o, a->output);
-	rc = strcmp(a->format, "json") == 0 ? check_json(&o, r, a)
-					    : check_text(&o, r);
+	rc = strcmp(a->format, "json") == 0
+		     ? ld_report_render_json(&o.buf, r, diff, a->verify, NULL)
+		     : ld_report_render_text(&o.buf, r, NULL);
 	if (rc < 0) {
 		ae_fail(&err, rc, "cannot format the report");
 		ae_buf_dispose(&o.buf);
@@ -244,10 +155,9 @@ static int check_print(const ld_report *r, const check_args *a)
 		cmd_error("check", &err);
 		return cmd_exit_code(CMD_ERROR);
 	}
-	fprintf(stderr, "check: %zu problem%s in %zu %s, %zu pointer%s read\n",
-		ld_report_count(r), ld_report_count(r) == 1 ? "" : "s",
-		ld_report_changes(r), a->opts.base ? "changed files" : "files",
-		ld_report_pointers(r), ld_report_pointers(r) == 1 ? "" : "s");
+	if (ld_report_render_summary(&sum, r, diff, NULL) == 0)
+		fputs((const char *)sum.data, stderr);
+	ae_buf_dispose(&sum);
 	/* Only a proven violation is 1 (issue 15); a pointer rule 4 could
 	 * not decide is 2 when the operator must act, 3 when a retry may. */
 	if (ld_report_count(r) > 0)

@@ -126,6 +126,15 @@ void ld_pointer_free(ld_pointer *p);
  * (the buffer is then emptied). */
 int ld_pointer_format(ae_buf *out, const ld_pointer *p, ae_err *err);
 
+/* What `pointer show` prints of `p`, read from `file` (ledger/
+ * pointer_render.c, docs/cli.md), appended to `out`: `format` "text" (one
+ * "key value" line per field, values escaped), "json" or "yaml"
+ * (ld_pointer_format). The signer is shown as claimed, never verified,
+ * with its slug and the canonical path under LD_EVIDENCE_ROOT. AE_EINVAL
+ * for another format; AE_ERR out of memory, AE_ETOOBIG past the cap. */
+int ld_pointer_show(ae_buf *out, const ld_pointer *p, const char *file,
+		    const char *format, ae_err *err);
+
 /* Writes the serialised pointer to `name` (relative to `dirfd`)
  * atomically (ae_write_atomic, mode 0644). Codes of ld_pointer_format and
  * ae_write_atomic; on failure the old file, if any, is unchanged. */
@@ -946,6 +955,19 @@ ld_fetch_class ld_fetch_classify(int rc, long http_status);
 /* True iff rule 4 could not decide for some pointer for a reason a retry
  * will not fix (exit 2 when no problem was found). */
 bool ld_report_undecided(const ld_report *r);
+
+/* check's report (ledger/check_render.c, docs/cli.md "check"), appended to
+ * `out`: the text form, one "path: message" line per problem and one
+ * "note: path: message" per note; the JSON document {problems, notes,
+ * summary} (`diff`: --base was given; `verified`: --verify-signatures);
+ * the summary line "check: N problems in M (changed) files, K pointers
+ * read". Paths and messages escaped (ae_buf_put_esc). AE_ERR out of
+ * memory, AE_ETOOBIG past the buffer's cap. */
+int ld_report_render_text(ae_buf *out, const ld_report *r, ae_err *err);
+int ld_report_render_json(ae_buf *out, const ld_report *r, bool diff,
+			  bool verified, ae_err *err);
+int ld_report_render_summary(ae_buf *out, const ld_report *r, bool diff,
+			     ae_err *err);
 
 /* Runs the contract check and stores a new report in *out (findings are in
  * the report, rc 0). Errors (*out NULL): AE_ENOTFOUND (no repository, an
