@@ -105,6 +105,8 @@ int ae_buf_put(ae_buf *b, const void *data, size_t len, ae_err *err);
 int ae_buf_puts(ae_buf *b, const char *s, ae_err *err);
 int ae_buf_printf(ae_buf *b, ae_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int ae_buf_vprintf(ae_buf *b, ae_err *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Hands the bytes to the caller (free with free()) and empties `b`. Returns
  * NULL for an empty buffer. */
 unsigned char *ae_buf_detach(ae_buf *b, size_t *len_out);
@@ -321,6 +323,32 @@ typedef struct ae_deadline {
 
 /* Milliseconds on CLOCK_MONOTONIC. Cannot fail. */
 int64_t ae_clock_ms(void);
+
+/* ---- durations and progress (evidence/core/units.c) ---- */
+
+/* Parses a duration for --timeout and friends: digits with an optional
+ * unit, "ms", "s" (the default), "m" or "h" ("90", "90s", "2m", "500ms");
+ * "0" is no limit. Returns 0 with *ms_out set, or -1 for anything else or
+ * past `max_s` seconds. Cannot fail otherwise. */
+int ae_duration_parse(uint64_t *ms_out, const char *s, uint64_t max_s);
+
+/* One transfer's progress bar: ae_bar_render's state, zeroed at first. */
+typedef struct ae_bar {
+	int last_pct;
+	uint64_t last_done;
+	int64_t start_ms, last_ms;
+	char what[20];
+} ae_bar;
+
+/* Appends "\rwhat [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s ETA 0:05" and
+ * an erase-to-end-of-line to `out` when a transfer past 1 MiB should be
+ * redrawn at `now` (ms): when its percentage moved, at most every 100 ms,
+ * and at its end, then "in M:SS" and a newline. The rate is the
+ * transfer's average; a new `what` or a count going back starts a new
+ * transfer. 1 when a line was appended, 0 when there is nothing to draw
+ * (or it did not fit). */
+int ae_bar_render(ae_buf *out, ae_bar *b, const char *what, uint64_t done,
+		  uint64_t total, int64_t now);
 
 /* The deadline `ms` from now; 0 gives none. Cannot fail. */
 ae_deadline ae_deadline_in(uint64_t ms);
