@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define CHECK_WORKERS_FLAG_MAX 64
+#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
 
 typedef struct check_args {
 	ld_contract_opts opts;
@@ -177,58 +178,84 @@ static int check_print(const ld_report *r, const check_args *a)
 	return cmd_exit_code(CMD_OK);
 }
 
+/* What --verify-signatures holds for the run (check_run_end frees). */
+typedef struct check_run {
+	ld_verifier *v;
+	char *password;	 /* --registry-password-stdin, wiped */
+	cmd_meter meter; /* the progress line (cmd/progress.c) */
+	cmd_trust_set trust;
+} check_run;
+
+/* --verify-signatures: the registry flags (the run's --deadline counts
+ * from here), the root in force and the run's verifier (ledger/verify.c),
+ * which the contract checker's workers call for rule 4, one pointer at a
+ * time: its bundle pulled by digest and verified against everything the
+ * pointer claims (SPEC §5.4). */
+static int check_run_start(check_run *run, check_args *a, ae_err *err)
+{
+	ld_verifier_opts o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	cmd_meter_init(&run->meter, "check", "pointers", a->reg.quiet);
+	rc = cmd_registry_opts(&o.co, &run->password, &a->reg, false, err);
+	/* no --trusted-root: the TUF-cached root when in force; fetched only
+	 * with --tuf-update (CI stays reproducible) */
+	if (rc == 0 && a->trusted_root == NULL)
+		rc = cmd_trust_in_force(&run->trust, a->cache,
+					a->tuf_update ? CMD_TRUST_REFRESH_ALWAYS
+						      : CMD_TRUST_REFRESH_NEVER,
+					err);
+	if (rc < 0)
+		return rc;
+	o.root_json = cmd_trust_root_override(&run->trust, &o.root_json_len);
+	o.trusted_root = a->trusted_root;
+	o.cache = a->cache;
+	o.offline = a->offline;
+	o.what = "check";
+	o.fetch_timeout_ms = a->fetch_timeout_ms;
+	o.on_fetch = ld_progress_host;
+	o.on_fetch_ctx = run->meter.lp;
+	a->opts.verify = ld_verifier_contract_fn;
+	a->opts.progress = ld_progress_count;
+	a->opts.progress_ctx = run->meter.lp;
+	rc = ld_verifier_new(&run->v, &o, err);
+	a->opts.verify_ctx = run->v;
+	return rc;
+}
+
+static void check_run_end(check_run *run)
+{
+	cmd_meter_end(&run->meter);
+	ld_verifier_free(run->v);
+	cmd_password_free(run->password);
+	cmd_trust_dispose(&run->trust);
+	memset(run, 0, sizeof(*run));
+}
+
 int cmd_check(int argc, char **argv)
 {
 	check_args a;
 	ld_contract_opts init = LD_CONTRACT_OPTS_INIT;
 	ld_report *r = NULL;
-	check_verifier verifier;
-	cmd_trust_set trust;
+	check_run run;
 	ae_err err = {0};
 	int rc;
 
-	memset(&verifier, 0, sizeof(verifier));
-	memset(&trust, 0, sizeof(trust));
+	memset(&run, 0, sizeof(run));
 	memset(&a, 0, sizeof(a));
 	a.opts = init;
 	a.format = "text";
 	rc = check_parse(&a, argc, argv);
 	if (rc != 0)
 		return rc;
-	if (a.verify) {
-		const unsigned char *root_json = NULL;
-		size_t root_json_len = 0;
-		rc = check_verifier_init(&verifier, &a.reg, &err);
-		/* no --trusted-root: the TUF-cached root when in force;
-		 * fetched only with --tuf-update (CI stays reproducible) */
-		if (rc == 0 && a.trusted_root == NULL)
-			rc = cmd_trust_in_force(
-				&trust, a.cache,
-				a.tuf_update ? CMD_TRUST_REFRESH_ALWAYS
-					     : CMD_TRUST_REFRESH_NEVER,
-				&err);
-		if (rc == 0)
-			root_json =
-				cmd_trust_root_override(&trust, &root_json_len);
-		if (rc == 0)
-			rc = check_verifier_start(
-				&verifier, a.cache, a.trusted_root, root_json,
-				root_json_len, a.fetch_timeout_ms, a.offline,
-				&err);
-		if (rc < 0) {
-			cmd_error("check", &err);
-			check_verifier_dispose(&verifier);
-			cmd_trust_dispose(&trust);
-			return cmd_exit_code(cmd_outcome_from_rc(rc));
-		}
-		a.opts.verify = ld_verifier_contract_fn;
-		a.opts.verify_ctx = verifier.v;
-		a.opts.progress = ld_progress_count;
-		a.opts.progress_ctx = verifier.meter.lp;
+	if (a.verify && (rc = check_run_start(&run, &a, &err)) < 0) {
+		cmd_error("check", &err);
+		check_run_end(&run);
+		return cmd_exit_code(cmd_outcome_from_rc(rc));
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
-	check_verifier_dispose(&verifier);
-	cmd_trust_dispose(&trust);
+	check_run_end(&run);
 	if (rc < 0) {
 		cmd_error("check", &err);
 		if (strncmp(err.msg, "invalid allowlist", 17) == 0)

@@ -428,35 +428,6 @@ void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
  * After the pool has joined its workers. */
 void cmd_meter_end(cmd_meter *m);
 
-/* ---- check's rule 4: fetch and verify each pointer's bundle
- * (cmd/check_verify.c) ---- */
-
-#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
-
-/* The run's verifier (ledger/verify.c) and what cmd/ gathered for it. */
-typedef struct check_verifier {
-	ld_verifier *v;
-	oci_client_opts co; /* the registry flags; co.deadline the run's */
-	char *password;	    /* --registry-password-stdin, wiped */
-	cmd_meter meter;    /* the progress line (cmd/progress.c) */
-	bool metered;	    /* meter initialised */
-} check_verifier;
-
-/* Reads the registry flags (a password from stdin; the run's --deadline
- * counts from here). Codes of cmd_registry_opts. */
-int check_verifier_init(check_verifier *v, const cmd_registry_flags *f,
-			ae_err *err);
-/* Builds the verifier: `cache` (NULL: oci_cache_default), a fresh scratch
- * directory, the root in force (`trusted_root` a path, else `root_json`,
- * else the embedded root) and one pointer's fetch timeout. Codes of
- * ld_verifier_new. */
-int check_verifier_start(check_verifier *v, const char *cache,
-			 const char *trusted_root,
-			 const unsigned char *root_json, size_t root_json_len,
-			 uint64_t fetch_timeout_ms, bool offline, ae_err *err);
-/* Removes the scratch directory, wipes the password. Cannot fail. */
-void check_verifier_dispose(check_verifier *v);
-
 /* ---- the trusted root and signing config in force (cmd/trust_cache.c,
  * docs/trust.md) ---- */
 
