@@ -306,6 +306,12 @@ int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
  * than `max` bytes with its NUL, or out of memory. Caller frees. */
 char *ae_esc_dup(const char *s, size_t max);
 
+/* The Levenshtein distance of `a` and `b` (bytes), `cap` when it is
+ * larger or either is longer than AE_EDIT_MAX (for "did you mean": words
+ * are short). Cannot fail. */
+#define AE_EDIT_MAX 64
+size_t ae_edit_distance(const char *a, const char *b, size_t cap);
+
 /* ---- deadlines (evidence/core/http.c) ---- */
 
 /* A command's --timeout, a pointer's --fetch-timeout: one instant shared

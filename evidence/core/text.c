@@ -56,3 +56,30 @@ char *ae_esc_dup(const char *s, size_t max)
 	}
 	return (char *)ae_buf_detach(&b, NULL);
 }
+
+size_t ae_edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), row[AE_EDIT_MAX + 1];
+
+	if (la > AE_EDIT_MAX || lb > AE_EDIT_MAX)
+		return cap;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j],
+			       best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb] < cap ? row[lb] : cap;
+}

@@ -722,3 +722,18 @@ void test_core__vprintf_appends_past_the_small_buffer(void)
 	T_ASSERT(memcmp(b.data + b.len - 2, ":7", 2) == 0);
 	ae_buf_dispose(&b);
 }
+
+void test_core__edit_distance_counts_edits_up_to_a_cap(void)
+{
+	T_ASSERT_INT(ae_edit_distance("push", "push", 3), 0);
+	T_ASSERT_INT(ae_edit_distance("pus", "push", 3), 1);
+	T_ASSERT_INT(ae_edit_distance("vreify", "verify", 3), 2);
+	T_ASSERT_INT(ae_edit_distance("", "ab", 3), 2);
+	T_ASSERT_INT(ae_edit_distance("ledger", "trust", 3), 3);
+	T_ASSERT_INT(ae_edit_distance("kitten", "sitting", 9), 3);
+	/* past AE_EDIT_MAX bytes: the cap, whatever the words */
+	char longw[AE_EDIT_MAX + 2];
+	memset(longw, 'a', sizeof(longw) - 1);
+	longw[sizeof(longw) - 1] = '\0';
+	T_ASSERT_INT(ae_edit_distance(longw, longw, 3), 3);
+}
