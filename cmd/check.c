@@ -249,7 +249,8 @@ int cmd_check(int argc, char **argv)
 	rc = check_parse(&a, argc, argv);
 	if (rc != 0)
 		return rc;
-	if (a.verify && (rc = check_run_start(&run, &a, &err)) < 0) {
+	rc = a.verify ? check_run_start(&run, &a, &err) : 0;
+	if (rc < 0) {
 		cmd_error("check", &err);
 		check_run_end(&run);
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
