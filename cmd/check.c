@@ -183,7 +183,7 @@ typedef struct check_run {
 	ld_verifier *v;
 	char *password;	 /* --registry-password-stdin, wiped */
 	cmd_meter meter; /* the progress line (cmd/progress.c) */
-	cmd_trust_set trust;
+	tuf_trust trust;
 } check_run;
 
 /* --verify-signatures: the registry flags (the run's --deadline counts
@@ -208,7 +208,7 @@ static int check_run_start(check_run *run, check_args *a, ae_err *err)
 					err);
 	if (rc < 0)
 		return rc;
-	o.root_json = cmd_trust_root_override(&run->trust, &o.root_json_len);
+	o.root_json = tuf_trust_root_override(&run->trust, &o.root_json_len);
 	o.trusted_root = a->trusted_root;
 	o.cache = a->cache;
 	o.offline = a->offline;
@@ -229,7 +229,7 @@ static void check_run_end(check_run *run)
 	cmd_meter_end(&run->meter);
 	ld_verifier_free(run->v);
 	cmd_password_free(run->password);
-	cmd_trust_dispose(&run->trust);
+	tuf_trust_dispose(&run->trust);
 	memset(run, 0, sizeof(*run));
 }
 

@@ -1271,6 +1271,19 @@ typedef struct ld_ledger ld_ledger;
  * is kept as unverifiable with the reason (SPEC §6): a finding. `o` is
  * borrowed until ld_ledger_free. Codes of ld_source_open, ld_source_list
  * and al_list_parse; AE_ERR on OOM. *out NULL on failure. */
+/* Checks what ld_ledger_new cannot run (ledger/run_opts.c), before any
+ * I/O: --offline without a cache, --ingest-repo offline, an --ingest
+ * reference not pinned by digest: AE_EINVAL, the message a usage error.
+ * --at-version sets the same-version lens. */
+int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err);
+/* True iff `format` is one of the report's: text, json, html, feed. */
+bool ld_ledger_format_known(const char *format);
+/* Renders `c` as `format`, "text", "json" or "html" (the feed is
+ * ld_feed_write's directory), into `out`. AE_EINVAL for another format;
+ * the renderer's codes. */
+int ld_corroboration_render(ae_buf *out, const ld_corroboration *c,
+			    const ld_render_opts *ro, const char *format,
+			    ae_err *err);
 int ld_ledger_new(ld_ledger **out, const ld_ledger_opts *o, ae_err *err);
 void ld_ledger_free(ld_ledger *l);
 

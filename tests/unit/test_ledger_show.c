@@ -178,3 +178,48 @@ void test_ledger_show__check_json_and_summary_of_an_audit(void)
 	ae_buf_dispose(&b);
 	ld_report_free(r);
 }
+
+/* ---- the ledger run's options and formats (ledger/run_opts.c) ---- */
+
+void test_ledger_show__ledger_options_that_make_no_run_are_refused(void)
+{
+	const char *pinned[] = {"reg.example/r@sha256:" DIGEST_HEX};
+	const char *tagged[] = {"reg.example/r:v1"};
+	const char *repos[] = {"reg.example/r"};
+	ld_ledger_opts o;
+	ae_err err = {0};
+
+	memset(&o, 0, sizeof(o));
+	o.lens_version = "1.2.0";
+	o.ingest = pinned;
+	o.n_ingest = 1;
+	T_ASSERT_INT(ld_ledger_opts_check(&o, &err), 0);
+	T_ASSERT_INT(o.lens, LD_LENS_SAME_VERSION);
+	o.ingest = tagged;
+	T_ASSERT_INT(ld_ledger_opts_check(&o, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "--ingest reg.example/r:v1: a digest-pinned");
+	ae_err_clear(&err);
+	o.n_ingest = 0;
+	o.vo.offline = true;
+	T_ASSERT_INT(ld_ledger_opts_check(&o, &err), AE_EINVAL);
+	T_ASSERT_STR(err.msg, "--offline needs --cache DIR");
+	ae_err_clear(&err);
+	o.vo.cache = "c";
+	o.ingest_repos = repos;
+	o.n_ingest_repos = 1;
+	T_ASSERT_INT(ld_ledger_opts_check(&o, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "not with --offline");
+}
+
+void test_ledger_show__the_ledger_formats_are_named_once(void)
+{
+	ae_buf b = AE_BUF_INIT(1024);
+	ae_err err = {0};
+
+	T_ASSERT(ld_ledger_format_known("text") && ld_ledger_format_known("json"));
+	T_ASSERT(ld_ledger_format_known("html") && ld_ledger_format_known("feed"));
+	T_ASSERT(!ld_ledger_format_known("yaml") && !ld_ledger_format_known(""));
+	T_ASSERT_INT(ld_corroboration_render(&b, NULL, NULL, "feed", &err),
+		     AE_EINVAL);
+	T_ASSERT_INT(b.len, 0);
+}
