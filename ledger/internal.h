@@ -39,7 +39,7 @@ struct ld_pointer {
 	char *s[PF_COUNT];     /* string fields; NULL: absent or wrong type */
 	size_t line[PF_COUNT]; /* where each field was read; 0 when built */
 	bool has_signer;       /* a `signer` mapping is present */
-	int64_t rekor;	       /* 0: absent */
+	int64_t rekor;	       /* LD_REKOR_ABSENT: absent */
 	bool valid;	       /* no problem found: may be written */
 	char *unknown;	       /* first key V1 does not define, or NULL */
 	size_t n_unknown;      /* how many such keys */
@@ -249,7 +249,6 @@ typedef struct ld__claim {
 	const char *predicate_type;
 	const char *issuer;   /* NULL when unsigned */
 	const char *identity; /* NULL when unsigned */
-	int64_t rekor_index;  /* -1 when absent */
 	bool is_signed;	      /* has a `signer` mapping */
 	const char *profile;  /* NULL when absent */
 	const char *attested_at;

@@ -61,7 +61,7 @@ static int show_text(ae_buf *o, const char *path, const ld_pointer *p,
 		rc |= show_line(o, "  identity", ld_pointer_signer_identity(p),
 				err);
 		rc |= show_line(o, "  slug", slug, err);
-		if (ld_pointer_rekor_log_index(p) > 0)
+		if (ld_pointer_rekor_log_index(p) != LD_REKOR_ABSENT)
 			rc |= ae_buf_printf(
 				o, err, "  rekorLogIndex %lld\n",
 				(long long)ld_pointer_rekor_log_index(p));
@@ -100,7 +100,7 @@ static int show_json(ae_buf *o, const char *path, const ld_pointer *p,
 			      "verified", 0);
 		if (s == NULL)
 			goto done;
-		if (ld_pointer_rekor_log_index(p) > 0)
+		if (ld_pointer_rekor_log_index(p) != LD_REKOR_ABSENT)
 			json_object_set_new(
 				s, "rekorLogIndex",
 				json_integer(ld_pointer_rekor_log_index(p)));

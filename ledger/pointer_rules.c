@@ -329,7 +329,7 @@ int ld__pointer_judge(ld__pointer_reader *rd)
 		value_required(rd, PF_IDENTITY, &rc);
 		if (rc == 0)
 			value_required(rd, PF_ISSUER, &rc);
-		if (rc == 0 && p->rekor < 0)
+		if (rc == 0 && p->rekor < 0 && p->rekor != LD_REKOR_ABSENT)
 			rc = LD__PROBLEM(rd, PF_REKOR, "must not be negative");
 	}
 	if (rc == 0 && value_required(rd, PF_ATTESTED, &rc) &&
