@@ -312,6 +312,14 @@ char *ae_esc_dup(const char *s, size_t max);
 #define AE_EDIT_MAX 64
 size_t ae_edit_distance(const char *a, const char *b, size_t cap);
 
+/* Appends `s` as one value of a line of human output: "" for NULL, else
+ * ae_buf_put_esc's escape when it takes at most AE_ESC_VALUE_MAX bytes
+ * (with a NUL), else "(unprintable)". What cmd/ prints of a value a
+ * registry, a bundle or a TUF repository supplied, for a renderer below
+ * cmd/. Codes of ae_buf_put. */
+#define AE_ESC_VALUE_MAX (64u << 10)
+int ae_buf_put_esc_value(ae_buf *b, const char *s, ae_err *err);
+
 /* ---- deadlines (evidence/core/http.c) ---- */
 
 /* A command's --timeout, a pointer's --fetch-timeout: one instant shared

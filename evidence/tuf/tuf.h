@@ -254,6 +254,19 @@ typedef struct tuf_trust_update_opts {
  * of tuf_update, docs->check and tuf_state_commit. *out NULL on failure. */
 int tuf_trust_update(tuf_state **out, const tuf_trust_update_opts *o,
 		     ae_err *err);
+/* tuf_trust_update as `trust update` runs it (evidence/tuf/update_files.c):
+ * the initial root read from `root_path` (capped at TUF_ROOT_MAX_BYTES;
+ * NULL: the embedded root when o->url is TUF_PUBLIC_GOOD_URL), and
+ * `emit_path` (NULL: none), which must be absent or a regular file in a
+ * directory that exists, checked before any request and written with the
+ * signing config after the update (never over anything but a regular
+ * file). *what_out is the file a failure is about (root_path, emit_path),
+ * NULL for the update itself. Codes of ae_read_file, tuf_trust_update and
+ * ae_write_atomic; AE_ENOTFOUND when the repository has no signing config
+ * to emit. *out NULL on failure. */
+int tuf_trust_update_files(tuf_state **out, const char **what_out,
+			   tuf_trust_update_opts *o, const char *root_path,
+			   const char *emit_path, ae_err *err);
 /* Updates the selected cache from its repository (the public-good one
  * from the embedded TUF root when none is usable), within
  * TUF_TRUST_REFRESH_TIMEOUT_MS, and resolves `t` again. Codes of
@@ -262,6 +275,22 @@ int tuf_trust_refresh(tuf_trust *t, int64_t now, ae_err *err);
 
 /* "2026-08-25T00:00:00Z" (UTC). Cannot fail. */
 void tuf_time_format(char out[32], int64_t t);
+
+/* The report of `trust show` (evidence/tuf/report.c, docs/trust.md): what
+ * `t` holds in force at `now` -- its source, the TUF repository's roles,
+ * the trusted root's logs and authorities with their validity windows,
+ * the signing config's services -- appended to `out` as indented JSON
+ * (`json`) or as text, every outside value escaped. AE_ERR out of
+ * memory. */
+int tuf_trust_show(ae_buf *out, const tuf_trust *t, int64_t now, bool json,
+		   ae_err *err);
+/* The report of a finished `trust update` of `s` into `cache_dir`:
+ * "updated" or "already current", the roles' versions and expiry, the
+ * targets' digests ("absent" for one the repository lacks), the cache;
+ * appended to `out` as indented JSON (`json`) or text. Codes of
+ * ae_buf_printf. */
+int tuf_update_report(ae_buf *out, const tuf_state *s, const char *cache_dir,
+		      bool json, ae_err *err);
 
 /* ---- small parts, public for the commands, tests and fuzz targets ---- */
 
