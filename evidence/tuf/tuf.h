@@ -172,6 +172,26 @@ int tuf_cache_selected(char *out, size_t outsz, const char *base, ae_err *err);
  * phrase, e.g. "tuf is owned by uid 65534") when not. */
 int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err);
 
+/* The same check, on a descriptor the caller then loads through: base/tuf
+ * opened once (O_NOFOLLOW), checked (fstat on it and the walk below it)
+ * and handed back in *tfd_out, so what is loaded is what was checked even
+ * when `base` is writable by others and base/tuf is swapped meanwhile.
+ * *tfd_out -1 (and 0) when there is no base/tuf; close it otherwise.
+ * AE_EVERIFY with `why` when it is not the caller's own (*tfd_out -1). */
+int tuf_cache_open(int *tfd_out, const char *base, char *why, size_t whysz,
+		   ae_err *err);
+
+/* The selected repository cache's name (64 hex) under the checked
+ * base/tuf `tfd`. AE_ENOTFOUND when none is selected; AE_EINVAL when
+ * `selected` is malformed. */
+int tuf_cache_selected_at(char hash[AE_SHA256_HEX_LEN + 1], int tfd,
+			  ae_err *err);
+
+/* tuf_state_load of the repository cache `hash` under the checked
+ * base/tuf `tfd` (opened O_NOFOLLOW below it). */
+int tuf_cache_load_at(tuf_state **out, int tfd, const char *hash, int64_t now,
+		      const char *const *targets, size_t ntargets, ae_err *err);
+
 /* ---- the trust in force (evidence/tuf/trust.c, docs/trust.md) ---- */
 
 /* The targets the tool uses: trusted_root.json (required) and
