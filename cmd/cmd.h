@@ -424,25 +424,18 @@ void cmd_meter_end(cmd_meter *m);
 
 #include "evidence/tuf/tuf.h"
 
-/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*);
- * these names are the commands' own spelling of them. */
-typedef tuf_trust cmd_trust_set;
-#define CMD_TRUST_EMBEDDED	TUF_TRUST_EMBEDDED
-#define CMD_TRUST_TUF		TUF_TRUST_CACHE
-#define cmd_trust_dispose	tuf_trust_dispose
-#define cmd_trust_root_override tuf_trust_root_override
-#define cmd_trust_time		tuf_time_format
+/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*). */
 
 /* The documents a command knows (the embedded Sigstore root, the parsers
  * a cached document must pass). Cannot fail. */
 const tuf_trust_docs *cmd_trust_docs(void);
 /* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
  * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
-int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
+int cmd_trust_resolve(tuf_trust *t, const char *cache, int64_t now,
 		      ae_err *err);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
-void cmd_trust_note(const cmd_trust_set *t);
+void cmd_trust_note(const tuf_trust *t);
 
 typedef enum cmd_trust_refresh_mode {
 	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
@@ -456,7 +449,7 @@ typedef enum cmd_trust_refresh_mode {
  * the trust in force stays), then prints the note of cmd_trust_note.
  * Dispose `t` after the last use of its documents. Codes of
  * cmd_trust_resolve. */
-int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
+int cmd_trust_in_force(tuf_trust *t, const char *cache,
 		       cmd_trust_refresh_mode mode, ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */
