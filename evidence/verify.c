@@ -299,8 +299,7 @@ static void verify_subject(verify_run *r, ev__step *s)
 {
 	const char *want[2] = {r->o->artifact_digest,
 			       r->o->pointer ? r->o->pointer->digest : NULL};
-	json_t *st =
-		json_loadb((const char *)r->payload, r->payload_len, 0, NULL);
+	const json_t *st = r->statement; /* the verified payload, parsed once */
 	const char *got = json_string_value(json_object_get(
 		json_object_get(
 			json_array_get(json_object_get(st, "subject"), 0),
@@ -323,7 +322,6 @@ static void verify_subject(verify_run *r, ev__step *s)
 					   "statement subject differs", NULL);
 		}
 	}
-	json_decref(st);
 }
 
 /* Records the verified signer, verified fields only (STYLE §3.6): the
@@ -400,6 +398,10 @@ static int verify_sigstore(verify_run *r, ev__step *s, ae_err *err)
 		r->payload = sg->payload;
 		r->payload_len = sg->payload_len;
 		sg->payload = NULL;
+		/* the statement as the signature check parsed it: read once
+		 * (issue 17), by the same parser verify_statement used */
+		r->statement = sg->statement;
+		sg->statement = NULL;
 		verify_subject(r, s);
 		verify_cross_check(r, s, sg);
 		if (!pinned)
@@ -631,7 +633,9 @@ static int verify_statement(verify_run *r, ae_err *err)
 
 	/* A verified DSSE payload wins over the unsigned local statement
 	 * (reference §9.2 predicate-parse). */
-	if (r->payload != NULL) {
+	if (r->payload != NULL && r->statement != NULL) {
+		rc = 0; /* parsed by the signature check (verify_sigstore) */
+	} else if (r->payload != NULL) {
 		rc = ae_json_parse((void **)&r->statement, r->payload,
 				   r->payload_len, err);
 	} else {

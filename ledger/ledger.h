@@ -584,6 +584,12 @@ typedef struct ld_facts {
  * for facets still unknown. AE_EINVAL when it is not a JSON object. */
 int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
 			    const char *predicate_type, ae_err *err);
+/* The same, from the predicate already parsed (a jansson object: the
+ * verdict's, ev_verdict_predicate): no second parse of a verified
+ * statement (issue 17). AE_EINVAL when it is not an object. */
+struct json_t;
+int ld_facts_read_predicate_json(ld_facts *f, const struct json_t *p,
+				 const char *predicate_type, ae_err *err);
 /* Reads the facets from a snapshot (YAML): K8s server version as
  * MAJOR.MINOR, OS release "ID VERSION_ID", GPU hardware model; the
  * snapshot's fingerprint for the ones its measurements lack. Codes of

@@ -75,7 +75,6 @@ int ld__item_facts(ld__item *it, const ev_verdict *v, const char *dir,
 		   ae_err *err)
 {
 	const json_t *pred = ev_verdict_predicate(v);
-	char *text = pred ? json_dumps(pred, JSON_COMPACT) : NULL;
 	ae_err e = {0};
 	int rc = 0;
 
@@ -87,17 +86,17 @@ int ld__item_facts(ld__item *it, const ev_verdict *v, const char *dir,
 				EV_RECIPE_MAX_BYTES, ld_facts_read_recipe, err);
 	/* The recipe file's profile is the bundle's; the signed predicate's
 	 * is the one judged (it replaces it below). */
-	if (rc == 0 && text != NULL) {
+	if (rc == 0 && pred != NULL) {
 		free(it->facts.profile);
 		free(it->facts.advertiser);
 		it->facts.profile = it->facts.advertiser = NULL;
-		if (ld_facts_read_predicate(
-			    &it->facts, (const unsigned char *)text,
-			    strlen(text), ev_verdict_predicate_type(v),
-			    &e) == AE_ERR)
+		/* the verdict's parsed predicate: never rendered and read
+		 * back (issue 17) */
+		if (ld_facts_read_predicate_json(&it->facts, pred,
+						 ev_verdict_predicate_type(v),
+						 &e) == AE_ERR)
 			rc = ae_fail(err, AE_ERR, "%s", e.msg);
 	}
-	free(text);
 	if (rc == 0 && it->origin == LD_ORIGIN_INGEST)
 		rc = ingest_place(it, err);
 	return rc;
