@@ -992,9 +992,18 @@ void ld_fetcher_dispose(ld_fetcher *f);
 void ld_scratch_remove(const char *path);
 
 /* One fetched bundle. */
+/* The most bytes of files one fetched bundle keeps in memory; a larger
+ * one is pulled into the scratch directory (oci_pull_tree's mem_full). */
+#define LD_TREE_MAX (64u << 20)
+
 typedef struct ld_fetched {
-	char dest[4200];		/* the pulled tree, "" on failure */
-	char root[4300];		/* its summary root */
+	char dest[4200]; /* the pulled tree, "" on failure */
+	char root[4300]; /* its summary root */
+	/* or, in memory (oci_pull_tree: no scratch tree; dest and root
+	 * ""), the pulled files, and the summary root's prefix in it ("" or
+	 * "summary-bundle/") */
+	ae_tree *tree;
+	char tree_root[32];
 	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
 	char head[1200];		/* "pulled reg/repo@sha256:..." */
 	char source[2048];		/* how, for the materialize step */
@@ -1072,6 +1081,14 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,
 			ae_err *err);
+/* ld_referrers_choose for a bundle in memory: each candidate is put in
+ * `tree` at `root` ("" or "summary-bundle/") + attestation.intoto.jsonl,
+ * where vo->tree's verifier reads it. */
+int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
+			     ae_tree *tree, const char *root,
+			     const oci_referrers *r, ev_verify_opts *vo,
+			     char *source, size_t sourcesz, const char *head,
+			     ae_err *err);
 
 /* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
  * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
@@ -1141,11 +1158,17 @@ typedef struct ld_verdict {
 				   registry */
 } ld_verdict;
 
-/* Called with the verified bundle's summary root while it is on disk and
- * its verdict (status 0 only): e.g. to read its CTRF reports. A negative
- * return is returned by ld_verifier_check. */
-typedef int (*ld_verified_fn)(const char *dir, const ev_verdict *vd, void *ctx,
-			      ae_err *err);
+/* Called with the verified bundle while its files are at hand (read them
+ * with ld_fetched_read) and its verdict (status 0 only): e.g. to read its
+ * CTRF reports. A negative return is returned by ld_verifier_check. */
+typedef int (*ld_verified_fn)(const ld_fetched *x, const ev_verdict *vd,
+			      void *ctx, ae_err *err);
+
+/* Reads `rel` under the fetched bundle's summary root (the very bytes
+ * verified when the bundle is in memory), at most `cap` bytes: the codes
+ * of ae_read_file (AE_ENOTFOUND when absent). */
+int ld_fetched_read(ae_buf *out, const ld_fetched *x, const char *rel,
+		    size_t cap, ae_err *err);
 
 int ld_verifier_check(ld_verdict *out, ld_verifier *v,
 		      const ev_pointer_claim *claim, ld_verified_fn fn,
