@@ -23,22 +23,22 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The layer's bytes in memory, as an oci__read_fn. */
+/* The layer's bytes in memory, lent whole (oci__lend_fn): inflated or
+ * read where they are, never copied. */
 typedef struct mem_src {
 	const unsigned char *p;
 	size_t len, off;
 } mem_src;
 
-static int mem_read(void *ctx, unsigned char *buf, size_t n, size_t *got,
+static int mem_lend(void *ctx, const unsigned char **p, size_t *got,
 		    ae_err *err)
 {
 	mem_src *m = ctx;
-	size_t k = m->len - m->off < n ? m->len - m->off : n;
 
 	(void)err;
-	memcpy(buf, m->p + m->off, k);
-	m->off += k;
-	*got = k;
+	*p = m->p + m->off;
+	*got = m->len - m->off;
+	m->off = m->len;
 	return 0;
 }
 
@@ -149,7 +149,7 @@ int oci__pull_layer_tree(const oci__pull_ctx *p, const char *path,
 	}
 	if (rc == 0) {
 		mem_src m = {buf, n, 0};
-		rc = oci__tar_extract_tree(mem_read, &m, gzip, tree, &o, err);
+		rc = oci__tar_extract_tree(mem_lend, &m, gzip, tree, &o, err);
 	}
 	if (rc == 0 && fetched)
 		oci__pull_stamp(fd, layer, td);
