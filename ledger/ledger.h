@@ -607,6 +607,12 @@ typedef struct ld_facts {
  * for facets still unknown. AE_EINVAL when it is not a JSON object. */
 int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
 			    const char *predicate_type, ae_err *err);
+/* The same, from the predicate already parsed (a jansson object: the
+ * verdict's, ev_verdict_predicate): no second parse of a verified
+ * statement (issue 17). AE_EINVAL when it is not an object. */
+struct json_t;
+int ld_facts_read_predicate_json(ld_facts *f, const struct json_t *p,
+				 const char *predicate_type, ae_err *err);
 /* Reads the facets from a snapshot (YAML): K8s server version as
  * MAJOR.MINOR, OS release "ID VERSION_ID", GPU hardware model; the
  * snapshot's fingerprint for the ones its measurements lack. Codes of
@@ -1010,9 +1016,18 @@ void ld_fetcher_dispose(ld_fetcher *f);
 void ld_scratch_remove(const char *path);
 
 /* One fetched bundle. */
+/* The most bytes of files one fetched bundle keeps in memory; a larger
+ * one is pulled into the scratch directory (oci_pull_tree's mem_full). */
+#define LD_TREE_MAX (64u << 20)
+
 typedef struct ld_fetched {
-	char dest[4200];		/* the pulled tree, "" on failure */
-	char root[4300];		/* its summary root */
+	char dest[4200]; /* the pulled tree, "" on failure */
+	char root[4300]; /* its summary root */
+	/* or, in memory (oci_pull_tree: no scratch tree; dest and root
+	 * ""), the pulled files, and the summary root's prefix in it ("" or
+	 * "summary-bundle/") */
+	ae_tree *tree;
+	char tree_root[32];
 	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
 	char head[1200];		/* "pulled reg/repo@sha256:..." */
 	char source[2048];		/* how, for the materialize step */
@@ -1090,6 +1105,14 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,
 			ae_err *err);
+/* ld_referrers_choose for a bundle in memory: each candidate is put in
+ * `tree` at `root` ("" or "summary-bundle/") + attestation.intoto.jsonl,
+ * where vo->tree's verifier reads it. */
+int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
+			     ae_tree *tree, const char *root,
+			     const oci_referrers *r, ev_verify_opts *vo,
+			     char *source, size_t sourcesz, const char *head,
+			     ae_err *err);
 
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
@@ -1161,11 +1184,17 @@ typedef struct ld_verdict {
 				   registry */
 } ld_verdict;
 
-/* Called with the verified bundle's summary root while it is on disk and
- * its verdict (status 0 only): e.g. to read its CTRF reports. A negative
- * return is returned by ld_verifier_check. */
-typedef int (*ld_verified_fn)(const char *dir, const ev_verdict *vd, void *ctx,
-			      ae_err *err);
+/* Called with the verified bundle while its files are at hand (read them
+ * with ld_fetched_read) and its verdict (status 0 only): e.g. to read its
+ * CTRF reports. A negative return is returned by ld_verifier_check. */
+typedef int (*ld_verified_fn)(const ld_fetched *x, const ev_verdict *vd,
+			      void *ctx, ae_err *err);
+
+/* Reads `rel` under the fetched bundle's summary root (the very bytes
+ * verified when the bundle is in memory), at most `cap` bytes: the codes
+ * of ae_read_file (AE_ENOTFOUND when absent). */
+int ld_fetched_read(ae_buf *out, const ld_fetched *x, const char *rel,
+		    size_t cap, ae_err *err);
 
 int ld_verifier_check(ld_verdict *out, ld_verifier *v,
 		      const ev_pointer_claim *claim, ld_verified_fn fn,

@@ -324,6 +324,57 @@ void ae_re_free(ae_re *re);
  * overlong form, no surrogate, nothing past U+10FFFF). Cannot fail. */
 bool ae_utf8_valid(const char *s, size_t len);
 
+/* ---- a bundle tree in memory (evidence/core/tree.c) ---- */
+
+/* The files and directories of an extracted layer held in memory (issue
+ * 17: a cached bundle is verified from the bytes that were hashed, not
+ * from a scratch tree written and read back). Paths are relative, '/'
+ * separated, checked by the extractor (plain elements, no "..", no
+ * leading '/'); the tree itself only keeps them. A file's bytes are
+ * owned by the tree. At most `cap` bytes of file content in all: past it
+ * an add is AE_ETOOBIG and ae_tree_full says so (the caller then uses a
+ * directory instead). Lookups hash under the process key (ae_strset): a
+ * layer's names cannot be made to collide. Not thread-safe to change;
+ * reading from several threads is fine. */
+typedef struct ae_tree ae_tree;
+
+typedef enum ae_tree_kind {
+	AE_TREE_NONE = 0, /* nothing at that path */
+	AE_TREE_FILE,
+	AE_TREE_DIR,
+} ae_tree_kind;
+
+int ae_tree_new(ae_tree **out, uint64_t cap, ae_err *err);
+void ae_tree_free(ae_tree *t);
+/* What is at `path`. Cannot fail. */
+ae_tree_kind ae_tree_kind_of(const ae_tree *t, const char *path);
+/* Records directory `path` (its parents are the caller's to record
+ * first); a no-op when it is one already. AE_EEXISTS when a file is
+ * there. */
+int ae_tree_mkdir(ae_tree *t, const char *path, ae_err *err);
+/* Adds file `path` holding `data` (len bytes; taken over by the tree,
+ * freed on failure too). AE_EEXISTS when something is at `path` and
+ * `replace` is false, or a directory is there. AE_ETOOBIG past the cap. */
+int ae_tree_add(ae_tree *t, const char *path, unsigned char *data, size_t len,
+		bool replace, ae_err *err);
+/* 0 when `len` more bytes fit under the cap; else AE_ETOOBIG, and the
+ * tree is full from then on. */
+int ae_tree_room(ae_tree *t, uint64_t len, ae_err *err);
+/* Moves file `from` to `to`, replacing a file there. AE_ENOTFOUND when
+ * `from` is no file, AE_EEXISTS when `to` is a directory. */
+int ae_tree_rename(ae_tree *t, const char *from, const char *to, ae_err *err);
+/* The bytes of file `path` (borrowed), or NULL when no file is there. */
+const unsigned char *ae_tree_get(const ae_tree *t, const char *path,
+				 size_t *len_out);
+/* True once an add passed the cap. Cannot fail. */
+bool ae_tree_full(const ae_tree *t);
+/* The entries in bytewise order of their paths (files and directories;
+ * removed ones left out): `*paths_out` (free the array, not the strings,
+ * which stay the tree's) and their kinds in `kinds_out` (may be NULL;
+ * free it too). AE_ERR on out of memory. */
+int ae_tree_list(const char ***paths_out, ae_tree_kind **kinds_out,
+		 size_t *n_out, const ae_tree *t, ae_err *err);
+
 /* ---- a set of strings (evidence/core/strset.c) ---- */
 
 /* Borrowed strings (each must outlive the set), for duplicate checks in
@@ -346,6 +397,9 @@ typedef struct ae_strset {
 int ae_strset_add(ae_strset *set, const char *s, ae_err *err);
 /* True iff an equal string is in the set. Cannot fail. */
 bool ae_strset_has(const ae_strset *set, const char *s);
+/* The string the set holds equal to `s` (the pointer added), or NULL.
+ * Cannot fail. */
+const char *ae_strset_get(const ae_strset *set, const char *s);
 /* Frees the table (not the strings) and empties the set. Cannot fail. */
 void ae_strset_dispose(ae_strset *set);
 /* Appends the NUL-terminated text `s` (from outside: an identity, an
