@@ -131,7 +131,7 @@ static int sign_load_tuf(ev_sign_opts *opts, cmd_sign_files *files,
 	bool want_root = f->trusted_root == NULL;
 	bool want_sc = f->signing_config == NULL && f->fulcio_url == NULL &&
 		       f->rekor_url == NULL && f->tsa_url == NULL;
-	cmd_trust_set t;
+	tuf_trust t;
 	ae_err e = {0};
 	int rc = 0;
 
@@ -139,17 +139,17 @@ static int sign_load_tuf(ev_sign_opts *opts, cmd_sign_files *files,
 		return 0;
 	if (cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) < 0)
 		return 0; /* no cache directory at all: the built-in defaults */
-	if (t.source == CMD_TRUST_TUF && want_root) {
+	if (t.source == TUF_TRUST_CACHE && want_root) {
 		rc = ae_buf_put(&files->trusted_root, t.root, t.root_len, err);
 		opts->trusted_root = files->trusted_root.data;
 		opts->trusted_root_len = files->trusted_root.len;
 	}
-	if (rc == 0 && t.source == CMD_TRUST_TUF && want_sc && t.sc != NULL) {
+	if (rc == 0 && t.source == TUF_TRUST_CACHE && want_sc && t.sc != NULL) {
 		rc = ae_buf_put(&files->signing_config, t.sc, t.sc_len, err);
 		opts->signing_config = files->signing_config.data;
 		opts->signing_config_len = files->signing_config.len;
 	}
-	cmd_trust_dispose(&t);
+	tuf_trust_dispose(&t);
 	return rc;
 }
 

@@ -131,7 +131,7 @@ static int login_token_file(ae_buf *buf, const char *path, ae_err *err)
 static int login_issuer(char **out, const cmd_sign_flags *f, ae_err *err)
 {
 	ev_sign_services svc;
-	cmd_trust_set t;
+	tuf_trust t;
 	ae_buf sc = AE_BUF_INIT(EV_SIGNING_CONFIG_MAX_BYTES);
 	ae_err e = {0};
 	int rc = 0;
@@ -147,9 +147,9 @@ static int login_issuer(char **out, const cmd_sign_flags *f, ae_err *err)
 		 f->tsa_url == NULL &&
 		 cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) ==
 			 0) {
-		if (t.source == CMD_TRUST_TUF && t.sc != NULL)
+		if (t.source == TUF_TRUST_CACHE && t.sc != NULL)
 			rc = ae_buf_put(&sc, t.sc, t.sc_len, err);
-		cmd_trust_dispose(&t);
+		tuf_trust_dispose(&t);
 	}
 	if (rc == 0 && *out == NULL && sc.len > 0)
 		rc = ev_signing_config_parse(&svc, sc.data, sc.len,

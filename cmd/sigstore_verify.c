@@ -117,17 +117,17 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 static int vb_trust(ev_trust **out, const vb_opts *o, ae_err *err)
 {
 	ae_buf buf = AE_BUF_INIT(0);
-	cmd_trust_set t;
+	tuf_trust t;
 	ae_err e = {0};
 	int rc;
 
 	if (o->trusted_root == NULL) {
 		rc = cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e);
-		if (rc == 0 && t.source == CMD_TRUST_TUF)
+		if (rc == 0 && t.source == TUF_TRUST_CACHE)
 			rc = ev_trust_new_json(out, t.root, t.root_len, err);
 		else
 			rc = ev_trust_new_default(out, err);
-		cmd_trust_dispose(&t);
+		tuf_trust_dispose(&t);
 		return rc;
 	}
 	rc = ae_read_file(&buf, AT_FDCWD, o->trusted_root,

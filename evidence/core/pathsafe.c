@@ -86,11 +86,11 @@ int ae_path_guarded(const char *path, char *why, size_t whysz)
 		return -1;
 	}
 	if (path[0] == '/') {
-		if (strlen(path) >= sizeof(abs)) {
+		if ((size_t)snprintf(abs, sizeof(abs), "%s", path) >=
+		    sizeof(abs)) {
 			snprintf(why, whysz, "the path is too long");
 			return -1;
 		}
-		strcpy(abs, path);
 	} else {
 		char cwd[PATH_MAX];
 
