@@ -736,6 +736,8 @@ void test_core__edit_distance_counts_edits_up_to_a_cap(void)
 	memset(longw, 'a', sizeof(longw) - 1);
 	longw[sizeof(longw) - 1] = '\0';
 	T_ASSERT_INT(ae_edit_distance(longw, longw, 3), 3);
+}
+
 /* ae_path_guarded: a directory is as private as its parents (review
  * finding: a co-tenant renamed a 0700 login-page directory out of a 0777
  * TMPDIR and put theirs at its path). */
