@@ -166,7 +166,7 @@ typedef struct cmd_sign_flags {
 	const char *timeout;
 	int64_t timeout_s; /* --timeout, set by cmd_sign_flags_check */
 	bool yes;
-	/* getting the token (issue 21, cmd/sign_login.c) */
+	/* getting the token (issue 21, evidence/signer/token_get.c) */
 	const char *identity_token_file;
 	const char *oidc_issuer;
 	const char *oidc_client_id;
@@ -193,46 +193,14 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
  * problem and returns the usage exit status (64). */
 int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
 
-/* Starts the signing run's deadline (--timeout) in *deadline_out and gets
- * the OIDC token (cmd/sign_login.c, docs/signing.md "Token"):
- * --identity-token or --identity-token-file; else the ambient sources in
- * order (GitHub Actions, GitLab CI, Buildkite, Google Cloud,
- * SIGSTORE_ID_TOKEN) or the one --oidc-provider forces; else, on a
- * terminal or when forced, the browser login (--oidc-device: the device
- * login) at --oidc-issuer, the signing config's issuer or public good's
- * -- the run's deadline then starts once the person has logged in. Then
- * refuses a token without exp, expired, from another issuer than
- * --oidc-issuer, or minted for another audience (AE_EAUTH) before any
- * prompt or request. Codes of ev_token_acquire and the logins. *out NULL
- * on failure. */
-int cmd_sign_token(ev_token **out, int64_t *deadline_out,
-		   const cmd_sign_flags *f, ae_err *err);
-
-/* Checks the token flags (cmd/sign_login.c) after parsing: conflicts,
- * --oidc-provider, --oidc-timeout, --oidc-client-id, a client secret on
- * argv. 0, or prints the problem and returns 64. */
-int cmd_sign_login_flags_check(cmd_sign_flags *f, const char *command);
-
-/* On a terminal and without --yes, says that the token's identity will be
- * published in the transparency log and asks once; 0 to go on, -1 when the
- * user declined (already told). Off a terminal it goes on: CI has no one
- * to ask. */
-int cmd_sign_confirm(const ev_token *tok, bool yes);
-
-/* File contents the options point into; dispose after signing. */
-typedef struct cmd_sign_files {
-	ae_buf signing_config;
-	ae_buf trusted_root;
-} cmd_sign_files;
-
-/* Fills `opts` from the flags, `tok` and the run's `deadline`, reading
- * --signing-config and
- * --trusted-root (capped) into `files`. AE_EINVAL for a bad
- * --rekor-version; ae_read_file codes. Dispose `files` in every case. */
-int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
-		  const cmd_sign_flags *f, const ev_token *tok,
-		  int64_t deadline, ae_err *err);
-void cmd_sign_files_dispose(cmd_sign_files *files);
+/* Runs ev_sign_run with `o`'s payload and signer check as the caller set
+ * them and the rest from the flags: the environment (CI token sources),
+ * the trust in force for what no flag names (the TUF cache's, never
+ * fetched here), the login's URL or code shown on stderr, and one
+ * question on a terminal without --yes before the identity is published
+ * (docs/signing.md "Token"). Codes of ev_sign_run. */
+int cmd_sign_run(ev_sign_result **out, ev_sign_run_opts *o,
+		 const cmd_sign_flags *f, ae_err *err);
 
 /* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */
 int cmd_sigstore_sign_bundle(int argc, char **argv);

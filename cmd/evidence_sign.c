@@ -127,38 +127,26 @@ int cmd_evidence_sign(cmd_evidence_signed *oc, const char *ref_s,
 		      const char *sbdir, const cmd_sign_flags *sf,
 		      const cmd_evidence_checks *chk, ae_err *err)
 {
-	cmd_sign_files files;
-	ev_sign_opts so = EV_SIGN_OPTS_INIT;
-	ev_token *tok = NULL;
+	ev_sign_run_opts o;
 	ae_buf payload = AE_BUF_INIT(1);
-	int64_t deadline = 0;
 	int rc;
 
-	memset(&files, 0, sizeof(files));
+	memset(&o, 0, sizeof(o));
 	rc = evidence_payload(&payload, oc, ref_s, sbdir, err);
 	if (rc == 0 && chk != NULL && chk->want_digest != NULL &&
 	    chk->want_digest[0] != '\0' &&
 	    strcmp(chk->want_digest, oc->digest) != 0)
 		rc = ae_fail(err, AE_EINVAL,
 			     "the pointer's digest is not this bundle's");
+	o.payload_type = "application/vnd.in-toto+json";
+	o.payload = payload.data;
+	o.payload_len = payload.len;
+	if (chk != NULL) {
+		o.signer_ok = chk->signer_ok;
+		o.ctx = chk->ctx;
+	}
 	if (rc == 0)
-		rc = cmd_sign_token(&tok, &deadline, sf, err);
-	if (rc == 0 && chk != NULL && chk->signer_ok != NULL)
-		rc = chk->signer_ok(ev_token_identity_hint(tok),
-				    ev_token_issuer(tok), chk->ctx, err);
-	if (rc == 0 && cmd_sign_confirm(tok, sf->yes) < 0)
-		rc = ae_fail(err, AE_EAUTH, "signing declined");
-	if (rc == 0)
-		rc = cmd_sign_load(&so, &files, sf, tok, deadline, err);
-	if (rc == 0)
-		rc = ev_sign_dsse(&oc->signed_by, &so,
-				  "application/vnd.in-toto+json", payload.data,
-				  payload.len, err);
-	if (rc == 0 && chk != NULL && chk->signer_ok != NULL)
-		rc = chk->signer_ok(oc->signed_by->identity,
-				    oc->signed_by->issuer, chk->ctx, err);
-	cmd_sign_files_dispose(&files);
-	ev_token_free(tok);
+		rc = cmd_sign_run(&oc->signed_by, &o, sf, err);
 	ae_buf_dispose(&payload);
 	return rc;
 }

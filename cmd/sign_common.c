@@ -1,25 +1,27 @@
 /* cmd/sign_common.c -- the signing flags every signing command shares
  *
  * `sigstore sign-bundle`, `emit --sign` and `sign` take the same signing
- * flags (SPEC §4 "Signing flags"). This file parses them, gathers the OIDC
- * token from the flag, the environment or GitHub Actions (the library reads
- * no environment), asks once on a terminal before an identity is published
- * in the transparency log, and loads the SigningConfig and trusted root
- * files into the library's options.
+ * flags (SPEC §4 "Signing flags"). This file parses and checks them, and
+ * is the signing run's face: it passes the environment and the trust in
+ * force to ev_sign_run (evidence/signer/run.c), shows a person the login
+ * URL or device code it reports, and asks once on a terminal before an
+ * identity is published in the transparency log.
  */
 #include "cmd/cmd.h"
 #include "evidence/evidence.h"
+#include "evidence/signer/login.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-/* trusted_root.json cap, matching the verifier's (sigstore.md §2). */
-#define CMD_SIGN_TRUSTED_ROOT_MAX (1u << 20)
 /* Longest --timeout: a day. */
 #define CMD_SIGN_TIMEOUT_MAX_S 86400
+/* Longest --oidc-timeout: an hour is plenty for a person. */
+#define LOGIN_TIMEOUT_MAX_S 3600
+
+extern char **environ;
 
 void cmd_sign_flags_init(cmd_sign_flags *f)
 {
@@ -63,7 +65,7 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 		return 1;
 	}
 	/* a secret on argv is visible to every user in ps: taken only to be
-	 * refused by cmd_sign_login_flags_check (64) */
+	 * refused by sign_login_flags_check (64) */
 	k = cmd_flag_take(refused, argc, argv, i);
 	if (k != 0) {
 		f->oidc_secret_on_argv = true;
@@ -72,12 +74,65 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 	return cmd_flag_take(valued, argc, argv, i);
 }
 
+/* Checks the token flags: conflicts, --oidc-provider, --oidc-timeout,
+ * --oidc-client-id, a client secret on argv. 0, or prints the problem
+ * and returns 64. */
+static int sign_login_flags_check(cmd_sign_flags *f, const char *command)
+{
+	uint64_t ms = 0;
+	ev_token_source src;
+	ev_login_kind login;
+
+	f->oidc_timeout_s = EV_LOGIN_TIMEOUT_DEFAULT_S;
+	if (f->oidc_secret_on_argv)
+		return cmd_usage_error(
+			command,
+			"--oidc-client-secret is never taken on "
+			"the command line (every user can read "
+			"it there): use --oidc-client-secret-file "
+			"F or %s",
+			EV_LOGIN_SECRET_ENV);
+	if (f->identity_token != NULL && f->identity_token_file != NULL)
+		return cmd_usage_error(command,
+				       "--identity-token and "
+				       "--identity-token-file exclude each "
+				       "other");
+	if (ev_token_provider_parse(&src, &login, f->oidc_provider) < 0)
+		return cmd_usage_error(
+			command, "--oidc-provider wants github-actions, "
+				 "gitlab, buildkite, google, env, browser "
+				 "or device");
+	if (f->oidc_device && f->oidc_provider != NULL &&
+	    strcmp(f->oidc_provider, "device") != 0)
+		return cmd_usage_error(command,
+				       "--oidc-device and "
+				       "--oidc-provider %s exclude each "
+				       "other",
+				       f->oidc_provider);
+	if (f->oidc_client_id != NULL &&
+	    !ev_login_client_id_ok(f->oidc_client_id))
+		return cmd_usage_error(command,
+				       "--oidc-client-id wants letters, digits "
+				       "and -._~:/@ only");
+	if (f->oidc_timeout == NULL)
+		return 0;
+	if (cmd_duration_parse(&ms, f->oidc_timeout) < 0 || ms == 0 ||
+	    ms > (uint64_t)LOGIN_TIMEOUT_MAX_S * 1000)
+		return cmd_usage_error(
+			command,
+			"--oidc-timeout wants a duration such as "
+			"90s or 5m, more than 0, at most %d s",
+			LOGIN_TIMEOUT_MAX_S);
+	f->oidc_timeout_s = (int64_t)((ms + 999) / 1000);
+	return 0;
+}
+
 int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
 {
 	uint64_t ms = 0;
 
 	f->timeout_s = EV_SIGN_TIMEOUT_DEFAULT_S;
-	if (cmd_sign_login_flags_check(f, command) != 0)
+	if (sign_login_flags_check(f, command) != 0)
 		return cmd_exit_code(CMD_USAGE);
 	if (f->timeout == NULL)
 		return 0;
@@ -93,12 +148,17 @@ int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
 	return 0;
 }
 
-int cmd_sign_confirm(const ev_token *tok, bool yes)
+/* ev_sign_run's confirm: on a terminal and without --yes, says that the
+ * token's identity will be published in the transparency log and asks
+ * once; -1 when the user declined (already told). Off a terminal it goes
+ * on: CI has no one to ask. */
+static int sign_confirm(const ev_token *tok, void *ctx)
 {
+	const cmd_sign_flags *f = ctx;
 	char line[16], left[64];
 	cmd_esc_set e = {0};
 
-	if (yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+	if (f->yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
 		return 0;
 	ev_duration_human(left, sizeof(left),
 			  ev_token_expiry(tok) - (int64_t)time(NULL));
@@ -120,83 +180,87 @@ int cmd_sign_confirm(const ev_token *tok, bool yes)
 	return 0;
 }
 
-/* What a flag does not name comes from the TUF cache when its documents
- * are in force (docs/trust.md): the trusted root of the self-check
- * without --trusted-root, the services without --signing-config or any
- * service URL (explicit URLs are the user's whole choice). Signing never
- * fetches trust itself: `trust update` does. */
-static int sign_load_tuf(ev_sign_opts *opts, cmd_sign_files *files,
-			 const cmd_sign_flags *f, ae_err *err)
+/* ev_token_get_opts.on_prompt: what a person must see to log in. */
+static void sign_prompt(void *ctx, const ev_prompt *p)
 {
-	bool want_root = f->trusted_root == NULL;
-	bool want_sc = f->signing_config == NULL && f->fulcio_url == NULL &&
-		       f->rekor_url == NULL && f->tsa_url == NULL;
-	cmd_trust_set t;
+	char wait[64];
+	cmd_esc_set e = {0};
+
+	(void)ctx;
+	ev_duration_human(wait, sizeof(wait), p->wait_s);
+	if (p->kind == EV_PROMPT_BROWSER_URL)
+		fprintf(stderr,
+			"aicr-evidence: to sign, log in at %s in your "
+			"browser:\n\n    %s\n\n",
+			cmd_esc(&e, p->issuer), cmd_esc(&e, p->url));
+	else if (p->kind == EV_PROMPT_BROWSER_WAIT)
+		fprintf(stderr,
+			"aicr-evidence: %s; waiting up to %s for the login "
+			"(no browser here? use --oidc-device)\n",
+			p->opened ? "a browser was opened"
+				  : "open the URL above yourself",
+			wait);
+	else
+		fprintf(stderr,
+			"aicr-evidence: to sign, open %s on any device and "
+			"enter the code\n\n    %s\n\n",
+			cmd_esc(&e, p->url), cmd_esc(&e, p->code));
+	if (p->kind == EV_PROMPT_DEVICE_CODE && p->url_complete != NULL)
+		fprintf(stderr, "aicr-evidence: (or open %s)\n",
+			cmd_esc(&e, p->url_complete));
+	if (p->kind == EV_PROMPT_DEVICE_CODE)
+		fprintf(stderr,
+			"aicr-evidence: the code is valid for %s; waiting\n",
+			wait);
+	cmd_esc_free(&e);
+}
+
+int cmd_sign_run(ev_sign_result **out, ev_sign_run_opts *o,
+		 const cmd_sign_flags *f, ae_err *err)
+{
+	ev_token_get_opts *t = &o->token;
+	cmd_trust_set trust;
 	ae_err e = {0};
-	int rc = 0;
+	int rc;
 
-	if (!want_root && !want_sc)
-		return 0;
-	if (cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) < 0)
-		return 0; /* no cache directory at all: the built-in defaults */
-	if (t.source == CMD_TRUST_TUF && want_root) {
-		rc = ae_buf_put(&files->trusted_root, t.root, t.root_len, err);
-		opts->trusted_root = files->trusted_root.data;
-		opts->trusted_root_len = files->trusted_root.len;
+	t->token = f->identity_token;
+	t->token_file = f->identity_token_file;
+	t->provider = f->oidc_provider;
+	t->device = f->oidc_device;
+	t->interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	t->issuer = f->oidc_issuer;
+	t->client_id = f->oidc_client_id;
+	t->client_secret_file = f->oidc_client_secret_file;
+	t->redirect_url = f->oidc_redirect_url;
+	t->login_timeout_s = f->oidc_timeout_s;
+	t->timeout_s = f->timeout_s;
+	t->envp = environ;
+	t->on_prompt = sign_prompt;
+	t->ctx = (void *)f;
+	o->confirm = sign_confirm;
+	o->fulcio_url = f->fulcio_url;
+	o->rekor_url = f->rekor_url;
+	o->tsa_url = f->tsa_url;
+	o->rekor_version = f->rekor_version;
+	o->signing_config_path = f->signing_config;
+	o->trusted_root_path = f->trusted_root;
+	/* what no flag names comes from the TUF cache when its documents are
+	 * in force (docs/trust.md); signing never fetches trust itself:
+	 * `trust update` does. Without a cache directory at all, the
+	 * built-in defaults. */
+	memset(&trust, 0, sizeof(trust));
+	if ((f->trusted_root == NULL ||
+	     (f->signing_config == NULL && f->fulcio_url == NULL &&
+	      f->rekor_url == NULL && f->tsa_url == NULL)) &&
+	    cmd_trust_in_force(&trust, NULL, CMD_TRUST_REFRESH_NEVER, &e) ==
+		    0 &&
+	    trust.source == CMD_TRUST_TUF) {
+		o->cached_root = trust.root;
+		o->cached_root_len = trust.root_len;
+		o->cached_sc = trust.sc;
+		o->cached_sc_len = trust.sc ? trust.sc_len : 0;
 	}
-	if (rc == 0 && t.source == CMD_TRUST_TUF && want_sc && t.sc != NULL) {
-		rc = ae_buf_put(&files->signing_config, t.sc, t.sc_len, err);
-		opts->signing_config = files->signing_config.data;
-		opts->signing_config_len = files->signing_config.len;
-	}
-	cmd_trust_dispose(&t);
+	rc = ev_sign_run(out, o, err);
+	cmd_trust_dispose(&trust);
 	return rc;
-}
-
-int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
-		  const cmd_sign_flags *f, const ev_token *tok,
-		  int64_t deadline, ae_err *err)
-{
-	int rc = 0;
-
-	opts->deadline_ms = deadline;
-	ae_buf_init(&files->signing_config, EV_SIGNING_CONFIG_MAX_BYTES);
-	ae_buf_init(&files->trusted_root, CMD_SIGN_TRUSTED_ROOT_MAX);
-	opts->token = tok;
-	opts->audience = f->oidc_client_id;
-	opts->fulcio_url = f->fulcio_url;
-	opts->rekor_url = f->rekor_url;
-	opts->tsa_url = f->tsa_url;
-	if (f->rekor_version != NULL) {
-		if (strcmp(f->rekor_version, "1") == 0)
-			opts->rekor_version = 1;
-		else if (strcmp(f->rekor_version, "2") == 0)
-			opts->rekor_version = 2;
-		else
-			return ae_fail(err, AE_EINVAL,
-				       "--rekor-version must be 1 or 2");
-	}
-	if (f->signing_config != NULL) {
-		rc = ae_read_file(&files->signing_config, AT_FDCWD,
-				  f->signing_config,
-				  EV_SIGNING_CONFIG_MAX_BYTES, err);
-		opts->signing_config = files->signing_config.data;
-		opts->signing_config_len = files->signing_config.len;
-	}
-	if (rc == 0 && f->trusted_root != NULL) {
-		rc = ae_read_file(&files->trusted_root, AT_FDCWD,
-				  f->trusted_root, CMD_SIGN_TRUSTED_ROOT_MAX,
-				  err);
-		opts->trusted_root = files->trusted_root.data;
-		opts->trusted_root_len = files->trusted_root.len;
-	}
-	if (rc == 0)
-		rc = sign_load_tuf(opts, files, f, err);
-	return rc;
-}
-
-void cmd_sign_files_dispose(cmd_sign_files *files)
-{
-	ae_buf_dispose(&files->signing_config);
-	ae_buf_dispose(&files->trusted_root);
 }
