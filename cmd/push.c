@@ -65,7 +65,7 @@ static int push_pointer_tag(char tag[129], const char *outdir,
 /* The tag to push under (issue 24 item 7, issue 20 item 5): REF's, else
  * the one OUT/pointer.yaml names for this artifact in this repository
  * (what sign or emit recorded, even under a tag of their REF), else the
- * one rule of cmd_evidence_tag over the artifact digest -- which is what
+ * one rule of ld_bundle_tag over the artifact digest -- which is what
  * sign and emit derive too. Without a tag in REF the artifact is hashed
  * first, so its digest is known here. */
 static int push_tag(char tag[129], const char *outdir, const oci_ref *ref,
@@ -80,7 +80,7 @@ static int push_tag(char tag[129], const char *outdir, const oci_ref *ref,
 	rc = push_pointer_tag(tag, outdir, ref, art->manifest_digest, err);
 	if (rc < 0 || tag[0] != '\0')
 		return rc;
-	return cmd_evidence_tag(tag, ref, bundle, art->manifest_digest, err);
+	return ld_bundle_tag(tag, ref, bundle, art->manifest_digest, err);
 }
 
 typedef struct push_args {

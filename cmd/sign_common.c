@@ -215,13 +215,11 @@ static void sign_prompt(void *ctx, const ev_prompt *p)
 	cmd_esc_free(&e);
 }
 
-int cmd_sign_run(ev_sign_result **out, ev_sign_run_opts *o,
-		 const cmd_sign_flags *f, ae_err *err)
+void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *trust,
+		   const cmd_sign_flags *f)
 {
 	ev_token_get_opts *t = &o->token;
-	cmd_trust_set trust;
 	ae_err e = {0};
-	int rc;
 
 	t->token = f->identity_token;
 	t->token_file = f->identity_token_file;
@@ -248,19 +246,15 @@ int cmd_sign_run(ev_sign_result **out, ev_sign_run_opts *o,
 	 * in force (docs/trust.md); signing never fetches trust itself:
 	 * `trust update` does. Without a cache directory at all, the
 	 * built-in defaults. */
-	memset(&trust, 0, sizeof(trust));
+	memset(trust, 0, sizeof(*trust));
 	if ((f->trusted_root == NULL ||
 	     (f->signing_config == NULL && f->fulcio_url == NULL &&
 	      f->rekor_url == NULL && f->tsa_url == NULL)) &&
-	    cmd_trust_in_force(&trust, NULL, CMD_TRUST_REFRESH_NEVER, &e) ==
-		    0 &&
-	    trust.source == CMD_TRUST_TUF) {
-		o->cached_root = trust.root;
-		o->cached_root_len = trust.root_len;
-		o->cached_sc = trust.sc;
-		o->cached_sc_len = trust.sc ? trust.sc_len : 0;
+	    cmd_trust_in_force(trust, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
+	    trust->source == CMD_TRUST_TUF) {
+		o->cached_root = trust->root;
+		o->cached_root_len = trust->root_len;
+		o->cached_sc = trust->sc;
+		o->cached_sc_len = trust->sc ? trust->sc_len : 0;
 	}
-	rc = ev_sign_run(out, o, err);
-	cmd_trust_dispose(&trust);
-	return rc;
 }

@@ -48,6 +48,7 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 {
 	cmd_sign_flags flags;
 	ev_sign_run_opts opts;
+	tuf_trust trust;
 	ev_sign_result *res = NULL;
 	ae_err err = {0};
 	const char *bundle = NULL, *file = NULL;
@@ -94,8 +95,11 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	rc = sign_bundle_input(&opts, &stmt, in_toto, file, &err);
 	/* a person at a terminal sees the identity that will be published
 	 * (issue 21), as emit --sign and sign do; CI never prompts */
-	if (rc == 0)
-		rc = cmd_sign_run(&res, &opts, &flags, &err);
+	if (rc == 0) {
+		cmd_sign_opts(&opts, &trust, &flags);
+		rc = ev_sign_run(&res, &opts, &err);
+		cmd_trust_dispose(&trust);
+	}
 	if (rc == 0)
 		rc = ae_write_atomic(AT_FDCWD, bundle, res->bundle,
 				     res->bundle_len, 0644, &err);
