@@ -154,30 +154,15 @@ int cmd_args_parse(const char *command, int argc, char **argv,
 #include "evidence/signer/signer.h"
 #include "evidence/tuf/tuf.h"
 
-/* The signing flags of SPEC §4 as given on the command line (borrowed
- * argv strings, NULL when absent). */
+/* The signing flags of SPEC §4 as given on the command line: what the
+ * signing run takes (borrowed argv strings, NULL when absent), and what
+ * cmd/ itself reads. */
 typedef struct cmd_sign_flags {
-	const char *identity_token;
-	const char *fulcio_url;
-	const char *rekor_url;
-	const char *rekor_version;
-	const char *tsa_url;
-	const char *signing_config;
-	const char *trusted_root;
-	const char *timeout;
-	int64_t timeout_s; /* --timeout, set by cmd_sign_flags_check */
-	bool yes;
-	/* getting the token (issue 21, evidence/signer/token_get.c) */
-	const char *identity_token_file;
-	const char *oidc_issuer;
-	const char *oidc_client_id;
-	const char *oidc_client_secret_file;
-	const char *oidc_redirect_url;
-	const char *oidc_provider;
-	const char *oidc_timeout;
-	bool oidc_device;
+	ev_sign_run_opts run;	  /* the token's flags in run.token */
+	const char *timeout;	  /* --timeout: run.token.timeout_s */
+	const char *oidc_timeout; /* --oidc-timeout: login_timeout_s */
+	bool yes;		  /* --yes: no question on a terminal */
 	bool oidc_secret_on_argv; /* --oidc-client-secret: refused (64) */
-	int64_t oidc_timeout_s;	  /* set by cmd_sign_flags_check */
 } cmd_sign_flags;
 
 /* Zeroes the flags. Cannot fail. */
@@ -194,13 +179,13 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
  * problem and returns the usage exit status (64). */
 int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
 
-/* Fills `o` for ev_sign_run from the flags -- the token's sources with
- * the environment, the services, the trust in force for what no flag
+/* Fills `o` for ev_sign_run from the flags -- the environment (the
+ * token's sources), the trust in force for what no flag
  * names (the TUF cache's, never fetched here; `t` holds it: dispose with
  * cmd_trust_dispose after the run), the login's URL or code shown on
  * stderr, and one question on a terminal without --yes before the
- * identity is published (docs/signing.md "Token") -- leaving the payload
- * and the signer check to the caller. Cannot fail. */
+ * identity is published (docs/signing.md "Token"). It sets all of `o`:
+ * the caller sets the payload and the signer check after. Cannot fail. */
 void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *t, const cmd_sign_flags *f);
 
 /* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */

@@ -30,21 +30,22 @@ void cmd_sign_flags_init(cmd_sign_flags *f)
 
 int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 {
+	ev_sign_run_opts *o = &f->run;
 	const cmd_flag valued[] = {
-		{"--identity-token", &f->identity_token},
-		{"--fulcio-url", &f->fulcio_url},
-		{"--rekor-url", &f->rekor_url},
-		{"--rekor-version", &f->rekor_version},
-		{"--tsa-url", &f->tsa_url},
-		{"--signing-config", &f->signing_config},
-		{"--trusted-root", &f->trusted_root},
+		{"--identity-token", &o->token.token},
+		{"--fulcio-url", &o->fulcio_url},
+		{"--rekor-url", &o->rekor_url},
+		{"--rekor-version", &o->rekor_version},
+		{"--tsa-url", &o->tsa_url},
+		{"--signing-config", &o->signing_config_path},
+		{"--trusted-root", &o->trusted_root_path},
 		{"--timeout", &f->timeout},
-		{"--identity-token-file", &f->identity_token_file},
-		{"--oidc-issuer", &f->oidc_issuer},
-		{"--oidc-client-id", &f->oidc_client_id},
-		{"--oidc-client-secret-file", &f->oidc_client_secret_file},
-		{"--oidc-redirect-url", &f->oidc_redirect_url},
-		{"--oidc-provider", &f->oidc_provider},
+		{"--identity-token-file", &o->token.token_file},
+		{"--oidc-issuer", &o->token.issuer},
+		{"--oidc-client-id", &o->token.client_id},
+		{"--oidc-client-secret-file", &o->token.client_secret_file},
+		{"--oidc-redirect-url", &o->token.redirect_url},
+		{"--oidc-provider", &o->token.provider},
 		{"--oidc-timeout", &f->oidc_timeout},
 		{NULL, NULL},
 	};
@@ -61,7 +62,7 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 		return 1;
 	}
 	if (strcmp(a, "--oidc-device") == 0) {
-		f->oidc_device = true;
+		o->token.device = true;
 		return 1;
 	}
 	/* a secret on argv is visible to every user in ps: taken only to be
@@ -74,16 +75,14 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i)
 	return cmd_flag_take(valued, argc, argv, i);
 }
 
-/* Checks the token flags: conflicts, --oidc-provider, --oidc-timeout,
- * --oidc-client-id, a client secret on argv. 0, or prints the problem
- * and returns 64. */
-static int sign_login_flags_check(cmd_sign_flags *f, const char *command)
+int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
 {
+	ev_token_get_opts *t = &f->run.token;
 	uint64_t ms = 0;
-	ev_token_source src;
-	ev_login_kind login;
+	ae_err err = {0};
 
-	f->oidc_timeout_s = EV_LOGIN_TIMEOUT_DEFAULT_S;
+	t->timeout_s = EV_SIGN_TIMEOUT_DEFAULT_S;
+	t->login_timeout_s = EV_LOGIN_TIMEOUT_DEFAULT_S;
 	if (f->oidc_secret_on_argv)
 		return cmd_usage_error(
 			command,
@@ -92,59 +91,29 @@ static int sign_login_flags_check(cmd_sign_flags *f, const char *command)
 			"it there): use --oidc-client-secret-file "
 			"F or %s",
 			EV_LOGIN_SECRET_ENV);
-	if (f->identity_token != NULL && f->identity_token_file != NULL)
-		return cmd_usage_error(command,
-				       "--identity-token and "
-				       "--identity-token-file exclude each "
-				       "other");
-	if (ev_token_provider_parse(&src, &login, f->oidc_provider) < 0)
-		return cmd_usage_error(
-			command, "--oidc-provider wants github-actions, "
-				 "gitlab, buildkite, google, env, browser "
-				 "or device");
-	if (f->oidc_device && f->oidc_provider != NULL &&
-	    strcmp(f->oidc_provider, "device") != 0)
-		return cmd_usage_error(command,
-				       "--oidc-device and "
-				       "--oidc-provider %s exclude each "
-				       "other",
-				       f->oidc_provider);
-	if (f->oidc_client_id != NULL &&
-	    !ev_login_client_id_ok(f->oidc_client_id))
-		return cmd_usage_error(command,
-				       "--oidc-client-id wants letters, digits "
-				       "and -._~:/@ only");
-	if (f->oidc_timeout == NULL)
-		return 0;
-	if (cmd_duration_parse(&ms, f->oidc_timeout) < 0 || ms == 0 ||
-	    ms > (uint64_t)LOGIN_TIMEOUT_MAX_S * 1000)
+	if (ev_token_opts_check(t, &err) < 0)
+		return cmd_usage_error(command, "%s", err.msg);
+	/* the one duration syntax of every --timeout (cmd_duration_parse:
+	 * "180", "180s", "3m"), rounded up to whole seconds */
+	if (f->oidc_timeout != NULL &&
+	    (cmd_duration_parse(&ms, f->oidc_timeout) < 0 || ms == 0 ||
+	     ms > (uint64_t)LOGIN_TIMEOUT_MAX_S * 1000))
 		return cmd_usage_error(
 			command,
 			"--oidc-timeout wants a duration such as "
 			"90s or 5m, more than 0, at most %d s",
 			LOGIN_TIMEOUT_MAX_S);
-	f->oidc_timeout_s = (int64_t)((ms + 999) / 1000);
-	return 0;
-}
-
-int cmd_sign_flags_check(cmd_sign_flags *f, const char *command)
-{
-	uint64_t ms = 0;
-
-	f->timeout_s = EV_SIGN_TIMEOUT_DEFAULT_S;
-	if (sign_login_flags_check(f, command) != 0)
-		return cmd_exit_code(CMD_USAGE);
+	if (f->oidc_timeout != NULL)
+		t->login_timeout_s = (int64_t)((ms + 999) / 1000);
 	if (f->timeout == NULL)
 		return 0;
-	/* the one duration syntax of every --timeout (cmd_duration_parse:
-	 * "180", "180s", "3m"), rounded up to whole seconds */
 	if (cmd_duration_parse(&ms, f->timeout) < 0 ||
 	    ms > (uint64_t)CMD_SIGN_TIMEOUT_MAX_S * 1000)
 		return cmd_usage_error(command,
 				       "--timeout wants a duration such as "
 				       "90s or 5m, at most %d s (0: none)",
 				       CMD_SIGN_TIMEOUT_MAX_S);
-	f->timeout_s = (int64_t)((ms + 999) / 1000);
+	t->timeout_s = (int64_t)((ms + 999) / 1000);
 	return 0;
 }
 
@@ -218,38 +187,20 @@ static void sign_prompt(void *ctx, const ev_prompt *p)
 void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *trust,
 		   const cmd_sign_flags *f)
 {
-	ev_token_get_opts *t = &o->token;
 	ae_err e = {0};
 
-	t->token = f->identity_token;
-	t->token_file = f->identity_token_file;
-	t->provider = f->oidc_provider;
-	t->device = f->oidc_device;
-	t->interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	t->issuer = f->oidc_issuer;
-	t->client_id = f->oidc_client_id;
-	t->client_secret_file = f->oidc_client_secret_file;
-	t->redirect_url = f->oidc_redirect_url;
-	t->login_timeout_s = f->oidc_timeout_s;
-	t->timeout_s = f->timeout_s;
-	t->envp = environ;
-	t->on_prompt = sign_prompt;
-	t->ctx = (void *)f;
+	*o = f->run;
+	o->token.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	o->token.envp = environ;
+	o->token.on_prompt = sign_prompt;
+	o->token.ctx = (void *)f;
 	o->confirm = sign_confirm;
-	o->fulcio_url = f->fulcio_url;
-	o->rekor_url = f->rekor_url;
-	o->tsa_url = f->tsa_url;
-	o->rekor_version = f->rekor_version;
-	o->signing_config_path = f->signing_config;
-	o->trusted_root_path = f->trusted_root;
 	/* what no flag names comes from the TUF cache when its documents are
 	 * in force (docs/trust.md); signing never fetches trust itself:
 	 * `trust update` does. Without a cache directory at all, the
 	 * built-in defaults. */
 	memset(trust, 0, sizeof(*trust));
-	if ((f->trusted_root == NULL ||
-	     (f->signing_config == NULL && f->fulcio_url == NULL &&
-	      f->rekor_url == NULL && f->tsa_url == NULL)) &&
+	if (ev_sign_run_wants_cache(o) &&
 	    cmd_trust_in_force(trust, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
 	    trust->source == CMD_TRUST_TUF) {
 		o->cached_root = trust->root;

@@ -17,33 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SIGN_BUNDLE_PAYLOAD_TYPE "application/vnd.in-toto+json"
-
-/* Reads what will be signed into `o`, before any request: the statement
- * bytes into `stmt` (DSSE, capped at the signer's one payload cap) or the
- * file's digest. */
-static int sign_bundle_input(ev_sign_run_opts *o, ae_buf *stmt, bool in_toto,
-			     const char *file, ae_err *err)
-{
-	uint64_t size = 0;
-	int fd = -1, rc;
-
-	if (in_toto) {
-		o->payload_type = SIGN_BUNDLE_PAYLOAD_TYPE;
-		rc = ae_read_file(stmt, AT_FDCWD, file,
-				  EV_SIGN_PAYLOAD_MAX_BYTES, err);
-		o->payload = stmt->data;
-		o->payload_len = stmt->len;
-		return rc;
-	}
-	rc = ae_open_regular(&fd, &size, AT_FDCWD, file, err);
-	if (rc == 0)
-		rc = ae_sha256_fd(o->sha256, &size, fd, err);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 int cmd_sigstore_sign_bundle(int argc, char **argv)
 {
 	cmd_sign_flags flags;
@@ -92,14 +65,13 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 				       "--bundle F and FILE are required");
 	if (cmd_sign_flags_check(&flags, "sigstore sign-bundle") != 0)
 		return cmd_exit_code(CMD_USAGE);
-	rc = sign_bundle_input(&opts, &stmt, in_toto, file, &err);
 	/* a person at a terminal sees the identity that will be published
 	 * (issue 21), as emit --sign and sign do; CI never prompts */
-	if (rc == 0) {
-		cmd_sign_opts(&opts, &trust, &flags);
+	cmd_sign_opts(&opts, &trust, &flags);
+	rc = ev_sign_run_input(&opts, &stmt, file, in_toto, &err);
+	if (rc == 0)
 		rc = ev_sign_run(&res, &opts, &err);
-		cmd_trust_dispose(&trust);
-	}
+	cmd_trust_dispose(&trust);
 	if (rc == 0)
 		rc = ae_write_atomic(AT_FDCWD, bundle, res->bundle,
 				     res->bundle_len, 0644, &err);

@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 /* trusted_root.json cap, matching the verifier's (sigstore.md §2). */
 #define RUN_TRUSTED_ROOT_MAX (1u << 20)
@@ -30,6 +31,12 @@ static bool run_no_urls(const ev_sign_run_opts *o)
 {
 	return o->fulcio_url == NULL && o->rekor_url == NULL &&
 	       o->tsa_url == NULL;
+}
+
+bool ev_sign_run_wants_cache(const ev_sign_run_opts *o)
+{
+	return o->trusted_root_path == NULL ||
+	       (o->signing_config_path == NULL && run_no_urls(o));
 }
 
 /* What a flag does not name comes from the TUF cache when its documents
@@ -107,6 +114,29 @@ static int run_signer_ok(const ev_sign_run_opts *o, const char *identity,
 	if (o->signer_ok == NULL)
 		return 0;
 	return o->signer_ok(identity, issuer, o->ctx, err);
+}
+
+int ev_sign_run_input(ev_sign_run_opts *o, ae_buf *stmt, const char *path,
+		      bool in_toto, ae_err *err)
+{
+	uint64_t size = 0;
+	int fd = -1, rc;
+
+	if (in_toto) {
+		o->payload_type = "application/vnd.in-toto+json";
+		rc = ae_read_file(stmt, AT_FDCWD, path,
+				  EV_SIGN_PAYLOAD_MAX_BYTES, err);
+		o->payload = stmt->data;
+		o->payload_len = stmt->len;
+		return rc;
+	}
+	o->payload_type = NULL;
+	rc = ae_open_regular(&fd, &size, AT_FDCWD, path, err);
+	if (rc == 0)
+		rc = ae_sha256_fd(o->sha256, &size, fd, err);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 int ev_sign_run(ev_sign_result **out, const ev_sign_run_opts *o, ae_err *err)

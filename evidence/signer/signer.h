@@ -276,17 +276,6 @@ typedef enum ev_login_kind {
 	EV_LOGIN_DEVICE,
 } ev_login_kind;
 
-/* The --oidc-provider names (docs/signing.md "Token"): github-actions,
- * gitlab, buildkite, google, env (an ambient source into *src) or browser,
- * device (a login into *login); NULL is neither. 0, or -1 for an unknown
- * name. Cannot fail otherwise. */
-int ev_token_provider_parse(ev_token_source *src, ev_login_kind *login,
-			    const char *name);
-
-/* True iff `id` may be an OAuth client id: 1 to 256 letters, digits and
- * -._~:/@. Cannot fail. */
-bool ev_login_client_id_ok(const char *id);
-
 /* What a person must see during a login, given to the caller's prompt
  * callback (the signer prints nothing). Strings are the servers': the
  * caller escapes them. */
@@ -308,8 +297,9 @@ typedef struct ev_prompt {
 typedef struct ev_token_get_opts {
 	const char *token;	/* --identity-token */
 	const char *token_file; /* --identity-token-file */
-	const char *provider;	/* --oidc-provider: a name of
-				   ev_token_provider_parse */
+	const char *provider;	/* --oidc-provider: github-actions, gitlab,
+				   buildkite, google, env (an ambient source)
+				   or browser, device (a login) */
 	bool device;		/* --oidc-device */
 	bool interactive;	/* a person at a terminal may log in */
 	const char *issuer;	/* --oidc-issuer: the token must be its */
@@ -327,6 +317,13 @@ typedef struct ev_token_get_opts {
 	void (*on_prompt)(void *ctx, const ev_prompt *p); /* NULL: none */
 	void *ctx;
 } ev_token_get_opts;
+
+/* Refuses token options that contradict each other or name what does not
+ * exist, before anything is read (the flags' names in the message):
+ * both a token and a token file, an unknown provider, a device login
+ * with another provider, a client id beyond 1 to 256 letters, digits and
+ * -._~:/@. 0 or AE_EINVAL. */
+int ev_token_opts_check(const ev_token_get_opts *o, ae_err *err);
 
 /* Starts the run's deadline (ev_sign_deadline of o->timeout_s) in
  * *deadline_out and gets the token (docs/signing.md "Token"): o->token or
@@ -370,6 +367,19 @@ typedef struct ev_sign_run_opts {
 	int (*confirm)(const ev_token *tok, void *ctx);
 	void *ctx;
 } ev_sign_run_opts;
+
+/* Sets what the run signs from the file at `path`, read before any
+ * request: with `in_toto` its bytes as the in-toto statement of a DSSE
+ * envelope (held in `stmt`, capped at EV_SIGN_PAYLOAD_MAX_BYTES), else
+ * its SHA-256 for a message signature (the conformance `sign-bundle`).
+ * Codes of ae_read_file, ae_open_regular and ae_sha256_fd. */
+int ev_sign_run_input(ev_sign_run_opts *o, ae_buf *stmt, const char *path,
+		      bool in_toto, ae_err *err);
+
+/* True iff a document the run needs is left to the cache: no trusted
+ * root file, or neither a signing config file nor a service URL
+ * (explicit URLs are the user's whole choice). Cannot fail. */
+bool ev_sign_run_wants_cache(const ev_sign_run_opts *o);
 
 /* Gets the token (ev_token_get), runs signer_ok and confirm, reads the
  * signing config and trusted root the options name (else the cached

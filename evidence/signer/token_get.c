@@ -33,8 +33,11 @@ static const struct {
 	{"env", EV_TOKEN_ENV},
 };
 
-int ev_token_provider_parse(ev_token_source *src, ev_login_kind *login,
-			    const char *name)
+/* The --oidc-provider names: github-actions, gitlab, buildkite, google,
+ * env (an ambient source into *src) or browser, device (a login into
+ * *login); NULL is neither. 0, or -1 for an unknown name. */
+static int login_provider_parse(ev_token_source *src, ev_login_kind *login,
+				const char *name)
 {
 	*src = EV_TOKEN_AUTO;
 	*login = EV_LOGIN_NONE;
@@ -53,11 +56,34 @@ int ev_token_provider_parse(ev_token_source *src, ev_login_kind *login,
 	return -1;
 }
 
-bool ev_login_client_id_ok(const char *id)
+int ev_token_opts_check(const ev_token_get_opts *o, ae_err *err)
 {
-	return id[0] != '\0' && strlen(id) <= LOGIN_CLIENT_ID_MAX &&
-	       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			  "0123456789-._~:/@") == strlen(id);
+	const char *id = o->client_id;
+	ev_token_source src;
+	ev_login_kind login;
+
+	if (o->token != NULL && o->token_file != NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "--identity-token and --identity-token-file "
+			       "exclude each other");
+	if (login_provider_parse(&src, &login, o->provider) < 0)
+		return ae_fail(err, AE_EINVAL,
+			       "--oidc-provider wants github-actions, gitlab, "
+			       "buildkite, google, env, browser or device");
+	if (o->device && o->provider != NULL &&
+	    strcmp(o->provider, "device") != 0)
+		return ae_fail(err, AE_EINVAL,
+			       "--oidc-device and --oidc-provider %s exclude "
+			       "each other",
+			       o->provider);
+	if (id != NULL &&
+	    (id[0] == '\0' || strlen(id) > LOGIN_CLIENT_ID_MAX ||
+	     strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			"0123456789-._~:/@") != strlen(id)))
+		return ae_fail(err, AE_EINVAL,
+			       "--oidc-client-id wants letters, digits and "
+			       "-._~:/@ only");
+	return 0;
 }
 
 /* Which login the options force (EV_LOGIN_NONE: none). */
@@ -68,7 +94,7 @@ static ev_login_kind login_forced(const ev_token_get_opts *o)
 
 	if (o->device)
 		return EV_LOGIN_DEVICE;
-	if (ev_token_provider_parse(&src, &k, o->provider) < 0)
+	if (login_provider_parse(&src, &k, o->provider) < 0)
 		return EV_LOGIN_NONE;
 	return k;
 }
@@ -79,7 +105,7 @@ static ev_token_source login_source(const ev_token_get_opts *o)
 	ev_token_source src;
 	ev_login_kind k;
 
-	if (ev_token_provider_parse(&src, &k, o->provider) < 0)
+	if (login_provider_parse(&src, &k, o->provider) < 0)
 		return EV_TOKEN_AUTO;
 	return src;
 }

@@ -101,23 +101,32 @@ static void run_opts(ev_sign_run_opts *o, seen *s, char *const *envp)
 	o->ctx = s;
 }
 
-void test_evidence_signrun__provider_names_are_sources_or_logins(void)
+void test_evidence_signrun__contradicting_token_options_are_refused(void)
 {
-	ev_token_source src;
-	ev_login_kind login;
+	ev_token_get_opts o = {0};
+	ae_err err = {0};
 
-	T_ASSERT_INT(ev_token_provider_parse(&src, &login, "gitlab"), 0);
-	T_ASSERT_INT(src, EV_TOKEN_GITLAB);
-	T_ASSERT_INT(login, EV_LOGIN_NONE);
-	T_ASSERT_INT(ev_token_provider_parse(&src, &login, "device"), 0);
-	T_ASSERT_INT(src, EV_TOKEN_AUTO);
-	T_ASSERT_INT(login, EV_LOGIN_DEVICE);
-	T_ASSERT_INT(ev_token_provider_parse(&src, &login, NULL), 0);
-	T_ASSERT_INT(login, EV_LOGIN_NONE);
-	T_ASSERT_INT(ev_token_provider_parse(&src, &login, "Gitlab"), -1);
-	T_ASSERT(ev_login_client_id_ok("sigstore"));
-	T_ASSERT(!ev_login_client_id_ok(""));
-	T_ASSERT(!ev_login_client_id_ok("a b"));
+	o.provider = "gitlab";
+	o.client_id = "sigstore";
+	T_ASSERT_INT(ev_token_opts_check(&o, &err), 0);
+	o.provider = "Gitlab";
+	T_ASSERT_INT(ev_token_opts_check(&o, &err), AE_EINVAL);
+	T_ASSERT(strstr(err.msg, "--oidc-provider wants") != NULL);
+	ae_err_clear(&err);
+	o.provider = "browser";
+	o.device = true;
+	T_ASSERT_INT(ev_token_opts_check(&o, &err), AE_EINVAL);
+	T_ASSERT(strstr(err.msg, "exclude each other") != NULL);
+	o.provider = "device";
+	T_ASSERT_INT(ev_token_opts_check(&o, NULL), 0);
+	o.client_id = "a b";
+	T_ASSERT_INT(ev_token_opts_check(&o, NULL), AE_EINVAL);
+	o.client_id = "";
+	T_ASSERT_INT(ev_token_opts_check(&o, NULL), AE_EINVAL);
+	o.client_id = NULL;
+	o.token = "t";
+	o.token_file = "f";
+	T_ASSERT_INT(ev_token_opts_check(&o, NULL), AE_EINVAL);
 }
 
 void test_evidence_signrun__the_environment_given_is_the_token_source(void)
