@@ -95,6 +95,7 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		{"--format", &a->format},
 		{NULL, NULL},
 	};
+	ae_err err = {0};
 
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
@@ -128,16 +129,8 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	    !ae_utf8_valid(a->o.out_dir, strlen(a->o.out_dir)))
 		return cmd_usage_error("emit", "--format json needs an output "
 					       "path in UTF-8");
-	if (a->policy != NULL && strcmp(a->policy, "minimal") == 0)
-		a->o.policy = EV_REDACT_MINIMAL;
-	else if (a->policy != NULL && strcmp(a->policy, "reference-v4") == 0)
-		a->o.policy = EV_REDACT_REFERENCE_V4;
-	else if (a->policy != NULL)
-		return cmd_usage_error("emit",
-				       "--policy is minimal or reference-v4");
-	if (a->policy != NULL && a->o.full)
-		return cmd_usage_error("emit", "--full ships raw files: it "
-					       "takes no --policy");
+	if (ev_emit_policy_set(&a->o, a->policy, &err) < 0)
+		return cmd_usage_error("emit", "%s", err.msg);
 	if (a->ref == NULL)
 		a->ref = a->push;
 	if (a->push != NULL && a->ref != a->push && strcmp(a->ref, a->push))
@@ -163,24 +156,6 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 	if (cmd_sign_flags_check(&a->sf, "emit") != 0)
 		return cmd_exit_code(CMD_USAGE);
 	a->o.ctrf_paths = a->ctrf;
-	return 0;
-}
-
-/* attestedAt: SOURCE_DATE_EPOCH when set (reproducible builds), else now. */
-static int emit_now(int64_t *out)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end = NULL;
-	long long v;
-
-	if (s == NULL || *s == '\0') {
-		*out = (int64_t)time(NULL);
-		return 0;
-	}
-	v = strtoll(s, &end, 10);
-	if (end == s || *end != '\0' || v < 0)
-		return -1;
-	*out = v;
 	return 0;
 }
 
@@ -265,9 +240,11 @@ int cmd_emit(int argc, char **argv)
 	a.o = (ev_emit_opts)EV_EMIT_OPTS_INIT;
 	cmd_sign_flags_init(&a.sf);
 	status = emit_parse(&a, argc, argv);
-	if (status == 0 && emit_now(&a.o.attested_at) < 0)
-		status = cmd_usage_error("emit", "SOURCE_DATE_EPOCH is not a "
-						 "number of seconds");
+	/* attestedAt: SOURCE_DATE_EPOCH when set (reproducible builds) */
+	if (status == 0 &&
+	    ev_emit_attested_at(&a.o, getenv("SOURCE_DATE_EPOCH"),
+				(int64_t)time(NULL), &err) < 0)
+		status = cmd_usage_error("emit", "%s", err.msg);
 	if (status != 0) {
 		free(a.ctrf);
 		return status;
