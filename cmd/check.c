@@ -273,7 +273,7 @@ int cmd_check(int argc, char **argv)
 	ld_contract_opts init = LD_CONTRACT_OPTS_INIT;
 	ld_report *r = NULL;
 	check_verifier verifier;
-	cmd_trust_set trust;
+	tuf_trust trust;
 	ae_err err = {0};
 	int rc;
 
@@ -299,7 +299,7 @@ int cmd_check(int argc, char **argv)
 				&err);
 		if (rc == 0)
 			root_json =
-				cmd_trust_root_override(&trust, &root_json_len);
+				tuf_trust_root_override(&trust, &root_json_len);
 		if (rc == 0)
 			rc = check_verifier_start(
 				&verifier, a.cache, a.trusted_root, root_json,
@@ -308,7 +308,7 @@ int cmd_check(int argc, char **argv)
 		if (rc < 0) {
 			cmd_error("check", &err);
 			check_verifier_dispose(&verifier);
-			cmd_trust_dispose(&trust);
+			tuf_trust_dispose(&trust);
 			return cmd_exit_code(cmd_outcome_from_rc(rc));
 		}
 		a.opts.verify = ld_verifier_contract_fn;
@@ -318,7 +318,7 @@ int cmd_check(int argc, char **argv)
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
 	check_verifier_dispose(&verifier);
-	cmd_trust_dispose(&trust);
+	tuf_trust_dispose(&trust);
 	if (rc < 0) {
 		cmd_error("check", &err);
 		if (strncmp(err.msg, "invalid allowlist", 17) == 0)

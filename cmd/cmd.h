@@ -182,7 +182,7 @@ int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
 /* Fills `o` for ev_sign_run from the flags -- the environment (the
  * token's sources), the trust in force for what no flag
  * names (the TUF cache's, never fetched here; `t` holds it: dispose with
- * cmd_trust_dispose after the run), the login's URL or code shown on
+ * tuf_trust_dispose after the run), the login's URL or code shown on
  * stderr, and one question on a terminal without --yes before the
  * identity is published (docs/signing.md "Token"). It sets all of `o`:
  * the caller sets the payload and the signer check after. Cannot fail. */
@@ -257,21 +257,12 @@ void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
 
-/* What a push did (cmd_push_bundle). */
-typedef struct cmd_pushed {
-	char tag[129];
-	char tagged[1200];		  /* registry/repo:tag */
-	char digest[AE_DIGEST_STR_LEN];	  /* the artifact's manifest digest */
-	char referrer[AE_DIGEST_STR_LEN]; /* the signature referrer, or "" */
-	size_t size;			  /* the manifest's length */
-	char bundle[4096];		  /* the directory packed */
-	const char *what;		  /* what a failure is about */
-} cmd_pushed;
+/* What a push did (oci/oci.h). */
+typedef oci_pushed cmd_pushed;
 
-/* The push leg of `push DIR --to REF` and `emit --push`: packs
- * DIR/summary-bundle (or DIR), pushes it under the tag of REF, else the
- * one DIR/pointer.yaml names, else the derived one, and its attestation as
- * the signature referrer. Prints nothing. Codes of oci/. */
+/* The push leg of `push DIR --to REF` and `emit --push` (oci_bundle_push):
+ * under the tag of REF, else the one DIR/pointer.yaml names, else the
+ * derived one. Prints nothing. Codes of oci/. */
 int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
 		    const cmd_registry_flags *reg, ae_err *err);
 /* Prints push's text report of `r` ("pushed REF@DIGEST"...) to `o`. */
@@ -350,25 +341,18 @@ void check_verifier_dispose(check_verifier *v);
 
 #include "evidence/tuf/tuf.h"
 
-/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*);
- * these names are the commands' own spelling of them. */
-typedef tuf_trust cmd_trust_set;
-#define CMD_TRUST_EMBEDDED	TUF_TRUST_EMBEDDED
-#define CMD_TRUST_TUF		TUF_TRUST_CACHE
-#define cmd_trust_dispose	tuf_trust_dispose
-#define cmd_trust_root_override tuf_trust_root_override
-#define cmd_trust_time		tuf_time_format
+/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*). */
 
 /* The documents a command knows (the embedded Sigstore root, the parsers
  * a cached document must pass). Cannot fail. */
 const tuf_trust_docs *cmd_trust_docs(void);
 /* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
  * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
-int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
+int cmd_trust_resolve(tuf_trust *t, const char *cache, int64_t now,
 		      ae_err *err);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
-void cmd_trust_note(const cmd_trust_set *t);
+void cmd_trust_note(const tuf_trust *t);
 
 typedef enum cmd_trust_refresh_mode {
 	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
@@ -382,13 +366,10 @@ typedef enum cmd_trust_refresh_mode {
  * the trust in force stays), then prints the note of cmd_trust_note.
  * Dispose `t` after the last use of its documents. Codes of
  * cmd_trust_resolve. */
-int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
+int cmd_trust_in_force(tuf_trust *t, const char *cache,
 		       cmd_trust_refresh_mode mode, ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);
-/* `trust show` after its flags were checked (cmd/trust_show.c): what is
- * in force under `cache` at `now`, as text or JSON; the exit status. */
-int cmd_trust_show(const char *cache, int64_t now, bool json);
 
 #endif /* AE_CMD_H */

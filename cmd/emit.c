@@ -260,7 +260,7 @@ int cmd_emit(int argc, char **argv)
 		eo.sign = &so;
 	}
 	rc = ld_emit(&r, &oc, &p, &eo, &err);
-	cmd_trust_dispose(&trust);
+	tuf_trust_dispose(&trust);
 	in = (ld_report_in){.out = a.o.out_dir,
 			    .oc = &oc,
 			    .p = p,

@@ -240,7 +240,7 @@ static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
 {
 	const unsigned char *root = NULL;
 	size_t len = 0;
-	cmd_trust_set trust;
+	tuf_trust trust;
 	int rc = 0;
 
 	memset(&trust, 0, sizeof(trust));
@@ -250,11 +250,11 @@ static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
 						? CMD_TRUST_REFRESH_NEVER
 						: CMD_TRUST_REFRESH_STALE,
 					err);
-		root = rc == 0 ? cmd_trust_root_override(&trust, &len) : NULL;
+		root = rc == 0 ? tuf_trust_root_override(&trust, &len) : NULL;
 	}
 	if (rc == 0)
 		rc = ld_ledger_verify(l, root, len, trust.cache_dir, err);
-	cmd_trust_dispose(&trust);
+	tuf_trust_dispose(&trust);
 	return rc;
 }
 
@@ -269,7 +269,7 @@ static int ledger_write(const ld_corroboration *c, const ld_ledger *l,
 	char now[32];
 	int rc;
 
-	cmd_trust_time(now, (int64_t)time(NULL));
+	tuf_time_format(now, (int64_t)time(NULL));
 	ld_ledger_provenance(&ro, l);
 	ro.generated_at = now;
 	ro.show_identities = a->show_identities;

@@ -90,7 +90,7 @@ static void pointer_text(cmd_output *o, const char *path, const ld_pointer *p,
 		pointer_line(o, "  issuer", ld_pointer_signer_issuer(p));
 		pointer_line(o, "  identity", ld_pointer_signer_identity(p));
 		pointer_line(o, "  slug", slug);
-		if (ld_pointer_rekor_log_index(p) > 0)
+		if (ld_pointer_rekor_log_index(p) != LD_REKOR_ABSENT)
 			cmd_output_printf(
 				o, "  rekorLogIndex %lld\n",
 				(long long)ld_pointer_rekor_log_index(p));
@@ -128,7 +128,7 @@ static int pointer_json(cmd_output *o, const char *path, const ld_pointer *p,
 			      "verified", 0);
 		if (s == NULL)
 			goto done;
-		if (ld_pointer_rekor_log_index(p) > 0)
+		if (ld_pointer_rekor_log_index(p) != LD_REKOR_ABSENT)
 			json_object_set_new(
 				s, "rekorLogIndex",
 				json_integer(ld_pointer_rekor_log_index(p)));

@@ -84,7 +84,7 @@ int cmd_sign(int argc, char **argv)
 	if (rc == 0) {
 		cmd_sign_opts(&so, &trust, &sf);
 		rc = ld_pointer_sign(&p, &oc, ptr_path, sbdir, ref, &so, &err);
-		cmd_trust_dispose(&trust);
+		tuf_trust_dispose(&trust);
 	}
 	if (rc == 0 && relocate)
 		rc = ld_pointer_relocate(&dest, ptr_path, p, &err);

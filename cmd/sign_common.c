@@ -202,7 +202,7 @@ void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *trust,
 	memset(trust, 0, sizeof(*trust));
 	if (ev_sign_run_wants_cache(o) &&
 	    cmd_trust_in_force(trust, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
-	    trust->source == CMD_TRUST_TUF) {
+	    trust->source == TUF_TRUST_CACHE) {
 		o->cached_root = trust->root;
 		o->cached_root_len = trust->root_len;
 		o->cached_sc = trust->sc;

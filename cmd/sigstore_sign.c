@@ -71,7 +71,7 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	rc = ev_sign_run_input(&opts, &stmt, file, in_toto, &err);
 	if (rc == 0)
 		rc = ev_sign_run(&res, &opts, &err);
-	cmd_trust_dispose(&trust);
+	tuf_trust_dispose(&trust);
 	if (rc == 0)
 		rc = ae_write_atomic(AT_FDCWD, bundle, res->bundle,
 				     res->bundle_len, 0644, &err);

@@ -112,7 +112,7 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	ev_trust *trust = NULL;
 	ev_signer *signer = NULL;
 	const char *what = "--staging";
-	cmd_trust_set t, *cached = NULL;
+	tuf_trust t, *cached = NULL;
 	ae_err e = {0};
 	int rc, status;
 
@@ -124,7 +124,7 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	 * force (docs/trust.md; never fetched here), else the embedded one */
 	if (!o.staging && o.trusted_root == NULL &&
 	    cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
-	    t.source == CMD_TRUST_TUF)
+	    t.source == TUF_TRUST_CACHE)
 		cached = &t;
 	if (o.staging)
 		rc = ae_fail(&err, AE_EINVAL,
@@ -146,7 +146,7 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 		cmd_error(what, &err);
 	ev_signer_free(signer);
 	ev_trust_free(trust);
-	cmd_trust_dispose(&t);
+	tuf_trust_dispose(&t);
 	if (rc == AE_EVERIFY)
 		return cmd_exit_code(CMD_INVALID);
 	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))

@@ -18,11 +18,9 @@
 int ld__claim_parse(ld__claim *out, const unsigned char *buf, size_t len,
 		    ae_err *err)
 {
-	int64_t ri;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	out->rekor_index = -1;
 	rc = ld_pointer_check(&out->owner, &out->problems, buf, len, err);
 	if (rc < 0 || out->owner == NULL)
 		return rc;
@@ -36,8 +34,6 @@ int ld__claim_parse(ld__claim *out, const unsigned char *buf, size_t len,
 	out->profile = ld_pointer_profile(out->owner);
 	out->attested_at = ld_pointer_attested_at(out->owner);
 	out->unknown = ld_pointer_unknown_key(out->owner, &out->n_unknown);
-	ri = ld_pointer_rekor_log_index(out->owner);
-	out->rekor_index = ri > 0 ? ri : -1; /* 0 is absent, reference §1.1 */
 	return 0;
 }
 

@@ -97,21 +97,12 @@ static int pointer_check_signature(ld_report *r, const ld__job *job,
 				   ld_contract_verify_fn verify, void *ctx,
 				   ae_err *err)
 {
-	ld_contract_item item;
+	ev_pointer_claim claim;
 	ae_err verr = {0};
 	int vrc;
 
-	item.path = job->shown;
-	item.recipe = c->recipe;
-	item.digest = c->digest;
-	item.oci = c->oci ? c->oci : "";
-	item.predicate_type = c->predicate_type;
-	item.issuer = c->issuer;
-	item.identity = c->identity;
-	item.rekor_index = c->rekor_index;
-	item.profile = c->profile;
-	item.attested_at = c->attested_at;
-	vrc = verify(&item, ctx, &verr);
+	ld_pointer_claim(&claim, c->owner, job->shown);
+	vrc = verify(&claim, ctx, &verr);
 	if (vrc == 0)
 		return 0;
 	if (vrc == AE_EVERIFY)

@@ -213,9 +213,8 @@ void ld_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
 	c->has_signer = ld_pointer_is_signed(p);
 	c->signer_identity = ld_pointer_signer_identity(p);
 	c->signer_issuer = ld_pointer_signer_issuer(p);
-	/* Index 0 is written absent (reference §1.1). */
 	c->rekor_index = ld_pointer_rekor_log_index(p);
-	c->has_rekor_index = c->rekor_index != 0;
+	c->has_rekor_index = c->rekor_index != LD_REKOR_ABSENT;
 }
 
 const char *ld_fetch_hint(int rc, bool offline)

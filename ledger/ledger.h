@@ -64,9 +64,11 @@ typedef struct ld_pointer ld_pointer;
 /* The fields of a pointer, to build one (ld_pointer_new) or to copy one out
  * (ld_pointer_fields_get). Strings are borrowed. NULL `profile` and NULL
  * `signer_identity`/`signer_issuer` mean absent; NULL `bundle_oci` or
- * `bundle_digest` mean "" (before push, reference §1.1). A
- * `rekor_log_index` of 0 means absent: the reference maps Rekor index 0 to
- * nil (§1.1, TestPointerSignerFromSignature). */
+ * `bundle_digest` mean "" (before push, reference §1.1).
+ * `rekor_log_index` is LD_REKOR_ABSENT when the pointer carries none; 0 is
+ * a real index (the first entry of a log shard) and is written as 0. A
+ * signature just made sets the signer through ld_pointer_fields_signer,
+ * which writes index 0 absent as the reference does (docs/formats.md). */
 typedef struct ld_pointer_fields {
 	const char *schema_version; /* NULL: LD_POINTER_SCHEMA_VERSION */
 	const char *recipe;
@@ -80,10 +82,22 @@ typedef struct ld_pointer_fields {
 	const char *attested_at; /* RFC 3339 UTC, whole seconds, "Z" */
 } ld_pointer_fields;
 
+/* The Rekor index of a pointer that carries none. */
+#define LD_REKOR_ABSENT ((int64_t)-1)
+
 #define LD_POINTER_FIELDS_INIT                                                 \
 	{                                                                      \
-		NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL        \
+		NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,                \
+			LD_REKOR_ABSENT, NULL                                  \
 	}
+
+/* Sets the signer of `f` from a signature just made: `identity`, `issuer`
+ * (borrowed) and the Rekor index of its entry, LD_REKOR_ABSENT when
+ * `log_index` is 0 -- the reference writes index 0 absent and its verifier
+ * refuses a claim of 0 (reads the bundle's 0 as "no entry"), so a pointer
+ * we write must not claim it. Cannot fail. */
+void ld_pointer_fields_signer(ld_pointer_fields *f, const char *identity,
+			      const char *issuer, int64_t log_index);
 
 /* Reads and validates a pointer from (buf, len) and appends every broken
  * rule to `problems` (docs/formats.md lists them). Returns 0 when it could
@@ -177,8 +191,8 @@ const char *ld_pointer_signer_issuer(const ld_pointer *p);
 bool ld_pointer_is_valid(const ld_pointer *p);
 /* True iff the pointer has a `signer` mapping. Cannot fail. */
 bool ld_pointer_is_signed(const ld_pointer *p);
-/* The claimed Rekor log index; 0 when absent (index 0 is written absent,
- * reference §1.1). Cannot fail. */
+/* The claimed Rekor log index, LD_REKOR_ABSENT when the pointer has none;
+ * an explicit `rekorLogIndex: 0` reads as 0. Cannot fail. */
 int64_t ld_pointer_rekor_log_index(const ld_pointer *p);
 /* The first key the pointer holds that pointer V1 does not define, as a
  * dotted path ("attestations[0].phaseSummary"), or NULL; *n_out (may be
@@ -849,22 +863,9 @@ const char *ld_report_head(const ld_report *r);
 const char *ld_report_merge(const ld_report *r);
 size_t ld_report_merge_bases(const ld_report *r);
 
-/* What rule 4 gets for one pointer that passed the schema: its claimed
- * fields, all borrowed for the duration of the call. */
-typedef struct ld_contract_item {
-	const char *path;	    /* repository-relative */
-	const char *recipe;	    /* pointer recipe == its directory */
-	const char *digest;	    /* "sha256:<64 hex>" */
-	const char *oci;	    /* bundle.oci, may be "" */
-	const char *predicate_type; /* bundle.predicateType */
-	const char *issuer;	    /* claimed signer */
-	const char *identity;
-	int64_t rekor_index; /* -1 when the pointer carries none */
-	const char *profile; /* NULL when absent */
-	const char *attested_at;
-} ld_contract_item;
-
-/* Rule 4 for one pointer (SPEC §5.4). Returns 0 when the bundle verifies
+/* Rule 4 for one pointer (SPEC §5.4), given the pointer's claim
+ * (ld_pointer_claim of the pointer that passed the schema, strings
+ * borrowed for the call). Returns 0 when the bundle verifies
  * and binds to every claimed field (signer, Rekor index, digest, recipe,
  * predicateType, profile, attestedAt: docs/formats.md), AE_EVERIFY with
  * the reason in `err` (a finding: proven), AE_ETRANSIENT when it cannot
@@ -873,8 +874,9 @@ typedef struct ld_contract_item {
  * answer: the operator must act, see ld_fetch_classify), anything else for
  * an error that stops the check. The two undecided cases are notes, never
  * problems. Called from several threads at once: it must be thread-safe. */
-typedef int (*ld_contract_verify_fn)(const ld_contract_item *item, void *ctx,
-				     ae_err *err);
+struct ev_pointer_claim; /* evidence/evidence.h */
+typedef int (*ld_contract_verify_fn)(const struct ev_pointer_claim *claim,
+				     void *ctx, ae_err *err);
 
 /* Progress of a run over `total` items (pointers judged, bundles
  * verified), for a caller that shows it: `done` finished so far. Called
@@ -1067,9 +1069,11 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			char *source, size_t sourcesz, const char *head,
 			ae_err *err);
 
-/* Copies a parsed pointer's claims into `c` (strings borrowed from `p`;
- * bundle oci/digest "" when absent, Rekor index 0 as absent). Cannot
- * fail. */
+/* The one mapping from a pointer to the claim its bundle must bind to
+ * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
+ * strings borrowed from `p`; bundle oci/digest "" when absent; the Rekor
+ * index claimed iff the pointer carries one (0 included: a real index).
+ * Cannot fail. */
 void ld_pointer_claim(ev_pointer_claim *c, const ld_pointer *p,
 		      const char *path);
 
@@ -1171,6 +1175,70 @@ typedef struct ld_check_req {
 int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
 		    ae_err *err);
 
+/* The tag `outdir`/pointer.yaml names for REF's repository when it is the
+ * pointer of artifact `digest` (its bundle.digest), "" otherwise or when
+ * there is no pointer (ledger/pointer_tag.c). A pointer that is there but
+ * unreadable fails (codes of ld_pointer_read): it is not silently
+ * skipped. */
+int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
+		   const char *digest, ae_err *err);
+
+/* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
+ * ---- */
+
+/* What a failure of ld_input_plan is. */
+typedef enum ld_input_fail {
+	LD_INPUT_ERROR,	  /* about INPUT (unreadable, no such input) */
+	LD_INPUT_USAGE,	  /* a usage error: err->msg, after fail_what's
+			     "WHAT: " when set */
+	LD_INPUT_NOT_REF, /* the pointer's bundle.oci names no registry
+			     reference (err->msg: the parser's reason, ""
+			     when empty): --bundle REF or DIR is the fix */
+} ld_input_fail;
+
+/* One input of `verify`. Zero it, set the first fields (borrowed), plan,
+ * verify, dispose. */
+typedef struct ld_input {
+	const char *input;  /* directory, bundle file, REF or pointer */
+	const char *bundle; /* --bundle DIR|REF for a pointer, NULL: none */
+	const char *cache;  /* --cache, NULL: oci_cache_default */
+	bool offline, allow_unpinned;
+	/* set by ld_input_plan */
+	ld_input_fail fail;
+	const char *fail_what; /* USAGE: the argument at fault, or NULL */
+	bool pull;	       /* else the local directory `dir` */
+	oci_ref ref;	       /* pull: the repository */
+	const char *oci;       /* pull: the reference as given */
+	char digest[AE_DIGEST_STR_LEN]; /* pull: the pin, "": resolve a tag */
+	char dir[4096];			/* local */
+	const char *why;		/* local: the materialize detail */
+	ev_pointer_claim claim;		/* a pointer's */
+	ld_pointer *ptr;
+	char *artifact;
+	/* set by ld_input_verify: the pull failed (its code and message;
+	 * the verdict's materialize step records it too) */
+	int fetch_rc;
+	char fetch_error[AE_ERR_MSG_MAX];
+} ld_input;
+
+/* Decides where the bundle comes from before any network I/O: the input
+ * form (vo->input_kind), a pointer's claim (vo->pointer), the pin rule
+ * (a tag-only reference refused unless allow_unpinned; never offline).
+ * Codes of ev_input_detect and ld_pointer_read (in->fail
+ * LD_INPUT_ERROR), AE_EINVAL for a usage error (LD_INPUT_USAGE) or a
+ * bundle.oci that is no reference (LD_INPUT_NOT_REF). */
+int ld_input_plan(ld_input *in, ev_verify_opts *vo, ae_err *err);
+
+/* Verifies the planned bundle: a pull goes through a verifier of its own
+ * (ld_verifier_run with `co`, the registry options, and vo's trust), a
+ * local directory through ev_evidence_verify with its artifact digest.
+ * *out is the verdict, also of a failed pull (in->fetch_rc set). Codes
+ * of ld_verifier_new, ld_verifier_run and ev_evidence_verify. */
+int ld_input_verify(ev_verdict **out, ld_input *in, ev_verify_opts *vo,
+		    const oci_client_opts *co, ae_err *err);
+/* Frees what ld_input_plan and ld_input_verify keep. Cannot fail. */
+void ld_input_dispose(ld_input *in);
+
 /* The two halves of ld_verifier_check, for a bundle no pointer claims
  * (`ledger --ingest`). ld_verifier_fetch pulls `digest` of the registry
  * reference `oci` into *x: true when fetched (dispose *x with
@@ -1196,14 +1264,10 @@ void ld_each(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
 void ld_each_progress(size_t n, unsigned jobs, void (*fn)(size_t i, void *ctx),
 		      void *ctx, ld_progress_fn progress, void *progress_ctx);
 
-/* The claim a contract item makes (strings borrowed from `item`; a Rekor
- * index of -1 is absent). Cannot fail. */
-void ld_item_claim(ev_pointer_claim *c, const ld_contract_item *item);
-
 /* Rule 4 of `check --verify-signatures` (an ld_contract_verify_fn whose
- * ctx is an ld_verifier): ld_verifier_check of the item's claim, the
+ * ctx is an ld_verifier): ld_verifier_check of the claim, the
  * verdict's status as the code and its cause as the reason. Thread-safe. */
-int ld_verifier_contract_fn(const ld_contract_item *item, void *ctx,
+int ld_verifier_contract_fn(const ev_pointer_claim *claim, void *ctx,
 			    ae_err *err);
 
 /* ==== the ledger run: claims in, corroboration out (ledger/run*.c,

@@ -323,6 +323,7 @@ int ld_pointer_check(ld_pointer **out, ae_problems *problems,
 		rc = AE_ERR;
 		goto done;
 	}
+	rd.p->rekor = LD_REKOR_ABSENT;
 	{
 		size_t before = problems->n;
 		rc = pointer_take(&rd, root);
@@ -500,6 +501,14 @@ bool ld_pointer_is_signed(const ld_pointer *p)
 int64_t ld_pointer_rekor_log_index(const ld_pointer *p)
 {
 	return p->rekor;
+}
+
+void ld_pointer_fields_signer(ld_pointer_fields *f, const char *identity,
+			      const char *issuer, int64_t log_index)
+{
+	f->signer_identity = identity;
+	f->signer_issuer = issuer;
+	f->rekor_log_index = log_index == 0 ? LD_REKOR_ABSENT : log_index;
 }
 
 const char *ld_pointer_unknown_key(const ld_pointer *p, size_t *n_out)

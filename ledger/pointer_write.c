@@ -185,7 +185,7 @@ int ld_pointer_format(ae_buf *out, const ld_pointer *p, ae_err *err)
 		if (rc == 0)
 			rc = put_kv(&b, "      ", "issuer",
 				    ld_pointer_signer_issuer(p), err);
-		if (rc == 0 && ld_pointer_rekor_log_index(p) > 0)
+		if (rc == 0 && ld_pointer_rekor_log_index(p) != LD_REKOR_ABSENT)
 			rc = ae_buf_printf(
 				&b, err, "      rekorLogIndex: %lld\n",
 				(long long)ld_pointer_rekor_log_index(p));

@@ -383,32 +383,13 @@ int ld_verifier_check(ld_verdict *out, ld_verifier *v,
 
 /* ---- rule 4 of the contract check ---- */
 
-void ld_item_claim(ev_pointer_claim *c, const ld_contract_item *item)
-{
-	memset(c, 0, sizeof(*c));
-	c->path = item->path;
-	c->recipe = item->recipe;
-	c->oci = item->oci;
-	c->digest = item->digest;
-	c->predicate_type = item->predicate_type;
-	c->has_signer = true;
-	c->signer_issuer = item->issuer;
-	c->signer_identity = item->identity;
-	c->has_rekor_index = item->rekor_index >= 0;
-	c->rekor_index = item->rekor_index;
-	c->profile = item->profile;
-	c->attested_at = item->attested_at;
-}
-
-int ld_verifier_contract_fn(const ld_contract_item *item, void *ctx,
+int ld_verifier_contract_fn(const ev_pointer_claim *claim, void *ctx,
 			    ae_err *err)
 {
-	ev_pointer_claim claim;
 	ld_verdict vd;
 	int rc;
 
-	ld_item_claim(&claim, item);
-	rc = ld_verifier_check(&vd, ctx, &claim, NULL, NULL, err);
+	rc = ld_verifier_check(&vd, ctx, claim, NULL, NULL, err);
 	if (rc < 0)
 		return rc;
 	if (vd.status == 0)

@@ -238,38 +238,46 @@ static int http_write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Writes all of data to r->resp_fd and feeds it to r->reader (an
- * extractor: the same bytes, never read back from the file); false with
- * r->io_errno when the write fails. */
-static bool http_write_fd(oci_req *r, const void *data, size_t n)
+/* Writes all of data to r->resp_fd, hashes it into r->resp_hash when
+ * `hash`, and lends it to r->reader (an extractor: it inflates these very
+ * bytes, never the file, while they are written and hashed, and is
+ * through with them before this returns); false with r->io_errno when
+ * the write fails. */
+static bool http_write_fd(oci_req *r, const void *data, size_t n, bool hash)
 {
+	if (r->reader != NULL)
+		oci__untar_stream_lend(r->reader, data, n);
 	r->io_errno = http_write_all(r->resp_fd, data, n);
-	if (r->io_errno == 0 && r->reader != NULL)
-		oci__untar_stream_feed(r->reader, data, n);
+	if (hash && r->resp_hash != NULL)
+		ae_sha256_update(r->resp_hash, data, n);
+	if (r->reader != NULL)
+		oci__untar_stream_wait(r->reader);
 	return r->io_errno == 0;
 }
 
-/* Writes the bytes gathered in r->wbuf out; false on failure. */
+/* Writes the bytes gathered (and hashed) in r->wbuf out; false on
+ * failure. */
 static bool http_flush(oci_req *r)
 {
-	bool ok = r->wlen == 0 || http_write_fd(r, r->wbuf, r->wlen);
+	bool ok = r->wlen == 0 || http_write_fd(r, r->wbuf, r->wlen, false);
 
 	r->wlen = 0;
 	return ok;
 }
 
-/* Sends a piece of the body to the file: gathered in r->wbuf (libcurl
- * hands over at most 16 KiB at a time), or directly without one. */
+/* Sends a piece of the body to the file, hashed: gathered in r->wbuf
+ * (libcurl hands over at most its receive buffer at a time, less when
+ * the socket has less), or directly when it fills a buffer. */
 static bool http_to_fd(oci_req *r, const char *data, size_t n)
 {
-	if (r->wbuf == NULL)
-		return http_write_fd(r, data, n);
+	if (r->wbuf == NULL || n >= HTTP_DOWN_BUF)
+		return http_flush(r) && http_write_fd(r, data, n, true);
 	if (r->wlen + n > HTTP_DOWN_BUF && !http_flush(r))
 		return false;
-	if (n >= HTTP_DOWN_BUF)
-		return http_write_fd(r, data, n);
 	memcpy(r->wbuf + r->wlen, data, n);
 	r->wlen += n;
+	if (r->resp_hash != NULL)
+		ae_sha256_update(r->resp_hash, data, n);
 	return true;
 }
 
@@ -289,8 +297,6 @@ static size_t http_on_body(char *data, size_t size, size_t nitems, void *ud)
 		}
 		if (!http_to_fd(r, data, n))
 			return 0;
-		if (r->resp_hash != NULL)
-			ae_sha256_update(r->resp_hash, data, n);
 	} else if (r->resp != NULL && r->resp_cut_ok &&
 		   r->resp->len + n > r->resp->max) {
 		/* a listing read up to its cap: keep what fits, stop */

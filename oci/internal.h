@@ -71,8 +71,8 @@ struct oci_client {
  * `body_layer`, from offset `body_off` to `body_len` (hashed into
  * `body_hash` when set). Responses: into `resp` (capped by its max) or
  * `resp_fd` (capped by `resp_max`, hashed into `resp_hash`). `reader`,
- * when set, is an extractor fed each piece written to resp_fd -- the
- * bytes hashed (oci__untar_stream_feed) -- and cut when a retry would
+ * when set, is an extractor lent each piece written to resp_fd -- the
+ * bytes hashed (oci__untar_stream_lend) -- and cut when a retry would
  * have to resend some (`tee_cut`: it missed bytes; resp_fd alone is
  * rewound). */
 typedef struct oci_req {
@@ -296,6 +296,13 @@ int oci__pull_layer(const oci__pull_ctx *p, const char *path,
 		    const oci_desc *layer, bool gzip, const char *tmpdir,
 		    ae_err *err);
 
+/* ---- the gzip CRC-32 (oci/crc32.c) ---- */
+
+/* zlib's crc32_z, the same value for the same arguments (crc 0 and no
+ * bytes start one), carry-less multiplying where the processor can.
+ * Cannot fail. */
+uint32_t oci__crc32(uint32_t crc, const void *buf, size_t len);
+
 /* ---- reading a layer's tar (oci/untar.c, oci/untar_hdr.c) ---- */
 
 #define OCI__TAR_BLOCK	     512
@@ -362,6 +369,17 @@ int oci__tar_extract_from(oci__read_fn read, void *ctx, bool gzip,
 			  const char *dest, const oci__untar_opts *o,
 			  bool *gave_up, ae_err *err);
 
+/* Lends the next *got bytes of the input at *p, unchanged until the next
+ * call (which means they were read); *got 0 only at the end. */
+typedef int (*oci__lend_fn)(void *ctx, const unsigned char **p, size_t *got,
+			    ae_err *err);
+
+/* oci__tar_extract with the input lent by `lend`: gzip is inflated
+ * straight from the lent memory, a plain tar copied out of it. */
+int oci__tar_extract_lent(oci__lend_fn lend, void *ctx, bool gzip,
+			  const char *dest, const oci__untar_opts *o,
+			  bool *gave_up, ae_err *err);
+
 /* oci_tar_extract_fd with options. *gave_up (may be NULL) is set when
  * unverified input passed the ratio: the result (AE_ETOOBIG) says nothing
  * about the layer, which must be extracted again once verified. Every
@@ -374,7 +392,7 @@ int oci__tar_extract(int fd, bool gzip, const char *dest,
 typedef struct oci_untar_stream oci_untar_stream;
 
 /* Starts extracting, on a second thread, the tar (gzip: tar+gzip) that
- * will be fed with oci__untar_stream_feed into `dest`, a private temp
+ * will be lent with oci__untar_stream_lend into `dest`, a private temp
  * directory the caller deletes unless the bytes turn out verified; the
  * input is unverified (OCI__UNVERIFIED_RATIO applies). `tar_digest` as in
  * oci__untar_opts (copied). `*out` NULL on failure (AE_ERR: no memory, no
@@ -382,11 +400,20 @@ typedef struct oci_untar_stream oci_untar_stream;
 int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 			    const char *tar_digest, ae_err *err);
 
-/* Hands the extractor the next `n` bytes of the input: copied into its
- * ring buffer (waiting while the ring is full), so what it extracts is
- * exactly what the caller fed -- the bytes it hashed -- and nothing is
- * read back from a file. Dropped once the extractor stopped (the
+/* Lends the extractor the next `n` bytes of the input: it reads them
+ * where they are, while the caller may read (hash, write) them too, until
+ * oci__untar_stream_wait, which the caller must call before it changes or
+ * frees them and before it lends again. So what is extracted is exactly
+ * what the caller lent -- the bytes it hashed -- and nothing is read back
+ * from a file or copied. Dropped once the extractor stopped (the
  * archive's end, a failure) or the input was cut. Cannot fail. */
+void oci__untar_stream_lend(oci_untar_stream *s, const void *buf, size_t n);
+
+/* Waits until the extractor is through with the lent bytes (read them
+ * all, or stopped). Cannot fail. */
+void oci__untar_stream_wait(oci_untar_stream *s);
+
+/* oci__untar_stream_lend and oci__untar_stream_wait. Cannot fail. */
 void oci__untar_stream_feed(oci_untar_stream *s, const void *buf, size_t n);
 
 /* The input starts over (a retry rewrites the download): the extraction

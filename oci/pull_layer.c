@@ -5,14 +5,14 @@
  * The cache is untrusted storage (a shared CI cache, another user's
  * directory): between a check and a use its files can be swapped by
  * rename. So a cached layer is never hashed first and opened again later:
- * one read hashes each piece and hands that same piece to the extractor
- * (oci/untar_stream.c, a ring buffer in memory), and the extracted tree
- * counts only if the digest matched at the end. A download is the same:
- * each piece libcurl hands over is hashed, written to the cache file and
- * fed to the extractor -- nothing is read back, so neither a writer of the
- * cache nor a file system that gives back other bytes than were written
- * (a FUSE mount) can change what is extracted, and nothing is hashed
- * twice. Both see unverified bytes, so they stop when the input inflates
+ * one read hashes each piece and lends that same piece to the extractor
+ * (oci/untar_stream.c: it inflates the memory the piece was read into),
+ * and the extracted tree counts only if the digest matched at the end. A
+ * download is the same: each piece libcurl hands over is hashed, written
+ * to the cache file and lent to the extractor -- nothing is read back, so
+ * neither a writer of the cache nor a file system that gives back other bytes
+ * than were written (a FUSE mount) can change what is extracted, and nothing is
+ * hashed twice. Both see unverified bytes, so they stop when the input inflates
  * past OCI__UNVERIFIED_RATIO; the layer is then extracted again from
  * bytes already verified: the download's own file, or a private copy of
  * the cached one made while hashing it, hashed again as they are read
@@ -69,7 +69,7 @@ static int pull_write_all(int fd, const unsigned char *buf, size_t n)
 	return 0;
 }
 
-/* Reads `fd` to its end in PULL_IO pieces: hashes each piece and feeds
+/* Reads `fd` to its end in PULL_IO pieces: hashes each piece and lends
  * it to `tee` (an extractor, or NULL) and writes it to `copy` (>= 0:
  * AE_EIO when that fails). Stops past `max` bytes (the digest then cannot
  * match). */
@@ -93,13 +93,16 @@ static int pull_hash_copy(unsigned char sha[AE_SHA256_LEN], uint64_t *n_out,
 				     strerror(errno));
 		if (got <= 0)
 			break;
+		/* the extractor reads the piece while it is hashed */
+		if (tee != NULL)
+			oci__untar_stream_lend(tee, buf, (size_t)got);
 		ae_sha256_update(h, buf, (size_t)got);
 		*n_out += (uint64_t)got;
-		if (tee != NULL)
-			oci__untar_stream_feed(tee, buf, (size_t)got);
 		if (copy >= 0 && pull_write_all(copy, buf, (size_t)got) != 0)
 			rc = ae_fail(err, AE_EIO, "copy cached layer: %s",
 				     strerror(errno));
+		if (tee != NULL)
+			oci__untar_stream_wait(tee);
 	}
 	if (rc == 0)
 		ae_sha256_final(h, sha);

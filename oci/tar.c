@@ -11,7 +11,7 @@
  * §3.2.4). Compressed output would depend on the deflate implementation
  * and version (zlib, zlib-ng, Go's), so a bundle signed on one machine
  * could get another digest when pushed from another; stored blocks are
- * fully specified by this file. zlib provides only crc32.
+ * fully specified by this file. The CRC-32 is zlib's (oci/crc32.c).
  *
  * Stored blocks also make the layer a pure function of the file list: the
  * byte at any offset is a gzip or block header, a tar header, file bytes
@@ -38,7 +38,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define TAR_BLOCK      512
 #define TAR_END	       (2 * TAR_BLOCK) /* two zero blocks close a tar */
@@ -72,7 +71,7 @@ struct oci_layer {
 	uint64_t tar_len;
 	uint64_t nblocks;
 	uint64_t size; /* of the gzip stream */
-	uLong crc;     /* CRC-32 of the tar, known after the hashing pass */
+	uint32_t crc;  /* CRC-32 of the tar, known after the hashing pass */
 	bool hashed;   /* the digests below are known */
 	char tar_digest[AE_DIGEST_STR_LEN];
 	char gz_digest[AE_DIGEST_STR_LEN];
@@ -426,7 +425,7 @@ static void layer_stream_feed(oci_layer *l, const unsigned char *p, size_t n,
 	if (t != l->stream_at)
 		return;
 	ae_sha256_update(l->stream, p, n);
-	l->crc = crc32(l->crc, p, (uInt)n);
+	l->crc = oci__crc32(l->crc, p, n);
 	l->stream_at += n;
 }
 
@@ -626,7 +625,7 @@ static int layer_hash(oci_layer *l, ae_sha256_ctx *th, ae_sha256_ctx *gh,
 	ssize_t got = 0;
 	int i = 0;
 
-	l->crc = crc32(0L, Z_NULL, 0);
+	l->crc = oci__crc32(0, NULL, 0);
 	ae_sha256_update(gh, layer_gz_header, GZ_HEADER);
 	pthread_mutex_init(&g.mu, NULL);
 	pthread_cond_init(&g.cv, NULL);
@@ -637,7 +636,7 @@ static int layer_hash(oci_layer *l, ae_sha256_ctx *th, ae_sha256_ctx *gh,
 		if (got < 0)
 			break;
 		ae_sha256_update(th, g.buf[i], (size_t)got);
-		l->crc = crc32(l->crc, g.buf[i], (uInt)got);
+		l->crc = oci__crc32(l->crc, g.buf[i], got);
 		layer_gz_give(&g, threaded, i, (size_t)got, t);
 		t += (uint64_t)got;
 	}
@@ -739,7 +738,7 @@ int oci__layer_stream_begin(oci_layer *l, ae_err *err)
 	ae_sha256_free(l->stream);
 	l->stream = NULL;
 	l->stream_at = 0;
-	l->crc = crc32(0L, Z_NULL, 0);
+	l->crc = oci__crc32(0, NULL, 0);
 	return ae_sha256_new(&l->stream, err);
 }
 

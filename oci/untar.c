@@ -31,10 +31,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define ZLIB_CONST /* next_in may point at lent, read-only memory */
 #include <zlib.h>
 
-#define UT_IO	       (64u * 1024u)
-#define UT_NAME_SLOTS  32768 /* power of 2 >= 2 * OCI_TAR_ENTRIES_MAX */
+#define UT_IO	       (512u * 1024u)
+#define UT_LENT_MAX    (1u << 30) /* a lent piece zlib takes at once */
+#define UT_NAME_SLOTS  32768	  /* power of 2 >= 2 * OCI_TAR_ENTRIES_MAX */
 #define UT_HEADERS_MAX (3 * OCI_TAR_ENTRIES_MAX) /* entries + PAX + L */
 
 /* A byte source: memory, or an fd optionally through inflate. Every byte
@@ -44,12 +46,21 @@ typedef struct ut_src {
 	size_t mem_len, mem_off;
 	int fd;		   /* or -1: memory, or `read` when set */
 	oci__read_fn read; /* the input, when not a descriptor */
+	oci__lend_fn lend; /* ... or lent to us */
 	void *read_ctx;
+	const unsigned char *lent; /* lent bytes not read yet (plain tar) */
+	size_t lent_len;
 	bool gzip;
 	z_stream z;
+	gz_header gzh; /* zlib sets done once the gzip header was read */
 	bool z_ready, z_end;
-	uint64_t in;  /* bytes read from fd (compressed for gzip) */
-	uint64_t out; /* tar bytes produced */
+	bool z_own_crc; /* past the header: the CRC-32 is ours (src_inflate) */
+	uint32_t crc;	/* of the bytes inflated so far */
+	const unsigned char *in_cur; /* the input zlib reads, and its size */
+	size_t in_cur_len;
+	unsigned char in_last[8]; /* the last 8 bytes of the inputs before */
+	uint64_t in;		  /* bytes read from fd (compressed for gzip) */
+	uint64_t out;		  /* tar bytes produced */
 	bool unverified, gave_up;
 	ae_sha256_ctx *hash; /* the tar digest, until the end marker */
 	unsigned char tar_sha[AE_SHA256_LEN];
@@ -100,12 +111,34 @@ static void src_hash_close(ut_src *s)
 	s->hash = NULL;
 }
 
+/* A lent piece of the input, counted; *n 0 at the end. */
+static int src_lend(ut_src *s, const unsigned char **p, size_t *n, ae_err *err)
+{
+	int rc = s->lend(s->read_ctx, p, n, err);
+
+	if (rc < 0)
+		*n = 0;
+	s->in += *n;
+	return rc;
+}
+
 /* read(2) that retries EINTR and counts; 0 at end of file. */
 static int src_raw(ut_src *s, unsigned char *o, size_t n, size_t *got,
 		   ae_err *err)
 {
 	ssize_t r;
 
+	if (s->lend != NULL) { /* a plain tar: copied out of what is lent */
+		int rc = s->lent_len > 0
+				 ? 0
+				 : src_lend(s, &s->lent, &s->lent_len, err);
+		*got = s->lent_len < n ? s->lent_len : n;
+		if (*got > 0)
+			memcpy(o, s->lent, *got);
+		s->lent += *got;
+		s->lent_len -= *got;
+		return rc;
+	}
 	if (s->read != NULL) {
 		int rc = s->read(s->read_ctx, o, n, got, err);
 		s->in += rc == 0 ? (uint64_t)*got : 0;
@@ -121,45 +154,114 @@ static int src_raw(ut_src *s, unsigned char *o, size_t n, size_t *got,
 	return 0;
 }
 
+/* The next piece of the input where it is: lent, or read into s->ibuf;
+ * *n 0 at the end. */
+static int src_next(ut_src *s, const unsigned char **p, size_t *n, ae_err *err)
+{
+	if (s->lend != NULL)
+		return src_lend(s, p, n, err);
+	*p = s->ibuf;
+	return src_raw(s, s->ibuf, sizeof(s->ibuf), n, err);
+}
+
 /* After the gzip member: nothing may follow it. */
 static int src_gzip_tail(ut_src *s, ae_err *err)
 {
+	const unsigned char *p = NULL;
 	size_t got = 0;
 	int rc;
 
 	if (s->z.avail_in > 0)
 		return ae_fail(err, AE_EINVAL, "data after the gzip stream");
-	rc = src_raw(s, s->ibuf, sizeof(s->ibuf), &got, err);
+	rc = src_next(s, &p, &got, err);
 	if (rc == 0 && got > 0)
 		rc = ae_fail(err, AE_EINVAL, "data after the gzip stream");
 	return rc;
 }
 
-/* One inflate step into o[0..n); *got may be 0 while headers are read. */
+/* Keeps the last 8 bytes of the input zlib finished with (all of
+ * s->in_cur): the gzip trailer may straddle two inputs. */
+static void src_input_done(ut_src *s)
+{
+	size_t k = s->in_cur_len < 8 ? s->in_cur_len : 8;
+
+	memmove(s->in_last, s->in_last + k, 8 - k);
+	memcpy(s->in_last + 8 - k, s->in_cur + s->in_cur_len - k, k);
+}
+
+/* The member ended: its trailer -- the last 8 bytes zlib consumed, CRC-32
+ * and ISIZE, little-endian -- must match what was inflated. zlib checks
+ * it too unless told not to compute the CRC (src_inflate does, after the
+ * header): the same refusals, in zlib's words. */
+static int src_trailer(ut_src *s, ae_err *err)
+{
+	size_t used = (size_t)(s->z.next_in - s->in_cur), k;
+	unsigned char t[8];
+	uint32_t crc, isize;
+
+	if (!s->z_own_crc)
+		return 0;
+	k = used < 8 ? used : 8;
+	memcpy(t, s->in_last + k, 8 - k);
+	memcpy(t + 8 - k, s->z.next_in - k, k);
+	crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+	      (uint32_t)t[3] << 24;
+	isize = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
+		(uint32_t)t[7] << 24;
+	if (crc != s->crc)
+		return ae_fail(err, AE_EINVAL,
+			       "gzip stream corrupt: incorrect data check");
+	if (isize != (uint32_t)s->z.total_out)
+		return ae_fail(err, AE_EINVAL,
+			       "gzip stream corrupt: incorrect length check");
+	return 0;
+}
+
+/* One inflate step into o[0..n); *got may be 0 while headers are read.
+ * zlib reads the gzip header (and checks its CRC-16 when it has one);
+ * from the first block on, the CRC-32 of the inflated bytes is ours
+ * (oci/crc32.c: zlib's own computes it at a third of the speed) and
+ * src_trailer checks the trailer. */
 static int src_inflate(ut_src *s, unsigned char *o, size_t n, size_t *got,
 		       ae_err *err)
 {
+	const unsigned char *p = NULL;
 	size_t in = 0;
 	int zrc, rc;
 
 	if (s->z.avail_in == 0) {
-		rc = src_raw(s, s->ibuf, sizeof(s->ibuf), &in, err);
+		if (s->in_cur != NULL)
+			src_input_done(s); /* before a lender reuses it */
+		rc = src_next(s, &p, &in, err);
 		if (rc < 0)
 			return rc;
 		if (in == 0)
 			return ae_fail(err, AE_EINVAL, "gzip stream truncated");
-		s->z.next_in = s->ibuf;
+		if (in > UT_LENT_MAX)
+			return ae_fail(err, AE_ERR, "input piece too large");
+		s->z.next_in = p;
 		s->z.avail_in = (uInt)in;
+		s->in_cur = p;
+		s->in_cur_len = in;
 	}
 	s->z.next_out = o;
 	s->z.avail_out = (uInt)n;
-	zrc = inflate(&s->z, Z_NO_FLUSH);
+	zrc = inflate(&s->z, s->z_own_crc ? Z_NO_FLUSH : Z_BLOCK);
 	*got = n - s->z.avail_out;
-	if (zrc == Z_STREAM_END)
-		s->z_end = true; /* the trailer's CRC-32 and ISIZE matched */
-	else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+	if (zrc != Z_STREAM_END && zrc != Z_OK && zrc != Z_BUF_ERROR)
 		return ae_fail(err, AE_EINVAL, "gzip stream corrupt: %s",
 			       s->z.msg ? s->z.msg : "inflate failed");
+	if (s->z_own_crc)
+		s->crc = oci__crc32(s->crc, o, *got);
+	if (zrc == Z_STREAM_END) {
+		s->z_end = true; /* zlib matched the trailer, or we do */
+		return src_trailer(s, err);
+	}
+	if (!s->z_own_crc && *got == 0 && s->gzh.done == 1 &&
+	    inflateValidate(&s->z, 0) == Z_OK) {
+		s->z_own_crc = true; /* nothing was inflated yet */
+		s->crc = oci__crc32(0, NULL, 0);
+	}
 	return 0;
 }
 
@@ -171,7 +273,7 @@ static int src_some(ut_src *s, unsigned char *o, size_t n, size_t *got,
 	int rc = 0;
 
 	*got = 0;
-	if (s->fd < 0 && s->read == NULL) {
+	if (s->fd < 0 && s->read == NULL && s->lend == NULL) {
 		*got = s->mem_len - s->mem_off < n ? s->mem_len - s->mem_off
 						   : n;
 		memcpy(o, s->mem + s->mem_off, *got);
@@ -616,10 +718,10 @@ int oci_tar_extract_mem(const unsigned char *buf, size_t len, const char *dest,
 	return rc;
 }
 
-/* Extracts from a descriptor (`fd` >= 0) or from `read`. */
-static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
-		      const char *dest, const oci__untar_opts *o, bool *gave_up,
-		      ae_err *err)
+/* Extracts from a descriptor (`fd` >= 0), from `read` or from `lend`. */
+static int ut_extract(int fd, oci__read_fn read, oci__lend_fn lend, void *ctx,
+		      bool gzip, const char *dest, const oci__untar_opts *o,
+		      bool *gave_up, ae_err *err)
 {
 	ut_src *src = calloc(1, sizeof(*src));
 	int rc;
@@ -630,6 +732,7 @@ static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
 		return ae_fail(err, AE_ERR, "out of memory");
 	src->fd = fd;
 	src->read = read;
+	src->lend = lend;
 	src->read_ctx = ctx;
 	src->gzip = gzip;
 	if (gzip) {
@@ -638,6 +741,7 @@ static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
 			return ae_fail(err, AE_ERR, "inflateInit2 failed");
 		}
 		src->z_ready = true;
+		(void)inflateGetHeader(&src->z, &src->gzh);
 	}
 	rc = ut_run(src, dest, o, err);
 	if (gave_up != NULL)
@@ -651,14 +755,21 @@ static int ut_extract(int fd, oci__read_fn read, void *ctx, bool gzip,
 int oci__tar_extract(int fd, bool gzip, const char *dest,
 		     const oci__untar_opts *o, bool *gave_up, ae_err *err)
 {
-	return ut_extract(fd, NULL, NULL, gzip, dest, o, gave_up, err);
+	return ut_extract(fd, NULL, NULL, NULL, gzip, dest, o, gave_up, err);
 }
 
 int oci__tar_extract_from(oci__read_fn read, void *ctx, bool gzip,
 			  const char *dest, const oci__untar_opts *o,
 			  bool *gave_up, ae_err *err)
 {
-	return ut_extract(-1, read, ctx, gzip, dest, o, gave_up, err);
+	return ut_extract(-1, read, NULL, ctx, gzip, dest, o, gave_up, err);
+}
+
+int oci__tar_extract_lent(oci__lend_fn lend, void *ctx, bool gzip,
+			  const char *dest, const oci__untar_opts *o,
+			  bool *gave_up, ae_err *err)
+{
+	return ut_extract(-1, NULL, lend, ctx, gzip, dest, o, gave_up, err);
 }
 
 int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err)

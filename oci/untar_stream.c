@@ -4,13 +4,16 @@
  * extract it: two passes, the second one (100 MiB written to the
  * destination) after the download. Here a thread extracts while the bytes
  * arrive: whoever reads the input -- the download's write callback, or the
- * loop that reads a cached layer -- hashes each piece and hands the very
- * same piece to the extractor (oci__untar_stream_feed), through a ring
- * buffer in memory. So the bytes extracted are the bytes hashed, whatever
- * a file, a file system or a writer of the cache does meanwhile, and
- * nothing is read back: no pipe (two kernel copies), no second read of the
- * download's file and no second hash of it (c387751 hashed what the
- * extractor read back from the file, which cost a pull a SHA-256).
+ * loop that reads a cached layer -- lends each piece to the extractor
+ * (oci__untar_stream_lend), hashes and writes it while the extractor
+ * inflates straight from that memory, and takes it back
+ * (oci__untar_stream_wait) before the memory changes. So the bytes
+ * extracted are the bytes hashed, whatever a file, a file system or a
+ * writer of the cache does meanwhile, and nothing is read back or copied:
+ * no pipe (two kernel copies), no second read of the download's file and
+ * no second hash of it (c387751 hashed what the extractor read back from
+ * the file), no ring buffer (two copies of every byte, about 5% of a fresh
+ * pull's CPU).
  *
  * The bytes are not verified until the read ends, so the destination must
  * be a private temp directory that the caller deletes unless the digest
@@ -19,7 +22,7 @@
  * files, and it stops when the input inflates more than
  * OCI__UNVERIFIED_RATIO times (a bomb costs at most that before its digest
  * fails). Once the extractor stopped (the archive's end, a failure), what
- * is fed is dropped, so the feeder never blocks for good.
+ * is lent is dropped, so the feeder never blocks for good.
  */
 #include "oci/internal.h"
 
@@ -27,20 +30,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the ring: 8 of the download's 512 KiB writes, 8 of a cached layer's
- * 512 KiB reads */
-#define US_RING (4u * 1024u * 1024u)
+/* at most this much of a lent piece goes to the extractor at once: the
+ * unverified-ratio check counts input as it is taken */
+#define US_TAKE_MAX (4u * 1024u * 1024u)
 
 struct oci_untar_stream {
 	pthread_mutex_t mu;
-	pthread_cond_t data;  /* the feeder added bytes, or done/cut */
-	pthread_cond_t space; /* the extractor took bytes, or stopped */
-	unsigned char *ring;
-	uint64_t head; /* bytes fed so far (under mu) */
-	uint64_t tail; /* bytes taken so far (under mu) */
-	bool done;     /* no more will be fed (under mu) */
-	bool cut;      /* the input started over (under mu) */
-	bool stopped;  /* the extractor takes no more (under mu) */
+	pthread_cond_t data; /* a piece was lent, or done/cut */
+	pthread_cond_t back; /* the extractor is through with it, or stopped */
+	const unsigned char *piece; /* lent, NULL when none (under mu) */
+	size_t piece_len;	    /* (under mu) */
+	size_t taken; /* of it handed to the extractor (under mu) */
+	bool done;    /* no more will be lent (under mu) */
+	bool cut;     /* the input started over (under mu) */
+	bool stopped; /* the extractor takes no more (under mu) */
 	bool gzip;
 	char *dest;
 	char tar_digest[AE_DIGEST_STR_LEN]; /* "" when none */
@@ -50,35 +53,35 @@ struct oci_untar_stream {
 	ae_err err;
 };
 
-/* oci__read_fn over the ring: waits for bytes, copies what is there (at
- * most to the ring's end); 0 bytes once the feeder is done and all was
- * taken. */
-static int us_read(void *ctx, unsigned char *buf, size_t n, size_t *got,
-		   ae_err *err)
+/* oci__lend_fn over the lent piece: what the extractor took before is
+ * done with; waits for more and hands out the next part of the piece (at
+ * most US_TAKE_MAX), 0 bytes once the feeder is done. */
+static int us_lend(void *ctx, const unsigned char **p, size_t *got, ae_err *err)
 {
 	oci_untar_stream *s = ctx;
-	size_t at, k;
+	size_t k;
 
 	*got = 0;
 	pthread_mutex_lock(&s->mu);
-	while (s->head == s->tail && !s->done && !s->cut)
+	if (s->piece != NULL && s->taken == s->piece_len) {
+		s->piece = NULL; /* all of it was read: the feeder's again */
+		pthread_cond_signal(&s->back);
+	}
+	while (s->piece == NULL && !s->done && !s->cut)
 		pthread_cond_wait(&s->data, &s->mu);
 	if (s->cut) {
 		pthread_mutex_unlock(&s->mu);
 		return ae_fail(err, AE_EIO, "the download started over");
 	}
-	at = (size_t)(s->tail % US_RING);
-	k = (size_t)(s->head - s->tail);
-	pthread_mutex_unlock(&s->mu);
-	if (k > US_RING - at)
-		k = US_RING - at;
-	if (k > n)
-		k = n;
-	/* [tail, head) is the feeder's no more: copied outside the lock */
-	memcpy(buf, s->ring + at, k);
-	pthread_mutex_lock(&s->mu);
-	s->tail += k;
-	pthread_cond_signal(&s->space);
+	if (s->piece == NULL) { /* done */
+		pthread_mutex_unlock(&s->mu);
+		return 0;
+	}
+	k = s->piece_len - s->taken;
+	if (k > US_TAKE_MAX)
+		k = US_TAKE_MAX;
+	*p = s->piece + s->taken;
+	s->taken += k;
 	pthread_mutex_unlock(&s->mu);
 	*got = k;
 	return 0;
@@ -91,11 +94,11 @@ static void *us_run(void *arg)
 
 	if (s->tar_digest[0] != '\0')
 		o.tar_digest = s->tar_digest;
-	s->rc = oci__tar_extract_from(us_read, s, s->gzip, s->dest, &o,
+	s->rc = oci__tar_extract_lent(us_lend, s, s->gzip, s->dest, &o,
 				      &s->gave_up, &s->err);
 	pthread_mutex_lock(&s->mu);
-	s->stopped = true; /* what is fed from now on is dropped */
-	pthread_cond_signal(&s->space);
+	s->stopped = true; /* it reads no lent byte any more */
+	pthread_cond_signal(&s->back);
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
@@ -105,9 +108,8 @@ static void us_free(oci_untar_stream *s)
 	if (s == NULL)
 		return;
 	pthread_cond_destroy(&s->data);
-	pthread_cond_destroy(&s->space);
+	pthread_cond_destroy(&s->back);
 	pthread_mutex_destroy(&s->mu);
-	free(s->ring);
 	free(s->dest);
 	free(s);
 }
@@ -125,13 +127,12 @@ int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 		return ae_fail(err, AE_ERR, "out of memory");
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->data, NULL);
-	pthread_cond_init(&s->space, NULL);
+	pthread_cond_init(&s->back, NULL);
 	s->gzip = gzip;
-	s->ring = malloc(US_RING);
 	s->dest = strdup(dest);
 	if (tar_digest != NULL)
 		memcpy(s->tar_digest, tar_digest, strlen(tar_digest) + 1);
-	if (s->ring == NULL || s->dest == NULL) {
+	if (s->dest == NULL) {
 		us_free(s);
 		return ae_fail(err, AE_ERR, "out of memory");
 	}
@@ -143,37 +144,31 @@ int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 	return 0;
 }
 
+void oci__untar_stream_lend(oci_untar_stream *s, const void *buf, size_t n)
+{
+	pthread_mutex_lock(&s->mu);
+	if (n > 0 && s->piece == NULL && !s->stopped && !s->cut) {
+		s->piece = buf;
+		s->piece_len = n;
+		s->taken = 0;
+		pthread_cond_signal(&s->data);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+void oci__untar_stream_wait(oci_untar_stream *s)
+{
+	pthread_mutex_lock(&s->mu);
+	while (s->piece != NULL && !s->stopped)
+		pthread_cond_wait(&s->back, &s->mu);
+	s->piece = NULL; /* a stopped extractor reads it no more */
+	pthread_mutex_unlock(&s->mu);
+}
+
 void oci__untar_stream_feed(oci_untar_stream *s, const void *buf, size_t n)
 {
-	const unsigned char *p = buf;
-
-	while (n > 0) {
-		size_t at, k;
-
-		pthread_mutex_lock(&s->mu);
-		while (s->head - s->tail == US_RING && !s->stopped)
-			pthread_cond_wait(&s->space, &s->mu);
-		if (s->stopped || s->cut) {
-			pthread_mutex_unlock(&s->mu);
-			return;
-		}
-		at = (size_t)(s->head % US_RING);
-		k = US_RING - (size_t)(s->head - s->tail);
-		pthread_mutex_unlock(&s->mu);
-		if (k > US_RING - at)
-			k = US_RING - at;
-		if (k > n)
-			k = n;
-		/* [head, tail + US_RING) is free: the extractor reads none
-		 * of it until head moves */
-		memcpy(s->ring + at, p, k);
-		pthread_mutex_lock(&s->mu);
-		s->head += k;
-		pthread_cond_signal(&s->data);
-		pthread_mutex_unlock(&s->mu);
-		p += k;
-		n -= k;
-	}
+	oci__untar_stream_lend(s, buf, n);
+	oci__untar_stream_wait(s);
 }
 
 void oci__untar_stream_cut(oci_untar_stream *s)

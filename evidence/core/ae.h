@@ -228,6 +228,60 @@ bool ae_path_element_is_plain(const char *s);
 /* True iff the `len` bytes contain a NUL. Cannot fail. */
 bool ae_has_nul(const void *data, size_t len);
 
+/* ---- RFC 3339 date-times (evidence/core/time.c) ----
+ *
+ * The one reader of dates in the tree: "YYYY-MM-DDTHH:MM:SSZ" with the
+ * proleptic Gregorian calendar's real ranges (month 01-12, the month's
+ * days, 29 February in leap years only, hour 00-23, minute and second
+ * 00-59), years 0000-9999, no time zone or timegm. Each flag lets in
+ * what one format allows beyond that (docs/formats.md "Dates" says which
+ * caller takes which). */
+#define AE_TIME_LOWER	   0x01u /* 't' and 'z' as well (RFC 3339 §5.6) */
+#define AE_TIME_FRAC9	   0x02u /* a fraction of 1-9 digits */
+#define AE_TIME_FRAC	   0x04u /* a fraction of 1 or more digits */
+#define AE_TIME_OFFSET	   0x08u /* an offset +HH:MM / -HH:MM (00-23, 00-59) */
+#define AE_TIME_UTC_OFFSET 0x10u /* the offset "+00:00" only */
+#define AE_TIME_LEAP	   0x20u /* second 60, counted as :59 plus one */
+
+/* The formats, one name each: a format read in two places is one set.
+ * Go's time.Time (RFC3339Nano; a predicate's attestedAt, a snapshot's
+ * timestamp): any fraction, any offset, no leap second. The Sigstore
+ * protobuf Timestamp JSON (the trusted root's and the signing config's
+ * validFor): protojson's 1-9 fraction digits, "Z" or "+00:00". TUF
+ * "expires", `trust --at`: RFC 3339 as written, lower case included.
+ * A pointer's attestedAt is the strict form alone (flags 0). */
+#define AE_TIME_GO	 (AE_TIME_FRAC | AE_TIME_OFFSET)
+#define AE_TIME_PROTOBUF (AE_TIME_FRAC9 | AE_TIME_UTC_OFFSET | AE_TIME_LEAP)
+#define AE_TIME_TUF                                                            \
+	(AE_TIME_LOWER | AE_TIME_FRAC | AE_TIME_OFFSET | AE_TIME_LEAP)
+
+/* A point in time: Unix seconds (UTC) and the nanoseconds of the fraction
+ * (its first 9 digits; 0..999999999). */
+typedef struct ae_time {
+	int64_t sec;
+	int32_t nsec;
+} ae_time;
+
+/* Longest ae_time_format output, NUL included:
+ * "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ". */
+#define AE_TIME_MAX 31
+
+/* Parses the `len` bytes at `s` (no NUL needed; a NUL among them is
+ * refused) as an RFC 3339 date-time under `flags`. 0, or AE_EINVAL with
+ * `*out` zeroed. Reads no byte past `len`. */
+int ae_time_parse_rfc3339(ae_time *out, const char *s, size_t len,
+			  unsigned flags, ae_err *err);
+
+/* Writes `t` as "YYYY-MM-DDTHH:MM:SS[.fraction]Z" into `out`: the fraction
+ * only when t.nsec is not 0, without trailing zeros. AE_EINVAL (out "")
+ * when the UTC year is outside 0000-9999 or nsec outside 0..999999999. */
+int ae_time_format(char out[AE_TIME_MAX], ae_time t);
+
+/* Days from 1970-01-01 to the proleptic Gregorian y-m-d (m 1-12), and
+ * back. Cannot fail. */
+int64_t ae_days_from_civil(int64_t y, int64_t m, int64_t d);
+void ae_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
 /* ---- regular expressions: RE2, the syntax and meaning of Go's regexp ---- */
 
 /* A compiled pattern (evidence/core/re.c over the C++ shim re2.cc). The
@@ -300,6 +354,13 @@ void ae_strset_dispose(ae_strset *set);
  * one escape of every human-readable report (issue 25). AE_ETOOBIG (`b`
  * emptied) past the buffer's cap. */
 int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
+/* Appends `s` as one value of a line of human output: "" for NULL, else
+ * ae_buf_put_esc's escape when it takes at most AE_ESC_VALUE_MAX bytes
+ * (with a NUL), else "(unprintable)". What cmd/ prints of a value a
+ * registry, a bundle or a TUF repository supplied, for a renderer below
+ * cmd/. Codes of ae_buf_put. */
+#define AE_ESC_VALUE_MAX (64u << 10)
+int ae_buf_put_esc_value(ae_buf *b, const char *s, ae_err *err);
 
 /* ---- deadlines (evidence/core/http.c) ---- */
 

@@ -166,7 +166,7 @@ static int login_browser(ev_token **out, const ev_login_opts *lo,
 	p.issuer = lo->issuer;
 	p.url = ev_login_url(l);
 	login_show(o, &p);
-	pid = ev_login_browser_open(ev_login_start_url(l), o->envp);
+	pid = ev_login_browser_open(l, o->envp);
 	p.kind = EV_PROMPT_BROWSER_WAIT;
 	p.opened = pid > 0;
 	p.wait_s = o->login_timeout_s;

@@ -6,9 +6,11 @@
 # the registry into an OCI layout, for a 100 MiB and a 10 KiB bundle, N
 # runs each, interleaved; prints medians, the ratio ours/skopeo (issue 6
 # target for push: <= 1.0) and the peak RSS of both (target: ours < 32 MiB
-# for 100 MiB).
+# for 100 MiB). With -p PEER_BIN (an older build: the binary from before a
+# change) its push and pull run interleaved in the same sequence, and each
+# line also gives our median over the peer's.
 #
-#   bash tests/bench/push.sh [-n RUNS]
+#   bash tests/bench/push.sh [-n RUNS] [-p PEER_BIN]
 #
 # Every run pushes to a fresh repository, so no blob is skipped by HEAD, and
 # skopeo's blob-info cache is removed before each of its runs so it cannot
@@ -17,9 +19,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=5
-while getopts 'n:' o; do
-	case $o in n) runs=$OPTARG ;; *) sed -n '2,12p' "$0"; exit 2 ;; esac
+peer=
+while getopts 'n:p:' o; do
+	case $o in n) runs=$OPTARG ;; p) peer=$OPTARG ;; *) sed -n '2,15p' "$0"; exit 2 ;; esac
 done
+[ -z "$peer" ] || [ -x "$peer" ] || { echo "bench: $peer is not executable"; exit 2; }
 bin=${AE_BIN:-$PWD/aicr-evidence}
 [ -x "$bin" ] || { echo "bench: build first (make)"; exit 1; }
 for t in docker-registry skopeo /usr/bin/time; do
@@ -37,7 +41,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 bench_size() { # LABEL BYTES
 	local label=$1 bytes=$2 out=$W/$1 i t0 t1 ours=() sk=() rss=() pack=() d
-	local skrss=() pl=() skpl=() plrss=() skplrss=()
+	local skrss=() pl=() skpl=() plrss=() skplrss=() pp=() ppl=()
 	mkdir -p "$out/summary-bundle"
 	printf 'kind: RecipeResult\n' >"$out/summary-bundle/recipe.yaml"
 	head -c "$bytes" /dev/urandom >"$out/summary-bundle/bom.cdx.json"
@@ -80,6 +84,19 @@ bench_size() { # LABEL BYTES
 		skpl+=($(((t1 - t0) / 1000000)))
 		skplrss+=("$(tail -1 "$W/rss")")
 		rm -rf "$W/pull-$i" "$W/cache-$i" "$W/skpull-$i"
+		if [ -n "$peer" ]; then
+			t0=$(date +%s%N)
+			"$peer" push "$out" --to "$R/bench/peer-$label-$i:v1" \
+				--registry-plain-http >/dev/null
+			t1=$(date +%s%N)
+			pp+=($(((t1 - t0) / 1000000)))
+			t0=$(date +%s%N)
+			"$peer" pull "$R/bench/ours-$label-$i@$d" --to "$W/pull-$i" \
+				--cache "$W/cache-$i" --registry-plain-http >/dev/null
+			t1=$(date +%s%N)
+			ppl+=($(((t1 - t0) / 1000000)))
+			rm -rf "$W/pull-$i" "$W/cache-$i"
+		fi
 	done
 	local mo ms mr mp msr
 	mo=$(printf '%s\n' "${ours[@]}" | median)
@@ -91,6 +108,7 @@ bench_size() { # LABEL BYTES
 		"ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN{printf "%.2f", a/b}')," \
 		"our peak RSS $((mr / 1024)) MiB, skopeo peak RSS $((msr / 1024)) MiB;" \
 		"packing alone (re-push, blobs present) ${mp} ms ($runs runs)"
+	[ -z "$peer" ] || peer_line push "$label" "$mo" "$ms" "${pp[@]}"
 	mo=$(printf '%s\n' "${pl[@]}" | median)
 	ms=$(printf '%s\n' "${skpl[@]}" | median)
 	mr=$(printf '%s\n' "${plrss[@]}" | sort -n | tail -1)
@@ -98,6 +116,16 @@ bench_size() { # LABEL BYTES
 	echo "bench: pull $label: ours median ${mo} ms, skopeo median ${ms} ms," \
 		"ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN{printf "%.2f", a/b}')," \
 		"our peak RSS $((mr / 1024)) MiB, skopeo peak RSS $((msr / 1024)) MiB ($runs runs)"
+	[ -z "$peer" ] || peer_line pull "$label" "$mo" "$ms" "${ppl[@]}"
+}
+
+peer_line() { # OP LABEL OURS_MEDIAN SKOPEO_MEDIAN PEER_TIMES...
+	local op=$1 label=$2 mo=$3 ms=$4 m
+	shift 4
+	m=$(printf '%s\n' "$@" | median)
+	echo "bench: $op $label peer: $peer median ${m} ms, ratio to skopeo" \
+		"$(awk -v a="$m" -v b="$ms" 'BEGIN{printf "%.2f", a/b}'), ours/peer" \
+		"$(awk -v a="$mo" -v b="$m" 'BEGIN{printf "%.2f", a/b}') (same runs)"
 }
 
 bench_size 100mib $((100 * 1024 * 1024))

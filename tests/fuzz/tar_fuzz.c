@@ -6,7 +6,8 @@
  *   bytes followed by a non-zero block are refused (issue 23: nothing is
  *   hidden after the first zero block, no trailing garbage);
  * - through gzip it extracts to the same files, and with its gzip CRC-32
- *   broken it is refused (the trailer is checked). */
+ *   or ISIZE broken it is refused (the trailer is checked);
+ * - lent in pieces (oci__tar_extract_lent) it reads as from memory. */
 #include "oci/internal.h"
 #include "oci/oci.h"
 
@@ -25,8 +26,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The input gzipped into a memfd (CRC-32 xor `crc_xor`), rewound. */
-static int gz_memfd(const uint8_t *data, size_t size, unsigned crc_xor)
+/* The input gzipped into a memfd, the trailer's byte `at` (0-3 CRC-32,
+ * 4-7 ISIZE) xor `x`, rewound. */
+static int gz_memfd(const uint8_t *data, size_t size, unsigned x, size_t at)
 {
 	uLong cap = compressBound((uLong)size) + 64;
 	unsigned char *out = malloc(cap);
@@ -43,7 +45,7 @@ static int gz_memfd(const uint8_t *data, size_t size, unsigned crc_xor)
 	z.avail_out = (uInt)cap;
 	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
 		abort();
-	out[z.total_out - 8] ^= (unsigned char)crc_xor;
+	out[z.total_out - 8 + at] ^= (unsigned char)x;
 	fd = uf_memfd(out, z.total_out);
 	deflateEnd(&z);
 	free(out);
@@ -74,16 +76,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* something after the end was accepted */
 		free(more);
 		/* through gzip: the same files; a broken CRC: refused */
-		fd = gz_memfd(data, size, 0);
+		fd = gz_memfd(data, size, 0, 0);
 		ae_err_clear(&err);
 		if (oci_tar_extract_fd(fd, true, uf_dir(2), &err) != 0 ||
 		    !uf_trees_equal(uf_dir(0), uf_dir(2)))
 			abort();
 		close(fd);
-		fd = gz_memfd(data, size, 1);
+		fd = gz_memfd(data, size, 1u << (size % 8), size % 4);
 		if (oci_tar_extract_fd(fd, true, uf_dir(3), &err) == 0)
 			abort(); /* a wrong CRC-32 was accepted */
 		close(fd);
+		fd = gz_memfd(data, size, 1u << (size % 8), 4 + size % 4);
+		if (oci_tar_extract_fd(fd, true, uf_dir(5), &err) == 0)
+			abort(); /* a wrong ISIZE was accepted */
+		close(fd);
+	}
+	{
+		ae_err lerr = {0};
+		int lrc = uf_extract_lent(data, size, false, uf_dir(4), &lerr);
+		if ((lrc == 0) != (rc == 0) ||
+		    (lrc == 0 && !uf_trees_equal(uf_dir(0), uf_dir(4))))
+			abort(); /* lent pieces read otherwise */
 	}
 	uf_check_contained();
 	uf_clean();

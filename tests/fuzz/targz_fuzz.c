@@ -10,7 +10,11 @@
  *   written at most OCI__UNVERIFIED_RATIO times the input plus the slack;
  * - read through a callback in pieces of uneven sizes (as the extractor
  *   reads a download's file while it grows, oci__tar_extract_from), it
- *   reads exactly as from the descriptor. */
+ *   reads exactly as from the descriptor;
+ * - lent in pieces of uneven sizes (as a download's buffers are lent to
+ *   the extractor, oci__tar_extract_lent), each freed once given back, it
+ *   reads exactly as from the descriptor and never reads a piece it gave
+ *   back (the trailer check keeps its own copy of the last bytes). */
 #include "oci/internal.h"
 #include "oci/oci.h"
 
@@ -120,6 +124,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((urc == 0) != (rc == 0) ||
 	    (urc == 0 && !uf_trees_equal(uf_dir(0), uf_dir(3))))
 		abort(); /* a piecewise read reads otherwise */
+	ae_err_clear(&uerr);
+	urc = uf_extract_lent(data, size, true, uf_dir(4), &uerr);
+	if ((urc == 0) != (rc == 0) ||
+	    (urc == 0 && !uf_trees_equal(uf_dir(0), uf_dir(4))))
+		abort(); /* lent pieces read otherwise */
 	close(fd);
 	uf_check_contained();
 	uf_clean();

@@ -1,6 +1,7 @@
 /* tests/fuzz/untar_fuzz_util.h -- what tar_fuzz and targz_fuzz share:
  * scratch directories (on /dev/shm when it can be written: file creation
- * there costs no disk), a containment check, tree comparison, a memfd.
+ * there costs no disk), a containment check, tree comparison, a memfd,
+ * a lender of the input in pieces.
  * Functions are static: each target is one translation unit. */
 #ifndef UNTAR_FUZZ_UTIL_H
 #define UNTAR_FUZZ_UTIL_H
@@ -16,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define UF_DIRS 4
+#define UF_DIRS 6
 
 static char uf_root[128];
 static char uf_paths[UF_DIRS][160];
@@ -166,6 +167,51 @@ static int uf_memfd(const void *data, size_t n)
 	    lseek(fd, 0, SEEK_SET) != 0)
 		abort();
 	return fd;
+}
+
+/* An oci__lend_fn over the input in pieces of uneven sizes (1 to 4099
+ * bytes), each a copy of its own that is freed when the next is asked
+ * for: an extractor that reads a piece after giving it back reads freed
+ * memory (AddressSanitizer). */
+typedef struct uf_lender {
+	const uint8_t *p;
+	size_t n, off, step;
+	unsigned char *piece;
+} uf_lender;
+
+static int uf_lend(void *ctx, const unsigned char **p, size_t *got,
+		   ae_err *err)
+{
+	uf_lender *l = ctx;
+	size_t k = l->n - l->off;
+
+	(void)err;
+	free(l->piece);
+	l->piece = NULL;
+	l->step = l->step % 4099 + 1;
+	if (k > l->step)
+		k = l->step;
+	*got = k;
+	if (k == 0)
+		return 0;
+	l->piece = malloc(k);
+	if (l->piece == NULL)
+		abort();
+	memcpy(l->piece, l->p + l->off, k);
+	l->off += k;
+	*p = l->piece;
+	return 0;
+}
+
+/* Extracts the input lent in pieces into `dir`; the result. */
+static int uf_extract_lent(const uint8_t *data, size_t size, bool gzip,
+			   const char *dir, ae_err *err)
+{
+	uf_lender l = {data, size, 0, (size * 13) % 4099, NULL};
+	int rc = oci__tar_extract_lent(uf_lend, &l, gzip, dir, NULL, NULL, err);
+
+	free(l.piece);
+	return rc;
 }
 
 #endif /* UNTAR_FUZZ_UTIL_H */

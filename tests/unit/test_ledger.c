@@ -457,9 +457,38 @@ void test_ledger__rekor_log_index_is_a_plain_int64(void)
 			  "rekorLogIndex: 9223372036854775807"));
 	T_ASSERT(ld_pointer_rekor_log_index(p) == INT64_MAX);
 	ld_pointer_free(p);
-	/* Index 0 reads as absent (reference §1.1). */
+	/* Index 0 is a real index (the first entry of a log shard): it reads
+	 * as 0, distinct from a pointer without the key (issue 17). */
 	p = parse_ok(edit("rekorLogIndex: 42", "rekorLogIndex: 0"));
 	T_ASSERT_INT(ld_pointer_rekor_log_index(p), 0);
+	ld_pointer_free(p);
+	p = parse_ok(edit("      rekorLogIndex: 42\n", ""));
+	T_ASSERT(ld_pointer_is_signed(p));
+	T_ASSERT(ld_pointer_rekor_log_index(p) == LD_REKOR_ABSENT);
+	ld_pointer_free(p);
+}
+
+void test_ledger__a_claimed_index_0_is_claimed_and_an_absent_one_is_not(void)
+{
+	ev_pointer_claim c;
+	ld_pointer *p;
+
+	p = parse_ok(edit("rekorLogIndex: 42", "rekorLogIndex: 0"));
+	ld_pointer_claim(&c, p, "x.yaml");
+	T_ASSERT(c.has_signer);
+	T_ASSERT(c.has_rekor_index);
+	T_ASSERT(c.rekor_index == 0);
+	T_ASSERT_STR(c.path, "x.yaml");
+	ld_pointer_free(p);
+	p = parse_ok(edit("      rekorLogIndex: 42\n", ""));
+	ld_pointer_claim(&c, p, "x.yaml");
+	T_ASSERT(c.has_signer);
+	T_ASSERT(!c.has_rekor_index);
+	ld_pointer_free(p);
+	p = parse_ok(good);
+	ld_pointer_claim(&c, p, "x.yaml");
+	T_ASSERT(c.has_rekor_index);
+	T_ASSERT(c.rekor_index == 42);
 	ld_pointer_free(p);
 }
 
@@ -768,13 +797,26 @@ void test_ledger__writer_omits_absent_signer_profile_and_index_zero(void)
 	ld_pointer_free(p);
 	f.bundle_oci = "ghcr.io/o/r:t";
 	f.bundle_digest = "sha256:" DIGEST_HEX;
-	f.signer_identity = "a@b";
-	f.signer_issuer = OAUTH;
-	f.rekor_log_index = 0;
+	/* A signature at index 0 is written without the key, as the
+	 * reference writes it (its verifier refuses a claim of 0). */
+	ld_pointer_fields_signer(&f, "a@b", OAUTH, 0);
 	T_ASSERT_INT(ld_pointer_new(&p, &f, &err), 0);
 	a = format(p);
 	T_ASSERT(strstr(a, "signer:") != NULL);
 	T_ASSERT(strstr(a, "rekorLogIndex") == NULL);
+	free(a);
+	ld_pointer_free(p);
+	ld_pointer_fields_signer(&f, "a@b", OAUTH, 5);
+	T_ASSERT_INT(ld_pointer_new(&p, &f, &err), 0);
+	a = format(p);
+	T_ASSERT(strstr(a, "      rekorLogIndex: 5\n") != NULL);
+	free(a);
+	ld_pointer_free(p);
+	/* A pointer's own claim of 0 (read, then written again) stays. */
+	f.rekor_log_index = 0;
+	T_ASSERT_INT(ld_pointer_new(&p, &f, &err), 0);
+	a = format(p);
+	T_ASSERT(strstr(a, "      rekorLogIndex: 0\n") != NULL);
 	free(a);
 	ld_pointer_free(p);
 }

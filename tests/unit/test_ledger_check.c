@@ -850,10 +850,10 @@ void test_ledger_check__only_what_the_registry_said_is_a_finding(void)
 	T_ASSERT_INT(ld_fetch_classify(AE_ERR, 0), LD_FETCH_UNDECIDED);
 }
 
-static int undecided_verify(const ld_contract_item *item, void *ctx,
+static int undecided_verify(const ev_pointer_claim *claim, void *ctx,
 			    ae_err *err)
 {
-	(void)item;
+	(void)claim;
 	(void)ctx;
 	return ae_fail(err, AE_EIO, "cannot talk to registry r: TLS");
 }
@@ -935,7 +935,7 @@ typedef struct fake_verifier {
 	const char *slow_digest; /* this one cannot be decided */
 } fake_verifier;
 
-static int fake_verify(const ld_contract_item *item, void *ctx, ae_err *err)
+static int fake_verify(const ev_pointer_claim *item, void *ctx, ae_err *err)
 {
 	fake_verifier *f = ctx;
 
@@ -948,7 +948,8 @@ static int fake_verify(const ld_contract_item *item, void *ctx, ae_err *err)
 	if (f->slow_digest && strcmp(item->digest + 7, f->slow_digest) == 0)
 		return ae_fail(err, AE_ETRANSIENT,
 			       "registry answered 503 after 5 attempts");
-	T_ASSERT_STR(item->issuer, ISS);
+	T_ASSERT_STR(item->signer_issuer, ISS);
+	T_ASSERT(item->has_rekor_index);
 	T_ASSERT_INT(item->rekor_index, 7);
 	return 0;
 }

@@ -99,7 +99,7 @@ void test_ledger_verify__past_the_runs_deadline_no_pointer_is_tried(void)
 void test_ledger_verify__the_contract_fn_gives_the_verdicts_code_and_cause(void)
 {
 	ld_verifier *v = verifier(true, (ae_deadline)AE_DEADLINE_NONE);
-	ld_contract_item it;
+	ev_pointer_claim it;
 	ae_err err = {0};
 
 	memset(&it, 0, sizeof(it));
@@ -107,38 +107,12 @@ void test_ledger_verify__the_contract_fn_gives_the_verdicts_code_and_cause(void)
 	it.recipe = "r";
 	it.digest = DIGEST;
 	it.oci = "registry.example/evidence/r:tag";
-	it.issuer = "https://issuer.example";
-	it.identity = "alice@example.test";
-	it.rekor_index = -1;
+	it.has_signer = true;
+	it.signer_issuer = "https://issuer.example";
+	it.signer_identity = "alice@example.test";
 	T_ASSERT_INT(ld_verifier_contract_fn(&it, v, &err), AE_EVERIFY);
 	T_ASSERT_MSG(err, "cannot be fetched");
 	ld_verifier_free(v);
-}
-
-void test_ledger_verify__an_item_claims_what_its_pointer_says(void)
-{
-	ld_contract_item it;
-	ev_pointer_claim c;
-
-	memset(&it, 0, sizeof(it));
-	it.path = "p";
-	it.digest = DIGEST;
-	it.oci = "r/x:y";
-	it.issuer = "iss";
-	it.identity = "id";
-	it.rekor_index = -1;
-	it.profile = "prof";
-	it.attested_at = "2026-01-01T00:00:00Z";
-	ld_item_claim(&c, &it);
-	T_ASSERT(c.has_signer);
-	T_ASSERT(!c.has_rekor_index);
-	T_ASSERT_STR(c.signer_issuer, "iss");
-	T_ASSERT_STR(c.signer_identity, "id");
-	T_ASSERT_STR(c.profile, "prof");
-	it.rekor_index = 0;
-	ld_item_claim(&c, &it);
-	T_ASSERT(c.has_rekor_index);
-	T_ASSERT(c.rekor_index == 0);
 }
 
 typedef struct each_count {

@@ -1048,6 +1048,197 @@ void test_oci__a_gzip_layer_with_a_wrong_crc_or_trailing_data_is_refused(void)
 	T_ASSERT_MSG(err, "data after the gzip stream");
 }
 
+void test_oci__crc32_is_zlibs_at_every_length_and_alignment(void)
+{
+	const size_t big = 1u << 20;
+	unsigned char *buf = malloc(big);
+	uint32_t seed = 12345, want, got;
+
+	T_ASSERT(buf != NULL);
+	for (size_t i = 0; i < big; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(seed >> 16);
+	}
+	for (size_t off = 0; off < 16; off++)
+		for (size_t n = 0; n <= 600; n++) {
+			uint32_t c = 0x9e3779b9u * (uint32_t)off;
+			T_ASSERT_INT(oci__crc32(c, buf + off, n),
+				     crc32_z(c, buf + off, n));
+		}
+	/* a long buffer whole, and in uneven pieces from a fresh start */
+	want = (uint32_t)crc32_z(0, buf, big);
+	T_ASSERT_INT(oci__crc32(0, buf, big), want);
+	got = oci__crc32(0, NULL, 0);
+	for (size_t off = 0, k = 1; off < big; off += k, k = k * 3 + 7)
+		got = oci__crc32(got, buf + off, k < big - off ? k : big - off);
+	T_ASSERT_INT(got, want);
+	/* all zeros, all ones */
+	memset(buf, 0, 4096);
+	T_ASSERT_INT(oci__crc32(0, buf, 4096), crc32_z(0, buf, 4096));
+	memset(buf, 0xff, 4096);
+	T_ASSERT_INT(oci__crc32(0, buf, 4096), crc32_z(0, buf, 4096));
+	free(buf);
+}
+
+/* `tar` as one gzip member in memory (a header CRC-16 when `hcrc`), into
+ * out (cap bytes); its size. */
+static size_t gz_mem(unsigned char *out, size_t cap, const unsigned char *tar,
+		     size_t n, bool hcrc)
+{
+	gz_header h;
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	memset(&h, 0, sizeof(h));
+	h.hcrc = hcrc;
+	h.os = 3;
+	T_ASSERT_INT(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY),
+		     Z_OK);
+	T_ASSERT_INT(deflateSetHeader(&z, &h), Z_OK);
+	z.next_in = (unsigned char *)tar;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	T_ASSERT_INT(deflate(&z, Z_FINISH), Z_STREAM_END);
+	n = z.total_out;
+	deflateEnd(&z);
+	return n;
+}
+
+/* An oci__read_fn over memory, `piece` bytes at a time. */
+typedef struct gz_pieces {
+	const unsigned char *p;
+	size_t n, off, piece;
+} gz_pieces;
+
+static int gz_piece_read(void *ctx, unsigned char *buf, size_t n, size_t *got,
+			 ae_err *err)
+{
+	gz_pieces *r = ctx;
+	size_t k = r->n - r->off;
+
+	(void)err;
+	if (k > r->piece)
+		k = r->piece;
+	if (k > n)
+		k = n;
+	memcpy(buf, r->p + r->off, k);
+	r->off += k;
+	*got = k;
+	return 0;
+}
+
+/* Extracts gz (n bytes) into a fresh directory, read `piece` bytes at a
+ * time. */
+static int gz_pieces_extract(const unsigned char *gz, size_t n, size_t piece,
+			     const char *dir, ae_err *err)
+{
+	gz_pieces r = {gz, n, 0, piece};
+
+	ae_err_clear(err);
+	T_ASSERT_INT(mkdir(t_path(dir), 0700), 0);
+	return oci__tar_extract_from(gz_piece_read, &r, true, t_path(dir),
+				     NULL, NULL, err);
+}
+
+/* The trailer's CRC-32 and ISIZE and the header's CRC-16 are checked
+ * whatever computes the CRC (zlib, or oci/crc32.c past the header), and
+ * wherever the input's pieces split the trailer. */
+void test_oci__a_gzip_layer_with_a_wrong_size_or_header_crc_is_refused(void)
+{
+	static const size_t pieces[] = {1, 3, 7, 9, 65536};
+	unsigned char tar[4096] = {0}, gz[8192], bad[8192];
+	size_t off = 0, n;
+	ae_err err = {0};
+	char dir[32];
+
+	tar_add(tar, &off, "a.txt", '0', "hello, gzip", NULL);
+	n = gz_mem(gz, sizeof(gz), tar, sizeof(tar), false);
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		snprintf(dir, sizeof(dir), "ok%zu", i);
+		T_ASSERT_INT(gz_pieces_extract(gz, n, pieces[i], dir, &err), 0);
+		/* each byte of the trailer changed: CRC-32, then ISIZE */
+		for (size_t t = 0; t < 8; t++) {
+			memcpy(bad, gz, n);
+			bad[n - 8 + t] ^= 0x20;
+			snprintf(dir, sizeof(dir), "t%zu-%zu", i, t);
+			T_ASSERT_INT(gz_pieces_extract(bad, n, pieces[i], dir,
+						       &err),
+				     AE_EINVAL);
+			T_ASSERT_MSG(err, t < 4 ? "incorrect data check"
+						: "incorrect length check");
+		}
+	}
+	/* a header with a CRC-16 (FHCRC): checked as Go and GNU gzip do */
+	n = gz_mem(gz, sizeof(gz), tar, sizeof(tar), true);
+	T_ASSERT(gz[3] & 0x02);
+	T_ASSERT_INT(gz_pieces_extract(gz, n, 5, "h-ok", &err), 0);
+	memcpy(bad, gz, n);
+	bad[10] ^= 0x01; /* no name or extra field: the CRC-16 is at 10 */
+	T_ASSERT_INT(gz_pieces_extract(bad, n, 5, "h-bad", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "header crc mismatch");
+	/* a corrupt body byte is a corrupt stream */
+	memcpy(bad, gz, n);
+	bad[n / 2] ^= 0x40;
+	T_ASSERT(gz_pieces_extract(bad, n, 5, "body", &err) < 0);
+}
+
+/* Lends `n` bytes to a stream extraction in pieces of 1, 2, 3, ...
+ * bytes, each taken back before the next (its memory then changes, as a
+ * download's buffer does); the extractor's result. */
+static int lend_extract(const unsigned char *in, size_t n, bool gzip,
+			const char *dir, ae_err *err)
+{
+	oci_untar_stream *us = NULL;
+	unsigned char piece[64];
+
+	ae_err_clear(err);
+	T_ASSERT_INT(mkdir(t_path(dir), 0700), 0);
+	T_ASSERT_INT(oci__untar_stream_start(&us, gzip, t_path(dir), NULL,
+					     err),
+		     0);
+	for (size_t off = 0, k = 1; off < n; off += k, k = k % 61 + 1) {
+		if (k > n - off)
+			k = n - off;
+		memcpy(piece, in + off, k);
+		oci__untar_stream_lend(us, piece, k);
+		oci__untar_stream_wait(us);
+		memset(piece, 'X', sizeof(piece));
+	}
+	return oci__untar_stream_finish(us, NULL, err);
+}
+
+void test_oci__a_stream_extracts_what_was_lent_in_small_pieces(void)
+{
+	unsigned char tar[4096] = {0}, gz[8192];
+	size_t off = 0, n;
+	ae_err err = {0};
+	ae_buf b = AE_BUF_INIT(64);
+	char p[4096];
+
+	tar_add(tar, &off, "a.txt", '0', "lent, never copied", NULL);
+	n = gz_mem(gz, sizeof(gz), tar, sizeof(tar), false);
+	T_ASSERT_INT(lend_extract(gz, n, true, "gz", &err), 0);
+	snprintf(p, sizeof(p), "%s/a.txt", t_path("gz"));
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, p, 64, &err), 0);
+	T_ASSERT_INT(b.len, 18);
+	T_ASSERT(memcmp(b.data, "lent, never copied", 18) == 0);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(lend_extract(tar, sizeof(tar), false, "plain", &err), 0);
+	snprintf(p, sizeof(p), "%s/a.txt", t_path("plain"));
+	T_ASSERT_INT(ae_read_file(&b, AT_FDCWD, p, 64, &err), 0);
+	T_ASSERT_INT(b.len, 18);
+	ae_buf_dispose(&b);
+	/* cut short: the gzip trailer missing, the tar's end missing */
+	T_ASSERT(lend_extract(gz, n - 3, true, "gz-cut", &err) < 0);
+	T_ASSERT_MSG(err, "truncated");
+	T_ASSERT(lend_extract(tar, 700, false, "plain-cut", &err) < 0);
+	/* a trailer byte changed, lent a few bytes at a time */
+	gz[n - 6] ^= 0x04;
+	T_ASSERT_INT(lend_extract(gz, n, true, "gz-crc", &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "incorrect data check");
+}
+
 void test_oci__an_entry_hidden_after_a_zero_block_is_refused(void)
 {
 	unsigned char buf[8192] = {0};
