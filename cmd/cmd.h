@@ -66,11 +66,8 @@ int cmd_identity_regexp_check(const char *command, const char *flag,
 int cmd_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Parses a duration for --timeout and friends: digits with an optional
- * unit, "ms", "s" (the default), "m" or "h" ("90", "90s", "2m", "500ms");
- * "0" is no limit. Returns 0 with *ms_out set, or -1 (the caller reports
- * a usage error) for anything else or past CMD_DURATION_MAX_S. Cannot
- * fail otherwise. */
+/* ae_duration_parse up to a week: 0, or -1 (the caller words the usage
+ * error). */
 #define CMD_DURATION_MAX_S (7u * 24u * 3600u) /* a week */
 int cmd_duration_parse(uint64_t *ms_out, const char *s);
 
@@ -242,16 +239,8 @@ void cmd_progress_end(void);
 /* Set while a progress bar or line is drawn and its line not ended
  * (cmd/util.c; cmd_progress_end ends it). */
 extern volatile sig_atomic_t cmd_progress_open;
-/* One transfer's bar (cmd_progress's ctx, zeroed at first). */
-typedef struct cmd_bar {
-	int last_pct;
-	uint64_t last_done;
-	int64_t start_ms, last_ms;
-	char what[20];
-} cmd_bar;
-/* An oci_progress_fn: draws "what [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s
- * ETA 0:05" on stderr for transfers past 1 MiB, at most 10 times a
- * second; `ctx` a cmd_bar. */
+/* An oci_progress_fn drawing ae_bar_render's bar on stderr; `ctx` an
+ * ae_bar. */
 void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
@@ -306,35 +295,6 @@ void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
 /* Draws the last state, ends the line if one was drawn, frees m->lp.
  * After the pool has joined its workers. */
 void cmd_meter_end(cmd_meter *m);
-
-/* ---- check's rule 4: fetch and verify each pointer's bundle
- * (cmd/check_verify.c) ---- */
-
-#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
-
-/* The run's verifier (ledger/verify.c) and what cmd/ gathered for it. */
-typedef struct check_verifier {
-	ld_verifier *v;
-	oci_client_opts co; /* the registry flags; co.deadline the run's */
-	char *password;	    /* --registry-password-stdin, wiped */
-	cmd_meter meter;    /* the progress line (cmd/progress.c) */
-	bool metered;	    /* meter initialised */
-} check_verifier;
-
-/* Reads the registry flags (a password from stdin; the run's --deadline
- * counts from here). Codes of cmd_registry_opts. */
-int check_verifier_init(check_verifier *v, const cmd_registry_flags *f,
-			ae_err *err);
-/* Builds the verifier: `cache` (NULL: oci_cache_default), a fresh scratch
- * directory, the root in force (`trusted_root` a path, else `root_json`,
- * else the embedded root) and one pointer's fetch timeout. Codes of
- * ld_verifier_new. */
-int check_verifier_start(check_verifier *v, const char *cache,
-			 const char *trusted_root,
-			 const unsigned char *root_json, size_t root_json_len,
-			 uint64_t fetch_timeout_ms, bool offline, ae_err *err);
-/* Removes the scratch directory, wipes the password. Cannot fail. */
-void check_verifier_dispose(check_verifier *v);
 
 /* ---- the trusted root and signing config in force (cmd/trust_cache.c,
  * docs/trust.md) ---- */

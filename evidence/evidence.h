@@ -372,12 +372,17 @@ typedef struct ev_verify_opts {
 	 * not the registry's: a code that would map to `registry` maps to
 	 * `unknown` (a materialize failure without an HTTP status). */
 	bool fetch_cache_fault;
+	/* or the bundle in memory, as the directory would hold it (the
+	 * verified layer's files, oci_pull_tree, and the signature at the
+	 * top): read instead of `dir` when set (issue 17) */
+	const ae_tree *tree;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
 		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
-			NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, false     \
+			NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, false,    \
+			NULL                                                   \
 	}
 
 /* The trust set ev_evidence_verify builds from `o` when o->trust is NULL:

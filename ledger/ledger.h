@@ -140,6 +140,15 @@ void ld_pointer_free(ld_pointer *p);
  * (the buffer is then emptied). */
 int ld_pointer_format(ae_buf *out, const ld_pointer *p, ae_err *err);
 
+/* What `pointer show` prints of `p`, read from `file` (ledger/
+ * pointer_render.c, docs/cli.md), appended to `out`: `format` "text" (one
+ * "key value" line per field, values escaped), "json" or "yaml"
+ * (ld_pointer_format). The signer is shown as claimed, never verified,
+ * with its slug and the canonical path under LD_EVIDENCE_ROOT. AE_EINVAL
+ * for another format; AE_ERR out of memory, AE_ETOOBIG past the cap. */
+int ld_pointer_show(ae_buf *out, const ld_pointer *p, const char *file,
+		    const char *format, ae_err *err);
+
 /* Writes the serialised pointer to `name` (relative to `dirfd`)
  * atomically (ae_write_atomic, mode 0644). Codes of ld_pointer_format and
  * ae_write_atomic; on failure the old file, if any, is unchanged. */
@@ -598,6 +607,12 @@ typedef struct ld_facts {
  * for facets still unknown. AE_EINVAL when it is not a JSON object. */
 int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
 			    const char *predicate_type, ae_err *err);
+/* The same, from the predicate already parsed (a jansson object: the
+ * verdict's, ev_verdict_predicate): no second parse of a verified
+ * statement (issue 17). AE_EINVAL when it is not an object. */
+struct json_t;
+int ld_facts_read_predicate_json(ld_facts *f, const struct json_t *p,
+				 const char *predicate_type, ae_err *err);
 /* Reads the facets from a snapshot (YAML): K8s server version as
  * MAJOR.MINOR, OS release "ID VERSION_ID", GPU hardware model; the
  * snapshot's fingerprint for the ones its measurements lack. Codes of
@@ -949,6 +964,19 @@ ld_fetch_class ld_fetch_classify(int rc, long http_status);
  * will not fix (exit 2 when no problem was found). */
 bool ld_report_undecided(const ld_report *r);
 
+/* check's report (ledger/check_render.c, docs/cli.md "check"), appended to
+ * `out`: the text form, one "path: message" line per problem and one
+ * "note: path: message" per note; the JSON document {problems, notes,
+ * summary} (`diff`: --base was given; `verified`: --verify-signatures);
+ * the summary line "check: N problems in M (changed) files, K pointers
+ * read". Paths and messages escaped (ae_buf_put_esc). AE_ERR out of
+ * memory, AE_ETOOBIG past the buffer's cap. */
+int ld_report_render_text(ae_buf *out, const ld_report *r, ae_err *err);
+int ld_report_render_json(ae_buf *out, const ld_report *r, bool diff,
+			  bool verified, ae_err *err);
+int ld_report_render_summary(ae_buf *out, const ld_report *r, bool diff,
+			     ae_err *err);
+
 /* Runs the contract check and stores a new report in *out (findings are in
  * the report, rc 0). Errors (*out NULL): AE_ENOTFOUND (no repository, an
  * unknown revision, no evidence root, no allowlist), AE_EINVAL (a bad
@@ -988,9 +1016,18 @@ void ld_fetcher_dispose(ld_fetcher *f);
 void ld_scratch_remove(const char *path);
 
 /* One fetched bundle. */
+/* The most bytes of files one fetched bundle keeps in memory; a larger
+ * one is pulled into the scratch directory (oci_pull_tree's mem_full). */
+#define LD_TREE_MAX (64u << 20)
+
 typedef struct ld_fetched {
-	char dest[4200];		/* the pulled tree, "" on failure */
-	char root[4300];		/* its summary root */
+	char dest[4200]; /* the pulled tree, "" on failure */
+	char root[4300]; /* its summary root */
+	/* or, in memory (oci_pull_tree: no scratch tree; dest and root
+	 * ""), the pulled files, and the summary root's prefix in it ("" or
+	 * "summary-bundle/") */
+	ae_tree *tree;
+	char tree_root[32];
 	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
 	char head[1200];		/* "pulled reg/repo@sha256:..." */
 	char source[2048];		/* how, for the materialize step */
@@ -1068,6 +1105,14 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,
 			ae_err *err);
+/* ld_referrers_choose for a bundle in memory: each candidate is put in
+ * `tree` at `root` ("" or "summary-bundle/") + attestation.intoto.jsonl,
+ * where vo->tree's verifier reads it. */
+int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
+			     ae_tree *tree, const char *root,
+			     const oci_referrers *r, ev_verify_opts *vo,
+			     char *source, size_t sourcesz, const char *head,
+			     ae_err *err);
 
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
@@ -1139,11 +1184,17 @@ typedef struct ld_verdict {
 				   registry */
 } ld_verdict;
 
-/* Called with the verified bundle's summary root while it is on disk and
- * its verdict (status 0 only): e.g. to read its CTRF reports. A negative
- * return is returned by ld_verifier_check. */
-typedef int (*ld_verified_fn)(const char *dir, const ev_verdict *vd, void *ctx,
-			      ae_err *err);
+/* Called with the verified bundle while its files are at hand (read them
+ * with ld_fetched_read) and its verdict (status 0 only): e.g. to read its
+ * CTRF reports. A negative return is returned by ld_verifier_check. */
+typedef int (*ld_verified_fn)(const ld_fetched *x, const ev_verdict *vd,
+			      void *ctx, ae_err *err);
+
+/* Reads `rel` under the fetched bundle's summary root (the very bytes
+ * verified when the bundle is in memory), at most `cap` bytes: the codes
+ * of ae_read_file (AE_ENOTFOUND when absent). */
+int ld_fetched_read(ae_buf *out, const ld_fetched *x, const char *rel,
+		    size_t cap, ae_err *err);
 
 int ld_verifier_check(ld_verdict *out, ld_verifier *v,
 		      const ev_pointer_claim *claim, ld_verified_fn fn,
@@ -1313,6 +1364,19 @@ typedef struct ld_ledger ld_ledger;
  * is kept as unverifiable with the reason (SPEC §6): a finding. `o` is
  * borrowed until ld_ledger_free. Codes of ld_source_open, ld_source_list
  * and al_list_parse; AE_ERR on OOM. *out NULL on failure. */
+/* Checks what ld_ledger_new cannot run (ledger/run_opts.c), before any
+ * I/O: --offline without a cache, --ingest-repo offline, an --ingest
+ * reference not pinned by digest: AE_EINVAL, the message a usage error.
+ * --at-version sets the same-version lens. */
+int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err);
+/* True iff `format` is one of the report's: text, json, html, feed. */
+bool ld_ledger_format_known(const char *format);
+/* Renders `c` as `format`, "text", "json" or "html" (the feed is
+ * ld_feed_write's directory), into `out`. AE_EINVAL for another format;
+ * the renderer's codes. */
+int ld_corroboration_render(ae_buf *out, const ld_corroboration *c,
+			    const ld_render_opts *ro, const char *format,
+			    ae_err *err);
 int ld_ledger_new(ld_ledger **out, const ld_ledger_opts *o, ae_err *err);
 void ld_ledger_free(ld_ledger *l);
 

@@ -153,6 +153,11 @@ typedef struct ev_signer {
 	char *payload_type;	 /* DSSE only, else NULL */
 	unsigned char *payload;	 /* DSSE payload bytes, else NULL */
 	size_t payload_len;
+	/* DSSE only: the payload as ae_json_parse read it when the statement
+	 * was checked (a jansson json_t *, owned: ev_signer_free drops it),
+	 * so a caller reads the verified statement without parsing it again;
+	 * NULL otherwise */
+	void *statement;
 } ev_signer;
 
 /* Verifies `bundle` against `trust`, `policy` and `artifact`
