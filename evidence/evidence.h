@@ -210,6 +210,17 @@ typedef struct ev_emit_opts {
 			EV_REDACT_MINIMAL, false, NULL                         \
 	}
 
+/* Sets o->policy from its name, "minimal" or "reference-v4" (NULL: the
+ * default); AE_EINVAL for another name, or any with o->full (raw files
+ * take no policy). */
+int ev_emit_policy_set(ev_emit_opts *o, const char *policy, ae_err *err);
+
+/* Sets o->attested_at: SOURCE_DATE_EPOCH's value when set and not empty
+ * (reproducible builds: whole seconds, not negative, else AE_EINVAL),
+ * else `now`. */
+int ev_emit_attested_at(ev_emit_opts *o, const char *source_date_epoch,
+			int64_t now, ae_err *err);
+
 /* What emit produced: plain result data. */
 typedef struct ev_emit_result {
 	char recipe_name[256];

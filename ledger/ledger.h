@@ -1424,4 +1424,113 @@ void ld_ledger_provenance(ld_render_opts *ro, const ld_ledger *l);
 int ld_feed_write(const ld_corroboration *c, const ld_render_opts *ro,
 		  const char *dir, ae_err *err);
 
+/* ---- signing a bundle for its pointer (ledger/bundle_sign.c) and the
+ * emit and sign reports (ledger/bundle_report.c) ---- */
+
+#include "evidence/signer/signer.h"
+
+/* What signing (and pushing) add to a pointer. */
+typedef struct ld_signed {
+	char oci[1025];			/* tagged reference, "" if none */
+	char digest[AE_DIGEST_STR_LEN]; /* artifact digest, "" if unknown */
+	ev_sign_result *signed_by;	/* NULL unsigned; caller frees */
+} ld_signed;
+
+/* The tag the bundle in `sbdir` goes out under: the one REF names, else
+ * oci_tag_derive of the bundle's recipe name (its statement's
+ * predicate.recipe.name) and `artifact_digest`. The one rule behind push,
+ * sign, emit and the pointer's bundle.oci (issue 24 item 7). */
+int ld_bundle_tag(char tag[129], const oci_ref *ref, const char *sbdir,
+		  const char *artifact_digest, ae_err *err);
+
+/* Builds the artifact of `sbdir` (no network): out->digest its manifest
+ * digest, out->oci the tagged reference "registry/repo:tag" it goes out
+ * under. A REF pinning another digest, a bad REF or a recipe name no tag
+ * may carry is AE_EINVAL. */
+int ld_bundle_locate(ld_signed *out, const char *ref, const char *sbdir,
+		     ae_err *err);
+
+/* Signs the bundle in `sbdir` through ev_sign_run with `o` (its payload
+ * set here: the statement naming REF's repository and the artifact
+ * digest, ld_bundle_locate setting out->digest and out->oci before any
+ * request); writes nothing (ld_bundle_attest does). A REF pinning another
+ * digest, or a digest other than a non-empty `want_digest`, is AE_EINVAL
+ * before any request; a statement past EV_SIGN_PAYLOAD_MAX_BYTES
+ * AE_ETOOBIG. Codes of ev_sign_run and oci/. */
+int ld_bundle_sign(ld_signed *out, const char *ref, const char *sbdir,
+		   const char *want_digest, ev_sign_run_opts *o, ae_err *err);
+
+/* Writes out->signed_by's bundle as `sbdir`/attestation.intoto.jsonl
+ * (atomically). Codes of ae_write_atomic. */
+int ld_bundle_attest(const ld_signed *oc, const char *sbdir, ae_err *err);
+
+/* Signs the unsigned v3 pointer at `ptr_path` and the bundle `sbdir`
+ * beside it for REF (NULL: the pointer's bundle.oci) with `o`, and
+ * rewrites the pointer with the verified signer (*p_out). Every check
+ * that needs no service (the pointer, its digest against the bundle's,
+ * the signer the token predicts: o->signer_ok is set here) runs before
+ * the first request; the attestation and the pointer are written only
+ * after signing and the new pointer are complete, and the attestation is
+ * removed again if the pointer cannot be written (issue 25: nothing
+ * half-done). AE_EEXISTS for a signed pointer. */
+int ld_pointer_sign(ld_pointer **p_out, ld_signed *oc, const char *ptr_path,
+		    const char *sbdir, const char *ref, ev_sign_run_opts *o,
+		    ae_err *err);
+
+/* Moves the pointer file `flat` to p's canonical path under
+ * LD_EVIDENCE_ROOT (relative to the working directory), *dest_out: a hard
+ * link, so an existing file is never clobbered. The same content there
+ * already is fine; a different one is AE_EEXISTS (`flat` left). */
+int ld_pointer_relocate(char **dest_out, const char *flat, const ld_pointer *p,
+			ae_err *err);
+
+/* The cap of an `emit` or `sign` report's buffer: paths, names and a
+ * signer, far below it. */
+#define LD_REPORT_MAX_BYTES (1u << 20)
+
+/* What an `emit` or `sign` report says (ld_*_report_*). */
+typedef struct ld_report_in {
+	const char *out;      /* OUT: the directory of bundle and pointer */
+	const char *ptr_path; /* sign: the pointer signed */
+	const char *dest;     /* sign: where --relocate moved it, or NULL */
+	const char *sbdir;    /* sign: the summary bundle signed */
+	const ld_signed *oc;
+	const ld_pointer *p; /* the pointer written */
+	/* emit only */
+	const ev_emit_result *r;
+	bool push;		   /* --push was given */
+	const char *pushed_digest; /* the artifact pushed, "" none */
+	const char *referrer;	   /* its signature referrer, "" none */
+} ld_report_in;
+
+/* The text reports of `sign` and `emit` (what was built, signed and
+ * written, then the steps left: push, commit at the pointer's place),
+ * outside strings escaped, appended to `b`; and their --format json
+ * reports (docs/cli.md "emit/sign --format json"), indented, with a
+ * newline. Codes of the buffer. */
+int ld_sign_report_text(ae_buf *b, const ld_report_in *in, ae_err *err);
+int ld_sign_report_json(ae_buf *b, const ld_report_in *in, ae_err *err);
+int ld_emit_report_text(ae_buf *b, const ld_report_in *in, ae_err *err);
+int ld_emit_report_json(ae_buf *b, const ld_report_in *in, ae_err *err);
+
+/* `emit`'s run (ld_emit). */
+typedef struct ld_emit_opts {
+	const ev_emit_opts *emit;
+	const char *ref;	/* the reference signed and pushed to */
+	ev_sign_run_opts *sign; /* NULL: unsigned */
+	/* told of the bundle built, before signing (notices) */
+	void (*on_emitted)(void *ctx, const ev_emit_result *r);
+	/* pushes OUT under `tagged`; NULL: no push */
+	int (*push)(void *ctx, const char *tagged, ae_err *err);
+	void *ctx;
+} ld_emit_opts;
+
+/* Builds OUT/summary-bundle (ev_evidence_emit), signs it for o->ref
+ * (ld_bundle_sign; else with a push only locates it) and writes its
+ * attestation, pushes it through o->push, and writes OUT/pointer.yaml
+ * last (*p_out). Any failure after the bundle was built removes it again
+ * (ev_evidence_emit_discard): nothing half-written. Codes of the steps. */
+int ld_emit(ev_emit_result *r, ld_signed *oc, ld_pointer **p_out,
+	    const ld_emit_opts *o, ae_err *err);
+
 #endif /* AE_LEDGER_H */
