@@ -645,9 +645,8 @@ static void emit_extras_list(ev_emit_result *out, const emit_ctx *c)
 static int emit_check_opts(emit_ctx *c, ae_err *err)
 {
 	const ev_emit_opts *o = c->o;
-	time_t t = (time_t)o->attested_at;
-	struct tm tm;
 
+	_Static_assert(sizeof(c->at) >= AE_TIME_MAX, "attestedAt's room");
 	if (o->policy != EV_REDACT_MINIMAL &&
 	    o->policy != EV_REDACT_REFERENCE_V4)
 		return ae_fail(err, AE_EINVAL, "unknown redaction policy %d",
@@ -657,8 +656,7 @@ static int emit_check_opts(emit_ctx *c, ae_err *err)
 		return ae_fail(
 			err, AE_EINVAL,
 			"recipe, snapshot, CTRF and output are required");
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(c->at, sizeof(c->at), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (ae_time_format(c->at, (ae_time){.sec = o->attested_at}) != 0)
 		return ae_fail(err, AE_EINVAL, "attestedAt out of range");
 	return 0;
 }

@@ -162,6 +162,16 @@ int ae_time_parse_rfc3339(ae_time *out, const char *s, size_t len,
 	out->sec = ae_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
 		   (int64_t)mi * 60 + se - off;
 	out->nsec = nsec;
+	/* an offset (or a leap second) must not carry the instant out of
+	 * 0000-9999 UTC: ae_time_format could not write it, and Go's
+	 * encoders refuse such years too */
+	if (out->sec < ae_days_from_civil(0, 1, 1) * 86400 ||
+	    out->sec >= ae_days_from_civil(10000, 1, 1) * 86400) {
+		out->sec = 0;
+		out->nsec = 0;
+		return ae_fail(err, AE_EINVAL,
+			       "a date-time outside the years 0000-9999 (UTC)");
+	}
 	return 0;
 bad:
 	return ae_fail(err, AE_EINVAL, "not an RFC 3339 date-time");

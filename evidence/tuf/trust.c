@@ -24,11 +24,9 @@ const char *const tuf_trust_targets[TUF_TRUST_NTARGETS] = {
 
 void tuf_time_format(char out[32], int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	/* the one writer of dates (evidence/core/time.c): a four-digit year
+	 * that --at reads back; past 0000-9999, the seconds */
+	if (ae_time_format(out, (ae_time){.sec = t}) != 0)
 		snprintf(out, 32, "%lld", (long long)t);
 }
 

@@ -37,11 +37,8 @@ typedef struct wf {
 
 static void wf_time(char out[32], int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	/* the one writer of dates, as tuf_time_format */
+	if (ae_time_format(out, (ae_time){.sec = t}) != 0)
 		snprintf(out, 32, "%lld", (long long)t);
 }
 
