@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define META_ROLE_NAME_MAX 200 /* bytes of a delegated role name */
+
 const char *tuf__type_name(tuf__type t)
 {
 	static const char *const names[] = {"root", "timestamp", "snapshot",
@@ -301,6 +303,12 @@ static int meta_delegation(tuf__role *r, json_t *obj, ae_err *err)
 		return meta_bad(err, "targets",
 				"a delegated role name is a top-level role "
 				"or not a plain file name");
+	/* "VERSION.NAME.json" and its temp file must fit one file name
+	 * (255 bytes), and a message naming the role must keep its cause */
+	if (strlen(r->name) > META_ROLE_NAME_MAX)
+		return meta_bad(err, "targets",
+				"a delegated role name is longer than "
+				"200 bytes");
 	rc = meta_role(r, obj, "targets: delegation", err);
 	if (rc == 0 && !json_is_boolean(term))
 		rc = meta_bad(err, "targets",

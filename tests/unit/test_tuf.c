@@ -232,6 +232,31 @@ void test_tuf__a_delegated_role_may_not_take_a_top_level_name(void)
 	T_ASSERT_MSG(err, "top-level role");
 }
 
+/* Review finding (LOW): a 250-byte name passed as a plain name, then
+ * "1.NAME.json" and its temp file overran a file name and the message was
+ * cut before its cause. 200 bytes pass, 201 are refused by name. */
+#define DELEGATION_DOC(name)                                                   \
+	"{\"signatures\": [], \"signed\": {\"_type\": \"targets\", "            \
+	"\"spec_version\": \"1.0\", \"version\": 1, \"expires\": "               \
+	"\"2030-01-01T00:00:00Z\", \"targets\": {}, \"delegations\": "             \
+	"{\"keys\": {}, \"roles\": [{\"name\": \"" name "\", "                   \
+	"\"keyids\": [], \"threshold\": 1, \"terminating\": false}]}}}"
+void test_tuf__a_delegated_role_name_fits_a_file_name(void)
+{
+	ae_err err = {0};
+	char name[202], doc[1024];
+
+	memset(name, 'x', 200);
+	name[200] = '\0';
+	snprintf(doc, sizeof(doc), DELEGATION_DOC("%s"), name);
+	T_ASSERT_INT(parse_targets(doc, &err), 0);
+	memset(name, 'x', 201);
+	name[201] = '\0';
+	snprintf(doc, sizeof(doc), DELEGATION_DOC("%s"), name);
+	T_ASSERT_INT(parse_targets(doc, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "longer than 200 bytes");
+}
+
 void test_tuf__signatures_past_the_cap_are_refused(void)
 {
 	ae_buf b = AE_BUF_INIT(1u << 20);
