@@ -380,21 +380,12 @@ void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
 int cmd_push(int argc, char **argv);
 
-/* What a push did (cmd_push_bundle). */
-typedef struct cmd_pushed {
-	char tag[129];
-	char tagged[1200];		  /* registry/repo:tag */
-	char digest[AE_DIGEST_STR_LEN];	  /* the artifact's manifest digest */
-	char referrer[AE_DIGEST_STR_LEN]; /* the signature referrer, or "" */
-	size_t size;			  /* the manifest's length */
-	char bundle[4096];		  /* the directory packed */
-	const char *what;		  /* what a failure is about */
-} cmd_pushed;
+/* What a push did (oci/oci.h). */
+typedef oci_pushed cmd_pushed;
 
-/* The push leg of `push DIR --to REF` and `emit --push`: packs
- * DIR/summary-bundle (or DIR), pushes it under the tag of REF, else the
- * one DIR/pointer.yaml names, else the derived one, and its attestation as
- * the signature referrer. Prints nothing. Codes of oci/. */
+/* The push leg of `push DIR --to REF` and `emit --push` (oci_bundle_push):
+ * under the tag of REF, else the one DIR/pointer.yaml names, else the
+ * derived one. Prints nothing. Codes of oci/. */
 int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
 		    const cmd_registry_flags *reg, ae_err *err);
 /* Prints push's text report of `r` ("pushed REF@DIGEST"...) to `o`. */
@@ -510,8 +501,5 @@ int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);
-/* `trust show` after its flags were checked (cmd/trust_show.c): what is
- * in force under `cache` at `now`, as text or JSON; the exit status. */
-int cmd_trust_show(const char *cache, int64_t now, bool json);
 
 #endif /* AE_CMD_H */

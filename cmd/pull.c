@@ -17,7 +17,6 @@
  */
 #include "cmd/cmd.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,86 +79,20 @@ static int pull_parse(pull_args *a, int argc, char **argv)
 	return cmd_registry_check(&a->reg, "pull");
 }
 
-/* One referrer as JSON for the report. */
-static json_t *pull_referrer_json(const oci_referrer *it, bool chosen)
-{
-	const char *st = chosen ? "chosen" : oci_referrer_state_name(it->state);
-
-	return json_pack("{s:s, s:s, s:I, s:s, s:s}", "digest", it->desc.digest,
-			 "artifactType", it->desc.artifact_type, "size",
-			 (json_int_t)it->desc.size, "state", st, "reason",
-			 it->why);
-}
-
-static int pull_report_json(cmd_output *o, const pull_args *a,
-			    const oci_ref *ref, const char *digest,
-			    const oci_pull_result *res, size_t chosen)
-{
-	const oci_referrers *r = res->referrers;
-	json_t *list = json_array(), *root;
-	char refbuf[1200], *text;
-	int rc = AE_ERR;
-
-	snprintf(refbuf, sizeof(refbuf), "%s/%s@%s", ref->registry, ref->repo,
-		 digest);
-	for (size_t i = 0; r != NULL && i < r->n && list != NULL; i++)
-		json_array_append_new(
-			list, pull_referrer_json(&r->items[i], i == chosen));
-	root = json_pack(
-		"{s:s, s:s, s:s, s:b, s:s?, s:b, s:o}", "reference", refbuf,
-		"digest", digest, "dir", a->to, "signed", res->signed_,
-		"referrer", res->signed_ ? res->referrer_digest : NULL,
-		"truncated", r != NULL && r->truncated, "referrers", list);
-	text = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER)
-		    : NULL;
-	if (text != NULL)
-		rc = cmd_output_printf(o, "%s\n", text);
-	free(text);
-	json_decref(root);
-	return rc;
-}
-
 static int pull_report(const pull_args *a, const oci_ref *ref,
 		       const char *digest, const oci_pull_result *res,
 		       size_t chosen, ae_err *err)
 {
-	const oci_referrers *r = res->referrers;
-	cmd_esc_set e = {0};
 	cmd_output o;
-	int rc = 0;
+	int rc;
 
 	cmd_output_init(&o, a->output);
-	if (strcmp(a->format, "json") == 0) {
-		rc = pull_report_json(&o, a, ref, digest, res, chosen);
-		if (rc == 0)
-			return cmd_output_close(&o, err);
-		ae_buf_dispose(&o.buf);
-		return ae_fail(err, rc, "cannot format the report");
-	}
-	cmd_output_printf(&o, "pulled %s/%s@%s into %s (%s)\n", ref->registry,
-			  ref->repo, digest, cmd_esc(&e, a->to),
-			  res->signed_ ? "signature referrer attached"
-				       : "unsigned: no referrer");
-	cmd_esc_free(&e);
-	for (size_t i = 0; r != NULL && r->n > 1 && i < r->n; i++) {
-		/* one escape set per line: a long list cannot run out of
-		 * slots ("other(too many values)") */
-		cmd_esc_set le = {0};
-
-		cmd_output_printf(
-			&o, "  referrer %s %s%s%s\n", r->items[i].desc.digest,
-			i == chosen
-				? "chosen"
-				: oci_referrer_state_name(r->items[i].state),
-			r->items[i].why[0] ? ": " : "",
-			r->items[i].why[0] ? cmd_esc(&le, r->items[i].why)
-					   : "");
-		cmd_esc_free(&le);
-	}
-	if (r != NULL && r->truncated)
-		cmd_output_printf(&o, "  the referrers listing was truncated "
-				      "at its bound\n");
-	return cmd_output_close(&o, err);
+	rc = oci_pull_report(&o.buf, ref, digest, a->to, res, chosen,
+			     strcmp(a->format, "json") == 0, err);
+	if (rc == 0)
+		return cmd_output_close(&o, err);
+	ae_buf_dispose(&o.buf);
+	return rc;
 }
 
 /* Several signatures: the first that verifies for the expected signer

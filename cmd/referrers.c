@@ -7,11 +7,11 @@
  * listing and nothing is verified: it is what the registry says, which is
  * why a tag is accepted here (resolved once, the digest printed) while
  * pull and verify want a pin. `pull`, `verify` and `check
- * --verify-signatures` consider the same list (cmd/choose.c).
+ * --verify-signatures` consider the same list (ledger/choose.c). The
+ * report is oci_referrers_report's (oci/report.c).
  */
 #include "cmd/cmd.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,63 +55,6 @@ static int referrers_parse(referrers_args *a, int argc, char **argv)
 	return cmd_registry_check(&a->reg, "referrers");
 }
 
-/* {"reference","digest","source","total","truncated","manifests":[...]}
- * (oras discover's "manifests" entries: digest, mediaType,
- * artifactType, size). */
-static int referrers_json(cmd_output *o, const char *refbuf, const char *digest,
-			  const oci_referrers *r)
-{
-	json_t *list = json_array(), *root;
-	char *text;
-	int rc = AE_ERR;
-
-	for (size_t i = 0; list != NULL && i < r->n; i++) {
-		const oci_desc *d = &r->items[i].desc;
-		json_array_append_new(
-			list, json_pack("{s:s, s:s, s:s, s:I}", "digest",
-					d->digest, "mediaType", d->media_type,
-					"artifactType", d->artifact_type,
-					"size", (json_int_t)d->size));
-	}
-	root = json_pack("{s:s, s:s, s:s, s:I, s:b, s:o}", "reference", refbuf,
-			 "digest", digest, "source",
-			 r->api ? "referrers-api" : "tag-schema", "total",
-			 (json_int_t)r->total, "truncated", r->truncated,
-			 "manifests", list);
-	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-		    : NULL;
-	if (text != NULL)
-		rc = cmd_output_printf(o, "%s\n", text);
-	free(text);
-	json_decref(root);
-	return rc;
-}
-
-/* REF@digest, then one line per referrer: artifact type, digest, size. */
-static int referrers_text(cmd_output *o, const char *refbuf,
-			  const oci_referrers *r)
-{
-	cmd_esc_set e = {0};
-	int rc;
-
-	rc = cmd_output_printf(o, "%s (%zu referrer%s, from the %s)\n", refbuf,
-			       r->total, r->total == 1 ? "" : "s",
-			       r->api ? "referrers API" : "sha256-<hex> tag");
-	for (size_t i = 0; rc == 0 && i < r->n; i++) {
-		const oci_desc *d = &r->items[i].desc;
-		rc = cmd_output_printf(o, "  %s  %s  %llu\n",
-				       d->artifact_type[0]
-					       ? cmd_esc(&e, d->artifact_type)
-					       : "(no artifactType)",
-				       d->digest, (unsigned long long)d->size);
-		cmd_esc_free(&e);
-	}
-	if (rc == 0 && (r->total > r->n || r->truncated))
-		rc = cmd_output_printf(o, "  ... the listing goes on past the "
-					  "bound read\n");
-	return rc;
-}
-
 int cmd_referrers(int argc, char **argv)
 {
 	referrers_args a = {NULL, "text", NULL, {0}};
@@ -139,15 +82,12 @@ int cmd_referrers(int argc, char **argv)
 		snprintf(refbuf, sizeof(refbuf), "%s/%s@%s", ref.registry,
 			 ref.repo, digest);
 		cmd_output_init(&o, a.output);
-		rc = strcmp(a.format, "json") == 0
-			     ? referrers_json(&o, refbuf, digest, r)
-			     : referrers_text(&o, refbuf, r);
-		if (rc < 0) {
-			ae_fail(&err, rc, "cannot format the listing");
+		rc = oci_referrers_report(&o.buf, refbuf, digest, r,
+					  strcmp(a.format, "json") == 0, &err);
+		if (rc < 0)
 			ae_buf_dispose(&o.buf);
-		} else {
+		else
 			rc = cmd_output_close(&o, &err);
-		}
 	}
 	if (rc < 0)
 		cmd_error(a.ref, &err);

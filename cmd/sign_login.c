@@ -181,7 +181,7 @@ static int login_browser(ev_token **out, const ev_login_opts *o,
 		"aicr-evidence: to sign, log in at %s in your browser:\n"
 		"\n    %s\n\n",
 		cmd_esc(&e, o->issuer), cmd_esc(&e, ev_login_url(l)));
-	pid = ev_login_browser_open(ev_login_start_url(l), environ);
+	pid = ev_login_browser_open(l, environ);
 	fprintf(stderr,
 		"aicr-evidence: %s; waiting up to %s for the login "
 		"(no browser here? use --oidc-device)\n",

@@ -95,136 +95,6 @@ static int trust_args_parse(trust_args *a, const char *what, int argc,
 	return 0;
 }
 
-/* ---- output ---- */
-
-static void trust_roles_text(cmd_output *o, const tuf_state *s)
-{
-	static const char *const roles[] = {"root", "timestamp", "snapshot",
-					    "targets"};
-	char when[32];
-
-	for (size_t i = 0; i < 4; i++) {
-		cmd_trust_time(when, tuf_state_expires(s, roles[i]));
-		cmd_output_printf(o, "  %-10s v%-6lld expires %s\n", roles[i],
-				  (long long)tuf_state_version(s, roles[i]),
-				  when);
-	}
-}
-
-static json_t *trust_roles_json(const tuf_state *s)
-{
-	static const char *const roles[] = {"root", "timestamp", "snapshot",
-					    "targets"};
-	json_t *o = json_object();
-	char when[32];
-
-	for (size_t i = 0; o != NULL && i < 4; i++) {
-		cmd_trust_time(when, tuf_state_expires(s, roles[i]));
-		json_object_set_new(
-			o, roles[i],
-			json_pack("{s:I, s:s}", "version",
-				  (json_int_t)tuf_state_version(s, roles[i]),
-				  "expires", when));
-	}
-	return o;
-}
-
-static void trust_digest(char out[AE_DIGEST_STR_LEN], const unsigned char *d,
-			 size_t n)
-{
-	unsigned char sha[AE_SHA256_LEN];
-
-	ae_sha256(sha, d, n);
-	ae_digest_format(out, sha);
-}
-
-/* The text or JSON report of a finished update. */
-static int trust_update_report(const trust_args *a, const tuf_state *s,
-			       const char *cache_dir)
-{
-	const char *status = tuf_state_unchanged(s) ? "current" : "updated";
-	char dg[TUF_TRUST_NTARGETS][AE_DIGEST_STR_LEN];
-	ae_err err = {0};
-	cmd_output o;
-	size_t n;
-
-	for (size_t i = 0; i < TUF_TRUST_NTARGETS; i++) {
-		const unsigned char *d =
-			tuf_state_target(s, tuf_trust_targets[i], &n);
-
-		if (d != NULL)
-			trust_digest(dg[i], d, n);
-		else
-			snprintf(dg[i], sizeof(dg[i]), "absent");
-	}
-	cmd_output_init(&o, NULL);
-	if (a->json) {
-		json_t *j = json_pack(
-			"{s:s, s:s, s:s, s:o, s:{s:s, s:s}}", "status", status,
-			"url", tuf_state_url(s), "cache", cache_dir, "roles",
-			trust_roles_json(s), "targets", tuf_trust_targets[0],
-			dg[0], tuf_trust_targets[1], dg[1]);
-		char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
-
-		if (text != NULL)
-			cmd_output_printf(&o, "%s\n", text);
-		free(text);
-		json_decref(j);
-	} else {
-		cmd_output_printf(&o, "%s: %s\n",
-				  strcmp(status, "current") == 0
-					  ? "already current"
-					  : "updated",
-				  tuf_state_url(s));
-		trust_roles_text(&o, s);
-		for (size_t i = 0; i < TUF_TRUST_NTARGETS; i++)
-			cmd_output_printf(&o, "  %-26s %s\n",
-					  tuf_trust_targets[i], dg[i]);
-		cmd_output_printf(&o, "  cache %s\n", cache_dir);
-	}
-	if (cmd_output_close(&o, &err) < 0) {
-		cmd_error("stdout", &err);
-		return cmd_exit_code(CMD_ERROR);
-	}
-	return cmd_exit_code(CMD_OK);
-}
-
-/* Writes the signing config to --emit-signing-config, never over
- * anything but a regular file. */
-static int trust_emit(const char *path, const tuf_state *s, ae_err *err)
-{
-	size_t n = 0;
-	const unsigned char *d = tuf_state_target(s, tuf_trust_targets[1], &n);
-	struct stat st;
-
-	if (d == NULL)
-		return ae_fail(err, AE_ENOTFOUND, "the repository has no %s",
-			       tuf_trust_targets[1]);
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return ae_fail(err, AE_EINVAL, "not a regular file: refused");
-	return ae_write_atomic(AT_FDCWD, path, d, n, 0644, err);
-}
-
-/* Whether --emit-signing-config can be written: absent or a regular
- * file, in a directory that exists. */
-static int trust_emit_ok(const char *path, ae_err *err)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return ae_fail(err, AE_EINVAL, "not a regular file: refused");
-	if (slash == NULL)
-		return 0;
-	if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >=
-	    (int)sizeof(dir))
-		return ae_fail(err, AE_ETOOBIG, "path too long");
-	if (dir[0] != '\0' && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
-		return ae_fail(err, AE_EINVAL, "no such directory: refused");
-	return 0;
-}
-
 /* The code of a failed update as this command's exit status: transient
  * is 3 (unreachable), everything else a refusal (2). */
 static int trust_fail(const char *what, const ae_err *err, int rc)
@@ -240,9 +110,10 @@ static int trust_update(int argc, char **argv)
 {
 	tuf_trust_update_opts uo = {0};
 	char base[4096], dir[4200];
-	ae_buf root = AE_BUF_INIT(0);
+	const char *what = NULL;
 	tuf_state *s = NULL;
 	ae_err err = {0};
+	cmd_output o;
 	trust_args a;
 	int rc;
 
@@ -257,50 +128,42 @@ static int trust_update(int argc, char **argv)
 		     : oci_cache_default(base, sizeof(base), &err);
 	if (rc == 0)
 		rc = tuf_cache_dir(dir, sizeof(dir), base, a.url, &err);
-	if (rc == 0 && a.root != NULL)
-		rc = ae_read_file(&root, AT_FDCWD, a.root, TUF_ROOT_MAX_BYTES,
-				  &err);
 	if (rc < 0)
 		return trust_fail(a.root && rc != AE_ETOOBIG ? a.root : "trust",
 				  &err, rc);
 	uo.base = base;
 	uo.cache_dir = dir;
 	uo.url = a.url;
-	uo.root = root.data;
-	uo.root_len = root.len;
-	if (a.root == NULL && strcmp(a.url, TUF_PUBLIC_GOOD_URL) == 0)
-		uo.root = tuf_public_good_root(&uo.root_len);
 	uo.now = a.now;
 	uo.deadline = ae_deadline_in(a.timeout_ms);
 	uo.ca_file = a.ca_file;
-	/* the output is checked before anything changes: a refused update
-	 * changes nothing on disk (docs/trust.md) */
-	if (a.emit != NULL) {
-		rc = trust_emit_ok(a.emit, &err);
-		if (rc < 0) {
-			ae_buf_dispose(&root);
-			return trust_fail(a.emit, &err, rc);
-		}
-	}
 	uo.docs = cmd_trust_docs();
-	rc = tuf_trust_update(&s, &uo, &err);
-	ae_buf_dispose(&root);
+	rc = tuf_trust_update_files(&s, &what, &uo, a.root, a.emit, &err);
 	if (rc < 0)
-		return trust_fail("trust update", &err, rc);
-	if (a.emit != NULL) {
-		rc = trust_emit(a.emit, s, &err);
-		if (rc < 0) {
-			tuf_state_free(s);
-			return trust_fail(a.emit, &err, rc);
-		}
-	}
-	rc = trust_update_report(&a, s, dir);
+		return trust_fail(what == NULL ? "trust update"
+				  : what == a.root && rc == AE_ETOOBIG ? "trust"
+								       : what,
+				  &err, rc);
+	cmd_output_init(&o, NULL);
+	rc = tuf_update_report(&o.buf, s, dir, a.json, &err);
 	tuf_state_free(s);
-	return rc;
+	if (rc == 0)
+		rc = cmd_output_close(&o, &err);
+	else
+		ae_buf_dispose(&o.buf);
+	if (rc < 0) {
+		cmd_error("stdout", &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	return cmd_exit_code(CMD_OK);
 }
 
+/* What is in force under --cache at --at (tuf_trust_show). */
 static int trust_show(int argc, char **argv)
 {
+	tuf_trust t;
+	ae_err err = {0};
+	cmd_output o;
 	trust_args a;
 	int rc = trust_args_parse(&a, "trust show", argc, argv);
 
@@ -311,7 +174,23 @@ static int trust_show(int argc, char **argv)
 		return cmd_usage_error("trust show",
 				       "trust show takes --cache, --at and "
 				       "--format");
-	return cmd_trust_show(a.cache, a.now, a.json);
+	rc = cmd_trust_resolve(&t, a.cache, a.now, &err);
+	if (rc < 0) {
+		cmd_error("trust show", &err);
+		return cmd_exit_code(cmd_outcome_from_rc(rc));
+	}
+	cmd_output_init(&o, NULL);
+	rc = tuf_trust_show(&o.buf, &t, a.now, a.json, &err);
+	tuf_trust_dispose(&t);
+	if (rc == 0)
+		rc = cmd_output_close(&o, &err);
+	else
+		ae_buf_dispose(&o.buf);
+	if (rc < 0) {
+		cmd_error("trust show", &err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	return cmd_exit_code(CMD_OK);
 }
 
 int cmd_trust(int argc, char **argv)

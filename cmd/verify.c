@@ -1,20 +1,13 @@
 /* cmd/verify.c -- `aicr-evidence verify INPUT`: is it intact, who signed it
  *
- * Detects the input form (reference §9.1) and materializes the bundle
- * (§9.2 step 1): a directory is used as it is; an OCI reference is pulled
- * by digest; a pointer is pulled by its bundle.digest from the repository
- * of its bundle.oci (the tag is ignored: the digest is the pin, §8.3).
- * Where the bundle comes from is decided before any network I/O, so a
- * tag-only reference is refused without touching the registry. Pulls go
- * through the content-addressed cache (cmd/fetch.c, shared with check and
- * ledger); --offline reads only the cache. A pointer that names no digest
- * (emitted, not pushed) is verified against the bundle beside it, and
- * --bundle DIR names a local copy explicitly: its deterministic artifact
- * digest must then equal the pointer's. Then ev_evidence_verify runs the
- * steps and the process exit is the verdict (SPEC §4: 0 valid, 1 a phase
- * failed, 2 invalid, 3 no verdict, 64 usage). A pull that fails is
- * recorded on the materialize step: transient faults (5xx, 429, no
- * answer) are no verdict, 401/403/404 and digest mismatches invalid.
+ * The input form and where the bundle comes from (a directory, a pointer's
+ * bundle.oci at bundle.digest, a pinned REF, --bundle) are decided before
+ * any network I/O by ld_input_plan, and the bundle is verified by
+ * ld_input_verify (ledger/verify_input.c) through the verifier `check` and
+ * `ledger` use. Here: argv, the trust in force, the registry flags, the
+ * report (ev_verdict_text / ev_verdict_json) and the exit status, which
+ * is the verdict (SPEC §4: 0 valid, 1 a phase failed, 2 invalid, 3 no
+ * verdict, 64 usage).
  */
 #include "cmd/cmd.h"
 #include "evidence/evidence.h"
@@ -22,10 +15,7 @@
 #include "oci/oci.h"
 
 #include <fcntl.h>
-#include <libgen.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct verify_args {
 	const char *input, *format, *output, *cache, *bundle, *key;
@@ -116,179 +106,6 @@ static int verify_load_key(verify_args *a, ae_buf *kbuf)
 	return 0;
 }
 
-/* Where the bundle comes from, decided before any network I/O. */
-typedef struct verify_plan {
-	bool pull;			/* else the local directory `dir` */
-	oci_ref ref;			/* pull: the repository */
-	const char *oci;		/* pull: ref as given */
-	char digest[AE_DIGEST_STR_LEN]; /* pull: the pin, "" = resolve tag */
-	char dir[4096];			/* local */
-	const char *why;		/* local: the materialize detail */
-} verify_plan;
-
-/* The tag-only rule (reference §8.3) on what is about to be pulled: a pin
- * is required unless --allow-unpinned-tag, and --offline cannot resolve a
- * tag (the cache is content-addressed). 0 or the usage exit status. */
-static int verify_pin_rule(verify_plan *pl, const verify_args *a)
-{
-	ae_err err = {0};
-
-	pl->pull = true;
-	if (pl->digest[0] == '\0')
-		snprintf(pl->digest, sizeof(pl->digest), "%s", pl->ref.digest);
-	if (pl->digest[0] != '\0')
-		return 0;
-	if (oci_ref_require_pinned(&pl->ref, a->allow_unpinned, &err) < 0)
-		return cmd_usage_error("verify", "%s", err.msg);
-	if (a->offline)
-		return cmd_usage_error("verify",
-				       "--offline needs a digest: a tag-only "
-				       "reference names nothing in the cache");
-	return 0;
-}
-
-/* Parses a reference given on the command line; the usage exit status
- * when it is not one. */
-static int verify_ref_arg(oci_ref *ref, const char *s, const char *what)
-{
-	ae_err err = {0};
-
-	if (oci_ref_parse(ref, s, &err) < 0)
-		return cmd_usage_error("verify", "%s: %s", what, err.msg);
-	return 0;
-}
-
-/* A directory given with --bundle, or the one holding the pointer. */
-static void verify_plan_local(verify_plan *pl, const char *dir, const char *why)
-{
-	pl->pull = false;
-	snprintf(pl->dir, sizeof(pl->dir), "%s", dir);
-	pl->why = why;
-}
-
-/* --bundle for a pointer: a directory is a local copy; anything else is a
- * reference whose repository replaces bundle.oci's (the pointer's digest
- * stays the pin and must not be contradicted). */
-static int verify_plan_bundle(verify_plan *pl, const verify_args *a,
-			      const ev_pointer_claim *c)
-{
-	struct stat st;
-	int status;
-
-	if (stat(a->bundle, &st) == 0 && S_ISDIR(st.st_mode)) {
-		verify_plan_local(pl, a->bundle,
-				  "local bundle given with --bundle");
-		return 0;
-	}
-	status = verify_ref_arg(&pl->ref, a->bundle, "--bundle");
-	if (status != 0)
-		return status;
-	pl->oci = a->bundle;
-	if (c->digest[0] != '\0' && pl->ref.digest[0] != '\0' &&
-	    strcmp(c->digest, pl->ref.digest) != 0)
-		return cmd_usage_error("verify",
-				       "--bundle pins %s but the pointer pins "
-				       "%s",
-				       pl->ref.digest, c->digest);
-	snprintf(pl->digest, sizeof(pl->digest), "%s", c->digest);
-	return verify_pin_rule(pl, a);
-}
-
-/* A pointer: pull bundle.oci's repository at bundle.digest; no digest
- * (emitted, not pushed: the pointer rules then forbid bundle.oci too)
- * means the bundle beside the pointer. `pdir` is a copy of the pointer
- * path that dirname may edit. */
-static int verify_plan_pointer(verify_plan *pl, const verify_args *a,
-			       const ev_pointer_claim *c, char *pdir)
-{
-	ae_err err = {0};
-
-	if (a->bundle != NULL)
-		return verify_plan_bundle(pl, a, c);
-	if (c->digest[0] == '\0') {
-		verify_plan_local(pl, dirname(pdir),
-				  "pointer not pushed (no bundle.digest): "
-				  "the bundle beside it");
-		return 0;
-	}
-	if (c->oci[0] == '\0' || oci_ref_parse(&pl->ref, c->oci, &err) < 0) {
-		fprintf(stderr,
-			"aicr-evidence: %s: bundle.oci is not a registry "
-			"reference%s%s\n",
-			a->input, err.msg[0] ? ": " : "", err.msg);
-		cmd_hint("name the bundle with --bundle REF or --bundle DIR");
-		return cmd_exit_code(CMD_ERROR);
-	}
-	pl->oci = c->oci;
-	snprintf(pl->digest, sizeof(pl->digest), "%s", c->digest);
-	return verify_pin_rule(pl, a);
-}
-
-/* The deterministic artifact digest of the bundle tree in `dir` (or its
- * summary-bundle/), which the signed statement's subject and a pointer's
- * bundle.digest must name (SPEC §3). Computed when the bundle is signed or
- * `always`; NULL when it cannot be packed (the inventory step reports
- * why). Caller frees. */
-static char *verify_artifact_digest(const char *dir, bool always)
-{
-	char sb[4200], att[4300];
-	oci_artifact *art = NULL;
-	ae_err err = {0};
-	char *d = NULL;
-	struct stat st;
-
-	if (ev_summary_root(sb, sizeof(sb), dir, &err) < 0)
-		return NULL; /* materialize says why */
-	snprintf(att, sizeof(att), "%s/" EV_ATTESTATION_FILE, sb);
-	if (!always && lstat(att, &st) != 0)
-		return NULL;
-	if (oci_artifact_build(&art, sb, &err) == 0)
-		d = strdup(art->manifest_digest);
-	oci_artifact_free(art);
-	return d;
-}
-
-/* Pulls the planned bundle and verifies it through the verifier of
- * `check` and `ledger` (ld_verifier_run): fetched by digest, each
- * signature tried for the claimed signer or --expected-*, verified with
- * the pointer as the claim. A failed pull is recorded on the verdict's
- * materialize step (reference §9.3) and said on stderr. */
-static int verify_pull(ev_verdict **out, verify_args *a, const verify_plan *pl,
-		       ae_err *err)
-{
-	ld_check_req req = {a->o.pointer, pl->oci, pl->digest, &a->o,
-			    NULL,	  NULL,	   out};
-	ld_verifier_opts o;
-	ld_verifier *v = NULL;
-	ld_verdict vd;
-	char *password = NULL;
-	int rc;
-
-	memset(&o, 0, sizeof(o));
-	o.cache = a->cache;
-	o.offline = a->offline;
-	o.what = "verify";
-	o.progress = true;
-	o.trusted_root = a->o.trusted_root;
-	o.root_json = a->o.trusted_root_json;
-	o.root_json_len = a->o.trusted_root_json_len;
-	rc = cmd_registry_opts(&o.co, &password, &a->reg, false, err);
-	if (rc == 0)
-		rc = ld_verifier_new(&v, &o, err);
-	if (rc == 0)
-		rc = ld_verifier_run(&vd, v, &req, err);
-	if (rc == 0 && vd.fetch_rc != 0) {
-		ae_err e = {0};
-		ae_fail(&e, vd.fetch_rc, "%s", vd.fetch_error);
-		cmd_error(a->input, &e);
-		if (a->o.fetch_hint != NULL)
-			cmd_hint("%s", a->o.fetch_hint);
-	}
-	ld_verifier_free(v);
-	cmd_password_free(password);
-	return rc;
-}
-
 /* Maps the verdict to SPEC §4 exit numbers through cmd_exit_code. */
 static int verify_exit(int verdict)
 {
@@ -330,64 +147,53 @@ static int verify_report(const verify_args *a, const ev_verdict *v)
 }
 
 /* Decides where the bundle comes from: 0, or an exit status. */
-static int verify_plan_input(verify_plan *pl, verify_args *a,
-			     ev_pointer_claim *claim, ld_pointer **ptr,
-			     char **pdir)
+static int verify_plan(ld_input *in, verify_args *a)
 {
 	ae_err err = {0};
-	int status;
 
-	if (ev_input_detect(&a->o.input_kind, a->input, &err) < 0) {
-		cmd_error(a->input, &err);
+	*in = (ld_input){.input = a->input,
+			 .bundle = a->bundle,
+			 .cache = a->cache,
+			 .offline = a->offline,
+			 .allow_unpinned = a->allow_unpinned};
+	if (ld_input_plan(in, &a->o, &err) == 0)
+		return 0;
+	if (in->fail == LD_INPUT_USAGE && in->fail_what != NULL)
+		return cmd_usage_error("verify", "%s: %s", in->fail_what,
+				       err.msg);
+	if (in->fail == LD_INPUT_USAGE)
+		return cmd_usage_error("verify", "%s", err.msg);
+	if (in->fail == LD_INPUT_NOT_REF) {
+		fprintf(stderr,
+			"aicr-evidence: %s: bundle.oci is not a registry "
+			"reference%s%s\n",
+			a->input, err.msg[0] ? ": " : "", err.msg);
+		cmd_hint("name the bundle with --bundle REF or --bundle DIR");
 		return cmd_exit_code(CMD_ERROR);
 	}
-	if (a->bundle != NULL && a->o.input_kind != EV_INPUT_POINTER)
-		return cmd_usage_error("verify",
-				       "--bundle applies to pointer inputs");
-	switch (a->o.input_kind) {
-	case EV_INPUT_OCI:
-		status = verify_ref_arg(&pl->ref, a->input, "reference");
-		pl->oci = a->input;
-		return status != 0 ? status : verify_pin_rule(pl, a);
-	case EV_INPUT_POINTER:
-		if (ld_pointer_read(ptr, AT_FDCWD, a->input, &err) < 0) {
-			cmd_error(a->input, &err);
-			return cmd_exit_code(cmd_outcome_from_rc(err.code));
-		}
-		ld_pointer_claim(claim, *ptr, a->input);
-		a->o.pointer = claim;
-		*pdir = strdup(a->input);
-		if (*pdir == NULL)
-			return cmd_exit_code(CMD_ERROR);
-		return verify_plan_pointer(pl, a, claim, *pdir);
-	default:
-		verify_plan_local(pl, a->input, NULL);
-		return 0;
-	}
+	cmd_error(a->input, &err);
+	return cmd_exit_code(cmd_outcome_from_rc(err.code));
 }
 
 int cmd_verify(int argc, char **argv)
 {
 	verify_args a = {NULL, "text", NULL,  NULL, NULL,
 			 NULL, false,  false, {0},  EV_VERIFY_OPTS_INIT};
-	verify_plan pl;
-	ev_pointer_claim claim;
-	ld_pointer *ptr = NULL;
+	oci_client_opts co = OCI_CLIENT_OPTS_INIT;
+	ld_input in = {0};
 	ev_verdict *v = NULL;
-	char *pdir = NULL, *artifact = NULL;
+	char *password = NULL;
 	ae_buf kbuf = AE_BUF_INIT(0);
 	ae_err err = {0};
 	cmd_trust_set trust;
 	int rc, status;
 
 	memset(&trust, 0, sizeof(trust));
-	memset(&claim, 0, sizeof(claim));
-	memset(&pl, 0, sizeof(pl));
 	status = verify_parse(&a, argc, argv);
 	if (status == 0)
 		status = verify_load_key(&a, &kbuf);
 	if (status == 0)
-		status = verify_plan_input(&pl, &a, &claim, &ptr, &pdir);
+		status = verify_plan(&in, &a);
 	if (status != 0)
 		goto done;
 	/* no --trusted-root: the TUF-cached root when it is in force,
@@ -405,15 +211,16 @@ int cmd_verify(int argc, char **argv)
 		a.o.trusted_root_json = cmd_trust_root_override(
 			&trust, &a.o.trusted_root_json_len);
 	}
-	if (pl.pull) {
-		rc = verify_pull(&v, &a, &pl, &err);
-	} else {
-		a.o.dir = pl.dir;
-		a.o.source = pl.why;
-		artifact = verify_artifact_digest(
-			pl.dir, a.o.pointer != NULL && claim.digest[0] != '\0');
-		a.o.artifact_digest = artifact;
-		rc = ev_evidence_verify(&v, &a.o, &err);
+	rc = in.pull ? cmd_registry_opts(&co, &password, &a.reg, false, &err)
+		     : 0;
+	if (rc == 0)
+		rc = ld_input_verify(&v, &in, &a.o, &co, &err);
+	if (rc == 0 && in.fetch_rc != 0) {
+		ae_err e = {0};
+		ae_fail(&e, in.fetch_rc, "%s", in.fetch_error);
+		cmd_error(a.input, &e);
+		if (a.o.fetch_hint != NULL)
+			cmd_hint("%s", a.o.fetch_hint);
 	}
 	if (rc < 0) {
 		cmd_error(a.input, &err);
@@ -424,9 +231,8 @@ int cmd_verify(int argc, char **argv)
 done:
 	ev_verdict_free(v);
 	cmd_trust_dispose(&trust);
-	ld_pointer_free(ptr);
-	free(artifact);
-	free(pdir);
+	ld_input_dispose(&in);
+	cmd_password_free(password);
 	ae_buf_dispose(&kbuf);
 	return status;
 }

@@ -136,16 +136,9 @@ static json_t *feed_grid(const ld_corroboration *c, const ld_recipe *r,
 			 const ld_grid *g, ae_err *err)
 {
 	json_t *o = json_object(), *ph = json_object(), *tests = json_array();
-	int rc = o && ph && tests ? 0 : ae_fail(err, AE_ERR, "out of memory");
+	int rc = ld__json_set(o, "phaseRollup", ph, err);
 
-	if (rc == 0)
-		rc = ld__json_set(o, "phaseRollup", ph, err);
-	else
-		json_decref(ph);
-	if (rc == 0)
-		rc = ld__json_set(o, "tests", tests, err);
-	else
-		json_decref(tests);
+	rc = ld__json_set_after(rc, o, "tests", tests, err);
 	if (rc == 0)
 		rc = ld__json_put_str(o, "aicrVer",
 				      g->version ? g->version : "", err);
@@ -156,8 +149,7 @@ static json_t *feed_grid(const ld_corroboration *c, const ld_recipe *r,
 		const ld_check *ck = &g->checks[i];
 		json_t *row = ld__json_push(tests, json_object()), *sig;
 		sig = row ? json_array() : NULL;
-		rc = sig ? ld__json_set(row, "signers", sig, err)
-			 : ae_fail(err, AE_ERR, "out of memory");
+		rc = ld__json_set(row, "signers", sig, err);
 		if (rc == 0)
 			rc = ld__json_put_str(row, "phase", ck->phase, err);
 		if (rc == 0)
@@ -233,16 +225,9 @@ static json_t *feed_tab(const ld_corroboration *c, const ld_recipe *r,
 {
 	json_t *o = json_object(), *coord = json_object(), *vers = json_array();
 	const char *sel = recipe_profile(c, r);
-	int rc = o && coord && vers ? 0 : ae_fail(err, AE_ERR, "out of memory");
+	int rc = ld__json_set(o, "coord", coord, err);
 
-	if (rc == 0)
-		rc = ld__json_set(o, "coord", coord, err);
-	else
-		json_decref(coord);
-	if (rc == 0)
-		rc = ld__json_set(o, "versions", vers, err);
-	else
-		json_decref(vers);
+	rc = ld__json_set_after(rc, o, "versions", vers, err);
 	if (rc == 0)
 		rc = ld__json_put_str(o, "recipe", r->name, err);
 	for (int a = 0; rc == 0 && a < LD_AXIS_COUNT; a++)
@@ -333,17 +318,10 @@ static int feed_groups(json_t *root, json_t *meta, const ld_corroboration *c,
 	json_t *groups = json_array(), *unc = json_array();
 	size_t *order = calloc(c->n_recipes ? c->n_recipes : 1, sizeof(size_t));
 	size_t n = 0;
-	int rc = groups && unc && order ? 0
-					: ae_fail(err, AE_ERR, "out of memory");
+	int rc = order ? 0 : ae_fail(err, AE_ERR, "out of memory");
 
-	if (rc == 0)
-		rc = ld__json_set(root, "groups", groups, err);
-	else
-		json_decref(groups);
-	if (rc == 0)
-		rc = ld__json_set(meta, "uncatalogued", unc, err);
-	else
-		json_decref(unc);
+	rc = ld__json_set_after(rc, root, "groups", groups, err);
+	rc = ld__json_set_after(rc, meta, "uncatalogued", unc, err);
 	for (size_t i = 0; rc == 0 && i < c->n_recipes; i++) {
 		const ld_recipe *r = &c->recipes[i];
 		if (!recipe_in_feed(c, r))
@@ -380,7 +358,7 @@ static int feed_groups(json_t *root, json_t *meta, const ld_corroboration *c,
 		if (t == NULL || ld__json_push(tabs, t) == NULL)
 			rc = ae_fail(err, AE_ERR, "out of memory");
 	}
-	*n_groups = json_array_size(groups);
+	*n_groups = rc == 0 ? json_array_size(groups) : 0; /* freed else */
 	free(order);
 	return rc;
 }
@@ -421,13 +399,11 @@ static int feed_axis(json_t *arr, const ld_corroboration *c, int a, ae_err *err)
 static int feed_criteria(json_t *root, const ld_corroboration *c, ae_err *err)
 {
 	json_t *crit = json_object();
-	int rc = crit ? ld__json_set(root, "criteria", crit, err)
-		      : ae_fail(err, AE_ERR, "out of memory");
+	int rc = ld__json_set(root, "criteria", crit, err);
 
 	for (int a = 0; rc == 0 && a < LD_AXIS_COUNT; a++) {
 		json_t *arr = json_array();
-		rc = arr ? ld__json_set(crit, ld_axis_name(a), arr, err)
-			 : ae_fail(err, AE_ERR, "out of memory");
+		rc = ld__json_set(crit, ld_axis_name(a), arr, err);
 		if (rc == 0)
 			rc = feed_axis(arr, c, a, err);
 	}
@@ -441,8 +417,7 @@ static int feed_sources(json_t *root, const ld_corroboration *c,
 			const ld_render_opts *opts, size_t *n_out, ae_err *err)
 {
 	json_t *src = json_object();
-	int rc = src ? ld__json_set(root, "sources", src, err)
-		     : ae_fail(err, AE_ERR, "out of memory");
+	int rc = ld__json_set(root, "sources", src, err);
 
 	*n_out = 0;
 	for (size_t i = 0; rc == 0 && i < c->n_signers; i++) {
@@ -451,8 +426,7 @@ static int feed_sources(json_t *root, const ld_corroboration *c,
 		if (s->vote != LD_VOTE_VERIFIED)
 			continue;
 		o = json_object();
-		rc = o ? ld__json_set(src, s->slug, o, err)
-		       : ae_fail(err, AE_ERR, "out of memory");
+		rc = ld__json_set(src, s->slug, o, err);
 		(*n_out)++;
 		if (rc == 0)
 			rc = ld__json_put_str(
@@ -510,21 +484,10 @@ static int feed_meta(json_t *meta, const ld_corroboration *c,
 	json_t *links = json_object(), *lens = json_object(),
 	       *pv = json_object();
 	char at[32];
-	int rc =
-		links && lens && pv ? 0 : ae_fail(err, AE_ERR, "out of memory");
+	int rc = ld__json_set(meta, "links", links, err);
 
-	if (rc == 0)
-		rc = ld__json_set(meta, "links", links, err);
-	else
-		json_decref(links);
-	if (rc == 0)
-		rc = ld__json_set(meta, "lens", lens, err);
-	else
-		json_decref(lens);
-	if (rc == 0)
-		rc = ld__json_set(meta, "provenance", pv, err);
-	else
-		json_decref(pv);
+	rc = ld__json_set_after(rc, meta, "lens", lens, err);
+	rc = ld__json_set_after(rc, meta, "provenance", pv, err);
 	for (int i = 0; rc == 0 && i < 3; i++)
 		rc = ld__json_put_str(links,
 				      i == 0   ? "install"
@@ -585,10 +548,7 @@ int ld_feed_render_index(ae_buf *out, const ld_corroboration *c,
 	int rc;
 
 	AE_ASSERT_ARG(out != NULL && c != NULL, err);
-	rc = root && meta ? ld__json_set(root, "meta", meta, err)
-			  : ae_fail(err, AE_ERR, "out of memory");
-	if (rc < 0 && root == NULL)
-		json_decref(meta);
+	rc = ld__json_set(root, "meta", meta, err);
 	if (rc == 0)
 		rc = ld__json_put_str(root, "schema", LD_FEED_SCHEMA, err);
 	if (rc == 0)
@@ -604,8 +564,7 @@ int ld_feed_render_index(ae_buf *out, const ld_corroboration *c,
 			     recipe_in_feed(c, &c->recipes[i]);
 	if (rc == 0) {
 		cnt = json_object();
-		rc = cnt ? ld__json_set(meta, "counts", cnt, err)
-			 : ae_fail(err, AE_ERR, "out of memory");
+		rc = ld__json_set(meta, "counts", cnt, err);
 	}
 	if (rc == 0)
 		rc = ld__json_put_int(cnt, "recipes", n_recipes, err);
@@ -634,8 +593,7 @@ static int feed_build(json_t *arr, const ld_recipe *r, size_t k, bool newest,
 	if (o == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	res = json_object();
-	rc = res ? ld__json_set(o, "results", res, err)
-		 : ae_fail(err, AE_ERR, "out of memory");
+	rc = ld__json_set(o, "results", res, err);
 	if (rc == 0)
 		rc = feed_run_fields(o, e, true, err);
 	if (rc == 0)
@@ -671,16 +629,9 @@ static int feed_series_cols(json_t *root, const ld_corroboration *c,
 			    const ld_recipe *r, ae_err *err)
 {
 	json_t *builds = json_object(), *health = json_object();
-	int rc = builds && health ? 0 : ae_fail(err, AE_ERR, "out of memory");
+	int rc = ld__json_set(root, "builds", builds, err);
 
-	if (rc == 0)
-		rc = ld__json_set(root, "builds", builds, err);
-	else
-		json_decref(builds);
-	if (rc == 0)
-		rc = ld__json_set(root, "health", health, err);
-	else
-		json_decref(health);
+	rc = ld__json_set_after(rc, root, "health", health, err);
 	for (size_t j = 0; rc == 0 && j < r->n_cols; j++) {
 		const ld_signer *s = &c->signers[r->cols[j]];
 		const ld_col *col = &r->colinfo[j];
@@ -690,10 +641,8 @@ static int feed_series_cols(json_t *root, const ld_corroboration *c,
 			continue;
 		arr = json_array();
 		h = json_object();
-		rc = arr && h ? ld__json_set(builds, s->slug, arr, err)
-			      : ae_fail(err, AE_ERR, "out of memory");
-		if (rc == 0)
-			rc = ld__json_set(health, s->slug, h, err);
+		rc = ld__json_set(builds, s->slug, arr, err);
+		rc = ld__json_set_after(rc, health, s->slug, h, err);
 		for (size_t k = 0; rc == 0 && k < col->n; k++)
 			rc = feed_build(arr, r, col->first + k, k == 0, err);
 		if (col->last_pass != SIZE_MAX)
@@ -721,10 +670,7 @@ int ld_feed_render_series(ae_buf *out, const ld_corroboration *c, size_t recipe,
 	(void)opts;
 	AE_ASSERT_ARG(out != NULL && c != NULL && recipe < c->n_recipes, err);
 	r = &c->recipes[recipe];
-	rc = root && rows ? ld__json_set(root, "rows", rows, err)
-			  : ae_fail(err, AE_ERR, "out of memory");
-	if (rc < 0 && root == NULL)
-		json_decref(rows);
+	rc = ld__json_set(root, "rows", rows, err);
 	if (rc == 0)
 		rc = ld__json_put_str(root, "recipe", r->name, err);
 	/* Rows by name, first phase kept (the reference's union). */

@@ -143,18 +143,11 @@ static int cell_variant(const ld__page *p, const ld_recipe *r, size_t j,
 				   "run%s</small>",
 				   ld_cell_name(k), cl->pointers,
 				   cl->pointers == 1 ? "" : "s");
-	else if (rc == 0)
-		rc = ae_buf_printf(
-			p->b, err,
-			"<span class=\"res r-%s\">%s %s</span><small>%zu "
-			"&#10003; &middot; %zu &#10007; &middot; %zu not "
-			"run</small>",
-			ld_cell_name(k),
-			ld__html_result_glyph(k == LD_CELL_PASS ? LD_RESULT_PASS
-					      : k == LD_CELL_FAIL
-						      ? LD_RESULT_FAIL
-						      : LD_RESULT_NOT_RUN),
-			ld_cell_name(k), cl->pass, cl->fail, cl->not_run);
+	else if (rc == 0 && (rc = ld__html_kind(p->b, k, err)) == 0)
+		rc = ae_buf_printf(p->b, err,
+				   "<small>%zu &#10003; &middot; %zu &#10007; "
+				   "&middot; %zu not run</small>",
+				   cl->pass, cl->fail, cl->not_run);
 	if (rc == 0 && e && k != LD_CELL_CLAIMED && k != LD_CELL_UNVERIFIABLE) {
 		rc = ae_buf_puts(p->b, "<small>", err);
 		if (rc == 0)

@@ -48,6 +48,28 @@ const char *ld__html_result_glyph(ld_result r)
 				     : "&middot;";
 }
 
+/* <span class="res r-NAME">GLYPH NAME</span>: the one rendering of an
+ * outcome, a check's or a cell's or run's. */
+static int html_res(ae_buf *b, const char *name, ld_result glyph, ae_err *err)
+{
+	return ae_buf_printf(b, err, "<span class=\"res r-%s\">%s %s</span>",
+			     name, ld__html_result_glyph(glyph), name);
+}
+
+int ld__html_result(ae_buf *b, ld_result v, ae_err *err)
+{
+	return html_res(b, ld_result_name(v), v, err);
+}
+
+int ld__html_kind(ae_buf *b, ld_cell_kind k, ae_err *err)
+{
+	return html_res(b, ld_cell_name(k),
+			k == LD_CELL_PASS   ? LD_RESULT_PASS
+			: k == LD_CELL_FAIL ? LD_RESULT_FAIL
+					    : LD_RESULT_NOT_RUN,
+			err);
+}
+
 /* The short reason a cell or run does not count, for a badge. */
 const char *ld__html_why_short(ld_why w)
 {

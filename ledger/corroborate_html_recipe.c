@@ -90,15 +90,17 @@ static int checks_table(const ld__page *p, const ld_recipe *r, const ld_grid *g,
 					cl->kind == LD_CELL_UNVERIFIABLE))
 				rc = ae_buf_printf(p->b, err, " nc\">%s</td>",
 						   ld_cell_name(cl->kind));
-			else if (rc == 0)
-				rc = ae_buf_printf(
-					p->b, err,
-					"%s\"><span class=\"res r-%s\">%s %s"
-					"</span></td>",
-					cl->why == LD_WHY_COUNTS ? "" : " nc",
-					ld_result_name(v),
-					ld__html_result_glyph(v),
-					ld_result_name(v));
+			else if (rc == 0) {
+				rc = ae_buf_puts(p->b,
+						 cl->why == LD_WHY_COUNTS
+							 ? "\">"
+							 : " nc\">",
+						 err);
+				if (rc == 0)
+					rc = ld__html_result(p->b, v, err);
+				if (rc == 0)
+					rc = ae_buf_puts(p->b, "</td>", err);
+			}
 		}
 		if (rc == 0)
 			rc = ae_buf_puts(p->b, "</tr>\n", err);
@@ -235,16 +237,11 @@ static int run_item(const ld__page *p, const ld_recipe *r, size_t j, size_t k,
 	if (rc == 0 && verified)
 		rc = ld__html_run_badges(p->b, e, err);
 	if (rc == 0 && verified)
-		rc = ae_buf_printf(
-			p->b, err,
-			"<span class=\"res r-%s\">%s %s</span> %zu "
-			"&#10003; %zu &#10007; %zu not run",
-			ld_cell_name(e->kind),
-			ld__html_result_glyph(
-				e->kind == LD_CELL_PASS	  ? LD_RESULT_PASS
-				: e->kind == LD_CELL_FAIL ? LD_RESULT_FAIL
-							  : LD_RESULT_NOT_RUN),
-			ld_cell_name(e->kind), e->pass, e->fail, e->not_run);
+		rc = ld__html_kind(p->b, e->kind, err);
+	if (rc == 0 && verified)
+		rc = ae_buf_printf(p->b, err,
+				   " %zu &#10003; %zu &#10007; %zu not run",
+				   e->pass, e->fail, e->not_run);
 	if (rc == 0 && verified && e->flips)
 		rc = ae_buf_printf(
 			p->b, err,

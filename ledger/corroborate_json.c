@@ -41,9 +41,20 @@ json_t *ld__json_str(const char *s)
 
 int ld__json_set(json_t *obj, const char *key, json_t *v, ae_err *err)
 {
+	/* json_object_set_new frees v whenever it fails, obj NULL included */
 	if (v == NULL || json_object_set_new(obj, key, v) != 0)
 		return ae_fail(err, AE_ERR, "out of memory");
 	return 0;
+}
+
+int ld__json_set_after(int rc, json_t *obj, const char *key, json_t *v,
+		       ae_err *err)
+{
+	if (rc < 0) {
+		json_decref(v);
+		return rc;
+	}
+	return ld__json_set(obj, key, v, err);
 }
 
 int ld__json_put_str(json_t *obj, const char *key, const char *s, ae_err *err)

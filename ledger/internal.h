@@ -624,7 +624,14 @@ int ld__recipe_history(ld_recipe *r, const ld_corroboration *c, ae_err *err);
  * ld__json_str never fails on non-UTF-8 bytes (they become '?'); NULL s
  * gives JSON null. The _put_ functions skip NULL strings. */
 json_t *ld__json_str(const char *s);
+/* obj[key] = v. Takes v whatever happens: set into obj, or freed when the
+ * set fails (obj NULL included); a NULL v (a failed allocation) is
+ * AE_ERR "out of memory". */
 int ld__json_set(json_t *obj, const char *key, json_t *v, ae_err *err);
+/* The same after the steps before it: when `rc` is already a failure, v
+ * is freed and `rc` returned. So a run of sets needs no else-free. */
+int ld__json_set_after(int rc, json_t *obj, const char *key, json_t *v,
+		       ae_err *err);
 int ld__json_put_str(json_t *obj, const char *key, const char *s, ae_err *err);
 int ld__json_put_int(json_t *obj, const char *key, size_t n, ae_err *err);
 int ld__json_put_bool(json_t *obj, const char *key, bool b, ae_err *err);
@@ -673,6 +680,10 @@ int ld__page_facet_index(const ld__page *p, int f, const char *v);
  * or FAILING, in a span of class `cls` (nothing when none). */
 int ld__html_chip(ae_buf *b, ld_state s, ae_err *err);
 const char *ld__html_result_glyph(ld_result r);
+/* <span class="res r-NAME">GLYPH NAME</span> of a check's result, and of a
+ * cell's or run's kind (the glyph of pass, fail, or none). */
+int ld__html_result(ae_buf *b, ld_result v, ae_err *err);
+int ld__html_kind(ae_buf *b, ld_cell_kind k, ae_err *err);
 const char *ld__html_why_short(ld_why w);
 int ld__html_href(ae_buf *b, const char *recipe, const char *slug, ae_err *err);
 int ld__html_col_id(ae_buf *b, const ld_corroboration *c, const ld_recipe *r,

@@ -1175,6 +1175,70 @@ typedef struct ld_check_req {
 int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
 		    ae_err *err);
 
+/* The tag `outdir`/pointer.yaml names for REF's repository when it is the
+ * pointer of artifact `digest` (its bundle.digest), "" otherwise or when
+ * there is no pointer (ledger/pointer_tag.c). A pointer that is there but
+ * unreadable fails (codes of ld_pointer_read): it is not silently
+ * skipped. */
+int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
+		   const char *digest, ae_err *err);
+
+/* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
+ * ---- */
+
+/* What a failure of ld_input_plan is. */
+typedef enum ld_input_fail {
+	LD_INPUT_ERROR,	  /* about INPUT (unreadable, no such input) */
+	LD_INPUT_USAGE,	  /* a usage error: err->msg, after fail_what's
+			     "WHAT: " when set */
+	LD_INPUT_NOT_REF, /* the pointer's bundle.oci names no registry
+			     reference (err->msg: the parser's reason, ""
+			     when empty): --bundle REF or DIR is the fix */
+} ld_input_fail;
+
+/* One input of `verify`. Zero it, set the first fields (borrowed), plan,
+ * verify, dispose. */
+typedef struct ld_input {
+	const char *input;  /* directory, bundle file, REF or pointer */
+	const char *bundle; /* --bundle DIR|REF for a pointer, NULL: none */
+	const char *cache;  /* --cache, NULL: oci_cache_default */
+	bool offline, allow_unpinned;
+	/* set by ld_input_plan */
+	ld_input_fail fail;
+	const char *fail_what; /* USAGE: the argument at fault, or NULL */
+	bool pull;	       /* else the local directory `dir` */
+	oci_ref ref;	       /* pull: the repository */
+	const char *oci;       /* pull: the reference as given */
+	char digest[AE_DIGEST_STR_LEN]; /* pull: the pin, "": resolve a tag */
+	char dir[4096];			/* local */
+	const char *why;		/* local: the materialize detail */
+	ev_pointer_claim claim;		/* a pointer's */
+	ld_pointer *ptr;
+	char *artifact;
+	/* set by ld_input_verify: the pull failed (its code and message;
+	 * the verdict's materialize step records it too) */
+	int fetch_rc;
+	char fetch_error[AE_ERR_MSG_MAX];
+} ld_input;
+
+/* Decides where the bundle comes from before any network I/O: the input
+ * form (vo->input_kind), a pointer's claim (vo->pointer), the pin rule
+ * (a tag-only reference refused unless allow_unpinned; never offline).
+ * Codes of ev_input_detect and ld_pointer_read (in->fail
+ * LD_INPUT_ERROR), AE_EINVAL for a usage error (LD_INPUT_USAGE) or a
+ * bundle.oci that is no reference (LD_INPUT_NOT_REF). */
+int ld_input_plan(ld_input *in, ev_verify_opts *vo, ae_err *err);
+
+/* Verifies the planned bundle: a pull goes through a verifier of its own
+ * (ld_verifier_run with `co`, the registry options, and vo's trust), a
+ * local directory through ev_evidence_verify with its artifact digest.
+ * *out is the verdict, also of a failed pull (in->fetch_rc set). Codes
+ * of ld_verifier_new, ld_verifier_run and ev_evidence_verify. */
+int ld_input_verify(ev_verdict **out, ld_input *in, ev_verify_opts *vo,
+		    const oci_client_opts *co, ae_err *err);
+/* Frees what ld_input_plan and ld_input_verify keep. Cannot fail. */
+void ld_input_dispose(ld_input *in);
+
 /* The two halves of ld_verifier_check, for a bundle no pointer claims
  * (`ledger --ingest`). ld_verifier_fetch pulls `digest` of the registry
  * reference `oci` into *x: true when fetched (dispose *x with

@@ -450,6 +450,64 @@ typedef struct oci_pull_result {
 /* Frees what a pull result owns. Cannot fail. */
 void oci_pull_result_dispose(oci_pull_result *r);
 
+/* ---- the push leg of `push` and `emit --push` (oci/push_bundle.c) ---- */
+
+/* What a push did (oci_bundle_push). */
+typedef struct oci_pushed {
+	char tag[129];
+	char tagged[1200];		  /* registry/repo:tag */
+	char digest[AE_DIGEST_STR_LEN];	  /* the artifact's manifest digest */
+	char referrer[AE_DIGEST_STR_LEN]; /* the signature referrer, or "" */
+	size_t size;			  /* the manifest's length */
+	char bundle[4096];		  /* the directory packed */
+	const char *what;		  /* what a failure is about */
+} oci_pushed;
+
+/* What the caller decides for a push: the tag when REF has none (from
+ * the artifact `digest` of the tree in `bundle`), and the client, made
+ * only once the artifact is packed and its tag known. */
+typedef struct oci_push_hooks {
+	int (*tag)(char tag[129], const oci_ref *ref, const char *bundle,
+		   const char *digest, void *ctx, ae_err *err);
+	int (*client)(oci_client **out, const oci_ref *ref, void *ctx,
+		      ae_err *err);
+	void *ctx;
+} oci_push_hooks;
+
+/* Packs DIR/summary-bundle (or DIR), pushes it to REF `to` under REF's
+ * tag, else h->tag's, and its attestation as the signature referrer. A
+ * REF pinning another digest than the artifact's is AE_EVERIFY before any
+ * request. Codes of oci_ref_parse, the artifact, the hooks and the
+ * registry; out->what names what a failure is about. */
+int oci_bundle_push(oci_pushed *out, const char *dir, const char *to,
+		    const oci_push_hooks *h, ae_err *err);
+
+/* push's report of `r`: "pushed REF@DIGEST" (REF escaped) and the
+ * signature referrer, or one line of JSON {"reference", "digest", "tag",
+ * "size", "referrer"}, appended to `out`. Codes of ae_buf_printf. */
+int oci_pushed_report(ae_buf *out, const oci_pushed *r, bool json, ae_err *err);
+
+/* ---- the reports of `referrers` and `pull` (oci/report.c) ---- */
+
+/* The listing of `referrers`: "REF (N referrers, from the ...)" and a line
+ * per referrer (artifact type escaped, digest, size), or, as `json`,
+ * {"reference", "digest", "source", "total", "truncated", "manifests"}
+ * (oras discover's entries), appended to `out`. `ref` is
+ * "registry/repo@digest". AE_ERR ("cannot format the listing") when it
+ * cannot be built. */
+int oci_referrers_report(ae_buf *out, const char *ref, const char *digest,
+			 const oci_referrers *r, bool json, ae_err *err);
+
+/* The report of a pull of `digest` of `ref`'s repository into `dir`:
+ * whether a signature is attached, and, when several referrers were
+ * considered, what became of each (`chosen`: the index of the one in
+ * place, (size_t)-1 for none), as text (values escaped) or compact JSON,
+ * appended to `out`. AE_ERR ("cannot format the report") when the JSON
+ * cannot be built. */
+int oci_pull_report(ae_buf *out, const oci_ref *ref, const char *digest,
+		    const char *dir, const oci_pull_result *res, size_t chosen,
+		    bool json, ae_err *err);
+
 /* Pulls manifest `digest` of `ref`'s repository into the cache `cache_dir`
  * (content-addressed: blobs/sha256/<hex>; each blob and manifest verified
  * for digest and size before it is kept) and extracts the single tar+gzip

@@ -300,6 +300,13 @@ void ae_strset_dispose(ae_strset *set);
  * one escape of every human-readable report (issue 25). AE_ETOOBIG (`b`
  * emptied) past the buffer's cap. */
 int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
+/* Appends `s` as one value of a line of human output: "" for NULL, else
+ * ae_buf_put_esc's escape when it takes at most AE_ESC_VALUE_MAX bytes
+ * (with a NUL), else "(unprintable)". What cmd/ prints of a value a
+ * registry, a bundle or a TUF repository supplied, for a renderer below
+ * cmd/. Codes of ae_buf_put. */
+#define AE_ESC_VALUE_MAX (64u << 10)
+int ae_buf_put_esc_value(ae_buf *b, const char *s, ae_err *err);
 
 /* ---- deadlines (evidence/core/http.c) ---- */
 

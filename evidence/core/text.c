@@ -44,3 +44,18 @@ int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err)
 	}
 	return rc;
 }
+
+int ae_buf_put_esc_value(ae_buf *b, const char *s, ae_err *err)
+{
+	ae_buf t = AE_BUF_INIT(AE_ESC_VALUE_MAX);
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	if (ae_buf_put_esc(&t, s, NULL) < 0 || ae_buf_put(&t, "", 1, NULL) < 0)
+		rc = ae_buf_puts(b, "(unprintable)", err);
+	else
+		rc = ae_buf_put(b, t.data, t.len - 1, err);
+	ae_buf_dispose(&t);
+	return rc;
+}

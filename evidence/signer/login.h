@@ -191,11 +191,16 @@ int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err);
  * line). Borrowed. */
 const char *ev_login_url(const ev_login *l);
 
-/* The one-time URL to start a browser on: http://127.0.0.1:PORT/start/
- * RANDOM on the login's listener, answered once (during ev_login_finish)
- * with a 302 to ev_login_url; a second request for it ends the login
- * (AE_EAUTH). It holds no secret of the login. Borrowed. */
-const char *ev_login_start_url(const ev_login *l);
+/* Writes the page to start a browser on: a fresh directory made by
+ * mkdtemp under `base` (an absolute path; NULL or relative: /tmp), 0700,
+ * holding "login.html", 0600, which refreshes to ev_login_url and links
+ * to it. The path (which holds no secret: another local user cannot enter
+ * the directory) into *path_out, borrowed; the page and its directory are
+ * removed when the login finishes or is freed. A second call gives the
+ * same page. AE_EIO when the directory cannot be made or is not private
+ * (the person opens the printed URL instead). */
+int ev_login_start_page(const char **path_out, ev_login *l, const char *base,
+			ae_err *err);
 
 /* Waits for the redirect (requests for other paths are answered 404 and
  * waited past), checks state (and iss, RFC 9207), exchanges the code with
@@ -245,13 +250,15 @@ bool ev_login_env_is_secret(const char *kv);
  * NULL when out of memory. */
 char **ev_login_env_clean(char *const *envp);
 
-/* Starts xdg-open (open on macOS) on `url` -- the login's start URL,
- * never one with a secret: a command line is public -- with stdio on
- * /dev/null and the environment `envp` without its secrets
- * (ev_login_env_clean). Without DISPLAY or WAYLAND_DISPLAY in `envp` no
- * browser is started (xdg-open would start a text one on our terminal).
- * The pid, or -1 when none was started. */
-pid_t ev_login_browser_open(const char *url, char *const *envp);
+/* Starts xdg-open (open on macOS) on the login's start page
+ * (ev_login_start_page under envp's XDG_RUNTIME_DIR, else TMPDIR, else
+ * /tmp) -- a path that gives another user nothing, never a URL that leads
+ * to the state: a command line is public -- with stdio on /dev/null and
+ * the environment `envp` without its secrets (ev_login_env_clean).
+ * Without DISPLAY or WAYLAND_DISPLAY in `envp` no browser is started
+ * (xdg-open would start a text one on our terminal). The pid, or -1 when
+ * none was started (the person opens the printed URL). */
+pid_t ev_login_browser_open(ev_login *l, char *const *envp);
 
 /* ---- the device login ---- */
 

@@ -7,8 +7,9 @@
  * "Token", any variable whose name says it holds a token, JWT, secret or
  * password (GitLab's id_tokens take any name the pipeline gives them),
  * and any variable whose value is shaped like a JWT, whatever its name.
- * What it is started on is the login's one-time start URL, never the
- * authorization URL (a command line is public: /proc/PID/cmdline).
+ * What it is started on is the login's start page, a 0600 file in a 0700
+ * directory, never a URL that leads to the authorization URL and its
+ * state (a command line is public: /proc/PID/cmdline).
  * Nothing here reads the process environment: the caller passes it.
  */
 #include "evidence/signer/login.h"
@@ -134,8 +135,25 @@ static bool browser_env_set(char *const *envp, const char *name)
 	return v != NULL && v[0] != '\0';
 }
 
-pid_t ev_login_browser_open(const char *url, char *const *envp)
+/* Where the start page goes: a directory of this user's session when the
+ * environment names an absolute one. */
+static const char *browser_page_base(char *const *envp)
 {
+	const char *names[] = {"XDG_RUNTIME_DIR", "TMPDIR"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = ev_env_get(envp, names[i]);
+
+		if (v != NULL && v[0] == '/')
+			return v;
+	}
+	return "/tmp";
+}
+
+pid_t ev_login_browser_open(ev_login *l, char *const *envp)
+{
+	const char *page = NULL;
+
 #ifdef __APPLE__
 	const char *opener = "open";
 #else
@@ -147,13 +165,16 @@ pid_t ev_login_browser_open(const char *url, char *const *envp)
 	    !browser_env_set(envp, "WAYLAND_DISPLAY"))
 		return -1;
 #endif
-	char *const argv[] = {(char *)opener, (char *)url, NULL};
 	posix_spawn_file_actions_t fa;
-	char **env = ev_login_env_clean(envp);
+	char **env;
 	pid_t pid = -1;
 
-	if (env == NULL)
+	if (ev_login_start_page(&page, l, browser_page_base(envp), NULL) < 0)
 		return -1; /* the person copies the URL */
+	char *const argv[] = {(char *)opener, (char *)page, NULL};
+	env = ev_login_env_clean(envp);
+	if (env == NULL)
+		return -1;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);

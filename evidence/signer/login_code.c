@@ -5,23 +5,27 @@
  * port unless --oidc-redirect-url names one; RFC 8252 §7.3: the loopback
  * address, not a name some resolver could answer for) and builds the
  * authorization URL with fresh state, nonce and PKCE S256 challenge.
- * _finish accepts connections one at a time: each must come from and to
+ * _finish serves connections side by side (up to CODE_CONN_MAX at once,
+ * the oldest dropped for a new one past that): each must come from and to
  * 127.0.0.1 (anything on this machine can connect, so nothing about the
- * request is trusted), send its request head within EV_LOGIN_CONN_TIMEOUT_S
- * and EV_LOGIN_REQUEST_MAX_BYTES, and is answered and closed. A request
- * for another path is answered 404 and waited past; the first request on
- * the redirect path decides: an error, another state or issuer ends the
+ * request is trusted) and send its request head within
+ * EV_LOGIN_CONN_TIMEOUT_S and EV_LOGIN_REQUEST_MAX_BYTES; a connection
+ * that sends nothing holds nobody up. A request for another path is
+ * answered 404 and waited past; the first complete request on the
+ * redirect path decides: an error, another state or issuer ends the
  * login, a code is exchanged once (with the verifier, so a code seen by
- * someone else is useless to them) and the ID token checked. The page
- * the browser shows echoes nothing it was sent.
+ * someone else is useless to them) and the ID token checked; every other
+ * connection is then closed with the listener. The page the browser shows
+ * echoes nothing it was sent.
  *
- * The browser is started on a one-time URL of the listener,
- * http://127.0.0.1:PORT/start/RANDOM (ev_login_start_url), never on the
- * authorization URL: a command line is public (/proc/PID/cmdline), and
- * the authorization URL carries the state, nonce and PKCE challenge. The
- * first GET of the start path is answered 302 to the authorization URL;
- * a second one is answered 404 and ends the login (another program on
- * this machine may have taken the URL first and now knows the state).
+ * The browser is started on a page file (ev_login_start_page), never on a
+ * URL that leads to the authorization URL: a command line is public
+ * (/proc/PID/cmdline), and the authorization URL carries the state, nonce
+ * and PKCE challenge -- with them another local user can log in as
+ * themselves and deliver their own code to our listener (login CSRF). The
+ * page is 0600 in a fresh 0700 directory, so the path on the command line
+ * tells another user nothing; it refreshes to the authorization URL and is
+ * removed with the login.
  */
 #include "evidence/core/http.h"
 #include "evidence/signer/internal.h"
@@ -29,6 +33,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -37,13 +43,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define CODE_RANDOM_BYTES 32 /* state, nonce, verifier: 256 bits each */
 #define CODE_RANDOM_MAX	  64 /* their base64url text, with room */
 #define CODE_PATH_MAX	  512
-#define CODE_START_BYTES  16 /* the one-time start path: 128 bits */
+#define CODE_CONN_MAX	  16 /* connections served side by side */
+#define CODE_PAGE_NAME	  "login.html"
 
 struct ev_login {
 	ev_login_opts o; /* strings below are our copies */
@@ -53,9 +61,10 @@ struct ev_login {
 	int fd6; /* [::1] for a localhost redirect, else -1 */
 	char redirect_uri[AE_URL_MAX];
 	char path[CODE_PATH_MAX];
-	char start_path[16 + CODE_RANDOM_MAX]; /* "/start/RANDOM" */
-	char start_url[64 + CODE_RANDOM_MAX];
-	bool started; /* the start URL was answered once */
+	char page_dir[PATH_MAX];  /* the start page's directory, or "" */
+	char page[PATH_MAX + 16]; /* the start page, or "" */
+	int page_base;		  /* the directory page_dir is in, or -1 */
+	int page_slot;		  /* page_dir's ae_tmp_register slot, or -1 */
 	char state[CODE_RANDOM_MAX], nonce[CODE_RANDOM_MAX];
 	char verifier[CODE_RANDOM_MAX];
 	ae_buf url; /* the authorization URL */
@@ -196,8 +205,6 @@ static int code_listen(ev_login *l, ae_err *err)
 	}
 	snprintf(l->redirect_uri, sizeof(l->redirect_uri), "http://%s:%u%s",
 		 host, bound, l->path);
-	snprintf(l->start_url, sizeof(l->start_url), "http://127.0.0.1:%u%s",
-		 bound, l->start_path);
 	return 0;
 }
 
@@ -289,6 +296,7 @@ int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err)
 		return ae_fail(err, AE_ERR, "out of memory");
 	l->fd = -1;
 	l->fd6 = -1;
+	l->page_base = l->page_slot = -1;
 	ae_buf_init(&l->url, 2 * AE_URL_MAX);
 	rc = code_opts(l, opts, err);
 	if (rc == 0)
@@ -300,11 +308,6 @@ int ev_login_begin(ev_login **out, const ev_login_opts *opts, ae_err *err)
 	if (rc == 0)
 		rc = ev__login_random(l->verifier, sizeof(l->verifier),
 				      CODE_RANDOM_BYTES, err);
-	memcpy(l->start_path, "/start/", 8);
-	if (rc == 0)
-		rc = ev__login_random(l->start_path + 7,
-				      sizeof(l->start_path) - 7,
-				      CODE_START_BYTES, err);
 	/* the listener first: a bad --oidc-redirect-url is refused before
 	 * any request */
 	if (rc == 0)
@@ -327,9 +330,140 @@ const char *ev_login_url(const ev_login *l)
 	return l && l->url.data ? (const char *)l->url.data : "";
 }
 
-const char *ev_login_start_url(const ev_login *l)
+/* ---- the start page ---- */
+
+/* Appends `s` with the five HTML-special characters as references. */
+static int code_html_put(ae_buf *b, const char *s, ae_err *err)
 {
-	return l ? l->start_url : "";
+	int rc = 0;
+
+	for (; *s && rc == 0; s++) {
+		const char *r = *s == '&'    ? "&amp;"
+				: *s == '"'  ? "&quot;"
+				: *s == '\'' ? "&#39;"
+				: *s == '<'  ? "&lt;"
+				: *s == '>'  ? "&gt;"
+					     : NULL;
+
+		rc = r ? ae_buf_puts(b, r, err) : ae_buf_put(b, s, 1, err);
+	}
+	return rc;
+}
+
+/* The page: a refresh to the authorization URL and a link to it, no
+ * script, no referrer. */
+static int code_page_text(ae_buf *b, const ev_login *l, ae_err *err)
+{
+	int rc;
+
+	rc = ae_buf_puts(b,
+			 "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+			 "<meta name=\"referrer\" content=\"no-referrer\">"
+			 "<meta http-equiv=\"refresh\" content=\"0; url=",
+			 err);
+	if (rc == 0)
+		rc = code_html_put(b, ev_login_url(l), err);
+	if (rc == 0)
+		rc = ae_buf_puts(b,
+				 "\"><title>aicr-evidence: log in</title>"
+				 "</head><body><p><a href=\"",
+				 err);
+	if (rc == 0)
+		rc = code_html_put(b, ev_login_url(l), err);
+	if (rc == 0)
+		rc = ae_buf_puts(b,
+				 "\">Continue to the login</a> (aicr-evidence "
+				 "is waiting for it).</p></body></html>\n",
+				 err);
+	return rc;
+}
+
+/* True iff `fd` is a directory of ours that nobody else may enter. */
+static bool code_dir_private(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       st.st_uid == geteuid() && (st.st_mode & 077) == 0;
+}
+
+int ev_login_start_page(const char **path_out, ev_login *l, const char *base,
+			ae_err *err)
+{
+	ae_buf page = AE_BUF_INIT(8 * AE_URL_MAX);
+	int dfd = -1, rc = 0;
+
+	*path_out = NULL;
+	AE_ASSERT_ARG(l != NULL, err);
+	if (l->page[0] != '\0') {
+		*path_out = l->page;
+		return 0;
+	}
+	if (base == NULL || base[0] != '/')
+		base = "/tmp";
+	if ((size_t)snprintf(l->page_dir, sizeof(l->page_dir),
+			     "%s/aicr-evidence-login-XXXXXX",
+			     base) >= sizeof(l->page_dir) - 16) {
+		l->page_dir[0] = '\0';
+		return ae_fail(err, AE_EINVAL,
+			       "the directory for the login page is too long");
+	}
+	/* mkdtemp: a new directory, 0700, never one that was there */
+	if (mkdtemp(l->page_dir) == NULL) {
+		int e = errno;
+
+		l->page_dir[0] = '\0';
+		return ae_fail(err, AE_EIO,
+			       "cannot make a private directory for the login "
+			       "page under %s: %s",
+			       base, strerror(e));
+	}
+	dfd = open(l->page_dir,
+		   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || !code_dir_private(dfd))
+		rc = ae_fail(err, AE_EIO,
+			     "the login page's directory %s is not private",
+			     l->page_dir);
+	if (rc == 0)
+		rc = code_page_text(&page, l, err);
+	if (rc == 0)
+		rc = ae_write_new(dfd, CODE_PAGE_NAME, page.data, page.len,
+				  0600, err);
+	if (dfd >= 0)
+		close(dfd);
+	/* an interrupt (^C at the prompt) removes it too */
+	if (rc == 0)
+		l->page_base = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l->page_base >= 0)
+		l->page_slot = ae_tmp_register(
+			l->page_base, strrchr(l->page_dir, '/') + 1, true);
+	if (page.data != NULL)
+		OPENSSL_cleanse(page.data, page.len);
+	ae_buf_dispose(&page);
+	if (rc < 0) {
+		(void)rmdir(l->page_dir);
+		l->page_dir[0] = '\0';
+		return rc;
+	}
+	snprintf(l->page, sizeof(l->page), "%s/%s", l->page_dir,
+		 CODE_PAGE_NAME);
+	*path_out = l->page;
+	return 0;
+}
+
+/* Removes the start page and its directory. */
+static void code_page_remove(ev_login *l)
+{
+	if (l->page[0] != '\0')
+		(void)unlink(l->page);
+	if (l->page_dir[0] != '\0')
+		(void)rmdir(l->page_dir);
+	l->page[0] = l->page_dir[0] = '\0';
+	ae_tmp_forget(l->page_slot);
+	l->page_slot = -1;
+	if (l->page_base >= 0)
+		close(l->page_base);
+	l->page_base = -1;
 }
 
 /* ---- waiting for the redirect ---- */
@@ -343,27 +477,31 @@ static int code_left_ms(int64_t deadline)
 	return left > 1000000000 ? 1000000000 : (int)left;
 }
 
-/* Reads a request head from `fd` into `b` until the blank line, the cap,
- * EOF, or `ms` milliseconds. 0 when a complete head arrived. */
-static int code_read_head(ae_buf *b, int fd, int ms)
+/* One browser connection being read. */
+typedef struct code_conn {
+	int fd;	     /* -1: a free slot */
+	int64_t end; /* CLOCK_MONOTONIC ms by which its head must be in */
+	ae_buf head;
+} code_conn;
+
+/* Reads what `c` has to give without waiting: 1 when its head is whole,
+ * 0 when more may come, -1 when it ended, failed or went past the cap. */
+static int code_conn_read(code_conn *c)
 {
-	int64_t end = ae_clock_ms() + ms;
 	char chunk[1024];
+	ssize_t n;
 
-	for (;;) {
-		struct pollfd pfd = {fd, POLLIN, 0};
-		int64_t left = end - ae_clock_ms();
-		ssize_t n;
-
-		if (b->len >= 4 && (memmem(b->data, b->len, "\r\n\r\n", 4) ||
-				    memmem(b->data, b->len, "\n\n", 2)))
-			return 0;
-		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-			return -1;
-		n = read(fd, chunk, sizeof(chunk));
-		if (n <= 0 || ae_buf_put(b, chunk, (size_t)n, NULL) < 0)
-			return -1;
-	}
+	n = recv(c->fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+	if (n < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	if (n <= 0 || ae_buf_put(&c->head, chunk, (size_t)n, NULL) < 0)
+		return -1;
+	if (c->head.len >= 2 &&
+	    (memmem(c->head.data, c->head.len, "\r\n\r\n", 4) ||
+	     memmem(c->head.data, c->head.len, "\n\n", 2)))
+		return 1;
+	return 0;
 }
 
 /* Answers the browser and closes the connection. The pages echo nothing
@@ -389,40 +527,21 @@ static void code_answer(int fd, int status, const char *text)
 				     : "Bad Request",
 		     nb, body);
 	if (nb > 0 && n > 0 && (size_t)n < sizeof(msg))
-		(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL);
+		(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	close(fd);
 }
 
-/* Answers the start path's one GET with a redirect to the authorization
- * URL, and closes the connection. */
-static void code_answer_start(int fd, const ev_login *l)
+/* Closes a connection's slot, answering `status` first when not 0. */
+static void code_conn_drop(code_conn *c, int status)
 {
-	ae_buf b = AE_BUF_INIT(4 * AE_URL_MAX);
-
-	if (ae_buf_printf(&b, NULL,
-			  "HTTP/1.1 302 Found\r\nLocation: %s\r\n"
-			  "Cache-Control: no-store\r\nReferrer-Policy: "
-			  "no-referrer\r\nConnection: close\r\n"
-			  "Content-Length: 0\r\n\r\n",
-			  ev_login_url(l)) == 0)
-		(void)send(fd, b.data, b.len, MSG_NOSIGNAL);
-	ae_buf_dispose(&b);
-	close(fd);
-}
-
-/* True iff the request head asks for the start path itself: a GET of
- * exactly the path, no query. */
-static bool code_is_start(const ev_login *l, const ae_buf *head)
-{
-	ev_login_redirect s = {0};
-	bool yes;
-
-	yes = ev_login_redirect_parse(&s, l->start_path, head->data, head->len,
-				      NULL) == 0 &&
-	      s.on_path && s.code == NULL && s.state == NULL && s.iss == NULL &&
-	      s.error == NULL;
-	ev_login_redirect_dispose(&s);
-	return yes;
+	if (c->fd < 0)
+		return;
+	if (status != 0)
+		code_answer(c->fd, status, "Not found.");
+	else
+		close(c->fd);
+	c->fd = -1;
+	ae_buf_dispose(&c->head);
 }
 
 /* True iff `fd` was accepted from and on loopback: 127.0.0.1, or ::1
@@ -449,91 +568,132 @@ static bool code_conn_local(int fd, const struct sockaddr_storage *peer)
 	return false;
 }
 
-/* Reads one connection's request: 1 when it is for the redirect path (`r`
- * filled; the caller answers), 0 when it is not ours -- unreadable, too
- * slow, another path, or the start path's first GET: answered and closed
- * -- and < 0 for a redirect whose parameters are malformed, or a second
- * GET of the start path (answered and closed). */
-static int code_take_one(ev_login_redirect *r, ev_login *l, int cfd,
-			 ae_err *err)
+/* Accepts one connection on `lfd` into a free slot of `c` (the oldest
+ * is dropped when none is free: a flood of silent connections pushes
+ * out only its own). */
+static void code_accept(code_conn *c, int lfd)
 {
-	ae_buf head = AE_BUF_INIT(EV_LOGIN_REQUEST_MAX_BYTES);
-	int ms = code_left_ms(l->o.deadline_ms), rc = -1;
-	bool whole;
+	struct sockaddr_storage peer;
+	socklen_t pl = sizeof(peer);
+	int cfd, slot = 0;
 
-	/* a slow sender holds the listener at most this long, never past
-	 * the login's deadline */
-	if (ms > EV_LOGIN_CONN_TIMEOUT_S * 1000)
-		ms = EV_LOGIN_CONN_TIMEOUT_S * 1000;
-	whole = code_read_head(&head, cfd, ms) == 0;
-
-	if (whole && code_is_start(l, &head)) {
-		ae_buf_dispose(&head);
-		if (!l->started) {
-			l->started = true;
-			code_answer_start(cfd, l);
-			return 0;
-		}
-		code_answer(cfd, 404, "Not found.");
-		return ae_fail(err, AE_EAUTH,
-			       "the login's one-time URL was opened twice: "
-			       "another program on this machine may have "
-			       "taken it first (the login is ended; log in "
-			       "again)");
+	cfd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
+	if (cfd < 0)
+		return;
+	if (!code_conn_local(cfd, &peer)) {
+		close(cfd);
+		return;
 	}
-	if (whole)
-		rc = ev_login_redirect_parse(r, l->path, head.data, head.len,
-					     err);
-	ae_buf_dispose(&head);
+	for (int i = 0; i < CODE_CONN_MAX; i++) {
+		if (c[i].fd < 0) {
+			slot = i;
+			break;
+		}
+		if (c[i].end < c[slot].end)
+			slot = i;
+	}
+	code_conn_drop(&c[slot], 0);
+	c[slot].fd = cfd;
+	c[slot].end = ae_clock_ms() + EV_LOGIN_CONN_TIMEOUT_S * 1000;
+	ae_buf_init(&c[slot].head, EV_LOGIN_REQUEST_MAX_BYTES);
+}
+
+/* Judges one whole request head: 1 when it is for the redirect path (`r`
+ * filled; the caller answers on `fd`), 0 when it is not ours (answered
+ * 404 and closed), < 0 for a redirect whose parameters are malformed
+ * (answered 400 and closed). */
+static int code_take_one(ev_login_redirect *r, const ev_login *l, int fd,
+			 const ae_buf *head, ae_err *err)
+{
+	int rc;
+
+	rc = ev_login_redirect_parse(r, l->path, head->data, head->len, err);
 	if (rc < 0 && r->on_path) {
-		code_answer(cfd, 400, "The login answer was malformed.");
+		code_answer(fd, 400, "The login answer was malformed.");
 		return rc;
 	}
 	if (rc < 0 || !r->on_path) {
 		ev_login_redirect_dispose(r);
 		ae_err_clear(err);
-		code_answer(cfd, 404, "Not found.");
+		code_answer(fd, 404, "Not found.");
 		return 0;
 	}
 	return 1;
 }
 
-/* Waits for the request on the redirect path; the connection it came on
- * into *cfd_out, still open. AE_EAUTH when the deadline passes first. */
+/* Waits for the first request on the redirect path, serving every
+ * connection side by side; the connection it came on into *cfd_out,
+ * still open, all others closed. AE_EAUTH when the deadline passes
+ * first. */
 static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
 		     ae_err *err)
 {
-	*cfd_out = -1;
-	for (;;) {
-		struct pollfd pfd[2] = {{l->fd, POLLIN, 0},
-					{l->fd6, POLLIN, 0}};
-		struct sockaddr_storage peer;
-		socklen_t pl = sizeof(peer);
-		int left = code_left_ms(l->o.deadline_ms), cfd, rc, lfd;
+	code_conn c[CODE_CONN_MAX];
+	int rc = 1;
 
-		if (left == 0 || poll(pfd, l->fd6 >= 0 ? 2 : 1, left) == 0)
-			return ae_fail(err, AE_EAUTH,
-				       "no login answer arrived before the "
-				       "login's deadline (--oidc-timeout): the "
-				       "login was not completed");
-		lfd = l->fd6 >= 0 && (pfd[1].revents & POLLIN) ? l->fd6 : l->fd;
-		if (lfd == l->fd && !(pfd[0].revents & POLLIN))
-			continue;
-		cfd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
-		if (cfd < 0)
-			continue;
-		if (!code_conn_local(cfd, &peer)) {
-			close(cfd);
-			continue;
+	*cfd_out = -1;
+	for (int i = 0; i < CODE_CONN_MAX; i++)
+		c[i].fd = -1;
+	while (rc == 1) {
+		struct pollfd pfd[2 + CODE_CONN_MAX];
+		int idx[2 + CODE_CONN_MAX];
+		int left = code_left_ms(l->o.deadline_ms), n = 0, wait = left;
+		int64_t now = ae_clock_ms();
+
+		if (left == 0) {
+			rc = ae_fail(err, AE_EAUTH,
+				     "no login answer arrived before the "
+				     "login's deadline (--oidc-timeout): the "
+				     "login was not completed");
+			break;
 		}
-		rc = code_take_one(r, l, cfd, err);
-		if (rc < 0)
-			return rc;
-		if (rc == 1) {
-			*cfd_out = cfd;
-			return 0;
+		pfd[n].fd = l->fd, pfd[n].events = POLLIN, idx[n++] = -1;
+		if (l->fd6 >= 0)
+			pfd[n].fd = l->fd6, pfd[n].events = POLLIN,
+			idx[n++] = -2;
+		for (int i = 0; i < CODE_CONN_MAX; i++) {
+			if (c[i].fd < 0)
+				continue;
+			if (c[i].end <= now) { /* too slow: not ours */
+				code_conn_drop(&c[i], 404);
+				continue;
+			}
+			if (c[i].end - now < wait)
+				wait = (int)(c[i].end - now);
+			pfd[n].fd = c[i].fd, pfd[n].events = POLLIN;
+			idx[n++] = i;
+		}
+		if (poll(pfd, (nfds_t)n, wait) <= 0)
+			continue;
+		for (int k = 0; k < n && rc == 1; k++) {
+			int i = idx[k], got;
+
+			if (pfd[k].revents == 0)
+				continue;
+			if (i < 0) {
+				code_accept(c, pfd[k].fd);
+				continue;
+			}
+			got = code_conn_read(&c[i]);
+			if (got < 0)
+				code_conn_drop(&c[i], 404);
+			if (got <= 0)
+				continue;
+			got = code_take_one(r, l, c[i].fd, &c[i].head, err);
+			if (got != 0) {
+				if (got == 1)
+					*cfd_out = c[i].fd;
+				rc = got == 1 ? 0 : got;
+			}
+			/* answered and closed by code_take_one, or the
+			 * caller's now */
+			c[i].fd = -1;
+			ae_buf_dispose(&c[i].head);
 		}
 	}
+	for (int i = 0; i < CODE_CONN_MAX; i++)
+		code_conn_drop(&c[i], 0);
+	return rc;
 }
 
 /* True iff two strings are equal, in time independent of where they
@@ -641,6 +801,7 @@ int ev_login_finish(ev_token **out, ev_login *l, ae_err *err)
 	if (l->fd6 >= 0)
 		close(l->fd6);
 	l->fd6 = -1;
+	code_page_remove(l); /* the browser has come and gone */
 	if (rc == 0)
 		rc = code_judge(&r, l, err);
 	if (rc == 0)
@@ -662,6 +823,7 @@ void ev_login_free(ev_login *l)
 		close(l->fd);
 	if (l->fd6 >= 0)
 		close(l->fd6);
+	code_page_remove(l);
 	ev_oidc_provider_dispose(&l->prov);
 	ae_buf_dispose(&l->url);
 	free(l->issuer);

@@ -8,7 +8,7 @@
  * update; the dot keeps it apart from every role's file, whose names are
  * plain path elements). `current` names the generation in force. A commit
  * writes a whole new generation (each file fsynced), fsyncs it, then replaces
- * `current` with ae_write_atomic -- one rename -- so a reader sees the old
+ * `current` with ae_write_cache_entry -- one rename -- so a reader sees the old
  * state or the new one, never a mix, and a crash or a refusal leaves the
  * old one in force. The previous generation is kept (a reader that read
  * `current` just before the switch can finish); older ones are removed.
@@ -100,9 +100,17 @@ int tuf_cache_select(const char *base, const char *cache_dir, ae_err *err)
 		return ae_fail(err, AE_EIO, "open the TUF cache: %s",
 			       strerror(errno));
 	snprintf(line, sizeof(line), "%s\n", hash + 1);
-	rc = ae_write_atomic(fd, CACHE_SELECTED, line, strlen(line), 0644, err);
+	rc = ae_write_cache_entry(fd, CACHE_SELECTED, line, strlen(line), 0644,
+				  err);
 	close(fd);
 	return rc;
+}
+
+int tuf_cache_selected_at(char hash[AE_SHA256_HEX_LEN + 1], int tfd,
+			  ae_err *err)
+{
+	return cache_read_name(hash, AE_SHA256_HEX_LEN, tfd, CACHE_SELECTED,
+			       err);
 }
 
 int tuf_cache_selected(char *out, size_t outsz, const char *base, ae_err *err)
@@ -160,17 +168,14 @@ static int cache_origin(char **url_out, int64_t *updated, int gfd, ae_err *err)
 	return rc;
 }
 
-/* Opens the generation `current` names, read-only. */
-static int cache_open_current(int *gfd_out, const char *cache_dir, ae_err *err)
+/* Opens the generation `current` of the repository cache `dfd` names,
+ * read-only. */
+static int cache_open_current(int *gfd_out, int dfd, ae_err *err)
 {
 	char gen[CACHE_GEN_LEN + 1];
-	int dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc;
 
 	*gfd_out = -1;
-	if (dfd < 0)
-		return ae_fail(err, AE_ENOTFOUND, "no TUF cache at %s",
-			       cache_dir);
 	rc = cache_read_name(gen, CACHE_GEN_LEN, dfd, CACHE_CURRENT, err);
 	if (rc == 0 && strncmp(gen, "g-", 2) != 0)
 		rc = ae_fail(err, AE_EINVAL, "cache file current is malformed");
@@ -182,12 +187,13 @@ static int cache_open_current(int *gfd_out, const char *cache_dir, ae_err *err)
 			rc = ae_fail(err, AE_EVERIFY,
 				     "cache generation %s is missing", gen);
 	}
-	close(dfd);
 	return rc;
 }
 
-int tuf_state_load(tuf_state **out, const char *cache_dir, int64_t now,
-		   const char *const *targets, size_t ntargets, ae_err *err)
+/* Loads the state of the repository cache open at `dfd`. */
+static int cache_load_fd(tuf_state **out, int dfd, int64_t now,
+			 const char *const *targets, size_t ntargets,
+			 ae_err *err)
 {
 	tuf__source src = {dir_get, NULL};
 	ae_buf root = AE_BUF_INIT(0);
@@ -196,7 +202,7 @@ int tuf_state_load(tuf_state **out, const char *cache_dir, int64_t now,
 	int gfd = -1, rc;
 
 	*out = NULL;
-	rc = cache_open_current(&gfd, cache_dir, err);
+	rc = cache_open_current(&gfd, dfd, err);
 	src.ctx = &gfd;
 	if (rc == 0)
 		rc = cache_origin(&url, &updated, gfd, err);
@@ -212,6 +218,37 @@ int tuf_state_load(tuf_state **out, const char *cache_dir, int64_t now,
 		close(gfd);
 	ae_buf_dispose(&root);
 	free(url);
+	return rc;
+}
+
+int tuf_state_load(tuf_state **out, const char *cache_dir, int64_t now,
+		   const char *const *targets, size_t ntargets, ae_err *err)
+{
+	int dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	*out = NULL;
+	if (dfd < 0)
+		return ae_fail(err, AE_ENOTFOUND, "no TUF cache at %s",
+			       cache_dir);
+	rc = cache_load_fd(out, dfd, now, targets, ntargets, err);
+	close(dfd);
+	return rc;
+}
+
+int tuf_cache_load_at(tuf_state **out, int tfd, const char *hash, int64_t now,
+		      const char *const *targets, size_t ntargets, ae_err *err)
+{
+	int dfd;
+	int rc;
+
+	*out = NULL;
+	dfd = openat(tfd, hash,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return ae_fail(err, AE_ENOTFOUND, "no TUF cache %s", hash);
+	rc = cache_load_fd(out, dfd, now, targets, ntargets, err);
+	close(dfd);
 	return rc;
 }
 
@@ -313,12 +350,12 @@ static int cache_write_files(const tuf_state *s, int gfd, ae_err *err)
 	int rc = text ? 0 : ae_fail(err, AE_ERR, "out of memory");
 
 	for (int i = 0; rc == 0 && i < TUF__NTYPES; i++)
-		rc = ae_write_atomic(gfd, s->path[i], s->bytes[i].data,
-				     s->bytes[i].len, 0644, err);
+		rc = ae_write_cache_entry(gfd, s->path[i], s->bytes[i].data,
+					  s->bytes[i].len, 0644, err);
 	for (size_t i = 0; rc == 0 && i < s->ndels; i++)
-		rc = ae_write_atomic(gfd, s->dels[i].path,
-				     s->dels[i].bytes.data,
-				     s->dels[i].bytes.len, 0644, err);
+		rc = ae_write_cache_entry(gfd, s->dels[i].path,
+					  s->dels[i].bytes.data,
+					  s->dels[i].bytes.len, 0644, err);
 	for (size_t i = 0; rc == 0 && i < s->nwanted; i++) {
 		const tuf__target_bytes *t = &s->wanted[i];
 		const char *slash = strrchr(t->path, '/');
@@ -333,14 +370,14 @@ static int cache_write_files(const tuf_state *s, int gfd, ae_err *err)
 			rc = ae_fail(err, AE_EIO, "mkdir %s: %s", dir,
 				     strerror(errno));
 		if (rc == 0)
-			rc = ae_write_atomic(gfd, t->path, t->data.data,
-					     t->data.len, 0644, err);
+			rc = ae_write_cache_entry(gfd, t->path, t->data.data,
+						  t->data.len, 0644, err);
 	}
 	if (rc == 0)
 		rc = ae_buf_puts(&ob, text, err);
 	if (rc == 0)
-		rc = ae_write_atomic(gfd, CACHE_ORIGIN, ob.data, ob.len, 0644,
-				     err);
+		rc = ae_write_cache_entry(gfd, CACHE_ORIGIN, ob.data, ob.len,
+					  0644, err);
 	ae_buf_dispose(&ob);
 	free(text);
 	json_decref(o);
@@ -437,8 +474,8 @@ int tuf_state_commit(const tuf_state *s, const char *cache_dir, ae_err *err)
 	snprintf(line, sizeof(line), "%s\n", gen);
 	/* the one step that switches states */
 	if (rc == 0) {
-		rc = ae_write_atomic(dfd, CACHE_CURRENT, line, strlen(line),
-				     0644, err);
+		rc = ae_write_cache_entry(dfd, CACHE_CURRENT, line,
+					  strlen(line), 0644, err);
 		switched = rc == 0;
 	}
 	if (rc == 0)
@@ -529,13 +566,15 @@ static int cache_walk(int dfd, const char *rel, int depth, char *why,
 	return rc;
 }
 
-int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err)
+int tuf_cache_open(int *tfd_out, const char *base, char *why, size_t whysz,
+		   ae_err *err)
 {
 	char path[4200], buf[64];
 	struct stat st;
 	const char *w;
 	int fd, rc;
 
+	*tfd_out = -1;
 	why[0] = '\0';
 	if (snprintf(path, sizeof(path), "%s/tuf", base) >= (int)sizeof(path))
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");
@@ -557,8 +596,20 @@ int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err)
 	} else {
 		rc = cache_walk(fd, "tuf", 6, why, whysz);
 	}
-	close(fd);
-	if (rc < 0)
+	if (rc < 0) {
+		close(fd);
 		return ae_fail(err, AE_EVERIFY, "%s", why);
+	}
+	*tfd_out = fd;
 	return 0;
+}
+
+int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err)
+{
+	int fd, rc;
+
+	rc = tuf_cache_open(&fd, base, why, whysz, err);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }

@@ -9,10 +9,18 @@
  * deadline; every other status is an answer). The body is counted against
  * the caller's cap while it streams (a Content-Length can lie or be
  * absent) and with CURLOPT_MAXFILESIZE: no endless data (spec §1.5.2).
+ *
+ * A path is requested with each of its segments percent-encoded (every
+ * byte but RFC 3986's unreserved A-Z a-z 0-9 - . _ ~, as python-tuf's
+ * quote(name, "") does; tuf-js's encodeURIComponent also leaves !*'()
+ * as they are, which a server decodes to the same name): a role or target
+ * named "a?b", "a#b" or "50%" is the file of that name, never a query, a
+ * fragment or an escape the server decodes into another name.
  */
 #include "evidence/core/http.h"
 #include "evidence/tuf/internal.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,11 +35,39 @@ int tuf__url_check(const char *url, ae_err *err)
 			    "TUF repository URL", err);
 }
 
+/* Appends `path` to `url` (n bytes used of cap) with every byte of each
+ * segment but the unreserved ones as %XX; '/' stays the separator.
+ * False when it does not fit. */
+static bool fetch_put_path(char *url, size_t n, size_t cap, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		bool plain = (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= 'a' && *p <= 'z') ||
+			     (*p >= '0' && *p <= '9') || *p == '-' ||
+			     *p == '.' || *p == '_' || *p == '~' || *p == '/';
+
+		if (n + (plain ? 1 : 3) >= cap)
+			return false;
+		if (plain) {
+			url[n++] = (char)*p;
+		} else {
+			url[n++] = '%';
+			url[n++] = hex[*p >> 4];
+			url[n++] = hex[*p & 15];
+		}
+	}
+	url[n] = '\0';
+	return true;
+}
+
 int tuf__http_get(ae_buf *out, const char *base, const char *path, size_t cap,
 		  ae_deadline deadline, const char *ca_file, ae_err *err)
 {
 	char url[AE_URL_MAX];
 	size_t bl = strlen(base);
+	int n;
 	ae_http_tls tls = {ca_file, false};
 	ae_http_request rq;
 	ae_http_answer a;
@@ -39,9 +75,10 @@ int tuf__http_get(ae_buf *out, const char *base, const char *path, size_t cap,
 	int rc;
 
 	ae_buf_init(out, cap);
-	if (snprintf(url, sizeof(url), "%.*s/%s",
-		     (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base,
-		     path) >= (int)sizeof(url))
+	n = snprintf(url, sizeof(url), "%.*s/",
+		     (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base);
+	if (n < 0 || n >= (int)sizeof(url) ||
+	    !fetch_put_path(url, (size_t)n, sizeof(url), path))
 		return ae_fail(err, AE_ETOOBIG, "TUF URL too long");
 	rc = ae_url_check(&u, url, NULL, NULL, AE_URL_PLAIN_LOOPBACK,
 			  "TUF repository URL", err);

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 const char *const tuf_trust_targets[TUF_TRUST_NTARGETS] = {
@@ -53,16 +54,17 @@ static void trust_use_embedded(tuf_trust *t)
 	t->sc_len = 0;
 }
 
-/* Loads the selected cache into t->tuf and decides whether it is in
- * force; t->note says why not. */
-static void trust_try_cache(tuf_trust *t, int64_t now)
+/* Loads the selected cache `hash` under the checked base/tuf `tfd` into
+ * t->tuf and decides whether it is in force; t->note says why not. */
+static void trust_try_cache(tuf_trust *t, int tfd, const char *hash,
+			    int64_t now)
 {
 	ae_err err = {0};
 	char when[32];
 	const char *exp;
 
-	if (tuf_state_load(&t->tuf, t->cache_dir, now, tuf_trust_targets,
-			   TUF_TRUST_NTARGETS, &err) < 0) {
+	if (tuf_cache_load_at(&t->tuf, tfd, hash, now, tuf_trust_targets,
+			      TUF_TRUST_NTARGETS, &err) < 0) {
 		snprintf(t->note, sizeof(t->note),
 			 "the TUF cache does not verify (%s)", err.msg);
 		return;
@@ -87,26 +89,29 @@ static void trust_try_cache(tuf_trust *t, int64_t now)
 	t->sc = tuf_state_target(t->tuf, tuf_trust_targets[1], &t->sc_len);
 }
 
-/* True iff the TUF state under t->base is not the caller's own; then
- * t->note says why and nothing of it is used. */
-static bool trust_foreign(tuf_trust *t)
+/* Opens t->base's tuf directory, checked as the caller's own, into
+ * *tfd (-1 when there is none). False when it is not the caller's own;
+ * then t->note says why and nothing of it is used. */
+static bool trust_open(tuf_trust *t, int *tfd)
 {
 	char why[300];
 	ae_err e = {0};
 
-	if (tuf_cache_owned(t->base, why, sizeof(why), &e) == 0)
-		return false;
+	if (tuf_cache_open(tfd, t->base, why, sizeof(why), &e) == 0)
+		return true;
 	snprintf(t->note, sizeof(t->note),
 		 "ignoring the TUF cache in %.200s/tuf: %.250s", t->base, why);
 	t->cache_dir[0] = '\0';
 	t->foreign = true;
-	return true;
+	return false;
 }
 
 int tuf_trust_resolve(tuf_trust *t, const char *base,
 		      const tuf_trust_docs *docs, int64_t now, ae_err *err)
 {
+	char hash[AE_SHA256_HEX_LEN + 1];
 	ae_err e = {0};
+	int tfd = -1;
 
 	memset(t, 0, sizeof(*t));
 	t->docs = docs;
@@ -117,18 +122,20 @@ int tuf_trust_resolve(tuf_trust *t, const char *base,
 	    sizeof(t->base))
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");
 	/* the cache is untrusted storage: its TUF state is trust only when
-	 * it is the caller's own (docs/trust.md) */
-	if (trust_foreign(t))
-		return 0;
-	if (tuf_cache_selected(t->cache_dir, sizeof(t->cache_dir), t->base,
-			       &e) < 0) {
+	 * it is the caller's own (docs/trust.md), and what is loaded is
+	 * read through the descriptor that was checked: a base writable by
+	 * others cannot have base/tuf swapped between the two */
+	if (!trust_open(t, &tfd) || tfd < 0)
+		return 0; /* foreign, or no TUF cache: the embedded ones */
+	if (tuf_cache_selected_at(hash, tfd, &e) < 0 ||
+	    (size_t)snprintf(t->cache_dir, sizeof(t->cache_dir), "%s/tuf/%s",
+			     t->base, hash) >= sizeof(t->cache_dir)) {
 		t->cache_dir[0] = '\0';
-		return 0; /* no TUF cache: the embedded documents */
+		close(tfd);
+		return 0; /* no TUF cache selected: the embedded documents */
 	}
-	trust_try_cache(t, now);
-	/* swapped while it loaded: not ours after all */
-	if (t->source == TUF_TRUST_CACHE && trust_foreign(t))
-		trust_use_embedded(t);
+	trust_try_cache(t, tfd, hash, now);
+	close(tfd);
 	return 0;
 }
 

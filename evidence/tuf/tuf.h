@@ -172,6 +172,26 @@ int tuf_cache_selected(char *out, size_t outsz, const char *base, ae_err *err);
  * phrase, e.g. "tuf is owned by uid 65534") when not. */
 int tuf_cache_owned(const char *base, char *why, size_t whysz, ae_err *err);
 
+/* The same check, on a descriptor the caller then loads through: base/tuf
+ * opened once (O_NOFOLLOW), checked (fstat on it and the walk below it)
+ * and handed back in *tfd_out, so what is loaded is what was checked even
+ * when `base` is writable by others and base/tuf is swapped meanwhile.
+ * *tfd_out -1 (and 0) when there is no base/tuf; close it otherwise.
+ * AE_EVERIFY with `why` when it is not the caller's own (*tfd_out -1). */
+int tuf_cache_open(int *tfd_out, const char *base, char *why, size_t whysz,
+		   ae_err *err);
+
+/* The selected repository cache's name (64 hex) under the checked
+ * base/tuf `tfd`. AE_ENOTFOUND when none is selected; AE_EINVAL when
+ * `selected` is malformed. */
+int tuf_cache_selected_at(char hash[AE_SHA256_HEX_LEN + 1], int tfd,
+			  ae_err *err);
+
+/* tuf_state_load of the repository cache `hash` under the checked
+ * base/tuf `tfd` (opened O_NOFOLLOW below it). */
+int tuf_cache_load_at(tuf_state **out, int tfd, const char *hash, int64_t now,
+		      const char *const *targets, size_t ntargets, ae_err *err);
+
 /* ---- the trust in force (evidence/tuf/trust.c, docs/trust.md) ---- */
 
 /* The targets the tool uses: trusted_root.json (required) and
@@ -254,6 +274,19 @@ typedef struct tuf_trust_update_opts {
  * of tuf_update, docs->check and tuf_state_commit. *out NULL on failure. */
 int tuf_trust_update(tuf_state **out, const tuf_trust_update_opts *o,
 		     ae_err *err);
+/* tuf_trust_update as `trust update` runs it (evidence/tuf/update_files.c):
+ * the initial root read from `root_path` (capped at TUF_ROOT_MAX_BYTES;
+ * NULL: the embedded root when o->url is TUF_PUBLIC_GOOD_URL), and
+ * `emit_path` (NULL: none), which must be absent or a regular file in a
+ * directory that exists, checked before any request and written with the
+ * signing config after the update (never over anything but a regular
+ * file). *what_out is the file a failure is about (root_path, emit_path),
+ * NULL for the update itself. Codes of ae_read_file, tuf_trust_update and
+ * ae_write_atomic; AE_ENOTFOUND when the repository has no signing config
+ * to emit. *out NULL on failure. */
+int tuf_trust_update_files(tuf_state **out, const char **what_out,
+			   tuf_trust_update_opts *o, const char *root_path,
+			   const char *emit_path, ae_err *err);
 /* Updates the selected cache from its repository (the public-good one
  * from the embedded TUF root when none is usable), within
  * TUF_TRUST_REFRESH_TIMEOUT_MS, and resolves `t` again. Codes of
@@ -262,6 +295,22 @@ int tuf_trust_refresh(tuf_trust *t, int64_t now, ae_err *err);
 
 /* "2026-08-25T00:00:00Z" (UTC). Cannot fail. */
 void tuf_time_format(char out[32], int64_t t);
+
+/* The report of `trust show` (evidence/tuf/report.c, docs/trust.md): what
+ * `t` holds in force at `now` -- its source, the TUF repository's roles,
+ * the trusted root's logs and authorities with their validity windows,
+ * the signing config's services -- appended to `out` as indented JSON
+ * (`json`) or as text, every outside value escaped. AE_ERR out of
+ * memory. */
+int tuf_trust_show(ae_buf *out, const tuf_trust *t, int64_t now, bool json,
+		   ae_err *err);
+/* The report of a finished `trust update` of `s` into `cache_dir`:
+ * "updated" or "already current", the roles' versions and expiry, the
+ * targets' digests ("absent" for one the repository lacks), the cache;
+ * appended to `out` as indented JSON (`json`) or text. Codes of
+ * ae_buf_printf. */
+int tuf_update_report(ae_buf *out, const tuf_state *s, const char *cache_dir,
+		      bool json, ae_err *err);
 
 /* ---- small parts, public for the commands, tests and fuzz targets ---- */
 

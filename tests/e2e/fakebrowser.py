@@ -2,10 +2,10 @@
 """tests/e2e/fakebrowser.py -- the "browser" a signing command opens in the
 login tests (installed as xdg-open on PATH by oidc_fake_browser).
 
-Called with the login's one-time start URL on the tool's listener
-(http://127.0.0.1:PORT/start/RANDOM, 302 to the authorization URL once).
-Chromium is handed the start URL itself and follows the 302; the modes
-that play the redirect by hand first GET it for the authorization URL.
+Called with the login's start page: a file (0600, in a 0700 directory of
+its own) that refreshes to the authorization URL. Chromium is handed the
+page itself (file://) and follows its refresh; the modes that play the
+redirect by hand read the authorization URL from it.
 BROWSE_MODE says what the person does:
   consent, deny, capture   the real headless Chromium of tests/oidc/ logs in
                            (as BROWSE_LOGIN) and consents / cancels
@@ -32,6 +32,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from startpage import page_url, resolve  # noqa: E402
 
 
 def browse(url, mode):
@@ -79,34 +82,18 @@ def deliver(url, out):
     return r["redirect"]
 
 
-def resolve(url):
-    """The authorization URL the start URL redirects to (its one GET)."""
-    import http.client
-    p = urllib.parse.urlparse(url)
-    if not p.path.startswith("/start/"):
-        return url
-    try:
-        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-        c.request("GET", p.path)
-        return c.getresponse().getheader("Location") or url
-    except OSError:  # the login ended first (a short --oidc-timeout under load)
-        return url
-
-
 def main():
-    url = sys.argv[1]
     mode = os.environ.get("BROWSE_MODE", "consent")
-    if mode not in ("consent", "deny", "capture", "deliver", "none"):
-        url = resolve(url)
+    url = resolve(sys.argv[1])
     q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
     redirect = q.get("redirect_uri", [""])[0]
     state = q.get("state", [""])[0]
     iss = urllib.parse.quote(os.environ.get("OIDC_ISSUER", ""), safe="")
     out = {"mode": mode}
     if mode in ("consent", "deny", "capture"):
-        out.update(browse(url, mode))
+        out.update(browse(page_url(sys.argv[1]), mode))
     elif mode == "deliver":
-        deliver(url, out)
+        deliver(page_url(sys.argv[1]), out)
     elif mode in ("slowfirst", "hugefirst", "faviconfirst"):
         port = urllib.parse.urlparse(redirect).port
         path = urllib.parse.urlparse(redirect).path
@@ -116,7 +103,7 @@ def main():
             first = raw(port, f"GET {path}?code=".encode() + b"a" * (1 << 20), False)
         else:
             first = raw(port, b"GET /favicon.ico HTTP/1.1\r\n\r\n", False)
-        deliver(url, out)
+        deliver(page_url(sys.argv[1]), out)
         if isinstance(first, socket.socket):
             try:
                 first.settimeout(1)
@@ -127,7 +114,7 @@ def main():
         else:
             out["first"] = first
     elif mode == "twice":
-        again = deliver(url, out)
+        again = deliver(page_url(sys.argv[1]), out)
         out["again"] = get(again)
     elif mode == "replay":
         code = open(os.environ["BROWSE_CODE_FILE"]).read().strip()

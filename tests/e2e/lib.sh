@@ -10,12 +10,18 @@
 #   expect_out "re" "what"    last run's stdout matches the ERE
 #   ok "what" / bad "what" "why"
 #   free_port                 prints a free TCP port on 127.0.0.1
+#   login_idp_start           a stand-in OpenID provider answering discovery
+#                             only, on 127.0.0.1:$IDP_PORT (the login tests
+#                             that watch what the tool starts a browser with)
 set -u
 T_NAME=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
 T_PASS=0
 T_FAIL=0
 T_RC=0
 : "${AE_BIN:?AE_BIN must point at the aicr-evidence binary}"
+# this directory: the stand-in browsers' python helpers (startpage.py)
+E2E_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export E2E_HOME
 T_WORK=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-$T_NAME-XXXXXX")
 T_OUT=$T_WORK/.stdout
 T_ERR=$T_WORK/.stderr
@@ -69,6 +75,25 @@ expect_out_eq() { # EXACT "what"
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+login_idp_start() {
+	IDP_PORT=$(free_port)
+	python3 - "$IDP_PORT" >/dev/null 2>&1 <<'PY' &
+import json, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
+            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
+            "code_challenge_methods_supported": ["S256"]}).encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+	t_cleanup "kill $!"
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IDP_PORT/" && break; sleep 0.1; done
 }
 
 t_end() {

@@ -85,17 +85,8 @@ mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<'PY'
 #!/usr/bin/env python3
 import json, os, socket, sys, time, urllib.parse
-def resolve(u):  # the one-time start URL the tool opens: its 302 is the authorization URL
-    import http.client, urllib.parse
-    p = urllib.parse.urlparse(u)
-    if not p.path.startswith("/start/"):
-        return u
-    try:
-        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-        c.request("GET", p.path)
-        return c.getresponse().getheader("Location") or u
-    except OSError:
-        return u
+sys.path.insert(0, os.environ["E2E_HOME"])
+from startpage import resolve  # the start page the tool opens: it refreshes to the authorization URL
 url = resolve(sys.argv[1])
 q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
 state, nonce = q["state"][0], q["nonce"][0]
@@ -146,6 +137,7 @@ start_idp() { # HOST LOG MODEFILE: sets IDP_PORT (not in a subshell: the cleanup
 	t_cleanup "kill $!"
 	for _ in $(seq 50); do curl -s -o /dev/null "http://$1:$IDP_PORT/x" && break; sleep 0.1; done
 }
+is() { if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi; }
 : >"$W/idp.log" >"$W/far.log"
 echo '{}' >"$W/mode.json"
 echo '{}' >"$W/far.json"
@@ -155,6 +147,7 @@ P=$IDP_PORT
 start_idp 127.0.0.2 "$W/far.log" "$W/far.json"
 Q=$IDP_PORT
 ISS=http://127.0.0.1:$P
+: >"$W/far.log" # start_idp's readiness probes reached it too
 curl -s -o /dev/null "http://127.0.0.2:$Q/control"
 is "$(wc -l <"$W/far.log")" 1 "control: the off-loopback stand-in (127.0.0.2) records what reaches it"
 mode() { printf '%s' "$1" >"$W/mode.json"; }
@@ -162,7 +155,6 @@ NONCE_MODE='{"noncefile":"'$W'/nonce"}'
 count() { # PATH-SUBSTRING [LOG]: requests seen
 	grep -c "\"path\": \"[^\"]*$1" "${2:-$W/idp.log}" 2>/dev/null || true
 }
-is() { if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi; }
 no_file() { if [ -e "$1" ]; then bad "$2" "$1 was written"; else ok "$2"; fi; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 # login ATTACK [FLAGS...]: a browser login at the hostile provider whose
@@ -425,7 +417,7 @@ fi
 
 for f in browser_env:"xdg-open/open gets no client secret, ID token or Actions request token" \
 	browser_env_tokens:"xdg-open/open gets no token variable, under any name (GitLab id_tokens, JWT-valued)" \
-	browser_argv:"xdg-open/open gets a one-time loopback URL, never the authorization URL with its state" \
+	browser_argv:"xdg-open/open gets a private start page (0600 in 0700), never the authorization URL with its state" \
 	localhost_v6:"a localhost redirect holds [::1]:PORT too: no other process gets the code"; do
 	out=$(bash "$FIND/${f%%:*}.sh" "$AE_BIN" 2>&1)
 	case $? in

@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
 # tests/e2e/test_attack_verifier.sh -- outside attacks (review atk5) on the
-# certificate-chain memo, the one HTTP engine and the cache's "verified"
-# stamp, each one the tool HELD.
+# one HTTP engine, the cache's "verified" stamp and the browser login, each
+# one the tool HELD. (The certificate-chain memo's cases -- look-alike
+# issuers of the intermediate's name and key, partial anchors, a flood of
+# distinct leaves from 4 threads -- are unit cases beside the memo's own:
+# tests/unit/test_evidence_pki.c.)
 #
-# Memo (evidence/sigstore/chain_memo.c): a small program linked with
-# build/libaicr.a verifies a good leaf/intermediate/root (memoized), then in
-# the same process the same leaf under an issuer with the same key but
-# without keyCertSign, with CA:FALSE, with nameConstraints excluding the
-# leaf's e-mail, expired at the check time; the leaf outside its own
-# window; the same TBS with a corrupted signature; 70 distinct leaves from
-# 4 threads (the 64-slot ring wraps) and the bad cases again: all refused.
-# HTTP (tests/e2e/attack_verifier_reg.py, a Bearer registry whose token realm is
+# HTTP (tests/e2e/atk_hostreg.py --bearer, a Bearer registry whose token realm is
 # another origin): the realm gets Basic and never the token; a blob
 # redirect to another origin gets no credential; a Location with userinfo
 # is refused; 429 with Retry-After a date in 9999, 99999999999 seconds, or
@@ -20,9 +16,11 @@
 # symlink at A's layer name to our stamped layer of B is not A; our own
 # stamped layer extended or truncated by a byte is hashed again. Login (a
 # stand-in provider; a fake xdg-open): the browser's environment holds no
-# credential variable; the start URL opened twice ends the login.
+# credential variable; the start page is private (test_login_cotenant: a
+# co-tenant learns nothing from the launcher's argv).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/pushed_pair.sh"
 t_begin
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -34,49 +32,9 @@ for t in docker-registry python3 jq curl openssl; do
 done
 AE=$(readlink -f "$AE_BIN")
 
-# ---- the chain memo, in one process ----
-if [ -f "$ROOT/build/libaicr.a" ] && command -v g++ >/dev/null; then
-	mkdir -p "$W/memo"
-	cp "$HERE/attack_verifier_memo.c" "$HERE/attack_verifier_memo_gen.sh" "$W/memo/"
-	if bash "$W/memo/attack_verifier_memo_gen.sh" >/dev/null 2>&1 &&
-		nice g++ -x c -std=gnu11 -D_GNU_SOURCE -I"$ROOT" -o "$W/memo/memo" "$W/memo/attack_verifier_memo.c" -x none \
-			"$ROOT/build/libaicr.a" -lgit2 -lssl -lcrypto -lyaml -ljansson -lz -ldl -lpthread \
-			-Wl,-Bstatic -lre2 -Wl,-Bdynamic >"$W/memo/cc.log" 2>&1; then
-		(cd "$W/memo" && ./memo) >"$W/memo/out" 2>&1
-		while IFS= read -r line; do
-			case $line in
-			*"(as expected)") ok "memo: $line" ;;
-			*"(WRONG)") bad "memo: $line" ;;
-			esac
-		done <"$W/memo/out"
-		grep -q "all verified" "$W/memo/out" && ok "memo: 70 distinct leaves from 4 threads verify" ||
-			bad "memo: flood" "$(cat "$W/memo/out")"
-	else
-		bad "memo harness builds" "$(tail -3 "$W/memo/cc.log")"
-	fi
-else
-	echo "SKIPPED (memo) -- build/libaicr.a or g++ missing"
-fi
-
 # ---- a bundle, pushed and pulled once for its blobs ----
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
-R=$REG_HOST
-run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/A"
-expect_rc 0 "emit bundle A"
-cp -a "$W/A" "$W/B" && printf '\nextra: b\n' >>"$W/B/summary-bundle/recipe.yaml"
-rm -f "$W/B/summary-bundle/manifest.json"
-run push "$W/A" --to "$R/ev/a:v1" --registry-plain-http --format json
-expect_rc 0 "push A"
-D=$(jq -r .digest "$T_OUT")
-run push "$W/B" --to "$R/ev/a:v2" --registry-plain-http --format json
-expect_rc 0 "push B"
-DB=$(jq -r .digest "$T_OUT")
-C=$W/cache
-run pull "$R/ev/a@$D" --to "$W/pa" --cache "$C" --registry-plain-http
-expect_rc 0 "pull A, fresh"
-run pull "$R/ev/a@$DB" --to "$W/pb" --cache "$C" --registry-plain-http
-expect_rc 0 "pull B, fresh"
+pushed_pair "$EX" || t_end
+D=$DA
 
 # ---- the hostile Bearer registry ----
 HR=$(free_port)
@@ -84,7 +42,7 @@ P2=$(free_port)
 COL=$C/blobs/collect
 start_reg5() { # MODE
 	rm -f "$COL"
-	python3 "$HERE/attack_verifier_reg.py" "$HR" "$P2" "$C/blobs/sha256" "$1" >/dev/null 2>&1 &
+	python3 "$HERE/atk_hostreg.py" --bearer "$HR" "$C/blobs/sha256" "$1" "" "$P2" >/dev/null 2>&1 &
 	HRPID=$!
 	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HR/v2/" && break; sleep 0.1; done
 }
@@ -209,18 +167,21 @@ PY
 mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<'PY'
 #!/usr/bin/env python3
-# records its environment, then GETs the start URL ATK5_GETS times
-import json, os, sys, http.client, urllib.parse
+# records its environment, then reads the start page it was given
+# ATK5_GETS times (its modes, the URL it refreshes to)
+import json, os, stat, sys
+sys.path.insert(0, os.environ["E2E_HOME"])
+from startpage import page_path, resolve
 json.dump(dict(os.environ), open(os.environ["ATK5_ENVOUT"], "w"))
-p = urllib.parse.urlparse(sys.argv[1])
 res = []
 for _ in range(int(os.environ.get("ATK5_GETS", "0"))):
+    p = page_path(sys.argv[1])
     try:
-        c = http.client.HTTPConnection(p.hostname, p.port, timeout=5); c.request("GET", p.path)
-        res.append(c.getresponse().status)
+        m = ["%o" % stat.S_IMODE(os.lstat(f).st_mode) for f in (p, os.path.dirname(p))]
     except OSError as e:
-        res.append(str(e))
-open(os.environ["ATK5_ENVOUT"] + ".gets", "w").write(" ".join(map(str, res)))
+        m = [e.strerror.replace(" ", "_")]
+    res.append("/".join(m) + ("+state" if "state=" in resolve(sys.argv[1]) else ""))
+open(os.environ["ATK5_ENVOUT"] + ".gets", "w").write(" ".join(res))
 PY
 chmod +x "$W/bin/xdg-open"
 IP=$(free_port)
@@ -251,16 +212,17 @@ if [ -s "$W/env.json" ]; then
 		bad "browser environment" "leaked: $leaked"
 	[ "$(jq -r .XDG_ACTIVATION_TOKEN "$W/env.json")" = keep-1 ] && ok "  XDG_ACTIVATION_TOKEN kept (the desktop's)" ||
 		bad "  XDG_ACTIVATION_TOKEN kept"
-	grep -q '/start/' <<<"$(jq -r . "$W/env.json")" && bad "  no start URL in the environment" || ok "  no start URL in the environment"
+	grep -q 'aicr-evidence-login-' <<<"$(jq -r . "$W/env.json")" && bad "  no start page in the environment" || ok "  no start page in the environment"
 else
 	bad "the browser was started" "$(head -c 300 "$T_ERR")"
 fi
 [ "$T_RC" -ne 0 ] && ! grep -q '^POST /token' "$W/idp.log" && ok "  a login nobody completed: fails, nothing exchanged" ||
 	bad "  uncompleted login" "exit $T_RC"
 blogin 2
-[ "$(cat "$W/env.json.gets" 2>/dev/null)" = "302 404" ] && ok "the start URL opened twice: 302 then 404" ||
-	bad "start URL twice" "$(cat "$W/env.json.gets" 2>/dev/null)"
-[ "$T_RC" -ne 0 ] && grep -qi 'twice' "$T_ERR" && ok "  the login ends, naming it (opened twice)" ||
+[ "$(cat "$W/env.json.gets" 2>/dev/null)" = "600/700+state 600/700+state" ] &&
+	ok "the start page, read twice: 0600 in a 0700 directory, leading to the state both times" ||
+	bad "start page" "$(cat "$W/env.json.gets" 2>/dev/null)"
+[ "$T_RC" -ne 0 ] && grep -qi 'deadline' "$T_ERR" && ok "  the login nobody completed ends at its deadline, naming it" ||
 	bad "  the login ends" "exit $T_RC: $(head -c 300 "$T_ERR")"
 ! grep -q '^POST /token' "$W/idp.log" && ok "  nothing exchanged" || bad "  nothing exchanged" "$(cat "$W/idp.log")"
 

@@ -11,6 +11,7 @@
 # or fail (offline) -- never the other bundle.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/pushed_pair.sh"
 t_begin
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
@@ -32,25 +33,7 @@ else:
 EOF
 }
 
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
-R=$REG_HOST
-run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/A"
-expect_rc 0 "emit bundle A"
-cp -a "$W/A" "$W/B" && printf '\nextra: b\n' >>"$W/B/summary-bundle/recipe.yaml"
-rm -f "$W/B/summary-bundle/manifest.json"
-run push "$W/A" --to "$R/ev/a:v1" --registry-plain-http --format json
-expect_rc 0 "push A"
-DA=$(jq -r .digest "$T_OUT")
-run push "$W/B" --to "$R/ev/a:v2" --registry-plain-http --format json
-expect_rc 0 "push B (another layer)"
-DB=$(jq -r .digest "$T_OUT")
-
-C=$W/cache
-run pull "$R/ev/a@$DA" --to "$W/pa" --cache "$C" --registry-plain-http
-expect_rc 0 "pull A, fresh"
-run pull "$R/ev/a@$DB" --to "$W/pb" --cache "$C" --registry-plain-http
-expect_rc 0 "pull B, fresh"
+pushed_pair "$EX" || t_end
 LA=$(jq -r '.layers[0].digest' "$C/blobs/sha256/${DA#sha256:}")
 TA=$(jq -r '.layers[0].annotations["io.deis.oras.content.digest"]' "$C/blobs/sha256/${DA#sha256:}")
 LB=$(jq -r '.layers[0].digest' "$C/blobs/sha256/${DB#sha256:}")

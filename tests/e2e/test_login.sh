@@ -51,6 +51,9 @@ cd "$W" || exit 1
 login() {
 	local out=$1
 	shift
+	# a record of its own: the browser of an earlier login is detached
+	# and may write its record after this login has begun
+	BROWSE_OUT=$W/browse-$out.json
 	rm -f "$out.json" "$BROWSE_OUT"
 	run sigstore sign-bundle --bundle "$out.json" --trusted-root "$TR" \
 		--signing-config "$SC" --oidc-provider browser --oidc-timeout 60s \

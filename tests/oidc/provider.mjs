@@ -128,6 +128,7 @@ async function browse({ url, mode = 'consent', login = 'alice', user_code: userC
   const deny = mode === 'deny' || mode === 'device-deny';
   await ctx.route('**/*', async (route) => {
     const u = new URL(route.request().url());
+    if (u.protocol === 'file:') return route.continue(); // the tool's start page
     if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') return route.abort();
     if (mode !== 'capture') return route.continue();
     // capture: the redirect to the client must not reach it. Redirects
@@ -148,6 +149,8 @@ async function browse({ url, mode = 'consent', login = 'alice', user_code: userC
   const page = await ctx.newPage();
   try {
     await page.goto(url, { waitUntil: 'load' });
+    // the tool's start page (a file) refreshes to the authorization URL
+    if (url.startsWith('file:')) await page.waitForURL((u) => u.protocol !== 'file:', { timeout: 30000 });
     let done = false;
     for (let step = 0; step < 20 && !done; step++) {
       try {

@@ -59,8 +59,11 @@ static int pki_cert_exts(X509 *x, X509 *issuer, const pki_cert_spec *s)
 	unsigned char v2[130];
 	size_t n;
 
-	if (s->ca && pki_ext_conf(x, issuer, NID_basic_constraints,
-				  "critical,CA:TRUE") < 0)
+	if ((s->bc || s->ca) &&
+	    pki_ext_conf(x, issuer, NID_basic_constraints,
+			 s->bc ? s->bc : "critical,CA:TRUE") < 0)
+		return -1;
+	if (s->nc && pki_ext_conf(x, issuer, NID_name_constraints, s->nc) < 0)
 		return -1;
 	if (s->ku && pki_ext_conf(x, issuer, NID_key_usage, s->ku) < 0)
 		return -1;

@@ -24,6 +24,8 @@ typedef struct pki_cert_spec {
 	int64_t not_before, not_after;
 	long serial;
 	bool ca;
+	const char *bc;	 /* basicConstraints config value (overrides ca) */
+	const char *nc;	 /* nameConstraints config value */
 	const char *ku;	 /* keyUsage config value, e.g. "critical,..." */
 	const char *eku; /* extendedKeyUsage config value */
 	const char *san; /* subjectAltName config value */

@@ -7,6 +7,8 @@
 #include "t.h"
 #include "tests/unit/pki_fixture.c"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -1255,4 +1257,159 @@ void test_evidence_pki__a_remembered_tsa_chain_still_checks_the_token(void)
 	s.gen_time = PKI_T0 + 2 * 86400;
 	T_ASSERT_INT(tsa_check(&s, &t, &err), AE_EVERIFY);
 	T_ASSERT_MSG(err, "expired");
+}
+
+/* ---- the memo against issuers of the intermediate's name and key ----
+ * (moved from tests/e2e/test_attack_verifier.sh's memo harness, review
+ * atk5: each was a chain remembered good, then a look-alike in the same
+ * process) */
+
+/* The intermediate's name and key under the root, with `bc`, `ku`, `nc`
+ * and the validity given (NULL: the fixture's). */
+static X509 *memo_issuer(const char *bc, const char *ku, const char *nc,
+			 int64_t not_after)
+{
+	pki_cert_spec s = {0};
+	X509 *x;
+
+	s.cn = "sigstore-intermediate";
+	s.key = P.inter_key;
+	s.issuer = P.root;
+	s.issuer_key = P.root_key;
+	s.serial = 99;
+	s.not_before = PKI_T0 - PKI_YEAR;
+	s.not_after = not_after ? not_after : PKI_T0 + 10 * PKI_YEAR;
+	s.bc = bc ? bc : "critical,CA:TRUE";
+	s.ku = ku ? ku : "critical,keyCertSign,cRLSign";
+	s.nc = nc;
+	s.eku = "codeSigning";
+	x = pki_cert_new(&s);
+	T_ASSERT(x != NULL);
+	return x;
+}
+
+/* The leaf verified with the chain `a`, `b` (b may be NULL) as anchors. */
+static int memo_chain(X509 *leaf, X509 *a, X509 *b, int64_t at, ae_err *err)
+{
+	ev__ca ca = {0};
+	X509 *issuer = NULL;
+	int rc;
+
+	ca.chain = pki_chain(a, b, NULL);
+	ca.valid.start = PKI_T0 - PKI_YEAR;
+	rc = ev__cert_chain_verify(&issuer, leaf, NULL, &ca, 1, at, err);
+	X509_free(issuer);
+	sk_X509_pop_free(ca.chain, X509_free);
+	ae_err_clear(err);
+	return rc;
+}
+
+void test_evidence_pki__a_remembered_chain_does_not_pass_a_look_alike_issuer(void)
+{
+	X509 *noks = memo_issuer(NULL, "critical,digitalSignature", NULL, 0);
+	X509 *noca = memo_issuer("critical,CA:FALSE", NULL, NULL, 0);
+	X509 *nc = memo_issuer(NULL, NULL, "critical,excluded;URI:github.com",
+			       0);
+	X509 *old = memo_issuer(NULL, NULL, NULL, PKI_T0 + 300);
+	X509 *same = memo_issuer(NULL, NULL, NULL, 0);
+	ae_err err = {0};
+
+	/* remembered: the chain twice */
+	T_ASSERT_INT(memo_chain(P.leaf, P.inter, P.root, PKI_T0 + 1, &err), 0);
+	T_ASSERT_INT(memo_chain(P.leaf, P.inter, P.root, PKI_T0 + 1, &err), 0);
+	/* control: a look-alike with nothing changed passes */
+	T_ASSERT_INT(memo_chain(P.leaf, same, P.root, PKI_T0 + 1, &err), 0);
+	/* the same leaf, under the same name and key, but: */
+	T_ASSERT_INT(memo_chain(P.leaf, noks, P.root, PKI_T0 + 1, &err),
+		     AE_EVERIFY); /* without keyCertSign */
+	T_ASSERT_INT(memo_chain(P.leaf, noca, P.root, PKI_T0 + 1, &err),
+		     AE_EVERIFY); /* CA:FALSE */
+	T_ASSERT_INT(memo_chain(P.leaf, nc, P.root, PKI_T0 + 1, &err),
+		     AE_EVERIFY); /* a name constraint excluding the leaf */
+	T_ASSERT_INT(memo_chain(P.leaf, old, P.root, PKI_T0 + 400, &err),
+		     AE_EVERIFY); /* expired at the time of the check */
+	T_ASSERT_INT(memo_chain(P.leaf, P.inter, P.root, PKI_T0 + 400, &err),
+		     0);
+	X509_free(noks);
+	X509_free(noca);
+	X509_free(nc);
+	X509_free(old);
+	X509_free(same);
+}
+
+void test_evidence_pki__a_remembered_chain_anchors_only_at_a_ca(void)
+{
+	X509 *noks = memo_issuer(NULL, "critical,digitalSignature", NULL, 0);
+	X509 *noca = memo_issuer("critical,CA:FALSE", NULL, NULL, 0);
+	ae_err err = {0};
+
+	T_ASSERT_INT(memo_chain(P.leaf, P.inter, P.root, PKI_T0 + 1, &err), 0);
+	/* anchored at its intermediate alone (a partial chain) */
+	T_ASSERT_INT(memo_chain(P.leaf, P.inter, NULL, PKI_T0 + 1, &err), 0);
+	/* at a look-alike that is no CA, alone */
+	T_ASSERT_INT(memo_chain(P.leaf, noca, NULL, PKI_T0 + 1, &err),
+		     AE_EVERIFY);
+	T_ASSERT_INT(memo_chain(P.leaf, noks, NULL, PKI_T0 + 1, &err),
+		     AE_EVERIFY);
+	/* directly under the root: the wrong issuer */
+	T_ASSERT_INT(memo_chain(P.leaf, P.root, NULL, PKI_T0 + 1, &err),
+		     AE_EVERIFY);
+	X509_free(noks);
+	X509_free(noca);
+}
+
+#define MEMO_LEAVES  70
+#define MEMO_THREADS 4
+
+static X509 *memo_leaves[MEMO_LEAVES];
+
+static void *memo_flood(void *arg)
+{
+	size_t failed = 0;
+
+	for (long n = (long)(intptr_t)arg; n < MEMO_LEAVES; n += MEMO_THREADS) {
+		ae_err err = {0};
+
+		failed += memo_chain(memo_leaves[n], P.inter, P.root,
+				     PKI_T0 + 1, &err) != 0;
+	}
+	return (void *)(uintptr_t)failed;
+}
+
+void test_evidence_pki__a_flood_of_distinct_leaves_from_threads_leaves_the_memo_sound(void)
+{
+	X509 *bad = cert_bad_signature(P.leaf);
+	X509 *noks = memo_issuer(NULL, "critical,digitalSignature", NULL, 0);
+	pthread_t t[MEMO_THREADS];
+	size_t failed = 0;
+	ae_err err = {0};
+
+	for (int n = 0; n < MEMO_LEAVES; n++) {
+		pki_cert_spec s = pki_leaf_spec(&P);
+
+		s.serial = 100 + n;
+		memo_leaves[n] = pki_cert_new(&s);
+		T_ASSERT(memo_leaves[n] != NULL);
+	}
+	for (long i = 0; i < MEMO_THREADS; i++)
+		T_ASSERT_INT(pthread_create(&t[i], NULL, memo_flood,
+					    (void *)(intptr_t)i),
+			     0);
+	for (int i = 0; i < MEMO_THREADS; i++) {
+		void *r = NULL;
+
+		T_ASSERT_INT(pthread_join(t[i], &r), 0);
+		failed += (size_t)(uintptr_t)r;
+	}
+	T_ASSERT_INT(failed, 0); /* all 70 verify */
+	/* and after it the memo still refuses what it must */
+	T_ASSERT_INT(memo_chain(bad, P.inter, P.root, PKI_T0 + 1, &err),
+		     AE_EVERIFY);
+	T_ASSERT_INT(memo_chain(P.leaf, noks, P.root, PKI_T0 + 1, &err),
+		     AE_EVERIFY);
+	T_ASSERT_INT(memo_chain(P.leaf, P.inter, P.root, PKI_T0 + 1, &err), 0);
+	for (int n = 0; n < MEMO_LEAVES; n++)
+		X509_free(memo_leaves[n]);
+	X509_free(bad);
+	X509_free(noks);
 }

@@ -4,59 +4,45 @@
 # while the browser starts (and for as long as the browser process it
 # starts keeps it on its own command line).  LOW
 #
-# Expected: the launcher gets a one-time URL on the loopback listener
-# (http://127.0.0.1:PORT/start/RANDOM) that answers the first GET with a
-# 302 to the authorization URL and anything after with 404; no state,
-# nonce or code_challenge in any argv.
+# Expected: the launcher gets the path of a page (0600, in a 0700
+# directory of the tool's) that refreshes to the authorization URL: no
+# state, nonce or code_challenge in any argv, and nothing on the argv that
+# another user can turn into them (a one-time URL on the listener could be
+# fetched first by anyone: test_login_cotenant.sh).
 # Actual: xdg-open's argv[1] is the authorization URL itself.
 # Usage: browser_argv.sh /path/to/aicr-evidence
 set -u
 BIN=$(realpath "$1")
-W=$(mktemp -d /tmp/i17s-argv-XXXXXX)
-trap 'kill $IDP 2>/dev/null; rm -rf "$W"' EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 - "$PORT" >"$W/idp.log" 2>&1 <<'PY' &
-import json, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def do_GET(self):
-        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
-            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
-            "code_challenge_methods_supported": ["S256"]}).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-HTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-IDP=$!
+# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
+# provider, stopped at exit)
+AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
+W=$T_WORK
+login_idp_start
+PORT=$IDP_PORT
 mkdir -p "$W/bin"
-# the "browser": records its command line as /proc shows it, then asks the
-# URL it was given twice without following redirects
+# the "browser": records its command line as /proc shows it, and what it
+# was given: the page's modes and the URL it refreshes to
 cat >"$W/bin/xdg-open" <<PY
 #!/usr/bin/env python3
-import http.client, json, sys, urllib.parse
-cmdline = open("/proc/self/cmdline", "rb").read().decode("latin-1").split("\0")
-u = urllib.parse.urlparse(sys.argv[1])
-res = {"argv": sys.argv[1:], "cmdline": cmdline, "answers": []}
-for _ in range(2):
-    try:
-        c = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
-        c.request("GET", u.path + ("?" + u.query if u.query else ""))
-        r = c.getresponse()
-        res["answers"].append([r.status, r.getheader("Location") or ""])
-    except Exception as e:
-        res["answers"].append([0, str(e)])
-import os
+import json, os, stat, sys
+sys.path.insert(0, "$(cd "$(dirname "$0")/.." && pwd)")
+from startpage import page_path, resolve
+cmdline = open("/proc/self/cmdline", "rb").read().decode("latin-1").split("\\0")
+res = {"argv": sys.argv[1:], "cmdline": cmdline, "modes": []}
+p = page_path(sys.argv[1])
+try:
+    res["modes"] = ["%o" % stat.S_IMODE(os.lstat(f).st_mode) for f in (p, os.path.dirname(p))]
+except OSError as e:
+    res["modes"] = [str(e)]
+res["auth"] = resolve(sys.argv[1])
 json.dump(res, open("$W/result.tmp", "w")); os.replace("$W/result.tmp", "$W/result.json")
 PY
 chmod +x "$W/bin/xdg-open"
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 echo hi >"$W/a.txt"
 cd "$W" || exit 2
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 \
 	timeout 30 "$BIN" sigstore sign-bundle --bundle out.json --oidc-provider browser \
 	--oidc-issuer "http://127.0.0.1:$PORT" --oidc-timeout 4s a.txt >/dev/null 2>"$W/stderr"
-# the launcher outlives the login by a moment (its second GET ends it)
 for _ in $(seq 50); do [ -s result.json ] && break; sleep 0.1; done
 [ -s result.json ] || { echo "SETUP: the browser was not started"; exit 2; }
 python3 - "$W/result.json" "$PORT" <<'PY'
@@ -66,11 +52,11 @@ bad = [a for a in r["argv"] + r["cmdline"]
        if any(k in a for k in ("state=", "nonce=", "code_challenge", "/auth"))]
 if bad:
     print("BUG: the authorization URL is on the launcher's command line:", bad[0][:120]); sys.exit(1)
-(s1, loc), (s2, _) = r["answers"]
+loc = r["auth"]
 q = urllib.parse.parse_qs(urllib.parse.urlparse(loc).query)
-if s1 != 302 or not loc.startswith(iss + "?") or "state" not in q or "code_challenge" not in q:
-    print("BUG: the launcher's URL does not lead to the authorization URL:", s1, loc[:120]); sys.exit(1)
-if s2 != 404:
-    print("BUG: the one-time URL answered a second time:", s2); sys.exit(1)
-print("fixed: xdg-open gets", r["argv"][0], "(302 once, then 404)")
+if r["modes"] != ["600", "700"]:
+    print("BUG: the launcher's page is not private:", r["argv"][0], r["modes"]); sys.exit(1)
+if not loc.startswith(iss + "?") or "state" not in q or "code_challenge" not in q:
+    print("BUG: the launcher's page does not lead to the authorization URL:", loc[:120]); sys.exit(1)
+print("fixed: xdg-open gets", r["argv"][0], "(0600 in 0700, refreshing to the authorization URL)")
 PY

@@ -12,27 +12,15 @@
 # Usage: browser_env_tokens.sh /path/to/aicr-evidence
 set -u
 BIN=$(realpath "$1")
-W=$(mktemp -d /tmp/i17s-env-XXXXXX)
-trap 'kill $IDP 2>/dev/null; rm -rf "$W"' EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 - "$PORT" >"$W/idp.log" 2>&1 <<'PY' &
-import json, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def do_GET(self):
-        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
-            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
-            "code_challenge_methods_supported": ["S256"]}).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-HTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-IDP=$!
+# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
+# provider, stopped at exit)
+AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
+W=$T_WORK
+login_idp_start
+PORT=$IDP_PORT
 mkdir -p "$W/bin"
 printf '#!/bin/sh\nenv > "%s/browser.env"\n' "$W" >"$W/bin/xdg-open"
 chmod +x "$W/bin/xdg-open"
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 echo hi >"$W/a.txt"
 cd "$W" || exit 2
 JWT="eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"

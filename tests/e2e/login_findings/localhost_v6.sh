@@ -21,44 +21,23 @@
 # Usage: localhost_v6.sh /path/to/aicr-evidence
 set -u
 BIN=$(realpath "$1")
-W=$(mktemp -d /tmp/atk4-f02-XXXXXX)
-trap 'kill $IDP 2>/dev/null; rm -rf "$W"' EXIT
+# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
+# provider, stopped at exit)
+AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
+W=$T_WORK
 python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null ||
 	{ echo "SETUP: no IPv6 loopback here"; exit 2; }
-free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT=$(free)
-RPORT=$(free)
-python3 - "$PORT" >/dev/null 2>&1 <<'PY' &
-import json, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def do_GET(self):
-        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
-            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
-            "code_challenge_methods_supported": ["S256"]}).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-HTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-IDP=$!
+login_idp_start
+PORT=$IDP_PORT
+RPORT=$(free_port)
 mkdir -p "$W/bin"
 # the "browser": while the login waits, another local user binds [::1]:PORT;
 # then a real browser (if any) follows the redirect the provider would send
 cat >"$W/bin/xdg-open" <<PY
 #!/usr/bin/env python3
 import socket, subprocess, sys, threading, time, urllib.parse, shutil
-def resolve(u):  # the one-time start URL the tool opens: its 302 is the authorization URL
-    import http.client, urllib.parse
-    p = urllib.parse.urlparse(u)
-    if not p.path.startswith("/start/"):
-        return u
-    try:
-        c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
-        c.request("GET", p.path)
-        return c.getresponse().getheader("Location") or u
-    except OSError:
-        return u
+sys.path.insert(0, "$(cd "$(dirname "$0")/.." && pwd)")
+from startpage import resolve  # the start page the tool opens: it refreshes to the authorization URL
 q = urllib.parse.parse_qs(urllib.parse.urlparse(resolve(sys.argv[1])).query)
 ru = q["redirect_uri"][0]; state = q["state"][0]
 port = urllib.parse.urlparse(ru).port
@@ -86,7 +65,6 @@ PY
 chmod +x "$W/bin/xdg-open"
 echo hi >"$W/a.txt"
 cd "$W" || exit 2
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 timeout 60 "$BIN" sigstore sign-bundle \
 	--bundle out.json --oidc-provider browser --oidc-issuer "http://127.0.0.1:$PORT" \
 	--oidc-redirect-url "http://localhost:$RPORT/auth/callback" --oidc-timeout 25s a.txt >run.out 2>run.err

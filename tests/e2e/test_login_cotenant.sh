@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# tests/e2e/test_login_cotenant.sh -- the browser login against another
+# user of the same machine (review finding, LOW-MEDIUM: login CSRF).
+#
+# What the tool starts the browser on is on the launcher's command line,
+# which every local user reads in /proc/PID/cmdline. When that was a
+# one-time URL on the login's listener, a co-tenant could GET it first,
+# read the OAuth state (and nonce and PKCE challenge) in its 302, log in
+# as themselves with those, and deliver their own code to the callback:
+# the person's evidence signed under the co-tenant's identity. And the
+# listener served one connection at a time, each allowed 10 s to send its
+# request: a few stalled connections kept the real callback waiting past
+# the login's deadline.
+#
+#   A  a co-tenant (user nobody, when this runs as root) watches
+#      /proc/*/cmdline for the launcher, takes what is on its argv (GETs a
+#      URL, reads a file, its environ) and must learn no state; nothing it
+#      sends is exchanged; the person's browser still reaches the
+#      authorization URL from what it was given.
+#   B  the co-tenant holds 6 stalled connections (half a request each,
+#      reopened when closed) before the person's callback: the callback is
+#      exchanged at once, exactly once; a second callback is refused.
+# The stand-in provider answers discovery, and the token endpoint with
+# invalid_grant: what counts here is which code reaches it, and when.
+. "$(dirname "$0")/lib.sh"
+t_begin
+W=$T_WORK
+AE=$AE_BIN
+# a directory the co-tenant may write its findings to
+P=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-cotenant-pub-XXXXXX")
+chmod 0777 "$P"
+t_cleanup "rm -rf '$P'"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	OTHER="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	WHO="another user (nobody)"
+	OPY=/usr/bin/python3 # a shim in root's home is not nobody's
+else
+	OTHER=""
+	WHO="a process of this user (not root: no other user to be)"
+	OPY=python3
+fi
+
+IP=$(free_port)
+cat >"$W/idp.py" <<'PY'
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+port, log = int(sys.argv[1]), sys.argv[2]
+ISS = "http://127.0.0.1:%d" % port
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode() if n else ""
+        with open(log, "a") as f:
+            f.write("%s %s %s\n" % (self.command, self.path, body))
+        d, st = {"error": "not_found"}, 404
+        if self.path.endswith("/.well-known/openid-configuration"):
+            d, st = {"issuer": ISS, "authorization_endpoint": ISS + "/auth", "token_endpoint": ISS + "/token",
+                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
+        elif self.path == "/token":
+            d, st = {"error": "invalid_grant"}, 400
+        b = json.dumps(d).encode()
+        self.send_response(st); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+    do_GET = do_POST = any
+ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+: >"$W/idp.log"
+python3 "$W/idp.py" "$IP" "$W/idp.log" >/dev/null 2>&1 &
+t_cleanup "kill $!"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IP/x" && break; sleep 0.1; done
+
+# The person's browser (this user): resolves what it was given to the
+# authorization URL -- a URL on the listener (GET, its Location) or a
+# page file (its refresh URL) -- and plays BROWSE_MODE.
+mkdir -p "$W/bin"
+cat >"$W/bin/xdg-open" <<'PY'
+#!/usr/bin/env python3
+import html, http.client, json, os, re, stat, sys, time, urllib.parse
+arg, out, pub, mode = sys.argv[1], os.environ["B_OUT"], os.environ["B_PUB"], os.environ["B_MODE"]
+res = {"argv": sys.argv[1:]}
+def dump():
+    json.dump(res, open(out + ".tmp", "w")); os.replace(out + ".tmp", out)
+def get(u, timeout=30):
+    p = urllib.parse.urlparse(u)
+    c = http.client.HTTPConnection(p.hostname, p.port, timeout=timeout)
+    c.request("GET", p.path + ("?" + p.query if p.query else ""))
+    r = c.getresponse()
+    return r.status, r.getheader("Location") or ""
+if mode == "late":
+    time.sleep(3)  # the co-tenant is quicker than a browser
+auth = ""
+try:
+    if arg.startswith("http"):
+        st, auth = get(arg, 10)
+        res["start_status"] = st
+    else:
+        path = arg[7:] if arg.startswith("file://") else arg
+        st = os.lstat(path); dst = os.lstat(os.path.dirname(path))
+        res["file_mode"] = "%o" % stat.S_IMODE(st.st_mode)
+        res["dir_mode"] = "%o" % stat.S_IMODE(dst.st_mode)
+        res["owner_is_me"] = st.st_uid == os.geteuid() and dst.st_uid == os.geteuid()
+        m = re.search(r'http-equiv="refresh" content="0; ?url=([^"]*)"', open(path).read(), re.I)
+        auth = html.unescape(m.group(1)) if m else ""
+except Exception as e:  # noqa: BLE001 -- the result says it
+    res["resolve_error"] = str(e)
+res["auth"] = auth
+q = urllib.parse.parse_qs(urllib.parse.urlparse(auth).query)
+state, redirect = q.get("state", [""])[0], q.get("redirect_uri", [""])[0]
+if mode == "stalled" and redirect:
+    open(pub + "/port.tmp", "w").write(str(urllib.parse.urlparse(redirect).port))
+    os.replace(pub + "/port.tmp", pub + "/port")
+    for _ in range(200):
+        if os.path.exists(pub + "/stalled"):
+            break
+        time.sleep(0.05)
+    res["stallers_ready"] = os.path.exists(pub + "/stalled")
+    t0 = time.time()
+    try:
+        res["callback"] = get(redirect + "?code=REAL-CODE-1&state=" + urllib.parse.quote(state))[0]
+    except Exception as e:  # noqa: BLE001
+        res["callback"] = str(e)
+    res["callback_s"] = round(time.time() - t0, 2)
+    try:
+        res["second"] = get(redirect + "?code=SECOND-CODE-2&state=" + urllib.parse.quote(state), 10)[0]
+    except Exception as e:  # noqa: BLE001
+        res["second"] = "refused: " + str(e)
+    open(pub + "/done", "w").close()
+dump()
+PY
+chmod +x "$W/bin/xdg-open"
+
+# The co-tenant: finds the launcher in /proc (this test's: other logins
+# may run on the machine), takes what its argv (and
+# environ, where readable) gives, and delivers its own code with any
+# state it learnt. Prints what it got as JSON.
+cat >"$P/cotenant.py" <<'PY'
+import glob, http.client, json, os, re, sys, time, urllib.parse
+res = {"seen": None, "state": None, "tried": []}
+def learn(text):
+    m = re.search(r"[?&;]state=([A-Za-z0-9_\-.~%]+)", text)
+    return m and urllib.parse.unquote(m.group(1))
+end = time.time() + 20
+while time.time() < end and res["seen"] is None:
+    for f in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            argv = open(f, "rb").read().decode("latin-1").split("\0")
+        except OSError:
+            continue
+        if len(argv) > 2 and argv[1] == sys.argv[1]:  # this test's launcher only
+            res["seen"] = argv[2]
+            pid = f.split("/")[2]
+            break
+    time.sleep(0.005)
+if res["seen"]:
+    a = res["seen"]
+    texts = []
+    if a.startswith("http"):
+        p = urllib.parse.urlparse(a)
+        try:
+            c = http.client.HTTPConnection(p.hostname, p.port, timeout=5)
+            c.request("GET", p.path)
+            r = c.getresponse()
+            texts.append(r.getheader("Location") or "")
+            res["tried"].append("GET %s: %d" % (p.path[:8], r.status))
+        except OSError as e:
+            res["tried"].append("GET: " + str(e))
+    for f in [a[7:] if a.startswith("file://") else a, "/proc/%s/environ" % pid]:
+        try:
+            texts.append(open(f, "rb").read().decode("latin-1"))
+            res["tried"].append("read %s: ok" % f)
+        except OSError as e:
+            res["tried"].append("read %s: %s" % (f, e.strerror))
+    for t in texts:
+        s = learn(t)
+        if s:
+            res["state"] = s
+            ru = urllib.parse.parse_qs(urllib.parse.urlparse(t).query).get("redirect_uri", [""])[0]
+            try:
+                p = urllib.parse.urlparse(ru)
+                c = http.client.HTTPConnection(p.hostname, p.port, timeout=10)
+                c.request("GET", "%s?code=ATTACKER-CODE&state=%s" % (p.path, urllib.parse.quote(s)))
+                res["delivered"] = c.getresponse().status
+            except OSError as e:
+                res["delivered"] = str(e)
+            break
+print(json.dumps(res))
+PY
+
+# Holds 6 stalled connections to the listener (port in $P/port), each
+# sending half a request and nothing more, reopened when closed, until
+# $P/done or 60 s.
+cat >"$P/staller.py" <<'PY'
+import os, socket, sys, time
+pub = sys.argv[1]
+end = time.time() + 60
+while not os.path.exists(pub + "/port") and time.time() < end:
+    time.sleep(0.02)
+port = int(open(pub + "/port").read())
+conns, opened = [], 0
+def one():
+    global opened
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"GET /auth/callback?code=")
+    s.setblocking(False)
+    opened += 1
+    return s
+conns = [one() for _ in range(6)]
+open(pub + "/stalled.tmp", "w").close(); os.replace(pub + "/stalled.tmp", pub + "/stalled")
+while not os.path.exists(pub + "/done") and time.time() < end:
+    for i, s in enumerate(conns):
+        try:
+            if s.recv(1) == b"":
+                raise OSError("closed")
+        except BlockingIOError:
+            continue
+        except OSError:
+            s.close()
+            try:
+                conns[i] = one()
+            except OSError:
+                pass
+    time.sleep(0.05)
+print(opened)
+PY
+chmod 0644 "$P"/*.py
+
+login() { # MODE TIMEOUT: a browser login at the stand-in provider
+	rm -f "$W/browser.json" "$P/port" "$P/stalled" "$P/done"
+	: >"$W/idp.log"
+	echo data >"$W/a.txt"
+	T_RC=0
+	env -u SIGSTORE_ID_TOKEN -u ACTIONS_ID_TOKEN_REQUEST_URL -u ACTIONS_ID_TOKEN_REQUEST_TOKEN \
+		PATH="$W/bin:$PATH" DISPLAY=:99 XDG_CACHE_HOME="$W/xdg" B_OUT="$W/browser.json" B_PUB="$P" B_MODE="$1" \
+		timeout 90 "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
+		--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout "$2" --fulcio-url "http://127.0.0.1:$IP" \
+		--rekor-url "http://127.0.0.1:$IP" "$W/a.txt" >"$T_OUT" 2>"$T_ERR" || T_RC=$?
+	for _ in $(seq 100); do [ -s "$W/browser.json" ] && break; sleep 0.1; done
+}
+
+# ---- A: the launcher's argv, raced by a co-tenant ----
+$OTHER $OPY - "$W/bin/xdg-open" <"$P/cotenant.py" >"$W/cotenant.json" 2>"$W/cotenant.err" &
+CT=$!
+sleep 0.3
+login late 8s
+wait "$CT"
+if [ -z "$(jq -r '.seen // empty' "$W/cotenant.json" 2>/dev/null)" ]; then
+	bad "A: the co-tenant saw the launcher's command line (else this test proves nothing)" "$(head -c 300 "$W/cotenant.json" "$W/cotenant.err")"
+else
+	ok "A: the co-tenant ($WHO) saw the launcher's command line"
+	st=$(jq -r '.state // empty' "$W/cotenant.json")
+	[ -z "$st" ] && ok "  ... and learnt no state from it ($(jq -r '.tried | join("; ")' "$W/cotenant.json"))" ||
+		bad "  the co-tenant learnt the login's state" "$(jq -c . "$W/cotenant.json" | head -c 400)"
+fi
+grep -q 'ATTACKER-CODE' "$W/idp.log" && bad "  the co-tenant's code was exchanged" "$(grep ATTACKER "$W/idp.log")" ||
+	ok "  nothing the co-tenant sent was exchanged"
+if [ -s "$W/browser.json" ]; then
+	jq -r '.argv[]' "$W/browser.json" | grep -qE 'state=|nonce=|code_challenge' &&
+		bad "  no state, nonce or challenge on the launcher's argv" "$(jq -c .argv "$W/browser.json")" ||
+		ok "  no state, nonce or challenge on the launcher's argv"
+	auth=$(jq -r '.auth // empty' "$W/browser.json")
+	case "$auth" in
+	"http://127.0.0.1:$IP/auth?"*state=*) ok "  the person's browser still reaches the authorization URL" ;;
+	*) bad "  the person's browser reaches the authorization URL" "$(jq -c . "$W/browser.json" | head -c 400)" ;;
+	esac
+	if jq -e 'has("file_mode")' "$W/browser.json" >/dev/null; then
+		[ "$(jq -r '"\(.file_mode) \(.dir_mode) \(.owner_is_me)"' "$W/browser.json")" = "600 700 true" ] &&
+			ok "  the page is 0600 in a 0700 directory, both ours" ||
+			bad "  the page's modes" "$(jq -c . "$W/browser.json")"
+	fi
+else
+	bad "A: the browser was started" "$(head -c 300 "$T_ERR")"
+fi
+[ "$T_RC" -ne 0 ] && ! grep -q '^POST /token' "$W/idp.log" && ok "  an uncompleted login fails and exchanges nothing" ||
+	bad "  uncompleted login" "exit $T_RC; $(grep -c '^POST /token' "$W/idp.log") exchanges"
+# the page does not outlive the login
+if jq -e 'has("file_mode")' "$W/browser.json" >/dev/null 2>&1; then
+	pg=$(jq -r '.argv[0]' "$W/browser.json")
+	[ ! -e "${pg#file://}" ] && [ ! -e "$(dirname "${pg#file://}")" ] && ok "  the page and its directory are removed when the login ends" ||
+		bad "  the page is removed" "$pg"
+fi
+
+# ---- B: stalled connections ahead of the callback ----
+$OTHER $OPY - "$P" <"$P/staller.py" >"$W/staller.out" 2>"$W/staller.err" &
+SP=$!
+t0=$(date +%s)
+login stalled 25s
+t1=$(date +%s)
+touch "$P/done"
+wait "$SP"
+if [ "$(jq -r '.stallers_ready' "$W/browser.json" 2>/dev/null)" != true ]; then
+	bad "B: the stallers held the listener before the callback (else this test proves nothing)" \
+		"$(head -c 300 "$W/staller.err") $(jq -c . "$W/browser.json" 2>/dev/null | head -c 300)"
+else
+	ok "B: $(cat "$W/staller.out") stalled connections from $WHO held open before the callback"
+	n=$(grep -c '^POST /token' "$W/idp.log")
+	grep '^POST /token' "$W/idp.log" | grep -q 'code=REAL-CODE-1' && [ "$n" = 1 ] &&
+		ok "  the callback's code is exchanged, once, despite them ($(jq -r .callback_s "$W/browser.json") s)" ||
+		bad "  the callback is exchanged once" "$n exchanges; callback $(jq -c '[.callback, .callback_s]' "$W/browser.json"); login $((t1 - t0)) s"
+	grep -q 'SECOND-CODE-2' "$W/idp.log" && bad "  a second callback is not exchanged" ||
+		ok "  a second callback is not exchanged ($(jq -r .second "$W/browser.json" | head -c 60))"
+	[ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR" && ok "  the login ends on the provider's answer (invalid_grant)" ||
+		bad "  the login ends on the provider's answer" "exit $T_RC"
+fi
+t_end
