@@ -23,6 +23,10 @@
 #          both sides of the update time, in every allowed form and some
 #          refused ones; delegated role names that percent-encode to
 #          traversal, NUL, very long names.
+#   login  a co-tenant (uid nobody) flooding the login listener with 64
+#          threads of half requests: the real callback exchanged once; an
+#          authorization_endpoint carrying quotes and markup reaches the
+#          browser intact and is no markup in the start page.
 #   signed a co-tenant flipping our cached layer between the honest bytes and
 #          junk during 30 verifies of a pointer (online: all pass; offline:
 #          pass or "not in the cache", never another verdict).
@@ -63,6 +67,8 @@ mode, out = sys.argv[1], sys.argv[2]
 small = tarbytes([("f.bin", b"hello\n")])
 m = mode.split(":")
 if m[0] == "size": data = gz(tarbytes([("f.bin", os.urandom(int(m[1])))]), int(m[2]))
+elif m[0] == "cut":
+    full = gz(tarbytes([("f.bin", os.urandom(1048576))]), 0); k = int(m[1]); data = full[:k] if k >= 0 else full[:len(full) + k]
 elif m[0] == "crc": data = gz(tarbytes([("f.bin", os.urandom(int(m[1])))]), 0, crc_xor=int(m[2]))
 elif mode == "fhcrc-wrong": data = gz(small, flags=2, fhcrc=0x1234)
 elif mode == "fhcrc-right": data = gz(small, flags=2)
@@ -107,6 +113,11 @@ for m in fhcrc-wrong fextra-overlong reserved-flag method9 empty-member-after ze
 	gz_pull "$m"
 	[ "$GZ_RC" = 2 ] && [ ! -e "$W/gz/o" ] && ok "gzip $m: refused (exit 2), nothing extracted" ||
 		bad "gzip $m: refused (exit 2), nothing extracted" "exit $GZ_RC"
+done
+for k in 10 18 65536 524287 524288 524289 -8 -4 -1; do
+	gz_pull "cut:$k"
+	[ "$GZ_RC" = 2 ] && [ ! -e "$W/gz/o" ] && ok "gzip a 1 MiB stored layer cut at $k: refused, nothing extracted" ||
+		bad "gzip a 1 MiB stored layer cut at $k: refused, nothing extracted" "exit $GZ_RC"
 done
 for n in 0 1 63 65 65535 65536 65537 524287 524288 524289 1048576; do
 	s_ok=1
@@ -401,7 +412,7 @@ for r in dotdot-pct2F dot dotdot newline trailing-slash trailing-space utf8 back
 		ok "tuf delegated role name $r: refused (exit 2), nothing selected" ||
 		bad "tuf delegated role name $r: refused (exit 2), nothing selected" "exit $T_RC"
 done
-for r in lone-pct pctpct upper-root version-like dot-json dash; do
+for r in pct-traverse pct00 lone-pct pctpct upper-root version-like dot-json dash; do
 	touch "$W/tuf.mark"
 	tuf "role-$r" ""
 	expect_rc 0 "tuf delegated role name $r: a plain name, fetched percent-encoded"
@@ -410,6 +421,142 @@ for r in lone-pct pctpct upper-root version-like dot-json dash; do
 		bad "tuf delegated role name $r: nothing written outside the cache" "$n files"
 done
 
+
+
+# ---------------------------------------------------------------- login
+# A stand-in provider (discovery with a hostile authorization_endpoint when
+# AUTH_PATH says so; /token answers invalid_grant) and a stand-in browser
+# that resolves what it was given (a page file or a start URL) and calls
+# back with the state; a co-tenant floods the listener meanwhile.
+cat >"$W/lidp.py" <<'PY'
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+port, log, ap = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ISS = "http://127.0.0.1:%d" % port
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode() if n else ""
+        open(log, "a").write("%s %s %s\n" % (self.command, self.path, body))
+        d, st = {"error": "not_found"}, 404
+        if self.path.endswith("/.well-known/openid-configuration"):
+            d, st = {"issuer": ISS, "authorization_endpoint": ISS + ap, "token_endpoint": ISS + "/token",
+                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
+        elif self.path == "/token":
+            d, st = {"error": "invalid_grant"}, 400
+        b = json.dumps(d).encode()
+        self.send_response(st); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+    do_GET = do_POST = any
+ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+mkdir -p "$W/lbin"
+cat >"$W/lbin/xdg-open" <<'PY'
+#!/usr/bin/env python3
+import html, http.client, json, os, re, sys, time, urllib.parse
+arg, out = sys.argv[1], os.environ["B_OUT"]
+res = {"arg": arg}
+def get(u):
+    p = urllib.parse.urlparse(u)
+    c = http.client.HTTPConnection(p.hostname, p.port, timeout=20)
+    c.request("GET", p.path + ("?" + p.query if p.query else ""))
+    r = c.getresponse()
+    return r.status, r.getheader("Location") or ""
+try:
+    if arg.startswith("http"):
+        auth = get(arg)[1]
+    else:
+        t = open(arg[7:] if arg.startswith("file://") else arg).read()
+        res["page"] = t
+        m = re.search(r'http-equiv="refresh" content="0; ?url=([^"]*)"', t, re.I)
+        auth = html.unescape(m.group(1)) if m else ""
+    res["auth"] = auth
+    q = urllib.parse.parse_qs(urllib.parse.urlparse(auth).query)
+    state, redirect = q.get("state", [""])[0], q.get("redirect_uri", [""])[0]
+    time.sleep(float(os.environ.get("B_WAIT", "0")))
+    res["callback"] = get(redirect + "?code=REAL-CODE-1&state=" + urllib.parse.quote(state))[0]
+except Exception as e:  # noqa: BLE001
+    res["error"] = str(e)
+json.dump(res, open(out, "w"))
+PY
+chmod +x "$W/lbin/xdg-open"
+cat >"$W/flood.py" <<'PY'
+import os, socket, sys, threading, time
+stop, end = sys.argv[1], time.time() + 40
+port = None
+while port is None and time.time() < end:
+    try:
+        port = int(open(sys.argv[2]).read())
+    except (OSError, ValueError):
+        time.sleep(0.02)
+def worker():
+    conns = []
+    while not os.path.exists(stop) and time.time() < end:
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s.sendall(b"GET /auth/callback?code=FLOOD&state=")
+            conns.append(s)
+            if len(conns) > 4: conns.pop(0).close()
+        except OSError:
+            time.sleep(0.001)
+for _ in range(64): threading.Thread(target=worker, daemon=True).start()
+while not os.path.exists(stop) and time.time() < end: time.sleep(0.05)
+PY
+chmod 0755 "$W" 2>/dev/null
+chmod 0644 "$W/flood.py"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	CO="setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3"
+else CO=python3; fi
+# login AUTH_PATH FLOOD(0|1): one browser login; sets LRC, fills $W/browser.json, $W/lidp.log
+login() {
+	local ip
+	ip=$(free_port)
+	: >"$W/lidp.log"
+	rm -f "$W/browser.json" "$W/lport" "$W/lstop"
+	python3 "$W/lidp.py" "$ip" "$W/lidp.log" "$1" >/dev/null 2>&1 &
+	local idp=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$ip/x" && break; sleep 0.1; done
+	local rp
+	rp=$(free_port)
+	if [ "$2" = 1 ]; then
+		echo "$rp" >"$W/lport"
+		chmod 0644 "$W/lport"
+		$CO "$W/flood.py" "$W/lstop" "$W/lport" >/dev/null 2>&1 &
+	fi
+	echo data >"$W/a.txt"
+	env -u SIGSTORE_ID_TOKEN -u ACTIONS_ID_TOKEN_REQUEST_URL -u ACTIONS_ID_TOKEN_REQUEST_TOKEN \
+		PATH="$W/lbin:$PATH" DISPLAY=:99 XDG_CACHE_HOME="$W/xdg" B_OUT="$W/browser.json" B_WAIT="$2" \
+		timeout 60 "$AE_BIN" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
+		--oidc-issuer "http://127.0.0.1:$ip" --oidc-timeout 20s --fulcio-url "http://127.0.0.1:$ip" \
+		--oidc-redirect-url "http://127.0.0.1:$rp/auth/callback" \
+		--rekor-url "http://127.0.0.1:$ip" "$W/a.txt" >"$T_OUT" 2>"$T_ERR"
+	LRC=$?
+	touch "$W/lstop"
+	for _ in $(seq 50); do [ -s "$W/browser.json" ] && break; sleep 0.1; done
+	kill "$idp" 2>/dev/null
+	wait "$idp" 2>/dev/null
+}
+login /auth 1
+n=$(grep -c '^POST /token' "$W/lidp.log")
+[ "$n" = 1 ] && grep '^POST /token' "$W/lidp.log" | grep -q REAL-CODE-1 &&
+	ok "login: 64 threads of $([ "$CO" = python3 ] && echo 'this user' || echo 'uid nobody') flooding the listener: the real callback is exchanged, once" ||
+	bad "login: a flooded listener still takes the real callback, once" "$n exchanges; $(head -c 200 "$W/browser.json")"
+grep -q 'FLOOD' "$W/lidp.log" && bad "login: a flood's half request is never exchanged" || ok "login: a flood's half request is never exchanged"
+for ap in '/auth?x="><script>alert(1)</script>' "/auth?x='onload=alert(1)" '/auth?a=1&b=<b>'; do
+	login "$ap" 0
+	auth=$(jq -r '.auth // empty' "$W/browser.json")
+	case $auth in
+	"http://127.0.0.1:"*"${ap}&"*) ;;
+	*) bad "login: authorization_endpoint '$ap': the browser reaches it intact" "$(head -c 300 "$W/browser.json")"; continue ;;
+	esac
+	if jq -r '.page // ""' "$W/browser.json" | grep -q -e '<script' -e "='onload" -e '<b>'; then
+		bad "login: authorization_endpoint '$ap': nothing of it is markup in the start page"
+	else
+		ok "login: authorization_endpoint '$ap': reached intact, nothing of it markup in the start page"
+	fi
+done
 
 # ---------------------------------------------------------------- signed
 . "$HERE/sigstore_stack.sh"
