@@ -114,4 +114,20 @@ int al_list_classify(al_class *class_out, const char **label_out,
 		     const al_list *l, const char *issuer, const char *identity,
 		     ae_err *err);
 
+/* What `allowlist check` prints of the list read from `path`
+ * (allowlist/render.c, docs/cli.md), appended to `out`: each problem as a
+ * "path: message" line, or "path: valid allowlist: N first-party, ..."
+ * when there is none; with `json`, the problems as an array of {path,
+ * line, message}. AE_ERR out of memory, AE_ETOOBIG past the cap. */
+int al_report_render(ae_buf *out, const char *path, const ae_problems *pr,
+		     const al_list *l, bool json, ae_err *err);
+/* What `allowlist classify` prints of one signer: the class name (or
+ * "not listed (reported only: never corroborates)") and the label, ended
+ * by `end` ('\n', or '\0' for -z); or the JSON object {issuer, identity,
+ * listed, class, label}. Failures as al_report_render. */
+int al_class_render_text(ae_buf *out, al_class cls, const char *label, char end,
+			 ae_err *err);
+int al_class_render_json(ae_buf *out, const char *issuer, const char *identity,
+			 al_class cls, const char *label, ae_err *err);
+
 #endif /* AE_ALLOWLIST_H */

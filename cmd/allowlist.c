@@ -9,8 +9,6 @@
 #include "cmd/cmd.h"
 
 #include <fcntl.h>
-#include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Reads the allowlist file; CMD_ERROR after printing why when it cannot
@@ -24,47 +22,6 @@ static cmd_outcome allowlist_read(ae_buf *b, const char *path)
 		return cmd_outcome_from_rc(err.code);
 	}
 	return CMD_OK;
-}
-
-/* Prints the problems (text: one `path: message` line each; JSON: an
- * array of {path, line, message}) or the summary of a valid list. */
-static int allowlist_report(cmd_output *o, const char *path,
-			    const ae_problems *pr, const al_list *l, bool json)
-{
-	size_t counts[4] = {0};
-	json_t *arr = NULL;
-	char *text = NULL;
-	int rc = 0;
-
-	for (size_t i = 0; i < al_list_count(l); i++)
-		counts[al_list_entry(l, i)->cls]++;
-	if (!json) {
-		for (size_t i = 0; i < pr->n; i++)
-			cmd_output_printf(o, "%s: %s\n", path, pr->v[i].msg);
-		if (pr->n == 0)
-			cmd_output_printf(
-				o,
-				"%s: valid allowlist: %zu first-party, "
-				"%zu community, %zu partner\n",
-				path, counts[AL_CLASS_FIRST_PARTY],
-				counts[AL_CLASS_COMMUNITY],
-				counts[AL_CLASS_PARTNER]);
-		return 0;
-	}
-	arr = json_array();
-	for (size_t i = 0; arr != NULL && i < pr->n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:s}", "path",
-						     path, "line",
-						     (json_int_t)pr->v[i].line,
-						     "message", pr->v[i].msg));
-	text = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
-	if (text == NULL)
-		rc = AE_ERR;
-	else
-		rc = cmd_output_printf(o, "%s\n", text);
-	free(text);
-	json_decref(arr);
-	return rc;
 }
 
 /* `allowlist check [FILE]`. */
@@ -98,7 +55,8 @@ static int allowlist_check(int argc, char **argv)
 		return cmd_exit_code(CMD_ERROR);
 	}
 	cmd_output_init(&o, outpath);
-	rc = allowlist_report(&o, file, &pr, l, strcmp(format, "json") == 0);
+	rc = al_report_render(&o.buf, file, &pr, l, strcmp(format, "json") == 0,
+			      NULL);
 	oc = pr.n > 0 ? CMD_FINDINGS : CMD_OK;
 	if (rc < 0) {
 		cmd_output_close(&o, NULL);
@@ -112,37 +70,6 @@ static int allowlist_check(int argc, char **argv)
 	ae_problems_dispose(&pr);
 	al_list_free(l);
 	return cmd_exit_code(oc);
-}
-
-/* Prints the classification; JSON carries the inputs and the slug so a
- * maintainer can add a `source:` entry without retyping. */
-static int allowlist_print_class(const char *issuer, const char *identity,
-				 al_class cls, const char *label, bool json)
-{
-	json_t *j;
-	char *text;
-
-	if (!json) {
-		if (cls == AL_CLASS_NONE)
-			printf("not listed (reported only: never "
-			       "corroborates)\n");
-		else
-			printf("%s%s%s\n", al_class_name(cls), label ? " " : "",
-			       label ? label : "");
-		return 0;
-	}
-	j = json_pack("{s:s, s:s, s:b, s:o, s:o}", "issuer", issuer, "identity",
-		      identity, "listed", cls != AL_CLASS_NONE, "class",
-		      cls == AL_CLASS_NONE ? json_null()
-					   : json_string(al_class_name(cls)),
-		      "label", label ? json_string(label) : json_null());
-	text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
-	json_decref(j);
-	if (text == NULL)
-		return AE_ERR;
-	printf("%s\n", text);
-	free(text);
-	return 0;
 }
 
 /* Longest identity --stdin reads (a certificate SAN is far shorter). */
@@ -237,6 +164,7 @@ static long classify_read(char *buf, size_t bufsz, int delim)
 static cmd_outcome classify_batch(const al_list *l, const classify_args *a)
 {
 	static char id[ALLOWLIST_IDENTITY_MAX + 1];
+	ae_buf line = AE_BUF_INIT(16u << 20);
 	int delim = a->nul ? '\0' : '\n';
 	cmd_outcome oc = CMD_OK;
 	const char *label = NULL;
@@ -251,13 +179,11 @@ static cmd_outcome classify_batch(const al_list *l, const classify_args *a)
 				n == -2 ? "identity longer than 65536 bytes"
 					: "NUL inside a line (use -z)");
 		else if (al_list_classify(&cls, &label, l, a->issuer, id,
-					  &err) == 0)
-			printf("%s%s%s%c",
-			       cls == AL_CLASS_NONE ? "not listed (reported "
-						      "only: never "
-						      "corroborates)"
-						    : al_class_name(cls),
-			       label ? " " : "", label ? label : "", delim);
+					  &err) == 0 &&
+			 al_class_render_text(&line, cls, label, (char)delim,
+					      &err) == 0)
+			fwrite(line.data, 1, line.len, stdout);
+		ae_buf_dispose(&line);
 		if (err.code != 0) {
 			cmd_error("allowlist classify --stdin", &err);
 			return CMD_ERROR;
@@ -278,6 +204,7 @@ static cmd_outcome classify_batch(const al_list *l, const classify_args *a)
 static int allowlist_classify(int argc, char **argv)
 {
 	classify_args a = {.format = "text", .file = AL_DEFAULT_PATH};
+	ae_buf out = AE_BUF_INIT(16u << 20);
 	const char *label = NULL;
 	al_class cls = AL_CLASS_NONE;
 	al_list *l = NULL;
@@ -299,9 +226,15 @@ static int allowlist_classify(int argc, char **argv)
 		rc = al_list_classify(&cls, &label, l, a.issuer, a.identity,
 				      &err);
 		if (rc == 0)
-			rc = allowlist_print_class(
-				a.issuer, a.identity, cls, label,
-				strcmp(a.format, "json") == 0);
+			rc = strcmp(a.format, "json") == 0
+				     ? al_class_render_json(&out, a.issuer,
+							    a.identity, cls,
+							    label, NULL)
+				     : al_class_render_text(&out, cls, label,
+							    '\n', NULL);
+		if (rc == 0)
+			fwrite(out.data, 1, out.len, stdout);
+		ae_buf_dispose(&out);
 		if (rc < 0) {
 			ae_fail(&err, AE_ERR, "out of memory");
 			cmd_error("allowlist classify", &err);

@@ -8,11 +8,10 @@
 #include "cmd/cmd.h"
 #include "ledger/ledger.h"
 
-#include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define CHECK_WORKERS_FLAG_MAX 64
+#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
 
 typedef struct check_args {
 	ld_contract_opts opts;
@@ -134,106 +133,19 @@ static int check_parse(check_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Escapes untrusted text for one output line (ae_buf_put_esc: printable
- * ASCII kept, backslash and everything else as \xNN), so a file name
- * cannot forge a line of the report (or break JSON's UTF-8). Caller
- * frees. */
-static char *check_escape(const char *s)
-{
-	ae_buf b = AE_BUF_INIT(strlen(s) * 4 + 1);
-
-	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
-	    ae_buf_put(&b, "", 1, NULL) < 0) {
-		ae_buf_dispose(&b);
-		return NULL;
-	}
-	return (char *)ae_buf_detach(&b, NULL);
-}
-
-static int check_text_line(cmd_output *o, const char *prefix,
-			   const ld_finding *p)
-{
-	char *path = check_escape(p->path), *msg = check_escape(p->message);
-	int rc = AE_ERR;
-
-	if (path && msg)
-		rc = cmd_output_printf(o, "%s%s: %s\n", prefix, path, msg);
-	free(path);
-	free(msg);
-	return rc;
-}
-
-static int check_text(cmd_output *o, const ld_report *r)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < ld_report_count(r) && rc == 0; i++)
-		rc = check_text_line(o, "", ld_report_get(r, i));
-	for (size_t i = 0; i < ld_report_note_count(r) && rc == 0; i++)
-		rc = check_text_line(o, "note: ", ld_report_note_get(r, i));
-	return rc;
-}
-
-static json_t *check_json_item(const ld_finding *p)
-{
-	char *path = check_escape(p->path), *msg = check_escape(p->message);
-	json_t *o = NULL;
-
-	if (path && msg)
-		o = json_pack("{s:s, s:s, s:s}", "path", path, "rule", p->rule,
-			      "message", msg);
-	free(path);
-	free(msg);
-	return o;
-}
-
-static int check_json(cmd_output *o, const ld_report *r, const check_args *a)
-{
-	json_t *root, *probs = json_array(), *notes = json_array();
-	char *text;
-	int rc = 0;
-
-	for (size_t i = 0; i < ld_report_count(r); i++)
-		if (json_array_append_new(probs,
-					  check_json_item(ld_report_get(r, i))))
-			rc = AE_ERR;
-	for (size_t i = 0; i < ld_report_note_count(r); i++)
-		if (json_array_append_new(
-			    notes, check_json_item(ld_report_note_get(r, i))))
-			rc = AE_ERR;
-	root = json_pack(
-		"{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, "
-		"s:b, s:b}}",
-		"problems", probs, "notes", notes, "summary", "mode",
-		a->opts.base ? "diff" : "audit", "base", ld_report_base(r),
-		"head", ld_report_head(r), "merge", ld_report_merge(r),
-		"mergeBases", (json_int_t)ld_report_merge_bases(r), "changes",
-		(json_int_t)ld_report_changes(r), "pointers",
-		(json_int_t)ld_report_pointers(r), "problems",
-		(json_int_t)ld_report_count(r), "signaturesVerified", a->verify,
-		"transient", ld_report_transient(r), "undecided",
-		ld_report_undecided(r));
-	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-		    : NULL;
-	if (text == NULL || rc < 0)
-		rc = AE_ERR;
-	else
-		rc = cmd_output_printf(o, "%s\n", text);
-	free(text);
-	json_decref(root);
-	return rc;
-}
-
 /* Prints the report and chooses the outcome. */
 static int check_print(const ld_report *r, const check_args *a)
 {
+	bool diff = a->opts.base != NULL;
+	ae_buf sum = AE_BUF_INIT(1024);
 	cmd_output o;
 	ae_err err = {0};
 	int rc;
 
 	cmd_output_init(&o, a->output);
-	rc = strcmp(a->format, "json") == 0 ? check_json(&o, r, a)
-					    : check_text(&o, r);
+	rc = strcmp(a->format, "json") == 0
+		     ? ld_report_render_json(&o.buf, r, diff, a->verify, NULL)
+		     : ld_report_render_text(&o.buf, r, NULL);
 	if (rc < 0) {
 		ae_fail(&err, rc, "cannot format the report");
 		ae_buf_dispose(&o.buf);
@@ -244,10 +156,9 @@ static int check_print(const ld_report *r, const check_args *a)
 		cmd_error("check", &err);
 		return cmd_exit_code(CMD_ERROR);
 	}
-	fprintf(stderr, "check: %zu problem%s in %zu %s, %zu pointer%s read\n",
-		ld_report_count(r), ld_report_count(r) == 1 ? "" : "s",
-		ld_report_changes(r), a->opts.base ? "changed files" : "files",
-		ld_report_pointers(r), ld_report_pointers(r) == 1 ? "" : "s");
+	if (ld_report_render_summary(&sum, r, diff, NULL) == 0)
+		fputs((const char *)sum.data, stderr);
+	ae_buf_dispose(&sum);
 	/* Only a proven violation is 1 (issue 15); a pointer rule 4 could
 	 * not decide is 2 when the operator must act, 3 when a retry may. */
 	if (ld_report_count(r) > 0)
@@ -267,58 +178,85 @@ static int check_print(const ld_report *r, const check_args *a)
 	return cmd_exit_code(CMD_OK);
 }
 
+/* What --verify-signatures holds for the run (check_run_end frees). */
+typedef struct check_run {
+	ld_verifier *v;
+	char *password;	 /* --registry-password-stdin, wiped */
+	cmd_meter meter; /* the progress line (cmd/progress.c) */
+	tuf_trust trust;
+} check_run;
+
+/* --verify-signatures: the registry flags (the run's --deadline counts
+ * from here), the root in force and the run's verifier (ledger/verify.c),
+ * which the contract checker's workers call for rule 4, one pointer at a
+ * time: its bundle pulled by digest and verified against everything the
+ * pointer claims (SPEC §5.4). */
+static int check_run_start(check_run *run, check_args *a, ae_err *err)
+{
+	ld_verifier_opts o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	cmd_meter_init(&run->meter, "check", "pointers", a->reg.quiet);
+	rc = cmd_registry_opts(&o.co, &run->password, &a->reg, false, err);
+	/* no --trusted-root: the TUF-cached root when in force; fetched only
+	 * with --tuf-update (CI stays reproducible) */
+	if (rc == 0 && a->trusted_root == NULL)
+		rc = cmd_trust_in_force(&run->trust, a->cache,
+					a->tuf_update ? CMD_TRUST_REFRESH_ALWAYS
+						      : CMD_TRUST_REFRESH_NEVER,
+					err);
+	if (rc < 0)
+		return rc;
+	o.root_json = tuf_trust_root_override(&run->trust, &o.root_json_len);
+	o.trusted_root = a->trusted_root;
+	o.cache = a->cache;
+	o.offline = a->offline;
+	o.what = "check";
+	o.fetch_timeout_ms = a->fetch_timeout_ms;
+	o.on_fetch = ld_progress_host;
+	o.on_fetch_ctx = run->meter.lp;
+	a->opts.verify = ld_verifier_contract_fn;
+	a->opts.progress = ld_progress_count;
+	a->opts.progress_ctx = run->meter.lp;
+	rc = ld_verifier_new(&run->v, &o, err);
+	a->opts.verify_ctx = run->v;
+	return rc;
+}
+
+static void check_run_end(check_run *run)
+{
+	cmd_meter_end(&run->meter);
+	ld_verifier_free(run->v);
+	cmd_password_free(run->password);
+	tuf_trust_dispose(&run->trust);
+	memset(run, 0, sizeof(*run));
+}
+
 int cmd_check(int argc, char **argv)
 {
 	check_args a;
 	ld_contract_opts init = LD_CONTRACT_OPTS_INIT;
 	ld_report *r = NULL;
-	check_verifier verifier;
-	cmd_trust_set trust;
+	check_run run;
 	ae_err err = {0};
 	int rc;
 
-	memset(&verifier, 0, sizeof(verifier));
-	memset(&trust, 0, sizeof(trust));
+	memset(&run, 0, sizeof(run));
 	memset(&a, 0, sizeof(a));
 	a.opts = init;
 	a.format = "text";
 	rc = check_parse(&a, argc, argv);
 	if (rc != 0)
 		return rc;
-	if (a.verify) {
-		const unsigned char *root_json = NULL;
-		size_t root_json_len = 0;
-		rc = check_verifier_init(&verifier, &a.reg, &err);
-		/* no --trusted-root: the TUF-cached root when in force;
-		 * fetched only with --tuf-update (CI stays reproducible) */
-		if (rc == 0 && a.trusted_root == NULL)
-			rc = cmd_trust_in_force(
-				&trust, a.cache,
-				a.tuf_update ? CMD_TRUST_REFRESH_ALWAYS
-					     : CMD_TRUST_REFRESH_NEVER,
-				&err);
-		if (rc == 0)
-			root_json =
-				cmd_trust_root_override(&trust, &root_json_len);
-		if (rc == 0)
-			rc = check_verifier_start(
-				&verifier, a.cache, a.trusted_root, root_json,
-				root_json_len, a.fetch_timeout_ms, a.offline,
-				&err);
-		if (rc < 0) {
-			cmd_error("check", &err);
-			check_verifier_dispose(&verifier);
-			cmd_trust_dispose(&trust);
-			return cmd_exit_code(cmd_outcome_from_rc(rc));
-		}
-		a.opts.verify = ld_verifier_contract_fn;
-		a.opts.verify_ctx = verifier.v;
-		a.opts.progress = ld_progress_count;
-		a.opts.progress_ctx = verifier.meter.lp;
+	rc = a.verify ? check_run_start(&run, &a, &err) : 0;
+	if (rc < 0) {
+		cmd_error("check", &err);
+		check_run_end(&run);
+		return cmd_exit_code(cmd_outcome_from_rc(rc));
 	}
 	rc = ld_contract_run(&r, &a.opts, &err);
-	check_verifier_dispose(&verifier);
-	cmd_trust_dispose(&trust);
+	check_run_end(&run);
 	if (rc < 0) {
 		cmd_error("check", &err);
 		if (strncmp(err.msg, "invalid allowlist", 17) == 0)

@@ -66,11 +66,8 @@ int cmd_identity_regexp_check(const char *command, const char *flag,
 int cmd_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Parses a duration for --timeout and friends: digits with an optional
- * unit, "ms", "s" (the default), "m" or "h" ("90", "90s", "2m", "500ms");
- * "0" is no limit. Returns 0 with *ms_out set, or -1 (the caller reports
- * a usage error) for anything else or past CMD_DURATION_MAX_S. Cannot
- * fail otherwise. */
+/* ae_duration_parse up to a week: 0, or -1 (the caller words the usage
+ * error). */
 #define CMD_DURATION_MAX_S (7u * 24u * 3600u) /* a week */
 int cmd_duration_parse(uint64_t *ms_out, const char *s);
 
@@ -152,31 +149,17 @@ int cmd_args_parse(const char *command, int argc, char **argv,
 
 #include "evidence/evidence.h"
 #include "evidence/signer/signer.h"
+#include "evidence/tuf/tuf.h"
 
-/* The signing flags of SPEC §4 as given on the command line (borrowed
- * argv strings, NULL when absent). */
+/* The signing flags of SPEC §4 as given on the command line: what the
+ * signing run takes (borrowed argv strings, NULL when absent), and what
+ * cmd/ itself reads. */
 typedef struct cmd_sign_flags {
-	const char *identity_token;
-	const char *fulcio_url;
-	const char *rekor_url;
-	const char *rekor_version;
-	const char *tsa_url;
-	const char *signing_config;
-	const char *trusted_root;
-	const char *timeout;
-	int64_t timeout_s; /* --timeout, set by cmd_sign_flags_check */
-	bool yes;
-	/* getting the token (issue 21, cmd/sign_login.c) */
-	const char *identity_token_file;
-	const char *oidc_issuer;
-	const char *oidc_client_id;
-	const char *oidc_client_secret_file;
-	const char *oidc_redirect_url;
-	const char *oidc_provider;
-	const char *oidc_timeout;
-	bool oidc_device;
+	ev_sign_run_opts run;	  /* the token's flags in run.token */
+	const char *timeout;	  /* --timeout: run.token.timeout_s */
+	const char *oidc_timeout; /* --oidc-timeout: login_timeout_s */
+	bool yes;		  /* --yes: no question on a terminal */
 	bool oidc_secret_on_argv; /* --oidc-client-secret: refused (64) */
-	int64_t oidc_timeout_s;	  /* set by cmd_sign_flags_check */
 } cmd_sign_flags;
 
 /* Zeroes the flags. Cannot fail. */
@@ -193,46 +176,14 @@ int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
  * problem and returns the usage exit status (64). */
 int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
 
-/* Starts the signing run's deadline (--timeout) in *deadline_out and gets
- * the OIDC token (cmd/sign_login.c, docs/signing.md "Token"):
- * --identity-token or --identity-token-file; else the ambient sources in
- * order (GitHub Actions, GitLab CI, Buildkite, Google Cloud,
- * SIGSTORE_ID_TOKEN) or the one --oidc-provider forces; else, on a
- * terminal or when forced, the browser login (--oidc-device: the device
- * login) at --oidc-issuer, the signing config's issuer or public good's
- * -- the run's deadline then starts once the person has logged in. Then
- * refuses a token without exp, expired, from another issuer than
- * --oidc-issuer, or minted for another audience (AE_EAUTH) before any
- * prompt or request. Codes of ev_token_acquire and the logins. *out NULL
- * on failure. */
-int cmd_sign_token(ev_token **out, int64_t *deadline_out,
-		   const cmd_sign_flags *f, ae_err *err);
-
-/* Checks the token flags (cmd/sign_login.c) after parsing: conflicts,
- * --oidc-provider, --oidc-timeout, --oidc-client-id, a client secret on
- * argv. 0, or prints the problem and returns 64. */
-int cmd_sign_login_flags_check(cmd_sign_flags *f, const char *command);
-
-/* On a terminal and without --yes, says that the token's identity will be
- * published in the transparency log and asks once; 0 to go on, -1 when the
- * user declined (already told). Off a terminal it goes on: CI has no one
- * to ask. */
-int cmd_sign_confirm(const ev_token *tok, bool yes);
-
-/* File contents the options point into; dispose after signing. */
-typedef struct cmd_sign_files {
-	ae_buf signing_config;
-	ae_buf trusted_root;
-} cmd_sign_files;
-
-/* Fills `opts` from the flags, `tok` and the run's `deadline`, reading
- * --signing-config and
- * --trusted-root (capped) into `files`. AE_EINVAL for a bad
- * --rekor-version; ae_read_file codes. Dispose `files` in every case. */
-int cmd_sign_load(ev_sign_opts *opts, cmd_sign_files *files,
-		  const cmd_sign_flags *f, const ev_token *tok,
-		  int64_t deadline, ae_err *err);
-void cmd_sign_files_dispose(cmd_sign_files *files);
+/* Fills `o` for ev_sign_run from the flags -- the environment (the
+ * token's sources), the trust in force for what no flag
+ * names (the TUF cache's, never fetched here; `t` holds it: dispose with
+ * tuf_trust_dispose after the run), the login's URL or code shown on
+ * stderr, and one question on a terminal without --yes before the
+ * identity is published (docs/signing.md "Token"). It sets all of `o`:
+ * the caller sets the payload and the signer check after. Cannot fail. */
+void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *t, const cmd_sign_flags *f);
 
 /* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */
 int cmd_sigstore_sign_bundle(int argc, char **argv);
@@ -247,83 +198,6 @@ int cmd_slug(int argc, char **argv);
 int cmd_pointer(int argc, char **argv);
 /* `allowlist check|classify` (cmd/allowlist.c) */
 int cmd_allowlist(int argc, char **argv);
-/* ---- evidence signing shared by emit and sign (cmd/evidence_sign.c) ---- */
-
-/* What signing (and pushing) add to a pointer. */
-typedef struct cmd_evidence_signed {
-	char oci[1025];			/* tagged reference, "" if none */
-	char digest[AE_DIGEST_STR_LEN]; /* artifact digest, "" if unknown */
-	ev_sign_result *signed_by;	/* NULL unsigned; caller frees */
-} cmd_evidence_signed;
-
-/* The tag the bundle in `sbdir` goes out under: the one REF names, else
- * oci_tag_derive of the bundle's recipe name (its statement's
- * predicate.recipe.name) and `artifact_digest`. The one rule behind push,
- * sign, emit and the pointer's bundle.oci (issue 24 item 7). */
-int cmd_evidence_tag(char tag[129], const oci_ref *ref, const char *sbdir,
-		     const char *artifact_digest, ae_err *err);
-
-/* "registry/repo:tag" for REF and that tag (scheme and digest dropped).
- * AE_EINVAL for a bad REF or a recipe name no tag may carry. */
-int cmd_evidence_tagged_ref(char *out, size_t outsz, const char *ref,
-			    const char *sbdir, const char *artifact_digest,
-			    ae_err *err);
-
-/* Builds the artifact of `sbdir` (no network): out->digest its manifest
- * digest, out->oci the tagged reference it goes out under. A REF pinning
- * another digest is AE_EINVAL. */
-int cmd_evidence_locate(cmd_evidence_signed *out, const char *ref,
-			const char *sbdir, ae_err *err);
-
-/* What the caller can check before any request (issue 25). */
-typedef struct cmd_evidence_checks {
-	/* the bundle digest the pointer already names, or NULL / "" */
-	const char *want_digest;
-	/* Checks that a pointer with this signer can be written: called with
-	 * the token's predicted identity before any request, and with the
-	 * verified signer before anything is written. NULL: none. */
-	int (*signer_ok)(const char *identity, const char *issuer, void *ctx,
-			 ae_err *err);
-	void *ctx;
-} cmd_evidence_checks;
-
-/* Signs the bundle in `sbdir` for REF's repository and its artifact digest
- * (cmd_evidence_locate sets out->digest and out->oci, before any request);
- * writes nothing (cmd_evidence_attest does). A REF
- * pinning another digest, or a digest other than chk->want_digest, is
- * AE_EINVAL before any request; a statement past EV_SIGN_PAYLOAD_MAX_BYTES
- * AE_ETOOBIG. Codes of the signer, chk->signer_ok and oci/. */
-int cmd_evidence_sign(cmd_evidence_signed *out, const char *ref,
-		      const char *sbdir, const cmd_sign_flags *sf,
-		      const cmd_evidence_checks *chk, ae_err *err);
-/* Writes out->signed_by's bundle as `sbdir`/attestation.intoto.jsonl
- * (atomically). Codes of ae_write_atomic. */
-int cmd_evidence_attest(const cmd_evidence_signed *oc, const char *sbdir,
-			ae_err *err);
-/* Removes `sbdir`/attestation.intoto.jsonl (a later step failed). Cannot
- * fail. */
-void cmd_evidence_unattest(const char *sbdir);
-
-/* ---- the --format json report of emit and sign (cmd/evidence_sign.c,
- * docs/cli.md "emit/sign --format json") ---- */
-#include <jansson.h>
-
-/* `s` as one shell word: as it is when it needs no quoting, else in
- * single quotes. Caller frees; NULL when out of memory. */
-char *cmd_shell_word(const char *s);
-/* Appends {"step": STEP, "command": <fmt...>} to the array `next`. 0 or
- * -1. */
-int cmd_json_next(json_t *next, const char *step, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* The "signature" member: null unsigned, else the Sigstore bundle's path
- * in `sbdir`, its digest, the signer and the Rekor log index. New
- * reference (NULL when out of memory). */
-json_t *cmd_evidence_signed_json(const cmd_evidence_signed *oc,
-				 const char *sbdir);
-/* Prints `root` (stolen: NULL is a failure) as indented JSON on stdout.
- * 0 or -1. */
-int cmd_json_print(json_t *root);
-
 int cmd_digest(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_emit(int argc, char **argv);
@@ -365,16 +239,8 @@ void cmd_progress_end(void);
 /* Set while a progress bar or line is drawn and its line not ended
  * (cmd/util.c; cmd_progress_end ends it). */
 extern volatile sig_atomic_t cmd_progress_open;
-/* One transfer's bar (cmd_progress's ctx, zeroed at first). */
-typedef struct cmd_bar {
-	int last_pct;
-	uint64_t last_done;
-	int64_t start_ms, last_ms;
-	char what[20];
-} cmd_bar;
-/* An oci_progress_fn: draws "what [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s
- * ETA 0:05" on stderr for transfers past 1 MiB, at most 10 times a
- * second; `ctx` a cmd_bar. */
+/* An oci_progress_fn drawing ae_bar_render's bar on stderr; `ctx` an
+ * ae_bar. */
 void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 
 /* `push` (cmd/push.c), `pull` (cmd/pull.c) */
@@ -430,59 +296,23 @@ void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
  * After the pool has joined its workers. */
 void cmd_meter_end(cmd_meter *m);
 
-/* ---- check's rule 4: fetch and verify each pointer's bundle
- * (cmd/check_verify.c) ---- */
-
-#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
-
-/* The run's verifier (ledger/verify.c) and what cmd/ gathered for it. */
-typedef struct check_verifier {
-	ld_verifier *v;
-	oci_client_opts co; /* the registry flags; co.deadline the run's */
-	char *password;	    /* --registry-password-stdin, wiped */
-	cmd_meter meter;    /* the progress line (cmd/progress.c) */
-	bool metered;	    /* meter initialised */
-} check_verifier;
-
-/* Reads the registry flags (a password from stdin; the run's --deadline
- * counts from here). Codes of cmd_registry_opts. */
-int check_verifier_init(check_verifier *v, const cmd_registry_flags *f,
-			ae_err *err);
-/* Builds the verifier: `cache` (NULL: oci_cache_default), a fresh scratch
- * directory, the root in force (`trusted_root` a path, else `root_json`,
- * else the embedded root) and one pointer's fetch timeout. Codes of
- * ld_verifier_new. */
-int check_verifier_start(check_verifier *v, const char *cache,
-			 const char *trusted_root,
-			 const unsigned char *root_json, size_t root_json_len,
-			 uint64_t fetch_timeout_ms, bool offline, ae_err *err);
-/* Removes the scratch directory, wipes the password. Cannot fail. */
-void check_verifier_dispose(check_verifier *v);
-
 /* ---- the trusted root and signing config in force (cmd/trust_cache.c,
  * docs/trust.md) ---- */
 
 #include "evidence/tuf/tuf.h"
 
-/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*);
- * these names are the commands' own spelling of them. */
-typedef tuf_trust cmd_trust_set;
-#define CMD_TRUST_EMBEDDED	TUF_TRUST_EMBEDDED
-#define CMD_TRUST_TUF		TUF_TRUST_CACHE
-#define cmd_trust_dispose	tuf_trust_dispose
-#define cmd_trust_root_override tuf_trust_root_override
-#define cmd_trust_time		tuf_time_format
+/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*). */
 
 /* The documents a command knows (the embedded Sigstore root, the parsers
  * a cached document must pass). Cannot fail. */
 const tuf_trust_docs *cmd_trust_docs(void);
 /* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
  * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
-int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
+int cmd_trust_resolve(tuf_trust *t, const char *cache, int64_t now,
 		      ae_err *err);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
-void cmd_trust_note(const cmd_trust_set *t);
+void cmd_trust_note(const tuf_trust *t);
 
 typedef enum cmd_trust_refresh_mode {
 	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
@@ -496,7 +326,7 @@ typedef enum cmd_trust_refresh_mode {
  * the trust in force stays), then prints the note of cmd_trust_note.
  * Dispose `t` after the last use of its documents. Codes of
  * cmd_trust_resolve. */
-int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
+int cmd_trust_in_force(tuf_trust *t, const char *cache,
 		       cmd_trust_refresh_mode mode, ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */

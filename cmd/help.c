@@ -61,40 +61,11 @@ bool cmd_help_has_subcommands(const char *command)
 	return false;
 }
 
-/* Levenshtein distance of a and b, stopping at `cap` (words are short:
- * a command line argument longer than HELP_NAME_MAX is far anyway). */
-static size_t help_distance(const char *a, const char *b, size_t cap)
-{
-	size_t la = strlen(a), lb = strlen(b), row[HELP_NAME_MAX + 1];
-
-	if (la > HELP_NAME_MAX || lb > HELP_NAME_MAX)
-		return cap;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j],
-			       best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb] < cap ? row[lb] : cap;
-}
-
 /* How close `word` is to `cand`: its edit distance, or 1 when it is a
  * prefix of it ("pus" for push); 3 and more is not close. */
 static size_t help_score(const char *word, const char *cand)
 {
-	size_t d = help_distance(word, cand, 3);
+	size_t d = ae_edit_distance(word, cand, 3);
 
 	if (word[0] != '\0' && strncmp(cand, word, strlen(word)) == 0 && d > 1)
 		d = 1;

@@ -17,12 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_FEED } out_format;
-
 typedef struct ledger_args {
 	ld_ledger_opts o;
 	const char *out;
-	out_format format;
+	const char *format; /* ld_ledger_format_known */
 	bool show_identities;
 	cmd_registry_flags reg; /* how bundles are fetched */
 	bool any_reg;		/* a registry flag was given */
@@ -87,21 +85,15 @@ static int args_repeat(ledger_args *a, int argc, char **argv, int *i)
 /* Checks the combinations; returns 0 or the usage exit status. */
 static int args_check(ledger_args *a, const char *f, const char *jobs)
 {
-	const ld_ledger_opts *o = &a->o;
+	ld_ledger_opts *o = &a->o;
 	bool ingest = o->n_ingest || o->n_ingest_files || o->n_ingest_repos;
+	ae_err err = {0};
 
-	if (f == NULL || strcmp(f, "text") == 0)
-		a->format = FMT_TEXT;
-	else if (strcmp(f, "json") == 0)
-		a->format = FMT_JSON;
-	else if (strcmp(f, "html") == 0)
-		a->format = FMT_HTML;
-	else if (strcmp(f, "feed") == 0)
-		a->format = FMT_FEED;
-	else
+	a->format = f ? f : "text";
+	if (!ld_ledger_format_known(a->format))
 		return cmd_usage_error("ledger", "--format must be text, json, "
 						 "html or feed");
-	if (a->format == FMT_FEED && a->out == NULL)
+	if (strcmp(a->format, "feed") == 0 && a->out == NULL)
 		return cmd_usage_error("ledger",
 				       "--format feed needs -o DIR (it writes "
 				       "index.json and series/)");
@@ -111,10 +103,8 @@ static int args_check(ledger_args *a, const char *f, const char *jobs)
 		if (end == jobs || *end != '\0' || n < 1 || n > 64)
 			return cmd_usage_error("ledger",
 					       "--jobs must be 1 to 64");
-		a->o.jobs = (unsigned)n;
+		o->jobs = (unsigned)n;
 	}
-	if (o->lens_version != NULL)
-		a->o.lens = LD_LENS_SAME_VERSION;
 	if (!o->verify && (o->vo.trusted_root || o->vo.cache || o->vo.offline ||
 			   a->any_reg || ingest))
 		return cmd_usage_error("ledger",
@@ -123,23 +113,8 @@ static int args_check(ledger_args *a, const char *f, const char *jobs)
 				       "--verify");
 	if (cmd_registry_check(&a->reg, "ledger") != 0)
 		return cmd_exit_code(CMD_USAGE);
-	if (o->vo.offline && o->vo.cache == NULL)
-		return cmd_usage_error("ledger", "--offline needs --cache DIR");
-	if (o->vo.offline && o->n_ingest_repos)
-		return cmd_usage_error("ledger",
-				       "--ingest-repo lists a registry: not "
-				       "with --offline");
-	for (size_t i = 0; i < o->n_ingest; i++) {
-		oci_ref ref;
-		ae_err e = {0};
-		if (oci_ref_parse(&ref, o->ingest[i], &e) < 0 ||
-		    !oci_ref_is_pinned(&ref))
-			return cmd_usage_error("ledger",
-					       "--ingest %s: a digest-pinned "
-					       "reference is needed "
-					       "(REG/REPO@sha256:HEX)",
-					       o->ingest[i]);
-	}
+	if (ld_ledger_opts_check(o, &err) < 0)
+		return cmd_usage_error("ledger", "%s", err.msg);
 	return 0;
 }
 
@@ -240,7 +215,7 @@ static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
 {
 	const unsigned char *root = NULL;
 	size_t len = 0;
-	cmd_trust_set trust;
+	tuf_trust trust;
 	int rc = 0;
 
 	memset(&trust, 0, sizeof(trust));
@@ -250,11 +225,11 @@ static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
 						? CMD_TRUST_REFRESH_NEVER
 						: CMD_TRUST_REFRESH_STALE,
 					err);
-		root = rc == 0 ? cmd_trust_root_override(&trust, &len) : NULL;
+		root = rc == 0 ? tuf_trust_root_override(&trust, &len) : NULL;
 	}
 	if (rc == 0)
 		rc = ld_ledger_verify(l, root, len, trust.cache_dir, err);
-	cmd_trust_dispose(&trust);
+	tuf_trust_dispose(&trust);
 	return rc;
 }
 
@@ -264,32 +239,22 @@ static int ledger_write(const ld_corroboration *c, const ld_ledger *l,
 			const ledger_args *a, ae_err *err)
 {
 	ld_render_opts ro = LD_RENDER_OPTS_INIT;
-	ae_buf b = AE_BUF_INIT(256u << 20);
 	cmd_output out;
 	char now[32];
 	int rc;
 
-	cmd_trust_time(now, (int64_t)time(NULL));
+	tuf_time_format(now, (int64_t)time(NULL));
 	ld_ledger_provenance(&ro, l);
 	ro.generated_at = now;
 	ro.show_identities = a->show_identities;
 	ro.tool_version = AE_VERSION;
-	if (a->format == FMT_FEED)
+	if (strcmp(a->format, "feed") == 0)
 		return ld_feed_write(c, &ro, a->out, err);
-	if (a->format == FMT_JSON)
-		rc = ld_corroboration_render_json(&b, c, &ro, err);
-	else if (a->format == FMT_HTML)
-		rc = ld_corroboration_render_html(&b, c, &ro, err);
-	else
-		rc = ld_corroboration_render_text(&b, c, &ro, err);
-	if (rc < 0)
-		return rc;
 	cmd_output_init(&out, a->out);
-	rc = cmd_output_write(&out, b.data, b.len);
-	ae_buf_dispose(&b);
+	rc = ld_corroboration_render(&out.buf, c, &ro, a->format, err);
 	if (rc < 0) {
 		ae_buf_dispose(&out.buf);
-		return ae_fail(err, AE_ETOOBIG, "report too large");
+		return rc;
 	}
 	return cmd_output_close(&out, err);
 }

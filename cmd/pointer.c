@@ -11,7 +11,6 @@
 #include "ledger/ledger.h"
 
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,113 +48,13 @@ static cmd_outcome pointer_load(ld_pointer **out, const char *path)
 	return oc;
 }
 
-/* One "key value" line, the value escaped (it comes from the file). */
-static void pointer_line(cmd_output *o, const char *key, const char *value)
-{
-	cmd_esc_set e = {0};
-
-	cmd_output_printf(o, "%-14s %s\n", key, cmd_esc(&e, value));
-	cmd_esc_free(&e);
-}
-
-/* The text form: one "key value" line per field, the signer marked as
- * claimed. */
-static void pointer_text(cmd_output *o, const char *path, const ld_pointer *p,
-			 const char *slug, const char *place)
-{
-	const char *prof = ld_pointer_profile(p);
-	cmd_esc_set e = {0};
-
-	pointer_line(o, "pointer", path);
-	pointer_line(o, "schemaVersion", ld_pointer_schema_version(p));
-	pointer_line(o, "recipe", ld_pointer_recipe(p));
-	pointer_line(o, "profile", prof ? prof : "-");
-	pointer_line(o, "predicateType", ld_pointer_predicate_type(p));
-	pointer_line(o, "bundle.oci",
-		     ld_pointer_bundle_oci(p)[0] ? ld_pointer_bundle_oci(p)
-						 : "- (not pushed)");
-	pointer_line(o, "bundle.digest",
-		     ld_pointer_bundle_digest(p)[0]
-			     ? ld_pointer_bundle_digest(p)
-			     : "- (not pushed)");
-	pointer_line(o, "attestedAt", ld_pointer_attested_at(p));
-	if (!ld_pointer_is_signed(p)) {
-		cmd_output_printf(o, "signer         - (unsigned: pending "
-				     "signature)\n");
-	} else {
-		cmd_output_printf(o,
-				  "claimed signer (not verified: run "
-				  "'aicr-evidence verify %s')\n",
-				  cmd_esc(&e, path));
-		pointer_line(o, "  issuer", ld_pointer_signer_issuer(p));
-		pointer_line(o, "  identity", ld_pointer_signer_identity(p));
-		pointer_line(o, "  slug", slug);
-		if (ld_pointer_rekor_log_index(p) != LD_REKOR_ABSENT)
-			cmd_output_printf(
-				o, "  rekorLogIndex %lld\n",
-				(long long)ld_pointer_rekor_log_index(p));
-	}
-	pointer_line(o, "canonicalPath", place ? place : "-");
-	cmd_esc_free(&e);
-}
-
-/* The JSON form (docs/cli.md): the claimed signer under "claimedSigner"
- * with "verified": false, never under a name a reader could take for a
- * verified result. */
-static int pointer_json(cmd_output *o, const char *path, const ld_pointer *p,
-			const char *slug, const char *place)
-{
-	json_t *j = NULL, *s = NULL;
-	char *text = NULL;
-	int rc = AE_ERR;
-
-	j = json_pack(
-		"{s:s, s:b, s:s, s:s, s:{s:s, s:s, s:s}, s:s}", "file", path,
-		"valid", 1, "schemaVersion", ld_pointer_schema_version(p),
-		"recipe", ld_pointer_recipe(p), "bundle", "oci",
-		ld_pointer_bundle_oci(p), "digest", ld_pointer_bundle_digest(p),
-		"predicateType", ld_pointer_predicate_type(p), "attestedAt",
-		ld_pointer_attested_at(p));
-	if (j == NULL)
-		goto done;
-	if (ld_pointer_profile(p) != NULL)
-		json_object_set_new(j, "profile",
-				    json_string(ld_pointer_profile(p)));
-	if (ld_pointer_is_signed(p)) {
-		s = json_pack("{s:s, s:s, s:s, s:b}", "issuer",
-			      ld_pointer_signer_issuer(p), "identity",
-			      ld_pointer_signer_identity(p), "slug", slug,
-			      "verified", 0);
-		if (s == NULL)
-			goto done;
-		if (ld_pointer_rekor_log_index(p) != LD_REKOR_ABSENT)
-			json_object_set_new(
-				s, "rekorLogIndex",
-				json_integer(ld_pointer_rekor_log_index(p)));
-	}
-	json_object_set_new(j, "claimedSigner", s ? s : json_null());
-	s = NULL;
-	json_object_set_new(j, "canonicalPath",
-			    place ? json_string(place) : json_null());
-	text = json_dumps(j, JSON_INDENT(2));
-	if (text != NULL)
-		rc = cmd_output_printf(o, "%s\n", text);
-done:
-	free(text);
-	json_decref(s);
-	json_decref(j);
-	return rc;
-}
-
 /* `pointer show FILE`. */
 static int pointer_show(int argc, char **argv)
 {
 	const char *format = "text", *outpath = NULL, *file = NULL;
 	const cmd_flag flags[] = {
 		{"--format", &format}, {"-o", &outpath}, {NULL, NULL}};
-	char slug[LD_SLUG_LEN + 1] = "";
 	ld_pointer *p = NULL;
-	char *place = NULL;
 	ae_err err = {0};
 	cmd_output o;
 	cmd_outcome oc;
@@ -174,18 +73,8 @@ static int pointer_show(int argc, char **argv)
 	oc = pointer_load(&p, file);
 	if (oc != CMD_OK)
 		return cmd_exit_code(oc);
-	if (ld_pointer_is_signed(p))
-		ld_slug_from_signer(slug, ld_pointer_signer_issuer(p),
-				    ld_pointer_signer_identity(p), NULL);
-	if (ld_pointer_is_signed(p) && ld_pointer_bundle_digest(p)[0])
-		ld_pointer_path(&place, p, LD_EVIDENCE_ROOT, NULL);
 	cmd_output_init(&o, outpath);
-	if (strcmp(format, "yaml") == 0)
-		rc = ld_pointer_format(&o.buf, p, &err);
-	else if (strcmp(format, "json") == 0)
-		rc = pointer_json(&o, file, p, slug, place);
-	else
-		pointer_text(&o, file, p, slug, place);
+	rc = ld_pointer_show(&o.buf, p, file, format, &err);
 	if (rc < 0) {
 		cmd_output_close(&o, NULL);
 		cmd_error(file, &err);
@@ -194,7 +83,6 @@ static int pointer_show(int argc, char **argv)
 		cmd_error(outpath ? outpath : "stdout", &err);
 		oc = cmd_outcome_from_rc(err.code);
 	}
-	free(place);
 	ld_pointer_free(p);
 	return cmd_exit_code(oc);
 }

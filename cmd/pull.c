@@ -103,7 +103,7 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 {
 	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
 	ev_verdict *v = NULL;
-	cmd_trust_set trust;
+	tuf_trust trust;
 	char source[2048];
 	int rc;
 
@@ -134,12 +134,12 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 		     : cmd_trust_in_force(&trust, a->cache,
 					  CMD_TRUST_REFRESH_NEVER, err);
 	vo.trusted_root_json =
-		cmd_trust_root_override(&trust, &vo.trusted_root_json_len);
+		tuf_trust_root_override(&trust, &vo.trusted_root_json_len);
 	if (rc == 0)
 		rc = ld_referrers_choose(&v, chosen, root, res->referrers, &vo,
 					 source, sizeof(source), "pulled", err);
 	ev_verdict_free(v);
-	cmd_trust_dispose(&trust);
+	tuf_trust_dispose(&trust);
 	if (rc == 0 && *chosen != (size_t)-1)
 		memcpy(res->referrer_digest,
 		       res->referrers->items[*chosen].desc.digest,

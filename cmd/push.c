@@ -4,7 +4,7 @@
  * signature referrer. Without a tag in REF the tag is the one
  * OUT/pointer.yaml names for this artifact in the repository
  * (ld_pointer_tag), else `<recipe>-<32 hex of the artifact digest>`
- * (cmd_evidence_tag: the recipe name the bundle's predicate records,
+ * (ld_bundle_tag: the recipe name the bundle's predicate records,
  * never free text), the rule sign and emit use too.
  */
 #include "cmd/cmd.h"
@@ -62,7 +62,7 @@ typedef struct push_ctx {
 
 /* The tag for a REF without one (issue 24 item 7, issue 20 item 5): the
  * one OUT/pointer.yaml names for this artifact in this repository, else
- * the one rule of cmd_evidence_tag over the artifact digest -- which is
+ * the one rule of ld_bundle_tag over the artifact digest -- which is
  * what sign and emit derive too. */
 static int push_tag(char tag[129], const oci_ref *ref, const char *bundle,
 		    const char *digest, void *ctx, ae_err *err)
@@ -72,7 +72,7 @@ static int push_tag(char tag[129], const oci_ref *ref, const char *bundle,
 
 	if (rc < 0 || tag[0] != '\0')
 		return rc;
-	return cmd_evidence_tag(tag, ref, bundle, digest, err);
+	return ld_bundle_tag(tag, ref, bundle, digest, err);
 }
 
 static int push_client(oci_client **out, const oci_ref *ref, void *ctx,

@@ -105,7 +105,7 @@ void cmd_password_free(char *password)
 int cmd_registry_opts(oci_client_opts *o, char **password_out,
 		      const cmd_registry_flags *f, bool push, ae_err *err)
 {
-	static cmd_bar bar;
+	static ae_bar bar;
 	int rc;
 
 	*o = (oci_client_opts)OCI_CLIENT_OPTS_INIT;

@@ -17,59 +17,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SIGN_BUNDLE_PAYLOAD_TYPE "application/vnd.in-toto+json"
-
-/* Reads what will be signed, before any request: the statement bytes
- * (DSSE, capped at the signer's one payload cap) or the file's digest. */
-static int sign_bundle_input(ae_buf *stmt, unsigned char sha[AE_SHA256_LEN],
-			     bool in_toto, const char *file, ae_err *err)
-{
-	uint64_t size = 0;
-	int fd = -1, rc;
-
-	if (in_toto)
-		return ae_read_file(stmt, AT_FDCWD, file,
-				    EV_SIGN_PAYLOAD_MAX_BYTES, err);
-	rc = ae_open_regular(&fd, &size, AT_FDCWD, file, err);
-	if (rc == 0)
-		rc = ae_sha256_fd(sha, &size, fd, err);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-/* Signs the statement bytes (DSSE) or the file's digest. */
-static int sign_bundle_do(ev_sign_result **out, const ev_sign_opts *opts,
-			  bool in_toto, const ae_buf *stmt,
-			  const unsigned char sha[AE_SHA256_LEN], ae_err *err)
-{
-	if (in_toto)
-		return ev_sign_dsse(out, opts, SIGN_BUNDLE_PAYLOAD_TYPE,
-				    stmt->data ? stmt->data
-					       : (const unsigned char *)"",
-				    stmt->len, err);
-	return ev_sign_message(out, opts, sha, err);
-}
-
 int cmd_sigstore_sign_bundle(int argc, char **argv)
 {
 	cmd_sign_flags flags;
-	cmd_sign_files files;
-	ev_sign_opts opts = EV_SIGN_OPTS_INIT;
+	ev_sign_run_opts opts;
+	tuf_trust trust;
 	ev_sign_result *res = NULL;
-	ev_token *tok = NULL;
 	ae_err err = {0};
 	const char *bundle = NULL, *file = NULL;
 	const cmd_flag valued[] = {{"--bundle", &bundle}, {NULL, NULL}};
 	bool in_toto = false;
 	ae_buf stmt = AE_BUF_INIT(0);
-	unsigned char sha[AE_SHA256_LEN] = {0};
-	int64_t deadline = 0;
 	cmd_esc_set esc = {0};
 	int rc, i;
 
 	cmd_sign_flags_init(&flags);
-	memset(&files, 0, sizeof(files));
+	memset(&opts, 0, sizeof(opts));
 	for (i = 1; i < argc; i++) {
 		int k = cmd_sign_flag(&flags, argc, argv, &i);
 
@@ -102,17 +65,13 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 				       "--bundle F and FILE are required");
 	if (cmd_sign_flags_check(&flags, "sigstore sign-bundle") != 0)
 		return cmd_exit_code(CMD_USAGE);
-	rc = sign_bundle_input(&stmt, sha, in_toto, file, &err);
-	if (rc == 0)
-		rc = cmd_sign_token(&tok, &deadline, &flags, &err);
 	/* a person at a terminal sees the identity that will be published
 	 * (issue 21), as emit --sign and sign do; CI never prompts */
-	if (rc == 0 && cmd_sign_confirm(tok, flags.yes) < 0)
-		rc = ae_fail(&err, AE_EAUTH, "signing declined");
+	cmd_sign_opts(&opts, &trust, &flags);
+	rc = ev_sign_run_input(&opts, &stmt, file, in_toto, &err);
 	if (rc == 0)
-		rc = cmd_sign_load(&opts, &files, &flags, tok, deadline, &err);
-	if (rc == 0)
-		rc = sign_bundle_do(&res, &opts, in_toto, &stmt, sha, &err);
+		rc = ev_sign_run(&res, &opts, &err);
+	tuf_trust_dispose(&trust);
 	if (rc == 0)
 		rc = ae_write_atomic(AT_FDCWD, bundle, res->bundle,
 				     res->bundle_len, 0644, &err);
@@ -130,8 +89,6 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	cmd_esc_free(&esc);
 	ev_sign_result_free(res);
 	ae_buf_dispose(&stmt);
-	cmd_sign_files_dispose(&files);
-	ev_token_free(tok);
 	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))
 		      : cmd_exit_code(CMD_OK);
 }

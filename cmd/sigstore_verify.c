@@ -18,15 +18,9 @@
 #include <sys/stat.h>
 
 typedef struct vb_opts {
-	const char *bundle;
-	const char *identity;
-	const char *identity_re;
-	const char *issuer;
-	const char *key;
+	ev_verify_files f; /* the files and the policy */
 	const char *trusted_root;
-	const char *artifact;
 	bool staging;
-	bool ignore_tlog;
 } vb_opts;
 
 #define VB_NFLAGS 6 /* the value flags of vb_parse */
@@ -57,14 +51,15 @@ static int vb_take(const cmd_flag *flags, int argc, char **argv, int *i)
 static int vb_parse(vb_opts *o, int argc, char **argv)
 {
 	const cmd_flag flags[VB_NFLAGS + 1] = {
-		{"--bundle", &o->bundle},
-		{"--certificate-identity", &o->identity},
-		{"--certificate-identity-regexp", &o->identity_re},
-		{"--certificate-oidc-issuer", &o->issuer},
-		{"--key", &o->key},
+		{"--bundle", &o->f.bundle},
+		{"--certificate-identity", &o->f.policy.identity},
+		{"--certificate-identity-regexp", &o->f.policy.identity_regex},
+		{"--certificate-oidc-issuer", &o->f.policy.issuer},
+		{"--key", &o->f.key},
 		{"--trusted-root", &o->trusted_root},
 		{NULL, NULL},
 	};
+	ev_policy *p = &o->f.policy;
 	int i, k;
 
 	for (i = 1; i < argc; i++) {
@@ -73,7 +68,7 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 			continue;
 		}
 		if (strcmp(argv[i], "--insecure-ignore-tlog") == 0) {
-			o->ignore_tlog = true;
+			p->ignore_tlog = true;
 			continue;
 		}
 		k = vb_take(flags, argc, argv, &i);
@@ -84,58 +79,30 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error("sigstore verify-bundle",
 					       "unknown option '%s'", argv[i]);
-		if (o->artifact != NULL)
+		if (o->f.artifact != NULL)
 			return cmd_usage_error("sigstore verify-bundle",
 					       "one FILE_OR_DIGEST only");
-		o->artifact = argv[i];
+		o->f.artifact = argv[i];
 	}
-	if (o->bundle == NULL || o->artifact == NULL)
+	if (o->f.bundle == NULL || o->f.artifact == NULL)
 		return cmd_usage_error("sigstore verify-bundle",
 				       "--bundle and FILE_OR_DIGEST are "
 				       "required");
-	if (o->key != NULL && (o->identity || o->identity_re || o->issuer))
+	if (o->f.key != NULL && (p->identity || p->identity_regex || p->issuer))
 		return cmd_usage_error("sigstore verify-bundle",
 				       "--key excludes the certificate flags");
-	if (o->key == NULL &&
-	    (o->issuer == NULL ||
-	     (o->identity == NULL) == (o->identity_re == NULL)))
+	if (o->f.key == NULL &&
+	    (p->issuer == NULL ||
+	     (p->identity == NULL) == (p->identity_regex == NULL)))
 		return cmd_usage_error("sigstore verify-bundle",
 				       "give --certificate-oidc-issuer and one "
 				       "--certificate-identity[-regexp], or "
 				       "--key");
 	if (cmd_identity_regexp_check("sigstore verify-bundle",
 				      "--certificate-identity-regexp",
-				      o->identity_re) != 0)
+				      p->identity_regex) != 0)
 		return cmd_exit_code(CMD_USAGE);
 	return -1;
-}
-
-/* Loads the trust set: --trusted-root alone when given (it replaces the
- * default, as the conformance suite requires), else the TUF-cached root
- * when in force (docs/trust.md; never fetched here), else the embedded
- * public-good root. */
-static int vb_trust(ev_trust **out, const vb_opts *o, ae_err *err)
-{
-	ae_buf buf = AE_BUF_INIT(0);
-	cmd_trust_set t;
-	ae_err e = {0};
-	int rc;
-
-	if (o->trusted_root == NULL) {
-		rc = cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e);
-		if (rc == 0 && t.source == CMD_TRUST_TUF)
-			rc = ev_trust_new_json(out, t.root, t.root_len, err);
-		else
-			rc = ev_trust_new_default(out, err);
-		cmd_trust_dispose(&t);
-		return rc;
-	}
-	rc = ae_read_file(&buf, AT_FDCWD, o->trusted_root,
-			  EV_TRUSTED_ROOT_MAX_BYTES, err);
-	if (rc == 0)
-		rc = ev_trust_new_json(out, buf.data, buf.len, err);
-	ae_buf_dispose(&buf);
-	return rc;
 }
 
 int cmd_sigstore_verify_bundle(int argc, char **argv)
@@ -144,38 +111,42 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	ae_err err = {0};
 	ev_trust *trust = NULL;
 	ev_signer *signer = NULL;
-	ev_verify_files f = {0};
 	const char *what = "--staging";
+	tuf_trust t, *cached = NULL;
+	ae_err e = {0};
 	int rc, status;
 
+	memset(&t, 0, sizeof(t));
 	status = vb_parse(&o, argc, argv);
 	if (status >= 0)
 		return status;
+	/* --trusted-root alone when given, else the TUF-cached root when in
+	 * force (docs/trust.md; never fetched here), else the embedded one */
+	if (!o.staging && o.trusted_root == NULL &&
+	    cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
+	    t.source == TUF_TRUST_CACHE)
+		cached = &t;
 	if (o.staging)
 		rc = ae_fail(&err, AE_EINVAL,
 			     "no staging trust root is embedded; pass "
 			     "--trusted-root");
 	else
-		rc = vb_trust(&trust, &o, &err);
-	if (rc == 0 && o.ignore_tlog)
+		rc = ev_trust_load(&trust, o.trusted_root,
+				   cached ? cached->root : NULL,
+				   cached ? cached->root_len : 0, &err);
+	if (rc == 0 && o.f.policy.ignore_tlog)
 		fputs("aicr-evidence: warning: --insecure-ignore-tlog: the "
 		      "transparency log is not checked\n",
 		      stderr);
-	f.bundle = o.bundle;
-	f.artifact = o.artifact;
-	f.key = o.key;
-	f.policy.issuer = o.issuer;
-	f.policy.identity = o.identity;
-	f.policy.identity_regex = o.identity_re;
-	f.policy.ignore_tlog = o.ignore_tlog;
 	if (rc == 0)
-		rc = ev_bundle_verify_files(&signer, &what, trust, &f, &err);
+		rc = ev_bundle_verify_files(&signer, &what, trust, &o.f, &err);
 	else if (!o.staging)
 		what = o.trusted_root;
 	if (rc < 0)
 		cmd_error(what, &err);
 	ev_signer_free(signer);
 	ev_trust_free(trust);
+	tuf_trust_dispose(&t);
 	if (rc == AE_EVERIFY)
 		return cmd_exit_code(CMD_INVALID);
 	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))

@@ -22,8 +22,7 @@ const tuf_trust_docs *cmd_trust_docs(void)
 	return &trust_docs;
 }
 
-int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
-		      ae_err *err)
+int cmd_trust_resolve(tuf_trust *t, const char *cache, int64_t now, ae_err *err)
 {
 	char base[4096];
 	int rc = 0;
@@ -40,16 +39,16 @@ int cmd_trust_resolve(cmd_trust_set *t, const char *cache, int64_t now,
 	return rc;
 }
 
-void cmd_trust_note(const cmd_trust_set *t)
+void cmd_trust_note(const tuf_trust *t)
 {
-	if (t->source == CMD_TRUST_EMBEDDED && t->note[0] != '\0')
+	if (t->source == TUF_TRUST_EMBEDDED && t->note[0] != '\0')
 		fprintf(stderr,
 			"aicr-evidence: note: %s; using the embedded "
 			"public-good trusted root\n",
 			t->note);
 }
 
-int cmd_trust_in_force(cmd_trust_set *t, const char *cache,
+int cmd_trust_in_force(tuf_trust *t, const char *cache,
 		       cmd_trust_refresh_mode mode, ae_err *err)
 {
 	int64_t now = (int64_t)time(NULL);

@@ -35,50 +35,20 @@ cmd_outcome cmd_outcome_from_rc(int rc)
 
 int cmd_duration_parse(uint64_t *ms_out, const char *s)
 {
-	static const struct {
-		const char *unit;
-		uint64_t ms;
-	} units[] = {{"ms", 1},
-		     {"s", 1000},
-		     {"m", 60000},
-		     {"h", 3600000},
-		     {"", 1000}};
-	uint64_t v = 0;
-	const char *p = s;
-
-	*ms_out = 0;
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v > CMD_DURATION_MAX_S)
-			return -1;
-	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(p, units[i].unit) == 0) {
-			*ms_out = v * units[i].ms;
-			return *ms_out / 1000 > CMD_DURATION_MAX_S ? -1 : 0;
-		}
-	return -1;
+	return ae_duration_parse(ms_out, s, CMD_DURATION_MAX_S);
 }
 
 const char *cmd_esc(cmd_esc_set *e, const char *s)
 {
-	ae_buf b = AE_BUF_INIT(CMD_ESC_MAX);
 	char *out;
 
 	if (s == NULL)
 		return "";
 	if (e->n == CMD_ESC_SLOTS)
 		return "(too many values)";
-	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
-	    ae_buf_put(&b, "", 1, NULL) < 0) {
-		ae_buf_dispose(&b);
-		return "(unprintable)";
-	}
-	out = (char *)ae_buf_detach(&b, NULL);
+	out = ae_esc_dup(s, CMD_ESC_MAX);
 	if (out == NULL)
-		return "";
+		return "(unprintable)";
 	e->s[e->n++] = out;
 	return out;
 }
@@ -102,63 +72,18 @@ void cmd_progress_end(void)
 	}
 }
 
-/* "1:05" or "1:02:05" */
-static void bar_eta(char *out, size_t n, double s)
-{
-	unsigned long t = s > 359999 ? 359999 : (unsigned long)(s + 0.5);
-
-	if (t >= 3600)
-		snprintf(out, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60,
-			 t % 60);
-	else
-		snprintf(out, n, "%lu:%02lu", t / 60, t % 60);
-}
-
-/* Draws "what [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s ETA 0:05" on a
- * TTY for > 1 MiB (the transfer's average rate; "in M:SS" at the end),
- * when the percentage moves, at most every 100 ms, and the end once. */
+/* Draws an ae_bar on stderr (a TTY's: registry.c passes it only then). */
 void cmd_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
 {
-	cmd_bar *b = ctx;
-	int64_t now = ae_clock_ms();
-	double rate, secs;
-	char eta[32] = "-:--";
-	int pct, bars;
+	ae_buf line = AE_BUF_INIT(512);
 
-	if (total <= (1u << 20) || done > total)
+	if (ae_bar_render(&line, ctx, what, done, total, ae_clock_ms()) != 1)
 		return;
-	if (strncmp(b->what, what, sizeof(b->what) - 1) != 0 ||
-	    b->start_ms == 0 || done < b->last_done) {
-		/* a new transfer (or a retry from its start) */
-		snprintf(b->what, sizeof(b->what), "%s", what);
-		b->start_ms = now;
-		b->last_pct = -1;
-		b->last_ms = 0;
-	}
-	b->last_done = done;
-	pct = (int)(done * 100 / total);
-	if (pct == b->last_pct || (done != total && now - b->last_ms < 100))
-		return;
-	b->last_pct = pct;
-	b->last_ms = now;
-	bars = pct / 4;
-	secs = (double)(now - b->start_ms) / 1000.0;
-	rate = secs > 0.05 ? (double)done / secs : 0.0;
-	if (done == total)
-		bar_eta(eta, sizeof(eta), secs);
-	else if (rate > 0)
-		bar_eta(eta, sizeof(eta), (double)(total - done) / rate);
 	cmd_progress_open = 1; /* before the bytes: an interrupt may come */
-	fprintf(stderr,
-		"\r%.19s [%.*s%*s] %3d%% %.1f/%.1f MiB %.1f MiB/s %s %s\033[K",
-		what, bars, "#########################", 25 - bars, "", pct,
-		(double)done / 1048576.0, (double)total / 1048576.0,
-		rate / 1048576.0, done == total ? "in" : "ETA", eta);
-	if (done == total)
-		fputc('\n', stderr);
+	fputs((const char *)line.data, stderr);
 	fflush(stderr);
-	if (done == total)
-		cmd_progress_open = 0;
+	cmd_progress_open = line.data[line.len - 1] != '\n';
+	ae_buf_dispose(&line);
 }
 
 void cmd_error(const char *what, const ae_err *err)
@@ -233,29 +158,13 @@ int cmd_output_write(cmd_output *o, const void *data, size_t len)
 
 int cmd_output_printf(cmd_output *o, const char *fmt, ...)
 {
-	char small[1024];
 	va_list ap;
-	int n;
+	int rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	rc = ae_buf_vprintf(&o->buf, NULL, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return AE_ERR;
-	if ((size_t)n < sizeof(small))
-		return ae_buf_put(&o->buf, small, (size_t)n, NULL);
-	{
-		char *big = malloc((size_t)n + 1);
-		int rc;
-		if (big == NULL)
-			return AE_ERR;
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		rc = ae_buf_put(&o->buf, big, (size_t)n, NULL);
-		free(big);
-		return rc;
-	}
+	return rc;
 }
 
 int cmd_output_close(cmd_output *o, ae_err *err)

@@ -185,7 +185,7 @@ int cmd_verify(int argc, char **argv)
 	char *password = NULL;
 	ae_buf kbuf = AE_BUF_INIT(0);
 	ae_err err = {0};
-	cmd_trust_set trust;
+	tuf_trust trust;
 	int rc, status;
 
 	memset(&trust, 0, sizeof(trust));
@@ -208,7 +208,7 @@ int cmd_verify(int argc, char **argv)
 			status = cmd_exit_code(cmd_outcome_from_rc(rc));
 			goto done;
 		}
-		a.o.trusted_root_json = cmd_trust_root_override(
+		a.o.trusted_root_json = tuf_trust_root_override(
 			&trust, &a.o.trusted_root_json_len);
 	}
 	rc = in.pull ? cmd_registry_opts(&co, &password, &a.reg, false, &err)
@@ -230,7 +230,7 @@ int cmd_verify(int argc, char **argv)
 	status = verify_report(&a, v);
 done:
 	ev_verdict_free(v);
-	cmd_trust_dispose(&trust);
+	tuf_trust_dispose(&trust);
 	ld_input_dispose(&in);
 	cmd_password_free(password);
 	ae_buf_dispose(&kbuf);

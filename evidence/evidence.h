@@ -210,6 +210,17 @@ typedef struct ev_emit_opts {
 			EV_REDACT_MINIMAL, false, NULL                         \
 	}
 
+/* Sets o->policy from its name, "minimal" or "reference-v4" (NULL: the
+ * default); AE_EINVAL for another name, or any with o->full (raw files
+ * take no policy). */
+int ev_emit_policy_set(ev_emit_opts *o, const char *policy, ae_err *err);
+
+/* Sets o->attested_at: SOURCE_DATE_EPOCH's value when set and not empty
+ * (reproducible builds: whole seconds, not negative, else AE_EINVAL),
+ * else `now`. */
+int ev_emit_attested_at(ev_emit_opts *o, const char *source_date_epoch,
+			int64_t now, ae_err *err);
+
 /* What emit produced: plain result data. */
 typedef struct ev_emit_result {
 	char recipe_name[256];
@@ -361,12 +372,17 @@ typedef struct ev_verify_opts {
 	 * not the registry's: a code that would map to `registry` maps to
 	 * `unknown` (a materialize failure without an HTTP status). */
 	bool fetch_cache_fault;
+	/* or the bundle in memory, as the directory would hold it (the
+	 * verified layer's files, oci_pull_tree, and the signature at the
+	 * top): read instead of `dir` when set (issue 17) */
+	const ae_tree *tree;
 } ev_verify_opts;
 
 #define EV_VERIFY_OPTS_INIT                                                    \
 	{                                                                      \
 		NULL, EV_INPUT_DIR, NULL, NULL, NULL, NULL, NULL, 0, false,    \
-			NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, false     \
+			NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, false,    \
+			NULL                                                   \
 	}
 
 /* The trust set ev_evidence_verify builds from `o` when o->trust is NULL:

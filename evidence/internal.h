@@ -147,6 +147,61 @@ typedef struct ev__mfile {
 int ev__manifest_walk(ev__mfile **files_out, size_t *n_out, int dirfd,
 		      bool hash, ae_err *err);
 void ev__mfiles_free(ev__mfile *files, size_t n);
+/* ev__manifest_walk (list only) of the files under `root` ("" or
+ * "summary-bundle/") of a tree in memory: the same exclusions and the
+ * same refusals (too many files, nested too deep, a path too long); where
+ * a bundle breaks several rules, the first in bytewise path order is the
+ * one named (on disk: the first in directory order). */
+int ev__manifest_walk_tree(ev__mfile **files_out, size_t *n_out,
+			   const ae_tree *t, const char *root, ae_err *err);
+
+/* ---- where the verifier reads a bundle (evidence/bundle_src.c) ---- */
+
+#define EV__SRC_PATH_MAX 4200
+
+/* The summary root: a directory (dirfd >= 0) or a tree in memory with
+ * the root's prefix ("" or "summary-bundle/"). */
+typedef struct ev__src {
+	int dirfd;
+	const ae_tree *tree;
+	char root[32];
+} ev__src;
+
+/* One file opened for reading: a descriptor, or bytes of the tree. */
+typedef struct ev__src_file {
+	int fd; /* -1 in memory */
+	const unsigned char *data;
+	size_t len, off;
+	uint64_t size; /* fstat's, or len */
+} ev__src_file;
+
+/* ev_summary_root_at in a tree: the top or its summary-bundle/ holding
+ * recipe.yaml and manifest.json (regular files); *stray: something named
+ * attestation.intoto.jsonl beside summary-bundle/. AE_ENOTFOUND when
+ * neither is a bundle. */
+int ev__src_root_tree(ev__src *s, bool *nested, bool *stray, const ae_tree *t);
+/* True iff `name` exists under the root in any form. */
+bool ev__src_exists(const ev__src *s, const char *name);
+/* ae_read_file of `name` under the root (codes and messages as it). */
+int ev__src_read(ae_buf *out, const ev__src *s, const char *name, size_t cap,
+		 ae_err *err);
+/* Opens `rel` (an ev__path_is_local path) under the root, one element at
+ * a time, no symlink followed: AE_ENOTFOUND / AE_EINVAL "missing or not a
+ * directory" for a directory on the way, ae_open_regular's answers for
+ * the file. Close with ev__src_close. */
+int ev__src_open(ev__src_file *f, const ev__src *s, const char *rel,
+		 ae_err *err);
+/* SHA-256 of the whole file and its length. */
+int ev__src_sha256(unsigned char sha[AE_SHA256_LEN], uint64_t *size,
+		   ev__src_file *f, ae_err *err);
+/* The next piece of the file (*n 0 at its end): into `buf` from a
+ * descriptor, borrowed from the tree in memory. */
+int ev__src_next(const unsigned char **chunk, size_t *n, unsigned char *buf,
+		 size_t bufsz, ev__src_file *f, ae_err *err);
+void ev__src_close(ev__src_file *f);
+/* The files under the root, listed (ev__manifest_walk without hashing). */
+int ev__src_walk(ev__mfile **files_out, size_t *n_out, const ev__src *s,
+		 ae_err *err);
 
 /* Serialises the manifest (schemaVersion 1.0.0, files sorted, 2-space
  * indent, trailing newline) into `out` (appended). */

@@ -205,6 +205,66 @@ int ev__manifest_walk(ev__mfile **files_out, size_t *n_out, int dirfd,
 	return 0;
 }
 
+/* One entry of a tree walk: what manifest_entry decides for it. */
+static int manifest_tree_entry(manifest_acc *a, const char *rel,
+			       ae_tree_kind kind, ae_err *err)
+{
+	size_t len = strlen(rel), comps = 1;
+
+	if (len > MANIFEST_MAX_PATH)
+		return ae_fail(err, AE_EINVAL, "bundle path too long");
+	if (kind == AE_TREE_FILE)
+		return manifest_add(a, -1, NULL, rel, err);
+	for (const char *p = rel; *p != '\0'; p++)
+		comps += *p == '/';
+	if (comps >= MANIFEST_MAX_DEPTH)
+		return ae_fail(err, AE_EINVAL, "bundle nested deeper than %d",
+			       MANIFEST_MAX_DEPTH);
+	if (len + 2 > MANIFEST_MAX_PATH + 1)
+		return ae_fail(err, AE_EINVAL, "bundle path too long");
+	return 0;
+}
+
+int ev__manifest_walk_tree(ev__mfile **files_out, size_t *n_out,
+			   const ae_tree *t, const char *root, ae_err *err)
+{
+	manifest_acc a = {NULL, 0, false};
+	const char **paths = NULL;
+	ae_tree_kind *kinds = NULL;
+	size_t n = 0, rl = strlen(root);
+	int rc;
+
+	*files_out = NULL;
+	*n_out = 0;
+	rc = ae_tree_list(&paths, &kinds, &n, t, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *rel = paths[i] + rl;
+		char top[MANIFEST_MAX_PATH + 1];
+		size_t tl = strcspn(rel, "/");
+		if (strncmp(paths[i], root, rl) != 0 || *rel == '\0')
+			continue;
+		/* the top's excluded names are skipped, directories and
+		 * all (manifest_entry at depth 0) */
+		if (tl < sizeof(top)) {
+			memcpy(top, rel, tl);
+			top[tl] = '\0';
+			if (manifest_excluded(top))
+				continue;
+		}
+		rc = manifest_tree_entry(&a, rel, kinds[i], err);
+	}
+	free(paths);
+	free(kinds);
+	if (rc < 0) {
+		ev__mfiles_free(a.v, a.n);
+		return rc;
+	}
+	/* ae_tree_list gave them in bytewise order already */
+	*files_out = a.v;
+	*n_out = a.n;
+	return 0;
+}
+
 int ev__manifest_render(ae_buf *out, const ev__mfile *files, size_t n,
 			ae_err *err)
 {

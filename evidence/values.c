@@ -109,29 +109,14 @@ static bool val_version(const char *s, int min_dots)
 	return val_word(p + 1, ".+~-", 64);
 }
 
-/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+/* RFC 3339 as Go writes a time.Time (AE_TIME_GO): a real date and time,
+ * YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), at most 40 bytes. */
 static bool val_rfc3339(const char *s)
 {
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	const char *p = s + sizeof(shape) - 1;
-	size_t i;
+	ae_time t;
 
-	if (strlen(s) < sizeof(shape) - 1 || strlen(s) > 40)
-		return false;
-	for (i = 0; i < sizeof(shape) - 1; i++) {
-		if (shape[i] == 'd' ? !val_digit(s[i]) : s[i] != shape[i])
-			return false;
-	}
-	if (*p == '.') {
-		p++;
-		if (!val_digits(&p, 9))
-			return false;
-	}
-	if (strcmp(p, "Z") == 0)
-		return true;
-	return (p[0] == '+' || p[0] == '-') && val_digit(p[1]) &&
-	       val_digit(p[2]) && p[3] == ':' && val_digit(p[4]) &&
-	       val_digit(p[5]) && p[6] == '\0';
+	return strlen(s) <= 40 &&
+	       ae_time_parse_rfc3339(&t, s, strlen(s), AE_TIME_GO, NULL) == 0;
 }
 
 /* Text a distribution or a GPU names itself with ("Ubuntu 22.04.5 LTS",

@@ -26,7 +26,8 @@
 typedef struct verify_run {
 	const ev_verify_opts *o;
 	ev_verdict *v;
-	int dirfd;	       /* the summary root */
+	ev__src src;	       /* the summary root: on disk or in memory */
+	bool have_root;	       /* src is set */
 	bool stray_sig;	       /* a signature beside summary-bundle/ */
 	json_t *statement;     /* parsed statement */
 	const json_t *pred;    /* borrowed from statement */
@@ -82,50 +83,6 @@ int ev_input_detect(ev_input_kind *out, const char *input, ae_err *err)
 	}
 	return ae_fail(err, AE_EINVAL,
 		       "not-an-input: no such file, and not an OCI reference");
-}
-
-/* Opens `rel` (slash path, already ev__path_is_local) under `dirfd`, one
- * element at a time with O_NOFOLLOW, so no symlink anywhere is followed. */
-static int verify_open(int *fd_out, int dirfd, const char *rel, ae_err *err)
-{
-	char elem[256];
-	int cur = dirfd, rc = 0;
-	const char *p = rel;
-
-	*fd_out = -1;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n >= sizeof(elem)) {
-			rc = ae_fail(err, AE_EINVAL, "path element too long");
-			break;
-		}
-		memcpy(elem, p, n);
-		elem[n] = '\0';
-		if (slash == NULL) {
-			rc = ae_open_regular(fd_out, NULL, cur, elem, err);
-			break;
-		}
-		{
-			int next = openat(cur, elem,
-					  O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						  O_CLOEXEC);
-			if (cur != dirfd)
-				close(cur);
-			cur = next;
-		}
-		if (cur < 0) {
-			rc = ae_fail(err,
-				     errno == ENOENT ? AE_ENOTFOUND : AE_EINVAL,
-				     "missing or not a directory");
-			cur = dirfd;
-			break;
-		}
-		p = slash + 1;
-	}
-	if (cur != dirfd)
-		close(cur);
-	return rc;
 }
 
 /* The verdict class of a failed fetch (reference §9.3 failureCause). */
@@ -195,6 +152,13 @@ static void verify_materialize(verify_run *r)
 	}
 	if (r->o->source != NULL)
 		ev__step_status(s, "passed", r->o->source);
+	if (r->o->tree != NULL) {
+		/* the layer's bytes as verified, in memory (issue 17) */
+		rc = ev__src_root_tree(&r->src, &nested, &r->stray_sig,
+				       r->o->tree);
+		r->have_root = rc == 0;
+		goto found;
+	}
 	top = open(r->o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0) {
 		ev__step_status(s, "failed",
@@ -206,10 +170,12 @@ static void verify_materialize(verify_run *r)
 				   strerror(errno), NULL);
 		return;
 	}
-	rc = ev_summary_root_at(&r->dirfd, &nested, top);
+	rc = ev_summary_root_at(&r->src.dirfd, &nested, top);
+	r->have_root = rc == 0;
 	if (rc == 0 && nested)
 		r->stray_sig = verify_exists(top, EV_ATTESTATION_FILE);
 	close(top);
+found:
 	if (rc == 0)
 		return;
 	ev__step_status(s, "failed",
@@ -299,8 +265,7 @@ static void verify_subject(verify_run *r, ev__step *s)
 {
 	const char *want[2] = {r->o->artifact_digest,
 			       r->o->pointer ? r->o->pointer->digest : NULL};
-	json_t *st =
-		json_loadb((const char *)r->payload, r->payload_len, 0, NULL);
+	const json_t *st = r->statement; /* the verified payload, parsed once */
 	const char *got = json_string_value(json_object_get(
 		json_object_get(
 			json_array_get(json_object_get(st, "subject"), 0),
@@ -323,7 +288,6 @@ static void verify_subject(verify_run *r, ev__step *s)
 					   "statement subject differs", NULL);
 		}
 	}
-	json_decref(st);
 }
 
 /* Records the verified signer, verified fields only (STYLE §3.6): the
@@ -379,7 +343,7 @@ static int verify_sigstore(verify_run *r, ev__step *s, ae_err *err)
 	ae_buf buf;
 	int rc;
 
-	rc = ae_read_file(&buf, r->dirfd, "attestation.intoto.jsonl",
+	rc = ev__src_read(&buf, &r->src, "attestation.intoto.jsonl",
 			  EV_BUNDLE_MAX_BYTES, err);
 	if (rc == 0) {
 		rc = ev_bundle_parse(&b, buf.data, buf.len, err);
@@ -400,6 +364,10 @@ static int verify_sigstore(verify_run *r, ev__step *s, ae_err *err)
 		r->payload = sg->payload;
 		r->payload_len = sg->payload_len;
 		sg->payload = NULL;
+		/* the statement as the signature check parsed it: read once
+		 * (issue 17), by the same parser verify_statement used */
+		r->statement = sg->statement;
+		sg->statement = NULL;
 		verify_subject(r, s);
 		verify_cross_check(r, s, sg);
 		if (!pinned)
@@ -470,7 +438,7 @@ static void verify_signature(verify_run *r)
 	ae_err err = {0};
 	int rc;
 
-	if (r->dirfd < 0) {
+	if (!r->have_root) {
 		ev__step_status(s, "skipped", "no bundle");
 		return;
 	}
@@ -487,7 +455,7 @@ static void verify_signature(verify_run *r)
 				   "signature outside the summary root", NULL);
 		return;
 	}
-	if (!verify_exists(r->dirfd, "attestation.intoto.jsonl")) {
+	if (!ev__src_exists(&r->src, "attestation.intoto.jsonl")) {
 		verify_unsigned(r, s);
 		return;
 	}
@@ -631,11 +599,13 @@ static int verify_statement(verify_run *r, ae_err *err)
 
 	/* A verified DSSE payload wins over the unsigned local statement
 	 * (reference §9.2 predicate-parse). */
-	if (r->payload != NULL) {
+	if (r->payload != NULL && r->statement != NULL) {
+		rc = 0; /* parsed by the signature check (verify_sigstore) */
+	} else if (r->payload != NULL) {
 		rc = ae_json_parse((void **)&r->statement, r->payload,
 				   r->payload_len, err);
 	} else {
-		rc = ae_read_file(&b, r->dirfd, "statement.intoto.json",
+		rc = ev__src_read(&b, &r->src, "statement.intoto.json",
 				  EV_STATEMENT_MAX_BYTES, err);
 		if (rc == 0)
 			rc = ae_json_parse((void **)&r->statement, b.data,
@@ -693,7 +663,7 @@ static void verify_predicate(verify_run *r)
 	ae_err err = {0};
 	const char *name;
 
-	if (r->dirfd < 0) {
+	if (!r->have_root) {
 		ev__step_status(s, "skipped", "no bundle");
 		return;
 	}
@@ -757,7 +727,7 @@ static int verify_manifest(verify_run *r, ev__step *s, ev__mfile **files,
 	ae_buf b;
 	int rc;
 
-	rc = ae_read_file(&b, r->dirfd, "manifest.json", EV_MANIFEST_MAX_BYTES,
+	rc = ev__src_read(&b, &r->src, "manifest.json", EV_MANIFEST_MAX_BYTES,
 			  &err);
 	if (rc < 0) {
 		verify_bad(r, s, "manifest.json", err.msg, rc);
@@ -782,14 +752,6 @@ static int verify_manifest(verify_run *r, ev__step *s, ev__mfile **files,
 	return 0;
 }
 
-/* True iff the open file `fd` is `want` bytes long (fstat). */
-static bool verify_size_is(int fd, uint64_t want)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && (uint64_t)st.st_size == want;
-}
-
 /* The manifest entry for `path`, or NULL. */
 static const ev__mfile *verify_entry_of(const ev__mfile *files, size_t n,
 					const char *path)
@@ -811,10 +773,11 @@ static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
 	char got[AE_DIGEST_STR_LEN];
 	ae_err err = {0};
 	uint64_t size = 0;
-	int fd = -1, rc;
+	ev__src_file fh = {.fd = -1};
+	int rc;
 
 	if (strcmp(f->path, "recipe.yaml") == 0) {
-		rc = ae_read_file(&r->recipe, r->dirfd, "recipe.yaml",
+		rc = ev__src_read(&r->recipe, &r->src, "recipe.yaml",
 				  EV_RECIPE_MAX_BYTES, &err);
 		if (rc == 0) {
 			ae_sha256(sha, r->recipe.data, r->recipe.len);
@@ -823,7 +786,7 @@ static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
 		}
 	} else if (strcmp(f->path, "snapshot.yaml") == 0 &&
 		   f->size <= EV_SNAPSHOT_MAX_BYTES) {
-		rc = ae_read_file(&r->snapshot, r->dirfd, "snapshot.yaml",
+		rc = ev__src_read(&r->snapshot, &r->src, "snapshot.yaml",
 				  EV_SNAPSHOT_MAX_BYTES, &err);
 		if (rc == 0) {
 			ae_sha256(sha, r->snapshot.data, r->snapshot.len);
@@ -831,18 +794,17 @@ static void verify_entry(verify_run *r, ev__step *s, const ev__mfile *f)
 			r->snapshot_captured = true;
 		}
 	} else {
-		rc = verify_open(&fd, r->dirfd, f->path, &err);
-		if (rc == 0 && !verify_size_is(fd, f->size)) {
+		rc = ev__src_open(&fh, &r->src, f->path, &err);
+		if (rc == 0 && fh.size != f->size) {
 			/* known before a byte is read: a sparse 4 TiB file
 			 * is not hashed for hours first */
-			close(fd);
+			ev__src_close(&fh);
 			verify_bad(r, s, f->path, "size mismatch", AE_EVERIFY);
 			return;
 		}
 		if (rc == 0)
-			rc = ae_sha256_fd(sha, &size, fd, &err);
-		if (fd >= 0)
-			close(fd);
+			rc = ev__src_sha256(sha, &size, &fh, &err);
+		ev__src_close(&fh);
 	}
 	if (rc < 0) {
 		verify_bad(r, s, f->path,
@@ -875,7 +837,7 @@ static void verify_strays(verify_run *r, ev__step *s, const ev__mfile *files,
 	ae_err err = {0};
 	int rc;
 
-	rc = ev__manifest_walk(&disk, &nd, r->dirfd, false, &err);
+	rc = ev__src_walk(&disk, &nd, &r->src, &err);
 	if (rc < 0) {
 		verify_bad(r, s, "bundle", err.msg, rc);
 		return;
@@ -946,7 +908,7 @@ static void verify_not_ctrf(verify_run *r, ev__step *s, const char *path,
 	char d[AE_REPR_BUF + 64], msg[AE_ERR_MSG_MAX + AE_REPR_BUF + 80];
 	ev__shape_is is = EV__SHAPE_UNKNOWN;
 
-	if (ae_read_file(&b, r->dirfd, path, EV_CTRF_MAX_BYTES, &e) == 0)
+	if (ev__src_read(&b, &r->src, path, EV_CTRF_MAX_BYTES, &e) == 0)
 		is = verify_shape_of(&shape, &b);
 	ae_buf_dispose(&b);
 	if (is != EV__SHAPE_UNKNOWN && is != EV__SHAPE_CTRF) {
@@ -960,12 +922,12 @@ static void verify_not_ctrf(verify_run *r, ev__step *s, const char *path,
 
 #define VERIFY_CHUNK (64u << 10) /* bytes read per step of a CTRF file */
 
-/* Hashes `fd` to its end and counts the tests of the CTRF report it holds,
- * from the same bytes (one read: the file cannot change between the two).
- * AE_EINVAL (the hash still set) when it is not a CTRF report; AE_EIO or
- * AE_ETRANSIENT on a read error. */
+/* Hashes the file `f` to its end and counts the tests of the CTRF report
+ * it holds, from the same bytes (one read: the file cannot change between
+ * the two). AE_EINVAL (the hash still set) when it is not a CTRF report;
+ * AE_EIO or AE_ETRANSIENT on a read error. */
 static int verify_hash_count(unsigned char sha[AE_SHA256_LEN],
-			     ev__phase *counts, int fd, ae_err *err)
+			     ev__phase *counts, ev__src_file *f, ae_err *err)
 {
 	ae_sha256_ctx *c = NULL;
 	ev__ctrf_counter *cc = NULL;
@@ -977,16 +939,13 @@ static int verify_hash_count(unsigned char sha[AE_SHA256_LEN],
 	if (rc == 0)
 		rc = ev__ctrf_counter_new(&cc, err);
 	while (rc == 0) {
-		ssize_t n = read(fd, chunk, VERIFY_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = ae_fail(err, errno == EIO ? AE_ETRANSIENT : AE_EIO,
-				     "read: %s", strerror(errno));
-		if (n <= 0)
+		const unsigned char *piece = NULL;
+		size_t n = 0;
+		rc = ev__src_next(&piece, &n, chunk, VERIFY_CHUNK, f, err);
+		if (rc < 0 || n == 0)
 			break;
-		ae_sha256_update(c, chunk, (size_t)n);
-		ev__ctrf_counter_feed(cc, chunk, (size_t)n);
+		ae_sha256_update(c, piece, n);
+		ev__ctrf_counter_feed(cc, piece, n);
 	}
 	if (rc == 0)
 		ae_sha256_final(c, sha);
@@ -1047,7 +1006,8 @@ static void verify_phases(verify_run *r, ev__step *s, const ev__mfile *files,
 		char path[64], got[AE_DIGEST_STR_LEN];
 		ae_err err = {0};
 		ev__phase counts;
-		int fd = -1, rc;
+		ev__src_file fh = {.fd = -1};
+		int rc;
 
 		if (ev__phase_index(k) < 0) {
 			verify_bad(r, s, k, "unknown phase", AE_EVERIFY);
@@ -1060,25 +1020,23 @@ static void verify_phases(verify_run *r, ev__step *s, const ev__mfile *files,
 		}
 		bool not_ctrf = false;
 		const ev__mfile *listed = verify_entry_of(files, n, path);
-		rc = verify_open(&fd, r->dirfd, path, &err);
-		if (rc == 0 &&
-		    (listed == NULL || !verify_size_is(fd, listed->size))) {
+		rc = ev__src_open(&fh, &r->src, path, &err);
+		if (rc == 0 && (listed == NULL || fh.size != listed->size)) {
 			/* unlisted or the wrong size: already refused by the
 			 * inventory, not read (it may be any size) */
-			close(fd);
+			ev__src_close(&fh);
 			if (listed == NULL)
 				verify_bad(r, s, path, "not in manifest.json",
 					   AE_EVERIFY);
 			continue;
 		}
 		if (rc == 0) {
-			rc = verify_hash_count(sha, &counts, fd, &err);
+			rc = verify_hash_count(sha, &counts, &fh, &err);
 			/* the hash is set: the digest is judged first */
 			not_ctrf = rc == AE_EINVAL;
 			rc = not_ctrf ? 0 : rc;
 		}
-		if (fd >= 0)
-			close(fd);
+		ev__src_close(&fh);
 		if (rc < 0) {
 			verify_bad(r, s, path,
 				   rc == AE_ENOTFOUND ? "missing" : err.msg,
@@ -1282,7 +1240,7 @@ static void verify_inventory(verify_run *r)
 	ev__mfile *files = NULL;
 	size_t n = 0;
 
-	if (r->dirfd < 0 || r->pred == NULL) {
+	if (!r->have_root || r->pred == NULL) {
 		ev__step_status(s, "skipped", "no predicate to check against");
 		return;
 	}
@@ -1395,7 +1353,9 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	int rc;
 
 	*out = NULL;
-	AE_ASSERT_ARG(opts != NULL && (opts->dir != NULL || opts->fetch_rc < 0),
+	AE_ASSERT_ARG(opts != NULL &&
+			      (opts->dir != NULL || opts->tree != NULL ||
+			       opts->fetch_rc < 0),
 		      err);
 	v = calloc(1, sizeof(*v));
 	if (v == NULL)
@@ -1404,7 +1364,7 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	memset(&r, 0, sizeof(r));
 	r.o = opts;
 	r.v = v;
-	r.dirfd = -1;
+	r.src.dirfd = -1;
 	ae_buf_init(&r.recipe, EV_RECIPE_MAX_BYTES);
 	ae_buf_init(&r.snapshot, EV_SNAPSHOT_MAX_BYTES);
 	v->input = strdup(inputs[opts->input_kind]);
@@ -1437,8 +1397,8 @@ int ev_evidence_verify(ev_verdict **out, const ev_verify_opts *opts,
 	verify_predicate(&r);
 	verify_inventory(&r);
 	verify_summary(&r);
-	if (r.dirfd >= 0)
-		close(r.dirfd);
+	if (r.src.dirfd >= 0)
+		close(r.src.dirfd);
 	json_decref(r.statement);
 	ae_buf_dispose(&r.recipe);
 	ae_buf_dispose(&r.snapshot);

@@ -26,95 +26,28 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-/* Reads `n` decimal digits at s[*i]; false when any is not a digit. */
-static bool claim_digits(int *out, const char *s, size_t *i, int n)
-{
-	int v = 0;
-
-	for (int k = 0; k < n; k++, (*i)++) {
-		if (s[*i] < '0' || s[*i] > '9')
-			return false;
-		v = v * 10 + (s[*i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* Parses the optional fraction and the zone of an RFC 3339 time from
- * s[*i]: "Z" or "+HH:MM"/"-HH:MM". Stores the zone's offset east of UTC in
- * seconds. */
-static bool claim_zone(long *off_out, const char *s, size_t i)
-{
-	int oh = 0, om = 0;
-	long sign;
-
-	if (s[i] == '.') {
-		if (s[++i] < '0' || s[i] > '9')
-			return false;
-		while (s[i] >= '0' && s[i] <= '9')
-			i++; /* truncated: the reference truncates to seconds */
-	}
-	*off_out = 0;
-	if (s[i] == 'Z')
-		return s[i + 1] == '\0';
-	if (s[i] != '+' && s[i] != '-')
-		return false;
-	sign = s[i++] == '-' ? -1 : 1;
-	if (!claim_digits(&oh, s, &i, 2) || s[i++] != ':' ||
-	    !claim_digits(&om, s, &i, 2) || s[i] != '\0' || oh > 23 || om > 59)
-		return false;
-	*off_out = sign * (oh * 3600L + om * 60L);
-	return true;
-}
 
 int ev__time_utc_seconds(char out[EV_TIME_UTC_LEN + 1], const char *s,
 			 ae_err *err)
 {
-	struct tm tm;
 	char repr[AE_REPR_BUF];
-	char w[64]; /* wide enough for any int, as the compiler sees it */
-	size_t i = 0;
-	long off = 0;
-	time_t t;
-	int y, mo, d, h, mi, se;
+	char w[AE_TIME_MAX];
+	ae_time t;
 
 	out[0] = '\0';
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || !claim_digits(&y, s, &i, 4) || s[i++] != '-' ||
-	    !claim_digits(&mo, s, &i, 2) || s[i++] != '-' ||
-	    !claim_digits(&d, s, &i, 2) || s[i++] != 'T' ||
-	    !claim_digits(&h, s, &i, 2) || s[i++] != ':' ||
-	    !claim_digits(&mi, s, &i, 2) || s[i++] != ':' ||
-	    !claim_digits(&se, s, &i, 2) || !claim_zone(&off, s, i) || mo < 1 ||
-	    mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
+	/* Go's time.Time, as the reference reads attestedAt; in UTC and
+	 * truncated to whole seconds, as its BuildPointer writes it. Year
+	 * 0001 is Go's zero time, which the reference writes for an unset
+	 * one. */
+	if (s == NULL ||
+	    ae_time_parse_rfc3339(&t, s, strlen(s), AE_TIME_GO, NULL) < 0)
 		goto bad;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm);
-	/* timegm normalises 31 February into March: refuse what moved. */
-	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
-		goto bad;
-	t -= off;
-	/* Written by hand: strftime's %Y does not pad year 1 (Go's zero
-	 * time, which the reference writes as 0001-01-01T00:00:00Z). */
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
-	    tm.tm_year > 9999 - 1900)
-		goto bad;
-	snprintf(w, sizeof(w), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec);
-	if (strlen(w) != EV_TIME_UTC_LEN)
+	t.nsec = 0;
+	if (ae_time_format(w, t) < 0 || strlen(w) != EV_TIME_UTC_LEN)
 		goto bad;
 	memcpy(out, w, EV_TIME_UTC_LEN + 1);
 	return 0;
 bad:
-	out[0] = '\0';
 	return ae_fail(err, AE_EINVAL, "%s is not an RFC 3339 time",
 		       s ? ae_repr(repr, sizeof(repr), s, strlen(s)) : "null");
 }

@@ -25,12 +25,43 @@
 
 #define CHOOSE_SHOWN 4 /* other referrers named in a detail line */
 
-/* Puts candidate `it` in place as `dir`/attestation.intoto.jsonl. */
-static int choose_put(const char *dir, const oci_referrer *it, ae_err *err)
+/* Where the candidates go: a directory, or a tree in memory and the
+ * summary root's prefix in it. */
+typedef struct choose_place {
+	const char *dir;
+	ae_tree *tree;
+} choose_place;
+
+/* choose_put in memory: as ae_write_tree_file, replacing a file, never a
+ * directory. */
+static int choose_put_tree(const choose_place *pl, const oci_referrer *it,
+			   ae_err *err)
 {
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char path[64];
+	unsigned char *copy;
+
+	snprintf(path, sizeof(path), "%s" OCI_ATTESTATION_FILE, pl->dir);
+	if (ae_tree_kind_of(pl->tree, path) == AE_TREE_DIR)
+		return ae_fail(err, AE_EINVAL,
+			       OCI_ATTESTATION_FILE
+			       ": is a directory, not a cache entry");
+	copy = malloc(it->bundle_len ? it->bundle_len : 1);
+	if (copy == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	memcpy(copy, it->bundle, it->bundle_len);
+	return ae_tree_add(pl->tree, path, copy, it->bundle_len, true, err);
+}
+
+/* Puts candidate `it` in place as `dir`/attestation.intoto.jsonl. */
+static int choose_put(const choose_place *pl, const oci_referrer *it,
+		      ae_err *err)
+{
+	int dfd;
 	int rc;
 
+	if (pl->tree != NULL)
+		return choose_put_tree(pl, it, err);
+	dfd = open(pl->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return ae_fail(err, AE_EIO, "cannot open the pulled bundle");
 	rc = ae_write_tree_file(dfd, OCI_ATTESTATION_FILE, it->bundle,
@@ -164,10 +195,10 @@ int ld_referrers_cut(const oci_referrers *r, bool some, ae_err *err)
 			    : "the part read holds no signature");
 }
 
-int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
-			const oci_referrers *r, ev_verify_opts *vo,
-			char *source, size_t sourcesz, const char *head,
-			ae_err *err)
+static int choose_run(ev_verdict **out, size_t *chosen_out,
+		      const choose_place *dir, const oci_referrers *r,
+		      ev_verify_opts *vo, char *source, size_t sourcesz,
+		      const char *head, ae_err *err)
 {
 	ev_verdict *v = NULL;
 	size_t first = (size_t)-1;
@@ -218,4 +249,27 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 	*out = v;
 	*chosen_out = first;
 	return choose_undecided(out, r, err);
+}
+
+int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
+			const oci_referrers *r, ev_verify_opts *vo,
+			char *source, size_t sourcesz, const char *head,
+			ae_err *err)
+{
+	choose_place pl = {dir, NULL};
+
+	return choose_run(out, chosen_out, &pl, r, vo, source, sourcesz, head,
+			  err);
+}
+
+int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
+			     ae_tree *tree, const char *root,
+			     const oci_referrers *r, ev_verify_opts *vo,
+			     char *source, size_t sourcesz, const char *head,
+			     ae_err *err)
+{
+	choose_place pl = {root, tree};
+
+	return choose_run(out, chosen_out, &pl, r, vo, source, sourcesz, head,
+			  err);
 }

@@ -69,7 +69,7 @@ void ld_facts_dispose(ld_facts *f)
 
 /* ---- the signed predicate (JSON) ---- */
 
-static const char *jstr(json_t *o, const char *k)
+static const char *jstr(const json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
@@ -77,18 +77,27 @@ static const char *jstr(json_t *o, const char *k)
 int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
 			    const char *predicate_type, ae_err *err)
 {
-	json_t *p = NULL, *rec, *prof, *fp;
+	json_t *p = NULL;
 	int rc;
 
 	AE_ASSERT_ARG(f != NULL, err);
 	rc = ae_json_parse((void **)&p, buf, len, err);
-	if (rc < 0)
-		return rc;
-	if (!json_is_object(p)) {
-		json_decref(p);
+	if (rc == 0)
+		rc = ld_facts_read_predicate_json(f, p, predicate_type, err);
+	json_decref(p);
+	return rc;
+}
+
+int ld_facts_read_predicate_json(ld_facts *f, const struct json_t *p,
+				 const char *predicate_type, ae_err *err)
+{
+	const json_t *rec, *prof, *fp;
+	int rc;
+
+	AE_ASSERT_ARG(f != NULL, err);
+	if (!json_is_object(p))
 		return ae_fail(err, AE_EINVAL,
 			       "the predicate is not an object");
-	}
 	rec = json_object_get(p, "recipe");
 	prof = json_object_get(p, "profile");
 	fp = json_object_get(p, "fingerprint");
@@ -121,7 +130,6 @@ int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
 		rc = fact_str(&f->facets[LD_FACET_GPU],
 			      jstr(json_object_get(fp, "gpuModel"), "value"),
 			      err);
-	json_decref(p);
 	return rc;
 }
 

@@ -125,6 +125,59 @@ static void fetch_describe(ld_fetched *x, const ld_fetcher *f,
 			      false);
 }
 
+/* ld_pulled_root in memory: the summary root's prefix, and the signature
+ * moved there from the top, as rename(2) moves it on disk. */
+static int fetch_tree_root(ld_fetched *x, ae_err *err)
+{
+	const ae_tree *t = x->tree;
+	bool top = ae_tree_kind_of(t, "recipe.yaml") == AE_TREE_FILE &&
+		   ae_tree_kind_of(t, "manifest.json") == AE_TREE_FILE;
+	bool sub = ae_tree_kind_of(t, EV_SUMMARY_DIR "/recipe.yaml") ==
+			   AE_TREE_FILE &&
+		   ae_tree_kind_of(t, EV_SUMMARY_DIR "/manifest.json") ==
+			   AE_TREE_FILE;
+	ae_err e = {0};
+
+	x->tree_root[0] = '\0';
+	if (top || !sub)
+		return 0; /* the root is the top, or not a bundle (verify
+			     says so) */
+	snprintf(x->tree_root, sizeof(x->tree_root), "%s/", EV_SUMMARY_DIR);
+	if (!x->res.signed_)
+		return 0;
+	if (ae_tree_rename(x->tree, EV_ATTESTATION_FILE,
+			   EV_SUMMARY_DIR "/" EV_ATTESTATION_FILE, &e) < 0)
+		return ae_fail(err, AE_EIO,
+			       "move the signature into " EV_SUMMARY_DIR ": %s",
+			       e.code == AE_EEXISTS ? strerror(EISDIR) : e.msg);
+	return 0;
+}
+
+int ld_fetched_read(ae_buf *out, const ld_fetched *x, const char *rel,
+		    size_t cap, ae_err *err)
+{
+	char path[4400], r[AE_REPR_BUF];
+	const unsigned char *data;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", x->root, rel);
+	if (x->tree == NULL)
+		return ae_read_file(out, AT_FDCWD, path, cap, err);
+	ae_buf_init(out, cap);
+	snprintf(path, sizeof(path), "%s%s", x->tree_root, rel);
+	ae_repr(r, sizeof(r), rel, strlen(rel));
+	data = ae_tree_get(x->tree, path, &len);
+	if (data == NULL && ae_tree_kind_of(x->tree, path) == AE_TREE_DIR)
+		return ae_fail(err, AE_EINVAL,
+			       "%s: not a regular file (a directory)", r);
+	if (data == NULL)
+		return ae_fail(err, AE_ENOTFOUND, "%s: no such file", r);
+	if (len > cap)
+		return ae_fail(err, AE_ETOOBIG, "%s is %llu bytes, cap %zu", r,
+			       (unsigned long long)len, cap);
+	return ae_buf_put(out, data, len, err);
+}
+
 /* The scratch name of the next fetch. */
 static void fetch_paths(ld_fetched *x, ld_fetcher *f)
 {
@@ -161,17 +214,31 @@ int ld_fetch_within(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
 	else if (rc == 0 && out->digest[0] == '\0')
 		rc = oci_tag_resolve(out->digest, c,
 				     ref->tag[0] ? ref->tag : "latest", err);
-	if (rc == 0)
-		rc = oci_pull(&out->res, c, out->digest, f->cache, out->dest,
-			      err);
+	/* in memory first (issue 17): no scratch tree written and read
+	 * back; a bundle too large for it goes to the scratch directory */
+	if (rc == 0) {
+		rc = oci_pull_tree(&out->res, c, out->digest, f->cache,
+				   LD_TREE_MAX, &out->tree, err);
+		if (rc == AE_ETOOBIG && out->res.mem_full) {
+			ae_err_clear(err);
+			rc = oci_pull(&out->res, c, out->digest, f->cache,
+				      out->dest, err);
+		} else {
+			out->dest[0] = '\0';
+		}
+	}
 	out->http_status = oci_client_last_status(c);
 	oci_client_free(c);
-	if (rc == 0)
+	if (rc == 0 && out->tree != NULL)
+		rc = fetch_tree_root(out, err);
+	else if (rc == 0)
 		rc = ld_pulled_root(out->root, sizeof(out->root), out->dest,
 				    out->res.signed_, err);
 	if (rc < 0) {
 		ld_scratch_remove(out->dest);
 		oci_pull_result_dispose(&out->res);
+		ae_tree_free(out->tree);
+		out->tree = NULL;
 		out->dest[0] = out->root[0] = '\0';
 		return rc;
 	}
@@ -181,6 +248,8 @@ int ld_fetch_within(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
 
 void ld_fetched_remove(ld_fetched *x)
 {
+	ae_tree_free(x->tree);
+	x->tree = NULL;
 	ld_scratch_remove(x->dest);
 	x->dest[0] = x->root[0] = '\0';
 	oci_pull_result_dispose(&x->res);
@@ -192,6 +261,10 @@ int ld_fetch_verify(ev_verdict **out, ld_fetched *x, ev_verify_opts *vo,
 	size_t chosen = 0;
 
 	/* each candidate goes where verify reads a signature: the root */
+	if (x->tree != NULL)
+		return ld_referrers_choose_tree(
+			out, &chosen, x->tree, x->tree_root, x->res.referrers,
+			vo, x->source, sizeof(x->source), x->head, err);
 	return ld_referrers_choose(out, &chosen, x->root, x->res.referrers, vo,
 				   x->source, sizeof(x->source), x->head, err);
 }

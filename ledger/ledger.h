@@ -140,6 +140,15 @@ void ld_pointer_free(ld_pointer *p);
  * (the buffer is then emptied). */
 int ld_pointer_format(ae_buf *out, const ld_pointer *p, ae_err *err);
 
+/* What `pointer show` prints of `p`, read from `file` (ledger/
+ * pointer_render.c, docs/cli.md), appended to `out`: `format` "text" (one
+ * "key value" line per field, values escaped), "json" or "yaml"
+ * (ld_pointer_format). The signer is shown as claimed, never verified,
+ * with its slug and the canonical path under LD_EVIDENCE_ROOT. AE_EINVAL
+ * for another format; AE_ERR out of memory, AE_ETOOBIG past the cap. */
+int ld_pointer_show(ae_buf *out, const ld_pointer *p, const char *file,
+		    const char *format, ae_err *err);
+
 /* Writes the serialised pointer to `name` (relative to `dirfd`)
  * atomically (ae_write_atomic, mode 0644). Codes of ld_pointer_format and
  * ae_write_atomic; on failure the old file, if any, is unchanged. */
@@ -598,6 +607,12 @@ typedef struct ld_facts {
  * for facets still unknown. AE_EINVAL when it is not a JSON object. */
 int ld_facts_read_predicate(ld_facts *f, const unsigned char *buf, size_t len,
 			    const char *predicate_type, ae_err *err);
+/* The same, from the predicate already parsed (a jansson object: the
+ * verdict's, ev_verdict_predicate): no second parse of a verified
+ * statement (issue 17). AE_EINVAL when it is not an object. */
+struct json_t;
+int ld_facts_read_predicate_json(ld_facts *f, const struct json_t *p,
+				 const char *predicate_type, ae_err *err);
 /* Reads the facets from a snapshot (YAML): K8s server version as
  * MAJOR.MINOR, OS release "ID VERSION_ID", GPU hardware model; the
  * snapshot's fingerprint for the ones its measurements lack. Codes of
@@ -949,6 +964,19 @@ ld_fetch_class ld_fetch_classify(int rc, long http_status);
  * will not fix (exit 2 when no problem was found). */
 bool ld_report_undecided(const ld_report *r);
 
+/* check's report (ledger/check_render.c, docs/cli.md "check"), appended to
+ * `out`: the text form, one "path: message" line per problem and one
+ * "note: path: message" per note; the JSON document {problems, notes,
+ * summary} (`diff`: --base was given; `verified`: --verify-signatures);
+ * the summary line "check: N problems in M (changed) files, K pointers
+ * read". Paths and messages escaped (ae_buf_put_esc). AE_ERR out of
+ * memory, AE_ETOOBIG past the buffer's cap. */
+int ld_report_render_text(ae_buf *out, const ld_report *r, ae_err *err);
+int ld_report_render_json(ae_buf *out, const ld_report *r, bool diff,
+			  bool verified, ae_err *err);
+int ld_report_render_summary(ae_buf *out, const ld_report *r, bool diff,
+			     ae_err *err);
+
 /* Runs the contract check and stores a new report in *out (findings are in
  * the report, rc 0). Errors (*out NULL): AE_ENOTFOUND (no repository, an
  * unknown revision, no evidence root, no allowlist), AE_EINVAL (a bad
@@ -988,9 +1016,18 @@ void ld_fetcher_dispose(ld_fetcher *f);
 void ld_scratch_remove(const char *path);
 
 /* One fetched bundle. */
+/* The most bytes of files one fetched bundle keeps in memory; a larger
+ * one is pulled into the scratch directory (oci_pull_tree's mem_full). */
+#define LD_TREE_MAX (64u << 20)
+
 typedef struct ld_fetched {
-	char dest[4200];		/* the pulled tree, "" on failure */
-	char root[4300];		/* its summary root */
+	char dest[4200]; /* the pulled tree, "" on failure */
+	char root[4300]; /* its summary root */
+	/* or, in memory (oci_pull_tree: no scratch tree; dest and root
+	 * ""), the pulled files, and the summary root's prefix in it ("" or
+	 * "summary-bundle/") */
+	ae_tree *tree;
+	char tree_root[32];
 	char digest[AE_DIGEST_STR_LEN]; /* the artifact pulled */
 	char head[1200];		/* "pulled reg/repo@sha256:..." */
 	char source[2048];		/* how, for the materialize step */
@@ -1068,6 +1105,14 @@ int ld_referrers_choose(ev_verdict **out, size_t *chosen_out, const char *dir,
 			const oci_referrers *r, ev_verify_opts *vo,
 			char *source, size_t sourcesz, const char *head,
 			ae_err *err);
+/* ld_referrers_choose for a bundle in memory: each candidate is put in
+ * `tree` at `root` ("" or "summary-bundle/") + attestation.intoto.jsonl,
+ * where vo->tree's verifier reads it. */
+int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
+			     ae_tree *tree, const char *root,
+			     const oci_referrers *r, ev_verify_opts *vo,
+			     char *source, size_t sourcesz, const char *head,
+			     ae_err *err);
 
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
@@ -1139,11 +1184,17 @@ typedef struct ld_verdict {
 				   registry */
 } ld_verdict;
 
-/* Called with the verified bundle's summary root while it is on disk and
- * its verdict (status 0 only): e.g. to read its CTRF reports. A negative
- * return is returned by ld_verifier_check. */
-typedef int (*ld_verified_fn)(const char *dir, const ev_verdict *vd, void *ctx,
-			      ae_err *err);
+/* Called with the verified bundle while its files are at hand (read them
+ * with ld_fetched_read) and its verdict (status 0 only): e.g. to read its
+ * CTRF reports. A negative return is returned by ld_verifier_check. */
+typedef int (*ld_verified_fn)(const ld_fetched *x, const ev_verdict *vd,
+			      void *ctx, ae_err *err);
+
+/* Reads `rel` under the fetched bundle's summary root (the very bytes
+ * verified when the bundle is in memory), at most `cap` bytes: the codes
+ * of ae_read_file (AE_ENOTFOUND when absent). */
+int ld_fetched_read(ae_buf *out, const ld_fetched *x, const char *rel,
+		    size_t cap, ae_err *err);
 
 int ld_verifier_check(ld_verdict *out, ld_verifier *v,
 		      const ev_pointer_claim *claim, ld_verified_fn fn,
@@ -1313,6 +1364,19 @@ typedef struct ld_ledger ld_ledger;
  * is kept as unverifiable with the reason (SPEC §6): a finding. `o` is
  * borrowed until ld_ledger_free. Codes of ld_source_open, ld_source_list
  * and al_list_parse; AE_ERR on OOM. *out NULL on failure. */
+/* Checks what ld_ledger_new cannot run (ledger/run_opts.c), before any
+ * I/O: --offline without a cache, --ingest-repo offline, an --ingest
+ * reference not pinned by digest: AE_EINVAL, the message a usage error.
+ * --at-version sets the same-version lens. */
+int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err);
+/* True iff `format` is one of the report's: text, json, html, feed. */
+bool ld_ledger_format_known(const char *format);
+/* Renders `c` as `format`, "text", "json" or "html" (the feed is
+ * ld_feed_write's directory), into `out`. AE_EINVAL for another format;
+ * the renderer's codes. */
+int ld_corroboration_render(ae_buf *out, const ld_corroboration *c,
+			    const ld_render_opts *ro, const char *format,
+			    ae_err *err);
 int ld_ledger_new(ld_ledger **out, const ld_ledger_opts *o, ae_err *err);
 void ld_ledger_free(ld_ledger *l);
 
@@ -1359,5 +1423,114 @@ void ld_ledger_provenance(ld_render_opts *ro, const ld_ledger *l);
  * removed. Codes of ae_mkdir_p and ae_write_atomic. */
 int ld_feed_write(const ld_corroboration *c, const ld_render_opts *ro,
 		  const char *dir, ae_err *err);
+
+/* ---- signing a bundle for its pointer (ledger/bundle_sign.c) and the
+ * emit and sign reports (ledger/bundle_report.c) ---- */
+
+#include "evidence/signer/signer.h"
+
+/* What signing (and pushing) add to a pointer. */
+typedef struct ld_signed {
+	char oci[1025];			/* tagged reference, "" if none */
+	char digest[AE_DIGEST_STR_LEN]; /* artifact digest, "" if unknown */
+	ev_sign_result *signed_by;	/* NULL unsigned; caller frees */
+} ld_signed;
+
+/* The tag the bundle in `sbdir` goes out under: the one REF names, else
+ * oci_tag_derive of the bundle's recipe name (its statement's
+ * predicate.recipe.name) and `artifact_digest`. The one rule behind push,
+ * sign, emit and the pointer's bundle.oci (issue 24 item 7). */
+int ld_bundle_tag(char tag[129], const oci_ref *ref, const char *sbdir,
+		  const char *artifact_digest, ae_err *err);
+
+/* Builds the artifact of `sbdir` (no network): out->digest its manifest
+ * digest, out->oci the tagged reference "registry/repo:tag" it goes out
+ * under. A REF pinning another digest, a bad REF or a recipe name no tag
+ * may carry is AE_EINVAL. */
+int ld_bundle_locate(ld_signed *out, const char *ref, const char *sbdir,
+		     ae_err *err);
+
+/* Signs the bundle in `sbdir` through ev_sign_run with `o` (its payload
+ * set here: the statement naming REF's repository and the artifact
+ * digest, ld_bundle_locate setting out->digest and out->oci before any
+ * request); writes nothing (ld_bundle_attest does). A REF pinning another
+ * digest, or a digest other than a non-empty `want_digest`, is AE_EINVAL
+ * before any request; a statement past EV_SIGN_PAYLOAD_MAX_BYTES
+ * AE_ETOOBIG. Codes of ev_sign_run and oci/. */
+int ld_bundle_sign(ld_signed *out, const char *ref, const char *sbdir,
+		   const char *want_digest, ev_sign_run_opts *o, ae_err *err);
+
+/* Writes out->signed_by's bundle as `sbdir`/attestation.intoto.jsonl
+ * (atomically). Codes of ae_write_atomic. */
+int ld_bundle_attest(const ld_signed *oc, const char *sbdir, ae_err *err);
+
+/* Signs the unsigned v3 pointer at `ptr_path` and the bundle `sbdir`
+ * beside it for REF (NULL: the pointer's bundle.oci) with `o`, and
+ * rewrites the pointer with the verified signer (*p_out). Every check
+ * that needs no service (the pointer, its digest against the bundle's,
+ * the signer the token predicts: o->signer_ok is set here) runs before
+ * the first request; the attestation and the pointer are written only
+ * after signing and the new pointer are complete, and the attestation is
+ * removed again if the pointer cannot be written (issue 25: nothing
+ * half-done). AE_EEXISTS for a signed pointer. */
+int ld_pointer_sign(ld_pointer **p_out, ld_signed *oc, const char *ptr_path,
+		    const char *sbdir, const char *ref, ev_sign_run_opts *o,
+		    ae_err *err);
+
+/* Moves the pointer file `flat` to p's canonical path under
+ * LD_EVIDENCE_ROOT (relative to the working directory), *dest_out: a hard
+ * link, so an existing file is never clobbered. The same content there
+ * already is fine; a different one is AE_EEXISTS (`flat` left). */
+int ld_pointer_relocate(char **dest_out, const char *flat, const ld_pointer *p,
+			ae_err *err);
+
+/* The cap of an `emit` or `sign` report's buffer: paths, names and a
+ * signer, far below it. */
+#define LD_REPORT_MAX_BYTES (1u << 20)
+
+/* What an `emit` or `sign` report says (ld_*_report_*). */
+typedef struct ld_report_in {
+	const char *out;      /* OUT: the directory of bundle and pointer */
+	const char *ptr_path; /* sign: the pointer signed */
+	const char *dest;     /* sign: where --relocate moved it, or NULL */
+	const char *sbdir;    /* sign: the summary bundle signed */
+	const ld_signed *oc;
+	const ld_pointer *p; /* the pointer written */
+	/* emit only */
+	const ev_emit_result *r;
+	bool push;		   /* --push was given */
+	const char *pushed_digest; /* the artifact pushed, "" none */
+	const char *referrer;	   /* its signature referrer, "" none */
+} ld_report_in;
+
+/* The text reports of `sign` and `emit` (what was built, signed and
+ * written, then the steps left: push, commit at the pointer's place),
+ * outside strings escaped, appended to `b`; and their --format json
+ * reports (docs/cli.md "emit/sign --format json"), indented, with a
+ * newline. Codes of the buffer. */
+int ld_sign_report_text(ae_buf *b, const ld_report_in *in, ae_err *err);
+int ld_sign_report_json(ae_buf *b, const ld_report_in *in, ae_err *err);
+int ld_emit_report_text(ae_buf *b, const ld_report_in *in, ae_err *err);
+int ld_emit_report_json(ae_buf *b, const ld_report_in *in, ae_err *err);
+
+/* `emit`'s run (ld_emit). */
+typedef struct ld_emit_opts {
+	const ev_emit_opts *emit;
+	const char *ref;	/* the reference signed and pushed to */
+	ev_sign_run_opts *sign; /* NULL: unsigned */
+	/* told of the bundle built, before signing (notices) */
+	void (*on_emitted)(void *ctx, const ev_emit_result *r);
+	/* pushes OUT under `tagged`; NULL: no push */
+	int (*push)(void *ctx, const char *tagged, ae_err *err);
+	void *ctx;
+} ld_emit_opts;
+
+/* Builds OUT/summary-bundle (ev_evidence_emit), signs it for o->ref
+ * (ld_bundle_sign; else with a push only locates it) and writes its
+ * attestation, pushes it through o->push, and writes OUT/pointer.yaml
+ * last (*p_out). Any failure after the bundle was built removes it again
+ * (ev_evidence_emit_discard): nothing half-written. Codes of the steps. */
+int ld_emit(ev_emit_result *r, ld_signed *oc, ld_pointer **p_out,
+	    const ld_emit_opts *o, ae_err *err);
 
 #endif /* AE_LEDGER_H */

@@ -187,45 +187,13 @@ static int value_bundle(ld__pointer_reader *rd)
 	return 0;
 }
 
-static bool is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Reads `n` decimal digits at `s`; -1 if any is not a digit. */
-static int digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /* attestedAt: RFC 3339 in UTC, whole seconds, "Z": YYYY-MM-DDTHH:MM:SSZ
  * (SPEC §3, reference §1.1), with real calendar ranges. */
 static bool timestamp_ok(const char *s)
 {
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
-	int y, mo, d, h, mi, se;
+	ae_time t;
 
-	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[19] != 'Z')
-		return false;
-	y = digits(s, 4);
-	mo = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	h = digits(s + 11, 2);
-	mi = digits(s + 14, 2);
-	se = digits(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 ||
-	    mi > 59 || se < 0 || se > 59)
-		return false;
-	return d <= mdays[mo - 1] + (mo == 2 && is_leap(y) ? 1 : 0);
+	return ae_time_parse_rfc3339(&t, s, strlen(s), 0, NULL) == 0;
 }
 
 /* Decodes one UTF-8 sequence at `s`; returns its length, 0 if invalid

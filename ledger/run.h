@@ -80,7 +80,7 @@ ld_class ld__classify(const al_list *al, const char *issuer,
  * (ev_verdict_predicate), the snapshot and recipe in the bundle directory
  * `dir`. A fact that cannot be read is unknown, never a
  * finding. AE_ERR on OOM only. */
-int ld__item_facts(ld__item *it, const ev_verdict *v, const char *dir,
+int ld__item_facts(ld__item *it, const ev_verdict *v, const ld_fetched *x,
 		   ae_err *err);
 
 #endif /* AE_LEDGER_RUN_H */

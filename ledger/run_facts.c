@@ -33,17 +33,15 @@
 /* Reads `name` in `dir` (capped) into the facts with `fn`; a file that is
  * absent or does not parse leaves the facts unknown. AE_ERR on OOM. */
 static int
-facts_file(ld_facts *f, const char *dir, const char *name, size_t cap,
+facts_file(ld_facts *f, const ld_fetched *x, const char *name, size_t cap,
 	   int (*fn)(ld_facts *, const unsigned char *, size_t, ae_err *),
 	   ae_err *err)
 {
-	char path[4400];
 	ae_buf b = AE_BUF_INIT(cap);
 	ae_err e = {0};
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	rc = ae_read_file(&b, AT_FDCWD, path, cap, &e);
+	rc = ld_fetched_read(&b, x, name, cap, &e);
 	if (rc == 0)
 		rc = fn(f, b.data, b.len, &e);
 	ae_buf_dispose(&b);
@@ -71,33 +69,32 @@ static int ingest_place(ld__item *it, ae_err *err)
 	return it->recipe ? 0 : ae_fail(err, AE_ERR, "out of memory");
 }
 
-int ld__item_facts(ld__item *it, const ev_verdict *v, const char *dir,
+int ld__item_facts(ld__item *it, const ev_verdict *v, const ld_fetched *x,
 		   ae_err *err)
 {
 	const json_t *pred = ev_verdict_predicate(v);
-	char *text = pred ? json_dumps(pred, JSON_COMPACT) : NULL;
 	ae_err e = {0};
 	int rc = 0;
 
 	/* Snapshot first: its measurements win over the fingerprints. */
-	rc = facts_file(&it->facts, dir, "snapshot.yaml", EV_SNAPSHOT_MAX_BYTES,
+	rc = facts_file(&it->facts, x, "snapshot.yaml", EV_SNAPSHOT_MAX_BYTES,
 			ld_facts_read_snapshot, err);
 	if (rc == 0)
-		rc = facts_file(&it->facts, dir, "recipe.yaml",
+		rc = facts_file(&it->facts, x, "recipe.yaml",
 				EV_RECIPE_MAX_BYTES, ld_facts_read_recipe, err);
 	/* The recipe file's profile is the bundle's; the signed predicate's
 	 * is the one judged (it replaces it below). */
-	if (rc == 0 && text != NULL) {
+	if (rc == 0 && pred != NULL) {
 		free(it->facts.profile);
 		free(it->facts.advertiser);
 		it->facts.profile = it->facts.advertiser = NULL;
-		if (ld_facts_read_predicate(
-			    &it->facts, (const unsigned char *)text,
-			    strlen(text), ev_verdict_predicate_type(v),
-			    &e) == AE_ERR)
+		/* the verdict's parsed predicate: never rendered and read
+		 * back (issue 17) */
+		if (ld_facts_read_predicate_json(&it->facts, pred,
+						 ev_verdict_predicate_type(v),
+						 &e) == AE_ERR)
 			rc = ae_fail(err, AE_ERR, "%s", e.msg);
 	}
-	free(text);
 	if (rc == 0 && it->origin == LD_ORIGIN_INGEST)
 		rc = ingest_place(it, err);
 	return rc;

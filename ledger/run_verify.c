@@ -27,10 +27,10 @@ typedef struct verify_pool {
 	ld_verifier *v; /* the run's */
 } verify_pool;
 
-/* Reads ctrf/<phase>.json of every phase from the verified bundle `dir`
+/* Reads ctrf/<phase>.json of every phase from the verified bundle `x`
  * into the item's checks. A missing phase is fine; a report that does not
  * parse makes the item unverifiable (its results cannot be read). */
-static int item_read_ctrf(ld__item *it, const char *dir, ae_err *err)
+static int item_read_ctrf(ld__item *it, const ld_fetched *x, ae_err *err)
 {
 	size_t total = 0, k = 0;
 
@@ -39,9 +39,8 @@ static int item_read_ctrf(ld__item *it, const char *dir, ae_err *err)
 		ae_buf b = AE_BUF_INIT(LD_CTRF_MAX_BYTES);
 		ae_err e = {0};
 		int rc;
-		snprintf(name, sizeof(name), "%s/ctrf/%s.json", dir,
-			 ld_phase_name(p));
-		rc = ae_read_file(&b, AT_FDCWD, name, LD_CTRF_MAX_BYTES, &e);
+		snprintf(name, sizeof(name), "ctrf/%s.json", ld_phase_name(p));
+		rc = ld_fetched_read(&b, x, name, LD_CTRF_MAX_BYTES, &e);
 		if (rc == AE_ENOTFOUND)
 			continue;
 		if (rc == 0)
@@ -93,19 +92,19 @@ static int item_take_signer(ld__item *it, const al_list *al, const char *iss,
 
 /* A verified bundle, while it is on disk: the facts issue 22 reads, then
  * the CTRF of every phase. */
-static int item_read_bundle(ld__item *it, const ev_verdict *vd, const char *dir,
-			    ae_err *err)
+static int item_read_bundle(ld__item *it, const ev_verdict *vd,
+			    const ld_fetched *x, ae_err *err)
 {
-	int rc = ld__item_facts(it, vd, dir, err);
+	int rc = ld__item_facts(it, vd, x, err);
 
 	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
-		rc = item_read_ctrf(it, dir, err);
+		rc = item_read_ctrf(it, x, err);
 	return rc;
 }
 
 /* ld_verified_fn of a pointer's check: the claimed signer, now verified,
  * votes. */
-static int item_verified(const char *dir, const ev_verdict *vd, void *ctx,
+static int item_verified(const ld_fetched *x, const ev_verdict *vd, void *ctx,
 			 ae_err *err)
 {
 	ld__item *it = ctx;
@@ -115,7 +114,7 @@ static int item_verified(const char *dir, const ev_verdict *vd, void *ctx,
 	it->v_identity = strdup(ev_verdict_signer_identity(vd));
 	if (it->v_issuer == NULL || it->v_identity == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	return item_read_bundle(it, vd, dir, err);
+	return item_read_bundle(it, vd, x, err);
 }
 
 /* What a check decided for the item, when it is not a vote. */
@@ -211,7 +210,7 @@ static int item_ingest(verify_pool *pool, ld__item *it, ae_err *err)
 		}
 	}
 	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
-		rc = item_read_bundle(it, v, x.root, err);
+		rc = item_read_bundle(it, v, &x, err);
 	ev_verdict_free(v);
 	ld_fetched_remove(&x);
 	return rc;

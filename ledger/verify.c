@@ -279,7 +279,8 @@ int ld_verifier_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
 	rc = verifier_trust(&vo->trust, v, err);
 	if (rc < 0)
 		return rc;
-	vo->dir = x->root;
+	vo->dir = x->tree ? NULL : x->root;
+	vo->tree = x->tree; /* in memory: the bytes the pull verified */
 	/* oci_pull checked every byte against the digest: the signed
 	 * statement's subject must name it. */
 	vo->artifact_digest = x->digest;
@@ -362,7 +363,7 @@ int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
 	else if (rc == 0)
 		verify_read_any(out, vd);
 	if (rc == 0 && out->status == 0 && req->fn != NULL)
-		rc = req->fn(x.root, vd, req->ctx, err);
+		rc = req->fn(&x, vd, req->ctx, err);
 	if (rc == 0 && req->verdict != NULL) {
 		*req->verdict = vd;
 		vd = NULL;

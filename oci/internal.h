@@ -296,6 +296,18 @@ int oci__pull_layer(const oci__pull_ctx *p, const char *path,
 		    const oci_desc *layer, bool gzip, const char *tmpdir,
 		    ae_err *err);
 
+/* oci__pull_layer into memory (oci/pull_mem.c): the layer read whole
+ * into memory (at most OCI_MEM_LAYER_MAX bytes: AE_ETOOBIG and `tree`
+ * marked full past it), hashed there, and those bytes extracted into
+ * `tree`; downloaded first when not cached (online). */
+int oci__pull_layer_tree(const oci__pull_ctx *p, const char *path,
+			 const oci_desc *layer, bool gzip, ae_tree *tree,
+			 ae_err *err);
+
+/* Stamps the verified download `fd` as ours for `layer` (oci/pull_layer.c,
+ * docs/threat-model.md C1c). Best effort. */
+void oci__pull_stamp(int fd, const oci_desc *layer, const char *tar_digest);
+
 /* ---- the gzip CRC-32 (oci/crc32.c) ---- */
 
 /* zlib's crc32_z, the same value for the same arguments (crc 0 and no
@@ -379,6 +391,13 @@ typedef int (*oci__lend_fn)(void *ctx, const unsigned char **p, size_t *got,
 int oci__tar_extract_lent(oci__lend_fn lend, void *ctx, bool gzip,
 			  const char *dest, const oci__untar_opts *o,
 			  bool *gave_up, ae_err *err);
+
+/* oci__tar_extract_lent with an in-memory sink: every rule, cap and
+ * message of the extraction to a directory, the files' bytes kept in
+ * `tree` (empty) instead of written; AE_ETOOBIG with ae_tree_full(tree)
+ * when they pass the tree's cap (extract to a directory then). */
+int oci__tar_extract_tree(oci__lend_fn lend, void *ctx, bool gzip,
+			  ae_tree *tree, const oci__untar_opts *o, ae_err *err);
 
 /* oci_tar_extract_fd with options. *gave_up (may be NULL) is set when
  * unverified input passed the ratio: the result (AE_ETOOBIG) says nothing

@@ -445,6 +445,10 @@ typedef struct oci_pull_result {
 	 * cannot be made or read, an entry that is a symlink or no regular
 	 * file), not on the registry; its message names the cache */
 	bool cache_fault;
+	/* oci_pull_tree: the layer is larger than the memory it may take
+	 * (the result AE_ETOOBIG says nothing about the artifact: pull it
+	 * into a directory with oci_pull instead) */
+	bool mem_full;
 } oci_pull_result;
 
 /* Frees what a pull result owns. Cannot fail. */
@@ -526,6 +530,21 @@ int oci_pull_report(ae_buf *out, const oci_ref *ref, const char *digest,
  * and one failed transiently (AE_ETRANSIENT). */
 int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	     const char *cache_dir, const char *dest_dir, ae_err *err);
+
+/* oci_pull into memory (issue 17): the same checks, in the same order,
+ * with the same results -- the manifest, the config, the layer verified
+ * by digest and read by the one tar reader (every rule and cap of
+ * oci_tar_extract_fd) -- but the layer is read into memory once, hashed
+ * there, and its files kept in a new tree (*tree_out, free with
+ * ae_tree_free) instead of a directory: nothing is written but the cache
+ * (a download, stamped as oci_pull stamps it). The first signature is the
+ * tree's attestation.intoto.jsonl. A layer over OCI_MEM_LAYER_MAX bytes,
+ * or files over `cap` bytes in all: AE_ETOOBIG with out->mem_full (use
+ * oci_pull). */
+#define OCI_MEM_LAYER_MAX (64u << 20)
+int oci_pull_tree(oci_pull_result *out, oci_client *c, const char *digest,
+		  const char *cache_dir, uint64_t cap, ae_tree **tree_out,
+		  ae_err *err);
 
 /* Resolves `tag` to the manifest digest the registry names for it (HEAD,
  * Docker-Content-Digest). Only for --allow-unpinned-tag: the answer is the

@@ -177,11 +177,31 @@ static int pull_small_cb(ae_buf *out, void *ctx, const char *kind,
 			  err);
 }
 
+/* Puts the first candidate where the tree in memory keeps the
+ * attestation, as ae_write_tree_file puts it in a directory: replacing a
+ * file, never a directory. */
+static int pull_put_tree(ae_tree *tree, const oci_referrer *first, ae_err *err)
+{
+	unsigned char *copy;
+
+	if (ae_tree_kind_of(tree, OCI_ATTESTATION_FILE) == AE_TREE_DIR)
+		return ae_fail(err, AE_EINVAL,
+			       OCI_ATTESTATION_FILE
+			       ": is a directory, not a cache entry");
+	copy = malloc(first->bundle_len ? first->bundle_len : 1);
+	if (copy == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	memcpy(copy, first->bundle, first->bundle_len);
+	return ae_tree_add(tree, OCI_ATTESTATION_FILE, copy, first->bundle_len,
+			   true, err);
+}
+
 /* Considers every referrer of `digest` (oci/referrers.c) and writes the
- * first candidate into `dir` as the attestation; the caller may put
- * another candidate there (cmd/fetch.c chooses by signer). */
+ * first candidate into `dir` (or `tree`) as the attestation; the caller
+ * may put another candidate there (ledger/choose.c chooses by signer). */
 static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
-			  const char *digest, const char *dir, ae_err *err)
+			  const char *digest, const char *dir, ae_tree *tree,
+			  ae_err *err)
 {
 	char record[PULL_PATH_MAX];
 	const oci_referrer *first = NULL;
@@ -201,6 +221,10 @@ static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
 		}
 	if (rc < 0 || first == NULL)
 		return rc;
+	if (tree != NULL) {
+		rc = pull_put_tree(tree, first, err);
+		goto placed;
+	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return ae_fail(err, AE_EIO, "open %s: %s", dir,
@@ -208,6 +232,7 @@ static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
 	rc = ae_write_tree_file(dfd, OCI_ATTESTATION_FILE, first->bundle,
 				first->bundle_len, 0644, err);
 	close(dfd);
+placed:
 	if (rc == 0) {
 		out->signed_ = true;
 		memcpy(out->referrer_digest, first->desc.digest,
@@ -257,9 +282,11 @@ static int pull_check_artifact(const oci_manifest *man, bool *gzip, ae_err *err)
 	return 0;
 }
 
-/* Fetches the artifact's blobs and extracts the layer into `tmpdir`. */
+/* Fetches the artifact's blobs and extracts the layer into `tmpdir`, or
+ * into `tree` in memory. */
 static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
-			 const char *digest, const char *tmpdir, ae_err *err)
+			 const char *digest, const char *tmpdir, ae_tree *tree,
+			 ae_err *err)
 {
 	ae_buf m = AE_BUF_INIT(OCI_MANIFEST_MAX);
 	ae_buf cfg = AE_BUF_INIT(PULL_CONFIG_MAX);
@@ -282,7 +309,10 @@ static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 		rc = ae_fail(err, AE_EINVAL, "config is not {}");
 	if (rc == 0)
 		rc = pull_path(path, p, "blobs", man.layers[0].digest, err);
-	if (rc == 0)
+	if (rc == 0 && tree != NULL)
+		rc = oci__pull_layer_tree(p, path, &man.layers[0], gzip, tree,
+					  err);
+	else if (rc == 0)
 		rc = oci__pull_layer(p, path, &man.layers[0], gzip, tmpdir,
 				     err);
 	if (rc == 0)
@@ -342,9 +372,9 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 		return ae_fail(err, AE_EIO, "create %s: %s", tmpdir,
 			       strerror(errno));
 	slot = ae_tmp_register(AT_FDCWD, tmpdir, true);
-	rc = pull_artifact(out, &p, digest, tmpdir, err);
+	rc = pull_artifact(out, &p, digest, tmpdir, NULL, err);
 	if (rc == 0)
-		rc = pull_referrers(out, &p, digest, tmpdir, err);
+		rc = pull_referrers(out, &p, digest, tmpdir, NULL, err);
 	if (rc == 0 && rename(tmpdir, dest_dir) != 0)
 		rc = ae_fail(err, AE_EIO, "rename into %s: %s", dest_dir,
 			     strerror(errno));
@@ -356,6 +386,40 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	}
 	ae_tmp_forget(slot);
 	return rc;
+}
+
+int oci_pull_tree(oci_pull_result *out, oci_client *c, const char *digest,
+		  const char *cache_dir, uint64_t cap, ae_tree **tree_out,
+		  ae_err *err)
+{
+	pull_ctx p;
+	ae_tree *tree = NULL;
+	bool fault = false;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*tree_out = NULL;
+	if (digest == NULL || !ae_digest_is_valid(digest))
+		return ae_fail(err, AE_EINVAL,
+			       "pull needs a sha256 digest (64 lowercase hex)");
+	rc = pull_prepare(&p, c, cache_dir, &fault, err);
+	if (rc == 0)
+		rc = ae_tree_new(&tree, cap, err);
+	if (rc == 0)
+		rc = pull_artifact(out, &p, digest, NULL, tree, err);
+	if (rc == 0)
+		rc = pull_referrers(out, &p, digest, NULL, tree, err);
+	if (rc < 0) {
+		bool full = ae_tree_full(tree);
+		ae_tree_free(tree);
+		oci_pull_result_dispose(out);
+		memset(out, 0, sizeof(*out));
+		out->cache_fault = fault;
+		out->mem_full = full;
+		return rc;
+	}
+	*tree_out = tree;
+	return 0;
 }
 
 int oci_cache_default(char *out, size_t outsz, ae_err *err)

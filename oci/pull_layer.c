@@ -278,7 +278,7 @@ static bool pull_stamped(int fd, const oci_desc *layer, const char *tar_digest)
 /* Stamps the download `fd` (a file we created, 0600) once its digest and
  * its extraction matched. Best effort: a file system without user
  * extended attributes only costs the next pull a hash. */
-static void pull_stamp(int fd, const oci_desc *layer, const char *tar_digest)
+void oci__pull_stamp(int fd, const oci_desc *layer, const char *tar_digest)
 {
 	char v[2 * AE_DIGEST_STR_LEN + 4];
 
@@ -385,7 +385,7 @@ static int pull_layer_fetch(const oci__pull_ctx *p, const char *path,
 		rc = pull_extract_verified(fd, layer, gzip, tar_digest, tmpdir,
 					   err);
 	if (rc == 0)
-		pull_stamp(fd, layer, tar_digest);
+		oci__pull_stamp(fd, layer, tar_digest);
 	if (fd >= 0)
 		close(fd);
 	return rc;

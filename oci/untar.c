@@ -70,9 +70,10 @@ typedef struct ut_src {
 typedef struct ut_state {
 	ut_src *src;
 	int destfd;
-	oci__pax pax; /* the pending 'x' records */
-	char meta;    /* pending 'x' or 'L', else 0 */
-	char **names; /* open-addressing set, UT_NAME_SLOTS */
+	ae_tree *tree; /* the sink instead of destfd (oci__tar_extract_tree) */
+	oci__pax pax;  /* the pending 'x' records */
+	char meta;     /* pending 'x' or 'L', else 0 */
+	char **names;  /* open-addressing set, UT_NAME_SLOTS */
 	size_t nnames, nheaders;
 	char lastdir[OCI__TAR_NAME_MAX]; /* exists, with its parents */
 	oci__tar_hdr h;
@@ -471,6 +472,15 @@ static bool ut_dir_known(const ut_state *st, const char *dir)
 	       (st->lastdir[n] == '\0' || st->lastdir[n] == '/');
 }
 
+/* ut_mkdirs in memory: one level of `dir`. */
+static int ut_tree_mkdir(ut_state *st, const char *dir, ae_err *err)
+{
+	if (ae_tree_kind_of(st->tree, dir) == AE_TREE_FILE)
+		return ae_fail(err, AE_EINVAL,
+			       "layer puts a directory where a file is");
+	return ae_tree_mkdir(st->tree, dir, err);
+}
+
 /* Creates directory `dir` (a checked relative path) and its parents. */
 static int ut_mkdirs(ut_state *st, char *dir, ae_err *err)
 {
@@ -483,6 +493,17 @@ static int ut_mkdirs(ut_state *st, char *dir, ae_err *err)
 			char save = *p;
 			struct stat sb;
 			*p = '\0';
+			if (st->tree != NULL) {
+				/* the same rule in memory: a directory may
+				 * not replace a file */
+				int rc = ut_tree_mkdir(st, dir, err);
+				*p = save;
+				if (rc < 0)
+					return rc;
+				if (*p == '\0')
+					break;
+				continue;
+			}
 			if (mkdirat(st->destfd, dir, 0755) != 0 &&
 			    errno != EEXIST) {
 				*p = save;
@@ -522,6 +543,41 @@ static int ut_write(int fd, const unsigned char *b, size_t n, const char *name,
 	return 0;
 }
 
+/* ut_file in memory: the body read into the tree (the same reads, so
+ * the same counting and the same errors as on disk). */
+static int ut_tree_file(ut_state *st, const char *name, uint64_t size,
+			ae_err *err)
+{
+	unsigned char *data;
+	int rc = 0;
+
+	/* O_EXCL's answer on disk: nothing may be there yet */
+	if (ae_tree_kind_of(st->tree, name) != AE_TREE_NONE)
+		return ae_fail(err, AE_EINVAL, "create %s: %s", name,
+			       strerror(EEXIST));
+	/* the tree's cap before the body is read: a large file is never
+	 * allocated (the caller then extracts to disk) */
+	rc = ae_tree_room(st->tree, size, err);
+	if (rc < 0)
+		return rc;
+	data = malloc(size > 0 ? (size_t)size : 1);
+	if (data == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	for (uint64_t off = 0; rc == 0 && off < size;) {
+		size_t k = size - off > UT_IO ? UT_IO : (size_t)(size - off);
+		rc = ut_read(st->src, data + off, k, err);
+		off += k;
+	}
+	if (rc == 0)
+		rc = ae_tree_add(st->tree, name, data, (size_t)size, false,
+				 err);
+	else
+		free(data);
+	if (rc == 0)
+		rc = ut_skip(st, ut_pad(size), err);
+	return rc;
+}
+
 static int ut_file(ut_state *st, char *name, uint64_t size, ae_err *err)
 {
 	int fd, rc;
@@ -538,6 +594,8 @@ static int ut_file(ut_state *st, char *name, uint64_t size, ae_err *err)
 	if (size > OCI_UNPACKED_MAX)
 		return ae_fail(err, AE_ETOOBIG, "layer unpacks past %llu bytes",
 			       (unsigned long long)OCI_UNPACKED_MAX);
+	if (st->tree != NULL)
+		return ut_tree_file(st, name, size, err);
 	fd = openat(st->destfd, name,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -665,8 +723,8 @@ static int ut_digest_check(const ut_src *s, const char *want, ae_err *err)
 	return 0;
 }
 
-static int ut_run(ut_src *src, const char *dest, const oci__untar_opts *o,
-		  ae_err *err)
+static int ut_run(ut_src *src, const char *dest, ae_tree *tree,
+		  const oci__untar_opts *o, ae_err *err)
 {
 	ut_state *st = calloc(1, sizeof(*st));
 	int rc = 0;
@@ -674,6 +732,7 @@ static int ut_run(ut_src *src, const char *dest, const oci__untar_opts *o,
 	if (st == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	st->src = src;
+	st->tree = tree;
 	src->unverified = o != NULL && o->unverified;
 	if (o != NULL && o->tar_digest != NULL &&
 	    !ae_digest_is_valid(o->tar_digest))
@@ -682,10 +741,11 @@ static int ut_run(ut_src *src, const char *dest, const oci__untar_opts *o,
 			     "digest");
 	if (rc == 0 && o != NULL && o->tar_digest != NULL)
 		rc = ae_sha256_new(&src->hash, err);
-	st->destfd = rc < 0 ? -1
-			    : open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
-	if (rc == 0 && st->destfd < 0)
+	st->destfd = rc < 0 || tree != NULL
+			     ? -1
+			     : open(dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						  O_CLOEXEC);
+	if (rc == 0 && tree == NULL && st->destfd < 0)
 		rc = ae_fail(err, AE_EIO, "open %s: %s", dest, strerror(errno));
 	if (rc == 0)
 		rc = ut_loop(st, err);
@@ -713,15 +773,16 @@ int oci_tar_extract_mem(const unsigned char *buf, size_t len, const char *dest,
 	src->mem = buf ? buf : (const unsigned char *)"";
 	src->mem_len = buf ? len : 0;
 	src->fd = -1;
-	rc = ut_run(src, dest, NULL, err);
+	rc = ut_run(src, dest, NULL, NULL, err);
 	free(src);
 	return rc;
 }
 
-/* Extracts from a descriptor (`fd` >= 0), from `read` or from `lend`. */
+/* Extracts from a descriptor (`fd` >= 0), from `read` or from `lend`,
+ * into `dest` or, when set, `tree`. */
 static int ut_extract(int fd, oci__read_fn read, oci__lend_fn lend, void *ctx,
-		      bool gzip, const char *dest, const oci__untar_opts *o,
-		      bool *gave_up, ae_err *err)
+		      bool gzip, const char *dest, ae_tree *tree,
+		      const oci__untar_opts *o, bool *gave_up, ae_err *err)
 {
 	ut_src *src = calloc(1, sizeof(*src));
 	int rc;
@@ -743,7 +804,7 @@ static int ut_extract(int fd, oci__read_fn read, oci__lend_fn lend, void *ctx,
 		src->z_ready = true;
 		(void)inflateGetHeader(&src->z, &src->gzh);
 	}
-	rc = ut_run(src, dest, o, err);
+	rc = ut_run(src, dest, tree, o, err);
 	if (gave_up != NULL)
 		*gave_up = rc < 0 && src->gave_up;
 	if (src->z_ready)
@@ -755,21 +816,31 @@ static int ut_extract(int fd, oci__read_fn read, oci__lend_fn lend, void *ctx,
 int oci__tar_extract(int fd, bool gzip, const char *dest,
 		     const oci__untar_opts *o, bool *gave_up, ae_err *err)
 {
-	return ut_extract(fd, NULL, NULL, NULL, gzip, dest, o, gave_up, err);
+	return ut_extract(fd, NULL, NULL, NULL, gzip, dest, NULL, o, gave_up,
+			  err);
 }
 
 int oci__tar_extract_from(oci__read_fn read, void *ctx, bool gzip,
 			  const char *dest, const oci__untar_opts *o,
 			  bool *gave_up, ae_err *err)
 {
-	return ut_extract(-1, read, NULL, ctx, gzip, dest, o, gave_up, err);
+	return ut_extract(-1, read, NULL, ctx, gzip, dest, NULL, o, gave_up,
+			  err);
 }
 
 int oci__tar_extract_lent(oci__lend_fn lend, void *ctx, bool gzip,
 			  const char *dest, const oci__untar_opts *o,
 			  bool *gave_up, ae_err *err)
 {
-	return ut_extract(-1, NULL, lend, ctx, gzip, dest, o, gave_up, err);
+	return ut_extract(-1, NULL, lend, ctx, gzip, dest, NULL, o, gave_up,
+			  err);
+}
+
+int oci__tar_extract_tree(oci__lend_fn lend, void *ctx, bool gzip,
+			  ae_tree *tree, const oci__untar_opts *o, ae_err *err)
+{
+	AE_ASSERT_ARG(tree != NULL, err);
+	return ut_extract(-1, NULL, lend, ctx, gzip, NULL, tree, o, NULL, err);
 }
 
 int oci_tar_extract_fd(int fd, bool gzip, const char *dest, ae_err *err)

@@ -105,6 +105,8 @@ int ae_buf_put(ae_buf *b, const void *data, size_t len, ae_err *err);
 int ae_buf_puts(ae_buf *b, const char *s, ae_err *err);
 int ae_buf_printf(ae_buf *b, ae_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int ae_buf_vprintf(ae_buf *b, ae_err *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Hands the bytes to the caller (free with free()) and empties `b`. Returns
  * NULL for an empty buffer. */
 unsigned char *ae_buf_detach(ae_buf *b, size_t *len_out);
@@ -228,6 +230,60 @@ bool ae_path_element_is_plain(const char *s);
 /* True iff the `len` bytes contain a NUL. Cannot fail. */
 bool ae_has_nul(const void *data, size_t len);
 
+/* ---- RFC 3339 date-times (evidence/core/time.c) ----
+ *
+ * The one reader of dates in the tree: "YYYY-MM-DDTHH:MM:SSZ" with the
+ * proleptic Gregorian calendar's real ranges (month 01-12, the month's
+ * days, 29 February in leap years only, hour 00-23, minute and second
+ * 00-59), years 0000-9999, no time zone or timegm. Each flag lets in
+ * what one format allows beyond that (docs/formats.md "Dates" says which
+ * caller takes which). */
+#define AE_TIME_LOWER	   0x01u /* 't' and 'z' as well (RFC 3339 §5.6) */
+#define AE_TIME_FRAC9	   0x02u /* a fraction of 1-9 digits */
+#define AE_TIME_FRAC	   0x04u /* a fraction of 1 or more digits */
+#define AE_TIME_OFFSET	   0x08u /* an offset +HH:MM / -HH:MM (00-23, 00-59) */
+#define AE_TIME_UTC_OFFSET 0x10u /* the offset "+00:00" only */
+#define AE_TIME_LEAP	   0x20u /* second 60, counted as :59 plus one */
+
+/* The formats, one name each: a format read in two places is one set.
+ * Go's time.Time (RFC3339Nano; a predicate's attestedAt, a snapshot's
+ * timestamp): any fraction, any offset, no leap second. The Sigstore
+ * protobuf Timestamp JSON (the trusted root's and the signing config's
+ * validFor): protojson's 1-9 fraction digits, "Z" or "+00:00". TUF
+ * "expires", `trust --at`: RFC 3339 as written, lower case included.
+ * A pointer's attestedAt is the strict form alone (flags 0). */
+#define AE_TIME_GO	 (AE_TIME_FRAC | AE_TIME_OFFSET)
+#define AE_TIME_PROTOBUF (AE_TIME_FRAC9 | AE_TIME_UTC_OFFSET | AE_TIME_LEAP)
+#define AE_TIME_TUF                                                            \
+	(AE_TIME_LOWER | AE_TIME_FRAC | AE_TIME_OFFSET | AE_TIME_LEAP)
+
+/* A point in time: Unix seconds (UTC) and the nanoseconds of the fraction
+ * (its first 9 digits; 0..999999999). */
+typedef struct ae_time {
+	int64_t sec;
+	int32_t nsec;
+} ae_time;
+
+/* Longest ae_time_format output, NUL included:
+ * "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ". */
+#define AE_TIME_MAX 31
+
+/* Parses the `len` bytes at `s` (no NUL needed; a NUL among them is
+ * refused) as an RFC 3339 date-time under `flags`. 0, or AE_EINVAL with
+ * `*out` zeroed. Reads no byte past `len`. */
+int ae_time_parse_rfc3339(ae_time *out, const char *s, size_t len,
+			  unsigned flags, ae_err *err);
+
+/* Writes `t` as "YYYY-MM-DDTHH:MM:SS[.fraction]Z" into `out`: the fraction
+ * only when t.nsec is not 0, without trailing zeros. AE_EINVAL (out "")
+ * when the UTC year is outside 0000-9999 or nsec outside 0..999999999. */
+int ae_time_format(char out[AE_TIME_MAX], ae_time t);
+
+/* Days from 1970-01-01 to the proleptic Gregorian y-m-d (m 1-12), and
+ * back. Cannot fail. */
+int64_t ae_days_from_civil(int64_t y, int64_t m, int64_t d);
+void ae_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
 /* ---- regular expressions: RE2, the syntax and meaning of Go's regexp ---- */
 
 /* A compiled pattern (evidence/core/re.c over the C++ shim re2.cc). The
@@ -268,6 +324,57 @@ void ae_re_free(ae_re *re);
  * overlong form, no surrogate, nothing past U+10FFFF). Cannot fail. */
 bool ae_utf8_valid(const char *s, size_t len);
 
+/* ---- a bundle tree in memory (evidence/core/tree.c) ---- */
+
+/* The files and directories of an extracted layer held in memory (issue
+ * 17: a cached bundle is verified from the bytes that were hashed, not
+ * from a scratch tree written and read back). Paths are relative, '/'
+ * separated, checked by the extractor (plain elements, no "..", no
+ * leading '/'); the tree itself only keeps them. A file's bytes are
+ * owned by the tree. At most `cap` bytes of file content in all: past it
+ * an add is AE_ETOOBIG and ae_tree_full says so (the caller then uses a
+ * directory instead). Lookups hash under the process key (ae_strset): a
+ * layer's names cannot be made to collide. Not thread-safe to change;
+ * reading from several threads is fine. */
+typedef struct ae_tree ae_tree;
+
+typedef enum ae_tree_kind {
+	AE_TREE_NONE = 0, /* nothing at that path */
+	AE_TREE_FILE,
+	AE_TREE_DIR,
+} ae_tree_kind;
+
+int ae_tree_new(ae_tree **out, uint64_t cap, ae_err *err);
+void ae_tree_free(ae_tree *t);
+/* What is at `path`. Cannot fail. */
+ae_tree_kind ae_tree_kind_of(const ae_tree *t, const char *path);
+/* Records directory `path` (its parents are the caller's to record
+ * first); a no-op when it is one already. AE_EEXISTS when a file is
+ * there. */
+int ae_tree_mkdir(ae_tree *t, const char *path, ae_err *err);
+/* Adds file `path` holding `data` (len bytes; taken over by the tree,
+ * freed on failure too). AE_EEXISTS when something is at `path` and
+ * `replace` is false, or a directory is there. AE_ETOOBIG past the cap. */
+int ae_tree_add(ae_tree *t, const char *path, unsigned char *data, size_t len,
+		bool replace, ae_err *err);
+/* 0 when `len` more bytes fit under the cap; else AE_ETOOBIG, and the
+ * tree is full from then on. */
+int ae_tree_room(ae_tree *t, uint64_t len, ae_err *err);
+/* Moves file `from` to `to`, replacing a file there. AE_ENOTFOUND when
+ * `from` is no file, AE_EEXISTS when `to` is a directory. */
+int ae_tree_rename(ae_tree *t, const char *from, const char *to, ae_err *err);
+/* The bytes of file `path` (borrowed), or NULL when no file is there. */
+const unsigned char *ae_tree_get(const ae_tree *t, const char *path,
+				 size_t *len_out);
+/* True once an add passed the cap. Cannot fail. */
+bool ae_tree_full(const ae_tree *t);
+/* The entries in bytewise order of their paths (files and directories;
+ * removed ones left out): `*paths_out` (free the array, not the strings,
+ * which stay the tree's) and their kinds in `kinds_out` (may be NULL;
+ * free it too). AE_ERR on out of memory. */
+int ae_tree_list(const char ***paths_out, ae_tree_kind **kinds_out,
+		 size_t *n_out, const ae_tree *t, ae_err *err);
+
 /* ---- a set of strings (evidence/core/strset.c) ---- */
 
 /* Borrowed strings (each must outlive the set), for duplicate checks in
@@ -290,6 +397,9 @@ typedef struct ae_strset {
 int ae_strset_add(ae_strset *set, const char *s, ae_err *err);
 /* True iff an equal string is in the set. Cannot fail. */
 bool ae_strset_has(const ae_strset *set, const char *s);
+/* The string the set holds equal to `s` (the pointer added), or NULL.
+ * Cannot fail. */
+const char *ae_strset_get(const ae_strset *set, const char *s);
 /* Frees the table (not the strings) and empties the set. Cannot fail. */
 void ae_strset_dispose(ae_strset *set);
 /* Appends the NUL-terminated text `s` (from outside: an identity, an
@@ -300,6 +410,16 @@ void ae_strset_dispose(ae_strset *set);
  * one escape of every human-readable report (issue 25). AE_ETOOBIG (`b`
  * emptied) past the buffer's cap. */
 int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
+/* The same escape of `s` as a new string: NULL when it would take more
+ * than `max` bytes with its NUL, or out of memory. Caller frees. */
+char *ae_esc_dup(const char *s, size_t max);
+
+/* The Levenshtein distance of `a` and `b` (bytes), `cap` when it is
+ * larger or either is longer than AE_EDIT_MAX (for "did you mean": words
+ * are short). Cannot fail. */
+#define AE_EDIT_MAX 64
+size_t ae_edit_distance(const char *a, const char *b, size_t cap);
+
 /* Appends `s` as one value of a line of human output: "" for NULL, else
  * ae_buf_put_esc's escape when it takes at most AE_ESC_VALUE_MAX bytes
  * (with a NUL), else "(unprintable)". What cmd/ prints of a value a
@@ -325,6 +445,32 @@ typedef struct ae_deadline {
 
 /* Milliseconds on CLOCK_MONOTONIC. Cannot fail. */
 int64_t ae_clock_ms(void);
+
+/* ---- durations and progress (evidence/core/units.c) ---- */
+
+/* Parses a duration for --timeout and friends: digits with an optional
+ * unit, "ms", "s" (the default), "m" or "h" ("90", "90s", "2m", "500ms");
+ * "0" is no limit. Returns 0 with *ms_out set, or -1 for anything else or
+ * past `max_s` seconds. Cannot fail otherwise. */
+int ae_duration_parse(uint64_t *ms_out, const char *s, uint64_t max_s);
+
+/* One transfer's progress bar: ae_bar_render's state, zeroed at first. */
+typedef struct ae_bar {
+	int last_pct;
+	uint64_t last_done;
+	int64_t start_ms, last_ms;
+	char what[20];
+} ae_bar;
+
+/* Appends "\rwhat [#####     ] 42% 12.0/28.5 MiB 3.1 MiB/s ETA 0:05" and
+ * an erase-to-end-of-line to `out` when a transfer past 1 MiB should be
+ * redrawn at `now` (ms): when its percentage moved, at most every 100 ms,
+ * and at its end, then "in M:SS" and a newline. The rate is the
+ * transfer's average; a new `what` or a count going back starts a new
+ * transfer. 1 when a line was appended, 0 when there is nothing to draw
+ * (or it did not fit). */
+int ae_bar_render(ae_buf *out, ae_bar *b, const char *what, uint64_t done,
+		  uint64_t total, int64_t now);
 
 /* The deadline `ms` from now; 0 gives none. Cannot fail. */
 ae_deadline ae_deadline_in(uint64_t ms);

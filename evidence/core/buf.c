@@ -6,6 +6,7 @@
  */
 #include "evidence/core/ae.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,28 +81,39 @@ int ae_buf_puts(ae_buf *b, const char *s, ae_err *err)
 	return ae_buf_put(b, s, strlen(s), err);
 }
 
-int ae_buf_printf(ae_buf *b, ae_err *err, const char *fmt, ...)
+int ae_buf_vprintf(ae_buf *b, ae_err *err, const char *fmt, va_list ap)
 {
 	char small[512];
 	char *big = NULL;
-	va_list ap;
+	va_list again;
 	int n, rc;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return ae_fail(err, AE_ERR, "formatting failed");
-	if ((size_t)n < sizeof(small))
-		return ae_buf_put(b, small, (size_t)n, err);
+	if (n < 0 || (size_t)n < sizeof(small)) {
+		va_end(again);
+		return n < 0 ? ae_fail(err, AE_ERR, "formatting failed")
+			     : ae_buf_put(b, small, (size_t)n, err);
+	}
 	big = malloc((size_t)n + 1);
+	if (big != NULL)
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+	va_end(again);
 	if (big == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	rc = ae_buf_put(b, big, (size_t)n, err);
 	free(big);
+	return rc;
+}
+
+int ae_buf_printf(ae_buf *b, ae_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = ae_buf_vprintf(b, err, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 

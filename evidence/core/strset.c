@@ -148,6 +148,13 @@ bool ae_strset_has(const ae_strset *set, const char *s)
 	return set->slot[strset_slot(set, s)] != NULL;
 }
 
+const char *ae_strset_get(const ae_strset *set, const char *s)
+{
+	if (set == NULL || set->cap == 0 || s == NULL)
+		return NULL;
+	return set->slot[strset_slot(set, s)];
+}
+
 void ae_strset_dispose(ae_strset *set)
 {
 	if (set == NULL)

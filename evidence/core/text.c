@@ -45,6 +45,45 @@ int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err)
 	return rc;
 }
 
+char *ae_esc_dup(const char *s, size_t max)
+{
+	ae_buf b = AE_BUF_INIT(max);
+
+	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
+	    ae_buf_put(&b, "", 1, NULL) < 0) {
+		ae_buf_dispose(&b);
+		return NULL;
+	}
+	return (char *)ae_buf_detach(&b, NULL);
+}
+
+size_t ae_edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), row[AE_EDIT_MAX + 1];
+
+	if (la > AE_EDIT_MAX || lb > AE_EDIT_MAX)
+		return cap;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j],
+			       best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb] < cap ? row[lb] : cap;
+}
+
 int ae_buf_put_esc_value(ae_buf *b, const char *s, ae_err *err)
 {
 	ae_buf t = AE_BUF_INIT(AE_ESC_VALUE_MAX);

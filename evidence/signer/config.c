@@ -30,58 +30,19 @@ void ev_sign_services_dispose(ev_sign_services *svc)
 	memset(svc, 0, sizeof(*svc));
 }
 
-/* Reads exactly `n` decimal digits. */
-static bool config_digits(int *out, const char *s, int n)
-{
-	*out = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*out = *out * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
 /* RFC 3339 UTC ("2025-01-01T00:00:00Z", optional fraction, "Z" or
- * "+00:00"), the protobuf Timestamp JSON form; fractions are dropped. */
+ * "+00:00"), the protobuf Timestamp JSON form, read as the trusted root's
+ * validFor is (AE_TIME_PROTOBUF); fractions are dropped. */
 static int config_time(int64_t *out, const char *s, ae_err *err)
 {
-	struct tm tm = {0};
-	int y, mo, d, h, mi, se;
-	size_t i = 19;
+	ae_time t;
 
-	if (strlen(s) < 20 || !config_digits(&y, s, 4) || s[4] != '-' ||
-	    !config_digits(&mo, s + 5, 2) || s[7] != '-' ||
-	    !config_digits(&d, s + 8, 2) || s[10] != 'T' ||
-	    !config_digits(&h, s + 11, 2) || s[13] != ':' ||
-	    !config_digits(&mi, s + 14, 2) || s[16] != ':' ||
-	    !config_digits(&se, s + 17, 2))
-		goto bad;
-	if (s[i] == '.') {
-		size_t j = i + 1;
-
-		while (s[j] >= '0' && s[j] <= '9')
-			j++;
-		if (j == i + 1 || j - i - 1 > 9)
-			goto bad;
-		i = j;
-	}
-	if (strcmp(s + i, "Z") != 0 && strcmp(s + i, "+00:00") != 0)
-		goto bad;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    se > 60)
-		goto bad;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	*out = (int64_t)timegm(&tm);
+	*out = 0;
+	if (ae_time_parse_rfc3339(&t, s, strlen(s), AE_TIME_PROTOBUF, NULL) < 0)
+		return ae_fail(err, AE_EINVAL,
+			       "signing config time is not RFC 3339 UTC");
+	*out = t.sec;
 	return 0;
-bad:
-	return ae_fail(err, AE_EINVAL,
-		       "signing config time is not RFC 3339 UTC");
 }
 
 /* One Service entry: url, majorApiVersion, validFor. Sets *usable when

@@ -267,4 +267,126 @@ int ev_trust_documents_check(const unsigned char *root, size_t root_len,
 			     const unsigned char *sc, size_t sc_len,
 			     int64_t now, ae_err *err);
 
+/* ---- one signing run (evidence/signer/token_get.c, run.c) ---- */
+
+/* Which person's login a run may take. */
+typedef enum ev_login_kind {
+	EV_LOGIN_NONE = 0,
+	EV_LOGIN_BROWSER,
+	EV_LOGIN_DEVICE,
+} ev_login_kind;
+
+/* What a person must see during a login, given to the caller's prompt
+ * callback (the signer prints nothing). Strings are the servers': the
+ * caller escapes them. */
+typedef enum ev_prompt_kind {
+	EV_PROMPT_BROWSER_URL,	/* log in at issuer: url */
+	EV_PROMPT_BROWSER_WAIT, /* opened (a browser was started), wait_s */
+	EV_PROMPT_DEVICE_CODE,	/* url, code, url_complete (or NULL), wait_s */
+} ev_prompt_kind;
+
+typedef struct ev_prompt {
+	ev_prompt_kind kind;
+	const char *issuer, *url, *url_complete, *code;
+	bool opened;
+	int64_t wait_s;
+} ev_prompt;
+
+/* Where the token of a run comes from (the token flags of SPEC §4; NULL
+ * or false: absent). */
+typedef struct ev_token_get_opts {
+	const char *token;	/* --identity-token */
+	const char *token_file; /* --identity-token-file */
+	const char *provider;	/* --oidc-provider: github-actions, gitlab,
+				   buildkite, google, env (an ambient source)
+				   or browser, device (a login) */
+	bool device;		/* --oidc-device */
+	bool interactive;	/* a person at a terminal may log in */
+	const char *issuer;	/* --oidc-issuer: the token must be its */
+	const char *client_id;	/* --oidc-client-id: the audience too */
+	const char *client_secret_file;
+	const char *redirect_url;
+	int64_t login_timeout_s; /* --oidc-timeout of a login */
+	int64_t timeout_s;	 /* --timeout of the run (0: none) */
+	/* the signing config whose oidcUrls name the login's issuer: a file,
+	 * else bytes; neither: public good's (ev_sign_run sets both) */
+	const char *signing_config_path;
+	const unsigned char *signing_config;
+	size_t signing_config_len;
+	char *const *envp; /* the CI sources, the client secret, the browser */
+	void (*on_prompt)(void *ctx, const ev_prompt *p); /* NULL: none */
+	void *ctx;
+} ev_token_get_opts;
+
+/* Refuses token options that contradict each other or name what does not
+ * exist, before anything is read (the flags' names in the message):
+ * both a token and a token file, an unknown provider, a device login
+ * with another provider, a client id beyond 1 to 256 letters, digits and
+ * -._~:/@. 0 or AE_EINVAL. */
+int ev_token_opts_check(const ev_token_get_opts *o, ae_err *err);
+
+/* Starts the run's deadline (ev_sign_deadline of o->timeout_s) in
+ * *deadline_out and gets the token (docs/signing.md "Token"): o->token or
+ * o->token_file; else the ambient sources of o->envp in order (GitHub
+ * Actions, GitLab CI, Buildkite, Google Cloud, SIGSTORE_ID_TOKEN) or the
+ * one o->provider forces; else, when interactive or forced, the browser
+ * login (device: the device login) at o->issuer, the signing config's
+ * issuer or public good's -- the deadline then starts once the person has
+ * logged in. Then refuses a token without exp, expired, from another
+ * issuer than o->issuer, or for another audience than o->client_id
+ * (AE_EAUTH) before it is shown or sent. Codes of ev_token_acquire and
+ * the logins. *out NULL on failure. */
+int ev_token_get(ev_token **out, int64_t *deadline_out,
+		 const ev_token_get_opts *o, ae_err *err);
+
+/* One signing run (ev_sign_run): the token, the services, what to sign
+ * and the caller's checks. */
+typedef struct ev_sign_run_opts {
+	ev_token_get_opts token;
+	const char *fulcio_url, *rekor_url, *tsa_url;
+	const char *rekor_version; /* "1", "2" or NULL */
+	const char *signing_config_path, *trusted_root_path;
+	/* the TUF cache's documents when they are in force (docs/trust.md),
+	 * else NULL: used for what no path or service URL names */
+	const unsigned char *cached_root, *cached_sc;
+	size_t cached_root_len, cached_sc_len;
+	/* a DSSE envelope of payload_type over `payload`, or with a NULL
+	 * payload_type a message signature over `sha256` */
+	const char *payload_type;
+	const unsigned char *payload;
+	size_t payload_len;
+	unsigned char sha256[AE_SHA256_LEN];
+	/* called with the identity the token predicts before any request,
+	 * and with the verified signer after signing, with `ctx`; NULL:
+	 * none */
+	int (*signer_ok)(const char *identity, const char *issuer, void *ctx,
+			 ae_err *err);
+	/* the person's consent once the token is known, with token.ctx (the
+	 * face's, as on_prompt): -1 declines (AE_EAUTH "signing declined");
+	 * NULL: none asked */
+	int (*confirm)(const ev_token *tok, void *ctx);
+	void *ctx;
+} ev_sign_run_opts;
+
+/* Sets what the run signs from the file at `path`, read before any
+ * request: with `in_toto` its bytes as the in-toto statement of a DSSE
+ * envelope (held in `stmt`, capped at EV_SIGN_PAYLOAD_MAX_BYTES), else
+ * its SHA-256 for a message signature (the conformance `sign-bundle`).
+ * Codes of ae_read_file, ae_open_regular and ae_sha256_fd. */
+int ev_sign_run_input(ev_sign_run_opts *o, ae_buf *stmt, const char *path,
+		      bool in_toto, ae_err *err);
+
+/* True iff a document the run needs is left to the cache: no trusted
+ * root file, or neither a signing config file nor a service URL
+ * (explicit URLs are the user's whole choice). Cannot fail. */
+bool ev_sign_run_wants_cache(const ev_sign_run_opts *o);
+
+/* Gets the token (ev_token_get), runs signer_ok and confirm, reads the
+ * signing config and trusted root the options name (else the cached
+ * ones), signs (ev_sign_dsse or ev_sign_message) and runs signer_ok on
+ * the verified signer. Writes nothing. AE_EINVAL for a rekor_version
+ * other than "1" or "2"; codes of the steps and the callbacks. *out NULL
+ * on failure; free with ev_sign_result_free. */
+int ev_sign_run(ev_sign_result **out, const ev_sign_run_opts *o, ae_err *err);
+
 #endif /* AE_EVIDENCE_SIGNER_H */

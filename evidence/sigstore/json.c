@@ -159,61 +159,17 @@ int ev__json_int64(int64_t *out, json_t *obj, const char *key, const char *what,
 	return decimal_parse(out, json_string_value(v), what, err);
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* Reads `n` digits at s[*i] into *v. False if any is not a digit. */
-static bool digits(int64_t *v, const char *s, size_t *i, size_t n)
-{
-	*v = 0;
-	for (size_t k = 0; k < n; k++) {
-		char c = s[*i + k];
-		if (c < '0' || c > '9')
-			return false;
-		*v = *v * 10 + (c - '0');
-	}
-	*i += n;
-	return true;
-}
-
 int ev__rfc3339_parse(int64_t *out, const char *s, ae_err *err)
 {
-	int64_t y, mo, d, h, mi, se;
-	size_t i = 0, len = strlen(s);
 	char rb[AE_REPR_BUF];
+	ae_time t;
 
 	*out = 0;
-	if (len < 20 || !digits(&y, s, &i, 4) || s[i++] != '-' ||
-	    !digits(&mo, s, &i, 2) || s[i++] != '-' || !digits(&d, s, &i, 2) ||
-	    s[i++] != 'T' || !digits(&h, s, &i, 2) || s[i++] != ':' ||
-	    !digits(&mi, s, &i, 2) || s[i++] != ':' || !digits(&se, s, &i, 2))
-		goto bad;
-	if (s[i] == '.') {
-		i++;
-		if (s[i] < '0' || s[i] > '9')
-			goto bad;
-		while (s[i] >= '0' && s[i] <= '9' && i < len)
-			i++; /* fractions truncated: windows are in seconds */
-	}
-	if (s[i] != 'Z' || i + 1 != len)
-		goto bad;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    se > 60)
-		goto bad;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	/* protojson's Timestamp: fractions (1-9 digits) are truncated, the
+	 * windows are in seconds */
+	if (ae_time_parse_rfc3339(&t, s, strlen(s), AE_TIME_PROTOBUF, NULL) < 0)
+		return ae_fail(err, AE_EINVAL, "%s is not an RFC 3339 UTC time",
+			       ae_repr(rb, sizeof(rb), s, strlen(s)));
+	*out = t.sec;
 	return 0;
-bad:
-	return ae_fail(err, AE_EINVAL, "%s is not an RFC 3339 UTC time",
-		       ae_repr(rb, sizeof(rb), s, len));
 }

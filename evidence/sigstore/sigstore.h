@@ -82,6 +82,14 @@ int ev_trust_new_json(ev_trust **out, const unsigned char *buf, size_t len,
 int ev_trust_add_json(ev_trust *trust, const unsigned char *buf, size_t len,
 		      ae_err *err);
 
+/* The trust set of a verification: the trusted_root.json file at `path`
+ * alone when given (read capped at EV_TRUSTED_ROOT_MAX_BYTES), else the
+ * root in (root, root_len) when not NULL (the caller's cached root), else
+ * the embedded public-good root. Codes of ae_read_file and
+ * ev_trust_new_json; *out NULL on failure. */
+int ev_trust_load(ev_trust **out, const char *path, const unsigned char *root,
+		  size_t root_len, ae_err *err);
+
 /* Frees the set. NULL is a no-op. */
 void ev_trust_free(ev_trust *trust);
 
@@ -145,6 +153,11 @@ typedef struct ev_signer {
 	char *payload_type;	 /* DSSE only, else NULL */
 	unsigned char *payload;	 /* DSSE payload bytes, else NULL */
 	size_t payload_len;
+	/* DSSE only: the payload as ae_json_parse read it when the statement
+	 * was checked (a jansson json_t *, owned: ev_signer_free drops it),
+	 * so a caller reads the verified statement without parsing it again;
+	 * NULL otherwise */
+	void *statement;
 } ev_signer;
 
 /* Verifies `bundle` against `trust`, `policy` and `artifact`

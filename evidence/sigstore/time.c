@@ -21,21 +21,6 @@ bool ev__window_contains(const ev__window *w, int64_t t)
 	return !w->has_end || t <= w->end;
 }
 
-/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1..12), after
- * Howard Hinnant's days_from_civil: exact for every year OpenSSL can parse,
- * with no dependence on timegm or TZ. Cannot fail. */
-static int64_t time_days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int ev__asn1_time_to_unix(int64_t *out, const ASN1_TIME *t, ae_err *err)
 {
 	struct tm tm = {0};
@@ -54,8 +39,8 @@ int ev__asn1_time_to_unix(int64_t *out, const ASN1_TIME *t, ae_err *err)
 		return ae_fail(err, AE_EINVAL,
 			       "time is not a valid ASN.1 time");
 	}
-	days = time_days_from_civil((int64_t)tm.tm_year + 1900,
-				    (int64_t)tm.tm_mon + 1, tm.tm_mday);
+	days = ae_days_from_civil((int64_t)tm.tm_year + 1900,
+				  (int64_t)tm.tm_mon + 1, tm.tm_mday);
 	*out = days * 86400 + (int64_t)tm.tm_hour * 3600 +
 	       (int64_t)tm.tm_min * 60 + tm.tm_sec;
 	return 0;

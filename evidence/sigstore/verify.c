@@ -49,6 +49,7 @@ typedef struct vstate {
 	size_t nsans;
 	char *issuer;
 	const char *matched;
+	json_t *statement; /* the DSSE payload parsed (statement_check) */
 } vstate;
 
 void ev_signer_free(ev_signer *s)
@@ -59,6 +60,7 @@ void ev_signer_free(ev_signer *s)
 	free(s->identity);
 	free(s->payload_type);
 	free(s->payload);
+	json_decref(s->statement);
 	free(s);
 }
 
@@ -647,7 +649,10 @@ static int statement_check(vstate *s, ae_err *err)
 		rc = ae_fail(err, AE_EVERIFY,
 			     "statement subjects do not include the artifact "
 			     "digest");
-	json_decref(st);
+	if (rc == 0)
+		s->statement = st; /* handed to the signer: parsed once */
+	else
+		json_decref(st);
 	return rc;
 }
 
@@ -677,6 +682,7 @@ static int signer_build(ev_signer **out, const vstate *s, ae_err *err)
 			goto oom;
 		memcpy(r->payload, s->b->payload, s->b->payload_len);
 		r->payload_len = s->b->payload_len;
+		r->statement = json_incref(s->statement);
 	}
 	*out = r;
 	return 0;
@@ -695,6 +701,7 @@ static void vstate_dispose(vstate *s)
 		free(s->sans[i]);
 	free(s->sans);
 	free(s->issuer);
+	json_decref(s->statement);
 }
 
 int ev_bundle_verify(ev_signer **out, const ev_bundle *bundle,

@@ -142,79 +142,14 @@ int tuf_canonical_json(ae_buf *out, const void *json, ae_err *err)
 
 /* ---- RFC 3339 times ---- */
 
-/* Reads exactly `n` digits at *p into *v and advances; false otherwise. */
-static bool time_digits(const char **p, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return false;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return true;
-}
-
-/* Days from 1970-01-01 to the proleptic Gregorian y-m-d (Hinnant's
- * days_from_civil). Cannot fail. */
-static int64_t time_days(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static bool time_mday_ok(int y, int m, int d)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30,
-				    31, 31, 30, 31, 30, 31};
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return !(m == 2 && d == 29 && !leap);
-}
-
 int tuf_time_parse(int64_t *out, const char *s, ae_err *err)
 {
-	const char *p = s;
-	int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
+	ae_time t;
 
 	*out = 0;
-	if (s == NULL || !time_digits(&p, 4, &y) || *p++ != '-' ||
-	    !time_digits(&p, 2, &mo) || *p++ != '-' ||
-	    !time_digits(&p, 2, &d) || (*p != 'T' && *p != 't') ||
-	    (p++, !time_digits(&p, 2, &h)) || *p++ != ':' ||
-	    !time_digits(&p, 2, &mi) || *p++ != ':' || !time_digits(&p, 2, &se))
-		goto bad;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			goto bad;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if (!time_digits(&p, 2, &oh) || *p++ != ':' ||
-		    !time_digits(&p, 2, &om) || oh > 23 || om > 59)
-			goto bad;
-	} else {
-		goto bad;
-	}
-	if (*p != '\0' || !time_mday_ok(y, mo, d) || h > 23 || mi > 59 ||
-	    se > 60)
-		goto bad;
-	*out = time_days(y, mo, d) * 86400 + (int64_t)h * 3600 +
-	       (int64_t)mi * 60 + se - (int64_t)sign * (oh * 3600 + om * 60);
+	if (s == NULL ||
+	    ae_time_parse_rfc3339(&t, s, strlen(s), AE_TIME_TUF, NULL) < 0)
+		return ae_fail(err, AE_EINVAL, "not an RFC 3339 date-time");
+	*out = t.sec;
 	return 0;
-bad:
-	return ae_fail(err, AE_EINVAL, "not an RFC 3339 date-time");
 }

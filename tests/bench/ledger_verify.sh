@@ -3,7 +3,12 @@
 # 1,000) whose bundles are already in the cache: bundles verified per
 # second with --jobs 1 and --jobs 2 (the machine's 2 cores), offline.
 #
-#   bash tests/bench/ledger_verify.sh [-n N] [-r RUNS] [-d DATA_DIR]
+#   bash tests/bench/ledger_verify.sh [-n N] [-r RUNS] [-d DATA_DIR] [PEER_BIN]
+#
+# PEER_BIN (e.g. /work/baseline-bin/aicr-evidence, an older build) is
+# timed on the same data in the same run, its runs interleaved with ours,
+# and the CPU ratios printed. PEER_CACHE=DIR gives it its own copy of the
+# cache (an older build may read another layout of the referrer records).
 #
 # Setup (once per DATA_DIR, reused when it already holds N pointers): a
 # loopback docker-registry and the local Sigstore stack; N bundles emitted
@@ -19,8 +24,10 @@ repo=$(cd "$here/.." && pwd)
 export AE_BIN=${AE_BIN:-$repo/aicr-evidence}
 n=1000 runs=3 data=""
 while getopts 'n:r:d:' o; do
-	case $o in n) n=$OPTARG ;; r) runs=$OPTARG ;; d) data=$OPTARG ;; *) sed -n '2,16p' "$0"; exit 2 ;; esac
+	case $o in n) n=$OPTARG ;; r) runs=$OPTARG ;; d) data=$OPTARG ;; *) sed -n '2,20p' "$0"; exit 2 ;; esac
 done
+shift $((OPTIND - 1))
+peer=${1:-}
 data=${data:-$repo/build/bench-ledger-$n}
 . "$here/e2e/lib.sh"
 . "$here/e2e/registry.sh"
@@ -83,28 +90,55 @@ verified=$(jq '[.recipes[].pointers[] | select(.reason == null)] | length' "$dat
 [ "$verified" -eq "$n" ] || { echo "bench: only $verified of $n pointers verified in the cold run"; exit 1; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# timed JOBS -> "WALL_MS CPU_MS" medians over $runs (CPU = user + sys of the
+# one BIN JOBS K -> "WALL_MS CPU_MS" of one run (CPU = user + sys of the
 # process: the machine is shared, so wall time alone would measure the
 # neighbours too).
-timed() {
-	local j=$1 k out walls=() cpus=() w u s
-	for ((k = 0; k < runs; k++)); do
-		out=$T_WORK/warm-$j-$k.json
-		read -r w u s < <(/usr/bin/time -f '%e %U %S' "$AE_BIN" ledger --root "$root" \
-			--worktree \
-			--verify --trusted-root "$data/trusted_root.json" --offline --cache "$cache" \
-			--jobs "$j" --format json -o "$out" 2>&1 >/dev/null | tail -1)
-		[ "$(jq '[.recipes[].pointers[] | select(.reason == null)] | length' "$out")" -eq "$n" ] ||
-			{ echo "bench: a warm run did not verify all $n" >&2; exit 1; }
-		walls+=("$(awk -v x="$w" 'BEGIN {print int(x * 1000)}')")
-		cpus+=("$(awk -v x="$u" -v y="$s" 'BEGIN {print int((x + y) * 1000)}')")
-	done
-	echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
+one() {
+	local bin=$1 j=$2 k=$3 out w u s wt=()
+	out=$T_WORK/warm-$j-$k-${#bin}-$(basename "$(dirname "$bin")").json
+	rm -f "$out"
+	# an older build may lack --worktree (and reads the files anyway)
+	"$bin" ledger --help 2>&1 | grep -q -- --worktree && wt=(--worktree)
+	read -r w u s < <(/usr/bin/time -f '%e %U %S' "$bin" ledger --root "$root" \
+		"${wt[@]}" \
+		--verify --trusted-root "$data/trusted_root.json" --offline \
+		--cache "$([ "$bin" = "$peer" ] && echo "${PEER_CACHE:-$cache}" || echo "$cache")" \
+		--jobs "$j" --format json -o "$out" 2>&1 >/dev/null | tail -1)
+	# every pointer judged (an older build may judge them by older rules:
+	# for the peer a verdict is enough, for us each must verify)
+	sel='.reason == null'
+	[ "$bin" = "$peer" ] && sel=true
+	[ "$(jq "[.recipes[].pointers[] | select($sel)] | length" "$out")" -eq "$n" ] ||
+		{ echo "bench: a warm run of $bin did not verify all $n" >&2; exit 1; }
+	[ "$bin" = "$peer" ] && jq -r '[.recipes[].pointers[].reason // "verified"] | group_by(.) | map("\(length) \(.[0])") | .[]' "$out" >"$T_WORK/peer-reasons"
+	echo "$(awk -v x="$w" 'BEGIN {print int(x * 1000)}') $(awk -v x="$u" -v y="$s" 'BEGIN {print int((x + y) * 1000)}')"
 }
-read -r w1 c1 < <(timed 1)
-read -r w2 c2 < <(timed 2)
-awk -v n="$n" -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" -v r="$runs" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
-	printf "bench ledger --verify: %d pointers, bundles cached, offline, median of %d (load %s)\n", n, r, l
-	printf "  --jobs 1  wall %6.0f ms  %7.1f bundles/s   cpu %6.0f ms  %7.1f bundles/cpu-s\n", w1, n * 1000 / w1, c1, n * 1000 / c1
-	printf "  --jobs 2  wall %6.0f ms  %7.1f bundles/s   cpu %6.0f ms  (wall speed-up %.2fx on 2 cores)\n", w2, n * 1000 / w2, c2, w1 / w2
-}'
+declare -A walls cpus
+bins=("$AE_BIN")
+[ -n "$peer" ] && bins+=("$peer")
+for ((k = 0; k < runs; k++)); do
+	for j in 1 2; do
+		for b in "${bins[@]}"; do # interleaved: the load hits both alike
+			read -r w c < <(one "$b" "$j" "$k") || exit 1
+			walls[$b.$j]+="$w " cpus[$b.$j]+="$c "
+		done
+	done
+done
+echo "bench ledger --verify: $n pointers, bundles cached, offline, median of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
+for b in "${bins[@]}"; do
+	w1=$(tr ' ' '\n' <<<"${walls[$b.1]}" | grep . | median)
+	c1=$(tr ' ' '\n' <<<"${cpus[$b.1]}" | grep . | median)
+	w2=$(tr ' ' '\n' <<<"${walls[$b.2]}" | grep . | median)
+	c2=$(tr ' ' '\n' <<<"${cpus[$b.2]}" | grep . | median)
+	[ "$b" = "$AE_BIN" ] && { oc1=$c1; oc2=$c2; }
+	[ "$b" = "$peer" ] && { pc1=$c1; pc2=$c2; }
+	awk -v b="$b" -v n="$n" -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" 'BEGIN {
+		printf "  %s\n", b
+		printf "  --jobs 1  wall %6.0f ms  %7.1f bundles/s   cpu %6.0f ms  %7.1f bundles/cpu-s (%.2f ms/bundle)\n", w1, n * 1000 / w1, c1, n * 1000 / c1, c1 / n
+		printf "  --jobs 2  wall %6.0f ms  %7.1f bundles/s   cpu %6.0f ms  (wall speed-up %.2fx on 2 cores)\n", w2, n * 1000 / w2, c2, w1 / w2
+	}'
+done
+[ -n "$peer" ] && sed 's/^/  peer verdicts: /' "$T_WORK/peer-reasons"
+[ -n "$peer" ] && awk -v p1="$pc1" -v o1="$oc1" -v p2="$pc2" -v o2="$oc2" 'BEGIN {
+	printf "  cpu ratio peer/ours: --jobs 1 %.2f, --jobs 2 %.2f\n", p1 / o1, p2 / o2 }'
+exit 0

@@ -834,3 +834,80 @@ void test_allowlist__the_patterns_share_a_compile_budget(void)
 	ae_problems_dispose(&pr);
 	ae_buf_dispose(&b);
 }
+
+/* ---- what `allowlist check` and `classify` print (allowlist/render.c) ---- */
+
+void test_allowlist__check_report_counts_a_valid_list_per_class(void)
+{
+	al_list *l = load_sample();
+	ae_problems pr = AE_PROBLEMS_INIT;
+	ae_buf b = AE_BUF_INIT(1 << 20);
+	ae_err err = {0};
+
+	T_ASSERT_INT(al_report_render(&b, "a.yaml", &pr, l, false, &err), 0);
+	T_ASSERT_STR((const char *)b.data,
+		     "a.yaml: valid allowlist: 2 first-party, 2 community, "
+		     "1 partner\n");
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(al_report_render(&b, "a.yaml", &pr, l, true, &err), 0);
+	T_ASSERT_STR((const char *)b.data, "[]\n");
+	ae_buf_dispose(&b);
+	al_list_free(l);
+}
+
+void test_allowlist__check_report_lists_every_problem(void)
+{
+	static const char bad[] = "schemaVersion: \"1.0.0\"\n"
+				  "firstParty:\n"
+				  "  - label: x\n"
+				  "    identityPattern: '^a$'\n"
+				  "partner: 7\n";
+	ae_problems pr = AE_PROBLEMS_INIT;
+	ae_buf b = AE_BUF_INIT(1 << 20);
+	al_list *l = NULL;
+	ae_err err = {0};
+
+	T_ASSERT_INT(al_list_check(&l, &pr, (const unsigned char *)bad,
+				   strlen(bad), &err),
+		     0);
+	T_ASSERT(pr.n >= 2);
+	T_ASSERT_INT(al_report_render(&b, "a.yaml", &pr, l, false, &err), 0);
+	for (size_t i = 0; i < pr.n; i++) {
+		char line[1200];
+		snprintf(line, sizeof(line), "a.yaml: %s\n", pr.v[i].msg);
+		T_ASSERT(strstr((const char *)b.data, line) != NULL);
+	}
+	T_ASSERT(strstr((const char *)b.data, "valid") == NULL);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(al_report_render(&b, "a.yaml", &pr, l, true, &err), 0);
+	T_ASSERT(strstr((const char *)b.data, "\"line\": ") != NULL);
+	ae_buf_dispose(&b);
+	ae_problems_dispose(&pr);
+	al_list_free(l);
+}
+
+void test_allowlist__classify_renders_a_class_a_label_or_not_listed(void)
+{
+	ae_buf b = AE_BUF_INIT(1 << 20);
+	ae_err err = {0};
+
+	T_ASSERT_INT(
+		al_class_render_text(&b, AL_CLASS_PARTNER, "acme", '\0', &err),
+		0);
+	T_ASSERT_INT(b.len, strlen("partner acme") + 1);
+	T_ASSERT_STR((const char *)b.data, "partner acme");
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(al_class_render_text(&b, AL_CLASS_NONE, NULL, '\n', &err),
+		     0);
+	T_ASSERT_STR((const char *)b.data,
+		     "not listed (reported only: never corroborates)\n");
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(
+		al_class_render_json(&b, GHA, "x\n", AL_CLASS_NONE, NULL, &err),
+		0);
+	T_ASSERT_STR((const char *)b.data,
+		     "{\n  \"issuer\": \"" GHA "\",\n  \"identity\": "
+		     "\"x\\n\",\n  \"listed\": false,\n  \"class\": null,\n"
+		     "  \"label\": null\n}\n");
+	ae_buf_dispose(&b);
+}

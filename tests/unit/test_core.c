@@ -636,3 +636,104 @@ void test_core__re_reads_malformed_utf8_as_go_does(void)
 	T_ASSERT(!ae_utf8_valid("\xc3", 1));
 	T_ASSERT(ae_utf8_valid("", 0));
 }
+
+/* ---- units.c: durations, the progress bar; the escape as a string ---- */
+
+void test_core__durations_take_a_unit_and_a_ceiling(void)
+{
+	uint64_t ms = 1;
+
+	T_ASSERT_INT(ae_duration_parse(&ms, "90", 3600), 0);
+	T_ASSERT_INT(ms, 90000);
+	T_ASSERT_INT(ae_duration_parse(&ms, "500ms", 3600), 0);
+	T_ASSERT_INT(ms, 500);
+	T_ASSERT_INT(ae_duration_parse(&ms, "2m", 3600), 0);
+	T_ASSERT_INT(ms, 120000);
+	T_ASSERT_INT(ae_duration_parse(&ms, "1h", 3600), 0);
+	T_ASSERT_INT(ms, 3600000);
+	T_ASSERT_INT(ae_duration_parse(&ms, "0", 3600), 0);
+	T_ASSERT_INT(ms, 0);
+	T_ASSERT_INT(ae_duration_parse(&ms, "2h", 3600), -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, "61m", 3600), -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, "99999999999999999999s", 3600),
+		     -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, "", 3600), -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, "-1", 3600), -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, " 1", 3600), -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, "1d", 3600), -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, "1 s", 3600), -1);
+	T_ASSERT_INT(ae_duration_parse(&ms, NULL, 3600), -1);
+	T_ASSERT_INT(ms, 0);
+}
+
+void test_core__the_bar_draws_big_transfers_at_most_ten_times_a_second(void)
+{
+	ae_bar b = {0};
+	ae_buf out = AE_BUF_INIT(4096);
+	const uint64_t mib = 1u << 20;
+
+	/* a small transfer draws nothing */
+	T_ASSERT_INT(ae_bar_render(&out, &b, "pull", 10, mib, 1000), 0);
+	T_ASSERT_INT(out.len, 0);
+	T_ASSERT_INT(ae_bar_render(&out, &b, "pull", 0, 10 * mib, 1000), 1);
+	T_ASSERT_STR((const char *)out.data,
+		     "\rpull [                         ]   0% 0.0/10.0 MiB 0.0 "
+		     "MiB/s ETA -:--\033[K");
+	ae_buf_dispose(&out);
+	/* 50 ms later: too soon, though the percentage moved */
+	T_ASSERT_INT(ae_bar_render(&out, &b, "pull", 5 * mib, 10 * mib, 1050),
+		     0);
+	T_ASSERT_INT(ae_bar_render(&out, &b, "pull", 5 * mib, 10 * mib, 2000),
+		     1);
+	T_ASSERT(strstr((const char *)out.data, " 50% 5.0/10.0 MiB 5.0 MiB/s "
+						"ETA 0:01\033[K") != NULL);
+	ae_buf_dispose(&out);
+	/* the end is drawn at once, with the time taken and a newline */
+	T_ASSERT_INT(ae_bar_render(&out, &b, "pull", 10 * mib, 10 * mib, 2001),
+		     1);
+	T_ASSERT(strstr((const char *)out.data, "100% 10.0/10.0 MiB") != NULL);
+	T_ASSERT(strstr((const char *)out.data, " in 0:01\033[K\n") != NULL);
+	ae_buf_dispose(&out);
+}
+
+void test_core__an_escaped_copy_is_capped_and_printable(void)
+{
+	char *s = ae_esc_dup("a\nb\\c\xff", 64);
+
+	T_ASSERT_STR(s, "a\\x0ab\\x5cc\\xff");
+	free(s);
+	/* 3 bytes and the NUL fit in 4, not in 3 */
+	s = ae_esc_dup("abc", 4);
+	T_ASSERT_STR(s, "abc");
+	free(s);
+	T_ASSERT(ae_esc_dup("abc", 3) == NULL);
+	T_ASSERT(ae_esc_dup("\x01", 4) == NULL);
+}
+
+void test_core__vprintf_appends_past_the_small_buffer(void)
+{
+	ae_buf b = AE_BUF_INIT(1 << 20);
+	char big[2000];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	T_ASSERT_INT(ae_buf_printf(&b, NULL, "%s:%d", big, 7), 0);
+	T_ASSERT_INT(b.len, sizeof(big) - 1 + 2);
+	T_ASSERT(memcmp(b.data + b.len - 2, ":7", 2) == 0);
+	ae_buf_dispose(&b);
+}
+
+void test_core__edit_distance_counts_edits_up_to_a_cap(void)
+{
+	T_ASSERT_INT(ae_edit_distance("push", "push", 3), 0);
+	T_ASSERT_INT(ae_edit_distance("pus", "push", 3), 1);
+	T_ASSERT_INT(ae_edit_distance("vreify", "verify", 3), 2);
+	T_ASSERT_INT(ae_edit_distance("", "ab", 3), 2);
+	T_ASSERT_INT(ae_edit_distance("ledger", "trust", 3), 3);
+	T_ASSERT_INT(ae_edit_distance("kitten", "sitting", 9), 3);
+	/* past AE_EDIT_MAX bytes: the cap, whatever the words */
+	char longw[AE_EDIT_MAX + 2];
+	memset(longw, 'a', sizeof(longw) - 1);
+	longw[sizeof(longw) - 1] = '\0';
+	T_ASSERT_INT(ae_edit_distance(longw, longw, 3), 3);
+}

@@ -1,0 +1,58 @@
+/* ledger/run_opts.c -- what a ledger run may be asked, and in which form
+ * its report comes out
+ *
+ * The combinations of ld_ledger_opts that make no run (an offline run
+ * without a cache, a registry listing offline, an ingested reference not
+ * pinned by digest) are refused here, before any file or network I/O
+ * (STYLE §3.6), with the sentence cmd/ shows as a usage error; and the
+ * report's formats are named once (docs/ledger.md).
+ */
+#include "ledger/ledger.h"
+
+#include <string.h>
+
+static const char *const ledger_formats[] = {"text", "json", "html", "feed"};
+
+bool ld_ledger_format_known(const char *format)
+{
+	for (size_t i = 0; i < sizeof(ledger_formats) / sizeof(*ledger_formats);
+	     i++)
+		if (strcmp(format, ledger_formats[i]) == 0)
+			return true;
+	return false;
+}
+
+int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err)
+{
+	if (o->lens_version != NULL)
+		o->lens = LD_LENS_SAME_VERSION;
+	if (o->vo.offline && o->vo.cache == NULL)
+		return ae_fail(err, AE_EINVAL, "--offline needs --cache DIR");
+	if (o->vo.offline && o->n_ingest_repos)
+		return ae_fail(err, AE_EINVAL,
+			       "--ingest-repo lists a registry: not with "
+			       "--offline");
+	for (size_t i = 0; i < o->n_ingest; i++) {
+		oci_ref ref;
+		if (oci_ref_parse(&ref, o->ingest[i], NULL) < 0 ||
+		    !oci_ref_is_pinned(&ref))
+			return ae_fail(err, AE_EINVAL,
+				       "--ingest %s: a digest-pinned reference "
+				       "is needed (REG/REPO@sha256:HEX)",
+				       o->ingest[i]);
+	}
+	return 0;
+}
+
+int ld_corroboration_render(ae_buf *out, const ld_corroboration *c,
+			    const ld_render_opts *ro, const char *format,
+			    ae_err *err)
+{
+	if (strcmp(format, "json") == 0)
+		return ld_corroboration_render_json(out, c, ro, err);
+	if (strcmp(format, "html") == 0)
+		return ld_corroboration_render_html(out, c, ro, err);
+	if (strcmp(format, "text") == 0)
+		return ld_corroboration_render_text(out, c, ro, err);
+	return ae_fail(err, AE_EINVAL, "no such format: %s", format);
+}
