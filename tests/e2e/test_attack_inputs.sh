@@ -218,6 +218,7 @@ L = {
  "case-twin-file": E + [("Manifest.json", b"{}")],
  "case-twin-dir": E + [("CTRF/", None), ("CTRF/conformance.json", b"{}")],
  "stray-file": E + [("extra.txt", b"x")],
+ "stray-100mib": E + [("zbig.bin", b"\0" * (100 << 20))],
  "dotdot-inside": E + [("ctrf/../extra.txt", b"x")],
  "no-dir-entries": [(n, d) for n, d in E if d is not None],
  "dir-over-file": E + [("manifest.json/", None)],
@@ -239,7 +240,7 @@ open(out, "wb").write(gzip.compress(b.getvalue(), mtime=0))
 PY
 steps() { jq -c '[.exit, [.steps[]? | select(.status == "failed") | .name]]' "$1" 2>/dev/null; }
 for c in honest tampered dup-second-differs dup-dot-slash all-dot-slash double-slash case-twin-file \
-	case-twin-dir stray-file dotdot-inside no-dir-entries dir-over-file file-over-dir attestation-in-layer \
+	case-twin-dir stray-file stray-100mib dotdot-inside no-dir-entries dir-over-file file-over-dir attestation-in-layer \
 	both-layouts oras-layout pax-path-onto-another; do
 	m=$W/mem/$c
 	mkdir -p "$m"
