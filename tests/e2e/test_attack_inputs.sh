@@ -29,7 +29,8 @@
 #          browser intact and is no markup in the start page.
 #   signed a co-tenant flipping our cached layer between the honest bytes and
 #          junk during 30 verifies of a pointer (online: all pass; offline:
-#          pass or "not in the cache", never another verdict).
+#          pass or "not in the cache", never another verdict; ledger --verify
+#          and check --verify-signatures likewise).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
 t_begin
@@ -618,12 +619,37 @@ if [ -z "$lay" ]; then bad "signed: the cached layer is found"; else
 		run verify "$PTR" --trusted-root "$TR" --registry-plain-http --cache "$W/sc" --offline
 		if [ "$T_RC" = 0 ]; then off=$((off + 1)); elif ! grep -q 'not in the cache' "$T_ERR"; then offbad=$((offbad + 1)); fi
 	done
+	# the same flip under ledger --verify and check --verify-signatures (both verify in memory)
+	lv_ok=0 lv_off_bad=0 ck_ok=0
+	crepo=$W/crepo
+	git init -q -b main "$crepo"
+	mkdir -p "$crepo/recipes/evidence"
+	signed_allowlist "$crepo/recipes/evidence" "alice alice@example.test community"
+	git -C "$crepo" add -A && git -C "$crepo" -c user.name=t -c user.email=t@example.test commit -qm base
+	git -C "$crepo" checkout -q -b pr
+	crel=$(ae pointer path "$PTR" --root recipes/evidence)
+	mkdir -p "$crepo/$(dirname "$crel")" && cp "$PTR" "$crepo/$crel"
+	git -C "$crepo" add -A && git -C "$crepo" -c user.name=t -c user.email=t@example.test commit -qm ptr
+	for _ in $(seq 10); do
+		run ledger --root "$W/root" --verify --trusted-root "$TR" --registry-plain-http --cache "$W/sc" --format json
+		[ "$(jq -r '[.signers[]?.vote] | join(",")' "$T_OUT")" = verified ] && lv_ok=$((lv_ok + 1))
+		run ledger --root "$W/root" --verify --offline --trusted-root "$TR" --registry-plain-http --cache "$W/sc" --format json
+		case $(jq -r '[.signers[]?.vote] | join(",")' "$T_OUT") in verified | unverifiable) ;; *) lv_off_bad=$((lv_off_bad + 1)) ;; esac
+		run check --repo "$crepo" --base main --verify-signatures --trusted-root "$TR" --registry-plain-http --cache "$W/sc"
+		[ "$T_RC" = 0 ] && ck_ok=$((ck_ok + 1))
+	done
 	touch "$W/stop-flip"
 	wait "$fp"
 	[ "$on" = 30 ] && ok "signed: layer flipped to junk during 30 online verifies: all pass (the verified bytes)" ||
 		bad "signed: layer flipped to junk during 30 online verifies: all pass" "$on of 30"
 	[ "$offbad" = 0 ] && ok "signed: ... and 10 offline verifies: pass ($off) or 'not in the cache', nothing else" ||
 		bad "signed: ... and 10 offline verifies: pass or 'not in the cache'" "$offbad other outcomes"
+	[ "$lv_ok" = 10 ] && ok "signed: ... 10 online ledger --verify: the signer verified each time" ||
+		bad "signed: ... 10 online ledger --verify: the signer verified each time" "$lv_ok of 10"
+	[ "$lv_off_bad" = 0 ] && ok "signed: ... 10 offline ledger --verify: verified or unverifiable, nothing else" ||
+		bad "signed: ... 10 offline ledger --verify: verified or unverifiable" "$lv_off_bad others"
+	[ "$ck_ok" = 10 ] && ok "signed: ... 10 check --verify-signatures of the honest PR: all pass" ||
+		bad "signed: ... 10 check --verify-signatures of the honest PR: all pass" "$ck_ok of 10"
 fi
 
 t_end
