@@ -187,9 +187,8 @@ static int sign_pointer_new(ld_pointer **out, const ld_pointer *old,
 	ld_pointer_fields_get(&f, old);
 	f.bundle_oci = oc->oci;
 	f.bundle_digest = oc->digest;
-	f.signer_identity = identity;
-	f.signer_issuer = issuer;
-	f.rekor_log_index = log_index;
+	/* index 0 written absent, as the reference writes it */
+	ld_pointer_fields_signer(&f, identity, issuer, log_index);
 	return ld_pointer_new(out, &f, err);
 }
 

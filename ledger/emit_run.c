@@ -29,11 +29,10 @@ static int emit_pointer(const char *out_dir, const ev_emit_result *r,
 	f.bundle_digest = oc->digest;
 	f.predicate_type = EV_PREDICATE_V3;
 	f.attested_at = r->attested_at;
-	if (oc->signed_by != NULL) {
-		f.signer_identity = oc->signed_by->identity;
-		f.signer_issuer = oc->signed_by->issuer;
-		f.rekor_log_index = oc->signed_by->log_index; /* 0: absent */
-	}
+	if (oc->signed_by != NULL) /* index 0 written absent */
+		ld_pointer_fields_signer(&f, oc->signed_by->identity,
+					 oc->signed_by->issuer,
+					 oc->signed_by->log_index);
 	if ((size_t)snprintf(path, sizeof(path), "%s/pointer.yaml", out_dir) >=
 	    sizeof(path))
 		return ae_fail(err, AE_EINVAL, "output path too long");

@@ -11,6 +11,13 @@ hits=$(grep -nE "$banned" $src | grep -v '^\S*:[0-9]*:\s*/\?\*')
 [ -z "$hits" ] || say "banned call:
 $hits"
 
+# A signature's Rekor index reaches a pointer through one setter
+# (ld_pointer_fields_signer: index 0 written absent, as the reference
+# writes it); a move of the signing flow once set the field by hand.
+hits=$(grep -nE '(\.|->)rekor_log_index[[:space:]]*=[^=]' $src | grep -v '^ledger/pointer\.c:')
+[ -z "$hits" ] || say "a pointer's rekor_log_index set outside ledger/pointer.c (use ld_pointer_fields_signer):
+$hits"
+
 # One date routine (issue 17): RFC 3339 is read by evidence/core/time.c
 # alone, with no time zone or libc calendar (timegm, mktime, strptime,
 # getdate); the callers pass flags for their format.
