@@ -10,38 +10,12 @@
 # exit 1 while the bug is present, 0 once fixed.
 # swap.sh BIN: TMPDIR is a shared, non-sticky 0777 directory; a co-tenant swaps the private page's directory
 AE=$1
-W=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-guard-login-XXXXXX"); chmod 0755 "$W"; trap "rm -rf $W" EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-IP=$(free_port)
-cat >"$W/idp.py" <<'PY'
-import json, sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-port, log = int(sys.argv[1]), sys.argv[2]
-ISS = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n).decode() if n else ""
-        with open(log, "a") as f:
-            f.write("%s %s %s\n" % (self.command, self.path, body))
-        d, st = {"error": "not_found"}, 404
-        if self.path.endswith("/.well-known/openid-configuration"):
-            d, st = {"issuer": ISS, "authorization_endpoint": ISS + "/auth", "token_endpoint": ISS + "/token",
-                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
-        elif self.path == "/token":
-            d, st = {"error": "invalid_grant"}, 400
-        b = json.dumps(d).encode()
-        self.send_response(st); self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-    do_GET = do_POST = any
-ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-: >"$W/idp.log"
-python3 "$W/idp.py" "$IP" "$W/idp.log" >/dev/null 2>&1 &
-IDP_PID=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IP/x" && break; sleep 0.1; done
+AE_BIN=$AE
+. "$(dirname "$0")/../lib.sh" # free_port, login_idp_start (the stand-in provider), cleanup at exit
+# the co-tenant must reach into it: not lib.sh's private T_WORK
+W=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-guard-login-XXXXXX"); chmod 0755 "$W"; t_cleanup "rm -rf '$W'"
+login_idp_start
+IP=$IDP_PORT
 SH=$W/shared; mkdir -p $SH; chmod 0777 $SH
 mkdir -p $W/bin
 cat > $W/bin/xdg-open <<'PY'
@@ -89,7 +63,6 @@ env -u SIGSTORE_ID_TOKEN -u XDG_RUNTIME_DIR TMPDIR=$SH PATH="$W/bin:$PATH" DISPL
 wait $CT
 echo "tool rc=$rc; cotenant: $(cat $W/cot.out)"; head -c 300 $W/err; echo
 cat $W/browser.json 2>/dev/null; echo
-kill $IDP_PID 2>/dev/null
 if grep -q ATTACKER-STATE $W/browser.json 2>/dev/null; then echo "BUG: the person's browser followed the co-tenant's page"; exit 1; fi
 # fixed means the browser was still started, on a page outside the shared directory, leading to our login
 arg=$(jq -r '.arg // empty' "$W/browser.json" 2>/dev/null)
