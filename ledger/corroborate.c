@@ -287,6 +287,8 @@ static ld_why run_why(const ld_run *run, ld_fresh fresh, bool dev,
 		return LD_WHY_UNVERIFIED;
 	if (run->vote == LD_VOTE_UNVERIFIABLE)
 		return LD_WHY_UNVERIFIABLE;
+	if (run->resigned)
+		return LD_WHY_RESIGNED;
 	if (run->origin == LD_ORIGIN_INGEST && run->cls != LD_CLASS_FIRST_PARTY)
 		return LD_WHY_NOT_FIRST_PARTY;
 	if (run->cls == LD_CLASS_REPORTED)

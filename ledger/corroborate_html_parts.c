@@ -78,6 +78,8 @@ const char *ld__html_why_short(ld_why w)
 		return "not counted: not verified";
 	case LD_WHY_UNVERIFIABLE:
 		return "not counted: could not be verified";
+	case LD_WHY_RESIGNED:
+		return "not counted: re-signed, counted for another signer";
 	case LD_WHY_NOT_FIRST_PARTY:
 		return "not counted: ingested, not first-party";
 	case LD_WHY_UNLISTED:

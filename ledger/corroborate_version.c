@@ -155,8 +155,8 @@ const char *ld_fresh_name(ld_fresh f)
 const char *ld_why_name(ld_why w)
 {
 	static const char *const names[LD_WHY_COUNT] = {
-		"counts",   "unverified", "unverifiable", "not-first-party",
-		"unlisted", "historical", "dev-build"};
+		"counts",	   "unverified", "unverifiable", "re-signed",
+		"not-first-party", "unlisted",	 "historical",	 "dev-build"};
 
 	return (unsigned)w < LD_WHY_COUNT ? names[w] : "?";
 }
@@ -167,6 +167,8 @@ const char *ld_why_text(ld_why w)
 		"counts",
 		"not verified: run with --verify",
 		"not counted: could not be verified",
+		"not counted: the same bundle is already counted for another "
+		"signer (re-signed)",
 		"not counted: ingested evidence must be signed by a "
 		"first-party identity",
 		"not counted: signer not in the allowlist (reported)",

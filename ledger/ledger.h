@@ -309,14 +309,15 @@ typedef enum ld_lens {
  * it does). The order is the order of the checks that decide it. */
 typedef enum ld_why {
 	LD_WHY_COUNTS = 0,
-	LD_WHY_UNVERIFIED,	/* claimed: bundles were not verified */
-	LD_WHY_UNVERIFIABLE,	/* verification failed or gave no verdict */
+	LD_WHY_UNVERIFIED,   /* claimed: bundles were not verified */
+	LD_WHY_UNVERIFIABLE, /* verification failed or gave no verdict */
+	LD_WHY_RESIGNED,     /* a bundle already counted for another signer */
 	LD_WHY_NOT_FIRST_PARTY, /* ingested, signer not first-party */
 	LD_WHY_UNLISTED,	/* verified, not in the allowlist: reported */
 	LD_WHY_HISTORICAL,	/* recipe or profile changed since */
 	LD_WHY_DEV,		/* development build, --exclude-dev */
 } ld_why;
-#define LD_WHY_COUNT 7
+#define LD_WHY_COUNT 8
 
 /* Coordinates of the cluster a run was made on, from the verified
  * bundle's minimized snapshot (issue 22 item 3). */
@@ -352,6 +353,9 @@ typedef struct ld_run {
 	const char *reason; /* LD_VOTE_UNVERIFIABLE: why; else NULL */
 	const ld_check_input *checks;
 	size_t n_checks;
+	/* verified, but the same bundle (one digest, one signed statement)
+	 * is already counted for another signer: LD_WHY_RESIGNED */
+	bool resigned;
 	/* issue 22 */
 	const char *oci;	  /* bundle.oci (claimed) or the ingested ref */
 	ld_origin origin;	  /* pointer or ingested */
@@ -1381,9 +1385,10 @@ int ld_ledger_new(ld_ledger **out, const ld_ledger_opts *o, ae_err *err);
 void ld_ledger_free(ld_ledger *l);
 
 /* Adds a bundle per --ingest, --ingest-file and --ingest-repo (tags
- * listed through the registry, o->vo.co); duplicates and bundles a
- * pointer already names are dropped. Codes of reading the files and of
- * the registry. */
+ * listed through the registry, o->vo.co); a reference named twice is
+ * taken once. A bundle a pointer also names is kept: only verification
+ * decides which signer's vote it is (ld_ledger_verify). Codes of reading
+ * the files and of the registry. */
 int ld_ledger_ingest(ld_ledger *l, ae_err *err);
 
 /* Verifies every claimed and ingested bundle with o->jobs threads
@@ -1391,6 +1396,11 @@ int ld_ledger_ingest(ld_ledger *l, ae_err *err);
  * classifies ingested signers. `root_json` the trusted_root.json in force
  * without o->vo.trusted_root (NULL: the embedded root), `root_from` where
  * it came from (the TUF cache directory), for the report's provenance.
+ * Then, among the verified items only, one bundle (digest) is one vote:
+ * a signer holding it twice keeps one item (a pointer's before an
+ * ingested one), and of several signers one keeps it -- a first-party
+ * signer first, then the lowest verified Rekor log index -- the others
+ * are LD_WHY_RESIGNED (docs/ledger.md "One bundle, one vote").
  * Codes of ld_verifier_new. */
 int ld_ledger_verify(ld_ledger *l, const unsigned char *root_json,
 		     size_t root_json_len, const char *root_from, ae_err *err);

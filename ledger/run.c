@@ -295,6 +295,7 @@ static void run_from_item(ld_run *r, const ld__item *it)
 	r->reason = it->reason[0] ? it->reason : NULL;
 	r->checks = it->checks;
 	r->n_checks = it->n_checks;
+	r->resigned = it->resigned;
 	r->origin = it->origin;
 	r->aicr_version = it->facts.aicr_version;
 	r->profile = it->facts.profile;
@@ -323,8 +324,9 @@ int ld_ledger_compute(ld_corroboration **out, const ld_ledger *items,
 		const ld__item *it = &items->v[i];
 		/* An ingested bundle of another recipe than those asked
 		 * for, or one whose recipe is unknown (not verified), has no
-		 * row to go to. */
-		if (it->recipe == NULL || !recipe_wanted(a, it->recipe))
+		 * row to go to; a bundle its signer holds twice is one run. */
+		if (it->dup || it->recipe == NULL ||
+		    !recipe_wanted(a, it->recipe))
 			continue;
 		run_from_item(&runs[n++], it);
 	}

@@ -39,6 +39,10 @@ typedef struct ld__item {
 	ld_vote vote;
 	char reason[AE_ERR_MSG_MAX];
 	bool transient;
+	/* after verification (ld_ledger_verify): `dup` another item of the
+	 * same signer holds this bundle, the item is dropped; `resigned` the
+	 * bundle is counted for another signer (LD_WHY_RESIGNED) */
+	bool dup, resigned;
 	ld_ctrf *ctrf[LD_PHASE_COUNT];
 	ld_check_input *checks;
 	size_t n_checks;

@@ -12,8 +12,10 @@
  * bundle is then pulled by digest and verified like a pointer's, with no
  * claim: it votes only when the verified signer matches a firstParty
  * identity pattern of the allowlist (the model's LD_WHY_NOT_FIRST_PARTY
- * otherwise). A bundle named twice, or one a pointer already names, is
- * taken once (the pointer's).
+ * otherwise). A reference named twice is taken once. A bundle a pointer
+ * also names is kept all the same: nothing is verified yet, and a claim
+ * (any pointer can name any digest) must never stand in for a verified
+ * vote; after verification one bundle is one vote (ld_ledger_verify).
  */
 #include "ledger/run.h"
 
@@ -22,48 +24,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The bundle digests already held (pointers', then ingested ones'), so a
- * bundle is taken once. Strings borrowed from the items. */
-static int known_init(ae_strset *known, const ld_ledger *items, ae_err *err)
-{
-	int rc = 0;
-
-	for (size_t i = 0; rc >= 0 && i < items->n; i++) {
-		const ld__item *it = &items->v[i];
-		const char *d =
-			it->ptr ? ld_pointer_bundle_digest(it->ptr) : NULL;
-		if (d != NULL)
-			rc = ae_strset_add(known, d, err);
-	}
-	return rc < 0 ? rc : 0;
-}
-
 /* Adds the bundle registry/repo@digest of `ref` (pinned) as an item to
- * verify, unless known. */
+ * verify, unless that reference is known. Only the reference, never the
+ * digest alone: the same digest in another repository may carry other
+ * signatures, and which one votes is for verification to say. */
 static int ingest_item(ld_ledger *items, ae_strset *known, const oci_ref *ref,
 		       const char *digest, ae_err *err)
 {
 	ld__item *it = NULL;
-	size_t len;
+	size_t len =
+		strlen(ref->registry) + strlen(ref->repo) + strlen(digest) + 3;
+	char *s = malloc(len);
 	int rc;
 
-	if (ae_strset_has(known, digest))
+	if (s == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	snprintf(s, len, "%s/%s@%s", ref->registry, ref->repo, digest);
+	if (ae_strset_has(known, s)) {
+		free(s);
 		return 0;
+	}
 	if (items->n >= LD_CORROB_MAX_RUNS)
 		return ae_fail(err, AE_ETOOBIG, "more than %u runs",
 			       (unsigned)LD_CORROB_MAX_RUNS);
 	rc = ld__ledger_add(&it, items, err);
-	if (rc < 0)
+	if (rc < 0) {
+		free(s);
 		return rc;
+	}
 	it->origin = LD_ORIGIN_INGEST;
 	it->vote = LD_VOTE_CLAIMED; /* until verified */
 	it->cls = LD_CLASS_REPORTED;
-	len = strlen(ref->registry) + strlen(ref->repo) + strlen(digest) + 3;
-	it->ref = malloc(len);
-	if (it->ref == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	snprintf(it->ref, len, "%s/%s@%s", ref->registry, ref->repo, digest);
-	rc = ae_strset_add(known, strchr(it->ref, '@') + 1, err);
+	it->ref = s;
+	rc = ae_strset_add(known, it->ref, err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -179,7 +172,6 @@ int ld_ledger_ingest(ld_ledger *items, ae_err *err)
 
 	if (a->n_ingest + a->n_ingest_files + a->n_ingest_repos == 0)
 		return 0;
-	rc = known_init(&known, items, err);
 	for (size_t i = 0; rc == 0 && i < a->n_ingest; i++)
 		rc = ingest_ref(items, &known, a->ingest[i], err);
 	for (size_t i = 0; rc == 0 && i < a->n_ingest_files; i++) {

@@ -12,11 +12,15 @@
  * beyond the CTRF (ld__item_facts, ledger/run_facts.c). An ingested bundle
  * has no claim: its signer is whoever signed it, classified against the
  * allowlist, and where the artifact has several signatures the allowlist's
- * first-party identities choose among them.
+ * first-party identities choose among them. Only then, among the verified
+ * items, one bundle is one vote (ledger_dedup): a claim never removes a
+ * verified vote, and a re-signature of a bundle already counted for
+ * another signer is shown, not counted.
  */
 #include "ledger/run.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +252,89 @@ static void verify_one(size_t i, void *ctx)
 		ld__item_void(&pool->items->v[i], "%s", err.msg);
 }
 
+/* ---- one bundle, one vote (after verification only) ---- */
+
+/* The bundle digest an item names: the pointer's, or the ingested
+ * reference's (built with '@' by ledger/run_ingest.c). */
+static const char *item_digest(const ld__item *it)
+{
+	const char *at;
+
+	if (it->ptr != NULL)
+		return ld_pointer_bundle_digest(it->ptr);
+	at = it->ref ? strchr(it->ref, '@') : NULL;
+	return at ? at + 1 : NULL;
+}
+
+/* The verified Rekor log index of a pointer's run (rule 4 compared the
+ * claim with the bundle); an ingested run claims none. */
+static int64_t item_rekor(const ld__item *it)
+{
+	int64_t i =
+		it->ptr ? ld_pointer_rekor_log_index(it->ptr) : LD_REKOR_ABSENT;
+
+	return i == LD_REKOR_ABSENT || i < 0 ? INT64_MAX : i;
+}
+
+/* Per digest, the item that keeps the vote first: a first-party signer,
+ * then the earliest Rekor entry (a re-signature is logged after the
+ * signature it copies), then a pointer before an ingested bundle, then
+ * the slug and the ledger's order (a total order). */
+static int dedup_cmp(const void *pa, const void *pb)
+{
+	const ld__item *a = *(ld__item *const *)pa, *b = *(ld__item *const *)pb;
+	int64_t ra, rb;
+	int c = strcmp(item_digest(a), item_digest(b));
+
+	if (c != 0)
+		return c;
+	if ((a->cls == LD_CLASS_FIRST_PARTY) !=
+	    (b->cls == LD_CLASS_FIRST_PARTY))
+		return a->cls == LD_CLASS_FIRST_PARTY ? -1 : 1;
+	ra = item_rekor(a);
+	rb = item_rekor(b);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (a->origin != b->origin)
+		return a->origin == LD_ORIGIN_POINTER ? -1 : 1;
+	c = strcmp(a->slug, b->slug);
+	if (c != 0)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+/* One bundle is one vote, decided among the VERIFIED items only (a claim
+ * or an unverifiable pointer never removes one): the same signer holding
+ * it twice keeps one item, the others are dropped (`dup`); another signer
+ * who verified on the same bundle (a re-signature of the same statement:
+ * its subject is the digest) is `resigned`, shown, never counted. */
+static int ledger_dedup(ld_ledger *items, ae_err *err)
+{
+	ld__item **v = calloc(items->n ? items->n : 1, sizeof(*v));
+	size_t n = 0;
+
+	if (v == NULL)
+		return ae_fail(err, AE_ERR, "out of memory");
+	for (size_t i = 0; i < items->n; i++) {
+		ld__item *it = &items->v[i];
+		if (it->vote == LD_VOTE_VERIFIED && item_digest(it) != NULL)
+			v[n++] = it;
+	}
+	qsort(v, n, sizeof(*v), dedup_cmp);
+	for (size_t i = 1, head = 0; i < n; i++) {
+		if (strcmp(item_digest(v[i]), item_digest(v[head])) != 0) {
+			head = i;
+			continue;
+		}
+		if (strcmp(v[i]->slug, v[head]->slug) == 0)
+			v[i]->dup = true;
+		else
+			v[i]->resigned = true;
+	}
+	free(v);
+	return 0;
+}
+
 /* "<what> (sha256:<hex>)": the trusted root the bundles are verified
  * with, for the report's provenance. */
 static void trust_desc(char *out, size_t outsz, const char *trusted_root,
@@ -308,6 +395,8 @@ int ld_ledger_verify(ld_ledger *items, const unsigned char *root_json,
 				 o->progress, o->progress_ctx);
 	for (size_t i = 0; rc == 0 && i < items->n; i++)
 		items->transient |= items->v[i].transient;
+	if (rc == 0)
+		rc = ledger_dedup(items, err);
 	ld_verifier_free(pool.v);
 	return rc;
 }

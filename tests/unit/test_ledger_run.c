@@ -113,7 +113,7 @@ void test_ledger_run__a_root_that_does_not_exist_is_an_error(void)
 	T_ASSERT(err.msg[0] != '\0');
 }
 
-void test_ledger_run__ingested_bundles_are_taken_once_and_an_unverified_one_is_uncounted(
+void test_ledger_run__ingested_references_are_taken_once_and_an_unverified_one_is_uncounted(
 	void)
 {
 	const char *root = t_path("ledger");
@@ -141,17 +141,20 @@ void test_ledger_run__ingested_bundles_are_taken_once_and_an_unverified_one_is_u
 	o.vo.trusted_root = t_path("no-such-root.json");
 	T_ASSERT_INT(ld_ledger_new(&l, &o, &err), 0);
 	T_ASSERT_INT(ld_ledger_ingest(l, &err), 0);
-	/* B once; A is the pointer's */
-	T_ASSERT_INT(ld_ledger_count(l), 2);
+	/* B once; A as well, though a pointer names it: a claim never
+	 * stands in for a verified vote (docs/ledger.md "One bundle, one
+	 * vote"), only verification decides */
+	T_ASSERT_INT(ld_ledger_count(l), 3);
 	T_ASSERT_INT(ld_ledger_verify(l, NULL, 0, NULL, &err), 0);
 	for (size_t i = 0; i < ld_ledger_count(l); i++) {
 		if (!ld_ledger_uncounted(l, i, &ref, &why))
 			continue;
 		uncounted++;
-		T_ASSERT(strstr(ref, DIGEST_B) != NULL);
+		T_ASSERT(strstr(ref, DIGEST_B) != NULL ||
+			 strstr(ref, DIGEST_A) != NULL);
 		T_ASSERT(strstr(why, "bundle fetch") != NULL);
 	}
-	T_ASSERT_INT(uncounted, 1);
+	T_ASSERT_INT(uncounted, 2);
 	ld_ledger_free(l);
 }
 
