@@ -177,7 +177,10 @@ mkdir -p "$L"
 signed_allowlist "$L" "alice alice@example.test community" "bob bob@example.test partner"
 signed_emit alicep alice@example.test "$EX/ctrf" "$L" "$W/profiled.yaml" || t_end
 PP=$SE_PTR
-signed_emit bobp bob@example.test "$EX/ctrf" "$L" "$W/profiled.yaml" || t_end
+# bob's own run: its own CTRF (durations), hence its own bundle -- with
+# alice's bytes it would be one bundle, one vote (docs/ledger.md)
+signed_ctrf "$EX/ctrf" "$W/ctrf-bobp" 1 || t_end
+signed_emit bobp bob@example.test "$W/ctrf-bobp" "$L" "$W/profiled.yaml" || t_end
 signed_emit alice alice@example.test "$EX/ctrf" "$L" || t_end
 case $PP in "$L/h100-aks-ubuntu-training-gpustack-operator-managed/"*) ok "a profiled pointer's place is under the suffixed recipe" ;; *) bad "a profiled pointer's place is under the suffixed recipe" "$PP" ;; esac
 commit() { git -C "$G" add -A && git -C "$G" -c user.name=t -c user.email=t@example.test commit -qm "$1"; }
