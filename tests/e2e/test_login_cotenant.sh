@@ -51,36 +51,9 @@ else
 	OPY=python3
 fi
 
-IP=$(free_port)
-cat >"$W/idp.py" <<'PY'
-import json, sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-port, log = int(sys.argv[1]), sys.argv[2]
-ISS = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n).decode() if n else ""
-        with open(log, "a") as f:
-            f.write("%s %s %s\n" % (self.command, self.path, body))
-        d, st = {"error": "not_found"}, 404
-        if self.path.endswith("/.well-known/openid-configuration"):
-            d, st = {"issuer": ISS, "authorization_endpoint": ISS + "/auth", "token_endpoint": ISS + "/token",
-                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
-        elif self.path == "/token":
-            d, st = {"error": "invalid_grant"}, 400
-        b = json.dumps(d).encode()
-        self.send_response(st); self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-    do_GET = do_POST = any
-ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
 : >"$W/idp.log"
-python3 "$W/idp.py" "$IP" "$W/idp.log" >/dev/null 2>&1 &
-t_cleanup "kill $!"
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IP/x" && break; sleep 0.1; done
+login_idp_start "$W/idp.log"
+IP=$IDP_PORT
 
 # The person's browser (this user): resolves what it was given to the
 # authorization URL -- a URL on the listener (GET, its Location) or a
@@ -355,7 +328,7 @@ login() { # MODE TIMEOUT: a browser login at the stand-in provider
 	T_RC=0
 	env -u SIGSTORE_ID_TOKEN -u ACTIONS_ID_TOKEN_REQUEST_URL -u ACTIONS_ID_TOKEN_REQUEST_TOKEN \
 		PATH="$W/bin:$PATH" DISPLAY=:99 XDG_CACHE_HOME="$W/xdg" B_OUT="$W/browser.json" B_PUB="$P" B_MODE="$1" \
-		timeout 90 "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
+		timeout "$(t_secs 90)" "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
 		--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout "$2" --fulcio-url "http://127.0.0.1:$IP" \
 		--rekor-url "http://127.0.0.1:$IP" "$W/a.txt" >"$T_OUT" 2>"$T_ERR" || T_RC=$?
 	for _ in $(seq 100); do [ -s "$W/browser.json" ] && break; sleep 0.1; done
@@ -365,7 +338,7 @@ login() { # MODE TIMEOUT: a browser login at the stand-in provider
 $OTHER $OPY - "$W/bin/xdg-open" <"$P/cotenant.py" >"$W/cotenant.json" 2>"$W/cotenant.err" &
 CT=$!
 sleep 0.3
-login late 8s
+login late "$(t_secs 12)s"
 wait "$CT"
 if [ -z "$(jq -r '.seen // empty' "$W/cotenant.json" 2>/dev/null)" ]; then
 	bad "A: the co-tenant saw the launcher's command line (else this test proves nothing)" "$(head -c 300 "$W/cotenant.json" "$W/cotenant.err")"
@@ -407,7 +380,7 @@ fi
 $OTHER $OPY - "$P" <"$P/staller.py" >"$W/staller.out" 2>"$W/staller.err" &
 SP=$!
 t0=$(date +%s)
-login stalled 25s
+login stalled "$(t_secs 25)s"
 t1=$(date +%s)
 touch "$P/done"
 wait "$SP"
@@ -430,7 +403,7 @@ fi
 rm -f "$P/sent" "$P/flooding" "$P/port" "$P/done"
 $OTHER $OPY - "$P" <"$P/wrong.py" >"$W/wrong.json" 2>"$W/wrong.err" &
 WP=$!
-login wrongfirst 40s
+login wrongfirst "$(t_secs 40)s"
 touch "$P/done"
 wait "$WP"
 if [ "$(jq -r '.cotenant_ready' "$W/browser.json" 2>/dev/null)" != true ] || ! jq -e . "$W/wrong.json" >/dev/null 2>&1; then
@@ -458,7 +431,7 @@ fi
 rm -f "$P/sent" "$P/port" "$P/done"
 $OTHER $OPY - "$P" <"$P/wrong.py" >"$W/wrong.json" 2>"$W/wrong.err" &
 WP=$!
-login wrongonly 5s
+login wrongonly "$(t_secs 10)s"
 touch "$P/done"
 wait "$WP"
 [ "$T_RC" = 2 ] && grep -q 'login was not completed.*callbacks\{0,1\} without this login.s state or malformed, refused' "$T_ERR" &&
@@ -470,7 +443,7 @@ wait "$WP"
 rm -f "$P/flooding" "$P/port" "$P/done"
 $OTHER $OPY - "$P" <"$P/flood.py" >"$W/flood.json" 2>"$W/flood.err" &
 FP=$!
-login flood 40s
+login flood "$(t_secs 40)s"
 touch "$P/done"
 wait "$FP"
 if [ "$(jq -r '.cotenant_ready' "$W/browser.json" 2>/dev/null)" != true ]; then
