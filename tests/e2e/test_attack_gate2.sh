@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# tests/e2e/test_attack_gate2.sh -- a second outside review's attacks that
+# the tool held (the binary, the docs, a real registry, the local Sigstore
+# stack, git repositories built with the git CLI): signer claims against
+# bundles really signed by other identities and issuers, Sigstore bundles
+# tampered field by field or doubled, a signed predicate that misstates its
+# tests, a Fulcio that redirects the identity token elsewhere, and history
+# tricks in a PR (a transient mode flip, a transient onboarding, thousands
+# of churning commits). Every check is named after its attack.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/sigstore_stack.sh"
+. "$(dirname "$0")/ledger_signed.sh"
+t_begin
+
+EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
+W=$T_WORK
+if ! signed_start "$W"; then t_end; fi
+ISS=$SE_ISSUER
+A=alice@example.test
+
+# tok EMAIL [ISSUER]: the stack's unsigned test token
+tok() {
+	jwt_unsigned "{\"iss\":\"${2:-$ISS}\",\"aud\":\"sigstore\",\"sub\":\"$1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + 900))}"
+}
+# semit NAME EMAIL TWEAK [ISSUER]: emit, sign and push a unique bundle;
+# W/NAME is the emit directory
+semit() {
+	local n=$1 email=$2 tw=$3 iss=${4:-$ISS} f ref
+	mkdir -p "$W/$n.ctrf"
+	for f in "$EX"/ctrf/*.json; do
+		jq --argjson t "$tw" '.results.tests |= map(.duration = ((.duration // 0) + $t))' \
+			"$f" >"$W/$n.ctrf/$(basename "$f")"
+	done
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/$n.ctrf" \
+		-o "$W/$n" --sign --ref "$REG_HOST/ev/$n" --identity-token "$(tok "$email" "$iss")" \
+		--signing-config "$SC" --trusted-root "$TR" --yes
+	[ "$T_RC" -eq 0 ] || { bad "setup: emit and sign $n" "exit $T_RC"; return 1; }
+	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$W/$n/pointer.yaml")
+	run push "$W/$n" --to "$ref" --registry-plain-http
+	[ "$T_RC" -eq 0 ] || { bad "setup: push $n" "exit $T_RC"; return 1; }
+}
+semit alice $A 1 || t_end
+semit bob bob@example.test 2 || t_end
+semit mallory mallory@example.test 3 || t_end
+semit upper ALICE@example.test 4 || t_end
+semit evil $A 5 https://evil.example || t_end
+
+# A ledger: alice community, bob partner (the stack's issuer); bob's pointer
+# on main. pr_with FILE: a fresh repository whose branch pr adds FILE at
+# its canonical path; the gate as CI runs it.
+base_repo() {
+	local r=$W/repo-$RANDOM rel
+	git init -q -b main "$r"
+	git -C "$r" config user.email t@example.com
+	git -C "$r" config user.name test
+	git -C "$r" config commit.gpgsign false
+	mkdir -p "$r/recipes/evidence"
+	signed_allowlist "$r/recipes/evidence" "alice $A community" "bob bob@example.test partner"
+	rel=$(ae pointer path "$W/bob/pointer.yaml")
+	mkdir -p "$r/$(dirname "$rel")"
+	cp "$W/bob/pointer.yaml" "$r/$rel"
+	git -C "$r" add -A
+	git -C "$r" commit -qm base
+	BOB_REL=$rel
+	R=$r
+}
+add_ptr() { # FILE: at the canonical path of the claim it makes
+	local rel
+	rel=$(ae pointer path "$1")
+	mkdir -p "$R/$(dirname "$rel")"
+	cp "$1" "$R/$rel"
+	git -C "$R" add -A
+	git -C "$R" commit -qm "pointer"
+}
+pr_with() {
+	base_repo
+	git -C "$R" checkout -qb pr
+	add_ptr "$1"
+}
+gate() {
+	run check --repo "$R" --base main --head pr --verify-signatures \
+		--trusted-root "$TR" --registry-plain-http --cache "$W/cache" "$@"
+}
+
+# ---- signer claims against what the certificate proves ----
+pr_with "$W/alice/pointer.yaml"; gate
+expect_rc 0 "control: alice's own signed pointer passes rule 4"
+sed 's/identity: ALICE@/identity: alice@/' "$W/upper/pointer.yaml" >"$W/p"; pr_with "$W/p"; gate
+expect_rc 1 "a certificate for ALICE@example.test claimed as alice@example.test (case of the identity)"
+sed "s#issuer: https://evil.example#issuer: $ISS#" "$W/evil/pointer.yaml" >"$W/p"; pr_with "$W/p"; gate
+expect_rc 1 "a certificate for alice's e-mail from another issuer, claimed under the listed issuer"
+sed 's/identity: bob@/identity: alice@/' "$W/bob/pointer.yaml" >"$W/p"; pr_with "$W/p"; gate
+expect_rc 1 "bob's bundle (a base pointer's digest) claimed by alice in her directory"
+sed 's/identity: mallory@/identity: alice@/' "$W/mallory/pointer.yaml" >"$W/p"; pr_with "$W/p"; gate
+expect_rc 1 "mallory's signed bundle claimed as alice's"
+BOB_IDX=$(sed -n 's/^ *rekorLogIndex: *//p' "$W/bob/pointer.yaml")
+sed "s/rekorLogIndex: .*/rekorLogIndex: $BOB_IDX/" "$W/alice/pointer.yaml" >"$W/p"; pr_with "$W/p"; gate
+expect_rc 1 "alice's pointer naming bob's Rekor log index"
+
+# ---- history tricks in the PR ----
+base_repo; git -C "$R" checkout -qb pr
+chmod +x "$R/$BOB_REL"; git -C "$R" commit -qam flip
+chmod -x "$R/$BOB_REL"; git -C "$R" commit -qam unflip
+add_ptr "$W/alice/pointer.yaml"; gate
+expect_rc 1 "a base pointer's mode flipped and restored in two commits of the PR (rebase merge)"
+base_repo; git -C "$R" checkout -qb pr
+cp "$R/recipes/evidence/allowlist.yaml" "$W/al.keep"
+printf '  - label: mal\n    issuer: %s\n    source: %s\n' "$ISS" "$(se_slug "$ISS" mallory@example.test)" \
+	>>"$R/recipes/evidence/allowlist.yaml"
+git -C "$R" commit -qam onboard
+add_ptr "$W/mallory/pointer.yaml"
+cp "$W/al.keep" "$R/recipes/evidence/allowlist.yaml"; git -C "$R" commit -qam offboard
+gate
+expect_rc 1 "mallory onboards herself, commits her pointer, then removes her entry (no allowlist note)"
+base_repo; git -C "$R" checkout -qb pr
+D=$(dirname "$BOB_REL")
+python3 - "$D" >"$W/fi.txt" <<'PY'
+import sys
+d = sys.argv[1]
+print("reset refs/heads/pr\nfrom refs/heads/main^0")
+for i in range(3000):
+    print("commit refs/heads/pr\ncommitter t <t@x> %d +0000\ndata 1\nx" % (1700000000 + i))
+    if i % 2 == 0:
+        print("M 100644 inline %s/junk.txt\ndata 2\n%d\n" % (d, i % 10))
+    else:
+        print("D %s/junk.txt" % d)
+PY
+git -C "$R" fast-import --quiet --force <"$W/fi.txt"
+s=$(date +%s); gate; e=$(($(date +%s) - s))
+if [ "$T_RC" -eq 0 ] && [ $e -lt 60 ]; then
+	ok "3000 commits adding and removing a stray file under the root: judged in ${e}s, net change nothing"
+else
+	bad "3000 churning commits" "exit $T_RC after ${e}s"
+fi
+
+# ---- Sigstore bundles tampered or doubled (verify DIR) ----
+AT=summary-bundle/attestation.intoto.jsonl
+tamper() { # JQ WHAT: alice's bundle directory with its Sigstore bundle rewritten
+	rm -rf "$W/t"; cp -r "$W/alice" "$W/t"
+	jq -c --slurpfile b "$W/bob/$AT" "$1" "$W/alice/$AT" >"$W/t/$AT"
+	run verify "$W/t" --trusted-root "$TR"
+	expect_rc 2 "$2"
+}
+tamper '.dsseEnvelope.signatures += .dsseEnvelope.signatures' "a DSSE envelope with its signature twice"
+tamper '.dsseEnvelope.signatures += $b[0].dsseEnvelope.signatures' "a DSSE envelope with bob's signature added"
+tamper '.dsseEnvelope.signatures = $b[0].dsseEnvelope.signatures + .dsseEnvelope.signatures' "bob's signature put first"
+tamper '.verificationMaterial.tlogEntries = $b[0].verificationMaterial.tlogEntries' "a Rekor entry of another artifact (bob's)"
+tamper '.verificationMaterial.tlogEntries += $b[0].verificationMaterial.tlogEntries' "bob's Rekor entry added after alice's"
+tamper '.verificationMaterial.tlogEntries = $b[0].verificationMaterial.tlogEntries + .verificationMaterial.tlogEntries' "bob's Rekor entry put first"
+tamper '.verificationMaterial.timestampVerificationData = $b[0].verificationMaterial.timestampVerificationData' "bob's RFC 3161 timestamp"
+tamper '.verificationMaterial.timestampVerificationData.rfc3161Timestamps += $b[0].verificationMaterial.timestampVerificationData.rfc3161Timestamps' "bob's timestamp added to alice's"
+tamper '.verificationMaterial.x509CertificateChain = {certificates: [.verificationMaterial.certificate]}' "both a certificate and a chain"
+tamper '.verificationMaterial.tlogEntries[0].inclusionPromise = $b[0].verificationMaterial.tlogEntries[0].inclusionPromise' "bob's SET on alice's entry"
+tamper '.verificationMaterial.tlogEntries[0].inclusionProof = $b[0].verificationMaterial.tlogEntries[0].inclusionProof' "bob's inclusion proof on alice's entry"
+tamper '.verificationMaterial.tlogEntries[0].integratedTime = "1"' "integratedTime rewritten to 1970"
+tamper '.verificationMaterial.tlogEntries[0].logIndex = $b[0].verificationMaterial.tlogEntries[0].logIndex' "bob's log index on alice's entry"
+tamper 'del(.verificationMaterial.tlogEntries[0].inclusionProof)' "a v0.3 bundle without its inclusion proof"
+tamper '.dsseEnvelope.payloadType = "application/json"' "DSSE payload type rewritten (PAE changes)"
+two_lines() { # FIRST SECOND WHAT
+	rm -rf "$W/t"; cp -r "$W/alice" "$W/t"
+	{ cat "$1"; echo; cat "$2"; echo; } >"$W/t/$AT"
+	run verify "$W/t" --trusted-root "$TR" "${@:4}"
+	expect_rc 2 "$3"
+}
+two_lines "$W/alice/$AT" "$W/mallory/$AT" "attestation.intoto.jsonl with alice's bundle, then mallory's line"
+two_lines "$W/mallory/$AT" "$W/alice/$AT" "attestation.intoto.jsonl with mallory's line, then alice's" \
+	--expected-issuer "$ISS" --expected-identity-regexp 'alice@example\.test'
+two_lines "$W/alice/$AT" "$W/alice/$AT" "attestation.intoto.jsonl with alice's bundle twice"
+
+# ---- a signer's predicate that misstates the report ----
+mkdir -p "$W/fc.ctrf"; cp "$EX"/ctrf/*.json "$W/fc.ctrf/"
+jq '.results.tests[0].status = "failed" | .results.summary.passed -= 1 | .results.summary.failed += 1' \
+	"$EX/ctrf/conformance.json" >"$W/fc.ctrf/conformance.json"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/fc.ctrf" -o "$W/fc"
+S=$W/fc/summary-bundle/statement.intoto.json
+jq '.predicate.phases.conformance.passed += 1 | .predicate.phases.conformance.failed = 0' "$S" >"$S.n" && mv "$S.n" "$S"
+run sign "$W/fc" --ref "$REG_HOST/ev/fc" --identity-token "$(tok $A)" --signing-config "$SC" --trusted-root "$TR" --yes
+expect_rc 0 "setup: alice signs a predicate saying 0 failed over a report with a failed test"
+run verify "$W/fc" --trusted-root "$TR"
+expect_rc 2 "a signed predicate counting a failed test as passed: refused, not 'valid'"
+for st in error Failed FAILED; do
+	mkdir -p "$W/st-$st.ctrf"; cp "$EX"/ctrf/*.json "$W/st-$st.ctrf/"
+	jq --arg s "$st" '.results.tests[0].status = $s | del(.results.summary)' "$EX/ctrf/conformance.json" \
+		>"$W/st-$st.ctrf/conformance.json"
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/st-$st.ctrf" -o "$W/st-$st"
+	run verify "$W/st-$st"
+	expect_rc 1 "a test with status '$st' is published as 'other' and verify reports a failure (exit 1), never a clean pass"
+done
+
+# ---- a Fulcio that redirects the identity token elsewhere ----
+SINK_LOG=$W/sink.log
+cat >"$W/hostile.py" <<'PY'
+import sys, http.server, json
+port, mode, sink, log = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def h(self):
+        n = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(n) if n else b''
+        with open(log, 'a') as f:
+            f.write(json.dumps({'port': port, 'path': self.path, 'headers': dict(self.headers), 'body': body.decode('latin1')}) + '\n')
+        if mode == 'sink':
+            self.send_response(404)
+        else:
+            self.send_response(int(mode)); self.send_header('Location', 'http://%s%s' % (sink, self.path))
+        self.send_header('Content-Length', '0'); self.end_headers()
+    do_GET = do_POST = do_PUT = h
+http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+PY
+SP=$(free_port)
+python3 "$W/hostile.py" "$SP" sink - "$SINK_LOG" & t_cleanup "kill $!"
+for code in 301 302 307 308; do
+	HP=$(free_port)
+	python3 "$W/hostile.py" "$HP" "$code" "127.0.0.1:$SP" "$W/hostile.log" & hp=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HP/" && break; sleep 0.1; done
+	jq --arg u "http://127.0.0.1:$HP" '.caUrls[0].url = $u' "$SC" >"$W/sc-h.json"
+	jq --arg u "http://127.0.0.1:$HP" '.certificateAuthorities[0].uri = $u' "$TR" >"$W/tr-h.json"
+	T=$(tok $A)
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/h$code" \
+		--sign --ref "$REG_HOST/ev/h" --identity-token "$T" --signing-config "$W/sc-h.json" \
+		--trusted-root "$W/tr-h.json" --yes
+	kill "$hp"; wait "$hp" 2>/dev/null
+	if [ "$T_RC" -ne 0 ] && ! grep -q "$(echo "$T" | cut -d. -f2 | cut -c1-24)" "$SINK_LOG" 2>/dev/null &&
+		[ ! -e "$W/h$code/pointer.yaml" ]; then
+		ok "a Fulcio answering $code to another port: not followed, the token never reaches it (exit $T_RC)"
+	else
+		bad "Fulcio $code redirect" "exit $T_RC; sink: $(head -c 200 "$SINK_LOG" 2>/dev/null)"
+	fi
+done
+
+t_end
