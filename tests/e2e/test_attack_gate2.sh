@@ -229,4 +229,107 @@ for code in 301 302 307 308; do
 	fi
 done
 
+# ---- a Fulcio echoing the request in its error; a Rekor stand-in ----
+cat >"$W/reflect.py" <<'PY2'
+import sys, http.server
+port, code = int(sys.argv[1]), int(sys.argv[2])
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_POST(self):
+        n = int(self.headers.get('Content-Length') or 0); body = self.rfile.read(n)
+        out = b'{"message":"' + body.replace(b'"', b"'") + b'"}'
+        self.send_response(code); self.send_header('Content-Length', str(len(out))); self.end_headers(); self.wfile.write(out)
+    do_GET = do_POST
+http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+PY2
+for code in 400 401; do
+	HP=$(free_port)
+	python3 "$W/reflect.py" "$HP" "$code" & hp=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HP/" && break; sleep 0.1; done
+	jq --arg u "http://127.0.0.1:$HP" '.caUrls[0].url = $u' "$SC" >"$W/sc-r.json"
+	jq --arg u "http://127.0.0.1:$HP" '.certificateAuthorities[0].uri = $u' "$TR" >"$W/tr-r.json"
+	T=$(tok $A)
+	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/r$code" \
+		--sign --ref "$REG_HOST/ev/h" --identity-token "$T" --signing-config "$W/sc-r.json" \
+		--trusted-root "$W/tr-r.json" --yes
+	kill "$hp"; wait "$hp" 2>/dev/null
+	if [ "$T_RC" -eq 2 ] && ! grep -q "$(echo "$T" | cut -d. -f2 | cut -c1-24)" "$T_ERR" "$T_OUT"; then
+		ok "a Fulcio answering $code with the request (token) echoed: exit 2, the token's claims never printed"
+	else
+		bad "Fulcio echo $code" "exit $T_RC: $(head -c 300 "$T_ERR")"
+	fi
+done
+RK_LOG=$W/rk.log
+HP=$(free_port)
+python3 "$W/hostile.py" "$HP" sink - "$RK_LOG" & hp=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HP/" && break; sleep 0.1; done
+jq --arg u "http://127.0.0.1:$HP" '.rekorTlogUrls[0].url = $u | .tsaUrls[0].url = ($u + "/api/v1/timestamp")' "$SC" >"$W/sc-k.json"
+jq --arg u "http://127.0.0.1:$HP" '.tlogs[].baseUrl = $u | .timestampAuthorities[0].uri = ($u + "/api/v1/timestamp")' "$TR" >"$W/tr-k.json"
+T=$(tok $A)
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/rk" \
+	--sign --ref "$REG_HOST/ev/h" --identity-token "$T" --signing-config "$W/sc-k.json" --trusted-root "$W/tr-k.json" --yes
+kill "$hp"; wait "$hp" 2>/dev/null
+if [ "$T_RC" -eq 2 ] && [ -s "$RK_LOG" ] && ! grep -q "$(echo "$T" | cut -d. -f2 | cut -c1-24)" "$RK_LOG"; then
+	ok "a Rekor and TSA stand-in: reached, but never sent the identity token"
+else
+	bad "Rekor stand-in" "exit $T_RC; log $(head -c 200 "$RK_LOG" 2>/dev/null)"
+fi
+
+# ---- a hostile registry whose token realm is another registry's ----
+cat >"$W/realm.py" <<'PY2'
+import sys, http.server, json, threading
+rp, tp, log = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def L(d):
+    with open(log, 'a') as f: f.write(json.dumps(d) + '\n')
+class Reg(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        L({'srv': 'reg', 'auth': self.headers.get('Authorization')})
+        self.send_response(401)
+        self.send_header('WWW-Authenticate', 'Bearer realm="http://127.0.0.1:%d/token",service="victim",scope="repository:victim/private:pull,push"' % tp)
+        self.send_header('Content-Length', '0'); self.end_headers()
+    do_HEAD = do_GET
+class Tok(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        L({'srv': 'realm', 'auth': self.headers.get('Authorization')})
+        b = json.dumps({'token': 'anon'}).encode()
+        self.send_response(200); self.send_header('Content-Length', str(len(b))); self.end_headers(); self.wfile.write(b)
+threading.Thread(target=http.server.ThreadingHTTPServer(('127.0.0.1', tp), Tok).serve_forever, daemon=True).start()
+http.server.ThreadingHTTPServer(('127.0.0.1', rp), Reg).serve_forever()
+PY2
+RP=$(free_port); TP=$(free_port)
+python3 "$W/realm.py" "$RP" "$TP" "$W/realm.log" & t_cleanup "kill $!"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$TP/" && break; sleep 0.1; done
+mkdir -p "$W/dcfg"
+printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}' "$TP" "$(printf 'victim:victimpass' | base64)" >"$W/dcfg/config.json"
+run pull "127.0.0.1:$RP/x/y@sha256:$(printf a | sha256sum | cut -c1-64)" --to "$W/pl" --registry-plain-http \
+	--docker-config "$W/dcfg/config.json"
+if [ "$T_RC" -ne 0 ] && ! grep -q "$(printf 'victim:victimpass' | base64)" "$W/realm.log" && [ ! -e "$W/pl" ]; then
+	ok "a registry naming another registry's token service as its realm: that registry's login never sent (exit $T_RC)"
+else
+	bad "realm confusion" "exit $T_RC: $(cat "$W/realm.log")"
+fi
+
+# ---- output paths a hostile checkout or a previous run prepared ----
+mkdir -p "$W/oc1"; echo precious >"$W/oc1/pointer.yaml"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/oc1"
+[ "$T_RC" -eq 2 ] && [ "$(cat "$W/oc1/pointer.yaml")" = precious ] &&
+	ok "emit into a directory holding a pointer.yaml: refused, the file untouched" || bad "emit over pointer.yaml" "exit $T_RC"
+mkdir -p "$W/oc2" "$W/oc2t"; ln -s ../oc2t "$W/oc2/summary-bundle"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/oc2"
+[ "$T_RC" -eq 2 ] && [ -z "$(ls "$W/oc2t")" ] &&
+	ok "emit with summary-bundle a symlink to another directory: refused, nothing written there" || bad "summary-bundle symlink" "exit $T_RC"
+mkdir -p "$W/oc3"; ln -s "$W/oc3-victim" "$W/oc3/pointer.yaml"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/oc3"
+[ "$T_RC" -eq 2 ] && [ ! -e "$W/oc3-victim" ] &&
+	ok "emit with pointer.yaml a dangling symlink: refused, its target never created" || bad "dangling pointer symlink" "exit $T_RC"
+mkdir -p "$W/rl.cwd" "$W/outside"; ln -s ../outside "$W/rl.cwd/recipes"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/alice.ctrf" -o "$W/rl"
+(cd "$W/rl.cwd" && run sign "$W/rl" --ref "$REG_HOST/ev/rl" --relocate --identity-token "$(tok $A)" \
+	--signing-config "$SC" --trusted-root "$TR" --yes; echo "$T_RC" >"$W/rl.rc")
+[ "$(cat "$W/rl.rc")" = 2 ] && [ -z "$(find "$W/outside" -type f)" ] &&
+	ok "sign --relocate in a checkout whose recipes/ is a symlink out of it: refused, nothing written outside" ||
+	bad "relocate through symlink" "exit $(cat "$W/rl.rc"): $(find "$W/outside" -type f)"
+
 t_end
