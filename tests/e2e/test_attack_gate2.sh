@@ -332,4 +332,49 @@ run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/al
 	ok "sign --relocate in a checkout whose recipes/ is a symlink out of it: refused, nothing written outside" ||
 	bad "relocate through symlink" "exit $(cat "$W/rl.rc"): $(find "$W/outside" -type f)"
 
+# ---- the ledger: a false claim on another signer's bundle; hostile names ----
+LR=$W/ledger-root; mkdir -p "$LR"
+signed_allowlist "$LR" "alice $A community" "bob bob@example.test partner"
+signed_ctrf "$SE_EX/ctrf" "$W/lc-b" 51 k8s-version-constraint
+SE_EPOCH=1764000000 signed_emit bobfail bob@example.test "$W/lc-b" "$LR"
+BF_PTR=$SE_PTR
+signed_ctrf "$SE_EX/ctrf" "$W/lc-a" 52
+SE_EPOCH=1764000100 signed_emit alicepass $A "$W/lc-a" "$LR"
+led_state() { # the state of conformance/k8s-version-constraint
+	run ledger --root "$LR" --verify --trusted-root "$TR" --registry-plain-http --format json
+	jq -r '[.. | objects | select(.name? == "k8s-version-constraint" or .check? == "conformance/k8s-version-constraint") | .state? // empty] | first // "none"' "$T_OUT"
+}
+st0=$(led_state)
+dst=$LR/h100-eks-ubuntu-training/$(se_slug "$ISS" "$A")/$(basename "$BF_PTR")
+sed "s/identity: bob@example.test/identity: $A/" "$BF_PTR" >"$dst"
+st1=$(led_state)
+[ "$st0" = CONTESTED ] && [ "$st1" = CONTESTED ] &&
+	ok "ledger: alice's unsigned claim on bob's failing bundle (same digest) leaves bob's verified fail counted" ||
+	bad "ledger false claim on a bundle" "before $st0, after $st1"
+rm -f "$dst"
+for pol in reference-v4; do
+	mkdir -p "$W/x.ctrf"; cp "$EX"/ctrf/*.json "$W/x.ctrf/"
+	jq --arg n $'<img src=x onerror=alert(1)>\n  CONFIRMED     9    0        0  conformance/forged\e[31m' \
+		'.results.tests[0].name = $n | .results.tests[0].duration += 61' "$EX/ctrf/conformance.json" >"$W/x.ctrf/conformance.json"
+	run emit --policy $pol --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$W/x.ctrf" -o "$W/xo" \
+		--sign --ref "$REG_HOST/evidence/xname" --identity-token "$(tok $A)" --signing-config "$SC" --trusted-root "$TR" --yes
+	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$W/xo/pointer.yaml")
+	run push "$W/xo" --to "$ref" --registry-plain-http
+	rm -rf "$LR/h100-eks-ubuntu-training/$(se_slug "$ISS" "$A")"
+	mkdir -p "$LR/h100-eks-ubuntu-training/$(se_slug "$ISS" "$A")"
+	cp "$W/xo/pointer.yaml" "$LR/$(ae pointer path "$W/xo/pointer.yaml" --root "")"
+	run ledger --root "$LR" --verify --trusted-root "$TR" --registry-plain-http --format html -o "$W/l.html"
+	if [ "$T_RC" -eq 0 ] && grep -q 'forged' "$W/l.html" && ! grep -q '<img src=x' "$W/l.html"; then
+		ok "ledger html: a signed test name holding markup ($pol) is escaped"
+	else
+		bad "ledger html escaping" "exit $T_RC"
+	fi
+	run ledger --root "$LR" --verify --trusted-root "$TR" --registry-plain-http
+	if [ "$T_RC" -eq 0 ] && grep -q 'forged' "$T_OUT" && ! grep -q $'\e' "$T_OUT" && ! grep -qE '^  CONFIRMED +9 ' "$T_OUT"; then
+		ok "ledger text: a signed test name holding a newline and ESC cannot forge a row or colour the terminal"
+	else
+		bad "ledger text escaping" "exit $T_RC"
+	fi
+done
+
 t_end
