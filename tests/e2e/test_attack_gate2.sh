@@ -377,4 +377,20 @@ for pol in reference-v4; do
 	fi
 done
 
+# ---- one signer's report naming a check twice, pass then fail ----
+LD=$W/ledger-dup; mkdir -p "$LD"
+signed_allowlist "$LD" "alice $A community" "bob bob@example.test partner"
+signed_ctrf "$SE_EX/ctrf" "$W/ld-b" 71
+SE_EPOCH=1764000000 signed_emit dupbob bob@example.test "$W/ld-b" "$LD"
+mkdir -p "$W/ld-a"; cp "$EX"/ctrf/*.json "$W/ld-a/"
+jq '.results.tests += [(.results.tests[0] | .status = "failed" | .duration = 77)] | del(.results.summary)' \
+	"$EX/ctrf/conformance.json" >"$W/ld-a/conformance.json"
+SE_EPOCH=1764000100 signed_emit dupalice $A "$W/ld-a" "$LD"
+run ledger --root "$LD" --verify --trusted-root "$TR" --registry-plain-http
+if grep -qE '^  CONTESTED +1 +1 +0 +conformance/k8s-version-constraint' "$T_OUT"; then
+	ok "ledger: a report holding a check twice (passed, then failed) votes fail, not pass"
+else
+	bad "duplicate check in one report" "$(grep k8s-version "$T_OUT" | head -2)"
+fi
+
 t_end
