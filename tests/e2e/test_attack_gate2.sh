@@ -393,4 +393,25 @@ else
 	bad "duplicate check in one report" "$(grep k8s-version "$T_OUT" | head -2)"
 fi
 
+# ---- the sigstore-conformance client's verify-bundle ----
+echo hello >"$W/art1"; echo other >"$W/art2"
+run sigstore sign-bundle --identity-token "$(tok $A)" --signing-config "$SC" --trusted-root "$TR" --bundle "$W/art1.sig" "$W/art1"
+expect_rc 0 "setup: sign-bundle an artifact as alice"
+vb() { run sigstore verify-bundle --bundle "$1" --trusted-root "$TR" "${@:2}"; }
+vb "$W/art1.sig" --certificate-identity $A --certificate-oidc-issuer "$ISS" "$W/art2"
+expect_rc 2 "verify-bundle: alice's signature over another file"
+vb "$W/art1.sig" --certificate-identity $A --certificate-oidc-issuer "$ISS" "sha256:$(sha256sum "$W/art2" | cut -c1-64)"
+expect_rc 2 "verify-bundle: alice's signature against another digest"
+vb "$W/art1.sig" --certificate-identity bob@example.test --certificate-oidc-issuer "$ISS" "$W/art1"
+expect_rc 2 "verify-bundle: alice's signature for an expected bob"
+vb "$W/art1.sig" --certificate-identity $A --certificate-oidc-issuer https://evil.example "$W/art1"
+expect_rc 2 "verify-bundle: the right identity under another expected issuer"
+vb "$W/art1.sig" --certificate-identity-regexp alice --certificate-oidc-issuer "$ISS" "$W/art1"
+expect_rc 2 "verify-bundle: an identity regexp matching only part of the identity (anchored)"
+jq 'del(.verificationMaterial.timestampVerificationData)' "$W/art1.sig" >"$W/art1-nots.sig"
+vb "$W/art1-nots.sig" --certificate-identity $A --certificate-oidc-issuer "$ISS" --insecure-ignore-tlog "$W/art1"
+expect_rc 2 "verify-bundle: --insecure-ignore-tlog with no timestamp left: no verified time"
+vb "$W/alice/$AT" --certificate-identity $A --certificate-oidc-issuer "$ISS" "$W/alice/summary-bundle/statement.intoto.json"
+expect_rc 2 "verify-bundle: an evidence DSSE bundle presented as a signature over its statement file"
+
 t_end
