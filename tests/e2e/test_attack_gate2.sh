@@ -414,4 +414,13 @@ expect_rc 2 "verify-bundle: --insecure-ignore-tlog with no timestamp left: no ve
 vb "$W/alice/$AT" --certificate-identity $A --certificate-oidc-issuer "$ISS" "$W/alice/summary-bundle/statement.intoto.json"
 expect_rc 2 "verify-bundle: an evidence DSSE bundle presented as a signature over its statement file"
 
+# ---- one PR, two pointers naming one bundle ----
+sed 's/identity: alice@/identity: bob@/' "$W/alice/pointer.yaml" >"$W/bobclaim.yaml"
+base_repo; git -C "$R" checkout -qb pr
+add_ptr "$W/alice/pointer.yaml"; add_ptr "$W/bobclaim.yaml"
+gate --workers 1
+[ "$T_RC" -eq 1 ] && grep -q "$(se_slug "$ISS" bob@example.test)/.*identity differs" "$T_OUT" &&
+	ok "one PR adds alice's pointer and a copy claiming bob (same digest): the copy is refused, not verified once for both" ||
+	bad "two pointers one bundle" "exit $T_RC: $(head -c 300 "$T_OUT")"
+
 t_end
