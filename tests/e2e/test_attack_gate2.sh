@@ -423,4 +423,26 @@ gate --workers 1
 	ok "one PR adds alice's pointer and a copy claiming bob (same digest): the copy is refused, not verified once for both" ||
 	bad "two pointers one bundle" "exit $T_RC: $(head -c 300 "$T_OUT")"
 
+# ---- --root spelled another way on a PR deleting a pointer: never a pass ----
+base_repo; git -C "$R" checkout -qb pr
+git -C "$R" rm -q "$BOB_REL"; git -C "$R" commit -qm "delete bob's pointer"
+for root in recipes/evidence/ ./recipes/evidence recipes//evidence recipes/./evidence recipes/evidence/. Recipes/evidence "$R/recipes/evidence"; do
+	run check --repo "$R" --base main --head pr --root "$root"
+	[ "$T_RC" -ne 0 ] && ok "check --root '$root' on a deletion: exit $T_RC, never 0" || bad "--root '$root'" "exit 0"
+done
+
+# ---- a recipe whose criteria would name a path out of the ledger ----
+for v in .. ../../../tmp a/b . 'x y'; do
+	python3 - "$v" "$EX/recipe.yaml" "$W/rn.yaml" <<'PY2'
+import sys
+s = open(sys.argv[2]).read().replace('  accelerator: h100', '  accelerator: "%s"' % sys.argv[1], 1)
+open(sys.argv[3], 'w').write(s)
+PY2
+	rm -rf "$W/rn"
+	run emit --recipe "$W/rn.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/rn"
+	[ "$T_RC" -eq 2 ] && [ ! -e "$W/rn/pointer.yaml" ] &&
+		ok "emit: criteria.accelerator '$v' (a recipe name leaving its directory) is refused" ||
+		bad "criteria '$v'" "exit $T_RC"
+done
+
 t_end
