@@ -445,4 +445,27 @@ PY2
 		bad "criteria '$v'" "exit $T_RC"
 done
 
+# ---- verify POINTER --bundle DIR with another run's files or signature ----
+run verify "$W/alice/pointer.yaml" --bundle "$W/alice" --trusted-root "$TR"
+expect_rc 0 "control: verify alice's pointer against her local bundle"
+run verify "$W/alice/pointer.yaml" --bundle "$W/bob" --trusted-root "$TR"
+expect_rc 2 "verify alice's pointer with --bundle bob's directory"
+rm -rf "$W/mix"; cp -r "$W/alice" "$W/mix"; cp "$W/bob/$AT" "$W/mix/$AT"
+run verify "$W/alice/pointer.yaml" --bundle "$W/mix" --trusted-root "$TR"
+expect_rc 2 "verify alice's pointer with her files and bob's signature"
+rm -rf "$W/mix"; cp -r "$W/bob" "$W/mix"; cp "$W/alice/$AT" "$W/mix/$AT"
+run verify "$W/alice/pointer.yaml" --bundle "$W/mix" --trusted-root "$TR"
+expect_rc 2 "verify alice's pointer with bob's files and her signature"
+
+# ---- the ledger: alice's run filed under another recipe ----
+LM=$W/ledger-misfiled; AS=$(se_slug "$ISS" "$A")
+mkdir -p "$LM/gb200-eks-ubuntu-training/$AS"
+signed_allowlist "$LM" "alice $A community"
+F=$(basename "$(ae pointer path "$W/alice/pointer.yaml")")
+sed 's/^recipe: .*/recipe: gb200-eks-ubuntu-training/' "$W/alice/pointer.yaml" >"$LM/gb200-eks-ubuntu-training/$AS/$F"
+run ledger --root "$LM" --verify --trusted-root "$TR" --registry-plain-http
+grep -qE '^gb200-eks-ubuntu-training +UNTESTED' "$T_OUT" && grep -q 'unverifiable' "$T_OUT" &&
+	ok "ledger: alice's h100 run filed (and named) as gb200: unverifiable, corroborates nothing" ||
+	bad "misfiled run" "$(grep -E '^gb200' "$T_OUT")"
+
 t_end
