@@ -468,4 +468,55 @@ grep -qE '^gb200-eks-ubuntu-training +UNTESTED' "$T_OUT" && grep -q 'unverifiabl
 	ok "ledger: alice's h100 run filed (and named) as gb200: unverifiable, corroborates nothing" ||
 	bad "misfiled run" "$(grep -E '^gb200' "$T_OUT")"
 
+# ---- --head naming something that is not a commit; --allowlist and a deletion ----
+base_repo; git -C "$R" checkout -qb pr
+git -C "$R" rm -q "$BOB_REL"; git -C "$R" commit -qm "delete bob's pointer"
+for h in 'pr^{tree}' "$(git -C "$R" rev-parse pr:recipes)" nonexistent; do
+	run check --repo "$R" --base main --head "$h"
+	expect_rc 2 "check --head '$h' (not a commit): exit 2, never a pass"
+done
+git -C "$R" tag -a -m t vtag pr
+run check --repo "$R" --base main --head vtag
+expect_rc 1 "check --head an annotated tag of the deleting commit: the deletion is found"
+git -C "$R" show main:recipes/evidence/allowlist.yaml >"$W/base-allowlist.yaml"
+git -C "$R" checkout -qb pr-al main
+git -C "$R" rm -q recipes/evidence/allowlist.yaml; git -C "$R" commit -qm "delete the allowlist"
+run check --repo "$R" --base main --head pr-al --allowlist "$W/base-allowlist.yaml"
+expect_rc 1 "check --allowlist (the target's copy) on a PR deleting allowlist.yaml: refused"
+
+# ---- inputs that never end ----
+mkfifo "$W/fifo"
+rm -rf "$W/z"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/z" --sign \
+	--ref "$REG_HOST/ev/z" --identity-token-file /dev/zero --signing-config "$SC" --trusted-root "$TR" --yes
+expect_rc 2 "emit --sign --identity-token-file /dev/zero: refused at once"
+rm -rf "$W/z"
+s=$(date +%s)
+timeout 20 "$AE_BIN" emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/z" \
+	--sign --ref "$REG_HOST/ev/z" --identity-token-file "$W/fifo" --signing-config "$SC" --trusted-root "$TR" --yes \
+	>/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "emit --identity-token-file a FIFO nobody writes: refused without blocking" || bad "token FIFO" "exit $rc"
+for a in "--allowlist $W/fifo --repo $R" ; do
+	timeout 20 "$AE_BIN" check $a >/dev/null 2>&1; rc=$?
+	[ $rc -eq 2 ] && ok "check --allowlist a FIFO: refused without blocking" || bad "allowlist FIFO" "exit $rc"
+done
+timeout 20 "$AE_BIN" ledger --verify --trusted-root "$TR" --ingest-file "$W/fifo" --root "$LR" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "ledger --ingest-file a FIFO: refused without blocking" || bad "ingest-file FIFO" "exit $rc"
+
+# ---- a claimed identity is never printed by the ledger ----
+LI=$W/ledger-ids; mkdir -p "$LI"
+signed_allowlist "$LI" "alice $A community" "bob bob@example.test partner"
+for p in "$W/alice/pointer.yaml" "$W/mallory/pointer.yaml"; do
+	rel=$(ae pointer path "$p" --root ""); mkdir -p "$LI/$(dirname "$rel")"; cp "$p" "$LI/$rel"
+done
+sed 's/identity: bob@example.test/identity: secretclaim@example.test/' "$W/bob/pointer.yaml" >"$W/sc.yaml"
+rel=$(ae pointer path "$W/sc.yaml" --root ""); mkdir -p "$LI/$(dirname "$rel")"; cp "$W/sc.yaml" "$LI/$rel"
+leaks=""
+for fmt in text json html; do
+	run ledger --root "$LI" --verify --trusted-root "$TR" --registry-plain-http --format $fmt
+	grep -qaE 'secretclaim@|alice@example|mallory@example' "$T_OUT" "$T_ERR" && leaks="$leaks $fmt"
+done
+[ -z "$leaks" ] && ok "ledger text/json/html: no claimed identity, nor a listed or unlisted verified one, without --show-identities" ||
+	bad "identities printed" "$leaks"
+
 t_end
