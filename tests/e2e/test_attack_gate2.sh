@@ -519,4 +519,13 @@ done
 [ -z "$leaks" ] && ok "ledger text/json/html: no claimed identity, nor a listed or unlisted verified one, without --show-identities" ||
 	bad "identities printed" "$leaks"
 
+# ---- references that look pinned but are not, refused before any I/O ----
+H=$(printf a | sha256sum | cut -c1-64); HU=$(echo "$H" | tr a-f A-F)
+for ref in "127.0.0.1:9/r@sha256:$HU" "127.0.0.1:9/r@sha256:${H:0:63}" "127.0.0.1:9/r@sha512:$H$H" \
+	"127.0.0.1:9/r@sha256:$H?x" "127.0.0.1:9/r:sha256-$H" "127.0.0.1:9/../r@sha256:$H" \
+	"127.0.0.1:9/r/../../v2@sha256:$H" "oci://127.0.0.1:9/r:tag"; do
+	run verify "$ref" --registry-plain-http
+	expect_rc 64 "verify '$ref': a usage error before any request"
+done
+
 t_end
