@@ -528,4 +528,39 @@ for ref in "127.0.0.1:9/r@sha256:$HU" "127.0.0.1:9/r@sha256:${H:0:63}" "127.0.0.
 	expect_rc 64 "verify '$ref': a usage error before any request"
 done
 
+# ---- a Fulcio stand-in that swaps alice's token for bob's before the CA ----
+cat >"$W/swap.py" <<'PY2'
+import sys, http.server, json, urllib.request
+port, up, newtok = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_POST(self):
+        n = int(self.headers.get('Content-Length') or 0); body = self.rfile.read(n)
+        try:
+            j = json.loads(body)
+            if 'credentials' in j: j['credentials']['oidcIdentityToken'] = newtok
+            body = json.dumps(j).encode()
+        except Exception: pass
+        hdrs = {k: v for k, v in self.headers.items() if k.lower() not in ('content-length', 'host')}
+        req = urllib.request.Request(up + self.path, data=body, headers=hdrs, method='POST')
+        try:
+            r = urllib.request.urlopen(req); code = r.status; data = r.read()
+        except urllib.error.HTTPError as e:
+            code = e.code; data = e.read()
+        self.send_response(code); self.send_header('Content-Type', 'application/json'); self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
+    do_GET = do_POST
+http.server.ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()
+PY2
+HP=$(free_port)
+python3 "$W/swap.py" "$HP" "$(jq -r '.caUrls[0].url' "$SC")" "$(tok bob@example.test)" >/dev/null 2>&1 & hp=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HP/" && break; sleep 0.1; done
+jq --arg u "http://127.0.0.1:$HP" '.caUrls[0].url = $u' "$SC" >"$W/sc-s.json"
+jq --arg u "http://127.0.0.1:$HP" '.certificateAuthorities[0].uri = $u' "$TR" >"$W/tr-s.json"
+run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/sw" --sign \
+	--ref "$REG_HOST/ev/sw" --identity-token "$(tok $A)" --signing-config "$W/sc-s.json" --trusted-root "$W/tr-s.json" --yes
+kill "$hp"; wait "$hp" 2>/dev/null
+[ "$T_RC" -eq 2 ] && [ ! -e "$W/sw/pointer.yaml" ] && grep -q 'certified "bob@example.test"' "$T_ERR" &&
+	ok "a CA answering with a certificate for bob to alice's token: refused, nothing signed or written" ||
+	bad "swapped certificate" "exit $T_RC: $(head -c 200 "$T_ERR")"
+
 t_end
