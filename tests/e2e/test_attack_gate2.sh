@@ -563,4 +563,23 @@ kill "$hp"; wait "$hp" 2>/dev/null
 	ok "a CA answering with a certificate for bob to alice's token: refused, nothing signed or written" ||
 	bad "swapped certificate" "exit $T_RC: $(head -c 200 "$T_ERR")"
 
+# ---- a GitHub Actions token endpoint redirecting elsewhere ----
+GL=$W/gha-sink.log; SP2=$(free_port)
+python3 "$W/hostile.py" "$SP2" sink - "$GL" & t_cleanup "kill $!"
+for code in 302 307 308; do
+	HP=$(free_port)
+	python3 "$W/hostile.py" "$HP" "$code" "127.0.0.1:$SP2" "$W/gha-hostile.log" & hp=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$HP/" && break; sleep 0.1; done
+	ACTIONS_ID_TOKEN_REQUEST_URL="http://127.0.0.1:$HP/token?api-version=2.0" \
+	ACTIONS_ID_TOKEN_REQUEST_TOKEN=SECRET-REQUEST-TOKEN-XYZ GITHUB_ACTIONS=true \
+		run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/gh$code" \
+		--sign --oidc-provider github-actions --ref "$REG_HOST/ev/gh" --signing-config "$SC" --trusted-root "$TR" --yes
+	kill "$hp"; wait "$hp" 2>/dev/null
+	if [ "$T_RC" -eq 2 ] && ! grep -q SECRET-REQUEST "$GL" "$T_ERR" "$T_OUT" 2>/dev/null; then
+		ok "the Actions token endpoint answering $code to another port: not followed, the request token never sent or printed"
+	else
+		bad "Actions endpoint $code" "exit $T_RC"
+	fi
+done
+
 t_end
