@@ -576,7 +576,7 @@ for code in 302 307 308; do
 		--sign --oidc-provider github-actions --ref "$REG_HOST/ev/gh" --signing-config "$SC" --trusted-root "$TR" --yes
 	kill "$hp"; wait "$hp" 2>/dev/null
 	if [ "$T_RC" -eq 2 ] && ! grep -q SECRET-REQUEST "$GL" "$T_ERR" "$T_OUT" 2>/dev/null; then
-		ok "the Actions token endpoint answering $code to another port: not followed, the request token never sent or printed"
+		grep -q "github actions token endpoint" "$T_ERR" && ok "the Actions token endpoint answering $code to another port: not followed, the request token never sent or printed" || bad "Actions endpoint $code" "$(head -c 200 "$T_ERR")"
 	else
 		bad "Actions endpoint $code" "exit $T_RC"
 	fi
