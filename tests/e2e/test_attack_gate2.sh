@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # tests/e2e/test_attack_gate2.sh -- a second outside review's attacks that
 # the tool held (the binary, the docs, a real registry, the local Sigstore
-# stack, git repositories built with the git CLI): signer claims against
-# bundles really signed by other identities and issuers, Sigstore bundles
-# tampered field by field or doubled, a signed predicate that misstates its
-# tests, a Fulcio that redirects the identity token elsewhere, and history
-# tricks in a PR (a transient mode flip, a transient onboarding, thousands
-# of churning commits). Every check is named after its attack.
+# stack, git repositories built with the git CLI, hostile servers of our
+# own): signer claims against bundles really signed by other identities
+# and issuers; Sigstore bundles tampered field by field or doubled; a
+# signed predicate that misstates its tests; Fulcio, Rekor and Actions
+# token stand-ins that redirect, echo or swap the token; a registry whose
+# realm is another registry's; PR history tricks (a transient mode flip, a
+# transient onboarding, thousands of churning commits, two pointers naming
+# one bundle, --root/--head spellings); output paths a hostile checkout
+# prepared; the ledger's handling of false claims, duplicate checks,
+# hostile test names and identities; the conformance client's policy.
+# Every check is named after its attack.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
