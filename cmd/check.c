@@ -228,7 +228,7 @@ static void check_run_end(check_run *run)
 {
 	cmd_meter_end(&run->meter);
 	ld_verifier_free(run->v);
-	cmd_password_free(run->password);
+	oci_password_free(run->password);
 	tuf_trust_dispose(&run->trust);
 	memset(run, 0, sizeof(*run));
 }

@@ -208,17 +208,8 @@ int cmd_check(int argc, char **argv);
 
 /* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
 
-typedef struct cmd_registry_flags {
-	const char *timeout; /* --timeout DURATION: the whole command */
-	uint64_t timeout_ms; /* parsed by cmd_registry_check; 0: none */
-	const char *username;
-	bool password_stdin;
-	const char *docker_config;
-	const char *ca_file;
-	bool insecure_tls;
-	bool plain_http;
-	bool quiet; /* --quiet: no progress on stderr */
-} cmd_registry_flags;
+/* The flags as given (oci/oci.h). */
+typedef oci_registry_flags cmd_registry_flags;
 
 /* Consumes argv[*i] (and its value, "--flag VALUE" or "--flag=VALUE", as
  * cmd_flag_take) when it is a registry flag: returns 1 (advancing *i past
@@ -226,7 +217,8 @@ typedef struct cmd_registry_flags {
  * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
 /* Refuses conflicting registry flags and a bad --timeout (parsed into
- * f->timeout_ms): 0, or the usage exit status (64). */
+ * f->timeout_ms; oci_registry_flags_check): 0, or the usage exit status
+ * (64). */
 int cmd_registry_check(cmd_registry_flags *f, const char *command);
 /* Builds the client (reads the password from stdin when asked; progress
  * bar on a TTY). `push` asks tokens for pull,push. */
@@ -260,16 +252,14 @@ int cmd_pull(int argc, char **argv);
 /* `referrers` (cmd/referrers.c) */
 int cmd_referrers(int argc, char **argv);
 
-/* Fills client options from the flags (the password read from stdin when
- * asked: *password_out, which `o` points into, is freed with
- * cmd_password_free after the last client is made). `push` asks tokens
- * for pull,push; a progress bar on a TTY; --timeout becomes the deadline
+/* Fills client options from the flags (oci_registry_opts; the password
+ * read from stdin when asked: *password_out, which `o` points into, is
+ * freed with oci_password_free after the last client is made). `push` asks
+ * tokens for pull,push; a progress bar on a TTY; --timeout becomes the deadline
  * of every request made with `o`, counted from this call. Codes of the
  * password read. */
 int cmd_registry_opts(oci_client_opts *o, char **password_out,
 		      const cmd_registry_flags *f, bool push, ae_err *err);
-/* Wipes and frees a password. NULL is fine. Cannot fail. */
-void cmd_password_free(char *password);
 
 #include "ledger/ledger.h"
 

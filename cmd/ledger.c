@@ -191,7 +191,7 @@ static void args_dispose(ledger_args *a)
 	free(a->o.ingest);
 	free(a->o.ingest_files);
 	free(a->o.ingest_repos);
-	cmd_password_free(a->password);
+	oci_password_free(a->password);
 }
 
 /* An ingested bundle that did not verify has no recipe to be listed

@@ -232,7 +232,7 @@ done:
 	ev_verdict_free(v);
 	tuf_trust_dispose(&trust);
 	ld_input_dispose(&in);
-	cmd_password_free(password);
+	oci_password_free(password);
 	ae_buf_dispose(&kbuf);
 	return status;
 }
