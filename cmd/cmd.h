@@ -286,38 +286,17 @@ void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
  * After the pool has joined its workers. */
 void cmd_meter_end(cmd_meter *m);
 
-/* ---- the trusted root and signing config in force (cmd/trust_cache.c,
+/* ---- the trusted root and signing config in force (cmd/trust.c,
  * docs/trust.md) ---- */
 
-#include "evidence/tuf/tuf.h"
-
-/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*). */
-
-/* The documents a command knows (the embedded Sigstore root, the parsers
- * a cached document must pass). Cannot fail. */
-const tuf_trust_docs *cmd_trust_docs(void);
-/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
- * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
-int cmd_trust_resolve(tuf_trust *t, const char *cache, int64_t now,
-		      ae_err *err);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
 void cmd_trust_note(const tuf_trust *t);
-
-typedef enum cmd_trust_refresh_mode {
-	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
-	CMD_TRUST_REFRESH_STALE,  /* verify, ledger --verify: past a day */
-	CMD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
-} cmd_trust_refresh_mode;
-
-/* What a verifying or signing command trusts when no --trusted-root /
- * --signing-config is given: resolves under `cache`, first refreshing as
- * `mode` says (a failed refresh is a note on stderr, never a failure:
- * the trust in force stays), then prints the note of cmd_trust_note.
- * Dispose `t` after the last use of its documents. Codes of
- * cmd_trust_resolve. */
-int cmd_trust_in_force(tuf_trust *t, const char *cache,
-		       cmd_trust_refresh_mode mode, ae_err *err);
+/* ld_trust_in_force, then its notes on stderr (a failed refresh, the
+ * embedded documents in force because the cache is not usable). Codes of
+ * ld_trust_resolve. */
+int cmd_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		       ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);

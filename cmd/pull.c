@@ -132,7 +132,7 @@ static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
 	rc = a->trusted_root != NULL
 		     ? 0
 		     : cmd_trust_in_force(&trust, a->cache,
-					  CMD_TRUST_REFRESH_NEVER, err);
+					  LD_TRUST_REFRESH_NEVER, err);
 	vo.trusted_root_json =
 		tuf_trust_root_override(&trust, &vo.trusted_root_json_len);
 	if (rc == 0)

@@ -14,9 +14,14 @@
  * repository could not be reached, 64 usage. `show` says which trusted
  * root and signing config are in force and where they came from.
  * docs/trust.md has the whole story.
+ *
+ * The other verifying and signing commands ask for the trust in force
+ * here (cmd_trust_in_force): the rule is evidence/tuf/trust.c's, the
+ * documents and the refresh ledger/trust.c's; here, the notes on stderr.
  */
 #include "cmd/cmd.h"
 #include "evidence/core/http.h"
+#include "ledger/ledger.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -137,7 +142,7 @@ static int trust_update(int argc, char **argv)
 	uo.now = a.now;
 	uo.deadline = ae_deadline_in(a.timeout_ms);
 	uo.ca_file = a.ca_file;
-	uo.docs = cmd_trust_docs();
+	uo.docs = ld_trust_docs();
 	rc = tuf_trust_update_files(&s, &what, &uo, a.root, a.emit, &err);
 	if (rc < 0)
 		return trust_fail(what == NULL ? "trust update"
@@ -174,7 +179,7 @@ static int trust_show(int argc, char **argv)
 		return cmd_usage_error("trust show",
 				       "trust show takes --cache, --at and "
 				       "--format");
-	rc = cmd_trust_resolve(&t, a.cache, a.now, &err);
+	rc = ld_trust_resolve(&t, a.cache, a.now, &err);
 	if (rc < 0) {
 		cmd_error("trust show", &err);
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
@@ -191,6 +196,32 @@ static int trust_show(int argc, char **argv)
 		return cmd_exit_code(CMD_ERROR);
 	}
 	return cmd_exit_code(CMD_OK);
+}
+
+void cmd_trust_note(const tuf_trust *t)
+{
+	if (t->source == TUF_TRUST_EMBEDDED && t->note[0] != '\0')
+		fprintf(stderr,
+			"aicr-evidence: note: %s; using the embedded "
+			"public-good trusted root\n",
+			t->note);
+}
+
+int cmd_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		       ae_err *err)
+{
+	ae_err e = {0};
+	int rc = ld_trust_in_force(t, cache, mode, &e, err);
+
+	if (rc < 0)
+		return rc;
+	if (e.code != 0)
+		fprintf(stderr,
+			"aicr-evidence: note: the TUF update failed (%s); the "
+			"trust in force is unchanged\n",
+			e.msg);
+	cmd_trust_note(t);
+	return rc;
 }
 
 int cmd_trust(int argc, char **argv)

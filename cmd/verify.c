@@ -200,8 +200,8 @@ int cmd_verify(int argc, char **argv)
 	 * refreshed first when older than a day unless --offline */
 	if (a.o.trusted_root == NULL) {
 		rc = cmd_trust_in_force(&trust, a.cache,
-					a.offline ? CMD_TRUST_REFRESH_NEVER
-						  : CMD_TRUST_REFRESH_STALE,
+					a.offline ? LD_TRUST_REFRESH_NEVER
+						  : LD_TRUST_REFRESH_STALE,
 					&err);
 		if (rc < 0) {
 			cmd_error(a.input, &err);

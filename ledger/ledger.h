@@ -1114,6 +1114,33 @@ int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
 			     char *source, size_t sourcesz, const char *head,
 			     ae_err *err);
 
+/* ---- the trust in force (ledger/trust.c, docs/trust.md) ---- */
+
+#include "evidence/tuf/tuf.h"
+
+/* The documents the tool knows (the embedded Sigstore root; the
+ * verifier's and the signer's parsers as the check a cached document
+ * must pass). Cannot fail. */
+const tuf_trust_docs *ld_trust_docs(void);
+/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
+ * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
+int ld_trust_resolve(tuf_trust *t, const char *cache, int64_t now, ae_err *err);
+
+typedef enum ld_trust_refresh {
+	LD_TRUST_REFRESH_NEVER,	 /* check without --tuf-update, --offline */
+	LD_TRUST_REFRESH_STALE,	 /* verify, ledger --verify: past a day */
+	LD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
+} ld_trust_refresh;
+
+/* What a verifying or signing command trusts when no --trusted-root /
+ * --signing-config is given: resolved under `cache` now, then refreshed
+ * as `mode` says. A failed refresh is no failure: `t` stays as resolved
+ * and *refresh_err (may be NULL) says why. t->note says why the cache is
+ * not in force. Dispose `t` after the last use of its documents. Codes
+ * of ld_trust_resolve. */
+int ld_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		      ae_err *refresh_err, ae_err *err);
+
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
  * strings borrowed from `p`; bundle oci/digest "" when absent; the Rekor
