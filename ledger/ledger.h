@@ -1141,6 +1141,30 @@ typedef enum ld_trust_refresh {
 int ld_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
 		      ae_err *refresh_err, ae_err *err);
 
+/* ---- which signature `pull` writes (ledger/pull_choose.c) ---- */
+
+/* pull's flags the choice reads (borrowed strings, NULL when absent). */
+typedef struct ld_pull_choice {
+	const char *to;	   /* DIR, the pulled tree */
+	const char *cache; /* --cache: the base of the trust in force */
+	const char *expected_issuer;
+	const char *expected_identity_re;
+	const char *trusted_root; /* else the trust in force, never fetched */
+} ld_pull_choice;
+
+/* After oci_pull of `digest` into c->to, whose summary root is `root`
+ * (ld_pulled_root): *chosen is the index in res->referrers of the
+ * signature written, (size_t)-1 for none. With several candidates, the
+ * first that verifies for the expected signer is put in place
+ * (ld_referrers_choose) and res->referrer_digest names it; the trust in
+ * force is then resolved into `trust` (zeroed by the caller, who prints
+ * its note and disposes it). AE_ETRANSIENT when a listing read only in
+ * part held none (ld_referrers_cut); codes of ld_trust_in_force and
+ * ld_referrers_choose. */
+int ld_pull_choose(size_t *chosen, oci_pull_result *res, const char *digest,
+		   const char *root, const ld_pull_choice *c, tuf_trust *trust,
+		   ae_err *err);
+
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
  * strings borrowed from `p`; bundle oci/digest "" when absent; the Rekor
