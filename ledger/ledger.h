@@ -1126,6 +1126,13 @@ const tuf_trust_docs *ld_trust_docs(void);
  * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
 int ld_trust_resolve(tuf_trust *t, const char *cache, int64_t now, ae_err *err);
 
+/* Where `trust update` of repository `url` keeps its state: the cache
+ * base (`cache`, else oci_cache_default) into `base`, and its
+ * tuf_cache_dir into `dir`. AE_ETOOBIG for a path that does not fit;
+ * codes of oci_cache_default. */
+int ld_trust_cache_dir(char *base, size_t basesz, char *dir, size_t dirsz,
+		       const char *cache, const char *url, ae_err *err);
+
 typedef enum ld_trust_refresh {
 	LD_TRUST_REFRESH_NEVER,	 /* check without --tuf-update, --offline */
 	LD_TRUST_REFRESH_STALE,	 /* verify, ledger --verify: past a day */

@@ -9,6 +9,7 @@
  */
 #include "ledger/ledger.h"
 
+#include <stdio.h>
 #include <time.h>
 
 static tuf_trust_docs trust_docs = {NULL, 0, ev_trust_documents_check};
@@ -52,5 +53,19 @@ int ld_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
 		refreshed = tuf_trust_refresh(t, now, refresh_err);
 	if (refreshed < 0 && refresh_err != NULL)
 		refresh_err->code = refreshed;
+	return rc;
+}
+
+int ld_trust_cache_dir(char *base, size_t basesz, char *dir, size_t dirsz,
+		       const char *cache, const char *url, ae_err *err)
+{
+	int rc = cache ? ((size_t)snprintf(base, basesz, "%s", cache) < basesz
+				  ? 0
+				  : ae_fail(err, AE_ETOOBIG,
+					    "cache path too long"))
+		       : oci_cache_default(base, basesz, err);
+
+	if (rc == 0)
+		rc = tuf_cache_dir(dir, dirsz, base, url, err);
 	return rc;
 }

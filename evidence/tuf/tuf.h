@@ -156,6 +156,12 @@ bool tuf_state_unchanged(const tuf_state *s);
 int tuf_cache_dir(char *out, size_t outsz, const char *base, const char *url,
 		  ae_err *err);
 
+/* The repository URL `url` as its cache is named (evidence/tuf/
+ * repo_url.c): without trailing slashes ("https://x/" is "https://x"),
+ * into `out` (AE_URL_MAX bytes). AE_ETOOBIG when it does not fit; the
+ * codes of ae_url_check unless it is https, or plain http to loopback. */
+int tuf_repo_url(char *out, const char *url, ae_err *err);
+
 /* Records `cache_dir` (a tuf_cache_dir under `base`) as the repository in
  * force for `base`: the one other commands use (`trust update` selects,
  * as `cosign initialize` does). Atomic. AE_EIO. */

@@ -4,6 +4,7 @@
  * (issue 17; before, only e2e tests through verify, check and trust
  * reached them) */
 #include "t.h"
+#include "evidence/core/http.h"
 #include "ledger/ledger.h"
 
 #include <stdlib.h>
@@ -84,4 +85,41 @@ void test_ledger_trust__a_failed_refresh_is_a_note_not_a_failure(void)
 	T_ASSERT_INT(rerr.code, 0);
 	tuf_trust_dispose(&t);
 	chmod(t_path("tuf"), 0700);
+}
+
+void test_ledger_trust__update_keeps_one_cache_per_repository_url(void)
+{
+	char base[4096], dir[4200], url[AE_URL_MAX], url2[AE_URL_MAX];
+	char dir2[4200], small[8];
+	ae_err err = {0};
+
+	/* "https://x/" is "https://x": the same cache directory */
+	T_ASSERT_INT(tuf_repo_url(url, "https://tuf.example/", &err), 0);
+	T_ASSERT_STR(url, "https://tuf.example");
+	T_ASSERT_INT(tuf_repo_url(url2, "https://tuf.example///", &err), 0);
+	T_ASSERT_STR(url2, "https://tuf.example");
+	T_ASSERT_INT(ld_trust_cache_dir(base, sizeof(base), dir, sizeof(dir),
+					t_tmpdir(), url, &err),
+		     0);
+	T_ASSERT_STR(base, t_tmpdir());
+	T_ASSERT(strncmp(dir, t_path("tuf/"), strlen(t_path("tuf/"))) == 0);
+	T_ASSERT_INT(ld_trust_cache_dir(base, sizeof(base), dir2, sizeof(dir2),
+					t_tmpdir(), url2, &err),
+		     0);
+	T_ASSERT_STR(dir2, dir);
+	/* plain http only to loopback; no other scheme */
+	T_ASSERT_INT(tuf_repo_url(url, "http://127.0.0.1:8080/", &err), 0);
+	T_ASSERT(tuf_repo_url(url, "http://tuf.example", &err) < 0);
+	T_ASSERT(tuf_repo_url(url, "ftp://tuf.example", &err) < 0);
+	/* no --cache: the default base; a base that does not fit */
+	setenv("XDG_CACHE_HOME", t_tmpdir(), 1);
+	T_ASSERT_INT(ld_trust_cache_dir(base, sizeof(base), dir, sizeof(dir),
+					NULL, url2, &err),
+		     0);
+	T_ASSERT_STR(base, t_path("aicr-evidence"));
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld_trust_cache_dir(small, sizeof(small), dir, sizeof(dir),
+					t_tmpdir(), url2, &err),
+		     AE_ETOOBIG);
+	T_ASSERT_MSG(err, "cache path too long");
 }
