@@ -216,6 +216,32 @@ typedef oci_registry_flags cmd_registry_flags;
  * a separate value), 0 when not a registry flag, -1 when the flag's value
  * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
+/* A flag without a value ("--offline"): sets *on; a NULL `name` ends a
+ * table. */
+typedef struct cmd_switch {
+	const char *name;
+	bool *on;
+} cmd_switch;
+
+/* The argv of a command that talks to a registry (push, pull, referrers,
+ * verify): the registry flags, its own value flags and switches, and
+ * one operand. */
+typedef struct cmd_registry_argv {
+	const char *command;	    /* "pull": usage errors name it */
+	const cmd_flag *valued;	    /* its value flags */
+	const cmd_switch *switches; /* its switches; NULL: none */
+	cmd_registry_flags *reg;
+	const char **operand; /* its one operand (OUT, REF, INPUT) */
+	const char *unknown;  /* "unknown flag": the words for a stray flag */
+	const char *extra;    /* the usage error for a second operand */
+	bool dash_operand;    /* "-" is an operand (verify), not a flag */
+} cmd_registry_argv;
+
+/* Parses argv[1..] as `p` says (cmd_registry_flag, then p->valued, then
+ * p->switches): 0, or prints the problem -- "FLAG needs a value", "<p->
+ * unknown> 'FLAG'", p->extra -- and returns the usage exit status (64).
+ * The command checks what it needs after. */
+int cmd_registry_args(const cmd_registry_argv *p, int argc, char **argv);
 /* Refuses conflicting registry flags and a bad --timeout (parsed into
  * f->timeout_ms; oci_registry_flags_check): 0, or the usage exit status
  * (64). */

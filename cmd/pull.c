@@ -41,28 +41,18 @@ static int pull_parse(pull_args *a, int argc, char **argv)
 		{"--trusted-root", &a->ch.trusted_root},
 		{NULL, NULL},
 	};
+	const cmd_switch switches[] = {
+		{"--offline", &a->offline},
+		{"--allow-unpinned-tag", &a->allow_unpinned},
+		{NULL, NULL},
+	};
+	const cmd_registry_argv p = {"pull",	     valued,  switches,
+				     &a->reg,	     &a->ref, "unknown flag",
+				     "one REF only", false};
+	int rc = cmd_registry_args(&p, argc, argv);
 
-	for (int i = 1; i < argc; i++) {
-		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
-		if (r == 0)
-			r = cmd_flag_take(valued, argc, argv, &i);
-		if (r < 0)
-			return cmd_usage_error("pull", "%s needs a value",
-					       argv[i]);
-		if (r > 0)
-			continue;
-		if (strcmp(argv[i], "--offline") == 0)
-			a->offline = true;
-		else if (strcmp(argv[i], "--allow-unpinned-tag") == 0)
-			a->allow_unpinned = true;
-		else if (argv[i][0] == '-')
-			return cmd_usage_error("pull", "unknown flag '%s'",
-					       argv[i]);
-		else if (a->ref == NULL)
-			a->ref = argv[i];
-		else
-			return cmd_usage_error("pull", "one REF only");
-	}
+	if (rc != 0)
+		return rc;
 	/* --to= (or --to "") names no directory: a usage error, as push's
 	 * empty --to is, rather than a failure after the download. */
 	if (a->ref == NULL || a->ch.to == NULL || a->ch.to[0] == '\0')

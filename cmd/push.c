@@ -28,25 +28,18 @@ static int push_parse(push_args *a, int argc, char **argv)
 		{"-o", &a->output},
 		{NULL, NULL},
 	};
+	const cmd_registry_argv p = {"push",
+				     valued,
+				     NULL,
+				     &a->reg,
+				     &a->out,
+				     "unknown flag",
+				     "one OUT directory only",
+				     false};
+	int rc = cmd_registry_args(&p, argc, argv);
 
-	for (int i = 1; i < argc; i++) {
-		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
-		if (r == 0)
-			r = cmd_flag_take(valued, argc, argv, &i);
-		if (r < 0)
-			return cmd_usage_error("push", "%s needs a value",
-					       argv[i]);
-		if (r > 0)
-			continue;
-		if (argv[i][0] == '-')
-			return cmd_usage_error("push", "unknown flag '%s'",
-					       argv[i]);
-		else if (a->out == NULL)
-			a->out = argv[i];
-		else
-			return cmd_usage_error("push",
-					       "one OUT directory only");
-	}
+	if (rc != 0)
+		return rc;
 	if (a->out == NULL || a->to == NULL)
 		return cmd_usage_error("push", "push needs OUT and --to REF");
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)

@@ -11,6 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Sets the switch of `s` (a table ended by a NULL name) that `a` names:
+ * true, or false when `a` names none. */
+static bool cmd_switch_take(const cmd_switch *s, const char *a)
+{
+	for (; s != NULL && s->name != NULL; s++)
+		if (strcmp(a, s->name) == 0) {
+			*s->on = true;
+			return true;
+		}
+	return false;
+}
+
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 {
 	const cmd_flag valued[] = {
@@ -21,25 +33,43 @@ int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 		{"--timeout", &f->timeout},
 		{NULL, NULL},
 	};
-	const char *a = argv[*i];
+	const cmd_switch switches[] = {
+		{"--registry-plain-http", &f->plain_http},
+		{"--registry-insecure-tls", &f->insecure_tls},
+		{"--registry-password-stdin", &f->password_stdin},
+		{"--quiet", &f->quiet},
+		{"-q", &f->quiet},
+		{NULL, NULL},
+	};
 
-	if (strcmp(a, "--registry-plain-http") == 0) {
-		f->plain_http = true;
+	if (cmd_switch_take(switches, argv[*i]))
 		return 1;
-	}
-	if (strcmp(a, "--registry-insecure-tls") == 0) {
-		f->insecure_tls = true;
-		return 1;
-	}
-	if (strcmp(a, "--registry-password-stdin") == 0) {
-		f->password_stdin = true;
-		return 1;
-	}
-	if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-		f->quiet = true;
-		return 1;
-	}
 	return cmd_flag_take(valued, argc, argv, i);
+}
+
+int cmd_registry_args(const cmd_registry_argv *p, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *f = argv[i];
+		int r = cmd_registry_flag(p->reg, argc, argv, &i);
+
+		if (r == 0)
+			r = cmd_flag_take(p->valued, argc, argv, &i);
+		if (r == 0 && cmd_switch_take(p->switches, f))
+			r = 1;
+		if (r < 0)
+			return cmd_usage_error(p->command, "%s needs a value",
+					       f);
+		if (r > 0)
+			continue;
+		if (f[0] == '-' && (f[1] != '\0' || !p->dash_operand))
+			return cmd_usage_error(p->command, "%s '%s'",
+					       p->unknown, f);
+		if (*p->operand != NULL)
+			return cmd_usage_error(p->command, "%s", p->extra);
+		*p->operand = f;
+	}
+	return 0;
 }
 
 int cmd_registry_check(cmd_registry_flags *f, const char *command)
