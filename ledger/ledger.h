@@ -1292,6 +1292,19 @@ int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
 int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
 		   const char *digest, ae_err *err);
 
+/* Makes the registry client for `ref` once the push knows its tag. */
+typedef int (*ld_push_client_fn)(oci_client **out, const oci_ref *ref,
+				 void *ctx, ae_err *err);
+
+/* The push leg of `push DIR --to REF` and `emit --push` (ledger/push.c,
+ * oci_bundle_push): under the tag of REF, else the one DIR/pointer.yaml
+ * names for this artifact in REF's repository (ld_pointer_tag), else
+ * ld_bundle_tag's; the client is client(ctx)'s. Prints nothing. Codes of
+ * oci_bundle_push and the tag rules; out->what names what a failure is
+ * about. */
+int ld_push(oci_pushed *out, const char *dir, const char *to,
+	    ld_push_client_fn client, void *ctx, ae_err *err);
+
 /* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
  * ---- */
 
