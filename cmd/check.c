@@ -203,8 +203,8 @@ static int check_run_start(check_run *run, check_args *a, ae_err *err)
 	 * with --tuf-update (CI stays reproducible) */
 	if (rc == 0 && a->trusted_root == NULL)
 		rc = cmd_trust_in_force(&run->trust, a->cache,
-					a->tuf_update ? CMD_TRUST_REFRESH_ALWAYS
-						      : CMD_TRUST_REFRESH_NEVER,
+					a->tuf_update ? LD_TRUST_REFRESH_ALWAYS
+						      : LD_TRUST_REFRESH_NEVER,
 					err);
 	if (rc < 0)
 		return rc;
@@ -228,7 +228,7 @@ static void check_run_end(check_run *run)
 {
 	cmd_meter_end(&run->meter);
 	ld_verifier_free(run->v);
-	cmd_password_free(run->password);
+	oci_password_free(run->password);
 	tuf_trust_dispose(&run->trust);
 	memset(run, 0, sizeof(*run));
 }

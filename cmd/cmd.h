@@ -207,25 +207,43 @@ int cmd_check(int argc, char **argv);
 
 /* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
 
-typedef struct cmd_registry_flags {
-	const char *timeout; /* --timeout DURATION: the whole command */
-	uint64_t timeout_ms; /* parsed by cmd_registry_check; 0: none */
-	const char *username;
-	bool password_stdin;
-	const char *docker_config;
-	const char *ca_file;
-	bool insecure_tls;
-	bool plain_http;
-	bool quiet; /* --quiet: no progress on stderr */
-} cmd_registry_flags;
+/* The flags as given (oci/oci.h). */
+typedef oci_registry_flags cmd_registry_flags;
 
 /* Consumes argv[*i] (and its value, "--flag VALUE" or "--flag=VALUE", as
  * cmd_flag_take) when it is a registry flag: returns 1 (advancing *i past
  * a separate value), 0 when not a registry flag, -1 when the flag's value
  * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
+/* A flag without a value ("--offline"): sets *on; a NULL `name` ends a
+ * table. */
+typedef struct cmd_switch {
+	const char *name;
+	bool *on;
+} cmd_switch;
+
+/* The argv of a command that talks to a registry (push, pull, referrers,
+ * verify): the registry flags, its own value flags and switches, and
+ * one operand. */
+typedef struct cmd_registry_argv {
+	const char *command;	    /* "pull": usage errors name it */
+	const cmd_flag *valued;	    /* its value flags */
+	const cmd_switch *switches; /* its switches; NULL: none */
+	cmd_registry_flags *reg;
+	const char **operand; /* its one operand (OUT, REF, INPUT) */
+	const char *unknown;  /* "unknown flag": the words for a stray flag */
+	const char *extra;    /* the usage error for a second operand */
+	bool dash_operand;    /* "-" is an operand (verify), not a flag */
+} cmd_registry_argv;
+
+/* Parses argv[1..] as `p` says (cmd_registry_flag, then p->valued, then
+ * p->switches): 0, or prints the problem -- "FLAG needs a value", "<p->
+ * unknown> 'FLAG'", p->extra -- and returns the usage exit status (64).
+ * The command checks what it needs after. */
+int cmd_registry_args(const cmd_registry_argv *p, int argc, char **argv);
 /* Refuses conflicting registry flags and a bad --timeout (parsed into
- * f->timeout_ms): 0, or the usage exit status (64). */
+ * f->timeout_ms; oci_registry_flags_check): 0, or the usage exit status
+ * (64). */
 int cmd_registry_check(cmd_registry_flags *f, const char *command);
 /* Builds the client (reads the password from stdin when asked; progress
  * bar on a TTY). `push` asks tokens for pull,push. */
@@ -259,16 +277,14 @@ int cmd_pull(int argc, char **argv);
 /* `referrers` (cmd/referrers.c) */
 int cmd_referrers(int argc, char **argv);
 
-/* Fills client options from the flags (the password read from stdin when
- * asked: *password_out, which `o` points into, is freed with
- * cmd_password_free after the last client is made). `push` asks tokens
- * for pull,push; a progress bar on a TTY; --timeout becomes the deadline
+/* Fills client options from the flags (oci_registry_opts; the password
+ * read from stdin when asked: *password_out, which `o` points into, is
+ * freed with oci_password_free after the last client is made). `push` asks
+ * tokens for pull,push; a progress bar on a TTY; --timeout becomes the deadline
  * of every request made with `o`, counted from this call. Codes of the
  * password read. */
 int cmd_registry_opts(oci_client_opts *o, char **password_out,
 		      const cmd_registry_flags *f, bool push, ae_err *err);
-/* Wipes and frees a password. NULL is fine. Cannot fail. */
-void cmd_password_free(char *password);
 
 #include "ledger/ledger.h"
 
@@ -295,38 +311,17 @@ void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
  * After the pool has joined its workers. */
 void cmd_meter_end(cmd_meter *m);
 
-/* ---- the trusted root and signing config in force (cmd/trust_cache.c,
+/* ---- the trusted root and signing config in force (cmd/trust.c,
  * docs/trust.md) ---- */
 
-#include "evidence/tuf/tuf.h"
-
-/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*). */
-
-/* The documents a command knows (the embedded Sigstore root, the parsers
- * a cached document must pass). Cannot fail. */
-const tuf_trust_docs *cmd_trust_docs(void);
-/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
- * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
-int cmd_trust_resolve(tuf_trust *t, const char *cache, int64_t now,
-		      ae_err *err);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
 void cmd_trust_note(const tuf_trust *t);
-
-typedef enum cmd_trust_refresh_mode {
-	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
-	CMD_TRUST_REFRESH_STALE,  /* verify, ledger --verify: past a day */
-	CMD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
-} cmd_trust_refresh_mode;
-
-/* What a verifying or signing command trusts when no --trusted-root /
- * --signing-config is given: resolves under `cache`, first refreshing as
- * `mode` says (a failed refresh is a note on stderr, never a failure:
- * the trust in force stays), then prints the note of cmd_trust_note.
- * Dispose `t` after the last use of its documents. Codes of
- * cmd_trust_resolve. */
-int cmd_trust_in_force(tuf_trust *t, const char *cache,
-		       cmd_trust_refresh_mode mode, ae_err *err);
+/* ld_trust_in_force, then its notes on stderr (a failed refresh, the
+ * embedded documents in force because the cache is not usable). Codes of
+ * ld_trust_resolve. */
+int cmd_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		       ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);

@@ -191,7 +191,7 @@ static void args_dispose(ledger_args *a)
 	free(a->o.ingest);
 	free(a->o.ingest_files);
 	free(a->o.ingest_repos);
-	cmd_password_free(a->password);
+	oci_password_free(a->password);
 }
 
 /* An ingested bundle that did not verify has no recipe to be listed
@@ -222,8 +222,8 @@ static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
 	if (a->o.vo.trusted_root == NULL) {
 		rc = cmd_trust_in_force(&trust, a->o.vo.cache,
 					a->o.vo.offline
-						? CMD_TRUST_REFRESH_NEVER
-						: CMD_TRUST_REFRESH_STALE,
+						? LD_TRUST_REFRESH_NEVER
+						: LD_TRUST_REFRESH_STALE,
 					err);
 		root = rc == 0 ? tuf_trust_root_override(&trust, &len) : NULL;
 	}

@@ -201,7 +201,7 @@ void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *trust,
 	 * built-in defaults. */
 	memset(trust, 0, sizeof(*trust));
 	if (ev_sign_run_wants_cache(o) &&
-	    cmd_trust_in_force(trust, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
+	    cmd_trust_in_force(trust, NULL, LD_TRUST_REFRESH_NEVER, &e) == 0 &&
 	    trust->source == TUF_TRUST_CACHE) {
 		o->cached_root = trust->root;
 		o->cached_root_len = trust->root_len;

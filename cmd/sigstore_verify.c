@@ -123,7 +123,7 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	/* --trusted-root alone when given, else the TUF-cached root when in
 	 * force (docs/trust.md; never fetched here), else the embedded one */
 	if (!o.staging && o.trusted_root == NULL &&
-	    cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
+	    cmd_trust_in_force(&t, NULL, LD_TRUST_REFRESH_NEVER, &e) == 0 &&
 	    t.source == TUF_TRUST_CACHE)
 		cached = &t;
 	if (o.staging)

@@ -1114,6 +1114,64 @@ int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
 			     char *source, size_t sourcesz, const char *head,
 			     ae_err *err);
 
+/* ---- the trust in force (ledger/trust.c, docs/trust.md) ---- */
+
+#include "evidence/tuf/tuf.h"
+
+/* The documents the tool knows (the embedded Sigstore root; the
+ * verifier's and the signer's parsers as the check a cached document
+ * must pass). Cannot fail. */
+const tuf_trust_docs *ld_trust_docs(void);
+/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
+ * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
+int ld_trust_resolve(tuf_trust *t, const char *cache, int64_t now, ae_err *err);
+
+/* Where `trust update` of repository `url` keeps its state: the cache
+ * base (`cache`, else oci_cache_default) into `base`, and its
+ * tuf_cache_dir into `dir`. AE_ETOOBIG for a path that does not fit;
+ * codes of oci_cache_default. */
+int ld_trust_cache_dir(char *base, size_t basesz, char *dir, size_t dirsz,
+		       const char *cache, const char *url, ae_err *err);
+
+typedef enum ld_trust_refresh {
+	LD_TRUST_REFRESH_NEVER,	 /* check without --tuf-update, --offline */
+	LD_TRUST_REFRESH_STALE,	 /* verify, ledger --verify: past a day */
+	LD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
+} ld_trust_refresh;
+
+/* What a verifying or signing command trusts when no --trusted-root /
+ * --signing-config is given: resolved under `cache` now, then refreshed
+ * as `mode` says. A failed refresh is no failure: `t` stays as resolved
+ * and *refresh_err (may be NULL) says why. t->note says why the cache is
+ * not in force. Dispose `t` after the last use of its documents. Codes
+ * of ld_trust_resolve. */
+int ld_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		      ae_err *refresh_err, ae_err *err);
+
+/* ---- which signature `pull` writes (ledger/pull_choose.c) ---- */
+
+/* pull's flags the choice reads (borrowed strings, NULL when absent). */
+typedef struct ld_pull_choice {
+	const char *to;	   /* DIR, the pulled tree */
+	const char *cache; /* --cache: the base of the trust in force */
+	const char *expected_issuer;
+	const char *expected_identity_re;
+	const char *trusted_root; /* else the trust in force, never fetched */
+} ld_pull_choice;
+
+/* After oci_pull of `digest` into c->to, whose summary root is `root`
+ * (ld_pulled_root): *chosen is the index in res->referrers of the
+ * signature written, (size_t)-1 for none. With several candidates, the
+ * first that verifies for the expected signer is put in place
+ * (ld_referrers_choose) and res->referrer_digest names it; the trust in
+ * force is then resolved into `trust` (zeroed by the caller, who prints
+ * its note and disposes it). AE_ETRANSIENT when a listing read only in
+ * part held none (ld_referrers_cut); codes of ld_trust_in_force and
+ * ld_referrers_choose. */
+int ld_pull_choose(size_t *chosen, oci_pull_result *res, const char *digest,
+		   const char *root, const ld_pull_choice *c, tuf_trust *trust,
+		   ae_err *err);
+
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
  * strings borrowed from `p`; bundle oci/digest "" when absent; the Rekor
@@ -1233,6 +1291,19 @@ int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
  * skipped. */
 int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
 		   const char *digest, ae_err *err);
+
+/* Makes the registry client for `ref` once the push knows its tag. */
+typedef int (*ld_push_client_fn)(oci_client **out, const oci_ref *ref,
+				 void *ctx, ae_err *err);
+
+/* The push leg of `push DIR --to REF` and `emit --push` (ledger/push.c,
+ * oci_bundle_push): under the tag of REF, else the one DIR/pointer.yaml
+ * names for this artifact in REF's repository (ld_pointer_tag), else
+ * ld_bundle_tag's; the client is client(ctx)'s. Prints nothing. Codes of
+ * oci_bundle_push and the tag rules; out->what names what a failure is
+ * about. */
+int ld_push(oci_pushed *out, const char *dir, const char *to,
+	    ld_push_client_fn client, void *ctx, ae_err *err);
 
 /* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
  * ---- */

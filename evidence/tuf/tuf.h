@@ -163,6 +163,12 @@ bool tuf_state_unchanged(const tuf_state *s);
 int tuf_cache_dir(char *out, size_t outsz, const char *base, const char *url,
 		  ae_err *err);
 
+/* The repository URL `url` as its cache is named (evidence/tuf/
+ * repo_url.c): without trailing slashes ("https://x/" is "https://x"),
+ * into `out` (AE_URL_MAX bytes). AE_ETOOBIG when it does not fit; the
+ * codes of ae_url_check unless it is https, or plain http to loopback. */
+int tuf_repo_url(char *out, const char *url, ae_err *err);
+
 /* Records the repository cache `hash` (the last part of its
  * tuf_cache_dir) as the one in force for its base, in the checked base/tuf
  * `tfd` (tuf_cache_open): the one other commands use (`trust update`
