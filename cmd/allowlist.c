@@ -81,8 +81,7 @@ typedef struct classify_args {
 	bool batch, nul;
 } classify_args;
 
-/* Parses argv: value flags (cmd_flag_take) and the switches --stdin and
- * -z; 0 or the usage exit status. */
+/* Parses argv (cmd_flag_take); 0 or the usage exit status. */
 static int classify_parse(classify_args *a, int argc, char **argv)
 {
 	const cmd_flag flags[] = {{"--issuer", &a->issuer},
@@ -90,6 +89,8 @@ static int classify_parse(classify_args *a, int argc, char **argv)
 				  {"--allowlist", &a->file},
 				  {"--format", &a->format},
 				  {NULL, NULL}};
+	const cmd_switch switches[] = {
+		{"--stdin", &a->batch}, {"-z", &a->nul}, {NULL, NULL}};
 	const char *c = "allowlist";
 	bool only_pos = false;
 
@@ -100,14 +101,10 @@ static int classify_parse(classify_args *a, int argc, char **argv)
 					       "allowlist classify: %s needs "
 					       "a value",
 					       argv[i]);
-		if (k > 0)
+		if (k > 0 || (!only_pos && cmd_switch_take(switches, argv[i])))
 			continue;
 		if (!only_pos && strcmp(argv[i], "--") == 0)
 			only_pos = true;
-		else if (!only_pos && strcmp(argv[i], "--stdin") == 0)
-			a->batch = true;
-		else if (!only_pos && strcmp(argv[i], "-z") == 0)
-			a->nul = true;
 		else
 			return cmd_usage_error(c, "allowlist classify: %s '%s'",
 					       !only_pos && argv[i][0] == '-'

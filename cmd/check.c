@@ -49,7 +49,7 @@ static int check_parse_workers(unsigned *out, const char *s)
 static int check_parse(check_args *a, int argc, char **argv)
 {
 	const char *workers = NULL;
-	const cmd_flag valued[] = {
+	const cmd_flag flags[] = {
 		{"--root", &a->opts.root},
 		{"--allowlist", &a->opts.allowlist},
 		{"--base", &a->opts.base},
@@ -64,26 +64,22 @@ static int check_parse(check_args *a, int argc, char **argv)
 		{"--deadline", &a->deadline},
 		{NULL, NULL},
 	};
+	const cmd_switch switches[] = {
+		{"--verify-signatures", &a->verify},
+		{"--offline", &a->offline},
+		{"--tuf-update", &a->tuf_update},
+		{NULL, NULL},
+	};
 
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
 		int k;
 
-		if (strcmp(f, "--verify-signatures") == 0) {
-			a->verify = true;
+		if (cmd_switch_take(switches, f))
 			continue;
-		}
-		if (strcmp(f, "--offline") == 0) {
-			a->offline = true;
-			continue;
-		}
-		if (strcmp(f, "--tuf-update") == 0) {
-			a->tuf_update = true;
-			continue;
-		}
 		k = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (k == 0)
-			k = cmd_flag_take(valued, argc, argv, &i);
+			k = cmd_flag_take(flags, argc, argv, &i);
 		if (k < 0)
 			return cmd_usage_error("check", "%s needs a value", f);
 		if (k == 0)

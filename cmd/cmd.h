@@ -125,6 +125,16 @@ typedef struct cmd_flag {
 	const char **value;
 } cmd_flag;
 
+/* A switch, "--name" alone, setting *on; a NULL `name` ends a table. */
+typedef struct cmd_switch {
+	const char *name;
+	bool *on;
+} cmd_switch;
+
+/* Sets the switch of `sw` (a table ended by a NULL name) that `arg` names
+ * and returns 1, else 0. Cannot fail. */
+int cmd_switch_take(const cmd_switch *sw, const char *arg);
+
 /* The one value-flag matcher every command uses (docs/cli.md: "--flag
  * VALUE" or "--flag=VALUE"). When argv[*i] names a flag of `flags` (a
  * table ended by a NULL name), stores its value (borrowed from argv) and

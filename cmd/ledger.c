@@ -34,28 +34,6 @@ static void list_add(const char **list, size_t *n, const char *v)
 	list[(*n)++] = v;
 }
 
-/* The boolean flags; 1 when `s` was one. */
-static int args_switch(ledger_args *a, const char *s)
-{
-	if (strcmp(s, "--verify") == 0)
-		a->o.verify = true;
-	else if (strcmp(s, "--offline") == 0)
-		a->o.vo.offline = true;
-	else if (strcmp(s, "--show-identities") == 0)
-		a->show_identities = true;
-	else if (strcmp(s, "--include-historical") == 0)
-		a->o.include_historical = true;
-	else if (strcmp(s, "--exclude-dev") == 0)
-		a->o.exclude_dev = true;
-	else if (strcmp(s, "--same-version") == 0)
-		a->o.lens = LD_LENS_SAME_VERSION;
-	else if (strcmp(s, "--worktree") == 0)
-		a->o.worktree = true;
-	else
-		return 0;
-	return 1;
-}
-
 /* A repeatable valued flag; 1 when taken, -1 when its value is missing. */
 static int args_repeat(ledger_args *a, int argc, char **argv, int *i)
 {
@@ -134,6 +112,17 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 		{"--at-version", &a->o.lens_version},
 		{NULL, NULL},
 	};
+	bool same_version = false;
+	const cmd_switch switches[] = {
+		{"--verify", &a->o.verify},
+		{"--offline", &a->o.vo.offline},
+		{"--show-identities", &a->show_identities},
+		{"--include-historical", &a->o.include_historical},
+		{"--exclude-dev", &a->o.exclude_dev},
+		{"--same-version", &same_version},
+		{"--worktree", &a->o.worktree},
+		{NULL, NULL},
+	};
 	bool dashdash = false;
 	int rc = 0;
 
@@ -164,7 +153,7 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 			a->o.recipes[a->o.n_recipes++] = s;
 		else if (strcmp(s, "--") == 0)
 			dashdash = true;
-		else if (args_switch(a, s))
+		else if (cmd_switch_take(switches, s))
 			continue;
 		else if ((k = args_repeat(a, argc, argv, &i)) != 0)
 			rc = k < 0 ? cmd_usage_error("ledger",
@@ -180,6 +169,8 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 						     "unknown option '%s'", s);
 		}
 	}
+	if (same_version)
+		a->o.lens = LD_LENS_SAME_VERSION;
 	return rc != 0 ? rc : args_check(a, f, jobs);
 }
 

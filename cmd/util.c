@@ -199,6 +199,17 @@ int cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
+int cmd_switch_take(const cmd_switch *sw, const char *arg)
+{
+	for (; sw->name != NULL; sw++) {
+		if (strcmp(arg, sw->name) == 0) {
+			*sw->on = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int cmd_flag_take(const cmd_flag *flags, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
