@@ -56,17 +56,10 @@ static int allowlist_check(int argc, char **argv)
 	}
 	cmd_output_init(&o, outpath);
 	rc = al_report_render(&o.buf, file, &pr, l, strcmp(format, "json") == 0,
-			      NULL);
-	oc = pr.n > 0 ? CMD_FINDINGS : CMD_OK;
-	if (rc < 0) {
-		cmd_output_close(&o, NULL);
-		ae_fail(&err, AE_ERR, "out of memory");
-		cmd_error(file, &err);
-		oc = CMD_ERROR;
-	} else if (cmd_output_close(&o, &err) < 0) {
-		cmd_error(outpath ? outpath : "stdout", &err);
-		oc = cmd_outcome_from_rc(err.code);
-	}
+			      &err);
+	oc = cmd_output_end(&o, rc, &err, NULL);
+	if (oc == CMD_OK && pr.n > 0)
+		oc = CMD_FINDINGS;
 	ae_problems_dispose(&pr);
 	al_list_free(l);
 	return cmd_exit_code(oc);

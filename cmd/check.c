@@ -142,16 +142,10 @@ static int check_print(const ld_report *r, const check_args *a)
 	rc = strcmp(a->format, "json") == 0
 		     ? ld_report_render_json(&o.buf, r, diff, a->verify, NULL)
 		     : ld_report_render_text(&o.buf, r, NULL);
-	if (rc < 0) {
+	if (rc < 0)
 		ae_fail(&err, rc, "cannot format the report");
-		ae_buf_dispose(&o.buf);
-	} else {
-		rc = cmd_output_close(&o, &err);
-	}
-	if (rc < 0) {
-		cmd_error("check", &err);
+	if (cmd_output_end(&o, rc, &err, "check") != CMD_OK)
 		return cmd_exit_code(CMD_ERROR);
-	}
 	if (ld_report_render_summary(&sum, r, diff, NULL) == 0)
 		fputs((const char *)sum.data, stderr);
 	ae_buf_dispose(&sum);

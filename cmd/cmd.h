@@ -88,6 +88,13 @@ int cmd_output_write(cmd_output *o, const void *data, size_t len);
 /* Flushes: writes the file atomically or stdout; returns 0 or an AE code
  * with `err` set. Always disposes the buffer. */
 int cmd_output_close(cmd_output *o, ae_err *err);
+/* Ends a report that a renderer returning `rc` built into o->buf: writes
+ * it (cmd_output_close) when rc is 0, else drops it. On either failure
+ * prints "aicr-evidence: WHAT: why" (cmd_error) -- WHAT is `what`, or the
+ * output's path ("stdout") when `what` is NULL -- and returns the outcome
+ * of the code; CMD_OK otherwise. */
+cmd_outcome cmd_output_end(cmd_output *o, int rc, ae_err *err,
+			   const char *what);
 
 /* True iff argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);

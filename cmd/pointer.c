@@ -75,14 +75,7 @@ static int pointer_show(int argc, char **argv)
 		return cmd_exit_code(oc);
 	cmd_output_init(&o, outpath);
 	rc = ld_pointer_show(&o.buf, p, file, format, &err);
-	if (rc < 0) {
-		cmd_output_close(&o, NULL);
-		cmd_error(file, &err);
-		oc = CMD_ERROR;
-	} else if (cmd_output_close(&o, &err) < 0) {
-		cmd_error(outpath ? outpath : "stdout", &err);
-		oc = cmd_outcome_from_rc(err.code);
-	}
+	oc = cmd_output_end(&o, rc, &err, NULL);
 	ld_pointer_free(p);
 	return cmd_exit_code(oc);
 }

@@ -187,6 +187,20 @@ int cmd_output_close(cmd_output *o, ae_err *err)
 	return rc;
 }
 
+cmd_outcome cmd_output_end(cmd_output *o, int rc, ae_err *err, const char *what)
+{
+	const char *path = o->path ? o->path : "stdout";
+
+	if (rc == 0)
+		rc = cmd_output_close(o, err);
+	else
+		ae_buf_dispose(&o->buf);
+	if (rc == 0)
+		return CMD_OK;
+	cmd_error(what ? what : path, err);
+	return cmd_outcome_from_rc(rc);
+}
+
 int cmd_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
