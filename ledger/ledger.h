@@ -31,6 +31,13 @@
  * `out` is then the empty string. */
 int ld_slug_from_signer(char out[LD_SLUG_LEN + 1], const char *issuer,
 			const char *identity, ae_err *err);
+/* What `slug` prints (ledger/slug_render.c): the slug of (issuer,
+ * identity) and a newline, or with `json` the object {issuer, identity,
+ * slug} indented by two and a newline. Codes of ld_slug_from_signer;
+ * AE_ERR when the JSON cannot be made (out of memory, or a string that
+ * is not UTF-8). */
+int ld_slug_render(ae_buf *out, const char *issuer, const char *identity,
+		   bool json, ae_err *err);
 
 /* ---- problems: every broken rule, not only the first (SPEC §5) ----
  * An ae_problems list (evidence/core/ae.h), shared with the allowlist

@@ -223,3 +223,35 @@ void test_ledger_show__the_ledger_formats_are_named_once(void)
 		     AE_EINVAL);
 	T_ASSERT_INT(b.len, 0);
 }
+
+/* What `slug` prints (ledger/slug_render.c): the slug alone, or the signer
+ * beside it as JSON; a signer that is not UTF-8 has no JSON form. */
+void test_ledger_show__slug_text_and_json(void)
+{
+	ae_buf b = AE_BUF_INIT(4096);
+	ae_err err = {0};
+
+	T_ASSERT_INT(ld_slug_render(&b, "https://github.com/login/oauth",
+				    "yuanchen97@gmail.com", false, &err),
+		     0);
+	T_ASSERT_INT(b.len, LD_SLUG_LEN + 1);
+	T_ASSERT(memcmp(b.data, "7c4c0edc8c765a95a0f3afdb3bbb8e91\n",
+			LD_SLUG_LEN + 1) == 0);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_slug_render(&b, "https://github.com/login/oauth",
+				    "a\"b\n", true, &err),
+		     0);
+	T_ASSERT_INT(b.len, strlen((const char *)b.data));
+	T_ASSERT(strncmp((const char *)b.data,
+			 "{\n  \"issuer\": \"https://github.com/login/oauth\",\n"
+			 "  \"identity\": \"a\\\"b\\n\",\n  \"slug\": \"",
+			 68) == 0);
+	T_ASSERT(b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '}');
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_slug_render(&b, "x", "", false, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "identity is empty");
+	memset(&err, 0, sizeof(err));
+	T_ASSERT_INT(ld_slug_render(&b, "\xff", "x", true, &err), AE_ERR);
+	T_ASSERT_INT(b.len, 0);
+	ae_buf_dispose(&b);
+}
