@@ -293,16 +293,12 @@ void cmd_password_free(char *password);
 /* ---- the progress line of `ledger --verify` and `check
  * --verify-signatures` (cmd/progress.c) ---- */
 
-/* "WHAT: n/N UNIT  host" on stderr when it is a terminal and not quiet;
- * nothing else. The pools' worker threads report through m->lp
- * (ld_progress_count, ld_progress_host: NULL m->lp is no progress), which
- * serialises the calls of cmd_meter_draw. */
+/* "WHAT: n/N UNIT  host" (ae_meter_render) on stderr when it is a
+ * terminal and not quiet; nothing else. The pools' worker threads report
+ * through lp (ld_progress_count, ld_progress_host: NULL lp is no
+ * progress), which serialises the draws. */
 typedef struct cmd_meter {
-	const char *what, *unit;
-	bool drawn;
-	int64_t last_ms;
-	size_t done, total;
-	char host[64];
+	ae_meter m;
 	ld_progress *lp; /* NULL: off */
 } cmd_meter;
 /* Off (m->lp NULL) on a non-TTY, with quiet, or out of memory (no

@@ -481,6 +481,24 @@ typedef struct ae_bar {
 int ae_bar_render(ae_buf *out, ae_bar *b, const char *what, uint64_t done,
 		  uint64_t total, int64_t now);
 
+/* A long run's count: ae_meter_render's state, zeroed but for `what` and
+ * `unit` (borrowed). */
+typedef struct ae_meter {
+	const char *what, *unit;
+	bool drawn;
+	int64_t last_ms;
+	size_t done, total;
+	char host[64];
+} ae_meter;
+
+/* Records the count and `host` (NULL: none; made printable, cut to 63
+ * bytes) and appends "\rwhat: n/N unit  host" and an erase-to-end-of-line
+ * to `out` when it is due at `now` (ms): the first time, at the end (done
+ * == total > 0), 100 ms after the last, or always with `force`. 1 when a
+ * line was appended, 0 when none is due. */
+int ae_meter_render(ae_buf *out, ae_meter *m, size_t done, size_t total,
+		    const char *host, int64_t now, bool force);
+
 /* The deadline `ms` from now; 0 gives none. Cannot fail. */
 ae_deadline ae_deadline_in(uint64_t ms);
 

@@ -95,3 +95,28 @@ int ae_bar_render(ae_buf *out, ae_bar *b, const char *what, uint64_t done,
 		       ? 0
 		       : 1;
 }
+
+int ae_meter_render(ae_buf *out, ae_meter *m, size_t done, size_t total,
+		    const char *host, int64_t now, bool force)
+{
+	char h[sizeof(m->host)];
+	size_t i = 0;
+
+	m->done = done;
+	m->total = total;
+	/* a registry name, printable and short */
+	for (; host != NULL && host[i] && i < sizeof(h) - 1; i++)
+		h[i] = host[i] > 0x20 && host[i] < 0x7f ? host[i] : '?';
+	h[i] = '\0';
+	memcpy(m->host, h, i + 1);
+	if (!force && m->drawn && (total == 0 || done != total) &&
+	    now - m->last_ms < BAR_EVERY_MS)
+		return 0;
+	if (ae_buf_printf(out, NULL, "\r%s: %zu/%zu %s%s%s\033[K", m->what,
+			  m->done, m->total, m->unit, m->host[0] ? "  " : "",
+			  m->host) < 0)
+		return 0;
+	m->drawn = true;
+	m->last_ms = now;
+	return 1;
+}

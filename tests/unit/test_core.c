@@ -787,3 +787,26 @@ void test_core__a_directory_is_guarded_only_with_its_parents(void)
 	rmdir(p);
 	rmdir(top);
 }
+
+void test_core__the_count_line_is_throttled_and_its_host_printable(void)
+{
+	ae_meter m = {.what = "ledger", .unit = "bundles"};
+	ae_buf out = AE_BUF_INIT(4096);
+
+	T_ASSERT_INT(ae_meter_render(&out, &m, 0, 3, NULL, 1000, false), 1);
+	T_ASSERT_STR((const char *)out.data, "\rledger: 0/3 bundles\033[K");
+	ae_buf_dispose(&out);
+	/* 10 ms later: not due; the state is kept */
+	T_ASSERT_INT(ae_meter_render(&out, &m, 1, 3, "reg\x1b[2J.example", 1010,
+				     false),
+		     0);
+	T_ASSERT_INT(out.len, 0);
+	T_ASSERT_STR(m.host, "reg?[2J.example");
+	/* the end is due at once */
+	T_ASSERT_INT(ae_meter_render(&out, &m, 3, 3, m.host, 1020, false), 1);
+	T_ASSERT_STR((const char *)out.data,
+		     "\rledger: 3/3 bundles  reg?[2J.example\033[K");
+	ae_buf_dispose(&out);
+	T_ASSERT_INT(ae_meter_render(&out, &m, 3, 3, m.host, 1021, true), 1);
+	ae_buf_dispose(&out);
+}
