@@ -82,8 +82,6 @@ typedef struct cmd_output {
 } cmd_output;
 
 void cmd_output_init(cmd_output *o, const char *path);
-int cmd_output_printf(cmd_output *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 int cmd_output_write(cmd_output *o, const void *data, size_t len);
 /* Flushes: writes the file atomically or stdout; returns 0 or an AE code
  * with `err` set. Always disposes the buffer. */
@@ -111,8 +109,6 @@ void cmd_help_print(FILE *f, const char *name);
 /* What `command [sub] --help` prints, on stdout: the subcommand's text
  * when `sub` names one of `command`, else the command's. Exit status 0. */
 int cmd_help_show(const char *command, const char *sub);
-/* Does `command` have subcommands (help texts "command-sub")? */
-bool cmd_help_has_subcommands(const char *command);
 /* Prints "unknown command 'word'" (NULL `command`) or "unknown <command>
  * subcommand 'word'", the closest names ("did you mean"), and returns
  * the usage exit status (64). */

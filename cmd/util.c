@@ -156,17 +156,6 @@ int cmd_output_write(cmd_output *o, const void *data, size_t len)
 	return ae_buf_put(&o->buf, data, len, NULL);
 }
 
-int cmd_output_printf(cmd_output *o, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = ae_buf_vprintf(&o->buf, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 int cmd_output_close(cmd_output *o, ae_err *err)
 {
 	int rc = 0;
