@@ -126,15 +126,7 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 	bool dashdash = false;
 	int rc = 0;
 
-	a->o.root = "recipes/evidence";
-	a->o.jobs = 2;
-	a->o.recipes = calloc((size_t)argc, sizeof(*a->o.recipes));
-	a->o.recipe_files = calloc((size_t)argc, sizeof(*a->o.recipe_files));
-	a->o.ingest = calloc((size_t)argc, sizeof(*a->o.ingest));
-	a->o.ingest_files = calloc((size_t)argc, sizeof(*a->o.ingest_files));
-	a->o.ingest_repos = calloc((size_t)argc, sizeof(*a->o.ingest_repos));
-	if (!a->o.recipes || !a->o.recipe_files || !a->o.ingest ||
-	    !a->o.ingest_files || !a->o.ingest_repos)
+	if (ld_ledger_opts_init(&a->o, (size_t)argc, NULL) < 0)
 		return cmd_usage_error("ledger", "out of memory");
 	for (int i = 1; rc == 0 && i < argc; i++) {
 		const char *s = argv[i];
@@ -177,11 +169,7 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 static void args_dispose(ledger_args *a)
 {
 	free(a->root_found);
-	free(a->o.recipes);
-	free(a->o.recipe_files);
-	free(a->o.ingest);
-	free(a->o.ingest_files);
-	free(a->o.ingest_repos);
+	ld_ledger_opts_dispose(&a->o);
 	cmd_password_free(a->password);
 }
 

@@ -1371,6 +1371,14 @@ typedef struct ld_ledger ld_ledger;
  * is kept as unverifiable with the reason (SPEC §6): a finding. `o` is
  * borrowed until ld_ledger_free. Codes of ld_source_open, ld_source_list
  * and al_list_parse; AE_ERR on OOM. *out NULL on failure. */
+/* Zeroes `o` but for the defaults (the root LD_EVIDENCE_ROOT, 2 jobs)
+ * and makes room for `n` entries in each list (the recipes, --recipe,
+ * --ingest, --ingest-file, --ingest-repo: n is argc for a command line).
+ * AE_ERR out of memory, `o` then holding nothing. Dispose with
+ * ld_ledger_opts_dispose (ledger/run_opts.c). */
+int ld_ledger_opts_init(ld_ledger_opts *o, size_t n, ae_err *err);
+/* Frees the lists of `o` (not the strings they borrow). Cannot fail. */
+void ld_ledger_opts_dispose(ld_ledger_opts *o);
 /* Checks what ld_ledger_new cannot run (ledger/run_opts.c), before any
  * I/O: --offline without a cache, --ingest-repo offline, an --ingest
  * reference not pinned by digest: AE_EINVAL, the message a usage error.

@@ -211,6 +211,32 @@ void test_ledger_show__ledger_options_that_make_no_run_are_refused(void)
 	T_ASSERT_MSG(err, "not with --offline");
 }
 
+/* A command line's options: the defaults, and room for every argument in
+ * each list. */
+void test_ledger_show__ledger_options_start_with_the_defaults(void)
+{
+	ld_ledger_opts o;
+	ae_err err = {0};
+
+	memset(&o, 0xa5, sizeof(o));
+	T_ASSERT_INT(ld_ledger_opts_init(&o, 3, &err), 0);
+	T_ASSERT_STR(o.root, "recipes/evidence");
+	T_ASSERT_INT(o.jobs, 2);
+	T_ASSERT(!o.verify && !o.worktree && o.vo.cache == NULL);
+	T_ASSERT(o.n_recipes == 0 && o.n_ingest == 0 && o.n_ingest_repos == 0);
+	for (size_t i = 0; i < 3; i++) {
+		o.recipes[o.n_recipes++] = "r";
+		o.recipe_files[o.n_recipe_files++] = "f";
+		o.ingest[o.n_ingest++] = "i";
+		o.ingest_files[o.n_ingest_files++] = "if";
+		o.ingest_repos[o.n_ingest_repos++] = "ir";
+	}
+	T_ASSERT(o.recipes[2] != NULL && o.recipes[0] == o.recipes[2]);
+	ld_ledger_opts_dispose(&o);
+	T_ASSERT(o.recipes == NULL && o.ingest_repos == NULL);
+	ld_ledger_opts_dispose(&o); /* twice is fine */
+}
+
 void test_ledger_show__the_ledger_formats_are_named_once(void)
 {
 	ae_buf b = AE_BUF_INIT(1024);
