@@ -127,6 +127,12 @@ int ld_pointer_parse(ld_pointer **out, const unsigned char *buf, size_t len,
  * (O_NOFOLLOW, regular files only, LD_POINTER_MAX_BYTES) and parses it
  * strictly. Codes of ae_read_file and ld_pointer_parse. */
 int ld_pointer_read(ld_pointer **out, int dirfd, const char *name, ae_err *err);
+/* Reads `name` as ld_pointer_read does and checks it as ld_pointer_check
+ * does, every problem into `pr` (empty on entry): 0 with `*out` the
+ * pointer when it has none, 0 with `*out` NULL when `pr` holds some;
+ * codes of ae_read_file and ld_pointer_check. */
+int ld_pointer_load(ld_pointer **out, ae_problems *pr, int dirfd,
+		    const char *name, ae_err *err);
 
 /* Builds a pointer from `fields` (copied) and validates it with the same
  * rules as ld_pointer_check. AE_EINVAL with the first problem; `*out` NULL

@@ -5,8 +5,10 @@
 #include "t.h"
 #include "ledger/ledger.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define DIGEST_HEX                                                             \
 	"33d4cf36622ead990c43a596f6f53c62b87d9fa4708f59b7e3f356f215e54317"
@@ -280,4 +282,38 @@ void test_ledger_show__slug_text_and_json(void)
 	T_ASSERT_INT(ld_slug_render(&b, "\xff", "x", true, &err), AE_ERR);
 	T_ASSERT_INT(b.len, 0);
 	ae_buf_dispose(&b);
+}
+
+/* What `pointer show` and `pointer path` read (ld_pointer_load): a good
+ * pointer, every problem of a bad one (and no pointer), a file that is
+ * not there, a symbolic link (never followed). */
+void test_ledger_show__a_pointer_file_is_loaded_with_every_problem(void)
+{
+	static const char bad[] = "schemaVersion: 9.9.9\nrecipe: r\n";
+	ae_problems pr = AE_PROBLEMS_INIT;
+	ld_pointer *p = NULL;
+	ae_err err = {0};
+
+	t_write_file(t_path("good.yaml"), signed_ptr, strlen(signed_ptr));
+	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("good.yaml"),
+				     &err),
+		     0);
+	T_ASSERT(p != NULL && pr.n == 0);
+	T_ASSERT_STR(ld_pointer_recipe(p), "h100-gke-cos-training");
+	ld_pointer_free(p);
+	t_write_file(t_path("bad.yaml"), bad, strlen(bad));
+	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("bad.yaml"),
+				     &err),
+		     0);
+	T_ASSERT(p == NULL && pr.n >= 2);
+	ae_problems_dispose(&pr);
+	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("none.yaml"),
+				     &err),
+		     AE_ENOTFOUND);
+	T_ASSERT(p == NULL && pr.n == 0);
+	ae_err_clear(&err);
+	T_ASSERT_INT(symlink(t_path("good.yaml"), t_path("link.yaml")), 0);
+	T_ASSERT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("link.yaml"),
+				 &err) < 0);
+	T_ASSERT(p == NULL && pr.n == 0);
 }
