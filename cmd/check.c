@@ -28,23 +28,6 @@ typedef struct check_args {
 	bool tuf_update;
 } check_args;
 
-static int check_parse_workers(unsigned *out, const char *s)
-{
-	unsigned v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > CHECK_WORKERS_FLAG_MAX)
-			return -1;
-		v = v * 10 + (unsigned)(*s - '0');
-	}
-	if (v == 0 || v > CHECK_WORKERS_FLAG_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Parses argv; returns 0 or the usage exit status. */
 static int check_parse(check_args *a, int argc, char **argv)
 {
@@ -122,8 +105,8 @@ static int check_parse(check_args *a, int argc, char **argv)
 		return cmd_usage_error("check",
 				       "--fetch-timeout and --deadline "
 				       "need --verify-signatures");
-	if (workers != NULL &&
-	    check_parse_workers(&a->opts.workers, workers) < 0)
+	if (workers != NULL && ae_count_parse(&a->opts.workers, workers,
+					      CHECK_WORKERS_FLAG_MAX) < 0)
 		return cmd_usage_error("check", "--workers is 1..%d",
 				       CHECK_WORKERS_FLAG_MAX);
 	return 0;

@@ -462,6 +462,10 @@ int64_t ae_clock_ms(void);
  * "0" is no limit. Returns 0 with *ms_out set, or -1 for anything else or
  * past `max_s` seconds. Cannot fail otherwise. */
 int ae_duration_parse(uint64_t *ms_out, const char *s, uint64_t max_s);
+/* Parses a count for --workers and friends: decimal digits only, 1 to
+ * `max`. Returns 0 with *out set, or -1 for anything else. Cannot fail
+ * otherwise. */
+int ae_count_parse(unsigned *out, const char *s, unsigned max);
 
 /* One transfer's progress bar: ae_bar_render's state, zeroed at first. */
 typedef struct ae_bar {

@@ -639,6 +639,30 @@ void test_core__re_reads_malformed_utf8_as_go_does(void)
 
 /* ---- units.c: durations, the progress bar; the escape as a string ---- */
 
+/* --workers (check): digits only, 1 to the ceiling, no wrap past it */
+void test_core__counts_are_digits_from_one_to_a_ceiling(void)
+{
+	unsigned n = 7;
+
+	T_ASSERT_INT(ae_count_parse(&n, "1", 64), 0);
+	T_ASSERT_INT(n, 1);
+	T_ASSERT_INT(ae_count_parse(&n, "064", 64), 0);
+	T_ASSERT_INT(n, 64);
+	n = 7;
+	T_ASSERT_INT(ae_count_parse(&n, "65", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "0", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "+4", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, " 4", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "4x", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "-1", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "4294967297", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "4294967295", 4294967295u), 0);
+	T_ASSERT(n == 4294967295u);
+	T_ASSERT_INT(ae_count_parse(&n, "42949672950", 4294967295u), -1);
+	T_ASSERT(n == 4294967295u);
+}
+
 void test_core__durations_take_a_unit_and_a_ceiling(void)
 {
 	uint64_t ms = 1;
