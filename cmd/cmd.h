@@ -81,12 +81,17 @@ typedef struct cmd_output {
 } cmd_output;
 
 void cmd_output_init(cmd_output *o, const char *path);
-int cmd_output_printf(cmd_output *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 int cmd_output_write(cmd_output *o, const void *data, size_t len);
 /* Flushes: writes the file atomically or stdout; returns 0 or an AE code
  * with `err` set. Always disposes the buffer. */
 int cmd_output_close(cmd_output *o, ae_err *err);
+/* Ends a report that a renderer returning `rc` built into o->buf: writes
+ * it (cmd_output_close) when rc is 0, else drops it. On either failure
+ * prints "aicr-evidence: WHAT: why" (cmd_error) -- WHAT is `what`, or the
+ * output's path ("stdout") when `what` is NULL -- and returns the outcome
+ * of the code; CMD_OK otherwise. */
+cmd_outcome cmd_output_end(cmd_output *o, int rc, ae_err *err,
+			   const char *what);
 
 /* True iff argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
@@ -103,8 +108,6 @@ void cmd_help_print(FILE *f, const char *name);
 /* What `command [sub] --help` prints, on stdout: the subcommand's text
  * when `sub` names one of `command`, else the command's. Exit status 0. */
 int cmd_help_show(const char *command, const char *sub);
-/* Does `command` have subcommands (help texts "command-sub")? */
-bool cmd_help_has_subcommands(const char *command);
 /* Prints "unknown command 'word'" (NULL `command`) or "unknown <command>
  * subcommand 'word'", the closest names ("did you mean"), and returns
  * the usage exit status (64). */
@@ -123,6 +126,16 @@ typedef struct cmd_flag {
 	const char *name;
 	const char **value;
 } cmd_flag;
+
+/* A switch, "--name" alone, setting *on; a NULL `name` ends a table. */
+typedef struct cmd_switch {
+	const char *name;
+	bool *on;
+} cmd_switch;
+
+/* Sets the switch of `sw` (a table ended by a NULL name) that `arg` names
+ * and returns 1, else 0. Cannot fail. */
+int cmd_switch_take(const cmd_switch *sw, const char *arg);
 
 /* The one value-flag matcher every command uses (docs/cli.md: "--flag
  * VALUE" or "--flag=VALUE"). When argv[*i] names a flag of `flags` (a
@@ -291,16 +304,12 @@ int cmd_registry_opts(oci_client_opts *o, char **password_out,
 /* ---- the progress line of `ledger --verify` and `check
  * --verify-signatures` (cmd/progress.c) ---- */
 
-/* "WHAT: n/N UNIT  host" on stderr when it is a terminal and not quiet;
- * nothing else. The pools' worker threads report through m->lp
- * (ld_progress_count, ld_progress_host: NULL m->lp is no progress), which
- * serialises the calls of cmd_meter_draw. */
+/* "WHAT: n/N UNIT  host" (ae_meter_render) on stderr when it is a
+ * terminal and not quiet; nothing else. The pools' worker threads report
+ * through lp (ld_progress_count, ld_progress_host: NULL lp is no
+ * progress), which serialises the draws. */
 typedef struct cmd_meter {
-	const char *what, *unit;
-	bool drawn;
-	int64_t last_ms;
-	size_t done, total;
-	char host[64];
+	ae_meter m;
 	ld_progress *lp; /* NULL: off */
 } cmd_meter;
 /* Off (m->lp NULL) on a non-TTY, with quiet, or out of memory (no

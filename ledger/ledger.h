@@ -31,6 +31,13 @@
  * `out` is then the empty string. */
 int ld_slug_from_signer(char out[LD_SLUG_LEN + 1], const char *issuer,
 			const char *identity, ae_err *err);
+/* What `slug` prints (ledger/slug_render.c): the slug of (issuer,
+ * identity) and a newline, or with `json` the object {issuer, identity,
+ * slug} indented by two and a newline. Codes of ld_slug_from_signer;
+ * AE_ERR when the JSON cannot be made (out of memory, or a string that
+ * is not UTF-8). */
+int ld_slug_render(ae_buf *out, const char *issuer, const char *identity,
+		   bool json, ae_err *err);
 
 /* ---- problems: every broken rule, not only the first (SPEC §5) ----
  * An ae_problems list (evidence/core/ae.h), shared with the allowlist
@@ -120,6 +127,12 @@ int ld_pointer_parse(ld_pointer **out, const unsigned char *buf, size_t len,
  * (O_NOFOLLOW, regular files only, LD_POINTER_MAX_BYTES) and parses it
  * strictly. Codes of ae_read_file and ld_pointer_parse. */
 int ld_pointer_read(ld_pointer **out, int dirfd, const char *name, ae_err *err);
+/* Reads `name` as ld_pointer_read does and checks it as ld_pointer_check
+ * does, every problem into `pr` (empty on entry): 0 with `*out` the
+ * pointer when it has none, 0 with `*out` NULL when `pr` holds some;
+ * codes of ae_read_file and ld_pointer_check. */
+int ld_pointer_load(ld_pointer **out, ae_problems *pr, int dirfd,
+		    const char *name, ae_err *err);
 
 /* Builds a pointer from `fields` (copied) and validates it with the same
  * rules as ld_pointer_check. AE_EINVAL with the first problem; `*out` NULL
@@ -1435,6 +1448,14 @@ typedef struct ld_ledger ld_ledger;
  * is kept as unverifiable with the reason (SPEC §6): a finding. `o` is
  * borrowed until ld_ledger_free. Codes of ld_source_open, ld_source_list
  * and al_list_parse; AE_ERR on OOM. *out NULL on failure. */
+/* Zeroes `o` but for the defaults (the root LD_EVIDENCE_ROOT, 2 jobs)
+ * and makes room for `n` entries in each list (the recipes, --recipe,
+ * --ingest, --ingest-file, --ingest-repo: n is argc for a command line).
+ * AE_ERR out of memory, `o` then holding nothing. Dispose with
+ * ld_ledger_opts_dispose (ledger/run_opts.c). */
+int ld_ledger_opts_init(ld_ledger_opts *o, size_t n, ae_err *err);
+/* Frees the lists of `o` (not the strings they borrow). Cannot fail. */
+void ld_ledger_opts_dispose(ld_ledger_opts *o);
 /* Checks what ld_ledger_new cannot run (ledger/run_opts.c), before any
  * I/O: --offline without a cache, --ingest-repo offline, an --ingest
  * reference not pinned by digest: AE_EINVAL, the message a usage error.
