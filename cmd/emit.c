@@ -23,7 +23,7 @@ typedef struct emit_args {
 	const char *push;
 	const char *ref;	/* --ref, or --push */
 	cmd_registry_flags reg; /* forwarded to the push leg */
-	cmd_sign_flags sf;
+	ev_sign_flags sf;
 	const char *format; /* text (default) or json */
 	cmd_pushed pushed;  /* what the push leg did */
 } emit_args;
@@ -238,7 +238,6 @@ int cmd_emit(int argc, char **argv)
 	memset(&trust, 0, sizeof(trust));
 	a.format = "text";
 	a.o = (ev_emit_opts)EV_EMIT_OPTS_INIT;
-	cmd_sign_flags_init(&a.sf);
 	status = emit_parse(&a, argc, argv);
 	/* attestedAt: SOURCE_DATE_EPOCH when set (reproducible builds) */
 	if (status == 0 &&

@@ -18,7 +18,7 @@
 
 int cmd_sign(int argc, char **argv)
 {
-	cmd_sign_flags sf;
+	ev_sign_flags sf;
 	ld_signed oc;
 	ev_sign_run_opts so;
 	tuf_trust trust;
@@ -34,7 +34,7 @@ int cmd_sign(int argc, char **argv)
 	ae_err err = {0};
 	int rc;
 
-	cmd_sign_flags_init(&sf);
+	memset(&sf, 0, sizeof(sf));
 	memset(&oc, 0, sizeof(oc));
 	memset(&so, 0, sizeof(so));
 	for (int i = 1; i < argc; i++) {
