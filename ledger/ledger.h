@@ -1533,4 +1533,31 @@ typedef struct ld_emit_opts {
 int ld_emit(ev_emit_result *r, ld_signed *oc, ld_pointer **p_out,
 	    const ld_emit_opts *o, ae_err *err);
 
+/* `emit`'s words beyond the bundle's options (ev_emit_opts), as given. */
+typedef struct ld_emit_args {
+	const char *policy;  /* --policy: ev_emit_policy_set */
+	const char *format;  /* --format: text or json */
+	const char *push;    /* --push REF, or NULL */
+	const char *ref;     /* --ref REF; --push's when NULL */
+	bool sign;	     /* --sign */
+	bool registry_flags; /* a registry flag was given */
+} ld_emit_args;
+
+/* Refuses an emit command line before any file is read, in this order:
+ * a missing --recipe, --snapshot, --ctrf or -o; a --format other than
+ * text or json, json with an output path not in UTF-8; a bad --policy
+ * (set into `o`); --ref and --push naming different references (a->ref
+ * becomes a->push when NULL); --sign without a reference; registry flags
+ * without --push; a --profile that is no NAME=VALUE. 0 or AE_EINVAL, the
+ * message naming the flag. */
+int ld_emit_args_check(ld_emit_args *a, ev_emit_opts *o, ae_err *err);
+
+/* Appends what a person should know before publishing the bundle of
+ * `r` (for stderr; not a failure): recipe fields beyond the reference's
+ * schema published with recipe.yaml (`recipe_path` names it), CTRF
+ * reports given twice and counted once. Nothing when there is neither.
+ * Codes of the buffer. */
+int ld_emit_notices(ae_buf *b, const char *recipe_path, const ev_emit_result *r,
+		    ae_err *err);
+
 #endif /* AE_LEDGER_H */
