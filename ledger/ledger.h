@@ -1560,4 +1560,16 @@ int ld_emit_args_check(ld_emit_args *a, ev_emit_opts *o, ae_err *err);
 int ld_emit_notices(ae_buf *b, const char *recipe_path, const ev_emit_result *r,
 		    ae_err *err);
 
+/* What `sign OUT|POINTER` names (ledger/sign_input.c). */
+typedef struct ld_sign_paths {
+	char out[4096];	     /* OUT: the pointer's directory */
+	char ptr_path[4096]; /* OUT/pointer.yaml, or the POINTER given */
+	char sbdir[4200];    /* OUT/summary-bundle */
+} ld_sign_paths;
+
+/* Fills `p` from `input`: a directory is OUT, anything else the pointer
+ * in its directory OUT. AE_ENOTFOUND when OUT/summary-bundle is no
+ * directory (the paths are set all the same, for the report). */
+int ld_sign_input(ld_sign_paths *p, const char *input, ae_err *err);
+
 #endif /* AE_LEDGER_H */
