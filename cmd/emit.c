@@ -56,24 +56,6 @@ static int emit_take_ctrf(emit_args *a, int argc, char **argv, int *i)
 	return 0;
 }
 
-/* Sets the boolean flag f names; false when f is none of them. */
-static bool emit_bool_flag(emit_args *a, const char *f)
-{
-	if (strcmp(f, "--full") == 0)
-		a->o.full = true;
-	else if (strcmp(f, "--allow-mutable-validator-tags") == 0)
-		a->o.allow_mutable_validator_tags = true;
-	else if (strcmp(f, "--no-sign") == 0)
-		a->w.sign = false;
-	else if (strcmp(f, "--sign") == 0)
-		a->w.sign = true;
-	else if (strcmp(f, "--strict") == 0)
-		a->o.strict = true;
-	else
-		return false;
-	return true;
-}
-
 /* Parses argv; returns 0 or the usage exit status. */
 static int emit_parse(emit_args *a, int argc, char **argv)
 {
@@ -102,7 +84,7 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 			return cmd_usage_error("emit", "%s needs a value", f);
 		if (k == 0)
 			k = cmd_flag_take(valued, argc, argv, &i);
-		if (k > 0 || (k == 0 && emit_bool_flag(a, f)))
+		if (k > 0 || (k == 0 && ld_emit_switch(&a->w, &a->o, f)))
 			continue;
 		if (k == 0 && (strcmp(f, "--ctrf") == 0 ||
 			       strncmp(f, "--ctrf=", 7) == 0)) {

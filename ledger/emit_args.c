@@ -10,6 +10,23 @@
 
 #include <string.h>
 
+bool ld_emit_switch(ld_emit_args *a, ev_emit_opts *o, const char *arg)
+{
+	if (strcmp(arg, "--full") == 0)
+		o->full = true;
+	else if (strcmp(arg, "--allow-mutable-validator-tags") == 0)
+		o->allow_mutable_validator_tags = true;
+	else if (strcmp(arg, "--no-sign") == 0)
+		a->sign = false;
+	else if (strcmp(arg, "--sign") == 0)
+		a->sign = true;
+	else if (strcmp(arg, "--strict") == 0)
+		o->strict = true;
+	else
+		return false;
+	return true;
+}
+
 int ld_emit_args_check(ld_emit_args *a, ev_emit_opts *o, ae_err *err)
 {
 	char pn[EV_PROFILE_PART_MAX + 1], pv[EV_PROFILE_PART_MAX + 1];

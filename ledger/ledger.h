@@ -1543,6 +1543,11 @@ typedef struct ld_emit_args {
 	bool registry_flags; /* a registry flag was given */
 } ld_emit_args;
 
+/* Sets the switch `arg` names (--full, --allow-mutable-validator-tags,
+ * --strict into `o`; --sign, --no-sign: the last one given wins): true,
+ * or false when `arg` is none of them. Cannot fail. */
+bool ld_emit_switch(ld_emit_args *a, ev_emit_opts *o, const char *arg);
+
 /* Refuses an emit command line before any file is read, in this order:
  * a missing --recipe, --snapshot, --ctrf or -o; a --format other than
  * text or json, json with an output path not in UTF-8; a bad --policy

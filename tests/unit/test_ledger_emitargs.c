@@ -125,3 +125,19 @@ void test_ledger_emitargs__notices_say_what_goes_public(void)
 		     "once were counted once\n");
 	ae_buf_dispose(&b);
 }
+
+void test_ledger_emitargs__switches_and_the_last_sign_wins(void)
+{
+	ev_emit_opts o;
+	ld_emit_args a;
+
+	emit_ok(&o, &a);
+	T_ASSERT(ld_emit_switch(&a, &o, "--sign") && a.sign);
+	T_ASSERT(ld_emit_switch(&a, &o, "--no-sign") && !a.sign);
+	T_ASSERT(ld_emit_switch(&a, &o, "--full") && o.full);
+	T_ASSERT(ld_emit_switch(&a, &o, "--strict") && o.strict);
+	T_ASSERT(ld_emit_switch(&a, &o, "--allow-mutable-validator-tags") &&
+		 o.allow_mutable_validator_tags);
+	T_ASSERT(!ld_emit_switch(&a, &o, "--sign=yes"));
+	T_ASSERT(!ld_emit_switch(&a, &o, "--ctrf"));
+}
