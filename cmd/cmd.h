@@ -33,10 +33,9 @@ cmd_outcome cmd_outcome_from_rc(int rc);
 
 /* Escaped copies of outside strings (identities, issuers, paths, names a
  * registry or a bundle supplied) for one line of human output, made by
- * ae_buf_put_esc -- the one escape of every human report -- and freed
- * together by cmd_esc_free. */
+ * ae_esc_value_dup -- the one capped escape of every human report -- and
+ * freed together by cmd_esc_free. */
 #define CMD_ESC_SLOTS 8
-#define CMD_ESC_MAX   (64u << 10) /* an escaped value; longer ones elided */
 typedef struct cmd_esc_set {
 	char *s[CMD_ESC_SLOTS];
 	size_t n;

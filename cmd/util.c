@@ -46,9 +46,9 @@ const char *cmd_esc(cmd_esc_set *e, const char *s)
 		return "";
 	if (e->n == CMD_ESC_SLOTS)
 		return "(too many values)";
-	out = ae_esc_dup(s, CMD_ESC_MAX);
+	out = ae_esc_value_dup(s);
 	if (out == NULL)
-		return "(unprintable)";
+		return "(out of memory)";
 	e->s[e->n++] = out;
 	return out;
 }

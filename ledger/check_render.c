@@ -13,22 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The escaped copy of `s`. Caller frees; NULL when out of memory. */
-static char *check_escape(const char *s)
-{
-	return ae_esc_dup(s, strlen(s) * 4 + 1);
-}
-
 static int check_text_line(ae_buf *out, const char *prefix, const ld_finding *p,
 			   ae_err *err)
 {
-	char *path = check_escape(p->path), *msg = check_escape(p->message);
-	int rc = ae_fail(err, AE_ERR, "out of memory");
+	int rc = ae_buf_puts(out, prefix, err);
 
-	if (path && msg)
-		rc = ae_buf_printf(out, err, "%s%s: %s\n", prefix, path, msg);
-	free(path);
-	free(msg);
+	if (rc == 0)
+		rc = ae_buf_put_esc(out, p->path, err);
+	if (rc == 0)
+		rc = ae_buf_puts(out, ": ", err);
+	if (rc == 0)
+		rc = ae_buf_put_esc(out, p->message, err);
+	if (rc == 0)
+		rc = ae_buf_puts(out, "\n", err);
 	return rc;
 }
 
@@ -42,6 +39,20 @@ int ld_report_render_text(ae_buf *out, const ld_report *r, ae_err *err)
 		rc = check_text_line(out, "note: ", ld_report_note_get(r, i),
 				     err);
 	return rc;
+}
+
+/* The escaped copy of `s` for JSON (not capped: a JSON report carries the
+ * whole path). Caller frees; NULL when out of memory. */
+static char *check_escape(const char *s)
+{
+	ae_buf b = AE_BUF_INIT(SIZE_MAX);
+
+	if (ae_buf_put_esc(&b, s, NULL) < 0 ||
+	    ae_buf_put(&b, "", 1, NULL) < 0) {
+		ae_buf_dispose(&b);
+		return NULL;
+	}
+	return (char *)ae_buf_detach(&b, NULL);
 }
 
 static json_t *check_json_item(const ld_finding *p)

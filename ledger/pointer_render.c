@@ -12,16 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHOW_ESC_MAX (64u << 10) /* an escaped value; longer ones elided */
-
 /* One "key value" line, the value escaped (it comes from the file). */
 static int show_line(ae_buf *o, const char *key, const char *value, ae_err *err)
 {
-	char *v = ae_esc_dup(value, SHOW_ESC_MAX);
-	int rc = ae_buf_printf(o, err, "%-14s %s\n", key,
-			       v ? v : "(unprintable)");
+	int rc = ae_buf_printf(o, err, "%-14s ", key);
 
-	free(v);
+	rc |= ae_buf_put_esc_value(o, value, err);
+	rc |= ae_buf_puts(o, "\n", err);
 	return rc;
 }
 
@@ -33,7 +30,6 @@ static int show_text(ae_buf *o, const char *path, const ld_pointer *p,
 	const char *prof = ld_pointer_profile(p);
 	const char *oci = ld_pointer_bundle_oci(p);
 	const char *dig = ld_pointer_bundle_digest(p);
-	char *epath = NULL;
 	int rc = 0;
 
 	rc |= show_line(o, "pointer", path, err);
@@ -51,11 +47,12 @@ static int show_text(ae_buf *o, const char *path, const ld_pointer *p,
 				  "signature)\n",
 				  err);
 	} else {
-		epath = ae_esc_dup(path, SHOW_ESC_MAX);
-		rc |= ae_buf_printf(o, err,
-				    "claimed signer (not verified: run "
-				    "'aicr-evidence verify %s')\n",
-				    epath ? epath : "(unprintable)");
+		rc |= ae_buf_puts(o,
+				  "claimed signer (not verified: run "
+				  "'aicr-evidence verify ",
+				  err);
+		rc |= ae_buf_put_esc_value(o, path, err);
+		rc |= ae_buf_puts(o, "')\n", err);
 		rc |= show_line(o, "  issuer", ld_pointer_signer_issuer(p),
 				err);
 		rc |= show_line(o, "  identity", ld_pointer_signer_identity(p),
@@ -67,7 +64,6 @@ static int show_text(ae_buf *o, const char *path, const ld_pointer *p,
 				(long long)ld_pointer_rekor_log_index(p));
 	}
 	rc |= show_line(o, "canonicalPath", place ? place : "-", err);
-	free(epath);
 	return rc < 0 ? (err && err->code ? err->code : AE_ERR) : 0;
 }
 

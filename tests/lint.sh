@@ -31,6 +31,18 @@ hits=$(grep -nE '\bif \(.*[^=!<>]=[^=].*\)' $src | grep -vE '(==|!=|<=|>=)' | gr
 [ -z "$hits" ] || say "assignment inside if (:
 $hits"
 
+# One capped escape (issue 17): untrusted text is shown through
+# ae_buf_put_esc (evidence/core/text.c), and a value cut at a size through
+# ae_buf_put_esc_value / ae_esc_value_dup alone. Two copies once grew
+# apart; no second marker, and no hand-made \xNN escape, come back. (ae_repr
+# in err.c is the other, quoted form of error messages.)
+hits=$(grep -nF '(unprintable)' $src | grep -v '^evidence/core/ae\.h:')
+[ -z "$hits" ] || say "a capped escape's marker outside evidence/core (use ae_buf_put_esc_value or ae_esc_value_dup):
+$hits"
+hits=$(grep -nE "\\\\x%0?2[xX]|'\\\\\\\\', *'x'" $src | grep -vE '^evidence/core/(text|err)\.c:')
+[ -z "$hits" ] || say "a hand-made \\xNN escape outside evidence/core/text.c (use ae_buf_put_esc):
+$hits"
+
 # Only cmd/ prints or exits (STYLE §3.6).
 lib=$(find evidence allowlist ledger oci -name '*.c' | sort)
 hits=$(grep -nE '\b(printf|fprintf|puts|fputs|perror|exit|abort)[[:space:]]*\(' $lib | grep -v 'AE_DEBUG_ASSERT')

@@ -419,9 +419,6 @@ void ae_strset_dispose(ae_strset *set);
  * one escape of every human-readable report (issue 25). AE_ETOOBIG (`b`
  * emptied) past the buffer's cap. */
 int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
-/* The same escape of `s` as a new string: NULL when it would take more
- * than `max` bytes with its NUL, or out of memory. Caller frees. */
-char *ae_esc_dup(const char *s, size_t max);
 
 /* The Levenshtein distance of `a` and `b` (bytes), `cap` when it is
  * larger or either is longer than AE_EDIT_MAX (for "did you mean": words
@@ -429,13 +426,17 @@ char *ae_esc_dup(const char *s, size_t max);
 #define AE_EDIT_MAX 64
 size_t ae_edit_distance(const char *a, const char *b, size_t cap);
 
-/* Appends `s` as one value of a line of human output: "" for NULL, else
- * ae_buf_put_esc's escape when it takes at most AE_ESC_VALUE_MAX bytes
- * (with a NUL), else "(unprintable)". What cmd/ prints of a value a
- * registry, a bundle or a TUF repository supplied, for a renderer below
- * cmd/. Codes of ae_buf_put. */
-#define AE_ESC_VALUE_MAX (64u << 10)
+/* The one capped escape (issue 17). Appends `s` as one value of a line
+ * of human output: "" for NULL, else ae_buf_put_esc's escape when it
+ * takes at most AE_ESC_VALUE_MAX bytes (with a NUL), else the marker
+ * AE_ESC_UNPRINTABLE in its place (never a cut value). What cmd/ prints of
+ * a value a registry, a bundle, a pointer or a TUF repository supplied.
+ * Codes of ae_buf_put. */
+#define AE_ESC_VALUE_MAX   (64u << 10)
+#define AE_ESC_UNPRINTABLE "(unprintable)"
 int ae_buf_put_esc_value(ae_buf *b, const char *s, ae_err *err);
+/* The same as a new string (caller frees): NULL only out of memory. */
+char *ae_esc_value_dup(const char *s);
 
 /* ---- deadlines (evidence/core/http.c) ---- */
 

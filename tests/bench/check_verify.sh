@@ -2,7 +2,10 @@
 # tests/bench/check_verify.sh -- `check --verify-signatures` of a PR that
 # adds N pointers (default 100) whose bundles are cached: CPU and wall time
 # per pointer, offline, of the tool and of an older build of it (PEER_BIN,
-# e.g. /work/baseline-bin/aicr-evidence), interleaved in one run.
+# e.g. /work/baseline-bin/aicr-evidence, or the build before issue 17's
+# redesign), interleaved in one run. PEER_CACHE=DIR gives the peer its own
+# copy of the cache (an older build may read another layout of the
+# referrer records; default: the same cache).
 #
 #   bash tests/bench/check_verify.sh [-n N] [-r RUNS] [-d DATA_DIR] [PEER_BIN]
 #
@@ -44,8 +47,10 @@ g add -A && g commit -qm "add $n pointers"
 # one BIN -> "WALL_MS CPU_MS" (exit 0 required: every pointer verified)
 one() {
 	local out
+	local cache=$data/cache
+	[ -n "$peer" ] && [ "$1" = "$peer" ] && cache=${PEER_CACHE:-$cache}
 	out=$(cd "$W/pr" && /usr/bin/time -f '%e %U %S' "$1" check --base main --head pr \
-		--verify-signatures --offline --cache "$data/cache" \
+		--verify-signatures --offline --cache "$cache" \
 		--trusted-root "$data/trusted_root.json" --format json -o "$W/report.json" 2>&1 >/dev/null) ||
 		{ echo "bench: $1 check failed: $out" >&2; return 1; }
 	tail -1 <<<"$out" | awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}'

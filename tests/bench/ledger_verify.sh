@@ -110,7 +110,7 @@ one() {
 	[ "$bin" = "$peer" ] && sel=true
 	[ "$(jq "[.recipes[].pointers[] | select($sel)] | length" "$out")" -eq "$n" ] ||
 		{ echo "bench: a warm run of $bin did not verify all $n" >&2; exit 1; }
-	[ "$bin" = "$peer" ] && jq -r '[.recipes[].pointers[].reason // "verified"] | group_by(.) | map("\(length) \(.[0])") | .[]' "$out" >"$T_WORK/peer-reasons"
+	[ "$bin" = "$peer" ] && jq -r '[.recipes[].pointers[] | .reason // "verified"] | group_by(.) | map("\(length) \(.[0])") | .[]' "$out" >"$T_WORK/peer-reasons"
 	echo "$(awk -v x="$w" 'BEGIN {print int(x * 1000)}') $(awk -v x="$u" -v y="$s" 'BEGIN {print int((x + y) * 1000)}')"
 }
 declare -A walls cpus

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -698,16 +699,147 @@ void test_core__the_bar_draws_big_transfers_at_most_ten_times_a_second(void)
 
 void test_core__an_escaped_copy_is_capped_and_printable(void)
 {
-	char *s = ae_esc_dup("a\nb\\c\xff", 64);
+	char *s = ae_esc_value_dup("a\nb\\c\xff");
 
 	T_ASSERT_STR(s, "a\\x0ab\\x5cc\\xff");
 	free(s);
-	/* 3 bytes and the NUL fit in 4, not in 3 */
-	s = ae_esc_dup("abc", 4);
-	T_ASSERT_STR(s, "abc");
+	/* NULL is shown as nothing */
+	s = ae_esc_value_dup(NULL);
+	T_ASSERT_STR(s, "");
 	free(s);
-	T_ASSERT(ae_esc_dup("abc", 3) == NULL);
-	T_ASSERT(ae_esc_dup("\x01", 4) == NULL);
+	/* the marker, exactly */
+	T_ASSERT_STR(AE_ESC_UNPRINTABLE, "(unprintable)");
+}
+
+/* Every byte alone: printable ASCII but the backslash kept, everything
+ * else (controls, DEL, every byte >= 0x80) as \xNN in lower case. */
+void test_core__the_capped_escape_of_each_byte(void)
+{
+	for (int c = 1; c < 256; c++) {
+		char in[2] = {(char)c, 0}, want[8];
+		char *s = ae_esc_value_dup(in);
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			snprintf(want, sizeof(want), "%c", c);
+		else
+			snprintf(want, sizeof(want), "\\x%02x", c);
+		T_ASSERT_STR(s, want);
+		free(s);
+	}
+}
+
+/* Invalid UTF-8 (a lone continuation, an overlong NUL, a surrogate, a
+ * 5-byte form, a cut sequence) and valid UTF-8 alike come out byte by
+ * byte: the output is ASCII, so it cannot break a JSON string or a
+ * terminal; a line end, an escape sequence and a CI command stay on the
+ * line. */
+void test_core__the_capped_escape_of_hostile_text(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"\x80", "\\x80"},
+		{"\xc0\x80", "\\xc0\\x80"},
+		{"\xed\xa0\x80", "\\xed\\xa0\\x80"},
+		{"\xf8\x88\x80\x80\x80", "\\xf8\\x88\\x80\\x80\\x80"},
+		{"a\xe2\x82", "a\\xe2\\x82"},
+		{"\xc3\xa9", "\\xc3\\xa9"},
+		{"x\r\n::error::y", "x\\x0d\\x0a::error::y"},
+		{"\x1b[2J\x7f\t", "\\x1b[2J\\x7f\\x09"},
+		{"\\x41", "\\x5cx41"},
+		{"\"quoted\" 'text'", "\"quoted\" 'text'"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ae_buf b = AE_BUF_INIT(1024);
+		char *s = ae_esc_value_dup(cases[i].in);
+
+		T_ASSERT_STR(s, cases[i].want);
+		free(s);
+		/* the appending form writes the same bytes after what is
+		 * there */
+		T_ASSERT_INT(ae_buf_puts(&b, "k=", NULL), 0);
+		T_ASSERT_INT(ae_buf_put_esc_value(&b, cases[i].in, NULL), 0);
+		T_ASSERT_INT(b.len, 2 + strlen(cases[i].want));
+		T_ASSERT(memcmp(b.data + 2, cases[i].want, b.len - 2) == 0);
+		ae_buf_dispose(&b);
+	}
+}
+
+/* The cap: an escape of AE_ESC_VALUE_MAX - 1 bytes (with its NUL: the
+ * cap) is shown whole; one byte more, however it is made up, and the
+ * whole value is the marker -- never a cut value. */
+void test_core__the_capped_escape_at_its_edge(void)
+{
+	const size_t max = AE_ESC_VALUE_MAX;
+	char *in = malloc(max + 8), *s;
+	size_t k = (max - 1) / 4; /* controls, 4 bytes each */
+
+	T_ASSERT(in != NULL);
+	/* plain bytes: max - 1 fit, max do not */
+	memset(in, 'a', max);
+	in[max - 1] = '\0';
+	s = ae_esc_value_dup(in);
+	T_ASSERT_INT(strlen(s), max - 1);
+	T_ASSERT(memcmp(s, in, max - 1) == 0);
+	free(s);
+	in[max - 1] = 'a';
+	in[max] = '\0';
+	s = ae_esc_value_dup(in);
+	T_ASSERT_STR(s, "(unprintable)");
+	free(s);
+	/* k controls and the rest plain, to the byte: 4k + r = max - 1 */
+	memset(in, '\x01', k);
+	memset(in + k, 'b', (max - 1) - 4 * k);
+	in[k + (max - 1) - 4 * k] = '\0';
+	s = ae_esc_value_dup(in);
+	T_ASSERT_INT(strlen(s), max - 1);
+	T_ASSERT(memcmp(s, "\\x01", 4) == 0);
+	T_ASSERT(s[max - 2] == 'b');
+	free(s);
+	/* one plain byte more: over */
+	in[k + (max - 1) - 4 * k] = 'b';
+	in[k + max - 4 * k] = '\0';
+	s = ae_esc_value_dup(in);
+	T_ASSERT_STR(s, "(unprintable)");
+	free(s);
+	/* the last byte a control instead: 3 over, still the marker */
+	in[k + (max - 1) - 4 * k] = '\n';
+	s = ae_esc_value_dup(in);
+	T_ASSERT_STR(s, "(unprintable)");
+	free(s);
+	free(in);
+}
+
+/* The marker is one value: what is before and after it in the buffer
+ * stays; a buffer whose own cap is too small fails as ae_buf_put does,
+ * emptied, rather than holding a cut value. */
+void test_core__the_capped_escape_appends_or_fails_whole(void)
+{
+	ae_buf b = AE_BUF_INIT(1u << 20);
+	size_t big = 1u << 19;
+	char *in = malloc(big + 1);
+	ae_err err = {0};
+
+	T_ASSERT(in != NULL);
+	memset(in, '\x02', big);
+	in[big] = '\0';
+	T_ASSERT_INT(ae_buf_puts(&b, "[", NULL), 0);
+	T_ASSERT_INT(ae_buf_put_esc_value(&b, in, NULL), 0);
+	T_ASSERT_INT(ae_buf_puts(&b, "]", NULL), 0);
+	T_ASSERT_INT(b.len, strlen("[(unprintable)]"));
+	T_ASSERT(memcmp(b.data, "[(unprintable)]", b.len) == 0);
+	T_ASSERT_INT(ae_buf_put_esc_value(&b, NULL, NULL), 0);
+	T_ASSERT_INT(b.len, strlen("[(unprintable)]"));
+	ae_buf_dispose(&b);
+	free(in);
+
+	ae_buf small = AE_BUF_INIT(8);
+	T_ASSERT_INT(ae_buf_puts(&small, "ab", NULL), 0);
+	T_ASSERT_INT(ae_buf_put_esc_value(&small, "\n\n", &err), AE_ETOOBIG);
+	T_ASSERT_INT(small.len, 0);
+	ae_buf_dispose(&small);
+	ae_err_clear(&err);
 }
 
 void test_core__vprintf_appends_past_the_small_buffer(void)
