@@ -163,30 +163,15 @@ int cmd_args_parse(const char *command, int argc, char **argv,
 #include "evidence/signer/signer.h"
 #include "evidence/tuf/tuf.h"
 
-/* The signing flags of SPEC §4 as given on the command line: what the
- * signing run takes (borrowed argv strings, NULL when absent), and what
- * cmd/ itself reads. */
-typedef struct cmd_sign_flags {
-	ev_sign_run_opts run;	  /* the token's flags in run.token */
-	const char *timeout;	  /* --timeout: run.token.timeout_s */
-	const char *oidc_timeout; /* --oidc-timeout: login_timeout_s */
-	bool yes;		  /* --yes: no question on a terminal */
-	bool oidc_secret_on_argv; /* --oidc-client-secret: refused (64) */
-} cmd_sign_flags;
+/* Consumes argv[*i] if it is a signing flag (ev_sign_flag_name,
+ * ev_sign_flag_switch), "--flag VALUE" or "--flag=VALUE" (cmd_flag_take;
+ * *i advanced past a separate value): 1 consumed, 0 not a signing flag,
+ * -1 the flag lacks its value (the caller reports a usage error). */
+int cmd_sign_flag(ev_sign_flags *f, int argc, char **argv, int *i);
 
-/* Zeroes the flags. Cannot fail. */
-void cmd_sign_flags_init(cmd_sign_flags *f);
-
-/* Consumes argv[*i] if it is a signing flag, "--flag VALUE" or
- * "--flag=VALUE" (cmd_flag_take; *i advanced past a separate value): 1
- * consumed, 0 not a signing flag, -1 the flag lacks its value (the caller
- * reports a usage error). */
-int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
-
-/* Checks the signing flags' values after parsing (--timeout: whole seconds
- * up to a day; EV_SIGN_TIMEOUT_DEFAULT_S when absent): 0, or prints the
- * problem and returns the usage exit status (64). */
-int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
+/* ev_sign_flags_check: 0, or prints the problem and returns the usage
+ * exit status (64). */
+int cmd_sign_flags_check(ev_sign_flags *f, const char *command);
 
 /* Fills `o` for ev_sign_run from the flags -- the environment (the
  * token's sources), the trust in force for what no flag
@@ -195,7 +180,7 @@ int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
  * stderr, and one question on a terminal without --yes before the
  * identity is published (docs/signing.md "Token"). It sets all of `o`:
  * the caller sets the payload and the signer check after. Cannot fail. */
-void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *t, const cmd_sign_flags *f);
+void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *t, const ev_sign_flags *f);
 
 /* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */
 int cmd_sigstore_sign_bundle(int argc, char **argv);

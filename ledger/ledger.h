@@ -1625,4 +1625,48 @@ typedef struct ld_emit_opts {
 int ld_emit(ev_emit_result *r, ld_signed *oc, ld_pointer **p_out,
 	    const ld_emit_opts *o, ae_err *err);
 
+/* `emit`'s words beyond the bundle's options (ev_emit_opts), as given. */
+typedef struct ld_emit_args {
+	const char *policy;  /* --policy: ev_emit_policy_set */
+	const char *format;  /* --format: text or json */
+	const char *push;    /* --push REF, or NULL */
+	const char *ref;     /* --ref REF; --push's when NULL */
+	bool sign;	     /* --sign */
+	bool registry_flags; /* a registry flag was given */
+} ld_emit_args;
+
+/* Sets the switch `arg` names (--full, --allow-mutable-validator-tags,
+ * --strict into `o`; --sign, --no-sign: the last one given wins): true,
+ * or false when `arg` is none of them. Cannot fail. */
+bool ld_emit_switch(ld_emit_args *a, ev_emit_opts *o, const char *arg);
+
+/* Refuses an emit command line before any file is read, in this order:
+ * a missing --recipe, --snapshot, --ctrf or -o; a --format other than
+ * text or json, json with an output path not in UTF-8; a bad --policy
+ * (set into `o`); --ref and --push naming different references (a->ref
+ * becomes a->push when NULL); --sign without a reference; registry flags
+ * without --push; a --profile that is no NAME=VALUE. 0 or AE_EINVAL, the
+ * message naming the flag. */
+int ld_emit_args_check(ld_emit_args *a, ev_emit_opts *o, ae_err *err);
+
+/* Appends what a person should know before publishing the bundle of
+ * `r` (for stderr; not a failure): recipe fields beyond the reference's
+ * schema published with recipe.yaml (`recipe_path` names it), CTRF
+ * reports given twice and counted once. Nothing when there is neither.
+ * Codes of the buffer. */
+int ld_emit_notices(ae_buf *b, const char *recipe_path, const ev_emit_result *r,
+		    ae_err *err);
+
+/* What `sign OUT|POINTER` names (ledger/sign_input.c). */
+typedef struct ld_sign_paths {
+	char out[4096];	     /* OUT: the pointer's directory */
+	char ptr_path[4096]; /* OUT/pointer.yaml, or the POINTER given */
+	char sbdir[4200];    /* OUT/summary-bundle */
+} ld_sign_paths;
+
+/* Fills `p` from `input`: a directory is OUT, anything else the pointer
+ * in its directory OUT. AE_ENOTFOUND when OUT/summary-bundle is no
+ * directory (the paths are set all the same, for the report). */
+int ld_sign_input(ld_sign_paths *p, const char *input, ae_err *err);
+
 #endif /* AE_LEDGER_H */
