@@ -133,8 +133,8 @@ typedef struct cmd_switch {
 	bool *on;
 } cmd_switch;
 
-/* Sets the switch of `sw` (a table ended by a NULL name) that `arg` names
- * and returns 1, else 0. Cannot fail. */
+/* Sets the switch of `sw` (a table ended by a NULL name; NULL: none) that
+ * `arg` names and returns 1, else 0. Cannot fail. */
 int cmd_switch_take(const cmd_switch *sw, const char *arg);
 
 /* The one value-flag matcher every command uses (docs/cli.md: "--flag
@@ -213,13 +213,6 @@ typedef oci_registry_flags cmd_registry_flags;
  * a separate value), 0 when not a registry flag, -1 when the flag's value
  * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
-/* A flag without a value ("--offline"): sets *on; a NULL `name` ends a
- * table. */
-typedef struct cmd_switch {
-	const char *name;
-	bool *on;
-} cmd_switch;
-
 /* The argv of a command that talks to a registry (push, pull, referrers,
  * verify): the registry flags, its own value flags and switches, and
  * one operand. */

@@ -11,18 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Sets the switch of `s` (a table ended by a NULL name) that `a` names:
- * true, or false when `a` names none. */
-static bool cmd_switch_take(const cmd_switch *s, const char *a)
-{
-	for (; s != NULL && s->name != NULL; s++)
-		if (strcmp(a, s->name) == 0) {
-			*s->on = true;
-			return true;
-		}
-	return false;
-}
-
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i)
 {
 	const cmd_flag valued[] = {

@@ -204,7 +204,7 @@ int cmd_wants_help(int argc, char **argv)
 
 int cmd_switch_take(const cmd_switch *sw, const char *arg)
 {
-	for (; sw->name != NULL; sw++) {
+	for (; sw != NULL && sw->name != NULL; sw++) {
 		if (strcmp(arg, sw->name) == 0) {
 			*sw->on = true;
 			return 1;
