@@ -457,8 +457,9 @@ typedef struct ld__state {
 } ld__state;
 
 /* Loads the allowlist: the file `path` when given, else allowlist.yaml in
- * the head root tree (regular file, capped). AE_ENOTFOUND when missing,
- * AE_EINVAL when invalid, AE_ETOOBIG past the cap. */
+ * the head root tree (regular file, capped). With `path`, the head's copy
+ * is loaded and validated too, then dropped. AE_ENOTFOUND when missing,
+ * AE_EINVAL when invalid, AE_ETOOBIG past the cap (either of them). */
 int ld__allow_load(ld__allow *out, git_repository *repo,
 		   const git_tree *head_root, const char *path, ae_err *err);
 
