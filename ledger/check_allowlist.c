@@ -103,7 +103,8 @@ static int allow_load_one(ld__allow *out, git_repository *repo,
  * leaves an invalid or missing allowlist fails in every mode, or it would
  * pass the stricter gate and break every later check. */
 int ld__allow_load(ld__allow *out, git_repository *repo,
-		   const git_tree *head_root, const char *path, ae_err *err)
+		   const git_tree *head_root, const git_tree *base_root,
+		   const char *path, ae_err *err)
 {
 	ld__allow head = {0};
 	int rc;
@@ -114,6 +115,14 @@ int ld__allow_load(ld__allow *out, git_repository *repo,
 	if (rc == 0 && path != NULL) {
 		rc = allow_load_one(&head, repo, head_root, NULL, err);
 		ld__allow_dispose(&head);
+		/* deleted from the base's root: the change list holds the
+		 * deletion, a violation (rule allowlist), not an error */
+		if (rc == AE_ENOTFOUND && base_root != NULL &&
+		    git_tree_entry_byname(base_root,
+					  LD_CONTRACT_ALLOWLIST_NAME) != NULL) {
+			ae_err_clear(err);
+			rc = 0;
+		}
 		if (rc < 0)
 			ld__allow_dispose(out);
 	}

@@ -85,8 +85,16 @@ pr exec "chmod +x $AL"
 refused "an executable allowlist" 'mode 100755'
 pr symlink "rm $AL && ln -s /etc/passwd $AL"
 refused "an allowlist turned into a symlink" 'not a regular file'
+# a deletion is a proven violation with the flag (the trusted copy decides
+# the rest): exit 1, never a pass; without the flag the check cannot decide
 pr deleted "git rm -q $AL"
-refused "a deleted allowlist" 'no allowlist.yaml'
+run check --repo "$R" --base main --head pr --allowlist "$TRUSTED"
+expect_rc 1 "--allowlist: a deleted allowlist is refused"
+expect_out "^$AL: the allowlist must not be deleted" "... as a deletion"
+run check --repo "$R" --base main --head pr
+expect_rc 2 "... and exits 2 without the flag"
+# an audit of a tree without one: nothing reports a deletion
+refused "an audit of a tree without allowlist.yaml" 'no allowlist.yaml' --root "$EV"
 
 # ---- the merge result is what is judged: main moves on, the PR breaks it ----
 pr three-way "echo 'garbage: [' >>$AL"
