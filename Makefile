@@ -134,7 +134,7 @@ $(BUILD)/tests/unit/runner.o: tests/unit/runner.c $(BUILD)/tests/unit/cases.h te
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -I$(BUILD)/tests/unit -c -o $@ $<
 
-$(BUILD)/tests/unit/%.o: tests/unit/%.c tests/unit/t.h $(HEADERS)
+$(BUILD)/tests/unit/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 

@@ -56,17 +56,10 @@ static int allowlist_check(int argc, char **argv)
 	}
 	cmd_output_init(&o, outpath);
 	rc = al_report_render(&o.buf, file, &pr, l, strcmp(format, "json") == 0,
-			      NULL);
-	oc = pr.n > 0 ? CMD_FINDINGS : CMD_OK;
-	if (rc < 0) {
-		cmd_output_close(&o, NULL);
-		ae_fail(&err, AE_ERR, "out of memory");
-		cmd_error(file, &err);
-		oc = CMD_ERROR;
-	} else if (cmd_output_close(&o, &err) < 0) {
-		cmd_error(outpath ? outpath : "stdout", &err);
-		oc = cmd_outcome_from_rc(err.code);
-	}
+			      &err);
+	oc = cmd_output_end(&o, rc, &err, NULL);
+	if (oc == CMD_OK && pr.n > 0)
+		oc = CMD_FINDINGS;
 	ae_problems_dispose(&pr);
 	al_list_free(l);
 	return cmd_exit_code(oc);
@@ -81,8 +74,7 @@ typedef struct classify_args {
 	bool batch, nul;
 } classify_args;
 
-/* Parses argv: value flags (cmd_flag_take) and the switches --stdin and
- * -z; 0 or the usage exit status. */
+/* Parses argv (cmd_flag_take); 0 or the usage exit status. */
 static int classify_parse(classify_args *a, int argc, char **argv)
 {
 	const cmd_flag flags[] = {{"--issuer", &a->issuer},
@@ -90,6 +82,8 @@ static int classify_parse(classify_args *a, int argc, char **argv)
 				  {"--allowlist", &a->file},
 				  {"--format", &a->format},
 				  {NULL, NULL}};
+	const cmd_switch switches[] = {
+		{"--stdin", &a->batch}, {"-z", &a->nul}, {NULL, NULL}};
 	const char *c = "allowlist";
 	bool only_pos = false;
 
@@ -100,14 +94,10 @@ static int classify_parse(classify_args *a, int argc, char **argv)
 					       "allowlist classify: %s needs "
 					       "a value",
 					       argv[i]);
-		if (k > 0)
+		if (k > 0 || (!only_pos && cmd_switch_take(switches, argv[i])))
 			continue;
 		if (!only_pos && strcmp(argv[i], "--") == 0)
 			only_pos = true;
-		else if (!only_pos && strcmp(argv[i], "--stdin") == 0)
-			a->batch = true;
-		else if (!only_pos && strcmp(argv[i], "-z") == 0)
-			a->nul = true;
 		else
 			return cmd_usage_error(c, "allowlist classify: %s '%s'",
 					       !only_pos && argv[i][0] == '-'

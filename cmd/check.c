@@ -28,28 +28,11 @@ typedef struct check_args {
 	bool tuf_update;
 } check_args;
 
-static int check_parse_workers(unsigned *out, const char *s)
-{
-	unsigned v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > CHECK_WORKERS_FLAG_MAX)
-			return -1;
-		v = v * 10 + (unsigned)(*s - '0');
-	}
-	if (v == 0 || v > CHECK_WORKERS_FLAG_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Parses argv; returns 0 or the usage exit status. */
 static int check_parse(check_args *a, int argc, char **argv)
 {
 	const char *workers = NULL;
-	const cmd_flag valued[] = {
+	const cmd_flag flags[] = {
 		{"--root", &a->opts.root},
 		{"--allowlist", &a->opts.allowlist},
 		{"--base", &a->opts.base},
@@ -64,26 +47,22 @@ static int check_parse(check_args *a, int argc, char **argv)
 		{"--deadline", &a->deadline},
 		{NULL, NULL},
 	};
+	const cmd_switch switches[] = {
+		{"--verify-signatures", &a->verify},
+		{"--offline", &a->offline},
+		{"--tuf-update", &a->tuf_update},
+		{NULL, NULL},
+	};
 
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
 		int k;
 
-		if (strcmp(f, "--verify-signatures") == 0) {
-			a->verify = true;
+		if (cmd_switch_take(switches, f))
 			continue;
-		}
-		if (strcmp(f, "--offline") == 0) {
-			a->offline = true;
-			continue;
-		}
-		if (strcmp(f, "--tuf-update") == 0) {
-			a->tuf_update = true;
-			continue;
-		}
 		k = cmd_registry_flag(&a->reg, argc, argv, &i);
 		if (k == 0)
-			k = cmd_flag_take(valued, argc, argv, &i);
+			k = cmd_flag_take(flags, argc, argv, &i);
 		if (k < 0)
 			return cmd_usage_error("check", "%s needs a value", f);
 		if (k == 0)
@@ -126,8 +105,8 @@ static int check_parse(check_args *a, int argc, char **argv)
 		return cmd_usage_error("check",
 				       "--fetch-timeout and --deadline "
 				       "need --verify-signatures");
-	if (workers != NULL &&
-	    check_parse_workers(&a->opts.workers, workers) < 0)
+	if (workers != NULL && ae_count_parse(&a->opts.workers, workers,
+					      CHECK_WORKERS_FLAG_MAX) < 0)
 		return cmd_usage_error("check", "--workers is 1..%d",
 				       CHECK_WORKERS_FLAG_MAX);
 	return 0;
@@ -146,16 +125,10 @@ static int check_print(const ld_report *r, const check_args *a)
 	rc = strcmp(a->format, "json") == 0
 		     ? ld_report_render_json(&o.buf, r, diff, a->verify, NULL)
 		     : ld_report_render_text(&o.buf, r, NULL);
-	if (rc < 0) {
+	if (rc < 0)
 		ae_fail(&err, rc, "cannot format the report");
-		ae_buf_dispose(&o.buf);
-	} else {
-		rc = cmd_output_close(&o, &err);
-	}
-	if (rc < 0) {
-		cmd_error("check", &err);
+	if (cmd_output_end(&o, rc, &err, "check") != CMD_OK)
 		return cmd_exit_code(CMD_ERROR);
-	}
 	if (ld_report_render_summary(&sum, r, diff, NULL) == 0)
 		fputs((const char *)sum.data, stderr);
 	ae_buf_dispose(&sum);
@@ -203,8 +176,8 @@ static int check_run_start(check_run *run, check_args *a, ae_err *err)
 	 * with --tuf-update (CI stays reproducible) */
 	if (rc == 0 && a->trusted_root == NULL)
 		rc = cmd_trust_in_force(&run->trust, a->cache,
-					a->tuf_update ? CMD_TRUST_REFRESH_ALWAYS
-						      : CMD_TRUST_REFRESH_NEVER,
+					a->tuf_update ? LD_TRUST_REFRESH_ALWAYS
+						      : LD_TRUST_REFRESH_NEVER,
 					err);
 	if (rc < 0)
 		return rc;
@@ -228,7 +201,7 @@ static void check_run_end(check_run *run)
 {
 	cmd_meter_end(&run->meter);
 	ld_verifier_free(run->v);
-	cmd_password_free(run->password);
+	oci_password_free(run->password);
 	tuf_trust_dispose(&run->trust);
 	memset(run, 0, sizeof(*run));
 }

@@ -81,12 +81,17 @@ typedef struct cmd_output {
 } cmd_output;
 
 void cmd_output_init(cmd_output *o, const char *path);
-int cmd_output_printf(cmd_output *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 int cmd_output_write(cmd_output *o, const void *data, size_t len);
 /* Flushes: writes the file atomically or stdout; returns 0 or an AE code
  * with `err` set. Always disposes the buffer. */
 int cmd_output_close(cmd_output *o, ae_err *err);
+/* Ends a report that a renderer returning `rc` built into o->buf: writes
+ * it (cmd_output_close) when rc is 0, else drops it. On either failure
+ * prints "aicr-evidence: WHAT: why" (cmd_error) -- WHAT is `what`, or the
+ * output's path ("stdout") when `what` is NULL -- and returns the outcome
+ * of the code; CMD_OK otherwise. */
+cmd_outcome cmd_output_end(cmd_output *o, int rc, ae_err *err,
+			   const char *what);
 
 /* True iff argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
@@ -103,8 +108,6 @@ void cmd_help_print(FILE *f, const char *name);
 /* What `command [sub] --help` prints, on stdout: the subcommand's text
  * when `sub` names one of `command`, else the command's. Exit status 0. */
 int cmd_help_show(const char *command, const char *sub);
-/* Does `command` have subcommands (help texts "command-sub")? */
-bool cmd_help_has_subcommands(const char *command);
 /* Prints "unknown command 'word'" (NULL `command`) or "unknown <command>
  * subcommand 'word'", the closest names ("did you mean"), and returns
  * the usage exit status (64). */
@@ -123,6 +126,16 @@ typedef struct cmd_flag {
 	const char *name;
 	const char **value;
 } cmd_flag;
+
+/* A switch, "--name" alone, setting *on; a NULL `name` ends a table. */
+typedef struct cmd_switch {
+	const char *name;
+	bool *on;
+} cmd_switch;
+
+/* Sets the switch of `sw` (a table ended by a NULL name; NULL: none) that
+ * `arg` names and returns 1, else 0. Cannot fail. */
+int cmd_switch_take(const cmd_switch *sw, const char *arg);
 
 /* The one value-flag matcher every command uses (docs/cli.md: "--flag
  * VALUE" or "--flag=VALUE"). When argv[*i] names a flag of `flags` (a
@@ -150,30 +163,15 @@ int cmd_args_parse(const char *command, int argc, char **argv,
 #include "evidence/signer/signer.h"
 #include "evidence/tuf/tuf.h"
 
-/* The signing flags of SPEC §4 as given on the command line: what the
- * signing run takes (borrowed argv strings, NULL when absent), and what
- * cmd/ itself reads. */
-typedef struct cmd_sign_flags {
-	ev_sign_run_opts run;	  /* the token's flags in run.token */
-	const char *timeout;	  /* --timeout: run.token.timeout_s */
-	const char *oidc_timeout; /* --oidc-timeout: login_timeout_s */
-	bool yes;		  /* --yes: no question on a terminal */
-	bool oidc_secret_on_argv; /* --oidc-client-secret: refused (64) */
-} cmd_sign_flags;
+/* Consumes argv[*i] if it is a signing flag (ev_sign_flag_name,
+ * ev_sign_flag_switch), "--flag VALUE" or "--flag=VALUE" (cmd_flag_take;
+ * *i advanced past a separate value): 1 consumed, 0 not a signing flag,
+ * -1 the flag lacks its value (the caller reports a usage error). */
+int cmd_sign_flag(ev_sign_flags *f, int argc, char **argv, int *i);
 
-/* Zeroes the flags. Cannot fail. */
-void cmd_sign_flags_init(cmd_sign_flags *f);
-
-/* Consumes argv[*i] if it is a signing flag, "--flag VALUE" or
- * "--flag=VALUE" (cmd_flag_take; *i advanced past a separate value): 1
- * consumed, 0 not a signing flag, -1 the flag lacks its value (the caller
- * reports a usage error). */
-int cmd_sign_flag(cmd_sign_flags *f, int argc, char **argv, int *i);
-
-/* Checks the signing flags' values after parsing (--timeout: whole seconds
- * up to a day; EV_SIGN_TIMEOUT_DEFAULT_S when absent): 0, or prints the
- * problem and returns the usage exit status (64). */
-int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
+/* ev_sign_flags_check: 0, or prints the problem and returns the usage
+ * exit status (64). */
+int cmd_sign_flags_check(ev_sign_flags *f, const char *command);
 
 /* Fills `o` for ev_sign_run from the flags -- the environment (the
  * token's sources), the trust in force for what no flag
@@ -182,7 +180,7 @@ int cmd_sign_flags_check(cmd_sign_flags *f, const char *command);
  * stderr, and one question on a terminal without --yes before the
  * identity is published (docs/signing.md "Token"). It sets all of `o`:
  * the caller sets the payload and the signer check after. Cannot fail. */
-void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *t, const cmd_sign_flags *f);
+void cmd_sign_opts(ev_sign_run_opts *o, tuf_trust *t, const ev_sign_flags *f);
 
 /* `sigstore sign-bundle` (cmd/sigstore_sign.c), dispatched by cmd/sigstore.c */
 int cmd_sigstore_sign_bundle(int argc, char **argv);
@@ -207,25 +205,36 @@ int cmd_check(int argc, char **argv);
 
 /* ---- registry flags shared by OCI-speaking commands (cmd/registry.c) ---- */
 
-typedef struct cmd_registry_flags {
-	const char *timeout; /* --timeout DURATION: the whole command */
-	uint64_t timeout_ms; /* parsed by cmd_registry_check; 0: none */
-	const char *username;
-	bool password_stdin;
-	const char *docker_config;
-	const char *ca_file;
-	bool insecure_tls;
-	bool plain_http;
-	bool quiet; /* --quiet: no progress on stderr */
-} cmd_registry_flags;
+/* The flags as given (oci/oci.h). */
+typedef oci_registry_flags cmd_registry_flags;
 
 /* Consumes argv[*i] (and its value, "--flag VALUE" or "--flag=VALUE", as
  * cmd_flag_take) when it is a registry flag: returns 1 (advancing *i past
  * a separate value), 0 when not a registry flag, -1 when the flag's value
  * is missing. */
 int cmd_registry_flag(cmd_registry_flags *f, int argc, char **argv, int *i);
+/* The argv of a command that talks to a registry (push, pull, referrers,
+ * verify): the registry flags, its own value flags and switches, and
+ * one operand. */
+typedef struct cmd_registry_argv {
+	const char *command;	    /* "pull": usage errors name it */
+	const cmd_flag *valued;	    /* its value flags */
+	const cmd_switch *switches; /* its switches; NULL: none */
+	cmd_registry_flags *reg;
+	const char **operand; /* its one operand (OUT, REF, INPUT) */
+	const char *unknown;  /* "unknown flag": the words for a stray flag */
+	const char *extra;    /* the usage error for a second operand */
+	bool dash_operand;    /* "-" is an operand (verify), not a flag */
+} cmd_registry_argv;
+
+/* Parses argv[1..] as `p` says (cmd_registry_flag, then p->valued, then
+ * p->switches): 0, or prints the problem -- "FLAG needs a value", "<p->
+ * unknown> 'FLAG'", p->extra -- and returns the usage exit status (64).
+ * The command checks what it needs after. */
+int cmd_registry_args(const cmd_registry_argv *p, int argc, char **argv);
 /* Refuses conflicting registry flags and a bad --timeout (parsed into
- * f->timeout_ms): 0, or the usage exit status (64). */
+ * f->timeout_ms; oci_registry_flags_check): 0, or the usage exit status
+ * (64). */
 int cmd_registry_check(cmd_registry_flags *f, const char *command);
 /* Builds the client (reads the password from stdin when asked; progress
  * bar on a TTY). `push` asks tokens for pull,push. */
@@ -259,32 +268,26 @@ int cmd_pull(int argc, char **argv);
 /* `referrers` (cmd/referrers.c) */
 int cmd_referrers(int argc, char **argv);
 
-/* Fills client options from the flags (the password read from stdin when
- * asked: *password_out, which `o` points into, is freed with
- * cmd_password_free after the last client is made). `push` asks tokens
- * for pull,push; a progress bar on a TTY; --timeout becomes the deadline
+/* Fills client options from the flags (oci_registry_opts; the password
+ * read from stdin when asked: *password_out, which `o` points into, is
+ * freed with oci_password_free after the last client is made). `push` asks
+ * tokens for pull,push; a progress bar on a TTY; --timeout becomes the deadline
  * of every request made with `o`, counted from this call. Codes of the
  * password read. */
 int cmd_registry_opts(oci_client_opts *o, char **password_out,
 		      const cmd_registry_flags *f, bool push, ae_err *err);
-/* Wipes and frees a password. NULL is fine. Cannot fail. */
-void cmd_password_free(char *password);
 
 #include "ledger/ledger.h"
 
 /* ---- the progress line of `ledger --verify` and `check
  * --verify-signatures` (cmd/progress.c) ---- */
 
-/* "WHAT: n/N UNIT  host" on stderr when it is a terminal and not quiet;
- * nothing else. The pools' worker threads report through m->lp
- * (ld_progress_count, ld_progress_host: NULL m->lp is no progress), which
- * serialises the calls of cmd_meter_draw. */
+/* "WHAT: n/N UNIT  host" (ae_meter_render) on stderr when it is a
+ * terminal and not quiet; nothing else. The pools' worker threads report
+ * through lp (ld_progress_count, ld_progress_host: NULL lp is no
+ * progress), which serialises the draws. */
 typedef struct cmd_meter {
-	const char *what, *unit;
-	bool drawn;
-	int64_t last_ms;
-	size_t done, total;
-	char host[64];
+	ae_meter m;
 	ld_progress *lp; /* NULL: off */
 } cmd_meter;
 /* Off (m->lp NULL) on a non-TTY, with quiet, or out of memory (no
@@ -295,38 +298,17 @@ void cmd_meter_init(cmd_meter *m, const char *what, const char *unit,
  * After the pool has joined its workers. */
 void cmd_meter_end(cmd_meter *m);
 
-/* ---- the trusted root and signing config in force (cmd/trust_cache.c,
+/* ---- the trusted root and signing config in force (cmd/trust.c,
  * docs/trust.md) ---- */
 
-#include "evidence/tuf/tuf.h"
-
-/* The rule and its types live in evidence/tuf/trust.c (tuf_trust_*). */
-
-/* The documents a command knows (the embedded Sigstore root, the parsers
- * a cached document must pass). Cannot fail. */
-const tuf_trust_docs *cmd_trust_docs(void);
-/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
- * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
-int cmd_trust_resolve(tuf_trust *t, const char *cache, int64_t now,
-		      ae_err *err);
 /* Prints t->note as one "note:" line on stderr when the embedded
  * documents are used because the cache is not usable. */
 void cmd_trust_note(const tuf_trust *t);
-
-typedef enum cmd_trust_refresh_mode {
-	CMD_TRUST_REFRESH_NEVER,  /* check without --tuf-update, --offline */
-	CMD_TRUST_REFRESH_STALE,  /* verify, ledger --verify: past a day */
-	CMD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
-} cmd_trust_refresh_mode;
-
-/* What a verifying or signing command trusts when no --trusted-root /
- * --signing-config is given: resolves under `cache`, first refreshing as
- * `mode` says (a failed refresh is a note on stderr, never a failure:
- * the trust in force stays), then prints the note of cmd_trust_note.
- * Dispose `t` after the last use of its documents. Codes of
- * cmd_trust_resolve. */
-int cmd_trust_in_force(tuf_trust *t, const char *cache,
-		       cmd_trust_refresh_mode mode, ae_err *err);
+/* ld_trust_in_force, then its notes on stderr (a failed refresh, the
+ * embedded documents in force because the cache is not usable). Codes of
+ * ld_trust_resolve. */
+int cmd_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		       ae_err *err);
 
 /* `trust update|show` (cmd/trust.c) */
 int cmd_trust(int argc, char **argv);

@@ -2,37 +2,14 @@
  *
  * Prints the 64-hex digest that a v3 predicate records as recipe.digest
  * (SPEC §3, reference §5.6), so a reviewer can check a pointer's recipe
- * against the recipe file in the tree.
+ * against the recipe file in the tree; the answer is
+ * ev_recipe_digest_report's (evidence/recipe_digest.c).
  */
 #include "cmd/cmd.h"
 #include "evidence/evidence.h"
 
 #include <fcntl.h>
 #include <string.h>
-
-/* --profile: the reference hydrates an overlay with the selection; a
- * generated recipe has it baked in already ("already baked"), so here it
- * must be the one the recipe carries. */
-static int digest_check_profile(const char *profile, const unsigned char *buf,
-				size_t len, ae_err *err)
-{
-	ev_recipe_id id;
-	int rc = ev_recipe_identify(&id, buf, len, err);
-
-	if (rc < 0)
-		return rc;
-	if (!id.profiled)
-		return ae_fail(err, AE_EINVAL,
-			       "--profile %s: the recipe selects no profile "
-			       "(give the recipe generated with that profile)",
-			       profile);
-	if (strcmp(id.selection, profile) != 0)
-		return ae_fail(err, AE_EINVAL,
-			       "--profile %s: the recipe was generated with "
-			       "profile %s (already baked)",
-			       profile, id.selection);
-	return 0;
-}
 
 int cmd_digest(int argc, char **argv)
 {
@@ -45,10 +22,9 @@ int cmd_digest(int argc, char **argv)
 		{"--recipe", &recipe_flag},
 		{NULL, NULL},
 	};
-	char hex[AE_SHA256_HEX_LEN + 1];
 	bool canonical = false;
 	ae_err err = {0};
-	ae_buf b, c = AE_BUF_INIT(1);
+	ae_buf b, c;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -82,21 +58,15 @@ int cmd_digest(int argc, char **argv)
 					       "each [A-Za-z0-9._-]+");
 	}
 	rc = ae_read_file(&b, AT_FDCWD, path, EV_RECIPE_MAX_BYTES, &err);
-	if (rc == 0 && profile != NULL)
-		rc = digest_check_profile(profile, b.data, b.len, &err);
-	if (rc == 0 && canonical)
-		rc = ev_recipe_canonical_for(&c, b.data, b.len, type, &err);
-	else if (rc == 0)
-		rc = ev_recipe_digest(hex, b.data, b.len, type, &err);
+	if (rc == 0)
+		rc = ev_recipe_digest_report(&c, b.data, b.len, type, profile,
+					     canonical, &err);
 	ae_buf_dispose(&b);
 	if (rc < 0) {
 		cmd_error(path, &err);
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
 	}
-	if (canonical)
-		fwrite(c.data, 1, c.len, stdout);
-	else
-		printf("%s\n", hex);
+	fwrite(c.data, 1, c.len, stdout);
 	ae_buf_dispose(&c);
 	return cmd_exit_code(CMD_OK);
 }

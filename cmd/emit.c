@@ -17,15 +17,11 @@
 
 typedef struct emit_args {
 	ev_emit_opts o;
-	const char *policy;
+	ld_emit_args w; /* --policy, --format, --push, --ref, --sign */
 	const char **ctrf;
-	bool sign;
-	const char *push;
-	const char *ref;	/* --ref, or --push */
 	cmd_registry_flags reg; /* forwarded to the push leg */
-	cmd_sign_flags sf;
-	const char *format; /* text (default) or json */
-	cmd_pushed pushed;  /* what the push leg did */
+	ev_sign_flags sf;
+	cmd_pushed pushed; /* what the push leg did */
 } emit_args;
 
 /* Appends one CTRF argument; -1 out of memory. */
@@ -60,24 +56,6 @@ static int emit_take_ctrf(emit_args *a, int argc, char **argv, int *i)
 	return 0;
 }
 
-/* Sets the boolean flag f names; false when f is none of them. */
-static bool emit_bool_flag(emit_args *a, const char *f)
-{
-	if (strcmp(f, "--full") == 0)
-		a->o.full = true;
-	else if (strcmp(f, "--allow-mutable-validator-tags") == 0)
-		a->o.allow_mutable_validator_tags = true;
-	else if (strcmp(f, "--no-sign") == 0)
-		a->sign = false;
-	else if (strcmp(f, "--sign") == 0)
-		a->sign = true;
-	else if (strcmp(f, "--strict") == 0)
-		a->o.strict = true;
-	else
-		return false;
-	return true;
-}
-
 /* Parses argv; returns 0 or the usage exit status. */
 static int emit_parse(emit_args *a, int argc, char **argv)
 {
@@ -89,10 +67,10 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		{"--profile", &a->o.profile},
 		{"-o", &a->o.out_dir},
 		{"--output", &a->o.out_dir},
-		{"--push", &a->push},
-		{"--ref", &a->ref},
-		{"--policy", &a->policy},
-		{"--format", &a->format},
+		{"--push", &a->w.push},
+		{"--ref", &a->w.ref},
+		{"--policy", &a->w.policy},
+		{"--format", &a->w.format},
 		{NULL, NULL},
 	};
 	ae_err err = {0};
@@ -106,7 +84,7 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 			return cmd_usage_error("emit", "%s needs a value", f);
 		if (k == 0)
 			k = cmd_flag_take(valued, argc, argv, &i);
-		if (k > 0 || (k == 0 && emit_bool_flag(a, f)))
+		if (k > 0 || (k == 0 && ld_emit_switch(&a->w, &a->o, f)))
 			continue;
 		if (k == 0 && (strcmp(f, "--ctrf") == 0 ||
 			       strncmp(f, "--ctrf=", 7) == 0)) {
@@ -119,38 +97,11 @@ static int emit_parse(emit_args *a, int argc, char **argv)
 		return cmd_usage_error("emit",
 				       "unknown or incomplete option '%s'", f);
 	}
-	if (a->o.recipe_path == NULL || a->o.snapshot_path == NULL ||
-	    a->o.nctrf == 0 || a->o.out_dir == NULL)
-		return cmd_usage_error("emit", "emit needs --recipe, "
-					       "--snapshot, --ctrf and -o");
-	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
-		return cmd_usage_error("emit", "--format must be text or json");
-	if (strcmp(a->format, "json") == 0 &&
-	    !ae_utf8_valid(a->o.out_dir, strlen(a->o.out_dir)))
-		return cmd_usage_error("emit", "--format json needs an output "
-					       "path in UTF-8");
-	if (ev_emit_policy_set(&a->o, a->policy, &err) < 0)
+	a->w.registry_flags = a->reg.plain_http || a->reg.insecure_tls ||
+			      a->reg.ca_file || a->reg.username ||
+			      a->reg.password_stdin || a->reg.docker_config;
+	if (ld_emit_args_check(&a->w, &a->o, &err) < 0)
 		return cmd_usage_error("emit", "%s", err.msg);
-	if (a->ref == NULL)
-		a->ref = a->push;
-	if (a->push != NULL && a->ref != a->push && strcmp(a->ref, a->push))
-		return cmd_usage_error("emit", "--ref and --push disagree");
-	if (a->sign && a->ref == NULL)
-		return cmd_usage_error("emit",
-				       "--sign needs the reference the bundle "
-				       "goes to: --ref REF or --push REF");
-	if (a->push == NULL &&
-	    (a->reg.plain_http || a->reg.insecure_tls || a->reg.ca_file ||
-	     a->reg.username || a->reg.password_stdin || a->reg.docker_config))
-		return cmd_usage_error("emit",
-				       "registry flags need --push REF");
-	if (a->o.profile != NULL) {
-		char pn[EV_PROFILE_PART_MAX + 1], pv[EV_PROFILE_PART_MAX + 1];
-		if (!ev_profile_selection_parse(pn, pv, a->o.profile))
-			return cmd_usage_error("emit",
-					       "--profile must be NAME=VALUE, "
-					       "each [A-Za-z0-9._-]+");
-	}
 	if (cmd_registry_check(&a->reg, "emit") != 0)
 		return cmd_exit_code(CMD_USAGE);
 	if (cmd_sign_flags_check(&a->sf, "emit") != 0)
@@ -188,7 +139,7 @@ static int emit_push(void *ctx, const char *tagged, ae_err *err)
 			       tagged);
 	if (rc < 0)
 		return ae_fail(err, AE_EIO, "push to %s failed", tagged);
-	if (strcmp(a->format, "text") == 0) {
+	if (strcmp(a->w.format, "text") == 0) {
 		cmd_output_init(&o, NULL);
 		cmd_push_print_text(&o, out);
 		(void)cmd_output_close(&o, NULL);
@@ -196,26 +147,16 @@ static int emit_push(void *ctx, const char *tagged, ae_err *err)
 	return 0;
 }
 
-/* What the user should know before publishing (stderr, not a failure):
- * recipe fields beyond the reference's schema go public with recipe.yaml
- * (issue 24 item 6), a report given twice was counted once. */
+/* What the user should know before publishing (ld_emit_notices), on
+ * stderr. */
 static void emit_notices(void *ctx, const ev_emit_result *r)
 {
 	const emit_args *a = ctx;
+	ae_buf b = AE_BUF_INIT(LD_REPORT_MAX_BYTES);
 
-	if (r->nrecipe_extras > 0)
-		fprintf(stderr,
-			"aicr-evidence: warning: %s: %zu field(s) beyond the "
-			"reference's recipe schema will be published with "
-			"recipe.yaml: %s\n"
-			"hint: remove them from the recipe, or emit with "
-			"--strict to refuse such a recipe\n",
-			a->o.recipe_path, r->nrecipe_extras, r->recipe_extras);
-	if (r->ctrf_duplicates > 0)
-		fprintf(stderr,
-			"aicr-evidence: note: %zu CTRF report(s) given more "
-			"than once were counted once\n",
-			r->ctrf_duplicates);
+	if (ld_emit_notices(&b, a->o.recipe_path, r, NULL) == 0)
+		fwrite(b.data, 1, b.len, stderr);
+	ae_buf_dispose(&b);
 }
 
 int cmd_emit(int argc, char **argv)
@@ -236,9 +177,8 @@ int cmd_emit(int argc, char **argv)
 	memset(&oc, 0, sizeof(oc));
 	memset(&so, 0, sizeof(so));
 	memset(&trust, 0, sizeof(trust));
-	a.format = "text";
+	a.w.format = "text";
 	a.o = (ev_emit_opts)EV_EMIT_OPTS_INIT;
-	cmd_sign_flags_init(&a.sf);
 	status = emit_parse(&a, argc, argv);
 	/* attestedAt: SOURCE_DATE_EPOCH when set (reproducible builds) */
 	if (status == 0 &&
@@ -251,11 +191,11 @@ int cmd_emit(int argc, char **argv)
 	}
 	a.o.tool_version = AE_VERSION;
 	eo.emit = &a.o;
-	eo.ref = a.ref;
+	eo.ref = a.w.ref;
 	eo.on_emitted = emit_notices;
-	eo.push = a.push != NULL ? emit_push : NULL;
+	eo.push = a.w.push != NULL ? emit_push : NULL;
 	eo.ctx = &a;
-	if (a.sign) {
+	if (a.w.sign) {
 		cmd_sign_opts(&so, &trust, &a.sf);
 		eo.sign = &so;
 	}
@@ -265,7 +205,7 @@ int cmd_emit(int argc, char **argv)
 			    .oc = &oc,
 			    .p = p,
 			    .r = &r,
-			    .push = a.push != NULL,
+			    .push = a.w.push != NULL,
 			    .pushed_digest = a.pushed.digest,
 			    .referrer = a.pushed.referrer};
 	if (rc < 0) {
@@ -273,7 +213,7 @@ int cmd_emit(int argc, char **argv)
 		if (rc == AE_EEXISTS)
 			cmd_hint("choose an empty output directory");
 		status = cmd_exit_code(cmd_outcome_from_rc(rc));
-	} else if ((strcmp(a.format, "json") == 0
+	} else if ((strcmp(a.w.format, "json") == 0
 			    ? ld_emit_report_json(&rep, &in, &err)
 			    : ld_emit_report_text(&rep, &in, &err)) < 0) {
 		status = cmd_exit_code(CMD_ERROR);

@@ -51,7 +51,8 @@ static const char *help_word_of(const char *name, const char *command)
 	return name + n + 1;
 }
 
-bool cmd_help_has_subcommands(const char *command)
+/* Does `command` have subcommands (help texts "command-sub")? */
+static bool help_has_subcommands(const char *command)
 {
 	const char *name;
 
@@ -145,7 +146,7 @@ int cmd_help(int argc, char **argv)
 		return cmd_unknown_command(NULL, command);
 	if (sub == NULL)
 		return cmd_help_show(command, NULL);
-	if (!cmd_help_has_subcommands(command)) {
+	if (!help_has_subcommands(command)) {
 		cmd_esc_set e = {0};
 		int rc = cmd_usage_error("help", "%s has no subcommand '%s'",
 					 command, cmd_esc(&e, sub));

@@ -34,28 +34,6 @@ static void list_add(const char **list, size_t *n, const char *v)
 	list[(*n)++] = v;
 }
 
-/* The boolean flags; 1 when `s` was one. */
-static int args_switch(ledger_args *a, const char *s)
-{
-	if (strcmp(s, "--verify") == 0)
-		a->o.verify = true;
-	else if (strcmp(s, "--offline") == 0)
-		a->o.vo.offline = true;
-	else if (strcmp(s, "--show-identities") == 0)
-		a->show_identities = true;
-	else if (strcmp(s, "--include-historical") == 0)
-		a->o.include_historical = true;
-	else if (strcmp(s, "--exclude-dev") == 0)
-		a->o.exclude_dev = true;
-	else if (strcmp(s, "--same-version") == 0)
-		a->o.lens = LD_LENS_SAME_VERSION;
-	else if (strcmp(s, "--worktree") == 0)
-		a->o.worktree = true;
-	else
-		return 0;
-	return 1;
-}
-
 /* A repeatable valued flag; 1 when taken, -1 when its value is missing. */
 static int args_repeat(ledger_args *a, int argc, char **argv, int *i)
 {
@@ -134,18 +112,21 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 		{"--at-version", &a->o.lens_version},
 		{NULL, NULL},
 	};
+	bool same_version = false;
+	const cmd_switch switches[] = {
+		{"--verify", &a->o.verify},
+		{"--offline", &a->o.vo.offline},
+		{"--show-identities", &a->show_identities},
+		{"--include-historical", &a->o.include_historical},
+		{"--exclude-dev", &a->o.exclude_dev},
+		{"--same-version", &same_version},
+		{"--worktree", &a->o.worktree},
+		{NULL, NULL},
+	};
 	bool dashdash = false;
 	int rc = 0;
 
-	a->o.root = "recipes/evidence";
-	a->o.jobs = 2;
-	a->o.recipes = calloc((size_t)argc, sizeof(*a->o.recipes));
-	a->o.recipe_files = calloc((size_t)argc, sizeof(*a->o.recipe_files));
-	a->o.ingest = calloc((size_t)argc, sizeof(*a->o.ingest));
-	a->o.ingest_files = calloc((size_t)argc, sizeof(*a->o.ingest_files));
-	a->o.ingest_repos = calloc((size_t)argc, sizeof(*a->o.ingest_repos));
-	if (!a->o.recipes || !a->o.recipe_files || !a->o.ingest ||
-	    !a->o.ingest_files || !a->o.ingest_repos)
+	if (ld_ledger_opts_init(&a->o, (size_t)argc, NULL) < 0)
 		return cmd_usage_error("ledger", "out of memory");
 	for (int i = 1; rc == 0 && i < argc; i++) {
 		const char *s = argv[i];
@@ -164,7 +145,7 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 			a->o.recipes[a->o.n_recipes++] = s;
 		else if (strcmp(s, "--") == 0)
 			dashdash = true;
-		else if (args_switch(a, s))
+		else if (cmd_switch_take(switches, s))
 			continue;
 		else if ((k = args_repeat(a, argc, argv, &i)) != 0)
 			rc = k < 0 ? cmd_usage_error("ledger",
@@ -180,18 +161,16 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 						     "unknown option '%s'", s);
 		}
 	}
+	if (same_version)
+		a->o.lens = LD_LENS_SAME_VERSION;
 	return rc != 0 ? rc : args_check(a, f, jobs);
 }
 
 static void args_dispose(ledger_args *a)
 {
 	free(a->root_found);
-	free(a->o.recipes);
-	free(a->o.recipe_files);
-	free(a->o.ingest);
-	free(a->o.ingest_files);
-	free(a->o.ingest_repos);
-	cmd_password_free(a->password);
+	ld_ledger_opts_dispose(&a->o);
+	oci_password_free(a->password);
 }
 
 /* An ingested bundle that did not verify has no recipe to be listed
@@ -222,8 +201,8 @@ static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
 	if (a->o.vo.trusted_root == NULL) {
 		rc = cmd_trust_in_force(&trust, a->o.vo.cache,
 					a->o.vo.offline
-						? CMD_TRUST_REFRESH_NEVER
-						: CMD_TRUST_REFRESH_STALE,
+						? LD_TRUST_REFRESH_NEVER
+						: LD_TRUST_REFRESH_STALE,
 					err);
 		root = rc == 0 ? tuf_trust_root_override(&trust, &len) : NULL;
 	}

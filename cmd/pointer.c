@@ -20,31 +20,18 @@
 static cmd_outcome pointer_load(ld_pointer **out, const char *path)
 {
 	ae_problems pr = AE_PROBLEMS_INIT;
-	ld_pointer *p = NULL;
 	ae_err err = {0};
-	ae_buf b;
 	cmd_outcome oc = CMD_OK;
 
-	*out = NULL;
-	if (ae_read_file(&b, AT_FDCWD, path, LD_POINTER_MAX_BYTES, &err) < 0) {
+	if (ld_pointer_load(out, &pr, AT_FDCWD, path, &err) < 0) {
 		cmd_error(path, &err);
-		return cmd_outcome_from_rc(err.code);
+		oc = cmd_outcome_from_rc(err.code);
 	}
-	if (ld_pointer_check(&p, &pr, b.data, b.len, &err) < 0) {
-		cmd_error(path, &err);
-		oc = CMD_ERROR;
-	} else if (pr.n > 0) {
-		for (size_t i = 0; i < pr.n; i++)
-			fprintf(stderr, "aicr-evidence: %s: %s\n", path,
-				pr.v[i].msg);
+	for (size_t i = 0; i < pr.n; i++)
+		fprintf(stderr, "aicr-evidence: %s: %s\n", path, pr.v[i].msg);
+	if (oc == CMD_OK && pr.n > 0)
 		oc = CMD_FINDINGS;
-	}
-	ae_buf_dispose(&b);
 	ae_problems_dispose(&pr);
-	if (oc != CMD_OK)
-		ld_pointer_free(p);
-	else
-		*out = p;
 	return oc;
 }
 
@@ -75,14 +62,7 @@ static int pointer_show(int argc, char **argv)
 		return cmd_exit_code(oc);
 	cmd_output_init(&o, outpath);
 	rc = ld_pointer_show(&o.buf, p, file, format, &err);
-	if (rc < 0) {
-		cmd_output_close(&o, NULL);
-		cmd_error(file, &err);
-		oc = CMD_ERROR;
-	} else if (cmd_output_close(&o, &err) < 0) {
-		cmd_error(outpath ? outpath : "stdout", &err);
-		oc = cmd_outcome_from_rc(err.code);
-	}
+	oc = cmd_output_end(&o, rc, &err, NULL);
 	ld_pointer_free(p);
 	return cmd_exit_code(oc);
 }

@@ -10,10 +10,9 @@
  * and never creates a client.
  *
  * Every referrer is considered (oci_pull); when several are signatures of
- * the artifact, the one written is the first that verifies (the whole
- * bundle, as `verify DIR` would) for --expected-issuer and
- * --expected-identity-regexp when given, for any signer otherwise, and
- * the report lists the others (issue 23 item 5).
+ * the artifact, the one written is the first that verifies for the
+ * expected signer (ld_pull_choose, ledger/pull_choose.c), and the report
+ * lists the others (issue 23 item 5).
  */
 #include "cmd/cmd.h"
 
@@ -22,13 +21,9 @@
 
 typedef struct pull_args {
 	const char *ref;
-	const char *to;
-	const char *cache;
 	const char *format;
 	const char *output;
-	const char *expected_issuer;
-	const char *expected_identity_re;
-	const char *trusted_root;
+	ld_pull_choice ch; /* --to, --cache, --expected-*, --trusted-root */
 	bool offline;
 	bool allow_unpinned;
 	cmd_registry_flags reg;
@@ -37,40 +32,30 @@ typedef struct pull_args {
 static int pull_parse(pull_args *a, int argc, char **argv)
 {
 	const cmd_flag valued[] = {
-		{"--to", &a->to},
-		{"--cache", &a->cache},
+		{"--to", &a->ch.to},
+		{"--cache", &a->ch.cache},
 		{"--format", &a->format},
 		{"-o", &a->output},
-		{"--expected-issuer", &a->expected_issuer},
-		{"--expected-identity-regexp", &a->expected_identity_re},
-		{"--trusted-root", &a->trusted_root},
+		{"--expected-issuer", &a->ch.expected_issuer},
+		{"--expected-identity-regexp", &a->ch.expected_identity_re},
+		{"--trusted-root", &a->ch.trusted_root},
 		{NULL, NULL},
 	};
+	const cmd_switch switches[] = {
+		{"--offline", &a->offline},
+		{"--allow-unpinned-tag", &a->allow_unpinned},
+		{NULL, NULL},
+	};
+	const cmd_registry_argv p = {"pull",	     valued,  switches,
+				     &a->reg,	     &a->ref, "unknown flag",
+				     "one REF only", false};
+	int rc = cmd_registry_args(&p, argc, argv);
 
-	for (int i = 1; i < argc; i++) {
-		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
-		if (r == 0)
-			r = cmd_flag_take(valued, argc, argv, &i);
-		if (r < 0)
-			return cmd_usage_error("pull", "%s needs a value",
-					       argv[i]);
-		if (r > 0)
-			continue;
-		if (strcmp(argv[i], "--offline") == 0)
-			a->offline = true;
-		else if (strcmp(argv[i], "--allow-unpinned-tag") == 0)
-			a->allow_unpinned = true;
-		else if (argv[i][0] == '-')
-			return cmd_usage_error("pull", "unknown flag '%s'",
-					       argv[i]);
-		else if (a->ref == NULL)
-			a->ref = argv[i];
-		else
-			return cmd_usage_error("pull", "one REF only");
-	}
+	if (rc != 0)
+		return rc;
 	/* --to= (or --to "") names no directory: a usage error, as push's
 	 * empty --to is, rather than a failure after the download. */
-	if (a->ref == NULL || a->to == NULL || a->to[0] == '\0')
+	if (a->ref == NULL || a->ch.to == NULL || a->ch.to[0] == '\0')
 		return cmd_usage_error("pull", "pull needs REF and --to DIR");
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
 		return cmd_usage_error("pull", "--format is text or json");
@@ -87,63 +72,11 @@ static int pull_report(const pull_args *a, const oci_ref *ref,
 	int rc;
 
 	cmd_output_init(&o, a->output);
-	rc = oci_pull_report(&o.buf, ref, digest, a->to, res, chosen,
+	rc = oci_pull_report(&o.buf, ref, digest, a->ch.to, res, chosen,
 			     strcmp(a->format, "json") == 0, err);
 	if (rc == 0)
 		return cmd_output_close(&o, err);
 	ae_buf_dispose(&o.buf);
-	return rc;
-}
-
-/* Several signatures: the first that verifies for the expected signer
- * goes in place, in the summary root `root` (cmd/choose.c). `*chosen` is
- * its index. */
-static int pull_choose(size_t *chosen, const pull_args *a, const char *digest,
-		       oci_pull_result *res, const char *root, ae_err *err)
-{
-	ev_verify_opts vo = EV_VERIFY_OPTS_INIT;
-	ev_verdict *v = NULL;
-	tuf_trust trust;
-	char source[2048];
-	int rc;
-
-	*chosen = (size_t)-1;
-	for (size_t i = 0; res->referrers != NULL && i < res->referrers->n; i++)
-		if (memcmp(res->referrers->items[i].desc.digest,
-			   res->referrer_digest, AE_DIGEST_STR_LEN) == 0) {
-			*chosen = i;
-			break;
-		}
-	/* no signature in a listing read only in part: no verdict, never
-	 * "unsigned" (oci.md, Referrers) */
-	if (ld_referrers_candidates(res->referrers) == 0)
-		return ld_referrers_cut(res->referrers, false, err);
-	if (ld_referrers_candidates(res->referrers) < 2)
-		return 0;
-	vo.dir = a->to;
-	vo.input_kind = EV_INPUT_OCI;
-	vo.expected_issuer = a->expected_issuer;
-	vo.expected_identity_re = a->expected_identity_re;
-	vo.trusted_root = a->trusted_root;
-	vo.artifact_digest = digest;
-	/* no --trusted-root: the TUF-cached root when in force (never
-	 * fetched here), else the embedded one (docs/trust.md) */
-	memset(&trust, 0, sizeof(trust));
-	rc = a->trusted_root != NULL
-		     ? 0
-		     : cmd_trust_in_force(&trust, a->cache,
-					  CMD_TRUST_REFRESH_NEVER, err);
-	vo.trusted_root_json =
-		tuf_trust_root_override(&trust, &vo.trusted_root_json_len);
-	if (rc == 0)
-		rc = ld_referrers_choose(&v, chosen, root, res->referrers, &vo,
-					 source, sizeof(source), "pulled", err);
-	ev_verdict_free(v);
-	tuf_trust_dispose(&trust);
-	if (rc == 0 && *chosen != (size_t)-1)
-		memcpy(res->referrer_digest,
-		       res->referrers->items[*chosen].desc.digest,
-		       AE_DIGEST_STR_LEN);
 	return rc;
 }
 
@@ -153,6 +86,7 @@ int cmd_pull(int argc, char **argv)
 	oci_pull_result res;
 	oci_client *c = NULL;
 	oci_ref ref;
+	tuf_trust trust;
 	ae_err err = {0};
 	char cache[4096], digest[AE_DIGEST_STR_LEN], root[4200];
 	size_t chosen = (size_t)-1;
@@ -160,15 +94,16 @@ int cmd_pull(int argc, char **argv)
 	int rc, usage;
 
 	memset(&res, 0, sizeof(res));
+	memset(&trust, 0, sizeof(trust));
 	usage = pull_parse(&a, argc, argv);
 	if (usage != 0)
 		return usage;
 	if (oci_ref_parse(&ref, a.ref, &err) < 0 ||
 	    oci_ref_require_pinned(&ref, a.allow_unpinned, &err) < 0)
 		return cmd_usage_error("pull", "%s", err.msg);
-	rc = a.cache ? 0 : oci_cache_default(cache, sizeof(cache), &err);
-	if (rc == 0 && a.cache)
-		snprintf(cache, sizeof(cache), "%s", a.cache);
+	rc = a.ch.cache ? 0 : oci_cache_default(cache, sizeof(cache), &err);
+	if (rc == 0 && a.ch.cache)
+		snprintf(cache, sizeof(cache), "%s", a.ch.cache);
 	if (rc == 0 && !a.offline)
 		rc = cmd_registry_client(&c, &ref, &a.reg, false, &err);
 	snprintf(digest, sizeof(digest), "%s", ref.digest);
@@ -176,23 +111,26 @@ int cmd_pull(int argc, char **argv)
 		rc = oci_tag_resolve(digest, c, ref.tag[0] ? ref.tag : "latest",
 				     &err);
 	if (rc == 0)
-		rc = oci_pull(&res, c, digest, cache, a.to, &err);
+		rc = oci_pull(&res, c, digest, cache, a.ch.to, &err);
 	pulled = rc == 0;
 	if (rc == 0)
-		rc = ld_pulled_root(root, sizeof(root), a.to, res.signed_,
+		rc = ld_pulled_root(root, sizeof(root), a.ch.to, res.signed_,
 				    &err);
 	if (rc == 0)
-		rc = pull_choose(&chosen, &a, digest, &res, root, &err);
+		rc = ld_pull_choose(&chosen, &res, digest, root, &a.ch, &trust,
+				    &err);
+	cmd_trust_note(&trust);
 	if (rc == 0)
 		rc = pull_report(&a, &ref, digest, &res, chosen, &err);
 	/* No signature in place or no report, no pull: DIR did not exist
 	 * before (oci_pull refuses one that does), so the whole tree is
 	 * ours. */
 	if (rc < 0 && pulled)
-		ld_scratch_remove(a.to);
+		ld_scratch_remove(a.ch.to);
 	if (rc < 0)
 		cmd_error(a.ref, &err);
 	oci_pull_result_dispose(&res);
+	tuf_trust_dispose(&trust);
 	oci_client_free(c);
 	return cmd_exit_code(rc < 0 ? cmd_outcome_from_rc(rc) : CMD_OK);
 }

@@ -1,11 +1,12 @@
 /* cmd/push.c -- `aicr-evidence push OUT --to REF`: the push leg
  *
- * oci_bundle_push (oci/push_bundle.c) packs and pushes the bundle and its
- * signature referrer. Without a tag in REF the tag is the one
+ * ld_push (ledger/push.c) packs and pushes the bundle and its signature
+ * referrer (oci_bundle_push). Without a tag in REF the tag is the one
  * OUT/pointer.yaml names for this artifact in the repository
  * (ld_pointer_tag), else `<recipe>-<32 hex of the artifact digest>`
  * (ld_bundle_tag: the recipe name the bundle's predicate records,
- * never free text), the rule sign and emit use too.
+ * never free text), the rule sign and emit use too. Here: argv, the
+ * registry client and the printing.
  */
 #include "cmd/cmd.h"
 #include "ledger/ledger.h"
@@ -28,25 +29,18 @@ static int push_parse(push_args *a, int argc, char **argv)
 		{"-o", &a->output},
 		{NULL, NULL},
 	};
+	const cmd_registry_argv p = {"push",
+				     valued,
+				     NULL,
+				     &a->reg,
+				     &a->out,
+				     "unknown flag",
+				     "one OUT directory only",
+				     false};
+	int rc = cmd_registry_args(&p, argc, argv);
 
-	for (int i = 1; i < argc; i++) {
-		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
-		if (r == 0)
-			r = cmd_flag_take(valued, argc, argv, &i);
-		if (r < 0)
-			return cmd_usage_error("push", "%s needs a value",
-					       argv[i]);
-		if (r > 0)
-			continue;
-		if (argv[i][0] == '-')
-			return cmd_usage_error("push", "unknown flag '%s'",
-					       argv[i]);
-		else if (a->out == NULL)
-			a->out = argv[i];
-		else
-			return cmd_usage_error("push",
-					       "one OUT directory only");
-	}
+	if (rc != 0)
+		return rc;
 	if (a->out == NULL || a->to == NULL)
 		return cmd_usage_error("push", "push needs OUT and --to REF");
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
@@ -54,42 +48,16 @@ static int push_parse(push_args *a, int argc, char **argv)
 	return cmd_registry_check(&a->reg, "push");
 }
 
-/* What the push hooks need: OUT and the registry flags. */
-typedef struct push_ctx {
-	const char *dir;
-	const cmd_registry_flags *reg;
-} push_ctx;
-
-/* The tag for a REF without one (issue 24 item 7, issue 20 item 5): the
- * one OUT/pointer.yaml names for this artifact in this repository, else
- * the one rule of ld_bundle_tag over the artifact digest -- which is
- * what sign and emit derive too. */
-static int push_tag(char tag[129], const oci_ref *ref, const char *bundle,
-		    const char *digest, void *ctx, ae_err *err)
-{
-	const push_ctx *p = ctx;
-	int rc = ld_pointer_tag(tag, p->dir, ref, digest, err);
-
-	if (rc < 0 || tag[0] != '\0')
-		return rc;
-	return ld_bundle_tag(tag, ref, bundle, digest, err);
-}
-
 static int push_client(oci_client **out, const oci_ref *ref, void *ctx,
 		       ae_err *err)
 {
-	const push_ctx *p = ctx;
-
-	return cmd_registry_client(out, ref, p->reg, true, err);
+	return cmd_registry_client(out, ref, ctx, true, err);
 }
 
 int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
 		    const cmd_registry_flags *reg, ae_err *err)
 {
-	push_ctx p = {dir, reg};
-	oci_push_hooks h = {push_tag, push_client, &p};
-
-	return oci_bundle_push(out, dir, to, &h, err);
+	return ld_push(out, dir, to, push_client, (void *)reg, err);
 }
 
 void cmd_push_print_text(cmd_output *o, const cmd_pushed *r)

@@ -29,25 +29,13 @@ static int referrers_parse(referrers_args *a, int argc, char **argv)
 		{"-o", &a->output},
 		{NULL, NULL},
 	};
+	const cmd_registry_argv p = {"referrers",    valued,  NULL,
+				     &a->reg,	     &a->ref, "unknown flag",
+				     "one REF only", false};
+	int rc = cmd_registry_args(&p, argc, argv);
 
-	for (int i = 1; i < argc; i++) {
-		const char *f = argv[i];
-		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
-
-		if (r == 0)
-			r = cmd_flag_take(valued, argc, argv, &i);
-		if (r < 0)
-			return cmd_usage_error("referrers", "%s needs a value",
-					       f);
-		if (r > 0)
-			continue;
-		if (f[0] == '-')
-			return cmd_usage_error("referrers", "unknown flag '%s'",
-					       f);
-		if (a->ref != NULL)
-			return cmd_usage_error("referrers", "one REF only");
-		a->ref = f;
-	}
+	if (rc != 0)
+		return rc;
 	if (a->ref == NULL)
 		return cmd_usage_error("referrers", "referrers needs REF");
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)

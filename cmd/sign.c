@@ -11,14 +11,12 @@
 #include "evidence/evidence.h"
 #include "ledger/ledger.h"
 
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int cmd_sign(int argc, char **argv)
 {
-	cmd_sign_flags sf;
+	ev_sign_flags sf;
 	ld_signed oc;
 	ev_sign_run_opts so;
 	tuf_trust trust;
@@ -26,15 +24,15 @@ int cmd_sign(int argc, char **argv)
 	const char *input = NULL, *ref = NULL, *format = "text";
 	const cmd_flag valued[] = {
 		{"--ref", &ref}, {"--format", &format}, {NULL, NULL}};
-	char ptr_path[4096], sbdir[4200], out[4096], *dest = NULL, *tmp = NULL;
+	ld_sign_paths sp;
+	char *dest = NULL;
 	ld_pointer *p = NULL;
-	bool relocate = false, in_dir = false;
+	bool relocate = false;
 	ae_buf rep = AE_BUF_INIT(LD_REPORT_MAX_BYTES);
-	struct stat st;
 	ae_err err = {0};
 	int rc;
 
-	cmd_sign_flags_init(&sf);
+	memset(&sf, 0, sizeof(sf));
 	memset(&oc, 0, sizeof(oc));
 	memset(&so, 0, sizeof(so));
 	for (int i = 1; i < argc; i++) {
@@ -65,33 +63,19 @@ int cmd_sign(int argc, char **argv)
 					       "UTF-8");
 	if (cmd_sign_flags_check(&sf, "sign") != 0)
 		return cmd_exit_code(CMD_USAGE);
-	/* OUT, or the pointer whose directory is OUT */
-	in_dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
-	tmp = strdup(input);
-	snprintf(out, sizeof(out), "%s",
-		 in_dir ? input
-		 : tmp	? dirname(tmp)
-			: ".");
-	free(tmp);
-	snprintf(ptr_path, sizeof(ptr_path), in_dir ? "%s/pointer.yaml" : "%s",
-		 input);
-	snprintf(sbdir, sizeof(sbdir), "%s/summary-bundle", out);
-	rc = stat(sbdir, &st) == 0 && S_ISDIR(st.st_mode)
-		     ? 0
-		     : ae_fail(&err, AE_ENOTFOUND,
-			       "no summary-bundle beside the pointer: pull "
-			       "the bundle next to it first");
+	rc = ld_sign_input(&sp, input, &err);
 	if (rc == 0) {
 		cmd_sign_opts(&so, &trust, &sf);
-		rc = ld_pointer_sign(&p, &oc, ptr_path, sbdir, ref, &so, &err);
+		rc = ld_pointer_sign(&p, &oc, sp.ptr_path, sp.sbdir, ref, &so,
+				     &err);
 		tuf_trust_dispose(&trust);
 	}
 	if (rc == 0 && relocate)
-		rc = ld_pointer_relocate(&dest, ptr_path, p, &err);
-	in = (ld_report_in){.out = out,
-			    .ptr_path = ptr_path,
+		rc = ld_pointer_relocate(&dest, sp.ptr_path, p, &err);
+	in = (ld_report_in){.out = sp.out,
+			    .ptr_path = sp.ptr_path,
 			    .dest = dest,
-			    .sbdir = sbdir,
+			    .sbdir = sp.sbdir,
 			    .oc = &oc,
 			    .p = p};
 	if (rc == 0)

@@ -19,7 +19,7 @@
 
 int cmd_sigstore_sign_bundle(int argc, char **argv)
 {
-	cmd_sign_flags flags;
+	ev_sign_flags flags;
 	ev_sign_run_opts opts;
 	tuf_trust trust;
 	ev_sign_result *res = NULL;
@@ -28,10 +28,10 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 	const cmd_flag valued[] = {{"--bundle", &bundle}, {NULL, NULL}};
 	bool in_toto = false;
 	ae_buf stmt = AE_BUF_INIT(0);
-	cmd_esc_set esc = {0};
+	ae_buf line = AE_BUF_INIT(4 * AE_ESC_VALUE_MAX);
 	int rc, i;
 
-	cmd_sign_flags_init(&flags);
+	memset(&flags, 0, sizeof(flags));
 	memset(&opts, 0, sizeof(opts));
 	for (i = 1; i < argc; i++) {
 		int k = cmd_sign_flag(&flags, argc, argv, &i);
@@ -77,16 +77,9 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 				     res->bundle_len, 0644, &err);
 	if (rc < 0)
 		cmd_error("sign-bundle", &err);
-	else
-		fprintf(stderr,
-			"aicr-evidence: signed as %s (issuer %s), rekor v%d "
-			"log "
-			"index %lld%s\n",
-			cmd_esc(&esc, res->identity),
-			cmd_esc(&esc, res->issuer), res->rekor_version,
-			(long long)res->log_index,
-			res->has_timestamp ? ", timestamped" : "");
-	cmd_esc_free(&esc);
+	else if (ev_sign_result_render(&line, res, NULL) == 0)
+		fwrite(line.data, 1, line.len, stderr);
+	ae_buf_dispose(&line);
 	ev_sign_result_free(res);
 	ae_buf_dispose(&stmt);
 	return rc < 0 ? cmd_exit_code(cmd_outcome_from_rc(rc))

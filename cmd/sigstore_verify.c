@@ -60,6 +60,7 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 		{NULL, NULL},
 	};
 	ev_policy *p = &o->f.policy;
+	ae_err err = {0};
 	int i, k;
 
 	for (i = 1; i < argc; i++) {
@@ -84,20 +85,8 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 					       "one FILE_OR_DIGEST only");
 		o->f.artifact = argv[i];
 	}
-	if (o->f.bundle == NULL || o->f.artifact == NULL)
-		return cmd_usage_error("sigstore verify-bundle",
-				       "--bundle and FILE_OR_DIGEST are "
-				       "required");
-	if (o->f.key != NULL && (p->identity || p->identity_regex || p->issuer))
-		return cmd_usage_error("sigstore verify-bundle",
-				       "--key excludes the certificate flags");
-	if (o->f.key == NULL &&
-	    (p->issuer == NULL ||
-	     (p->identity == NULL) == (p->identity_regex == NULL)))
-		return cmd_usage_error("sigstore verify-bundle",
-				       "give --certificate-oidc-issuer and one "
-				       "--certificate-identity[-regexp], or "
-				       "--key");
+	if (ev_verify_files_check(&o->f, &err) < 0)
+		return cmd_usage_error("sigstore verify-bundle", "%s", err.msg);
 	if (cmd_identity_regexp_check("sigstore verify-bundle",
 				      "--certificate-identity-regexp",
 				      p->identity_regex) != 0)
@@ -123,7 +112,7 @@ int cmd_sigstore_verify_bundle(int argc, char **argv)
 	/* --trusted-root alone when given, else the TUF-cached root when in
 	 * force (docs/trust.md; never fetched here), else the embedded one */
 	if (!o.staging && o.trusted_root == NULL &&
-	    cmd_trust_in_force(&t, NULL, CMD_TRUST_REFRESH_NEVER, &e) == 0 &&
+	    cmd_trust_in_force(&t, NULL, LD_TRUST_REFRESH_NEVER, &e) == 0 &&
 	    t.source == TUF_TRUST_CACHE)
 		cached = &t;
 	if (o.staging)

@@ -14,9 +14,14 @@
  * repository could not be reached, 64 usage. `show` says which trusted
  * root and signing config are in force and where they came from.
  * docs/trust.md has the whole story.
+ *
+ * The other verifying and signing commands ask for the trust in force
+ * here (cmd_trust_in_force): the rule is evidence/tuf/trust.c's, the
+ * documents and the refresh ledger/trust.c's; here, the notes on stderr.
  */
 #include "cmd/cmd.h"
 #include "evidence/core/http.h"
+#include "ledger/ledger.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +59,6 @@ static int trust_args_parse(trust_args *a, const char *what, int argc,
 	};
 	const char *pos[1];
 	int npos = 0, rc;
-	ae_url u;
 
 	memset(a, 0, sizeof(*a));
 	a->now = (int64_t)time(NULL);
@@ -73,22 +77,13 @@ static int trust_args_parse(trust_args *a, const char *what, int argc,
 	if (a->timeout != NULL &&
 	    (cmd_duration_parse(&a->timeout_ms, a->timeout) < 0))
 		return cmd_usage_error(what, "bad --timeout '%s'", a->timeout);
-	if (a->url == NULL)
-		a->url = TUF_PUBLIC_GOOD_URL;
 	/* one cache per repository: "https://x/" is "https://x" */
-	if (strlen(a->url) < sizeof(a->url_buf)) {
-		size_t n = strlen(a->url);
-
-		memcpy(a->url_buf, a->url, n + 1);
-		while (n > 0 && a->url_buf[n - 1] == '/')
-			a->url_buf[--n] = '\0';
-		a->url = a->url_buf;
-	}
-	if (ae_url_check(&u, a->url, NULL, NULL, AE_URL_PLAIN_LOOPBACK,
-			 "--tuf-url", NULL) < 0)
+	if (tuf_repo_url(a->url_buf, a->url ? a->url : TUF_PUBLIC_GOOD_URL,
+			 NULL) < 0)
 		return cmd_usage_error(what,
 				       "--tuf-url must be https (plain http "
 				       "only to 127.0.0.1, localhost, [::1])");
+	a->url = a->url_buf;
 	if ((a->cache && !a->cache[0]) || (a->root && !a->root[0]) ||
 	    (a->emit && !a->emit[0]) || (a->ca_file && !a->ca_file[0]))
 		return cmd_usage_error(what, "a flag has an empty value");
@@ -106,6 +101,21 @@ static int trust_fail(const char *what, const ae_err *err, int rc)
 	return cmd_exit_code(cmd_outcome_from_rc(rc));
 }
 
+/* Prints the report built in `o` (`rc`: how building it went): the exit
+ * status, 2 naming `what` when it could not be built or written. */
+static int trust_print(cmd_output *o, int rc, const char *what, ae_err *err)
+{
+	if (rc == 0)
+		rc = cmd_output_close(o, err);
+	else
+		ae_buf_dispose(&o->buf);
+	if (rc < 0) {
+		cmd_error(what, err);
+		return cmd_exit_code(CMD_ERROR);
+	}
+	return cmd_exit_code(CMD_OK);
+}
+
 static int trust_update(int argc, char **argv)
 {
 	tuf_trust_update_opts uo = {0};
@@ -120,14 +130,8 @@ static int trust_update(int argc, char **argv)
 	rc = trust_args_parse(&a, "trust update", argc, argv);
 	if (rc != 0)
 		return rc;
-	rc = a.cache ? (snprintf(base, sizeof(base), "%s", a.cache) <
-					(int)sizeof(base)
-				? 0
-				: ae_fail(&err, AE_ETOOBIG,
-					  "cache path too long"))
-		     : oci_cache_default(base, sizeof(base), &err);
-	if (rc == 0)
-		rc = tuf_cache_dir(dir, sizeof(dir), base, a.url, &err);
+	rc = ld_trust_cache_dir(base, sizeof(base), dir, sizeof(dir), a.cache,
+				a.url, &err);
 	if (rc < 0)
 		return trust_fail(a.root && rc != AE_ETOOBIG ? a.root : "trust",
 				  &err, rc);
@@ -137,7 +141,7 @@ static int trust_update(int argc, char **argv)
 	uo.now = a.now;
 	uo.deadline = ae_deadline_in(a.timeout_ms);
 	uo.ca_file = a.ca_file;
-	uo.docs = cmd_trust_docs();
+	uo.docs = ld_trust_docs();
 	rc = tuf_trust_update_files(&s, &what, &uo, a.root, a.emit, &err);
 	if (rc < 0)
 		return trust_fail(what == NULL ? "trust update"
@@ -147,15 +151,7 @@ static int trust_update(int argc, char **argv)
 	cmd_output_init(&o, NULL);
 	rc = tuf_update_report(&o.buf, s, dir, a.json, &err);
 	tuf_state_free(s);
-	if (rc == 0)
-		rc = cmd_output_close(&o, &err);
-	else
-		ae_buf_dispose(&o.buf);
-	if (rc < 0) {
-		cmd_error("stdout", &err);
-		return cmd_exit_code(CMD_ERROR);
-	}
-	return cmd_exit_code(CMD_OK);
+	return trust_print(&o, rc, "stdout", &err);
 }
 
 /* What is in force under --cache at --at (tuf_trust_show). */
@@ -174,7 +170,7 @@ static int trust_show(int argc, char **argv)
 		return cmd_usage_error("trust show",
 				       "trust show takes --cache, --at and "
 				       "--format");
-	rc = cmd_trust_resolve(&t, a.cache, a.now, &err);
+	rc = ld_trust_resolve(&t, a.cache, a.now, &err);
 	if (rc < 0) {
 		cmd_error("trust show", &err);
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
@@ -182,15 +178,33 @@ static int trust_show(int argc, char **argv)
 	cmd_output_init(&o, NULL);
 	rc = tuf_trust_show(&o.buf, &t, a.now, a.json, &err);
 	tuf_trust_dispose(&t);
-	if (rc == 0)
-		rc = cmd_output_close(&o, &err);
-	else
-		ae_buf_dispose(&o.buf);
-	if (rc < 0) {
-		cmd_error("trust show", &err);
-		return cmd_exit_code(CMD_ERROR);
-	}
-	return cmd_exit_code(CMD_OK);
+	return trust_print(&o, rc, "trust show", &err);
+}
+
+void cmd_trust_note(const tuf_trust *t)
+{
+	if (t->source == TUF_TRUST_EMBEDDED && t->note[0] != '\0')
+		fprintf(stderr,
+			"aicr-evidence: note: %s; using the embedded "
+			"public-good trusted root\n",
+			t->note);
+}
+
+int cmd_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		       ae_err *err)
+{
+	ae_err e = {0};
+	int rc = ld_trust_in_force(t, cache, mode, &e, err);
+
+	if (rc < 0)
+		return rc;
+	if (e.code != 0)
+		fprintf(stderr,
+			"aicr-evidence: note: the TUF update failed (%s); the "
+			"trust in force is unchanged\n",
+			e.msg);
+	cmd_trust_note(t);
+	return rc;
 }
 
 int cmd_trust(int argc, char **argv)

@@ -156,17 +156,6 @@ int cmd_output_write(cmd_output *o, const void *data, size_t len)
 	return ae_buf_put(&o->buf, data, len, NULL);
 }
 
-int cmd_output_printf(cmd_output *o, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = ae_buf_vprintf(&o->buf, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 int cmd_output_close(cmd_output *o, ae_err *err)
 {
 	int rc = 0;
@@ -187,6 +176,20 @@ int cmd_output_close(cmd_output *o, ae_err *err)
 	return rc;
 }
 
+cmd_outcome cmd_output_end(cmd_output *o, int rc, ae_err *err, const char *what)
+{
+	const char *path = o->path ? o->path : "stdout";
+
+	if (rc == 0)
+		rc = cmd_output_close(o, err);
+	else
+		ae_buf_dispose(&o->buf);
+	if (rc == 0)
+		return CMD_OK;
+	cmd_error(what ? what : path, err);
+	return cmd_outcome_from_rc(rc);
+}
+
 int cmd_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -195,6 +198,17 @@ int cmd_wants_help(int argc, char **argv)
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0)
 			return 1;
+	}
+	return 0;
+}
+
+int cmd_switch_take(const cmd_switch *sw, const char *arg)
+{
+	for (; sw != NULL && sw->name != NULL; sw++) {
+		if (strcmp(arg, sw->name) == 0) {
+			*sw->on = true;
+			return 1;
+		}
 	}
 	return 0;
 }

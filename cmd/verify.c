@@ -39,33 +39,24 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 		{"--key", &a->key},
 		{NULL, NULL},
 	};
+	const cmd_switch switches[] = {
+		{"--offline", &a->offline},
+		{"--allow-unpinned-tag", &a->allow_unpinned},
+		{"--insecure-ignore-tlog", &a->o.ignore_tlog},
+		{NULL, NULL},
+	};
+	const cmd_registry_argv p = {"verify",
+				     valued,
+				     switches,
+				     &a->reg,
+				     &a->input,
+				     "unknown or incomplete option",
+				     "verify takes one input",
+				     true};
+	int rc = cmd_registry_args(&p, argc, argv);
 
-	for (int i = 1; i < argc; i++) {
-		const char *f = argv[i];
-		int r = cmd_registry_flag(&a->reg, argc, argv, &i);
-		if (r == 0)
-			r = cmd_flag_take(valued, argc, argv, &i);
-		if (r < 0)
-			return cmd_usage_error("verify", "%s needs a value", f);
-		if (r > 0)
-			continue;
-		if (strcmp(f, "--offline") == 0)
-			a->offline = true;
-		else if (strcmp(f, "--allow-unpinned-tag") == 0)
-			a->allow_unpinned = true;
-		else if (strcmp(f, "--insecure-ignore-tlog") == 0)
-			a->o.ignore_tlog = true;
-		else if (f[0] == '-' && f[1] != '\0')
-			return cmd_usage_error("verify",
-					       "unknown or incomplete option "
-					       "'%s'",
-					       f);
-		else if (a->input == NULL)
-			a->input = f;
-		else
-			return cmd_usage_error("verify",
-					       "verify takes one input");
-	}
+	if (rc != 0)
+		return rc;
 	if (a->input == NULL)
 		return cmd_usage_error("verify", "verify needs an input");
 	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
@@ -200,8 +191,8 @@ int cmd_verify(int argc, char **argv)
 	 * refreshed first when older than a day unless --offline */
 	if (a.o.trusted_root == NULL) {
 		rc = cmd_trust_in_force(&trust, a.cache,
-					a.offline ? CMD_TRUST_REFRESH_NEVER
-						  : CMD_TRUST_REFRESH_STALE,
+					a.offline ? LD_TRUST_REFRESH_NEVER
+						  : LD_TRUST_REFRESH_STALE,
 					&err);
 		if (rc < 0) {
 			cmd_error(a.input, &err);
@@ -232,7 +223,7 @@ done:
 	ev_verdict_free(v);
 	tuf_trust_dispose(&trust);
 	ld_input_dispose(&in);
-	cmd_password_free(password);
+	oci_password_free(password);
 	ae_buf_dispose(&kbuf);
 	return status;
 }

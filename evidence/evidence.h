@@ -113,6 +113,16 @@ int ev_recipe_identify(ev_recipe_id *out, const unsigned char *buf, size_t len,
 int ev_recipe_name(char **out, const unsigned char *buf, size_t len,
 		   ae_err *err);
 
+/* What `digest RECIPE` prints (evidence/recipe_digest.c): the canonical
+ * recipe for `predicate_type` (`canonical`), else its digest and a
+ * newline, into `out` (initialised here, empty on failure). With a
+ * `profile` ("name=value"), AE_EINVAL unless the recipe was generated
+ * with that profile (it is baked in: the reference's "already baked").
+ * Codes of ev_recipe_identify and ev_recipe_canonical_for. */
+int ev_recipe_digest_report(ae_buf *out, const unsigned char *buf, size_t len,
+			    const char *predicate_type, const char *profile,
+			    bool canonical, ae_err *err);
+
 /* ---- minimization (reference §6, docs/formats.md) ---- */
 
 #define EV_REDACTION_POLICY  "minimal"

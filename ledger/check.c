@@ -334,7 +334,7 @@ int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err)
 		rc = check_revs(&st, opts, err);
 	if (rc == 0)
 		rc = ld__allow_load(&st.allow, st.repo, st.head_tree,
-				    opts->allowlist, err);
+				    st.base_tree, opts->allowlist, err);
 	if (rc == 0)
 		rc = ld__trees_check(&st, err);
 	if (rc == 0)

@@ -4,9 +4,11 @@
  * (what would be merged) or from a file the CI job names -- e.g. the
  * target branch's copy, so that a PR cannot vouch for itself. It must load
  * and validate; otherwise the check cannot decide and fails (reference
- * §10.1 rule 1: an operational error, exit 2). A PR may change it (a
- * maintainer's trust decision, SPEC §5.1): the entries it adds or removes
- * are listed as notes so the reviewer sees exactly whom the PR onboards.
+ * §10.1 rule 1: an operational error, exit 2). With a file named, the
+ * head's copy -- what would land -- must load and validate all the same. A PR
+ * may change it (a maintainer's trust decision, SPEC §5.1): the entries it adds
+ * or removes are listed as notes so the reviewer sees exactly whom the PR
+ * onboards.
  */
 #include "ledger/internal.h"
 
@@ -65,15 +67,16 @@ done:
 	return rc;
 }
 
-int ld__allow_load(ld__allow *out, git_repository *repo,
-		   const git_tree *head_root, const char *path, ae_err *err)
+/* Reads and validates allowlist.yaml of the head root tree (path NULL)
+ * or the file `path` into `out`. */
+static int allow_load_one(ld__allow *out, git_repository *repo,
+			  const git_tree *head_root, const char *path,
+			  ae_err *err)
 {
 	ae_buf buf = AE_BUF_INIT(LD_CONTRACT_ALLOWLIST_MAX_BYTES);
 	bool found = true;
 	int rc;
 
-	AE_ASSERT_ARG(out != NULL && repo != NULL, err);
-	memset(out, 0, sizeof(*out));
 	if (path != NULL)
 		rc = ae_read_file(&buf, AT_FDCWD, path,
 				  LD_CONTRACT_ALLOWLIST_MAX_BYTES, err);
@@ -91,6 +94,38 @@ int ld__allow_load(ld__allow *out, git_repository *repo,
 				aerr.msg);
 	}
 	ae_buf_dispose(&buf);
+	return rc;
+}
+
+/* A file named by the caller (the trusted base's copy) decides whom the
+ * pointers may come from; the head's allowlist.yaml -- what would land --
+ * is held to the same rules all the same (SPEC §5 rule 3): a PR that
+ * leaves an invalid or missing allowlist fails in every mode, or it would
+ * pass the stricter gate and break every later check. */
+int ld__allow_load(ld__allow *out, git_repository *repo,
+		   const git_tree *head_root, const git_tree *base_root,
+		   const char *path, ae_err *err)
+{
+	ld__allow head = {0};
+	int rc;
+
+	AE_ASSERT_ARG(out != NULL && repo != NULL, err);
+	memset(out, 0, sizeof(*out));
+	rc = allow_load_one(out, repo, head_root, path, err);
+	if (rc == 0 && path != NULL) {
+		rc = allow_load_one(&head, repo, head_root, NULL, err);
+		ld__allow_dispose(&head);
+		/* deleted from the base's root: the change list holds the
+		 * deletion, a violation (rule allowlist), not an error */
+		if (rc == AE_ENOTFOUND && base_root != NULL &&
+		    git_tree_entry_byname(base_root,
+					  LD_CONTRACT_ALLOWLIST_NAME) != NULL) {
+			ae_err_clear(err);
+			rc = 0;
+		}
+		if (rc < 0)
+			ld__allow_dispose(out);
+	}
 	return rc;
 }
 
@@ -200,13 +235,16 @@ static size_t allow_from(const ae_yaml_node *a, const ae_yaml_node *b)
 }
 
 /* "<class> entry: label ..., issuer ..., source|identityPattern ...": the
- * description of an added or removed entry. */
+ * description of an added or removed entry. Every field is shown, the
+ * known ones first, then any other in document order -- a cleartext
+ * `identity` of a damaged copy included: the reviewer sees the entry
+ * whole. */
 static int allow_describe(ae_buf *b, const char *cls, const ae_yaml_node *entry,
 			  ae_err *err)
 {
 	static const char *const keys[] = {"label", "issuer", "source",
 					   "identityPattern"};
-	char shown[AE_REPR_BUF + 8];
+	char shown[AE_REPR_BUF + 8], kr[AE_REPR_BUF];
 	int rc, k2 = 0;
 
 	rc = ae_buf_printf(b, err, "%s entry", cls);
@@ -217,6 +255,18 @@ static int allow_describe(ae_buf *b, const char *cls, const ae_yaml_node *entry,
 		rc = ae_buf_printf(b, err, "%s %s %s", k2++ ? "," : ":",
 				   keys[k],
 				   allow_show(shown, sizeof(shown), v, 0));
+	}
+	for (size_t i = 0; i < entry->n && rc == 0; i++) {
+		bool known = false;
+		for (size_t k = 0; k < 4; k++)
+			known = known || strcmp(entry->keys[i], keys[k]) == 0;
+		if (known)
+			continue;
+		rc = ae_buf_printf(
+			b, err, "%s %s %s", k2++ ? "," : ":",
+			ae_repr(kr, sizeof(kr), entry->keys[i],
+				strlen(entry->keys[i])),
+			allow_show(shown, sizeof(shown), entry->items[i], 0));
 	}
 	return rc;
 }
@@ -354,17 +404,14 @@ static int allow_compare(allow_lines *out, const ae_yaml_node *base,
 	return rc;
 }
 
-/* Parses an allowlist document; one that does not parse (a damaged base)
- * is NULL, read as empty. */
-static ae_yaml_node *allow_tree(const ae_buf *doc)
+/* Parses an allowlist document into *out (NULL when empty). A document
+ * that does not parse is AE_EINVAL with the parser's message in `perr`. */
+static int allow_tree(ae_yaml_node **out, const ae_buf *doc, ae_err *perr)
 {
-	ae_yaml_node *root = NULL;
-	ae_err perr = {0};
-
-	if (doc->len == 0 ||
-	    ae_yaml_parse(&root, doc->data, doc->len, &perr) < 0)
-		return NULL;
-	return root;
+	*out = NULL;
+	if (doc->len == 0)
+		return 0;
+	return ae_yaml_parse(out, doc->data, doc->len, perr);
 }
 
 int ld__allow_diff(ld__state *st, ae_err *err)
@@ -373,6 +420,7 @@ int ld__allow_diff(ld__state *st, ae_err *err)
 	ae_buf head = AE_BUF_INIT(LD_CONTRACT_ALLOWLIST_MAX_BYTES);
 	ae_yaml_node *bt = NULL, *ht = NULL;
 	allow_lines notes = {0};
+	ae_err perr = {0}, bad = {0};
 	char *shown = NULL;
 	bool found;
 	int rc;
@@ -381,6 +429,7 @@ int ld__allow_diff(ld__state *st, ae_err *err)
 		return ae_fail(err, AE_ERR, "out of memory");
 	rc = allow_read_tree(&base, &found, st->repo, st->base_tree, err);
 	if (rc == AE_EINVAL || rc == AE_ETOOBIG) { /* a damaged base */
+		bad = *err;
 		ae_err_clear(err);
 		ae_buf_dispose(&base);
 		rc = 0;
@@ -388,11 +437,26 @@ int ld__allow_diff(ld__state *st, ae_err *err)
 	if (rc == 0)
 		rc = allow_read_tree(&head, &found, st->repo, st->head_tree,
 				     err);
-	if (rc == 0) {
-		bt = allow_tree(&base);
-		ht = allow_tree(&head);
-		rc = allow_compare(&notes, bt, ht, err);
+	if (rc == 0 && allow_tree(&ht, &head, &perr) < 0)
+		/* ld__allow_load validated it: never read it as empty */
+		rc = ae_fail(err, perr.code ? perr.code : AE_EINVAL,
+			     "invalid allowlist %s: %s",
+			     LD_CONTRACT_ALLOWLIST_NAME, perr.msg);
+	if (rc == 0 && bad.code == 0 && allow_tree(&bt, &base, &bad) < 0) {
+		if (bad.code == AE_ERR)
+			rc = ae_fail(err, AE_ERR, "%s", bad.msg);
+		ae_yaml_free(bt);
+		bt = NULL;
 	}
+	if (rc == 0 && bad.code != 0) /* say so: never "adds" in silence */
+		rc = ld__report_note_at(st->report, 0, shown, LD_NOTE_ALLOWLIST,
+					err,
+					"the target's allowlist.yaml cannot be "
+					"read (%s): each entry of the "
+					"PR's is listed as added",
+					bad.msg);
+	if (rc == 0)
+		rc = allow_compare(&notes, bt, ht, err);
 	for (size_t i = 0; i < notes.n && rc == 0; i++)
 		rc = ld__report_note_at(st->report, 0, shown, LD_NOTE_ALLOWLIST,
 					err, "%s", notes.v[i]);

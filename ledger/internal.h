@@ -457,10 +457,14 @@ typedef struct ld__state {
 } ld__state;
 
 /* Loads the allowlist: the file `path` when given, else allowlist.yaml in
- * the head root tree (regular file, capped). AE_ENOTFOUND when missing,
- * AE_EINVAL when invalid, AE_ETOOBIG past the cap. */
+ * the head root tree (regular file, capped). With `path`, the head's copy
+ * is loaded and validated too, then dropped; its absence is no error only
+ * when `base_root` (NULL: an audit) holds one -- the change list then
+ * reports the deletion. AE_ENOTFOUND when missing, AE_EINVAL when
+ * invalid, AE_ETOOBIG past the cap (either of them). */
 int ld__allow_load(ld__allow *out, git_repository *repo,
-		   const git_tree *head_root, const char *path, ae_err *err);
+		   const git_tree *head_root, const git_tree *base_root,
+		   const char *path, ae_err *err);
 
 /* Judges the trees from the repository's top down to the root and below
  * it that base lacks (git fsck, rule "tree"), and refuses a change to a

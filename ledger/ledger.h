@@ -31,6 +31,13 @@
  * `out` is then the empty string. */
 int ld_slug_from_signer(char out[LD_SLUG_LEN + 1], const char *issuer,
 			const char *identity, ae_err *err);
+/* What `slug` prints (ledger/slug_render.c): the slug of (issuer,
+ * identity) and a newline, or with `json` the object {issuer, identity,
+ * slug} indented by two and a newline. Codes of ld_slug_from_signer;
+ * AE_ERR when the JSON cannot be made (out of memory, or a string that
+ * is not UTF-8). */
+int ld_slug_render(ae_buf *out, const char *issuer, const char *identity,
+		   bool json, ae_err *err);
 
 /* ---- problems: every broken rule, not only the first (SPEC §5) ----
  * An ae_problems list (evidence/core/ae.h), shared with the allowlist
@@ -120,6 +127,12 @@ int ld_pointer_parse(ld_pointer **out, const unsigned char *buf, size_t len,
  * (O_NOFOLLOW, regular files only, LD_POINTER_MAX_BYTES) and parses it
  * strictly. Codes of ae_read_file and ld_pointer_parse. */
 int ld_pointer_read(ld_pointer **out, int dirfd, const char *name, ae_err *err);
+/* Reads `name` as ld_pointer_read does and checks it as ld_pointer_check
+ * does, every problem into `pr` (empty on entry): 0 with `*out` the
+ * pointer when it has none, 0 with `*out` NULL when `pr` holds some;
+ * codes of ae_read_file and ld_pointer_check. */
+int ld_pointer_load(ld_pointer **out, ae_problems *pr, int dirfd,
+		    const char *name, ae_err *err);
 
 /* Builds a pointer from `fields` (copied) and validates it with the same
  * rules as ld_pointer_check. AE_EINVAL with the first problem; `*out` NULL
@@ -1118,6 +1131,64 @@ int ld_referrers_choose_tree(ev_verdict **out, size_t *chosen_out,
 			     char *source, size_t sourcesz, const char *head,
 			     ae_err *err);
 
+/* ---- the trust in force (ledger/trust.c, docs/trust.md) ---- */
+
+#include "evidence/tuf/tuf.h"
+
+/* The documents the tool knows (the embedded Sigstore root; the
+ * verifier's and the signer's parsers as the check a cached document
+ * must pass). Cannot fail. */
+const tuf_trust_docs *ld_trust_docs(void);
+/* tuf_trust_resolve under `cache` (NULL: oci_cache_default, and no cache
+ * when there is none) at `now`. AE_ETOOBIG for a --cache past the limit. */
+int ld_trust_resolve(tuf_trust *t, const char *cache, int64_t now, ae_err *err);
+
+/* Where `trust update` of repository `url` keeps its state: the cache
+ * base (`cache`, else oci_cache_default) into `base`, and its
+ * tuf_cache_dir into `dir`. AE_ETOOBIG for a path that does not fit;
+ * codes of oci_cache_default. */
+int ld_trust_cache_dir(char *base, size_t basesz, char *dir, size_t dirsz,
+		       const char *cache, const char *url, ae_err *err);
+
+typedef enum ld_trust_refresh {
+	LD_TRUST_REFRESH_NEVER,	 /* check without --tuf-update, --offline */
+	LD_TRUST_REFRESH_STALE,	 /* verify, ledger --verify: past a day */
+	LD_TRUST_REFRESH_ALWAYS, /* check --tuf-update */
+} ld_trust_refresh;
+
+/* What a verifying or signing command trusts when no --trusted-root /
+ * --signing-config is given: resolved under `cache` now, then refreshed
+ * as `mode` says. A failed refresh is no failure: `t` stays as resolved
+ * and *refresh_err (may be NULL) says why. t->note says why the cache is
+ * not in force. Dispose `t` after the last use of its documents. Codes
+ * of ld_trust_resolve. */
+int ld_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
+		      ae_err *refresh_err, ae_err *err);
+
+/* ---- which signature `pull` writes (ledger/pull_choose.c) ---- */
+
+/* pull's flags the choice reads (borrowed strings, NULL when absent). */
+typedef struct ld_pull_choice {
+	const char *to;	   /* DIR, the pulled tree */
+	const char *cache; /* --cache: the base of the trust in force */
+	const char *expected_issuer;
+	const char *expected_identity_re;
+	const char *trusted_root; /* else the trust in force, never fetched */
+} ld_pull_choice;
+
+/* After oci_pull of `digest` into c->to, whose summary root is `root`
+ * (ld_pulled_root): *chosen is the index in res->referrers of the
+ * signature written, (size_t)-1 for none. With several candidates, the
+ * first that verifies for the expected signer is put in place
+ * (ld_referrers_choose) and res->referrer_digest names it; the trust in
+ * force is then resolved into `trust` (zeroed by the caller, who prints
+ * its note and disposes it). AE_ETRANSIENT when a listing read only in
+ * part held none (ld_referrers_cut); codes of ld_trust_in_force and
+ * ld_referrers_choose. */
+int ld_pull_choose(size_t *chosen, oci_pull_result *res, const char *digest,
+		   const char *root, const ld_pull_choice *c, tuf_trust *trust,
+		   ae_err *err);
+
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
  * strings borrowed from `p`; bundle oci/digest "" when absent; the Rekor
@@ -1237,6 +1308,19 @@ int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
  * skipped. */
 int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
 		   const char *digest, ae_err *err);
+
+/* Makes the registry client for `ref` once the push knows its tag. */
+typedef int (*ld_push_client_fn)(oci_client **out, const oci_ref *ref,
+				 void *ctx, ae_err *err);
+
+/* The push leg of `push DIR --to REF` and `emit --push` (ledger/push.c,
+ * oci_bundle_push): under the tag of REF, else the one DIR/pointer.yaml
+ * names for this artifact in REF's repository (ld_pointer_tag), else
+ * ld_bundle_tag's; the client is client(ctx)'s. Prints nothing. Codes of
+ * oci_bundle_push and the tag rules; out->what names what a failure is
+ * about. */
+int ld_push(oci_pushed *out, const char *dir, const char *to,
+	    ld_push_client_fn client, void *ctx, ae_err *err);
 
 /* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
  * ---- */
@@ -1368,6 +1452,14 @@ typedef struct ld_ledger ld_ledger;
  * is kept as unverifiable with the reason (SPEC §6): a finding. `o` is
  * borrowed until ld_ledger_free. Codes of ld_source_open, ld_source_list
  * and al_list_parse; AE_ERR on OOM. *out NULL on failure. */
+/* Zeroes `o` but for the defaults (the root LD_EVIDENCE_ROOT, 2 jobs)
+ * and makes room for `n` entries in each list (the recipes, --recipe,
+ * --ingest, --ingest-file, --ingest-repo: n is argc for a command line).
+ * AE_ERR out of memory, `o` then holding nothing. Dispose with
+ * ld_ledger_opts_dispose (ledger/run_opts.c). */
+int ld_ledger_opts_init(ld_ledger_opts *o, size_t n, ae_err *err);
+/* Frees the lists of `o` (not the strings they borrow). Cannot fail. */
+void ld_ledger_opts_dispose(ld_ledger_opts *o);
 /* Checks what ld_ledger_new cannot run (ledger/run_opts.c), before any
  * I/O: --offline without a cache, --ingest-repo offline, an --ingest
  * reference not pinned by digest: AE_EINVAL, the message a usage error.
@@ -1542,5 +1634,49 @@ typedef struct ld_emit_opts {
  * (ev_evidence_emit_discard): nothing half-written. Codes of the steps. */
 int ld_emit(ev_emit_result *r, ld_signed *oc, ld_pointer **p_out,
 	    const ld_emit_opts *o, ae_err *err);
+
+/* `emit`'s words beyond the bundle's options (ev_emit_opts), as given. */
+typedef struct ld_emit_args {
+	const char *policy;  /* --policy: ev_emit_policy_set */
+	const char *format;  /* --format: text or json */
+	const char *push;    /* --push REF, or NULL */
+	const char *ref;     /* --ref REF; --push's when NULL */
+	bool sign;	     /* --sign */
+	bool registry_flags; /* a registry flag was given */
+} ld_emit_args;
+
+/* Sets the switch `arg` names (--full, --allow-mutable-validator-tags,
+ * --strict into `o`; --sign, --no-sign: the last one given wins): true,
+ * or false when `arg` is none of them. Cannot fail. */
+bool ld_emit_switch(ld_emit_args *a, ev_emit_opts *o, const char *arg);
+
+/* Refuses an emit command line before any file is read, in this order:
+ * a missing --recipe, --snapshot, --ctrf or -o; a --format other than
+ * text or json, json with an output path not in UTF-8; a bad --policy
+ * (set into `o`); --ref and --push naming different references (a->ref
+ * becomes a->push when NULL); --sign without a reference; registry flags
+ * without --push; a --profile that is no NAME=VALUE. 0 or AE_EINVAL, the
+ * message naming the flag. */
+int ld_emit_args_check(ld_emit_args *a, ev_emit_opts *o, ae_err *err);
+
+/* Appends what a person should know before publishing the bundle of
+ * `r` (for stderr; not a failure): recipe fields beyond the reference's
+ * schema published with recipe.yaml (`recipe_path` names it), CTRF
+ * reports given twice and counted once. Nothing when there is neither.
+ * Codes of the buffer. */
+int ld_emit_notices(ae_buf *b, const char *recipe_path, const ev_emit_result *r,
+		    ae_err *err);
+
+/* What `sign OUT|POINTER` names (ledger/sign_input.c). */
+typedef struct ld_sign_paths {
+	char out[4096];	     /* OUT: the pointer's directory */
+	char ptr_path[4096]; /* OUT/pointer.yaml, or the POINTER given */
+	char sbdir[4200];    /* OUT/summary-bundle */
+} ld_sign_paths;
+
+/* Fills `p` from `input`: a directory is OUT, anything else the pointer
+ * in its directory OUT. AE_ENOTFOUND when OUT/summary-bundle is no
+ * directory (the paths are set all the same, for the report). */
+int ld_sign_input(ld_sign_paths *p, const char *input, ae_err *err);
 
 #endif /* AE_LEDGER_H */

@@ -375,6 +375,25 @@ int ld_pointer_read(ld_pointer **out, int dirfd, const char *name, ae_err *err)
 	return rc;
 }
 
+int ld_pointer_load(ld_pointer **out, ae_problems *pr, int dirfd,
+		    const char *name, ae_err *err)
+{
+	ae_buf b;
+	int rc;
+
+	*out = NULL;
+	rc = ae_read_file(&b, dirfd, name, LD_POINTER_MAX_BYTES, err);
+	if (rc < 0)
+		return rc;
+	rc = ld_pointer_check(out, pr, b.data, b.len, err);
+	ae_buf_dispose(&b);
+	if (rc < 0 || pr->n > 0) {
+		ld_pointer_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Copies `s` into field `f` (NULL stays NULL). AE_ERR on out of memory. */
 static int pointer_set(ld_pointer *p, int f, const char *s)
 {

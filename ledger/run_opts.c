@@ -9,6 +9,7 @@
  */
 #include "ledger/ledger.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const ledger_formats[] = {"text", "json", "html", "feed"};
@@ -20,6 +21,34 @@ bool ld_ledger_format_known(const char *format)
 		if (strcmp(format, ledger_formats[i]) == 0)
 			return true;
 	return false;
+}
+
+int ld_ledger_opts_init(ld_ledger_opts *o, size_t n, ae_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	o->root = LD_EVIDENCE_ROOT;
+	o->jobs = 2;
+	o->recipes = calloc(n, sizeof(*o->recipes));
+	o->recipe_files = calloc(n, sizeof(*o->recipe_files));
+	o->ingest = calloc(n, sizeof(*o->ingest));
+	o->ingest_files = calloc(n, sizeof(*o->ingest_files));
+	o->ingest_repos = calloc(n, sizeof(*o->ingest_repos));
+	if (o->recipes && o->recipe_files && o->ingest && o->ingest_files &&
+	    o->ingest_repos)
+		return 0;
+	ld_ledger_opts_dispose(o);
+	return ae_fail(err, AE_ERR, "out of memory");
+}
+
+void ld_ledger_opts_dispose(ld_ledger_opts *o)
+{
+	free(o->recipes);
+	free(o->recipe_files);
+	free(o->ingest);
+	free(o->ingest_files);
+	free(o->ingest_repos);
+	o->recipes = o->recipe_files = o->ingest = NULL;
+	o->ingest_files = o->ingest_repos = NULL;
 }
 
 int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err)

@@ -238,46 +238,59 @@ static int http_write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Writes all of data to r->resp_fd, hashes it into r->resp_hash when
- * `hash`, and lends it to r->reader (an extractor: it inflates these very
- * bytes, never the file, while they are written and hashed, and is
- * through with them before this returns); false with r->io_errno when
- * the write fails. */
-static bool http_write_fd(oci_req *r, const void *data, size_t n, bool hash)
+/* Writes all of data to r->resp_fd, hashes it into r->resp_hash and
+ * lends it to r->reader (an extractor: it inflates these very bytes,
+ * never the file, while they are written and hashed); false with
+ * r->io_errno when the write fails. With `keep` the extractor is through
+ * with them before this returns (libcurl's own buffer, reused once we
+ * return); without, they stay lent until the next lend or
+ * http_reader_back (a gather buffer of ours, not touched meanwhile). */
+static bool http_write_fd(oci_req *r, const void *data, size_t n, bool keep)
 {
 	if (r->reader != NULL)
 		oci__untar_stream_lend(r->reader, data, n);
 	r->io_errno = http_write_all(r->resp_fd, data, n);
-	if (hash && r->resp_hash != NULL)
+	if (r->resp_hash != NULL)
 		ae_sha256_update(r->resp_hash, data, n);
-	if (r->reader != NULL)
+	if (r->reader != NULL && keep)
 		oci__untar_stream_wait(r->reader);
 	return r->io_errno == 0;
 }
 
-/* Writes the bytes gathered (and hashed) in r->wbuf out; false on
- * failure. */
+/* Takes back what is lent to the extractor: before the gather buffers
+ * are freed. */
+static void http_reader_back(oci_req *r)
+{
+	if (r->reader != NULL)
+		oci__untar_stream_wait(r->reader);
+}
+
+/* Writes the bytes gathered in the current buffer out, hashed and lent
+ * to the extractor, which reads them while the next ones gather in the
+ * other buffer (lending those waits until it is through with these);
+ * false on failure. */
 static bool http_flush(oci_req *r)
 {
-	bool ok = r->wlen == 0 || http_write_fd(r, r->wbuf, r->wlen, false);
+	bool ok = r->wlen == 0 ||
+		  http_write_fd(r, r->wbuf[r->wcur], r->wlen, false);
 
+	if (r->wlen > 0)
+		r->wcur ^= 1;
 	r->wlen = 0;
 	return ok;
 }
 
-/* Sends a piece of the body to the file, hashed: gathered in r->wbuf
+/* Sends a piece of the body to the file, hashed: gathered in a buffer
  * (libcurl hands over at most its receive buffer at a time, less when
  * the socket has less), or directly when it fills a buffer. */
 static bool http_to_fd(oci_req *r, const char *data, size_t n)
 {
-	if (r->wbuf == NULL || n >= HTTP_DOWN_BUF)
+	if (r->wbuf[0] == NULL || n >= HTTP_DOWN_BUF)
 		return http_flush(r) && http_write_fd(r, data, n, true);
 	if (r->wlen + n > HTTP_DOWN_BUF && !http_flush(r))
 		return false;
-	memcpy(r->wbuf + r->wlen, data, n);
+	memcpy(r->wbuf[r->wcur] + r->wlen, data, n);
 	r->wlen += n;
-	if (r->resp_hash != NULL)
-		ae_sha256_update(r->resp_hash, data, n);
 	return true;
 }
 
@@ -504,14 +517,17 @@ static int http_once(oci_client *c, oci_req *r, ae_err *err)
 	x.tls = &tls;
 	x.user_agent = HTTP_UA;
 	if (r->resp_fd >= 0) /* NULL: unbuffered writes */
-		r->wbuf = malloc(HTTP_DOWN_BUF);
+		r->wbuf[0] = malloc(2 * (size_t)HTTP_DOWN_BUF);
+	r->wbuf[1] = r->wbuf[0] ? r->wbuf[0] + HTTP_DOWN_BUF : NULL;
 	r->wlen = 0;
+	r->wcur = 0;
 	rc = ae_http_perform(c->conn, &x, t, err);
 	cc = t->cc;
 	if (rc == 0 && cc == CURLE_OK && r->resp_fd >= 0 && !http_flush(r))
 		cc = CURLE_WRITE_ERROR;
-	free(r->wbuf);
-	r->wbuf = NULL;
+	http_reader_back(r); /* nothing of ours stays lent */
+	free(r->wbuf[0]);
+	r->wbuf[0] = r->wbuf[1] = NULL;
 	if (rc < 0)
 		return rc;
 	r->content_length = t->content_length;

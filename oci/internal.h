@@ -115,8 +115,12 @@ typedef struct oci_req {
 	bool resp_cut_ok; /* `resp` full: stop reading, keep what fits */
 	bool resp_cut;	  /* ... and that happened */
 	struct oci_untar_stream *reader; /* fed what goes to resp_fd */
-	bool tee_cut;	     /* a retry started over: reader missed bytes */
-	unsigned char *wbuf; /* resp_fd bytes not written yet (one attempt) */
+	bool tee_cut; /* a retry started over: reader missed bytes */
+	/* resp_fd bytes not written yet (one attempt): gathered in
+	 * wbuf[wcur] while the extractor may still read the other one, lent
+	 * at the last flush (oci/http.c) */
+	unsigned char *wbuf[2];
+	unsigned wcur;
 	size_t wlen;
 	uint64_t got;	/* response body bytes received */
 	bool resp_over; /* the body passed its cap */
@@ -421,11 +425,14 @@ int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 
 /* Lends the extractor the next `n` bytes of the input: it reads them
  * where they are, while the caller may read (hash, write) them too, until
- * oci__untar_stream_wait, which the caller must call before it changes or
- * frees them and before it lends again. So what is extracted is exactly
- * what the caller lent -- the bytes it hashed -- and nothing is read back
- * from a file or copied. Dropped once the extractor stopped (the
- * archive's end, a failure) or the input was cut. Cannot fail. */
+ * the caller takes them back -- oci__untar_stream_wait, or the next lend,
+ * which first waits until the extractor is through with the piece lent
+ * before. The caller changes or frees a lent piece only after that (so
+ * two buffers let the next piece be received while the extractor reads
+ * this one). So what is extracted is exactly what the caller lent -- the
+ * bytes it hashed -- and nothing is read back from a file or copied.
+ * Dropped once the extractor stopped (the archive's end, a failure) or
+ * the input was cut. Cannot fail. */
 void oci__untar_stream_lend(oci_untar_stream *s, const void *buf, size_t n);
 
 /* Waits until the extractor is through with the lent bytes (read them

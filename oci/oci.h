@@ -315,12 +315,49 @@ typedef struct oci_client_opts {
 
 typedef struct oci_client oci_client;
 
+/* ---- the registry flags every OCI-speaking command shares
+ * (oci/registry_opts.c, docs/cli.md "Registry flags") ---- */
+
+#define OCI_PASSWORD_MAX  4096		     /* --registry-password-stdin */
+#define OCI_TIMEOUT_MAX_S (7u * 24u * 3600u) /* --timeout: a week */
+
+/* The flags as given (borrowed argv strings, NULL when absent). */
+typedef struct oci_registry_flags {
+	const char *timeout; /* --timeout DURATION: the whole command */
+	uint64_t timeout_ms; /* parsed by oci_registry_flags_check; 0: none */
+	const char *username;
+	bool password_stdin;
+	const char *docker_config;
+	const char *ca_file;
+	bool insecure_tls;
+	bool plain_http;
+	bool quiet; /* --quiet: no progress on stderr */
+} oci_registry_flags;
+
+/* Refuses conflicting flags and a bad --timeout (parsed into
+ * f->timeout_ms, at most OCI_TIMEOUT_MAX_S): a username comes with a
+ * password on stdin and the other way round, plain HTTP takes no TLS
+ * flag. 0, or AE_EINVAL naming the rule. No I/O. */
+int oci_registry_flags_check(oci_registry_flags *f, ae_err *err);
+/* The password's one source: one line read from `fd` (stdin), its line
+ * end dropped, 1..OCI_PASSWORD_MAX-1 bytes without a NUL, else AE_EINVAL.
+ * *out is freed with oci_password_free. */
+int oci_password_read(char **out, int fd, ae_err *err);
+/* Wipes and frees a password. NULL is fine. Cannot fail. */
+void oci_password_free(char *password);
+
 /* Creates a client for `ref`'s registry and repository. No network I/O
  * happens here. AE_EINVAL: plain HTTP asked for a non-loopback host, an
  * unreadable docker config. The password is copied and wiped on free. */
 int oci_client_new(oci_client **out, const oci_ref *ref,
 		   const oci_client_opts *opts, ae_err *err);
 void oci_client_free(oci_client *c);
+/* The client options the flags ask for (`o` borrows `password` and the
+ * flags' strings): `push` asks tokens for pull,push; --timeout becomes
+ * the deadline of every request made with `o`, counted from this call.
+ * Cannot fail. */
+void oci_registry_opts(oci_client_opts *o, const oci_registry_flags *f,
+		       const char *password, bool push);
 
 /* The HTTP status of the last exchange `c` made: what the registry last
  * answered when an operation failed (a caller reports it, reference §9.3

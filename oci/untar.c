@@ -134,10 +134,11 @@ static int src_raw(ut_src *s, unsigned char *o, size_t n, size_t *got,
 				 ? 0
 				 : src_lend(s, &s->lent, &s->lent_len, err);
 		*got = s->lent_len < n ? s->lent_len : n;
-		if (*got > 0)
+		if (*got > 0) { /* a lender may end having lent nothing: NULL */
 			memcpy(o, s->lent, *got);
-		s->lent += *got;
-		s->lent_len -= *got;
+			s->lent += *got;
+			s->lent_len -= *got;
+		}
 		return rc;
 	}
 	if (s->read != NULL) {

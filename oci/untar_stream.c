@@ -7,7 +7,9 @@
  * loop that reads a cached layer -- lends each piece to the extractor
  * (oci__untar_stream_lend), hashes and writes it while the extractor
  * inflates straight from that memory, and takes it back
- * (oci__untar_stream_wait) before the memory changes. So the bytes
+ * (oci__untar_stream_wait, or the next lend) before the memory changes.
+ * The download gathers the next piece in a second buffer meanwhile
+ * (oci/http.c), so receiving it overlaps extracting this one. So the bytes
  * extracted are the bytes hashed, whatever a file, a file system or a
  * writer of the cache does meanwhile, and nothing is read back or copied:
  * no pipe (two kernel copies), no second read of the download's file and
@@ -147,7 +149,11 @@ int oci__untar_stream_start(oci_untar_stream **out, bool gzip, const char *dest,
 void oci__untar_stream_lend(oci_untar_stream *s, const void *buf, size_t n)
 {
 	pthread_mutex_lock(&s->mu);
-	if (n > 0 && s->piece == NULL && !s->stopped && !s->cut) {
+	/* the piece lent before is taken back first: one at a time */
+	while (s->piece != NULL && !s->stopped)
+		pthread_cond_wait(&s->back, &s->mu);
+	s->piece = NULL;
+	if (n > 0 && !s->stopped && !s->cut) {
 		s->piece = buf;
 		s->piece_len = n;
 		s->taken = 0;

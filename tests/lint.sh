@@ -71,7 +71,7 @@ allowed_includes() {
 	evidence) echo "evidence/core/ evidence/sigstore/sigstore.h" ;;
 	oci) echo "evidence/core/" ;;
 	allowlist) echo "evidence/core/" ;;
-	ledger) echo "evidence/core/ allowlist/allowlist.h evidence/evidence.h evidence/sigstore/sigstore.h evidence/signer/signer.h oci/oci.h" ;;
+	ledger) echo "evidence/core/ allowlist/allowlist.h evidence/evidence.h evidence/sigstore/sigstore.h evidence/signer/signer.h evidence/tuf/tuf.h oci/oci.h" ;;
 	cmd) echo "evidence/core/ evidence/evidence.h evidence/sigstore/sigstore.h evidence/signer/signer.h evidence/signer/login.h evidence/tuf/tuf.h allowlist/allowlist.h ledger/ledger.h oci/oci.h" ;;
 	*) echo "" ;;
 	esac

@@ -463,6 +463,10 @@ int64_t ae_clock_ms(void);
  * "0" is no limit. Returns 0 with *ms_out set, or -1 for anything else or
  * past `max_s` seconds. Cannot fail otherwise. */
 int ae_duration_parse(uint64_t *ms_out, const char *s, uint64_t max_s);
+/* Parses a count for --workers and friends: decimal digits only, 1 to
+ * `max`. Returns 0 with *out set, or -1 for anything else. Cannot fail
+ * otherwise. */
+int ae_count_parse(unsigned *out, const char *s, unsigned max);
 
 /* One transfer's progress bar: ae_bar_render's state, zeroed at first. */
 typedef struct ae_bar {
@@ -481,6 +485,24 @@ typedef struct ae_bar {
  * (or it did not fit). */
 int ae_bar_render(ae_buf *out, ae_bar *b, const char *what, uint64_t done,
 		  uint64_t total, int64_t now);
+
+/* A long run's count: ae_meter_render's state, zeroed but for `what` and
+ * `unit` (borrowed). */
+typedef struct ae_meter {
+	const char *what, *unit;
+	bool drawn;
+	int64_t last_ms;
+	size_t done, total;
+	char host[64];
+} ae_meter;
+
+/* Records the count and `host` (NULL: none; made printable, cut to 63
+ * bytes) and appends "\rwhat: n/N unit  host" and an erase-to-end-of-line
+ * to `out` when it is due at `now` (ms): the first time, at the end (done
+ * == total > 0), 100 ms after the last, or always with `force`. 1 when a
+ * line was appended, 0 when none is due. */
+int ae_meter_render(ae_buf *out, ae_meter *m, size_t done, size_t total,
+		    const char *host, int64_t now, bool force);
 
 /* The deadline `ms` from now; 0 gives none. Cannot fail. */
 ae_deadline ae_deadline_in(uint64_t ms);

@@ -1,8 +1,9 @@
 /* evidence/core/units.c -- durations people type, transfers people watch
  *
  * The one duration syntax of every time flag (--timeout, --fetch-timeout,
- * --deadline, --oidc-timeout: docs/cli.md) and the one progress bar of a
- * registry transfer, rendered into a buffer (cmd/ draws it on stderr).
+ * --deadline, --oidc-timeout: docs/cli.md), the counts of --workers, and
+ * the one progress bar of a registry transfer, rendered into a buffer
+ * (cmd/ draws it on stderr).
  */
 #include "evidence/core/ae.h"
 
@@ -11,6 +12,23 @@
 
 #define BAR_MIN_BYTES (1u << 20) /* smaller transfers draw no bar */
 #define BAR_EVERY_MS  100	 /* at most 10 redraws a second */
+
+int ae_count_parse(unsigned *out, const char *s, unsigned max)
+{
+	uint64_t v = 0; /* at most 10 * max + 9: no wrap */
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > max)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v == 0 || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
 
 int ae_duration_parse(uint64_t *ms_out, const char *s, uint64_t max_s)
 {
@@ -94,4 +112,29 @@ int ae_bar_render(ae_buf *out, ae_bar *b, const char *what, uint64_t done,
 			     done == total ? "\n" : "") < 0
 		       ? 0
 		       : 1;
+}
+
+int ae_meter_render(ae_buf *out, ae_meter *m, size_t done, size_t total,
+		    const char *host, int64_t now, bool force)
+{
+	char h[sizeof(m->host)];
+	size_t i = 0;
+
+	m->done = done;
+	m->total = total;
+	/* a registry name, printable and short */
+	for (; host != NULL && host[i] && i < sizeof(h) - 1; i++)
+		h[i] = host[i] > 0x20 && host[i] < 0x7f ? host[i] : '?';
+	h[i] = '\0';
+	memcpy(m->host, h, i + 1);
+	if (!force && m->drawn && (total == 0 || done != total) &&
+	    now - m->last_ms < BAR_EVERY_MS)
+		return 0;
+	if (ae_buf_printf(out, NULL, "\r%s: %zu/%zu %s%s%s\033[K", m->what,
+			  m->done, m->total, m->unit, m->host[0] ? "  " : "",
+			  m->host) < 0)
+		return 0;
+	m->drawn = true;
+	m->last_ms = now;
+	return 1;
 }

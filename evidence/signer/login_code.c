@@ -5,18 +5,25 @@
  * port unless --oidc-redirect-url names one; RFC 8252 §7.3: the loopback
  * address, not a name some resolver could answer for) and builds the
  * authorization URL with fresh state, nonce and PKCE S256 challenge.
- * _finish serves connections side by side (up to CODE_CONN_MAX at once,
- * the oldest dropped for a new one past that): each must come from and to
- * 127.0.0.1 (anything on this machine can connect, so nothing about the
- * request is trusted) and send its request head within
- * EV_LOGIN_CONN_TIMEOUT_S and EV_LOGIN_REQUEST_MAX_BYTES; a connection
- * that sends nothing holds nobody up. A request for another path is
- * answered 404 and waited past; the first complete request on the
- * redirect path decides: an error, another state or issuer ends the
- * login, a code is exchanged once (with the verifier, so a code seen by
- * someone else is useless to them) and the ID token checked; every other
- * connection is then closed with the listener. The page the browser shows
- * echoes nothing it was sent.
+ * _finish serves connections side by side (up to CODE_CONN_MAX at once):
+ * each must come from and to 127.0.0.1 (anything on this machine can
+ * connect, so nothing about the request is trusted) and send its request
+ * head within EV_LOGIN_CONN_TIMEOUT_S and EV_LOGIN_REQUEST_MAX_BYTES; a
+ * connection that sends nothing holds nobody up. Past CODE_CONN_MAX a new
+ * connection takes the slot of the oldest one that has sent nothing yet
+ * (none is ever dropped with part of a request read or waiting, and what
+ * has arrived is read before anything is accepted): a flood of idle
+ * connections pushes out only its own, never a browser's request. With
+ * every slot mid-request, new ones wait in the backlog. A request for
+ * another path is answered 404, and one on the redirect path that is
+ * malformed or lacks this login's state (compared in constant time) is
+ * answered 400: both are waited past, so another local user cannot end
+ * the login by sending the listener a callback of their own. The first
+ * complete request on the redirect path with our state decides: an error
+ * or another issuer ends the login, a code is exchanged once (with the
+ * verifier, so a code seen by someone else is useless to them) and the ID
+ * token checked; every other connection is then closed with the
+ * listener. The page the browser shows echoes nothing it was sent.
  *
  * The browser is started on a page file (ev_login_start_page), never on a
  * URL that leads to the authorization URL: a command line is public
@@ -67,7 +74,8 @@ struct ev_login {
 	int page_slot;		  /* page_dir's ae_tmp_register slot, or -1 */
 	char state[CODE_RANDOM_MAX], nonce[CODE_RANDOM_MAX];
 	char verifier[CODE_RANDOM_MAX];
-	ae_buf url; /* the authorization URL */
+	ae_buf url;	  /* the authorization URL */
+	unsigned refused; /* callbacks answered 400 and waited past */
 };
 
 /* ---- the redirect URL and the listener ---- */
@@ -482,6 +490,15 @@ static int code_left_ms(int64_t deadline)
 	return left > 1000000000 ? 1000000000 : (int)left;
 }
 
+/* True iff two strings are equal, in time independent of where they
+ * differ (the state is a secret of this login). */
+static bool code_equal(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return n == strlen(b) && CRYPTO_memcmp(a, b, n) == 0;
+}
+
 /* One browser connection being read. */
 typedef struct code_conn {
 	int fd;	     /* -1: a free slot */
@@ -573,14 +590,45 @@ static bool code_conn_local(int fd, const struct sockaddr_storage *peer)
 	return false;
 }
 
-/* Accepts one connection on `lfd` into a free slot of `c` (the oldest
- * is dropped when none is free: a flood of silent connections pushes
- * out only its own). */
-static void code_accept(code_conn *c, int lfd)
+/* True iff connection `c` may give its slot to a new one: it has sent
+ * nothing -- no byte read, none waiting -- or its peer has gone. A
+ * connection with part of a request (or all of one not yet read) is
+ * never pushed out: it ends by its own deadline or its request. */
+static bool code_conn_idle(const code_conn *c)
+{
+	char b;
+	ssize_t n;
+
+	if (c->head.len > 0)
+		return false;
+	n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n <= 0; /* nothing waiting, gone, or failed */
+}
+
+/* The slot a new connection would take: a free one, else the oldest idle
+ * one (code_conn_idle); -1 when every slot holds part of a request (the
+ * new connection waits in the backlog). */
+static int code_slot(const code_conn *c)
+{
+	int slot = -1;
+
+	for (int i = 0; i < CODE_CONN_MAX; i++) {
+		if (c[i].fd < 0)
+			return i;
+		if ((slot < 0 || c[i].end < c[slot].end) &&
+		    code_conn_idle(&c[i]))
+			slot = i;
+	}
+	return slot;
+}
+
+/* Accepts one connection on `lfd` into slot `slot` of `c` (code_slot),
+ * closing what held it. */
+static void code_accept(code_conn *c, int slot, int lfd)
 {
 	struct sockaddr_storage peer;
 	socklen_t pl = sizeof(peer);
-	int cfd, slot = 0;
+	int cfd;
 
 	cfd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
 	if (cfd < 0)
@@ -589,47 +637,46 @@ static void code_accept(code_conn *c, int lfd)
 		close(cfd);
 		return;
 	}
-	for (int i = 0; i < CODE_CONN_MAX; i++) {
-		if (c[i].fd < 0) {
-			slot = i;
-			break;
-		}
-		if (c[i].end < c[slot].end)
-			slot = i;
-	}
 	code_conn_drop(&c[slot], 0);
 	c[slot].fd = cfd;
 	c[slot].end = ae_clock_ms() + EV_LOGIN_CONN_TIMEOUT_S * 1000;
 	ae_buf_init(&c[slot].head, EV_LOGIN_REQUEST_MAX_BYTES);
 }
 
-/* Judges one whole request head: 1 when it is for the redirect path (`r`
- * filled; the caller answers on `fd`), 0 when it is not ours (answered
- * 404 and closed), < 0 for a redirect whose parameters are malformed
- * (answered 400 and closed). */
-static int code_take_one(ev_login_redirect *r, const ev_login *l, int fd,
-			 const ae_buf *head, ae_err *err)
+/* Judges one whole request head: 1 when it is the redirect with this
+ * login's state (`r` filled; the caller answers on `fd`), else 0 after
+ * answering and closing `fd`: 404 for another path, 400 for a redirect
+ * that is malformed or carries another or no state (counted in
+ * l->refused). Neither ends the login: anyone on this machine may send
+ * the listener a request, only the provider's redirect knows the state. */
+static int code_take_one(ev_login_redirect *r, ev_login *l, int fd,
+			 const ae_buf *head)
 {
 	int rc;
 
-	rc = ev_login_redirect_parse(r, l->path, head->data, head->len, err);
-	if (rc < 0 && r->on_path) {
-		code_answer(fd, 400, "The login answer was malformed.");
-		return rc;
-	}
-	if (rc < 0 || !r->on_path) {
-		ev_login_redirect_dispose(r);
-		ae_err_clear(err);
+	rc = ev_login_redirect_parse(r, l->path, head->data, head->len, NULL);
+	if (rc == 0 && r->on_path && r->state != NULL &&
+	    code_equal(r->state, l->state))
+		return 1;
+	if (r->on_path) {
+		l->refused++;
+		code_answer(fd, 400,
+			    rc < 0 ? "The login answer was malformed."
+				   : "That is not the answer to this login.");
+	} else {
 		code_answer(fd, 404, "Not found.");
-		return 0;
 	}
-	return 1;
+	ev_login_redirect_dispose(r);
+	memset(r, 0, sizeof(*r));
+	return 0;
 }
 
-/* Waits for the first request on the redirect path, serving every
+/* Waits for the redirect with this login's state, serving every
  * connection side by side; the connection it came on into *cfd_out,
  * still open, all others closed. AE_EAUTH when the deadline passes
- * first. */
+ * first. In each round what has arrived is read before anything new is
+ * accepted, so a connection's waiting request is taken before a flood
+ * could claim its slot. */
 static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
 		     ae_err *err)
 {
@@ -646,16 +693,21 @@ static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
 		int64_t now = ae_clock_ms();
 
 		if (left == 0) {
+			char why[96] = "";
+
+			if (l->refused > 0)
+				snprintf(why, sizeof(why),
+					 " (%u callback%s without this "
+					 "login's state or malformed, refused)",
+					 l->refused,
+					 l->refused == 1 ? "" : "s");
 			rc = ae_fail(err, AE_EAUTH,
 				     "no login answer arrived before the "
 				     "login's deadline (--oidc-timeout): the "
-				     "login was not completed");
+				     "login was not completed%s",
+				     why);
 			break;
 		}
-		pfd[n].fd = l->fd, pfd[n].events = POLLIN, idx[n++] = -1;
-		if (l->fd6 >= 0)
-			pfd[n].fd = l->fd6, pfd[n].events = POLLIN,
-			idx[n++] = -2;
 		for (int i = 0; i < CODE_CONN_MAX; i++) {
 			if (c[i].fd < 0)
 				continue;
@@ -668,46 +720,51 @@ static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
 			pfd[n].fd = c[i].fd, pfd[n].events = POLLIN;
 			idx[n++] = i;
 		}
+		/* the listeners only while a slot can be had: with every slot
+		 * mid-request a new connection waits in the backlog */
+		if (code_slot(c) >= 0) {
+			pfd[n].fd = l->fd, pfd[n].events = POLLIN;
+			idx[n++] = -1;
+			if (l->fd6 >= 0)
+				pfd[n].fd = l->fd6, pfd[n].events = POLLIN,
+				idx[n++] = -2;
+		}
 		if (poll(pfd, (nfds_t)n, wait) <= 0)
 			continue;
 		for (int k = 0; k < n && rc == 1; k++) {
 			int i = idx[k], got;
 
-			if (pfd[k].revents == 0)
+			if (pfd[k].revents == 0 || i < 0)
 				continue;
-			if (i < 0) {
-				code_accept(c, pfd[k].fd);
-				continue;
-			}
 			got = code_conn_read(&c[i]);
 			if (got < 0)
 				code_conn_drop(&c[i], 404);
 			if (got <= 0)
 				continue;
-			got = code_take_one(r, l, c[i].fd, &c[i].head, err);
-			if (got != 0) {
-				if (got == 1)
-					*cfd_out = c[i].fd;
-				rc = got == 1 ? 0 : got;
+			got = code_take_one(r, l, c[i].fd, &c[i].head);
+			if (got == 1) {
+				*cfd_out = c[i].fd;
+				rc = 0;
 			}
 			/* answered and closed by code_take_one, or the
 			 * caller's now */
 			c[i].fd = -1;
 			ae_buf_dispose(&c[i].head);
 		}
+		/* then the new connections, one per listener per round */
+		for (int k = 0; k < n && rc == 1; k++) {
+			int slot;
+
+			if (pfd[k].revents == 0 || idx[k] >= 0)
+				continue;
+			slot = code_slot(c);
+			if (slot >= 0)
+				code_accept(c, slot, pfd[k].fd);
+		}
 	}
 	for (int i = 0; i < CODE_CONN_MAX; i++)
 		code_conn_drop(&c[i], 0);
 	return rc;
-}
-
-/* True iff two strings are equal, in time independent of where they
- * differ (the state is a secret of this login). */
-static bool code_equal(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-
-	return n == strlen(b) && CRYPTO_memcmp(a, b, n) == 0;
 }
 
 /* The checks on the redirect (RFC 6749 §4.1.2, §10.12; RFC 9207 §2.4):

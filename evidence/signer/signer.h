@@ -389,4 +389,51 @@ bool ev_sign_run_wants_cache(const ev_sign_run_opts *o);
  * on failure; free with ev_sign_result_free. */
 int ev_sign_run(ev_sign_result **out, const ev_sign_run_opts *o, ae_err *err);
 
+/* ---- the signing flags as given (evidence/signer/flags.c) ---- */
+
+/* The signing flags of SPEC §4, which `sigstore sign-bundle`, `emit
+ * --sign` and `sign` all take, as given on the command line: what the run
+ * takes (borrowed strings, NULL when absent) and the words
+ * ev_sign_flags_check reads into it. Zero it before the first flag. */
+typedef struct ev_sign_flags {
+	ev_sign_run_opts run;	  /* the token's flags in run.token */
+	const char *timeout;	  /* --timeout: run.token.timeout_s */
+	const char *oidc_timeout; /* --oidc-timeout: login_timeout_s */
+	const char *oidc_secret;  /* --oidc-client-secret: refused */
+	bool yes;		  /* --yes, -y: no question on a terminal */
+} ev_sign_flags;
+
+/* The value flags: the i-th's name ("--fulcio-url") and where its value
+ * goes in `f`; NULL past the last. Cannot fail. */
+#define EV_SIGN_NFLAGS 16
+const char *ev_sign_flag_name(size_t i);
+const char **ev_sign_flag_value(ev_sign_flags *f, size_t i);
+
+/* Sets the switch `arg` names (--yes, -y, --oidc-device): true, or false
+ * when `arg` is none of them. Cannot fail. */
+bool ev_sign_flag_switch(ev_sign_flags *f, const char *arg);
+
+/* Checks the words once every flag is read and fills run.token's
+ * timeouts (--timeout: whole seconds up to a day, EV_SIGN_TIMEOUT_DEFAULT_S
+ * when absent, 0 none; --oidc-timeout: up to an hour, more than 0,
+ * EV_LOGIN_TIMEOUT_DEFAULT_S when absent): a client secret on the command
+ * line, then ev_token_opts_check's rules, then the durations. 0 or
+ * AE_EINVAL, the message naming the flag. */
+int ev_sign_flags_check(ev_sign_flags *f, ae_err *err);
+
+/* ---- what a person is shown (evidence/signer/prompt.c) ---- */
+
+/* Appends what a person must see to log in (the browser's URL, the wait,
+ * the device code), the servers' strings escaped. Codes of ae_buf_put. */
+int ev_prompt_render(ae_buf *b, const ev_prompt *p, ae_err *err);
+/* Appends the question asked once on a terminal before the identity of
+ * `tok` is published in the transparency log (its validity left at
+ * `now`), ending in "Continue? [y/N] ". Codes of ae_buf_put. */
+int ev_sign_consent_render(ae_buf *b, const ev_token *tok, int64_t now,
+			   ae_err *err);
+/* Appends the line `sigstore sign-bundle` prints of a signature made
+ * ("aicr-evidence: signed as ID (issuer I), rekor vN log index K"). Codes
+ * of ae_buf_put. */
+int ev_sign_result_render(ae_buf *b, const ev_sign_result *r, ae_err *err);
+
 #endif /* AE_EVIDENCE_SIGNER_H */

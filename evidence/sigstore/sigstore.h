@@ -191,6 +191,12 @@ typedef struct ev_verify_files {
 	ev_policy policy;
 } ev_verify_files;
 
+/* Refuses files and a policy the conformance protocol cannot mean, before
+ * anything is read (the flags' names in the message): no bundle or
+ * artifact, a key beside certificate fields, neither a key nor an issuer
+ * with exactly one of identity and identity regexp. 0 or AE_EINVAL. */
+int ev_verify_files_check(const ev_verify_files *f, ae_err *err);
+
 /* Reads the bundle (EV_BUNDLE_MAX_BYTES), the key (EV_KEY_MAX_BYTES,
  * ev_key_check) and the artifact (EV_ARTIFACT_MAX_BYTES) and runs
  * ev_bundle_verify. *what names the input a failure is about. Codes of

@@ -41,6 +41,25 @@ static bool files_digest(const char *a, unsigned char out[AE_SHA256_LEN])
 	return true;
 }
 
+int ev_verify_files_check(const ev_verify_files *f, ae_err *err)
+{
+	const ev_policy *p = &f->policy;
+
+	if (f->bundle == NULL || f->artifact == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "--bundle and FILE_OR_DIGEST are required");
+	if (f->key != NULL && (p->identity || p->identity_regex || p->issuer))
+		return ae_fail(err, AE_EINVAL,
+			       "--key excludes the certificate flags");
+	if (f->key == NULL &&
+	    (p->issuer == NULL ||
+	     (p->identity == NULL) == (p->identity_regex == NULL)))
+		return ae_fail(err, AE_EINVAL,
+			       "give --certificate-oidc-issuer and one "
+			       "--certificate-identity[-regexp], or --key");
+	return 0;
+}
+
 int ev_bundle_verify_files(ev_signer **out, const char **what,
 			   const ev_trust *trust, const ev_verify_files *f,
 			   ae_err *err)

@@ -84,26 +84,22 @@ static int cache_read_name(char *out, size_t len, int dirfd, const char *name,
 	return rc;
 }
 
-int tuf_cache_select(const char *base, const char *cache_dir, ae_err *err)
+/* True iff `hash` is a repository's directory name: 64 lowercase hex. */
+static bool cache_hash_ok(const char *hash)
 {
-	char path[4200];
-	const char *hash = strrchr(cache_dir, '/');
-	char line[AE_SHA256_HEX_LEN + 2];
-	int fd, rc;
+	return hash != NULL && strlen(hash) == AE_SHA256_HEX_LEN &&
+	       strspn(hash, "0123456789abcdef") == AE_SHA256_HEX_LEN;
+}
 
-	if (hash == NULL || strlen(hash + 1) != AE_SHA256_HEX_LEN)
+int tuf_cache_select(int tfd, const char *hash, ae_err *err)
+{
+	char line[AE_SHA256_HEX_LEN + 2];
+
+	if (tfd < 0 || !cache_hash_ok(hash))
 		return ae_fail(err, AE_EINVAL, "not a TUF cache directory");
-	if (snprintf(path, sizeof(path), "%s/tuf", base) >= (int)sizeof(path))
-		return ae_fail(err, AE_ETOOBIG, "cache path too long");
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return ae_fail(err, AE_EIO, "open the TUF cache: %s",
-			       strerror(errno));
-	snprintf(line, sizeof(line), "%s\n", hash + 1);
-	rc = ae_write_cache_entry(fd, CACHE_SELECTED, line, strlen(line), 0644,
-				  err);
-	close(fd);
-	return rc;
+	snprintf(line, sizeof(line), "%s\n", hash);
+	return ae_write_cache_entry(tfd, CACHE_SELECTED, line, strlen(line),
+				    0644, err);
 }
 
 int tuf_cache_selected_at(char hash[AE_SHA256_HEX_LEN + 1], int tfd,
@@ -432,29 +428,54 @@ static void cache_prune(int dfd, const char *keep, const char *keep2)
 		cache_remove_gen(dfd, names[i]);
 }
 
-int tuf_state_commit(const tuf_state *s, const char *cache_dir, ae_err *err)
+/* The repository's directory `hash` below the checked base/tuf `tfd`,
+ * made when missing, opened without following a link and checked the
+ * caller's own, into *dfd_out: every write of a commit is relative to it,
+ * so nothing swapped in by path after the check is written through. */
+static int cache_open_repo(int *dfd_out, int tfd, const char *hash, ae_err *err)
+{
+	struct stat st;
+	int dfd;
+
+	*dfd_out = -1;
+	if (tfd < 0 || !cache_hash_ok(hash))
+		return ae_fail(err, AE_EINVAL, "not a TUF cache directory");
+	if (mkdirat(tfd, hash, 0755) != 0 && errno != EEXIST)
+		return ae_fail(err, AE_EIO, "create the TUF cache %s: %s", hash,
+			       strerror(errno));
+	dfd = openat(tfd, hash,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return ae_fail(err, AE_EIO, "open the TUF cache %s: %s", hash,
+			       strerror(errno == ELOOP ? ENOTDIR : errno));
+	if (fstat(dfd, &st) != 0 || st.st_uid != geteuid()) {
+		close(dfd);
+		return ae_fail(err, AE_EVERIFY,
+			       "the TUF cache %s is not your own", hash);
+	}
+	/* tuf/ and tuf/<hash>/ as tuf_cache_owned wants them, whatever the
+	 * umask (the caller checked they are its own) */
+	(void)fchmod(dfd, 0755);
+	(void)fchmod(tfd, 0755);
+	*dfd_out = dfd;
+	return 0;
+}
+
+int tuf_state_commit(const tuf_state *s, int tfd, const char *hash, ae_err *err)
 {
 	char gen[CACHE_GEN_LEN + 1] = "", old[CACHE_GEN_LEN + 1] = "";
 	char line[CACHE_GEN_LEN + 2];
 	int dfd = -1, lfd = -1, gfd = -1, rc;
 	bool switched = false;
 
-	rc = ae_mkdir_p(cache_dir, err);
+	rc = cache_open_repo(&dfd, tfd, hash, err);
 	if (rc < 0)
 		return rc;
-	dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	/* tuf/ and tuf/<hash>/ as tuf_cache_owned wants them, whatever the
-	 * umask (the caller checked they are its own) */
-	if (dfd >= 0) {
-		(void)fchmod(dfd, 0755);
-		(void)fchmodat(dfd, "..", 0755, 0);
-	}
-	if (dfd >= 0)
-		lfd = openat(dfd, ".lock",
-			     O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (dfd < 0 || lfd < 0 || flock(lfd, LOCK_EX) != 0) {
-		rc = ae_fail(err, AE_EIO, "lock the TUF cache %s: %s",
-			     cache_dir, strerror(errno));
+	lfd = openat(dfd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		     0600);
+	if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
+		rc = ae_fail(err, AE_EIO, "lock the TUF cache %s: %s", hash,
+			     strerror(errno));
 		goto done;
 	}
 	if (cache_read_name(old, CACHE_GEN_LEN, dfd, CACHE_CURRENT, NULL) < 0)

@@ -154,13 +154,39 @@ bool tuf_trust_stale(const tuf_trust *t, int64_t now)
 	       t->source != TUF_TRUST_CACHE;
 }
 
+/* Makes base/tuf when missing and opens it, checked as the caller's own
+ * (tuf_cache_open), into *tfd_out. */
+static int trust_cache_make(int *tfd_out, const char *base, ae_err *err)
+{
+	char path[4200], why[300];
+	ae_err e = {0};
+	int rc;
+
+	*tfd_out = -1;
+	if (snprintf(path, sizeof(path), "%s/tuf", base) >= (int)sizeof(path))
+		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+	rc = ae_mkdir_p(path, err);
+	if (rc < 0)
+		return rc;
+	rc = tuf_cache_open(tfd_out, base, why, sizeof(why), &e);
+	if (rc == 0 && *tfd_out < 0)
+		snprintf(why, sizeof(why), "tuf went away");
+	if (rc < 0 || *tfd_out < 0)
+		return ae_fail(err, AE_EINVAL,
+			       "refused: the TUF cache in %.200s/tuf is not "
+			       "your own (%s)",
+			       base, why);
+	return 0;
+}
+
 int tuf_trust_update(tuf_state **out, const tuf_trust_update_opts *o,
 		     ae_err *err)
 {
 	tuf_update_opts uo = TUF_UPDATE_OPTS_INIT;
 	char why[300];
+	const char *hash;
 	ae_err e = {0};
-	int rc;
+	int rc, tfd = -1;
 
 	*out = NULL;
 	/* never write trust into a cache another user can change */
@@ -183,10 +209,18 @@ int tuf_trust_update(tuf_state **out, const tuf_trust_update_opts *o,
 	/* the documents must be what they claim before they are kept */
 	if (rc == 0)
 		rc = tuf_trust_check_documents(*out, o->docs, o->now, err);
+	/* base/tuf made, then checked on the descriptor every write goes
+	 * through: nothing renamed into its path after the check is
+	 * written to */
 	if (rc == 0)
-		rc = tuf_state_commit(*out, o->cache_dir, err);
+		rc = trust_cache_make(&tfd, o->base, err);
+	hash = strrchr(o->cache_dir, '/');
 	if (rc == 0)
-		rc = tuf_cache_select(o->base, o->cache_dir, err);
+		rc = tuf_state_commit(*out, tfd, hash ? hash + 1 : "", err);
+	if (rc == 0)
+		rc = tuf_cache_select(tfd, hash + 1, err);
+	if (tfd >= 0)
+		close(tfd);
 	if (rc < 0) {
 		tuf_state_free(*out);
 		*out = NULL;

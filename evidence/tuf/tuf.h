@@ -101,13 +101,20 @@ typedef struct tuf_update_opts {
  * retries). *out NULL on failure; free with tuf_state_free. */
 int tuf_update(tuf_state **out, const tuf_update_opts *o, ae_err *err);
 
-/* Makes `s` the current state of the repository cache `cache_dir` (created
- * when missing): its files are written into a new generation directory
- * (each fsynced), then one atomic rename of the `current` pointer switches
- * to it; older generations are removed after. Concurrent updates of one
- * cache are serialised by a lock file. On failure the previous state is
- * untouched and nothing new is in force. AE_EIO from the file system. */
-int tuf_state_commit(const tuf_state *s, const char *cache_dir, ae_err *err);
+/* Makes `s` the current state of the repository cache `hash` (the last
+ * part of its tuf_cache_dir) below base/tuf, given as the descriptor
+ * `tfd` the caller checked (tuf_cache_open): the repository's directory is
+ * made when missing and opened below `tfd` without following a link, so
+ * every write lands in the directory checked, whatever is renamed into
+ * its path meanwhile. Its files are written into a new generation
+ * directory (each a temp file in the same directory, fsynced, renamed),
+ * then one atomic rename of the `current` pointer switches to it; older
+ * generations are removed after. Concurrent updates of one cache are
+ * serialised by a lock file. On failure the previous state is untouched
+ * and nothing new is in force. AE_EIO from the file system, AE_EVERIFY
+ * when the repository's directory is not the caller's own. */
+int tuf_state_commit(const tuf_state *s, int tfd, const char *hash,
+		     ae_err *err);
 
 /* Loads the current state of the cache `cache_dir` and re-verifies it
  * offline, as an update would, from its own root: signatures, versions,
@@ -156,10 +163,17 @@ bool tuf_state_unchanged(const tuf_state *s);
 int tuf_cache_dir(char *out, size_t outsz, const char *base, const char *url,
 		  ae_err *err);
 
-/* Records `cache_dir` (a tuf_cache_dir under `base`) as the repository in
- * force for `base`: the one other commands use (`trust update` selects,
- * as `cosign initialize` does). Atomic. AE_EIO. */
-int tuf_cache_select(const char *base, const char *cache_dir, ae_err *err);
+/* The repository URL `url` as its cache is named (evidence/tuf/
+ * repo_url.c): without trailing slashes ("https://x/" is "https://x"),
+ * into `out` (AE_URL_MAX bytes). AE_ETOOBIG when it does not fit; the
+ * codes of ae_url_check unless it is https, or plain http to loopback. */
+int tuf_repo_url(char *out, const char *url, ae_err *err);
+
+/* Records the repository cache `hash` (the last part of its
+ * tuf_cache_dir) as the one in force for its base, in the checked base/tuf
+ * `tfd` (tuf_cache_open): the one other commands use (`trust update`
+ * selects, as `cosign initialize` does). Atomic. AE_EIO. */
+int tuf_cache_select(int tfd, const char *hash, ae_err *err);
 
 /* The cache directory in force under `base` into `out`: AE_ENOTFOUND when
  * no repository was selected. */

@@ -14,7 +14,9 @@ BROWSE_MODE says what the person does:
                            BROWSE_DELAY seconds the redirect is delivered
   replay                   delivers the code saved in BROWSE_CODE_FILE with
                            this login's state (a replayed code)
-  wrongstate               delivers a redirect with another state
+  wrongstate               delivers a redirect with another state, then
+                           does a "deliver" (the right one after it)
+  wrongonly                delivers a redirect with another state only
   otheriface               tries the redirect on 127.0.0.2 and [::1] only
   slowfirst, hugefirst, faviconfirst
                            before a "deliver", another client connects to the
@@ -119,8 +121,10 @@ def main():
     elif mode == "replay":
         code = open(os.environ["BROWSE_CODE_FILE"]).read().strip()
         out["delivered"] = get(f"{redirect}?code={code}&state={state}&iss={iss}")
-    elif mode == "wrongstate":
-        out["delivered"] = get(f"{redirect}?code=abc&state=not-{state[:8]}&iss={iss}")
+    elif mode in ("wrongstate", "wrongonly"):
+        out["wrong"] = get(f"{redirect}?code=abc&state=not-{state[:8]}&iss={iss}")
+        if mode == "wrongstate":
+            deliver(page_url(sys.argv[1]), out)
     elif mode == "otheriface":
         u = urllib.parse.urlparse(redirect)
         rest = f"{u.path}?code=abc&state={state}&iss={iss}"

@@ -10,9 +10,19 @@
 #   expect_out "re" "what"    last run's stdout matches the ERE
 #   ok "what" / bad "what" "why"
 #   free_port                 prints a free TCP port on 127.0.0.1
-#   login_idp_start           a stand-in OpenID provider answering discovery
-#                             only, on 127.0.0.1:$IDP_PORT (the login tests
-#                             that watch what the tool starts a browser with)
+#   t_secs N                  N times AE_TEST_SLOW (default 1): the windows a
+#                             test gives a stand-in browser or co-tenant
+#                             before a deadline it waits out (a login nobody
+#                             completes); raise it on a loaded machine
+#   login_idp_start [LOG [AUTH_PATH]]
+#                             a stand-in OpenID provider (standin_idp.py) on
+#                             127.0.0.1:$IDP_PORT, pid $IDP_PID (stopped at
+#                             exit): discovery (authorization_endpoint
+#                             issuer+AUTH_PATH, default /auth), /token
+#                             answers invalid_grant, each request appended
+#                             to LOG ("METHOD PATH BODY"); for the login
+#                             tests that watch the listener, the browser and
+#                             which code is exchanged
 set -u
 T_NAME=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
 T_PASS=0
@@ -73,26 +83,17 @@ expect_out_eq() { # EXACT "what"
 	if [ "$(cat "$T_OUT")" = "$1" ]; then ok "$2"; else bad "$2" "stdout is '$(head -c 200 "$T_OUT")', want '$1'"; fi
 }
 
+t_secs() { echo $(($1 * ${AE_TEST_SLOW:-1})); }
+
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-login_idp_start() {
+login_idp_start() { # [LOG [AUTH_PATH]]
 	IDP_PORT=$(free_port)
-	python3 - "$IDP_PORT" >/dev/null 2>&1 <<'PY' &
-import json, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-port = int(sys.argv[1]); iss = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    def log_message(self, *a): pass
-    def do_GET(self):
-        body = json.dumps({"issuer": iss, "authorization_endpoint": iss + "/auth",
-            "token_endpoint": iss + "/token", "jwks_uri": iss + "/jwks",
-            "code_challenge_methods_supported": ["S256"]}).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-HTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-	t_cleanup "kill $!"
+	python3 "$E2E_HOME/standin_idp.py" "$IDP_PORT" "${1:-/dev/null}" "${2:-/auth}" >/dev/null 2>&1 &
+	IDP_PID=$!
+	t_cleanup "kill $IDP_PID"
 	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IDP_PORT/" && break; sleep 0.1; done
 }
 

@@ -430,30 +430,6 @@ done
 # AUTH_PATH says so; /token answers invalid_grant) and a stand-in browser
 # that resolves what it was given (a page file or a start URL) and calls
 # back with the state; a co-tenant floods the listener meanwhile.
-cat >"$W/lidp.py" <<'PY'
-import json, sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-port, log, ap = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-ISS = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n).decode() if n else ""
-        open(log, "a").write("%s %s %s\n" % (self.command, self.path, body))
-        d, st = {"error": "not_found"}, 404
-        if self.path.endswith("/.well-known/openid-configuration"):
-            d, st = {"issuer": ISS, "authorization_endpoint": ISS + ap, "token_endpoint": ISS + "/token",
-                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
-        elif self.path == "/token":
-            d, st = {"error": "invalid_grant"}, 400
-        b = json.dumps(d).encode()
-        self.send_response(st); self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-    do_GET = do_POST = any
-ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
 mkdir -p "$W/lbin"
 cat >"$W/lbin/xdg-open" <<'PY'
 #!/usr/bin/env python3
@@ -513,13 +489,11 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 else CO=python3; fi
 # login AUTH_PATH FLOOD(0|1): one browser login; sets LRC, fills $W/browser.json, $W/lidp.log
 login() {
-	local ip
-	ip=$(free_port)
+	local ip idp
 	: >"$W/lidp.log"
 	rm -f "$W/browser.json" "$W/lport" "$W/lstop"
-	python3 "$W/lidp.py" "$ip" "$W/lidp.log" "$1" >/dev/null 2>&1 &
-	local idp=$!
-	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$ip/x" && break; sleep 0.1; done
+	login_idp_start "$W/lidp.log" "$1"
+	ip=$IDP_PORT idp=$IDP_PID
 	local rp
 	rp=$(free_port)
 	if [ "$2" = 1 ]; then

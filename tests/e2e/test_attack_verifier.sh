@@ -142,28 +142,6 @@ for how in extend truncate; do
 done
 
 # ---- the browser login: its environment, its one-time start URL ----
-cat >"$W/idp.py" <<'PY'
-import json, sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-port, log = int(sys.argv[1]), sys.argv[2]
-ISS = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n).decode() if n else ""
-        open(log, "a").write("%s %s %s\n" % (self.command, self.path, body))
-        d, st = {}, 404
-        if self.path.endswith("/.well-known/openid-configuration"):
-            d, st = {"issuer": ISS, "authorization_endpoint": ISS + "/auth", "token_endpoint": ISS + "/token",
-                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
-        b = json.dumps(d).encode()
-        self.send_response(st); self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-    do_GET = do_POST = any
-ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
 mkdir -p "$W/bin"
 cat >"$W/bin/xdg-open" <<'PY'
 #!/usr/bin/env python3
@@ -184,11 +162,9 @@ for _ in range(int(os.environ.get("ATK5_GETS", "0"))):
 open(os.environ["ATK5_ENVOUT"] + ".gets", "w").write(" ".join(res))
 PY
 chmod +x "$W/bin/xdg-open"
-IP=$(free_port)
 : >"$W/idp.log"
-python3 "$W/idp.py" "$IP" "$W/idp.log" >/dev/null 2>&1 &
-t_cleanup "kill $!"
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IP/x" && break; sleep 0.1; done
+login_idp_start "$W/idp.log"
+IP=$IDP_PORT
 JWT=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.
 blogin() { # GETS: a browser login at the stand-in provider
 	rm -f "$W/env.json" "$W/env.json.gets"
@@ -201,7 +177,7 @@ blogin() { # GETS: a browser login at the stand-in provider
 		AWS_SECRET_ACCESS_KEY=t-4 CUSTOM_NAME="$JWT" GOOGLE_APPLICATION_CREDENTIALS=/t-5 \
 		XDG_ACTIVATION_TOKEN=keep-1 \
 		timeout 60 "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
-		--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout 3s --fulcio-url "http://127.0.0.1:$IP" \
+		--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout "$(t_secs 6)s" --fulcio-url "http://127.0.0.1:$IP" \
 		--rekor-url "http://127.0.0.1:$IP" "$W/a.txt" >"$T_OUT" 2>"$T_ERR" || T_RC=$?
 	for _ in $(seq 30); do [ -s "$W/env.json.gets" ] || [ "$1" = 0 ] && break; sleep 0.1; done
 }

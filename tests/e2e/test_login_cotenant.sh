@@ -20,6 +20,17 @@
 #   B  the co-tenant holds 6 stalled connections (half a request each,
 #      reopened when closed) before the person's callback: the callback is
 #      exchanged at once, exactly once; a second callback is refused.
+#   C  the co-tenant sends the listener callbacks of its own before and
+#      while the person logs in (another state, no state, an error, a
+#      repeated or malformed parameter): each is answered 400 and waited
+#      past, and the person's callback still decides (review finding,
+#      LOW: the first wrong callback used to end the login). Alone, they
+#      leave the login to its deadline, which says they were refused.
+#   D  the co-tenant floods the listener with idle connections (40 open,
+#      reopened as they are pushed out) while the person's browser sends
+#      its callback in two pieces a second apart: the browser's connection
+#      is never the one pushed out (review finding, LOW: the oldest
+#      connection was dropped whatever it had sent).
 # The stand-in provider answers discovery, and the token endpoint with
 # invalid_grant: what counts here is which code reaches it, and when.
 . "$(dirname "$0")/lib.sh"
@@ -40,36 +51,9 @@ else
 	OPY=python3
 fi
 
-IP=$(free_port)
-cat >"$W/idp.py" <<'PY'
-import json, sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-port, log = int(sys.argv[1]), sys.argv[2]
-ISS = "http://127.0.0.1:%d" % port
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n).decode() if n else ""
-        with open(log, "a") as f:
-            f.write("%s %s %s\n" % (self.command, self.path, body))
-        d, st = {"error": "not_found"}, 404
-        if self.path.endswith("/.well-known/openid-configuration"):
-            d, st = {"issuer": ISS, "authorization_endpoint": ISS + "/auth", "token_endpoint": ISS + "/token",
-                     "jwks_uri": ISS + "/jwks", "code_challenge_methods_supported": ["S256"]}, 200
-        elif self.path == "/token":
-            d, st = {"error": "invalid_grant"}, 400
-        b = json.dumps(d).encode()
-        self.send_response(st); self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-    do_GET = do_POST = any
-ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
 : >"$W/idp.log"
-python3 "$W/idp.py" "$IP" "$W/idp.log" >/dev/null 2>&1 &
-t_cleanup "kill $!"
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$IP/x" && break; sleep 0.1; done
+login_idp_start "$W/idp.log"
+IP=$IDP_PORT
 
 # The person's browser (this user): resolves what it was given to the
 # authorization URL -- a URL on the listener (GET, its Location) or a
@@ -126,6 +110,35 @@ if mode == "stalled" and redirect:
         res["second"] = get(redirect + "?code=SECOND-CODE-2&state=" + urllib.parse.quote(state), 10)[0]
     except Exception as e:  # noqa: BLE001
         res["second"] = "refused: " + str(e)
+    open(pub + "/done", "w").close()
+if mode in ("wrongfirst", "wrongonly", "flood") and redirect:
+    ru = urllib.parse.urlparse(redirect)
+    open(pub + "/port.tmp", "w").write(str(ru.port))
+    os.replace(pub + "/port.tmp", pub + "/port")
+    ready = pub + ("/flooding" if mode == "flood" else "/sent")
+    for _ in range(400):
+        if os.path.exists(ready):
+            break
+        time.sleep(0.05)
+    res["cotenant_ready"] = os.path.exists(ready)
+    if mode == "wrongfirst":
+        t0 = time.time()
+        try:
+            res["callback"] = get(redirect + "?code=REAL-CODE-1&state=" + urllib.parse.quote(state))[0]
+        except Exception as e:  # noqa: BLE001
+            res["callback"] = str(e)
+        res["callback_s"] = round(time.time() - t0, 2)
+    elif mode == "flood":
+        # half the request, a pause while the flood runs, the rest
+        import socket
+        try:
+            s = socket.create_connection(("127.0.0.1", ru.port), timeout=30)
+            s.sendall(("GET %s?code=REAL-CODE-1&sta" % ru.path).encode())
+            time.sleep(1.5)
+            s.sendall(("te=%s HTTP/1.1\r\nHost: x\r\n\r\n" % urllib.parse.quote(state)).encode())
+            res["callback"] = s.recv(64).decode("latin-1").split("\r\n")[0] or "closed"
+        except OSError as e:
+            res["callback"] = "error: " + str(e)
     open(pub + "/done", "w").close()
 dump()
 PY
@@ -224,6 +237,90 @@ while not os.path.exists(pub + "/done") and time.time() < end:
     time.sleep(0.05)
 print(opened)
 PY
+# Sends the listener (port in $P/port) callbacks of its own -- another
+# state (as long as ours), none, an error, a repeated or malformed
+# parameter -- records the status line each got, signals $P/sent, then
+# sends another-state callbacks every 50 ms until the listener is gone,
+# $P/done or 60 s.
+cat >"$P/wrong.py" <<'PY'
+import json, os, socket, sys, time
+pub = sys.argv[1]
+end = time.time() + 60
+while not os.path.exists(pub + "/port") and time.time() < end:
+    time.sleep(0.02)
+port = int(open(pub + "/port").read())
+P = "/auth/callback"
+W = "W" * 43  # a state as long as a real one
+cases = {"another": "?code=ATTACKER-CODE&state=" + W, "none": "?code=ATTACKER-CODE",
+         "error-nostate": "?error=access_denied", "error-another": "?error=access_denied&state=" + W,
+         "repeated": "?code=ATTACKER-CODE&state=a&state=b", "nul": "?code=ATTACKER-CODE%00&state=" + W}
+def send(q):
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(("GET %s%s HTTP/1.1\r\nHost: x\r\n\r\n" % (P, q)).encode())
+        r = b""
+        while True:
+            c = s.recv(4096)
+            if not c:
+                break
+            r += c
+        s.close()
+        return r.decode("latin-1").split("\r\n")[0] or "closed"
+    except OSError as e:
+        return "error: " + str(e)
+res = {k: send(q) for k, q in cases.items()}
+open(pub + "/sent", "w").close()
+more = []
+while not os.path.exists(pub + "/done") and time.time() < end:
+    m = send(cases["another"])
+    if "Connection refused" in m:  # the login is over: nobody listens
+        break
+    if "Connection reset" in m and "Connection refused" in send(cases["another"]):
+        break  # it was in the backlog when the listener closed
+    more.append(m)
+    time.sleep(0.05)
+res["more"] = len(more)
+res["more_not_400"] = [m for m in more if not m.startswith("HTTP/1.1 400")][:3]
+print(json.dumps(res))
+PY
+
+# Floods the listener (port in $P/port) with idle connections: keeps 40
+# open, opens a new one for each the listener closes, signals $P/flooding
+# once it has pushed past the listener's 16, until $P/done or 60 s.
+cat >"$P/flood.py" <<'PY'
+import json, os, socket, sys, time
+pub = sys.argv[1]
+end = time.time() + 60
+while not os.path.exists(pub + "/port") and time.time() < end:
+    time.sleep(0.02)
+port = int(open(pub + "/port").read())
+conns, opened, pushed = [], 0, 0
+while not os.path.exists(pub + "/done") and time.time() < end:
+    while len(conns) < 40:  # connects that never wait on a full backlog
+        s = socket.socket()
+        s.setblocking(False)
+        if s.connect_ex(("127.0.0.1", port)) not in (0, 115):  # EINPROGRESS
+            s.close()
+            break
+        conns.append(s)
+        opened += 1
+    if pushed >= 20 and not os.path.exists(pub + "/flooding"):
+        open(pub + "/flooding", "w").close()
+    keep = []
+    for s in conns:
+        try:
+            if s.recv(1) == b"":
+                raise OSError("closed")
+            keep.append(s)
+        except BlockingIOError:
+            keep.append(s)
+        except OSError:
+            pushed += 1
+            s.close()
+    conns = keep
+    time.sleep(0.002)
+print(json.dumps({"opened": opened, "pushed": pushed}))
+PY
 chmod 0644 "$P"/*.py
 
 login() { # MODE TIMEOUT: a browser login at the stand-in provider
@@ -233,7 +330,7 @@ login() { # MODE TIMEOUT: a browser login at the stand-in provider
 	T_RC=0
 	env -u SIGSTORE_ID_TOKEN -u ACTIONS_ID_TOKEN_REQUEST_URL -u ACTIONS_ID_TOKEN_REQUEST_TOKEN \
 		PATH="$W/bin:$PATH" DISPLAY=:99 XDG_CACHE_HOME="$W/xdg" B_OUT="$W/browser.json" B_PUB="$P" B_MODE="$1" \
-		timeout 90 "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
+		timeout "$(t_secs 90)" "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
 		--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout "$2" --fulcio-url "http://127.0.0.1:$IP" \
 		--rekor-url "http://127.0.0.1:$IP" "$W/a.txt" >"$T_OUT" 2>"$T_ERR" || T_RC=$?
 	for _ in $(seq 100); do [ -s "$W/browser.json" ] && break; sleep 0.1; done
@@ -243,7 +340,7 @@ login() { # MODE TIMEOUT: a browser login at the stand-in provider
 $OTHER $OPY - "$W/bin/xdg-open" <"$P/cotenant.py" >"$W/cotenant.json" 2>"$W/cotenant.err" &
 CT=$!
 sleep 0.3
-login late 8s
+login late "$(t_secs 12)s"
 wait "$CT"
 if [ -z "$(jq -r '.seen // empty' "$W/cotenant.json" 2>/dev/null)" ]; then
 	bad "A: the co-tenant saw the launcher's command line (else this test proves nothing)" "$(head -c 300 "$W/cotenant.json" "$W/cotenant.err")"
@@ -285,7 +382,7 @@ fi
 $OTHER $OPY - "$P" <"$P/staller.py" >"$W/staller.out" 2>"$W/staller.err" &
 SP=$!
 t0=$(date +%s)
-login stalled 25s
+login stalled "$(t_secs 25)s"
 t1=$(date +%s)
 touch "$P/done"
 wait "$SP"
@@ -302,5 +399,65 @@ else
 		ok "  a second callback is not exchanged ($(jq -r .second "$W/browser.json" | head -c 60))"
 	[ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR" && ok "  the login ends on the provider's answer (invalid_grant)" ||
 		bad "  the login ends on the provider's answer" "exit $T_RC"
+fi
+
+# ---- C: callbacks of the co-tenant's own ----
+rm -f "$P/sent" "$P/flooding" "$P/port" "$P/done"
+$OTHER $OPY - "$P" <"$P/wrong.py" >"$W/wrong.json" 2>"$W/wrong.err" &
+WP=$!
+login wrongfirst "$(t_secs 40)s"
+touch "$P/done"
+wait "$WP"
+if [ "$(jq -r '.cotenant_ready' "$W/browser.json" 2>/dev/null)" != true ] || ! jq -e . "$W/wrong.json" >/dev/null 2>&1; then
+	bad "C: the co-tenant sent its callbacks before the person's (else this test proves nothing)" \
+		"$(head -c 300 "$W/wrong.err") $(jq -c . "$W/browser.json" 2>/dev/null | head -c 300)"
+else
+	ok "C: $WHO sent callbacks of its own before the person's ($(jq -r .more "$W/wrong.json") more during the login)"
+	for k in another none error-nostate error-another repeated nul; do
+		st=$(jq -r --arg k "$k" '.[$k]' "$W/wrong.json")
+		case "$st" in
+		"HTTP/1.1 400"*) ok "  its callback ($k) is answered 400" ;;
+		*) bad "  its callback ($k) is answered 400" "$st" ;;
+		esac
+	done
+	[ "$(jq -r '.more_not_400 | length' "$W/wrong.json")" = 0 ] && ok "  ... and each one sent during the login too" ||
+		bad "  each callback sent during the login is answered 400" "$(jq -c .more_not_400 "$W/wrong.json")"
+	n=$(grep -c '^POST /token' "$W/idp.log")
+	grep '^POST /token' "$W/idp.log" | grep -q 'code=REAL-CODE-1' && [ "$n" = 1 ] &&
+		ok "  the person's callback is exchanged, once, after them ($(jq -r .callback_s "$W/browser.json") s)" ||
+		bad "  the person's callback is exchanged once after them" "$n exchanges; callback $(jq -c .callback "$W/browser.json"); $(head -c 200 "$T_ERR")"
+	grep -q 'ATTACKER-CODE' "$W/idp.log" && bad "  none of its codes is exchanged" || ok "  none of its codes is exchanged"
+	[ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR" && ok "  the login ends on the provider's answer to the person's code" ||
+		bad "  the login ends on the provider's answer to the person's code" "exit $T_RC"
+fi
+rm -f "$P/sent" "$P/port" "$P/done"
+$OTHER $OPY - "$P" <"$P/wrong.py" >"$W/wrong.json" 2>"$W/wrong.err" &
+WP=$!
+login wrongonly "$(t_secs 10)s"
+touch "$P/done"
+wait "$WP"
+[ "$T_RC" = 2 ] && grep -q 'login was not completed.*callbacks\{0,1\} without this login.s state or malformed, refused' "$T_ERR" &&
+	! grep -q '^POST /token' "$W/idp.log" &&
+	ok "C: the co-tenant's callbacks alone leave the login to its deadline, which says they were refused" ||
+	bad "C: the co-tenant's callbacks alone leave the login to its deadline" "exit $T_RC; $(head -c 300 "$T_ERR")"
+
+# ---- D: a flood of idle connections while the person's callback arrives ----
+rm -f "$P/flooding" "$P/port" "$P/done"
+$OTHER $OPY - "$P" <"$P/flood.py" >"$W/flood.json" 2>"$W/flood.err" &
+FP=$!
+login flood "$(t_secs 40)s"
+touch "$P/done"
+wait "$FP"
+if [ "$(jq -r '.cotenant_ready' "$W/browser.json" 2>/dev/null)" != true ]; then
+	bad "D: the flood filled the listener before the callback (else this test proves nothing)" \
+		"$(head -c 300 "$W/flood.err") $(cat "$W/flood.json" 2>/dev/null)"
+else
+	ok "D: $WHO flooded the listener ($(jq -r '"\(.opened) idle connections opened, \(.pushed) pushed out"' "$W/flood.json"))"
+	n=$(grep -c '^POST /token' "$W/idp.log")
+	grep '^POST /token' "$W/idp.log" | grep -q 'code=REAL-CODE-1' && [ "$n" = 1 ] &&
+		ok "  the person's callback, sent in two pieces amid the flood, is exchanged once" ||
+		bad "  the person's callback amid the flood is exchanged once" "$n exchanges; browser got $(jq -c .callback "$W/browser.json"); $(head -c 200 "$T_ERR")"
+	[ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR" && ok "  the login ends on the provider's answer to it" ||
+		bad "  the login ends on the provider's answer to it" "exit $T_RC"
 fi
 t_end

@@ -119,4 +119,50 @@ case $flips in
 esac
 [ "$theirs" = 0 ] && ok "the co-tenant's repository was never in force" ||
 	bad "the co-tenant's repository was in force" "$theirs of 80 runs"
+
+# ---- the write path (review finding, LOW) ----
+# `trust update` checked base/tuf as its own, then wrote the new state by
+# path (mkdir -p base/tuf/HASH, open it, write `selected` into base/tuf):
+# a swap between the check and the writes sent them elsewhere. Here
+# base/tuf is flipped (RENAME_EXCHANGE, in a loop) with a symlink to a
+# directory X that must never be written, in a base that passes the check
+# (ours, private: a flip that slips past it, as the descriptor must hold
+# should it ever be passed). Every write must land in the directory that
+# was checked, through its descriptor: X stays empty, whatever the timing.
+C=$P/wbase
+X=$P/elsewhere
+mkdir -m 0755 "$C" "$X"
+run trust update --tuf-url "$U1" --tuf-root "$P/root1.json" --cache "$C"
+expect_rc 0 "write path: a private base, updated"
+ln -s "$X" "$C/tuf-x"
+rm -f "$P/stop"
+python3 "$P/flip.py" "$C/tuf" "$C/tuf-x" "$P/stop" >"$T_WORK/flip2.out" 2>&1 &
+FP=$!
+upd=0 refused=0 failed=0
+for _ in $(seq 60); do
+	"$AE_BIN" trust update --tuf-url "$U1" --tuf-root "$P/root1.json" --cache "$C" >/dev/null 2>"$T_WORK/upd.err"
+	case $? in
+	0) upd=$((upd + 1)) ;;
+	*) if grep -q 'symlink\|not your own\|not a directory' "$T_WORK/upd.err"; then refused=$((refused + 1)); else
+		failed=$((failed + 1))
+		cp "$T_WORK/upd.err" "$T_WORK/upd-failed.err"
+	fi ;;
+	esac
+done
+touch "$P/stop"
+wait "$FP"
+flips=$(cat "$T_WORK/flip2.out")
+case $flips in
+'' | *[!0-9]*) bad "write path: base/tuf was flipped with a symlink (else this test proves nothing)" "$flips" ;;
+*) ok "write path: base/tuf flipped with a symlink $flips times during 60 updates ($upd updated, $refused refused at the check, $failed otherwise failed)" ;;
+esac
+[ "$upd" -gt 0 ] && ok "write path: some updates went through during the flips (the loop reached the writes)" ||
+	bad "write path: some updates went through during the flips" "$(head -c 300 "$T_WORK/upd-failed.err" 2>/dev/null)"
+left=$(find "$X" -mindepth 1 | head -5)
+[ -z "$left" ] && ok "write path: nothing was written through the swapped-in symlink" ||
+	bad "write path: nothing was written through the swapped-in symlink" "$(echo "$left" | tr '\n' ' ')"
+[ -L "$C/tuf" ] && mv -T "$C/tuf-x" "$C/tuf.real" && rm "$C/tuf" && mv "$C/tuf.real" "$C/tuf"
+run trust show --cache "$C" --format json
+grep -q "\"$U1\"" "$T_OUT" && ok "write path: after the flips, the checked cache holds our repository" ||
+	bad "write path: after the flips, the checked cache holds our repository" "$(head -c 300 "$T_OUT" "$T_ERR")"
 t_end

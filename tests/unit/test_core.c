@@ -640,6 +640,30 @@ void test_core__re_reads_malformed_utf8_as_go_does(void)
 
 /* ---- units.c: durations, the progress bar; the escape as a string ---- */
 
+/* --workers (check): digits only, 1 to the ceiling, no wrap past it */
+void test_core__counts_are_digits_from_one_to_a_ceiling(void)
+{
+	unsigned n = 7;
+
+	T_ASSERT_INT(ae_count_parse(&n, "1", 64), 0);
+	T_ASSERT_INT(n, 1);
+	T_ASSERT_INT(ae_count_parse(&n, "064", 64), 0);
+	T_ASSERT_INT(n, 64);
+	n = 7;
+	T_ASSERT_INT(ae_count_parse(&n, "65", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "0", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "+4", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, " 4", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "4x", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "-1", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "4294967297", 64), -1);
+	T_ASSERT_INT(ae_count_parse(&n, "4294967295", 4294967295u), 0);
+	T_ASSERT(n == 4294967295u);
+	T_ASSERT_INT(ae_count_parse(&n, "42949672950", 4294967295u), -1);
+	T_ASSERT(n == 4294967295u);
+}
+
 void test_core__durations_take_a_unit_and_a_ceiling(void)
 {
 	uint64_t ms = 1;
@@ -918,4 +942,27 @@ void test_core__a_directory_is_guarded_only_with_its_parents(void)
 	snprintf(p, sizeof(p), "%s/own", top);
 	rmdir(p);
 	rmdir(top);
+}
+
+void test_core__the_count_line_is_throttled_and_its_host_printable(void)
+{
+	ae_meter m = {.what = "ledger", .unit = "bundles"};
+	ae_buf out = AE_BUF_INIT(4096);
+
+	T_ASSERT_INT(ae_meter_render(&out, &m, 0, 3, NULL, 1000, false), 1);
+	T_ASSERT_STR((const char *)out.data, "\rledger: 0/3 bundles\033[K");
+	ae_buf_dispose(&out);
+	/* 10 ms later: not due; the state is kept */
+	T_ASSERT_INT(ae_meter_render(&out, &m, 1, 3, "reg\x1b[2J.example", 1010,
+				     false),
+		     0);
+	T_ASSERT_INT(out.len, 0);
+	T_ASSERT_STR(m.host, "reg?[2J.example");
+	/* the end is due at once */
+	T_ASSERT_INT(ae_meter_render(&out, &m, 3, 3, m.host, 1020, false), 1);
+	T_ASSERT_STR((const char *)out.data,
+		     "\rledger: 3/3 bundles  reg?[2J.example\033[K");
+	ae_buf_dispose(&out);
+	T_ASSERT_INT(ae_meter_render(&out, &m, 3, 3, m.host, 1021, true), 1);
+	ae_buf_dispose(&out);
 }

@@ -7,6 +7,7 @@
 #include "evidence/signer/internal.h"
 #include "evidence/signer/login.h"
 #include "tests/unit/t.h"
+#include "tests/unit/token_fixture.h"
 
 #include <stdio.h>
 #include <sys/stat.h>
@@ -28,28 +29,10 @@ static int redirect(ev_login_redirect *r, const char *req, ae_err *err)
 				       err);
 }
 
-static char *jwt_of(const char *claims)
-{
-	char *b64 = NULL, *out;
-	size_t n;
-
-	T_ASSERT(ae_base64_encode(&b64, claims, strlen(claims), NULL) == 0);
-	n = strlen(b64);
-	while (n > 0 && b64[n - 1] == '=')
-		b64[--n] = '\0';
-	for (char *p = b64; *p; p++)
-		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-	out = malloc(n + 64);
-	T_ASSERT(out != NULL);
-	snprintf(out, n + 64, "eyJhbGciOiJub25lIn0.%s.", b64);
-	free(b64);
-	return out;
-}
-
 /* The check of `claims` with `x`: its code, the message in `err`. */
 static int check(const char *claims, const ev_token_expect *x, ae_err *err)
 {
-	char *jwt = jwt_of(claims);
+	char *jwt = t_jwt_of(claims);
 	ev_token *tok = NULL;
 	int rc;
 

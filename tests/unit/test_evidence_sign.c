@@ -5,32 +5,14 @@
  */
 #include "evidence/signer/internal.h"
 #include "tests/unit/t.h"
+#include "tests/unit/token_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-/* An unsigned JWT whose payload is `claims` (base64url, no padding). */
-static char *jwt_of(const char *claims)
-{
-	char *b64 = NULL, *out;
-	size_t n;
-
-	T_ASSERT(ae_base64_encode(&b64, claims, strlen(claims), NULL) == 0);
-	n = strlen(b64);
-	while (n > 0 && b64[n - 1] == '=')
-		b64[--n] = '\0';
-	for (char *p = b64; *p; p++)
-		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-	out = malloc(n + 64);
-	T_ASSERT(out != NULL);
-	snprintf(out, n + 64, "eyJhbGciOiJub25lIn0.%s.", b64);
-	free(b64);
-	return out;
-}
-
 void test_evidence_sign__a_token_yields_its_claims(void)
 {
-	char *jwt = jwt_of("{\"iss\":\"https://issuer.test\",\"sub\":\"s-1\","
+	char *jwt = t_jwt_of("{\"iss\":\"https://issuer.test\",\"sub\":\"s-1\","
 			   "\"email\":\"a@b.test\",\"exp\":1900000000}");
 	ev_token *tok = NULL;
 	ae_err err = {0};
@@ -48,7 +30,7 @@ void test_evidence_sign__a_token_yields_its_claims(void)
 
 void test_evidence_sign__a_github_token_hints_the_workflow_uri(void)
 {
-	char *jwt = jwt_of(
+	char *jwt = t_jwt_of(
 		"{\"iss\":\"https://token.actions.githubusercontent.com\","
 		"\"sub\":\"repo:o/r:ref:refs/heads/main\","
 		"\"job_workflow_ref\":\"o/r/.github/workflows/w.yml@refs/"
@@ -65,7 +47,7 @@ void test_evidence_sign__a_github_token_hints_the_workflow_uri(void)
 
 void test_evidence_sign__google_tokens_prove_possession_over_the_email(void)
 {
-	char *jwt = jwt_of("{\"iss\":\"https://accounts.google.com\","
+	char *jwt = t_jwt_of("{\"iss\":\"https://accounts.google.com\","
 			   "\"sub\":\"1234\",\"email\":\"g@x.test\"}");
 	ev_token *tok = NULL;
 
@@ -77,7 +59,7 @@ void test_evidence_sign__google_tokens_prove_possession_over_the_email(void)
 
 void test_evidence_sign__a_token_without_issuer_is_refused(void)
 {
-	char *jwt = jwt_of("{\"sub\":\"s\"}");
+	char *jwt = t_jwt_of("{\"sub\":\"s\"}");
 	ev_token *tok = (ev_token *)1;
 	ae_err err = {0};
 
@@ -118,7 +100,7 @@ void test_evidence_sign__a_token_at_the_cap_is_read_and_past_it_refused(void)
 	for (;;) {
 		snprintf(claims, EV_TOKEN_MAX_BYTES, "{\"iss\":\"i\",\"x\":\"%0*d\"}",
 			 (int)n, 0);
-		jwt = jwt_of(claims);
+		jwt = t_jwt_of(claims);
 		if (strlen(jwt) >= EV_TOKEN_MAX_BYTES)
 			break;
 		free(jwt);
@@ -142,7 +124,7 @@ void test_evidence_sign__a_token_at_the_cap_is_read_and_past_it_refused(void)
 
 void test_evidence_sign__an_expired_token_is_refused(void)
 {
-	char *jwt = jwt_of("{\"iss\":\"i\",\"aud\":\"sigstore\",\"sub\":\"s\","
+	char *jwt = t_jwt_of("{\"iss\":\"i\",\"aud\":\"sigstore\",\"sub\":\"s\","
 			   "\"exp\":1000}");
 	ev_token *tok = NULL;
 	ae_err err = {0};
@@ -174,7 +156,7 @@ void test_evidence_sign__token_exp_must_be_an_integer_time_in_range(void)
 	ae_err err = {0};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *jwt = jwt_of(bad[i]);
+		char *jwt = t_jwt_of(bad[i]);
 
 		ae_err_clear(&err);
 		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
@@ -187,7 +169,7 @@ void test_evidence_sign__token_exp_must_be_an_integer_time_in_range(void)
 
 void test_evidence_sign__a_token_without_exp_is_never_sent(void)
 {
-	char *jwt = jwt_of("{\"iss\":\"i\",\"aud\":\"sigstore\",\"sub\":\"s\"}");
+	char *jwt = t_jwt_of("{\"iss\":\"i\",\"aud\":\"sigstore\",\"sub\":\"s\"}");
 	ev_token *tok = NULL;
 	ae_err err = {0};
 
@@ -212,7 +194,7 @@ void test_evidence_sign__a_token_for_another_audience_is_never_sent(void)
 	ae_err err = {0};
 
 	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
-		char *jwt = jwt_of(claims[i]);
+		char *jwt = t_jwt_of(claims[i]);
 
 		ae_err_clear(&err);
 		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err), 0);
@@ -238,7 +220,7 @@ void test_evidence_sign__aud_may_be_a_string_or_a_list_naming_sigstore(void)
 	ae_err err = {0};
 
 	for (size_t i = 0; i < 2; i++) {
-		char *jwt = jwt_of(ok[i]);
+		char *jwt = t_jwt_of(ok[i]);
 
 		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err), 0);
 		T_ASSERT_INT(ev_token_check_fresh(tok, 1000, &err), 0);
@@ -247,7 +229,7 @@ void test_evidence_sign__aud_may_be_a_string_or_a_list_naming_sigstore(void)
 		free(jwt);
 	}
 	for (size_t i = 0; i < 2; i++) {
-		char *jwt = jwt_of(malformed[i]);
+		char *jwt = t_jwt_of(malformed[i]);
 
 		ae_err_clear(&err);
 		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
@@ -271,7 +253,7 @@ void test_evidence_sign__claims_with_control_characters_are_refused(void)
 	ae_err err = {0};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *jwt = jwt_of(bad[i]);
+		char *jwt = t_jwt_of(bad[i]);
 
 		ae_err_clear(&err);
 		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
@@ -305,7 +287,7 @@ void test_evidence_sign__the_expected_san_follows_fulcio_rules(void)
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		char *jwt = jwt_of(c[i].claims);
+		char *jwt = t_jwt_of(c[i].claims);
 		ev_token *tok = NULL;
 
 		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), NULL), 0);
@@ -320,8 +302,8 @@ void test_evidence_sign__the_expected_san_follows_fulcio_rules(void)
 
 void test_evidence_sign__token_sources_are_tried_in_order(void)
 {
-	char *a = jwt_of("{\"iss\":\"explicit\"}");
-	char *b = jwt_of("{\"iss\":\"env\"}");
+	char *a = t_jwt_of("{\"iss\":\"explicit\"}");
+	char *b = t_jwt_of("{\"iss\":\"env\"}");
 	ev_token_sources src = EV_TOKEN_SOURCES_INIT;
 	ev_token *tok = NULL;
 	ae_err err = {0};

@@ -11,6 +11,7 @@
  */
 #include "evidence/signer/internal.h"
 #include "tests/unit/t.h"
+#include "tests/unit/token_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,24 +19,6 @@
 #include <time.h>
 
 #define ISS "https://issuer.example.test"
-
-static char *jwt_of(const char *claims)
-{
-	char *b64 = NULL, *out;
-	size_t n;
-
-	T_ASSERT(ae_base64_encode(&b64, claims, strlen(claims), NULL) == 0);
-	n = strlen(b64);
-	while (n > 0 && b64[n - 1] == '=')
-		b64[--n] = '\0';
-	for (char *p = b64; *p; p++)
-		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-	out = malloc(n + 64);
-	T_ASSERT(out != NULL);
-	snprintf(out, n + 64, "eyJhbGciOiJub25lIn0.%s.", b64);
-	free(b64);
-	return out;
-}
 
 /* A token for `sub` at ISS expiring `exp_in` seconds from now. */
 static char *token_for(const char *sub, long exp_in)
@@ -46,7 +29,7 @@ static char *token_for(const char *sub, long exp_in)
 		 "{\"iss\":\"" ISS "\",\"aud\":\"sigstore\",\"sub\":\"%s\","
 		 "\"exp\":%lld}",
 		 sub, (long long)time(NULL) + exp_in);
-	return jwt_of(claims);
+	return t_jwt_of(claims);
 }
 
 typedef struct seen {

@@ -5,8 +5,10 @@
 #include "t.h"
 #include "ledger/ledger.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define DIGEST_HEX                                                             \
 	"33d4cf36622ead990c43a596f6f53c62b87d9fa4708f59b7e3f356f215e54317"
@@ -211,6 +213,32 @@ void test_ledger_show__ledger_options_that_make_no_run_are_refused(void)
 	T_ASSERT_MSG(err, "not with --offline");
 }
 
+/* A command line's options: the defaults, and room for every argument in
+ * each list. */
+void test_ledger_show__ledger_options_start_with_the_defaults(void)
+{
+	ld_ledger_opts o;
+	ae_err err = {0};
+
+	memset(&o, 0xa5, sizeof(o));
+	T_ASSERT_INT(ld_ledger_opts_init(&o, 3, &err), 0);
+	T_ASSERT_STR(o.root, "recipes/evidence");
+	T_ASSERT_INT(o.jobs, 2);
+	T_ASSERT(!o.verify && !o.worktree && o.vo.cache == NULL);
+	T_ASSERT(o.n_recipes == 0 && o.n_ingest == 0 && o.n_ingest_repos == 0);
+	for (size_t i = 0; i < 3; i++) {
+		o.recipes[o.n_recipes++] = "r";
+		o.recipe_files[o.n_recipe_files++] = "f";
+		o.ingest[o.n_ingest++] = "i";
+		o.ingest_files[o.n_ingest_files++] = "if";
+		o.ingest_repos[o.n_ingest_repos++] = "ir";
+	}
+	T_ASSERT(o.recipes[2] != NULL && o.recipes[0] == o.recipes[2]);
+	ld_ledger_opts_dispose(&o);
+	T_ASSERT(o.recipes == NULL && o.ingest_repos == NULL);
+	ld_ledger_opts_dispose(&o); /* twice is fine */
+}
+
 void test_ledger_show__the_ledger_formats_are_named_once(void)
 {
 	ae_buf b = AE_BUF_INIT(1024);
@@ -222,4 +250,70 @@ void test_ledger_show__the_ledger_formats_are_named_once(void)
 	T_ASSERT_INT(ld_corroboration_render(&b, NULL, NULL, "feed", &err),
 		     AE_EINVAL);
 	T_ASSERT_INT(b.len, 0);
+}
+
+/* What `slug` prints (ledger/slug_render.c): the slug alone, or the signer
+ * beside it as JSON; a signer that is not UTF-8 has no JSON form. */
+void test_ledger_show__slug_text_and_json(void)
+{
+	ae_buf b = AE_BUF_INIT(4096);
+	ae_err err = {0};
+
+	T_ASSERT_INT(ld_slug_render(&b, "https://github.com/login/oauth",
+				    "yuanchen97@gmail.com", false, &err),
+		     0);
+	T_ASSERT_INT(b.len, LD_SLUG_LEN + 1);
+	T_ASSERT(memcmp(b.data, "7c4c0edc8c765a95a0f3afdb3bbb8e91\n",
+			LD_SLUG_LEN + 1) == 0);
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_slug_render(&b, "https://github.com/login/oauth",
+				    "a\"b\n", true, &err),
+		     0);
+	T_ASSERT_INT(b.len, strlen((const char *)b.data));
+	T_ASSERT(strncmp((const char *)b.data,
+			 "{\n  \"issuer\": \"https://github.com/login/oauth\",\n"
+			 "  \"identity\": \"a\\\"b\\n\",\n  \"slug\": \"",
+			 68) == 0);
+	T_ASSERT(b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '}');
+	ae_buf_dispose(&b);
+	T_ASSERT_INT(ld_slug_render(&b, "x", "", false, &err), AE_EINVAL);
+	T_ASSERT_MSG(err, "identity is empty");
+	memset(&err, 0, sizeof(err));
+	T_ASSERT_INT(ld_slug_render(&b, "\xff", "x", true, &err), AE_ERR);
+	T_ASSERT_INT(b.len, 0);
+	ae_buf_dispose(&b);
+}
+
+/* What `pointer show` and `pointer path` read (ld_pointer_load): a good
+ * pointer, every problem of a bad one (and no pointer), a file that is
+ * not there, a symbolic link (never followed). */
+void test_ledger_show__a_pointer_file_is_loaded_with_every_problem(void)
+{
+	static const char bad[] = "schemaVersion: 9.9.9\nrecipe: r\n";
+	ae_problems pr = AE_PROBLEMS_INIT;
+	ld_pointer *p = NULL;
+	ae_err err = {0};
+
+	t_write_file(t_path("good.yaml"), signed_ptr, strlen(signed_ptr));
+	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("good.yaml"),
+				     &err),
+		     0);
+	T_ASSERT(p != NULL && pr.n == 0);
+	T_ASSERT_STR(ld_pointer_recipe(p), "h100-gke-cos-training");
+	ld_pointer_free(p);
+	t_write_file(t_path("bad.yaml"), bad, strlen(bad));
+	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("bad.yaml"),
+				     &err),
+		     0);
+	T_ASSERT(p == NULL && pr.n >= 2);
+	ae_problems_dispose(&pr);
+	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("none.yaml"),
+				     &err),
+		     AE_ENOTFOUND);
+	T_ASSERT(p == NULL && pr.n == 0);
+	ae_err_clear(&err);
+	T_ASSERT_INT(symlink(t_path("good.yaml"), t_path("link.yaml")), 0);
+	T_ASSERT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("link.yaml"),
+				 &err) < 0);
+	T_ASSERT(p == NULL && pr.n == 0);
 }

@@ -57,8 +57,8 @@ $OTHER /usr/bin/python3 $W/cotenant.py $SH > $W/cot.out 2>&1 &
 CT=$!
 echo data > $W/a.txt
 env -u SIGSTORE_ID_TOKEN -u XDG_RUNTIME_DIR TMPDIR=$SH PATH="$W/bin:$PATH" DISPLAY=:99 XDG_CACHE_HOME="$W/xdg" B_OUT=$W/browser.json \
-	timeout 30 "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
-	--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout 5s --fulcio-url "http://127.0.0.1:$IP" \
+	timeout "$(t_secs 60)" "$AE" sigstore sign-bundle --bundle "$W/out.json" --oidc-provider browser \
+	--oidc-issuer "http://127.0.0.1:$IP" --oidc-timeout "$(t_secs 10)s" --fulcio-url "http://127.0.0.1:$IP" \
 	--rekor-url "http://127.0.0.1:$IP" "$W/a.txt" >$W/out 2>$W/err; rc=$?
 wait $CT
 echo "tool rc=$rc; cotenant: $(cat $W/cot.out)"; head -c 300 $W/err; echo

@@ -1,0 +1,135 @@
+/* tests/unit/test_ledger_pull.c -- which signature `pull` writes
+ * (ledger/pull_choose.c): the one oci_pull wrote when it is the only
+ * candidate, no verdict for a truncated listing without one, and the
+ * trust in force resolved only when there is a choice to make (issue 17;
+ * before, only e2e tests against a registry reached it) */
+#include "t.h"
+#include "ledger/ledger.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DIG(c)                                                                 \
+	"sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
+		c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
+			c c c
+
+static void set_item(oci_referrer *it, const char *digest,
+		     oci_referrer_state st)
+{
+	memset(it, 0, sizeof(*it));
+	snprintf(it->desc.digest, sizeof(it->desc.digest), "%s", digest);
+	it->state = st;
+}
+
+static const char *huge_cache(void)
+{
+	static char huge[5000];
+
+	memset(huge, 'a', sizeof(huge) - 1);
+	huge[sizeof(huge) - 1] = '\0';
+	return huge;
+}
+
+void test_ledger_pull__the_only_signature_is_the_one_written(void)
+{
+	oci_referrer items[3];
+	oci_referrers r = {0};
+	oci_pull_result res;
+	ld_pull_choice c = {0};
+	tuf_trust trust;
+	size_t chosen = 7;
+	ae_err err = {0};
+
+	memset(&res, 0, sizeof(res));
+	memset(&trust, 0, sizeof(trust));
+	set_item(&items[0], DIG("1"), OCI_REFERRER_SKIPPED);
+	set_item(&items[1], DIG("2"), OCI_REFERRER_CANDIDATE);
+	set_item(&items[2], DIG("3"), OCI_REFERRER_SKIPPED);
+	r.items = items;
+	r.n = 3;
+	res.referrers = &r;
+	snprintf(res.referrer_digest, sizeof(res.referrer_digest), "%s",
+		 DIG("2"));
+	/* one candidate: no choice, so no trust resolved (a --cache past
+	 * the limit would fail its resolution) */
+	c.to = t_tmpdir();
+	c.cache = huge_cache();
+	T_ASSERT_INT(ld_pull_choose(&chosen, &res, DIG("9"), t_tmpdir(), &c,
+				    &trust, &err),
+		     0);
+	T_ASSERT_INT(chosen, 1);
+	T_ASSERT(trust.docs == NULL);
+	T_ASSERT_STR(res.referrer_digest, DIG("2"));
+}
+
+void test_ledger_pull__no_signature_in_a_cut_listing_is_no_verdict(void)
+{
+	oci_referrer items[1];
+	oci_referrers r = {0};
+	oci_pull_result res;
+	ld_pull_choice c = {0};
+	tuf_trust trust;
+	size_t chosen = 7;
+	ae_err err = {0};
+
+	memset(&res, 0, sizeof(res));
+	memset(&trust, 0, sizeof(trust));
+	set_item(&items[0], DIG("1"), OCI_REFERRER_SKIPPED);
+	r.items = items;
+	r.n = 1;
+	res.referrers = &r;
+	c.to = t_tmpdir();
+	/* read whole: unsigned, which is no error here */
+	T_ASSERT_INT(ld_pull_choose(&chosen, &res, DIG("9"), t_tmpdir(), &c,
+				    &trust, &err),
+		     0);
+	T_ASSERT(chosen == (size_t)-1);
+	/* read in part: a signature may lie past the cut */
+	r.truncated = true;
+	snprintf(r.registry, sizeof(r.registry), "reg.example");
+	T_ASSERT_INT(ld_pull_choose(&chosen, &res, DIG("9"), t_tmpdir(), &c,
+				    &trust, &err),
+		     AE_ETRANSIENT);
+	T_ASSERT_MSG(err, "registry reg.example: the referrers listing was "
+			  "truncated");
+	T_ASSERT_MSG(err, "the part read holds no signature");
+	/* no listing at all */
+	res.referrers = NULL;
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld_pull_choose(&chosen, &res, DIG("9"), t_tmpdir(), &c,
+				    &trust, &err),
+		     0);
+	T_ASSERT(chosen == (size_t)-1);
+}
+
+void test_ledger_pull__a_choice_resolves_the_trust_in_force_first(void)
+{
+	oci_referrer items[2];
+	oci_referrers r = {0};
+	oci_pull_result res;
+	ld_pull_choice c = {0};
+	tuf_trust trust;
+	size_t chosen = 7;
+	ae_err err = {0};
+
+	memset(&res, 0, sizeof(res));
+	memset(&trust, 0, sizeof(trust));
+	set_item(&items[0], DIG("1"), OCI_REFERRER_CANDIDATE);
+	set_item(&items[1], DIG("2"), OCI_REFERRER_CANDIDATE);
+	r.items = items;
+	r.n = 2;
+	res.referrers = &r;
+	snprintf(res.referrer_digest, sizeof(res.referrer_digest), "%s",
+		 DIG("1"));
+	c.to = t_tmpdir();
+	c.cache = huge_cache();
+	T_ASSERT_INT(ld_pull_choose(&chosen, &res, DIG("9"), t_tmpdir(), &c,
+				    &trust, &err),
+		     AE_ETOOBIG);
+	T_ASSERT_MSG(err, "cache path too long");
+	/* the written one stays named */
+	T_ASSERT_INT(chosen, 0);
+	T_ASSERT_STR(res.referrer_digest, DIG("1"));
+	tuf_trust_dispose(&trust);
+}
