@@ -262,6 +262,13 @@ int ae_http_perform(ae_http_conn *c, const ae_http_xfer *x, ae_http_try *t,
 	/* the status of an answer whose body was cut too (a writer that
 	 * stopped reading on purpose) */
 	(void)curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &t->status);
+	/* The size cap is a success body's (a blob's declared size, an
+	 * answer's cap): an error or redirect whose body would pass it is
+	 * still its status -- a 429 on a 2-byte blob is retried, never "too
+	 * big". Its body is not read. */
+	if (t->cc == CURLE_FILESIZE_EXCEEDED &&
+	    (t->status < 200 || t->status > 299) && t->status >= 100)
+		t->cc = CURLE_OK;
 	if (t->cc == CURLE_OK) {
 		/* delta-seconds or an HTTP date, as libcurl reads it */
 		if (curl_easy_getinfo(c->h, CURLINFO_RETRY_AFTER, &ra) ==

@@ -127,6 +127,18 @@ rules '[{"method":"GET","path":"/blobs/sha256:","action":"cut","skip":1,"times":
 run pull "$P/ev/a@$DA" --to "$W/pa" --cache "$W/cache2" --registry-plain-http
 expect_rc 0 "a cut download is retried"
 
+# a 429 or 503 whose error body is longer than the blob it answers for
+# (every artifact's config blob is the 2-byte "{}"): the status is what
+# counts -- retried, pulled -- never "larger than its declared size", exit 2
+# (a review's finding: the size cap was applied to the error body first)
+CFG=sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a
+for st in 429 503; do
+	rules "[{\"method\":\"GET\",\"path\":\"/blobs/$CFG\",\"action\":\"status\",\"status\":$st,\"retry_after\":\"1\"}]"
+	run pull "$P/ev/a@$DA" --to "$W/pc$st" --cache "$W/cache-c$st" --registry-plain-http
+	expect_rc 0 "a $st with a body on the 2-byte config blob is retried and the pull succeeds"
+	grep -q 'declared size' "$T_ERR" && bad "a $st on the config blob read as an oversized blob" || ok "a $st on the config blob is not called an oversized blob"
+done
+
 # the registry answers 503 forever → exit 3, no pointer/output
 rules '[{"method":"HEAD","action":"status","status":503,"times":1000},{"method":"GET","action":"status","status":503,"times":1000}]'
 run push "$W/b" --to "$P/ev/d:v1" --registry-plain-http
