@@ -10,11 +10,11 @@
  * connect, so nothing about the request is trusted) and send its request
  * head within EV_LOGIN_CONN_TIMEOUT_S and EV_LOGIN_REQUEST_MAX_BYTES; a
  * connection that sends nothing holds nobody up. Past CODE_CONN_MAX a new
- * connection takes the slot of the oldest one that has sent nothing yet
- * (none is ever dropped with part of a request read or waiting, and what
- * has arrived is read before anything is accepted): a flood of idle
- * connections pushes out only its own, never a browser's request. With
- * every slot mid-request, new ones wait in the backlog. A request for
+ * connection takes the slot of the oldest one that has sent nothing yet,
+ * else of the oldest one (what has arrived is read before anything is
+ * accepted): a flood of idle connections pushes out only its own, a flood
+ * of half requests only its oldest half request, never a browser's
+ * request that has arrived (code_slot). A request for
  * another path is answered 404, and one on the redirect path that is
  * malformed or lacks this login's state (compared in constant time) is
  * answered 400: both are waited past, so another local user cannot end
@@ -606,20 +606,27 @@ static bool code_conn_idle(const code_conn *c)
 }
 
 /* The slot a new connection would take: a free one, else the oldest idle
- * one (code_conn_idle); -1 when every slot holds part of a request (the
- * new connection waits in the backlog). */
+ * one (code_conn_idle), else the oldest of all. A flood of idle
+ * connections thus pushes out only its own; a flood of half requests
+ * pushes out the oldest half request, never a whole one, because what has
+ * arrived is read before anything is accepted (and one accept per
+ * listener per round): a browser's request is served the round it
+ * arrives. Never waiting in the backlog is what keeps a flood of half
+ * requests from holding the listener shut. */
 static int code_slot(const code_conn *c)
 {
-	int slot = -1;
+	int idle = -1, oldest = 0;
 
 	for (int i = 0; i < CODE_CONN_MAX; i++) {
 		if (c[i].fd < 0)
 			return i;
-		if ((slot < 0 || c[i].end < c[slot].end) &&
+		if ((idle < 0 || c[i].end < c[idle].end) &&
 		    code_conn_idle(&c[i]))
-			slot = i;
+			idle = i;
+		if (c[i].end < c[oldest].end)
+			oldest = i;
 	}
-	return slot;
+	return idle >= 0 ? idle : oldest;
 }
 
 /* Accepts one connection on `lfd` into slot `slot` of `c` (code_slot),
@@ -720,15 +727,11 @@ static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
 			pfd[n].fd = c[i].fd, pfd[n].events = POLLIN;
 			idx[n++] = i;
 		}
-		/* the listeners only while a slot can be had: with every slot
-		 * mid-request a new connection waits in the backlog */
-		if (code_slot(c) >= 0) {
-			pfd[n].fd = l->fd, pfd[n].events = POLLIN;
-			idx[n++] = -1;
-			if (l->fd6 >= 0)
-				pfd[n].fd = l->fd6, pfd[n].events = POLLIN,
-				idx[n++] = -2;
-		}
+		pfd[n].fd = l->fd, pfd[n].events = POLLIN;
+		idx[n++] = -1;
+		if (l->fd6 >= 0)
+			pfd[n].fd = l->fd6, pfd[n].events = POLLIN,
+			idx[n++] = -2;
 		if (poll(pfd, (nfds_t)n, wait) <= 0)
 			continue;
 		for (int k = 0; k < n && rc == 1; k++) {
@@ -758,8 +761,7 @@ static int code_wait(ev_login_redirect *r, int *cfd_out, ev_login *l,
 			if (pfd[k].revents == 0 || idx[k] >= 0)
 				continue;
 			slot = code_slot(c);
-			if (slot >= 0)
-				code_accept(c, slot, pfd[k].fd);
+			code_accept(c, slot, pfd[k].fd);
 		}
 	}
 	for (int i = 0; i < CODE_CONN_MAX; i++)
