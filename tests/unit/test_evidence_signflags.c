@@ -5,6 +5,7 @@
  */
 #include "evidence/signer/signer.h"
 #include "tests/unit/t.h"
+#include "tests/unit/token_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,28 +161,9 @@ void test_evidence_signflags__prompts_escape_what_a_server_sent(void)
 	ae_buf_dispose(&b);
 }
 
-/* An unsigned JWT whose payload is `claims` (base64url, no padding). */
-static char *jwt_of(const char *claims)
-{
-	char *b64 = NULL, *out;
-	size_t n;
-
-	T_ASSERT(ae_base64_encode(&b64, claims, strlen(claims), NULL) == 0);
-	n = strlen(b64);
-	while (n > 0 && b64[n - 1] == '=')
-		b64[--n] = '\0';
-	for (char *p = b64; *p; p++)
-		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-	out = malloc(n + 64);
-	T_ASSERT(out != NULL);
-	snprintf(out, n + 64, "eyJhbGciOiJub25lIn0.%s.", b64);
-	free(b64);
-	return out;
-}
-
 void test_evidence_signflags__the_question_names_the_identity_escaped(void)
 {
-	char *jwt = jwt_of("{\"iss\":\"https://issuer.test\",\"sub\":\"s\","
+	char *jwt = t_jwt_of("{\"iss\":\"https://issuer.test\",\"sub\":\"s\","
 			   "\"email\":\"r\\u00e9n\\u202ee@b.test\","
 			   "\"exp\":1900000600}");
 	ev_token *tok = NULL;
