@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #define HTTP_TOKEN_MAX (64u * 1024u) /* a bearer token */
+/* What is read of an error answer's body, which nothing uses: past it the
+ * answer is its status (a 503 whose body never ends is still a 503) */
+#define HTTP_ERROR_BODY_MAX (64u * 1024u)
 /* libcurl's buffers for a layer going up or a blob coming down: the
  * defaults (64 KiB up, 16 KiB down) cost a callback, a syscall and a
  * write(2) each, some 6,400 of them per 100 MiB pulled */
@@ -301,8 +304,13 @@ static size_t http_on_body(char *data, size_t size, size_t nitems, void *ud)
 	oci_req *r = ud;
 	size_t n = size * nitems;
 
-	if (r->status < 200 || r->status > 299)
-		return n;
+	if (r->status < 200 || r->status > 299) {
+		r->err_body += n;
+		if (r->err_body <= HTTP_ERROR_BODY_MAX)
+			return n;
+		r->resp_cut = true; /* read as its status, below */
+		return 0;
+	}
 	if (r->resp_fd >= 0) {
 		if (r->got + n > r->resp_max) {
 			r->resp_over = true;
@@ -785,6 +793,7 @@ static int http_rewind(oci_req *r, ae_err *err)
 	r->status = 0;
 	r->resp_over = false;
 	r->resp_cut = false;
+	r->err_body = 0;
 	r->io_errno = 0;
 	r->location[0] = r->digest[0] = r->www_auth[0] = '\0';
 	r->link[0] = '\0';

@@ -122,9 +122,10 @@ typedef struct oci_req {
 	unsigned char *wbuf[2];
 	unsigned wcur;
 	size_t wlen;
-	uint64_t got;	/* response body bytes received */
-	bool resp_over; /* the body passed its cap */
-	int io_errno;	/* a local write failed */
+	uint64_t got;	   /* response body bytes received */
+	uint64_t err_body; /* error-answer body bytes received (unused) */
+	bool resp_over;	   /* the body passed its cap */
+	int io_errno;	   /* a local write failed */
 } oci_req;
 
 /* Prepares a request: method, url = `path` resolved against the registry

@@ -422,6 +422,14 @@ int ae_http_exchange(ae_http_answer *out, const ae_http_request *rq,
 		rc = ae_http_perform(c, &x, &out->last, err);
 		if (rc < 0)
 			break;
+		/* an error answer whose body passes the cap is its status,
+		 * its body cut there (a 503 whose body never ends is still a
+		 * 503, retried): the cap is a success body's */
+		if (sink.too_big && out->last.status >= 100 &&
+		    (out->last.status < 200 || out->last.status > 299)) {
+			sink.too_big = false;
+			out->last.cc = CURLE_OK;
+		}
 		out->status = out->last.cc == CURLE_OK ? out->last.status : 0;
 		if (sink.too_big)
 			break;
