@@ -189,7 +189,7 @@ asan:
 # are not errors.
 valgrind: $(BUILD)/aicr-evidence $(BUILD)/unit-tests
 	AE_BIN=$(abspath $(BUILD)/aicr-evidence) \
-		AE_UNIT=$(abspath $(BUILD)/unit-tests) \
+		AE_UNIT=$(abspath $(BUILD)/unit-tests) AE_TEST_SLOW=30 \
 		AE_WRAP="valgrind -q --suppressions=$(abspath tests/valgrind.supp) --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99" \
 		bash tests/run.sh
 

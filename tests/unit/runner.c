@@ -56,6 +56,17 @@ const char *t_path(const char *name)
 	return out;
 }
 
+double t_slow(void)
+{
+	const char *v = getenv("AE_TEST_SLOW");
+	char *end = NULL;
+	long n = v != NULL ? strtol(v, &end, 10) : 1;
+
+	if (v == NULL || end == v || *end != '\0' || n < 1 || n > 1000)
+		return 1.0;
+	return (double)n;
+}
+
 void t_write_file(const char *path, const void *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");

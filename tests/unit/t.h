@@ -23,6 +23,10 @@ const char *t_tmpdir(void);
 const char *t_path(const char *name);
 /* Writes `len` bytes to `path` (plain write, for fixtures). */
 void t_write_file(const char *path, const void *data, size_t len);
+/* How much slower than native the run is allowed to be: AE_TEST_SLOW
+ * (1..1000, default 1), as the e2e scripts' t_secs; `make valgrind` sets
+ * it. A time bound is multiplied by it, never dropped. */
+double t_slow(void);
 
 #define T_ASSERT(cond)                                                         \
 	do {                                                                   \

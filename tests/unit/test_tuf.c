@@ -309,7 +309,7 @@ void test_tuf__delegation_patterns_do_not_cross_a_slash(void)
 	r.paths = many;
 	t0 = clock();
 	T_ASSERT(!tuf__role_matches(&r, s));
-	T_ASSERT((clock() - t0) < CLOCKS_PER_SEC);
+	T_ASSERT((double)(clock() - t0) < CLOCKS_PER_SEC * t_slow());
 	free(s);
 }
 
