@@ -17,8 +17,8 @@
 
 /* What the push asked its hooks. */
 typedef struct t_push_seen {
-	int tags, clients;		     /* calls of each hook */
-	char tag[129];			     /* the client's reference's tag */
+	int tags, clients;		/* calls of each hook */
+	char tag[129];			/* the client's reference's tag */
 	char digest[AE_DIGEST_STR_LEN]; /* the artifact the tag was asked for */
 } t_push_seen;
 
@@ -64,8 +64,7 @@ static inline const char *t_push_tree(const char *sub)
 		snprintf(f, sizeof(f), "%s/%s", dir, sub);
 		mkdir(f, 0755);
 	}
-	snprintf(f, sizeof(f), "%s/%s%srecipe.yaml", dir, sub,
-		 *sub ? "/" : "");
+	snprintf(f, sizeof(f), "%s/%s%srecipe.yaml", dir, sub, *sub ? "/" : "");
 	t_write_file(f, "kind: x\n", 8);
 	return dir;
 }

@@ -37,8 +37,8 @@ typedef struct pull_case {
 /* A pull into t_tmpdir() whose referrers listing holds N items in the
  * states ST (digests DIG("1"), DIG("2"), ...), WRITTEN the digest of the
  * signature oci_pull wrote (NULL: none); nothing chosen yet (7). */
-static void pull_case_init(pull_case *p, const oci_referrer_state *st,
-			   size_t n, const char *written)
+static void pull_case_init(pull_case *p, const oci_referrer_state *st, size_t n,
+			   const char *written)
 {
 	static const char *const digs[] = {DIG("1"), DIG("2"), DIG("3")};
 
@@ -53,8 +53,8 @@ static void pull_case_init(pull_case *p, const oci_referrer_state *st,
 	p->r.n = n;
 	p->res.referrers = &p->r;
 	if (written != NULL)
-		snprintf(p->res.referrer_digest,
-			 sizeof(p->res.referrer_digest), "%s", written);
+		snprintf(p->res.referrer_digest, sizeof(p->res.referrer_digest),
+			 "%s", written);
 	p->c.to = t_tmpdir();
 	p->chosen = 7;
 }
