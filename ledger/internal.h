@@ -641,8 +641,13 @@ int ld__json_put_int(json_t *obj, const char *key, size_t n, ae_err *err);
 int ld__json_put_bool(json_t *obj, const char *key, bool b, ae_err *err);
 /* Appends v (stolen) to arr and returns it borrowed; NULL on OOM. */
 json_t *ld__json_push(json_t *arr, json_t *v);
-/* Appends the document, 2-space indent, keys in insertion order, "\n". */
-int ld__json_dump(ae_buf *out, json_t *root, ae_err *err);
+/* pv's toolVersion, ledgerCommit, evidenceRoot and trustedRoot from
+ * `opts` (none when opts is NULL). */
+int ld__json_put_provenance(json_t *pv, const ld_render_opts *opts,
+			    ae_err *err);
+/* Appends the document, 2-space indent, then "\n"; `order` is
+ * JSON_PRESERVE_ORDER (keys in insertion order) or JSON_SORT_KEYS. */
+int ld__json_dump(ae_buf *out, json_t *root, size_t order, ae_err *err);
 
 /* ---- the HTML page (corroborate_html*.c) ---- */
 

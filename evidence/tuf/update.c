@@ -375,8 +375,8 @@ static int wf_snapshot(wf *w, ae_err *err)
 	if (rc == 0)
 		rc = wf_snapshot_rollback(st->meta[TUF_SNAPSHOT], old, err);
 	if (rc == 0)
-		rc = wf_fresh(w, st->meta[TUF_SNAPSHOT], "snapshot",
-			      "snapshot", err);
+		rc = wf_fresh(w, st->meta[TUF_SNAPSHOT], "snapshot", "snapshot",
+			      err);
 	return rc;
 }
 
