@@ -386,7 +386,7 @@ static int feed_axis(json_t *arr, const ld_corroboration *c, int a, ae_err *err)
 			rc = 0;
 	}
 	if (rc == 0)
-		qsort(v, n, sizeof(*v), ld__str_ptr_cmp);
+		qsort(v, n, sizeof(*v), ae_strptr_cmp);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (ld__json_push(arr, ld__json_str(v[i])) == NULL)
 			rc = ae_fail(err, AE_ERR, "out of memory");

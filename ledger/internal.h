@@ -594,8 +594,12 @@ int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
 
 /* ---- corroboration (corroborate*.c) ---- */
 
-/* qsort comparator of (const char *) elements, bytewise. */
-int ld__str_ptr_cmp(const void *pa, const void *pb);
+/* The pointer files of a listing (corroborate_walk.c): every name in
+ * `recipes` a plain path element, or AE_EINVAL naming the first that is
+ * not; and the listing's end, `rc` its outcome so far: disposed on a
+ * failure, else sorted bytewise. */
+int ld__recipes_plain(const char *const *recipes, size_t n, ae_err *err);
+int ld__pointer_paths_end(ld_pointer_paths *out, int rc);
 /* Orders two checks: phase order first (unknown phases last, by name),
  * then name bytewise. */
 int ld__check_key_cmp(const char *pa, const char *na, const char *pb,
