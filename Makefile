@@ -49,8 +49,10 @@ ALL_CXXFLAGS = -std=c++17 -fno-rtti -D_GNU_SOURCE $(CXXWARN) -I. \
 LIBS_BASE := $(filter-out -lcurl -lgit2,$(PKG_LIBS)) -ldl -lpthread
 GIT2_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | sed -n 's/^ *SONAME *//p')
 # The unit tests build repositories with libgit2 calls the tool never
-# makes (commits, packs, references): they link libgit2 itself.
-GIT2_LIBS := $(shell pkg-config --libs libgit2 2>/dev/null)
+# makes (commits, packs, references): they link libgit2 itself. The
+# shim's git_* are kept out of their dynamic symbols (--exclude-libs), so
+# libgit2's calls to its own functions never land in the shim.
+GIT2_LIBS := -Wl,--exclude-libs,libaicr.a $(shell pkg-config --libs libgit2 2>/dev/null)
 # RE2 and the C++ runtime are linked statically: mapping libre2.so and
 # libstdc++.so costs every command about 0.9 ms of CPU at startup (a third
 # more), for the few that match a pattern (docs/architecture.md).
