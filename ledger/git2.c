@@ -249,7 +249,8 @@ static git_error gs_error = {gs_message, GIT_ERROR_OS};
 
 static void gs_load(void)
 {
-	void *h = dlopen(AE_GIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	/* lazy, as when it was linked: libgit2's own calls bind when made */
+	void *h = dlopen(AE_GIT2_SONAME, RTLD_LAZY | RTLD_LOCAL);
 	const char *why;
 
 	if (h == NULL)
