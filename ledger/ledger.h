@@ -1679,4 +1679,34 @@ typedef struct ld_sign_paths {
  * directory (the paths are set all the same, for the report). */
 int ld_sign_input(ld_sign_paths *p, const char *input, ae_err *err);
 
+/* ---- check's command line (ledger/check_args.c) ---- */
+
+/* check's options as given (borrowed strings, NULL when absent). */
+typedef struct ld_check_args {
+	ld_contract_opts opts; /* --root, --allowlist, --base, --head, --repo;
+				* workers set from --workers */
+	const char *format;    /* --format: text or json */
+	const char *trusted_root, *cache;
+	const char *workers;	   /* --workers N */
+	const char *fetch_timeout; /* --fetch-timeout DUR */
+	const char *deadline;	   /* --deadline DUR: reg.timeout's alias */
+	uint64_t fetch_timeout_ms; /* set by ld_check_args_check */
+	oci_registry_flags reg;
+	bool verify, offline, tuf_update;
+} ld_check_args;
+
+/* Refuses a check command line before any I/O, in the order the command
+ * has always named them: a --format other than text or json; --head
+ * without --base; --trusted-root, --cache or --offline without
+ * --verify-signatures; --tuf-update without it, or with --offline or
+ * --trusted-root; --offline without --cache; a password (check reads
+ * anonymously); --deadline with --timeout (the same limit: --deadline
+ * becomes reg.timeout); the registry flags' own rules
+ * (oci_registry_flags_check); a bad --fetch-timeout (a duration up to a
+ * week; 60 s when absent); --fetch-timeout or --deadline without
+ * --verify-signatures; --workers not 1..LD_CHECK_WORKERS_MAX. 0 or
+ * AE_EINVAL, the message a usage error. */
+#define LD_CHECK_WORKERS_MAX 64
+int ld_check_args_check(ld_check_args *a, ae_err *err);
+
 #endif /* AE_LEDGER_H */
