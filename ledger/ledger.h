@@ -1467,6 +1467,26 @@ void ld_ledger_opts_dispose(ld_ledger_opts *o);
 int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err);
 /* True iff `format` is one of the report's: text, json, html, feed. */
 bool ld_ledger_format_known(const char *format);
+
+/* `ledger`'s command line as given (borrowed strings, NULL when absent):
+ * the run's options and what only the command reads. */
+typedef struct ld_ledger_args {
+	ld_ledger_opts o;
+	const char *out;	/* -o, --output: a file, the feed's directory */
+	const char *format;	/* --format; "text" when NULL */
+	const char *jobs;	/* --jobs N: o.jobs */
+	oci_registry_flags reg; /* how bundles are fetched */
+	bool any_reg;		/* a registry flag (not --quiet) was given */
+} ld_ledger_args;
+
+/* Refuses a ledger command line before any I/O, in the order the command
+ * has always named them: a format ld_ledger_format_known does not know
+ * (a->format "text" when NULL); the feed without -o; --jobs not 1..64
+ * (into o.jobs); --trusted-root, --cache, --offline, --ingest* or a
+ * registry flag without --verify; the registry flags' own rules
+ * (oci_registry_flags_check); ld_ledger_opts_check's. 0 or AE_EINVAL, the
+ * message a usage error. */
+int ld_ledger_args_check(ld_ledger_args *a, ae_err *err);
 /* Renders `c` as `format`, "text", "json" or "html" (the feed is
  * ld_feed_write's directory), into `out`. AE_EINVAL for another format;
  * the renderer's codes. */

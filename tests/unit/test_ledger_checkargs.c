@@ -1,6 +1,6 @@
-/* tests/unit/test_ledger_checkargs.c -- `check`'s flag combinations,
- * refused before any I/O (ledger/check_args.c), reached before only
- * through `check` e2e runs
+/* tests/unit/test_ledger_checkargs.c -- `check`'s and `ledger`'s flag
+ * combinations, refused before any I/O (ledger/check_args.c,
+ * ledger/run_opts.c), reached before only through e2e runs
  */
 #include "ledger/ledger.h"
 #include "tests/unit/t.h"
@@ -145,4 +145,66 @@ void test_ledger_checkargs__deadline_is_the_timeout(void)
 	a.fetch_timeout = "8d";
 	T_ASSERT_STR(check_msg(&a), "--fetch-timeout wants a duration such "
 				    "as 60s or 2m (0: no limit)");
+}
+
+/* ---- `ledger`'s command line (ledger/run_opts.c, ld_ledger_args_check),
+ * reached before only through `ledger` e2e runs ---- */
+
+/* The message ld_ledger_args_check gives for `a`, "" when it passes. */
+static const char *ledger_msg(ld_ledger_args *a)
+{
+	static ae_err err;
+
+	ae_err_clear(&err);
+	if (ld_ledger_args_check(a, &err) == 0)
+		return "";
+	T_ASSERT_INT(err.code, AE_EINVAL);
+	return err.msg;
+}
+
+void test_ledger_checkargs__ledger_format_jobs_and_verify(void)
+{
+	ld_ledger_args a;
+
+	memset(&a, 0, sizeof(a));
+	T_ASSERT_INT(ld_ledger_opts_init(&a.o, 4, NULL), 0);
+	T_ASSERT_STR(ledger_msg(&a), "");
+	T_ASSERT_STR(a.format, "text");
+	T_ASSERT_INT(a.o.jobs, 2);
+	a.format = "yaml";
+	a.jobs = "0";
+	T_ASSERT_STR(ledger_msg(&a), "--format must be text, json, html or "
+				     "feed");
+	a.format = "feed";
+	T_ASSERT_STR(ledger_msg(&a), "--format feed needs -o DIR (it writes "
+				     "index.json and series/)");
+	a.out = "feed";
+	T_ASSERT_STR(ledger_msg(&a), "--jobs must be 1 to 64");
+	a.jobs = "65";
+	T_ASSERT_STR(ledger_msg(&a), "--jobs must be 1 to 64");
+	a.jobs = "7x";
+	T_ASSERT_STR(ledger_msg(&a), "--jobs must be 1 to 64");
+	a.jobs = "64";
+	T_ASSERT_STR(ledger_msg(&a), "");
+	T_ASSERT_INT(a.o.jobs, 64);
+	/* what needs --verify: a registry flag, an ingest, the verifier's */
+	a.any_reg = true;
+	T_ASSERT_STR(ledger_msg(&a), "--trusted-root, --cache, --offline, "
+				     "--ingest* and the registry flags need "
+				     "--verify");
+	a.any_reg = false;
+	a.o.ingest_files[a.o.n_ingest_files++] = "list.txt";
+	T_ASSERT_STR(ledger_msg(&a), "--trusted-root, --cache, --offline, "
+				     "--ingest* and the registry flags need "
+				     "--verify");
+	a.o.verify = true;
+	T_ASSERT_STR(ledger_msg(&a), "");
+	/* then the registry's rules, then the run's (ld_ledger_opts_check) */
+	a.reg.timeout = "never";
+	a.o.vo.offline = true;
+	T_ASSERT(strstr(ledger_msg(&a), "--timeout") != NULL);
+	a.reg.timeout = "5s";
+	T_ASSERT_STR(ledger_msg(&a), "--offline needs --cache DIR");
+	T_ASSERT_INT(a.reg.timeout_ms, 5000);
+	ld_ledger_opts_dispose(&a.o);
 }
