@@ -1189,6 +1189,33 @@ int ld_pull_choose(size_t *chosen, oci_pull_result *res, const char *digest,
 		   const char *root, const ld_pull_choice *c, tuf_trust *trust,
 		   ae_err *err);
 
+/* What `pull` fetched (ld_pull); ld_pulled_dispose frees it. */
+typedef struct ld_pulled {
+	char digest[AE_DIGEST_STR_LEN]; /* the artifact: REF's pin or tag's */
+	oci_pull_result res;
+	size_t chosen;	 /* the signature written (ld_pull_choose) */
+	tuf_trust trust; /* in force when there was a choice: the caller
+			  * prints its note (zeroed otherwise) */
+	oci_client *c;	 /* NULL offline */
+} ld_pulled;
+
+/* Makes the registry client for `ref` (pull: before anything is asked;
+ * push: once the push knows its tag). */
+typedef int (*ld_client_fn)(oci_client **out, const oci_ref *ref, void *ctx,
+			    ae_err *err);
+
+/* `pull REF --to DIR` (ledger/pull.c), in this order: the cache
+ * (c->cache, else oci_cache_default), the client (client(ctx); none
+ * when `offline`), REF's digest (oci_ref_digest), oci_pull into c->to,
+ * the signature moved into the summary root (ld_pulled_root) and chosen
+ * (ld_pull_choose). A failure once the tree is written removes c->to
+ * (it did not exist before: oci_pull refuses one that does). Codes of
+ * those steps; dispose `out` in every case. */
+int ld_pull(ld_pulled *out, const oci_ref *ref, const ld_pull_choice *c,
+	    bool offline, ld_client_fn client, void *ctx, ae_err *err);
+/* Frees what `p` holds. Cannot fail. */
+void ld_pulled_dispose(ld_pulled *p);
+
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
  * strings borrowed from `p`; bundle oci/digest "" when absent; the Rekor
@@ -1309,10 +1336,6 @@ int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
 int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
 		   const char *digest, ae_err *err);
 
-/* Makes the registry client for `ref` once the push knows its tag. */
-typedef int (*ld_push_client_fn)(oci_client **out, const oci_ref *ref,
-				 void *ctx, ae_err *err);
-
 /* The push leg of `push DIR --to REF` and `emit --push` (ledger/push.c,
  * oci_bundle_push): under the tag of REF, else the one DIR/pointer.yaml
  * names for this artifact in REF's repository (ld_pointer_tag), else
@@ -1320,7 +1343,7 @@ typedef int (*ld_push_client_fn)(oci_client **out, const oci_ref *ref,
  * oci_bundle_push and the tag rules; out->what names what a failure is
  * about. */
 int ld_push(oci_pushed *out, const char *dir, const char *to,
-	    ld_push_client_fn client, void *ctx, ae_err *err);
+	    ld_client_fn client, void *ctx, ae_err *err);
 
 /* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
  * ---- */
