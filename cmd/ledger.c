@@ -140,14 +140,11 @@ static void args_dispose(ledger_args *a)
  * under: say it here, once each (a finding, not an error). */
 static void ingest_warn(const ld_ledger *l)
 {
-	const char *ref, *why;
+	ae_buf b = AE_BUF_INIT(64u << 20); /* a line per item: ample */
 
-	for (size_t i = 0; i < ld_ledger_count(l); i++) {
-		if (ld_ledger_uncounted(l, i, &ref, &why))
-			fprintf(stderr,
-				"aicr-evidence: ledger: %s: not counted: %s\n",
-				ref, why);
-	}
+	if (ld_ledger_uncounted_render(&b, l, NULL) == 0 && b.len > 0)
+		fputs((const char *)b.data, stderr);
+	ae_buf_dispose(&b);
 }
 
 /* --verify: the trusted root in force (no --trusted-root: the TUF-cached

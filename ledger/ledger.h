@@ -1556,6 +1556,10 @@ size_t ld_ledger_count(const ld_ledger *l);
  * (borrowed). Cannot fail. */
 bool ld_ledger_uncounted(const ld_ledger *l, size_t i, const char **ref,
 			 const char **reason);
+/* Appends one line for stderr per uncounted item (ld_ledger_uncounted),
+ * "aicr-evidence: ledger: REF: not counted: WHY": a finding, not an
+ * error. Codes of the buffer. */
+int ld_ledger_uncounted_render(ae_buf *out, const ld_ledger *l, ae_err *err);
 /* True iff some bundle gave no verdict (transient: exit 3). */
 bool ld_ledger_transient(const ld_ledger *l);
 /* Fills the provenance of `ro`: the ledger's commit, the trusted root,
