@@ -314,6 +314,10 @@ typedef enum ld_origin {
  * VERIFIED signature proves -- never a pointer's claim. */
 typedef struct ld_credit_key {
 	bool first_party; /* the verified signer is first-party */
+	/* the verified signer may vote: allowlisted, and first-party when
+	 * ingested (a signer who may not never takes a bundle from one who
+	 * may) */
+	bool may_vote;
 	/* the earliest verified signing time (ev_signed_at.time), Unix
 	 * seconds; 0: none */
 	int64_t time;
@@ -326,7 +330,8 @@ typedef struct ld_credit_key {
 } ld_credit_key;
 
 /* <0 when `a` is credited before `b`, >0 after, 0 when the keys are
- * equal: first-party first; then the earlier verified time (none last);
+ * equal: first-party first; then a signer who may vote; then the earlier
+ * verified time (none last);
  * at the same second, entries of one log by index and entries of two logs
  * by log id (a fixed order: the second is all two logs prove); then a
  * pointer before an ingested bundle, then the slug. A total order (qsort

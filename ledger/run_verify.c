@@ -276,6 +276,10 @@ static void item_credit_key(ld_credit_key *k, const ld__item *it)
 {
 	memset(k, 0, sizeof(*k));
 	k->first_party = it->cls == LD_CLASS_FIRST_PARTY;
+	/* as the model's why (ledger/corroborate.c run_why): unlisted, or
+	 * ingested and not first-party, never votes */
+	k->may_vote = it->cls != LD_CLASS_REPORTED &&
+		      (it->origin != LD_ORIGIN_INGEST || k->first_party);
 	k->time = it->signed_at.time;
 	k->logged = it->signed_at.logged;
 	memcpy(k->log_id, it->signed_at.log_id, sizeof(k->log_id));
