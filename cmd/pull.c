@@ -111,7 +111,7 @@ int cmd_pull(int argc, char **argv)
 		rc = oci_tag_resolve(digest, c, ref.tag[0] ? ref.tag : "latest",
 				     &err);
 	if (rc == 0)
-		rc = oci_pull(&res, c, digest, cache, a.ch.to, &err);
+		rc = oci_pull(&res, c, &ref, digest, cache, a.ch.to, &err);
 	pulled = rc == 0;
 	if (rc == 0)
 		rc = ld_pulled_root(root, sizeof(root), a.ch.to, res.signed_,
