@@ -28,8 +28,8 @@ int ld_pull(ld_pulled *out, const oci_ref *ref, const ld_pull_choice *c,
 	if (rc == 0)
 		rc = oci_ref_digest(out->digest, out->c, ref, err);
 	if (rc == 0)
-		rc = oci_pull(&out->res, out->c, ref, out->digest, cache,
-			      c->to, err);
+		rc = oci_pull(&out->res, out->c, ref, out->digest, cache, c->to,
+			      err);
 	if (rc < 0)
 		return rc;
 	rc = ld_pulled_root(root, sizeof(root), c->to, out->res.signed_, err);
