@@ -66,21 +66,28 @@ static bool val_word(const char *s, const char *extra, size_t max)
 	return true;
 }
 
-/* [a-z0-9] runs joined by single separators from `seps`, 1..max bytes. */
-static bool val_runs(const char *s, const char *seps, size_t max)
+/* The `n` bytes at s are [a-z0-9] runs joined by single separators from
+ * `seps` (no NUL among them). */
+static bool val_runs_n(const char *s, size_t n, const char *seps)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
+	if (n == 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		bool sep = strchr(seps, s[i]) != NULL;
+		bool sep = s[i] != '\0' && strchr(seps, s[i]) != NULL;
 		if (sep && (i == 0 || i + 1 == n || strchr(seps, s[i + 1])))
 			return false;
 		if (!sep && !val_lower(s[i]) && !val_digit(s[i]))
 			return false;
 	}
 	return true;
+}
+
+/* [a-z0-9] runs joined by single separators from `seps`, 1..max bytes. */
+static bool val_runs(const char *s, const char *seps, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n <= max && val_runs_n(s, n, seps);
 }
 
 /* `v?N.N[.N[.N]]` then an optional `-`/`+`/`~` suffix of [0-9A-Za-z.+~-]:
@@ -453,39 +460,40 @@ static bool val_tag(const char *s, size_t n)
 
 bool ev__image_public(const char *image)
 {
-	char host[64], path[256];
-	const char *slash, *at, *colon, *rest;
-	size_t h, p;
+	ae_imgref r;
+	char host[64];
 
 	if (image == NULL || strlen(image) > 512)
 		return false;
-	slash = strchr(image, '/');
-	if (slash == NULL || (h = (size_t)(slash - image)) >= sizeof(host))
+	ae_imgref_split(&r, image);
+	if (r.host == NULL || r.host_len >= sizeof(host))
 		return false;
-	memcpy(host, image, h);
-	host[h] = '\0';
+	memcpy(host, r.host, r.host_len);
+	host[r.host_len] = '\0';
 	if (!val_in(val_public_registries, host))
 		return false;
-	rest = slash + 1;
-	at = strchr(rest, '@');
-	if (at != NULL && (strncmp(at + 1, "sha256:", 7) != 0 ||
-			   !ae_is_lower_hex(at + 8, AE_SHA256_HEX_LEN) ||
-			   at[8 + AE_SHA256_HEX_LEN] != '\0'))
+	if (r.digest != NULL && !ae_imgref_pinned(&r))
 		return false;
-	p = at ? (size_t)(at - rest) : strlen(rest);
-	colon = memchr(rest, ':', p);
-	if (colon == NULL && at == NULL)
+	if (r.tag == NULL && r.digest == NULL)
 		return false; /* neither a tag nor a digest pins it */
-	if (colon != NULL &&
-	    !val_tag(colon + 1, p - (size_t)(colon + 1 - rest)))
+	if (r.tag != NULL && !val_tag(r.tag, r.tag_len))
 		return false;
-	if (colon != NULL)
-		p = (size_t)(colon - rest);
-	if (p == 0 || p >= sizeof(path))
+	if (r.path_len == 0 || r.path_len >= 256)
 		return false;
-	memcpy(path, rest, p);
-	path[p] = '\0';
 	/* path components: [a-z0-9] runs joined by . _ - , split by / */
-	return val_runs(path, "._-/", sizeof(path) - 1) &&
-	       strstr(path, "__") == NULL;
+	return val_runs_n(r.path, r.path_len, "._-/");
+}
+
+ev__image_pin ev__image_pin_of(const char *image)
+{
+	ae_imgref r;
+
+	ae_imgref_split(&r, image);
+	if (ae_imgref_pinned(&r))
+		return EV__IMAGE_FIXED;
+	if ((r.tag == NULL || r.tag_len == 0) && r.digest == NULL)
+		return EV__IMAGE_UNTAGGED;
+	if (ae_imgref_tag_is(&r, "latest") || ae_imgref_tag_is(&r, "edge"))
+		return EV__IMAGE_MUTABLE_TAG;
+	return EV__IMAGE_FIXED;
 }

@@ -1143,6 +1143,79 @@ void test_evidence_bundle__only_public_pinned_validator_images_publish(void)
 	T_ASSERT(!ev__image_public("d:v1"));
 }
 
+/* One reading of an image reference (evidence/core/imgref.c) and emit's
+ * mutable-tag gate on it (review finding 05): no tag and no digest is
+ * :latest; a digest pins whatever the tag; a registry port is no tag. */
+void test_evidence_bundle__validator_image_pins(void)
+{
+#define D "sha256:0123456789abcdef0123456789abcdef0123456789abcdef01234567" \
+	  "89abcdef"
+	static const struct {
+		const char *ref, *host, *path, *tag, *digest;
+		ev__image_pin pin;
+	} cases[] = {
+		{"nvcr.io/nvidia/aicr-validator", "nvcr.io", "nvidia/aicr-validator",
+		 NULL, NULL, EV__IMAGE_UNTAGGED},
+		{"nvcr.io/nvidia/v:latest", "nvcr.io", "nvidia/v", "latest", NULL,
+		 EV__IMAGE_MUTABLE_TAG},
+		{"nvcr.io/nvidia/v:edge", "nvcr.io", "nvidia/v", "edge", NULL,
+		 EV__IMAGE_MUTABLE_TAG},
+		{"host:5000/img", "host:5000", "img", NULL, NULL,
+		 EV__IMAGE_UNTAGGED},
+		{"host:5000/img:latest", "host:5000", "img", "latest", NULL,
+		 EV__IMAGE_MUTABLE_TAG},
+		{"host:5000/img:v1", "host:5000", "img", "v1", NULL,
+		 EV__IMAGE_FIXED},
+		{"localhost/img", "localhost", "img", NULL, NULL,
+		 EV__IMAGE_UNTAGGED},
+		{"library/busybox", NULL, "library/busybox", NULL, NULL,
+		 EV__IMAGE_UNTAGGED},
+		{"busybox", NULL, "busybox", NULL, NULL, EV__IMAGE_UNTAGGED},
+		{"busybox:1.36", NULL, "busybox", "1.36", NULL, EV__IMAGE_FIXED},
+		{"img@" D, NULL, "img", NULL, D, EV__IMAGE_FIXED},
+		{"img:latest@" D, NULL, "img", "latest", D, EV__IMAGE_FIXED},
+		{"h.io:443/a/b:v1.2@" D, "h.io:443", "a/b", "v1.2", D,
+		 EV__IMAGE_FIXED},
+		{"img@sha256:abc", NULL, "img", NULL, "sha256:abc",
+		 EV__IMAGE_FIXED}, /* not pullable; not :latest either */
+		{"ghcr.io@acme.corp/x:v1", NULL, "ghcr.io", NULL,
+		 "acme.corp/x:v1", EV__IMAGE_FIXED},
+		{"img:latest@sha256:abc", NULL, "img", "latest", "sha256:abc",
+		 EV__IMAGE_MUTABLE_TAG},
+		{"img:", NULL, "img", "", NULL, EV__IMAGE_UNTAGGED},
+		{"img:latest-1", NULL, "img", "latest-1", NULL, EV__IMAGE_FIXED},
+		{"img:Latest", NULL, "img", "Latest", NULL, EV__IMAGE_FIXED},
+	};
+#undef D
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ae_imgref r;
+		const char *want[4] = {cases[i].host, cases[i].path,
+				       cases[i].tag, cases[i].digest};
+		ae_imgref_split(&r, cases[i].ref);
+		const char *got[4] = {r.host, r.path, r.tag, r.digest};
+		size_t len[4] = {r.host_len, r.path_len, r.tag_len,
+				 r.digest_len};
+		for (int k = 0; k < 4; k++) {
+			if ((want[k] == NULL) != (got[k] == NULL) ||
+			    (want[k] != NULL &&
+			     (len[k] != strlen(want[k]) ||
+			      memcmp(got[k], want[k], len[k]) != 0)))
+				t_fail_at(__FILE__, __LINE__,
+					  "%s: part %d is %.*s, want %s",
+					  cases[i].ref, k, got[k] ? (int)len[k] : 4,
+					  got[k] ? got[k] : "NULL",
+					  want[k] ? want[k] : "NULL");
+		}
+		if (ev__image_pin_of(cases[i].ref) != cases[i].pin)
+			t_fail_at(__FILE__, __LINE__, "%s: pin %d, want %d",
+				  cases[i].ref, (int)ev__image_pin_of(cases[i].ref),
+				  (int)cases[i].pin);
+	}
+	T_ASSERT(!ev__image_public("nvcr.io/nvidia/aicr-validator"));
+	T_ASSERT(ev__image_public("nvcr.io/nvidia/v:latest"));
+}
+
 /* emit_memory's reports and every report we write: counted from the
  * tests, by the in-memory count and the streaming one alike. */
 void test_evidence_bundle__the_streaming_count_is_the_tree_count(void)
