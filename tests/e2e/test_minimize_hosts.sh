@@ -37,7 +37,7 @@ for m in s["measurements"]:
         d = st.get("data", {})
         for k in ("PRETTY_NAME", "NAME", "VERSION", "os-image", "model"):
             if k in d:
-                d[k] = v if k != "PRETTY_NAME" else "Ubuntu 22.04.5 LTS " + v
+                d[k] = v if text_only else "Ubuntu 22.04.5 LTS " + v
         if not text_only:
             for k in ("kubelet-version", "kernel-version", "container-runtime-version", "version"):
                 if k in d:
@@ -90,8 +90,9 @@ for v in 10.0.77.34 192.168.201.17 172.16.5.9 100.64.7.250 \
 	home/alice77//kubeconfig acme77/../etc; do
 	plant "$v" all
 done
-# in the product-name fields (an OS release's names, os-image, the GPU
-# model): a host or node name, which has no capital and no space
+# the whole value of a product-name field (an OS release's names,
+# os-image, the GPU model): a host or node name, which has no capital and
+# no space, as a collector that misreads a node would write it
 for v in acme-gpu-77 worker77 node-77-a; do
 	plant "$v" text
 done
