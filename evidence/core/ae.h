@@ -239,6 +239,9 @@ bool ae_path_element_is_plain(const char *s);
 /* True iff the `len` bytes contain a NUL. Cannot fail. */
 bool ae_has_nul(const void *data, size_t len);
 
+/* qsort/bsearch comparator of (const char *) elements, bytewise. */
+int ae_strptr_cmp(const void *a, const void *b);
+
 /* ---- container image references (evidence/core/imgref.c) ---- */
 
 /* `[host/]path[:tag][@digest]` split the way container runtimes read it:
@@ -445,6 +448,13 @@ int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
  * are short). Cannot fail. */
 #define AE_EDIT_MAX 64
 size_t ae_edit_distance(const char *a, const char *b, size_t cap);
+/* "Did you mean": appends "did you mean 'LEADw' or 'LEADw2'?" to `out`
+ * with each of the `n` words of `cands` closest to `word` -- by edit
+ * distance, a prefix of the word ("pus" for push) counting as 1 -- when
+ * that is under 3. 1 when a word was close, 0 (nothing appended) when
+ * none was; AE_ETOOBIG past the buffer's cap. */
+int ae_suggest(ae_buf *out, const char *word, const char *const *cands,
+	       size_t n, const char *lead, ae_err *err);
 
 /* The one capped escape (issue 17). Appends `s` as one value of a line
  * of human output: "" for NULL, else ae_buf_put_esc's escape when it
