@@ -8,7 +8,9 @@
 # by each binary to a new repository each time, and pulled by digest,
 # interleaved, rotating which goes first. Prints the medians of wall time
 # and of CPU (user + sys) per binary, and each one's ratio to the first
-# peer (`make bench-peers PEER=...` runs it against PEER).
+# peer (`make bench-peers PEER=...` runs it against PEER). Every timed
+# command starts after a sync(1): none pays for the write-back of what the
+# one before it wrote (a pull leaves up to twice the bundle dirty).
 #
 #   bash tests/bench/pull.sh [-n RUNS] PEER_BIN [PEER_BIN...]
 #
@@ -40,6 +42,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 timed() { # FILE BIN ARGS...
 	local f=$1 b=$2 t0 t1
 	shift 2
+	sync
 	t0=$(date +%s%N)
 	/usr/bin/time -f '%U %S' -o "$W/cpu" "$b" "$@" >/dev/null
 	t1=$(date +%s%N)

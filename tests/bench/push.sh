@@ -15,7 +15,11 @@
 # Every run pushes to a fresh repository, so no blob is skipped by HEAD, and
 # skopeo's blob-info cache is removed before each of its runs so it cannot
 # mount blobs across repositories (oci.md §1.1); every pull starts from an
-# empty cache and an empty destination.
+# empty cache and an empty destination. Every timed command starts after a
+# sync(1), so none pays for the write-back of what the one before it wrote
+# (a pull leaves up to twice the bundle's size dirty, and the registry
+# fsyncs what it receives), and every one, the peer's too, runs under the
+# same /usr/bin/time (its fork and exec cost ~2 ms: 6% of a 10 KiB push).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=5
@@ -38,10 +42,12 @@ R=$REG_HOST
 skcache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# before each timed command: nothing left to write back from the last one
+settle() { sync; }
 
 bench_size() { # LABEL BYTES
 	local label=$1 bytes=$2 out=$W/$1 i t0 t1 ours=() sk=() rss=() pack=() d
-	local skrss=() pl=() skpl=() plrss=() skplrss=() pp=() ppl=()
+	local skrss=() pl=() skpl=() plrss=() skplrss=() pp=() ppl=() pprss=() pplrss=()
 	mkdir -p "$out/summary-bundle"
 	printf 'kind: RecipeResult\n' >"$out/summary-bundle/recipe.yaml"
 	head -c "$bytes" /dev/urandom >"$out/summary-bundle/bom.cdx.json"
@@ -50,6 +56,7 @@ bench_size() { # LABEL BYTES
 	rm -f "$skcache"
 	skopeo copy -q --src-tls-verify=false "docker://$R/bench/seed-$label@$d" "oci:$W/layout-$label:v1" >/dev/null
 	for i in $(seq 1 "$runs"); do
+		settle
 		t0=$(date +%s%N)
 		/usr/bin/time -f '%M' -o "$W/rss" "$bin" push "$out" --to "$R/bench/ours-$label-$i:v1" \
 			--registry-plain-http >/dev/null
@@ -58,11 +65,13 @@ bench_size() { # LABEL BYTES
 		rss+=("$(tail -1 "$W/rss")")
 		# again to the same repository: every blob is present (HEAD),
 		# so this is packing + three requests
+		settle
 		t0=$(date +%s%N)
 		"$bin" push "$out" --to "$R/bench/ours-$label-$i:v1" --registry-plain-http >/dev/null
 		t1=$(date +%s%N)
 		pack+=($(((t1 - t0) / 1000000)))
 		rm -f "$skcache"
+		settle
 		t0=$(date +%s%N)
 		/usr/bin/time -f '%M' -o "$W/rss" skopeo copy -q --dest-tls-verify=false \
 			"oci:$W/layout-$label:v1" "docker://$R/bench/sk-$label-$i:v1" >/dev/null
@@ -70,6 +79,7 @@ bench_size() { # LABEL BYTES
 		sk+=($(((t1 - t0) / 1000000)))
 		skrss+=("$(tail -1 "$W/rss")")
 		# pull: ours by digest into an empty cache, skopeo into a layout
+		settle
 		t0=$(date +%s%N)
 		/usr/bin/time -f '%M' -o "$W/rss" "$bin" pull "$R/bench/ours-$label-$i@$d" \
 			--to "$W/pull-$i" --cache "$W/cache-$i" --registry-plain-http >/dev/null
@@ -77,6 +87,7 @@ bench_size() { # LABEL BYTES
 		pl+=($(((t1 - t0) / 1000000)))
 		plrss+=("$(tail -1 "$W/rss")")
 		rm -f "$skcache"
+		settle
 		t0=$(date +%s%N)
 		/usr/bin/time -f '%M' -o "$W/rss" skopeo copy -q --src-tls-verify=false \
 			"docker://$R/bench/sk-$label-$i@$d" "oci:$W/skpull-$i:v1" >/dev/null
@@ -85,16 +96,20 @@ bench_size() { # LABEL BYTES
 		skplrss+=("$(tail -1 "$W/rss")")
 		rm -rf "$W/pull-$i" "$W/cache-$i" "$W/skpull-$i"
 		if [ -n "$peer" ]; then
+			settle
 			t0=$(date +%s%N)
-			"$peer" push "$out" --to "$R/bench/peer-$label-$i:v1" \
-				--registry-plain-http >/dev/null
+			/usr/bin/time -f '%M' -o "$W/rss" "$peer" push "$out" \
+				--to "$R/bench/peer-$label-$i:v1" --registry-plain-http >/dev/null
 			t1=$(date +%s%N)
 			pp+=($(((t1 - t0) / 1000000)))
+			pprss+=("$(tail -1 "$W/rss")")
+			settle
 			t0=$(date +%s%N)
-			"$peer" pull "$R/bench/ours-$label-$i@$d" --to "$W/pull-$i" \
-				--cache "$W/cache-$i" --registry-plain-http >/dev/null
+			/usr/bin/time -f '%M' -o "$W/rss" "$peer" pull "$R/bench/ours-$label-$i@$d" \
+				--to "$W/pull-$i" --cache "$W/cache-$i" --registry-plain-http >/dev/null
 			t1=$(date +%s%N)
 			ppl+=($(((t1 - t0) / 1000000)))
+			pplrss+=("$(tail -1 "$W/rss")")
 			rm -rf "$W/pull-$i" "$W/cache-$i"
 		fi
 	done
@@ -108,7 +123,7 @@ bench_size() { # LABEL BYTES
 		"ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN{printf "%.2f", a/b}')," \
 		"our peak RSS $((mr / 1024)) MiB, skopeo peak RSS $((msr / 1024)) MiB;" \
 		"packing alone (re-push, blobs present) ${mp} ms ($runs runs)"
-	[ -z "$peer" ] || peer_line push "$label" "$mo" "$ms" "${pp[@]}"
+	[ -z "$peer" ] || peer_line push "$label" "$mo" "$ms" "$(max_rss "${pprss[@]}")" "${pp[@]}"
 	mo=$(printf '%s\n' "${pl[@]}" | median)
 	ms=$(printf '%s\n' "${skpl[@]}" | median)
 	mr=$(printf '%s\n' "${plrss[@]}" | sort -n | tail -1)
@@ -116,16 +131,19 @@ bench_size() { # LABEL BYTES
 	echo "bench: pull $label: ours median ${mo} ms, skopeo median ${ms} ms," \
 		"ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN{printf "%.2f", a/b}')," \
 		"our peak RSS $((mr / 1024)) MiB, skopeo peak RSS $((msr / 1024)) MiB ($runs runs)"
-	[ -z "$peer" ] || peer_line pull "$label" "$mo" "$ms" "${ppl[@]}"
+	[ -z "$peer" ] || peer_line pull "$label" "$mo" "$ms" "$(max_rss "${pplrss[@]}")" "${ppl[@]}"
 }
 
-peer_line() { # OP LABEL OURS_MEDIAN SKOPEO_MEDIAN PEER_TIMES...
-	local op=$1 label=$2 mo=$3 ms=$4 m
-	shift 4
+max_rss() { printf '%s\n' "$@" | sort -n | tail -1; }
+
+peer_line() { # OP LABEL OURS_MEDIAN SKOPEO_MEDIAN PEER_PEAK_RSS_KIB PEER_TIMES...
+	local op=$1 label=$2 mo=$3 ms=$4 rss=$5 m
+	shift 5
 	m=$(printf '%s\n' "$@" | median)
 	echo "bench: $op $label peer: $peer median ${m} ms, ratio to skopeo" \
 		"$(awk -v a="$m" -v b="$ms" 'BEGIN{printf "%.2f", a/b}'), ours/peer" \
-		"$(awk -v a="$mo" -v b="$m" 'BEGIN{printf "%.2f", a/b}') (same runs)"
+		"$(awk -v a="$mo" -v b="$m" 'BEGIN{printf "%.2f", a/b}') (same runs)," \
+		"peer peak RSS $((rss / 1024)) MiB"
 }
 
 bench_size 100mib $((100 * 1024 * 1024))
