@@ -34,8 +34,8 @@ int ld_slug_from_signer(char out[LD_SLUG_LEN + 1], const char *issuer,
 /* What `slug` prints (ledger/slug_render.c): the slug of (issuer,
  * identity) and a newline, or with `json` the object {issuer, identity,
  * slug} indented by two and a newline. Codes of ld_slug_from_signer;
- * AE_ERR when the JSON cannot be made (out of memory, or a string that
- * is not UTF-8). */
+ * AE_EINVAL for JSON of an issuer or identity not in UTF-8, AE_ERR out
+ * of memory. */
 int ld_slug_render(ae_buf *out, const char *issuer, const char *identity,
 		   bool json, ae_err *err);
 
