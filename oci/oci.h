@@ -562,8 +562,8 @@ int oci_pull_report(ae_buf *out, const oci_ref *ref, const char *digest,
  * as dest_dir/attestation.intoto.jsonl; choosing among them by signer is
  * the caller's (it needs the verifier). `c` NULL = offline: only the cache
  * is read (AE_ENOTFOUND when absent), the candidates from the cache's
- * record of `ref`'s repository (registry and repo; its tag and digest are
- * not read; online the client's repository is used): the same artifact in
+ * record of `ref`'s repository (its repository path; registry, tag and digest
+ * are not read; online the client's repository is used): the same artifact in
  * two repositories has two records, each its own repository's
  * signatures (docs/oci.md). No record (never pulled online into this
  * cache, or by a build before records were kept per repository) is

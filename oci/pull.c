@@ -50,19 +50,19 @@ static int pull_path(char *out, const pull_ctx *p, const char *kind,
 }
 
 /* The cache's record of the signatures of `subject` in one repository:
- * referrers/by-repo/<hex of SHA-256("REGISTRY/REPO@SUBJECT")>. Per
- * repository, because the same artifact in two repositories carries the
- * signatures of each (alice's in hers, bob's re-signature in his): one
- * record per digest let the repository pulled last overwrite the other's
- * (review finding 09). The old per-digest records
+ * referrers/by-repo/<hex of SHA-256("REPO@SUBJECT")> (the repository's
+ * path, not its registry: an offline run may name the registry otherwise,
+ * a mirror or a port that no longer answers). Per repository, because the same
+ * artifact in two repositories carries the signatures of each (alice's in hers,
+ * bob's re-signature in his): one record per digest let the repository pulled
+ * last overwrite the other's (review finding 09). The old per-digest records
  * (referrers/sha256/<hex>) are never read. */
 static int pull_record_path(char *out, const pull_ctx *p, const char *subject,
 			    ae_err *err)
 {
 	char key[OCI__PULL_PATH_MAX], hex[AE_SHA256_HEX_LEN + 1];
 	unsigned char sha[AE_SHA256_LEN];
-	int n = snprintf(key, sizeof(key), "%s/%s@%s", p->registry, p->repo,
-			 subject);
+	int n = snprintf(key, sizeof(key), "%s@%s", p->repo, subject);
 
 	if (n < 0 || n >= (int)sizeof(key))
 		return ae_fail(err, AE_ETOOBIG, "repository name too long");

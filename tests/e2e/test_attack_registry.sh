@@ -51,8 +51,8 @@ L=$(jq -r '.layers[0].digest' "$C/blobs/sha256/$H")
 L=${L#sha256:}
 echo VICTIM >"$W/victim"
 # the cache's record of $R/ev/a's signatures of D (docs/oci.md: one per
-# repository, named by the SHA-256 of REGISTRY/REPO@DIGEST)
-RK=$(printf '%s' "$R/ev/a@$D" | sha256sum | cut -c1-64)
+# repository, named by the SHA-256 of REPO@DIGEST)
+RK=$(printf '%s' "ev/a@$D" | sha256sum | cut -c1-64)
 
 # pulls with a time limit: a hang is a failure, not a stuck suite
 tpull() { # DEST CACHE ARGS...

@@ -78,8 +78,8 @@ done
 [ $T_FAIL = 0 ] || t_end
 blob() { echo "$C/blobs/sha256/${1#sha256:}"; }
 # the cache's record of a repository's signatures of a digest (docs/oci.md:
-# named by the SHA-256 of REGISTRY/REPO@DIGEST)
-rec() { echo "$C/referrers/by-repo/$(printf '%s' "$R/ev/$1@$2" | sha256sum | cut -c1-64)"; }
+# named by the SHA-256 of REPO@DIGEST)
+rec() { echo "$C/referrers/by-repo/$(printf '%s' "ev/$1@$2" | sha256sum | cut -c1-64)"; }
 LA=$(jq -r '.layers[0].digest' "$(blob "$DA")")
 LB=$(jq -r '.layers[0].digest' "$(blob "$DB")")
 MDA=$(jq -r '.predicate.manifest.digest' "$W/warm-A/statement.intoto.json")
