@@ -1,6 +1,7 @@
 /* cmd/check.c -- `aicr-evidence check`: the Evidence Pointer Contract gate
  *
- * Parses the flags (conflicts refused with 64 before any I/O), runs
+ * Parses the flags (conflicts refused with 64 before any I/O: the rules
+ * are ld_check_args_check's, ledger/check_args.c), runs
  * ld_contract_run, and prints the report: one `path: message` line per problem
  * (SPEC §5), notes as `note: path: message`, or JSON with --format json.
  * Exit (SPEC §4): 0 clean, 1 violations, 2 could not decide, 3 transient.
@@ -10,49 +11,38 @@
 
 #include <string.h>
 
-#define CHECK_WORKERS_FLAG_MAX 64
-#define CHECK_FETCH_TIMEOUT_MS 60000 /* one pointer's fetch, by default */
-
+/* The flags as given and checked (ld_check_args_check), and -o. */
 typedef struct check_args {
-	ld_contract_opts opts;
-	const char *format;
+	ld_check_args c;
 	const char *output;
-	const char *trusted_root;
-	const char *cache;
-	const char *fetch_timeout;
-	const char *deadline;
-	uint64_t fetch_timeout_ms;
-	cmd_registry_flags reg;
-	bool verify;
-	bool offline;
-	bool tuf_update;
 } check_args;
 
 /* Parses argv; returns 0 or the usage exit status. */
 static int check_parse(check_args *a, int argc, char **argv)
 {
-	const char *workers = NULL;
+	ld_check_args *c = &a->c;
 	const cmd_flag flags[] = {
-		{"--root", &a->opts.root},
-		{"--allowlist", &a->opts.allowlist},
-		{"--base", &a->opts.base},
-		{"--head", &a->opts.head},
-		{"--repo", &a->opts.repo},
-		{"--format", &a->format},
-		{"--trusted-root", &a->trusted_root},
-		{"--cache", &a->cache},
+		{"--root", &c->opts.root},
+		{"--allowlist", &c->opts.allowlist},
+		{"--base", &c->opts.base},
+		{"--head", &c->opts.head},
+		{"--repo", &c->opts.repo},
+		{"--format", &c->format},
+		{"--trusted-root", &c->trusted_root},
+		{"--cache", &c->cache},
 		{"-o", &a->output},
-		{"--workers", &workers},
-		{"--fetch-timeout", &a->fetch_timeout},
-		{"--deadline", &a->deadline},
+		{"--workers", &c->workers},
+		{"--fetch-timeout", &c->fetch_timeout},
+		{"--deadline", &c->deadline},
 		{NULL, NULL},
 	};
 	const cmd_switch switches[] = {
-		{"--verify-signatures", &a->verify},
-		{"--offline", &a->offline},
-		{"--tuf-update", &a->tuf_update},
+		{"--verify-signatures", &c->verify},
+		{"--offline", &c->offline},
+		{"--tuf-update", &c->tuf_update},
 		{NULL, NULL},
 	};
+	ae_err err = {0};
 
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
@@ -60,7 +50,7 @@ static int check_parse(check_args *a, int argc, char **argv)
 
 		if (cmd_switch_take(switches, f))
 			continue;
-		k = cmd_registry_flag(&a->reg, argc, argv, &i);
+		k = cmd_registry_flag(&c->reg, argc, argv, &i);
 		if (k == 0)
 			k = cmd_flag_take(flags, argc, argv, &i);
 		if (k < 0)
@@ -69,51 +59,14 @@ static int check_parse(check_args *a, int argc, char **argv)
 			return cmd_usage_error("check", "unknown option '%s'",
 					       f);
 	}
-	if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
-		return cmd_usage_error("check", "--format is text or json");
-	if (a->opts.head != NULL && a->opts.base == NULL)
-		return cmd_usage_error("check", "--head needs --base");
-	if (!a->verify && (a->trusted_root || a->cache || a->offline))
-		return cmd_usage_error("check",
-				       "--trusted-root, --cache and --offline "
-				       "need --verify-signatures");
-	if (a->tuf_update && (!a->verify || a->offline || a->trusted_root))
-		return cmd_usage_error("check",
-				       "--tuf-update goes with "
-				       "--verify-signatures, without --offline "
-				       "or --trusted-root");
-	if (a->offline && a->cache == NULL)
-		return cmd_usage_error("check", "--offline needs --cache DIR");
-	if (a->reg.password_stdin || a->reg.username)
-		return cmd_usage_error("check",
-				       "check reads anonymously or with "
-				       "--docker-config; no password on stdin");
-	if (a->deadline != NULL && a->reg.timeout != NULL)
-		return cmd_usage_error("check", "--deadline and --timeout are "
-						"the same limit: give one");
-	if (a->deadline != NULL)
-		a->reg.timeout = a->deadline;
-	if (cmd_registry_check(&a->reg, "check") != 0)
-		return cmd_exit_code(CMD_USAGE);
-	a->fetch_timeout_ms = CHECK_FETCH_TIMEOUT_MS;
-	if (a->fetch_timeout != NULL &&
-	    cmd_duration_parse(&a->fetch_timeout_ms, a->fetch_timeout) < 0)
-		return cmd_usage_error("check",
-				       "--fetch-timeout wants a duration such "
-				       "as 60s or 2m (0: no limit)");
-	if (!a->verify && (a->fetch_timeout || a->deadline))
-		return cmd_usage_error("check",
-				       "--fetch-timeout and --deadline "
-				       "need --verify-signatures");
-	if (workers != NULL && ae_count_parse(&a->opts.workers, workers,
-					      CHECK_WORKERS_FLAG_MAX) < 0)
-		return cmd_usage_error("check", "--workers is 1..%d",
-				       CHECK_WORKERS_FLAG_MAX);
+	if (ld_check_args_check(c, &err) < 0)
+		return cmd_usage_error("check", "%s", err.msg);
 	return 0;
 }
 
 /* Prints the report and chooses the outcome. */
-static int check_print(const ld_report *r, const check_args *a)
+static int check_print(const ld_report *r, const ld_check_args *a,
+		       const char *output)
 {
 	bool diff = a->opts.base != NULL;
 	ae_buf sum = AE_BUF_INIT(1024);
@@ -121,7 +74,7 @@ static int check_print(const ld_report *r, const check_args *a)
 	ae_err err = {0};
 	int rc;
 
-	cmd_output_init(&o, a->output);
+	cmd_output_init(&o, output);
 	rc = strcmp(a->format, "json") == 0
 		     ? ld_report_render_json(&o.buf, r, diff, a->verify, NULL)
 		     : ld_report_render_text(&o.buf, r, NULL);
@@ -164,7 +117,7 @@ typedef struct check_run {
  * which the contract checker's workers call for rule 4, one pointer at a
  * time: its bundle pulled by digest and verified against everything the
  * pointer claims (SPEC §5.4). */
-static int check_run_start(check_run *run, check_args *a, ae_err *err)
+static int check_run_start(check_run *run, ld_check_args *a, ae_err *err)
 {
 	ld_verifier_opts o;
 	int rc;
@@ -217,18 +170,18 @@ int cmd_check(int argc, char **argv)
 
 	memset(&run, 0, sizeof(run));
 	memset(&a, 0, sizeof(a));
-	a.opts = init;
-	a.format = "text";
+	a.c.opts = init;
+	a.c.format = "text";
 	rc = check_parse(&a, argc, argv);
 	if (rc != 0)
 		return rc;
-	rc = a.verify ? check_run_start(&run, &a, &err) : 0;
+	rc = a.c.verify ? check_run_start(&run, &a.c, &err) : 0;
 	if (rc < 0) {
 		cmd_error("check", &err);
 		check_run_end(&run);
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
 	}
-	rc = ld_contract_run(&r, &a.opts, &err);
+	rc = ld_contract_run(&r, &a.c.opts, &err);
 	check_run_end(&run);
 	if (rc < 0) {
 		cmd_error("check", &err);
@@ -237,7 +190,7 @@ int cmd_check(int argc, char **argv)
 				 "every problem of the allowlist");
 		return cmd_exit_code(cmd_outcome_from_rc(rc));
 	}
-	rc = check_print(r, &a);
+	rc = check_print(r, &a.c, a.output);
 	ld_report_free(r);
 	return rc;
 }

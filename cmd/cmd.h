@@ -262,8 +262,6 @@ typedef oci_pushed cmd_pushed;
  * derived one. Prints nothing. Codes of oci/. */
 int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
 		    const cmd_registry_flags *reg, ae_err *err);
-/* Prints push's text report of `r` ("pushed REF@DIGEST"...) to `o`. */
-void cmd_push_print_text(cmd_output *o, const cmd_pushed *r);
 int cmd_pull(int argc, char **argv);
 /* `referrers` (cmd/referrers.c) */
 int cmd_referrers(int argc, char **argv);

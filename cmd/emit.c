@@ -141,7 +141,7 @@ static int emit_push(void *ctx, const char *tagged, ae_err *err)
 		return ae_fail(err, AE_EIO, "push to %s failed", tagged);
 	if (strcmp(a->w.format, "text") == 0) {
 		cmd_output_init(&o, NULL);
-		cmd_push_print_text(&o, out);
+		oci_pushed_report(&o.buf, out, false, NULL); /* as push says */
 		(void)cmd_output_close(&o, NULL);
 	}
 	return 0;

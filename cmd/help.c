@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HELP_NAME_MAX 64
+#define HELP_NAME_MAX  64
+#define HELP_WORDS_MAX 256 /* the help texts: 28 today */
 
 void cmd_help_print(FILE *f, const char *name)
 {
@@ -62,39 +63,24 @@ static bool help_has_subcommands(const char *command)
 	return false;
 }
 
-/* How close `word` is to `cand`: its edit distance, or 1 when it is a
- * prefix of it ("pus" for push); 3 and more is not close. */
-static size_t help_score(const char *word, const char *cand)
-{
-	size_t d = ae_edit_distance(word, cand, 3);
-
-	if (word[0] != '\0' && strncmp(cand, word, strlen(word)) == 0 && d > 1)
-		d = 1;
-	return d;
-}
-
-/* Prints "hint: did you mean ...?" with the closest command (NULL
- * `command`) or subcommand of `command` to `word`, each one as close. */
+/* Prints "hint: did you mean ...?" (ae_suggest) with the closest command
+ * (NULL `command`) or subcommand of `command` to `word`. */
 static void help_suggest(const char *command, const char *word)
 {
-	const char *name, *w;
-	size_t best = 3, n = 0;
+	const char *cands[HELP_WORDS_MAX], *name, *w;
+	char lead[HELP_NAME_MAX + 16];
+	ae_buf b = AE_BUF_INIT(4096);
+	size_t n = 0;
 
 	for (size_t i = 0; (name = cmd_help_name(i)) != NULL; i++)
 		if ((w = help_word_of(name, command)) != NULL &&
-		    help_score(word, w) < best)
-			best = help_score(word, w);
-	if (best >= 3)
-		return;
-	for (size_t i = 0; (name = cmd_help_name(i)) != NULL; i++) {
-		if ((w = help_word_of(name, command)) == NULL ||
-		    help_score(word, w) != best)
-			continue;
-		fprintf(stderr, "%s'aicr-evidence %s%s%s'",
-			n++ == 0 ? "hint: did you mean " : " or ",
-			command ? command : "", command ? " " : "", w);
-	}
-	fputs("?\n", stderr);
+		    n < HELP_WORDS_MAX)
+			cands[n++] = w;
+	snprintf(lead, sizeof(lead), "aicr-evidence %s%s",
+		 command ? command : "", command ? " " : "");
+	if (ae_suggest(&b, word, cands, n, lead, NULL) == 1)
+		fprintf(stderr, "hint: %s\n", (const char *)b.data);
+	ae_buf_dispose(&b);
 }
 
 int cmd_unknown_command(const char *command, const char *word)

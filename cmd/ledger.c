@@ -6,7 +6,8 @@
  * (--verify, concurrent, cached by digest) so that only
  * certificate-verified signers vote, judge freshness against the current
  * recipes, then the pure model and a renderer chosen here. Flags are
- * checked before any file or network I/O (STYLE §3.6). docs/ledger.md is
+ * checked before any file or network I/O (STYLE §3.6; the combinations:
+ * ld_ledger_args_check, ledger/run_opts.c). docs/ledger.md is
  * the user's page.
  */
 #include "cmd/cmd.h"
@@ -18,14 +19,10 @@
 #include <time.h>
 
 typedef struct ledger_args {
-	ld_ledger_opts o;
-	const char *out;
-	const char *format; /* ld_ledger_format_known */
+	ld_ledger_args w; /* the run's options, -o, --format, the registry */
 	bool show_identities;
-	cmd_registry_flags reg; /* how bundles are fetched */
-	bool any_reg;		/* a registry flag was given */
-	char *password;		/* --registry-password-stdin, wiped */
-	char *root_found;	/* o.root as ld_root_find resolved it */
+	char *password;	  /* --registry-password-stdin, wiped */
+	char *root_found; /* o.root as ld_root_find resolved it */
 } ledger_args;
 
 /* Appends `v` to a repeatable flag's list (sized argc by the caller). */
@@ -50,99 +47,63 @@ static int args_repeat(ledger_args *a, int argc, char **argv, int *i)
 	if (k <= 0)
 		return k;
 	if (rf != NULL)
-		list_add(a->o.recipe_files, &a->o.n_recipe_files, rf);
+		list_add(a->w.o.recipe_files, &a->w.o.n_recipe_files, rf);
 	if (in != NULL)
-		list_add(a->o.ingest, &a->o.n_ingest, in);
+		list_add(a->w.o.ingest, &a->w.o.n_ingest, in);
 	if (inf != NULL)
-		list_add(a->o.ingest_files, &a->o.n_ingest_files, inf);
+		list_add(a->w.o.ingest_files, &a->w.o.n_ingest_files, inf);
 	if (inr != NULL)
-		list_add(a->o.ingest_repos, &a->o.n_ingest_repos, inr);
+		list_add(a->w.o.ingest_repos, &a->w.o.n_ingest_repos, inr);
 	return 1;
-}
-
-/* Checks the combinations; returns 0 or the usage exit status. */
-static int args_check(ledger_args *a, const char *f, const char *jobs)
-{
-	ld_ledger_opts *o = &a->o;
-	bool ingest = o->n_ingest || o->n_ingest_files || o->n_ingest_repos;
-	ae_err err = {0};
-
-	a->format = f ? f : "text";
-	if (!ld_ledger_format_known(a->format))
-		return cmd_usage_error("ledger", "--format must be text, json, "
-						 "html or feed");
-	if (strcmp(a->format, "feed") == 0 && a->out == NULL)
-		return cmd_usage_error("ledger",
-				       "--format feed needs -o DIR (it writes "
-				       "index.json and series/)");
-	if (jobs != NULL) {
-		char *end = NULL;
-		long n = strtol(jobs, &end, 10);
-		if (end == jobs || *end != '\0' || n < 1 || n > 64)
-			return cmd_usage_error("ledger",
-					       "--jobs must be 1 to 64");
-		o->jobs = (unsigned)n;
-	}
-	if (!o->verify && (o->vo.trusted_root || o->vo.cache || o->vo.offline ||
-			   a->any_reg || ingest))
-		return cmd_usage_error("ledger",
-				       "--trusted-root, --cache, --offline, "
-				       "--ingest* and the registry flags need "
-				       "--verify");
-	if (cmd_registry_check(&a->reg, "ledger") != 0)
-		return cmd_exit_code(CMD_USAGE);
-	if (ld_ledger_opts_check(o, &err) < 0)
-		return cmd_usage_error("ledger", "%s", err.msg);
-	return 0;
 }
 
 /* Parses argv into `a`; returns 0 or the usage exit status. */
 static int args_parse(ledger_args *a, int argc, char **argv)
 {
-	const char *f = NULL, *jobs = NULL;
 	const cmd_flag valued[] = {
-		{"--root", &a->o.root},
-		{"--trusted-root", &a->o.vo.trusted_root},
-		{"--cache", &a->o.vo.cache},
-		{"--jobs", &jobs},
-		{"--format", &f},
-		{"-o", &a->out},
-		{"--output", &a->out},
-		{"--recipes", &a->o.recipes_dir},
-		{"--at-version", &a->o.lens_version},
+		{"--root", &a->w.o.root},
+		{"--trusted-root", &a->w.o.vo.trusted_root},
+		{"--cache", &a->w.o.vo.cache},
+		{"--jobs", &a->w.jobs},
+		{"--format", &a->w.format},
+		{"-o", &a->w.out},
+		{"--output", &a->w.out},
+		{"--recipes", &a->w.o.recipes_dir},
+		{"--at-version", &a->w.o.lens_version},
 		{NULL, NULL},
 	};
 	bool same_version = false;
 	const cmd_switch switches[] = {
-		{"--verify", &a->o.verify},
-		{"--offline", &a->o.vo.offline},
+		{"--verify", &a->w.o.verify},
+		{"--offline", &a->w.o.vo.offline},
 		{"--show-identities", &a->show_identities},
-		{"--include-historical", &a->o.include_historical},
-		{"--exclude-dev", &a->o.exclude_dev},
+		{"--include-historical", &a->w.o.include_historical},
+		{"--exclude-dev", &a->w.o.exclude_dev},
 		{"--same-version", &same_version},
-		{"--worktree", &a->o.worktree},
+		{"--worktree", &a->w.o.worktree},
 		{NULL, NULL},
 	};
 	bool dashdash = false;
+	ae_err err = {0};
 	int rc = 0;
 
-	if (ld_ledger_opts_init(&a->o, (size_t)argc, NULL) < 0)
+	if (ld_ledger_opts_init(&a->w.o, (size_t)argc, NULL) < 0)
 		return cmd_usage_error("ledger", "out of memory");
 	for (int i = 1; rc == 0 && i < argc; i++) {
 		const char *s = argv[i];
 		int k = dashdash ? 0
-				 : cmd_registry_flag(&a->reg, argc, argv, &i);
+				 : cmd_registry_flag(&a->w.reg, argc, argv, &i);
 		if (k != 0) {
 			rc = k < 0 ? cmd_usage_error("ledger",
 						     "%s needs a value", s)
 				   : 0;
 			/* --quiet is no registry setting */
-			a->any_reg |= strcmp(s, "--quiet") != 0 &&
-				      strcmp(s, "-q") != 0;
+			a->w.any_reg |= strcmp(s, "--quiet") != 0 &&
+					strcmp(s, "-q") != 0;
 			continue;
 		}
 		if (dashdash || s[0] != '-')
-			a->o.recipes[a->o.n_recipes++] = s;
+			a->w.o.recipes[a->w.o.n_recipes++] = s;
 		else if (strcmp(s, "--") == 0)
 			dashdash = true;
 		else if (cmd_switch_take(switches, s))
@@ -162,14 +123,16 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 		}
 	}
 	if (same_version)
-		a->o.lens = LD_LENS_SAME_VERSION;
-	return rc != 0 ? rc : args_check(a, f, jobs);
+		a->w.o.lens = LD_LENS_SAME_VERSION;
+	if (rc == 0 && ld_ledger_args_check(&a->w, &err) < 0)
+		rc = cmd_usage_error("ledger", "%s", err.msg);
+	return rc;
 }
 
 static void args_dispose(ledger_args *a)
 {
 	free(a->root_found);
-	ld_ledger_opts_dispose(&a->o);
+	ld_ledger_opts_dispose(&a->w.o);
 	oci_password_free(a->password);
 }
 
@@ -177,14 +140,11 @@ static void args_dispose(ledger_args *a)
  * under: say it here, once each (a finding, not an error). */
 static void ingest_warn(const ld_ledger *l)
 {
-	const char *ref, *why;
+	ae_buf b = AE_BUF_INIT(64u << 20); /* a line per item: ample */
 
-	for (size_t i = 0; i < ld_ledger_count(l); i++) {
-		if (ld_ledger_uncounted(l, i, &ref, &why))
-			fprintf(stderr,
-				"aicr-evidence: ledger: %s: not counted: %s\n",
-				ref, why);
-	}
+	if (ld_ledger_uncounted_render(&b, l, NULL) == 0 && b.len > 0)
+		fputs((const char *)b.data, stderr);
+	ae_buf_dispose(&b);
 }
 
 /* --verify: the trusted root in force (no --trusted-root: the TUF-cached
@@ -198,9 +158,9 @@ static int ledger_verify(ld_ledger *l, const ledger_args *a, ae_err *err)
 	int rc = 0;
 
 	memset(&trust, 0, sizeof(trust));
-	if (a->o.vo.trusted_root == NULL) {
-		rc = cmd_trust_in_force(&trust, a->o.vo.cache,
-					a->o.vo.offline
+	if (a->w.o.vo.trusted_root == NULL) {
+		rc = cmd_trust_in_force(&trust, a->w.o.vo.cache,
+					a->w.o.vo.offline
 						? LD_TRUST_REFRESH_NEVER
 						: LD_TRUST_REFRESH_STALE,
 					err);
@@ -227,10 +187,10 @@ static int ledger_write(const ld_corroboration *c, const ld_ledger *l,
 	ro.generated_at = now;
 	ro.show_identities = a->show_identities;
 	ro.tool_version = AE_VERSION;
-	if (strcmp(a->format, "feed") == 0)
-		return ld_feed_write(c, &ro, a->out, err);
-	cmd_output_init(&out, a->out);
-	rc = ld_corroboration_render(&out.buf, c, &ro, a->format, err);
+	if (strcmp(a->w.format, "feed") == 0)
+		return ld_feed_write(c, &ro, a->w.out, err);
+	cmd_output_init(&out, a->w.out);
+	rc = ld_corroboration_render(&out.buf, c, &ro, a->w.format, err);
 	if (rc < 0) {
 		ae_buf_dispose(&out.buf);
 		return rc;
@@ -251,38 +211,38 @@ int cmd_ledger(int argc, char **argv)
 	status = args_parse(&a, argc, argv);
 	if (status != 0)
 		goto out;
-	what = a.o.root;
+	what = a.w.o.root;
 	/* run from a subdirectory: the root from the work tree's top */
-	rc = ld_root_find(&a.root_found, a.o.root, &err);
+	rc = ld_root_find(&a.root_found, a.w.o.root, &err);
 	if (rc == 0) {
-		a.o.root = a.root_found;
-		rc = ld_ledger_new(&l, &a.o, &err);
+		a.w.o.root = a.root_found;
+		rc = ld_ledger_new(&l, &a.w.o, &err);
 	}
-	if (rc == 0 && a.o.verify) {
+	if (rc == 0 && a.w.o.verify) {
 		what = "--verify";
-		rc = cmd_registry_opts(&a.o.vo.co, &a.password, &a.reg, false,
-				       &err);
+		rc = cmd_registry_opts(&a.w.o.vo.co, &a.password, &a.w.reg,
+				       false, &err);
 	}
 	if (rc == 0) {
 		what = "--ingest";
 		rc = ld_ledger_ingest(l, &err);
 	}
-	if (rc == 0 && a.o.verify) {
+	if (rc == 0 && a.w.o.verify) {
 		cmd_meter meter; /* on a terminal: n/N bundles, the host */
-		cmd_meter_init(&meter, "ledger", "bundles", a.reg.quiet);
-		a.o.vo.on_fetch = ld_progress_host;
-		a.o.vo.on_fetch_ctx = meter.lp;
-		a.o.progress = ld_progress_count;
-		a.o.progress_ctx = meter.lp;
+		cmd_meter_init(&meter, "ledger", "bundles", a.w.reg.quiet);
+		a.w.o.vo.on_fetch = ld_progress_host;
+		a.w.o.vo.on_fetch_ctx = meter.lp;
+		a.w.o.progress = ld_progress_count;
+		a.w.o.progress_ctx = meter.lp;
 		what = "--verify";
 		rc = ledger_verify(l, &a, &err);
 		cmd_meter_end(&meter);
-		a.o.progress_ctx = a.o.vo.on_fetch_ctx = NULL;
+		a.w.o.progress_ctx = a.w.o.vo.on_fetch_ctx = NULL;
 	}
 	if (rc == 0)
 		ingest_warn(l);
 	if (rc == 0) {
-		what = a.o.recipes_dir ? a.o.recipes_dir : "--recipe";
+		what = a.w.o.recipes_dir ? a.w.o.recipes_dir : "--recipe";
 		rc = ld_ledger_freshness(l, &err);
 	}
 	if (rc == 0) {
@@ -290,7 +250,7 @@ int cmd_ledger(int argc, char **argv)
 		rc = ld_ledger_compute(&c, l, &err);
 	}
 	if (rc == 0) {
-		what = a.out ? a.out : "stdout";
+		what = a.w.out ? a.w.out : "stdout";
 		rc = ledger_write(c, l, &a, &err);
 	}
 	if (rc < 0) {

@@ -9,10 +9,11 @@
  * there), when a signature referrer exists. --offline reads the cache only
  * and never creates a client.
  *
- * Every referrer is considered (oci_pull); when several are signatures of
- * the artifact, the one written is the first that verifies for the
- * expected signer (ld_pull_choose, ledger/pull_choose.c), and the report
- * lists the others (issue 23 item 5).
+ * The sequence is ld_pull's (ledger/pull.c). Every referrer is considered
+ * (oci_pull); when several are signatures of the artifact, the one
+ * written is the first that verifies for the expected signer
+ * (ld_pull_choose, ledger/pull_choose.c), and the report lists the
+ * others (issue 23 item 5).
  */
 #include "cmd/cmd.h"
 
@@ -65,72 +66,47 @@ static int pull_parse(pull_args *a, int argc, char **argv)
 }
 
 static int pull_report(const pull_args *a, const oci_ref *ref,
-		       const char *digest, const oci_pull_result *res,
-		       size_t chosen, ae_err *err)
+		       const ld_pulled *p, ae_err *err)
 {
 	cmd_output o;
 	int rc;
 
 	cmd_output_init(&o, a->output);
-	rc = oci_pull_report(&o.buf, ref, digest, a->ch.to, res, chosen,
-			     strcmp(a->format, "json") == 0, err);
+	rc = oci_pull_report(&o.buf, ref, p->digest, a->ch.to, &p->res,
+			     p->chosen, strcmp(a->format, "json") == 0, err);
 	if (rc == 0)
 		return cmd_output_close(&o, err);
 	ae_buf_dispose(&o.buf);
 	return rc;
 }
 
+static int pull_client(oci_client **out, const oci_ref *ref, void *ctx,
+		       ae_err *err)
+{
+	return cmd_registry_client(out, ref, ctx, false, err);
+}
+
 int cmd_pull(int argc, char **argv)
 {
 	pull_args a = {.format = "text"};
-	oci_pull_result res;
-	oci_client *c = NULL;
+	ld_pulled p;
 	oci_ref ref;
-	tuf_trust trust;
 	ae_err err = {0};
-	char cache[4096], digest[AE_DIGEST_STR_LEN], root[4200];
-	size_t chosen = (size_t)-1;
-	bool pulled = false;
 	int rc, usage;
 
-	memset(&res, 0, sizeof(res));
-	memset(&trust, 0, sizeof(trust));
 	usage = pull_parse(&a, argc, argv);
 	if (usage != 0)
 		return usage;
 	if (oci_ref_parse(&ref, a.ref, &err) < 0 ||
 	    oci_ref_require_pinned(&ref, a.allow_unpinned, &err) < 0)
 		return cmd_usage_error("pull", "%s", err.msg);
-	rc = a.ch.cache ? 0 : oci_cache_default(cache, sizeof(cache), &err);
-	if (rc == 0 && a.ch.cache)
-		snprintf(cache, sizeof(cache), "%s", a.ch.cache);
-	if (rc == 0 && !a.offline)
-		rc = cmd_registry_client(&c, &ref, &a.reg, false, &err);
-	snprintf(digest, sizeof(digest), "%s", ref.digest);
-	if (rc == 0 && digest[0] == '\0')
-		rc = oci_tag_resolve(digest, c, ref.tag[0] ? ref.tag : "latest",
-				     &err);
-	if (rc == 0)
-		rc = oci_pull(&res, c, digest, cache, a.ch.to, &err);
-	pulled = rc == 0;
-	if (rc == 0)
-		rc = ld_pulled_root(root, sizeof(root), a.ch.to, res.signed_,
-				    &err);
-	if (rc == 0)
-		rc = ld_pull_choose(&chosen, &res, digest, root, &a.ch, &trust,
-				    &err);
-	cmd_trust_note(&trust);
-	if (rc == 0)
-		rc = pull_report(&a, &ref, digest, &res, chosen, &err);
-	/* No signature in place or no report, no pull: DIR did not exist
-	 * before (oci_pull refuses one that does), so the whole tree is
-	 * ours. */
-	if (rc < 0 && pulled)
+	rc = ld_pull(&p, &ref, &a.ch, a.offline, pull_client, &a.reg, &err);
+	cmd_trust_note(&p.trust);
+	/* No report, no pull: DIR is ours alone (ld_pull) */
+	if (rc == 0 && (rc = pull_report(&a, &ref, &p, &err)) < 0)
 		ld_scratch_remove(a.ch.to);
 	if (rc < 0)
 		cmd_error(a.ref, &err);
-	oci_pull_result_dispose(&res);
-	tuf_trust_dispose(&trust);
-	oci_client_free(c);
+	ld_pulled_dispose(&p);
 	return cmd_exit_code(rc < 0 ? cmd_outcome_from_rc(rc) : CMD_OK);
 }

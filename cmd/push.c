@@ -60,11 +60,6 @@ int cmd_push_bundle(cmd_pushed *out, const char *dir, const char *to,
 	return ld_push(out, dir, to, push_client, (void *)reg, err);
 }
 
-void cmd_push_print_text(cmd_output *o, const cmd_pushed *r)
-{
-	oci_pushed_report(&o->buf, r, false, NULL);
-}
-
 int cmd_push(int argc, char **argv)
 {
 	push_args a = {.format = "text"};

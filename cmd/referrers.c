@@ -60,10 +60,8 @@ int cmd_referrers(int argc, char **argv)
 	if (oci_ref_parse(&ref, a.ref, &err) < 0)
 		return cmd_usage_error("referrers", "%s", err.msg);
 	rc = cmd_registry_client(&c, &ref, &a.reg, false, &err);
-	snprintf(digest, sizeof(digest), "%s", ref.digest);
-	if (rc == 0 && digest[0] == '\0')
-		rc = oci_tag_resolve(digest, c, ref.tag[0] ? ref.tag : "latest",
-				     &err);
+	if (rc == 0)
+		rc = oci_ref_digest(digest, c, &ref, &err);
 	if (rc == 0)
 		rc = oci_referrers_list(&r, c, digest, &err);
 	if (rc == 0) {

@@ -112,28 +112,20 @@ static int verify_exit(int verdict)
 	}
 }
 
-/* Writes the report; the exit status is the verdict's. */
+/* Writes the report, rendered into the output (initialised by the
+ * renderer); the exit status is the verdict's. */
 static int verify_report(const verify_args *a, const ev_verdict *v)
 {
 	cmd_output out;
 	ae_err err = {0};
-	ae_buf rep;
 	int rc;
 
-	rc = strcmp(a->format, "json") == 0 ? ev_verdict_json(&rep, v, &err)
-					    : ev_verdict_text(&rep, v, &err);
 	cmd_output_init(&out, a->output);
-	if (rc == 0)
-		rc = cmd_output_write(&out, rep.data, rep.len);
-	ae_buf_dispose(&rep);
-	if (rc == 0)
-		rc = cmd_output_close(&out, &err);
-	else
-		ae_buf_dispose(&out.buf);
-	if (rc < 0) {
-		cmd_error("report", &err);
+	rc = strcmp(a->format, "json") == 0
+		     ? ev_verdict_json(&out.buf, v, &err)
+		     : ev_verdict_text(&out.buf, v, &err);
+	if (cmd_output_end(&out, rc, &err, "report") != CMD_OK)
 		return cmd_exit_code(CMD_ERROR);
-	}
 	return verify_exit(ev_verdict_exit(v));
 }
 

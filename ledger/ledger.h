@@ -1189,6 +1189,33 @@ int ld_pull_choose(size_t *chosen, oci_pull_result *res, const char *digest,
 		   const char *root, const ld_pull_choice *c, tuf_trust *trust,
 		   ae_err *err);
 
+/* What `pull` fetched (ld_pull); ld_pulled_dispose frees it. */
+typedef struct ld_pulled {
+	char digest[AE_DIGEST_STR_LEN]; /* the artifact: REF's pin or tag's */
+	oci_pull_result res;
+	size_t chosen;	 /* the signature written (ld_pull_choose) */
+	tuf_trust trust; /* in force when there was a choice: the caller
+			  * prints its note (zeroed otherwise) */
+	oci_client *c;	 /* NULL offline */
+} ld_pulled;
+
+/* Makes the registry client for `ref` (pull: before anything is asked;
+ * push: once the push knows its tag). */
+typedef int (*ld_client_fn)(oci_client **out, const oci_ref *ref, void *ctx,
+			    ae_err *err);
+
+/* `pull REF --to DIR` (ledger/pull.c), in this order: the cache
+ * (c->cache, else oci_cache_default), the client (client(ctx); none
+ * when `offline`), REF's digest (oci_ref_digest), oci_pull into c->to,
+ * the signature moved into the summary root (ld_pulled_root) and chosen
+ * (ld_pull_choose). A failure once the tree is written removes c->to
+ * (it did not exist before: oci_pull refuses one that does). Codes of
+ * those steps; dispose `out` in every case. */
+int ld_pull(ld_pulled *out, const oci_ref *ref, const ld_pull_choice *c,
+	    bool offline, ld_client_fn client, void *ctx, ae_err *err);
+/* Frees what `p` holds. Cannot fail. */
+void ld_pulled_dispose(ld_pulled *p);
+
 /* The one mapping from a pointer to the claim its bundle must bind to
  * (check's rule 4, verify POINTER, the ledger run): `p`'s fields into `c`,
  * strings borrowed from `p`; bundle oci/digest "" when absent; the Rekor
@@ -1309,10 +1336,6 @@ int ld_verifier_run(ld_verdict *out, ld_verifier *v, const ld_check_req *req,
 int ld_pointer_tag(char tag[129], const char *outdir, const oci_ref *ref,
 		   const char *digest, ae_err *err);
 
-/* Makes the registry client for `ref` once the push knows its tag. */
-typedef int (*ld_push_client_fn)(oci_client **out, const oci_ref *ref,
-				 void *ctx, ae_err *err);
-
 /* The push leg of `push DIR --to REF` and `emit --push` (ledger/push.c,
  * oci_bundle_push): under the tag of REF, else the one DIR/pointer.yaml
  * names for this artifact in REF's repository (ld_pointer_tag), else
@@ -1320,7 +1343,7 @@ typedef int (*ld_push_client_fn)(oci_client **out, const oci_ref *ref,
  * oci_bundle_push and the tag rules; out->what names what a failure is
  * about. */
 int ld_push(oci_pushed *out, const char *dir, const char *to,
-	    ld_push_client_fn client, void *ctx, ae_err *err);
+	    ld_client_fn client, void *ctx, ae_err *err);
 
 /* ---- where `verify INPUT` takes its bundle from (ledger/verify_input.c)
  * ---- */
@@ -1467,6 +1490,26 @@ void ld_ledger_opts_dispose(ld_ledger_opts *o);
 int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err);
 /* True iff `format` is one of the report's: text, json, html, feed. */
 bool ld_ledger_format_known(const char *format);
+
+/* `ledger`'s command line as given (borrowed strings, NULL when absent):
+ * the run's options and what only the command reads. */
+typedef struct ld_ledger_args {
+	ld_ledger_opts o;
+	const char *out;	/* -o, --output: a file, the feed's directory */
+	const char *format;	/* --format; "text" when NULL */
+	const char *jobs;	/* --jobs N: o.jobs */
+	oci_registry_flags reg; /* how bundles are fetched */
+	bool any_reg;		/* a registry flag (not --quiet) was given */
+} ld_ledger_args;
+
+/* Refuses a ledger command line before any I/O, in the order the command
+ * has always named them: a format ld_ledger_format_known does not know
+ * (a->format "text" when NULL); the feed without -o; --jobs not 1..64
+ * (into o.jobs); --trusted-root, --cache, --offline, --ingest* or a
+ * registry flag without --verify; the registry flags' own rules
+ * (oci_registry_flags_check); ld_ledger_opts_check's. 0 or AE_EINVAL, the
+ * message a usage error. */
+int ld_ledger_args_check(ld_ledger_args *a, ae_err *err);
 /* Renders `c` as `format`, "text", "json" or "html" (the feed is
  * ld_feed_write's directory), into `out`. AE_EINVAL for another format;
  * the renderer's codes. */
@@ -1513,6 +1556,10 @@ size_t ld_ledger_count(const ld_ledger *l);
  * (borrowed). Cannot fail. */
 bool ld_ledger_uncounted(const ld_ledger *l, size_t i, const char **ref,
 			 const char **reason);
+/* Appends one line for stderr per uncounted item (ld_ledger_uncounted),
+ * "aicr-evidence: ledger: REF: not counted: WHY": a finding, not an
+ * error. Codes of the buffer. */
+int ld_ledger_uncounted_render(ae_buf *out, const ld_ledger *l, ae_err *err);
 /* True iff some bundle gave no verdict (transient: exit 3). */
 bool ld_ledger_transient(const ld_ledger *l);
 /* Fills the provenance of `ro`: the ledger's commit, the trusted root,
@@ -1678,5 +1725,35 @@ typedef struct ld_sign_paths {
  * in its directory OUT. AE_ENOTFOUND when OUT/summary-bundle is no
  * directory (the paths are set all the same, for the report). */
 int ld_sign_input(ld_sign_paths *p, const char *input, ae_err *err);
+
+/* ---- check's command line (ledger/check_args.c) ---- */
+
+/* check's options as given (borrowed strings, NULL when absent). */
+typedef struct ld_check_args {
+	ld_contract_opts opts; /* --root, --allowlist, --base, --head, --repo;
+				* workers set from --workers */
+	const char *format;    /* --format: text or json */
+	const char *trusted_root, *cache;
+	const char *workers;	   /* --workers N */
+	const char *fetch_timeout; /* --fetch-timeout DUR */
+	const char *deadline;	   /* --deadline DUR: reg.timeout's alias */
+	uint64_t fetch_timeout_ms; /* set by ld_check_args_check */
+	oci_registry_flags reg;
+	bool verify, offline, tuf_update;
+} ld_check_args;
+
+/* Refuses a check command line before any I/O, in the order the command
+ * has always named them: a --format other than text or json; --head
+ * without --base; --trusted-root, --cache or --offline without
+ * --verify-signatures; --tuf-update without it, or with --offline or
+ * --trusted-root; --offline without --cache; a password (check reads
+ * anonymously); --deadline with --timeout (the same limit: --deadline
+ * becomes reg.timeout); the registry flags' own rules
+ * (oci_registry_flags_check); a bad --fetch-timeout (a duration up to a
+ * week; 60 s when absent); --fetch-timeout or --deadline without
+ * --verify-signatures; --workers not 1..LD_CHECK_WORKERS_MAX. 0 or
+ * AE_EINVAL, the message a usage error. */
+#define LD_CHECK_WORKERS_MAX 64
+int ld_check_args_check(ld_check_args *a, ae_err *err);
 
 #endif /* AE_LEDGER_H */

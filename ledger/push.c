@@ -11,7 +11,7 @@
 
 typedef struct push_ctx {
 	const char *dir;
-	ld_push_client_fn client;
+	ld_client_fn client;
 	void *ctx;
 } push_ctx;
 
@@ -35,7 +35,7 @@ static int push_client(oci_client **out, const oci_ref *ref, void *ctx,
 }
 
 int ld_push(oci_pushed *out, const char *dir, const char *to,
-	    ld_push_client_fn client, void *ctx, ae_err *err)
+	    ld_client_fn client, void *ctx, ae_err *err)
 {
 	push_ctx p = {dir, client, ctx};
 	oci_push_hooks h = {push_tag, push_client, &p};

@@ -243,6 +243,20 @@ bool ld_ledger_uncounted(const ld_ledger *l, size_t i, const char **ref,
 	return it->origin == LD_ORIGIN_INGEST && it->recipe == NULL;
 }
 
+int ld_ledger_uncounted_render(ae_buf *out, const ld_ledger *l, ae_err *err)
+{
+	const char *ref, *why;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < l->n; i++)
+		if (ld_ledger_uncounted(l, i, &ref, &why))
+			rc = ae_buf_printf(out, err,
+					   "aicr-evidence: ledger: %s: not "
+					   "counted: %s\n",
+					   ref, why);
+	return rc;
+}
+
 bool ld_ledger_transient(const ld_ledger *l)
 {
 	return l->transient;

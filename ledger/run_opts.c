@@ -73,6 +73,38 @@ int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err)
 	return 0;
 }
 
+int ld_ledger_args_check(ld_ledger_args *a, ae_err *err)
+{
+	ld_ledger_opts *o = &a->o;
+	bool ingest = o->n_ingest || o->n_ingest_files || o->n_ingest_repos;
+
+	if (a->format == NULL)
+		a->format = "text";
+	if (!ld_ledger_format_known(a->format))
+		return ae_fail(err, AE_EINVAL,
+			       "--format must be text, json, html or feed");
+	if (strcmp(a->format, "feed") == 0 && a->out == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "--format feed needs -o DIR (it writes "
+			       "index.json and series/)");
+	if (a->jobs != NULL) {
+		char *end = NULL;
+		long n = strtol(a->jobs, &end, 10);
+		if (end == a->jobs || *end != '\0' || n < 1 || n > 64)
+			return ae_fail(err, AE_EINVAL,
+				       "--jobs must be 1 to 64");
+		o->jobs = (unsigned)n;
+	}
+	if (!o->verify && (o->vo.trusted_root || o->vo.cache || o->vo.offline ||
+			   a->any_reg || ingest))
+		return ae_fail(err, AE_EINVAL,
+			       "--trusted-root, --cache, --offline, --ingest* "
+			       "and the registry flags need --verify");
+	if (oci_registry_flags_check(&a->reg, err) < 0)
+		return AE_EINVAL;
+	return ld_ledger_opts_check(o, err);
+}
+
 int ld_corroboration_render(ae_buf *out, const ld_corroboration *c,
 			    const ld_render_opts *ro, const char *format,
 			    ae_err *err)

@@ -588,6 +588,11 @@ int oci_pull_tree(oci_pull_result *out, oci_client *c, const char *digest,
  * registry's word, which the pulled bytes are then verified against. */
 int oci_tag_resolve(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
 		    const char *tag, ae_err *err);
+/* The manifest digest `ref` names: its pin, else its tag's (oci_tag_resolve;
+ * "latest" without a tag). AE_EINVAL for a tag without a client (c NULL:
+ * offline). */
+int oci_ref_digest(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
+		   const oci_ref *ref, ae_err *err);
 
 /* ---- tags (oci/tags.c) ---- */
 

@@ -469,3 +469,18 @@ done:
 	free(r);
 	return rc;
 }
+
+int oci_ref_digest(char digest_out[AE_DIGEST_STR_LEN], oci_client *c,
+		   const oci_ref *ref, ae_err *err)
+{
+	if (ref->digest[0] != '\0') {
+		snprintf(digest_out, AE_DIGEST_STR_LEN, "%s", ref->digest);
+		return 0;
+	}
+	if (c == NULL)
+		return ae_fail(
+			err, AE_EINVAL,
+			"a tag is resolved by the registry: not offline");
+	return oci_tag_resolve(digest_out, c, ref->tag[0] ? ref->tag : "latest",
+			       err);
+}

@@ -428,6 +428,13 @@ int ae_buf_put_esc(ae_buf *b, const char *s, ae_err *err);
  * are short). Cannot fail. */
 #define AE_EDIT_MAX 64
 size_t ae_edit_distance(const char *a, const char *b, size_t cap);
+/* "Did you mean": appends "did you mean 'LEADw' or 'LEADw2'?" to `out`
+ * with each of the `n` words of `cands` closest to `word` -- by edit
+ * distance, a prefix of the word ("pus" for push) counting as 1 -- when
+ * that is under 3. 1 when a word was close, 0 (nothing appended) when
+ * none was; AE_ETOOBIG past the buffer's cap. */
+int ae_suggest(ae_buf *out, const char *word, const char *const *cands,
+	       size_t n, const char *lead, ae_err *err);
 
 /* The one capped escape (issue 17). Appends `s` as one value of a line
  * of human output: "" for NULL, else ae_buf_put_esc's escape when it

@@ -123,3 +123,35 @@ size_t ae_edit_distance(const char *a, const char *b, size_t cap)
 	}
 	return row[lb] < cap ? row[lb] : cap;
 }
+
+/* How close `word` is to `cand`: its edit distance, or 1 when it is a
+ * prefix of it ("pus" for push); 3 and more is not close. */
+static size_t suggest_score(const char *word, const char *cand)
+{
+	size_t d = ae_edit_distance(word, cand, 3);
+
+	if (word[0] != '\0' && strncmp(cand, word, strlen(word)) == 0 && d > 1)
+		d = 1;
+	return d;
+}
+
+int ae_suggest(ae_buf *out, const char *word, const char *const *cands,
+	       size_t n, const char *lead, ae_err *err)
+{
+	size_t best = 3, k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (suggest_score(word, cands[i]) < best)
+			best = suggest_score(word, cands[i]);
+	if (best >= 3)
+		return 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (suggest_score(word, cands[i]) == best)
+			rc = ae_buf_printf(out, err, "%s'%s%s'",
+					   k++ == 0 ? "did you mean " : " or ",
+					   lead, cands[i]);
+	if (rc == 0)
+		rc = ae_buf_puts(out, "?", err);
+	return rc < 0 ? rc : 1;
+}

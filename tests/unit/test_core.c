@@ -894,6 +894,47 @@ void test_core__edit_distance_counts_edits_up_to_a_cap(void)
 	T_ASSERT_INT(ae_edit_distance(longw, longw, 3), 3);
 }
 
+/* The suggestion `word` gets among `cands` ("" for none). */
+static const char *suggest_of(const char *word, const char *const *cands,
+			      size_t n)
+{
+	static char out[512];
+	ae_buf b = AE_BUF_INIT(sizeof(out) - 1);
+	int rc = ae_suggest(&b, word, cands, n, "tool ", NULL);
+
+	T_ASSERT(rc >= 0);
+	T_ASSERT_INT(rc, b.len > 0);
+	snprintf(out, sizeof(out), "%s", rc == 1 ? (const char *)b.data : "");
+	ae_buf_dispose(&b);
+	return out;
+}
+
+void test_core__suggest_names_every_closest_word(void)
+{
+	const char *const words[] = {"push", "pull", "sign", "sigstore",
+				     "slug", "verify", "trust"};
+	size_t n = sizeof(words) / sizeof(words[0]);
+	ae_buf tiny = AE_BUF_INIT(8);
+
+	/* a prefix counts as one edit, however short */
+	T_ASSERT_STR(suggest_of("pus", words, n), "did you mean 'tool push'?");
+	T_ASSERT_STR(suggest_of("s", words, n),
+		     "did you mean 'tool sign' or 'tool sigstore' or "
+		     "'tool slug'?");
+	T_ASSERT_STR(suggest_of("vreify", words, n),
+		     "did you mean 'tool verify'?");
+	/* the closest only: "pul" is a prefix of pull (1), not push (2) */
+	T_ASSERT_STR(suggest_of("pul", words, n), "did you mean 'tool pull'?");
+	/* three edits and more is no suggestion; nor is an empty word */
+	T_ASSERT_STR(suggest_of("ledger", words, n), "");
+	T_ASSERT_STR(suggest_of("", words, n), "");
+	T_ASSERT_STR(suggest_of("push", words, 0), "");
+	/* a buffer too small for the line fails, not cut */
+	T_ASSERT_INT(ae_suggest(&tiny, "pus", words, n, "tool ", NULL),
+		     AE_ETOOBIG);
+	ae_buf_dispose(&tiny);
+}
+
 /* ae_path_guarded: a directory is as private as its parents (review
  * finding: a co-tenant renamed a 0700 login-page directory out of a 0777
  * TMPDIR and put theirs at its path). */

@@ -2,12 +2,14 @@
  * (ledger/pull_choose.c): the one oci_pull wrote when it is the only
  * candidate, no verdict for a truncated listing without one, and the
  * trust in force resolved only when there is a choice to make (issue 17;
- * before, only e2e tests against a registry reached it) */
+ * before, only e2e tests against a registry reached it); and the
+ * sequence around it (ledger/pull.c) */
 #include "t.h"
 #include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DIG(c)                                                                 \
 	"sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
@@ -120,4 +122,89 @@ void test_ledger_pull__a_choice_resolves_the_trust_in_force_first(void)
 	T_ASSERT_INT(p.chosen, 0);
 	T_ASSERT_STR(p.res.referrer_digest, DIG("1"));
 	tuf_trust_dispose(&p.trust);
+}
+
+/* ---- the sequence (ledger/pull.c, ld_pull) ---- */
+
+/* An ld_client_fn that counts its calls and fails as a registry would
+ * before any request (the password could not be read). */
+static int pull_no_client(oci_client **out, const oci_ref *ref, void *ctx,
+			  ae_err *err)
+{
+	(*(int *)ctx)++;
+	*out = NULL;
+	T_ASSERT_STR(ref->repo, "ev/art");
+	return ae_fail(err, AE_EIO, "no client here");
+}
+
+void test_ledger_pull__offline_asks_no_client_and_writes_nothing(void)
+{
+	ld_pull_choice c = {0};
+	ld_pulled p;
+	oci_ref ref;
+	ae_err err = {0};
+	int calls = 0;
+
+	T_ASSERT_INT(oci_ref_parse(&ref, "127.0.0.1:1/ev/art@" DIG("a"), &err),
+		     0);
+	c.to = t_path("dest");
+	c.cache = t_path("cache");
+	T_ASSERT_INT(ld_pull(&p, &ref, &c, true, pull_no_client, &calls, &err),
+		     AE_ENOTFOUND);
+	T_ASSERT_MSG(err, "offline");
+	T_ASSERT_INT(calls, 0);
+	T_ASSERT_STR(p.digest, DIG("a"));
+	T_ASSERT(p.chosen == (size_t)-1);
+	T_ASSERT(access(c.to, F_OK) != 0);
+	ld_pulled_dispose(&p);
+	/* a tag is the registry's word: offline there is none to ask */
+	T_ASSERT_INT(oci_ref_parse(&ref, "127.0.0.1:1/ev/art:v1", &err), 0);
+	ae_err_clear(&err);
+	T_ASSERT_INT(ld_pull(&p, &ref, &c, true, pull_no_client, &calls, &err),
+		     AE_EINVAL);
+	T_ASSERT_INT(calls, 0);
+	T_ASSERT_STR(p.digest, "");
+	ld_pulled_dispose(&p);
+}
+
+void test_ledger_pull__the_client_comes_first_and_its_failure_ends_it(void)
+{
+	ld_pull_choice c = {0};
+	ld_pulled p;
+	oci_ref ref;
+	ae_err err = {0};
+	int calls = 0;
+
+	T_ASSERT_INT(oci_ref_parse(&ref, "127.0.0.1:1/ev/art:v1", &err), 0);
+	c.to = t_path("dest");
+	c.cache = t_path("cache");
+	T_ASSERT_INT(ld_pull(&p, &ref, &c, false, pull_no_client, &calls, &err),
+		     AE_EIO);
+	T_ASSERT_STR(err.msg, "no client here");
+	T_ASSERT_INT(calls, 1);
+	T_ASSERT(p.c == NULL);
+	T_ASSERT(access(c.to, F_OK) != 0);
+	ld_pulled_dispose(&p);
+	/* a cache path that does not fit fails before the client */
+	c.cache = huge_cache();
+	ae_err_clear(&err);
+	T_ASSERT_INT(oci_ref_parse(&ref, "127.0.0.1:1/ev/art@" DIG("b"), &err),
+		     0);
+	T_ASSERT(ld_pull(&p, &ref, &c, true, pull_no_client, &calls, &err) < 0);
+	T_ASSERT_INT(calls, 1);
+	ld_pulled_dispose(&p);
+}
+
+void test_ledger_pull__a_pin_is_the_digest(void)
+{
+	char d[AE_DIGEST_STR_LEN];
+	oci_ref ref;
+	ae_err err = {0};
+
+	T_ASSERT_INT(oci_ref_parse(&ref, "r.example/ev/art:v1@" DIG("c"), &err),
+		     0);
+	T_ASSERT_INT(oci_ref_digest(d, NULL, &ref, &err), 0);
+	T_ASSERT_STR(d, DIG("c"));
+	T_ASSERT_INT(oci_ref_parse(&ref, "r.example/ev/art", &err), 0);
+	T_ASSERT_INT(oci_ref_digest(d, NULL, &ref, &err), AE_EINVAL);
 }

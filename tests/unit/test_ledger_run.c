@@ -128,6 +128,7 @@ void test_ledger_run__ingested_references_are_taken_once_and_an_unverified_one_i
 	ld_ledger_opts o;
 	ld_ledger *l = NULL;
 	ae_err err = {0};
+	ae_buf lines = AE_BUF_INIT(1u << 20);
 	size_t uncounted = 0;
 
 	pointer(root, "r1", "alice@example.com", "alice@example.com", DIGEST_A);
@@ -155,6 +156,16 @@ void test_ledger_run__ingested_references_are_taken_once_and_an_unverified_one_i
 		T_ASSERT(strstr(why, "bundle fetch") != NULL);
 	}
 	T_ASSERT_INT(uncounted, 2);
+	/* the lines `ledger` prints on stderr, one per uncounted bundle */
+	T_ASSERT_INT(ld_ledger_uncounted_render(&lines, l, &err), 0);
+	T_ASSERT(lines.len > 0 && lines.data[lines.len - 1] == '\n');
+	T_ASSERT(strncmp((const char *)lines.data,
+			 "aicr-evidence: ledger: ", 23) == 0);
+	T_ASSERT(strstr((const char *)lines.data, ": not counted: ") != NULL);
+	for (size_t i = 0; i < lines.len; i++)
+		uncounted -= lines.data[i] == '\n';
+	T_ASSERT_INT(uncounted, 0);
+	ae_buf_dispose(&lines);
 	ld_ledger_free(l);
 }
 
