@@ -432,6 +432,22 @@ const char *ev_verdict_step_status(const ev_verdict *v, const char *name);
  * bundle is signed by a key. Borrowed from the verdict. Cannot fail. */
 const char *ev_verdict_signer_issuer(const ev_verdict *v);
 const char *ev_verdict_signer_identity(const ev_verdict *v);
+/* What the verified signature proves about when it was made (docs/
+ * ledger.md "One bundle, one vote"): verified fields only. */
+typedef struct ev_signed_at {
+	/* the earliest verified time, Unix seconds (a Rekor SET's
+	 * integratedTime, an RFC 3161 genTime), 0: none */
+	int64_t time;
+	/* a verified transparency-log entry: its log (the trusted root's
+	 * log id) and its index in that log; indices of two logs (a Rekor v1
+	 * shard, a Rekor v2 log) are not ordered */
+	bool logged;
+	unsigned char log_id[32];
+	int64_t log_index;
+} ev_signed_at;
+/* Fills *out for the verified signature and returns true; false (and
+ * *out zeroed) when no signature was verified. Cannot fail. */
+bool ev_verdict_signed_at(const ev_verdict *v, ev_signed_at *out);
 /* The cause of an invalid verdict or of no verdict (the report's
  * failureCause class and detail), NULL when the verdict is valid or has
  * none. Borrowed. Cannot fail. */

@@ -23,10 +23,10 @@
  * differently (see the checks below).
  */
 #include "evidence/internal.h"
+#include "evidence/core/yaml_events.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #define TREE_YAML_PREFIX "tag:yaml.org,2002:"
 
@@ -502,8 +502,9 @@ static int tree_close(tree_builder *b, ae_err *err)
 }
 
 /* Handles one parser event; returns 1 when the stream ended. */
-static int tree_event(tree_builder *b, const yaml_event_t *ev, ae_err *err)
+static int tree_event(void *ctx, const yaml_event_t *ev, ae_err *err)
 {
+	tree_builder *b = ctx;
 	size_t line = ev->start_mark.line + 1;
 
 	switch (ev->type) {
@@ -629,13 +630,83 @@ static int tree_check_encoding(const unsigned char *buf, size_t len,
 	return 0;
 }
 
+/* libyaml refused the text: the refusal as the reference's parser would
+ * see it (ae_yaml_refused_fn). */
+static int tree_refused(void *ctx, const yaml_parser_t *parser, ae_err *err)
+{
+	tree_builder *b = ctx;
+	/* yaml.v3 stops reading at the end of the first
+	 * document; we read on, and refuse what follows it
+	 * as we refuse a second document. */
+	const char *why = parser->problem ? parser->problem : "malformed YAML";
+	/* libyaml refuses "a:" before a flow indicator in a
+	 * flow collection; yaml.v3 reads the ':' into the
+	 * scalar. */
+	if (strcmp(why, "found unexpected ':'") == 0)
+		why = "found unexpected ':' (a plain scalar "
+		      "ending in ':' inside a flow collection, "
+		      "which the reference's parser reads into "
+		      "the scalar)";
+	/* ... and ends a tag at ',', '[' or ']', where
+	 * yaml.v3 reads on (tree_check_tag_text). */
+	if (parser->context != NULL &&
+	    (strcmp(parser->context, "while scanning a tag") == 0 ||
+	     strcmp(parser->context, "while parsing a tag") == 0))
+		why = "a tag running into a character libyaml "
+		      "does not read as part of it (the "
+		      "reference's parser reads ',', '[' and "
+		      "']' "
+		      "into the tag)";
+	/* libyaml 0.2.5 may take a collection as a key where
+	 * yaml.v3 ends the document after it (`[] x: 1` is
+	 * `[]` there): a document that fails after one is
+	 * refused for it, as before collection keys were
+	 * read. */
+	if (!b->ended && b->coll_key_line != 0) {
+		return ae_fail(err, AE_EINVAL,
+			       "line %zu: %s, after a mapping key "
+			       "that is not a scalar (line %zu; "
+			       "the reference's parser may read "
+			       "the collection as the whole "
+			       "document)",
+			       parser->problem_mark.line + 1, why,
+			       b->coll_key_line);
+	}
+	/* A flow collection as the root: libyaml's scanner
+	 * reads past its closing bracket, looking for a ':'
+	 * that would make it a key, before the collection's
+	 * end reaches us; yaml.v3 looks ahead less, stops at
+	 * the root and ignores the rest (`[] [>` is `[]`
+	 * there). A failure past the root's end is text
+	 * after the document, refused as such. */
+	if (!b->ended) {
+		size_t root_line = 0;
+		size_t end = tree_flow_root_end(b->src, b->src_len, &root_line);
+		if (end != 0 &&
+		    tree_offset(b, parser->problem_mark.index) >= end) {
+			return ae_fail(err, AE_EINVAL,
+				       "line %zu: text after the end "
+				       "of the YAML document (the "
+				       "flow collection on line "
+				       "%zu): %s",
+				       parser->problem_mark.line + 1, root_line,
+				       why);
+		}
+	}
+	return ae_fail(err, AE_EINVAL, "line %zu: %s%s",
+		       parser->problem_mark.line + 1,
+		       b->ended || (b->have_root && b->depth == 0)
+			       ? "text after the end of the YAML "
+				 "document: "
+			       : "",
+		       why);
+}
+
 int ev__ytree_parse(ev__ynode **out, const unsigned char *buf, size_t len,
 		    ae_err *err)
 {
-	yaml_parser_t parser;
-	yaml_event_t ev;
 	tree_builder b;
-	int rc = 0, done = 0;
+	int rc;
 
 	*out = NULL;
 	if (ae_has_nul(buf, len))
@@ -646,96 +717,7 @@ int ev__ytree_parse(ev__ynode **out, const unsigned char *buf, size_t len,
 	memset(&b, 0, sizeof(b));
 	b.src = buf;
 	b.src_len = len;
-	if (!yaml_parser_initialize(&parser))
-		return ae_fail(err, AE_ERR, "out of memory");
-	yaml_parser_set_input_string(&parser, buf, len);
-	while (!done) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			/* yaml.v3 stops reading at the end of the first
-			 * document; we read on, and refuse what follows it
-			 * as we refuse a second document. */
-			const char *why = parser.problem ? parser.problem
-							 : "malformed YAML";
-			/* libyaml refuses "a:" before a flow indicator in a
-			 * flow collection; yaml.v3 reads the ':' into the
-			 * scalar. */
-			if (strcmp(why, "found unexpected ':'") == 0)
-				why = "found unexpected ':' (a plain scalar "
-				      "ending in ':' inside a flow collection, "
-				      "which the reference's parser reads into "
-				      "the scalar)";
-			/* ... and ends a tag at ',', '[' or ']', where
-			 * yaml.v3 reads on (tree_check_tag_text). */
-			if (parser.context != NULL &&
-			    (strcmp(parser.context, "while scanning a tag") ==
-				     0 ||
-			     strcmp(parser.context, "while parsing a tag") ==
-				     0))
-				why = "a tag running into a character libyaml "
-				      "does not read as part of it (the "
-				      "reference's parser reads ',', '[' and "
-				      "']' "
-				      "into the tag)";
-			/* libyaml 0.2.5 may take a collection as a key where
-			 * yaml.v3 ends the document after it (`[] x: 1` is
-			 * `[]` there): a document that fails after one is
-			 * refused for it, as before collection keys were
-			 * read. */
-			if (!b.ended && b.coll_key_line != 0) {
-				rc = ae_fail(
-					err, AE_EINVAL,
-					"line %zu: %s, after a mapping key "
-					"that is not a scalar (line %zu; "
-					"the reference's parser may read "
-					"the collection as the whole "
-					"document)",
-					parser.problem_mark.line + 1, why,
-					b.coll_key_line);
-				break;
-			}
-			/* A flow collection as the root: libyaml's scanner
-			 * reads past its closing bracket, looking for a ':'
-			 * that would make it a key, before the collection's
-			 * end reaches us; yaml.v3 looks ahead less, stops at
-			 * the root and ignores the rest (`[] [>` is `[]`
-			 * there). A failure past the root's end is text
-			 * after the document, refused as such. */
-			if (!b.ended) {
-				size_t root_line = 0;
-				size_t end = tree_flow_root_end(buf, len,
-								&root_line);
-				if (end != 0 &&
-				    tree_offset(&b,
-						parser.problem_mark.index) >=
-					    end) {
-					rc = ae_fail(
-						err, AE_EINVAL,
-						"line %zu: text after the end "
-						"of the YAML document (the "
-						"flow collection on line "
-						"%zu): %s",
-						parser.problem_mark.line + 1,
-						root_line, why);
-					break;
-				}
-			}
-			rc = ae_fail(err, AE_EINVAL, "line %zu: %s%s",
-				     parser.problem_mark.line + 1,
-				     b.ended || (b.have_root && b.depth == 0)
-					     ? "text after the end of the YAML "
-					       "document: "
-					     : "",
-				     why);
-			break;
-		}
-		rc = tree_event(&b, &ev, err);
-		yaml_event_delete(&ev);
-		if (rc < 0)
-			break;
-		done = rc == 1;
-		rc = 0;
-	}
-	yaml_parser_delete(&parser);
+	rc = ae_yaml_events(buf, len, tree_event, tree_refused, &b, err);
 	while (b.depth > 0)
 		ev__ytree_free(b.stack[--b.depth]);
 	if (rc < 0) {

@@ -161,6 +161,15 @@ const char *ev_verdict_signer_identity(const ev_verdict *v)
 	return json_string_value(json_object_get(v->signer, "identity"));
 }
 
+bool ev_verdict_signed_at(const ev_verdict *v, ev_signed_at *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (v == NULL || !v->has_signed_at)
+		return false;
+	*out = v->signed_at;
+	return true;
+}
+
 /* As the JSON report: failureCause only for exit 2 and 3. */
 const char *ev_verdict_cause_class(const ev_verdict *v)
 {

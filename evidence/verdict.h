@@ -27,11 +27,13 @@ typedef struct ev__step {
 } ev__step;
 
 struct ev_verdict {
-	char *input;	      /* "dir", "pointer", "oci" */
-	void *pointer;	      /* json_t: the pointer as claimed */
-	void *predicate;      /* json_t: the predicate as parsed */
-	char *predicate_type; /* the statement's, when it parsed */
-	void *signer;	      /* json_t: the verified signer */
+	char *input;		/* "dir", "pointer", "oci" */
+	void *pointer;		/* json_t: the pointer as claimed */
+	void *predicate;	/* json_t: the predicate as parsed */
+	char *predicate_type;	/* the statement's, when it parsed */
+	void *signer;		/* json_t: the verified signer */
+	bool has_signed_at;	/* a signature verified: */
+	ev_signed_at signed_at; /* when, as it proves (typed) */
 	char *recipe_name;
 	char *bundle_digest;
 	ev__step steps[EV__MAX_STEPS];

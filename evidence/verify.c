@@ -307,6 +307,11 @@ static void verify_signer_json(verify_run *r, const ev_signer *sg)
 		json_object_set_new(o, "rekorLogIndex",
 				    json_integer(sg->log_index));
 	r->v->signer = o;
+	r->v->has_signed_at = true;
+	r->v->signed_at.time = sg->signed_time;
+	r->v->signed_at.logged = sg->logged;
+	memcpy(r->v->signed_at.log_id, sg->log_id, sizeof(sg->log_id));
+	r->v->signed_at.log_index = sg->log_index;
 }
 
 /* "sha256:<hex>" of the DER SubjectPublicKeyInfo of the --key PEM into

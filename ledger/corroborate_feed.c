@@ -200,23 +200,33 @@ static void feed_profile_segment(char *out, size_t outsz, const char *sel)
 	out[n] = '\0';
 }
 
-/* The newest verified run's profile selection, or NULL. */
-static const char *recipe_profile(const ld_corroboration *c, const ld_recipe *r)
+/* The newest verified run of r by attestedAt (the first of equals; none
+ * is older than any): among the runs with a profile selection when
+ * `profile`, else among those with an attestedAt. NULL for none. */
+static const ld_entry *newest_verified(const ld_corroboration *c,
+				       const ld_recipe *r, bool profile)
 {
-	const char *best = NULL, *at = "";
+	const ld_entry *best = NULL;
 
 	for (size_t k = 0; k < r->n_entries; k++) {
 		const ld_entry *e = &r->entries[k];
 		if (c->signers[e->signer].vote != LD_VOTE_VERIFIED ||
-		    e->profile == NULL)
+		    (profile ? e->profile : e->attested_at) == NULL)
 			continue;
 		if (best == NULL ||
-		    strcmp(e->attested_at ? e->attested_at : "", at) > 0) {
-			best = e->profile;
-			at = e->attested_at ? e->attested_at : "";
-		}
+		    strcmp(e->attested_at ? e->attested_at : "",
+			   best->attested_at ? best->attested_at : "") > 0)
+			best = e;
 	}
 	return best;
+}
+
+/* The newest verified run's profile selection, or NULL. */
+static const char *recipe_profile(const ld_corroboration *c, const ld_recipe *r)
+{
+	const ld_entry *e = newest_verified(c, r, true);
+
+	return e ? e->profile : NULL;
 }
 
 /* One Tab: recipe, coord, profile, versions, combined. */
@@ -460,16 +470,10 @@ static void feed_generated_at(char out[32], const ld_corroboration *c)
 	const char *newest = NULL;
 
 	for (size_t i = 0; i < c->n_recipes; i++) {
-		const ld_recipe *r = &c->recipes[i];
-		for (size_t k = 0; k < r->n_entries; k++) {
-			const ld_entry *e = &r->entries[k];
-			if (c->signers[e->signer].vote != LD_VOTE_VERIFIED ||
-			    e->attested_at == NULL)
-				continue;
-			if (newest == NULL ||
-			    strcmp(e->attested_at, newest) > 0)
-				newest = e->attested_at;
-		}
+		const ld_entry *e = newest_verified(c, &c->recipes[i], false);
+		if (e != NULL &&
+		    (newest == NULL || strcmp(e->attested_at, newest) > 0))
+			newest = e->attested_at;
 	}
 	out[0] = '\0';
 	if (newest != NULL)

@@ -309,6 +309,30 @@ typedef enum ld_origin {
 	LD_ORIGIN_INGEST,
 } ld_origin;
 
+/* One bundle, one vote (docs/ledger.md): what decides which of several
+ * signers verified on one bundle is credited with it, from what each
+ * VERIFIED signature proves -- never a pointer's claim. */
+typedef struct ld_credit_key {
+	bool first_party; /* the verified signer is first-party */
+	/* the earliest verified signing time (ev_signed_at.time), Unix
+	 * seconds; 0: none */
+	int64_t time;
+	/* the verified log entry: its log and its index in that log */
+	bool logged;
+	unsigned char log_id[32];
+	int64_t log_index;
+	ld_origin origin;
+	const char *slug; /* the verified signer's */
+} ld_credit_key;
+
+/* <0 when `a` is credited before `b`, >0 after, 0 when the keys are
+ * equal: first-party first; then the earlier verified time (none last);
+ * at the same second, entries of one log by index and entries of two logs
+ * by log id (a fixed order: the second is all two logs prove); then a
+ * pointer before an ingested bundle, then the slug. A total order (qsort
+ * may use it). Cannot fail. */
+int ld_credit_cmp(const ld_credit_key *a, const ld_credit_key *b);
+
 /* Which run of a signer speaks for it (issue 22 item 2, the reference's
  * dashboard): its latest run, any tool version; or, strictly, its latest
  * run at one tool version, so that only agreement at the same version
@@ -1534,8 +1558,8 @@ int ld_ledger_ingest(ld_ledger *l, ae_err *err);
  * Then, among the verified items only, one bundle (digest) is one vote:
  * a signer holding it twice keeps one item (a pointer's before an
  * ingested one), and of several signers one keeps it -- a first-party
- * signer first, then the lowest verified Rekor log index -- the others
- * are LD_WHY_RESIGNED (docs/ledger.md "One bundle, one vote").
+ * signer first, then the earliest verified signature (ld_credit_cmp) --
+ * the others are LD_WHY_RESIGNED (docs/ledger.md "One bundle, one vote").
  * Codes of ld_verifier_new. */
 int ld_ledger_verify(ld_ledger *l, const unsigned char *root_json,
 		     size_t root_json_len, const char *root_from, ae_err *err);

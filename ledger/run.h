@@ -43,6 +43,9 @@ typedef struct ld__item {
 	 * same signer holds this bundle, the item is dropped; `resigned` the
 	 * bundle is counted for another signer (LD_WHY_RESIGNED) */
 	bool dup, resigned;
+	/* when the verified signature was made, as it proves (ordering one
+	 * bundle's signers: ld_credit_cmp) */
+	ev_signed_at signed_at;
 	ld_ctrf *ctrf[LD_PHASE_COUNT];
 	ld_check_input *checks;
 	size_t n_checks;

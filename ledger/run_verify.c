@@ -99,7 +99,10 @@ static int item_take_signer(ld__item *it, const al_list *al, const char *iss,
 static int item_read_bundle(ld__item *it, const ev_verdict *vd,
 			    const ld_fetched *x, ae_err *err)
 {
-	int rc = ld__item_facts(it, vd, x, err);
+	int rc;
+
+	(void)ev_verdict_signed_at(vd, &it->signed_at);
+	rc = ld__item_facts(it, vd, x, err);
 
 	if (rc == 0 && it->vote == LD_VOTE_VERIFIED)
 		rc = item_read_ctrf(it, x, err);
@@ -266,38 +269,34 @@ static const char *item_digest(const ld__item *it)
 	return at ? at + 1 : NULL;
 }
 
-/* The verified Rekor log index of a pointer's run (rule 4 compared the
- * claim with the bundle); an ingested run claims none. */
-static int64_t item_rekor(const ld__item *it)
+/* What the item's verified signature proves, as ld_credit_cmp orders
+ * it: never the pointer's claims (its rekorLogIndex is optional, and an
+ * index means nothing outside its own log). */
+static void item_credit_key(ld_credit_key *k, const ld__item *it)
 {
-	int64_t i =
-		it->ptr ? ld_pointer_rekor_log_index(it->ptr) : LD_REKOR_ABSENT;
-
-	return i == LD_REKOR_ABSENT || i < 0 ? INT64_MAX : i;
+	memset(k, 0, sizeof(*k));
+	k->first_party = it->cls == LD_CLASS_FIRST_PARTY;
+	k->time = it->signed_at.time;
+	k->logged = it->signed_at.logged;
+	memcpy(k->log_id, it->signed_at.log_id, sizeof(k->log_id));
+	k->log_index = it->signed_at.log_index;
+	k->origin = it->origin;
+	k->slug = it->slug;
 }
 
-/* Per digest, the item that keeps the vote first: a first-party signer,
- * then the earliest Rekor entry (a re-signature is logged after the
- * signature it copies), then a pointer before an ingested bundle, then
- * the slug and the ledger's order (a total order). */
+/* Per digest, the item credited with it first (ld_credit_cmp), then the
+ * ledger's order (a total order). */
 static int dedup_cmp(const void *pa, const void *pb)
 {
 	const ld__item *a = *(ld__item *const *)pa, *b = *(ld__item *const *)pb;
-	int64_t ra, rb;
+	ld_credit_key ka, kb;
 	int c = strcmp(item_digest(a), item_digest(b));
 
 	if (c != 0)
 		return c;
-	if ((a->cls == LD_CLASS_FIRST_PARTY) !=
-	    (b->cls == LD_CLASS_FIRST_PARTY))
-		return a->cls == LD_CLASS_FIRST_PARTY ? -1 : 1;
-	ra = item_rekor(a);
-	rb = item_rekor(b);
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	if (a->origin != b->origin)
-		return a->origin == LD_ORIGIN_POINTER ? -1 : 1;
-	c = strcmp(a->slug, b->slug);
+	item_credit_key(&ka, a);
+	item_credit_key(&kb, b);
+	c = ld_credit_cmp(&ka, &kb);
 	if (c != 0)
 		return c;
 	return a < b ? -1 : a > b;

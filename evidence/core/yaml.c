@@ -13,10 +13,10 @@
  * accepted, and every message, stay libyaml's.
  */
 #include "evidence/core/ae.h"
+#include "evidence/core/yaml_events.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 /* Maps up to this many keys are checked for a duplicate by a scan; longer
  * ones get a set (ae_strset), so the check stays linear (issue 24). */
@@ -162,8 +162,9 @@ static int yaml_place(yaml_builder *b, ae_yaml_node *node, ae_err *err)
 }
 
 /* Handles one parser event; returns 1 when the stream ended. */
-static int yaml_event(yaml_builder *b, const yaml_event_t *ev, ae_err *err)
+static int yaml_event(void *ctx, const yaml_event_t *ev, ae_err *err)
 {
+	yaml_builder *b = ctx;
 	size_t line = ev->start_mark.line + 1;
 	ae_yaml_node *n;
 
@@ -266,30 +267,23 @@ static void yaml_builder_dispose(yaml_builder *b)
 	b->root = NULL;
 }
 
-int ae_yaml_parse_libyaml(ae_yaml_node **out, const unsigned char *buf,
-			  size_t len, ae_err *err)
+int ae_yaml_events(const unsigned char *buf, size_t len,
+		   ae_yaml_event_fn on_event, ae_yaml_refused_fn on_refused,
+		   void *ctx, ae_err *err)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	yaml_builder b;
 	int rc = 0, done = 0;
 
-	*out = NULL;
-	if (ae_has_nul(buf, len))
-		return ae_fail(err, AE_EINVAL, "YAML contains a NUL byte");
-	memset(&b, 0, sizeof(b));
 	if (!yaml_parser_initialize(&parser))
 		return ae_fail(err, AE_ERR, "out of memory");
 	yaml_parser_set_input_string(&parser, buf, len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			rc = ae_fail(err, AE_EINVAL, "line %zu: %s",
-				     parser.problem_mark.line + 1,
-				     parser.problem ? parser.problem
-						    : "malformed YAML");
+			rc = on_refused(ctx, &parser, err);
 			break;
 		}
-		rc = yaml_event(&b, &ev, err);
+		rc = on_event(ctx, &ev, err);
 		yaml_event_delete(&ev);
 		if (rc < 0)
 			break;
@@ -297,6 +291,28 @@ int ae_yaml_parse_libyaml(ae_yaml_node **out, const unsigned char *buf,
 		rc = 0;
 	}
 	yaml_parser_delete(&parser);
+	return rc;
+}
+
+static int yaml_refused(void *b, const yaml_parser_t *parser, ae_err *err)
+{
+	(void)b;
+	return ae_fail(err, AE_EINVAL, "line %zu: %s",
+		       parser->problem_mark.line + 1,
+		       parser->problem ? parser->problem : "malformed YAML");
+}
+
+int ae_yaml_parse_libyaml(ae_yaml_node **out, const unsigned char *buf,
+			  size_t len, ae_err *err)
+{
+	yaml_builder b;
+	int rc;
+
+	*out = NULL;
+	if (ae_has_nul(buf, len))
+		return ae_fail(err, AE_EINVAL, "YAML contains a NUL byte");
+	memset(&b, 0, sizeof(b));
+	rc = ae_yaml_events(buf, len, yaml_event, yaml_refused, &b, err);
 	if (rc < 0) {
 		yaml_builder_dispose(&b);
 		return rc;

@@ -150,8 +150,16 @@ typedef struct ev_signer {
 	int64_t log_index;	 /* Rekor logIndex of the first entry */
 	int64_t integrated_time; /* from a verified SET, 0 when none */
 	int64_t timestamp_time;	 /* first verified RFC 3161 genTime, or 0 */
-	char *payload_type;	 /* DSSE only, else NULL */
-	unsigned char *payload;	 /* DSSE payload bytes, else NULL */
+	/* the earliest of every verified time (each SET's integratedTime,
+	 * each RFC 3161 genTime), 0 when none: the signature existed then */
+	int64_t signed_time;
+	/* the first tlog entry's log (logId.keyId, a log of the trusted
+	 * root) when one was verified (`logged`); log_index is its index in
+	 * that log, and indices of two logs are not ordered */
+	bool logged;
+	unsigned char log_id[32];
+	char *payload_type;	/* DSSE only, else NULL */
+	unsigned char *payload; /* DSSE payload bytes, else NULL */
 	size_t payload_len;
 	/* DSSE only: the payload as ae_json_parse read it when the statement
 	 * was checked (a jansson json_t *, owned: ev_signer_free drops it),

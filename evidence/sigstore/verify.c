@@ -665,10 +665,16 @@ static int signer_build(ev_signer **out, const vstate *s, ae_err *err)
 	if (r == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	/* verified fields only: no index when the log was ignored */
-	if (!s->p->ignore_tlog && s->b->nentries > 0)
+	if (!s->p->ignore_tlog && s->b->nentries > 0) {
 		r->log_index = s->b->entries[0].log_index;
+		r->logged = true;
+		memcpy(r->log_id, s->b->entries[0].log_id, sizeof(r->log_id));
+	}
 	r->integrated_time = s->integrated;
 	r->timestamp_time = s->tsa_time;
+	for (size_t i = 0; i < s->ntimes; i++)
+		if (r->signed_time == 0 || s->times[i] < r->signed_time)
+			r->signed_time = s->times[i];
 	if (s->issuer != NULL) {
 		r->issuer = strdup(s->issuer);
 		r->identity = strdup(s->matched);

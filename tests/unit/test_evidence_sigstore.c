@@ -638,6 +638,46 @@ void test_evidence_sigstore__a_message_bundle_verifies_and_names_its_signer(
 	free(json);
 }
 
+/* docs/ledger.md "One bundle, one vote" orders the signers of one bundle
+ * on what each signature proves: its earliest verified time (every SET,
+ * every RFC 3161 timestamp) and its log entry named by log id, because an
+ * index means nothing outside its own log (review findings 06, 07). */
+void test_evidence_sigstore__the_signed_time_is_the_earliest_verified_time_and_the_log_is_named(
+	void)
+{
+	bspec later_set = {.tsa = true, .itime = PKI_T0 + 120};
+	bspec proof_only = {.no_set = true, .tsa = true};
+	ev_policy pol = {ISSUER, IDENTITY, NULL, NULL, 0, false};
+	ev_artifact art = {
+		(const unsigned char *)ARTIFACT, strlen(ARTIFACT), {0}};
+	ev_signer *signer = NULL;
+	ae_err err = {0};
+	char *json = bundle_json(&later_set);
+
+	/* a SET at +120 and a timestamp at +60: the timestamp is earlier */
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
+	T_ASSERT_INT(signer->integrated_time, PKI_T0 + 120);
+	T_ASSERT_INT(signer->timestamp_time, PKI_T0 + 60);
+	T_ASSERT_INT(signer->signed_time, PKI_T0 + 60);
+	T_ASSERT(signer->logged);
+	T_ASSERT(memcmp(signer->log_id, LOG.log_id, 32) == 0);
+	T_ASSERT_INT(signer->log_index, 42);
+	ev_signer_free(signer);
+	signer = NULL;
+	free(json);
+	/* a Rekor v2 entry: no SET, the timestamp is the time; the index is
+	 * the proven one, in its log */
+	json = bundle_json(&proof_only);
+	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
+	T_ASSERT_INT(signer->integrated_time, 0);
+	T_ASSERT_INT(signer->signed_time, PKI_T0 + 60);
+	T_ASSERT(signer->logged);
+	T_ASSERT(memcmp(signer->log_id, LOG.log_id, 32) == 0);
+	T_ASSERT_INT(signer->log_index, LEAF_AT);
+	ev_signer_free(signer);
+	free(json);
+}
+
 void test_evidence_sigstore__a_digest_only_artifact_verifies(void)
 {
 	bspec s = {0};
@@ -1472,6 +1512,8 @@ void test_evidence_sigstore__ignoring_the_log_skips_entries_but_not_the_signatur
 	ae_err_clear(&err);
 	T_ASSERT_INT(verify_with(json, &pol, &art, &signer, &err), 0);
 	T_ASSERT(signer->log_index == 0 && signer->integrated_time == 0);
+	/* the log ignored: no entry, no log, no time proven by it */
+	T_ASSERT(!signer->logged && signer->signed_time == 0);
 	ev_signer_free(signer);
 	signer = NULL;
 	T_ASSERT_INT(verify_with(json, &pol, &other, &signer, &err),

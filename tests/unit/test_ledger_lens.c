@@ -887,6 +887,54 @@ void test_ledger_lens__the_feed_has_the_reference_shape_and_is_stable(void)
 	ld_corroboration_free(c);
 }
 
+/* The tab's profile is the newest verified run's that has one; meta's
+ * generatedAt the newest verified run's attestedAt. A claimed run, newer,
+ * with a profile, decides neither; a newer verified run without a profile
+ * does not blank the tab's. */
+void test_ledger_lens__the_feed_takes_profile_and_date_from_verified_runs(void)
+{
+	static ld_run runs[5];
+	ld_corroboration *c;
+	ae_buf a = AE_BUF_INIT(8u << 20);
+	ae_err err = {0};
+	json_t *root, *tab;
+
+	multi(runs);
+	runs[0].profile = "gpuStack=One";
+	runs[1].profile = "gpuStack=Three";
+	runs[2].profile = "gpuStack=Two";
+	runs[4].profile = "gpuStack=Claimed";
+	runs[4].vote = LD_VOTE_CLAIMED;
+	runs[1].criteria[LD_AXIS_SERVICE] = "eks";
+	runs[1].criteria[LD_AXIS_ACCELERATOR] = "h100";
+	runs[1].criteria[LD_AXIS_OS] = "ubuntu";
+	runs[1].criteria[LD_AXIS_INTENT] = "training";
+	c = compute(runs, 5);
+	T_ASSERT_INT(ld_feed_render_index(&a, c, NULL, &err), 0);
+	root = json_loadb((const char *)a.data, a.len, 0, NULL);
+	T_ASSERT(root != NULL);
+	T_ASSERT_STR(json_string_value(json_object_get(
+			     json_object_get(root, "meta"), "generatedAt")),
+		     "2026-11-04 10:00 UTC");
+	tab = json_array_get(
+		json_object_get(
+			json_array_get(
+				json_object_get(
+					json_array_get(json_object_get(root,
+								       "groups"),
+						       0),
+					"dashboards"),
+				0),
+			"tabs"),
+		0);
+	T_ASSERT_STR(json_string_value(json_object_get(tab, "recipe")), R1);
+	T_ASSERT_STR(json_string_value(json_object_get(tab, "profile")),
+		     "gpustack-three");
+	json_decref(root);
+	ae_buf_dispose(&a);
+	ld_corroboration_free(c);
+}
+
 void test_ledger_lens__feed_grids_leave_out_runs_that_do_not_count(void)
 {
 	ld_corroboration *c = rich();
