@@ -99,11 +99,12 @@ static int classify_parse(classify_args *a, int argc, char **argv)
 		if (!only_pos && strcmp(argv[i], "--") == 0)
 			only_pos = true;
 		else
-			return cmd_usage_error(c, "allowlist classify: %s '%s'",
-					       !only_pos && argv[i][0] == '-'
-						       ? "unknown option"
-						       : "unexpected argument",
-					       argv[i]);
+			return cmd_usage_error(
+				c, "allowlist classify: %s '%s'",
+				!only_pos && cmd_is_option(argv[i])
+					? "unknown option"
+					: "unexpected argument",
+				argv[i]);
 	}
 	if (a->issuer == NULL || !a->issuer[0] ||
 	    (!a->batch && (a->identity == NULL || !a->identity[0])))

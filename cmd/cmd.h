@@ -93,6 +93,10 @@ int cmd_output_close(cmd_output *o, ae_err *err);
 cmd_outcome cmd_output_end(cmd_output *o, int rc, ae_err *err,
 			   const char *what);
 
+/* True iff `arg` is an option ("-x", "--x", "--"): a lone "-" is an
+ * argument (stdin, a name), on every command line. Cannot fail. */
+bool cmd_is_option(const char *arg);
+
 /* True iff argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
 
@@ -224,7 +228,6 @@ typedef struct cmd_registry_argv {
 	const char **operand; /* its one operand (OUT, REF, INPUT) */
 	const char *unknown;  /* "unknown flag": the words for a stray flag */
 	const char *extra;    /* the usage error for a second operand */
-	bool dash_operand;    /* "-" is an operand (verify), not a flag */
 } cmd_registry_argv;
 
 /* Parses argv[1..] as `p` says (cmd_registry_flag, then p->valued, then

@@ -34,7 +34,7 @@ int cmd_digest(int argc, char **argv)
 			canonical = true;
 			continue;
 		}
-		if (argv[i][0] == '-' && argv[i][1] != '\0')
+		if (cmd_is_option(argv[i]))
 			return cmd_usage_error("digest", "unknown option '%s'",
 					       argv[i]);
 		if (path != NULL)

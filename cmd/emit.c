@@ -46,9 +46,9 @@ static int emit_take_ctrf(emit_args *a, int argc, char **argv, int *i)
 
 	if (eq != NULL && emit_add_ctrf(a, eq + 1) < 0)
 		return -1;
-	if (eq == NULL && (start >= argc || argv[start][0] == '-'))
+	if (eq == NULL && (start >= argc || cmd_is_option(argv[start])))
 		return -1;
-	for (int j = start; j < argc && argv[j][0] != '-'; j++) {
+	for (int j = start; j < argc && !cmd_is_option(argv[j]); j++) {
 		if (emit_add_ctrf(a, argv[j]) < 0)
 			return -1;
 		*i = j;

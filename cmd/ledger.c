@@ -102,7 +102,7 @@ static int args_parse(ledger_args *a, int argc, char **argv)
 					strcmp(s, "-q") != 0;
 			continue;
 		}
-		if (dashdash || s[0] != '-')
+		if (dashdash || !cmd_is_option(s))
 			a->w.o.recipes[a->w.o.n_recipes++] = s;
 		else if (strcmp(s, "--") == 0)
 			dashdash = true;

@@ -47,9 +47,9 @@ static int pull_parse(pull_args *a, int argc, char **argv)
 		{"--allow-unpinned-tag", &a->allow_unpinned},
 		{NULL, NULL},
 	};
-	const cmd_registry_argv p = {"pull",	     valued,  switches,
-				     &a->reg,	     &a->ref, "unknown flag",
-				     "one REF only", false};
+	const cmd_registry_argv p = {"pull",	    valued,  switches,
+				     &a->reg,	    &a->ref, "unknown flag",
+				     "one REF only"};
 	int rc = cmd_registry_args(&p, argc, argv);
 
 	if (rc != 0)

@@ -35,8 +35,7 @@ static int push_parse(push_args *a, int argc, char **argv)
 				     &a->reg,
 				     &a->out,
 				     "unknown flag",
-				     "one OUT directory only",
-				     false};
+				     "one OUT directory only"};
 	int rc = cmd_registry_args(&p, argc, argv);
 
 	if (rc != 0)

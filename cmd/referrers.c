@@ -29,9 +29,9 @@ static int referrers_parse(referrers_args *a, int argc, char **argv)
 		{"-o", &a->output},
 		{NULL, NULL},
 	};
-	const cmd_registry_argv p = {"referrers",    valued,  NULL,
-				     &a->reg,	     &a->ref, "unknown flag",
-				     "one REF only", false};
+	const cmd_registry_argv p = {"referrers",   valued,  NULL,
+				     &a->reg,	    &a->ref, "unknown flag",
+				     "one REF only"};
 	int rc = cmd_registry_args(&p, argc, argv);
 
 	if (rc != 0)

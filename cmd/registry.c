@@ -50,7 +50,7 @@ int cmd_registry_args(const cmd_registry_argv *p, int argc, char **argv)
 					       f);
 		if (r > 0)
 			continue;
-		if (f[0] == '-' && (f[1] != '\0' || !p->dash_operand))
+		if (cmd_is_option(f))
 			return cmd_usage_error(p->command, "%s '%s'",
 					       p->unknown, f);
 		if (*p->operand != NULL)

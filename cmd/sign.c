@@ -46,7 +46,7 @@ int cmd_sign(int argc, char **argv)
 			continue;
 		if (strcmp(argv[i], "--relocate") == 0)
 			relocate = true;
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+		else if (cmd_is_option(argv[i]))
 			return cmd_usage_error("sign", "unknown option '%s'",
 					       argv[i]);
 		else if (input == NULL)

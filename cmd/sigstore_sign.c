@@ -50,7 +50,7 @@ int cmd_sigstore_sign_bundle(int argc, char **argv)
 				"sigstore sign-bundle",
 				"--staging is not supported: pass "
 				"--signing-config and --trusted-root");
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+		else if (cmd_is_option(argv[i]))
 			return cmd_usage_error(
 				"sigstore sign-bundle",
 				"unknown or incomplete option '%s'", argv[i]);

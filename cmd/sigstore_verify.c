@@ -77,7 +77,7 @@ static int vb_parse(vb_opts *o, int argc, char **argv)
 			continue;
 		if (k != 0)
 			return k;
-		if (argv[i][0] == '-' && argv[i][1] != '\0')
+		if (cmd_is_option(argv[i]))
 			return cmd_usage_error("sigstore verify-bundle",
 					       "unknown option '%s'", argv[i]);
 		if (o->f.artifact != NULL)

@@ -34,6 +34,12 @@ int cmd_slug(int argc, char **argv)
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
 		return cmd_usage_error("slug",
 				       "slug: --format must be text or json");
+	if (strcmp(format, "json") == 0 &&
+	    (!ae_utf8_valid(issuer, strlen(issuer)) ||
+	     !ae_utf8_valid(identity, strlen(identity))))
+		return cmd_usage_error("slug",
+				       "slug: --format json needs "
+				       "--issuer and --identity in UTF-8");
 	cmd_output_init(&o, outpath);
 	rc = ld_slug_render(&o.buf, issuer, identity,
 			    strcmp(format, "json") == 0, &err);

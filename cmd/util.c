@@ -190,6 +190,11 @@ cmd_outcome cmd_output_end(cmd_output *o, int rc, ae_err *err, const char *what)
 	return cmd_outcome_from_rc(rc);
 }
 
+bool cmd_is_option(const char *arg)
+{
+	return arg[0] == '-' && arg[1] != '\0';
+}
+
 int cmd_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -248,7 +253,7 @@ int cmd_args_parse(const char *command, int argc, char **argv,
 			only_pos = true;
 			continue;
 		}
-		if (!only_pos && argv[i][0] == '-' && argv[i][1] != '\0') {
+		if (!only_pos && cmd_is_option(argv[i])) {
 			k = cmd_flag_take(flags, argc, argv, &i);
 			if (k == 0)
 				return cmd_usage_error(

@@ -51,8 +51,7 @@ static int verify_parse(verify_args *a, int argc, char **argv)
 				     &a->reg,
 				     &a->input,
 				     "unknown or incomplete option",
-				     "verify takes one input",
-				     true};
+				     "verify takes one input"};
 	int rc = cmd_registry_args(&p, argc, argv);
 
 	if (rc != 0)

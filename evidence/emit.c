@@ -64,20 +64,6 @@ static void emit_ctx_dispose(emit_ctx *c)
 	ae_buf_dispose(&c->extras);
 }
 
-/* True iff the image's tag is one that moves (reference §7, #2873). */
-static bool emit_tag_is_mutable(const char *image)
-{
-	const char *slash = strrchr(image, '/');
-	const char *colon = strrchr(slash ? slash : image, ':');
-	size_t n;
-
-	if (colon == NULL)
-		return false;
-	n = strcspn(colon + 1, "@");
-	return (n == 6 && strncmp(colon + 1, "latest", 6) == 0) ||
-	       (n == 4 && strncmp(colon + 1, "edge", 4) == 0);
-}
-
 /* validatorCatalogVersion from --validator-catalog (reference §5.5). */
 static int emit_catalog(emit_ctx *c, ae_err *err)
 {
@@ -280,11 +266,21 @@ static int emit_scan_ctrf(emit_ctx *c, ae_err *err)
 		const char *img =
 			json_string_value(json_array_get(c->images, i));
 		char r[AE_REPR_BUF];
-		if (emit_tag_is_mutable(img))
+		ev__image_pin pin = ev__image_pin_of(img);
+		if (pin == EV__IMAGE_MUTABLE_TAG)
 			rc = ae_fail(err, AE_EINVAL,
 				     "validator image %s has a mutable tag "
 				     "(pass --allow-mutable-validator-tags to "
 				     "record it anyway)",
+				     ae_repr(r, sizeof(r), img, strlen(img)));
+		else if (pin == EV__IMAGE_UNTAGGED)
+			rc = ae_fail(err, AE_EINVAL,
+				     "validator image %s has no tag and no "
+				     "digest, so it resolves to :latest, a "
+				     "mutable tag (pin it with :<version> or "
+				     "@sha256:..., or pass "
+				     "--allow-mutable-validator-tags to record "
+				     "it anyway)",
 				     ae_repr(r, sizeof(r), img, strlen(img)));
 	}
 	return rc;
@@ -350,13 +346,15 @@ static json_t *emit_validator_images(const json_t *raw, ev_redaction policy)
 		v[j] = x;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *at = strchr(v[i], '@');
-		size_t il = at ? (size_t)(at - v[i]) : strlen(v[i]);
+		ae_imgref r;
+		size_t il;
 		json_t *e;
 		if (i > 0 && strcmp(v[i], v[i - 1]) == 0)
 			continue;
+		ae_imgref_split(&r, v[i]);
+		il = r.digest ? (size_t)(r.digest - 1 - v[i]) : strlen(v[i]);
 		e = json_pack("{s:s%,s:s}", "image", v[i], il, "digest",
-			      at ? at + 1 : "");
+			      r.digest ? r.digest : "");
 		if (e == NULL || json_array_append_new(out, e)) {
 			json_decref(out);
 			out = NULL;

@@ -299,6 +299,19 @@ bool ev__snapshot_key_kind(ev__vkind *out, const char *type,
  * with a tag or a digest. Cannot fail. */
 bool ev__image_public(const char *image);
 
+/* How fixed a validator image is, for emit's mutable-tag gate (SPEC §4,
+ * reference §7 #2873): a sha256 digest pins it whatever its tag; else a
+ * :latest or :edge tag moves, and so does no tag at all (every runtime
+ * pulls :latest). A malformed digest pins nothing (the tag rule applies)
+ * but is no untagged image either: no runtime pulls it, and the minimal
+ * policy does not publish it. Read by ae_imgref_split. Cannot fail. */
+typedef enum ev__image_pin {
+	EV__IMAGE_FIXED,       /* a digest, or a tag other than latest/edge */
+	EV__IMAGE_MUTABLE_TAG, /* :latest or :edge, no digest */
+	EV__IMAGE_UNTAGGED     /* neither tag nor digest: :latest */
+} ev__image_pin;
+ev__image_pin ev__image_pin_of(const char *image);
+
 /* Redaction rule bits (reference §6.5 and ours, docs/formats.md); `applied`
  * sets collect what ran. */
 enum {

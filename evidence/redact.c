@@ -273,8 +273,10 @@ static const char *redact_status(const char *st, ev_redaction policy)
 	return st;
 }
 
-/* dst.suite: the strings of src.suite (minimal: those of a test name's
- * shape); absent when none. */
+/* dst.suite: the strings of src.suite; absent when none. Minimal keeps
+ * only phase names: the reference's writer puts the phase there
+ * (pkg/validator/ctrf Builder: Suite []string{phase}), and a free name
+ * there can be a host's (review finding 01). */
 static int redact_suite(json_t *dst, const json_t *src, ev_redaction policy,
 			ae_err *err)
 {
@@ -285,8 +287,8 @@ static int redact_suite(json_t *dst, const json_t *src, ev_redaction policy,
 		return ae_fail(err, AE_ERR, "out of memory");
 	for (size_t i = 0; i < json_array_size(suite); i++) {
 		const char *s = json_string_value(json_array_get(suite, i));
-		if (s == NULL || (policy == EV_REDACT_MINIMAL &&
-				  !ev__value_ok(EV__V_TEST_NAME, s)))
+		if (s == NULL ||
+		    (policy == EV_REDACT_MINIMAL && ev__phase_index(s) < 0))
 			continue;
 		if (json_array_append_new(kept, json_string(s)) != 0) {
 			json_decref(kept);

@@ -253,16 +253,12 @@ int ev__snapshot_fingerprint(void **out, const ae_yaml_node *snap,
  * v25.3.0": registry host and digest stripped (reference §5.7). */
 static char *snap_strip_image(const char *ref)
 {
-	const char *slash = strchr(ref, '/');
-	const char *start = ref;
+	ae_imgref r;
+	const char *start;
 	size_t n;
 
-	if (slash != NULL) {
-		size_t h = (size_t)(slash - ref);
-		if (memchr(ref, '.', h) || memchr(ref, ':', h) ||
-		    (h == 9 && memcmp(ref, "localhost", 9) == 0))
-			start = slash + 1;
-	}
+	ae_imgref_split(&r, ref);
+	start = r.host != NULL ? r.path : ref;
 	n = strcspn(start, "@ ");
 	return n > 0 ? strndup(start, n) : NULL;
 }

@@ -66,21 +66,28 @@ static bool val_word(const char *s, const char *extra, size_t max)
 	return true;
 }
 
-/* [a-z0-9] runs joined by single separators from `seps`, 1..max bytes. */
-static bool val_runs(const char *s, const char *seps, size_t max)
+/* The `n` bytes at s are [a-z0-9] runs joined by single separators from
+ * `seps` (no NUL among them). */
+static bool val_runs_n(const char *s, size_t n, const char *seps)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
+	if (n == 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		bool sep = strchr(seps, s[i]) != NULL;
+		bool sep = s[i] != '\0' && strchr(seps, s[i]) != NULL;
 		if (sep && (i == 0 || i + 1 == n || strchr(seps, s[i + 1])))
 			return false;
 		if (!sep && !val_lower(s[i]) && !val_digit(s[i]))
 			return false;
 	}
 	return true;
+}
+
+/* [a-z0-9] runs joined by single separators from `seps`, 1..max bytes. */
+static bool val_runs(const char *s, const char *seps, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n <= max && val_runs_n(s, n, seps);
 }
 
 /* `v?N.N[.N[.N]]` then an optional `-`/`+`/`~` suffix of [0-9A-Za-z.+~-]:
@@ -121,12 +128,20 @@ static bool val_rfc3339(const char *s)
 
 /* Text a distribution or a GPU names itself with ("Ubuntu 22.04.5 LTS",
  * "NVIDIA H100 80GB HBM3"): 1..64 bytes of letters, digits, space and
- * ._(),/+-, starting alphanumeric, no two spaces in a row. */
+ * ._(),/+-, starting alphanumeric, no two spaces in a row. A product name
+ * has a capital or a space in it ("Ubuntu", "Amazon Linux 2"), a VERSION
+ * starts with a digit ("2", "12 (bookworm)"): a host name has neither
+ * ("acme-gpu-07", "worker7"). */
 static bool val_text(const char *s)
 {
+	bool capital = false;
+
 	if (!val_word(s, " ._(),/+-", 64))
 		return false;
-	return strstr(s, "  ") == NULL && s[strlen(s) - 1] != ' ';
+	for (const char *p = s; *p != '\0'; p++)
+		capital = capital || (*p >= 'A' && *p <= 'Z') || *p == ' ';
+	return strstr(s, "  ") == NULL && s[strlen(s) - 1] != ' ' &&
+	       (capital || val_digit(s[0]));
 }
 
 /* An os-release identifier (ID, VERSION_ID, VERSION_CODENAME; os-release(5):
@@ -355,11 +370,163 @@ static bool val_blob(const char *s)
 	return false;
 }
 
+/* ---- host names, addresses, e-mails, URLs, paths (review finding 01) ----
+ *
+ * A kept field holds a name, a version or a count; none of them is written
+ * as a network location. So no published value may hold: an '@' (user@host,
+ * e-mail) or a ':' (URL, IPv6, host:port; only a timestamp has one, and it
+ * is parsed whole); an IPv4 address, dotted or in the dashed or underscored
+ * form cloud host names carry (ip-10-0-12-34); a dotted name ending in a
+ * private or local DNS suffix or a cloud provider's host domain; a GKE or
+ * AKS node name; a path ("//", "/." or a '/' after a space or '('). */
+
+/* Private and local names (RFC 6761, 6762, 8375, the names resolvers and
+ * clusters use) and the domains cloud providers give their machines and
+ * clusters. A dotted name holding one of them after its first label
+ * (label-whole, case-insensitive: node7.acme.corp, db.internal.acme.net,
+ * vm1.internal.cloudapp.net) names a machine. */
+static const char *const val_private_names[] = {
+	"internal", "local", "localdomain", "localhost", "lan", "home", "corp",
+	"intranet", "intra", "private", "priv", "svc", "arpa", "in-addr",
+	/* cloud machines' and clusters' domains */
+	"amazonaws.com", "cloudapp.net", "cloudapp.azure.com", "azmk8s.io",
+	"googleusercontent.com", "oraclevcn.com", "linodeusercontent.com",
+	"ipv6-literal.net", NULL};
+
+static char val_fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* True iff the dotted name s[0..n) holds one of the names above at a
+ * label after its first, ending at a label's end. */
+static bool val_private_name(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '.')
+			continue;
+		for (size_t k = 0; val_private_names[k] != NULL; k++) {
+			const char *x = val_private_names[k];
+			size_t m = strlen(x), c = 0;
+			while (c < m && i + 1 + c < n &&
+			       val_fold(s[i + 1 + c]) == x[c])
+				c++;
+			if (c == m && (i + 1 + m == n || s[i + 1 + m] == '.'))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Reads one decimal octet (1-3 digits, at most 255) at *p. */
+static bool val_octet(const char **p)
+{
+	unsigned v = 0;
+	size_t n = 0;
+
+	while (val_digit(**p) && n < 4) {
+		v = v * 10 + (unsigned)(**p - '0');
+		(*p)++;
+		n++;
+	}
+	return n >= 1 && n <= 3 && v <= 255;
+}
+
+/* True iff an IPv4 address starts at s + i: four octets joined by `sep`,
+ * with no digit right before or after (a fifth group does not make it
+ * less of an address: 10.0.12.34.5, v1.0-10-0-12-34). */
+static bool val_ipv4_at(const char *s, size_t i, char sep)
+{
+	const char *p = s + i;
+
+	if (i > 0 && val_digit(s[i - 1]))
+		return false;
+	for (int k = 0; k < 4; k++) {
+		if (!val_octet(&p))
+			return false;
+		if (k < 3 && *p++ != sep)
+			return false;
+	}
+	return !val_digit(*p);
+}
+
+/* True iff the [a-z0-9-] token s[0..n) is a GKE node name
+ * (gke-CLUSTER-POOL-<8 hex>-<4>) or an AKS one (aks-POOL-<8 digits>-vmss…
+ * or -<N>). */
+static bool val_node_name(const char *s, size_t n)
+{
+	size_t parts = 0, hex8 = 0, dig8 = 0, vmss = 0, last = 0;
+
+	if (n < 8 || (strncmp(s, "gke-", 4) != 0 && strncmp(s, "aks-", 4) != 0))
+		return false;
+	for (size_t i = 0; i <= n;) {
+		size_t j = i, h = 0, d = 0;
+		while (j < n && s[j] != '-') {
+			h += val_hex(s[j]) && !(s[j] >= 'A' && s[j] <= 'F');
+			d += val_digit(s[j]);
+			j++;
+		}
+		parts++;
+		hex8 += j - i == 8 && h == 8 && d > 0;
+		dig8 += j - i == 8 && d == 8;
+		vmss += j - i > 4 && strncmp(s + i, "vmss", 4) == 0;
+		last = j - i;
+		i = j + 1;
+	}
+	if (s[0] == 'g')
+		return parts >= 4 && hex8 > 0 && last == 4;
+	return parts >= 3 && (vmss > 0 || dig8 > 0);
+}
+
+/* True iff `s` names or locates a machine, a person or a file (above). */
+static bool val_locator(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (strpbrk(s, "@:\\") != NULL || strstr(s, "//") != NULL ||
+	    strstr(s, "/.") != NULL || strstr(s, " /") != NULL ||
+	    strstr(s, "(/") != NULL)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		if (val_digit(s[i]) &&
+		    (val_ipv4_at(s, i, '.') || val_ipv4_at(s, i, '-') ||
+		     val_ipv4_at(s, i, '_')))
+			return true;
+	}
+	for (size_t i = 0; i < n;) { /* dotted names and node names */
+		size_t j = i, dots = 0;
+		if (!val_alnum(s[i])) {
+			i++;
+			continue;
+		}
+		while (j < n && (val_alnum(s[j]) || s[j] == '-' ||
+				 s[j] == '_' || s[j] == '.')) {
+			dots += s[j] == '.';
+			j++;
+		}
+		while (j > i && s[j - 1] == '.')
+			j--;
+		if (dots > 0 && val_private_name(s + i, j - i))
+			return true;
+		for (size_t a = i; a + 4 <= j; a++) {
+			size_t b = a;
+			while (b < j && (val_lower(s[b]) || val_digit(s[b]) ||
+					 s[b] == '-'))
+				b++;
+			if (val_node_name(s + a, b - a))
+				return true;
+		}
+		i = j + 1;
+	}
+	return false;
+}
+
 static bool val_shape_ok(ev__vkind kind, const char *s);
 
 bool ev__value_ok(ev__vkind kind, const char *s)
 {
-	return s != NULL && val_shape_ok(kind, s) && !val_blob(s);
+	return s != NULL && val_shape_ok(kind, s) && !val_blob(s) &&
+	       (kind == EV__V_TIMESTAMP || !val_locator(s));
 }
 
 static bool val_shape_ok(ev__vkind kind, const char *s)
@@ -453,39 +620,40 @@ static bool val_tag(const char *s, size_t n)
 
 bool ev__image_public(const char *image)
 {
-	char host[64], path[256];
-	const char *slash, *at, *colon, *rest;
-	size_t h, p;
+	ae_imgref r;
+	char host[64];
 
 	if (image == NULL || strlen(image) > 512)
 		return false;
-	slash = strchr(image, '/');
-	if (slash == NULL || (h = (size_t)(slash - image)) >= sizeof(host))
+	ae_imgref_split(&r, image);
+	if (r.host == NULL || r.host_len >= sizeof(host))
 		return false;
-	memcpy(host, image, h);
-	host[h] = '\0';
+	memcpy(host, r.host, r.host_len);
+	host[r.host_len] = '\0';
 	if (!val_in(val_public_registries, host))
 		return false;
-	rest = slash + 1;
-	at = strchr(rest, '@');
-	if (at != NULL && (strncmp(at + 1, "sha256:", 7) != 0 ||
-			   !ae_is_lower_hex(at + 8, AE_SHA256_HEX_LEN) ||
-			   at[8 + AE_SHA256_HEX_LEN] != '\0'))
+	if (r.digest != NULL && !ae_imgref_pinned(&r))
 		return false;
-	p = at ? (size_t)(at - rest) : strlen(rest);
-	colon = memchr(rest, ':', p);
-	if (colon == NULL && at == NULL)
+	if (r.tag == NULL && r.digest == NULL)
 		return false; /* neither a tag nor a digest pins it */
-	if (colon != NULL &&
-	    !val_tag(colon + 1, p - (size_t)(colon + 1 - rest)))
+	if (r.tag != NULL && !val_tag(r.tag, r.tag_len))
 		return false;
-	if (colon != NULL)
-		p = (size_t)(colon - rest);
-	if (p == 0 || p >= sizeof(path))
+	if (r.path_len == 0 || r.path_len >= 256)
 		return false;
-	memcpy(path, rest, p);
-	path[p] = '\0';
 	/* path components: [a-z0-9] runs joined by . _ - , split by / */
-	return val_runs(path, "._-/", sizeof(path) - 1) &&
-	       strstr(path, "__") == NULL;
+	return val_runs_n(r.path, r.path_len, "._-/");
+}
+
+ev__image_pin ev__image_pin_of(const char *image)
+{
+	ae_imgref r;
+
+	ae_imgref_split(&r, image);
+	if (ae_imgref_pinned(&r))
+		return EV__IMAGE_FIXED;
+	if ((r.tag == NULL || r.tag_len == 0) && r.digest == NULL)
+		return EV__IMAGE_UNTAGGED;
+	if (ae_imgref_tag_is(&r, "latest") || ae_imgref_tag_is(&r, "edge"))
+		return EV__IMAGE_MUTABLE_TAG;
+	return EV__IMAGE_FIXED;
 }

@@ -3,7 +3,10 @@
  * Several signers may verify on one bundle (anyone can sign its statement
  * again and push the same bytes). One of them is credited (docs/ledger.md
  * "One bundle, one vote"), on what each verified signature proves: a
- * first-party signer first; then the earliest verified signing time (a
+ * first-party signer first; then a signer who may vote (allowlisted, and
+ * first-party when ingested: a signer whose run would not count never
+ * takes a bundle from one whose run would); then the earliest verified
+ * signing time (a
  * Rekor SET's integratedTime, an RFC 3161 genTime: a re-signature is made
  * after the bundle it copies was published, so its every verified time is
  * later). A log index orders entries of its own log only: a Rekor v1 shard
@@ -25,6 +28,10 @@ int ld_credit_cmp(const ld_credit_key *a, const ld_credit_key *b)
 
 	if (a->first_party != b->first_party)
 		return a->first_party ? -1 : 1;
+	/* one who may not vote (unlisted, an ingested non-first-party) would
+	 * only erase the vote of one who may */
+	if (a->may_vote != b->may_vote)
+		return a->may_vote ? -1 : 1;
 	/* a signature with no verified time proves no order: last */
 	if ((a->time > 0) != (b->time > 0))
 		return a->time > 0 ? -1 : 1;

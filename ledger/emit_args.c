@@ -68,15 +68,21 @@ int ld_emit_notices(ae_buf *b, const char *recipe_path, const ev_emit_result *r,
 {
 	int rc = 0;
 
-	if (r->nrecipe_extras > 0)
-		rc = ae_buf_printf(
-			b, err,
-			"aicr-evidence: warning: %s: %zu field(s) beyond the "
-			"reference's recipe schema will be published with "
-			"recipe.yaml: %s\n"
-			"hint: remove them from the recipe, or emit with "
-			"--strict to refuse such a recipe\n",
-			recipe_path, r->nrecipe_extras, r->recipe_extras);
+	/* the path as given, escaped; the names escaped by the emitter */
+	if (r->nrecipe_extras > 0) {
+		rc = ae_buf_puts(b, "aicr-evidence: warning: ", err);
+		if (rc == 0)
+			rc = ae_buf_put_esc_value(b, recipe_path, err);
+		if (rc == 0)
+			rc = ae_buf_printf(
+				b, err,
+				": %zu field(s) beyond the reference's recipe "
+				"schema will be published with recipe.yaml: "
+				"%s\n"
+				"hint: remove them from the recipe, or emit "
+				"with --strict to refuse such a recipe\n",
+				r->nrecipe_extras, r->recipe_extras);
+	}
 	if (rc == 0 && r->ctrf_duplicates > 0)
 		rc = ae_buf_printf(b, err,
 				   "aicr-evidence: note: %zu CTRF report(s) "

@@ -217,11 +217,11 @@ int ld_fetch_within(ld_fetched *out, ld_fetcher *f, const oci_ref *ref,
 	/* in memory first (issue 17): no scratch tree written and read
 	 * back; a bundle too large for it goes to the scratch directory */
 	if (rc == 0) {
-		rc = oci_pull_tree(&out->res, c, out->digest, f->cache,
+		rc = oci_pull_tree(&out->res, c, ref, out->digest, f->cache,
 				   LD_TREE_MAX, &out->tree, err);
 		if (rc == AE_ETOOBIG && out->res.mem_full) {
 			ae_err_clear(err);
-			rc = oci_pull(&out->res, c, out->digest, f->cache,
+			rc = oci_pull(&out->res, c, ref, out->digest, f->cache,
 				      out->dest, err);
 		} else {
 			out->dest[0] = '\0';

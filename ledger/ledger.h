@@ -34,8 +34,8 @@ int ld_slug_from_signer(char out[LD_SLUG_LEN + 1], const char *issuer,
 /* What `slug` prints (ledger/slug_render.c): the slug of (issuer,
  * identity) and a newline, or with `json` the object {issuer, identity,
  * slug} indented by two and a newline. Codes of ld_slug_from_signer;
- * AE_ERR when the JSON cannot be made (out of memory, or a string that
- * is not UTF-8). */
+ * AE_EINVAL for JSON of an issuer or identity not in UTF-8, AE_ERR out
+ * of memory. */
 int ld_slug_render(ae_buf *out, const char *issuer, const char *identity,
 		   bool json, ae_err *err);
 
@@ -314,6 +314,10 @@ typedef enum ld_origin {
  * VERIFIED signature proves -- never a pointer's claim. */
 typedef struct ld_credit_key {
 	bool first_party; /* the verified signer is first-party */
+	/* the verified signer may vote: allowlisted, and first-party when
+	 * ingested (a signer who may not never takes a bundle from one who
+	 * may) */
+	bool may_vote;
 	/* the earliest verified signing time (ev_signed_at.time), Unix
 	 * seconds; 0: none */
 	int64_t time;
@@ -326,7 +330,8 @@ typedef struct ld_credit_key {
 } ld_credit_key;
 
 /* <0 when `a` is credited before `b`, >0 after, 0 when the keys are
- * equal: first-party first; then the earlier verified time (none last);
+ * equal: first-party first; then a signer who may vote; then the earlier
+ * verified time (none last);
  * at the same second, entries of one log by index and entries of two logs
  * by log id (a fixed order: the second is all two logs prove); then a
  * pointer before an ingested bundle, then the slug. A total order (qsort

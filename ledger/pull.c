@@ -28,7 +28,7 @@ int ld_pull(ld_pulled *out, const oci_ref *ref, const ld_pull_choice *c,
 	if (rc == 0)
 		rc = oci_ref_digest(out->digest, out->c, ref, err);
 	if (rc == 0)
-		rc = oci_pull(&out->res, out->c, out->digest, cache, c->to,
+		rc = oci_pull(&out->res, out->c, ref, out->digest, cache, c->to,
 			      err);
 	if (rc < 0)
 		return rc;

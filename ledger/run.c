@@ -248,12 +248,16 @@ int ld_ledger_uncounted_render(ae_buf *out, const ld_ledger *l, ae_err *err)
 	const char *ref, *why;
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < l->n; i++)
-		if (ld_ledger_uncounted(l, i, &ref, &why))
-			rc = ae_buf_printf(out, err,
-					   "aicr-evidence: ledger: %s: not "
-					   "counted: %s\n",
-					   ref, why);
+	for (size_t i = 0; rc == 0 && i < l->n; i++) {
+		if (!ld_ledger_uncounted(l, i, &ref, &why))
+			continue;
+		rc = ae_buf_puts(out, "aicr-evidence: ledger: ", err);
+		if (rc == 0)
+			rc = ae_buf_put_esc_value(out, ref, err);
+		if (rc == 0)
+			rc = ae_buf_printf(out, err, ": not counted: %s\n",
+					   why);
+	}
 	return rc;
 }
 

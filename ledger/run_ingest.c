@@ -164,6 +164,19 @@ static int ingest_repo(ld_ledger *items, ae_strset *known, const char *repo,
 	return rc;
 }
 
+/* Prefixes the failure in `err` with `name` (an --ingest-file or
+ * --ingest-repo as given), escaped: it reaches the terminal. */
+static int ingest_fail(ae_err *err, int rc, const char *name)
+{
+	ae_err e = *err;
+	char *esc = ae_esc_value_dup(name);
+
+	ae_err_clear(err);
+	rc = ae_fail(err, rc, "%s: %s", esc ? esc : "(out of memory)", e.msg);
+	free(esc);
+	return rc;
+}
+
 int ld_ledger_ingest(ld_ledger *items, ae_err *err)
 {
 	const ld_ledger_opts *a = items->o;
@@ -176,21 +189,13 @@ int ld_ledger_ingest(ld_ledger *items, ae_err *err)
 		rc = ingest_ref(items, &known, a->ingest[i], err);
 	for (size_t i = 0; rc == 0 && i < a->n_ingest_files; i++) {
 		rc = ingest_file(items, &known, a->ingest_files[i], err);
-		if (rc < 0) {
-			ae_err e = *err;
-			ae_err_clear(err);
-			rc = ae_fail(err, rc, "%s: %s", a->ingest_files[i],
-				     e.msg);
-		}
+		if (rc < 0)
+			rc = ingest_fail(err, rc, a->ingest_files[i]);
 	}
 	for (size_t i = 0; rc == 0 && i < a->n_ingest_repos; i++) {
 		rc = ingest_repo(items, &known, a->ingest_repos[i], err);
-		if (rc < 0) {
-			ae_err e = *err;
-			ae_err_clear(err);
-			rc = ae_fail(err, rc, "%s: %s", a->ingest_repos[i],
-				     e.msg);
-		}
+		if (rc < 0)
+			rc = ingest_fail(err, rc, a->ingest_repos[i]);
 	}
 	ae_strset_dispose(&known);
 	return rc;

@@ -63,12 +63,19 @@ int ld_ledger_opts_check(ld_ledger_opts *o, ae_err *err)
 			       "--offline");
 	for (size_t i = 0; i < o->n_ingest; i++) {
 		oci_ref ref;
-		if (oci_ref_parse(&ref, o->ingest[i], NULL) < 0 ||
-		    !oci_ref_is_pinned(&ref))
-			return ae_fail(err, AE_EINVAL,
-				       "--ingest %s: a digest-pinned reference "
-				       "is needed (REG/REPO@sha256:HEX)",
-				       o->ingest[i]);
+		char *esc;
+		int rc;
+		if (oci_ref_parse(&ref, o->ingest[i], NULL) == 0 &&
+		    oci_ref_is_pinned(&ref))
+			continue;
+		/* what does not parse may hold anything: escaped */
+		esc = ae_esc_value_dup(o->ingest[i]);
+		rc = ae_fail(err, AE_EINVAL,
+			     "--ingest %s: a digest-pinned reference is needed "
+			     "(REG/REPO@sha256:HEX)",
+			     esc ? esc : "(out of memory)");
+		free(esc);
+		return rc;
 	}
 	return 0;
 }

@@ -276,6 +276,10 @@ static void item_credit_key(ld_credit_key *k, const ld__item *it)
 {
 	memset(k, 0, sizeof(*k));
 	k->first_party = it->cls == LD_CLASS_FIRST_PARTY;
+	/* as the model's why (ledger/corroborate.c run_why): unlisted, or
+	 * ingested and not first-party, never votes */
+	k->may_vote = it->cls != LD_CLASS_REPORTED &&
+		      (it->origin != LD_ORIGIN_INGEST || k->first_party);
 	k->time = it->signed_at.time;
 	k->logged = it->signed_at.logged;
 	memcpy(k->log_id, it->signed_at.log_id, sizeof(k->log_id));
@@ -302,11 +306,23 @@ static int dedup_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* Within one digest's items, by signer (slug), then in credit order. */
+static int slug_cmp(const void *pa, const void *pb)
+{
+	const ld__item *a = *(ld__item *const *)pa, *b = *(ld__item *const *)pb;
+	int c = strcmp(a->slug, b->slug);
+
+	return c != 0 ? c : dedup_cmp(pa, pb);
+}
+
 /* One bundle is one vote, decided among the VERIFIED items only (a claim
- * or an unverifiable pointer never removes one): the same signer holding
- * it twice keeps one item, the others are dropped (`dup`); another signer
- * who verified on the same bundle (a re-signature of the same statement:
- * its subject is the digest) is `resigned`, shown, never counted. */
+ * or an unverifiable pointer never removes one): of the signers verified
+ * on it, the first in credit order keeps it; every other signer's first
+ * item is `resigned`, shown, never counted; and a signer holding it twice
+ * (its pointer and the same bundle ingested, two pointers) keeps one item,
+ * the others are dropped (`dup`) -- whether or not that signer is the one
+ * credited (review finding 12: a signer's two items were both listed when
+ * another signer was credited). */
 static int ledger_dedup(ld_ledger *items, ae_err *err)
 {
 	ld__item **v = calloc(items->n ? items->n : 1, sizeof(*v));
@@ -320,15 +336,20 @@ static int ledger_dedup(ld_ledger *items, ae_err *err)
 			v[n++] = it;
 	}
 	qsort(v, n, sizeof(*v), dedup_cmp);
-	for (size_t i = 1, head = 0; i < n; i++) {
-		if (strcmp(item_digest(v[i]), item_digest(v[head])) != 0) {
-			head = i;
-			continue;
+	for (size_t head = 0, end; head < n; head = end) {
+		const ld__item *credited = v[head];
+		const char *d = item_digest(credited);
+
+		end = head + 1;
+		while (end < n && strcmp(item_digest(v[end]), d) == 0)
+			end++;
+		qsort(v + head, end - head, sizeof(*v), slug_cmp);
+		for (size_t k = head; k < end; k++) {
+			if (k > head && strcmp(v[k]->slug, v[k - 1]->slug) == 0)
+				v[k]->dup = true;
+			else if (v[k] != credited)
+				v[k]->resigned = true;
 		}
-		if (strcmp(v[i]->slug, v[head]->slug) == 0)
-			v[i]->dup = true;
-		else
-			v[i]->resigned = true;
 	}
 	free(v);
 	return 0;

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 int ld_slug_render(ae_buf *out, const char *issuer, const char *identity,
 		   bool json, ae_err *err)
@@ -22,6 +23,11 @@ int ld_slug_render(ae_buf *out, const char *issuer, const char *identity,
 		return rc;
 	if (!json)
 		return ae_buf_printf(out, err, "%s\n", slug);
+	if (!ae_utf8_valid(issuer, strlen(issuer)) ||
+	    !ae_utf8_valid(identity, strlen(identity)))
+		return ae_fail(err, AE_EINVAL,
+			       "--format json needs --issuer and --identity "
+			       "in UTF-8");
 	j = json_pack("{s:s, s:s, s:s}", "issuer", issuer, "identity", identity,
 		      "slug", slug);
 	text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;

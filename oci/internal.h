@@ -194,9 +194,11 @@ typedef int (*oci__fetch_small_fn)(ae_buf *out, void *ctx, const char *kind,
 
 /* Lists the referrers of `subject` (online with `c`; offline, c NULL,
  * from the record at `record`, a file of referrer digests the last online
- * pull wrote) and fetches each signature among them through `fetch`,
- * judging it (oci_pull's contract in oci.h); online, rewrites `record`
- * with the candidates' digests. `*out` NULL on failure. */
+ * pull of that repository wrote: AE_ENOTFOUND when there is none) and
+ * fetches each signature among them through `fetch`, judging it
+ * (oci_pull's contract in oci.h); online, rewrites `record` with the
+ * candidates' digests (empty when there are none). `*out` NULL on
+ * failure. */
 int oci__referrers_collect(oci_referrers **out, oci_client *c,
 			   const char *subject, const char *record,
 			   oci__fetch_small_fn fetch, void *ctx, ae_err *err);
@@ -259,6 +261,9 @@ typedef struct oci__pull_ctx {
 	oci_client *c; /* NULL: offline */
 	char cache[OCI__PULL_PATH_MAX];
 	bool *cache_fault; /* set when the cache itself failed */
+	/* the repository pulled from: the key of the referrers record */
+	char registry[256];
+	char repo[256];
 } oci__pull_ctx;
 
 /* A fault of the cache itself -- local storage, not the registry: a

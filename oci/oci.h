@@ -562,11 +562,17 @@ int oci_pull_report(ae_buf *out, const oci_ref *ref, const char *digest,
  * as dest_dir/attestation.intoto.jsonl; choosing among them by signer is
  * the caller's (it needs the verifier). `c` NULL = offline: only the cache
  * is read (AE_ENOTFOUND when absent), the candidates from the cache's
- * record. A digest or size mismatch of the artifact is AE_EVERIFY and
- * nothing is cached; a referrer that fails is skipped, unless none is left
- * and one failed transiently (AE_ETRANSIENT). */
-int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
-	     const char *cache_dir, const char *dest_dir, ae_err *err);
+ * record of `ref`'s repository (registry and repo; its tag and digest are
+ * not read; online the client's repository is used): the same artifact in
+ * two repositories has two records, each its own repository's
+ * signatures (docs/oci.md). No record (never pulled online into this
+ * cache, or by a build before records were kept per repository) is
+ * AE_ENOTFOUND, not "unsigned". A digest or size mismatch of the artifact is
+ * AE_EVERIFY and nothing is cached; a referrer that fails is skipped, unless
+ * none is left and one failed transiently (AE_ETRANSIENT). */
+int oci_pull(oci_pull_result *out, oci_client *c, const oci_ref *ref,
+	     const char *digest, const char *cache_dir, const char *dest_dir,
+	     ae_err *err);
 
 /* oci_pull into memory (issue 17): the same checks, in the same order,
  * with the same results -- the manifest, the config, the layer verified
@@ -579,9 +585,9 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
  * or files over `cap` bytes in all: AE_ETOOBIG with out->mem_full (use
  * oci_pull). */
 #define OCI_MEM_LAYER_MAX (64u << 20)
-int oci_pull_tree(oci_pull_result *out, oci_client *c, const char *digest,
-		  const char *cache_dir, uint64_t cap, ae_tree **tree_out,
-		  ae_err *err);
+int oci_pull_tree(oci_pull_result *out, oci_client *c, const oci_ref *ref,
+		  const char *digest, const char *cache_dir, uint64_t cap,
+		  ae_tree **tree_out, ae_err *err);
 
 /* Resolves `tag` to the manifest digest the registry names for it (HEAD,
  * Docker-Content-Digest). Only for --allow-unpinned-tag: the answer is the

@@ -16,8 +16,8 @@
  * manifest must describe our artifact: its artifactType, the empty config
  * ("{}"), one tar(+gzip) layer. Every referrer is then considered
  * (oci/referrers.c: the referrers API, then the `sha256-<hex>` fallback
- * tag, oci.md §7); the signatures' digests are remembered in
- * `referrers/sha256/<subject hex>` so an offline pull (no client) finds
+ * tag, oci.md §7); the signatures' digests are remembered per repository
+ * in `referrers/by-repo/<key>` so an offline pull (no client) finds
  * them too: only a hint, since each manifest it names is verified like
  * every blob and must name this subject. The bundle tree is extracted
  * into a temp directory beside the destination and renamed into place
@@ -44,6 +44,32 @@ static int pull_path(char *out, const pull_ctx *p, const char *kind,
 	int n = snprintf(out, PULL_PATH_MAX, "%s/%s/sha256/%s", p->cache, kind,
 			 digest ? digest + 7 : "");
 
+	if (n < 0 || n >= PULL_PATH_MAX)
+		return ae_fail(err, AE_ETOOBIG, "cache path too long");
+	return 0;
+}
+
+/* The cache's record of the signatures of `subject` in one repository:
+ * referrers/by-repo/<hex of SHA-256("REGISTRY/REPO@SUBJECT")>. Per
+ * repository, because the same artifact in two repositories carries the
+ * signatures of each (alice's in hers, bob's re-signature in his): one
+ * record per digest let the repository pulled last overwrite the other's
+ * (review finding 09). The old per-digest records
+ * (referrers/sha256/<hex>) are never read. */
+static int pull_record_path(char *out, const pull_ctx *p, const char *subject,
+			    ae_err *err)
+{
+	char key[OCI__PULL_PATH_MAX], hex[AE_SHA256_HEX_LEN + 1];
+	unsigned char sha[AE_SHA256_LEN];
+	int n = snprintf(key, sizeof(key), "%s/%s@%s", p->registry, p->repo,
+			 subject);
+
+	if (n < 0 || n >= (int)sizeof(key))
+		return ae_fail(err, AE_ETOOBIG, "repository name too long");
+	ae_sha256(sha, key, (size_t)n);
+	ae_hex_encode(hex, sha, sizeof(sha));
+	n = snprintf(out, PULL_PATH_MAX, "%s/referrers/by-repo/%s", p->cache,
+		     hex);
 	if (n < 0 || n >= PULL_PATH_MAX)
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");
 	return 0;
@@ -207,12 +233,13 @@ static int pull_referrers(oci_pull_result *out, const pull_ctx *p,
 	const oci_referrer *first = NULL;
 	int dfd = -1, rc;
 
-	rc = pull_path(record, p, "referrers", digest, err);
+	rc = pull_record_path(record, p, digest, err);
 	if (rc == 0)
 		rc = oci__referrers_collect(&out->referrers, p->c, digest,
 					    record, pull_small_cb, (void *)p,
 					    err);
-	if (rc < 0 && p->c == NULL && !*p->cache_fault)
+	/* offline, a record never written is "not in the cache" */
+	if (rc < 0 && p->c == NULL && rc != AE_ENOTFOUND && !*p->cache_fault)
 		rc = oci__pull_cache_fault(p, rc, err);
 	for (size_t i = 0; rc == 0 && i < out->referrers->n; i++)
 		if (out->referrers->items[i].state == OCI_REFERRER_CANDIDATE) {
@@ -323,30 +350,40 @@ static int pull_artifact(oci_pull_result *out, const pull_ctx *p,
 	return rc;
 }
 
-static int pull_prepare(pull_ctx *p, oci_client *c, const char *cache,
-			bool *fault, ae_err *err)
+static int pull_prepare(pull_ctx *p, oci_client *c, const oci_ref *ref,
+			const char *cache, bool *fault, ae_err *err)
 {
 	char path[PULL_PATH_MAX];
 	int rc;
 
 	p->c = c;
 	p->cache_fault = fault;
+	/* the repository the artifact is pulled from: the client's, else
+	 * (offline) the caller's reference */
+	if (c == NULL && ref == NULL)
+		return ae_fail(err, AE_EINVAL,
+			       "an offline pull needs the repository");
+	snprintf(p->registry, sizeof(p->registry), "%s",
+		 c ? c->host : ref->registry);
+	snprintf(p->repo, sizeof(p->repo), "%s", c ? c->repo : ref->repo);
 	if (snprintf(p->cache, sizeof(p->cache), "%s", cache) >=
 	    (int)sizeof(p->cache))
 		return ae_fail(err, AE_ETOOBIG, "cache path too long");
 	rc = pull_path(path, p, "blobs", NULL, err);
 	if (rc == 0)
 		rc = ae_mkdir_p(path, err);
-	if (rc == 0)
-		rc = pull_path(path, p, "referrers", NULL, err);
+	if (rc == 0 && snprintf(path, sizeof(path), "%s/referrers/by-repo",
+				p->cache) >= (int)sizeof(path))
+		rc = ae_fail(err, AE_ETOOBIG, "cache path too long");
 	if (rc == 0)
 		rc = ae_mkdir_p(path, err);
 	return rc < 0 && rc != AE_ETOOBIG ? oci__pull_cache_fault(p, rc, err)
 					  : rc;
 }
 
-int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
-	     const char *cache_dir, const char *dest_dir, ae_err *err)
+int oci_pull(oci_pull_result *out, oci_client *c, const oci_ref *ref,
+	     const char *digest, const char *cache_dir, const char *dest_dir,
+	     ae_err *err)
 {
 	pull_ctx p;
 	char tmpdir[PULL_PATH_MAX];
@@ -360,7 +397,7 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 			       "pull needs a sha256 digest (64 lowercase hex)");
 	if (lstat(dest_dir, &st) == 0)
 		return ae_fail(err, AE_EEXISTS, "destination already exists");
-	rc = pull_prepare(&p, c, cache_dir, &fault, err);
+	rc = pull_prepare(&p, c, ref, cache_dir, &fault, err);
 	if (rc < 0) {
 		out->cache_fault = fault;
 		return rc;
@@ -388,9 +425,9 @@ int oci_pull(oci_pull_result *out, oci_client *c, const char *digest,
 	return rc;
 }
 
-int oci_pull_tree(oci_pull_result *out, oci_client *c, const char *digest,
-		  const char *cache_dir, uint64_t cap, ae_tree **tree_out,
-		  ae_err *err)
+int oci_pull_tree(oci_pull_result *out, oci_client *c, const oci_ref *ref,
+		  const char *digest, const char *cache_dir, uint64_t cap,
+		  ae_tree **tree_out, ae_err *err)
 {
 	pull_ctx p;
 	ae_tree *tree = NULL;
@@ -402,7 +439,7 @@ int oci_pull_tree(oci_pull_result *out, oci_client *c, const char *digest,
 	if (digest == NULL || !ae_digest_is_valid(digest))
 		return ae_fail(err, AE_EINVAL,
 			       "pull needs a sha256 digest (64 lowercase hex)");
-	rc = pull_prepare(&p, c, cache_dir, &fault, err);
+	rc = pull_prepare(&p, c, ref, cache_dir, &fault, err);
 	if (rc == 0)
 		rc = ae_tree_new(&tree, cap, err);
 	if (rc == 0)

@@ -183,36 +183,28 @@ int oci_tag_derive(char out[129], const char *recipe,
 	return 0;
 }
 
-/* Splits `name` (no tag/digest) into registry and repository. */
-static int ref_split_name(oci_ref *out, const char *name, ae_err *err)
+/* Registry and repository from the split reference (ae_imgref_split: the
+ * first component is a registry host when it holds '.' or ':' or is
+ * localhost); no host is Docker Hub, and a bare name its library/. */
+static int ref_split_name(oci_ref *out, const ae_imgref *p, ae_err *err)
 {
-	const char *slash = strchr(name, '/');
-	size_t first = slash ? (size_t)(slash - name) : strlen(name);
-	bool has_registry =
-		slash != NULL &&
-		(memchr(name, '.', first) != NULL ||
-		 memchr(name, ':', first) != NULL ||
-		 (first == 9 && strncmp(name, "localhost", 9) == 0));
-
-	if (has_registry) {
-		if (first >= sizeof(out->registry))
+	if (p->host != NULL) {
+		if (p->host_len >= sizeof(out->registry))
 			return ae_fail(err, AE_EINVAL,
 				       "registry name too long");
-		memcpy(out->registry, name, first);
-		out->registry[first] = '\0';
-		if (strlen(slash + 1) >= sizeof(out->repo))
+		memcpy(out->registry, p->host, p->host_len);
+		out->registry[p->host_len] = '\0';
+		if (p->path_len >= sizeof(out->repo))
 			return ae_fail(err, AE_EINVAL, "repository too long");
-		memcpy(out->repo, slash + 1, strlen(slash + 1) + 1);
+		memcpy(out->repo, p->path, p->path_len);
+		out->repo[p->path_len] = '\0';
 	} else {
+		bool bare = memchr(p->path, '/', p->path_len) == NULL;
 		memcpy(out->registry, "docker.io", sizeof("docker.io"));
-		if (strlen(name) + 8 >= sizeof(out->repo))
+		if (p->path_len + 8 >= sizeof(out->repo))
 			return ae_fail(err, AE_EINVAL, "repository too long");
-		if (slash == NULL) {
-			memcpy(out->repo, "library/", 8);
-			memcpy(out->repo + 8, name, strlen(name) + 1);
-		} else {
-			memcpy(out->repo, name, strlen(name) + 1);
-		}
+		snprintf(out->repo, sizeof(out->repo), "%s%.*s",
+			 bare ? "library/" : "", (int)p->path_len, p->path);
 	}
 	if (!ref_registry_ok(out->registry))
 		return ae_fail(err, AE_EINVAL, "invalid registry host");
@@ -223,35 +215,36 @@ static int ref_split_name(oci_ref *out, const char *name, ae_err *err)
 	return 0;
 }
 
-/* Splits off "@digest" and ":tag" (a ':' after the last '/'). */
-static int ref_split_suffixes(oci_ref *out, char *s, ae_err *err)
+/* The "@digest" and ":tag" of the split reference (a ':' after the last
+ * '/': a registry port is no tag). */
+static int ref_split_suffixes(oci_ref *out, const ae_imgref *p, ae_err *err)
 {
-	char *at = strchr(s, '@');
-	char *slash, *colon;
-
-	if (at != NULL) {
-		*at = '\0';
-		if (!ae_digest_is_valid(at + 1))
+	if (p->digest != NULL) {
+		if (!ae_imgref_pinned(p))
 			return ae_fail(err, AE_EINVAL,
 				       "digest must be sha256: + 64 "
 				       "lowercase hex");
-		memcpy(out->digest, at + 1, AE_DIGEST_STR_LEN);
+		memcpy(out->digest, p->digest, AE_DIGEST_STR_LEN);
 	}
-	slash = strrchr(s, '/');
-	colon = strrchr(slash ? slash : s, ':');
-	if (colon != NULL && slash != NULL) {
-		*colon = '\0';
-		if (!oci_tag_is_valid(colon + 1))
+	if (p->tag != NULL) {
+		bool slash = p->host != NULL ||
+			     memchr(p->path, '/', p->path_len) != NULL;
+		bool valid = p->tag_len < sizeof(out->tag);
+		if (valid) {
+			memcpy(out->tag, p->tag, p->tag_len);
+			out->tag[p->tag_len] = '\0';
+			valid = oci_tag_is_valid(out->tag);
+		}
+		if (!valid) {
+			out->tag[0] = '\0';
+			/* "name:tag" with no slash: a Docker Hub library
+			 * image */
 			return ae_fail(err, AE_EINVAL,
-				       "invalid tag (want "
-				       "[A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
-		memcpy(out->tag, colon + 1, strlen(colon + 1) + 1);
-	} else if (colon != NULL) {
-		/* "name:tag" with no slash: a Docker Hub library image */
-		*colon = '\0';
-		if (!oci_tag_is_valid(colon + 1))
-			return ae_fail(err, AE_EINVAL, "invalid tag");
-		memcpy(out->tag, colon + 1, strlen(colon + 1) + 1);
+				       slash ? "invalid tag (want "
+					       "[A-Za-z0-9_][A-Za-z0-9._-]{0,"
+					       "127})"
+					     : "invalid tag");
+		}
 	}
 	return 0;
 }
@@ -259,6 +252,7 @@ static int ref_split_suffixes(oci_ref *out, char *s, ae_err *err)
 int oci_ref_parse(oci_ref *out, const char *s, ae_err *err)
 {
 	char buf[OCI_REF_MAX + 1];
+	ae_imgref p;
 	size_t n;
 	int rc;
 
@@ -280,9 +274,10 @@ int oci_ref_parse(oci_ref *out, const char *s, ae_err *err)
 				       "reference holds a space or non-ASCII "
 				       "byte");
 	memcpy(buf, s, n + 1);
-	rc = ref_split_suffixes(out, buf, err);
+	ae_imgref_split(&p, buf);
+	rc = ref_split_suffixes(out, &p, err);
 	if (rc == 0)
-		rc = ref_split_name(out, buf, err);
+		rc = ref_split_name(out, &p, err);
 	if (rc < 0)
 		memset(out, 0, sizeof(*out));
 	return rc;

@@ -12,10 +12,10 @@
  * the report. Which candidate counts is decided above oci/, by the
  * verifier and the signer a pointer claims (cmd/fetch.c).
  *
- * The candidates' digests are remembered in the cache
- * (`referrers/sha256/<subject hex>`, one per line) so that an offline pull
- * finds them. The record is only a hint: each digest it names is read
- * from the cache verified and judged exactly as online.
+ * The candidates' digests are remembered in the cache, per repository
+ * (`referrers/by-repo/<key>`, oci/pull.c; one per line) so that an
+ * offline pull finds them. The record is only a hint: each digest it names is
+ * read from the cache verified and judged exactly as online.
  */
 #include "oci/internal.h"
 
@@ -172,16 +172,22 @@ int oci_referrers_list(oci_referrers **out, oci_client *c, const char *subject,
 
 /* Reads the cache's record of candidates into `into` (offline). */
 static int refs_record_read(oci_referrers *into, const char *record,
-			    ae_err *err)
+			    const char *subject, ae_err *err)
 {
 	ae_buf b = AE_BUF_INIT(REFS_RECORD_MAX);
 	const char *p, *end;
 	int rc;
 
 	rc = ae_read_file(&b, AT_FDCWD, record, REFS_RECORD_MAX, err);
+	/* never recorded (an online pull always writes one, empty for no
+	 * signature): the signatures are not in the cache, which is not
+	 * "unsigned" */
 	if (rc == AE_ENOTFOUND) {
 		ae_err_clear(err);
-		return 0;
+		return ae_fail(err, AE_ENOTFOUND,
+			       "the signatures of %s are not in the cache "
+			       "(offline)",
+			       subject);
 	}
 	if (rc < 0)
 		return rc;
@@ -214,16 +220,17 @@ static void refs_record_write(const oci_referrers *r, const char *record)
 {
 	ae_buf b = AE_BUF_INIT(REFS_RECORD_MAX);
 	ae_err ignored = {0};
+	bool ok = true;
 
-	for (size_t i = 0; i < r->n; i++)
-		if (r->items[i].state == OCI_REFERRER_CANDIDATE &&
-		    ae_buf_printf(&b, NULL, "%s\n", r->items[i].desc.digest) <
-			    0)
-			break;
-	if (b.len > 0)
-		(void)ae_write_cache_entry(AT_FDCWD, record, b.data, b.len,
-					   0644, &ignored);
-	else
+	for (size_t i = 0; ok && i < r->n; i++)
+		if (r->items[i].state == OCI_REFERRER_CANDIDATE)
+			ok = ae_buf_printf(&b, NULL, "%s\n",
+					   r->items[i].desc.digest) == 0;
+	/* empty when there is no candidate: offline, that reads as
+	 * unsigned, while no record at all reads as not cached */
+	if (!ok || ae_write_cache_entry(AT_FDCWD, record,
+					b.data ? (const void *)b.data : "",
+					b.len, 0644, &ignored) < 0)
 		(void)unlink(record);
 	ae_buf_dispose(&b);
 }
@@ -382,7 +389,7 @@ int oci__referrers_collect(oci_referrers **out, oci_client *c,
 	} else {
 		rc = oci_referrers_new(&r, err);
 		if (rc == 0)
-			rc = refs_record_read(r, record, err);
+			rc = refs_record_read(r, record, subject, err);
 	}
 	if (rc == 0 && c != NULL) {
 		/* the candidates share one budget: the caller's deadline when

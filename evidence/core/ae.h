@@ -242,6 +242,26 @@ bool ae_has_nul(const void *data, size_t len);
 /* qsort/bsearch comparator of (const char *) elements, bytewise. */
 int ae_strptr_cmp(const void *a, const void *b);
 
+/* ---- container image references (evidence/core/imgref.c) ---- */
+
+/* `[host/]path[:tag][@digest]` split the way container runtimes read it:
+ * pointers into the string, lengths without a NUL. `tag` is NULL when there
+ * is no ':' after the last '/' (an untagged image: a runtime pulls
+ * :latest), `digest` NULL when there is no '@'; `host` NULL when the first
+ * component is no registry host (Docker Hub). */
+typedef struct ae_imgref {
+	const char *host, *path, *tag, *digest;
+	size_t host_len, path_len, tag_len, digest_len;
+} ae_imgref;
+
+/* Splits `s` (NUL-terminated). Cannot fail: a part may be empty. */
+void ae_imgref_split(ae_imgref *r, const char *s);
+/* True iff the reference carries a well-formed sha256 digest (it pins the
+ * image whatever the tag). */
+bool ae_imgref_pinned(const ae_imgref *r);
+/* True iff the tag is exactly `tag`. */
+bool ae_imgref_tag_is(const ae_imgref *r, const char *tag);
+
 /* ---- RFC 3339 date-times (evidence/core/time.c) ----
  *
  * The one reader of dates in the tree: "YYYY-MM-DDTHH:MM:SSZ" with the

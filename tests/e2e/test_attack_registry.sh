@@ -50,6 +50,9 @@ expect_rc 0 "a pull warms the cache"
 L=$(jq -r '.layers[0].digest' "$C/blobs/sha256/$H")
 L=${L#sha256:}
 echo VICTIM >"$W/victim"
+# the cache's record of $R/ev/a's signatures of D (docs/oci.md: one per
+# repository, named by the SHA-256 of REGISTRY/REPO@DIGEST)
+RK=$(printf '%s' "$R/ev/a@$D" | sha256sum | cut -c1-64)
 
 # pulls with a time limit: a hang is a failure, not a stuck suite
 tpull() { # DEST CACHE ARGS...
@@ -67,7 +70,7 @@ for what in root blobs referrers; do
 	case $what in
 	root) ln -s "$W/elsewhere" "$c" ;;
 	blobs) mkdir -p "$c/blobs" && ln -s "$W/elsewhere" "$c/blobs/sha256" ;;
-	referrers) mkdir -p "$c/referrers" && ln -s "$W/elsewhere" "$c/referrers/sha256" ;;
+	referrers) mkdir -p "$c/referrers" && ln -s "$W/elsewhere" "$c/referrers/by-repo" ;;
 	esac
 	tpull "$W/o" "$c" --registry-plain-http
 	if [ "$T_RC" -ne 0 ] && [ "$T_RC" -ne 124 ] && [ -z "$(ls -A "$W/elsewhere")" ] && [ ! -e "$W/o" ]; then
@@ -79,22 +82,22 @@ done
 
 # ---- the referrer record: a symlink to a victim's file, a FIFO ----
 c=$W/c-rec-link
-mkdir -p "$c/referrers/sha256" && ln -s "$W/victim" "$c/referrers/sha256/$H"
+mkdir -p "$c/referrers/by-repo" && ln -s "$W/victim" "$c/referrers/by-repo/$RK"
 tpull "$W/o" "$c" --registry-plain-http
 expect_rc 0 "referrer record symlinked to a victim's file: the pull succeeds"
-[ "$(cat "$W/victim")" = VICTIM ] && [ ! -L "$c/referrers/sha256/$H" ] && [ -f "$c/referrers/sha256/$H" ] &&
+[ "$(cat "$W/victim")" = VICTIM ] && [ ! -L "$c/referrers/by-repo/$RK" ] && [ -f "$c/referrers/by-repo/$RK" ] &&
 	ok "referrer record symlinked to a victim's file: the victim is untouched, the record replaced" ||
 	bad "referrer record symlinked to a victim's file" "victim: $(head -c 80 "$W/victim")"
 c=$W/c-rec-fifo
-mkdir -p "$c/referrers/sha256" && mkfifo "$c/referrers/sha256/$H"
+mkdir -p "$c/referrers/by-repo" && mkfifo "$c/referrers/by-repo/$RK"
 tpull "$W/o" "$c" --registry-plain-http
 expect_rc 0 "referrer record is a FIFO (online): no hang, pulled"
 c=$W/c-rec-fifo-off
-cp -a "$C" "$c" && rm "$c/referrers/sha256/$H" && mkfifo "$c/referrers/sha256/$H"
+cp -a "$C" "$c" && rm "$c/referrers/by-repo/$RK" && mkfifo "$c/referrers/by-repo/$RK"
 tpull "$W/o" "$c" --offline
 expect_rc 2 "referrer record is a FIFO (offline): no hang, exit 2"
 c=$W/c-rec-zero
-cp -a "$C" "$c" && rm "$c/referrers/sha256/$H" && ln -s /dev/zero "$c/referrers/sha256/$H"
+cp -a "$C" "$c" && rm "$c/referrers/by-repo/$RK" && ln -s /dev/zero "$c/referrers/by-repo/$RK"
 tpull "$W/o" "$c" --offline
 expect_rc 2 "referrer record symlinked to /dev/zero (offline): not followed, exit 2"
 
@@ -125,7 +128,7 @@ done
 # ---- a regular file of the right name but 10 GiB (sparse) in place of
 #      the manifest, the layer and the signature's manifest: never read
 #      through, refetched online, absent offline ----
-RM=$(head -1 "$C/referrers/sha256/$H")
+RM=$(head -1 "$C/referrers/by-repo/$RK")
 for x in "$H" "$L" "${RM#sha256:}"; do
 	for net in online offline; do
 		c=$W/c-sparse-$net

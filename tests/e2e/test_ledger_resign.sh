@@ -120,6 +120,8 @@ expect_out 'already counted for another signer' "the text report says why it is 
 L --ingest "$AL" --ingest "$CI"
 same "her repository's copy ingested first does not take the vote either" \
 	"$(why_of ci@example.test "$X") $(state)" "counts CONTESTED"
+same "her pointer and her ingested copy of it are one run (review finding 12)" \
+	"$(why_of alice@example.test "$X")" re-signed
 rm -f "$PLACED"
 
 # ---- the same digest from her repository, ingested before the first party's ----

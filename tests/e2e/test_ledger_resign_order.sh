@@ -9,7 +9,9 @@
 #     alice: a pointer without the optional key sorted last);
 #   - bob signs first in Rekor v1 (index 1000+); alice re-signs later in
 #     the Rekor v2 log (index 1, which her pointer claims): bob's run
-#     counts (it lost: 1 < 1000, indices of two logs compared as one).
+#     counts (it lost: 1 < 1000, indices of two logs compared as one);
+#   - carol, not in the allowlist, signs first and alice re-signs later:
+#     alice's signature is credited (carol's would count for nobody).
 # Review findings 06 and 07.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
@@ -103,5 +105,19 @@ place "$T_WORK/q-bob" && place "$T_WORK/q-alice"
 L
 same "bob's run (v1, earlier) counts" "$(why_of bob@example.test "$Q")" counts
 same "alice's later re-signature (v2, lower index) is re-signed" "$(why_of alice@example.test "$Q")" re-signed
+
+# ---- an unlisted signer never takes a bundle from one who may vote ----
+# carol (not in the allowlist) signs first; alice re-signs it later: a
+# carol's credit would count for nobody, so alice's signature is credited
+emit_to 6 "$T_WORK/r-carol"
+cp -r "$T_WORK/r-carol" "$T_WORK/r-alice"
+sign_as "$T_WORK/r-carol" carol@example.test carol "$SC2"
+sleep 1
+sign_as "$T_WORK/r-alice" alice@example.test alice "$SC"
+R6=$(digest_of "$T_WORK/r-carol")
+place "$T_WORK/r-carol" && place "$T_WORK/r-alice"
+L
+same "carol (unlisted, earlier) does not take the vote" "$(why_of carol@example.test "$R6")" re-signed
+same "alice's signature of it counts (one vote for the bundle)" "$(why_of alice@example.test "$R6")" counts
 
 t_end

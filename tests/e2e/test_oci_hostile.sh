@@ -77,6 +77,9 @@ for x in A B; do
 done
 [ $T_FAIL = 0 ] || t_end
 blob() { echo "$C/blobs/sha256/${1#sha256:}"; }
+# the cache's record of a repository's signatures of a digest (docs/oci.md:
+# named by the SHA-256 of REGISTRY/REPO@DIGEST)
+rec() { echo "$C/referrers/by-repo/$(printf '%s' "$R/ev/$1@$2" | sha256sum | cut -c1-64)"; }
 LA=$(jq -r '.layers[0].digest' "$(blob "$DA")")
 LB=$(jq -r '.layers[0].digest' "$(blob "$DB")")
 MDA=$(jq -r '.predicate.manifest.digest' "$W/warm-A/statement.intoto.json")
@@ -125,7 +128,7 @@ rm -f "$(blob "$LA")" && cp "$W/keep/${LA#sha256:}" "$(blob "$LA")"
 	bad "verify --offline judged B for A" "$wrong of 40 runs ($good judged A)"
 
 # the signature layer: what lands in the tree is exactly what was hashed
-RA=$(head -1 "$C/referrers/sha256/${DA#sha256:}")
+RA=$(head -1 "$(rec a "$DA")")
 SA=$(jq -r '.layers[0].digest' "$(blob "$RA")")
 cp "$(blob "$SA")" "$W/keep/${SA#sha256:}"
 printf '{"signature-of":"someone else"}\n' >"$W/keep/other-sig"
@@ -153,14 +156,14 @@ rm -f "$(blob "$SA")" && cp "$W/keep/${SA#sha256:}" "$(blob "$SA")"
 # the offline referrer record is only a hint: what it names must be a
 # referrer of this subject, verified like every blob (another artifact's
 # signature is skipped, never written)
-cp "$C/referrers/sha256/${DA#sha256:}" "$W/keep/record-a"
-cp "$C/referrers/sha256/${DB#sha256:}" "$C/referrers/sha256/${DA#sha256:}"
+cp "$(rec a "$DA")" "$W/keep/record-a"
+cp "$(rec b "$DB")" "$(rec a "$DA")"
 rm -rf "$W/o"
 run pull "$R/ev/a@$DA" --to "$W/o" --cache "$C" --offline --format json
 expect_rc 0 "a record naming another artifact's referrer: pulled"
 [ ! -e "$W/o/attestation.intoto.jsonl" ] && jq -e '.signed == false' "$T_OUT" >/dev/null &&
 	ok "without that signature (skipped: not this artifact's)" || bad "another artifact's signature was used" "$(cat "$T_OUT")"
-cp "$W/keep/record-a" "$C/referrers/sha256/${DA#sha256:}"
+cp "$W/keep/record-a" "$(rec a "$DA")"
 
 # ---- the lying registry ----
 LP=$(free_port)

@@ -237,7 +237,7 @@ void test_evidence_bundle__fingerprint_comes_from_the_raw_snapshot(void)
 	"{\"reportFormat\":\"CTRF\",\"results\":{\"tool\":{\"name\":\"v\"},"   \
 	"\"summary\":{\"tests\":1,\"passed\":1,\"failed\":0,\"skipped\":0},"   \
 	"\"tests\":[{\"name\":\"t\",\"status\":\"passed\",\"duration\":1,"     \
-	"\"suite\":[\"s\"],\"message\":\"on "                                  \
+	"\"suite\":[\"deployment\",\"s\"],\"message\":\"on "                 \
 	"node-1\",\"stdout\":[\"10.0.0.1\"],"                                  \
 	"\"extra\":{\"nodesValidated\":\"12345\",\"nodesTotal\":\"123456\","   \
 	"\"podName\":\"p\",\"skipReason\":\"nodes-busy\","                     \
@@ -279,7 +279,12 @@ void test_evidence_bundle__ctrf_scrub_drops_stdout_message_and_unlisted_extra(
 	 * from an allowlist (issue 24 item 3) */
 	T_ASSERT(json_object_get(t, "message") == NULL);
 	T_ASSERT_STR(json_string_value(json_object_get(t, "name")), "t");
-	T_ASSERT(json_object_get(t, "suite") != NULL);
+	/* suite: the phase the reference writes there; no other name
+	 * (review finding 01) */
+	T_ASSERT_INT(json_array_size(json_object_get(t, "suite")), 1);
+	T_ASSERT_STR(json_string_value(
+			     json_array_get(json_object_get(t, "suite"), 0)),
+		     "deployment");
 	T_ASSERT_STR(
 		json_string_value(json_object_get(extra, "nodesValidated")),
 		"12345");
@@ -1129,6 +1134,124 @@ void test_evidence_bundle__published_values_must_have_their_shape(void)
 	T_ASSERT(!ev__value_ok(EV__V_COUNT, NULL));
 }
 
+/* Review finding 01: no kept value names or locates a machine, a person
+ * or a file. Every hostile core, alone and inside the text a real value
+ * has around it, is refused by every kind of string field; the real values
+ * beside it still pass. */
+void test_evidence_bundle__no_kept_value_is_a_host_or_address(void)
+{
+	static const char *const hostile[] = {
+		"10.0.12.34", "192.168.1.20", "172.31.255.254", "0.0.0.0",
+		"255.255.255.255", "100.64.0.1", "ip-10-0-12-34",
+		"ip-10-0-12-34.ec2.internal", "10-0-12-34", "10_0_12_34",
+		"ip-172-31-5-9.us-west-2.compute.internal",
+		"ec2-54-12-34-56.compute-1.amazonaws.com",
+		"i-0abc123def4567890.us-west-2.compute.internal",
+		"node7.acme.corp", "gpu-node-3.cluster.local", "redis.svc",
+		"db1.internal", "NODE7.ACME.CORP", "nas.lan", "h.localdomain",
+		"r1.home.arpa", "34.12.10.in-addr.arpa", "nb.home",
+		"vm.intranet", "x.private", "build.localhost",
+		"instance-1.us-central1-a.c.acme-prod.internal",
+		"gke-prod-default-pool-1a2b3c4d-x7k2",
+		"gke-c1-gpu-pool-0f9e8d7c-ab12",
+		"aks-nodepool1-12345678-vmss000001",
+		"aks-gpupool-87654321-0", "akswin-x.cloudapp.net",
+		"myaks-dns-7a8b9c0d.hcp.eastus.azmk8s.io",
+		"vm1.internal.cloudapp.net", "n1.subnet.vcn.oraclevcn.com",
+		"li-1.ip.linodeusercontent.com",
+		"2001-db8-0-0-0-0-0-1.ipv6-literal.net",
+		"34.1.2.3.bc.googleusercontent.com", "fd00::1", "::1",
+		"fe80::1ff:fe23:4567:890a", "2001:db8:0:0:0:0:0:1",
+		"10.0.0.1:6443", "node7:22", "alice@acme.com", "root@node7",
+		"https://acme.example/x", "http://10.0.0.1", "file:///etc/x",
+		"s3://acme-bucket/x", "home/alice//kubeconfig", "a/../etc",
+		"x/.kube/config", "C:\\Users\\alice"};
+	static const char *const around[][2] = {
+		{"", ""},	{"x", ""},	     {"", "/x"},
+		{"", ".x"},	{"Ubuntu 22.04 ", ""}, {"v1.2.3-", ""},
+		{"a/", "/b"}, {"Ubuntu (", ")"}};
+	static const ev__vkind kinds[] = {
+		EV__V_COUNT,	   EV__V_VERSION,  EV__V_K8S_VERSION,
+		EV__V_KERNEL,	   EV__V_GO_VERSION, EV__V_PLATFORM,
+		EV__V_TEXT,	   EV__V_OS_ID,	   EV__V_OS_ID_LIST,
+		EV__V_API_VERSION, EV__V_TEST_NAME, EV__V_TOOL_NAME,
+		EV__V_SPEC_VERSION, EV__V_TIMESTAMP};
+	static const struct {
+		ev__vkind kind;
+		const char *v;
+	} real[] = {
+		{EV__V_TEXT, "Ubuntu 22.04.5 LTS"},
+		{EV__V_TEXT, "22.04.5 LTS (Jammy Jellyfish)"},
+		{EV__V_TEXT, "Amazon Linux 2"},
+		{EV__V_TEXT, "2"},
+		{EV__V_TEXT, "Bottlerocket OS 1.19.2 (aws-k8s-1.29)"},
+		{EV__V_TEXT, "Container-Optimized OS from Google"},
+		{EV__V_TEXT, "Debian GNU/Linux 12 (bookworm)"},
+		{EV__V_TEXT, "Red Hat Enterprise Linux CoreOS 415.92.202402201450-0"},
+		{EV__V_TEXT, "Fedora CoreOS 39.20240210.3.0"},
+		{EV__V_TEXT, "Talos (v1.6.4)"},
+		{EV__V_TEXT, "NVIDIA H100 80GB HBM3"},
+		{EV__V_TEXT, "NVIDIA A100-SXM4-80GB"},
+		{EV__V_TEXT, "Tesla T4"},
+		{EV__V_TEXT, "Ubuntu"},
+		{EV__V_K8S_VERSION, "v1.33.1-eks-b9dc2a1"},
+		{EV__V_K8S_VERSION, "v1.28.5-gke.1217000"},
+		{EV__V_K8S_VERSION, "v1.29.3+k3s1"},
+		{EV__V_KERNEL, "6.8.0-1021-aws"},
+		{EV__V_KERNEL, "5.15.0-91-generic"},
+		{EV__V_KERNEL, "5.10.210-201.852.amzn2"},
+		{EV__V_KERNEL, "4.18.0-513.11.1.el8"},
+		{EV__V_KERNEL, "10.0.17763.5329"},
+		{EV__V_KERNEL, "6.1.0-18-cloud-amd64"},
+		{EV__V_VERSION, "1.7.27"},
+		{EV__V_VERSION, "1.7.11-1"},
+		{EV__V_VERSION, "2.0.0-rc.1"},
+		{EV__V_OS_ID, "ubuntu"},
+		{EV__V_OS_ID, "22.04"},
+		{EV__V_OS_ID_LIST, "rhel fedora"},
+		{EV__V_API_VERSION, "aicr.nvidia.com/v1alpha1"},
+		{EV__V_TEST_NAME, "gpu-operator-ready"},
+		{EV__V_TEST_NAME, "K8s.server.version"},
+		{EV__V_TEST_NAME, "dra.k8s.io/gpu-allocation"},
+		{EV__V_TEST_NAME, "conformance/dra-gpu-allocation-v1beta1"},
+		{EV__V_TEST_NAME, "TestNCCL/all-reduce/8-gpu"},
+		{EV__V_TEST_NAME, "aks-gpu-driver-check"},
+		{EV__V_TEST_NAME, "gke-accelerator-label"},
+		{EV__V_TOOL_NAME, "aicr-validators/conformance"},
+		{EV__V_TOOL_NAME, "aicr"},
+		{EV__V_TOOL_NAME, "pulumi-nvidia-aicr"},
+		{EV__V_TIMESTAMP, "2026-11-20T14:03:11.5+01:00"},
+		{EV__V_SOURCE,
+		 "nodeTopology.label.topology.kubernetes.io/region"},
+	};
+	char v[256];
+	size_t refused = 0;
+
+	for (size_t h = 0; h < sizeof(hostile) / sizeof(hostile[0]); h++) {
+		for (size_t a = 0; a < sizeof(around) / sizeof(around[0]); a++) {
+			snprintf(v, sizeof(v), "%s%s%s", around[a][0],
+				 hostile[h], around[a][1]);
+			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]);
+			     k++) {
+				if (ev__value_ok(kinds[k], v))
+					t_fail_at(__FILE__, __LINE__,
+						  "%s accepted (kind %d)", v,
+						  (int)kinds[k]);
+				refused++;
+			}
+		}
+	}
+	T_ASSERT(refused > 5000);
+	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+		if (!ev__value_ok(real[i].kind, real[i].v))
+			t_fail_at(__FILE__, __LINE__, "%s refused (kind %d)",
+				  real[i].v, (int)real[i].kind);
+	}
+	/* a host name as a product name's whole value: no capital, no space */
+	T_ASSERT(!ev__value_ok(EV__V_TEXT, "acme-gpu-07"));
+	T_ASSERT(!ev__value_ok(EV__V_TEXT, "worker7"));
+}
+
 void test_evidence_bundle__only_public_pinned_validator_images_publish(void)
 {
 	T_ASSERT(ev__image_public("ghcr.io/nvidia/aicr-validators/d:v1.0.0"));
@@ -1141,6 +1264,79 @@ void test_evidence_bundle__only_public_pinned_validator_images_publish(void)
 	T_ASSERT(!ev__image_public("ghcr.io/nvidia/d@sha256:abc")); /* digest */
 	T_ASSERT(!ev__image_public("user:pw@ghcr.io/nvidia/d:v1"));
 	T_ASSERT(!ev__image_public("d:v1"));
+}
+
+/* One reading of an image reference (evidence/core/imgref.c) and emit's
+ * mutable-tag gate on it (review finding 05): no tag and no digest is
+ * :latest; a digest pins whatever the tag; a registry port is no tag. */
+void test_evidence_bundle__validator_image_pins(void)
+{
+#define D "sha256:0123456789abcdef0123456789abcdef0123456789abcdef01234567" \
+	  "89abcdef"
+	static const struct {
+		const char *ref, *host, *path, *tag, *digest;
+		ev__image_pin pin;
+	} cases[] = {
+		{"nvcr.io/nvidia/aicr-validator", "nvcr.io", "nvidia/aicr-validator",
+		 NULL, NULL, EV__IMAGE_UNTAGGED},
+		{"nvcr.io/nvidia/v:latest", "nvcr.io", "nvidia/v", "latest", NULL,
+		 EV__IMAGE_MUTABLE_TAG},
+		{"nvcr.io/nvidia/v:edge", "nvcr.io", "nvidia/v", "edge", NULL,
+		 EV__IMAGE_MUTABLE_TAG},
+		{"host:5000/img", "host:5000", "img", NULL, NULL,
+		 EV__IMAGE_UNTAGGED},
+		{"host:5000/img:latest", "host:5000", "img", "latest", NULL,
+		 EV__IMAGE_MUTABLE_TAG},
+		{"host:5000/img:v1", "host:5000", "img", "v1", NULL,
+		 EV__IMAGE_FIXED},
+		{"localhost/img", "localhost", "img", NULL, NULL,
+		 EV__IMAGE_UNTAGGED},
+		{"library/busybox", NULL, "library/busybox", NULL, NULL,
+		 EV__IMAGE_UNTAGGED},
+		{"busybox", NULL, "busybox", NULL, NULL, EV__IMAGE_UNTAGGED},
+		{"busybox:1.36", NULL, "busybox", "1.36", NULL, EV__IMAGE_FIXED},
+		{"img@" D, NULL, "img", NULL, D, EV__IMAGE_FIXED},
+		{"img:latest@" D, NULL, "img", "latest", D, EV__IMAGE_FIXED},
+		{"h.io:443/a/b:v1.2@" D, "h.io:443", "a/b", "v1.2", D,
+		 EV__IMAGE_FIXED},
+		{"img@sha256:abc", NULL, "img", NULL, "sha256:abc",
+		 EV__IMAGE_FIXED}, /* not pullable; not :latest either */
+		{"ghcr.io@acme.corp/x:v1", NULL, "ghcr.io", NULL,
+		 "acme.corp/x:v1", EV__IMAGE_FIXED},
+		{"img:latest@sha256:abc", NULL, "img", "latest", "sha256:abc",
+		 EV__IMAGE_MUTABLE_TAG},
+		{"img:", NULL, "img", "", NULL, EV__IMAGE_UNTAGGED},
+		{"img:latest-1", NULL, "img", "latest-1", NULL, EV__IMAGE_FIXED},
+		{"img:Latest", NULL, "img", "Latest", NULL, EV__IMAGE_FIXED},
+	};
+#undef D
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ae_imgref r;
+		const char *want[4] = {cases[i].host, cases[i].path,
+				       cases[i].tag, cases[i].digest};
+		ae_imgref_split(&r, cases[i].ref);
+		const char *got[4] = {r.host, r.path, r.tag, r.digest};
+		size_t len[4] = {r.host_len, r.path_len, r.tag_len,
+				 r.digest_len};
+		for (int k = 0; k < 4; k++) {
+			if ((want[k] == NULL) != (got[k] == NULL) ||
+			    (want[k] != NULL &&
+			     (len[k] != strlen(want[k]) ||
+			      memcmp(got[k], want[k], len[k]) != 0)))
+				t_fail_at(__FILE__, __LINE__,
+					  "%s: part %d is %.*s, want %s",
+					  cases[i].ref, k, got[k] ? (int)len[k] : 4,
+					  got[k] ? got[k] : "NULL",
+					  want[k] ? want[k] : "NULL");
+		}
+		if (ev__image_pin_of(cases[i].ref) != cases[i].pin)
+			t_fail_at(__FILE__, __LINE__, "%s: pin %d, want %d",
+				  cases[i].ref, (int)ev__image_pin_of(cases[i].ref),
+				  (int)cases[i].pin);
+	}
+	T_ASSERT(!ev__image_public("nvcr.io/nvidia/aicr-validator"));
+	T_ASSERT(ev__image_public("nvcr.io/nvidia/v:latest"));
 }
 
 /* emit_memory's reports and every report we write: counted from the

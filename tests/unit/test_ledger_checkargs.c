@@ -208,3 +208,17 @@ void test_ledger_checkargs__ledger_format_jobs_and_verify(void)
 	T_ASSERT_INT(a.reg.timeout_ms, 5000);
 	ld_ledger_opts_dispose(&a.o);
 }
+
+void test_ledger_checkargs__an_ingest_reference_is_named_escaped(void)
+{
+	ld_ledger_args a;
+
+	memset(&a, 0, sizeof(a));
+	T_ASSERT_INT(ld_ledger_opts_init(&a.o, 2, NULL), 0);
+	a.o.verify = true;
+	a.o.ingest[a.o.n_ingest++] = "reg.example/a\033[31m\nb@sha256:00";
+	T_ASSERT_STR(ledger_msg(&a), "--ingest reg.example/a\\x1b[31m\\x0ab@"
+				     "sha256:00: a digest-pinned reference is "
+				     "needed (REG/REPO@sha256:HEX)");
+	ld_ledger_opts_dispose(&a.o);
+}

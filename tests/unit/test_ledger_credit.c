@@ -21,6 +21,7 @@ static ld_credit_key key(int64_t time, unsigned char log, int64_t index,
 	k.log_index = index;
 	k.origin = LD_ORIGIN_POINTER;
 	k.slug = slug;
+	k.may_vote = true;
 	return k;
 }
 
@@ -52,6 +53,19 @@ void test_ledger_credit__first_party_comes_before_any_time(void)
 	fp.first_party = true;
 	T_ASSERT(ld_credit_cmp(&fp, &early) < 0);
 	T_ASSERT(ld_credit_cmp(&early, &fp) > 0);
+}
+
+/* review finding 06, upgraded: an unlisted signer (or an ingested one
+ * who is not first-party) whose run would not count never takes the
+ * bundle from one whose run would -- it would only erase that vote */
+void test_ledger_credit__a_signer_who_may_not_vote_never_takes_the_bundle(void)
+{
+	ld_credit_key unlisted = key(10, 2, 0, "a"),
+		      bob = key(5000, 1, 1002, "z");
+
+	unlisted.may_vote = false;
+	T_ASSERT(ld_credit_cmp(&bob, &unlisted) < 0);
+	T_ASSERT(ld_credit_cmp(&unlisted, &bob) > 0);
 }
 
 void test_ledger_credit__at_the_same_second_one_log_orders_by_index(void)
@@ -95,13 +109,13 @@ void test_ledger_credit__equal_proofs_fall_to_the_pointer_then_the_slug(void)
  * undefined behaviour for qsort). */
 void test_ledger_credit__the_order_is_total(void)
 {
-	enum { N = 2 * 3 * 2 * 3 * 2 * 2 };
+	enum { N = 2 * 2 * 3 * 2 * 3 * 2 * 2 };
 	static const char *slugs[2] = {"a", "b"};
 	ld_credit_key *k = calloc(N, sizeof(*k));
 	size_t n = 0;
 
 	T_ASSERT(k != NULL);
-	for (int fp = 0; fp < 2; fp++)
+	for (int fp = 0; fp < 4; fp++)
 		for (int t = 0; t < 3; t++)
 			for (int lg = 0; lg < 2; lg++)
 				for (int ix = 0; ix < 3; ix++)
@@ -112,7 +126,9 @@ void test_ledger_credit__the_order_is_total(void)
 								(unsigned char)(lg +
 										1),
 								ix, slugs[s]);
-							k[n].first_party = fp;
+							k[n].first_party =
+								fp & 1;
+							k[n].may_vote = fp >> 1;
 							k[n].logged = t != 0 ||
 								      ix != 0;
 							k[n].origin =

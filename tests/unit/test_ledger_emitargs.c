@@ -141,3 +141,21 @@ void test_ledger_emitargs__switches_and_the_last_sign_wins(void)
 	T_ASSERT(!ld_emit_switch(&a, &o, "--sign=yes"));
 	T_ASSERT(!ld_emit_switch(&a, &o, "--ctrf"));
 }
+
+void test_ledger_emitargs__the_recipe_path_of_a_notice_is_escaped(void)
+{
+	ev_emit_result r;
+	ae_buf b = AE_BUF_INIT(1u << 16);
+
+	memset(&r, 0, sizeof(r));
+	r.nrecipe_extras = 1;
+	snprintf(r.recipe_extras, sizeof(r.recipe_extras), "\"x\"");
+	T_ASSERT_INT(ld_emit_notices(&b, "r\033]0;owned\a\n.yaml", &r, NULL),
+		     0);
+	T_ASSERT_INT(ae_buf_put(&b, "", 1, NULL), 0);
+	T_ASSERT(strchr((char *)b.data, '\033') == NULL);
+	T_ASSERT(strstr((char *)b.data, "aicr-evidence: warning: "
+					"r\\x1b]0;owned\\x07\\x0a.yaml: 1 "
+					"field(s)") == (char *)b.data);
+	ae_buf_dispose(&b);
+}

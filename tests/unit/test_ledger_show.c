@@ -259,8 +259,13 @@ void test_ledger_show__slug_text_and_json(void)
 	T_ASSERT_INT(ld_slug_render(&b, "x", "", false, &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "identity is empty");
 	memset(&err, 0, sizeof(err));
-	T_ASSERT_INT(ld_slug_render(&b, "\xff", "x", true, &err), AE_ERR);
+	/* a bad input, named: not "out of memory" */
+	T_ASSERT_INT(ld_slug_render(&b, "\xff", "x", true, &err), AE_EINVAL);
+	T_ASSERT_STR(err.msg, "--format json needs --issuer and --identity "
+			      "in UTF-8");
 	T_ASSERT_INT(b.len, 0);
+	memset(&err, 0, sizeof(err));
+	T_ASSERT_INT(ld_slug_render(&b, "x", "a\xc3(", true, &err), AE_EINVAL);
 	ae_buf_dispose(&b);
 }
 

@@ -1601,8 +1601,12 @@ void test_oci__an_offline_pull_of_an_uncached_digest_is_not_found(void)
 	oci_pull_result res;
 	ae_err err = {0};
 
-	T_ASSERT_INT(oci_pull(&res, NULL, OCI_EMPTY_DIGEST, t_path("cache"),
-			      t_path("dest"), &err),
+	oci_ref ref;
+
+	T_ASSERT_INT(oci_ref_parse(&ref, "r.test/a/b@" OCI_EMPTY_DIGEST, &err),
+		     0);
+	T_ASSERT_INT(oci_pull(&res, NULL, &ref, OCI_EMPTY_DIGEST,
+			      t_path("cache"), t_path("dest"), &err),
 		     AE_ENOTFOUND);
 	T_ASSERT_MSG(err, "offline");
 	T_ASSERT(access(t_path("dest"), F_OK) != 0);

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tests/e2e/test_cmd_output.sh -- small output rules of the command faces:
+# what a bad input is told (slug --format json with a name not in UTF-8),
+# one rule for a lone '-' on every command line, and no outside name
+# reaching the terminal unescaped (an --ingest reference, a recipe's field
+# name): the one capped escape, ae_buf_put_esc_value.
+. "$(dirname "$0")/lib.sh"
+t_begin
+EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
+W=$T_WORK
+export SOURCE_DATE_EPOCH=1763650000
+D=sha256:$(printf '%064d' 7)
+ESC=$(printf '\033')
+
+# no raw control byte of a hostile name on stderr, and its escape there
+no_raw() { # WHAT
+	if LC_ALL=C grep -q "$ESC" "$T_ERR"; then
+		bad "$1: no raw ESC on stderr" "$(cat -v "$T_ERR" | head -3)"
+	else
+		ok "$1: no raw ESC on stderr"
+	fi
+	expect_err '\\x1b' "$1: the escape is shown as \\x1b"
+}
+
+# ---- slug --format json with a name that is no UTF-8 ----
+run slug --issuer "$(printf 'https://iss\xff')" --identity a@example.com --format json
+expect_rc 64 "slug --format json with an issuer not in UTF-8 is a usage error"
+expect_err 'slug: --format json needs --issuer and --identity in UTF-8' "it says what is wrong with the input"
+if grep -q 'out of memory' "$T_ERR"; then bad "never 'out of memory' for a bad input"; else ok "never 'out of memory' for a bad input"; fi
+[ ! -s "$T_OUT" ] && ok "nothing on stdout" || bad "nothing on stdout"
+run slug --issuer https://iss --identity "$(printf 'a\xc3(@example.com')" --format json
+expect_rc 64 "the same for an identity not in UTF-8"
+run slug --issuer "$(printf 'https://iss\xff')" --identity a@example.com
+expect_rc 0 "the text form takes any bytes (the slug hashes them)"
+run allowlist classify --issuer "$(printf 'https://iss\xff')" --identity a --format json
+expect_rc 64 "allowlist classify refuses the same input the same way"
+
+# ---- a lone '-': one rule (cmd_args_parse's: an argument, not an option) ----
+mkdir -p "$W/ledger/recipes/evidence" && cd "$W/ledger" || exit 1
+printf 'apiVersion: v1\nentries: []\n' >recipes/evidence/allowlist.yaml
+run ledger --worktree nosuch
+rc_named=$T_RC
+run ledger --worktree -
+expect_rc "$rc_named" "ledger takes a lone '-' as a RECIPE, as it takes any other name"
+if grep -q "unknown option '-'" "$T_ERR"; then bad "ledger: '-' is no unknown option"; else ok "ledger: '-' is no unknown option"; fi
+run pointer show -
+if grep -q "unknown option '-'" "$T_ERR"; then bad "pointer show: '-' is no unknown option"; else ok "pointer show: '-' is no unknown option (cmd_args_parse)"; fi
+cd "$W" || exit 1
+
+# ---- an --ingest reference with terminal escapes ----
+run ledger --root "$W/ledger/recipes/evidence" --worktree --verify --offline --cache "$W/c" \
+	--ingest "reg.example/ev/a${ESC}[31mb${ESC}]0;owned$(printf '\a')@$D"
+expect_rc 64 "an --ingest reference that does not parse is a usage error"
+no_raw "ledger --ingest"
+
+# ---- emit's extra-field warning: the field names and the recipe's path ----
+cat "$EX/recipe.yaml" >"$W/recipe.yaml"
+printf '"x\\e[31mred\\e]0;owned\\a": 1\n' >>"$W/recipe.yaml"
+run emit --recipe "$W/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/o1"
+expect_rc 0 "a recipe with an extra field emits"
+expect_err 'field\(s\) beyond the reference.s recipe schema' "emit warns about the extra field"
+no_raw "emit's extra-field warning, a hostile field name"
+run emit --recipe "$W/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/o2" --strict
+expect_rc 2 "--strict refuses it"
+no_raw "emit --strict's refusal"
+hostile="$W/r${ESC}[31mx${ESC}]0;owned$(printf '\a').yaml"
+cp "$W/recipe.yaml" "$hostile"
+run emit --recipe "$hostile" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/o3"
+expect_rc 0 "a recipe whose path holds escapes emits"
+expect_err 'field\(s\) beyond the reference.s recipe schema' "emit warns about the extra field"
+no_raw "emit's extra-field warning, a hostile recipe path"
+
+t_end
