@@ -164,6 +164,36 @@ L --ingest-file "$W/ingest.txt"
 expect_rc 2 "--ingest-file with a tag-only line: an error naming the line"
 expect_err 'ingest.txt.*4' "and the message names file and line 4"
 
+# ---- the feed's output directory prepared by someone else ----
+mkdir -p "$W/victim" "$W/feed-a" "$W/feed-b/series"
+printf '{"recipe":"gone-recipe","rows":[],"builds":{}}\n' >"$W/victim/gone-recipe.json"
+cp "$W/victim/gone-recipe.json" "$W/victim.bak"
+ln -s "$W/victim" "$W/feed-a/series"
+L --format feed -o "$W/feed-a"
+expect_rc 2 "feed -o DIR whose series/ is a symlink to another directory: refused"
+cmp -s "$W/victim/gone-recipe.json" "$W/victim.bak" && [ "$(ls "$W/victim" | wc -l)" = 1 ] &&
+	ok "  nothing written or removed through it" || bad "  the victim directory changed"
+ln -s "$W/victim/gone-recipe.json" "$W/feed-b/series/gone-recipe.json"
+ln -s "$W/victim/index.json" "$W/feed-b/index.json"
+L --format feed -o "$W/feed-b"
+expect_rc 2 "feed -o DIR whose index.json is a symlink: refused"
+cmp -s "$W/victim/gone-recipe.json" "$W/victim.bak" && [ ! -e "$W/victim/index.json" ] &&
+	ok "  a stale series symlinked to a series-shaped victim file is not removed through, index.json not written through" ||
+	bad "  a file was written or removed through a symlink"
+
+# ---- --ingest-file past its caps ----
+for i in $(seq 10001); do echo "$REG_HOST/x@sha256:$H"; done >"$W/ingest-many.txt"
+L --ingest-file "$W/ingest-many.txt"
+expect_rc 2 "--ingest-file with 10,001 references: refused (cap 10,000)"
+{ printf '# %0.s' $(seq 1); head -c $((1 << 20)) /dev/zero | tr '\0' x; echo; } >"$W/ingest-big.txt"
+L --ingest-file "$W/ingest-big.txt"
+expect_rc 2 "--ingest-file past 1 MiB: refused"
+mkfifo "$W/ingest.fifo"
+s=$(date +%s)
+L --ingest-file "$W/ingest.fifo"
+[ "$T_RC" -ne 0 ] && [ $(($(date +%s) - s)) -lt 10 ] && ok "--ingest-file a FIFO nobody writes: refused without blocking (exit $T_RC)" ||
+	bad "--ingest-file a FIFO" "exit $T_RC"
+
 # ---- --ingest-repo against a hostile registry's tag listing ----
 for m in loop names huge big endless otherhost; do
 	P=$(free_port)
