@@ -43,7 +43,16 @@ CXXWARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wpointer-arith
 ALL_CXXFLAGS = -std=c++17 -fno-rtti -D_GNU_SOURCE $(CXXWARN) -I. \
 	$(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 # libcurl is not linked: evidence/core/curl.c loads it on the first request.
-LIBS_BASE := $(filter-out -lcurl,$(PKG_LIBS)) -ldl -lpthread
+# Nor is libgit2: ledger/git2.c loads it on the first git call, by the
+# SONAME of the installed library (what the linker would have recorded),
+# read here from the libgit2.so pkg-config names.
+LIBS_BASE := $(filter-out -lcurl -lgit2,$(PKG_LIBS)) -ldl -lpthread
+GIT2_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | sed -n 's/^ *SONAME *//p')
+# The unit tests build repositories with libgit2 calls the tool never
+# makes (commits, packs, references): they link libgit2 itself. The
+# shim's git_* are kept out of their dynamic symbols (--exclude-libs), so
+# libgit2's calls to its own functions never land in the shim.
+GIT2_LIBS := -Wl,--exclude-libs,libaicr.a $(shell pkg-config --libs libgit2 2>/dev/null)
 # RE2 and the C++ runtime are linked statically: mapping libre2.so and
 # libstdc++.so costs every command about 0.9 ms of CPU at startup (a third
 # more), for the few that match a pattern (docs/architecture.md).
@@ -117,6 +126,9 @@ $(BUILD)/cmd/revision.c: FORCE
 $(BUILD)/cmd/revision.o: $(BUILD)/cmd/revision.c $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/ledger/git2.o: ALL_CFLAGS += -DAE_GIT2_SONAME='"$(GIT2_SONAME)"'
+$(BUILD)/ledger/git2.o: Makefile
+
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -139,7 +151,7 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libaicr.a
-	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS)
+	$(CXX) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libaicr.a $(ALL_LDFLAGS) $(LIBS) $(GIT2_LIBS)
 
 # The Sigstore verifier linked alone (issue 17): evidence/sigstore/ and what
 # it takes of evidence/core/, through an archive so that only the members

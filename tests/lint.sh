@@ -101,6 +101,13 @@ hits=$(grep -nE '\bcurl_(easy_[a-z]+|slist_[a-z_]+|url(_[a-z]+)?|global_[a-z]+|m
 [ -z "$hits" ] || say "libcurl called outside the HTTP engine (evidence/core/http*.c):
 $hits"
 
+# libgit2 is ledger/'s alone (docs/architecture.md "Startup cost"): the
+# tool does not link it, ledger/git2.c loads it on the first call, so its
+# headers are included in ledger/ only.
+hits=$(grep -nE '#[[:space:]]*include[[:space:]]*<git2' $src | grep -v '^ledger/')
+[ -z "$hits" ] || say "libgit2 used outside ledger/ (ledger/git2.c loads it for ledger/ alone):
+$hits"
+
 # cmd/ is faces only (issue 17): no thread code. Worker pools start in
 # ledger/pool.c (the one pool of the gate and the ledger); the only other
 # threads are one helper beside its caller for the length of one stream:
