@@ -169,6 +169,27 @@ static int recipe_name_of(ev_recipe_id *id, const ev__ynode *root, ae_err *err)
 	return rc;
 }
 
+/* The recipe read as yaml.v3 reads it, a mapping at its root, within the
+ * recipe cap. On failure *root is NULL. */
+static int recipe_map(ev__ynode **root, const unsigned char *buf, size_t len,
+		      ae_err *err)
+{
+	int rc;
+
+	*root = NULL;
+	if (len > EV_RECIPE_MAX_BYTES)
+		return ae_fail(err, AE_ETOOBIG, "recipe is %zu bytes, cap %u",
+			       len, EV_RECIPE_MAX_BYTES);
+	rc = ev__ytree_parse(root, buf, len, err);
+	if (rc == 0 && (*root == NULL || (*root)->kind != EV__Y_MAP))
+		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
+	if (rc < 0) {
+		ev__ytree_free(*root);
+		*root = NULL;
+	}
+	return rc;
+}
+
 int ev_recipe_identify(ev_recipe_id *out, const unsigned char *buf, size_t len,
 		       ae_err *err)
 {
@@ -176,12 +197,7 @@ int ev_recipe_identify(ev_recipe_id *out, const unsigned char *buf, size_t len,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (len > EV_RECIPE_MAX_BYTES)
-		return ae_fail(err, AE_ETOOBIG, "recipe is %zu bytes, cap %u",
-			       len, EV_RECIPE_MAX_BYTES);
-	rc = ev__ytree_parse(&root, buf, len, err);
-	if (rc == 0 && (root == NULL || root->kind != EV__Y_MAP))
-		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
+	rc = recipe_map(&root, buf, len, err);
 	if (rc == 0)
 		rc = ev__recipe_profile(out, root, err);
 	if (rc == 0)
@@ -212,12 +228,7 @@ int ev__recipe_tree(ae_yaml_node **out, const unsigned char *buf, size_t len,
 	int rc;
 
 	*out = NULL;
-	if (len > EV_RECIPE_MAX_BYTES)
-		return ae_fail(err, AE_ETOOBIG, "recipe is %zu bytes, cap %u",
-			       len, EV_RECIPE_MAX_BYTES);
-	rc = ev__ytree_parse(&root, buf, len, err);
-	if (rc == 0 && (root == NULL || root->kind != EV__Y_MAP))
-		rc = ae_fail(err, AE_EINVAL, "recipe is not a YAML mapping");
+	rc = recipe_map(&root, buf, len, err);
 	if (rc == 0)
 		rc = ev__ytree_to_plain(out, root, err);
 	ev__ytree_free(root);

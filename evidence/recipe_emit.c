@@ -435,12 +435,14 @@ static em_style em_select(const em *e, const ev__ynode *n, const em_scan *a,
 	return st;
 }
 
-static void em_plain(em *e, const char *s, size_t len)
+/* The text of a plain or single-quoted scalar: spaces as they are, a
+ * line feed starting a run of breaks written twice (one alone would fold
+ * into a space in both styles), the text after a break indented; `quote`
+ * doubles each '\'' (single-quoted). */
+static void em_flow_text(em *e, const char *s, size_t len, bool quote)
 {
 	bool breaks = false;
 
-	if (len > 0 && !e->whitespace)
-		em_put(e, ' ');
 	for (size_t i = 0; i < len;) {
 		if (is_space(s, len, i)) {
 			em_write(e, s, len, &i);
@@ -452,11 +454,20 @@ static void em_plain(em *e, const char *s, size_t len)
 		} else {
 			if (breaks)
 				em_write_indent(e);
+			if (quote && s[i] == '\'')
+				em_put(e, '\'');
 			em_write(e, s, len, &i);
 			e->indention = false;
 			breaks = false;
 		}
 	}
+}
+
+static void em_plain(em *e, const char *s, size_t len)
+{
+	if (len > 0 && !e->whitespace)
+		em_put(e, ' ');
+	em_flow_text(e, s, len, false);
 	if (len > 0)
 		e->whitespace = false;
 	e->indention = false;
@@ -464,27 +475,8 @@ static void em_plain(em *e, const char *s, size_t len)
 
 static void em_single(em *e, const char *s, size_t len)
 {
-	bool breaks = false;
-
 	em_indicator(e, "'", true, false, false);
-	for (size_t i = 0; i < len;) {
-		if (is_space(s, len, i)) {
-			em_write(e, s, len, &i);
-		} else if (is_break(s, len, i)) {
-			if (!breaks && s[i] == '\n')
-				em_put_break(e);
-			em_write_break(e, s, len, &i);
-			breaks = true;
-		} else {
-			if (breaks)
-				em_write_indent(e);
-			if (s[i] == '\'')
-				em_put(e, '\'');
-			em_write(e, s, len, &i);
-			e->indention = false;
-			breaks = false;
-		}
-	}
+	em_flow_text(e, s, len, true);
 	em_indicator(e, "'", false, false, false);
 	e->whitespace = false;
 	e->indention = false;

@@ -171,11 +171,6 @@ static int allow_lines_take(allow_lines *l, ae_buf *b, ae_err *err)
 	return 0;
 }
 
-static int allow_lines_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* True iff two values are the same YAML: kind, text (every byte), keys and
  * items; lines and quoting do not matter. Cannot fail. */
 static bool allow_same(const ae_yaml_node *a, const ae_yaml_node *b)
@@ -400,7 +395,7 @@ static int allow_compare(allow_lines *out, const ae_yaml_node *base,
 			rc = allow_note_field(out, "", base->keys[i],
 					      base->items[i], NULL, err);
 	if (rc == 0 && out->n > 1)
-		qsort(out->v, out->n, sizeof(char *), allow_lines_cmp);
+		qsort(out->v, out->n, sizeof(char *), ae_strptr_cmp);
 	return rc;
 }
 

@@ -295,11 +295,6 @@ static bool merge_wanted(const merge3 *m, const char *dir, size_t dlen,
 	       (dlen == 0 || memcmp(m->root, dir, dlen - 1) == 0);
 }
 
-static int merge_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The names of the three trees that `dir` merges, sorted, unique;
  * borrowed from the trees. */
 static int merge_names(const char ***out, size_t *n_out, const merge3 *m,
@@ -328,7 +323,7 @@ static int merge_names(const char ***out, size_t *n_out, const merge3 *m,
 				v[n++] = nm;
 		}
 	if (n > 1)
-		qsort(v, n, sizeof(*v), merge_name_cmp);
+		qsort(v, n, sizeof(*v), ae_strptr_cmp);
 	for (size_t j = 0; j < n; j++)
 		if (k == 0 || strcmp(v[k - 1], v[j]) != 0)
 			v[k++] = v[j];

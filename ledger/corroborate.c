@@ -81,11 +81,6 @@ static int run_by_recipe_cmp(const void *pa, const void *pb, void *ctx)
 	return c ? c : (a < b ? -1 : a > b);
 }
 
-int ld__str_ptr_cmp(const void *pa, const void *pb)
-{
-	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
-}
-
 int ld__check_key_cmp(const char *pa, const char *na, const char *pb,
 		      const char *nb)
 {
@@ -248,7 +243,7 @@ static int recipes_build(ld_corroboration *c, size_t *rec_out,
 		names[n++] = in->runs[i].recipe;
 	for (size_t i = 0; i < in->n_recipes; i++)
 		names[n++] = in->recipes[i];
-	qsort(names, n, sizeof(*names), ld__str_ptr_cmp);
+	qsort(names, n, sizeof(*names), ae_strptr_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && strcmp(names[i - 1], names[i]) == 0)
 			continue;
@@ -648,7 +643,7 @@ static int report_totals(ld_corroboration *c, ae_err *err)
 	for (int f = 0; rc == 0 && f < LD_FACET_COUNT; f++) {
 		if (c->n_facet_values[f] > 1)
 			qsort(c->facet_values[f], c->n_facet_values[f],
-			      sizeof(char *), ld__str_ptr_cmp);
+			      sizeof(char *), ae_strptr_cmp);
 	}
 	if (rc == 0 && c->n_versions > 1)
 		qsort(c->versions, c->n_versions, sizeof(char *),

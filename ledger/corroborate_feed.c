@@ -386,7 +386,7 @@ static int feed_axis(json_t *arr, const ld_corroboration *c, int a, ae_err *err)
 			rc = 0;
 	}
 	if (rc == 0)
-		qsort(v, n, sizeof(*v), ld__str_ptr_cmp);
+		qsort(v, n, sizeof(*v), ae_strptr_cmp);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (ld__json_push(arr, ld__json_str(v[i])) == NULL)
 			rc = ae_fail(err, AE_ERR, "out of memory");
@@ -509,34 +509,8 @@ static int feed_meta(json_t *meta, const ld_corroboration *c,
 				       c->include_historical, err);
 	if (rc == 0)
 		rc = ld__json_put_bool(lens, "excludeDev", c->exclude_dev, err);
-	if (rc == 0 && opts) {
-		rc = ld__json_put_str(pv, "toolVersion", opts->tool_version,
-				      err);
-		if (rc == 0)
-			rc = ld__json_put_str(pv, "ledgerCommit",
-					      opts->ledger_commit, err);
-		if (rc == 0)
-			rc = ld__json_put_str(pv, "evidenceRoot",
-					      opts->evidence_root, err);
-		if (rc == 0)
-			rc = ld__json_put_str(pv, "trustedRoot",
-					      opts->trusted_root, err);
-	}
-	return rc;
-}
-
-/* Dumps with sorted keys: the same input gives the same bytes. */
-static int feed_dump(ae_buf *out, json_t *root, ae_err *err)
-{
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-	int rc;
-
-	if (text == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	rc = ae_buf_puts(out, text, err);
 	if (rc == 0)
-		rc = ae_buf_puts(out, "\n", err);
-	free(text);
+		rc = ld__json_put_provenance(pv, opts, err);
 	return rc;
 }
 
@@ -573,7 +547,7 @@ int ld_feed_render_index(ae_buf *out, const ld_corroboration *c,
 	if (rc == 0)
 		rc = ld__json_put_int(cnt, "sources", n_sources, err);
 	if (rc == 0)
-		rc = feed_dump(out, root, err);
+		rc = ld__json_dump(out, root, JSON_SORT_KEYS, err);
 	json_decref(root);
 	if (rc < 0)
 		ae_buf_dispose(out);
@@ -690,7 +664,7 @@ int ld_feed_render_series(ae_buf *out, const ld_corroboration *c, size_t recipe,
 	if (rc == 0)
 		rc = feed_series_cols(root, c, r, err);
 	if (rc == 0)
-		rc = feed_dump(out, root, err);
+		rc = ld__json_dump(out, root, JSON_SORT_KEYS, err);
 	json_decref(root);
 	if (rc < 0)
 		ae_buf_dispose(out);

@@ -475,19 +475,8 @@ static int json_head(json_t *root, const ld_corroboration *c,
 	pv = rc == 0 ? json_obj_at(root, "provenance") : NULL;
 	if (rc == 0 && pv == NULL)
 		rc = ae_fail(err, AE_ERR, "out of memory");
-	if (rc == 0 && opts) {
-		rc = ld__json_put_str(pv, "toolVersion", opts->tool_version,
-				      err);
-		if (rc == 0)
-			rc = ld__json_put_str(pv, "ledgerCommit",
-					      opts->ledger_commit, err);
-		if (rc == 0)
-			rc = ld__json_put_str(pv, "evidenceRoot",
-					      opts->evidence_root, err);
-		if (rc == 0)
-			rc = ld__json_put_str(pv, "trustedRoot",
-					      opts->trusted_root, err);
-	}
+	if (rc == 0)
+		rc = ld__json_put_provenance(pv, opts, err);
 	cnt = rc == 0 ? json_obj_at(root, "counts") : NULL;
 	if (rc == 0 && cnt == NULL)
 		rc = ae_fail(err, AE_ERR, "out of memory");
@@ -528,9 +517,28 @@ static int json_head(json_t *root, const ld_corroboration *c,
 	return rc;
 }
 
-int ld__json_dump(ae_buf *out, json_t *root, ae_err *err)
+int ld__json_put_provenance(json_t *pv, const ld_render_opts *opts, ae_err *err)
 {
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = 0;
+
+	if (opts == NULL)
+		return 0;
+	rc = ld__json_put_str(pv, "toolVersion", opts->tool_version, err);
+	if (rc == 0)
+		rc = ld__json_put_str(pv, "ledgerCommit", opts->ledger_commit,
+				      err);
+	if (rc == 0)
+		rc = ld__json_put_str(pv, "evidenceRoot", opts->evidence_root,
+				      err);
+	if (rc == 0)
+		rc = ld__json_put_str(pv, "trustedRoot", opts->trusted_root,
+				      err);
+	return rc;
+}
+
+int ld__json_dump(ae_buf *out, json_t *root, size_t order, ae_err *err)
+{
+	char *text = json_dumps(root, JSON_INDENT(2) | order);
 	int rc;
 
 	if (text == NULL)
@@ -573,7 +581,7 @@ int ld_corroboration_render_json(ae_buf *out, const ld_corroboration *c,
 	for (size_t i = 0; rc == 0 && i < c->n_recipes; i++)
 		rc = json_recipe(recipes, &c->recipes[i], err);
 	if (rc == 0)
-		rc = ld__json_dump(out, root, err);
+		rc = ld__json_dump(out, root, JSON_PRESERVE_ORDER, err);
 done:
 	json_decref(root);
 	if (rc < 0)

@@ -246,11 +246,6 @@ static int source_recipe(ld_pointer_paths *out, size_t *alloc,
 	return rc;
 }
 
-static int source_path_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int ld_source_list(ld_pointer_paths *out, ld_source *s,
 		   const char *const *recipes, size_t n_recipes, ae_err *err)
 {
@@ -262,14 +257,9 @@ int ld_source_list(ld_pointer_paths *out, ld_source *s,
 		return ld_tree_list(out, s->root, recipes, n_recipes, err);
 	out->v = NULL;
 	out->n = 0;
-	for (size_t i = 0; i < n_recipes; i++) {
-		char r[AE_REPR_BUF];
-		if (!ae_path_element_is_plain(recipes[i]))
-			return ae_fail(err, AE_EINVAL,
-				       "recipe %s is not a plain name",
-				       ae_repr(r, sizeof(r), recipes[i],
-					       strlen(recipes[i])));
-	}
+	rc = ld__recipes_plain(recipes, n_recipes, err);
+	if (rc < 0)
+		return rc;
 	if (n_recipes == 0)
 		for (size_t i = 0; i < git_tree_entrycount(s->tree) && rc == 0;
 		     i++)
@@ -282,13 +272,7 @@ int ld_source_list(ld_pointer_paths *out, ld_source *s,
 		if (re != NULL)
 			rc = source_recipe(out, &alloc, s->repo, re, err);
 	}
-	if (rc < 0) {
-		ld_pointer_paths_dispose(out);
-		return rc;
-	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), source_path_cmp);
-	return 0;
+	return ld__pointer_paths_end(out, rc);
 }
 
 /* Reads blob `te` (a file of the ledger) into `out`, capped. */

@@ -10,7 +10,7 @@
  * symlink, a FIFO, a directory) is listed all the same, so the reader
  * reports it as not counted instead of it vanishing from the report.
  */
-#include "ledger/ledger.h"
+#include "ledger/internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -160,9 +160,28 @@ static int walk_recipe(void *ctx, int dirfd, const char *name, ae_err *err)
 	return rc;
 }
 
-static int path_cmp(const void *a, const void *b)
+int ld__recipes_plain(const char *const *recipes, size_t n, ae_err *err)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char r[AE_REPR_BUF];
+
+	for (size_t i = 0; i < n; i++)
+		if (!ae_path_element_is_plain(recipes[i]))
+			return ae_fail(err, AE_EINVAL,
+				       "recipe %s is not a plain name",
+				       ae_repr(r, sizeof(r), recipes[i],
+					       strlen(recipes[i])));
+	return 0;
+}
+
+int ld__pointer_paths_end(ld_pointer_paths *out, int rc)
+{
+	if (rc < 0) {
+		ld_pointer_paths_dispose(out);
+		return rc;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), ae_strptr_cmp);
+	return 0;
 }
 
 int ld_tree_list(ld_pointer_paths *out, const char *root,
@@ -174,14 +193,9 @@ int ld_tree_list(ld_pointer_paths *out, const char *root,
 	AE_ASSERT_ARG(out != NULL && root != NULL, err);
 	out->v = NULL;
 	out->n = 0;
-	for (size_t i = 0; i < n_recipes; i++) {
-		char r[AE_REPR_BUF];
-		if (!ae_path_element_is_plain(recipes[i]))
-			return ae_fail(err, AE_EINVAL,
-				       "recipe %s is not a plain name",
-				       ae_repr(r, sizeof(r), recipes[i],
-					       strlen(recipes[i])));
-	}
+	rc = ld__recipes_plain(recipes, n_recipes, err);
+	if (rc < 0)
+		return rc;
 	rc = dir_open(&fd, AT_FDCWD, root, err);
 	if (rc < 0)
 		return rc;
@@ -193,13 +207,7 @@ int ld_tree_list(ld_pointer_paths *out, const char *root,
 		rc = walk_recipe(&w, fd, recipes[i], err);
 	if (fd >= 0)
 		close(fd);
-	if (rc < 0) {
-		ld_pointer_paths_dispose(out);
-		return rc;
-	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), path_cmp);
-	return 0;
+	return ld__pointer_paths_end(out, rc);
 }
 
 void ld_pointer_paths_dispose(ld_pointer_paths *p)

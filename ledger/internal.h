@@ -594,8 +594,12 @@ int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
 
 /* ---- corroboration (corroborate*.c) ---- */
 
-/* qsort comparator of (const char *) elements, bytewise. */
-int ld__str_ptr_cmp(const void *pa, const void *pb);
+/* The pointer files of a listing (corroborate_walk.c): every name in
+ * `recipes` a plain path element, or AE_EINVAL naming the first that is
+ * not; and the listing's end, `rc` its outcome so far: disposed on a
+ * failure, else sorted bytewise. */
+int ld__recipes_plain(const char *const *recipes, size_t n, ae_err *err);
+int ld__pointer_paths_end(ld_pointer_paths *out, int rc);
 /* Orders two checks: phase order first (unknown phases last, by name),
  * then name bytewise. */
 int ld__check_key_cmp(const char *pa, const char *na, const char *pb,
@@ -641,8 +645,13 @@ int ld__json_put_int(json_t *obj, const char *key, size_t n, ae_err *err);
 int ld__json_put_bool(json_t *obj, const char *key, bool b, ae_err *err);
 /* Appends v (stolen) to arr and returns it borrowed; NULL on OOM. */
 json_t *ld__json_push(json_t *arr, json_t *v);
-/* Appends the document, 2-space indent, keys in insertion order, "\n". */
-int ld__json_dump(ae_buf *out, json_t *root, ae_err *err);
+/* pv's toolVersion, ledgerCommit, evidenceRoot and trustedRoot from
+ * `opts` (none when opts is NULL). */
+int ld__json_put_provenance(json_t *pv, const ld_render_opts *opts,
+			    ae_err *err);
+/* Appends the document, 2-space indent, then "\n"; `order` is
+ * JSON_PRESERVE_ORDER (keys in insertion order) or JSON_SORT_KEYS. */
+int ld__json_dump(ae_buf *out, json_t *root, size_t order, ae_err *err);
 
 /* ---- the HTML page (corroborate_html*.c) ---- */
 

@@ -235,13 +235,10 @@ bool ld_verifier_fetch(ld_verdict *out, ld_fetched *x, ld_verifier *v,
 	return false;
 }
 
-/* Reads the verdict: valid with the claimed signer verified, or a finding
- * with the verifier's own reason. */
-static void verify_read(ld_verdict *out, const ev_verdict *vd,
-			const ev_pointer_claim *claim)
+/* The verdict's failure, if any, into out: no verdict (transient) or a
+ * bundle invalid, with the verifier's own reason. False when it passed. */
+static bool verify_failed(ld_verdict *out, const ev_verdict *vd)
 {
-	const char *iss = ev_verdict_signer_issuer(vd);
-	const char *id = ev_verdict_signer_identity(vd);
 	const char *cls = ev_verdict_cause_class(vd);
 	const char *detail = ev_verdict_cause_detail(vd);
 	int verdict = ev_verdict_exit(vd);
@@ -251,15 +248,31 @@ static void verify_read(ld_verdict *out, const ev_verdict *vd,
 		ae_fail(&out->cause, AE_ETRANSIENT, "no verdict (%s): %s",
 			cls ? cls : "transient",
 			detail ? detail : "verification did not complete");
-	} else if (verdict != EV_VERDICT_VALID &&
-		   verdict != EV_VERDICT_PHASE_FAILED) {
+		return true;
+	}
+	if (verdict != EV_VERDICT_VALID && verdict != EV_VERDICT_PHASE_FAILED) {
 		out->status = AE_EVERIFY;
 		ae_fail(&out->cause, AE_EVERIFY, "bundle invalid (%s): %s",
 			cls ? cls : "unknown", detail ? detail : "-");
-	} else if (iss == NULL || id == NULL || claim->signer_issuer == NULL ||
-		   claim->signer_identity == NULL ||
-		   strcmp(iss, claim->signer_issuer) != 0 ||
-		   strcmp(id, claim->signer_identity) != 0) {
+		return true;
+	}
+	return false;
+}
+
+/* Reads the verdict: valid with the claimed signer verified, or a finding
+ * with the verifier's own reason. */
+static void verify_read(ld_verdict *out, const ev_verdict *vd,
+			const ev_pointer_claim *claim)
+{
+	const char *iss = ev_verdict_signer_issuer(vd);
+	const char *id = ev_verdict_signer_identity(vd);
+
+	if (verify_failed(out, vd))
+		return;
+	if (iss == NULL || id == NULL || claim->signer_issuer == NULL ||
+	    claim->signer_identity == NULL ||
+	    strcmp(iss, claim->signer_issuer) != 0 ||
+	    strcmp(id, claim->signer_identity) != 0) {
 		out->status = AE_EVERIFY;
 		ae_fail(&out->cause, AE_EVERIFY,
 			"the verified signer is not the claimed signer");
@@ -290,23 +303,9 @@ int ld_verifier_verify(ev_verdict **out, ld_verifier *v, ld_fetched *x,
 /* A bundle no pointer claims: what its verdict decides. */
 static void verify_read_any(ld_verdict *out, const ev_verdict *vd)
 {
-	const char *cls = ev_verdict_cause_class(vd);
-	const char *detail = ev_verdict_cause_detail(vd);
-	int verdict = ev_verdict_exit(vd);
-
 	out->issuer = ev_verdict_signer_issuer(vd);
 	out->identity = ev_verdict_signer_identity(vd);
-	if (verdict == EV_VERDICT_NONE) {
-		out->status = AE_ETRANSIENT;
-		ae_fail(&out->cause, AE_ETRANSIENT, "no verdict (%s): %s",
-			cls ? cls : "transient",
-			detail ? detail : "verification did not complete");
-	} else if (verdict != EV_VERDICT_VALID &&
-		   verdict != EV_VERDICT_PHASE_FAILED) {
-		out->status = AE_EVERIFY;
-		ae_fail(&out->cause, AE_EVERIFY, "bundle invalid (%s): %s",
-			cls ? cls : "unknown", detail ? detail : "-");
-	}
+	(void)verify_failed(out, vd);
 }
 
 /* The fetch failed: the verdict with the failure on its materialize step,

@@ -27,6 +27,17 @@ static void auth_skip_ws(const char **p, const char *end)
 		(*p)++;
 }
 
+/* Appends c to the value in out[outsz] (n bytes so far), leaving room for
+ * its NUL. */
+static int auth_put(char *out, size_t outsz, size_t *n, char c, ae_err *err)
+{
+	if (*n + 1 >= outsz)
+		return ae_fail(err, AE_ETOOBIG,
+			       "challenge parameter over %zu bytes", outsz - 1);
+	out[(*n)++] = c;
+	return 0;
+}
+
 /* Reads a token or quoted-string value into out[outsz]; advances *p only on
  * success. */
 static int auth_value(char *out, size_t outsz, const char **p, const char *end,
@@ -34,6 +45,7 @@ static int auth_value(char *out, size_t outsz, const char **p, const char *end,
 {
 	const char *q = *p;
 	size_t n = 0;
+	int rc;
 
 	if (q < end && *q == '"') {
 		q++;
@@ -46,12 +58,9 @@ static int auth_value(char *out, size_t outsz, const char **p, const char *end,
 			if ((unsigned char)*q < 0x20 || *q == 0x7f)
 				return ae_fail(err, AE_EINVAL,
 					       "control byte in challenge");
-			if (n + 1 >= outsz)
-				return ae_fail(err, AE_ETOOBIG,
-					       "challenge parameter over %zu "
-					       "bytes",
-					       outsz - 1);
-			out[n++] = *q++;
+			rc = auth_put(out, outsz, &n, *q++, err);
+			if (rc < 0)
+				return rc;
 		}
 		if (q >= end)
 			return ae_fail(err, AE_EINVAL,
@@ -61,12 +70,9 @@ static int auth_value(char *out, size_t outsz, const char **p, const char *end,
 	} else {
 		while (q < end && (auth_is_tchar(*q) || *q == '/' ||
 				   *q == '=' || *q == ':')) {
-			if (n + 1 >= outsz)
-				return ae_fail(err, AE_ETOOBIG,
-					       "challenge parameter over %zu "
-					       "bytes",
-					       outsz - 1);
-			out[n++] = *q++;
+			rc = auth_put(out, outsz, &n, *q++, err);
+			if (rc < 0)
+				return rc;
 		}
 		if (n == 0)
 			return ae_fail(err, AE_EINVAL,

@@ -239,6 +239,9 @@ bool ae_path_element_is_plain(const char *s);
 /* True iff the `len` bytes contain a NUL. Cannot fail. */
 bool ae_has_nul(const void *data, size_t len);
 
+/* qsort/bsearch comparator of (const char *) elements, bytewise. */
+int ae_strptr_cmp(const void *a, const void *b);
+
 /* ---- RFC 3339 date-times (evidence/core/time.c) ----
  *
  * The one reader of dates in the tree: "YYYY-MM-DDTHH:MM:SSZ" with the

@@ -27,6 +27,11 @@ bool ae_has_nul(const void *data, size_t len)
 }
 
 /* Whether ae_buf_put_esc keeps byte `c` as it is. */
+int ae_strptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static bool esc_plain(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && c != '\\';

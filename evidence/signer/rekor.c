@@ -126,16 +126,11 @@ static int rekor_proof_check(const rekor_proof *p, const unsigned char *body,
 			     size_t body_len, ae_err *err)
 {
 	unsigned char leaf[32];
-	unsigned char *buf = malloc(body_len + 1);
-	int rc;
-
-	if (buf == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	buf[0] = 0x00;
-	memcpy(buf + 1, body, body_len);
-	ae_sha256(leaf, buf, body_len + 1);
-	free(buf);
 	/* the verifier's own checks (evidence/sigstore): one copy of each */
+	int rc = ev_merkle_leaf_hash(leaf, body, body_len, err);
+
+	if (rc < 0)
+		return rc;
 	rc = ev_merkle_inclusion_check(leaf, p->index, p->size, p->hashes, p->n,
 				       p->root, err);
 	if (rc == 0)
@@ -345,15 +340,11 @@ static int rekor_uuid_check(const char *uuid, const unsigned char *body,
 {
 	unsigned char leaf[32];
 	char hex[65];
-	unsigned char *buf = malloc(body_len + 1);
 	size_t n = strlen(uuid);
+	int rc = ev_merkle_leaf_hash(leaf, body, body_len, err);
 
-	if (buf == NULL)
-		return ae_fail(err, AE_ERR, "out of memory");
-	buf[0] = 0x00;
-	memcpy(buf + 1, body, body_len);
-	ae_sha256(leaf, buf, body_len + 1);
-	free(buf);
+	if (rc < 0)
+		return rc;
 	ae_hex_encode(hex, leaf, 32);
 	if (n < 64 || strcmp(uuid + n - 64, hex) != 0)
 		return ae_fail(err, AE_EVERIFY,

@@ -225,6 +225,11 @@ int ev_bundle_cert_identity(char ***sans_out, size_t *nsans_out,
 /* ---- transparency-log proofs (sigstore.md §5.2, §5.3): the checks the
  * signer makes of a log's answer, the verifier's own ---- */
 
+/* RFC 9162 §2.1.1: the leaf hash of log entry `entry`, SHA-256(0x00 ||
+ * entry), into out. AE_ERR only when memory runs out. */
+int ev_merkle_leaf_hash(unsigned char out[32], const unsigned char *entry,
+			size_t len, ae_err *err);
+
 /* RFC 9162 §2.1.3.2: true iff `hashes` (nhashes x 32 bytes, leaf to root)
  * lead from the leaf hash `leaf_hash` (SHA-256(0x00 || entry)) at `index`
  * in a tree of `size` to `root`. AE_EVERIFY otherwise (index outside the

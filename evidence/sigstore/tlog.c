@@ -200,12 +200,26 @@ int ev_merkle_inclusion_check(const unsigned char leaf_hash[32], uint64_t index,
 	return 0;
 }
 
+int ev_merkle_leaf_hash(unsigned char out[32], const unsigned char *entry,
+			size_t len, ae_err *err)
+{
+	ae_sha256_ctx *ctx = NULL;
+	int rc = ae_sha256_new(&ctx, err);
+
+	if (rc < 0)
+		return rc;
+	ae_sha256_update(ctx, "\0", 1);
+	ae_sha256_update(ctx, entry, len);
+	ae_sha256_final(ctx, out);
+	ae_sha256_free(ctx);
+	return 0;
+}
+
 int ev__merkle_verify(const unsigned char *leaf, size_t leaf_len, int64_t index,
 		      int64_t size, const unsigned char (*hashes)[32],
 		      size_t nhashes, const unsigned char root[32], ae_err *err)
 {
 	unsigned char r[32];
-	ae_sha256_ctx *ctx = NULL;
 	int rc;
 
 	if (index < 0 || size <= 0 || index >= size)
@@ -213,13 +227,9 @@ int ev__merkle_verify(const unsigned char *leaf, size_t leaf_len, int64_t index,
 			       "inclusion proof index %lld is not inside tree "
 			       "size %lld",
 			       (long long)index, (long long)size);
-	rc = ae_sha256_new(&ctx, err);
+	rc = ev_merkle_leaf_hash(r, leaf, leaf_len, err);
 	if (rc < 0)
 		return rc;
-	ae_sha256_update(ctx, "\0", 1);
-	ae_sha256_update(ctx, leaf, leaf_len);
-	ae_sha256_final(ctx, r);
-	ae_sha256_free(ctx);
 	return ev_merkle_inclusion_check(r, (uint64_t)index, (uint64_t)size,
 					 nhashes ? hashes[0] : NULL, nhashes,
 					 root, err);

@@ -270,6 +270,59 @@ static int wf_timestamp(wf *w, ae_err *err)
 	return rc;
 }
 
+/* ---- snapshot and targets: a role file its parent lists ---- */
+
+/* Adopts prev's file of `type`, still the one its parent lists, and
+ * checks it is unexpired. */
+static int wf_kept(wf *w, tuf__type type, ae_err *err)
+{
+	const char *role = tuf__type_name(type);
+	int rc = wf_keep(w, type, err);
+
+	return rc < 0 ? rc : wf_fresh(w, w->st->meta[type], role, role, err);
+}
+
+/* Fetches role file `type` (snapshot, targets) as parent role `ptype`
+ * lists it in `f` (§5.5.1-5.5.4, §5.6.1-5.6.4): named by f's version when
+ * the root says consistent snapshots, checked against f's length and
+ * hashes, signed by the root's keys for the role and holding f's
+ * version. The role is st->meta[type], set even on failure (the state
+ * frees it). */
+static int wf_listed_fetch(wf *w, tuf__type type, tuf__type ptype,
+			   const tuf__file *f, size_t cap, ae_err *err)
+{
+	tuf_state *st = w->st;
+	const tuf__meta *root = st->meta[TUF_ROOT];
+	const char *role = tuf__type_name(type),
+		   *parent = tuf__type_name(ptype);
+	int64_t pversion = st->meta[ptype]->version;
+	tuf__meta *m = NULL;
+	char what[64];
+	int rc;
+
+	if (root->consistent)
+		snprintf(st->path[type], sizeof(st->path[0]), "%lld.%s.json",
+			 (long long)f->version, role);
+	else
+		snprintf(st->path[type], sizeof(st->path[0]), "%s.json", role);
+	snprintf(what, sizeof(what), "%s v%lld (from %s v%lld)", role,
+		 (long long)f->version, parent, (long long)pversion);
+	rc = wf_fetch(&m, &st->bytes[type], w, st->path[type], cap, type, f,
+		      what, err);
+	st->meta[type] = m;
+	if (rc < 0)
+		return rc;
+	snprintf(what, sizeof(what), "%s v%lld", role, (long long)m->version);
+	rc = tuf__verify_role(m, &root->roles[type], root->keys, what, err);
+	if (rc == 0 && m->version != f->version)
+		return ae_fail(err, AE_EVERIFY,
+			       "%s: version %lld where %s v%lld lists %lld "
+			       "(mix-and-match attack protection)",
+			       role, (long long)m->version, parent,
+			       (long long)pversion, (long long)f->version);
+	return rc;
+}
+
 /* ---- snapshot (§5.5) ---- */
 
 /* §5.5.5: every file the trusted snapshot listed is still listed, at the
@@ -305,12 +358,9 @@ static int wf_snapshot_rollback(const tuf__meta *m, const tuf__meta *old,
 static int wf_snapshot(wf *w, ae_err *err)
 {
 	tuf_state *st = w->st;
-	const tuf__meta *root = st->meta[TUF_ROOT];
 	const tuf__file *f = &st->meta[TUF_TIMESTAMP]->files[0];
 	const tuf__meta *old =
 		w->keep_snap ? w->prev->meta[TUF_SNAPSHOT] : NULL;
-	tuf__meta *m = NULL;
-	char what[64];
 	int rc;
 
 	/* the trusted copy of this version, if it also has the length and
@@ -318,40 +368,15 @@ static int wf_snapshot(wf *w, ae_err *err)
 	if (old != NULL && old->version == f->version &&
 	    tuf__file_check(f, w->prev->bytes[TUF_SNAPSHOT].data,
 			    w->prev->bytes[TUF_SNAPSHOT].len, "snapshot",
-			    NULL) == 0) {
-		rc = wf_keep(w, TUF_SNAPSHOT, err);
-		return rc < 0 ? rc
-			      : wf_fresh(w, st->meta[TUF_SNAPSHOT], "snapshot",
-					 "snapshot", err);
-	}
-	if (root->consistent)
-		snprintf(st->path[TUF_SNAPSHOT], sizeof(st->path[0]),
-			 "%lld.snapshot.json", (long long)f->version);
-	else
-		snprintf(st->path[TUF_SNAPSHOT], sizeof(st->path[0]),
-			 "snapshot.json");
-	snprintf(what, sizeof(what), "snapshot v%lld (from timestamp v%lld)",
-		 (long long)f->version,
-		 (long long)st->meta[TUF_TIMESTAMP]->version);
-	rc = wf_fetch(&m, &st->bytes[TUF_SNAPSHOT], w, st->path[TUF_SNAPSHOT],
-		      TUF_SNAPSHOT_MAX_BYTES, TUF_SNAPSHOT, f, what, err);
-	st->meta[TUF_SNAPSHOT] = m;
-	if (rc < 0)
-		return rc;
-	snprintf(what, sizeof(what), "snapshot v%lld", (long long)m->version);
-	rc = tuf__verify_role(m, &root->roles[TUF_SNAPSHOT], root->keys, what,
+			    NULL) == 0)
+		return wf_kept(w, TUF_SNAPSHOT, err);
+	rc = wf_listed_fetch(w, TUF_SNAPSHOT, TUF_TIMESTAMP, f,
+			     TUF_SNAPSHOT_MAX_BYTES, err);
+	if (rc == 0)
+		rc = wf_snapshot_rollback(st->meta[TUF_SNAPSHOT], old, err);
+	if (rc == 0)
+		rc = wf_fresh(w, st->meta[TUF_SNAPSHOT], "snapshot", "snapshot",
 			      err);
-	if (rc == 0 && m->version != f->version)
-		return ae_fail(err, AE_EVERIFY,
-			       "snapshot: version %lld where timestamp v%lld "
-			       "lists %lld (mix-and-match attack protection)",
-			       (long long)m->version,
-			       (long long)st->meta[TUF_TIMESTAMP]->version,
-			       (long long)f->version);
-	if (rc == 0)
-		rc = wf_snapshot_rollback(m, old, err);
-	if (rc == 0)
-		rc = wf_fresh(w, m, "snapshot", "snapshot", err);
 	return rc;
 }
 
@@ -377,8 +402,6 @@ static int wf_targets(wf *w, ae_err *err)
 	const tuf__meta *root = st->meta[TUF_ROOT];
 	const tuf__meta *old = w->prev ? w->prev->meta[TUF_TARGETS] : NULL;
 	const tuf__file *f = NULL;
-	tuf__meta *m = NULL;
-	char what[64];
 	int rc = wf_listed(&f, st, "targets.json", err);
 
 	if (rc < 0)
@@ -388,38 +411,13 @@ static int wf_targets(wf *w, ae_err *err)
 			    w->prev->bytes[TUF_TARGETS].len, "targets",
 			    NULL) == 0 &&
 	    tuf__verify_role(old, &root->roles[TUF_TARGETS], root->keys,
-			     "targets", NULL) == 0) {
-		rc = wf_keep(w, TUF_TARGETS, err);
-		return rc < 0 ? rc
-			      : wf_fresh(w, st->meta[TUF_TARGETS], "targets",
-					 "targets", err);
-	}
-	if (root->consistent)
-		snprintf(st->path[TUF_TARGETS], sizeof(st->path[0]),
-			 "%lld.targets.json", (long long)f->version);
-	else
-		snprintf(st->path[TUF_TARGETS], sizeof(st->path[0]),
-			 "targets.json");
-	snprintf(what, sizeof(what), "targets v%lld (from snapshot v%lld)",
-		 (long long)f->version,
-		 (long long)st->meta[TUF_SNAPSHOT]->version);
-	rc = wf_fetch(&m, &st->bytes[TUF_TARGETS], w, st->path[TUF_TARGETS],
-		      TUF_TARGETS_MAX_BYTES, TUF_TARGETS, f, what, err);
-	st->meta[TUF_TARGETS] = m;
-	if (rc < 0)
-		return rc;
-	snprintf(what, sizeof(what), "targets v%lld", (long long)m->version);
-	rc = tuf__verify_role(m, &root->roles[TUF_TARGETS], root->keys, what,
-			      err);
-	if (rc == 0 && m->version != f->version)
-		return ae_fail(err, AE_EVERIFY,
-			       "targets: version %lld where snapshot v%lld "
-			       "lists %lld (mix-and-match attack protection)",
-			       (long long)m->version,
-			       (long long)st->meta[TUF_SNAPSHOT]->version,
-			       (long long)f->version);
+			     "targets", NULL) == 0)
+		return wf_kept(w, TUF_TARGETS, err);
+	rc = wf_listed_fetch(w, TUF_TARGETS, TUF_SNAPSHOT, f,
+			     TUF_TARGETS_MAX_BYTES, err);
 	if (rc == 0)
-		rc = wf_fresh(w, m, "targets", "targets", err);
+		rc = wf_fresh(w, st->meta[TUF_TARGETS], "targets", "targets",
+			      err);
 	return rc;
 }
 

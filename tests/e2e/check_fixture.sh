@@ -9,6 +9,9 @@
 #   lf_add REPO RECIPE ISSUER IDENTITY HEX   writes a pointer at its
 #                                    canonical path; prints the path
 #   lf_commit REPO MSG               commits everything
+#   lf_edit FILE EXPR                rewrites FILE with the Python expression
+#                                    EXPR over its text `s`; fails when the
+#                                    edit changes nothing
 #
 # Signers: alice (community), bob (partner), mallory (not listed), the CI
 # workflow (first party, matched by pattern).
@@ -84,4 +87,15 @@ lf_add() { # REPO RECIPE ISSUER IDENTITY HEX
 lf_commit() { # REPO MSG
 	git -C "$1" add -A
 	git -C "$1" commit -q --allow-empty -m "$2"
+}
+
+lf_edit() { # FILE EXPR
+	python3 -c '
+import sys
+p, expr = sys.argv[1], sys.argv[2]
+s = open(p).read()
+t = eval(expr)
+assert t != s, "the edit changed nothing"
+open(p, "w").write(t)
+' "$1" "$2"
 }

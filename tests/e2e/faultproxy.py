@@ -40,6 +40,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import faultrules  # beside this file
+
 LOCK = threading.Lock()
 RULES = []
 LOG = []
@@ -50,19 +52,7 @@ HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer",
 def pick(method, path):
     """Returns the action dict for this request, or None; counts it."""
     with LOCK:
-        for r in RULES:
-            if r.get("method") not in (None, method):
-                continue
-            if r.get("path", "") not in path:
-                continue
-            if r.setdefault("_seen", 0) < r.get("skip", 0):
-                r["_seen"] += 1
-                return None
-            if r.setdefault("_fired", 0) >= r.get("times", 1):
-                continue
-            r["_fired"] += 1
-            return r
-    return None
+        return faultrules.pick(RULES, method, path)
 
 
 def main():

@@ -89,6 +89,46 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# node_service_start WHAT PIDVAR URLVAR LOG SCRIPT [ARGS...]: starts
+# `node SCRIPT --port P ARGS...` on a free loopback port (three tries),
+# stdout to LOG.out, stderr to LOG.err, and waits up to 10 s for its
+# "READY URL" line; sets the variables named PIDVAR (its process) and
+# URLVAR (the URL); stopped at the end (node_service_stop PIDVAR). Returns
+# 1 (after `bad WHAT`) if it cannot start.
+node_service_start() {
+	local what=$1 pidvar=$2 urlvar=$3 log=$4 script=$5 port i n
+	shift 5
+	for i in 1 2 3; do
+		port=$(free_port)
+		node "$script" --port "$port" "$@" >"$log.out" 2>"$log.err" &
+		printf -v "$pidvar" '%s' "$!"
+		t_cleanup "node_service_stop $pidvar"
+		n=0
+		while [ $n -lt 100 ]; do
+			if grep -q '^READY ' "$log.out" 2>/dev/null; then
+				printf -v "$urlvar" '%s' "$(sed -n 's/^READY //p' "$log.out")"
+				return 0
+			fi
+			kill -0 "${!pidvar}" 2>/dev/null || break
+			sleep 0.1
+			n=$((n + 1))
+		done
+		node_service_stop "$pidvar"
+	done
+	bad "$what" "did not start: $(head -c 300 "$log.err")"
+	return 1
+}
+# node_service_stop PIDVAR: stops the service whose process the variable
+# PIDVAR names, if any, and empties it.
+node_service_stop() {
+	local pid=${!1}
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		printf -v "$1" '%s' ""
+	fi
+}
+
 login_idp_start() { # [LOG [AUTH_PATH]]
 	IDP_PORT=$(free_port)
 	python3 "$E2E_HOME/standin_idp.py" "$IDP_PORT" "${1:-/dev/null}" "${2:-/auth}" >/dev/null 2>&1 &

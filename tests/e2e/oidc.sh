@@ -24,36 +24,11 @@ OIDC_PID=""
 oidc_start() {
 	OIDC_DIR=$1
 	mkdir -p "$OIDC_DIR"
-	local port i n
-	for i in 1 2 3; do
-		port=$(free_port)
-		node "$OIDC_HOME/provider.mjs" --port "$port" --out-dir "$OIDC_DIR" \
-			>"$OIDC_DIR/oidc.out" 2>"$OIDC_DIR/oidc.err" &
-		OIDC_PID=$!
-		t_cleanup "oidc_stop"
-		n=0
-		while [ $n -lt 100 ]; do
-			if grep -q '^READY ' "$OIDC_DIR/oidc.out" 2>/dev/null; then
-				OIDC_ISSUER=$(sed -n 's/^READY //p' "$OIDC_DIR/oidc.out")
-				return 0
-			fi
-			kill -0 "$OIDC_PID" 2>/dev/null || break
-			sleep 0.1
-			n=$((n + 1))
-		done
-		oidc_stop
-	done
-	bad "oidc provider" "did not start: $(head -c 300 "$OIDC_DIR/oidc.err")"
-	return 1
+	node_service_start "oidc provider" OIDC_PID OIDC_ISSUER "$OIDC_DIR/oidc" \
+		"$OIDC_HOME/provider.mjs" --out-dir "$OIDC_DIR"
 }
 
-oidc_stop() {
-	if [ -n "$OIDC_PID" ]; then
-		kill "$OIDC_PID" 2>/dev/null
-		wait "$OIDC_PID" 2>/dev/null
-		OIDC_PID=""
-	fi
-}
+oidc_stop() { node_service_stop OIDC_PID; }
 
 oidc_fault() {
 	curl -sf -X POST "$OIDC_ISSUER/__fault" \

@@ -27,37 +27,13 @@ stack_start() {
 		return 1
 	fi
 	STACK_GHA_SECRET=gha-$RANDOM$RANDOM
-	local port i
-	for i in 1 2 3; do
-		port=$(free_port)
-		node "$STACK_HOME/stack.mjs" --port "$port" --out-dir "$STACK_DIR" \
-			--gha-request-token "$STACK_GHA_SECRET" ${STACK_EXTRA_ARGS:-} \
-			>"$STACK_DIR/stack.out" 2>"$STACK_DIR/stack.err" &
-		STACK_PID=$!
-		t_cleanup "stack_stop"
-		local n=0
-		while [ $n -lt 100 ]; do
-			if grep -q '^READY ' "$STACK_DIR/stack.out" 2>/dev/null; then
-				STACK_URL=$(sed -n 's/^READY //p' "$STACK_DIR/stack.out")
-				return 0
-			fi
-			kill -0 "$STACK_PID" 2>/dev/null || break
-			sleep 0.1
-			n=$((n + 1))
-		done
-		stack_stop
-	done
-	bad "sigstore stack" "did not start: $(head -c 300 "$STACK_DIR/stack.err")"
-	return 1
+	# shellcheck disable=SC2086
+	node_service_start "sigstore stack" STACK_PID STACK_URL "$STACK_DIR/stack" \
+		"$STACK_HOME/stack.mjs" --out-dir "$STACK_DIR" \
+		--gha-request-token "$STACK_GHA_SECRET" ${STACK_EXTRA_ARGS:-}
 }
 
-stack_stop() {
-	if [ -n "$STACK_PID" ]; then
-		kill "$STACK_PID" 2>/dev/null
-		wait "$STACK_PID" 2>/dev/null
-		STACK_PID=""
-	fi
-}
+stack_stop() { node_service_stop STACK_PID; }
 
 stack_fault() {
 	curl -sf -X POST "$STACK_URL/__fault" \

@@ -13,28 +13,16 @@
 . "$(dirname "$0")/check_fixture.sh"
 t_begin
 
-# edit FILE EXPR: rewrites FILE with the Python expression EXPR over its
-# text `s`; the edit must change something.
-edit() {
-	python3 -c '
-import sys
-p, expr = sys.argv[1], sys.argv[2]
-s = open(p).read()
-t = eval(expr)
-assert t != s, "the edit changed nothing"
-open(p, "w").write(t)
-' "$1" "$2"
-}
 # pr NAME BASE HEAD: a repo whose main edits allowlist.yaml with BASE ("s":
 # unchanged), then whose PR edits it with HEAD; runs the gate; sets $R.
 pr() {
 	R=$(lf_repo "$1")
 	if [ "$2" != s ]; then
-		edit "$R/$EV/allowlist.yaml" "$2"
+		lf_edit "$R/$EV/allowlist.yaml" "$2"
 		lf_commit "$R" "base allowlist for $1"
 	fi
 	git -C "$R" checkout -q -b pr
-	edit "$R/$EV/allowlist.yaml" "$3"
+	lf_edit "$R/$EV/allowlist.yaml" "$3"
 	lf_commit "$R" "pr edits the allowlist"
 	run check --repo "$R" --base main --head pr
 }

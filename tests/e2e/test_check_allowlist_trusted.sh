@@ -16,18 +16,6 @@
 . "$(dirname "$0")/check_fixture.sh"
 t_begin
 
-# edit FILE EXPR: rewrites FILE with the Python expression EXPR over its
-# text `s`; the edit must change something.
-edit() {
-	python3 -c '
-import sys
-p, expr = sys.argv[1], sys.argv[2]
-s = open(p).read()
-t = eval(expr)
-assert t != s, "the edit changed nothing"
-open(p, "w").write(t)
-' "$1" "$2"
-}
 # pr NAME CMD: a repo whose branch pr runs the shell command CMD in the
 # work tree and commits; $TRUSTED is main's allowlist; sets $R.
 pr() {
@@ -61,23 +49,23 @@ refused() {
 AL=$EV/allowlist.yaml
 
 # ---- the finding's three cases ----
-pr identity "edit $AL \"s.replace('partner:\n', 'partner:\n  - label: mal\n    issuer: $ISS_OAUTH\n    identity: $ID_MALLORY\n')\""
+pr identity "lf_edit $AL \"s.replace('partner:\n', 'partner:\n  - label: mal\n    issuer: $ISS_OAUTH\n    identity: $ID_MALLORY\n')\""
 refused "a cleartext identity entry" "invalid allowlist.*cleartext 'identity'"
-pr wildcard "edit $AL \"s.replace('firstParty:\n', 'firstParty:\n  - label: any\n    issuer: $ISS_GHA\n    identityPattern: .*\n')\""
+pr wildcard "lf_edit $AL \"s.replace('firstParty:\n', 'firstParty:\n  - label: any\n    issuer: $ISS_GHA\n    identityPattern: .*\n')\""
 refused "an unanchored .* first-party pattern" 'invalid allowlist'
 pr syntax "echo 'garbage: [' >>$AL"
 refused "a YAML syntax error" 'invalid allowlist'
 
 # ---- other ways of leaving an invalid allowlist ----
-pr alias "edit $AL \"s.replace('partner:\n  - label: bob\n    issuer: $ISS_OAUTH', 'partner:\n  - label: bob\n    issuer: &i $ISS_OAUTH\n  - label: eve\n    issuer: *i\n    source: $(lf_slug "$ISS_OAUTH" "$ID_CAROL")')\""
+pr alias "lf_edit $AL \"s.replace('partner:\n  - label: bob\n    issuer: $ISS_OAUTH', 'partner:\n  - label: bob\n    issuer: &i $ISS_OAUTH\n  - label: eve\n    issuer: *i\n    source: $(lf_slug "$ISS_OAUTH" "$ID_CAROL")')\""
 refused "a YAML alias" 'invalid allowlist'
-pr merge-key "edit $AL \"s.replace('  - label: bob\n', '  - <<: {label: bob}\n')\""
+pr merge-key "lf_edit $AL \"s.replace('  - label: bob\n', '  - <<: {label: bob}\n')\""
 refused "a merge key" 'invalid allowlist'
 pr unknown-key "echo 'extra: 1' >>$AL"
 refused "an unknown top-level key" 'invalid allowlist'
-pr no-version "edit $AL \"s.replace('schemaVersion: \\\"1.0.0\\\"\n', '')\""
+pr no-version "lf_edit $AL \"s.replace('schemaVersion: \\\"1.0.0\\\"\n', '')\""
 refused "a missing schemaVersion" 'invalid allowlist'
-pr dup-label "edit $AL \"s.replace('partner:\n', 'partner:\n  - label: bob\n    issuer: $ISS_OAUTH\n    source: $(lf_slug "$ISS_OAUTH" "$ID_CAROL")\n')\""
+pr dup-label "lf_edit $AL \"s.replace('partner:\n', 'partner:\n  - label: bob\n    issuer: $ISS_OAUTH\n    source: $(lf_slug "$ISS_OAUTH" "$ID_CAROL")\n')\""
 refused "a duplicate label" 'invalid allowlist'
 pr too-big "python3 -c 'import sys; open(sys.argv[1], \"a\").write(\"#\" * (1 << 20) + \"\n\")' $AL"
 refused "an allowlist over the 1 MiB cap" 'allowlist'
@@ -109,7 +97,7 @@ refused "an invalid allowlist in an audit" 'invalid allowlist' --root "$EV"
 
 # ---- the trust decision still uses FILE: a valid self-onboarding is
 # refused, and the note shows the entry whole ----
-pr onboard "edit $AL \"s.replace('partner:\n', 'partner:\n  - label: carol\n    issuer: $ISS_OAUTH\n    source: $(lf_slug "$ISS_OAUTH" "$ID_CAROL")\n')\" && lf_add . $RECIPE $ISS_OAUTH $ID_CAROL $(lf_hex carol) >/dev/null"
+pr onboard "lf_edit $AL \"s.replace('partner:\n', 'partner:\n  - label: carol\n    issuer: $ISS_OAUTH\n    source: $(lf_slug "$ISS_OAUTH" "$ID_CAROL")\n')\" && lf_add . $RECIPE $ISS_OAUTH $ID_CAROL $(lf_hex carol) >/dev/null"
 run check --repo "$R" --base main --head pr --allowlist "$TRUSTED"
 expect_rc 1 "--allowlist: a valid PR allowlist does not vouch for its own signer"
 expect_out "is not in the allowlist" "... the pointer is judged by FILE"
@@ -118,7 +106,7 @@ expect_out "^note: $AL: adds partner entry: label \"carol\", issuer \"$ISS_OAUTH
 
 # ---- a PR that repairs a damaged target: notes describe faithfully ----
 R=$(lf_repo repair-identity)
-edit "$R/$AL" "s.replace('partner:\n', 'partner:\n  - label: mal\n    issuer: $ISS_OAUTH\n    identity: $ID_MALLORY\n')"
+lf_edit "$R/$AL" "s.replace('partner:\n', 'partner:\n  - label: mal\n    issuer: $ISS_OAUTH\n    identity: $ID_MALLORY\n')"
 lf_commit "$R" "damaged target"
 git -C "$R" checkout -q -b pr
 lf_allowlist >"$R/$AL"

@@ -335,6 +335,39 @@ login() { # MODE TIMEOUT: a browser login at the stand-in provider
 		--rekor-url "http://127.0.0.1:$IP" "$W/a.txt" >"$T_OUT" 2>"$T_ERR" || T_RC=$?
 	for _ in $(seq 100); do [ -s "$W/browser.json" ] && break; sleep 0.1; done
 }
+# beside_login NAME MODE TIMEOUT: the co-tenant ($WHO) runs $P/NAME.py
+# against the listener while the person logs in (login MODE TIMEOUT); what
+# it prints goes to $W/NAME.json, its stderr to $W/NAME.err. It stops at
+# $P/done, touched when the login has ended.
+beside_login() {
+	local pid
+	rm -f "$P/sent" "$P/flooding" "$P/port" "$P/done"
+	$OTHER $OPY - "$P" <"$P/$1.py" >"$W/$1.json" 2>"$W/$1.err" &
+	pid=$!
+	login "$2" "$3"
+	touch "$P/done"
+	wait "$pid"
+}
+# exchanged_once WHAT DETAIL: the person's code (REAL-CODE-1) is the one
+# code the provider was asked to exchange.
+exchanged_once() {
+	local n
+	n=$(grep -c '^POST /token' "$W/idp.log")
+	if grep '^POST /token' "$W/idp.log" | grep -q 'code=REAL-CODE-1' && [ "$n" = 1 ]; then
+		ok "$1"
+	else
+		bad "$1" "$n exchanges; $2"
+	fi
+}
+# ends_on_refusal WHAT: the login failed on the provider's invalid_grant
+# (the stand-in refuses every code).
+ends_on_refusal() {
+	if [ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR"; then
+		ok "$1"
+	else
+		bad "$1" "exit $T_RC"
+	fi
+}
 
 # ---- A: the launcher's argv, raced by a co-tenant ----
 $OTHER $OPY - "$W/bin/xdg-open" <"$P/cotenant.py" >"$W/cotenant.json" 2>"$W/cotenant.err" &
@@ -379,35 +412,23 @@ if jq -e 'has("file_mode")' "$W/browser.json" >/dev/null 2>&1; then
 fi
 
 # ---- B: stalled connections ahead of the callback ----
-$OTHER $OPY - "$P" <"$P/staller.py" >"$W/staller.out" 2>"$W/staller.err" &
-SP=$!
 t0=$(date +%s)
-login stalled "$(t_secs 25)s"
+beside_login staller stalled "$(t_secs 25)s"
 t1=$(date +%s)
-touch "$P/done"
-wait "$SP"
 if [ "$(jq -r '.stallers_ready' "$W/browser.json" 2>/dev/null)" != true ]; then
 	bad "B: the stallers held the listener before the callback (else this test proves nothing)" \
 		"$(head -c 300 "$W/staller.err") $(jq -c . "$W/browser.json" 2>/dev/null | head -c 300)"
 else
-	ok "B: $(cat "$W/staller.out") stalled connections from $WHO held open before the callback"
-	n=$(grep -c '^POST /token' "$W/idp.log")
-	grep '^POST /token' "$W/idp.log" | grep -q 'code=REAL-CODE-1' && [ "$n" = 1 ] &&
-		ok "  the callback's code is exchanged, once, despite them ($(jq -r .callback_s "$W/browser.json") s)" ||
-		bad "  the callback is exchanged once" "$n exchanges; callback $(jq -c '[.callback, .callback_s]' "$W/browser.json"); login $((t1 - t0)) s"
+	ok "B: $(cat "$W/staller.json") stalled connections from $WHO held open before the callback"
+	exchanged_once "  the callback's code is exchanged, once, despite them ($(jq -r .callback_s "$W/browser.json") s)" \
+		"callback $(jq -c '[.callback, .callback_s]' "$W/browser.json"); login $((t1 - t0)) s"
 	grep -q 'SECOND-CODE-2' "$W/idp.log" && bad "  a second callback is not exchanged" ||
 		ok "  a second callback is not exchanged ($(jq -r .second "$W/browser.json" | head -c 60))"
-	[ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR" && ok "  the login ends on the provider's answer (invalid_grant)" ||
-		bad "  the login ends on the provider's answer" "exit $T_RC"
+	ends_on_refusal "  the login ends on the provider's answer (invalid_grant)"
 fi
 
 # ---- C: callbacks of the co-tenant's own ----
-rm -f "$P/sent" "$P/flooding" "$P/port" "$P/done"
-$OTHER $OPY - "$P" <"$P/wrong.py" >"$W/wrong.json" 2>"$W/wrong.err" &
-WP=$!
-login wrongfirst "$(t_secs 40)s"
-touch "$P/done"
-wait "$WP"
+beside_login wrong wrongfirst "$(t_secs 40)s"
 if [ "$(jq -r '.cotenant_ready' "$W/browser.json" 2>/dev/null)" != true ] || ! jq -e . "$W/wrong.json" >/dev/null 2>&1; then
 	bad "C: the co-tenant sent its callbacks before the person's (else this test proves nothing)" \
 		"$(head -c 300 "$W/wrong.err") $(jq -c . "$W/browser.json" 2>/dev/null | head -c 300)"
@@ -422,42 +443,26 @@ else
 	done
 	[ "$(jq -r '.more_not_400 | length' "$W/wrong.json")" = 0 ] && ok "  ... and each one sent during the login too" ||
 		bad "  each callback sent during the login is answered 400" "$(jq -c .more_not_400 "$W/wrong.json")"
-	n=$(grep -c '^POST /token' "$W/idp.log")
-	grep '^POST /token' "$W/idp.log" | grep -q 'code=REAL-CODE-1' && [ "$n" = 1 ] &&
-		ok "  the person's callback is exchanged, once, after them ($(jq -r .callback_s "$W/browser.json") s)" ||
-		bad "  the person's callback is exchanged once after them" "$n exchanges; callback $(jq -c .callback "$W/browser.json"); $(head -c 200 "$T_ERR")"
+	exchanged_once "  the person's callback is exchanged, once, after them ($(jq -r .callback_s "$W/browser.json") s)" \
+		"callback $(jq -c .callback "$W/browser.json"); $(head -c 200 "$T_ERR")"
 	grep -q 'ATTACKER-CODE' "$W/idp.log" && bad "  none of its codes is exchanged" || ok "  none of its codes is exchanged"
-	[ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR" && ok "  the login ends on the provider's answer to the person's code" ||
-		bad "  the login ends on the provider's answer to the person's code" "exit $T_RC"
+	ends_on_refusal "  the login ends on the provider's answer to the person's code"
 fi
-rm -f "$P/sent" "$P/port" "$P/done"
-$OTHER $OPY - "$P" <"$P/wrong.py" >"$W/wrong.json" 2>"$W/wrong.err" &
-WP=$!
-login wrongonly "$(t_secs 10)s"
-touch "$P/done"
-wait "$WP"
+beside_login wrong wrongonly "$(t_secs 10)s"
 [ "$T_RC" = 2 ] && grep -q 'login was not completed.*callbacks\{0,1\} without this login.s state or malformed, refused' "$T_ERR" &&
 	! grep -q '^POST /token' "$W/idp.log" &&
 	ok "C: the co-tenant's callbacks alone leave the login to its deadline, which says they were refused" ||
 	bad "C: the co-tenant's callbacks alone leave the login to its deadline" "exit $T_RC; $(head -c 300 "$T_ERR")"
 
 # ---- D: a flood of idle connections while the person's callback arrives ----
-rm -f "$P/flooding" "$P/port" "$P/done"
-$OTHER $OPY - "$P" <"$P/flood.py" >"$W/flood.json" 2>"$W/flood.err" &
-FP=$!
-login flood "$(t_secs 40)s"
-touch "$P/done"
-wait "$FP"
+beside_login flood flood "$(t_secs 40)s"
 if [ "$(jq -r '.cotenant_ready' "$W/browser.json" 2>/dev/null)" != true ]; then
 	bad "D: the flood filled the listener before the callback (else this test proves nothing)" \
 		"$(head -c 300 "$W/flood.err") $(cat "$W/flood.json" 2>/dev/null)"
 else
 	ok "D: $WHO flooded the listener ($(jq -r '"\(.opened) idle connections opened, \(.pushed) pushed out"' "$W/flood.json"))"
-	n=$(grep -c '^POST /token' "$W/idp.log")
-	grep '^POST /token' "$W/idp.log" | grep -q 'code=REAL-CODE-1' && [ "$n" = 1 ] &&
-		ok "  the person's callback, sent in two pieces amid the flood, is exchanged once" ||
-		bad "  the person's callback amid the flood is exchanged once" "$n exchanges; browser got $(jq -c .callback "$W/browser.json"); $(head -c 200 "$T_ERR")"
-	[ "$T_RC" -ne 0 ] && grep -q 'refused the code' "$T_ERR" && ok "  the login ends on the provider's answer to it" ||
-		bad "  the login ends on the provider's answer to it" "exit $T_RC"
+	exchanged_once "  the person's callback, sent in two pieces amid the flood, is exchanged once" \
+		"browser got $(jq -c .callback "$W/browser.json"); $(head -c 200 "$T_ERR")"
+	ends_on_refusal "  the login ends on the provider's answer to it"
 fi
 t_end

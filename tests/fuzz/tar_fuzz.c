@@ -30,24 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * 4-7 ISIZE) xor `x`, rewound. */
 static int gz_memfd(const uint8_t *data, size_t size, unsigned x, size_t at)
 {
-	uLong cap = compressBound((uLong)size) + 64;
-	unsigned char *out = malloc(cap);
-	z_stream z;
+	size_t n = 0;
+	unsigned char *out = uf_gzip(data, size, &n);
 	int fd;
 
-	memset(&z, 0, sizeof(z));
-	if (out == NULL ||
-	    deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		abort();
-	z.next_in = (unsigned char *)data;
-	z.avail_in = (uInt)size;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
-		abort();
-	out[z.total_out - 8 + at] ^= (unsigned char)x;
-	fd = uf_memfd(out, z.total_out);
-	deflateEnd(&z);
+	out[n - 8 + at] ^= (unsigned char)x;
+	fd = uf_memfd(out, n);
 	free(out);
 	return fd;
 }

@@ -56,28 +56,6 @@ static int ts_lend_whole(void *ctx, const unsigned char **p, size_t *got,
 	return 0;
 }
 
-/* The input gzipped (level 1) into a new buffer of *n bytes. */
-static unsigned char *ts_gzip(const uint8_t *data, size_t size, size_t *n)
-{
-	uLong cap = compressBound((uLong)size) + 64;
-	unsigned char *out = malloc(cap);
-	z_stream z;
-
-	memset(&z, 0, sizeof(z));
-	if (out == NULL ||
-	    deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		abort();
-	z.next_in = (unsigned char *)data;
-	z.avail_in = (uInt)size;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
-		abort();
-	*n = z.total_out;
-	deflateEnd(&z);
-	return out;
-}
-
 static const ae_tree *ts_tree; /* compared against the walked directory */
 static size_t ts_skip;	       /* length of the walked root + '/' */
 static size_t ts_seen;	       /* entries found on disk */
@@ -168,7 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ae_tree_new(&t, TS_TREE_CAP, &e2) != 0)
 		abort();
 	{
-		uf_lender l = {data, size, 0, (size * 13) % 4099, NULL};
+		uf_lender l = uf_lender_of(data, size);
+
 		rc2 = oci__tar_extract_tree(uf_lend, &l, false, t, &o, &e2);
 		free(l.piece);
 	}
@@ -178,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* gzipped: the directory sink reading a descriptor, the tree sink
 	 * the layer lent whole (the inflater on lent memory) */
-	gz = ts_gzip(data, size, &gzn);
+	gz = uf_gzip(data, size, &gzn);
 	fd = uf_memfd(gz, gzn);
 	ae_err_clear(&e1);
 	rc1 = oci_tar_extract_fd(fd, true, uf_dir(1), &e1);

@@ -1,7 +1,7 @@
-/* tests/fuzz/untar_fuzz_util.h -- what tar_fuzz and targz_fuzz share:
- * scratch directories (on /dev/shm when it can be written: file creation
- * there costs no disk), a containment check, tree comparison, a memfd,
- * a lender of the input in pieces.
+/* tests/fuzz/untar_fuzz_util.h -- what tar_fuzz, targz_fuzz and
+ * tree_sink_fuzz share: scratch directories (on /dev/shm when it can be
+ * written: file creation there costs no disk), a containment check, tree
+ * comparison, a memfd, the input gzipped, a lender of the input in pieces.
  * Functions are static: each target is one translation unit. */
 #ifndef UNTAR_FUZZ_UTIL_H
 #define UNTAR_FUZZ_UTIL_H
@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define UF_DIRS 6
 
@@ -169,6 +170,28 @@ static int uf_memfd(const void *data, size_t n)
 	return fd;
 }
 
+/* The input gzipped (level 1, one member) into a new buffer of *n bytes. */
+static unsigned char *uf_gzip(const uint8_t *data, size_t size, size_t *n)
+{
+	uLong cap = compressBound((uLong)size) + 64;
+	unsigned char *out = malloc(cap);
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	if (out == NULL ||
+	    deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		abort();
+	z.next_in = (unsigned char *)data;
+	z.avail_in = (uInt)size;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		abort();
+	*n = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
 /* An oci__lend_fn over the input in pieces of uneven sizes (1 to 4099
  * bytes), each a copy of its own that is freed when the next is asked
  * for: an extractor that reads a piece after giving it back reads freed
@@ -203,11 +226,19 @@ static int uf_lend(void *ctx, const unsigned char **p, size_t *got,
 	return 0;
 }
 
+/* A lender of the input whose first piece's size depends on the size. */
+static uf_lender uf_lender_of(const uint8_t *data, size_t size)
+{
+	uf_lender l = {data, size, 0, (size * 13) % 4099, NULL};
+
+	return l;
+}
+
 /* Extracts the input lent in pieces into `dir`; the result. */
 static int uf_extract_lent(const uint8_t *data, size_t size, bool gzip,
 			   const char *dir, ae_err *err)
 {
-	uf_lender l = {data, size, 0, (size * 13) % 4099, NULL};
+	uf_lender l = uf_lender_of(data, size);
 	int rc = oci__tar_extract_lent(uf_lend, &l, gzip, dir, NULL, NULL, err);
 
 	free(l.piece);

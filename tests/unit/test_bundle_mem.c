@@ -13,6 +13,7 @@
 #include "evidence/internal.h"
 #include "oci/internal.h"
 #include "t.h"
+#include "tests/unit/tar_fixture.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -25,34 +26,6 @@
 
 /* ---- the tar reader's two sinks ---- */
 
-/* Appends one ustar header (+ data padded) to buf at *off. */
-static void mem_tar_add(unsigned char *buf, size_t *off, const char *name,
-			char type, const char *data)
-{
-	unsigned char *h = buf + *off;
-	size_t len = data ? strlen(data) : 0;
-	unsigned sum = 0;
-
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name));
-	snprintf((char *)h + 100, 8, "%07o", 0644);
-	snprintf((char *)h + 108, 8, "%07o", 0);
-	snprintf((char *)h + 116, 8, "%07o", 0);
-	snprintf((char *)h + 124, 12, "%011o", (unsigned)len);
-	snprintf((char *)h + 136, 12, "%011o", 0);
-	h[156] = (unsigned char)type;
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	memset(h + 148, ' ', 8);
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	*off += 512;
-	if (len > 0) {
-		memcpy(buf + *off, data, len);
-		*off += (len + 511) / 512 * 512;
-	}
-}
 
 typedef struct mem_in {
 	const unsigned char *p;
@@ -151,7 +124,7 @@ void test_bundle_mem__the_tree_sink_reads_as_the_directory_sink(void)
 			*type++ = '\0';
 			data = strchr(type, '\t');
 			*data++ = '\0';
-			mem_tar_add(buf, &off, ent, type[0], data);
+			t_tar_add(buf, &off, ent, type[0], data, NULL);
 		}
 		off += 1024; /* the end-of-archive marker */
 		snprintf(dir, sizeof(dir), "%s/c%zu", t_tmpdir(), c);
@@ -188,8 +161,8 @@ void test_bundle_mem__a_file_past_the_cap_fills_the_tree(void)
 	mem_in m;
 	oci__untar_opts o = {NULL, false};
 
-	mem_tar_add(buf, &off, "small", '0', "0123456789");
-	mem_tar_add(buf, &off, "big", '0', "0123456789abcdef0123456789");
+	t_tar_add(buf, &off, "small", '0', "0123456789", NULL);
+	t_tar_add(buf, &off, "big", '0', "0123456789abcdef0123456789", NULL);
 	off += 1024;
 	m = (mem_in){buf, off, 0};
 	T_ASSERT_INT(ae_tree_new(&t, 20, &err), 0);

@@ -68,10 +68,14 @@ void test_core_http__userinfo_that_hides_the_real_host_is_refused(void)
 void test_core_http__plain_http_to_another_host_is_refused(void)
 {
 	static const char *const urls[] = {
-		"http://127.0.0.2:5000/", "http://127.0.0.1.evil.test/",
-		"http://localhost.evil.test/", "http://fulcio.sigstore.dev/",
-		"http://10.0.0.1/",	  "http://[::2]/",
-		"http://127.0.0.1%2e/",	  "http://0x7f000002/",
+		"http://127.0.0.2:5000/",
+		"http://127.0.0.1.evil.test/",
+		"http://localhost.evil.test/",
+		"http://fulcio.sigstore.dev/",
+		"http://10.0.0.1/",
+		"http://[::2]/",
+		"http://127.0.0.1%2e/",
+		"http://0x7f000002/",
 	};
 	ae_err err = {0};
 	ae_url u;
@@ -85,9 +89,16 @@ void test_core_http__plain_http_to_another_host_is_refused(void)
 void test_core_http__malformed_urls_and_other_schemes_are_refused(void)
 {
 	static const char *const urls[] = {
-		"ftp://x/", "file:///etc/passwd", "https://", "https://a b/",
-		"//host/x", "https://h\x01/",	  "noscheme", "https://h:99999/",
-		"https://h\xc3\xa9.test/",	  "",
+		"ftp://x/",
+		"file:///etc/passwd",
+		"https://",
+		"https://a b/",
+		"//host/x",
+		"https://h\x01/",
+		"noscheme",
+		"https://h:99999/",
+		"https://h\xc3\xa9.test/",
+		"",
 	};
 	ae_err err = {0};
 	ae_url u;
@@ -163,8 +174,9 @@ void test_core_http__relative_targets_resolve_against_their_base(void)
 	ae_err err = {0};
 	ae_url base, u;
 
-	T_ASSERT_INT(ae_url_check(&base, "https://reg.example:5000/v2/r/blobs/x",
-				  NULL, NULL, 0, "base", &err),
+	T_ASSERT_INT(ae_url_check(&base,
+				  "https://reg.example:5000/v2/r/blobs/x", NULL,
+				  NULL, 0, "base", &err),
 		     0);
 	T_ASSERT_INT(ae_url_check(&u, "/store/x?sig=1", &base, &base, 0,
 				  "redirect target", &err),
@@ -286,94 +298,83 @@ void test_core_http__one_table_of_transient_statuses(void)
 				  no[i]);
 }
 
+/* ae_http_may_retry(KIND, SECRET, an attempt that ended with CC, STATUS
+ * when answered, SENT when request bytes left) answers WANT. */
+#define retry_is(want, kind, secret, cc, status, sent)                         \
+	retry_is_at(__LINE__, want, kind, secret, cc, status, sent)
+static void retry_is_at(int line, bool want, ae_http_kind kind, bool secret,
+			CURLcode cc, long status, bool sent)
+{
+	ae_http_try t = try_of(cc, status, sent);
+
+	if (ae_http_may_retry(kind, secret, &t) != want)
+		t_fail_at(__FILE__, line,
+			  "kind %d, secret %d, curl code %d, status %ld, sent "
+			  "%d: retried %d, want %d",
+			  (int)kind, secret, (int)cc, status, sent, !want,
+			  want);
+}
+
 void test_core_http__idempotent_requests_retry_every_transient_fault(void)
 {
-	ae_http_try t;
-
-	t = try_of(CURLE_OK, 503, true);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
-	t = try_of(CURLE_OK, 429, true);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
-	t = try_of(CURLE_COULDNT_CONNECT, 0, false);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
-	t = try_of(CURLE_COULDNT_RESOLVE_HOST, 0, false);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	retry_is(true, AE_HTTP_IDEMPOTENT, false, CURLE_OK, 503, true);
+	retry_is(true, AE_HTTP_IDEMPOTENT, true, CURLE_OK, 429, true);
+	retry_is(true, AE_HTTP_IDEMPOTENT, true, CURLE_COULDNT_CONNECT, 0,
+		 false);
+	retry_is(true, AE_HTTP_IDEMPOTENT, false, CURLE_COULDNT_RESOLVE_HOST, 0,
+		 false);
 	/* cut mid-answer: the bytes are sent again, the answer read anew */
-	t = try_of(CURLE_RECV_ERROR, 0, true);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
-	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, true);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	retry_is(true, AE_HTTP_IDEMPOTENT, false, CURLE_RECV_ERROR, 0, true);
+	retry_is(true, AE_HTTP_IDEMPOTENT, false, CURLE_OPERATION_TIMEDOUT, 0,
+		 true);
 	/* answers are answers */
-	t = try_of(CURLE_OK, 200, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
-	t = try_of(CURLE_OK, 404, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
-	t = try_of(CURLE_OK, 409, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	retry_is(false, AE_HTTP_IDEMPOTENT, false, CURLE_OK, 200, true);
+	retry_is(false, AE_HTTP_IDEMPOTENT, false, CURLE_OK, 404, true);
+	retry_is(false, AE_HTTP_IDEMPOTENT, false, CURLE_OK, 409, true);
 	/* and so are TLS and local faults */
-	t = try_of(CURLE_PEER_FAILED_VERIFICATION, 0, false);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
-	t = try_of(CURLE_FILESIZE_EXCEEDED, 0, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
-	t = try_of(CURLE_WRITE_ERROR, 0, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, false, &t));
+	retry_is(false, AE_HTTP_IDEMPOTENT, false,
+		 CURLE_PEER_FAILED_VERIFICATION, 0, false);
+	retry_is(false, AE_HTTP_IDEMPOTENT, false, CURLE_FILESIZE_EXCEEDED, 0,
+		 true);
+	retry_is(false, AE_HTTP_IDEMPOTENT, false, CURLE_WRITE_ERROR, 0, true);
 }
 
 void test_core_http__a_secret_is_not_sent_again_to_a_server_that_stalled(void)
 {
-	ae_http_try t;
-
-	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
-	t = try_of(CURLE_RECV_ERROR, 0, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
-	t = try_of(CURLE_GOT_NOTHING, 0, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	retry_is(false, AE_HTTP_IDEMPOTENT, true, CURLE_OPERATION_TIMEDOUT, 0,
+		 true);
+	retry_is(false, AE_HTTP_IDEMPOTENT, true, CURLE_RECV_ERROR, 0, true);
+	retry_is(false, AE_HTTP_IDEMPOTENT, true, CURLE_GOT_NOTHING, 0, true);
 	/* it never left: nothing was delivered */
-	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, false);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	retry_is(true, AE_HTTP_IDEMPOTENT, true, CURLE_OPERATION_TIMEDOUT, 0,
+		 false);
 	/* a server that answered 5xx did not stall */
-	t = try_of(CURLE_OK, 502, true);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_IDEMPOTENT, true, &t));
+	retry_is(true, AE_HTTP_IDEMPOTENT, true, CURLE_OK, 502, true);
 }
 
 void test_core_http__a_request_that_may_act_twice_is_retried_only_unsent(void)
 {
 	static const long acted[] = {500, 502, 503, 504};
-	ae_http_try t;
 
 	/* it may have reached the server: never again */
-	for (size_t i = 0; i < sizeof(acted) / sizeof(acted[0]); i++) {
-		t = try_of(CURLE_OK, acted[i], true);
-		if (ae_http_may_retry(AE_HTTP_ONCE, false, &t))
-			t_fail_at(__FILE__, __LINE__, "ONCE retried on %ld",
-				  acted[i]);
-	}
-	t = try_of(CURLE_RECV_ERROR, 0, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_ONCE, false, &t));
-	t = try_of(CURLE_OPERATION_TIMEDOUT, 0, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_ONCE, false, &t));
+	for (size_t i = 0; i < sizeof(acted) / sizeof(acted[0]); i++)
+		retry_is(false, AE_HTTP_ONCE, false, CURLE_OK, acted[i], true);
+	retry_is(false, AE_HTTP_ONCE, false, CURLE_RECV_ERROR, 0, true);
+	retry_is(false, AE_HTTP_ONCE, false, CURLE_OPERATION_TIMEDOUT, 0, true);
 	/* the server said it did not take it, or it never left */
-	t = try_of(CURLE_OK, 408, true);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, true, &t));
-	t = try_of(CURLE_OK, 429, true);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, true, &t));
-	t = try_of(CURLE_COULDNT_CONNECT, 0, false);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, true, &t));
-	t = try_of(CURLE_COULDNT_RESOLVE_HOST, 0, false);
-	T_ASSERT(ae_http_may_retry(AE_HTTP_ONCE, false, &t));
+	retry_is(true, AE_HTTP_ONCE, true, CURLE_OK, 408, true);
+	retry_is(true, AE_HTTP_ONCE, true, CURLE_OK, 429, true);
+	retry_is(true, AE_HTTP_ONCE, true, CURLE_COULDNT_CONNECT, 0, false);
+	retry_is(true, AE_HTTP_ONCE, false, CURLE_COULDNT_RESOLVE_HOST, 0,
+		 false);
 }
 
 void test_core_http__a_no_retry_request_is_never_tried_again_here(void)
 {
-	ae_http_try t;
-
-	t = try_of(CURLE_COULDNT_CONNECT, 0, false);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_NO_RETRY, false, &t));
-	t = try_of(CURLE_OK, 503, true);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_NO_RETRY, false, &t));
-	t = try_of(CURLE_OK, 429, false);
-	T_ASSERT(!ae_http_may_retry(AE_HTTP_NO_RETRY, false, &t));
+	retry_is(false, AE_HTTP_NO_RETRY, false, CURLE_COULDNT_CONNECT, 0,
+		 false);
+	retry_is(false, AE_HTTP_NO_RETRY, false, CURLE_OK, 503, true);
+	retry_is(false, AE_HTTP_NO_RETRY, false, CURLE_OK, 429, false);
 }
 
 /* ---- one backoff ---- */
@@ -415,16 +416,14 @@ void test_core_http__redirects_are_judged_like_the_first_url_and_counted(void)
 	from = reg;
 	/* plain http off loopback, userinfo, another scheme: refused */
 	T_ASSERT_INT(ae_http_redirect(&next, &from, "http://127.0.0.2:5000/b",
-				      &hops, &reg, AE_URL_PLAIN_LOOPBACK,
-				      &err),
+				      &hops, &reg, AE_URL_PLAIN_LOOPBACK, &err),
 		     AE_EINVAL);
 	T_ASSERT_INT(ae_http_redirect(&next, &from,
 				      "http://localhost:1@127.0.0.2/b", &hops,
 				      &reg, AE_URL_PLAIN_LOOPBACK, &err),
 		     AE_EINVAL);
-	T_ASSERT_INT(ae_http_redirect(&next, &from, "file:///etc/passwd",
-				      &hops, &reg, AE_URL_PLAIN_LOOPBACK,
-				      &err),
+	T_ASSERT_INT(ae_http_redirect(&next, &from, "file:///etc/passwd", &hops,
+				      &reg, AE_URL_PLAIN_LOOPBACK, &err),
 		     AE_EINVAL);
 	T_ASSERT_INT(ae_http_redirect(&next, &from, "", &hops, &reg,
 				      AE_URL_PLAIN_LOOPBACK, &err),

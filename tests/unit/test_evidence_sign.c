@@ -137,6 +137,27 @@ void test_evidence_sign__an_expired_token_is_refused(void)
 	free(jwt);
 }
 
+/* Each of the N claim sets, as an unsigned token, is refused by
+ * ev_token_parse: AE_EINVAL, no token, a message holding NEEDLE. */
+static void tokens_refused(const char *const *claims, size_t n,
+			   const char *needle)
+{
+	ev_token *tok = NULL;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		char *jwt = t_jwt_of(claims[i]);
+
+		ae_err_clear(&err);
+		if (ev_token_parse(&tok, jwt, strlen(jwt), &err) != AE_EINVAL ||
+		    tok != NULL || strstr(err.msg, needle) == NULL)
+			t_fail_at(__FILE__, __LINE__,
+				  "%s: not refused naming \"%s\" (%s)", claims[i],
+				  needle, err.msg);
+		free(jwt);
+	}
+}
+
 /* Issue 25 item 9: exp is an integer NumericDate in range, parsed without
  * a float-to-int cast; a token without exp, with exp 0 or a real, or
  * minted for another audience is never sent. */
@@ -152,19 +173,8 @@ void test_evidence_sign__token_exp_must_be_an_integer_time_in_range(void)
 		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":253402300800}",
 		"{\"iss\":\"i\",\"aud\":\"sigstore\",\"exp\":9223372036854775807}",
 	};
-	ev_token *tok = NULL;
-	ae_err err = {0};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *jwt = t_jwt_of(bad[i]);
-
-		ae_err_clear(&err);
-		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
-			     AE_EINVAL);
-		T_ASSERT(tok == NULL);
-		T_ASSERT_MSG(err, "'exp'");
-		free(jwt);
-	}
+	tokens_refused(bad, sizeof(bad) / sizeof(bad[0]), "'exp'");
 }
 
 void test_evidence_sign__a_token_without_exp_is_never_sent(void)
@@ -228,15 +238,7 @@ void test_evidence_sign__aud_may_be_a_string_or_a_list_naming_sigstore(void)
 		tok = NULL;
 		free(jwt);
 	}
-	for (size_t i = 0; i < 2; i++) {
-		char *jwt = t_jwt_of(malformed[i]);
-
-		ae_err_clear(&err);
-		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
-			     AE_EINVAL);
-		T_ASSERT_MSG(err, "'aud'");
-		free(jwt);
-	}
+	tokens_refused(malformed, 2, "'aud'");
 }
 
 /* Issue 25 item 6: a claim that becomes the identity never holds a control
@@ -249,19 +251,8 @@ void test_evidence_sign__claims_with_control_characters_are_refused(void)
 		"{\"iss\":\"i\\r\"}",
 		"{\"iss\":\"i\",\"job_workflow_ref\":\"o/r\\u007f\"}",
 	};
-	ev_token *tok = NULL;
-	ae_err err = {0};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *jwt = t_jwt_of(bad[i]);
-
-		ae_err_clear(&err);
-		T_ASSERT_INT(ev_token_parse(&tok, jwt, strlen(jwt), &err),
-			     AE_EINVAL);
-		T_ASSERT(tok == NULL);
-		T_ASSERT_MSG(err, "control character");
-		free(jwt);
-	}
+	tokens_refused(bad, sizeof(bad) / sizeof(bad[0]), "control character");
 }
 
 /* Issue 25 item 5: the SAN Fulcio must write, where the issuer's rule is

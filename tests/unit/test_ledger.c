@@ -3,6 +3,7 @@
  * §12.4) */
 #include "t.h"
 #include "ledger/ledger.h"
+#include "tests/unit/pointer_fixture.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,8 +11,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define DIGEST_HEX                                                             \
-	"33d4cf36622ead990c43a596f6f53c62b87d9fa4708f59b7e3f356f215e54317"
 #define OAUTH "https://github.com/login/oauth"
 #define GHA   "https://token.actions.githubusercontent.com"
 #define UAT_AWS                                                                \
@@ -20,20 +19,7 @@
 
 /* A valid signed pointer in the reference's shape (reference §1.4 golden),
  * with a legacy unknown key. */
-static const char good[] =
-	"schemaVersion: 1.0.0\n"
-	"recipe: h100-gke-cos-training\n"
-	"attestations:\n"
-	"  - bundle:\n"
-	"      oci: ghcr.io/yuanchen97/aicr-evidence:h100-gke-cos-training-1a\n"
-	"      digest: sha256:" DIGEST_HEX "\n"
-	"      predicateType: https://aicr.run/recipe-evidence/v3\n"
-	"    signer:\n"
-	"      identity: yuanchen97@gmail.com\n"
-	"      issuer: https://github.com/login/oauth\n"
-	"      rekorLogIndex: 42\n"
-	"    attestedAt: 2026-06-25T05:57:00Z\n"
-	"    fingerprint: {legacy: true}\n";
+static const char good[] = T_POINTER_SIGNED "    fingerprint: {legacy: true}\n";
 
 /* `good` with the first occurrence of `from` replaced by `to`; static
  * buffer. */
@@ -91,17 +77,6 @@ static void rejects(const char *yaml, const char *needle)
 		t_fail_at(__FILE__, __LINE__, "accepted, want \"%s\"", needle);
 	T_ASSERT(p == NULL);
 	T_ASSERT_MSG(err, needle);
-}
-
-static ld_pointer *parse_ok(const char *yaml)
-{
-	ld_pointer *p = NULL;
-	ae_err err = {0};
-
-	if (ld_pointer_parse(&p, (const unsigned char *)yaml, strlen(yaml),
-			     &err) != 0)
-		t_fail_at(__FILE__, __LINE__, "rejected: %s", err.msg);
-	return p;
 }
 
 static char *format(const ld_pointer *p)
@@ -172,13 +147,13 @@ void test_ledger__slug_does_not_normalise(void)
 
 void test_ledger__a_reference_pointer_parses_with_its_fields(void)
 {
-	ld_pointer *p = parse_ok(good);
+	ld_pointer *p = t_pointer_parse_ok(good);
 
 	T_ASSERT(ld_pointer_is_valid(p));
 	T_ASSERT_STR(ld_pointer_schema_version(p), "1.0.0");
 	T_ASSERT_STR(ld_pointer_recipe(p), "h100-gke-cos-training");
 	T_ASSERT(ld_pointer_profile(p) == NULL);
-	T_ASSERT_STR(ld_pointer_bundle_digest(p), "sha256:" DIGEST_HEX);
+	T_ASSERT_STR(ld_pointer_bundle_digest(p), "sha256:" T_POINTER_HEX);
 	T_ASSERT_STR(ld_pointer_predicate_type(p), LD_PREDICATE_V3);
 	T_ASSERT(ld_pointer_is_signed(p));
 	T_ASSERT_STR(ld_pointer_signer_identity(p), "yuanchen97@gmail.com");
@@ -190,8 +165,8 @@ void test_ledger__a_reference_pointer_parses_with_its_fields(void)
 
 void test_ledger__unknown_keys_are_tolerated_on_read(void)
 {
-	ld_pointer *p =
-		parse_ok(edit("recipe:", "phaseSummary: [1, 2]\nrecipe:"));
+	ld_pointer *p = t_pointer_parse_ok(
+		edit("recipe:", "phaseSummary: [1, 2]\nrecipe:"));
 
 	T_ASSERT(ld_pointer_is_valid(p));
 	ld_pointer_free(p);
@@ -201,23 +176,24 @@ void test_ledger__unknown_keys_are_tolerated_on_read(void)
  * pointer (issue 15). */
 void test_ledger__unknown_keys_are_named_and_counted(void)
 {
-	ld_pointer *p =
-		parse_ok(edit("recipe:", "phaseSummary: [1, 2]\nrecipe:"));
+	ld_pointer *p = t_pointer_parse_ok(
+		edit("recipe:", "phaseSummary: [1, 2]\nrecipe:"));
 	size_t n = 0;
 
 	T_ASSERT_STR(ld_pointer_unknown_key(p, &n), "phaseSummary");
 	T_ASSERT_INT(n, 2); /* and attestations[0].fingerprint */
 	ld_pointer_free(p);
-	p = parse_ok(good);
+	p = t_pointer_parse_ok(good);
 	T_ASSERT_STR(ld_pointer_unknown_key(p, &n),
 		     "attestations[0].fingerprint");
 	T_ASSERT_INT(n, 1);
 	ld_pointer_free(p);
-	p = parse_ok(edit("    fingerprint: {legacy: true}\n", ""));
+	p = t_pointer_parse_ok(edit("    fingerprint: {legacy: true}\n", ""));
 	T_ASSERT(ld_pointer_unknown_key(p, &n) == NULL);
 	T_ASSERT_INT(n, 0);
 	ld_pointer_free(p);
-	p = parse_ok(edit("      issuer:", "      x-extra: 1\n      issuer:"));
+	p = t_pointer_parse_ok(
+		edit("      issuer:", "      x-extra: 1\n      issuer:"));
 	T_ASSERT_STR(ld_pointer_unknown_key(p, &n),
 		     "attestations[0].fingerprint");
 	T_ASSERT_INT(n, 2); /* and attestations[0].signer.x-extra */
@@ -226,10 +202,10 @@ void test_ledger__unknown_keys_are_named_and_counted(void)
 
 void test_ledger__schema_version_must_be_1_0_x(void)
 {
-	ld_pointer *p = parse_ok(edit("1.0.0", "\"1.0\""));
+	ld_pointer *p = t_pointer_parse_ok(edit("1.0.0", "\"1.0\""));
 
 	ld_pointer_free(p);
-	p = parse_ok(edit("1.0.0", "1.0.7"));
+	p = t_pointer_parse_ok(edit("1.0.0", "1.0.7"));
 	ld_pointer_free(p);
 	rejects(edit("1.0.0", "2.0.0"), "schemaVersion");
 	rejects(edit("1.0.0", "1.0.x"), "schemaVersion");
@@ -273,10 +249,11 @@ void test_ledger__profile_must_be_a_selection_matching_the_recipe(void)
 {
 	ld_pointer *p;
 
-	p = parse_ok(edit("recipe: h100-gke-cos-training",
-			  "profile: gpuStack=operator-managed\n"
-			  "recipe: h100-aks-ubuntu-training-gpustack-operator-"
-			  "managed"));
+	p = t_pointer_parse_ok(
+		edit("recipe: h100-gke-cos-training",
+		     "profile: gpuStack=operator-managed\n"
+		     "recipe: h100-aks-ubuntu-training-gpustack-operator-"
+		     "managed"));
 	T_ASSERT_STR(ld_pointer_profile(p), "gpuStack=operator-managed");
 	ld_pointer_free(p);
 	rejects(edit("recipe: h100-gke-cos-training",
@@ -291,7 +268,7 @@ void test_ledger__profile_must_be_a_selection_matching_the_recipe(void)
 	rejects(edit("recipe:", "profile: =c\nrecipe:"), "profile");
 	rejects(edit("recipe:", "profile: a=\nrecipe:"), "profile");
 	/* An empty profile is no profile. */
-	p = parse_ok(edit("recipe:", "profile: \"\"\nrecipe:"));
+	p = t_pointer_parse_ok(edit("recipe:", "profile: \"\"\nrecipe:"));
 	T_ASSERT(ld_pointer_profile(p) == NULL);
 	ld_pointer_free(p);
 }
@@ -317,7 +294,7 @@ void test_ledger__exactly_one_attestation(void)
 
 void test_ledger__predicate_type_is_v1_v2_or_v3_and_coherent(void)
 {
-	ld_pointer *p = parse_ok(edit("v3", "v1"));
+	ld_pointer *p = t_pointer_parse_ok(edit("v3", "v1"));
 
 	ld_pointer_free(p);
 	rejects(edit("https://aicr.run/recipe-evidence/v3",
@@ -347,32 +324,32 @@ void test_ledger__digest_must_be_sha256_and_64_lowercase_hex(void)
 		"sha256:../../etc/evil",
 		"sha256:a/b",
 		"sha256:..",
-		"sha256:zz" DIGEST_HEX,
+		"sha256:zz" T_POINTER_HEX,
 		"sha256:abc",
-		"sha256:" DIGEST_HEX "0",
-		"md5:" DIGEST_HEX,
+		"sha256:" T_POINTER_HEX "0",
+		"md5:" T_POINTER_HEX,
 		"sha256:"
 		"33D4CF36622EAD990C43A596F6F53C62B87D9FA4708F59B7E3F356F215E543"
 		"17",
-		"sha512:" DIGEST_HEX,
+		"sha512:" T_POINTER_HEX,
 	};
 	char d63[80];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char line[200];
 		snprintf(line, sizeof(line), "digest: %s", bad[i]);
-		rejects(edit("digest: sha256:" DIGEST_HEX, line),
+		rejects(edit("digest: sha256:" T_POINTER_HEX, line),
 			"bundle.digest: must be sha256:");
 	}
-	snprintf(d63, sizeof(d63), "digest: sha256:%.63s", DIGEST_HEX);
-	rejects(edit("digest: sha256:" DIGEST_HEX, d63), "bundle.digest");
+	snprintf(d63, sizeof(d63), "digest: sha256:%.63s", T_POINTER_HEX);
+	rejects(edit("digest: sha256:" T_POINTER_HEX, d63), "bundle.digest");
 }
 
 void test_ledger__pushed_or_signed_pointers_need_a_digest(void)
 {
-	rejects(edit("digest: sha256:" DIGEST_HEX, "digest: \"\""),
+	rejects(edit("digest: sha256:" T_POINTER_HEX, "digest: \"\""),
 		"bundle.oci says the bundle was pushed");
-	rejects(edit("      digest: sha256:" DIGEST_HEX "\n", ""),
+	rejects(edit("      digest: sha256:" T_POINTER_HEX "\n", ""),
 		"bundle.digest: empty");
 	rejects("attestations:\n"
 		"  - attestedAt: 2026-06-25T05:57:00Z\n"
@@ -397,7 +374,7 @@ void test_ledger__an_unpushed_unsigned_pointer_is_valid(void)
 		"      predicateType: https://aicr.run/recipe-evidence/v3\n"
 		"recipe: r\n"
 		"schemaVersion: 1.0.0\n";
-	ld_pointer *p = parse_ok(pending);
+	ld_pointer *p = t_pointer_parse_ok(pending);
 	char *out = format(p);
 
 	T_ASSERT(!ld_pointer_is_signed(p));
@@ -426,11 +403,12 @@ void test_ledger__signer_needs_identity_and_issuer(void)
 
 void test_ledger__a_null_signer_means_unsigned(void)
 {
-	ld_pointer *p = parse_ok(edit("    signer:\n      identity: "
-				      "yuanchen97@gmail.com\n      issuer: "
-				      "https://github.com/login/oauth\n      "
-				      "rekorLogIndex: 42\n",
-				      "    signer: null\n"));
+	ld_pointer *p =
+		t_pointer_parse_ok(edit("    signer:\n      identity: "
+					"yuanchen97@gmail.com\n      issuer: "
+					"https://github.com/login/oauth\n      "
+					"rekorLogIndex: 42\n",
+					"    signer: null\n"));
 
 	T_ASSERT(!ld_pointer_is_signed(p));
 	T_ASSERT(ld_pointer_signer_identity(p) == NULL);
@@ -453,16 +431,16 @@ void test_ledger__rekor_log_index_is_a_plain_int64(void)
 		"rekorLogIndex");
 	rejects(edit("rekorLogIndex: 42", "rekorLogIndex: [1]"),
 		"rekorLogIndex: must be an integer, not a list");
-	p = parse_ok(edit("rekorLogIndex: 42",
-			  "rekorLogIndex: 9223372036854775807"));
+	p = t_pointer_parse_ok(edit("rekorLogIndex: 42",
+				    "rekorLogIndex: 9223372036854775807"));
 	T_ASSERT(ld_pointer_rekor_log_index(p) == INT64_MAX);
 	ld_pointer_free(p);
 	/* Index 0 is a real index (the first entry of a log shard): it reads
 	 * as 0, distinct from a pointer without the key (issue 17). */
-	p = parse_ok(edit("rekorLogIndex: 42", "rekorLogIndex: 0"));
+	p = t_pointer_parse_ok(edit("rekorLogIndex: 42", "rekorLogIndex: 0"));
 	T_ASSERT_INT(ld_pointer_rekor_log_index(p), 0);
 	ld_pointer_free(p);
-	p = parse_ok(edit("      rekorLogIndex: 42\n", ""));
+	p = t_pointer_parse_ok(edit("      rekorLogIndex: 42\n", ""));
 	T_ASSERT(ld_pointer_is_signed(p));
 	T_ASSERT(ld_pointer_rekor_log_index(p) == LD_REKOR_ABSENT);
 	ld_pointer_free(p);
@@ -473,19 +451,19 @@ void test_ledger__a_claimed_index_0_is_claimed_and_an_absent_one_is_not(void)
 	ev_pointer_claim c;
 	ld_pointer *p;
 
-	p = parse_ok(edit("rekorLogIndex: 42", "rekorLogIndex: 0"));
+	p = t_pointer_parse_ok(edit("rekorLogIndex: 42", "rekorLogIndex: 0"));
 	ld_pointer_claim(&c, p, "x.yaml");
 	T_ASSERT(c.has_signer);
 	T_ASSERT(c.has_rekor_index);
 	T_ASSERT(c.rekor_index == 0);
 	T_ASSERT_STR(c.path, "x.yaml");
 	ld_pointer_free(p);
-	p = parse_ok(edit("      rekorLogIndex: 42\n", ""));
+	p = t_pointer_parse_ok(edit("      rekorLogIndex: 42\n", ""));
 	ld_pointer_claim(&c, p, "x.yaml");
 	T_ASSERT(c.has_signer);
 	T_ASSERT(!c.has_rekor_index);
 	ld_pointer_free(p);
-	p = parse_ok(good);
+	p = t_pointer_parse_ok(good);
 	ld_pointer_claim(&c, p, "x.yaml");
 	T_ASSERT(c.has_rekor_index);
 	T_ASSERT(c.rekor_index == 42);
@@ -516,7 +494,8 @@ void test_ledger__attested_at_is_rfc3339_utc_whole_seconds(void)
 	}
 	rejects(edit("    attestedAt: 2026-06-25T05:57:00Z\n", ""),
 		"attestedAt: missing");
-	p = parse_ok(edit("2026-06-25T05:57:00Z", "2024-02-29T23:59:59Z"));
+	p = t_pointer_parse_ok(
+		edit("2026-06-25T05:57:00Z", "2024-02-29T23:59:59Z"));
 	ld_pointer_free(p);
 }
 
@@ -662,7 +641,7 @@ void test_ledger__writer_sorts_keys_with_two_space_indent(void)
 		"attestations:\n"
 		"  - attestedAt: 2026-06-25T05:57:00Z\n"
 		"    bundle:\n"
-		"      digest: sha256:" DIGEST_HEX "\n"
+		"      digest: sha256:" T_POINTER_HEX "\n"
 		"      oci: ghcr.io/yuanchen97/aicr-evidence:h100-gke-cos-"
 		"training-1a\n"
 		"      predicateType: https://aicr.run/recipe-evidence/v3\n"
@@ -672,7 +651,7 @@ void test_ledger__writer_sorts_keys_with_two_space_indent(void)
 		"      rekorLogIndex: 42\n"
 		"recipe: h100-gke-cos-training\n"
 		"schemaVersion: 1.0.0\n";
-	ld_pointer *p = parse_ok(good);
+	ld_pointer *p = t_pointer_parse_ok(good);
 	char *out = format(p);
 
 	T_ASSERT_STR(out, want);
@@ -689,10 +668,10 @@ void test_ledger__writer_sorts_keys_with_two_space_indent(void)
 
 void test_ledger__written_pointers_round_trip_byte_identically(void)
 {
-	ld_pointer *p = parse_ok(good), *q = NULL;
+	ld_pointer *p = t_pointer_parse_ok(good), *q = NULL;
 	char *a = format(p), *b;
 
-	q = parse_ok(a);
+	q = t_pointer_parse_ok(a);
 	b = format(q);
 	T_ASSERT_STR(b, a);
 	free(a);
@@ -712,7 +691,7 @@ void test_ledger__strings_yaml_would_misread_are_quoted(void)
 	f.recipe = "true";
 	f.predicate_type = LD_PREDICATE_V3;
 	f.bundle_oci = "ghcr.io/o/r:t";
-	f.bundle_digest = "sha256:" DIGEST_HEX;
+	f.bundle_digest = "sha256:" T_POINTER_HEX;
 	f.signer_issuer = "https://issuer.example/#frag: x";
 	f.signer_identity =
 		"J\xc3\xbcrgen \"q\" \\ \xe2\x80\xa8 \xf0\x9f\x98\x80@x";
@@ -725,7 +704,7 @@ void test_ledger__strings_yaml_would_misread_are_quoted(void)
 		 NULL);
 	T_ASSERT(strstr(a, "identity: \"J\\u00FCrgen \\\"q\\\" \\\\ \\u2028 "
 			   "\\U0001F600@x\"\n") != NULL);
-	q = parse_ok(a);
+	q = t_pointer_parse_ok(a);
 	T_ASSERT_STR(ld_pointer_signer_identity(q), f.signer_identity);
 	T_ASSERT_STR(ld_pointer_recipe(q), "true");
 	b = format(q);
@@ -748,7 +727,7 @@ static void expect_identity_written(const char *identity, const char *line)
 	f.recipe = "r";
 	f.predicate_type = LD_PREDICATE_V3;
 	f.bundle_oci = "ghcr.io/o/r:t";
-	f.bundle_digest = "sha256:" DIGEST_HEX;
+	f.bundle_digest = "sha256:" T_POINTER_HEX;
 	f.signer_issuer = "https://github.com/login/oauth";
 	f.signer_identity = identity;
 	f.attested_at = "2026-06-25T05:57:00Z";
@@ -756,7 +735,7 @@ static void expect_identity_written(const char *identity, const char *line)
 	a = format(p);
 	if (strstr(a, line) == NULL)
 		t_fail_at(__FILE__, __LINE__, "want %s in:\n%s", line, a);
-	q = parse_ok(a);
+	q = t_pointer_parse_ok(a);
 	T_ASSERT_STR(ld_pointer_signer_identity(q), identity);
 	free(a);
 	ld_pointer_free(p);
@@ -796,7 +775,7 @@ void test_ledger__writer_omits_absent_signer_profile_and_index_zero(void)
 	free(a);
 	ld_pointer_free(p);
 	f.bundle_oci = "ghcr.io/o/r:t";
-	f.bundle_digest = "sha256:" DIGEST_HEX;
+	f.bundle_digest = "sha256:" T_POINTER_HEX;
 	/* A signature at index 0 is written without the key, as the
 	 * reference writes it (its verifier refuses a claim of 0). */
 	ld_pointer_fields_signer(&f, "a@b", OAUTH, 0);
@@ -838,7 +817,7 @@ void test_ledger__new_refuses_what_check_refuses(void)
 	f.signer_identity = "a@b";
 	f.signer_issuer = OAUTH;
 	f.rekor_log_index = -5;
-	f.bundle_digest = "sha256:" DIGEST_HEX;
+	f.bundle_digest = "sha256:" T_POINTER_HEX;
 	T_ASSERT_INT(ld_pointer_new(&p, &f, &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "rekorLogIndex: must not be negative");
 	ae_err_clear(&err);
@@ -871,7 +850,7 @@ void test_ledger__format_refuses_an_invalid_pointer(void)
 
 void test_ledger__write_is_atomic_and_leaves_no_temp_file(void)
 {
-	ld_pointer *p = parse_ok(good), *q = NULL;
+	ld_pointer *p = t_pointer_parse_ok(good), *q = NULL;
 	ae_err err = {0};
 	DIR *d;
 	struct dirent *e;
@@ -899,7 +878,7 @@ void test_ledger__write_is_atomic_and_leaves_no_temp_file(void)
  * over both. */
 void test_ledger__create_never_replaces_what_is_there(void)
 {
-	ld_pointer *p = parse_ok(good), *q = NULL;
+	ld_pointer *p = t_pointer_parse_ok(good), *q = NULL;
 	ae_buf b = AE_BUF_INIT(64);
 	ae_err err = {0};
 	char link[64];
@@ -953,30 +932,31 @@ void test_ledger__create_never_replaces_what_is_there(void)
 
 void test_ledger__canonical_path_golden_of_the_reference(void)
 {
-	ld_pointer *p = parse_ok(good);
+	ld_pointer *p = t_pointer_parse_ok(good);
 	char *s = NULL;
 	ae_err err = {0};
 
 	T_ASSERT_INT(ld_pointer_path(&s, p, LD_EVIDENCE_ROOT, &err), 0);
 	T_ASSERT_STR(s, "recipes/evidence/h100-gke-cos-training/"
-			"7c4c0edc8c765a95a0f3afdb3bbb8e91/sha256-" DIGEST_HEX
+			"7c4c0edc8c765a95a0f3afdb3bbb8e91/sha256-" T_POINTER_HEX
 			".yaml");
 	free(s);
 	T_ASSERT_INT(ld_pointer_path(&s, p, NULL, &err), 0);
 	T_ASSERT_STR(s,
 		     "h100-gke-cos-training/7c4c0edc8c765a95a0f3afdb3bbb8e91/"
-		     "sha256-" DIGEST_HEX ".yaml");
+		     "sha256-" T_POINTER_HEX ".yaml");
 	free(s);
 	ld_pointer_free(p);
 }
 
 void test_ledger__an_unsigned_pointer_has_no_canonical_path(void)
 {
-	ld_pointer *p = parse_ok(edit("    signer:\n      identity: "
-				      "yuanchen97@gmail.com\n      issuer: "
-				      "https://github.com/login/oauth\n      "
-				      "rekorLogIndex: 42\n",
-				      ""));
+	ld_pointer *p =
+		t_pointer_parse_ok(edit("    signer:\n      identity: "
+					"yuanchen97@gmail.com\n      issuer: "
+					"https://github.com/login/oauth\n      "
+					"rekorLogIndex: 42\n",
+					""));
 	char *s = (char *)1;
 	bool is_path = true;
 	ae_err err = {0};
@@ -994,7 +974,7 @@ void test_ledger__an_unsigned_pointer_has_no_canonical_path(void)
 
 void test_ledger__copy_to_hint_of_a_signed_pushed_pointer_is_its_path(void)
 {
-	ld_pointer *p = parse_ok(good);
+	ld_pointer *p = t_pointer_parse_ok(good);
 	char *s = NULL;
 	bool is_path = false;
 	ae_err err = {0};
@@ -1002,7 +982,7 @@ void test_ledger__copy_to_hint_of_a_signed_pushed_pointer_is_its_path(void)
 	T_ASSERT_INT(ld_pointer_copy_to_hint(&s, &is_path, p, &err), 0);
 	T_ASSERT(is_path);
 	T_ASSERT_STR(s, "recipes/evidence/h100-gke-cos-training/"
-			"7c4c0edc8c765a95a0f3afdb3bbb8e91/sha256-" DIGEST_HEX
+			"7c4c0edc8c765a95a0f3afdb3bbb8e91/sha256-" T_POINTER_HEX
 			".yaml");
 	free(s);
 	ld_pointer_free(p);

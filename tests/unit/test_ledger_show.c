@@ -4,39 +4,14 @@
  * JSON shapes of docs/cli.md */
 #include "t.h"
 #include "ledger/ledger.h"
+#include "tests/unit/pointer_fixture.h"
 
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#define DIGEST_HEX                                                             \
-	"33d4cf36622ead990c43a596f6f53c62b87d9fa4708f59b7e3f356f215e54317"
-
-static const char signed_ptr[] =
-	"schemaVersion: 1.0.0\n"
-	"recipe: h100-gke-cos-training\n"
-	"attestations:\n"
-	"  - bundle:\n"
-	"      oci: ghcr.io/yuanchen97/aicr-evidence:h100-gke-cos-training-1a\n"
-	"      digest: sha256:" DIGEST_HEX "\n"
-	"      predicateType: https://aicr.run/recipe-evidence/v3\n"
-	"    signer:\n"
-	"      identity: yuanchen97@gmail.com\n"
-	"      issuer: https://github.com/login/oauth\n"
-	"      rekorLogIndex: 42\n"
-	"    attestedAt: 2026-06-25T05:57:00Z\n";
-
-static ld_pointer *parse_ok(const char *yaml)
-{
-	ld_pointer *p = NULL;
-	ae_err err = {0};
-
-	if (ld_pointer_parse(&p, (const unsigned char *)yaml, strlen(yaml),
-			     &err) != 0)
-		t_fail_at(__FILE__, __LINE__, "rejected: %s", err.msg);
-	return p;
-}
+static const char signed_ptr[] = T_POINTER_SIGNED;
 
 /* What ld_pointer_show renders of `p` as `format`, NUL-terminated; the
  * caller frees. */
@@ -52,7 +27,7 @@ static char *show(const ld_pointer *p, const char *file, const char *format)
 
 void test_ledger_show__text_marks_the_signer_as_claimed(void)
 {
-	ld_pointer *p = parse_ok(signed_ptr);
+	ld_pointer *p = t_pointer_parse_ok(signed_ptr);
 	char *t = show(p, "ptr\n.yaml", "text");
 
 	/* the file name is escaped: it cannot forge a line */
@@ -65,17 +40,18 @@ void test_ledger_show__text_marks_the_signer_as_claimed(void)
 	T_ASSERT(strstr(t,
 			"\n  slug         7c4c0edc8c765a95a0f3afdb3bbb8e91\n"));
 	T_ASSERT(strstr(t, "\n  rekorLogIndex 42\n"));
-	T_ASSERT(strstr(t, "\ncanonicalPath  recipes/evidence/"
-			   "h100-gke-cos-training/"
-			   "7c4c0edc8c765a95a0f3afdb3bbb8e91/sha256-" DIGEST_HEX
-			   ".yaml\n"));
+	T_ASSERT(strstr(t,
+			"\ncanonicalPath  recipes/evidence/"
+			"h100-gke-cos-training/"
+			"7c4c0edc8c765a95a0f3afdb3bbb8e91/sha256-" T_POINTER_HEX
+			".yaml\n"));
 	free(t);
 	ld_pointer_free(p);
 }
 
 void test_ledger_show__json_never_calls_the_claim_verified(void)
 {
-	ld_pointer *p = parse_ok(signed_ptr);
+	ld_pointer *p = t_pointer_parse_ok(signed_ptr);
 	char *t = show(p, "p.yaml", "json");
 
 	T_ASSERT(strstr(t, "\"claimedSigner\": {") != NULL);
@@ -97,7 +73,7 @@ void test_ledger_show__an_unsigned_pointer_has_no_place(void)
 		 "%.*s    attestedAt: 2026-06-25T05:57:00Z\n",
 		 (int)(strstr(signed_ptr, "    signer:") - signed_ptr),
 		 signed_ptr);
-	p = parse_ok(yaml);
+	p = t_pointer_parse_ok(yaml);
 	t = show(p, "p.yaml", "text");
 	T_ASSERT(strstr(t, "\nsigner         - (unsigned: pending "
 			   "signature)\n"));
@@ -113,7 +89,7 @@ void test_ledger_show__an_unsigned_pointer_has_no_place(void)
 
 void test_ledger_show__yaml_is_the_canonical_form_and_others_refused(void)
 {
-	ld_pointer *p = parse_ok(signed_ptr);
+	ld_pointer *p = t_pointer_parse_ok(signed_ptr);
 	ae_buf b = AE_BUF_INIT(1 << 20), c = AE_BUF_INIT(1 << 20);
 	ae_err err = {0};
 	char *t = show(p, "p.yaml", "yaml");
@@ -185,7 +161,7 @@ void test_ledger_show__check_json_and_summary_of_an_audit(void)
 
 void test_ledger_show__ledger_options_that_make_no_run_are_refused(void)
 {
-	const char *pinned[] = {"reg.example/r@sha256:" DIGEST_HEX};
+	const char *pinned[] = {"reg.example/r@sha256:" T_POINTER_HEX};
 	const char *tagged[] = {"reg.example/r:v1"};
 	const char *repos[] = {"reg.example/r"};
 	ld_ledger_opts o;
@@ -244,9 +220,12 @@ void test_ledger_show__the_ledger_formats_are_named_once(void)
 	ae_buf b = AE_BUF_INIT(1024);
 	ae_err err = {0};
 
-	T_ASSERT(ld_ledger_format_known("text") && ld_ledger_format_known("json"));
-	T_ASSERT(ld_ledger_format_known("html") && ld_ledger_format_known("feed"));
-	T_ASSERT(!ld_ledger_format_known("yaml") && !ld_ledger_format_known(""));
+	T_ASSERT(ld_ledger_format_known("text") &&
+		 ld_ledger_format_known("json"));
+	T_ASSERT(ld_ledger_format_known("html") &&
+		 ld_ledger_format_known("feed"));
+	T_ASSERT(!ld_ledger_format_known("yaml") &&
+		 !ld_ledger_format_known(""));
 	T_ASSERT_INT(ld_corroboration_render(&b, NULL, NULL, "feed", &err),
 		     AE_EINVAL);
 	T_ASSERT_INT(b.len, 0);
@@ -270,10 +249,11 @@ void test_ledger_show__slug_text_and_json(void)
 				    "a\"b\n", true, &err),
 		     0);
 	T_ASSERT_INT(b.len, strlen((const char *)b.data));
-	T_ASSERT(strncmp((const char *)b.data,
-			 "{\n  \"issuer\": \"https://github.com/login/oauth\",\n"
-			 "  \"identity\": \"a\\\"b\\n\",\n  \"slug\": \"",
-			 68) == 0);
+	T_ASSERT(
+		strncmp((const char *)b.data,
+			"{\n  \"issuer\": \"https://github.com/login/oauth\",\n"
+			"  \"identity\": \"a\\\"b\\n\",\n  \"slug\": \"",
+			68) == 0);
 	T_ASSERT(b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '}');
 	ae_buf_dispose(&b);
 	T_ASSERT_INT(ld_slug_render(&b, "x", "", false, &err), AE_EINVAL);
@@ -295,25 +275,25 @@ void test_ledger_show__a_pointer_file_is_loaded_with_every_problem(void)
 	ae_err err = {0};
 
 	t_write_file(t_path("good.yaml"), signed_ptr, strlen(signed_ptr));
-	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("good.yaml"),
-				     &err),
-		     0);
+	T_ASSERT_INT(
+		ld_pointer_load(&p, &pr, AT_FDCWD, t_path("good.yaml"), &err),
+		0);
 	T_ASSERT(p != NULL && pr.n == 0);
 	T_ASSERT_STR(ld_pointer_recipe(p), "h100-gke-cos-training");
 	ld_pointer_free(p);
 	t_write_file(t_path("bad.yaml"), bad, strlen(bad));
-	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("bad.yaml"),
-				     &err),
-		     0);
+	T_ASSERT_INT(
+		ld_pointer_load(&p, &pr, AT_FDCWD, t_path("bad.yaml"), &err),
+		0);
 	T_ASSERT(p == NULL && pr.n >= 2);
 	ae_problems_dispose(&pr);
-	T_ASSERT_INT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("none.yaml"),
-				     &err),
-		     AE_ENOTFOUND);
+	T_ASSERT_INT(
+		ld_pointer_load(&p, &pr, AT_FDCWD, t_path("none.yaml"), &err),
+		AE_ENOTFOUND);
 	T_ASSERT(p == NULL && pr.n == 0);
 	ae_err_clear(&err);
 	T_ASSERT_INT(symlink(t_path("good.yaml"), t_path("link.yaml")), 0);
-	T_ASSERT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("link.yaml"),
-				 &err) < 0);
+	T_ASSERT(ld_pointer_load(&p, &pr, AT_FDCWD, t_path("link.yaml"), &err) <
+		 0);
 	T_ASSERT(p == NULL && pr.n == 0);
 }

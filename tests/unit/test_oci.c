@@ -3,6 +3,7 @@
 #include "t.h"
 #include "oci/oci.h"
 #include "oci/internal.h"
+#include "tests/unit/tar_fixture.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -833,37 +834,6 @@ void test_oci__the_fallback_index_keeps_other_referrers(void)
 
 /* ---- safe extraction ---- */
 
-/* Appends one ustar header (+ data padded) to buf at *off. */
-static void tar_add(unsigned char *buf, size_t *off, const char *name,
-		    char type, const char *data, const char *link)
-{
-	unsigned char *h = buf + *off;
-	size_t len = data ? strlen(data) : 0;
-	unsigned sum = 0;
-
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name));
-	snprintf((char *)h + 100, 8, "%07o", 0644);
-	snprintf((char *)h + 108, 8, "%07o", 0);
-	snprintf((char *)h + 116, 8, "%07o", 0);
-	snprintf((char *)h + 124, 12, "%011o", (unsigned)(len & 0xffff));
-	snprintf((char *)h + 136, 12, "%011o", 0);
-	h[156] = (unsigned char)type;
-	if (link != NULL)
-		memcpy(h + 157, link, strlen(link));
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	memset(h + 148, ' ', 8);
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	*off += 512;
-	if (len > 0) {
-		memcpy(buf + *off, data, len);
-		*off += (len + 511) / 512 * 512;
-	}
-}
-
 static int extract_one(const char *name, char type, const char *data,
 		       ae_err *err)
 {
@@ -873,7 +843,7 @@ static int extract_one(const char *name, char type, const char *data,
 	char dir[64];
 
 	memset(buf, 0, sizeof(buf));
-	tar_add(buf, &off, name, type, data, type == '2' ? "/etc" : NULL);
+	t_tar_add(buf, &off, name, type, data, type == '2' ? "/etc" : NULL);
 	snprintf(dir, sizeof(dir), "x%d", n++);
 	mkdir(t_path(dir), 0700);
 	return oci_tar_extract_mem(buf, off + 1024, t_path(dir), err);
@@ -912,8 +882,8 @@ void test_oci__extraction_refuses_duplicate_entries(void)
 	size_t off = 0;
 	ae_err err = {0};
 
-	tar_add(buf, &off, "a.txt", '0', "one", NULL);
-	tar_add(buf, &off, "./a.txt", '0', "two", NULL);
+	t_tar_add(buf, &off, "a.txt", '0', "one", NULL);
+	t_tar_add(buf, &off, "./a.txt", '0', "two", NULL);
 	mkdir(t_path("d"), 0700);
 	T_ASSERT_INT(oci_tar_extract_mem(buf, off + 1024, t_path("d"), &err),
 		     AE_EINVAL);
@@ -926,8 +896,8 @@ void test_oci__a_pax_path_record_is_checked_like_a_name(void)
 	size_t off = 0;
 	ae_err err = {0};
 
-	tar_add(buf, &off, "PaxHeaders/x", 'x', "16 path=../evil\n", NULL);
-	tar_add(buf, &off, "innocent", '0', "x", NULL);
+	t_tar_add(buf, &off, "PaxHeaders/x", 'x', "16 path=../evil\n", NULL);
+	t_tar_add(buf, &off, "innocent", '0', "x", NULL);
 	mkdir(t_path("d"), 0700);
 	T_ASSERT_INT(oci_tar_extract_mem(buf, off + 1024, t_path("d"), &err),
 		     AE_EINVAL);
@@ -940,7 +910,7 @@ void test_oci__a_truncated_or_corrupt_archive_is_refused(void)
 	size_t off = 0;
 	ae_err err = {0};
 
-	tar_add(buf, &off, "a.txt", '0', "hello", NULL);
+	t_tar_add(buf, &off, "a.txt", '0', "hello", NULL);
 	mkdir(t_path("d"), 0700);
 	T_ASSERT_INT(oci_tar_extract_mem(buf, 700, t_path("d"), &err),
 		     AE_EINVAL);
@@ -972,7 +942,7 @@ static void tar_hdr(unsigned char *buf, size_t *off, const char *name,
 {
 	unsigned char *h = buf + *off;
 
-	tar_add(buf, off, name, type, NULL, NULL);
+	t_tar_add(buf, off, name, type, NULL, NULL);
 	snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)size);
 	memcpy(h + 257, magic8, 8);
 	tar_fix(h);
@@ -1038,7 +1008,7 @@ void test_oci__a_gzip_layer_with_a_wrong_crc_or_trailing_data_is_refused(void)
 	size_t off = 0;
 	ae_err err = {0};
 
-	tar_add(buf, &off, "a.txt", '0', "hello", NULL);
+	t_tar_add(buf, &off, "a.txt", '0', "hello", NULL);
 	off += 1024;
 	T_ASSERT_INT(gz_extract(buf, off, 0, 0, "ok", &err), 0);
 	T_ASSERT_INT(gz_extract(buf, off, 1, 0, "crc", &err), AE_EINVAL);
@@ -1152,7 +1122,7 @@ void test_oci__a_gzip_layer_with_a_wrong_size_or_header_crc_is_refused(void)
 	ae_err err = {0};
 	char dir[32];
 
-	tar_add(tar, &off, "a.txt", '0', "hello, gzip", NULL);
+	t_tar_add(tar, &off, "a.txt", '0', "hello, gzip", NULL);
 	n = gz_mem(gz, sizeof(gz), tar, sizeof(tar), false);
 	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
 		snprintf(dir, sizeof(dir), "ok%zu", i);
@@ -1216,7 +1186,7 @@ void test_oci__a_stream_extracts_what_was_lent_in_small_pieces(void)
 	ae_buf b = AE_BUF_INIT(64);
 	char p[4096];
 
-	tar_add(tar, &off, "a.txt", '0', "lent, never copied", NULL);
+	t_tar_add(tar, &off, "a.txt", '0', "lent, never copied", NULL);
 	n = gz_mem(gz, sizeof(gz), tar, sizeof(tar), false);
 	T_ASSERT_INT(lend_extract(gz, n, true, "gz", &err), 0);
 	snprintf(p, sizeof(p), "%s/a.txt", t_path("gz"));
@@ -1245,9 +1215,9 @@ void test_oci__an_entry_hidden_after_a_zero_block_is_refused(void)
 	size_t off = 0;
 	ae_err err = {0};
 
-	tar_add(buf, &off, "a.txt", '0', "seen", NULL);
+	t_tar_add(buf, &off, "a.txt", '0', "seen", NULL);
 	off += 512; /* one zero block: tar readers stop here */
-	tar_add(buf, &off, "hidden.txt", '0', "not seen", NULL);
+	t_tar_add(buf, &off, "hidden.txt", '0', "not seen", NULL);
 	off += 1024;
 	T_ASSERT_INT(mem_extract(buf, off, "d", &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "after a zero block");
@@ -1255,7 +1225,7 @@ void test_oci__an_entry_hidden_after_a_zero_block_is_refused(void)
 	/* a lone zero block at the very end is an end (Go reads it so) */
 	off = 0;
 	memset(buf, 0, sizeof(buf));
-	tar_add(buf, &off, "a.txt", '0', "seen", NULL);
+	t_tar_add(buf, &off, "a.txt", '0', "seen", NULL);
 	T_ASSERT_INT(mem_extract(buf, off + 512, "e", &err), 0);
 }
 
@@ -1265,7 +1235,7 @@ void test_oci__only_zeros_may_follow_the_end_of_archive_marker(void)
 	size_t off = 0;
 	ae_err err = {0};
 
-	tar_add(buf, &off, "a.txt", '0', "x", NULL);
+	t_tar_add(buf, &off, "a.txt", '0', "x", NULL);
 	/* GNU tar pads to a 10240-byte record: zeros are fine */
 	T_ASSERT_INT(mem_extract(buf, 4096, "pad", &err), 0);
 	buf[off + 1024 + 100] = 'j';
@@ -1344,8 +1314,8 @@ void test_oci__sparse_files_and_pax_records_go_reads_otherwise_are_refused(void)
 	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
 		size_t off = 0;
 		memset(buf, 0, sizeof(buf));
-		tar_add(buf, &off, "PaxHeaders/x", 'x', recs[i], NULL);
-		tar_add(buf, &off, "name", '0', "x", NULL);
+		t_tar_add(buf, &off, "PaxHeaders/x", 'x', recs[i], NULL);
+		t_tar_add(buf, &off, "name", '0', "x", NULL);
 		snprintf(dir, sizeof(dir), "p%zu", i);
 		if (mem_extract(buf, off + 1024, dir, &err) >= 0)
 			t_fail_at(__FILE__, __LINE__, "accepted: %s", recs[i]);
@@ -1360,25 +1330,25 @@ void test_oci__two_metadata_headers_for_one_entry_are_refused(void)
 	ae_err err = {0};
 
 	/* Go keeps only the second PAX header's records, GNU tar merges */
-	tar_add(buf, &off, "PaxHeaders/1", 'x', "14 path=first\n", NULL);
-	tar_add(buf, &off, "PaxHeaders/2", 'x', "12 mtime=15\n", NULL);
-	tar_add(buf, &off, "ustar-name", '0', "x", NULL);
+	t_tar_add(buf, &off, "PaxHeaders/1", 'x', "14 path=first\n", NULL);
+	t_tar_add(buf, &off, "PaxHeaders/2", 'x', "12 mtime=15\n", NULL);
+	t_tar_add(buf, &off, "ustar-name", '0', "x", NULL);
 	T_ASSERT_INT(mem_extract(buf, off + 1024, "d", &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "two metadata headers");
 	/* a PAX path and a GNU long name: Go takes the long name */
 	ae_err_clear(&err);
 	off = 0;
 	memset(buf, 0, sizeof(buf));
-	tar_add(buf, &off, "PaxHeaders/1", 'x', "13 path=from\n", NULL);
-	tar_add(buf, &off, "././@LongLink", 'L', "gnu", NULL);
-	tar_add(buf, &off, "n", '0', "x", NULL);
+	t_tar_add(buf, &off, "PaxHeaders/1", 'x', "13 path=from\n", NULL);
+	t_tar_add(buf, &off, "././@LongLink", 'L', "gnu", NULL);
+	t_tar_add(buf, &off, "n", '0', "x", NULL);
 	T_ASSERT_INT(mem_extract(buf, off + 1024, "e", &err), AE_EINVAL);
 	/* a global header may not rename what follows */
 	ae_err_clear(&err);
 	off = 0;
 	memset(buf, 0, sizeof(buf));
-	tar_add(buf, &off, "PaxGlobal", 'g', "9 path=g\n", NULL);
-	tar_add(buf, &off, "n", '0', "x", NULL);
+	t_tar_add(buf, &off, "PaxGlobal", 'g', "9 path=g\n", NULL);
+	t_tar_add(buf, &off, "n", '0', "x", NULL);
 	T_ASSERT_INT(mem_extract(buf, off + 1024, "f", &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "global");
 }
@@ -1394,7 +1364,7 @@ void test_oci__a_directory_that_claims_a_size_is_refused_before_inflating(void)
 	/* a lax reader inflates and skips the "body" of the directory */
 	tar_hdr(buf, &off, "d/", '5', big, "ustar\0" "00");
 	off += big;
-	tar_add(buf, &off, "f.txt", '0', "x", NULL);
+	t_tar_add(buf, &off, "f.txt", '0', "x", NULL);
 	T_ASSERT_INT(gz_extract(buf, off + 1024, 0, 0, "d", &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "directory entry with a size");
 	free(buf);
@@ -1410,7 +1380,7 @@ void test_oci__a_file_named_like_a_directory_is_refused(void)
 	for (size_t i = 0; i < sizeof(types); i++) {
 		size_t off = 0;
 		memset(buf, 0, sizeof(buf));
-		tar_add(buf, &off, "looks-like-a-dir/", types[i], NULL, NULL);
+		t_tar_add(buf, &off, "looks-like-a-dir/", types[i], NULL, NULL);
 		snprintf(dir, sizeof(dir), "t%zu", i);
 		T_ASSERT_INT(mem_extract(buf, off + 1024, dir, &err),
 			     AE_EINVAL);
@@ -1473,7 +1443,7 @@ void test_oci__the_oras_content_digest_is_the_tar_up_to_its_end_marker(void)
 	ae_err err = {0};
 	int fd;
 
-	tar_add(buf, &off, "a.txt", '0', "hello", NULL);
+	t_tar_add(buf, &off, "a.txt", '0', "hello", NULL);
 	ae_sha256(sha, buf, off + 1024);
 	ae_digest_format(want, sha);
 	/* padded to a GNU record: ORAS hashes what Go reads, not the pad */
@@ -1508,8 +1478,8 @@ void test_oci__duplicates_are_found_among_many_long_names(void)
 		snprintf(pax, sizeof(pax), "%zu path=%s\n",
 			 strlen(name) + 11, name);
 		T_ASSERT_INT(strlen(pax), strlen(name) + 11);
-		tar_add(buf, &off, "PaxHeaders/x", 'x', pax, NULL);
-		tar_add(buf, &off, "n", '0', NULL, NULL);
+		t_tar_add(buf, &off, "PaxHeaders/x", 'x', pax, NULL);
+		t_tar_add(buf, &off, "n", '0', NULL, NULL);
 	}
 	T_ASSERT_INT(mem_extract(buf, off + 1024, "d", &err), AE_EINVAL);
 	T_ASSERT_MSG(err, "duplicate entry");
