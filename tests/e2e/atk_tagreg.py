@@ -20,7 +20,7 @@ class H(BaseHTTPRequestHandler):
         if self.command != "HEAD": self.wfile.write(body)
     def do_HEAD(self): self.do_GET()
     def do_GET(self):
-        with open(log, "a") as f: f.write(self.command + " " + self.path + "\n")
+        with open(log, "a") as f: f.write(("127.0.0.2 " if self.server.server_address[0] == "127.0.0.2" else "") + self.command + " " + self.path + "\n")
         p = self.path
         if p == "/v2/": return self.send(200, b"{}")
         if "/tags/list" in p:
@@ -58,4 +58,9 @@ class H(BaseHTTPRequestHandler):
                  "layers": []}
             return self.send(200, json.dumps(m).encode(), "application/vnd.oci.image.manifest.v1+json")
         return self.send(404, b'{"errors":[{"code":"MANIFEST_UNKNOWN"}]}')
+import threading
+try:  # the other host a next page may name: the same handler, logged as such
+    threading.Thread(target=ThreadingHTTPServer(("127.0.0.2", port), H).serve_forever, daemon=True).start()
+except OSError:
+    pass
 ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
