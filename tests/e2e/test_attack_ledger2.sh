@@ -110,6 +110,24 @@ sed -i '/rekorLogIndex/d' "$ZP"
 L
 same "re-signer dropping rekorLogIndex from her pointer stays re-signed" "$(whys "$Z")" "alice=re-signed bob=counts"
 
+# ---- a shared cache (mode 1777): another user's directory at the referrer record ----
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+	# outside T_WORK (0700): the co-tenant must reach it
+	SH=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-shared-cache-XXXXXX")
+	t_cleanup "rm -rf '$SH'"
+	chmod 1777 "$SH"
+	runuser -u nobody -- mkdir -p "$SH/referrers/sha256/${Y#sha256:}"
+	L --cache "$SH"
+	same "online, a co-tenant's directory at the referrer record of bob's bundle changes no verdict" \
+		"$(whys "$Y")" "alice=re-signed bob=counts"
+	L --cache "$SH" --offline
+	same "  offline it leaves both runs unverifiable (a cache fault), credits nobody" \
+		"$(whys "$Y")" "alice=unverifiable bob=unverifiable"
+	expect_out 'not a regular file' "  and the reason names the cache entry"
+else
+	echo "test_attack_ledger2: SKIPPED the shared-cache case -- needs root and runuser (another uid)"
+fi
+
 # ---- several runs at once: --jobs races ----
 L --jobs 1
 ref=$(jq -c '[.recipes[].pointers[] | [.digest, .signer, .why]] | sort' "$T_OUT")
