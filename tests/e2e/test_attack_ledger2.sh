@@ -66,6 +66,10 @@ whys() {
 emit_one 4 "$W/y-bob" "$K" || t_end
 cp -r "$W/y-bob" "$W/y-alice"
 sign_as "$W/y-bob" bob@example.test bob || t_end
+# a copy is made after the original is published: verified times are whole
+# seconds, and two signatures in one second of two logs are ordered by log
+# id (docs/ledger.md "One bundle, one vote")
+sleep 2
 sign_as "$W/y-alice" alice@example.test alice "$SC2" || t_end
 Y=$(digest_of "$W/y-bob")
 place "$W/y-bob"
@@ -116,6 +120,13 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
 	SH=$(mktemp -d "${TMPDIR:-/tmp}/ae-e2e-shared-cache-XXXXXX")
 	t_cleanup "rm -rf '$SH'"
 	chmod 1777 "$SH"
+	# the records are one per repository (referrers/by-repo/<SHA-256 of
+	# "REPO@DIGEST">, docs/oci.md): a directory at each of both; the old
+	# per-digest place too, which is never read
+	for repo in evidence/alice evidence/bob; do
+		key=$(printf '%s@%s' "$repo" "$Y" | sha256sum | cut -d' ' -f1)
+		runuser -u nobody -- mkdir -p "$SH/referrers/by-repo/$key"
+	done
 	runuser -u nobody -- mkdir -p "$SH/referrers/sha256/${Y#sha256:}"
 	L --cache "$SH"
 	same "online, a co-tenant's directory at the referrer record of bob's bundle changes no verdict" \
