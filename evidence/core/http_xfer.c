@@ -231,6 +231,14 @@ static int xfer_setup(CURL *h, const ae_http_xfer *x, ae_http_try *t,
 	return 0;
 }
 
+/* An answer whose status says the request failed or went elsewhere (not
+ * 2xx): a size cap is a success body's, so such an answer cut at its cap is
+ * still its status. */
+static bool xfer_error_status(long status)
+{
+	return status >= 100 && (status < 200 || status > 299);
+}
+
 int ae_http_perform(ae_http_conn *c, const ae_http_xfer *x, ae_http_try *t,
 		    ae_err *err)
 {
@@ -266,8 +274,7 @@ int ae_http_perform(ae_http_conn *c, const ae_http_xfer *x, ae_http_try *t,
 	 * answer's cap): an error or redirect whose body would pass it is
 	 * still its status -- a 429 on a 2-byte blob is retried, never "too
 	 * big". Its body is not read. */
-	if (t->cc == CURLE_FILESIZE_EXCEEDED &&
-	    (t->status < 200 || t->status > 299) && t->status >= 100)
+	if (t->cc == CURLE_FILESIZE_EXCEEDED && xfer_error_status(t->status))
 		t->cc = CURLE_OK;
 	if (t->cc == CURLE_OK) {
 		/* delta-seconds or an HTTP date, as libcurl reads it */
@@ -425,8 +432,7 @@ int ae_http_exchange(ae_http_answer *out, const ae_http_request *rq,
 		/* an error answer whose body passes the cap is its status,
 		 * its body cut there (a 503 whose body never ends is still a
 		 * 503, retried): the cap is a success body's */
-		if (sink.too_big && out->last.status >= 100 &&
-		    (out->last.status < 200 || out->last.status > 299)) {
+		if (sink.too_big && xfer_error_status(out->last.status)) {
 			sink.too_big = false;
 			out->last.cc = CURLE_OK;
 		}
