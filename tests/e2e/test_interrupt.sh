@@ -16,8 +16,7 @@ if ! command -v docker-registry >/dev/null; then
 	echo "interrupt: SKIPPED -- no docker-registry (make deps)"
 	t_end
 fi
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 PP=$(free_port)
 setsid python3 "$(dirname "$0")/faultproxy.py" --port "$PP" --upstream "$REG_HOST" \
 	</dev/null >"$W/proxy.log" 2>&1 &

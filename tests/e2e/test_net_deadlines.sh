@@ -19,8 +19,7 @@ t_begin
 
 W=$T_WORK
 HERE=$(cd "$(dirname "$0")" && pwd)
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 PP=$(free_port)
 setsid python3 "$HERE/faultproxy.py" --port "$PP" --upstream "$REG_HOST" </dev/null >"$W/proxy.log" 2>&1 &
 t_cleanup "kill $!"

@@ -31,8 +31,7 @@ export SOURCE_DATE_EPOCH=1763650000
 stack_start "$W/stack" || t_end
 TR=$STACK_DIR/trusted_root.json
 SC=$STACK_DIR/signing_config.json
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 PP=$(free_port)
 setsid python3 "$HERE/faultproxy.py" --port "$PP" --upstream "$R" </dev/null >"$W/proxy.log" 2>&1 &

@@ -18,10 +18,7 @@ EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
 
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-TOKEN=$(stack_token alice@example.test)
+stack_up "$W/stack"
 rep() { jq -r "$1" "$T_OUT"; }
 step() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.status' "$T_OUT"; }
 detail() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.detail // ""' "$T_OUT"; }
@@ -29,8 +26,7 @@ is() { # GOT WANT what
 	if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi
 }
 
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 emit_push() { # OUT REPO
 	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \

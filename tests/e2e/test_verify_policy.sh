@@ -365,8 +365,7 @@ vb m2-badbody.json --certificate-identity alice@example.test --certificate-oidc-
 expect_rc 2 "--insecure-ignore-tlog still checks the artifact signature"
 
 # ---- 2 again, over OCI: an artifact without a signature referrer ----
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 run push stripped --to "$R/acme/stripped" --registry-plain-http --format json
 expect_rc 0 "push the stripped bundle (no referrer)"
