@@ -138,7 +138,7 @@ device dev5 device-deny
 fails dev5 2 'device login was refused at the provider: "access_denied"' "the person denies the device"
 device dev6 none access_denied 1
 fails dev6 2 '"access_denied"' "access_denied answered while polling"
-device dev7 none "" 0 6s
+device dev7 none "" 0 "$(t_secs 6)s"
 fails dev7 2 'device login was not approved in time' "nobody approves before --oidc-timeout"
 oidc_fault discovery nodevice
 rm -f dev8.json
@@ -174,7 +174,7 @@ BROWSE_MODE=wrongstate login f2
 expect_rc 0 "a redirect with another state first: the right one after it signs"
 browsed '.wrong.status == 400 and .delivered.status == 200' \
 	"the other state is answered 400, the right one 200"
-BROWSE_MODE=wrongonly LT=8s login f2b
+BROWSE_MODE=wrongonly LT="$(t_secs 8)s" login f2b
 fails f2b 2 'not completed \(1 callback without this login.s state or malformed, refused\)' \
 	"only a redirect with another state: the login ends at its deadline and says so"
 browsed '.wrong.status == 400' "the browser is told that answer is not this login's"
@@ -253,7 +253,7 @@ for f in huge malformed; do
 	fails "t-$f" 2 'token endpoint answer (exceeds|is not a JSON object)' "a hostile token answer ($f)"
 done
 
-BROWSE_MODE=otheriface login f9 --oidc-timeout 4s
+BROWSE_MODE=otheriface login f9 --oidc-timeout "$(t_secs 4)s"
 fails f9 2 'no login answer arrived before the login.s deadline' "a redirect sent to another interface never arrives"
 browsed '(."127.0.0.2".error | test("refused")) and (."::1".error | test("refused|unreachable|Cannot assign|not available"))' \
 	"the listener answers on 127.0.0.1 only (127.0.0.2 and ::1 refused)"
