@@ -28,9 +28,7 @@ EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
 
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
+stack_up "$W/stack"
 reg_up "$W/reg"
 R=$REG_HOST
 proxy_up "$R"
