@@ -103,12 +103,9 @@ git -C "$S" config user.name test
 git -C "$S" config commit.gpgsign false
 mkdir -p "$S/$EV"
 signed_allowlist "$S/$EV" "alice alice@example.test community" "bob bob@example.test partner"
-tokfor() {
-	jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + 900))}"
-}
 sign_push() { # DIR EMAIL NAME
 	local ref
-	run sign "$1" --ref "$REG_HOST/evidence/$3" --identity-token "$(tokfor "$2")" \
+	run sign "$1" --ref "$REG_HOST/evidence/$3" --identity-token "$(se_token "$2")" \
 		--signing-config "$SC" --trusted-root "$TR" --yes
 	expect_rc 0 "$2 signs $(basename "$1")"
 	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$1/pointer.yaml")
