@@ -92,6 +92,7 @@ if grep -q "same\|already named\|also named" "$T_OUT"; then bad "no note for a f
 . "$(dirname "$0")/registry.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
 . "$(dirname "$0")/ledger_signed.sh"
+. "$(dirname "$0")/ledger_resigned.sh"
 if ! signed_start "$T_WORK/svc"; then
 	bad "the registry and the Sigstore stack start"
 	t_end
@@ -103,33 +104,18 @@ git -C "$S" config user.name test
 git -C "$S" config commit.gpgsign false
 mkdir -p "$S/$EV"
 signed_allowlist "$S/$EV" "alice alice@example.test community" "bob bob@example.test partner"
-sign_push() { # DIR EMAIL NAME
-	local ref
-	run sign "$1" --ref "$REG_HOST/evidence/$3" --identity-token "$(se_token "$2")" \
-		--signing-config "$SC" --trusted-root "$TR" --yes
-	expect_rc 0 "$2 signs $(basename "$1")"
-	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$1/pointer.yaml")
-	run push "$1" --to "$ref" --registry-plain-http
-	expect_rc 0 "  and pushes it to evidence/$3"
-}
 place() { # DIR: its pointer at its canonical place; sets PLACED (relative)
 	PLACED=$EV/$(ae pointer path "$1/pointer.yaml" --root "") || return 1
 	mkdir -p "$S/$(dirname "$PLACED")"
 	cp "$1/pointer.yaml" "$S/$PLACED"
 }
-signed_ctrf "$SE_EX/ctrf" "$T_WORK/c-bob" 1 || t_end
-SOURCE_DATE_EPOCH=1764000000 run emit --recipe "$SE_EX/recipe.yaml" \
-	--snapshot "$SE_EX/snapshot.yaml" --ctrf "$T_WORK/c-bob" -o "$T_WORK/bob"
-expect_rc 0 "bob's bundle, unsigned"
-cp -r "$T_WORK/bob" "$T_WORK/bob-by-alice"
-sign_push "$T_WORK/bob" bob@example.test bob
-sign_push "$T_WORK/bob-by-alice" alice@example.test alice
+SE_EPOCH=1764000000 twice_signed 1 "$T_WORK/bob" bob@example.test "$T_WORK/bob-by-alice" alice@example.test
 place "$T_WORK/bob" && BOB_S=$PLACED
 lf_commit "$S" "bob's pointer"
 git -C "$S" checkout -q -b pr
 place "$T_WORK/bob-by-alice" && ALICE_S=$PLACED
 lf_commit "$S" "alice's re-signature of bob's bundle"
-D=$(sed -n 's/^ *digest: *//p' "$T_WORK/bob/pointer.yaml")
+D=$(digest_of "$T_WORK/bob")
 run check --repo "$S" --base main --head pr --verify-signatures --trusted-root "$TR" \
 	--registry-plain-http --cache "$T_WORK/cache"
 expect_rc 0 "check --verify-signatures passes alice's verified re-signature (exit unchanged)"
