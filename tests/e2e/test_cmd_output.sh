@@ -105,4 +105,24 @@ printf 'attestations: [\n' >"$W/bad${ESC}[2J.yaml"
 run pointer show "$W/bad${ESC}[2J.yaml"
 no_raw "pointer show, a hostile file name in the problem lines"
 
+# ---- usage errors and hints: the command line's words escaped too ----
+# "unknown option '<word>'" echoed the word raw (a file name passed by a
+# script, a value pasted from a PR): the same one capped escape.
+run check "--x${ESC}[2J${CR}y"
+expect_rc 64 "check with an unknown option holding escapes: usage (64)"
+expect_err "unknown option '--x" "it names the option"
+no_raw "cmd_usage_error, an unknown option"
+one_line_plus_hint() { # WHAT
+	if [ "$(wc -l <"$T_ERR")" -eq 2 ] && ! LC_ALL=C grep -q "[$CR$(printf '\a')]" "$T_ERR"; then
+		ok "$1: the error and its hint, two lines, no raw CR or BEL"
+	else
+		bad "$1: the error and its hint, two lines" "$(cat -v "$T_ERR" | head -3)"
+	fi
+}
+one_line_plus_hint "cmd_usage_error, an unknown option"
+run help check "x${ESC}[2J"
+expect_rc 64 "help check SUB: check has no subcommand (64)"
+no_raw "help: a subcommand holding escapes"
+expect_err "check has no subcommand 'x\\\\x1b\\[2J'" "  shown escaped once (no \\x5c: the call site no longer escapes it first)"
+
 t_end
