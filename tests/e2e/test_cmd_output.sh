@@ -51,7 +51,10 @@ cd "$W" || exit 1
 run ledger --root "$W/ledger/recipes/evidence" --worktree --verify --offline --cache "$W/c" \
 	--ingest "reg.example/ev/a${ESC}[31mb${ESC}]0;owned$(printf '\a')@$D"
 expect_rc 64 "an --ingest reference that does not parse is a usage error"
-no_raw "ledger --ingest"
+# ledger escapes the reference where it writes the message (\x1b), and
+# cmd_usage_error escapes the message again on its way out (\x5c)
+if LC_ALL=C grep -q "$ESC" "$T_ERR"; then bad "ledger --ingest: no raw ESC on stderr"; else ok "ledger --ingest: no raw ESC on stderr"; fi
+expect_err 'reg.example/ev/a\\x5cx1b\[31mb' "ledger --ingest: the reference escaped where written and again by cmd_usage_error"
 
 # ---- emit's extra-field warning: the field names and the recipe's path ----
 cat "$EX/recipe.yaml" >"$W/recipe.yaml"
