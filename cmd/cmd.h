@@ -47,8 +47,9 @@ const char *cmd_esc(cmd_esc_set *e, const char *s);
 /* Frees every copy of `e`. Cannot fail. */
 void cmd_esc_free(cmd_esc_set *e);
 
-/* Prints "aicr-evidence: <what>: <why>" on stderr (`what` escaped); `why`
- * is err->msg or the code's name when no message was recorded. */
+/* Prints "aicr-evidence: <what>: <why>" on stderr, both through the one
+ * capped escape (cmd_esc); `why` is err->msg or the code's name when no
+ * message was recorded. */
 void cmd_error(const char *what, const ae_err *err);
 
 /* Checks the value of an identity-regexp flag (`verify

@@ -27,8 +27,12 @@ static cmd_outcome pointer_load(ld_pointer **out, const char *path)
 		cmd_error(path, &err);
 		oc = cmd_outcome_from_rc(err.code);
 	}
-	for (size_t i = 0; i < pr.n; i++)
-		fprintf(stderr, "aicr-evidence: %s: %s\n", path, pr.v[i].msg);
+	for (size_t i = 0; i < pr.n; i++) {
+		cmd_esc_set e = {0};
+		fprintf(stderr, "aicr-evidence: %s: %s\n", cmd_esc(&e, path),
+			cmd_esc(&e, pr.v[i].msg));
+		cmd_esc_free(&e);
+	}
 	if (oc == CMD_OK && pr.n > 0)
 		oc = CMD_FINDINGS;
 	ae_problems_dispose(&pr);

@@ -198,11 +198,14 @@ int cmd_trust_in_force(tuf_trust *t, const char *cache, ld_trust_refresh mode,
 
 	if (rc < 0)
 		return rc;
-	if (e.code != 0)
+	if (e.code != 0) {
+		cmd_esc_set es = {0};
 		fprintf(stderr,
 			"aicr-evidence: note: the TUF update failed (%s); the "
 			"trust in force is unchanged\n",
-			e.msg);
+			cmd_esc(&es, e.msg));
+		cmd_esc_free(&es);
+	}
 	cmd_trust_note(t);
 	return rc;
 }

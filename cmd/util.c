@@ -95,12 +95,16 @@ void cmd_error(const char *what, const ae_err *err)
 
 	cmd_progress_end(); /* a failed transfer leaves its bar open */
 	/* `what` is a path or a reference from the command line or a
-	 * bundle; `why` was escaped where it was written (ae_repr). */
+	 * bundle; `why` may quote what a registry, a library (libgit2's
+	 * message names the path it was given) or a file said, bytes that
+	 * were never escaped: both go through the one capped escape. A value
+	 * already escaped where it was written (ae_repr) shows its backslash
+	 * as \x5c: unambiguous, never a raw control byte. */
 	if (what != NULL && *what != '\0')
 		fprintf(stderr, "aicr-evidence: %s: %s\n", cmd_esc(&e, what),
-			why);
+			cmd_esc(&e, why));
 	else
-		fprintf(stderr, "aicr-evidence: %s\n", why);
+		fprintf(stderr, "aicr-evidence: %s\n", cmd_esc(&e, why));
 	cmd_esc_free(&e);
 }
 

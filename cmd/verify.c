@@ -146,10 +146,13 @@ static int verify_plan(ld_input *in, verify_args *a)
 	if (in->fail == LD_INPUT_USAGE)
 		return cmd_usage_error("verify", "%s", err.msg);
 	if (in->fail == LD_INPUT_NOT_REF) {
+		cmd_esc_set e = {0};
 		fprintf(stderr,
 			"aicr-evidence: %s: bundle.oci is not a registry "
 			"reference%s%s\n",
-			a->input, err.msg[0] ? ": " : "", err.msg);
+			cmd_esc(&e, a->input), err.msg[0] ? ": " : "",
+			cmd_esc(&e, err.msg));
+		cmd_esc_free(&e);
 		cmd_hint("name the bundle with --bundle REF or --bundle DIR");
 		return cmd_exit_code(CMD_ERROR);
 	}

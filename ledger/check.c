@@ -297,6 +297,7 @@ static int check_list(ld__state *st, const ld_contract_opts *opts, ae_err *err)
 static void check_state_dispose(ld__state *st)
 {
 	ld__jobs_dispose(&st->jobs);
+	free(st->keys);
 	ld__packs_dispose(&st->packs);
 	ld__entries_dispose(&st->entries);
 	ld__allow_dispose(&st->allow);
@@ -345,12 +346,22 @@ int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err)
 		rc = ld__allow_diff(&st, err);
 	if (rc == 0) {
 		ld__jobs_pack_order(&st.jobs, &st.packs, st.repo);
+		/* a change: each added pointer's bundle, for ld__dup_check */
+		if (opts->base != NULL && st.jobs.n > 0) {
+			st.keys = calloc(st.jobs.n, sizeof(*st.keys));
+			if (st.keys == NULL)
+				rc = ae_fail(err, AE_ERR, "out of memory");
+		}
+	}
+	if (rc == 0) {
 		/* a large CPU-bound audit: read and judge on two cores
 		 * (check_pipe.c); else the pool (check_pool.c) */
 		rc = st.jobs.n == 0		? 0
 		     : ld__pipe_fits(&st, opts) ? ld__pipe_run(&st, opts, err)
 						: ld__pool_run(&st, opts, err);
 	}
+	if (rc == 0)
+		rc = ld__dup_check(&st, err);
 	if (rc == 0) {
 		ld__report_sort(st.report);
 		ld__report_set_counts(st.report, st.entries.n, st.jobs.n);

@@ -159,13 +159,17 @@ static bool pointer_has_signer(const ld__claim *c)
 int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
 		      ld__signers *memo, const unsigned char *buf, size_t len,
 		      ld_contract_verify_fn verify, void *verify_ctx,
-		      ae_err *err)
+		      char *key_out, ae_err *err)
 {
 	ld__claim c;
 	int rc;
 
 	AE_ASSERT_ARG(r && job && a && memo && (buf || len == 0), err);
 	rc = ld__claim_parse(&c, buf, len, err);
+	/* the digest as the ledger would key it, even when the schema
+	 * refuses its spelling: a re-pointed bundle is noted either way */
+	if (key_out != NULL)
+		(void)ld__digest_key(key_out, rc == 0 ? c.digest : NULL);
 	if (rc == 0)
 		rc = pointer_report_schema(r, job, &c, err);
 	if (rc < 0 || c.owner == NULL)
@@ -231,11 +235,13 @@ int ld__job_judge(ld_report *r, ld__signers *memo, const ld__state *st,
 		  const ld_contract_opts *opts, const ld__job *job,
 		  const unsigned char *data, size_t size, ae_err *err)
 {
+	char *key = st->keys ? st->keys[job - st->jobs.v] : NULL;
+
 	if (size > LD_CONTRACT_POINTER_MAX_BYTES)
 		return ld__report_add_at(r, job->order, job->shown,
 					 LD_RULE_SCHEMA, err,
 					 "invalid pointer: %zu bytes, cap %u",
 					 size, LD_CONTRACT_POINTER_MAX_BYTES);
 	return ld__pointer_check(r, job, &st->allow, memo, data, size,
-				 opts->verify, opts->verify_ctx, err);
+				 opts->verify, opts->verify_ctx, key, err);
 }

@@ -454,6 +454,10 @@ typedef struct ld__state {
 	ld__packs packs; /* mapped by ld__jobs_pack_order */
 	ld__allow allow;
 	bool allowlist_changed;
+	/* by job index (after ld__jobs_pack_order): the bundle digest the
+	 * job's pointer names, as ld__digest_key gives it ("" for none); each
+	 * written by the worker that judges the job. NULL in an audit. */
+	char (*keys)[AE_DIGEST_STR_LEN];
 } ld__state;
 
 /* Loads the allowlist: the file `path` when given, else allowlist.yaml in
@@ -485,6 +489,18 @@ int ld__commits_check(ld__state *st, const git_commit *base,
 /* Notes, for the reviewer, each allowlist entry the change adds or
  * removes (SPEC §5.1). */
 int ld__allow_diff(ld__state *st, ae_err *err);
+
+/* The one key of a bundle digest: "sha256:" + 64 lowercase hex into
+ * out[AE_DIGEST_STR_LEN], from `s` written with "sha256:" or "sha256-" in
+ * any case, or none, and 64 hex in any case. false (out "") for anything
+ * else. Cannot fail. */
+bool ld__digest_key(char out[AE_DIGEST_STR_LEN], const char *s);
+/* One bundle, one vote (check_dup.c): a note on each added pointer whose
+ * bundle (st->keys) a pointer committed on the base names, and on each
+ * added pointer whose bundle an earlier added one (path order) names.
+ * Never a problem. Errors only for an unreadable repository, OOM or a
+ * full report. */
+int ld__dup_check(ld__state *st, ae_err *err);
 
 /* One pointer blob's bytes (check_blob.c). */
 typedef struct ld__blob {
@@ -584,13 +600,14 @@ int ld__pipe_run(ld__state *st, const ld_contract_opts *opts, ae_err *err);
 
 /* Rules 2 (name == digest, dirs == claims) and 3 on one pointer's bytes
  * (signers judged through the worker's `memo`), then rule 4 through `verify`
- * when given; problems go to `r`. Returns an error only when the check must
- * stop (OOM, a full report, a verifier error other than a finding or a
- * transient fault). */
+ * when given; problems go to `r`. With `key_out` (AE_DIGEST_STR_LEN bytes)
+ * the bundle digest the pointer names, as ld__digest_key gives it. Returns an
+ * error only when the check must stop (OOM, a full report, a verifier error
+ * other than a finding or a transient fault). */
 int ld__pointer_check(ld_report *r, const ld__job *job, const ld__allow *a,
 		      ld__signers *memo, const unsigned char *buf, size_t len,
 		      ld_contract_verify_fn verify, void *verify_ctx,
-		      ae_err *err);
+		      char *key_out, ae_err *err);
 
 /* ---- corroboration (corroborate*.c) ---- */
 

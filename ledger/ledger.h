@@ -878,6 +878,11 @@ const char *ld_axis_name(int axis);
 #define LD_NOTE_ALLOWLIST "allowlist-change"
 /* Not a problem: rule 4 could not decide (registry unreachable). */
 #define LD_NOTE_UNVERIFIED "unverified"
+/* Not a problem: an added pointer names a bundle (by digest) that a
+ * pointer committed on the base, or an earlier one of the same change,
+ * already names -- one bundle, one vote: it adds no vote
+ * (docs/ledger.md). */
+#define LD_NOTE_SAME_BUNDLE "same-bundle"
 
 /* One finding. Plain result data; strings owned by the report. */
 typedef struct ld_finding {

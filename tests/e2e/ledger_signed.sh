@@ -24,10 +24,16 @@
 #   signed_allowlist ROOT "label email class" ...
 #                         writes ROOT/allowlist.yaml (class community or
 #                         partner)
+#   se_token EMAIL        the stack's OIDC-less token for EMAIL (issuer
+#                         SE_ISSUER, audience sigstore), valid 15 minutes
 SE_ISSUER=https://accounts.example.test
 SE_EX=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../recipes/examples" && pwd)
 
 se_slug() { printf '%s\n%s' "$1" "$2" | sha256sum | cut -c1-32; }
+
+se_token() {
+	jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + 900))}"
+}
 
 signed_start() {
 	local d=$1
@@ -59,10 +65,9 @@ se_run() {
 }
 
 signed_emit() {
-	local name=$1 email=$2 ctrf=$3 root=$4 recipe=${5:-} out now tok rel ref stmt
+	local name=$1 email=$2 ctrf=$3 root=$4 recipe=${5:-} out tok rel ref stmt
 	out=$T_WORK/emit-$name-$RANDOM
-	now=$(date +%s)
-	tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$email\",\"email\":\"$email\",\"exp\":$((now + 900))}")
+	tok=$(se_token "$email")
 	if [ -n "${SE_VERSION:-}" ]; then
 		# Emit unsigned, write the version another build would have
 		# recorded, then sign the statement as it stands (sign reads

@@ -83,6 +83,15 @@ expect_out_eq() { # EXACT "what"
 	if [ "$(cat "$T_OUT")" = "$1" ]; then ok "$2"; else bad "$2" "stdout is '$(head -c 200 "$T_OUT")', want '$1'"; fi
 }
 
+# need_tools TOOL...: the test says SKIPPED and ends unless every TOOL is
+# on PATH.
+need_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
+	done
+}
+
 t_secs() { echo $(($1 * ${AE_TEST_SLOW:-1})); }
 
 free_port() {

@@ -4,6 +4,9 @@
 #   reg_start DIR [--auth] [--token] [--tls]   sets REG_HOST (127.0.0.1:PORT),
 #                                              REG_PID, and with --tls REG_CA
 #   reg_stop DIR                               stops what reg_start started
+#   reg_up DIR [--auth] [--token] [--tls]      reg_start, or the test fails
+#                                              ("registry starts") and ends;
+#                                              reg_stop DIR at the end
 #
 # Modelled on the interop tool ../shared/tools/registry, but self-contained:
 # the project's own tests must not need ../shared. The registry binds
@@ -131,4 +134,12 @@ reg_stop() { # DIR
 		rm -f "$f"
 	done
 	return 0
+}
+
+reg_up() { # DIR [--auth] [--token] [--tls]
+	if ! reg_start "$@"; then
+		bad "registry starts"
+		t_end
+	fi
+	t_cleanup "reg_stop $1"
 }

@@ -12,6 +12,10 @@
 #                             badchain, noleaf, otherkey, detached, badproof,
 #                             badbody)
 #   stack_stop                stops it (also registered with t_cleanup)
+#   stack_up DIR              stack_start, or the test ends (stack_start has
+#                             said why); sets TR and SC (the stack's
+#                             trusted_root.json and signing_config.json) and
+#                             TOKEN (stack_token alice@example.test)
 #   jwt_unsigned JSON         prints an unsigned (alg none) JWT with JSON claims
 #   stack_token EMAIL [TTL]   prints the stack's test token for EMAIL: issuer
 #                             https://accounts.example.test, subject u-1,
@@ -34,6 +38,13 @@ stack_start() {
 }
 
 stack_stop() { node_service_stop STACK_PID; }
+
+stack_up() {
+	stack_start "$1" || t_end
+	TR=$STACK_DIR/trusted_root.json
+	SC=$STACK_DIR/signing_config.json
+	TOKEN=$(stack_token alice@example.test)
+}
 
 stack_fault() {
 	curl -sf -X POST "$STACK_URL/__fault" \

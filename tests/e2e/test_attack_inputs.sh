@@ -39,12 +39,9 @@ TOP=$(cd "$HERE/../.." && pwd)
 EX=$TOP/recipes/examples
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
-for t in docker-registry python3 jq curl tar; do
-	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
-done
+need_tools docker-registry python3 jq curl tar
 
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 
 # ---------------------------------------------------------------- gzip

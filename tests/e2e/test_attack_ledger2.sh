@@ -23,11 +23,10 @@ sed -i "s|^firstParty: \[\]\$|firstParty:\n  - label: ci\n    issuer: $SE_ISSUER
 run allowlist check "$root/allowlist.yaml"
 expect_rc 0 "setup: the allowlist (ci first-party, alice community, bob partner)"
 
-tokfor() { jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + 900))}"; }
 # sign_as DIR EMAIL REPO [SIGNING_CONFIG]: sign DIR's bundle and push it
 sign_as() {
 	local ref
-	run sign "$1" --ref "$REG_HOST/evidence/$3" --identity-token "$(tokfor "$2")" \
+	run sign "$1" --ref "$REG_HOST/evidence/$3" --identity-token "$(se_token "$2")" \
 		--signing-config "${4:-$SC}" --trusted-root "$TR" --yes
 	[ "$T_RC" -eq 0 ] || { bad "setup: $2 signs $(basename "$1")" "exit $T_RC"; return 1; }
 	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$1/pointer.yaml")

@@ -374,15 +374,12 @@ done
 STACK_NM=$HERE/../sigstore-stack/node_modules
 if [ -d "$STACK_NM" ]; then
 	. "$HERE/sigstore_stack.sh"
-	stack_start "$W/stack" || t_end
-	TR=$STACK_DIR/trusted_root.json
-	SC=$STACK_DIR/signing_config.json
-	STOK=$(stack_token alice@example.test)
+	stack_up "$W/stack"
 	scase() { # JQ WHAT
 		jq "$1" "$SC" >"$W/sc.json"
 		: >"$W/far.log"
 		rm -f o.json
-		run sigstore sign-bundle --bundle o.json --identity-token "$STOK" --signing-config "$W/sc.json" --trusted-root "$TR" a.txt
+		run sigstore sign-bundle --bundle o.json --identity-token "$TOKEN" --signing-config "$W/sc.json" --trusted-root "$TR" a.txt
 		expect_rc 2 "signing config $2: refused"
 		is "$(wc -l <"$W/far.log")" 0 "signing config $2: nothing sent off loopback"
 		no_file o.json "signing config $2: nothing written"
@@ -402,7 +399,7 @@ if [ -d "$STACK_NM" ]; then
 		curl -s -X POST --data-binary "[{\"method\":\"POST\",\"path\":\"/api/v1/log/entries\",\"action\":\"replace\",\"status\":409,\"headers\":{\"Location\":\"$loc\"},\"body\":\"{}\"}]" "$H/_hostile/rules" >/dev/null
 		: >"$W/far.log"
 		rm -f o.json
-		run sigstore sign-bundle --bundle o.json --identity-token "$STOK" --fulcio-url "$H" --rekor-url "$H" --trusted-root "$TR" a.txt
+		run sigstore sign-bundle --bundle o.json --identity-token "$TOKEN" --fulcio-url "$H" --rekor-url "$H" --trusted-root "$TR" a.txt
 		expect_rc 2 "a Rekor 409 whose Location is '$loc': fails"
 		is "$(wc -l <"$W/far.log")" 0 "a Rekor 409 whose Location is '$loc': nothing fetched elsewhere"
 		no_file o.json "a Rekor 409 whose Location is '$loc': nothing written"

@@ -28,13 +28,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 EX=$(cd "$HERE/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
-for t in docker-registry python3 jq curl mkfifo; do
-	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
-done
+need_tools docker-registry python3 jq curl mkfifo
 AE=$(readlink -f "$AE_BIN")
 
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/A"
 expect_rc 0 "emit a bundle"

@@ -27,9 +27,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 EX=$ROOT/recipes/examples
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
-for t in docker-registry python3 jq curl openssl; do
-	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
-done
+need_tools docker-registry python3 jq curl openssl
 AE=$(readlink -f "$AE_BIN")
 
 # ---- a bundle, pushed and pulled once for its blobs ----

@@ -219,7 +219,8 @@ cp "$EX/ctrf/deployment.json" "$W/nulctrf/$(printf 'deployment\033[31m\n.json')"
 rm -rf "$W/eo"
 brun emit "${EMIT_BASE[@]:0:4}" --ctrf "$W/nulctrf" -o "$W/eo"
 judge "emit: control bytes in a CTRF file name" 2
-grep -qF 'deployment\x1b[31m\x0a.json' "$T_ERR" && ok "the name is escaped in the message" ||
+# the name as ae_repr wrote it (\x1b), escaped again by cmd_error (\x5c)
+grep -qF 'deployment\x5cx1b[31m\x5cx0a.json' "$T_ERR" && ok "the name is escaped in the message" ||
 	bad "the name is escaped in the message" "$(head -1 "$T_ERR")"
 [ ! -e "$W/eo" ] || bad "emit with a control-byte CTRF name leaves no output"
 

@@ -16,9 +16,7 @@ t_begin
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
-for t in docker-registry python3 jq; do
-	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
-done
+need_tools docker-registry python3 jq
 xattr() { # FILE [VALUE]: prints the stamp, or sets it
 	python3 - "$@" <<'EOF'
 import os, sys

@@ -62,12 +62,47 @@ expect_err 'field\(s\) beyond the reference.s recipe schema' "emit warns about t
 no_raw "emit's extra-field warning, a hostile field name"
 run emit --recipe "$W/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/o2" --strict
 expect_rc 2 "--strict refuses it"
-no_raw "emit --strict's refusal"
+# The refusal is an error (cmd_error): its reason quotes the field name
+# escaped where it was written (ae_repr: \x1b), and the reason is escaped
+# again on its way to the terminal, so that backslash reads \x5c.
+if LC_ALL=C grep -q "$ESC" "$T_ERR"; then bad "emit --strict's refusal: no raw ESC on stderr"; else ok "emit --strict's refusal: no raw ESC on stderr"; fi
+expect_err '"x\\x5cx1b\[31mred' "emit --strict's refusal: the field name escaped where written and again by cmd_error"
 hostile="$W/r${ESC}[31mx${ESC}]0;owned$(printf '\a').yaml"
 cp "$W/recipe.yaml" "$hostile"
 run emit --recipe "$hostile" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" -o "$W/o3"
 expect_rc 0 "a recipe whose path holds escapes emits"
 expect_err 'field\(s\) beyond the reference.s recipe schema' "emit warns about the extra field"
 no_raw "emit's extra-field warning, a hostile recipe path"
+
+# ---- cmd_error: the reason goes through the one capped escape too ----
+# libgit2's message quotes the path and the revision it was given, raw: an
+# ESC, a CR and a BEL there reached the terminal (the reason was printed
+# unescaped; only the `what` part was escaped). A CR or a newline of a
+# reason is a space (ae_fail), never a second line or a rewritten one.
+CR=$(printf '\r')
+git init -q -b main "$W/g" && git -C "$W/g" -c user.email=t@example.com -c user.name=t \
+	commit -q --allow-empty -m init
+one_line() { # WHAT: the error is one line on stderr, no raw CR or BEL
+	if [ "$(wc -l <"$T_ERR")" -eq 1 ] && ! LC_ALL=C grep -q "[$CR$(printf '\a')]" "$T_ERR"; then
+		ok "$1: one line, no raw CR or BEL"
+	else
+		bad "$1: one line, no raw CR or BEL" "$(cat -v "$T_ERR" | head -3)"
+	fi
+}
+run check --repo "$W/nosuch${ESC}[2J${CR}${ESC}]0;owned$(printf '\a')x
+forged: line"
+expect_rc 2 "check --repo with a hostile path that is no repository: exit 2"
+expect_err 'cannot open the git repository' "it says the repository cannot be opened"
+no_raw "cmd_error, a libgit2 message quoting a hostile --repo"
+one_line "cmd_error, a libgit2 message quoting a hostile --repo"
+run check --repo "$W/g" --base "main${ESC}[2J${CR}x"
+expect_rc 2 "check --base with a hostile revision: exit 2"
+no_raw "cmd_error, a libgit2 message quoting a hostile --base"
+one_line "cmd_error, a libgit2 message quoting a hostile --base"
+# a reason of ours keeps its text: a quoted value (ae_repr) shows its
+# backslash escaped once more (\x5c), never a raw byte
+printf 'attestations: [\n' >"$W/bad${ESC}[2J.yaml"
+run pointer show "$W/bad${ESC}[2J.yaml"
+no_raw "pointer show, a hostile file name in the problem lines"
 
 t_end

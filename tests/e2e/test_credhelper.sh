@@ -17,8 +17,7 @@ if ! command -v docker-registry >/dev/null || ! command -v htpasswd >/dev/null; 
 	echo "credhelper: SKIPPED -- no docker-registry or htpasswd (make deps)"
 	t_end
 fi
-if ! reg_start "$W/reg" --auth; then bad "registry with auth starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg" --auth
 
 mkdir -p "$W/bin" "$W/dc"
 cat >"$W/bin/docker-credential-aetest" <<EOF2

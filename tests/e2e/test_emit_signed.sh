@@ -11,10 +11,7 @@ EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
 
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-TOKEN=$(stack_token alice@example.test)
+stack_up "$W/stack"
 rep() { jq -r "$1" "$T_OUT"; }
 tag_digest() { # REPO TAG: the digest the registry names for the tag
 	curl -sI "http://$REG_HOST/v2/$1/manifests/$2" -H 'Accept: application/vnd.oci.image.manifest.v1+json' |

@@ -39,10 +39,7 @@ run sign --help
 expect_out 'then.*push' "sign --help: then push"
 
 # ---- follow them verbatim against the local stack and registry ----
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-TOKEN=$(stack_token alice@example.test)
+stack_up "$W/stack"
 reg_start "$W/reg" || { echo "SKIPPED -- no local registry"; t_end; }
 t_cleanup "reg_stop $W/reg"
 

@@ -31,11 +31,10 @@ run verify --help
 expect_out 'anchored' "verify --help says the match is anchored"
 
 # ---- against a real bundle ----
-stack_start "$T_WORK/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
+stack_up "$T_WORK/stack"
 echo "artifact $RANDOM" >a.txt
-run sigstore sign-bundle --identity-token "$(stack_token alice@example.test)" \
-	--bundle m.json --trusted-root "$TR" --signing-config "$STACK_DIR/signing_config.json" a.txt
+run sigstore sign-bundle --identity-token "$TOKEN" \
+	--bundle m.json --trusted-root "$TR" --signing-config "$SC" a.txt
 expect_rc 0 "the stack signs a bundle for alice"
 vb() { run sigstore verify-bundle --bundle m.json --certificate-oidc-issuer "$ISS" \
 	--trusted-root "$TR" --certificate-identity-regexp "$1" a.txt; }

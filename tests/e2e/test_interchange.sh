@@ -73,12 +73,8 @@ componentRefs:
 EOF
 
 # ---------------------------------------------------------------- part A
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-TOKEN=$(stack_token alice@example.test)
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+stack_up "$W/stack"
+reg_up "$W/reg"
 R=$REG_HOST
 
 # Every field of an emitted, signed, pushed bundle, re-derived.

@@ -9,6 +9,7 @@
 # cache, and, on a terminal, end the progress bar's line.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/fault_proxy.sh"
 t_begin
 W=$T_WORK
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
@@ -16,15 +17,8 @@ if ! command -v docker-registry >/dev/null; then
 	echo "interrupt: SKIPPED -- no docker-registry (make deps)"
 	t_end
 fi
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
-PP=$(free_port)
-setsid python3 "$(dirname "$0")/faultproxy.py" --port "$PP" --upstream "$REG_HOST" \
-	</dev/null >"$W/proxy.log" 2>&1 &
-t_cleanup "kill $!"
-P=127.0.0.1:$PP
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://$P/_fault/stats" && break; sleep 0.1; done
-rules() { curl -s -X POST --data-binary "$1" "http://$P/_fault/rules" >/dev/null; }
+reg_up "$W/reg"
+proxy_up "$REG_HOST"
 
 # a bundle with a 3 MB layer, pushed straight to the registry
 mkdir -p "$W/b/summary-bundle"

@@ -112,18 +112,13 @@ same "a bundle named twice is taken once" \
 # One artifact (the same bytes, one digest), signed twice: first by
 # mallory, whose signature is pushed first (listed first), then by ci. The
 # first-party identity must still find its own signature.
-tokfor() {
-	local now
-	now=$(date +%s)
-	jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$1\",\"email\":\"$1\",\"exp\":$((now + 900))}"
-}
 run emit --recipe "$SE_EX/recipe.yaml" --snapshot "$SE_EX/snapshot.yaml" \
 	--ctrf "$T_WORK/ctrf-4" -o "$T_WORK/u1"
 expect_rc 0 "an unsigned bundle"
 cp -r "$T_WORK/u1" "$T_WORK/u2"
 for who in "u1 mallory@example.test" "u2 ci@example.test"; do
 	read -r d email <<<"$who"
-	run sign "$T_WORK/$d" --ref "$repo" --identity-token "$(tokfor "$email")" \
+	run sign "$T_WORK/$d" --ref "$repo" --identity-token "$(se_token "$email")" \
 		--signing-config "$SC" --trusted-root "$TR" --yes
 	expect_rc 0 "$email signs it"
 	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$T_WORK/$d/pointer.yaml")

@@ -17,51 +17,20 @@
 . "$(dirname "$0")/registry.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
 . "$(dirname "$0")/ledger_signed.sh"
+. "$(dirname "$0")/ledger_resigned.sh"
 t_begin
 
 R=h100-eks-ubuntu-training
 K=k8s-version-constraint
-root=$T_WORK/root
-mkdir -p "$root"
-signed_start "$T_WORK/svc" || t_end
-signed_allowlist "$root" "alice alice@example.test community" "bob bob@example.test partner"
+resigned_start
 sed -i "s|^firstParty: \[\]\$|firstParty:\n  - label: ci\n    issuer: $SE_ISSUER\n    identityPattern: '^ci@example\\\\.test\$'|" "$root/allowlist.yaml"
 run allowlist check "$root/allowlist.yaml"
 expect_rc 0 "the allowlist (ci first-party, alice community, bob partner)"
 
-tokfor() {
-	local now
-	now=$(date +%s)
-	jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$1\",\"email\":\"$1\",\"exp\":$((now + 900))}"
-}
-# sign_as DIR EMAIL NAME: signs the emitted bundle DIR as EMAIL for
-# REG_HOST/evidence/NAME and pushes it there
-sign_as() {
-	local ref
-	run sign "$1" --ref "$REG_HOST/evidence/$3" --identity-token "$(tokfor "$2")" \
-		--signing-config "$SC" --trusted-root "$TR" --yes
-	expect_rc 0 "$2 signs $(basename "$1")"
-	ref=$(sed -n 's/^ *oci: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$1/pointer.yaml")
-	run push "$1" --to "$ref" --registry-plain-http
-	expect_rc 0 "and pushes it to evidence/$3"
-}
-digest_of() { sed -n 's/^ *digest: *//p' "$1/pointer.yaml"; }
-# place DIR: commits DIR's pointer at its canonical place under the root
-place() {
-	local rel
-	rel=$(ae pointer path "$1/pointer.yaml" --root "") || return 1
-	mkdir -p "$root/$(dirname "$rel")"
-	cp "$1/pointer.yaml" "$root/$rel"
-	PLACED=$root/$rel
-}
-
 # The first party's run fails $K; one artifact, emitted once, signed by
 # ci (pushed to evidence/ci, no pointer) and, later, by alice (pushed to
 # evidence/alice): the same bytes, the same digest.
-signed_ctrf "$SE_EX/ctrf" "$T_WORK/c-ci" 1 "$K" || t_end
-SOURCE_DATE_EPOCH=1764000000 run emit --recipe "$SE_EX/recipe.yaml" \
-	--snapshot "$SE_EX/snapshot.yaml" --ctrf "$T_WORK/c-ci" -o "$T_WORK/fp"
-expect_rc 0 "the first party's bundle, unsigned"
+SE_EPOCH=1764000000 emit_to 1 "$T_WORK/fp" "$K"
 cp -r "$T_WORK/fp" "$T_WORK/fp-alice"
 sign_as "$T_WORK/fp" ci@example.test ci
 sign_as "$T_WORK/fp-alice" alice@example.test alice
@@ -77,19 +46,7 @@ SE_EPOCH=1764000100 signed_emit alice alice@example.test "$T_WORK/c-a" "$root" |
 signed_ctrf "$SE_EX/ctrf" "$T_WORK/c-b" 3 || t_end
 SE_EPOCH=1764000100 signed_emit bob bob@example.test "$T_WORK/c-b" "$root" || t_end
 
-J() { jq -r "$1" "$T_OUT"; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
-L() {
-	run ledger --root "$root" --verify --trusted-root "$TR" --registry-plain-http \
-		--cache "$T_WORK/cache" --format json "$@"
-}
 state() { J ".recipes[] | select(.name==\"$R\") | .checks[] | select(.name==\"$K\") | .state"; }
-# why_of SLUG_EMAIL DIGEST: the why of that signer's run of that bundle
-why_of() {
-	J "[.signers[] | select(.slug==\"$(se_slug "$SE_ISSUER" "$1")\") | .id] as \$s
-	   | [.recipes[].pointers[] | select(.digest==\"$2\" and ([.signer] | inside(\$s))) | .why]
-	   | join(\",\")"
-}
 CI=$REG_HOST/evidence/ci@$X
 AL=$REG_HOST/evidence/alice@$X
 
@@ -132,13 +89,7 @@ same "her ingested copy is re-signed" "$(why_of alice@example.test "$X")" re-sig
 same "$K stays CONTESTED" "$(state)" CONTESTED
 
 # ---- bob's statement, re-signed later by alice ----
-signed_ctrf "$SE_EX/ctrf" "$T_WORK/c-y" 4 || t_end
-SOURCE_DATE_EPOCH=1764000050 run emit --recipe "$SE_EX/recipe.yaml" \
-	--snapshot "$SE_EX/snapshot.yaml" --ctrf "$T_WORK/c-y" -o "$T_WORK/y-bob"
-expect_rc 0 "bob's second bundle, unsigned"
-cp -r "$T_WORK/y-bob" "$T_WORK/y-alice"
-sign_as "$T_WORK/y-bob" bob@example.test bob
-sign_as "$T_WORK/y-alice" alice@example.test alice
+twice_signed 4 "$T_WORK/y-bob" bob@example.test "$T_WORK/y-alice" alice@example.test
 Y=$(digest_of "$T_WORK/y-bob")
 place "$T_WORK/y-bob" || bad "place bob's pointer"
 place "$T_WORK/y-alice" || bad "place alice's re-signed pointer"

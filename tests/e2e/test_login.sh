@@ -18,31 +18,7 @@
 . "$(dirname "$0")/oidc.sh"
 t_begin
 W=$T_WORK
-unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL ACTIONS_ID_TOKEN_REQUEST_TOKEN \
-	GITLAB_CI BUILDKITE GCE_METADATA_HOST SIGSTORE_OIDC_CLIENT_SECRET
-export XDG_CACHE_HOME=$W/xdg
-# the provider and the stack stop themselves after 10 minutes by default;
-# this script may take longer on a loaded machine
-export OIDC_MAX_SECONDS=1800 STACK_MAX_SECONDS=1800
-if [ ! -d "$OIDC_HOME/node_modules" ]; then
-	echo "SKIPPED -- tests/oidc/node_modules missing: run 'make deps'"
-	t_end
-fi
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-	echo "SKIPPED -- no Chromium at ${CHROMIUM:-/usr/bin/chromium}: run 'make deps'"
-	t_end
-fi
-
-oidc_start "$W/oidc" || t_end
-STACK_EXTRA_ARGS="--oidc-issuer $OIDC_ISSUER --oidc-client-ids sigstore,sigstore-conf"
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-ISS=$OIDC_ISSUER
-BIN=$W/bin
-oidc_fake_browser "$BIN"
-export PATH="$BIN:$PATH" DISPLAY=:99 OIDC_ISSUER BROWSE_OUT=$W/browse.json \
-	BROWSE_CODE_FILE=$W/code
+oidc_person "$W" --oidc-client-ids sigstore,sigstore-conf
 echo "a contribution" >"$W/a.txt"
 cd "$W" || exit 1
 
@@ -162,7 +138,7 @@ device dev5 device-deny
 fails dev5 2 'device login was refused at the provider: "access_denied"' "the person denies the device"
 device dev6 none access_denied 1
 fails dev6 2 '"access_denied"' "access_denied answered while polling"
-device dev7 none "" 0 6s
+device dev7 none "" 0 "$(t_secs 6)s"
 fails dev7 2 'device login was not approved in time' "nobody approves before --oidc-timeout"
 oidc_fault discovery nodevice
 rm -f dev8.json
@@ -198,7 +174,7 @@ BROWSE_MODE=wrongstate login f2
 expect_rc 0 "a redirect with another state first: the right one after it signs"
 browsed '.wrong.status == 400 and .delivered.status == 200' \
 	"the other state is answered 400, the right one 200"
-BROWSE_MODE=wrongonly LT=8s login f2b
+BROWSE_MODE=wrongonly LT="$(t_secs 8)s" login f2b
 fails f2b 2 'not completed \(1 callback without this login.s state or malformed, refused\)' \
 	"only a redirect with another state: the login ends at its deadline and says so"
 browsed '.wrong.status == 400' "the browser is told that answer is not this login's"
@@ -277,7 +253,7 @@ for f in huge malformed; do
 	fails "t-$f" 2 'token endpoint answer (exceeds|is not a JSON object)' "a hostile token answer ($f)"
 done
 
-BROWSE_MODE=otheriface login f9 --oidc-timeout 4s
+BROWSE_MODE=otheriface login f9 --oidc-timeout "$(t_secs 4)s"
 fails f9 2 'no login answer arrived before the login.s deadline' "a redirect sent to another interface never arrives"
 browsed '(."127.0.0.2".error | test("refused")) and (."::1".error | test("refused|unreachable|Cannot assign|not available"))' \
 	"the listener answers on 127.0.0.1 only (127.0.0.2 and ::1 refused)"

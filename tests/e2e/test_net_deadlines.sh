@@ -14,19 +14,14 @@
 # reasonable wait; the flags did not exist).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/fault_proxy.sh"
 . "$(dirname "$0")/check_fixture.sh"
 t_begin
 
 W=$T_WORK
 HERE=$(cd "$(dirname "$0")" && pwd)
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
-PP=$(free_port)
-setsid python3 "$HERE/faultproxy.py" --port "$PP" --upstream "$REG_HOST" </dev/null >"$W/proxy.log" 2>&1 &
-t_cleanup "kill $!"
-P=127.0.0.1:$PP
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://$P/_fault/stats" && break; sleep 0.1; done
-rules() { curl -s -X POST --data-binary "$1" "http://$P/_fault/rules" >/dev/null; }
+reg_up "$W/reg"
+proxy_up "$REG_HOST"
 faults() { curl -s "http://$P/_fault/stats" | jq "[.log[] | select(.[3] == \"$1\")] | length"; }
 # timed ARGS...: run, and set $SECS to the whole seconds it took
 timed() {

@@ -57,11 +57,9 @@ mkdir -p "$W/b/summary-bundle"
 printf 'kind: RecipeResult\n' >"$W/b/summary-bundle/recipe.yaml"
 head -c 3000 /dev/urandom >"$W/b/summary-bundle/data.bin"
 
-if ! reg_start "$W/anon"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/anon"
+reg_up "$W/anon"
 ANON=$REG_HOST
-if ! reg_start "$W/basic" --auth; then bad "basic-auth registry starts"; t_end; fi
-t_cleanup "reg_stop $W/basic"
+reg_up "$W/basic" --auth
 BASIC=$REG_HOST
 reg_make_tls "$W/pt" || bad "TLS material"
 CA=$W/pt/tls/ca.crt

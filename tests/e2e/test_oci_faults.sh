@@ -6,20 +6,13 @@
 # untouched; cut download → retried; persistent 503 → exit 3.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/fault_proxy.sh"
 t_begin
 
 W=$T_WORK
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
-PP=$(free_port)
-setsid python3 "$(dirname "$0")/faultproxy.py" --port "$PP" --upstream "$REG_HOST" \
-	</dev/null >"$W/proxy.log" 2>&1 &
-PROXY_PID=$!
-t_cleanup "kill $PROXY_PID"
-P=127.0.0.1:$PP
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://$P/_fault/stats" && break; sleep 0.1; done
+reg_up "$W/reg"
+proxy_up "$REG_HOST"
 
-rules() { curl -s -X POST --data-binary "$1" "http://$P/_fault/rules" >/dev/null; }
 faults() { curl -s "http://$P/_fault/stats" | jq "[.log[] | select(.[3] == \"$1\")] | length"; }
 requests() { curl -s "http://$P/_fault/stats" | jq "[.log[] | select(.[0] == \"$1\" and (.[1] | contains(\"$2\")))] | length"; }
 

@@ -23,9 +23,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 EX=$(cd "$HERE/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
-for t in docker-registry python3 jq; do
-	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
-done
+need_tools docker-registry python3 jq
 
 # ---- the racing renamer: link A or B in turn over TARGET for SECS ----
 cat >"$W/racer.py" <<'EOF'
@@ -53,8 +51,7 @@ race_start() { # TARGET A B
 race_stop() { kill "$RACER" 2>/dev/null; wait "$RACER" 2>/dev/null; RACER=; }
 t_cleanup 'race_stop'
 
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 
 # two real bundles, A and B, that differ (their snapshots), each pushed

@@ -29,8 +29,7 @@ printf '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","n":1}\n' \
 	>"$W/out/summary-bundle/attestation.intoto.jsonl"
 
 # ---- anonymous ----
-if ! reg_start "$W/anon"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/anon"
+reg_up "$W/anon"
 R=$REG_HOST
 
 run push "$W/out" --to "$R/ev/art" --registry-plain-http --format json

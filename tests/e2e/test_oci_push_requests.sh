@@ -22,19 +22,13 @@
 # requests share it).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/fault_proxy.sh"
 t_begin
 
 W=$T_WORK
-command -v jq >/dev/null || { echo "SKIPPED -- jq missing (make deps)"; t_end; }
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
-PP=$(free_port)
-setsid python3 "$(dirname "$0")/faultproxy.py" --port "$PP" --upstream "$REG_HOST" \
-	</dev/null >"$W/proxy.log" 2>&1 &
-PROXY_PID=$!
-t_cleanup "kill $PROXY_PID"
-P=127.0.0.1:$PP
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://$P/_fault/stats" && break; sleep 0.1; done
+need_tools jq
+reg_up "$W/reg"
+proxy_up "$REG_HOST"
 
 # the proxy's log as "METHOD KIND STATUS" lines: KIND names what the path
 # addresses (blob, upload, manifest) so digests and session ids drop out

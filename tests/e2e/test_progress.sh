@@ -15,6 +15,7 @@
 # same bytes as that build's.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/fault_proxy.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
 . "$(dirname "$0")/ledger_signed.sh"
 t_begin
@@ -27,13 +28,8 @@ for c in docker-registry node jq git; do
 	}
 done
 signed_start "$W/svc" || t_end
-PP=$(free_port)
-setsid python3 "$HERE/faultproxy.py" --port "$PP" --upstream "$REG_HOST" \
-	</dev/null >"$W/proxy.log" 2>&1 &
-t_cleanup "kill $!"
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$PP/_fault/stats" && break; sleep 0.1; done
-rules() { curl -s -X POST --data-binary "$1" "http://127.0.0.1:$PP/_fault/rules" >/dev/null; }
-norules() { curl -s -X DELETE "http://127.0.0.1:$PP/_fault/rules" >/dev/null; }
+proxy_up "$REG_HOST"
+norules() { curl -s -X DELETE "http://$P/_fault/rules" >/dev/null; }
 REG_HOST=127.0.0.1:$PP # the pointers name the proxy
 
 L=$W/ledger/recipes/evidence

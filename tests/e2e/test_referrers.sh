@@ -21,25 +21,17 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/fault_proxy.sh"
 . "$(dirname "$0")/check_fixture.sh"
 t_begin
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
-HERE=$(cd "$(dirname "$0")" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
 
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+stack_up "$W/stack"
+reg_up "$W/reg"
 R=$REG_HOST
-PP=$(free_port)
-setsid python3 "$HERE/faultproxy.py" --port "$PP" --upstream "$R" </dev/null >"$W/proxy.log" 2>&1 &
-t_cleanup "kill $!"
-P=127.0.0.1:$PP
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://$P/_fault/stats" && break; sleep 0.1; done
-rules() { curl -s -X POST --data-binary @- "http://$P/_fault/rules" >/dev/null; }
+proxy_up "$R"
 detail() { jq -r '.steps[]|select(.name=="materialize-bundle")|.detail // ""' "$T_OUT"; }
 MT_INDEX=application/vnd.oci.image.index.v1+json
 MT_MANIFEST=application/vnd.oci.image.manifest.v1+json

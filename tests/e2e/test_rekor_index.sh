@@ -35,7 +35,7 @@ index_of() {
 signed_ctrf "$SE_EX/ctrf" "$T_WORK/cz" 1 || bad "ctrf copy"
 signed_emit z "$ALICE" "$T_WORK/cz" "$T_WORK/rz" || t_end
 Z_OUT=$SE_OUT Z_PTR=$SE_PTR
-tok=$(jwt_unsigned "{\"iss\":\"$SE_ISSUER\",\"aud\":\"sigstore\",\"sub\":\"$ALICE\",\"email\":\"$ALICE\",\"exp\":$(($(date +%s) + 900))}")
+tok=$(se_token "$ALICE")
 for i in 1 2 3 4; do
 	echo "blob $i" >"$T_WORK/blob$i"
 	run sigstore sign-bundle --bundle "$T_WORK/blob$i.json" --identity-token "$tok" \

@@ -16,10 +16,7 @@ EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
 export STACK_LOG=1
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-TOKEN=$(stack_token alice@example.test)
+stack_up "$W/stack"
 # requests the stack has served: all, and to Rekor's log endpoints
 served() { grep -c ' -> ' "$STACK_DIR/stack.err"; }
 rekor() { grep -cE '^POST /api/v[12]/(log/entries|log/entries|entries)' "$STACK_DIR/stack.err"; }

@@ -38,9 +38,7 @@ run sigstore verify-bundle --staging --bundle broken.json --key k.pub a.txt
 expect_rc 2 "--staging without an embedded staging root fails"
 
 # ---- real bundles from the local stack ----
-stack_start "$T_WORK/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-TOKEN=$(stack_token alice@example.test)
+stack_up "$T_WORK/stack"
 ID=alice@example.test
 ISS=https://accounts.example.test
 echo "artifact $RANDOM" >a.txt

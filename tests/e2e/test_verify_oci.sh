@@ -13,15 +13,13 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sigstore_stack.sh"
 . "$(dirname "$0")/registry.sh"
+. "$(dirname "$0")/fault_proxy.sh"
 t_begin
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
 
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-TOKEN=$(stack_token alice@example.test)
+stack_up "$W/stack"
 rep() { jq -r "$1" "$T_OUT"; }
 step() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.status' "$T_OUT"; }
 detail() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.detail // ""' "$T_OUT"; }
@@ -29,8 +27,7 @@ is() { # GOT WANT what
 	if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi
 }
 
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 emit_push() { # OUT REPO
 	run emit --recipe "$EX/recipe.yaml" --snapshot "$EX/snapshot.yaml" --ctrf "$EX/ctrf" \
@@ -172,14 +169,8 @@ else
 fi
 
 # ---- 503 from the registry, persistently: no verdict ----
-PP=$(free_port)
-setsid python3 "$(dirname "$0")/faultproxy.py" --port "$PP" --upstream "$R" \
-	</dev/null >"$W/proxy.log" 2>&1 &
-t_cleanup "kill $!"
-P=127.0.0.1:$PP
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://$P/_fault/stats" && break; sleep 0.1; done
-curl -s -X POST --data-binary '[{"path":"/manifests/","action":"status","status":503,"times":100}]' \
-	"http://$P/_fault/rules" >/dev/null
+proxy_up "$R"
+rules '[{"path":"/manifests/","action":"status","status":503,"times":100}]'
 run verify "$P/acme/evidence@$D" --registry-plain-http --cache "$W/cache4" --trusted-root "$TR" --format json
 expect_rc 3 "a registry answering 503 after the retries: exit 3"
 is "$(rep .failureCause.class)" transient "503: class transient"

@@ -20,15 +20,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 EX=$(cd "$HERE/../../recipes/examples" && pwd)
 W=$T_WORK
 export SOURCE_DATE_EPOCH=1763650000
-for t in docker-registry python3 jq; do
-	command -v "$t" >/dev/null || { echo "SKIPPED -- $t missing (make deps)"; t_end; }
-done
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
-TOKEN=$(stack_token alice@example.test)
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+need_tools docker-registry python3 jq
+stack_up "$W/stack"
+reg_up "$W/reg"
 R=$REG_HOST
 rep() { jq -r "$1" "$T_OUT"; }
 step() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.status' "$T_OUT"; }

@@ -85,11 +85,8 @@ expect_rc 2 "verify DIR --trusted-root without the CT log: invalid"
 has "$(detail signature-verify)" 'SCT is from an unknown CT log' "verify DIR trusts only --trusted-root (issue 16)"
 
 # ---- the local stack ----
-stack_start "$W/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-SC=$STACK_DIR/signing_config.json
+stack_up "$W/stack"
 ISS=https://accounts.example.test
-TOKEN=$(stack_token alice@example.test)
 token_with() { # EMAIL EXTRA-CLAIMS-JSON-FRAGMENT
 	jwt_unsigned "{\"iss\":\"$ISS\",\"sub\":\"u-1\",\"email\":\"$1\",\"exp\":$(($(date +%s) + 600))$2}"
 }
@@ -365,8 +362,7 @@ vb m2-badbody.json --certificate-identity alice@example.test --certificate-oidc-
 expect_rc 2 "--insecure-ignore-tlog still checks the artifact signature"
 
 # ---- 2 again, over OCI: an artifact without a signature referrer ----
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 R=$REG_HOST
 run push stripped --to "$R/acme/stripped" --registry-plain-http --format json
 expect_rc 0 "push the stripped bundle (no referrer)"

@@ -17,9 +17,7 @@ if [ ! -d "$JS/node_modules" ]; then
 		{ bad "npm ci in $JS"; t_end; }
 fi
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
-stack_start "$T_WORK/stack" || t_end
-TR=$STACK_DIR/trusted_root.json
-TOKEN=$(stack_token alice@example.test)
+stack_up "$T_WORK/stack"
 
 for sc in signing_config.json signing_config_rekor2.json; do
 	out=$T_WORK/out-${sc%.json}

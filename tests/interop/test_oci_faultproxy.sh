@@ -17,8 +17,7 @@ if [ ! -f "$FP" ]; then
 fi
 EX=$(cd "$(dirname "$0")/../../recipes/examples" && pwd)
 W=$T_WORK
-if ! reg_start "$W/reg"; then bad "registry starts"; t_end; fi
-t_cleanup "reg_stop $W/reg"
+reg_up "$W/reg"
 PP=$(free_port)
 python3 "$FP" --listen "$PP" --upstream "$REG_HOST" --pidfile "$W/proxy.pid" \
 	</dev/null >"$W/proxy.log" 2>&1 &

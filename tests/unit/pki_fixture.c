@@ -283,6 +283,32 @@ pki_cert_spec pki_leaf_spec(const pki *p)
 	return s;
 }
 
+/* A self-signed root CA (ROOT_CN, ROOT_KEY; valid from a year before
+ * PKI_T0 to ten years after) and an intermediate CA it issues (INTER_CN,
+ * INTER_KEY, serial 2, extended key usage EKU, NULL: none); both sign
+ * certificates and CRLs. */
+static void pki_ca_pair(X509 **root, X509 **inter, const char *root_cn,
+			EVP_PKEY *root_key, const char *inter_cn,
+			EVP_PKEY *inter_key, const char *eku)
+{
+	pki_cert_spec s = {0};
+
+	s.cn = root_cn;
+	s.key = root_key;
+	s.not_before = PKI_T0 - PKI_YEAR;
+	s.not_after = PKI_T0 + 10 * PKI_YEAR;
+	s.ca = true;
+	s.ku = "critical,keyCertSign,cRLSign";
+	*root = pki_cert_new(&s);
+	s.cn = inter_cn;
+	s.key = inter_key;
+	s.issuer = *root;
+	s.issuer_key = root_key;
+	s.serial = 2;
+	s.eku = eku;
+	*inter = pki_cert_new(&s);
+}
+
 static int pki_tsa_init(pki *p)
 {
 	pki_cert_spec s = {0};
@@ -290,20 +316,8 @@ static int pki_tsa_init(pki *p)
 	p->tsa_root_key = pki_key_new();
 	p->tsa_inter_key = pki_key_new();
 	p->tsa_key = pki_key_new();
-	s.cn = "tsa root";
-	s.key = p->tsa_root_key;
-	s.not_before = PKI_T0 - PKI_YEAR;
-	s.not_after = PKI_T0 + 10 * PKI_YEAR;
-	s.ca = true;
-	s.ku = "critical,keyCertSign,cRLSign";
-	p->tsa_root = pki_cert_new(&s);
-	s.cn = "tsa intermediate";
-	s.key = p->tsa_inter_key;
-	s.issuer = p->tsa_root;
-	s.issuer_key = p->tsa_root_key;
-	s.serial = 2;
-	p->tsa_inter = pki_cert_new(&s);
-	memset(&s, 0, sizeof(s));
+	pki_ca_pair(&p->tsa_root, &p->tsa_inter, "tsa root", p->tsa_root_key,
+		    "tsa intermediate", p->tsa_inter_key, NULL);
 	s.cn = "tsa";
 	s.key = p->tsa_key;
 	s.issuer = p->tsa_inter;
@@ -331,20 +345,8 @@ int pki_init(pki *p)
 	p->inter_key = pki_key_new();
 	p->leaf_key = pki_key_new();
 	p->ct_key = pki_key_new();
-	s.cn = "sigstore";
-	s.key = p->root_key;
-	s.not_before = PKI_T0 - PKI_YEAR;
-	s.not_after = PKI_T0 + 10 * PKI_YEAR;
-	s.ca = true;
-	s.ku = "critical,keyCertSign,cRLSign";
-	p->root = pki_cert_new(&s);
-	s.cn = "sigstore-intermediate";
-	s.key = p->inter_key;
-	s.issuer = p->root;
-	s.issuer_key = p->root_key;
-	s.serial = 2;
-	s.eku = "codeSigning";
-	p->inter = pki_cert_new(&s);
+	pki_ca_pair(&p->root, &p->inter, "sigstore", p->root_key,
+		    "sigstore-intermediate", p->inter_key, "codeSigning");
 	if (p->inter == NULL)
 		return -1;
 	s = pki_leaf_spec(p);

@@ -250,6 +250,19 @@ void test_evidence_pki__the_fulcio_leaf_profile_passes(void)
 	T_ASSERT_INT(ev__cert_leaf_check(P.leaf, &err), 0);
 }
 
+/* A leaf changed by EDIT fails the Fulcio leaf profile (AE_EVERIFY), the
+ * message holding NEEDLE (NULL: any message). */
+static void leaf_refused(void (*edit)(pki_cert_spec *), const char *needle)
+{
+	X509 *x = leaf_with(edit);
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev__cert_leaf_check(x, &err), AE_EVERIFY);
+	if (needle != NULL)
+		T_ASSERT_MSG(err, needle);
+	X509_free(x);
+}
+
 static void edit_ca(pki_cert_spec *s)
 {
 	s->ca = true;
@@ -257,12 +270,7 @@ static void edit_ca(pki_cert_spec *s)
 
 void test_evidence_pki__a_ca_certificate_is_rejected_as_leaf(void)
 {
-	X509 *x = leaf_with(edit_ca);
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_leaf_check(x, &err), AE_EVERIFY);
-	T_ASSERT_MSG(err, "certificate authority");
-	X509_free(x);
+	leaf_refused(edit_ca, "certificate authority");
 }
 
 static void edit_no_codesigning(pki_cert_spec *s)
@@ -272,12 +280,7 @@ static void edit_no_codesigning(pki_cert_spec *s)
 
 void test_evidence_pki__a_leaf_without_codesigning_is_rejected(void)
 {
-	X509 *x = leaf_with(edit_no_codesigning);
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_leaf_check(x, &err), AE_EVERIFY);
-	T_ASSERT_MSG(err, "codeSigning");
-	X509_free(x);
+	leaf_refused(edit_no_codesigning, "codeSigning");
 }
 
 static void edit_no_eku(pki_cert_spec *s)
@@ -287,11 +290,7 @@ static void edit_no_eku(pki_cert_spec *s)
 
 void test_evidence_pki__a_leaf_without_extended_key_usage_is_rejected(void)
 {
-	X509 *x = leaf_with(edit_no_eku);
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_leaf_check(x, &err), AE_EVERIFY);
-	X509_free(x);
+	leaf_refused(edit_no_eku, NULL);
 }
 
 static void edit_ku_no_digsig(pki_cert_spec *s)
@@ -301,12 +300,7 @@ static void edit_ku_no_digsig(pki_cert_spec *s)
 
 void test_evidence_pki__a_leaf_without_digital_signature_usage_is_rejected(void)
 {
-	X509 *x = leaf_with(edit_ku_no_digsig);
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_leaf_check(x, &err), AE_EVERIFY);
-	T_ASSERT_MSG(err, "digitalSignature");
-	X509_free(x);
+	leaf_refused(edit_ku_no_digsig, "digitalSignature");
 }
 
 /* ---- identity ---- */
@@ -319,6 +313,38 @@ static void identity_free(char **sans, size_t n, char *issuer)
 		free(sans[i]);
 	free(sans);
 	free(issuer);
+}
+
+/* A leaf changed by EDIT has an identity whose issuer is WANT. */
+static void issuer_is(void (*edit)(pki_cert_spec *), const char *want)
+{
+	X509 *x = leaf_with(edit);
+	char **sans = NULL, *issuer = NULL;
+	size_t n = 0;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err), 0);
+	T_ASSERT_STR(issuer, want);
+	identity_free(sans, n, issuer);
+	X509_free(x);
+}
+
+/* A leaf changed by EDIT has no identity (AE_EVERIFY, the message holding
+ * NEEDLE, NULL: any) and none is handed back. */
+static void identity_refused(void (*edit)(pki_cert_spec *),
+			     const char *needle)
+{
+	X509 *x = leaf_with(edit);
+	char **sans = NULL, *issuer = NULL;
+	size_t n = 7;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err),
+		     AE_EVERIFY);
+	if (needle != NULL)
+		T_ASSERT_MSG(err, needle);
+	T_ASSERT(sans == NULL && issuer == NULL && n == 0);
+	X509_free(x);
 }
 
 static void edit_all_san_kinds(pki_cert_spec *s)
@@ -365,15 +391,7 @@ static void edit_v1_only(pki_cert_spec *s)
 
 void test_evidence_pki__issuer_v1_is_the_fallback_as_raw_bytes(void)
 {
-	X509 *x = leaf_with(edit_v1_only);
-	char **sans = NULL, *issuer = NULL;
-	size_t n = 0;
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err), 0);
-	T_ASSERT_STR(issuer, "https://v1.example");
-	identity_free(sans, n, issuer);
-	X509_free(x);
+	issuer_is(edit_v1_only, "https://v1.example");
 }
 
 static void edit_v2_only(pki_cert_spec *s)
@@ -383,15 +401,7 @@ static void edit_v2_only(pki_cert_spec *s)
 
 void test_evidence_pki__issuer_v2_alone_is_read_as_der_utf8string(void)
 {
-	X509 *x = leaf_with(edit_v2_only);
-	char **sans = NULL, *issuer = NULL;
-	size_t n = 0;
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err), 0);
-	T_ASSERT_STR(issuer, "https://v2.example");
-	identity_free(sans, n, issuer);
-	X509_free(x);
+	issuer_is(edit_v2_only, "https://v2.example");
 }
 
 static void edit_v2_raw(pki_cert_spec *s)
@@ -403,16 +413,7 @@ static void edit_v2_raw(pki_cert_spec *s)
 
 void test_evidence_pki__issuer_v2_that_is_not_der_is_rejected(void)
 {
-	X509 *x = leaf_with(edit_v2_raw);
-	char **sans = NULL, *issuer = NULL;
-	size_t n = 7;
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err),
-		     AE_EVERIFY);
-	T_ASSERT_MSG(err, "UTF8String");
-	T_ASSERT(sans == NULL && issuer == NULL && n == 0);
-	X509_free(x);
+	identity_refused(edit_v2_raw, "UTF8String");
 }
 
 static void edit_no_issuer(pki_cert_spec *s)
@@ -423,16 +424,7 @@ static void edit_no_issuer(pki_cert_spec *s)
 
 void test_evidence_pki__a_leaf_without_issuer_extension_has_no_identity(void)
 {
-	X509 *x = leaf_with(edit_no_issuer);
-	char **sans = NULL, *issuer = NULL;
-	size_t n = 0;
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err),
-		     AE_EVERIFY);
-	T_ASSERT_MSG(err, "issuer");
-	T_ASSERT(sans == NULL && issuer == NULL);
-	X509_free(x);
+	identity_refused(edit_no_issuer, "issuer");
 }
 
 static void edit_dns_san(pki_cert_spec *s)
@@ -442,15 +434,7 @@ static void edit_dns_san(pki_cert_spec *s)
 
 void test_evidence_pki__a_leaf_with_only_a_dns_san_has_no_identity(void)
 {
-	X509 *x = leaf_with(edit_dns_san);
-	char **sans = NULL, *issuer = NULL;
-	size_t n = 0;
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err),
-		     AE_EVERIFY);
-	T_ASSERT(sans == NULL && issuer == NULL);
-	X509_free(x);
+	identity_refused(edit_dns_san, NULL);
 }
 
 /* A standard leaf whose SAN holds `n` URIs. */
@@ -503,15 +487,7 @@ static void edit_nul_v1(pki_cert_spec *s)
 
 void test_evidence_pki__an_issuer_holding_a_nul_is_rejected(void)
 {
-	X509 *x = leaf_with(edit_nul_v1);
-	char **sans = NULL, *issuer = NULL;
-	size_t n = 0;
-	ae_err err = {0};
-
-	T_ASSERT_INT(ev__cert_identity(&sans, &n, &issuer, x, &err),
-		     AE_EVERIFY);
-	T_ASSERT_MSG(err, "NUL");
-	X509_free(x);
+	identity_refused(edit_nul_v1, "NUL");
 }
 
 /* ---- SCT ---- */

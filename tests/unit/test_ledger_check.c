@@ -1447,3 +1447,222 @@ void test_ledger_check__blobs_sized_from_pack_entries(void)
 	git_odb_free(odb);
 	git_repository_free(repo);
 }
+
+/* ---- one bundle, one vote: a pointer naming a bundle another pointer
+ * names adds no vote, and the reviewer is told (check_dup.c) ---- */
+
+#define R2 "gb200-eks-ubuntu-training"
+#define R3 "b200-any-any-training"
+
+/* Alice's pointer V1 for `recipe` naming `digest` (written as given). */
+static char *pointer_for(const char *recipe, const char *digest)
+{
+	char *s = NULL;
+
+	T_ASSERT(asprintf(&s,
+			  "attestations:\n  - attestedAt: 2026-06-25T05:57:00Z\n"
+			  "    bundle:\n      digest: %s\n"
+			  "      oci: ghcr.io/acme/e:t\n"
+			  "      predicateType: "
+			  "https://aicr.run/recipe-evidence/v3\n"
+			  "    signer:\n      identity: " ALICE
+			  "\n      issuer: " ISS
+			  "\n      rekorLogIndex: 7\nrecipe: %s"
+			  "\nschemaVersion: 1.0.0\n",
+			  digest, recipe) > 0);
+	return s;
+}
+
+/* Stages alice's pointer for `recipe` naming `digest` under `name`
+ * (NULL: sha256-<hex>.yaml of `hex`); returns its path (caller frees). */
+static char *stage_alice(git_repository *repo, const char *recipe,
+			 const char *digest, const char *hex, const char *name)
+{
+	char *p = NULL, *t = pointer_for(recipe, digest);
+
+	if (name != NULL)
+		T_ASSERT(asprintf(&p, "recipes/evidence/%s/%s/%s", recipe,
+				  slug_alice, name) > 0);
+	else
+		T_ASSERT(asprintf(&p, "recipes/evidence/%s/%s/sha256-%s.yaml",
+				  recipe, slug_alice, hex) > 0);
+	stage(repo, p, t, LD__MODE_BLOB);
+	free(t);
+	return p;
+}
+
+/* Runs the diff HEAD~1..HEAD of t_path("repo"). */
+static ld_report *diff_run(void)
+{
+	ld_contract_opts o = LD_CONTRACT_OPTS_INIT;
+	ld_report *r = NULL;
+	ae_err err = {0};
+
+	o.repo = t_path("repo");
+	o.base = "HEAD~1";
+	o.head = "HEAD";
+	o.workers = 2;
+	T_ASSERT_INT(ld_contract_run(&r, &o, &err), 0);
+	return r;
+}
+
+/* The notes of rule LD_NOTE_SAME_BUNDLE in `r`. */
+static size_t same_bundle_notes(const ld_report *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ld_report_note_count(r); i++)
+		n += strcmp(ld_report_note_get(r, i)->rule,
+			    LD_NOTE_SAME_BUNDLE) == 0;
+	return n;
+}
+
+void test_ledger_check__the_digest_key_folds_case_and_prefix(void)
+{
+	char k[AE_DIGEST_STR_LEN], want[AE_DIGEST_STR_LEN], up[80];
+	const char *hex = hexn(1);
+
+	snprintf(want, sizeof(want), "sha256:%s", hex);
+	T_ASSERT(ld__digest_key(k, want));
+	T_ASSERT_STR(k, want);
+	snprintf(up, sizeof(up), "SHA256:%s", hex);
+	for (char *p = up; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	T_ASSERT(ld__digest_key(k, up));
+	T_ASSERT_STR(k, want);
+	snprintf(up, sizeof(up), "Sha256-%s", hex);
+	T_ASSERT(ld__digest_key(k, up));
+	T_ASSERT_STR(k, want);
+	T_ASSERT(ld__digest_key(k, hex));
+	T_ASSERT_STR(k, want);
+	snprintf(up, sizeof(up), "sha512:%s", hex);
+	T_ASSERT(!ld__digest_key(k, up));
+	snprintf(up, sizeof(up), "sha256:%.63s", hex);
+	T_ASSERT(!ld__digest_key(k, up));
+	snprintf(up, sizeof(up), "sha256:%.63sg", hex);
+	T_ASSERT(!ld__digest_key(k, up));
+	snprintf(up, sizeof(up), "sha256: %s", hex);
+	T_ASSERT(!ld__digest_key(k, up));
+	T_ASSERT(!ld__digest_key(k, ""));
+	T_ASSERT(!ld__digest_key(k, NULL));
+}
+
+void test_ledger_check__a_pointer_to_a_committed_bundle_is_a_note(void)
+{
+	git_repository *repo = ledger_repo(2);
+	char d0[80], *p0 = ptr_path(slug_alice, hexn(0)), *pn;
+	ld_report *r;
+	const ld_finding *f;
+
+	/* the same bundle re-pointed under another recipe: rules 1-3 pass */
+	snprintf(d0, sizeof(d0), "sha256:%s", hexn(0));
+	pn = stage_alice(repo, R2, d0, hexn(0), NULL);
+	commit(repo, "pr");
+	r = diff_run();
+	T_ASSERT_INT(ld_report_count(r), 0);
+	T_ASSERT_INT(same_bundle_notes(r), 1);
+	f = ld_report_note_get(r, 0);
+	T_ASSERT_STR(f->path, pn);
+	T_ASSERT(strstr(f->message, p0) != NULL);
+	T_ASSERT(strstr(f->message, d0) != NULL);
+	T_ASSERT(strstr(f->message, "base") != NULL);
+	T_ASSERT(!ld_report_undecided(r) && !ld_report_transient(r));
+	ld_report_free(r);
+	free(p0);
+	free(pn);
+	git_repository_free(repo);
+}
+
+void test_ledger_check__a_digest_in_other_case_does_not_dodge_the_note(void)
+{
+	git_repository *repo = ledger_repo(1);
+	char up[80], *p0 = ptr_path(slug_alice, hexn(0)), *pn;
+	ld_report *r;
+
+	snprintf(up, sizeof(up), "SHA256:%s", hexn(0));
+	for (char *p = up + 7; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	pn = stage_alice(repo, R2, up, hexn(0), NULL);
+	commit(repo, "pr");
+	r = diff_run();
+	/* the schema refuses the digest (a problem, as before) ... */
+	T_ASSERT(ld_report_count(r) > 0);
+	T_ASSERT_STR(ld_report_get(r, 0)->rule, LD_RULE_SCHEMA);
+	/* ... and the reviewer still sees whose bundle it names */
+	T_ASSERT_INT(same_bundle_notes(r), 1);
+	T_ASSERT_STR(ld_report_note_get(r, 0)->path, pn);
+	T_ASSERT(strstr(ld_report_note_get(r, 0)->message, p0) != NULL);
+	ld_report_free(r);
+	free(p0);
+	free(pn);
+	git_repository_free(repo);
+}
+
+void test_ledger_check__two_added_pointers_naming_one_bundle_are_a_note(void)
+{
+	git_repository *repo = ledger_repo(1);
+	char d[80], *pa, *pb;
+	ld_report *r;
+	const ld_finding *f;
+
+	snprintf(d, sizeof(d), "sha256:%s", hexn(60));
+	pa = stage_alice(repo, R2, d, hexn(60), NULL);
+	pb = stage_alice(repo, R3, d, hexn(60), NULL);
+	commit(repo, "pr");
+	r = diff_run();
+	T_ASSERT_INT(ld_report_count(r), 0);
+	T_ASSERT_INT(same_bundle_notes(r), 1);
+	f = ld_report_note_get(r, 0);
+	/* git's path order: b200-... before gb200-...: the later one is
+	 * noted, naming the first */
+	T_ASSERT_STR(f->path, pa);
+	T_ASSERT(strstr(f->message, pb) != NULL);
+	T_ASSERT(strstr(f->message, d) != NULL);
+	T_ASSERT(strstr(f->message, "this change") != NULL);
+	ld_report_free(r);
+	free(pa);
+	free(pb);
+	git_repository_free(repo);
+}
+
+void test_ledger_check__a_committed_pointer_under_another_name_is_found(void)
+{
+	git_repository *repo = ledger_repo(1);
+	char d[80], *old, *pn;
+	ld_report *r;
+
+	/* a base pointer whose file name is not its digest (committed past
+	 * the gate): `ledger` reads every *.yaml, so its contents count */
+	snprintf(d, sizeof(d), "sha256:%s", hexn(70));
+	old = stage_alice(repo, R, d, NULL, "old.yaml");
+	commit(repo, "base, with a misnamed pointer");
+	pn = stage_alice(repo, R2, d, hexn(70), NULL);
+	commit(repo, "pr");
+	r = diff_run();
+	T_ASSERT_INT(same_bundle_notes(r), 1);
+	T_ASSERT_STR(ld_report_note_get(r, 0)->path, pn);
+	T_ASSERT(strstr(ld_report_note_get(r, 0)->message, old) != NULL);
+	ld_report_free(r);
+	free(old);
+	free(pn);
+	git_repository_free(repo);
+}
+
+void test_ledger_check__distinct_bundles_are_no_note(void)
+{
+	git_repository *repo = ledger_repo(3);
+	char d[80], *pn;
+	ld_report *r;
+
+	snprintf(d, sizeof(d), "sha256:%s", hexn(80));
+	pn = stage_alice(repo, R2, d, hexn(80), NULL);
+	commit(repo, "pr");
+	r = diff_run();
+	T_ASSERT_INT(ld_report_count(r), 0);
+	T_ASSERT_INT(ld_report_note_count(r), 0);
+	ld_report_free(r);
+	free(pn);
+	git_repository_free(repo);
+}

@@ -12,14 +12,10 @@
 # Actual: xdg-open's argv[1] is the authorization URL itself.
 # Usage: browser_argv.sh /path/to/aicr-evidence
 set -u
-BIN=$(realpath "$1")
-# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
-# provider, stopped at exit)
-AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
-W=$T_WORK
-login_idp_start
-PORT=$IDP_PORT
-mkdir -p "$W/bin"
+# setup.sh: BIN, W ($T_WORK, removed at exit), finding_idp (the stand-in
+# provider, stopped at exit), finding_ready
+. "$(dirname "$0")/setup.sh"
+finding_idp
 # the "browser": records its command line as /proc shows it, and what it
 # was given: the page's modes and the URL it refreshes to
 cat >"$W/bin/xdg-open" <<PY
@@ -38,8 +34,7 @@ res["auth"] = resolve(sys.argv[1])
 json.dump(res, open("$W/result.tmp", "w")); os.replace("$W/result.tmp", "$W/result.json")
 PY
 chmod +x "$W/bin/xdg-open"
-echo hi >"$W/a.txt"
-cd "$W" || exit 2
+finding_ready
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 \
 	timeout 30 "$BIN" sigstore sign-bundle --bundle out.json --oidc-provider browser \
 	--oidc-issuer "http://127.0.0.1:$PORT" --oidc-timeout 4s a.txt >/dev/null 2>"$W/stderr"

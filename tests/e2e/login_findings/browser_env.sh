@@ -15,18 +15,12 @@
 # reports) that has nothing to do with the token exchange.
 # Usage: browser_env.sh /path/to/aicr-evidence
 set -u
-BIN=$(realpath "$1")
-# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
-# provider, stopped at exit)
-AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
-W=$T_WORK
-login_idp_start
-PORT=$IDP_PORT
-mkdir -p "$W/bin"
-printf '#!/bin/sh\nenv > "%s/browser.env"\n' "$W" >"$W/bin/xdg-open"
-chmod +x "$W/bin/xdg-open"
-echo hi >"$W/a.txt"
-cd "$W" || exit 2
+# setup.sh: BIN, W ($T_WORK, removed at exit), finding_idp (the stand-in
+# provider, stopped at exit), finding_ready
+. "$(dirname "$0")/setup.sh"
+finding_idp
+finding_env_browser
+finding_ready
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 SIGSTORE_OIDC_CLIENT_SECRET=s3cr3t-client-secret \
 	ACTIONS_ID_TOKEN_REQUEST_TOKEN=gha-request-secret \
 	timeout 30 "$BIN" sigstore sign-bundle --bundle out.json --oidc-provider browser \

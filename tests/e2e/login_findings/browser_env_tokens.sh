@@ -11,18 +11,12 @@
 # Actual: only a fixed list of names is removed.
 # Usage: browser_env_tokens.sh /path/to/aicr-evidence
 set -u
-BIN=$(realpath "$1")
-# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
-# provider, stopped at exit)
-AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
-W=$T_WORK
-login_idp_start
-PORT=$IDP_PORT
-mkdir -p "$W/bin"
-printf '#!/bin/sh\nenv > "%s/browser.env"\n' "$W" >"$W/bin/xdg-open"
-chmod +x "$W/bin/xdg-open"
-echo hi >"$W/a.txt"
-cd "$W" || exit 2
+# setup.sh: BIN, W ($T_WORK, removed at exit), finding_idp (the stand-in
+# provider, stopped at exit), finding_ready
+. "$(dirname "$0")/setup.sh"
+finding_idp
+finding_env_browser
+finding_ready
 JWT="eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 env PATH="$W/bin:$PATH" DISPLAY=:99 GITLAB_CI=true \
 	SIGSTORE_ID_TOKEN="$JWT-named" MY_SIGSTORE_OIDC="$JWT-custom" \

@@ -20,17 +20,13 @@
 # exchanged, hence not HIGH.
 # Usage: localhost_v6.sh /path/to/aicr-evidence
 set -u
-BIN=$(realpath "$1")
-# lib.sh: $T_WORK (removed at exit), login_idp_start (the stand-in
-# provider, stopped at exit)
-AE_BIN=$BIN . "$(dirname "$0")/../lib.sh"
-W=$T_WORK
+# setup.sh: BIN, W ($T_WORK, removed at exit), finding_idp (the stand-in
+# provider, stopped at exit), finding_ready
+. "$(dirname "$0")/setup.sh"
 python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null ||
 	{ echo "SETUP: no IPv6 loopback here"; exit 2; }
-login_idp_start
-PORT=$IDP_PORT
+finding_idp
 RPORT=$(free_port)
-mkdir -p "$W/bin"
 # the "browser": while the login waits, another local user binds [::1]:PORT;
 # then a real browser (if any) follows the redirect the provider would send
 cat >"$W/bin/xdg-open" <<PY
@@ -63,8 +59,7 @@ t.join(16)
 open("$W/result", "w").write("bound " + (got[0] if got else "(no browser request)"))
 PY
 chmod +x "$W/bin/xdg-open"
-echo hi >"$W/a.txt"
-cd "$W" || exit 2
+finding_ready
 env -u SIGSTORE_ID_TOKEN PATH="$W/bin:$PATH" DISPLAY=:99 timeout 60 "$BIN" sigstore sign-bundle \
 	--bundle out.json --oidc-provider browser --oidc-issuer "http://127.0.0.1:$PORT" \
 	--oidc-redirect-url "http://localhost:$RPORT/auth/callback" --oidc-timeout 25s a.txt >run.out 2>run.err
