@@ -244,6 +244,38 @@ static int emit_read_inputs(emit_ctx *c, ae_err *err)
 	return rc;
 }
 
+/* Minimal policy: an image it would publish (a public registry's) whose
+ * tag or a path component holds a private value is refused, naming the
+ * part and why (review finding 13). Dropping it would misstate which
+ * validator ran, as dropping a test would misstate the results; the
+ * reference-v4 policy publishes images as given. */
+static int emit_images_private(const json_t *images, ae_err *err)
+{
+	for (size_t i = 0; i < json_array_size(images); i++) {
+		const char *img = json_string_value(json_array_get(images, i));
+		char r[AE_REPR_BUF], p[AE_REPR_BUF];
+		ev__image_why why;
+		if (!ev__image_public(img) || !ev__image_private(img, &why))
+			continue;
+		return ae_fail(err, AE_EINVAL,
+			       "validator image %s: its %s %s holds %s, which "
+			       "the minimal policy does not publish (%s, or "
+			       "publish it as given with --policy "
+			       "reference-v4)",
+			       ae_repr(r, sizeof(r), img, strlen(img)),
+			       why.part, ae_repr(p, sizeof(p), why.at, why.len),
+			       why.reason,
+			       strcmp(why.part, "tag") == 0
+				       ? "tag the validator with a version, a "
+					 "date or a commit id, or pin it by "
+					 "@sha256:... alone"
+				       : "publish the validator under a "
+					 "repository path that names no "
+					 "machine, person or secret");
+	}
+	return 0;
+}
+
 /* Finds and scans the CTRF reports, then applies the mutable-tag gate. */
 static int emit_scan_ctrf(emit_ctx *c, ae_err *err)
 {
@@ -283,6 +315,8 @@ static int emit_scan_ctrf(emit_ctx *c, ae_err *err)
 				     "it anyway)",
 				     ae_repr(r, sizeof(r), img, strlen(img)));
 	}
+	if (rc == 0 && c->policy == EV_REDACT_MINIMAL)
+		rc = emit_images_private(c->images, err);
 	return rc;
 }
 

@@ -299,6 +299,21 @@ bool ev__snapshot_key_kind(ev__vkind *out, const char *type,
  * with a tag or a digest. Cannot fail. */
 bool ev__image_public(const char *image);
 
+/* What of a validator image the minimal policy would publish that it must
+ * not (review finding 13): its tag or one path component holds a host
+ * name, an address, a private DNS or node name, a credential token or an
+ * encoded value (the rules of every kept value, evidence/values.c; a tag
+ * that is a version, a date or a commit id is exempt from the encoded-
+ * value rule). The registry host is ev__image_public's to judge. True and
+ * *why filled (`at`/`len` point into `image`) when so. Cannot fail. */
+typedef struct ev__image_why {
+	const char *part;   /* "tag" or "path component" */
+	const char *at;	    /* the part, inside the image string */
+	size_t len;	    /* its length */
+	const char *reason; /* "an IPv4 address", "a GitHub token", ... */
+} ev__image_why;
+bool ev__image_private(const char *image, ev__image_why *why);
+
 /* How fixed a validator image is, for emit's mutable-tag gate (SPEC §4,
  * reference §7 #2873): a sha256 digest pins it whatever its tag; else a
  * :latest or :edge tag moves, and so does no tag at all (every runtime

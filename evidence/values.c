@@ -322,6 +322,101 @@ static bool val_b64(char c)
 	return val_alnum(c) || (c != '\0' && strchr("+/=_-", c) != NULL);
 }
 
+/* Credentials by the prefixes their issuers give them (review finding 13):
+ * a prefix at the start of a word (no letter or digit before it) followed
+ * by at least `min` bytes of the token's alphabet ([A-Za-z0-9] and
+ * `extra`; [A-Z0-9] only for TOK_UPPER). A token's random part is often
+ * too short or too regular for the heuristics below (AWS's documented
+ * AKIAIOSFODNN7EXAMPLE switches case twice). Where the prefix is a common
+ * word start (sk-, eyJ), the body must also hold a digit and a letter
+ * (TOK_MIXED), as a random token of that length almost always does and a
+ * name (sk-learn-compatibility-suite) does not. */
+#define TOK_UPPER 1
+#define TOK_MIXED 2
+static const struct val_token {
+	const char *prefix;
+	size_t min;
+	const char *extra;
+	int flags;
+	const char *name;
+} val_tokens[] = {
+	{"ghp_", 20, "", 0, "a GitHub token"},
+	{"gho_", 20, "", 0, "a GitHub token"},
+	{"ghu_", 20, "", 0, "a GitHub token"},
+	{"ghs_", 20, "", 0, "a GitHub token"},
+	{"ghr_", 20, "", 0, "a GitHub token"},
+	{"github_pat_", 20, "_", 0, "a GitHub token"},
+	{"glpat-", 16, "_-", 0, "a GitLab token"},
+	{"gldt-", 16, "_-", 0, "a GitLab token"},
+	{"glrt-", 16, "_-", 0, "a GitLab token"},
+	{"glptt-", 16, "_-", 0, "a GitLab token"},
+	{"xoxa-", 10, "-", 0, "a Slack token"},
+	{"xoxb-", 10, "-", 0, "a Slack token"},
+	{"xoxp-", 10, "-", 0, "a Slack token"},
+	{"xoxo-", 10, "-", 0, "a Slack token"},
+	{"xoxr-", 10, "-", 0, "a Slack token"},
+	{"xoxs-", 10, "-", 0, "a Slack token"},
+	{"xapp-", 10, "-", 0, "a Slack token"},
+	{"AKIA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"ASIA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AGPA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AIDA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AROA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AIPA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"ANPA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"ANVA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"APKA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AIza", 30, "_-", 0, "a Google API key"},
+	{"ya29.", 20, "_-.", 0, "a Google OAuth token"},
+	{"eyJ", 10, "_-", TOK_MIXED, "a JWT or base64 JSON"},
+	{"nvapi-", 20, "_-", 0, "an NVIDIA API key"},
+	{"hf_", 30, "", 0, "a Hugging Face token"},
+	{"npm_", 30, "", 0, "an npm token"},
+	{"pypi-", 30, "_-", 0, "a PyPI token"},
+	{"dckr_pat_", 20, "_-", 0, "a Docker token"},
+	{"sk_live_", 16, "", 0, "a Stripe key"},
+	{"rk_live_", 16, "", 0, "a Stripe key"},
+	{"sk-proj-", 20, "_-", 0, "an OpenAI key"},
+	{"sk-ant-", 20, "_-", 0, "an Anthropic key"},
+	{"sk-", 20, "_-", TOK_MIXED, "a secret key"},
+};
+
+/* True iff byte c is in token t's alphabet. */
+static bool val_token_byte(const struct val_token *t, char c)
+{
+	if (t->flags & TOK_UPPER)
+		return val_digit(c) || (c >= 'A' && c <= 'Z');
+	return val_alnum(c) || (c != '\0' && strchr(t->extra, c) != NULL);
+}
+
+/* The kind of credential token `s` holds (above); NULL when none. */
+static const char *val_token(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && val_alnum(s[i - 1]))
+			continue;
+		for (size_t k = 0;
+		     k < sizeof(val_tokens) / sizeof(val_tokens[0]); k++) {
+			const struct val_token *t = &val_tokens[k];
+			size_t m = strlen(t->prefix), j = i + m;
+			size_t digits = 0, letters = 0;
+			if (strncmp(s + i, t->prefix, m) != 0)
+				continue;
+			for (; j < n && val_token_byte(t, s[j]); j++) {
+				digits += val_digit(s[j]);
+				letters += val_alnum(s[j]) && !val_digit(s[j]);
+			}
+			if (j - i - m >= t->min &&
+			    (!(t->flags & TOK_MIXED) ||
+			     (digits > 0 && letters > 0)))
+				return t->name;
+		}
+	}
+	return NULL;
+}
+
 /* True iff `s` carries an encoded value (issue 24: private data must not
  * ride in a field that is kept because its shape fits, base64'd or as an
  * id): a segment or run the rules above flag, or a UUID (8-4-4-4-12 hex
@@ -330,6 +425,9 @@ static bool val_blob(const char *s)
 {
 	static const size_t uuid[] = {8, 4, 4, 4, 12};
 	size_t n = strlen(s);
+
+	if (val_token(s) != NULL)
+		return true;
 
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -478,20 +576,22 @@ static bool val_node_name(const char *s, size_t n)
 	return parts >= 3 && (vmss > 0 || dig8 > 0);
 }
 
-/* True iff `s` names or locates a machine, a person or a file (above). */
-static bool val_locator(const char *s)
+/* What in `s` names or locates a machine, a person or a file (above);
+ * NULL when nothing. */
+static const char *val_locator_why(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (strpbrk(s, "@:\\") != NULL || strstr(s, "//") != NULL ||
-	    strstr(s, "/.") != NULL || strstr(s, " /") != NULL ||
-	    strstr(s, "(/") != NULL)
-		return true;
+	if (strpbrk(s, "@:\\") != NULL)
+		return "an '@', ':' or '\\' (an e-mail, a URL, an address)";
+	if (strstr(s, "//") != NULL || strstr(s, "/.") != NULL ||
+	    strstr(s, " /") != NULL || strstr(s, "(/") != NULL)
+		return "a path";
 	for (size_t i = 0; i < n; i++) {
 		if (val_digit(s[i]) &&
 		    (val_ipv4_at(s, i, '.') || val_ipv4_at(s, i, '-') ||
 		     val_ipv4_at(s, i, '_')))
-			return true;
+			return "an IPv4 address";
 	}
 	for (size_t i = 0; i < n;) { /* dotted names and node names */
 		size_t j = i, dots = 0;
@@ -507,18 +607,24 @@ static bool val_locator(const char *s)
 		while (j > i && s[j - 1] == '.')
 			j--;
 		if (dots > 0 && val_private_name(s + i, j - i))
-			return true;
+			return "a private or cloud DNS name";
 		for (size_t a = i; a + 4 <= j; a++) {
 			size_t b = a;
 			while (b < j && (val_lower(s[b]) || val_digit(s[b]) ||
 					 s[b] == '-'))
 				b++;
 			if (val_node_name(s + a, b - a))
-				return true;
+				return "a GKE or AKS node name";
 		}
 		i = j + 1;
 	}
-	return false;
+	return NULL;
+}
+
+/* True iff `s` names or locates a machine, a person or a file (above). */
+static bool val_locator(const char *s)
+{
+	return val_locator_why(s) != NULL;
 }
 
 static bool val_shape_ok(ev__vkind kind, const char *s);
@@ -656,4 +762,269 @@ ev__image_pin ev__image_pin_of(const char *image)
 	if (ae_imgref_tag_is(&r, "latest") || ae_imgref_tag_is(&r, "edge"))
 		return EV__IMAGE_MUTABLE_TAG;
 	return EV__IMAGE_FIXED;
+}
+
+/* ---- the tag and path of a published image (review finding 13) ----
+ *
+ * The registry host is held to the list above; the tag and each path
+ * component to what every kept value is held to (no locator, no token, no
+ * encoded value), so a tag or a repository named after a node, an address
+ * or a secret is not signed into a public bundle. A tag that reads as a
+ * version, a commit id or a date is exempt from the encoded-value
+ * heuristic only (a long commit id is 40 hex digits; v1.2.3-rc1-amd64-
+ * cuda12-py3 switches case like random base64): never from the locator or
+ * token rules. */
+
+#define TAG_SEPS "-_."
+
+/* The length of the segment at s[0..n) up to a separator. */
+static size_t tag_seg(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && strchr(TAG_SEPS, s[i]) == NULL)
+		i++;
+	return i;
+}
+
+/* [a-z]{0,16}[0-9]{0,14}, not empty: rc1, beta, cuda12, py3, ubuntu22,
+ * 04, amd64, slim, bookworm. */
+static bool tag_word(const char *s, size_t n)
+{
+	size_t i = 0, a = 0, d = 0;
+
+	while (i < n && val_lower(s[i]) && a < 16) {
+		i++;
+		a++;
+	}
+	while (i < n && val_digit(s[i]) && d < 14) {
+		i++;
+		d++;
+	}
+	return n > 0 && i == n;
+}
+
+/* A commit id: 7..64 lower-case hex digits, after an optional 'g' (git
+ * describe's g1a2b3c4). */
+static bool tag_commit(const char *s, size_t n)
+{
+	if (n > 0 && s[0] == 'g') {
+		s++;
+		n--;
+	}
+	if (n < 7 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!val_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return false;
+	}
+	return true;
+}
+
+/* `k` digits at s, as a number; -1 when they are not all digits. */
+static int tag_num(const char *s, size_t k)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		if (!val_digit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* A date at s[0..n): YYYY[sep]MM[sep]DD (19xx or 20xx, a month, a day;
+ * one separator of -_. or none); its length, else 0. */
+static size_t tag_date(const char *s, size_t n)
+{
+	size_t w = n > 4 && strchr(TAG_SEPS, s[4]) != NULL ? 1 : 0;
+	int y, m, d;
+
+	if (n < 8 + 2 * w || (w && s[7] != s[4]))
+		return 0;
+	y = tag_num(s, 4);
+	m = tag_num(s + 4 + w, 2);
+	d = tag_num(s + 6 + 2 * w, 2);
+	if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	return 8 + 2 * w;
+}
+
+/* A version at s[0..n): v?N(.N){0,3}, N 1-5 digits; its length, else 0. */
+static size_t tag_version(const char *s, size_t n)
+{
+	size_t i = s[0] == 'v' ? 1 : 0;
+
+	for (int dots = 0; dots < 4; dots++) {
+		size_t k = 0;
+		while (i + k < n && val_digit(s[i + k]))
+			k++;
+		if (k == 0 || k > 5)
+			return 0;
+		i += k;
+		if (i + 1 >= n || s[i] != '.' || !val_digit(s[i + 1]))
+			break;
+		i++;
+	}
+	return i;
+}
+
+/* The version, date or commit id the tag s[0..n) starts with: its
+ * length, else 0. */
+static size_t tag_core(const char *s, size_t n)
+{
+	size_t seg = tag_seg(s, n);
+	size_t k[3] = {tag_date(s, n), tag_version(s, n),
+		       tag_commit(s, seg) ? seg : 0};
+
+	/* the first that ends at a separator or at the end */
+	for (int i = 0; i < 3; i++) {
+		if (k[i] > 0 && (k[i] == n || strchr(TAG_SEPS, s[k[i]])))
+			return k[i];
+	}
+	return 0;
+}
+
+/* True iff the tag s[0..n) is a version, a date or a commit id, after an
+ * optional [a-z]{1,16} word and a separator (sha-, nightly-), then
+ * -suffix words (tag_word) or commit ids: v0.5.0, 25.01-py3,
+ * 12.4.1-cudnn-devel-ubuntu22.04, v0.5.0-3-g1a2b3c4, sha-1a2b3c4,
+ * nightly-20250115. */
+static bool tag_exempt(const char *s, size_t n)
+{
+	size_t k = tag_core(s, n), i;
+
+	if (k == 0) {
+		size_t a = 0;
+		while (a < n && val_lower(s[a]))
+			a++;
+		if (a == 0 || a > 16 || a + 1 >= n ||
+		    strchr(TAG_SEPS, s[a]) == NULL)
+			return false;
+		k = tag_core(s + a + 1, n - a - 1);
+		if (k == 0)
+			return false;
+		k += a + 1;
+	}
+	for (i = k; i < n;) {
+		size_t seg = tag_seg(s + i + 1, n - i - 1);
+		if (!tag_word(s + i + 1, seg) && !tag_commit(s + i + 1, seg))
+			return false;
+		i += 1 + seg;
+	}
+	return true;
+}
+
+/* True iff s holds 16 or more hex digits in a row mixing digits and
+ * letters, wherever they start (a repository name is lower case, so a
+ * digest glued to a word is one alphanumeric run val_blob reads whole). */
+static bool image_hex_inside(const char *s)
+{
+	size_t run = 0, digits = 0;
+
+	for (;; s++) {
+		if (val_hex(*s)) {
+			run++;
+			digits += val_digit(*s);
+			continue;
+		}
+		if (run >= 16 && digits > 0 && digits < run)
+			return true;
+		if (*s == '\0')
+			return false;
+		run = digits = 0;
+	}
+}
+
+/* Why the value s (a tag when `tag`) may not be published; NULL when it
+ * may. */
+static const char *image_part_why(const char *s, bool tag)
+{
+	const char *why = val_locator_why(s);
+
+	/* a tag joins words with - and _ as much as with '.': a dotted name
+	 * glued to one (node7.acme.corp-v1) is still that name */
+	for (size_t i = 0, n = strlen(s); why == NULL && i < n;) {
+		size_t j = i, dots = 0;
+		while (j < n && s[j] != '-' && s[j] != '_')
+			dots += s[j++] == '.';
+		if (dots > 0 && val_private_name(s + i, j - i))
+			why = "a private or cloud DNS name";
+		i = j + 1;
+	}
+	/* an EC2 instance id (i-<8 or 17 hex>), which the commit-id exemption
+	 * below would otherwise take for a commit */
+	for (size_t a = 0, n = strlen(s); why == NULL && a + 2 < n; a++) {
+		size_t h = 0;
+		if ((a > 0 && val_alnum(s[a - 1])) || s[a] != 'i' ||
+		    s[a + 1] != '-')
+			continue;
+		while (a + 2 + h < n && val_hex(s[a + 2 + h]))
+			h++;
+		if ((h == 8 || h == 17) && !val_alnum(s[a + 2 + h]))
+			why = "an EC2 instance id";
+	}
+	/* and a node name followed by more words (gke-...-x7k2-v1) */
+	for (size_t a = 0, n = strlen(s); why == NULL && a + 4 <= n; a++) {
+		if ((a > 0 && val_alnum(s[a - 1])) ||
+		    (strncmp(s + a, "gke-", 4) != 0 &&
+		     strncmp(s + a, "aks-", 4) != 0))
+			continue;
+		for (size_t b = a + 4; why == NULL && b <= n; b++) {
+			if ((b == n || s[b] == '-' || s[b] == '_' ||
+			     s[b] == '.') &&
+			    val_node_name(s + a, b - a))
+				why = "a GKE or AKS node name";
+			if (b < n && !val_lower(s[b]) && !val_digit(s[b]) &&
+			    s[b] != '-')
+				break;
+		}
+	}
+	if (why == NULL)
+		why = val_token(s);
+	if (why == NULL && !(tag && tag_exempt(s, strlen(s))) &&
+	    (val_blob(s) || image_hex_inside(s)))
+		why = "an encoded value (base64, a random or hex id, a UUID)";
+	return why;
+}
+
+bool ev__image_private(const char *image, ev__image_why *why)
+{
+	char part[257];
+	ae_imgref r;
+
+	memset(why, 0, sizeof(*why));
+	if (image == NULL)
+		return false;
+	ae_imgref_split(&r, image);
+	if (r.tag != NULL && r.tag_len > 0 && r.tag_len < sizeof(part)) {
+		memcpy(part, r.tag, r.tag_len);
+		part[r.tag_len] = '\0';
+		why->reason = image_part_why(part, true);
+		if (why->reason != NULL) {
+			why->part = "tag";
+			why->at = r.tag;
+			why->len = r.tag_len;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < r.path_len;) {
+		size_t n = 0;
+		while (i + n < r.path_len && r.path[i + n] != '/')
+			n++;
+		if (n > 0 && n < sizeof(part)) {
+			memcpy(part, r.path + i, n);
+			part[n] = '\0';
+			why->reason = image_part_why(part, false);
+			if (why->reason != NULL) {
+				why->part = "path component";
+				why->at = r.path + i;
+				why->len = n;
+				return true;
+			}
+		}
+		i += n + 1;
+	}
+	return false;
 }

@@ -17,6 +17,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The name git gives an object type, for a message. */
+static const char *allow_type_name(git_object_t t)
+{
+	switch (t) {
+	case GIT_OBJECT_COMMIT:
+		return "commit";
+	case GIT_OBJECT_TREE:
+		return "tree";
+	case GIT_OBJECT_BLOB:
+		return "blob";
+	case GIT_OBJECT_TAG:
+		return "tag";
+	default:
+		return "unknown";
+	}
+}
+
 /* Reads allowlist.yaml from a root tree into `out`, capped. *found is
  * false (rc 0) when the tree has no such entry. */
 static int allow_read_tree(ae_buf *out, bool *found, git_repository *repo,
@@ -49,6 +66,18 @@ static int allow_read_tree(ae_buf *out, bool *found, git_repository *repo,
 		rc = ld__git_fail(err, AE_EIO, "cannot read allowlist.yaml");
 		goto done;
 	}
+	/* The mode is the tree entry's word; the object's own type is git's
+	 * (a crafted tree may file a commit or a tree under mode 100644, and
+	 * `hash-object --literally` gives one any bytes): only a blob is a
+	 * file's content. */
+	if (type != GIT_OBJECT_BLOB) {
+		rc = ae_fail(err, AE_EINVAL,
+			     "allowlist.yaml is a %s object, not a blob (its "
+			     "tree entry says mode 100644): it must be a "
+			     "regular file",
+			     allow_type_name(type));
+		goto done;
+	}
 	if (size > LD_CONTRACT_ALLOWLIST_MAX_BYTES) {
 		rc = ae_fail(err, AE_ETOOBIG,
 			     "allowlist.yaml is %zu bytes, cap %u", size,
@@ -57,6 +86,11 @@ static int allow_read_tree(ae_buf *out, bool *found, git_repository *repo,
 	}
 	if (git_odb_read(&obj, odb, git_tree_entry_id(te)) < 0) {
 		rc = ld__git_fail(err, AE_EIO, "cannot read allowlist.yaml");
+		goto done;
+	}
+	if (git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+		rc = ae_fail(err, AE_EIO,
+			     "allowlist.yaml changed type while read");
 		goto done;
 	}
 	rc = ae_buf_put(out, git_odb_object_data(obj), git_odb_object_size(obj),

@@ -28,7 +28,6 @@
 #                         $LEDGER_CACHE (default $T_WORK/cache)
 #   J JQ                  jq -r JQ over the last run's stdout
 #   why_of EMAIL DIGEST   the why of EMAIL's run(s) of DIGEST in L's answer
-#   same WHAT GOT WANT    a check that GOT is WANT
 
 resigned_start() {
 	root=$T_WORK/root
@@ -86,5 +85,3 @@ why_of() {
 	   | [.recipes[].pointers[] | select(.digest==\"$2\" and ([.signer] | inside(\$s))) | .why]
 	   | join(\",\")"
 }
-
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }

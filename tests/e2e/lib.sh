@@ -9,6 +9,8 @@
 #   expect_err "re" "what"    last run's stderr matches the ERE
 #   expect_out "re" "what"    last run's stdout matches the ERE
 #   ok "what" / bad "what" "why"
+#   is GOT WANT "what"        GOT is WANT (bad says both)
+#   same "what" GOT WANT      the same check, "what" first
 #   free_port                 prints a free TCP port on 127.0.0.1
 #   t_secs N                  N times AE_TEST_SLOW (default 1): the windows a
 #                             test gives a stand-in browser or co-tenant
@@ -82,6 +84,10 @@ expect_out() {
 expect_out_eq() { # EXACT "what"
 	if [ "$(cat "$T_OUT")" = "$1" ]; then ok "$2"; else bad "$2" "stdout is '$(head -c 200 "$T_OUT")', want '$1'"; fi
 }
+is() { # GOT WANT "what"
+	if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi
+}
+same() { is "$2" "$3" "$1"; }
 
 # need_tools TOOL...: the test says SKIPPED and ends unless every TOOL is
 # on PATH.

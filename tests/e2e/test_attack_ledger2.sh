@@ -48,7 +48,6 @@ place() { # DIR [ROOT]: its pointer at its canonical place
 	PLACED=$r/$rel
 }
 digest_of() { sed -n 's/^ *digest: *//p' "$1/pointer.yaml"; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
 L() {
 	run ledger --root "$root" --verify --trusted-root "$TR" --registry-plain-http \
 		--format json "$@"

@@ -137,7 +137,6 @@ start_idp() { # HOST LOG MODEFILE: sets IDP_PORT (not in a subshell: the cleanup
 	t_cleanup "kill $!"
 	for _ in $(seq 50); do curl -s -o /dev/null "http://$1:$IDP_PORT/x" && break; sleep 0.1; done
 }
-is() { if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi; }
 : >"$W/idp.log" >"$W/far.log"
 echo '{}' >"$W/mode.json"
 echo '{}' >"$W/far.json"

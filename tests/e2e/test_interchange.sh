@@ -41,9 +41,6 @@ if ! sh "$root/tests/oracle/build.sh" "$ORACLE" 2>"$W/oracle.err"; then
 	t_end
 fi
 
-is() { # GOT WANT what
-	if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi
-}
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 pfield() { sed -n "s/^[ -]*$2: *//p" "$1" | tr -d '"' | head -1; }
 

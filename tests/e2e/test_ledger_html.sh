@@ -34,7 +34,6 @@ cdp() {
 }
 # got KEY -- the value cdp printed for "KEY=" (style, count, visible)
 got() { grep -F "$1=" "$T_WORK/cdp.out" | tail -1 | sed 's/.*=//'; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
 # png_size FILE -> "W H" from the IHDR chunk
 png_size() {
 	od -An -tu1 -j16 -N8 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}'

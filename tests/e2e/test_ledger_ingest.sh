@@ -60,7 +60,6 @@ repo=$REG_HOST/evidence/ci
 
 # J FILTER -- jq on the last run's JSON
 J() { jq -r "$1" "$T_OUT"; }
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
 L() {
 	run ledger --root "$root" --verify --trusted-root "$TR" --registry-plain-http \
 		--cache "$T_WORK/cache" --format json "$@"

@@ -36,7 +36,6 @@ L() {
 # J FILTER -- jq on the last JSON
 J() { jq -r "$1" "$T_OUT"; }
 # same WHAT GOT WANT
-same() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi; }
 # check the latest view's check $2 of recipe $1: "pass/fail/state"
 chk() { J ".recipes[] | select(.name==\"$1\") | .checks[] | select(.name==\"$2\") | \"\(.pass)/\(.fail)/\(.state)\""; }
 # a signer's id by label

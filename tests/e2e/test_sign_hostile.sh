@@ -29,7 +29,6 @@ seen_m() { curl -s "$H/_hostile/log" | jq "[.log[] | select(.method == \"$1\" an
 tokens() { curl -s "$H/_hostile/log" | jq '[.log[] | select(.token)] | length'; }
 bearers() { curl -s "$H/_hostile/log" | jq '[.log[] | select(.bearer)] | length'; }
 no_file() { if [ -e "$1" ]; then bad "$2" "$1 was written"; else ok "$2"; fi; }
-is() { if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
 now=$(date +%s)

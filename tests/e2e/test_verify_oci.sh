@@ -23,9 +23,6 @@ stack_up "$W/stack"
 rep() { jq -r "$1" "$T_OUT"; }
 step() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.status' "$T_OUT"; }
 detail() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.detail // ""' "$T_OUT"; }
-is() { # GOT WANT what
-	if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi
-}
 
 reg_up "$W/reg"
 R=$REG_HOST

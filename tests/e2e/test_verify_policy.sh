@@ -41,9 +41,6 @@ cd "$W" || exit 1
 rep() { jq -r "$1" "$T_OUT"; }
 step() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.status' "$T_OUT"; }
 detail() { jq -r --arg n "$1" '.steps[]|select(.name==$n)|.detail // ""' "$T_OUT"; }
-is() { # GOT WANT what
-	if [ "$1" = "$2" ]; then ok "$3"; else bad "$3" "got '$1', want '$2'"; fi
-}
 has() { # TEXT RE what
 	if grep -qE -- "$2" <<<"$1"; then ok "$3"; else bad "$3" "'$1' lacks /$2/"; fi
 }

@@ -1266,6 +1266,270 @@ void test_evidence_bundle__only_public_pinned_validator_images_publish(void)
 	T_ASSERT(!ev__image_public("d:v1"));
 }
 
+/* True iff the minimal policy would sign `img` into validatorImages: a
+ * public registry's (ev__image_public), its tag and path holding nothing
+ * private (ev__image_private; emit refuses it otherwise). */
+static bool image_published(const char *img)
+{
+	ev__image_why why;
+
+	return ev__image_public(img) && !ev__image_private(img, &why);
+}
+
+/* Review finding 13: the tag and every path component of a published
+ * validator image are held to the rules of every kept value -- a token, an
+ * address, a private DNS or node name, an encoded value in any position of
+ * either is never published, on any public registry, with or without a
+ * digest; real validator references are. */
+void test_evidence_bundle__validator_image_tags_and_paths_publish_nothing_private(void)
+{
+#define DG "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	static const char *const tags[] = {
+		"ghp_0123456789abcdefABCDEF0123456789abcd",
+		"gho_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8",
+		"ghs_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123",
+		"glpat-xY9zAb3CdEf5GhIj7KlM",
+		"glpat-aaaaaaaaaaaaaaaaaaaa",
+		"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+		"xoxp-1234567890-abcdefghij",
+		"AKIAIOSFODNN7EXAMPLE",
+		"ASIA2OGYBAH6QXYZ3J7K",
+		"AKIAAAAAAAAAAAAAAAAA",
+		"AIzaSyD-0123456789abcdefABCDEF_ghijkl",
+		"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+		"eyJhbGciOiJSUzI1NiJ9",
+		"nvapi-AbCdEf0123456789GhIjKlMnOpQrSt",
+		"hf_abcdefghijklmnopqrstuvwxyzABCDEFGH",
+		"sk-proj-abcdefghijklmnopqrstuvwx",
+		"ip-10-0-12-34",
+		"ip-10-0-12-34.ec2.internal",
+		"ip-172-31-5-9.us-west-2.compute.internal",
+		"10.0.12.34",
+		"192.168.1.20",
+		"10_0_12_34",
+		"10-0-12-34",
+		"node7.acme.corp",
+		"gpu-3.cluster.local",
+		"worker77.internal",
+		"build77.localdomain",
+		"vm1.internal.cloudapp.net",
+		"ec2-54-77-12-3.compute-1.amazonaws.com",
+		"myaks-dns-7a8b9c0d.hcp.eastus.azmk8s.io",
+		"gke-prod-default-pool-1a2b3c4d-x7k2",
+		"aks-nodepool1-12345678-vmss000001",
+		"YWNtZS1wcm9kLWNsdXN0ZXItc2VjcmV0",
+		"Zm9vYmFyYmF6cXV4cXV1eA",
+		"0f8fad5b-d9cb-469f-a165-70867728950e",
+		"i-0abc123def4567890",
+		"JBSWY3DPEHPK3PXP4GZQ6RLA",
+	};
+	static const char *const around[][2] = {
+		{"", ""}, {"v1.2.3-", ""}, {"", "-v1"}, {"1.0_", ""},
+		{"", ".1"}, {"release-", ""}, {"v0.5.0-", "-amd64"},
+	};
+	static const char *const paths[] = {
+		"10.0.0.5", "172.16.5.9", "ip-10-0-0-5", "10-0-0-5", "10_0_0_5",
+		"alice.corp", "node7.internal", "gpu.cluster.local",
+		"svc.lan", "gke-prod-default-pool-1a2b3c4d-x7k2",
+		"aks-nodepool1-12345678-vmss000001",
+		"ghp_0123456789abcdefabcdef0123456789abcd",
+		"glpat-aaaaaaaaaaaaaaaaaaaa", "xoxb-1234567890-abcdefghijk",
+		"d41d8cd98f00b204e9800998ecf8427e",
+		"team-d41d8cd98f00b204e9800998ecf8427e",
+		"0f8fad5b-d9cb-469f-a165-70867728950e", "i-0abc123def4567890",
+	};
+	static const char *const path_around[][2] = {
+		{"", "/validator"}, {"nvidia/", "/validator"}, {"nvidia/", ""},
+		{"nvidia/aicr/", "/conformance"},
+	};
+	static const char *const hosts[] = {"nvcr.io/nvidia/v", "ghcr.io/nvidia/aicr-validators/conformance",
+					    "docker.io/library/ubuntu", "quay.io/acme/v"};
+	static const char *const path_hosts[] = {"nvcr.io", "ghcr.io", "docker.io",
+						 "registry.k8s.io", "public.ecr.aws"};
+	static const char *const never[] = {
+		"nvcr.io/alice@corp.example/validator:v1",
+		"nvcr.io/nvidia/v:v1@alice@corp.example",
+		"host/10.0.0.5/img:v1",
+		"10.0.0.5:5000/validators/conformance:v1",
+		"registry.acme.corp/validators/conformance:v1",
+		"ip-10-0-0-5.ec2.internal/v:v1",
+		"nvcr.io/home/alice/../v:v1",
+		"nvcr.io//v:v1",
+		"nvcr.io/nvidia/v:https://x",
+	};
+	static const char *const real[] = {
+		"nvcr.io/nvidia/aicr-validators/conformance:v0.5.0",
+		"nvcr.io/nvidia/pytorch:25.01-py3",
+		"nvcr.io/nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04",
+		"nvcr.io/nvidia/cuda:12.6.3-base-ubi9",
+		"nvcr.io/nvidia/cuda:12.8.0-cudnn-runtime-ubuntu24.04",
+		"nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04",
+		"nvcr.io/nvidia/k8s/container-toolkit:v1.17.4-ubuntu20.04",
+		"nvcr.io/nvidia/gpu-operator:v24.9.2",
+		"nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.9.2",
+		"nvcr.io/nvidia/cloud-native/k8s-driver-manager:v0.7.0",
+		"nvcr.io/nvidia/driver:550.127.05-ubuntu22.04",
+		"nvcr.io/nvidia/driver:570.86.15-rhcos4.16",
+		"nvcr.io/nvidia/k8s-device-plugin:v0.17.0-ubi9",
+		"nvcr.io/nvidia/tritonserver:24.12-py3-igpu",
+		"nvcr.io/nvidia/nemo:24.07",
+		"nvcr.io/nvidia/tensorrt-llm/release:0.17.0",
+		"nvcr.io/nvidia/doca/doca_telemetry:1.14.2-doca2.2.0",
+		"nvcr.io/nvidia/cloud-native/dcgm:3.3.9-1-ubuntu22.04",
+		"ghcr.io/nvidia/aicr-validators/deployment:v1.2.3-rc1",
+		"ghcr.io/nvidia/aicr-validators/deployment:v1.2.3-rc1-amd64-cuda12-py3",
+		"ghcr.io/nvidia/aicr-validators/deployment:v0.11.0-beta.2",
+		"ghcr.io/nvidia/aicr-validators/deployment:v2.0.0-alpha.1",
+		"ghcr.io/nvidia/aicr-validators/conformance:sha-1a2b3c4",
+		"ghcr.io/nvidia/aicr-validators/conformance:sha-0123456789abcdef0123456789abcdef01234567",
+		"ghcr.io/nvidia/aicr-validators/conformance:0123456789abcdef0123456789abcdef01234567",
+		"ghcr.io/nvidia/aicr-validators/conformance:"
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"ghcr.io/nvidia/aicr-validators/conformance:1a2b3c4",
+		"ghcr.io/nvidia/aicr-validators/conformance:2025-01-15",
+		"ghcr.io/nvidia/aicr-validators/conformance:2025.01.15",
+		"ghcr.io/nvidia/aicr-validators/conformance:20250115",
+		"ghcr.io/nvidia/aicr-validators/conformance:nightly-20250115",
+		"ghcr.io/nvidia/aicr-validators/conformance:20250115-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+		"ghcr.io/nvidia/aicr-validators/conformance:v0.5.0-3-g1a2b3c4",
+		"ghcr.io/nvidia/aicr-validators/conformance:v0.5.0-12-g1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+		"ghcr.io/nvidia/aicr-validators/conformance:main-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+		"ghcr.io/nvidia/k8s-device-plugin:v0.17.0",
+		"docker.io/library/ubuntu:22.04",
+		"docker.io/library/busybox:1.36.1",
+		"docker.io/library/python:3.12-slim-bookworm",
+		"docker.io/library/golang:1.23.4-bookworm",
+		"docker.io/library/alpine:3.21",
+		"docker.io/nvidia/cuda:12.4.1-base-ubuntu22.04",
+		"registry.k8s.io/e2e-test-images/agnhost:2.52",
+		"registry.k8s.io/pause:3.10",
+		"registry.k8s.io/kube-proxy:v1.31.4",
+		"quay.io/prometheus/node-exporter:v1.8.2",
+		"public.ecr.aws/eks-distro/kubernetes/pause:v1.29.5-eks-1-29-latest",
+		"mcr.microsoft.com/oss/kubernetes/pause:3.6",
+		"gcr.io/k8s-staging-nfd/node-feature-discovery:v0.16.6",
+		"nvcr.io/nvidia/aicr-validators/conformance" DG,
+		"nvcr.io/nvidia/aicr-validators/conformance:v0.5.0" DG,
+		"ghcr.io/nvidia/aicr-validators/conformance:latest" DG,
+	};
+	char img[512], part[256];
+	size_t refused = 0;
+
+	for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]); t++)
+		for (size_t a = 0; a < sizeof(around) / sizeof(around[0]); a++)
+			for (size_t h = 0; h < sizeof(hosts) / sizeof(hosts[0]);
+			     h++)
+				for (int d = 0; d < 2; d++) {
+					snprintf(img, sizeof(img), "%s:%s%s%s%s",
+						 hosts[h], around[a][0], tags[t],
+						 around[a][1], d ? DG : "");
+					if (image_published(img))
+						t_fail_at(__FILE__, __LINE__,
+							  "%s published", img);
+					refused++;
+				}
+	for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+		for (size_t a = 0;
+		     a < sizeof(path_around) / sizeof(path_around[0]); a++)
+			for (size_t h = 0;
+			     h < sizeof(path_hosts) / sizeof(path_hosts[0]);
+			     h++) {
+				snprintf(part, sizeof(part), "%s%s%s",
+					 path_around[a][0], paths[p],
+					 path_around[a][1]);
+				snprintf(img, sizeof(img), "%s/%s:v1.0.0",
+					 path_hosts[h], part);
+				if (image_published(img))
+					t_fail_at(__FILE__, __LINE__,
+						  "%s published", img);
+				snprintf(img, sizeof(img), "%s/%s%s",
+					 path_hosts[h], part, DG);
+				if (image_published(img))
+					t_fail_at(__FILE__, __LINE__,
+						  "%s published", img);
+				refused += 2;
+			}
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		if (image_published(never[i]))
+			t_fail_at(__FILE__, __LINE__, "%s published", never[i]);
+	}
+	T_ASSERT(refused > 2500);
+	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+		ev__image_why why;
+		if (!ev__image_public(real[i]))
+			t_fail_at(__FILE__, __LINE__, "%s not public", real[i]);
+		if (ev__image_private(real[i], &why))
+			t_fail_at(__FILE__, __LINE__,
+				  "%s refused: its %s holds %s", real[i],
+				  why.part, why.reason);
+	}
+#undef DG
+}
+
+/* The credential-token prefixes hold for every kept value (a test name,
+ * a tool name, a version suffix), and a name that merely starts like one
+ * is not taken for a token. */
+void test_evidence_bundle__kept_values_hold_no_credential_token(void)
+{
+	static const char *const tokens[] = {
+		"ghp_0123456789abcdefABCDEF0123456789abcd",
+		"glpat-xY9zAb3CdEf5GhIj7KlM",
+		"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+		"AKIAIOSFODNN7EXAMPLE",
+		"eyJhbGciOiJSUzI1NiJ9",
+		"nvapi-AbCdEf0123456789GhIjKlMnOpQrSt",
+		"sk-proj-abc123def456ghi789jkl012",
+	};
+	static const char *const names[] = {
+		"sk-learn-compatibility-suite-checks",
+		"eyJumpingTestOfSomething",
+		"AKIAbcdefghijklmnopqrstu",
+		"hf_transformers_inference_benchmark_llama",
+		"npm_install_reproducible_lockfile_check",
+		"ghp_token_rotation",
+	};
+	char v[160];
+
+	for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+		snprintf(v, sizeof(v), "check-%s", tokens[i]);
+		if (ev__value_ok(EV__V_TEST_NAME, v) ||
+		    ev__value_ok(EV__V_TOOL_NAME, v))
+			t_fail_at(__FILE__, __LINE__, "%s kept", v);
+		snprintf(v, sizeof(v), "1.2.3-%s", tokens[i]);
+		if (ev__value_ok(EV__V_VERSION, v))
+			t_fail_at(__FILE__, __LINE__, "%s kept", v);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!ev__value_ok(EV__V_TEST_NAME, names[i]))
+			t_fail_at(__FILE__, __LINE__, "%s refused", names[i]);
+	}
+}
+
+/* The refusal names the part of the reference and why. */
+void test_evidence_bundle__a_private_image_part_is_named(void)
+{
+	ev__image_why why;
+	const char *img = "nvcr.io/nvidia/ip-10-0-0-5/v:v1";
+
+	T_ASSERT(ev__image_private(img, &why));
+	T_ASSERT_STR(why.part, "path component");
+	T_ASSERT_INT(why.len, strlen("ip-10-0-0-5"));
+	T_ASSERT(strncmp(why.at, "ip-10-0-0-5", why.len) == 0);
+	T_ASSERT_STR(why.reason, "an IPv4 address");
+	T_ASSERT(ev__image_private("nvcr.io/nvidia/v:AKIAIOSFODNN7EXAMPLE",
+				   &why));
+	T_ASSERT_STR(why.part, "tag");
+	T_ASSERT_STR(why.reason, "an AWS access key id");
+	T_ASSERT(ev__image_private("nvcr.io/nvidia/v:gke-a-b-1a2b3c4d-x7k2",
+				   &why));
+	T_ASSERT_STR(why.reason, "a GKE or AKS node name");
+	/* the registry host is ev__image_public's: never judged here */
+	T_ASSERT(!ev__image_private("nvcr.io/nvidia/v:v1", &why));
+	T_ASSERT(why.part == NULL && why.reason == NULL);
+	T_ASSERT(!ev__image_private(NULL, &why));
+}
+
 /* One reading of an image reference (evidence/core/imgref.c) and emit's
  * mutable-tag gate on it (review finding 05): no tag and no digest is
  * :latest; a digest pins whatever the tag; a registry port is no tag. */
