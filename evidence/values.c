@@ -916,6 +916,43 @@ static bool tag_exempt(const char *s, size_t n)
 	return true;
 }
 
+/* Top-level domains a host name in a tag or a repository path ends with
+ * (the common generic ones, the largest country codes, and RFC 2606's). */
+static const char *const image_tlds[] = {
+	"com",	 "net", "org",	   "io",   "dev",     "ai", "app",
+	"cloud", "co",	"biz",	   "info", "me",      "us", "uk",
+	"de",	 "fr",	"jp",	   "cn",   "in",      "eu", "ca",
+	"au",	 "nl",	"ru",	   "br",   "ch",      "se", "kr",
+	"tech",	 "xyz", "example", "test", "invalid", NULL};
+
+/* True iff the dotted run s[0..n) holds a host name: a label holding a
+ * letter, then a label that is one of the domains above (acme.com,
+ * build7.acme.com.1). */
+static bool image_host_name(const char *s, size_t n)
+{
+	bool letter = false; /* the label before holds a letter */
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		bool has = false;
+		char tld[16];
+		while (j < n && s[j] != '.') {
+			has = has || val_lower(val_fold(s[j]));
+			j++;
+		}
+		if (i > 0 && letter && j - i < sizeof(tld)) {
+			for (size_t k = i; k < j; k++)
+				tld[k - i] = val_fold(s[k]);
+			tld[j - i] = '\0';
+			if (val_in(image_tlds, tld))
+				return true;
+		}
+		letter = has;
+		i = j + 1;
+	}
+	return false;
+}
+
 /* True iff s holds 16 or more hex digits in a row mixing digits and
  * letters, wherever they start (a repository name is lower case, so a
  * digest glued to a word is one alphanumeric run val_blob reads whole). */
@@ -951,6 +988,8 @@ static const char *image_part_why(const char *s, bool tag)
 			dots += s[j++] == '.';
 		if (dots > 0 && val_private_name(s + i, j - i))
 			why = "a private or cloud DNS name";
+		else if (dots > 0 && image_host_name(s + i, j - i))
+			why = "a host name";
 		i = j + 1;
 	}
 	/* an EC2 instance id (i-<8 or 17 hex>), which the commit-id exemption

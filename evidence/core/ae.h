@@ -192,8 +192,8 @@ int ae_path_guarded(const char *path, char *why, size_t whysz);
 
 /* Called once by main before anything else uses libcrypto: no cleanup
  * at exit, HASH-DRBG/SHA-256 as the default generator unless openssl.cnf
- * names one. -1 when OpenSSL was already started (its defaults then
- * stand: a cost, never a fault). */
+ * has a [random] section. -1 when OpenSSL was already started (its defaults
+ * then stand: a cost, never a fault). */
 int ae_openssl_init(void);
 
 /* ---- hashing ---- */

@@ -1315,6 +1315,9 @@ void test_evidence_bundle__validator_image_tags_and_paths_publish_nothing_privat
 		"build77.localdomain",
 		"vm1.internal.cloudapp.net",
 		"ec2-54-77-12-3.compute-1.amazonaws.com",
+		"build7.acme.com",
+		"alice.example.com",
+		"ci-runner.corp-net.io",
 		"myaks-dns-7a8b9c0d.hcp.eastus.azmk8s.io",
 		"gke-prod-default-pool-1a2b3c4d-x7k2",
 		"aks-nodepool1-12345678-vmss000001",
@@ -1331,6 +1334,7 @@ void test_evidence_bundle__validator_image_tags_and_paths_publish_nothing_privat
 	static const char *const paths[] = {
 		"10.0.0.5", "172.16.5.9", "ip-10-0-0-5", "10-0-0-5", "10_0_0_5",
 		"alice.corp", "node7.internal", "gpu.cluster.local",
+		"acme.com", "build7.acme.net", "alice.example",
 		"svc.lan", "gke-prod-default-pool-1a2b3c4d-x7k2",
 		"aks-nodepool1-12345678-vmss000001",
 		"ghp_0123456789abcdefabcdef0123456789abcd",
