@@ -61,8 +61,10 @@ void cmd_error(const char *what, const ae_err *err);
 int cmd_identity_regexp_check(const char *command, const char *flag,
 			      const char *re);
 
-/* Prints "aicr-evidence: <fmt...>" on stderr and returns the usage exit
- * status (64), with a pointer to --help for `command`. */
+/* Prints "aicr-evidence: <fmt...>" on stderr, the formatted text through
+ * the one capped escape (cmd_esc: it quotes the command line's words),
+ * and returns the usage exit status (64), with a pointer to --help for
+ * `command`. */
 int cmd_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -71,7 +73,7 @@ int cmd_usage_error(const char *command, const char *fmt, ...)
 #define CMD_DURATION_MAX_S (7u * 24u * 3600u) /* a week */
 int cmd_duration_parse(uint64_t *ms_out, const char *s);
 
-/* Prints "hint: ..." on stderr. */
+/* Prints "hint: ..." on stderr, through the one capped escape. */
 void cmd_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Opens the report destination: stdout, or `path` written atomically by

@@ -132,13 +132,9 @@ int cmd_help(int argc, char **argv)
 		return cmd_unknown_command(NULL, command);
 	if (sub == NULL)
 		return cmd_help_show(command, NULL);
-	if (!help_has_subcommands(command)) {
-		cmd_esc_set e = {0};
-		int rc = cmd_usage_error("help", "%s has no subcommand '%s'",
-					 command, cmd_esc(&e, sub));
-		cmd_esc_free(&e);
-		return rc;
-	}
+	if (!help_has_subcommands(command))
+		return cmd_usage_error("help", "%s has no subcommand '%s'",
+				       command, sub);
 	if (help_name(name, command, sub) < 0 || cmd_help_text(name) == NULL)
 		return cmd_unknown_command(command, sub);
 	return cmd_help_show(command, sub);

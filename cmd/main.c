@@ -105,6 +105,7 @@ int main(int argc, char **argv)
 	 * writers remove their temp files and report it; the default action
 	 * of SIGXFSZ would kill the process and leave them behind. */
 	signal(SIGXFSZ, SIG_IGN);
+	(void)ae_openssl_init(); /* a start-up cost, never a fault */
 	main_signals();
 	if (argc < 2) {
 		cmd_help_print(stderr, "aicr-evidence");

@@ -124,15 +124,33 @@ int cmd_identity_regexp_check(const char *command, const char *flag,
 	return 0;
 }
 
+/* Prints `lead`, the formatted line through the one capped escape (it
+ * quotes the command line's words, a file name, a library's message) and
+ * a newline on stderr. */
+static void cmd_eline(const char *lead, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void cmd_eline(const char *lead, const char *fmt, va_list ap)
+{
+	ae_buf b = AE_BUF_INIT(AE_ESC_VALUE_MAX);
+	cmd_esc_set e = {0};
+	const char *line = "(out of memory)";
+
+	if (ae_buf_vprintf(&b, NULL, fmt, ap) == 0 &&
+	    ae_buf_put(&b, "", 1, NULL) == 0)
+		line = cmd_esc(&e, (const char *)b.data);
+	fprintf(stderr, "%s%s\n", lead, line);
+	cmd_esc_free(&e);
+	ae_buf_dispose(&b);
+}
+
 int cmd_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("aicr-evidence: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cmd_eline("aicr-evidence: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fprintf(stderr, "hint: see 'aicr-evidence %s --help'\n",
 		command ? command : "");
 	return cmd_exit_code(CMD_USAGE);
@@ -142,11 +160,9 @@ void cmd_hint(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hint: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cmd_eline("hint: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cmd_output_init(cmd_output *o, const char *path)

@@ -324,53 +324,70 @@ static bool val_b64(char c)
 
 /* Credentials by the prefixes their issuers give them (review finding 13):
  * a prefix at the start of a word (no letter or digit before it) followed
- * by at least `min` bytes of the token's alphabet. A token's random part
- * is often too short or too regular for the heuristics below (AWS's
- * documented AKIAIOSFODNN7EXAMPLE switches case twice). */
+ * by at least `min` bytes of the token's alphabet ([A-Za-z0-9] and
+ * `extra`; [A-Z0-9] only for TOK_UPPER). A token's random part is often
+ * too short or too regular for the heuristics below (AWS's documented
+ * AKIAIOSFODNN7EXAMPLE switches case twice). Where the prefix is a common
+ * word start (sk-, eyJ), the body must also hold a digit and a letter
+ * (TOK_MIXED), as a random token of that length almost always does and a
+ * name (sk-learn-compatibility-suite) does not. */
+#define TOK_UPPER 1
+#define TOK_MIXED 2
 static const struct val_token {
 	const char *prefix;
 	size_t min;
-	const char *alphabet; /* beyond [A-Za-z0-9] */
+	const char *extra;
+	int flags;
 	const char *name;
 } val_tokens[] = {
-	{"ghp_", 20, "", "a GitHub token"},
-	{"gho_", 20, "", "a GitHub token"},
-	{"ghu_", 20, "", "a GitHub token"},
-	{"ghs_", 20, "", "a GitHub token"},
-	{"ghr_", 20, "", "a GitHub token"},
-	{"github_pat_", 20, "_", "a GitHub token"},
-	{"glpat-", 16, "_-", "a GitLab token"},
-	{"gldt-", 16, "_-", "a GitLab token"},
-	{"glrt-", 16, "_-", "a GitLab token"},
-	{"glptt-", 16, "_-", "a GitLab token"},
-	{"xoxa-", 10, "-", "a Slack token"},
-	{"xoxb-", 10, "-", "a Slack token"},
-	{"xoxp-", 10, "-", "a Slack token"},
-	{"xoxo-", 10, "-", "a Slack token"},
-	{"xoxr-", 10, "-", "a Slack token"},
-	{"xoxs-", 10, "-", "a Slack token"},
-	{"xapp-", 10, "-", "a Slack token"},
-	{"AKIA", 16, "", "an AWS access key id"},
-	{"ASIA", 16, "", "an AWS access key id"},
-	{"AGPA", 16, "", "an AWS access key id"},
-	{"AIDA", 16, "", "an AWS access key id"},
-	{"AROA", 16, "", "an AWS access key id"},
-	{"AIPA", 16, "", "an AWS access key id"},
-	{"ANPA", 16, "", "an AWS access key id"},
-	{"ANVA", 16, "", "an AWS access key id"},
-	{"APKA", 16, "", "an AWS access key id"},
-	{"AIza", 30, "_-", "a Google API key"},
-	{"ya29.", 20, "_-.", "a Google OAuth token"},
-	{"eyJ", 10, "_-", "a JWT or base64 JSON"},
-	{"nvapi-", 20, "_-", "an NVIDIA API key"},
-	{"hf_", 30, "", "a Hugging Face token"},
-	{"npm_", 30, "", "an npm token"},
-	{"pypi-", 30, "_-", "a PyPI token"},
-	{"dckr_pat_", 20, "_-", "a Docker token"},
-	{"sk_live_", 16, "", "a Stripe key"},
-	{"rk_live_", 16, "", "a Stripe key"},
-	{"sk-", 20, "_-", "a secret key"},
+	{"ghp_", 20, "", 0, "a GitHub token"},
+	{"gho_", 20, "", 0, "a GitHub token"},
+	{"ghu_", 20, "", 0, "a GitHub token"},
+	{"ghs_", 20, "", 0, "a GitHub token"},
+	{"ghr_", 20, "", 0, "a GitHub token"},
+	{"github_pat_", 20, "_", 0, "a GitHub token"},
+	{"glpat-", 16, "_-", 0, "a GitLab token"},
+	{"gldt-", 16, "_-", 0, "a GitLab token"},
+	{"glrt-", 16, "_-", 0, "a GitLab token"},
+	{"glptt-", 16, "_-", 0, "a GitLab token"},
+	{"xoxa-", 10, "-", 0, "a Slack token"},
+	{"xoxb-", 10, "-", 0, "a Slack token"},
+	{"xoxp-", 10, "-", 0, "a Slack token"},
+	{"xoxo-", 10, "-", 0, "a Slack token"},
+	{"xoxr-", 10, "-", 0, "a Slack token"},
+	{"xoxs-", 10, "-", 0, "a Slack token"},
+	{"xapp-", 10, "-", 0, "a Slack token"},
+	{"AKIA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"ASIA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AGPA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AIDA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AROA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AIPA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"ANPA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"ANVA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"APKA", 16, "", TOK_UPPER, "an AWS access key id"},
+	{"AIza", 30, "_-", 0, "a Google API key"},
+	{"ya29.", 20, "_-.", 0, "a Google OAuth token"},
+	{"eyJ", 10, "_-", TOK_MIXED, "a JWT or base64 JSON"},
+	{"nvapi-", 20, "_-", 0, "an NVIDIA API key"},
+	{"hf_", 30, "", 0, "a Hugging Face token"},
+	{"npm_", 30, "", 0, "an npm token"},
+	{"pypi-", 30, "_-", 0, "a PyPI token"},
+	{"dckr_pat_", 20, "_-", 0, "a Docker token"},
+	{"sk_live_", 16, "", 0, "a Stripe key"},
+	{"rk_live_", 16, "", 0, "a Stripe key"},
+	{"sk-proj-", 20, "_-", 0, "an OpenAI key"},
+	{"sk-ant-", 20, "_-", 0, "an Anthropic key"},
+	{"sk-", 20, "_-", TOK_MIXED, "a secret key"},
 };
+
+/* True iff byte c is in token t's alphabet. */
+static bool val_token_byte(const struct val_token *t, char c)
+{
+	if (t->flags & TOK_UPPER)
+		return val_digit(c) || (c >= 'A' && c <= 'Z');
+	return val_alnum(c) || (c != '\0' && strchr(t->extra, c) != NULL);
+}
 
 /* The kind of credential token `s` holds (above); NULL when none. */
 static const char *val_token(const char *s)
@@ -384,12 +401,16 @@ static const char *val_token(const char *s)
 		     k < sizeof(val_tokens) / sizeof(val_tokens[0]); k++) {
 			const struct val_token *t = &val_tokens[k];
 			size_t m = strlen(t->prefix), j = i + m;
+			size_t digits = 0, letters = 0;
 			if (strncmp(s + i, t->prefix, m) != 0)
 				continue;
-			while (j < n && (val_alnum(s[j]) ||
-					 strchr(t->alphabet, s[j]) != NULL))
-				j++;
-			if (j - i - m >= t->min)
+			for (; j < n && val_token_byte(t, s[j]); j++) {
+				digits += val_digit(s[j]);
+				letters += val_alnum(s[j]) && !val_digit(s[j]);
+			}
+			if (j - i - m >= t->min &&
+			    (!(t->flags & TOK_MIXED) ||
+			     (digits > 0 && letters > 0)))
 				return t->name;
 		}
 	}
@@ -895,6 +916,43 @@ static bool tag_exempt(const char *s, size_t n)
 	return true;
 }
 
+/* Top-level domains a host name in a tag or a repository path ends with
+ * (the common generic ones, the largest country codes, and RFC 2606's). */
+static const char *const image_tlds[] = {
+	"com",	 "net", "org",	   "io",   "dev",     "ai", "app",
+	"cloud", "co",	"biz",	   "info", "me",      "us", "uk",
+	"de",	 "fr",	"jp",	   "cn",   "in",      "eu", "ca",
+	"au",	 "nl",	"ru",	   "br",   "ch",      "se", "kr",
+	"tech",	 "xyz", "example", "test", "invalid", NULL};
+
+/* True iff the dotted run s[0..n) holds a host name: a label holding a
+ * letter, then a label that is one of the domains above (acme.com,
+ * build7.acme.com.1). */
+static bool image_host_name(const char *s, size_t n)
+{
+	bool letter = false; /* the label before holds a letter */
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		bool has = false;
+		char tld[16];
+		while (j < n && s[j] != '.') {
+			has = has || val_lower(val_fold(s[j]));
+			j++;
+		}
+		if (i > 0 && letter && j - i < sizeof(tld)) {
+			for (size_t k = i; k < j; k++)
+				tld[k - i] = val_fold(s[k]);
+			tld[j - i] = '\0';
+			if (val_in(image_tlds, tld))
+				return true;
+		}
+		letter = has;
+		i = j + 1;
+	}
+	return false;
+}
+
 /* True iff s holds 16 or more hex digits in a row mixing digits and
  * letters, wherever they start (a repository name is lower case, so a
  * digest glued to a word is one alphanumeric run val_blob reads whole). */
@@ -930,6 +988,8 @@ static const char *image_part_why(const char *s, bool tag)
 			dots += s[j++] == '.';
 		if (dots > 0 && val_private_name(s + i, j - i))
 			why = "a private or cloud DNS name";
+		else if (dots > 0 && image_host_name(s + i, j - i))
+			why = "a host name";
 		i = j + 1;
 	}
 	/* an EC2 instance id (i-<8 or 17 hex>), which the commit-id exemption

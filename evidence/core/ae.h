@@ -188,6 +188,14 @@ int ae_mkdir_p(const char *path, ae_err *err);
  * put theirs at its path. Cannot fail otherwise. */
 int ae_path_guarded(const char *path, char *why, size_t whysz);
 
+/* ---- OpenSSL start-up (evidence/core/openssl.c) ---- */
+
+/* Called once by main before anything else uses libcrypto: no cleanup
+ * at exit, HASH-DRBG/SHA-256 as the default generator unless openssl.cnf
+ * has a [random] section. -1 when OpenSSL was already started (its defaults
+ * then stand: a cost, never a fault). */
+int ae_openssl_init(void);
+
 /* ---- hashing ---- */
 
 #define AE_SHA256_LEN	  32

@@ -12,7 +12,8 @@
  * key usage, every validity window at this check's time, name constraints
  * -- is OpenSSL's and runs on every check: ev__x509_chain_verify replaces
  * only X509_verify_cert's last step (signatures and times, OpenSSL's
- * internal_verify) with the same walk that consults the memo first.
+ * internal_verify) with the same walk that consults the memo first. The
+ * memo starts with the embedded root's own links (memo_seed).
  */
 #include "evidence/sigstore/internal.h"
 
@@ -27,6 +28,45 @@ typedef struct memo_key {
 	unsigned char cert[SHA256_DIGEST_LENGTH];
 	unsigned char key[SHA256_DIGEST_LENGTH];
 } memo_key;
+
+/* The links of the embedded public-good root's own chains (root_data.c),
+ * each verified when that root was embedded. Whether a certificate's
+ * signature verifies under a key is a fact about their bytes, so it is
+ * known before the process starts; a one-shot `sigstore verify-bundle`
+ * would otherwise spend a P-384 verification (about an eighth of the
+ * process) proving the intermediate under the root again. A root refreshed
+ * by TUF or given with --trusted-root that holds the same certificates
+ * meets the same facts; every other link is verified. test_evidence_pki
+ * (embedded_root_links_are_seeded) verifies each seed and checks that the
+ * embedded root has no link missing here. */
+static const memo_key memo_seed[] = {
+	/* CN=sigstore-intermediate under CN=sigstore (Fulcio) */
+	{{
+		 0x15, 0xd7, 0x95, 0x34, 0x82, 0x26, 0xb4, 0x64,
+		 0x9f, 0x75, 0x0f, 0x58, 0x02, 0x59, 0x2c, 0x39,
+		 0x3b, 0xee, 0x7c, 0xc5, 0x3c, 0x3b, 0x86, 0x98,
+		 0x21, 0x75, 0xb7, 0xad, 0x08, 0x7e, 0xfe, 0x47,
+	 },
+	 {
+		 0xfe, 0xf4, 0xe9, 0xbe, 0xb1, 0x7f, 0xaa, 0x47,
+		 0x73, 0x52, 0x77, 0xcc, 0xa7, 0x63, 0x3a, 0xe5,
+		 0xe6, 0x70, 0xb8, 0xd8, 0x3d, 0xce, 0x91, 0x50,
+		 0x83, 0x42, 0x39, 0x71, 0x48, 0xf4, 0xe1, 0x3a,
+	 }},
+	/* CN=sigstore-tsa under CN=sigstore-tsa-selfsigned (timestamps) */
+	{{
+		 0x85, 0xf9, 0x27, 0xbc, 0x07, 0xab, 0x62, 0xca,
+		 0xc3, 0xb4, 0x43, 0x56, 0xc1, 0x0e, 0xfc, 0x81,
+		 0xb2, 0xc6, 0x88, 0x3f, 0xda, 0x7a, 0xb9, 0xe6,
+		 0xd8, 0x70, 0xd9, 0xd1, 0x3a, 0xcd, 0x05, 0xb7,
+	 },
+	 {
+		 0xc0, 0xf1, 0xea, 0xa4, 0x5f, 0x39, 0x20, 0xc6,
+		 0xeb, 0xec, 0x22, 0xa3, 0xa8, 0x86, 0x5a, 0x11,
+		 0x6b, 0x04, 0xaa, 0xbb, 0x54, 0xeb, 0x2a, 0x2f,
+		 0x5c, 0x05, 0xa6, 0x26, 0xf5, 0x8e, 0xa4, 0x6b,
+	 }},
+};
 
 static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
 static memo_key memo_slot[MEMO_SLOTS];
@@ -51,9 +91,17 @@ static bool memo_key_of(memo_key *k, X509 *cert, X509 *issuer)
 	return true;
 }
 
+static bool memo_seeded(const memo_key *k)
+{
+	for (size_t i = 0; i < sizeof(memo_seed) / sizeof(*memo_seed); i++)
+		if (memcmp(&memo_seed[i], k, sizeof(*k)) == 0)
+			return true;
+	return false;
+}
+
 static bool memo_has(const memo_key *k)
 {
-	bool hit = false;
+	bool hit = memo_seeded(k);
 
 	pthread_mutex_lock(&memo_mu);
 	for (size_t i = 0; i < memo_used && !hit; i++)
@@ -71,6 +119,14 @@ static void memo_add(const memo_key *k)
 	if (memo_used < MEMO_SLOTS)
 		memo_used++;
 	pthread_mutex_unlock(&memo_mu);
+}
+
+bool ev__chain_memo_seeded(X509 *cert, X509 *issuer, size_t *nseeds)
+{
+	memo_key k;
+
+	*nseeds = sizeof(memo_seed) / sizeof(*memo_seed);
+	return memo_key_of(&k, cert, issuer) && memo_seeded(&k);
 }
 
 size_t ev__chain_memo_hits(void)

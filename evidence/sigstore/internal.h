@@ -128,13 +128,18 @@ int ev__x509_verify_cb(int ok, X509_STORE_CTX *ctx);
  * which hold one anchor, allow a partial chain and always set a check
  * time (anything else fails closed). A signature that verified once for
  * the exact certificate DER and issuer SubjectPublicKeyInfo is not
- * verified again in this process (chain_memo.c); everything else runs on
- * every call. Installed with X509_STORE_CTX_set_verify /
- * X509_STORE_set_verify. */
+ * verified again in this process, nor a link of the embedded root's own
+ * chains (chain_memo.c); everything else runs on every call. Installed with
+ * X509_STORE_CTX_set_verify / X509_STORE_set_verify. */
 int ev__x509_chain_verify(X509_STORE_CTX *ctx);
 
 /* How many signatures the memo has answered so far (for tests). */
 size_t ev__chain_memo_hits(void);
+
+/* True iff the memo starts out knowing that `cert` verifies under the key
+ * of `issuer` (a link of the embedded root, chain_memo.c); *nseeds is how
+ * many such links it holds (for tests). */
+bool ev__chain_memo_seeded(X509 *cert, X509 *issuer, size_t *nseeds);
 
 /* Cap on one DER timestamp: Sigstore's are about 1-3 KiB with embedded
  * certificates; more is not a timestamp. Past it: AE_ETOOBIG. */

@@ -51,7 +51,10 @@ cd "$W" || exit 1
 run ledger --root "$W/ledger/recipes/evidence" --worktree --verify --offline --cache "$W/c" \
 	--ingest "reg.example/ev/a${ESC}[31mb${ESC}]0;owned$(printf '\a')@$D"
 expect_rc 64 "an --ingest reference that does not parse is a usage error"
-no_raw "ledger --ingest"
+# ledger escapes the reference where it writes the message (\x1b), and
+# cmd_usage_error escapes the message again on its way out (\x5c)
+if LC_ALL=C grep -q "$ESC" "$T_ERR"; then bad "ledger --ingest: no raw ESC on stderr"; else ok "ledger --ingest: no raw ESC on stderr"; fi
+expect_err 'reg.example/ev/a\\x5cx1b\[31mb' "ledger --ingest: the reference escaped where written and again by cmd_usage_error"
 
 # ---- emit's extra-field warning: the field names and the recipe's path ----
 cat "$EX/recipe.yaml" >"$W/recipe.yaml"
@@ -104,5 +107,25 @@ one_line "cmd_error, a libgit2 message quoting a hostile --base"
 printf 'attestations: [\n' >"$W/bad${ESC}[2J.yaml"
 run pointer show "$W/bad${ESC}[2J.yaml"
 no_raw "pointer show, a hostile file name in the problem lines"
+
+# ---- usage errors and hints: the command line's words escaped too ----
+# "unknown option '<word>'" echoed the word raw (a file name passed by a
+# script, a value pasted from a PR): the same one capped escape.
+run check "--x${ESC}[2J${CR}y"
+expect_rc 64 "check with an unknown option holding escapes: usage (64)"
+expect_err "unknown option '--x" "it names the option"
+no_raw "cmd_usage_error, an unknown option"
+one_line_plus_hint() { # WHAT
+	if [ "$(wc -l <"$T_ERR")" -eq 2 ] && ! LC_ALL=C grep -q "[$CR$(printf '\a')]" "$T_ERR"; then
+		ok "$1: the error and its hint, two lines, no raw CR or BEL"
+	else
+		bad "$1: the error and its hint, two lines" "$(cat -v "$T_ERR" | head -3)"
+	fi
+}
+one_line_plus_hint "cmd_usage_error, an unknown option"
+run help check "x${ESC}[2J"
+expect_rc 64 "help check SUB: check has no subcommand (64)"
+no_raw "help: a subcommand holding escapes"
+expect_err "check has no subcommand 'x\\\\x1b\\[2J'" "  shown escaped once (no \\x5c: the call site no longer escapes it first)"
 
 t_end

@@ -56,6 +56,7 @@ for tag in ghp_0123456789abcdefABCDEF0123456789abcd gho_Zx9Qw8Er7Ty6Ui5Op4As3Df2
 	eyJhbGciOiJSUzI1NiJ9 nvapi-AbCdEf0123456789GhIjKlMnOpQrSt \
 	ip-10-0-12-34 ip-10-0-12-34.ec2.internal 10.0.12.34 10_0_12_34 v1-10-0-12-34 \
 	node7.acme.corp gpu-3.cluster.local worker77.internal vm1.internal.cloudapp.net \
+	build7.acme.com alice.example.com ci-runner.corp-net.io \
 	gke-prod-default-pool-1a2b3c4d-x7k2 aks-nodepool1-12345678-vmss000001 \
 	YWNtZS1wcm9kLWNsdXN0ZXItc2VjcmV0 d41d8cd98f00b204e9800998ecf8427eZ \
 	0f8fad5b-d9cb-469f-a165-70867728950e i-0abc123def4567890; do
@@ -64,7 +65,7 @@ for tag in ghp_0123456789abcdefABCDEF0123456789abcd gho_Zx9Qw8Er7Ty6Ui5Op4As3Df2
 done
 
 # ---- an address, a private name, a node name or a token in the path ----
-for comp in 10.0.0.5 ip-10-0-0-5 10-0-0-5 alice.corp node7.internal gpu.cluster.local \
+for comp in 10.0.0.5 ip-10-0-0-5 10-0-0-5 alice.corp node7.internal gpu.cluster.local acme.com \
 	gke-prod-default-pool-1a2b3c4d-x7k2 ghp_0123456789abcdefabcdef0123456789abcd \
 	ywntzs1wcm9klwnsdxn0zxi0d41d8cd98f00b204e9800998ecf8427e; do
 	refused "nvcr.io/nvidia/$comp/validator:v1.0.0" "path component"

@@ -34,6 +34,28 @@ else
 		ok "the binary does not link libgit2"
 	grep -q '^libcurl' <<<"$needed" && bad "the binary does not link libcurl" "$needed" ||
 		ok "the binary does not link libcurl"
+	# libcrypto: linked in (the Makefile's OPENSSL_LINK, static by
+	# default), or libcrypto.so.3 for a distribution's build
+	if [ "${OPENSSL_LINK:-static}" = static ]; then
+		grep -q '^libcrypto' <<<"$needed" &&
+			bad "libcrypto is linked in, not NEEDED" "$needed" ||
+			ok "libcrypto is linked in, not NEEDED"
+	else
+		grep -q '^libcrypto' <<<"$needed" &&
+			ok "OPENSSL_LINK=dynamic: libcrypto is NEEDED" ||
+			bad "OPENSSL_LINK=dynamic: libcrypto is NEEDED" "$needed"
+	fi
+fi
+# The libcurl and libgit2 loaded later bring their own libcrypto.so.3 and
+# must bind to it: the program exports no OpenSSL symbol they could bind
+# to instead (--exclude-libs), whichever way it links OpenSSL.
+if command -v nm >/dev/null; then
+	exported=$(nm -D --defined-only "$AE_BIN" 2>/dev/null |
+		grep -E ' [A-Za-z] (OPENSSL_|EVP_|X509_|SSL_|BN_|ERR_|CRYPTO_)' | head -5)
+	[ -z "$exported" ] && ok "the program exports no OpenSSL symbol" ||
+		bad "the program exports no OpenSSL symbol" "$exported"
+else
+	echo "SKIPPED -- exported symbols: no nm"
 fi
 
 # ---- what a command loads ----

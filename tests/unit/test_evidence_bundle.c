@@ -1315,6 +1315,9 @@ void test_evidence_bundle__validator_image_tags_and_paths_publish_nothing_privat
 		"build77.localdomain",
 		"vm1.internal.cloudapp.net",
 		"ec2-54-77-12-3.compute-1.amazonaws.com",
+		"build7.acme.com",
+		"alice.example.com",
+		"ci-runner.corp-net.io",
 		"myaks-dns-7a8b9c0d.hcp.eastus.azmk8s.io",
 		"gke-prod-default-pool-1a2b3c4d-x7k2",
 		"aks-nodepool1-12345678-vmss000001",
@@ -1331,6 +1334,7 @@ void test_evidence_bundle__validator_image_tags_and_paths_publish_nothing_privat
 	static const char *const paths[] = {
 		"10.0.0.5", "172.16.5.9", "ip-10-0-0-5", "10-0-0-5", "10_0_0_5",
 		"alice.corp", "node7.internal", "gpu.cluster.local",
+		"acme.com", "build7.acme.net", "alice.example",
 		"svc.lan", "gke-prod-default-pool-1a2b3c4d-x7k2",
 		"aks-nodepool1-12345678-vmss000001",
 		"ghp_0123456789abcdefabcdef0123456789abcd",
@@ -1465,6 +1469,45 @@ void test_evidence_bundle__validator_image_tags_and_paths_publish_nothing_privat
 				  why.part, why.reason);
 	}
 #undef DG
+}
+
+/* The credential-token prefixes hold for every kept value (a test name,
+ * a tool name, a version suffix), and a name that merely starts like one
+ * is not taken for a token. */
+void test_evidence_bundle__kept_values_hold_no_credential_token(void)
+{
+	static const char *const tokens[] = {
+		"ghp_0123456789abcdefABCDEF0123456789abcd",
+		"glpat-xY9zAb3CdEf5GhIj7KlM",
+		"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+		"AKIAIOSFODNN7EXAMPLE",
+		"eyJhbGciOiJSUzI1NiJ9",
+		"nvapi-AbCdEf0123456789GhIjKlMnOpQrSt",
+		"sk-proj-abc123def456ghi789jkl012",
+	};
+	static const char *const names[] = {
+		"sk-learn-compatibility-suite-checks",
+		"eyJumpingTestOfSomething",
+		"AKIAbcdefghijklmnopqrstu",
+		"hf_transformers_inference_benchmark_llama",
+		"npm_install_reproducible_lockfile_check",
+		"ghp_token_rotation",
+	};
+	char v[160];
+
+	for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+		snprintf(v, sizeof(v), "check-%s", tokens[i]);
+		if (ev__value_ok(EV__V_TEST_NAME, v) ||
+		    ev__value_ok(EV__V_TOOL_NAME, v))
+			t_fail_at(__FILE__, __LINE__, "%s kept", v);
+		snprintf(v, sizeof(v), "1.2.3-%s", tokens[i]);
+		if (ev__value_ok(EV__V_VERSION, v))
+			t_fail_at(__FILE__, __LINE__, "%s kept", v);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!ev__value_ok(EV__V_TEST_NAME, names[i]))
+			t_fail_at(__FILE__, __LINE__, "%s refused", names[i]);
+	}
 }
 
 /* The refusal names the part of the reference and why. */

@@ -1871,6 +1871,104 @@ void test_evidence_sigstore__the_default_root_holds_the_public_good_instance(
 	ev_trust_free(t);
 }
 
+/* Counts the links of `cas` (each certificate under the next of its
+ * chain) and checks each: its signature verifies under the next one's
+ * key, and the chain memo starts out knowing it (chain_memo.c's seeds). */
+static size_t root_links_check(const ev__ca *cas, size_t n, size_t *nseeds)
+{
+	size_t links = 0;
+	ae_err err = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		STACK_OF(X509) *chain = NULL;
+
+		T_ASSERT_INT(ev__ca_chain(&chain, &cas[i], &err), 0);
+		for (int j = 0; j + 1 < sk_X509_num(chain); j++) {
+			X509 *c = sk_X509_value(chain, j);
+			X509 *issuer = sk_X509_value(chain, j + 1);
+
+			T_ASSERT_INT(X509_verify(c, X509_get0_pubkey(issuer)),
+				     1);
+			T_ASSERT(ev__chain_memo_seeded(c, issuer, nseeds));
+			links++;
+		}
+	}
+	return links;
+}
+
+/* The memo's seeds are the embedded root's own links, each verified here,
+ * and no link of the embedded root is missing from them: a root embedded
+ * anew (evidence/data/embed.sh) fails this until its links are seeded. */
+void test_evidence_sigstore__the_embedded_root_links_are_seeded_and_verify(
+	void)
+{
+	ev_trust *t = NULL;
+	size_t nseeds = 0, links;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_trust_new_default(&t, &err), 0);
+	links = root_links_check(t->cas, t->ncas, &nseeds);
+	links += root_links_check(t->tsas, t->ntsas, &nseeds);
+	T_ASSERT_INT(links, 2); /* Fulcio's intermediate, the TSA's leaf */
+	T_ASSERT_INT(nseeds, links);
+	ev_trust_free(t);
+}
+
+/* A seed is used: the first chain through Fulcio's intermediate in a
+ * process does not verify the intermediate under the root again (a memo
+ * hit before anything was remembered). */
+void test_evidence_sigstore__a_seeded_link_is_not_verified_again(void)
+{
+	ev_trust *t = NULL;
+	STACK_OF(X509) *chain = NULL;
+	X509 *issuer = NULL;
+	size_t hits = ev__chain_memo_hits();
+	ae_err err = {0};
+
+	T_ASSERT_INT(hits, 0);
+	T_ASSERT_INT(ev_trust_new_default(&t, &err), 0);
+	T_ASSERT_INT(ev__ca_chain(&chain, &t->cas[1], &err), 0);
+	/* the intermediate as the path's first certificate, in its window */
+	T_ASSERT_INT(ev__cert_chain_verify(&issuer, sk_X509_value(chain, 0),
+					   NULL, &t->cas[1], 1,
+					   1700000000, &err),
+		     0);
+	T_ASSERT_INT(ev__chain_memo_hits(), 1);
+	X509_free(issuer);
+	ev_trust_free(t);
+}
+
+/* A seed names exact bytes: the seeded intermediate under a root of the
+ * same name and another key is not known, and fails its signature. */
+void test_evidence_sigstore__a_seed_is_not_a_link_under_another_key(void)
+{
+	ev_trust *t = NULL;
+	STACK_OF(X509) *chain = NULL;
+	EVP_PKEY *k = pki_key_new();
+	pki_cert_spec s = {0};
+	X509 *root;
+	size_t nseeds = 0;
+	ae_err err = {0};
+
+	T_ASSERT_INT(ev_trust_new_default(&t, &err), 0);
+	T_ASSERT_INT(ev__ca_chain(&chain, &t->cas[1], &err), 0);
+	T_ASSERT_INT(sk_X509_num(chain), 2);
+	s.cn = "sigstore";
+	s.key = k;
+	s.not_before = PKI_T0 - 86400;
+	s.not_after = PKI_T0 + 86400;
+	s.ca = true;
+	root = pki_cert_new(&s);
+	T_ASSERT(ev__chain_memo_seeded(sk_X509_value(chain, 0),
+				       sk_X509_value(chain, 1), &nseeds));
+	T_ASSERT(!ev__chain_memo_seeded(sk_X509_value(chain, 0), root,
+					&nseeds));
+	T_ASSERT(X509_verify(sk_X509_value(chain, 0), k) != 1);
+	X509_free(root);
+	EVP_PKEY_free(k);
+	ev_trust_free(t);
+}
+
 void test_evidence_sigstore__a_second_root_is_a_union(void)
 {
 	ev_trust *t = NULL;
