@@ -531,8 +531,10 @@ static bool val_octet(const char **p)
 }
 
 /* True iff an IPv4 address starts at s + i: four octets joined by `sep`,
- * with no digit right before or after (a fifth group does not make it
- * less of an address: 10.0.12.34.5, v1.0-10-0-12-34). */
+ * one or more of it (10--0--12--34, 10..0..12..34 read as well as
+ * 10-0-12-34: review satk4 01, 04), with no digit right before or after
+ * (a fifth group does not make it less of an address: 10.0.12.34.5,
+ * v1.0-10-0-12-34). One kind of separator: 3.3.9-3.6.1 is a version. */
 static bool val_ipv4_at(const char *s, size_t i, char sep)
 {
 	const char *p = s + i;
@@ -542,36 +544,60 @@ static bool val_ipv4_at(const char *s, size_t i, char sep)
 	for (int k = 0; k < 4; k++) {
 		if (!val_octet(&p))
 			return false;
-		if (k < 3 && *p++ != sep)
+		if (k < 3 && *p != sep)
 			return false;
+		while (k < 3 && *p == sep)
+			p++;
 	}
 	return !val_digit(*p);
 }
 
-/* True iff the [a-z0-9-] token s[0..n) is a GKE node name
+/* True iff s[0..n) starts with the word `w` (lower case), in any case. */
+static bool val_word_at(const char *s, size_t n, const char *w)
+{
+	size_t m = strlen(w);
+
+	if (n < m)
+		return false;
+	for (size_t k = 0; k < m; k++)
+		if (val_fold(s[k]) != w[k])
+			return false;
+	return true;
+}
+
+/* A separator of a node name's parts: the machine's own '-', or the '_'
+ * a tag or a label may carry it with. */
+static bool val_node_sep(char c)
+{
+	return c == '-' || c == '_';
+}
+
+/* True iff the [A-Za-z0-9_-] token s[0..n) is a GKE node name
  * (gke-CLUSTER-POOL-<8 hex>-<4>) or an AKS one (aks-POOL-<8 digits>-vmss…
- * or -<N>). */
+ * or -<N>), in any case and with '_' for '-' (GKE-PROD-…, aks_nodepool1_…:
+ * review satk4 02). */
 static bool val_node_name(const char *s, size_t n)
 {
 	size_t parts = 0, hex8 = 0, dig8 = 0, vmss = 0, last = 0;
 
-	if (n < 8 || (strncmp(s, "gke-", 4) != 0 && strncmp(s, "aks-", 4) != 0))
+	if (n < 8 || !val_node_sep(s[3]) ||
+	    (!val_word_at(s, n, "gke") && !val_word_at(s, n, "aks")))
 		return false;
 	for (size_t i = 0; i <= n;) {
 		size_t j = i, h = 0, d = 0;
-		while (j < n && s[j] != '-') {
-			h += val_hex(s[j]) && !(s[j] >= 'A' && s[j] <= 'F');
+		while (j < n && !val_node_sep(s[j])) {
+			h += val_hex(s[j]);
 			d += val_digit(s[j]);
 			j++;
 		}
 		parts++;
 		hex8 += j - i == 8 && h == 8 && d > 0;
 		dig8 += j - i == 8 && d == 8;
-		vmss += j - i > 4 && strncmp(s + i, "vmss", 4) == 0;
+		vmss += j - i > 4 && val_word_at(s + i, j - i, "vmss");
 		last = j - i;
 		i = j + 1;
 	}
-	if (s[0] == 'g')
+	if (val_fold(s[0]) == 'g')
 		return parts >= 4 && hex8 > 0 && last == 4;
 	return parts >= 3 && (vmss > 0 || dig8 > 0);
 }
@@ -610,8 +636,7 @@ static const char *val_locator_why(const char *s)
 			return "a private or cloud DNS name";
 		for (size_t a = i; a + 4 <= j; a++) {
 			size_t b = a;
-			while (b < j && (val_lower(s[b]) || val_digit(s[b]) ||
-					 s[b] == '-'))
+			while (b < j && (val_alnum(s[b]) || val_node_sep(s[b])))
 				b++;
 			if (val_node_name(s + a, b - a))
 				return "a GKE or AKS node name";
@@ -996,8 +1021,8 @@ static const char *image_part_why(const char *s, bool tag)
 	 * below would otherwise take for a commit */
 	for (size_t a = 0, n = strlen(s); why == NULL && a + 2 < n; a++) {
 		size_t h = 0;
-		if ((a > 0 && val_alnum(s[a - 1])) || s[a] != 'i' ||
-		    s[a + 1] != '-')
+		if ((a > 0 && val_alnum(s[a - 1])) || val_fold(s[a]) != 'i' ||
+		    !val_node_sep(s[a + 1]))
 			continue;
 		while (a + 2 + h < n && val_hex(s[a + 2 + h]))
 			h++;
@@ -1006,17 +1031,16 @@ static const char *image_part_why(const char *s, bool tag)
 	}
 	/* and a node name followed by more words (gke-...-x7k2-v1) */
 	for (size_t a = 0, n = strlen(s); why == NULL && a + 4 <= n; a++) {
-		if ((a > 0 && val_alnum(s[a - 1])) ||
-		    (strncmp(s + a, "gke-", 4) != 0 &&
-		     strncmp(s + a, "aks-", 4) != 0))
+		if ((a > 0 && val_alnum(s[a - 1])) || !val_node_sep(s[a + 3]) ||
+		    (!val_word_at(s + a, n - a, "gke") &&
+		     !val_word_at(s + a, n - a, "aks")))
 			continue;
 		for (size_t b = a + 4; why == NULL && b <= n; b++) {
 			if ((b == n || s[b] == '-' || s[b] == '_' ||
 			     s[b] == '.') &&
 			    val_node_name(s + a, b - a))
 				why = "a GKE or AKS node name";
-			if (b < n && !val_lower(s[b]) && !val_digit(s[b]) &&
-			    s[b] != '-')
+			if (b < n && !val_alnum(s[b]) && !val_node_sep(s[b]))
 				break;
 		}
 	}

@@ -1144,6 +1144,15 @@ void test_evidence_bundle__no_kept_value_is_a_host_or_address(void)
 		"10.0.12.34", "192.168.1.20", "172.31.255.254", "0.0.0.0",
 		"255.255.255.255", "100.64.0.1", "ip-10-0-12-34",
 		"ip-10-0-12-34.ec2.internal", "10-0-12-34", "10_0_12_34",
+		/* doubled separators (review satk4 01, 04) */
+		"10--0--12--34", "10__0__12__34", "10..0..12..34",
+		"ip--10--0--12--34", "ip__10__0__12__34", "10---0-12-34",
+		/* node names in capitals or with '_' (review satk4 02) */
+		"GKE-prod-default-pool-1a2b3c4d-x7k2",
+		"gke-prod-default-pool-1a2b3c4d-X7K2",
+		"gke_prod_default_pool_1a2b3c4d_x7k2",
+		"AKS-NODEPOOL1-12345678-VMSS000001",
+		"aks_nodepool1_12345678_vmss000001",
 		"ip-172-31-5-9.us-west-2.compute.internal",
 		"ec2-54-12-34-56.compute-1.amazonaws.com",
 		"i-0abc123def4567890.us-west-2.compute.internal",
@@ -1326,6 +1335,16 @@ void test_evidence_bundle__validator_image_tags_and_paths_publish_nothing_privat
 		"0f8fad5b-d9cb-469f-a165-70867728950e",
 		"i-0abc123def4567890",
 		"JBSWY3DPEHPK3PXP4GZQ6RLA",
+		/* review satk4 01, 02 */
+		"10--0--12--34",
+		"ip__10__0__12__34",
+		"10..0..12..34",
+		"v1.2.3-ip-10--0--12--34",
+		"GKE-prod-default-pool-1a2b3c4d-x7k2",
+		"gke_prod_default_pool_1a2b3c4d_x7k2",
+		"AKS-NODEPOOL1-12345678-VMSS000001",
+		"i_0abc123def4567890",
+		"I-0ABC123DEF4567890",
 	};
 	static const char *const around[][2] = {
 		{"", ""}, {"v1.2.3-", ""}, {"", "-v1"}, {"1.0_", ""},
