@@ -46,7 +46,7 @@ verify_own() { # BUNDLE IDENTITY
 browsed() { # JQ-EXPR WHAT: the fake browser's record
 	# the browser is detached: it may write its record after the command
 	# has ended (the listener answered, then the command exited)
-	for _ in $(seq 150); do [ -s "$BROWSE_OUT" ] && break; sleep 0.1; done
+	for _ in $(seq "$(t_secs 150)"); do [ -s "$BROWSE_OUT" ] && break; sleep 0.1; done
 	if [ -s "$BROWSE_OUT" ] && jq -e "$1" "$BROWSE_OUT" >/dev/null; then ok "$2"; else
 		bad "$2" "browser record: $(head -c 300 "$BROWSE_OUT" 2>/dev/null)"
 	fi
@@ -100,7 +100,7 @@ rm -f dev1.json
 ae sigstore sign-bundle --bundle dev1.json --trusted-root "$TR" --signing-config "$SC" \
 	--oidc-device --oidc-issuer "$ISS" a.txt >"$W/dev.out" 2>"$W/dev.err" </dev/null &
 dpid=$!
-for _ in $(seq 100); do grep -q 'enter the code' "$W/dev.err" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq "$(t_secs 100)"); do grep -q 'enter the code' "$W/dev.err" 2>/dev/null && break; sleep 0.1; done
 uri=$(sed -n 's/^aicr-evidence: (or open \(.*\))$/\1/p' "$W/dev.err")
 code=$(sed -n '/enter the code/{n;n;s/^ *//p}' "$W/dev.err")
 [ -n "$uri" ] && [ -n "$code" ] && ok "the device login shows a URI and a user code" ||
@@ -121,7 +121,7 @@ device() {
 	ae sigstore sign-bundle --bundle "$1.json" --trusted-root "$TR" --signing-config "$SC" \
 		--oidc-device --oidc-issuer "$ISS" --oidc-timeout "${5:-60s}" a.txt >"$W/dev.out" 2>"$W/dev.err" </dev/null &
 	dpid=$!
-	for _ in $(seq 100); do grep -q 'enter the code' "$W/dev.err" 2>/dev/null && break; sleep 0.1; done
+	for _ in $(seq "$(t_secs 100)"); do grep -q 'enter the code' "$W/dev.err" 2>/dev/null && break; sleep 0.1; done
 	uri=$(sed -n 's/^aicr-evidence: (or open \(.*\))$/\1/p' "$W/dev.err")
 	[ "$2" = none ] || oidc_browse "$uri" "$2" >"$W/devbrowse.json"
 	wait "$dpid"
