@@ -41,7 +41,25 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
+#include <string.h>
 #include <sys/stat.h>
+
+/* The value of `name` in `section`, or NULL. NCONF_get_string would
+ * raise an OpenSSL error for a name that is not there, and the first
+ * error builds the error-string tables (about a third of this check). */
+static const char *conf_value(const CONF *conf, const char *section,
+			      const char *name)
+{
+	STACK_OF(CONF_VALUE) *vs = NCONF_get_section(conf, section);
+
+	for (int i = 0; i < sk_CONF_VALUE_num(vs); i++) {
+		CONF_VALUE *v = sk_CONF_VALUE_value(vs, i);
+
+		if (strcmp(v->name, name) == 0)
+			return v->value;
+	}
+	return NULL;
+}
 
 /* True unless the configuration OpenSSL will load (OPENSSL_CONF, or its
  * default file) is known to have no [random] section: absent, or a
@@ -62,10 +80,9 @@ static bool conf_may_name_random(void)
 	}
 	conf = S_ISREG(st.st_mode) ? NCONF_new(NULL) : NULL;
 	if (conf != NULL && NCONF_load(conf, file, NULL) == 1) {
-		const char *init = NCONF_get_string(conf, NULL, "openssl_conf");
+		const char *init = conf_value(conf, "default", "openssl_conf");
 
-		may = init != NULL &&
-		      NCONF_get_string(conf, init, "random") != NULL;
+		may = init != NULL && conf_value(conf, init, "random") != NULL;
 	}
 done:
 	NCONF_free(conf);
