@@ -65,7 +65,7 @@ static int main_finish(int status)
 }
 
 /* SIGINT, SIGTERM, SIGHUP: the temp files and directories of the writers
- * (ae_tmp_register) are removed, a progress bar's line is ended, and the
+ * (ae_tmp_claim_end) are removed, a progress bar's line is ended, and the
  * exit is 128 + the signal (130, 143, 129), as a shell reports it. Only
  * async-signal-safe calls; the handler runs once (the others are blocked
  * while it runs). */

@@ -701,8 +701,9 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	char stage[] = ".summary-bundle.XXXXXX";
 	emit_ctx c;
 	struct stat st;
-	bool created_out = false;
-	int outfd = -1, dirfd = -1, rc, out_slot = -1, stage_slot = -1;
+	ae_tmp_claim claim;
+	bool created_out = false, made;
+	int outfd = -1, dirfd = -1, rc, out_slot = -1, stage_slot = -1, e;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -719,11 +720,13 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 		goto done;
 	/* Nothing has been written up to here. */
 	created_out = lstat(opts->out_dir, &st) != 0 && errno == ENOENT;
+	ae_tmp_claim_begin(&claim);
 	rc = ae_mkdir_p(opts->out_dir, err);
+	out_slot = ae_tmp_claim_end(
+		&claim, AT_FDCWD, rc == 0 && created_out ? opts->out_dir : NULL,
+		true);
 	if (rc < 0)
 		goto done;
-	if (created_out)
-		out_slot = ae_tmp_register(AT_FDCWD, opts->out_dir, true);
 	outfd = open(opts->out_dir,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (outfd < 0) {
@@ -749,13 +752,16 @@ int ev_evidence_emit(ev_emit_result *out, const ev_emit_opts *opts, ae_err *err)
 	for (int tries = 0; tries < 16; tries++) {
 		snprintf(stage, sizeof(stage), ".summary-bundle.%06x",
 			 (unsigned)(getpid() * 31 + tries) & 0xffffff);
-		if (mkdirat(outfd, stage, 0755) == 0) {
-			stage_slot = ae_tmp_register(outfd, stage, true);
+		ae_tmp_claim_begin(&claim);
+		made = mkdirat(outfd, stage, 0755) == 0;
+		e = errno;
+		stage_slot = ae_tmp_claim_end(&claim, outfd,
+					      made ? stage : NULL, true);
+		if (made)
 			break;
-		}
-		if (errno != EEXIST || tries == 15) {
+		if (e != EEXIST || tries == 15) {
 			rc = ae_fail(err, AE_EIO, "mkdir staging: %s",
-				     strerror(errno));
+				     strerror(e));
 			goto done;
 		}
 	}

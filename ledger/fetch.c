@@ -28,6 +28,8 @@ int ld_fetcher_init(ld_fetcher *f, const char *cache, bool offline,
 		    const char *what, ae_err *err)
 {
 	const char *tmp = getenv("TMPDIR");
+	ae_tmp_claim claim;
+	bool made;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -46,12 +48,15 @@ int ld_fetcher_init(ld_fetcher *f, const char *cache, bool offline,
 	}
 	snprintf(f->tmp, sizeof(f->tmp), "%s/aicr-%s-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp", what);
-	if (mkdtemp(f->tmp) == NULL) {
+	ae_tmp_claim_begin(&claim);
+	made = mkdtemp(f->tmp) != NULL;
+	f->tmp_slot =
+		ae_tmp_claim_end(&claim, AT_FDCWD, made ? f->tmp : NULL, true);
+	if (!made) {
 		f->tmp[0] = '\0';
 		return ae_fail(err, AE_EIO,
 			       "cannot create a scratch directory");
 	}
-	f->tmp_slot = ae_tmp_register(AT_FDCWD, f->tmp, true);
 	return 0;
 }
 

@@ -1049,7 +1049,7 @@ int ld_contract_run(ld_report **out, const ld_contract_opts *opts, ae_err *err);
 typedef struct ld_fetcher {
 	char cache[4096];   /* content-addressed bundle cache */
 	char tmp[4096];	    /* scratch for pulled trees */
-	int tmp_slot;	    /* tmp's ae_tmp_register slot, -1 none */
+	int tmp_slot;	    /* tmp's ae_tmp_claim_end slot, -1 none */
 	bool offline;	    /* --offline: the cache only, no client */
 	oci_client_opts co; /* strings borrowed from the caller */
 	atomic_size_t seq;

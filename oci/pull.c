@@ -388,8 +388,9 @@ int oci_pull(oci_pull_result *out, oci_client *c, const oci_ref *ref,
 	pull_ctx p;
 	char tmpdir[PULL_PATH_MAX];
 	struct stat st;
-	bool fault = false;
-	int rc, slot;
+	ae_tmp_claim claim;
+	bool fault = false, made;
+	int rc, slot, e;
 
 	memset(out, 0, sizeof(*out));
 	if (digest == NULL || !ae_digest_is_valid(digest))
@@ -405,10 +406,13 @@ int oci_pull(oci_pull_result *out, oci_client *c, const oci_ref *ref,
 	if (snprintf(tmpdir, sizeof(tmpdir), "%s.tmp-XXXXXX", dest_dir) >=
 	    (int)sizeof(tmpdir))
 		return ae_fail(err, AE_ETOOBIG, "destination path too long");
-	if (mkdtemp(tmpdir) == NULL)
+	ae_tmp_claim_begin(&claim);
+	made = mkdtemp(tmpdir) != NULL;
+	e = errno;
+	slot = ae_tmp_claim_end(&claim, AT_FDCWD, made ? tmpdir : NULL, true);
+	if (!made)
 		return ae_fail(err, AE_EIO, "create %s: %s", tmpdir,
-			       strerror(errno));
-	slot = ae_tmp_register(AT_FDCWD, tmpdir, true);
+			       strerror(e));
 	rc = pull_artifact(out, &p, digest, tmpdir, NULL, err);
 	if (rc == 0)
 		rc = pull_referrers(out, &p, digest, tmpdir, NULL, err);

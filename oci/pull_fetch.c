@@ -44,20 +44,22 @@ int oci__pull_fetch(int *fd_out, uint64_t *got_out, const pull_ctx *p,
 	unsigned char sha[AE_SHA256_LEN];
 	char got[AE_DIGEST_STR_LEN];
 	oci_req *r = calloc(1, sizeof(*r));
+	ae_tmp_claim claim;
 	int fd = -1, rc, slot;
 
 	*fd_out = -1;
 	if (r == NULL)
 		return ae_fail(err, AE_ERR, "out of memory");
 	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+	ae_tmp_claim_begin(&claim);
 	fd = mkostemp(tmp, O_CLOEXEC);
+	slot = ae_tmp_claim_end(&claim, AT_FDCWD, fd >= 0 ? tmp : NULL, false);
 	if (fd < 0) {
 		free(r);
 		ae_fail(err, AE_EIO, "create a file in %.512s: %s", path,
 			strerror(errno));
 		return oci__pull_cache_fault(p, AE_EIO, err);
 	}
-	slot = ae_tmp_register(AT_FDCWD, tmp, false);
 	snprintf(url, sizeof(url), "/v2/%s/%s/%s", p->c->repo, kind, digest);
 	rc = oci__req_init(r, p->c, "GET", url, err);
 	if (rc == 0)

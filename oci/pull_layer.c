@@ -121,17 +121,23 @@ static int pull_layer_copy(int *fd_out, const char *path, const oci_desc *layer,
 	char tmp[OCI__PULL_PATH_MAX + 16];
 	unsigned char sha[AE_SHA256_LEN];
 	uint64_t n = 0;
-	int in = -1, out = -1, rc;
+	ae_tmp_claim claim;
+	int in = -1, out = -1, rc, e;
 
 	*fd_out = -1;
 	if (snprintf(tmp, sizeof(tmp), "%s-copy-XXXXXX", tmpdir) >=
 	    (int)sizeof(tmp))
 		return ae_fail(err, AE_ETOOBIG, "path too long");
+	/* made and unlinked with the interrupts held: no name is left */
+	ae_tmp_claim_begin(&claim);
 	out = mkostemp(tmp, O_CLOEXEC);
+	e = errno;
+	if (out >= 0)
+		unlink(tmp);
+	ae_tmp_claim_end(&claim, AT_FDCWD, NULL, false);
 	if (out < 0)
 		return ae_fail(err, AE_EIO, "create a private copy: %s",
-			       strerror(errno));
-	unlink(tmp);
+			       strerror(e));
 	rc = ae_open_regular(&in, NULL, AT_FDCWD, path, err);
 	if (rc == 0)
 		rc = pull_hash_copy(sha, &n, in, NULL, out, layer->size, err);

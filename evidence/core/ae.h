@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -163,15 +164,33 @@ int ae_write_tree_file(int dirfd, const char *name, const void *data,
 
 /* ---- temp files removed on an interrupt (tmpreg.c) ---- */
 
+/* A temp being made. Claim it before the call that creates it and end the
+ * claim with its name right after, so no interrupt falls between the two:
+ *
+ *	ae_tmp_claim c;
+ *	ae_tmp_claim_begin(&c);
+ *	fd = mkostemp(tmp, O_CLOEXEC);
+ *	slot = ae_tmp_claim_end(&c, AT_FDCWD, fd >= 0 ? tmp : NULL, false);
+ *
+ * Between the two, SIGINT, SIGTERM and SIGHUP are held in this thread
+ * (taken at the end, once the temp is registered): keep only the creating
+ * call there. */
+typedef struct ae_tmp_claim {
+	int slot;
+	sigset_t old;
+} ae_tmp_claim;
+void ae_tmp_claim_begin(ae_tmp_claim *c);
 /* Registers the temp file (or, with `tree`, the temp directory and all in
- * it) `name` relative to `dirfd` for ae_tmp_remove_all, until ae_tmp_forget.
- * `dirfd` must stay open meanwhile. Returns the slot, or -1 when the table
- * is full or the name too long (then only the writer's own cleanup runs).
- * Cannot fail otherwise; safe from several threads. */
-int ae_tmp_register(int dirfd, const char *name, bool tree);
-/* Forgets a slot from ae_tmp_register (-1 is fine). Cannot fail. */
+ * it) `name` relative to `dirfd` for ae_tmp_remove_all, until ae_tmp_forget;
+ * `name` NULL when nothing was made. `dirfd` must stay open meanwhile.
+ * Returns the slot, or -1 when nothing was made, the table was full or the
+ * name is too long (then only the writer's own cleanup runs). Cannot fail
+ * otherwise; safe from several threads. */
+int ae_tmp_claim_end(ae_tmp_claim *c, int dirfd, const char *name, bool tree);
+/* Forgets a slot from ae_tmp_claim_end (-1 is fine). Cannot fail. */
 void ae_tmp_forget(int slot);
-/* Removes every registered temp; async-signal-safe, for a SIGINT/SIGTERM
+/* Removes every registered temp, after waiting (2 s at most) for claims
+ * in other threads to end; async-signal-safe, for a SIGINT/SIGTERM
  * handler. Best effort: errors are ignored. */
 void ae_tmp_remove_all(void);
 

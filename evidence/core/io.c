@@ -193,7 +193,8 @@ static int io_write_rename(int dirfd, const char *name, const char *r,
 			   bool noreplace, ae_err *err)
 {
 	char tmp[512];
-	int fd = -1, rc = 0, n, slot;
+	ae_tmp_claim claim;
+	int fd = -1, rc = 0, n, slot = -1, e;
 	unsigned int attempt;
 
 	for (attempt = 0; attempt < 100 && fd < 0; attempt++) {
@@ -204,18 +205,21 @@ static int io_write_rename(int dirfd, const char *name, const char *r,
 			     attempt);
 		if (n < 0 || (size_t)n >= sizeof(tmp))
 			return ae_fail(err, AE_EINVAL, "%s: name too long", r);
+		ae_tmp_claim_begin(&claim);
 		fd = openat(dirfd, tmp,
 			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 				    O_CLOEXEC,
 			    mode);
-		if (fd < 0 && errno != EEXIST)
+		e = errno;
+		slot = ae_tmp_claim_end(&claim, dirfd, fd >= 0 ? tmp : NULL,
+					false);
+		if (fd < 0 && e != EEXIST)
 			return ae_fail(err, AE_EIO, "create temp for %s: %s", r,
-				       strerror(errno));
+				       strerror(e));
 	}
 	if (fd < 0)
 		return ae_fail(err, AE_EIO,
 			       "create temp for %s: too many tries", r);
-	slot = ae_tmp_register(dirfd, tmp, false);
 	rc = io_write_all(fd, data, len, err);
 	if (rc == 0 && fchmod(fd, mode) != 0)
 		rc = ae_fail(err, AE_EIO, "chmod %s: %s", r, strerror(errno));

@@ -9,14 +9,25 @@
  * async-signal-safe calls only (unlinkat, openat, getdents64, close). The
  * table is fixed (no allocation in a handler) and each slot is claimed with
  * an atomic exchange, so worker threads may register at the same time.
+ *
+ * A temp is claimed before it is made, not registered after: between the
+ * creating call and its registration an interrupt would leave it behind
+ * (CI saw a cache's *.tmp-* outlive a SIGTERM). From ae_tmp_claim_begin
+ * to ae_tmp_claim_end the interrupt signals are held in the claiming
+ * thread, so a handler never runs there mid-claim; a handler that runs in
+ * another thread meanwhile waits for the claim to end (it is one creating
+ * call) and then removes what it made.
  */
 #include "evidence/core/ae.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Temps alive at once: one per writer, and a few per worker thread. */
@@ -27,6 +38,10 @@
 /* Nesting removed below a registered directory (pull's DIR is two deep,
  * a cache's blobs/sha256 three). */
 #define TMP_TREE_DEPTH 16
+/* How long a handler waits for a claim in another thread to end: a claim
+ * spans one creating call (mkdtemp, openat), so only a stalled file system
+ * makes it give up and go on without that temp. */
+#define TMP_CLAIM_WAIT_MS 2000
 
 enum { SLOT_FREE, SLOT_FILLING, SLOT_LIVE };
 
@@ -39,24 +54,44 @@ struct tmp_slot {
 
 static struct tmp_slot tmp_slots[TMP_SLOTS];
 
-int ae_tmp_register(int dirfd, const char *name, bool tree)
+void ae_tmp_claim_begin(ae_tmp_claim *c)
 {
-	size_t n = strlen(name);
+	sigset_t hold;
 
-	if (n == 0 || n >= TMP_NAME_MAX)
-		return -1;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &hold, &c->old);
+	c->slot = -1;
 	for (int i = 0; i < TMP_SLOTS; i++) {
 		int want = SLOT_FREE;
-		if (!atomic_compare_exchange_strong(&tmp_slots[i].state, &want,
-						    SLOT_FILLING))
-			continue;
-		tmp_slots[i].dirfd = dirfd;
-		tmp_slots[i].tree = tree;
-		memcpy(tmp_slots[i].name, name, n + 1);
-		atomic_store(&tmp_slots[i].state, SLOT_LIVE);
-		return i;
+		if (atomic_compare_exchange_strong(&tmp_slots[i].state, &want,
+						   SLOT_FILLING)) {
+			c->slot = i;
+			break;
+		}
 	}
-	return -1;
+}
+
+int ae_tmp_claim_end(ae_tmp_claim *c, int dirfd, const char *name, bool tree)
+{
+	int slot = c->slot;
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (slot >= 0 && (n == 0 || n >= TMP_NAME_MAX)) {
+		atomic_store(&tmp_slots[slot].state, SLOT_FREE);
+		slot = -1;
+	} else if (slot >= 0) {
+		tmp_slots[slot].dirfd = dirfd;
+		tmp_slots[slot].tree = tree;
+		memcpy(tmp_slots[slot].name, name, n + 1);
+		atomic_store(&tmp_slots[slot].state, SLOT_LIVE);
+	}
+	c->slot = -1;
+	/* a signal that came meanwhile is taken here, with the temp live */
+	pthread_sigmask(SIG_SETMASK, &c->old, NULL);
+	return slot;
 }
 
 void ae_tmp_forget(int slot)
@@ -113,6 +148,12 @@ void ae_tmp_remove_all(void)
 {
 	for (int i = 0; i < TMP_SLOTS; i++) {
 		struct tmp_slot *s = &tmp_slots[i];
+		for (int ms = 0; atomic_load(&s->state) == SLOT_FILLING &&
+				 ms < TMP_CLAIM_WAIT_MS;
+		     ms++) {
+			struct timespec one = {0, 1000000};
+			nanosleep(&one, NULL);
+		}
 		if (atomic_load(&s->state) != SLOT_LIVE)
 			continue;
 		if (s->tree)

@@ -71,7 +71,7 @@ struct ev_login {
 	char page_dir[PATH_MAX];  /* the start page's directory, or "" */
 	char page[PATH_MAX + 16]; /* the start page, or "" */
 	int page_base;		  /* the directory page_dir is in, or -1 */
-	int page_slot;		  /* page_dir's ae_tmp_register slot, or -1 */
+	int page_slot;		  /* page_dir's ae_tmp_claim_end slot, or -1 */
 	char state[CODE_RANDOM_MAX], nonce[CODE_RANDOM_MAX];
 	char verifier[CODE_RANDOM_MAX];
 	ae_buf url;	  /* the authorization URL */
@@ -395,11 +395,15 @@ static bool code_dir_private(int fd)
 	       st.st_uid == geteuid() && (st.st_mode & 077) == 0;
 }
 
+static void code_page_remove(ev_login *l);
+
 int ev_login_start_page(const char **path_out, ev_login *l, const char *base,
 			ae_err *err)
 {
 	ae_buf page = AE_BUF_INIT(8 * AE_URL_MAX);
-	int dfd = -1, rc = 0;
+	ae_tmp_claim claim;
+	bool made;
+	int dfd = -1, rc = 0, e;
 
 	*path_out = NULL;
 	AE_ASSERT_ARG(l != NULL, err);
@@ -421,11 +425,23 @@ int ev_login_start_page(const char **path_out, ev_login *l, const char *base,
 		return ae_fail(err, AE_EINVAL,
 			       "the directory for the login page is too long");
 	}
-	/* mkdtemp: a new directory, 0700, never one that was there */
-	if (mkdtemp(l->page_dir) == NULL) {
-		int e = errno;
-
+	/* mkdtemp: a new directory, 0700, never one that was there; an
+	 * interrupt (^C at the prompt) removes it too, so it is claimed
+	 * before it is made */
+	l->page_base = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ae_tmp_claim_begin(&claim);
+	made = mkdtemp(l->page_dir) != NULL;
+	e = errno;
+	l->page_slot = ae_tmp_claim_end(&claim, l->page_base,
+					made && l->page_base >= 0
+						? strrchr(l->page_dir, '/') + 1
+						: NULL,
+					true);
+	if (!made) {
 		l->page_dir[0] = '\0';
+		if (l->page_base >= 0)
+			close(l->page_base);
+		l->page_base = -1;
 		return ae_fail(err, AE_EIO,
 			       "cannot make a private directory for the login "
 			       "page under %s: %s",
@@ -444,18 +460,11 @@ int ev_login_start_page(const char **path_out, ev_login *l, const char *base,
 				  0600, err);
 	if (dfd >= 0)
 		close(dfd);
-	/* an interrupt (^C at the prompt) removes it too */
-	if (rc == 0)
-		l->page_base = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (l->page_base >= 0)
-		l->page_slot = ae_tmp_register(
-			l->page_base, strrchr(l->page_dir, '/') + 1, true);
 	if (page.data != NULL)
 		OPENSSL_cleanse(page.data, page.len);
 	ae_buf_dispose(&page);
 	if (rc < 0) {
-		(void)rmdir(l->page_dir);
-		l->page_dir[0] = '\0';
+		code_page_remove(l);
 		return rc;
 	}
 	snprintf(l->page, sizeof(l->page), "%s/%s", l->page_dir,
