@@ -110,8 +110,11 @@ same "a bundle named twice is taken once" \
 # ---- a second signature on the first-party artifact ----
 # One artifact (the same bytes, one digest), signed twice: first by
 # mallory, whose signature is pushed first (listed first), then by ci. The
-# first-party identity must still find its own signature.
-run emit --recipe "$SE_EX/recipe.yaml" --snapshot "$SE_EX/snapshot.yaml" \
+# first-party identity must still find its own signature. Its own
+# attestedAt: mallory's run above used the same CTRF at "now", and an
+# emit in the same second would be that artifact, already signed once
+# (CI saw 3 signatures).
+SOURCE_DATE_EPOCH=1764172800 run emit --recipe "$SE_EX/recipe.yaml" --snapshot "$SE_EX/snapshot.yaml" \
 	--ctrf "$T_WORK/ctrf-4" -o "$T_WORK/u1"
 expect_rc 0 "an unsigned bundle"
 cp -r "$T_WORK/u1" "$T_WORK/u2"
