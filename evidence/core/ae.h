@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -177,7 +176,7 @@ int ae_write_tree_file(int dirfd, const char *name, const void *data,
  * call there. */
 typedef struct ae_tmp_claim {
 	int slot;
-	sigset_t old;
+	unsigned long held[16]; /* the thread's signal mask before (sigset_t) */
 } ae_tmp_claim;
 void ae_tmp_claim_begin(ae_tmp_claim *c);
 /* Registers the temp file (or, with `tree`, the temp directory and all in

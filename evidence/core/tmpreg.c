@@ -54,15 +54,21 @@ struct tmp_slot {
 
 static struct tmp_slot tmp_slots[TMP_SLOTS];
 
+/* ae.h keeps the mask as words (a public header must not need the POSIX
+ * types): room enough for this system's sigset_t. */
+_Static_assert(sizeof(sigset_t) <= sizeof(((ae_tmp_claim *)0)->held),
+	       "ae_tmp_claim holds a sigset_t");
+
 void ae_tmp_claim_begin(ae_tmp_claim *c)
 {
-	sigset_t hold;
+	sigset_t hold, old;
 
 	sigemptyset(&hold);
 	sigaddset(&hold, SIGINT);
 	sigaddset(&hold, SIGTERM);
 	sigaddset(&hold, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &hold, &c->old);
+	pthread_sigmask(SIG_BLOCK, &hold, &old);
+	memcpy(c->held, &old, sizeof(old));
 	c->slot = -1;
 	for (int i = 0; i < TMP_SLOTS; i++) {
 		int want = SLOT_FREE;
@@ -78,6 +84,7 @@ int ae_tmp_claim_end(ae_tmp_claim *c, int dirfd, const char *name, bool tree)
 {
 	int slot = c->slot;
 	size_t n = name != NULL ? strlen(name) : 0;
+	sigset_t old;
 
 	if (slot >= 0 && (n == 0 || n >= TMP_NAME_MAX)) {
 		atomic_store(&tmp_slots[slot].state, SLOT_FREE);
@@ -90,7 +97,8 @@ int ae_tmp_claim_end(ae_tmp_claim *c, int dirfd, const char *name, bool tree)
 	}
 	c->slot = -1;
 	/* a signal that came meanwhile is taken here, with the temp live */
-	pthread_sigmask(SIG_SETMASK, &c->old, NULL);
+	memcpy(&old, c->held, sizeof(old));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return slot;
 }
 
