@@ -838,17 +838,16 @@ static void cc_byte(ev__ctrf_counter *cc, unsigned char ch)
 					    : (char)ch);
 		cc->state = CS_STRING;
 		return;
-	case CS_UNICODE:
-		if (ch >= '0' && ch <= '9')
-			cc->uni_val = cc->uni_val << 4 | (unsigned)(ch - '0');
-		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
-			cc->uni_val = cc->uni_val << 4 |
-				      (unsigned)((ch | 0x20) - 'a' + 10);
+	case CS_UNICODE: {
+		int d = ae_hex_digit((char)ch);
+		if (d >= 0)
+			cc->uni_val = cc->uni_val << 4 | (unsigned)d;
 		else
 			cc_fail(cc, "a bad \\u escape");
 		if (--cc->uni_left == 0)
 			cc_unicode_end(cc);
 		return;
+	}
 	case CS_LITERAL:
 		if (cc->lit[cc->lit_pos] != '\0') {
 			if (ch != (unsigned char)cc->lit[cc->lit_pos++])

@@ -21,17 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* True iff s[0..7) is "sha256:" or "sha256-" in any ASCII case. */
 static bool has_algo(const char *s)
 {
@@ -60,7 +49,7 @@ bool ld__digest_key(char out[AE_DIGEST_STR_LEN], const char *s)
 		return false;
 	memcpy(out, "sha256:", 7);
 	for (size_t i = 0; i < AE_SHA256_HEX_LEN; i++) {
-		int v = hex_value(h[i]);
+		int v = ae_hex_digit(h[i]);
 		if (v < 0) {
 			out[0] = '\0';
 			return false;

@@ -238,6 +238,8 @@ int ae_sha256_fd(unsigned char out[AE_SHA256_LEN], uint64_t *size_out, int fd,
 
 /* Lowercase hex of `len` bytes into `out` (2*len+1 bytes). Cannot fail. */
 void ae_hex_encode(char *out, const unsigned char *data, size_t len);
+/* The value of the hex digit `c` in either case (0-15), or -1. */
+int ae_hex_digit(char c);
 /* Formats "sha256:<hex>" into out[AE_DIGEST_STR_LEN]. Cannot fail. */
 void ae_digest_format(char out[AE_DIGEST_STR_LEN],
 		      const unsigned char sha[AE_SHA256_LEN]);

@@ -125,6 +125,17 @@ void ae_hex_encode(char *out, const unsigned char *data, size_t len)
 	out[2 * len] = '\0';
 }
 
+int ae_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void ae_digest_format(char out[AE_DIGEST_STR_LEN],
 		      const unsigned char sha[AE_SHA256_LEN])
 {

@@ -192,17 +192,6 @@ void ev_oidc_provider_dispose(ev_oidc_provider *p)
 
 /* ---- the redirect ---- */
 
-static int parse_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes application/x-www-form-urlencoded text (`s`, `n` bytes) into a
  * new string: %XX and '+' for space. A bad escape, a result that is not
  * printable ASCII or longer than EV_LOGIN_PARAM_MAX_BYTES is AE_EINVAL. */
@@ -228,8 +217,8 @@ static int parse_form_decode(char **out, const char *s, size_t n, ae_err *err)
 			d[k++] = s[i];
 			continue;
 		}
-		hi = i + 2 < n ? parse_hex(s[i + 1]) : -1;
-		lo = i + 2 < n ? parse_hex(s[i + 2]) : -1;
+		hi = i + 2 < n ? ae_hex_digit(s[i + 1]) : -1;
+		lo = i + 2 < n ? ae_hex_digit(s[i + 2]) : -1;
 		if (hi < 0 || lo < 0) {
 			OPENSSL_cleanse(d, n + 1);
 			free(d);

@@ -63,13 +63,9 @@ static int rekor_hash(unsigned char out[32], json_t *v, bool hex,
 	size_t len = 0;
 
 	if (s != NULL && hex && ae_is_lower_hex(s, 64)) {
-		for (size_t i = 0; i < 32; i++) {
-			int hi = s[2 * i] <= '9' ? s[2 * i] - '0'
-						 : s[2 * i] - 'a' + 10;
-			int lo = s[2 * i + 1] <= '9' ? s[2 * i + 1] - '0'
-						     : s[2 * i + 1] - 'a' + 10;
-			out[i] = (unsigned char)(hi << 4 | lo);
-		}
+		for (size_t i = 0; i < 32; i++)
+			out[i] = (unsigned char)(ae_hex_digit(s[2 * i]) << 4 |
+						 ae_hex_digit(s[2 * i + 1]));
 		return 0;
 	}
 	if (s != NULL && !hex &&

@@ -25,16 +25,10 @@ static bool files_digest(const char *a, unsigned char out[AE_SHA256_LEN])
 		unsigned v = 0;
 
 		for (size_t k = 0; k < 2; k++) {
-			char c = a[7 + 2 * i + k];
-			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-				     : c >= 'a' && c <= 'f'
-					     ? (unsigned)(c - 'a' + 10)
-				     : c >= 'A' && c <= 'F'
-					     ? (unsigned)(c - 'A' + 10)
-					     : 16u;
-			if (d > 15)
+			int d = ae_hex_digit(a[7 + 2 * i + k]);
+			if (d < 0)
 				return false;
-			v = v * 16 + d;
+			v = v * 16 + (unsigned)d;
 		}
 		out[i] = (unsigned char)v;
 	}

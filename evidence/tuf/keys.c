@@ -44,11 +44,7 @@ static bool key_unhex(unsigned char *out, size_t *n_out, const char *hex,
 		int v = 0;
 
 		for (int j = 0; j < 2; j++) {
-			char c = hex[i + j];
-			int d = c >= '0' && c <= '9'   ? c - '0'
-				: c >= 'a' && c <= 'f' ? c - 'a' + 10
-				: c >= 'A' && c <= 'F' ? c - 'A' + 10
-						       : -1;
+			int d = ae_hex_digit(hex[i + j]);
 			if (d < 0)
 				return false;
 			v = v * 16 + d;
